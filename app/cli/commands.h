@@ -1,0 +1,13 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+// Subcommands of memlens-cli. Each gets the arguments after its name and returns the exit code
+// (0 success, 1 failure of the job, 2 bad command line).
+namespace memlens::cli {
+
+int runCorpus(const std::vector<std::string>& args);
+int runInstances(const std::vector<std::string>& args);
+
+}  // namespace memlens::cli

@@ -1,0 +1,49 @@
+// memlens-cli: MemLens without a window. Exit codes: 0 success, 1 the job failed (bad input
+// file, I/O error, cancelled), 2 bad command line.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: memlens-cli COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  corpus stats [--tokeniser word|gpt2] [--lowercase] [--json] PATH...\n"
+    "      Check and tokenise text files or folders; print documents, lines, tokens, types.\n"
+    "  instances --width N [--blocks line|olifant] [--tokeniser word|gpt2]\n"
+    "            [--vocab encoder.json --merges vocab.bpe] [--lowercase] PATH... -o FILE\n"
+    "      Write TiMBL Columns instances: N left-context tokens (padded with _) and the target.\n"
+    "\n"
+    "Options for every command: --help, --version.\n"
+    "Exit codes: 0 success, 1 the job failed, 2 bad command line.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::printf("memlens-cli %s\n", MEMLENS_VERSION);
+    return 0;
+  }
+  const std::string command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  for (const std::string& a : rest) {
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+  }
+  if (command == "corpus") return memlens::cli::runCorpus(rest);
+  if (command == "instances") return memlens::cli::runInstances(rest);
+  std::fprintf(stderr, "memlens-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

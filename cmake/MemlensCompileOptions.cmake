@@ -1,0 +1,23 @@
+# Shared warning and sanitizer flags, applied per target with memlens_target_defaults().
+function(memlens_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  if(MEMLENS_SANITIZE STREQUAL "address")
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(MEMLENS_SANITIZE STREQUAL "undefined")
+    target_compile_options(${target} PRIVATE -fsanitize=undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=undefined)
+  elseif(MEMLENS_SANITIZE STREQUAL "thread")
+    target_compile_options(${target} PRIVATE -fsanitize=thread)
+    target_link_options(${target} PRIVATE -fsanitize=thread)
+  elseif(NOT MEMLENS_SANITIZE STREQUAL "")
+    message(FATAL_ERROR "MEMLENS_SANITIZE must be address, undefined, thread or empty")
+  endif()
+endfunction()
+
+# Qt targets: oneTBB's headers use `emit` as an identifier, which Qt's keyword macro breaks.
+function(memlens_qt_target_defaults target)
+  memlens_target_defaults(${target})
+  target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS)
+  set_target_properties(${target} PROPERTIES AUTOMOC ON)
+endfunction()

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace memlens {
+
+// Instances for a memory-based classifier: `width` feature value ids and one class id each,
+// all ids from one Vocabulary. Row-major: features of instance i are [i*width, (i+1)*width).
+// f1 = farthest context token, f_width = nearest. `source` says where each instance came from:
+// the target's token index in a TokenStream, or the 1-based line of an instance file.
+// A plain value: safe to read from many threads.
+struct InstanceSet {
+  int width = 0;
+  std::vector<uint32_t> features;
+  std::vector<uint32_t> classes;
+  std::vector<uint64_t> sources;
+
+  size_t size() const { return classes.size(); }
+  std::span<const uint32_t> instance(size_t i) const {
+    return {features.data() + i * static_cast<size_t>(width), static_cast<size_t>(width)};
+  }
+  void reserve(size_t n) {
+    features.reserve(n * static_cast<size_t>(width));
+    classes.reserve(n);
+    sources.reserve(n);
+  }
+};
+
+}  // namespace memlens

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "memlens/corpus.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+#include "memlens/tokeniser.h"
+#include "memlens/vocabulary.h"
+
+namespace memlens {
+
+// Where a token came from.
+struct TokenPosition {
+  uint32_t document = 0;
+  uint64_t line = 0;        // 1-based
+  uint64_t byteOffset = 0;  // in the file, BOM included
+  uint32_t length = 0;      // bytes
+};
+
+// A tokenised corpus: token ids in corpus order plus enough to recover each token's provenance.
+// Every line is kept, empty ones too (they delimit OLIFANT blocks). 12 bytes per token.
+// Immutable after tokenise(); safe to read from many threads.
+class TokenStream {
+ public:
+  struct Line {
+    uint32_t document;
+    uint64_t number;      // 1-based
+    uint64_t byteOffset;  // of the line's first byte in the file
+    uint64_t firstToken;  // index of its first token; tokens run to the next line's firstToken
+  };
+
+  // Tokenises every line of every document; the word tokeniser grows `vocab`, whose counts are
+  // incremented for every token.
+  static Result<TokenStream> tokenise(const Corpus& corpus, const Tokeniser& tokeniser,
+                                      Vocabulary& vocab, JobControl* job = nullptr);
+
+  size_t size() const { return ids_.size(); }
+  uint32_t id(size_t token) const { return ids_[token]; }
+  const std::vector<uint32_t>& ids() const { return ids_; }
+
+  size_t lineCount() const { return lines_.size(); }
+  const Line& line(size_t i) const { return lines_[i]; }
+  uint64_t lineEnd(size_t i) const {
+    return i + 1 < lines_.size() ? lines_[i + 1].firstToken : ids_.size();
+  }
+  // The line holding token `token` (binary search).
+  size_t lineOf(size_t token) const;
+
+  TokenPosition position(size_t token) const;
+
+ private:
+  std::vector<uint32_t> ids_;
+  std::vector<uint32_t> offsetInLine_;
+  std::vector<uint32_t> lengths_;
+  std::vector<Line> lines_;
+};
+
+}  // namespace memlens

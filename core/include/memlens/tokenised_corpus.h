@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memlens/corpus.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+#include "memlens/token_stream.h"
+#include "memlens/tokeniser.h"
+#include "memlens/vocabulary.h"
+
+namespace memlens {
+
+// The first stage of the pipeline in one value: files opened and checked, tokenised, with the
+// vocabulary they were tokenised into. Immutable once load() returns: share it as
+// std::shared_ptr<const TokenisedCorpus> between threads and views.
+struct TokenisedCorpus {
+  std::unique_ptr<Corpus> corpus;
+  TokeniserOptions tokeniserOptions;
+  std::string tokeniserName;
+  Vocabulary vocab;
+  TokenStream tokens;
+
+  static Result<std::shared_ptr<TokenisedCorpus>> load(const std::vector<std::string>& paths,
+                                                       const TokeniserOptions& tokeniser,
+                                                       const CorpusOptions& options = {},
+                                                       JobControl* job = nullptr);
+};
+
+}  // namespace memlens

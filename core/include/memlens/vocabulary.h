@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace memlens {
+
+// Token strings <-> dense ids, in order of first interning, with occurrence counts.
+// The padding symbol is the plain string "_" (as in TiMBL's files): a corpus token "_" and the
+// padding compare equal, exactly as they do when TiMBL reads our instance files.
+// Not thread-safe for intern()/addCount(); concurrent const calls are safe.
+class Vocabulary {
+ public:
+  static constexpr uint32_t kUnknown = 0xFFFFFFFFu;
+  static constexpr std::string_view kPadding = "_";
+
+  Vocabulary();
+  Vocabulary(const Vocabulary&) = delete;
+  Vocabulary& operator=(const Vocabulary&) = delete;
+  Vocabulary(Vocabulary&&) noexcept;
+  Vocabulary& operator=(Vocabulary&&) noexcept;
+  ~Vocabulary();
+
+  // The id of `token`, adding it when new.
+  uint32_t intern(std::string_view token);
+  // The id of `token`, or kUnknown when it was never interned.
+  uint32_t lookup(std::string_view token) const;
+  std::string_view text(uint32_t id) const { return texts_[id]; }
+  uint32_t size() const { return static_cast<uint32_t>(texts_.size()); }
+
+  void addCount(uint32_t id, uint64_t n = 1);
+  uint64_t count(uint32_t id) const { return id < counts_.size() ? counts_[id] : 0; }
+
+  uint32_t paddingId() { return intern(kPadding); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::string_view store(std::string_view token);
+
+  std::vector<std::unique_ptr<char[]>> blocks_;  // stable storage behind the string_views
+  size_t blockUsed_ = 0;
+  size_t blockSize_ = 0;
+  std::vector<std::string_view> texts_;
+  std::vector<uint64_t> counts_;
+  std::unordered_map<std::string_view, uint32_t, Hash, std::equal_to<>> ids_;
+};
+
+}  // namespace memlens

