@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "memlens/instance_set.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+
+namespace memlens {
+
+struct KneserNeyOptions {
+  int order = 3;  // n of the n-gram: the last order-1 context tokens are used
+};
+
+// Interpolated Kneser-Ney n-gram model: the smoothed base distribution that gives every token,
+// seen or not, a probability above zero (for perplexity and for interpolation with memories).
+//   top order:    p(w|h) = max(c(hw) - D, 0) / c(h) + D·N1+(h•) / c(h) · p(w|h')
+//   lower orders: the same with continuation counts N1+(•hw) in place of c(hw)
+//   order 1:      interpolated with the uniform distribution over vocabSize + 1 outcomes
+// (every vocabulary id, plus one "unknown" outcome for ids outside the vocabulary). A context
+// never seen backs off entirely to the next order. Discounts per order: D = n1 / (n1 + 2·n2) over
+// that order's counts-of-counts (Ney et al. 1994).
+// The n-grams come from an InstanceSet: the last order-1 features and the class of each
+// instance, so padding and block boundaries are exactly those of the memory it serves.
+// Immutable after train(): any number of threads may query it at once.
+class KneserNeyModel {
+ public:
+  static Result<std::unique_ptr<KneserNeyModel>> train(const InstanceSet& instances,
+                                                       uint32_t vocabSize,
+                                                       const KneserNeyOptions& options = {},
+                                                       JobControl* job = nullptr);
+  KneserNeyModel(const KneserNeyModel&) = delete;
+  KneserNeyModel& operator=(const KneserNeyModel&) = delete;
+  ~KneserNeyModel();
+
+  int order() const;
+  uint32_t vocabSize() const;
+  // The discount used at each order, index 0 = unigrams.
+  std::vector<double> discounts() const;
+
+  // p(token | context). `context` holds at least order-1 ids, nearest last (an instance's
+  // features); ids >= vocabSize count as unknown.
+  double probability(std::span<const uint32_t> context, uint32_t token) const;
+
+  // The whole distribution: out[id] for every vocabulary id, out[vocabSize] = unknown. Sums to 1.
+  void distribution(std::span<const uint32_t> context, std::vector<double>& out) const;
+
+ private:
+  struct Impl;
+  explicit KneserNeyModel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace memlens
