@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "memlens/instance_set.h"
+#include "memlens/result.h"
+#include "memlens/token_stream.h"
+
+namespace memlens {
+
+enum class SplitPart : uint8_t { kTrain, kValidation, kTest };
+
+struct SplitOptions {
+  double trainFraction = 0.8;
+  double validationFraction = 0.1;  // the rest is test
+  uint64_t seed = 1;
+};
+
+// The evaluation protocol's split (../shared/spec/evaluation.md): every corpus line goes wholly
+// to train, validation or test, decided by a hash of (seed, document, line number) alone, so the
+// same corpus and seed give the same split whatever else changes (tokeniser, width, order of
+// files). A plain value: safe to share between threads.
+class DataSplit {
+ public:
+  static Result<DataSplit> make(const TokenStream& tokens, const SplitOptions& options);
+
+  const SplitOptions& options() const { return options_; }
+  SplitPart partOfLine(size_t line) const { return parts_[line]; }
+  // The part of the line holding token `token`.
+  SplitPart partOfToken(const TokenStream& tokens, size_t token) const {
+    return parts_[tokens.lineOf(token)];
+  }
+
+  // Instances whose target token (instances.sources) lies in `part`.
+  InstanceSet select(const InstanceSet& instances, const TokenStream& tokens, SplitPart part) const;
+
+ private:
+  SplitOptions options_;
+  std::vector<SplitPart> parts_;  // per TokenStream line
+};
+
+}  // namespace memlens
