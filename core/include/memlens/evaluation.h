@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "memlens/classifier.h"
+#include "memlens/instance_set.h"
+#include "memlens/job_control.h"
+#include "memlens/memory_smoother.h"
+#include "memlens/result.h"
+#include "memlens/token_stream.h"
+
+namespace memlens {
+
+// One evaluated test token (../shared/spec/evaluation.md).
+struct TokenRecord {
+  uint64_t source = 0;  // the test instance's source (token index in the corpus)
+  uint32_t trueId = 0;
+  uint32_t predictedId = 0;
+  // 1 when the memory's prediction is right; otherwise 1 + the number of tokens ranked above the
+  // true one: the prediction first, then the rest by smoothed probability.
+  uint32_t rank = 0;
+  double probability = 0.0;  // smoothed p(true token)
+  double entropyBits = 0.0;  // of the smoothed distribution
+  int matchDepth = 0;
+  double distance = 0.0;
+  double latencyMicros = 0.0;  // of the memory lookup alone
+};
+
+// Sums over tokens; the rates are derived.
+struct Metrics {
+  uint64_t tokens = 0;
+  uint64_t correct = 0;
+  uint64_t inTop5 = 0;
+  double reciprocalRankSum = 0.0;
+  double log2ProbabilitySum = 0.0;
+
+  void add(const TokenRecord& r);
+  double accuracy() const { return tokens ? double(correct) / double(tokens) : 0.0; }
+  double top5() const { return tokens ? double(inTop5) / double(tokens) : 0.0; }
+  double meanReciprocalRank() const { return tokens ? reciprocalRankSum / double(tokens) : 0.0; }
+  double crossEntropyBits() const { return tokens ? -log2ProbabilitySum / double(tokens) : 0.0; }
+  double perplexity() const;
+};
+
+// Tokens grouped by how often the true token occurred as a training target.
+struct FrequencyBand {
+  std::string label;  // "unseen", "1", "2-10", ...
+  uint64_t minCount = 0;
+  uint64_t maxCount = 0;
+  Metrics metrics;
+};
+
+struct EvaluationReport {
+  Metrics overall;
+  std::vector<FrequencyBand> bands;
+  std::map<int, Metrics> byMatchDepth;
+  std::map<uint32_t, Metrics> byDocument;  // only when a TokenStream was given
+  std::vector<TokenRecord> tokens;         // in test order
+  std::string smoothing;                   // MemorySmoother::describe()
+};
+
+// Evaluates `classifier` on `test`, in parallel (oneTBB). `trainClassCounts[id]` is how often
+// token id was a training target (for the frequency bands). `tokens`, when given, maps sources
+// to documents for the per-document break-down.
+Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoother& smoother,
+                                  const InstanceSet& test,
+                                  std::span<const uint64_t> trainClassCounts,
+                                  const TokenStream* tokens = nullptr, JobControl* job = nullptr);
+
+// Picks the smoother's β that minimises cross-entropy on `validation` (grid search over
+// 0.01 … 30). Never pass the test set here.
+Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,
+                             const InstanceSet& validation, JobControl* job = nullptr);
+
+}  // namespace memlens

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "memlens/kneser_ney_model.h"
+#include "memlens/prediction.h"
+
+namespace memlens {
+
+// Turns a memory's vote into a probability distribution that never gives a token zero:
+//   p(w) = λ · votes(w) / T + (1 − λ) · p_KN(w | context),   λ = T / (T + β · U)
+// where T is the total vote weight and U the number of classes voted for (Witten-Bell style: a
+// vote spread thinly over many classes is trusted less). β is tuned on the validation split.
+// Raw vote shares are never reported as probabilities on their own.
+// Immutable: safe to use from many threads.
+class MemorySmoother {
+ public:
+  MemorySmoother(const KneserNeyModel& base, double beta) : base_(base), beta_(beta) {}
+
+  double beta() const { return beta_; }
+  const KneserNeyModel& base() const { return base_; }
+  // The weight λ given to the memory's vote.
+  double memoryWeight(const Prediction& prediction) const;
+
+  double probability(const Prediction& prediction, std::span<const uint32_t> context,
+                     uint32_t token) const;
+  // out[id] for every vocabulary id, out[vocabSize] = unknown; sums to 1.
+  void distribution(const Prediction& prediction, std::span<const uint32_t> context,
+                    std::vector<double>& out) const;
+
+  // For run records.
+  std::string describe() const;
+
+ private:
+  const KneserNeyModel& base_;
+  double beta_;
+};
+
+}  // namespace memlens

@@ -1,0 +1,140 @@
+#include "memlens/evaluation.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace memlens {
+
+namespace {
+
+constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
+
+std::vector<FrequencyBand> makeBands() {
+  return {{"unseen", 0, 0, {}},       {"1", 1, 1, {}},          {"2-10", 2, 10, {}},
+          {"11-100", 11, 100, {}},    {"101-1000", 101, 1000, {}}, {">1000", 1001, kNoLimit, {}}};
+}
+
+PredictOptions votesOnly() {
+  PredictOptions options;
+  options.distributions = true;
+  options.neighbours = false;
+  return options;
+}
+
+}  // namespace
+
+void Metrics::add(const TokenRecord& r) {
+  ++tokens;
+  correct += r.rank == 1;
+  inTop5 += r.rank <= 5;
+  reciprocalRankSum += 1.0 / r.rank;
+  log2ProbabilitySum += std::log2(r.probability);
+}
+
+double Metrics::perplexity() const { return std::exp2(crossEntropyBits()); }
+
+Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoother& smoother,
+                                  const InstanceSet& test,
+                                  std::span<const uint64_t> trainClassCounts,
+                                  const TokenStream* tokens, JobControl* job) {
+  if (test.size() == 0) return Status::invalidArgument("the test set is empty");
+  const size_t n = test.size();
+  const uint32_t unknown = smoother.base().vocabSize();
+  EvaluationReport report;
+  report.tokens.resize(n);
+  report.smoothing = smoother.describe();
+
+  std::atomic<size_t> done{0};
+  std::atomic<bool> cancelled{false};
+  tbb::enumerable_thread_specific<std::vector<double>> scratch;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& range) {
+    if (cancelled.load(std::memory_order_relaxed) || cancelRequested(job)) {
+      cancelled = true;
+      return;
+    }
+    std::vector<double>& dist = scratch.local();
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      const auto features = test.instance(i);
+      const auto start = std::chrono::steady_clock::now();
+      const Prediction p = classifier.predictOne(features, votesOnly());
+      const auto stop = std::chrono::steady_clock::now();
+      smoother.distribution(p, features, dist);
+
+      TokenRecord& r = report.tokens[i];
+      r.source = test.sources[i];
+      r.trueId = test.classes[i];
+      r.predictedId = p.classId;
+      r.matchDepth = p.matchDepth;
+      r.distance = p.distance;
+      r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+      const double truth = dist[r.trueId < unknown ? r.trueId : unknown];
+      r.probability = truth;
+      if (p.classId == r.trueId) {
+        r.rank = 1;
+      } else {
+        uint32_t above = 1;  // the prediction itself
+        for (uint32_t w = 0; w < dist.size(); ++w) above += w != p.classId && dist[w] > truth;
+        r.rank = above + 1;
+      }
+      double entropy = 0.0;
+      for (const double q : dist) entropy -= q > 0.0 ? q * std::log2(q) : 0.0;
+      r.entropyBits = entropy;
+    }
+    const size_t now = done.fetch_add(range.size()) + range.size();
+    reportProgress(job, static_cast<double>(now) / static_cast<double>(n), "evaluating");
+  });
+  if (cancelled) return Status::cancelled();
+
+  report.bands = makeBands();
+  for (const TokenRecord& r : report.tokens) {
+    report.overall.add(r);
+    const uint64_t count = r.trueId < trainClassCounts.size() ? trainClassCounts[r.trueId] : 0;
+    for (FrequencyBand& band : report.bands) {
+      if (count >= band.minCount && count <= band.maxCount) band.metrics.add(r);
+    }
+    report.byMatchDepth[r.matchDepth].add(r);
+    if (tokens) report.byDocument[tokens->position(r.source).document].add(r);
+  }
+  return report;
+}
+
+Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,
+                             const InstanceSet& validation, JobControl* job) {
+  if (validation.size() == 0) return Status::invalidArgument("the validation set is empty");
+  auto predictions = classifier.predict(validation, votesOnly(), job);
+  if (!predictions) return predictions.status();
+
+  std::vector<double> baseProbability(validation.size()), vote(validation.size());
+  std::vector<double> total(validation.size()), voted(validation.size());
+  for (size_t i = 0; i < validation.size(); ++i) {
+    const Prediction& p = (*predictions)[i];
+    baseProbability[i] = base.probability(validation.instance(i), validation.classes[i]);
+    for (const ClassVote& v : p.distribution) {
+      total[i] += v.weight;
+      voted[i] += v.weight > 0.0;
+      if (v.classId == validation.classes[i]) vote[i] = v.weight;
+    }
+  }
+  double bestBeta = 1.0, bestLoss = std::numeric_limits<double>::infinity();
+  for (const double beta : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0}) {
+    double loss = 0.0;
+    for (size_t i = 0; i < validation.size(); ++i) {
+      const double lambda = total[i] > 0.0 ? total[i] / (total[i] + beta * voted[i]) : 0.0;
+      const double share = total[i] > 0.0 ? vote[i] / total[i] : 0.0;
+      loss -= std::log2(lambda * share + (1.0 - lambda) * baseProbability[i]);
+    }
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      bestBeta = beta;
+    }
+  }
+  return bestBeta;
+}
+
+}  // namespace memlens
