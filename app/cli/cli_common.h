@@ -23,6 +23,4 @@ std::unique_ptr<JobControl> makeTerminalProgress();
 // line, 1 otherwise).
 int reportError(const Status& status);
 
-std::string jsonString(std::string_view s);
-
 }  // namespace memlens::cli

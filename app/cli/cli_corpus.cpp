@@ -3,6 +3,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "memlens/corpus_stats.h"
+#include "memlens/json_writer.h"
 #include "memlens/tokenised_corpus.h"
 
 namespace memlens::cli {
@@ -34,28 +35,33 @@ void printText(const CorpusStats& s) {
 }
 
 void printJson(const CorpusStats& s) {
-  auto u = [](uint64_t v) { return std::to_string(v); };
-  std::string out = "{\"documents\":" + u(s.documents) + ",\"bytes\":" + u(s.bytes) +
-                    ",\"lines\":" + u(s.lines) + ",\"emptyLines\":" + u(s.emptyLines) +
-                    ",\"tokens\":" + u(s.tokens) + ",\"types\":" + u(s.types) +
-                    ",\"hapaxes\":" + u(s.hapaxes) + ",\"perDocument\":[";
-  for (size_t i = 0; i < s.perDocument.size(); ++i) {
-    const DocumentStats& d = s.perDocument[i];
-    out += (i ? "," : "") + std::string("{\"path\":") + jsonString(d.path) + ",\"bytes\":" +
-           u(d.bytes) + ",\"lines\":" + u(d.lines) + ",\"tokens\":" + u(d.tokens) +
-           ",\"types\":" + u(d.types) + "}";
+  JsonWriter json;
+  json.beginObject()
+      .field("documents", s.documents)
+      .field("bytes", s.bytes)
+      .field("lines", s.lines)
+      .field("emptyLines", s.emptyLines)
+      .field("tokens", s.tokens)
+      .field("types", s.types)
+      .field("hapaxes", s.hapaxes);
+  json.key("perDocument").beginArray();
+  for (const DocumentStats& d : s.perDocument) {
+    json.beginObject()
+        .field("path", d.path)
+        .field("bytes", d.bytes)
+        .field("lines", d.lines)
+        .field("tokens", d.tokens)
+        .field("types", d.types)
+        .endObject();
   }
-  out += "],\"typeTokenCurve\":[";
-  for (size_t i = 0; i < s.typeTokenCurve.size(); ++i) {
-    out += (i ? ",[" : "[") + u(s.typeTokenCurve[i].first) + "," +
-           u(s.typeTokenCurve[i].second) + "]";
+  json.endArray().key("typeTokenCurve").beginArray();
+  for (const auto& [tokens, types] : s.typeTokenCurve) {
+    json.beginArray().value(tokens).value(types).endArray();
   }
-  out += "],\"topTypes\":[";
-  for (size_t i = 0; i < s.topTypes.size(); ++i) {
-    out += (i ? ",[" : "[") + jsonString(s.topTypes[i].first) + "," + u(s.topTypes[i].second) +
-           "]";
-  }
-  std::printf("%s]}\n", out.c_str());
+  json.endArray().key("topTypes").beginArray();
+  for (const auto& [type, count] : s.topTypes) json.beginArray().value(type).value(count).endArray();
+  json.endArray().endObject();
+  std::printf("%s\n", json.str().c_str());
 }
 
 }  // namespace
