@@ -1,6 +1,7 @@
 #include "arg_parser.h"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace memlens::cli {
 
@@ -54,6 +55,20 @@ Result<int> ArgParser::intValue(const std::string& name, int fallback, int lo, i
   if (ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi) {
     return Status::invalidArgument(name + " must be a whole number from " + std::to_string(lo) +
                                    " to " + std::to_string(hi) + ", got '" + s + "'");
+  }
+  return v;
+}
+
+Result<double> ArgParser::doubleValue(const std::string& name, double fallback, double lo,
+                                      double hi) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  const std::string& s = it->second;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !(v >= lo && v <= hi)) {
+    return Status::invalidArgument(name + " must be a number from " + std::to_string(lo) + " to " +
+                                   std::to_string(hi) + ", got '" + s + "'");
   }
   return v;
 }

@@ -23,6 +23,8 @@ class ArgParser {
   std::string value(const std::string& name, const std::string& fallback = {}) const;
   // The value as an integer in [lo, hi]; an error names the option otherwise.
   Result<int> intValue(const std::string& name, int fallback, int lo, int hi) const;
+  // The value as a number in [lo, hi]; an error names the option otherwise.
+  Result<double> doubleValue(const std::string& name, double fallback, double lo, double hi) const;
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:

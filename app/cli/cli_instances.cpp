@@ -36,7 +36,7 @@ int runInstances(const std::vector<std::string>& args) {
   auto loaded = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
   if (!loaded) return reportError(loaded.status());
   auto& corpus = **loaded;
-  auto instances = buildInstances(corpus.tokens, corpus.vocab.paddingId(), window, job.get());
+  auto instances = buildInstances(corpus.tokens, corpus.paddingId, window, job.get());
   if (!instances) return reportError(instances.status());
   if (Status s = writeColumnsFile(output, *instances, corpus.vocab, job.get()); !s) {
     return reportError(s);

@@ -9,5 +9,7 @@ namespace memlens::cli {
 
 int runCorpus(const std::vector<std::string>& args);
 int runInstances(const std::vector<std::string>& args);
+int runTimbl(const std::vector<std::string>& args);
+int runEval(const std::vector<std::string>& args);
 
 }  // namespace memlens::cli

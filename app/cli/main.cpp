@@ -18,6 +18,11 @@ constexpr const char* kUsage =
     "  instances --width N [--blocks line|olifant] [--tokeniser word|gpt2]\n"
     "            [--vocab encoder.json --merges vocab.bpe] [--lowercase] PATH... -o FILE\n"
     "      Write TiMBL Columns instances: N left-context tokens (padded with _) and the target.\n"
+    "  eval [--model ib1|igtree|tribl2] [-k N] [--weighting none|gr|ig|x2|sv]\n"
+    "       [--distance-weighting Z|IL|ID|ED] [--width N] [--blocks line|olifant] [--order N]\n"
+    "       [--train 0.8 --validation 0.1 --seed 1] [--max-test N] [--curve] [--json] PATH...\n"
+    "      Split the corpus by lines, train on train, tune smoothing on validation, report\n"
+    "      accuracy, top-5, MRR, cross-entropy and perplexity on test (and a learning curve).\n"
     "\n"
     "Options for every command: --help, --version.\n"
     "Exit codes: 0 success, 1 the job failed, 2 bad command line.\n";
@@ -44,6 +49,8 @@ int main(int argc, char** argv) {
   }
   if (command == "corpus") return memlens::cli::runCorpus(rest);
   if (command == "instances") return memlens::cli::runInstances(rest);
+  if (command == "timbl") return memlens::cli::runTimbl(rest);
+  if (command == "eval") return memlens::cli::runEval(rest);
   std::fprintf(stderr, "memlens-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -4,6 +4,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -52,19 +53,19 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
 
   std::atomic<size_t> done{0};
   std::atomic<bool> cancelled{false};
-  tbb::enumerable_thread_specific<std::vector<double>> scratch;
+  tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& range) {
     if (cancelled.load(std::memory_order_relaxed) || cancelRequested(job)) {
       cancelled = true;
       return;
     }
-    std::vector<double>& dist = scratch.local();
+    SmoothedDistribution& dist = scratch.local();
     for (size_t i = range.begin(); i != range.end(); ++i) {
       const auto features = test.instance(i);
       const auto start = std::chrono::steady_clock::now();
       const Prediction p = classifier.predictOne(features, votesOnly());
       const auto stop = std::chrono::steady_clock::now();
-      smoother.distribution(p, features, dist);
+      smoother.smoothed(p, features, dist);
 
       TokenRecord& r = report.tokens[i];
       r.source = test.sources[i];
@@ -73,18 +74,17 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
       r.matchDepth = p.matchDepth;
       r.distance = p.distance;
       r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
-      const double truth = dist[r.trueId < unknown ? r.trueId : unknown];
+      const uint32_t trueOutcome = std::min(r.trueId, unknown);
+      const double truth = dist.probability(trueOutcome);
       r.probability = truth;
       if (p.classId == r.trueId) {
         r.rank = 1;
       } else {
-        uint32_t above = 1;  // the prediction itself
-        for (uint32_t w = 0; w < dist.size(); ++w) above += w != p.classId && dist[w] > truth;
-        r.rank = above + 1;
+        // The prediction ranks first, then every other outcome more probable than the truth.
+        const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
+        r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
       }
-      double entropy = 0.0;
-      for (const double q : dist) entropy -= q > 0.0 ? q * std::log2(q) : 0.0;
-      r.entropyBits = entropy;
+      r.entropyBits = dist.entropyBits();
     }
     const size_t now = done.fetch_add(range.size()) + range.size();
     reportProgress(job, static_cast<double>(now) / static_cast<double>(n), "evaluating");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <unordered_map>
 
@@ -49,19 +50,20 @@ double discountFor(const GramCounts& counts) {
 }  // namespace
 
 struct KneserNeyModel::Impl {
-  struct Follower {
-    uint32_t token;
-    uint32_t count;
-  };
+  // A context's followers w with their discounted share (c(hw) - D) / c(h), sorted by w, and
+  // gamma = D · |followers| / c(h), the weight passed down to the next lower order.
   struct Context {
-    uint64_t total = 0;
-    std::vector<Follower> followers;  // sorted by token
+    double gamma = 0.0;
+    std::vector<std::pair<uint32_t, double>> direct;
   };
 
   int order = 3;
   uint32_t vocabSize = 0;
   std::vector<double> discount;  // [k-1] for order k
   std::vector<double> unigram;   // vocabSize + 1 entries, last = unknown
+  std::vector<double> sortedUnigram;
+  double unigramMass = 0.0;
+  double unigramPlogp = 0.0;
   // levels[k-2] holds the contexts (k-1 ids) of order k, for k = 2..order.
   std::vector<std::unordered_map<Gram, Context, GramHash>> levels;
 
@@ -140,21 +142,30 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
     for (uint32_t w = 0; w < vocabSize; ++w) {
       if (c1[w] > 0) impl->unigram[w] += (static_cast<double>(c1[w]) - d) / static_cast<double>(total);
     }
+    impl->sortedUnigram = impl->unigram;
+    std::sort(impl->sortedUnigram.begin(), impl->sortedUnigram.end());
+    for (const double u : impl->unigram) {
+      impl->unigramMass += u;
+      impl->unigramPlogp += u * std::log2(u);
+    }
   }
   // Orders 2..n: group the k-grams by their context.
   for (int k = 2; k <= n; ++k) {
+    const double d = impl->discount[static_cast<size_t>(k - 1)];
     auto& level = impl->levels.emplace_back();
+    std::unordered_map<Gram, uint64_t, GramHash> totals;
     for (const auto& [gram, c] : counts[static_cast<size_t>(k - 1)]) {
       Gram context = gram;
       const uint32_t token = context.ids[static_cast<size_t>(k - 1)];
       context.ids[static_cast<size_t>(k - 1)] = 0;
-      Impl::Context& entry = level[context];
-      entry.total += c;
-      entry.followers.push_back({token, c});
+      totals[context] += c;
+      level[context].direct.emplace_back(token, static_cast<double>(c));
     }
     for (auto& [context, entry] : level) {
-      std::sort(entry.followers.begin(), entry.followers.end(),
-                [](const Impl::Follower& a, const Impl::Follower& b) { return a.token < b.token; });
+      const double total = static_cast<double>(totals[context]);
+      for (auto& [token, value] : entry.direct) value = (value - d) / total;
+      std::sort(entry.direct.begin(), entry.direct.end());
+      entry.gamma = d * static_cast<double>(entry.direct.size()) / total;
     }
     counts[static_cast<size_t>(k - 1)] = {};  // free as we go
   }
@@ -169,31 +180,33 @@ double KneserNeyModel::probability(std::span<const uint32_t> context, uint32_t t
   for (int k = 2; k <= m.order; ++k) {
     const Impl::Context* entry = m.find(k, context);
     if (!entry) continue;
-    const double d = m.discount[static_cast<size_t>(k - 1)];
-    const double total = static_cast<double>(entry->total);
     double direct = 0.0;
     if (known) {
-      auto it = std::lower_bound(entry->followers.begin(), entry->followers.end(), token,
-                                 [](const Impl::Follower& f, uint32_t t) { return f.token < t; });
-      if (it != entry->followers.end() && it->token == token) direct = (it->count - d) / total;
+      auto it = std::lower_bound(entry->direct.begin(), entry->direct.end(), token,
+                                 [](const auto& f, uint32_t t) { return f.first < t; });
+      if (it != entry->direct.end() && it->first == token) direct = it->second;
     }
-    p = direct + d * static_cast<double>(entry->followers.size()) / total * p;
+    p = direct + entry->gamma * p;
   }
   return p;
 }
 
-void KneserNeyModel::distribution(std::span<const uint32_t> context, std::vector<double>& out) const {
-  const Impl& m = *impl_;
-  out = m.unigram;
-  for (int k = 2; k <= m.order; ++k) {
-    const Impl::Context* entry = m.find(k, context);
-    if (!entry) continue;
-    const double d = m.discount[static_cast<size_t>(k - 1)];
-    const double total = static_cast<double>(entry->total);
-    const double backoff = d * static_cast<double>(entry->followers.size()) / total;
-    for (double& p : out) p *= backoff;
-    for (const Impl::Follower& f : entry->followers) out[f.token] += (f.count - d) / total;
+void KneserNeyModel::smoothed(std::span<const uint32_t> context, SmoothedDistribution& out) const {
+  out.reset(this);
+  for (int k = 2; k <= impl_->order; ++k) {
+    if (const Impl::Context* entry = impl_->find(k, context)) out.interpolate(entry->direct, entry->gamma);
   }
 }
+
+void KneserNeyModel::distribution(std::span<const uint32_t> context, std::vector<double>& out) const {
+  SmoothedDistribution d;
+  smoothed(context, d);
+  d.toDense(out);
+}
+
+const std::vector<double>& KneserNeyModel::unigram() const { return impl_->unigram; }
+const std::vector<double>& KneserNeyModel::sortedUnigram() const { return impl_->sortedUnigram; }
+double KneserNeyModel::unigramMass() const { return impl_->unigramMass; }
+double KneserNeyModel::unigramPlogp() const { return impl_->unigramPlogp; }
 
 }  // namespace memlens

@@ -1,5 +1,6 @@
 #include "memlens/memory_smoother.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace memlens {
@@ -28,24 +29,44 @@ double MemorySmoother::probability(const Prediction& prediction,
   double vote = 0.0;
   if (lambda > 0.0) {
     for (const ClassVote& v : prediction.distribution) {
-      if (v.classId == token) vote = v.weight;
+      if (v.classId == token) vote += v.weight;
     }
     vote /= totalWeight(prediction);
   }
   return lambda * vote + (1.0 - lambda) * base_.probability(context, token);
 }
 
-void MemorySmoother::distribution(const Prediction& prediction, std::span<const uint32_t> context,
-                                  std::vector<double>& out) const {
-  base_.distribution(context, out);
+void MemorySmoother::smoothed(const Prediction& prediction, std::span<const uint32_t> context,
+                              SmoothedDistribution& out) const {
+  base_.smoothed(context, out);
   const double lambda = memoryWeight(prediction);
   if (lambda <= 0.0) return;
-  for (double& p : out) p *= 1.0 - lambda;
   const double total = totalWeight(prediction);
   const uint32_t unknown = base_.vocabSize();
+  std::vector<std::pair<uint32_t, double>> votes;
+  votes.reserve(prediction.distribution.size());
   for (const ClassVote& v : prediction.distribution) {
-    out[v.classId < unknown ? v.classId : unknown] += lambda * v.weight / total;
+    if (v.weight > 0.0) votes.emplace_back(std::min(v.classId, unknown), v.weight / total);
   }
+  std::sort(votes.begin(), votes.end());
+  // One entry per outcome: unknown ids all fall on the same one.
+  size_t kept = 0;
+  for (size_t i = 0; i < votes.size(); ++i) {
+    if (kept > 0 && votes[kept - 1].first == votes[i].first) {
+      votes[kept - 1].second += votes[i].second;
+    } else {
+      votes[kept++] = votes[i];
+    }
+  }
+  votes.resize(kept);
+  out.mix(votes, lambda);
+}
+
+void MemorySmoother::distribution(const Prediction& prediction, std::span<const uint32_t> context,
+                                  std::vector<double>& out) const {
+  SmoothedDistribution d;
+  smoothed(prediction, context, d);
+  d.toDense(out);
 }
 
 std::string MemorySmoother::describe() const {

@@ -17,6 +17,7 @@ Result<std::shared_ptr<TokenisedCorpus>> TokenisedCorpus::load(
   auto tokens = TokenStream::tokenise(**corpus, **tokeniser, result->vocab, job);
   if (!tokens) return tokens.status();
   result->tokens = std::move(*tokens);
+  result->paddingId = result->vocab.paddingId();
   result->corpus = std::move(*corpus);
   return result;
 }

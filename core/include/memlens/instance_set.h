@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -20,6 +21,19 @@ struct InstanceSet {
   size_t size() const { return classes.size(); }
   std::span<const uint32_t> instance(size_t i) const {
     return {features.data() + i * static_cast<size_t>(width), static_cast<size_t>(width)};
+  }
+  // Instances [begin, end), copied.
+  InstanceSet slice(size_t begin, size_t end) const {
+    InstanceSet out;
+    out.width = width;
+    const auto w = static_cast<size_t>(width);
+    out.features.assign(features.begin() + static_cast<std::ptrdiff_t>(begin * w),
+                        features.begin() + static_cast<std::ptrdiff_t>(end * w));
+    out.classes.assign(classes.begin() + static_cast<std::ptrdiff_t>(begin),
+                       classes.begin() + static_cast<std::ptrdiff_t>(end));
+    out.sources.assign(sources.begin() + static_cast<std::ptrdiff_t>(begin),
+                       sources.begin() + static_cast<std::ptrdiff_t>(end));
+    return out;
   }
   void reserve(size_t n) {
     features.reserve(n * static_cast<size_t>(width));

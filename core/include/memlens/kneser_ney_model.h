@@ -8,6 +8,7 @@
 #include "memlens/instance_set.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
+#include "memlens/smoothed_distribution.h"
 
 namespace memlens {
 
@@ -45,8 +46,18 @@ class KneserNeyModel {
   // features); ids >= vocabSize count as unknown.
   double probability(std::span<const uint32_t> context, uint32_t token) const;
 
-  // The whole distribution: out[id] for every vocabulary id, out[vocabSize] = unknown. Sums to 1.
+  // The whole distribution, sparse: explicit values for the outcomes the context's n-grams
+  // touched, scale · unigram elsewhere. Sums to 1 over vocabSize + 1 outcomes.
+  void smoothed(std::span<const uint32_t> context, SmoothedDistribution& out) const;
+  // The same, dense: out[id] for every vocabulary id, out[vocabSize] = unknown.
   void distribution(std::span<const uint32_t> context, std::vector<double>& out) const;
+
+  // The order-1 distribution (vocabSize + 1 entries), the same values sorted ascending, and
+  // its sums Σu and Σ u·log2(u), which SmoothedDistribution needs for ranks and entropy.
+  const std::vector<double>& unigram() const;
+  const std::vector<double>& sortedUnigram() const;
+  double unigramMass() const;
+  double unigramPlogp() const;
 
  private:
   struct Impl;

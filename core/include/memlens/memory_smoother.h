@@ -26,7 +26,10 @@ class MemorySmoother {
 
   double probability(const Prediction& prediction, std::span<const uint32_t> context,
                      uint32_t token) const;
-  // out[id] for every vocabulary id, out[vocabSize] = unknown; sums to 1.
+  // The whole smoothed distribution, sparse (see SmoothedDistribution).
+  void smoothed(const Prediction& prediction, std::span<const uint32_t> context,
+                SmoothedDistribution& out) const;
+  // The same, dense: out[id] for every vocabulary id, out[vocabSize] = unknown; sums to 1.
   void distribution(const Prediction& prediction, std::span<const uint32_t> context,
                     std::vector<double>& out) const;
 

@@ -21,6 +21,7 @@ struct TokenisedCorpus {
   TokeniserOptions tokeniserOptions;
   std::string tokeniserName;
   Vocabulary vocab;
+  uint32_t paddingId = 0;  // "_" in vocab, interned at load time
   TokenStream tokens;
 
   static Result<std::shared_ptr<TokenisedCorpus>> load(const std::vector<std::string>& paths,

@@ -1,0 +1,109 @@
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+#include <cstdio>
+#include <optional>
+
+#include "main_window.h"
+#include "window_screenshot.h"
+
+namespace {
+
+struct Options {
+  QStringList paths;
+  QString screenshot;
+  bool platformGiven = false;
+};
+
+// Parses the command line; returns an exit code when the program should stop here (--help,
+// --version, a bad option). Needs a QCoreApplication, which must be gone again before the
+// QApplication is made: the GUI one cannot start without a display, --help can.
+std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
+  QCoreApplication app(argc, argv);
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      QStringLiteral("MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
+                     "Without arguments it opens the KJV demo corpus."));
+  const QCommandLineOption help = parser.addHelpOption();
+  const QCommandLineOption version = parser.addVersionOption();
+  const QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QStringLiteral("After the first job has finished, save the window to <file> (PNG) and quit."),
+      QStringLiteral("file"));
+  parser.addOption(screenshot);
+  // Qt's own -platform must get through to QApplication; it also counts as having a display.
+  QCommandLineOption platform(QStringLiteral("platform"), QStringLiteral("Qt platform plugin."),
+                              QStringLiteral("name"));
+  platform.setFlags(QCommandLineOption::HiddenFromHelp);
+  parser.addOption(platform);
+  parser.addPositionalArgument(QStringLiteral("paths"),
+                               QStringLiteral("Corpus files and folders to open."),
+                               QStringLiteral("[paths...]"));
+  parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+
+  if (!parser.parse(QCoreApplication::arguments())) {
+    std::fprintf(stderr, "memlens: %s\nTry 'memlens --help'.\n", qPrintable(parser.errorText()));
+    return 2;
+  }
+  // addHelpOption() also adds --help-all, which only process() would handle.
+  if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
+    std::fputs(qPrintable(parser.helpText()), stdout);
+    return 0;
+  }
+  if (parser.isSet(version)) {
+    std::printf("memlens %s\n", MEMLENS_VERSION);
+    return 0;
+  }
+  options.paths = parser.positionalArguments();
+  options.screenshot = parser.value(screenshot);
+  options.platformGiven = parser.isSet(platform);
+  return std::nullopt;
+}
+
+bool hasDisplay(const Options& options) {
+  return options.platformGiven || qEnvironmentVariableIsSet("QT_QPA_PLATFORM") ||
+         !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QCoreApplication::setOrganizationName(QStringLiteral("MemLens"));
+  QCoreApplication::setApplicationName(QStringLiteral("memlens"));
+  QCoreApplication::setApplicationVersion(QStringLiteral(MEMLENS_VERSION));
+
+  Options options;
+  if (const std::optional<int> exitCode = parseCommandLine(argc, argv, options)) return *exitCode;
+  // Without this check QApplication aborts with a core dump and a message about xcb plugins.
+  if (!hasDisplay(options)) {
+    std::fputs(
+        "memlens: no display found (DISPLAY and WAYLAND_DISPLAY are empty).\n"
+        "Run it under a virtual X server:  xvfb-run -a build/app/memlens\n"
+        "or without any window system:     QT_QPA_PLATFORM=offscreen build/app/memlens\n",
+        stderr);
+    return 1;
+  }
+
+  QApplication app(argc, argv);
+  memlens::gui::MainWindow window;
+  window.show();
+
+  if (!options.screenshot.isEmpty()) {
+    const QString file = options.screenshot;
+    QObject::connect(
+        &window, &memlens::gui::MainWindow::jobSettled, &window,
+        [&window, file] {
+          // Let the layouts and the chart settle into their final geometry before grabbing.
+          QTimer::singleShot(500, &window, [&window, file] {
+            const bool saved = memlens::gui::saveWindowScreenshot(window, file);
+            if (!saved) std::fprintf(stderr, "memlens: could not write %s\n", qPrintable(file));
+            QCoreApplication::exit(saved ? 0 : 1);
+          });
+        },
+        Qt::SingleShotConnection);
+  }
+
+  window.openPaths(options.paths.isEmpty() ? QStringList{QStringLiteral(MEMLENS_DEMO_CORPUS)}
+                                           : options.paths);
+  return QApplication::exec();
+}

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "memlens/classifier.h"
+#include "memlens/evaluation.h"
+#include "memlens/kneser_ney_model.h"
+#include "memlens/run_record.h"
+#include "memlens/tokenised_corpus.h"
+
+namespace memlens {
+
+// One evaluated memory: the corpus split by lines, a classifier trained on the train part, a
+// Kneser-Ney base model on the same instances, the smoothing tuned on validation, and the report
+// on test. Immutable after run(): share it as std::shared_ptr<const Experiment>.
+class Experiment {
+ public:
+  static Result<std::unique_ptr<Experiment>> run(std::shared_ptr<const TokenisedCorpus> corpus,
+                                                 const ExperimentOptions& options,
+                                                 JobControl* job = nullptr);
+  Experiment(const Experiment&) = delete;
+  Experiment& operator=(const Experiment&) = delete;
+
+  const TokenisedCorpus& corpus() const { return *corpus_; }
+  const DataSplit& split() const { return split_; }
+  const InstanceSet& train() const { return train_; }
+  const InstanceSet& validation() const { return validation_; }
+  const InstanceSet& test() const { return test_; }
+  const Classifier& classifier() const { return *classifier_; }
+  const KneserNeyModel& base() const { return *base_; }
+  MemorySmoother smoother() const { return MemorySmoother(*base_, record_.smoothingBeta); }
+  const EvaluationReport& report() const { return report_; }
+  const RunRecord& record() const { return record_; }
+  // How often each vocabulary id was a training target.
+  const std::vector<uint64_t>& trainClassCounts() const { return trainClassCounts_; }
+
+ private:
+  Experiment() = default;
+  std::shared_ptr<const TokenisedCorpus> corpus_;
+  DataSplit split_;
+  InstanceSet train_, validation_, test_;
+  std::unique_ptr<Classifier> classifier_;
+  std::unique_ptr<KneserNeyModel> base_;
+  std::vector<uint64_t> trainClassCounts_;
+  EvaluationReport report_;
+  RunRecord record_;
+};
+
+struct LearningCurvePoint {
+  uint64_t trainInstances = 0;
+  uint32_t storedVectors = 0;
+  double smoothingBeta = 0.0;
+  Metrics metrics;
+};
+
+// Accuracy and perplexity on the experiment's test set as memory grows through training prefixes
+// of 10^3, 10^4, … instances and finally all of them. One classifier grows by add() (no retraining
+// from zero); the base model and the smoothing are refitted at each prefix (on that prefix and on
+// validation). `onPoint` runs after each point, on the calling thread, for live charts.
+Result<std::vector<LearningCurvePoint>> learningCurve(
+    const Experiment& experiment, JobControl* job = nullptr,
+    const std::function<void(const LearningCurvePoint&)>& onPoint = {});
+
+}  // namespace memlens

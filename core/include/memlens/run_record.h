@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "memlens/classifier.h"
+#include "memlens/data_split.h"
+#include "memlens/evaluation.h"
+#include "memlens/instance_builder.h"
+#include "memlens/tokenised_corpus.h"
+
+namespace memlens {
+
+// Everything that shapes a run besides the corpus text itself.
+struct ExperimentOptions {
+  WindowOptions window;
+  ClassifierOptions classifier;
+  SplitOptions split;
+  int ngramOrder = 3;         // of the Kneser-Ney base model
+  uint64_t maxTestTokens = 0; // 0: the whole test part; else its first N instances
+};
+
+// What is needed to reproduce a run and what it measured (../shared/spec/evaluation.md).
+struct RunRecord {
+  struct CorpusFile {
+    std::string path;
+    uint64_t bytes = 0;
+    std::string sha256;
+  };
+
+  std::string created;  // UTC, ISO 8601
+  std::vector<CorpusFile> corpus;
+  TokeniserOptions tokeniser;
+  std::string tokeniserName;
+  uint32_t vocabularySize = 0;
+  ExperimentOptions options;
+  double smoothingBeta = 0.0;
+  std::string smoothing;
+  uint64_t trainInstances = 0;
+  uint64_t validationInstances = 0;
+  uint64_t testInstances = 0;
+  uint32_t storedVectors = 0;
+  double trainSeconds = 0.0;
+  double evaluateSeconds = 0.0;
+  Metrics test;
+  std::vector<FrequencyBand> bands;
+
+  // Fingerprints every corpus file (SHA-256 of its bytes as on disk).
+  static std::vector<CorpusFile> describeCorpus(const Corpus& corpus);
+  std::string toJson() const;
+};
+
+const char* algorithmName(Algorithm a);
+const char* weightingName(FeatureWeighting w);
+const char* distanceWeightingName(DistanceWeighting d);
+
+}  // namespace memlens
