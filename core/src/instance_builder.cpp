@@ -1,6 +1,9 @@
 #include "memlens/instance_builder.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace memlens {
 
@@ -8,17 +11,54 @@ namespace {
 
 constexpr size_t kPollEveryInstances = 1 << 16;
 
-// Appends one instance per target in [begin, targetEnd); the block starts at `begin`.
-void windowBlock(const std::vector<uint32_t>& ids, size_t begin, size_t targetEnd,
-                 uint32_t paddingId, int width, InstanceSet& out) {
-  for (size_t p = begin; p < targetEnd; ++p) {
-    for (int f = width; f >= 1; --f) {
-      const size_t back = static_cast<size_t>(f);
-      out.features.push_back(p - begin >= back ? ids[p - back] : paddingId);
-    }
-    out.classes.push_back(ids[p]);
-    out.sources.push_back(p);
+// Writes one instance per target in [begin, targetEnd) at `out`, a block starting at `begin`;
+// returns how many were written.
+size_t windowBlock(const std::vector<uint32_t>& ids, size_t begin, size_t targetEnd,
+                   uint32_t paddingId, int width, InstanceSet& out, size_t at) {
+  const auto w = static_cast<size_t>(width);
+  uint32_t* features = out.features.data() + at * w;
+  for (size_t p = begin; p < targetEnd; ++p, ++at) {
+    const size_t available = std::min(p - begin, w);  // real context tokens before p
+    const size_t pad = w - available;
+    std::fill(features, features + pad, paddingId);
+    std::copy(ids.begin() + static_cast<std::ptrdiff_t>(p - available),
+              ids.begin() + static_cast<std::ptrdiff_t>(p), features + pad);
+    features += w;
+    out.classes[at] = ids[p];
+    out.sources[at] = p;
   }
+  return targetEnd > begin ? targetEnd - begin : 0;
+}
+
+// The blocks as [begin, targetEnd) token ranges.
+std::vector<std::pair<size_t, size_t>> blocksOf(const TokenStream& tokens, BlockMode mode) {
+  std::vector<std::pair<size_t, size_t>> blocks;
+  if (mode == BlockMode::kLine) {
+    blocks.reserve(tokens.lineCount());
+    for (size_t l = 0; l < tokens.lineCount(); ++l) {
+      if (tokens.lineEnd(l) > tokens.line(l).firstToken) {
+        blocks.emplace_back(tokens.line(l).firstToken, tokens.lineEnd(l));
+      }
+    }
+    return blocks;
+  }
+  // OLIFANT: consecutive non-empty lines of one document form a block; its last token is no target.
+  size_t l = 0;
+  while (l < tokens.lineCount()) {
+    if (tokens.lineEnd(l) == tokens.line(l).firstToken) {
+      ++l;
+      continue;
+    }
+    const uint32_t doc = tokens.line(l).document;
+    size_t last = l;
+    while (last + 1 < tokens.lineCount() && tokens.line(last + 1).document == doc &&
+           tokens.lineEnd(last + 1) > tokens.line(last + 1).firstToken) {
+      ++last;
+    }
+    blocks.emplace_back(tokens.line(l).firstToken, tokens.lineEnd(last) - 1);
+    l = last + 1;
+  }
+  return blocks;
 }
 
 }  // namespace
@@ -29,45 +69,22 @@ Result<InstanceSet> buildInstances(const TokenStream& tokens, uint32_t paddingId
     return Status::invalidArgument("context width must be between 1 and 32, got " +
                                    std::to_string(options.width));
   }
+  const auto blocks = blocksOf(tokens, options.blocks);
+  size_t total = 0;
+  for (const auto& [begin, targetEnd] : blocks) total += targetEnd - begin;
   InstanceSet set;
   set.width = options.width;
-  set.reserve(tokens.size());
-  const std::vector<uint32_t>& ids = tokens.ids();
-  size_t nextPoll = kPollEveryInstances;
+  set.features.resize(total * static_cast<size_t>(options.width));
+  set.classes.resize(total);
+  set.sources.resize(total);
 
-  auto poll = [&]() -> bool {
-    if (set.size() < nextPoll) return true;
-    nextPoll = set.size() + kPollEveryInstances;
-    reportProgress(job, static_cast<double>(set.size()) / static_cast<double>(tokens.size()),
-                   "building instances");
-    return !cancelRequested(job);
-  };
-
-  if (options.blocks == BlockMode::kLine) {
-    for (size_t l = 0; l < tokens.lineCount(); ++l) {
-      const size_t begin = tokens.line(l).firstToken, end = tokens.lineEnd(l);
-      windowBlock(ids, begin, end, paddingId, options.width, set);
-      if (!poll()) return Status::cancelled();
-    }
-  } else {
-    // OLIFANT: consecutive non-empty lines of one document form a block.
-    size_t l = 0;
-    while (l < tokens.lineCount()) {
-      if (tokens.lineEnd(l) == tokens.line(l).firstToken) {
-        ++l;
-        continue;
-      }
-      const uint32_t doc = tokens.line(l).document;
-      const size_t begin = tokens.line(l).firstToken;
-      size_t last = l;
-      while (last + 1 < tokens.lineCount() && tokens.line(last + 1).document == doc &&
-             tokens.lineEnd(last + 1) > tokens.line(last + 1).firstToken) {
-        ++last;
-      }
-      const size_t end = tokens.lineEnd(last);
-      windowBlock(ids, begin, end - 1, paddingId, options.width, set);
-      if (!poll()) return Status::cancelled();
-      l = last + 1;
+  size_t at = 0, nextPoll = kPollEveryInstances;
+  for (const auto& [begin, targetEnd] : blocks) {
+    at += windowBlock(tokens.ids(), begin, targetEnd, paddingId, options.width, set, at);
+    if (at >= nextPoll) {
+      nextPoll = at + kPollEveryInstances;
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(at) / static_cast<double>(total), "building instances");
     }
   }
   if (set.size() == 0) return Status::invalidArgument("the corpus yields no instances");

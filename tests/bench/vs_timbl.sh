@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# MemLens vs TiMBL 6.5 on KJV: train on the first 90 % of the verses (≈ 830k width-4 instances),
+# test on 10k instances from the remaining verses. For each algorithm (IB1, IGTree, TRIBL2) and
+# each system: accuracy, train seconds, test tokens/s, peak RSS, and our speed-up.
+# TiMBL's IB1 runs at ~25 tokens/s here, so it classifies only the first $TIMBL_IB1_TESTS test
+# instances (default 400); accuracies for IB1 are reported on that subset for both systems.
+# Usage: tests/bench/vs_timbl.sh [BUILD_DIR]   (default: build-bench; built in Release)
+#        THREADS=N (ours, default all cores)  ALGOS="1 4 0" (subset)  SKIP_TIMBL=1
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build-bench}
+threads=${THREADS:-0}
+algos=${ALGOS:-"1 4 0"}
+ib1_tests=${TIMBL_IB1_TESTS:-400}
+timbl=$(command -v timbl || true)
+[ -n "$timbl" ] || [ -n "${SKIP_TIMBL:-}" ] || { echo "vs_timbl.sh: timbl not found" >&2; exit 1; }
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMLENS_BUILD_GUI=OFF \
+      -DMEMLENS_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target memlens-cli demo_corpus >/dev/null
+cli=$build/app/memlens-cli
+corpus=$build/demo/kjv.txt
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+verses=$(wc -l < "$corpus")
+cut=$((verses * 9 / 10))
+head -n "$cut" "$corpus" > "$work/train.txt"
+tail -n +"$((cut + 1))" "$corpus" > "$work/test.txt"
+"$cli" instances --width 4 "$work/train.txt" -o "$work/train.inst" >/dev/null 2>&1
+"$cli" instances --width 4 "$work/test.txt" -o "$work/test.all" >/dev/null 2>&1
+head -n 10000 "$work/test.all" > "$work/test.inst"
+head -n 1 "$work/test.all" > "$work/one.inst"
+head -n "$ib1_tests" "$work/test.all" > "$work/test.ib1"
+echo "train: $(wc -l < "$work/train.inst") instances; test: 10000 (TiMBL IB1: $ib1_tests)"
+
+# run NAME CMD... : wall seconds and peak RSS (KB) of one command, stdout+stderr to $work/NAME.log
+run() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1
+  cat "$work/$name.time"
+}
+
+printf '%-7s %-8s %9s %9s %12s %9s %8s\n' algo system accuracy train_s test_tok/s rss_MB speedup
+for a in $algos; do
+  case $a in 0) name=IB1; tests=$work/test.ib1 ;; 1) name=IGTree; tests=$work/test.inst ;;
+              4) name=TRIBL2; tests=$work/test.inst ;; esac
+  n=$(wc -l < "$tests")
+  # Ours: timings from the CLI itself.
+  read -r _ rss < <(run ours$a "$cli" timbl -f "$work/train.inst" -t "$work/test.inst" -a$a \
+                       -o "$work/ours$a.out" --threads "$threads" --timing)
+  o_train=$(awk '/^train_seconds/ {print $2}' "$work/ours$a.log")
+  o_tps=$(awk '/^test_tokens_per_second/ {print $2}' "$work/ours$a.log")
+  o_acc=$(awk '/^accuracy/ {print $2}' "$work/ours$a.log")
+  if [ "$a" = 0 ]; then  # accuracy on the subset TiMBL classifies
+    o_acc=$(head -n "$n" "$work/ours$a.out" | awk '{ if ($(NF) == $(NF-1)) c++ } END { printf "%.6f", c / NR }')
+  fi
+  printf '%-7s %-8s %9s %9s %12s %9d %8s\n' "$name" memlens "$o_acc" "$o_train" "$o_tps" $((rss / 1024)) ""
+  [ -n "${SKIP_TIMBL:-}" ] && continue
+  extra=""; [ "$a" != 0 ] && extra="+D"
+  read -r t_train _ < <(run timbl_train$a "$timbl" -f "$work/train.inst" -t "$work/one.inst" \
+                          -F Columns -a$a $extra -o "$work/timbl_one$a.out")
+  read -r t_all t_rss < <(run timbl$a "$timbl" -f "$work/train.inst" -t "$tests" -F Columns -a$a \
+                            $extra -o "$work/timbl$a.out")
+  t_acc=$(awk '{ if ($(NF) == $(NF-1)) c++ } END { printf "%.6f", c / NR }' "$work/timbl$a.out")
+  t_tps=$(awk -v n="$n" -v a="$t_all" -v t="$t_train" 'BEGIN { d = a - t; if (d < 0.01) d = 0.01; printf "%.0f", n / d }')
+  ratio=$(awk -v o="$o_tps" -v t="$t_tps" 'BEGIN { printf "%.0fx", o / t }')
+  printf '%-7s %-8s %9s %9s %12s %9d %8s\n' "$name" timbl "$t_acc" "$t_train" "$t_tps" $((t_rss / 1024)) "$ratio"
+  same=$(paste -d'|' <(head -n "$n" "$work/ours$a.out" | awk '{print $NF}') <(awk '{print $NF}' "$work/timbl$a.out") | awk -F'|' '$1 == $2 {c++} END {printf "%.2f", 100 * c / NR}')
+  echo "        identical predictions: $same %"
+done
