@@ -24,12 +24,13 @@ class Result {
 
   T& value() & { return *value_; }
   const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  // Rvalues hand the value out by value, so `for (x : *makeResult())` owns what it iterates.
+  T value() && { return std::move(*value_); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
   T& operator*() & { return *value_; }
   const T& operator*() const& { return *value_; }
-  T&& operator*() && { return std::move(*value_); }
+  T operator*() && { return std::move(*value_); }
 
  private:
   std::optional<T> value_;
