@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+#include "memlens/token_stream.h"
+
+namespace memlens {
+
+struct WordVectorOptions {
+  int dimensions = 64;
+  int window = 2;            // directional context: offsets -window..-1 and 1..window
+  double smoothing = 0.75;   // context-distribution smoothing exponent
+  int oversampling = 16;     // extra random directions for the randomised SVD
+  int powerIterations = 2;
+  uint64_t seed = 1;
+};
+
+// Word vectors from the corpus alone (../shared/spec/vector-memory.md): positive PMI between a
+// word and (context word, offset) pairs within each line, with smoothed context probabilities,
+// reduced by a randomised truncated SVD to U·Σ^½ and normalised to unit length. Words never seen
+// with any context get the zero vector.
+// Immutable after train(): safe to read from many threads.
+class WordVectors {
+ public:
+  static Result<std::unique_ptr<WordVectors>> train(const TokenStream& tokens, uint32_t vocabSize,
+                                                    const WordVectorOptions& options = {},
+                                                    JobControl* job = nullptr);
+
+  int dimensions() const { return dimensions_; }
+  uint32_t size() const { return static_cast<uint32_t>(vectors_.size() / dimensions_); }
+  std::span<const float> vector(uint32_t id) const {
+    return {vectors_.data() + static_cast<size_t>(id) * dimensions_, static_cast<size_t>(dimensions_)};
+  }
+  // Cosine similarity (vectors are unit length, so a dot product).
+  double similarity(uint32_t a, uint32_t b) const;
+  // The n most similar other words, most similar first.
+  std::vector<std::pair<uint32_t, double>> nearest(uint32_t id, size_t n) const;
+
+ private:
+  WordVectors() = default;
+  int dimensions_ = 0;
+  std::vector<float> vectors_;  // row-major, size() x dimensions_
+};
+
+}  // namespace memlens
