@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "memlens/instance_base.h"
+#include "memlens/prediction.h"
+#include "memlens/word_vectors.h"
+
+namespace memlens {
+
+struct VectorMemoryOptions {
+  int topK = 128;              // slots read per query
+  double temperature = 1.0;    // T of the softmax over -distance / T
+  // Approximate search: candidates are the slots whose value at each of the `indexedPositions`
+  // highest-weight positions is one of the `candidateWords` words nearest the query's value
+  // there. 0 indexed positions = exhaustive (every slot).
+  int indexedPositions = 2;
+  int candidateWords = 16;
+};
+
+// One slot read by a query.
+struct SlotRead {
+  uint32_t slot = 0;       // stored-vector id in the InstanceBase
+  double distance = 0.0;   // Σ_j w_j·‖e(x_j) − e(s_j)‖²
+  double attention = 0.0;  // α: count · exp(−d/T), normalised over the slots read
+};
+
+struct VectorRead {
+  std::vector<SlotRead> slots;       // nearest first
+  std::vector<ClassVote> memory;     // p_mem(y) = Σ α_i · P_i(y), by class id, sums to 1
+  uint32_t classId = Prediction::kNoClass;  // argmax p_mem (ties: earlier class index)
+};
+
+// The attention read over a memory's stored vectors (../shared/spec/vector-memory.md): the
+// kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
+// edit to the memory changes both families. Keys are never stored per slot: a query builds one
+// table per context position over the vocabulary, D_j[v] = w_j·‖e(x_j) − e(v)‖², and a slot's
+// distance is `width` look-ups. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and
+// with T → 0 and exhaustive search the read equals IB1's nearest bucket.
+// Holds references: the memory, weights and vectors must outlive it and not change while it is
+// used. Immutable after construction: read() may run on many threads at once.
+class VectorMemory {
+ public:
+  VectorMemory(const InstanceBase& memory, std::vector<double> weights,
+               const WordVectors* vectors, VectorMemoryOptions options);
+
+  const VectorMemoryOptions& options() const { return options_; }
+  VectorRead read(std::span<const uint32_t> query) const;
+  // As a Prediction: distribution = p_mem (weights sum to 1), distance = the nearest slot's.
+  Prediction predict(std::span<const uint32_t> query) const;
+
+  // The slots × positions map of distance terms w_j·‖e(x_j) − e(s_j)‖² / T for `slots`.
+  std::vector<std::vector<double>> attentionTerms(std::span<const uint32_t> query,
+                                                  std::span<const SlotRead> slots) const;
+
+ private:
+  // D_j[v] / w_j = ‖e(x_j) − e(v)‖² over the vocabulary for each position j; empty rows for
+  // one-hot words (whose distance is 2·[x_j ≠ v] without a table).
+  std::vector<std::vector<float>> distanceTables(std::span<const uint32_t> query) const;
+  static double wordDistance(const std::vector<float>& table, uint32_t x, uint32_t v);
+  std::vector<uint32_t> candidates(std::span<const uint32_t> query,
+                                   const std::vector<std::vector<float>>& tables) const;
+
+  const InstanceBase& memory_;
+  std::vector<double> weights_;
+  const WordVectors* vectors_;
+  VectorMemoryOptions options_;
+  std::vector<int> indexed_;  // positions with an inverted index, highest weight first
+  // Per indexed position: value -> slots holding it there.
+  std::vector<std::vector<std::vector<uint32_t>>> postings_;
+};
+
+}  // namespace memlens
