@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace memlens {
+
+// A compact hash map from 64-bit keys to 32-bit counts (open addressing, 16 bytes a slot),
+// for the millions of (feature value, class) co-occurrence counts a large memory keeps —
+// a quarter of std::unordered_map's footprint. Counts may drop to 0; such entries stay and are
+// skipped by forEach(). Not thread-safe for writes.
+class CountTable {
+ public:
+  uint32_t& operator[](uint64_t key) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    Slot& s = probe(slots_, key);
+    if (!s.used) {
+      s.used = 1;
+      s.key = key;
+      ++size_;
+    }
+    return s.count;
+  }
+  uint32_t* find(uint64_t key) {
+    if (slots_.empty()) return nullptr;
+    Slot& s = probe(slots_, key);
+    return s.used ? &s.count : nullptr;
+  }
+  size_t size() const { return size_; }
+  size_t memoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+  template <typename Fn>
+  void forEach(Fn&& fn) const {
+    for (const Slot& s : slots_)
+      if (s.used && s.count != 0) fn(s.key, s.count);
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t count = 0;
+    uint32_t used = 0;
+  };
+  static uint64_t hash(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+  }
+  static Slot& probe(std::vector<Slot>& slots, uint64_t key) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = hash(key) & mask;; i = (i + 1) & mask)
+      if (!slots[i].used || slots[i].key == key) return slots[i];
+  }
+  void grow() {
+    std::vector<Slot> bigger(slots_.empty() ? 16 : slots_.size() * 2);
+    for (const Slot& s : slots_)
+      if (s.used) probe(bigger, s.key) = s;
+    slots_ = std::move(bigger);
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+}  // namespace memlens

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "memlens/feature_weights.h"
+#include "memlens/instance_set.h"
+#include "memlens/job_control.h"
+#include "memlens/status.h"
+
+namespace memlens {
+
+// Count of one class (dense class index, see InstanceBase::classId) in a distribution.
+struct ClassCount {
+  uint32_t classIndex = 0;
+  uint32_t count = 0;
+};
+
+// The memory of a memory-based classifier: identical feature vectors are merged into one stored
+// vector holding a class-count distribution and the sources (InstanceSet::sources) of every
+// instance merged into it. Classes get dense indices in order of first appearance, the order
+// TiMBL uses for ties and output. Per-feature value/class counts are maintained for weighting.
+// Not thread-safe for add(); concurrent const calls are safe.
+class InstanceBase {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+  explicit InstanceBase(int width = 0);
+
+  // Merges `instances` (same width) into the memory. On cancel nothing is changed.
+  Status add(const InstanceSet& instances, JobControl* job = nullptr);
+
+  int width() const { return width_; }
+  uint32_t vectorCount() const { return static_cast<uint32_t>(single_.size()); }
+  uint64_t instanceCount() const { return sources_.size(); }
+  std::span<const uint32_t> vector(uint32_t id) const {
+    return {values_.data() + static_cast<size_t>(id) * width_, static_cast<size_t>(width_)};
+  }
+  const uint32_t* values() const { return values_.data(); }
+  std::span<const ClassCount> distribution(uint32_t id) const {
+    if (multi_[id] != 0) return multiStore_[multi_[id] - 1];
+    return {&single_[id], 1};
+  }
+  // Sources of the instances merged into stored vector `id`, in insertion order.
+  std::vector<uint64_t> sources(uint32_t id) const;
+  // The stored vector equal to `features`, or kNone.
+  uint32_t find(std::span<const uint32_t> features) const;
+
+  uint32_t classCount() const { return static_cast<uint32_t>(classIds_.size()); }
+  uint32_t classId(uint32_t classIndex) const { return classIds_[classIndex]; }
+  uint32_t classIndex(uint32_t classId) const;  // kNone for a class never seen
+  const std::vector<uint64_t>& classTotals() const { return classTotals_; }
+  const std::vector<FeatureCounts>& featureCounts() const { return featureCounts_; }
+
+  // Approximate heap bytes held.
+  size_t memoryBytes() const;
+
+ private:
+  uint32_t findHashed(const uint32_t* features, uint64_t hash) const;
+  void growTable();
+  void rebuildTable(size_t capacity = 16);
+  void addCount(uint32_t id, uint32_t classIndex);
+  void removeCount(uint32_t id, uint32_t classIndex);
+  uint64_t hashOf(const uint32_t* features) const;
+
+  int width_ = 0;
+  std::vector<uint32_t> values_;  // vectorCount * width
+  // Most stored vectors have a single class: kept inline; the others in multiStore_.
+  std::vector<ClassCount> single_;
+  std::vector<uint32_t> multi_;  // 1-based index into multiStore_, 0 = single
+  std::vector<std::vector<ClassCount>> multiStore_;
+  std::vector<uint32_t> slots_;  // open addressing: vector id + 1, 0 = empty
+  // Sources as per-vector linked lists over instances (append-only).
+  std::vector<uint64_t> sources_;
+  std::vector<uint32_t> nextSource_;
+  std::vector<uint32_t> firstSource_, lastSource_;  // per vector
+  std::vector<uint32_t> classIds_;
+  std::vector<uint64_t> classTotals_;
+  std::unordered_map<uint32_t, uint32_t> classIndexOf_;
+  std::vector<FeatureCounts> featureCounts_;
+};
+
+}  // namespace memlens

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace memlens {
+
+// One class's share of a vote: `classId` is the class's Vocabulary id; `weight` is its count
+// (or distance-weighted count) summed over the neighbours that voted.
+struct ClassVote {
+  uint32_t classId = 0;
+  double weight = 0.0;
+};
+
+// All stored vectors at one distance from the query (k counts these buckets, not instances).
+// `storedVectors` are ids into the classifier's InstanceBase.
+struct NeighbourBucket {
+  double distance = 0.0;
+  std::vector<uint32_t> storedVectors;
+};
+
+// What a classifier answers for one query.
+struct Prediction {
+  static constexpr uint32_t kNoClass = 0xFFFFFFFFu;
+
+  uint32_t classId = kNoClass;  // Vocabulary id of the predicted class
+  // Votes in class-index order (first appearance of the class in the training data), which is
+  // the order TiMBL prints with +v db. Empty unless PredictOptions::distributions.
+  std::vector<ClassVote> distribution;
+  double distance = 0.0;  // distance of the nearest bucket (IB1, TRIBL2) or of the unconsulted
+                          // features (IGTree)
+  int matchDepth = 0;     // features matched along the tree path (IGTree, TRIBL2); 0 for IB1
+  bool leaf = true;       // IGTree: the answering node has no children (TiMBL's "L" vs "N")
+  bool tie = false;       // the top classes of the k-bucket vote were tied
+  std::vector<NeighbourBucket> neighbours;  // only with PredictOptions::neighbours (IB1, TRIBL2)
+};
+
+struct PredictOptions {
+  bool distributions = true;
+  bool neighbours = false;
+  int threads = 0;  // 0: all cores
+};
+
+}  // namespace memlens

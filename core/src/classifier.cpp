@@ -1,0 +1,22 @@
+#include "memlens/classifier.h"
+
+#include <cmath>
+
+#include "classifier_factories.h"
+
+namespace memlens {
+
+Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& options) {
+  if (options.k < 1) return Status::invalidArgument("k must be at least 1");
+  if (options.distanceWeighting == DistanceWeighting::kExponentialDecay &&
+      (!std::isfinite(options.edAlpha) || !std::isfinite(options.edBeta)))
+    return Status::invalidArgument("exponential decay needs finite a and b");
+  switch (options.algorithm) {
+    case Algorithm::kIb1: return makeIb1Classifier(options);
+    case Algorithm::kTribl2: return makeTribl2Classifier(options);
+    case Algorithm::kIgTree: return makeIgTreeClassifier(options);
+  }
+  return Status::invalidArgument("unknown algorithm");
+}
+
+}  // namespace memlens

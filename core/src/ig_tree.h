@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "memlens/instance_base.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+
+namespace memlens {
+
+// IGTree: a trie over the stored vectors in descending feature-weight order. Every node keeps
+// the summed class distribution of what lies below it and its default class (best of that
+// distribution: most votes, then most frequent in training, then first seen). Compressed as
+// TiMBL does: a leaf child whose default equals its parent's default is dropped.
+// Immutable after build(); safe to query from many threads.
+class IgTree {
+ public:
+  struct Node {
+    uint32_t value = 0;
+    uint32_t firstChild = 0;
+    uint32_t childCount = 0;
+    uint32_t defaultClass = 0;  // class index
+    uint32_t distBegin = 0;
+    uint32_t distCount = 0;
+  };
+  struct Answer {
+    const Node* node = nullptr;
+    int depth = 0;  // features matched
+  };
+
+  static Result<IgTree> build(const InstanceBase& base, std::vector<int> order,
+                              JobControl* job = nullptr);
+
+  Answer classify(const uint32_t* query) const;
+  std::span<const ClassCount> distribution(const Node& n) const {
+    return {pool_.data() + n.distBegin, n.distCount};
+  }
+  const std::vector<int>& order() const { return order_; }
+  size_t nodeCount() const { return nodes_.size(); }
+
+ private:
+  std::vector<int> order_;
+  std::vector<Node> nodes_;  // children of a node are contiguous and sorted by value
+  std::vector<ClassCount> pool_;
+  uint32_t root_ = 0;
+};
+
+// Best class of a distribution under TiMBL's default rules: most votes, then most frequent in
+// training (`classTotals`), then lowest class index.
+uint32_t defaultClassOf(std::span<const ClassCount> dist, const std::vector<uint64_t>& classTotals);
+
+}  // namespace memlens

@@ -1,0 +1,88 @@
+#include <numeric>
+
+#include "batch_predict.h"
+#include "classifier_factories.h"
+#include "ig_tree.h"
+#include "overlap_memory.h"
+
+namespace memlens {
+namespace {
+
+// IGTree classifier: instance base + compressed IgTree. add() merges into the instance base and
+// rebuilds the tree (the compression depends on every default). Thread-safety as Classifier.
+class IgTreeClassifier final : public Classifier {
+ public:
+  explicit IgTreeClassifier(const ClassifierOptions& options) : options_(options) {}
+
+  Status train(const InstanceSet& instances, JobControl* job) override {
+    auto base = std::make_unique<InstanceBase>(instances.width);
+    if (Status st = base->add(instances, job); !st) return st;
+    return rebuild(std::move(base), job);
+  }
+  Status add(const InstanceSet& instances, JobControl* job) override {
+    if (!base_) return train(instances, job);
+    // Grow a copy so that a cancelled rebuild leaves the current memory untouched.
+    auto grown = std::make_unique<InstanceBase>(*base_);
+    if (Status st = grown->add(instances, job); !st) return st;
+    return rebuild(std::move(grown), job);
+  }
+  Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
+                                          JobControl* job) const override {
+    if (!tree_) return Status::invalidArgument("the memory is empty: train first");
+    return predictBatch(queries, base_->width(), options, job,
+                        [&](const uint32_t* q, Prediction& out) { classify(q, options, out); });
+  }
+  Prediction predictOne(std::span<const uint32_t> features,
+                        const PredictOptions& options) const override {
+    Prediction out;
+    if (tree_ && features.size() == static_cast<size_t>(base_->width()))
+      classify(features.data(), options, out);
+    return out;
+  }
+  const ClassifierOptions& options() const override { return options_; }
+  const InstanceBase& memory() const override { return base_ ? *base_ : empty_; }
+  const std::vector<double>& weights() const override { return weights_; }
+
+ private:
+  Status rebuild(std::unique_ptr<InstanceBase> base, JobControl* job) {
+    std::vector<double> weights =
+        computeFeatureWeights(base->featureCounts(), base->classTotals(), options_.weighting);
+    auto tree = IgTree::build(*base, featureOrder(weights), job);
+    if (!tree) return tree.status();
+    base_ = std::move(base);
+    weights_ = std::move(weights);
+    tree_ = std::make_unique<IgTree>(std::move(tree).value());
+    // Distance = weight of the features not consulted, for every depth.
+    const auto& order = tree_->order();
+    tailWeight_.assign(order.size() + 1, 0.0);
+    for (size_t d = order.size(); d-- > 0;) tailWeight_[d] = tailWeight_[d + 1] + weights_[order[d]];
+    return Status::ok();
+  }
+
+  void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const {
+    const IgTree::Answer a = tree_->classify(q);
+    out = Prediction{};
+    out.classId = base_->classId(a.node->defaultClass);
+    out.matchDepth = a.depth;
+    out.leaf = a.node->childCount == 0;
+    out.distance = tailWeight_[static_cast<size_t>(a.depth)];
+    if (options.distributions)
+      for (const ClassCount& c : tree_->distribution(*a.node))
+        out.distribution.push_back({base_->classId(c.classIndex), static_cast<double>(c.count)});
+  }
+
+  ClassifierOptions options_;
+  std::unique_ptr<InstanceBase> base_;
+  std::unique_ptr<IgTree> tree_;
+  std::vector<double> weights_;
+  std::vector<double> tailWeight_;
+  InstanceBase empty_;
+};
+
+}  // namespace
+
+std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options) {
+  return std::make_unique<IgTreeClassifier>(options);
+}
+
+}  // namespace memlens

@@ -1,0 +1,317 @@
+#include "neighbour_search.h"
+
+#include <algorithm>
+#include <bit>
+#include <cfloat>
+#include <cmath>
+#include <numeric>
+
+namespace memlens {
+namespace {
+
+// Distances closer than this (relative) are one bucket, as in TiMBL.
+bool sameDistance(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(a)); }
+// TiMBL compares votes exactly: 2·1/(2+ε) beats 1/(1+ε) although both "are" 1.
+bool sameVote(double a, double b) { return a == b; }
+
+using SparseCounts = std::vector<std::pair<uint32_t, int64_t>>;  // (class index, count)
+
+// Per-thread scratch, sized on demand.
+struct Scratch {
+  std::vector<int64_t> count;                       // per mask: vectors agreeing on the mask
+  std::vector<int64_t> exact;                       // per mask: vectors with exactly that pattern
+  std::vector<const SubsetIndex::Group*> groups;    // per mask
+  std::vector<int64_t> classAcc;                    // per class
+  std::vector<double> voteAcc;                      // per class
+  std::vector<char> voted;                          // per class
+  std::vector<uint32_t> touched;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+}  // namespace
+
+NeighbourSearch::NeighbourSearch(const InstanceBase& base)
+    : base_(base), width_(base.width()), full_((1u << base.width()) - 1) {
+  const size_t masks = size_t{1} << width_;
+  built_ = std::make_unique<std::once_flag[]>(masks);
+  indexes_.resize(masks);
+  setWeights(std::vector<double>(static_cast<size_t>(width_), 1.0));
+}
+
+void NeighbourSearch::setWeights(const std::vector<double>& weights) {
+  weights_ = weights;
+  const size_t masks = size_t{1} << width_;
+  // Sum in descending weight order so equal patterns give bitwise-equal sums more often.
+  std::vector<int> byWeight(static_cast<size_t>(width_));
+  std::iota(byWeight.begin(), byWeight.end(), 0);
+  std::stable_sort(byWeight.begin(), byWeight.end(),
+                   [&](int a, int b) { return weights_[a] > weights_[b]; });
+  distanceOf_.assign(masks, 0.0);
+  for (uint32_t m = 0; m < masks; ++m) {
+    double d = 0.0;
+    for (int f : byWeight)
+      if (!(m & (1u << f))) d += weights_[f];
+    distanceOf_[m] = d;
+  }
+  order_.resize(masks);
+  std::iota(order_.begin(), order_.end(), 0u);
+  // Among equal distances (zero-weight features) supersets come first: the walk in classify()
+  // needs every superset of a mask visited before the mask.
+  std::stable_sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+    if (distanceOf_[a] != distanceOf_[b]) return distanceOf_[a] < distanceOf_[b];
+    return std::popcount(a) > std::popcount(b);
+  });
+  bucketOf_.assign(masks, 0);
+  for (size_t i = 1; i < masks; ++i)
+    bucketOf_[i] = bucketOf_[i - 1] +
+                   (sameDistance(distanceOf_[order_[i]], distanceOf_[order_[i - 1]]) ? 0 : 1);
+}
+
+const SubsetIndex& NeighbourSearch::index(uint32_t mask) const {
+  std::call_once(built_[mask], [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, mask); });
+  return *indexes_[mask];
+}
+
+void NeighbourSearch::vectorsAdded(
+    const std::vector<std::pair<uint32_t, uint32_t>>& countsAdded) {
+  for (auto& idx : indexes_) {
+    if (!idx) continue;
+    for (const auto& [id, cls] : countsAdded) idx->countAdded(id, cls);
+    idx->addNewVectors();
+  }
+}
+
+void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
+                               const ClassifierOptions& options,
+                               const PredictOptions& predictOptions, Prediction& out) const {
+  Scratch& s = scratch();
+  const size_t masks = size_t{1} << width_;
+  s.count.assign(masks, 0);
+  s.exact.assign(masks, 0);
+  s.groups.assign(masks, nullptr);
+  const uint32_t classes = base_.classCount();
+  if (s.classAcc.size() < classes) {
+    s.classAcc.assign(classes, 0);
+    s.voteAcc.assign(classes, 0.0);
+    s.voted.assign(classes, 0);
+  }
+  const uint32_t P = requiredMask;
+  const uint32_t free = full_ & ~P;
+
+  // Walk the patterns in ascending distance (supersets first among equal distances). For each
+  // mask m ⊇ P: count[m] = stored vectors agreeing with the query on m (one index lookup), and
+  // by Möbius inversion over the supersets already visited, exact[m] = vectors whose match
+  // pattern is exactly m. Stop once the k+1 nearest non-empty buckets are complete.
+  const int k = std::max(1, options.k);
+  struct Bucket {
+    double distance;
+    std::vector<uint32_t> masks;
+  };
+  std::vector<Bucket> buckets;
+  for (size_t i = 0; i < masks; ++i) {
+    const uint32_t m = order_[i];
+    if ((m & P) != P) continue;
+    if (static_cast<int>(buckets.size()) == k + 1 &&
+        !sameDistance(buckets.back().distance, distanceOf_[m]))
+      break;
+    if (m == 0) {
+      s.count[m] = base_.vectorCount();
+    } else {
+      const SubsetIndex::Group* g = index(m).find(query);
+      s.groups[m] = g;
+      s.count[m] = g ? g->count : 0;
+    }
+    if (s.count[m] == 0) continue;
+    const uint32_t rest = free & ~m;
+    int64_t e = 0;
+    for (uint32_t sub = rest;; sub = (sub - 1) & rest) {
+      e += (std::popcount(sub) & 1) ? -s.count[m | sub] : s.count[m | sub];
+      if (sub == 0) break;
+    }
+    s.exact[m] = e;
+    if (e <= 0) continue;
+    if (!buckets.empty() && sameDistance(buckets.back().distance, distanceOf_[m])) {
+      buckets.back().masks.push_back(m);
+    } else {
+      buckets.push_back({distanceOf_[m], {m}});
+    }
+  }
+  out = Prediction{};
+  if (buckets.empty()) return;
+
+  // Members of the group of mask m (all vectors for m == 0), calling fn(id).
+  auto forMembers = [&](uint32_t m, auto&& fn) {
+    if (m == 0) {
+      for (uint32_t id = 0; id < base_.vectorCount(); ++id) fn(id);
+      return;
+    }
+    const SubsetIndex& idx = index(m);
+    for (uint32_t id = s.groups[m]->head; id != SubsetIndex::kEnd; id = idx.next(id)) fn(id);
+  };
+  auto patternOf = [&](uint32_t id) {
+    const auto v = base_.vector(id);
+    uint32_t pat = 0;
+    for (int f = 0; f < width_; ++f)
+      if (v[f] == query[f]) pat |= 1u << f;
+    return pat;
+  };
+  auto addCounts = [&](std::span<const ClassCount> dist, int64_t sign) {
+    for (const ClassCount& c : dist) {
+      if (s.classAcc[c.classIndex] == 0) s.touched.push_back(c.classIndex);
+      s.classAcc[c.classIndex] += sign * c.count;
+    }
+  };
+  // Adds the summed distribution of all vectors agreeing on T.
+  auto addAggregate = [&](uint32_t T, int64_t sign) {
+    if (T == 0) {
+      const auto& totals = base_.classTotals();
+      for (uint32_t c = 0; c < totals.size(); ++c) {
+        if (s.classAcc[c] == 0) s.touched.push_back(c);
+        s.classAcc[c] += sign * static_cast<int64_t>(totals[c]);
+      }
+      return;
+    }
+    const SubsetIndex::Group* g = s.groups[T];
+    const auto cached = index(T).cachedDistribution(*g);
+    if (!cached.empty()) {
+      addCounts(cached, sign);
+    } else {
+      forMembers(T, [&](uint32_t id) { addCounts(base_.distribution(id), sign); });
+    }
+  };
+  auto bucketCounts = [&](const Bucket& b) {
+    s.touched.clear();
+    for (uint32_t m : b.masks) {
+      const bool aggregate = m == 0 || index(m).cachedDistribution(*s.groups[m]).size() > 0;
+      if (!aggregate) {
+        forMembers(m, [&](uint32_t id) {
+          if (patternOf(id) == m) addCounts(base_.distribution(id), 1);
+        });
+        continue;
+      }
+      // Inclusion–exclusion over supersets T of m: Σ (−1)^{|T∖m|} aggregate(T).
+      const uint32_t rest = full_ & ~m;
+      for (uint32_t sub = rest;; sub = (sub - 1) & rest) {
+        const uint32_t T = m | sub;
+        if (s.count[T] > 0) addAggregate(T, (std::popcount(sub) & 1) ? -1 : 1);
+        if (sub == 0) break;
+      }
+    }
+    SparseCounts out;
+    for (uint32_t c : s.touched) {
+      if (s.classAcc[c] != 0) out.emplace_back(c, s.classAcc[c]);
+      s.classAcc[c] = 0;
+    }
+    s.touched.clear();
+    return out;
+  };
+
+  std::vector<SparseCounts> counts;
+  const int available = static_cast<int>(buckets.size());
+  const int kUsed = std::min(k, available);
+  for (int b = 0; b < kUsed; ++b) counts.push_back(bucketCounts(buckets[b]));
+
+  // Distance-weighted vote over the first K buckets, as (class index, weight) by class index.
+  // `requested` buckets were asked for; only K exist when the memory runs out of distances.
+  auto vote = [&](int K, int requested) {
+    const double d1 = buckets[0].distance;
+    const double dk = buckets[K - 1].distance;
+    // TiMBL: with fewer buckets than requested, inverse-linear weighting votes unweighted.
+    const bool plainIl = requested > K;
+    std::vector<uint32_t> touched;
+    for (int b = 0; b < K; ++b) {
+      const double d = buckets[b].distance;
+      double w = 1.0;
+      switch (options.distanceWeighting) {
+        case DistanceWeighting::kZero: break;
+        case DistanceWeighting::kInverseDistance:
+          // TiMBL: a single exact-match bucket votes with its plain counts.
+          w = (K == 1 && d == 0.0) ? 1.0 : 1.0 / (d + DBL_EPSILON);
+          break;
+        case DistanceWeighting::kInverseLinear:
+          w = (plainIl || sameDistance(dk, d1)) ? 1.0 : (dk - d) / (dk - d1);
+          break;
+        case DistanceWeighting::kExponentialDecay:
+          w = std::exp(-options.edAlpha * std::pow(d, options.edBeta));
+          break;
+      }
+      for (const auto& [c, n] : counts[b]) {
+        if (!s.voted[c]) {
+          s.voted[c] = 1;
+          touched.push_back(c);
+        }
+        s.voteAcc[c] += w * static_cast<double>(n);
+      }
+    }
+    std::sort(touched.begin(), touched.end());
+    std::vector<std::pair<uint32_t, double>> v;
+    v.reserve(touched.size());
+    for (uint32_t c : touched) {
+      if (s.voteAcc[c] != 0.0) v.emplace_back(c, s.voteAcc[c]);  // TiMBL omits zero votes
+      s.voteAcc[c] = 0.0;
+      s.voted[c] = 0;
+    }
+    return v;
+  };
+  auto tiedTop = [](const std::vector<std::pair<uint32_t, double>>& v) {
+    double best = -1.0;
+    for (const auto& e : v) best = std::max(best, e.second);
+    std::vector<uint32_t> top;
+    for (const auto& e : v)
+      if (sameVote(e.second, best)) top.push_back(e.first);
+    return top;
+  };
+
+  auto votes = vote(kUsed, k);
+  if (votes.empty()) {
+    // Every weight underflowed (exponential decay far away): fall back to plain counts.
+    for (const auto& [c, n] : counts[0]) votes.emplace_back(c, static_cast<double>(n));
+    std::sort(votes.begin(), votes.end());
+  }
+  std::vector<uint32_t> top = tiedTop(votes);
+  uint32_t winner = top.front();
+  if (top.size() > 1) {
+    out.tie = true;
+    bool resolved = false;
+    {
+      if (available > k) counts.push_back(bucketCounts(buckets[k]));
+      auto wider = vote(std::min(k + 1, available), k + 1);
+      const std::vector<uint32_t> top2 = tiedTop(wider);
+      if (top2.size() == 1) {
+        winner = top2.front();
+        votes = std::move(wider);
+        resolved = true;
+      }
+    }
+    if (!resolved) {
+      // Most frequent in training, then first seen (lowest class index; `top` is sorted).
+      const auto& totals = base_.classTotals();
+      for (uint32_t c : top)
+        if (totals[c] > totals[winner]) winner = c;
+    }
+  }
+  out.classId = base_.classId(winner);
+  out.distance = buckets[0].distance;
+  if (predictOptions.distributions) {
+    out.distribution.reserve(votes.size());
+    for (const auto& [c, w] : votes) out.distribution.push_back({base_.classId(c), w});
+  }
+  if (predictOptions.neighbours) {
+    for (int b = 0; b < kUsed; ++b) {
+      NeighbourBucket nb;
+      nb.distance = buckets[b].distance;
+      for (uint32_t m : buckets[b].masks)
+        forMembers(m, [&](uint32_t id) {
+          if (patternOf(id) == m) nb.storedVectors.push_back(id);
+        });
+      std::sort(nb.storedVectors.begin(), nb.storedVectors.end());
+      out.neighbours.push_back(std::move(nb));
+    }
+  }
+}
+
+}  // namespace memlens

@@ -1,0 +1,61 @@
+#include "overlap_memory.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+
+namespace memlens {
+
+std::vector<int> featureOrder(const std::vector<double>& weights) {
+  std::vector<int> order(weights.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return weights[a] > weights[b]; });
+  return order;
+}
+
+void OverlapMemory::refreshWeights(State& s) const {
+  s.weights = computeFeatureWeights(s.base.featureCounts(), s.base.classTotals(), options_.weighting);
+  s.order = featureOrder(s.weights);
+  s.search->setWeights(s.weights);
+}
+
+Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
+  if (instances.width < 1 || instances.width > NeighbourSearch::kMaxWidth)
+    return Status::invalidArgument("IB1 and TRIBL2 support 1 to " +
+                                   std::to_string(NeighbourSearch::kMaxWidth) +
+                                   " features, not " + std::to_string(instances.width));
+  auto s = std::make_unique<State>(instances.width);
+  if (Status st = s->base.add(instances, job); !st) return st;
+  s->search = std::make_unique<NeighbourSearch>(s->base);
+  refreshWeights(*s);
+  // Build the subset indexes now for narrow memories (lazily otherwise), so training pays for
+  // them rather than the first queries.
+  if (instances.width <= 6) {
+    const uint32_t masks = 1u << instances.width;
+    const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
+    tbb::parallel_for(1u, masks, [&](uint32_t m) { s->search->group(probe, m); });
+  }
+  if (cancelRequested(job)) return Status::cancelled();
+  state_ = std::move(s);
+  return Status::ok();
+}
+
+Status OverlapMemory::add(const InstanceSet& instances, JobControl* job) {
+  if (!state_) return train(instances, job);
+  State& s = *state_;
+  const uint32_t oldVectors = s.base.vectorCount();
+  if (Status st = s.base.add(instances, job); !st) return st;
+  std::vector<std::pair<uint32_t, uint32_t>> countsAdded;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const uint32_t id = s.base.find(instances.instance(i));
+    if (id < oldVectors) countsAdded.emplace_back(id, s.base.classIndex(instances.classes[i]));
+  }
+  s.search->vectorsAdded(countsAdded);
+  refreshWeights(s);
+  return Status::ok();
+}
+
+}  // namespace memlens
