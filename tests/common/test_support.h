@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "memlens/instance_set.h"
 #include "memlens/tokeniser.h"
 
 namespace memlens::test {
@@ -24,6 +25,18 @@ inline std::string writeFile(const QTemporaryDir& dir, const std::string& name,
 inline std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Width-1 instances from (context, token) pairs; sources count from 0.
+inline InstanceSet bigramInstances(const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
+  InstanceSet set;
+  set.width = 1;
+  for (auto [context, token] : pairs) {
+    set.features.push_back(context);
+    set.classes.push_back(token);
+    set.sources.push_back(set.classes.size() - 1);
+  }
+  return set;
 }
 
 // Splits on ASCII spaces only; interns every piece.

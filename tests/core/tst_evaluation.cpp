@@ -3,8 +3,10 @@
 #include <cmath>
 
 #include "memlens/evaluation.h"
+#include "test_support.h"
 
 using namespace memlens;
+using memlens::test::bigramInstances;
 
 namespace {
 
@@ -37,21 +39,11 @@ class FixedVoteClassifier : public Classifier {
   std::vector<double> weights_{1.0};
 };
 
-InstanceSet bigrams(const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
-  InstanceSet set;
-  set.width = 1;
-  for (auto [context, token] : pairs) {
-    set.features.push_back(context);
-    set.classes.push_back(token);
-    set.sources.push_back(set.classes.size() - 1);
-  }
-  return set;
-}
 
 // The Kneser-Ney model of tst_kneser_ney_model: after the unseen context 3 its distribution is
 // the unigram one: id 0: 0.024, 1: 0.384, 2: 0.384, 3: 0.184, unknown: 0.024.
 std::unique_ptr<KneserNeyModel> base() {
-  return std::move(*KneserNeyModel::train(bigrams({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}}), 4, {2}));
+  return std::move(*KneserNeyModel::train(bigramInstances({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}}), 4, {2}));
 }
 
 }  // namespace
@@ -65,7 +57,7 @@ class TestEvaluation : public QObject {
     auto kn = base();
     const MemorySmoother smoother(*kn, 1.0);
     FixedVoteClassifier classifier;
-    const InstanceSet test = bigrams({{3, 1}, {3, 2}, {3, 3}, {3, 0}});
+    const InstanceSet test = bigramInstances({{3, 1}, {3, 2}, {3, 3}, {3, 0}});
     const std::vector<uint64_t> trainCounts = {0, 5, 50, 1};
     auto report = evaluate(classifier, smoother, test, trainCounts);
     QVERIFY2(report.isOk(), report.status().message().c_str());
@@ -128,11 +120,11 @@ class TestEvaluation : public QObject {
     auto kn = base();
     FixedVoteClassifier classifier;
     // The memory always says 1: right on every token -> trust it most (smallest β) ...
-    auto trusted = tuneSmoothing(classifier, *kn, bigrams({{3, 1}, {0, 1}, {2, 1}}));
+    auto trusted = tuneSmoothing(classifier, *kn, bigramInstances({{3, 1}, {0, 1}, {2, 1}}));
     QVERIFY(trusted.isOk());
     QCOMPARE(*trusted, 0.01);
     // ... never voting for the truth -> trust it least.
-    auto distrusted = tuneSmoothing(classifier, *kn, bigrams({{3, 3}, {0, 0}, {2, 3}}));
+    auto distrusted = tuneSmoothing(classifier, *kn, bigramInstances({{3, 3}, {0, 0}, {2, 3}}));
     QCOMPARE(*distrusted, 30.0);
   }
 

@@ -4,23 +4,11 @@
 #include <random>
 
 #include "memlens/kneser_ney_model.h"
+#include "test_support.h"
 
 using namespace memlens;
+using memlens::test::bigramInstances;
 
-namespace {
-
-InstanceSet bigrams(const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
-  InstanceSet set;
-  set.width = 1;
-  for (auto [context, token] : pairs) {
-    set.features.push_back(context);
-    set.classes.push_back(token);
-    set.sources.push_back(set.classes.size());
-  }
-  return set;
-}
-
-}  // namespace
 
 class TestKneserNeyModel : public QObject {
   Q_OBJECT
@@ -30,7 +18,7 @@ class TestKneserNeyModel : public QObject {
   //   continuation unigrams: a 2 (_a ba), b 2 (ab _b), c 1 (bc); n1 = 1, n2 = 2 -> D1 = 1/5
   //   p1(w) = max(N - 0.2, 0)/5 + 0.2*3/5 / 5 outcomes: _ 0.024, a 0.384, b 0.384, c 0.184, unk 0.024
   void handComputedBigram() {
-    const InstanceSet set = bigrams({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}});
+    const InstanceSet set = bigramInstances({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}});
     auto model = KneserNeyModel::train(set, 4, {2});
     QVERIFY2(model.isOk(), model.status().message().c_str());
     const KneserNeyModel& m = **model;
@@ -80,7 +68,7 @@ class TestKneserNeyModel : public QObject {
   }
 
   void badArguments() {
-    const InstanceSet set = bigrams({{0, 1}});
+    const InstanceSet set = bigramInstances({{0, 1}});
     QCOMPARE(KneserNeyModel::train(set, 4, {3}).status().code(), Status::Code::kInvalidArgument);
     QCOMPARE(KneserNeyModel::train(set, 4, {0}).status().code(), Status::Code::kInvalidArgument);
     QCOMPARE(KneserNeyModel::train(set, 1, {2}).status().code(), Status::Code::kInvalidArgument);
@@ -89,7 +77,7 @@ class TestKneserNeyModel : public QObject {
   }
 
   void cancel() {
-    const InstanceSet set = bigrams({{0, 1}, {1, 2}});
+    const InstanceSet set = bigramInstances({{0, 1}, {1, 2}});
     JobControl job;
     job.cancel();
     QVERIFY(KneserNeyModel::train(set, 4, {2}, &job).status().isCancelled());
