@@ -12,6 +12,7 @@ namespace {
 struct Options {
   QStringList paths;
   QString screenshot;
+  bool train = false;
   bool platformGiven = false;
 };
 
@@ -31,6 +32,11 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
       QStringLiteral("After the first job has finished, save the window to <file> (PNG) and quit."),
       QStringLiteral("file"));
   parser.addOption(screenshot);
+  const QCommandLineOption train(
+      QStringLiteral("train"),
+      QStringLiteral("Once the corpus is open, train with the last options (with --screenshot: "
+                     "save the window after the training instead)."));
+  parser.addOption(train);
   // Qt's own -platform must get through to QApplication; it also counts as having a display.
   QCommandLineOption platform(QStringLiteral("platform"), QStringLiteral("Qt platform plugin."),
                               QStringLiteral("name"));
@@ -56,6 +62,7 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   }
   options.paths = parser.positionalArguments();
   options.screenshot = parser.value(screenshot);
+  options.train = parser.isSet(train);
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }
@@ -88,20 +95,24 @@ int main(int argc, char** argv) {
   memlens::gui::MainWindow window;
   window.show();
 
-  if (!options.screenshot.isEmpty()) {
-    const QString file = options.screenshot;
-    QObject::connect(
-        &window, &memlens::gui::MainWindow::jobSettled, &window,
-        [&window, file] {
-          // Let the layouts and the chart settle into their final geometry before grabbing.
-          QTimer::singleShot(500, &window, [&window, file] {
-            const bool saved = memlens::gui::saveWindowScreenshot(window, file);
-            if (!saved) std::fprintf(stderr, "memlens: could not write %s\n", qPrintable(file));
-            QCoreApplication::exit(saved ? 0 : 1);
-          });
-        },
-        Qt::SingleShotConnection);
-  }
+  // The load is the first job; --train makes the training the second, and the last one shot.
+  // A load that failed leaves nothing to train on: the shot shows its error instead.
+  int jobsLeft = options.train ? 2 : 1;
+  QObject::connect(&window, &memlens::gui::MainWindow::jobSettled, &window,
+                   [&window, &jobsLeft, &options] {
+                     --jobsLeft;
+                     if (jobsLeft == 1 && !window.startTraining()) jobsLeft = 0;
+                     if (jobsLeft != 0 || options.screenshot.isEmpty()) return;
+                     const QString file = options.screenshot;
+                     // Let the layouts and the chart settle into their final geometry first.
+                     QTimer::singleShot(500, &window, [&window, file] {
+                       const bool saved = memlens::gui::saveWindowScreenshot(window, file);
+                       if (!saved) {
+                         std::fprintf(stderr, "memlens: could not write %s\n", qPrintable(file));
+                       }
+                       QCoreApplication::exit(saved ? 0 : 1);
+                     });
+                   });
 
   window.openPaths(options.paths.isEmpty() ? QStringList{QStringLiteral(MEMLENS_DEMO_CORPUS)}
                                            : options.paths);

@@ -20,16 +20,24 @@
 #include <QSignalBlocker>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <array>
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "corpus_stats_widget.h"
 #include "job_runner.h"
+#include "learning_curve_chart.h"
 #include "memlens/corpus_stats.h"
 #include "memlens/tokenised_corpus.h"
+#include "metrics_widget.h"
+#include "run_table_model.h"
+#include "train_evaluate_widget.h"
+#include "train_options_widget.h"
+#include "train_settings.h"
 
 namespace memlens::gui {
 
@@ -41,6 +49,8 @@ const QString kTokeniserKey = QStringLiteral("tokeniser");
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kStatsLayoutKey = QStringLiteral("mainWindow/statsLayout");
+const QString kTrainLayoutKey = QStringLiteral("mainWindow/trainLayout");
+const QString kTabKey = QStringLiteral("mainWindow/tab");
 
 struct TokeniserChoice {
   const char* label;
@@ -70,31 +80,70 @@ QStringList localPaths(const QMimeData* mime) {
   return paths;
 }
 
+QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
+
+// "about 40 s", "about 3 min": a guess, rounded like one.
+QString describeSecondsLeft(double seconds) {
+  if (seconds < 60.0) {
+    return MainWindow::tr("about %1 s left")
+        .arg(std::max(5, 5 * static_cast<int>(std::ceil(seconds / 5.0))));
+  }
+  return MainWindow::tr("about %1 min left").arg(static_cast<int>(std::ceil(seconds / 60.0)));
+}
+
+QString describeOptions(const ExperimentOptions& o) {
+  return QStringLiteral("%1, width %2")
+      .arg(QString::fromLatin1(algorithmName(o.classifier.algorithm)))
+      .arg(o.window.width);
+}
+
 }  // namespace
 
 struct MainWindow::PendingLoad {
   QStringList paths;
   int tokeniser = 0;
   QElapsedTimer timer;
-  std::shared_ptr<const CorpusStats> stats;  // set by the worker on success
+  // Both set by the worker on success.
+  std::shared_ptr<const TokenisedCorpus> corpus;
+  std::shared_ptr<const CorpusStats> stats;
+};
+
+struct MainWindow::PendingTraining {
+  ExperimentOptions options;
+  // Both set by the worker on success.
+  std::shared_ptr<const Experiment> experiment;
+  std::vector<LearningCurvePoint> curve;
 };
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       runner_(new views::JobRunner(this)),
-      statsWidget_(new views::CorpusStatsWidget(this)) {
-  setCentralWidget(statsWidget_);
+      tabs_(new QTabWidget(this)),
+      statsWidget_(new views::CorpusStatsWidget(this)),
+      trainWidget_(new views::TrainEvaluateWidget(this)) {
+  tabs_->setObjectName(QStringLiteral("tabs"));
+  tabs_->setDocumentMode(true);
+  tabs_->addTab(statsWidget_, tr("&Corpus"));
+  tabs_->addTab(trainWidget_, tr("&Train && Evaluate"));
+  setCentralWidget(tabs_);
   setAcceptDrops(true);
   setWindowTitle(QStringLiteral("MemLens"));
   createActions();
   createStatusBar();
   connect(runner_, &views::JobRunner::progress, this, &MainWindow::onProgress);
   connect(runner_, &views::JobRunner::finished, this, &MainWindow::onJobFinished);
+  connect(trainWidget_->options(), &views::TrainOptionsWidget::trainingRequested, this,
+          &MainWindow::train);
+  connect(trainWidget_, &views::TrainEvaluateWidget::runSelected, this, &MainWindow::showRun);
 
   QSettings settings;
-  if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1200, 800);
+  if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1280, 860);
   restoreState(settings.value(kStateKey).toByteArray());
   statsWidget_->restoreState(settings.value(kStatsLayoutKey).toByteArray());
+  trainWidget_->restoreState(settings.value(kTrainLayoutKey).toByteArray());
+  trainWidget_->options()->setOptions(
+      loadTrainOptions(settings, trainWidget_->options()->options()));
+  tabs_->setCurrentIndex(settings.value(kTabKey, 0).toInt());
   setBusy(false);
   statusBar()->showMessage(tr("Open a corpus with File ▸ Open, or drop files here."));
 }
@@ -117,6 +166,20 @@ void MainWindow::createActions() {
   quit->setMenuRole(QAction::QuitRole);
   openActions_ = {openFiles, openFolder, recentMenu_->menuAction()};
   rebuildRecentMenu();
+
+  QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+  for (int tab = 0; tab < tabs_->count(); ++tab) {
+    QAction* show = viewMenu->addAction(tabs_->tabText(tab), this,
+                                        [this, tab] { tabs_->setCurrentIndex(tab); });
+    show->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + tab)));
+  }
+
+  QMenu* modelMenu = menuBar()->addMenu(tr("&Model"));
+  trainAction_ = modelMenu->addAction(tr("&Train and Evaluate"), this, [this] { startTraining(); });
+  trainAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+  trainAction_->setToolTip(
+      tr("Train a memory on the open corpus with the options on the Train & "
+         "Evaluate tab (Ctrl+T)"));
 
   QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
   helpMenu->addAction(tr("&About MemLens"), this, &MainWindow::showAbout)
@@ -155,10 +218,18 @@ void MainWindow::createActions() {
   cancelAction_->setToolTip(tr("Cancel the running job (Esc)"));
   connect(cancelAction_, &QAction::triggered, runner_, &views::JobRunner::cancel);
   addAction(cancelAction_);
+  modelMenu->addAction(cancelAction_);
 }
 
 void MainWindow::createStatusBar() {
+  memoryLabel_ = new QLabel(this);
+  memoryLabel_->setObjectName(QStringLiteral("memoryLabel"));
+  memoryLabel_->setToolTip(
+      tr("Stored vectors in the current run's memory: distinct training "
+         "contexts"));
   stageLabel_ = new QLabel(this);
+  etaLabel_ = new QLabel(this);
+  etaLabel_->setObjectName(QStringLiteral("etaLabel"));
   progressBar_ = new QProgressBar(this);
   progressBar_->setRange(0, 1000);
   progressBar_->setFixedWidth(220);
@@ -166,8 +237,10 @@ void MainWindow::createStatusBar() {
   cancelButton_ = new QToolButton(this);
   cancelButton_->setDefaultAction(cancelAction_);
   cancelButton_->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  statusBar()->addPermanentWidget(memoryLabel_);
   statusBar()->addPermanentWidget(stageLabel_);
   statusBar()->addPermanentWidget(progressBar_);
+  statusBar()->addPermanentWidget(etaLabel_);
   statusBar()->addPermanentWidget(cancelButton_);
 }
 
@@ -215,6 +288,7 @@ void MainWindow::openPaths(const QStringList& paths) {
                  const TokenisedCorpus& corpus = **loaded;
                  pending->stats = std::make_shared<const CorpusStats>(
                      CorpusStats::compute(*corpus.corpus, corpus.tokens, corpus.vocab));
+                 pending->corpus = std::move(*loaded);
                  return Status::ok();
                });
   pending_ = std::move(pending);
@@ -233,19 +307,44 @@ void MainWindow::setBusy(bool busy) {
   for (QAction* action : openActions_) action->setEnabled(!busy);
   tokeniserBox_->setEnabled(!busy);
   cancelAction_->setEnabled(busy);
+  trainAction_->setEnabled(!busy && corpus_);
+  trainWidget_->options()->setTrainingEnabled(!busy && corpus_);
   stageLabel_->setVisible(busy);
   progressBar_->setVisible(busy);
   cancelButton_->setVisible(busy);
+  etaLabel_->setVisible(busy && training_);
+  etaLabel_->clear();
   progressBar_->setValue(0);
 }
 
 void MainWindow::onProgress(double fraction, const QString& stage) {
-  progressBar_->setValue(static_cast<int>(fraction * 1000.0));
-  if (!stage.isEmpty()) stageLabel_->setText(stage);
+  if (!training_) {
+    progressBar_->setValue(static_cast<int>(fraction * 1000.0));
+    if (!stage.isEmpty()) stageLabel_->setText(stage);
+    return;
+  }
+  const double now = trainingSeconds();
+  progressBar_->setValue(static_cast<int>(eta_.fraction(now, fraction) * 1000.0));
+  const QString step =
+      eta_.step() == 0 ? tr("Training and evaluating")
+                       : tr("Learning curve %1 of %2").arg(eta_.step()).arg(eta_.stepCount() - 1);
+  stageLabel_->setText(stage.isEmpty() ? step : tr("%1: %2").arg(step, stage));
+  const std::optional<double> left = eta_.secondsLeft(now);
+  etaLabel_->setText(left ? describeSecondsLeft(*left) : tr("estimating time left…"));
 }
 
 void MainWindow::onJobFinished(const Status& status) {
+  if (training_) {
+    onTrainingFinished(status);
+  } else {
+    onLoadFinished(status);
+  }
+  Q_EMIT jobSettled();
+}
+
+void MainWindow::onLoadFinished(const Status& status) {
   const std::shared_ptr<PendingLoad> load = std::move(pending_);
+  if (status.isOk()) corpus_ = load->corpus;
   setBusy(false);
   if (status.isOk()) {
     statsWidget_->setSnapshot(load->stats);
@@ -277,7 +376,141 @@ void MainWindow::onJobFinished(const Status& status) {
       box->open();
     }
   }
-  Q_EMIT jobSettled();
+}
+
+bool MainWindow::startTraining() {
+  if (runner_->isRunning()) return false;
+  tabs_->setCurrentWidget(trainWidget_);
+  trainWidget_->options()->requestTraining();
+  return runner_->isRunning();
+}
+
+void MainWindow::train(const ExperimentOptions& options) {
+  if (!corpus_) {
+    statusBar()->showMessage(tr("Open a corpus first: training needs text."), 5000);
+    return;
+  }
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  QSettings settings;
+  saveTrainOptions(settings, options);
+  auto training = std::make_shared<PendingTraining>();
+  training->options = options;
+  training_ = training;
+  trainingClock_.start();
+  // Until the split is made, the train share of the tokens is the best guess at its size.
+  eta_.start(static_cast<uint64_t>(static_cast<double>(corpus_->tokens.size()) *
+                                   options.split.trainFraction),
+             0.0);
+  setBusy(true);
+  statusBar()->clearMessage();
+  stageLabel_->setText(tr("Training %1…").arg(describeOptions(options)));
+  etaLabel_->setText(tr("estimating time left…"));
+  memoryLabel_->setText(tr("Memory: building…"));
+  trainWidget_->chart()->clear(tr("Learning curve: training and evaluating the full memory…"));
+  // Started last: the window's own updates above would otherwise delay a Cancel pressed now.
+  // The worker posts the run's size and each curve point to this window; they arrive in order,
+  // before the runner's finished(), and are dropped if the window is gone by then.
+  runner_->run(tr("training %1").arg(describeOptions(options)),
+               [this, training, corpus = corpus_, options](JobControl& job) -> Status {
+                 auto experiment = Experiment::run(corpus, options, &job);
+                 if (!experiment) return experiment.status();
+                 std::shared_ptr<const Experiment> trained = std::move(*experiment);
+                 auto record = std::make_shared<const RunRecord>(trained->record());
+                 QMetaObject::invokeMethod(
+                     this, [this, record] { onRunEvaluated(record); }, Qt::QueuedConnection);
+                 auto curve = learningCurve(*trained, &job, [this](const LearningCurvePoint& p) {
+                   QMetaObject::invokeMethod(
+                       this, [this, p] { onCurvePoint(p); }, Qt::QueuedConnection);
+                 });
+                 if (!curve) return curve.status();
+                 training->experiment = std::move(trained);
+                 training->curve = std::move(*curve);
+                 return Status::ok();
+               });
+}
+
+double MainWindow::trainingSeconds() const {
+  return static_cast<double>(trainingClock_.elapsed()) / 1000.0;
+}
+
+void MainWindow::onRunEvaluated(const std::shared_ptr<const RunRecord>& record) {
+  const double now = trainingSeconds();
+  eta_.start(record->trainInstances, 0.0);  // now the split is known, so is every curve step
+  eta_.beginStep(1, now);
+  // The figures are final already; only the curve is still to come. A cancel puts back the
+  // previous run's.
+  trainWidget_->metrics()->setRun(record);
+  trainWidget_->chart()->clear(tr("Learning curve: growing the memory…"));
+}
+
+void MainWindow::onCurvePoint(const LearningCurvePoint& point) {
+  eta_.beginStep(eta_.step() + 1, trainingSeconds());
+  trainWidget_->chart()->addPoint(static_cast<double>(point.trainInstances),
+                                  point.metrics.accuracy(), point.metrics.perplexity());
+  showMemory(point.storedVectors, point.trainInstances);
+}
+
+void MainWindow::onTrainingFinished(const Status& status) {
+  const std::shared_ptr<PendingTraining> training = std::move(training_);
+  setBusy(false);
+  if (status.isOk()) {
+    experiment_ = training->experiment;
+    runs_.push_back({std::make_shared<const RunRecord>(experiment_->record()), training->curve});
+    trainWidget_->runs()->append(runs_.back().record);
+    showRun(static_cast<int>(runs_.size()) - 1);
+    const RunRecord& r = *runs_.back().record;
+    statusBar()->showMessage(tr("Run %1: accuracy %2, perplexity %3, on %4 test tokens.")
+                                 .arg(runs_.size())
+                                 .arg(QLocale().toString(r.test.accuracy(), 'f', 4))
+                                 .arg(QLocale().toString(r.test.perplexity(), 'f', 2))
+                                 .arg(number(r.test.tokens)));
+    return;
+  }
+  // What was on screen before this run comes back; the run leaves nothing behind.
+  showRun(shownRun_);
+  if (status.isCancelled()) {
+    statusBar()->showMessage(tr("Cancelled training %1.").arg(describeOptions(training->options)),
+                             8000);
+    return;
+  }
+  statusBar()->clearMessage();
+  auto* box =
+      new QMessageBox(QMessageBox::Warning, tr("Could not train"),
+                      tr("MemLens could not train %1.").arg(describeOptions(training->options)),
+                      QMessageBox::Ok, this);
+  box->setInformativeText(QString::fromStdString(status.message()));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
+
+void MainWindow::showRun(int row) {
+  views::LearningCurveChart* chart = trainWidget_->chart();
+  if (row < 0 || row >= static_cast<int>(runs_.size())) {
+    shownRun_ = -1;
+    trainWidget_->metrics()->setRun(nullptr);
+    chart->clear(tr("Learning curve: no run yet"));
+    memoryLabel_->clear();
+    return;
+  }
+  shownRun_ = row;
+  const FinishedRun& run = runs_[static_cast<size_t>(row)];
+  trainWidget_->metrics()->setRun(run.record);
+  if (training_) return;  // the chart and the memory label belong to the live run meanwhile
+  chart->clear(tr("Learning curve"));
+  for (const LearningCurvePoint& p : run.curve) {
+    chart->addPoint(static_cast<double>(p.trainInstances), p.metrics.accuracy(),
+                    p.metrics.perplexity());
+  }
+  chart->chart()->setTitle(tr("Learning curve of run %1").arg(row + 1));
+  showMemory(run.record->storedVectors, run.record->trainInstances);
+}
+
+void MainWindow::showMemory(uint64_t storedVectors, uint64_t trainInstances) {
+  memoryLabel_->setText(tr("Memory: %1 vectors from %2 instances")
+                            .arg(number(storedVectors), number(trainInstances)));
 }
 
 void MainWindow::rebuildRecentMenu() {
@@ -326,6 +559,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings.setValue(kGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());
   settings.setValue(kStatsLayoutKey, statsWidget_->saveState());
+  settings.setValue(kTrainLayoutKey, trainWidget_->saveState());
+  settings.setValue(kTabKey, tabs_->currentIndex());
   // A running job is cancelled and joined when the runner, a child of this window, is destroyed.
   QMainWindow::closeEvent(event);
 }

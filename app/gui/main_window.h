@@ -1,30 +1,38 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <QStringList>
 #include <memory>
+#include <vector>
 
+#include "memlens/experiment.h"
 #include "memlens/status.h"
 #include "memlens/tokeniser.h"
+#include "training_eta.h"
 
 class QAction;
 class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QTabWidget;
 class QToolButton;
 
 namespace memlens::views {
 class CorpusStatsWidget;
 class JobRunner;
+class TrainEvaluateWidget;
 }  // namespace memlens::views
 
 namespace memlens::gui {
 
 // The MemLens main window: opens a corpus (files or a folder, from the menu, the recent list, the
-// command line or by drag and drop) and shows its statistics. Every load runs in the job runner;
-// the status bar shows its progress and a Cancel button while it runs. A failed or cancelled load
-// leaves the corpus shown before it on screen.
+// command line or by drag and drop) and shows its statistics on the Corpus tab; the Train &
+// Evaluate tab trains memories on it and compares the runs. Every load and every training runs
+// in the one job runner; the status bar shows its progress, an estimate of the time left and a
+// Cancel button while it runs. A failed or cancelled job leaves what was on screen before it:
+// the previous corpus, the previous runs.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
@@ -35,9 +43,13 @@ class MainWindow : public QMainWindow {
   // Loads the corpus made of these files and folders; ignored (with a status message) while
   // another job runs.
   void openPaths(const QStringList& paths);
+  // Trains and evaluates a memory on the open corpus with the options on the Train & Evaluate
+  // tab, then measures its learning curve; ignored (with a status message) without a corpus or
+  // while another job runs. Returns whether the training started.
+  bool startTraining();
 
  Q_SIGNALS:
-  // A job has finished and its outcome is on screen (statistics, or an error message box).
+  // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
   void jobSettled();
 
  protected:
@@ -47,6 +59,12 @@ class MainWindow : public QMainWindow {
 
  private:
   struct PendingLoad;
+  struct PendingTraining;
+  // A run of this session with its learning curve, to show again when picked in the runs table.
+  struct FinishedRun {
+    std::shared_ptr<const RunRecord> record;
+    std::vector<LearningCurvePoint> curve;
+  };
 
   void createActions();
   void createStatusBar();
@@ -60,14 +78,27 @@ class MainWindow : public QMainWindow {
   void setBusy(bool busy);
   void onProgress(double fraction, const QString& stage);
   void onJobFinished(const Status& status);
+  void onLoadFinished(const Status& status);
+  void train(const ExperimentOptions& options);
+  void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
+  void onCurvePoint(const LearningCurvePoint& point);
+  void onTrainingFinished(const Status& status);
+  void showRun(int row);
+  void showMemory(uint64_t storedVectors, uint64_t trainInstances);
+  double trainingSeconds() const;
 
   views::JobRunner* runner_;
+  QTabWidget* tabs_;
   views::CorpusStatsWidget* statsWidget_;
+  views::TrainEvaluateWidget* trainWidget_;
   QComboBox* tokeniserBox_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QList<QAction*> openActions_;
   QAction* cancelAction_ = nullptr;
+  QAction* trainAction_ = nullptr;
   QLabel* stageLabel_ = nullptr;
+  QLabel* etaLabel_ = nullptr;
+  QLabel* memoryLabel_ = nullptr;
   QProgressBar* progressBar_ = nullptr;
   QToolButton* cancelButton_ = nullptr;
 
@@ -75,8 +106,20 @@ class MainWindow : public QMainWindow {
   // and to put the choice back when such a reload fails.
   QStringList shownPaths_;
   int shownTokeniser_ = 0;
+  // The corpus on screen, which training runs on.
+  std::shared_ptr<const TokenisedCorpus> corpus_;
   // Filled by the running load's worker, read in onJobFinished().
   std::shared_ptr<PendingLoad> pending_;
+
+  // The running training: filled by its worker, read in onTrainingFinished(). Its curve points
+  // reach the chart one by one before that.
+  std::shared_ptr<PendingTraining> training_;
+  QElapsedTimer trainingClock_;
+  TrainingEta eta_;
+  // The latest finished run's memory, for the windows that will inspect it.
+  std::shared_ptr<const Experiment> experiment_;
+  std::vector<FinishedRun> runs_;
+  int shownRun_ = -1;
 };
 
 }  // namespace memlens::gui

@@ -107,21 +107,26 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   return e;
 }
 
+std::vector<uint64_t> learningCurvePrefixes(uint64_t trainInstances) {
+  std::vector<uint64_t> prefixes;
+  for (uint64_t p = 1000; p < trainInstances; p *= 10) prefixes.push_back(p);
+  prefixes.push_back(trainInstances);
+  return prefixes;
+}
+
 Result<std::vector<LearningCurvePoint>> learningCurve(
     const Experiment& experiment, JobControl* job,
     const std::function<void(const LearningCurvePoint&)>& onPoint) {
   const InstanceSet& train = experiment.train();
   const RunRecord& record = experiment.record();
-  std::vector<size_t> prefixes;
-  for (size_t p = 1000; p < train.size(); p *= 10) prefixes.push_back(p);
-  prefixes.push_back(train.size());
+  const std::vector<uint64_t> prefixes = learningCurvePrefixes(train.size());
 
   auto classifier = createClassifier(record.options.classifier);
   if (!classifier) return classifier.status();
   const uint32_t vocabSize = experiment.corpus().vocab.size();
   std::vector<LearningCurvePoint> points;
   size_t done = 0;
-  for (const size_t prefix : prefixes) {
+  for (const uint64_t prefix : prefixes) {
     if (cancelRequested(job)) return Status::cancelled();
     if (Status s = (*classifier)->add(train.slice(done, prefix), job); !s) return s;
     done = prefix;

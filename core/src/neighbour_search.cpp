@@ -112,6 +112,7 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     std::vector<uint32_t> masks;
   };
   std::vector<Bucket> buckets;
+  uint32_t fullId = InstanceBase::kNone;
   for (size_t i = 0; i < masks; ++i) {
     const uint32_t m = order_[i];
     if ((m & P) != P) continue;
@@ -120,6 +121,10 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
       break;
     if (m == 0) {
       s.count[m] = base_.vectorCount();
+    } else if (m == full_) {
+      // The instance base's own table answers exact matches; no subset index for all features.
+      fullId = base_.find({query, static_cast<size_t>(width_)});
+      s.count[m] = fullId != InstanceBase::kNone ? 1 : 0;
     } else {
       const SubsetIndex::Group* g = index(m).find(query);
       s.groups[m] = g;
@@ -149,6 +154,10 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
       for (uint32_t id = 0; id < base_.vectorCount(); ++id) fn(id);
       return;
     }
+    if (m == full_) {
+      fn(fullId);
+      return;
+    }
     const SubsetIndex& idx = index(m);
     for (uint32_t id = s.groups[m]->head; id != SubsetIndex::kEnd; id = idx.next(id)) fn(id);
   };
@@ -175,6 +184,10 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
       }
       return;
     }
+    if (T == full_) {
+      addCounts(base_.distribution(fullId), sign);
+      return;
+    }
     const SubsetIndex::Group* g = s.groups[T];
     const auto cached = index(T).cachedDistribution(*g);
     if (!cached.empty()) {
@@ -186,7 +199,8 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
   auto bucketCounts = [&](const Bucket& b) {
     s.touched.clear();
     for (uint32_t m : b.masks) {
-      const bool aggregate = m == 0 || index(m).cachedDistribution(*s.groups[m]).size() > 0;
+      const bool aggregate =
+          m == 0 || (m != full_ && index(m).cachedDistribution(*s.groups[m]).size() > 0);
       if (!aggregate) {
         forMembers(m, [&](uint32_t id) {
           if (patternOf(id) == m) addCounts(base_.distribution(id), 1);
@@ -208,6 +222,19 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     }
     s.touched.clear();
     return out;
+  };
+
+  auto appendNeighbours = [&](int K) {
+    for (int b = 0; b < K; ++b) {
+      NeighbourBucket nb;
+      nb.distance = buckets[b].distance;
+      for (uint32_t m : buckets[b].masks)
+        forMembers(m, [&](uint32_t id) {
+          if (patternOf(id) == m) nb.storedVectors.push_back(id);
+        });
+      std::sort(nb.storedVectors.begin(), nb.storedVectors.end());
+      out.neighbours.push_back(std::move(nb));
+    }
   };
 
   std::vector<SparseCounts> counts;
@@ -237,6 +264,9 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
           break;
         case DistanceWeighting::kExponentialDecay:
           w = std::exp(-options.edAlpha * std::pow(d, options.edBeta));
+          // Observed in TiMBL: an exponent that underflows to 0 counts as DBL_EPSILON, while
+          // tiny non-zero weights stay (and their sums below DBL_EPSILON are dropped below).
+          if (w == 0.0) w = DBL_EPSILON;
           break;
       }
       for (const auto& [c, n] : counts[b]) {
@@ -251,7 +281,8 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     std::vector<std::pair<uint32_t, double>> v;
     v.reserve(touched.size());
     for (uint32_t c : touched) {
-      if (s.voteAcc[c] != 0.0) v.emplace_back(c, s.voteAcc[c]);  // TiMBL omits zero votes
+      // TiMBL leaves out votes below DBL_EPSILON (zero IL weights, far exponential decay).
+      if (s.voteAcc[c] >= DBL_EPSILON) v.emplace_back(c, s.voteAcc[c]);
       s.voteAcc[c] = 0.0;
       s.voted[c] = 0;
     }
@@ -268,9 +299,21 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
 
   auto votes = vote(kUsed, k);
   if (votes.empty()) {
-    // Every weight underflowed (exponential decay far away): fall back to plain counts.
-    for (const auto& [c, n] : counts[0]) votes.emplace_back(c, static_cast<double>(n));
-    std::sort(votes.begin(), votes.end());
+    // Every vote fell below DBL_EPSILON: TiMBL then prints an empty distribution, as we do.
+    // Its class choice in this case is not pinned down; the nearest bucket's plain counts
+    // (ties: training frequency, then class order) match it on most but not all lines.
+    std::vector<std::pair<uint32_t, double>> plain;
+    for (const auto& [c, n] : counts[0]) plain.emplace_back(c, static_cast<double>(n));
+    std::sort(plain.begin(), plain.end());
+    const std::vector<uint32_t> top = tiedTop(plain);
+    uint32_t winner = top.front();
+    for (uint32_t c : top)
+      if (base_.classTotals()[c] > base_.classTotals()[winner]) winner = c;
+    out.classId = base_.classId(winner);
+    out.distance = buckets[0].distance;
+    out.tie = top.size() > 1;
+    if (predictOptions.neighbours) appendNeighbours(kUsed);
+    return;
   }
   std::vector<uint32_t> top = tiedTop(votes);
   uint32_t winner = top.front();
@@ -300,18 +343,7 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     out.distribution.reserve(votes.size());
     for (const auto& [c, w] : votes) out.distribution.push_back({base_.classId(c), w});
   }
-  if (predictOptions.neighbours) {
-    for (int b = 0; b < kUsed; ++b) {
-      NeighbourBucket nb;
-      nb.distance = buckets[b].distance;
-      for (uint32_t m : buckets[b].masks)
-        forMembers(m, [&](uint32_t id) {
-          if (patternOf(id) == m) nb.storedVectors.push_back(id);
-        });
-      std::sort(nb.storedVectors.begin(), nb.storedVectors.end());
-      out.neighbours.push_back(std::move(nb));
-    }
-  }
+  if (predictOptions.neighbours) appendNeighbours(kUsed);
 }
 
 }  // namespace memlens

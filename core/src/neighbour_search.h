@@ -38,7 +38,8 @@ class NeighbourSearch {
   void classify(const uint32_t* query, uint32_t requiredMask, const ClassifierOptions& options,
                 const PredictOptions& predictOptions, Prediction& out) const;
 
-  // The group of stored vectors agreeing with `query` on `mask` (mask != 0), or null.
+  // The group of stored vectors agreeing with `query` on `mask` (0 < mask < all features; the
+  // InstanceBase answers full matches), or null.
   const SubsetIndex::Group* group(const uint32_t* query, uint32_t mask) const {
     return index(mask).find(query);
   }

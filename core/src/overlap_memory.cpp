@@ -36,7 +36,7 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   if (instances.width <= 6) {
     const uint32_t masks = 1u << instances.width;
     const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
-    tbb::parallel_for(1u, masks, [&](uint32_t m) { s->search->group(probe, m); });
+    tbb::parallel_for(1u, masks - 1, [&](uint32_t m) { s->search->group(probe, m); });
   }
   if (cancelRequested(job)) return Status::cancelled();
   state_ = std::move(s);

@@ -93,12 +93,10 @@ void SubsetIndex::addNewVectors() {
       groups_.push_back({});
       gi = static_cast<uint32_t>(groups_.size() - 1);
       slots_[s] = gi + 1;
-      groups_[gi].head = id;
-    } else {
-      next_[groups_[gi].tail] = id;
     }
     Group& g = groups_[gi];
-    g.tail = id;
+    next_[id] = g.head;  // prepend: member order does not matter to any caller
+    g.head = id;
     if (++g.count == kCacheThreshold || (g.count > kCacheThreshold && g.cache != 0 &&
                                          (grownGroups.empty() || grownGroups.back() != gi)))
       grownGroups.push_back(gi);

@@ -20,9 +20,8 @@ class SubsetIndex {
   static constexpr uint32_t kCacheThreshold = 48;
 
   struct Group {
-    uint32_t head = kEnd;
-    uint32_t tail = kEnd;
-    uint32_t count = 0;  // stored vectors
+    uint32_t head = kEnd;  // newest member; members are linked through next()
+    uint32_t count = 0;    // stored vectors
     uint32_t cache = 0;  // 1-based index into caches_, 0 = none
   };
 

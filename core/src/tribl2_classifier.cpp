@@ -59,7 +59,8 @@ class Tribl2Classifier final : public Classifier {
     }
     uint32_t prefix = 0;
     int depth = 0;
-    for (; depth < w; ++depth) {
+    // depth < w - 1: the full prefix would be the exact match ruled out above.
+    for (; depth < w - 1; ++depth) {
       const uint32_t next = prefix | (1u << memory_.treeOrder()[depth]);
       if (memory_.search().group(q, next) == nullptr) break;
       prefix = next;

@@ -263,6 +263,9 @@ class TimblOracleTest : public QObject {
       configs.push_back(makeConfig(Algorithm::kIb1, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0));
       configs.push_back(makeConfig(Algorithm::kTribl2, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0));
     }
+    // Not compared: exponential decay so steep that every vote falls below DBL_EPSILON (e.g.
+    // -w3 -dED:2:1 here). TiMBL then prints an empty distribution and picks a class by a rule
+    // we have not pinned down (see NeighbourSearch::classify).
     checkAll(tr, te, configs);
   }
 };

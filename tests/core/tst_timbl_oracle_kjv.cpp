@@ -84,6 +84,30 @@ class TimblOracleKjvTest : public QObject {
     o.algorithm = Algorithm::kTribl2;
     check(train100_, o, {"-a4", "+D"});
   }
+  void ib1_20k_k5_infogain_ed() {
+    ClassifierOptions o;
+    o.k = 5;
+    o.weighting = memlens::FeatureWeighting::kInfoGain;
+    o.distanceWeighting = DistanceWeighting::kExponentialDecay;
+    o.edAlpha = 2.0;
+    check(train20_, o, {"-a0", "-w2", "-k5", "-dED:2:1"});
+  }
+  // χ² weights are ~1e7, so every exponential-decay weight underflows (TiMBL then counts ε).
+  void tribl2_100k_chisquare_ed() {
+    ClassifierOptions o;
+    o.algorithm = Algorithm::kTribl2;
+    o.k = 3;
+    o.weighting = memlens::FeatureWeighting::kChiSquare;
+    o.distanceWeighting = DistanceWeighting::kExponentialDecay;
+    o.edAlpha = 2.0;
+    check(train100_, o, {"-a4", "-w3", "-k3", "-dED:2:1", "+D"});
+  }
+  void igtree_100k_sharedvariance() {
+    ClassifierOptions o;
+    o.algorithm = Algorithm::kIgTree;
+    o.weighting = memlens::FeatureWeighting::kSharedVariance;
+    check(train100_, o, {"-a1", "-w4", "+D"});
+  }
   void tribl2_20k_k3() {
     ClassifierOptions o;
     o.algorithm = Algorithm::kTribl2;

@@ -54,6 +54,10 @@ struct LearningCurvePoint {
   Metrics metrics;
 };
 
+// The training prefixes learningCurve() evaluates: 10^3, 10^4, … below `trainInstances`, then
+// all of them.
+std::vector<uint64_t> learningCurvePrefixes(uint64_t trainInstances);
+
 // Accuracy and perplexity on the experiment's test set as memory grows through training prefixes
 // of 10^3, 10^4, … instances and finally all of them. One classifier grows by add() (no retraining
 // from zero); the base model and the smoothing are refitted at each prefix (on that prefix and on

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memlens/corpus.h"
@@ -23,6 +24,10 @@ struct TokenisedCorpus {
   Vocabulary vocab;
   uint32_t paddingId = 0;  // "_" in vocab, interned at load time
   TokenStream tokens;
+
+  // Tokenises `text` (a typed context or prompt) with this corpus's tokeniser, mapping tokens to
+  // the corpus vocabulary without growing it: tokens the corpus never had are kUnknown.
+  Result<std::vector<uint32_t>> encode(std::string_view text) const;
 
   static Result<std::shared_ptr<TokenisedCorpus>> load(const std::vector<std::string>& paths,
                                                        const TokeniserOptions& tokeniser,
