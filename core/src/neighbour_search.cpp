@@ -224,10 +224,38 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     return out;
   };
 
-  auto appendNeighbours = [&](int K) {
+  // The weight of bucket b's counts in a vote over K buckets where `requested` were asked for.
+  auto bucketWeight = [&](int b, int K, int requested) {
+    const double d1 = buckets[0].distance;
+    const double dk = buckets[K - 1].distance;
+    const double d = buckets[b].distance;
+    // TiMBL: with fewer buckets than requested, inverse-linear weighting votes unweighted.
+    const bool plainIl = requested > K;
+    double w = 1.0;
+    switch (options.distanceWeighting) {
+      case DistanceWeighting::kZero: break;
+      case DistanceWeighting::kInverseDistance:
+        // TiMBL: a single exact-match bucket votes with its plain counts.
+        w = (K == 1 && d == 0.0) ? 1.0 : 1.0 / (d + DBL_EPSILON);
+        break;
+      case DistanceWeighting::kInverseLinear:
+        w = (plainIl || sameDistance(dk, d1)) ? 1.0 : (dk - d) / (dk - d1);
+        break;
+      case DistanceWeighting::kExponentialDecay:
+        w = std::exp(-options.edAlpha * std::pow(d, options.edBeta));
+        // Observed in TiMBL: an exponent that underflows to 0 counts as DBL_EPSILON, while
+        // tiny non-zero weights stay (and their sums below DBL_EPSILON are dropped below).
+        if (w == 0.0) w = DBL_EPSILON;
+        break;
+    }
+    return w;
+  };
+
+  auto appendNeighbours = [&](int K, int requested) {
     for (int b = 0; b < K; ++b) {
       NeighbourBucket nb;
       nb.distance = buckets[b].distance;
+      nb.weight = bucketWeight(b, K, requested);
       for (uint32_t m : buckets[b].masks)
         forMembers(m, [&](uint32_t id) {
           if (patternOf(id) == m) nb.storedVectors.push_back(id);
@@ -245,30 +273,9 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
   // Distance-weighted vote over the first K buckets, as (class index, weight) by class index.
   // `requested` buckets were asked for; only K exist when the memory runs out of distances.
   auto vote = [&](int K, int requested) {
-    const double d1 = buckets[0].distance;
-    const double dk = buckets[K - 1].distance;
-    // TiMBL: with fewer buckets than requested, inverse-linear weighting votes unweighted.
-    const bool plainIl = requested > K;
     std::vector<uint32_t> touched;
     for (int b = 0; b < K; ++b) {
-      const double d = buckets[b].distance;
-      double w = 1.0;
-      switch (options.distanceWeighting) {
-        case DistanceWeighting::kZero: break;
-        case DistanceWeighting::kInverseDistance:
-          // TiMBL: a single exact-match bucket votes with its plain counts.
-          w = (K == 1 && d == 0.0) ? 1.0 : 1.0 / (d + DBL_EPSILON);
-          break;
-        case DistanceWeighting::kInverseLinear:
-          w = (plainIl || sameDistance(dk, d1)) ? 1.0 : (dk - d) / (dk - d1);
-          break;
-        case DistanceWeighting::kExponentialDecay:
-          w = std::exp(-options.edAlpha * std::pow(d, options.edBeta));
-          // Observed in TiMBL: an exponent that underflows to 0 counts as DBL_EPSILON, while
-          // tiny non-zero weights stay (and their sums below DBL_EPSILON are dropped below).
-          if (w == 0.0) w = DBL_EPSILON;
-          break;
-      }
+      const double w = bucketWeight(b, K, requested);
       for (const auto& [c, n] : counts[b]) {
         if (!s.voted[c]) {
           s.voted[c] = 1;
@@ -312,11 +319,13 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     out.classId = base_.classId(winner);
     out.distance = buckets[0].distance;
     out.tie = top.size() > 1;
-    if (predictOptions.neighbours) appendNeighbours(kUsed);
+    if (predictOptions.neighbours) appendNeighbours(kUsed, k);
     return;
   }
   std::vector<uint32_t> top = tiedTop(votes);
   uint32_t winner = top.front();
+  // The buckets behind the reported votes: k, or k + 1 when the wider vote broke a tie.
+  int votedBuckets = kUsed, votedRequested = k;
   if (top.size() > 1) {
     out.tie = true;
     bool resolved = false;
@@ -327,6 +336,8 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
       if (top2.size() == 1) {
         winner = top2.front();
         votes = std::move(wider);
+        votedBuckets = std::min(k + 1, available);
+        votedRequested = k + 1;
         resolved = true;
       }
     }
@@ -343,7 +354,7 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     out.distribution.reserve(votes.size());
     for (const auto& [c, w] : votes) out.distribution.push_back({base_.classId(c), w});
   }
-  if (predictOptions.neighbours) appendNeighbours(kUsed);
+  if (predictOptions.neighbours) appendNeighbours(votedBuckets, votedRequested);
 }
 
 }  // namespace memlens

@@ -54,7 +54,7 @@ class Tribl2Classifier final : public Classifier {
       if (options.distributions)
         for (const ClassCount& c : sorted)
           out.distribution.push_back({base.classId(c.classIndex), static_cast<double>(c.count)});
-      if (options.neighbours) out.neighbours.push_back({0.0, {exact}});
+      if (options.neighbours) out.neighbours.push_back({0.0, 1.0, {exact}});
       return;
     }
     uint32_t prefix = 0;

@@ -16,6 +16,9 @@ struct ClassVote {
 // `storedVectors` are ids into the classifier's InstanceBase.
 struct NeighbourBucket {
   double distance = 0.0;
+  // The distance weight (Z, IL, ID, ED) each class count in this bucket was multiplied by in
+  // the vote: Σ over buckets of weight × counts re-adds to the prediction's distribution.
+  double weight = 1.0;
   std::vector<uint32_t> storedVectors;
 };
 

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "memlens/experiment.h"
+
+namespace memlens {
+
+struct TraceOptions {
+  size_t maxProvenance = 5;   // corpus positions shown per neighbour (the full count is kept)
+  size_t snippetBytes = 100;  // of the source line around the instance's target
+  size_t topOutcomes = 10;    // of the smoothed distribution
+};
+
+// Where one instance merged into a stored vector came from.
+struct ProvenanceRef {
+  uint64_t token = 0;  // the target's index in the corpus token stream
+  std::string path;
+  uint64_t line = 0;
+  uint64_t byteOffset = 0;
+  std::string snippet;  // the source line (cut to snippetBytes around the target)
+};
+
+struct NeighbourTrace {
+  uint32_t storedVector = 0;
+  std::vector<uint32_t> values;
+  std::vector<bool> matches;          // per context position
+  std::vector<double> contributions;  // per position: its weight where it mismatches, else 0
+  double distance = 0.0;              // Σ contributions
+  std::vector<ClassVote> counts;      // the stored vector's class counts, by class id
+  uint64_t instanceCount = 0;
+  std::vector<ProvenanceRef> provenance;  // the first maxProvenance of instanceCount
+};
+
+struct BucketTrace {
+  double distance = 0.0;
+  double weight = 1.0;  // distance weight applied to every count in the bucket
+  std::vector<NeighbourTrace> neighbours;
+};
+
+// Why a memory predicted what it did for one context (consistent by construction: the buckets
+// are the ones the vote used, and Σ weight × counts over them is the prediction's distribution).
+struct Trace {
+  std::vector<uint32_t> context;
+  std::vector<double> featureWeights;
+  Prediction prediction;
+  double memoryWeight = 0.0;  // λ of the smoothing
+  double entropyBits = 0.0;
+  std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
+  std::vector<BucketTrace> buckets;              // IB1 and TRIBL2; IGTree answers from its tree
+};
+
+// Traces `context` (width ids, nearest last; kUnknown allowed) against the experiment's memory.
+Trace traceContext(const Experiment& experiment, std::span<const uint32_t> context,
+                   const TraceOptions& options = {});
+
+// The last `width` ids of `tokens`, padded on the left as at a block start.
+std::vector<uint32_t> contextWindow(std::span<const uint32_t> tokens, int width, uint32_t padding);
+
+}  // namespace memlens

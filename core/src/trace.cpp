@@ -1,0 +1,95 @@
+#include "memlens/trace.h"
+
+#include <algorithm>
+
+namespace memlens {
+
+namespace {
+
+ProvenanceRef provenanceOf(const TokenisedCorpus& corpus, uint64_t token, size_t snippetBytes) {
+  const TokenPosition p = corpus.tokens.position(token);
+  const Document& doc = corpus.corpus->document(p.document);
+  const TokenStream::Line& line = corpus.tokens.line(corpus.tokens.lineOf(token));
+  const size_t lineStart = line.byteOffset - doc.bomBytes;
+  size_t lineEnd = doc.text.find('\n', lineStart);
+  if (lineEnd == std::string_view::npos) lineEnd = doc.text.size();
+  std::string_view text = doc.text.substr(lineStart, lineEnd - lineStart);
+  if (text.ends_with('\r')) text.remove_suffix(1);
+  if (text.size() > snippetBytes) {
+    // Centre the cut on the target, on UTF-8 character boundaries.
+    const size_t target = p.byteOffset - line.byteOffset;
+    size_t from = target > snippetBytes / 2 ? target - snippetBytes / 2 : 0;
+    from = std::min(from, text.size() - snippetBytes);
+    size_t to = from + snippetBytes;
+    while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;
+    while (to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) ++to;
+    text = text.substr(from, to - from);
+  }
+  return {token, doc.path, p.line, p.byteOffset, std::string(text)};
+}
+
+}  // namespace
+
+std::vector<uint32_t> contextWindow(std::span<const uint32_t> tokens, int width, uint32_t padding) {
+  std::vector<uint32_t> context(static_cast<size_t>(width), padding);
+  const size_t have = std::min(context.size(), tokens.size());
+  std::copy(tokens.end() - static_cast<std::ptrdiff_t>(have), tokens.end(),
+            context.end() - static_cast<std::ptrdiff_t>(have));
+  return context;
+}
+
+Trace traceContext(const Experiment& experiment, std::span<const uint32_t> context,
+                   const TraceOptions& options) {
+  const Classifier& classifier = experiment.classifier();
+  const InstanceBase& memory = classifier.memory();
+  Trace t;
+  t.context.assign(context.begin(), context.end());
+  t.featureWeights = classifier.weights();
+  PredictOptions predictOptions;
+  predictOptions.neighbours = true;
+  t.prediction = classifier.predictOne(context, predictOptions);
+
+  const MemorySmoother smoother = experiment.smoother();
+  SmoothedDistribution smoothed;
+  smoother.smoothed(t.prediction, context, smoothed);
+  t.memoryWeight = smoother.memoryWeight(t.prediction);
+  t.entropyBits = smoothed.entropyBits();
+  std::vector<double> dense;
+  smoothed.toDense(dense);
+  dense.pop_back();  // the unknown outcome is no token to show
+  std::vector<uint32_t> order(dense.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  const size_t top = std::min(options.topOutcomes, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](uint32_t a, uint32_t b) { return dense[a] > dense[b]; });
+  for (size_t i = 0; i < top; ++i) t.top.emplace_back(order[i], dense[order[i]]);
+
+  for (const NeighbourBucket& bucket : t.prediction.neighbours) {
+    BucketTrace& b = t.buckets.emplace_back();
+    b.distance = bucket.distance;
+    b.weight = bucket.weight;
+    for (uint32_t v : bucket.storedVectors) {
+      NeighbourTrace& n = b.neighbours.emplace_back();
+      n.storedVector = v;
+      const auto values = memory.vector(v);
+      n.values.assign(values.begin(), values.end());
+      for (size_t j = 0; j < values.size(); ++j) {
+        const bool match = values[j] == context[j];
+        n.matches.push_back(match);
+        n.contributions.push_back(match ? 0.0 : t.featureWeights[j]);
+        n.distance += n.contributions.back();
+      }
+      for (const ClassCount& c : memory.distribution(v)) {
+        n.counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
+      }
+      const std::vector<uint64_t> sources = memory.sources(v);
+      n.instanceCount = sources.size();
+      for (size_t i = 0; i < sources.size() && i < options.maxProvenance; ++i) {
+        n.provenance.push_back(provenanceOf(experiment.corpus(), sources[i], options.snippetBytes));
+      }
+    }
+  }
+  return t;
+}
+
+}  // namespace memlens
