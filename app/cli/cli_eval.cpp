@@ -2,6 +2,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "experiment_args.h"
 #include "memlens/experiment.h"
 #include "memlens/json_writer.h"
 
@@ -56,80 +57,9 @@ std::string curveJson(const std::vector<LearningCurvePoint>& curve) {
 
 }  // namespace
 
-Result<ExperimentOptions> experimentOptionsFrom(const ArgParser& args) {
-  ExperimentOptions o;
-  auto width = args.intValue("--width", 4, 1, 32);
-  if (!width) return width.status();
-  o.window.width = *width;
-  const std::string blocks = args.value("--blocks", "line");
-  if (blocks != "line" && blocks != "olifant") {
-    return Status::invalidArgument("--blocks must be line or olifant, got '" + blocks + "'");
-  }
-  o.window.blocks = blocks == "line" ? BlockMode::kLine : BlockMode::kOlifant;
-
-  const std::string model = args.value("--model", "igtree");
-  if (model == "ib1") {
-    o.classifier.algorithm = Algorithm::kIb1;
-  } else if (model == "igtree") {
-    o.classifier.algorithm = Algorithm::kIgTree;
-  } else if (model == "tribl2") {
-    o.classifier.algorithm = Algorithm::kTribl2;
-  } else {
-    return Status::invalidArgument("--model must be ib1, igtree or tribl2, got '" + model + "'");
-  }
-  auto k = args.intValue("-k", 1, 1, 1000);
-  if (!k) return k.status();
-  o.classifier.k = *k;
-  const std::string weighting = args.value("--weighting", "gr");
-  const std::pair<const char*, FeatureWeighting> weightings[] = {
-      {"none", FeatureWeighting::kNone},        {"gr", FeatureWeighting::kGainRatio},
-      {"ig", FeatureWeighting::kInfoGain},      {"x2", FeatureWeighting::kChiSquare},
-      {"sv", FeatureWeighting::kSharedVariance}};
-  bool found = false;
-  for (const auto& [name, w] : weightings) {
-    if (weighting == name) {
-      o.classifier.weighting = w;
-      found = true;
-    }
-  }
-  if (!found) return Status::invalidArgument("--weighting must be none, gr, ig, x2 or sv");
-  const std::string dw = args.value("--distance-weighting", "Z");
-  const std::pair<const char*, DistanceWeighting> dws[] = {
-      {"Z", DistanceWeighting::kZero},
-      {"IL", DistanceWeighting::kInverseLinear},
-      {"ID", DistanceWeighting::kInverseDistance},
-      {"ED", DistanceWeighting::kExponentialDecay}};
-  found = false;
-  for (const auto& [name, d] : dws) {
-    if (dw == name) {
-      o.classifier.distanceWeighting = d;
-      found = true;
-    }
-  }
-  if (!found) return Status::invalidArgument("--distance-weighting must be Z, IL, ID or ED");
-
-  auto order = args.intValue("--order", 3, 1, 6);
-  if (!order) return order.status();
-  o.ngramOrder = *order;
-  auto train = args.doubleValue("--train", 0.8, 0.0, 1.0);
-  if (!train) return train.status();
-  auto validation = args.doubleValue("--validation", 0.1, 0.0, 1.0);
-  if (!validation) return validation.status();
-  auto seed = args.intValue("--seed", 1, 0, 1 << 30);
-  if (!seed) return seed.status();
-  auto maxTest = args.intValue("--max-test", 0, 0, 1 << 30);
-  if (!maxTest) return maxTest.status();
-  o.split.trainFraction = *train;
-  o.split.validationFraction = *validation;
-  o.split.seed = static_cast<uint64_t>(*seed);
-  o.maxTestTokens = static_cast<uint64_t>(*maxTest);
-  return o;
-}
-
 int runEval(const std::vector<std::string>& args) {
   auto values = kTokeniserValueOptions;
-  values.insert({"--width", "--blocks", "--model", "-k", "--weighting", "--distance-weighting",
-                 "--order", "--train", "--validation", "--seed", "--max-test"});
+  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
   auto flags = kTokeniserFlags;
   flags.insert({"--json", "--curve"});
   ArgParser parser(values, flags);

@@ -11,5 +11,6 @@ int runCorpus(const std::vector<std::string>& args);
 int runInstances(const std::vector<std::string>& args);
 int runTimbl(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
+int runExplain(const std::vector<std::string>& args);
 
 }  // namespace memlens::cli

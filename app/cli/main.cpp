@@ -23,6 +23,11 @@ constexpr const char* kUsage =
     "       [--train 0.8 --validation 0.1 --seed 1] [--max-test N] [--curve] [--json] PATH...\n"
     "      Split the corpus by lines, train on train, tune smoothing on validation, report\n"
     "      accuracy, top-5, MRR, cross-entropy and perplexity on test (and a learning curve).\n"
+    "  explain [eval options] [--json] PATH... --context \"text\"\n"
+    "      Train as eval does and show why the memory predicts the next token after the\n"
+    "      context: votes, probabilities, neighbour buckets with match masks and provenance.\n"
+    "  timbl -f TRAIN -t TEST [-a0|1|4] [-kN] [-w0..4] [-dZ|IL|ID|ED[:a:b]] [+vdb+di] [-o OUT]\n"
+    "      TiMBL-compatible mode: same flags, same output lines, accuracy on stderr.\n"
     "\n"
     "Options for every command: --help, --version.\n"
     "Exit codes: 0 success, 1 the job failed, 2 bad command line.\n";
@@ -51,6 +56,7 @@ int main(int argc, char** argv) {
   if (command == "instances") return memlens::cli::runInstances(rest);
   if (command == "timbl") return memlens::cli::runTimbl(rest);
   if (command == "eval") return memlens::cli::runEval(rest);
+  if (command == "explain") return memlens::cli::runExplain(rest);
   std::fprintf(stderr, "memlens-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

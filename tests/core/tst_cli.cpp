@@ -99,6 +99,34 @@ class TestCli : public QObject {
     QVERIFY(!QFile::exists(out));
   }
 
+  // Lines alternate so "one two" is always followed by "three"; the trace must say so and point
+  // at the corpus lines that taught it.
+  void explainJson() {
+    QTemporaryDir dir;
+    std::string text;
+    for (int i = 0; i < 300; ++i) text += i % 2 ? "one two three four\n" : "red green blue\n";
+    const auto path = writeFile(dir, "c.txt", text);
+    const Run r = cli({"explain", "--model", "ib1", "--width", "2", "--json",
+                       QString::fromStdString(path), "--context", "one two"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(o["prediction"].toString(), QStringLiteral("three"));
+    QCOMPARE(o["context"].toArray().size(), 2);
+    const QJsonArray buckets = o["buckets"].toArray();
+    QVERIFY(!buckets.isEmpty());
+    const QJsonObject nearest = buckets[0].toObject()["neighbours"].toArray()[0].toObject();
+    QCOMPARE(buckets[0].toObject()["distance"].toDouble(), 0.0);
+    QCOMPARE(nearest["matches"].toArray(), QJsonArray({true, true}));
+    QVERIFY(nearest["instances"].toInt() > 100);  // ~80 % of 150 lines are training lines
+    for (const QJsonValue& p : nearest["provenance"].toArray()) {
+      QCOMPARE(p.toObject()["line"].toInt() % 2, 0);  // the "one two three four" lines
+      QCOMPARE(p.toObject()["snippet"].toString(), QStringLiteral("one two three four"));
+    }
+    double total = 0.0;
+    for (const QJsonValue& p : o["probabilities"].toArray()) total += p.toObject()["p"].toDouble();
+    QVERIFY(total > 0.9 && total <= 1.0 + 1e-9);
+  }
+
   void versionAndHelp() {
     QVERIFY(cli({"--version"}).out.startsWith("memlens-cli "));
     const Run help = cli({"--help"});

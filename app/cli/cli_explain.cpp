@@ -1,0 +1,146 @@
+#include <cstdio>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "experiment_args.h"
+#include "memlens/json_writer.h"
+#include "memlens/trace.h"
+
+namespace memlens::cli {
+
+namespace {
+
+constexpr size_t kNeighboursShown = 8;  // per bucket in the text view; --json has them all
+
+std::string word(const Vocabulary& vocab, uint32_t id) {
+  return id < vocab.size() ? std::string(vocab.text(id)) : std::string("<unknown>");
+}
+
+void printText(const Trace& t, const Experiment& e) {
+  const Vocabulary& vocab = e.corpus().vocab;
+  std::printf("context   ");
+  for (uint32_t id : t.context) std::printf(" %-12s", word(vocab, id).c_str());
+  std::printf("\nweights   ");
+  for (double w : t.featureWeights) std::printf(" %-12.4f", w);
+  std::printf("\n\nprediction: %s   (%s, distance %.4f%s%s)\n", word(vocab, t.prediction.classId).c_str(),
+              algorithmName(e.record().options.classifier.algorithm), t.prediction.distance,
+              t.prediction.tie ? ", tie resolved" : "",
+              e.record().options.classifier.algorithm == Algorithm::kIb1
+                  ? ""
+                  : (", matched " + std::to_string(t.prediction.matchDepth) + " features").c_str());
+  std::printf("memory vote:");
+  for (const ClassVote& v : t.prediction.distribution) std::printf(" %s %.4g", word(vocab, v.classId).c_str(), v.weight);
+  std::printf("\nprobability (vote weight λ = %.3f with Kneser-Ney, entropy %.2f bits):\n", t.memoryWeight, t.entropyBits);
+  for (const auto& [id, p] : t.top) std::printf("  %-16s %.4f\n", word(vocab, id).c_str(), p);
+
+  for (size_t b = 0; b < t.buckets.size(); ++b) {
+    const BucketTrace& bucket = t.buckets[b];
+    std::printf("\nbucket %zu: distance %.4f, vote weight %.4g, %zu stored vectors\n", b + 1,
+                bucket.distance, bucket.weight, bucket.neighbours.size());
+    for (size_t i = 0; i < bucket.neighbours.size() && i < kNeighboursShown; ++i) {
+      const NeighbourTrace& n = bucket.neighbours[i];
+      std::printf("  #%-8u", n.storedVector);
+      for (size_t j = 0; j < n.values.size(); ++j) {
+        std::printf(" %s%-11s", n.matches[j] ? "=" : "x", word(vocab, n.values[j]).c_str());
+      }
+      std::printf(" ->");
+      for (const ClassVote& c : n.counts) std::printf(" %s x%.0f", word(vocab, c.classId).c_str(), c.weight);
+      std::printf("\n");
+      for (const ProvenanceRef& p : n.provenance) {
+        std::printf("      %s:%llu  %s\n", p.path.c_str(), static_cast<unsigned long long>(p.line), p.snippet.c_str());
+      }
+      if (n.instanceCount > n.provenance.size()) {
+        std::printf("      … %llu more instances\n",
+                    static_cast<unsigned long long>(n.instanceCount - n.provenance.size()));
+      }
+    }
+    if (bucket.neighbours.size() > kNeighboursShown) {
+      std::printf("  … %zu more stored vectors at this distance\n", bucket.neighbours.size() - kNeighboursShown);
+    }
+  }
+  if (t.buckets.empty()) std::printf("\n(IGTree answers from its tree path, not from neighbours)\n");
+}
+
+void printJson(const Trace& t, const Experiment& e) {
+  const Vocabulary& vocab = e.corpus().vocab;
+  JsonWriter json;
+  json.beginObject().key("context").beginArray();
+  for (uint32_t id : t.context) json.value(word(vocab, id));
+  json.endArray().key("featureWeights").beginArray();
+  for (double w : t.featureWeights) json.value(w);
+  json.endArray()
+      .field("prediction", word(vocab, t.prediction.classId))
+      .field("distance", t.prediction.distance)
+      .field("matchDepth", t.prediction.matchDepth)
+      .field("tie", t.prediction.tie)
+      .field("memoryWeight", t.memoryWeight)
+      .field("entropyBits", t.entropyBits);
+  json.key("votes").beginArray();
+  for (const ClassVote& v : t.prediction.distribution) {
+    json.beginObject().field("token", word(vocab, v.classId)).field("weight", v.weight).endObject();
+  }
+  json.endArray().key("probabilities").beginArray();
+  for (const auto& [id, p] : t.top) json.beginObject().field("token", word(vocab, id)).field("p", p).endObject();
+  json.endArray().key("buckets").beginArray();
+  for (const BucketTrace& b : t.buckets) {
+    json.beginObject().field("distance", b.distance).field("weight", b.weight).key("neighbours").beginArray();
+    for (const NeighbourTrace& n : b.neighbours) {
+      json.beginObject().field("storedVector", n.storedVector).key("values").beginArray();
+      for (uint32_t v : n.values) json.value(word(vocab, v));
+      json.endArray().key("matches").beginArray();
+      for (bool m : n.matches) json.value(m);
+      json.endArray().key("contributions").beginArray();
+      for (double c : n.contributions) json.value(c);
+      json.endArray().key("counts").beginArray();
+      for (const ClassVote& c : n.counts) json.beginObject().field("token", word(vocab, c.classId)).field("count", c.weight).endObject();
+      json.endArray().field("instances", n.instanceCount).key("provenance").beginArray();
+      for (const ProvenanceRef& p : n.provenance) {
+        json.beginObject().field("path", p.path).field("line", p.line).field("byteOffset", p.byteOffset)
+            .field("snippet", p.snippet).endObject();
+      }
+      json.endArray().endObject();
+    }
+    json.endArray().endObject();
+  }
+  json.endArray().endObject();
+  std::printf("%s\n", json.str().c_str());
+}
+
+}  // namespace
+
+int runExplain(const std::vector<std::string>& args) {
+  auto values = kTokeniserValueOptions;
+  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
+  values.insert("--context");
+  auto flags = kTokeniserFlags;
+  flags.insert("--json");
+  ArgParser parser(values, flags);
+  if (Status s = parser.parse(args); !s) return reportError(s);
+  if (parser.positional().empty() || !parser.has("--context")) {
+    return reportError(Status::invalidArgument(
+        "usage: memlens-cli explain [eval options] [--json] CORPUS... --context \"text\""));
+  }
+  auto options = experimentOptionsFrom(parser);
+  if (!options) return reportError(options.status());
+  if (options->maxTestTokens == 0) options->maxTestTokens = 1000;  // explaining needs no full evaluation
+  auto tokeniser = tokeniserOptionsFrom(parser);
+  if (!tokeniser) return reportError(tokeniser.status());
+
+  auto job = makeTerminalProgress();
+  auto corpus = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
+  if (!corpus) return reportError(corpus.status());
+  auto experiment = Experiment::run(*corpus, *options, job.get());
+  if (!experiment) return reportError(experiment.status());
+  auto ids = (*corpus)->encode(parser.value("--context"));
+  if (!ids) return reportError(ids.status());
+  const Trace trace = traceContext(**experiment,
+                                   contextWindow(*ids, options->window.width, (*corpus)->paddingId));
+  if (parser.has("--json")) {
+    printJson(trace, **experiment);
+  } else {
+    printText(trace, **experiment);
+  }
+  return 0;
+}
+
+}  // namespace memlens::cli
