@@ -4,20 +4,13 @@
 #include <cstring>
 #include <string>
 
+#include "hash_mix.h"
+
 namespace memlens {
 namespace {
 
 constexpr uint32_t kNoSource = 0xFFFFFFFFu;
 constexpr size_t kPollEvery = 4096;
-
-uint64_t mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
 
 }  // namespace
 
@@ -25,7 +18,7 @@ InstanceBase::InstanceBase(int width) : width_(width), featureCounts_(static_cas
 
 uint64_t InstanceBase::hashOf(const uint32_t* features) const {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (int i = 0; i < width_; ++i) h = mix(h ^ (features[i] + 0x100000001b3ULL * (i + 1)));
+  for (int i = 0; i < width_; ++i) h = hashMix(h ^ (features[i] + 0x100000001b3ULL * (i + 1)));
   return h;
 }
 

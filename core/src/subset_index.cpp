@@ -2,19 +2,9 @@
 
 #include <algorithm>
 
+#include "hash_mix.h"
+
 namespace memlens {
-namespace {
-
-uint64_t mix(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-}  // namespace
 
 SubsetIndex::SubsetIndex(const InstanceBase& base, uint32_t mask) : base_(base), mask_(mask) {
   for (int f = 0; f < base.width(); ++f)
@@ -25,7 +15,7 @@ SubsetIndex::SubsetIndex(const InstanceBase& base, uint32_t mask) : base_(base),
 
 uint64_t SubsetIndex::hashOf(const uint32_t* values) const {
   uint64_t h = 0x9e3779b97f4a7c15ULL ^ mask_;
-  for (int f : features_) h = mix(h ^ (values[f] + (static_cast<uint64_t>(f + 1) << 40)));
+  for (int f : features_) h = hashMix(h ^ (values[f] + (static_cast<uint64_t>(f + 1) << 40)));
   return h;
 }
 

@@ -1,7 +1,6 @@
-#include "batch_predict.h"
 #include "classifier_factories.h"
 #include "ig_tree.h"
-#include "overlap_memory.h"
+#include "overlap_classifier.h"
 
 namespace memlens {
 namespace {
@@ -10,35 +9,12 @@ namespace {
 // match answers the stored vector's distribution; otherwise IB1 over the vectors below the last
 // matched node, with distance over the remaining features. The tree walk is done with the
 // prefix subsets of NeighbourSearch, so no separate tree is stored.
-class Tribl2Classifier final : public Classifier {
+class Tribl2Classifier final : public OverlapClassifier {
  public:
-  explicit Tribl2Classifier(const ClassifierOptions& options) : options_(options), memory_(options) {}
-
-  Status train(const InstanceSet& instances, JobControl* job) override {
-    return memory_.train(instances, job);
-  }
-  Status add(const InstanceSet& instances, JobControl* job) override {
-    return memory_.add(instances, job);
-  }
-  Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
-                                          JobControl* job) const override {
-    if (!memory_.trained()) return Status::invalidArgument("the memory is empty: train first");
-    return predictBatch(queries, memory_.base().width(), options, job,
-                        [&](const uint32_t* q, Prediction& out) { classify(q, options, out); });
-  }
-  Prediction predictOne(std::span<const uint32_t> features,
-                        const PredictOptions& options) const override {
-    Prediction out;
-    if (memory_.trained() && features.size() == static_cast<size_t>(memory_.base().width()))
-      classify(features.data(), options, out);
-    return out;
-  }
-  const ClassifierOptions& options() const override { return options_; }
-  const InstanceBase& memory() const override { return memory_.base(); }
-  const std::vector<double>& weights() const override { return memory_.weights(); }
+  using OverlapClassifier::OverlapClassifier;
 
  private:
-  void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const {
+  void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const override {
     const InstanceBase& base = memory_.base();
     const int w = base.width();
     const uint32_t exact = base.find({q, static_cast<size_t>(w)});
@@ -68,9 +44,6 @@ class Tribl2Classifier final : public Classifier {
     memory_.search().classify(q, prefix, options_, options, out);
     out.matchDepth = depth;
   }
-
-  ClassifierOptions options_;
-  OverlapMemory memory_;
 };
 
 }  // namespace
