@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include "metric_columns.h"
+
 namespace memlens::views {
 
 namespace {
@@ -13,18 +15,8 @@ QVariant sortKey(const FrequencyBand& band, int column) {
       return static_cast<qulonglong>(band.minCount);  // bands sort by frequency, not by label
     case FrequencyBandTableModel::kTokens:
       return static_cast<qulonglong>(m.tokens);
-    case FrequencyBandTableModel::kAccuracy:
-      return m.accuracy();
-    case FrequencyBandTableModel::kTop5:
-      return m.top5();
-    case FrequencyBandTableModel::kMrr:
-      return m.meanReciprocalRank();
-    case FrequencyBandTableModel::kBitsPerToken:
-      return m.crossEntropyBits();
-    case FrequencyBandTableModel::kPerplexity:
-      return m.perplexity();
     default:
-      return {};
+      return metricValue(m, MetricColumn(column - FrequencyBandTableModel::kAccuracy));
   }
 }
 
@@ -34,18 +26,7 @@ QString displayText(const FrequencyBand& band, int column) {
   if (column == FrequencyBandTableModel::kTokens) {
     return locale.toString(static_cast<qulonglong>(band.metrics.tokens));
   }
-  // A rate over no tokens would read as a measured 0.
-  if (band.metrics.tokens == 0) return QStringLiteral("—");
-  const double value = sortKey(band, column).toDouble();
-  switch (column) {
-    case FrequencyBandTableModel::kBitsPerToken:
-      return locale.toString(value, 'f', 3);
-    case FrequencyBandTableModel::kPerplexity:
-      // Unseen tokens reach perplexities in the millions; decimals there are noise.
-      return locale.toString(value, 'f', value >= 1000.0 ? 0 : 2);
-    default:
-      return locale.toString(value, 'f', 4);
-  }
+  return metricText(band.metrics, MetricColumn(column - FrequencyBandTableModel::kAccuracy));
 }
 
 }  // namespace
@@ -100,18 +81,8 @@ QVariant FrequencyBandTableModel::headerData(int section, Qt::Orientation orient
       return tr("Train frequency");
     case kTokens:
       return tr("Tokens");
-    case kAccuracy:
-      return tr("Accuracy");
-    case kTop5:
-      return tr("Top-5");
-    case kMrr:
-      return tr("MRR");
-    case kBitsPerToken:
-      return tr("Bits/token");
-    case kPerplexity:
-      return tr("Perplexity");
     default:
-      return {};
+      return metricHeader(MetricColumn(section - kAccuracy));
   }
 }
 

@@ -9,6 +9,7 @@
 #include <QTableView>
 
 #include "frequency_band_table_model.h"
+#include "metric_columns.h"
 
 namespace memlens::views {
 
@@ -82,13 +83,12 @@ void MetricsWidget::setRun(const std::shared_ptr<const RunRecord>& run) {
     }
     return;
   }
-  const QLocale locale;
   const Metrics& m = run->test;
-  accuracy_->setText(locale.toString(m.accuracy(), 'f', 4));
-  top5_->setText(locale.toString(m.top5(), 'f', 4));
-  mrr_->setText(locale.toString(m.meanReciprocalRank(), 'f', 4));
-  bits_->setText(locale.toString(m.crossEntropyBits(), 'f', 3));
-  perplexity_->setText(locale.toString(m.perplexity(), 'f', 2));
+  accuracy_->setText(metricText(m, MetricColumn::kAccuracy));
+  top5_->setText(metricText(m, MetricColumn::kTop5));
+  mrr_->setText(metricText(m, MetricColumn::kMrr));
+  bits_->setText(metricText(m, MetricColumn::kBitsPerToken));
+  perplexity_->setText(metricText(m, MetricColumn::kPerplexity));
   testTokens_->setText(number(m.tokens));
   memory_->setText(tr("%1 vectors").arg(number(run->storedVectors)));
 }

@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include "metric_columns.h"
+
 namespace memlens::views {
 
 namespace {
@@ -24,15 +26,11 @@ QVariant sortKey(const RunRecord& r, int row, int column) {
     case RunTableModel::kStoredVectors:
       return static_cast<qulonglong>(r.storedVectors);
     case RunTableModel::kAccuracy:
-      return r.test.accuracy();
     case RunTableModel::kTop5:
-      return r.test.top5();
     case RunTableModel::kMrr:
-      return r.test.meanReciprocalRank();
     case RunTableModel::kBitsPerToken:
-      return r.test.crossEntropyBits();
     case RunTableModel::kPerplexity:
-      return r.test.perplexity();
+      return metricValue(r.test, MetricColumn(column - RunTableModel::kAccuracy));
     case RunTableModel::kTrainSeconds:
       return r.trainSeconds;
     case RunTableModel::kEvaluateSeconds:
@@ -58,10 +56,9 @@ QString displayText(const RunRecord& r, int row, int column) {
     case RunTableModel::kAccuracy:
     case RunTableModel::kTop5:
     case RunTableModel::kMrr:
-      return locale.toString(key.toDouble(), 'f', 4);
     case RunTableModel::kBitsPerToken:
-      return locale.toString(key.toDouble(), 'f', 3);
     case RunTableModel::kPerplexity:
+      return metricText(r.test, MetricColumn(column - RunTableModel::kAccuracy));
     case RunTableModel::kTrainSeconds:
     case RunTableModel::kEvaluateSeconds:
       return locale.toString(key.toDouble(), 'f', 2);
@@ -173,15 +170,11 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case kStoredVectors:
       return tr("Stored vectors");
     case kAccuracy:
-      return tr("Accuracy");
     case kTop5:
-      return tr("Top-5");
     case kMrr:
-      return tr("MRR");
     case kBitsPerToken:
-      return tr("Bits/token");
     case kPerplexity:
-      return tr("Perplexity");
+      return metricHeader(MetricColumn(section - kAccuracy));
     case kTrainSeconds:
       return tr("Train s");
     case kEvaluateSeconds:
