@@ -58,6 +58,9 @@ TrainOptionsWidget::TrainOptionsWidget(QWidget* parent)
             tr("Exhaustive k-nearest-neighbour search over every stored context: slow, exact"));
   addChoice(algorithm_, tr("TRIBL2"), Algorithm::kTribl2,
             tr("IGTree down to the first mismatch, then IB1 among what is left"));
+  addChoice(algorithm_, tr("Vector memory"), Algorithm::kVectorMemory,
+            tr("Attention over the stored contexts with word vectors learnt from the training "
+               "text, interpolated with the Kneser-Ney model"));
   algorithm_->setToolTip(tr("How the memory finds the stored contexts nearest to a query"));
 
   k_->setObjectName(QStringLiteral("kBox"));
@@ -214,8 +217,10 @@ void TrainOptionsWidget::requestTraining() {
 }
 
 void TrainOptionsWidget::updateDependentFields() {
-  // IGTree answers from the deepest matching node: there are no neighbours to count or weigh.
-  const bool neighbours = choice<Algorithm>(algorithm_) != Algorithm::kIgTree;
+  // IGTree answers from the deepest matching node and the vector memory weighs its slots by
+  // attention: neither has distance buckets to count or weigh.
+  const auto algorithm = choice<Algorithm>(algorithm_);
+  const bool neighbours = algorithm == Algorithm::kIb1 || algorithm == Algorithm::kTribl2;
   k_->setEnabled(neighbours);
   distanceWeighting_->setEnabled(neighbours);
 

@@ -26,6 +26,16 @@ Result<TokeniserOptions> tokeniserOptionsFrom(const ArgParser& args) {
   return options;
 }
 
+Result<std::unique_ptr<Experiment>> runExperimentFrom(const ArgParser& args,
+                                                      const ExperimentOptions& options,
+                                                      JobControl* job) {
+  auto tokeniser = tokeniserOptionsFrom(args);
+  if (!tokeniser) return tokeniser.status();
+  auto corpus = TokenisedCorpus::load(args.positional(), *tokeniser, {}, job);
+  if (!corpus) return corpus.status();
+  return Experiment::run(std::move(*corpus), options, job);
+}
+
 std::unique_ptr<JobControl> makeTerminalProgress() {
   if (!::isatty(STDERR_FILENO)) return std::make_unique<JobControl>();
   return std::make_unique<JobControl>([](double fraction, const std::string& stage) {
@@ -33,6 +43,19 @@ std::unique_ptr<JobControl> makeTerminalProgress() {
     if (fraction >= 1.0) std::fputc('\n', stderr);
     std::fflush(stderr);
   });
+}
+
+std::string tokenText(const Vocabulary& vocab, uint32_t id) {
+  return id < vocab.size() ? std::string(vocab.text(id)) : std::string("<unknown>");
+}
+
+void beginTraceJson(JsonWriter& json, const Vocabulary& vocab, std::span<const uint32_t> context,
+                    const std::vector<double>& featureWeights) {
+  json.beginObject().key("context").beginArray();
+  for (uint32_t id : context) json.value(tokenText(vocab, id));
+  json.endArray().key("featureWeights").beginArray();
+  for (double w : featureWeights) json.value(w);
+  json.endArray();
 }
 
 int reportError(const Status& status) {

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <string>
 
 #include "cli_common.h"
 #include "commands.h"
@@ -21,11 +22,23 @@ void printText(const RunRecord& r, const std::vector<LearningCurvePoint>& curve)
               algorithmName(r.options.classifier.algorithm), r.options.classifier.k,
               weightingName(r.options.classifier.weighting), r.options.window.width,
               static_cast<unsigned long long>(r.trainInstances), r.storedVectors);
-  std::printf("smoothing: %s (tuned on %llu validation tokens)\n", r.smoothing.c_str(),
-              static_cast<unsigned long long>(r.validationInstances));
+  const ClassifierOptions& c = r.options.classifier;
+  const bool vector = c.algorithm == Algorithm::kVectorMemory;
+  if (vector) {
+    const std::string keys =
+        c.wordVectors.dimensions ? std::to_string(c.wordVectors.dimensions) + "-d PPMI-SVD" : "one-hot";
+    std::printf("vector memory: %s keys, top-k %d slots, T = %g (%s)\n", keys.c_str(),
+                c.vectorMemory.topK, r.memoryTemperature, r.options.memoryTemperature ? "given" : "tuned");
+  }
+  const std::string tuned = vector && r.options.memoryLambda
+                                ? "given"
+                                : "tuned on " + std::to_string(vector ? r.tuningTokens : r.validationInstances) +
+                                      " validation tokens";
+  std::printf("smoothing: %s (%s)\n", r.smoothing.c_str(), tuned.c_str());
   std::printf("train %.2f s, evaluate %.2f s\n\n", r.trainSeconds, r.evaluateSeconds);
   std::printf("%-12s %8s %9s %9s %9s %10s %11s\n", "test", "tokens", "accuracy", "top-5", "MRR",
               "bits/tok", "perplexity");
+  printMetricsRow("base alone", r.baseTest);
   printMetricsRow("all", r.test);
   for (const FrequencyBand& b : r.bands) {
     if (b.metrics.tokens) printMetricsRow(("freq " + b.label).c_str(), b.metrics);

@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli_common.h"
+#include "cli_explain_vector.h"
 #include "commands.h"
 #include "experiment_args.h"
 #include "memlens/json_writer.h"
@@ -12,26 +13,65 @@ namespace {
 
 constexpr size_t kNeighboursShown = 8;  // per bucket in the text view; --json has them all
 
-std::string word(const Vocabulary& vocab, uint32_t id) {
-  return id < vocab.size() ? std::string(vocab.text(id)) : std::string("<unknown>");
+std::string answerText(const TreePath& path, int width) {
+  const TreeStep& last = path.steps.back();
+  switch (path.answer) {
+    case TreePath::Answer::kRootMajority:
+      return "no match on the first feature tested: the root's majority class answers";
+    case TreePath::Answer::kDeepestDefault:
+      return "the default of the deepest matched node (depth " + std::to_string(path.depth) +
+             ") answers";
+    case TreePath::Answer::kExactMatch:
+      return "every feature matched: the stored vector's own distribution answers";
+    case TreePath::Answer::kIb1Fallback:
+      return "fallback to IB1 at depth " + std::to_string(path.depth) + " over the " +
+             std::to_string(last.storedVectors) + " stored vectors below that node, on the " +
+             std::to_string(width - path.depth) + " features not matched";
+    case TreePath::Answer::kNone:
+      break;
+  }
+  return {};
+}
+
+// Features are named f1..fN as in TiMBL (f1 = farthest context position).
+void printPath(const TreePath& path, const Vocabulary& vocab, int width, bool countsVectors) {
+  std::printf("\ntree path: %s\n", answerText(path, width).c_str());
+  std::printf(
+      "  depth  test  value            match  node default     classes  instances    vectors\n");
+  for (const TreeStep& s : path.steps) {
+    // The last node of a walk that ran out of features or children tests nothing.
+    const std::string test = s.tested ? std::string("f").append(std::to_string(s.feature + 1)) : "-";
+    const std::string value = s.tested ? tokenText(vocab, s.value) : "-";
+    const char* match = !s.tested ? "leaf" : s.matched ? "yes" : "no";
+    const std::string vectors = countsVectors ? std::to_string(s.storedVectors) : "-";
+    std::printf("  %-6d %-5s %-16s %-6s %-16s %7u %10llu %10s\n", s.depth, test.c_str(),
+                value.c_str(), match, tokenText(vocab, s.defaultClass).c_str(), s.classes,
+                static_cast<unsigned long long>(s.instances), vectors.c_str());
+  }
 }
 
 void printText(const Trace& t, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
   std::printf("context   ");
-  for (uint32_t id : t.context) std::printf(" %-12s", word(vocab, id).c_str());
+  for (uint32_t id : t.context) std::printf(" %-12s", tokenText(vocab, id).c_str());
   std::printf("\nweights   ");
   for (double w : t.featureWeights) std::printf(" %-12.4f", w);
-  std::printf("\n\nprediction: %s   (%s, distance %.4f%s%s)\n", word(vocab, t.prediction.classId).c_str(),
+  std::printf("\n\nprediction: %s   (%s, distance %.4f%s%s)\n",
+              tokenText(vocab, t.prediction.classId).c_str(),
               algorithmName(e.record().options.classifier.algorithm), t.prediction.distance,
               t.prediction.tie ? ", tie resolved" : "",
               e.record().options.classifier.algorithm == Algorithm::kIb1
                   ? ""
                   : (", matched " + std::to_string(t.prediction.matchDepth) + " features").c_str());
   std::printf("memory vote:");
-  for (const ClassVote& v : t.prediction.distribution) std::printf(" %s %.4g", word(vocab, v.classId).c_str(), v.weight);
+  for (const ClassVote& v : t.prediction.distribution)
+    std::printf(" %s %.4g", tokenText(vocab, v.classId).c_str(), v.weight);
   std::printf("\nprobability (vote weight λ = %.3f with Kneser-Ney, entropy %.2f bits):\n", t.memoryWeight, t.entropyBits);
-  for (const auto& [id, p] : t.top) std::printf("  %-16s %.4f\n", word(vocab, id).c_str(), p);
+  for (const auto& [id, p] : t.top) std::printf("  %-16s %.4f\n", tokenText(vocab, id).c_str(), p);
+  if (!t.path.steps.empty()) {
+    printPath(t.path, vocab, static_cast<int>(t.context.size()),
+              e.record().options.classifier.algorithm == Algorithm::kTribl2);
+  }
 
   for (size_t b = 0; b < t.buckets.size(); ++b) {
     const BucketTrace& bucket = t.buckets[b];
@@ -41,10 +81,11 @@ void printText(const Trace& t, const Experiment& e) {
       const NeighbourTrace& n = bucket.neighbours[i];
       std::printf("  #%-8u", n.storedVector);
       for (size_t j = 0; j < n.values.size(); ++j) {
-        std::printf(" %s%-11s", n.matches[j] ? "=" : "x", word(vocab, n.values[j]).c_str());
+        std::printf(" %s%-11s", n.matches[j] ? "=" : "x", tokenText(vocab, n.values[j]).c_str());
       }
       std::printf(" ->");
-      for (const ClassVote& c : n.counts) std::printf(" %s x%.0f", word(vocab, c.classId).c_str(), c.weight);
+      for (const ClassVote& c : n.counts)
+        std::printf(" %s x%.0f", tokenText(vocab, c.classId).c_str(), c.weight);
       std::printf("\n");
       for (const ProvenanceRef& p : n.provenance) {
         std::printf("      %s:%llu  %s\n", p.path.c_str(), static_cast<unsigned long long>(p.line), p.snippet.c_str());
@@ -58,18 +99,13 @@ void printText(const Trace& t, const Experiment& e) {
       std::printf("  … %zu more stored vectors at this distance\n", bucket.neighbours.size() - kNeighboursShown);
     }
   }
-  if (t.buckets.empty()) std::printf("\n(IGTree answers from its tree path, not from neighbours)\n");
 }
 
 void printJson(const Trace& t, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
   JsonWriter json;
-  json.beginObject().key("context").beginArray();
-  for (uint32_t id : t.context) json.value(word(vocab, id));
-  json.endArray().key("featureWeights").beginArray();
-  for (double w : t.featureWeights) json.value(w);
-  json.endArray()
-      .field("prediction", word(vocab, t.prediction.classId))
+  beginTraceJson(json, vocab, t.context, t.featureWeights);
+  json.field("prediction", tokenText(vocab, t.prediction.classId))
       .field("distance", t.prediction.distance)
       .field("matchDepth", t.prediction.matchDepth)
       .field("tie", t.prediction.tie)
@@ -77,22 +113,54 @@ void printJson(const Trace& t, const Experiment& e) {
       .field("entropyBits", t.entropyBits);
   json.key("votes").beginArray();
   for (const ClassVote& v : t.prediction.distribution) {
-    json.beginObject().field("token", word(vocab, v.classId)).field("weight", v.weight).endObject();
+    json.beginObject()
+        .field("token", tokenText(vocab, v.classId))
+        .field("weight", v.weight)
+        .endObject();
   }
   json.endArray().key("probabilities").beginArray();
-  for (const auto& [id, p] : t.top) json.beginObject().field("token", word(vocab, id)).field("p", p).endObject();
-  json.endArray().key("buckets").beginArray();
+  for (const auto& [id, p] : t.top)
+    json.beginObject().field("token", tokenText(vocab, id)).field("p", p).endObject();
+  json.endArray()
+      .key("treePath")
+      .beginObject()
+      .field("answer", treeAnswerName(t.path.answer))
+      .field("depth", t.path.depth)
+      .key("steps")
+      .beginArray();
+  for (const TreeStep& s : t.path.steps) {
+    json.beginObject()
+        .field("depth", s.depth)
+        .field("default", tokenText(vocab, s.defaultClass))
+        .field("classes", s.classes)
+        .field("instances", s.instances)
+        .field("tested", s.tested);
+    if (e.record().options.classifier.algorithm == Algorithm::kTribl2)
+      json.field("storedVectors", s.storedVectors);  // IGTree's nodes do not count them
+    if (s.tested) {
+      json.field("feature", s.feature)
+          .field("value", tokenText(vocab, s.value))
+          .field("matched", s.matched);
+    }
+    json.endObject();
+  }
+  json.endArray().endObject();
+  json.key("buckets").beginArray();
   for (const BucketTrace& b : t.buckets) {
     json.beginObject().field("distance", b.distance).field("weight", b.weight).key("neighbours").beginArray();
     for (const NeighbourTrace& n : b.neighbours) {
       json.beginObject().field("storedVector", n.storedVector).key("values").beginArray();
-      for (uint32_t v : n.values) json.value(word(vocab, v));
+      for (uint32_t v : n.values) json.value(tokenText(vocab, v));
       json.endArray().key("matches").beginArray();
       for (bool m : n.matches) json.value(m);
       json.endArray().key("contributions").beginArray();
       for (double c : n.contributions) json.value(c);
       json.endArray().key("counts").beginArray();
-      for (const ClassVote& c : n.counts) json.beginObject().field("token", word(vocab, c.classId)).field("count", c.weight).endObject();
+      for (const ClassVote& c : n.counts)
+        json.beginObject()
+            .field("token", tokenText(vocab, c.classId))
+            .field("count", c.weight)
+            .endObject();
       json.endArray().field("instances", n.instanceCount).key("provenance").beginArray();
       for (const ProvenanceRef& p : n.provenance) {
         json.beginObject().field("path", p.path).field("line", p.line).field("byteOffset", p.byteOffset)
@@ -122,19 +190,21 @@ int runExplain(const std::vector<std::string>& args) {
   }
   auto options = experimentOptionsFrom(parser);
   if (!options) return reportError(options.status());
-  if (options->maxTestTokens == 0) options->maxTestTokens = 1000;  // explaining needs no full evaluation
-  auto tokeniser = tokeniserOptionsFrom(parser);
-  if (!tokeniser) return reportError(tokeniser.status());
+  if (options->maxTestTokens == 0)
+    options->maxTestTokens = 1000;  // explaining needs no full evaluation
 
   auto job = makeTerminalProgress();
-  auto corpus = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
-  if (!corpus) return reportError(corpus.status());
-  auto experiment = Experiment::run(*corpus, *options, job.get());
+  auto experiment = runExperimentFrom(parser, *options, job.get());
   if (!experiment) return reportError(experiment.status());
-  auto ids = (*corpus)->encode(parser.value("--context"));
+  const TokenisedCorpus& corpus = (*experiment)->corpus();
+  auto ids = corpus.encode(parser.value("--context"));
   if (!ids) return reportError(ids.status());
-  const Trace trace = traceContext(**experiment,
-                                   contextWindow(*ids, options->window.width, (*corpus)->paddingId));
+  if (options->classifier.algorithm == Algorithm::kVectorMemory) {
+    return explainVectorMemory(**experiment, contextWindow(*ids, options->window.width, corpus.paddingId),
+                               parser.has("--json"));
+  }
+  const Trace trace =
+      traceContext(**experiment, contextWindow(*ids, options->window.width, corpus.paddingId));
   if (parser.has("--json")) {
     printJson(trace, **experiment);
   } else {

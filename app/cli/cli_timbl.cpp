@@ -22,10 +22,11 @@ namespace {
 
 constexpr const char* kTimblUsage =
     "usage: memlens-cli timbl -f TRAIN -t TEST [-a0|1|4] [-kN] [-w0|1|2|3|4]\n"
-    "                         [-dZ|IL|ID|ED[:a:b]] [-mO] [+vdb+di+n+md] [-F Columns]\n"
+    "                         [-dZ|IL|ID|ED[:a:b]] [-mO|M] [-LN] [+vdb+di+n+md] [-F Columns]\n"
     "                         [-o OUT] [--threads N] [--timing]\n"
     "  -a 0 IB1 (default), 1 IGTree, 4 TRIBL2; -w 0 none, 1 gain ratio (default), 2 info gain,\n"
-    "  3 chi-square, 4 shared variance; options may be joined (-a0 -k3 -dIL) or separate.\n"
+    "  3 chi-square, 4 shared variance; -m O overlap (default), M modified value difference with\n"
+    "  -L its frequency threshold (default 1); options may be joined (-a0 -k3 -dIL) or separate.\n"
     "  Writes TiMBL's output lines to OUT (stdout without -o); accuracy goes to stderr.\n";
 
 struct TimblArgs {
@@ -88,7 +89,7 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
       }
       continue;
     }
-    if (std::string("ftoFakwdm").find(opt) == std::string::npos)
+    if (std::string("ftoFakwdmL").find(opt) == std::string::npos)
       return bad("unsupported option '" + arg + "'");
     if (value.empty()) {
       if (i + 1 >= args.size()) return bad(std::string("-") + opt + " needs a value");
@@ -139,7 +140,13 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
         break;
       }
       case 'm':
-        if (value != "O") return bad("-m: only the overlap metric (O) is supported so far");
+        if (value == "O") a.options.metric = Metric::kOverlap;
+        else if (value == "M") a.options.metric = Metric::kMvdm;
+        else return bad("-m: O (overlap) or M (modified value difference)");
+        break;
+      case 'L':
+        if (!parseInt(value, 1, 1000000, a.options.mvdmThreshold))
+          return bad("-L needs a number >= 1");
         break;
       default: break;
     }

@@ -12,5 +12,8 @@ int runInstances(const std::vector<std::string>& args);
 int runTimbl(const std::vector<std::string>& args);
 int runEval(const std::vector<std::string>& args);
 int runExplain(const std::vector<std::string>& args);
+int runTrain(const std::vector<std::string>& args);
+int runPredict(const std::vector<std::string>& args);
+int runGenerate(const std::vector<std::string>& args);
 
 }  // namespace memlens::cli

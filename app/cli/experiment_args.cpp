@@ -20,8 +20,26 @@ Result<ExperimentOptions> experimentOptionsFrom(const ArgParser& args) {
     o.classifier.algorithm = Algorithm::kIgTree;
   } else if (model == "tribl2") {
     o.classifier.algorithm = Algorithm::kTribl2;
+  } else if (model == "vector") {
+    o.classifier.algorithm = Algorithm::kVectorMemory;
   } else {
-    return Status::invalidArgument("--model must be ib1, igtree or tribl2, got '" + model + "'");
+    return Status::invalidArgument("--model must be ib1, igtree, tribl2 or vector, got '" + model + "'");
+  }
+  auto dims = args.intValue("--dims", o.classifier.wordVectors.dimensions, 0, 1024);
+  if (!dims) return dims.status();
+  o.classifier.wordVectors.dimensions = *dims;
+  auto slots = args.intValue("--top-k-slots", o.classifier.vectorMemory.topK, 1, 1 << 20);
+  if (!slots) return slots.status();
+  o.classifier.vectorMemory.topK = *slots;
+  if (args.has("--temperature")) {
+    auto t = args.doubleValue("--temperature", 1.0, 1e-9, 1e9);
+    if (!t) return t.status();
+    o.memoryTemperature = *t;
+  }
+  if (args.has("--lambda")) {
+    auto l = args.doubleValue("--lambda", 0.5, 0.0, 0.999);
+    if (!l) return l.status();
+    o.memoryLambda = *l;
   }
   auto k = args.intValue("-k", 1, 1, 1000);
   if (!k) return k.status();

@@ -15,6 +15,7 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
     case Algorithm::kIb1: return makeIb1Classifier(options);
     case Algorithm::kTribl2: return makeTribl2Classifier(options);
     case Algorithm::kIgTree: return makeIgTreeClassifier(options);
+    case Algorithm::kVectorMemory: return makeVectorMemoryClassifier(options);
   }
   return Status::invalidArgument("unknown algorithm");
 }

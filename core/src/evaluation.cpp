@@ -28,6 +28,23 @@ PredictOptions votesOnly() {
   return options;
 }
 
+// Runs body(i) for every i in [0, n) on oneTBB workers, polling `job` between chunks.
+template <typename Body>
+Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body& body) {
+  std::atomic<size_t> done{0};
+  std::atomic<bool> cancelled{false};
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& range) {
+    if (cancelled.load(std::memory_order_relaxed) || cancelRequested(job)) {
+      cancelled = true;
+      return;
+    }
+    for (size_t i = range.begin(); i != range.end(); ++i) body(i);
+    const size_t now = done.fetch_add(range.size()) + range.size();
+    reportProgress(job, static_cast<double>(now) / static_cast<double>(n), stage);
+  });
+  return cancelled ? Status::cancelled() : Status::ok();
+}
+
 }  // namespace
 
 void Metrics::add(const TokenRecord& r) {
@@ -51,45 +68,35 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
   report.tokens.resize(n);
   report.smoothing = smoother.describe();
 
-  std::atomic<size_t> done{0};
-  std::atomic<bool> cancelled{false};
   tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& range) {
-    if (cancelled.load(std::memory_order_relaxed) || cancelRequested(job)) {
-      cancelled = true;
-      return;
-    }
+  const Status status = forEachParallel(n, job, "evaluating", [&](size_t i) {
     SmoothedDistribution& dist = scratch.local();
-    for (size_t i = range.begin(); i != range.end(); ++i) {
-      const auto features = test.instance(i);
-      const auto start = std::chrono::steady_clock::now();
-      const Prediction p = classifier.predictOne(features, votesOnly());
-      const auto stop = std::chrono::steady_clock::now();
-      smoother.smoothed(p, features, dist);
+    const auto features = test.instance(i);
+    const auto start = std::chrono::steady_clock::now();
+    const Prediction p = classifier.predictOne(features, votesOnly());
+    const auto stop = std::chrono::steady_clock::now();
+    smoother.smoothed(p, features, dist);
 
-      TokenRecord& r = report.tokens[i];
-      r.source = test.sources[i];
-      r.trueId = test.classes[i];
-      r.predictedId = p.classId;
-      r.matchDepth = p.matchDepth;
-      r.distance = p.distance;
-      r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
-      const uint32_t trueOutcome = std::min(r.trueId, unknown);
-      const double truth = dist.probability(trueOutcome);
-      r.probability = truth;
-      if (p.classId == r.trueId) {
-        r.rank = 1;
-      } else {
-        // The prediction ranks first, then every other outcome more probable than the truth.
-        const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
-        r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
-      }
-      r.entropyBits = dist.entropyBits();
+    TokenRecord& r = report.tokens[i];
+    r.source = test.sources[i];
+    r.trueId = test.classes[i];
+    r.predictedId = p.classId;
+    r.matchDepth = p.matchDepth;
+    r.distance = p.distance;
+    r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+    const uint32_t trueOutcome = std::min(r.trueId, unknown);
+    const double truth = dist.probability(trueOutcome);
+    r.probability = truth;
+    if (p.classId == r.trueId) {
+      r.rank = 1;
+    } else {
+      // The prediction ranks first, then every other outcome more probable than the truth.
+      const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
+      r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
     }
-    const size_t now = done.fetch_add(range.size()) + range.size();
-    reportProgress(job, static_cast<double>(now) / static_cast<double>(n), "evaluating");
+    r.entropyBits = dist.entropyBits();
   });
-  if (cancelled) return Status::cancelled();
+  if (!status) return status;
 
   report.bands = makeBands();
   for (const TokenRecord& r : report.tokens) {
@@ -102,6 +109,23 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
     if (tokens) report.byDocument[tokens->position(r.source).document].add(r);
   }
   return report;
+}
+
+Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test, JobControl* job) {
+  const uint32_t unknown = base.vocabSize();
+  std::vector<TokenRecord> records(test.size());
+  tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
+  const Status status = forEachParallel(test.size(), job, "evaluating the base model", [&](size_t i) {
+    SmoothedDistribution& dist = scratch.local();
+    base.smoothed(test.instance(i), dist);
+    const uint32_t trueOutcome = std::min(test.classes[i], unknown);
+    records[i].probability = dist.probability(trueOutcome);
+    records[i].rank = static_cast<uint32_t>(1 + dist.countAboveOutcome(trueOutcome));
+  });
+  if (!status) return status;
+  Metrics metrics;
+  for (const TokenRecord& r : records) metrics.add(r);
+  return metrics;
 }
 
 Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,
@@ -135,6 +159,61 @@ Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel&
     }
   }
   return bestBeta;
+}
+
+Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const KneserNeyModel& base,
+                                            const InstanceSet& validation, size_t maxTokens,
+                                            std::optional<double> temperature,
+                                            std::optional<double> lambda, JobControl* job) {
+  if (temperature && lambda) return VectorMemoryTuning{*temperature, *lambda, 0};
+  if (validation.size() == 0) return Status::invalidArgument("the validation set is empty");
+  const size_t n = std::min(validation.size(), std::max<size_t>(maxTokens, 1));
+  auto sample = [&](size_t i) { return i * validation.size() / n; };  // evenly spaced
+
+  std::vector<std::vector<SlotRead>> slots(n);
+  std::vector<double> baseProbability(n);
+  Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
+    const size_t v = sample(i);
+    slots[i] = memory.nearest(validation.instance(v));
+    baseProbability[i] = base.probability(validation.instance(v), validation.classes[v]);
+  });
+  if (!status) return status;
+
+  const std::vector<double> temperatures =
+      temperature ? std::vector<double>{*temperature}
+                  : std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                        0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
+  const std::vector<double> lambdas =
+      lambda ? std::vector<double>{*lambda}
+             : std::vector<double>{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4,
+                                   0.5,  0.6,  0.7, 0.8,  0.9, 0.95};
+  VectorMemoryTuning best;
+  best.tokens = n;
+  double bestLoss = std::numeric_limits<double>::infinity();
+  std::vector<double> memoryProbability(n);
+  for (const double t : temperatures) {
+    status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
+      memoryProbability[i] = 0.0;
+      for (const ClassVote& v : memory.attend(slots[i], t).memory) {
+        if (v.classId == validation.classes[sample(i)]) memoryProbability[i] = v.weight;
+      }
+    });
+    if (!status) return status;
+    for (const double l : lambdas) {
+      double loss = 0.0;
+      for (size_t i = 0; i < n; ++i) {
+        // A memory that read nothing leaves the base alone (MemorySmoother gives it λ = 0).
+        const double weight = slots[i].empty() ? 0.0 : l;
+        loss -= std::log2(weight * memoryProbability[i] + (1.0 - weight) * baseProbability[i]);
+      }
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        best.temperature = t;
+        best.lambda = l;
+      }
+    }
+  }
+  return best;
 }
 
 }  // namespace memlens

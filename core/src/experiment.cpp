@@ -4,6 +4,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "vector_memory_classifier.h"
+
 namespace memlens {
 
 namespace {
@@ -32,10 +34,59 @@ std::vector<uint64_t> classCounts(const InstanceSet& instances, uint32_t vocabSi
   return counts;
 }
 
-Result<double> tuneOrDefault(const Classifier& classifier, const KneserNeyModel& base,
-                             const InstanceSet& validation, JobControl* job) {
-  if (validation.size() == 0) return 1.0;  // nothing to tune on: a neutral β, recorded as such
-  return tuneSmoothing(classifier, base, validation, job);
+// Each tuning token costs the vector memory a top-k search; 10^4 of them pin T and λ to within a
+// grid step while tuning stays a fraction of the evaluation.
+constexpr size_t kVectorTuningTokens = 10000;
+
+struct Tuning {
+  double beta = 0.0;          // count-vote memories
+  VectorMemoryTuning vector;  // the vector memory
+};
+
+// Tunes the smoothing on validation; the vector memory also gets its tuned temperature.
+Result<Tuning> tune(Classifier& classifier, const KneserNeyModel& base,
+                    const InstanceSet& validation, const ExperimentOptions& options,
+                    JobControl* job) {
+  Tuning t;
+  auto* vector = dynamic_cast<VectorMemoryClassifier*>(&classifier);
+  if (!vector) {
+    if (validation.size() == 0) {
+      t.beta = 1.0;  // nothing to tune on: a neutral β, recorded as such
+      return t;
+    }
+    auto beta = tuneSmoothing(classifier, base, validation, job);
+    if (!beta) return beta.status();
+    t.beta = *beta;
+    return t;
+  }
+  if (validation.size() == 0) {  // nothing to tune on: the defaults, recorded as such
+    t.vector.temperature = options.memoryTemperature.value_or(options.classifier.vectorMemory.temperature);
+    t.vector.lambda = options.memoryLambda.value_or(0.5);
+  } else {
+    auto tuned = tuneVectorMemory(*vector->vectorMemory(), base, validation, kVectorTuningTokens,
+                                  options.memoryTemperature, options.memoryLambda, job);
+    if (!tuned) return tuned.status();
+    t.vector = *tuned;
+  }
+  vector->setTemperature(t.vector.temperature);
+  return t;
+}
+
+MemorySmoother smootherFor(const KneserNeyModel& base, Algorithm algorithm, double beta,
+                           double lambda) {
+  return algorithm == Algorithm::kVectorMemory ? MemorySmoother::fixedWeight(base, lambda)
+                                               : MemorySmoother(base, beta);
+}
+
+Status checkVectorOverrides(const ExperimentOptions& o) {
+  if (o.memoryTemperature && !(*o.memoryTemperature > 0.0)) {
+    return Status::invalidArgument("the vector memory's temperature must be above 0");
+  }
+  if (o.memoryLambda && !(*o.memoryLambda >= 0.0 && *o.memoryLambda < 1.0)) {
+    return Status::invalidArgument(
+        "the vector memory's lambda must be at least 0 and below 1 (the base model needs a share)");
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -43,6 +94,7 @@ Result<double> tuneOrDefault(const Classifier& classifier, const KneserNeyModel&
 Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const TokenisedCorpus> corpus,
                                                     const ExperimentOptions& options,
                                                     JobControl* job) {
+  if (Status s = checkVectorOverrides(options); !s) return s;
   std::unique_ptr<Experiment> e(new Experiment());
   e->corpus_ = std::move(corpus);
   const TokenisedCorpus& c = *e->corpus_;
@@ -76,12 +128,15 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   if (!base) return base.status();
   e->base_ = std::move(*base);
 
-  auto beta = tuneOrDefault(*e->classifier_, *e->base_, e->validation_, job);
-  if (!beta) return beta.status();
+  auto tuning = tune(*e->classifier_, *e->base_, e->validation_, options, job);
+  if (!tuning) return tuning.status();
   e->trainClassCounts_ = classCounts(e->train_, c.vocab.size());
+  auto baseAlone = evaluateBase(*e->base_, e->test_, job);
+  if (!baseAlone) return baseAlone.status();
 
   const auto evalStart = std::chrono::steady_clock::now();
-  const MemorySmoother smoother(*e->base_, *beta);
+  const MemorySmoother smoother = smootherFor(*e->base_, options.classifier.algorithm, tuning->beta,
+                                              tuning->vector.lambda);
   auto report = evaluate(*e->classifier_, smoother, e->test_, e->trainClassCounts_, &c.tokens, job);
   if (!report) return report.status();
   e->report_ = std::move(*report);
@@ -94,7 +149,10 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   r.vocabularySize = c.vocab.size();
   r.options = options;
   r.options.ngramOrder = kn.order;
-  r.smoothingBeta = *beta;
+  r.smoothingBeta = tuning->beta;
+  r.memoryTemperature = tuning->vector.temperature;
+  r.memoryLambda = tuning->vector.lambda;
+  r.tuningTokens = tuning->vector.tokens;
   r.smoothing = e->report_.smoothing;
   r.trainInstances = e->train_.size();
   r.validationInstances = e->validation_.size();
@@ -103,8 +161,19 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   r.trainSeconds = trainSeconds;
   r.evaluateSeconds = secondsSince(evalStart);
   r.test = e->report_.overall;
+  r.baseTest = *baseAlone;
   r.bands = e->report_.bands;
   return e;
+}
+
+MemorySmoother Experiment::smoother() const {
+  return smootherFor(*base_, record_.options.classifier.algorithm, record_.smoothingBeta,
+                     record_.memoryLambda);
+}
+
+const VectorMemory* Experiment::vectorMemory() const {
+  const auto* vector = dynamic_cast<const VectorMemoryClassifier*>(classifier_.get());
+  return vector ? vector->vectorMemory() : nullptr;
 }
 
 std::vector<uint64_t> learningCurvePrefixes(uint64_t trainInstances) {
@@ -135,16 +204,18 @@ Result<std::vector<LearningCurvePoint>> learningCurve(
     kn.order = record.options.ngramOrder;
     auto base = KneserNeyModel::train(seen, vocabSize, kn, job);
     if (!base) return base.status();
-    auto beta = tuneOrDefault(**classifier, **base, experiment.validation(), job);
-    if (!beta) return beta.status();
-    auto report = evaluate(**classifier, MemorySmoother(**base, *beta), experiment.test(),
-                           classCounts(seen, vocabSize), nullptr, job);
+    auto tuning = tune(**classifier, **base, experiment.validation(), record.options, job);
+    if (!tuning) return tuning.status();
+    auto report = evaluate(**classifier,
+                           smootherFor(**base, record.options.classifier.algorithm, tuning->beta,
+                                       tuning->vector.lambda),
+                           experiment.test(), classCounts(seen, vocabSize), nullptr, job);
     if (!report) return report.status();
 
     LearningCurvePoint point;
     point.trainInstances = prefix;
     point.storedVectors = (*classifier)->memory().vectorCount();
-    point.smoothingBeta = *beta;
+    point.smoothingBeta = tuning->beta;
     point.metrics = report->overall;
     points.push_back(point);
     if (onPoint) onPoint(point);

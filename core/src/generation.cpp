@@ -4,13 +4,15 @@
 #include <numeric>
 #include <random>
 
+#include "memlens/trace.h"
+
 namespace memlens {
 
 Result<std::vector<GeneratedToken>> generate(const Experiment& experiment,
                                              std::span<const uint32_t> prompt,
                                              const GenerationOptions& options, JobControl* job) {
   if (options.topK < 0) return Status::invalidArgument("top-k must be 0 (greedy) or more");
-  const auto width = static_cast<size_t>(experiment.record().options.window.width);
+  const int width = experiment.record().options.window.width;
   const uint32_t padding = experiment.corpus().paddingId;
   const uint32_t unknown = experiment.base().vocabSize();
   const MemorySmoother smoother = experiment.smoother();
@@ -25,9 +27,7 @@ Result<std::vector<GeneratedToken>> generate(const Experiment& experiment,
   for (size_t step = 0; step < options.tokens; ++step) {
     if (cancelRequested(job)) return Status::cancelled();
     GeneratedToken g;
-    g.context.assign(width, padding);
-    const size_t have = std::min(width, text.size());
-    std::copy(text.end() - static_cast<std::ptrdiff_t>(have), text.end(), g.context.end() - static_cast<std::ptrdiff_t>(have));
+    g.context = contextWindow(text, width, padding);
     g.prediction = experiment.classifier().predictOne(g.context, predictOptions);
     smoother.smoothed(g.prediction, g.context, smoothed);
 

@@ -5,14 +5,17 @@ namespace memlens {
 namespace {
 
 // IB1: exact k-nearest-bucket classification under the weighted overlap metric (no scan; see
-// NeighbourSearch). Thread-safety as Classifier.
+// NeighbourSearch) or MVDM (a scan; see MvdmSearch). Thread-safety as Classifier.
 class Ib1Classifier final : public OverlapClassifier {
  public:
   using OverlapClassifier::OverlapClassifier;
 
  private:
   void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const override {
-    memory_.search().classify(q, 0, options_, options, out);
+    if (const MvdmSearch* mvdm = memory_.mvdm())
+      mvdm->classify(q, nullptr, options_, options, out);
+    else
+      memory_.search().classify(q, 0, options_, options, out);
   }
 };
 

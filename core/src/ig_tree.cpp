@@ -127,16 +127,21 @@ Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, J
   return tree;
 }
 
+const IgTree::Node* IgTree::child(const Node& n, uint32_t value) const {
+  const Node* first = nodes_.data() + n.firstChild;
+  const Node* last = first + n.childCount;
+  const Node* it =
+      std::lower_bound(first, last, value, [](const Node& c, uint32_t x) { return c.value < x; });
+  return it != last && it->value == value ? it : nullptr;
+}
+
 IgTree::Answer IgTree::classify(const uint32_t* query) const {
-  Answer a{&nodes_[root_], 0};
+  Answer a{&root(), 0};
   const int w = static_cast<int>(order_.size());
   while (a.depth < w && a.node->childCount > 0) {
-    const uint32_t v = query[order_[a.depth]];
-    const Node* first = nodes_.data() + a.node->firstChild;
-    const Node* last = first + a.node->childCount;
-    const Node* it = std::lower_bound(first, last, v, [](const Node& n, uint32_t x) { return n.value < x; });
-    if (it == last || it->value != v) break;
-    a.node = it;
+    const Node* next = child(*a.node, query[order_[a.depth]]);
+    if (next == nullptr) break;
+    a.node = next;
     ++a.depth;
   }
   return a;

@@ -34,6 +34,10 @@ class IgTree {
                               JobControl* job = nullptr);
 
   Answer classify(const uint32_t* query) const;
+  // Node access for tracing the walk classify() makes.
+  const Node& root() const { return nodes_[root_]; }
+  // The child of `n` holding `value`, or null (never stored, or dropped by compression).
+  const Node* child(const Node& n, uint32_t value) const;
   std::span<const ClassCount> distribution(const Node& n) const {
     return {pool_.data() + n.distBegin, n.distCount};
   }

@@ -39,6 +39,31 @@ class IgTreeClassifier final : public Classifier {
       classify(features.data(), options, out);
     return out;
   }
+  TreePath treePath(std::span<const uint32_t> features) const override {
+    TreePath path;
+    const int w = base_ ? base_->width() : 0;
+    if (!tree_ || features.size() != static_cast<size_t>(w)) return path;
+    // The walk classify() makes, level by level.
+    const IgTree::Node* node = &tree_->root();
+    for (int depth = 0;; ++depth) {
+      TreeStep& step = path.steps.emplace_back();
+      step.depth = depth;
+      step.defaultClass = base_->classId(node->defaultClass);
+      for (const ClassCount& c : tree_->distribution(*node)) step.instances += c.count;
+      step.classes = node->distCount;
+      if (depth == w || node->childCount == 0) break;
+      step.tested = true;
+      step.feature = tree_->order()[static_cast<size_t>(depth)];
+      step.value = features[static_cast<size_t>(step.feature)];
+      node = tree_->child(*node, step.value);
+      step.matched = node != nullptr;
+      if (!step.matched) break;
+    }
+    path.depth = static_cast<int>(path.steps.size()) - 1;
+    path.answer =
+        path.depth == 0 ? TreePath::Answer::kRootMajority : TreePath::Answer::kDeepestDefault;
+    return path;
+  }
   const ClassifierOptions& options() const override { return options_; }
   const InstanceBase& memory() const override { return base_ ? *base_ : empty_; }
   const std::vector<double>& weights() const override { return weights_; }

@@ -18,6 +18,7 @@ double totalWeight(const Prediction& p) {
 double MemorySmoother::memoryWeight(const Prediction& prediction) const {
   const double total = totalWeight(prediction);
   if (total <= 0.0) return 0.0;
+  if (fixedLambda_ >= 0.0) return fixedLambda_;
   size_t voted = 0;
   for (const ClassVote& v : prediction.distribution) voted += v.weight > 0.0;
   return total / (total + beta_ * static_cast<double>(voted));
@@ -71,6 +72,13 @@ void MemorySmoother::distribution(const Prediction& prediction, std::span<const 
 
 std::string MemorySmoother::describe() const {
   char buf[256];
+  if (fixedLambda_ >= 0.0) {
+    std::snprintf(buf, sizeof buf,
+                  "vector memory's attention distribution interpolated with an interpolated "
+                  "Kneser-Ney %d-gram, fixed lambda = %.3g",
+                  base_.order(), fixedLambda_);
+    return buf;
+  }
   std::snprintf(buf, sizeof buf,
                 "memory vote interpolated with an interpolated Kneser-Ney %d-gram, "
                 "lambda = T/(T + %.3g * classes voted)",

@@ -1,20 +1,15 @@
 #include "neighbour_search.h"
 
+#include "bucket_vote.h"
+
 #include <algorithm>
 #include <bit>
-#include <cfloat>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 namespace memlens {
 namespace {
-
-// Distances closer than this (relative) are one bucket, as in TiMBL.
-bool sameDistance(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(a)); }
-// TiMBL compares votes exactly: 2·1/(2+ε) beats 1/(1+ε) although both "are" 1.
-bool sameVote(double a, double b) { return a == b; }
-
-using SparseCounts = std::vector<std::pair<uint32_t, int64_t>>;  // (class index, count)
 
 // Per-thread scratch, sized on demand.
 struct Scratch {
@@ -22,8 +17,6 @@ struct Scratch {
   std::vector<int64_t> exact;                       // per mask: vectors with exactly that pattern
   std::vector<const SubsetIndex::Group*> groups;    // per mask
   std::vector<int64_t> classAcc;                    // per class
-  std::vector<double> voteAcc;                      // per class
-  std::vector<char> voted;                          // per class
   std::vector<uint32_t> touched;
 };
 
@@ -76,6 +69,14 @@ const SubsetIndex& NeighbourSearch::index(uint32_t mask) const {
   return *indexes_[mask];
 }
 
+std::vector<uint32_t> NeighbourSearch::members(const uint32_t* query, uint32_t mask) const {
+  std::vector<uint32_t> ids;
+  const SubsetIndex& idx = index(mask);
+  if (const SubsetIndex::Group* g = idx.find(query))
+    for (uint32_t id = g->head; id != SubsetIndex::kEnd; id = idx.next(id)) ids.push_back(id);
+  return ids;
+}
+
 void NeighbourSearch::vectorsAdded(
     const std::vector<std::pair<uint32_t, uint32_t>>& countsAdded) {
   for (auto& idx : indexes_) {
@@ -83,6 +84,35 @@ void NeighbourSearch::vectorsAdded(
     for (const auto& [id, cls] : countsAdded) idx->countAdded(id, cls);
     idx->addNewVectors();
   }
+}
+
+NeighbourSearch::GroupSummary NeighbourSearch::summarise(const uint32_t* query,
+                                                         uint32_t mask) const {
+  GroupSummary out;
+  if (mask == 0) {
+    out.vectors = base_.vectorCount();
+    const auto& totals = base_.classTotals();
+    for (uint32_t c = 0; c < totals.size(); ++c)
+      if (totals[c] > 0) out.distribution.push_back({c, static_cast<uint32_t>(totals[c])});
+    return out;
+  }
+  std::vector<uint32_t> ids;
+  std::span<const ClassCount> cached;
+  if (mask == full_) {
+    const uint32_t id = base_.find({query, static_cast<size_t>(width_)});
+    if (id != InstanceBase::kNone) ids.push_back(id);
+    out.vectors = static_cast<uint32_t>(ids.size());
+  } else if (const SubsetIndex::Group* g = group(query, mask)) {
+    out.vectors = g->count;
+    cached = index(mask).cachedDistribution(*g);
+    if (cached.empty()) ids = members(query, mask);
+  }
+  std::map<uint32_t, uint64_t> sum;  // a trace sums a few groups: clarity over speed
+  for (const ClassCount& c : cached) sum[c.classIndex] += c.count;
+  for (uint32_t id : ids)
+    for (const ClassCount& c : base_.distribution(id)) sum[c.classIndex] += c.count;
+  for (const auto& [c, n] : sum) out.distribution.push_back({c, static_cast<uint32_t>(n)});
+  return out;
 }
 
 void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
@@ -94,11 +124,7 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
   s.exact.assign(masks, 0);
   s.groups.assign(masks, nullptr);
   const uint32_t classes = base_.classCount();
-  if (s.classAcc.size() < classes) {
-    s.classAcc.assign(classes, 0);
-    s.voteAcc.assign(classes, 0.0);
-    s.voted.assign(classes, 0);
-  }
+  if (s.classAcc.size() < classes) s.classAcc.assign(classes, 0);
   const uint32_t P = requiredMask;
   const uint32_t free = full_ & ~P;
 
@@ -224,38 +250,12 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     return out;
   };
 
-  // The weight of bucket b's counts in a vote over K buckets where `requested` were asked for.
-  auto bucketWeight = [&](int b, int K, int requested) {
-    const double d1 = buckets[0].distance;
-    const double dk = buckets[K - 1].distance;
-    const double d = buckets[b].distance;
-    // TiMBL: with fewer buckets than requested, inverse-linear weighting votes unweighted.
-    const bool plainIl = requested > K;
-    double w = 1.0;
-    switch (options.distanceWeighting) {
-      case DistanceWeighting::kZero: break;
-      case DistanceWeighting::kInverseDistance:
-        // TiMBL: a single exact-match bucket votes with its plain counts.
-        w = (K == 1 && d == 0.0) ? 1.0 : 1.0 / (d + DBL_EPSILON);
-        break;
-      case DistanceWeighting::kInverseLinear:
-        w = (plainIl || sameDistance(dk, d1)) ? 1.0 : (dk - d) / (dk - d1);
-        break;
-      case DistanceWeighting::kExponentialDecay:
-        w = std::exp(-options.edAlpha * std::pow(d, options.edBeta));
-        // Observed in TiMBL: an exponent that underflows to 0 counts as DBL_EPSILON, while
-        // tiny non-zero weights stay (and their sums below DBL_EPSILON are dropped below).
-        if (w == 0.0) w = DBL_EPSILON;
-        break;
-    }
-    return w;
-  };
-
-  auto appendNeighbours = [&](int K, int requested) {
+  auto appendNeighbours = [&](const BucketVote& vote) {
+    const int K = vote.votedBuckets();
     for (int b = 0; b < K; ++b) {
       NeighbourBucket nb;
       nb.distance = buckets[b].distance;
-      nb.weight = bucketWeight(b, K, requested);
+      nb.weight = vote.weight(b, K, vote.votedRequested());
       for (uint32_t m : buckets[b].masks)
         forMembers(m, [&](uint32_t id) {
           if (patternOf(id) == m) nb.storedVectors.push_back(id);
@@ -265,96 +265,12 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     }
   };
 
-  std::vector<SparseCounts> counts;
-  const int available = static_cast<int>(buckets.size());
-  const int kUsed = std::min(k, available);
-  for (int b = 0; b < kUsed; ++b) counts.push_back(bucketCounts(buckets[b]));
-
-  // Distance-weighted vote over the first K buckets, as (class index, weight) by class index.
-  // `requested` buckets were asked for; only K exist when the memory runs out of distances.
-  auto vote = [&](int K, int requested) {
-    std::vector<uint32_t> touched;
-    for (int b = 0; b < K; ++b) {
-      const double w = bucketWeight(b, K, requested);
-      for (const auto& [c, n] : counts[b]) {
-        if (!s.voted[c]) {
-          s.voted[c] = 1;
-          touched.push_back(c);
-        }
-        s.voteAcc[c] += w * static_cast<double>(n);
-      }
-    }
-    std::sort(touched.begin(), touched.end());
-    std::vector<std::pair<uint32_t, double>> v;
-    v.reserve(touched.size());
-    for (uint32_t c : touched) {
-      // TiMBL leaves out votes below DBL_EPSILON (zero IL weights, far exponential decay).
-      if (s.voteAcc[c] >= DBL_EPSILON) v.emplace_back(c, s.voteAcc[c]);
-      s.voteAcc[c] = 0.0;
-      s.voted[c] = 0;
-    }
-    return v;
-  };
-  auto tiedTop = [](const std::vector<std::pair<uint32_t, double>>& v) {
-    double best = -1.0;
-    for (const auto& e : v) best = std::max(best, e.second);
-    std::vector<uint32_t> top;
-    for (const auto& e : v)
-      if (sameVote(e.second, best)) top.push_back(e.first);
-    return top;
-  };
-
-  auto votes = vote(kUsed, k);
-  if (votes.empty()) {
-    // Every vote fell below DBL_EPSILON: TiMBL then prints an empty distribution, as we do.
-    // Its class choice in this case is not pinned down; the nearest bucket's plain counts
-    // (ties: training frequency, then class order) match it on most but not all lines.
-    std::vector<std::pair<uint32_t, double>> plain;
-    for (const auto& [c, n] : counts[0]) plain.emplace_back(c, static_cast<double>(n));
-    std::sort(plain.begin(), plain.end());
-    const std::vector<uint32_t> top = tiedTop(plain);
-    uint32_t winner = top.front();
-    for (uint32_t c : top)
-      if (base_.classTotals()[c] > base_.classTotals()[winner]) winner = c;
-    out.classId = base_.classId(winner);
-    out.distance = buckets[0].distance;
-    out.tie = top.size() > 1;
-    if (predictOptions.neighbours) appendNeighbours(kUsed, k);
-    return;
-  }
-  std::vector<uint32_t> top = tiedTop(votes);
-  uint32_t winner = top.front();
-  // The buckets behind the reported votes: k, or k + 1 when the wider vote broke a tie.
-  int votedBuckets = kUsed, votedRequested = k;
-  if (top.size() > 1) {
-    out.tie = true;
-    bool resolved = false;
-    {
-      if (available > k) counts.push_back(bucketCounts(buckets[k]));
-      auto wider = vote(std::min(k + 1, available), k + 1);
-      const std::vector<uint32_t> top2 = tiedTop(wider);
-      if (top2.size() == 1) {
-        winner = top2.front();
-        votes = std::move(wider);
-        votedBuckets = std::min(k + 1, available);
-        votedRequested = k + 1;
-        resolved = true;
-      }
-    }
-    if (!resolved) {
-      // Most frequent in training, then first seen (lowest class index; `top` is sorted).
-      const auto& totals = base_.classTotals();
-      for (uint32_t c : top)
-        if (totals[c] > totals[winner]) winner = c;
-    }
-  }
-  out.classId = base_.classId(winner);
-  out.distance = buckets[0].distance;
-  if (predictOptions.distributions) {
-    out.distribution.reserve(votes.size());
-    for (const auto& [c, w] : votes) out.distribution.push_back({base_.classId(c), w});
-  }
-  if (predictOptions.neighbours) appendNeighbours(votedBuckets, votedRequested);
+  std::vector<double> distances;
+  for (const Bucket& b : buckets) distances.push_back(b.distance);
+  BucketVote vote(base_, options, std::move(distances),
+                  [&](int b) { return bucketCounts(buckets[b]); });
+  vote.decide(predictOptions, out);
+  if (predictOptions.neighbours) appendNeighbours(vote);
 }
 
 }  // namespace memlens

@@ -43,6 +43,16 @@ class NeighbourSearch {
   const SubsetIndex::Group* group(const uint32_t* query, uint32_t mask) const {
     return index(mask).find(query);
   }
+  // The stored vectors of that group, newest first (empty when there is none).
+  std::vector<uint32_t> members(const uint32_t* query, uint32_t mask) const;
+
+  // The stored vectors agreeing with `query` on `mask` (any mask: 0 = all, full = the exact
+  // match): how many, and their summed class counts by class index. For tracing.
+  struct GroupSummary {
+    uint32_t vectors = 0;
+    std::vector<ClassCount> distribution;
+  };
+  GroupSummary summarise(const uint32_t* query, uint32_t mask) const;
 
  private:
   const SubsetIndex& index(uint32_t mask) const;

@@ -20,6 +20,10 @@ void OverlapMemory::refreshWeights(State& s) const {
   s.weights = computeFeatureWeights(s.base.featureCounts(), s.base.classTotals(), options_.weighting);
   s.order = featureOrder(s.weights);
   s.search->setWeights(s.weights);
+  if (s.mvdm) {
+    s.mvdm->refresh();
+    s.mvdm->setWeights(s.weights);
+  }
 }
 
 Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
@@ -30,6 +34,8 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   auto s = std::make_unique<State>(instances.width);
   if (Status st = s->base.add(instances, job); !st) return st;
   s->search = std::make_unique<NeighbourSearch>(s->base);
+  if (options_.metric == Metric::kMvdm)
+    s->mvdm = std::make_unique<MvdmSearch>(s->base, options_.mvdmThreshold);
   refreshWeights(*s);
   // Build the subset indexes now for narrow memories (lazily otherwise), so training pays for
   // them rather than the first queries.

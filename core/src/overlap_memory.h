@@ -5,12 +5,14 @@
 
 #include "memlens/classifier.h"
 #include "memlens/instance_base.h"
+#include "mvdm_search.h"
 #include "neighbour_search.h"
 
 namespace memlens {
 
 // What IB1 and TRIBL2 share: the instance base, its feature weights, the tree order (features
-// by descending weight, ties to the lower index) and the pattern search over it.
+// by descending weight, ties to the lower index), the pattern search over it (which also serves
+// TRIBL2's tree walk) and, under MVDM, the value-difference search.
 // Grows in place with add(); not thread-safe for train()/add().
 class OverlapMemory {
  public:
@@ -24,6 +26,8 @@ class OverlapMemory {
   const std::vector<double>& weights() const { return state_ ? state_->weights : noWeights_; }
   const std::vector<int>& treeOrder() const { return state_->order; }
   const NeighbourSearch& search() const { return *state_->search; }
+  // The MVDM search when the metric is MVDM, else null.
+  const MvdmSearch* mvdm() const { return state_->mvdm.get(); }
 
  private:
   struct State {
@@ -32,6 +36,7 @@ class OverlapMemory {
     std::vector<double> weights;
     std::vector<int> order;
     std::unique_ptr<NeighbourSearch> search;
+    std::unique_ptr<MvdmSearch> mvdm;
   };
   void refreshWeights(State& s) const;
 

@@ -25,6 +25,7 @@ const char* algorithmName(Algorithm a) {
     case Algorithm::kIb1: return "ib1";
     case Algorithm::kIgTree: return "igtree";
     case Algorithm::kTribl2: return "tribl2";
+    case Algorithm::kVectorMemory: return "vector";
   }
   return "?";
 }
@@ -91,8 +92,18 @@ std::string RunRecord::toJson() const {
       .field("weighting", weightingName(c.weighting))
       .field("distanceWeighting", distanceWeightingName(c.distanceWeighting))
       .field("edAlpha", c.edAlpha)
-      .field("edBeta", c.edBeta)
-      .endObject();
+      .field("edBeta", c.edBeta);
+  if (c.algorithm == Algorithm::kVectorMemory) {
+    json.key("vectorMemory")
+        .beginObject()
+        .field("dimensions", c.wordVectors.dimensions)
+        .field("keys", c.wordVectors.dimensions > 0 ? "PPMI-SVD word vectors of the train part" : "one-hot")
+        .field("topK", c.vectorMemory.topK)
+        .field("indexedPositions", c.vectorMemory.indexedPositions)
+        .field("candidateWords", c.vectorMemory.candidateWords)
+        .endObject();
+  }
+  json.endObject();
   json.key("split")
       .beginObject()
       .field("unit", "line")
@@ -105,8 +116,15 @@ std::string RunRecord::toJson() const {
       .beginObject()
       .field("description", smoothing)
       .field("ngramOrder", options.ngramOrder)
-      .field("beta", smoothingBeta)
-      .field("tunedOn", validationInstances ? "validation" : "nothing (no validation lines): default")
+      .field("beta", smoothingBeta);
+  if (c.algorithm == Algorithm::kVectorMemory) {
+    json.field("temperature", memoryTemperature)
+        .field("temperatureTuned", !options.memoryTemperature.has_value())
+        .field("lambda", memoryLambda)
+        .field("lambdaTuned", !options.memoryLambda.has_value())
+        .field("tuningTokens", tuningTokens);
+  }
+  json.field("tunedOn", validationInstances ? "validation" : "nothing (no validation lines): default")
       .field("vocabulary", "closed: every type of the corpus; types unseen in training get only the uniform share")
       .endObject();
   json.key("sizes")
@@ -119,6 +137,8 @@ std::string RunRecord::toJson() const {
   json.key("seconds").beginObject().field("train", trainSeconds).field("evaluate", evaluateSeconds).endObject();
   json.key("test");
   writeMetrics(json, test);
+  json.key("baseAlone");
+  writeMetrics(json, baseTest);
   json.key("bands").beginArray();
   for (const FrequencyBand& b : bands) {
     json.beginObject().field("trainFrequency", b.label).key("metrics");

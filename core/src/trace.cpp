@@ -48,6 +48,7 @@ Trace traceContext(const Experiment& experiment, std::span<const uint32_t> conte
   PredictOptions predictOptions;
   predictOptions.neighbours = true;
   t.prediction = classifier.predictOne(context, predictOptions);
+  t.path = classifier.treePath(context);
 
   const MemorySmoother smoother = experiment.smoother();
   SmoothedDistribution smoothed;

@@ -13,6 +13,38 @@ class Tribl2Classifier final : public OverlapClassifier {
  public:
   using OverlapClassifier::OverlapClassifier;
 
+  TreePath treePath(std::span<const uint32_t> features) const override {
+    TreePath path;
+    if (!memory_.trained() || features.size() != static_cast<size_t>(memory_.base().width()))
+      return path;
+    const InstanceBase& base = memory_.base();
+    const int w = base.width();
+    const uint32_t* q = features.data();
+    // The node at depth d is the group agreeing with the query on the first d tree features.
+    uint32_t prefix = 0;
+    for (int depth = 0;; ++depth) {
+      const NeighbourSearch::GroupSummary node = memory_.search().summarise(q, prefix);
+      TreeStep& step = path.steps.emplace_back();
+      step.depth = depth;
+      step.defaultClass = base.classId(defaultClassOf(node.distribution, base.classTotals()));
+      step.classes = static_cast<uint32_t>(node.distribution.size());
+      for (const ClassCount& c : node.distribution) step.instances += c.count;
+      step.storedVectors = node.vectors;
+      if (depth == w) break;
+      step.tested = true;
+      step.feature = memory_.treeOrder()[static_cast<size_t>(depth)];
+      step.value = q[step.feature];
+      const uint32_t next = prefix | (1u << step.feature);
+      step.matched = next == (1u << w) - 1 ? base.find(features) != InstanceBase::kNone
+                                           : memory_.search().group(q, next) != nullptr;
+      if (!step.matched) break;
+      prefix = next;
+    }
+    path.depth = static_cast<int>(path.steps.size()) - 1;
+    path.answer = path.depth == w ? TreePath::Answer::kExactMatch : TreePath::Answer::kIb1Fallback;
+    return path;
+  }
+
  private:
   void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const override {
     const InstanceBase& base = memory_.base();
@@ -41,7 +73,12 @@ class Tribl2Classifier final : public OverlapClassifier {
       if (memory_.search().group(q, next) == nullptr) break;
       prefix = next;
     }
-    memory_.search().classify(q, prefix, options_, options, out);
+    if (const MvdmSearch* mvdm = memory_.mvdm()) {
+      const std::vector<uint32_t> below = memory_.search().members(q, prefix);
+      mvdm->classify(q, prefix ? &below : nullptr, options_, options, out);
+    } else {
+      memory_.search().classify(q, prefix, options_, options, out);
+    }
     out.matchDepth = depth;
   }
 };

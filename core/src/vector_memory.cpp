@@ -1,5 +1,7 @@
 #include "memlens/vector_memory.h"
 
+#include <Eigen/Dense>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -31,17 +33,21 @@ std::vector<std::vector<float>> VectorMemory::distanceTables(std::span<const uin
   if (!vectors_) return tables;
   const uint32_t n = vectors_->size();
   const int dims = vectors_->dimensions();
+  // ‖a − b‖² = 2 − 2·a·b for unit vectors: one vectorised product of every word vector with
+  // the query's words (a scalar dot-product loop was most of a read's time).
+  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::Map<const RowMajor> words(vectors_->vector(0).data(), n, dims);
+  RowMajor queryWords = RowMajor::Zero(static_cast<Eigen::Index>(query.size()), dims);
+  for (size_t j = 0; j < query.size(); ++j) {
+    if (query[j] < n) queryWords.row(Eigen::Index(j)) = words.row(query[j]);
+  }
+  const Eigen::MatrixXf dots = words * queryWords.transpose();  // n x width, column-major
   for (size_t j = 0; j < query.size(); ++j) {
     if (query[j] >= n) continue;
-    const float* x = vectors_->vector(query[j]).data();
     std::vector<float>& table = tables[j];
     table.resize(n);
-    for (uint32_t v = 0; v < n; ++v) {
-      const float* e = vectors_->vector(v).data();
-      float dot = 0.0f;
-      for (int d = 0; d < dims; ++d) dot += x[d] * e[d];
-      table[v] = std::max(0.0f, 2.0f - 2.0f * dot);
-    }
+    const float* column = dots.data() + j * n;
+    for (uint32_t v = 0; v < n; ++v) table[v] = std::max(0.0f, 2.0f - 2.0f * column[v]);
     table[query[j]] = 0.0f;
   }
   return tables;
@@ -60,6 +66,11 @@ std::vector<uint32_t> VectorMemory::candidates(std::span<const uint32_t> query,
     std::iota(out.begin(), out.end(), 0u);
     return out;
   }
+  // Marks slots already taken: a per-thread stamp array beats sorting 10^5 candidates.
+  thread_local std::vector<uint32_t> seen;
+  thread_local uint32_t epoch = 0;
+  if (seen.size() < memory_.vectorCount()) seen.resize(memory_.vectorCount(), epoch);
+  if (++epoch == 0) std::fill(seen.begin(), seen.end(), epoch++);
   for (size_t p = 0; p < indexed_.size(); ++p) {
     const auto j = size_t(indexed_[p]);
     std::vector<uint32_t> words = {query[j]};
@@ -72,17 +83,22 @@ std::vector<uint32_t> VectorMemory::candidates(std::span<const uint32_t> query,
                         [&](uint32_t a, uint32_t b) { return table[a] < table[b]; });
       words.resize(m);
     }
+    const size_t start = out.size();
     for (uint32_t w : words) {
-      if (w < postings_[p].size()) out.insert(out.end(), postings_[p][w].begin(), postings_[p][w].end());
+      if (w >= postings_[p].size()) continue;
+      if (w != query[j] && out.size() - start >= size_t(options_.candidateSlots)) break;
+      for (uint32_t slot : postings_[p][w]) {
+        if (seen[slot] != epoch) {
+          seen[slot] = epoch;
+          out.push_back(slot);
+        }
+      }
     }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-VectorRead VectorMemory::read(std::span<const uint32_t> query) const {
-  VectorRead result;
+std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {
   const size_t width = query.size();
   const auto tables = distanceTables(query);
   std::vector<SlotRead> reads;
@@ -97,46 +113,62 @@ VectorRead VectorMemory::read(std::span<const uint32_t> query) const {
                     [](const SlotRead& a, const SlotRead& b) {
                       return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
                     });
-  reads.resize(k);
-  if (reads.empty()) return result;
+  return {reads.begin(), reads.begin() + std::ptrdiff_t(k)};  // without the candidates' capacity
+}
 
-  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
-  const double dMin = reads.front().distance, t = options_.temperature;
-  double z = 0.0;
-  std::vector<double> classMass(memory_.classCount(), 0.0);
-  for (SlotRead& r : reads) {
-    uint64_t count = 0;
-    for (const ClassCount& c : memory_.distribution(r.slot)) count += c.count;
-    r.attention = static_cast<double>(count) * std::exp(-(r.distance - dMin) / t);
-    z += r.attention;
+VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature) const {
+  VectorRead result;
+  if (slots.empty()) return result;
+  std::vector<double> counts(slots.size(), 0.0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (const ClassCount& c : memory_.distribution(slots[i].slot)) counts[i] += c.count;
   }
-  for (SlotRead& r : reads) {
-    r.attention /= z;
-    uint64_t count = 0;
-    for (const ClassCount& c : memory_.distribution(r.slot)) count += c.count;
-    for (const ClassCount& c : memory_.distribution(r.slot)) {
-      classMass[c.classIndex] += r.attention * c.count / static_cast<double>(count);
+  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
+  const double dMin = slots.front().distance;
+  double z = 0.0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
+    z += slots[i].attention;
+  }
+  // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
+  std::vector<std::pair<uint32_t, double>> mass;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    slots[i].attention /= z;
+    for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
+      mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
     }
   }
+  std::sort(mass.begin(), mass.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   double best = -1.0;
-  for (uint32_t ci = 0; ci < classMass.size(); ++ci) {
-    if (classMass[ci] <= 0.0) continue;
-    result.memory.push_back({memory_.classId(ci), classMass[ci]});
-    if (classMass[ci] > best) {
-      best = classMass[ci];
+  for (size_t i = 0; i < mass.size();) {
+    const uint32_t ci = mass[i].first;
+    double m = 0.0;
+    for (; i < mass.size() && mass[i].first == ci; ++i) m += mass[i].second;
+    if (m <= 0.0) continue;
+    result.memory.push_back({memory_.classId(ci), m});
+    if (m > best) {
+      best = m;
       result.classId = memory_.classId(ci);
     }
   }
-  result.slots = std::move(reads);
+  result.slots = std::move(slots);
   return result;
 }
 
-Prediction VectorMemory::predict(std::span<const uint32_t> query) const {
+Prediction VectorMemory::predict(std::span<const uint32_t> query,
+                                 const PredictOptions& options) const {
   VectorRead r = read(query);
   Prediction p;
   p.classId = r.classId;
-  p.distribution = std::move(r.memory);
   p.distance = r.slots.empty() ? 0.0 : r.slots.front().distance;
+  if (options.distributions) p.distribution = std::move(r.memory);
+  if (options.neighbours) {
+    for (const SlotRead& s : r.slots) {
+      double count = 0.0;
+      for (const ClassCount& c : memory_.distribution(s.slot)) count += c.count;
+      p.neighbours.push_back({s.distance, s.attention / count, {s.slot}});
+    }
+  }
   return p;
 }
 

@@ -16,12 +16,17 @@ namespace {
 
 using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
-// Counts (word, context column) pairs; column = context word * 2·window + offset slot.
-Result<SparseMatrix> ppmiMatrix(const TokenStream& tokens, uint32_t vocabSize,
-                                const WordVectorOptions& o, JobControl* job) {
+// (word, context column) pair counts keyed row * columns + column, where column = context word
+// · 2·window + offset slot (offsets −window..−1, then 1..window).
+using Cooccurrences = std::unordered_map<uint64_t, double>;
+
+int offsetSlot(int offset, int window) { return offset < 0 ? offset + window : offset + window - 1; }
+
+Result<Cooccurrences> countTokens(const TokenStream& tokens, uint32_t vocabSize,
+                                  const WordVectorOptions& o, JobControl* job) {
   const int slots = 2 * o.window;
   const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(slots);
-  std::unordered_map<uint64_t, double> counts;  // key = row * columns + column
+  Cooccurrences counts;
   counts.reserve(tokens.size() * 2);
   for (size_t l = 0; l < tokens.lineCount(); ++l) {
     if (l % 4096 == 0) {
@@ -31,18 +36,47 @@ Result<SparseMatrix> ppmiMatrix(const TokenStream& tokens, uint32_t vocabSize,
     }
     const size_t begin = tokens.line(l).firstToken, end = tokens.lineEnd(l);
     for (size_t t = begin; t < end; ++t) {
-      int slot = 0;
       for (int off = -o.window; off <= o.window; ++off) {
-        if (off == 0) continue;
         const auto pos = static_cast<int64_t>(t) + off;
-        if (pos >= static_cast<int64_t>(begin) && pos < static_cast<int64_t>(end)) {
-          const uint64_t column = uint64_t{tokens.id(static_cast<size_t>(pos))} * slots + slot;
-          counts[uint64_t{tokens.id(t)} * columns + column] += 1.0;
-        }
-        ++slot;
+        if (off == 0 || pos < static_cast<int64_t>(begin) || pos >= static_cast<int64_t>(end)) continue;
+        const uint64_t column =
+            uint64_t{tokens.id(static_cast<size_t>(pos))} * slots + offsetSlot(off, o.window);
+        counts[uint64_t{tokens.id(t)} * columns + column] += 1.0;
       }
     }
   }
+  return counts;
+}
+
+// The same pairs read off a memory: a stored context's last `window` values precede each of its
+// classes, so every pair within a block is counted once each way (the padding value included:
+// it stands for the block start).
+Result<Cooccurrences> countMemory(const InstanceBase& memory, uint32_t vocabSize,
+                                  const WordVectorOptions& o, JobControl* job) {
+  const int slots = 2 * o.window, width = memory.width();
+  const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(slots);
+  Cooccurrences counts;
+  counts.reserve(size_t{memory.vectorCount()} * 4);
+  for (uint32_t v = 0; v < memory.vectorCount(); ++v) {
+    if (v % 4096 == 0) {
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(v) / memory.vectorCount(), "counting word contexts");
+    }
+    const auto values = memory.vector(v);
+    for (const ClassCount& c : memory.distribution(v)) {
+      const uint64_t target = memory.classId(c.classIndex);
+      for (int k = 1; k <= std::min(o.window, width); ++k) {
+        const uint64_t before = values[static_cast<size_t>(width - k)];
+        counts[target * columns + before * slots + offsetSlot(-k, o.window)] += c.count;
+        counts[before * columns + target * slots + offsetSlot(k, o.window)] += c.count;
+      }
+    }
+  }
+  return counts;
+}
+
+SparseMatrix ppmiMatrix(const Cooccurrences& counts, uint32_t vocabSize, const WordVectorOptions& o) {
+  const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(2 * o.window);
   std::vector<double> rowTotal(vocabSize, 0.0), columnTotal(columns, 0.0);
   double total = 0.0;
   for (const auto& [key, c] : counts) {
@@ -72,22 +106,19 @@ Eigen::MatrixXd orthonormal(const Eigen::MatrixXd& y) {
   return qr.householderQ() * Eigen::MatrixXd::Identity(y.rows(), y.cols());
 }
 
-}  // namespace
-
-Result<std::unique_ptr<WordVectors>> WordVectors::train(const TokenStream& tokens,
-                                                        uint32_t vocabSize,
-                                                        const WordVectorOptions& o,
-                                                        JobControl* job) {
+Status checkOptions(const WordVectorOptions& o) {
   if (o.dimensions < 1 || o.window < 1 || o.oversampling < 0 || o.powerIterations < 0) {
     return Status::invalidArgument("word vectors need dimensions >= 1 and window >= 1");
   }
-  auto m = ppmiMatrix(tokens, vocabSize, o, job);
-  if (!m) return m.status();
-  const SparseMatrix& a = *m;
+  return Status::ok();
+}
+
+// Rows U·Σ^½ of the truncated SVD of `a`, normalised (row-major, a.rows() x dimensions).
+Result<std::vector<float>> svdRows(const SparseMatrix& a, const WordVectorOptions& o, JobControl* job) {
   const Eigen::Index rank = std::min<Eigen::Index>(o.dimensions + o.oversampling,
                                                    std::min(a.rows(), a.cols()));
   if (rank < o.dimensions) {
-    return Status::invalidArgument("the vocabulary (" + std::to_string(vocabSize) +
+    return Status::invalidArgument("the vocabulary (" + std::to_string(a.rows()) +
                                    " types) is too small for " + std::to_string(o.dimensions) +
                                    " dimensions");
   }
@@ -107,19 +138,52 @@ Result<std::unique_ptr<WordVectors>> WordVectors::train(const TokenStream& token
   const Eigen::MatrixXd u = q * svd.matrixU().leftCols(o.dimensions);
   const Eigen::VectorXd sqrtSigma = svd.singularValues().head(o.dimensions).cwiseSqrt();
 
-  std::unique_ptr<WordVectors> vectors(new WordVectors());
-  vectors->dimensions_ = o.dimensions;
-  vectors->vectors_.assign(static_cast<size_t>(vocabSize) * o.dimensions, 0.0f);
+  std::vector<float> rows(static_cast<size_t>(a.rows()) * o.dimensions, 0.0f);
   for (Eigen::Index w = 0; w < u.rows(); ++w) {
     const Eigen::VectorXd row = u.row(w).transpose().cwiseProduct(sqrtSigma);
     const double norm = row.norm();
     if (norm <= 0.0) continue;
     for (int d = 0; d < o.dimensions; ++d) {
-      vectors->vectors_[static_cast<size_t>(w) * o.dimensions + d] = static_cast<float>(row[d] / norm);
+      rows[static_cast<size_t>(w) * o.dimensions + d] = static_cast<float>(row[d] / norm);
     }
   }
   reportProgress(job, 1.0, "word vectors ready");
+  return rows;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WordVectors>> WordVectors::fromRows(Result<std::vector<float>> rows,
+                                                           int dimensions) {
+  if (!rows) return rows.status();
+  std::unique_ptr<WordVectors> vectors(new WordVectors());
+  vectors->dimensions_ = dimensions;
+  vectors->vectors_ = std::move(*rows);
   return vectors;
+}
+
+Result<std::unique_ptr<WordVectors>> WordVectors::train(const TokenStream& tokens,
+                                                        uint32_t vocabSize,
+                                                        const WordVectorOptions& o,
+                                                        JobControl* job) {
+  if (Status s = checkOptions(o); !s) return s;
+  auto counts = countTokens(tokens, vocabSize, o, job);
+  if (!counts) return counts.status();
+  return fromRows(svdRows(ppmiMatrix(*counts, vocabSize, o), o, job), o.dimensions);
+}
+
+Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceBase& memory,
+                                                        const WordVectorOptions& o,
+                                                        JobControl* job) {
+  if (Status s = checkOptions(o); !s) return s;
+  uint32_t vocabSize = 0;
+  for (uint32_t v = 0; v < memory.vectorCount(); ++v) {
+    for (uint32_t id : memory.vector(v)) vocabSize = std::max(vocabSize, id + 1);
+  }
+  for (uint32_t c = 0; c < memory.classCount(); ++c) vocabSize = std::max(vocabSize, memory.classId(c) + 1);
+  auto counts = countMemory(memory, vocabSize, o, job);
+  if (!counts) return counts.status();
+  return fromRows(svdRows(ppmiMatrix(*counts, vocabSize, o), o, job), o.dimensions);
 }
 
 double WordVectors::similarity(uint32_t a, uint32_t b) const {

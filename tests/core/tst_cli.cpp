@@ -4,28 +4,18 @@
 #include <QProcess>
 #include <QtTest>
 
+#include "cli_runner.h"
 #include "test_support.h"
 
 using memlens::test::readFile;
 using memlens::test::writeFile;
 
+using Run = memlens::test::CliRun;
+using memlens::test::runProgram;
+
 namespace {
 
-struct Run {
-  int exitCode;
-  QByteArray out;
-  QByteArray err;
-};
-
-Run run(const QString& program, const QStringList& args) {
-  QProcess p;
-  p.start(program, args);
-  if (!p.waitForFinished(600000)) return {-1, {}, "timed out"};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-          p.readAllStandardError()};
-}
-
-Run cli(const QStringList& args) { return run(QStringLiteral(MEMLENS_CLI), args); }
+Run cli(const QStringList& args) { return memlens::test::runCli(args); }
 
 }  // namespace
 
@@ -127,6 +117,45 @@ class TestCli : public QObject {
     QVERIFY(total > 0.9 && total <= 1.0 + 1e-9);
   }
 
+  // "one two" is always followed by "three": TRIBL2 matches both features; an unknown context
+  // leaves IGTree at its root.
+  void explainJsonShowsTheTreePath() {
+    QTemporaryDir dir;
+    std::string text;
+    for (int i = 0; i < 300; ++i) text += i % 2 ? "one two three four\n" : "red green blue\n";
+    const QString path = QString::fromStdString(writeFile(dir, "c.txt", text));
+    const Run exact = cli(
+        {"explain", "--model", "tribl2", "--width", "2", "--json", path, "--context", "one two"});
+    QVERIFY2(exact.exitCode == 0, exact.err.constData());
+    const QJsonObject tree = QJsonDocument::fromJson(exact.out).object()["treePath"].toObject();
+    QCOMPARE(tree["answer"].toString(), QStringLiteral("exact-match"));
+    QCOMPARE(tree["depth"].toInt(), 2);
+    const QJsonArray steps = tree["steps"].toArray();
+    QCOMPARE(steps.size(), 3);
+    QStringList tested;
+    for (int d = 0; d < 2; ++d) {
+      QVERIFY(steps[d].toObject()["matched"].toBool());
+      tested << steps[d].toObject()["value"].toString();
+    }
+    tested.sort();
+    QCOMPARE(tested, QStringList({"one", "two"}));
+    const QJsonObject leaf = steps[2].toObject();
+    QVERIFY(!leaf["tested"].toBool());
+    QCOMPARE(leaf["default"].toString(), QStringLiteral("three"));
+    QCOMPARE(leaf["storedVectors"].toInt(), 1);
+
+    const Run unknown = cli({"explain", "--model", "igtree", "--width", "2", "--json", path,
+                             "--context", "zebra zebra"});
+    QVERIFY2(unknown.exitCode == 0, unknown.err.constData());
+    const QJsonObject root = QJsonDocument::fromJson(unknown.out).object()["treePath"].toObject();
+    QCOMPARE(root["answer"].toString(), QStringLiteral("root-majority"));
+    QCOMPARE(root["depth"].toInt(), 0);
+    QCOMPARE(root["steps"].toArray().size(), 1);
+    QCOMPARE(root["steps"].toArray()[0].toObject()["value"].toString(),
+             QStringLiteral("<unknown>"));
+    QVERIFY(!root["steps"].toArray()[0].toObject()["matched"].toBool());
+  }
+
   void versionAndHelp() {
     QVERIFY(cli({"--version"}).out.startsWith("memlens-cli "));
     const Run help = cli({"--help"});
@@ -146,7 +175,7 @@ class TestCli : public QObject {
     const Run r = cli({"instances", "--width", "4", QString::fromStdString(sample), "-o", inst});
     QVERIFY2(r.exitCode == 0, r.err.constData());
 
-    const Run timbl = run(QStringLiteral(MEMLENS_TIMBL),
+    const Run timbl = runProgram(QStringLiteral(MEMLENS_TIMBL),
                           {"-f", inst, "-t", inst, "-F", "Columns", "-a1", "-o",
                            dir.filePath("timbl.out")});
     QVERIFY2(timbl.exitCode == 0, timbl.err.constData());

@@ -116,6 +116,42 @@ class TestEvaluation : public QObject {
     }
   }
 
+  // The vector memory's fixed λ: p = λ·p_mem + (1 − λ)·p_base whatever the vote's size. After
+  // context 3 (unigram base) with p_mem = {1: 0.75, 2: 0.25} and λ = 0.4: p(1) = 0.3 + 0.6·0.384,
+  // p(2) = 0.1 + 0.6·0.384, p(3) = 0.6·0.184, p(0) = p(unknown) = 0.6·0.024.
+  void fixedWeightInterpolation() {
+    auto kn = base();
+    const MemorySmoother smoother = MemorySmoother::fixedWeight(*kn, 0.4);
+    Prediction memory;
+    memory.classId = 1;
+    memory.distribution = {{1, 0.75}, {2, 0.25}};
+    QCOMPARE(smoother.memoryWeight(memory), 0.4);
+    const uint32_t unseen[] = {3};
+    std::vector<double> dist;
+    smoother.distribution(memory, unseen, dist);
+    const double expected[] = {0.6 * 0.024, 0.3 + 0.6 * 0.384, 0.1 + 0.6 * 0.384, 0.6 * 0.184, 0.6 * 0.024};
+    QCOMPARE(dist.size(), size_t{5});
+    for (size_t w = 0; w < 5; ++w) QVERIFY2(std::abs(dist[w] - expected[w]) < 1e-12, qPrintable(QString::number(w)));
+
+    for (double lambda : {0.0, 0.3, 0.95}) {
+      const MemorySmoother s = MemorySmoother::fixedWeight(*kn, lambda);
+      for (uint32_t context : {0u, 1u, 2u, 3u}) {
+        const uint32_t ctx[] = {context};
+        s.distribution(memory, ctx, dist);
+        double sum = 0.0;
+        for (size_t w = 0; w < dist.size(); ++w) {
+          sum += dist[w];
+          QVERIFY(dist[w] > 0.0);  // tokens the memory gave nothing still get the base's share
+          QVERIFY(std::abs(dist[w] - s.probability(memory, ctx, uint32_t(w))) < 1e-12);
+        }
+        QVERIFY(std::abs(sum - 1.0) < 1e-12);
+      }
+    }
+    // A memory that read nothing leaves the base alone.
+    QCOMPARE(smoother.memoryWeight(Prediction{}), 0.0);
+    QVERIFY(smoother.describe().find("fixed lambda = 0.4") != std::string::npos);
+  }
+
   void tuningFollowsTheMemorysReliability() {
     auto kn = base();
     FixedVoteClassifier classifier;

@@ -52,6 +52,15 @@ Config makeConfig(Algorithm a, int k, FeatureWeighting w, DistanceWeighting d,
   return c;
 }
 
+// `c` under MVDM with frequency threshold L (TiMBL -mM -LN).
+Config withMvdm(Config c, int threshold) {
+  c.options.metric = memlens::Metric::kMvdm;
+  c.options.mvdmThreshold = threshold;
+  c.timblArgs << "-mM" << QString("-L%1").arg(threshold);
+  c.name = c.timblArgs.join(' ');
+  return c;
+}
+
 // Deterministic pseudo-random instances over small alphabets: many ties, shared patterns.
 std::vector<std::string> randomLines(uint32_t seed, int n, int width, int values, int classes,
                                      bool skewed) {
@@ -266,6 +275,69 @@ class TimblOracleTest : public QObject {
     // Not compared: exponential decay so steep that every vote falls below DBL_EPSILON (e.g.
     // -w3 -dED:2:1 here). TiMBL then prints an empty distribution and picks a class by a rule
     // we have not pinned down (see NeighbourSearch::classify).
+    checkAll(tr, te, configs);
+  }
+
+  // MVDM with values whose class distributions are identical (δ = 0 although they differ): an
+  // exact match then shares distance 0 with other stored vectors.
+  void mvdmZeroDistances() {
+    struct Case {
+      std::vector<std::string> train, test;
+    };
+    const std::vector<Case> cases = {
+        {{"a p X", "b p Y", "a q Y", "b q X", "c p X"}, {"a p X", "b p Y", "d p X"}},
+        // The exact match is tied inside; other vectors at distance 0 would break the tie.
+        {{"a p X", "a p Y", "b p X", "b p Y", "a q Y", "b q Y", "c r X", "c s X", "d r X", "d s X"},
+         {"a p X", "b p X", "c p X"}},
+        // No exact match: a vector at distance 0 counts.
+        {{"a p X", "a q Y", "b q X", "b r Y"}, {"b p X", "a r Y"}},
+    };
+    std::vector<Config> configs;
+    for (auto w : {FeatureWeighting::kNone, FeatureWeighting::kGainRatio}) {
+      for (int k : {1, 2, 3}) {
+        configs.push_back(withMvdm(makeConfig(Algorithm::kIb1, k, w, DistanceWeighting::kZero), 1));
+        configs.push_back(withMvdm(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero), 1));
+      }
+    }
+    int n = 0;
+    for (const Case& c : cases) {
+      const std::string tr = path(QString("mvdm-zero%1.train").arg(n));
+      const std::string te = path(QString("mvdm-zero%1.test").arg(n));
+      ++n;
+      oracle::writeLines(tr, c.train);
+      oracle::writeLines(te, c.test);
+      checkAll(tr, te, configs);
+      if (QTest::currentTestFailed()) return;
+    }
+  }
+
+  // MVDM: value distances from class distributions, so buckets are rarely shared; the threshold
+  // L makes rare values differ by 1.
+  void mvdm_data() { randomSmall_data(); }
+  void mvdm() {
+    QFETCH(int, seed);
+    QFETCH(int, width);
+    QFETCH(int, values);
+    QFETCH(int, classes);
+    QFETCH(bool, skewed);
+    const std::string tr = path(QString("mvdm%1.train").arg(seed));
+    const std::string te = path(QString("mvdm%1.test").arg(seed));
+    oracle::writeLines(tr, randomLines(seed, 400, width, values, classes, skewed));
+    oracle::writeLines(te, randomLines(seed + 100, 150, width, values + 1, classes, skewed));
+    std::vector<Config> configs;
+    for (int threshold : {1, 3}) {
+      for (auto w : {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kChiSquare}) {
+        for (int k : {1, 3}) {
+          configs.push_back(withMvdm(makeConfig(Algorithm::kIb1, k, w, DistanceWeighting::kZero), threshold));
+          configs.push_back(withMvdm(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero), threshold));
+        }
+      }
+      for (auto d : {DistanceWeighting::kInverseLinear, DistanceWeighting::kInverseDistance,
+                     DistanceWeighting::kExponentialDecay}) {
+        configs.push_back(withMvdm(makeConfig(Algorithm::kIb1, 5, FeatureWeighting::kGainRatio, d, 1.5, 2.0), threshold));
+        configs.push_back(withMvdm(makeConfig(Algorithm::kTribl2, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0), threshold));
+      }
+    }
     checkAll(tr, te, configs);
   }
 };

@@ -18,21 +18,31 @@ class TimblOracleKjvTest : public QObject {
   Q_OBJECT
 
  private:
+  static std::vector<std::string> heads(const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const auto& l : lines) out.push_back(oracle::parse(l).head);
+    return out;
+  }
+
   QTemporaryDir dir_;
   std::string train20_, train100_, test2_;
 
   std::string path(const char* name) const { return dir_.filePath(name).toStdString(); }
 
-  void check(const std::string& train, ClassifierOptions o, const QStringList& timblArgs) {
+  // Requires `required` of the output lines identical; with `classesOnly`, of the predicted
+  // classes (the distributions and distances are then not compared).
+  void check(const std::string& train, ClassifierOptions o, const QStringList& timblArgs,
+             double required = 0.999, bool classesOnly = false) {
     QString error;
     const std::string out = train + "." + timblArgs.join("").toStdString() + ".out";
     QStringList args = timblArgs;
     args << "+v" << "db+di";
     const auto theirs = oracle::runTimbl(train, test2_, args, out, &error);
     QVERIFY2(!theirs.empty(), qPrintable(error));
-    const auto ours = oracle::runOurs(train, test2_, o, true, true, &error);
+    auto ours = oracle::runOurs(train, test2_, o, true, true, &error);
     QVERIFY2(!ours.empty(), qPrintable(error));
-    const oracle::Comparison cmp = oracle::compare(theirs, ours);
+    const oracle::Comparison cmp =
+        classesOnly ? oracle::compare(heads(theirs), heads(ours)) : oracle::compare(theirs, ours);
     const QString msg = QString("%1 on %2: %3/%4 lines identical (%5 %)%6")
                             .arg(args.join(' '), QString::fromStdString(train))
                             .arg(cmp.same)
@@ -40,7 +50,7 @@ class TimblOracleKjvTest : public QObject {
                             .arg(100.0 * cmp.agreement(), 0, 'f', 3)
                             .arg(cmp.report);
     qInfo("%s", qPrintable(msg.left(4000)));
-    QVERIFY2(cmp.agreement() >= 0.999, qPrintable(msg));
+    QVERIFY2(cmp.agreement() >= required, qPrintable(msg));
   }
 
  private Q_SLOTS:
@@ -113,6 +123,22 @@ class TimblOracleKjvTest : public QObject {
     o.algorithm = Algorithm::kTribl2;
     o.k = 3;
     check(train20_, o, {"-a4", "-k3", "+D"});
+  }
+  // MVDM on real text: many values share no class with the query's value, so their distances
+  // are 1 give or take a rounding of the class sums, and TiMBL's buckets depend on exactly how
+  // its sums round. We match its grouping on most such ties, not all (measured: 99.8 % of the
+  // classes here with IB1, 99.85 % with TRIBL2), so MVDM is held to 99.5 % of classes.
+  void ib1_20k_mvdm_k1() {
+    ClassifierOptions o;
+    o.metric = memlens::Metric::kMvdm;
+    check(train20_, o, {"-a0", "-k1", "-mM"}, 0.995, true);
+  }
+  void tribl2_20k_mvdm_k3() {
+    ClassifierOptions o;
+    o.algorithm = Algorithm::kTribl2;
+    o.k = 3;
+    o.metric = memlens::Metric::kMvdm;
+    check(train20_, o, {"-a4", "-k3", "-mM", "+D"}, 0.995, true);
   }
 };
 

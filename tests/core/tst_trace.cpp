@@ -2,6 +2,7 @@
 
 #include <cfloat>
 #include <map>
+#include <numeric>
 #include <random>
 
 #include "memlens/trace.h"
@@ -50,11 +51,147 @@ class TestTrace : public QObject {
         QVERIFY2(std::abs(readded[v.classId] - v.weight) <= 1e-9 * std::max(1.0, v.weight),
                  qPrintable(QString("class %1: %2 vs %3").arg(v.classId).arg(readded[v.classId]).arg(v.weight)));
       }
+      if (options.classifier.algorithm == Algorithm::kIb1) {
+        QVERIFY(t.path.steps.empty());
+        QCOMPARE(t.path.answer, TreePath::Answer::kNone);
+      }
       double sum = 0.0;
       for (const auto& [id, p] : t.top) sum += p;
       QVERIFY(sum > 0.0 && sum <= 1.0 + 1e-12);
       QVERIFY(t.top.front().second >= t.top.back().second);
     }
+  }
+
+  // The tree path of every query agrees with its prediction and with what a scan of the memory
+  // says about each level: the features tested in the spec's tree order, the stored vectors and
+  // summed class counts below each node, each node's default under tie rules (2)-(3), and why
+  // the walk stopped. Queries are test and training positions, half of them with one context
+  // position replaced by a random or unknown token, so walks stop at every depth.
+  void checkTreePaths(const ExperimentOptions& options, int queries) {
+    auto e = Experiment::run(corpus_, options);
+    QVERIFY2(e.isOk(), e.status().message().c_str());
+    const Experiment& experiment = **e;
+    const bool igtree = options.classifier.algorithm == Algorithm::kIgTree;
+    const InstanceBase& memory = experiment.classifier().memory();
+    const std::vector<double>& weights = experiment.classifier().weights();
+    const int w = memory.width();
+    std::vector<int> order(static_cast<size_t>(w));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return weights[a] > weights[b]; });
+    // Training frequency per class index, summed from the stored vectors: the root's counts.
+    std::vector<uint64_t> totals(memory.classCount(), 0);
+    for (uint32_t id = 0; id < memory.vectorCount(); ++id)
+      for (const ClassCount& c : memory.distribution(id)) totals[c.classIndex] += c.count;
+    std::map<uint32_t, uint64_t> root;
+    for (uint32_t c = 0; c < totals.size(); ++c) root[c] = totals[c];
+    const auto defaultOf = [&](const std::map<uint32_t, uint64_t>& dist) {
+      uint32_t best = 0;
+      uint64_t bestCount = 0;
+      for (const auto& [c, n] : dist)  // ascending class index: strict comparisons keep the first
+        if (n > bestCount || (n == bestCount && totals[c] > totals[best])) {
+          best = c;
+          bestCount = n;
+        }
+      return memory.classId(best);
+    };
+
+    std::mt19937 rng(23);
+    std::map<TreePath::Answer, int> answers;
+    std::map<int, int> depths;
+    for (int q = 0; q < queries; ++q) {
+      const InstanceSet& from = q % 2 ? experiment.test() : experiment.train();
+      const auto instance = from.instance(rng() % from.size());
+      std::vector<uint32_t> context(instance.begin(), instance.end());
+      if (rng() % 2) {
+        context[rng() % context.size()] =
+            rng() % 4 ? static_cast<uint32_t>(rng() % corpus_->vocab.size()) : Vocabulary::kUnknown;
+      }
+      const Trace t = traceContext(experiment, context);
+      const TreePath& path = t.path;
+      ++answers[path.answer];
+      ++depths[path.depth];
+
+      // levels[d]: class counts of the stored vectors agreeing on the first d tree features.
+      std::vector<std::map<uint32_t, uint64_t>> levels(static_cast<size_t>(w) + 1);
+      levels[0] = root;
+      std::vector<uint32_t> vectors(static_cast<size_t>(w) + 1, 0);
+      for (uint32_t id = 0; id < memory.vectorCount(); ++id) {
+        const auto v = memory.vector(id);
+        int matched = 0;
+        while (matched < w && v[order[matched]] == context[order[matched]]) ++matched;
+        for (int d = 1; d <= matched; ++d) {
+          ++vectors[d];
+          for (const ClassCount& c : memory.distribution(id)) levels[d][c.classIndex] += c.count;
+        }
+      }
+      vectors[0] = memory.vectorCount();
+      const auto instancesAt = [&](int d) {
+        uint64_t n = 0;
+        for (const auto& [c, count] : levels[d]) n += count;
+        return n;
+      };
+
+      QCOMPARE(path.depth, t.prediction.matchDepth);
+      QCOMPARE(path.steps.size(), static_cast<size_t>(path.depth) + 1);
+      for (int d = 0; d <= path.depth; ++d) {
+        const TreeStep& step = path.steps[d];
+        QCOMPARE(step.depth, d);
+        QCOMPARE(step.instances, instancesAt(d));
+        QCOMPARE(step.classes, static_cast<uint32_t>(levels[d].size()));
+        QCOMPARE(step.defaultClass, defaultOf(levels[d]));
+        QCOMPARE(step.storedVectors, igtree ? 0u : vectors[d]);
+        if (d < path.depth) {
+          QVERIFY(step.tested && step.matched);
+          QVERIFY(vectors[d + 1] > 0);
+        }
+        if (step.tested) {
+          QCOMPARE(step.feature, order[d]);
+          QCOMPARE(step.value, context[order[d]]);
+        }
+      }
+      const TreeStep& last = path.steps.back();
+      QVERIFY(!last.matched);
+      if (path.depth < w) {
+        // The walk stopped short: no stored vector continues the match (TRIBL2), or IGTree's
+        // compression dropped the child, which it does only when the child would answer the same.
+        if (igtree) {
+          QVERIFY(vectors[path.depth + 1] == 0 ||
+                  defaultOf(levels[path.depth + 1]) == last.defaultClass);
+        } else {
+          QVERIFY(last.tested);
+          QCOMPARE(vectors[path.depth + 1], 0u);
+        }
+      } else {
+        QVERIFY(!last.tested);
+      }
+
+      if (igtree) {
+        QCOMPARE(path.answer, path.depth == 0 ? TreePath::Answer::kRootMajority
+                                              : TreePath::Answer::kDeepestDefault);
+        QCOMPARE(t.prediction.classId, last.defaultClass);
+        QCOMPARE(t.prediction.leaf, !last.tested);
+        double unconsulted = 0.0, votes = 0.0;
+        for (int d = path.depth; d < w; ++d) unconsulted += weights[order[d]];
+        QVERIFY(std::abs(t.prediction.distance - unconsulted) < 1e-9);
+        for (const ClassVote& v : t.prediction.distribution) votes += v.weight;
+        QCOMPARE(votes, static_cast<double>(last.instances));
+        QCOMPARE(t.prediction.distribution.size(), static_cast<size_t>(last.classes));
+      } else if (path.depth == w) {
+        QCOMPARE(path.answer, TreePath::Answer::kExactMatch);
+        QCOMPARE(t.prediction.classId, last.defaultClass);
+        QCOMPARE(t.prediction.distance, 0.0);
+      } else {
+        // IB1 ran over the vectors under the deepest matched node only.
+        QCOMPARE(path.answer, TreePath::Answer::kIb1Fallback);
+        for (const BucketTrace& b : t.buckets)
+          for (const NeighbourTrace& n : b.neighbours)
+            for (int d = 0; d < path.depth; ++d) QVERIFY(n.matches[order[d]]);
+      }
+    }
+    // The queries reached every kind of answer and several depths.
+    QCOMPARE(answers.size(), size_t{2});
+    QVERIFY(depths.size() >= 3);
   }
 
  private Q_SLOTS:
@@ -92,6 +229,21 @@ class TestTrace : public QObject {
     o.classifier.distanceWeighting = DistanceWeighting::kInverseLinear;
     o.maxTestTokens = 3000;
     checkConsistency(o, 400);
+  }
+
+  void igtreePathsAgreeWithPredictions() {
+    ExperimentOptions o;
+    o.classifier.algorithm = Algorithm::kIgTree;
+    o.maxTestTokens = 3000;
+    checkTreePaths(o, 2000);
+  }
+
+  void tribl2PathsAgreeWithPredictions() {
+    ExperimentOptions o;
+    o.classifier.algorithm = Algorithm::kTribl2;
+    o.classifier.k = 2;
+    o.maxTestTokens = 3000;
+    checkTreePaths(o, 2000);
   }
 
   void contextWindowPads() {

@@ -11,10 +11,13 @@
 #include "memlens/prediction.h"
 #include "memlens/result.h"
 #include "memlens/status.h"
+#include "memlens/tree_path.h"
+#include "memlens/vector_memory.h"
 
 namespace memlens {
 
-enum class Algorithm { kIb1, kIgTree, kTribl2 };  // TiMBL -a0, -a1, -a4
+// TiMBL -a0, -a1, -a4; kVectorMemory: the attention read of ../shared/spec/vector-memory.md
+enum class Algorithm { kIb1, kIgTree, kTribl2, kVectorMemory };
 enum class FeatureWeighting {                       // TiMBL -w0 .. -w4
   kNone,
   kGainRatio,
@@ -29,6 +32,11 @@ enum class DistanceWeighting {  // TiMBL -dZ, -dIL, -dID, -dED:a:b
   kExponentialDecay
 };
 
+enum class Metric {  // TiMBL -mO, -mM
+  kOverlap,
+  kMvdm  // modified value difference
+};
+
 struct ClassifierOptions {
   Algorithm algorithm = Algorithm::kIb1;
   int k = 1;  // distance buckets (IB1, TRIBL2)
@@ -36,6 +44,12 @@ struct ClassifierOptions {
   DistanceWeighting distanceWeighting = DistanceWeighting::kZero;
   double edAlpha = 1.0;  // exp(-alpha * d^beta)
   double edBeta = 1.0;
+  Metric metric = Metric::kOverlap;  // IB1 and TRIBL2; IGTree always matches values exactly
+  int mvdmThreshold = 1;  // TiMBL -L: under MVDM, values seen fewer times differ by 1
+  // kVectorMemory: the read, and word vectors learnt from the memory's own contexts
+  // (wordVectors.dimensions = 0: one-hot words, the overlap distance of IB1).
+  VectorMemoryOptions vectorMemory;
+  WordVectorOptions wordVectors;
 };
 
 // A memory-based classifier (engine/spec semantics, TiMBL 6.5 parity). Created by
@@ -63,6 +77,9 @@ class Classifier {
   // One query, for tracing.
   virtual Prediction predictOne(std::span<const uint32_t> features,
                                 const PredictOptions& options = {}) const = 0;
+  // The tree walk behind predictOne(features), for tracing; empty (Answer::kNone) for
+  // classifiers without a tree.
+  virtual TreePath treePath(std::span<const uint32_t> /*features*/) const { return {}; }
 
   virtual const ClassifierOptions& options() const = 0;
   virtual const InstanceBase& memory() const = 0;

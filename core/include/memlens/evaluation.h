@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "memlens/memory_smoother.h"
 #include "memlens/result.h"
 #include "memlens/token_stream.h"
+#include "memlens/vector_memory.h"
 
 namespace memlens {
 
@@ -71,9 +73,29 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
                                   std::span<const uint64_t> trainClassCounts,
                                   const TokenStream* tokens = nullptr, JobControl* job = nullptr);
 
+// The base model alone on the same tokens, for comparison with a memory: the rank of the true
+// token is 1 + the number of outcomes the base finds more probable.
+Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test,
+                             JobControl* job = nullptr);
+
 // Picks the smoother's β that minimises cross-entropy on `validation` (grid search over
 // 0.01 … 30). Never pass the test set here.
 Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,
                              const InstanceSet& validation, JobControl* job = nullptr);
+
+struct VectorMemoryTuning {
+  double temperature = 1.0;
+  double lambda = 0.0;
+  uint64_t tokens = 0;  // validation tokens searched (0 when both values were given)
+};
+
+// Picks the vector memory's temperature T and fixed λ that minimise the cross-entropy of
+// λ·p_mem + (1 − λ)·p_base on at most `maxTokens` evenly spaced tokens of `validation` (grid
+// search; each token is searched once, since the slots read do not depend on T). A value given
+// in `temperature` or `lambda` is kept as it is. Never pass the test set here.
+Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const KneserNeyModel& base,
+                                            const InstanceSet& validation, size_t maxTokens,
+                                            std::optional<double> temperature,
+                                            std::optional<double> lambda, JobControl* job = nullptr);
 
 }  // namespace memlens

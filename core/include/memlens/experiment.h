@@ -12,8 +12,10 @@
 namespace memlens {
 
 // One evaluated memory: the corpus split by lines, a classifier trained on the train part, a
-// Kneser-Ney base model on the same instances, the smoothing tuned on validation, and the report
-// on test. Immutable after run(): share it as std::shared_ptr<const Experiment>.
+// Kneser-Ney base model on the same instances, the smoothing (and the vector memory's
+// temperature) tuned on validation, and the report on test, with the base model alone on the
+// same test tokens for comparison. Immutable after run(): share it as
+// std::shared_ptr<const Experiment>.
 class Experiment {
  public:
   static Result<std::unique_ptr<Experiment>> run(std::shared_ptr<const TokenisedCorpus> corpus,
@@ -29,7 +31,10 @@ class Experiment {
   const InstanceSet& test() const { return test_; }
   const Classifier& classifier() const { return *classifier_; }
   const KneserNeyModel& base() const { return *base_; }
-  MemorySmoother smoother() const { return MemorySmoother(*base_, record_.smoothingBeta); }
+  // With the β, or for the vector memory the fixed λ, tuned on validation.
+  MemorySmoother smoother() const;
+  // The attention read when the algorithm is kVectorMemory, else null.
+  const VectorMemory* vectorMemory() const;
   const EvaluationReport& report() const { return report_; }
   const RunRecord& record() const { return record_; }
   // How often each vocabulary id was a training target.

@@ -13,11 +13,16 @@ namespace memlens {
 //   p(w) = λ · votes(w) / T + (1 − λ) · p_KN(w | context),   λ = T / (T + β · U)
 // where T is the total vote weight and U the number of classes voted for (Witten-Bell style: a
 // vote spread thinly over many classes is trusted less). β is tuned on the validation split.
+// For the vector memory, whose vote p_mem is already a distribution, λ is instead one fixed
+// value (fixedWeight), tuned on validation too; a memory that read nothing still gets λ = 0.
 // Raw vote shares are never reported as probabilities on their own.
 // Immutable: safe to use from many threads.
 class MemorySmoother {
  public:
   MemorySmoother(const KneserNeyModel& base, double beta) : base_(base), beta_(beta) {}
+  static MemorySmoother fixedWeight(const KneserNeyModel& base, double lambda) {
+    return MemorySmoother(base, 0.0, lambda);
+  }
 
   double beta() const { return beta_; }
   const KneserNeyModel& base() const { return base_; }
@@ -37,8 +42,12 @@ class MemorySmoother {
   std::string describe() const;
 
  private:
+  MemorySmoother(const KneserNeyModel& base, double beta, double fixedLambda)
+      : base_(base), beta_(beta), fixedLambda_(fixedLambda) {}
+
   const KneserNeyModel& base_;
   double beta_;
+  double fixedLambda_ = -1.0;  // < 0: λ from β
 };
 
 }  // namespace memlens

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ExperimentOptions {
   SplitOptions split;
   int ngramOrder = 3;         // of the Kneser-Ney base model
   uint64_t maxTestTokens = 0; // 0: the whole test part; else its first N instances
+  // Vector memory: T and λ fixed here instead of tuned on validation.
+  std::optional<double> memoryTemperature;
+  std::optional<double> memoryLambda;
 };
 
 // What is needed to reproduce a run and what it measured (../shared/spec/evaluation.md).
@@ -36,6 +40,9 @@ struct RunRecord {
   uint32_t vocabularySize = 0;
   ExperimentOptions options;
   double smoothingBeta = 0.0;
+  double memoryTemperature = 0.0;  // vector memory: the T and fixed λ used
+  double memoryLambda = 0.0;
+  uint64_t tuningTokens = 0;       // validation tokens T and λ were tuned on
   std::string smoothing;
   uint64_t trainInstances = 0;
   uint64_t validationInstances = 0;
@@ -44,6 +51,7 @@ struct RunRecord {
   double trainSeconds = 0.0;
   double evaluateSeconds = 0.0;
   Metrics test;
+  Metrics baseTest;  // the Kneser-Ney base model alone on the same test tokens
   std::vector<FrequencyBand> bands;
 
   // Fingerprints every corpus file (SHA-256 of its bytes as on disk).

@@ -51,6 +51,7 @@ struct Trace {
   double entropyBits = 0.0;
   std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
   std::vector<BucketTrace> buckets;              // IB1 and TRIBL2; IGTree answers from its tree
+  TreePath path;  // IGTree and TRIBL2: the walk down the tree (path.depth == matchDepth)
 };
 
 // Traces `context` (width ids, nearest last; kUnknown allowed) against the experiment's memory.

@@ -19,6 +19,9 @@ struct VectorMemoryOptions {
   // there. 0 indexed positions = exhaustive (every slot).
   int indexedPositions = 2;
   int candidateWords = 16;
+  // Bounds a read's work: near words are added at a position only while its candidates number
+  // fewer than this (the query's own word always counts).
+  int candidateSlots = 16384;
 };
 
 // One slot read by a query.
@@ -48,9 +51,18 @@ class VectorMemory {
                const WordVectors* vectors, VectorMemoryOptions options);
 
   const VectorMemoryOptions& options() const { return options_; }
-  VectorRead read(std::span<const uint32_t> query) const;
-  // As a Prediction: distribution = p_mem (weights sum to 1), distance = the nearest slot's.
-  Prediction predict(std::span<const uint32_t> query) const;
+  VectorRead read(std::span<const uint32_t> query) const {
+    return attend(nearest(query), options_.temperature);
+  }
+  // The top-k slots nearest to `query`, nearest first, with their distances (no attention yet).
+  // They do not depend on T, so a temperature can be tuned from one search per query.
+  std::vector<SlotRead> nearest(std::span<const uint32_t> query) const;
+  // The attention read over `slots` (from nearest()) at temperature T.
+  VectorRead attend(std::vector<SlotRead> slots, double temperature) const;
+  // As a Prediction: distribution = p_mem (weights sum to 1), distance = the nearest slot's;
+  // with options.neighbours one bucket per slot read, whose weight α_i / c_i re-adds the slot's
+  // class counts to p_mem.
+  Prediction predict(std::span<const uint32_t> query, const PredictOptions& options = {}) const;
 
   // The slots × positions map of distance terms w_j·‖e(x_j) − e(s_j)‖² / T for `slots`.
   std::vector<std::vector<double>> attentionTerms(std::span<const uint32_t> query,

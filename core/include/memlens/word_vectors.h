@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "memlens/instance_base.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/token_stream.h"
@@ -31,6 +32,11 @@ class WordVectors {
   static Result<std::unique_ptr<WordVectors>> train(const TokenStream& tokens, uint32_t vocabSize,
                                                     const WordVectorOptions& options = {},
                                                     JobControl* job = nullptr);
+  // The same from a memory's stored contexts and class counts (its training instances), with
+  // vocabSize = the largest id it holds + 1.
+  static Result<std::unique_ptr<WordVectors>> train(const InstanceBase& memory,
+                                                    const WordVectorOptions& options = {},
+                                                    JobControl* job = nullptr);
 
   int dimensions() const { return dimensions_; }
   uint32_t size() const { return static_cast<uint32_t>(vectors_.size() / dimensions_); }
@@ -44,6 +50,7 @@ class WordVectors {
 
  private:
   WordVectors() = default;
+  static Result<std::unique_ptr<WordVectors>> fromRows(Result<std::vector<float>> rows, int dimensions);
   int dimensions_ = 0;
   std::vector<float> vectors_;  // row-major, size() x dimensions_
 };

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "memlens/experiment.h"
+
+namespace memlens::cli {
+
+// `explain --model vector`: prints the slots the attention read used, p_mem against p_base and
+// their interpolation for the top outcomes, and the slots × positions attention map (as text or
+// --json). Returns the exit code.
+int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> context, bool json);
+
+}  // namespace memlens::cli

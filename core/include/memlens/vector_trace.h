@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "memlens/experiment.h"
+#include "memlens/result.h"
+
+namespace memlens {
+
+// One slot the vector memory read for a query.
+struct VectorSlotTrace {
+  uint32_t slot = 0;  // stored-vector id in the InstanceBase
+  std::vector<uint32_t> values;
+  double distance = 0.0;
+  double attention = 0.0;  // α
+  std::vector<ClassVote> counts;  // the slot's class counts, by class id
+  // Its row of the attention map: per context position w_j·‖e(x_j) − e(s_j)‖² / T, which add
+  // up to distance / T (α ∝ count · exp(−Σ row)).
+  std::vector<double> terms;
+};
+
+// An outcome's probability under the memory, the base model and their interpolation.
+struct VectorOutcome {
+  uint32_t token = 0;
+  double memory = 0.0;  // p_mem
+  double base = 0.0;    // p_base (Kneser-Ney)
+  double interpolated = 0.0;  // λ·p_mem + (1 − λ)·p_base
+};
+
+// Why the vector memory predicted what it did for one context.
+struct VectorTrace {
+  std::vector<uint32_t> context;
+  std::vector<double> featureWeights;
+  double temperature = 0.0;
+  double lambda = 0.0;  // the weight the memory got (0 when it read no slot)
+  uint32_t memoryPrediction = Prediction::kNoClass;  // argmax p_mem
+  std::vector<VectorSlotTrace> slots;  // every slot read, nearest first
+  std::vector<VectorOutcome> top;      // the most probable outcomes after interpolation
+};
+
+// Traces `context` (width ids, nearest last) through the experiment's vector memory. Fails
+// unless the experiment's algorithm is kVectorMemory.
+Result<VectorTrace> traceVectorMemory(const Experiment& experiment, std::span<const uint32_t> context,
+                                      size_t topOutcomes = 10);
+
+}  // namespace memlens

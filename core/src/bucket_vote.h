@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "memlens/classifier.h"
+#include "memlens/instance_base.h"
+#include "memlens/prediction.h"
+
+namespace memlens {
+
+// Distances closer than this (relative) are one bucket, as in TiMBL.
+inline bool sameDistance(double a, double b) {
+  return std::fabs(a - b) <= 1e-12 * std::max(1.0, std::fabs(a));
+}
+
+using SparseCounts = std::vector<std::pair<uint32_t, int64_t>>;  // (class index, count)
+
+// The k-nearest-bucket vote both metrics share (engine spec): distance weighting Z / ID / IL /
+// ED, TiMBL's vote threshold, and its tie rules (k+1 buckets, then training frequency, then
+// class order). The search supplies the bucket distances (nearest first, at most k+1 of them)
+// and the summed class counts of a bucket on request; bucket k's counts are asked for only on a
+// tie. Stateless apart from its inputs; one object per query.
+class BucketVote {
+ public:
+  BucketVote(const InstanceBase& base, const ClassifierOptions& options,
+             std::vector<double> distances, std::function<SparseCounts(int bucket)> countsOf)
+      : base_(base), options_(options), distances_(std::move(distances)),
+        countsOf_(std::move(countsOf)) {}
+
+  // Fills classId, distance, tie and (with options.distributions) the distribution of `out`.
+  void decide(const PredictOptions& options, Prediction& out);
+
+  // The buckets behind the reported votes: k, or k + 1 when the wider vote broke a tie (fewer
+  // when the memory ran out of distances), and how many were requested for that vote.
+  int votedBuckets() const { return votedBuckets_; }
+  int votedRequested() const { return votedRequested_; }
+  // The weight of bucket b's counts in a vote over K buckets where `requested` were asked for.
+  double weight(int b, int K, int requested) const;
+
+ private:
+  std::vector<std::pair<uint32_t, double>> vote(int K, int requested);
+
+  const InstanceBase& base_;
+  const ClassifierOptions& options_;
+  std::vector<double> distances_;
+  std::function<SparseCounts(int)> countsOf_;
+  std::vector<SparseCounts> counts_;
+  int votedBuckets_ = 0;
+  int votedRequested_ = 0;
+};
+
+}  // namespace memlens

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "memlens/classifier.h"
+#include "memlens/vector_memory.h"
+#include "memlens/word_vectors.h"
+
+namespace memlens {
+
+// The vector memory as a Classifier, so evaluation, traces and learning curves treat it like the
+// other engines: the slots are an InstanceBase of the training instances, the position weights
+// those of IB1, the word vectors learnt from the same instances (never from held-out text), and
+// a prediction is the attention read (VectorMemory::predict).
+// Thread-safety as Classifier; setTemperature() counts as a change like add().
+class VectorMemoryClassifier final : public Classifier {
+ public:
+  explicit VectorMemoryClassifier(const ClassifierOptions& options) : options_(options) {}
+
+  Status train(const InstanceSet& instances, JobControl* job) override;
+  Status add(const InstanceSet& instances, JobControl* job) override;
+  Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
+                                          JobControl* job) const override;
+  Prediction predictOne(std::span<const uint32_t> features,
+                        const PredictOptions& options) const override;
+  const ClassifierOptions& options() const override { return options_; }
+  const InstanceBase& memory() const override { return state_ ? state_->base : empty_; }
+  const std::vector<double>& weights() const override { return state_ ? state_->weights : noWeights_; }
+
+  // Null before training.
+  const VectorMemory* vectorMemory() const { return state_ ? state_->read.get() : nullptr; }
+  // The softmax temperature T of later reads (tuned after training).
+  void setTemperature(double temperature);
+
+ private:
+  struct State {
+    explicit State(InstanceBase b) : base(std::move(b)) {}
+    InstanceBase base;
+    std::vector<double> weights;
+    std::unique_ptr<WordVectors> vectors;
+    std::unique_ptr<VectorMemory> read;  // over base, weights and vectors above
+  };
+  // Adds `instances` to `base` and derives weights, vectors and the read from the result; the
+  // current state is replaced only when all of it succeeded.
+  Status rebuild(InstanceBase base, const InstanceSet& instances, JobControl* job);
+
+  ClassifierOptions options_;
+  std::unique_ptr<State> state_;
+  InstanceBase empty_;
+  std::vector<double> noWeights_;
+};
+
+}  // namespace memlens

@@ -1,0 +1,62 @@
+#include "memlens/vector_trace.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace memlens {
+
+Result<VectorTrace> traceVectorMemory(const Experiment& experiment, std::span<const uint32_t> context,
+                                      size_t topOutcomes) {
+  const VectorMemory* read = experiment.vectorMemory();
+  if (!read) return Status::invalidArgument("the experiment's memory is not a vector memory");
+  const InstanceBase& memory = experiment.classifier().memory();
+  if (context.size() != static_cast<size_t>(memory.width())) {
+    return Status::invalidArgument("the context must have " + std::to_string(memory.width()) + " tokens");
+  }
+  VectorTrace t;
+  t.context.assign(context.begin(), context.end());
+  t.featureWeights = experiment.classifier().weights();
+  t.temperature = read->options().temperature;
+  const VectorRead r = read->read(context);
+  t.memoryPrediction = r.classId;
+  const auto terms = read->attentionTerms(context, r.slots);
+  for (size_t i = 0; i < r.slots.size(); ++i) {
+    VectorSlotTrace& s = t.slots.emplace_back();
+    s.slot = r.slots[i].slot;
+    const auto values = memory.vector(s.slot);
+    s.values.assign(values.begin(), values.end());
+    s.distance = r.slots[i].distance;
+    s.attention = r.slots[i].attention;
+    for (const ClassCount& c : memory.distribution(s.slot)) {
+      s.counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
+    }
+    s.terms = terms[i];
+  }
+
+  // Dense distributions: one query, so O(vocabulary) is cheap and exact.
+  Prediction prediction;
+  prediction.classId = r.classId;
+  prediction.distribution = r.memory;
+  const MemorySmoother smoother = experiment.smoother();
+  t.lambda = smoother.memoryWeight(prediction);
+  std::vector<double> interpolated, base;
+  smoother.distribution(prediction, context, interpolated);
+  smoother.base().distribution(context, base);
+  interpolated.pop_back();  // the unknown outcome is no token to show
+  std::vector<double> mem(interpolated.size(), 0.0);
+  for (const ClassVote& v : r.memory) {
+    if (v.classId < mem.size()) mem[v.classId] = v.weight;
+  }
+  std::vector<uint32_t> order(interpolated.size());
+  std::iota(order.begin(), order.end(), 0u);
+  const size_t top = std::min(topOutcomes, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](uint32_t a, uint32_t b) { return interpolated[a] > interpolated[b]; });
+  for (size_t i = 0; i < top; ++i) {
+    const uint32_t id = order[i];
+    t.top.push_back({id, mem[id], base[id], interpolated[id]});
+  }
+  return t;
+}
+
+}  // namespace memlens

@@ -1,0 +1,110 @@
+// The vector memory on the KJV demo corpus (../shared/spec/vector-memory.md): word-vector
+// training time, the latency of one read, the evaluation of 10^4 test tokens, and test
+// perplexity of the Kneser-Ney base alone, base + memory with PPMI-SVD keys, and with one-hot
+// keys (the pilot's two variants).
+// Usage: bench_vector_memory [CORPUS]; defaults to the KJV demo corpus.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "memlens/experiment.h"
+#include "memlens/feature_weights.h"
+#include "memlens/instance_builder.h"
+#include "memlens/vector_memory.h"
+#include "memlens/word_vectors.h"
+
+using namespace memlens;
+
+namespace {
+
+constexpr size_t kQueries = 2000;
+constexpr uint64_t kTestTokens = 10000;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+int fail(const Status& status) {
+  std::fprintf(stderr, "bench_vector_memory: %s\n", status.toString().c_str());
+  return 1;
+}
+
+// One read at a time over a memory of every instance of the corpus: median and 99th percentile.
+Status benchQueries(const TokenisedCorpus& c, const WordVectors& vectors) {
+  auto all = buildInstances(c.tokens, c.paddingId, {});
+  if (!all) return all.status();
+  InstanceBase memory(all->width);
+  if (Status s = memory.add(*all); !s) return s;
+  const std::vector<double> weights = computeFeatureWeights(
+      memory.featureCounts(), memory.classTotals(), FeatureWeighting::kGainRatio);
+  const VectorMemory read(memory, weights, &vectors, {});
+  std::vector<double> micros;
+  for (size_t q = 0; q < kQueries; ++q) {
+    const size_t i = q * all->size() / kQueries;
+    const auto start = std::chrono::steady_clock::now();
+    const VectorRead r = read.read(all->instance(i));
+    micros.push_back(secondsSince(start) * 1e6);
+    if (r.slots.empty()) return Status::invalidArgument("a read found no slot");
+  }
+  std::sort(micros.begin(), micros.end());
+  std::printf("one read (top-k %d over %u slots, one thread): p50 %.2f ms, p99 %.2f ms "
+              "(goal <= 5 ms)\n",
+              read.options().topK, memory.vectorCount(), micros[micros.size() / 2] / 1e3,
+              micros[micros.size() * 99 / 100] / 1e3);
+  return Status::ok();
+}
+
+void printMetrics(const char* label, const Metrics& m) {
+  std::printf("  %-34s accuracy %.4f  top-5 %.4f  perplexity %8.2f\n", label, m.accuracy(), m.top5(),
+              m.perplexity());
+}
+
+Status benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, int dimensions) {
+  ExperimentOptions o;
+  o.classifier.algorithm = Algorithm::kVectorMemory;
+  o.classifier.wordVectors.dimensions = dimensions;
+  o.maxTestTokens = kTestTokens;
+  const auto start = std::chrono::steady_clock::now();
+  auto e = Experiment::run(std::move(corpus), o);
+  if (!e) return e.status();
+  const RunRecord& r = (*e)->record();
+  std::printf("\nvector memory, %s keys: %llu train instances in %u slots; T = %g, lambda = %g "
+              "(tuned on %llu validation tokens)\n",
+              dimensions ? "PPMI-SVD" : "one-hot", static_cast<unsigned long long>(r.trainInstances),
+              r.storedVectors, r.memoryTemperature, r.memoryLambda,
+              static_cast<unsigned long long>(r.tuningTokens));
+  std::printf("  train (memory + word vectors) %.2f s, evaluate %llu test tokens %.2f s "
+              "(goal <= 20 s), whole run %.2f s\n",
+              r.trainSeconds, static_cast<unsigned long long>(r.test.tokens), r.evaluateSeconds,
+              secondsSince(start));
+  printMetrics("Kneser-Ney base alone", r.baseTest);
+  printMetrics("base + vector memory", r.test);
+  std::printf("  perplexity change vs base: %+.2f %%\n",
+              100.0 * (r.test.perplexity() / r.baseTest.perplexity() - 1.0));
+  return Status::ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress as it happens when piped to a file
+  const std::string path = argc > 1 ? argv[1] : MEMLENS_DEMO_CORPUS;
+  auto loaded = TokenisedCorpus::load({path}, {});
+  if (!loaded) return fail(loaded.status());
+  std::shared_ptr<const TokenisedCorpus> corpus = std::move(*loaded);
+  std::printf("%s: %zu tokens, %u types\n", path.c_str(), corpus->tokens.size(),
+              corpus->vocab.size());
+
+  const auto start = std::chrono::steady_clock::now();
+  auto vectors = WordVectors::train(corpus->tokens, corpus->vocab.size());
+  if (!vectors) return fail(vectors.status());
+  std::printf("word vectors (d = %d) on every token: %.2f s (goal <= 10 s)\n",
+              (*vectors)->dimensions(), secondsSince(start));
+  if (Status s = benchQueries(*corpus, **vectors); !s) return fail(s);
+
+  if (Status s = benchExperiment(corpus, WordVectorOptions{}.dimensions); !s) return fail(s);
+  if (Status s = benchExperiment(corpus, 0); !s) return fail(s);
+  return 0;
+}
