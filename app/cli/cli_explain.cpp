@@ -181,7 +181,7 @@ int runExplain(const std::vector<std::string>& args) {
   values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
   values.insert("--context");
   auto flags = kTokeniserFlags;
-  flags.insert("--json");
+  flags.insert({"--json", "--sequence"});
   ArgParser parser(values, flags);
   if (Status s = parser.parse(args); !s) return reportError(s);
   if (parser.positional().empty() || !parser.has("--context")) {
@@ -199,7 +199,11 @@ int runExplain(const std::vector<std::string>& args) {
   const TokenisedCorpus& corpus = (*experiment)->corpus();
   auto ids = corpus.encode(parser.value("--context"));
   if (!ids) return reportError(ids.status());
-  if (options->classifier.algorithm == Algorithm::kVectorMemory) {
+  const bool vector = options->classifier.algorithm == Algorithm::kVectorMemory;
+  if (parser.has("--sequence") && !vector)
+    return reportError(Status::invalidArgument("--sequence needs --model vector"));
+  if (parser.has("--sequence")) return explainVectorSequence(**experiment, *ids, parser.has("--json"));
+  if (vector) {
     return explainVectorMemory(**experiment, contextWindow(*ids, options->window.width, corpus.paddingId),
                                parser.has("--json"));
   }

@@ -1,5 +1,6 @@
 #include "cli_explain_vector.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -19,14 +20,63 @@ std::string cut(std::string text, size_t width) {
   return text;
 }
 
-std::string slotContext(const VectorSlotTrace& s, const Vocabulary& vocab) {
+// "context -> next-token counts" of stored vector `slot`, the most frequent tokens first.
+std::string slotContext(const InstanceBase& memory, uint32_t slot, const Vocabulary& vocab) {
+  constexpr size_t kTokensShown = 8;
   std::string text;
-  for (uint32_t v : s.values) text += (text.empty() ? "" : " ") + tokenText(vocab, v);
+  for (uint32_t v : memory.vector(slot)) text += (text.empty() ? "" : " ") + tokenText(vocab, v);
   text += " ->";
-  for (const ClassVote& c : s.counts) {
-    text += " " + tokenText(vocab, c.classId) + " x" + std::to_string(static_cast<uint64_t>(c.weight));
-  }
+  const auto dist = memory.distribution(slot);
+  std::vector<ClassCount> counts(dist.begin(), dist.end());
+  std::stable_sort(counts.begin(), counts.end(),
+                   [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
+  for (size_t i = 0; i < counts.size() && i < kTokensShown; ++i)
+    text += " " + tokenText(vocab, memory.classId(counts[i].classIndex)) + " x" + std::to_string(counts[i].count);
+  if (counts.size() > kTokensShown) text += " ... (" + std::to_string(counts.size()) + " tokens)";
   return text;
+}
+
+void printSequence(const SequenceAttention& a, const Experiment& e) {
+  const Vocabulary& vocab = e.corpus().vocab;
+  std::printf("attention over the sequence: row = a token, read with the context before it;\n"
+              "column = one of the %zu slots most attended over all rows; cell = alpha ('.': not read)\n\n",
+              a.slots.size());
+  std::printf("%-14s %-14s", "token", "memory says");
+  for (size_t c = 0; c < a.slots.size(); ++c) std::printf(" %6s", ("s" + std::to_string(c + 1)).c_str());
+  std::printf("\n");
+  for (size_t r = 0; r < a.tokens.size(); ++r) {
+    std::printf("%-14s %-14s", cut(tokenText(vocab, a.tokens[r]), 14).c_str(),
+                cut(tokenText(vocab, a.predictions[r]), 14).c_str());
+    for (double alpha : a.attention[r]) {
+      if (alpha > 0.0) std::printf(" %6.3f", alpha);
+      else std::printf(" %6s", ".");
+    }
+    std::printf("\n");
+  }
+  std::printf("\nslots\n");
+  for (size_t c = 0; c < a.slots.size(); ++c)
+    std::printf("  s%-3zu #%-8u %s\n", c + 1, a.slots[c],
+                slotContext(e.classifier().memory(), a.slots[c], vocab).c_str());
+}
+
+void printSequenceJson(const SequenceAttention& a, const Experiment& e) {
+  const Vocabulary& vocab = e.corpus().vocab;
+  JsonWriter json;
+  json.beginObject().key("slots").beginArray();
+  for (uint32_t slot : a.slots)
+    json.beginObject().field("slot", slot).field("context", slotContext(e.classifier().memory(), slot, vocab)).endObject();
+  json.endArray().key("rows").beginArray();
+  for (size_t r = 0; r < a.tokens.size(); ++r) {
+    json.beginObject()
+        .field("token", tokenText(vocab, a.tokens[r]))
+        .field("memoryPrediction", tokenText(vocab, a.predictions[r]))
+        .key("attention")
+        .beginArray();
+    for (double alpha : a.attention[r]) json.value(alpha);
+    json.endArray().endObject();
+  }
+  json.endArray().endObject();
+  std::printf("%s\n", json.str().c_str());
 }
 
 void printText(const VectorTrace& t, const Experiment& e) {
@@ -51,7 +101,7 @@ void printText(const VectorTrace& t, const Experiment& e) {
               "slot", "alpha", "distance", "context -> next-token counts");
   for (size_t i = 0; i < shown; ++i) {
     const VectorSlotTrace& s = t.slots[i];
-    std::printf("  #%-8u %8.4f %9.4f  %s\n", s.slot, s.attention, s.distance, slotContext(s, vocab).c_str());
+    std::printf("  #%-8u %8.4f %9.4f  %s\n", s.slot, s.attention, s.distance, slotContext(e.classifier().memory(), s.slot, vocab).c_str());
   }
 
   std::printf("\nattention map: per context position the slot's word and its distance term\n"
@@ -104,6 +154,14 @@ void printJson(const VectorTrace& t, const Experiment& e) {
 }
 
 }  // namespace
+
+int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens, bool json) {
+  auto attention = traceVectorSequence(experiment, tokens);
+  if (!attention) return reportError(attention.status());
+  if (json) printSequenceJson(*attention, experiment);
+  else printSequence(*attention, experiment);
+  return 0;
+}
 
 int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> context, bool json) {
   auto trace = traceVectorMemory(experiment, context);

@@ -11,5 +11,8 @@ namespace memlens::cli {
 // their interpolation for the top outcomes, and the slots × positions attention map (as text or
 // --json). Returns the exit code.
 int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> context, bool json);
+// `explain --model vector --sequence`: the tokens × slots attention map over every token of
+// `tokens`, each read with the context before it.
+int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens, bool json);
 
 }  // namespace memlens::cli

@@ -1,7 +1,10 @@
 #include "memlens/vector_trace.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
+
+#include "memlens/trace.h"
 
 namespace memlens {
 
@@ -57,6 +60,38 @@ Result<VectorTrace> traceVectorMemory(const Experiment& experiment, std::span<co
     t.top.push_back({id, mem[id], base[id], interpolated[id]});
   }
   return t;
+}
+
+Result<SequenceAttention> traceVectorSequence(const Experiment& experiment,
+                                              std::span<const uint32_t> tokens, size_t maxSlots) {
+  const VectorMemory* read = experiment.vectorMemory();
+  if (!read) return Status::invalidArgument("the experiment's memory is not a vector memory");
+  if (tokens.empty()) return Status::invalidArgument("the sequence has no tokens");
+  const int width = experiment.classifier().memory().width();
+  SequenceAttention out;
+  std::vector<std::vector<SlotRead>> rows;
+  std::map<uint32_t, double> total;  // per slot read anywhere: Σ α over the rows
+  for (size_t t = 0; t < tokens.size(); ++t) {
+    const auto context = contextWindow(tokens.first(t), width, experiment.corpus().paddingId);
+    VectorRead r = read->read(context);
+    out.tokens.push_back(tokens[t]);
+    out.predictions.push_back(r.classId);
+    for (const SlotRead& s : r.slots) total[s.slot] += s.attention;
+    rows.push_back(std::move(r.slots));
+  }
+  std::vector<std::pair<uint32_t, double>> ranked(total.begin(), total.end());
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  ranked.resize(std::min(maxSlots, ranked.size()));
+  for (const auto& [slot, sum] : ranked) out.slots.push_back(slot);
+  for (const auto& row : rows) {
+    std::vector<double>& cells = out.attention.emplace_back(out.slots.size(), 0.0);
+    for (const SlotRead& s : row) {
+      const auto it = std::find(out.slots.begin(), out.slots.end(), s.slot);
+      if (it != out.slots.end()) cells[static_cast<size_t>(it - out.slots.begin())] = s.attention;
+    }
+  }
+  return out;
 }
 
 }  // namespace memlens

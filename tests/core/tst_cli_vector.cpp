@@ -48,6 +48,29 @@ class TestCliVector : public QObject {
     QVERIFY(r.out.contains("memory prediction: three"));
   }
 
+  // --sequence: one row per token of the text; after "one two" the memory says "three".
+  void explainSequenceMapsEveryToken() {
+    const CliRun r = runCli({"explain", "--model", "vector", "--width", "2", "--dims", "4", "--json",
+                             "--sequence", corpus_, "--context", "red one two three"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+    const QJsonArray rows = o["rows"].toArray();
+    QCOMPARE(rows.size(), 4);
+    QCOMPARE(rows[3].toObject()["token"].toString(), QStringLiteral("three"));
+    QCOMPARE(rows[3].toObject()["memoryPrediction"].toString(), QStringLiteral("three"));
+    const int columns = o["slots"].toArray().size();
+    QVERIFY(columns > 0);
+    for (const QJsonValue& row : rows) {
+      double sum = 0.0;
+      for (const QJsonValue& a : row.toObject()["attention"].toArray()) sum += a.toDouble();
+      QCOMPARE(row.toObject()["attention"].toArray().size(), columns);
+      QVERIFY(sum <= 1.0 + 1e-9);  // a share of each read's attention
+    }
+    const CliRun overlap = runCli({"explain", "--model", "ib1", "--sequence", corpus_, "--context", "one"});
+    QCOMPARE(overlap.exitCode, 2);
+    QVERIFY(overlap.err.contains("--sequence needs --model vector"));
+  }
+
   void explainJsonIsConsistent() {
     const CliRun r = runCli({"explain", "--model", "vector", "--width", "2", "--dims", "4", "--json",
                              corpus_, "--context", "one two"});

@@ -5,6 +5,8 @@
 
 #include "memlens/data_split.h"
 #include "memlens/experiment.h"
+#include "memlens/trace.h"
+#include "memlens/vector_trace.h"
 #include "test_support.h"
 
 using namespace memlens;
@@ -170,6 +172,41 @@ class TestVectorExperiment : public QObject {
     QVERIFY2(curve.isOk(), curve.status().message().c_str());
     QVERIFY(curve->size() >= 2);
     QVERIFY(curve->front().metrics.perplexity() > curve->back().metrics.perplexity());
+  }
+
+  // The tokens × slots map over a sequence agrees with tracing each token's context on its own:
+  // every cell is that slot's α in the token's own trace (0 when not read), the rows keep the
+  // memory's predictions, and no slot left out had more attention in total than a column.
+  void sequenceAttentionAgreesWithPerTokenTraces() {
+    auto e = Experiment::run(load("g.txt", join(makeLines(6))), vectorOptions(1));
+    QVERIFY2(e.isOk(), e.status().message().c_str());
+    const Experiment& x = **e;
+    auto tokens = x.corpus().encode("gamma old new red grape end beta");
+    QVERIFY(tokens.isOk());
+    auto map = traceVectorSequence(x, *tokens, 6);
+    QVERIFY2(map.isOk(), map.status().message().c_str());
+    QCOMPARE(map->tokens.size(), tokens->size());
+    QCOMPARE(map->slots.size(), size_t{6});
+    std::map<uint32_t, double> total;
+    for (size_t r = 0; r < tokens->size(); ++r) {
+      const auto context = contextWindow(std::span(*tokens).first(r), 4, x.corpus().paddingId);
+      auto trace = traceVectorMemory(x, context);
+      QVERIFY(trace.isOk());
+      QCOMPARE(map->predictions[r], trace->memoryPrediction);
+      for (const VectorSlotTrace& s : trace->slots) total[s.slot] += s.attention;
+      for (size_t c = 0; c < map->slots.size(); ++c) {
+        double alpha = 0.0;
+        for (const VectorSlotTrace& s : trace->slots)
+          if (s.slot == map->slots[c]) alpha = s.attention;
+        QCOMPARE(map->attention[r][c], alpha);
+      }
+    }
+    double smallestColumn = 1e300;
+    for (uint32_t slot : map->slots) smallestColumn = std::min(smallestColumn, total[slot]);
+    for (const auto& [slot, sum] : total)
+      if (std::find(map->slots.begin(), map->slots.end(), slot) == map->slots.end())
+        QVERIFY(sum <= smallestColumn);
+    QVERIFY(!traceVectorSequence(x, {}).isOk());
   }
 
   // A cancelled add() leaves the memory as it was; a cancelled run returns cancelled.

@@ -45,4 +45,19 @@ struct VectorTrace {
 Result<VectorTrace> traceVectorMemory(const Experiment& experiment, std::span<const uint32_t> context,
                                       size_t topOutcomes = 10);
 
+// The query-tokens × slots attention map over a token sequence: row t is the read for the context
+// before token t (padded as at a block start); the columns are the `maxSlots` slots with the
+// most attention summed over all rows, most attended first.
+struct SequenceAttention {
+  std::vector<uint32_t> tokens;
+  std::vector<uint32_t> predictions;  // argmax p_mem per row
+  std::vector<uint32_t> slots;        // stored-vector ids of the columns
+  std::vector<std::vector<double>> attention;  // [row][column] α; 0 where the slot was not read
+};
+
+// Fails unless the experiment's algorithm is kVectorMemory or `tokens` is empty.
+Result<SequenceAttention> traceVectorSequence(const Experiment& experiment,
+                                              std::span<const uint32_t> tokens,
+                                              size_t maxSlots = 10);
+
 }  // namespace memlens
