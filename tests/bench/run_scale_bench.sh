@@ -30,7 +30,7 @@ measure() {
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" > "$work/$name.log" 2>&1 ||
     { cat "$work/$name.log" >&2; exit 1; }
-  awk '{ printf "%s %d", $1, $2 / 1024 }' "$work/$name.time"
+  awk '{ printf "%s %d\n", $1, $2 / 1024 }' "$work/$name.time"
 }
 
 printf '%-8s %-6s %12s %10s %9s %8s %10s\n' algo job instances vectors wall_s rss_MB accuracy
