@@ -15,5 +15,6 @@ int runExplain(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runPredict(const std::vector<std::string>& args);
 int runGenerate(const std::vector<std::string>& args);
+int runProject(const std::vector<std::string>& args);
 
 }  // namespace memlens::cli

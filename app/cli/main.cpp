@@ -40,6 +40,13 @@ constexpr const char* kUsage =
     "  predict [eval options] PATH... (--context \"text\" | --stdin) [--top N]\n"
     "      Train on all of the text; for each context print it, the predicted next token and\n"
     "      the N strongest votes, tab-separated.\n"
+    "  project create FILE [eval options] PATH... | info|runs|undo|redo FILE |\n"
+    "          edit FILE [--preview] EDIT | prune FILE --strategy S [strategy options]\n"
+    "      A .memlens project: the memory rebuilt from corpus, options and an edit journal.\n"
+    "      Edits (delete/restore/relabel an instance by source or a vector by context, insert,\n"
+    "      remove a document) show the probe tokens whose prediction changes; prune strategies\n"
+    "      count, never-neighbour, negative-credit, random, document, wilson report slots,\n"
+    "      accuracy and perplexity before and after. Run 'memlens-cli project' for details.\n"
     "  timbl -f TRAIN -t TEST [-a0|1|4] [-kN] [-w0..4] [-dZ|IL|ID|ED[:a:b]] [-mO|M] [+vdb+di]\n"
     "        [-o OUT]\n"
     "      TiMBL-compatible mode: same flags, same output lines, accuracy on stderr.\n"
@@ -75,6 +82,7 @@ int main(int argc, char** argv) {
   if (command == "generate") return memlens::cli::runGenerate(rest);
   if (command == "train") return memlens::cli::runTrain(rest);
   if (command == "predict") return memlens::cli::runPredict(rest);
+  if (command == "project") return memlens::cli::runProject(rest);
   std::fprintf(stderr, "memlens-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "memlens/classifier.h"
+#include "memlens/memory_edit.h"
+#include "memlens/tokenised_corpus.h"
+
+namespace memlens {
+
+// A probe-set token whose prediction an edit changes.
+struct ChangedToken {
+  size_t probeIndex = 0;
+  uint64_t source = 0;
+  uint32_t oldClassId = 0;  // Prediction::kNoClass when there was no answer
+  uint32_t newClassId = 0;
+};
+
+// A memory under editing. Its state is a pure function of the unedited training instances, the
+// classifier options and the list of edits applied: each edit filters, relabels or appends
+// training instances and the classifier is retrained from the edited set, so rebuilding from
+// the same inputs gives identical predictions, and document surgery leaves no trace of the
+// document in any stored vector. Feature weights are always recomputed from the edited set
+// (the classifiers have no way to keep trained weights for a changed memory).
+// An edit is first previewed (the exact probe-set tokens whose prediction changes), then
+// committed; undo and redo replay the edit list.
+// Not thread-safe: one thread at a time (const calls may run concurrently with each other).
+class EditedMemory {
+ public:
+  // Sources of inserted instances: this bit set, the insertion count below it. They have no
+  // corpus position (TokenStream::position() does not apply).
+  static constexpr uint64_t kInsertedSource = uint64_t{1} << 63;
+
+  // The edit and what it does, ready to commit while the memory is unchanged.
+  struct Preview {
+    MemoryEdit edit;
+    std::vector<ChangedToken> changed;  // in probe order
+    uint32_t slotsBefore = 0, slotsAfter = 0;
+    uint64_t instancesBefore = 0, instancesAfter = 0;
+
+   private:
+    friend class EditedMemory;
+    struct Pending;
+    std::shared_ptr<Pending> pending_;
+    uint64_t generation_ = 0;
+  };
+
+  // `train` must come from `corpus` (sources are its token indices). `probe` is the set whose
+  // predictions previews compare (may be empty). Applies `edits` in order; `undone` is the redo
+  // history (the last one is redone first).
+  static Result<std::unique_ptr<EditedMemory>> create(std::shared_ptr<const TokenisedCorpus> corpus,
+                                                      InstanceSet train, InstanceSet probe,
+                                                      const ClassifierOptions& options,
+                                                      std::vector<MemoryEdit> edits = {},
+                                                      std::vector<MemoryEdit> undone = {},
+                                                      JobControl* job = nullptr);
+  EditedMemory(const EditedMemory&) = delete;
+  EditedMemory& operator=(const EditedMemory&) = delete;
+  ~EditedMemory();
+
+  const Classifier& classifier() const;
+  // The edited training instances the classifier was trained on.
+  const InstanceSet& instances() const;
+  const InstanceSet& probe() const { return probe_; }
+  // The probe set's current predictions (class ids), in probe order.
+  const std::vector<uint32_t>& probePredictions() const;
+  const TokenisedCorpus& corpus() const { return *corpus_; }
+  // Edits in effect, oldest first, and those undone (redo pops the last one).
+  const std::vector<MemoryEdit>& edits() const { return edits_; }
+  const std::vector<MemoryEdit>& undone() const { return undone_; }
+
+  // Checks the edit against the current memory (an unknown vector, source, document or class is
+  // an error), trains the edited memory and compares the probe predictions. On cancel nothing
+  // changes.
+  Result<Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const;
+  // Adopts a preview made on the current state (a stale preview is refused); clears redo.
+  Status commit(Preview preview);
+  Status undo(JobControl* job = nullptr);
+  Status redo(JobControl* job = nullptr);
+
+ private:
+  struct State;
+  EditedMemory() = default;
+  Result<std::shared_ptr<Preview::Pending>> build(const std::vector<MemoryEdit>& edits,
+                                                  JobControl* job) const;
+  Status applyEdit(State& state, const MemoryEdit& edit) const;
+
+  std::shared_ptr<const TokenisedCorpus> corpus_;
+  InstanceSet base_, probe_;
+  std::vector<uint32_t> documentOf_;  // per base instance
+  std::unordered_map<uint64_t, uint32_t> indexOfSource_;  // base instances
+  ClassifierOptions options_;
+  std::vector<MemoryEdit> edits_, undone_;
+  std::shared_ptr<Preview::Pending> current_;
+  uint64_t generation_ = 0;
+};
+
+}  // namespace memlens

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memlens/edited_memory.h"
+#include "memlens/kneser_ney_model.h"
+#include "memlens/project_options.h"
+#include "memlens/project_store.h"
+#include "memlens/pruning.h"
+
+namespace memlens {
+
+// A .memlens project: corpus references (path, size, SHA-256), options and an edit journal in
+// one ProjectStore file, and the edited memory they determine. Opening rebuilds the memory from
+// the corpus, the options and the journal's edits in effect, so it predicts exactly as before;
+// a corpus file that changed since (hash mismatch) is refused and the project left untouched.
+// Every edit, pruning, undo and redo is one journal transaction, written before the call
+// returns. The probe set is the test part of the split, the usage census runs on validation.
+// Only count-vote memories (IB1, IGTree, TRIBL2).
+// Not thread-safe: one thread at a time.
+class Project {
+ public:
+  // Creates `path` (which must not exist) for the corpus `paths`, trains and tunes β.
+  static Result<std::unique_ptr<Project>> create(const std::string& path,
+                                                 const std::vector<std::string>& paths,
+                                                 ProjectOptions options, JobControl* job = nullptr);
+  static Result<std::unique_ptr<Project>> open(const std::string& path, JobControl* job = nullptr);
+  Project(const Project&) = delete;
+  Project& operator=(const Project&) = delete;
+  ~Project();
+
+  const ProjectOptions& options() const { return options_; }
+  const EditedMemory& memory() const { return *memory_; }
+  const InstanceSet& validation() const { return validation_; }
+  ProjectStore& store() { return *store_; }
+
+  Result<EditedMemory::Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const {
+    return memory_->preview(edit, job);
+  }
+  // Commits the preview and journals it.
+  Status commit(EditedMemory::Preview preview);
+  // Plans, applies and journals one pruning (census on validation); metrics on the probe set.
+  Result<PruneReport> prune(const PruneOptions& options, JobControl* job = nullptr);
+  Status undo(JobControl* job = nullptr);
+  Status redo(JobControl* job = nullptr);
+
+  // The current memory on the probe set, smoothed with the project's base model and β.
+  Result<Metrics> probeMetrics(JobControl* job = nullptr) const;
+  // Evaluates the current memory and stores a run (JSON) in the project.
+  Result<int64_t> recordRun(JobControl* job = nullptr);
+
+ private:
+  Project() = default;
+  static Result<std::unique_ptr<Project>> build(std::unique_ptr<ProjectStore> store,
+                                                std::shared_ptr<TokenisedCorpus> corpus,
+                                                ProjectOptions options, bool tuneBeta,
+                                                JobControl* job);
+  Status step(bool undo, JobControl* job);
+
+  std::unique_ptr<ProjectStore> store_;
+  ProjectOptions options_;
+  InstanceSet validation_;
+  std::unique_ptr<KneserNeyModel> base_;
+  std::vector<uint64_t> trainClassCounts_;
+  std::unique_ptr<EditedMemory> memory_;
+  std::vector<int64_t> activeSeqs_, undoneSeqs_;  // journal seqs of memory_->edits() / undone()
+};
+
+}  // namespace memlens

@@ -1,0 +1,269 @@
+#include <QtTest>
+
+#include <random>
+
+#include "edit_fixture.h"
+#include "memlens/edited_memory.h"
+
+using namespace memlens;
+
+namespace {
+
+// The test's own model of an edited memory: every instance with its label and whether it is
+// deleted, edited by hand, to check EditedMemory against.
+struct HandMemory {
+  InstanceSet all;
+  std::vector<bool> live;
+
+  InstanceSet kept() const {
+    InstanceSet out;
+    out.width = all.width;
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (!live[i]) continue;
+      const auto f = all.instance(i);
+      out.features.insert(out.features.end(), f.begin(), f.end());
+      out.classes.push_back(all.classes[i]);
+      out.sources.push_back(all.sources[i]);
+    }
+    return out;
+  }
+  bool sameVector(size_t i, size_t j) const {
+    return std::ranges::equal(all.instance(i), all.instance(j));
+  }
+};
+
+std::vector<uint32_t> freshPredictions(const InstanceSet& train, const InstanceSet& probe,
+                                       const ClassifierOptions& options) {
+  auto c = std::move(*createClassifier(options));
+  if (!c->train(train).isOk()) return {};
+  std::vector<uint32_t> out;
+  for (const Prediction& p : *c->predict(probe)) out.push_back(p.classId);
+  return out;
+}
+
+std::unique_ptr<test::EditSetup> setup(int lines = 60) { return test::makeEditSetup(lines); }
+
+ClassifierOptions optionsFor(Algorithm a) {
+  ClassifierOptions o;
+  o.algorithm = a;
+  return o;
+}
+
+}  // namespace
+
+class TestEditedMemory : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void payloadsRoundTrip() {
+    MemoryEdit prune{EditKind::kPrune, {}, 0, 0, 0, {3, 4, 90, 1ull << 40}, "random keep=0.5"};
+    MemoryEdit insert{EditKind::kInsertInstance, {5, 0, 7}, 0, 0, 12, {}, ""};
+    MemoryEdit relabel{EditKind::kRelabelInstance, {}, 1234567, 0, 9, {}, ""};
+    MemoryEdit doc{EditKind::kRemoveDocument, {}, 0, 2, 0, {}, ""};
+    for (const MemoryEdit& e : {prune, insert, relabel, doc}) {
+      auto back = MemoryEdit::parse(e.kindName(), e.payload());
+      QVERIFY2(back.isOk(), back.status().message().c_str());
+      QCOMPARE(back->kind, e.kind);
+      QCOMPARE(back->features, e.features);
+      QCOMPARE(back->source, e.source);
+      QCOMPARE(back->document, e.document);
+      QCOMPARE(back->classId, e.classId);
+      QCOMPARE(back->sources, e.sources);
+      QCOMPARE(back->note, e.note);
+    }
+    for (auto [kind, payload] : std::vector<std::pair<const char*, const char*>>{
+             {"explode", ""},
+             {"delete-vector", ""},
+             {"delete-vector", "features=1,,2\n"},
+             {"delete-vector", "features=1,2,\n"},
+             {"delete-instance", "source=-3\n"},
+             {"delete-instance", "source=3\nclass=4\n"},
+             {"prune", "sources=5,0\n"},
+             {"prune", "sources=18446744073709551615,1\n"},
+             {"relabel-instance", "source=3\n"}}) {
+      QVERIFY2(!MemoryEdit::parse(kind, payload).isOk(), payload);
+    }
+  }
+
+  // Random deletes and relabels of instances and stored vectors, each previewed and committed:
+  // the probe tokens that change are exactly the previewed ones, and the memory predicts as a
+  // classifier trained from scratch on the test's own hand-edited instances.
+  void previewIsExactOnRandomEdits() {
+    auto s = setup();
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      const ClassifierOptions options = optionsFor(a);
+      auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+      HandMemory hand{s->train, std::vector<bool>(s->train.size(), true)};
+      std::mt19937 rng(11);
+      size_t changedTotal = 0;
+      for (int step = 0; step < 50; ++step) {
+        size_t pick;
+        do pick = rng() % hand.all.size(); while (!hand.live[pick]);
+        MemoryEdit e;
+        const int op = static_cast<int>(rng() % 4);
+        const uint32_t newClass = s->train.classes[rng() % s->train.size()];
+        const auto f = hand.all.instance(pick);
+        e.kind = std::array{EditKind::kDeleteInstance, EditKind::kRelabelInstance,
+                            EditKind::kDeleteVector, EditKind::kRelabelVector}[op];
+        e.source = hand.all.sources[pick];
+        e.features.assign(f.begin(), f.end());
+        e.classId = newClass;
+        if (op < 2) e.features.clear();
+        for (size_t i = 0; i < hand.all.size(); ++i) {
+          if (!hand.live[i] || (op < 2 ? i != pick : !hand.sameVector(i, pick))) continue;
+          if (op % 2 == 0) hand.live[i] = false;
+          else hand.all.classes[i] = newClass;
+        }
+        const std::vector<uint32_t> before = m->probePredictions();
+        auto preview = m->preview(e);
+        QVERIFY2(preview.isOk(), preview.status().message().c_str());
+        const auto changed = preview->changed;
+        QVERIFY(m->commit(std::move(*preview)).isOk());
+
+        const std::vector<uint32_t> after = freshPredictions(hand.kept(), s->probe, options);
+        QCOMPARE(m->probePredictions(), after);
+        std::vector<size_t> expected, previewed;
+        for (size_t i = 0; i < before.size(); ++i)
+          if (before[i] != after[i]) expected.push_back(i);
+        for (const ChangedToken& c : changed) {
+          previewed.push_back(c.probeIndex);
+          QCOMPARE(c.oldClassId, before[c.probeIndex]);
+          QCOMPARE(c.newClassId, after[c.probeIndex]);
+          QCOMPARE(c.source, s->probe.sources[c.probeIndex]);
+        }
+        QCOMPARE(previewed, expected);
+        changedTotal += changed.size();
+      }
+      QVERIFY(changedTotal > 0);  // the edits did something to the probe set
+    }
+  }
+
+  // The state is a pure function of corpus + options + edits: a memory created from the edit
+  // list predicts exactly as the one the edits were committed to, distributions included.
+  void rebuildFromEditsIsIdentical() {
+    auto s = setup();
+    const ClassifierOptions options = optionsFor(Algorithm::kIb1);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    const auto f0 = s->train.instance(10);
+    const std::vector<MemoryEdit> edits = {
+        {EditKind::kDeleteVector, {f0.begin(), f0.end()}, 0, 0, 0, {}, ""},
+        {EditKind::kRelabelInstance, {}, s->train.sources[40], 0, s->train.classes[3], {}, ""},
+        {EditKind::kInsertInstance, {s->train.classes[1], s->train.classes[2], s->train.classes[3]},
+         0, 0, s->train.classes[4], {}, ""},
+        {EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""},
+        {EditKind::kRestoreVector, {f0.begin(), f0.end()}, 0, 0, 0, {}, ""},
+        {EditKind::kPrune, {}, 0, 0, 0, {s->train.sources[50], s->train.sources[51]}, "by hand"}};
+    for (const MemoryEdit& e : edits) {
+      auto p = m->preview(e);
+      QVERIFY2(p.isOk(), p.status().message().c_str());
+      QVERIFY(m->commit(std::move(*p)).isOk());
+    }
+    std::vector<MemoryEdit> replay;
+    for (const MemoryEdit& e : m->edits())
+      replay.push_back(*MemoryEdit::parse(e.kindName(), e.payload()));
+    auto rebuilt = EditedMemory::create(s->corpus, s->train, s->probe, options, replay);
+    QVERIFY2(rebuilt.isOk(), rebuilt.status().message().c_str());
+    const auto a = *m->classifier().predict(s->probe);
+    const auto b = *(*rebuilt)->classifier().predict(s->probe);
+    QCOMPARE(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      QCOMPARE(a[i].classId, b[i].classId);
+      QCOMPARE(a[i].distribution.size(), b[i].distribution.size());
+      for (size_t j = 0; j < a[i].distribution.size(); ++j) {
+        QCOMPARE(a[i].distribution[j].classId, b[i].distribution[j].classId);
+        QCOMPARE(a[i].distribution[j].weight, b[i].distribution[j].weight);
+      }
+    }
+    // The inserted instance is in the memory, under its own source.
+    QCOMPARE(m->instances().sources.back(), EditedMemory::kInsertedSource);
+  }
+
+  // After removing a document no stored vector holds a source from it; the others keep all of
+  // theirs.
+  void documentSurgeryLeavesNoTrace() {
+    auto s = setup();
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, {}));
+    std::vector<size_t> perDocument(3, 0);
+    for (uint64_t src : s->train.sources) ++perDocument[s->corpus->tokens.position(src).document];
+    QVERIFY(perDocument[1] > 0);
+    auto p = m->preview({EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""});
+    QVERIFY(p.isOk());
+    QCOMPARE(p->instancesAfter, uint64_t{perDocument[0] + perDocument[2]});
+    QVERIFY(m->commit(std::move(*p)).isOk());
+    const InstanceBase& memory = m->classifier().memory();
+    std::vector<size_t> seen(3, 0);
+    for (uint32_t id = 0; id < memory.vectorCount(); ++id)
+      for (uint64_t src : memory.sources(id)) ++seen[s->corpus->tokens.position(src).document];
+    QCOMPARE(seen, (std::vector<size_t>{perDocument[0], 0, perDocument[2]}));
+    // Surgery twice is an error; restoring brings every instance back.
+    QVERIFY(!m->preview({EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""}).isOk());
+    auto r = m->preview({EditKind::kRestoreDocument, {}, 0, 1, 0, {}, ""});
+    QCOMPARE(r->instancesAfter, uint64_t{s->train.size()});
+  }
+
+  void undoRedoRoundTrip() {
+    auto s = setup();
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, {}));
+    const auto original = m->probePredictions();
+    QVERIFY(!m->undo().isOk());
+    QVERIFY(!m->redo().isOk());
+    auto p = m->preview({EditKind::kRemoveDocument, {}, 0, 0, 0, {}, ""});
+    QVERIFY(!p->changed.empty());
+    QVERIFY(m->commit(std::move(*p)).isOk());
+    const auto edited = m->probePredictions();
+    QVERIFY(edited != original);
+    QVERIFY(m->undo().isOk());
+    QCOMPARE(m->probePredictions(), original);
+    QCOMPARE(m->instances().size(), s->train.size());
+    QVERIFY(m->redo().isOk());
+    QCOMPARE(m->probePredictions(), edited);
+    QVERIFY(m->undo().isOk());
+    // A new edit ends the redo history.
+    auto q = m->preview({EditKind::kDeleteInstance, {}, s->train.sources[0], 0, 0, {}, ""});
+    QVERIFY(m->commit(std::move(*q)).isOk());
+    QVERIFY(m->undone().empty());
+    QVERIFY(!m->redo().isOk());
+  }
+
+  void badEditsAreClearErrors() {
+    auto s = setup(20);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, {}));
+    const uint32_t vocab = s->corpus->vocab.size();
+    const std::pair<MemoryEdit, const char*> bad[] = {
+        {{EditKind::kDeleteVector, {vocab, vocab, vocab}, 0, 0, 0, {}, ""}, "no stored vector"},
+        {{EditKind::kDeleteVector, {1, 2}, 0, 0, 0, {}, ""}, "has 3 features"},
+        {{EditKind::kDeleteInstance, {}, s->probe.sources[0], 0, 0, {}, ""}, "no training instance"},
+        {{EditKind::kRestoreInstance, {}, s->train.sources[0], 0, 0, {}, ""}, "is not deleted"},
+        {{EditKind::kRelabelInstance, {}, s->train.sources[0], 0, vocab, {}, ""}, "not in the vocabulary"},
+        {{EditKind::kInsertInstance, {0, 1, vocab + 5}, 0, 0, 1, {}, ""}, "not in the vocabulary"},
+        {{EditKind::kRemoveDocument, {}, 0, 9, 0, {}, ""}, "no document 9"},
+        {{EditKind::kPrune, {}, 0, 0, 0, {s->train.sources[0], s->train.sources[0]}, ""}, "already deleted"},
+        {{EditKind::kPrune, {}, 0, 0, 0, s->train.sources, ""}, "empty"},
+    };
+    for (const auto& [edit, message] : bad) {
+      auto p = m->preview(edit);
+      QVERIFY(!p.isOk());
+      QVERIFY2(p.status().message().find(message) != std::string::npos, p.status().message().c_str());
+    }
+    // A preview made before another commit is stale.
+    auto p1 = m->preview({EditKind::kDeleteInstance, {}, s->train.sources[0], 0, 0, {}, ""});
+    auto p2 = m->preview({EditKind::kDeleteInstance, {}, s->train.sources[1], 0, 0, {}, ""});
+    QVERIFY(m->commit(std::move(*p1)).isOk());
+    QVERIFY(!m->commit(std::move(*p2)).isOk());
+    QCOMPARE(m->edits().size(), size_t{1});
+  }
+
+  void cancelledPreviewChangesNothing() {
+    auto s = setup();
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, {}));
+    JobControl job;
+    job.cancel();
+    auto p = m->preview({EditKind::kRemoveDocument, {}, 0, 0, 0, {}, ""}, &job);
+    QVERIFY(p.status().isCancelled());
+    QVERIFY(m->undo().code() == Status::Code::kInvalidArgument);
+    QCOMPARE(m->instances().size(), s->train.size());
+    QVERIFY(EditedMemory::create(s->corpus, s->train, s->probe, {}, {}, {}, &job).status().isCancelled());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestEditedMemory)
+#include "tst_edited_memory.moc"

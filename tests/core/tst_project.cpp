@@ -1,0 +1,123 @@
+#include <QtTest>
+
+#include "edit_fixture.h"
+#include "memlens/project.h"
+#include "memlens/sha256.h"
+
+using namespace memlens;
+using memlens::test::readFile;
+
+namespace {
+
+ProjectOptions ib1Options() {
+  ProjectOptions o;
+  o.experiment.window.width = 3;
+  o.experiment.classifier.algorithm = Algorithm::kIb1;
+  o.experiment.split.trainFraction = 0.7;
+  o.experiment.split.validationFraction = 0.15;
+  return o;
+}
+
+std::vector<uint32_t> predictionsOf(const Project& p) {
+  std::vector<uint32_t> out;
+  for (const Prediction& pr : *p.memory().classifier().predict(p.memory().probe()))
+    out.push_back(pr.classId);
+  return out;
+}
+
+}  // namespace
+
+class TestProject : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void optionsRoundTrip() {
+    ProjectOptions o = ib1Options();
+    o.tokeniser.lowercase = true;
+    o.experiment.classifier.edAlpha = 0.1;
+    o.smoothingBeta = 0.3;
+    auto back = ProjectOptions::parse(o.toText());
+    QVERIFY2(back.isOk(), back.status().message().c_str());
+    QCOMPARE(back->toText(), o.toText());
+    QCOMPARE(back->smoothingBeta, 0.3);
+    QVERIFY(!ProjectOptions::parse("width=3\n").isOk());
+    QVERIFY(!ProjectOptions::parse(o.toText() + "colour=blue\n").isOk());
+  }
+
+  // Edits, a pruning and an undo survive a reopen: same journal, same predictions, and redo
+  // still works after the restart.
+  void reopenRestoresTheSameMemory() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
+    const std::string path = dir.filePath("p.memlens").toStdString();
+    std::vector<uint32_t> afterAll, afterUndo;
+    {
+      auto p = Project::create(path, paths, ib1Options());
+      QVERIFY2(p.isOk(), p.status().message().c_str());
+      Project& project = **p;
+      const InstanceSet& train = project.memory().instances();
+      auto del = project.preview({EditKind::kDeleteInstance, {}, train.sources[3], 0, 0, {}, ""});
+      QVERIFY(project.commit(std::move(*del)).isOk());
+      PruneOptions o{PruneStrategy::kCountThreshold, 2};
+      auto report = project.prune(o);
+      QVERIFY2(report.isOk(), report.status().message().c_str());
+      QVERIFY(report->slotsAfter < report->slotsBefore);
+      QCOMPARE(report->slotsAfter, project.memory().classifier().memory().vectorCount());
+      QCOMPARE(report->before.tokens, uint64_t{project.memory().probe().size()});
+      QVERIFY(report->after.perplexity() > 1.0);
+      auto surgery = project.preview({EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""});
+      QVERIFY(project.commit(std::move(*surgery)).isOk());
+      afterAll = predictionsOf(project);
+      QVERIFY(project.undo().isOk());
+      afterUndo = predictionsOf(project);
+      QVERIFY(afterAll != afterUndo);
+      QVERIFY(project.recordRun().isOk());
+    }
+    auto p = Project::open(path);
+    QVERIFY2(p.isOk(), p.status().message().c_str());
+    QCOMPARE((*p)->memory().edits().size(), size_t{2});
+    QCOMPARE((*p)->memory().undone().size(), size_t{1});
+    QCOMPARE(predictionsOf(**p), afterUndo);
+    QVERIFY((*p)->redo().isOk());
+    QCOMPARE(predictionsOf(**p), afterAll);
+    QCOMPARE((*p)->store().runs()->size(), size_t{1});
+    QVERIFY((*p)->store().runs()->front().record.find("\"weightsAfterEdits\":\"recomputed\"") !=
+            std::string::npos);
+    p = Result<std::unique_ptr<Project>>(Status::cancelled());  // close
+    auto again = Project::open(path);
+    QCOMPARE(predictionsOf(**again), afterAll);
+    QVERIFY((*again)->memory().undone().empty());
+  }
+
+  void changedCorpusIsRefusedAndFileUntouched() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);
+    const std::string path = dir.filePath("p.memlens").toStdString();
+    QVERIFY(Project::create(path, paths, ib1Options()).isOk());
+    const std::string before = Sha256::of(readFile(path));
+    test::writeFile(dir, "doc1.txt", "w1 w2 w3 w4\n");
+    auto p = Project::open(path);
+    QVERIFY(!p.isOk());
+    QVERIFY2(p.status().message().find("changed since the project was made") != std::string::npos,
+             p.status().message().c_str());
+    QCOMPARE(Sha256::of(readFile(path)), before);
+  }
+
+  void cancelledCreateLeavesNoFile() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);
+    const std::string path = dir.filePath("p.memlens").toStdString();
+    int reports = 0;
+    JobControl job([&](double, const std::string&) {
+      if (++reports == 3) job.cancel();
+    }, std::chrono::milliseconds(0));
+    auto p = Project::create(path, paths, ib1Options(), &job);
+    QVERIFY(p.status().isCancelled());
+    QVERIFY(!QFile::exists(QString::fromStdString(path)));
+    ProjectOptions vector = ib1Options();
+    vector.experiment.classifier.algorithm = Algorithm::kVectorMemory;
+    QVERIFY(!Project::create(path, paths, vector).isOk());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestProject)
+#include "tst_project.moc"
