@@ -131,20 +131,22 @@ Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test
 Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,
                              const InstanceSet& validation, JobControl* job) {
   if (validation.size() == 0) return Status::invalidArgument("the validation set is empty");
-  auto predictions = classifier.predict(validation, votesOnly(), job);
-  if (!predictions) return predictions.status();
-
-  std::vector<double> baseProbability(validation.size()), vote(validation.size());
-  std::vector<double> total(validation.size()), voted(validation.size());
-  for (size_t i = 0; i < validation.size(); ++i) {
-    const Prediction& p = (*predictions)[i];
-    baseProbability[i] = base.probability(validation.instance(i), validation.classes[i]);
+  // Four numbers per token are all the grid needs: tokens are classified one by one, so a huge
+  // validation set (millions of tokens, each with a wide distribution near the root of a tree)
+  // never holds its distributions at once.
+  const size_t n = validation.size();
+  std::vector<double> baseProbability(n), vote(n), total(n), voted(n);
+  const Status status = forEachParallel(n, job, "tuning the smoothing", [&](size_t i) {
+    const auto features = validation.instance(i);
+    const Prediction p = classifier.predictOne(features, votesOnly());
+    baseProbability[i] = base.probability(features, validation.classes[i]);
     for (const ClassVote& v : p.distribution) {
       total[i] += v.weight;
       voted[i] += v.weight > 0.0;
       if (v.classId == validation.classes[i]) vote[i] = v.weight;
     }
-  }
+  });
+  if (!status) return status;
   double bestBeta = 1.0, bestLoss = std::numeric_limits<double>::infinity();
   for (const double beta : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0}) {
     double loss = 0.0;
