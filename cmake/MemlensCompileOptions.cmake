@@ -1,7 +1,15 @@
 # Shared warning and sanitizer flags, applied per target with memlens_target_defaults().
 function(memlens_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
-  if(MEMLENS_SANITIZE STREQUAL "address")
+  if(MEMLENS_BUILD_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang" OR NOT MEMLENS_SANITIZE STREQUAL "")
+      message(FATAL_ERROR "MEMLENS_BUILD_FUZZ needs clang (libFuzzer) and no MEMLENS_SANITIZE")
+    endif()
+    # Coverage for libFuzzer everywhere; any ASan or UBSan report stops the run as a crash.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                           -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  elseif(MEMLENS_SANITIZE STREQUAL "address")
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   elseif(MEMLENS_SANITIZE STREQUAL "undefined")

@@ -12,6 +12,7 @@ namespace {
 struct Options {
   QStringList paths;
   QString screenshot;
+  QString inspect;  // a context to inspect once trained
   bool train = false;
   bool platformGiven = false;
 };
@@ -37,6 +38,12 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
       QStringLiteral("Once the corpus is open, train with the last options (with --screenshot: "
                      "save the window after the training instead)."));
   parser.addOption(train);
+  const QCommandLineOption inspect(
+      QStringLiteral("inspect"),
+      QStringLiteral("Implies --train; then inspect <context> on the Inspect tab (with --screenshot: "
+                     "save the window once it is shown)."),
+      QStringLiteral("context"));
+  parser.addOption(inspect);
   // Qt's own -platform must get through to QApplication; it also counts as having a display.
   QCommandLineOption platform(QStringLiteral("platform"), QStringLiteral("Qt platform plugin."),
                               QStringLiteral("name"));
@@ -62,7 +69,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   }
   options.paths = parser.positionalArguments();
   options.screenshot = parser.value(screenshot);
-  options.train = parser.isSet(train);
+  options.inspect = parser.value(inspect);
+  options.train = parser.isSet(train) || parser.isSet(inspect);
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }
@@ -95,24 +103,28 @@ int main(int argc, char** argv) {
   memlens::gui::MainWindow window;
   window.show();
 
-  // The load is the first job; --train makes the training the second, and the last one shot.
-  // A load that failed leaves nothing to train on: the shot shows its error instead.
-  int jobsLeft = options.train ? 2 : 1;
-  QObject::connect(&window, &memlens::gui::MainWindow::jobSettled, &window,
-                   [&window, &jobsLeft, &options] {
-                     --jobsLeft;
-                     if (jobsLeft == 1 && !window.startTraining()) jobsLeft = 0;
-                     if (jobsLeft != 0 || options.screenshot.isEmpty()) return;
-                     const QString file = options.screenshot;
-                     // Let the layouts and the chart settle into their final geometry first.
-                     QTimer::singleShot(500, &window, [&window, file] {
-                       const bool saved = memlens::gui::saveWindowScreenshot(window, file);
-                       if (!saved) {
-                         std::fprintf(stderr, "memlens: could not write %s\n", qPrintable(file));
-                       }
-                       QCoreApplication::exit(saved ? 0 : 1);
-                     });
-                   });
+  // The load is the first job; --train makes the training the second, and the last one shot;
+  // --inspect adds the trace as the third. A load or training that failed leaves nothing to go
+  // on with: the shot shows its error instead.
+  const int jobs = 1 + (options.train ? 1 : 0) + (options.inspect.isEmpty() ? 0 : 1);
+  int done = 0;
+  auto settled = [&window, &done, jobs, &options] {
+    ++done;
+    if (done == 1 && options.train && !window.startTraining()) done = jobs;
+    if (done == 2 && !options.inspect.isEmpty() && !window.inspectContext(options.inspect)) {
+      done = jobs;
+    }
+    if (done < jobs || options.screenshot.isEmpty()) return;
+    const QString file = options.screenshot;
+    // Let the layouts and the chart settle into their final geometry first.
+    QTimer::singleShot(500, &window, [&window, file] {
+      const bool saved = memlens::gui::saveWindowScreenshot(window, file);
+      if (!saved) std::fprintf(stderr, "memlens: could not write %s\n", qPrintable(file));
+      QCoreApplication::exit(saved ? 0 : 1);
+    });
+  };
+  QObject::connect(&window, &memlens::gui::MainWindow::jobSettled, &window, settled);
+  QObject::connect(&window, &memlens::gui::MainWindow::inspected, &window, settled);
 
   window.openPaths(options.paths.isEmpty() ? QStringList{QStringLiteral(MEMLENS_DEMO_CORPUS)}
                                            : options.paths);

@@ -11,6 +11,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -29,6 +30,8 @@
 #include <vector>
 
 #include "corpus_stats_widget.h"
+#include "inspect_controller.h"
+#include "inspect_widget.h"
 #include "job_runner.h"
 #include "learning_curve_chart.h"
 #include "memlens/corpus_stats.h"
@@ -50,6 +53,7 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kStatsLayoutKey = QStringLiteral("mainWindow/statsLayout");
 const QString kTrainLayoutKey = QStringLiteral("mainWindow/trainLayout");
+const QString kInspectLayoutKey = QStringLiteral("mainWindow/inspectLayout");
 const QString kTabKey = QStringLiteral("mainWindow/tab");
 
 struct TokeniserChoice {
@@ -120,11 +124,14 @@ MainWindow::MainWindow(QWidget* parent)
       runner_(new views::JobRunner(this)),
       tabs_(new QTabWidget(this)),
       statsWidget_(new views::CorpusStatsWidget(this)),
-      trainWidget_(new views::TrainEvaluateWidget(this)) {
+      trainWidget_(new views::TrainEvaluateWidget(this)),
+      inspectWidget_(new views::InspectWidget(this)),
+      inspector_(new InspectController(inspectWidget_, this)) {
   tabs_->setObjectName(QStringLiteral("tabs"));
   tabs_->setDocumentMode(true);
   tabs_->addTab(statsWidget_, tr("&Corpus"));
   tabs_->addTab(trainWidget_, tr("&Train && Evaluate"));
+  tabs_->addTab(inspectWidget_, tr("&Inspect"));
   setCentralWidget(tabs_);
   setAcceptDrops(true);
   setWindowTitle(QStringLiteral("MemLens"));
@@ -135,12 +142,14 @@ MainWindow::MainWindow(QWidget* parent)
   connect(trainWidget_->options(), &views::TrainOptionsWidget::trainingRequested, this,
           &MainWindow::train);
   connect(trainWidget_, &views::TrainEvaluateWidget::runSelected, this, &MainWindow::showRun);
+  connect(inspector_, &InspectController::settled, this, &MainWindow::inspected);
 
   QSettings settings;
   if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1280, 860);
   restoreState(settings.value(kStateKey).toByteArray());
   statsWidget_->restoreState(settings.value(kStatsLayoutKey).toByteArray());
   trainWidget_->restoreState(settings.value(kTrainLayoutKey).toByteArray());
+  inspectWidget_->restoreState(settings.value(kInspectLayoutKey).toByteArray());
   trainWidget_->options()->setOptions(
       loadTrainOptions(settings, trainWidget_->options()->options()));
   tabs_->setCurrentIndex(settings.value(kTabKey, 0).toInt());
@@ -180,6 +189,13 @@ void MainWindow::createActions() {
   trainAction_->setToolTip(
       tr("Train a memory on the open corpus with the options on the Train & "
          "Evaluate tab (Ctrl+T)"));
+
+  QAction* inspect = modelMenu->addAction(tr("&Inspect a Context"), this, [this] {
+    tabs_->setCurrentWidget(inspectWidget_);
+    inspectWidget_->focusContext();
+  });
+  inspect->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+  inspect->setToolTip(tr("Type a context and see why the memory predicts what it does (Ctrl+I)"));
 
   QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
   helpMenu->addAction(tr("&About MemLens"), this, &MainWindow::showAbout)
@@ -385,6 +401,14 @@ bool MainWindow::startTraining() {
   return runner_->isRunning();
 }
 
+bool MainWindow::inspectContext(const QString& text) {
+  if (!experiment_) return false;
+  tabs_->setCurrentWidget(inspectWidget_);
+  inspectWidget_->contextEdit()->setText(text);
+  inspector_->inspectContext(text);
+  return true;
+}
+
 void MainWindow::train(const ExperimentOptions& options) {
   if (!corpus_) {
     statusBar()->showMessage(tr("Open a corpus first: training needs text."), 5000);
@@ -458,6 +482,7 @@ void MainWindow::onTrainingFinished(const Status& status) {
   setBusy(false);
   if (status.isOk()) {
     experiment_ = training->experiment;
+    inspector_->setExperiment(experiment_);
     runs_.push_back({std::make_shared<const RunRecord>(experiment_->record()), training->curve});
     trainWidget_->runs()->append(runs_.back().record);
     showRun(static_cast<int>(runs_.size()) - 1);
@@ -560,6 +585,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings.setValue(kStateKey, saveState());
   settings.setValue(kStatsLayoutKey, statsWidget_->saveState());
   settings.setValue(kTrainLayoutKey, trainWidget_->saveState());
+  settings.setValue(kInspectLayoutKey, inspectWidget_->saveState());
   settings.setValue(kTabKey, tabs_->currentIndex());
   // A running job is cancelled and joined when the runner, a child of this window, is destroyed.
   QMainWindow::closeEvent(event);

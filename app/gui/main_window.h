@@ -21,15 +21,19 @@ class QToolButton;
 
 namespace memlens::views {
 class CorpusStatsWidget;
+class InspectWidget;
 class JobRunner;
 class TrainEvaluateWidget;
 }  // namespace memlens::views
 
 namespace memlens::gui {
 
+class InspectController;
+
 // The MemLens main window: opens a corpus (files or a folder, from the menu, the recent list, the
 // command line or by drag and drop) and shows its statistics on the Corpus tab; the Train &
-// Evaluate tab trains memories on it and compares the runs. Every load and every training runs
+// Evaluate tab trains memories on it and compares the runs; the Inspect tab shows why the latest
+// memory predicts what it does for a typed context or a test token. Every load and every training runs
 // in the one job runner; the status bar shows its progress, an estimate of the time left and a
 // Cancel button while it runs. A failed or cancelled job leaves what was on screen before it:
 // the previous corpus, the previous runs.
@@ -47,10 +51,15 @@ class MainWindow : public QMainWindow {
   // tab, then measures its learning curve; ignored (with a status message) without a corpus or
   // while another job runs. Returns whether the training started.
   bool startTraining();
+  // Shows the Inspect tab and inspects `text` as a context; returns false (and does nothing)
+  // without a trained memory. inspected() follows.
+  bool inspectContext(const QString& text);
 
  Q_SIGNALS:
   // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
   void jobSettled();
+  // The Inspect tab shows the answer to its latest request (a trace or an error).
+  void inspected();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -91,6 +100,8 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_;
   views::CorpusStatsWidget* statsWidget_;
   views::TrainEvaluateWidget* trainWidget_;
+  views::InspectWidget* inspectWidget_;
+  InspectController* inspector_;
   QComboBox* tokeniserBox_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QList<QAction*> openActions_;

@@ -212,6 +212,8 @@ Status BpeTokeniser::loadMerges(const std::string& path) {
     // A repeated pair keeps its last rank, as GPT-2's dict(zip(merges, ranks)) does.
     merges_[(uint64_t{parts[0]} << 32) | parts[1]] = {rank++, merged->second};
   }
+  // Without merges GPT-2 would split text into bytes: surely the wrong file.
+  if (merges_.empty()) return Status::corrupt(path + ": no merges; not a vocab.bpe / merges.txt file");
   return Status::ok();
 }
 

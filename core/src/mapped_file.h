@@ -8,8 +8,9 @@
 
 namespace memlens {
 
-// A read-only memory map of a whole file (empty files map to an empty view). The mapping lives
-// as long as the object. Immutable: safe to read from many threads.
+// A read-only view of a whole file, valid as long as the object: a memory map, or a copy for files
+// under 64 KiB (a process may hold only vm.max_map_count maps, 65,530 by default, and a corpus
+// folder can hold more files than that). Immutable: safe to read from many threads.
 class MappedFile {
  public:
   static Result<std::unique_ptr<MappedFile>> open(const std::string& path);
@@ -20,9 +21,13 @@ class MappedFile {
   std::string_view bytes() const { return {data_, size_}; }
 
  private:
-  MappedFile(const char* data, size_t size) : data_(data), size_(size) {}
+  MappedFile(const char* data, size_t size) : data_(data), size_(size), mapped_(true) {}
+  explicit MappedFile(std::string copy)
+      : copy_(std::move(copy)), data_(copy_.data()), size_(copy_.size()), mapped_(false) {}
+  std::string copy_;
   const char* data_;
   size_t size_;
+  bool mapped_;
 };
 
 }  // namespace memlens

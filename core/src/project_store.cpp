@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string_view>
 
 namespace memlens {
@@ -34,7 +36,7 @@ bool fileExists(const std::string& path) {
 // A prepared statement; finalized on destruction.
 class ProjectStore::Statement {
  public:
-  Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  Statement(sqlite3* db, std::string_view sql) {
     rc_ = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
   }
   ~Statement() { sqlite3_finalize(stmt_); }
@@ -68,7 +70,6 @@ class ProjectStore::Statement {
   }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_;
 };
@@ -115,6 +116,14 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::create(const std::string& pa
 
 Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string& path) {
   if (!fileExists(path)) return Status::notFound(path + ": no such project file");
+  // Every edit is written as it is made, into the file and a WAL beside it: say so now rather
+  // than fail at the first edit (or, for a read-only WAL file, with SQLite's "unable to open").
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  if (::access(path.c_str(), W_OK) != 0 || ::access(folder.empty() ? "." : folder.c_str(), W_OK) != 0) {
+    return Status::ioError(path + ": the file or its folder is read-only; MemLens saves every "
+                                  "edit into the project, so it needs to write there; nothing "
+                                  "was changed");
+  }
   // Look before writing: WAL setup and migrations write, so check on a read-only handle first.
   sqlite3* ro = nullptr;
   if (sqlite3_open_v2(path.c_str(), &ro, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {

@@ -1,0 +1,178 @@
+#include "inspect_controller.h"
+
+#include <QLocale>
+#include <utility>
+
+#include "job_runner.h"
+#include "memlens/trace.h"
+#include "memlens/vector_trace.h"
+
+namespace memlens::gui {
+
+// What one job was asked and what it produced; the worker fills it, onFinished() reads it.
+struct InspectController::Pending {
+  std::shared_ptr<const Experiment> trained;
+  std::shared_ptr<const Experiment> memory;  // the trained one or a variant; set by the worker
+  views::InspectSettings settings;
+  bool retrain = false;
+  std::shared_ptr<const views::InspectSnapshot> snapshot;
+};
+
+namespace {
+
+// Traces `query` against `memory`; positions come from `trained`'s test set, which a variant
+// shares (same corpus, same split).
+Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& memory,
+                                     const Experiment& trained, const QString& text, int testIndex) {
+  std::vector<uint32_t> context;
+  std::optional<uint64_t> token;
+  uint32_t target = Prediction::kNoClass;
+  if (testIndex >= 0) {
+    const auto i = static_cast<size_t>(testIndex);
+    if (i >= trained.test().size()) return Status::invalidArgument("no such test token");
+    const auto instance = trained.test().instance(i);
+    context.assign(instance.begin(), instance.end());
+    token = trained.test().sources[i];
+    target = trained.test().classes[i];
+  } else {
+    auto ids = memory->corpus().encode(text.toStdString());
+    if (!ids) return ids.status();
+    context = contextWindow(*ids, memory->record().options.window.width, memory->corpus().paddingId);
+  }
+  views::InspectSnapshot snapshot;
+  if (memory->vectorMemory() != nullptr) {
+    auto t = traceVectorMemory(*memory, context);
+    if (!t) return t.status();
+    snapshot = views::InspectSnapshot::fromVectorTrace(memory, *t);
+  } else {
+    snapshot = views::InspectSnapshot::fromTrace(memory, traceContext(*memory, context));
+  }
+  snapshot.token = token;
+  snapshot.target = target;
+  return snapshot;
+}
+
+QString describe(const views::InspectSettings& s, Algorithm algorithm) {
+  if (algorithm == Algorithm::kVectorMemory) {
+    const QLocale locale;
+    return InspectController::tr("T %1, λ %2")
+        .arg(s.temperature ? locale.toString(*s.temperature) : InspectController::tr("tuned"),
+             s.lambda ? locale.toString(*s.lambda) : InspectController::tr("tuned"));
+  }
+  return InspectController::tr("k %1, distance weighting %2")
+      .arg(s.k)
+      .arg(QString::fromLatin1(distanceWeightingName(s.distanceWeighting)));
+}
+
+}  // namespace
+
+InspectController::InspectController(views::InspectWidget* page, QObject* parent)
+    : QObject(parent), page_(page), runner_(new views::JobRunner(this)) {
+  connect(page_, &views::InspectWidget::contextRequested, this, &InspectController::inspectContext);
+  connect(page_, &views::InspectWidget::testTokenRequested, this, &InspectController::inspectTestToken);
+  connect(page_, &views::InspectWidget::settingsChanged, this, [this] {
+    if (!query_.text.isEmpty() || query_.testIndex >= 0) request(query_);
+  });
+  connect(runner_, &views::JobRunner::progress, this, [this](double fraction, const QString& stage) {
+    if (pending_ && pending_->retrain) {
+      page_->showWork(tr("Retraining with %1: %2 %3%")
+                          .arg(describe(pending_->settings, trained_->record().options.classifier.algorithm),
+                               stage)
+                          .arg(static_cast<int>(fraction * 100.0)));
+    }
+  });
+  connect(runner_, &views::JobRunner::finished, this, &InspectController::onFinished);
+}
+
+InspectController::~InspectController() = default;
+
+bool InspectController::isRunning() const { return runner_->isRunning(); }
+
+void InspectController::setExperiment(std::shared_ptr<const Experiment> experiment) {
+  trained_ = std::move(experiment);
+  variant_.reset();
+  query_ = {};
+  queued_ = false;
+  runner_->cancel();  // its answer would be about the memory that was replaced
+  page_->setExperiment(trained_);
+}
+
+void InspectController::inspectContext(const QString& text) { request({text, -1}); }
+
+void InspectController::inspectTestToken(int index) { request({QString(), index}); }
+
+void InspectController::request(Query query) {
+  if (!trained_) return;
+  query_ = std::move(query);
+  if (runner_->isRunning()) {
+    queued_ = true;
+    // A retraining for settings the user has moved away from is not worth finishing.
+    if (pending_->retrain && !(pending_->settings == page_->settings())) runner_->cancel();
+    return;
+  }
+  start();
+}
+
+void InspectController::start() {
+  queued_ = false;
+  auto pending = std::make_shared<Pending>();
+  pending->trained = trained_;
+  pending->settings = page_->settings();
+  const ExperimentOptions& trainedOptions = trained_->record().options;
+  std::shared_ptr<const Experiment> memory;
+  if (pending->settings == views::InspectSettings::of(trainedOptions)) {
+    memory = trained_;
+  } else if (variant_ && variantSettings_ == pending->settings) {
+    memory = variant_;
+  } else {
+    pending->retrain = true;
+  }
+  pending_ = pending;
+  page_->showWork(pending->retrain
+                      ? tr("Retraining with %1…").arg(describe(pending->settings, trainedOptions.classifier.algorithm))
+                      : tr("Tracing…"));
+  const Query query = query_;
+  runner_->run(tr("inspecting"), [pending, memory, query](JobControl& job) -> Status {
+    std::shared_ptr<const Experiment> traced = memory;
+    if (!traced) {
+      ExperimentOptions options = pending->settings.applyTo(pending->trained->record().options);
+      // The variant is only traced, never reported: a token of test is enough to evaluate.
+      options.maxTestTokens = 1;
+      // Shares the trained experiment's ownership, which keeps its corpus alive.
+      std::shared_ptr<const TokenisedCorpus> corpus(pending->trained, &pending->trained->corpus());
+      auto variant = Experiment::run(std::move(corpus), options, &job);
+      if (!variant) return variant.status();
+      traced = std::move(*variant);
+    }
+    pending->memory = traced;
+    auto snapshot = trace(traced, *pending->trained, query.text, query.testIndex);
+    if (!snapshot) return snapshot.status();
+    pending->snapshot = std::make_shared<const views::InspectSnapshot>(std::move(*snapshot));
+    return Status::ok();
+  });
+}
+
+void InspectController::onFinished(const Status& status) {
+  const std::shared_ptr<Pending> pending = std::move(pending_);
+  const bool current = pending->trained == trained_;
+  if (current && pending->retrain && pending->memory) {
+    variant_ = pending->memory;
+    variantSettings_ = pending->settings;
+  }
+  if (current && status.isOk()) {
+    page_->setSnapshot(pending->snapshot);
+    page_->showWork(pending->memory == trained_
+                        ? tr("Traced against the trained memory.")
+                        : tr("Traced against a memory retrained with %1.")
+                              .arg(describe(pending->settings, trained_->record().options.classifier.algorithm)));
+  } else if (current && !status.isCancelled()) {
+    page_->showError(QString::fromStdString(status.message()));
+  }
+  if (queued_ && trained_) {
+    start();
+    return;
+  }
+  if (current && !status.isCancelled()) Q_EMIT settled();
+}
+
+}  // namespace memlens::gui

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+#include "inspect_widget.h"
+#include "memlens/experiment.h"
+#include "memlens/status.h"
+
+namespace memlens::views {
+class JobRunner;
+}
+
+namespace memlens::gui {
+
+// Answers the Inspect page: traces what it asks for against the latest trained memory, on a job
+// runner of its own (a trace takes milliseconds and reads an immutable experiment, so it need
+// not wait for a training that runs for minutes), and hands the page the snapshot.
+// When the page's k, distance weighting, T or λ differ from the trained memory's, it first
+// trains a variant memory with them on the same corpus and split (kept until the settings or the
+// memory change) and traces against that. Requests that arrive while a job runs replace each
+// other; the latest runs when the job ends.
+class InspectController : public QObject {
+  Q_OBJECT
+
+ public:
+  InspectController(views::InspectWidget* page, QObject* parent = nullptr);
+  ~InspectController() override;
+
+  // The memory to inspect from now on; the page shows "train first" while it is null.
+  void setExperiment(std::shared_ptr<const Experiment> experiment);
+  void inspectContext(const QString& text);
+  void inspectTestToken(int index);
+  bool isRunning() const;
+
+ Q_SIGNALS:
+  // A request has been answered: a snapshot or an error is on the page.
+  void settled();
+
+ private:
+  struct Query {
+    QString text;        // a typed context, or
+    int testIndex = -1;  // a test token
+  };
+  struct Pending;
+
+  void request(Query query);
+  void start();
+  void onFinished(const Status& status);
+
+  views::InspectWidget* page_;
+  views::JobRunner* runner_;
+  std::shared_ptr<const Experiment> trained_;
+  // The memory trained for settings other than the trained memory's, and those settings.
+  std::shared_ptr<const Experiment> variant_;
+  views::InspectSettings variantSettings_;
+  Query query_;
+  bool queued_ = false;  // query_ or the settings changed while a job ran
+  std::shared_ptr<Pending> pending_;
+};
+
+}  // namespace memlens::gui

@@ -1,0 +1,104 @@
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QtTest>
+#include <string>
+
+#include "inspect_controller.h"
+#include "inspect_widget.h"
+#include "main_window.h"
+#include "neighbour_table_model.h"
+#include "memlens/trace.h"
+#include "small_experiment.h"
+#include "test_support.h"
+#include "train_options_widget.h"
+
+using memlens::gui::InspectController;
+using memlens::gui::MainWindow;
+using memlens::views::InspectWidget;
+
+namespace {
+
+QString tokenText(const memlens::Experiment& e, uint32_t id) {
+  return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
+}
+
+}  // namespace
+
+class TestInspectWorkflow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() { QCoreApplication::setOrganizationName(QStringLiteral("MemLensTest")); }
+
+  // Train, type a context, pick a test token, change k: each answer on the page is the one
+  // traceContext() gives for the memory it names.
+  void inspectsTypedContextsAndTestTokens() {
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto* page = window.findChild<InspectWidget*>();
+    auto* controller = window.findChild<InspectController*>();
+    QVERIFY(page && controller);
+    auto* empty = page->findChild<QLabel*>(QStringLiteral("inspectEmpty"));
+    QVERIFY(empty);
+
+    QSignalSpy settled(&window, &MainWindow::jobSettled);
+    window.openPaths({QString::fromStdString(memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+    QVERIFY(settled.wait(30000));
+    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
+    QVERIFY2(empty->isVisible(), "before training the page says to train first");
+    QVERIFY(!page->contextEdit()->isVisible());
+    memlens::ExperimentOptions ib1;  // other tests leave other options in the settings
+    ib1.window.width = 3;
+    ib1.classifier.algorithm = memlens::Algorithm::kIb1;
+    window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(ib1);
+    QVERIFY(window.startTraining());
+    QVERIFY(settled.wait(60000));
+
+    // Ctrl+I puts the cursor in the context field; Enter asks for the trace.
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
+    QVERIFY(!empty->isVisible());
+    QCOMPARE(QApplication::focusWidget(), page->contextEdit());
+    QTest::keyClicks(page->contextEdit(), QStringLiteral("the old man"));
+    QTest::keyClick(page->contextEdit(), Qt::Key_Return);
+    QVERIFY(inspected.wait(20000));
+    auto snapshot = page->snapshot();
+    QVERIFY(snapshot);
+    const memlens::Experiment& trained = *snapshot->experiment;
+    const auto ids = trained.corpus().encode("the old man");
+    QVERIFY(ids.isOk());
+    const memlens::Trace expected = memlens::traceContext(
+        trained, memlens::contextWindow(*ids, trained.record().options.window.width, trained.corpus().paddingId));
+    QCOMPARE(page->predictionLabel()->text(), tokenText(trained, expected.prediction.classId));
+    QCOMPARE(snapshot->context, expected.context);
+    QVERIFY(page->neighbours()->rowCount() > 0);
+
+    // A test token: its context and its true next token.
+    page->testTokenBox()->setValue(5);
+    QVERIFY(inspected.wait(20000));
+    snapshot = page->snapshot();
+    const auto context = trained.test().instance(5);
+    QCOMPARE(snapshot->target, trained.test().classes[5]);
+    QCOMPARE(page->predictionLabel()->text(),
+             tokenText(trained, memlens::traceContext(trained, context).prediction.classId));
+
+    // Another k retrains a memory for the page; the answer is that memory's.
+    auto* k = page->findChild<QSpinBox*>(QStringLiteral("inspectK"));
+    QVERIFY(k && k->isVisible());
+    k->setValue(4);
+    QVERIFY(inspected.wait(60000));
+    snapshot = page->snapshot();
+    QCOMPARE(snapshot->experiment->record().options.classifier.k, 4);
+    QVERIFY(snapshot->experiment.get() != &trained);
+    const memlens::Trace variant = memlens::traceContext(*snapshot->experiment, context);
+    QCOMPARE(page->predictionLabel()->text(), tokenText(trained, variant.prediction.classId));
+    QCOMPARE(static_cast<size_t>(snapshot->neighbours.back().bucket), variant.buckets.size());
+  }
+};
+
+QTEST_MAIN(TestInspectWorkflow)
+#include "tst_inspect_workflow.moc"

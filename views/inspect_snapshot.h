@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "memlens/experiment.h"
+#include "memlens/trace.h"
+#include "memlens/vector_trace.h"
+
+namespace memlens::views {
+
+// One row of the Inspect view: a stored vector a k-NN vote used (IB1, TRIBL2) or a slot the
+// vector memory read, in the shape every Inspect pane shows it.
+struct InspectNeighbour {
+  int bucket = 0;  // 1-based distance bucket; the vector memory's rank by distance
+  uint32_t storedVector = 0;
+  std::vector<uint32_t> values;
+  std::vector<bool> matches;          // per context position
+  std::vector<double> contributions;  // per position: its share of the distance
+  double distance = 0.0;
+  double weight = 0.0;  // the bucket's distance weight, or the slot's attention α
+  std::vector<ClassVote> counts;
+  uint64_t instanceCount = 0;
+  std::vector<ProvenanceRef> provenance;  // empty for the vector memory (its trace has none)
+};
+
+// What the Inspect view shows for one context: an immutable snapshot made on the job runner
+// from a core Trace or VectorTrace. It holds the experiment it was traced against, so the
+// vocabulary and the corpus the ids refer to stay alive as long as the snapshot.
+struct InspectSnapshot {
+  std::shared_ptr<const Experiment> experiment;
+  bool vectorMemory = false;
+  // Set when a corpus position was inspected: the target's token index and its true token.
+  std::optional<uint64_t> token;
+  uint32_t target = Prediction::kNoClass;
+
+  std::vector<uint32_t> context;
+  std::vector<double> featureWeights;
+  uint32_t prediction = Prediction::kNoClass;  // the memory's own answer (argmax of its vote)
+  double distance = 0.0;                       // of the nearest neighbour
+  bool tie = false;
+  std::optional<double> entropyBits;  // of the smoothed distribution (k-NN traces only)
+  double memoryWeight = 0.0;          // λ given to the memory against Kneser-Ney
+  std::optional<double> temperature;  // the vector memory's T
+  std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
+  std::vector<InspectNeighbour> neighbours;      // nearest first
+  TreePath path;
+
+  static InspectSnapshot fromTrace(std::shared_ptr<const Experiment> experiment, const Trace& t);
+  static InspectSnapshot fromVectorTrace(std::shared_ptr<const Experiment> experiment,
+                                         const VectorTrace& t);
+
+  // A token's text in the experiment's vocabulary; "<unknown>" for ids outside it.
+  QString tokenText(uint32_t id) const;
+  int width() const { return static_cast<int>(context.size()); }
+};
+
+}  // namespace memlens::views
+
+Q_DECLARE_METATYPE(std::shared_ptr<const memlens::views::InspectSnapshot>)
