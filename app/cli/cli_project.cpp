@@ -12,13 +12,16 @@ namespace memlens::cli {
 namespace {
 
 constexpr const char* kProjectUsage =
-    "project create FILE [eval options] PATH... | info FILE | runs FILE | undo FILE | redo FILE\n"
+    "project create FILE [eval options] [--keep-weights] PATH... | info FILE | runs FILE |\n"
+    "    undo FILE | redo FILE\n"
     "project edit FILE [--preview] (--delete-instance SRC | --restore-instance SRC |\n"
     "    --relabel-instance SRC --class TOKEN | --delete-vector \"CONTEXT\" | --restore-vector\n"
     "    \"CONTEXT\" | --relabel-vector \"CONTEXT\" --class TOKEN | --insert \"CONTEXT\" --class TOKEN |\n"
     "    --remove-document N | --restore-document N)\n"
-    "project prune FILE --strategy count|never-neighbour|negative-credit|random|document|wilson\n"
-    "    [--min-count 2] [--keep 0.5] [--seed 1] [--document N] [-k 3]";
+    "project prune FILE --strategy count|never-neighbour|negative-credit|random|document|wilson|\n"
+    "    merge|cnn|igtree [--min-count 2] [--keep 0.5] [--seed 1] [--document N]\n"
+    "    [-k 3 (wilson), 1 (merge)]\n"
+    "--keep-weights: edited memories keep the trained feature weights (default: recomputed)";
 
 Status usage(const std::string& why) {
   return Status::invalidArgument("project: " + why + "\nusage: memlens-cli " + kProjectUsage);
@@ -110,7 +113,8 @@ Result<PruneOptions> pruneOptionsFrom(const ArgParser& args) {
   bool found = false;
   for (auto s : {PruneStrategy::kCountThreshold, PruneStrategy::kNeverNeighbour,
                  PruneStrategy::kNegativeCredit, PruneStrategy::kRandom, PruneStrategy::kDocument,
-                 PruneStrategy::kWilson}) {
+                 PruneStrategy::kWilson, PruneStrategy::kMerge, PruneStrategy::kCondensed,
+                 PruneStrategy::kIgTreeCompression}) {
     if (name == pruneStrategyName(s) || (name == "count" && s == PruneStrategy::kCountThreshold)) {
       o.strategy = s;
       found = true;
@@ -121,7 +125,7 @@ Result<PruneOptions> pruneOptionsFrom(const ArgParser& args) {
   auto keep = args.doubleValue("--keep", 0.5, 0.0, 1.0);
   auto seed = args.intValue("--seed", 1, 0, 1 << 30);
   auto document = args.intValue("--document", 0, 0, 1 << 30);
-  auto k = args.intValue("-k", 3, 1, 100);
+  auto k = args.intValue("-k", o.strategy == PruneStrategy::kMerge ? 1 : 3, 1, 100);
   for (const Status* s : {&minCount.status(), &keep.status(), &seed.status(), &document.status(), &k.status()})
     if (!s->isOk()) return *s;
   o.minCount = static_cast<uint32_t>(*minCount);
@@ -129,6 +133,7 @@ Result<PruneOptions> pruneOptionsFrom(const ArgParser& args) {
   o.seed = static_cast<uint64_t>(*seed);
   o.document = static_cast<uint32_t>(*document);
   o.neighbours = *k;
+  o.mergeNeighbours = *k;
   return o;
 }
 
@@ -153,20 +158,23 @@ int runCreate(const ArgParser& args, const std::string& file) {
   ProjectOptions o;
   o.tokeniser = *tokeniser;
   o.experiment = *experiment;
+  o.keepTrainedWeights = args.has("--keep-weights");
   auto job = makeTerminalProgress();
   auto p = Project::create(file, paths, o, job.get());
   if (!p) return reportError(p.status());
-  std::printf("created %s: %u slots from %zu instances; smoothing beta %.4g\n", file.c_str(),
-              (*p)->memory().classifier().memory().vectorCount(), (*p)->memory().instances().size(),
-              (*p)->options().smoothingBeta);
+  std::printf("created %s: %u slots from %zu instances; smoothing beta %.4g; weights %s after edits\n",
+              file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
+              (*p)->memory().instances().size(), (*p)->options().smoothingBeta,
+              o.keepTrainedWeights ? "kept" : "recomputed");
   return 0;
 }
 
 int runInfo(Project& p) {
   const ExperimentOptions& x = p.options().experiment;
-  std::printf("model %s, k=%d, weighting %s, width %d; weights recomputed after every edit\n",
+  std::printf("model %s, k=%d, weighting %s, width %d; weights %s after every edit\n",
               algorithmName(x.classifier.algorithm), x.classifier.k,
-              weightingName(x.classifier.weighting), x.window.width);
+              weightingName(x.classifier.weighting), x.window.width,
+              p.options().keepTrainedWeights ? "kept (the trained ones)" : "recomputed");
   for (const ProjectCorpusFile& f : *p.store().corpus())
     std::printf("corpus %s (%llu bytes, sha256 %s)\n", f.path.c_str(),
                 static_cast<unsigned long long>(f.bytes), f.sha256.c_str());
@@ -194,6 +202,7 @@ int runProject(const std::vector<std::string>& argv) {
     values.insert(v);
   auto flags = kTokeniserFlags;
   flags.insert("--preview");
+  flags.insert("--keep-weights");
   ArgParser args(values, flags);
   if (Status s = args.parse(argv); !s) return reportError(s);
   const auto& pos = args.positional();

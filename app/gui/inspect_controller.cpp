@@ -1,9 +1,11 @@
 #include "inspect_controller.h"
 
+#include <QLineEdit>
 #include <QLocale>
 #include <utility>
 
 #include "job_runner.h"
+#include "token_text.h"
 #include "memlens/trace.h"
 #include "memlens/vector_trace.h"
 
@@ -23,7 +25,8 @@ namespace {
 // Traces `query` against `memory`; positions come from `trained`'s test set, which a variant
 // shares (same corpus, same split).
 Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& memory,
-                                     const Experiment& trained, const QString& text, int testIndex) {
+                                     const Experiment& trained, const QString& text, int testIndex,
+                                     const std::vector<uint32_t>& ids) {
   std::vector<uint32_t> context;
   std::optional<uint64_t> token;
   uint32_t target = Prediction::kNoClass;
@@ -34,6 +37,8 @@ Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& me
     context.assign(instance.begin(), instance.end());
     token = trained.test().sources[i];
     target = trained.test().classes[i];
+  } else if (!ids.empty()) {
+    context = contextWindow(ids, memory->record().options.window.width, memory->corpus().paddingId);
   } else {
     auto ids = memory->corpus().encode(text.toStdString());
     if (!ids) return ids.status();
@@ -50,6 +55,28 @@ Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& me
   snapshot.token = token;
   snapshot.target = target;
   return snapshot;
+}
+
+// The memory `trained` would be with `options`. A count-vote memory is retrained on its own train
+// part, which holds the Memory tab's edits if any, and keeps its base model and β (only the
+// neighbours and their votes change); the vector memory's T and λ take a whole new experiment.
+Result<std::shared_ptr<const Experiment>> variantOf(const std::shared_ptr<const Experiment>& trained,
+                                                    ExperimentOptions options, JobControl& job) {
+  if (options.classifier.algorithm != Algorithm::kVectorMemory) {
+    auto classifier = createClassifier(options.classifier);
+    if (!classifier) return classifier.status();
+    if (Status s = (*classifier)->train(trained->train(), &job); !s) return s;
+    auto variant = Experiment::withMemory(trained, trained->train(), std::move(*classifier));
+    if (!variant) return variant.status();
+    return std::shared_ptr<const Experiment>(std::move(*variant));
+  }
+  // The variant is only traced, never reported: a token of test is enough to evaluate.
+  options.maxTestTokens = 1;
+  // Shares the trained experiment's ownership, which keeps its corpus alive.
+  std::shared_ptr<const TokenisedCorpus> corpus(trained, &trained->corpus());
+  auto variant = Experiment::run(std::move(corpus), options, &job);
+  if (!variant) return variant.status();
+  return std::shared_ptr<const Experiment>(std::move(*variant));
 }
 
 QString describe(const views::InspectSettings& s, Algorithm algorithm) {
@@ -71,7 +98,7 @@ InspectController::InspectController(views::InspectWidget* page, QObject* parent
   connect(page_, &views::InspectWidget::contextRequested, this, &InspectController::inspectContext);
   connect(page_, &views::InspectWidget::testTokenRequested, this, &InspectController::inspectTestToken);
   connect(page_, &views::InspectWidget::settingsChanged, this, [this] {
-    if (!query_.text.isEmpty() || query_.testIndex >= 0) request(query_);
+    if (!query_.text.isEmpty() || query_.testIndex >= 0 || !query_.ids.empty()) request(query_);
   });
   connect(runner_, &views::JobRunner::progress, this, [this](double fraction, const QString& stage) {
     if (pending_ && pending_->retrain) {
@@ -97,9 +124,16 @@ void InspectController::setExperiment(std::shared_ptr<const Experiment> experime
   page_->setExperiment(trained_);
 }
 
-void InspectController::inspectContext(const QString& text) { request({text, -1}); }
+void InspectController::inspectContext(const QString& text) { request({text, -1, {}}); }
 
-void InspectController::inspectTestToken(int index) { request({QString(), index}); }
+void InspectController::inspectTestToken(int index) { request({QString(), index, {}}); }
+
+void InspectController::inspectIds(std::vector<uint32_t> ids) {
+  if (!trained_) return;
+  const TokenisedCorpus& corpus = trained_->corpus();
+  page_->contextEdit()->setText(views::tokensText(corpus.vocab, ids, corpus.paddingId));
+  request({QString(), -1, std::move(ids)});
+}
 
 void InspectController::request(Query query) {
   if (!trained_) return;
@@ -135,17 +169,12 @@ void InspectController::start() {
   runner_->run(tr("inspecting"), [pending, memory, query](JobControl& job) -> Status {
     std::shared_ptr<const Experiment> traced = memory;
     if (!traced) {
-      ExperimentOptions options = pending->settings.applyTo(pending->trained->record().options);
-      // The variant is only traced, never reported: a token of test is enough to evaluate.
-      options.maxTestTokens = 1;
-      // Shares the trained experiment's ownership, which keeps its corpus alive.
-      std::shared_ptr<const TokenisedCorpus> corpus(pending->trained, &pending->trained->corpus());
-      auto variant = Experiment::run(std::move(corpus), options, &job);
+      auto variant = variantOf(pending->trained, pending->settings.applyTo(pending->trained->record().options), job);
       if (!variant) return variant.status();
       traced = std::move(*variant);
     }
     pending->memory = traced;
-    auto snapshot = trace(traced, *pending->trained, query.text, query.testIndex);
+    auto snapshot = trace(traced, *pending->trained, query.text, query.testIndex, query.ids);
     if (!snapshot) return snapshot.status();
     pending->snapshot = std::make_shared<const views::InspectSnapshot>(std::move(*snapshot));
     return Status::ok();

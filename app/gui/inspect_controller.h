@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <vector>
 
 #include "inspect_widget.h"
 #include "memlens/experiment.h"
@@ -17,9 +18,9 @@ namespace memlens::gui {
 // Answers the Inspect page: traces what it asks for against the latest trained memory, on a job
 // runner of its own (a trace takes milliseconds and reads an immutable experiment, so it need
 // not wait for a training that runs for minutes), and hands the page the snapshot.
-// When the page's k, distance weighting, T or λ differ from the trained memory's, it first
-// trains a variant memory with them on the same corpus and split (kept until the settings or the
-// memory change) and traces against that. Requests that arrive while a job runs replace each
+// When the page's k, distance weighting, T or λ differ from the memory's, it first trains a
+// variant memory with them on the memory's own train part (edits included; kept until the
+// settings or the memory change) and traces against that. Requests that arrive while a job runs replace each
 // other; the latest runs when the job ends.
 class InspectController : public QObject {
   Q_OBJECT
@@ -32,6 +33,9 @@ class InspectController : public QObject {
   void setExperiment(std::shared_ptr<const Experiment> experiment);
   void inspectContext(const QString& text);
   void inspectTestToken(int index);
+  // Inspects a context given as vocabulary ids (e.g. what a generated token was predicted from);
+  // the page's context field shows their text.
+  void inspectIds(std::vector<uint32_t> ids);
   bool isRunning() const;
 
  Q_SIGNALS:
@@ -41,7 +45,8 @@ class InspectController : public QObject {
  private:
   struct Query {
     QString text;        // a typed context, or
-    int testIndex = -1;  // a test token
+    int testIndex = -1;  // a test token, or
+    std::vector<uint32_t> ids;  // a context as vocabulary ids
   };
   struct Pending;
 

@@ -24,18 +24,28 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "compare_controller.h"
+#include "compare_widget.h"
 #include "corpus_stats_widget.h"
+#include "corpus_text_view.h"
+#include "export_menu.h"
+#include "generate_controller.h"
+#include "generate_widget.h"
 #include "inspect_controller.h"
 #include "inspect_widget.h"
 #include "job_runner.h"
 #include "learning_curve_chart.h"
+#include "memory_browser_widget.h"
+#include "memory_controller.h"
 #include "memlens/corpus_stats.h"
 #include "memlens/tokenised_corpus.h"
+#include "memlens/trace.h"
 #include "metrics_widget.h"
 #include "run_table_model.h"
 #include "train_evaluate_widget.h"
@@ -54,6 +64,8 @@ const QString kStateKey = QStringLiteral("mainWindow/state");
 const QString kStatsLayoutKey = QStringLiteral("mainWindow/statsLayout");
 const QString kTrainLayoutKey = QStringLiteral("mainWindow/trainLayout");
 const QString kInspectLayoutKey = QStringLiteral("mainWindow/inspectLayout");
+const QString kMemoryLayoutKey = QStringLiteral("mainWindow/memoryLayout");
+const QString kCompareLayoutKey = QStringLiteral("mainWindow/compareLayout");
 const QString kTabKey = QStringLiteral("mainWindow/tab");
 
 struct TokeniserChoice {
@@ -114,6 +126,7 @@ struct MainWindow::PendingLoad {
 
 struct MainWindow::PendingTraining {
   ExperimentOptions options;
+  std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
   // Both set by the worker on success.
   std::shared_ptr<const Experiment> experiment;
   std::vector<LearningCurvePoint> curve;
@@ -124,14 +137,25 @@ MainWindow::MainWindow(QWidget* parent)
       runner_(new views::JobRunner(this)),
       tabs_(new QTabWidget(this)),
       statsWidget_(new views::CorpusStatsWidget(this)),
+      textView_(new views::CorpusTextView(this)),
       trainWidget_(new views::TrainEvaluateWidget(this)),
       inspectWidget_(new views::InspectWidget(this)),
-      inspector_(new InspectController(inspectWidget_, this)) {
+      inspector_(new InspectController(inspectWidget_, this)),
+      memoryWidget_(new views::MemoryBrowserWidget(this)),
+      memoryController_(new MemoryController(memoryWidget_, this)) {
   tabs_->setObjectName(QStringLiteral("tabs"));
   tabs_->setDocumentMode(true);
   tabs_->addTab(statsWidget_, tr("&Corpus"));
+  tabs_->addTab(textView_, tr("Te&xt"));
   tabs_->addTab(trainWidget_, tr("&Train && Evaluate"));
   tabs_->addTab(inspectWidget_, tr("&Inspect"));
+  tabs_->addTab(memoryWidget_, tr("&Memory"));
+  compareWidget_ = new views::CompareWidget(this);
+  comparer_ = new CompareController(compareWidget_, this);
+  tabs_->addTab(compareWidget_, tr("Com&pare"));
+  generateWidget_ = new views::GenerateWidget(this);
+  generator_ = new GenerateController(generateWidget_, this);
+  tabs_->addTab(generateWidget_, tr("&Generate"));
   setCentralWidget(tabs_);
   setAcceptDrops(true);
   setWindowTitle(QStringLiteral("MemLens"));
@@ -143,6 +167,23 @@ MainWindow::MainWindow(QWidget* parent)
           &MainWindow::train);
   connect(trainWidget_, &views::TrainEvaluateWidget::runSelected, this, &MainWindow::showRun);
   connect(inspector_, &InspectController::settled, this, &MainWindow::inspected);
+  connect(memoryController_, &MemoryController::memoryChanged, this, &MainWindow::onMemoryEdited);
+  connect(memoryController_, &MemoryController::inspectRequested, this, [this](int testIndex) {
+    tabs_->setCurrentWidget(inspectWidget_);
+    inspectWidget_->inspectTestToken(testIndex);
+  });
+  connect(comparer_, &CompareController::inspectTestTokenRequested, this, [this](int index) {
+    tabs_->setCurrentWidget(inspectWidget_);
+    inspectWidget_->inspectTestToken(index);
+  });
+  connect(comparer_, &CompareController::problem, this,
+          [this](const QString& message) { statusBar()->showMessage(message, 8000); });
+  connect(generator_, &GenerateController::inspectContextRequested, this,
+          [this](const std::vector<uint32_t>& context) {
+            tabs_->setCurrentWidget(inspectWidget_);
+            inspector_->inspectIds(context);
+          });
+  connect(textView_, &views::CorpusTextView::tokenActivated, this, &MainWindow::inspectCorpusToken);
 
   QSettings settings;
   if (!restoreGeometry(settings.value(kGeometryKey).toByteArray())) resize(1280, 860);
@@ -150,6 +191,8 @@ MainWindow::MainWindow(QWidget* parent)
   statsWidget_->restoreState(settings.value(kStatsLayoutKey).toByteArray());
   trainWidget_->restoreState(settings.value(kTrainLayoutKey).toByteArray());
   inspectWidget_->restoreState(settings.value(kInspectLayoutKey).toByteArray());
+  memoryWidget_->restoreState(settings.value(kMemoryLayoutKey).toByteArray());
+  compareWidget_->restoreState(settings.value(kCompareLayoutKey).toByteArray());
   trainWidget_->options()->setOptions(
       loadTrainOptions(settings, trainWidget_->options()->options()));
   tabs_->setCurrentIndex(settings.value(kTabKey, 0).toInt());
@@ -170,11 +213,21 @@ void MainWindow::createActions() {
   openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
   fileMenu->addSeparator();
+  new ExportMenu(fileMenu->addMenu(tr("&Export")), tabs_, [this] {
+    std::vector<std::shared_ptr<const RunRecord>> records;
+    for (const FinishedRun& run : runs_) records.push_back(run.record);
+    return records;
+  }, this);
+  fileMenu->addSeparator();
   QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
   quit->setMenuRole(QAction::QuitRole);
   openActions_ = {openFiles, openFolder, recentMenu_->menuAction()};
   rebuildRecentMenu();
+
+  QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
+  editMenu->addAction(memoryController_->undoAction());
+  editMenu->addAction(memoryController_->redoAction());
 
   QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
   for (int tab = 0; tab < tabs_->count(); ++tab) {
@@ -364,6 +417,7 @@ void MainWindow::onLoadFinished(const Status& status) {
   setBusy(false);
   if (status.isOk()) {
     statsWidget_->setSnapshot(load->stats);
+    textView_->setCorpus(corpus_);
     shownPaths_ = load->paths;
     shownTokeniser_ = load->tokeniser;
     addRecent(load->paths);
@@ -409,6 +463,35 @@ bool MainWindow::inspectContext(const QString& text) {
   return true;
 }
 
+void MainWindow::inspectCorpusToken(quint64 token) {
+  if (!experiment_ || &experiment_->corpus() != corpus_.get()) {
+    statusBar()->showMessage(tr("Train a memory on this corpus first: Inspect asks the memory."), 5000);
+    return;
+  }
+  const std::vector<uint64_t>& test = experiment_->test().sources;  // ascending: corpus order
+  const auto it = std::lower_bound(test.begin(), test.end(), token);
+  tabs_->setCurrentWidget(inspectWidget_);
+  if (it != test.end() && *it == token) {
+    inspectWidget_->inspectTestToken(static_cast<int>(it - test.begin()));
+    return;
+  }
+  // Not a test token: its context as the memory saw it, from the start of its block (its line,
+  // or with OLIFANT blocks the run of non-empty lines it is in) up to it.
+  const TokenStream& tokens = corpus_->tokens;
+  size_t line = tokens.lineOf(token);
+  if (experiment_->record().options.window.blocks == BlockMode::kOlifant) {
+    while (line > 0 && tokens.line(line - 1).document == tokens.line(line).document &&
+           tokens.lineEnd(line - 1) > tokens.line(line - 1).firstToken)
+      --line;
+  }
+  const auto& ids = tokens.ids();
+  const std::vector<uint32_t> before(ids.begin() + static_cast<std::ptrdiff_t>(tokens.line(line).firstToken),
+                                     ids.begin() + static_cast<std::ptrdiff_t>(token));
+  inspector_->inspectIds(contextWindow(before, experiment_->record().options.window.width, corpus_->paddingId));
+  statusBar()->showMessage(tr("That token was not a test token (it was trained on or held out): "
+                              "inspecting the context before it."), 8000);
+}
+
 void MainWindow::train(const ExperimentOptions& options) {
   if (!corpus_) {
     statusBar()->showMessage(tr("Open a corpus first: training needs text."), 5000);
@@ -422,6 +505,7 @@ void MainWindow::train(const ExperimentOptions& options) {
   saveTrainOptions(settings, options);
   auto training = std::make_shared<PendingTraining>();
   training->options = options;
+  training->corpus = corpus_;
   training_ = training;
   trainingClock_.start();
   // Until the split is made, the train share of the tokens is the best guess at its size.
@@ -483,7 +567,14 @@ void MainWindow::onTrainingFinished(const Status& status) {
   if (status.isOk()) {
     experiment_ = training->experiment;
     inspector_->setExperiment(experiment_);
-    runs_.push_back({std::make_shared<const RunRecord>(experiment_->record()), training->curve});
+    memoryController_->setExperiment(experiment_);
+    comparer_->setInspected(experiment_);
+    generator_->setExperiment(experiment_);
+    textView_->setOutcomes(experiment_);
+    runs_.push_back({std::make_shared<const RunRecord>(experiment_->record()), training->curve,
+                     std::make_shared<const EvaluationReport>(experiment_->report())});
+    comparer_->addRun({static_cast<int>(runs_.size()), runs_.back().record, runs_.back().report,
+                       training->corpus});
     trainWidget_->runs()->append(runs_.back().record);
     showRun(static_cast<int>(runs_.size()) - 1);
     const RunRecord& r = *runs_.back().record;
@@ -538,6 +629,13 @@ void MainWindow::showMemory(uint64_t storedVectors, uint64_t trainInstances) {
                             .arg(number(storedVectors), number(trainInstances)));
 }
 
+// The edited memory is what Inspect traces from now on, and what the status bar sizes.
+void MainWindow::onMemoryEdited(const std::shared_ptr<const Experiment>& memory) {
+  inspector_->setExperiment(memory);
+  showMemory(memory->record().storedVectors, memory->record().trainInstances);
+  memoryLabel_->setText(memoryLabel_->text() + tr(" (edited)"));
+}
+
 void MainWindow::rebuildRecentMenu() {
   recentMenu_->clear();
   const QVariantList recent = QSettings().value(kRecentKey).toList();
@@ -586,6 +684,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   settings.setValue(kStatsLayoutKey, statsWidget_->saveState());
   settings.setValue(kTrainLayoutKey, trainWidget_->saveState());
   settings.setValue(kInspectLayoutKey, inspectWidget_->saveState());
+  settings.setValue(kMemoryLayoutKey, memoryWidget_->saveState());
+  settings.setValue(kCompareLayoutKey, compareWidget_->saveState());
   settings.setValue(kTabKey, tabs_->currentIndex());
   // A running job is cancelled and joined when the runner, a child of this window, is destroyed.
   QMainWindow::closeEvent(event);

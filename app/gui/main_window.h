@@ -20,18 +20,26 @@ class QTabWidget;
 class QToolButton;
 
 namespace memlens::views {
+class CompareWidget;
 class CorpusStatsWidget;
+class CorpusTextView;
+class GenerateWidget;
 class InspectWidget;
+class MemoryBrowserWidget;
 class JobRunner;
 class TrainEvaluateWidget;
 }  // namespace memlens::views
 
 namespace memlens::gui {
 
+class CompareController;
+class GenerateController;
 class InspectController;
+class MemoryController;
 
 // The MemLens main window: opens a corpus (files or a folder, from the menu, the recent list, the
-// command line or by drag and drop) and shows its statistics on the Corpus tab; the Train &
+// command line or by drag and drop) and shows its statistics on the Corpus tab and its text,
+// every token clickable into Inspect and tinted by the latest run, on the Text tab; the Train &
 // Evaluate tab trains memories on it and compares the runs; the Inspect tab shows why the latest
 // memory predicts what it does for a typed context or a test token. Every load and every training runs
 // in the one job runner; the status bar shows its progress, an estimate of the time left and a
@@ -73,6 +81,8 @@ class MainWindow : public QMainWindow {
   struct FinishedRun {
     std::shared_ptr<const RunRecord> record;
     std::vector<LearningCurvePoint> curve;
+    // Its per-token test results, for the Compare tab (a copy: the Experiment is far larger).
+    std::shared_ptr<const EvaluationReport> report;
   };
 
   void createActions();
@@ -89,19 +99,30 @@ class MainWindow : public QMainWindow {
   void onJobFinished(const Status& status);
   void onLoadFinished(const Status& status);
   void train(const ExperimentOptions& options);
+  // A token clicked in the Text tab: a test token is inspected as such, any other by the context
+  // before it.
+  void inspectCorpusToken(quint64 token);
   void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
   void onCurvePoint(const LearningCurvePoint& point);
   void onTrainingFinished(const Status& status);
   void showRun(int row);
   void showMemory(uint64_t storedVectors, uint64_t trainInstances);
+  void onMemoryEdited(const std::shared_ptr<const Experiment>& memory);
   double trainingSeconds() const;
 
   views::JobRunner* runner_;
   QTabWidget* tabs_;
   views::CorpusStatsWidget* statsWidget_;
+  views::CorpusTextView* textView_;
   views::TrainEvaluateWidget* trainWidget_;
   views::InspectWidget* inspectWidget_;
   InspectController* inspector_;
+  views::MemoryBrowserWidget* memoryWidget_;
+  MemoryController* memoryController_;
+  views::CompareWidget* compareWidget_ = nullptr;
+  CompareController* comparer_ = nullptr;
+  views::GenerateWidget* generateWidget_ = nullptr;
+  GenerateController* generator_ = nullptr;
   QComboBox* tokeniserBox_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QList<QAction*> openActions_;

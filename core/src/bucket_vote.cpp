@@ -131,6 +131,10 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
     }
   }
   out.classId = base_.classId(winner);
+  for (int b = 0; b < votedBuckets_; ++b) {
+    if (weight(b, votedBuckets_, votedRequested_) <= 0.0) continue;  // IL's farthest bucket
+    for (const auto& [c, n] : counts_[b]) out.instances += static_cast<uint64_t>(n);
+  }
   if (options.distributions) {
     out.distribution.reserve(votes.size());
     for (const auto& [c, w] : votes) out.distribution.push_back({base_.classId(c), w});

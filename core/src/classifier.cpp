@@ -11,6 +11,11 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
   if (options.distanceWeighting == DistanceWeighting::kExponentialDecay &&
       (!std::isfinite(options.edAlpha) || !std::isfinite(options.edBeta)))
     return Status::invalidArgument("exponential decay needs finite a and b");
+  for (double w : options.fixedWeights)
+    if (!std::isfinite(w) || w < 0.0)
+      return Status::invalidArgument("fixed feature weights must be finite and not negative");
+  if (!options.fixedWeights.empty() && options.algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument("fixed feature weights apply to IB1, IGTree and TRIBL2");
   switch (options.algorithm) {
     case Algorithm::kIb1: return makeIb1Classifier(options);
     case Algorithm::kTribl2: return makeTribl2Classifier(options);

@@ -45,6 +45,15 @@ Result<std::vector<uint32_t>> predictClasses(const Classifier& classifier, const
 
 EditedMemory::~EditedMemory() = default;
 
+Result<std::vector<double>> EditedMemory::trainedWeights(const InstanceSet& train,
+                                                         const ClassifierOptions& options,
+                                                         JobControl* job) {
+  if (!options.fixedWeights.empty()) return options.fixedWeights;
+  InstanceBase base(train.width);
+  if (Status s = base.add(train, job); !s) return s;
+  return computeFeatureWeights(base.featureCounts(), base.classTotals(), options.weighting);
+}
+
 Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
     std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet probe,
     const ClassifierOptions& options, std::vector<MemoryEdit> edits, std::vector<MemoryEdit> undone,
@@ -76,6 +85,9 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
 }
 
 const Classifier& EditedMemory::classifier() const { return *current_->classifier; }
+std::shared_ptr<const Classifier> EditedMemory::sharedClassifier() const {
+  return {current_, current_->classifier.get()};
+}
 const InstanceSet& EditedMemory::instances() const { return current_->instances; }
 const std::vector<uint32_t>& EditedMemory::probePredictions() const {
   return current_->predictions;
@@ -184,6 +196,24 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
           return Status::invalidArgument("pruning: instance " + std::to_string(source) +
                                          " is already deleted");
         state.live[*i] = 0;
+      }
+      return Status::ok();
+    case EditKind::kMerge:
+      if (edit.sources.empty() || edit.targets.size() != edit.sources.size())
+        return Status::invalidArgument("a merge names one target instance per merged instance");
+      for (size_t k = 0; k < edit.sources.size(); ++k) {
+        auto i = instanceIndex(edit.sources[k]);
+        if (!i) return i.status();
+        auto t = instanceIndex(edit.targets[k]);
+        if (!t) return t.status();
+        if (!state.live[*i] || !state.live[*t])
+          return Status::invalidArgument("merging: instance " +
+                                         std::to_string(state.live[*i] ? edit.targets[k]
+                                                                       : edit.sources[k]) +
+                                         " is deleted");
+        const auto to = state.all.instance(*t);
+        std::copy(to.begin(), to.end(), state.all.features.begin() +
+                                            static_cast<std::ptrdiff_t>(*i * width));
       }
       return Status::ok();
   }

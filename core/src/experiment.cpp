@@ -115,11 +115,11 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
     return Status::invalidArgument("the test part of the split is empty: the corpus has too few lines");
   }
 
-  auto classifier = createClassifier(options.classifier);
-  if (!classifier) return classifier.status();
-  e->classifier_ = std::move(*classifier);
+  auto created = createClassifier(options.classifier);
+  if (!created) return created.status();
+  std::unique_ptr<Classifier> classifier = std::move(*created);  // mutable until tuned
   const auto trainStart = std::chrono::steady_clock::now();
-  if (Status s = e->classifier_->train(e->train_, job); !s) return s;
+  if (Status s = classifier->train(e->train_, job); !s) return s;
   const double trainSeconds = secondsSince(trainStart);
 
   KneserNeyOptions kn;
@@ -128,8 +128,9 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   if (!base) return base.status();
   e->base_ = std::move(*base);
 
-  auto tuning = tune(*e->classifier_, *e->base_, e->validation_, options, job);
+  auto tuning = tune(*classifier, *e->base_, e->validation_, options, job);
   if (!tuning) return tuning.status();
+  e->classifier_ = std::move(classifier);
   e->trainClassCounts_ = classCounts(e->train_, c.vocab.size());
   auto baseAlone = evaluateBase(*e->base_, e->test_, job);
   if (!baseAlone) return baseAlone.status();
@@ -163,6 +164,35 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   r.test = e->report_.overall;
   r.baseTest = *baseAlone;
   r.bands = e->report_.bands;
+  return e;
+}
+
+Result<std::unique_ptr<Experiment>> Experiment::withMemory(
+    std::shared_ptr<const Experiment> original, InstanceSet train,
+    std::shared_ptr<const Classifier> classifier) {
+  if (!original || !classifier) return Status::invalidArgument("withMemory needs an experiment and a memory");
+  if (original->vectorMemory() != nullptr || classifier->options().algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument("only IB1, IGTree and TRIBL2 memories can be swapped in");
+  if (train.size() == 0 || train.width != original->train_.width)
+    return Status::invalidArgument("the new train part must be non-empty and as wide as the original's");
+  if (classifier->memory().instanceCount() != train.size())
+    return Status::invalidArgument("the memory was not trained on the train part given");
+  std::unique_ptr<Experiment> e(new Experiment());
+  e->corpus_ = original->corpus_;
+  e->split_ = original->split_;
+  e->train_ = std::move(train);
+  e->validation_ = original->validation_;
+  e->test_ = original->test_;
+  e->classifier_ = std::move(classifier);
+  e->base_ = original->base_;
+  e->trainClassCounts_ = classCounts(e->train_, e->corpus_->vocab.size());
+  e->record_ = original->record_;
+  e->record_.options.classifier = e->classifier_->options();
+  e->record_.trainInstances = e->train_.size();
+  e->record_.storedVectors = e->classifier_->memory().vectorCount();
+  e->record_.test = {};
+  e->record_.bands.clear();
+  e->record_.evaluateSeconds = 0.0;
   return e;
 }
 

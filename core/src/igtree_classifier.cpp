@@ -15,6 +15,7 @@ class IgTreeClassifier final : public Classifier {
   explicit IgTreeClassifier(const ClassifierOptions& options) : options_(options) {}
 
   Status train(const InstanceSet& instances, JobControl* job) override {
+    if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
     auto base = std::make_unique<InstanceBase>(instances.width);
     if (Status st = base->add(instances, job); !st) return st;
     return rebuild(std::move(base), job);
@@ -70,8 +71,7 @@ class IgTreeClassifier final : public Classifier {
 
  private:
   Status rebuild(std::unique_ptr<InstanceBase> base, JobControl* job) {
-    std::vector<double> weights =
-        computeFeatureWeights(base->featureCounts(), base->classTotals(), options_.weighting);
+    std::vector<double> weights = memoryWeights(options_, *base);
     auto tree = IgTree::build(*base, featureOrder(weights), job);
     if (!tree) return tree.status();
     base_ = std::move(base);
@@ -91,6 +91,7 @@ class IgTreeClassifier final : public Classifier {
     out.matchDepth = a.depth;
     out.leaf = a.node->childCount == 0;
     out.distance = tailWeight_[static_cast<size_t>(a.depth)];
+    for (const ClassCount& c : tree_->distribution(*a.node)) out.instances += c.count;
     if (options.distributions)
       for (const ClassCount& c : tree_->distribution(*a.node))
         out.distribution.push_back({base_->classId(c.classIndex), static_cast<double>(c.count)});

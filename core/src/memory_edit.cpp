@@ -12,8 +12,8 @@ namespace {
 constexpr const char* kKindNames[] = {
     "delete-vector",   "restore-vector",   "relabel-vector",  "delete-instance",
     "restore-instance", "relabel-instance", "insert-instance", "remove-document",
-    "restore-document", "prune"};
-static_assert(std::size(kKindNames) == static_cast<size_t>(EditKind::kPrune) + 1);
+    "restore-document", "prune",            "merge"};
+static_assert(std::size(kKindNames) == static_cast<size_t>(EditKind::kMerge) + 1);
 
 bool usesFeatures(EditKind k) {
   return k == EditKind::kDeleteVector || k == EditKind::kRestoreVector ||
@@ -29,6 +29,17 @@ bool usesClass(EditKind k) {
 }
 bool usesDocument(EditKind k) {
   return k == EditKind::kRemoveDocument || k == EditKind::kRestoreDocument;
+}
+bool usesSources(EditKind k) { return k == EditKind::kPrune || k == EditKind::kMerge; }
+
+void appendList(std::string& out, const std::vector<uint64_t>& values, bool deltas) {
+  uint64_t previous = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(values[i] - previous);
+    if (deltas) previous = values[i];
+  }
+  out += '\n';
 }
 
 template <typename T>
@@ -74,15 +85,13 @@ std::string MemoryEdit::payload() const {
   if (usesSource(kind)) out += "source=" + std::to_string(source) + '\n';
   if (usesClass(kind)) out += "class=" + std::to_string(classId) + '\n';
   if (usesDocument(kind)) out += "document=" + std::to_string(document) + '\n';
-  if (kind == EditKind::kPrune) {
+  if (usesSources(kind)) {
     out += "sources=";
-    uint64_t previous = 0;
-    for (size_t i = 0; i < sources.size(); ++i) {
-      if (i) out += ',';
-      out += std::to_string(sources[i] - previous);
-      previous = sources[i];
-    }
-    out += '\n';
+    appendList(out, sources, true);
+  }
+  if (kind == EditKind::kMerge) {
+    out += "targets=";
+    appendList(out, targets, false);
   }
   if (!note.empty()) out += "note=" + note + '\n';
   return out;
@@ -98,7 +107,7 @@ Result<MemoryEdit> MemoryEdit::parse(std::string_view kind, std::string_view pay
     return Status::corrupt("journal: " + std::string(kind) + " edit: " + std::string(what));
   };
   bool seenFeatures = false, seenSource = false, seenClass = false, seenDocument = false,
-       seenSources = false;
+       seenSources = false, seenTargets = false;
   auto lines = parseKeyValueLines(payload, "journal: " + std::string(kind) + " edit");
   if (!lines) return lines.status();
   for (const auto& [key, value] : *lines) {
@@ -115,9 +124,12 @@ Result<MemoryEdit> MemoryEdit::parse(std::string_view kind, std::string_view pay
     } else if (key == "document" && usesDocument(e.kind)) {
       ok = parseNumber(value, e.document);
       seenDocument = true;
-    } else if (key == "sources" && e.kind == EditKind::kPrune) {
+    } else if (key == "sources" && usesSources(e.kind)) {
       ok = parseList(value, true, e.sources);
       seenSources = true;
+    } else if (key == "targets" && e.kind == EditKind::kMerge) {
+      ok = parseList(value, false, e.targets);
+      seenTargets = true;
     } else if (key == "note") {
       e.note = value;
     } else {
@@ -127,8 +139,10 @@ Result<MemoryEdit> MemoryEdit::parse(std::string_view kind, std::string_view pay
   }
   if (seenFeatures != usesFeatures(e.kind) || seenSource != usesSource(e.kind) ||
       seenClass != usesClass(e.kind) || seenDocument != usesDocument(e.kind) ||
-      seenSources != (e.kind == EditKind::kPrune))
+      seenSources != usesSources(e.kind) || seenTargets != (e.kind == EditKind::kMerge))
     return bad("missing fields");
+  if (e.targets.size() != (e.kind == EditKind::kMerge ? e.sources.size() : 0))
+    return bad("targets and sources differ in number");
   return e;
 }
 

@@ -16,12 +16,12 @@ double totalWeight(const Prediction& p) {
 }  // namespace
 
 double MemorySmoother::memoryWeight(const Prediction& prediction) const {
-  const double total = totalWeight(prediction);
-  if (total <= 0.0) return 0.0;
+  if (totalWeight(prediction) <= 0.0) return 0.0;
   if (fixedLambda_ >= 0.0) return fixedLambda_;
   size_t voted = 0;
   for (const ClassVote& v : prediction.distribution) voted += v.weight > 0.0;
-  return total / (total + beta_ * static_cast<double>(voted));
+  const auto n = static_cast<double>(prediction.instances);
+  return n / (n + beta_ * static_cast<double>(voted));
 }
 
 double MemorySmoother::probability(const Prediction& prediction,
@@ -81,7 +81,7 @@ std::string MemorySmoother::describe() const {
   }
   std::snprintf(buf, sizeof buf,
                 "memory vote interpolated with an interpolated Kneser-Ney %d-gram, "
-                "lambda = T/(T + %.3g * classes voted)",
+                "lambda = N/(N + %.3g * classes voted), N the instances behind the vote",
                 base_.order(), beta_);
   return buf;
 }

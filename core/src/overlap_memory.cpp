@@ -16,8 +16,21 @@ std::vector<int> featureOrder(const std::vector<double>& weights) {
   return order;
 }
 
+std::vector<double> memoryWeights(const ClassifierOptions& options, const InstanceBase& base) {
+  if (!options.fixedWeights.empty()) return options.fixedWeights;
+  return computeFeatureWeights(base.featureCounts(), base.classTotals(), options.weighting);
+}
+
+Status checkFixedWeights(const ClassifierOptions& options, int width) {
+  if (options.fixedWeights.empty() || options.fixedWeights.size() == static_cast<size_t>(width))
+    return Status::ok();
+  return Status::invalidArgument("fixed feature weights: " +
+                                 std::to_string(options.fixedWeights.size()) +
+                                 " given, the memory has " + std::to_string(width) + " features");
+}
+
 void OverlapMemory::refreshWeights(State& s) const {
-  s.weights = computeFeatureWeights(s.base.featureCounts(), s.base.classTotals(), options_.weighting);
+  s.weights = memoryWeights(options_, s.base);
   s.order = featureOrder(s.weights);
   s.search->setWeights(s.weights);
   if (s.mvdm) {
@@ -31,6 +44,7 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
     return Status::invalidArgument("IB1 and TRIBL2 support 1 to " +
                                    std::to_string(NeighbourSearch::kMaxWidth) +
                                    " features, not " + std::to_string(instances.width));
+  if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
   auto s = std::make_unique<State>(instances.width);
   if (Status st = s->base.add(instances, job); !st) return st;
   s->search = std::make_unique<NeighbourSearch>(s->base);

@@ -49,4 +49,10 @@ class OverlapMemory {
 // Features by descending weight, ties to the lower original index.
 std::vector<int> featureOrder(const std::vector<double>& weights);
 
+// The feature weights a memory of `base` uses: options.fixedWeights, else computed by
+// options.weighting from the base's counts.
+std::vector<double> memoryWeights(const ClassifierOptions& options, const InstanceBase& base);
+// Fixed weights must give one weight per feature of a `width`-feature memory.
+Status checkFixedWeights(const ClassifierOptions& options, int width);
+
 }  // namespace memlens

@@ -120,8 +120,14 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
   }
   std::reverse(undone.begin(), undone.end());
   std::reverse(p->undoneSeqs_.begin(), p->undoneSeqs_.end());
+  ClassifierOptions classifier = x.classifier;
+  if (p->options_.keepTrainedWeights) {
+    auto weights = EditedMemory::trainedWeights(train, classifier, job);
+    if (!weights) return weights.status();
+    classifier.fixedWeights = std::move(*weights);
+  }
   auto memory = EditedMemory::create(std::move(corpus), std::move(train), std::move(probe),
-                                     x.classifier, std::move(edits), std::move(undone), job);
+                                     classifier, std::move(edits), std::move(undone), job);
   if (!memory) return memory.status();
   p->memory_ = std::move(*memory);
   if (tuneBeta && p->validation_.size() > 0) {
@@ -204,7 +210,7 @@ Result<int64_t> Project::recordRun(JobControl* job) {
       .field("weighting", weightingName(c.weighting))
       .field("width", options_.experiment.window.width)
       .field("edits", static_cast<uint64_t>(memory_->edits().size()))
-      .field("weightsAfterEdits", "recomputed")
+      .field("weightsAfterEdits", options_.keepTrainedWeights ? "kept" : "recomputed")
       .field("instances", static_cast<uint64_t>(memory_->instances().size()))
       .field("storedVectors", memory_->classifier().memory().vectorCount())
       .field("smoothingBeta", options_.smoothingBeta)

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "key_value_text.h"
 
@@ -68,6 +69,7 @@ std::string ProjectOptions::toText() const {
   line("seed", std::to_string(x.split.seed));
   line("max-test", std::to_string(x.maxTestTokens));
   line("smoothing-beta", number(smoothingBeta));
+  line("keep-weights", keepTrainedWeights ? "1" : "0");
   return out;
 }
 
@@ -97,10 +99,13 @@ Result<ProjectOptions> ProjectOptions::parse(std::string_view text) {
       {"seed", [&](auto v) { return parseNumber(v, x.split.seed); }},
       {"max-test", [&](auto v) { return parseNumber(v, x.maxTestTokens); }},
       {"smoothing-beta", [&](auto v) { return parseNumber(v, o.smoothingBeta); }},
+      {"keep-weights", [&](auto v) { return v == "0" || (o.keepTrainedWeights = v == "1"); }},
   };
+  // Projects made before the weights choice have no keep-weights line: they recompute.
+  const std::set<std::string_view> optional = {"keep-weights"};
   auto lines = parseKeyValueLines(text, "project options");
   if (!lines) return lines.status();
-  size_t seen = 0;
+  size_t seen = 0, seenOptional = 0;
   for (const auto& [key, value] : *lines) {
     auto it = readers.find(key);
     if (it == readers.end())
@@ -109,8 +114,10 @@ Result<ProjectOptions> ProjectOptions::parse(std::string_view text) {
       return Status::corrupt("project options: bad value '" + std::string(value) + "' for " +
                              std::string(key));
     ++seen;
+    seenOptional += optional.count(key);
   }
-  if (seen != readers.size()) return Status::corrupt("project options: missing keys");
+  if (seen - seenOptional != readers.size() - optional.size())
+    return Status::corrupt("project options: missing keys");
   return o;
 }
 

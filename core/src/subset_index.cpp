@@ -87,13 +87,20 @@ void SubsetIndex::addNewVectors() {
     Group& g = groups_[gi];
     next_[id] = g.head;  // prepend: member order does not matter to any caller
     g.head = id;
-    if (++g.count == kCacheThreshold || (g.count > kCacheThreshold && g.cache != 0 &&
-                                         (grownGroups.empty() || grownGroups.back() != gi)))
+    if (++g.count == kCacheThreshold) {
       grownGroups.push_back(gi);
+    } else if (g.cache != 0) {
+      // A cached group gains a member: add its counts (vectors added one at a time must not
+      // re-sum a big group each time).
+      for (const ClassCount& c : base_.distribution(id))
+        addToCache(caches_[g.cache - 1], c.classIndex, c.count);
+    }
   }
-  // (Re)compute the summed distributions of large groups that grew, with a dense accumulator.
-  std::sort(grownGroups.begin(), grownGroups.end());
-  grownGroups.erase(std::unique(grownGroups.begin(), grownGroups.end()), grownGroups.end());
+  if (grownGroups.empty()) {
+    indexed_ = n;
+    return;
+  }
+  // Sum the distributions of the groups that became large, with a dense accumulator.
   std::vector<uint64_t> acc(base_.classCount(), 0);
   std::vector<uint32_t> touched;
   for (uint32_t gi : grownGroups) {
@@ -103,12 +110,9 @@ void SubsetIndex::addNewVectors() {
         if (acc[c.classIndex] == 0) touched.push_back(c.classIndex);
         acc[c.classIndex] += c.count;
       }
-    if (g.cache == 0) {
-      caches_.emplace_back();
-      g.cache = static_cast<uint32_t>(caches_.size());
-    }
-    std::vector<ClassCount>& cache = caches_[g.cache - 1];
-    cache.clear();
+    caches_.emplace_back();
+    g.cache = static_cast<uint32_t>(caches_.size());
+    std::vector<ClassCount>& cache = caches_.back();
     for (uint32_t c : touched) {
       cache.push_back({c, static_cast<uint32_t>(acc[c])});
       acc[c] = 0;

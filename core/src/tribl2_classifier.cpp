@@ -59,6 +59,7 @@ class Tribl2Classifier final : public OverlapClassifier {
       out = Prediction{};
       out.classId = base.classId(defaultClassOf(sorted, base.classTotals()));
       out.matchDepth = w;
+      for (const ClassCount& c : sorted) out.instances += c.count;
       if (options.distributions)
         for (const ClassCount& c : sorted)
           out.distribution.push_back({base.classId(c.classIndex), static_cast<double>(c.count)});

@@ -162,12 +162,12 @@ Prediction VectorMemory::predict(std::span<const uint32_t> query,
   p.classId = r.classId;
   p.distance = r.slots.empty() ? 0.0 : r.slots.front().distance;
   if (options.distributions) p.distribution = std::move(r.memory);
-  if (options.neighbours) {
-    for (const SlotRead& s : r.slots) {
-      double count = 0.0;
-      for (const ClassCount& c : memory_.distribution(s.slot)) count += c.count;
-      p.neighbours.push_back({s.distance, s.attention / count, {s.slot}});
-    }
+  for (const SlotRead& s : r.slots) {
+    uint64_t count = 0;
+    for (const ClassCount& c : memory_.distribution(s.slot)) count += c.count;
+    p.instances += count;
+    if (options.neighbours)
+      p.neighbours.push_back({s.distance, s.attention / static_cast<double>(count), {s.slot}});
   }
   return p;
 }

@@ -59,6 +59,39 @@ class TestCliProject : public QObject {
     }
   }
 
+  // --keep-weights is stored and reported; merge, cnn and igtree prune as the core plans them
+  // (the slots after each pruning are the core's), one journal entry each, undone again.
+  void keptWeightsAndNewStrategies() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 2, 80, 9);
+    const QString file = dir.filePath("p.memlens");
+    CliRun r = runCli({"project", "create", file, "--model", "igtree", "--width", "3",
+                       "--keep-weights", QString::fromStdString(paths[0]),
+                       QString::fromStdString(paths[1])});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY(r.out.contains("weights kept after edits"));
+    QVERIFY(runCli({"project", "info", file}).out.contains("weights kept (the trained ones)"));
+    for (auto [name, strategy] : {std::pair{"merge", PruneStrategy::kMerge},
+                                  std::pair{"cnn", PruneStrategy::kCondensed},
+                                  std::pair{"igtree", PruneStrategy::kIgTreeCompression}}) {
+      uint32_t expectedSlots = 0;
+      {
+        auto p = Project::open(file.toStdString());
+        QVERIFY2(p.isOk(), p.status().message().c_str());
+        PruneOptions o{strategy};
+        auto preview = (*p)->preview(*planPrune((*p)->memory(), o));
+        QVERIFY2(preview.isOk(), preview.status().message().c_str());
+        expectedSlots = preview->slotsAfter;
+      }
+      r = runCli({"project", "prune", file, "--strategy", name});
+      QVERIFY2(r.exitCode == 0, r.err.constData());
+      QVERIFY2(r.out.contains(" -> " + QByteArray::number(expectedSlots) + "\t"), r.out.constData());
+      QVERIFY(runCli({"project", "info", file}).out.contains(name));
+      QCOMPARE(runCli({"project", "undo", file}).exitCode, 0);
+    }
+    QVERIFY(runCli({"project", "runs", file}).out.contains("\"weightsAfterEdits\":\"kept\""));
+  }
+
   void badInputIsAClearError() {
     QTemporaryDir dir;
     const QString file = dir.filePath("p.memlens");

@@ -59,7 +59,8 @@ class TestEditedMemory : public QObject {
     MemoryEdit insert{EditKind::kInsertInstance, {5, 0, 7}, 0, 0, 12, {}, ""};
     MemoryEdit relabel{EditKind::kRelabelInstance, {}, 1234567, 0, 9, {}, ""};
     MemoryEdit doc{EditKind::kRemoveDocument, {}, 0, 2, 0, {}, ""};
-    for (const MemoryEdit& e : {prune, insert, relabel, doc}) {
+    MemoryEdit merge{EditKind::kMerge, {}, 0, 0, 0, {3, 8, 1ull << 41}, "merge k=1", {90, 2, 3}};
+    for (const MemoryEdit& e : {prune, insert, relabel, doc, merge}) {
       auto back = MemoryEdit::parse(e.kindName(), e.payload());
       QVERIFY2(back.isOk(), back.status().message().c_str());
       QCOMPARE(back->kind, e.kind);
@@ -69,6 +70,7 @@ class TestEditedMemory : public QObject {
       QCOMPARE(back->classId, e.classId);
       QCOMPARE(back->sources, e.sources);
       QCOMPARE(back->note, e.note);
+      QCOMPARE(back->targets, e.targets);
     }
     for (auto [kind, payload] : std::vector<std::pair<const char*, const char*>>{
              {"explode", ""},
@@ -79,7 +81,10 @@ class TestEditedMemory : public QObject {
              {"delete-instance", "source=3\nclass=4\n"},
              {"prune", "sources=5,0\n"},
              {"prune", "sources=18446744073709551615,1\n"},
-             {"relabel-instance", "source=3\n"}}) {
+             {"relabel-instance", "source=3\n"},
+             {"merge", "sources=3,5\n"},
+             {"merge", "sources=3,5\ntargets=1\n"},
+             {"prune", "sources=3\ntargets=1\n"}}) {
       QVERIFY2(!MemoryEdit::parse(kind, payload).isOk(), payload);
     }
   }
@@ -179,6 +184,62 @@ class TestEditedMemory : public QObject {
 
   // After removing a document no stored vector holds a source from it; the others keep all of
   // theirs.
+  // A merge re-features instances: the moved ones count under their target's vector, nothing is
+  // lost, and a rebuild from the journal text gives the same memory.
+  void mergeMovesInstancesOntoTheTargetVector() {
+    auto s = setup();
+    const ClassifierOptions options = optionsFor(Algorithm::kIb1);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    const MemoryEdit merge{EditKind::kMerge, {}, 0, 0, 0,
+                           {s->train.sources[4], s->train.sources[9]}, "by hand",
+                           {s->train.sources[20], s->train.sources[20]}};
+    HandMemory hand{s->train, std::vector<bool>(s->train.size(), true)};
+    for (size_t i : {4, 9})
+      std::ranges::copy(s->train.instance(20), hand.all.features.begin() + i * 3);
+    auto p = m->preview(merge);
+    QVERIFY2(p.isOk(), p.status().message().c_str());
+    QCOMPARE(p->instancesAfter, p->instancesBefore);
+    QVERIFY(m->commit(std::move(*p)).isOk());
+    QCOMPARE(m->probePredictions(), freshPredictions(hand.kept(), s->probe, options));
+    const InstanceBase& base = m->classifier().memory();
+    const auto sources = base.sources(base.find(s->train.instance(20)));
+    QVERIFY(std::ranges::count(sources, s->train.sources[4]) == 1);
+    QVERIFY(std::ranges::count(sources, s->train.sources[9]) == 1);
+    auto replay = MemoryEdit::parse(merge.kindName(), merge.payload());
+    auto rebuilt = EditedMemory::create(s->corpus, s->train, s->probe, options, {*replay});
+    QCOMPARE((*rebuilt)->probePredictions(), m->probePredictions());
+    QCOMPARE((*rebuilt)->instances().features, m->instances().features);
+  }
+
+  // Fixed weights (the unedited memory's) stay through an edit and the memory predicts as a
+  // fresh classifier with those weights on the edited instances; recomputing changes them.
+  void fixedWeightsSurviveEdits() {
+    auto s = setup();
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      ClassifierOptions options = optionsFor(a);
+      auto trained = std::move(*createClassifier(options));
+      QVERIFY(trained->train(s->train).isOk());
+      auto weights = EditedMemory::trainedWeights(s->train, options);
+      QCOMPARE(*weights, trained->weights());
+      ClassifierOptions fixed = options;
+      fixed.fixedWeights = *weights;
+      auto kept = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, fixed));
+      auto recomputed = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+      const MemoryEdit surgery{EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""};
+      QVERIFY(kept->commit(std::move(*kept->preview(surgery))).isOk());
+      QVERIFY(recomputed->commit(std::move(*recomputed->preview(surgery))).isOk());
+      QCOMPARE(kept->classifier().weights(), *weights);
+      QVERIFY(recomputed->classifier().weights() != *weights);
+      QCOMPARE(kept->probePredictions(), freshPredictions(kept->instances(), s->probe, fixed));
+    }
+    ClassifierOptions wrong;
+    wrong.fixedWeights = {1.0, 2.0};
+    auto c = std::move(*createClassifier(wrong));
+    QVERIFY(c->train(s->train).message().find("2 given, the memory has 3") != std::string::npos);
+    wrong.fixedWeights = {1.0, -1.0, 0.5};
+    QVERIFY(!createClassifier(wrong).isOk());
+  }
+
   void documentSurgeryLeavesNoTrace() {
     auto s = setup();
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, {}));
@@ -238,6 +299,9 @@ class TestEditedMemory : public QObject {
         {{EditKind::kRemoveDocument, {}, 0, 9, 0, {}, ""}, "no document 9"},
         {{EditKind::kPrune, {}, 0, 0, 0, {s->train.sources[0], s->train.sources[0]}, ""}, "already deleted"},
         {{EditKind::kPrune, {}, 0, 0, 0, s->train.sources, ""}, "empty"},
+        {{EditKind::kMerge, {}, 0, 0, 0, {s->train.sources[0]}, "", {s->probe.sources[0]}},
+         "no training instance"},
+        {{EditKind::kMerge, {}, 0, 0, 0, {s->train.sources[0]}, "", {}}, "one target instance"},
     };
     for (const auto& [edit, message] : bad) {
       auto p = m->preview(edit);

@@ -26,6 +26,7 @@ class FixedVoteClassifier : public Classifier {
     Prediction p;
     p.classId = 1;
     p.distribution = {{1, 3.0}, {2, 1.0}};
+    p.instances = 4;
     p.matchDepth = 1;
     return p;
   }
@@ -150,6 +151,24 @@ class TestEvaluation : public QObject {
     // A memory that read nothing leaves the base alone.
     QCOMPARE(smoother.memoryWeight(Prediction{}), 0.0);
     QVERIFY(smoother.describe().find("fixed lambda = 0.4") != std::string::npos);
+  }
+
+  // λ rests on the instances behind a vote, not on its scale: inverse-distance weighting
+  // multiplies an exact match's counts by ~1e15, which must not make the memory look certain.
+  void distanceWeightingDoesNotInflateTrust() {
+    auto kn = base();
+    const MemorySmoother smoother(*kn, 1.0);
+    Prediction counts;
+    counts.classId = 1;
+    counts.distribution = {{1, 3.0}, {2, 1.0}};
+    counts.instances = 4;
+    Prediction weighted = counts;
+    for (ClassVote& v : weighted.distribution) v.weight *= 1e15;
+    QCOMPARE(smoother.memoryWeight(counts), 4.0 / (4.0 + 1.0 * 2));
+    QCOMPARE(smoother.memoryWeight(weighted), smoother.memoryWeight(counts));
+    const uint32_t ctx[] = {3};
+    for (uint32_t w : {0u, 1u, 2u, 3u})
+      QVERIFY(std::abs(smoother.probability(weighted, ctx, w) - smoother.probability(counts, ctx, w)) < 1e-12);
   }
 
   void tuningFollowsTheMemorysReliability() {

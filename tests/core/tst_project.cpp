@@ -39,6 +39,15 @@ class TestProject : public QObject {
     QVERIFY2(back.isOk(), back.status().message().c_str());
     QCOMPARE(back->toText(), o.toText());
     QCOMPARE(back->smoothingBeta, 0.3);
+    QVERIFY(!back->keepTrainedWeights);
+    o.keepTrainedWeights = true;
+    QVERIFY(ProjectOptions::parse(o.toText())->keepTrainedWeights);
+    // Projects written before the weights choice have no keep-weights line: they recompute.
+    std::string old = o.toText();
+    old.erase(old.find("keep-weights=1\n"));
+    auto legacy = ProjectOptions::parse(old);
+    QVERIFY2(legacy.isOk(), legacy.status().message().c_str());
+    QVERIFY(!legacy->keepTrainedWeights);
     QVERIFY(!ProjectOptions::parse("width=3\n").isOk());
     QVERIFY(!ProjectOptions::parse(o.toText() + "colour=blue\n").isOk());
   }
@@ -86,6 +95,49 @@ class TestProject : public QObject {
     auto again = Project::open(path);
     QCOMPARE(predictionsOf(**again), afterAll);
     QVERIFY((*again)->memory().undone().empty());
+  }
+
+  // Keeping the trained weights: after a pruning the memory still has the unedited memory's
+  // weights (those of a fresh classifier on the unedited training set), also after a reopen,
+  // and the run record says so. A merge is journaled and replayed like any edit.
+  void keptWeightsAndMergeSurviveReopen() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
+    const std::string path = dir.filePath("p.memlens").toStdString();
+    ProjectOptions o = ib1Options();
+    o.keepTrainedWeights = true;
+    std::vector<double> trained;
+    std::vector<uint32_t> afterPruning;
+    {
+      auto p = Project::create(path, paths, o);
+      QVERIFY2(p.isOk(), p.status().message().c_str());
+      Project& project = **p;
+      auto fresh = std::move(*createClassifier(project.options().experiment.classifier));
+      QVERIFY(fresh->train(project.memory().instances()).isOk());
+      trained = fresh->weights();
+      QCOMPARE(project.memory().classifier().weights(), trained);
+      QVERIFY(project.prune({PruneStrategy::kCountThreshold, 2}).isOk());
+      auto merged = project.prune({PruneStrategy::kMerge});
+      QVERIFY2(merged.isOk(), merged.status().message().c_str());
+      QCOMPARE(merged->edit.kind, EditKind::kMerge);
+      QVERIFY(merged->slotsAfter < merged->slotsBefore);
+      QCOMPARE(project.memory().classifier().weights(), trained);
+      afterPruning = predictionsOf(project);
+      QVERIFY(project.recordRun().isOk());
+
+      // A cancelled pruning journals nothing.
+      JobControl job;
+      job.cancel();
+      QVERIFY(project.prune({PruneStrategy::kCondensed}, &job).status().isCancelled());
+      QCOMPARE(project.store().journal()->size(), size_t{2});
+    }
+    auto p = Project::open(path);
+    QVERIFY2(p.isOk(), p.status().message().c_str());
+    QCOMPARE((*p)->memory().edits().back().kind, EditKind::kMerge);
+    QCOMPARE((*p)->memory().classifier().weights(), trained);
+    QCOMPARE(predictionsOf(**p), afterPruning);
+    QVERIFY((*p)->store().runs()->front().record.find("\"weightsAfterEdits\":\"kept\"") !=
+            std::string::npos);
   }
 
   void changedCorpusIsRefusedAndFileUntouched() {

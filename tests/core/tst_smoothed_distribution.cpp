@@ -35,6 +35,7 @@ class TestSmoothedDistribution : public QObject {
       Prediction vote;
       vote.classId = token(rng);
       vote.distribution = {{vote.classId, 2.0 + q % 3}, {token(rng), 1.0}, {299, 0.5}};
+      vote.instances = 3 + q % 3;
       const MemorySmoother smoother(m, q % 2 ? 0.1 : 3.0);
       smoother.smoothed(vote, context, sparse);
 

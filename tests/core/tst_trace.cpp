@@ -31,10 +31,14 @@ class TestTrace : public QObject {
       const Trace t = traceContext(experiment, experiment.test().instance(i));
       QVERIFY(!t.buckets.empty());
       std::map<uint32_t, double> readded;
+      uint64_t instances = 0;  // behind the vote: what the smoothing trusts it by
       for (const BucketTrace& b : t.buckets) {
         for (const NeighbourTrace& n : b.neighbours) {
           QVERIFY(std::abs(n.distance - b.distance) < 1e-9);
-          for (const ClassVote& c : n.counts) readded[c.classId] += b.weight * c.weight;
+          for (const ClassVote& c : n.counts) {
+            readded[c.classId] += b.weight * c.weight;
+            if (b.weight > 0.0) instances += static_cast<uint64_t>(c.weight);
+          }
           QCOMPARE(n.provenance.size(), std::min<size_t>(5, n.instanceCount));
           for (const ProvenanceRef& p : n.provenance) {
             const std::string bytes = text_.substr(p.byteOffset, corpus_->vocab.text(corpus_->tokens.id(p.token)).size());
@@ -51,6 +55,7 @@ class TestTrace : public QObject {
         QVERIFY2(std::abs(readded[v.classId] - v.weight) <= 1e-9 * std::max(1.0, v.weight),
                  qPrintable(QString("class %1: %2 vs %3").arg(v.classId).arg(readded[v.classId]).arg(v.weight)));
       }
+      QCOMPARE(t.prediction.instances, instances);
       if (options.classifier.algorithm == Algorithm::kIb1) {
         QVERIFY(t.path.steps.empty());
         QCOMPARE(t.path.answer, TreePath::Answer::kNone);

@@ -50,6 +50,10 @@ struct ClassifierOptions {
   // (wordVectors.dimensions = 0: one-hot words, the overlap distance of IB1).
   VectorMemoryOptions vectorMemory;
   WordVectorOptions wordVectors;
+  // IB1, IGTree, TRIBL2: feature weights (original feature order, one per feature, finite, ≥ 0)
+  // used instead of computing them from the memory by `weighting`; they then stay fixed however
+  // the memory changes (train, add). Empty: computed (TiMBL's behaviour).
+  std::vector<double> fixedWeights;
 };
 
 // A memory-based classifier (engine/spec semantics, TiMBL 6.5 parity). Created by
@@ -66,8 +70,9 @@ class Classifier {
 
   // Replaces the memory with `instances`. On cancel or error the previous memory is kept.
   virtual Status train(const InstanceSet& instances, JobControl* job = nullptr) = 0;
-  // Adds instances to the memory; weights are recomputed from maintained counts. IB1 and TRIBL2
-  // grow their indexes in place; IGTree rebuilds its tree. On cancel the memory is unchanged.
+  // Adds instances to the memory; weights are recomputed from maintained counts (unless fixed,
+  // see ClassifierOptions::fixedWeights). IB1 and TRIBL2 grow their indexes in place; IGTree
+  // rebuilds its tree. On cancel the memory is unchanged.
   virtual Status add(const InstanceSet& instances, JobControl* job = nullptr) = 0;
 
   // Classifies every instance of `queries` (its classes are ignored). Parallel (oneTBB).

@@ -20,11 +20,13 @@ struct ChangedToken {
 };
 
 // A memory under editing. Its state is a pure function of the unedited training instances, the
-// classifier options and the list of edits applied: each edit filters, relabels or appends
-// training instances and the classifier is retrained from the edited set, so rebuilding from
-// the same inputs gives identical predictions, and document surgery leaves no trace of the
-// document in any stored vector. Feature weights are always recomputed from the edited set
-// (the classifiers have no way to keep trained weights for a changed memory).
+// classifier options and the list of edits applied: each edit filters, relabels, re-features
+// (merges) or appends training instances and the classifier is retrained from the edited set,
+// so rebuilding from the same inputs gives identical predictions, and document surgery leaves
+// no trace of the document in any stored vector. Feature weights are recomputed from the
+// edited set unless the options fix them (ClassifierOptions::fixedWeights, e.g. the
+// trainedWeights() of the unedited instances: the memory then keeps its trained weights through
+// every edit).
 // An edit is first previewed (the exact probe-set tokens whose prediction changes), then
 // committed; undo and redo replay the edit list.
 // Not thread-safe: one thread at a time (const calls may run concurrently with each other).
@@ -57,11 +59,19 @@ class EditedMemory {
                                                       std::vector<MemoryEdit> edits = {},
                                                       std::vector<MemoryEdit> undone = {},
                                                       JobControl* job = nullptr);
+  // The feature weights a memory trained on the unedited `train` has under `options` (its
+  // fixedWeights when set), for ClassifierOptions::fixedWeights. Honours cancel.
+  static Result<std::vector<double>> trainedWeights(const InstanceSet& train,
+                                                    const ClassifierOptions& options,
+                                                    JobControl* job = nullptr);
   EditedMemory(const EditedMemory&) = delete;
   EditedMemory& operator=(const EditedMemory&) = delete;
   ~EditedMemory();
 
   const Classifier& classifier() const;
+  // The same classifier, owned with the state it belongs to: it outlives later edits, undo and
+  // redo (which replace the state), e.g. for Experiment::withMemory.
+  std::shared_ptr<const Classifier> sharedClassifier() const;
   // The edited training instances the classifier was trained on.
   const InstanceSet& instances() const;
   const InstanceSet& probe() const { return probe_; }

@@ -21,6 +21,17 @@ class Experiment {
   static Result<std::unique_ptr<Experiment>> run(std::shared_ptr<const TokenisedCorpus> corpus,
                                                  const ExperimentOptions& options,
                                                  JobControl* job = nullptr);
+  // `original` with another memory: `classifier`, trained on `train` (an edited train part,
+  // e.g. EditedMemory::classifier() and instances()). Same corpus, split, validation and test
+  // (so test indices name the same tokens); trainClassCounts() are recounted from `train`. The
+  // base model and β are the original's, shared: refitting them would cost a whole evaluation
+  // (seconds on the KJV) per edit and would mix a change of the smoothing into what the edit
+  // changed. Not evaluated: report() is empty and record().test counts no tokens; record()
+  // otherwise is the original's with this memory's sizes. Count-vote memories only (the vector
+  // memory's temperature is tuned on its own classifier).
+  static Result<std::unique_ptr<Experiment>> withMemory(std::shared_ptr<const Experiment> original,
+                                                        InstanceSet train,
+                                                        std::shared_ptr<const Classifier> classifier);
   Experiment(const Experiment&) = delete;
   Experiment& operator=(const Experiment&) = delete;
 
@@ -45,8 +56,8 @@ class Experiment {
   std::shared_ptr<const TokenisedCorpus> corpus_;
   DataSplit split_;
   InstanceSet train_, validation_, test_;
-  std::unique_ptr<Classifier> classifier_;
-  std::unique_ptr<KneserNeyModel> base_;
+  std::shared_ptr<const Classifier> classifier_;
+  std::shared_ptr<const KneserNeyModel> base_;
   std::vector<uint64_t> trainClassCounts_;
   EvaluationReport report_;
   RunRecord record_;

@@ -20,6 +20,8 @@ enum class EditKind {
   kRemoveDocument,   // corpus surgery: every instance whose target lies in `document`
   kRestoreDocument,
   kPrune,            // the instances `sources` chosen by a pruning strategy (`note` says which)
+  kMerge,            // instance sources[i] takes the current features of instance targets[i]:
+                     // merges stored vectors, the survivor's counts growing (`note` says how)
 };
 
 // One user action on a memory, as the journal stores it. Stored vectors are named by their
@@ -34,6 +36,8 @@ struct MemoryEdit {
   uint32_t classId = 0;            // vocabulary id
   std::vector<uint64_t> sources;   // ascending
   std::string note;
+  // kMerge: one per source. Defaulted so that brace-initialised edits may stop at `note`.
+  std::vector<uint64_t> targets = {};
 
   // "delete-vector", "relabel-instance", ... (the journal's kind column).
   const char* kindName() const;

@@ -10,9 +10,12 @@
 namespace memlens {
 
 // Turns a memory's vote into a probability distribution that never gives a token zero:
-//   p(w) = λ · votes(w) / T + (1 − λ) · p_KN(w | context),   λ = T / (T + β · U)
-// where T is the total vote weight and U the number of classes voted for (Witten-Bell style: a
-// vote spread thinly over many classes is trusted less). β is tuned on the validation split.
+//   p(w) = λ · votes(w) / T + (1 − λ) · p_KN(w | context),   λ = N / (N + β · U)
+// where T is the total vote weight, N the number of training instances behind the vote and U the
+// number of classes voted for (Witten-Bell style: a vote resting on few instances, or spread
+// thinly over many classes, is trusted less). N rather than T, because distance weighting (ID:
+// 1/d, ~1e15 for an exact match) puts T on an arbitrary scale; with Z weighting N = T.
+// β is tuned on the validation split.
 // For the vector memory, whose vote p_mem is already a distribution, λ is instead one fixed
 // value (fixedWeight), tuned on validation too; a memory that read nothing still gets λ = 0.
 // Raw vote shares are never reported as probabilities on their own.

@@ -32,6 +32,9 @@ struct Prediction {
   std::vector<ClassVote> distribution;
   double distance = 0.0;  // distance of the nearest bucket (IB1, TRIBL2) or of the unconsulted
                           // features (IGTree)
+  // Training instances behind `distribution` (with distance weighting Z, IGTree or an exact
+  // match, the sum of its weights): how much evidence the vote rests on, whatever its scale.
+  uint64_t instances = 0;
   int matchDepth = 0;     // features matched along the tree path (IGTree, TRIBL2); 0 for IB1
   bool leaf = true;       // IGTree: the answering node has no children (TiMBL's "L" vs "N")
   bool tie = false;       // the top classes of the k-bucket vote were tied

@@ -18,6 +18,8 @@ namespace memlens {
 // a corpus file that changed since (hash mismatch) is refused and the project left untouched.
 // Every edit, pruning, undo and redo is one journal transaction, written before the call
 // returns. The probe set is the test part of the split, the usage census runs on validation.
+// With ProjectOptions::keepTrainedWeights the memory's feature weights are those of the unedited
+// training set, recomputed from it on open, so they stay what they were before any edit.
 // Only count-vote memories (IB1, IGTree, TRIBL2).
 // Not thread-safe: one thread at a time.
 class Project {

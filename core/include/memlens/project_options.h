@@ -15,6 +15,9 @@ struct ProjectOptions {
   TokeniserOptions tokeniser;
   ExperimentOptions experiment;
   double smoothingBeta = 1.0;
+  // Edited memories keep the feature weights of the unedited training set instead of
+  // recomputing them from the edited instances (the default, false).
+  bool keepTrainedWeights = false;
 
   std::string toText() const;
   // Reads what toText() wrote; an unknown key or a bad value is an error naming it.

@@ -15,6 +15,9 @@ enum class PruneStrategy {
   kRandom,          // each stored vector kept with probability keepFraction (seeded)
   kDocument,        // every instance from one source document (corpus surgery)
   kWilson,          // Wilson editing: stored vectors their k nearest neighbours outvote
+  kMerge,           // greedy merging of nearest same-majority vectors (a kMerge edit)
+  kCondensed,       // Hart's condensed nearest neighbour, one IB2 pass
+  kIgTreeCompression,  // vectors the IGTree answers from a shorter context, merged per node
 };
 
 struct PruneOptions {
@@ -24,6 +27,7 @@ struct PruneOptions {
   uint64_t seed = 1;
   uint32_t document = 0;
   int neighbours = 3;                   // Wilson: k distance buckets
+  int mergeNeighbours = 1;              // merge: k distance buckets searched for partners
   const InstanceSet* census = nullptr;  // usage census tokens: validation, never the test set
 };
 
@@ -37,9 +41,11 @@ struct PruneReport {
 const char* pruneStrategyName(PruneStrategy s);
 
 // The one edit that prunes `memory` as `options` say: a kPrune edit naming every instance of the
-// stored vectors removed (whole vectors go), or kRemoveDocument. Choosing is read-only; commit
-// the edit through EditedMemory::preview/commit (or Project::prune) to apply it. A strategy that
-// would remove nothing, or everything, is an error. Honours cancel.
+// stored vectors removed (whole vectors go), kRemoveDocument, or for kMerge and
+// kIgTreeCompression a kMerge edit moving every instance of each merged vector onto its
+// survivor (instance counts are kept; pruning.cpp defines each strategy exactly). Choosing is
+// read-only; commit the edit through EditedMemory::preview/commit (or Project::prune) to apply
+// it. A strategy that would remove nothing, or everything, is an error. Honours cancel.
 Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& options,
                              JobControl* job = nullptr);
 

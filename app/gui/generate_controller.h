@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QObject>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "generation_snapshot.h"
+#include "memlens/status.h"
+
+namespace memlens::views {
+class GenerateWidget;
+class JobRunner;
+}  // namespace memlens::views
+
+namespace memlens::gui {
+
+// Answers the Generate page: runs generate() with the page's prompt and options against the
+// latest trained memory, on a job runner of its own (the Cancel button stops it), and hands the
+// page the result. A clicked token becomes a request to inspect the context it was predicted from.
+class GenerateController : public QObject {
+  Q_OBJECT
+
+ public:
+  GenerateController(views::GenerateWidget* page, QObject* parent = nullptr);
+  ~GenerateController() override;
+
+  void setExperiment(std::shared_ptr<const Experiment> experiment);
+  // Generates with the page's prompt and options; ignored without a memory or while running.
+  void generate();
+  bool isRunning() const;
+
+ Q_SIGNALS:
+  // A generation has ended; its tokens, or why there are none, are on the page.
+  void settled();
+  // Inspect this context (vocabulary ids, width of the memory that generated it).
+  void inspectContextRequested(const std::vector<uint32_t>& context);
+
+ private:
+  void onFinished(const Status& status);
+
+  views::GenerateWidget* page_;
+  views::JobRunner* runner_;
+  std::shared_ptr<const Experiment> experiment_;
+  // The running generation's: the worker fills its tokens.
+  std::shared_ptr<views::GenerationSnapshot> pending_;
+};
+
+}  // namespace memlens::gui

@@ -1,0 +1,422 @@
+#include "memory_controller.h"
+
+#include <QAction>
+#include <QLocale>
+#include <QUndoStack>
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "job_runner.h"
+#include "memory_browser_widget.h"
+#include "memory_edit_command.h"
+
+namespace memlens::gui {
+
+// What one job was asked and what it produced; the worker fills it, onFinished() reads it.
+struct MemoryController::Pending {
+  enum class Kind { kPrepare, kPreview, kStep } kind = Kind::kPrepare;
+  std::shared_ptr<const Experiment> trained;
+  std::shared_ptr<EditedMemory> edited;  // made by kPrepare, edited by the others
+  std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
+  // kPreview: the edit, or the pruning to plan.
+  MemoryEdit edit;
+  std::optional<PruneOptions> prune;
+  // kStep: which, and for kCommit the preview to adopt.
+  Step step = Step::kCommit;
+  std::shared_ptr<EditedMemory::Preview> preview;
+  QString title;
+  // Set by the worker.
+  std::shared_ptr<const Experiment> memory;
+  std::shared_ptr<const views::MemorySnapshot> snapshot;
+  std::shared_ptr<views::MemoryChange> change;
+  uint64_t correct = 0;  // probe tokens the memory now predicts right
+  size_t edits = 0;      // in effect
+  QStringList deleted;
+};
+
+namespace {
+
+uint64_t correctCount(const std::vector<uint32_t>& predictions, const InstanceSet& probe) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < predictions.size(); ++i) n += predictions[i] == probe.classes[i] ? 1 : 0;
+  return n;
+}
+
+// Contexts of the vectors deleted by edits in effect that the memory does not hold again.
+QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnapshot& shown) {
+  QStringList contexts;
+  for (const MemoryEdit& e : edited.edits()) {
+    if (e.kind != EditKind::kDeleteVector) continue;
+    if (shown.memory().find(e.features) != InstanceBase::kNone) continue;
+    QStringList words;
+    for (uint32_t v : e.features) words.append(shown.tokenText(v));
+    const QString context = words.join(QLatin1Char(' '));
+    if (!contexts.contains(context)) contexts.append(context);
+  }
+  return contexts;
+}
+
+QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
+
+}  // namespace
+
+MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* parent)
+    : QObject(parent),
+      page_(page),
+      runner_(new views::JobRunner(this)),
+      stack_(new QUndoStack(this)),
+      undo_(new QAction(tr("&Undo Edit"), this)),
+      redo_(new QAction(tr("&Redo Edit"), this)) {
+  undo_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+  redo_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+  undo_->setObjectName(QStringLiteral("memoryUndo"));
+  redo_->setObjectName(QStringLiteral("memoryRedo"));
+  connect(undo_, &QAction::triggered, this, [this] {
+    if (!isRunning() && stack_->canUndo()) stack_->undo();
+  });
+  connect(redo_, &QAction::triggered, this, [this] {
+    if (!isRunning() && stack_->canRedo()) stack_->redo();
+  });
+  connect(stack_, &QUndoStack::indexChanged, this, &MemoryController::updateActions);
+  page_->setUndoStack(stack_);
+  page_->setProbeNote(tr("Probe: the first %1 tokens of the test part (or all of it when "
+                         "smaller); previews compare their predictions.")
+                          .arg(number(kProbeTokens)));
+  connect(page_, &views::MemoryBrowserWidget::deleteRequested, this, &MemoryController::deleteVectors);
+  connect(page_, &views::MemoryBrowserWidget::relabelRequested, this, &MemoryController::relabelVector);
+  connect(page_, &views::MemoryBrowserWidget::restoreRequested, this, &MemoryController::restoreVector);
+  connect(page_, &views::MemoryBrowserWidget::prunePreviewRequested, this, &MemoryController::previewPrune);
+  connect(page_, &views::MemoryBrowserWidget::commitRequested, this, &MemoryController::commitPreview);
+  connect(page_, &views::MemoryBrowserWidget::discardRequested, this, [this] {
+    preview_.reset();
+    page_->clearChange();
+  });
+  connect(page_, &views::MemoryBrowserWidget::cancelRequested, runner_, &views::JobRunner::cancel);
+  connect(page_, &views::MemoryBrowserWidget::inspectRequested, this, &MemoryController::inspectRequested);
+  connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
+  connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
+  updateActions();
+}
+
+MemoryController::~MemoryController() = default;
+
+bool MemoryController::isRunning() const { return runner_->isRunning(); }
+
+void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment) {
+  trained_ = std::move(experiment);
+  edited_.reset();
+  memory_.reset();
+  snapshot_.reset();
+  preview_.reset();
+  steps_.clear();
+  stack_->clear();  // deletes the commands without undoing them
+  prepareQueued_ = false;
+  updateActions();
+  if (!trained_) {
+    page_->showUnavailable(tr("Train a memory on the Train & Evaluate tab to browse and edit it here."));
+    return;
+  }
+  if (trained_->vectorMemory() != nullptr) {
+    page_->showUnavailable(tr("The vector memory cannot be edited here: train IB1, IGTree or "
+                              "TRIBL2 to browse, edit and prune the memory."));
+    return;
+  }
+  page_->showUnavailable(tr("Preparing the memory for editing…"));
+  if (runner_->isRunning()) {
+    prepareQueued_ = true;  // its answer is about the memory that was replaced
+    runner_->cancel();
+    return;
+  }
+  auto pending = std::make_shared<Pending>();
+  pending->kind = Pending::Kind::kPrepare;
+  start(std::move(pending), tr("Preparing the memory for editing (retraining it)…"), true);
+}
+
+void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
+  if (!edited_ || isRunning()) return;
+  auto pending = std::make_shared<Pending>();
+  pending->kind = Pending::Kind::kPreview;
+  pending->edit = edit;
+  pending->title = title;
+  start(std::move(pending), tr("Previewing: %1 (retraining the memory)…").arg(title), true);
+}
+
+void MemoryController::previewPrune(const PruneOptions& options) {
+  if (!edited_ || isRunning()) return;
+  auto pending = std::make_shared<Pending>();
+  pending->kind = Pending::Kind::kPreview;
+  pending->prune = options;
+  pending->title = tr("Prune (%1)").arg(QString::fromLatin1(pruneStrategyName(options.strategy)));
+  start(std::move(pending), tr("Planning and previewing the pruning…"), true);
+}
+
+void MemoryController::queueStep(Step step, const QString& title) {
+  steps_.push_back({step, title});
+  if (step != Step::kCommit) {  // a preview is of the memory before the step
+    preview_.reset();
+    page_->clearChange();
+  }
+  if (!isRunning()) startNext();
+  updateActions();
+}
+
+void MemoryController::startNext() {
+  if (steps_.empty() || !edited_) return;
+  const QueuedStep next = steps_.front();
+  steps_.pop_front();
+  auto pending = std::make_shared<Pending>();
+  pending->kind = Pending::Kind::kStep;
+  pending->step = next.step;
+  pending->title = next.title;
+  if (next.step == Step::kCommit) pending->preview = std::move(preview_);
+  const QString what = next.step == Step::kCommit ? tr("Committing: %1…")
+                       : next.step == Step::kUndo ? tr("Undoing: %1 (retraining)…")
+                                                  : tr("Redoing: %1 (retraining)…");
+  start(std::move(pending), what.arg(next.title), false);
+}
+
+void MemoryController::start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable) {
+  pending->trained = trained_;
+  pending->edited = edited_;
+  pending->shown = snapshot_;
+  pending_ = pending;
+  page_->setBusy(true, cancellable);
+  page_->showWork(what);
+  updateActions();
+  runner_->run(what, [pending](JobControl& job) -> Status {
+    const std::shared_ptr<const Experiment>& trained = pending->trained;
+    if (pending->kind == Pending::Kind::kPrepare) {
+      const InstanceSet& test = trained->test();
+      std::shared_ptr<const TokenisedCorpus> corpus(trained, &trained->corpus());
+      auto edited = EditedMemory::create(std::move(corpus), trained->train(),
+                                         test.slice(0, std::min(test.size(), kProbeTokens)),
+                                         trained->record().options.classifier, {}, {}, &job);
+      if (!edited) return edited.status();
+      pending->edited = std::move(*edited);
+      pending->memory = trained;
+      pending->snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(trained));
+      pending->correct = correctCount(pending->edited->probePredictions(), pending->edited->probe());
+      return Status::ok();
+    }
+    EditedMemory& edited = *pending->edited;
+    auto change = std::make_shared<views::MemoryChange>();
+    change->title = pending->title;
+    change->probeTokens = edited.probe().size();
+    change->correctBefore = correctCount(edited.probePredictions(), edited.probe());
+    if (pending->kind == Pending::Kind::kPreview) {
+      MemoryEdit edit = pending->edit;
+      if (pending->prune) {
+        PruneOptions o = *pending->prune;
+        o.census = &trained->validation();
+        auto planned = planPrune(edited, o, &job);
+        if (!planned) return planned.status();
+        edit = std::move(*planned);
+        if (!edit.note.empty()) change->title = QStringLiteral("Prune: %1").arg(QString::fromStdString(edit.note));
+      }
+      auto preview = edited.preview(edit, &job);
+      if (!preview) return preview.status();
+      change->preview = true;
+      change->changed = preview->changed;
+      change->slotsBefore = preview->slotsBefore;
+      change->slotsAfter = preview->slotsAfter;
+      change->instancesBefore = preview->instancesBefore;
+      change->instancesAfter = preview->instancesAfter;
+      change->correctAfter = change->correctBefore;
+      for (const ChangedToken& c : change->changed) {
+        const uint32_t truth = edited.probe().classes[c.probeIndex];
+        change->correctAfter += (c.newClassId == truth ? 1 : 0);
+        change->correctAfter -= (c.oldClassId == truth ? 1 : 0);
+      }
+      change->memory = pending->shown;
+      pending->preview = std::make_shared<EditedMemory::Preview>(std::move(*preview));
+      pending->change = std::move(change);
+      return Status::ok();
+    }
+    // A step: what it flips is the difference of the probe predictions.
+    const std::vector<uint32_t> before = edited.probePredictions();
+    change->slotsBefore = edited.classifier().memory().vectorCount();
+    change->instancesBefore = edited.instances().size();
+    Status s = pending->step == Step::kUndo   ? edited.undo(&job)
+               : pending->step == Step::kRedo ? edited.redo(&job)
+               : pending->preview             ? edited.commit(std::move(*pending->preview))
+                                              : Status::invalidArgument("no preview to commit");
+    if (!s) return s;
+    const std::vector<uint32_t>& after = edited.probePredictions();
+    for (size_t i = 0; i < before.size(); ++i) {
+      if (before[i] != after[i]) change->changed.push_back({i, edited.probe().sources[i], before[i], after[i]});
+    }
+    change->slotsAfter = edited.classifier().memory().vectorCount();
+    change->instancesAfter = edited.instances().size();
+    change->correctAfter = correctCount(after, edited.probe());
+    auto memory = Experiment::withMemory(trained, edited.instances(), edited.sharedClassifier());
+    if (!memory) return memory.status();
+    pending->memory = std::move(*memory);
+    pending->snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(pending->memory));
+    change->memory = pending->snapshot;
+    pending->correct = change->correctAfter;
+    pending->edits = edited.edits().size();
+    pending->deleted = deletedContexts(edited, *pending->snapshot);
+    pending->change = std::move(change);
+    return Status::ok();
+  });
+}
+
+void MemoryController::onFinished(const Status& status) {
+  const std::shared_ptr<Pending> pending = std::move(pending_);
+  page_->setBusy(false, false);
+  const bool current = pending->trained == trained_;
+  if (current && status.isOk()) {
+    switch (pending->kind) {
+      case Pending::Kind::kPrepare:
+        edited_ = pending->edited;
+        [[fallthrough]];
+      case Pending::Kind::kStep:
+        memory_ = pending->memory;
+        snapshot_ = pending->snapshot;
+        page_->setSnapshot(snapshot_);
+        page_->setSummary(summary(pending->correct, pending->edits));
+        page_->setDeletedContexts(pending->deleted);
+        if (pending->change) page_->showChange(pending->change);
+        page_->showWork(pending->kind == Pending::Kind::kPrepare ? tr("Ready: select stored vectors to edit.")
+                                                                 : tr("Done: %1.").arg(pending->title));
+        if (pending->kind == Pending::Kind::kStep) Q_EMIT memoryChanged(memory_);
+        break;
+      case Pending::Kind::kPreview:
+        preview_ = pending->preview;
+        previewTitle_ = pending->change->title;
+        page_->showChange(pending->change);
+        page_->showWork(tr("Preview ready: Commit applies it."));
+        break;
+    }
+  } else if (current && status.isCancelled()) {
+    page_->showWork(tr("Cancelled."));
+    if (pending->kind == Pending::Kind::kPrepare) page_->showUnavailable(tr("Preparing the memory was cancelled."));
+  } else if (current) {
+    page_->showWork(tr("Failed: %1").arg(QString::fromStdString(status.message())));
+    if (pending->kind == Pending::Kind::kPrepare) {
+      page_->showUnavailable(tr("The memory could not be prepared for editing: %1")
+                                 .arg(QString::fromStdString(status.message())));
+    } else if (pending->kind == Pending::Kind::kStep) {
+      // The stack no longer describes the memory: keep the memory, drop the history.
+      steps_.clear();
+      stack_->clear();
+    }
+  }
+  if (prepareQueued_) {
+    setExperiment(trained_);
+    return;
+  }
+  if (!steps_.empty()) {
+    startNext();
+    return;
+  }
+  updateActions();
+  if (current) Q_EMIT settled();
+}
+
+void MemoryController::commitPreview() {
+  if (!preview_ || isRunning()) return;
+  stack_->push(new MemoryEditCommand(this, previewTitle_));
+}
+
+void MemoryController::deleteVectors(const QList<quint32>& vectors) {
+  if (!snapshot_ || vectors.isEmpty()) return;
+  const InstanceBase& base = snapshot_->memory();
+  MemoryEdit edit;
+  if (vectors.size() == 1) {
+    edit.kind = EditKind::kDeleteVector;
+    const auto v = base.vector(vectors.front());
+    edit.features.assign(v.begin(), v.end());
+    preview(edit, tr("Delete #%1 “%2”").arg(vectors.front()).arg(snapshot_->contextText(vectors.front())));
+    return;
+  }
+  // Several vectors are one step: the instances they hold, pruned together.
+  edit.kind = EditKind::kPrune;
+  for (quint32 id : vectors) {
+    const std::vector<uint64_t> sources = base.sources(id);
+    edit.sources.insert(edit.sources.end(), sources.begin(), sources.end());
+  }
+  std::ranges::sort(edit.sources);
+  edit.note = "delete " + std::to_string(vectors.size()) + " selected vectors";
+  preview(edit, tr("Delete %n selected vectors", nullptr, static_cast<int>(vectors.size())));
+}
+
+void MemoryController::relabelVector(quint32 vector, const QString& token) {
+  if (!snapshot_) return;
+  const uint32_t classId = snapshot_->experiment->corpus().vocab.lookup(token.toStdString());
+  if (classId == Vocabulary::kUnknown) {
+    page_->showWork(tr("“%1” is not in the vocabulary: relabel to a token of the corpus.").arg(token));
+    return;
+  }
+  MemoryEdit edit;
+  edit.kind = EditKind::kRelabelVector;
+  const auto v = snapshot_->memory().vector(vector);
+  edit.features.assign(v.begin(), v.end());
+  edit.classId = classId;
+  preview(edit, tr("Relabel #%1 “%2” → %3").arg(vector).arg(snapshot_->contextText(vector), token));
+}
+
+std::optional<std::vector<uint32_t>> MemoryController::contextIds(const QString& context) {
+  const QStringList words = context.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+  const int width = snapshot_->memory().width();
+  if (words.size() != width) {
+    page_->showWork(tr("A stored vector has %1 context tokens; “%2” has %3.").arg(width).arg(context).arg(words.size()));
+    return std::nullopt;
+  }
+  std::vector<uint32_t> ids;
+  for (const QString& w : words) {
+    const uint32_t id = snapshot_->experiment->corpus().vocab.lookup(w.toStdString());
+    if (id == Vocabulary::kUnknown) {
+      page_->showWork(tr("“%1” is not in the vocabulary.").arg(w));
+      return std::nullopt;
+    }
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+void MemoryController::restoreVector(const QString& context) {
+  if (!snapshot_) return;
+  auto ids = contextIds(context);
+  if (!ids) return;
+  MemoryEdit edit;
+  edit.kind = EditKind::kRestoreVector;
+  edit.features = std::move(*ids);
+  preview(edit, tr("Restore “%1”").arg(context.simplified()));
+}
+
+bool MemoryController::previewDeletion(const QString& context) {
+  if (!snapshot_ || isRunning()) return false;
+  auto ids = contextIds(context);
+  if (!ids) return false;
+  const uint32_t id = snapshot_->memory().find(*ids);
+  if (id == InstanceBase::kNone) return false;
+  page_->selectVector(id);
+  deleteVectors({id});
+  return isRunning();
+}
+
+void MemoryController::updateActions() {
+  const bool idle = !isRunning() && steps_.empty() && edited_;
+  undo_->setEnabled(idle && stack_->canUndo());
+  redo_->setEnabled(idle && stack_->canRedo());
+  undo_->setText(stack_->canUndo() ? tr("&Undo %1").arg(stack_->undoText()) : tr("&Undo Edit"));
+  redo_->setText(stack_->canRedo() ? tr("&Redo %1").arg(stack_->redoText()) : tr("&Redo Edit"));
+}
+
+QString MemoryController::summary(uint64_t correct, size_t edits) const {
+  const InstanceBase& base = snapshot_->memory();
+  const uint64_t probe = edited_ ? edited_->probe().size() : 0;
+  const QString inEffect = edits == 0   ? tr("no edits")
+                          : edits == 1 ? tr("1 edit in effect")
+                                       : tr("%1 edits in effect").arg(number(edits));
+  return tr("<b>%1</b> stored vectors from <b>%2</b> instances (trained: %3 from %4) · %5 · probe "
+            "accuracy %6 on %7 test tokens")
+      .arg(number(base.vectorCount()), number(base.instanceCount()),
+           number(trained_->record().storedVectors), number(trained_->record().trainInstances), inEffect,
+           QLocale().toString(probe ? static_cast<double>(correct) / static_cast<double>(probe) : 0.0, 'f', 4),
+           number(probe));
+}
+
+}  // namespace memlens::gui

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "memlens/edited_memory.h"
+#include "memlens/experiment.h"
+#include "memlens/pruning.h"
+#include "memlens/status.h"
+#include "memory_snapshot.h"
+
+class QAction;
+class QUndoStack;
+
+namespace memlens::views {
+class JobRunner;
+class MemoryBrowserWidget;
+}  // namespace memlens::views
+
+namespace memlens::gui {
+
+// Edits the latest trained memory for the Memory tab: an EditedMemory over its train part, with
+// the first kProbeTokens test tokens as the probe set (a prefix, so probe index = test index).
+// Every preview, commit, undo and redo runs on the controller's own job runner (a preview
+// retrains the memory: about 2 s on the KJV with IGTree); the EditedMemory is only touched by
+// that worker. Each committed edit is a command on the undo stack; after each step the tab gets
+// a new snapshot of the memory, the probe tokens the step flipped, and memoryChanged() hands the
+// edited memory (Experiment::withMemory) to whoever inspects it. Previews can be cancelled;
+// steps cannot (the stack and the memory must stay in step), and queue up behind each other.
+class MemoryController : public QObject {
+  Q_OBJECT
+
+ public:
+  static constexpr size_t kProbeTokens = 10000;
+  enum class Step { kCommit, kUndo, kRedo };
+
+  explicit MemoryController(views::MemoryBrowserWidget* page, QObject* parent = nullptr);
+  ~MemoryController() override;
+
+  // The memory to edit from now on (null: none); clears the journal.
+  void setExperiment(std::shared_ptr<const Experiment> experiment);
+  // The memory as edited (the trained one before any commit); null until prepared.
+  std::shared_ptr<const Experiment> memory() const { return memory_; }
+  QUndoStack* undoStack() const { return stack_; }
+  // Undo and redo for the Edit menu: enabled only when no job runs.
+  QAction* undoAction() const { return undo_; }
+  QAction* redoAction() const { return redo_; }
+  bool isRunning() const;
+
+  // Previews `edit` (or, with `prune`, the pruning it plans) on the job runner.
+  void preview(const MemoryEdit& edit, const QString& title);
+  void previewPrune(const PruneOptions& options);
+  // Selects the stored vector whose context is `context` (its tokens, space-separated) and
+  // previews deleting it; false when there is no such vector or the controller is busy.
+  bool previewDeletion(const QString& context);
+  // Called by MemoryEditCommand: runs after the steps queued before it.
+  void queueStep(Step step, const QString& title);
+
+ Q_SIGNALS:
+  // After each commit, undo and redo: the edited memory, ready to trace.
+  void memoryChanged(std::shared_ptr<const Experiment> memory);
+  // A flipped token was double-clicked; `testIndex` indexes memory()->test().
+  void inspectRequested(int testIndex);
+  // A job has finished and its outcome (snapshot, preview, change or error) is on the page.
+  void settled();
+
+ private:
+  struct Pending;
+  struct QueuedStep {
+    Step step;
+    QString title;
+  };
+
+  void start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable);
+  void startNext();
+  void onFinished(const Status& status);
+  void commitPreview();
+  void deleteVectors(const QList<quint32>& vectors);
+  void relabelVector(quint32 vector, const QString& token);
+  void restoreVector(const QString& context);
+  // The context's vocabulary ids, or an explanation on the page and nothing.
+  std::optional<std::vector<uint32_t>> contextIds(const QString& context);
+  void updateActions();
+  QString summary(uint64_t correct, size_t edits) const;
+
+  views::MemoryBrowserWidget* page_;
+  views::JobRunner* runner_;
+  QUndoStack* stack_;
+  QAction* undo_;
+  QAction* redo_;
+  std::shared_ptr<const Experiment> trained_;
+  std::shared_ptr<EditedMemory> edited_;
+  std::shared_ptr<const Experiment> memory_;
+  std::shared_ptr<const views::MemorySnapshot> snapshot_;
+  std::shared_ptr<EditedMemory::Preview> preview_;
+  QString previewTitle_;
+  std::deque<QueuedStep> steps_;
+  bool prepareQueued_ = false;
+  std::shared_ptr<Pending> pending_;
+};
+
+}  // namespace memlens::gui

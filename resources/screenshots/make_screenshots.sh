@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Renders every main view of the memlens GUI on the KJV demo corpus under xvfb-run, for the README
+# and for looking at what the views show. Each shot starts the app afresh with its own settings
+# (a throw-away XDG_CONFIG_HOME), so the user's settings are neither read nor changed.
+# Usage: resources/screenshots/make_screenshots.sh [BUILD_DIR] [OUT_DIR]
+#        (defaults: build, and docs/screenshots next to this repository's README)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${1:-$root/build}
+out=${2:-$root/docs/screenshots}
+app=$build/app/memlens
+[ -x "$app" ] || { echo "make_screenshots.sh: $app not built" >&2; exit 1; }
+mkdir -p "$out"
+config=$(mktemp -d)
+trap 'rm -rf "$config"' EXIT
+
+# shot NAME ALGORITHM K DISTANCE_WEIGHTING [memlens options...]
+shot() {
+  local name=$1 algorithm=$2 k=$3 dw=$4
+  shift 4
+  rm -rf "$config/MemLens"
+  mkdir -p "$config/MemLens"
+  printf '[train]\nalgorithm=%s\nk=%s\ndistanceWeighting=%s\n' "$algorithm" "$k" "$dw" \
+    > "$config/MemLens/memlens.conf"
+  XDG_CONFIG_HOME=$config timeout 900 xvfb-run -a -s "-screen 0 1400x900x24" \
+    "$app" "$@" --screenshot "$out/$name.png" 2> >(grep -v XDG_RUNTIME_DIR >&2)
+  echo "$out/$name.png"
+}
+
+context="and the LORD spake unto"
+shot corpus igtree 1 Z --tab Corpus
+shot text igtree 1 Z --train --tab Text
+shot train igtree 1 Z --train
+shot inspect-ib1 ib1 3 ID --inspect "$context"
+shot inspect-igtree igtree 1 Z --inspect "$context"
+shot memory igtree 1 Z --memory-delete "the LORD spake unto"
+shot compare igtree 1 Z --compare ib1
+shot generate igtree 1 Z --generate "In the beginning God"

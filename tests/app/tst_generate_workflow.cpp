@@ -1,0 +1,130 @@
+#include <QAbstractTextDocumentLayout>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QtTest>
+
+#include "generate_controller.h"
+#include "generate_widget.h"
+#include "inspect_widget.h"
+#include "main_window.h"
+#include "memlens/generation.h"
+#include "memlens/trace.h"
+#include "small_experiment.h"
+#include "window_workflow.h"
+
+using memlens::GeneratedToken;
+using memlens::gui::GenerateController;
+using memlens::gui::MainWindow;
+using memlens::views::GenerateWidget;
+using memlens::views::InspectWidget;
+
+namespace {
+
+// Where in the output's viewport the link `href` is drawn: the middle of its first character.
+QPoint linkPosition(QTextBrowser* browser, const QString& href) {
+  QTextDocument* doc = browser->document();
+  for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
+    for (auto it = block.begin(); !it.atEnd(); ++it) {
+      const QTextFragment f = it.fragment();
+      if (f.charFormat().anchorHref() != href) continue;
+      QTextCursor cursor(doc);
+      cursor.setPosition(f.position() + 1);
+      return browser->cursorRect(cursor).center() - QPoint(2, 0);
+    }
+  }
+  return {-1, -1};
+}
+
+void compareTokens(const std::vector<GeneratedToken>& shown, const std::vector<GeneratedToken>& expected) {
+  QCOMPARE(shown.size(), expected.size());
+  for (size_t i = 0; i < shown.size(); ++i) {
+    QCOMPARE(shown[i].id, expected[i].id);
+    QCOMPARE(shown[i].probability, expected[i].probability);
+    QCOMPARE(shown[i].context, expected[i].context);
+  }
+}
+
+}  // namespace
+
+class TestGenerateWorkflow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() { QCoreApplication::setOrganizationName(QStringLiteral("MemLensTest")); }
+
+  // Greedy and top-k continuations are the ones generate() gives with the same options; clicking
+  // a generated token inspects the exact context it was predicted from.
+  void generatesAndInspectsAToken() {
+    QTemporaryDir dir;
+    MainWindow window;
+    QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+    auto* page = window.findChild<GenerateWidget*>();
+    auto* controller = window.findChild<GenerateController*>();
+    QVERIFY(page && controller);
+    auto* empty = page->findChild<QLabel*>(QStringLiteral("generateEmpty"));
+    auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("tabs"));
+    tabs->setCurrentWidget(page);
+    QVERIFY2(empty->isVisible(), "before training the page says to train first");
+
+    QVERIFY(memlens::test::trainInWindow(window, memlens::Algorithm::kIb1));
+    tabs->setCurrentWidget(page);
+    QVERIFY(!empty->isVisible());
+
+    QSignalSpy generated(controller, &GenerateController::settled);
+    page->promptEdit()->setText(QStringLiteral("the old man"));
+    page->tokensBox()->setValue(9);
+    QTest::mouseClick(page->generateButton(), Qt::LeftButton);
+    QVERIFY(generated.wait(20000));
+    auto snapshot = page->snapshot();
+    QVERIFY(snapshot);
+    const memlens::Experiment& trained = *snapshot->experiment;
+    QCOMPARE(trained.record().options.classifier.algorithm, memlens::Algorithm::kIb1);
+    const auto prompt = trained.corpus().encode("the old man");
+    QVERIFY(prompt.isOk());
+    memlens::GenerationOptions greedy;
+    greedy.tokens = 9;
+    auto expected = memlens::generate(trained, *prompt, greedy);
+    QVERIFY(expected.isOk());
+    compareTokens(snapshot->tokens, *expected);
+
+    page->modeBox()->setCurrentIndex(1);
+    page->topKBox()->setValue(3);
+    page->seedBox()->setValue(17);
+    QTest::keyClick(page->promptEdit(), Qt::Key_Return);
+    QVERIFY(generated.wait(20000));
+    snapshot = page->snapshot();
+    memlens::GenerationOptions sampled;
+    sampled.tokens = 9;
+    sampled.topK = 3;
+    sampled.seed = 17;
+    expected = memlens::generate(trained, *prompt, sampled);
+    QVERIFY(expected.isOk());
+    compareTokens(snapshot->tokens, *expected);
+
+    // A click on the fourth generated token: Inspect traces its context.
+    const QPoint at = linkPosition(page->output(), GenerateWidget::tokenUrl(3).toString());
+    QVERIFY(at.x() >= 0);
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    QTest::mouseClick(page->output()->viewport(), Qt::LeftButton, {}, at);
+    QVERIFY(inspected.wait(20000));
+    auto* inspect = window.findChild<InspectWidget*>();
+    QCOMPARE(tabs->currentWidget(), inspect);
+    const std::vector<uint32_t>& context = snapshot->tokens[3].context;
+    QCOMPARE(inspect->snapshot()->context, context);
+    QCOMPARE(inspect->snapshot()->prediction, memlens::traceContext(trained, context).prediction.classId);
+    QStringList words;
+    for (uint32_t id : context) {
+      if (id != trained.corpus().paddingId) words.append(QString::fromStdString(std::string(trained.corpus().vocab.text(id))));
+    }
+    QCOMPARE(inspect->contextEdit()->text(), words.join(QLatin1Char(' ')));
+  }
+};
+
+QTEST_MAIN(TestGenerateWorkflow)
+#include "tst_generate_workflow.moc"

@@ -1,0 +1,278 @@
+#include <QComboBox>
+#include <QItemSelectionModel>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QtTest>
+
+#include "changed_token_model.h"
+#include "inspect_widget.h"
+#include "main_window.h"
+#include "memlens/edited_memory.h"
+#include "memlens/pruning.h"
+#include "memlens/trace.h"
+#include "memory_browser_widget.h"
+#include "memory_controller.h"
+#include "memory_table_model.h"
+#include "small_experiment.h"
+#include "test_support.h"
+#include "train_options_widget.h"
+
+using memlens::gui::MainWindow;
+using memlens::gui::MemoryController;
+using memlens::views::ChangedTokenModel;
+using memlens::views::MemoryBrowserWidget;
+
+namespace {
+
+std::vector<uint32_t> predictions(const memlens::Classifier& c, const memlens::InstanceSet& probe) {
+  std::vector<uint32_t> out;
+  for (const memlens::Prediction& p : *c.predict(probe)) out.push_back(p.classId);
+  return out;
+}
+
+// The change list as (test index, before, after), read back from the model's cells.
+std::vector<std::tuple<int, QString, QString>> shownChanges(const ChangedTokenModel& model) {
+  std::vector<std::tuple<int, QString, QString>> rows;
+  for (int row = 0; row < model.rowCount(); ++row) {
+    rows.emplace_back(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::TestIndex)).toInt(),
+                      model.index(row, ChangedTokenModel::kBefore).data().toString(),
+                      model.index(row, ChangedTokenModel::kAfter).data().toString());
+  }
+  return rows;
+}
+
+std::vector<std::tuple<int, QString, QString>> expectedChanges(const memlens::Experiment& e,
+                                                               const std::vector<memlens::ChangedToken>& changed,
+                                                               bool reversed) {
+  const auto text = [&e](uint32_t id) { return QString::fromStdString(std::string(e.corpus().vocab.text(id))); };
+  std::vector<std::tuple<int, QString, QString>> rows;
+  for (const memlens::ChangedToken& c : changed) {
+    rows.emplace_back(static_cast<int>(c.probeIndex), text(reversed ? c.newClassId : c.oldClassId),
+                      text(reversed ? c.oldClassId : c.newClassId));
+  }
+  return rows;
+}
+
+// Opens the small grammar corpus in a window, trains `algorithm` on it and waits until the
+// Memory tab has prepared the memory for editing. Check QTest::currentTestFailed() after it.
+struct TrainedWindow {
+  QTemporaryDir dir;
+  MainWindow window;
+  MemoryBrowserWidget* page = nullptr;
+  MemoryController* controller = nullptr;
+};
+
+void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
+  MainWindow& window = w.window;
+  const QTemporaryDir& dir = w.dir;
+  window.show();
+  QVERIFY(QTest::qWaitForWindowActive(&window));
+  w.page = window.findChild<MemoryBrowserWidget*>();
+  w.controller = window.findChild<MemoryController*>();
+  MemoryController* controller = w.controller;
+  QVERIFY(w.page && controller);
+  QSignalSpy settled(&window, &MainWindow::jobSettled);
+  QSignalSpy prepared(controller, &MemoryController::settled);
+  window.openPaths({QString::fromStdString(
+      memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+  QVERIFY(settled.wait(30000));
+  memlens::ExperimentOptions options;  // other tests leave other options in the settings
+  options.window.width = 3;
+  options.classifier.algorithm = algorithm;
+  window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
+  QVERIFY(window.startTraining());
+  QVERIFY(settled.wait(60000));
+  // The preparation may have finished before the training's settled() got here.
+  QVERIFY(prepared.count() > 0 || prepared.wait(60000));
+  QVERIFY(controller->memory());
+}
+
+// The reference the tab's previews are checked against: an EditedMemory of its own.
+std::unique_ptr<memlens::EditedMemory> referenceMemory(const std::shared_ptr<const memlens::Experiment>& trained) {
+  return std::move(*memlens::EditedMemory::create(
+      std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()), trained->train(),
+      trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens)),
+      trained->record().options.classifier));
+}
+
+}  // namespace
+
+class TestMemoryWorkflow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() { QCoreApplication::setOrganizationName(QStringLiteral("MemLensTest")); }
+
+  // Train, delete a vector through the tab, commit, inspect a flipped token, undo with Ctrl+Z.
+  void deletesCommitsInspectsAndUndoes() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIgTree);
+    if (QTest::currentTestFailed()) return;
+    MainWindow& window = w.window;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    const std::shared_ptr<const memlens::Experiment> trained = controller->memory();
+    const memlens::InstanceBase& base = trained->classifier().memory();
+    QCOMPARE(page->model()->rowCount(), static_cast<int>(base.vectorCount()));
+
+    // The vector to delete: the first, by instances, whose deletion changes a probe prediction.
+    const memlens::InstanceSet probe =
+        trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens));
+    auto reference = referenceMemory(trained);
+    page->model()->sort(memlens::views::MemoryTableModel::kInstances, Qt::DescendingOrder);
+    int row = 0;
+    std::optional<memlens::EditedMemory::Preview> expected;
+    for (; row < page->model()->rowCount() && !expected; ++row) {
+      memlens::MemoryEdit edit;
+      edit.kind = memlens::EditKind::kDeleteVector;
+      const auto v = base.vector(page->model()->storedVector(row));
+      edit.features.assign(v.begin(), v.end());
+      auto preview = reference->preview(edit);
+      QVERIFY(preview.isOk());
+      if (!preview->changed.empty()) expected = std::move(*preview);
+    }
+    QVERIFY(expected);
+    --row;
+
+    // Select it and press Delete: the preview lists exactly the tokens EditedMemory names.
+    window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
+    page->table()->selectRow(row);
+    QVERIFY(page->deleteButton()->isEnabled());
+    QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+    QVERIFY(!page->deleteButton()->isEnabled());  // busy: the GUI thread did not block on it
+    QVERIFY(memorySettled.wait(60000));
+    QVERIFY(page->changes()->change() && page->changes()->change()->preview);
+    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    QCOMPARE(page->changes()->change()->slotsAfter, expected->slotsAfter);
+    QVERIFY(page->commitButton()->isEnabled());
+
+    // Commit: the memory shrinks, the flips list shows the same tokens, the journal has the step.
+    QSignalSpy changed(controller, &MemoryController::memoryChanged);
+    QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QVERIFY2(changed.size() == 1, qPrintable(page->findChild<QLabel*>(QStringLiteral("memoryWork"))->text()));
+    const auto edited = controller->memory();
+    QCOMPARE(edited->classifier().memory().vectorCount(), expected->slotsAfter);
+    QVERIFY(expected->slotsAfter < base.vectorCount());
+    QCOMPARE(page->model()->rowCount(), static_cast<int>(expected->slotsAfter));
+    QVERIFY(!page->changes()->change()->preview);
+    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    QCOMPARE(controller->undoStack()->count(), 1);
+    QVERIFY(controller->undoAction()->isEnabled());
+
+    // A flipped token, double-clicked, is traced against the edited memory on the Inspect tab.
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    auto* inspect = window.findChild<memlens::views::InspectWidget*>();
+    const QModelIndex first = page->changes()->index(0, ChangedTokenModel::kContext);
+    const QRect cell = page->changeTable()->visualRect(first);
+    QVERIFY2(page->changeTable()->viewport()->rect().contains(cell.center()),
+             qPrintable(QStringLiteral("%1,%2 in %3x%4").arg(cell.center().x()).arg(cell.center().y())
+                            .arg(page->changeTable()->viewport()->width()).arg(page->changeTable()->viewport()->height())));
+    QTest::mouseClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
+    QVERIFY(inspected.wait(20000));
+    QVERIFY(inspect->isVisible());
+    QCOMPARE(inspect->snapshot()->experiment, edited);
+    const memlens::ChangedToken& flip = expected->changed.front();
+    QCOMPARE(*inspect->snapshot()->token, trained->test().sources[flip.probeIndex]);
+    QCOMPARE(inspect->snapshot()->prediction,
+             memlens::traceContext(*edited, trained->test().instance(flip.probeIndex)).prediction.classId);
+    QCOMPARE(inspect->snapshot()->prediction, flip.newClassId);
+
+    // Ctrl+Z: back to the trained memory's predictions, and the flips are the same tokens back.
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(changed.size(), 2);
+    const auto undone = controller->memory();
+    QCOMPARE(undone->classifier().memory().vectorCount(), base.vectorCount());
+    QCOMPARE(predictions(undone->classifier(), probe), predictions(trained->classifier(), probe));
+    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, true));
+    QCOMPARE(controller->undoStack()->index(), 0);
+    QVERIFY(controller->redoAction()->isEnabled());
+
+    // Ctrl+Shift+Z redoes it.
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(controller->memory()->classifier().memory().vectorCount(), expected->slotsAfter);
+
+    // A new training starts a new journal.
+    auto* journal = page->findChild<QUndoView*>(QStringLiteral("memoryJournal"));
+    QCOMPARE(journal->model()->rowCount(), 2);  // the trained memory and the edit
+    QSignalSpy trainedAgain(&window, &MainWindow::jobSettled);
+    const auto settledBefore = memorySettled.count();
+    QVERIFY(window.startTraining());
+    QVERIFY(trainedAgain.wait(60000));
+    QCOMPARE(controller->undoStack()->count(), 0);
+    QCOMPARE(journal->model()->rowCount(), 1);
+    QVERIFY(!controller->undoAction()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() > settledBefore, 60000);  // prepared again
+    QCOMPARE(page->model()->rowCount(), static_cast<int>(controller->memory()->classifier().memory().vectorCount()));
+  }
+
+  // The Prune panel previews what planPrune plans, and commits it as one undoable step.
+  void prunesAsOneStep() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    const auto trained = controller->memory();
+
+    memlens::PruneOptions options;
+    options.strategy = memlens::PruneStrategy::kRandom;
+    options.keepFraction = 0.7;
+    options.seed = 5;
+    auto reference = referenceMemory(trained);
+    auto plan = memlens::planPrune(*reference, options);
+    QVERIFY2(plan.isOk(), plan.status().message().c_str());
+    auto expected = reference->preview(*plan);
+    QVERIFY(expected.isOk());
+
+    QComboBox* strategy = page->pruneStrategyBox();
+    strategy->setCurrentIndex(strategy->findText(QString::fromLatin1(memlens::pruneStrategyName(options.strategy))));
+    page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(options.keepFraction);
+    page->findChild<QSpinBox*>(QStringLiteral("pruneSeed"))->setValue(static_cast<int>(options.seed));
+    QTest::mouseClick(page->prunePreviewButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    const auto preview = page->changes()->change();
+    QVERIFY(preview && preview->preview);
+    QCOMPARE(preview->slotsAfter, expected->slotsAfter);
+    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(controller->memory()->classifier().memory().vectorCount(), expected->slotsAfter);
+    QCOMPARE(controller->undoStack()->count(), 1);
+    QVERIFY(page->summaryLabel()->text().contains(QLocale().toString(expected->slotsAfter)));
+  }
+
+  // A preview can be cancelled; the memory and the page stay as they were.
+  void cancelsAPreview() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    const int rows = page->model()->rowCount();
+    page->table()->selectRow(0);
+    QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+    page->findChild<QToolButton*>(QStringLiteral("memoryCancel"))->click();  // Cancel, before the worker gets far
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 30000);
+    // Either it was cancelled or it finished first; neither changes the memory.
+    QCOMPARE(page->model()->rowCount(), rows);
+    QCOMPARE(controller->undoStack()->count(), 0);
+    QVERIFY(!page->changes()->change() || page->changes()->change()->preview);
+  }
+};
+
+QTEST_MAIN(TestMemoryWorkflow)
+#include "tst_memory_workflow.moc"

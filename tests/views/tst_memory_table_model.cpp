@@ -1,0 +1,151 @@
+#include <QAbstractItemModelTester>
+#include <QFileInfo>
+#include <QLocale>
+#include <QSignalSpy>
+#include <QTest>
+#include <set>
+
+#include "memory_table_model.h"
+#include "small_experiment.h"
+
+using memlens::InstanceBase;
+using memlens::views::MemoryFilterScope;
+using memlens::views::MemorySnapshot;
+using memlens::views::MemoryTableModel;
+
+namespace {
+
+std::shared_ptr<const MemorySnapshot> snapshotOf(const std::shared_ptr<const memlens::Experiment>& e) {
+  return std::make_shared<const MemorySnapshot>(MemorySnapshot::of(e));
+}
+
+uint32_t instancesOf(const InstanceBase& base, uint32_t id) {
+  uint32_t n = 0;
+  for (const memlens::ClassCount& c : base.distribution(id)) n += c.count;
+  return n;
+}
+
+QString text(const memlens::Experiment& e, uint32_t id) {
+  return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
+}
+
+std::set<uint32_t> shownIds(const MemoryTableModel& model) {
+  std::set<uint32_t> ids;
+  for (int row = 0; row < model.rowCount(); ++row) ids.insert(model.storedVector(row));
+  return ids;
+}
+
+}  // namespace
+
+class TestMemoryTableModel : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); }
+
+  void passesTheModelTesterThroughSnapshotsFiltersAndSorts() {
+    QTemporaryDir dir;
+    const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree);
+    MemoryTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 0);
+    model.setSnapshot(snapshotOf(e));
+    QCOMPARE(model.rowCount(), static_cast<int>(e->classifier().memory().vectorCount()));
+    QVERIFY(model.setFilter(QStringLiteral("cat"), MemoryFilterScope::kContext));
+    QVERIFY(model.rowCount() > 0);
+    model.sort(MemoryTableModel::kInstances, Qt::DescendingOrder);
+    QVERIFY(!model.setFilter(QStringLiteral("zebra"), MemoryFilterScope::kEither));
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.setFilter(QString(), MemoryFilterScope::kEither));
+    model.setSnapshot(nullptr);
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  // Every row against the InstanceBase itself.
+  void rowsShowTheStoredVectors() {
+    QTemporaryDir dir;
+    const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1);
+    const InstanceBase& base = e->classifier().memory();
+    MemoryTableModel model;
+    model.setSnapshot(snapshotOf(e));
+    QCOMPARE(model.rowCount(), static_cast<int>(base.vectorCount()));
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const uint32_t id = model.storedVector(row);
+      QCOMPARE(id, static_cast<uint32_t>(row));  // id order by default
+      const auto cell = [&](int column) { return model.index(row, column).data().toString(); };
+      QCOMPARE(cell(MemoryTableModel::kId), QStringLiteral("#%1").arg(id));
+      QStringList words;
+      for (uint32_t v : base.vector(id)) words.append(text(*e, v));
+      QCOMPARE(cell(MemoryTableModel::kContext), words.join(QLatin1Char(' ')));
+      QCOMPARE(cell(MemoryTableModel::kInstances), QLocale().toString(instancesOf(base, id)));
+      // The most frequent target comes first, with its count.
+      const auto d = base.distribution(id);
+      const auto top = *std::ranges::max_element(d, [](auto a, auto b) { return a.count < b.count; });
+      QVERIFY2(cell(MemoryTableModel::kTargets)
+                   .startsWith(QStringLiteral("%1 ×%2").arg(text(*e, base.classId(top.classIndex))).arg(top.count)),
+               qPrintable(cell(MemoryTableModel::kTargets)));
+      const auto p = e->corpus().tokens.position(base.sources(id).front());
+      const QString file = QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path)).fileName();
+      QCOMPARE(cell(MemoryTableModel::kSource), QStringLiteral("%1:%2").arg(file).arg(p.line));
+      QCOMPARE(model.index(row, 0).data(static_cast<int>(MemoryTableModel::Role::StoredVector)).toUInt(), id);
+    }
+  }
+
+  void filtersByAContextOrTargetToken() {
+    QTemporaryDir dir;
+    const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree);
+    const InstanceBase& base = e->classifier().memory();
+    MemoryTableModel model;
+    model.setSnapshot(snapshotOf(e));
+    for (const char* token : {"the", "mat", "sister"}) {
+      const uint32_t wanted = e->corpus().vocab.lookup(token);
+      std::set<uint32_t> inContext, inTargets;
+      for (uint32_t id = 0; id < base.vectorCount(); ++id) {
+        if (std::ranges::count(base.vector(id), wanted)) inContext.insert(id);
+        for (const auto& c : base.distribution(id))
+          if (base.classId(c.classIndex) == wanted) inTargets.insert(id);
+      }
+      std::set<uint32_t> either = inContext;
+      either.insert(inTargets.begin(), inTargets.end());
+      QVERIFY(model.setFilter(QString::fromLatin1(token), MemoryFilterScope::kContext));
+      QCOMPARE(shownIds(model), inContext);
+      model.setFilter(QString::fromLatin1(token), MemoryFilterScope::kTargets);
+      QCOMPARE(shownIds(model), inTargets);
+      model.setFilter(QString::fromLatin1(token), MemoryFilterScope::kEither);
+      QCOMPARE(shownIds(model), either);
+      QVERIFY(!either.empty());
+    }
+  }
+
+  void sortsByInstanceCountAndId() {
+    QTemporaryDir dir;
+    const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree);
+    const InstanceBase& base = e->classifier().memory();
+    MemoryTableModel model;
+    model.setSnapshot(snapshotOf(e));
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.sort(MemoryTableModel::kInstances, Qt::DescendingOrder);
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(model.rowCount(), static_cast<int>(base.vectorCount()));
+    for (int row = 1; row < model.rowCount(); ++row) {
+      QVERIFY(instancesOf(base, model.storedVector(row - 1)) >= instancesOf(base, model.storedVector(row)));
+    }
+    QVERIFY(instancesOf(base, model.storedVector(0)) > instancesOf(base, model.storedVector(model.rowCount() - 1)));
+    model.sort(MemoryTableModel::kInstances, Qt::AscendingOrder);
+    for (int row = 1; row < model.rowCount(); ++row) {
+      QVERIFY(instancesOf(base, model.storedVector(row - 1)) <= instancesOf(base, model.storedVector(row)));
+    }
+    // A filter keeps the order.
+    model.setFilter(QStringLiteral("the"), MemoryFilterScope::kContext);
+    for (int row = 1; row < model.rowCount(); ++row) {
+      QVERIFY(instancesOf(base, model.storedVector(row - 1)) <= instancesOf(base, model.storedVector(row)));
+    }
+    model.sort(MemoryTableModel::kId, Qt::DescendingOrder);
+    for (int row = 1; row < model.rowCount(); ++row) QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
+    model.sort(MemoryTableModel::kContext, Qt::AscendingOrder);  // not a sort key: order kept
+    for (int row = 1; row < model.rowCount(); ++row) QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
+  }
+};
+
+QTEST_MAIN(TestMemoryTableModel)
+#include "tst_memory_table_model.moc"
