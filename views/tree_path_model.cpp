@@ -45,7 +45,9 @@ QVariant TreePathModel::data(const QModelIndex& index, int role) const {
       return s.tested ? snapshot_->tokenText(s.value) : QStringLiteral("—");
     case kMatched:
       if (sortKey) return s.matched;
-      return !s.tested ? tr("leaf") : s.matched ? tr("yes") : tr("no");
+      // "no child": this node has no branch for the value (never seen here, or pruned by IGTree
+      // compression because its branch would answer as this node's default does).
+      return !s.tested ? tr("leaf") : s.matched ? tr("yes") : tr("no child");
     case kDefault:
       return snapshot_->tokenText(s.defaultClass);
     case kClasses:
@@ -66,7 +68,12 @@ QVariant TreePathModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant TreePathModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  if (orientation != Qt::Horizontal) return {};
+  if (role == Qt::ToolTipRole && section == kMatched)
+    return tr("Whether the node has a branch for the query's value. \"no child\": the value was never "
+              "seen there, or IGTree compression pruned its branch because it would answer with "
+              "this node's default anyway.");
+  if (role != Qt::DisplayRole) return {};
   switch (section) {
     case kDepth:
       return tr("Depth");
@@ -75,7 +82,7 @@ QVariant TreePathModel::headerData(int section, Qt::Orientation orientation, int
     case kValue:
       return tr("Query value");
     case kMatched:
-      return tr("Matched");
+      return tr("Branch for value");
     case kDefault:
       return tr("Node default");
     case kClasses:
