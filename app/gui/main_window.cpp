@@ -46,7 +46,11 @@
 #include "memlens/corpus_stats.h"
 #include "memlens/tokenised_corpus.h"
 #include "memlens/trace.h"
+#include "memlens/project.h"
 #include "metrics_widget.h"
+#include "project_controller.h"
+#include "project_file.h"
+#include "recent_menu.h"
 #include "run_table_model.h"
 #include "train_evaluate_widget.h"
 #include "train_options_widget.h"
@@ -56,7 +60,6 @@ namespace memlens::gui {
 
 namespace {
 
-constexpr int kMaxRecent = 8;
 const QString kRecentKey = QStringLiteral("recentCorpora");
 const QString kTokeniserKey = QStringLiteral("tokeniser");
 const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
@@ -117,6 +120,7 @@ QString describeOptions(const ExperimentOptions& o) {
 
 struct MainWindow::PendingLoad {
   QStringList paths;
+  std::shared_ptr<ProjectFile> project;  // the project whose corpus this is, if any
   int tokeniser = 0;
   QElapsedTimer timer;
   // Both set by the worker on success.
@@ -126,6 +130,7 @@ struct MainWindow::PendingLoad {
 
 struct MainWindow::PendingTraining {
   ExperimentOptions options;
+  std::shared_ptr<ProjectFile> project;  // its memory is being retrained
   std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
   // Both set by the worker on success.
   std::shared_ptr<const Experiment> experiment;
@@ -156,6 +161,13 @@ MainWindow::MainWindow(QWidget* parent)
   generateWidget_ = new views::GenerateWidget(this);
   generator_ = new GenerateController(generateWidget_, this);
   tabs_->addTab(generateWidget_, tr("&Generate"));
+  projects_ = new ProjectController(this, memoryController_, [this] {
+    std::vector<std::shared_ptr<const RunRecord>> records;
+    for (const FinishedRun& run : runs_) records.push_back(run.record);
+    return records;
+  });
+  connect(projects_, &ProjectController::openRequested, this, &MainWindow::openProject);
+  connect(projects_, &ProjectController::stateChanged, this, &MainWindow::updateTitle);
   setCentralWidget(tabs_);
   setAcceptDrops(true);
   setWindowTitle(QStringLiteral("MemLens"));
@@ -200,8 +212,9 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->showMessage(tr("Open a corpus with File ▸ Open, or drop files here."));
 }
 
-// Out of line: PendingLoad is complete only here.
-MainWindow::~MainWindow() = default;
+// Out of line: PendingLoad is complete only here. The Memory tab's undo stack, cleared as the
+// children go, must not reach a window whose members are gone.
+MainWindow::~MainWindow() { disconnect(projects_, nullptr, this, nullptr); }
 
 void MainWindow::createActions() {
   QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
@@ -211,7 +224,11 @@ void MainWindow::createActions() {
   QAction* openFolder =
       fileMenu->addAction(tr("Open Corpus &Folder…"), this, &MainWindow::openFolderDialog);
   openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-  recentMenu_ = fileMenu->addMenu(tr("Open &Recent"));
+  QMenu* recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+  recentCorpora_ = new RecentMenu(recentMenu, kRecentKey, tr("No recent corpora"), describePaths, this);
+  connect(recentCorpora_, &RecentMenu::chosen, this, &MainWindow::openPaths);
+  fileMenu->addSeparator();
+  projects_->addActions(fileMenu);
   fileMenu->addSeparator();
   new ExportMenu(fileMenu->addMenu(tr("&Export")), tabs_, [this] {
     std::vector<std::shared_ptr<const RunRecord>> records;
@@ -222,8 +239,7 @@ void MainWindow::createActions() {
   QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
   quit->setMenuRole(QAction::QuitRole);
-  openActions_ = {openFiles, openFolder, recentMenu_->menuAction()};
-  rebuildRecentMenu();
+  openActions_ = {openFiles, openFolder, recentMenu->menuAction()};
 
   QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
   editMenu->addAction(memoryController_->undoAction());
@@ -332,7 +348,37 @@ TokeniserOptions MainWindow::tokeniserOptions() const {
   return options;
 }
 
-void MainWindow::openPaths(const QStringList& paths) {
+void MainWindow::openPaths(const QStringList& paths) { load(paths, nullptr); }
+
+void MainWindow::openProject(const QString& path) {
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  auto file = ProjectFile::open(QFileInfo(path).absoluteFilePath());
+  Status refused = file.status();
+  if (file && (*file)->options().tokeniser.kind != TokeniserKind::kWord)
+    refused = Status::invalidArgument("the project was made with the GPT-2 BPE tokeniser, which the window does "
+                                      "not offer; open it with memlens-cli project");
+  if (!refused) {
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open the project"),
+                                tr("MemLens could not open %1.").arg(path), QMessageBox::Ok, this);
+    box->setInformativeText(QString::fromStdString(refused.message()));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+    return;
+  }
+  QStringList paths;
+  for (const ProjectCorpusFile& f : (*file)->corpus()) paths.append(QFile::decodeName(f.path.c_str()));
+  {
+    const QSignalBlocker blocker(tokeniserBox_);  // the project's tokeniser, not a reload
+    for (size_t i = 0; i < kTokenisers.size(); ++i)
+      if (kTokenisers[i].lowercase == (*file)->options().tokeniser.lowercase) tokeniserBox_->setCurrentIndex(static_cast<int>(i));
+  }
+  load(paths, std::move(*file));
+}
+
+void MainWindow::load(const QStringList& paths, std::shared_ptr<ProjectFile> project) {
   if (paths.isEmpty()) return;
   if (runner_->isRunning()) {
     statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
@@ -340,19 +386,25 @@ void MainWindow::openPaths(const QStringList& paths) {
   }
   auto pending = std::make_shared<PendingLoad>();
   pending->tokeniser = tokeniserBox_->currentIndex();
+  pending->project = project;
   std::vector<std::string> corePaths;
   for (const QString& path : paths) {
     pending->paths.append(QFileInfo(path).absoluteFilePath());
     corePaths.push_back(QFile::encodeName(pending->paths.back()).toStdString());
   }
   pending->timer.start();
-  const TokeniserOptions options = tokeniserOptions();
+  const TokeniserOptions options = project ? project->options().tokeniser : tokeniserOptions();
   // The lambda holds its own reference: the worker writes `stats` into it, and the window reads
   // it in onJobFinished(), after the worker has ended.
   runner_->run(tr("opening %1").arg(describePaths(paths)),
                [pending, corePaths, options](JobControl& job) -> Status {
                  auto loaded = TokenisedCorpus::load(corePaths, options, {}, &job);
                  if (!loaded) return loaded.status();
+                 if (pending->project) {
+                   if (Status s = Project::checkCorpus(pending->project->corpus(), *(*loaded)->corpus); !s)
+                     return Status::invalidArgument(QFile::encodeName(pending->project->path()).toStdString() +
+                                                    ": " + s.message());
+                 }
                  job.report(0.0, "computing statistics");
                  const TokenisedCorpus& corpus = **loaded;
                  pending->stats = std::make_shared<const CorpusStats>(
@@ -420,8 +472,8 @@ void MainWindow::onLoadFinished(const Status& status) {
     textView_->setCorpus(corpus_);
     shownPaths_ = load->paths;
     shownTokeniser_ = load->tokeniser;
-    addRecent(load->paths);
-    setWindowTitle(tr("%1 — MemLens").arg(describePaths(load->paths)));
+    recentCorpora_->add(load->paths);
+    updateTitle();
     const CorpusStats& s = *load->stats;
     statusBar()->showMessage(
         tr("Opened %1 in %2 s: %3 tokens, %4 types.")
@@ -429,6 +481,11 @@ void MainWindow::onLoadFinished(const Status& status) {
             .arg(QLocale().toString(static_cast<double>(load->timer.elapsed()) / 1000.0, 'f', 1))
             .arg(QLocale().toString(static_cast<qulonglong>(s.tokens)))
             .arg(QLocale().toString(static_cast<qulonglong>(s.types))));
+    if (load->project) {
+      const ExperimentOptions& options = load->project->options().experiment;
+      trainWidget_->options()->setOptions(options);
+      startRun(options, load->project);
+    }
   } else {
     // The corpus on screen stays; so must the tokeniser choice it was made with.
     const QSignalBlocker blocker(tokeniserBox_);
@@ -492,7 +549,7 @@ void MainWindow::inspectCorpusToken(quint64 token) {
                               "inspecting the context before it."), 8000);
 }
 
-void MainWindow::train(const ExperimentOptions& options) {
+void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<ProjectFile> project) {
   if (!corpus_) {
     statusBar()->showMessage(tr("Open a corpus first: training needs text."), 5000);
     return;
@@ -505,6 +562,7 @@ void MainWindow::train(const ExperimentOptions& options) {
   saveTrainOptions(settings, options);
   auto training = std::make_shared<PendingTraining>();
   training->options = options;
+  training->project = std::move(project);
   training->corpus = corpus_;
   training_ = training;
   trainingClock_.start();
@@ -514,7 +572,8 @@ void MainWindow::train(const ExperimentOptions& options) {
              0.0);
   setBusy(true);
   statusBar()->clearMessage();
-  stageLabel_->setText(tr("Training %1…").arg(describeOptions(options)));
+  stageLabel_->setText(training->project ? tr("Opening the project: retraining %1…").arg(describeOptions(options))
+                                         : tr("Training %1…").arg(describeOptions(options)));
   etaLabel_->setText(tr("estimating time left…"));
   memoryLabel_->setText(tr("Memory: building…"));
   trainWidget_->chart()->clear(tr("Learning curve: training and evaluating the full memory…"));
@@ -567,7 +626,9 @@ void MainWindow::onTrainingFinished(const Status& status) {
   if (status.isOk()) {
     experiment_ = training->experiment;
     inspector_->setExperiment(experiment_);
-    memoryController_->setExperiment(experiment_);
+    memoryController_->setExperiment(experiment_, training->project);
+    if (training->project) projects_->opened(training->project->path());
+    updateTitle();
     comparer_->setInspected(experiment_);
     generator_->setExperiment(experiment_);
     textView_->setOutcomes(experiment_);
@@ -636,36 +697,14 @@ void MainWindow::onMemoryEdited(const std::shared_ptr<const Experiment>& memory)
   memoryLabel_->setText(memoryLabel_->text() + tr(" (edited)"));
 }
 
-void MainWindow::rebuildRecentMenu() {
-  recentMenu_->clear();
-  const QVariantList recent = QSettings().value(kRecentKey).toList();
-  for (const QVariant& entry : recent) {
-    const QStringList paths = entry.toStringList();
-    if (paths.isEmpty()) continue;
-    QAction* action = recentMenu_->addAction(describePaths(paths));
-    action->setToolTip(paths.join(QLatin1Char('\n')));
-    action->setStatusTip(paths.join(QStringLiteral(", ")));
-    connect(action, &QAction::triggered, this, [this, paths] { openPaths(paths); });
-  }
-  if (recentMenu_->isEmpty()) {
-    recentMenu_->addAction(tr("No recent corpora"))->setEnabled(false);
-    return;
-  }
-  recentMenu_->addSeparator();
-  recentMenu_->addAction(tr("Clear Recent"), this, [this] {
-    QSettings().remove(kRecentKey);
-    rebuildRecentMenu();
-  });
-}
-
-void MainWindow::addRecent(const QStringList& paths) {
-  QSettings settings;
-  QVariantList recent = settings.value(kRecentKey).toList();
-  recent.removeAll(QVariant(paths));
-  recent.prepend(QVariant(paths));
-  while (recent.size() > kMaxRecent) recent.removeLast();
-  settings.setValue(kRecentKey, recent);
-  rebuildRecentMenu();
+// The corpus, and the project when one holds the memory; [*] while edits are in no project.
+void MainWindow::updateTitle() {
+  if (shownPaths_.isEmpty()) return;
+  const QString corpus = describePaths(shownPaths_);
+  const auto project = projects_->project();
+  setWindowTitle(project ? tr("%1 (%2)[*] — MemLens").arg(QFileInfo(project->path()).fileName(), corpus)
+                         : tr("%1[*] — MemLens").arg(corpus));
+  setWindowModified(projects_->hasUnsavedEdits());
 }
 
 void MainWindow::showAbout() {
@@ -678,6 +717,10 @@ void MainWindow::showAbout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!projects_->confirmClose()) {
+    event->ignore();
+    return;
+  }
   QSettings settings;
   settings.setValue(kGeometryKey, saveGeometry());
   settings.setValue(kStateKey, saveState());

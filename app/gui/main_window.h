@@ -36,12 +36,17 @@ class CompareController;
 class GenerateController;
 class InspectController;
 class MemoryController;
+class ProjectController;
+class ProjectFile;
+class RecentMenu;
 
 // The MemLens main window: opens a corpus (files or a folder, from the menu, the recent list, the
 // command line or by drag and drop) and shows its statistics on the Corpus tab and its text,
 // every token clickable into Inspect and tinted by the latest run, on the Text tab; the Train &
 // Evaluate tab trains memories on it and compares the runs; the Inspect tab shows why the latest
-// memory predicts what it does for a typed context or a test token. Every load and every training runs
+// memory predicts what it does for a typed context or a test token. A .memlens project opens as
+// its corpus, its memory retrained with its options and its journal replayed on the Memory tab
+// (ProjectController saves one). Every load and every training runs
 // in the one job runner; the status bar shows its progress, an estimate of the time left and a
 // Cancel button while it runs. A failed or cancelled job leaves what was on screen before it:
 // the previous corpus, the previous runs.
@@ -62,6 +67,10 @@ class MainWindow : public QMainWindow {
   // Shows the Inspect tab and inspects `text` as a context; returns false (and does nothing)
   // without a trained memory. inspected() follows.
   bool inspectContext(const QString& text);
+  // Opens a .memlens project: loads its corpus (refused if a file changed since), trains its
+  // memory with its options and replays its edits; ignored (with a status message) while busy.
+  void openProject(const QString& path);
+  ProjectController* projects() const { return projects_; }
 
  Q_SIGNALS:
   // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
@@ -89,16 +98,19 @@ class MainWindow : public QMainWindow {
   void createStatusBar();
   void openFilesDialog();
   void openFolderDialog();
-  void rebuildRecentMenu();
-  void addRecent(const QStringList& paths);
   void reloadWithNewTokeniser();
+  // Loads `paths` (with `project`, its corpus) in the job runner.
+  void load(const QStringList& paths, std::shared_ptr<ProjectFile> project);
+  void updateTitle();
   void showAbout();
   TokeniserOptions tokeniserOptions() const;
   void setBusy(bool busy);
   void onProgress(double fraction, const QString& stage);
   void onJobFinished(const Status& status);
   void onLoadFinished(const Status& status);
-  void train(const ExperimentOptions& options);
+  void train(const ExperimentOptions& options) { startRun(options, nullptr); }
+  // Trains on the corpus on screen; with `project`, its memory, whose journal the Memory tab replays.
+  void startRun(const ExperimentOptions& options, std::shared_ptr<ProjectFile> project);
   // A token clicked in the Text tab: a test token is inspected as such, any other by the context
   // before it.
   void inspectCorpusToken(quint64 token);
@@ -123,8 +135,9 @@ class MainWindow : public QMainWindow {
   CompareController* comparer_ = nullptr;
   views::GenerateWidget* generateWidget_ = nullptr;
   GenerateController* generator_ = nullptr;
+  ProjectController* projects_ = nullptr;
   QComboBox* tokeniserBox_ = nullptr;
-  QMenu* recentMenu_ = nullptr;
+  RecentMenu* recentCorpora_ = nullptr;
   QList<QAction*> openActions_;
   QAction* cancelAction_ = nullptr;
   QAction* trainAction_ = nullptr;

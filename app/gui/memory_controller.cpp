@@ -10,6 +10,7 @@
 #include "job_runner.h"
 #include "memory_browser_widget.h"
 #include "memory_edit_command.h"
+#include "project_file.h"
 
 namespace memlens::gui {
 
@@ -19,6 +20,7 @@ struct MemoryController::Pending {
   std::shared_ptr<const Experiment> trained;
   std::shared_ptr<EditedMemory> edited;  // made by kPrepare, edited by the others
   std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
+  std::shared_ptr<ProjectFile> project;  // journals the steps, when attached
   // kPreview: the edit, or the pruning to plan.
   MemoryEdit edit;
   std::optional<PruneOptions> prune;
@@ -58,6 +60,25 @@ QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnaps
 }
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
+
+// A replayed edit's line in the journal view (live edits are named when they are made).
+QString describeEdit(const MemoryEdit& e, const views::MemorySnapshot& shown) {
+  QStringList words;
+  for (uint32_t v : e.features) words.append(shown.tokenText(v));
+  const QString context = words.join(QLatin1Char(' '));
+  switch (e.kind) {
+    case EditKind::kDeleteVector:
+      return MemoryController::tr("Delete “%1”").arg(context);
+    case EditKind::kRestoreVector:
+      return MemoryController::tr("Restore “%1”").arg(context);
+    case EditKind::kRelabelVector:
+      return MemoryController::tr("Relabel “%1” → %2").arg(context, shown.tokenText(e.classId));
+    default:
+      break;
+  }
+  const QString kind = QString::fromLatin1(e.kindName());
+  return e.note.empty() ? kind : QStringLiteral("%1: %2").arg(kind, QString::fromStdString(e.note));
+}
 
 }  // namespace
 
@@ -103,8 +124,10 @@ MemoryController::~MemoryController() = default;
 
 bool MemoryController::isRunning() const { return runner_->isRunning(); }
 
-void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment) {
+void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment,
+                                     std::shared_ptr<ProjectFile> project) {
   trained_ = std::move(experiment);
+  project_ = std::move(project);
   edited_.reset();
   memory_.reset();
   snapshot_.reset();
@@ -151,7 +174,15 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   start(std::move(pending), tr("Planning and previewing the pruning…"), true);
 }
 
+void MemoryController::attachProject(std::shared_ptr<ProjectFile> project) { project_ = std::move(project); }
+
+ProjectJournal::Edits MemoryController::edits() const {
+  if (!edited_) return {};
+  return {edited_->edits(), edited_->undone()};
+}
+
 void MemoryController::queueStep(Step step, const QString& title) {
+  if (restoring_) return;
   steps_.push_back({step, title});
   if (step != Step::kCommit) {  // a preview is of the memory before the step
     preview_.reset();
@@ -180,6 +211,7 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
   pending->trained = trained_;
   pending->edited = edited_;
   pending->shown = snapshot_;
+  pending->project = project_;
   pending_ = pending;
   page_->setBusy(true, cancellable);
   page_->showWork(what);
@@ -189,14 +221,34 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
     if (pending->kind == Pending::Kind::kPrepare) {
       const InstanceSet& test = trained->test();
       std::shared_ptr<const TokenisedCorpus> corpus(trained, &trained->corpus());
+      ClassifierOptions classifier = trained->record().options.classifier;
+      ProjectJournal::Edits replay;
+      if (pending->project) {
+        auto edits = pending->project->readEdits();
+        if (!edits) return edits.status();
+        replay = std::move(*edits);
+        if (pending->project->options().keepTrainedWeights) {
+          auto weights = EditedMemory::trainedWeights(trained->train(), classifier, &job);
+          if (!weights) return weights.status();
+          classifier.fixedWeights = std::move(*weights);
+        }
+      }
       auto edited = EditedMemory::create(std::move(corpus), trained->train(),
-                                         test.slice(0, std::min(test.size(), kProbeTokens)),
-                                         trained->record().options.classifier, {}, {}, &job);
+                                         test.slice(0, std::min(test.size(), kProbeTokens)), classifier,
+                                         std::move(replay.active), std::move(replay.undone), &job);
       if (!edited) return edited.status();
       pending->edited = std::move(*edited);
       pending->memory = trained;
-      pending->snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(trained));
+      if (!pending->edited->edits().empty()) {
+        auto memory = Experiment::withMemory(trained, pending->edited->instances(),
+                                             pending->edited->sharedClassifier());
+        if (!memory) return memory.status();
+        pending->memory = std::move(*memory);
+      }
+      pending->snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(pending->memory));
       pending->correct = correctCount(pending->edited->probePredictions(), pending->edited->probe());
+      pending->edits = pending->edited->edits().size();
+      pending->deleted = deletedContexts(*pending->edited, *pending->snapshot);
       return Status::ok();
     }
     EditedMemory& edited = *pending->edited;
@@ -242,6 +294,17 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
                : pending->preview             ? edited.commit(std::move(*pending->preview))
                                               : Status::invalidArgument("no preview to commit");
     if (!s) return s;
+    if (pending->project) {
+      ProjectFile& project = *pending->project;
+      const Status journaled = pending->step == Step::kUndo   ? project.recordUndo()
+                               : pending->step == Step::kRedo ? project.recordRedo()
+                                                              : project.recordCommit(edited.edits().back());
+      if (!journaled) {  // the memory stays what the file says
+        if (pending->step == Step::kUndo) edited.redo(); else edited.undo();
+        return Status::ioError("the project file could not record it, so it was taken back: " +
+                               journaled.message());
+      }
+    }
     const std::vector<uint32_t>& after = edited.probePredictions();
     for (size_t i = 0; i < before.size(); ++i) {
       if (before[i] != after[i]) change->changed.push_back({i, edited.probe().sources[i], before[i], after[i]});
@@ -270,6 +333,7 @@ void MemoryController::onFinished(const Status& status) {
     switch (pending->kind) {
       case Pending::Kind::kPrepare:
         edited_ = pending->edited;
+        if (!edited_->edits().empty() || !edited_->undone().empty()) restoreStack(*edited_, *pending->snapshot);
         [[fallthrough]];
       case Pending::Kind::kStep:
         memory_ = pending->memory;
@@ -280,7 +344,8 @@ void MemoryController::onFinished(const Status& status) {
         if (pending->change) page_->showChange(pending->change);
         page_->showWork(pending->kind == Pending::Kind::kPrepare ? tr("Ready: select stored vectors to edit.")
                                                                  : tr("Done: %1.").arg(pending->title));
-        if (pending->kind == Pending::Kind::kStep) Q_EMIT memoryChanged(memory_);
+        // A memory replayed from a project is an edited one too.
+        if (pending->kind == Pending::Kind::kStep || pending->edits > 0) Q_EMIT memoryChanged(memory_);
         break;
       case Pending::Kind::kPreview:
         preview_ = pending->preview;
@@ -304,7 +369,7 @@ void MemoryController::onFinished(const Status& status) {
     }
   }
   if (prepareQueued_) {
-    setExperiment(trained_);
+    setExperiment(trained_, project_);
     return;
   }
   if (!steps_.empty()) {
@@ -395,6 +460,15 @@ bool MemoryController::previewDeletion(const QString& context) {
   page_->selectVector(id);
   deleteVectors({id});
   return isRunning();
+}
+
+void MemoryController::restoreStack(const EditedMemory& edited, const views::MemorySnapshot& shown) {
+  restoring_ = true;
+  for (const MemoryEdit& e : edited.edits()) stack_->push(new MemoryEditCommand(this, describeEdit(e, shown), true));
+  for (auto e = edited.undone().rbegin(); e != edited.undone().rend(); ++e)
+    stack_->push(new MemoryEditCommand(this, describeEdit(*e, shown), true));
+  stack_->setIndex(static_cast<int>(edited.edits().size()));
+  restoring_ = false;
 }
 
 void MemoryController::updateActions() {

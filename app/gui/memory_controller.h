@@ -9,6 +9,7 @@
 
 #include "memlens/edited_memory.h"
 #include "memlens/experiment.h"
+#include "memlens/project_journal.h"
 #include "memlens/pruning.h"
 #include "memlens/status.h"
 #include "memory_snapshot.h"
@@ -23,6 +24,8 @@ class MemoryBrowserWidget;
 
 namespace memlens::gui {
 
+class ProjectFile;
+
 // Edits the latest trained memory for the Memory tab: an EditedMemory over its train part, with
 // the first kProbeTokens test tokens as the probe set (a prefix, so probe index = test index).
 // Every preview, commit, undo and redo runs on the controller's own job runner (a preview
@@ -31,6 +34,8 @@ namespace memlens::gui {
 // a new snapshot of the memory, the probe tokens the step flipped, and memoryChanged() hands the
 // edited memory (Experiment::withMemory) to whoever inspects it. Previews can be cancelled;
 // steps cannot (the stack and the memory must stay in step), and queue up behind each other.
+// With a project attached, each step is journaled in its file by the same worker before the step
+// counts as done; a step the file refuses (a full disk, say) is taken back from the memory too.
 class MemoryController : public QObject {
   Q_OBJECT
 
@@ -41,8 +46,19 @@ class MemoryController : public QObject {
   explicit MemoryController(views::MemoryBrowserWidget* page, QObject* parent = nullptr);
   ~MemoryController() override;
 
-  // The memory to edit from now on (null: none); clears the journal.
-  void setExperiment(std::shared_ptr<const Experiment> experiment);
+  // The memory to edit from now on (null: none); clears the undo stack. With `project`, the
+  // memory is `experiment`'s trained with the project's options, and the project's journal is
+  // replayed onto it (the stack gets its edits back, redo history included) and extended.
+  void setExperiment(std::shared_ptr<const Experiment> experiment,
+                     std::shared_ptr<ProjectFile> project = nullptr);
+  // Journals the following steps in `project`, which holds the edits made so far (it was just
+  // saved from them). Only while idle: no job running or queued.
+  void attachProject(std::shared_ptr<ProjectFile> project);
+  const std::shared_ptr<ProjectFile>& project() const { return project_; }
+  // The trained memory being edited; null until setExperiment().
+  const std::shared_ptr<const Experiment>& trained() const { return trained_; }
+  // The edits in effect and the redo history; empty until prepared. Only while idle.
+  ProjectJournal::Edits edits() const;
   // The memory as edited (the trained one before any commit); null until prepared.
   std::shared_ptr<const Experiment> memory() const { return memory_; }
   QUndoStack* undoStack() const { return stack_; }
@@ -85,6 +101,8 @@ class MemoryController : public QObject {
   // The context's vocabulary ids, or an explanation on the page and nothing.
   std::optional<std::vector<uint32_t>> contextIds(const QString& context);
   void updateActions();
+  // Puts the replayed journal's edits on the stack, the undone ones as its redo history.
+  void restoreStack(const EditedMemory& edited, const views::MemorySnapshot& shown);
   QString summary(uint64_t correct, size_t edits) const;
 
   views::MemoryBrowserWidget* page_;
@@ -100,7 +118,9 @@ class MemoryController : public QObject {
   QString previewTitle_;
   std::deque<QueuedStep> steps_;
   bool prepareQueued_ = false;
+  bool restoring_ = false;  // the stack is being filled from a project: its commands do nothing
   std::shared_ptr<Pending> pending_;
+  std::shared_ptr<ProjectFile> project_;
 };
 
 }  // namespace memlens::gui

@@ -4,8 +4,8 @@
 
 namespace memlens::gui {
 
-MemoryEditCommand::MemoryEditCommand(MemoryController* controller, const QString& text)
-    : QUndoCommand(text), controller_(controller) {}
+MemoryEditCommand::MemoryEditCommand(MemoryController* controller, const QString& text, bool committed)
+    : QUndoCommand(text), controller_(controller), committed_(committed) {}
 
 void MemoryEditCommand::undo() { controller_->queueStep(MemoryController::Step::kUndo, text()); }
 

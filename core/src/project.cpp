@@ -1,7 +1,9 @@
 #include "memlens/project.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "memlens/data_split.h"
 #include "memlens/instance_builder.h"
@@ -12,9 +14,17 @@ namespace {
 
 constexpr const char* kOptionsKey = "options";
 
+void removeProjectFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
+
+}  // namespace
+
+Project::~Project() = default;
+
 // The corpus must be byte for byte what the project was made from, or the journal's sources
 // would name other tokens.
-Status checkCorpus(const std::vector<ProjectCorpusFile>& stored, const Corpus& corpus) {
+Status Project::checkCorpus(const std::vector<ProjectCorpusFile>& stored, const Corpus& corpus) {
   const auto now = RunRecord::describeCorpus(corpus);
   if (now.size() != stored.size())
     return Status::invalidArgument("the corpus now has " + std::to_string(now.size()) +
@@ -29,13 +39,54 @@ Status checkCorpus(const std::vector<ProjectCorpusFile>& stored, const Corpus& c
   return Status::ok();
 }
 
-void removeProjectFiles(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+Result<ProjectOptions> Project::readOptions(ProjectStore& store) {
+  auto text = store.setting(kOptionsKey);
+  if (!text) return text.status();
+  if (!*text) return Status::corrupt(store.path() + ": the project has no options (an unfinished create?)");
+  auto options = ProjectOptions::parse(**text);
+  if (!options) return Status::corrupt(store.path() + ": " + options.status().message());
+  return options;
 }
 
-}  // namespace
-
-Project::~Project() = default;
+Status Project::save(const std::string& path, const Contents& contents) {
+  if (contents.options.experiment.classifier.algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument("projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
+  const std::string part = path + ".saving";
+  removeProjectFiles(part);  // left by a save that crashed
+  Status written = [&]() -> Status {
+    auto store = ProjectStore::create(part);
+    if (!store) return store.status();
+    if (Status s = (*store)->setCorpus(contents.corpus); !s) return s;
+    if (Status s = (*store)->setSetting(kOptionsKey, contents.options.toText()); !s) return s;
+    // Appending ends the redo history, so every edit goes in first, in the order they were made,
+    // and the undone ones are marked after.
+    std::vector<int64_t> undoneSeqs;
+    for (const MemoryEdit& e : contents.edits.active)
+      if (auto seq = (*store)->appendJournal(e.kindName(), e.payload()); !seq) return seq.status();
+    for (auto e = contents.edits.undone.rbegin(); e != contents.edits.undone.rend(); ++e) {
+      auto seq = (*store)->appendJournal(e->kindName(), e->payload());
+      if (!seq) return seq.status();
+      undoneSeqs.push_back(*seq);
+    }
+    for (int64_t seq : undoneSeqs)
+      if (Status s = (*store)->setUndone(seq, true); !s) return s;
+    for (const std::string& run : contents.runs)
+      if (auto id = (*store)->addRun(run); !id) return id.status();
+    return Status::ok();
+  }();  // the store is closed here, its write-ahead log folded into the file
+  if (!written) {
+    removeProjectFiles(part);
+    return written;
+  }
+  // A log left beside `path` by a crashed session belongs to the file being replaced.
+  for (const char* suffix : {"-wal", "-shm"}) std::remove((path + suffix).c_str());
+  if (std::rename(part.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    removeProjectFiles(part);
+    return Status::ioError(path + ": could not replace it with the saved project: " + why);
+  }
+  return Status::ok();
+}
 
 Result<std::unique_ptr<Project>> Project::create(const std::string& path,
                                                  const std::vector<std::string>& paths,
@@ -64,11 +115,8 @@ Result<std::unique_ptr<Project>> Project::create(const std::string& path,
 Result<std::unique_ptr<Project>> Project::open(const std::string& path, JobControl* job) {
   auto store = ProjectStore::open(path);
   if (!store) return store.status();
-  auto text = (*store)->setting(kOptionsKey);
-  if (!text) return text.status();
-  if (!*text) return Status::corrupt(path + ": the project has no options (an unfinished create?)");
-  auto options = ProjectOptions::parse(**text);
-  if (!options) return Status::corrupt(path + ": " + options.status().message());
+  auto options = readOptions(**store);
+  if (!options) return options.status();
   auto files = (*store)->corpus();
   if (!files) return files.status();
   std::vector<std::string> paths;
@@ -105,21 +153,9 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
   p->trainClassCounts_.assign(corpus->vocab.size(), 0);
   for (uint32_t c : train.classes) ++p->trainClassCounts_[c];
 
-  // Undo takes entries back from the end, so the undone ones are a suffix; the earliest of them
-  // is redone first.
-  auto journal = p->store_->journal();
-  if (!journal) return journal.status();
-  std::vector<MemoryEdit> edits, undone;
-  for (const JournalEntry& entry : *journal) {
-    auto edit = MemoryEdit::parse(entry.kind, entry.payload);
-    if (!edit) return Status::corrupt(p->store_->path() + ": " + edit.status().message());
-    if (!entry.undone && !p->undoneSeqs_.empty())
-      return Status::corrupt(p->store_->path() + ": the journal has an edit after undone ones");
-    (entry.undone ? undone : edits).push_back(std::move(*edit));
-    (entry.undone ? p->undoneSeqs_ : p->activeSeqs_).push_back(entry.seq);
-  }
-  std::reverse(undone.begin(), undone.end());
-  std::reverse(p->undoneSeqs_.begin(), p->undoneSeqs_.end());
+  p->journal_ = ProjectJournal(p->store_.get());
+  auto edits = p->journal_.read();
+  if (!edits) return edits.status();
   ClassifierOptions classifier = x.classifier;
   if (p->options_.keepTrainedWeights) {
     auto weights = EditedMemory::trainedWeights(train, classifier, job);
@@ -127,7 +163,7 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
     classifier.fixedWeights = std::move(*weights);
   }
   auto memory = EditedMemory::create(std::move(corpus), std::move(train), std::move(probe),
-                                     classifier, std::move(edits), std::move(undone), job);
+                                     classifier, std::move(edits->active), std::move(edits->undone), job);
   if (!memory) return memory.status();
   p->memory_ = std::move(*memory);
   if (tuneBeta && p->validation_.size() > 0) {
@@ -141,13 +177,10 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
 Status Project::commit(EditedMemory::Preview preview) {
   const MemoryEdit edit = preview.edit;
   if (Status s = memory_->commit(std::move(preview)); !s) return s;
-  auto seq = store_->appendJournal(edit.kindName(), edit.payload());
-  if (!seq) {
+  if (Status s = journal_.recordCommit(edit); !s) {
     memory_->undo();  // keep the memory what the file says
-    return seq.status();
+    return s;
   }
-  activeSeqs_.push_back(*seq);
-  undoneSeqs_.clear();
   return Status::ok();
 }
 
@@ -176,18 +209,13 @@ Result<PruneReport> Project::prune(const PruneOptions& options, JobControl* job)
 Status Project::undo(JobControl* job) { return step(true, job); }
 Status Project::redo(JobControl* job) { return step(false, job); }
 
-// Undo moves the newest active edit to the redo history, redo moves it back; the memory first,
-// then the file, and the memory is put back if the file cannot be written.
+// The memory first, then the file; the memory is put back if the file cannot be written.
 Status Project::step(bool undo, JobControl* job) {
   if (Status s = undo ? memory_->undo(job) : memory_->redo(job); !s) return s;
-  auto& from = undo ? activeSeqs_ : undoneSeqs_;
-  auto& to = undo ? undoneSeqs_ : activeSeqs_;
-  if (Status s = store_->setUndone(from.back(), undo); !s) {
+  if (Status s = undo ? journal_.recordUndo() : journal_.recordRedo(); !s) {
     if (undo) memory_->redo(); else memory_->undo();
     return s;
   }
-  to.push_back(from.back());
-  from.pop_back();
   return Status::ok();
 }
 

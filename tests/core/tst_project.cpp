@@ -140,6 +140,54 @@ class TestProject : public QObject {
             std::string::npos);
   }
 
+  // save() writes what open() rebuilds: the edits in effect, the redo history and the runs, with
+  // no training; it replaces a file at the path only once complete, and a failed save leaves no
+  // file behind.
+  void saveWritesWhatOpenRebuilds() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
+    const std::string made = dir.filePath("made.memlens").toStdString();
+    const std::string saved = dir.filePath("saved.memlens").toStdString();
+    auto p = Project::create(made, paths, ib1Options());
+    QVERIFY2(p.isOk(), p.status().message().c_str());
+    Project& project = **p;
+    const std::vector<uint64_t> sources = project.memory().instances().sources;  // a commit rebuilds it
+    for (size_t i : {size_t{3}, size_t{9}, size_t{20}}) {
+      auto del = project.preview({EditKind::kDeleteInstance, {}, sources[i], 0, 0, {}, ""});
+      QVERIFY(project.commit(std::move(*del)).isOk());
+    }
+    const std::vector<uint32_t> afterAll = predictionsOf(project);
+    QVERIFY(project.undo().isOk());
+    QVERIFY(project.undo().isOk());
+    const std::vector<uint32_t> afterUndo = predictionsOf(project);
+    QVERIFY(afterUndo != afterAll);
+
+    test::writeFile(dir, "saved.memlens", "an older file at the path");
+    Project::Contents contents{*project.store().corpus(), project.options(),
+                               {project.memory().edits(), project.memory().undone()},
+                               {"{\"run\":1}", "{\"run\":2}"}};
+    QVERIFY2(Project::save(saved, contents).isOk(), "save");
+    QVERIFY(!QFile::exists(QString::fromStdString(saved + ".saving")));
+    auto back = Project::open(saved);
+    QVERIFY2(back.isOk(), back.status().message().c_str());
+    QCOMPARE((*back)->options().toText(), project.options().toText());
+    QCOMPARE((*back)->memory().edits().size(), size_t{1});
+    QCOMPARE((*back)->memory().undone().size(), size_t{2});
+    QCOMPARE(predictionsOf(**back), afterUndo);
+    QCOMPARE((*back)->store().runs()->size(), size_t{2});
+    QCOMPARE((*back)->store().runs()->back().record, std::string("{\"run\":2}"));
+    QVERIFY((*back)->redo().isOk());
+    QVERIFY((*back)->redo().isOk());
+    QCOMPARE(predictionsOf(**back), afterAll);
+
+    // Into a folder that does not exist: an error naming the path, nothing written.
+    const std::string nowhere = dir.filePath("missing/p.memlens").toStdString();
+    Status s = Project::save(nowhere, contents);
+    QVERIFY(!s.isOk());
+    QVERIFY2(s.message().find("missing") != std::string::npos, s.message().c_str());
+    QVERIFY(!QFileInfo::exists(dir.filePath("missing")));
+  }
+
   void changedCorpusIsRefusedAndFileUntouched() {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);

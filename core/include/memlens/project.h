@@ -6,6 +6,7 @@
 
 #include "memlens/edited_memory.h"
 #include "memlens/kneser_ney_model.h"
+#include "memlens/project_journal.h"
 #include "memlens/project_options.h"
 #include "memlens/project_store.h"
 #include "memlens/pruning.h"
@@ -24,11 +25,27 @@ namespace memlens {
 // Not thread-safe: one thread at a time.
 class Project {
  public:
+  // What save() writes: a memory as a project holds it.
+  struct Contents {
+    std::vector<ProjectCorpusFile> corpus;
+    ProjectOptions options;
+    ProjectJournal::Edits edits;  // as EditedMemory::edits() and undone() hold them
+    std::vector<std::string> runs;  // RunRecord::toJson(), oldest first
+  };
+
   // Creates `path` (which must not exist) for the corpus `paths`, trains and tunes β.
   static Result<std::unique_ptr<Project>> create(const std::string& path,
                                                  const std::vector<std::string>& paths,
                                                  ProjectOptions options, JobControl* job = nullptr);
   static Result<std::unique_ptr<Project>> open(const std::string& path, JobControl* job = nullptr);
+  // Writes `contents` as a project (nothing is trained: open() rebuilds the memory) to a new
+  // file beside `path` and renames it to `path` once complete, so a failure (a full disk, say)
+  // leaves whatever was at `path` as it was. `path` must not be open in a ProjectStore.
+  static Status save(const std::string& path, const Contents& contents);
+  // The options a project's store holds; a missing or unreadable entry is a corrupt project.
+  static Result<ProjectOptions> readOptions(ProjectStore& store);
+  // Whether `corpus` is byte for byte the one `stored` describes; else an error naming the file.
+  static Status checkCorpus(const std::vector<ProjectCorpusFile>& stored, const Corpus& corpus);
   Project(const Project&) = delete;
   Project& operator=(const Project&) = delete;
   ~Project();
@@ -67,7 +84,7 @@ class Project {
   std::unique_ptr<KneserNeyModel> base_;
   std::vector<uint64_t> trainClassCounts_;
   std::unique_ptr<EditedMemory> memory_;
-  std::vector<int64_t> activeSeqs_, undoneSeqs_;  // journal seqs of memory_->edits() / undone()
+  ProjectJournal journal_{nullptr};
 };
 
 }  // namespace memlens
