@@ -34,6 +34,7 @@ struct Options {
   QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
+  bool project = false;  // paths is one .memlens file: its opening trains
   bool platformGiven = false;
 };
 
@@ -45,7 +46,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
       QStringLiteral("MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
-                     "Without arguments it opens the KJV demo corpus."));
+                     "Without arguments it opens the KJV demo corpus; a .memlens file opens as a "
+                     "project."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   const QCommandLineOption screenshot(
@@ -97,7 +99,7 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   platform.setFlags(QCommandLineOption::HiddenFromHelp);
   parser.addOption(platform);
   parser.addPositionalArgument(QStringLiteral("paths"),
-                               QStringLiteral("Corpus files and folders to open."),
+                               QStringLiteral("Corpus files and folders to open, or one .memlens project."),
                                QStringLiteral("[paths...]"));
   parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
 
@@ -115,6 +117,7 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
     return 0;
   }
   options.paths = parser.positionalArguments();
+  options.project = options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
   options.screenshot = parser.value(screenshot);
   options.inspect = parser.value(inspect);
   options.compare = parser.value(compare);
@@ -185,13 +188,13 @@ int main(int argc, char** argv) {
   // The load is the first job; --train makes the training the second, and the last one shot;
   // --inspect adds the trace as the third. A load or training that failed leaves nothing to go
   // on with: the shot shows its error instead.
-  const int jobs = 1 + (options.train ? 1 : 0) + (options.inspect.isEmpty() ? 0 : 1) +
+  const int jobs = 1 + (options.train || options.project ? 1 : 0) + (options.inspect.isEmpty() ? 0 : 1) +
                    (options.compare.isEmpty() ? 0 : 1) + (options.generate.isEmpty() ? 0 : 1) +
                    (options.memory ? 1 : 0) + (options.memoryDelete.isEmpty() ? 0 : 1);
   int done = 0;
   auto settled = [&window, &done, jobs, &options] {
     ++done;
-    if (done == 1 && options.train && !window.startTraining()) done = jobs;
+    if (done == 1 && options.train && !options.project && !window.startTraining()) done = jobs;
     if (done == 2 && !options.inspect.isEmpty() && !window.inspectContext(options.inspect)) {
       done = jobs;
     }
@@ -233,7 +236,11 @@ int main(int argc, char** argv) {
                      &memlens::gui::MemoryController::settled, &window, settled);
   }
 
-  window.openPaths(options.paths.isEmpty() ? QStringList{QStringLiteral(MEMLENS_DEMO_CORPUS)}
-                                           : options.paths);
+  if (options.project) {
+    window.openProject(options.paths.front());
+  } else {
+    window.openPaths(options.paths.isEmpty() ? QStringList{QStringLiteral(MEMLENS_DEMO_CORPUS)}
+                                             : options.paths);
+  }
   return QApplication::exec();
 }

@@ -32,8 +32,15 @@ Result<std::vector<Prediction>> predictBatch(
           return;
         }
         try {
-          for (size_t i = r.begin(); i != r.end(); ++i)
+          // The partitioner may hand out far more than the grain; slow queries (IB1 at scale) must
+          // still see a cancel soon.
+          for (size_t i = r.begin(); i != r.end(); ++i) {
+            if ((i & 15) == 0 && cancelRequested(job)) {
+              failed.store(true, std::memory_order_relaxed);
+              return;
+            }
             one(queries.features.data() + i * static_cast<size_t>(queries.width), out[i]);
+          }
         } catch (...) {
           failed.store(true, std::memory_order_relaxed);
           return;

@@ -94,6 +94,26 @@ struct Builder {
   }
 };
 
+// std::sort in runs merged pairwise, so that a cancel is seen within one merge (tens of ms for
+// millions of vectors) rather than after the whole sort. Stored vectors are distinct, so the
+// order is total and the result is std::sort's.
+template <class Less>
+bool sortCancellably(std::vector<uint32_t>& v, Less less, JobControl* job) {
+  constexpr size_t kRun = size_t{1} << 16;
+  const auto at = [&v](size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(std::min(i, v.size())); };
+  for (size_t b = 0; b < v.size(); b += kRun) {
+    if (cancelRequested(job)) return false;
+    std::sort(at(b), at(b + kRun), less);
+  }
+  for (size_t run = kRun; run < v.size(); run *= 2) {
+    for (size_t b = 0; b + run < v.size(); b += 2 * run) {
+      if (cancelRequested(job)) return false;
+      std::inplace_merge(at(b), at(b + run), at(b + 2 * run), less);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, JobControl* job) {
@@ -105,14 +125,15 @@ Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, J
   b.ids.resize(base.vectorCount());
   for (uint32_t i = 0; i < base.vectorCount(); ++i) b.ids[i] = i;
   const int w = base.width();
-  std::sort(b.ids.begin(), b.ids.end(), [&](uint32_t x, uint32_t y) {
+  const auto less = [&](uint32_t x, uint32_t y) {
     const auto vx = base.vector(x), vy = base.vector(y);
     for (int d = 0; d < w; ++d) {
       const int f = tree.order_[d];
       if (vx[f] != vy[f]) return vx[f] < vy[f];
     }
     return false;
-  });
+  };
+  if (!sortCancellably(b.ids, less, job)) return Status::cancelled();
   reportProgress(job, 0.3, "building IGTree");
   Builder::Temp root = b.build(0, b.ids.size(), 0);
   if (b.cancelled || cancelRequested(job)) return Status::cancelled();

@@ -82,6 +82,11 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
   for (size_t i = 0; i < n; ++i) {
     if (i % kPollEvery == 0) {
       if (cancelRequested(job)) {
+        // A first add has nothing to keep: starting afresh is O(1) where the undo is O(n).
+        if (oldInstances == 0) {
+          *this = InstanceBase(width_);
+          return Status::cancelled();
+        }
         // Undo in reverse: counts first, then truncate what was appended.
         for (size_t j = touched.size(); j-- > 0;) {
           const uint32_t cls = classIndexOf_.at(instances.classes[j]);

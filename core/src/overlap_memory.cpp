@@ -47,6 +47,7 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
   auto s = std::make_unique<State>(instances.width);
   if (Status st = s->base.add(instances, job); !st) return st;
+  if (cancelRequested(job)) return Status::cancelled();
   s->search = std::make_unique<NeighbourSearch>(s->base);
   if (options_.metric == Metric::kMvdm)
     s->mvdm = std::make_unique<MvdmSearch>(s->base, options_.mvdmThreshold);
@@ -56,7 +57,9 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   if (instances.width <= 6) {
     const uint32_t masks = 1u << instances.width;
     const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
-    tbb::parallel_for(1u, masks - 1, [&](uint32_t m) { s->search->group(probe, m); });
+    tbb::parallel_for(1u, masks - 1, [&](uint32_t m) {
+      if (!cancelRequested(job)) s->search->group(probe, m);
+    });
   }
   if (cancelRequested(job)) return Status::cancelled();
   state_ = std::move(s);

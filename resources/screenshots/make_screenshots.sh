@@ -36,3 +36,12 @@ shot inspect-igtree igtree 1 Z --inspect "$context"
 shot memory igtree 1 Z --memory-delete "the LORD spake unto"
 shot compare igtree 1 Z --compare ib1
 shot generate igtree 1 Z --generate "In the beginning God"
+
+# A project made with the CLI (one deletion in effect, a pruning undone), reopened in the window.
+project=$config/kjv.memlens
+cli=$build/app/memlens-cli
+"$cli" project create "$project" --model igtree --width 4 "$build/demo/kjv.txt" > /dev/null
+"$cli" project edit "$project" --delete-vector "the LORD spake unto" > /dev/null
+"$cli" project prune "$project" --strategy count --min-count 2 > /dev/null
+"$cli" project undo "$project" > /dev/null
+shot project igtree 1 Z "$project" --memory --tab Memory
