@@ -39,6 +39,7 @@ GenerateWidget::GenerateWidget(QWidget* parent)
     : QWidget(parent),
       pages_(new QStackedWidget(this)),
       prompt_(new QLineEdit(this)),
+      memory_(new QLabel(this)),
       tokens_(new QSpinBox(this)),
       mode_(new QComboBox(this)),
       topKLabel_(new QLabel(tr("to&p k:"), this)),
@@ -66,6 +67,7 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   });
   auto* promptLabel = new QLabel(tr("&Prompt:"), this);
   promptLabel->setBuddy(prompt_);
+  memory_->setObjectName(QStringLiteral("generateMemory"));
   tokens_->setObjectName(QStringLiteral("generateTokens"));
   tokens_->setRange(1, 1000);
   tokens_->setValue(static_cast<int>(GenerationOptions{}.tokens));
@@ -112,6 +114,7 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   auto* top = new QHBoxLayout;
   top->addWidget(promptLabel);
   top->addWidget(prompt_, 1);
+  top->addWidget(memory_);
   auto* controls = new QHBoxLayout;
   for (QWidget* w : std::initializer_list<QWidget*>{tokensLabel, tokens_, mode_, topKLabel_, topK_, seedLabel_,
                                                     seed_, generate_, cancel_}) {
@@ -153,6 +156,10 @@ int GenerateWidget::tokenAt(const QString& href) const {
 }
 
 void GenerateWidget::setMemoryAvailable(bool available) { pages_->setCurrentIndex(available ? 1 : 0); }
+
+void GenerateWidget::setMemoryDescription(const QString& description) {
+  memory_->setText(description);
+}
 
 void GenerateWidget::setRunning(bool running) {
   generate_->setEnabled(!running);

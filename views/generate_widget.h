@@ -26,6 +26,8 @@ class GenerateWidget : public QWidget {
 
   // Whether there is a memory to generate with; without one the page says to train first.
   void setMemoryAvailable(bool available);
+  // Which memory the next generation uses (trained or edited, its size), beside the prompt.
+  void setMemoryDescription(const QString& description);
   void setRunning(bool running);
   void setSnapshot(std::shared_ptr<const GenerationSnapshot> snapshot);
   void showMessage(const QString& message);
@@ -43,6 +45,7 @@ class GenerateWidget : public QWidget {
   QPushButton* cancelButton() const { return cancel_; }
   QTextBrowser* output() const { return output_; }
   QLabel* statusLabel() const { return status_; }
+  QLabel* memoryLabel() const { return memory_; }
   // The link of generated token `index` in output().
   static QUrl tokenUrl(int index);
 
@@ -63,6 +66,7 @@ class GenerateWidget : public QWidget {
   std::shared_ptr<const GenerationSnapshot> snapshot_;
   QStackedWidget* pages_;
   QLineEdit* prompt_;
+  QLabel* memory_;
   QSpinBox* tokens_;
   QComboBox* mode_;
   QLabel* topKLabel_;

@@ -2,8 +2,7 @@
 
 namespace memlens::views {
 
-InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> experiment,
-                                           const Trace& t) {
+InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> experiment, Trace t) {
   InspectSnapshot s;
   s.experiment = std::move(experiment);
   s.context = t.context;
@@ -22,11 +21,12 @@ InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> exp
                               n.instanceCount, n.provenance});
     }
   }
+  s.trace = std::make_shared<const Trace>(std::move(t));
   return s;
 }
 
 InspectSnapshot InspectSnapshot::fromVectorTrace(std::shared_ptr<const Experiment> experiment,
-                                                 const VectorTrace& t) {
+                                                 VectorTrace t) {
   InspectSnapshot s;
   s.experiment = std::move(experiment);
   s.vectorMemory = true;
@@ -52,6 +52,7 @@ InspectSnapshot InspectSnapshot::fromVectorTrace(std::shared_ptr<const Experimen
     n.counts = slot.counts;
     for (const ClassVote& c : slot.counts) n.instanceCount += static_cast<uint64_t>(c.weight);
   }
+  s.vectorTrace = std::make_shared<const VectorTrace>(std::move(t));
   return s;
 }
 

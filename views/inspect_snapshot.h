@@ -50,10 +50,13 @@ struct InspectSnapshot {
   std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
   std::vector<InspectNeighbour> neighbours;      // nearest first
   TreePath path;
+  // The core trace the fields above were taken from (exactly one is set), kept to export as is.
+  std::shared_ptr<const Trace> trace;
+  std::shared_ptr<const VectorTrace> vectorTrace;
 
-  static InspectSnapshot fromTrace(std::shared_ptr<const Experiment> experiment, const Trace& t);
+  static InspectSnapshot fromTrace(std::shared_ptr<const Experiment> experiment, Trace t);
   static InspectSnapshot fromVectorTrace(std::shared_ptr<const Experiment> experiment,
-                                         const VectorTrace& t);
+                                         VectorTrace t);
 
   // A token's text in the experiment's vocabulary; "<unknown>" for ids outside it.
   QString tokenText(uint32_t id) const;

@@ -35,6 +35,8 @@ QVariant sortKey(const RunRecord& r, int row, int column) {
       return r.trainSeconds;
     case RunTableModel::kEvaluateSeconds:
       return r.evaluateSeconds;
+    case RunTableModel::kLatency:
+      return r.latencyMeanMicros;
     default:
       return {};
   }
@@ -62,6 +64,8 @@ QString displayText(const RunRecord& r, int row, int column) {
     case RunTableModel::kTrainSeconds:
     case RunTableModel::kEvaluateSeconds:
       return locale.toString(key.toDouble(), 'f', 2);
+    case RunTableModel::kLatency:
+      return locale.toString(key.toDouble(), 'f', 1);
     default:
       return {};
   }
@@ -117,6 +121,11 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case Qt::DisplayRole:
       return displayText(r, index.row(), column);
     case Qt::ToolTipRole:
+      if (column == kLatency) {
+        return tr("Memory lookup per test token: mean %1 µs, 99th percentile %2 µs")
+            .arg(QLocale().toString(r.latencyMeanMicros, 'f', 1),
+                 QLocale().toString(r.latencyP99Micros, 'f', 1));
+      }
       return describe(r);
     case Qt::TextAlignmentRole:
       if (column == kAlgorithm || column == kWeighting) {
@@ -149,6 +158,10 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("2 to the power of bits per token: lower is better");
       case kEvaluateSeconds:
         return tr("Wall-clock seconds to evaluate every test token (in parallel)");
+      case kLatency:
+        return tr(
+            "Mean microseconds of one memory lookup per test token, measured while "
+            "evaluating in parallel (the cells' tooltips give the 99th percentile)");
       default:
         return {};
     }
@@ -179,6 +192,8 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
       return tr("Train s");
     case kEvaluateSeconds:
       return tr("Eval s");
+    case kLatency:
+      return tr("Latency µs/token");
     default:
       return {};
   }

@@ -30,6 +30,7 @@ class RunTableModel : public QAbstractTableModel {
     kPerplexity,
     kTrainSeconds,
     kEvaluateSeconds,
+    kLatency,  // mean µs of one memory lookup; the 99th percentile in the tooltip
     kColumnCount
   };
   enum class Role : int { SortKey = Qt::UserRole };

@@ -46,16 +46,7 @@ std::unique_ptr<JobControl> makeTerminalProgress() {
 }
 
 std::string tokenText(const Vocabulary& vocab, uint32_t id) {
-  return id < vocab.size() ? std::string(vocab.text(id)) : std::string("<unknown>");
-}
-
-void beginTraceJson(JsonWriter& json, const Vocabulary& vocab, std::span<const uint32_t> context,
-                    const std::vector<double>& featureWeights) {
-  json.beginObject().key("context").beginArray();
-  for (uint32_t id : context) json.value(tokenText(vocab, id));
-  json.endArray().key("featureWeights").beginArray();
-  for (double w : featureWeights) json.value(w);
-  json.endArray();
+  return std::string(vocab.displayText(id));
 }
 
 int reportError(const Status& status) {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <span>
 #include <string>
 
 #include "arg_parser.h"
@@ -31,11 +30,6 @@ std::unique_ptr<JobControl> makeTerminalProgress();
 
 // The token's text, or "<unknown>" for Vocabulary::kUnknown and other ids outside `vocab`.
 std::string tokenText(const Vocabulary& vocab, uint32_t id);
-
-// Opens a trace's JSON object with the fields every trace starts with: "context" (as tokens)
-// and "featureWeights".
-void beginTraceJson(JsonWriter& json, const Vocabulary& vocab, std::span<const uint32_t> context,
-                    const std::vector<double>& featureWeights);
 
 // Prints "memlens-cli: <message>" to stderr; returns the exit code for it (2 for a bad command
 // line, 1 otherwise).

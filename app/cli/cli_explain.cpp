@@ -4,8 +4,8 @@
 #include "cli_explain_vector.h"
 #include "commands.h"
 #include "experiment_args.h"
-#include "memlens/json_writer.h"
 #include "memlens/trace.h"
+#include "memlens/trace_json.h"
 
 namespace memlens::cli {
 
@@ -101,79 +101,6 @@ void printText(const Trace& t, const Experiment& e) {
   }
 }
 
-void printJson(const Trace& t, const Experiment& e) {
-  const Vocabulary& vocab = e.corpus().vocab;
-  JsonWriter json;
-  beginTraceJson(json, vocab, t.context, t.featureWeights);
-  json.field("prediction", tokenText(vocab, t.prediction.classId))
-      .field("distance", t.prediction.distance)
-      .field("matchDepth", t.prediction.matchDepth)
-      .field("tie", t.prediction.tie)
-      .field("memoryWeight", t.memoryWeight)
-      .field("entropyBits", t.entropyBits);
-  json.key("votes").beginArray();
-  for (const ClassVote& v : t.prediction.distribution) {
-    json.beginObject()
-        .field("token", tokenText(vocab, v.classId))
-        .field("weight", v.weight)
-        .endObject();
-  }
-  json.endArray().key("probabilities").beginArray();
-  for (const auto& [id, p] : t.top)
-    json.beginObject().field("token", tokenText(vocab, id)).field("p", p).endObject();
-  json.endArray()
-      .key("treePath")
-      .beginObject()
-      .field("answer", treeAnswerName(t.path.answer))
-      .field("depth", t.path.depth)
-      .key("steps")
-      .beginArray();
-  for (const TreeStep& s : t.path.steps) {
-    json.beginObject()
-        .field("depth", s.depth)
-        .field("default", tokenText(vocab, s.defaultClass))
-        .field("classes", s.classes)
-        .field("instances", s.instances)
-        .field("tested", s.tested);
-    if (e.record().options.classifier.algorithm == Algorithm::kTribl2)
-      json.field("storedVectors", s.storedVectors);  // IGTree's nodes do not count them
-    if (s.tested) {
-      json.field("feature", s.feature)
-          .field("value", tokenText(vocab, s.value))
-          .field("matched", s.matched);
-    }
-    json.endObject();
-  }
-  json.endArray().endObject();
-  json.key("buckets").beginArray();
-  for (const BucketTrace& b : t.buckets) {
-    json.beginObject().field("distance", b.distance).field("weight", b.weight).key("neighbours").beginArray();
-    for (const NeighbourTrace& n : b.neighbours) {
-      json.beginObject().field("storedVector", n.storedVector).key("values").beginArray();
-      for (uint32_t v : n.values) json.value(tokenText(vocab, v));
-      json.endArray().key("matches").beginArray();
-      for (bool m : n.matches) json.value(m);
-      json.endArray().key("contributions").beginArray();
-      for (double c : n.contributions) json.value(c);
-      json.endArray().key("counts").beginArray();
-      for (const ClassVote& c : n.counts)
-        json.beginObject()
-            .field("token", tokenText(vocab, c.classId))
-            .field("count", c.weight)
-            .endObject();
-      json.endArray().field("instances", n.instanceCount).key("provenance").beginArray();
-      for (const ProvenanceRef& p : n.provenance) {
-        json.beginObject().field("path", p.path).field("line", p.line).field("byteOffset", p.byteOffset)
-            .field("snippet", p.snippet).endObject();
-      }
-      json.endArray().endObject();
-    }
-    json.endArray().endObject();
-  }
-  json.endArray().endObject();
-  std::printf("%s\n", json.str().c_str());
-}
-
 }  // namespace
 
 int runExplain(const std::vector<std::string>& args) {
@@ -210,7 +137,7 @@ int runExplain(const std::vector<std::string>& args) {
   const Trace trace =
       traceContext(**experiment, contextWindow(*ids, options->window.width, corpus.paddingId));
   if (parser.has("--json")) {
-    printJson(trace, **experiment);
+    std::printf("%s\n", traceToJson(trace, **experiment).c_str());
   } else {
     printText(trace, **experiment);
   }

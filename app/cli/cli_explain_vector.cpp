@@ -6,6 +6,7 @@
 
 #include "cli_common.h"
 #include "memlens/json_writer.h"
+#include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
 
 namespace memlens::cli {
@@ -121,38 +122,6 @@ void printText(const VectorTrace& t, const Experiment& e) {
   }
 }
 
-void printJson(const VectorTrace& t, const Experiment& e) {
-  const Vocabulary& vocab = e.corpus().vocab;
-  JsonWriter json;
-  beginTraceJson(json, vocab, t.context, t.featureWeights);
-  json.field("temperature", t.temperature)
-      .field("lambda", t.lambda)
-      .field("memoryPrediction", tokenText(vocab, t.memoryPrediction));
-  json.key("outcomes").beginArray();
-  for (const VectorOutcome& o : t.top) {
-    json.beginObject()
-        .field("token", tokenText(vocab, o.token))
-        .field("memory", o.memory)
-        .field("base", o.base)
-        .field("final", o.interpolated)
-        .endObject();
-  }
-  json.endArray().key("slots").beginArray();
-  for (const VectorSlotTrace& s : t.slots) {
-    json.beginObject().field("slot", s.slot).key("values").beginArray();
-    for (uint32_t v : s.values) json.value(tokenText(vocab, v));
-    json.endArray().field("distance", s.distance).field("attention", s.attention).key("counts").beginArray();
-    for (const ClassVote& c : s.counts) {
-      json.beginObject().field("token", tokenText(vocab, c.classId)).field("count", c.weight).endObject();
-    }
-    json.endArray().key("terms").beginArray();
-    for (double term : s.terms) json.value(term);
-    json.endArray().endObject();
-  }
-  json.endArray().endObject();
-  std::printf("%s\n", json.str().c_str());
-}
-
 }  // namespace
 
 int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens, bool json) {
@@ -167,7 +136,7 @@ int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> 
   auto trace = traceVectorMemory(experiment, context);
   if (!trace) return reportError(trace.status());
   if (json) {
-    printJson(*trace, experiment);
+    std::printf("%s\n", traceToJson(*trace, experiment).c_str());
   } else {
     printText(*trace, experiment);
   }

@@ -15,6 +15,8 @@
 #include <QTableView>
 
 #include "contribution_heatmap.h"
+#include "inspect_widget.h"
+#include "memlens/trace_json.h"
 #include "model_csv.h"
 #include "widget_image.h"
 
@@ -75,6 +77,12 @@ void ExportMenu::rebuild() {
                                    this, &ExportMenu::saveRuns);
   json->setEnabled(runs > 0);
   json->setToolTip(tr("Every run of this session: corpus checksums, options, split, sizes and metrics"));
+  const auto* inspect = tabs_->findChild<views::InspectWidget*>();
+  QAction* trace = menu_->addAction(tr("Trace as JSON…"), this, &ExportMenu::saveTrace);
+  trace->setEnabled(inspect && inspect->snapshot());
+  trace->setToolTip(
+      tr("The trace on the Inspect tab: context, vote, probabilities, tree path, "
+         "neighbours or slots with their provenance"));
 }
 
 QString ExportMenu::askPath(const QString& title, const QString& name, const QString& filter) {
@@ -109,12 +117,32 @@ QByteArray ExportMenu::runsJson(const std::vector<std::shared_ptr<const RunRecor
   return json + "]\n";
 }
 
+QByteArray ExportMenu::traceJson(const views::InspectSnapshot& snapshot) {
+  const std::string json = snapshot.trace
+                               ? traceToJson(*snapshot.trace, *snapshot.experiment)
+                               : traceToJson(*snapshot.vectorTrace, *snapshot.experiment);
+  return QByteArray::fromStdString(json) + '\n';
+}
+
 void ExportMenu::saveRuns() {
-  const QString path = askPath(tr("Export Runs"), QStringLiteral("memlens-runs.json"), tr("JSON files (*.json)"));
+  saveJson(tr("the runs"), QStringLiteral("memlens-runs.json"), runsJson(runs_()));
+}
+
+void ExportMenu::saveTrace() {
+  const auto* inspect = tabs_->findChild<views::InspectWidget*>();
+  const auto snapshot = inspect ? inspect->snapshot() : nullptr;
+  if (!snapshot) return;
+  saveJson(tr("the trace"), QStringLiteral("memlens-trace.json"), traceJson(*snapshot));
+}
+
+// QSaveFile writes beside the target and renames it into place on commit: a failed write
+// leaves any previous file as it was.
+void ExportMenu::saveJson(const QString& what, const QString& name, const QByteArray& json) {
+  const QString path = askPath(tr("Export %1").arg(what), name, tr("JSON files (*.json)"));
   if (path.isEmpty()) return;
   QSaveFile file(path);
-  const bool ok = file.open(QIODevice::WriteOnly) && file.write(runsJson(runs_())) >= 0 && file.commit();
-  report(tr("the runs"), path, ok, file.errorString());
+  const bool ok = file.open(QIODevice::WriteOnly) && file.write(json) >= 0 && file.commit();
+  report(what, path, ok, file.errorString());
 }
 
 void ExportMenu::report(const QString& what, const QString& path, bool ok, const QString& error) {

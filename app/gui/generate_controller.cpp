@@ -7,6 +7,19 @@
 
 namespace memlens::gui {
 
+namespace {
+
+// "the edited igtree memory (1,234 stored vectors)"
+QString describe(const Experiment& memory, bool edited) {
+  const RunRecord& record = memory.record();
+  return (edited ? GenerateController::tr("the edited %1 memory (%2 stored vectors)")
+                 : GenerateController::tr("the trained %1 memory (%2 stored vectors)"))
+      .arg(QString::fromLatin1(algorithmName(record.options.classifier.algorithm)),
+           QLocale().toString(record.storedVectors));
+}
+
+}  // namespace
+
 GenerateController::GenerateController(views::GenerateWidget* page, QObject* parent)
     : QObject(parent), page_(page), runner_(new views::JobRunner(this)) {
   connect(page_, &views::GenerateWidget::generateRequested, this, &GenerateController::generate);
@@ -27,9 +40,12 @@ GenerateController::~GenerateController() = default;
 
 bool GenerateController::isRunning() const { return runner_->isRunning(); }
 
-void GenerateController::setExperiment(std::shared_ptr<const Experiment> experiment) {
+void GenerateController::setExperiment(std::shared_ptr<const Experiment> experiment, bool edited) {
   experiment_ = std::move(experiment);
+  edited_ = edited;
   page_->setMemoryAvailable(experiment_ != nullptr);
+  page_->setMemoryDescription(
+      experiment_ ? tr("Generates with %1.").arg(describe(*experiment_, edited_)) : QString());
 }
 
 void GenerateController::generate() {
@@ -45,6 +61,7 @@ void GenerateController::generate() {
   snapshot->prompt = std::move(*ids);
   snapshot->options = page_->options();
   pending_ = snapshot;
+  pendingMemory_ = describe(*experiment_, edited_);
   page_->setRunning(true);
   runner_->run(tr("generating"), [snapshot](JobControl& job) -> Status {
     auto tokens = memlens::generate(*snapshot->experiment, snapshot->prompt, snapshot->options, &job);
@@ -59,11 +76,10 @@ void GenerateController::onFinished(const Status& status) {
   page_->setRunning(false);
   if (status.isOk()) {
     page_->setSnapshot(snapshot);
-    const RunRecord& record = snapshot->experiment->record();
-    page_->showMessage(tr("%1 tokens from %2 (%3 stored vectors). Click one to inspect its context.")
-                           .arg(QLocale().toString(static_cast<qulonglong>(snapshot->tokens.size())),
-                                QString::fromLatin1(algorithmName(record.options.classifier.algorithm)),
-                                QLocale().toString(record.storedVectors)));
+    page_->showMessage(
+        tr("%1 tokens from %2. Click one to inspect its context.")
+            .arg(QLocale().toString(static_cast<qulonglong>(snapshot->tokens.size())),
+                 pendingMemory_));
   } else if (status.isCancelled()) {
     page_->showMessage(tr("Cancelled."));
   } else {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QString>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -16,8 +17,9 @@ class JobRunner;
 namespace memlens::gui {
 
 // Answers the Generate page: runs generate() with the page's prompt and options against the
-// latest trained memory, on a job runner of its own (the Cancel button stops it), and hands the
-// page the result. A clicked token becomes a request to inspect the context it was predicted from.
+// latest trained memory, or its edit on the Memory tab once there is one, on a job runner of its
+// own (the Cancel button stops it), and hands the page the result, naming the memory used. A
+// clicked token becomes a request to inspect the context it was predicted from.
 class GenerateController : public QObject {
   Q_OBJECT
 
@@ -25,7 +27,9 @@ class GenerateController : public QObject {
   GenerateController(views::GenerateWidget* page, QObject* parent = nullptr);
   ~GenerateController() override;
 
-  void setExperiment(std::shared_ptr<const Experiment> experiment);
+  // The memory to generate with from now on: a newly trained one, or (`edited`) the Memory tab's
+  // edit of it.
+  void setExperiment(std::shared_ptr<const Experiment> experiment, bool edited = false);
   // Generates with the page's prompt and options; ignored without a memory or while running.
   void generate();
   bool isRunning() const;
@@ -42,8 +46,11 @@ class GenerateController : public QObject {
   views::GenerateWidget* page_;
   views::JobRunner* runner_;
   std::shared_ptr<const Experiment> experiment_;
-  // The running generation's: the worker fills its tokens.
+  bool edited_ = false;
+  // The running generation's: the worker fills its tokens. Its memory's description, for the
+  // message when it ends (the memory may change meanwhile).
   std::shared_ptr<views::GenerationSnapshot> pending_;
+  QString pendingMemory_;
 };
 
 }  // namespace memlens::gui

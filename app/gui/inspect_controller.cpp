@@ -48,7 +48,7 @@ Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& me
   if (memory->vectorMemory() != nullptr) {
     auto t = traceVectorMemory(*memory, context);
     if (!t) return t.status();
-    snapshot = views::InspectSnapshot::fromVectorTrace(memory, *t);
+    snapshot = views::InspectSnapshot::fromVectorTrace(memory, std::move(*t));
   } else {
     snapshot = views::InspectSnapshot::fromTrace(memory, traceContext(*memory, context));
   }

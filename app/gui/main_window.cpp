@@ -690,9 +690,11 @@ void MainWindow::showMemory(uint64_t storedVectors, uint64_t trainInstances) {
                             .arg(number(storedVectors), number(trainInstances)));
 }
 
-// The edited memory is what Inspect traces from now on, and what the status bar sizes.
+// The edited memory is what Inspect traces and Generate continues from now on, and what the
+// status bar sizes.
 void MainWindow::onMemoryEdited(const std::shared_ptr<const Experiment>& memory) {
   inspector_->setExperiment(memory);
+  generator_->setExperiment(memory, /*edited=*/true);
   showMemory(memory->record().storedVectors, memory->record().trainInstances);
   memoryLabel_->setText(memoryLabel_->text() + tr(" (edited)"));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <numeric>
 
 #include "vector_memory_classifier.h"
 
@@ -76,6 +77,18 @@ MemorySmoother smootherFor(const KneserNeyModel& base, Algorithm algorithm, doub
                            double lambda) {
   return algorithm == Algorithm::kVectorMemory ? MemorySmoother::fixedWeight(base, lambda)
                                                : MemorySmoother(base, beta);
+}
+
+// The mean and the 99th percentile (nearest rank: the ⌈0.99·n⌉-th smallest) of the lookups.
+void recordLatency(const std::vector<TokenRecord>& tokens, RunRecord& r) {
+  if (tokens.empty()) return;
+  std::vector<double> micros;
+  micros.reserve(tokens.size());
+  for (const TokenRecord& t : tokens) micros.push_back(t.latencyMicros);
+  r.latencyMeanMicros = std::accumulate(micros.begin(), micros.end(), 0.0) / double(micros.size());
+  const size_t rank = (micros.size() * 99 + 99) / 100;
+  std::nth_element(micros.begin(), micros.begin() + (rank - 1), micros.end());
+  r.latencyP99Micros = micros[rank - 1];
 }
 
 Status checkVectorOverrides(const ExperimentOptions& o) {
@@ -161,6 +174,7 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   r.storedVectors = e->classifier_->memory().vectorCount();
   r.trainSeconds = trainSeconds;
   r.evaluateSeconds = secondsSince(evalStart);
+  recordLatency(e->report_.tokens, r);
   r.test = e->report_.overall;
   r.baseTest = *baseAlone;
   r.bands = e->report_.bands;
@@ -193,6 +207,8 @@ Result<std::unique_ptr<Experiment>> Experiment::withMemory(
   e->record_.test = {};
   e->record_.bands.clear();
   e->record_.evaluateSeconds = 0.0;
+  e->record_.latencyMeanMicros = 0.0;
+  e->record_.latencyP99Micros = 0.0;
   return e;
 }
 

@@ -135,6 +135,7 @@ std::string RunRecord::toJson() const {
       .field("storedVectors", storedVectors)
       .endObject();
   json.key("seconds").beginObject().field("train", trainSeconds).field("evaluate", evaluateSeconds).endObject();
+  json.field("latencyMeanMicros", latencyMeanMicros).field("latencyP99Micros", latencyP99Micros);
   json.key("test");
   writeMetrics(json, test);
   json.key("baseAlone");

@@ -8,19 +8,24 @@
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QtTest>
+#include <algorithm>
 
 #include "generate_controller.h"
 #include "generate_widget.h"
 #include "inspect_widget.h"
 #include "main_window.h"
+#include "memlens/edited_memory.h"
 #include "memlens/generation.h"
 #include "memlens/trace.h"
+#include "memory_browser_widget.h"
+#include "memory_controller.h"
 #include "small_experiment.h"
 #include "window_workflow.h"
 
 using memlens::GeneratedToken;
 using memlens::gui::GenerateController;
 using memlens::gui::MainWindow;
+using memlens::gui::MemoryController;
 using memlens::views::GenerateWidget;
 using memlens::views::InspectWidget;
 
@@ -123,6 +128,93 @@ class TestGenerateWorkflow : public QObject {
       if (id != trained.corpus().paddingId) words.append(QString::fromStdString(std::string(trained.corpus().vocab.text(id))));
     }
     QCOMPARE(inspect->contextEdit()->text(), words.join(QLatin1Char(' ')));
+  }
+
+  // Once the Memory tab commits a deletion, Generate continues with the edited memory and says
+  // so: deleting a stored vector the greedy continuation relied on changes the text, to what
+  // generate() gives with the core's own edit of the trained memory.
+  void generatesWithTheEditedMemory() {
+    QTemporaryDir dir;
+    MainWindow window;
+    QVERIFY(
+        memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+    auto* page = window.findChild<GenerateWidget*>();
+    auto* controller = window.findChild<GenerateController*>();
+    auto* memory = window.findChild<MemoryController*>();
+    auto* memoryPage = window.findChild<memlens::views::MemoryBrowserWidget*>();
+    QVERIFY(page && controller && memory && memoryPage);
+    QSignalSpy memorySettled(memory, &MemoryController::settled);
+    QVERIFY(memlens::test::trainInWindow(window, memlens::Algorithm::kIb1));
+    QVERIFY(memorySettled.count() > 0 || memorySettled.wait(60000));
+    const std::shared_ptr<const memlens::Experiment> trained = memory->memory();
+    QVERIFY(trained);
+    QVERIFY2(page->memoryLabel()->text().contains(QStringLiteral("the trained ib1 memory")),
+             qPrintable(page->memoryLabel()->text()));
+
+    QSignalSpy generated(controller, &GenerateController::settled);
+    page->promptEdit()->setText(QStringLiteral("the old man"));
+    page->tokensBox()->setValue(12);
+    QTest::mouseClick(page->generateButton(), Qt::LeftButton);
+    QVERIFY(generated.wait(20000));
+    const auto before = page->snapshot();
+    QCOMPARE(before->experiment, trained);
+    const QString beforeText = page->output()->toPlainText();
+
+    // The nearest stored vector of a generated token's context whose deletion changes the
+    // continuation, and the continuation without it: found by the core alone.
+    const std::shared_ptr<const memlens::TokenisedCorpus> corpus(trained, &trained->corpus());
+    memlens::GenerationOptions greedy;
+    greedy.tokens = 12;
+    std::vector<uint32_t> deleted;
+    std::vector<GeneratedToken> expected;
+    for (const GeneratedToken& token : before->tokens) {
+      const memlens::Trace t = memlens::traceContext(*trained, token.context);
+      QVERIFY(!t.buckets.empty());
+      memlens::MemoryEdit edit;
+      edit.kind = memlens::EditKind::kDeleteVector;
+      edit.features = t.buckets.front().neighbours.front().values;
+      auto edited = memlens::EditedMemory::create(corpus, trained->train(), {},
+                                                  trained->record().options.classifier, {edit});
+      QVERIFY2(edited.isOk(), edited.status().message().c_str());
+      auto withEdit = memlens::Experiment::withMemory(trained, (*edited)->instances(),
+                                                      (*edited)->sharedClassifier());
+      QVERIFY(withEdit.isOk());
+      auto tokens = memlens::generate(**withEdit, before->prompt, greedy);
+      QVERIFY(tokens.isOk());
+      const bool changed = !std::equal(
+          tokens->begin(), tokens->end(), before->tokens.begin(), before->tokens.end(),
+          [](const GeneratedToken& a, const GeneratedToken& b) { return a.id == b.id; });
+      if (changed) {
+        deleted = edit.features;
+        expected = std::move(*tokens);
+        break;
+      }
+    }
+    QVERIFY2(!deleted.empty(), "deleting some stored vector the continuation used changes it");
+
+    // The same deletion on the Memory tab, committed.
+    QStringList words;
+    for (uint32_t id : deleted)
+      words << QString::fromStdString(std::string(trained->corpus().vocab.text(id)));
+    memorySettled.clear();
+    QVERIFY(memory->previewDeletion(words.join(QLatin1Char(' '))));
+    QVERIFY(memorySettled.wait(60000));
+    QSignalSpy changed(memory, &MemoryController::memoryChanged);
+    QTest::mouseClick(memoryPage->commitButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(changed.size(), 1);
+    QVERIFY2(page->memoryLabel()->text().contains(QStringLiteral("the edited ib1 memory")),
+             qPrintable(page->memoryLabel()->text()));
+
+    QTest::mouseClick(page->generateButton(), Qt::LeftButton);
+    QVERIFY(generated.wait(20000));
+    const auto after = page->snapshot();
+    QCOMPARE(after->experiment, memory->memory());
+    QVERIFY(after->experiment != trained);
+    compareTokens(after->tokens, expected);
+    QVERIFY(page->output()->toPlainText() != beforeText);
+    QVERIFY2(page->statusLabel()->text().contains(QStringLiteral("from the edited ib1 memory")),
+             qPrintable(page->statusLabel()->text()));
   }
 };
 

@@ -14,7 +14,7 @@ namespace {
 
 // 1000 test tokens, 320 right, 550 in the top 5, log2 p summing to -5691: 5.691 bits/token.
 std::shared_ptr<const RunRecord> sampleRun(memlens::Algorithm algorithm, int k, int width,
-                                           uint64_t correct) {
+                                           uint64_t correct, double latencyMean = 1234.56) {
   auto r = std::make_shared<RunRecord>();
   r->options.classifier.algorithm = algorithm;
   r->options.classifier.k = k;
@@ -24,6 +24,8 @@ std::shared_ptr<const RunRecord> sampleRun(memlens::Algorithm algorithm, int k, 
   r->storedVectors = 482019;
   r->trainSeconds = 16.054;
   r->evaluateSeconds = 12.19;
+  r->latencyMeanMicros = latencyMean;
+  r->latencyP99Micros = 7890.12;
   r->test.tokens = 1000;
   r->test.correct = correct;
   r->test.inTop5 = 550;
@@ -75,6 +77,14 @@ class TestRunTableModel : public QObject {
     QCOMPARE(text(RunTableModel::kPerplexity), QStringLiteral("51.66"));
     QCOMPARE(text(RunTableModel::kTrainSeconds), QStringLiteral("16.05"));
     QCOMPARE(text(RunTableModel::kEvaluateSeconds), QStringLiteral("12.19"));
+    QCOMPARE(text(RunTableModel::kLatency), QStringLiteral("1,234.6"));
+    QCOMPARE(model.headerData(RunTableModel::kLatency, Qt::Horizontal).toString(),
+             QStringLiteral("Latency µs/token"));
+    const QString latencyTip =
+        model.index(0, RunTableModel::kLatency).data(Qt::ToolTipRole).toString();
+    QVERIFY2(latencyTip.contains(QStringLiteral("mean 1,234.6 µs")) &&
+                 latencyTip.contains(QStringLiteral("99th percentile 7,890.1 µs")),
+             qPrintable(latencyTip));
     QCOMPARE(model.headerData(RunTableModel::kPerplexity, Qt::Horizontal).toString(),
              QStringLiteral("Perplexity"));
     QVERIFY(model.index(0, RunTableModel::kAlgorithm)
@@ -86,10 +96,11 @@ class TestRunTableModel : public QObject {
   // Display text is rounded and grouped; the sort key is the raw number.
   void sortsOnRawNumbers() {
     RunTableModel model;
-    model.append(sampleRun(memlens::Algorithm::kIgTree, 1, 4, 320));
-    model.append(sampleRun(memlens::Algorithm::kIb1, 3, 12, 100));
+    model.append(sampleRun(memlens::Algorithm::kIgTree, 1, 4, 320, 9.5));
+    model.append(sampleRun(memlens::Algorithm::kIb1, 3, 12, 100, 1234.56));
     const int sortKey = static_cast<int>(RunTableModel::Role::SortKey);
     QCOMPARE(model.index(0, RunTableModel::kAccuracy).data(sortKey).toDouble(), 0.32);
+    QCOMPARE(model.index(1, RunTableModel::kLatency).data(sortKey).toDouble(), 1234.56);
     QCOMPARE(model.index(0, RunTableModel::kPerplexity).data(sortKey).toDouble(), std::exp2(5.691));
     QSortFilterProxyModel proxy;
     proxy.setSourceModel(&model);
@@ -99,6 +110,9 @@ class TestRunTableModel : public QObject {
     QCOMPARE(proxy.index(0, RunTableModel::kWidth).data().toString(), QStringLiteral("12"));
     proxy.sort(RunTableModel::kAccuracy, Qt::DescendingOrder);
     QCOMPARE(proxy.index(0, RunTableModel::kAlgorithm).data().toString(), QStringLiteral("igtree"));
+    // As text "9.5" > "1,234.6"; as numbers IB1's 1234.56 µs is the slower.
+    proxy.sort(RunTableModel::kLatency, Qt::DescendingOrder);
+    QCOMPARE(proxy.index(0, RunTableModel::kAlgorithm).data().toString(), QStringLiteral("ib1"));
   }
 };
 

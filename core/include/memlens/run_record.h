@@ -50,6 +50,9 @@ struct RunRecord {
   uint32_t storedVectors = 0;
   double trainSeconds = 0.0;
   double evaluateSeconds = 0.0;
+  // Per test token, of the memory lookup alone (TokenRecord::latencyMicros); 0 when not evaluated.
+  double latencyMeanMicros = 0.0;
+  double latencyP99Micros = 0.0;  // nearest rank: 99 % of the lookups took at most this
   Metrics test;
   Metrics baseTest;  // the Kneser-Ney base model alone on the same test tokens
   std::vector<FrequencyBand> bands;

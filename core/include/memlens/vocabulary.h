@@ -30,6 +30,8 @@ class Vocabulary {
   // The id of `token`, or kUnknown when it was never interned.
   uint32_t lookup(std::string_view token) const;
   std::string_view text(uint32_t id) const { return texts_[id]; }
+  // As text(), but "<unknown>" for kUnknown and any other id outside the vocabulary.
+  std::string_view displayText(uint32_t id) const { return id < size() ? texts_[id] : "<unknown>"; }
   uint32_t size() const { return static_cast<uint32_t>(texts_.size()); }
 
   void addCount(uint32_t id, uint64_t n = 1);
