@@ -35,7 +35,7 @@ Result<std::vector<Prediction>> predictBatch(
           // The partitioner may hand out far more than the grain; slow queries (IB1 at scale) must
           // still see a cancel soon.
           for (size_t i = r.begin(); i != r.end(); ++i) {
-            if ((i & 15) == 0 && cancelRequested(job)) {
+            if (cancelRequested(job)) {
               failed.store(true, std::memory_order_relaxed);
               return;
             }

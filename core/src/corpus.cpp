@@ -56,18 +56,30 @@ Result<std::vector<std::string>> expandPaths(const std::vector<std::string>& pat
   return files;
 }
 
-Status checkText(const std::string& path, std::string_view text) {
-  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    const auto at = lineColumnAt(text, nul);
-    return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
-                           std::to_string(at.byteInLine) +
-                           ": NUL byte; this looks like a binary file, not UTF-8 text");
-  }
-  if (const size_t bad = findInvalidUtf8(text); bad != std::string_view::npos) {
-    const auto at = lineColumnAt(text, bad);
-    return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
-                           std::to_string(at.byteInLine) + ": invalid UTF-8 (file offset " +
-                           std::to_string(bad) + ")");
+// Checks `text` a slice at a time (slices end before a UTF-8 continuation byte, so no sequence
+// is split), so a cancel is seen within one slice even in a file of gigabytes.
+Status checkText(const std::string& path, std::string_view text, JobControl* job, uint64_t& newlines) {
+  constexpr size_t kSlice = size_t{8} << 20;
+  newlines = 0;
+  for (size_t start = 0; start < text.size();) {
+    if (cancelRequested(job)) return Status::cancelled();
+    size_t end = std::min(text.size(), start + kSlice);
+    while (end < text.size() && end > start + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    const std::string_view slice = text.substr(start, end - start);
+    if (const size_t nul = slice.find('\0'); nul != std::string_view::npos) {
+      const auto at = lineColumnAt(text, start + nul);
+      return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
+                             std::to_string(at.byteInLine) +
+                             ": NUL byte; this looks like a binary file, not UTF-8 text");
+    }
+    if (const size_t bad = findInvalidUtf8(slice); bad != std::string_view::npos) {
+      const auto at = lineColumnAt(text, start + bad);
+      return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
+                             std::to_string(at.byteInLine) + ": invalid UTF-8 (file offset " +
+                             std::to_string(start + bad) + ")");
+    }
+    newlines += static_cast<uint64_t>(std::count(slice.begin(), slice.end(), '\n'));
+    start = end;
   }
   return Status::ok();
 }
@@ -105,9 +117,8 @@ Result<std::unique_ptr<Corpus>> Corpus::open(const std::vector<std::string>& pat
       doc.bomBytes = 3;
       text.remove_prefix(3);
     }
-    if (Status s = checkText(path, text); !s) return s;
+    if (Status s = checkText(path, text, job, doc.lineCount); !s) return s;
     doc.text = text;
-    doc.lineCount = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
     if (!text.empty() && text.back() != '\n') ++doc.lineCount;
     corpus->documents_.push_back(std::move(doc));
     corpus->files_.push_back(std::move(*mapped));

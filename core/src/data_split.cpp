@@ -37,10 +37,11 @@ Result<DataSplit> DataSplit::make(const TokenStream& tokens, const SplitOptions&
 }
 
 InstanceSet DataSplit::select(const InstanceSet& instances, const TokenStream& tokens,
-                              SplitPart part) const {
+                              SplitPart part, JobControl* job) const {
   InstanceSet out;
   out.width = instances.width;
   for (size_t i = 0; i < instances.size(); ++i) {
+    if (i % (size_t{1} << 16) == 0 && cancelRequested(job)) return out;
     if (partOfToken(tokens, instances.sources[i]) != part) continue;
     const auto f = instances.instance(i);
     out.features.insert(out.features.end(), f.begin(), f.end());

@@ -117,9 +117,10 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
 
   auto all = buildInstances(c.tokens, c.paddingId, options.window, job);
   if (!all) return all.status();
-  e->train_ = e->split_.select(*all, c.tokens, SplitPart::kTrain);
-  e->validation_ = e->split_.select(*all, c.tokens, SplitPart::kValidation);
-  e->test_ = e->split_.select(*all, c.tokens, SplitPart::kTest);
+  e->train_ = e->split_.select(*all, c.tokens, SplitPart::kTrain, job);
+  e->validation_ = e->split_.select(*all, c.tokens, SplitPart::kValidation, job);
+  e->test_ = e->split_.select(*all, c.tokens, SplitPart::kTest, job);
+  if (cancelRequested(job)) return Status::cancelled();
   if (options.maxTestTokens > 0 && e->test_.size() > options.maxTestTokens) {
     e->test_ = e->test_.slice(0, options.maxTestTokens);
   }

@@ -11,23 +11,20 @@ namespace {
 
 constexpr size_t kPollEveryInstances = 1 << 16;
 
-// Writes one instance per target in [begin, targetEnd) at `out`, a block starting at `begin`;
-// returns how many were written.
-size_t windowBlock(const std::vector<uint32_t>& ids, size_t begin, size_t targetEnd,
-                   uint32_t paddingId, int width, InstanceSet& out, size_t at) {
+// Appends one instance per target in [from, to) to `out`, for a block starting at `begin`.
+// Appending (into reserved space) touches memory as it goes, where a resize would zero
+// gigabytes up front without a chance to cancel.
+void windowBlock(const std::vector<uint32_t>& ids, size_t begin, size_t from, size_t to,
+                 uint32_t paddingId, int width, InstanceSet& out) {
   const auto w = static_cast<size_t>(width);
-  uint32_t* features = out.features.data() + at * w;
-  for (size_t p = begin; p < targetEnd; ++p, ++at) {
+  for (size_t p = from; p < to; ++p) {
     const size_t available = std::min(p - begin, w);  // real context tokens before p
-    const size_t pad = w - available;
-    std::fill(features, features + pad, paddingId);
-    std::copy(ids.begin() + static_cast<std::ptrdiff_t>(p - available),
-              ids.begin() + static_cast<std::ptrdiff_t>(p), features + pad);
-    features += w;
-    out.classes[at] = ids[p];
-    out.sources[at] = p;
+    out.features.insert(out.features.end(), w - available, paddingId);
+    out.features.insert(out.features.end(), ids.begin() + static_cast<std::ptrdiff_t>(p - available),
+                        ids.begin() + static_cast<std::ptrdiff_t>(p));
+    out.classes.push_back(ids[p]);
+    out.sources.push_back(p);
   }
-  return targetEnd > begin ? targetEnd - begin : 0;
 }
 
 // The blocks as [begin, targetEnd) token ranges.
@@ -74,17 +71,23 @@ Result<InstanceSet> buildInstances(const TokenStream& tokens, uint32_t paddingId
   for (const auto& [begin, targetEnd] : blocks) total += targetEnd - begin;
   InstanceSet set;
   set.width = options.width;
-  set.features.resize(total * static_cast<size_t>(options.width));
-  set.classes.resize(total);
-  set.sources.resize(total);
+  set.features.reserve(total * static_cast<size_t>(options.width));
+  set.classes.reserve(total);
+  set.sources.reserve(total);
 
-  size_t at = 0, nextPoll = kPollEveryInstances;
+  // A block may be a whole document (OLIFANT blocks of a file without empty lines), so blocks
+  // are written in pieces with a poll between.
+  size_t nextPoll = kPollEveryInstances;
   for (const auto& [begin, targetEnd] : blocks) {
-    at += windowBlock(tokens.ids(), begin, targetEnd, paddingId, options.width, set, at);
-    if (at >= nextPoll) {
-      nextPoll = at + kPollEveryInstances;
-      if (cancelRequested(job)) return Status::cancelled();
-      reportProgress(job, static_cast<double>(at) / static_cast<double>(total), "building instances");
+    for (size_t from = begin; from < targetEnd; from += kPollEveryInstances) {
+      const size_t to = std::min(targetEnd, from + kPollEveryInstances);
+      windowBlock(tokens.ids(), begin, from, to, paddingId, options.width, set);
+      const size_t at = set.size();
+      if (at >= nextPoll) {
+        nextPoll = at + kPollEveryInstances;
+        if (cancelRequested(job)) return Status::cancelled();
+        reportProgress(job, static_cast<double>(at) / static_cast<double>(total), "building instances");
+      }
     }
   }
   if (set.size() == 0) return Status::invalidArgument("the corpus yields no instances");

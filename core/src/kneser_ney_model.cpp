@@ -118,8 +118,10 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
     ++counts[static_cast<size_t>(n - 1)][makeGram({buf.data(), static_cast<size_t>(n)})];
   }
   // Each distinct k-gram adds one left extension to its (k-1)-gram suffix.
+  size_t extended = 0;
   for (int k = n; k >= 2; --k) {
     for (const auto& [gram, c] : counts[static_cast<size_t>(k - 1)]) {
+      if (++extended % kPollEvery == 0 && cancelRequested(job)) return Status::cancelled();
       ++counts[static_cast<size_t>(k - 2)][makeGram({gram.ids.data() + 1, static_cast<size_t>(k - 1)})];
     }
   }

@@ -2,7 +2,7 @@
 # Cancel latency at the scale of run_scale_bench.sh: the KJV COPIES times (default 110, ~100M
 # instances), each copy's verses shuffled; bench_cancel cancels every long core job after each
 # of DELAYS seconds and prints the time each took to return.
-# Usage: tests/bench/run_cancel_bench.sh [BUILD_DIR] [COPIES]   DELAYS="1 5 20"
+# Usage: tests/bench/run_cancel_bench.sh [BUILD_DIR] [COPIES]   DELAYS="1 5 20" JOBS=load,train (subset)
 # Needs ~0.5 GB of disk in $TMPDIR and ~12 GB of memory; built in Release.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

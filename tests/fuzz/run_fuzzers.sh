@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz and runs each for SECONDS
-# (default 60). New inputs go to build-fuzz/fuzz-work/<target>/corpus and are used again by the
-# next run; crashing inputs to .../crashes. Exits non-zero if any target found a crash.
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz (or $FUZZ_BUILD_DIR) and runs
+# each for SECONDS (default 60). New inputs go to <build>/fuzz-work/<target>/corpus and are used
+# again by the next run; crashing inputs to .../crashes. Exits non-zero if any target found a
+# crash. CTest runs it briefly as fuzz_smoke.
 #   tests/fuzz/run_fuzzers.sh [SECONDS]
 set -euo pipefail
 seconds=${1:-60}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build=$root/build-fuzz
+build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 targets=(fuzz_columns_file fuzz_corpus fuzz_bpe_loader fuzz_project)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "memlens/instance_set.h"
+#include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/token_stream.h"
 
@@ -32,8 +33,10 @@ class DataSplit {
     return parts_[tokens.lineOf(token)];
   }
 
-  // Instances whose target token (instances.sources) lies in `part`.
-  InstanceSet select(const InstanceSet& instances, const TokenStream& tokens, SplitPart part) const;
+  // Instances whose target token (instances.sources) lies in `part`. A cancel through `job`
+  // returns early with part of them: the caller checks cancelRequested(job).
+  InstanceSet select(const InstanceSet& instances, const TokenStream& tokens, SplitPart part,
+                     JobControl* job = nullptr) const;
 
  private:
   SplitOptions options_;
