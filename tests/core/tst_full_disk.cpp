@@ -13,26 +13,11 @@
 
 #include "edit_fixture.h"
 #include "memlens/project.h"
+#include "project_fixture.h"
 
 using namespace memlens;
 
 namespace {
-
-ProjectOptions ib1Options() {
-  ProjectOptions o;
-  o.experiment.window.width = 3;
-  o.experiment.classifier.algorithm = Algorithm::kIb1;
-  o.experiment.split.trainFraction = 0.7;
-  o.experiment.split.validationFraction = 0.15;
-  return o;
-}
-
-std::vector<uint32_t> predictionsOf(const Project& p) {
-  std::vector<uint32_t> out;
-  for (const Prediction& pr : *p.memory().classifier().predict(p.memory().probe()))
-    out.push_back(pr.classId);
-  return out;
-}
 
 bool saysDiskFull(const Status& s) {
   return s.message().find("full") != std::string::npos;
@@ -65,7 +50,7 @@ class TestFullDisk : public QObject {
   // memory as it was; after space is freed the file opens with exactly the committed edits.
   void commitOnAFullDiskKeepsEveryCommittedEdit() {
     const std::string path = mount_.filePath("edits.memlens").toStdString();
-    auto p = Project::create(path, paths_, ib1Options());
+    auto p = Project::create(path, paths_, test::ib1ProjectOptions());
     QVERIFY2(p.isOk(), p.status().message().c_str());
     Project& project = **p;
     const std::vector<uint64_t> sources = project.memory().instances().sources;
@@ -80,24 +65,24 @@ class TestFullDisk : public QObject {
       for (size_t j = i; j < sources.size(); j += 7) edit.sources.push_back(sources[j]);
       auto preview = project.preview(edit);
       QVERIFY2(preview.isOk(), preview.status().message().c_str());
-      const std::vector<uint32_t> before = predictionsOf(project);
+      const std::vector<uint32_t> before = test::probePredictions(project);
       failure = project.commit(std::move(*preview));
       if (failure.isOk()) {
         ++committed;
       } else {
-        QCOMPARE(predictionsOf(project), before);  // put back
+        QCOMPARE(test::probePredictions(project), before);  // put back
       }
     }
     QVERIFY2(!failure.isOk(), "the disk never filled");
     QVERIFY2(saysDiskFull(failure), failure.message().c_str());
     qInfo("%zu edits committed, then: %s", committed, failure.message().c_str());
-    const std::vector<uint32_t> kept = predictionsOf(project);
+    const std::vector<uint32_t> kept = test::probePredictions(project);
     p = Result<std::unique_ptr<Project>>(Status::cancelled());  // close
     QFile::remove(fillerPath());
     auto back = Project::open(path);
     QVERIFY2(back.isOk(), back.status().message().c_str());
     QCOMPARE((*back)->memory().edits().size(), committed);
-    QCOMPARE(predictionsOf(**back), kept);
+    QCOMPARE(test::probePredictions(**back), kept);
     QCOMPARE(*(*back)->store().integrityCheck(), std::string("ok"));
   }
 
@@ -105,10 +90,10 @@ class TestFullDisk : public QObject {
   // and no partial file stays beside it.
   void saveOnAFullDiskLeavesTheOldFile() {
     const std::string path = mount_.filePath("saved.memlens").toStdString();
-    auto p = Project::create(path, paths_, ib1Options());
+    auto p = Project::create(path, paths_, test::ib1ProjectOptions());
     QVERIFY2(p.isOk(), p.status().message().c_str());
     Project::Contents contents{*(*p)->store().corpus(), (*p)->options(), {}, {}};
-    const std::vector<uint32_t> unedited = predictionsOf(**p);
+    const std::vector<uint32_t> unedited = test::probePredictions(**p);
     p = Result<std::unique_ptr<Project>>(Status::cancelled());
     // A large save: many edits and runs.
     const std::vector<uint64_t> sources = [&] {
@@ -128,7 +113,7 @@ class TestFullDisk : public QObject {
     auto back = Project::open(path);
     QVERIFY2(back.isOk(), back.status().message().c_str());
     QVERIFY((*back)->memory().edits().empty());
-    QCOMPARE(predictionsOf(**back), unedited);
+    QCOMPARE(test::probePredictions(**back), unedited);
   }
 
  private:

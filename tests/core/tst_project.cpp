@@ -3,35 +3,16 @@
 #include "edit_fixture.h"
 #include "memlens/project.h"
 #include "memlens/sha256.h"
+#include "project_fixture.h"
 
 using namespace memlens;
 using memlens::test::readFile;
-
-namespace {
-
-ProjectOptions ib1Options() {
-  ProjectOptions o;
-  o.experiment.window.width = 3;
-  o.experiment.classifier.algorithm = Algorithm::kIb1;
-  o.experiment.split.trainFraction = 0.7;
-  o.experiment.split.validationFraction = 0.15;
-  return o;
-}
-
-std::vector<uint32_t> predictionsOf(const Project& p) {
-  std::vector<uint32_t> out;
-  for (const Prediction& pr : *p.memory().classifier().predict(p.memory().probe()))
-    out.push_back(pr.classId);
-  return out;
-}
-
-}  // namespace
 
 class TestProject : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void optionsRoundTrip() {
-    ProjectOptions o = ib1Options();
+    ProjectOptions o = test::ib1ProjectOptions();
     o.tokeniser.lowercase = true;
     o.experiment.classifier.edAlpha = 0.1;
     o.smoothingBeta = 0.3;
@@ -60,7 +41,7 @@ class TestProject : public QObject {
     const std::string path = dir.filePath("p.memlens").toStdString();
     std::vector<uint32_t> afterAll, afterUndo;
     {
-      auto p = Project::create(path, paths, ib1Options());
+      auto p = Project::create(path, paths, test::ib1ProjectOptions());
       QVERIFY2(p.isOk(), p.status().message().c_str());
       Project& project = **p;
       const InstanceSet& train = project.memory().instances();
@@ -75,9 +56,9 @@ class TestProject : public QObject {
       QVERIFY(report->after.perplexity() > 1.0);
       auto surgery = project.preview({EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""});
       QVERIFY(project.commit(std::move(*surgery)).isOk());
-      afterAll = predictionsOf(project);
+      afterAll = test::probePredictions(project);
       QVERIFY(project.undo().isOk());
-      afterUndo = predictionsOf(project);
+      afterUndo = test::probePredictions(project);
       QVERIFY(afterAll != afterUndo);
       QVERIFY(project.recordRun().isOk());
     }
@@ -85,15 +66,15 @@ class TestProject : public QObject {
     QVERIFY2(p.isOk(), p.status().message().c_str());
     QCOMPARE((*p)->memory().edits().size(), size_t{2});
     QCOMPARE((*p)->memory().undone().size(), size_t{1});
-    QCOMPARE(predictionsOf(**p), afterUndo);
+    QCOMPARE(test::probePredictions(**p), afterUndo);
     QVERIFY((*p)->redo().isOk());
-    QCOMPARE(predictionsOf(**p), afterAll);
+    QCOMPARE(test::probePredictions(**p), afterAll);
     QCOMPARE((*p)->store().runs()->size(), size_t{1});
     QVERIFY((*p)->store().runs()->front().record.find("\"weightsAfterEdits\":\"recomputed\"") !=
             std::string::npos);
     p = Result<std::unique_ptr<Project>>(Status::cancelled());  // close
     auto again = Project::open(path);
-    QCOMPARE(predictionsOf(**again), afterAll);
+    QCOMPARE(test::probePredictions(**again), afterAll);
     QVERIFY((*again)->memory().undone().empty());
   }
 
@@ -104,7 +85,7 @@ class TestProject : public QObject {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
     const std::string path = dir.filePath("p.memlens").toStdString();
-    ProjectOptions o = ib1Options();
+    ProjectOptions o = test::ib1ProjectOptions();
     o.keepTrainedWeights = true;
     std::vector<double> trained;
     std::vector<uint32_t> afterPruning;
@@ -122,7 +103,7 @@ class TestProject : public QObject {
       QCOMPARE(merged->edit.kind, EditKind::kMerge);
       QVERIFY(merged->slotsAfter < merged->slotsBefore);
       QCOMPARE(project.memory().classifier().weights(), trained);
-      afterPruning = predictionsOf(project);
+      afterPruning = test::probePredictions(project);
       QVERIFY(project.recordRun().isOk());
 
       // A cancelled pruning journals nothing.
@@ -135,7 +116,7 @@ class TestProject : public QObject {
     QVERIFY2(p.isOk(), p.status().message().c_str());
     QCOMPARE((*p)->memory().edits().back().kind, EditKind::kMerge);
     QCOMPARE((*p)->memory().classifier().weights(), trained);
-    QCOMPARE(predictionsOf(**p), afterPruning);
+    QCOMPARE(test::probePredictions(**p), afterPruning);
     QVERIFY((*p)->store().runs()->front().record.find("\"weightsAfterEdits\":\"kept\"") !=
             std::string::npos);
   }
@@ -148,7 +129,7 @@ class TestProject : public QObject {
     const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
     const std::string made = dir.filePath("made.memlens").toStdString();
     const std::string saved = dir.filePath("saved.memlens").toStdString();
-    auto p = Project::create(made, paths, ib1Options());
+    auto p = Project::create(made, paths, test::ib1ProjectOptions());
     QVERIFY2(p.isOk(), p.status().message().c_str());
     Project& project = **p;
     const std::vector<uint64_t> sources = project.memory().instances().sources;  // a commit rebuilds it
@@ -156,10 +137,10 @@ class TestProject : public QObject {
       auto del = project.preview({EditKind::kDeleteInstance, {}, sources[i], 0, 0, {}, ""});
       QVERIFY(project.commit(std::move(*del)).isOk());
     }
-    const std::vector<uint32_t> afterAll = predictionsOf(project);
+    const std::vector<uint32_t> afterAll = test::probePredictions(project);
     QVERIFY(project.undo().isOk());
     QVERIFY(project.undo().isOk());
-    const std::vector<uint32_t> afterUndo = predictionsOf(project);
+    const std::vector<uint32_t> afterUndo = test::probePredictions(project);
     QVERIFY(afterUndo != afterAll);
 
     test::writeFile(dir, "saved.memlens", "an older file at the path");
@@ -173,12 +154,12 @@ class TestProject : public QObject {
     QCOMPARE((*back)->options().toText(), project.options().toText());
     QCOMPARE((*back)->memory().edits().size(), size_t{1});
     QCOMPARE((*back)->memory().undone().size(), size_t{2});
-    QCOMPARE(predictionsOf(**back), afterUndo);
+    QCOMPARE(test::probePredictions(**back), afterUndo);
     QCOMPARE((*back)->store().runs()->size(), size_t{2});
     QCOMPARE((*back)->store().runs()->back().record, std::string("{\"run\":2}"));
     QVERIFY((*back)->redo().isOk());
     QVERIFY((*back)->redo().isOk());
-    QCOMPARE(predictionsOf(**back), afterAll);
+    QCOMPARE(test::probePredictions(**back), afterAll);
 
     // Into a folder that does not exist: an error naming the path, nothing written.
     const std::string nowhere = dir.filePath("missing/p.memlens").toStdString();
@@ -192,7 +173,7 @@ class TestProject : public QObject {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);
     const std::string path = dir.filePath("p.memlens").toStdString();
-    QVERIFY(Project::create(path, paths, ib1Options()).isOk());
+    QVERIFY(Project::create(path, paths, test::ib1ProjectOptions()).isOk());
     const std::string before = Sha256::of(readFile(path));
     test::writeFile(dir, "doc1.txt", "w1 w2 w3 w4\n");
     auto p = Project::open(path);
@@ -210,10 +191,10 @@ class TestProject : public QObject {
     JobControl job([&](double, const std::string&) {
       if (++reports == 3) job.cancel();
     }, std::chrono::milliseconds(0));
-    auto p = Project::create(path, paths, ib1Options(), &job);
+    auto p = Project::create(path, paths, test::ib1ProjectOptions(), &job);
     QVERIFY(p.status().isCancelled());
     QVERIFY(!QFile::exists(QString::fromStdString(path)));
-    ProjectOptions vector = ib1Options();
+    ProjectOptions vector = test::ib1ProjectOptions();
     vector.experiment.classifier.algorithm = Algorithm::kVectorMemory;
     QVERIFY(!Project::create(path, paths, vector).isOk());
   }
