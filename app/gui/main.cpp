@@ -1,5 +1,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QTabWidget>
 #include <QTimer>
@@ -46,8 +47,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
       QStringLiteral("MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
-                     "Without arguments it opens the KJV demo corpus; a .memlens file opens as a "
-                     "project."));
+                     "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
+                     "memory); a .memlens file opens as a project."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   const QCommandLineOption screenshot(
@@ -117,6 +118,11 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
     return 0;
   }
   options.paths = parser.positionalArguments();
+  // The build makes the demo project; an install without it still has the corpus to open.
+  if (options.paths.isEmpty()) {
+    options.paths = {QFileInfo::exists(QStringLiteral(MEMLENS_DEMO_PROJECT)) ? QStringLiteral(MEMLENS_DEMO_PROJECT)
+                                                                             : QStringLiteral(MEMLENS_DEMO_CORPUS)};
+  }
   options.project = options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
   options.screenshot = parser.value(screenshot);
   options.inspect = parser.value(inspect);
@@ -239,8 +245,7 @@ int main(int argc, char** argv) {
   if (options.project) {
     window.openProject(options.paths.front());
   } else {
-    window.openPaths(options.paths.isEmpty() ? QStringList{QStringLiteral(MEMLENS_DEMO_CORPUS)}
-                                             : options.paths);
+    window.openPaths(options.paths);
   }
   return QApplication::exec();
 }

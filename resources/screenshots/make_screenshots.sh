@@ -28,19 +28,22 @@ shot() {
 }
 
 context="and the LORD spake unto"
-shot corpus igtree 1 Z --tab Corpus
-shot text igtree 1 Z --train --tab Text
-shot train igtree 1 Z --train
-shot inspect-ib1 ib1 3 ID --inspect "$context"
-shot inspect-igtree igtree 1 Z --inspect "$context"
-shot memory igtree 1 Z --memory-delete "the LORD spake unto"
-shot compare igtree 1 Z --compare ib1
-shot generate igtree 1 Z --generate "In the beginning God"
+corpus=$build/demo/kjv.txt
+# What a new user sees first: the demo project, opened without arguments.
+shot start igtree 1 Z
+shot corpus igtree 1 Z "$corpus" --tab Corpus
+shot text igtree 1 Z "$corpus" --train --tab Text
+shot train igtree 1 Z "$corpus" --train
+shot inspect-ib1 ib1 3 ID "$corpus" --inspect "$context"
+shot inspect-igtree igtree 1 Z "$corpus" --inspect "$context"
+shot memory igtree 1 Z "$corpus" --memory-delete "the LORD spake unto"
+shot compare igtree 1 Z "$corpus" --compare ib1
+shot generate igtree 1 Z "$corpus" --generate "In the beginning God"
 
 # A project made with the CLI (one deletion in effect, a pruning undone), reopened in the window.
 project=$config/kjv.memlens
 cli=$build/app/memlens-cli
-"$cli" project create "$project" --model igtree --width 4 "$build/demo/kjv.txt" > /dev/null
+"$cli" project create "$project" --model igtree --width 4 "$corpus" > /dev/null
 "$cli" project edit "$project" --delete-vector "the LORD spake unto" > /dev/null
 "$cli" project prune "$project" --strategy count --min-count 2 > /dev/null
 "$cli" project undo "$project" > /dev/null
