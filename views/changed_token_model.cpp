@@ -32,16 +32,16 @@ QVariant ChangedTokenModel::data(const QModelIndex& index, int role) const {
   }
   const ChangedToken& c = change_->changed[static_cast<size_t>(index.row())];
   const MemorySnapshot& m = *change_->memory;
-  const InstanceSet& test = m.experiment->test();
-  const uint32_t truth = test.classes[c.probeIndex];
+  const InstanceSet& probe = *change_->probe;
+  const uint32_t truth = probe.classes[c.probeIndex];
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
         case kToken: return QStringLiteral("%1").arg(c.probeIndex);
-        case kSource: return m.sourceText(c.source);
+        case kSource: return change_->sentences ? tr("line %1").arg(c.source) : m.sourceText(c.source);
         case kContext: {
           QStringList words;
-          for (uint32_t v : test.instance(c.probeIndex)) words.append(m.tokenText(v));
+          for (uint32_t v : probe.instance(c.probeIndex)) words.append(m.tokenText(v));
           return words.join(QLatin1Char(' '));
         }
         case kTruth: return m.tokenText(truth);
@@ -61,7 +61,7 @@ QVariant ChangedTokenModel::data(const QModelIndex& index, int role) const {
     case Qt::ToolTipRole:
       if (!change_->preview) return tr("Double-click to inspect this token against the memory now");
       return {};
-    case static_cast<int>(Role::TestIndex):
+    case static_cast<int>(Role::ProbeIndex):
       return static_cast<int>(c.probeIndex);
     default:
       return {};

@@ -17,21 +17,26 @@ struct MemoryChange {
   bool preview = false;
   // Any memory of the edit's experiment line: they share the corpus, vocabulary and test set.
   std::shared_ptr<const MemorySnapshot> memory;
-  std::vector<ChangedToken> changed;  // in probe order; probe index = test index
+  std::vector<ChangedToken> changed;  // in probe order
+  // The probe set the tokens index: a prefix of the test part (probe index = test index), or
+  // with `sentences` the user's own sentences (sources are their line numbers, shown as "line N").
+  std::shared_ptr<const InstanceSet> probe;
+  bool sentences = false;
   uint32_t slotsBefore = 0, slotsAfter = 0;
   uint64_t instancesBefore = 0, instancesAfter = 0;
   uint64_t probeTokens = 0;
   uint64_t correctBefore = 0, correctAfter = 0;  // probe tokens predicted right
 };
 
-// One row per changed probe token of a MemoryChange: its test index, corpus position, true
-// token, the prediction before and after, and its context (last: it takes the spare width). Renders the change only.
+// One row per changed probe token of a MemoryChange: its probe index, corpus position (or
+// sentence), true token, the prediction before and after, and its context (last: it takes the
+// spare width). Renders the change only.
 class ChangedTokenModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
   enum Column : int { kToken, kSource, kTruth, kBefore, kAfter, kContext, kColumnCount };
-  enum class Role : int { TestIndex = Qt::UserRole };  // int
+  enum class Role : int { ProbeIndex = Qt::UserRole };  // int
 
   explicit ChangedTokenModel(QObject* parent = nullptr);
 

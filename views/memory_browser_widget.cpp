@@ -226,6 +226,12 @@ QWidget* MemoryBrowserWidget::createSidePane() {
   probeNote_ = new QLabel(changeBox);
   probeNote_->setWordWrap(true);
   probeNote_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  probeButton_ = new QPushButton(tr("&Probe Set…"), changeBox);
+  probeButton_->setObjectName(QStringLiteral("memoryProbeSet"));
+  probeButton_->setToolTip(tr("Probe with your own sentences instead of the held-out test tokens"));
+  auto* probeRow = new QHBoxLayout();
+  probeRow->addWidget(probeNote_, 1);
+  probeRow->addWidget(probeButton_, 0, Qt::AlignTop);
   changeTable_ = rowTable(changeBox, changes_);
   changeTable_->setObjectName(QStringLiteral("memoryChanges"));
   changeTable_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -248,13 +254,14 @@ QWidget* MemoryBrowserWidget::createSidePane() {
   changeLayout->addWidget(changeTitle_);
   changeLayout->addWidget(changeFigures_);
   changeLayout->addWidget(changeTable_, 1);
-  changeLayout->addWidget(probeNote_);
+  changeLayout->addLayout(probeRow);
   changeLayout->addLayout(commitRow);
   connect(commit_, &QPushButton::clicked, this, &MemoryBrowserWidget::commitRequested);
   connect(discard_, &QPushButton::clicked, this, &MemoryBrowserWidget::discardRequested);
+  connect(probeButton_, &QPushButton::clicked, this, &MemoryBrowserWidget::askProbeSentences);
   connect(changeTable_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
     if (!changes_->change() || changes_->change()->preview) return;
-    Q_EMIT inspectRequested(index.data(static_cast<int>(ChangedTokenModel::Role::TestIndex)).toInt());
+    Q_EMIT inspectRequested(index.data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt());
   });
 
   sideRows_->addWidget(createPrunePanel());
@@ -471,6 +478,18 @@ void MemoryBrowserWidget::askRestore() {
   if (ok && !context.trimmed().isEmpty()) Q_EMIT restoreRequested(context.trimmed());
 }
 
+void MemoryBrowserWidget::askProbeSentences() {
+  bool ok = false;
+  const QString text = QInputDialog::getMultiLineText(
+      this, tr("Probe Set"),
+      tr("Your own sentences, one per line: every edit is checked against them, and the tokens "
+         "whose prediction it flips are listed. Leave empty to probe with the held-out test tokens."),
+      probeSentences_, &ok);
+  if (!ok) return;
+  probeSentences_ = text.trimmed();
+  Q_EMIT probeSentencesChosen(probeSentences_);
+}
+
 void MemoryBrowserWidget::updateButtons() {
   const int selected = table_->selectionModel() ? static_cast<int>(selectedVectors().size()) : 0;
   const bool idle = !busy_ && snapshot_;
@@ -478,6 +497,7 @@ void MemoryBrowserWidget::updateButtons() {
   relabel_->setEnabled(idle && selected == 1);
   restore_->setEnabled(idle);
   prunePreview_->setEnabled(idle);
+  probeButton_->setEnabled(idle);
   const bool previewing = changes_->change() && changes_->change()->preview;
   commit_->setEnabled(idle && previewing);
   discard_->setEnabled(!busy_ && previewing);

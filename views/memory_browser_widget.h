@@ -52,7 +52,7 @@ class MemoryBrowserWidget : public QWidget {
   void setUndoStack(QUndoStack* stack);
   // Contexts of the vectors deleted by edits in effect, offered by Restore….
   void setDeletedContexts(const QStringList& contexts);
-  // The probe cap, stated next to the change list.
+  // What the probe set is, stated next to the change list with the Probe Set… button.
   void setProbeNote(const QString& note);
 
   MemoryTableModel* model() const { return model_; }
@@ -66,6 +66,7 @@ class MemoryBrowserWidget : public QWidget {
   QComboBox* pruneStrategyBox() const { return strategy_; }
   QLabel* summaryLabel() const { return summary_; }
   QLabel* changeLabel() const { return changeTitle_; }
+  QPushButton* probeButton() const { return probeButton_; }
   // Selects the row of stored vector `id` (clearing the filter if it hides it) and shows it.
   void selectVector(quint32 id);
   // Stored vector ids of the selected rows.
@@ -82,7 +83,9 @@ class MemoryBrowserWidget : public QWidget {
   void commitRequested();
   void discardRequested();
   void cancelRequested();
-  void inspectRequested(int testIndex);
+  void inspectRequested(int probeIndex);
+  // The user's own sentences to probe with from now on (one per line); empty: the held-out tokens.
+  void probeSentencesChosen(const QString& sentences);
 
  private:
   QWidget* createTablePane();
@@ -91,6 +94,7 @@ class MemoryBrowserWidget : public QWidget {
   void applyFilter();
   void askRelabel();
   void askRestore();
+  void askProbeSentences();
   void requestPrune();
   void updateButtons();
   void updatePruneParameters();
@@ -114,6 +118,8 @@ class MemoryBrowserWidget : public QWidget {
   QLabel* changeTitle_;
   QLabel* changeFigures_;
   QLabel* probeNote_;
+  QPushButton* probeButton_;
+  QString probeSentences_;  // the last ones asked for, offered again
   ChangedTokenModel* changes_;
   QTableView* changeTable_;
   QPushButton* commit_;

@@ -184,17 +184,14 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->setCurrentWidget(inspectWidget_);
     inspectWidget_->inspectTestToken(testIndex);
   });
+  connect(memoryController_, &MemoryController::inspectContextRequested, this, &MainWindow::inspectIds);
   connect(comparer_, &CompareController::inspectTestTokenRequested, this, [this](int index) {
     tabs_->setCurrentWidget(inspectWidget_);
     inspectWidget_->inspectTestToken(index);
   });
   connect(comparer_, &CompareController::problem, this,
           [this](const QString& message) { statusBar()->showMessage(message, 8000); });
-  connect(generator_, &GenerateController::inspectContextRequested, this,
-          [this](const std::vector<uint32_t>& context) {
-            tabs_->setCurrentWidget(inspectWidget_);
-            inspector_->inspectIds(context);
-          });
+  connect(generator_, &GenerateController::inspectContextRequested, this, &MainWindow::inspectIds);
   connect(textView_, &views::CorpusTextView::tokenActivated, this, &MainWindow::inspectCorpusToken);
 
   QSettings settings;
@@ -518,6 +515,11 @@ bool MainWindow::inspectContext(const QString& text) {
   inspectWidget_->contextEdit()->setText(text);
   inspector_->inspectContext(text);
   return true;
+}
+
+void MainWindow::inspectIds(const std::vector<uint32_t>& context) {
+  tabs_->setCurrentWidget(inspectWidget_);
+  inspector_->inspectIds(context);
 }
 
 void MainWindow::inspectCorpusToken(quint64 token) {

@@ -114,6 +114,8 @@ class MainWindow : public QMainWindow {
   // A token clicked in the Text tab: a test token is inspected as such, any other by the context
   // before it.
   void inspectCorpusToken(quint64 token);
+  // A context given as vocabulary ids (a generated token's, a probe sentence token's).
+  void inspectIds(const std::vector<uint32_t>& context);
   void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
   void onCurvePoint(const LearningCurvePoint& point);
   void onTrainingFinished(const Status& status);

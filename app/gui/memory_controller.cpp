@@ -16,11 +16,14 @@ namespace memlens::gui {
 
 // What one job was asked and what it produced; the worker fills it, onFinished() reads it.
 struct MemoryController::Pending {
-  enum class Kind { kPrepare, kPreview, kStep } kind = Kind::kPrepare;
+  enum class Kind { kPrepare, kPreview, kStep, kProbe } kind = Kind::kPrepare;
   std::shared_ptr<const Experiment> trained;
   std::shared_ptr<EditedMemory> edited;  // made by kPrepare, edited by the others
   std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
   std::shared_ptr<ProjectFile> project;  // journals the steps, when attached
+  // The probe set: kPrepare and kProbe make it of `sentences` (held-out tokens when empty).
+  QString sentences;
+  std::shared_ptr<const InstanceSet> probe;
   // kPreview: the edit, or the pruning to plan.
   MemoryEdit edit;
   std::optional<PruneOptions> prune;
@@ -60,6 +63,15 @@ QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnaps
 }
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
+
+// The held-out probe set (a prefix of the test part), or `sentences` made into instances.
+Result<InstanceSet> probeSet(const Experiment& trained, const QString& sentences) {
+  if (sentences.isEmpty()) {
+    const InstanceSet& test = trained.test();
+    return test.slice(0, std::min(test.size(), MemoryController::kProbeTokens));
+  }
+  return trained.corpus().instancesOf(sentences.toStdString(), trained.train().width);
+}
 
 // A replayed edit's line in the journal view (live edits are named when they are made).
 QString describeEdit(const MemoryEdit& e, const views::MemorySnapshot& shown) {
@@ -101,9 +113,7 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
   });
   connect(stack_, &QUndoStack::indexChanged, this, &MemoryController::updateActions);
   page_->setUndoStack(stack_);
-  page_->setProbeNote(tr("Probe: the first %1 tokens of the test part (or all of it when "
-                         "smaller); previews compare their predictions.")
-                          .arg(number(kProbeTokens)));
+  page_->setProbeNote(probeNote());
   connect(page_, &views::MemoryBrowserWidget::deleteRequested, this, &MemoryController::deleteVectors);
   connect(page_, &views::MemoryBrowserWidget::relabelRequested, this, &MemoryController::relabelVector);
   connect(page_, &views::MemoryBrowserWidget::restoreRequested, this, &MemoryController::restoreVector);
@@ -114,7 +124,8 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
     page_->clearChange();
   });
   connect(page_, &views::MemoryBrowserWidget::cancelRequested, runner_, &views::JobRunner::cancel);
-  connect(page_, &views::MemoryBrowserWidget::inspectRequested, this, &MemoryController::inspectRequested);
+  connect(page_, &views::MemoryBrowserWidget::inspectRequested, this, &MemoryController::inspectProbeToken);
+  connect(page_, &views::MemoryBrowserWidget::probeSentencesChosen, this, &MemoryController::setProbeSentences);
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   updateActions();
@@ -174,6 +185,25 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   start(std::move(pending), tr("Planning and previewing the pruning…"), true);
 }
 
+bool MemoryController::setProbeSentences(const QString& sentences) {
+  if (!edited_ || isRunning() || !steps_.empty()) return false;
+  auto pending = std::make_shared<Pending>();
+  pending->kind = Pending::Kind::kProbe;
+  pending->sentences = sentences;
+  start(std::move(pending),
+        sentences.isEmpty() ? tr("Probing with the held-out test tokens…") : tr("Probing with your sentences…"), true);
+  return true;
+}
+
+void MemoryController::inspectProbeToken(int probeIndex) {
+  if (sentences_.isEmpty()) {
+    Q_EMIT inspectRequested(probeIndex);
+    return;
+  }
+  const auto context = probe_->instance(static_cast<size_t>(probeIndex));
+  Q_EMIT inspectContextRequested({context.begin(), context.end()});
+}
+
 void MemoryController::attachProject(std::shared_ptr<ProjectFile> project) { project_ = std::move(project); }
 
 ProjectJournal::Edits MemoryController::edits() const {
@@ -212,14 +242,27 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
   pending->edited = edited_;
   pending->shown = snapshot_;
   pending->project = project_;
+  if (pending->kind != Pending::Kind::kProbe) pending->sentences = sentences_;
+  pending->probe = probe_;
   pending_ = pending;
   page_->setBusy(true, cancellable);
   page_->showWork(what);
   updateActions();
   runner_->run(what, [pending](JobControl& job) -> Status {
     const std::shared_ptr<const Experiment>& trained = pending->trained;
+    if (pending->kind == Pending::Kind::kProbe) {
+      auto probe = probeSet(*trained, pending->sentences);
+      if (!probe) return probe.status();
+      if (Status s = pending->edited->setProbe(*probe, &job); !s) return s;
+      pending->probe = std::make_shared<const InstanceSet>(std::move(*probe));
+      pending->correct = correctCount(pending->edited->probePredictions(), *pending->probe);
+      pending->edits = pending->edited->edits().size();
+      return Status::ok();
+    }
     if (pending->kind == Pending::Kind::kPrepare) {
-      const InstanceSet& test = trained->test();
+      auto probe = probeSet(*trained, pending->sentences);
+      if (!probe) return probe.status();
+      pending->probe = std::make_shared<const InstanceSet>(*probe);
       std::shared_ptr<const TokenisedCorpus> corpus(trained, &trained->corpus());
       ClassifierOptions classifier = trained->record().options.classifier;
       ProjectJournal::Edits replay;
@@ -233,8 +276,7 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
           classifier.fixedWeights = std::move(*weights);
         }
       }
-      auto edited = EditedMemory::create(std::move(corpus), trained->train(),
-                                         test.slice(0, std::min(test.size(), kProbeTokens)), classifier,
+      auto edited = EditedMemory::create(std::move(corpus), trained->train(), std::move(*probe), classifier,
                                          std::move(replay.active), std::move(replay.undone), &job);
       if (!edited) return edited.status();
       pending->edited = std::move(*edited);
@@ -254,6 +296,8 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
     EditedMemory& edited = *pending->edited;
     auto change = std::make_shared<views::MemoryChange>();
     change->title = pending->title;
+    change->probe = pending->probe;
+    change->sentences = !pending->sentences.isEmpty();
     change->probeTokens = edited.probe().size();
     change->correctBefore = correctCount(edited.probePredictions(), edited.probe());
     if (pending->kind == Pending::Kind::kPreview) {
@@ -331,8 +375,20 @@ void MemoryController::onFinished(const Status& status) {
   const bool current = pending->trained == trained_;
   if (current && status.isOk()) {
     switch (pending->kind) {
+      case Pending::Kind::kProbe:
+        probe_ = pending->probe;
+        sentences_ = pending->sentences;
+        preview_.reset();  // its tokens are of the old probe set
+        page_->clearChange();
+        page_->setProbeNote(probeNote());
+        page_->setSummary(summary(pending->correct, pending->edits));
+        page_->showWork(tr("Probing with %1 tokens.").arg(number(probe_->size())));
+        break;
       case Pending::Kind::kPrepare:
         edited_ = pending->edited;
+        probe_ = pending->probe;
+        sentences_ = pending->sentences;
+        page_->setProbeNote(probeNote());
         if (!edited_->edits().empty() || !edited_->undone().empty()) restoreStack(*edited_, *pending->snapshot);
         [[fallthrough]];
       case Pending::Kind::kStep:
@@ -486,11 +542,23 @@ QString MemoryController::summary(uint64_t correct, size_t edits) const {
                           : edits == 1 ? tr("1 edit in effect")
                                        : tr("%1 edits in effect").arg(number(edits));
   return tr("<b>%1</b> stored vectors from <b>%2</b> instances (trained: %3 from %4) · %5 · probe "
-            "accuracy %6 on %7 test tokens")
+            "accuracy %6 on %7 %8")
       .arg(number(base.vectorCount()), number(base.instanceCount()),
            number(trained_->record().storedVectors), number(trained_->record().trainInstances), inEffect,
            QLocale().toString(probe ? static_cast<double>(correct) / static_cast<double>(probe) : 0.0, 'f', 4),
-           number(probe));
+           number(probe), sentences_.isEmpty() ? tr("test tokens") : tr("tokens of your sentences"));
+}
+
+QString MemoryController::probeNote() const {
+  if (sentences_.isEmpty()) {
+    return tr("Probe: the first %1 tokens of the test part (or all of it when smaller); previews "
+              "compare their predictions.")
+        .arg(number(kProbeTokens));
+  }
+  const auto lines = static_cast<uint64_t>(sentences_.split(QLatin1Char('\n'), Qt::SkipEmptyParts).size());
+  const QString tokens = number(probe_ ? probe_->size() : 0);
+  if (lines == 1) return tr("Probe: your sentence, %1 tokens; previews compare their predictions.").arg(tokens);
+  return tr("Probe: your %1 sentences, %2 tokens; previews compare their predictions.").arg(number(lines), tokens);
 }
 
 }  // namespace memlens::gui

@@ -27,7 +27,8 @@ namespace memlens::gui {
 class ProjectFile;
 
 // Edits the latest trained memory for the Memory tab: an EditedMemory over its train part, with
-// the first kProbeTokens test tokens as the probe set (a prefix, so probe index = test index).
+// the first kProbeTokens test tokens as the probe set (a prefix, so probe index = test index) or
+// the user's own sentences (setProbeSentences; kept for later memories of the session).
 // Every preview, commit, undo and redo runs on the controller's own job runner (a preview
 // retrains the memory: about 2 s on the KJV with IGTree); the EditedMemory is only touched by
 // that worker. Each committed edit is a command on the undo stack; after each step the tab gets
@@ -73,6 +74,10 @@ class MemoryController : public QObject {
   // Selects the stored vector whose context is `context` (its tokens, space-separated) and
   // previews deleting it; false when there is no such vector or the controller is busy.
   bool previewDeletion(const QString& context);
+  // Probes with `sentences` (one per line, tokenised like the corpus) from now on, or with the
+  // held-out test tokens when empty; re-predicts the probe set without retraining. False (and
+  // nothing changes) while a job runs or before the memory is prepared.
+  bool setProbeSentences(const QString& sentences);
   // Called by MemoryEditCommand: runs after the steps queued before it.
   void queueStep(Step step, const QString& title);
 
@@ -81,6 +86,8 @@ class MemoryController : public QObject {
   void memoryChanged(std::shared_ptr<const Experiment> memory);
   // A flipped token was double-clicked; `testIndex` indexes memory()->test().
   void inspectRequested(int testIndex);
+  // The same for a token of the user's sentences: the context (vocabulary ids) it was probed with.
+  void inspectContextRequested(const std::vector<uint32_t>& context);
   // A job has finished and its outcome (snapshot, preview, change or error) is on the page.
   void settled();
 
@@ -98,6 +105,8 @@ class MemoryController : public QObject {
   void deleteVectors(const QList<quint32>& vectors);
   void relabelVector(quint32 vector, const QString& token);
   void restoreVector(const QString& context);
+  void inspectProbeToken(int probeIndex);
+  QString probeNote() const;
   // The context's vocabulary ids, or an explanation on the page and nothing.
   std::optional<std::vector<uint32_t>> contextIds(const QString& context);
   void updateActions();
@@ -115,6 +124,9 @@ class MemoryController : public QObject {
   std::shared_ptr<const Experiment> memory_;
   std::shared_ptr<const views::MemorySnapshot> snapshot_;
   std::shared_ptr<EditedMemory::Preview> preview_;
+  // The probe set and the sentences it was made of (empty: the held-out test tokens).
+  std::shared_ptr<const InstanceSet> probe_;
+  QString sentences_;
   QString previewTitle_;
   std::deque<QueuedStep> steps_;
   bool prepareQueued_ = false;

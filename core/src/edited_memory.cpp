@@ -280,6 +280,17 @@ Status EditedMemory::commit(Preview preview) {
   return Status::ok();
 }
 
+Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
+  if (probe.size() != 0 && probe.width != base_.width)
+    return Status::invalidArgument("the probe set's width differs from the memory's");
+  auto predictions = predictClasses(*current_->classifier, probe, job);
+  if (!predictions) return predictions.status();
+  probe_ = std::move(probe);
+  current_->predictions = std::move(*predictions);
+  ++generation_;  // a preview's changed tokens index the old probe set
+  return Status::ok();
+}
+
 Status EditedMemory::undo(JobControl* job) {
   if (edits_.empty()) return Status::invalidArgument("nothing to undo");
   std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);

@@ -35,4 +35,27 @@ Result<std::vector<uint32_t>> TokenisedCorpus::encode(std::string_view text) con
   return ids;
 }
 
+Result<InstanceSet> TokenisedCorpus::instancesOf(std::string_view text, int width) const {
+  if (width < 1 || width > 32) return Status::invalidArgument("the width must be 1 to 32 tokens");
+  InstanceSet out;
+  out.width = width;
+  uint64_t line = 0;
+  while (!text.empty()) {
+    ++line;
+    const size_t end = text.find('\n');
+    auto ids = encode(text.substr(0, end));
+    if (!ids) return ids.status();
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    std::vector<uint32_t> window(static_cast<size_t>(width), paddingId);
+    for (uint32_t id : *ids) {
+      out.features.insert(out.features.end(), window.begin(), window.end());
+      out.classes.push_back(id);
+      out.sources.push_back(line);
+      window.erase(window.begin());
+      window.push_back(id);
+    }
+  }
+  return out;
+}
+
 }  // namespace memlens

@@ -1,6 +1,7 @@
 #include <QComboBox>
 #include <QItemSelectionModel>
 #include <QDoubleSpinBox>
+#include <QInputDialog>
 #include <QSpinBox>
 #include <QLabel>
 #include <QPushButton>
@@ -42,7 +43,7 @@ std::vector<uint32_t> predictions(const memlens::Classifier& c, const memlens::I
 std::vector<std::tuple<int, QString, QString>> shownChanges(const ChangedTokenModel& model) {
   std::vector<std::tuple<int, QString, QString>> rows;
   for (int row = 0; row < model.rowCount(); ++row) {
-    rows.emplace_back(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::TestIndex)).toInt(),
+    rows.emplace_back(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
                       model.index(row, ChangedTokenModel::kBefore).data().toString(),
                       model.index(row, ChangedTokenModel::kAfter).data().toString());
   }
@@ -216,6 +217,91 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(!controller->undoAction()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() > settledBefore, 60000);  // prepared again
     QCOMPARE(page->model()->rowCount(), static_cast<int>(controller->memory()->classifier().memory().vectorCount()));
+  }
+
+  // The user's own sentences as the probe set: chosen with Probe Set…, the flips of an edit are
+  // those tokens', each double-clickable into Inspect; an empty answer goes back to the test part.
+  void probesWithOwnSentences() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIgTree);
+    if (QTest::currentTestFailed()) return;
+    MainWindow& window = w.window;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    const auto trained = controller->memory();
+    const QString sentences = QStringLiteral("the cat sat on the mat .\na dog ran past the red door .\n\n"
+                                             "my sister looked at a zebra .");
+    const auto own = trained->corpus().instancesOf(sentences.toStdString(), trained->train().width);
+    QVERIFY(own.isOk());
+    QCOMPARE(own->size(), size_t{7 + 8 + 7});
+
+    // Probe Set…, answered with the sentences.
+    const auto answer = [](const QString& text) {
+      QTimer::singleShot(0, [text] {
+        auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        dialog->setTextValue(text);
+        dialog->accept();
+      });
+    };
+    window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
+    answer(sentences);
+    QTest::mouseClick(page->probeButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(30000));
+    QVERIFY2(page->summaryLabel()->text().contains(QStringLiteral("on 22 tokens of your sentences")),
+             qPrintable(page->summaryLabel()->text()));
+
+    // Deleting a vector flips exactly the sentence tokens a reference memory with that probe names.
+    auto reference = std::move(*memlens::EditedMemory::create(
+        std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()), trained->train(), *own,
+        trained->record().options.classifier));
+    const memlens::InstanceBase& base = trained->classifier().memory();
+    std::optional<memlens::EditedMemory::Preview> expected;
+    int row = 0;
+    for (; row < page->model()->rowCount() && !expected; ++row) {
+      memlens::MemoryEdit edit;
+      edit.kind = memlens::EditKind::kDeleteVector;
+      const auto v = base.vector(page->model()->storedVector(row));
+      edit.features.assign(v.begin(), v.end());
+      auto preview = reference->preview(edit);
+      QVERIFY(preview.isOk());
+      if (!preview->changed.empty()) expected = std::move(*preview);
+    }
+    QVERIFY(expected);
+    page->table()->selectRow(row - 1);
+    QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    const memlens::ChangedToken& flip = expected->changed.front();
+    const QModelIndex source = page->changes()->index(0, ChangedTokenModel::kSource);
+    QCOMPARE(source.data().toString(), QStringLiteral("line %1").arg(own->sources[flip.probeIndex]));
+    QCOMPARE(page->changes()->index(0, ChangedTokenModel::kTruth).data().toString(),
+             QString::fromStdString(std::string(trained->corpus().vocab.text(own->classes[flip.probeIndex]))));
+    QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+
+    // Double-clicked, the flipped token is traced by its context against the edited memory.
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    const QRect cell = page->changeTable()->visualRect(page->changes()->index(0, ChangedTokenModel::kContext));
+    QTest::mouseClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
+    QVERIFY(inspected.wait(20000));
+    auto* inspect = window.findChild<memlens::views::InspectWidget*>();
+    QCOMPARE(inspect->snapshot()->experiment, controller->memory());
+    QVERIFY(!inspect->snapshot()->token);
+    QCOMPARE(inspect->snapshot()->prediction, flip.newClassId);
+
+    // An empty answer probes with the held-out test tokens again.
+    window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
+    answer(QString());
+    QTest::mouseClick(page->probeButton(), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(30000));
+    const size_t held = std::min(trained->test().size(), MemoryController::kProbeTokens);
+    QVERIFY2(page->summaryLabel()->text().contains(QStringLiteral("on %1 test tokens").arg(QLocale().toString(
+                 static_cast<qulonglong>(held)))),
+             qPrintable(page->summaryLabel()->text()));
   }
 
   // The Prune panel previews what planPrune plans, and commits it as one undoable step.

@@ -285,6 +285,45 @@ class TestEditedMemory : public QObject {
     QVERIFY(!m->redo().isOk());
   }
 
+  // The user's own sentences as the probe set: the text of the probe document gives the very
+  // instances the corpus pipeline made of it, and a memory switched to them predicts them as a
+  // fresh memory would, edits included.
+  void ownSentencesAsProbe() {
+    auto s = setup();
+    QFile file(s->dir.filePath(QStringLiteral("doc3.txt")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const std::string text = file.readAll().toStdString();
+    auto typed = s->corpus->instancesOf(text, 3);
+    QVERIFY(typed.isOk());
+    QCOMPARE(typed->features, s->probe.features);
+    QCOMPARE(typed->classes, s->probe.classes);
+    QCOMPARE(typed->sources.front(), uint64_t{1});
+    QCOMPARE(typed->sources.back(), uint64_t{60});  // lines
+    auto unknown = s->corpus->instancesOf("w1 nowhere w2\n\nw3", 2);
+    QVERIFY(unknown.isOk());
+    QCOMPARE(unknown->classes, (std::vector<uint32_t>{s->corpus->vocab.lookup("w1"), Vocabulary::kUnknown,
+                                                     s->corpus->vocab.lookup("w2"), s->corpus->vocab.lookup("w3")}));
+    QCOMPARE(unknown->sources, (std::vector<uint64_t>{1, 1, 1, 3}));
+    QCOMPARE(unknown->instance(3)[0], s->corpus->paddingId);  // a line starts a block
+    QVERIFY(!s->corpus->instancesOf("w1", 0).isOk());
+
+    const ClassifierOptions options = optionsFor(Algorithm::kIb1);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe.slice(0, 40), options));
+    auto removal = m->preview({EditKind::kRemoveDocument, {}, 0, 0, 0, {}, ""});
+    QVERIFY(m->commit(std::move(*removal)).isOk());
+    auto stale = m->preview({EditKind::kDeleteInstance, {}, s->train.sources.back(), 0, 0, {}, ""});
+    QVERIFY(stale.isOk());
+    auto sentences = *s->corpus->instancesOf(text.substr(0, text.size() / 2), 3);
+    QVERIFY(m->setProbe(sentences).isOk());
+    QCOMPARE(m->probe().classes, sentences.classes);
+    QCOMPARE(m->probePredictions(), freshPredictions(m->instances(), sentences, options));
+    QVERIFY(!m->commit(std::move(*stale)).isOk());  // its changed tokens index the old probe
+    QVERIFY(m->undo().isOk());
+    QCOMPARE(m->probePredictions(), freshPredictions(s->train, sentences, options));
+    QVERIFY(!m->setProbe(*s->corpus->instancesOf(text, 2)).isOk());  // another width
+    QCOMPARE(m->probe().size(), sentences.size());
+  }
+
   void badEditsAreClearErrors() {
     auto s = setup(20);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, {}));

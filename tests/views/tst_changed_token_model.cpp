@@ -31,6 +31,7 @@ std::shared_ptr<const MemoryChange> deletionOfBiggest(const std::shared_ptr<cons
   auto change = std::make_shared<MemoryChange>();
   change->preview = true;
   change->memory = snapshot;
+  change->probe = std::make_shared<const memlens::InstanceSet>(e->test());
   change->changed = preview->changed;
   return change;
 }
@@ -51,6 +52,7 @@ class TestChangedTokenModel : public QObject {
     QVERIFY(model.rowCount() > 0);
     auto none = std::make_shared<MemoryChange>();  // an edit that changes no prediction
     none->memory = model.change()->memory;
+    none->probe = model.change()->probe;
     model.setChange(none);
     QCOMPARE(model.rowCount(), 0);
     model.setChange(nullptr);
@@ -69,7 +71,7 @@ class TestChangedTokenModel : public QObject {
     for (int row = 0; row < model.rowCount(); ++row) {
       const memlens::ChangedToken& c = change->changed[static_cast<size_t>(row)];
       const auto cell = [&](int column) { return model.index(row, column).data().toString(); };
-      QCOMPARE(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::TestIndex)).toInt(),
+      QCOMPARE(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
                static_cast<int>(c.probeIndex));
       QCOMPARE(cell(ChangedTokenModel::kToken), QString::number(c.probeIndex));
       QCOMPARE(cell(ChangedTokenModel::kTruth), text(*e, e->test().classes[c.probeIndex]));

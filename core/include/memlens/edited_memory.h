@@ -90,6 +90,9 @@ class EditedMemory {
   Status commit(Preview preview);
   Status undo(JobControl* job = nullptr);
   Status redo(JobControl* job = nullptr);
+  // Makes `probe` the probe set (its width must be the memory's) and predicts it with the memory
+  // as it is, without retraining; earlier previews become stale. On cancel nothing changes.
+  Status setProbe(InstanceSet probe, JobControl* job = nullptr);
 
  private:
   struct State;

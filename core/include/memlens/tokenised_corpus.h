@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "memlens/corpus.h"
+#include "memlens/instance_set.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/token_stream.h"
@@ -28,6 +29,10 @@ struct TokenisedCorpus {
   // Tokenises `text` (a typed context or prompt) with this corpus's tokeniser, mapping tokens to
   // the corpus vocabulary without growing it: tokens the corpus never had are kUnknown.
   Result<std::vector<uint32_t>> encode(std::string_view text) const;
+  // A probe set of the user's own sentences: `text` encoded as above, each line its own block
+  // (context padded at its start) and every token a target, `width` context tokens each.
+  // Sources are the text's 1-based line numbers. Blank lines give nothing.
+  Result<InstanceSet> instancesOf(std::string_view text, int width) const;
 
   static Result<std::shared_ptr<TokenisedCorpus>> load(const std::vector<std::string>& paths,
                                                        const TokeniserOptions& tokeniser,
