@@ -165,8 +165,8 @@ QWidget* InspectWidget::createQueryBar() {
   distanceWeighting_->setToolTip(tr("How nearer buckets outvote farther ones"));
   distanceWeightingLabel_->setBuddy(distanceWeighting_);
   temperature_->setObjectName(QStringLiteral("inspectTemperature"));
-  temperature_->setRange(0.01, 100.0);
-  temperature_->setDecimals(2);
+  temperature_->setRange(0.001, 100.0);  // the tuning grid starts at 0.001
+  temperature_->setDecimals(3);
   temperature_->setSingleStep(0.1);
   temperature_->setToolTip(tr("Softmax temperature of the attention: lower reads fewer slots"));
   temperatureLabel_->setBuddy(temperature_);
@@ -344,8 +344,8 @@ InspectSettings InspectWidget::settings() const {
   s.k = k_->value();
   s.distanceWeighting = static_cast<DistanceWeighting>(distanceWeighting_->currentIndex());
   // Compared as the boxes round them: an untouched box keeps the tuned value unset.
-  s.temperature = changedValue(temperature_, QString::number(record.memoryTemperature, 'f', 2).toDouble());
-  s.lambda = changedValue(lambda_, QString::number(record.memoryLambda, 'f', 2).toDouble());
+  s.temperature = changedValue(temperature_, QString::number(record.memoryTemperature, 'f', temperature_->decimals()).toDouble());
+  s.lambda = changedValue(lambda_, QString::number(record.memoryLambda, 'f', lambda_->decimals()).toDouble());
   if (!s.temperature) s.temperature = defaults_.temperature;
   if (!s.lambda) s.lambda = defaults_.lambda;
   return s;

@@ -20,7 +20,8 @@ namespace memlens::gui {
 
 namespace {
 
-const QString kFilter = ProjectController::tr("MemLens projects (*.memlens);;All files (*)");
+// A function, not a static: tr() must run after the translators are installed.
+QString projectFilter() { return ProjectController::tr("MemLens projects (*.memlens);;All files (*)"); }
 
 // The edits as the journal writes them, to see whether the memory changed during a save.
 std::vector<std::string> journalLines(const ProjectJournal::Edits& edits) {
@@ -85,14 +86,14 @@ void ProjectController::save() {
 }
 
 void ProjectController::saveAsDialog() {
-  QString path = QFileDialog::getSaveFileName(window_, tr("Save Project As"), QString(), kFilter);
+  QString path = QFileDialog::getSaveFileName(window_, tr("Save Project As"), QString(), projectFilter());
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".memlens");
   saveAs(path);
 }
 
 void ProjectController::openDialog() {
-  const QString path = QFileDialog::getOpenFileName(window_, tr("Open Project"), QString(), kFilter);
+  const QString path = QFileDialog::getOpenFileName(window_, tr("Open Project"), QString(), projectFilter());
   if (!path.isEmpty()) Q_EMIT openRequested(path);
 }
 
@@ -188,7 +189,7 @@ bool ProjectController::confirmClose() {
   const int choice = box.exec();
   if (choice == QMessageBox::Discard) return true;
   if (choice != QMessageBox::Save) return false;
-  QString path = QFileDialog::getSaveFileName(window_, tr("Save Project As"), QString(), kFilter);
+  QString path = QFileDialog::getSaveFileName(window_, tr("Save Project As"), QString(), projectFilter());
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".memlens");
   closeWhenSaved_ = saveAs(path);

@@ -139,9 +139,10 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
   if (!split) return split.status();
   auto all = buildInstances(corpus->tokens, corpus->paddingId, x.window, job);
   if (!all) return all.status();
-  InstanceSet train = split->select(*all, corpus->tokens, SplitPart::kTrain);
-  p->validation_ = split->select(*all, corpus->tokens, SplitPart::kValidation);
-  InstanceSet probe = split->select(*all, corpus->tokens, SplitPart::kTest);
+  InstanceSet train = split->select(*all, corpus->tokens, SplitPart::kTrain, job);
+  p->validation_ = split->select(*all, corpus->tokens, SplitPart::kValidation, job);
+  InstanceSet probe = split->select(*all, corpus->tokens, SplitPart::kTest, job);
+  if (cancelRequested(job)) return Status::cancelled();
   if (x.maxTestTokens > 0 && probe.size() > x.maxTestTokens) probe = probe.slice(0, x.maxTestTokens);
   if (train.size() == 0) return Status::invalidArgument("the train part of the split is empty");
 
