@@ -1,5 +1,6 @@
 #include "memlens/json_writer.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -61,9 +62,10 @@ JsonWriter& JsonWriter::value(double d) {
   if (!std::isfinite(d)) {
     out_ += "null";
   } else {
+    // As "%.17g" but never with a locale's decimal comma (a GUI runs under the user's locale).
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", d);
-    out_ += buf;
+    const auto end = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general, 17).ptr;
+    out_.append(buf, end);
   }
   return *this;
 }

@@ -51,6 +51,56 @@ class TestRunRecord : public QObject {
     }
   }
 
+  // fromJson reads back every field toJson writes: the options and sizes exactly, the metrics to
+  // rounding; the vector memory's fixed T and λ too. Qt's JSON parser is the independent reader.
+  void jsonRoundTrips() {
+    for (const Algorithm algorithm : {Algorithm::kIgTree, Algorithm::kVectorMemory}) {
+      QTemporaryDir dir;
+      const auto e = test::smallExperiment(dir, algorithm);
+      const RunRecord& r = e->record();
+      auto back = RunRecord::fromJson(r.toJson());
+      QVERIFY2(back.isOk(), back.status().message().c_str());
+      QCOMPARE(back->created, r.created);
+      QCOMPARE(back->corpus.size(), r.corpus.size());
+      QCOMPARE(back->corpus.front().sha256, r.corpus.front().sha256);
+      QCOMPARE(back->tokeniserName, r.tokeniserName);
+      QCOMPARE(back->options.classifier.algorithm, algorithm);
+      QCOMPARE(back->options.classifier.k, r.options.classifier.k);
+      QCOMPARE(back->options.classifier.distanceWeighting, r.options.classifier.distanceWeighting);
+      QCOMPARE(back->options.window.width, r.options.window.width);
+      QCOMPARE(back->options.split.seed, r.options.split.seed);
+      QCOMPARE(back->storedVectors, r.storedVectors);
+      QCOMPARE(back->trainInstances, r.trainInstances);
+      QCOMPARE(back->test.tokens, r.test.tokens);
+      QCOMPARE(back->test.correct, r.test.correct);
+      QCOMPARE(back->test.inTop5, r.test.inTop5);
+      QVERIFY(std::abs(back->test.perplexity() - r.test.perplexity()) <= 1e-9 * r.test.perplexity());
+      QCOMPARE(back->bands.size(), r.bands.size());
+      QCOMPARE(back->bands.back().metrics.correct, r.bands.back().metrics.correct);
+      QCOMPARE(back->latencyP99Micros, r.latencyP99Micros);
+      if (algorithm == Algorithm::kVectorMemory) QCOMPARE(back->memoryTemperature, r.memoryTemperature);
+      const QJsonObject a = QJsonDocument::fromJson(QByteArray::fromStdString(r.toJson())).object();
+      const QJsonObject b = QJsonDocument::fromJson(QByteArray::fromStdString(back->toJson())).object();
+      QCOMPARE(b[QStringLiteral("model")], a[QStringLiteral("model")]);
+      QCOMPARE(b[QStringLiteral("split")], a[QStringLiteral("split")]);
+      QCOMPARE(b[QStringLiteral("tokeniser")], a[QStringLiteral("tokeniser")]);
+      QCOMPARE(b[QStringLiteral("sizes")], a[QStringLiteral("sizes")]);
+    }
+    // Broken records are errors naming what is wrong.
+    const std::string good = test::smallExperiment(QTemporaryDir(), Algorithm::kIb1)->record().toJson();
+    for (const auto& [json, field] : std::vector<std::pair<std::string, std::string>>{
+             {good.substr(0, good.size() / 2), "JSON"},
+             {"{}", "created"},
+             {std::string(good).replace(good.find("\"ib1\""), 5, "\"xyz\""), "model.algorithm"},
+             {std::string(good).replace(good.find("\"width\":3"), 9, "\"width\":\"3\""), "instances.width"},
+             {"[1, 2", "JSON"},
+             {"{\"a\": 1e999}", "number out of range"}}) {
+      auto r = RunRecord::fromJson(json);
+      QVERIFY(!r.isOk());
+      QVERIFY2(r.status().message().find(field) != std::string::npos, r.status().message().c_str());
+    }
+  }
+
   // A swapped-in memory is not evaluated: no latency to report.
   void aMemoryNotEvaluatedHasNoLatency() {
     QTemporaryDir dir;

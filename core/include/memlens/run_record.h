@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "memlens/data_split.h"
 #include "memlens/evaluation.h"
 #include "memlens/instance_builder.h"
+#include "memlens/result.h"
 #include "memlens/tokenised_corpus.h"
 
 namespace memlens {
@@ -60,6 +62,10 @@ struct RunRecord {
   // Fingerprints every corpus file (SHA-256 of its bytes as on disk).
   static std::vector<CorpusFile> describeCorpus(const Corpus& corpus);
   std::string toJson() const;
+  // Reads back what toJson() wrote (e.g. a run stored in a project). The metrics come back from
+  // their rates, so they match to the last bits of a double; anything missing or of the wrong
+  // type is an error naming the field.
+  static Result<RunRecord> fromJson(std::string_view json);
 };
 
 const char* algorithmName(Algorithm a);
