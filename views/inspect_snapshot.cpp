@@ -1,5 +1,7 @@
 #include "inspect_snapshot.h"
 
+#include <algorithm>
+
 namespace memlens::views {
 
 InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> experiment, Trace t) {
@@ -14,11 +16,26 @@ InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> exp
   s.memoryWeight = t.memoryWeight;
   s.top = t.top;
   s.path = t.path;
+  const auto add = [&s](int bucket, const NeighbourTrace& n, double weight) {
+    const auto matched = std::count(n.matches.begin(), n.matches.end(), true);
+    s.neighbours.push_back({bucket, n.storedVector, n.values, n.matches, n.contributions,
+                            n.distance, weight, static_cast<int>(matched), n.counts,
+                            n.instanceCount, n.provenance});
+  };
   for (size_t b = 0; b < t.buckets.size(); ++b) {
-    for (const NeighbourTrace& n : t.buckets[b].neighbours) {
-      s.neighbours.push_back({static_cast<int>(b + 1), n.storedVector, n.values, n.matches,
-                              n.contributions, n.distance, t.buckets[b].weight, n.counts,
-                              n.instanceCount, n.provenance});
+    for (const NeighbourTrace& n : t.buckets[b].neighbours)
+      add(static_cast<int>(b + 1), n, t.buckets[b].weight);
+  }
+  // No vote (IGTree): the answering node's vectors take the neighbours' place. TRIBL2's exact
+  // match has its one vector as bucket 1 already.
+  if (t.buckets.empty() && t.evidence.storedVectors > 0) {
+    s.nodeEvidence = true;
+    s.nodeVectors = t.evidence.storedVectors;
+    s.nodeInstances = t.evidence.instances;
+    for (size_t i = 0; i < t.evidence.shown.size(); ++i) {
+      const NeighbourTrace& n = t.evidence.shown[i];
+      add(static_cast<int>(i + 1), n,
+          static_cast<double>(n.instanceCount) / static_cast<double>(t.evidence.instances));
     }
   }
   s.trace = std::make_shared<const Trace>(std::move(t));
@@ -45,6 +62,7 @@ InspectSnapshot InspectSnapshot::fromVectorTrace(std::shared_ptr<const Experimen
     n.values = slot.values;
     for (size_t j = 0; j < slot.values.size(); ++j) {
       n.matches.push_back(j < t.context.size() && slot.values[j] == t.context[j]);
+      n.matchedFeatures += n.matches.back() ? 1 : 0;
     }
     n.contributions = slot.terms;
     n.distance = slot.distance;

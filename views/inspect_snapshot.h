@@ -14,16 +14,21 @@
 
 namespace memlens::views {
 
-// One row of the Inspect view: a stored vector a k-NN vote used (IB1, TRIBL2) or a slot the
-// vector memory read, in the shape every Inspect pane shows it.
+// One row of the Inspect view: a stored vector a k-NN vote used (IB1, TRIBL2), one under the
+// tree node that answered (IGTree), or a slot the vector memory read, in the shape every
+// Inspect pane shows it.
 struct InspectNeighbour {
-  int bucket = 0;  // 1-based distance bucket; the vector memory's rank by distance
+  // 1-based distance bucket; the rank by distance (vector memory) or by instances (tree)
+  int bucket = 0;
   uint32_t storedVector = 0;
   std::vector<uint32_t> values;
   std::vector<bool> matches;          // per context position
   std::vector<double> contributions;  // per position: its share of the distance
   double distance = 0.0;
-  double weight = 0.0;  // the bucket's distance weight, or the slot's attention α
+  // The bucket's distance weight, the slot's attention α, or (tree) its share of the node's
+  // instances.
+  double weight = 0.0;
+  int matchedFeatures = 0;  // context positions where it has the query's value
   std::vector<ClassVote> counts;
   uint64_t instanceCount = 0;
   std::vector<ProvenanceRef> provenance;  // empty for the vector memory (its trace has none)
@@ -50,6 +55,11 @@ struct InspectSnapshot {
   std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
   std::vector<InspectNeighbour> neighbours;      // nearest first
   TreePath path;
+  // Set when `neighbours` are the stored vectors under the tree node that answered (IGTree),
+  // the most frequent first, rather than a vote's: how many there are in all and their instances.
+  bool nodeEvidence = false;
+  uint32_t nodeVectors = 0;
+  uint64_t nodeInstances = 0;
   // The core trace the fields above were taken from (exactly one is set), kept to export as is.
   std::shared_ptr<const Trace> trace;
   std::shared_ptr<const VectorTrace> vectorTrace;

@@ -96,6 +96,7 @@ InspectWidget::InspectWidget(QWidget* parent)
       chart_(new DistributionChart(this)),
       treeBox_(nullptr),
       treeAnswer_(new QLabel(this)),
+      nodeEvidence_(new QLabel(this)),
       treePath_(new TreePathModel(this)),
       neighbours_(new NeighbourTableModel(this)),
       neighbourTable_(plainTable(this)),
@@ -227,12 +228,12 @@ QWidget* InspectWidget::createResultPane() {
   auto* treeTable = plainTable(this);
   treeTable->setObjectName(QStringLiteral("treePathTable"));
   treeTable->setModel(treePath_);
-  // Tall enough for every level of the walk (width + 1 rows) up to a dozen; then it scrolls.
+  // As tall as every level of the walk (width + 1 rows) up to a dozen; then it scrolls.
   connect(treePath_, &QAbstractItemModel::modelReset, treeTable, [treeTable, this] {
     const int rows = std::clamp(treePath_->rowCount(), 3, 12);
-    treeTable->setMinimumHeight(treeTable->horizontalHeader()->sizeHint().height() +
-                                rows * treeTable->verticalHeader()->defaultSectionSize() +
-                                2 * treeTable->frameWidth());
+    treeTable->setFixedHeight(treeTable->horizontalHeader()->sizeHint().height() +
+                              rows * treeTable->verticalHeader()->defaultSectionSize() +
+                              2 * treeTable->frameWidth());
   });
   treeAnswer_->setObjectName(QStringLiteral("treeAnswerLabel"));
   treeAnswer_->setWordWrap(true);
@@ -240,7 +241,7 @@ QWidget* InspectWidget::createResultPane() {
   auto* treeLayout = new QVBoxLayout(treeBox_);
   treeLayout->setContentsMargins(6, 6, 6, 6);
   treeLayout->addWidget(treeAnswer_);
-  treeLayout->addWidget(treeTable, 1);
+  treeLayout->addWidget(treeTable);
 
   // The summary keeps its natural height (its lines wrap); the chart takes the rest.
   auto* left = new QWidget(this);
@@ -270,24 +271,47 @@ QWidget* InspectWidget::createResultPane() {
   provenanceColumn->addWidget(provenance_);
   provenanceColumn->addWidget(source_);
   provenanceColumn->setChildrenCollapsible(false);
-  provenanceColumn->setStretchFactor(1, 2);
+  // Halves: the list's five positions, and the lines around the selected one.
+  provenanceColumn->setStretchFactor(0, 1);
+  provenanceColumn->setStretchFactor(1, 1);
+  provenanceColumn->setSizes({1, 1});
 
   heatmapBox_ = boxed(tr("Feature-match map"), heatmapScroll, this);
   heatmapBox_->setToolTip(tr("Each neighbour's distance, split over the context positions"));
   bottomRow_->addWidget(heatmapBox_);
-  bottomRow_->addWidget(boxed(tr("Provenance of the selected neighbour"), provenanceColumn, this));
+  provenanceBox_ = boxed(tr("Provenance of the selected neighbour"), provenanceColumn, this);
+  bottomRow_->addWidget(provenanceBox_);
   bottomRow_->setChildrenCollapsible(false);
   bottomRow_->setStretchFactor(0, 3);
   bottomRow_->setStretchFactor(1, 2);
-  // IGTree answers from its tree alone: the tree path then has the column to itself.
-  neighbourBox_ = boxed(tr("Neighbours"), neighbourTable_, this);
-  rightRows_->addWidget(treeBox_);
-  rightRows_->addWidget(neighbourBox_);
+  // Above the table for an IGTree answer: which of the answering node's vectors it lists.
+  nodeEvidence_->setObjectName(QStringLiteral("nodeEvidenceLabel"));
+  nodeEvidence_->setWordWrap(true);
+  nodeEvidence_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  nodeEvidence_->setToolTip(
+      tr("Their summed next-token counts are the answering node's "
+         "distribution: the tree's answer"));
+  auto* neighbourColumn = new QWidget(this);
+  auto* neighbourLayout = new QVBoxLayout(neighbourColumn);
+  neighbourLayout->setContentsMargins(0, 0, 0, 0);
+  neighbourLayout->addWidget(nodeEvidence_);
+  neighbourLayout->addWidget(neighbourTable_, 1);
+  neighbourBox_ = boxed(tr("Neighbours"), neighbourColumn, this);
+  // The tree path sits right above the table it explains, only as tall as its rows, so that
+  // the table keeps its share of the column.
+  auto* upper = new QWidget(this);
+  auto* upperLayout = new QVBoxLayout(upper);
+  upperLayout->setContentsMargins(0, 0, 0, 0);
+  upperLayout->addWidget(treeBox_);
+  upperLayout->addWidget(neighbourBox_, 1);
+  rightRows_->addWidget(upper);
   rightRows_->addWidget(bottomRow_);
   rightRows_->setChildrenCollapsible(false);
-  rightRows_->setStretchFactor(0, 1);
-  rightRows_->setStretchFactor(1, 2);
-  rightRows_->setStretchFactor(2, 3);
+  rightRows_->setStretchFactor(0, 2);
+  rightRows_->setStretchFactor(1, 3);
+  // Equal sizes to start from (a saved layout replaces them): by their size hints the map and
+  // provenance would take most of the column and leave the table below a tree path two rows.
+  rightRows_->setSizes({1, 1});
   columns_->addWidget(left);
   columns_->addWidget(rightRows_);
   columns_->setChildrenCollapsible(false);
@@ -332,8 +356,6 @@ void InspectWidget::updateControls(Algorithm algorithm) {
     w->setVisible(vector);
   }
   treeBox_->setVisible(algorithm == Algorithm::kIgTree || algorithm == Algorithm::kTribl2);
-  neighbourBox_->setVisible(algorithm != Algorithm::kIgTree);
-  bottomRow_->setVisible(algorithm != Algorithm::kIgTree);
   heatmapBox_->setTitle(vector ? tr("Attention map (distance terms / T)") : tr("Feature-match map"));
 }
 
@@ -377,9 +399,16 @@ void InspectWidget::setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot)
   heatmap_->setSnapshot(snapshot_);
   chart_->setSnapshot(snapshot_, tr("Next-token distribution: inspect a context"));
   treeAnswer_->setText(snapshot_ ? treePath_->answerText() : tr("No context inspected yet."));
+  const bool tree = snapshot_ && snapshot_->nodeEvidence;
+  nodeEvidence_->setText(neighbours_->nodeEvidenceText());
+  nodeEvidence_->setVisible(tree);
+  neighbourBox_->setTitle(tree ? tr("Stored vectors under the answering node") : tr("Neighbours"));
+  provenanceBox_->setTitle(tree ? tr("Provenance of the selected stored vector")
+                                : tr("Provenance of the selected neighbour"));
   showSummary();
   provenance_->clear();
-  source_->clearWithHint(tr("Select a neighbour, then one of its corpus positions."));
+  source_->clearWithHint(tree ? tr("Select a stored vector, then one of its corpus positions.")
+                              : tr("Select a neighbour, then one of its corpus positions."));
   if (snapshot_ && !snapshot_->neighbours.empty()) neighbourTable_->selectRow(0);
 }
 

@@ -44,8 +44,8 @@ struct InspectSettings {
 // The Inspect page: why the memory predicted what it did for one context. The user types a
 // context or picks a test token; the page emits a request, and the window answers with a
 // snapshot (computed off the GUI thread) that fills the prediction, the distribution chart, the
-// neighbour table, the contribution heatmap, the tree path and the provenance of the selected
-// neighbour. It only renders; it never traces.
+// neighbour table (for IGTree: the stored vectors under the answering node), the contribution
+// heatmap, the tree path and the provenance of the selected row. It only renders; it never traces.
 class InspectWidget : public QWidget {
   Q_OBJECT
 
@@ -65,6 +65,8 @@ class InspectWidget : public QWidget {
   QLineEdit* contextEdit() const { return contextEdit_; }
   QSpinBox* testTokenBox() const { return testToken_; }
   QLabel* predictionLabel() const { return prediction_; }
+  QLabel* nodeEvidenceLabel() const { return nodeEvidence_; }
+  QTableView* neighbourTable() const { return neighbourTable_; }
   NeighbourTableModel* neighbours() const { return neighbours_; }
   ContributionHeatmap* heatmap() const { return heatmap_; }
   TreePathModel* treePath() const { return treePath_; }
@@ -120,7 +122,9 @@ class InspectWidget : public QWidget {
   QGroupBox* treeBox_;
   QGroupBox* heatmapBox_ = nullptr;
   QGroupBox* neighbourBox_ = nullptr;
+  QGroupBox* provenanceBox_ = nullptr;
   QLabel* treeAnswer_;
+  QLabel* nodeEvidence_;
   TreePathModel* treePath_;
   NeighbourTableModel* neighbours_;
   QTableView* neighbourTable_;

@@ -38,6 +38,24 @@ void NeighbourTableModel::setSnapshot(std::shared_ptr<const InspectSnapshot> sna
   endResetModel();
 }
 
+QString NeighbourTableModel::nodeEvidenceText() const {
+  if (!snapshot_ || !snapshot_->nodeEvidence) return {};
+  const InspectSnapshot& s = *snapshot_;
+  const QLocale locale;
+  QStringList agreed;  // the positions the walk matched, in the order it tested them
+  for (int d = 0; d < s.path.depth; ++d) {
+    const TreeStep& step = s.path.steps[static_cast<size_t>(d)];
+    agreed.append(
+        QStringLiteral("t−%1 “%2”").arg(width() - step.feature).arg(s.tokenText(step.value)));
+  }
+  const QString shown = tr("Showing %1 of %2 stored vectors (%3 instances)")
+                            .arg(locale.toString(static_cast<qulonglong>(s.neighbours.size())),
+                                 locale.toString(s.nodeVectors),
+                                 locale.toString(static_cast<qulonglong>(s.nodeInstances)));
+  if (agreed.isEmpty()) return tr("%1: the root holds them all").arg(shown);
+  return tr("%1 that agree with the query on %2").arg(shown, agreed.join(QStringLiteral(", ")));
+}
+
 int NeighbourTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() || !snapshot_ ? 0 : static_cast<int>(snapshot_->neighbours.size());
 }
@@ -90,10 +108,17 @@ QVariant NeighbourTableModel::tailData(const InspectNeighbour& n, int tail, int 
   const QLocale locale;
   if (role == static_cast<int>(Role::SortKey) || role == Qt::DisplayRole) {
     const bool display = role == Qt::DisplayRole;
+    const bool tree = snapshot_->nodeEvidence;
     switch (tail) {
       case kDistance:
+        if (tree) {
+          return display ? QVariant(tr("%1 of %2").arg(n.matchedFeatures).arg(width()))
+                         : QVariant(n.matchedFeatures);
+        }
         return display ? QVariant(locale.toString(n.distance, 'f', 4)) : QVariant(n.distance);
       case kWeight:
+        if (tree && display)
+          return locale.toString(100.0 * n.weight, 'f', 1) + QStringLiteral(" %");
         return display ? QVariant(locale.toString(n.weight, 'g', 4)) : QVariant(n.weight);
       case kCounts:
         return countsText(*snapshot_, n.counts, kCountsShown);
@@ -114,6 +139,7 @@ QVariant NeighbourTableModel::tailData(const InspectNeighbour& n, int tail, int 
 QVariant NeighbourTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || section < 0 || section >= columnCount()) return {};
   const bool vector = snapshot_ && snapshot_->vectorMemory;
+  const bool tree = snapshot_ && snapshot_->nodeEvidence;
   if (section >= kFirstPosition && section < kFirstPosition + width()) {
     const auto j = static_cast<size_t>(section - kFirstPosition);
     // t−1 is the token just before the one predicted.
@@ -131,11 +157,20 @@ QVariant NeighbourTableModel::headerData(int section, Qt::Orientation orientatio
   }
   if (role == Qt::ToolTipRole) {
     if (section == kBucket) {
+      if (tree) return tr("Rank by instances among the stored vectors under the answering node");
       return vector ? tr("Rank of the slot by distance") : tr("Distance bucket (k counts these)");
     }
     if (section == kVector) return tr("Stored vector id in the memory");
     switch (section - kFirstPosition - width()) {
+      case kDistance:
+        if (tree) {
+          return tr(
+              "Context positions where the stored vector has the query's value (every "
+              "feature the tree path matched, and perhaps others)");
+        }
+        return {};
       case kWeight:
+        if (tree) return tr("Share of the answering node's instances: its part of the answer");
         return vector ? tr("Attention α: the slot's share of the memory's vote")
                       : tr("Distance weight every count in the bucket was multiplied by");
       case kCounts:
@@ -147,12 +182,13 @@ QVariant NeighbourTableModel::headerData(int section, Qt::Orientation orientatio
     }
   }
   if (role != Qt::DisplayRole) return {};
-  if (section == kBucket) return vector ? tr("Rank") : tr("Bucket");
+  if (section == kBucket) return vector || tree ? tr("Rank") : tr("Bucket");
   if (section == kVector) return tr("Vector");
   switch (section - kFirstPosition - width()) {
     case kDistance:
-      return tr("Distance");
+      return tree ? tr("Matched") : tr("Distance");
     case kWeight:
+      if (tree) return tr("Share");
       return vector ? tr("Attention") : tr("Vote weight");
     case kCounts:
       return tr("Next tokens");

@@ -10,7 +10,9 @@ namespace memlens::views {
 // The neighbours of one inspected context, nearest first: distance bucket (the vector memory's
 // rank), stored vector id, one column per context position holding the neighbour's token there
 // (tinted by whether it matches the query; its contribution to the distance in the tooltip),
-// distance, vote weight (α for the vector memory), class counts and instance count.
+// distance, vote weight (α for the vector memory), class counts and instance count. For an
+// IGTree answer the rows are the stored vectors under the answering node, ranked by instances;
+// the distance and weight columns then hold the matched positions and the share of the node.
 // Renders a snapshot; never computes.
 class NeighbourTableModel : public QAbstractTableModel {
   Q_OBJECT
@@ -29,6 +31,9 @@ class NeighbourTableModel : public QAbstractTableModel {
 
   void setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot);
   const InspectSnapshot* snapshot() const { return snapshot_.get(); }
+  // For an IGTree answer, which of the node's stored vectors the rows are and what they agree
+  // on ("Showing 50 of 1,234 stored vectors (7,136 instances) …"); empty otherwise.
+  QString nodeEvidenceText() const;
 
   // The column of context position `position` and of a tail column.
   int positionColumn(int position) const { return kFirstPosition + position; }

@@ -91,6 +91,13 @@ void SourceContextView::showToken(const TokenisedCorpus& corpus, uint64_t token)
   centerCursor();
 }
 
+void SourceContextView::resizeEvent(QResizeEvent* event) {
+  QPlainTextEdit::resizeEvent(event);
+  // Lines wrap and fit anew: keep the marked token in the middle (a token is often shown before
+  // the page has its final size).
+  if (!extraSelections().isEmpty()) centerCursor();
+}
+
 QString SourceContextView::highlightedText() const {
   const QList<QTextEdit::ExtraSelection> marks = extraSelections();
   return marks.isEmpty() ? QString() : marks.front().cursor.selectedText();

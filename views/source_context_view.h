@@ -25,6 +25,9 @@ class SourceContextView : public QPlainTextEdit {
   void clearWithHint(const QString& hint);
   // The text of the highlighted token; empty when none is shown.
   QString highlightedText() const;
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
 };
 
 }  // namespace memlens::views

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "cli_common.h"
@@ -11,7 +12,8 @@ namespace memlens::cli {
 
 namespace {
 
-constexpr size_t kNeighboursShown = 8;  // per bucket in the text view; --json has them all
+// Per bucket or tree node in the text view; --json has a bucket's all and a node's 50.
+constexpr size_t kNeighboursShown = 8;
 
 std::string answerText(const TreePath& path, int width) {
   const TreeStep& last = path.steps.back();
@@ -50,6 +52,26 @@ void printPath(const TreePath& path, const Vocabulary& vocab, int width, bool co
   }
 }
 
+// A stored vector's values with a match mark per position, its counts and its corpus lines.
+void printNeighbour(const NeighbourTrace& n, const Vocabulary& vocab) {
+  std::printf("  #%-8u", n.storedVector);
+  for (size_t j = 0; j < n.values.size(); ++j) {
+    std::printf(" %s%-11s", n.matches[j] ? "=" : "x", tokenText(vocab, n.values[j]).c_str());
+  }
+  std::printf(" ->");
+  for (const ClassVote& c : n.counts)
+    std::printf(" %s x%.0f", tokenText(vocab, c.classId).c_str(), c.weight);
+  std::printf("\n");
+  for (const ProvenanceRef& p : n.provenance) {
+    std::printf("      %s:%llu  %s\n", p.path.c_str(), static_cast<unsigned long long>(p.line),
+                p.snippet.c_str());
+  }
+  if (n.instanceCount > n.provenance.size()) {
+    std::printf("      … %llu more instances\n",
+                static_cast<unsigned long long>(n.instanceCount - n.provenance.size()));
+  }
+}
+
 void printText(const Trace& t, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
   std::printf("context   ");
@@ -77,27 +99,18 @@ void printText(const Trace& t, const Experiment& e) {
     const BucketTrace& bucket = t.buckets[b];
     std::printf("\nbucket %zu: distance %.4f, vote weight %.4g, %zu stored vectors\n", b + 1,
                 bucket.distance, bucket.weight, bucket.neighbours.size());
-    for (size_t i = 0; i < bucket.neighbours.size() && i < kNeighboursShown; ++i) {
-      const NeighbourTrace& n = bucket.neighbours[i];
-      std::printf("  #%-8u", n.storedVector);
-      for (size_t j = 0; j < n.values.size(); ++j) {
-        std::printf(" %s%-11s", n.matches[j] ? "=" : "x", tokenText(vocab, n.values[j]).c_str());
-      }
-      std::printf(" ->");
-      for (const ClassVote& c : n.counts)
-        std::printf(" %s x%.0f", tokenText(vocab, c.classId).c_str(), c.weight);
-      std::printf("\n");
-      for (const ProvenanceRef& p : n.provenance) {
-        std::printf("      %s:%llu  %s\n", p.path.c_str(), static_cast<unsigned long long>(p.line), p.snippet.c_str());
-      }
-      if (n.instanceCount > n.provenance.size()) {
-        std::printf("      … %llu more instances\n",
-                    static_cast<unsigned long long>(n.instanceCount - n.provenance.size()));
-      }
-    }
+    for (size_t i = 0; i < bucket.neighbours.size() && i < kNeighboursShown; ++i)
+      printNeighbour(bucket.neighbours[i], vocab);
     if (bucket.neighbours.size() > kNeighboursShown) {
       std::printf("  … %zu more stored vectors at this distance\n", bucket.neighbours.size() - kNeighboursShown);
     }
+  }
+  if (t.evidence.storedVectors > 0 && t.buckets.empty()) {  // TRIBL2's exact match is bucket 1
+    const size_t shown = std::min(t.evidence.shown.size(), kNeighboursShown);
+    std::printf(
+        "\nstored vectors under the answering node: %u (%llu instances), the %zu most frequent:\n",
+        t.evidence.storedVectors, static_cast<unsigned long long>(t.evidence.instances), shown);
+    for (size_t i = 0; i < shown; ++i) printNeighbour(t.evidence.shown[i], vocab);
   }
 }
 

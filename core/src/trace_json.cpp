@@ -16,6 +16,32 @@ void beginTrace(JsonWriter& json, const Vocabulary& vocab, const std::vector<uin
   json.endArray();
 }
 
+// A stored vector as a trace shows it: a k-NN neighbour or a tree node's evidence.
+void writeNeighbour(JsonWriter& json, const Vocabulary& vocab, const NeighbourTrace& n) {
+  json.beginObject().field("storedVector", n.storedVector).key("values").beginArray();
+  for (uint32_t v : n.values) json.value(vocab.displayText(v));
+  json.endArray().key("matches").beginArray();
+  for (bool m : n.matches) json.value(m);
+  json.endArray().key("contributions").beginArray();
+  for (double c : n.contributions) json.value(c);
+  json.endArray().key("counts").beginArray();
+  for (const ClassVote& c : n.counts)
+    json.beginObject()
+        .field("token", vocab.displayText(c.classId))
+        .field("count", c.weight)
+        .endObject();
+  json.endArray().field("instances", n.instanceCount).key("provenance").beginArray();
+  for (const ProvenanceRef& p : n.provenance) {
+    json.beginObject()
+        .field("path", p.path)
+        .field("line", p.line)
+        .field("byteOffset", p.byteOffset)
+        .field("snippet", p.snippet)
+        .endObject();
+  }
+  json.endArray().endObject();
+}
+
 }  // namespace
 
 std::string traceToJson(const Trace& t, const Experiment& e) {
@@ -69,33 +95,22 @@ std::string traceToJson(const Trace& t, const Experiment& e) {
         .field("weight", b.weight)
         .key("neighbours")
         .beginArray();
-    for (const NeighbourTrace& n : b.neighbours) {
-      json.beginObject().field("storedVector", n.storedVector).key("values").beginArray();
-      for (uint32_t v : n.values) json.value(vocab.displayText(v));
-      json.endArray().key("matches").beginArray();
-      for (bool m : n.matches) json.value(m);
-      json.endArray().key("contributions").beginArray();
-      for (double c : n.contributions) json.value(c);
-      json.endArray().key("counts").beginArray();
-      for (const ClassVote& c : n.counts)
-        json.beginObject()
-            .field("token", vocab.displayText(c.classId))
-            .field("count", c.weight)
-            .endObject();
-      json.endArray().field("instances", n.instanceCount).key("provenance").beginArray();
-      for (const ProvenanceRef& p : n.provenance) {
-        json.beginObject()
-            .field("path", p.path)
-            .field("line", p.line)
-            .field("byteOffset", p.byteOffset)
-            .field("snippet", p.snippet)
-            .endObject();
-      }
-      json.endArray().endObject();
-    }
+    for (const NeighbourTrace& n : b.neighbours) writeNeighbour(json, vocab, n);
     json.endArray().endObject();
   }
-  json.endArray().endObject();
+  json.endArray();
+  // Only tree answers have it, so IB1's output is as it was before the field existed.
+  if (t.evidence.storedVectors > 0) {
+    json.key("treeEvidence")
+        .beginObject()
+        .field("storedVectors", t.evidence.storedVectors)
+        .field("instances", t.evidence.instances)
+        .key("shown")
+        .beginArray();
+    for (const NeighbourTrace& n : t.evidence.shown) writeNeighbour(json, vocab, n);
+    json.endArray().endObject();
+  }
+  json.endObject();
   return json.str();
 }
 

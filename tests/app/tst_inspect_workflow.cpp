@@ -1,7 +1,9 @@
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableView>
 #include <QtTest>
 #include <string>
 
@@ -22,6 +24,24 @@ namespace {
 
 QString tokenText(const memlens::Experiment& e, uint32_t id) {
   return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
+}
+
+// What the page should show for typed `text`: the core's trace of its last width tokens.
+memlens::Trace traceOfText(const memlens::Experiment& e, const std::string& text) {
+  const auto ids = e.corpus().encode(text);
+  if (!ids) qFatal("%s", ids.status().message().c_str());
+  return memlens::traceContext(
+      e, memlens::contextWindow(*ids, e.record().options.window.width, e.corpus().paddingId));
+}
+
+// Trains `algorithm` at width 3 from the window's Train page (other tests leave other options in
+// the settings); true once the training job settled.
+bool train(MainWindow& window, QSignalSpy& settled, memlens::Algorithm algorithm) {
+  memlens::ExperimentOptions options;
+  options.window.width = 3;
+  options.classifier.algorithm = algorithm;
+  window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
+  return window.startTraining() && settled.wait(60000);
 }
 
 }  // namespace
@@ -51,12 +71,7 @@ class TestInspectWorkflow : public QObject {
     QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
     QVERIFY2(empty->isVisible(), "before training the page says to train first");
     QVERIFY(!page->contextEdit()->isVisible());
-    memlens::ExperimentOptions ib1;  // other tests leave other options in the settings
-    ib1.window.width = 3;
-    ib1.classifier.algorithm = memlens::Algorithm::kIb1;
-    window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(ib1);
-    QVERIFY(window.startTraining());
-    QVERIFY(settled.wait(60000));
+    QVERIFY(train(window, settled, memlens::Algorithm::kIb1));
 
     // Ctrl+I puts the cursor in the context field; Enter asks for the trace.
     QSignalSpy inspected(&window, &MainWindow::inspected);
@@ -69,10 +84,7 @@ class TestInspectWorkflow : public QObject {
     auto snapshot = page->snapshot();
     QVERIFY(snapshot);
     const memlens::Experiment& trained = *snapshot->experiment;
-    const auto ids = trained.corpus().encode("the old man");
-    QVERIFY(ids.isOk());
-    const memlens::Trace expected = memlens::traceContext(
-        trained, memlens::contextWindow(*ids, trained.record().options.window.width, trained.corpus().paddingId));
+    const memlens::Trace expected = traceOfText(trained, "the old man");
     QCOMPARE(page->predictionLabel()->text(), tokenText(trained, expected.prediction.classId));
     QCOMPARE(snapshot->context, expected.context);
     QVERIFY(page->neighbours()->rowCount() > 0);
@@ -97,6 +109,35 @@ class TestInspectWorkflow : public QObject {
     const memlens::Trace variant = memlens::traceContext(*snapshot->experiment, context);
     QCOMPARE(page->predictionLabel()->text(), tokenText(trained, variant.prediction.classId));
     QCOMPARE(static_cast<size_t>(snapshot->neighbours.back().bucket), variant.buckets.size());
+  }
+
+  // IGTree: the page shows the stored vectors under the node that answered, and their provenance.
+  void inspectsTheIgTreeNodesVectors() {
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto* page = window.findChild<InspectWidget*>();
+    QSignalSpy settled(&window, &MainWindow::jobSettled);
+    window.openPaths({QString::fromStdString(
+        memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+    QVERIFY(settled.wait(30000));
+    QVERIFY(train(window, settled, memlens::Algorithm::kIgTree));
+
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
+    QTest::keyClicks(page->contextEdit(), QStringLiteral("the old man"));
+    QTest::keyClick(page->contextEdit(), Qt::Key_Return);
+    QVERIFY(inspected.wait(20000));
+    const auto snapshot = page->snapshot();
+    QVERIFY(snapshot && snapshot->nodeEvidence);
+    const memlens::Trace expected = traceOfText(*snapshot->experiment, "the old man");
+    QVERIFY(!expected.evidence.shown.empty());
+    QCOMPARE(page->neighbours()->rowCount(), static_cast<int>(expected.evidence.shown.size()));
+    QVERIFY(page->neighbourTable()->isVisible());
+    QVERIFY(page->nodeEvidenceLabel()->isVisible());
+    QVERIFY(page->provenanceList()->isVisible());
+    QVERIFY(page->provenanceList()->count() > 0);  // the first row is selected with the page
   }
 };
 

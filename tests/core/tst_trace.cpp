@@ -1,9 +1,12 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <cfloat>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 
 #include "memlens/trace.h"
 #include "test_support.h"
@@ -59,6 +62,7 @@ class TestTrace : public QObject {
       if (options.classifier.algorithm == Algorithm::kIb1) {
         QVERIFY(t.path.steps.empty());
         QCOMPARE(t.path.answer, TreePath::Answer::kNone);
+        QCOMPARE(t.evidence.storedVectors, 0u);
       }
       double sum = 0.0;
       for (const auto& [id, p] : t.top) sum += p;
@@ -104,6 +108,7 @@ class TestTrace : public QObject {
     std::mt19937 rng(23);
     std::map<TreePath::Answer, int> answers;
     std::map<int, int> depths;
+    int capped = 0;  // answers with more vectors under their node than a trace lists
     for (int q = 0; q < queries; ++q) {
       const InstanceSet& from = q % 2 ? experiment.test() : experiment.train();
       const auto instance = from.instance(rng() % from.size());
@@ -121,6 +126,8 @@ class TestTrace : public QObject {
       std::vector<std::map<uint32_t, uint64_t>> levels(static_cast<size_t>(w) + 1);
       levels[0] = root;
       std::vector<uint32_t> vectors(static_cast<size_t>(w) + 1, 0);
+      // (stored vector, instances) under the deepest node, by ascending id
+      std::vector<std::pair<uint32_t, uint64_t>> instancesUnder;
       for (uint32_t id = 0; id < memory.vectorCount(); ++id) {
         const auto v = memory.vector(id);
         int matched = 0;
@@ -128,6 +135,11 @@ class TestTrace : public QObject {
         for (int d = 1; d <= matched; ++d) {
           ++vectors[d];
           for (const ClassCount& c : memory.distribution(id)) levels[d][c.classIndex] += c.count;
+        }
+        if (matched >= path.depth) {
+          uint64_t n = 0;
+          for (const ClassCount& c : memory.distribution(id)) n += c.count;
+          instancesUnder.emplace_back(id, n);
         }
       }
       vectors[0] = memory.vectorCount();
@@ -171,6 +183,10 @@ class TestTrace : public QObject {
         QVERIFY(!last.tested);
       }
 
+      checkEvidence(experiment, context, t, instancesUnder, q % 10 == 0);
+      if (QTest::currentTestFailed()) return;
+      if (t.evidence.storedVectors > TraceOptions{}.maxTreeEvidence) ++capped;
+
       if (igtree) {
         QCOMPARE(path.answer, path.depth == 0 ? TreePath::Answer::kRootMajority
                                               : TreePath::Answer::kDeepestDefault);
@@ -197,6 +213,56 @@ class TestTrace : public QObject {
     // The queries reached every kind of answer and several depths.
     QCOMPARE(answers.size(), size_t{2});
     QVERIFY(depths.size() >= 3);
+    if (igtree) QVERIFY(capped > 0);  // TRIBL2's answering node is a leaf: one vector
+  }
+
+  // A tree answer's evidence is the stored vectors under its node (`under`: instances per vector,
+  // from a scan of the memory): all of them counted, the most frequent listed, most first. With
+  // `all`, every one of them is listed, and their summed class counts must be the distribution
+  // the tree answered with (IGTree: the deepest node's; TRIBL2: the matched leaf's).
+  void checkEvidence(const Experiment& experiment, const std::vector<uint32_t>& context,
+                     const Trace& t, const std::vector<std::pair<uint32_t, uint64_t>>& under,
+                     bool all) {
+    const TreeEvidence& evidence = t.evidence;
+    if (t.path.answer == TreePath::Answer::kIb1Fallback) {
+      QCOMPARE(evidence.storedVectors, 0u);
+      QVERIFY(evidence.shown.empty());
+      return;
+    }
+    const TreeStep& node = t.path.steps.back();
+    QCOMPARE(evidence.storedVectors, static_cast<uint32_t>(under.size()));
+    QCOMPARE(evidence.instances, node.instances);
+    QCOMPARE(evidence.shown.size(), std::min(TraceOptions{}.maxTreeEvidence, under.size()));
+    std::set<uint32_t> listed;
+    for (size_t i = 0; i < evidence.shown.size(); ++i) {
+      const NeighbourTrace& n = evidence.shown[i];
+      const auto it =
+          std::lower_bound(under.begin(), under.end(), std::pair{n.storedVector, uint64_t{0}});
+      QVERIFY(it != under.end() && it->first == n.storedVector);
+      QCOMPARE(n.instanceCount, it->second);
+      if (i > 0) QVERIFY(n.instanceCount <= evidence.shown[i - 1].instanceCount);
+      for (size_t j = 0; j < context.size(); ++j)
+        QCOMPARE(bool(n.matches[j]), n.values[j] == context[j]);
+      listed.insert(n.storedVector);
+    }
+    // None left out has more instances than the last one listed.
+    uint64_t mostLeftOut = 0;
+    for (const auto& [id, n] : under)
+      if (!listed.contains(id)) mostLeftOut = std::max(mostLeftOut, n);
+    QVERIFY(mostLeftOut <= evidence.shown.back().instanceCount);
+    if (!all) return;
+
+    TraceOptions everything;
+    everything.maxTreeEvidence = std::numeric_limits<size_t>::max();
+    everything.maxProvenance = 0;
+    const Trace full = traceContext(experiment, context, everything);
+    QCOMPARE(full.evidence.shown.size(), under.size());
+    std::map<uint32_t, double> summed;
+    for (const NeighbourTrace& n : full.evidence.shown)
+      for (const ClassVote& c : n.counts) summed[c.classId] += c.weight;
+    QCOMPARE(summed.size(), static_cast<size_t>(node.classes));
+    QCOMPARE(summed.size(), t.prediction.distribution.size());
+    for (const ClassVote& v : t.prediction.distribution) QCOMPARE(summed[v.classId], v.weight);
   }
 
  private Q_SLOTS:

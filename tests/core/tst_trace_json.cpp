@@ -46,7 +46,30 @@ void compareCounts(const QJsonValue& shown, const Experiment& e,
   }
 }
 
-// Every field of a k-NN trace's JSON against the trace itself.
+// A stored vector's JSON (a neighbour or tree evidence) against its trace.
+void compareNeighbour(const QJsonObject& shown, const Experiment& e, const NeighbourTrace& n) {
+  QCOMPARE(shown[QStringLiteral("storedVector")].toInteger(), qint64(n.storedVector));
+  compareTokens(shown[QStringLiteral("values")], e, n.values);
+  const QJsonArray matches = shown[QStringLiteral("matches")].toArray();
+  QCOMPARE(matches.size(), qsizetype(n.matches.size()));
+  for (size_t j = 0; j < n.matches.size(); ++j)
+    QCOMPARE(matches[qsizetype(j)].toBool(), bool(n.matches[j]));
+  compareNumbers(shown[QStringLiteral("contributions")], n.contributions);
+  compareCounts(shown[QStringLiteral("counts")], e, n.counts, QStringLiteral("count"));
+  QCOMPARE(shown[QStringLiteral("instances")].toInteger(), qint64(n.instanceCount));
+  const QJsonArray provenance = shown[QStringLiteral("provenance")].toArray();
+  QCOMPARE(provenance.size(), qsizetype(n.provenance.size()));
+  for (size_t j = 0; j < n.provenance.size(); ++j) {
+    const QJsonObject p = provenance[qsizetype(j)].toObject();
+    QCOMPARE(p[QStringLiteral("path")].toString(), QString::fromStdString(n.provenance[j].path));
+    QCOMPARE(p[QStringLiteral("line")].toInteger(), qint64(n.provenance[j].line));
+    QCOMPARE(p[QStringLiteral("byteOffset")].toInteger(), qint64(n.provenance[j].byteOffset));
+    QCOMPARE(p[QStringLiteral("snippet")].toString(),
+             QString::fromStdString(n.provenance[j].snippet));
+  }
+}
+
+// Every field of a k-NN or tree trace's JSON against the trace itself.
 void compareTrace(const Trace& t, const Experiment& e) {
   const QJsonObject o = parse(traceToJson(t, e));
   QVERIFY(!o.isEmpty());
@@ -103,30 +126,20 @@ void compareTrace(const Trace& t, const Experiment& e) {
     const QJsonArray neighbours = bucket[QStringLiteral("neighbours")].toArray();
     QCOMPARE(neighbours.size(), qsizetype(t.buckets[b].neighbours.size()));
     for (size_t i = 0; i < t.buckets[b].neighbours.size(); ++i) {
-      const NeighbourTrace& n = t.buckets[b].neighbours[i];
-      const QJsonObject shown = neighbours[qsizetype(i)].toObject();
-      QCOMPARE(shown[QStringLiteral("storedVector")].toInteger(), qint64(n.storedVector));
-      compareTokens(shown[QStringLiteral("values")], e, n.values);
-      const QJsonArray matches = shown[QStringLiteral("matches")].toArray();
-      QCOMPARE(matches.size(), qsizetype(n.matches.size()));
-      for (size_t j = 0; j < n.matches.size(); ++j)
-        QCOMPARE(matches[qsizetype(j)].toBool(), bool(n.matches[j]));
-      compareNumbers(shown[QStringLiteral("contributions")], n.contributions);
-      compareCounts(shown[QStringLiteral("counts")], e, n.counts, QStringLiteral("count"));
-      QCOMPARE(shown[QStringLiteral("instances")].toInteger(), qint64(n.instanceCount));
-      const QJsonArray provenance = shown[QStringLiteral("provenance")].toArray();
-      QCOMPARE(provenance.size(), qsizetype(n.provenance.size()));
-      for (size_t j = 0; j < n.provenance.size(); ++j) {
-        const QJsonObject p = provenance[qsizetype(j)].toObject();
-        QCOMPARE(p[QStringLiteral("path")].toString(),
-                 QString::fromStdString(n.provenance[j].path));
-        QCOMPARE(p[QStringLiteral("line")].toInteger(), qint64(n.provenance[j].line));
-        QCOMPARE(p[QStringLiteral("byteOffset")].toInteger(), qint64(n.provenance[j].byteOffset));
-        QCOMPARE(p[QStringLiteral("snippet")].toString(),
-                 QString::fromStdString(n.provenance[j].snippet));
-      }
+      compareNeighbour(neighbours[qsizetype(i)].toObject(), e, t.buckets[b].neighbours[i]);
     }
   }
+
+  // Tree answers only: IB1's JSON has no such key.
+  QCOMPARE(o.contains(QStringLiteral("treeEvidence")), t.evidence.storedVectors > 0);
+  if (t.evidence.storedVectors == 0) return;
+  const QJsonObject evidence = o[QStringLiteral("treeEvidence")].toObject();
+  QCOMPARE(evidence[QStringLiteral("storedVectors")].toInteger(), qint64(t.evidence.storedVectors));
+  QCOMPARE(evidence[QStringLiteral("instances")].toInteger(), qint64(t.evidence.instances));
+  const QJsonArray shown = evidence[QStringLiteral("shown")].toArray();
+  QCOMPARE(shown.size(), qsizetype(t.evidence.shown.size()));
+  for (size_t i = 0; i < t.evidence.shown.size(); ++i)
+    compareNeighbour(shown[qsizetype(i)].toObject(), e, t.evidence.shown[i]);
 }
 
 }  // namespace
@@ -146,7 +159,10 @@ class TestTraceJson : public QObject {
     QTemporaryDir dir;
     const auto e = test::smallExperiment(dir, Algorithm(algorithm), 2);
     for (size_t i = 0; i < 5; ++i) {
-      compareTrace(traceContext(*e, e->test().instance(i * 7)), *e);
+      const Trace t = traceContext(*e, e->test().instance(i * 7));
+      // IGTree always answers from a node, so its JSON always lists that node's vectors.
+      if (Algorithm(algorithm) == Algorithm::kIgTree) QVERIFY(t.evidence.storedVectors > 0);
+      compareTrace(t, *e);
       if (QTest::currentTestFailed()) return;
     }
     // An unknown word is written as "<unknown>", like any id outside the vocabulary.

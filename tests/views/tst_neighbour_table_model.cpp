@@ -65,6 +65,83 @@ class TestNeighbourTableModel : public QObject {
     QCOMPARE(model.rowCount(), 0);
   }
 
+  // IGTree votes with no buckets: the rows are the stored vectors under the answering node, as
+  // the trace lists them, with their match marks, matched positions and share of the node.
+  void rowsAreTheAnsweringNodesVectors() {
+    const auto experiment = memlens::test::smallExperiment(dir_, memlens::Algorithm::kIgTree);
+    NeighbourTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto& vocab = experiment->corpus().vocab;
+    const int key = static_cast<int>(NeighbourTableModel::Role::SortKey);
+    const int match = static_cast<int>(NeighbourTableModel::Role::Match);
+    // "the" as t−1 after unknown words: the walk stops high in the tree, at a node with more
+    // vectors under it than the 3 this trace lists.
+    memlens::TraceOptions few;
+    few.maxTreeEvidence = 3;
+    auto the = experiment->corpus().encode("the");
+    QVERIFY(the.isOk());
+    const std::vector<uint32_t> shallow = {memlens::Vocabulary::kUnknown,
+                                           memlens::Vocabulary::kUnknown, (*the)[0]};
+    for (const std::vector<uint32_t>& context :
+         {shallow, std::vector<uint32_t>(experiment->test().instance(4).begin(),
+                                         experiment->test().instance(4).end())}) {
+      const memlens::Trace trace = memlens::traceContext(
+          *experiment, context, context == shallow ? few : memlens::TraceOptions{});
+      QVERIFY(trace.buckets.empty());
+      QVERIFY(!trace.evidence.shown.empty());
+      if (context == shallow) QVERIFY(trace.evidence.storedVectors > 3);
+      model.setSnapshot(
+          std::make_shared<const InspectSnapshot>(InspectSnapshot::fromTrace(experiment, trace)));
+      QCOMPARE(model.rowCount(), static_cast<int>(trace.evidence.shown.size()));
+      const int width = static_cast<int>(trace.context.size());
+      for (int row = 0; row < model.rowCount(); ++row) {
+        const memlens::NeighbourTrace& n = trace.evidence.shown[static_cast<size_t>(row)];
+        auto at = [&](int column, int role) { return model.index(row, column).data(role); };
+        QCOMPARE(at(NeighbourTableModel::kBucket, key).toInt(), row + 1);
+        QCOMPARE(at(NeighbourTableModel::kVector, key).toUInt(), n.storedVector);
+        int matched = 0;
+        for (int j = 0; j < width; ++j) {
+          const auto p = static_cast<size_t>(j);
+          QCOMPARE(at(model.positionColumn(j), Qt::DisplayRole).toString(),
+                   QString::fromUtf8(std::string(vocab.text(n.values[p]))));
+          QCOMPARE(at(model.positionColumn(j), match).toBool(), n.values[p] == context[p]);
+          matched += n.values[p] == context[p] ? 1 : 0;
+        }
+        // Every feature the walk matched matches in every row.
+        for (int d = 0; d < trace.path.depth; ++d)
+          QVERIFY(at(model.positionColumn(trace.path.steps[static_cast<size_t>(d)].feature), match)
+                      .toBool());
+        QCOMPARE(at(model.tailColumn(NeighbourTableModel::kDistance), key).toInt(), matched);
+        QCOMPARE(at(model.tailColumn(NeighbourTableModel::kDistance), Qt::DisplayRole).toString(),
+                 QStringLiteral("%1 of %2").arg(matched).arg(width));
+        QCOMPARE(
+            at(model.tailColumn(NeighbourTableModel::kWeight), key).toDouble(),
+            static_cast<double>(n.instanceCount) / static_cast<double>(trace.evidence.instances));
+        QCOMPARE(at(model.tailColumn(NeighbourTableModel::kInstances), key).toULongLong(),
+                 n.instanceCount);
+      }
+      QCOMPARE(model.headerData(NeighbourTableModel::kBucket, Qt::Horizontal).toString(),
+               QStringLiteral("Rank"));
+      QCOMPARE(model.headerData(model.tailColumn(NeighbourTableModel::kDistance), Qt::Horizontal)
+                   .toString(),
+               QStringLiteral("Matched"));
+      QVERIFY2(model.nodeEvidenceText().startsWith(
+                   QStringLiteral("Showing %1 of %2 stored vectors (%3 instances)")
+                       .arg(trace.evidence.shown.size())
+                       .arg(QLocale().toString(trace.evidence.storedVectors))
+                       .arg(QLocale().toString(static_cast<qulonglong>(trace.evidence.instances)))),
+               qPrintable(model.nodeEvidenceText()));
+    }
+    // A k-NN trace has no node text and its distances back.
+    const auto ib1 = memlens::test::smallExperiment(dir_, memlens::Algorithm::kIb1);
+    model.setSnapshot(std::make_shared<const InspectSnapshot>(
+        InspectSnapshot::fromTrace(ib1, memlens::traceContext(*ib1, shallow))));
+    QVERIFY(model.nodeEvidenceText().isEmpty());
+    QCOMPARE(model.headerData(model.tailColumn(NeighbourTableModel::kDistance), Qt::Horizontal)
+                 .toString(),
+             QStringLiteral("Distance"));
+  }
+
   // The vector memory's slots: rank, attention and the attention map's terms.
   void rowsEqualTheVectorTrace() {
     const auto experiment = memlens::test::smallExperiment(dir_, memlens::Algorithm::kVectorMemory);

@@ -13,6 +13,7 @@ struct TraceOptions {
   size_t maxProvenance = 5;   // corpus positions shown per neighbour (the full count is kept)
   size_t snippetBytes = 100;  // of the source line around the instance's target
   size_t topOutcomes = 10;    // of the smoothed distribution
+  size_t maxTreeEvidence = 50;  // stored vectors listed under a tree's answering node (all counted)
 };
 
 // Where one instance merged into a stored vector came from.
@@ -41,8 +42,20 @@ struct BucketTrace {
   std::vector<NeighbourTrace> neighbours;
 };
 
+// The stored vectors under the tree node whose own distribution answered (IGTree; TRIBL2 on an
+// exact match): those agreeing with the query on every feature the walk matched. Their class
+// counts sum to that node's distribution, the tree's answer.
+struct TreeEvidence {
+  uint32_t storedVectors = 0;  // all of them; 0 when no node answered (IB1, TRIBL2's IB1 fallback)
+  uint64_t instances = 0;      // Σ of their class counts: the node's instances
+  // The maxTreeEvidence of them with the most instances, most first (ties: lower id first).
+  // Their distances are over every position, so the features the walk never consulted count.
+  std::vector<NeighbourTrace> shown;
+};
+
 // Why a memory predicted what it did for one context (consistent by construction: the buckets
-// are the ones the vote used, and Σ weight × counts over them is the prediction's distribution).
+// are the ones the vote used, and Σ weight × counts over them is the prediction's distribution;
+// a tree's answer is the summed counts of every vector `evidence` counts).
 struct Trace {
   std::vector<uint32_t> context;
   std::vector<double> featureWeights;
@@ -52,6 +65,7 @@ struct Trace {
   std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
   std::vector<BucketTrace> buckets;              // IB1 and TRIBL2; IGTree answers from its tree
   TreePath path;  // IGTree and TRIBL2: the walk down the tree (path.depth == matchDepth)
+  TreeEvidence evidence;  // IGTree, and TRIBL2 on an exact match (then also its one bucket)
 };
 
 // Traces `context` (width ids, nearest last; kUnknown allowed) against the experiment's memory.
