@@ -35,6 +35,13 @@ void CompareController::compare(int a, int b) {
                                     .arg(snapshot->b.number));
     return;
   }
+  for (const views::ComparedRun* run : {&snapshot->a, &snapshot->b}) {
+    if (run->report) continue;
+    page_->setSnapshot(nullptr, tr("Run %1 was read from the project file, which keeps its metrics but not "
+                                   "its per-token results: train it again to compare it token by token.")
+                                    .arg(run->number));
+    return;
+  }
   snapshot->comparison = compareRuns(*snapshot->a.report, *snapshot->b.report);
   page_->setSnapshot(std::move(snapshot));
 }

@@ -358,11 +358,7 @@ void MainWindow::openProject(const QString& path) {
     refused = Status::invalidArgument("the project was made with the GPT-2 BPE tokeniser, which the window does "
                                       "not offer; open it with memlens-cli project");
   if (!refused) {
-    auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open the project"),
-                                tr("MemLens could not open %1.").arg(path), QMessageBox::Ok, this);
-    box->setInformativeText(QString::fromStdString(refused.message()));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    warn(tr("Could not open the project"), tr("MemLens could not open %1.").arg(path), refused);
     return;
   }
   QStringList paths;
@@ -492,12 +488,8 @@ void MainWindow::onLoadFinished(const Status& status) {
     } else {
       statusBar()->clearMessage();
       // Not exec(): the window keeps repainting and the caller is not re-entered.
-      auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open the corpus"),
-                                  tr("MemLens could not open %1.").arg(describePaths(load->paths)),
-                                  QMessageBox::Ok, this);
-      box->setInformativeText(QString::fromStdString(status.message()));
-      box->setAttribute(Qt::WA_DeleteOnClose);
-      box->open();
+      warn(tr("Could not open the corpus"), tr("MemLens could not open %1.").arg(describePaths(load->paths)),
+           status);
     }
   }
 }
@@ -627,6 +619,20 @@ void MainWindow::onTrainingFinished(const Status& status) {
   setBusy(false);
   if (status.isOk()) {
     experiment_ = training->experiment;
+    auto record = std::make_shared<const RunRecord>(experiment_->record());
+    if (training->project) {
+      // The runs of earlier sessions first; the retrained memory is the project's own again.
+      auto stored = training->project->readRuns();
+      if (!stored) warn(tr("Project runs"), tr("The project's earlier runs could not be read."), stored.status());
+      for (RunRecord& r : stored ? *stored : std::vector<RunRecord>{}) {
+        addRun({std::make_shared<const RunRecord>(std::move(r)), {}, nullptr}, training->corpus);
+      }
+    } else if (const std::shared_ptr<ProjectFile> project = projects_->project()) {
+      // Trained while a project was open: kept in it, though the new memory is not the project's.
+      if (const Status s = project->addRun(record->toJson()); !s) {
+        warn(tr("Project runs"), tr("The run could not be added to the project."), s);
+      }
+    }
     inspector_->setExperiment(experiment_);
     memoryController_->setExperiment(experiment_, training->project);
     if (training->project) projects_->opened(training->project->path());
@@ -634,11 +640,8 @@ void MainWindow::onTrainingFinished(const Status& status) {
     comparer_->setInspected(experiment_);
     generator_->setExperiment(experiment_);
     textView_->setOutcomes(experiment_);
-    runs_.push_back({std::make_shared<const RunRecord>(experiment_->record()), training->curve,
-                     std::make_shared<const EvaluationReport>(experiment_->report())});
-    comparer_->addRun({static_cast<int>(runs_.size()), runs_.back().record, runs_.back().report,
-                       training->corpus});
-    trainWidget_->runs()->append(runs_.back().record);
+    addRun({record, training->curve, std::make_shared<const EvaluationReport>(experiment_->report())},
+           training->corpus);
     showRun(static_cast<int>(runs_.size()) - 1);
     const RunRecord& r = *runs_.back().record;
     statusBar()->showMessage(tr("Run %1: accuracy %2, perplexity %3, on %4 test tokens.")
@@ -656,13 +659,20 @@ void MainWindow::onTrainingFinished(const Status& status) {
     return;
   }
   statusBar()->clearMessage();
-  auto* box =
-      new QMessageBox(QMessageBox::Warning, tr("Could not train"),
-                      tr("MemLens could not train %1.").arg(describeOptions(training->options)),
-                      QMessageBox::Ok, this);
+  warn(tr("Could not train"), tr("MemLens could not train %1.").arg(describeOptions(training->options)), status);
+}
+
+void MainWindow::warn(const QString& title, const QString& what, const Status& status) {
+  auto* box = new QMessageBox(QMessageBox::Warning, title, what, QMessageBox::Ok, this);
   box->setInformativeText(QString::fromStdString(status.message()));
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();
+}
+
+void MainWindow::addRun(FinishedRun run, std::shared_ptr<const TokenisedCorpus> corpus) {
+  runs_.push_back(std::move(run));
+  comparer_->addRun({static_cast<int>(runs_.size()), runs_.back().record, runs_.back().report, std::move(corpus)});
+  trainWidget_->runs()->append(runs_.back().record);
 }
 
 void MainWindow::showRun(int row) {

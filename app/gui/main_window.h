@@ -117,8 +117,13 @@ class MainWindow : public QMainWindow {
   // A context given as vocabulary ids (a generated token's, a probe sentence token's).
   void inspectIds(const std::vector<uint32_t>& context);
   void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
+  // A run into the runs table and the Compare tab (a run read from a project has no curve and
+  // no per-token report).
+  void addRun(FinishedRun run, std::shared_ptr<const TokenisedCorpus> corpus);
   void onCurvePoint(const LearningCurvePoint& point);
   void onTrainingFinished(const Status& status);
+  // A warning box (window-modal, not blocking) with the core's message.
+  void warn(const QString& title, const QString& what, const Status& status);
   void showRun(int row);
   void showMemory(uint64_t storedVectors, uint64_t trainInstances);
   void onMemoryEdited(const std::shared_ptr<const Experiment>& memory);

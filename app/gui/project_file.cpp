@@ -42,6 +42,19 @@ Status ProjectFile::recordRedo() {
   return journal_.recordRedo();
 }
 
+Result<std::vector<RunRecord>> ProjectFile::readRuns() {
+  const std::lock_guard lock(mutex_);
+  auto stored = store_->runs();
+  if (!stored) return stored.status();
+  std::vector<RunRecord> runs;
+  for (const StoredRun& s : *stored) {
+    auto run = RunRecord::fromJson(s.record);
+    if (!run) return Status::corrupt("stored run " + std::to_string(s.id) + ": " + run.status().message());
+    runs.push_back(std::move(*run));
+  }
+  return runs;
+}
+
 Status ProjectFile::addRun(const std::string& recordJson) {
   const std::lock_guard lock(mutex_);
   auto id = store_->addRun(recordJson);

@@ -8,6 +8,7 @@
 #include "memlens/project_journal.h"
 #include "memlens/project_options.h"
 #include "memlens/project_store.h"
+#include "memlens/run_record.h"
 
 namespace memlens::gui {
 
@@ -29,6 +30,8 @@ class ProjectFile {
   Status recordUndo();
   Status recordRedo();
   Status addRun(const std::string& recordJson);
+  // The runs stored in the file, oldest first; one it cannot read is an error naming it.
+  Result<std::vector<RunRecord>> readRuns();
 
  private:
   ProjectFile(QString path, std::unique_ptr<ProjectStore> store);

@@ -1,10 +1,10 @@
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QtTest>
 
+#include "gui_watchdog.h"
 #include "main_window.h"
 #include "test_support.h"
 
@@ -51,20 +51,13 @@ class TestMainWindow : public QObject {
     MainWindow window;
     window.show();
     QSignalSpy settled(&window, &MainWindow::jobSettled);
-    QElapsedTimer clock;
-    qint64 last = 0, worstGap = 0;
-    QTimer tick;
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-      worstGap = std::max(worstGap, clock.elapsed() - last);
-      last = clock.elapsed();
-    });
-    clock.start();
-    tick.start(5);
+    memlens::test::GuiWatchdog watchdog;
     window.openPaths({QStringLiteral(MEMLENS_DEMO_CORPUS)});
     QVERIFY(settled.wait(60000));
-    tick.stop();
+    watchdog.stop();
     QVERIFY(figure(window, "tokensValue") != QStringLiteral("—"));
-    QVERIFY2(worstGap < 100, qPrintable(QString("GUI thread blocked for %1 ms").arg(worstGap)));
+    QVERIFY2(watchdog.worstGap() < 100,
+             qPrintable(QString("GUI thread blocked for %1 ms").arg(watchdog.worstGap())));
   }
 };
 

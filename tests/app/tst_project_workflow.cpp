@@ -15,6 +15,7 @@
 #include "memory_controller.h"
 #include "project_controller.h"
 #include "project_file.h"
+#include "run_table_model.h"
 #include "small_experiment.h"
 #include "window_workflow.h"
 
@@ -70,6 +71,7 @@ class TestProjectWorkflow : public QObject {
     const QString path = dir.filePath(QStringLiteral("grammar.memlens"));
     std::vector<uint32_t> saved;
     uint32_t savedVectors = 0;
+    std::string firstRun;
     {
       MainWindow window;
       QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
@@ -106,6 +108,16 @@ class TestProjectWorkflow : public QObject {
       savedVectors = controller->memory()->classifier().memory().vectorCount();
       QVERIFY(savedVectors < controller->trained()->classifier().memory().vectorCount());
       QVERIFY(saved != predictions(*controller->trained()));
+      firstRun = window.findChild<memlens::views::RunTableModel*>()->run(0)->toJson();
+
+      // A run trained while the project is open is kept in it (the new memory is not the project's).
+      QVERIFY(memlens::test::trainInWindow(window, memlens::Algorithm::kIgTree));
+      auto store = memlens::ProjectStore::open(path.toStdString());
+      QVERIFY(store.isOk());
+      auto stored = (*store)->runs();
+      QVERIFY(stored.isOk());
+      QCOMPARE(stored->size(), size_t{2});
+      QVERIFY(stored->back().record.find("\"algorithm\":\"igtree\"") != std::string::npos);
     }
 
     // A new window opens it: corpus, retrained memory, the journal replayed with its history.
@@ -122,6 +134,16 @@ class TestProjectWorkflow : public QObject {
     QCOMPARE(edited.count(), 1);  // Inspect was handed the edited memory
     QVERIFY(window.windowTitle().contains(QStringLiteral("grammar.memlens")));
     QVERIFY(!window.projects()->hasUnsavedEdits());
+
+    // The runs table has the project's two runs, then the retrained memory's.
+    auto* runs = window.findChild<memlens::views::RunTableModel*>();
+    QCOMPARE(runs->rowCount(), 3);
+    QCOMPARE(runs->run(0)->options.classifier.algorithm, memlens::Algorithm::kIb1);
+    QCOMPARE(runs->run(1)->options.classifier.algorithm, memlens::Algorithm::kIgTree);
+    QCOMPARE(runs->run(2)->options.classifier.algorithm, memlens::Algorithm::kIb1);
+    QCOMPARE(runs->run(0)->storedVectors, runs->run(2)->storedVectors);
+    QCOMPARE(runs->run(0)->created, memlens::RunRecord::fromJson(firstRun)->created);
+    QCOMPARE(runs->run(0)->test.correct, runs->run(2)->test.correct);  // the same memory, retrained
 
     // Undo in the reopened window is journaled too.
     undo(controller);

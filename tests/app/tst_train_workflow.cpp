@@ -1,4 +1,3 @@
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "learning_curve_chart.h"
+#include "gui_watchdog.h"
 #include "main_window.h"
 #include "run_table_model.h"
 #include "test_support.h"
@@ -55,26 +55,6 @@ std::string largeCorpus() {
   return text;
 }
 
-// Records the longest time the GUI thread went without turning its event loop.
-class Watchdog {
- public:
-  Watchdog() {
-    QObject::connect(&tick_, &QTimer::timeout, [this] {
-      worst_ = std::max(worst_, clock_.elapsed() - last_);
-      last_ = clock_.elapsed();
-    });
-    clock_.start();
-    tick_.start(5);
-  }
-  qint64 worstGap() const { return worst_; }
-
- private:
-  QElapsedTimer clock_;
-  QTimer tick_;
-  qint64 last_ = 0;
-  qint64 worst_ = 0;
-};
-
 }  // namespace
 
 class TestTrainWorkflow : public QObject {
@@ -105,7 +85,7 @@ class TestTrainWorkflow : public QObject {
     igtree.classifier.algorithm = memlens::Algorithm::kIgTree;
     options->setOptions(igtree);
     {
-      Watchdog watchdog;
+      memlens::test::GuiWatchdog watchdog;
       QTest::mouseClick(trainButton, Qt::LeftButton);
       QVERIFY(!trainButton->isEnabled());  // one job at a time
       QVERIFY(settled.wait(60000));
