@@ -104,6 +104,22 @@ std::unique_ptr<memlens::EditedMemory> referenceMemory(const std::shared_ptr<con
       trained->record().options.classifier));
 }
 
+// The preview of deleting the first vector in the table's order whose deletion changes a probe
+// prediction of `reference`, and its `row`; none when no deletion changes any.
+std::optional<memlens::EditedMemory::Preview> firstFlippingDeletion(const MemoryBrowserWidget& page,
+                                                                    const memlens::InstanceBase& base,
+                                                                    const memlens::EditedMemory& reference, int& row) {
+  for (row = 0; row < page.model()->rowCount(); ++row) {
+    memlens::MemoryEdit edit;
+    edit.kind = memlens::EditKind::kDeleteVector;
+    const auto v = base.vector(page.model()->storedVector(row));
+    edit.features.assign(v.begin(), v.end());
+    auto preview = reference.preview(edit);
+    if (preview.isOk() && !preview->changed.empty()) return std::move(*preview);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 class TestMemoryWorkflow : public QObject {
@@ -131,18 +147,8 @@ class TestMemoryWorkflow : public QObject {
     auto reference = referenceMemory(trained);
     page->model()->sort(memlens::views::MemoryTableModel::kInstances, Qt::DescendingOrder);
     int row = 0;
-    std::optional<memlens::EditedMemory::Preview> expected;
-    for (; row < page->model()->rowCount() && !expected; ++row) {
-      memlens::MemoryEdit edit;
-      edit.kind = memlens::EditKind::kDeleteVector;
-      const auto v = base.vector(page->model()->storedVector(row));
-      edit.features.assign(v.begin(), v.end());
-      auto preview = reference->preview(edit);
-      QVERIFY(preview.isOk());
-      if (!preview->changed.empty()) expected = std::move(*preview);
-    }
+    std::optional<memlens::EditedMemory::Preview> expected = firstFlippingDeletion(*page, base, *reference, row);
     QVERIFY(expected);
-    --row;
 
     // Select it and press Delete: the preview lists exactly the tokens EditedMemory names.
     window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
@@ -257,19 +263,10 @@ class TestMemoryWorkflow : public QObject {
         std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()), trained->train(), *own,
         trained->record().options.classifier));
     const memlens::InstanceBase& base = trained->classifier().memory();
-    std::optional<memlens::EditedMemory::Preview> expected;
     int row = 0;
-    for (; row < page->model()->rowCount() && !expected; ++row) {
-      memlens::MemoryEdit edit;
-      edit.kind = memlens::EditKind::kDeleteVector;
-      const auto v = base.vector(page->model()->storedVector(row));
-      edit.features.assign(v.begin(), v.end());
-      auto preview = reference->preview(edit);
-      QVERIFY(preview.isOk());
-      if (!preview->changed.empty()) expected = std::move(*preview);
-    }
+    std::optional<memlens::EditedMemory::Preview> expected = firstFlippingDeletion(*page, base, *reference, row);
     QVERIFY(expected);
-    page->table()->selectRow(row - 1);
+    page->table()->selectRow(row);
     QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
