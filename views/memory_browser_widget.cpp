@@ -168,6 +168,7 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   table_->setColumnWidth(MemoryTableModel::kContext, 18 * em);
   table_->setColumnWidth(MemoryTableModel::kTargets, 18 * em);
   table_->setColumnWidth(MemoryTableModel::kInstances, 6 * em);
+  table_->setColumnWidth(MemoryTableModel::kUsed, 5 * em);
   layout->addWidget(table_, 1);
   // Only the id and the count sort; a click elsewhere puts the indicator back on the order shown.
   connect(table_->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, [this](int column) {

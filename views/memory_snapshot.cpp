@@ -10,9 +10,12 @@
 
 namespace memlens::views {
 
-MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment) {
+MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment, std::vector<SlotUsage> usage,
+                                  uint64_t usageTokens) {
   MemorySnapshot s;
   s.experiment = std::move(experiment);
+  s.usage = std::move(usage);
+  s.usageTokens = usageTokens;
   const InstanceBase& base = s.memory();
   const uint32_t n = base.vectorCount();
   s.instanceCounts.resize(n);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "memlens/experiment.h"
+#include "memlens/usage_census.h"
 
 namespace memlens::views {
 
@@ -24,8 +25,13 @@ struct MemorySnapshot {
   std::vector<uint32_t> instanceCounts;  // per stored vector
   std::vector<uint64_t> firstSources;    // per stored vector: its first instance's source
   std::vector<uint32_t> byCount;         // vector ids, most instances first, ties by id
+  // The usage census (usageCensus()) per stored vector over the first `usageTokens` validation
+  // tokens; empty where the memory has no neighbours to count (IGTree) or it was not taken.
+  std::vector<SlotUsage> usage;
+  uint64_t usageTokens = 0;
 
-  static MemorySnapshot of(std::shared_ptr<const Experiment> experiment);
+  static MemorySnapshot of(std::shared_ptr<const Experiment> experiment, std::vector<SlotUsage> usage = {},
+                           uint64_t usageTokens = 0);
 
   const InstanceBase& memory() const { return experiment->classifier().memory(); }
   uint32_t vectorCount() const { return static_cast<uint32_t>(instanceCounts.size()); }

@@ -64,6 +64,23 @@ QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnaps
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
 
+// The Memory tab's snapshot of `memory`, with the usage census over the first kProbeTokens
+// validation tokens where the memory votes with neighbours (not IGTree).
+Result<std::shared_ptr<const views::MemorySnapshot>> snapshotOf(std::shared_ptr<const Experiment> memory,
+                                                                JobControl& job) {
+  std::vector<SlotUsage> usage;
+  const InstanceSet& validation = memory->validation();
+  const size_t tokens = std::min(validation.size(), MemoryController::kProbeTokens);
+  if (memory->record().options.classifier.algorithm != Algorithm::kIgTree && tokens > 0) {
+    auto census = usageCensus(memory->classifier(), validation.slice(0, tokens), &job);
+    if (!census) return census.status();
+    usage = std::move(*census);
+  }
+  const uint64_t counted = usage.empty() ? 0 : tokens;
+  return std::make_shared<const views::MemorySnapshot>(
+      views::MemorySnapshot::of(std::move(memory), std::move(usage), counted));
+}
+
 // The held-out probe set (a prefix of the test part), or `sentences` made into instances.
 Result<InstanceSet> probeSet(const Experiment& trained, const QString& sentences) {
   if (sentences.isEmpty()) {
@@ -287,7 +304,9 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
         if (!memory) return memory.status();
         pending->memory = std::move(*memory);
       }
-      pending->snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(pending->memory));
+      auto snapshot = snapshotOf(pending->memory, job);
+      if (!snapshot) return snapshot.status();
+      pending->snapshot = std::move(*snapshot);
       pending->correct = correctCount(pending->edited->probePredictions(), pending->edited->probe());
       pending->edits = pending->edited->edits().size();
       pending->deleted = deletedContexts(*pending->edited, *pending->snapshot);
@@ -359,7 +378,9 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
     auto memory = Experiment::withMemory(trained, edited.instances(), edited.sharedClassifier());
     if (!memory) return memory.status();
     pending->memory = std::move(*memory);
-    pending->snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(pending->memory));
+    auto snapshot = snapshotOf(pending->memory, job);
+    if (!snapshot) return snapshot.status();
+    pending->snapshot = std::move(*snapshot);
     change->memory = pending->snapshot;
     pending->correct = change->correctAfter;
     pending->edits = edited.edits().size();

@@ -19,6 +19,7 @@
 #include "memlens/edited_memory.h"
 #include "memlens/pruning.h"
 #include "memlens/trace.h"
+#include "memlens/usage_census.h"
 #include "memory_browser_widget.h"
 #include "memory_controller.h"
 #include "memory_table_model.h"
@@ -310,6 +311,17 @@ class TestMemoryWorkflow : public QObject {
     MemoryController* controller = w.controller;
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     const auto trained = controller->memory();
+
+    // The table's usage census is the core's over the first validation tokens.
+    const auto shown = page->model()->snapshot();
+    const memlens::InstanceSet& validation = trained->validation();
+    const size_t tokens = std::min(validation.size(), MemoryController::kProbeTokens);
+    QVERIFY(tokens > 0);
+    QCOMPARE(shown->usageTokens, uint64_t{tokens});
+    const auto census = memlens::usageCensus(trained->classifier(), validation.slice(0, tokens));
+    QVERIFY(census.isOk());
+    QCOMPARE(shown->usage.size(), census->size());
+    for (size_t i = 0; i < census->size(); ++i) QCOMPARE(shown->usage[i].neighbourCount, (*census)[i].neighbourCount);
 
     memlens::PruneOptions options;
     options.strategy = memlens::PruneStrategy::kRandom;

@@ -91,6 +91,25 @@ class TestMemoryTableModel : public QObject {
     }
   }
 
+  // The usage census column shows the snapshot's counts; without a census (IGTree) a dash.
+  void showsTheUsageCensus() {
+    QTemporaryDir dir;
+    const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1);
+    const uint32_t n = e->classifier().memory().vectorCount();
+    std::vector<memlens::SlotUsage> usage(n);
+    for (uint32_t id = 0; id < n; ++id) usage[id] = {id * 3 + 1, 0.5 * id};
+    MemoryTableModel model;
+    model.setSnapshot(std::make_shared<const MemorySnapshot>(MemorySnapshot::of(e, usage, 40)));
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const uint32_t id = model.storedVector(row);
+      QCOMPARE(model.index(row, MemoryTableModel::kUsed).data().toString(), QLocale().toString(id * 3 + 1));
+      QVERIFY(model.index(row, MemoryTableModel::kUsed).data(Qt::ToolTipRole).toString().contains(
+          QStringLiteral("first 40 validation tokens; credit %1").arg(QLocale().toString(0.5 * id, 'f', 2))));
+    }
+    model.setSnapshot(snapshotOf(e));
+    QCOMPARE(model.index(0, MemoryTableModel::kUsed).data().toString(), QStringLiteral("—"));
+  }
+
   void filtersByAContextOrTargetToken() {
     QTemporaryDir dir;
     const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree);
