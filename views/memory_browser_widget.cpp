@@ -371,6 +371,7 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
   snapshot_ = snapshot;
   model_->setSnapshot(std::move(snapshot));
   if (snapshot_) {
+    table_->setColumnHidden(MemoryTableModel::kUsed, snapshot_->usage.empty());  // IGTree: no census
     pages_->setCurrentIndex(1);
     document_->setMaximum(static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
   }

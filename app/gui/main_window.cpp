@@ -620,10 +620,13 @@ void MainWindow::onTrainingFinished(const Status& status) {
   if (status.isOk()) {
     experiment_ = training->experiment;
     auto record = std::make_shared<const RunRecord>(experiment_->record());
+    QString note;  // after the run's figures on the status bar
     if (training->project) {
       // The runs of earlier sessions first; the retrained memory is the project's own again.
-      auto stored = training->project->readRuns();
+      size_t cliRuns = 0;
+      auto stored = training->project->readRuns(&cliRuns);
       if (!stored) warn(tr("Project runs"), tr("The project's earlier runs could not be read."), stored.status());
+      if (cliRuns > 0) note = tr(" The project also holds %1 probe summaries by memlens-cli (`memlens-cli project runs`).").arg(cliRuns);
       for (RunRecord& r : stored ? *stored : std::vector<RunRecord>{}) {
         addRun({std::make_shared<const RunRecord>(std::move(r)), {}, nullptr}, training->corpus);
       }
@@ -648,7 +651,8 @@ void MainWindow::onTrainingFinished(const Status& status) {
                                  .arg(runs_.size())
                                  .arg(QLocale().toString(r.test.accuracy(), 'f', 4))
                                  .arg(QLocale().toString(r.test.perplexity(), 'f', 2))
-                                 .arg(number(r.test.tokens)));
+                                 .arg(number(r.test.tokens)) +
+                             note);
     return;
   }
   // What was on screen before this run comes back; the run leaves nothing behind.

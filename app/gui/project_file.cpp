@@ -42,12 +42,17 @@ Status ProjectFile::recordRedo() {
   return journal_.recordRedo();
 }
 
-Result<std::vector<RunRecord>> ProjectFile::readRuns() {
+Result<std::vector<RunRecord>> ProjectFile::readRuns(size_t* cliRuns) {
   const std::lock_guard lock(mutex_);
   auto stored = store_->runs();
   if (!stored) return stored.status();
   std::vector<RunRecord> runs;
+  *cliRuns = 0;
   for (const StoredRun& s : *stored) {
+    if (s.record.find("\"probeTokens\"") != std::string::npos) {  // Project::recordRun's summary
+      ++*cliRuns;
+      continue;
+    }
     auto run = RunRecord::fromJson(s.record);
     if (!run) return Status::corrupt("stored run " + std::to_string(s.id) + ": " + run.status().message());
     runs.push_back(std::move(*run));

@@ -30,8 +30,9 @@ class ProjectFile {
   Status recordUndo();
   Status recordRedo();
   Status addRun(const std::string& recordJson);
-  // The runs stored in the file, oldest first; one it cannot read is an error naming it.
-  Result<std::vector<RunRecord>> readRuns();
+  // The window's runs stored in the file, oldest first; one it cannot read is an error naming
+  // it. memlens-cli's probe summaries (a shape of their own) are only counted, in `cliRuns`.
+  Result<std::vector<RunRecord>> readRuns(size_t* cliRuns);
 
  private:
   ProjectFile(QString path, std::unique_ptr<ProjectStore> store);
