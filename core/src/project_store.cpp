@@ -176,17 +176,22 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const std::strin
                            "); is the file or its folder read-only?");
   }
   sqlite3_busy_timeout(db, 5000);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
-    if (Status s = store->exec(pragma); !s) return s;
-  }
   int64_t version = 0;
   {
     Statement q(db, "PRAGMA user_version");
     if (q.step() != SQLITE_ROW) return store->error("cannot read the schema version");
     version = q.integer(0);
   }
+  // Migrate before switching to WAL: the switch rewrites the file's header, and a file whose
+  // migration fails must be left as it was.
   if (version < kSchemaVersion) {
-    if (Status s = store->migrate(static_cast<int>(version)); !s) return s;
+    if (Status s = store->migrate(static_cast<int>(version)); !s) {
+      return Status::corrupt(path + ": cannot upgrade the project from schema " +
+                             std::to_string(version) + " (" + s.message() + "); nothing was changed");
+    }
+  }
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
+    if (Status s = store->exec(pragma); !s) return s;
   }
   return store;
 }
