@@ -148,6 +148,10 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string& path
     return Status::corrupt(path + ": an SQLite database, but not a MemLens project; nothing was "
                                   "changed");
   }
+  if (version < 0) {
+    return Status::corrupt(path + ": the project file is damaged (schema version " +
+                           std::to_string(version) + "); nothing was changed");
+  }
   if (version > kSchemaVersion) {
     return Status::invalidArgument(path + ": made by a newer MemLens (project schema " +
                                    std::to_string(version) + "; this version reads up to " +

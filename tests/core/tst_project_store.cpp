@@ -120,6 +120,9 @@ class TestProjectStore : public QObject {
     const std::string newer = dir.filePath("newer.memlens").toStdString();
     rawSql(newer, "PRAGMA application_id=1296846419; PRAGMA user_version=99; CREATE TABLE t(x)");
     expectRefused(newer, "newer MemLens (project schema 99");
+    const std::string negative = dir.filePath("negative.memlens").toStdString();
+    rawSql(negative, "PRAGMA application_id=1296846419; PRAGMA user_version=-83886080; CREATE TABLE t(x)");
+    expectRefused(negative, "schema version -83886080");
     // Stamped as schema 0 but already holding its tables: the upgrade fails, the file is kept.
     const std::string clash = dir.filePath("clash.memlens").toStdString();
     rawSql(clash, "PRAGMA application_id=1296846419; CREATE TABLE settings(x)");
