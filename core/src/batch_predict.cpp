@@ -8,6 +8,8 @@
 #include <exception>
 #include <string>
 
+#include "memlens/release_if_cancelled.h"
+
 namespace memlens {
 
 Result<std::vector<Prediction>> predictBatch(
@@ -18,6 +20,7 @@ Result<std::vector<Prediction>> predictBatch(
                                    " features, the memory has " + std::to_string(memoryWidth));
   const size_t n = queries.size();
   std::vector<Prediction> out;
+  ReleaseIfCancelled release(job, out);
   try {
     out.resize(n);
     std::atomic<size_t> done{0};

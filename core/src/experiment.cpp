@@ -5,6 +5,7 @@
 #include <ctime>
 #include <numeric>
 
+#include "memlens/release_if_cancelled.h"
 #include "vector_memory_classifier.h"
 
 namespace memlens {
@@ -109,18 +110,24 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
                                                     JobControl* job) {
   if (Status s = checkVectorOverrides(options); !s) return s;
   std::unique_ptr<Experiment> e(new Experiment());
+  InstanceSet all;
+  std::unique_ptr<Classifier> classifier;  // mutable until tuned
+  ReleaseIfCancelled release(job, e, all, classifier);
   e->corpus_ = std::move(corpus);
   const TokenisedCorpus& c = *e->corpus_;
   auto split = DataSplit::make(c.tokens, options.split);
   if (!split) return split.status();
   e->split_ = std::move(*split);
 
-  auto all = buildInstances(c.tokens, c.paddingId, options.window, job);
-  if (!all) return all.status();
-  e->train_ = e->split_.select(*all, c.tokens, SplitPart::kTrain, job);
-  e->validation_ = e->split_.select(*all, c.tokens, SplitPart::kValidation, job);
-  e->test_ = e->split_.select(*all, c.tokens, SplitPart::kTest, job);
+  auto instances = buildInstances(c.tokens, c.paddingId, options.window, job);
+  if (!instances) return instances.status();
+  all = std::move(*instances);
+  e->train_ = e->split_.select(all, c.tokens, SplitPart::kTrain, job);
+  e->validation_ = e->split_.select(all, c.tokens, SplitPart::kValidation, job);
+  e->test_ = e->split_.select(all, c.tokens, SplitPart::kTest, job);
   if (cancelRequested(job)) return Status::cancelled();
+  // Not needed past the split, and at 100M instances it is 3 GB: gone before training.
+  releaseInBackground(std::move(all));
   if (options.maxTestTokens > 0 && e->test_.size() > options.maxTestTokens) {
     e->test_ = e->test_.slice(0, options.maxTestTokens);
   }
@@ -131,7 +138,7 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
 
   auto created = createClassifier(options.classifier);
   if (!created) return created.status();
-  std::unique_ptr<Classifier> classifier = std::move(*created);  // mutable until tuned
+  classifier = std::move(*created);
   const auto trainStart = std::chrono::steady_clock::now();
   if (Status s = classifier->train(e->train_, job); !s) return s;
   const double trainSeconds = secondsSince(trainStart);

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "memlens/release_if_cancelled.h"
+
 namespace memlens {
 
 namespace {
@@ -70,6 +72,7 @@ Result<InstanceSet> buildInstances(const TokenStream& tokens, uint32_t paddingId
   size_t total = 0;
   for (const auto& [begin, targetEnd] : blocks) total += targetEnd - begin;
   InstanceSet set;
+  ReleaseIfCancelled release(job, set);
   set.width = options.width;
   set.features.reserve(total * static_cast<size_t>(options.width));
   set.classes.reserve(total);

@@ -8,6 +8,7 @@
 #include "memlens/data_split.h"
 #include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
+#include "memlens/release_if_cancelled.h"
 
 namespace memlens {
 namespace {
@@ -132,17 +133,21 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
                                                 ProjectOptions options, bool tuneBeta,
                                                 JobControl* job) {
   std::unique_ptr<Project> p(new Project());
+  InstanceSet all, train, probe;
+  ReleaseIfCancelled release(job, p, all, train, probe);
   p->store_ = std::move(store);
   p->options_ = std::move(options);
   const ExperimentOptions& x = p->options_.experiment;
   auto split = DataSplit::make(corpus->tokens, x.split);
   if (!split) return split.status();
-  auto all = buildInstances(corpus->tokens, corpus->paddingId, x.window, job);
-  if (!all) return all.status();
-  InstanceSet train = split->select(*all, corpus->tokens, SplitPart::kTrain, job);
-  p->validation_ = split->select(*all, corpus->tokens, SplitPart::kValidation, job);
-  InstanceSet probe = split->select(*all, corpus->tokens, SplitPart::kTest, job);
+  auto instances = buildInstances(corpus->tokens, corpus->paddingId, x.window, job);
+  if (!instances) return instances.status();
+  all = std::move(*instances);
+  train = split->select(all, corpus->tokens, SplitPart::kTrain, job);
+  p->validation_ = split->select(all, corpus->tokens, SplitPart::kValidation, job);
+  probe = split->select(all, corpus->tokens, SplitPart::kTest, job);
   if (cancelRequested(job)) return Status::cancelled();
+  releaseInBackground(std::move(all));  // not needed past the split (3 GB at 100M instances)
   if (x.maxTestTokens > 0 && probe.size() > x.maxTestTokens) probe = probe.slice(0, x.maxTestTokens);
   if (train.size() == 0) return Status::invalidArgument("the train part of the split is empty");
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "memlens/release_if_cancelled.h"
+
 namespace memlens {
 
 namespace {
@@ -11,6 +13,7 @@ constexpr size_t kPollEveryLines = 4096;
 Result<TokenStream> TokenStream::tokenise(const Corpus& corpus, const Tokeniser& tokeniser,
                                           Vocabulary& vocab, JobControl* job) {
   TokenStream stream;
+  ReleaseIfCancelled release(job, stream);
   // Reserving touches no pages, so a generous guess (real text averages 4-6 bytes per token)
   // costs nothing resident and saves the copies of repeated growth.
   const size_t guess = corpus.totalBytes() / 3 + 16;

@@ -1,5 +1,7 @@
 #include "memlens/tokenised_corpus.h"
 
+#include "memlens/release_if_cancelled.h"
+
 namespace memlens {
 
 Result<std::shared_ptr<TokenisedCorpus>> TokenisedCorpus::load(
@@ -11,6 +13,7 @@ Result<std::shared_ptr<TokenisedCorpus>> TokenisedCorpus::load(
   if (!corpus) return corpus.status();
 
   auto result = std::make_shared<TokenisedCorpus>();
+  ReleaseIfCancelled release(job, *corpus, result);
   result->tokeniserOptions = tokeniserOptions;
   result->tokeniserName = (*tokeniser)->name();
   result->vocab = (*tokeniser)->makeVocabulary();
