@@ -626,7 +626,9 @@ void MainWindow::onTrainingFinished(const Status& status) {
       size_t cliRuns = 0;
       auto stored = training->project->readRuns(&cliRuns);
       if (!stored) warn(tr("Project runs"), tr("The project's earlier runs could not be read."), stored.status());
-      if (cliRuns > 0) note = tr(" The project also holds %1 probe summaries by memlens-cli (`memlens-cli project runs`).").arg(cliRuns);
+      // Short: the status bar shares its width with the memory size.
+      if (cliRuns == 1) note = tr(" Not shown: 1 memlens-cli probe run.");
+      if (cliRuns > 1) note = tr(" Not shown: %1 memlens-cli probe runs.").arg(cliRuns);
       for (RunRecord& r : stored ? *stored : std::vector<RunRecord>{}) {
         addRun({std::make_shared<const RunRecord>(std::move(r)), {}, nullptr}, training->corpus);
       }

@@ -4,12 +4,14 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTableView>
 #include <QUndoStack>
 #include <QtTest>
 
 #include "inspect_controller.h"
 #include "main_window.h"
+#include "memlens/project.h"
 #include "memlens/project_store.h"
 #include "memory_browser_widget.h"
 #include "memory_controller.h"
@@ -120,6 +122,13 @@ class TestProjectWorkflow : public QObject {
       QVERIFY(stored->back().record.find("\"algorithm\":\"igtree\"") != std::string::npos);
     }
 
+    // A probe run as memlens-cli records it: counted on the status bar, not a row.
+    {
+      auto project = memlens::Project::open(path.toStdString());
+      QVERIFY2(project.isOk(), project.status().message().c_str());
+      QVERIFY((*project)->recordRun().isOk());
+    }
+
     // A new window opens it: corpus, retrained memory, the journal replayed with its history.
     MainWindow window;
     window.show();
@@ -138,6 +147,8 @@ class TestProjectWorkflow : public QObject {
     // The runs table has the project's two runs, then the retrained memory's.
     auto* runs = window.findChild<memlens::views::RunTableModel*>();
     QCOMPARE(runs->rowCount(), 3);
+    QVERIFY2(window.statusBar()->currentMessage().endsWith(QStringLiteral(" Not shown: 1 memlens-cli probe run.")),
+             qPrintable(window.statusBar()->currentMessage()));
     QCOMPARE(runs->run(0)->options.classifier.algorithm, memlens::Algorithm::kIb1);
     QCOMPARE(runs->run(1)->options.classifier.algorithm, memlens::Algorithm::kIgTree);
     QCOMPARE(runs->run(2)->options.classifier.algorithm, memlens::Algorithm::kIb1);
