@@ -1,5 +1,6 @@
 #include "memlens/data_split.h"
 
+#include <algorithm>
 #include <string>
 
 namespace memlens {
@@ -38,10 +39,17 @@ Result<DataSplit> DataSplit::make(const TokenStream& tokens, const SplitOptions&
 
 InstanceSet DataSplit::select(const InstanceSet& instances, const TokenStream& tokens,
                               SplitPart part, JobControl* job) const {
+  static constexpr const char* kStages[] = {"selecting the train part", "selecting the validation part",
+                                            "selecting the test part"};
+  const char* stage = kStages[static_cast<size_t>(part)];
+  const double total = static_cast<double>(std::max<size_t>(1, instances.size()));
   InstanceSet out;
   out.width = instances.width;
   for (size_t i = 0; i < instances.size(); ++i) {
-    if (i % (size_t{1} << 16) == 0 && cancelRequested(job)) return out;
+    if (i % (size_t{1} << 16) == 0) {
+      if (cancelRequested(job)) return out;
+      reportProgress(job, static_cast<double>(i) / total, stage);
+    }
     if (partOfToken(tokens, instances.sources[i]) != part) continue;
     const auto f = instances.instance(i);
     out.features.insert(out.features.end(), f.begin(), f.end());

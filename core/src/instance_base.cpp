@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "hash_mix.h"
+#include "memlens/release_if_cancelled.h"
 
 namespace memlens {
 namespace {
@@ -82,9 +84,10 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
   for (size_t i = 0; i < n; ++i) {
     if (i % kPollEvery == 0) {
       if (cancelRequested(job)) {
-        // A first add has nothing to keep: starting afresh is O(1) where the undo is O(n).
+        // A first add has nothing to keep: starting afresh is O(1) where the undo is O(n), and
+        // what was built is freed off the caller's time (gigabytes at 100M instances).
         if (oldInstances == 0) {
-          *this = InstanceBase(width_);
+          releaseInBackground(std::exchange(*this, InstanceBase(width_)), std::move(touched));
           return Status::cancelled();
         }
         // Undo in reverse: counts first, then truncate what was appended.
@@ -152,7 +155,7 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
       while (slots_[s] != 0) s = (s + 1) & mask;
       slots_[s] = id + 1;
     }
-    touched.push_back(id);
+    if (oldInstances > 0) touched.push_back(id);  // a first add is undone by starting afresh
     addCount(id, cls);
     const auto src = static_cast<uint32_t>(sources_.size());
     sources_.push_back(i < instances.sources.size() ? instances.sources[i] : i + 1);

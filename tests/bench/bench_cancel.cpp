@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,9 +28,15 @@ namespace {
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 // Runs `job` and cancels it after `delay`; returns the cancel latency in ms, or -1 when the job
-// returned before the cancel.
-double cancelAfter(const std::function<Status(JobControl&)>& job, std::chrono::milliseconds delay) {
-  JobControl control;
+// returned before the cancel. `stage` gets the stage the job last reported before the cancel.
+double cancelAfter(const std::function<Status(JobControl&)>& job, std::chrono::milliseconds delay,
+                   std::string& stage) {
+  std::mutex mutex;
+  std::string last;
+  JobControl control([&](double, const std::string& s) {
+    std::lock_guard lock(mutex);
+    if (!s.empty()) last = s;
+  });
   Status status;
   Clock::time_point returned;
   std::atomic<bool> over{false};
@@ -42,6 +49,10 @@ double cancelAfter(const std::function<Status(JobControl&)>& job, std::chrono::m
   // Sleep in small steps so a job that ends early is not waited for.
   while (Clock::now() - start < delay && !over.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const bool done = over.load();
+  {
+    std::lock_guard lock(mutex);
+    stage = last;
+  }
   const Clock::time_point cancelled = Clock::now();
   control.cancel();
   worker.join();
@@ -120,16 +131,17 @@ int main(int argc, char** argv) {
       {"experiment igtree (split, KN, tune, eval)",
        [&](JobControl& job) { return Experiment::run(*corpus, experiment, &job).status(); }},
   };
-  std::printf("%-42s %8s %12s\n", "job", "delay_s", "latency_ms");
+  std::printf("%-42s %8s %12s  %s\n", "job", "delay_s", "latency_ms", "stage when cancelled");
   double worst = 0.0;
   for (const auto& [name, job] : jobs) {
     if (!selected(name)) continue;
     for (int d : delays) {
-      const double latency = cancelAfter(job, std::chrono::seconds(d));
+      std::string stage;
+      const double latency = cancelAfter(job, std::chrono::seconds(d), stage);
       if (latency < 0) {
         std::printf("%-42s %8d %12s\n", name, d, "finished");
       } else {
-        std::printf("%-42s %8d %12.1f\n", name, d, latency);
+        std::printf("%-42s %8d %12.1f  %s\n", name, d, latency, stage.c_str());
         worst = std::max(worst, latency);
       }
       std::fflush(stdout);
