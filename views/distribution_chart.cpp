@@ -12,12 +12,12 @@
 namespace memlens::views {
 
 DistributionChart::DistributionChart(QWidget* parent)
-    : QChartView(parent),
+    : QChartView(new QChart, parent),  // QChartView(parent) + setChart() leaked the default chart
       series_(new QHorizontalBarSeries),
       probabilities_(new QBarSet(tr("Probability"))),
       tokenAxis_(new QBarCategoryAxis),
       probabilityAxis_(new QValueAxis) {
-  auto* chart = new QChart;
+  QChart* chart = this->chart();  // the view owns the chart, the chart its series and axes
   chart->legend()->hide();
   probabilities_->setColor(QColor(0x1f, 0x77, 0xb4));
   probabilities_->setSelectedColor(QColor(0xe3, 0x6c, 0x0a));
@@ -38,7 +38,6 @@ DistributionChart::DistributionChart(QWidget* parent)
   series_->attachAxis(probabilityAxis_);
   series_->attachAxis(tokenAxis_);
   chart->setMargins(QMargins(4, 4, 4, 4));
-  setChart(chart);
   setRenderHint(QPainter::Antialiasing);
   setMinimumHeight(220);
   setSnapshot(nullptr, tr("Next-token distribution"));

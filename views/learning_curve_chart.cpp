@@ -37,13 +37,13 @@ void insertSorted(QLineSeries* series, const QPointF& point) {
 }  // namespace
 
 LearningCurveChart::LearningCurveChart(QWidget* parent)
-    : QChartView(parent),
+    : QChartView(new QChart, parent),  // QChartView(parent) + setChart() leaked the default chart
       accuracy_(new QLineSeries),
       perplexity_(new QLineSeries),
       instancesAxis_(new QLogValueAxis),
       accuracyAxis_(new QValueAxis),
       perplexityAxis_(new QLogValueAxis) {
-  auto* chart = new QChart;
+  QChart* chart = this->chart();  // the view owns the chart, the chart its series and axes
   chart->legend()->setAlignment(Qt::AlignBottom);
   accuracy_->setName(tr("Accuracy"));
   perplexity_->setName(tr("Perplexity"));
@@ -76,7 +76,6 @@ LearningCurveChart::LearningCurveChart(QWidget* parent)
   perplexity_->attachAxis(instancesAxis_);
   perplexity_->attachAxis(perplexityAxis_);
 
-  setChart(chart);  // the view owns the chart, the chart its series and axes
   setRenderHint(QPainter::Antialiasing);
   setMinimumSize(360, 260);
   clear(tr("Learning curve: no run yet"));

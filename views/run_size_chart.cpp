@@ -27,11 +27,11 @@ constexpr std::array<QRgb, 4> kHues = {0x0072b2, 0xd55e00, 0x009e73, 0xcc79a7};
 }  // namespace
 
 RunSizeChart::RunSizeChart(QWidget* parent)
-    : QChartView(parent),
+    : QChartView(new QChart, parent),  // QChartView(parent) + setChart() leaked the default chart
       sizeAxis_(new QLogValueAxis),
       accuracyAxis_(new QValueAxis),
       perplexityAxis_(new QLogValueAxis) {
-  auto* chart = new QChart;
+  QChart* chart = this->chart();  // the view owns the chart, the chart its series and axes
   chart->legend()->setAlignment(Qt::AlignBottom);
   sizeAxis_->setBase(10.0);
   sizeAxis_->setLabelFormat(QStringLiteral("%.0f"));
@@ -46,7 +46,6 @@ RunSizeChart::RunSizeChart(QWidget* parent)
   chart->addAxis(sizeAxis_, Qt::AlignBottom);
   chart->addAxis(accuracyAxis_, Qt::AlignLeft);
   chart->addAxis(perplexityAxis_, Qt::AlignRight);
-  setChart(chart);
   setRenderHint(QPainter::Antialiasing);
   setMinimumSize(360, 240);
   rebuild();

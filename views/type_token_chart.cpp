@@ -10,11 +10,11 @@
 namespace memlens::views {
 
 TypeTokenChart::TypeTokenChart(QWidget* parent)
-    : QChartView(parent),
+    : QChartView(new QChart, parent),  // QChartView(parent) + setChart() leaked the default chart
       series_(new QLineSeries),
       tokensAxis_(new QLogValueAxis),
       typesAxis_(new QValueAxis) {
-  auto* chart = new QChart;
+  QChart* chart = this->chart();  // the view owns the chart, the chart its series and axes
   chart->legend()->hide();
   series_->setName(tr("Types"));
   series_->setPointsVisible(true);
@@ -31,7 +31,6 @@ TypeTokenChart::TypeTokenChart(QWidget* parent)
   series_->attachAxis(tokensAxis_);
   series_->attachAxis(typesAxis_);
 
-  setChart(chart);  // the view owns the chart, the chart its series and axes
   setRenderHint(QPainter::Antialiasing);
   setMinimumSize(320, 240);
   setSnapshot(nullptr);
