@@ -6,6 +6,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "memlens/release_if_cancelled.h"
+
 namespace memlens {
 
 namespace {
@@ -102,6 +104,7 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
 
   // counts[k-1]: raw counts of n-grams at the top order, continuation counts N1+(•g) below.
   std::vector<GramCounts> counts(static_cast<size_t>(n));
+  ReleaseIfCancelled release(job, counts, impl);  // tens of millions of n-grams at 100M tokens
   std::array<uint32_t, kMaxOrder> buf{};
   for (size_t i = 0; i < instances.size(); ++i) {
     if (i % kPollEvery == 0) {
