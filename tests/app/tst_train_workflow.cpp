@@ -89,7 +89,7 @@ class TestTrainWorkflow : public QObject {
       QTest::mouseClick(trainButton, Qt::LeftButton);
       QVERIFY(!trainButton->isEnabled());  // one job at a time
       QVERIFY(settled.wait(60000));
-      QVERIFY2(watchdog.worstGap() < 100,
+      QVERIFY2(watchdog.worstGap() < memlens::test::GuiWatchdog::kLimitMs,
                qPrintable(QStringLiteral("GUI thread blocked for %1 ms").arg(watchdog.worstGap())));
     }
     const QAbstractItemModel* runs = runTable->model();
