@@ -1,5 +1,7 @@
 #include "batch_predict.h"
 
+#include "fork_join_edges.h"
+
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -27,31 +29,34 @@ Result<std::vector<Prediction>> predictBatch(
     std::atomic<bool> failed{false};
     const int threads = options.threads > 0 ? options.threads : tbb::task_arena::automatic;
     tbb::task_arena arena(threads);
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& r) {
-        if (failed.load(std::memory_order_relaxed)) return;
-        if (cancelRequested(job)) {
-          failed.store(true, std::memory_order_relaxed);
-          return;
-        }
-        try {
-          // The partitioner may hand out far more than the grain; slow queries (IB1 at scale) must
-          // still see a cancel soon.
-          for (size_t i = r.begin(); i != r.end(); ++i) {
-            if (cancelRequested(job)) {
-              failed.store(true, std::memory_order_relaxed);
-              return;
-            }
-            one(queries.features.data() + i * static_cast<size_t>(queries.width), out[i]);
+    ForkJoinEdges edges;
+    const auto chunk = [&](const tbb::blocked_range<size_t>& r) {
+      const ForkJoinEdges::Chunk edge(edges);
+      if (failed.load(std::memory_order_relaxed)) return;
+      if (cancelRequested(job)) {
+        failed.store(true, std::memory_order_relaxed);
+        return;
+      }
+      try {
+        // The partitioner may hand out far more than the grain; slow queries (IB1 at scale) must
+        // still see a cancel soon.
+        for (size_t i = r.begin(); i != r.end(); ++i) {
+          if (cancelRequested(job)) {
+            failed.store(true, std::memory_order_relaxed);
+            return;
           }
-        } catch (...) {
-          failed.store(true, std::memory_order_relaxed);
-          return;
+          one(queries.features.data() + i * static_cast<size_t>(queries.width), out[i]);
         }
-        const size_t d = done.fetch_add(r.size(), std::memory_order_relaxed) + r.size();
-        reportProgress(job, static_cast<double>(d) / static_cast<double>(n), "classifying");
-      });
-    });
+      } catch (...) {
+        failed.store(true, std::memory_order_relaxed);
+        return;
+      }
+      const size_t d = done.fetch_add(r.size(), std::memory_order_relaxed) + r.size();
+      reportProgress(job, static_cast<double>(d) / static_cast<double>(n), "classifying");
+    };
+    edges.fork();
+    arena.execute([&] { tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), chunk); });
+    edges.join();
     if (cancelRequested(job)) return Status::cancelled();
     if (failed.load()) return Status::internal("classification failed (out of memory?)");
   } catch (const std::exception& e) {

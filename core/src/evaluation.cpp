@@ -1,5 +1,7 @@
 #include "memlens/evaluation.h"
 
+#include "fork_join_edges.h"
+
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -33,7 +35,9 @@ template <typename Body>
 Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body& body) {
   std::atomic<size_t> done{0};
   std::atomic<bool> cancelled{false};
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const tbb::blocked_range<size_t>& range) {
+  ForkJoinEdges edges;
+  const auto chunk = [&](const tbb::blocked_range<size_t>& range) {
+    const ForkJoinEdges::Chunk edge(edges);
     if (cancelled.load(std::memory_order_relaxed) || cancelRequested(job)) {
       cancelled = true;
       return;
@@ -41,7 +45,10 @@ Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body&
     for (size_t i = range.begin(); i != range.end(); ++i) body(i);
     const size_t now = done.fetch_add(range.size()) + range.size();
     reportProgress(job, static_cast<double>(now) / static_cast<double>(n), stage);
-  });
+  };
+  edges.fork();
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), chunk);
+  edges.join();
   return cancelled ? Status::cancelled() : Status::ok();
 }
 

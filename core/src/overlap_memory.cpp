@@ -1,5 +1,8 @@
 #include "overlap_memory.h"
 
+#include "fork_join_edges.h"
+
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -57,9 +60,18 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   if (instances.width <= 6) {
     const uint32_t masks = 1u << instances.width;
     const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
-    tbb::parallel_for(1u, masks - 1, [&](uint32_t m) {
-      if (!cancelRequested(job)) s->search->group(probe, m);
-    });
+    ForkJoinEdges edges;
+    const auto buildIndexes = [&](const tbb::blocked_range<uint32_t>& range) {
+      const ForkJoinEdges::Chunk edge(edges);
+      for (uint32_t m = range.begin(); m != range.end(); ++m) {
+        if (!cancelRequested(job)) s->search->group(probe, m);
+      }
+    };
+    edges.fork();
+    // The range form copies the body into oneTBB's task; the index form keeps a reference to this
+    // frame's closure, whose stores the compiler may sink past fork().
+    tbb::parallel_for(tbb::blocked_range<uint32_t>(1u, masks - 1, 1), buildIndexes);
+    edges.join();
   }
   if (cancelRequested(job)) return Status::cancelled();
   state_ = std::move(s);
