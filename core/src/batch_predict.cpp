@@ -1,7 +1,5 @@
 #include "batch_predict.h"
 
-#include "fork_join_edges.h"
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -10,6 +8,7 @@
 #include <exception>
 #include <string>
 
+#include "fork_join_edges.h"
 #include "memlens/release_if_cancelled.h"
 
 namespace memlens {

@@ -1,7 +1,5 @@
 #include "memlens/evaluation.h"
 
-#include "fork_join_edges.h"
-
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -11,6 +9,8 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+
+#include "fork_join_edges.h"
 
 namespace memlens {
 

@@ -1,13 +1,13 @@
 #include "overlap_memory.h"
 
-#include "fork_join_edges.h"
-
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <numeric>
 #include <string>
+
+#include "fork_join_edges.h"
 
 namespace memlens {
 
