@@ -87,7 +87,7 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
         // A first add has nothing to keep: starting afresh is O(1) where the undo is O(n), and
         // what was built is freed off the caller's time (gigabytes at 100M instances).
         if (oldInstances == 0) {
-          releaseInBackground(std::exchange(*this, InstanceBase(width_)), std::move(touched));
+          releaseInBackground(std::exchange(*this, InstanceBase(width_)));
           return Status::cancelled();
         }
         // Undo in reverse: counts first, then truncate what was appended.
