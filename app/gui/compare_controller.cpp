@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "compare_widget.h"
-#include "flip_table_model.h"
+#include "compare/compare_widget.h"
+#include "compare/flip_table_model.h"
 
 namespace memlens::gui {
 

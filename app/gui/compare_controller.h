@@ -4,7 +4,7 @@
 #include <memory>
 #include <vector>
 
-#include "compare_snapshot.h"
+#include "compare/compare_snapshot.h"
 #include "memlens/experiment.h"
 
 namespace memlens::views {

@@ -14,11 +14,11 @@
 #include <QTabWidget>
 #include <QTableView>
 
-#include "contribution_heatmap.h"
-#include "inspect_widget.h"
+#include "inspect/contribution_heatmap.h"
+#include "inspect/inspect_widget.h"
 #include "memlens/trace_json.h"
-#include "model_csv.h"
-#include "widget_image.h"
+#include "common/model_csv.h"
+#include "common/widget_image.h"
 
 namespace memlens::gui {
 

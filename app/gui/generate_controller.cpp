@@ -2,8 +2,8 @@
 
 #include <QLocale>
 
-#include "generate_widget.h"
-#include "job_runner.h"
+#include "generate/generate_widget.h"
+#include "common/job_runner.h"
 
 namespace memlens::gui {
 

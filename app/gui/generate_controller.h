@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "generation_snapshot.h"
+#include "generate/generation_snapshot.h"
 #include "memlens/status.h"
 
 namespace memlens::views {

@@ -4,8 +4,8 @@
 #include <QLocale>
 #include <utility>
 
-#include "job_runner.h"
-#include "token_text.h"
+#include "common/job_runner.h"
+#include "common/token_text.h"
 #include "memlens/trace.h"
 #include "memlens/vector_trace.h"
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "inspect_widget.h"
+#include "inspect/inspect_widget.h"
 #include "memlens/experiment.h"
 #include "memlens/status.h"
 

@@ -8,11 +8,11 @@
 #include <optional>
 
 #include "generate_controller.h"
-#include "generate_widget.h"
+#include "generate/generate_widget.h"
 #include "main_window.h"
 #include "memory_controller.h"
 #include "memlens/run_record.h"
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 #include "window_screenshot.h"
 
 namespace {

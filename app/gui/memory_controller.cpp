@@ -7,8 +7,8 @@
 #include <optional>
 #include <utility>
 
-#include "job_runner.h"
-#include "memory_browser_widget.h"
+#include "common/job_runner.h"
+#include "memory/memory_browser_widget.h"
 #include "memory_edit_command.h"
 #include "project_file.h"
 

@@ -12,7 +12,7 @@
 #include "memlens/project_journal.h"
 #include "memlens/pruning.h"
 #include "memlens/status.h"
-#include "memory_snapshot.h"
+#include "memory/memory_snapshot.h"
 
 class QAction;
 class QUndoStack;

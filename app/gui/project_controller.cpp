@@ -9,7 +9,7 @@
 #include <QStatusBar>
 #include <QUndoStack>
 
-#include "job_runner.h"
+#include "common/job_runner.h"
 #include "memlens/experiment.h"
 #include "memlens/project.h"
 #include "memory_controller.h"

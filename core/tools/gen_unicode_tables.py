@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Writes core/src/unicode_tables.inc from the Unicode Character Database.
+"""Writes core/src/unicode/unicode_tables.inc from the Unicode Character Database.
 
 Usage: gen_unicode_tables.py [UnicodeData.txt] [OUTPUT]
 Defaults: /usr/share/unicode/UnicodeData.txt (Debian's unicode-data) and the .inc beside
-core/src/unicode.cpp. The output is committed so that building needs no Python.
+core/src/unicode/unicode.cpp. The output is committed so that building needs no Python.
 
 The tables are what the tokenisers need and nothing more:
   * kAsciiClass: the class of each ASCII code point, for the tokenisers' fast paths.
@@ -82,7 +82,7 @@ def lowercase_runs(mapping):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     data = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode/UnicodeData.txt"
-    output = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "src",
+    output = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "src", "unicode",
                                                                    "unicode_tables.inc")
     categories = {}
     lower = {}

@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <string>
 
-#include "compare_widget.h"
+#include "compare/compare_widget.h"
 #include "export_menu.h"
-#include "flip_table_model.h"
-#include "inspect_widget.h"
+#include "compare/flip_table_model.h"
+#include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/run_comparison.h"
 #include "window_workflow.h"

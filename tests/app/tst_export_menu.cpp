@@ -11,7 +11,7 @@
 #include <QTimer>
 #include <QtTest>
 
-#include "inspect_widget.h"
+#include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"

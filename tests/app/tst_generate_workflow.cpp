@@ -11,13 +11,13 @@
 #include <algorithm>
 
 #include "generate_controller.h"
-#include "generate_widget.h"
-#include "inspect_widget.h"
+#include "generate/generate_widget.h"
+#include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
 #include "memlens/generation.h"
 #include "memlens/trace.h"
-#include "memory_browser_widget.h"
+#include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "small_experiment.h"
 #include "window_workflow.h"

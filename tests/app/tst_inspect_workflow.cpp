@@ -8,13 +8,13 @@
 #include <string>
 
 #include "inspect_controller.h"
-#include "inspect_widget.h"
+#include "inspect/inspect_widget.h"
 #include "main_window.h"
-#include "neighbour_table_model.h"
+#include "inspect/neighbour_table_model.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
 #include "test_support.h"
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 
 using memlens::gui::InspectController;
 using memlens::gui::MainWindow;

@@ -13,19 +13,19 @@
 #include <QUndoView>
 #include <QtTest>
 
-#include "changed_token_model.h"
-#include "inspect_widget.h"
+#include "memory/changed_token_model.h"
+#include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
 #include "memlens/pruning.h"
 #include "memlens/trace.h"
 #include "memlens/usage_census.h"
-#include "memory_browser_widget.h"
+#include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
-#include "memory_table_model.h"
+#include "memory/memory_table_model.h"
 #include "small_experiment.h"
 #include "test_support.h"
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;

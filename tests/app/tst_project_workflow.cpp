@@ -13,11 +13,11 @@
 #include "main_window.h"
 #include "memlens/project.h"
 #include "memlens/project_store.h"
-#include "memory_browser_widget.h"
+#include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "project_controller.h"
 #include "project_file.h"
-#include "run_table_model.h"
+#include "train/run_table_model.h"
 #include "small_experiment.h"
 #include "window_workflow.h"
 

@@ -6,13 +6,13 @@
 #include <QtTest>
 #include <algorithm>
 
-#include "corpus_text_view.h"
-#include "inspect_widget.h"
+#include "corpus/corpus_text_view.h"
+#include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
 #include "test_support.h"
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 
 using memlens::gui::MainWindow;
 using memlens::views::CorpusTextView;

@@ -8,12 +8,12 @@
 #include <QtTest>
 #include <string>
 
-#include "learning_curve_chart.h"
+#include "train/learning_curve_chart.h"
 #include "gui_watchdog.h"
 #include "main_window.h"
-#include "run_table_model.h"
+#include "train/run_table_model.h"
 #include "test_support.h"
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 
 using memlens::gui::MainWindow;
 using memlens::views::LearningCurveChart;

@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "memlens/experiment.h"
-#include "memory_browser_widget.h"
-#include "memory_snapshot.h"
-#include "memory_table_model.h"
+#include "memory/memory_browser_widget.h"
+#include "memory/memory_snapshot.h"
+#include "memory/memory_table_model.h"
 
 using namespace memlens;
 

@@ -1,4 +1,4 @@
-// The vector memory on the KJV demo corpus (../shared/spec/vector-memory.md): word-vector
+// The vector memory on the KJV demo corpus (docs/spec/vector-memory.md): word-vector
 // training time, the latency of one read, the evaluation of 10^4 test tokens, and test
 // perplexity of the Kneser-Ney base alone, base + memory with PPMI-SVD keys, and with one-hot
 // keys (the pilot's two variants).

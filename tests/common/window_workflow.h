@@ -9,7 +9,7 @@
 
 #include "main_window.h"
 #include "test_support.h"
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 
 namespace memlens::test {
 

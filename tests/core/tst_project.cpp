@@ -2,7 +2,7 @@
 
 #include "edit_fixture.h"
 #include "memlens/project.h"
-#include "memlens/sha256.h"
+#include "base/sha256.h"
 #include "project_fixture.h"
 
 using namespace memlens;

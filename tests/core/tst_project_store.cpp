@@ -10,7 +10,7 @@
 #include <set>
 
 #include "memlens/project_store.h"
-#include "memlens/sha256.h"
+#include "base/sha256.h"
 #include "test_support.h"
 
 using namespace memlens;

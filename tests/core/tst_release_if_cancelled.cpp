@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "memlens/release_if_cancelled.h"
+#include "base/release_if_cancelled.h"
 
 using namespace memlens;
 

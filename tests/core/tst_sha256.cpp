@@ -3,7 +3,7 @@
 
 #include <random>
 
-#include "memlens/sha256.h"
+#include "base/sha256.h"
 #include "test_support.h"
 
 using memlens::Sha256;

@@ -1,6 +1,6 @@
 #include <QtTest>
 
-#include "memlens/utf8.h"
+#include "unicode/utf8.h"
 
 using memlens::findInvalidUtf8;
 

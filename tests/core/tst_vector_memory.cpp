@@ -27,7 +27,7 @@ InstanceSet randomInstances(std::mt19937& rng, size_t n) {
 class TestVectorMemory : public QObject {
   Q_OBJECT
  private Q_SLOTS:
-  // ../shared/spec/vector-memory.md: one-hot words, exhaustive read, T -> 0 gives IB1's nearest
+  // docs/spec/vector-memory.md: one-hot words, exhaustive read, T -> 0 gives IB1's nearest
   // bucket: the same distribution (normalised), the same class, twice the distance.
   void oneHotZeroTemperatureIsIb1() {
     std::mt19937 rng(21);

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "memlens/tokeniser.h"
-#include "memlens/utf8.h"
+#include "unicode/utf8.h"
 #include "scratch_file.h"
 
 using namespace memlens;

@@ -4,7 +4,7 @@
 
 #include "memlens/corpus.h"
 #include "memlens/tokeniser.h"
-#include "memlens/utf8.h"
+#include "unicode/utf8.h"
 #include "scratch_file.h"
 
 using namespace memlens;

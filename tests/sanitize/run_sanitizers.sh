@@ -4,7 +4,7 @@
 #   tsan  build-tsan (MEMLENS_SANITIZE=thread), the tests that drive the parallel engine paths
 #         (batch prediction, training, evaluation, experiments, pruning, projects, vector memory),
 #         against Debian's libtbb and Qt, neither built with TSan. core states the fork and join
-#         of its oneTBB loops itself (core/src/fork_join_edges.h); tsan.supp lists what is left,
+#         of its oneTBB loops itself (core/src/base/fork_join_edges.h); tsan.supp lists what is left,
 #         TBB's and Qt's own state, and why each entry is one.
 #         core_tst_cli_project is left out: QProcess (Qt 6.4) starts memlens-cli with
 #         clone(CLONE_VM|CLONE_VFORK), and GCC 12's TSan runs its fork-child hook for that clone

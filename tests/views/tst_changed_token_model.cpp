@@ -2,7 +2,7 @@
 #include <QFileInfo>
 #include <QTest>
 
-#include "changed_token_model.h"
+#include "memory/changed_token_model.h"
 #include "memlens/edited_memory.h"
 #include "small_experiment.h"
 

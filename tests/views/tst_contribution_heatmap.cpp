@@ -2,7 +2,7 @@
 #include <QToolTip>
 #include <QtTest>
 
-#include "contribution_heatmap.h"
+#include "inspect/contribution_heatmap.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
 

@@ -4,9 +4,9 @@
 #include <QTableView>
 #include <QTest>
 
-#include "corpus_stats_widget.h"
+#include "corpus/corpus_stats_widget.h"
 #include "sample_stats.h"
-#include "type_token_chart.h"
+#include "corpus/type_token_chart.h"
 
 using memlens::views::CorpusStatsWidget;
 using memlens::views::TypeTokenChart;

@@ -6,8 +6,8 @@
 #include <QtTest>
 #include <map>
 
-#include "corpus_text_view.h"
-#include "inspect_colours.h"
+#include "corpus/corpus_text_view.h"
+#include "common/inspect_colours.h"
 #include "small_experiment.h"
 
 using memlens::Algorithm;

@@ -4,7 +4,7 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
-#include "document_table_model.h"
+#include "corpus/document_table_model.h"
 #include "sample_stats.h"
 
 using memlens::CorpusStats;

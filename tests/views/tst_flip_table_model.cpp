@@ -3,7 +3,7 @@
 #include <QTest>
 #include <string>
 
-#include "flip_table_model.h"
+#include "compare/flip_table_model.h"
 #include "memlens/run_comparison.h"
 #include "small_experiment.h"
 

@@ -6,11 +6,11 @@
 #include <QtTest>
 #include <algorithm>
 
-#include "inspect_widget.h"
+#include "inspect/inspect_widget.h"
 #include "memlens/trace.h"
-#include "neighbour_table_model.h"
+#include "inspect/neighbour_table_model.h"
 #include "small_experiment.h"
-#include "source_context_view.h"
+#include "inspect/source_context_view.h"
 
 using memlens::views::InspectSnapshot;
 using memlens::views::InspectWidget;

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "job_runner.h"
+#include "common/job_runner.h"
 
 using memlens::JobControl;
 using memlens::Status;

@@ -4,7 +4,7 @@
 #include <QTest>
 #include <QValueAxis>
 
-#include "learning_curve_chart.h"
+#include "train/learning_curve_chart.h"
 
 using memlens::views::LearningCurveChart;
 

@@ -5,7 +5,7 @@
 #include <QTest>
 #include <set>
 
-#include "memory_table_model.h"
+#include "memory/memory_table_model.h"
 #include "small_experiment.h"
 
 using memlens::InstanceBase;

@@ -3,7 +3,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "model_csv.h"
+#include "common/model_csv.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include "memlens/trace.h"
 #include "memlens/vector_trace.h"
-#include "neighbour_table_model.h"
+#include "inspect/neighbour_table_model.h"
 #include "small_experiment.h"
 
 using memlens::views::InspectSnapshot;

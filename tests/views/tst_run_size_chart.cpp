@@ -3,7 +3,7 @@
 #include <QScatterSeries>
 #include <QTest>
 
-#include "run_size_chart.h"
+#include "compare/run_size_chart.h"
 
 using memlens::RunRecord;
 using memlens::views::RunSizeChart;

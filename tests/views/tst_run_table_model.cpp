@@ -5,7 +5,7 @@
 #include <QTest>
 #include <cmath>
 
-#include "run_table_model.h"
+#include "train/run_table_model.h"
 
 using memlens::RunRecord;
 using memlens::views::RunTableModel;

@@ -4,7 +4,7 @@
 #include <QTest>
 
 #include "sample_stats.h"
-#include "top_types_table_model.h"
+#include "corpus/top_types_table_model.h"
 
 using memlens::CorpusStats;
 using memlens::views::TopTypesTableModel;

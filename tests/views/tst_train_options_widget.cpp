@@ -5,7 +5,7 @@
 #include <QSpinBox>
 #include <QTest>
 
-#include "train_options_widget.h"
+#include "train/train_options_widget.h"
 
 using memlens::Algorithm;
 using memlens::ExperimentOptions;

@@ -3,7 +3,7 @@
 
 #include "memlens/trace.h"
 #include "small_experiment.h"
-#include "tree_path_model.h"
+#include "inspect/tree_path_model.h"
 
 using memlens::views::InspectSnapshot;
 using memlens::views::TreePathModel;

@@ -4,7 +4,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "widget_image.h"
+#include "common/widget_image.h"
 
 class TestWidgetImage : public QObject {
   Q_OBJECT

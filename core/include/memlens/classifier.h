@@ -16,7 +16,7 @@
 
 namespace memlens {
 
-// TiMBL -a0, -a1, -a4; kVectorMemory: the attention read of ../shared/spec/vector-memory.md
+// TiMBL -a0, -a1, -a4; kVectorMemory: the attention read of docs/spec/vector-memory.md
 enum class Algorithm { kIb1, kIgTree, kTribl2, kVectorMemory };
 enum class FeatureWeighting {                       // TiMBL -w0 .. -w4
   kNone,

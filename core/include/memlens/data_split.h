@@ -18,7 +18,7 @@ struct SplitOptions {
   uint64_t seed = 1;
 };
 
-// The evaluation protocol's split (../shared/spec/evaluation.md): every corpus line goes wholly
+// The evaluation protocol's split (docs/spec/evaluation.md): every corpus line goes wholly
 // to train, validation or test, decided by a hash of (seed, document, line number) alone, so the
 // same corpus and seed give the same split whatever else changes (tokeniser, width, order of
 // files). A plain value: safe to share between threads.

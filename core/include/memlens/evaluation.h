@@ -17,7 +17,7 @@
 
 namespace memlens {
 
-// One evaluated test token (../shared/spec/evaluation.md).
+// One evaluated test token (docs/spec/evaluation.md).
 struct TokenRecord {
   uint64_t source = 0;  // the test instance's source (token index in the corpus)
   uint32_t trueId = 0;

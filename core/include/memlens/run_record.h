@@ -27,7 +27,7 @@ struct ExperimentOptions {
   std::optional<double> memoryLambda;
 };
 
-// What is needed to reproduce a run and what it measured (../shared/spec/evaluation.md).
+// What is needed to reproduce a run and what it measured (docs/spec/evaluation.md).
 struct RunRecord {
   struct CorpusFile {
     std::string path;

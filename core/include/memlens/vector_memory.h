@@ -37,7 +37,7 @@ struct VectorRead {
   uint32_t classId = Prediction::kNoClass;  // argmax p_mem (ties: earlier class index)
 };
 
-// The attention read over a memory's stored vectors (../shared/spec/vector-memory.md): the
+// The attention read over a memory's stored vectors (docs/spec/vector-memory.md): the
 // kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
 // edit to the memory changes both families. Keys are never stored per slot: a query builds one
 // table per context position over the vocabulary, D_j[v] = w_j·‖e(x_j) − e(v)‖², and a slot's

@@ -22,7 +22,7 @@ struct WordVectorOptions {
   uint64_t seed = 1;
 };
 
-// Word vectors from the corpus alone (../shared/spec/vector-memory.md): positive PMI between a
+// Word vectors from the corpus alone (docs/spec/vector-memory.md): positive PMI between a
 // word and (context word, offset) pairs within each line, with smoothed context probabilities,
 // reduced by a randomised truncated SVD to U·Σ^½ and normalised to unit length. Words never seen
 // with any context get the zero vector.

@@ -1,0 +1,28 @@
+#include "classify/classifier_factories.h"
+#include "classify/overlap_classifier.h"
+
+namespace memlens {
+namespace {
+
+// IB1: exact k-nearest-bucket classification under the weighted overlap metric (no scan; see
+// NeighbourSearch) or MVDM (a scan; see MvdmSearch). Thread-safety as Classifier.
+class Ib1Classifier final : public OverlapClassifier {
+ public:
+  using OverlapClassifier::OverlapClassifier;
+
+ private:
+  void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const override {
+    if (const MvdmSearch* mvdm = memory_.mvdm())
+      mvdm->classify(q, nullptr, options_, options, out);
+    else
+      memory_.search().classify(q, 0, options_, options, out);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options) {
+  return std::make_unique<Ib1Classifier>(options);
+}
+
+}  // namespace memlens

@@ -1,0 +1,93 @@
+#include "classify/classifier_factories.h"
+#include "memory/ig_tree.h"
+#include "classify/overlap_classifier.h"
+
+namespace memlens {
+namespace {
+
+// TRIBL2: walk the (uncompressed) tree in descending weight order while values match; a full
+// match answers the stored vector's distribution; otherwise IB1 over the vectors below the last
+// matched node, with distance over the remaining features. The tree walk is done with the
+// prefix subsets of NeighbourSearch, so no separate tree is stored.
+class Tribl2Classifier final : public OverlapClassifier {
+ public:
+  using OverlapClassifier::OverlapClassifier;
+
+  TreePath treePath(std::span<const uint32_t> features) const override {
+    TreePath path;
+    if (!memory_.trained() || features.size() != static_cast<size_t>(memory_.base().width()))
+      return path;
+    const InstanceBase& base = memory_.base();
+    const int w = base.width();
+    const uint32_t* q = features.data();
+    // The node at depth d is the group agreeing with the query on the first d tree features.
+    uint32_t prefix = 0;
+    for (int depth = 0;; ++depth) {
+      const NeighbourSearch::GroupSummary node = memory_.search().summarise(q, prefix);
+      TreeStep& step = path.steps.emplace_back();
+      step.depth = depth;
+      step.defaultClass = base.classId(defaultClassOf(node.distribution, base.classTotals()));
+      step.classes = static_cast<uint32_t>(node.distribution.size());
+      for (const ClassCount& c : node.distribution) step.instances += c.count;
+      step.storedVectors = node.vectors;
+      if (depth == w) break;
+      step.tested = true;
+      step.feature = memory_.treeOrder()[static_cast<size_t>(depth)];
+      step.value = q[step.feature];
+      const uint32_t next = prefix | (1u << step.feature);
+      step.matched = next == (1u << w) - 1 ? base.find(features) != InstanceBase::kNone
+                                           : memory_.search().group(q, next) != nullptr;
+      if (!step.matched) break;
+      prefix = next;
+    }
+    path.depth = static_cast<int>(path.steps.size()) - 1;
+    path.answer = path.depth == w ? TreePath::Answer::kExactMatch : TreePath::Answer::kIb1Fallback;
+    return path;
+  }
+
+ private:
+  void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const override {
+    const InstanceBase& base = memory_.base();
+    const int w = base.width();
+    const uint32_t exact = base.find({q, static_cast<size_t>(w)});
+    if (exact != InstanceBase::kNone) {
+      const auto dist = base.distribution(exact);
+      std::vector<ClassCount> sorted(dist.begin(), dist.end());
+      std::sort(sorted.begin(), sorted.end(), [](const ClassCount& a, const ClassCount& b) {
+        return a.classIndex < b.classIndex;
+      });
+      out = Prediction{};
+      out.classId = base.classId(defaultClassOf(sorted, base.classTotals()));
+      out.matchDepth = w;
+      for (const ClassCount& c : sorted) out.instances += c.count;
+      if (options.distributions)
+        for (const ClassCount& c : sorted)
+          out.distribution.push_back({base.classId(c.classIndex), static_cast<double>(c.count)});
+      if (options.neighbours) out.neighbours.push_back({0.0, 1.0, {exact}});
+      return;
+    }
+    uint32_t prefix = 0;
+    int depth = 0;
+    // depth < w - 1: the full prefix would be the exact match ruled out above.
+    for (; depth < w - 1; ++depth) {
+      const uint32_t next = prefix | (1u << memory_.treeOrder()[depth]);
+      if (memory_.search().group(q, next) == nullptr) break;
+      prefix = next;
+    }
+    if (const MvdmSearch* mvdm = memory_.mvdm()) {
+      const std::vector<uint32_t> below = memory_.search().members(q, prefix);
+      mvdm->classify(q, prefix ? &below : nullptr, options_, options, out);
+    } else {
+      memory_.search().classify(q, prefix, options_, options, out);
+    }
+    out.matchDepth = depth;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& options) {
+  return std::make_unique<Tribl2Classifier>(options);
+}
+
+}  // namespace memlens

@@ -1,0 +1,130 @@
+#include "memlens/corpus.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "base/mapped_file.h"
+#include "unicode/utf8.h"
+
+namespace memlens {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool isHidden(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+// Expands folders into the sorted list of regular files below them.
+Result<std::vector<std::string>> expandPaths(const std::vector<std::string>& paths,
+                                             const CorpusOptions& options) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) return Status::notFound(path + ": no such file or folder");
+    if (!fs::is_directory(st)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> inFolder;
+    auto collect = [&](auto iterator) -> Status {
+      for (auto it = iterator; it != decltype(iterator){}; it.increment(ec)) {
+        if (ec) return Status::ioError(path + ": cannot list folder: " + ec.message());
+        if (isHidden(it->path())) {
+          if constexpr (std::is_same_v<decltype(it), fs::recursive_directory_iterator>) {
+            if (it->is_directory(ec)) it.disable_recursion_pending();
+          }
+          continue;
+        }
+        if (it->is_regular_file(ec)) inFolder.push_back(it->path().string());
+      }
+      return ec ? Status::ioError(path + ": cannot list folder: " + ec.message()) : Status::ok();
+    };
+    Status listed = options.recursive ? collect(fs::recursive_directory_iterator(path, ec))
+                                      : collect(fs::directory_iterator(path, ec));
+    if (ec) return Status::ioError(path + ": cannot list folder: " + ec.message());
+    if (!listed) return listed;
+    if (inFolder.empty()) return Status::notFound(path + ": the folder holds no files");
+    std::sort(inFolder.begin(), inFolder.end());
+    files.insert(files.end(), inFolder.begin(), inFolder.end());
+  }
+  if (files.empty()) return Status::invalidArgument("no corpus files given");
+  return files;
+}
+
+// Checks `text` a slice at a time (slices end before a UTF-8 continuation byte, so no sequence
+// is split), so a cancel is seen within one slice even in a file of gigabytes.
+Status checkText(const std::string& path, std::string_view text, JobControl* job, uint64_t& newlines) {
+  constexpr size_t kSlice = size_t{8} << 20;
+  newlines = 0;
+  for (size_t start = 0; start < text.size();) {
+    if (cancelRequested(job)) return Status::cancelled();
+    size_t end = std::min(text.size(), start + kSlice);
+    while (end < text.size() && end > start + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    const std::string_view slice = text.substr(start, end - start);
+    if (const size_t nul = slice.find('\0'); nul != std::string_view::npos) {
+      const auto at = lineColumnAt(text, start + nul);
+      return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
+                             std::to_string(at.byteInLine) +
+                             ": NUL byte; this looks like a binary file, not UTF-8 text");
+    }
+    if (const size_t bad = findInvalidUtf8(slice); bad != std::string_view::npos) {
+      const auto at = lineColumnAt(text, start + bad);
+      return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
+                             std::to_string(at.byteInLine) + ": invalid UTF-8 (file offset " +
+                             std::to_string(start + bad) + ")");
+    }
+    newlines += static_cast<uint64_t>(std::count(slice.begin(), slice.end(), '\n'));
+    start = end;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Corpus::~Corpus() = default;
+
+uint64_t Corpus::totalBytes() const {
+  uint64_t total = 0;
+  for (const Document& d : documents_) total += d.sizeBytes;
+  return total;
+}
+
+Result<std::unique_ptr<Corpus>> Corpus::open(const std::vector<std::string>& paths,
+                                             const CorpusOptions& options, JobControl* job) {
+  auto files = expandPaths(paths, options);
+  if (!files) return files.status();
+
+  std::unique_ptr<Corpus> corpus(new Corpus());
+  for (size_t i = 0; i < files->size(); ++i) {
+    if (cancelRequested(job)) return Status::cancelled();
+    const std::string& path = (*files)[i];
+    reportProgress(job, static_cast<double>(i) / static_cast<double>(files->size()),
+                   "checking " + path);
+    auto mapped = MappedFile::open(path);
+    if (!mapped) return mapped.status();
+    std::string_view text = (*mapped)->bytes();
+    if (text.empty()) return Status::corrupt(path + ": empty file");
+
+    Document doc;
+    doc.path = path;
+    doc.sizeBytes = text.size();
+    if (text.starts_with("\xEF\xBB\xBF")) {
+      doc.bomBytes = 3;
+      text.remove_prefix(3);
+    }
+    if (Status s = checkText(path, text, job, doc.lineCount); !s) return s;
+    doc.text = text;
+    if (!text.empty() && text.back() != '\n') ++doc.lineCount;
+    corpus->documents_.push_back(std::move(doc));
+    corpus->files_.push_back(std::move(*mapped));
+  }
+  reportProgress(job, 1.0, "corpus checked");
+  return corpus;
+}
+
+}  // namespace memlens

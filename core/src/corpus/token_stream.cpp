@@ -1,0 +1,76 @@
+#include "memlens/token_stream.h"
+
+#include <algorithm>
+
+#include "base/release_if_cancelled.h"
+
+namespace memlens {
+
+namespace {
+constexpr size_t kPollEveryLines = 4096;
+}
+
+Result<TokenStream> TokenStream::tokenise(const Corpus& corpus, const Tokeniser& tokeniser,
+                                          Vocabulary& vocab, JobControl* job) {
+  TokenStream stream;
+  ReleaseIfCancelled release(job, stream);
+  // Reserving touches no pages, so a generous guess (real text averages 4-6 bytes per token)
+  // costs nothing resident and saves the copies of repeated growth.
+  const size_t guess = corpus.totalBytes() / 3 + 16;
+  stream.ids_.reserve(guess);
+  stream.offsetInLine_.reserve(guess);
+  stream.lengths_.reserve(guess);
+  const double totalBytes = std::max<double>(1.0, static_cast<double>(corpus.totalBytes()));
+  uint64_t bytesBefore = 0;
+  std::vector<TokenSpan> spans;
+  size_t linesSincePoll = 0;
+
+  for (size_t d = 0; d < corpus.documentCount(); ++d) {
+    const Document& doc = corpus.document(d);
+    const std::string_view text = doc.text;
+    uint64_t lineNo = 0;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      std::string_view line = text.substr(pos, end - pos);
+      if (line.ends_with('\r')) line.remove_suffix(1);
+
+      stream.lines_.push_back({static_cast<uint32_t>(d), ++lineNo, doc.bomBytes + pos,
+                               stream.ids_.size()});
+      spans.clear();
+      tokeniser.tokenise(line, vocab, spans);
+      for (const TokenSpan& t : spans) {
+        stream.ids_.push_back(t.id);
+        stream.offsetInLine_.push_back(t.begin);
+        stream.lengths_.push_back(t.length);
+        vocab.addCount(t.id);
+      }
+      pos = end + 1;
+
+      if (++linesSincePoll == kPollEveryLines) {
+        linesSincePoll = 0;
+        if (cancelRequested(job)) return Status::cancelled();
+        reportProgress(job, static_cast<double>(bytesBefore + pos) / totalBytes,
+                       "tokenising " + doc.path);
+      }
+    }
+    bytesBefore += doc.sizeBytes;
+  }
+  if (stream.ids_.empty()) return Status::corrupt("the corpus holds no tokens, only white space");
+  reportProgress(job, 1.0, "tokenised");
+  return stream;
+}
+
+size_t TokenStream::lineOf(size_t token) const {
+  auto it = std::upper_bound(lines_.begin(), lines_.end(), static_cast<uint64_t>(token),
+                             [](uint64_t t, const Line& l) { return t < l.firstToken; });
+  return static_cast<size_t>(it - lines_.begin()) - 1;
+}
+
+TokenPosition TokenStream::position(size_t token) const {
+  const Line& l = lines_[lineOf(token)];
+  return {l.document, l.number, l.byteOffset + offsetInLine_[token], lengths_[token]};
+}
+
+}  // namespace memlens

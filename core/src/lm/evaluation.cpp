@@ -1,0 +1,228 @@
+#include "memlens/evaluation.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "base/fork_join_edges.h"
+
+namespace memlens {
+
+namespace {
+
+constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
+
+std::vector<FrequencyBand> makeBands() {
+  return {{"unseen", 0, 0, {}},       {"1", 1, 1, {}},          {"2-10", 2, 10, {}},
+          {"11-100", 11, 100, {}},    {"101-1000", 101, 1000, {}}, {">1000", 1001, kNoLimit, {}}};
+}
+
+PredictOptions votesOnly() {
+  PredictOptions options;
+  options.distributions = true;
+  options.neighbours = false;
+  return options;
+}
+
+// Runs body(i) for every i in [0, n) on oneTBB workers, polling `job` between chunks.
+template <typename Body>
+Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body& body) {
+  std::atomic<size_t> done{0};
+  std::atomic<bool> cancelled{false};
+  ForkJoinEdges edges;
+  const auto chunk = [&](const tbb::blocked_range<size_t>& range) {
+    const ForkJoinEdges::Chunk edge(edges);
+    if (cancelled.load(std::memory_order_relaxed) || cancelRequested(job)) {
+      cancelled = true;
+      return;
+    }
+    for (size_t i = range.begin(); i != range.end(); ++i) body(i);
+    const size_t now = done.fetch_add(range.size()) + range.size();
+    reportProgress(job, static_cast<double>(now) / static_cast<double>(n), stage);
+  };
+  edges.fork();
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), chunk);
+  edges.join();
+  return cancelled ? Status::cancelled() : Status::ok();
+}
+
+}  // namespace
+
+void Metrics::add(const TokenRecord& r) {
+  ++tokens;
+  correct += r.rank == 1;
+  inTop5 += r.rank <= 5;
+  reciprocalRankSum += 1.0 / r.rank;
+  log2ProbabilitySum += std::log2(r.probability);
+}
+
+double Metrics::perplexity() const { return std::exp2(crossEntropyBits()); }
+
+Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoother& smoother,
+                                  const InstanceSet& test,
+                                  std::span<const uint64_t> trainClassCounts,
+                                  const TokenStream* tokens, JobControl* job) {
+  if (test.size() == 0) return Status::invalidArgument("the test set is empty");
+  const size_t n = test.size();
+  const uint32_t unknown = smoother.base().vocabSize();
+  EvaluationReport report;
+  report.tokens.resize(n);
+  report.smoothing = smoother.describe();
+
+  tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
+  const Status status = forEachParallel(n, job, "evaluating", [&](size_t i) {
+    SmoothedDistribution& dist = scratch.local();
+    const auto features = test.instance(i);
+    const auto start = std::chrono::steady_clock::now();
+    const Prediction p = classifier.predictOne(features, votesOnly());
+    const auto stop = std::chrono::steady_clock::now();
+    smoother.smoothed(p, features, dist);
+
+    TokenRecord& r = report.tokens[i];
+    r.source = test.sources[i];
+    r.trueId = test.classes[i];
+    r.predictedId = p.classId;
+    r.matchDepth = p.matchDepth;
+    r.distance = p.distance;
+    r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+    const uint32_t trueOutcome = std::min(r.trueId, unknown);
+    const double truth = dist.probability(trueOutcome);
+    r.probability = truth;
+    if (p.classId == r.trueId) {
+      r.rank = 1;
+    } else {
+      // The prediction ranks first, then every other outcome more probable than the truth.
+      const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
+      r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
+    }
+    r.entropyBits = dist.entropyBits();
+  });
+  if (!status) return status;
+
+  report.bands = makeBands();
+  for (const TokenRecord& r : report.tokens) {
+    report.overall.add(r);
+    const uint64_t count = r.trueId < trainClassCounts.size() ? trainClassCounts[r.trueId] : 0;
+    for (FrequencyBand& band : report.bands) {
+      if (count >= band.minCount && count <= band.maxCount) band.metrics.add(r);
+    }
+    report.byMatchDepth[r.matchDepth].add(r);
+    if (tokens) report.byDocument[tokens->position(r.source).document].add(r);
+  }
+  return report;
+}
+
+Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test, JobControl* job) {
+  const uint32_t unknown = base.vocabSize();
+  std::vector<TokenRecord> records(test.size());
+  tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
+  const Status status = forEachParallel(test.size(), job, "evaluating the base model", [&](size_t i) {
+    SmoothedDistribution& dist = scratch.local();
+    base.smoothed(test.instance(i), dist);
+    const uint32_t trueOutcome = std::min(test.classes[i], unknown);
+    records[i].probability = dist.probability(trueOutcome);
+    records[i].rank = static_cast<uint32_t>(1 + dist.countAboveOutcome(trueOutcome));
+  });
+  if (!status) return status;
+  Metrics metrics;
+  for (const TokenRecord& r : records) metrics.add(r);
+  return metrics;
+}
+
+Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,
+                             const InstanceSet& validation, JobControl* job) {
+  if (validation.size() == 0) return Status::invalidArgument("the validation set is empty");
+  // Four numbers per token are all the grid needs: tokens are classified one by one, so a huge
+  // validation set (millions of tokens, each with a wide distribution near the root of a tree)
+  // never holds its distributions at once.
+  const size_t n = validation.size();
+  std::vector<double> baseProbability(n), vote(n), total(n), voted(n);
+  const Status status = forEachParallel(n, job, "tuning the smoothing", [&](size_t i) {
+    const auto features = validation.instance(i);
+    const Prediction p = classifier.predictOne(features, votesOnly());
+    baseProbability[i] = base.probability(features, validation.classes[i]);
+    for (const ClassVote& v : p.distribution) {
+      total[i] += v.weight;
+      voted[i] += v.weight > 0.0;
+      if (v.classId == validation.classes[i]) vote[i] = v.weight;
+    }
+  });
+  if (!status) return status;
+  double bestBeta = 1.0, bestLoss = std::numeric_limits<double>::infinity();
+  for (const double beta : {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0}) {
+    double loss = 0.0;
+    for (size_t i = 0; i < validation.size(); ++i) {
+      const double lambda = total[i] > 0.0 ? total[i] / (total[i] + beta * voted[i]) : 0.0;
+      const double share = total[i] > 0.0 ? vote[i] / total[i] : 0.0;
+      loss -= std::log2(lambda * share + (1.0 - lambda) * baseProbability[i]);
+    }
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      bestBeta = beta;
+    }
+  }
+  return bestBeta;
+}
+
+Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const KneserNeyModel& base,
+                                            const InstanceSet& validation, size_t maxTokens,
+                                            std::optional<double> temperature,
+                                            std::optional<double> lambda, JobControl* job) {
+  if (temperature && lambda) return VectorMemoryTuning{*temperature, *lambda, 0};
+  if (validation.size() == 0) return Status::invalidArgument("the validation set is empty");
+  const size_t n = std::min(validation.size(), std::max<size_t>(maxTokens, 1));
+  auto sample = [&](size_t i) { return i * validation.size() / n; };  // evenly spaced
+
+  std::vector<std::vector<SlotRead>> slots(n);
+  std::vector<double> baseProbability(n);
+  Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
+    const size_t v = sample(i);
+    slots[i] = memory.nearest(validation.instance(v));
+    baseProbability[i] = base.probability(validation.instance(v), validation.classes[v]);
+  });
+  if (!status) return status;
+
+  const std::vector<double> temperatures =
+      temperature ? std::vector<double>{*temperature}
+                  : std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                        0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
+  const std::vector<double> lambdas =
+      lambda ? std::vector<double>{*lambda}
+             : std::vector<double>{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4,
+                                   0.5,  0.6,  0.7, 0.8,  0.9, 0.95};
+  VectorMemoryTuning best;
+  best.tokens = n;
+  double bestLoss = std::numeric_limits<double>::infinity();
+  std::vector<double> memoryProbability(n);
+  for (const double t : temperatures) {
+    status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
+      memoryProbability[i] = 0.0;
+      for (const ClassVote& v : memory.attend(slots[i], t).memory) {
+        if (v.classId == validation.classes[sample(i)]) memoryProbability[i] = v.weight;
+      }
+    });
+    if (!status) return status;
+    for (const double l : lambdas) {
+      double loss = 0.0;
+      for (size_t i = 0; i < n; ++i) {
+        // A memory that read nothing leaves the base alone (MemorySmoother gives it λ = 0).
+        const double weight = slots[i].empty() ? 0.0 : l;
+        loss -= std::log2(weight * memoryProbability[i] + (1.0 - weight) * baseProbability[i]);
+      }
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        best.temperature = t;
+        best.lambda = l;
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace memlens

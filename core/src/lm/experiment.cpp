@@ -1,0 +1,280 @@
+#include "memlens/experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <numeric>
+
+#include "base/release_if_cancelled.h"
+#include "vector/vector_memory_classifier.h"
+
+namespace memlens {
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string utcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The base model's order can't exceed the context it is given.
+int effectiveOrder(const ExperimentOptions& options) {
+  return std::min(options.ngramOrder, options.window.width + 1);
+}
+
+std::vector<uint64_t> classCounts(const InstanceSet& instances, uint32_t vocabSize) {
+  std::vector<uint64_t> counts(vocabSize, 0);
+  for (uint32_t c : instances.classes) ++counts[c];
+  return counts;
+}
+
+// Each tuning token costs the vector memory a top-k search; 10^4 of them pin T and λ to within a
+// grid step while tuning stays a fraction of the evaluation.
+constexpr size_t kVectorTuningTokens = 10000;
+
+struct Tuning {
+  double beta = 0.0;          // count-vote memories
+  VectorMemoryTuning vector;  // the vector memory
+};
+
+// Tunes the smoothing on validation; the vector memory also gets its tuned temperature.
+Result<Tuning> tune(Classifier& classifier, const KneserNeyModel& base,
+                    const InstanceSet& validation, const ExperimentOptions& options,
+                    JobControl* job) {
+  Tuning t;
+  auto* vector = dynamic_cast<VectorMemoryClassifier*>(&classifier);
+  if (!vector) {
+    if (validation.size() == 0) {
+      t.beta = 1.0;  // nothing to tune on: a neutral β, recorded as such
+      return t;
+    }
+    auto beta = tuneSmoothing(classifier, base, validation, job);
+    if (!beta) return beta.status();
+    t.beta = *beta;
+    return t;
+  }
+  if (validation.size() == 0) {  // nothing to tune on: the defaults, recorded as such
+    t.vector.temperature = options.memoryTemperature.value_or(options.classifier.vectorMemory.temperature);
+    t.vector.lambda = options.memoryLambda.value_or(0.5);
+  } else {
+    auto tuned = tuneVectorMemory(*vector->vectorMemory(), base, validation, kVectorTuningTokens,
+                                  options.memoryTemperature, options.memoryLambda, job);
+    if (!tuned) return tuned.status();
+    t.vector = *tuned;
+  }
+  vector->setTemperature(t.vector.temperature);
+  return t;
+}
+
+MemorySmoother smootherFor(const KneserNeyModel& base, Algorithm algorithm, double beta,
+                           double lambda) {
+  return algorithm == Algorithm::kVectorMemory ? MemorySmoother::fixedWeight(base, lambda)
+                                               : MemorySmoother(base, beta);
+}
+
+// The mean and the 99th percentile (nearest rank: the ⌈0.99·n⌉-th smallest) of the lookups.
+void recordLatency(const std::vector<TokenRecord>& tokens, RunRecord& r) {
+  if (tokens.empty()) return;
+  std::vector<double> micros;
+  micros.reserve(tokens.size());
+  for (const TokenRecord& t : tokens) micros.push_back(t.latencyMicros);
+  r.latencyMeanMicros = std::accumulate(micros.begin(), micros.end(), 0.0) / double(micros.size());
+  const size_t rank = (micros.size() * 99 + 99) / 100;
+  std::nth_element(micros.begin(), micros.begin() + (rank - 1), micros.end());
+  r.latencyP99Micros = micros[rank - 1];
+}
+
+Status checkVectorOverrides(const ExperimentOptions& o) {
+  if (o.memoryTemperature && !(*o.memoryTemperature > 0.0)) {
+    return Status::invalidArgument("the vector memory's temperature must be above 0");
+  }
+  if (o.memoryLambda && !(*o.memoryLambda >= 0.0 && *o.memoryLambda < 1.0)) {
+    return Status::invalidArgument(
+        "the vector memory's lambda must be at least 0 and below 1 (the base model needs a share)");
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const TokenisedCorpus> corpus,
+                                                    const ExperimentOptions& options,
+                                                    JobControl* job) {
+  if (Status s = checkVectorOverrides(options); !s) return s;
+  std::unique_ptr<Experiment> e(new Experiment());
+  InstanceSet all;
+  std::unique_ptr<Classifier> classifier;  // mutable until tuned
+  ReleaseIfCancelled release(job, e, all, classifier);
+  e->corpus_ = std::move(corpus);
+  const TokenisedCorpus& c = *e->corpus_;
+  auto split = DataSplit::make(c.tokens, options.split);
+  if (!split) return split.status();
+  e->split_ = std::move(*split);
+
+  auto instances = buildInstances(c.tokens, c.paddingId, options.window, job);
+  if (!instances) return instances.status();
+  all = std::move(*instances);
+  e->train_ = e->split_.select(all, c.tokens, SplitPart::kTrain, job);
+  e->validation_ = e->split_.select(all, c.tokens, SplitPart::kValidation, job);
+  e->test_ = e->split_.select(all, c.tokens, SplitPart::kTest, job);
+  if (cancelRequested(job)) return Status::cancelled();
+  // Not needed past the split, and at 100M instances it is 3 GB: gone before training.
+  releaseInBackground(std::move(all));
+  if (options.maxTestTokens > 0 && e->test_.size() > options.maxTestTokens) {
+    e->test_ = e->test_.slice(0, options.maxTestTokens);
+  }
+  if (e->train_.size() == 0) return Status::invalidArgument("the train part of the split is empty");
+  if (e->test_.size() == 0) {
+    return Status::invalidArgument("the test part of the split is empty: the corpus has too few lines");
+  }
+
+  auto created = createClassifier(options.classifier);
+  if (!created) return created.status();
+  classifier = std::move(*created);
+  const auto trainStart = std::chrono::steady_clock::now();
+  if (Status s = classifier->train(e->train_, job); !s) return s;
+  const double trainSeconds = secondsSince(trainStart);
+
+  KneserNeyOptions kn;
+  kn.order = effectiveOrder(options);
+  auto base = KneserNeyModel::train(e->train_, c.vocab.size(), kn, job);
+  if (!base) return base.status();
+  e->base_ = std::move(*base);
+
+  auto tuning = tune(*classifier, *e->base_, e->validation_, options, job);
+  if (!tuning) return tuning.status();
+  e->classifier_ = std::move(classifier);
+  e->trainClassCounts_ = classCounts(e->train_, c.vocab.size());
+  auto baseAlone = evaluateBase(*e->base_, e->test_, job);
+  if (!baseAlone) return baseAlone.status();
+
+  const auto evalStart = std::chrono::steady_clock::now();
+  const MemorySmoother smoother = smootherFor(*e->base_, options.classifier.algorithm, tuning->beta,
+                                              tuning->vector.lambda);
+  auto report = evaluate(*e->classifier_, smoother, e->test_, e->trainClassCounts_, &c.tokens, job);
+  if (!report) return report.status();
+  e->report_ = std::move(*report);
+
+  RunRecord& r = e->record_;
+  r.created = utcNow();
+  r.corpus = RunRecord::describeCorpus(*c.corpus);
+  r.tokeniser = c.tokeniserOptions;
+  r.tokeniserName = c.tokeniserName;
+  r.vocabularySize = c.vocab.size();
+  r.options = options;
+  r.options.ngramOrder = kn.order;
+  r.smoothingBeta = tuning->beta;
+  r.memoryTemperature = tuning->vector.temperature;
+  r.memoryLambda = tuning->vector.lambda;
+  r.tuningTokens = tuning->vector.tokens;
+  r.smoothing = e->report_.smoothing;
+  r.trainInstances = e->train_.size();
+  r.validationInstances = e->validation_.size();
+  r.testInstances = e->test_.size();
+  r.storedVectors = e->classifier_->memory().vectorCount();
+  r.trainSeconds = trainSeconds;
+  r.evaluateSeconds = secondsSince(evalStart);
+  recordLatency(e->report_.tokens, r);
+  r.test = e->report_.overall;
+  r.baseTest = *baseAlone;
+  r.bands = e->report_.bands;
+  return e;
+}
+
+Result<std::unique_ptr<Experiment>> Experiment::withMemory(
+    std::shared_ptr<const Experiment> original, InstanceSet train,
+    std::shared_ptr<const Classifier> classifier) {
+  if (!original || !classifier) return Status::invalidArgument("withMemory needs an experiment and a memory");
+  if (original->vectorMemory() != nullptr || classifier->options().algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument("only IB1, IGTree and TRIBL2 memories can be swapped in");
+  if (train.size() == 0 || train.width != original->train_.width)
+    return Status::invalidArgument("the new train part must be non-empty and as wide as the original's");
+  if (classifier->memory().instanceCount() != train.size())
+    return Status::invalidArgument("the memory was not trained on the train part given");
+  std::unique_ptr<Experiment> e(new Experiment());
+  e->corpus_ = original->corpus_;
+  e->split_ = original->split_;
+  e->train_ = std::move(train);
+  e->validation_ = original->validation_;
+  e->test_ = original->test_;
+  e->classifier_ = std::move(classifier);
+  e->base_ = original->base_;
+  e->trainClassCounts_ = classCounts(e->train_, e->corpus_->vocab.size());
+  e->record_ = original->record_;
+  e->record_.options.classifier = e->classifier_->options();
+  e->record_.trainInstances = e->train_.size();
+  e->record_.storedVectors = e->classifier_->memory().vectorCount();
+  e->record_.test = {};
+  e->record_.bands.clear();
+  e->record_.evaluateSeconds = 0.0;
+  e->record_.latencyMeanMicros = 0.0;
+  e->record_.latencyP99Micros = 0.0;
+  return e;
+}
+
+MemorySmoother Experiment::smoother() const {
+  return smootherFor(*base_, record_.options.classifier.algorithm, record_.smoothingBeta,
+                     record_.memoryLambda);
+}
+
+const VectorMemory* Experiment::vectorMemory() const {
+  const auto* vector = dynamic_cast<const VectorMemoryClassifier*>(classifier_.get());
+  return vector ? vector->vectorMemory() : nullptr;
+}
+
+std::vector<uint64_t> learningCurvePrefixes(uint64_t trainInstances) {
+  std::vector<uint64_t> prefixes;
+  for (uint64_t p = 1000; p < trainInstances; p *= 10) prefixes.push_back(p);
+  prefixes.push_back(trainInstances);
+  return prefixes;
+}
+
+Result<std::vector<LearningCurvePoint>> learningCurve(
+    const Experiment& experiment, JobControl* job,
+    const std::function<void(const LearningCurvePoint&)>& onPoint) {
+  const InstanceSet& train = experiment.train();
+  const RunRecord& record = experiment.record();
+  const std::vector<uint64_t> prefixes = learningCurvePrefixes(train.size());
+
+  auto classifier = createClassifier(record.options.classifier);
+  if (!classifier) return classifier.status();
+  const uint32_t vocabSize = experiment.corpus().vocab.size();
+  std::vector<LearningCurvePoint> points;
+  size_t done = 0;
+  for (const uint64_t prefix : prefixes) {
+    if (cancelRequested(job)) return Status::cancelled();
+    if (Status s = (*classifier)->add(train.slice(done, prefix), job); !s) return s;
+    done = prefix;
+    const InstanceSet seen = train.slice(0, prefix);
+    KneserNeyOptions kn;
+    kn.order = record.options.ngramOrder;
+    auto base = KneserNeyModel::train(seen, vocabSize, kn, job);
+    if (!base) return base.status();
+    auto tuning = tune(**classifier, **base, experiment.validation(), record.options, job);
+    if (!tuning) return tuning.status();
+    auto report = evaluate(**classifier,
+                           smootherFor(**base, record.options.classifier.algorithm, tuning->beta,
+                                       tuning->vector.lambda),
+                           experiment.test(), classCounts(seen, vocabSize), nullptr, job);
+    if (!report) return report.status();
+
+    LearningCurvePoint point;
+    point.trainInstances = prefix;
+    point.storedVectors = (*classifier)->memory().vectorCount();
+    point.smoothingBeta = tuning->beta;
+    point.metrics = report->overall;
+    points.push_back(point);
+    if (onPoint) onPoint(point);
+  }
+  return points;
+}
+
+}  // namespace memlens

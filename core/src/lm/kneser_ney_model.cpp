@@ -1,0 +1,217 @@
+#include "memlens/kneser_ney_model.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <unordered_map>
+
+#include "base/release_if_cancelled.h"
+
+namespace memlens {
+
+namespace {
+
+constexpr int kMaxOrder = 6;
+constexpr size_t kPollEvery = 1 << 16;
+
+// Up to kMaxOrder ids, unused tail zero: an n-gram or a context.
+struct Gram {
+  std::array<uint32_t, kMaxOrder> ids{};
+  bool operator==(const Gram&) const = default;
+};
+
+struct GramHash {
+  size_t operator()(const Gram& g) const {
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (uint32_t id : g.ids) {
+      h ^= id + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    }
+    return static_cast<size_t>(h);
+  }
+};
+
+using GramCounts = std::unordered_map<Gram, uint32_t, GramHash>;
+
+Gram makeGram(std::span<const uint32_t> ids) {
+  Gram g;
+  std::copy(ids.begin(), ids.end(), g.ids.begin());
+  return g;
+}
+
+double discountFor(const GramCounts& counts) {
+  uint64_t n1 = 0, n2 = 0;
+  for (const auto& [gram, c] : counts) {
+    n1 += c == 1;
+    n2 += c == 2;
+  }
+  if (n1 == 0) return 0.5;  // no singletons to estimate from
+  return static_cast<double>(n1) / static_cast<double>(n1 + 2 * n2);
+}
+
+}  // namespace
+
+struct KneserNeyModel::Impl {
+  // A context's followers w with their discounted share (c(hw) - D) / c(h), sorted by w, and
+  // gamma = D · |followers| / c(h), the weight passed down to the next lower order.
+  struct Context {
+    double gamma = 0.0;
+    std::vector<std::pair<uint32_t, double>> direct;
+  };
+
+  int order = 3;
+  uint32_t vocabSize = 0;
+  std::vector<double> discount;  // [k-1] for order k
+  std::vector<double> unigram;   // vocabSize + 1 entries, last = unknown
+  std::vector<double> sortedUnigram;
+  double unigramMass = 0.0;
+  double unigramPlogp = 0.0;
+  // levels[k-2] holds the contexts (k-1 ids) of order k, for k = 2..order.
+  std::vector<std::unordered_map<Gram, Context, GramHash>> levels;
+
+  const Context* find(int k, std::span<const uint32_t> context) const {
+    const auto& level = levels[static_cast<size_t>(k - 2)];
+    auto it = level.find(makeGram(context.last(static_cast<size_t>(k - 1))));
+    return it == level.end() ? nullptr : &it->second;
+  }
+};
+
+KneserNeyModel::KneserNeyModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KneserNeyModel::~KneserNeyModel() = default;
+int KneserNeyModel::order() const { return impl_->order; }
+uint32_t KneserNeyModel::vocabSize() const { return impl_->vocabSize; }
+std::vector<double> KneserNeyModel::discounts() const { return impl_->discount; }
+
+Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet& instances,
+                                                              uint32_t vocabSize,
+                                                              const KneserNeyOptions& options,
+                                                              JobControl* job) {
+  const int n = options.order;
+  if (n < 1 || n > kMaxOrder) {
+    return Status::invalidArgument("n-gram order must be 1 to " + std::to_string(kMaxOrder));
+  }
+  if (n - 1 > instances.width) {
+    return Status::invalidArgument("an order-" + std::to_string(n) +
+                                   " n-gram needs a context width of at least " +
+                                   std::to_string(n - 1));
+  }
+  if (instances.size() == 0) return Status::invalidArgument("no training instances");
+
+  auto impl = std::make_unique<Impl>();
+  impl->order = n;
+  impl->vocabSize = vocabSize;
+  impl->discount.assign(static_cast<size_t>(n), 0.0);
+
+  // counts[k-1]: raw counts of n-grams at the top order, continuation counts N1+(•g) below.
+  std::vector<GramCounts> counts(static_cast<size_t>(n));
+  ReleaseIfCancelled release(job, counts, impl);  // tens of millions of n-grams at 100M tokens
+  std::array<uint32_t, kMaxOrder> buf{};
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (i % kPollEvery == 0) {
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(i) / static_cast<double>(instances.size()),
+                     "counting n-grams");
+    }
+    if (instances.classes[i] >= vocabSize) {
+      return Status::invalidArgument("instance " + std::to_string(i) + " has a class id outside the vocabulary");
+    }
+    const auto features = instances.instance(i).last(static_cast<size_t>(n - 1));
+    std::copy(features.begin(), features.end(), buf.begin());
+    buf[static_cast<size_t>(n - 1)] = instances.classes[i];
+    ++counts[static_cast<size_t>(n - 1)][makeGram({buf.data(), static_cast<size_t>(n)})];
+  }
+  // Each distinct k-gram adds one left extension to its (k-1)-gram suffix.
+  size_t extended = 0;
+  for (int k = n; k >= 2; --k) {
+    for (const auto& [gram, c] : counts[static_cast<size_t>(k - 1)]) {
+      if (++extended % kPollEvery == 0 && cancelRequested(job)) return Status::cancelled();
+      ++counts[static_cast<size_t>(k - 2)][makeGram({gram.ids.data() + 1, static_cast<size_t>(k - 1)})];
+    }
+  }
+  if (cancelRequested(job)) return Status::cancelled();
+
+  for (int k = 1; k <= n; ++k) impl->discount[static_cast<size_t>(k - 1)] = discountFor(counts[static_cast<size_t>(k - 1)]);
+
+  // Order 1: continuation (or raw) unigram counts, interpolated with the uniform distribution.
+  {
+    std::vector<uint64_t> c1(vocabSize, 0);
+    uint64_t total = 0;
+    for (const auto& [gram, c] : counts[0]) {
+      if (gram.ids[0] < vocabSize) c1[gram.ids[0]] += c;
+      total += c;
+    }
+    const double d = impl->discount[0];
+    const double outcomes = static_cast<double>(vocabSize) + 1.0;
+    const double uniformShare = d * static_cast<double>(counts[0].size()) / static_cast<double>(total);
+    impl->unigram.assign(vocabSize + 1, uniformShare / outcomes);
+    for (uint32_t w = 0; w < vocabSize; ++w) {
+      if (c1[w] > 0) impl->unigram[w] += (static_cast<double>(c1[w]) - d) / static_cast<double>(total);
+    }
+    impl->sortedUnigram = impl->unigram;
+    std::sort(impl->sortedUnigram.begin(), impl->sortedUnigram.end());
+    for (const double u : impl->unigram) {
+      impl->unigramMass += u;
+      impl->unigramPlogp += u * std::log2(u);
+    }
+  }
+  // Orders 2..n: group the k-grams by their context.
+  for (int k = 2; k <= n; ++k) {
+    const double d = impl->discount[static_cast<size_t>(k - 1)];
+    auto& level = impl->levels.emplace_back();
+    std::unordered_map<Gram, uint64_t, GramHash> totals;
+    for (const auto& [gram, c] : counts[static_cast<size_t>(k - 1)]) {
+      Gram context = gram;
+      const uint32_t token = context.ids[static_cast<size_t>(k - 1)];
+      context.ids[static_cast<size_t>(k - 1)] = 0;
+      totals[context] += c;
+      level[context].direct.emplace_back(token, static_cast<double>(c));
+    }
+    for (auto& [context, entry] : level) {
+      const double total = static_cast<double>(totals[context]);
+      for (auto& [token, value] : entry.direct) value = (value - d) / total;
+      std::sort(entry.direct.begin(), entry.direct.end());
+      entry.gamma = d * static_cast<double>(entry.direct.size()) / total;
+    }
+    counts[static_cast<size_t>(k - 1)] = {};  // free as we go
+  }
+  reportProgress(job, 1.0, "n-gram model ready");
+  return std::unique_ptr<KneserNeyModel>(new KneserNeyModel(std::move(impl)));
+}
+
+double KneserNeyModel::probability(std::span<const uint32_t> context, uint32_t token) const {
+  const Impl& m = *impl_;
+  const bool known = token < m.vocabSize;
+  double p = m.unigram[known ? token : m.vocabSize];
+  for (int k = 2; k <= m.order; ++k) {
+    const Impl::Context* entry = m.find(k, context);
+    if (!entry) continue;
+    double direct = 0.0;
+    if (known) {
+      auto it = std::lower_bound(entry->direct.begin(), entry->direct.end(), token,
+                                 [](const auto& f, uint32_t t) { return f.first < t; });
+      if (it != entry->direct.end() && it->first == token) direct = it->second;
+    }
+    p = direct + entry->gamma * p;
+  }
+  return p;
+}
+
+void KneserNeyModel::smoothed(std::span<const uint32_t> context, SmoothedDistribution& out) const {
+  out.reset(this);
+  for (int k = 2; k <= impl_->order; ++k) {
+    if (const Impl::Context* entry = impl_->find(k, context)) out.interpolate(entry->direct, entry->gamma);
+  }
+}
+
+void KneserNeyModel::distribution(std::span<const uint32_t> context, std::vector<double>& out) const {
+  SmoothedDistribution d;
+  smoothed(context, d);
+  d.toDense(out);
+}
+
+const std::vector<double>& KneserNeyModel::unigram() const { return impl_->unigram; }
+const std::vector<double>& KneserNeyModel::sortedUnigram() const { return impl_->sortedUnigram; }
+double KneserNeyModel::unigramMass() const { return impl_->unigramMass; }
+double KneserNeyModel::unigramPlogp() const { return impl_->unigramPlogp; }
+
+}  // namespace memlens

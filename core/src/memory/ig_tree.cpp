@@ -1,0 +1,171 @@
+#include "memory/ig_tree.h"
+
+#include <algorithm>
+
+namespace memlens {
+
+uint32_t defaultClassOf(std::span<const ClassCount> dist, const std::vector<uint64_t>& classTotals) {
+  uint32_t best = dist.front().classIndex;
+  uint32_t bestCount = dist.front().count;
+  for (const ClassCount& c : dist.subspan(1)) {
+    if (c.count > bestCount ||
+        (c.count == bestCount && (classTotals[c.classIndex] > classTotals[best] ||
+                                  (classTotals[c.classIndex] == classTotals[best] &&
+                                   c.classIndex < best)))) {
+      best = c.classIndex;
+      bestCount = c.count;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+struct Builder {
+  const InstanceBase& base;
+  const std::vector<int>& order;
+  JobControl* job;
+  std::vector<uint32_t> ids;  // stored vectors in trie order
+  std::vector<IgTree::Node>& nodes;
+  std::vector<ClassCount>& pool;
+  std::vector<uint64_t> acc;  // per class
+  std::vector<uint32_t> touched;
+  size_t leaves = 0;
+  bool cancelled = false;
+
+  struct Temp {
+    IgTree::Node node;
+    std::vector<ClassCount> dist;
+  };
+
+  uint32_t valueAt(uint32_t id, int depth) const { return base.vector(id)[order[depth]]; }
+
+  std::vector<ClassCount> sortedDist(std::vector<ClassCount> d) const {
+    std::sort(d.begin(), d.end(),
+              [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
+    return d;
+  }
+
+  // Builds the subtree over ids[lo, hi) whose members share the first `depth` ordered values.
+  Temp build(size_t lo, size_t hi, int depth) {
+    Temp t;
+    if (depth == base.width()) {
+      if (++leaves % 4096 == 0 && cancelRequested(job)) cancelled = true;
+      const auto d = base.distribution(ids[lo]);
+      t.dist = sortedDist({d.begin(), d.end()});
+      t.node.defaultClass = defaultClassOf(t.dist, base.classTotals());
+      return t;
+    }
+    std::vector<Temp> children;
+    for (size_t a = lo; a < hi && !cancelled;) {
+      const uint32_t v = valueAt(ids[a], depth);
+      size_t b = a + 1;
+      while (b < hi && valueAt(ids[b], depth) == v) ++b;
+      children.push_back(build(a, b, depth + 1));
+      children.back().node.value = v;
+      a = b;
+    }
+    if (cancelled) return t;
+    for (const Temp& c : children)
+      for (const ClassCount& cc : c.dist) {
+        if (acc[cc.classIndex] == 0) touched.push_back(cc.classIndex);
+        acc[cc.classIndex] += cc.count;
+      }
+    std::sort(touched.begin(), touched.end());
+    for (uint32_t c : touched) {
+      t.dist.push_back({c, static_cast<uint32_t>(acc[c])});
+      acc[c] = 0;
+    }
+    touched.clear();
+    t.node.defaultClass = defaultClassOf(t.dist, base.classTotals());
+    // Compression: drop leaf children that would answer what this node answers anyway.
+    std::vector<Temp*> kept;
+    for (Temp& c : children)
+      if (!(c.node.childCount == 0 && c.node.defaultClass == t.node.defaultClass)) kept.push_back(&c);
+    t.node.firstChild = static_cast<uint32_t>(nodes.size());
+    t.node.childCount = static_cast<uint32_t>(kept.size());
+    for (Temp* c : kept) {
+      c->node.distBegin = static_cast<uint32_t>(pool.size());
+      c->node.distCount = static_cast<uint32_t>(c->dist.size());
+      pool.insert(pool.end(), c->dist.begin(), c->dist.end());
+      nodes.push_back(c->node);
+    }
+    return t;
+  }
+};
+
+// std::sort in runs merged pairwise, so that a cancel is seen within one merge (tens of ms for
+// millions of vectors) rather than after the whole sort. Stored vectors are distinct, so the
+// order is total and the result is std::sort's.
+template <class Less>
+bool sortCancellably(std::vector<uint32_t>& v, Less less, JobControl* job) {
+  constexpr size_t kRun = size_t{1} << 16;
+  const auto at = [&v](size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(std::min(i, v.size())); };
+  for (size_t b = 0; b < v.size(); b += kRun) {
+    if (cancelRequested(job)) return false;
+    std::sort(at(b), at(b + kRun), less);
+  }
+  for (size_t run = kRun; run < v.size(); run *= 2) {
+    for (size_t b = 0; b + run < v.size(); b += 2 * run) {
+      if (cancelRequested(job)) return false;
+      std::inplace_merge(at(b), at(b + run), at(b + 2 * run), less);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, JobControl* job) {
+  IgTree tree;
+  tree.order_ = std::move(order);
+  if (base.vectorCount() == 0) return Status::invalidArgument("IGTree: the memory is empty");
+  Builder b{base, tree.order_, job, {}, tree.nodes_, tree.pool_, {}, {}, 0, false};
+  b.acc.assign(base.classCount(), 0);
+  b.ids.resize(base.vectorCount());
+  for (uint32_t i = 0; i < base.vectorCount(); ++i) b.ids[i] = i;
+  const int w = base.width();
+  const auto less = [&](uint32_t x, uint32_t y) {
+    const auto vx = base.vector(x), vy = base.vector(y);
+    for (int d = 0; d < w; ++d) {
+      const int f = tree.order_[d];
+      if (vx[f] != vy[f]) return vx[f] < vy[f];
+    }
+    return false;
+  };
+  if (!sortCancellably(b.ids, less, job)) return Status::cancelled();
+  reportProgress(job, 0.3, "building IGTree");
+  Builder::Temp root = b.build(0, b.ids.size(), 0);
+  if (b.cancelled || cancelRequested(job)) return Status::cancelled();
+  root.node.distBegin = static_cast<uint32_t>(tree.pool_.size());
+  root.node.distCount = static_cast<uint32_t>(root.dist.size());
+  tree.pool_.insert(tree.pool_.end(), root.dist.begin(), root.dist.end());
+  tree.root_ = static_cast<uint32_t>(tree.nodes_.size());
+  tree.nodes_.push_back(root.node);
+  tree.nodes_.shrink_to_fit();
+  tree.pool_.shrink_to_fit();
+  reportProgress(job, 1.0, "building IGTree");
+  return tree;
+}
+
+const IgTree::Node* IgTree::child(const Node& n, uint32_t value) const {
+  const Node* first = nodes_.data() + n.firstChild;
+  const Node* last = first + n.childCount;
+  const Node* it =
+      std::lower_bound(first, last, value, [](const Node& c, uint32_t x) { return c.value < x; });
+  return it != last && it->value == value ? it : nullptr;
+}
+
+IgTree::Answer IgTree::classify(const uint32_t* query) const {
+  Answer a{&root(), 0};
+  const int w = static_cast<int>(order_.size());
+  while (a.depth < w && a.node->childCount > 0) {
+    const Node* next = child(*a.node, query[order_[a.depth]]);
+    if (next == nullptr) break;
+    a.node = next;
+    ++a.depth;
+  }
+  return a;
+}
+
+}  // namespace memlens

@@ -1,0 +1,227 @@
+#include "memlens/instance_base.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <utility>
+
+#include "base/hash_mix.h"
+#include "base/release_if_cancelled.h"
+
+namespace memlens {
+namespace {
+
+constexpr uint32_t kNoSource = 0xFFFFFFFFu;
+constexpr size_t kPollEvery = 4096;
+
+}  // namespace
+
+InstanceBase::InstanceBase(int width) : width_(width), featureCounts_(static_cast<size_t>(width)) {}
+
+uint64_t InstanceBase::hashOf(const uint32_t* features) const {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (int i = 0; i < width_; ++i) h = hashMix(h ^ (features[i] + 0x100000001b3ULL * (i + 1)));
+  return h;
+}
+
+uint32_t InstanceBase::findHashed(const uint32_t* features, uint64_t hash) const {
+  if (slots_.empty()) return kNone;
+  const size_t mask = slots_.size() - 1;
+  const size_t bytes = sizeof(uint32_t) * static_cast<size_t>(width_);
+  for (size_t s = hash & mask;; s = (s + 1) & mask) {
+    const uint32_t slot = slots_[s];
+    if (slot == 0) return kNone;
+    if (std::memcmp(values_.data() + static_cast<size_t>(slot - 1) * width_, features, bytes) == 0)
+      return slot - 1;
+  }
+}
+
+uint32_t InstanceBase::find(std::span<const uint32_t> features) const {
+  if (features.size() != static_cast<size_t>(width_)) return kNone;
+  return findHashed(features.data(), hashOf(features.data()));
+}
+
+void InstanceBase::growTable() { rebuildTable(std::max<size_t>(16, slots_.size() * 2)); }
+
+void InstanceBase::rebuildTable(size_t capacity) {
+  while (capacity < static_cast<size_t>(vectorCount()) * 2) capacity *= 2;
+  std::vector<uint32_t> slots(capacity, 0);
+  const size_t mask = slots.size() - 1;
+  for (uint32_t id = 0; id < vectorCount(); ++id) {
+    size_t s = hashOf(values_.data() + static_cast<size_t>(id) * width_) & mask;
+    while (slots[s] != 0) s = (s + 1) & mask;
+    slots[s] = id + 1;
+  }
+  slots_ = std::move(slots);
+}
+
+uint32_t InstanceBase::classIndex(uint32_t classId) const {
+  auto it = classIndexOf_.find(classId);
+  return it == classIndexOf_.end() ? kNone : it->second;
+}
+
+std::vector<uint64_t> InstanceBase::sources(uint32_t id) const {
+  std::vector<uint64_t> out;
+  for (uint32_t s = firstSource_[id]; s != kNoSource; s = nextSource_[s]) out.push_back(sources_[s]);
+  return out;
+}
+
+Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
+  if (instances.width != width_)
+    return Status::invalidArgument("instances have " + std::to_string(instances.width) +
+                                   " features, the memory has " + std::to_string(width_));
+  if (instanceCount() + instances.size() >= kNoSource)
+    return Status::invalidArgument("too many instances for one memory (limit 4294967294)");
+  // Remember the sizes so that a cancelled add can be undone exactly.
+  const uint32_t oldVectors = vectorCount();
+  const size_t oldInstances = sources_.size();
+  const uint32_t oldClasses = classCount();
+  std::vector<size_t> oldValueCounts(width_);
+  for (int f = 0; f < width_; ++f) oldValueCounts[f] = featureCounts_[f].valueTotals.size();
+  std::vector<uint32_t> touched;  // vector id per added instance, for undo
+
+  const size_t n = instances.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i % kPollEvery == 0) {
+      if (cancelRequested(job)) {
+        // A first add has nothing to keep: starting afresh is O(1) where the undo is O(n), and
+        // what was built is freed off the caller's time (gigabytes at 100M instances).
+        if (oldInstances == 0) {
+          releaseInBackground(std::exchange(*this, InstanceBase(width_)));
+          return Status::cancelled();
+        }
+        // Undo in reverse: counts first, then truncate what was appended.
+        for (size_t j = touched.size(); j-- > 0;) {
+          const uint32_t cls = classIndexOf_.at(instances.classes[j]);
+          removeCount(touched[j], cls);
+          --classTotals_[cls];
+          const uint32_t* fv = instances.features.data() + j * static_cast<size_t>(width_);
+          for (int f = 0; f < width_; ++f) {
+            FeatureCounts& fc = featureCounts_[f];
+            const uint32_t v = fc.valueIndex.at(fv[f]);
+            --fc.valueTotals[v];
+            --*fc.valueClass.find((static_cast<uint64_t>(v) << 32) | cls);
+          }
+        }
+        values_.resize(static_cast<size_t>(oldVectors) * width_);
+        single_.resize(oldVectors);
+        multi_.resize(oldVectors);
+        firstSource_.resize(oldVectors);
+        lastSource_.resize(oldVectors);
+        for (uint32_t id = 0; id < oldVectors; ++id) {
+          uint32_t s = firstSource_[id];
+          while (nextSource_[s] != kNoSource && nextSource_[s] < oldInstances) s = nextSource_[s];
+          nextSource_[s] = kNoSource;
+          lastSource_[id] = s;
+        }
+        rebuildTable();
+        sources_.resize(oldInstances);
+        nextSource_.resize(oldInstances);
+        for (uint32_t c = oldClasses; c < classCount(); ++c) classIndexOf_.erase(classIds_[c]);
+        classIds_.resize(oldClasses);
+        classTotals_.resize(oldClasses);
+        for (int f = 0; f < width_; ++f) {
+          FeatureCounts& fc = featureCounts_[f];
+          for (auto it = fc.valueIndex.begin(); it != fc.valueIndex.end();)
+            it = it->second >= oldValueCounts[f] ? fc.valueIndex.erase(it) : std::next(it);
+          fc.valueTotals.resize(oldValueCounts[f]);
+        }
+        return Status::cancelled();
+      }
+      reportProgress(job, static_cast<double>(i) / static_cast<double>(n), "building memory");
+    }
+    const uint32_t* fv = instances.features.data() + i * static_cast<size_t>(width_);
+    const uint32_t classId = instances.classes[i];
+    auto [cit, newClass] = classIndexOf_.try_emplace(classId, classCount());
+    if (newClass) {
+      classIds_.push_back(classId);
+      classTotals_.push_back(0);
+    }
+    const uint32_t cls = cit->second;
+    ++classTotals_[cls];
+
+    const uint64_t h = hashOf(fv);
+    uint32_t id = findHashed(fv, h);
+    if (id == kNone) {
+      if ((vectorCount() + 1) * 2 > slots_.size()) growTable();
+      id = vectorCount();
+      values_.insert(values_.end(), fv, fv + width_);
+      single_.push_back({0, 0});
+      multi_.push_back(0);
+      firstSource_.push_back(kNoSource);
+      lastSource_.push_back(kNoSource);
+      const size_t mask = slots_.size() - 1;
+      size_t s = h & mask;
+      while (slots_[s] != 0) s = (s + 1) & mask;
+      slots_[s] = id + 1;
+    }
+    if (oldInstances > 0) touched.push_back(id);  // a first add is undone by starting afresh
+    addCount(id, cls);
+    const auto src = static_cast<uint32_t>(sources_.size());
+    sources_.push_back(i < instances.sources.size() ? instances.sources[i] : i + 1);
+    nextSource_.push_back(kNoSource);
+    if (lastSource_[id] == kNoSource) {
+      firstSource_[id] = src;
+    } else {
+      nextSource_[lastSource_[id]] = src;
+    }
+    lastSource_[id] = src;
+
+    for (int f = 0; f < width_; ++f) {
+      FeatureCounts& fc = featureCounts_[f];
+      auto [vit, newValue] =
+          fc.valueIndex.try_emplace(fv[f], static_cast<uint32_t>(fc.valueTotals.size()));
+      if (newValue) fc.valueTotals.push_back(0);
+      ++fc.valueTotals[vit->second];
+      ++fc.valueClass[(static_cast<uint64_t>(vit->second) << 32) | cls];
+    }
+  }
+  reportProgress(job, 1.0, "building memory");
+  return Status::ok();
+}
+
+void InstanceBase::addCount(uint32_t id, uint32_t cls) {
+  if (multi_[id] != 0) {
+    auto& dist = multiStore_[multi_[id] - 1];
+    for (ClassCount& c : dist)
+      if (c.classIndex == cls) {
+        ++c.count;
+        return;
+      }
+    dist.push_back({cls, 1});
+    return;
+  }
+  ClassCount& one = single_[id];
+  if (one.count == 0 || one.classIndex == cls) {
+    one.classIndex = cls;
+    ++one.count;
+    return;
+  }
+  multiStore_.push_back({one, {cls, 1}});
+  multi_[id] = static_cast<uint32_t>(multiStore_.size());
+}
+
+void InstanceBase::removeCount(uint32_t id, uint32_t cls) {
+  if (multi_[id] == 0) {
+    --single_[id].count;
+    return;
+  }
+  auto& dist = multiStore_[multi_[id] - 1];
+  for (auto it = dist.begin(); it != dist.end(); ++it)
+    if (it->classIndex == cls) {
+      if (--it->count == 0) dist.erase(it);
+      return;
+    }
+}
+
+size_t InstanceBase::memoryBytes() const {
+  size_t b = values_.capacity() * 4 + slots_.capacity() * 4 + sources_.capacity() * 8 +
+             nextSource_.capacity() * 4 + firstSource_.capacity() * 8 + single_.capacity() * 8 +
+             multi_.capacity() * 4 + multiStore_.capacity() * sizeof(std::vector<ClassCount>);
+  for (const auto& d : multiStore_) b += d.capacity() * sizeof(ClassCount) + 16;
+  for (const auto& fc : featureCounts_)
+    b += fc.valueIndex.size() * 32 + fc.valueTotals.capacity() * 8 + fc.valueClass.memoryBytes();
+  return b;
+}
+
+}  // namespace memlens

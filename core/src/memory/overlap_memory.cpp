@@ -1,0 +1,96 @@
+#include "memory/overlap_memory.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+
+#include "base/fork_join_edges.h"
+
+namespace memlens {
+
+std::vector<int> featureOrder(const std::vector<double>& weights) {
+  std::vector<int> order(weights.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return weights[a] > weights[b]; });
+  return order;
+}
+
+std::vector<double> memoryWeights(const ClassifierOptions& options, const InstanceBase& base) {
+  if (!options.fixedWeights.empty()) return options.fixedWeights;
+  return computeFeatureWeights(base.featureCounts(), base.classTotals(), options.weighting);
+}
+
+Status checkFixedWeights(const ClassifierOptions& options, int width) {
+  if (options.fixedWeights.empty() || options.fixedWeights.size() == static_cast<size_t>(width))
+    return Status::ok();
+  return Status::invalidArgument("fixed feature weights: " +
+                                 std::to_string(options.fixedWeights.size()) +
+                                 " given, the memory has " + std::to_string(width) + " features");
+}
+
+void OverlapMemory::refreshWeights(State& s) const {
+  s.weights = memoryWeights(options_, s.base);
+  s.order = featureOrder(s.weights);
+  s.search->setWeights(s.weights);
+  if (s.mvdm) {
+    s.mvdm->refresh();
+    s.mvdm->setWeights(s.weights);
+  }
+}
+
+Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
+  if (instances.width < 1 || instances.width > NeighbourSearch::kMaxWidth)
+    return Status::invalidArgument("IB1 and TRIBL2 support 1 to " +
+                                   std::to_string(NeighbourSearch::kMaxWidth) +
+                                   " features, not " + std::to_string(instances.width));
+  if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
+  auto s = std::make_unique<State>(instances.width);
+  if (Status st = s->base.add(instances, job); !st) return st;
+  if (cancelRequested(job)) return Status::cancelled();
+  s->search = std::make_unique<NeighbourSearch>(s->base);
+  if (options_.metric == Metric::kMvdm)
+    s->mvdm = std::make_unique<MvdmSearch>(s->base, options_.mvdmThreshold);
+  refreshWeights(*s);
+  // Build the subset indexes now for narrow memories (lazily otherwise), so training pays for
+  // them rather than the first queries.
+  if (instances.width <= 6) {
+    const uint32_t masks = 1u << instances.width;
+    const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
+    ForkJoinEdges edges;
+    const auto buildIndexes = [&](const tbb::blocked_range<uint32_t>& range) {
+      const ForkJoinEdges::Chunk edge(edges);
+      for (uint32_t m = range.begin(); m != range.end(); ++m) {
+        if (!cancelRequested(job)) s->search->group(probe, m);
+      }
+    };
+    edges.fork();
+    // The range form copies the body into oneTBB's task; the index form keeps a reference to this
+    // frame's closure, whose stores the compiler may sink past fork().
+    tbb::parallel_for(tbb::blocked_range<uint32_t>(1u, masks - 1, 1), buildIndexes);
+    edges.join();
+  }
+  if (cancelRequested(job)) return Status::cancelled();
+  state_ = std::move(s);
+  return Status::ok();
+}
+
+Status OverlapMemory::add(const InstanceSet& instances, JobControl* job) {
+  if (!state_) return train(instances, job);
+  State& s = *state_;
+  const uint32_t oldVectors = s.base.vectorCount();
+  if (Status st = s.base.add(instances, job); !st) return st;
+  std::vector<std::pair<uint32_t, uint32_t>> countsAdded;
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const uint32_t id = s.base.find(instances.instance(i));
+    if (id < oldVectors) countsAdded.emplace_back(id, s.base.classIndex(instances.classes[i]));
+  }
+  s.search->vectorsAdded(countsAdded);
+  refreshWeights(s);
+  return Status::ok();
+}
+
+}  // namespace memlens

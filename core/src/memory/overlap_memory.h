@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "memlens/classifier.h"
+#include "memlens/instance_base.h"
+#include "memory/mvdm_search.h"
+#include "memory/neighbour_search.h"
+
+namespace memlens {
+
+// What IB1 and TRIBL2 share: the instance base, its feature weights, the tree order (features
+// by descending weight, ties to the lower index), the pattern search over it (which also serves
+// TRIBL2's tree walk) and, under MVDM, the value-difference search.
+// Grows in place with add(); not thread-safe for train()/add().
+class OverlapMemory {
+ public:
+  explicit OverlapMemory(const ClassifierOptions& options) : options_(options) {}
+
+  Status train(const InstanceSet& instances, JobControl* job);
+  Status add(const InstanceSet& instances, JobControl* job);
+
+  bool trained() const { return state_ != nullptr; }
+  const InstanceBase& base() const { return state_ ? state_->base : empty_; }
+  const std::vector<double>& weights() const { return state_ ? state_->weights : noWeights_; }
+  const std::vector<int>& treeOrder() const { return state_->order; }
+  const NeighbourSearch& search() const { return *state_->search; }
+  // The MVDM search when the metric is MVDM, else null.
+  const MvdmSearch* mvdm() const { return state_->mvdm.get(); }
+
+ private:
+  struct State {
+    explicit State(int width) : base(width) {}
+    InstanceBase base;
+    std::vector<double> weights;
+    std::vector<int> order;
+    std::unique_ptr<NeighbourSearch> search;
+    std::unique_ptr<MvdmSearch> mvdm;
+  };
+  void refreshWeights(State& s) const;
+
+  ClassifierOptions options_;
+  std::unique_ptr<State> state_;
+  InstanceBase empty_;
+  std::vector<double> noWeights_;
+};
+
+// Features by descending weight, ties to the lower original index.
+std::vector<int> featureOrder(const std::vector<double>& weights);
+
+// The feature weights a memory of `base` uses: options.fixedWeights, else computed by
+// options.weighting from the base's counts.
+std::vector<double> memoryWeights(const ClassifierOptions& options, const InstanceBase& base);
+// Fixed weights must give one weight per feature of a `width`-feature memory.
+Status checkFixedWeights(const ClassifierOptions& options, int width);
+
+}  // namespace memlens

@@ -1,0 +1,137 @@
+#include "memlens/columns_file.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "base/mapped_file.h"
+#include "unicode/utf8.h"
+
+namespace memlens {
+
+namespace {
+
+bool isFieldSeparator(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+void splitFields(std::string_view line, std::vector<std::string_view>& fields) {
+  fields.clear();
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && isFieldSeparator(line[i])) ++i;
+    const size_t start = i;
+    while (i < line.size() && !isFieldSeparator(line[i])) ++i;
+    if (i > start) fields.push_back(line.substr(start, i - start));
+  }
+}
+
+constexpr size_t kPollEvery = 1 << 14;
+
+}  // namespace
+
+Result<InstanceSet> readColumnsFile(const std::string& path, Vocabulary& vocab, JobControl* job) {
+  auto file = MappedFile::open(path);
+  if (!file) return file.status();
+  const std::string_view text = (*file)->bytes();
+  if (text.empty()) return Status::corrupt(path + ": empty file, no instances");
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto at = lineColumnAt(text, nul);
+    return Status::corrupt(path + " line " + std::to_string(at.line) +
+                           ": NUL byte; this looks like a binary file, not a Columns file");
+  }
+  if (const size_t bad = findInvalidUtf8(text); bad != std::string_view::npos) {
+    const auto at = lineColumnAt(text, bad);
+    return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
+                           std::to_string(at.byteInLine) + ": invalid UTF-8");
+  }
+
+  InstanceSet set;
+  std::vector<std::string_view> fields;
+  size_t expected = 0;
+  size_t firstLine = 0;
+  size_t lineNo = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++lineNo;
+    if (lineNo % kPollEvery == 0) {
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(pos) / static_cast<double>(text.size()),
+                     "reading " + path);
+    }
+    splitFields(line, fields);
+    if (fields.empty()) continue;
+    if (expected == 0) {
+      if (fields.size() < 2) {
+        return Status::corrupt(path + " line " + std::to_string(lineNo) +
+                               ": a Columns instance needs at least one feature and a class");
+      }
+      expected = fields.size();
+      firstLine = lineNo;
+      set.width = static_cast<int>(expected - 1);
+    } else if (fields.size() != expected) {
+      return Status::corrupt(path + " line " + std::to_string(lineNo) + ": " +
+                             std::to_string(fields.size()) + " fields, expected " +
+                             std::to_string(expected) + " as on line " + std::to_string(firstLine));
+    }
+    for (size_t f = 0; f + 1 < fields.size(); ++f) set.features.push_back(vocab.intern(fields[f]));
+    set.classes.push_back(vocab.intern(fields.back()));
+    set.sources.push_back(lineNo);
+  }
+  if (set.size() == 0) return Status::corrupt(path + ": no instances (only blank lines)");
+  reportProgress(job, 1.0, "reading " + path);
+  return set;
+}
+
+Status writeColumnsFile(const std::string& path, const InstanceSet& instances,
+                        const Vocabulary& vocab, JobControl* job) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::FILE* out = std::fopen(tmp.c_str(), "wb");
+  if (!out) return Status::ioError(path + ": cannot create: " + std::strerror(errno));
+  std::vector<char> buffer(1 << 20);
+  std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
+
+  auto fail = [&](Status status) {
+    std::fclose(out);
+    std::remove(tmp.c_str());
+    return status;
+  };
+  auto put = [&](std::string_view value) {
+    std::fwrite(value.data(), 1, value.size(), out);
+  };
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (i % kPollEvery == 0) {
+      if (cancelRequested(job)) return fail(Status::cancelled());
+      reportProgress(job, static_cast<double>(i) / static_cast<double>(instances.size()),
+                     "writing " + path);
+    }
+    for (uint32_t value : instances.instance(i)) {
+      put(vocab.text(value));
+      std::fputc(' ', out);
+    }
+    put(vocab.text(instances.classes[i]));
+    std::fputc('\n', out);
+  }
+  if (std::ferror(out) || std::fflush(out) != 0) {
+    return fail(Status::ioError(path + ": write failed: " + std::strerror(errno)));
+  }
+  if (std::fclose(out) != 0) {
+    std::remove(tmp.c_str());
+    return Status::ioError(path + ": write failed: " + std::strerror(errno));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    return Status::ioError(path + ": cannot replace: " + std::strerror(err));
+  }
+  reportProgress(job, 1.0, "writing " + path);
+  return Status::ok();
+}
+
+}  // namespace memlens

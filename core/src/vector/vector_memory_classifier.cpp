@@ -1,0 +1,63 @@
+#include "vector/vector_memory_classifier.h"
+
+#include "classify/batch_predict.h"
+#include "classify/classifier_factories.h"
+
+namespace memlens {
+
+std::unique_ptr<Classifier> makeVectorMemoryClassifier(const ClassifierOptions& options) {
+  return std::make_unique<VectorMemoryClassifier>(options);
+}
+
+Status VectorMemoryClassifier::train(const InstanceSet& instances, JobControl* job) {
+  return rebuild(InstanceBase(instances.width), instances, job);
+}
+
+Status VectorMemoryClassifier::add(const InstanceSet& instances, JobControl* job) {
+  if (!state_) return train(instances, job);
+  // Grow a copy so that a cancel leaves the current memory untouched.
+  return rebuild(state_->base, instances, job);
+}
+
+Status VectorMemoryClassifier::rebuild(InstanceBase base, const InstanceSet& instances,
+                                       JobControl* job) {
+  if (instances.width < 1) return Status::invalidArgument("the vector memory needs a context");
+  if (Status s = base.add(instances, job); !s) return s;
+  auto s = std::make_unique<State>(std::move(base));
+  s->weights = computeFeatureWeights(s->base.featureCounts(), s->base.classTotals(), options_.weighting);
+  if (options_.wordVectors.dimensions > 0) {
+    auto vectors = WordVectors::train(s->base, options_.wordVectors, job);
+    if (!vectors) return vectors.status();
+    s->vectors = std::move(*vectors);
+  }
+  s->read = std::make_unique<VectorMemory>(s->base, s->weights, s->vectors.get(), options_.vectorMemory);
+  if (cancelRequested(job)) return Status::cancelled();
+  state_ = std::move(s);
+  return Status::ok();
+}
+
+void VectorMemoryClassifier::setTemperature(double temperature) {
+  options_.vectorMemory.temperature = temperature;
+  if (state_) {
+    state_->read = std::make_unique<VectorMemory>(state_->base, state_->weights,
+                                                  state_->vectors.get(), options_.vectorMemory);
+  }
+}
+
+Result<std::vector<Prediction>> VectorMemoryClassifier::predict(const InstanceSet& queries,
+                                                                const PredictOptions& options,
+                                                                JobControl* job) const {
+  if (!state_) return Status::invalidArgument("the memory is empty: train first");
+  return predictBatch(queries, state_->base.width(), options, job,
+                      [&](const uint32_t* q, Prediction& out) {
+                        out = predictOne({q, static_cast<size_t>(state_->base.width())}, options);
+                      });
+}
+
+Prediction VectorMemoryClassifier::predictOne(std::span<const uint32_t> features,
+                                              const PredictOptions& options) const {
+  if (!state_ || features.size() != static_cast<size_t>(state_->base.width())) return {};
+  return state_->read->predict(features, options);
+}
+
+}  // namespace memlens

@@ -1,0 +1,21 @@
+#include "common/token_text.h"
+
+#include <QStringList>
+
+namespace memlens::views {
+
+QString tokenText(const Vocabulary& vocab, uint32_t id) {
+  if (id >= vocab.size()) return QStringLiteral("<unknown>");
+  const std::string_view text = vocab.text(id);
+  return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+QString tokensText(const Vocabulary& vocab, std::span<const uint32_t> ids, uint32_t padding) {
+  QStringList words;
+  for (uint32_t id : ids) {
+    if (id != padding) words.append(tokenText(vocab, id));
+  }
+  return words.join(QLatin1Char(' '));
+}
+
+}  // namespace memlens::views

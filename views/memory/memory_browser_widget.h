@@ -1,0 +1,153 @@
+#pragma once
+
+#include <QList>
+#include <QWidget>
+#include <memory>
+
+#include "memory/changed_token_model.h"
+#include "memlens/pruning.h"
+#include "memory/memory_snapshot.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QSplitter;
+class QStackedWidget;
+class QTableView;
+class QToolButton;
+class QUndoStack;
+class QUndoView;
+
+namespace memlens::views {
+
+class MemoryTableModel;
+
+// The Memory tab: every stored vector of the current (edited) memory in a filterable table;
+// Delete, Relabel… and Restore… on the selection ask for a preview, which lists exactly the
+// probe tokens whose prediction would change; Commit makes it an undoable step. The journal
+// (the undo stack) and the tokens the last step flipped (double-click one to inspect it) sit
+// beside the table, with a Prune panel. It only renders and asks; the controller does the work.
+class MemoryBrowserWidget : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit MemoryBrowserWidget(QWidget* parent = nullptr);
+
+  // Shows `message` instead of the memory (no memory yet, or one that cannot be edited).
+  void showUnavailable(const QString& message);
+  void setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot);
+  // The memory's size, edits and probe accuracy, above the table.
+  void setSummary(const QString& text);
+  // A preview (Commit and Discard enabled) or what the last step did.
+  void showChange(std::shared_ptr<const MemoryChange> change);
+  void clearChange();
+  // While busy, the edit buttons are off; Cancel only when the job may be cancelled.
+  void setBusy(bool busy, bool cancellable);
+  void showWork(const QString& message);
+  void showProgress(double fraction, const QString& stage);
+  void setUndoStack(QUndoStack* stack);
+  // Contexts of the vectors deleted by edits in effect, offered by Restore….
+  void setDeletedContexts(const QStringList& contexts);
+  // What the probe set is, stated next to the change list with the Probe Set… button.
+  void setProbeNote(const QString& note);
+
+  MemoryTableModel* model() const { return model_; }
+  QTableView* table() const { return table_; }
+  ChangedTokenModel* changes() const { return changes_; }
+  QTableView* changeTable() const { return changeTable_; }
+  QLineEdit* filterEdit() const { return filter_; }
+  QPushButton* deleteButton() const { return delete_; }
+  QPushButton* commitButton() const { return commit_; }
+  QPushButton* prunePreviewButton() const { return prunePreview_; }
+  QComboBox* pruneStrategyBox() const { return strategy_; }
+  QLabel* summaryLabel() const { return summary_; }
+  QLabel* changeLabel() const { return changeTitle_; }
+  QPushButton* probeButton() const { return probeButton_; }
+  // Selects the row of stored vector `id` (clearing the filter if it hides it) and shows it.
+  void selectVector(quint32 id);
+  // Stored vector ids of the selected rows.
+  QList<quint32> selectedVectors() const;
+
+  QByteArray saveState() const;
+  void restoreState(const QByteArray& state);
+
+ Q_SIGNALS:
+  void deleteRequested(const QList<quint32>& vectors);
+  void relabelRequested(quint32 vector, const QString& token);
+  void restoreRequested(const QString& context);
+  void prunePreviewRequested(const memlens::PruneOptions& options);
+  void commitRequested();
+  void discardRequested();
+  void cancelRequested();
+  void inspectRequested(int probeIndex);
+  // The user's own sentences to probe with from now on (one per line); empty: the held-out tokens.
+  void probeSentencesChosen(const QString& sentences);
+
+ private:
+  QWidget* createTablePane();
+  QWidget* createSidePane();
+  QWidget* createPrunePanel();
+  void applyFilter();
+  void askRelabel();
+  void askRestore();
+  void askProbeSentences();
+  void requestPrune();
+  void updateButtons();
+  void updatePruneParameters();
+
+  std::shared_ptr<const MemorySnapshot> snapshot_;
+  QStringList deletedContexts_;
+  bool busy_ = false;
+
+  QStackedWidget* pages_;
+  QLabel* unavailable_;
+  QLabel* summary_;
+  QLineEdit* filter_;
+  QComboBox* scope_;
+  QLabel* rowsLabel_;
+  MemoryTableModel* model_;
+  QTableView* table_;
+  QPushButton* delete_;
+  QPushButton* relabel_;
+  QPushButton* restore_;
+
+  QLabel* changeTitle_;
+  QLabel* changeFigures_;
+  QLabel* probeNote_;
+  QPushButton* probeButton_;
+  QString probeSentences_;  // the last ones asked for, offered again
+  ChangedTokenModel* changes_;
+  QTableView* changeTable_;
+  QPushButton* commit_;
+  QPushButton* discard_;
+  QProgressBar* progress_;
+  QLabel* work_;
+  QToolButton* cancel_;
+  QUndoView* journal_;
+
+  QComboBox* strategy_;
+  QLabel* minCountLabel_;
+  QSpinBox* minCount_;
+  QLabel* keepLabel_;
+  QDoubleSpinBox* keep_;
+  QLabel* seedLabel_;
+  QSpinBox* seed_;
+  QLabel* documentLabel_;
+  QSpinBox* document_;
+  QLabel* neighboursLabel_;
+  QSpinBox* neighbours_;
+  QLabel* mergeNeighboursLabel_;
+  QSpinBox* mergeNeighbours_;
+  QPushButton* prunePreview_;
+
+  QSplitter* columns_;
+  QSplitter* sideRows_;
+};
+
+}  // namespace memlens::views
+
+Q_DECLARE_METATYPE(memlens::PruneOptions)
