@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
-  cmake g++ ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev
+  cmake g++ ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev clang-format git
   qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   timbl bible-kjv bible-kjv-text

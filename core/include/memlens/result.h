@@ -11,9 +11,9 @@ namespace memlens {
 // Either a value or the Status saying why there is none. Construct from a T on success and
 // from a non-ok Status on failure.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!status_.isOk() && "a Result without a value needs an error Status");
   }

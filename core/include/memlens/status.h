@@ -10,14 +10,16 @@ namespace memlens {
 // core's boundary: no exception leaves a public core call. The message is written for a person
 // ("corpus.txt line 812, byte 17: invalid UTF-8").
 // A Status is a plain value; distinct objects may be used from different threads.
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kInvalidArgument, kNotFound, kIoError, kCorrupt, kCancelled, kInternal };
 
   Status() = default;
 
   static Status ok() { return Status(); }
-  static Status invalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status invalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status notFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status ioError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   // The data itself is malformed (invalid UTF-8, ragged instance file, corrupt project).
