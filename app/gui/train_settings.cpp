@@ -13,7 +13,8 @@ namespace {
 template <typename E>
 E byName(const QSettings& settings, const QString& key, E fallback) {
   const QByteArray saved = settings.value(key).toString().toUtf8();
-  return optionNamed<E>(std::string_view(saved.data(), static_cast<size_t>(saved.size()))).value_or(fallback);
+  return optionNamed<E>(std::string_view(saved.data(), static_cast<size_t>(saved.size())))
+      .value_or(fallback);
 }
 
 template <typename E>
