@@ -2,8 +2,8 @@
 
 #include <QLocale>
 
-#include "train/metric_columns.h"
 #include "memlens/option_names.h"
+#include "train/metric_columns.h"
 
 namespace memlens::views {
 

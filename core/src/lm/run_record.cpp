@@ -2,10 +2,10 @@
 
 #include <cmath>
 
+#include "base/sha256.h"
 #include "json/json_value.h"
 #include "memlens/json_writer.h"
 #include "memlens/option_names.h"
-#include "base/sha256.h"
 
 namespace memlens {
 
@@ -64,7 +64,8 @@ class FieldReader {
     return m;
   }
   void fail(const std::string& field) {
-    if (error_.isOk()) error_ = Status::corrupt("run record: missing or invalid field '" + field + "'");
+    if (error_.isOk())
+      error_ = Status::corrupt("run record: missing or invalid field '" + field + "'");
   }
   const Status& error() const { return error_; }
 
@@ -84,7 +85,8 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   ExperimentOptions& o = r.options;
   ClassifierOptions& c = o.classifier;
   in.read("created", r.created);
-  if (const JsonValue* files = root.find("corpus"); files && files->kind() == JsonValue::Kind::kArray) {
+  if (const JsonValue* files = root.find("corpus");
+      files && files->kind() == JsonValue::Kind::kArray) {
     for (const JsonValue& f : files->items()) {
       CorpusFile file;
       in.read(&f, "corpus.", "path", file.path);
@@ -148,7 +150,8 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   in.read("latencyP99Micros", r.latencyP99Micros);
   r.test = in.metrics(root.find("test"), "test.");
   r.baseTest = in.metrics(root.find("baseAlone"), "baseAlone.");
-  if (const JsonValue* bands = root.find("bands"); bands && bands->kind() == JsonValue::Kind::kArray) {
+  if (const JsonValue* bands = root.find("bands");
+      bands && bands->kind() == JsonValue::Kind::kArray) {
     for (const JsonValue& b : bands->items()) {
       FrequencyBand band;
       in.read(&b, "bands.", "trainFrequency", band.label);
@@ -184,7 +187,11 @@ std::string RunRecord::toJson() const {
   json.beginObject().field("created", created);
   json.key("corpus").beginArray();
   for (const CorpusFile& f : corpus) {
-    json.beginObject().field("path", f.path).field("bytes", f.bytes).field("sha256", f.sha256).endObject();
+    json.beginObject()
+        .field("path", f.path)
+        .field("bytes", f.bytes)
+        .field("sha256", f.sha256)
+        .endObject();
   }
   json.endArray();
   json.key("tokeniser")
@@ -213,7 +220,8 @@ std::string RunRecord::toJson() const {
     json.key("vectorMemory")
         .beginObject()
         .field("dimensions", c.wordVectors.dimensions)
-        .field("keys", c.wordVectors.dimensions > 0 ? "PPMI-SVD word vectors of the train part" : "one-hot")
+        .field("keys",
+               c.wordVectors.dimensions > 0 ? "PPMI-SVD word vectors of the train part" : "one-hot")
         .field("topK", c.vectorMemory.topK)
         .field("indexedPositions", c.vectorMemory.indexedPositions)
         .field("candidateWords", c.vectorMemory.candidateWords)
@@ -240,8 +248,11 @@ std::string RunRecord::toJson() const {
         .field("lambdaTuned", !options.memoryLambda.has_value())
         .field("tuningTokens", tuningTokens);
   }
-  json.field("tunedOn", validationInstances ? "validation" : "nothing (no validation lines): default")
-      .field("vocabulary", "closed: every type of the corpus; types unseen in training get only the uniform share")
+  json.field("tunedOn",
+             validationInstances ? "validation" : "nothing (no validation lines): default")
+      .field(
+          "vocabulary",
+          "closed: every type of the corpus; types unseen in training get only the uniform share")
       .endObject();
   json.key("sizes")
       .beginObject()
@@ -250,7 +261,11 @@ std::string RunRecord::toJson() const {
       .field("testInstances", testInstances)
       .field("storedVectors", storedVectors)
       .endObject();
-  json.key("seconds").beginObject().field("train", trainSeconds).field("evaluate", evaluateSeconds).endObject();
+  json.key("seconds")
+      .beginObject()
+      .field("train", trainSeconds)
+      .field("evaluate", evaluateSeconds)
+      .endObject();
   json.field("latencyMeanMicros", latencyMeanMicros).field("latencyP99Micros", latencyP99Micros);
   json.key("test");
   writeMetrics(json, test);
