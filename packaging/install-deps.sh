@@ -10,7 +10,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
   libtbb-dev libeigen3-dev libsqlite3-dev
   timbl bible-kjv bible-kjv-text
-  xvfb xauth fonts-dejavu-core unicode-data
+  xvfb xauth fonts-dejavu-core unicode-data locales
 )
 # node/npm (for the GPT-2 test oracle): take the system's if present (it may come from another
 # Debian-format repository that bundles npm with nodejs).
@@ -29,6 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
     "${missing[@]}" >/dev/null
+fi
+
+# A decimal-comma locale, for the tests that check files never take the user's number format.
+if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf-\?8'; then
+  echo "install-deps: generating the de_DE.UTF-8 locale"
+  "${sudo_cmd[@]}" localedef -i de_DE -f UTF-8 de_DE.UTF-8
 fi
 
 # npm test fixtures: GPT-2's encoder.json / vocab.bpe and a reference encoder.

@@ -4,6 +4,7 @@
 
 #include "common/job_runner.h"
 #include "generate/generate_widget.h"
+#include "memlens/option_names.h"
 
 namespace memlens::gui {
 
@@ -14,7 +15,7 @@ QString describe(const Experiment& memory, bool edited) {
   const RunRecord& record = memory.record();
   return (edited ? GenerateController::tr("the edited %1 memory (%2 stored vectors)")
                  : GenerateController::tr("the trained %1 memory (%2 stored vectors)"))
-      .arg(QString::fromLatin1(algorithmName(record.options.classifier.algorithm)),
+      .arg(QString::fromLatin1(optionLabel(record.options.classifier.algorithm)),
            QLocale().toString(record.storedVectors));
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/job_runner.h"
 #include "common/token_text.h"
+#include "memlens/option_names.h"
 #include "memlens/trace.h"
 #include "memlens/vector_trace.h"
 
@@ -89,7 +90,7 @@ QString describe(const views::InspectSettings& s, Algorithm algorithm) {
   }
   return InspectController::tr("k %1, distance weighting %2")
       .arg(s.k)
-      .arg(QString::fromLatin1(distanceWeightingName(s.distanceWeighting)));
+      .arg(QString::fromLatin1(optionLabel(s.distanceWeighting)));
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ Result<std::vector<RunRecord>> ProjectFile::readRuns(size_t* cliRuns) {
   std::vector<RunRecord> runs;
   *cliRuns = 0;
   for (const StoredRun& s : *stored) {
-    if (s.record.find("\"probeTokens\"") != std::string::npos) {  // Project::recordRun's summary
+    if (s.kind == RunKind::kProbe) {
       ++*cliRuns;
       continue;
     }
@@ -63,7 +63,7 @@ Result<std::vector<RunRecord>> ProjectFile::readRuns(size_t* cliRuns) {
 
 Status ProjectFile::addRun(const std::string& recordJson) {
   const std::lock_guard lock(mutex_);
-  auto id = store_->addRun(recordJson);
+  auto id = store_->addRun(RunKind::kWindow, recordJson);
   return id ? Status::ok() : id.status();
 }
 

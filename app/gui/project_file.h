@@ -29,6 +29,7 @@ class ProjectFile {
   Status recordCommit(const MemoryEdit& edit);
   Status recordUndo();
   Status recordRedo();
+  // Stores a training run of the window (RunRecord::toJson()).
   Status addRun(const std::string& recordJson);
   // The window's runs stored in the file, oldest first; one it cannot read is an error naming
   // it. memlens-cli's probe summaries (a shape of their own) are only counted, in `cliRuns`.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "memlens/experiment.h"
+#include "memlens/option_names.h"
 #include "memlens/trace.h"
 
 using namespace memlens;
@@ -89,7 +90,7 @@ Status benchEvaluation(const Experiment& e, double goalSeconds) {
   std::printf(
       "    %-7s evaluate %llu tokens: best %.3f s, worst %.3f s of %d (goal <= %.0f s); "
       "train %.2f s; accuracy %.4f\n",
-      algorithmName(r.options.classifier.algorithm),
+      std::string(optionLabel(r.options.classifier.algorithm)).c_str(),
       static_cast<unsigned long long>(e.test().size()), best, worst, kEvaluations, goalSeconds,
       r.trainSeconds, r.test.accuracy());
   return Status::ok();

@@ -1,5 +1,8 @@
 #include <QtTest>
 
+#include <clocale>
+#include <cstdio>
+
 #include "base/sha256.h"
 #include "edit_fixture.h"
 #include "memlens/project.h"
@@ -31,6 +34,49 @@ class TestProject : public QObject {
     QVERIFY(!legacy->keepTrainedWeights);
     QVERIFY(!ProjectOptions::parse("width=3\n").isOk());
     QVERIFY(!ProjectOptions::parse(o.toText() + "colour=blue\n").isOk());
+  }
+
+  // Enums are stored by name, never by index, so reordering an enum cannot misread a project.
+  void optionsNameTheirEnums() {
+    ProjectOptions o = test::ib1ProjectOptions();
+    o.experiment.classifier.algorithm = Algorithm::kTribl2;
+    o.experiment.classifier.weighting = FeatureWeighting::kChiSquare;
+    o.experiment.classifier.distanceWeighting = DistanceWeighting::kExponentialDecay;
+    o.experiment.classifier.metric = Metric::kMvdm;
+    o.experiment.window.blocks = BlockMode::kOlifant;
+    const std::string text = o.toText();
+    for (const char* line : {"algorithm=tribl2\n", "weighting=x2\n", "distance-weighting=ED\n",
+                             "metric=mvdm\n", "blocks=olifant\n", "tokeniser=word\n"})
+      QVERIFY2(text.find(line) != std::string::npos, text.c_str());
+    auto back = ProjectOptions::parse(text);
+    QVERIFY2(back.isOk(), back.status().message().c_str());
+    QCOMPARE(back->toText(), text);
+    std::string indexed = text;
+    indexed.replace(indexed.find("algorithm=tribl2"), 16, "algorithm=2");
+    QVERIFY(!ProjectOptions::parse(indexed).isOk());
+  }
+
+  // The GUI runs under the user's locale; a decimal comma there must not reach the file, where
+  // the reader would refuse "train=0,7".
+  void optionsIgnoreTheLocale() {
+    const std::string saved = std::setlocale(LC_ALL, nullptr);
+    QVERIFY2(std::setlocale(LC_ALL, "de_DE.UTF-8"),
+             "the de_DE.UTF-8 locale is missing: run packaging/install-deps.sh");
+    char comma[8];
+    std::snprintf(comma, sizeof comma, "%.1f", 0.5);
+    ProjectOptions o = test::ib1ProjectOptions();
+    o.experiment.split.trainFraction = 0.7;
+    o.experiment.classifier.edAlpha = 1.5;
+    o.smoothingBeta = 0.25;
+    const std::string text = o.toText();
+    auto back = ProjectOptions::parse(text);
+    std::setlocale(LC_ALL, saved.c_str());
+    QCOMPARE(std::string(comma), std::string("0,5"));  // the locale does use a decimal comma
+    QVERIFY2(text.find("train=0.69999999999999996\n") != std::string::npos, text.c_str());
+    QVERIFY2(back.isOk(), back.status().message().c_str());
+    QCOMPARE(back->experiment.split.trainFraction, 0.7);
+    QCOMPARE(back->experiment.classifier.edAlpha, 1.5);
+    QCOMPARE(back->smoothingBeta, 0.25);
   }
 
   // Edits, a pruning and an undo survive a reopen: same journal, same predictions, and redo

@@ -57,7 +57,8 @@ class TestProjectStore : public QObject {
           {"/data/b.txt", 4, Sha256::of(std::string("b\0c\n", 4)), std::string("b\0c\n", 4)}};
       QVERIFY((*store)->setCorpus(files).isOk());
       QCOMPARE(*(*store)->appendJournal("delete", "{\"vector\":7}"), int64_t{1});
-      QVERIFY((*store)->addRun("{\"accuracy\":0.5}").isOk());
+      QVERIFY((*store)->addRun(RunKind::kProbe, "{\"accuracy\":0.5}").isOk());
+      QVERIFY((*store)->addRun(RunKind::kWindow, "{\"created\":\"now\"}").isOk());
     }
     QVERIFY(ProjectStore::create(path).status().message().find("already exists") !=
             std::string::npos);
@@ -76,7 +77,11 @@ class TestProjectStore : public QObject {
     QCOMPARE(journal->size(), size_t{1});
     QCOMPARE((*journal)[0].kind, std::string("delete"));
     QVERIFY(!(*journal)[0].created.empty());
-    QCOMPARE((*store)->runs()->front().record, std::string("{\"accuracy\":0.5}"));
+    auto runs = (*store)->runs();
+    QCOMPARE(runs->size(), size_t{2});
+    QCOMPARE((*runs)[0].record, std::string("{\"accuracy\":0.5}"));
+    QCOMPARE((*runs)[0].kind, RunKind::kProbe);
+    QCOMPARE((*runs)[1].kind, RunKind::kWindow);
     QCOMPARE(*(*store)->integrityCheck(), std::string("ok"));
   }
 

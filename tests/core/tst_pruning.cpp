@@ -6,6 +6,7 @@
 #include <set>
 
 #include "edit_fixture.h"
+#include "memlens/option_names.h"
 #include "memlens/pruning.h"
 
 using namespace memlens;
@@ -463,7 +464,8 @@ class TestPruning : public QObject {
                                    PruneStrategy::kIgTreeCompression, PruneStrategy::kWilson}) {
       CancelMidway c;
       PruneOptions o{strategy};
-      QVERIFY2(planPrune(*m, o, &c.job).status().isCancelled(), pruneStrategyName(strategy));
+      QVERIFY2(planPrune(*m, o, &c.job).status().isCancelled(),
+               std::string(optionLabel(strategy)).c_str());
     }
     QVERIFY(m->edits().empty());
     QCOMPARE(m->probePredictions(), before);

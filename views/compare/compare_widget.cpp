@@ -16,6 +16,7 @@
 
 #include "compare/flip_table_model.h"
 #include "compare/run_size_chart.h"
+#include "memlens/option_names.h"
 
 namespace memlens::views {
 
@@ -25,7 +26,7 @@ QString describeRun(const ComparedRun& run) {
   const RunRecord& r = *run.record;
   return CompareWidget::tr("Run %1: %2, width %3, accuracy %4")
       .arg(run.number)
-      .arg(QString::fromLatin1(algorithmName(r.options.classifier.algorithm)))
+      .arg(QString::fromLatin1(optionLabel(r.options.classifier.algorithm)))
       .arg(r.options.window.width)
       .arg(QLocale().toString(r.test.accuracy(), 'f', 4));
 }

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <map>
 
+#include "memlens/option_names.h"
+
 namespace memlens::views {
 
 namespace {
@@ -105,7 +107,7 @@ void RunSizeChart::rebuild() {
     auto [it, added] = byAlgorithm.try_emplace(algorithm);
     if (added) {
       const QColor hue(kHues[(byAlgorithm.size() - 1) % kHues.size()]);
-      const QString name = QString::fromLatin1(algorithmName(algorithm));
+      const QString name = QString::fromLatin1(optionLabel(algorithm));
       auto* accuracy = new QScatterSeries;
       accuracy->setName(tr("%1 accuracy").arg(name));
       accuracy->setMarkerShape(QScatterSeries::MarkerShapeCircle);

@@ -28,6 +28,7 @@
 #include "inspect/neighbour_table_model.h"
 #include "inspect/source_context_view.h"
 #include "inspect/tree_path_model.h"
+#include "memlens/option_names.h"
 
 namespace memlens::views {
 
@@ -349,7 +350,7 @@ void InspectWidget::setExperiment(const std::shared_ptr<const Experiment>& exper
   lambda_->setValue(record.memoryLambda);
   updateControls(record.options.classifier.algorithm);
   status_->setText(tr("Memory: %1, %2 stored vectors")
-                       .arg(QString::fromLatin1(algorithmName(record.options.classifier.algorithm)),
+                       .arg(QString::fromLatin1(optionLabel(record.options.classifier.algorithm)),
                             QLocale().toString(record.storedVectors)));
 }
 

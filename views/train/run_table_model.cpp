@@ -2,6 +2,7 @@
 
 #include <QLocale>
 
+#include "memlens/option_names.h"
 #include "train/metric_columns.h"
 
 namespace memlens::views {
@@ -14,13 +15,13 @@ QVariant sortKey(const RunRecord& r, int row, int column) {
     case RunTableModel::kNumber:
       return row + 1;
     case RunTableModel::kAlgorithm:
-      return QString::fromLatin1(algorithmName(r.options.classifier.algorithm));
+      return QString::fromLatin1(optionLabel(r.options.classifier.algorithm));
     case RunTableModel::kK:
       return r.options.classifier.k;
     case RunTableModel::kWidth:
       return r.options.window.width;
     case RunTableModel::kWeighting:
-      return QString::fromLatin1(weightingName(r.options.classifier.weighting));
+      return QString::fromLatin1(optionLabel(r.options.classifier.weighting));
     case RunTableModel::kTrainInstances:
       return static_cast<qulonglong>(r.trainInstances);
     case RunTableModel::kStoredVectors:
@@ -76,10 +77,10 @@ QString describe(const RunRecord& r) {
   return RunTableModel::tr(
              "%1, k = %2, %3 weighting, %4 distance weighting, width %5\n"
              "%6 validation and %7 test tokens; smoothing: %8")
-      .arg(QString::fromLatin1(algorithmName(c.algorithm)))
+      .arg(QString::fromLatin1(optionLabel(c.algorithm)))
       .arg(c.k)
-      .arg(QString::fromLatin1(weightingName(c.weighting)),
-           QString::fromLatin1(distanceWeightingName(c.distanceWeighting)))
+      .arg(QString::fromLatin1(optionLabel(c.weighting)),
+           QString::fromLatin1(optionLabel(c.distanceWeighting)))
       .arg(r.options.window.width)
       .arg(QLocale().toString(static_cast<qulonglong>(r.validationInstances)),
            QLocale().toString(static_cast<qulonglong>(r.testInstances)),

@@ -30,7 +30,7 @@ class Project {
     std::vector<ProjectCorpusFile> corpus;
     ProjectOptions options;
     ProjectJournal::Edits edits;    // as EditedMemory::edits() and undone() hold them
-    std::vector<std::string> runs;  // RunRecord::toJson(), oldest first
+    std::vector<std::string> runs;  // the window's runs (RunRecord::toJson()), oldest first
   };
 
   // Creates `path` (which must not exist) for the corpus `paths`, trains and tunes β.

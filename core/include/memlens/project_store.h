@@ -32,10 +32,17 @@ struct JournalEntry {
   bool undone = false;
 };
 
+// What a stored run records, and so how its JSON reads.
+enum class RunKind {
+  kWindow,  // a training run of the window: RunRecord::toJson()
+  kProbe,   // the project's memory measured on its probe set: Project::recordRun()
+};
+
 struct StoredRun {
   int64_t id = 0;
   std::string created;
-  std::string record;  // RunRecord::toJson()
+  RunKind kind = RunKind::kWindow;
+  std::string record;
 };
 
 // The one owner of a .memlens project file (SQLite). It checks what it opens before writing a
@@ -46,7 +53,7 @@ struct StoredRun {
 // Not thread-safe: use one ProjectStore from one thread at a time.
 class ProjectStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   static constexpr int32_t kApplicationId = 0x4D4C4E53;  // "MLNS"
 
   // Creates a new project file; fails if `path` exists.
@@ -71,7 +78,7 @@ class ProjectStore {
   Status setUndone(int64_t seq, bool undone);
   Result<std::vector<JournalEntry>> journal();
 
-  Result<int64_t> addRun(const std::string& recordJson);
+  Result<int64_t> addRun(RunKind kind, const std::string& recordJson);
   Result<std::vector<StoredRun>> runs();
 
   // PRAGMA integrity_check: "ok" or the problems found.

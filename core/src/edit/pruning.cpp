@@ -4,6 +4,7 @@
 #include <map>
 #include <random>
 
+#include "memlens/option_names.h"
 #include "memlens/usage_census.h"
 #include "memory/overlap_memory.h"
 
@@ -246,29 +247,8 @@ Result<MemoryEdit> mergeEdit(const InstanceBase& base, const std::vector<uint32_
 
 }  // namespace
 
-const char* pruneStrategyName(PruneStrategy s) {
-  switch (s) {
-    case PruneStrategy::kCountThreshold:
-      return "count-threshold";
-    case PruneStrategy::kNeverNeighbour:
-      return "never-neighbour";
-    case PruneStrategy::kNegativeCredit:
-      return "negative-credit";
-    case PruneStrategy::kRandom:
-      return "random";
-    case PruneStrategy::kDocument:
-      return "document";
-    case PruneStrategy::kWilson:
-      return "wilson";
-    case PruneStrategy::kMerge:
-      return "merge";
-    case PruneStrategy::kCondensed:
-      return "cnn";
-    case PruneStrategy::kIgTreeCompression:
-      return "igtree";
-  }
-  return "?";
-}
+// The labels are string literals, so their views end in a NUL.
+const char* pruneStrategyName(PruneStrategy s) { return optionLabel(s).data(); }
 
 Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& options,
                              JobControl* job) {
@@ -289,10 +269,10 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
   if (options.strategy == PruneStrategy::kIgTreeCompression) {
     auto survivors = igTreeSurvivors(memory, job);
     if (!survivors) return survivors.status();
-    return mergeEdit(base, *survivors, pruneStrategyName(options.strategy));
+    return mergeEdit(base, *survivors, std::string(optionLabel(options.strategy)));
   }
   std::vector<bool> remove(base.vectorCount(), false);
-  std::string note = pruneStrategyName(options.strategy);
+  std::string note(optionLabel(options.strategy));
   switch (options.strategy) {
     case PruneStrategy::kCountThreshold:
       for (uint32_t id = 0; id < base.vectorCount(); ++id)

@@ -5,6 +5,7 @@
 #include "base/sha256.h"
 #include "json/json_value.h"
 #include "memlens/json_writer.h"
+#include "memlens/option_names.h"
 
 namespace memlens {
 
@@ -35,19 +36,16 @@ class FieldReader {
   void read(const char* name, T& out) {
     read(&root_, "", name, out);
   }
-  // `name`, a string, as the enum value whose `nameOf` it is.
-  template <typename E, size_t N>
-  void readName(const JsonValue* object, const char* path, const char* name,
-                const char* (*nameOf)(E), const E (&values)[N], E& out) {
+  // `name`, a string, as the option value it names.
+  template <typename E>
+  void readOption(const JsonValue* object, const char* path, const char* name, E& out) {
     std::string text;
     read(object, path, name, text);
-    for (E e : values) {
-      if (text == nameOf(e)) {
-        out = e;
-        return;
-      }
+    if (const std::optional<E> value = optionNamed<E>(text)) {
+      out = *value;
+    } else {
+      fail(std::string(path) + name);
     }
-    fail(std::string(path) + name);
   }
   Metrics metrics(const JsonValue* object, const std::string& path) {
     Metrics m;
@@ -108,23 +106,12 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   r.tokeniser.kind = r.tokeniser.vocabPath.empty() ? TokeniserKind::kWord : TokeniserKind::kGpt2;
   const JsonValue* instances = root.find("instances");
   in.read(instances, "instances.", "width", o.window.width);
-  std::string blocks;
-  in.read(instances, "instances.", "blocks", blocks);
-  if (blocks != "line" && blocks != "olifant") in.fail("instances.blocks");
-  o.window.blocks = blocks == "olifant" ? BlockMode::kOlifant : BlockMode::kLine;
+  in.readOption(instances, "instances.", "blocks", o.window.blocks);
   const JsonValue* model = root.find("model");
-  in.readName(model, "model.", "algorithm", algorithmName,
-              {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2, Algorithm::kVectorMemory},
-              c.algorithm);
+  in.readOption(model, "model.", "algorithm", c.algorithm);
   in.read(model, "model.", "k", c.k);
-  in.readName(model, "model.", "weighting", weightingName,
-              {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
-               FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance},
-              c.weighting);
-  in.readName(model, "model.", "distanceWeighting", distanceWeightingName,
-              {DistanceWeighting::kZero, DistanceWeighting::kInverseLinear,
-               DistanceWeighting::kInverseDistance, DistanceWeighting::kExponentialDecay},
-              c.distanceWeighting);
+  in.readOption(model, "model.", "weighting", c.weighting);
+  in.readOption(model, "model.", "distanceWeighting", c.distanceWeighting);
   in.read(model, "model.", "edAlpha", c.edAlpha);
   in.read(model, "model.", "edBeta", c.edBeta);
   const JsonValue* smoothing = root.find("smoothing");
@@ -178,49 +165,10 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   return r;
 }
 
-const char* algorithmName(Algorithm a) {
-  switch (a) {
-    case Algorithm::kIb1:
-      return "ib1";
-    case Algorithm::kIgTree:
-      return "igtree";
-    case Algorithm::kTribl2:
-      return "tribl2";
-    case Algorithm::kVectorMemory:
-      return "vector";
-  }
-  return "?";
-}
-
-const char* weightingName(FeatureWeighting w) {
-  switch (w) {
-    case FeatureWeighting::kNone:
-      return "none";
-    case FeatureWeighting::kGainRatio:
-      return "gain-ratio";
-    case FeatureWeighting::kInfoGain:
-      return "information-gain";
-    case FeatureWeighting::kChiSquare:
-      return "chi-square";
-    case FeatureWeighting::kSharedVariance:
-      return "shared-variance";
-  }
-  return "?";
-}
-
-const char* distanceWeightingName(DistanceWeighting d) {
-  switch (d) {
-    case DistanceWeighting::kZero:
-      return "Z";
-    case DistanceWeighting::kInverseLinear:
-      return "IL";
-    case DistanceWeighting::kInverseDistance:
-      return "ID";
-    case DistanceWeighting::kExponentialDecay:
-      return "ED";
-  }
-  return "?";
-}
+// The labels are string literals, so their views end in a NUL.
+const char* algorithmName(Algorithm a) { return optionLabel(a).data(); }
+const char* weightingName(FeatureWeighting w) { return optionLabel(w).data(); }
+const char* distanceWeightingName(DistanceWeighting d) { return optionLabel(d).data(); }
 
 std::vector<RunRecord::CorpusFile> RunRecord::describeCorpus(const Corpus& corpus) {
   std::vector<CorpusFile> files;
@@ -257,15 +205,15 @@ std::string RunRecord::toJson() const {
   json.key("instances")
       .beginObject()
       .field("width", options.window.width)
-      .field("blocks", options.window.blocks == BlockMode::kLine ? "line" : "olifant")
+      .field("blocks", optionLabel(options.window.blocks))
       .endObject();
   const ClassifierOptions& c = options.classifier;
   json.key("model")
       .beginObject()
-      .field("algorithm", algorithmName(c.algorithm))
+      .field("algorithm", optionLabel(c.algorithm))
       .field("k", c.k)
-      .field("weighting", weightingName(c.weighting))
-      .field("distanceWeighting", distanceWeightingName(c.distanceWeighting))
+      .field("weighting", optionLabel(c.weighting))
+      .field("distanceWeighting", optionLabel(c.distanceWeighting))
       .field("edAlpha", c.edAlpha)
       .field("edBeta", c.edBeta);
   if (c.algorithm == Algorithm::kVectorMemory) {

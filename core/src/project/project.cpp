@@ -9,6 +9,7 @@
 #include "memlens/data_split.h"
 #include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
+#include "memlens/option_names.h"
 
 namespace memlens {
 namespace {
@@ -82,7 +83,7 @@ Status Project::save(const std::string& path, const Contents& contents) {
     for (int64_t seq : undoneSeqs)
       if (Status s = (*store)->setUndone(seq, true); !s) return s;
     for (const std::string& run : contents.runs)
-      if (auto id = (*store)->addRun(run); !id) return id.status();
+      if (auto id = (*store)->addRun(RunKind::kWindow, run); !id) return id.status();
     return Status::ok();
   }();  // the store is closed here, its write-ahead log folded into the file
   if (!written) {
@@ -248,9 +249,9 @@ Result<int64_t> Project::recordRun(JobControl* job) {
   const ClassifierOptions& c = options_.experiment.classifier;
   JsonWriter json;
   json.beginObject()
-      .field("model", algorithmName(c.algorithm))
+      .field("model", optionLabel(c.algorithm))
       .field("k", c.k)
-      .field("weighting", weightingName(c.weighting))
+      .field("weighting", optionLabel(c.weighting))
       .field("width", options_.experiment.window.width)
       .field("edits", static_cast<uint64_t>(memory_->edits().size()))
       .field("weightsAfterEdits", options_.keepTrainedWeights ? "kept" : "recomputed")
@@ -261,7 +262,7 @@ Result<int64_t> Project::recordRun(JobControl* job) {
       .field("accuracy", metrics->accuracy())
       .field("perplexity", metrics->perplexity())
       .field("crossEntropyBits", metrics->crossEntropyBits());
-  return store_->addRun(json.endObject().str());
+  return store_->addRun(RunKind::kProbe, json.endObject().str());
 }
 
 }  // namespace memlens

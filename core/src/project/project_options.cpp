@@ -1,20 +1,21 @@
 #include "memlens/project_options.h"
 
 #include <charconv>
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
 
 #include "base/key_value_text.h"
+#include "memlens/option_names.h"
 
 namespace memlens {
 namespace {
 
+// As "%.17g" but never with a locale's decimal comma (the GUI runs under the user's locale).
 std::string number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 17).ptr;
+  return {buf, end};
 }
 
 template <typename T>
@@ -23,18 +24,17 @@ bool parseNumber(std::string_view s, T& out) {
   return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
 
-// An enum stored by its index.
+// An enum stored by its name, so reordering the enum cannot misread a project.
 template <typename E>
-bool parseEnum(std::string_view s, E& out, E last) {
-  int v = 0;
-  if (!parseNumber(s, v) || v < 0 || v > static_cast<int>(last)) return false;
-  out = static_cast<E>(v);
-  return true;
+bool parseEnum(std::string_view s, E& out) {
+  const std::optional<E> v = optionNamed<E>(s);
+  if (v) out = *v;
+  return v.has_value();
 }
 
 template <typename E>
 std::string enumText(E e) {
-  return std::to_string(static_cast<int>(e));
+  return std::string(optionName(e));
 }
 
 }  // namespace
@@ -78,23 +78,19 @@ Result<ProjectOptions> ProjectOptions::parse(std::string_view text) {
   ExperimentOptions& x = o.experiment;
   ClassifierOptions& c = x.classifier;
   const std::map<std::string_view, std::function<bool(std::string_view)>> readers = {
-      {"tokeniser", [&](auto v) { return parseEnum(v, o.tokeniser.kind, TokeniserKind::kGpt2); }},
+      {"tokeniser", [&](auto v) { return parseEnum(v, o.tokeniser.kind); }},
       {"lowercase", [&](auto v) { return v == "0" || (o.tokeniser.lowercase = v == "1"); }},
       {"vocab", [&](auto v) { return o.tokeniser.vocabPath = v, true; }},
       {"merges", [&](auto v) { return o.tokeniser.mergesPath = v, true; }},
       {"width", [&](auto v) { return parseNumber(v, x.window.width); }},
-      {"blocks", [&](auto v) { return parseEnum(v, x.window.blocks, BlockMode::kOlifant); }},
-      {"algorithm", [&](auto v) { return parseEnum(v, c.algorithm, Algorithm::kVectorMemory); }},
+      {"blocks", [&](auto v) { return parseEnum(v, x.window.blocks); }},
+      {"algorithm", [&](auto v) { return parseEnum(v, c.algorithm); }},
       {"k", [&](auto v) { return parseNumber(v, c.k); }},
-      {"weighting",
-       [&](auto v) { return parseEnum(v, c.weighting, FeatureWeighting::kSharedVariance); }},
-      {"distance-weighting",
-       [&](auto v) {
-         return parseEnum(v, c.distanceWeighting, DistanceWeighting::kExponentialDecay);
-       }},
+      {"weighting", [&](auto v) { return parseEnum(v, c.weighting); }},
+      {"distance-weighting", [&](auto v) { return parseEnum(v, c.distanceWeighting); }},
       {"ed-alpha", [&](auto v) { return parseNumber(v, c.edAlpha); }},
       {"ed-beta", [&](auto v) { return parseNumber(v, c.edBeta); }},
-      {"metric", [&](auto v) { return parseEnum(v, c.metric, Metric::kMvdm); }},
+      {"metric", [&](auto v) { return parseEnum(v, c.metric); }},
       {"mvdm-threshold", [&](auto v) { return parseNumber(v, c.mvdmThreshold); }},
       {"order", [&](auto v) { return parseNumber(v, x.ngramOrder); }},
       {"train", [&](auto v) { return parseNumber(v, x.split.trainFraction); }},

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "project/schema1_options.h"
+
 namespace memlens {
 
 namespace {
@@ -21,10 +23,28 @@ constexpr const char* kMigrations[] = {
     "  payload TEXT NOT NULL, created TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL,"
     "  record TEXT NOT NULL);",
+    // 1 -> 2: runs say what they are; schema 1 told them apart by shape, and only probe
+    // summaries have a top-level "probeTokens". Options name their enums instead of indexing
+    // them (memlens_schema1_options, registered by migrate()).
+    "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'window'"
+    "  CHECK(kind IN ('window', 'probe'));"
+    "UPDATE runs SET kind = 'probe' WHERE CASE WHEN json_valid(record)"
+    "  THEN json_type(record, '$.probeTokens') IS NOT NULL ELSE 0 END;"
+    "UPDATE settings SET value = memlens_schema1_options(value) WHERE key = 'options';",
 };
 static_assert(std::size(kMigrations) == ProjectStore::kSchemaVersion);
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+constexpr const char* kRunKinds[] = {"window", "probe"};  // by RunKind
+
+void schema1Options(sqlite3_context* context, int, sqlite3_value** args) {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  if (!text) return sqlite3_result_value(context, args[0]);
+  const std::string named =
+      schema1OptionsWithNames({text, static_cast<size_t>(sqlite3_value_bytes(args[0]))});
+  sqlite3_result_text(context, named.data(), static_cast<int>(named.size()), SQLITE_TRANSIENT);
+}
 
 bool fileExists(const std::string& path) {
   struct stat st {};
@@ -210,6 +230,10 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const std::strin
 }
 
 Status ProjectStore::migrate(int fromVersion) {
+  if (sqlite3_create_function_v2(db_, "memlens_schema1_options", 1,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, schema1Options,
+                                 nullptr, nullptr, nullptr) != SQLITE_OK)
+    return error("cannot prepare the upgrade");
   Transaction t(*this);
   if (!t.status()) return t.status();
   for (int v = fromVersion; v < kSchemaVersion; ++v) {
@@ -313,21 +337,26 @@ Result<std::vector<JournalEntry>> ProjectStore::journal() {
   return entries;
 }
 
-Result<int64_t> ProjectStore::addRun(const std::string& recordJson) {
+Result<int64_t> ProjectStore::addRun(RunKind kind, const std::string& recordJson) {
   Transaction t(*this);
   if (!t.status()) return t.status();
-  Statement q(db_, std::string("INSERT INTO runs(created, record) VALUES(") + kNow + ", ?1)");
-  if (q.bind(1, recordJson).step() != SQLITE_DONE) return error("cannot save the run");
+  Statement q(db_,
+              std::string("INSERT INTO runs(created, kind, record) VALUES(") + kNow + ", ?1, ?2)");
+  if (q.bind(1, kRunKinds[static_cast<int>(kind)]).bind(2, recordJson).step() != SQLITE_DONE)
+    return error("cannot save the run");
   const int64_t id = sqlite3_last_insert_rowid(db_);
   if (Status s = t.commit(); !s) return s;
   return id;
 }
 
 Result<std::vector<StoredRun>> ProjectStore::runs() {
-  Statement q(db_, "SELECT id, created, record FROM runs ORDER BY id");
+  Statement q(db_, "SELECT id, created, kind = 'probe', record FROM runs ORDER BY id");
   std::vector<StoredRun> out;
   int rc;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back({q.integer(0), q.text(1), q.text(2)});
+  while ((rc = q.step()) == SQLITE_ROW) {
+    const RunKind kind = q.integer(2) ? RunKind::kProbe : RunKind::kWindow;
+    out.push_back({q.integer(0), q.text(1), kind, q.text(3)});
+  }
   if (rc != SQLITE_DONE) return error("cannot read the runs");
   return out;
 }
