@@ -10,6 +10,7 @@
 #include "enum_option.h"
 #include "experiment_args.h"
 #include "memlens/project.h"
+#include "number_range.h"
 
 namespace memlens::cli {
 namespace {
@@ -235,7 +236,7 @@ void addPruneOptions(CLI::App& prune, PruneArgs& args) {
   prune.add_option("--min-count", o.minCount, "count: keep slots seen this often")
       ->check(CLI::Range(1, kMaxWhole));
   prune.add_option("--keep", o.keepFraction, "random: the share of slots kept")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(numberRange(0.0, 1.0));
   prune.add_option("--seed", o.seed, "random: the seed")->check(CLI::Range(0, kMaxWhole));
   prune.add_option("--document", o.document, "document: the document pruned")
       ->check(CLI::Range(0, kMaxWhole));

@@ -4,6 +4,7 @@
 
 #include "corpus_args.h"
 #include "enum_option.h"
+#include "number_range.h"
 
 namespace memlens::cli {
 namespace {
@@ -43,12 +44,12 @@ void addExperimentOptions(CLI::App& command, ExperimentOptions& options) {
       ->check(CLI::Range(1, 6))
       ->group(kEvalOptions);
   command.add_option("--train", options.split.trainFraction, "share of the lines trained on")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(numberRange(0.0, 1.0))
       ->group(kEvalOptions);
   command
       .add_option("--validation", options.split.validationFraction,
                   "share of the lines smoothing is tuned on (the rest is test)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(numberRange(0.0, 1.0))
       ->group(kEvalOptions);
   command.add_option("--seed", options.split.seed, "seed of the split")
       ->check(CLI::Range(0, kMaxWhole))
@@ -68,13 +69,13 @@ void addExperimentOptions(CLI::App& command, ExperimentOptions& options) {
       .add_option_function<double>(
           "--temperature", [&options](double t) { options.memoryTemperature = t; },
           "vector memory: attention temperature T (default: tuned)")
-      ->check(CLI::Range(1e-9, 1e9))
+      ->check(numberRange(1e-9, 1e9))
       ->group(kEvalOptions);
   command
       .add_option_function<double>(
           "--lambda", [&options](double l) { options.memoryLambda = l; },
           "vector memory: fixed memory weight λ (default: tuned)")
-      ->check(CLI::Range(0.0, 0.999))
+      ->check(numberRange(0.0, 0.999))
       ->group(kEvalOptions);
 }
 

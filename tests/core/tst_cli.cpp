@@ -87,6 +87,10 @@ class TestCli : public QObject {
     QTest::newRow("k range") << QStringList{"eval", "-k", "0", "x"} << 2
                              << "-k: Value 0 not in range 1 to 1000";
     QTest::newRow("not a number") << QStringList{"eval", "--order", "three", "x"} << 2 << "--order";
+    QTest::newRow("nan") << QStringList{"eval", "--train", "nan", "x"} << 2
+                         << "--train: Value nan is not a number";
+    QTest::newRow("fraction range") << QStringList{"eval", "--validation", "1.5", "x"} << 2
+                                    << "--validation: Value 1.5 not in range";
     QTest::newRow("top range") << QStringList{"predict", "--top", "0", "x", "--context", "a"} << 2
                                << "--top: Value 0 not in range 1 to 1000";
     QTest::newRow("prune k range")
