@@ -8,7 +8,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(
   cmake g++ ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev clang-format git
   qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
-  libtbb-dev libeigen3-dev libsqlite3-dev
+  libtbb-dev libeigen3-dev libsqlite3-dev libcli11-dev
   timbl bible-kjv bible-kjv-text
   xvfb xauth fonts-dejavu-core unicode-data locales
 )

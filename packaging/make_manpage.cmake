@@ -1,8 +1,9 @@
-# Writes memlens-cli(1) from the program's own --help, so the page never drifts from it.
+# Writes memlens-cli(1) from the program's own --help-all (every command with its options), so
+# the page never drifts from it.
 # cmake -DCLI=path/to/memlens-cli -DOUT=memlens-cli.1 -DVERSION=x.y.z -P make_manpage.cmake
-execute_process(COMMAND ${CLI} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+execute_process(COMMAND ${CLI} --help-all OUTPUT_VARIABLE help RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "${CLI} --help failed (${rc})")
+  message(FATAL_ERROR "${CLI} --help-all failed (${rc})")
 endif()
 # troff: a leading dot or quote would start a request, backslashes are escapes.
 string(REPLACE "\\" "\\e" help "${help}")

@@ -6,35 +6,12 @@
 
 namespace memlens::cli {
 
-Result<TokeniserOptions> tokeniserOptionsFrom(const ArgParser& args) {
-  TokeniserOptions options;
-  const std::string kind = args.value("--tokeniser", "word");
-  if (kind == "word") {
-    options.kind = TokeniserKind::kWord;
-  } else if (kind == "gpt2") {
-    options.kind = TokeniserKind::kGpt2;
-  } else {
-    return Status::invalidArgument("--tokeniser must be word or gpt2, got '" + kind + "'");
-  }
-  options.lowercase = args.has("--lowercase");
-  options.vocabPath = args.value("--vocab");
-  options.mergesPath = args.value("--merges");
-  if (options.kind == TokeniserKind::kGpt2 &&
-      (options.vocabPath.empty() || options.mergesPath.empty())) {
-    return Status::invalidArgument(
-        "--tokeniser gpt2 needs --vocab encoder.json|vocab.json and --merges vocab.bpe|merges.txt");
-  }
-  return options;
-}
-
-Result<std::unique_ptr<Experiment>> runExperimentFrom(const ArgParser& args,
-                                                      const ExperimentOptions& options,
-                                                      JobControl* job) {
-  auto tokeniser = tokeniserOptionsFrom(args);
-  if (!tokeniser) return tokeniser.status();
-  auto corpus = TokenisedCorpus::load(args.positional(), *tokeniser, {}, job);
-  if (!corpus) return corpus.status();
-  return Experiment::run(std::move(*corpus), options, job);
+Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
+                                                  const ExperimentOptions& options,
+                                                  JobControl* job) {
+  auto loaded = corpus.load(job);
+  if (!loaded) return loaded.status();
+  return Experiment::run(std::move(*loaded), options, job);
 }
 
 std::unique_ptr<JobControl> makeTerminalProgress() {

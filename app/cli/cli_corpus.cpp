@@ -1,3 +1,4 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "cli_common.h"
@@ -65,34 +66,35 @@ void printJson(const CorpusStats& s) {
   std::printf("%s\n", json.str().c_str());
 }
 
-}  // namespace
+struct StatsArgs {
+  CorpusArgs corpus;
+  bool json = false;
+};
 
-int runCorpus(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "stats") {
-    return reportError(Status::invalidArgument(
-        "usage: memlens-cli corpus stats [--tokeniser word|gpt2] [--lowercase] [--json] PATH..."));
-  }
-  auto flags = kTokeniserFlags;
-  flags.insert("--json");
-  ArgParser parser(kTokeniserValueOptions, flags);
-  if (Status s = parser.parse({args.begin() + 1, args.end()}); !s) return reportError(s);
-  if (parser.positional().empty()) {
-    return reportError(Status::invalidArgument("corpus stats: give at least one file or folder"));
-  }
-  auto tokeniser = tokeniserOptionsFrom(parser);
-  if (!tokeniser) return reportError(tokeniser.status());
-
+int runStats(const StatsArgs& args) {
   auto job = makeTerminalProgress();
-  auto loaded = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
+  auto loaded = args.corpus.load(job.get());
   if (!loaded) return reportError(loaded.status());
   const TokenisedCorpus& c = **loaded;
   const CorpusStats stats = CorpusStats::compute(*c.corpus, c.tokens, c.vocab);
-  if (parser.has("--json")) {
+  if (args.json) {
     printJson(stats);
   } else {
     printText(stats);
   }
   return 0;
+}
+
+}  // namespace
+
+void addCorpusCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* corpus = app.add_subcommand("corpus", "Corpus statistics");
+  CLI::App* stats = corpus->add_subcommand(
+      "stats", "Check and tokenise text files or folders; print documents, lines, tokens, types");
+  auto args = std::make_shared<StatsArgs>();
+  args->corpus.addTo(*stats);
+  stats->add_flag("--json", args->json, "print the statistics as JSON");
+  runs[stats] = [args] { return runStats(*args); };
 }
 
 }  // namespace memlens::cli

@@ -1,3 +1,4 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 
@@ -6,6 +7,7 @@
 #include "experiment_args.h"
 #include "memlens/experiment.h"
 #include "memlens/json_writer.h"
+#include "memlens/option_names.h"
 
 namespace memlens::cli {
 
@@ -18,10 +20,11 @@ void printMetricsRow(const char* label, const Metrics& m) {
 }
 
 void printText(const RunRecord& r, const std::vector<LearningCurvePoint>& curve) {
-  std::printf("model %s, k=%d, weighting %s, width %d; %llu train instances in %u stored vectors\n",
-              algorithmName(r.options.classifier.algorithm), r.options.classifier.k,
-              weightingName(r.options.classifier.weighting), r.options.window.width,
-              static_cast<unsigned long long>(r.trainInstances), r.storedVectors);
+  std::printf(
+      "model %s, k=%d, weighting %s, width %d; %llu train instances in %u stored vectors\n",
+      std::string(optionLabel(r.options.classifier.algorithm)).c_str(), r.options.classifier.k,
+      std::string(optionLabel(r.options.classifier.weighting)).c_str(), r.options.window.width,
+      static_cast<unsigned long long>(r.trainInstances), r.storedVectors);
   const ClassifierOptions& c = r.options.classifier;
   const bool vector = c.algorithm == Algorithm::kVectorMemory;
   if (vector) {
@@ -71,36 +74,25 @@ std::string curveJson(const std::vector<LearningCurvePoint>& curve) {
   return json.endArray().str();
 }
 
-}  // namespace
+struct EvalArgs {
+  CorpusArgs corpus;
+  ExperimentOptions options;
+  bool curve = false;
+  bool json = false;
+};
 
-int runEval(const std::vector<std::string>& args) {
-  auto values = kTokeniserValueOptions;
-  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
-  auto flags = kTokeniserFlags;
-  flags.insert({"--json", "--curve"});
-  ArgParser parser(values, flags);
-  if (Status s = parser.parse(args); !s) return reportError(s);
-  if (parser.positional().empty()) {
-    return reportError(Status::invalidArgument("eval: give at least one corpus file or folder"));
-  }
-  auto options = experimentOptionsFrom(parser);
-  if (!options) return reportError(options.status());
-  auto tokeniser = tokeniserOptionsFrom(parser);
-  if (!tokeniser) return reportError(tokeniser.status());
-
+int runEval(const EvalArgs& args) {
   auto job = makeTerminalProgress();
-  auto corpus = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
-  if (!corpus) return reportError(corpus.status());
-  auto experiment = Experiment::run(std::move(*corpus), *options, job.get());
+  auto experiment = runExperiment(args.corpus, args.options, job.get());
   if (!experiment) return reportError(experiment.status());
   std::vector<LearningCurvePoint> curve;
-  if (parser.has("--curve")) {
+  if (args.curve) {
     auto points = learningCurve(**experiment, job.get());
     if (!points) return reportError(points.status());
     curve = std::move(*points);
   }
   const RunRecord& record = (*experiment)->record();
-  if (parser.has("--json")) {
+  if (args.json) {
     std::string json = record.toJson();
     if (!curve.empty()) json.insert(json.size() - 1, ",\"learningCurve\":" + curveJson(curve));
     std::printf("%s\n", json.c_str());
@@ -108,6 +100,24 @@ int runEval(const std::vector<std::string>& args) {
     printText(record, curve);
   }
   return 0;
+}
+
+}  // namespace
+
+void addEvalCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* command =
+      app.add_subcommand("eval", "Train, tune and test on a split of the corpus; print the scores");
+  command->footer(
+      "Splits the corpus by lines, trains on train, tunes smoothing on validation, and reports\n"
+      "accuracy, top-5, MRR, cross-entropy and perplexity on test (and a learning curve), next\n"
+      "to the Kneser-Ney base alone. vector: an attention read with word vectors of --dims\n"
+      "dimensions (0: one-hot); T and the fixed lambda are tuned on validation unless given.");
+  auto args = std::make_shared<EvalArgs>();
+  args->corpus.addTo(*command);
+  addExperimentOptions(*command, args->options);
+  command->add_flag("--curve", args->curve, "also a learning curve at 10^3, 10^4, ... instances");
+  command->add_flag("--json", args->json, "print the full run record as JSON");
+  runs[command] = [args] { return runEval(*args); };
 }
 
 }  // namespace memlens::cli

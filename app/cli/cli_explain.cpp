@@ -1,3 +1,4 @@
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 
@@ -5,6 +6,7 @@
 #include "cli_explain_vector.h"
 #include "commands.h"
 #include "experiment_args.h"
+#include "memlens/option_names.h"
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"
 
@@ -81,8 +83,8 @@ void printText(const Trace& t, const Experiment& e) {
   for (double w : t.featureWeights) std::printf(" %-12.4f", w);
   std::printf("\n\nprediction: %s   (%s, distance %.4f%s%s)\n",
               tokenText(vocab, t.prediction.classId).c_str(),
-              algorithmName(e.record().options.classifier.algorithm), t.prediction.distance,
-              t.prediction.tie ? ", tie resolved" : "",
+              std::string(optionLabel(e.record().options.classifier.algorithm)).c_str(),
+              t.prediction.distance, t.prediction.tie ? ", tie resolved" : "",
               e.record().options.classifier.algorithm == Algorithm::kIb1
                   ? ""
                   : (", matched " + std::to_string(t.prediction.matchDepth) + " features").c_str());
@@ -117,49 +119,58 @@ void printText(const Trace& t, const Experiment& e) {
   }
 }
 
-}  // namespace
+struct ExplainArgs {
+  CorpusArgs corpus;
+  ExperimentOptions options;
+  std::string context;
+  bool sequence = false;
+  bool json = false;
+};
 
-int runExplain(const std::vector<std::string>& args) {
-  auto values = kTokeniserValueOptions;
-  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
-  values.insert("--context");
-  auto flags = kTokeniserFlags;
-  flags.insert({"--json", "--sequence"});
-  ArgParser parser(values, flags);
-  if (Status s = parser.parse(args); !s) return reportError(s);
-  if (parser.positional().empty() || !parser.has("--context")) {
-    return reportError(Status::invalidArgument(
-        "usage: memlens-cli explain [eval options] [--json] CORPUS... --context \"text\""));
-  }
-  auto options = experimentOptionsFrom(parser);
-  if (!options) return reportError(options.status());
-  if (options->maxTestTokens == 0)
-    options->maxTestTokens = 1000;  // explaining needs no full evaluation
+int runExplain(const ExplainArgs& args) {
+  ExperimentOptions options = args.options;
+  if (options.maxTestTokens == 0)
+    options.maxTestTokens = 1000;  // explaining needs no full evaluation
+  const bool vector = options.classifier.algorithm == Algorithm::kVectorMemory;
+  if (args.sequence && !vector)
+    return reportError(Status::invalidArgument("--sequence needs --model vector"));
 
   auto job = makeTerminalProgress();
-  auto experiment = runExperimentFrom(parser, *options, job.get());
+  auto experiment = runExperiment(args.corpus, options, job.get());
   if (!experiment) return reportError(experiment.status());
   const TokenisedCorpus& corpus = (*experiment)->corpus();
-  auto ids = corpus.encode(parser.value("--context"));
+  auto ids = corpus.encode(args.context);
   if (!ids) return reportError(ids.status());
-  const bool vector = options->classifier.algorithm == Algorithm::kVectorMemory;
-  if (parser.has("--sequence") && !vector)
-    return reportError(Status::invalidArgument("--sequence needs --model vector"));
-  if (parser.has("--sequence"))
-    return explainVectorSequence(**experiment, *ids, parser.has("--json"));
-  if (vector) {
-    return explainVectorMemory(**experiment,
-                               contextWindow(*ids, options->window.width, corpus.paddingId),
-                               parser.has("--json"));
-  }
-  const Trace trace =
-      traceContext(**experiment, contextWindow(*ids, options->window.width, corpus.paddingId));
-  if (parser.has("--json")) {
+  if (args.sequence) return explainVectorSequence(**experiment, *ids, args.json);
+  const auto query = contextWindow(*ids, options.window.width, corpus.paddingId);
+  if (vector) return explainVectorMemory(**experiment, query, args.json);
+  const Trace trace = traceContext(**experiment, query);
+  if (args.json) {
     std::printf("%s\n", traceToJson(trace, **experiment).c_str());
   } else {
     printText(trace, **experiment);
   }
   return 0;
+}
+
+}  // namespace
+
+void addExplainCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* command =
+      app.add_subcommand("explain", "Show why the memory predicts the next token after a context");
+  command->footer(
+      "Trains as eval does, then shows the votes, probabilities, neighbour buckets with match\n"
+      "masks and provenance (and the tree path of IGTree and TRIBL2); for vector: the slots\n"
+      "read, p_mem vs p_base, and the attention map.");
+  auto args = std::make_shared<ExplainArgs>();
+  args->corpus.addTo(*command);
+  addExperimentOptions(*command, args->options);
+  command->add_option("--context", args->context, "the text whose next token is explained")
+      ->required();
+  command->add_flag("--sequence", args->sequence,
+                    "vector only: the tokens x slots map over every token of the context");
+  command->add_flag("--json", args->json, "print everything as JSON");
+  runs[command] = [args] { return runExplain(*args); };
 }
 
 }  // namespace memlens::cli

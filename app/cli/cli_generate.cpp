@@ -1,3 +1,4 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "cli_common.h"
@@ -62,51 +63,55 @@ void printJson(const std::vector<GeneratedToken>& tokens, std::span<const uint32
   std::printf("%s\n", json.str().c_str());
 }
 
-}  // namespace
-
-int runGenerate(const std::vector<std::string>& args) {
-  auto values = kTokeniserValueOptions;
-  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
-  // --seed is the split's (eval option): sampling has its own.
-  values.insert({"--prompt", "--tokens", "--top-k", "--sample-seed"});
-  auto flags = kTokeniserFlags;
-  flags.insert("--json");
-  ArgParser parser(values, flags);
-  if (Status s = parser.parse(args); !s) return reportError(s);
-  if (parser.positional().empty() || !parser.has("--prompt")) {
-    return reportError(Status::invalidArgument(
-        "usage: memlens-cli generate [eval options] [--tokens N] [--top-k K --sample-seed S] "
-        "[--json] CORPUS... --prompt \"text\""));
-  }
-  auto options = experimentOptionsFrom(parser);
-  if (!options) return reportError(options.status());
-  if (options->maxTestTokens == 0)
-    options->maxTestTokens = 1000;  // generating needs no full evaluation
+struct GenerateArgs {
+  CorpusArgs corpus;
+  ExperimentOptions options;
   GenerationOptions generation;
-  auto count = parser.intValue("--tokens", 20, 1, 100000);
-  if (!count) return reportError(count.status());
-  auto topK = parser.intValue("--top-k", 0, 0, 1000000);
-  if (!topK) return reportError(topK.status());
-  auto seed = parser.intValue("--sample-seed", 1, 0, 1 << 30);
-  if (!seed) return reportError(seed.status());
-  generation.tokens = static_cast<size_t>(*count);
-  generation.topK = *topK;
-  generation.seed = static_cast<uint64_t>(*seed);
+  std::string prompt;
+  bool json = false;
+};
 
+int runGenerate(const GenerateArgs& args) {
+  ExperimentOptions options = args.options;
+  if (options.maxTestTokens == 0)
+    options.maxTestTokens = 1000;  // generating needs no full evaluation
   auto job = makeTerminalProgress();
-  auto experiment = runExperimentFrom(parser, *options, job.get());
+  auto experiment = runExperiment(args.corpus, options, job.get());
   if (!experiment) return reportError(experiment.status());
   const Vocabulary& vocab = (*experiment)->corpus().vocab;
-  auto prompt = (*experiment)->corpus().encode(parser.value("--prompt"));
+  auto prompt = (*experiment)->corpus().encode(args.prompt);
   if (!prompt) return reportError(prompt.status());
-  auto tokens = generate(**experiment, *prompt, generation, job.get());
+  auto tokens = generate(**experiment, *prompt, args.generation, job.get());
   if (!tokens) return reportError(tokens.status());
-  if (parser.has("--json")) {
+  if (args.json) {
     printJson(*tokens, *prompt, vocab);
   } else {
     printText(*tokens, *prompt, vocab);
   }
   return 0;
+}
+
+}  // namespace
+
+void addGenerateCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* command = app.add_subcommand("generate", "Continue a prompt, one traced line a token");
+  command->footer(
+      "Trains as eval does and continues the prompt, greedily or sampling among the K most\n"
+      "probable tokens; one line per token: probability, match depth, distance, neighbours.");
+  auto args = std::make_shared<GenerateArgs>();
+  args->corpus.addTo(*command);
+  addExperimentOptions(*command, args->options);
+  command->add_option("--prompt", args->prompt, "the text to continue")->required();
+  command->add_option("--tokens", args->generation.tokens, "tokens to generate")
+      ->check(CLI::Range(1, 100000));
+  command
+      ->add_option("--top-k", args->generation.topK, "sample among the K most probable (0: greedy)")
+      ->check(CLI::Range(0, 1000000));
+  // --seed is the split's (an eval option): sampling has its own.
+  command->add_option("--sample-seed", args->generation.seed, "seed of the sampling")
+      ->check(CLI::Range(0, 1 << 30));
+  command->add_flag("--json", args->json, "print the tokens as JSON");
+  runs[command] = [args] { return runGenerate(*args); };
 }
 
 }  // namespace memlens::cli

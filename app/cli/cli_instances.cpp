@@ -1,50 +1,47 @@
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "experiment_args.h"
 #include "memlens/columns_file.h"
 #include "memlens/instance_builder.h"
 #include "memlens/tokenised_corpus.h"
 
 namespace memlens::cli {
+namespace {
 
-int runInstances(const std::vector<std::string>& args) {
-  auto values = kTokeniserValueOptions;
-  values.insert({"--width", "--blocks", "-o", "--output"});
-  ArgParser parser(values, kTokeniserFlags);
-  if (Status s = parser.parse(args); !s) return reportError(s);
-  const std::string output = parser.value("-o", parser.value("--output"));
-  if (parser.positional().empty() || output.empty()) {
-    return reportError(Status::invalidArgument(
-        "usage: memlens-cli instances --width N [--blocks line|olifant] [--tokeniser word|gpt2 "
-        "--vocab FILE --merges FILE] [--lowercase] PATH... -o FILE"));
-  }
-  auto width = parser.intValue("--width", 4, 1, 32);
-  if (!width) return reportError(width.status());
+struct InstancesArgs {
+  CorpusArgs corpus;
   WindowOptions window;
-  window.width = *width;
-  const std::string blocks = parser.value("--blocks", "line");
-  if (blocks == "olifant") {
-    window.blocks = BlockMode::kOlifant;
-  } else if (blocks != "line") {
-    return reportError(
-        Status::invalidArgument("--blocks must be line or olifant, got '" + blocks + "'"));
-  }
-  auto tokeniser = tokeniserOptionsFrom(parser);
-  if (!tokeniser) return reportError(tokeniser.status());
+  std::string output;
+};
 
+int runInstances(const InstancesArgs& args) {
   auto job = makeTerminalProgress();
-  auto loaded = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
+  auto loaded = args.corpus.load(job.get());
   if (!loaded) return reportError(loaded.status());
   auto& corpus = **loaded;
-  auto instances = buildInstances(corpus.tokens, corpus.paddingId, window, job.get());
+  auto instances = buildInstances(corpus.tokens, corpus.paddingId, args.window, job.get());
   if (!instances) return reportError(instances.status());
-  if (Status s = writeColumnsFile(output, *instances, corpus.vocab, job.get()); !s) {
+  if (Status s = writeColumnsFile(args.output, *instances, corpus.vocab, job.get()); !s) {
     return reportError(s);
   }
-  std::fprintf(stderr, "wrote %zu instances of width %d to %s\n", instances->size(), window.width,
-               output.c_str());
+  std::fprintf(stderr, "wrote %zu instances of width %d to %s\n", instances->size(),
+               args.window.width, args.output.c_str());
   return 0;
+}
+
+}  // namespace
+
+void addInstancesCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* command = app.add_subcommand(
+      "instances", "Write TiMBL Columns instances: N context tokens (_ pads) and the target");
+  auto args = std::make_shared<InstancesArgs>();
+  args->corpus.addTo(*command);
+  addWindowOptions(*command, args->window);
+  command->add_option("-o,--output", args->output, "the instances file to write")->required();
+  runs[command] = [args] { return runInstances(*args); };
 }
 
 }  // namespace memlens::cli

@@ -1,32 +1,41 @@
 // memlens-cli project: a .memlens project edited and pruned headless. Every command that
 // changes the memory writes one journal entry before it returns.
-#include <charconv>
+#include <CLI/CLI.hpp>
 #include <cstdio>
+#include <functional>
+#include <optional>
 
 #include "cli_common.h"
 #include "commands.h"
+#include "enum_option.h"
 #include "experiment_args.h"
 #include "memlens/project.h"
+#include "number_range.h"
 
 namespace memlens::cli {
 namespace {
 
-constexpr const char* kProjectUsage =
-    "project create FILE [eval options] [--keep-weights] PATH... | info FILE | runs FILE |\n"
-    "    undo FILE | redo FILE\n"
-    "project edit FILE [--preview] (--delete-instance SRC | --restore-instance SRC |\n"
-    "    --relabel-instance SRC --class TOKEN | --delete-vector \"CONTEXT\" | --restore-vector\n"
-    "    \"CONTEXT\" | --relabel-vector \"CONTEXT\" --class TOKEN | --insert \"CONTEXT\" --class "
-    "TOKEN |\n"
-    "    --remove-document N | --restore-document N)\n"
-    "project prune FILE --strategy count|never-neighbour|negative-credit|random|document|wilson|\n"
-    "    merge|cnn|igtree [--min-count 2] [--keep 0.5] [--seed 1] [--document N]\n"
-    "    [-k 3 (wilson), 1 (merge)]\n"
-    "--keep-weights: edited memories keep the trained feature weights (default: recomputed)";
+constexpr int kMaxWhole = 1 << 30;  // the bound of documents, counts and seeds
 
-Status usage(const std::string& why) {
-  return Status::invalidArgument("project: " + why + "\nusage: memlens-cli " + kProjectUsage);
-}
+struct CreateArgs {
+  std::string file;
+  CorpusArgs corpus;
+  ProjectOptions options;
+};
+
+// `project edit`: one edit, read into `edit` (its kind and its source, document or context).
+struct EditArgs {
+  MemoryEdit edit;
+  std::string option;   // the edit's option, for messages
+  std::string context;  // of the vector edits and --insert
+  std::optional<std::string> classToken;
+  bool preview = false;
+};
+
+struct PruneArgs {
+  PruneOptions options;
+  std::optional<int> k;  // its default depends on the strategy
+};
 
 Result<uint32_t> tokenId(const Vocabulary& vocab, const std::string& text) {
   const uint32_t id = vocab.lookup(text);
@@ -50,99 +59,27 @@ Result<std::vector<uint32_t>> contextIds(const Vocabulary& vocab, const std::str
   return ids;
 }
 
-Result<uint64_t> sourceValue(const ArgParser& args, const std::string& name) {
-  const std::string v = args.value(name);
-  uint64_t out = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || end != v.data() + v.size() || v.empty())
-    return Status::invalidArgument(name + " takes a source (token index), got '" + v + "'");
-  return out;
-}
-
-Result<MemoryEdit> editFrom(const ArgParser& args, const Vocabulary& vocab) {
-  const std::pair<const char*, EditKind> kinds[] = {
-      {"--delete-instance", EditKind::kDeleteInstance},
-      {"--restore-instance", EditKind::kRestoreInstance},
-      {"--relabel-instance", EditKind::kRelabelInstance},
-      {"--delete-vector", EditKind::kDeleteVector},
-      {"--restore-vector", EditKind::kRestoreVector},
-      {"--relabel-vector", EditKind::kRelabelVector},
-      {"--insert", EditKind::kInsertInstance},
-      {"--remove-document", EditKind::kRemoveDocument},
-      {"--restore-document", EditKind::kRestoreDocument}};
-  MemoryEdit e;
-  std::string option;
-  for (const auto& [name, kind] : kinds) {
-    if (!args.has(name)) continue;
-    if (!option.empty()) return usage("one edit at a time (" + option + " and " + name + ")");
-    option = name;
-    e.kind = kind;
-  }
-  if (option.empty()) return usage("edit: say what to edit");
-  switch (e.kind) {
-    case EditKind::kDeleteInstance:
-    case EditKind::kRestoreInstance:
-    case EditKind::kRelabelInstance: {
-      auto src = sourceValue(args, option);
-      if (!src) return src.status();
-      e.source = *src;
-      break;
-    }
-    case EditKind::kRemoveDocument:
-    case EditKind::kRestoreDocument: {
-      auto d = args.intValue(option, 0, 0, 1 << 30);
-      if (!d) return d.status();
-      e.document = static_cast<uint32_t>(*d);
-      break;
-    }
-    default: {
-      auto ids = contextIds(vocab, args.value(option));
-      if (!ids) return ids.status();
-      e.features = std::move(*ids);
-    }
+// The edit with its context and class read from the project's vocabulary.
+Result<MemoryEdit> editFrom(const EditArgs& args, const Vocabulary& vocab) {
+  MemoryEdit e = args.edit;
+  if (e.kind == EditKind::kDeleteVector || e.kind == EditKind::kRestoreVector ||
+      e.kind == EditKind::kRelabelVector || e.kind == EditKind::kInsertInstance) {
+    auto ids = contextIds(vocab, args.context);
+    if (!ids) return ids.status();
+    e.features = std::move(*ids);
   }
   const bool needsClass = e.kind == EditKind::kRelabelInstance ||
                           e.kind == EditKind::kRelabelVector || e.kind == EditKind::kInsertInstance;
-  if (needsClass != args.has("--class"))
-    return usage(needsClass ? option + " needs --class TOKEN"
-                            : "--class goes with relabel or insert");
+  if (needsClass != args.classToken.has_value()) {
+    return Status::invalidArgument(needsClass ? args.option + " needs --class TOKEN"
+                                              : "--class goes with relabel or insert");
+  }
   if (needsClass) {
-    auto id = tokenId(vocab, args.value("--class"));
+    auto id = tokenId(vocab, *args.classToken);
     if (!id) return id.status();
     e.classId = *id;
   }
   return e;
-}
-
-Result<PruneOptions> pruneOptionsFrom(const ArgParser& args) {
-  PruneOptions o;
-  const std::string name = args.value("--strategy");
-  bool found = false;
-  for (auto s : {PruneStrategy::kCountThreshold, PruneStrategy::kNeverNeighbour,
-                 PruneStrategy::kNegativeCredit, PruneStrategy::kRandom, PruneStrategy::kDocument,
-                 PruneStrategy::kWilson, PruneStrategy::kMerge, PruneStrategy::kCondensed,
-                 PruneStrategy::kIgTreeCompression}) {
-    if (name == pruneStrategyName(s) || (name == "count" && s == PruneStrategy::kCountThreshold)) {
-      o.strategy = s;
-      found = true;
-    }
-  }
-  if (!found) return usage("prune: unknown --strategy '" + name + "'");
-  auto minCount = args.intValue("--min-count", 2, 1, 1 << 30);
-  auto keep = args.doubleValue("--keep", 0.5, 0.0, 1.0);
-  auto seed = args.intValue("--seed", 1, 0, 1 << 30);
-  auto document = args.intValue("--document", 0, 0, 1 << 30);
-  auto k = args.intValue("-k", o.strategy == PruneStrategy::kMerge ? 1 : 3, 1, 100);
-  for (const Status* s :
-       {&minCount.status(), &keep.status(), &seed.status(), &document.status(), &k.status()})
-    if (!s->isOk()) return *s;
-  o.minCount = static_cast<uint32_t>(*minCount);
-  o.keepFraction = *keep;
-  o.seed = static_cast<uint64_t>(*seed);
-  o.document = static_cast<uint32_t>(*document);
-  o.neighbours = *k;
-  o.mergeNeighbours = *k;
-  return o;
 }
 
 void printChanges(const Project& p, const EditedMemory::Preview& preview) {
@@ -156,23 +93,16 @@ void printChanges(const Project& p, const EditedMemory::Preview& preview) {
                 tokenText(vocab, c.oldClassId).c_str(), tokenText(vocab, c.newClassId).c_str());
 }
 
-int runCreate(const ArgParser& args, const std::string& file) {
-  auto experiment = experimentOptionsFrom(args);
-  if (!experiment) return reportError(experiment.status());
-  auto tokeniser = tokeniserOptionsFrom(args);
-  if (!tokeniser) return reportError(tokeniser.status());
-  std::vector<std::string> paths(args.positional().begin() + 2, args.positional().end());
-  if (paths.empty()) return reportError(usage("create: give the corpus files or folders"));
-  ProjectOptions o;
-  o.tokeniser = *tokeniser;
-  o.experiment = *experiment;
-  o.keepTrainedWeights = args.has("--keep-weights");
+int runCreate(const CreateArgs& args) {
+  if (Status s = args.corpus.check(); !s) return reportError(s);
+  ProjectOptions o = args.options;
+  o.tokeniser = args.corpus.tokeniser;
   auto job = makeTerminalProgress();
-  auto p = Project::create(file, paths, o, job.get());
+  auto p = Project::create(args.file, args.corpus.paths, o, job.get());
   if (!p) return reportError(p.status());
   std::printf(
       "created %s: %u slots from %zu instances; smoothing beta %.4g; weights %s after edits\n",
-      file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
+      args.file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
       (*p)->memory().instances().size(), (*p)->options().smoothingBeta,
       o.keepTrainedWeights ? "kept" : "recomputed");
   return 0;
@@ -181,8 +111,8 @@ int runCreate(const ArgParser& args, const std::string& file) {
 int runInfo(Project& p) {
   const ExperimentOptions& x = p.options().experiment;
   std::printf("model %s, k=%d, weighting %s, width %d; weights %s after every edit\n",
-              algorithmName(x.classifier.algorithm), x.classifier.k,
-              weightingName(x.classifier.weighting), x.window.width,
+              std::string(optionLabel(x.classifier.algorithm)).c_str(), x.classifier.k,
+              std::string(optionLabel(x.classifier.weighting)).c_str(), x.window.width,
               p.options().keepTrainedWeights ? "kept (the trained ones)" : "recomputed");
   for (const ProjectCorpusFile& f : *p.store().corpus())
     std::printf("corpus %s (%llu bytes, sha256 %s)\n", f.path.c_str(),
@@ -200,69 +130,159 @@ int runInfo(Project& p) {
   return 0;
 }
 
+int runRuns(Project& p) {
+  for (const StoredRun& r : *p.store().runs())
+    std::printf("%lld\t%s\t%s\n", static_cast<long long>(r.id), r.created.c_str(),
+                r.record.c_str());
+  return 0;
+}
+
+int runUndoRedo(Project& p, JobControl* job, bool undo) {
+  if (Status s = undo ? p.undo(job) : p.redo(job); !s) return reportError(s);
+  std::printf("%s done: %u slots\n", undo ? "undo" : "redo",
+              p.memory().classifier().memory().vectorCount());
+  return 0;
+}
+
+int runEdit(Project& p, JobControl* job, const EditArgs& args) {
+  auto edit = editFrom(args, p.memory().corpus().vocab);
+  if (!edit) return reportError(edit.status());
+  auto preview = p.preview(*edit, job);
+  if (!preview) return reportError(preview.status());
+  printChanges(p, *preview);
+  if (args.preview) return 0;
+  if (Status s = p.commit(std::move(*preview)); !s) return reportError(s);
+  std::printf("committed\n");
+  return 0;
+}
+
+int runPrune(Project& p, JobControl* job, const PruneArgs& args) {
+  PruneOptions options = args.options;
+  options.neighbours = options.mergeNeighbours =
+      args.k.value_or(options.strategy == PruneStrategy::kMerge ? 1 : 3);
+  auto report = p.prune(options, job);
+  if (!report) return reportError(report.status());
+  if (auto run = p.recordRun(job); !run) return reportError(run.status());
+  std::printf("strategy\tslots\taccuracy\tperplexity\n");
+  std::printf("%s\t%u -> %u\t%.4f -> %.4f\t%.2f -> %.2f\n",
+              report->edit.note.empty() ? std::string(optionLabel(options.strategy)).c_str()
+                                        : report->edit.note.c_str(),
+              report->slotsBefore, report->slotsAfter, report->before.accuracy(),
+              report->after.accuracy(), report->before.perplexity(), report->after.perplexity());
+  return 0;
+}
+
+// A command on an existing project FILE: `run` gets the project opened.
+CLI::App* addOnProject(CLI::App& project, CommandRuns& runs, const std::string& name,
+                       const std::string& description,
+                       std::function<int(Project&, JobControl*)> run) {
+  CLI::App* command = project.add_subcommand(name, description);
+  auto file = std::make_shared<std::string>();
+  command->add_option("FILE", *file, "the .memlens project")->required();
+  runs[command] = [file, run = std::move(run)] {
+    auto job = makeTerminalProgress();
+    auto opened = Project::open(*file, job.get());
+    if (!opened) return reportError(opened.status());
+    return run(**opened, job.get());
+  };
+  return command;
+}
+
+void addEditOptions(CLI::App& edit, EditArgs& args) {
+  CLI::Option_group* what = edit.add_option_group("Edits", "exactly one");
+  what->require_option(1);
+  // An edit option records its kind and stores its value where that kind takes it.
+  const auto add = [what, &args]<typename T>(const char* name, EditKind kind, T& value,
+                                             const char* valueName, const char* description) {
+    return what
+        ->add_option_function<T>(
+            name,
+            [&args, &value, name, kind](const T& given) {
+              args.option = name;
+              args.edit.kind = kind;
+              value = given;
+            },
+            description)
+        ->type_name(valueName);
+  };
+  add("--delete-instance", EditKind::kDeleteInstance, args.edit.source, "SRC",
+      "delete the instance made at source SRC (token index)");
+  add("--restore-instance", EditKind::kRestoreInstance, args.edit.source, "SRC",
+      "restore a deleted instance");
+  add("--relabel-instance", EditKind::kRelabelInstance, args.edit.source, "SRC",
+      "give an instance --class TOKEN");
+  add("--delete-vector", EditKind::kDeleteVector, args.context, "CONTEXT",
+      "delete the stored vector of this context (farthest token first, _ pads)");
+  add("--restore-vector", EditKind::kRestoreVector, args.context, "CONTEXT",
+      "restore a deleted stored vector");
+  add("--relabel-vector", EditKind::kRelabelVector, args.context, "CONTEXT",
+      "give a stored vector --class TOKEN");
+  add("--insert", EditKind::kInsertInstance, args.context, "CONTEXT",
+      "insert an instance of this context, --class TOKEN");
+  add("--remove-document", EditKind::kRemoveDocument, args.edit.document, "N",
+      "remove document N's instances")
+      ->check(CLI::Range(0, kMaxWhole));
+  add("--restore-document", EditKind::kRestoreDocument, args.edit.document, "N",
+      "restore a removed document")
+      ->check(CLI::Range(0, kMaxWhole));
+  edit.add_option("--class", args.classToken, "the class of a relabel or insert")
+      ->type_name("TOKEN");
+  edit.add_flag("--preview", args.preview, "show what changes, commit nothing");
+}
+
+void addPruneOptions(CLI::App& prune, PruneArgs& args) {
+  PruneOptions& o = args.options;
+  addEnumOption(prune, "--strategy", o.strategy, "what to prune")->required()->default_str("");
+  prune.add_option("--min-count", o.minCount, "count: keep slots seen this often")
+      ->check(CLI::Range(1, kMaxWhole));
+  prune.add_option("--keep", o.keepFraction, "random: the share of slots kept")
+      ->check(numberRange(0.0, 1.0));
+  prune.add_option("--seed", o.seed, "random: the seed")->check(CLI::Range(0, kMaxWhole));
+  prune.add_option("--document", o.document, "document: the document pruned")
+      ->check(CLI::Range(0, kMaxWhole));
+  prune.add_option("-k", args.k, "distance buckets: wilson's (default 3), merge's (default 1)")
+      ->check(CLI::Range(1, 100));
+}
+
 }  // namespace
 
-int runProject(const std::vector<std::string>& argv) {
-  auto values = kTokeniserValueOptions;
-  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
-  for (const char* v :
-       {"--delete-instance", "--restore-instance", "--relabel-instance", "--delete-vector",
-        "--restore-vector", "--relabel-vector", "--insert", "--remove-document",
-        "--restore-document", "--class", "--strategy", "--min-count", "--keep", "--document"})
-    values.insert(v);
-  auto flags = kTokeniserFlags;
-  flags.insert("--preview");
-  flags.insert("--keep-weights");
-  ArgParser args(values, flags);
-  if (Status s = args.parse(argv); !s) return reportError(s);
-  const auto& pos = args.positional();
-  if (pos.size() < 2) return reportError(usage("give a subcommand and a project FILE"));
-  const std::string& sub = pos[0];
-  const std::string& file = pos[1];
-  if (sub == "create") return runCreate(args, file);
-  if (pos.size() != 2) return reportError(usage("unexpected argument '" + pos[2] + "'"));
-  if (sub != "info" && sub != "runs" && sub != "undo" && sub != "redo" && sub != "edit" &&
-      sub != "prune")
-    return reportError(usage("unknown subcommand '" + sub + "'"));
-  auto job = makeTerminalProgress();
-  auto opened = Project::open(file, job.get());
-  if (!opened) return reportError(opened.status());
-  Project& p = **opened;
-  if (sub == "info") return runInfo(p);
-  if (sub == "runs") {
-    for (const StoredRun& r : *p.store().runs())
-      std::printf("%lld\t%s\t%s\n", static_cast<long long>(r.id), r.created.c_str(),
-                  r.record.c_str());
-    return 0;
-  }
-  if (sub == "undo" || sub == "redo") {
-    if (Status s = sub == "undo" ? p.undo(job.get()) : p.redo(job.get()); !s) return reportError(s);
-    std::printf("%s done: %u slots\n", sub.c_str(), p.memory().classifier().memory().vectorCount());
-    return 0;
-  }
-  if (sub == "edit") {
-    auto edit = editFrom(args, p.memory().corpus().vocab);
-    if (!edit) return reportError(edit.status());
-    auto preview = p.preview(*edit, job.get());
-    if (!preview) return reportError(preview.status());
-    printChanges(p, *preview);
-    if (args.has("--preview")) return 0;
-    if (Status s = p.commit(std::move(*preview)); !s) return reportError(s);
-    std::printf("committed\n");
-    return 0;
-  }
-  auto options = pruneOptionsFrom(args);
-  if (!options) return reportError(options.status());
-  auto report = p.prune(*options, job.get());
-  if (!report) return reportError(report.status());
-  if (auto run = p.recordRun(job.get()); !run) return reportError(run.status());
-  std::printf("strategy\tslots\taccuracy\tperplexity\n");
-  std::printf(
-      "%s\t%u -> %u\t%.4f -> %.4f\t%.2f -> %.2f\n",
-      report->edit.note.empty() ? pruneStrategyName(options->strategy) : report->edit.note.c_str(),
-      report->slotsBefore, report->slotsAfter, report->before.accuracy(), report->after.accuracy(),
-      report->before.perplexity(), report->after.perplexity());
-  return 0;
+void addProjectCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* project =
+      app.add_subcommand("project", "Create, edit, prune and inspect .memlens projects");
+
+  auto create = std::make_shared<CreateArgs>();
+  CLI::App* createCommand =
+      project->add_subcommand("create", "Train a memory on the corpus and save it as a project");
+  createCommand->add_option("FILE", create->file, "the .memlens project to write")->required();
+  create->corpus.addTo(*createCommand);
+  addExperimentOptions(*createCommand, create->options.experiment);
+  createCommand->add_flag("--keep-weights", create->options.keepTrainedWeights,
+                          "edited memories keep the trained feature weights (default: recomputed)");
+  runs[createCommand] = [create] { return runCreate(*create); };
+
+  addOnProject(*project, runs, "info", "Print the options, corpus, sizes and journal",
+               [](Project& p, JobControl*) { return runInfo(p); });
+  addOnProject(*project, runs, "runs", "Print the recorded runs",
+               [](Project& p, JobControl*) { return runRuns(p); });
+  addOnProject(*project, runs, "undo", "Undo the last edit",
+               [](Project& p, JobControl* job) { return runUndoRedo(p, job, true); });
+  addOnProject(*project, runs, "redo", "Redo the last undone edit",
+               [](Project& p, JobControl* job) { return runUndoRedo(p, job, false); });
+  auto edit = std::make_shared<EditArgs>();
+  addEditOptions(
+      *addOnProject(*project, runs, "edit", "Preview and commit one edit of the memory",
+                    [edit](Project& p, JobControl* job) { return runEdit(p, job, *edit); }),
+      *edit);
+  auto prune = std::make_shared<PruneArgs>();
+  addPruneOptions(
+      *addOnProject(*project, runs, "prune", "Prune the memory and record a run",
+                    [prune](Project& p, JobControl* job) { return runPrune(p, job, *prune); }),
+      *prune);
+  // After the commands were added, so that they do not inherit it.
+  project->footer(
+      "A .memlens project is the memory rebuilt from its corpus, its options and an edit\n"
+      "journal. Edits show the probe tokens whose prediction changes; prune strategies report\n"
+      "slots, accuracy and perplexity before and after.");
 }
 
 }  // namespace memlens::cli

@@ -1,5 +1,6 @@
 // memlens-cli timbl: TiMBL-compatible train/test run with TiMBL's option spellings and output
 // line format, so that our output can be diffed column by column with timbl's.
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -179,8 +180,6 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
   return Status::ok();
 }
 
-}  // namespace
-
 int runTimbl(const std::vector<std::string>& args) {
   TimblArgs a;
   if (Status st = parseArgs(args, a); !st) return reportError(st);
@@ -256,6 +255,18 @@ int runTimbl(const std::vector<std::string>& args) {
   std::fprintf(stderr, "accuracy: %.6f (%zu/%zu)\n", n ? static_cast<double>(correct) / n : 0.0,
                correct, n);
   return 0;
+}
+
+}  // namespace
+
+void addTimblCommand(CLI::App& app, CommandRuns& runs) {
+  CLI::App* command = app.add_subcommand(
+      "timbl", "TiMBL-compatible mode: same flags, same output lines, accuracy on stderr");
+  // TiMBL's spellings (-a0, -dED:a:b, +vdb+di, joined or separate) are read by parseArgs above:
+  // CLI11 hands on everything after the command unread.
+  command->prefix_command();
+  command->footer(kTimblUsage);
+  runs[command] = [command] { return runTimbl(command->remaining()); };
 }
 
 }  // namespace memlens::cli

@@ -1,9 +1,11 @@
 // memlens-cli train / predict: a memory trained on all of a corpus's text (no split), described,
 // or asked for the next token after contexts.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli_common.h"
 #include "commands.h"
@@ -11,6 +13,7 @@
 #include "memlens/classifier.h"
 #include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
+#include "memlens/option_names.h"
 #include "memlens/trace.h"
 
 namespace memlens::cli {
@@ -23,29 +26,36 @@ struct TrainedMemory {
   double seconds = 0.0;
 };
 
-// Parses the corpus and model options of `command`, loads PATH... and trains on every token.
-Result<TrainedMemory> trainOnCorpus(const char* command, const std::vector<std::string>& args,
-                                    const std::set<std::string>& extraValues,
-                                    const std::set<std::string>& extraFlags, ArgParser& parser) {
-  auto values = kTokeniserValueOptions;
-  values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
-  values.insert(extraValues.begin(), extraValues.end());
-  auto flags = kTokeniserFlags;
-  flags.insert(extraFlags.begin(), extraFlags.end());
-  parser = ArgParser(values, flags);
-  if (Status s = parser.parse(args); !s) return s;
-  if (parser.positional().empty())
-    return Status::invalidArgument(std::string(command) +
-                                   ": give at least one corpus file or folder");
-  auto options = experimentOptionsFrom(parser);
-  if (!options) return options.status();
-  auto tokeniser = tokeniserOptionsFrom(parser);
-  if (!tokeniser) return tokeniser.status();
+// The options of both commands: the corpus and how to train on it.
+struct MemoryArgs {
+  CorpusArgs corpus;
+  ExperimentOptions options;
+};
 
+struct TrainArgs : MemoryArgs {
+  bool json = false;
+};
+
+struct PredictArgs : MemoryArgs {
+  std::optional<std::string> context;
+  bool stdinContexts = false;
+  int top = 5;
+};
+
+CLI::App* addTrainingCommand(CLI::App& app, const std::string& name, const std::string& description,
+                             MemoryArgs& args) {
+  CLI::App* command = app.add_subcommand(name, description);
+  args.corpus.addTo(*command);
+  addExperimentOptions(*command, args.options);
+  return command;
+}
+
+// Loads the corpus and trains on every token.
+Result<TrainedMemory> trainOnCorpus(const MemoryArgs& args) {
   TrainedMemory m;
-  m.options = *options;
+  m.options = args.options;
   auto job = makeTerminalProgress();
-  auto corpus = TokenisedCorpus::load(parser.positional(), *tokeniser, {}, job.get());
+  auto corpus = args.corpus.load(job.get());
   if (!corpus) return corpus.status();
   m.corpus = std::move(*corpus);
   const auto t0 = std::chrono::steady_clock::now();
@@ -65,8 +75,9 @@ Result<TrainedMemory> trainOnCorpus(const char* command, const std::vector<std::
 void printSummary(const TrainedMemory& m) {
   const InstanceBase& base = m.classifier->memory();
   const ClassifierOptions& o = m.options.classifier;
-  std::printf("model %s, k=%d, weighting %s, width %d\n", algorithmName(o.algorithm), o.k,
-              weightingName(o.weighting), m.options.window.width);
+  std::printf("model %s, k=%d, weighting %s, width %d\n",
+              std::string(optionLabel(o.algorithm)).c_str(), o.k,
+              std::string(optionLabel(o.weighting)).c_str(), m.options.window.width);
   std::printf(
       "%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %.1f MB\n",
       static_cast<unsigned long long>(base.instanceCount()), m.corpus->corpus->documentCount(),
@@ -82,9 +93,9 @@ std::string summaryJson(const TrainedMemory& m) {
   const InstanceBase& base = m.classifier->memory();
   JsonWriter json;
   json.beginObject()
-      .field("model", algorithmName(m.options.classifier.algorithm))
+      .field("model", optionLabel(m.options.classifier.algorithm))
       .field("k", m.options.classifier.k)
-      .field("weighting", weightingName(m.options.classifier.weighting))
+      .field("weighting", optionLabel(m.options.classifier.weighting))
       .field("width", m.options.window.width)
       .field("instances", base.instanceCount())
       .field("storedVectors", base.vectorCount())
@@ -97,31 +108,25 @@ std::string summaryJson(const TrainedMemory& m) {
   return json.endObject().str();
 }
 
-}  // namespace
-
-int runTrain(const std::vector<std::string>& args) {
-  ArgParser parser({}, {});
-  auto m = trainOnCorpus("train", args, {}, {"--json"}, parser);
+int runTrain(const TrainArgs& args) {
+  auto m = trainOnCorpus(args);
   if (!m) return reportError(m.status());
-  if (parser.has("--json"))
+  if (args.json)
     std::printf("%s\n", summaryJson(*m).c_str());
   else
     printSummary(*m);
   return 0;
 }
 
-int runPredict(const std::vector<std::string>& args) {
-  ArgParser parser({}, {});
-  auto m = trainOnCorpus("predict", args, {"--context", "--top"}, {"--stdin"}, parser);
-  if (!m) return reportError(m.status());
-  auto top = parser.intValue("--top", 5, 1, 1000);
-  if (!top) return reportError(top.status());
-  std::vector<std::string> contexts;
-  if (parser.has("--context")) contexts.push_back(parser.value("--context"));
-  if (parser.has("--stdin"))
-    for (std::string line; std::getline(std::cin, line);) contexts.push_back(line);
-  if (contexts.empty())
+int runPredict(const PredictArgs& args) {
+  if (!args.context && !args.stdinContexts)
     return reportError(Status::invalidArgument("predict: give --context \"text\" or --stdin"));
+  auto m = trainOnCorpus(args);
+  if (!m) return reportError(m.status());
+  std::vector<std::string> contexts;
+  if (args.context) contexts.push_back(*args.context);
+  if (args.stdinContexts)
+    for (std::string line; std::getline(std::cin, line);) contexts.push_back(line);
 
   const Vocabulary& vocab = m->corpus->vocab;
   // One line per context: the context, the predicted token, then the strongest votes.
@@ -133,12 +138,36 @@ int runPredict(const std::vector<std::string>& args) {
     std::sort(p.distribution.begin(), p.distribution.end(),
               [](const ClassVote& a, const ClassVote& b) { return a.weight > b.weight; });
     std::printf("%s\t%s\t", text.c_str(), tokenText(vocab, p.classId).c_str());
-    for (size_t i = 0; i < p.distribution.size() && i < static_cast<size_t>(*top); ++i)
+    for (size_t i = 0; i < p.distribution.size() && i < static_cast<size_t>(args.top); ++i)
       std::printf("%s%s %.4g", i ? ", " : "", tokenText(vocab, p.distribution[i].classId).c_str(),
                   p.distribution[i].weight);
     std::printf("\n");
   }
   return 0;
+}
+
+}  // namespace
+
+void addTrainCommand(CLI::App& app, CommandRuns& runs) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* command = addTrainingCommand(
+      app, "train",
+      "Train on all of the text (no split); print the memory's size and feature weights", *args);
+  command->add_flag("--json", args->json, "print the summary as JSON");
+  runs[command] = [args] { return runTrain(*args); };
+}
+
+void addPredictCommand(CLI::App& app, CommandRuns& runs) {
+  auto args = std::make_shared<PredictArgs>();
+  CLI::App* command = addTrainingCommand(
+      app, "predict", "Train on all of the text; predict the next token after contexts", *args);
+  command->footer(
+      "One line per context: the context, the predicted next token and the --top strongest\n"
+      "votes, tab-separated.");
+  command->add_option("--context", args->context, "a context to predict the next token of");
+  command->add_flag("--stdin", args->stdinContexts, "read contexts from stdin, one a line");
+  command->add_option("--top", args->top, "votes printed")->check(CLI::Range(1, 1000));
+  runs[command] = [args] { return runPredict(*args); };
 }
 
 }  // namespace memlens::cli

@@ -1,96 +1,82 @@
 #include "experiment_args.h"
 
+#include <CLI/CLI.hpp>
+
+#include "corpus_args.h"
+#include "enum_option.h"
+#include "number_range.h"
+
 namespace memlens::cli {
+namespace {
 
-Result<ExperimentOptions> experimentOptionsFrom(const ArgParser& args) {
-  ExperimentOptions o;
-  auto width = args.intValue("--width", 4, 1, 32);
-  if (!width) return width.status();
-  o.window.width = *width;
-  const std::string blocks = args.value("--blocks", "line");
-  if (blocks != "line" && blocks != "olifant") {
-    return Status::invalidArgument("--blocks must be line or olifant, got '" + blocks + "'");
-  }
-  o.window.blocks = blocks == "line" ? BlockMode::kLine : BlockMode::kOlifant;
+constexpr const char* kEvalOptions = "Eval options";
+constexpr int kMaxWhole = 1 << 30;  // the bound of seeds and token counts
 
-  const std::string model = args.value("--model", "igtree");
-  if (model == "ib1") {
-    o.classifier.algorithm = Algorithm::kIb1;
-  } else if (model == "igtree") {
-    o.classifier.algorithm = Algorithm::kIgTree;
-  } else if (model == "tribl2") {
-    o.classifier.algorithm = Algorithm::kTribl2;
-  } else if (model == "vector") {
-    o.classifier.algorithm = Algorithm::kVectorMemory;
-  } else {
-    return Status::invalidArgument("--model must be ib1, igtree, tribl2 or vector, got '" + model +
-                                   "'");
-  }
-  auto dims = args.intValue("--dims", o.classifier.wordVectors.dimensions, 0, 1024);
-  if (!dims) return dims.status();
-  o.classifier.wordVectors.dimensions = *dims;
-  auto slots = args.intValue("--top-k-slots", o.classifier.vectorMemory.topK, 1, 1 << 20);
-  if (!slots) return slots.status();
-  o.classifier.vectorMemory.topK = *slots;
-  if (args.has("--temperature")) {
-    auto t = args.doubleValue("--temperature", 1.0, 1e-9, 1e9);
-    if (!t) return t.status();
-    o.memoryTemperature = *t;
-  }
-  if (args.has("--lambda")) {
-    auto l = args.doubleValue("--lambda", 0.5, 0.0, 0.999);
-    if (!l) return l.status();
-    o.memoryLambda = *l;
-  }
-  auto k = args.intValue("-k", 1, 1, 1000);
-  if (!k) return k.status();
-  o.classifier.k = *k;
-  const std::string weighting = args.value("--weighting", "gr");
-  const std::pair<const char*, FeatureWeighting> weightings[] = {
-      {"none", FeatureWeighting::kNone},
-      {"gr", FeatureWeighting::kGainRatio},
-      {"ig", FeatureWeighting::kInfoGain},
-      {"x2", FeatureWeighting::kChiSquare},
-      {"sv", FeatureWeighting::kSharedVariance}};
-  bool found = false;
-  for (const auto& [name, w] : weightings) {
-    if (weighting == name) {
-      o.classifier.weighting = w;
-      found = true;
-    }
-  }
-  if (!found) return Status::invalidArgument("--weighting must be none, gr, ig, x2 or sv");
-  const std::string dw = args.value("--distance-weighting", "Z");
-  const std::pair<const char*, DistanceWeighting> dws[] = {
-      {"Z", DistanceWeighting::kZero},
-      {"IL", DistanceWeighting::kInverseLinear},
-      {"ID", DistanceWeighting::kInverseDistance},
-      {"ED", DistanceWeighting::kExponentialDecay}};
-  found = false;
-  for (const auto& [name, d] : dws) {
-    if (dw == name) {
-      o.classifier.distanceWeighting = d;
-      found = true;
-    }
-  }
-  if (!found) return Status::invalidArgument("--distance-weighting must be Z, IL, ID or ED");
+}  // namespace
 
-  auto order = args.intValue("--order", 3, 1, 6);
-  if (!order) return order.status();
-  o.ngramOrder = *order;
-  auto train = args.doubleValue("--train", 0.8, 0.0, 1.0);
-  if (!train) return train.status();
-  auto validation = args.doubleValue("--validation", 0.1, 0.0, 1.0);
-  if (!validation) return validation.status();
-  auto seed = args.intValue("--seed", 1, 0, 1 << 30);
-  if (!seed) return seed.status();
-  auto maxTest = args.intValue("--max-test", 0, 0, 1 << 30);
-  if (!maxTest) return maxTest.status();
-  o.split.trainFraction = *train;
-  o.split.validationFraction = *validation;
-  o.split.seed = static_cast<uint64_t>(*seed);
-  o.maxTestTokens = static_cast<uint64_t>(*maxTest);
-  return o;
+void addWindowOptions(CLI::App& command, WindowOptions& window) {
+  command.add_option("--width", window.width, "context tokens before each target")
+      ->check(CLI::Range(1, 32))
+      ->group(kCorpusOptions);
+  addEnumOption(command, "--blocks", window.blocks,
+                "line: each line a block; olifant: an empty line starts a block")
+      ->group(kCorpusOptions);
+}
+
+void addExperimentOptions(CLI::App& command, ExperimentOptions& options) {
+  // The command line's model is IGTree, quick on any corpus (the library's default is IB1).
+  options.classifier.algorithm = Algorithm::kIgTree;
+  addWindowOptions(command, options.window);
+  ClassifierOptions& c = options.classifier;
+  addEnumOption(command, "--model", c.algorithm,
+                "the memory: TiMBL's IB1, IGTree or TRIBL2, or the vector memory")
+      ->group(kEvalOptions);
+  command.add_option("-k", c.k, "nearest distances voting (IB1, TRIBL2)")
+      ->check(CLI::Range(1, 1000))
+      ->group(kEvalOptions);
+  addEnumOption(command, "--weighting", c.weighting,
+                "feature weights: none, gain ratio, info gain, chi-square, shared variance")
+      ->group(kEvalOptions);
+  addEnumOption(command, "--distance-weighting", c.distanceWeighting,
+                "votes by distance: equal, inverse linear, inverse distance, exp. decay")
+      ->group(kEvalOptions);
+  command.add_option("--order", options.ngramOrder, "order of the Kneser-Ney base model")
+      ->check(CLI::Range(1, 6))
+      ->group(kEvalOptions);
+  command.add_option("--train", options.split.trainFraction, "share of the lines trained on")
+      ->check(numberRange(0.0, 1.0))
+      ->group(kEvalOptions);
+  command
+      .add_option("--validation", options.split.validationFraction,
+                  "share of the lines smoothing is tuned on (the rest is test)")
+      ->check(numberRange(0.0, 1.0))
+      ->group(kEvalOptions);
+  command.add_option("--seed", options.split.seed, "seed of the split")
+      ->check(CLI::Range(0, kMaxWhole))
+      ->group(kEvalOptions);
+  command.add_option("--max-test", options.maxTestTokens, "test on the first N tokens (0: all)")
+      ->check(CLI::Range(0, kMaxWhole))
+      ->group(kEvalOptions);
+  command
+      .add_option("--dims", c.wordVectors.dimensions,
+                  "vector memory: word vector dimensions (0: one-hot words)")
+      ->check(CLI::Range(0, 1024))
+      ->group(kEvalOptions);
+  command.add_option("--top-k-slots", c.vectorMemory.topK, "vector memory: nearest slots read")
+      ->check(CLI::Range(1, 1 << 20))
+      ->group(kEvalOptions);
+  command
+      .add_option_function<double>(
+          "--temperature", [&options](double t) { options.memoryTemperature = t; },
+          "vector memory: attention temperature T (default: tuned)")
+      ->check(numberRange(1e-9, 1e9))
+      ->group(kEvalOptions);
+  command
+      .add_option_function<double>(
+          "--lambda", [&options](double l) { options.memoryLambda = l; },
+          "vector memory: fixed memory weight λ (default: tuned)")
+      ->check(numberRange(0.0, 0.999))
+      ->group(kEvalOptions);
 }
 
 }  // namespace memlens::cli

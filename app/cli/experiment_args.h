@@ -1,24 +1,19 @@
 #pragma once
 
-#include <set>
-#include <string>
+#include "memlens/experiment.h"
 
-#include "arg_parser.h"
-#include "memlens/run_record.h"
+namespace CLI {
+class App;
+}
 
 namespace memlens::cli {
 
-// The options of `eval` and `explain` that shape an experiment.
-inline const std::set<std::string> kExperimentValueOptions = {
-    "--width",       "--blocks",
-    "--model",       "-k",
-    "--weighting",   "--distance-weighting",
-    "--order",       "--train",
-    "--validation",  "--seed",
-    "--max-test",    "--dims",
-    "--top-k-slots", "--temperature",
-    "--lambda"};
+// --width and --blocks: how instances are cut from the text (listed with the corpus options).
+void addWindowOptions(CLI::App& command, WindowOptions& window);
 
-Result<ExperimentOptions> experimentOptionsFrom(const ArgParser& args);
+// The options that shape an experiment ("eval options": the window, the model, the split, the
+// vector memory), added to every command that trains a memory. Sets the command line's defaults
+// in `options` first: those are what the help shows and what an absent option leaves.
+void addExperimentOptions(CLI::App& command, ExperimentOptions& options);
 
 }  // namespace memlens::cli

@@ -1,7 +1,7 @@
 // memlens-cli: MemLens without a window. Exit codes: 0 success, 1 the job failed (bad input
 // file, I/O error, cancelled), 2 bad command line.
+#include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -9,80 +9,122 @@
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: memlens-cli COMMAND [OPTIONS]\n"
-    "\n"
-    "Commands:\n"
-    "  corpus stats [--tokeniser word|gpt2] [--lowercase] [--json] PATH...\n"
-    "      Check and tokenise text files or folders; print documents, lines, tokens, types.\n"
-    "  instances --width N [--blocks line|olifant] [--tokeniser word|gpt2]\n"
-    "            [--vocab encoder.json --merges vocab.bpe] [--lowercase] PATH... -o FILE\n"
-    "      Write TiMBL Columns instances: N left-context tokens (padded with _) and the target.\n"
-    "  eval [--model ib1|igtree|tribl2|vector] [-k N] [--weighting none|gr|ig|x2|sv]\n"
-    "       [--distance-weighting Z|IL|ID|ED] [--width N] [--blocks line|olifant] [--order N]\n"
-    "       [--train 0.8 --validation 0.1 --seed 1] [--max-test N] [--curve] [--json]\n"
-    "       [--dims 64 --top-k-slots 128 --temperature T --lambda L] PATH...\n"
-    "      Split the corpus by lines, train on train, tune smoothing on validation, report\n"
-    "      accuracy, top-5, MRR, cross-entropy and perplexity on test (and a learning curve),\n"
-    "      next to the Kneser-Ney base alone. vector: attention read with word vectors of D\n"
-    "      dimensions (0: one-hot), T and the fixed lambda tuned on validation unless given.\n"
-    "  explain [eval options] [--json] [--sequence] PATH... --context \"text\"\n"
-    "      Train as eval does and show why the memory predicts the next token after the\n"
-    "      context: votes, probabilities, neighbour buckets with match masks and provenance;\n"
-    "      for vector: the slots read, p_mem vs p_base, and the attention map; with\n"
-    "      --sequence (vector only), the tokens x slots map over every token of the text.\n"
-    "  generate [eval options] [--tokens N] [--top-k K --sample-seed S] [--json] PATH...\n"
-    "           --prompt \"text\"\n"
-    "      Train as eval does and continue the prompt, greedily or sampling among the K most\n"
-    "      probable tokens; one line per token: probability, match depth, distance, neighbours.\n"
-    "  train [eval options] [--json] PATH...\n"
-    "      Train on all of the text (no split); print the memory's size and feature weights.\n"
-    "  predict [eval options] PATH... (--context \"text\" | --stdin) [--top N]\n"
-    "      Train on all of the text; for each context print it, the predicted next token and\n"
-    "      the N strongest votes, tab-separated.\n"
-    "  project create FILE [eval options] PATH... | info|runs|undo|redo FILE |\n"
-    "          edit FILE [--preview] EDIT | prune FILE --strategy S [strategy options]\n"
-    "      A .memlens project: the memory rebuilt from corpus, options and an edit journal.\n"
-    "      Edits (delete/restore/relabel an instance by source or a vector by context, insert,\n"
-    "      remove a document) show the probe tokens whose prediction changes; prune strategies\n"
-    "      count, never-neighbour, negative-credit, random, document, wilson report slots,\n"
-    "      accuracy and perplexity before and after. Run 'memlens-cli project' for details.\n"
-    "  timbl -f TRAIN -t TEST [-a0|1|4] [-kN] [-w0..4] [-dZ|IL|ID|ED[:a:b]] [-mO|M] [+vdb+di]\n"
-    "        [-o OUT]\n"
-    "      TiMBL-compatible mode: same flags, same output lines, accuracy on stderr.\n"
-    "\n"
-    "Options for every command: --help, --version.\n"
-    "Exit codes: 0 success, 1 the job failed, 2 bad command line.\n";
+using memlens::cli::CommandRuns;
+
+constexpr int kBadCommandLine = 2;
+
+// The commands the line selected, outermost first: memlens-cli, project, edit.
+std::vector<const CLI::App*> selectedCommands(const CLI::App& app) {
+  std::vector<const CLI::App*> chain = {&app};
+  while (!chain.back()->get_subcommands().empty())
+    chain.push_back(chain.back()->get_subcommands().front());
+  return chain;
+}
+
+std::string pathOf(const std::vector<const CLI::App*>& chain, size_t depth) {
+  std::string path = chain[0]->get_name();
+  for (size_t i = 1; i <= depth; ++i) path += " " + chain[i]->get_name();
+  return path;
+}
+
+// The first word no command took ("--colour", a misspelt command), named before any other
+// problem: an option missing or out of range is more often the consequence than the cause.
+bool reportedUnknownWord(const CLI::App& app, const CommandRuns& runs) {
+  const std::vector<const CLI::App*> chain = selectedCommands(app);
+  for (size_t depth = 0; depth < chain.size(); ++depth) {
+    const CLI::App& command = *chain[depth];
+    if (command.get_prefix_command()) continue;  // `timbl` reads the rest itself
+    const std::vector<std::string> words = command.remaining();
+    if (words.empty()) continue;
+    const std::string& word = words.front();
+    if (word.starts_with('-'))
+      std::fprintf(stderr, "memlens-cli: unknown option %s\n", word.c_str());
+    else if (runs.count(&command))
+      std::fprintf(stderr, "memlens-cli: unexpected argument '%s'\n", word.c_str());
+    else
+      std::fprintf(stderr, "memlens-cli: unknown command '%s'\n", word.c_str());
+    std::fprintf(stderr, "Run '%s --help' for its usage.\n", pathOf(chain, depth).c_str());
+    return true;
+  }
+  return false;
+}
+
+// Every command's own help (with its footer) in turn, nested commands included, which CLI11's
+// --help-all leaves out: the man page is made from this.
+void printAllHelp(const CLI::App& command, const std::string& parent) {
+  std::fputs(command.help(parent).c_str(), stdout);
+  const std::string path = parent.empty() ? command.get_name() : parent + " " + command.get_name();
+  for (const CLI::App* sub : command.get_subcommands([](const CLI::App* c) {
+         return !c->get_name().empty() && !c->get_group().empty();  // no option group, no `help`
+       })) {
+    std::fputs("\n", stdout);
+    printAllHelp(*sub, path);
+  }
+}
+
+// Runs the command the line selected; a group of commands (memlens-cli itself, corpus, project)
+// given none of its commands shows its help.
+int runSelected(const CLI::App& app, const CommandRuns& runs) {
+  if (reportedUnknownWord(app, runs)) return kBadCommandLine;
+  const std::vector<const CLI::App*> chain = selectedCommands(app);
+  if (auto run = runs.find(chain.back()); run != runs.end()) return run->second();
+  std::fputs(chain.back()->help(chain.size() > 1 ? pathOf(chain, chain.size() - 2) : "").c_str(),
+             stderr);
+  return kBadCommandLine;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 2 : 0;
-  }
-  if (args[0] == "--version") {
-    std::printf("memlens-cli %s\n", MEMLENS_VERSION);
+  CLI::App app(
+      "MemLens without a window: corpus statistics, TiMBL instances, training, evaluation,\n"
+      "explanation, generation and .memlens projects.",
+      "memlens-cli");
+  app.require_subcommand(0, 1);  // one command a line; inherited by the groups
+  app.option_defaults()->always_capture_default();
+  app.set_version_flag("--version", std::string("memlens-cli ") + MEMLENS_VERSION,
+                       "Print the version and exit");
+  CommandRuns runs;
+  memlens::cli::addCorpusCommand(app, runs);
+  memlens::cli::addInstancesCommand(app, runs);
+  memlens::cli::addEvalCommand(app, runs);
+  memlens::cli::addExplainCommand(app, runs);
+  memlens::cli::addGenerateCommand(app, runs);
+  memlens::cli::addTrainCommand(app, runs);
+  memlens::cli::addPredictCommand(app, runs);
+  memlens::cli::addProjectCommand(app, runs);
+  memlens::cli::addTimblCommand(app, runs);
+  CLI::App* help = app.add_subcommand("help", "Print this help message and exit")->group("");
+  runs[help] = [&app] {
+    // app.help() would describe the command selected: `help` itself.
+    std::fputs(
+        app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal).c_str(),
+        stdout);
     return 0;
-  }
-  const std::string command = args[0];
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
-  for (const std::string& a : rest) {
-    if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
+  };
+  // Set after the commands were added, so that they do not inherit these. The groups keep the
+  // words they do not know, for reportedUnknownWord() to name.
+  for (CLI::App* group : app.get_subcommands([&runs](CLI::App* c) { return !runs.count(c); }))
+    group->allow_extras();
+  app.allow_extras();
+  app.set_help_all_flag("--help-all", "Print the help of every command and exit");
+  app.footer(
+      "Run 'memlens-cli COMMAND --help' for a command's options.\n"
+      "Exit codes: 0 success, 1 the job failed, 2 bad command line.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (dynamic_cast<const CLI::CallForAllHelp*>(&e)) {
+      printAllHelp(app, "");
       return 0;
     }
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    if (reportedUnknownWord(app, runs)) return kBadCommandLine;
+    const std::vector<const CLI::App*> chain = selectedCommands(app);
+    std::fprintf(stderr, "memlens-cli: %s\nRun '%s --help' for its usage.\n", e.what(),
+                 pathOf(chain, chain.size() - 1).c_str());
+    return kBadCommandLine;
   }
-  if (command == "corpus") return memlens::cli::runCorpus(rest);
-  if (command == "instances") return memlens::cli::runInstances(rest);
-  if (command == "timbl") return memlens::cli::runTimbl(rest);
-  if (command == "eval") return memlens::cli::runEval(rest);
-  if (command == "explain") return memlens::cli::runExplain(rest);
-  if (command == "generate") return memlens::cli::runGenerate(rest);
-  if (command == "train") return memlens::cli::runTrain(rest);
-  if (command == "predict") return memlens::cli::runPredict(rest);
-  if (command == "project") return memlens::cli::runProject(rest);
-  std::fprintf(stderr, "memlens-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
-  return 2;
+  return runSelected(app, runs);
 }

@@ -58,14 +58,44 @@ class TestCli : public QObject {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no command") << QStringList{} << 2 << "usage:";
+    QTest::newRow("no command") << QStringList{} << 2 << "Usage: memlens-cli";
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command";
     QTest::newRow("unknown option")
         << QStringList{"corpus", "stats", "--colour", "x"} << 2 << "unknown option --colour";
     QTest::newRow("width range") << QStringList{"instances", "--width", "40", "x", "-o", "y"} << 2
-                                 << "--width must be a whole number from 1 to 32";
+                                 << "--width: Value 40 not in range 1 to 32";
     QTest::newRow("missing value")
-        << QStringList{"instances", "x", "-o"} << 2 << "-o needs a value";
+        << QStringList{"instances", "x", "-o"} << 2 << "--output: 1 required TEXT missing";
+    QTest::newRow("unknown project command")
+        << QStringList{"project", "frobnicate", "x"} << 2 << "unknown command 'frobnicate'";
+    QTest::newRow("extra argument")
+        << QStringList{"project", "info", "x", "y"} << 2 << "unexpected argument 'y'";
+    // Enum words come from the core's one table per enum (memlens/option_names.h).
+    QTest::newRow("bad model") << QStringList{"eval", "--model", "gpt", "x"} << 2
+                               << "--model: must be ib1, igtree, tribl2 or vector, got 'gpt'";
+    QTest::newRow("bad weighting") << QStringList{"train", "--weighting", "gain", "x"} << 2
+                                   << "--weighting: must be none, gr, ig, x2 or sv, got 'gain'";
+    QTest::newRow("bad distance weighting")
+        << QStringList{"explain", "--distance-weighting", "z", "x", "--context", "a"} << 2
+        << "--distance-weighting: must be Z, IL, ID or ED, got 'z'";
+    QTest::newRow("bad blocks") << QStringList{"instances", "--blocks", "page", "x", "-o", "y"} << 2
+                                << "--blocks: must be line or olifant, got 'page'";
+    QTest::newRow("bad tokeniser") << QStringList{"corpus", "stats", "--tokeniser", "bpe", "x"} << 2
+                                   << "--tokeniser: must be word or gpt2, got 'bpe'";
+    QTest::newRow("bad strategy") << QStringList{"project", "prune", "x", "--strategy", "magic"}
+                                  << 2 << "--strategy: must be count, never-neighbour,";
+    QTest::newRow("k range") << QStringList{"eval", "-k", "0", "x"} << 2
+                             << "-k: Value 0 not in range 1 to 1000";
+    QTest::newRow("not a number") << QStringList{"eval", "--order", "three", "x"} << 2 << "--order";
+    QTest::newRow("nan") << QStringList{"eval", "--train", "nan", "x"} << 2
+                         << "--train: Value nan is not a number";
+    QTest::newRow("fraction range") << QStringList{"eval", "--validation", "1.5", "x"} << 2
+                                    << "--validation: Value 1.5 not in range";
+    QTest::newRow("top range") << QStringList{"predict", "--top", "0", "x", "--context", "a"} << 2
+                               << "--top: Value 0 not in range 1 to 1000";
+    QTest::newRow("prune k range")
+        << QStringList{"project", "prune", "x", "--strategy", "wilson", "-k", "101"} << 2
+        << "-k: Value 101 not in range 1 to 100";
     QTest::newRow("missing file") << QStringList{"corpus", "stats", "/no/such.txt"} << 1
                                   << "/no/such.txt: no such file";
     QTest::newRow("gpt2 without files")
@@ -161,7 +191,93 @@ class TestCli : public QObject {
     QVERIFY(cli({"--version"}).out.startsWith("memlens-cli "));
     const Run help = cli({"--help"});
     QCOMPARE(help.exitCode, 0);
-    QVERIFY(help.out.contains("instances --width N"));
+    for (const char* command : {"corpus", "instances", "eval", "explain", "generate", "train",
+                                "predict", "project", "timbl"})
+      QVERIFY2(help.out.contains(QByteArray("\n  ") + command + ' '), command);
+    QCOMPARE(cli({"help"}).out, help.out);
+    // What the man page is made from: every command's own help, nested ones included.
+    const Run all = cli({"--help-all"});
+    QCOMPARE(all.exitCode, 0);
+    for (const char* command :
+         {"corpus stats", "instances", "eval", "explain", "generate", "train", "predict",
+          "project create", "project info", "project runs", "project undo", "project redo",
+          "project edit", "project prune", "timbl"}) {
+      QVERIFY2(all.out.count(QByteArray("Usage: memlens-cli ") + command + ' ') == 1, command);
+      QVERIFY(all.out.contains(cli(QString(command).split(' ') + QStringList{"--help"}).out));
+    }
+  }
+
+  // Every command's --help comes from its own definition: its usage line and its options.
+  void commandHelp_data() {
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QStringList>("options");
+    const QStringList corpus = {"--tokeniser word|gpt2=word", "--vocab", "--merges", "--lowercase"};
+    const QStringList eval = corpus + QStringList{"--width",
+                                                  "--blocks line|olifant=line",
+                                                  "--model ib1|igtree|tribl2|vector=igtree",
+                                                  "-k",
+                                                  "--weighting none|gr|ig|x2|sv=gr",
+                                                  "--distance-weighting Z|IL|ID|ED=Z",
+                                                  "--order",
+                                                  "--train",
+                                                  "--validation",
+                                                  "--seed",
+                                                  "--max-test",
+                                                  "--dims",
+                                                  "--top-k-slots",
+                                                  "--temperature",
+                                                  "--lambda"};
+    QTest::newRow("corpus") << QStringList{"corpus"} << QStringList{"stats"};
+    QTest::newRow("corpus stats") << QStringList{"corpus", "stats"}
+                                  << corpus + QStringList{"--json"};
+    QTest::newRow("instances") << QStringList{"instances"}
+                               << corpus + QStringList{"--width", "--blocks", "-o,--output"};
+    QTest::newRow("eval") << QStringList{"eval"} << eval + QStringList{"--curve", "--json"};
+    QTest::newRow("explain") << QStringList{"explain"}
+                             << eval + QStringList{"--context", "--sequence", "--json"};
+    QTest::newRow("generate") << QStringList{"generate"}
+                              << eval + QStringList{"--prompt", "--tokens", "--top-k",
+                                                    "--sample-seed", "--json"};
+    QTest::newRow("train") << QStringList{"train"} << eval + QStringList{"--json"};
+    QTest::newRow("predict") << QStringList{"predict"}
+                             << eval + QStringList{"--context", "--stdin", "--top"};
+    QTest::newRow("project") << QStringList{"project"}
+                             << QStringList{"create", "info", "runs", "undo",
+                                            "redo",   "edit", "prune"};
+    QTest::newRow("project create")
+        << QStringList{"project", "create"} << eval + QStringList{"FILE", "--keep-weights"};
+    QTest::newRow("project info") << QStringList{"project", "info"} << QStringList{"FILE"};
+    QTest::newRow("project undo") << QStringList{"project", "undo"} << QStringList{"FILE"};
+    QTest::newRow("project edit") << QStringList{"project", "edit"}
+                                  << QStringList{"--delete-instance",  "--restore-instance",
+                                                 "--relabel-instance", "--delete-vector",
+                                                 "--restore-vector",   "--relabel-vector",
+                                                 "--insert",           "--remove-document",
+                                                 "--restore-document", "--class",
+                                                 "--preview"};
+    QTest::newRow("project prune")
+        << QStringList{"project", "prune"} << QStringList{"--strategy count|never-neighbour|",
+                                                          "--min-count",
+                                                          "--keep",
+                                                          "--seed",
+                                                          "--document",
+                                                          "-k"};
+    QTest::newRow("timbl") << QStringList{"timbl"} << QStringList{"-a 0 IB1", "3 chi-square"};
+  }
+  void commandHelp() {
+    QFETCH(QStringList, command);
+    QFETCH(QStringList, options);
+    const Run r = cli(command + QStringList{"--help"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(("Usage: memlens-cli " + command.join(' ')).toUtf8()),
+             r.out.constData());
+    for (const QString& option : options) {
+      const QRegularExpression listed("\n +" + QRegularExpression::escape(option));
+      QVERIFY2(QString::fromUtf8(r.out).contains(listed), qPrintable(option));
+    }
+    QCOMPARE(cli(command + QStringList{"-h"}).out, r.out);
+    // Another command's options are not listed.
+    QVERIFY(!r.out.contains("--keep-weights") || command.contains("create"));
   }
 
   // TiMBL must train and test on what we write, from the KJV demo corpus.

@@ -152,10 +152,9 @@ class TestCliGenerate : public QObject {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("message");
-    QTest::newRow("no prompt") << QStringList{"generate", "x.txt"} << 2
-                               << "usage: memlens-cli generate";
+    QTest::newRow("no prompt") << QStringList{"generate", "x.txt"} << 2 << "--prompt is required";
     QTest::newRow("no corpus") << QStringList{"generate", "--prompt", "a"} << 2
-                               << "usage: memlens-cli generate";
+                               << "PATH is required";
     QTest::newRow("negative top-k")
         << QStringList{"generate", "--top-k", "-1", "x.txt", "--prompt", "a"} << 2 << "--top-k";
     QTest::newRow("no tokens") << QStringList{"generate", "--tokens", "0", "x.txt", "--prompt", "a"}

@@ -116,7 +116,8 @@ class TestCliProject : public QObject {
     r = runCli({"project", "edit", file, "--delete-vector", "w1 nonsense"});
     QVERIFY(r.err.contains("'nonsense' is not in the corpus vocabulary"));
     r = runCli({"project", "prune", file, "--strategy", "magic"});
-    QVERIFY(r.err.contains("unknown --strategy"));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY(r.err.contains("--strategy: must be count, never-neighbour"));
   }
 };
 
