@@ -130,7 +130,11 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
       case 'w': {
         int w = 1;
         if (!parseInt(value, 0, 4, w)) return bad("-w: weighting 0..4");
-        a.options.weighting = static_cast<FeatureWeighting>(w);
+        // TiMBL's numbers, kept apart from our enum's order.
+        constexpr FeatureWeighting kTimblWeightings[] = {
+            FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
+            FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance};
+        a.options.weighting = kTimblWeightings[w];
         break;
       }
       case 'd': {
