@@ -494,19 +494,10 @@ void MainWindow::onLoadFinished(const Status& status) {
   }
 }
 
-bool MainWindow::startTraining() {
-  if (runner_->isRunning()) return false;
+void MainWindow::startTraining() {
+  if (runner_->isRunning()) return;
   tabs_->setCurrentWidget(trainWidget_);
   trainWidget_->options()->requestTraining();
-  return runner_->isRunning();
-}
-
-bool MainWindow::inspectContext(const QString& text) {
-  if (!experiment_) return false;
-  tabs_->setCurrentWidget(inspectWidget_);
-  inspectWidget_->contextEdit()->setText(text);
-  inspector_->inspectContext(text);
-  return true;
 }
 
 void MainWindow::inspectIds(const std::vector<uint32_t>& context) {

@@ -528,17 +528,6 @@ void MemoryController::restoreVector(const QString& context) {
   preview(edit, tr("Restore “%1”").arg(context.simplified()));
 }
 
-bool MemoryController::previewDeletion(const QString& context) {
-  if (!snapshot_ || isRunning()) return false;
-  auto ids = contextIds(context);
-  if (!ids) return false;
-  const uint32_t id = snapshot_->memory().find(*ids);
-  if (id == InstanceBase::kNone) return false;
-  page_->selectVector(id);
-  deleteVectors({id});
-  return isRunning();
-}
-
 void MemoryController::restoreStack(const EditedMemory& edited, const views::MemorySnapshot& shown) {
   restoring_ = true;
   for (const MemoryEdit& e : edited.edits()) stack_->push(new MemoryEditCommand(this, describeEdit(e, shown), true));

@@ -22,6 +22,7 @@
 #include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "small_experiment.h"
+#include "window_steps.h"
 #include "window_workflow.h"
 
 using memlens::gui::MainWindow;
@@ -97,7 +98,7 @@ class TestEndToEnd : public QObject {
     QStringList words;
     for (uint32_t id : nearest) words << QString::fromStdString(std::string(vocab.text(id)));
     memorySettled.clear();
-    QVERIFY(controller->previewDeletion(words.join(QLatin1Char(' '))));
+    QVERIFY(memlens::steps::previewDeletion(window, words.join(QLatin1Char(' '))));
     QVERIFY(memorySettled.wait(60000));
     const auto change = memoryPage->changes()->change();
     QVERIFY(change && change->preview);

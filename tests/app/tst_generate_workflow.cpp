@@ -20,6 +20,7 @@
 #include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "small_experiment.h"
+#include "window_steps.h"
 #include "window_workflow.h"
 
 using memlens::GeneratedToken;
@@ -197,7 +198,7 @@ class TestGenerateWorkflow : public QObject {
     for (uint32_t id : deleted)
       words << QString::fromStdString(std::string(trained->corpus().vocab.text(id)));
     memorySettled.clear();
-    QVERIFY(memory->previewDeletion(words.join(QLatin1Char(' '))));
+    QVERIFY(memlens::steps::previewDeletion(window, words.join(QLatin1Char(' '))));
     QVERIFY(memorySettled.wait(60000));
     QSignalSpy changed(memory, &MemoryController::memoryChanged);
     QTest::mouseClick(memoryPage->commitButton(), Qt::LeftButton);

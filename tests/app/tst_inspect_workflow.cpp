@@ -15,6 +15,7 @@
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
+#include "window_steps.h"
 
 using memlens::gui::InspectController;
 using memlens::gui::MainWindow;
@@ -41,7 +42,7 @@ bool train(MainWindow& window, QSignalSpy& settled, memlens::Algorithm algorithm
   options.window.width = 3;
   options.classifier.algorithm = algorithm;
   window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
-  return window.startTraining() && settled.wait(60000);
+  return memlens::steps::startTraining(window) && settled.wait(60000);
 }
 
 }  // namespace

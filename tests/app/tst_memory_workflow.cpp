@@ -26,6 +26,7 @@
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
+#include "window_steps.h"
 
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
@@ -90,7 +91,7 @@ void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
   options.window.width = 3;
   options.classifier.algorithm = algorithm;
   window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
-  QVERIFY(window.startTraining());
+  QVERIFY(memlens::steps::startTraining(window));
   QVERIFY(settled.wait(60000));
   // The preparation may have finished before the training's settled() got here.
   QVERIFY(prepared.count() > 0 || prepared.wait(60000));
@@ -217,7 +218,7 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(journal->model()->rowCount(), 2);  // the trained memory and the edit
     QSignalSpy trainedAgain(&window, &MainWindow::jobSettled);
     const auto settledBefore = memorySettled.count();
-    QVERIFY(window.startTraining());
+    QVERIFY(memlens::steps::startTraining(window));
     QVERIFY(trainedAgain.wait(60000));
     QCOMPARE(controller->undoStack()->count(), 0);
     QCOMPARE(journal->model()->rowCount(), 1);

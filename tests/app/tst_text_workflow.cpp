@@ -13,6 +13,7 @@
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
+#include "window_steps.h"
 
 using memlens::gui::MainWindow;
 using memlens::views::CorpusTextView;
@@ -46,7 +47,7 @@ class TestTextWorkflow : public QObject {
     ib1.window.width = 3;
     ib1.classifier.algorithm = memlens::Algorithm::kIb1;
     window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(ib1);
-    QVERIFY(window.startTraining());
+    QVERIFY(memlens::steps::startTraining(window));
     QVERIFY(settled.wait(60000));
     QVERIFY(text->tintBox()->isEnabled());
 

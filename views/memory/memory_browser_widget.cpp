@@ -436,22 +436,6 @@ QList<quint32> MemoryBrowserWidget::selectedVectors() const {
   return {ids.begin(), ids.end()};
 }
 
-void MemoryBrowserWidget::selectVector(quint32 id) {
-  const auto find = [this, id] {
-    for (int row = 0; row < model_->rowCount(); ++row)
-      if (model_->storedVector(row) == id) return row;
-    return -1;
-  };
-  int row = find();
-  if (row < 0 && !filter_->text().isEmpty()) {
-    filter_->clear();  // shows every vector again
-    row = find();
-  }
-  if (row < 0) return;
-  table_->selectRow(row);
-  table_->scrollTo(model_->index(row, 0), QAbstractItemView::PositionAtCenter);
-}
-
 void MemoryBrowserWidget::applyFilter() {
   const auto scope = static_cast<MemoryFilterScope>(scope_->currentData().toInt());
   const bool known = model_->setFilter(filter_->text(), scope);

@@ -67,8 +67,6 @@ class MemoryBrowserWidget : public QWidget {
   QLabel* summaryLabel() const { return summary_; }
   QLabel* changeLabel() const { return changeTitle_; }
   QPushButton* probeButton() const { return probeButton_; }
-  // Selects the row of stored vector `id` (clearing the filter if it hides it) and shows it.
-  void selectVector(quint32 id);
   // Stored vector ids of the selected rows.
   QList<quint32> selectedVectors() const;
 
