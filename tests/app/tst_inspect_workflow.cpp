@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <string>
 
+#include "find_child.h"
 #include "inspect_controller.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
@@ -20,6 +21,7 @@
 using memlens::gui::InspectController;
 using memlens::gui::MainWindow;
 using memlens::views::InspectWidget;
+using memlens::test::child;
 
 namespace {
 
@@ -61,6 +63,7 @@ class TestInspectWorkflow : public QObject {
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* page = window.findChild<InspectWidget*>();
+    auto* predictionLabel = child<QLabel>(page, "predictionLabel");
     auto* controller = window.findChild<InspectController*>();
     QVERIFY(page && controller);
     auto* empty = page->findChild<QLabel*>(QStringLiteral("inspectEmpty"));
@@ -86,17 +89,17 @@ class TestInspectWorkflow : public QObject {
     QVERIFY(snapshot);
     const memlens::Experiment& trained = *snapshot->experiment;
     const memlens::Trace expected = traceOfText(trained, "the old man");
-    QCOMPARE(page->predictionLabel()->text(), tokenText(trained, expected.prediction.classId));
+    QCOMPARE(predictionLabel->text(), tokenText(trained, expected.prediction.classId));
     QCOMPARE(snapshot->context, expected.context);
     QVERIFY(page->neighbours()->rowCount() > 0);
 
     // A test token: its context and its true next token.
-    page->testTokenBox()->setValue(5);
+    child<QSpinBox>(page, "inspectTestToken")->setValue(5);
     QVERIFY(inspected.wait(20000));
     snapshot = page->snapshot();
     const auto context = trained.test().instance(5);
     QCOMPARE(snapshot->target, trained.test().classes[5]);
-    QCOMPARE(page->predictionLabel()->text(),
+    QCOMPARE(predictionLabel->text(),
              tokenText(trained, memlens::traceContext(trained, context).prediction.classId));
 
     // Another k retrains a memory for the page; the answer is that memory's.
@@ -108,7 +111,7 @@ class TestInspectWorkflow : public QObject {
     QCOMPARE(snapshot->experiment->record().options.classifier.k, 4);
     QVERIFY(snapshot->experiment.get() != &trained);
     const memlens::Trace variant = memlens::traceContext(*snapshot->experiment, context);
-    QCOMPARE(page->predictionLabel()->text(), tokenText(trained, variant.prediction.classId));
+    QCOMPARE(predictionLabel->text(), tokenText(trained, variant.prediction.classId));
     QCOMPARE(static_cast<size_t>(snapshot->neighbours.back().bucket), variant.buckets.size());
   }
 
@@ -119,6 +122,7 @@ class TestInspectWorkflow : public QObject {
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* page = window.findChild<InspectWidget*>();
+    auto* provenance = child<QListWidget>(page, "provenanceList");
     QSignalSpy settled(&window, &MainWindow::jobSettled);
     window.openPaths({QString::fromStdString(
         memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
@@ -135,10 +139,10 @@ class TestInspectWorkflow : public QObject {
     const memlens::Trace expected = traceOfText(*snapshot->experiment, "the old man");
     QVERIFY(!expected.evidence.shown.empty());
     QCOMPARE(page->neighbours()->rowCount(), static_cast<int>(expected.evidence.shown.size()));
-    QVERIFY(page->neighbourTable()->isVisible());
-    QVERIFY(page->nodeEvidenceLabel()->isVisible());
-    QVERIFY(page->provenanceList()->isVisible());
-    QVERIFY(page->provenanceList()->count() > 0);  // the first row is selected with the page
+    QVERIFY(child<QTableView>(page, "neighbourTable")->isVisible());
+    QVERIFY(child<QLabel>(page, "nodeEvidenceLabel")->isVisible());
+    QVERIFY(provenance->isVisible());
+    QVERIFY(provenance->count() > 0);  // the first row is selected with the page
   }
 };
 

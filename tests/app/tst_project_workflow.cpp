@@ -9,6 +9,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include "find_child.h"
 #include "inspect_controller.h"
 #include "main_window.h"
 #include "memlens/project.h"
@@ -25,6 +26,7 @@ using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
 using memlens::gui::ProjectController;
 using memlens::views::MemoryBrowserWidget;
+using memlens::test::child;
 
 namespace {
 
@@ -46,12 +48,13 @@ std::vector<std::pair<std::string, bool>> journalIn(const QString& path) {
 
 // Deletes the stored vector in `row` of the Memory tab's table: preview, then commit.
 void deleteRow(MemoryBrowserWidget* page, MemoryController* controller, int row) {
+  auto* commitButton = child<QPushButton>(page, "memoryCommit");
   QSignalSpy settled(controller, &MemoryController::settled);
-  page->table()->selectRow(row);
-  QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+  child<QTableView>(page, "memoryTable")->selectRow(row);
+  QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
   QVERIFY(settled.wait(60000));
-  QVERIFY(page->commitButton()->isEnabled());
-  QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+  QVERIFY(commitButton->isEnabled());
+  QTest::mouseClick(commitButton, Qt::LeftButton);
   QVERIFY(settled.wait(60000));
 }
 

@@ -8,6 +8,7 @@
 
 #include "corpus/corpus_text_view.h"
 #include "common/inspect_colours.h"
+#include "find_child.h"
 #include "small_experiment.h"
 
 using memlens::Algorithm;
@@ -15,6 +16,7 @@ using memlens::Experiment;
 using memlens::TokenisedCorpus;
 using memlens::views::CorpusTextView;
 using memlens::views::TextTint;
+using memlens::test::child;
 
 namespace {
 
@@ -96,6 +98,7 @@ class TestCorpusTextView : public QObject {
   // Clicking a word names its corpus token; Next Mistake lands on the first wrong test token.
   void clicksAndNextMistake() {
     CorpusTextView view;
+    auto* browser = child<QTextBrowser>(&view, "corpusText");
     view.resize(900, 700);
     view.setCorpus(corpusOf(experiment_));
     view.setOutcomes(experiment_);
@@ -103,9 +106,9 @@ class TestCorpusTextView : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QSignalSpy activated(&view, &CorpusTextView::tokenActivated);
     const uint64_t target = experiment_->corpus().tokens.line(3).firstToken + 1;
-    const QPoint at = linkPoint(view.browser(), target);
+    const QPoint at = linkPoint(browser, target);
     QVERIFY(at.x() >= 0);
-    QTest::mouseClick(view.browser()->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.first().first().toULongLong(), target);
 
@@ -114,7 +117,7 @@ class TestCorpusTextView : public QObject {
       if (r.predictedId != r.trueId) { wrong = &r; break; }
     QVERIFY(wrong);
     view.nextMistake();
-    QVERIFY(view.browser()->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
+    QVERIFY(browser->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
     QCOMPARE(view.firstLine() + 2 >= experiment_->corpus().tokens.lineOf(wrong->source), true);
     QVERIFY(view.firstLine() <= experiment_->corpus().tokens.lineOf(wrong->source));
 
@@ -122,7 +125,7 @@ class TestCorpusTextView : public QObject {
     QTemporaryDir other;
     auto second = memlens::test::smallExperiment(other, Algorithm::kIgTree);
     view.setCorpus(corpusOf(second));
-    QVERIFY(!view.tintBox()->isEnabled());
+    QVERIFY(!child<QComboBox>(&view, "textTint")->isEnabled());
     for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0, 5,
                                                                        TextTint::kCorrectness)))
       QVERIFY(link.second.isEmpty());
@@ -139,7 +142,7 @@ class TestCorpusTextView : public QObject {
     QCOMPARE(view.firstLine(), lines - CorpusTextView::kPageLines);  // the last page is a full one
     view.setCorpus(nullptr);
     QCOMPARE(view.firstLine(), size_t{0});
-    QVERIFY(view.browser()->toPlainText().isEmpty());
+    QVERIFY(child<QTextBrowser>(&view, "corpusText")->toPlainText().isEmpty());
   }
 
  private:

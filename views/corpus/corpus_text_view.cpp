@@ -59,6 +59,7 @@ CorpusTextView::CorpusTextView(QWidget* parent)
   document_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   line_->setMinimum(1);
   line_->setKeyboardTracking(false);
+  tint_->setObjectName(QStringLiteral("textTint"));
   tint_->addItem(tr("correct or wrong"), static_cast<int>(TextTint::kCorrectness));
   tint_->addItem(tr("surprisal"), static_cast<int>(TextTint::kSurprisal));
   tint_->addItem(tr("none"), static_cast<int>(TextTint::kNone));

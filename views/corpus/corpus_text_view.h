@@ -39,8 +39,6 @@ class CorpusTextView : public QWidget {
   void showToken(uint64_t token);
 
   size_t firstLine() const { return firstLine_; }
-  QTextBrowser* browser() const { return browser_; }
-  QComboBox* tintBox() const { return tint_; }
 
  public Q_SLOTS:
   void nextPage();
