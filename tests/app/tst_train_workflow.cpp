@@ -8,8 +8,9 @@
 #include <QtTest>
 #include <string>
 
-#include "train/learning_curve_chart.h"
+#include "chart_parts.h"
 #include "main_window.h"
+#include "train/learning_curve_chart.h"
 #include "train/run_table_model.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
@@ -72,6 +73,8 @@ class TestTrainWorkflow : public QObject {
     auto* runTable = window.findChild<QTableView*>(QStringLiteral("runTable"));
     auto* chart = window.findChild<LearningCurveChart*>();
     QVERIFY(options && trainButton && runTable && chart);
+    auto* accuracySeries =
+        memlens::test::seriesNamed<QLineSeries>(*chart, QStringLiteral("Accuracy"));
     QVERIFY2(!trainButton->isEnabled(), "nothing to train on before a corpus is open");
 
     QSignalSpy settled(&window, &MainWindow::jobSettled);
@@ -92,8 +95,8 @@ class TestTrainWorkflow : public QObject {
     const double accuracy = runs->index(0, RunTableModel::kAccuracy).data(sortKey).toDouble();
     QVERIFY2(accuracy > 0.0 && accuracy <= 1.0, qPrintable(QString::number(accuracy)));
     QCOMPARE(runs->index(0, RunTableModel::kAlgorithm).data().toString(), QStringLiteral("igtree"));
-    QVERIFY(chart->accuracySeries()->count() >= 1);
-    const int points = chart->accuracySeries()->count();
+    QVERIFY(accuracySeries->count() >= 1);
+    const int points = accuracySeries->count();
     auto* memory = window.findChild<QLabel*>(QStringLiteral("memoryLabel"));
     QVERIFY(memory && memory->text().contains(QStringLiteral("vectors")));
     const QString memoryText = memory->text();
@@ -119,7 +122,7 @@ class TestTrainWorkflow : public QObject {
              qPrintable(window.statusBar()->currentMessage()));
     QCOMPARE(runs->rowCount(), 1);
     QCOMPARE(runs->index(0, RunTableModel::kAccuracy).data(sortKey).toDouble(), accuracy);
-    QCOMPARE(chart->accuracySeries()->count(), points);
+    QCOMPARE(accuracySeries->count(), points);
     QCOMPARE(memory->text(), memoryText);
     QCOMPARE(accuracyFigure->text(), accuracyText);
     QVERIFY(trainButton->isEnabled());
