@@ -1,6 +1,7 @@
 #include <QComboBox>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QtTest>
@@ -118,8 +119,12 @@ class TestCorpusTextView : public QObject {
     QVERIFY(wrong);
     view.nextMistake();
     QVERIFY(browser->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
-    QCOMPARE(view.firstLine() + 2 >= experiment_->corpus().tokens.lineOf(wrong->source), true);
-    QVERIFY(view.firstLine() <= experiment_->corpus().tokens.lineOf(wrong->source));
+    // The page starts at most two lines above the mistake (the line field shows its first line).
+    const auto& tokens = experiment_->corpus().tokens;
+    const int top = child<QSpinBox>(&view, "textLine")->value();
+    const uint64_t mistakeLine = tokens.line(tokens.lineOf(wrong->source)).number;
+    QVERIFY(top + 2 >= static_cast<int>(mistakeLine));
+    QVERIFY(top <= static_cast<int>(mistakeLine));
 
     // Another corpus drops the outcomes: nothing to tint, no mistakes to go to.
     QTemporaryDir other;
@@ -134,14 +139,17 @@ class TestCorpusTextView : public QObject {
   void pagesClampAtTheEnds() {
     CorpusTextView view;
     view.setCorpus(corpusOf(experiment_));
+    // The line field shows the page's first line.
+    const auto* top = child<QSpinBox>(&view, "textLine");
+    const auto& tokens = experiment_->corpus().tokens;
     view.previousPage();
-    QCOMPARE(view.firstLine(), size_t{0});
-    const size_t lines = experiment_->corpus().tokens.lineCount();
+    QCOMPARE(top->value(), static_cast<int>(tokens.line(0).number));
+    const size_t lines = tokens.lineCount();
     for (int i = 0; i < 10; ++i) view.nextPage();
     QVERIFY(lines > CorpusTextView::kPageLines);
-    QCOMPARE(view.firstLine(), lines - CorpusTextView::kPageLines);  // the last page is a full one
+    // The last page is a full one.
+    QCOMPARE(top->value(), static_cast<int>(tokens.line(lines - CorpusTextView::kPageLines).number));
     view.setCorpus(nullptr);
-    QCOMPARE(view.firstLine(), size_t{0});
     QVERIFY(child<QTextBrowser>(&view, "corpusText")->toPlainText().isEmpty());
   }
 

@@ -57,6 +57,7 @@ CorpusTextView::CorpusTextView(QWidget* parent)
   auto* tintLabel = new QLabel(tr("T&int:"), this);
   tintLabel->setBuddy(tint_);
   document_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  line_->setObjectName(QStringLiteral("textLine"));
   line_->setMinimum(1);
   line_->setKeyboardTracking(false);
   tint_->setObjectName(QStringLiteral("textTint"));
