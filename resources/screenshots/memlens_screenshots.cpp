@@ -45,9 +45,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral(
       "Opens PATHS in the MemLens window, takes the steps asked for, saves the window to FILE "
-      "(PNG) "
-      "once every step has settled and quits. A step that fails (a load, a training) leaves the "
-      "rest undone: the shot shows its error."));
+      "(PNG) once every step has settled and quits. A step that fails (a load, a training) "
+      "leaves the rest undone: the shot shows its error."));
   parser.addHelpOption();
   const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                       QStringLiteral("Where to save the window (required)."),
@@ -126,10 +125,15 @@ bool settled(QSignalSpy& spy, int count) {
   return true;
 }
 
+// The rows of the runs table on Train & Evaluate: one more after every training that succeeded.
+int runCount(MainWindow& window) {
+  return window.findChild<QTableView*>(QStringLiteral("runTable"))->model()->rowCount();
+}
+
 // Opens the paths; with a project, also waits for the training its opening starts. False when
 // there is no memory to go on with.
 bool open(MainWindow& window, const Options& options, QSignalSpy& jobs) {
-  const int runs = window.findChild<QTableView*>(QStringLiteral("runTable"))->model()->rowCount();
+  const int runs = runCount(window);
   if (options.project) {
     window.openProject(options.paths.front());
   } else {
@@ -137,18 +141,15 @@ bool open(MainWindow& window, const Options& options, QSignalSpy& jobs) {
   }
   if (!settled(jobs, 1)) return false;
   if (!options.project) return true;
-  return settled(jobs, 2) &&
-         window.findChild<QTableView*>(QStringLiteral("runTable"))->model()->rowCount() > runs;
+  return settled(jobs, 2) && runCount(window) > runs;
 }
 
 // Trains with the options on the form; false when the training did not start or failed (its run
 // is missing from the runs table).
 bool train(MainWindow& window, QSignalSpy& jobs) {
-  const QAbstractItemModel* runs =
-      window.findChild<QTableView*>(QStringLiteral("runTable"))->model();
-  const int before = runs->rowCount(), seen = static_cast<int>(jobs.count());
+  const int runs = runCount(window), seen = static_cast<int>(jobs.count());
   return memlens::steps::startTraining(window) && settled(jobs, seen + 1) &&
-         runs->rowCount() > before;
+         runCount(window) > runs;
 }
 
 bool inspect(MainWindow& window, const QString& context) {
