@@ -20,10 +20,10 @@ struct Options {
 std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   QCoreApplication app(argc, argv);
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      QStringLiteral("MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
-                     "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
-                     "memory); a .memlens file opens as a project."));
+  parser.setApplicationDescription(QStringLiteral(
+      "MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
+      "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
+      "memory); a .memlens file opens as a project."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   // Qt's own -platform must get through to QApplication; it also counts as having a display.
@@ -31,9 +31,10 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
                               QStringLiteral("name"));
   platform.setFlags(QCommandLineOption::HiddenFromHelp);
   parser.addOption(platform);
-  parser.addPositionalArgument(QStringLiteral("paths"),
-                               QStringLiteral("Corpus files and folders to open, or one .memlens project."),
-                               QStringLiteral("[paths...]"));
+  parser.addPositionalArgument(
+      QStringLiteral("paths"),
+      QStringLiteral("Corpus files and folders to open, or one .memlens project."),
+      QStringLiteral("[paths...]"));
   parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
 
   if (!parser.parse(QCoreApplication::arguments())) {
@@ -52,10 +53,12 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   options.paths = parser.positionalArguments();
   // The build makes the demo project; an install without it still has the corpus to open.
   if (options.paths.isEmpty()) {
-    options.paths = {QFileInfo::exists(QStringLiteral(MEMLENS_DEMO_PROJECT)) ? QStringLiteral(MEMLENS_DEMO_PROJECT)
-                                                                             : QStringLiteral(MEMLENS_DEMO_CORPUS)};
+    options.paths = {QFileInfo::exists(QStringLiteral(MEMLENS_DEMO_PROJECT))
+                         ? QStringLiteral(MEMLENS_DEMO_PROJECT)
+                         : QStringLiteral(MEMLENS_DEMO_CORPUS)};
   }
-  options.project = options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
+  options.project =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }

@@ -11,8 +11,8 @@
 #include <algorithm>
 
 #include "find_child.h"
-#include "generate_controller.h"
 #include "generate/generate_widget.h"
+#include "generate_controller.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
@@ -28,9 +28,9 @@ using memlens::GeneratedToken;
 using memlens::gui::GenerateController;
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
+using memlens::test::child;
 using memlens::views::GenerateWidget;
 using memlens::views::InspectWidget;
-using memlens::test::child;
 
 namespace {
 
@@ -49,7 +49,8 @@ QPoint linkPosition(QTextBrowser* browser, const QString& href) {
   return {-1, -1};
 }
 
-void compareTokens(const std::vector<GeneratedToken>& shown, const std::vector<GeneratedToken>& expected) {
+void compareTokens(const std::vector<GeneratedToken>& shown,
+                   const std::vector<GeneratedToken>& expected) {
   QCOMPARE(shown.size(), expected.size());
   for (size_t i = 0; i < shown.size(); ++i) {
     QCOMPARE(shown[i].id, expected[i].id);
@@ -71,7 +72,8 @@ class TestGenerateWorkflow : public QObject {
   void generatesAndInspectsAToken() {
     QTemporaryDir dir;
     MainWindow window;
-    QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+    QVERIFY(
+        memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
     auto* page = window.findChild<GenerateWidget*>();
     auto* promptEdit = child<QLineEdit>(page, "generatePrompt");
     auto* output = child<QTextBrowser>(page, "generateOutput");
@@ -127,10 +129,12 @@ class TestGenerateWorkflow : public QObject {
     QCOMPARE(tabs->currentWidget(), inspect);
     const std::vector<uint32_t>& context = snapshot->tokens[3].context;
     QCOMPARE(inspect->snapshot()->context, context);
-    QCOMPARE(inspect->snapshot()->prediction, memlens::traceContext(trained, context).prediction.classId);
+    QCOMPARE(inspect->snapshot()->prediction,
+             memlens::traceContext(trained, context).prediction.classId);
     QStringList words;
     for (uint32_t id : context) {
-      if (id != trained.corpus().paddingId) words.append(QString::fromStdString(std::string(trained.corpus().vocab.text(id))));
+      if (id != trained.corpus().paddingId)
+        words.append(QString::fromStdString(std::string(trained.corpus().vocab.text(id))));
     }
     QCOMPARE(inspect->contextEdit()->text(), words.join(QLatin1Char(' ')));
   }

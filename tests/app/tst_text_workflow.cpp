@@ -17,9 +17,9 @@
 #include "window_steps.h"
 
 using memlens::gui::MainWindow;
+using memlens::test::child;
 using memlens::views::CorpusTextView;
 using memlens::views::InspectWidget;
-using memlens::test::child;
 
 class TestTextWorkflow : public QObject {
   Q_OBJECT

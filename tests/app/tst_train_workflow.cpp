@@ -10,9 +10,9 @@
 
 #include "chart_parts.h"
 #include "main_window.h"
+#include "test_support.h"
 #include "train/learning_curve_chart.h"
 #include "train/run_table_model.h"
-#include "test_support.h"
 #include "train/train_options_widget.h"
 
 using memlens::gui::MainWindow;

@@ -7,17 +7,17 @@
 #include <QtTest>
 #include <map>
 
-#include "corpus/corpus_text_view.h"
 #include "common/inspect_colours.h"
+#include "corpus/corpus_text_view.h"
 #include "find_child.h"
 #include "small_experiment.h"
 
 using memlens::Algorithm;
 using memlens::Experiment;
 using memlens::TokenisedCorpus;
+using memlens::test::child;
 using memlens::views::CorpusTextView;
 using memlens::views::TextTint;
-using memlens::test::child;
 
 namespace {
 
@@ -27,8 +27,8 @@ std::shared_ptr<const TokenisedCorpus> corpusOf(const std::shared_ptr<const Expe
 
 // Every token link of a page: token index → (its text, its background or "").
 std::map<uint64_t, std::pair<QString, QString>> links(const QString& html) {
-  static const QRegularExpression link(
-      QStringLiteral("<a href='token:(\\d+)'(?: style='background-color:(#[0-9a-f]{6})')?>(.*?)</a>"));
+  static const QRegularExpression link(QStringLiteral(
+      "<a href='token:(\\d+)'(?: style='background-color:(#[0-9a-f]{6})')?>(.*?)</a>"));
   std::map<uint64_t, std::pair<QString, QString>> out;
   for (auto it = link.globalMatch(html); it.hasNext();) {
     const auto m = it.next();
@@ -71,8 +71,8 @@ class TestCorpusTextView : public QObject {
   void pageLinksAndTintsEveryToken() {
     const TokenisedCorpus& corpus = experiment_->corpus();
     const size_t first = 10, count = 60;
-    const QString html = memlens::views::renderTextPage(corpus, &experiment_->report(), first, count,
-                                                        TextTint::kCorrectness);
+    const QString html = memlens::views::renderTextPage(corpus, &experiment_->report(), first,
+                                                        count, TextTint::kCorrectness);
     const auto page = links(html);
     const uint64_t begin = corpus.tokens.line(first).firstToken;
     const uint64_t end = corpus.tokens.lineEnd(first + count - 1);
@@ -88,11 +88,13 @@ class TestCorpusTextView : public QObject {
       if (!right.count(t)) {
         QVERIFY2(colour.isEmpty(), qPrintable(QStringLiteral("token %1 is no test token").arg(t)));
       } else {
-        QCOMPARE(colour, (right[t] ? memlens::views::kMatchColour : memlens::views::kMismatchColour).name());
+        QCOMPARE(
+            colour,
+            (right[t] ? memlens::views::kMatchColour : memlens::views::kMismatchColour).name());
       }
     }
-    const QString plain = memlens::views::renderTextPage(corpus, &experiment_->report(), first, count,
-                                                         TextTint::kNone);
+    const QString plain = memlens::views::renderTextPage(corpus, &experiment_->report(), first,
+                                                         count, TextTint::kNone);
     for (const auto& [t, link] : links(plain)) QVERIFY(link.second.isEmpty());
   }
 
@@ -115,7 +117,10 @@ class TestCorpusTextView : public QObject {
 
     const memlens::TokenRecord* wrong = nullptr;
     for (const auto& r : experiment_->report().tokens)
-      if (r.predictedId != r.trueId) { wrong = &r; break; }
+      if (r.predictedId != r.trueId) {
+        wrong = &r;
+        break;
+      }
     QVERIFY(wrong);
     view.nextMistake();
     QVERIFY(browser->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
@@ -131,8 +136,8 @@ class TestCorpusTextView : public QObject {
     auto second = memlens::test::smallExperiment(other, Algorithm::kIgTree);
     view.setCorpus(corpusOf(second));
     QVERIFY(!child<QComboBox>(&view, "textTint")->isEnabled());
-    for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0, 5,
-                                                                       TextTint::kCorrectness)))
+    for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0,
+                                                                      5, TextTint::kCorrectness)))
       QVERIFY(link.second.isEmpty());
   }
 
@@ -148,7 +153,8 @@ class TestCorpusTextView : public QObject {
     for (int i = 0; i < 10; ++i) view.nextPage();
     QVERIFY(lines > CorpusTextView::kPageLines);
     // The last page is a full one.
-    QCOMPARE(top->value(), static_cast<int>(tokens.line(lines - CorpusTextView::kPageLines).number));
+    QCOMPARE(top->value(),
+             static_cast<int>(tokens.line(lines - CorpusTextView::kPageLines).number));
     view.setCorpus(nullptr);
     QVERIFY(child<QTextBrowser>(&view, "corpusText")->toPlainText().isEmpty());
   }

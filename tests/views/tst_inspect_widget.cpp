@@ -8,14 +8,14 @@
 
 #include "find_child.h"
 #include "inspect/inspect_widget.h"
-#include "memlens/trace.h"
 #include "inspect/neighbour_table_model.h"
-#include "small_experiment.h"
 #include "inspect/source_context_view.h"
+#include "memlens/trace.h"
+#include "small_experiment.h"
 
+using memlens::test::child;
 using memlens::views::InspectSnapshot;
 using memlens::views::InspectWidget;
-using memlens::test::child;
 
 class TestInspectWidget : public QObject {
   Q_OBJECT

@@ -38,7 +38,6 @@ class CorpusTextView : public QWidget {
   // Pages to corpus token `token` and marks it.
   void showToken(uint64_t token);
 
-
  public Q_SLOTS:
   void nextPage();
   void previousPage();
