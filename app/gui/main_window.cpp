@@ -41,7 +41,6 @@
 #include "inspect/inspect_widget.h"
 #include "inspect_controller.h"
 #include "memlens/corpus_stats.h"
-#include "memlens/option_names.h"
 #include "memlens/project.h"
 #include "memlens/tokenised_corpus.h"
 #include "memlens/trace.h"
@@ -113,7 +112,7 @@ QString describeSecondsLeft(double seconds) {
 
 QString describeOptions(const ExperimentOptions& o) {
   return QStringLiteral("%1, width %2")
-      .arg(QString::fromLatin1(optionLabel(o.classifier.algorithm)))
+      .arg(QString::fromLatin1(algorithmName(o.classifier.algorithm)))
       .arg(o.window.width);
 }
 
@@ -504,19 +503,10 @@ void MainWindow::onLoadFinished(const Status& status) {
   }
 }
 
-bool MainWindow::startTraining() {
-  if (runner_->isRunning()) return false;
+void MainWindow::startTraining() {
+  if (runner_->isRunning()) return;
   tabs_->setCurrentWidget(trainWidget_);
   trainWidget_->options()->requestTraining();
-  return runner_->isRunning();
-}
-
-bool MainWindow::inspectContext(const QString& text) {
-  if (!experiment_) return false;
-  tabs_->setCurrentWidget(inspectWidget_);
-  inspectWidget_->contextEdit()->setText(text);
-  inspector_->inspectContext(text);
-  return true;
 }
 
 void MainWindow::inspectIds(const std::vector<uint32_t>& context) {

@@ -60,17 +60,9 @@ class MainWindow : public QMainWindow {
   // Loads the corpus made of these files and folders; ignored (with a status message) while
   // another job runs.
   void openPaths(const QStringList& paths);
-  // Trains and evaluates a memory on the open corpus with the options on the Train & Evaluate
-  // tab, then measures its learning curve; ignored (with a status message) without a corpus or
-  // while another job runs. Returns whether the training started.
-  bool startTraining();
-  // Shows the Inspect tab and inspects `text` as a context; returns false (and does nothing)
-  // without a trained memory. inspected() follows.
-  bool inspectContext(const QString& text);
   // Opens a .memlens project: loads its corpus (refused if a file changed since), trains its
   // memory with its options and replays its edits; ignored (with a status message) while busy.
   void openProject(const QString& path);
-  ProjectController* projects() const { return projects_; }
 
  Q_SIGNALS:
   // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
@@ -95,6 +87,10 @@ class MainWindow : public QMainWindow {
   };
 
   void createActions();
+  // Trains and evaluates a memory on the open corpus with the options on the Train & Evaluate
+  // tab, then measures its learning curve; ignored (with a status message) without a corpus or
+  // while another job runs.
+  void startTraining();
   void createStatusBar();
   void openFilesDialog();
   void openFolderDialog();

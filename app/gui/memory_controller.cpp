@@ -8,7 +8,6 @@
 #include <utility>
 
 #include "common/job_runner.h"
-#include "memlens/option_names.h"
 #include "memory/memory_browser_widget.h"
 #include "memory_edit_command.h"
 #include "project_file.h"
@@ -209,7 +208,7 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->prune = options;
-  pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));
+  pending->title = tr("Prune (%1)").arg(QString::fromLatin1(pruneStrategyName(options.strategy)));
   start(std::move(pending), tr("Planning and previewing the pruning…"), true);
 }
 
@@ -383,11 +382,10 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
                                    ? project.recordRedo()
                                    : project.recordCommit(edited.edits().back());
       if (!journaled) {  // the memory stays what the file says
-        const Status back = pending->step == Step::kUndo ? edited.redo() : edited.undo();
-        if (!back)
-          return Status::internal("the project file could not record it (" + journaled.message() +
-                                  ") and the memory could not be put back (" + back.message() +
-                                  "): reopen the project");
+        if (pending->step == Step::kUndo)
+          edited.redo();
+        else
+          edited.undo();
         return Status::ioError("the project file could not record it, so it was taken back: " +
                                journaled.message());
       }
@@ -561,17 +559,6 @@ void MemoryController::restoreVector(const QString& context) {
   edit.kind = EditKind::kRestoreVector;
   edit.features = std::move(*ids);
   preview(edit, tr("Restore “%1”").arg(context.simplified()));
-}
-
-bool MemoryController::previewDeletion(const QString& context) {
-  if (!snapshot_ || isRunning()) return false;
-  auto ids = contextIds(context);
-  if (!ids) return false;
-  const uint32_t id = snapshot_->memory().find(*ids);
-  if (id == InstanceBase::kNone) return false;
-  page_->selectVector(id);
-  deleteVectors({id});
-  return isRunning();
 }
 
 void MemoryController::restoreStack(const EditedMemory& edited,

@@ -71,9 +71,6 @@ class MemoryController : public QObject {
   // Previews `edit` (or, with `prune`, the pruning it plans) on the job runner.
   void preview(const MemoryEdit& edit, const QString& title);
   void previewPrune(const PruneOptions& options);
-  // Selects the stored vector whose context is `context` (its tokens, space-separated) and
-  // previews deleting it; false when there is no such vector or the controller is busy.
-  bool previewDeletion(const QString& context);
   // Probes with `sentences` (one per line, tokenised like the corpus) from now on, or with the
   // held-out test tokens when empty; re-predicts the probe set without retraining. False (and
   // nothing changes) while a job runs or before the memory is prepared.

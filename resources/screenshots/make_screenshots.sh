@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Renders every main view of the memlens GUI on the KJV demo corpus under xvfb-run, for the README
-# and for looking at what the views show. Each shot starts the app afresh with its own settings
-# (a throw-away XDG_CONFIG_HOME), so the user's settings are neither read nor changed.
+# and for looking at what the views show. Each shot starts memlens-screenshots (the real window,
+# driven through its widgets) afresh with its own settings (a throw-away XDG_CONFIG_HOME), so the
+# user's settings are neither read nor changed.
 # Usage: resources/screenshots/make_screenshots.sh [BUILD_DIR] [OUT_DIR]
 #        (defaults: build, and docs/screenshots next to this repository's README)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${1:-$root/build}
 out=${2:-$root/docs/screenshots}
-app=$build/app/memlens
+app=$build/app/memlens-screenshots
 [ -x "$app" ] || { echo "make_screenshots.sh: $app not built" >&2; exit 1; }
 mkdir -p "$out"
 config=$(mktemp -d)
 trap 'rm -rf "$config"' EXIT
 
-# shot NAME ALGORITHM K DISTANCE_WEIGHTING [memlens options...]
+# shot NAME ALGORITHM K DISTANCE_WEIGHTING [memlens-screenshots options...]
 shot() {
   local name=$1 algorithm=$2 k=$3 dw=$4
   shift 4
@@ -29,8 +30,8 @@ shot() {
 
 context="and the LORD spake unto"
 corpus=$build/demo/kjv.txt
-# What a new user sees first: the demo project, opened without arguments.
-shot start igtree 1 Z
+# What a new user sees first: the demo project, which memlens opens without arguments.
+shot start igtree 1 Z "$build/demo/kjv.memlens"
 shot corpus igtree 1 Z "$corpus" --tab Corpus
 shot text igtree 1 Z "$corpus" --train --tab Text
 shot train igtree 1 Z "$corpus" --train

@@ -14,12 +14,14 @@
 #include "compare/compare_widget.h"
 #include "compare/flip_table_model.h"
 #include "export_menu.h"
+#include "find_child.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/run_comparison.h"
 #include "window_workflow.h"
 
 using memlens::gui::MainWindow;
+using memlens::test::child;
 using memlens::views::CompareWidget;
 using memlens::views::FlipTableModel;
 using memlens::views::InspectWidget;
@@ -73,8 +75,10 @@ class TestCompareWorkflow : public QObject {
     MainWindow window;
     QVERIFY(memlens::test::showWithCorpus(window, dir, "noisy.txt", noisyCorpus()));
     auto* compare = window.findChild<CompareWidget*>();
+    auto* runB = child<QComboBox>(compare, "compareRunB");
+    auto* runA = child<QComboBox>(compare, "compareRunA");
     QVERIFY(compare);
-    QVERIFY(!compare->runBBox()->isEnabled());
+    QVERIFY(!runB->isEnabled());
 
     const auto ib1 = train(window, memlens::Algorithm::kIb1);
     QVERIFY(ib1);
@@ -85,9 +89,9 @@ class TestCompareWorkflow : public QObject {
 
     auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("tabs"));
     tabs->setCurrentWidget(compare);
-    QCOMPARE(compare->runABox()->count(), 2);
-    compare->runABox()->setCurrentIndex(0);
-    compare->runBBox()->setCurrentIndex(1);
+    QCOMPARE(runA->count(), 2);
+    runA->setCurrentIndex(0);
+    runB->setCurrentIndex(1);
     const memlens::RunComparison expected = memlens::compareRuns(ib1->report(), igtree->report());
     const auto shown = compare->flips()->snapshot();
     QVERIFY(shown);
@@ -97,7 +101,7 @@ class TestCompareWorkflow : public QObject {
     QCOMPARE(shown->comparison.rightToWrong.size(), expected.rightToWrong.size());
     QCOMPARE(shown->comparison.wrongToRight.size(), expected.wrongToRight.size());
     QCOMPARE(expected.shared, uint64_t(ib1->test().size()));  // same corpus, same split
-    const QString counts = compare->countsLabel()->text();
+    const QString counts = child<QLabel>(compare, "compareCounts")->text();
     for (uint64_t n :
          {expected.shared, expected.bothRight, expected.bothWrong,
           uint64_t(expected.rightToWrong.size()), uint64_t(expected.wrongToRight.size())}) {
@@ -113,7 +117,7 @@ class TestCompareWorkflow : public QObject {
     const uint64_t source = row < int(expected.rightToWrong.size())
                                 ? expected.rightToWrong.back().source
                                 : expected.wrongToRight.back().source;
-    QTableView* table = compare->flipTable();
+    QTableView* table = child<QTableView>(compare, "flipTable");
     table->scrollTo(compare->flips()->index(row, 0));
     const QRect cell = table->visualRect(compare->flips()->index(row, FlipTableModel::kTrue));
     QSignalSpy inspected(&window, &MainWindow::inspected);
@@ -131,7 +135,7 @@ class TestCompareWorkflow : public QObject {
     QCOMPARE(*page->snapshot()->token, source);
     const auto& sources = igtree->test().sources;
     const int index = int(std::find(sources.begin(), sources.end(), source) - sources.begin());
-    QCOMPARE(page->testTokenBox()->value(), index);
+    QCOMPARE(child<QSpinBox>(page, "inspectTestToken")->value(), index);
     QCOMPARE(page->snapshot()->target, igtree->test().classes[size_t(index)]);
 
     // File ▸ Export offers the Compare tab's chart and flip table, and both runs as JSON.

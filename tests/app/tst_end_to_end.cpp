@@ -13,6 +13,7 @@
 #include "compare/compare_widget.h"
 #include "compare/flip_table_model.h"
 #include "corpus/corpus_text_view.h"
+#include "find_child.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
@@ -22,10 +23,13 @@
 #include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "small_experiment.h"
+#include "window_steps.h"
 #include "window_workflow.h"
 
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
+using memlens::test::child;
+using memlens::views::ChangedTokenModel;
 
 // The whole workflow of the window, as a user does it: open a corpus, train, click a test token
 // on the Text tab, delete its nearest neighbour on the Memory tab, see its prediction flip in
@@ -44,8 +48,10 @@ class TestEndToEnd : public QObject {
         memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
     auto* controller = window.findChild<MemoryController*>();
     auto* text = window.findChild<memlens::views::CorpusTextView*>();
+    auto* browser = child<QTextBrowser>(text, "corpusText");
     auto* inspect = window.findChild<memlens::views::InspectWidget*>();
     auto* memoryPage = window.findChild<memlens::views::MemoryBrowserWidget*>();
+    auto* changeModel = child<ChangedTokenModel>(memoryPage);
     auto* compare = window.findChild<memlens::views::CompareWidget*>();
     auto* tabs = window.findChild<QTabWidget*>(QStringLiteral("tabs"));
     QVERIFY(controller && text && inspect && memoryPage && compare && tabs);
@@ -85,10 +91,8 @@ class TestEndToEnd : public QObject {
     QSignalSpy inspected(&window, &MainWindow::inspected);
     tabs->setCurrentWidget(text);
     text->showToken(ib1->test().sources[index]);
-    QVERIFY(text->browser()->toHtml().contains(
-        QStringLiteral("token:%1").arg(ib1->test().sources[index])));
-    Q_EMIT text->browser()->anchorClicked(
-        QUrl(QStringLiteral("token:%1").arg(ib1->test().sources[index])));
+    QVERIFY(browser->toHtml().contains(QStringLiteral("token:%1").arg(ib1->test().sources[index])));
+    Q_EMIT browser->anchorClicked(QUrl(QStringLiteral("token:%1").arg(ib1->test().sources[index])));
     QVERIFY(inspected.wait(20000));
     QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(inspect));
     QCOMPARE(*inspect->snapshot()->token, ib1->test().sources[index]);
@@ -100,12 +104,12 @@ class TestEndToEnd : public QObject {
     QStringList words;
     for (uint32_t id : nearest) words << QString::fromStdString(std::string(vocab.text(id)));
     memorySettled.clear();
-    QVERIFY(controller->previewDeletion(words.join(QLatin1Char(' '))));
+    QVERIFY(memlens::steps::previewDeletion(window, words.join(QLatin1Char(' '))));
     QVERIFY(memorySettled.wait(60000));
-    const auto change = memoryPage->changes()->change();
+    const auto change = changeModel->change();
     QVERIFY(change && change->preview);
-    QCOMPARE(memoryPage->changes()->rowCount(), static_cast<int>(expected->changed.size()));
-    QTest::mouseClick(memoryPage->commitButton(), Qt::LeftButton);
+    QCOMPARE(changeModel->rowCount(), static_cast<int>(expected->changed.size()));
+    QTest::mouseClick(child<QPushButton>(memoryPage, "memoryCommit"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
 
     // The flip, seen in Inspect against the edited memory.
@@ -150,8 +154,8 @@ class TestEndToEnd : public QObject {
     const std::shared_ptr<const memlens::Experiment> igtree = controller->memory();
     QCOMPARE(igtree->record().options.classifier.algorithm, memlens::Algorithm::kIgTree);
     tabs->setCurrentWidget(compare);
-    compare->runABox()->setCurrentIndex(0);
-    compare->runBBox()->setCurrentIndex(1);
+    child<QComboBox>(compare, "compareRunA")->setCurrentIndex(0);
+    child<QComboBox>(compare, "compareRunB")->setCurrentIndex(1);
     const memlens::RunComparison runs = memlens::compareRuns(ib1->report(), igtree->report());
     const auto shown = compare->flips()->snapshot();
     QVERIFY(shown);

@@ -10,6 +10,7 @@
 #include <QtTest>
 #include <algorithm>
 
+#include "find_child.h"
 #include "generate/generate_widget.h"
 #include "generate_controller.h"
 #include "inspect/inspect_widget.h"
@@ -20,12 +21,14 @@
 #include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "small_experiment.h"
+#include "window_steps.h"
 #include "window_workflow.h"
 
 using memlens::GeneratedToken;
 using memlens::gui::GenerateController;
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
+using memlens::test::child;
 using memlens::views::GenerateWidget;
 using memlens::views::InspectWidget;
 
@@ -72,6 +75,8 @@ class TestGenerateWorkflow : public QObject {
     QVERIFY(
         memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
     auto* page = window.findChild<GenerateWidget*>();
+    auto* promptEdit = child<QLineEdit>(page, "generatePrompt");
+    auto* output = child<QTextBrowser>(page, "generateOutput");
     auto* controller = window.findChild<GenerateController*>();
     QVERIFY(page && controller);
     auto* empty = page->findChild<QLabel*>(QStringLiteral("generateEmpty"));
@@ -84,9 +89,9 @@ class TestGenerateWorkflow : public QObject {
     QVERIFY(!empty->isVisible());
 
     QSignalSpy generated(controller, &GenerateController::settled);
-    page->promptEdit()->setText(QStringLiteral("the old man"));
-    page->tokensBox()->setValue(9);
-    QTest::mouseClick(page->generateButton(), Qt::LeftButton);
+    promptEdit->setText(QStringLiteral("the old man"));
+    child<QSpinBox>(page, "generateTokens")->setValue(9);
+    QTest::mouseClick(child<QPushButton>(page, "generateButton"), Qt::LeftButton);
     QVERIFY(generated.wait(20000));
     auto snapshot = page->snapshot();
     QVERIFY(snapshot);
@@ -100,10 +105,10 @@ class TestGenerateWorkflow : public QObject {
     QVERIFY(expected.isOk());
     compareTokens(snapshot->tokens, *expected);
 
-    page->modeBox()->setCurrentIndex(1);
-    page->topKBox()->setValue(3);
-    page->seedBox()->setValue(17);
-    QTest::keyClick(page->promptEdit(), Qt::Key_Return);
+    child<QComboBox>(page, "generateMode")->setCurrentIndex(1);
+    child<QSpinBox>(page, "generateTopK")->setValue(3);
+    child<QSpinBox>(page, "generateSeed")->setValue(17);
+    QTest::keyClick(promptEdit, Qt::Key_Return);
     QVERIFY(generated.wait(20000));
     snapshot = page->snapshot();
     memlens::GenerationOptions sampled;
@@ -115,10 +120,10 @@ class TestGenerateWorkflow : public QObject {
     compareTokens(snapshot->tokens, *expected);
 
     // A click on the fourth generated token: Inspect traces its context.
-    const QPoint at = linkPosition(page->output(), GenerateWidget::tokenUrl(3).toString());
+    const QPoint at = linkPosition(output, GenerateWidget::tokenUrl(3).toString());
     QVERIFY(at.x() >= 0);
     QSignalSpy inspected(&window, &MainWindow::inspected);
-    QTest::mouseClick(page->output()->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseClick(output->viewport(), Qt::LeftButton, {}, at);
     QVERIFY(inspected.wait(20000));
     auto* inspect = window.findChild<InspectWidget*>();
     QCOMPARE(tabs->currentWidget(), inspect);
@@ -143,6 +148,10 @@ class TestGenerateWorkflow : public QObject {
     QVERIFY(
         memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
     auto* page = window.findChild<GenerateWidget*>();
+    auto* memoryLabel = child<QLabel>(page, "generateMemory");
+    auto* generateButton = child<QPushButton>(page, "generateButton");
+    auto* output = child<QTextBrowser>(page, "generateOutput");
+    auto* status = child<QLabel>(page, "generateStatus");
     auto* controller = window.findChild<GenerateController*>();
     auto* memory = window.findChild<MemoryController*>();
     auto* memoryPage = window.findChild<memlens::views::MemoryBrowserWidget*>();
@@ -152,17 +161,17 @@ class TestGenerateWorkflow : public QObject {
     QVERIFY(memorySettled.count() > 0 || memorySettled.wait(60000));
     const std::shared_ptr<const memlens::Experiment> trained = memory->memory();
     QVERIFY(trained);
-    QVERIFY2(page->memoryLabel()->text().contains(QStringLiteral("the trained ib1 memory")),
-             qPrintable(page->memoryLabel()->text()));
+    QVERIFY2(memoryLabel->text().contains(QStringLiteral("the trained ib1 memory")),
+             qPrintable(memoryLabel->text()));
 
     QSignalSpy generated(controller, &GenerateController::settled);
-    page->promptEdit()->setText(QStringLiteral("the old man"));
-    page->tokensBox()->setValue(12);
-    QTest::mouseClick(page->generateButton(), Qt::LeftButton);
+    child<QLineEdit>(page, "generatePrompt")->setText(QStringLiteral("the old man"));
+    child<QSpinBox>(page, "generateTokens")->setValue(12);
+    QTest::mouseClick(generateButton, Qt::LeftButton);
     QVERIFY(generated.wait(20000));
     const auto before = page->snapshot();
     QCOMPARE(before->experiment, trained);
-    const QString beforeText = page->output()->toPlainText();
+    const QString beforeText = output->toPlainText();
 
     // The nearest stored vector of a generated token's context whose deletion changes the
     // continuation, and the continuation without it: found by the core alone.
@@ -201,24 +210,24 @@ class TestGenerateWorkflow : public QObject {
     for (uint32_t id : deleted)
       words << QString::fromStdString(std::string(trained->corpus().vocab.text(id)));
     memorySettled.clear();
-    QVERIFY(memory->previewDeletion(words.join(QLatin1Char(' '))));
+    QVERIFY(memlens::steps::previewDeletion(window, words.join(QLatin1Char(' '))));
     QVERIFY(memorySettled.wait(60000));
     QSignalSpy changed(memory, &MemoryController::memoryChanged);
-    QTest::mouseClick(memoryPage->commitButton(), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(memoryPage, "memoryCommit"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     QCOMPARE(changed.size(), 1);
-    QVERIFY2(page->memoryLabel()->text().contains(QStringLiteral("the edited ib1 memory")),
-             qPrintable(page->memoryLabel()->text()));
+    QVERIFY2(memoryLabel->text().contains(QStringLiteral("the edited ib1 memory")),
+             qPrintable(memoryLabel->text()));
 
-    QTest::mouseClick(page->generateButton(), Qt::LeftButton);
+    QTest::mouseClick(generateButton, Qt::LeftButton);
     QVERIFY(generated.wait(20000));
     const auto after = page->snapshot();
     QCOMPARE(after->experiment, memory->memory());
     QVERIFY(after->experiment != trained);
     compareTokens(after->tokens, expected);
-    QVERIFY(page->output()->toPlainText() != beforeText);
-    QVERIFY2(page->statusLabel()->text().contains(QStringLiteral("from the edited ib1 memory")),
-             qPrintable(page->statusLabel()->text()));
+    QVERIFY(output->toPlainText() != beforeText);
+    QVERIFY2(status->text().contains(QStringLiteral("from the edited ib1 memory")),
+             qPrintable(status->text()));
   }
 };
 

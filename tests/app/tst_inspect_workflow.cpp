@@ -7,6 +7,7 @@
 #include <QtTest>
 #include <string>
 
+#include "find_child.h"
 #include "inspect/inspect_widget.h"
 #include "inspect/neighbour_table_model.h"
 #include "inspect_controller.h"
@@ -15,9 +16,11 @@
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
+#include "window_steps.h"
 
 using memlens::gui::InspectController;
 using memlens::gui::MainWindow;
+using memlens::test::child;
 using memlens::views::InspectWidget;
 
 namespace {
@@ -41,7 +44,7 @@ bool train(MainWindow& window, QSignalSpy& settled, memlens::Algorithm algorithm
   options.window.width = 3;
   options.classifier.algorithm = algorithm;
   window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
-  return window.startTraining() && settled.wait(60000);
+  return memlens::steps::startTraining(window) && settled.wait(60000);
 }
 
 }  // namespace
@@ -60,6 +63,7 @@ class TestInspectWorkflow : public QObject {
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* page = window.findChild<InspectWidget*>();
+    auto* predictionLabel = child<QLabel>(page, "predictionLabel");
     auto* controller = window.findChild<InspectController*>();
     QVERIFY(page && controller);
     auto* empty = page->findChild<QLabel*>(QStringLiteral("inspectEmpty"));
@@ -86,17 +90,17 @@ class TestInspectWorkflow : public QObject {
     QVERIFY(snapshot);
     const memlens::Experiment& trained = *snapshot->experiment;
     const memlens::Trace expected = traceOfText(trained, "the old man");
-    QCOMPARE(page->predictionLabel()->text(), tokenText(trained, expected.prediction.classId));
+    QCOMPARE(predictionLabel->text(), tokenText(trained, expected.prediction.classId));
     QCOMPARE(snapshot->context, expected.context);
     QVERIFY(page->neighbours()->rowCount() > 0);
 
     // A test token: its context and its true next token.
-    page->testTokenBox()->setValue(5);
+    child<QSpinBox>(page, "inspectTestToken")->setValue(5);
     QVERIFY(inspected.wait(20000));
     snapshot = page->snapshot();
     const auto context = trained.test().instance(5);
     QCOMPARE(snapshot->target, trained.test().classes[5]);
-    QCOMPARE(page->predictionLabel()->text(),
+    QCOMPARE(predictionLabel->text(),
              tokenText(trained, memlens::traceContext(trained, context).prediction.classId));
 
     // Another k retrains a memory for the page; the answer is that memory's.
@@ -108,7 +112,7 @@ class TestInspectWorkflow : public QObject {
     QCOMPARE(snapshot->experiment->record().options.classifier.k, 4);
     QVERIFY(snapshot->experiment.get() != &trained);
     const memlens::Trace variant = memlens::traceContext(*snapshot->experiment, context);
-    QCOMPARE(page->predictionLabel()->text(), tokenText(trained, variant.prediction.classId));
+    QCOMPARE(predictionLabel->text(), tokenText(trained, variant.prediction.classId));
     QCOMPARE(static_cast<size_t>(snapshot->neighbours.back().bucket), variant.buckets.size());
   }
 
@@ -119,6 +123,7 @@ class TestInspectWorkflow : public QObject {
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* page = window.findChild<InspectWidget*>();
+    auto* provenance = child<QListWidget>(page, "provenanceList");
     QSignalSpy settled(&window, &MainWindow::jobSettled);
     window.openPaths({QString::fromStdString(
         memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
@@ -135,10 +140,10 @@ class TestInspectWorkflow : public QObject {
     const memlens::Trace expected = traceOfText(*snapshot->experiment, "the old man");
     QVERIFY(!expected.evidence.shown.empty());
     QCOMPARE(page->neighbours()->rowCount(), static_cast<int>(expected.evidence.shown.size()));
-    QVERIFY(page->neighbourTable()->isVisible());
-    QVERIFY(page->nodeEvidenceLabel()->isVisible());
-    QVERIFY(page->provenanceList()->isVisible());
-    QVERIFY(page->provenanceList()->count() > 0);  // the first row is selected with the page
+    QVERIFY(child<QTableView>(page, "neighbourTable")->isVisible());
+    QVERIFY(child<QLabel>(page, "nodeEvidenceLabel")->isVisible());
+    QVERIFY(provenance->isVisible());
+    QVERIFY(provenance->count() > 0);  // the first row is selected with the page
   }
 };
 

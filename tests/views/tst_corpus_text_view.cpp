@@ -1,6 +1,7 @@
 #include <QComboBox>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QtTest>
@@ -8,11 +9,13 @@
 
 #include "common/inspect_colours.h"
 #include "corpus/corpus_text_view.h"
+#include "find_child.h"
 #include "small_experiment.h"
 
 using memlens::Algorithm;
 using memlens::Experiment;
 using memlens::TokenisedCorpus;
+using memlens::test::child;
 using memlens::views::CorpusTextView;
 using memlens::views::TextTint;
 
@@ -98,6 +101,7 @@ class TestCorpusTextView : public QObject {
   // Clicking a word names its corpus token; Next Mistake lands on the first wrong test token.
   void clicksAndNextMistake() {
     CorpusTextView view;
+    auto* browser = child<QTextBrowser>(&view, "corpusText");
     view.resize(900, 700);
     view.setCorpus(corpusOf(experiment_));
     view.setOutcomes(experiment_);
@@ -105,9 +109,9 @@ class TestCorpusTextView : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&view));
     QSignalSpy activated(&view, &CorpusTextView::tokenActivated);
     const uint64_t target = experiment_->corpus().tokens.line(3).firstToken + 1;
-    const QPoint at = linkPoint(view.browser(), target);
+    const QPoint at = linkPoint(browser, target);
     QVERIFY(at.x() >= 0);
-    QTest::mouseClick(view.browser()->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseClick(browser->viewport(), Qt::LeftButton, {}, at);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.first().first().toULongLong(), target);
 
@@ -119,15 +123,19 @@ class TestCorpusTextView : public QObject {
       }
     QVERIFY(wrong);
     view.nextMistake();
-    QVERIFY(view.browser()->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
-    QCOMPARE(view.firstLine() + 2 >= experiment_->corpus().tokens.lineOf(wrong->source), true);
-    QVERIFY(view.firstLine() <= experiment_->corpus().tokens.lineOf(wrong->source));
+    QVERIFY(browser->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
+    // The page starts at most two lines above the mistake (the line field shows its first line).
+    const auto& tokens = experiment_->corpus().tokens;
+    const int top = child<QSpinBox>(&view, "textLine")->value();
+    const uint64_t mistakeLine = tokens.line(tokens.lineOf(wrong->source)).number;
+    QVERIFY(top + 2 >= static_cast<int>(mistakeLine));
+    QVERIFY(top <= static_cast<int>(mistakeLine));
 
     // Another corpus drops the outcomes: nothing to tint, no mistakes to go to.
     QTemporaryDir other;
     auto second = memlens::test::smallExperiment(other, Algorithm::kIgTree);
     view.setCorpus(corpusOf(second));
-    QVERIFY(!view.tintBox()->isEnabled());
+    QVERIFY(!child<QComboBox>(&view, "textTint")->isEnabled());
     for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0,
                                                                       5, TextTint::kCorrectness)))
       QVERIFY(link.second.isEmpty());
@@ -136,15 +144,19 @@ class TestCorpusTextView : public QObject {
   void pagesClampAtTheEnds() {
     CorpusTextView view;
     view.setCorpus(corpusOf(experiment_));
+    // The line field shows the page's first line.
+    const auto* top = child<QSpinBox>(&view, "textLine");
+    const auto& tokens = experiment_->corpus().tokens;
     view.previousPage();
-    QCOMPARE(view.firstLine(), size_t{0});
-    const size_t lines = experiment_->corpus().tokens.lineCount();
+    QCOMPARE(top->value(), static_cast<int>(tokens.line(0).number));
+    const size_t lines = tokens.lineCount();
     for (int i = 0; i < 10; ++i) view.nextPage();
     QVERIFY(lines > CorpusTextView::kPageLines);
-    QCOMPARE(view.firstLine(), lines - CorpusTextView::kPageLines);  // the last page is a full one
+    // The last page is a full one.
+    QCOMPARE(top->value(),
+             static_cast<int>(tokens.line(lines - CorpusTextView::kPageLines).number));
     view.setCorpus(nullptr);
-    QCOMPARE(view.firstLine(), size_t{0});
-    QVERIFY(view.browser()->toPlainText().isEmpty());
+    QVERIFY(child<QTextBrowser>(&view, "corpusText")->toPlainText().isEmpty());
   }
 
  private:

@@ -76,7 +76,9 @@ class TestFlipTableModel : public QObject {
       QCOMPARE(cell(FlipTableModel::kPredictionB).toString(), text(*ib1, b.predictedId));
       QCOMPARE(a.predictedId == a.trueId, rightToWrong);
       QCOMPARE(b.predictedId == b.trueId, !rightToWrong);
-      QCOMPARE(model.isRightToWrong(row), rightToWrong);
+      QCOMPARE(cell(FlipTableModel::kChange).toString(), rightToWrong
+                                                             ? QStringLiteral("A right, B wrong")
+                                                             : QStringLiteral("A wrong, B right"));
       const memlens::TokenPosition p = corpus.tokens.position(f.source);
       QCOMPARE(cell(FlipTableModel::kPosition).toString(),
                QStringLiteral("grammar.txt:%1").arg(p.line));

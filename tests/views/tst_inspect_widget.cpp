@@ -6,12 +6,14 @@
 #include <QtTest>
 #include <algorithm>
 
+#include "find_child.h"
 #include "inspect/inspect_widget.h"
 #include "inspect/neighbour_table_model.h"
 #include "inspect/source_context_view.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
 
+using memlens::test::child;
 using memlens::views::InspectSnapshot;
 using memlens::views::InspectWidget;
 
@@ -28,6 +30,9 @@ class TestInspectWidget : public QObject {
   void treePageListsTheNodesVectorsAndTheirProvenance() {
     const auto experiment = memlens::test::smallExperiment(dir_, memlens::Algorithm::kIgTree);
     InspectWidget page;
+    auto* provenanceList = child<QListWidget>(&page, "provenanceList");
+    auto* neighbourTable = child<QTableView>(&page, "neighbourTable");
+    auto* nodeEvidence = child<QLabel>(&page, "nodeEvidenceLabel");
     QAbstractItemModelTester tester(page.neighbours(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
     page.setExperiment(experiment);
@@ -42,31 +47,34 @@ class TestInspectWidget : public QObject {
         std::make_shared<const InspectSnapshot>(InspectSnapshot::fromTrace(experiment, trace)));
 
     QCOMPARE(page.neighbours()->rowCount(), static_cast<int>(trace.evidence.shown.size()));
-    QVERIFY(page.neighbourTable()->isVisibleTo(&page));
-    QVERIFY(page.nodeEvidenceLabel()->isVisibleTo(&page));
-    QVERIFY(page.nodeEvidenceLabel()->text().startsWith(
+    QVERIFY(neighbourTable->isVisibleTo(&page));
+    QVERIFY(nodeEvidence->isVisibleTo(&page));
+    QVERIFY(nodeEvidence->text().startsWith(
         QStringLiteral("Showing %1 of %2 stored vectors")
             .arg(trace.evidence.shown.size())
             .arg(QLocale().toString(trace.evidence.storedVectors))));
-    auto* box = qobject_cast<QGroupBox*>(page.neighbourTable()->parentWidget()->parentWidget());
+    auto* box = qobject_cast<QGroupBox*>(neighbourTable->parentWidget()->parentWidget());
     QVERIFY(box);
     QCOMPARE(box->title(), QStringLiteral("Stored vectors under the answering node"));
 
     // The first row is selected with the page; selecting the second shows its provenance.
-    QCOMPARE(page.neighbourTable()->currentIndex().row(), 0);
-    page.neighbourTable()->selectRow(1);
+    QCOMPARE(neighbourTable->currentIndex().row(), 0);
+    neighbourTable->selectRow(1);
     const memlens::NeighbourTrace& second = trace.evidence.shown[1];
     QVERIFY(!second.provenance.empty());
     const int more = second.instanceCount > second.provenance.size() ? 1 : 0;
-    QCOMPARE(page.provenanceList()->count(), static_cast<int>(second.provenance.size()) + more);
+    QCOMPARE(provenanceList->count(), static_cast<int>(second.provenance.size()) + more);
     for (size_t i = 0; i < second.provenance.size(); ++i) {
-      const QString item = page.provenanceList()->item(static_cast<int>(i))->text();
+      const QString item = provenanceList->item(static_cast<int>(i))->text();
       QVERIFY2(item.endsWith(QString::fromStdString(second.provenance[i].snippet)),
                qPrintable(item));
     }
-    QCOMPARE(page.provenanceList()->currentRow(), 0);
+    QCOMPARE(provenanceList->currentRow(), 0);
     // The source view highlights the target of that instance: a token its stored vector predicts.
-    const QString shown = page.sourceView()->highlightedText();
+    auto* source = child<memlens::views::SourceContextView>(&page, "sourceView");
+    const QList<QTextEdit::ExtraSelection> marks = source->extraSelections();
+    QVERIFY(!marks.isEmpty());
+    const QString shown = marks.front().cursor.selectedText();
     const auto& vocab = experiment->corpus().vocab;
     QCOMPARE(shown, QString::fromUtf8(std::string(vocab.text(
                         experiment->corpus().tokens.id(second.provenance.front().token)))));
@@ -80,7 +88,7 @@ class TestInspectWidget : public QObject {
     page.setExperiment(ib1);
     page.setSnapshot(std::make_shared<const InspectSnapshot>(
         InspectSnapshot::fromTrace(ib1, memlens::traceContext(*ib1, ib1->test().instance(2)))));
-    QVERIFY(!page.nodeEvidenceLabel()->isVisibleTo(&page));
+    QVERIFY(!nodeEvidence->isVisibleTo(&page));
     QCOMPARE(box->title(), QStringLiteral("Neighbours"));
   }
 };

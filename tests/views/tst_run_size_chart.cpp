@@ -3,9 +3,11 @@
 #include <QScatterSeries>
 #include <QTest>
 
+#include "chart_parts.h"
 #include "compare/run_size_chart.h"
 
 using memlens::RunRecord;
+using memlens::test::axisAt;
 using memlens::views::RunSizeChart;
 
 namespace {
@@ -45,12 +47,13 @@ class TestRunSizeChart : public QObject {
     QCOMPARE(series[0]->points(),
              (QList<QPointF>{{3000, runs[0]->test.accuracy()}, {20000, runs[2]->test.accuracy()}}));
     QCOMPARE(series[3]->points(), (QList<QPointF>{{2500, runs[1]->test.perplexity()}}));
-    QVERIFY(chart.sizeAxis()->min() <= 2500 && chart.sizeAxis()->max() >= 20000);
+    auto* sizeAxis = axisAt<QLogValueAxis>(chart, Qt::AlignBottom);
+    QVERIFY(sizeAxis->min() <= 2500 && sizeAxis->max() >= 20000);
 
     chart.setSize(RunSizeChart::Size::kTrainInstances);
     QCOMPARE(chart.series()[0]->points(),
              (QList<QPointF>{{5000, runs[0]->test.accuracy()}, {50000, runs[2]->test.accuracy()}}));
-    QVERIFY(chart.sizeAxis()->max() >= 50000);
+    QVERIFY(sizeAxis->max() >= 50000);
   }
 };
 

@@ -32,10 +32,6 @@ class CompareWidget : public QWidget {
 
   RunSizeChart* chart() const { return chart_; }
   FlipTableModel* flips() const { return flips_; }
-  QTableView* flipTable() const { return flipTable_; }
-  QComboBox* runABox() const { return runA_; }
-  QComboBox* runBBox() const { return runB_; }
-  QLabel* countsLabel() const { return counts_; }
 
   QByteArray saveState() const;
   void restoreState(const QByteArray& state);

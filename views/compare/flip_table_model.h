@@ -34,8 +34,6 @@ class FlipTableModel : public QAbstractTableModel {
   const std::shared_ptr<const CompareSnapshot>& snapshot() const { return snapshot_; }
   // The flip in `row`; null outside the table.
   const RunComparison::Flip* flip(int row) const;
-  // Whether `row` is one that run A got right (and B wrong).
-  bool isRightToWrong(int row) const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -44,6 +42,8 @@ class FlipTableModel : public QAbstractTableModel {
                       int role = Qt::DisplayRole) const override;
 
  private:
+  // Whether `row` is one that run A got right (and B wrong).
+  bool isRightToWrong(int row) const;
   QString cellText(int row, int column) const;
 
   std::shared_ptr<const CompareSnapshot> snapshot_;

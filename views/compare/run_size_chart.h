@@ -30,7 +30,6 @@ class RunSizeChart : public QChartView {
 
   // One series per algorithm that has runs, accuracy and perplexity alternating.
   QList<QScatterSeries*> series() const;
-  QLogValueAxis* sizeAxis() const { return sizeAxis_; }
 
  private:
   void rebuild();

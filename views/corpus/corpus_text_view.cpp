@@ -18,7 +18,6 @@
 #include <string>
 
 #include "memlens/experiment.h"
-#include "memlens/option_names.h"
 
 namespace memlens::views {
 
@@ -62,8 +61,10 @@ CorpusTextView::CorpusTextView(QWidget* parent)
   auto* tintLabel = new QLabel(tr("T&int:"), this);
   tintLabel->setBuddy(tint_);
   document_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  line_->setObjectName(QStringLiteral("textLine"));
   line_->setMinimum(1);
   line_->setKeyboardTracking(false);
+  tint_->setObjectName(QStringLiteral("textTint"));
   tint_->addItem(tr("correct or wrong"), static_cast<int>(TextTint::kCorrectness));
   tint_->addItem(tr("surprisal"), static_cast<int>(TextTint::kSurprisal));
   tint_->addItem(tr("none"), static_cast<int>(TextTint::kNone));
@@ -265,7 +266,7 @@ void CorpusTextView::updateLegend() {
   legend_->setText(
       tr("Test tokens of the latest %1 run (%2 of them): %3 &nbsp; untinted tokens "
          "were trained on or held out for validation. Click any token to inspect it.")
-          .arg(QLatin1String(optionLabel(experiment_->record().options.classifier.algorithm)),
+          .arg(QLatin1String(algorithmName(experiment_->record().options.classifier.algorithm)),
                QLocale().toString(static_cast<qulonglong>(outcomes_->tokens.size())), text));
 }
 

@@ -38,10 +38,6 @@ class CorpusTextView : public QWidget {
   // Pages to corpus token `token` and marks it.
   void showToken(uint64_t token);
 
-  size_t firstLine() const { return firstLine_; }
-  QTextBrowser* browser() const { return browser_; }
-  QComboBox* tintBox() const { return tint_; }
-
  public Q_SLOTS:
   void nextPage();
   void previousPage();

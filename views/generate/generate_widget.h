@@ -36,17 +36,7 @@ class GenerateWidget : public QWidget {
   GenerationOptions options() const;
   std::shared_ptr<const GenerationSnapshot> snapshot() const { return snapshot_; }
 
-  QLineEdit* promptEdit() const { return prompt_; }
-  QSpinBox* tokensBox() const { return tokens_; }
-  QComboBox* modeBox() const { return mode_; }
-  QSpinBox* topKBox() const { return topK_; }
-  QSpinBox* seedBox() const { return seed_; }
-  QPushButton* generateButton() const { return generate_; }
-  QPushButton* cancelButton() const { return cancel_; }
-  QTextBrowser* output() const { return output_; }
-  QLabel* statusLabel() const { return status_; }
-  QLabel* memoryLabel() const { return memory_; }
-  // The link of generated token `index` in output().
+  // The link of generated token `index` in the output.
   static QUrl tokenUrl(int index);
 
  Q_SIGNALS:

@@ -25,9 +25,6 @@ class DistributionChart : public QChartView {
   void setSnapshot(const std::shared_ptr<const InspectSnapshot>& snapshot,
                    const QString& emptyTitle = {});
 
-  QBarSet* probabilities() const { return probabilities_; }
-  QBarCategoryAxis* tokenAxis() const { return tokenAxis_; }
-
  private:
   QHorizontalBarSeries* series_;
   QBarSet* probabilities_;

@@ -63,15 +63,7 @@ class InspectWidget : public QWidget {
 
   std::shared_ptr<const InspectSnapshot> snapshot() const { return snapshot_; }
   QLineEdit* contextEdit() const { return contextEdit_; }
-  QSpinBox* testTokenBox() const { return testToken_; }
-  QLabel* predictionLabel() const { return prediction_; }
-  QLabel* nodeEvidenceLabel() const { return nodeEvidence_; }
-  QTableView* neighbourTable() const { return neighbourTable_; }
   NeighbourTableModel* neighbours() const { return neighbours_; }
-  ContributionHeatmap* heatmap() const { return heatmap_; }
-  TreePathModel* treePath() const { return treePath_; }
-  QListWidget* provenanceList() const { return provenance_; }
-  SourceContextView* sourceView() const { return source_; }
 
   QByteArray saveState() const;
   void restoreState(const QByteArray& state);

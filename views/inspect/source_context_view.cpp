@@ -98,9 +98,4 @@ void SourceContextView::resizeEvent(QResizeEvent* event) {
   if (!extraSelections().isEmpty()) centerCursor();
 }
 
-QString SourceContextView::highlightedText() const {
-  const QList<QTextEdit::ExtraSelection> marks = extraSelections();
-  return marks.isEmpty() ? QString() : marks.front().cursor.selectedText();
-}
-
 }  // namespace memlens::views

@@ -23,8 +23,6 @@ class SourceContextView : public QPlainTextEdit {
   void showToken(const TokenisedCorpus& corpus, uint64_t token);
   // Clears the view, leaving `hint` as its placeholder.
   void clearWithHint(const QString& hint);
-  // The text of the highlighted token; empty when none is shown.
-  QString highlightedText() const;
 
  protected:
   void resizeEvent(QResizeEvent* event) override;

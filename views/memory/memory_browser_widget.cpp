@@ -26,7 +26,6 @@
 #include <set>
 #include <tuple>
 
-#include "memlens/option_names.h"
 #include "memory/memory_table_model.h"
 
 namespace memlens::views {
@@ -293,7 +292,8 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   strategy_ = new QComboBox(box);
   strategy_->setObjectName(QStringLiteral("pruneStrategy"));
   for (const StrategyParameters& s : kStrategies) {
-    strategy_->addItem(QString::fromLatin1(optionLabel(s.strategy)), static_cast<int>(s.strategy));
+    strategy_->addItem(QString::fromLatin1(pruneStrategyName(s.strategy)),
+                       static_cast<int>(s.strategy));
   }
   const PruneOptions defaults;
   minCount_ = new QSpinBox(box);
@@ -449,22 +449,6 @@ QList<quint32> MemoryBrowserWidget::selectedVectors() const {
     ids.insert(model_->storedVector(index.row()));
   }
   return {ids.begin(), ids.end()};
-}
-
-void MemoryBrowserWidget::selectVector(quint32 id) {
-  const auto find = [this, id] {
-    for (int row = 0; row < model_->rowCount(); ++row)
-      if (model_->storedVector(row) == id) return row;
-    return -1;
-  };
-  int row = find();
-  if (row < 0 && !filter_->text().isEmpty()) {
-    filter_->clear();  // shows every vector again
-    row = find();
-  }
-  if (row < 0) return;
-  table_->selectRow(row);
-  table_->scrollTo(model_->index(row, 0), QAbstractItemView::PositionAtCenter);
 }
 
 void MemoryBrowserWidget::applyFilter() {

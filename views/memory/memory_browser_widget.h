@@ -56,19 +56,6 @@ class MemoryBrowserWidget : public QWidget {
   void setProbeNote(const QString& note);
 
   MemoryTableModel* model() const { return model_; }
-  QTableView* table() const { return table_; }
-  ChangedTokenModel* changes() const { return changes_; }
-  QTableView* changeTable() const { return changeTable_; }
-  QLineEdit* filterEdit() const { return filter_; }
-  QPushButton* deleteButton() const { return delete_; }
-  QPushButton* commitButton() const { return commit_; }
-  QPushButton* prunePreviewButton() const { return prunePreview_; }
-  QComboBox* pruneStrategyBox() const { return strategy_; }
-  QLabel* summaryLabel() const { return summary_; }
-  QLabel* changeLabel() const { return changeTitle_; }
-  QPushButton* probeButton() const { return probeButton_; }
-  // Selects the row of stored vector `id` (clearing the filter if it hides it) and shows it.
-  void selectVector(quint32 id);
   // Stored vector ids of the selected rows.
   QList<quint32> selectedVectors() const;
 

@@ -22,12 +22,6 @@ class LearningCurveChart : public QChartView {
   // Removes every point; `title` says why the chart is empty (e.g. "training…").
   void clear(const QString& title);
 
-  QLineSeries* accuracySeries() const { return accuracy_; }
-  QLineSeries* perplexitySeries() const { return perplexity_; }
-  QLogValueAxis* instancesAxis() const { return instancesAxis_; }
-  QValueAxis* accuracyAxis() const { return accuracyAxis_; }
-  QLogValueAxis* perplexityAxis() const { return perplexityAxis_; }
-
  private:
   void rescale();
 

@@ -6,7 +6,7 @@
 #include <QRect>
 #include <QWidget>
 
-namespace memlens::gui {
+namespace memlens::screenshots {
 
 bool saveWindowScreenshot(QWidget& window, const QString& path) {
   QPixmap shot = window.grab();
@@ -21,4 +21,4 @@ bool saveWindowScreenshot(QWidget& window, const QString& path) {
   return shot.save(path);
 }
 
-}  // namespace memlens::gui
+}  // namespace memlens::screenshots

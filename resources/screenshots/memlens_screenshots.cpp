@@ -1,0 +1,242 @@
+// memlens-screenshots: opens the real MemLens window, drives it through its widgets the way a
+// user would (tests/common/window_steps.h, shared with the app tests), and saves it as a PNG.
+// make_screenshots.sh runs it once per shot; the memlens program itself has no scripting options.
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <cstdio>
+#include <optional>
+
+#include "generate_controller.h"
+#include "main_window.h"
+#include "memlens/option_names.h"
+#include "memory_controller.h"
+#include "train/train_options_widget.h"
+#include "window_screenshot.h"
+#include "window_steps.h"
+
+namespace {
+
+using memlens::gui::MainWindow;
+
+// Long enough for the slowest step, an IB1 training on the KJV under a busy machine.
+constexpr int kStepTimeoutMs = 15 * 60 * 1000;
+
+struct Options {
+  QStringList paths;
+  QString screenshot;
+  QString inspect;                            // a context to inspect once trained
+  std::optional<memlens::Algorithm> compare;  // trains a second memory for the Compare tab
+  QString generate;                           // a prompt to continue once trained
+  QString tab;                                // the tab to show last
+  QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
+  bool memory = false;   // wait for the Memory tab to be ready
+  bool train = false;
+  bool project = false;  // paths is one .memlens file: its opening trains
+};
+
+// Returns an exit code when the program should stop here (--help, a bad option).
+std::optional<int> parseCommandLine(const QStringList& arguments, Options& options) {
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral(
+      "Opens PATHS in the MemLens window, takes the steps asked for, saves the window to FILE "
+      "(PNG) once every step has settled and quits. A step that fails (a load, a training) "
+      "leaves the rest undone: the shot shows its error."));
+  parser.addHelpOption();
+  const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                      QStringLiteral("Where to save the window (required)."),
+                                      QStringLiteral("file"));
+  const QCommandLineOption train(QStringLiteral("train"),
+                                 QStringLiteral("Train with the last options (the Train button)."));
+  const QCommandLineOption inspect(QStringLiteral("inspect"),
+                                   QStringLiteral("Implies --train; then inspect <context>."),
+                                   QStringLiteral("context"));
+  const QCommandLineOption compare(
+      QStringLiteral("compare"),
+      QStringLiteral("Implies --train; then train again with <algorithm> (e.g. ib1) and show "
+                     "the Compare tab."),
+      QStringLiteral("algorithm"));
+  const QCommandLineOption generate(
+      QStringLiteral("generate"),
+      QStringLiteral("Implies --train; then continue <prompt> on the Generate tab."),
+      QStringLiteral("prompt"));
+  const QCommandLineOption tab(QStringLiteral("tab"),
+                               QStringLiteral("Show the tab named <name> (e.g. Compare) last."),
+                               QStringLiteral("name"));
+  const QCommandLineOption memory(
+      QStringLiteral("memory"),
+      QStringLiteral("Implies --train unless PATHS is a project; then show the Memory tab once "
+                     "the memory is ready to edit."));
+  const QCommandLineOption memoryDelete(
+      QStringLiteral("memory-delete"),
+      QStringLiteral("Implies --memory; then preview deleting the stored vector whose context is "
+                     "<context>."),
+      QStringLiteral("context"));
+  parser.addOptions({screenshot, train, inspect, compare, generate, tab, memory, memoryDelete});
+  parser.addPositionalArgument(
+      QStringLiteral("paths"),
+      QStringLiteral("Corpus files and folders to open, or one .memlens project."),
+      QStringLiteral("paths..."));
+  if (!parser.parse(arguments)) {
+    std::fprintf(stderr, "memlens-screenshots: %s\n", qPrintable(parser.errorText()));
+    return 2;
+  }
+  if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
+    std::fputs(qPrintable(parser.helpText()), stdout);
+    return 0;
+  }
+  options.paths = parser.positionalArguments();
+  options.project =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
+  options.screenshot = parser.value(screenshot);
+  if (options.paths.isEmpty() || options.screenshot.isEmpty()) {
+    std::fputs("memlens-screenshots: give the paths to open and --screenshot FILE\n", stderr);
+    return 2;
+  }
+  options.inspect = parser.value(inspect);
+  if (parser.isSet(compare)) {
+    options.compare = memlens::optionNamed<memlens::Algorithm>(parser.value(compare).toStdString());
+    if (!options.compare) {
+      std::fprintf(stderr, "memlens-screenshots: --compare: unknown algorithm '%s' (%s)\n",
+                   qPrintable(parser.value(compare)),
+                   memlens::optionChoices<memlens::Algorithm>().c_str());
+      return 2;
+    }
+  }
+  options.generate = parser.value(generate);
+  options.tab = parser.value(tab);
+  options.memoryDelete = parser.value(memoryDelete);
+  options.memory = parser.isSet(memory) || parser.isSet(memoryDelete);
+  options.train = parser.isSet(train) || parser.isSet(inspect) || parser.isSet(compare) ||
+                  parser.isSet(generate) || options.memory;
+  return std::nullopt;
+}
+
+// Waits until `spy` has seen `count` signals in all; false on a timeout.
+bool settled(QSignalSpy& spy, int count) {
+  while (spy.count() < count) {
+    if (!spy.wait(kStepTimeoutMs)) return false;
+  }
+  return true;
+}
+
+// The rows of the runs table on Train & Evaluate: one more after every training that succeeded.
+int runCount(MainWindow& window) {
+  return window.findChild<QTableView*>(QStringLiteral("runTable"))->model()->rowCount();
+}
+
+// Opens the paths; with a project, also waits for the training its opening starts. False when
+// there is no memory to go on with.
+bool open(MainWindow& window, const Options& options, QSignalSpy& jobs) {
+  const int runs = runCount(window);
+  if (options.project) {
+    window.openProject(options.paths.front());
+  } else {
+    window.openPaths(options.paths);
+  }
+  if (!settled(jobs, 1)) return false;
+  if (!options.project) return true;
+  return settled(jobs, 2) && runCount(window) > runs;
+}
+
+// Trains with the options on the form; false when the training did not start or failed (its run
+// is missing from the runs table).
+bool train(MainWindow& window, QSignalSpy& jobs) {
+  const int runs = runCount(window), seen = static_cast<int>(jobs.count());
+  return memlens::steps::startTraining(window) && settled(jobs, seen + 1) &&
+         runCount(window) > runs;
+}
+
+bool inspect(MainWindow& window, const QString& context) {
+  QSignalSpy inspected(&window, &MainWindow::inspected);
+  auto* edit = window.findChild<QLineEdit*>(QStringLiteral("inspectContext"));
+  memlens::steps::showTabOf(window, edit);
+  edit->setText(context);
+  QTest::keyClick(edit, Qt::Key_Return);
+  return settled(inspected, 1);
+}
+
+bool generate(MainWindow& window, const QString& prompt) {
+  QSignalSpy generated(window.findChild<memlens::gui::GenerateController*>(),
+                       &memlens::gui::GenerateController::settled);
+  auto* edit = window.findChild<QLineEdit*>(QStringLiteral("generatePrompt"));
+  memlens::steps::showTabOf(window, edit);
+  edit->setText(prompt);
+  window.findChild<QPushButton*>(QStringLiteral("generateButton"))->click();
+  return settled(generated, 1);
+}
+
+// Previews deleting the stored vector whose context is `context`; `edits` has seen the
+// preparation of the Memory tab.
+bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edits) {
+  const int seen = static_cast<int>(edits.count());
+  if (!memlens::steps::previewDeletion(window, context)) {
+    std::fprintf(stderr, "memlens-screenshots: --memory-delete: no stored vector '%s'\n",
+                 qPrintable(context));
+    return false;
+  }
+  return settled(edits, seen + 1);
+}
+
+// The steps asked for, in order; stops at the first that fails, leaving its error on screen.
+void drive(MainWindow& window, const Options& options) {
+  QSignalSpy jobs(&window, &MainWindow::jobSettled);
+  QSignalSpy edits(window.findChild<memlens::gui::MemoryController*>(),
+                   &memlens::gui::MemoryController::settled);
+  if (!open(window, options, jobs)) return;
+  if (options.train && !options.project && !train(window, jobs)) return;
+  if (!options.inspect.isEmpty() && !inspect(window, options.inspect)) return;
+  if (options.compare) {
+    auto* form = window.findChild<memlens::views::TrainOptionsWidget*>();
+    memlens::ExperimentOptions trainOptions = form->options();
+    trainOptions.classifier.algorithm = *options.compare;
+    form->setOptions(trainOptions);
+    if (!train(window, jobs)) return;
+  }
+  if (!options.generate.isEmpty() && !generate(window, options.generate)) return;
+  if (options.memory) {
+    if (!settled(edits, 1)) return;
+    if (!options.memoryDelete.isEmpty() && !previewDeletion(window, options.memoryDelete, edits))
+      return;
+  }
+  if (options.compare) memlens::steps::showTab(window, QStringLiteral("Compare"));
+  if (options.memory) memlens::steps::showTab(window, QStringLiteral("Memory"));
+  if (!options.tab.isEmpty() && !memlens::steps::showTab(window, options.tab)) {
+    std::fprintf(stderr, "memlens-screenshots: --tab: no tab named '%s'\n",
+                 qPrintable(options.tab));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The same settings as the memlens program, which make_screenshots.sh sets up per shot.
+  QCoreApplication::setOrganizationName(QStringLiteral("MemLens"));
+  QCoreApplication::setApplicationName(QStringLiteral("memlens"));
+  // make_screenshots.sh runs it under xvfb-run; without any display it still runs, offscreen.
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && qEnvironmentVariableIsEmpty("DISPLAY") &&
+      qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+  }
+  QApplication app(argc, argv);
+  Options options;
+  if (const std::optional<int> exitCode = parseCommandLine(QApplication::arguments(), options)) {
+    return *exitCode;
+  }
+  MainWindow window;
+  window.show();
+  drive(window, options);
+  // Let the layouts and the charts settle into their final geometry first.
+  QTest::qWait(500);
+  if (!memlens::screenshots::saveWindowScreenshot(window, options.screenshot)) {
+    std::fprintf(stderr, "memlens-screenshots: could not write %s\n",
+                 qPrintable(options.screenshot));
+    return 1;
+  }
+  return 0;
+}
