@@ -12,6 +12,7 @@ namespace {
 // Per-thread scratch, sized on demand. `pattern` is all zero between queries.
 struct Scratch {
   std::vector<uint32_t> pattern;  // per stored vector: rank pattern while a query runs
+  std::vector<uint32_t> touched;  // vectors whose pattern word is set
   std::vector<uint32_t> ids;      // candidates
   std::vector<double> distance;   // per candidate
   std::vector<double> nearest;    // distinct distances, ascending
@@ -145,6 +146,46 @@ size_t InvertedListSearch::memoryBytes() const {
   return bytes;
 }
 
+uint32_t InvertedListSearch::skippableRanks(const uint32_t* query, size_t keep,
+                                            double& bound) const {
+  // The query's lists, shortest first.
+  std::vector<std::pair<size_t, int>> byLength;  // (length, rank)
+  for (int r = 0; r < width_; ++r)
+    byLength.emplace_back(list(byWeight_[r], query[byWeight_[r]]).size(), r);
+  std::sort(byLength.begin(), byLength.end());
+  // Score the members of the shortest lists exactly, up to kSampleVectors of them.
+  std::vector<double> sample;  // distinct distances, ascending
+  size_t scored = 0;
+  for (const auto& [length, r] : byLength) {
+    if (length == 0) continue;
+    if (scored > 0 && scored + length > kSampleVectors) break;
+    scored += length;
+    for (uint32_t id : list(byWeight_[r], query[byWeight_[r]])) {
+      const double d = distance(rankPattern(id, query));
+      const auto pos = std::lower_bound(sample.begin(), sample.end(), d);
+      if (pos == sample.end() || *pos != d) sample.insert(pos, d);
+    }
+  }
+  std::vector<double> starts;
+  bucketStarts(sample, keep, starts);
+  if (starts.size() < keep) return 0;
+  // The (k+1)-th bucket starts no farther than among the sample: a stored vector farther than
+  // `bound` is not needed. It must match features of summed weight total − bound, so the
+  // longest lists whose weights sum to less cannot hold one on their own.
+  bound = starts.back() + 1e-9 * std::max(1.0, starts.back());
+  const double total = distance(0);
+  const double needed = total - bound - 1e-9 * std::max(1.0, total);
+  uint32_t skipped = 0;
+  double skippedWeight = 0.0;
+  for (auto it = byLength.rbegin(); it != byLength.rend(); ++it) {
+    const double w = weights_[byWeight_[it->second]];
+    if (skippedWeight + w >= needed) break;
+    skippedWeight += w;
+    skipped |= 1u << it->second;
+  }
+  return skipped;
+}
+
 void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
                                   const ClassifierOptions& options,
                                   const PredictOptions& predictOptions, Prediction& out) const {
@@ -173,6 +214,7 @@ void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
   std::vector<double> starts;
   s.ids.clear();
   s.distance.clear();
+  s.touched.clear();
   // Stored vectors sharing no value with the query, all at distance(0), left out of `ids`.
   bool unmatched = false;
   if (requiredMask != 0) {
@@ -182,18 +224,31 @@ void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
       return true;
     });
   } else {
-    // Score accumulation: OR each list's rank bit into the patterns of its vectors. The lists
-    // hold ascending ids, so the pattern words are touched in order.
+    // Score accumulation: OR each list's rank bit into the patterns of its vectors (the lists
+    // hold ascending ids, so the pattern words are touched in order), skipping the long lists
+    // that cannot decide the answer (see skippableRanks()).
     if (s.pattern.size() < n) s.pattern.resize(n, 0);
+    double bound = 0.0;
+    const uint32_t skipped = skippableRanks(query, keep, bound);
+    s.touched.clear();
     for (int r = 0; r < width_; ++r) {
+      if (skipped & (1u << r)) continue;
       const int f = byWeight_[r];
       for (uint32_t id : list(f, query[f])) {
-        if (s.pattern[id] == 0) s.ids.push_back(id);
+        if (s.pattern[id] == 0) s.touched.push_back(id);
         s.pattern[id] |= 1u << r;
       }
     }
-    for (uint32_t id : s.ids) s.distance.push_back(distance(s.pattern[id]));
-    unmatched = s.ids.size() < n;
+    for (uint32_t id : s.touched) {
+      if (skipped == 0) {
+        s.ids.push_back(id);
+        s.distance.push_back(distance(s.pattern[id]));
+      } else if (distance(s.pattern[id] | skipped) <= bound) {
+        s.ids.push_back(id);
+        s.distance.push_back(distance(rankPattern(id, query)));
+      }
+    }
+    unmatched = skipped == 0 && s.touched.size() < n;
   }
   for (double d : s.distance) offer(d);
   const double unmatchedDistance = distance(0);
@@ -220,7 +275,7 @@ void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
       if (s.pattern[id] == 0) b.push_back(id);
   }
   if (requiredMask == 0)
-    for (uint32_t id : s.ids) s.pattern[id] = 0;
+    for (uint32_t id : s.touched) s.pattern[id] = 0;
   if (starts.empty()) return;
 
   auto countsOf = [&](int b) { return summedCounts(base_, buckets[b]); };

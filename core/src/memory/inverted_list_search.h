@@ -13,9 +13,9 @@ namespace memlens {
 // (feature, value). A query ORs its match pattern into a per-vector scratch word while walking
 // the lists of its own values (score accumulation, as in exact top-k text retrieval), so only
 // stored vectors sharing a value with it are touched; the others all share the largest
-// distance. Distances are summed in descending feature weight, as NeighbourSearch sums them, so
-// both searches form the same buckets. (Max-score pruning of the walk saves little here: gain
-// ratio weights of word contexts are nearly flat, so few lists can be skipped.)
+// distance. The longest lists (frequent tokens) are skipped when a bound on the nearest buckets
+// shows they cannot decide the answer (max-score pruning). Distances are summed in descending
+// feature weight, as NeighbourSearch sums them, so both searches form the same buckets.
 // Thread-safety as OverlapSearch.
 class InvertedListSearch final : public OverlapSearch {
  public:
@@ -35,6 +35,8 @@ class InvertedListSearch final : public OverlapSearch {
  private:
   // Patterns over the kTableRanks highest-weight features have their distance tabulated.
   static constexpr int kTableRanks = 12;
+  // Stored vectors scored exactly to bound the nearest buckets before the walk.
+  static constexpr size_t kSampleVectors = 1024;
 
   const std::vector<uint32_t>& list(int feature, uint32_t value) const;
   // Calls fn(id) for the stored vectors agreeing with `query` on the features of `mask`
@@ -43,6 +45,11 @@ class InvertedListSearch final : public OverlapSearch {
   void forEachAgreeing(const uint32_t* query, uint32_t mask, Fn&& fn) const;
   // The match pattern of stored vector `id` by weight rank (bit r = feature byWeight_[r]).
   uint32_t rankPattern(uint32_t id, const uint32_t* query) const;
+  // Max-score pruning: scores the members of the query's shortest lists to bound the start of
+  // the (k+1)-th bucket (`bound`), and returns the ranks (bits) of the longest lists whose
+  // summed weight is too small for a vector matching only them to come within it; 0 when no
+  // list can be skipped so.
+  uint32_t skippableRanks(const uint32_t* query, size_t keep, double& bound) const;
   // The distance of a stored vector with rank pattern `pattern`: the weights of its mismatched
   // features summed in rank order.
   double distance(uint32_t pattern) const;
