@@ -49,16 +49,17 @@ Status benchQueries(const TokenisedCorpus& c, const WordVectors& vectors) {
     if (r.slots.empty()) return Status::invalidArgument("a read found no slot");
   }
   std::sort(micros.begin(), micros.end());
-  std::printf("one read (top-k %d over %u slots, one thread): p50 %.2f ms, p99 %.2f ms "
-              "(goal <= 5 ms)\n",
-              read.options().topK, memory.vectorCount(), micros[micros.size() / 2] / 1e3,
-              micros[micros.size() * 99 / 100] / 1e3);
+  std::printf(
+      "one read (top-k %d over %u slots, one thread): p50 %.2f ms, p99 %.2f ms "
+      "(goal <= 5 ms)\n",
+      read.options().topK, memory.vectorCount(), micros[micros.size() / 2] / 1e3,
+      micros[micros.size() * 99 / 100] / 1e3);
   return Status::ok();
 }
 
 void printMetrics(const char* label, const Metrics& m) {
-  std::printf("  %-34s accuracy %.4f  top-5 %.4f  perplexity %8.2f\n", label, m.accuracy(), m.top5(),
-              m.perplexity());
+  std::printf("  %-34s accuracy %.4f  top-5 %.4f  perplexity %8.2f\n", label, m.accuracy(),
+              m.top5(), m.perplexity());
 }
 
 Status benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, int dimensions) {
@@ -70,15 +71,17 @@ Status benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, int dimens
   auto e = Experiment::run(std::move(corpus), o);
   if (!e) return e.status();
   const RunRecord& r = (*e)->record();
-  std::printf("\nvector memory, %s keys: %llu train instances in %u slots; T = %g, lambda = %g "
-              "(tuned on %llu validation tokens)\n",
-              dimensions ? "PPMI-SVD" : "one-hot", static_cast<unsigned long long>(r.trainInstances),
-              r.storedVectors, r.memoryTemperature, r.memoryLambda,
-              static_cast<unsigned long long>(r.tuningTokens));
-  std::printf("  train (memory + word vectors) %.2f s, evaluate %llu test tokens %.2f s "
-              "(goal <= 20 s), whole run %.2f s\n",
-              r.trainSeconds, static_cast<unsigned long long>(r.test.tokens), r.evaluateSeconds,
-              secondsSince(start));
+  std::printf(
+      "\nvector memory, %s keys: %llu train instances in %u slots; T = %g, lambda = %g "
+      "(tuned on %llu validation tokens)\n",
+      dimensions ? "PPMI-SVD" : "one-hot", static_cast<unsigned long long>(r.trainInstances),
+      r.storedVectors, r.memoryTemperature, r.memoryLambda,
+      static_cast<unsigned long long>(r.tuningTokens));
+  std::printf(
+      "  train (memory + word vectors) %.2f s, evaluate %llu test tokens %.2f s "
+      "(goal <= 20 s), whole run %.2f s\n",
+      r.trainSeconds, static_cast<unsigned long long>(r.test.tokens), r.evaluateSeconds,
+      secondsSince(start));
   printMetrics("Kneser-Ney base alone", r.baseTest);
   printMetrics("base + vector memory", r.test);
   std::printf("  perplexity change vs base: %+.2f %%\n",

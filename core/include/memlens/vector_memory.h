@@ -12,8 +12,8 @@
 namespace memlens {
 
 struct VectorMemoryOptions {
-  int topK = 128;              // slots read per query
-  double temperature = 1.0;    // T of the softmax over -distance / T
+  int topK = 128;            // slots read per query
+  double temperature = 1.0;  // T of the softmax over -distance / T
   // Approximate search: candidates are the slots whose value at each of the `indexedPositions`
   // highest-weight positions is one of the `candidateWords` words nearest the query's value
   // there. 0 indexed positions = exhaustive (every slot).
@@ -32,8 +32,8 @@ struct SlotRead {
 };
 
 struct VectorRead {
-  std::vector<SlotRead> slots;       // nearest first
-  std::vector<ClassVote> memory;     // p_mem(y) = Σ α_i · P_i(y), by class id, sums to 1
+  std::vector<SlotRead> slots;              // nearest first
+  std::vector<ClassVote> memory;            // p_mem(y) = Σ α_i · P_i(y), by class id, sums to 1
   uint32_t classId = Prediction::kNoClass;  // argmax p_mem (ties: earlier class index)
 };
 
@@ -47,8 +47,8 @@ struct VectorRead {
 // used. Immutable after construction: read() may run on many threads at once.
 class VectorMemory {
  public:
-  VectorMemory(const InstanceBase& memory, std::vector<double> weights,
-               const WordVectors* vectors, VectorMemoryOptions options);
+  VectorMemory(const InstanceBase& memory, std::vector<double> weights, const WordVectors* vectors,
+               VectorMemoryOptions options);
 
   const VectorMemoryOptions& options() const { return options_; }
   VectorRead read(std::span<const uint32_t> query) const {

@@ -14,11 +14,11 @@
 namespace memlens {
 
 // Exact k-nearest-bucket search under the weighted overlap metric, without scanning memory,
-// for narrow memories (its indexes and scratch grow as 2^width). With overlap distance a stored vector's distance to the query depends only on which features
-// match (its match pattern), so the search walks the 2^width patterns in ascending distance,
-// learns how many stored vectors have exactly each pattern from per-subset group sizes
-// (SubsetIndex, built lazily) by Möbius inversion, and sums class distributions only for the
-// patterns of the k (+1 on a tie) nearest buckets.
+// for narrow memories (its indexes and scratch grow as 2^width). With overlap distance a stored
+// vector's distance to the query depends only on which features match (its match pattern), so the
+// search walks the 2^width patterns in ascending distance, learns how many stored vectors have
+// exactly each pattern from per-subset group sizes (SubsetIndex, built lazily) by Möbius inversion,
+// and sums class distributions only for the patterns of the k (+1 on a tie) nearest buckets.
 // Thread-safety as OverlapSearch.
 class NeighbourSearch final : public OverlapSearch {
  public:
@@ -50,9 +50,9 @@ class NeighbourSearch final : public OverlapSearch {
   int width_;
   uint32_t full_;
   std::vector<double> weights_;
-  std::vector<uint32_t> order_;       // masks by ascending distance
-  std::vector<uint32_t> bucketOf_;    // per position in order_: distance group
-  std::vector<double> distanceOf_;    // per mask
+  std::vector<uint32_t> order_;     // masks by ascending distance
+  std::vector<uint32_t> bucketOf_;  // per position in order_: distance group
+  std::vector<double> distanceOf_;  // per mask
   mutable std::unique_ptr<std::once_flag[]> built_;
   mutable std::vector<std::unique_ptr<SubsetIndex>> indexes_;
 };

@@ -49,9 +49,9 @@ std::vector<double> memoryWeights(const ClassifierOptions& options, const Instan
 Status checkFixedWeights(const ClassifierOptions& options, int width) {
   if (options.fixedWeights.empty() || options.fixedWeights.size() == static_cast<size_t>(width))
     return Status::ok();
-  return Status::invalidArgument("fixed feature weights: " +
-                                 std::to_string(options.fixedWeights.size()) +
-                                 " given, the memory has " + std::to_string(width) + " features");
+  return Status::invalidArgument(
+      "fixed feature weights: " + std::to_string(options.fixedWeights.size()) +
+      " given, the memory has " + std::to_string(width) + " features");
 }
 
 void OverlapMemory::refreshWeights(State& s) const {

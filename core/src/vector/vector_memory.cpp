@@ -28,7 +28,8 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
   }
 }
 
-std::vector<std::vector<float>> VectorMemory::distanceTables(std::span<const uint32_t> query) const {
+std::vector<std::vector<float>> VectorMemory::distanceTables(
+    std::span<const uint32_t> query) const {
   std::vector<std::vector<float>> tables(query.size());
   if (!vectors_) return tables;
   const uint32_t n = vectors_->size();
@@ -58,8 +59,8 @@ double VectorMemory::wordDistance(const std::vector<float>& table, uint32_t x, u
   return v < table.size() ? table[v] : 2.0;  // one-hot, or a word without a vector
 }
 
-std::vector<uint32_t> VectorMemory::candidates(std::span<const uint32_t> query,
-                                               const std::vector<std::vector<float>>& tables) const {
+std::vector<uint32_t> VectorMemory::candidates(
+    std::span<const uint32_t> query, const std::vector<std::vector<float>>& tables) const {
   std::vector<uint32_t> out;
   if (indexed_.empty()) {
     out.resize(memory_.vectorCount());
@@ -105,7 +106,8 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   for (uint32_t slot : candidates(query, tables)) {
     const auto values = memory_.vector(slot);
     double d = 0.0;
-    for (size_t j = 0; j < width; ++j) d += weights_[j] * wordDistance(tables[j], query[j], values[j]);
+    for (size_t j = 0; j < width; ++j)
+      d += weights_[j] * wordDistance(tables[j], query[j], values[j]);
     reads.push_back({slot, d, 0.0});
   }
   const size_t k = std::min(reads.size(), size_t(std::max(1, options_.topK)));
@@ -138,7 +140,8 @@ VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature)
       mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
     }
   }
-  std::sort(mass.begin(), mass.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(mass.begin(), mass.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   double best = -1.0;
   for (size_t i = 0; i < mass.size();) {
     const uint32_t ci = mass[i].first;
@@ -172,8 +175,8 @@ Prediction VectorMemory::predict(std::span<const uint32_t> query,
   return p;
 }
 
-std::vector<std::vector<double>> VectorMemory::attentionTerms(std::span<const uint32_t> query,
-                                                              std::span<const SlotRead> slots) const {
+std::vector<std::vector<double>> VectorMemory::attentionTerms(
+    std::span<const uint32_t> query, std::span<const SlotRead> slots) const {
   const auto tables = distanceTables(query);
   std::vector<std::vector<double>> map;
   for (const SlotRead& r : slots) {
