@@ -263,6 +263,8 @@ class TimblOracleTest : public QObject {
     QTest::newRow("w4 v6 c5 skewed") << 2 << 4 << 6 << 5 << true;
     QTest::newRow("w5 v3 c2") << 3 << 5 << 3 << 2 << false;
     QTest::newRow("w2 v9 c7 skewed") << 4 << 2 << 9 << 7 << true;
+    // Wider than NeighbourSearch's patterns: InvertedListSearch answers.
+    QTest::newRow("w24 v3 c4") << 5 << 24 << 3 << 4 << false;
   }
   void randomSmall() {
     QFETCH(int, seed);

@@ -13,6 +13,9 @@ namespace memlens {
 // the target's token index in a TokenStream, or the 1-based line of an instance file.
 // A plain value: safe to read from many threads.
 struct InstanceSet {
+  // Memories and instance windows take 1 to kMaxWidth features (match patterns are 32-bit).
+  static constexpr int kMaxWidth = 32;
+
   int width = 0;
   std::vector<uint32_t> features;
   std::vector<uint32_t> classes;

@@ -4,8 +4,8 @@
 namespace memlens {
 namespace {
 
-// IB1: exact k-nearest-bucket classification under the weighted overlap metric (no scan; see
-// NeighbourSearch) or MVDM (a scan; see MvdmSearch). Thread-safety as Classifier.
+// IB1: exact k-nearest-bucket classification under the weighted overlap metric (see
+// OverlapSearch) or MVDM (a scan; see MvdmSearch). Thread-safety as Classifier.
 class Ib1Classifier final : public OverlapClassifier {
  public:
   using OverlapClassifier::OverlapClassifier;

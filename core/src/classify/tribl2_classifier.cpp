@@ -8,7 +8,7 @@ namespace {
 // TRIBL2: walk the (uncompressed) tree in descending weight order while values match; a full
 // match answers the stored vector's distribution; otherwise IB1 over the vectors below the last
 // matched node, with distance over the remaining features. The tree walk is done with the
-// prefix subsets of NeighbourSearch, so no separate tree is stored.
+// prefix groups of the overlap search, so no separate tree is stored.
 class Tribl2Classifier final : public OverlapClassifier {
  public:
   using OverlapClassifier::OverlapClassifier;
@@ -23,7 +23,7 @@ class Tribl2Classifier final : public OverlapClassifier {
     // The node at depth d is the group agreeing with the query on the first d tree features.
     uint32_t prefix = 0;
     for (int depth = 0;; ++depth) {
-      const NeighbourSearch::GroupSummary node = memory_.search().summarise(q, prefix);
+      const OverlapSearch::GroupSummary node = memory_.search().summarise(q, prefix);
       TreeStep& step = path.steps.emplace_back();
       step.depth = depth;
       step.defaultClass = base.classId(defaultClassOf(node.distribution, base.classTotals()));
@@ -35,8 +35,7 @@ class Tribl2Classifier final : public OverlapClassifier {
       step.feature = memory_.treeOrder()[static_cast<size_t>(depth)];
       step.value = q[step.feature];
       const uint32_t next = prefix | (1u << step.feature);
-      step.matched = next == (1u << w) - 1 ? base.find(features) != InstanceBase::kNone
-                                           : memory_.search().group(q, next) != nullptr;
+      step.matched = memory_.search().hasGroup(q, next);
       if (!step.matched) break;
       prefix = next;
     }
@@ -71,7 +70,7 @@ class Tribl2Classifier final : public OverlapClassifier {
     // depth < w - 1: the full prefix would be the exact match ruled out above.
     for (; depth < w - 1; ++depth) {
       const uint32_t next = prefix | (1u << memory_.treeOrder()[depth]);
-      if (memory_.search().group(q, next) == nullptr) break;
+      if (!memory_.search().hasGroup(q, next)) break;
       prefix = next;
     }
     if (const MvdmSearch* mvdm = memory_.mvdm()) {

@@ -33,7 +33,31 @@ VoteScratch& scratch(uint32_t classes) {
   return s;
 }
 
+// Per-thread class counts for summedCounts(), all zero between calls.
+struct CountScratch {
+  std::vector<int64_t> acc;
+  std::vector<uint32_t> touched;
+};
+
 }  // namespace
+
+SparseCounts summedCounts(const InstanceBase& base, std::span<const uint32_t> ids) {
+  thread_local CountScratch s;
+  if (s.acc.size() < base.classCount()) s.acc.resize(base.classCount(), 0);
+  s.touched.clear();
+  for (uint32_t id : ids)
+    for (const ClassCount& c : base.distribution(id)) {
+      if (s.acc[c.classIndex] == 0) s.touched.push_back(c.classIndex);
+      s.acc[c.classIndex] += c.count;
+    }
+  SparseCounts counts;
+  counts.reserve(s.touched.size());
+  for (uint32_t c : s.touched) {
+    counts.emplace_back(c, s.acc[c]);
+    s.acc[c] = 0;
+  }
+  return counts;
+}
 
 double BucketVote::weight(int b, int K, int requested) const {
   const double d1 = distances_[0];

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,9 @@ inline bool sameDistance(double a, double b) {
 }
 
 using SparseCounts = std::vector<std::pair<uint32_t, int64_t>>;  // (class index, count)
+
+// The summed class counts of stored vectors `ids` of `base`, in order of first appearance.
+SparseCounts summedCounts(const InstanceBase& base, std::span<const uint32_t> ids);
 
 // The k-nearest-bucket vote both metrics share (engine spec): distance weighting Z / ID / IL /
 // ED, TiMBL's vote threshold, and its tie rules (k+1 buckets, then training frequency, then

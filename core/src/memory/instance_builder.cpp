@@ -65,8 +65,9 @@ std::vector<std::pair<size_t, size_t>> blocksOf(const TokenStream& tokens, Block
 
 Result<InstanceSet> buildInstances(const TokenStream& tokens, uint32_t paddingId,
                                    const WindowOptions& options, JobControl* job) {
-  if (options.width < 1 || options.width > 32) {
-    return Status::invalidArgument("context width must be between 1 and 32, got " +
+  if (options.width < 1 || options.width > InstanceSet::kMaxWidth) {
+    return Status::invalidArgument("context width must be between 1 and " +
+                                   std::to_string(InstanceSet::kMaxWidth) + ", got " +
                                    std::to_string(options.width));
   }
   const auto blocks = blocksOf(tokens, options.blocks);

@@ -15,8 +15,6 @@ namespace {
 struct Scratch {
   std::vector<std::vector<double>> tables;  // per feature, by Vocabulary id
   std::vector<double> distance;             // per candidate
-  std::vector<int64_t> classAcc;            // per class
-  std::vector<uint32_t> touched;
 };
 
 Scratch& scratch() {
@@ -163,22 +161,7 @@ void MvdmSearch::classify(const uint32_t* query, const std::vector<uint32_t>* ca
       members[static_cast<size_t>(pos - nearest.begin())].push_back(idAt(i));
   }
 
-  const uint32_t classes = base_.classCount();
-  if (s.classAcc.size() < classes) s.classAcc.assign(classes, 0);
-  auto countsOf = [&](int b) {
-    s.touched.clear();
-    for (uint32_t id : members[b])
-      for (const ClassCount& c : base_.distribution(id)) {
-        if (s.classAcc[c.classIndex] == 0) s.touched.push_back(c.classIndex);
-        s.classAcc[c.classIndex] += c.count;
-      }
-    SparseCounts counts;
-    for (uint32_t c : s.touched) {
-      counts.emplace_back(c, s.classAcc[c]);
-      s.classAcc[c] = 0;
-    }
-    return counts;
-  };
+  auto countsOf = [&](int b) { return summedCounts(base_, members[b]); };
   BucketVote vote(base_, options, nearest, countsOf);
   vote.decide(predictOptions, out);
   if (!predictOptions.neighbours) return;

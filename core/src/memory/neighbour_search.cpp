@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <map>
 #include <numeric>
 
 namespace memlens {
@@ -28,7 +27,7 @@ Scratch& scratch() {
 }  // namespace
 
 NeighbourSearch::NeighbourSearch(const InstanceBase& base)
-    : base_(base), width_(base.width()), full_((1u << base.width()) - 1) {
+    : base_(base), width_(base.width()), full_(allFeatures(base.width())) {
   const size_t masks = size_t{1} << width_;
   built_ = std::make_unique<std::once_flag[]>(masks);
   indexes_.resize(masks);
@@ -86,32 +85,33 @@ void NeighbourSearch::vectorsAdded(const std::vector<std::pair<uint32_t, uint32_
   }
 }
 
+bool NeighbourSearch::hasGroup(const uint32_t* query, uint32_t mask) const {
+  if (mask == 0) return base_.vectorCount() > 0;
+  if (mask == full_) return base_.find({query, static_cast<size_t>(width_)}) != InstanceBase::kNone;
+  return group(query, mask) != nullptr;
+}
+
+size_t NeighbourSearch::memoryBytes() const {
+  size_t bytes = indexes_.capacity() * sizeof(indexes_[0]) + distanceOf_.capacity() * 8 +
+                 (order_.capacity() + bucketOf_.capacity()) * 4;
+  for (const auto& idx : indexes_)
+    if (idx) bytes += idx->memoryBytes();
+  return bytes;
+}
+
 NeighbourSearch::GroupSummary NeighbourSearch::summarise(const uint32_t* query,
                                                          uint32_t mask) const {
-  GroupSummary out;
-  if (mask == 0) {
-    out.vectors = base_.vectorCount();
-    const auto& totals = base_.classTotals();
-    for (uint32_t c = 0; c < totals.size(); ++c)
-      if (totals[c] > 0) out.distribution.push_back({c, static_cast<uint32_t>(totals[c])});
-    return out;
-  }
-  std::vector<uint32_t> ids;
-  std::span<const ClassCount> cached;
+  if (mask == 0) return summaryOfAll(base_);
   if (mask == full_) {
     const uint32_t id = base_.find({query, static_cast<size_t>(width_)});
-    if (id != InstanceBase::kNone) ids.push_back(id);
-    out.vectors = static_cast<uint32_t>(ids.size());
-  } else if (const SubsetIndex::Group* g = group(query, mask)) {
-    out.vectors = g->count;
-    cached = index(mask).cachedDistribution(*g);
-    if (cached.empty()) ids = members(query, mask);
+    return id == InstanceBase::kNone ? GroupSummary{} : summaryOf(base_, {&id, 1});
   }
-  std::map<uint32_t, uint64_t> sum;  // a trace sums a few groups: clarity over speed
-  for (const ClassCount& c : cached) sum[c.classIndex] += c.count;
-  for (uint32_t id : ids)
-    for (const ClassCount& c : base_.distribution(id)) sum[c.classIndex] += c.count;
-  for (const auto& [c, n] : sum) out.distribution.push_back({c, static_cast<uint32_t>(n)});
+  const SubsetIndex::Group* g = group(query, mask);
+  if (!g) return {};
+  const auto cached = index(mask).cachedDistribution(*g);
+  GroupSummary out =
+      cached.empty() ? summaryOf(base_, members(query, mask)) : summaryOf(base_, {}, cached);
+  out.vectors = g->count;
   return out;
 }
 

@@ -8,8 +8,30 @@
 #include <string>
 
 #include "base/fork_join_edges.h"
+#include "memory/inverted_list_search.h"
+#include "memory/neighbour_search.h"
 
 namespace memlens {
+namespace {
+
+void buildSubsetIndexes(const NeighbourSearch& search, int width, JobControl* job) {
+  const uint32_t masks = 1u << width;
+  const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
+  ForkJoinEdges edges;
+  const auto build = [&](const tbb::blocked_range<uint32_t>& range) {
+    const ForkJoinEdges::Chunk edge(edges);
+    for (uint32_t m = range.begin(); m != range.end(); ++m) {
+      if (!cancelRequested(job)) search.group(probe, m);
+    }
+  };
+  edges.fork();
+  // The range form copies the body into oneTBB's task; the index form keeps a reference to this
+  // frame's closure, whose stores the compiler may sink past fork().
+  tbb::parallel_for(tbb::blocked_range<uint32_t>(1u, masks - 1, 1), build);
+  edges.join();
+}
+
+}  // namespace
 
 std::vector<int> featureOrder(const std::vector<double>& weights) {
   std::vector<int> order(weights.size());
@@ -43,36 +65,26 @@ void OverlapMemory::refreshWeights(State& s) const {
 }
 
 Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
-  if (instances.width < 1 || instances.width > NeighbourSearch::kMaxWidth)
+  if (instances.width < 1 || instances.width > InstanceSet::kMaxWidth)
     return Status::invalidArgument("IB1 and TRIBL2 support 1 to " +
-                                   std::to_string(NeighbourSearch::kMaxWidth) + " features, not " +
+                                   std::to_string(InstanceSet::kMaxWidth) + " features, not " +
                                    std::to_string(instances.width));
   if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
   auto s = std::make_unique<State>(instances.width);
   if (Status st = s->base.add(instances, job); !st) return st;
   if (cancelRequested(job)) return Status::cancelled();
-  s->search = std::make_unique<NeighbourSearch>(s->base);
+  if (instances.width <= kPatternSearchMaxWidth) {
+    auto patterns = std::make_unique<NeighbourSearch>(s->base);
+    // Built now rather than lazily, so training pays for the indexes rather than the first
+    // queries.
+    buildSubsetIndexes(*patterns, instances.width, job);
+    s->search = std::move(patterns);
+  } else {
+    s->search = std::make_unique<InvertedListSearch>(s->base);
+  }
   if (options_.metric == Metric::kMvdm)
     s->mvdm = std::make_unique<MvdmSearch>(s->base, options_.mvdmThreshold);
   refreshWeights(*s);
-  // Build the subset indexes now for narrow memories (lazily otherwise), so training pays for
-  // them rather than the first queries.
-  if (instances.width <= 6) {
-    const uint32_t masks = 1u << instances.width;
-    const uint32_t probe[NeighbourSearch::kMaxWidth] = {};
-    ForkJoinEdges edges;
-    const auto buildIndexes = [&](const tbb::blocked_range<uint32_t>& range) {
-      const ForkJoinEdges::Chunk edge(edges);
-      for (uint32_t m = range.begin(); m != range.end(); ++m) {
-        if (!cancelRequested(job)) s->search->group(probe, m);
-      }
-    };
-    edges.fork();
-    // The range form copies the body into oneTBB's task; the index form keeps a reference to this
-    // frame's closure, whose stores the compiler may sink past fork().
-    tbb::parallel_for(tbb::blocked_range<uint32_t>(1u, masks - 1, 1), buildIndexes);
-    edges.join();
-  }
   if (cancelRequested(job)) return Status::cancelled();
   state_ = std::move(s);
   return Status::ok();

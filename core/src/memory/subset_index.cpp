@@ -128,4 +128,11 @@ void SubsetIndex::countAdded(uint32_t id, uint32_t classIndex) {
   if (g != nullptr && g->cache != 0) addToCache(caches_[g->cache - 1], classIndex, 1);
 }
 
+size_t SubsetIndex::memoryBytes() const {
+  size_t bytes = (slots_.capacity() + next_.capacity()) * sizeof(uint32_t) +
+                 groups_.capacity() * sizeof(Group) + caches_.capacity() * sizeof(caches_[0]);
+  for (const auto& c : caches_) bytes += c.capacity() * sizeof(ClassCount);
+  return bytes;
+}
+
 }  // namespace memlens

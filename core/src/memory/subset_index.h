@@ -40,6 +40,8 @@ class SubsetIndex {
     return caches_[g.cache - 1];
   }
   uint32_t mask() const { return mask_; }
+  // Approximate heap bytes held.
+  size_t memoryBytes() const;
 
  private:
   uint64_t hashOf(const uint32_t* values) const;

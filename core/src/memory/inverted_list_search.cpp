@@ -1,0 +1,293 @@
+#include "memory/inverted_list_search.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "memory/bucket_vote.h"
+#include "memory/overlap_memory.h"
+
+namespace memlens {
+namespace {
+
+// Per-thread scratch, sized on demand. `pattern` is all zero between queries.
+struct Scratch {
+  std::vector<uint32_t> pattern;  // per stored vector: rank pattern while a query runs
+  std::vector<uint32_t> touched;  // vectors whose pattern word is set
+  std::vector<uint32_t> ids;      // candidates
+  std::vector<double> distance;   // per candidate
+  std::vector<double> nearest;    // distinct distances, ascending
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+const std::vector<uint32_t> kNoIds;
+
+// Groups ascending distinct distances into buckets as NeighbourSearch does (a distance joins the
+// bucket whose first distance it equals within sameDistance) and keeps the first `keep`: their
+// first distances go to `starts`. Returns the first distance beyond them, or +∞ when `sorted`
+// ran out first.
+double bucketStarts(const std::vector<double>& sorted, size_t keep, std::vector<double>& starts) {
+  starts.clear();
+  for (double d : sorted) {
+    if (!starts.empty() && sameDistance(starts.back(), d)) continue;
+    if (starts.size() == keep) return d;
+    starts.push_back(d);
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+}  // namespace
+
+InvertedListSearch::InvertedListSearch(const InstanceBase& base)
+    : base_(base), width_(base.width()), lists_(static_cast<size_t>(base.width())) {
+  vectorsAdded({});
+  setWeights(std::vector<double>(static_cast<size_t>(width_), 1.0));
+}
+
+void InvertedListSearch::setWeights(const std::vector<double>& weights) {
+  weights_ = weights;
+  byWeight_ = featureOrder(weights_);
+  const int ranks = std::min(width_, kTableRanks);
+  tableDistance_.assign(size_t{1} << ranks, 0.0);
+  for (uint32_t p = 0; p < tableDistance_.size(); ++p) {
+    double d = 0.0;
+    for (int r = 0; r < ranks; ++r)
+      if (!(p & (1u << r))) d += weights_[byWeight_[r]];
+    tableDistance_[p] = d;
+  }
+}
+
+double InvertedListSearch::distance(uint32_t pattern) const {
+  double d = tableDistance_[pattern & (tableDistance_.size() - 1)];
+  for (int r = kTableRanks; r < width_; ++r)
+    if (!(pattern & (1u << r))) d += weights_[byWeight_[r]];
+  return d;
+}
+
+void InvertedListSearch::vectorsAdded(const std::vector<std::pair<uint32_t, uint32_t>>&) {
+  const uint32_t n = base_.vectorCount();
+  for (uint32_t id = indexed_; id < n; ++id) {
+    const auto v = base_.vector(id);
+    for (int f = 0; f < width_; ++f) {
+      auto& byValue = lists_[f];
+      if (byValue.size() <= v[f]) byValue.resize(size_t{v[f]} + 1);
+      byValue[v[f]].push_back(id);
+    }
+  }
+  indexed_ = n;
+}
+
+const std::vector<uint32_t>& InvertedListSearch::list(int feature, uint32_t value) const {
+  const auto& byValue = lists_[feature];
+  return value < byValue.size() ? byValue[value] : kNoIds;
+}
+
+template <typename Fn>
+void InvertedListSearch::forEachAgreeing(const uint32_t* query, uint32_t mask, Fn&& fn) const {
+  // Walk the shortest list among the mask's features and check the others on the vector.
+  int first = -1;
+  for (int f = 0; f < width_; ++f)
+    if ((mask & (1u << f)) &&
+        (first < 0 || list(f, query[f]).size() < list(first, query[first]).size()))
+      first = f;
+  for (uint32_t id : list(first, query[first])) {
+    const auto v = base_.vector(id);
+    bool agrees = true;
+    for (int f = 0; f < width_ && agrees; ++f)
+      if ((mask & (1u << f)) && v[f] != query[f]) agrees = false;
+    if (agrees && !fn(id)) return;
+  }
+}
+
+uint32_t InvertedListSearch::rankPattern(uint32_t id, const uint32_t* query) const {
+  const auto v = base_.vector(id);
+  uint32_t p = 0;
+  for (int r = 0; r < width_; ++r)
+    if (v[byWeight_[r]] == query[byWeight_[r]]) p |= 1u << r;
+  return p;
+}
+
+bool InvertedListSearch::hasGroup(const uint32_t* query, uint32_t mask) const {
+  if (mask == 0) return base_.vectorCount() > 0;
+  bool found = false;
+  forEachAgreeing(query, mask, [&](uint32_t) { return !(found = true); });
+  return found;
+}
+
+std::vector<uint32_t> InvertedListSearch::members(const uint32_t* query, uint32_t mask) const {
+  std::vector<uint32_t> ids;
+  if (mask == 0) {
+    ids.resize(base_.vectorCount());
+    for (uint32_t id = 0; id < ids.size(); ++id) ids[id] = id;
+    return ids;
+  }
+  forEachAgreeing(query, mask, [&](uint32_t id) {
+    ids.push_back(id);
+    return true;
+  });
+  return ids;
+}
+
+OverlapSearch::GroupSummary InvertedListSearch::summarise(const uint32_t* query,
+                                                          uint32_t mask) const {
+  if (mask == 0) return summaryOfAll(base_);
+  return summaryOf(base_, members(query, mask));
+}
+
+size_t InvertedListSearch::memoryBytes() const {
+  size_t bytes = tableDistance_.capacity() * sizeof(double);
+  for (const auto& byValue : lists_) {
+    bytes += byValue.capacity() * sizeof(std::vector<uint32_t>);
+    for (const auto& ids : byValue) bytes += ids.capacity() * sizeof(uint32_t);
+  }
+  return bytes;
+}
+
+uint32_t InvertedListSearch::skippableRanks(const uint32_t* query, size_t keep,
+                                            double& bound) const {
+  // The query's lists, shortest first.
+  std::vector<std::pair<size_t, int>> byLength;  // (length, rank)
+  for (int r = 0; r < width_; ++r)
+    byLength.emplace_back(list(byWeight_[r], query[byWeight_[r]]).size(), r);
+  std::sort(byLength.begin(), byLength.end());
+  // Score the members of the shortest lists exactly, up to kSampleVectors of them.
+  std::vector<double> sample;  // distinct distances, ascending
+  size_t scored = 0;
+  for (const auto& [length, r] : byLength) {
+    if (length == 0) continue;
+    if (scored > 0 && scored + length > kSampleVectors) break;
+    scored += length;
+    for (uint32_t id : list(byWeight_[r], query[byWeight_[r]])) {
+      const double d = distance(rankPattern(id, query));
+      const auto pos = std::lower_bound(sample.begin(), sample.end(), d);
+      if (pos == sample.end() || *pos != d) sample.insert(pos, d);
+    }
+  }
+  std::vector<double> starts;
+  bucketStarts(sample, keep, starts);
+  if (starts.size() < keep) return 0;
+  // The (k+1)-th bucket starts no farther than among the sample: a stored vector farther than
+  // `bound` is not needed. It must match features of summed weight total − bound, so the
+  // longest lists whose weights sum to less cannot hold one on their own.
+  bound = starts.back() + 1e-9 * std::max(1.0, starts.back());
+  const double total = distance(0);
+  const double needed = total - bound - 1e-9 * std::max(1.0, total);
+  uint32_t skipped = 0;
+  double skippedWeight = 0.0;
+  for (auto it = byLength.rbegin(); it != byLength.rend(); ++it) {
+    const double w = weights_[byWeight_[it->second]];
+    if (skippedWeight + w >= needed) break;
+    skippedWeight += w;
+    skipped |= 1u << it->second;
+  }
+  return skipped;
+}
+
+void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
+                                  const ClassifierOptions& options,
+                                  const PredictOptions& predictOptions, Prediction& out) const {
+  out = Prediction{};
+  Scratch& s = scratch();
+  const uint32_t n = base_.vectorCount();
+  // The smallest distinct distances, enough for k + 1 buckets unless many distances fall
+  // within sameDistance of each other; then all of them (below).
+  const size_t keep = static_cast<size_t>(std::max(1, options.k)) + 1;
+  const size_t cap = 8 * keep;
+  bool cut = false;
+  s.nearest.clear();
+  auto offer = [&](double d) {
+    if (s.nearest.size() == cap && d >= s.nearest.back()) {
+      cut = cut || d > s.nearest.back();
+      return;
+    }
+    const auto pos = std::lower_bound(s.nearest.begin(), s.nearest.end(), d);
+    if (pos != s.nearest.end() && *pos == d) return;
+    s.nearest.insert(pos, d);
+    if (s.nearest.size() > cap) {
+      s.nearest.pop_back();
+      cut = true;
+    }
+  };
+  std::vector<double> starts;
+  s.ids.clear();
+  s.distance.clear();
+  s.touched.clear();
+  // Stored vectors sharing no value with the query, all at distance(0), left out of `ids`.
+  bool unmatched = false;
+  if (requiredMask != 0) {
+    forEachAgreeing(query, requiredMask, [&](uint32_t id) {
+      s.ids.push_back(id);
+      s.distance.push_back(distance(rankPattern(id, query)));
+      return true;
+    });
+  } else {
+    // Score accumulation: OR each list's rank bit into the patterns of its vectors (the lists
+    // hold ascending ids, so the pattern words are touched in order), skipping the long lists
+    // that cannot decide the answer (see skippableRanks()).
+    if (s.pattern.size() < n) s.pattern.resize(n, 0);
+    double bound = 0.0;
+    const uint32_t skipped = skippableRanks(query, keep, bound);
+    s.touched.clear();
+    for (int r = 0; r < width_; ++r) {
+      if (skipped & (1u << r)) continue;
+      const int f = byWeight_[r];
+      for (uint32_t id : list(f, query[f])) {
+        if (s.pattern[id] == 0) s.touched.push_back(id);
+        s.pattern[id] |= 1u << r;
+      }
+    }
+    for (uint32_t id : s.touched) {
+      if (skipped == 0) {
+        s.ids.push_back(id);
+        s.distance.push_back(distance(s.pattern[id]));
+      } else if (distance(s.pattern[id] | skipped) <= bound) {
+        s.ids.push_back(id);
+        s.distance.push_back(distance(rankPattern(id, query)));
+      }
+    }
+    unmatched = skipped == 0 && s.touched.size() < n;
+  }
+  for (double d : s.distance) offer(d);
+  const double unmatchedDistance = distance(0);
+  if (unmatched) offer(unmatchedDistance);
+  double beyond = bucketStarts(s.nearest, keep, starts);
+  if (cut && beyond == std::numeric_limits<double>::infinity()) {
+    s.nearest = s.distance;
+    if (unmatched) s.nearest.push_back(unmatchedDistance);
+    std::sort(s.nearest.begin(), s.nearest.end());
+    s.nearest.erase(std::unique(s.nearest.begin(), s.nearest.end()), s.nearest.end());
+    beyond = bucketStarts(s.nearest, keep, starts);
+  }
+  auto bucketOf = [&](double d) {
+    return static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), d) - starts.begin()) -
+           1;
+  };
+
+  std::vector<std::vector<uint32_t>> buckets(starts.size());
+  for (size_t i = 0; i < s.ids.size(); ++i)
+    if (s.distance[i] < beyond) buckets[bucketOf(s.distance[i])].push_back(s.ids[i]);
+  if (unmatched && unmatchedDistance < beyond) {
+    auto& b = buckets[bucketOf(unmatchedDistance)];
+    for (uint32_t id = 0; id < n; ++id)
+      if (s.pattern[id] == 0) b.push_back(id);
+  }
+  if (requiredMask == 0)
+    for (uint32_t id : s.touched) s.pattern[id] = 0;
+  if (starts.empty()) return;
+
+  auto countsOf = [&](int b) { return summedCounts(base_, buckets[b]); };
+  BucketVote vote(base_, options, starts, countsOf);
+  vote.decide(predictOptions, out);
+  if (!predictOptions.neighbours) return;
+  const int K = vote.votedBuckets();
+  for (int b = 0; b < K; ++b) {
+    std::vector<uint32_t>& ids = buckets[b];
+    std::sort(ids.begin(), ids.end());
+    out.neighbours.push_back({starts[b], vote.weight(b, K, vote.votedRequested()), std::move(ids)});
+  }
+}
+
+}  // namespace memlens
