@@ -4,6 +4,7 @@
 
 #include "corpus_args.h"
 #include "enum_option.h"
+#include "memlens/instance_set.h"
 #include "number_range.h"
 
 namespace memlens::cli {
@@ -16,7 +17,7 @@ constexpr int kMaxWhole = 1 << 30;  // the bound of seeds and token counts
 
 void addWindowOptions(CLI::App& command, WindowOptions& window) {
   command.add_option("--width", window.width, "context tokens before each target")
-      ->check(CLI::Range(1, 32))
+      ->check(CLI::Range(1, InstanceSet::kMaxWidth))
       ->group(kCorpusOptions);
   addEnumOption(command, "--blocks", window.blocks,
                 "line: each line a block; olifant: an empty line starts a block")

@@ -41,6 +41,7 @@
 #include "inspect/inspect_widget.h"
 #include "inspect_controller.h"
 #include "memlens/corpus_stats.h"
+#include "memlens/option_names.h"
 #include "memlens/project.h"
 #include "memlens/tokenised_corpus.h"
 #include "memlens/trace.h"
@@ -112,7 +113,7 @@ QString describeSecondsLeft(double seconds) {
 
 QString describeOptions(const ExperimentOptions& o) {
   return QStringLiteral("%1, width %2")
-      .arg(QString::fromLatin1(algorithmName(o.classifier.algorithm)))
+      .arg(QString::fromLatin1(optionLabel(o.classifier.algorithm)))
       .arg(o.window.width);
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/job_runner.h"
+#include "memlens/option_names.h"
 #include "memory/memory_browser_widget.h"
 #include "memory_edit_command.h"
 #include "project_file.h"
@@ -208,7 +209,7 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->prune = options;
-  pending->title = tr("Prune (%1)").arg(QString::fromLatin1(pruneStrategyName(options.strategy)));
+  pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));
   start(std::move(pending), tr("Planning and previewing the pruning…"), true);
 }
 
@@ -382,10 +383,11 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
                                    ? project.recordRedo()
                                    : project.recordCommit(edited.edits().back());
       if (!journaled) {  // the memory stays what the file says
-        if (pending->step == Step::kUndo)
-          edited.redo();
-        else
-          edited.undo();
+        const Status back = pending->step == Step::kUndo ? edited.redo() : edited.undo();
+        if (!back)
+          return Status::internal("the project file could not record it (" + journaled.message() +
+                                  ") and the memory could not be put back (" + back.message() +
+                                  "): reopen the project");
         return Status::ioError("the project file could not record it, so it was taken back: " +
                                journaled.message());
       }

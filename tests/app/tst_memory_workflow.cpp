@@ -17,6 +17,7 @@
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
+#include "memlens/option_names.h"
 #include "memlens/pruning.h"
 #include "memlens/trace.h"
 #include "memlens/usage_census.h"
@@ -364,7 +365,7 @@ class TestMemoryWorkflow : public QObject {
 
     QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
     strategy->setCurrentIndex(
-        strategy->findText(QString::fromLatin1(memlens::pruneStrategyName(options.strategy))));
+        strategy->findText(QString::fromLatin1(memlens::optionLabel(options.strategy))));
     page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(options.keepFraction);
     page->findChild<QSpinBox*>(QStringLiteral("pruneSeed"))
         ->setValue(static_cast<int>(options.seed));

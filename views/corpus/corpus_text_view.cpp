@@ -18,6 +18,7 @@
 #include <string>
 
 #include "memlens/experiment.h"
+#include "memlens/option_names.h"
 
 namespace memlens::views {
 
@@ -266,7 +267,7 @@ void CorpusTextView::updateLegend() {
   legend_->setText(
       tr("Test tokens of the latest %1 run (%2 of them): %3 &nbsp; untinted tokens "
          "were trained on or held out for validation. Click any token to inspect it.")
-          .arg(QLatin1String(algorithmName(experiment_->record().options.classifier.algorithm)),
+          .arg(QLatin1String(optionLabel(experiment_->record().options.classifier.algorithm)),
                QLocale().toString(static_cast<qulonglong>(outcomes_->tokens.size())), text));
 }
 

@@ -26,6 +26,7 @@
 #include <set>
 #include <tuple>
 
+#include "memlens/option_names.h"
 #include "memory/memory_table_model.h"
 
 namespace memlens::views {
@@ -292,8 +293,7 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   strategy_ = new QComboBox(box);
   strategy_->setObjectName(QStringLiteral("pruneStrategy"));
   for (const StrategyParameters& s : kStrategies) {
-    strategy_->addItem(QString::fromLatin1(pruneStrategyName(s.strategy)),
-                       static_cast<int>(s.strategy));
+    strategy_->addItem(QString::fromLatin1(optionLabel(s.strategy)), static_cast<int>(s.strategy));
   }
   const PruneOptions defaults;
   minCount_ = new QSpinBox(box);

@@ -10,6 +10,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "memlens/instance_set.h"
+
 namespace memlens::views {
 
 namespace {
@@ -94,7 +96,7 @@ TrainOptionsWidget::TrainOptionsWidget(QWidget* parent)
          "TRIBL2)"));
 
   width_->setObjectName(QStringLiteral("widthBox"));
-  width_->setRange(1, 32);
+  width_->setRange(1, InstanceSet::kMaxWidth);
   width_->setSuffix(tr(" tokens"));
   width_->setToolTip(tr("How many preceding tokens form the context that predicts the next one"));
 

@@ -38,10 +38,6 @@ struct PruneReport {
   Metrics before, after;
 };
 
-// optionLabel() under an older name, kept only while app/cli still calls it: it goes when app/cli
-// moves to memlens/option_names.h.
-const char* pruneStrategyName(PruneStrategy s);
-
 // The one edit that prunes `memory` as `options` say: a kPrune edit naming every instance of the
 // stored vectors removed (whole vectors go), kRemoveDocument, or for kMerge and
 // kIgTreeCompression a kMerge edit moving every instance of each merged vector onto its

@@ -68,10 +68,4 @@ struct RunRecord {
   static Result<RunRecord> fromJson(std::string_view json);
 };
 
-// optionLabel() under older names, kept only while app/cli and app/gui/main.cpp still call them:
-// they go when those move to memlens/option_names.h.
-const char* algorithmName(Algorithm a);
-const char* weightingName(FeatureWeighting w);
-const char* distanceWeightingName(DistanceWeighting d);
-
 }  // namespace memlens

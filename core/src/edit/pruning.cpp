@@ -247,9 +247,6 @@ Result<MemoryEdit> mergeEdit(const InstanceBase& base, const std::vector<uint32_
 
 }  // namespace
 
-// The labels are string literals, so their views end in a NUL.
-const char* pruneStrategyName(PruneStrategy s) { return optionLabel(s).data(); }
-
 Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& options,
                              JobControl* job) {
   const InstanceBase& base = memory.classifier().memory();

@@ -165,11 +165,6 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   return r;
 }
 
-// The labels are string literals, so their views end in a NUL.
-const char* algorithmName(Algorithm a) { return optionLabel(a).data(); }
-const char* weightingName(FeatureWeighting w) { return optionLabel(w).data(); }
-const char* distanceWeightingName(DistanceWeighting d) { return optionLabel(d).data(); }
-
 std::vector<RunRecord::CorpusFile> RunRecord::describeCorpus(const Corpus& corpus) {
   std::vector<CorpusFile> files;
   for (size_t d = 0; d < corpus.documentCount(); ++d) {
