@@ -11,9 +11,12 @@
 
 namespace memlens {
 
+class SlotIndex;
+class WordDistances;
+
 struct VectorMemoryOptions {
-  int topK = 128;              // slots read per query
-  double temperature = 1.0;    // T of the softmax over -distance / T
+  int topK = 128;            // slots read per query
+  double temperature = 1.0;  // T of the softmax over -distance / T
   // Approximate search: candidates are the slots whose value at each of the `indexedPositions`
   // highest-weight positions is one of the `candidateWords` words nearest the query's value
   // there. 0 indexed positions = exhaustive (every slot).
@@ -32,8 +35,8 @@ struct SlotRead {
 };
 
 struct VectorRead {
-  std::vector<SlotRead> slots;       // nearest first
-  std::vector<ClassVote> memory;     // p_mem(y) = Σ α_i · P_i(y), by class id, sums to 1
+  std::vector<SlotRead> slots;              // nearest first
+  std::vector<ClassVote> memory;            // p_mem(y) = Σ α_i · P_i(y), by class id, sums to 1
   uint32_t classId = Prediction::kNoClass;  // argmax p_mem (ties: earlier class index)
 };
 
@@ -47,8 +50,11 @@ struct VectorRead {
 // used. Immutable after construction: read() may run on many threads at once.
 class VectorMemory {
  public:
-  VectorMemory(const InstanceBase& memory, std::vector<double> weights,
-               const WordVectors* vectors, VectorMemoryOptions options);
+  VectorMemory(const InstanceBase& memory, std::vector<double> weights, const WordVectors* vectors,
+               VectorMemoryOptions options);
+  ~VectorMemory();
+  VectorMemory(const VectorMemory&) = delete;
+  VectorMemory& operator=(const VectorMemory&) = delete;
 
   const VectorMemoryOptions& options() const { return options_; }
   VectorRead read(std::span<const uint32_t> query) const {
@@ -69,20 +75,15 @@ class VectorMemory {
                                                   std::span<const SlotRead> slots) const;
 
  private:
-  // D_j[v] / w_j = ‖e(x_j) − e(v)‖² over the vocabulary for each position j; empty rows for
-  // one-hot words (whose distance is 2·[x_j ≠ v] without a table).
-  std::vector<std::vector<float>> distanceTables(std::span<const uint32_t> query) const;
-  static double wordDistance(const std::vector<float>& table, uint32_t x, uint32_t v);
-  std::vector<uint32_t> candidates(std::span<const uint32_t> query,
-                                   const std::vector<std::vector<float>>& tables) const;
-
   const InstanceBase& memory_;
   std::vector<double> weights_;
-  const WordVectors* vectors_;
   VectorMemoryOptions options_;
-  std::vector<int> indexed_;  // positions with an inverted index, highest weight first
-  // Per indexed position: value -> slots holding it there.
-  std::vector<std::vector<std::vector<uint32_t>>> postings_;
+  bool weightsBound_;  // every weight >= 0, so a partial sum of terms bounds a distance
+  std::unique_ptr<const WordDistances> distances_;
+  // One per indexed position, highest weight first; with none (exhaustive search) one over the
+  // highest-weight position, every word of which is a candidate.
+  std::vector<SlotIndex> levels_;
+  uint32_t largestGroupCount_ = 0;
 };
 
 }  // namespace memlens
