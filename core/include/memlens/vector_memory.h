@@ -84,6 +84,7 @@ class VectorMemory {
   // highest-weight position, every word of which is a candidate.
   std::vector<SlotIndex> levels_;
   uint32_t largestGroupCount_ = 0;
+  uint32_t valueCount_ = 0;  // the largest word id in a slot + 1
 };
 
 }  // namespace memlens

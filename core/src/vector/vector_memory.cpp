@@ -26,36 +26,37 @@ bool before(const SlotRead& a, const SlotRead& b) {
   return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
 }
 
-// One thread's working memory for a read, reused across reads: entries count for the current
-// read only while their stamp equals its epoch, so nothing is cleared between reads.
+// One thread's working memory for a read, reused across reads (stamps count for the read whose
+// epoch they hold, so nothing is cleared between reads).
 struct ReadScratch {
   uint32_t epoch = 0;
-  std::vector<std::vector<float>> distance;   // per position, by word: ‖e(x_j) − e(v)‖²
-  std::vector<std::vector<uint32_t>> known;   // stamp: distance[j][v] is computed
-  std::vector<std::vector<uint32_t>> near;    // stamp: v is one of x_j's near words
-  std::vector<std::vector<uint32_t>> chosen;  // per level, by word: a candidate word there
+  // Per position, by word: a lower bound of ‖e(x_j) − e(v)‖², exact once known[j][v] holds the
+  // epoch (or for a word without a vector).
+  std::vector<std::vector<float>> distance;
+  std::vector<std::vector<uint32_t>> known;
+  std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
+  std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
+  std::vector<float> computed;
+  std::vector<uint32_t> entries;
   std::vector<SlotRead> heap;
 
-  void start(size_t width, size_t words, size_t levels, size_t groups) {
-    auto fit = [](std::vector<std::vector<uint32_t>>& v, size_t rows, size_t n) {
+  void start(size_t width, size_t values, size_t levels, size_t groups) {
+    auto fit = [](auto& v, size_t rows, size_t n) {
       if (v.size() < rows) v.resize(rows);
       for (size_t r = 0; r < rows; ++r) {
         if (v[r].size() < n) v[r].resize(n, 0);
       }
     };
-    fit(known, width, words);
-    fit(near, width, words);
+    fit(distance, width, values);
+    fit(known, width, values);
     fit(chosen, levels, groups);
-    if (distance.size() < width) distance.resize(width);
-    for (size_t j = 0; j < width; ++j) {
-      if (distance[j].size() < words) distance[j].resize(words);
-    }
+    if (pending.size() < width) pending.resize(width);
     if (chosenList.size() < levels) chosenList.resize(levels);
     for (auto& list : chosenList) list.clear();
     heap.clear();
     if (++epoch == 0) {  // wrapped: forget every stamp
-      for (auto* stamps : {&known, &near, &chosen}) {
+      for (auto* stamps : {&known, &chosen}) {
         for (auto& row : *stamps) std::fill(row.begin(), row.end(), 0u);
       }
       epoch = 1;
@@ -82,6 +83,9 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
     return position != order[0] ? order[0] : width > 1 ? order[1] : -1;
   };
   const int indexed = std::min(options_.indexedPositions, width);
+  for (uint32_t slot = 0; slot < memory_.vectorCount(); ++slot) {
+    for (uint32_t v : memory_.vector(slot)) valueCount_ = std::max(valueCount_, v + 1);
+  }
   for (int r = 0; r < std::max(indexed, 1); ++r) {
     levels_.emplace_back(memory_, order[size_t(r)], subOf(order[size_t(r)]));
     largestGroupCount_ = std::max(largestGroupCount_, levels_.back().groupCount());
@@ -100,26 +104,31 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   const size_t width = query.size(), k = size_t(std::max(1, options_.topK));
   const uint32_t words = distances_->wordCount();
   thread_local ReadScratch s;
-  s.start(width, words, levels_.size(), largestGroupCount_);
+  s.start(width, valueCount_, levels_.size(), largestGroupCount_);
 
-  auto distance = [&](size_t j, uint32_t v) -> float {
-    if (v >= words) return distances_->distance(query[j], v);
-    if (s.known[j][v] != s.epoch) {
-      s.known[j][v] = s.epoch;
-      s.distance[j][v] = distances_->distance(query[j], v);
+  // Distances start as lower bounds: a word's is exact when it has no vector or is near x_j (the
+  // near words are computed at once), else the floor of x_j's far words until computed.
+  auto nearOf = [&](size_t j) -> std::span<const uint32_t> {
+    if (query[j] < words) return distances_->nearWords(query[j]);
+    return query.subspan(j, 1);
+  };
+  for (size_t j = 0; j < width; ++j) {
+    std::vector<float>& distance = s.distance[j];
+    const uint32_t x = query[j], vectors = std::min(words, valueCount_);
+    std::fill(distance.begin(), distance.begin() + vectors, distances_->farBound(x));
+    std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
+    if (x < valueCount_) distance[x] = 0.0f;
+    if (x >= words) continue;
+    const std::span<const uint32_t> near = nearOf(j);
+    s.computed.resize(near.size());
+    distances_->distances(x, near, s.computed);
+    for (size_t i = 0; i < near.size(); ++i) {
+      if (near[i] >= valueCount_) continue;
+      distance[near[i]] = s.computed[i];
+      s.known[j][near[i]] = s.epoch;
     }
-    return s.distance[j][v];
-  };
-  auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{distance(j, v)}; };
-  // A lower bound of term(j, v) that computes no distance for a word far from x_j.
-  auto termBound = [&](size_t j, uint32_t v) {
-    if (v >= words || s.known[j][v] == s.epoch || s.near[j][v] == s.epoch) return term(j, v);
-    return weights_[j] * double{distances_->farBound(query[j])};
-  };
-  auto markNear = [&](size_t j) {
-    if (query[j] >= words || s.near[j][query[j]] == s.epoch) return;
-    for (uint32_t v : distances_->nearWords(query[j])) s.near[j][v] = s.epoch;
-  };
+  }
+  auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.distance[j][v]}; };
 
   // A level's slot is read there only if no earlier level chose its word: once in all.
   auto subChosenBefore = [&](size_t r, uint32_t u) {
@@ -149,8 +158,9 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     n = 0;
     for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
       if (subChosenBefore(r, level.runWord(run))) continue;
-      for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e)
+      for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e) {
         n += isNew(r, level.values(e));
+      }
     }
     return n;
   };
@@ -158,46 +168,55 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   // Candidate words per level, as the approximate search always chose them: near words in order
   // while the level's new slots number fewer than candidateSlots (its query word always counts).
   const bool exhaustive = options_.indexedPositions <= 0;
-  for (size_t r = 0; r < levels_.size(); ++r) {
+  for (size_t r = 0; r < levels_.size() && !exhaustive; ++r) {
     const SlotIndex& level = levels_[r];
-    const auto j = size_t(level.position());
-    const uint32_t x = query[j];
-    markNear(j);
-    if (level.sub() >= 0) markNear(size_t(level.sub()));
-    std::vector<uint32_t>& list = s.chosenList[r];
-    if (exhaustive) {
-      for (uint32_t w = 0; w < level.groupCount(); ++w) list.push_back(w);
-      continue;
-    }
-    const std::vector<uint32_t> alone = {x};
-    const std::vector<uint32_t>& near = x < words ? distances_->nearWords(x) : alone;
+    const uint32_t x = query[size_t(level.position())];
     size_t added = 0;
-    for (uint32_t w : near) {
+    for (const uint32_t w : nearOf(size_t(level.position()))) {
       if (w >= level.groupCount()) continue;
       if (w != x && added >= size_t(options_.candidateSlots)) break;
       added += newSlots(r, w);
       s.chosen[r][w] = s.epoch;
-      list.push_back(w);
+      s.chosenList[r].push_back(w);
     }
   }
 
   std::vector<SlotRead>& heap = s.heap;
-  auto kth = [&] {
-    return heap.size() < k ? std::numeric_limits<double>::infinity() : heap.front().distance;
+  auto beyond = [&](double bound) {
+    return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
   };
-  auto beyond = [&](double bound) { return weightsBound_ && bound > kth(); };
+  // A run's slots in two passes: the lower bound from the distances known so far drops the slots
+  // that cannot enter and the rest's missing distances are computed together; then the exact
+  // distances, summed over positions in order as a plain scan sums them.
   auto readRun = [&](size_t r, uint32_t run) {
     const SlotIndex& level = levels_[r];
+    s.entries.clear();
     for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end; ++e) {
       const uint32_t* values = level.values(e);
-      if (!isNew(r, values)) continue;
-      double d = 0.0;
-      bool out = false;
-      for (size_t j = 0; j < width && !out; ++j) {
-        d += weights_[j] * double{distance(j, values[j])};
-        out = beyond(d);
+      double bound = 0.0;
+      for (size_t j = 0; j < width; ++j) bound += term(j, values[j]);
+      if (beyond(bound) || !isNew(r, values)) continue;
+      s.entries.push_back(e);
+      for (size_t j = 0; j < width; ++j) {
+        const uint32_t v = values[j];
+        if (v < words && s.known[j][v] != s.epoch) {
+          s.known[j][v] = s.epoch;
+          s.pending[j].push_back(v);
+        }
       }
-      if (out) continue;
+    }
+    for (size_t j = 0; j < width; ++j) {
+      std::vector<uint32_t>& due = s.pending[j];
+      if (due.empty()) continue;
+      s.computed.resize(due.size());
+      distances_->distances(query[j], due, s.computed);
+      for (size_t i = 0; i < due.size(); ++i) s.distance[j][due[i]] = s.computed[i];
+      due.clear();
+    }
+    for (const uint32_t e : s.entries) {
+      const uint32_t* values = level.values(e);
+      double d = 0.0;
+      for (size_t j = 0; j < width; ++j) d += term(j, values[j]);
       const SlotRead read{level.slot(e), d, 0.0};
       if (heap.size() < k) {
         heap.push_back(read);
@@ -216,23 +235,34 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
                             ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
                             : SlotIndex::kNone;
   if (seed != SlotIndex::kNone) readRun(0, seed);
-  for (size_t r = 0; r < levels_.size(); ++r) {
+  auto readGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
-    const auto j = size_t(level.position());
+    const double groupTerm = term(size_t(level.position()), w);
+    if (beyond(groupTerm)) return;
     const int sub = level.sub();
-    for (uint32_t w : s.chosenList[r]) {
-      if (beyond(termBound(j, w)) || beyond(term(j, w))) continue;
-      const double groupTerm = term(j, w);
-      for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-        if (r == 0 && run == seed) continue;
+    for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
+      if (r == 0 && run == seed) continue;
+      if (sub >= 0) {
         const uint32_t u = level.runWord(run);
-        if (sub >= 0) {
-          if (subChosenBefore(r, u)) continue;
-          if (beyond(groupTerm + termBound(size_t(sub), u))) continue;
-          if (beyond(groupTerm + term(size_t(sub), u))) continue;
-        }
-        readRun(r, run);
+        if (beyond(groupTerm + term(size_t(sub), u)) || subChosenBefore(r, u)) continue;
       }
+      readRun(r, run);
+    }
+  };
+  for (size_t r = 0; r < levels_.size(); ++r) {
+    if (!exhaustive) {
+      for (const uint32_t w : s.chosenList[r]) readGroup(r, w);
+      continue;
+    }
+    // Every group: the near ones first, then the far ones while their floor allows.
+    const auto j = size_t(levels_[r].position());
+    for (const uint32_t w : nearOf(j)) {
+      if (w >= levels_[r].groupCount()) continue;
+      s.chosen[r][w] = s.epoch;
+      readGroup(r, w);
+    }
+    for (uint32_t w = 0; w < levels_[r].groupCount(); ++w) {
+      if (s.chosen[r][w] != s.epoch) readGroup(r, w);
     }
   }
   std::sort_heap(heap.begin(), heap.end(), before);

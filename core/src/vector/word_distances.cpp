@@ -34,6 +34,31 @@ float WordDistances::distance(uint32_t x, uint32_t v) const {
   return fromDot(dot);
 }
 
+void WordDistances::distances(uint32_t x, std::span<const uint32_t> vs,
+                              std::span<float> out) const {
+  constexpr size_t kLanes = 8;
+  for (size_t b = 0; b < vs.size(); b += kLanes) {
+    const size_t m = std::min(kLanes, vs.size() - b);
+    if (x >= words_) {
+      for (size_t l = 0; l < m; ++l) out[b + l] = distance(x, vs[b + l]);
+      continue;
+    }
+    const float* a = vectors_->vector(x).data();
+    const float* rows[kLanes];
+    for (size_t l = 0; l < kLanes; ++l) {
+      rows[l] = l < m && vs[b + l] < words_ ? vectors_->vector(vs[b + l]).data() : a;
+    }
+    float dots[kLanes] = {};
+    for (int k = 0; k < dimensions_; ++k) {
+      for (size_t l = 0; l < kLanes; ++l) dots[l] += rows[l][k] * a[k];
+    }
+    for (size_t l = 0; l < m; ++l) {
+      const uint32_t v = vs[b + l];
+      out[b + l] = v == x ? 0.0f : v < words_ ? fromDot(dots[l]) : 2.0f;
+    }
+  }
+}
+
 std::vector<float> WordDistances::column(uint32_t x) const {
   if (x >= words_) return {};
   // Dimension by dimension over all words: each word's sum keeps distance()'s order, and the

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "memlens/word_vectors.h"
@@ -25,6 +26,9 @@ class WordDistances {
   // Words with a vector: 0 .. wordCount() − 1 (0 without vectors).
   uint32_t wordCount() const { return words_; }
   float distance(uint32_t x, uint32_t v) const;
+  // distance(x, v) for each of `vs` into `out` (same size): several sums at once, which a
+  // single one's chain of additions leaves the processor room for.
+  void distances(uint32_t x, std::span<const uint32_t> vs, std::span<float> out) const;
   // distance(x, v) for every v < wordCount(); empty when x has no vector.
   std::vector<float> column(uint32_t x) const;
   // For x < wordCount(): the nearWordCount words v with the smallest distance(x, v), in the
