@@ -34,6 +34,8 @@ struct ReadScratch {
   // epoch (or for a word without a vector).
   std::vector<std::vector<float>> distance;
   std::vector<std::vector<uint32_t>> known;
+  std::vector<std::vector<uint32_t>> near;     // stamp: one of x_j's near words
+  std::vector<float> farBound;                 // per position: the floor of a far word's distance
   std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
@@ -50,13 +52,15 @@ struct ReadScratch {
     };
     fit(distance, width, values);
     fit(known, width, values);
+    fit(near, width, values);
+    farBound.resize(width);
     fit(chosen, levels, groups);
     if (pending.size() < width) pending.resize(width);
     if (chosenList.size() < levels) chosenList.resize(levels);
     for (auto& list : chosenList) list.clear();
     heap.clear();
     if (++epoch == 0) {  // wrapped: forget every stamp
-      for (auto* stamps : {&known, &chosen}) {
+      for (auto* stamps : {&known, &near, &chosen}) {
         for (auto& row : *stamps) std::fill(row.begin(), row.end(), 0u);
       }
       epoch = 1;
@@ -115,9 +119,13 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   for (size_t j = 0; j < width; ++j) {
     std::vector<float>& distance = s.distance[j];
     const uint32_t x = query[j], vectors = std::min(words, valueCount_);
-    std::fill(distance.begin(), distance.begin() + vectors, distances_->farBound(x));
+    s.farBound[j] = distances_->farBound(x);
+    std::fill(distance.begin(), distance.begin() + vectors, s.farBound[j]);
     std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
-    if (x < valueCount_) distance[x] = 0.0f;
+    if (x < valueCount_) {
+      distance[x] = 0.0f;
+      s.near[j][x] = s.epoch;
+    }
     if (x >= words) continue;
     const std::span<const uint32_t> near = nearOf(j);
     s.computed.resize(near.size());
@@ -126,6 +134,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
       if (near[i] >= valueCount_) continue;
       distance[near[i]] = s.computed[i];
       s.known[j][near[i]] = s.epoch;
+      s.near[j][near[i]] = s.epoch;
     }
   }
   auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.distance[j][v]}; };
@@ -182,6 +191,9 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   }
 
   std::vector<SlotRead>& heap = s.heap;
+  const double* weights = weights_.data();
+  std::vector<const float*> distance(width);
+  for (size_t j = 0; j < width; ++j) distance[j] = s.distance[j].data();
   auto beyond = [&](double bound) {
     return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
   };
@@ -191,11 +203,15 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   auto readRun = [&](size_t r, uint32_t run) {
     const SlotIndex& level = levels_[r];
     s.entries.clear();
+    // The k-th distance only falls, so the one at the start bounds the whole pass.
+    const double limit = weightsBound_ && heap.size() >= k
+                             ? heap.front().distance
+                             : std::numeric_limits<double>::infinity();
     for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end; ++e) {
       const uint32_t* values = level.values(e);
       double bound = 0.0;
-      for (size_t j = 0; j < width; ++j) bound += term(j, values[j]);
-      if (beyond(bound) || !isNew(r, values)) continue;
+      for (size_t j = 0; j < width; ++j) bound += weights[j] * double{distance[j][values[j]]};
+      if (bound > limit || (r > 0 && !isNew(r, values))) continue;
       s.entries.push_back(e);
       for (size_t j = 0; j < width; ++j) {
         const uint32_t v = values[j];
@@ -216,7 +232,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     for (const uint32_t e : s.entries) {
       const uint32_t* values = level.values(e);
       double d = 0.0;
-      for (size_t j = 0; j < width; ++j) d += term(j, values[j]);
+      for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
       const SlotRead read{level.slot(e), d, 0.0};
       if (heap.size() < k) {
         heap.push_back(read);
@@ -235,18 +251,29 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
                             ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
                             : SlotIndex::kNone;
   if (seed != SlotIndex::kNone) readRun(0, seed);
+  // A group's runs whose word at the second position is near its query word first (nearest
+  // first, for an early k-th distance), then the rest, whose common floor may drop them all.
   auto readGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
     const double groupTerm = term(size_t(level.position()), w);
     if (beyond(groupTerm)) return;
-    const int sub = level.sub();
+    if (level.sub() < 0) {
+      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w));
+      return;
+    }
+    const auto j = size_t(level.sub());
+    auto consider = [&](uint32_t run) {
+      if (r == 0 && run == seed) return;
+      const uint32_t u = level.runWord(run);
+      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(r, u)) readRun(r, run);
+    };
+    for (const uint32_t u : nearOf(j)) {
+      const uint32_t run = level.findRun(w, u);
+      if (run != SlotIndex::kNone) consider(run);
+    }
+    if (beyond(groupTerm + weights_[j] * double{s.farBound[j]})) return;
     for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-      if (r == 0 && run == seed) continue;
-      if (sub >= 0) {
-        const uint32_t u = level.runWord(run);
-        if (beyond(groupTerm + term(size_t(sub), u)) || subChosenBefore(r, u)) continue;
-      }
-      readRun(r, run);
+      if (s.near[j][level.runWord(run)] != s.epoch) consider(run);
     }
   };
   for (size_t r = 0; r < levels_.size(); ++r) {
@@ -257,12 +284,11 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     // Every group: the near ones first, then the far ones while their floor allows.
     const auto j = size_t(levels_[r].position());
     for (const uint32_t w : nearOf(j)) {
-      if (w >= levels_[r].groupCount()) continue;
-      s.chosen[r][w] = s.epoch;
-      readGroup(r, w);
+      if (w < levels_[r].groupCount()) readGroup(r, w);
     }
+    if (beyond(weights_[j] * double{s.farBound[j]})) continue;
     for (uint32_t w = 0; w < levels_[r].groupCount(); ++w) {
-      if (s.chosen[r][w] != s.epoch) readGroup(r, w);
+      if (s.near[j][w] != s.epoch) readGroup(r, w);
     }
   }
   std::sort_heap(heap.begin(), heap.end(), before);
