@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include <Eigen/Dense>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -204,16 +206,38 @@ class TestVectorRead : public QObject {
     compareReads(fixture().vectors.get(), o, 300);
   }
 
-  // A pair's distance and a whole column of them agree bit for bit (reads use both).
-  void pairAndColumnDistancesAgree() {
-    const WordDistances distances(fixture().vectors.get(), 17);
+  // A pair's distance, a batch of them and a whole column agree bit for bit (reads use all
+  // three), and equal the Eigen product reads took them from before (so reads are unchanged).
+  void distancesAgree() {
+    const WordVectors& vectors = *fixture().vectors;
+    const WordDistances distances(&vectors, 17);
+    const uint32_t n = distances.wordCount();
+    using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMajor> words(vectors.vector(0).data(), n, vectors.dimensions());
+    std::vector<uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0u);
+    std::vector<float> batch(n);
     std::mt19937 rng(5);
-    for (int i = 0; i < 20; ++i) {
-      const uint32_t x = rng() % distances.wordCount();
-      const std::vector<float> column = distances.column(x);
-      for (uint32_t v = 0; v < distances.wordCount(); ++v)
-        QCOMPARE(distances.distance(x, v), column[v]);
-      QCOMPARE(distances.nearWords(x).front(), x);
+    for (int i = 0; i < 8; ++i) {
+      RowMajor query = RowMajor::Zero(4, vectors.dimensions());
+      uint32_t xs[4];
+      for (int j = 0; j < 4; ++j) {
+        xs[j] = rng() % n;
+        query.row(j) = words.row(xs[j]);
+      }
+      const Eigen::MatrixXf dots = words * query.transpose();
+      for (int j = 0; j < 4; ++j) {
+        const uint32_t x = xs[j];
+        const std::vector<float> column = distances.column(x);
+        distances.distances(x, all, batch);
+        for (uint32_t v = 0; v < n; ++v) {
+          const float product = v == x ? 0.0f : std::max(0.0f, 2.0f - 2.0f * dots(v, j));
+          QCOMPARE(column[v], product);
+          QCOMPARE(distances.distance(x, v), product);
+          QCOMPARE(batch[v], product);
+        }
+        QCOMPARE(distances.nearWords(x).front(), x);
+      }
     }
   }
 };

@@ -9,6 +9,22 @@ namespace {
 
 float fromDot(float dot) { return std::max(0.0f, 2.0f - 2.0f * dot); }
 
+// Reads used to take these sums from one Eigen product of all word vectors with the query's
+// (SSE, 8 rows at a time): most rows summed dimension by dimension, the last rows % 8 in four
+// interleaved partial sums. Summing as it did keeps every distance, and so every read, as it was.
+constexpr uint32_t kProductRows = 8;
+
+float tailDot(const float* b, const float* a, int dimensions) {
+  float c[4] = {};
+  const int blocks = dimensions / 4 * 4;
+  for (int k = 0; k < blocks; k += 4) {
+    for (int i = 0; i < 4; ++i) c[i] += b[k + i] * a[k + i];
+  }
+  float dot = (c[0] + c[1]) + (c[2] + c[3]);
+  for (int k = blocks; k < dimensions; ++k) dot += b[k] * a[k];
+  return dot;
+}
+
 }  // namespace
 
 WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount)
@@ -21,6 +37,7 @@ WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount)
     const auto e = vectors_->vector(v);
     for (int k = 0; k < dimensions_; ++k) byDimension_[size_t(k) * words_ + v] = e[size_t(k)];
   }
+  tail_ = words_ - words_ % kProductRows;
   near_ = std::make_unique<Near[]>(words_);
 }
 
@@ -29,6 +46,7 @@ float WordDistances::distance(uint32_t x, uint32_t v) const {
   if (x >= words_ || v >= words_) return 2.0f;
   const float* a = vectors_->vector(x).data();
   const float* b = vectors_->vector(v).data();
+  if (v >= tail_) return fromDot(tailDot(b, a, dimensions_));
   float dot = 0.0f;
   for (int k = 0; k < dimensions_; ++k) dot += b[k] * a[k];
   return fromDot(dot);
@@ -39,7 +57,9 @@ void WordDistances::distances(uint32_t x, std::span<const uint32_t> vs,
   constexpr size_t kLanes = 8;
   for (size_t b = 0; b < vs.size(); b += kLanes) {
     const size_t m = std::min(kLanes, vs.size() - b);
-    if (x >= words_) {
+    if (x >= words_ ||
+        std::any_of(vs.begin() + std::ptrdiff_t(b), vs.begin() + std::ptrdiff_t(b + m),
+                    [&](uint32_t v) { return v >= tail_; })) {
       for (size_t l = 0; l < m; ++l) out[b + l] = distance(x, vs[b + l]);
       continue;
     }
@@ -69,6 +89,9 @@ std::vector<float> WordDistances::column(uint32_t x) const {
     const float* row = byDimension_.data() + size_t(k) * words_;
     const float q = a[k];
     for (uint32_t v = 0; v < words_; ++v) dots[v] += row[v] * q;
+  }
+  for (uint32_t v = tail_; v < words_; ++v) {
+    dots[v] = tailDot(vectors_->vector(v).data(), a, dimensions_);
   }
   for (float& d : dots) d = fromDot(d);
   dots[x] = 0.0f;

@@ -11,11 +11,11 @@
 namespace memlens {
 
 // Squared distances ‖e(x) − e(v)‖² between word vectors as the vector memory reads them: for unit
-// vectors 2 − 2·e(x)·e(v), clamped at 0, with the dot product summed in dimension order so that
-// a single pair, a whole column and any platform give the same bits; 0 for x = v, and 2 (one-hot)
-// without vectors or for a word that has none. Also the words nearest each word, which a read's
-// candidate search asks for again and again, computed once per word on first use.
-// Immutable apart from that cache: may be used from several threads at once.
+// vectors 2 − 2·e(x)·e(v), clamped at 0, each dot product summed in one fixed order (the one the
+// reads' former Eigen product used) so that a single pair, a whole column and every platform give
+// the same bits; 0 for x = v, and 2 (one-hot) without vectors or for a word that has none. Also the
+// words nearest each word, which a read's candidate search asks for again and again, computed once
+// per word on first use. Immutable apart from that cache: may be used from several threads at once.
 class WordDistances {
  public:
   // `vectors` may be null (one-hot words); it must outlive this object.
@@ -47,6 +47,7 @@ class WordDistances {
 
   const WordVectors* vectors_;
   uint32_t words_ = 0;
+  uint32_t tail_ = 0;  // the first word summed as the tail rows of a product
   int dimensions_ = 0;
   size_t nearWordCount_;
   std::vector<float> byDimension_;  // dimensions x words: one column is one pass over rows
