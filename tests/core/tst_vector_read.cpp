@@ -209,9 +209,15 @@ class TestVectorRead : public QObject {
   // A pair's distance, a batch of them and a whole column agree bit for bit (reads use all
   // three), and equal the Eigen product reads took them from before (so reads are unchanged).
   void distancesAgree() {
-    const WordVectors& vectors = *fixture().vectors;
+    // Over the corpus vocabulary, which is not a multiple of 8 rows: the product sums its last
+    // rows differently.
+    const TokenisedCorpus& corpus = *fixture().corpus;
+    auto trained = WordVectors::train(corpus.tokens, corpus.vocab.size());
+    QVERIFY(trained.isOk());
+    const WordVectors& vectors = **trained;
     const WordDistances distances(&vectors, 17);
     const uint32_t n = distances.wordCount();
+    QVERIFY(n % 8 != 0);
     using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const Eigen::Map<const RowMajor> words(vectors.vector(0).data(), n, vectors.dimensions());
     std::vector<uint32_t> all(n);
@@ -236,7 +242,7 @@ class TestVectorRead : public QObject {
           QCOMPARE(distances.distance(x, v), product);
           QCOMPARE(batch[v], product);
         }
-        QCOMPARE(distances.nearWords(x).front(), x);
+        QCOMPARE(column[distances.nearWords(x).front()], 0.0f);  // x, or a word at 0 like it
       }
     }
   }
