@@ -42,10 +42,12 @@ struct VectorRead {
 
 // The attention read over a memory's stored vectors (docs/spec/vector-memory.md): the
 // kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
-// edit to the memory changes both families. Keys are never stored per slot: a query builds one
-// table per context position over the vocabulary, D_j[v] = w_j·‖e(x_j) − e(v)‖², and a slot's
-// distance is `width` look-ups. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and
-// with T → 0 and exhaustive search the read equals IB1's nearest bucket.
+// edit to the memory changes both families. Keys are never stored per slot: a slot's distance is
+// Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them.
+// The read is the exact top-k of its candidates (a plain scan's slots, distances and order), but
+// it skips groups of slots whose bound from their known positions exceeds the k-th distance so
+// far. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive
+// search the read equals IB1's nearest bucket.
 // Holds references: the memory, weights and vectors must outlive it and not change while it is
 // used. Immutable after construction: read() may run on many threads at once.
 class VectorMemory {

@@ -99,7 +99,7 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
 VectorMemory::~VectorMemory() = default;
 
 // The exact top-k over the candidate slots: each indexed level's candidate words are those of
-// today's approximate search (docs/spec/vector-memory.md), and its slots are read group by group
+// the approximate search (docs/spec/vector-memory.md), and its slots are read group by group
 // and run by run, skipping any whose lower bound — the sum of its two known distance terms —
 // exceeds the k-th best distance so far. A slot's distance is summed over positions in order
 // exactly as a plain scan would, so skipping changes no value and no choice.
