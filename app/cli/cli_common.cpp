@@ -19,7 +19,8 @@ Result<TokeniserOptions> tokeniserOptionsFrom(const ArgParser& args) {
   options.lowercase = args.has("--lowercase");
   options.vocabPath = args.value("--vocab");
   options.mergesPath = args.value("--merges");
-  if (options.kind == TokeniserKind::kGpt2 && (options.vocabPath.empty() || options.mergesPath.empty())) {
+  if (options.kind == TokeniserKind::kGpt2 &&
+      (options.vocabPath.empty() || options.mergesPath.empty())) {
     return Status::invalidArgument(
         "--tokeniser gpt2 needs --vocab encoder.json|vocab.json and --merges vocab.bpe|merges.txt");
   }

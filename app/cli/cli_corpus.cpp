@@ -59,7 +59,8 @@ void printJson(const CorpusStats& s) {
     json.beginArray().value(tokens).value(types).endArray();
   }
   json.endArray().key("topTypes").beginArray();
-  for (const auto& [type, count] : s.topTypes) json.beginArray().value(type).value(count).endArray();
+  for (const auto& [type, count] : s.topTypes)
+    json.beginArray().value(type).value(count).endArray();
   json.endArray().endObject();
   std::printf("%s\n", json.str().c_str());
 }

@@ -25,15 +25,18 @@ void printText(const RunRecord& r, const std::vector<LearningCurvePoint>& curve)
   const ClassifierOptions& c = r.options.classifier;
   const bool vector = c.algorithm == Algorithm::kVectorMemory;
   if (vector) {
-    const std::string keys =
-        c.wordVectors.dimensions ? std::to_string(c.wordVectors.dimensions) + "-d PPMI-SVD" : "one-hot";
+    const std::string keys = c.wordVectors.dimensions
+                                 ? std::to_string(c.wordVectors.dimensions) + "-d PPMI-SVD"
+                                 : "one-hot";
     std::printf("vector memory: %s keys, top-k %d slots, T = %g (%s)\n", keys.c_str(),
-                c.vectorMemory.topK, r.memoryTemperature, r.options.memoryTemperature ? "given" : "tuned");
+                c.vectorMemory.topK, r.memoryTemperature,
+                r.options.memoryTemperature ? "given" : "tuned");
   }
-  const std::string tuned = vector && r.options.memoryLambda
-                                ? "given"
-                                : "tuned on " + std::to_string(vector ? r.tuningTokens : r.validationInstances) +
-                                      " validation tokens";
+  const std::string tuned =
+      vector && r.options.memoryLambda
+          ? "given"
+          : "tuned on " + std::to_string(vector ? r.tuningTokens : r.validationInstances) +
+                " validation tokens";
   std::printf("smoothing: %s (%s)\n", r.smoothing.c_str(), tuned.c_str());
   std::printf("train %.2f s, evaluate %.2f s\n\n", r.trainSeconds, r.evaluateSeconds);
   std::printf("%-12s %8s %9s %9s %9s %10s %11s\n", "test", "tokens", "accuracy", "top-5", "MRR",

@@ -42,7 +42,8 @@ void printPath(const TreePath& path, const Vocabulary& vocab, int width, bool co
       "  depth  test  value            match  node default     classes  instances    vectors\n");
   for (const TreeStep& s : path.steps) {
     // The last node of a walk that ran out of features or children tests nothing.
-    const std::string test = s.tested ? std::string("f").append(std::to_string(s.feature + 1)) : "-";
+    const std::string test =
+        s.tested ? std::string("f").append(std::to_string(s.feature + 1)) : "-";
     const std::string value = s.tested ? tokenText(vocab, s.value) : "-";
     const char* match = !s.tested ? "leaf" : s.matched ? "yes" : "no";
     const std::string vectors = countsVectors ? std::to_string(s.storedVectors) : "-";
@@ -88,7 +89,8 @@ void printText(const Trace& t, const Experiment& e) {
   std::printf("memory vote:");
   for (const ClassVote& v : t.prediction.distribution)
     std::printf(" %s %.4g", tokenText(vocab, v.classId).c_str(), v.weight);
-  std::printf("\nprobability (vote weight λ = %.3f with Kneser-Ney, entropy %.2f bits):\n", t.memoryWeight, t.entropyBits);
+  std::printf("\nprobability (vote weight λ = %.3f with Kneser-Ney, entropy %.2f bits):\n",
+              t.memoryWeight, t.entropyBits);
   for (const auto& [id, p] : t.top) std::printf("  %-16s %.4f\n", tokenText(vocab, id).c_str(), p);
   if (!t.path.steps.empty()) {
     printPath(t.path, vocab, static_cast<int>(t.context.size()),
@@ -102,7 +104,8 @@ void printText(const Trace& t, const Experiment& e) {
     for (size_t i = 0; i < bucket.neighbours.size() && i < kNeighboursShown; ++i)
       printNeighbour(bucket.neighbours[i], vocab);
     if (bucket.neighbours.size() > kNeighboursShown) {
-      std::printf("  … %zu more stored vectors at this distance\n", bucket.neighbours.size() - kNeighboursShown);
+      std::printf("  … %zu more stored vectors at this distance\n",
+                  bucket.neighbours.size() - kNeighboursShown);
     }
   }
   if (t.evidence.storedVectors > 0 && t.buckets.empty()) {  // TRIBL2's exact match is bucket 1
@@ -142,9 +145,11 @@ int runExplain(const std::vector<std::string>& args) {
   const bool vector = options->classifier.algorithm == Algorithm::kVectorMemory;
   if (parser.has("--sequence") && !vector)
     return reportError(Status::invalidArgument("--sequence needs --model vector"));
-  if (parser.has("--sequence")) return explainVectorSequence(**experiment, *ids, parser.has("--json"));
+  if (parser.has("--sequence"))
+    return explainVectorSequence(**experiment, *ids, parser.has("--json"));
   if (vector) {
-    return explainVectorMemory(**experiment, contextWindow(*ids, options->window.width, corpus.paddingId),
+    return explainVectorMemory(**experiment,
+                               contextWindow(*ids, options->window.width, corpus.paddingId),
                                parser.has("--json"));
   }
   const Trace trace =

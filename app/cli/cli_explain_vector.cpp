@@ -32,25 +32,30 @@ std::string slotContext(const InstanceBase& memory, uint32_t slot, const Vocabul
   std::stable_sort(counts.begin(), counts.end(),
                    [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
   for (size_t i = 0; i < counts.size() && i < kTokensShown; ++i)
-    text += " " + tokenText(vocab, memory.classId(counts[i].classIndex)) + " x" + std::to_string(counts[i].count);
+    text += " " + tokenText(vocab, memory.classId(counts[i].classIndex)) + " x" +
+            std::to_string(counts[i].count);
   if (counts.size() > kTokensShown) text += " ... (" + std::to_string(counts.size()) + " tokens)";
   return text;
 }
 
 void printSequence(const SequenceAttention& a, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
-  std::printf("attention over the sequence: row = a token, read with the context before it;\n"
-              "column = one of the %zu slots most attended over all rows; cell = alpha ('.': not read)\n\n",
-              a.slots.size());
+  std::printf(
+      "attention over the sequence: row = a token, read with the context before it;\n"
+      "column = one of the %zu slots most attended over all rows; cell = alpha ('.': not read)\n\n",
+      a.slots.size());
   std::printf("%-14s %-14s", "token", "memory says");
-  for (size_t c = 0; c < a.slots.size(); ++c) std::printf(" %6s", ("s" + std::to_string(c + 1)).c_str());
+  for (size_t c = 0; c < a.slots.size(); ++c)
+    std::printf(" %6s", ("s" + std::to_string(c + 1)).c_str());
   std::printf("\n");
   for (size_t r = 0; r < a.tokens.size(); ++r) {
     std::printf("%-14s %-14s", cut(tokenText(vocab, a.tokens[r]), 14).c_str(),
                 cut(tokenText(vocab, a.predictions[r]), 14).c_str());
     for (double alpha : a.attention[r]) {
-      if (alpha > 0.0) std::printf(" %6.3f", alpha);
-      else std::printf(" %6s", ".");
+      if (alpha > 0.0)
+        std::printf(" %6.3f", alpha);
+      else
+        std::printf(" %6s", ".");
     }
     std::printf("\n");
   }
@@ -65,7 +70,10 @@ void printSequenceJson(const SequenceAttention& a, const Experiment& e) {
   JsonWriter json;
   json.beginObject().key("slots").beginArray();
   for (uint32_t slot : a.slots)
-    json.beginObject().field("slot", slot).field("context", slotContext(e.classifier().memory(), slot, vocab)).endObject();
+    json.beginObject()
+        .field("slot", slot)
+        .field("context", slotContext(e.classifier().memory(), slot, vocab))
+        .endObject();
   json.endArray().key("rows").beginArray();
   for (size_t r = 0; r < a.tokens.size(); ++r) {
     json.beginObject()
@@ -86,10 +94,11 @@ void printText(const VectorTrace& t, const Experiment& e) {
   for (uint32_t id : t.context) std::printf(" %-16s", cut(tokenText(vocab, id), 16).c_str());
   std::printf("\nweights   ");
   for (double w : t.featureWeights) std::printf(" %-16.4f", w);
-  std::printf("\n\nvector memory: %zu slots read, T = %g; p = %.3g * p_mem + %.3g * p_base "
-              "(interpolated Kneser-Ney)\nmemory prediction: %s\n",
-              t.slots.size(), t.temperature, t.lambda, 1.0 - t.lambda,
-              tokenText(vocab, t.memoryPrediction).c_str());
+  std::printf(
+      "\n\nvector memory: %zu slots read, T = %g; p = %.3g * p_mem + %.3g * p_base "
+      "(interpolated Kneser-Ney)\nmemory prediction: %s\n",
+      t.slots.size(), t.temperature, t.lambda, 1.0 - t.lambda,
+      tokenText(vocab, t.memoryPrediction).c_str());
 
   std::printf("\n%-18s %9s %9s %9s\n", "outcome", "p_mem", "p_base", "final");
   for (const VectorOutcome& o : t.top) {
@@ -98,24 +107,28 @@ void printText(const VectorTrace& t, const Experiment& e) {
   }
 
   const size_t shown = std::min(kSlotsShown, t.slots.size());
-  std::printf("\nslots read, nearest first (%zu of %zu)\n  %-9s %8s %9s  %s\n", shown, t.slots.size(),
-              "slot", "alpha", "distance", "context -> next-token counts");
+  std::printf("\nslots read, nearest first (%zu of %zu)\n  %-9s %8s %9s  %s\n", shown,
+              t.slots.size(), "slot", "alpha", "distance", "context -> next-token counts");
   for (size_t i = 0; i < shown; ++i) {
     const VectorSlotTrace& s = t.slots[i];
-    std::printf("  #%-8u %8.4f %9.4f  %s\n", s.slot, s.attention, s.distance, slotContext(e.classifier().memory(), s.slot, vocab).c_str());
+    std::printf("  #%-8u %8.4f %9.4f  %s\n", s.slot, s.attention, s.distance,
+                slotContext(e.classifier().memory(), s.slot, vocab).c_str());
   }
 
-  std::printf("\nattention map: per context position the slot's word and its distance term\n"
-              "w_j * |e(x_j) - e(s_j)|^2 / T (0: the query's own word); alpha ~ count * exp(-sum)\n");
+  std::printf(
+      "\nattention map: per context position the slot's word and its distance term\n"
+      "w_j * |e(x_j) - e(s_j)|^2 / T (0: the query's own word); alpha ~ count * exp(-sum)\n");
   std::printf("  %-9s", "slot");
-  for (uint32_t id : t.context) std::printf(" %-*s", kWordColumn + 7, cut(tokenText(vocab, id), kWordColumn + 7).c_str());
+  for (uint32_t id : t.context)
+    std::printf(" %-*s", kWordColumn + 7, cut(tokenText(vocab, id), kWordColumn + 7).c_str());
   std::printf(" %8s %8s\n", "sum", "alpha");
   for (size_t i = 0; i < shown; ++i) {
     const VectorSlotTrace& s = t.slots[i];
     std::printf("  #%-8u", s.slot);
     double sum = 0.0;
     for (size_t j = 0; j < s.terms.size(); ++j) {
-      std::printf(" %-*s %6.2f", kWordColumn, cut(tokenText(vocab, s.values[j]), kWordColumn).c_str(), s.terms[j]);
+      std::printf(" %-*s %6.2f", kWordColumn,
+                  cut(tokenText(vocab, s.values[j]), kWordColumn).c_str(), s.terms[j]);
       sum += s.terms[j];
     }
     std::printf(" %8.2f %8.4f\n", sum, s.attention);
@@ -124,15 +137,19 @@ void printText(const VectorTrace& t, const Experiment& e) {
 
 }  // namespace
 
-int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens, bool json) {
+int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens,
+                          bool json) {
   auto attention = traceVectorSequence(experiment, tokens);
   if (!attention) return reportError(attention.status());
-  if (json) printSequenceJson(*attention, experiment);
-  else printSequence(*attention, experiment);
+  if (json)
+    printSequenceJson(*attention, experiment);
+  else
+    printSequence(*attention, experiment);
   return 0;
 }
 
-int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> context, bool json) {
+int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> context,
+                        bool json) {
   auto trace = traceVectorMemory(experiment, context);
   if (!trace) return reportError(trace.status());
   if (json) {

@@ -13,6 +13,7 @@ namespace memlens::cli {
 int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> context, bool json);
 // `explain --model vector --sequence`: the tokens × slots attention map over every token of
 // `tokens`, each read with the context before it.
-int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens, bool json);
+int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t> tokens,
+                          bool json);
 
 }  // namespace memlens::cli

@@ -27,7 +27,8 @@ int runInstances(const std::vector<std::string>& args) {
   if (blocks == "olifant") {
     window.blocks = BlockMode::kOlifant;
   } else if (blocks != "line") {
-    return reportError(Status::invalidArgument("--blocks must be line or olifant, got '" + blocks + "'"));
+    return reportError(
+        Status::invalidArgument("--blocks must be line or olifant, got '" + blocks + "'"));
   }
   auto tokeniser = tokeniserOptionsFrom(parser);
   if (!tokeniser) return reportError(tokeniser.status());

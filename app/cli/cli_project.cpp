@@ -16,7 +16,8 @@ constexpr const char* kProjectUsage =
     "    undo FILE | redo FILE\n"
     "project edit FILE [--preview] (--delete-instance SRC | --restore-instance SRC |\n"
     "    --relabel-instance SRC --class TOKEN | --delete-vector \"CONTEXT\" | --restore-vector\n"
-    "    \"CONTEXT\" | --relabel-vector \"CONTEXT\" --class TOKEN | --insert \"CONTEXT\" --class TOKEN |\n"
+    "    \"CONTEXT\" | --relabel-vector \"CONTEXT\" --class TOKEN | --insert \"CONTEXT\" --class "
+    "TOKEN |\n"
     "    --remove-document N | --restore-document N)\n"
     "project prune FILE --strategy count|never-neighbour|negative-credit|random|document|wilson|\n"
     "    merge|cnn|igtree [--min-count 2] [--keep 0.5] [--seed 1] [--document N]\n"
@@ -29,7 +30,8 @@ Status usage(const std::string& why) {
 
 Result<uint32_t> tokenId(const Vocabulary& vocab, const std::string& text) {
   const uint32_t id = vocab.lookup(text);
-  if (id == Vocabulary::kUnknown) return Status::invalidArgument("'" + text + "' is not in the corpus vocabulary");
+  if (id == Vocabulary::kUnknown)
+    return Status::invalidArgument("'" + text + "' is not in the corpus vocabulary");
   return id;
 }
 
@@ -59,10 +61,14 @@ Result<uint64_t> sourceValue(const ArgParser& args, const std::string& name) {
 
 Result<MemoryEdit> editFrom(const ArgParser& args, const Vocabulary& vocab) {
   const std::pair<const char*, EditKind> kinds[] = {
-      {"--delete-instance", EditKind::kDeleteInstance},   {"--restore-instance", EditKind::kRestoreInstance},
-      {"--relabel-instance", EditKind::kRelabelInstance}, {"--delete-vector", EditKind::kDeleteVector},
-      {"--restore-vector", EditKind::kRestoreVector},     {"--relabel-vector", EditKind::kRelabelVector},
-      {"--insert", EditKind::kInsertInstance},            {"--remove-document", EditKind::kRemoveDocument},
+      {"--delete-instance", EditKind::kDeleteInstance},
+      {"--restore-instance", EditKind::kRestoreInstance},
+      {"--relabel-instance", EditKind::kRelabelInstance},
+      {"--delete-vector", EditKind::kDeleteVector},
+      {"--restore-vector", EditKind::kRestoreVector},
+      {"--relabel-vector", EditKind::kRelabelVector},
+      {"--insert", EditKind::kInsertInstance},
+      {"--remove-document", EditKind::kRemoveDocument},
       {"--restore-document", EditKind::kRestoreDocument}};
   MemoryEdit e;
   std::string option;
@@ -98,7 +104,8 @@ Result<MemoryEdit> editFrom(const ArgParser& args, const Vocabulary& vocab) {
   const bool needsClass = e.kind == EditKind::kRelabelInstance ||
                           e.kind == EditKind::kRelabelVector || e.kind == EditKind::kInsertInstance;
   if (needsClass != args.has("--class"))
-    return usage(needsClass ? option + " needs --class TOKEN" : "--class goes with relabel or insert");
+    return usage(needsClass ? option + " needs --class TOKEN"
+                            : "--class goes with relabel or insert");
   if (needsClass) {
     auto id = tokenId(vocab, args.value("--class"));
     if (!id) return id.status();
@@ -126,7 +133,8 @@ Result<PruneOptions> pruneOptionsFrom(const ArgParser& args) {
   auto seed = args.intValue("--seed", 1, 0, 1 << 30);
   auto document = args.intValue("--document", 0, 0, 1 << 30);
   auto k = args.intValue("-k", o.strategy == PruneStrategy::kMerge ? 1 : 3, 1, 100);
-  for (const Status* s : {&minCount.status(), &keep.status(), &seed.status(), &document.status(), &k.status()})
+  for (const Status* s :
+       {&minCount.status(), &keep.status(), &seed.status(), &document.status(), &k.status()})
     if (!s->isOk()) return *s;
   o.minCount = static_cast<uint32_t>(*minCount);
   o.keepFraction = *keep;
@@ -162,10 +170,11 @@ int runCreate(const ArgParser& args, const std::string& file) {
   auto job = makeTerminalProgress();
   auto p = Project::create(file, paths, o, job.get());
   if (!p) return reportError(p.status());
-  std::printf("created %s: %u slots from %zu instances; smoothing beta %.4g; weights %s after edits\n",
-              file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
-              (*p)->memory().instances().size(), (*p)->options().smoothingBeta,
-              o.keepTrainedWeights ? "kept" : "recomputed");
+  std::printf(
+      "created %s: %u slots from %zu instances; smoothing beta %.4g; weights %s after edits\n",
+      file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
+      (*p)->memory().instances().size(), (*p)->options().smoothingBeta,
+      o.keepTrainedWeights ? "kept" : "recomputed");
   return 0;
 }
 
@@ -184,7 +193,8 @@ int runInfo(Project& p) {
   for (const JournalEntry& e : *p.store().journal()) {
     auto edit = MemoryEdit::parse(e.kind, e.payload);
     std::printf("#%lld %s %s%s%s\n", static_cast<long long>(e.seq), e.created.c_str(),
-                e.kind.c_str(), edit && !edit->note.empty() ? (" (" + edit->note + ")").c_str() : "",
+                e.kind.c_str(),
+                edit && !edit->note.empty() ? (" (" + edit->note + ")").c_str() : "",
                 e.undone ? " [undone]" : "");
   }
   return 0;
@@ -195,10 +205,10 @@ int runInfo(Project& p) {
 int runProject(const std::vector<std::string>& argv) {
   auto values = kTokeniserValueOptions;
   values.insert(kExperimentValueOptions.begin(), kExperimentValueOptions.end());
-  for (const char* v : {"--delete-instance", "--restore-instance", "--relabel-instance",
-                        "--delete-vector", "--restore-vector", "--relabel-vector", "--insert",
-                        "--remove-document", "--restore-document", "--class", "--strategy",
-                        "--min-count", "--keep", "--document"})
+  for (const char* v :
+       {"--delete-instance", "--restore-instance", "--relabel-instance", "--delete-vector",
+        "--restore-vector", "--relabel-vector", "--insert", "--remove-document",
+        "--restore-document", "--class", "--strategy", "--min-count", "--keep", "--document"})
     values.insert(v);
   auto flags = kTokeniserFlags;
   flags.insert("--preview");
@@ -221,7 +231,8 @@ int runProject(const std::vector<std::string>& argv) {
   if (sub == "info") return runInfo(p);
   if (sub == "runs") {
     for (const StoredRun& r : *p.store().runs())
-      std::printf("%lld\t%s\t%s\n", static_cast<long long>(r.id), r.created.c_str(), r.record.c_str());
+      std::printf("%lld\t%s\t%s\n", static_cast<long long>(r.id), r.created.c_str(),
+                  r.record.c_str());
     return 0;
   }
   if (sub == "undo" || sub == "redo") {
@@ -246,10 +257,11 @@ int runProject(const std::vector<std::string>& argv) {
   if (!report) return reportError(report.status());
   if (auto run = p.recordRun(job.get()); !run) return reportError(run.status());
   std::printf("strategy\tslots\taccuracy\tperplexity\n");
-  std::printf("%s\t%u -> %u\t%.4f -> %.4f\t%.2f -> %.2f\n",
-              report->edit.note.empty() ? pruneStrategyName(options->strategy) : report->edit.note.c_str(),
-              report->slotsBefore, report->slotsAfter, report->before.accuracy(),
-              report->after.accuracy(), report->before.perplexity(), report->after.perplexity());
+  std::printf(
+      "%s\t%u -> %u\t%.4f -> %.4f\t%.2f -> %.2f\n",
+      report->edit.note.empty() ? pruneStrategyName(options->strategy) : report->edit.note.c_str(),
+      report->slotsBefore, report->slotsAfter, report->before.accuracy(), report->after.accuracy(),
+      report->before.perplexity(), report->after.perplexity());
   return 0;
 }
 

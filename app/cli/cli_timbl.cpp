@@ -51,11 +51,16 @@ Status parseVerbosity(const std::string& spec, TimblArgs& a) {
   std::stringstream ss(spec);
   for (std::string item; std::getline(ss, item, '+');) {
     if (item.empty()) continue;
-    if (item == "db") a.distribution = true;
-    else if (item == "di") a.distance = true;
-    else if (item == "n") a.neighbours = true;
-    else if (item == "md") a.matchDepth = true;
-    else return bad("+v: unsupported verbosity '" + item + "' (db, di, n, md)");
+    if (item == "db")
+      a.distribution = true;
+    else if (item == "di")
+      a.distance = true;
+    else if (item == "n")
+      a.neighbours = true;
+    else if (item == "md")
+      a.matchDepth = true;
+    else
+      return bad("+v: unsupported verbosity '" + item + "' (db, di, n, md)");
   }
   return Status::ok();
 }
@@ -73,7 +78,8 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
       ++i;
       continue;
     }
-    if (arg.size() < 2 || (arg[0] != '-' && arg[0] != '+')) return bad("unexpected argument '" + arg + "'");
+    if (arg.size() < 2 || (arg[0] != '-' && arg[0] != '+'))
+      return bad("unexpected argument '" + arg + "'");
     const char sign = arg[0];
     const char opt = arg[1];
     std::string value = arg.substr(2);
@@ -96,15 +102,25 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
       value = args[++i];
     }
     switch (opt) {
-      case 'f': a.train = value; break;
-      case 't': a.test = value; break;
-      case 'o': a.out = value; break;
-      case 'F': a.format = value; break;
+      case 'f':
+        a.train = value;
+        break;
+      case 't':
+        a.test = value;
+        break;
+      case 'o':
+        a.out = value;
+        break;
+      case 'F':
+        a.format = value;
+        break;
       case 'a': {
         int alg = 0;
         if (!parseInt(value, 0, 4, alg) || alg == 2 || alg == 3)
           return bad("-a: supported algorithms are 0 (IB1), 1 (IGTree), 4 (TRIBL2)");
-        a.options.algorithm = alg == 0 ? Algorithm::kIb1 : alg == 1 ? Algorithm::kIgTree : Algorithm::kTribl2;
+        a.options.algorithm = alg == 0   ? Algorithm::kIb1
+                              : alg == 1 ? Algorithm::kIgTree
+                                         : Algorithm::kTribl2;
         break;
       }
       case 'k':
@@ -117,9 +133,12 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
         break;
       }
       case 'd': {
-        if (value == "Z") a.options.distanceWeighting = DistanceWeighting::kZero;
-        else if (value == "IL") a.options.distanceWeighting = DistanceWeighting::kInverseLinear;
-        else if (value == "ID") a.options.distanceWeighting = DistanceWeighting::kInverseDistance;
+        if (value == "Z")
+          a.options.distanceWeighting = DistanceWeighting::kZero;
+        else if (value == "IL")
+          a.options.distanceWeighting = DistanceWeighting::kInverseLinear;
+        else if (value == "ID")
+          a.options.distanceWeighting = DistanceWeighting::kInverseDistance;
         else if (value.rfind("ED", 0) == 0) {
           a.options.distanceWeighting = DistanceWeighting::kExponentialDecay;
           double alpha = 1.0, beta = 1.0;
@@ -140,15 +159,19 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
         break;
       }
       case 'm':
-        if (value == "O") a.options.metric = Metric::kOverlap;
-        else if (value == "M") a.options.metric = Metric::kMvdm;
-        else return bad("-m: O (overlap) or M (modified value difference)");
+        if (value == "O")
+          a.options.metric = Metric::kOverlap;
+        else if (value == "M")
+          a.options.metric = Metric::kMvdm;
+        else
+          return bad("-m: O (overlap) or M (modified value difference)");
         break;
       case 'L':
         if (!parseInt(value, 1, 1000000, a.options.mvdmThreshold))
           return bad("-L needs a number >= 1");
         break;
-      default: break;
+      default:
+        break;
     }
   }
   if (a.train.empty() || a.test.empty()) return bad("-f TRAIN and -t TEST are required");
@@ -202,8 +225,8 @@ int runTimbl(const std::vector<std::string>& args) {
   for (size_t i = 0; i < test->size(); ++i) {
     const Prediction& p = (*predictions)[i];
     if (p.classId == test->classes[i]) ++correct;
-    line = formatTimblLine(test->instance(i), test->classes[i], p, vocab, a.distribution,
-                           a.distance);
+    line =
+        formatTimblLine(test->instance(i), test->classes[i], p, vocab, a.distribution, a.distance);
     if (a.matchDepth) {
       const int depth = a.options.algorithm == Algorithm::kIb1 ? test->width : p.matchDepth;
       line += ' ' + std::to_string(depth) + (p.leaf ? ":L" : ":N");
@@ -226,7 +249,9 @@ int runTimbl(const std::vector<std::string>& args) {
     }
   }
   out.flush();
-  if (!out) return reportError(Status::ioError("writing " + (a.out.empty() ? "stdout" : a.out) + " failed"));
+  if (!out)
+    return reportError(
+        Status::ioError("writing " + (a.out.empty() ? "stdout" : a.out) + " failed"));
   const size_t n = test->size();
   std::fprintf(stderr, "accuracy: %.6f (%zu/%zu)\n", n ? static_cast<double>(correct) / n : 0.0,
                correct, n);

@@ -35,7 +35,8 @@ Result<TrainedMemory> trainOnCorpus(const char* command, const std::vector<std::
   parser = ArgParser(values, flags);
   if (Status s = parser.parse(args); !s) return s;
   if (parser.positional().empty())
-    return Status::invalidArgument(std::string(command) + ": give at least one corpus file or folder");
+    return Status::invalidArgument(std::string(command) +
+                                   ": give at least one corpus file or folder");
   auto options = experimentOptionsFrom(parser);
   if (!options) return options.status();
   auto tokeniser = tokeniserOptionsFrom(parser);
@@ -48,7 +49,8 @@ Result<TrainedMemory> trainOnCorpus(const char* command, const std::vector<std::
   if (!corpus) return corpus.status();
   m.corpus = std::move(*corpus);
   const auto t0 = std::chrono::steady_clock::now();
-  auto instances = buildInstances(m.corpus->tokens, m.corpus->paddingId, m.options.window, job.get());
+  auto instances =
+      buildInstances(m.corpus->tokens, m.corpus->paddingId, m.options.window, job.get());
   if (!instances) return instances.status();
   if (instances->size() == 0) return Status::invalidArgument("the corpus yields no instances");
   auto classifier = createClassifier(m.options.classifier);
@@ -65,10 +67,11 @@ void printSummary(const TrainedMemory& m) {
   const ClassifierOptions& o = m.options.classifier;
   std::printf("model %s, k=%d, weighting %s, width %d\n", algorithmName(o.algorithm), o.k,
               weightingName(o.weighting), m.options.window.width);
-  std::printf("%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %.1f MB\n",
-              static_cast<unsigned long long>(base.instanceCount()),
-              m.corpus->corpus->documentCount(), base.vectorCount(), base.classCount(), m.seconds,
-              static_cast<double>(base.memoryBytes()) / 1e6);
+  std::printf(
+      "%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %.1f MB\n",
+      static_cast<unsigned long long>(base.instanceCount()), m.corpus->corpus->documentCount(),
+      base.vectorCount(), base.classCount(), m.seconds,
+      static_cast<double>(base.memoryBytes()) / 1e6);
   std::printf("feature weights:");
   const auto& w = m.classifier->weights();
   for (size_t i = 0; i < w.size(); ++i) std::printf("  f%zu %.4f", i + 1, w[i]);
@@ -100,8 +103,10 @@ int runTrain(const std::vector<std::string>& args) {
   ArgParser parser({}, {});
   auto m = trainOnCorpus("train", args, {}, {"--json"}, parser);
   if (!m) return reportError(m.status());
-  if (parser.has("--json")) std::printf("%s\n", summaryJson(*m).c_str());
-  else printSummary(*m);
+  if (parser.has("--json"))
+    std::printf("%s\n", summaryJson(*m).c_str());
+  else
+    printSummary(*m);
   return 0;
 }
 

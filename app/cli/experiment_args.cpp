@@ -23,7 +23,8 @@ Result<ExperimentOptions> experimentOptionsFrom(const ArgParser& args) {
   } else if (model == "vector") {
     o.classifier.algorithm = Algorithm::kVectorMemory;
   } else {
-    return Status::invalidArgument("--model must be ib1, igtree, tribl2 or vector, got '" + model + "'");
+    return Status::invalidArgument("--model must be ib1, igtree, tribl2 or vector, got '" + model +
+                                   "'");
   }
   auto dims = args.intValue("--dims", o.classifier.wordVectors.dimensions, 0, 1024);
   if (!dims) return dims.status();
@@ -46,8 +47,10 @@ Result<ExperimentOptions> experimentOptionsFrom(const ArgParser& args) {
   o.classifier.k = *k;
   const std::string weighting = args.value("--weighting", "gr");
   const std::pair<const char*, FeatureWeighting> weightings[] = {
-      {"none", FeatureWeighting::kNone},        {"gr", FeatureWeighting::kGainRatio},
-      {"ig", FeatureWeighting::kInfoGain},      {"x2", FeatureWeighting::kChiSquare},
+      {"none", FeatureWeighting::kNone},
+      {"gr", FeatureWeighting::kGainRatio},
+      {"ig", FeatureWeighting::kInfoGain},
+      {"x2", FeatureWeighting::kChiSquare},
       {"sv", FeatureWeighting::kSharedVariance}};
   bool found = false;
   for (const auto& [name, w] : weightings) {

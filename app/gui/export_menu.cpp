@@ -14,11 +14,11 @@
 #include <QTabWidget>
 #include <QTableView>
 
+#include "common/model_csv.h"
+#include "common/widget_image.h"
 #include "inspect/contribution_heatmap.h"
 #include "inspect/inspect_widget.h"
 #include "memlens/trace_json.h"
-#include "common/model_csv.h"
-#include "common/widget_image.h"
 
 namespace memlens::gui {
 
@@ -30,7 +30,8 @@ QString partName(QWidget* widget) {
     return view->chart()->title();
   }
   for (QWidget* w = widget; w; w = w->parentWidget()) {
-    if (auto* box = qobject_cast<QGroupBox*>(w); box && !box->title().isEmpty()) return box->title();
+    if (auto* box = qobject_cast<QGroupBox*>(w); box && !box->title().isEmpty())
+      return box->title();
   }
   return widget->objectName();
 }
@@ -39,7 +40,8 @@ QString partName(QWidget* widget) {
 QString fileStem(const QString& name) {
   QString stem;
   for (QChar c : name.toLower()) stem += c.isLetterOrNumber() ? c : QLatin1Char('-');
-  while (stem.contains(QStringLiteral("--"))) stem.replace(QStringLiteral("--"), QStringLiteral("-"));
+  while (stem.contains(QStringLiteral("--")))
+    stem.replace(QStringLiteral("--"), QStringLiteral("-"));
   return stem.isEmpty() ? QStringLiteral("export") : stem;
 }
 
@@ -56,7 +58,8 @@ void ExportMenu::rebuild() {
   QWidget* tab = tabs_->currentWidget();
   QList<QWidget*> images;
   for (QChartView* chart : tab->findChildren<QChartView*>()) images.append(chart);
-  for (views::ContributionHeatmap* map : tab->findChildren<views::ContributionHeatmap*>()) images.append(map);
+  for (views::ContributionHeatmap* map : tab->findChildren<views::ContributionHeatmap*>())
+    images.append(map);
   for (QWidget* image : images) {
     if (!image->isVisible()) continue;
     const QString name = partName(image);
@@ -69,14 +72,17 @@ void ExportMenu::rebuild() {
   for (QTableView* table : tab->findChildren<QTableView*>()) {
     if (!table->isVisible() || !table->model()) continue;
     const QString name = partName(table);
-    menu_->addAction(tr("“%1” table as CSV…").arg(name), this, [this, table, name] { saveTable(table, name); });
+    menu_->addAction(tr("“%1” table as CSV…").arg(name), this,
+                     [this, table, name] { saveTable(table, name); });
   }
   if (!menu_->isEmpty()) menu_->addSeparator();
   const size_t runs = runs_().size();
-  QAction* json = menu_->addAction(runs == 1 ? tr("The run as JSON…") : tr("All %1 runs as JSON…").arg(runs),
-                                   this, &ExportMenu::saveRuns);
+  QAction* json =
+      menu_->addAction(runs == 1 ? tr("The run as JSON…") : tr("All %1 runs as JSON…").arg(runs),
+                       this, &ExportMenu::saveRuns);
   json->setEnabled(runs > 0);
-  json->setToolTip(tr("Every run of this session: corpus checksums, options, split, sizes and metrics"));
+  json->setToolTip(
+      tr("Every run of this session: corpus checksums, options, split, sizes and metrics"));
   const auto* inspect = tabs_->findChild<views::InspectWidget*>();
   QAction* trace = menu_->addAction(tr("Trace as JSON…"), this, &ExportMenu::saveTrace);
   trace->setEnabled(inspect && inspect->snapshot());
@@ -91,8 +97,9 @@ QString ExportMenu::askPath(const QString& title, const QString& name, const QSt
 }
 
 void ExportMenu::saveImage(QWidget* widget, const QString& name, const QString& suffix) {
-  const QString path = askPath(tr("Export %1").arg(name), fileStem(name) + QLatin1Char('.') + suffix,
-                               suffix == QLatin1String("svg") ? tr("SVG images (*.svg)") : tr("PNG images (*.png)"));
+  const QString path =
+      askPath(tr("Export %1").arg(name), fileStem(name) + QLatin1Char('.') + suffix,
+              suffix == QLatin1String("svg") ? tr("SVG images (*.svg)") : tr("PNG images (*.png)"));
   if (path.isEmpty()) return;
   QString error;
   const bool ok = views::saveWidgetImage(*widget, path, &error);
@@ -147,12 +154,14 @@ void ExportMenu::saveJson(const QString& what, const QString& name, const QByteA
 
 void ExportMenu::report(const QString& what, const QString& path, bool ok, const QString& error) {
   if (ok) {
-    window_->statusBar()->showMessage(tr("Exported %1 to %2.").arg(what, QDir::toNativeSeparators(path)), 8000);
+    window_->statusBar()->showMessage(
+        tr("Exported %1 to %2.").arg(what, QDir::toNativeSeparators(path)), 8000);
     return;
   }
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not export"),
-                              tr("MemLens could not write %1 to %2.").arg(what, QDir::toNativeSeparators(path)),
-                              QMessageBox::Ok, window_);
+  auto* box = new QMessageBox(
+      QMessageBox::Warning, tr("Could not export"),
+      tr("MemLens could not write %1 to %2.").arg(what, QDir::toNativeSeparators(path)),
+      QMessageBox::Ok, window_);
   box->setInformativeText(error);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();

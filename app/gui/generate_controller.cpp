@@ -2,8 +2,8 @@
 
 #include <QLocale>
 
-#include "generate/generate_widget.h"
 #include "common/job_runner.h"
+#include "generate/generate_widget.h"
 
 namespace memlens::gui {
 
@@ -64,7 +64,8 @@ void GenerateController::generate() {
   pendingMemory_ = describe(*experiment_, edited_);
   page_->setRunning(true);
   runner_->run(tr("generating"), [snapshot](JobControl& job) -> Status {
-    auto tokens = memlens::generate(*snapshot->experiment, snapshot->prompt, snapshot->options, &job);
+    auto tokens =
+        memlens::generate(*snapshot->experiment, snapshot->prompt, snapshot->options, &job);
     if (!tokens) return tokens.status();
     snapshot->tokens = std::move(*tokens);
     return Status::ok();

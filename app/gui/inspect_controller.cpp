@@ -42,7 +42,8 @@ Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& me
   } else {
     auto ids = memory->corpus().encode(text.toStdString());
     if (!ids) return ids.status();
-    context = contextWindow(*ids, memory->record().options.window.width, memory->corpus().paddingId);
+    context =
+        contextWindow(*ids, memory->record().options.window.width, memory->corpus().paddingId);
   }
   views::InspectSnapshot snapshot;
   if (memory->vectorMemory() != nullptr) {
@@ -60,8 +61,8 @@ Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& me
 // The memory `trained` would be with `options`. A count-vote memory is retrained on its own train
 // part, which holds the Memory tab's edits if any, and keeps its base model and β (only the
 // neighbours and their votes change); the vector memory's T and λ take a whole new experiment.
-Result<std::shared_ptr<const Experiment>> variantOf(const std::shared_ptr<const Experiment>& trained,
-                                                    ExperimentOptions options, JobControl& job) {
+Result<std::shared_ptr<const Experiment>> variantOf(
+    const std::shared_ptr<const Experiment>& trained, ExperimentOptions options, JobControl& job) {
   if (options.classifier.algorithm != Algorithm::kVectorMemory) {
     auto classifier = createClassifier(options.classifier);
     if (!classifier) return classifier.status();
@@ -96,18 +97,21 @@ QString describe(const views::InspectSettings& s, Algorithm algorithm) {
 InspectController::InspectController(views::InspectWidget* page, QObject* parent)
     : QObject(parent), page_(page), runner_(new views::JobRunner(this)) {
   connect(page_, &views::InspectWidget::contextRequested, this, &InspectController::inspectContext);
-  connect(page_, &views::InspectWidget::testTokenRequested, this, &InspectController::inspectTestToken);
+  connect(page_, &views::InspectWidget::testTokenRequested, this,
+          &InspectController::inspectTestToken);
   connect(page_, &views::InspectWidget::settingsChanged, this, [this] {
     if (!query_.text.isEmpty() || query_.testIndex >= 0 || !query_.ids.empty()) request(query_);
   });
-  connect(runner_, &views::JobRunner::progress, this, [this](double fraction, const QString& stage) {
-    if (pending_ && pending_->retrain) {
-      page_->showWork(tr("Retraining with %1: %2 %3%")
-                          .arg(describe(pending_->settings, trained_->record().options.classifier.algorithm),
-                               stage)
-                          .arg(static_cast<int>(fraction * 100.0)));
-    }
-  });
+  connect(runner_, &views::JobRunner::progress, this,
+          [this](double fraction, const QString& stage) {
+            if (pending_ && pending_->retrain) {
+              page_->showWork(tr("Retraining with %1: %2 %3%")
+                                  .arg(describe(pending_->settings,
+                                                trained_->record().options.classifier.algorithm),
+                                       stage)
+                                  .arg(static_cast<int>(fraction * 100.0)));
+            }
+          });
   connect(runner_, &views::JobRunner::finished, this, &InspectController::onFinished);
 }
 
@@ -163,13 +167,15 @@ void InspectController::start() {
   }
   pending_ = pending;
   page_->showWork(pending->retrain
-                      ? tr("Retraining with %1…").arg(describe(pending->settings, trainedOptions.classifier.algorithm))
+                      ? tr("Retraining with %1…")
+                            .arg(describe(pending->settings, trainedOptions.classifier.algorithm))
                       : tr("Tracing…"));
   const Query query = query_;
   runner_->run(tr("inspecting"), [pending, memory, query](JobControl& job) -> Status {
     std::shared_ptr<const Experiment> traced = memory;
     if (!traced) {
-      auto variant = variantOf(pending->trained, pending->settings.applyTo(pending->trained->record().options), job);
+      auto variant = variantOf(pending->trained,
+                               pending->settings.applyTo(pending->trained->record().options), job);
       if (!variant) return variant.status();
       traced = std::move(*variant);
     }
@@ -193,7 +199,8 @@ void InspectController::onFinished(const Status& status) {
     page_->showWork(pending->memory == trained_
                         ? tr("Traced against the trained memory.")
                         : tr("Traced against a memory retrained with %1.")
-                              .arg(describe(pending->settings, trained_->record().options.classifier.algorithm)));
+                              .arg(describe(pending->settings,
+                                            trained_->record().options.classifier.algorithm)));
   } else if (current && !status.isCancelled()) {
     page_->showError(QString::fromStdString(status.message()));
   }

@@ -20,8 +20,8 @@ namespace memlens::gui {
 // not wait for a training that runs for minutes), and hands the page the snapshot.
 // When the page's k, distance weighting, T or λ differ from the memory's, it first trains a
 // variant memory with them on the memory's own train part (edits included; kept until the
-// settings or the memory change) and traces against that. Requests that arrive while a job runs replace each
-// other; the latest runs when the job ends.
+// settings or the memory change) and traces against that. Requests that arrive while a job runs
+// replace each other; the latest runs when the job ends.
 class InspectController : public QObject {
   Q_OBJECT
 
@@ -44,8 +44,8 @@ class InspectController : public QObject {
 
  private:
   struct Query {
-    QString text;        // a typed context, or
-    int testIndex = -1;  // a test token, or
+    QString text;               // a typed context, or
+    int testIndex = -1;         // a test token, or
     std::vector<uint32_t> ids;  // a context as vocabulary ids
   };
   struct Pending;

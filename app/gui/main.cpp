@@ -7,19 +7,19 @@
 #include <cstdio>
 #include <optional>
 
-#include "generate_controller.h"
 #include "generate/generate_widget.h"
+#include "generate_controller.h"
 #include "main_window.h"
-#include "memory_controller.h"
 #include "memlens/run_record.h"
+#include "memory_controller.h"
 #include "train/train_options_widget.h"
 #include "window_screenshot.h"
 
 namespace {
 
 std::optional<memlens::Algorithm> algorithmNamed(const QString& name) {
-  for (memlens::Algorithm a : {memlens::Algorithm::kIb1, memlens::Algorithm::kIgTree, memlens::Algorithm::kTribl2,
-                               memlens::Algorithm::kVectorMemory}) {
+  for (memlens::Algorithm a : {memlens::Algorithm::kIb1, memlens::Algorithm::kIgTree,
+                               memlens::Algorithm::kTribl2, memlens::Algorithm::kVectorMemory}) {
     if (name == QLatin1String(memlens::algorithmName(a))) return a;
   }
   return std::nullopt;
@@ -28,10 +28,10 @@ std::optional<memlens::Algorithm> algorithmNamed(const QString& name) {
 struct Options {
   QStringList paths;
   QString screenshot;
-  QString inspect;  // a context to inspect once trained
-  QString compare;  // an algorithm to train a second memory with, for the Compare tab
-  QString generate;  // a prompt to continue once trained
-  QString tab;      // the tab to show
+  QString inspect;       // a context to inspect once trained
+  QString compare;       // an algorithm to train a second memory with, for the Compare tab
+  QString generate;      // a prompt to continue once trained
+  QString tab;           // the tab to show
   QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
@@ -45,10 +45,10 @@ struct Options {
 std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   QCoreApplication app(argc, argv);
   QCommandLineParser parser;
-  parser.setApplicationDescription(
-      QStringLiteral("MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
-                     "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
-                     "memory); a .memlens file opens as a project."));
+  parser.setApplicationDescription(QStringLiteral(
+      "MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
+      "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
+      "memory); a .memlens file opens as a project."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   const QCommandLineOption screenshot(
@@ -63,30 +63,34 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   parser.addOption(train);
   const QCommandLineOption inspect(
       QStringLiteral("inspect"),
-      QStringLiteral("Implies --train; then inspect <context> on the Inspect tab (with --screenshot: "
-                     "save the window once it is shown)."),
+      QStringLiteral(
+          "Implies --train; then inspect <context> on the Inspect tab (with --screenshot: "
+          "save the window once it is shown)."),
       QStringLiteral("context"));
   parser.addOption(inspect);
   const QCommandLineOption compare(
       QStringLiteral("compare"),
-      QStringLiteral("Implies --train; then train again with <algorithm> (ib1, igtree, tribl2, vector) and "
-                     "show the Compare tab (with --screenshot: save the window after that training)."),
+      QStringLiteral(
+          "Implies --train; then train again with <algorithm> (ib1, igtree, tribl2, vector) and "
+          "show the Compare tab (with --screenshot: save the window after that training)."),
       QStringLiteral("algorithm"));
   parser.addOption(compare);
   const QCommandLineOption generate(
       QStringLiteral("generate"),
-      QStringLiteral("Implies --train; then continue <prompt> on the Generate tab (with --screenshot: save "
-                     "the window once it is shown)."),
+      QStringLiteral(
+          "Implies --train; then continue <prompt> on the Generate tab (with --screenshot: save "
+          "the window once it is shown)."),
       QStringLiteral("prompt"));
   parser.addOption(generate);
-  const QCommandLineOption tab(QStringLiteral("tab"),
-                               QStringLiteral("Show the tab named <name> (e.g. Compare) once done."),
-                               QStringLiteral("name"));
+  const QCommandLineOption tab(
+      QStringLiteral("tab"), QStringLiteral("Show the tab named <name> (e.g. Compare) once done."),
+      QStringLiteral("name"));
   parser.addOption(tab);
   const QCommandLineOption memory(
       QStringLiteral("memory"),
-      QStringLiteral("Implies --train; then show the Memory tab once the memory is ready to edit (with "
-                     "--screenshot: save the window then)."));
+      QStringLiteral(
+          "Implies --train; then show the Memory tab once the memory is ready to edit (with "
+          "--screenshot: save the window then)."));
   parser.addOption(memory);
   const QCommandLineOption memoryDelete(
       QStringLiteral("memory-delete"),
@@ -99,9 +103,10 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
                               QStringLiteral("name"));
   platform.setFlags(QCommandLineOption::HiddenFromHelp);
   parser.addOption(platform);
-  parser.addPositionalArgument(QStringLiteral("paths"),
-                               QStringLiteral("Corpus files and folders to open, or one .memlens project."),
-                               QStringLiteral("[paths...]"));
+  parser.addPositionalArgument(
+      QStringLiteral("paths"),
+      QStringLiteral("Corpus files and folders to open, or one .memlens project."),
+      QStringLiteral("[paths...]"));
   parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
 
   if (!parser.parse(QCoreApplication::arguments())) {
@@ -120,10 +125,12 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   options.paths = parser.positionalArguments();
   // The build makes the demo project; an install without it still has the corpus to open.
   if (options.paths.isEmpty()) {
-    options.paths = {QFileInfo::exists(QStringLiteral(MEMLENS_DEMO_PROJECT)) ? QStringLiteral(MEMLENS_DEMO_PROJECT)
-                                                                             : QStringLiteral(MEMLENS_DEMO_CORPUS)};
+    options.paths = {QFileInfo::exists(QStringLiteral(MEMLENS_DEMO_PROJECT))
+                         ? QStringLiteral(MEMLENS_DEMO_PROJECT)
+                         : QStringLiteral(MEMLENS_DEMO_CORPUS)};
   }
-  options.project = options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
+  options.project =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
   options.screenshot = parser.value(screenshot);
   options.inspect = parser.value(inspect);
   options.compare = parser.value(compare);
@@ -131,10 +138,11 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   options.tab = parser.value(tab);
   options.memoryDelete = parser.value(memoryDelete);
   options.memory = parser.isSet(memory) || parser.isSet(memoryDelete);
-  options.train = parser.isSet(train) || parser.isSet(inspect) || parser.isSet(compare) || parser.isSet(generate) ||
-                  options.memory;
+  options.train = parser.isSet(train) || parser.isSet(inspect) || parser.isSet(compare) ||
+                  parser.isSet(generate) || options.memory;
   if (!options.compare.isEmpty() && !algorithmNamed(options.compare)) {
-    std::fprintf(stderr, "memlens: --compare: unknown algorithm '%s' (ib1, igtree, tribl2 or vector)\n",
+    std::fprintf(stderr,
+                 "memlens: --compare: unknown algorithm '%s' (ib1, igtree, tribl2 or vector)\n",
                  qPrintable(options.compare));
     return 2;
   }
@@ -194,9 +202,10 @@ int main(int argc, char** argv) {
   // The load is the first job; --train makes the training the second, and the last one shot;
   // --inspect adds the trace as the third. A load or training that failed leaves nothing to go
   // on with: the shot shows its error instead.
-  const int jobs = 1 + (options.train || options.project ? 1 : 0) + (options.inspect.isEmpty() ? 0 : 1) +
-                   (options.compare.isEmpty() ? 0 : 1) + (options.generate.isEmpty() ? 0 : 1) +
-                   (options.memory ? 1 : 0) + (options.memoryDelete.isEmpty() ? 0 : 1);
+  const int jobs = 1 + (options.train || options.project ? 1 : 0) +
+                   (options.inspect.isEmpty() ? 0 : 1) + (options.compare.isEmpty() ? 0 : 1) +
+                   (options.generate.isEmpty() ? 0 : 1) + (options.memory ? 1 : 0) +
+                   (options.memoryDelete.isEmpty() ? 0 : 1);
   int done = 0;
   auto settled = [&window, &done, jobs, &options] {
     ++done;
@@ -204,7 +213,8 @@ int main(int argc, char** argv) {
     if (done == 2 && !options.inspect.isEmpty() && !window.inspectContext(options.inspect)) {
       done = jobs;
     }
-    if (done == 2 && !options.compare.isEmpty() && !trainAgain(window, *algorithmNamed(options.compare))) {
+    if (done == 2 && !options.compare.isEmpty() &&
+        !trainAgain(window, *algorithmNamed(options.compare))) {
       done = jobs;
     }
     if (done == 2 && !options.generate.isEmpty()) {
@@ -214,8 +224,10 @@ int main(int argc, char** argv) {
     }
     // --memory: the Memory tab's preparation settles third, the deletion's preview fourth.
     if (done == 3 && !options.memoryDelete.isEmpty() &&
-        !window.findChild<memlens::gui::MemoryController*>()->previewDeletion(options.memoryDelete)) {
-      std::fprintf(stderr, "memlens: --memory-delete: no stored vector '%s'\n", qPrintable(options.memoryDelete));
+        !window.findChild<memlens::gui::MemoryController*>()->previewDeletion(
+            options.memoryDelete)) {
+      std::fprintf(stderr, "memlens: --memory-delete: no stored vector '%s'\n",
+                   qPrintable(options.memoryDelete));
       done = jobs;
     }
     if (done < jobs) return;

@@ -30,27 +30,27 @@
 #include <string>
 #include <vector>
 
-#include "compare_controller.h"
+#include "common/job_runner.h"
 #include "compare/compare_widget.h"
+#include "compare_controller.h"
 #include "corpus/corpus_stats_widget.h"
 #include "corpus/corpus_text_view.h"
 #include "export_menu.h"
-#include "generate_controller.h"
 #include "generate/generate_widget.h"
-#include "inspect_controller.h"
+#include "generate_controller.h"
 #include "inspect/inspect_widget.h"
-#include "common/job_runner.h"
-#include "train/learning_curve_chart.h"
-#include "memory/memory_browser_widget.h"
-#include "memory_controller.h"
+#include "inspect_controller.h"
 #include "memlens/corpus_stats.h"
+#include "memlens/project.h"
 #include "memlens/tokenised_corpus.h"
 #include "memlens/trace.h"
-#include "memlens/project.h"
-#include "train/metrics_widget.h"
+#include "memory/memory_browser_widget.h"
+#include "memory_controller.h"
 #include "project_controller.h"
 #include "project_file.h"
 #include "recent_menu.h"
+#include "train/learning_curve_chart.h"
+#include "train/metrics_widget.h"
 #include "train/run_table_model.h"
 #include "train/train_evaluate_widget.h"
 #include "train/train_options_widget.h"
@@ -130,7 +130,7 @@ struct MainWindow::PendingLoad {
 
 struct MainWindow::PendingTraining {
   ExperimentOptions options;
-  std::shared_ptr<ProjectFile> project;  // its memory is being retrained
+  std::shared_ptr<ProjectFile> project;           // its memory is being retrained
   std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
   // Both set by the worker on success.
   std::shared_ptr<const Experiment> experiment;
@@ -184,7 +184,8 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->setCurrentWidget(inspectWidget_);
     inspectWidget_->inspectTestToken(testIndex);
   });
-  connect(memoryController_, &MemoryController::inspectContextRequested, this, &MainWindow::inspectIds);
+  connect(memoryController_, &MemoryController::inspectContextRequested, this,
+          &MainWindow::inspectIds);
   connect(comparer_, &CompareController::inspectTestTokenRequested, this, [this](int index) {
     tabs_->setCurrentWidget(inspectWidget_);
     inspectWidget_->inspectTestToken(index);
@@ -222,16 +223,20 @@ void MainWindow::createActions() {
       fileMenu->addAction(tr("Open Corpus &Folder…"), this, &MainWindow::openFolderDialog);
   openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   QMenu* recentMenu = fileMenu->addMenu(tr("Open &Recent"));
-  recentCorpora_ = new RecentMenu(recentMenu, kRecentKey, tr("No recent corpora"), describePaths, this);
+  recentCorpora_ =
+      new RecentMenu(recentMenu, kRecentKey, tr("No recent corpora"), describePaths, this);
   connect(recentCorpora_, &RecentMenu::chosen, this, &MainWindow::openPaths);
   fileMenu->addSeparator();
   projects_->addActions(fileMenu);
   fileMenu->addSeparator();
-  new ExportMenu(fileMenu->addMenu(tr("&Export")), tabs_, [this] {
-    std::vector<std::shared_ptr<const RunRecord>> records;
-    for (const FinishedRun& run : runs_) records.push_back(run.record);
-    return records;
-  }, this);
+  new ExportMenu(
+      fileMenu->addMenu(tr("&Export")), tabs_,
+      [this] {
+        std::vector<std::shared_ptr<const RunRecord>> records;
+        for (const FinishedRun& run : runs_) records.push_back(run.record);
+        return records;
+      },
+      this);
   fileMenu->addSeparator();
   QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -355,18 +360,21 @@ void MainWindow::openProject(const QString& path) {
   auto file = ProjectFile::open(QFileInfo(path).absoluteFilePath());
   Status refused = file.status();
   if (file && (*file)->options().tokeniser.kind != TokeniserKind::kWord)
-    refused = Status::invalidArgument("the project was made with the GPT-2 BPE tokeniser, which the window does "
-                                      "not offer; open it with memlens-cli project");
+    refused = Status::invalidArgument(
+        "the project was made with the GPT-2 BPE tokeniser, which the window does "
+        "not offer; open it with memlens-cli project");
   if (!refused) {
     warn(tr("Could not open the project"), tr("MemLens could not open %1.").arg(path), refused);
     return;
   }
   QStringList paths;
-  for (const ProjectCorpusFile& f : (*file)->corpus()) paths.append(QFile::decodeName(f.path.c_str()));
+  for (const ProjectCorpusFile& f : (*file)->corpus())
+    paths.append(QFile::decodeName(f.path.c_str()));
   {
     const QSignalBlocker blocker(tokeniserBox_);  // the project's tokeniser, not a reload
     for (size_t i = 0; i < kTokenisers.size(); ++i)
-      if (kTokenisers[i].lowercase == (*file)->options().tokeniser.lowercase) tokeniserBox_->setCurrentIndex(static_cast<int>(i));
+      if (kTokenisers[i].lowercase == (*file)->options().tokeniser.lowercase)
+        tokeniserBox_->setCurrentIndex(static_cast<int>(i));
   }
   load(paths, std::move(*file));
 }
@@ -389,22 +397,23 @@ void MainWindow::load(const QStringList& paths, std::shared_ptr<ProjectFile> pro
   const TokeniserOptions options = project ? project->options().tokeniser : tokeniserOptions();
   // The lambda holds its own reference: the worker writes `stats` into it, and the window reads
   // it in onJobFinished(), after the worker has ended.
-  runner_->run(tr("opening %1").arg(describePaths(paths)),
-               [pending, corePaths, options](JobControl& job) -> Status {
-                 auto loaded = TokenisedCorpus::load(corePaths, options, {}, &job);
-                 if (!loaded) return loaded.status();
-                 if (pending->project) {
-                   if (Status s = Project::checkCorpus(pending->project->corpus(), *(*loaded)->corpus); !s)
-                     return Status::invalidArgument(QFile::encodeName(pending->project->path()).toStdString() +
-                                                    ": " + s.message());
-                 }
-                 job.report(0.0, "computing statistics");
-                 const TokenisedCorpus& corpus = **loaded;
-                 pending->stats = std::make_shared<const CorpusStats>(
-                     CorpusStats::compute(*corpus.corpus, corpus.tokens, corpus.vocab));
-                 pending->corpus = std::move(*loaded);
-                 return Status::ok();
-               });
+  runner_->run(
+      tr("opening %1").arg(describePaths(paths)),
+      [pending, corePaths, options](JobControl& job) -> Status {
+        auto loaded = TokenisedCorpus::load(corePaths, options, {}, &job);
+        if (!loaded) return loaded.status();
+        if (pending->project) {
+          if (Status s = Project::checkCorpus(pending->project->corpus(), *(*loaded)->corpus); !s)
+            return Status::invalidArgument(
+                QFile::encodeName(pending->project->path()).toStdString() + ": " + s.message());
+        }
+        job.report(0.0, "computing statistics");
+        const TokenisedCorpus& corpus = **loaded;
+        pending->stats = std::make_shared<const CorpusStats>(
+            CorpusStats::compute(*corpus.corpus, corpus.tokens, corpus.vocab));
+        pending->corpus = std::move(*loaded);
+        return Status::ok();
+      });
   pending_ = std::move(pending);
   setBusy(true);
   statusBar()->clearMessage();
@@ -488,8 +497,8 @@ void MainWindow::onLoadFinished(const Status& status) {
     } else {
       statusBar()->clearMessage();
       // Not exec(): the window keeps repainting and the caller is not re-entered.
-      warn(tr("Could not open the corpus"), tr("MemLens could not open %1.").arg(describePaths(load->paths)),
-           status);
+      warn(tr("Could not open the corpus"),
+           tr("MemLens could not open %1.").arg(describePaths(load->paths)), status);
     }
   }
 }
@@ -516,7 +525,8 @@ void MainWindow::inspectIds(const std::vector<uint32_t>& context) {
 
 void MainWindow::inspectCorpusToken(quint64 token) {
   if (!experiment_ || &experiment_->corpus() != corpus_.get()) {
-    statusBar()->showMessage(tr("Train a memory on this corpus first: Inspect asks the memory."), 5000);
+    statusBar()->showMessage(tr("Train a memory on this corpus first: Inspect asks the memory."),
+                             5000);
     return;
   }
   const std::vector<uint64_t>& test = experiment_->test().sources;  // ascending: corpus order
@@ -536,11 +546,14 @@ void MainWindow::inspectCorpusToken(quint64 token) {
       --line;
   }
   const auto& ids = tokens.ids();
-  const std::vector<uint32_t> before(ids.begin() + static_cast<std::ptrdiff_t>(tokens.line(line).firstToken),
-                                     ids.begin() + static_cast<std::ptrdiff_t>(token));
-  inspector_->inspectIds(contextWindow(before, experiment_->record().options.window.width, corpus_->paddingId));
+  const std::vector<uint32_t> before(
+      ids.begin() + static_cast<std::ptrdiff_t>(tokens.line(line).firstToken),
+      ids.begin() + static_cast<std::ptrdiff_t>(token));
+  inspector_->inspectIds(
+      contextWindow(before, experiment_->record().options.window.width, corpus_->paddingId));
   statusBar()->showMessage(tr("That token was not a test token (it was trained on or held out): "
-                              "inspecting the context before it."), 8000);
+                              "inspecting the context before it."),
+                           8000);
 }
 
 void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<ProjectFile> project) {
@@ -566,8 +579,9 @@ void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<Proj
              0.0);
   setBusy(true);
   statusBar()->clearMessage();
-  stageLabel_->setText(training->project ? tr("Opening the project: retraining %1…").arg(describeOptions(options))
-                                         : tr("Training %1…").arg(describeOptions(options)));
+  stageLabel_->setText(training->project
+                           ? tr("Opening the project: retraining %1…").arg(describeOptions(options))
+                           : tr("Training %1…").arg(describeOptions(options)));
   etaLabel_->setText(tr("estimating time left…"));
   memoryLabel_->setText(tr("Memory: building…"));
   trainWidget_->chart()->clear(tr("Learning curve: training and evaluating the full memory…"));
@@ -625,7 +639,9 @@ void MainWindow::onTrainingFinished(const Status& status) {
       // The runs of earlier sessions first; the retrained memory is the project's own again.
       size_t cliRuns = 0;
       auto stored = training->project->readRuns(&cliRuns);
-      if (!stored) warn(tr("Project runs"), tr("The project's earlier runs could not be read."), stored.status());
+      if (!stored)
+        warn(tr("Project runs"), tr("The project's earlier runs could not be read."),
+             stored.status());
       // Short: the status bar shares its width with the memory size.
       if (cliRuns == 1) note = tr(" Not shown: 1 memlens-cli probe run.");
       if (cliRuns > 1) note = tr(" Not shown: %1 memlens-cli probe runs.").arg(cliRuns);
@@ -645,8 +661,9 @@ void MainWindow::onTrainingFinished(const Status& status) {
     comparer_->setInspected(experiment_);
     generator_->setExperiment(experiment_);
     textView_->setOutcomes(experiment_);
-    addRun({record, training->curve, std::make_shared<const EvaluationReport>(experiment_->report())},
-           training->corpus);
+    addRun(
+        {record, training->curve, std::make_shared<const EvaluationReport>(experiment_->report())},
+        training->corpus);
     showRun(static_cast<int>(runs_.size()) - 1);
     const RunRecord& r = *runs_.back().record;
     statusBar()->showMessage(tr("Run %1: accuracy %2, perplexity %3, on %4 test tokens.")
@@ -665,7 +682,8 @@ void MainWindow::onTrainingFinished(const Status& status) {
     return;
   }
   statusBar()->clearMessage();
-  warn(tr("Could not train"), tr("MemLens could not train %1.").arg(describeOptions(training->options)), status);
+  warn(tr("Could not train"),
+       tr("MemLens could not train %1.").arg(describeOptions(training->options)), status);
 }
 
 void MainWindow::warn(const QString& title, const QString& what, const Status& status) {
@@ -677,7 +695,8 @@ void MainWindow::warn(const QString& title, const QString& what, const Status& s
 
 void MainWindow::addRun(FinishedRun run, std::shared_ptr<const TokenisedCorpus> corpus) {
   runs_.push_back(std::move(run));
-  comparer_->addRun({static_cast<int>(runs_.size()), runs_.back().record, runs_.back().report, std::move(corpus)});
+  comparer_->addRun({static_cast<int>(runs_.size()), runs_.back().record, runs_.back().report,
+                     std::move(corpus)});
   trainWidget_->runs()->append(runs_.back().record);
 }
 
@@ -722,8 +741,9 @@ void MainWindow::updateTitle() {
   if (shownPaths_.isEmpty()) return;
   const QString corpus = describePaths(shownPaths_);
   const auto project = projects_->project();
-  setWindowTitle(project ? tr("%1 (%2)[*] — MemLens").arg(QFileInfo(project->path()).fileName(), corpus)
-                         : tr("%1[*] — MemLens").arg(corpus));
+  setWindowTitle(project
+                     ? tr("%1 (%2)[*] — MemLens").arg(QFileInfo(project->path()).fileName(), corpus)
+                     : tr("%1[*] — MemLens").arg(corpus));
   setWindowModified(projects_->hasUnsavedEdits());
 }
 

@@ -109,7 +109,8 @@ class MainWindow : public QMainWindow {
   void onJobFinished(const Status& status);
   void onLoadFinished(const Status& status);
   void train(const ExperimentOptions& options) { startRun(options, nullptr); }
-  // Trains on the corpus on screen; with `project`, its memory, whose journal the Memory tab replays.
+  // Trains on the corpus on screen; with `project`, its memory, whose journal the Memory tab
+  // replays.
   void startRun(const ExperimentOptions& options, std::shared_ptr<ProjectFile> project);
   // A token clicked in the Text tab: a test token is inspected as such, any other by the context
   // before it.

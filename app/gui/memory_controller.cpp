@@ -18,9 +18,9 @@ namespace memlens::gui {
 struct MemoryController::Pending {
   enum class Kind { kPrepare, kPreview, kStep, kProbe } kind = Kind::kPrepare;
   std::shared_ptr<const Experiment> trained;
-  std::shared_ptr<EditedMemory> edited;  // made by kPrepare, edited by the others
+  std::shared_ptr<EditedMemory> edited;                // made by kPrepare, edited by the others
   std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
-  std::shared_ptr<ProjectFile> project;  // journals the steps, when attached
+  std::shared_ptr<ProjectFile> project;                // journals the steps, when attached
   // The probe set: kPrepare and kProbe make it of `sentences` (held-out tokens when empty).
   QString sentences;
   std::shared_ptr<const InstanceSet> probe;
@@ -66,8 +66,8 @@ QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n
 
 // The Memory tab's snapshot of `memory`, with the usage census over the first kProbeTokens
 // validation tokens where the memory votes with neighbours (not IGTree).
-Result<std::shared_ptr<const views::MemorySnapshot>> snapshotOf(std::shared_ptr<const Experiment> memory,
-                                                                JobControl& job) {
+Result<std::shared_ptr<const views::MemorySnapshot>> snapshotOf(
+    std::shared_ptr<const Experiment> memory, JobControl& job) {
   std::vector<SlotUsage> usage;
   const InstanceSet& validation = memory->validation();
   const size_t tokens = std::min(validation.size(), MemoryController::kProbeTokens);
@@ -119,7 +119,8 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
       undo_(new QAction(tr("&Undo Edit"), this)),
       redo_(new QAction(tr("&Redo Edit"), this)) {
   undo_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
-  redo_->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+  redo_->setShortcuts(
+      {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
   undo_->setObjectName(QStringLiteral("memoryUndo"));
   redo_->setObjectName(QStringLiteral("memoryRedo"));
   connect(undo_, &QAction::triggered, this, [this] {
@@ -131,18 +132,25 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
   connect(stack_, &QUndoStack::indexChanged, this, &MemoryController::updateActions);
   page_->setUndoStack(stack_);
   page_->setProbeNote(probeNote());
-  connect(page_, &views::MemoryBrowserWidget::deleteRequested, this, &MemoryController::deleteVectors);
-  connect(page_, &views::MemoryBrowserWidget::relabelRequested, this, &MemoryController::relabelVector);
-  connect(page_, &views::MemoryBrowserWidget::restoreRequested, this, &MemoryController::restoreVector);
-  connect(page_, &views::MemoryBrowserWidget::prunePreviewRequested, this, &MemoryController::previewPrune);
-  connect(page_, &views::MemoryBrowserWidget::commitRequested, this, &MemoryController::commitPreview);
+  connect(page_, &views::MemoryBrowserWidget::deleteRequested, this,
+          &MemoryController::deleteVectors);
+  connect(page_, &views::MemoryBrowserWidget::relabelRequested, this,
+          &MemoryController::relabelVector);
+  connect(page_, &views::MemoryBrowserWidget::restoreRequested, this,
+          &MemoryController::restoreVector);
+  connect(page_, &views::MemoryBrowserWidget::prunePreviewRequested, this,
+          &MemoryController::previewPrune);
+  connect(page_, &views::MemoryBrowserWidget::commitRequested, this,
+          &MemoryController::commitPreview);
   connect(page_, &views::MemoryBrowserWidget::discardRequested, this, [this] {
     preview_.reset();
     page_->clearChange();
   });
   connect(page_, &views::MemoryBrowserWidget::cancelRequested, runner_, &views::JobRunner::cancel);
-  connect(page_, &views::MemoryBrowserWidget::inspectRequested, this, &MemoryController::inspectProbeToken);
-  connect(page_, &views::MemoryBrowserWidget::probeSentencesChosen, this, &MemoryController::setProbeSentences);
+  connect(page_, &views::MemoryBrowserWidget::inspectRequested, this,
+          &MemoryController::inspectProbeToken);
+  connect(page_, &views::MemoryBrowserWidget::probeSentencesChosen, this,
+          &MemoryController::setProbeSentences);
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   updateActions();
@@ -165,12 +173,14 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   prepareQueued_ = false;
   updateActions();
   if (!trained_) {
-    page_->showUnavailable(tr("Train a memory on the Train & Evaluate tab to browse and edit it here."));
+    page_->showUnavailable(
+        tr("Train a memory on the Train & Evaluate tab to browse and edit it here."));
     return;
   }
   if (trained_->vectorMemory() != nullptr) {
-    page_->showUnavailable(tr("The vector memory cannot be edited here: train IB1, IGTree or "
-                              "TRIBL2 to browse, edit and prune the memory."));
+    page_->showUnavailable(
+        tr("The vector memory cannot be edited here: train IB1, IGTree or "
+           "TRIBL2 to browse, edit and prune the memory."));
     return;
   }
   page_->showUnavailable(tr("Preparing the memory for editing…"));
@@ -208,7 +218,9 @@ bool MemoryController::setProbeSentences(const QString& sentences) {
   pending->kind = Pending::Kind::kProbe;
   pending->sentences = sentences;
   start(std::move(pending),
-        sentences.isEmpty() ? tr("Probing with the held-out test tokens…") : tr("Probing with your sentences…"), true);
+        sentences.isEmpty() ? tr("Probing with the held-out test tokens…")
+                            : tr("Probing with your sentences…"),
+        true);
   return true;
 }
 
@@ -221,7 +233,9 @@ void MemoryController::inspectProbeToken(int probeIndex) {
   Q_EMIT inspectContextRequested({context.begin(), context.end()});
 }
 
-void MemoryController::attachProject(std::shared_ptr<ProjectFile> project) { project_ = std::move(project); }
+void MemoryController::attachProject(std::shared_ptr<ProjectFile> project) {
+  project_ = std::move(project);
+}
 
 ProjectJournal::Edits MemoryController::edits() const {
   if (!edited_) return {};
@@ -254,7 +268,8 @@ void MemoryController::startNext() {
   start(std::move(pending), what.arg(next.title), false);
 }
 
-void MemoryController::start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable) {
+void MemoryController::start(std::shared_ptr<Pending> pending, const QString& what,
+                             bool cancellable) {
   pending->trained = trained_;
   pending->edited = edited_;
   pending->shown = snapshot_;
@@ -293,8 +308,9 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
           classifier.fixedWeights = std::move(*weights);
         }
       }
-      auto edited = EditedMemory::create(std::move(corpus), trained->train(), std::move(*probe), classifier,
-                                         std::move(replay.active), std::move(replay.undone), &job);
+      auto edited =
+          EditedMemory::create(std::move(corpus), trained->train(), std::move(*probe), classifier,
+                               std::move(replay.active), std::move(replay.undone), &job);
       if (!edited) return edited.status();
       pending->edited = std::move(*edited);
       pending->memory = trained;
@@ -307,7 +323,8 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       auto snapshot = snapshotOf(pending->memory, job);
       if (!snapshot) return snapshot.status();
       pending->snapshot = std::move(*snapshot);
-      pending->correct = correctCount(pending->edited->probePredictions(), pending->edited->probe());
+      pending->correct =
+          correctCount(pending->edited->probePredictions(), pending->edited->probe());
       pending->edits = pending->edited->edits().size();
       pending->deleted = deletedContexts(*pending->edited, *pending->snapshot);
       return Status::ok();
@@ -327,7 +344,8 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
         auto planned = planPrune(edited, o, &job);
         if (!planned) return planned.status();
         edit = std::move(*planned);
-        if (!edit.note.empty()) change->title = QStringLiteral("Prune: %1").arg(QString::fromStdString(edit.note));
+        if (!edit.note.empty())
+          change->title = QStringLiteral("Prune: %1").arg(QString::fromStdString(edit.note));
       }
       auto preview = edited.preview(edit, &job);
       if (!preview) return preview.status();
@@ -359,18 +377,23 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
     if (!s) return s;
     if (pending->project) {
       ProjectFile& project = *pending->project;
-      const Status journaled = pending->step == Step::kUndo   ? project.recordUndo()
-                               : pending->step == Step::kRedo ? project.recordRedo()
-                                                              : project.recordCommit(edited.edits().back());
+      const Status journaled = pending->step == Step::kUndo ? project.recordUndo()
+                               : pending->step == Step::kRedo
+                                   ? project.recordRedo()
+                                   : project.recordCommit(edited.edits().back());
       if (!journaled) {  // the memory stays what the file says
-        if (pending->step == Step::kUndo) edited.redo(); else edited.undo();
+        if (pending->step == Step::kUndo)
+          edited.redo();
+        else
+          edited.undo();
         return Status::ioError("the project file could not record it, so it was taken back: " +
                                journaled.message());
       }
     }
     const std::vector<uint32_t>& after = edited.probePredictions();
     for (size_t i = 0; i < before.size(); ++i) {
-      if (before[i] != after[i]) change->changed.push_back({i, edited.probe().sources[i], before[i], after[i]});
+      if (before[i] != after[i])
+        change->changed.push_back({i, edited.probe().sources[i], before[i], after[i]});
     }
     change->slotsAfter = edited.classifier().memory().vectorCount();
     change->instancesAfter = edited.instances().size();
@@ -410,7 +433,8 @@ void MemoryController::onFinished(const Status& status) {
         probe_ = pending->probe;
         sentences_ = pending->sentences;
         page_->setProbeNote(probeNote());
-        if (!edited_->edits().empty() || !edited_->undone().empty()) restoreStack(*edited_, *pending->snapshot);
+        if (!edited_->edits().empty() || !edited_->undone().empty())
+          restoreStack(*edited_, *pending->snapshot);
         [[fallthrough]];
       case Pending::Kind::kStep:
         memory_ = pending->memory;
@@ -419,10 +443,12 @@ void MemoryController::onFinished(const Status& status) {
         page_->setSummary(summary(pending->correct, pending->edits));
         page_->setDeletedContexts(pending->deleted);
         if (pending->change) page_->showChange(pending->change);
-        page_->showWork(pending->kind == Pending::Kind::kPrepare ? tr("Ready: select stored vectors to edit.")
-                                                                 : tr("Done: %1.").arg(pending->title));
+        page_->showWork(pending->kind == Pending::Kind::kPrepare
+                            ? tr("Ready: select stored vectors to edit.")
+                            : tr("Done: %1.").arg(pending->title));
         // A memory replayed from a project is an edited one too.
-        if (pending->kind == Pending::Kind::kStep || pending->edits > 0) Q_EMIT memoryChanged(memory_);
+        if (pending->kind == Pending::Kind::kStep || pending->edits > 0)
+          Q_EMIT memoryChanged(memory_);
         break;
       case Pending::Kind::kPreview:
         preview_ = pending->preview;
@@ -433,7 +459,8 @@ void MemoryController::onFinished(const Status& status) {
     }
   } else if (current && status.isCancelled()) {
     page_->showWork(tr("Cancelled."));
-    if (pending->kind == Pending::Kind::kPrepare) page_->showUnavailable(tr("Preparing the memory was cancelled."));
+    if (pending->kind == Pending::Kind::kPrepare)
+      page_->showUnavailable(tr("Preparing the memory was cancelled."));
   } else if (current) {
     page_->showWork(tr("Failed: %1").arg(QString::fromStdString(status.message())));
     if (pending->kind == Pending::Kind::kPrepare) {
@@ -470,7 +497,9 @@ void MemoryController::deleteVectors(const QList<quint32>& vectors) {
     edit.kind = EditKind::kDeleteVector;
     const auto v = base.vector(vectors.front());
     edit.features.assign(v.begin(), v.end());
-    preview(edit, tr("Delete #%1 “%2”").arg(vectors.front()).arg(snapshot_->contextText(vectors.front())));
+    preview(
+        edit,
+        tr("Delete #%1 “%2”").arg(vectors.front()).arg(snapshot_->contextText(vectors.front())));
     return;
   }
   // Several vectors are one step: the instances they hold, pruned together.
@@ -488,7 +517,8 @@ void MemoryController::relabelVector(quint32 vector, const QString& token) {
   if (!snapshot_) return;
   const uint32_t classId = snapshot_->experiment->corpus().vocab.lookup(token.toStdString());
   if (classId == Vocabulary::kUnknown) {
-    page_->showWork(tr("“%1” is not in the vocabulary: relabel to a token of the corpus.").arg(token));
+    page_->showWork(
+        tr("“%1” is not in the vocabulary: relabel to a token of the corpus.").arg(token));
     return;
   }
   MemoryEdit edit;
@@ -503,7 +533,10 @@ std::optional<std::vector<uint32_t>> MemoryController::contextIds(const QString&
   const QStringList words = context.split(QLatin1Char(' '), Qt::SkipEmptyParts);
   const int width = snapshot_->memory().width();
   if (words.size() != width) {
-    page_->showWork(tr("A stored vector has %1 context tokens; “%2” has %3.").arg(width).arg(context).arg(words.size()));
+    page_->showWork(tr("A stored vector has %1 context tokens; “%2” has %3.")
+                        .arg(width)
+                        .arg(context)
+                        .arg(words.size()));
     return std::nullopt;
   }
   std::vector<uint32_t> ids;
@@ -539,9 +572,11 @@ bool MemoryController::previewDeletion(const QString& context) {
   return isRunning();
 }
 
-void MemoryController::restoreStack(const EditedMemory& edited, const views::MemorySnapshot& shown) {
+void MemoryController::restoreStack(const EditedMemory& edited,
+                                    const views::MemorySnapshot& shown) {
   restoring_ = true;
-  for (const MemoryEdit& e : edited.edits()) stack_->push(new MemoryEditCommand(this, describeEdit(e, shown), true));
+  for (const MemoryEdit& e : edited.edits())
+    stack_->push(new MemoryEditCommand(this, describeEdit(e, shown), true));
   for (auto e = edited.undone().rbegin(); e != edited.undone().rend(); ++e)
     stack_->push(new MemoryEditCommand(this, describeEdit(*e, shown), true));
   stack_->setIndex(static_cast<int>(edited.edits().size()));
@@ -560,14 +595,17 @@ QString MemoryController::summary(uint64_t correct, size_t edits) const {
   const InstanceBase& base = snapshot_->memory();
   const uint64_t probe = edited_ ? edited_->probe().size() : 0;
   const QString inEffect = edits == 0   ? tr("no edits")
-                          : edits == 1 ? tr("1 edit in effect")
-                                       : tr("%1 edits in effect").arg(number(edits));
+                           : edits == 1 ? tr("1 edit in effect")
+                                        : tr("%1 edits in effect").arg(number(edits));
   return tr("<b>%1</b> stored vectors from <b>%2</b> instances (trained: %3 from %4) · %5 · probe "
             "accuracy %6 on %7 %8")
       .arg(number(base.vectorCount()), number(base.instanceCount()),
-           number(trained_->record().storedVectors), number(trained_->record().trainInstances), inEffect,
-           QLocale().toString(probe ? static_cast<double>(correct) / static_cast<double>(probe) : 0.0, 'f', 4),
-           number(probe), sentences_.isEmpty() ? tr("test tokens") : tr("tokens of your sentences"));
+           number(trained_->record().storedVectors), number(trained_->record().trainInstances),
+           inEffect,
+           QLocale().toString(
+               probe ? static_cast<double>(correct) / static_cast<double>(probe) : 0.0, 'f', 4),
+           number(probe),
+           sentences_.isEmpty() ? tr("test tokens") : tr("tokens of your sentences"));
 }
 
 QString MemoryController::probeNote() const {
@@ -576,10 +614,13 @@ QString MemoryController::probeNote() const {
               "compare their predictions.")
         .arg(number(kProbeTokens));
   }
-  const auto lines = static_cast<uint64_t>(sentences_.split(QLatin1Char('\n'), Qt::SkipEmptyParts).size());
+  const auto lines =
+      static_cast<uint64_t>(sentences_.split(QLatin1Char('\n'), Qt::SkipEmptyParts).size());
   const QString tokens = number(probe_ ? probe_->size() : 0);
-  if (lines == 1) return tr("Probe: your sentence, %1 tokens; previews compare their predictions.").arg(tokens);
-  return tr("Probe: your %1 sentences, %2 tokens; previews compare their predictions.").arg(number(lines), tokens);
+  if (lines == 1)
+    return tr("Probe: your sentence, %1 tokens; previews compare their predictions.").arg(tokens);
+  return tr("Probe: your %1 sentences, %2 tokens; previews compare their predictions.")
+      .arg(number(lines), tokens);
 }
 
 }  // namespace memlens::gui

@@ -54,7 +54,8 @@ Result<std::vector<RunRecord>> ProjectFile::readRuns(size_t* cliRuns) {
       continue;
     }
     auto run = RunRecord::fromJson(s.record);
-    if (!run) return Status::corrupt("stored run " + std::to_string(s.id) + ": " + run.status().message());
+    if (!run)
+      return Status::corrupt("stored run " + std::to_string(s.id) + ": " + run.status().message());
     runs.push_back(std::move(*run));
   }
   return runs;

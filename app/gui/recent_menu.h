@@ -18,7 +18,8 @@ class RecentMenu : public QObject {
   static constexpr int kMax = 8;
   using Describe = std::function<QString(const QStringList&)>;
 
-  RecentMenu(QMenu* menu, QString settingsKey, QString emptyText, Describe describe, QObject* parent);
+  RecentMenu(QMenu* menu, QString settingsKey, QString emptyText, Describe describe,
+             QObject* parent);
 
   // Puts `entry` first.
   void add(const QStringList& entry);

@@ -9,7 +9,7 @@ namespace memlens::gui {
 namespace {
 
 constexpr std::array kAlgorithms = {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2,
-                                     Algorithm::kVectorMemory};
+                                    Algorithm::kVectorMemory};
 constexpr std::array kWeightings = {FeatureWeighting::kNone, FeatureWeighting::kGainRatio,
                                     FeatureWeighting::kInfoGain, FeatureWeighting::kChiSquare,
                                     FeatureWeighting::kSharedVariance};

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
       const bool neighbour = (r == 1 && c == 1) || (r == 1 && c == 2) || (r == 2 && c == 1);
       p.setPen(Qt::NoPen);
       p.setBrush(neighbour ? lit : slot);
-      p.drawEllipse(QPointF(14 + c * 12, 14 + r * 12), neighbour ? 4.2 : 3.2, neighbour ? 4.2 : 3.2);
+      p.drawEllipse(QPointF(14 + c * 12, 14 + r * 12), neighbour ? 4.2 : 3.2,
+                    neighbour ? 4.2 : 3.2);
     }
   }
   // The lens over the lit slots, its handle to the lower right.

@@ -2,8 +2,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMenu>
 #include <QLabel>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
@@ -12,8 +12,8 @@
 #include <string>
 
 #include "compare/compare_widget.h"
-#include "export_menu.h"
 #include "compare/flip_table_model.h"
+#include "export_menu.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/run_comparison.h"
@@ -53,7 +53,8 @@ class TestCompareWorkflow : public QObject {
 
   // Trains `algorithm` through the window, then inspects test token 0 to get hold of the memory
   // the window trained (the Inspect page's snapshot names it).
-  std::shared_ptr<const memlens::Experiment> train(MainWindow& window, memlens::Algorithm algorithm) {
+  std::shared_ptr<const memlens::Experiment> train(MainWindow& window,
+                                                   memlens::Algorithm algorithm) {
     if (!memlens::test::trainInWindow(window, algorithm)) return nullptr;
     auto* page = window.findChild<InspectWidget*>();
     QSignalSpy inspected(&window, &MainWindow::inspected);
@@ -97,8 +98,9 @@ class TestCompareWorkflow : public QObject {
     QCOMPARE(shown->comparison.wrongToRight.size(), expected.wrongToRight.size());
     QCOMPARE(expected.shared, uint64_t(ib1->test().size()));  // same corpus, same split
     const QString counts = compare->countsLabel()->text();
-    for (uint64_t n : {expected.shared, expected.bothRight, expected.bothWrong,
-                       uint64_t(expected.rightToWrong.size()), uint64_t(expected.wrongToRight.size())}) {
+    for (uint64_t n :
+         {expected.shared, expected.bothRight, expected.bothWrong,
+          uint64_t(expected.rightToWrong.size()), uint64_t(expected.wrongToRight.size())}) {
       QVERIFY2(counts.contains(QStringLiteral("<b>%1</b>").arg(QLocale().toString(qulonglong(n)))),
                qPrintable(counts));
     }
@@ -108,14 +110,16 @@ class TestCompareWorkflow : public QObject {
 
     // The last flip, double-clicked: Inspect shows that test token of the latest memory.
     const int row = flips - 1;
-    const uint64_t source =
-        row < int(expected.rightToWrong.size()) ? expected.rightToWrong.back().source : expected.wrongToRight.back().source;
+    const uint64_t source = row < int(expected.rightToWrong.size())
+                                ? expected.rightToWrong.back().source
+                                : expected.wrongToRight.back().source;
     QTableView* table = compare->flipTable();
     table->scrollTo(compare->flips()->index(row, 0));
     const QRect cell = table->visualRect(compare->flips()->index(row, FlipTableModel::kTrue));
     QSignalSpy inspected(&window, &MainWindow::inspected);
     QSignalSpy activated(compare, &CompareWidget::flipActivated);
-    // QTest's double click is only a press and a double-click event; a real one starts with a click.
+    // QTest's double click is only a press and a double-click event; a real one starts with a
+    // click.
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
     QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
     QCOMPARE(activated.size(), 1);
@@ -140,15 +144,21 @@ class TestCompareWorkflow : public QObject {
     Q_EMIT exportMenu->aboutToShow();
     QStringList offered;
     for (QAction* action : exportMenu->actions()) offered.append(action->text());
-    QVERIFY2(offered.contains(QStringLiteral("“Metrics against memory size” as SVG…")), qPrintable(offered.join('|')));
-    QVERIFY2(offered.contains(QStringLiteral("“Token by token” table as CSV…")), qPrintable(offered.join('|')));
-    QVERIFY2(offered.contains(QStringLiteral("All 2 runs as JSON…")), qPrintable(offered.join('|')));
+    QVERIFY2(offered.contains(QStringLiteral("“Metrics against memory size” as SVG…")),
+             qPrintable(offered.join('|')));
+    QVERIFY2(offered.contains(QStringLiteral("“Token by token” table as CSV…")),
+             qPrintable(offered.join('|')));
+    QVERIFY2(offered.contains(QStringLiteral("All 2 runs as JSON…")),
+             qPrintable(offered.join('|')));
     const QJsonDocument runs = QJsonDocument::fromJson(memlens::gui::ExportMenu::runsJson(
         {std::make_shared<const memlens::RunRecord>(ib1->record()),
          std::make_shared<const memlens::RunRecord>(igtree->record())}));
     QVERIFY(runs.isArray());
     QCOMPARE(runs.array().size(), 2);
-    QCOMPARE(runs.array()[1].toObject()[QStringLiteral("model")].toObject()[QStringLiteral("algorithm")].toString(),
+    QCOMPARE(runs.array()[1]
+                 .toObject()[QStringLiteral("model")]
+                 .toObject()[QStringLiteral("algorithm")]
+                 .toString(),
              QStringLiteral("igtree"));
   }
 };

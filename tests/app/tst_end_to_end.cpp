@@ -9,16 +9,16 @@
 #include <algorithm>
 #include <optional>
 
-#include "memory/changed_token_model.h"
 #include "compare/compare_snapshot.h"
 #include "compare/compare_widget.h"
-#include "corpus/corpus_text_view.h"
 #include "compare/flip_table_model.h"
+#include "corpus/corpus_text_view.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
 #include "memlens/run_comparison.h"
 #include "memlens/trace.h"
+#include "memory/changed_token_model.h"
 #include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
 #include "small_experiment.h"
@@ -40,7 +40,8 @@ class TestEndToEnd : public QObject {
   void openTrainInspectDeleteUndoCompare() {
     QTemporaryDir dir;
     MainWindow window;
-    QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+    QVERIFY(
+        memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
     auto* controller = window.findChild<MemoryController*>();
     auto* text = window.findChild<memlens::views::CorpusTextView*>();
     auto* inspect = window.findChild<memlens::views::InspectWidget*>();
@@ -84,8 +85,10 @@ class TestEndToEnd : public QObject {
     QSignalSpy inspected(&window, &MainWindow::inspected);
     tabs->setCurrentWidget(text);
     text->showToken(ib1->test().sources[index]);
-    QVERIFY(text->browser()->toHtml().contains(QStringLiteral("token:%1").arg(ib1->test().sources[index])));
-    Q_EMIT text->browser()->anchorClicked(QUrl(QStringLiteral("token:%1").arg(ib1->test().sources[index])));
+    QVERIFY(text->browser()->toHtml().contains(
+        QStringLiteral("token:%1").arg(ib1->test().sources[index])));
+    Q_EMIT text->browser()->anchorClicked(
+        QUrl(QStringLiteral("token:%1").arg(ib1->test().sources[index])));
     QVERIFY(inspected.wait(20000));
     QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(inspect));
     QCOMPARE(*inspect->snapshot()->token, ib1->test().sources[index]);
@@ -109,8 +112,9 @@ class TestEndToEnd : public QObject {
     inspected.clear();
     inspect->inspectTestToken(static_cast<int>(index));
     QVERIFY(inspected.wait(20000));
-    const auto flipped = std::find_if(expected->changed.begin(), expected->changed.end(),
-                                      [index](const memlens::ChangedToken& c) { return c.probeIndex == index; });
+    const auto flipped =
+        std::find_if(expected->changed.begin(), expected->changed.end(),
+                     [index](const memlens::ChangedToken& c) { return c.probeIndex == index; });
     QCOMPARE(inspect->snapshot()->experiment, controller->memory());
     QCOMPARE(inspect->snapshot()->prediction, flipped->newClassId);
     QVERIFY(inspect->snapshot()->prediction != before);
@@ -153,7 +157,8 @@ class TestEndToEnd : public QObject {
     QVERIFY(shown);
     QCOMPARE(shown->comparison.shared, runs.shared);
     QCOMPARE(shown->comparison.bothRight, runs.bothRight);
-    QCOMPARE(compare->flips()->rowCount(), static_cast<int>(runs.rightToWrong.size() + runs.wrongToRight.size()));
+    QCOMPARE(compare->flips()->rowCount(),
+             static_cast<int>(runs.rightToWrong.size() + runs.wrongToRight.size()));
   }
 };
 

@@ -10,8 +10,8 @@
 #include <QtTest>
 #include <algorithm>
 
-#include "generate_controller.h"
 #include "generate/generate_widget.h"
+#include "generate_controller.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
@@ -46,7 +46,8 @@ QPoint linkPosition(QTextBrowser* browser, const QString& href) {
   return {-1, -1};
 }
 
-void compareTokens(const std::vector<GeneratedToken>& shown, const std::vector<GeneratedToken>& expected) {
+void compareTokens(const std::vector<GeneratedToken>& shown,
+                   const std::vector<GeneratedToken>& expected) {
   QCOMPARE(shown.size(), expected.size());
   for (size_t i = 0; i < shown.size(); ++i) {
     QCOMPARE(shown[i].id, expected[i].id);
@@ -68,7 +69,8 @@ class TestGenerateWorkflow : public QObject {
   void generatesAndInspectsAToken() {
     QTemporaryDir dir;
     MainWindow window;
-    QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+    QVERIFY(
+        memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
     auto* page = window.findChild<GenerateWidget*>();
     auto* controller = window.findChild<GenerateController*>();
     QVERIFY(page && controller);
@@ -122,10 +124,12 @@ class TestGenerateWorkflow : public QObject {
     QCOMPARE(tabs->currentWidget(), inspect);
     const std::vector<uint32_t>& context = snapshot->tokens[3].context;
     QCOMPARE(inspect->snapshot()->context, context);
-    QCOMPARE(inspect->snapshot()->prediction, memlens::traceContext(trained, context).prediction.classId);
+    QCOMPARE(inspect->snapshot()->prediction,
+             memlens::traceContext(trained, context).prediction.classId);
     QStringList words;
     for (uint32_t id : context) {
-      if (id != trained.corpus().paddingId) words.append(QString::fromStdString(std::string(trained.corpus().vocab.text(id))));
+      if (id != trained.corpus().paddingId)
+        words.append(QString::fromStdString(std::string(trained.corpus().vocab.text(id))));
     }
     QCOMPARE(inspect->contextEdit()->text(), words.join(QLatin1Char(' ')));
   }

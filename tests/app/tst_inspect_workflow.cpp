@@ -7,10 +7,10 @@
 #include <QtTest>
 #include <string>
 
-#include "inspect_controller.h"
 #include "inspect/inspect_widget.h"
-#include "main_window.h"
 #include "inspect/neighbour_table_model.h"
+#include "inspect_controller.h"
+#include "main_window.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
 #include "test_support.h"
@@ -66,7 +66,8 @@ class TestInspectWorkflow : public QObject {
     QVERIFY(empty);
 
     QSignalSpy settled(&window, &MainWindow::jobSettled);
-    window.openPaths({QString::fromStdString(memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+    window.openPaths({QString::fromStdString(
+        memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
     QVERIFY(settled.wait(30000));
     QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
     QVERIFY2(empty->isVisible(), "before training the page says to train first");

@@ -28,7 +28,8 @@ class TestMainWindow : public QObject {
     window.show();
     QSignalSpy settled(&window, &MainWindow::jobSettled);
     // In the beginning , God . / And God said → 9 tokens, 8 types.
-    window.openPaths({QString::fromStdString(writeFile(dir, "c.txt", "In the beginning, God.\nAnd God said\n"))});
+    window.openPaths({QString::fromStdString(
+        writeFile(dir, "c.txt", "In the beginning, God.\nAnd God said\n"))});
     QVERIFY(settled.wait(20000));
     QCOMPARE(figure(window, "tokensValue"), QStringLiteral("9"));
     QCOMPARE(figure(window, "typesValue"), QStringLiteral("8"));

@@ -1,11 +1,11 @@
 #include <QComboBox>
-#include <QItemSelectionModel>
 #include <QDoubleSpinBox>
 #include <QInputDialog>
-#include <QSpinBox>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -13,16 +13,16 @@
 #include <QUndoView>
 #include <QtTest>
 
-#include "memory/changed_token_model.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
 #include "memlens/pruning.h"
 #include "memlens/trace.h"
 #include "memlens/usage_census.h"
+#include "memory/changed_token_model.h"
 #include "memory/memory_browser_widget.h"
-#include "memory_controller.h"
 #include "memory/memory_table_model.h"
+#include "memory_controller.h"
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
@@ -44,17 +44,20 @@ std::vector<uint32_t> predictions(const memlens::Classifier& c, const memlens::I
 std::vector<std::tuple<int, QString, QString>> shownChanges(const ChangedTokenModel& model) {
   std::vector<std::tuple<int, QString, QString>> rows;
   for (int row = 0; row < model.rowCount(); ++row) {
-    rows.emplace_back(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
-                      model.index(row, ChangedTokenModel::kBefore).data().toString(),
-                      model.index(row, ChangedTokenModel::kAfter).data().toString());
+    rows.emplace_back(
+        model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
+        model.index(row, ChangedTokenModel::kBefore).data().toString(),
+        model.index(row, ChangedTokenModel::kAfter).data().toString());
   }
   return rows;
 }
 
-std::vector<std::tuple<int, QString, QString>> expectedChanges(const memlens::Experiment& e,
-                                                               const std::vector<memlens::ChangedToken>& changed,
-                                                               bool reversed) {
-  const auto text = [&e](uint32_t id) { return QString::fromStdString(std::string(e.corpus().vocab.text(id))); };
+std::vector<std::tuple<int, QString, QString>> expectedChanges(
+    const memlens::Experiment& e, const std::vector<memlens::ChangedToken>& changed,
+    bool reversed) {
+  const auto text = [&e](uint32_t id) {
+    return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
+  };
   std::vector<std::tuple<int, QString, QString>> rows;
   for (const memlens::ChangedToken& c : changed) {
     rows.emplace_back(static_cast<int>(c.probeIndex), text(reversed ? c.newClassId : c.oldClassId),
@@ -98,18 +101,20 @@ void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
 }
 
 // The reference the tab's previews are checked against: an EditedMemory of its own.
-std::unique_ptr<memlens::EditedMemory> referenceMemory(const std::shared_ptr<const memlens::Experiment>& trained) {
+std::unique_ptr<memlens::EditedMemory> referenceMemory(
+    const std::shared_ptr<const memlens::Experiment>& trained) {
   return std::move(*memlens::EditedMemory::create(
-      std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()), trained->train(),
+      std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()),
+      trained->train(),
       trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens)),
       trained->record().options.classifier));
 }
 
 // The preview of deleting the first vector in the table's order whose deletion changes a probe
 // prediction of `reference`, and its `row`; none when no deletion changes any.
-std::optional<memlens::EditedMemory::Preview> firstFlippingDeletion(const MemoryBrowserWidget& page,
-                                                                    const memlens::InstanceBase& base,
-                                                                    const memlens::EditedMemory& reference, int& row) {
+std::optional<memlens::EditedMemory::Preview> firstFlippingDeletion(
+    const MemoryBrowserWidget& page, const memlens::InstanceBase& base,
+    const memlens::EditedMemory& reference, int& row) {
   for (row = 0; row < page.model()->rowCount(); ++row) {
     memlens::MemoryEdit edit;
     edit.kind = memlens::EditKind::kDeleteVector;
@@ -148,7 +153,8 @@ class TestMemoryWorkflow : public QObject {
     auto reference = referenceMemory(trained);
     page->model()->sort(memlens::views::MemoryTableModel::kInstances, Qt::DescendingOrder);
     int row = 0;
-    std::optional<memlens::EditedMemory::Preview> expected = firstFlippingDeletion(*page, base, *reference, row);
+    std::optional<memlens::EditedMemory::Preview> expected =
+        firstFlippingDeletion(*page, base, *reference, row);
     QVERIFY(expected);
 
     // Select it and press Delete: the preview lists exactly the tokens EditedMemory names.
@@ -167,7 +173,8 @@ class TestMemoryWorkflow : public QObject {
     QSignalSpy changed(controller, &MemoryController::memoryChanged);
     QTest::mouseClick(page->commitButton(), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
-    QVERIFY2(changed.size() == 1, qPrintable(page->findChild<QLabel*>(QStringLiteral("memoryWork"))->text()));
+    QVERIFY2(changed.size() == 1,
+             qPrintable(page->findChild<QLabel*>(QStringLiteral("memoryWork"))->text()));
     const auto edited = controller->memory();
     QCOMPARE(edited->classifier().memory().vectorCount(), expected->slotsAfter);
     QVERIFY(expected->slotsAfter < base.vectorCount());
@@ -183,8 +190,11 @@ class TestMemoryWorkflow : public QObject {
     const QModelIndex first = page->changes()->index(0, ChangedTokenModel::kContext);
     const QRect cell = page->changeTable()->visualRect(first);
     QVERIFY2(page->changeTable()->viewport()->rect().contains(cell.center()),
-             qPrintable(QStringLiteral("%1,%2 in %3x%4").arg(cell.center().x()).arg(cell.center().y())
-                            .arg(page->changeTable()->viewport()->width()).arg(page->changeTable()->viewport()->height())));
+             qPrintable(QStringLiteral("%1,%2 in %3x%4")
+                            .arg(cell.center().x())
+                            .arg(cell.center().y())
+                            .arg(page->changeTable()->viewport()->width())
+                            .arg(page->changeTable()->viewport()->height())));
     QTest::mouseClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
     QTest::mouseDClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
     QVERIFY(inspected.wait(20000));
@@ -193,7 +203,8 @@ class TestMemoryWorkflow : public QObject {
     const memlens::ChangedToken& flip = expected->changed.front();
     QCOMPARE(*inspect->snapshot()->token, trained->test().sources[flip.probeIndex]);
     QCOMPARE(inspect->snapshot()->prediction,
-             memlens::traceContext(*edited, trained->test().instance(flip.probeIndex)).prediction.classId);
+             memlens::traceContext(*edited, trained->test().instance(flip.probeIndex))
+                 .prediction.classId);
     QCOMPARE(inspect->snapshot()->prediction, flip.newClassId);
 
     // Ctrl+Z: back to the trained memory's predictions, and the flips are the same tokens back.
@@ -223,7 +234,8 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(journal->model()->rowCount(), 1);
     QVERIFY(!controller->undoAction()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() > settledBefore, 60000);  // prepared again
-    QCOMPARE(page->model()->rowCount(), static_cast<int>(controller->memory()->classifier().memory().vectorCount()));
+    QCOMPARE(page->model()->rowCount(),
+             static_cast<int>(controller->memory()->classifier().memory().vectorCount()));
   }
 
   // The user's own sentences as the probe set: chosen with Probe Set…, the flips of an edit are
@@ -237,8 +249,9 @@ class TestMemoryWorkflow : public QObject {
     MemoryController* controller = w.controller;
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     const auto trained = controller->memory();
-    const QString sentences = QStringLiteral("the cat sat on the mat .\na dog ran past the red door .\n\n"
-                                             "my sister looked at a zebra .");
+    const QString sentences = QStringLiteral(
+        "the cat sat on the mat .\na dog ran past the red door .\n\n"
+        "my sister looked at a zebra .");
     const auto own = trained->corpus().instancesOf(sentences.toStdString(), trained->train().width);
     QVERIFY(own.isOk());
     QCOMPARE(own->size(), size_t{7 + 8 + 7});
@@ -256,16 +269,18 @@ class TestMemoryWorkflow : public QObject {
     answer(sentences);
     QTest::mouseClick(page->probeButton(), Qt::LeftButton);
     QVERIFY(memorySettled.wait(30000));
-    QVERIFY2(page->summaryLabel()->text().contains(QStringLiteral("on 22 tokens of your sentences")),
-             qPrintable(page->summaryLabel()->text()));
+    QVERIFY2(
+        page->summaryLabel()->text().contains(QStringLiteral("on 22 tokens of your sentences")),
+        qPrintable(page->summaryLabel()->text()));
 
     // Deleting a vector flips exactly the sentence tokens a reference memory with that probe names.
     auto reference = std::move(*memlens::EditedMemory::create(
-        std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()), trained->train(), *own,
-        trained->record().options.classifier));
+        std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()),
+        trained->train(), *own, trained->record().options.classifier));
     const memlens::InstanceBase& base = trained->classifier().memory();
     int row = 0;
-    std::optional<memlens::EditedMemory::Preview> expected = firstFlippingDeletion(*page, base, *reference, row);
+    std::optional<memlens::EditedMemory::Preview> expected =
+        firstFlippingDeletion(*page, base, *reference, row);
     QVERIFY(expected);
     page->table()->selectRow(row);
     QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
@@ -273,16 +288,19 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
     const memlens::ChangedToken& flip = expected->changed.front();
     const QModelIndex source = page->changes()->index(0, ChangedTokenModel::kSource);
-    QCOMPARE(source.data().toString(), QStringLiteral("line %1").arg(own->sources[flip.probeIndex]));
+    QCOMPARE(source.data().toString(),
+             QStringLiteral("line %1").arg(own->sources[flip.probeIndex]));
     QCOMPARE(page->changes()->index(0, ChangedTokenModel::kTruth).data().toString(),
-             QString::fromStdString(std::string(trained->corpus().vocab.text(own->classes[flip.probeIndex]))));
+             QString::fromStdString(
+                 std::string(trained->corpus().vocab.text(own->classes[flip.probeIndex]))));
     QTest::mouseClick(page->commitButton(), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     QCOMPARE(shownChanges(*page->changes()), expectedChanges(*trained, expected->changed, false));
 
     // Double-clicked, the flipped token is traced by its context against the edited memory.
     QSignalSpy inspected(&window, &MainWindow::inspected);
-    const QRect cell = page->changeTable()->visualRect(page->changes()->index(0, ChangedTokenModel::kContext));
+    const QRect cell =
+        page->changeTable()->visualRect(page->changes()->index(0, ChangedTokenModel::kContext));
     QTest::mouseClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
     QTest::mouseDClick(page->changeTable()->viewport(), Qt::LeftButton, {}, cell.center());
     QVERIFY(inspected.wait(20000));
@@ -297,8 +315,9 @@ class TestMemoryWorkflow : public QObject {
     QTest::mouseClick(page->probeButton(), Qt::LeftButton);
     QVERIFY(memorySettled.wait(30000));
     const size_t held = std::min(trained->test().size(), MemoryController::kProbeTokens);
-    QVERIFY2(page->summaryLabel()->text().contains(QStringLiteral("on %1 test tokens").arg(QLocale().toString(
-                 static_cast<qulonglong>(held)))),
+    QVERIFY2(page->summaryLabel()->text().contains(
+                 QStringLiteral("on %1 test tokens")
+                     .arg(QLocale().toString(static_cast<qulonglong>(held)))),
              qPrintable(page->summaryLabel()->text()));
   }
 
@@ -321,7 +340,8 @@ class TestMemoryWorkflow : public QObject {
     const auto census = memlens::usageCensus(trained->classifier(), validation.slice(0, tokens));
     QVERIFY(census.isOk());
     QCOMPARE(shown->usage.size(), census->size());
-    for (size_t i = 0; i < census->size(); ++i) QCOMPARE(shown->usage[i].neighbourCount, (*census)[i].neighbourCount);
+    for (size_t i = 0; i < census->size(); ++i)
+      QCOMPARE(shown->usage[i].neighbourCount, (*census)[i].neighbourCount);
 
     memlens::PruneOptions options;
     options.strategy = memlens::PruneStrategy::kRandom;
@@ -334,9 +354,11 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(expected.isOk());
 
     QComboBox* strategy = page->pruneStrategyBox();
-    strategy->setCurrentIndex(strategy->findText(QString::fromLatin1(memlens::pruneStrategyName(options.strategy))));
+    strategy->setCurrentIndex(
+        strategy->findText(QString::fromLatin1(memlens::pruneStrategyName(options.strategy))));
     page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(options.keepFraction);
-    page->findChild<QSpinBox*>(QStringLiteral("pruneSeed"))->setValue(static_cast<int>(options.seed));
+    page->findChild<QSpinBox*>(QStringLiteral("pruneSeed"))
+        ->setValue(static_cast<int>(options.seed));
     QTest::mouseClick(page->prunePreviewButton(), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     const auto preview = page->changes()->change();
@@ -360,7 +382,8 @@ class TestMemoryWorkflow : public QObject {
     const int rows = page->model()->rowCount();
     page->table()->selectRow(0);
     QTest::mouseClick(page->deleteButton(), Qt::LeftButton);
-    page->findChild<QToolButton*>(QStringLiteral("memoryCancel"))->click();  // Cancel, before the worker gets far
+    page->findChild<QToolButton*>(QStringLiteral("memoryCancel"))
+        ->click();  // Cancel, before the worker gets far
     QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 30000);
     // Either it was cancelled or it finished first; neither changes the memory.
     QCOMPARE(page->model()->rowCount(), rows);

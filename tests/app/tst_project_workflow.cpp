@@ -17,8 +17,8 @@
 #include "memory_controller.h"
 #include "project_controller.h"
 #include "project_file.h"
-#include "train/run_table_model.h"
 #include "small_experiment.h"
+#include "train/run_table_model.h"
 #include "window_workflow.h"
 
 using memlens::gui::MainWindow;
@@ -28,7 +28,8 @@ using memlens::views::MemoryBrowserWidget;
 namespace {
 
 std::vector<uint32_t> predictions(const memlens::Experiment& e) {
-  const memlens::InstanceSet probe = e.test().slice(0, std::min(e.test().size(), MemoryController::kProbeTokens));
+  const memlens::InstanceSet probe =
+      e.test().slice(0, std::min(e.test().size(), MemoryController::kProbeTokens));
   std::vector<uint32_t> out;
   for (const memlens::Prediction& p : *e.classifier().predict(probe)) out.push_back(p.classId);
   return out;
@@ -76,7 +77,8 @@ class TestProjectWorkflow : public QObject {
     std::string firstRun;
     {
       MainWindow window;
-      QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+      QVERIFY(
+          memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
       auto* controller = window.findChild<MemoryController*>();
       auto* page = window.findChild<MemoryBrowserWidget*>();
       QSignalSpy prepared(controller, &MemoryController::settled);
@@ -112,7 +114,8 @@ class TestProjectWorkflow : public QObject {
       QVERIFY(saved != predictions(*controller->trained()));
       firstRun = window.findChild<memlens::views::RunTableModel*>()->run(0)->toJson();
 
-      // A run trained while the project is open is kept in it (the new memory is not the project's).
+      // A run trained while the project is open is kept in it (the new memory is not the
+      // project's).
       QVERIFY(memlens::test::trainInWindow(window, memlens::Algorithm::kIgTree));
       auto store = memlens::ProjectStore::open(path.toStdString());
       QVERIFY(store.isOk());
@@ -147,7 +150,8 @@ class TestProjectWorkflow : public QObject {
     // The runs table has the project's two runs, then the retrained memory's.
     auto* runs = window.findChild<memlens::views::RunTableModel*>();
     QCOMPARE(runs->rowCount(), 3);
-    QVERIFY2(window.statusBar()->currentMessage().endsWith(QStringLiteral(" Not shown: 1 memlens-cli probe run.")),
+    QVERIFY2(window.statusBar()->currentMessage().endsWith(
+                 QStringLiteral(" Not shown: 1 memlens-cli probe run.")),
              qPrintable(window.statusBar()->currentMessage()));
     QCOMPARE(runs->run(0)->options.classifier.algorithm, memlens::Algorithm::kIb1);
     QCOMPARE(runs->run(1)->options.classifier.algorithm, memlens::Algorithm::kIgTree);
@@ -169,7 +173,8 @@ class TestProjectWorkflow : public QObject {
     const QString path = dir.filePath(QStringLiteral("g.memlens"));
     {
       MainWindow window;
-      QVERIFY(memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
+      QVERIFY(
+          memlens::test::showWithCorpus(window, dir, "g.txt", memlens::test::smallGrammarCorpus()));
       auto* controller = window.findChild<MemoryController*>();
       QSignalSpy prepared(controller, &MemoryController::settled);
       QVERIFY(memlens::test::trainInWindow(window, memlens::Algorithm::kIgTree));

@@ -62,7 +62,8 @@ class TestTextWorkflow : public QObject {
     QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(page));
     const auto& test = experiment->test();
     const size_t index = test.size() / 2;
-    Q_EMIT text->browser()->anchorClicked(QUrl(QStringLiteral("token:%1").arg(test.sources[index])));
+    Q_EMIT text->browser()->anchorClicked(
+        QUrl(QStringLiteral("token:%1").arg(test.sources[index])));
     QVERIFY(inspected.wait(20000));
     QCOMPARE(page->snapshot()->token.value(), test.sources[index]);
     QCOMPARE(page->snapshot()->target, test.classes[index]);

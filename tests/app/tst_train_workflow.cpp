@@ -8,11 +8,11 @@
 #include <QtTest>
 #include <string>
 
-#include "train/learning_curve_chart.h"
 #include "gui_watchdog.h"
 #include "main_window.h"
-#include "train/run_table_model.h"
 #include "test_support.h"
+#include "train/learning_curve_chart.h"
+#include "train/run_table_model.h"
 #include "train/train_options_widget.h"
 
 using memlens::gui::MainWindow;

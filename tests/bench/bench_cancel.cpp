@@ -47,7 +47,8 @@ double cancelAfter(const std::function<Status(JobControl&)>& job, std::chrono::m
   });
   const Clock::time_point start = Clock::now();
   // Sleep in small steps so a job that ends early is not waited for.
-  while (Clock::now() - start < delay && !over.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (Clock::now() - start < delay && !over.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const bool done = over.load();
   {
     std::lock_guard lock(mutex);
@@ -88,7 +89,8 @@ int main(int argc, char** argv) {
     std::string list = only;
     for (size_t start = 0; start <= list.size();) {
       const size_t end = std::min(list.find(',', start), list.size());
-      if (end > start && name.find(list.substr(start, end - start)) != std::string::npos) return true;
+      if (end > start && name.find(list.substr(start, end - start)) != std::string::npos)
+        return true;
       start = end + 1;
     }
     return false;
@@ -104,7 +106,8 @@ int main(int argc, char** argv) {
   auto trained = std::move(*createClassifier(ib1));
   if (selected("predict")) {
     t = Clock::now();
-    if (Status s = trained->train(*instances); !s) return std::fprintf(stderr, "%s\n", s.toString().c_str()), 1;
+    if (Status s = trained->train(*instances); !s)
+      return std::fprintf(stderr, "%s\n", s.toString().c_str()), 1;
     std::printf("IB1 memory trained in %.0f s\n", ms(Clock::now() - t) / 1000.0);
   }
   std::fflush(stdout);
@@ -121,13 +124,17 @@ int main(int argc, char** argv) {
   experiment.classifier = igtree;
   experiment.maxTestTokens = 10000;
   const std::vector<std::pair<const char*, std::function<Status(JobControl&)>>> jobs = {
-      {"load corpus", [&](JobControl& job) { return TokenisedCorpus::load(paths, {}, {}, &job).status(); }},
+      {"load corpus",
+       [&](JobControl& job) { return TokenisedCorpus::load(paths, {}, {}, &job).status(); }},
       {"build instances",
-       [&](JobControl& job) { return buildInstances((*corpus)->tokens, (*corpus)->paddingId, window, &job).status(); }},
+       [&](JobControl& job) {
+         return buildInstances((*corpus)->tokens, (*corpus)->paddingId, window, &job).status();
+       }},
       {"train ib1", train(ib1)},
       {"train igtree", train(igtree)},
       {"train tribl2", train(tribl2)},
-      {"predict ib1 (2M queries)", [&](JobControl& job) { return trained->predict(queries, {}, &job).status(); }},
+      {"predict ib1 (2M queries)",
+       [&](JobControl& job) { return trained->predict(queries, {}, &job).status(); }},
       {"experiment igtree (split, KN, tune, eval)",
        [&](JobControl& job) { return Experiment::run(*corpus, experiment, &job).status(); }},
   };

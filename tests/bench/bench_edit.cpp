@@ -30,8 +30,9 @@ int main(int argc, char** argv) {
   o.experiment.split.trainFraction = 0.9;  // ~830k instances on the KJV, as vs_timbl.sh
   o.experiment.split.validationFraction = 0.0;
   o.experiment.maxTestTokens = 10000;
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("bench_edit_" + std::to_string(::getpid()) + ".memlens")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("bench_edit_" + std::to_string(::getpid()) + ".memlens"))
+                               .string();
 
   auto t = std::chrono::steady_clock::now();
   auto p = Project::create(path, {corpus}, o);
@@ -56,19 +57,21 @@ int main(int argc, char** argv) {
   t = std::chrono::steady_clock::now();
   if (Status s = (*p)->commit(std::move(*preview)); !s) return 1;
   const double saveSeconds = since(t);
-  std::printf("delete one slot: preview %.3f s (%zu probe tokens change), commit+save %.3f s, "
-              "total %.3f s (goal <= 1 s)\n",
-              previewSeconds, changed, saveSeconds, previewSeconds + saveSeconds);
+  std::printf(
+      "delete one slot: preview %.3f s (%zu probe tokens change), commit+save %.3f s, "
+      "total %.3f s (goal <= 1 s)\n",
+      previewSeconds, changed, saveSeconds, previewSeconds + saveSeconds);
   p = Result<std::unique_ptr<Project>>(Status::cancelled());  // close
 
   t = std::chrono::steady_clock::now();
   auto reopened = Project::open(path);
   const double openSeconds = since(t);
   if (!reopened) return std::fprintf(stderr, "%s\n", reopened.status().toString().c_str()), 1;
-  std::printf("project save %.3f s (goal <= 2 s), reopen %.2f s (goal <= 5 s), %zu edit(s) replayed; "
-              "file %.1f kB\n",
-              saveSeconds, openSeconds, (*reopened)->memory().edits().size(),
-              static_cast<double>(std::filesystem::file_size(path)) / 1e3);
+  std::printf(
+      "project save %.3f s (goal <= 2 s), reopen %.2f s (goal <= 5 s), %zu edit(s) replayed; "
+      "file %.1f kB\n",
+      saveSeconds, openSeconds, (*reopened)->memory().edits().size(),
+      static_cast<double>(std::filesystem::file_size(path)) / 1e3);
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
   return 0;
 }

@@ -52,17 +52,20 @@ int main(int argc, char** argv) {
   const size_t tokens = argc > 1 ? std::stoul(argv[1]) : 1'500'000;
   QTemporaryDir dir;
   auto corpus = TokenisedCorpus::load({writeRandomCorpus(dir, tokens)}, {});
-  if (!corpus) return std::fprintf(stderr, "bench_memory_table: %s\n", corpus.status().toString().c_str()), 1;
+  if (!corpus)
+    return std::fprintf(stderr, "bench_memory_table: %s\n", corpus.status().toString().c_str()), 1;
   ExperimentOptions options;
   options.classifier.algorithm = Algorithm::kIgTree;
   options.maxTestTokens = 1000;
   auto t = std::chrono::steady_clock::now();
   auto experiment = Experiment::run(*corpus, options);
-  if (!experiment) return std::fprintf(stderr, "bench_memory_table: %s\n", experiment.status().toString().c_str()), 1;
+  if (!experiment)
+    return std::fprintf(stderr, "bench_memory_table: %s\n", experiment.status().toString().c_str()),
+           1;
   const std::shared_ptr<const Experiment> e = std::move(*experiment);
   const uint32_t vectors = e->classifier().memory().vectorCount();
-  std::printf("memory: %u stored vectors from %zu instances (trained in %.1f s)\n", vectors, e->train().size(),
-              msSince(t) / 1000.0);
+  std::printf("memory: %u stored vectors from %zu instances (trained in %.1f s)\n", vectors,
+              e->train().size(), msSince(t) / 1000.0);
 
   t = std::chrono::steady_clock::now();
   auto snapshot = std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(e));
@@ -93,11 +96,14 @@ int main(int argc, char** argv) {
   std::ranges::sort(frames);
   double sum = 0.0;
   for (double f : frames) sum += f;
-  std::printf("repaint after a jump to a random row (200 jumps): mean %.2f ms, median %.2f ms, max %.2f ms\n",
-              sum / static_cast<double>(frames.size()), frames[frames.size() / 2], frames.back());
+  std::printf(
+      "repaint after a jump to a random row (200 jumps): mean %.2f ms, median %.2f ms, max %.2f "
+      "ms\n",
+      sum / static_cast<double>(frames.size()), frames[frames.size() / 2], frames.back());
 
   t = std::chrono::steady_clock::now();
-  table->horizontalHeader()->setSortIndicator(views::MemoryTableModel::kInstances, Qt::DescendingOrder);
+  table->horizontalHeader()->setSortIndicator(views::MemoryTableModel::kInstances,
+                                              Qt::DescendingOrder);
   table->viewport()->grab();
   std::printf("sort by instances, most first: %.1f ms\n", msSince(t));
   if (model->storedVector(0) != snapshot->byCount.front()) ++failures;
@@ -110,7 +116,8 @@ int main(int argc, char** argv) {
     for (uint32_t v = 0; v < vectors; ++v) {
       const auto f = base.vector(v);
       bool hit = std::ranges::find(f, id) != f.end();
-      for (const ClassCount& c : base.distribution(v)) hit = hit || base.classId(c.classIndex) == id;
+      for (const ClassCount& c : base.distribution(v))
+        hit = hit || base.classId(c.classIndex) == id;
       expected += hit ? 1 : 0;
     }
     page.filterEdit()->setText(QString::fromLatin1(token));
@@ -119,8 +126,8 @@ int main(int argc, char** argv) {
     table->viewport()->grab();
     std::printf("filter by %s: %.1f ms, %d rows\n", token, msSince(t), model->rowCount());
     if (model->rowCount() != static_cast<int>(expected)) {
-      std::fprintf(stderr, "bench_memory_table: filter %s shows %d rows, %u expected\n", token, model->rowCount(),
-                   expected);
+      std::fprintf(stderr, "bench_memory_table: filter %s shows %d rows, %u expected\n", token,
+                   model->rowCount(), expected);
       ++failures;
     }
   }

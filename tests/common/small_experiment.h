@@ -31,8 +31,8 @@ inline std::string smallGrammarCorpus() {
 }
 
 // Trains `algorithm` with k buckets and width 3 on smallGrammarCorpus(), written into `dir`.
-inline std::shared_ptr<const Experiment> smallExperiment(const QTemporaryDir& dir, Algorithm algorithm,
-                                                         int k = 1) {
+inline std::shared_ptr<const Experiment> smallExperiment(const QTemporaryDir& dir,
+                                                         Algorithm algorithm, int k = 1) {
   const std::string path = writeFile(dir, "grammar.txt", smallGrammarCorpus());
   TokeniserOptions tokeniser;
   tokeniser.kind = TokeniserKind::kWord;

@@ -37,8 +37,9 @@ inline std::vector<std::string> runTimbl(const std::string& train, const std::st
                                          const QStringList& args, const std::string& outPath,
                                          QString* error) {
   QProcess p;
-  QStringList all = {"-f", QString::fromStdString(train), "-t", QString::fromStdString(test),
-                     "-F", "Columns", "-o", QString::fromStdString(outPath)};
+  QStringList all = {
+      "-f", QString::fromStdString(train),  "-t", QString::fromStdString(test), "-F", "Columns",
+      "-o", QString::fromStdString(outPath)};
   all += args;
   p.start(QStringLiteral(MEMLENS_TIMBL), all);
   if (!p.waitForFinished(600000) || p.exitCode() != 0) {
@@ -136,7 +137,8 @@ inline Comparison compare(const std::vector<std::string>& theirs,
     bool ok = i < theirs.size() && i < ours.size();
     if (ok) {
       const Parsed a = parse(theirs[i]), b = parse(ours[i]);
-      ok = a.head == b.head && close(a.distance, b.distance, 1e-9) && a.dist.size() == b.dist.size();
+      ok =
+          a.head == b.head && close(a.distance, b.distance, 1e-9) && a.dist.size() == b.dist.size();
       for (size_t j = 0; ok && j < a.dist.size(); ++j)
         ok = a.dist[j].first == b.dist[j].first && close(a.dist[j].second, b.dist[j].second, 2e-5);
     }

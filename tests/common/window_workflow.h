@@ -14,8 +14,8 @@
 namespace memlens::test {
 
 // Shows `window` and opens `text`, written into `dir` as `name`; false if the load did not settle.
-inline bool showWithCorpus(gui::MainWindow& window, const QTemporaryDir& dir, const std::string& name,
-                           const std::string& text) {
+inline bool showWithCorpus(gui::MainWindow& window, const QTemporaryDir& dir,
+                           const std::string& name, const std::string& text) {
   window.show();
   if (!QTest::qWaitForWindowActive(&window)) return false;
   QSignalSpy settled(&window, &gui::MainWindow::jobSettled);

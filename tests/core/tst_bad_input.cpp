@@ -73,7 +73,8 @@ class TestBadInput : public QObject {
     constexpr int kFiles = 100'000;
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < kFiles; ++i) {
-      const std::string path = dir.filePath(QString("f%1.txt").arg(i, 6, 10, QChar('0'))).toStdString();
+      const std::string path =
+          dir.filePath(QString("f%1.txt").arg(i, 6, 10, QChar('0'))).toStdString();
       const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       QVERIFY(fd >= 0);
       const std::string text = "word " + std::to_string(i) + "\n";
@@ -91,11 +92,15 @@ class TestBadInput : public QObject {
     QTest::addColumn<bool>("badVocab");  // which of the two files is replaced
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");
-    const QByteArray binary("\x7F" "ELF\x02\x01\x01\0\0\0", 10);
+    const QByteArray binary(
+        "\x7F"
+        "ELF\x02\x01\x01\0\0\0",
+        10);
     const QByteArray invalid("{\"a\": 0,\n\"\xC3\x28\": 1}");
     QTest::newRow("empty vocab") << true << QByteArray()
                                  << "expected the file to start with '{', but the file ends";
-    QTest::newRow("binary vocab") << true << binary << "line 1, byte 1: expected the file to start with '{'";
+    QTest::newRow("binary vocab") << true << binary
+                                  << "line 1, byte 1: expected the file to start with '{'";
     QTest::newRow("invalid vocab") << true << invalid << "line 2, byte 2: invalid UTF-8";
     // GPT-2 without merges would be a different tokeniser, so no merges is a wrong file.
     QTest::newRow("empty merges") << false << QByteArray() << "no merges";
@@ -115,8 +120,9 @@ class TestBadInput : public QObject {
     auto tokeniser = createTokeniser(options);
     QVERIFY(!tokeniser.isOk());
     QCOMPARE(tokeniser.status().code(), Status::Code::kCorrupt);
-    QVERIFY2(contains(tokeniser.status(), bad) && contains(tokeniser.status(), expected.toStdString()),
-             tokeniser.status().message().c_str());
+    QVERIFY2(
+        contains(tokeniser.status(), bad) && contains(tokeniser.status(), expected.toStdString()),
+        tokeniser.status().message().c_str());
   }
 
   // A project cut short at every 4 KB page boundary (0 bytes included) is refused with a message
@@ -163,7 +169,8 @@ class TestBadInput : public QObject {
     QVERIFY(child >= 0);
     if (child == 0) {
       ::close(pipeFds[0]);
-      if (::geteuid() == 0 && (::setgid(nobody->pw_gid) != 0 || ::setuid(nobody->pw_uid) != 0)) _exit(3);
+      if (::geteuid() == 0 && (::setgid(nobody->pw_gid) != 0 || ::setuid(nobody->pw_uid) != 0))
+        _exit(3);
       auto store = ProjectStore::open(path);
       const std::string message =
           store ? (*store)->setSetting("k", "v").message() : store.status().message();
@@ -173,14 +180,16 @@ class TestBadInput : public QObject {
     ::close(pipeFds[1]);
     std::string message;
     char buffer[512];
-    for (ssize_t n; (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, size_t(n));
+    for (ssize_t n; (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0;)
+      message.append(buffer, size_t(n));
     ::close(pipeFds[0]);
     int status = 0;
     QCOMPARE(::waitpid(child, &status, 0), child);
     QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0,
              ("the read-only project opened for writing; then: " + message).c_str());
-    QVERIFY2(message.find(path) != std::string::npos && message.find("read-only") != std::string::npos,
-             message.c_str());
+    QVERIFY2(
+        message.find(path) != std::string::npos && message.find("read-only") != std::string::npos,
+        message.c_str());
     QVERIFY(readFile(path) == before);
   }
 };

@@ -70,10 +70,9 @@ class ClassifierTest : public QObject {
   // class (IG 0, SI 1, GR 0, χ² 0).
   void featureWeightsByHand() {
     Vocabulary vocab;
-    const InstanceSet s = makeSet(vocab, {{"a", "k", "p", "X"},
-                                          {"a", "k", "q", "X"},
-                                          {"b", "k", "p", "Y"},
-                                          {"b", "k", "q", "Y"}});
+    const InstanceSet s = makeSet(
+        vocab,
+        {{"a", "k", "p", "X"}, {"a", "k", "q", "X"}, {"b", "k", "p", "Y"}, {"b", "k", "q", "Y"}});
     InstanceBase base(3);
     QVERIFY(base.add(s).isOk());
     const auto d1 = computeFeatureWeightDetail(base.featureCounts()[0], base.classTotals());
@@ -92,8 +91,8 @@ class ClassifierTest : public QObject {
     QCOMPARE(d3.splitInfo, 1.0);
     QVERIFY(std::fabs(d3.gainRatio) < 1e-12);
     QVERIFY(std::fabs(d3.chiSquare) < 1e-12);
-    const auto none = computeFeatureWeights(base.featureCounts(), base.classTotals(),
-                                            FeatureWeighting::kNone);
+    const auto none =
+        computeFeatureWeights(base.featureCounts(), base.classTotals(), FeatureWeighting::kNone);
     QCOMPARE(none, std::vector<double>({1.0, 1.0, 1.0}));
   }
 
@@ -249,8 +248,11 @@ class ClassifierTest : public QObject {
       QVERIFY(c->add(big, &cancelled).isCancelled());
       // Cancel midway through the growth (after the first progress report).
       JobControl* self = nullptr;
-      JobControl midway([&](double f, const std::string&) { if (f > 0.0) self->cancel(); },
-                        std::chrono::milliseconds(0));
+      JobControl midway(
+          [&](double f, const std::string&) {
+            if (f > 0.0) self->cancel();
+          },
+          std::chrono::milliseconds(0));
       self = &midway;
       QVERIFY(c->add(big, &midway).isCancelled());
 

@@ -34,7 +34,8 @@ class TestCli : public QObject {
     // In the beginning , God . The end
     QCOMPARE(o["tokens"].toInt(), 8);
     QCOMPARE(o["types"].toInt(), 8);
-    const Run lower = cli({"corpus", "stats", "--json", "--lowercase", QString::fromStdString(path)});
+    const Run lower =
+        cli({"corpus", "stats", "--json", "--lowercase", QString::fromStdString(path)});
     QCOMPARE(QJsonDocument::fromJson(lower.out).object()["types"].toInt(), 7);  // the = The
   }
 
@@ -47,11 +48,10 @@ class TestCli : public QObject {
     QCOMPARE(readFile(out.toStdString()),
              std::string("_ _ God\n_ God said\nGod said :\nsaid : let\n_ _ it\n_ it be\n"));
 
-    const Run olifant = cli({"instances", "--width=2", "--blocks", "olifant",
-                             QString::fromStdString(path), "-o", out});
+    const Run olifant = cli(
+        {"instances", "--width=2", "--blocks", "olifant", QString::fromStdString(path), "-o", out});
     QVERIFY2(olifant.exitCode == 0, olifant.err.constData());
-    QCOMPARE(readFile(out.toStdString()),
-             std::string("_ _ God\n_ God said\nGod said :\n_ _ it\n"));
+    QCOMPARE(readFile(out.toStdString()), std::string("_ _ God\n_ God said\nGod said :\n_ _ it\n"));
   }
 
   void badCommandLines_data() {
@@ -60,15 +60,16 @@ class TestCli : public QObject {
     QTest::addColumn<QString>("message");
     QTest::newRow("no command") << QStringList{} << 2 << "usage:";
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command";
-    QTest::newRow("unknown option") << QStringList{"corpus", "stats", "--colour", "x"} << 2
-                                    << "unknown option --colour";
+    QTest::newRow("unknown option")
+        << QStringList{"corpus", "stats", "--colour", "x"} << 2 << "unknown option --colour";
     QTest::newRow("width range") << QStringList{"instances", "--width", "40", "x", "-o", "y"} << 2
                                  << "--width must be a whole number from 1 to 32";
-    QTest::newRow("missing value") << QStringList{"instances", "x", "-o"} << 2 << "-o needs a value";
+    QTest::newRow("missing value")
+        << QStringList{"instances", "x", "-o"} << 2 << "-o needs a value";
     QTest::newRow("missing file") << QStringList{"corpus", "stats", "/no/such.txt"} << 1
                                   << "/no/such.txt: no such file";
-    QTest::newRow("gpt2 without files") << QStringList{"corpus", "stats", "--tokeniser", "gpt2", "x"}
-                                        << 2 << "--vocab";
+    QTest::newRow("gpt2 without files")
+        << QStringList{"corpus", "stats", "--tokeniser", "gpt2", "x"} << 2 << "--vocab";
   }
   void badCommandLines() {
     QFETCH(QStringList, args);
@@ -175,13 +176,14 @@ class TestCli : public QObject {
     const Run r = cli({"instances", "--width", "4", QString::fromStdString(sample), "-o", inst});
     QVERIFY2(r.exitCode == 0, r.err.constData());
 
-    const Run timbl = runProgram(QStringLiteral(MEMLENS_TIMBL),
-                          {"-f", inst, "-t", inst, "-F", "Columns", "-a1", "-o",
-                           dir.filePath("timbl.out")});
+    const Run timbl = runProgram(
+        QStringLiteral(MEMLENS_TIMBL),
+        {"-f", inst, "-t", inst, "-F", "Columns", "-a1", "-o", dir.filePath("timbl.out")});
     QVERIFY2(timbl.exitCode == 0, timbl.err.constData());
     const QByteArray all = timbl.out + timbl.err;
     QVERIFY2(all.contains("overall accuracy:"), all.constData());
-    const QList<QByteArray> ours = QByteArray::fromStdString(readFile(inst.toStdString())).split('\n');
+    const QList<QByteArray> ours =
+        QByteArray::fromStdString(readFile(inst.toStdString())).split('\n');
     const QList<QByteArray> theirs =
         QByteArray::fromStdString(readFile(dir.filePath("timbl.out").toStdString())).split('\n');
     QCOMPARE(theirs.size(), ours.size());

@@ -28,12 +28,14 @@ class TestCliProject : public QObject {
       auto p = Project::open(file.toStdString());
       QVERIFY2(p.isOk(), p.status().message().c_str());
       source = (*p)->memory().instances().sources[5];
-      expectedChanges = (*p)->preview({EditKind::kRemoveDocument, {}, 0, 0, 0, {}, ""})->changed.size();
+      expectedChanges =
+          (*p)->preview({EditKind::kRemoveDocument, {}, 0, 0, 0, {}, ""})->changed.size();
     }
     QVERIFY(expectedChanges > 0);
     r = runCli({"project", "edit", file, "--preview", "--remove-document", "0"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    QVERIFY2(r.out.contains(QByteArray("changing prediction: ") + QByteArray::number(qulonglong(expectedChanges))),
+    QVERIFY2(r.out.contains(QByteArray("changing prediction: ") +
+                            QByteArray::number(qulonglong(expectedChanges))),
              r.out.constData());
     QCOMPARE(r.out.count("\n  source "), qsizetype(expectedChanges));
     r = runCli({"project", "edit", file, "--delete-instance", QString::number(source)});
@@ -65,15 +67,15 @@ class TestCliProject : public QObject {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 2, 80, 9);
     const QString file = dir.filePath("p.memlens");
-    CliRun r = runCli({"project", "create", file, "--model", "igtree", "--width", "3",
-                       "--keep-weights", QString::fromStdString(paths[0]),
-                       QString::fromStdString(paths[1])});
+    CliRun r =
+        runCli({"project", "create", file, "--model", "igtree", "--width", "3", "--keep-weights",
+                QString::fromStdString(paths[0]), QString::fromStdString(paths[1])});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.contains("weights kept after edits"));
     QVERIFY(runCli({"project", "info", file}).out.contains("weights kept (the trained ones)"));
-    for (auto [name, strategy] : {std::pair{"merge", PruneStrategy::kMerge},
-                                  std::pair{"cnn", PruneStrategy::kCondensed},
-                                  std::pair{"igtree", PruneStrategy::kIgTreeCompression}}) {
+    for (auto [name, strategy] :
+         {std::pair{"merge", PruneStrategy::kMerge}, std::pair{"cnn", PruneStrategy::kCondensed},
+          std::pair{"igtree", PruneStrategy::kIgTreeCompression}}) {
       uint32_t expectedSlots = 0;
       {
         auto p = Project::open(file.toStdString());
@@ -85,7 +87,8 @@ class TestCliProject : public QObject {
       }
       r = runCli({"project", "prune", file, "--strategy", name});
       QVERIFY2(r.exitCode == 0, r.err.constData());
-      QVERIFY2(r.out.contains(" -> " + QByteArray::number(expectedSlots) + "\t"), r.out.constData());
+      QVERIFY2(r.out.contains(" -> " + QByteArray::number(expectedSlots) + "\t"),
+               r.out.constData());
       QVERIFY(runCli({"project", "info", file}).out.contains(name));
       QCOMPARE(runCli({"project", "undo", file}).exitCode, 0);
     }
@@ -104,7 +107,9 @@ class TestCliProject : public QObject {
     r = runCli({"project", "info", QString::fromStdString(text)});
     QVERIFY(r.err.contains("not a MemLens project"));
     const auto paths = test::writeMarkovCorpus(dir, 1, 30, 2);
-    QCOMPARE(runCli({"project", "create", file, "--width", "2", QString::fromStdString(paths[0])}).exitCode, 0);
+    QCOMPARE(runCli({"project", "create", file, "--width", "2", QString::fromStdString(paths[0])})
+                 .exitCode,
+             0);
     r = runCli({"project", "edit", file, "--relabel-instance", "3"});
     QCOMPARE(r.exitCode, 2);
     QVERIFY(r.err.contains("needs --class"));

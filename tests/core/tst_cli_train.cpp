@@ -18,7 +18,8 @@ class TestCliTrain : public QObject {
     QTemporaryDir dir;
     // Width 2, line blocks: 9 tokens, so 9 instances.
     const auto path = writeFile(dir, "c.txt", "a b c\na b c\nx y z\n");
-    const CliRun r = runCli({"train", "--model", "ib1", "--width", "2", "--json", QString::fromStdString(path)});
+    const CliRun r =
+        runCli({"train", "--model", "ib1", "--width", "2", "--json", QString::fromStdString(path)});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(o["instances"].toInt(), 9);
@@ -33,14 +34,14 @@ class TestCliTrain : public QObject {
     QTemporaryDir dir;
     const auto path = writeFile(dir, "c.txt", "a b c\na b c\na b d\nq b d\n");
     // After "a b": two c against one d in the exact-match bucket.
-    const CliRun r = runCli({"predict", "--model", "ib1", "--width", "2", QString::fromStdString(path),
-                             "--context", "a b"});
+    const CliRun r = runCli({"predict", "--model", "ib1", "--width", "2",
+                             QString::fromStdString(path), "--context", "a b"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QCOMPARE(QString::fromUtf8(r.out).trimmed(), QString("a b\tc\tc 2, d 1"));
 
     // From stdin, one line per context; "q b" was seen once, before d.
-    const CliRun many = runCli({"predict", "--model", "ib1", "--width", "2", "--stdin", "--top", "1",
-                                QString::fromStdString(path)},
+    const CliRun many = runCli({"predict", "--model", "ib1", "--width", "2", "--stdin", "--top",
+                                "1", QString::fromStdString(path)},
                                "a b\nq b\n");
     QVERIFY2(many.exitCode == 0, many.err.constData());
     const QStringList lines = QString::fromUtf8(many.out).trimmed().split('\n');

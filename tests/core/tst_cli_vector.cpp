@@ -24,7 +24,8 @@ class TestCliVector : public QObject {
     std::string text;
     const char* others[] = {"red green blue", "one red two blue", "green one blue two",
                             "two three four one"};
-    for (int i = 0; i < 400; ++i) text += i % 2 ? "one two three four\n" : std::string(others[i / 2 % 4]) + "\n";
+    for (int i = 0; i < 400; ++i)
+      text += i % 2 ? "one two three four\n" : std::string(others[i / 2 % 4]) + "\n";
     corpus_ = QString::fromStdString(writeFile(dir_, "c.txt", text));
   }
 
@@ -33,14 +34,16 @@ class TestCliVector : public QObject {
                              "--context", "one two"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QStringList lines = QString::fromUtf8(r.out).split('\n');
-    const auto header = std::find_if(lines.begin(), lines.end(),
-                                     [](const QString& l) { return l.startsWith("attention map"); });
+    const auto header = std::find_if(
+        lines.begin(), lines.end(), [](const QString& l) { return l.startsWith("attention map"); });
     QVERIFY2(header != lines.end(), r.out.constData());
     // Column titles name the context, then one row per slot: the nearest is the context itself,
     // every term 0 (its words are the query's own).
-    const auto titles = std::find_if(header, lines.end(), [](const QString& l) { return l.trimmed().startsWith("slot"); });
+    const auto titles = std::find_if(
+        header, lines.end(), [](const QString& l) { return l.trimmed().startsWith("slot"); });
     QVERIFY(titles != lines.end());
-    QCOMPARE(titles->split(' ', Qt::SkipEmptyParts), QStringList({"slot", "one", "two", "sum", "alpha"}));
+    QCOMPARE(titles->split(' ', Qt::SkipEmptyParts),
+             QStringList({"slot", "one", "two", "sum", "alpha"}));
     const QStringList nearest = (titles + 1)->split(' ', Qt::SkipEmptyParts);
     QCOMPARE(nearest.size(), 7);  // #slot, one 0.00, two 0.00, sum, alpha
     QVERIFY(nearest[0].startsWith('#'));
@@ -50,8 +53,8 @@ class TestCliVector : public QObject {
 
   // --sequence: one row per token of the text; after "one two" the memory says "three".
   void explainSequenceMapsEveryToken() {
-    const CliRun r = runCli({"explain", "--model", "vector", "--width", "2", "--dims", "4", "--json",
-                             "--sequence", corpus_, "--context", "red one two three"});
+    const CliRun r = runCli({"explain", "--model", "vector", "--width", "2", "--dims", "4",
+                             "--json", "--sequence", corpus_, "--context", "red one two three"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     const QJsonArray rows = o["rows"].toArray();
@@ -66,14 +69,15 @@ class TestCliVector : public QObject {
       QCOMPARE(row.toObject()["attention"].toArray().size(), columns);
       QVERIFY(sum <= 1.0 + 1e-9);  // a share of each read's attention
     }
-    const CliRun overlap = runCli({"explain", "--model", "ib1", "--sequence", corpus_, "--context", "one"});
+    const CliRun overlap =
+        runCli({"explain", "--model", "ib1", "--sequence", corpus_, "--context", "one"});
     QCOMPARE(overlap.exitCode, 2);
     QVERIFY(overlap.err.contains("--sequence needs --model vector"));
   }
 
   void explainJsonIsConsistent() {
-    const CliRun r = runCli({"explain", "--model", "vector", "--width", "2", "--dims", "4", "--json",
-                             corpus_, "--context", "one two"});
+    const CliRun r = runCli({"explain", "--model", "vector", "--width", "2", "--dims", "4",
+                             "--json", corpus_, "--context", "one two"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject o = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(o["memoryPrediction"].toString(), QStringLiteral("three"));
@@ -91,12 +95,14 @@ class TestCliVector : public QObject {
       attention += slot["attention"].toDouble();
       double terms = 0.0;
       for (const QJsonValue& term : slot["terms"].toArray()) terms += term.toDouble();
-      QVERIFY(std::abs(terms - slot["distance"].toDouble() / t) < 1e-9);  // the map adds up to d / T
+      QVERIFY(std::abs(terms - slot["distance"].toDouble() / t) <
+              1e-9);  // the map adds up to d / T
     }
     QVERIFY(std::abs(attention - 1.0) < 1e-9);
     for (const QJsonValue& v : o["outcomes"].toArray()) {
       const QJsonObject outcome = v.toObject();
-      const double mixed = lambda * outcome["memory"].toDouble() + (1 - lambda) * outcome["base"].toDouble();
+      const double mixed =
+          lambda * outcome["memory"].toDouble() + (1 - lambda) * outcome["base"].toDouble();
       QVERIFY(std::abs(outcome["final"].toDouble() - mixed) < 1e-9);
     }
   }
@@ -114,7 +120,8 @@ class TestCliVector : public QObject {
     QCOMPARE(smoothing["lambdaTuned"].toBool(), false);
     QCOMPARE(o["baseAlone"].toObject()["tokens"].toInt(), o["test"].toObject()["tokens"].toInt());
 
-    const CliRun text = runCli({"eval", "--model", "vector", "--width", "2", "--dims", "4", corpus_});
+    const CliRun text =
+        runCli({"eval", "--model", "vector", "--width", "2", "--dims", "4", corpus_});
     QVERIFY2(text.exitCode == 0, text.err.constData());
     QVERIFY(text.out.contains("\nbase alone "));
     QVERIFY(text.out.contains("vector memory: 4-d PPMI-SVD keys"));

@@ -43,26 +43,31 @@ class TestColumnsFile : public QObject {
     auto read = readColumnsFile(path, again);
     QVERIFY(read.isOk());
     QCOMPARE(read->size(), set.size());
-    for (size_t i = 0; i < set.size(); ++i) QCOMPARE(again.text(read->classes[i]), vocab.text(set.classes[i]));
+    for (size_t i = 0; i < set.size(); ++i)
+      QCOMPARE(again.text(read->classes[i]), vocab.text(set.classes[i]));
   }
 
   void errors_data() {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("ragged") << QByteArray("a b c\nd e f\ng h\n") << "in.txt line 3: 2 fields, expected 3 as on line 1";
-    QTest::newRow("ragged after blank") << QByteArray("\na b\nc d e\n") << "line 3: 3 fields, expected 2 as on line 2";
+    QTest::newRow("ragged") << QByteArray("a b c\nd e f\ng h\n")
+                            << "in.txt line 3: 2 fields, expected 3 as on line 1";
+    QTest::newRow("ragged after blank")
+        << QByteArray("\na b\nc d e\n") << "line 3: 3 fields, expected 2 as on line 2";
     QTest::newRow("one field") << QByteArray("lonely\n") << "line 1: a Columns instance needs";
     QTest::newRow("empty") << QByteArray("") << "empty file";
     QTest::newRow("blank only") << QByteArray("\n \n") << "no instances";
     QTest::newRow("binary") << QByteArray("a b\nc\0d", 7) << "line 2: NUL byte";
-    QTest::newRow("invalid utf-8") << QByteArray("a b\nc \xFF\n") << "line 2, byte 2: invalid UTF-8";
+    QTest::newRow("invalid utf-8")
+        << QByteArray("a b\nc \xFF\n") << "line 2, byte 2: invalid UTF-8";
   }
   void errors() {
     QFETCH(QByteArray, content);
     QFETCH(QString, expected);
     QTemporaryDir dir;
     Vocabulary vocab;
-    auto set = readColumnsFile(writeFile(dir, "in.txt", {content.constData(), size_t(content.size())}), vocab);
+    auto set = readColumnsFile(
+        writeFile(dir, "in.txt", {content.constData(), size_t(content.size())}), vocab);
     QVERIFY(!set.isOk());
     QVERIFY2(set.status().message().find(expected.toStdString()) != std::string::npos,
              set.status().message().c_str());

@@ -12,8 +12,8 @@ class TestCorpusStats : public QObject {
  private Q_SLOTS:
   void countsByHand() {
     QTemporaryDir dir;
-    auto corpus = Corpus::open({writeFile(dir, "a.txt", "a b a\n\nc\n"),
-                                writeFile(dir, "b.txt", "b d b b")});
+    auto corpus =
+        Corpus::open({writeFile(dir, "a.txt", "a b a\n\nc\n"), writeFile(dir, "b.txt", "b d b b")});
     QVERIFY(corpus.isOk());
     SpaceTokeniser tokeniser;
     Vocabulary vocab;
@@ -26,7 +26,7 @@ class TestCorpusStats : public QObject {
     QCOMPARE(s.lines, uint64_t{4});
     QCOMPARE(s.emptyLines, uint64_t{1});
     QCOMPARE(s.tokens, uint64_t{8});
-    QCOMPARE(s.types, uint64_t{4});   // a b c d
+    QCOMPARE(s.types, uint64_t{4});    // a b c d
     QCOMPARE(s.hapaxes, uint64_t{2});  // c d
     QCOMPARE(s.perDocument[0].tokens, uint64_t{4});
     QCOMPARE(s.perDocument[0].types, uint64_t{3});
@@ -42,8 +42,8 @@ class TestCorpusStats : public QObject {
     // Types after 1, 2, 3, ... tokens: a, ab, ab, abc, abc, abcd, ...
     QVERIFY(!s.typeTokenCurve.empty());
     QCOMPARE(s.typeTokenCurve.back(), std::make_pair(uint64_t{8}, uint64_t{4}));
-    const std::map<uint64_t, uint64_t> expected = {{1, 1}, {2, 2}, {3, 2}, {4, 3}, {5, 3},
-                                                   {6, 4}, {7, 4}, {8, 4}};
+    const std::map<uint64_t, uint64_t> expected = {{1, 1}, {2, 2}, {3, 2}, {4, 3},
+                                                   {5, 3}, {6, 4}, {7, 4}, {8, 4}};
     for (const auto& [tokensRead, types] : s.typeTokenCurve) {
       QCOMPARE(types, expected.at(tokensRead));
     }

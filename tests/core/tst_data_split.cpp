@@ -19,7 +19,8 @@ class TestDataSplit : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     std::string text;
-    for (int i = 0; i < 10000; ++i) text += "w" + std::to_string(i % 13) + " v" + std::to_string(i % 7) + "\n";
+    for (int i = 0; i < 10000; ++i)
+      text += "w" + std::to_string(i % 13) + " v" + std::to_string(i % 7) + "\n";
     corpus_ = std::move(*Corpus::open({writeFile(dir_, "c.txt", text)}));
     SpaceTokeniser tokeniser;
     tokens_ = std::move(*TokenStream::tokenise(*corpus_, tokeniser, vocab_));

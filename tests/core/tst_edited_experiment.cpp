@@ -52,7 +52,8 @@ class TestEditedExperiment : public QObject {
       const auto changed = preview->changed;
       QVERIFY(memory->commit(std::move(*preview)).isOk());
 
-      auto edited = Experiment::withMemory(original, memory->instances(), memory->sharedClassifier());
+      auto edited =
+          Experiment::withMemory(original, memory->instances(), memory->sharedClassifier());
       QVERIFY2(edited.isOk(), edited.status().message().c_str());
       const Experiment& e = **edited;
       QCOMPARE(&e.classifier(), &memory->classifier());
@@ -101,9 +102,11 @@ class TestEditedExperiment : public QObject {
     InstanceSet fewer = memory->instances().slice(0, 10);
     auto mismatch = Experiment::withMemory(original, fewer, memory->sharedClassifier());
     QVERIFY(!mismatch.isOk());
-    QVERIFY(QString::fromStdString(mismatch.status().message()).contains(QStringLiteral("not trained")));
+    QVERIFY(QString::fromStdString(mismatch.status().message())
+                .contains(QStringLiteral("not trained")));
     QVERIFY(!Experiment::withMemory(original, InstanceSet{}, memory->sharedClassifier()).isOk());
-    QVERIFY(!Experiment::withMemory(nullptr, memory->instances(), memory->sharedClassifier()).isOk());
+    QVERIFY(
+        !Experiment::withMemory(nullptr, memory->instances(), memory->sharedClassifier()).isOk());
 
     const auto vector = test::smallExperiment(dir, Algorithm::kVectorMemory);
     auto refused = Experiment::withMemory(vector, vector->train(), memory->sharedClassifier());

@@ -102,7 +102,8 @@ class TestEditedMemory : public QObject {
       size_t changedTotal = 0;
       for (int step = 0; step < 50; ++step) {
         size_t pick;
-        do pick = rng() % hand.all.size(); while (!hand.live[pick]);
+        do pick = rng() % hand.all.size();
+        while (!hand.live[pick]);
         MemoryEdit e;
         const int op = static_cast<int>(rng() % 4);
         const uint32_t newClass = s->train.classes[rng() % s->train.size()];
@@ -115,8 +116,10 @@ class TestEditedMemory : public QObject {
         if (op < 2) e.features.clear();
         for (size_t i = 0; i < hand.all.size(); ++i) {
           if (!hand.live[i] || (op < 2 ? i != pick : !hand.sameVector(i, pick))) continue;
-          if (op % 2 == 0) hand.live[i] = false;
-          else hand.all.classes[i] = newClass;
+          if (op % 2 == 0)
+            hand.live[i] = false;
+          else
+            hand.all.classes[i] = newClass;
         }
         const std::vector<uint32_t> before = m->probePredictions();
         auto preview = m->preview(e);
@@ -152,8 +155,13 @@ class TestEditedMemory : public QObject {
     const std::vector<MemoryEdit> edits = {
         {EditKind::kDeleteVector, {f0.begin(), f0.end()}, 0, 0, 0, {}, ""},
         {EditKind::kRelabelInstance, {}, s->train.sources[40], 0, s->train.classes[3], {}, ""},
-        {EditKind::kInsertInstance, {s->train.classes[1], s->train.classes[2], s->train.classes[3]},
-         0, 0, s->train.classes[4], {}, ""},
+        {EditKind::kInsertInstance,
+         {s->train.classes[1], s->train.classes[2], s->train.classes[3]},
+         0,
+         0,
+         s->train.classes[4],
+         {},
+         ""},
         {EditKind::kRemoveDocument, {}, 0, 1, 0, {}, ""},
         {EditKind::kRestoreVector, {f0.begin(), f0.end()}, 0, 0, 0, {}, ""},
         {EditKind::kPrune, {}, 0, 0, 0, {s->train.sources[50], s->train.sources[51]}, "by hand"}};
@@ -190,8 +198,13 @@ class TestEditedMemory : public QObject {
     auto s = setup();
     const ClassifierOptions options = optionsFor(Algorithm::kIb1);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
-    const MemoryEdit merge{EditKind::kMerge, {}, 0, 0, 0,
-                           {s->train.sources[4], s->train.sources[9]}, "by hand",
+    const MemoryEdit merge{EditKind::kMerge,
+                           {},
+                           0,
+                           0,
+                           0,
+                           {s->train.sources[4], s->train.sources[9]},
+                           "by hand",
                            {s->train.sources[20], s->train.sources[20]}};
     HandMemory hand{s->train, std::vector<bool>(s->train.size(), true)};
     for (size_t i : {4, 9})
@@ -301,8 +314,9 @@ class TestEditedMemory : public QObject {
     QCOMPARE(typed->sources.back(), uint64_t{60});  // lines
     auto unknown = s->corpus->instancesOf("w1 nowhere w2\n\nw3", 2);
     QVERIFY(unknown.isOk());
-    QCOMPARE(unknown->classes, (std::vector<uint32_t>{s->corpus->vocab.lookup("w1"), Vocabulary::kUnknown,
-                                                     s->corpus->vocab.lookup("w2"), s->corpus->vocab.lookup("w3")}));
+    QCOMPARE(unknown->classes,
+             (std::vector<uint32_t>{s->corpus->vocab.lookup("w1"), Vocabulary::kUnknown,
+                                    s->corpus->vocab.lookup("w2"), s->corpus->vocab.lookup("w3")}));
     QCOMPARE(unknown->sources, (std::vector<uint64_t>{1, 1, 1, 3}));
     QCOMPARE(unknown->instance(3)[0], s->corpus->paddingId);  // a line starts a block
     QVERIFY(!s->corpus->instancesOf("w1", 0).isOk());
@@ -331,12 +345,15 @@ class TestEditedMemory : public QObject {
     const std::pair<MemoryEdit, const char*> bad[] = {
         {{EditKind::kDeleteVector, {vocab, vocab, vocab}, 0, 0, 0, {}, ""}, "no stored vector"},
         {{EditKind::kDeleteVector, {1, 2}, 0, 0, 0, {}, ""}, "has 3 features"},
-        {{EditKind::kDeleteInstance, {}, s->probe.sources[0], 0, 0, {}, ""}, "no training instance"},
+        {{EditKind::kDeleteInstance, {}, s->probe.sources[0], 0, 0, {}, ""},
+         "no training instance"},
         {{EditKind::kRestoreInstance, {}, s->train.sources[0], 0, 0, {}, ""}, "is not deleted"},
-        {{EditKind::kRelabelInstance, {}, s->train.sources[0], 0, vocab, {}, ""}, "not in the vocabulary"},
+        {{EditKind::kRelabelInstance, {}, s->train.sources[0], 0, vocab, {}, ""},
+         "not in the vocabulary"},
         {{EditKind::kInsertInstance, {0, 1, vocab + 5}, 0, 0, 1, {}, ""}, "not in the vocabulary"},
         {{EditKind::kRemoveDocument, {}, 0, 9, 0, {}, ""}, "no document 9"},
-        {{EditKind::kPrune, {}, 0, 0, 0, {s->train.sources[0], s->train.sources[0]}, ""}, "already deleted"},
+        {{EditKind::kPrune, {}, 0, 0, 0, {s->train.sources[0], s->train.sources[0]}, ""},
+         "already deleted"},
         {{EditKind::kPrune, {}, 0, 0, 0, s->train.sources, ""}, "empty"},
         {{EditKind::kMerge, {}, 0, 0, 0, {s->train.sources[0]}, "", {s->probe.sources[0]}},
          "no training instance"},
@@ -345,7 +362,8 @@ class TestEditedMemory : public QObject {
     for (const auto& [edit, message] : bad) {
       auto p = m->preview(edit);
       QVERIFY(!p.isOk());
-      QVERIFY2(p.status().message().find(message) != std::string::npos, p.status().message().c_str());
+      QVERIFY2(p.status().message().find(message) != std::string::npos,
+               p.status().message().c_str());
     }
     // A preview made before another commit is stale.
     auto p1 = m->preview({EditKind::kDeleteInstance, {}, s->train.sources[0], 0, 0, {}, ""});
@@ -364,7 +382,9 @@ class TestEditedMemory : public QObject {
     QVERIFY(p.status().isCancelled());
     QVERIFY(m->undo().code() == Status::Code::kInvalidArgument);
     QCOMPARE(m->instances().size(), s->train.size());
-    QVERIFY(EditedMemory::create(s->corpus, s->train, s->probe, {}, {}, {}, &job).status().isCancelled());
+    QVERIFY(EditedMemory::create(s->corpus, s->train, s->probe, {}, {}, {}, &job)
+                .status()
+                .isCancelled());
   }
 };
 

@@ -40,11 +40,11 @@ class FixedVoteClassifier : public Classifier {
   std::vector<double> weights_{1.0};
 };
 
-
 // The Kneser-Ney model of tst_kneser_ney_model: after the unseen context 3 its distribution is
 // the unigram one: id 0: 0.024, 1: 0.384, 2: 0.384, 3: 0.184, unknown: 0.024.
 std::unique_ptr<KneserNeyModel> base() {
-  return std::move(*KneserNeyModel::train(bigramInstances({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}}), 4, {2}));
+  return std::move(*KneserNeyModel::train(
+      bigramInstances({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}}), 4, {2}));
 }
 
 }  // namespace
@@ -66,7 +66,8 @@ class TestEvaluation : public QObject {
     const double p[] = {0.628, 2.0 / 3 * 0.25 + 0.128, 0.184 / 3, 0.008};
     const uint32_t rank[] = {1, 2, 3, 4};
     double entropy = 0.0;
-    for (double q : {0.628, 2.0 / 3 * 0.25 + 0.128, 0.184 / 3, 0.008, 0.008}) entropy -= q * std::log2(q);
+    for (double q : {0.628, 2.0 / 3 * 0.25 + 0.128, 0.184 / 3, 0.008, 0.008})
+      entropy -= q * std::log2(q);
     for (int i = 0; i < 4; ++i) {
       const TokenRecord& r = report->tokens[size_t(i)];
       QVERIFY2(std::abs(r.probability - p[i]) < 1e-12, qPrintable(QString::number(r.probability)));
@@ -130,9 +131,11 @@ class TestEvaluation : public QObject {
     const uint32_t unseen[] = {3};
     std::vector<double> dist;
     smoother.distribution(memory, unseen, dist);
-    const double expected[] = {0.6 * 0.024, 0.3 + 0.6 * 0.384, 0.1 + 0.6 * 0.384, 0.6 * 0.184, 0.6 * 0.024};
+    const double expected[] = {0.6 * 0.024, 0.3 + 0.6 * 0.384, 0.1 + 0.6 * 0.384, 0.6 * 0.184,
+                               0.6 * 0.024};
     QCOMPARE(dist.size(), size_t{5});
-    for (size_t w = 0; w < 5; ++w) QVERIFY2(std::abs(dist[w] - expected[w]) < 1e-12, qPrintable(QString::number(w)));
+    for (size_t w = 0; w < 5; ++w)
+      QVERIFY2(std::abs(dist[w] - expected[w]) < 1e-12, qPrintable(QString::number(w)));
 
     for (double lambda : {0.0, 0.3, 0.95}) {
       const MemorySmoother s = MemorySmoother::fixedWeight(*kn, lambda);
@@ -168,7 +171,8 @@ class TestEvaluation : public QObject {
     QCOMPARE(smoother.memoryWeight(weighted), smoother.memoryWeight(counts));
     const uint32_t ctx[] = {3};
     for (uint32_t w : {0u, 1u, 2u, 3u})
-      QVERIFY(std::abs(smoother.probability(weighted, ctx, w) - smoother.probability(counts, ctx, w)) < 1e-12);
+      QVERIFY(std::abs(smoother.probability(weighted, ctx, w) -
+                       smoother.probability(counts, ctx, w)) < 1e-12);
   }
 
   void tuningFollowsTheMemorysReliability() {

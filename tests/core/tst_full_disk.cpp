@@ -19,9 +19,7 @@ using namespace memlens;
 
 namespace {
 
-bool saysDiskFull(const Status& s) {
-  return s.message().find("full") != std::string::npos;
-}
+bool saysDiskFull(const Status& s) { return s.message().find("full") != std::string::npos; }
 
 }  // namespace
 
@@ -121,7 +119,8 @@ class TestFullDisk : public QObject {
 
   // Writes until the file system refuses another byte.
   void fillDisk() {
-    const int fd = ::open(QFile::encodeName(fillerPath()).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int fd =
+        ::open(QFile::encodeName(fillerPath()).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     QVERIFY(fd >= 0);
     const std::vector<char> block(4096, 'f');
     while (::write(fd, block.data(), block.size()) > 0) {

@@ -24,14 +24,16 @@ class TestGeneration : public QObject {
 
   QStringList words(const std::vector<GeneratedToken>& tokens) {
     QStringList out;
-    for (const GeneratedToken& t : tokens) out << QString::fromStdString(std::string(corpus_->vocab.text(t.id)));
+    for (const GeneratedToken& t : tokens)
+      out << QString::fromStdString(std::string(corpus_->vocab.text(t.id)));
     return out;
   }
 
  private Q_SLOTS:
   void initTestCase() {
     std::string text;
-    for (int i = 0; i < 200; ++i) text += i % 2 ? "one two three four five six\n" : "red green blue\n";
+    for (int i = 0; i < 200; ++i)
+      text += i % 2 ? "one two three four five six\n" : "red green blue\n";
     auto c = TokenisedCorpus::load({writeFile(dir_, "c.txt", text)}, {});
     QVERIFY(c.isOk());
     corpus_ = std::move(*c);

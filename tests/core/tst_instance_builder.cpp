@@ -51,8 +51,7 @@ class TestInstanceBuilder : public QObject {
     options.width = 2;
     auto set = buildInstances(f->tokens, f->vocab.paddingId(), options);
     QVERIFY(set.isOk());
-    QCOMPARE(render(*set, f->vocab),
-             QStringList({"_ _ a", "_ a b", "a b c", "_ _ d", "_ d e"}));
+    QCOMPARE(render(*set, f->vocab), QStringList({"_ _ a", "_ a b", "a b c", "_ _ d", "_ d e"}));
     QCOMPARE(set->sources, (std::vector<uint64_t>{0, 1, 2, 3, 4}));
   }
 

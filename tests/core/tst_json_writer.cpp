@@ -21,14 +21,24 @@ class TestJsonWriter : public QObject {
         .field("pi", 3.25)
         .field("nan", std::nan(""))
         .field("yes", true);
-    w.key("list").beginArray().value(1).beginObject().endObject().beginArray().endArray().null().endArray();
+    w.key("list")
+        .beginArray()
+        .value(1)
+        .beginObject()
+        .endObject()
+        .beginArray()
+        .endArray()
+        .null()
+        .endArray();
     w.key("empty").beginObject().endObject().endObject();
 
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(w.str()), &error);
-    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString() + " in " + QString::fromStdString(w.str())));
+    QVERIFY2(error.error == QJsonParseError::NoError,
+             qPrintable(error.errorString() + " in " + QString::fromStdString(w.str())));
     const QJsonObject o = doc.object();
-    QCOMPARE(o["text"].toString(), QString::fromUtf8("quote \" backslash \\ tab \t nl \n bell \x07 ü"));
+    QCOMPARE(o["text"].toString(),
+             QString::fromUtf8("quote \" backslash \\ tab \t nl \n bell \x07 ü"));
     QCOMPARE(o["neg"].toInt(), -3);
     QCOMPARE(o["pi"].toDouble(), 3.25);
     QVERIFY(o["nan"].isNull());

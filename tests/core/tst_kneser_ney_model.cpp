@@ -9,14 +9,14 @@
 using namespace memlens;
 using memlens::test::bigramInstances;
 
-
 class TestKneserNeyModel : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   // Ids: _=0 a=1 b=2 c=3. Bigrams _a ab ba ab _b bc. Worked by hand:
   //   top order: n1 = 4 (_a ba _b bc), n2 = 1 (ab) -> D2 = 4/6
   //   continuation unigrams: a 2 (_a ba), b 2 (ab _b), c 1 (bc); n1 = 1, n2 = 2 -> D1 = 1/5
-  //   p1(w) = max(N - 0.2, 0)/5 + 0.2*3/5 / 5 outcomes: _ 0.024, a 0.384, b 0.384, c 0.184, unk 0.024
+  //   p1(w) = max(N - 0.2, 0)/5 + 0.2*3/5 / 5 outcomes: _ 0.024, a 0.384, b 0.384, c 0.184, unk
+  //   0.024
   void handComputedBigram() {
     const InstanceSet set = bigramInstances({{0, 1}, {1, 2}, {2, 1}, {1, 2}, {0, 2}, {2, 3}});
     auto model = KneserNeyModel::train(set, 4, {2});
@@ -45,7 +45,8 @@ class TestKneserNeyModel : public QObject {
     std::vector<uint32_t> stream(20000);
     for (auto& t : stream) t = token(rng) % (1 + token(rng));  // skewed, Zipf-like
     for (size_t i = 3; i < stream.size(); ++i) {
-      set.features.insert(set.features.end(), stream.begin() + long(i) - 3, stream.begin() + long(i));
+      set.features.insert(set.features.end(), stream.begin() + long(i) - 3,
+                          stream.begin() + long(i));
       set.classes.push_back(stream[i]);
       set.sources.push_back(i);
     }

@@ -30,11 +30,17 @@ class TestNoNetwork : public QObject {
     QTemporaryDir dir;
     const QString corpus = QString::fromStdString(
         memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()));
-    const QStringList job = {QStringLiteral("eval"), QStringLiteral("--model"), QStringLiteral("ib1"),
-                             QStringLiteral("--width"), QStringLiteral("3"), QStringLiteral("--json"), corpus};
+    const QStringList job = {QStringLiteral("eval"),
+                             QStringLiteral("--model"),
+                             QStringLiteral("ib1"),
+                             QStringLiteral("--width"),
+                             QStringLiteral("3"),
+                             QStringLiteral("--json"),
+                             corpus};
     const auto online = runCli(job);
     QCOMPARE(online.exitCode, 0);
-    const auto offline = runProgram(unshare, QStringList{QStringLiteral("-n"), QStringLiteral(MEMLENS_CLI)} + job);
+    const auto offline =
+        runProgram(unshare, QStringList{QStringLiteral("-n"), QStringLiteral(MEMLENS_CLI)} + job);
     QVERIFY2(offline.exitCode == 0, offline.err.constData());
     // Timings differ between runs; everything else is the same.
     auto metrics = [](const QByteArray& json) {

@@ -1,8 +1,8 @@
 #include <QtTest>
 
+#include "base/sha256.h"
 #include "edit_fixture.h"
 #include "memlens/project.h"
-#include "base/sha256.h"
 #include "project_fixture.h"
 
 using namespace memlens;
@@ -132,7 +132,8 @@ class TestProject : public QObject {
     auto p = Project::create(made, paths, test::ib1ProjectOptions());
     QVERIFY2(p.isOk(), p.status().message().c_str());
     Project& project = **p;
-    const std::vector<uint64_t> sources = project.memory().instances().sources;  // a commit rebuilds it
+    const std::vector<uint64_t> sources =
+        project.memory().instances().sources;  // a commit rebuilds it
     for (size_t i : {size_t{3}, size_t{9}, size_t{20}}) {
       auto del = project.preview({EditKind::kDeleteInstance, {}, sources[i], 0, 0, {}, ""});
       QVERIFY(project.commit(std::move(*del)).isOk());
@@ -144,7 +145,8 @@ class TestProject : public QObject {
     QVERIFY(afterUndo != afterAll);
 
     test::writeFile(dir, "saved.memlens", "an older file at the path");
-    Project::Contents contents{*project.store().corpus(), project.options(),
+    Project::Contents contents{*project.store().corpus(),
+                               project.options(),
                                {project.memory().edits(), project.memory().undone()},
                                {"{\"run\":1}", "{\"run\":2}"}};
     QVERIFY2(Project::save(saved, contents).isOk(), "save");
@@ -188,9 +190,11 @@ class TestProject : public QObject {
     const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);
     const std::string path = dir.filePath("p.memlens").toStdString();
     int reports = 0;
-    JobControl job([&](double, const std::string&) {
-      if (++reports == 3) job.cancel();
-    }, std::chrono::milliseconds(0));
+    JobControl job(
+        [&](double, const std::string&) {
+          if (++reports == 3) job.cancel();
+        },
+        std::chrono::milliseconds(0));
     auto p = Project::create(path, paths, test::ib1ProjectOptions(), &job);
     QVERIFY(p.status().isCancelled());
     QVERIFY(!QFile::exists(QString::fromStdString(path)));

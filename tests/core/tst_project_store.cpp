@@ -9,8 +9,8 @@
 #include <random>
 #include <set>
 
-#include "memlens/project_store.h"
 #include "base/sha256.h"
+#include "memlens/project_store.h"
 #include "test_support.h"
 
 using namespace memlens;
@@ -32,7 +32,8 @@ void expectRefused(const std::string& path, const std::string& expected) {
   const std::string before = readFile(path);
   auto store = ProjectStore::open(path);
   QVERIFY(!store.isOk());
-  QVERIFY2(store.status().message().find(expected) != std::string::npos, store.status().message().c_str());
+  QVERIFY2(store.status().message().find(expected) != std::string::npos,
+           store.status().message().c_str());
   QCOMPARE(Sha256::of(readFile(path)), Sha256::of(before));
   QVERIFY(!QFile::exists(QString::fromStdString(path + "-wal")) ||
           QFileInfo(QString::fromStdString(path + "-wal")).size() == 0);
@@ -51,13 +52,15 @@ class TestProjectStore : public QObject {
       QVERIFY2(store.isOk(), store.status().message().c_str());
       QVERIFY((*store)->setSetting("model", "{\"algorithm\":\"ib1\"}").isOk());
       QVERIFY((*store)->setSetting("model", "{\"algorithm\":\"igtree\"}").isOk());
-      std::vector<ProjectCorpusFile> files = {{"/data/a.txt", 3, Sha256::of("abc"), std::nullopt},
-                                              {"/data/b.txt", 4, Sha256::of(std::string("b\0c\n", 4)), std::string("b\0c\n", 4)}};
+      std::vector<ProjectCorpusFile> files = {
+          {"/data/a.txt", 3, Sha256::of("abc"), std::nullopt},
+          {"/data/b.txt", 4, Sha256::of(std::string("b\0c\n", 4)), std::string("b\0c\n", 4)}};
       QVERIFY((*store)->setCorpus(files).isOk());
       QCOMPARE(*(*store)->appendJournal("delete", "{\"vector\":7}"), int64_t{1});
       QVERIFY((*store)->addRun("{\"accuracy\":0.5}").isOk());
     }
-    QVERIFY(ProjectStore::create(path).status().message().find("already exists") != std::string::npos);
+    QVERIFY(ProjectStore::create(path).status().message().find("already exists") !=
+            std::string::npos);
 
     auto store = ProjectStore::open(path);
     QVERIFY2(store.isOk(), store.status().message().c_str());
@@ -94,8 +97,9 @@ class TestProjectStore : public QObject {
   void migratesAnOlderSchema() {
     QTemporaryDir dir;
     const std::string path = dir.filePath("old.memlens").toStdString();
-    rawSql(path, "PRAGMA application_id=1296846419; PRAGMA user_version=0;"
-                 "CREATE TABLE unrelated(x)");
+    rawSql(path,
+           "PRAGMA application_id=1296846419; PRAGMA user_version=0;"
+           "CREATE TABLE unrelated(x)");
     auto store = ProjectStore::open(path);
     QVERIFY2(store.isOk(), store.status().message().c_str());
     QVERIFY((*store)->appendJournal("x", "{}").isOk());
@@ -121,7 +125,8 @@ class TestProjectStore : public QObject {
     rawSql(newer, "PRAGMA application_id=1296846419; PRAGMA user_version=99; CREATE TABLE t(x)");
     expectRefused(newer, "newer MemLens (project schema 99");
     const std::string negative = dir.filePath("negative.memlens").toStdString();
-    rawSql(negative, "PRAGMA application_id=1296846419; PRAGMA user_version=-83886080; CREATE TABLE t(x)");
+    rawSql(negative,
+           "PRAGMA application_id=1296846419; PRAGMA user_version=-83886080; CREATE TABLE t(x)");
     expectRefused(negative, "schema version -83886080");
     // Stamped as schema 0 but already holding its tables: the upgrade fails, the file is kept.
     const std::string clash = dir.filePath("clash.memlens").toStdString();
@@ -146,7 +151,8 @@ class TestProjectStore : public QObject {
     std::string damaged = good;
     for (size_t i = 4 * 4096; i < 8 * 4096; ++i) damaged[i] = char(i * 7);
     expectRefused(writeFile(dir, "damaged.memlens", damaged), "damaged");
-    expectRefused(writeFile(dir, "cut.memlens", good.substr(0, good.size() / 2)), "nothing was changed");
+    expectRefused(writeFile(dir, "cut.memlens", good.substr(0, good.size() / 2)),
+                  "nothing was changed");
   }
 
   // A child appends journal entries as fast as it can and reports each committed seq; it is
@@ -176,7 +182,8 @@ class TestProjectStore : public QObject {
       // Kill only once the child is writing, whatever the machine's load: after its first commit.
       int64_t seq;
       pollfd ready{fds[0], POLLIN, 0};
-      const bool writing = ::poll(&ready, 1, 30000) == 1 && ::read(fds[0], &seq, sizeof seq) == sizeof seq;
+      const bool writing =
+          ::poll(&ready, 1, 30000) == 1 && ::read(fds[0], &seq, sizeof seq) == sizeof seq;
       if (writing) {
         reported.insert(seq);
         ::usleep(rng() % 20000);
@@ -185,7 +192,8 @@ class TestProjectStore : public QObject {
       int status = 0;
       ::waitpid(child, &status, 0);
       QVERIFY2(writing, "the child made no edit within 30 s");
-      QVERIFY2(WIFSIGNALED(status), qPrintable(QString("child exited with %1").arg(WEXITSTATUS(status))));
+      QVERIFY2(WIFSIGNALED(status),
+               qPrintable(QString("child exited with %1").arg(WEXITSTATUS(status))));
       while (::read(fds[0], &seq, sizeof seq) == sizeof seq) reported.insert(seq);
       ::close(fds[0]);
 
@@ -194,7 +202,8 @@ class TestProjectStore : public QObject {
       QCOMPARE(*(*store)->integrityCheck(), std::string("ok"));
       std::set<int64_t> present;
       for (const JournalEntry& e : *(*store)->journal()) present.insert(e.seq);
-      for (int64_t s : reported) QVERIFY2(present.count(s), qPrintable(QString("edit %1 lost").arg(s)));
+      for (int64_t s : reported)
+        QVERIFY2(present.count(s), qPrintable(QString("edit %1 lost").arg(s)));
     }
     QVERIFY(reported.size() >= 60);
   }

@@ -42,7 +42,7 @@ struct Distinct {
   std::vector<std::vector<size_t>> instances;
   std::vector<std::map<uint32_t, uint32_t>> counts;  // class → count
   std::map<Vector, size_t> index;
-  std::map<uint32_t, size_t> firstSeen;              // class → first instance with it
+  std::map<uint32_t, size_t> firstSeen;  // class → first instance with it
   std::map<uint32_t, uint64_t> classTotals;
 };
 
@@ -112,7 +112,8 @@ class TestPruning : public QObject {
     for (uint32_t minCount : {2u, 3u}) {
       std::vector<uint64_t> expected;
       for (const auto& [v, sources] : sourcesByVector(s->train))
-        if (sources.size() < minCount) expected.insert(expected.end(), sources.begin(), sources.end());
+        if (sources.size() < minCount)
+          expected.insert(expected.end(), sources.begin(), sources.end());
       auto edit = planPrune(*m, {PruneStrategy::kCountThreshold, minCount});
       QVERIFY2(edit.isOk(), edit.status().message().c_str());
       QCOMPARE(edit->kind, EditKind::kPrune);
@@ -171,7 +172,8 @@ class TestPruning : public QObject {
     const std::set<uint64_t> removed(a->sources.begin(), a->sources.end());
     size_t vectorsRemoved = 0;
     for (const auto& [v, sources] : groups) {
-      const auto n = std::ranges::count_if(sources, [&](uint64_t x) { return removed.count(x) > 0; });
+      const auto n =
+          std::ranges::count_if(sources, [&](uint64_t x) { return removed.count(x) > 0; });
       QVERIFY(n == 0 || n == static_cast<long>(sources.size()));
       vectorsRemoved += n > 0;
     }
@@ -201,8 +203,10 @@ class TestPruning : public QObject {
         double d = 0;
         for (size_t j = 0; j < v.size(); ++j) d += v[j] == u[j] ? 0.0 : w[j];
         auto it = byDistance.lower_bound(d - 1e-12);
-        if (it != byDistance.end() && it->first <= d + 1e-12) it->second.push_back(&u);
-        else byDistance[d].push_back(&u);
+        if (it != byDistance.end() && it->first <= d + 1e-12)
+          it->second.push_back(&u);
+        else
+          byDistance[d].push_back(&u);
       }
       std::map<uint32_t, uint64_t> votes;
       int buckets = 0;
@@ -220,7 +224,8 @@ class TestPruning : public QObject {
       }
       uint64_t top = 0;
       for (auto [cls, n] : votes) top = std::max(top, n);
-      if (top > votes[own]) expected.insert(expected.end(), groups.at(v).begin(), groups.at(v).end());
+      if (top > votes[own])
+        expected.insert(expected.end(), groups.at(v).begin(), groups.at(v).end());
     }
     PruneOptions o{PruneStrategy::kWilson};
     o.neighbours = k;
@@ -322,7 +327,8 @@ class TestPruning : public QObject {
     size_t kept = 0;
     for (size_t v = 0; v < d.vectors.size(); ++v) {
       const auto sources = sourcesOf(d, s->train, v);
-      const auto n = std::ranges::count_if(sources, [&](uint64_t x) { return removed.count(x) > 0; });
+      const auto n =
+          std::ranges::count_if(sources, [&](uint64_t x) { return removed.count(x) > 0; });
       QVERIFY(n == 0 || n == static_cast<long>(sources.size()));
       const bool correct =
           condensed && condensed->predictOne(d.vectors[v]).classId == majorityOf(d, v);
@@ -380,8 +386,8 @@ class TestPruning : public QObject {
       Counts counts;
       bool leaf;
     };
-    std::function<Node(const std::vector<size_t>&, int)> build = [&](const std::vector<size_t>& members,
-                                                                      int depth) -> Node {
+    std::function<Node(const std::vector<size_t>&, int)> build =
+        [&](const std::vector<size_t>& members, int depth) -> Node {
       if (depth == width) return {d.counts[members.front()], true};
       std::map<uint32_t, std::vector<size_t>> byValue;
       for (size_t v : members) byValue[d.vectors[v][order[depth]]].push_back(v);
@@ -406,7 +412,7 @@ class TestPruning : public QObject {
     build(all, 0);
     std::map<std::pair<int, size_t>, size_t> firstBelow;
     std::map<uint64_t, size_t> expectedTarget;  // moved source → vector it moves onto
-    for (const auto& [v, node] : nodeOf) {  // ascending v: the first one below a node stays
+    for (const auto& [v, node] : nodeOf) {      // ascending v: the first one below a node stays
       const Prediction p = m->classifier().predictOne(d.vectors[v]);
       QCOMPARE(p.matchDepth, node.first);
       QCOMPARE(p.classId, defaultOf(d.counts[v]));

@@ -33,7 +33,8 @@ struct Witness {
 
 bool waitForDestructions(Witness::Log& log, size_t count) {
   std::unique_lock lock(log.mutex);
-  return log.changed.wait_for(lock, std::chrono::seconds(10), [&] { return log.destroyedOn.size() >= count; });
+  return log.changed.wait_for(lock, std::chrono::seconds(10),
+                              [&] { return log.destroyedOn.size() >= count; });
 }
 
 }  // namespace

@@ -74,25 +74,30 @@ class TestRunRecord : public QObject {
       QCOMPARE(back->test.tokens, r.test.tokens);
       QCOMPARE(back->test.correct, r.test.correct);
       QCOMPARE(back->test.inTop5, r.test.inTop5);
-      QVERIFY(std::abs(back->test.perplexity() - r.test.perplexity()) <= 1e-9 * r.test.perplexity());
+      QVERIFY(std::abs(back->test.perplexity() - r.test.perplexity()) <=
+              1e-9 * r.test.perplexity());
       QCOMPARE(back->bands.size(), r.bands.size());
       QCOMPARE(back->bands.back().metrics.correct, r.bands.back().metrics.correct);
       QCOMPARE(back->latencyP99Micros, r.latencyP99Micros);
-      if (algorithm == Algorithm::kVectorMemory) QCOMPARE(back->memoryTemperature, r.memoryTemperature);
+      if (algorithm == Algorithm::kVectorMemory)
+        QCOMPARE(back->memoryTemperature, r.memoryTemperature);
       const QJsonObject a = QJsonDocument::fromJson(QByteArray::fromStdString(r.toJson())).object();
-      const QJsonObject b = QJsonDocument::fromJson(QByteArray::fromStdString(back->toJson())).object();
+      const QJsonObject b =
+          QJsonDocument::fromJson(QByteArray::fromStdString(back->toJson())).object();
       QCOMPARE(b[QStringLiteral("model")], a[QStringLiteral("model")]);
       QCOMPARE(b[QStringLiteral("split")], a[QStringLiteral("split")]);
       QCOMPARE(b[QStringLiteral("tokeniser")], a[QStringLiteral("tokeniser")]);
       QCOMPARE(b[QStringLiteral("sizes")], a[QStringLiteral("sizes")]);
     }
     // Broken records are errors naming what is wrong.
-    const std::string good = test::smallExperiment(QTemporaryDir(), Algorithm::kIb1)->record().toJson();
+    const std::string good =
+        test::smallExperiment(QTemporaryDir(), Algorithm::kIb1)->record().toJson();
     for (const auto& [json, field] : std::vector<std::pair<std::string, std::string>>{
              {good.substr(0, good.size() / 2), "JSON"},
              {"{}", "created"},
              {std::string(good).replace(good.find("\"ib1\""), 5, "\"xyz\""), "model.algorithm"},
-             {std::string(good).replace(good.find("\"width\":3"), 9, "\"width\":\"3\""), "instances.width"},
+             {std::string(good).replace(good.find("\"width\":3"), 9, "\"width\":\"3\""),
+              "instances.width"},
              {"[1, 2", "JSON"},
              {"{\"a\": 1e999}", "number out of range"}}) {
       auto r = RunRecord::fromJson(json);

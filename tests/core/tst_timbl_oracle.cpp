@@ -24,8 +24,8 @@ struct Config {
   QString name;
 };
 
-Config makeConfig(Algorithm a, int k, FeatureWeighting w, DistanceWeighting d,
-                  double edA = 1.0, double edB = 1.0) {
+Config makeConfig(Algorithm a, int k, FeatureWeighting w, DistanceWeighting d, double edA = 1.0,
+                  double edB = 1.0) {
   Config c;
   c.options.algorithm = a;
   c.options.k = k;
@@ -38,16 +38,23 @@ Config makeConfig(Algorithm a, int k, FeatureWeighting w, DistanceWeighting d,
   if (a != Algorithm::kIgTree) {
     c.timblArgs << QString("-k%1").arg(k);
     switch (d) {
-      case DistanceWeighting::kZero: c.timblArgs << "-dZ"; break;
-      case DistanceWeighting::kInverseLinear: c.timblArgs << "-dIL"; break;
-      case DistanceWeighting::kInverseDistance: c.timblArgs << "-dID"; break;
+      case DistanceWeighting::kZero:
+        c.timblArgs << "-dZ";
+        break;
+      case DistanceWeighting::kInverseLinear:
+        c.timblArgs << "-dIL";
+        break;
+      case DistanceWeighting::kInverseDistance:
+        c.timblArgs << "-dID";
+        break;
       case DistanceWeighting::kExponentialDecay:
         c.timblArgs << QString("-dED:%1:%2").arg(edA).arg(edB);
         break;
     }
   }
   if (a != Algorithm::kIb1) c.timblArgs << "+D";
-  c.timblArgs << "+v" << "db+di";
+  c.timblArgs << "+v"
+              << "db+di";
   c.name = c.timblArgs.join(' ');
   return c;
 }
@@ -115,8 +122,8 @@ class TimblOracleTest : public QObject {
         theirs.push_back(out.front());
       }
     } else {
-      theirs = oracle::runTimbl(train, test, c.timblArgs, path(QString("out%1").arg(runs_++)),
-                                &error);
+      theirs =
+          oracle::runTimbl(train, test, c.timblArgs, path(QString("out%1").arg(runs_++)), &error);
     }
     QVERIFY2(!theirs.empty(), qPrintable(error));
     const auto ours = oracle::runOurs(train, test, c.options, true, true, &error);
@@ -172,8 +179,9 @@ class TimblOracleTest : public QObject {
          {"k a x P", "k q x P", "m a w Q", "k b z R", "u u u Q"}},
     };
     std::vector<Config> configs;
-    for (auto w : {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
-                   FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance}) {
+    for (auto w :
+         {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
+          FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance}) {
       for (int k : {1, 2, 3}) {
         for (auto d : {DistanceWeighting::kZero, DistanceWeighting::kInverseLinear,
                        DistanceWeighting::kInverseDistance, DistanceWeighting::kExponentialDecay}) {
@@ -199,8 +207,8 @@ class TimblOracleTest : public QObject {
   // separate option spellings, and prints the accuracy line.
   void cliMatchesTimblFile() {
     const std::string tr = path("cli.train"), te = path("cli.test");
-    oracle::writeLines(tr, {"a b c X", "a b d Y", "a c c X", "b b c Y", "a b c Y", "a b c X",
-                            "c c d Z"});
+    oracle::writeLines(
+        tr, {"a b c X", "a b d Y", "a c c X", "b b c Y", "a b c Y", "a b c X", "c c d Z"});
     oracle::writeLines(te, {"a b c X", "a b e Y", "q q q Z", "b c d Y", "c c d Z"});
     const std::vector<QStringList> spellings = {
         {"-a0", "-k3", "-dID", "-w2"},
@@ -212,25 +220,34 @@ class TimblOracleTest : public QObject {
       QString error;
       QStringList timblOpts = opts;
       if (!opts.contains("-a0") && !opts.contains("0")) timblOpts << "+D";
-      timblOpts << "+v" << "db+di";
+      timblOpts << "+v"
+                << "db+di";
       const auto theirs = oracle::runTimbl(tr, te, timblOpts, path("cli.timbl.out"), &error);
       QVERIFY2(!theirs.empty(), qPrintable(error));
       QProcess p;
-      QStringList args = {"timbl", "-f", QString::fromStdString(tr), "-t",
-                          QString::fromStdString(te), "-F", "Columns", "+vdb+di", "-o",
+      QStringList args = {"timbl",
+                          "-f",
+                          QString::fromStdString(tr),
+                          "-t",
+                          QString::fromStdString(te),
+                          "-F",
+                          "Columns",
+                          "+vdb+di",
+                          "-o",
                           QString::fromStdString(path("cli.ours.out"))};
       p.start(QStringLiteral(MEMLENS_CLI), args + opts);
       QVERIFY(p.waitForFinished(60000));
       const QString err = QString::fromLocal8Bit(p.readAllStandardError());
       QVERIFY2(p.exitCode() == 0, qPrintable(err));
-      QVERIFY2(err.contains(QRegularExpression("accuracy: \\d\\.\\d{6} \\(\\d+/5\\)")), qPrintable(err));
+      QVERIFY2(err.contains(QRegularExpression("accuracy: \\d\\.\\d{6} \\(\\d+/5\\)")),
+               qPrintable(err));
       const auto ours = oracle::readLines(path("cli.ours.out"));
       QCOMPARE(ours, theirs);
     }
     // A bad option is a command-line error (exit code 2).
     QProcess bad;
-    bad.start(QStringLiteral(MEMLENS_CLI), {"timbl", "-f", QString::fromStdString(tr), "-t",
-                                            QString::fromStdString(te), "-a2"});
+    bad.start(QStringLiteral(MEMLENS_CLI),
+              {"timbl", "-f", QString::fromStdString(tr), "-t", QString::fromStdString(te), "-a2"});
     QVERIFY(bad.waitForFinished(60000));
     QCOMPARE(bad.exitCode(), 2);
   }
@@ -259,8 +276,9 @@ class TimblOracleTest : public QObject {
     // Test values from a slightly larger alphabet: some are unseen.
     oracle::writeLines(te, randomLines(seed + 100, 150, width, values + 1, classes, skewed));
     std::vector<Config> configs;
-    for (auto w : {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
-                   FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance}) {
+    for (auto w :
+         {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
+          FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance}) {
       for (int k : {1, 3, 5}) {
         configs.push_back(makeConfig(Algorithm::kIb1, k, w, DistanceWeighting::kZero));
         configs.push_back(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero));
@@ -270,7 +288,8 @@ class TimblOracleTest : public QObject {
     for (auto d : {DistanceWeighting::kInverseLinear, DistanceWeighting::kInverseDistance,
                    DistanceWeighting::kExponentialDecay}) {
       configs.push_back(makeConfig(Algorithm::kIb1, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0));
-      configs.push_back(makeConfig(Algorithm::kTribl2, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0));
+      configs.push_back(
+          makeConfig(Algorithm::kTribl2, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0));
     }
     // Not compared: exponential decay so steep that every vote falls below DBL_EPSILON (e.g.
     // -w3 -dED:2:1 here). TiMBL then prints an empty distribution and picks a class by a rule
@@ -296,7 +315,8 @@ class TimblOracleTest : public QObject {
     for (auto w : {FeatureWeighting::kNone, FeatureWeighting::kGainRatio}) {
       for (int k : {1, 2, 3}) {
         configs.push_back(withMvdm(makeConfig(Algorithm::kIb1, k, w, DistanceWeighting::kZero), 1));
-        configs.push_back(withMvdm(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero), 1));
+        configs.push_back(
+            withMvdm(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero), 1));
       }
     }
     int n = 0;
@@ -326,16 +346,22 @@ class TimblOracleTest : public QObject {
     oracle::writeLines(te, randomLines(seed + 100, 150, width, values + 1, classes, skewed));
     std::vector<Config> configs;
     for (int threshold : {1, 3}) {
-      for (auto w : {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kChiSquare}) {
+      for (auto w :
+           {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kChiSquare}) {
         for (int k : {1, 3}) {
-          configs.push_back(withMvdm(makeConfig(Algorithm::kIb1, k, w, DistanceWeighting::kZero), threshold));
-          configs.push_back(withMvdm(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero), threshold));
+          configs.push_back(
+              withMvdm(makeConfig(Algorithm::kIb1, k, w, DistanceWeighting::kZero), threshold));
+          configs.push_back(
+              withMvdm(makeConfig(Algorithm::kTribl2, k, w, DistanceWeighting::kZero), threshold));
         }
       }
       for (auto d : {DistanceWeighting::kInverseLinear, DistanceWeighting::kInverseDistance,
                      DistanceWeighting::kExponentialDecay}) {
-        configs.push_back(withMvdm(makeConfig(Algorithm::kIb1, 5, FeatureWeighting::kGainRatio, d, 1.5, 2.0), threshold));
-        configs.push_back(withMvdm(makeConfig(Algorithm::kTribl2, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0), threshold));
+        configs.push_back(withMvdm(
+            makeConfig(Algorithm::kIb1, 5, FeatureWeighting::kGainRatio, d, 1.5, 2.0), threshold));
+        configs.push_back(
+            withMvdm(makeConfig(Algorithm::kTribl2, 3, FeatureWeighting::kGainRatio, d, 1.5, 2.0),
+                     threshold));
       }
     }
     checkAll(tr, te, configs);

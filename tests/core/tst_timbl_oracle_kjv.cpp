@@ -36,7 +36,8 @@ class TimblOracleKjvTest : public QObject {
     QString error;
     const std::string out = train + "." + timblArgs.join("").toStdString() + ".out";
     QStringList args = timblArgs;
-    args << "+v" << "db+di";
+    args << "+v"
+         << "db+di";
     const auto theirs = oracle::runTimbl(train, test2_, args, out, &error);
     QVERIFY2(!theirs.empty(), qPrintable(error));
     auto ours = oracle::runOurs(train, test2_, o, true, true, &error);
@@ -61,9 +62,9 @@ class TimblOracleKjvTest : public QObject {
              "demo corpus missing: build the demo_corpus target");
     const std::string all = path("kjv4.txt");
     QProcess p;
-    p.start(QStringLiteral(MEMLENS_CLI), {"instances", "--width", "4",
-                                          QStringLiteral(MEMLENS_DEMO_CORPUS), "-o",
-                                          QString::fromStdString(all)});
+    p.start(QStringLiteral(MEMLENS_CLI),
+            {"instances", "--width", "4", QStringLiteral(MEMLENS_DEMO_CORPUS), "-o",
+             QString::fromStdString(all)});
     QVERIFY(p.waitForFinished(300000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
     const auto lines = oracle::readLines(all);

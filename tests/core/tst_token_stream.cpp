@@ -12,7 +12,9 @@ class TestTokenStream : public QObject {
  private Q_SLOTS:
   void provenancePointsAtTheTokenBytes() {
     QTemporaryDir dir;
-    const std::string a = "\xEF\xBB\xBF" "in the  beginning\r\n\n  god said\n";
+    const std::string a =
+        "\xEF\xBB\xBF"
+        "in the  beginning\r\n\n  god said\n";
     const std::string b = "let there\nbe light";
     auto corpus = Corpus::open({writeFile(dir, "a.txt", a), writeFile(dir, "b.txt", b)});
     QVERIFY(corpus.isOk());
@@ -21,8 +23,8 @@ class TestTokenStream : public QObject {
     auto stream = TokenStream::tokenise(**corpus, tokeniser, vocab);
     QVERIFY2(stream.isOk(), stream.status().message().c_str());
 
-    const std::vector<std::string> expected = {"in", "the", "beginning", "god", "said",
-                                               "let", "there", "be", "light"};
+    const std::vector<std::string> expected = {"in",  "the",   "beginning", "god",  "said",
+                                               "let", "there", "be",        "light"};
     QCOMPARE(stream->size(), expected.size());
     const std::string files[] = {a, b};
     for (size_t t = 0; t < expected.size(); ++t) {
@@ -60,9 +62,11 @@ class TestTokenStream : public QObject {
     QVERIFY(corpus.isOk());
     JobControl* self = nullptr;
     int calls = 0;
-    JobControl job([&](double, const std::string&) {
-      if (++calls == 2) self->cancel();
-    }, std::chrono::milliseconds(0));
+    JobControl job(
+        [&](double, const std::string&) {
+          if (++calls == 2) self->cancel();
+        },
+        std::chrono::milliseconds(0));
     self = &job;
     SpaceTokeniser tokeniser;
     Vocabulary vocab;

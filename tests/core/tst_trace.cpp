@@ -44,7 +44,8 @@ class TestTrace : public QObject {
           }
           QCOMPARE(n.provenance.size(), std::min<size_t>(5, n.instanceCount));
           for (const ProvenanceRef& p : n.provenance) {
-            const std::string bytes = text_.substr(p.byteOffset, corpus_->vocab.text(corpus_->tokens.id(p.token)).size());
+            const std::string bytes =
+                text_.substr(p.byteOffset, corpus_->vocab.text(corpus_->tokens.id(p.token)).size());
             QCOMPARE(bytes, std::string(corpus_->vocab.text(corpus_->tokens.id(p.token))));
             QVERIFY(p.snippet.find(bytes) != std::string::npos);
           }
@@ -56,7 +57,10 @@ class TestTrace : public QObject {
       QCOMPARE(readded.size(), t.prediction.distribution.size());
       for (const ClassVote& v : t.prediction.distribution) {
         QVERIFY2(std::abs(readded[v.classId] - v.weight) <= 1e-9 * std::max(1.0, v.weight),
-                 qPrintable(QString("class %1: %2 vs %3").arg(v.classId).arg(readded[v.classId]).arg(v.weight)));
+                 qPrintable(QString("class %1: %2 vs %3")
+                                .arg(v.classId)
+                                .arg(readded[v.classId])
+                                .arg(v.weight)));
       }
       QCOMPARE(t.prediction.instances, instances);
       if (options.classifier.algorithm == Algorithm::kIb1) {

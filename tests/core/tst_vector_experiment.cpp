@@ -122,7 +122,8 @@ class TestVectorExperiment : public QObject {
       const double truth = dense[std::min<size_t>(test.classes[i], dense.size() - 1)];
       QVERIFY(truth > 0.0);
       log2Sum += std::log2(truth);
-      const auto above = std::count_if(dense.begin(), dense.end(), [&](double p) { return p > truth; });
+      const auto above =
+          std::count_if(dense.begin(), dense.end(), [&](double p) { return p > truth; });
       top1 += above == 0;
       top5 += above < 5;
     }

@@ -55,7 +55,8 @@ class TestVectorMemory : public QObject {
       double total = 0.0;
       for (const ClassVote& v : expected.distribution) total += v.weight;
       std::map<uint32_t, double> want, have;
-      for (const ClassVote& v : expected.distribution) if (v.weight > 0) want[v.classId] = v.weight / total;
+      for (const ClassVote& v : expected.distribution)
+        if (v.weight > 0) want[v.classId] = v.weight / total;
       for (const ClassVote& v : got.distribution) have[v.classId] = v.weight;
       QCOMPARE(have.size(), want.size());
       for (auto [cls, p] : want) QVERIFY(std::abs(have[cls] - p) < 1e-9);

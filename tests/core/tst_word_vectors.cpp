@@ -49,8 +49,9 @@ class TestWordVectors : public QObject {
       for (const std::string& w : cls) {
         const auto near = nearestWords(**vectors, (*corpus)->vocab, w.c_str(), 4);
         for (const std::string& n : near) {
-          QVERIFY2(std::find(cls.begin(), cls.end(), n) != cls.end(),
-                   qPrintable(QString::fromStdString(w + "'s neighbour " + n + " is of another class")));
+          QVERIFY2(
+              std::find(cls.begin(), cls.end(), n) != cls.end(),
+              qPrintable(QString::fromStdString(w + "'s neighbour " + n + " is of another class")));
         }
       }
     }
@@ -70,7 +71,8 @@ class TestWordVectors : public QObject {
     QCOMPARE((*vectors)->dimensions(), 64);
     const auto numbers = nearestWords(**vectors, (*corpus)->vocab, "seven", 5);
     int hits = 0;
-    for (const char* n : {"two", "three", "four", "five", "six", "eight", "nine", "ten", "twelve"}) {
+    for (const char* n :
+         {"two", "three", "four", "five", "six", "eight", "nine", "ten", "twelve"}) {
       hits += numbers.count(n);
     }
     QVERIFY2(hits >= 4, "seven's nearest words should be other numbers");

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "memlens/tokeniser.h"
-#include "unicode/utf8.h"
 #include "scratch_file.h"
+#include "unicode/utf8.h"
 
 using namespace memlens;
 using fuzz::require;

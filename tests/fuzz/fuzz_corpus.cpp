@@ -4,8 +4,8 @@
 
 #include "memlens/corpus.h"
 #include "memlens/tokeniser.h"
-#include "unicode/utf8.h"
 #include "scratch_file.h"
+#include "unicode/utf8.h"
 
 using namespace memlens;
 using fuzz::require;

@@ -15,8 +15,8 @@ namespace memlens::fuzz {
 // process: libFuzzer's -fork/-jobs workers must not overwrite each other's inputs.
 inline const std::filesystem::path& scratchDir() {
   static const std::filesystem::path dir = [] {
-    auto d = std::filesystem::temp_directory_path() /
-             ("memlens-fuzz-" + std::to_string(::getpid()));
+    auto d =
+        std::filesystem::temp_directory_path() / ("memlens-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d;
   }();

@@ -2,8 +2,8 @@
 #include <QFileInfo>
 #include <QTest>
 
-#include "memory/changed_token_model.h"
 #include "memlens/edited_memory.h"
+#include "memory/changed_token_model.h"
 #include "small_experiment.h"
 
 using memlens::views::ChangedTokenModel;
@@ -17,7 +17,8 @@ QString text(const memlens::Experiment& e, uint32_t id) {
 }
 
 // What deleting the vector with the most instances changes on the test set.
-std::shared_ptr<const MemoryChange> deletionOfBiggest(const std::shared_ptr<const memlens::Experiment>& e) {
+std::shared_ptr<const MemoryChange> deletionOfBiggest(
+    const std::shared_ptr<const memlens::Experiment>& e) {
   auto memory = std::move(*memlens::EditedMemory::create(
       std::shared_ptr<const memlens::TokenisedCorpus>(e, &e->corpus()), e->train(), e->test(),
       e->record().options.classifier));
@@ -71,8 +72,9 @@ class TestChangedTokenModel : public QObject {
     for (int row = 0; row < model.rowCount(); ++row) {
       const memlens::ChangedToken& c = change->changed[static_cast<size_t>(row)];
       const auto cell = [&](int column) { return model.index(row, column).data().toString(); };
-      QCOMPARE(model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
-               static_cast<int>(c.probeIndex));
+      QCOMPARE(
+          model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
+          static_cast<int>(c.probeIndex));
       QCOMPARE(cell(ChangedTokenModel::kToken), QString::number(c.probeIndex));
       QCOMPARE(cell(ChangedTokenModel::kTruth), text(*e, e->test().classes[c.probeIndex]));
       QCOMPARE(cell(ChangedTokenModel::kBefore), text(*e, c.oldClassId));
@@ -81,10 +83,12 @@ class TestChangedTokenModel : public QObject {
       for (uint32_t v : e->test().instance(c.probeIndex)) words.append(text(*e, v));
       QCOMPARE(cell(ChangedTokenModel::kContext), words.join(QLatin1Char(' ')));
       const auto p = e->corpus().tokens.position(e->test().sources[c.probeIndex]);
-      QCOMPARE(cell(ChangedTokenModel::kSource),
-               QStringLiteral("%1:%2")
-                   .arg(QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path)).fileName())
-                   .arg(p.line));
+      QCOMPARE(
+          cell(ChangedTokenModel::kSource),
+          QStringLiteral("%1:%2")
+              .arg(QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path))
+                       .fileName())
+              .arg(p.line));
     }
   }
 };

@@ -28,7 +28,8 @@ class TestContributionHeatmap : public QObject {
   void tooltipShowsTheContribution() {
     const auto experiment = memlens::test::smallExperiment(dir_, memlens::Algorithm::kIb1, 2);
     const memlens::Trace trace = memlens::traceContext(*experiment, experiment->test().instance(5));
-    const auto snapshot = std::make_shared<const InspectSnapshot>(InspectSnapshot::fromTrace(experiment, trace));
+    const auto snapshot =
+        std::make_shared<const InspectSnapshot>(InspectSnapshot::fromTrace(experiment, trace));
     ContributionHeatmap heatmap;
     heatmap.resize(600, 900);
     heatmap.setSnapshot(snapshot);
@@ -43,8 +44,10 @@ class TestContributionHeatmap : public QObject {
         const double expected = snapshot->neighbours[size_t(r)].contributions[size_t(c)];
         sawMismatch = sawMismatch || expected > 0.0;
         const QString tip = heatmap.toolTipAt(heatmap.cellRect(r, c).center());
-        QVERIFY2(std::abs(valueOf(tip) - expected) <= 1e-5 * std::max(1.0, expected),
-                 qPrintable(QStringLiteral("row %1 col %2: %3 vs %4").arg(r).arg(c).arg(tip).arg(expected)));
+        QVERIFY2(
+            std::abs(valueOf(tip) - expected) <= 1e-5 * std::max(1.0, expected),
+            qPrintable(
+                QStringLiteral("row %1 col %2: %3 vs %4").arg(r).arg(c).arg(tip).arg(expected)));
       }
     }
     QVERIFY2(sawMismatch, "the k = 2 trace should reach neighbours that differ somewhere");

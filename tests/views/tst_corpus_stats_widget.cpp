@@ -5,8 +5,8 @@
 #include <QTest>
 
 #include "corpus/corpus_stats_widget.h"
-#include "sample_stats.h"
 #include "corpus/type_token_chart.h"
+#include "sample_stats.h"
 
 using memlens::views::CorpusStatsWidget;
 using memlens::views::TypeTokenChart;

@@ -6,8 +6,8 @@
 #include <QtTest>
 #include <map>
 
-#include "corpus/corpus_text_view.h"
 #include "common/inspect_colours.h"
+#include "corpus/corpus_text_view.h"
 #include "small_experiment.h"
 
 using memlens::Algorithm;
@@ -24,8 +24,8 @@ std::shared_ptr<const TokenisedCorpus> corpusOf(const std::shared_ptr<const Expe
 
 // Every token link of a page: token index → (its text, its background or "").
 std::map<uint64_t, std::pair<QString, QString>> links(const QString& html) {
-  static const QRegularExpression link(
-      QStringLiteral("<a href='token:(\\d+)'(?: style='background-color:(#[0-9a-f]{6})')?>(.*?)</a>"));
+  static const QRegularExpression link(QStringLiteral(
+      "<a href='token:(\\d+)'(?: style='background-color:(#[0-9a-f]{6})')?>(.*?)</a>"));
   std::map<uint64_t, std::pair<QString, QString>> out;
   for (auto it = link.globalMatch(html); it.hasNext();) {
     const auto m = it.next();
@@ -68,8 +68,8 @@ class TestCorpusTextView : public QObject {
   void pageLinksAndTintsEveryToken() {
     const TokenisedCorpus& corpus = experiment_->corpus();
     const size_t first = 10, count = 60;
-    const QString html = memlens::views::renderTextPage(corpus, &experiment_->report(), first, count,
-                                                        TextTint::kCorrectness);
+    const QString html = memlens::views::renderTextPage(corpus, &experiment_->report(), first,
+                                                        count, TextTint::kCorrectness);
     const auto page = links(html);
     const uint64_t begin = corpus.tokens.line(first).firstToken;
     const uint64_t end = corpus.tokens.lineEnd(first + count - 1);
@@ -85,11 +85,13 @@ class TestCorpusTextView : public QObject {
       if (!right.count(t)) {
         QVERIFY2(colour.isEmpty(), qPrintable(QStringLiteral("token %1 is no test token").arg(t)));
       } else {
-        QCOMPARE(colour, (right[t] ? memlens::views::kMatchColour : memlens::views::kMismatchColour).name());
+        QCOMPARE(
+            colour,
+            (right[t] ? memlens::views::kMatchColour : memlens::views::kMismatchColour).name());
       }
     }
-    const QString plain = memlens::views::renderTextPage(corpus, &experiment_->report(), first, count,
-                                                         TextTint::kNone);
+    const QString plain = memlens::views::renderTextPage(corpus, &experiment_->report(), first,
+                                                         count, TextTint::kNone);
     for (const auto& [t, link] : links(plain)) QVERIFY(link.second.isEmpty());
   }
 
@@ -111,7 +113,10 @@ class TestCorpusTextView : public QObject {
 
     const memlens::TokenRecord* wrong = nullptr;
     for (const auto& r : experiment_->report().tokens)
-      if (r.predictedId != r.trueId) { wrong = &r; break; }
+      if (r.predictedId != r.trueId) {
+        wrong = &r;
+        break;
+      }
     QVERIFY(wrong);
     view.nextMistake();
     QVERIFY(view.browser()->toHtml().contains(QStringLiteral("token:%1").arg(wrong->source)));
@@ -123,8 +128,8 @@ class TestCorpusTextView : public QObject {
     auto second = memlens::test::smallExperiment(other, Algorithm::kIgTree);
     view.setCorpus(corpusOf(second));
     QVERIFY(!view.tintBox()->isEnabled());
-    for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0, 5,
-                                                                       TextTint::kCorrectness)))
+    for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0,
+                                                                      5, TextTint::kCorrectness)))
       QVERIFY(link.second.isEmpty());
   }
 

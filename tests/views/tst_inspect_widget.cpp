@@ -7,10 +7,10 @@
 #include <algorithm>
 
 #include "inspect/inspect_widget.h"
-#include "memlens/trace.h"
 #include "inspect/neighbour_table_model.h"
-#include "small_experiment.h"
 #include "inspect/source_context_view.h"
+#include "memlens/trace.h"
+#include "small_experiment.h"
 
 using memlens::views::InspectSnapshot;
 using memlens::views::InspectWidget;

@@ -15,7 +15,8 @@ using memlens::views::MemoryTableModel;
 
 namespace {
 
-std::shared_ptr<const MemorySnapshot> snapshotOf(const std::shared_ptr<const memlens::Experiment>& e) {
+std::shared_ptr<const MemorySnapshot> snapshotOf(
+    const std::shared_ptr<const memlens::Experiment>& e) {
   return std::make_shared<const MemorySnapshot>(MemorySnapshot::of(e));
 }
 
@@ -80,14 +81,21 @@ class TestMemoryTableModel : public QObject {
       QCOMPARE(cell(MemoryTableModel::kInstances), QLocale().toString(instancesOf(base, id)));
       // The most frequent target comes first, with its count.
       const auto d = base.distribution(id);
-      const auto top = *std::ranges::max_element(d, [](auto a, auto b) { return a.count < b.count; });
+      const auto top =
+          *std::ranges::max_element(d, [](auto a, auto b) { return a.count < b.count; });
       QVERIFY2(cell(MemoryTableModel::kTargets)
-                   .startsWith(QStringLiteral("%1 ×%2").arg(text(*e, base.classId(top.classIndex))).arg(top.count)),
+                   .startsWith(QStringLiteral("%1 ×%2")
+                                   .arg(text(*e, base.classId(top.classIndex)))
+                                   .arg(top.count)),
                qPrintable(cell(MemoryTableModel::kTargets)));
       const auto p = e->corpus().tokens.position(base.sources(id).front());
-      const QString file = QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path)).fileName();
+      const QString file =
+          QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path))
+              .fileName();
       QCOMPARE(cell(MemoryTableModel::kSource), QStringLiteral("%1:%2").arg(file).arg(p.line));
-      QCOMPARE(model.index(row, 0).data(static_cast<int>(MemoryTableModel::Role::StoredVector)).toUInt(), id);
+      QCOMPARE(
+          model.index(row, 0).data(static_cast<int>(MemoryTableModel::Role::StoredVector)).toUInt(),
+          id);
     }
   }
 
@@ -102,9 +110,13 @@ class TestMemoryTableModel : public QObject {
     model.setSnapshot(std::make_shared<const MemorySnapshot>(MemorySnapshot::of(e, usage, 40)));
     for (int row = 0; row < model.rowCount(); ++row) {
       const uint32_t id = model.storedVector(row);
-      QCOMPARE(model.index(row, MemoryTableModel::kUsed).data().toString(), QLocale().toString(id * 3 + 1));
-      QVERIFY(model.index(row, MemoryTableModel::kUsed).data(Qt::ToolTipRole).toString().contains(
-          QStringLiteral("first 40 validation tokens; credit %1").arg(QLocale().toString(0.5 * id, 'f', 2))));
+      QCOMPARE(model.index(row, MemoryTableModel::kUsed).data().toString(),
+               QLocale().toString(id * 3 + 1));
+      QVERIFY(model.index(row, MemoryTableModel::kUsed)
+                  .data(Qt::ToolTipRole)
+                  .toString()
+                  .contains(QStringLiteral("first 40 validation tokens; credit %1")
+                                .arg(QLocale().toString(0.5 * id, 'f', 2))));
     }
     model.setSnapshot(snapshotOf(e));
     QCOMPARE(model.index(0, MemoryTableModel::kUsed).data().toString(), QStringLiteral("—"));
@@ -147,22 +159,28 @@ class TestMemoryTableModel : public QObject {
     QCOMPARE(reset.size(), 1);
     QCOMPARE(model.rowCount(), static_cast<int>(base.vectorCount()));
     for (int row = 1; row < model.rowCount(); ++row) {
-      QVERIFY(instancesOf(base, model.storedVector(row - 1)) >= instancesOf(base, model.storedVector(row)));
+      QVERIFY(instancesOf(base, model.storedVector(row - 1)) >=
+              instancesOf(base, model.storedVector(row)));
     }
-    QVERIFY(instancesOf(base, model.storedVector(0)) > instancesOf(base, model.storedVector(model.rowCount() - 1)));
+    QVERIFY(instancesOf(base, model.storedVector(0)) >
+            instancesOf(base, model.storedVector(model.rowCount() - 1)));
     model.sort(MemoryTableModel::kInstances, Qt::AscendingOrder);
     for (int row = 1; row < model.rowCount(); ++row) {
-      QVERIFY(instancesOf(base, model.storedVector(row - 1)) <= instancesOf(base, model.storedVector(row)));
+      QVERIFY(instancesOf(base, model.storedVector(row - 1)) <=
+              instancesOf(base, model.storedVector(row)));
     }
     // A filter keeps the order.
     model.setFilter(QStringLiteral("the"), MemoryFilterScope::kContext);
     for (int row = 1; row < model.rowCount(); ++row) {
-      QVERIFY(instancesOf(base, model.storedVector(row - 1)) <= instancesOf(base, model.storedVector(row)));
+      QVERIFY(instancesOf(base, model.storedVector(row - 1)) <=
+              instancesOf(base, model.storedVector(row)));
     }
     model.sort(MemoryTableModel::kId, Qt::DescendingOrder);
-    for (int row = 1; row < model.rowCount(); ++row) QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
+    for (int row = 1; row < model.rowCount(); ++row)
+      QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
     model.sort(MemoryTableModel::kContext, Qt::AscendingOrder);  // not a sort key: order kept
-    for (int row = 1; row < model.rowCount(); ++row) QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
+    for (int row = 1; row < model.rowCount(); ++row)
+      QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
   }
 };
 

@@ -51,7 +51,8 @@ class TestModelCsv : public QObject {
  private Q_SLOTS:
   // Commas, quotes, line breaks, edge spaces and non-ASCII text come back cell for cell.
   void writesWhatParsesBack() {
-    const QStringList header = {QStringLiteral("Token"), QStringLiteral("p, smoothed"), QStringLiteral("Note")};
+    const QStringList header = {QStringLiteral("Token"), QStringLiteral("p, smoothed"),
+                                QStringLiteral("Note")};
     const QList<QStringList> rows = {
         {QStringLiteral("plain"), QStringLiteral("0.25"), QString()},
         {QStringLiteral("a,b"), QStringLiteral("say \"hi\""), QStringLiteral("line 1\nline 2")},
@@ -83,7 +84,8 @@ class TestModelCsv : public QObject {
   void reportsAnUnwritablePath() {
     QStandardItemModel model(1, 1);
     QString error;
-    QVERIFY(!memlens::views::writeModelCsv(model, QStringLiteral("/nonexistent-dir/t.csv"), &error));
+    QVERIFY(
+        !memlens::views::writeModelCsv(model, QStringLiteral("/nonexistent-dir/t.csv"), &error));
     QVERIFY(!error.isEmpty());
   }
 };

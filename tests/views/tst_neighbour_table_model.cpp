@@ -1,9 +1,9 @@
 #include <QAbstractItemModelTester>
 #include <QtTest>
 
+#include "inspect/neighbour_table_model.h"
 #include "memlens/trace.h"
 #include "memlens/vector_trace.h"
-#include "inspect/neighbour_table_model.h"
 #include "small_experiment.h"
 
 using memlens::views::InspectSnapshot;
@@ -25,11 +25,14 @@ class TestNeighbourTableModel : public QObject {
     QCOMPARE(model.rowCount(), 0);
 
     for (size_t i : {size_t{0}, size_t{7}, experiment->test().size() - 1}) {
-      const memlens::Trace trace = memlens::traceContext(*experiment, experiment->test().instance(i));
+      const memlens::Trace trace =
+          memlens::traceContext(*experiment, experiment->test().instance(i));
       QVERIFY(trace.buckets.size() >= 2);  // k = 3 on a repetitive corpus reaches past bucket 1
-      model.setSnapshot(std::make_shared<const InspectSnapshot>(InspectSnapshot::fromTrace(experiment, trace)));
+      model.setSnapshot(
+          std::make_shared<const InspectSnapshot>(InspectSnapshot::fromTrace(experiment, trace)));
       const int width = static_cast<int>(trace.context.size());
-      QCOMPARE(model.columnCount(), NeighbourTableModel::kFirstPosition + width + NeighbourTableModel::kTailCount);
+      QCOMPARE(model.columnCount(),
+               NeighbourTableModel::kFirstPosition + width + NeighbourTableModel::kTailCount);
       const int key = static_cast<int>(NeighbourTableModel::Role::SortKey);
       const auto& vocab = experiment->corpus().vocab;
       int row = 0;
@@ -42,20 +45,27 @@ class TestNeighbourTableModel : public QObject {
             const auto p = static_cast<size_t>(j);
             QCOMPARE(at(model.positionColumn(j), Qt::DisplayRole).toString(),
                      QString::fromUtf8(std::string(vocab.text(n.values[p]))));
-            QCOMPARE(at(model.positionColumn(j), static_cast<int>(NeighbourTableModel::Role::Match)).toBool(),
+            QCOMPARE(at(model.positionColumn(j), static_cast<int>(NeighbourTableModel::Role::Match))
+                         .toBool(),
                      bool(n.matches[p]));
-            QCOMPARE(at(model.positionColumn(j), static_cast<int>(NeighbourTableModel::Role::Contribution)).toDouble(),
+            QCOMPARE(at(model.positionColumn(j),
+                        static_cast<int>(NeighbourTableModel::Role::Contribution))
+                         .toDouble(),
                      n.contributions[p]);
           }
-          QCOMPARE(at(model.tailColumn(NeighbourTableModel::kDistance), key).toDouble(), n.distance);
-          QCOMPARE(at(model.tailColumn(NeighbourTableModel::kWeight), key).toDouble(), trace.buckets[b].weight);
-          QCOMPARE(at(model.tailColumn(NeighbourTableModel::kInstances), key).toULongLong(), n.instanceCount);
+          QCOMPARE(at(model.tailColumn(NeighbourTableModel::kDistance), key).toDouble(),
+                   n.distance);
+          QCOMPARE(at(model.tailColumn(NeighbourTableModel::kWeight), key).toDouble(),
+                   trace.buckets[b].weight);
+          QCOMPARE(at(model.tailColumn(NeighbourTableModel::kInstances), key).toULongLong(),
+                   n.instanceCount);
           // The most frequent next token is named first.
           const auto best = std::max_element(n.counts.begin(), n.counts.end(),
                                              [](auto& a, auto& c) { return a.weight < c.weight; });
           QVERIFY(at(model.tailColumn(NeighbourTableModel::kCounts), Qt::DisplayRole)
                       .toString()
-                      .startsWith(QString::fromUtf8(std::string(vocab.text(best->classId))) + QStringLiteral(" ×")));
+                      .startsWith(QString::fromUtf8(std::string(vocab.text(best->classId))) +
+                                  QStringLiteral(" ×")));
           ++row;
         }
       }
@@ -150,18 +160,24 @@ class TestNeighbourTableModel : public QObject {
     QVERIFY(!trace->slots.empty());
     NeighbourTableModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    model.setSnapshot(std::make_shared<const InspectSnapshot>(InspectSnapshot::fromVectorTrace(experiment, *trace)));
+    model.setSnapshot(std::make_shared<const InspectSnapshot>(
+        InspectSnapshot::fromVectorTrace(experiment, *trace)));
     QCOMPARE(model.rowCount(), static_cast<int>(trace->slots.size()));
     const int key = static_cast<int>(NeighbourTableModel::Role::SortKey);
     for (int row = 0; row < model.rowCount(); ++row) {
       const memlens::VectorSlotTrace& s = trace->slots[static_cast<size_t>(row)];
       QCOMPARE(model.index(row, NeighbourTableModel::kVector).data(key).toUInt(), s.slot);
-      QCOMPARE(model.index(row, model.tailColumn(NeighbourTableModel::kWeight)).data(key).toDouble(), s.attention);
-      QCOMPARE(model.index(row, model.positionColumn(0)).data(static_cast<int>(NeighbourTableModel::Role::Contribution)).toDouble(),
+      QCOMPARE(
+          model.index(row, model.tailColumn(NeighbourTableModel::kWeight)).data(key).toDouble(),
+          s.attention);
+      QCOMPARE(model.index(row, model.positionColumn(0))
+                   .data(static_cast<int>(NeighbourTableModel::Role::Contribution))
+                   .toDouble(),
                s.terms[0]);
     }
-    QCOMPARE(model.headerData(model.tailColumn(NeighbourTableModel::kWeight), Qt::Horizontal).toString(),
-             QStringLiteral("Attention"));
+    QCOMPARE(
+        model.headerData(model.tailColumn(NeighbourTableModel::kWeight), Qt::Horizontal).toString(),
+        QStringLiteral("Attention"));
   }
 };
 

@@ -10,8 +10,8 @@ using memlens::views::RunSizeChart;
 
 namespace {
 
-std::shared_ptr<const RunRecord> run(memlens::Algorithm algorithm, uint64_t instances, uint32_t vectors,
-                                     uint64_t correct) {
+std::shared_ptr<const RunRecord> run(memlens::Algorithm algorithm, uint64_t instances,
+                                     uint32_t vectors, uint64_t correct) {
   auto r = std::make_shared<RunRecord>();
   r->options.classifier.algorithm = algorithm;
   r->trainInstances = instances;
@@ -42,7 +42,8 @@ class TestRunSizeChart : public QObject {
     QCOMPARE(series[0]->name(), QStringLiteral("ib1 accuracy"));
     QCOMPARE(series[1]->name(), QStringLiteral("ib1 perplexity"));
     QCOMPARE(series[2]->name(), QStringLiteral("igtree accuracy"));
-    QCOMPARE(series[0]->points(), (QList<QPointF>{{3000, runs[0]->test.accuracy()}, {20000, runs[2]->test.accuracy()}}));
+    QCOMPARE(series[0]->points(),
+             (QList<QPointF>{{3000, runs[0]->test.accuracy()}, {20000, runs[2]->test.accuracy()}}));
     QCOMPARE(series[3]->points(), (QList<QPointF>{{2500, runs[1]->test.perplexity()}}));
     QVERIFY(chart.sizeAxis()->min() <= 2500 && chart.sizeAxis()->max() >= 20000);
 

@@ -3,8 +3,8 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
-#include "sample_stats.h"
 #include "corpus/top_types_table_model.h"
+#include "sample_stats.h"
 
 using memlens::CorpusStats;
 using memlens::views::TopTypesTableModel;

@@ -1,9 +1,9 @@
 #include <QAbstractItemModelTester>
 #include <QtTest>
 
+#include "inspect/tree_path_model.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
-#include "inspect/tree_path_model.h"
 
 using memlens::views::InspectSnapshot;
 using memlens::views::TreePathModel;
@@ -25,7 +25,8 @@ class TestTreePathModel : public QObject {
     for (auto algorithm : {memlens::Algorithm::kIgTree, memlens::Algorithm::kTribl2}) {
       const auto experiment = memlens::test::smallExperiment(dir_, algorithm);
       TreePathModel model;
-      QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+      QAbstractItemModelTester tester(&model,
+                                      QAbstractItemModelTester::FailureReportingMode::QtTest);
       // An unknown nearest token stops the walk early; a test context may go all the way.
       std::vector<uint32_t> unknown(experiment->test().instance(0).begin(),
                                     experiment->test().instance(0).end());
@@ -42,12 +43,14 @@ class TestTreePathModel : public QObject {
         for (int row = 0; row < model.rowCount(); ++row) {
           const memlens::TreeStep& s = path.steps[static_cast<size_t>(row)];
           QCOMPARE(model.index(row, TreePathModel::kDepth).data(key).toInt(), s.depth);
-          QCOMPARE(model.index(row, TreePathModel::kInstances).data(key).toULongLong(), s.instances);
+          QCOMPARE(model.index(row, TreePathModel::kInstances).data(key).toULongLong(),
+                   s.instances);
           QCOMPARE(model.index(row, TreePathModel::kMatched).data(key).toBool(), s.matched);
           QCOMPARE(model.index(row, TreePathModel::kDefault).data().toString(),
                    snapshot->tokenText(s.defaultClass));
           if (s.tested) {
-            QCOMPARE(model.index(row, TreePathModel::kValue).data().toString(), snapshot->tokenText(s.value));
+            QCOMPARE(model.index(row, TreePathModel::kValue).data().toString(),
+                     snapshot->tokenText(s.value));
           }
         }
         QVERIFY2(!model.answerText().isEmpty(), "a tree walk always says how it ended");

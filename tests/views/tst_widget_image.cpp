@@ -30,7 +30,8 @@ class TestWidgetImage : public QObject {
     QVERIFY(text.contains("<svg"));
     QVERIFY2(text.contains("viewBox=\"0 0 200 50\""), text.left(600).constData());
 
-    QVERIFY(!memlens::views::saveWidgetImage(label, QStringLiteral("/nonexistent-dir/a.png"), &error));
+    QVERIFY(
+        !memlens::views::saveWidgetImage(label, QStringLiteral("/nonexistent-dir/a.png"), &error));
     QVERIFY(!error.isEmpty());
     QVERIFY(!QFile::exists(QStringLiteral("/nonexistent-dir/a.png")));
   }

@@ -39,7 +39,8 @@ QString modelToCsv(const QAbstractItemModel& model) {
 
 bool writeModelCsv(const QAbstractItemModel& model, const QString& path, QString* error) {
   QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly) || file.write(modelToCsv(model).toUtf8()) < 0 || !file.commit()) {
+  if (!file.open(QIODevice::WriteOnly) || file.write(modelToCsv(model).toUtf8()) < 0 ||
+      !file.commit()) {
     if (error) *error = file.errorString();
     return false;
   }

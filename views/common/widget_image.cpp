@@ -40,8 +40,9 @@ QByteArray pngBytes(QWidget& widget) {
 }  // namespace
 
 bool saveWidgetImage(QWidget& widget, const QString& path, QString* error) {
-  const QByteArray bytes =
-      path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive) ? svgBytes(widget) : pngBytes(widget);
+  const QByteArray bytes = path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)
+                               ? svgBytes(widget)
+                               : pngBytes(widget);
   QSaveFile file(path);
   if (bytes.isEmpty()) {
     if (error) *error = QStringLiteral("the image could not be rendered");

@@ -48,7 +48,8 @@ CompareWidget::CompareWidget(QWidget* parent)
   sizeBox_->addItem(tr("Training instances"));
   sizeBox_->setToolTip(tr("What the memory size on the x axis counts"));
   connect(sizeBox_, &QComboBox::currentIndexChanged, this, [this](int index) {
-    chart_->setSize(index == 0 ? RunSizeChart::Size::kStoredVectors : RunSizeChart::Size::kTrainInstances);
+    chart_->setSize(index == 0 ? RunSizeChart::Size::kStoredVectors
+                               : RunSizeChart::Size::kTrainInstances);
   });
   auto* chartBox = new QGroupBox(tr("Runs by memory size"), this);
   auto* chartLayout = new QVBoxLayout(chartBox);
@@ -82,14 +83,17 @@ CompareWidget::CompareWidget(QWidget* parent)
   // Fixed widths: sizing to contents would read every one of tens of thousands of rows.
   QHeaderView* header = flipTable_->horizontalHeader();
   const int em = flipTable_->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-  const std::pair<int, int> widths[] = {{FlipTableModel::kChange, 10}, {FlipTableModel::kPosition, 8},
-                                         {FlipTableModel::kContext, 24}, {FlipTableModel::kTrue, 7},
-                                         {FlipTableModel::kPredictionA, 7}, {FlipTableModel::kPredictionB, 7}};
+  const std::pair<int, int> widths[] = {
+      {FlipTableModel::kChange, 10},     {FlipTableModel::kPosition, 8},
+      {FlipTableModel::kContext, 24},    {FlipTableModel::kTrue, 7},
+      {FlipTableModel::kPredictionA, 7}, {FlipTableModel::kPredictionB, 7}};
   for (const auto& [column, width] : widths) {
     // The change column's cells are longer than its title.
-    const QString title = column == FlipTableModel::kChange ? tr("A wrong, B right")
-                                                            : flips_->headerData(column, Qt::Horizontal).toString();
-    header->resizeSection(column, std::max(width * em, header->fontMetrics().horizontalAdvance(title) + 2 * em));
+    const QString title = column == FlipTableModel::kChange
+                              ? tr("A wrong, B right")
+                              : flips_->headerData(column, Qt::Horizontal).toString();
+    header->resizeSection(
+        column, std::max(width * em, header->fontMetrics().horizontalAdvance(title) + 2 * em));
   }
   header->setStretchLastSection(true);
   connect(flipTable_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
@@ -141,8 +145,9 @@ void CompareWidget::setRuns(const std::vector<ComparedRun>& runs) {
   runA_->setEnabled(runs.size() >= 2);
   runB_->setEnabled(runs.size() >= 2);
   if (runs.size() < 2) {
-    setSnapshot(nullptr, tr("Train at least two memories on the Train & Evaluate tab to compare them "
-                            "token by token."));
+    setSnapshot(nullptr,
+                tr("Train at least two memories on the Train & Evaluate tab to compare them "
+                   "token by token."));
     return;
   }
   requestComparison();
@@ -154,7 +159,8 @@ void CompareWidget::requestComparison() {
   }
 }
 
-void CompareWidget::setSnapshot(std::shared_ptr<const CompareSnapshot> snapshot, const QString& message) {
+void CompareWidget::setSnapshot(std::shared_ptr<const CompareSnapshot> snapshot,
+                                const QString& message) {
   flips_->setSnapshot(snapshot);
   if (!snapshot) {
     counts_->setText(message);
@@ -163,12 +169,13 @@ void CompareWidget::setSnapshot(std::shared_ptr<const CompareSnapshot> snapshot,
   const RunComparison& c = snapshot->comparison;
   const QLocale locale;
   auto n = [&locale](uint64_t v) { return locale.toString(static_cast<qulonglong>(v)); };
-  counts_->setText(tr("<b>%1</b> shared test tokens: <b>%2</b> both right, <b>%3</b> both wrong, "
-                      "<span style='color:#b00020'><b>%4</b> right → wrong</span> (A right, B wrong), "
-                      "<span style='color:#1a7f37'><b>%5</b> wrong → right</span> (A wrong, B right). "
-                      "Double-click a row to inspect it.")
-                       .arg(n(c.shared), n(c.bothRight), n(c.bothWrong), n(c.rightToWrong.size()),
-                            n(c.wrongToRight.size())));
+  counts_->setText(
+      tr("<b>%1</b> shared test tokens: <b>%2</b> both right, <b>%3</b> both wrong, "
+         "<span style='color:#b00020'><b>%4</b> right → wrong</span> (A right, B wrong), "
+         "<span style='color:#1a7f37'><b>%5</b> wrong → right</span> (A wrong, B right). "
+         "Double-click a row to inspect it.")
+          .arg(n(c.shared), n(c.bothRight), n(c.bothWrong), n(c.rightToWrong.size()),
+               n(c.wrongToRight.size())));
 }
 
 QByteArray CompareWidget::saveState() const { return rows_->saveState(); }

@@ -24,11 +24,13 @@ const RunComparison::Flip* FlipTableModel::flip(int row) const {
   if (!snapshot_ || row < 0 || row >= rowCount()) return nullptr;
   const RunComparison& c = snapshot_->comparison;
   const auto r = static_cast<size_t>(row);
-  return r < c.rightToWrong.size() ? &c.rightToWrong[r] : &c.wrongToRight[r - c.rightToWrong.size()];
+  return r < c.rightToWrong.size() ? &c.rightToWrong[r]
+                                   : &c.wrongToRight[r - c.rightToWrong.size()];
 }
 
 bool FlipTableModel::isRightToWrong(int row) const {
-  return snapshot_ && row >= 0 && static_cast<size_t>(row) < snapshot_->comparison.rightToWrong.size();
+  return snapshot_ && row >= 0 &&
+         static_cast<size_t>(row) < snapshot_->comparison.rightToWrong.size();
 }
 
 int FlipTableModel::rowCount(const QModelIndex& parent) const {
@@ -56,10 +58,11 @@ QString FlipTableModel::cellText(int row, int column) const {
     }
     case kContext: {
       const uint64_t lineStart = corpus.tokens.line(corpus.tokens.lineOf(f.source)).firstToken;
-      const uint64_t from = std::max<uint64_t>(lineStart, f.source > kContextTokens ? f.source - kContextTokens : 0);
+      const uint64_t from =
+          std::max<uint64_t>(lineStart, f.source > kContextTokens ? f.source - kContextTokens : 0);
       const std::vector<uint32_t>& ids = corpus.tokens.ids();
-      const QString text = tokensText(corpus.vocab,
-                                      std::span(ids).subspan(from, f.source - from), corpus.paddingId);
+      const QString text =
+          tokensText(corpus.vocab, std::span(ids).subspan(from, f.source - from), corpus.paddingId);
       return from > lineStart ? QStringLiteral("… ") + text : text;
     }
     case kTrue:
@@ -74,22 +77,26 @@ QString FlipTableModel::cellText(int row, int column) const {
 }
 
 QVariant FlipTableModel::data(const QModelIndex& index, int role) const {
-  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
+  if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    return {};
   const int row = index.row();
   switch (role) {
     case Qt::DisplayRole:
       return cellText(row, index.column());
     case Qt::ToolTipRole:
       return index.column() == kPosition
-                 ? QVariant(tr("Corpus token %1; double-click to inspect it").arg(flip(row)->source))
+                 ? QVariant(
+                       tr("Corpus token %1; double-click to inspect it").arg(flip(row)->source))
                  : QVariant(tr("Double-click to inspect this test token"));
     case kSourceRole:
       return static_cast<qulonglong>(flip(row)->source);
     case Qt::ForegroundRole: {
       // The right prediction in green, the wrong one in red.
       const bool aRight = isRightToWrong(row);
-      if (index.column() == kPredictionA) return QBrush(aRight ? QColor(0x1a, 0x7f, 0x37) : QColor(0xb0, 0x00, 0x20));
-      if (index.column() == kPredictionB) return QBrush(aRight ? QColor(0xb0, 0x00, 0x20) : QColor(0x1a, 0x7f, 0x37));
+      if (index.column() == kPredictionA)
+        return QBrush(aRight ? QColor(0x1a, 0x7f, 0x37) : QColor(0xb0, 0x00, 0x20));
+      if (index.column() == kPredictionB)
+        return QBrush(aRight ? QColor(0xb0, 0x00, 0x20) : QColor(0x1a, 0x7f, 0x37));
       return {};
     }
     default:

@@ -14,7 +14,15 @@ class FlipTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column : int { kChange, kPosition, kContext, kTrue, kPredictionA, kPredictionB, kColumnCount };
+  enum Column : int {
+    kChange,
+    kPosition,
+    kContext,
+    kTrue,
+    kPredictionA,
+    kPredictionB,
+    kColumnCount
+  };
   // The flip's corpus token index (qulonglong), on every column.
   static constexpr int kSourceRole = Qt::UserRole;
   // Context tokens shown before the flipped token (fewer at the start of a line).

@@ -18,7 +18,8 @@ namespace {
 std::pair<double, double> decades(double low, double high) {
   low = std::max(low, 1.0);
   high = std::max(high, low);
-  return {std::pow(10.0, std::floor(std::log10(low))), std::pow(10.0, std::floor(std::log10(high)) + 1.0)};
+  return {std::pow(10.0, std::floor(std::log10(low))),
+          std::pow(10.0, std::floor(std::log10(high)) + 1.0)};
 }
 
 // Colour-blind-safe hues (Okabe–Ito), one per algorithm in the order they first appear.
@@ -70,11 +71,13 @@ QList<QScatterSeries*> RunSizeChart::series() const {
 void RunSizeChart::rebuild() {
   chart()->removeAllSeries();
   const bool vectors = size_ == Size::kStoredVectors;
-  sizeAxis_->setTitleText(vectors ? tr("Stored vectors (log scale)") : tr("Training instances (log scale)"));
+  sizeAxis_->setTitleText(vectors ? tr("Stored vectors (log scale)")
+                                  : tr("Training instances (log scale)"));
   const bool empty = runs_.empty();
   for (QAbstractAxis* axis : chart()->axes()) axis->setVisible(!empty);
   chart()->legend()->setVisible(!empty);
-  chart()->setTitle(empty ? tr("Metrics against memory size: no run yet") : tr("Metrics against memory size"));
+  chart()->setTitle(empty ? tr("Metrics against memory size: no run yet")
+                          : tr("Metrics against memory size"));
   if (empty) return;
 
   // The memory size on x and the perplexity, clamped to 1: a log axis has no place for zero.

@@ -22,8 +22,7 @@ enum class TextTint {
 // over this corpus, in ascending source order, as an Experiment's test set is) the test tokens are
 // tinted by `tint`. Token `marked` (the one the user went to) is bold and underlined.
 QString renderTextPage(const TokenisedCorpus& corpus, const EvaluationReport* outcomes,
-                       size_t firstLine, size_t count, TextTint tint,
-                       uint64_t marked = UINT64_MAX);
+                       size_t firstLine, size_t count, TextTint tint, uint64_t marked = UINT64_MAX);
 
 // The record of corpus token `token` in `outcomes` (ascending sources), or null.
 const TokenRecord* findOutcome(const EvaluationReport& outcomes, uint64_t token);

@@ -28,13 +28,17 @@ size_t firstLineOf(const TokenStream& tokens, uint32_t d) {
   size_t lo = 0, hi = tokens.lineCount();
   while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
-    if (tokens.line(mid).document < d) lo = mid + 1; else hi = mid;
+    if (tokens.line(mid).document < d)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
 
 QString swatch(const QString& colour, const QString& label) {
-  return QStringLiteral("<span style='background-color:%1'>&nbsp;%2&nbsp;</span>").arg(colour, label);
+  return QStringLiteral("<span style='background-color:%1'>&nbsp;%2&nbsp;</span>")
+      .arg(colour, label);
 }
 
 }  // namespace
@@ -126,7 +130,8 @@ void CorpusTextView::setCorpus(std::shared_ptr<const TokenisedCorpus> corpus) {
     for (size_t d = 0; d < corpus_->corpus->documentCount(); ++d) {
       const Document& doc = corpus_->corpus->document(d);
       document_->addItem(QFileInfo(QString::fromStdString(doc.path)).fileName());
-      document_->setItemData(static_cast<int>(d), QString::fromStdString(doc.path), Qt::ToolTipRole);
+      document_->setItemData(static_cast<int>(d), QString::fromStdString(doc.path),
+                             Qt::ToolTipRole);
     }
   }
   syncing_ = false;
@@ -141,7 +146,8 @@ void CorpusTextView::setCorpus(std::shared_ptr<const TokenisedCorpus> corpus) {
 
 void CorpusTextView::setOutcomes(std::shared_ptr<const Experiment> experiment) {
   experiment_ = experiment && corpus_ && &experiment->corpus() == corpus_.get()
-                    ? std::move(experiment) : nullptr;
+                    ? std::move(experiment)
+                    : nullptr;
   outcomes_ = experiment_ ? &experiment_->report() : nullptr;
   render();
   updateLegend();
@@ -156,13 +162,16 @@ void CorpusTextView::showToken(uint64_t token) {
 
 void CorpusTextView::nextPage() { showPage(firstLine_ + kPageLines); }
 
-void CorpusTextView::previousPage() { showPage(firstLine_ > kPageLines ? firstLine_ - kPageLines : 0); }
+void CorpusTextView::previousPage() {
+  showPage(firstLine_ > kPageLines ? firstLine_ - kPageLines : 0);
+}
 
 void CorpusTextView::nextMistake() {
   if (!outcomes_ || !corpus_) return;
   const uint64_t from = marked_ != UINT64_MAX ? marked_ + 1
                         : firstLine_ < corpus_->tokens.lineCount()
-                            ? corpus_->tokens.line(firstLine_).firstToken : 0;
+                            ? corpus_->tokens.line(firstLine_).firstToken
+                            : 0;
   const auto& records = outcomes_->tokens;
   auto it = std::lower_bound(records.begin(), records.end(), from,
                              [](const TokenRecord& r, uint64_t t) { return r.source < t; });
@@ -178,8 +187,8 @@ void CorpusTextView::showPage(size_t firstLine) {
   syncing_ = true;
   const TokenStream::Line& line = corpus_->tokens.line(firstLine_);
   document_->setCurrentIndex(static_cast<int>(line.document));
-  line_->setMaximum(static_cast<int>(
-      std::max<uint64_t>(1, corpus_->corpus->document(line.document).lineCount)));
+  line_->setMaximum(
+      static_cast<int>(std::max<uint64_t>(1, corpus_->corpus->document(line.document).lineCount)));
   line_->setValue(static_cast<int>(line.number));
   syncing_ = false;
   previous_->setEnabled(firstLine_ > 0);
@@ -208,12 +217,14 @@ void CorpusTextView::onHover(const QUrl& link) {
     return QString::fromUtf8(t.data(), static_cast<qsizetype>(t.size())).toHtmlEscaped();
   };
   const TokenPosition p = corpus_->tokens.position(token);
-  QString tip = tr("<b>%1</b> &nbsp; token %2, line %3").arg(text(corpus_->tokens.id(token)),
-      QLocale().toString(static_cast<qulonglong>(token)), QLocale().toString(static_cast<qulonglong>(p.line)));
+  QString tip =
+      tr("<b>%1</b> &nbsp; token %2, line %3")
+          .arg(text(corpus_->tokens.id(token)), QLocale().toString(static_cast<qulonglong>(token)),
+               QLocale().toString(static_cast<qulonglong>(p.line)));
   if (const TokenRecord* r = outcomes_ ? findOutcome(*outcomes_, token) : nullptr) {
     tip += tr("<br>test token: predicted <b>%1</b> (%2)<br>p(%3) = %4, %5 bits, rank %6")
-               .arg(text(r->predictedId), r->rank == 1 ? tr("right") : tr("wrong"),
-                    text(r->trueId), QLocale().toString(r->probability, 'g', 3),
+               .arg(text(r->predictedId), r->rank == 1 ? tr("right") : tr("wrong"), text(r->trueId),
+                    QLocale().toString(r->probability, 'g', 3),
                     QLocale().toString(-std::log2(r->probability), 'f', 1),
                     QLocale().toString(r->rank));
   } else if (outcomes_) {
@@ -250,11 +261,11 @@ void CorpusTextView::updateLegend() {
               QStringLiteral(" ");
     }
   }
-  legend_->setText(tr("Test tokens of the latest %1 run (%2 of them): %3 &nbsp; untinted tokens "
-                      "were trained on or held out for validation. Click any token to inspect it.")
-                       .arg(QLatin1String(algorithmName(experiment_->record().options.classifier.algorithm)),
-                            QLocale().toString(static_cast<qulonglong>(outcomes_->tokens.size())),
-                            text));
+  legend_->setText(
+      tr("Test tokens of the latest %1 run (%2 of them): %3 &nbsp; untinted tokens "
+         "were trained on or held out for validation. Click any token to inspect it.")
+          .arg(QLatin1String(algorithmName(experiment_->record().options.classifier.algorithm)),
+               QLocale().toString(static_cast<qulonglong>(outcomes_->tokens.size())), text));
 }
 
 }  // namespace memlens::views

@@ -50,11 +50,12 @@ GenerateWidget::GenerateWidget(QWidget* parent)
       cancel_(new QPushButton(tr("Cancel"), this)),
       status_(new QLabel(this)),
       output_(new QTextBrowser(this)) {
-  auto* empty = new QLabel(tr("<h3>Train a memory first</h3>"
-                              "<p>Open the <b>Train &amp; Evaluate</b> tab and press <b>Train</b> "
-                              "(Ctrl+T).<br>Then type a prompt here and let the memory continue it, "
-                              "one predicted token at a time.</p>"),
-                           this);
+  auto* empty =
+      new QLabel(tr("<h3>Train a memory first</h3>"
+                    "<p>Open the <b>Train &amp; Evaluate</b> tab and press <b>Train</b> "
+                    "(Ctrl+T).<br>Then type a prompt here and let the memory continue it, "
+                    "one predicted token at a time.</p>"),
+                 this);
   empty->setObjectName(QStringLiteral("generateEmpty"));
   empty->setAlignment(Qt::AlignCenter);
   empty->setWordWrap(true);
@@ -77,8 +78,9 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   mode_->setObjectName(QStringLiteral("generateMode"));
   mode_->addItem(tr("Greedy"));
   mode_->addItem(tr("Top-k sampling"));
-  mode_->setToolTip(tr("Greedy takes the memory's prediction; sampling draws among the k most "
-                       "probable tokens by their smoothed probabilities"));
+  mode_->setToolTip(
+      tr("Greedy takes the memory's prediction; sampling draws among the k most "
+         "probable tokens by their smoothed probabilities"));
   connect(mode_, &QComboBox::currentIndexChanged, this, &GenerateWidget::updateModeControls);
   topK_->setObjectName(QStringLiteral("generateTopK"));
   topK_->setRange(1, 1000);
@@ -102,8 +104,9 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   QFont larger = output_->font();
   larger.setPointSizeF(larger.pointSizeF() * 1.3);
   output_->setFont(larger);
-  output_->setPlaceholderText(tr("The prompt and its continuation appear here; click a generated "
-                                 "token to inspect the context it was predicted from."));
+  output_->setPlaceholderText(
+      tr("The prompt and its continuation appear here; click a generated "
+         "token to inspect the context it was predicted from."));
   output_->viewport()->installEventFilter(this);
   connect(output_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
     const int index = tokenAt(url.toString());
@@ -116,8 +119,8 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   top->addWidget(prompt_, 1);
   top->addWidget(memory_);
   auto* controls = new QHBoxLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{tokensLabel, tokens_, mode_, topKLabel_, topK_, seedLabel_,
-                                                    seed_, generate_, cancel_}) {
+  for (QWidget* w : std::initializer_list<QWidget*>{tokensLabel, tokens_, mode_, topKLabel_, topK_,
+                                                    seedLabel_, seed_, generate_, cancel_}) {
     controls->addWidget(w);
   }
   controls->addSpacing(12);
@@ -125,9 +128,10 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   auto* outputBox = new QGroupBox(tr("Continuation"), content);
   auto* outputLayout = new QVBoxLayout(outputBox);
   outputLayout->addWidget(output_);
-  auto* legend = new QLabel(tr("Grey: the prompt. Each generated token is shaded by its probability (darker is "
-                               "likelier); hover for the figure, click to inspect the context it was predicted from."),
-                            outputBox);
+  auto* legend = new QLabel(
+      tr("Grey: the prompt. Each generated token is shaded by its probability (darker is "
+         "likelier); hover for the figure, click to inspect the context it was predicted from."),
+      outputBox);
   legend->setWordWrap(true);
   outputLayout->addWidget(legend);
   auto* contentLayout = new QVBoxLayout(content);
@@ -145,7 +149,9 @@ GenerateWidget::GenerateWidget(QWidget* parent)
   setMemoryAvailable(false);
 }
 
-QUrl GenerateWidget::tokenUrl(int index) { return QUrl(QStringLiteral("%1:%2").arg(kTokenScheme).arg(index)); }
+QUrl GenerateWidget::tokenUrl(int index) {
+  return QUrl(QStringLiteral("%1:%2").arg(kTokenScheme).arg(index));
+}
 
 int GenerateWidget::tokenAt(const QString& href) const {
   const QUrl url(href);
@@ -155,7 +161,9 @@ int GenerateWidget::tokenAt(const QString& href) const {
   return ok && index >= 0 && static_cast<size_t>(index) < snapshot_->tokens.size() ? index : -1;
 }
 
-void GenerateWidget::setMemoryAvailable(bool available) { pages_->setCurrentIndex(available ? 1 : 0); }
+void GenerateWidget::setMemoryAvailable(bool available) {
+  pages_->setCurrentIndex(available ? 1 : 0);
+}
 
 void GenerateWidget::setMemoryDescription(const QString& description) {
   memory_->setText(description);
@@ -171,7 +179,8 @@ void GenerateWidget::showMessage(const QString& message) { status_->setText(mess
 
 void GenerateWidget::updateModeControls() {
   const bool sample = mode_->currentIndex() == 1;
-  for (QWidget* w : std::initializer_list<QWidget*>{topKLabel_, topK_, seedLabel_, seed_}) w->setEnabled(sample);
+  for (QWidget* w : std::initializer_list<QWidget*>{topKLabel_, topK_, seedLabel_, seed_})
+    w->setEnabled(sample);
 }
 
 QString GenerateWidget::prompt() const { return prompt_->text(); }
@@ -195,12 +204,14 @@ void GenerateWidget::render() {
     return;
   }
   const TokenisedCorpus& corpus = snapshot_->experiment->corpus();
-  QString html = QStringLiteral("<div style='line-height:170%'><span style='color:#555'>%1</span>")
-                     .arg(tokensText(corpus.vocab, snapshot_->prompt, corpus.paddingId).toHtmlEscaped());
+  QString html =
+      QStringLiteral("<div style='line-height:170%'><span style='color:#555'>%1</span>")
+          .arg(tokensText(corpus.vocab, snapshot_->prompt, corpus.paddingId).toHtmlEscaped());
   for (size_t i = 0; i < snapshot_->tokens.size(); ++i) {
     const GeneratedToken& t = snapshot_->tokens[i];
-    html += QStringLiteral(" <a href='%1' style='text-decoration:none;color:#102a56'>"
-                           "<span style='background-color:%2'>&nbsp;%3&nbsp;</span></a>")
+    html += QStringLiteral(
+                " <a href='%1' style='text-decoration:none;color:#102a56'>"
+                "<span style='background-color:%2'>&nbsp;%3&nbsp;</span></a>")
                 .arg(tokenUrl(static_cast<int>(i)).toString(), chipColour(t.probability),
                      tokenText(corpus.vocab, t.id).toHtmlEscaped());
   }
@@ -222,9 +233,11 @@ bool GenerateWidget::eventFilter(QObject* watched, QEvent* event) {
                            QLocale().toString(t.probability, 'g', 4),
                            tokensText(corpus.vocab, t.context, corpus.paddingId).toHtmlEscaped());
     if (t.prediction.classId != t.id) {
-      tip += tr("<br>the memory predicted <b>%1</b>").arg(tokenText(corpus.vocab, t.prediction.classId).toHtmlEscaped());
+      tip += tr("<br>the memory predicted <b>%1</b>")
+                 .arg(tokenText(corpus.vocab, t.prediction.classId).toHtmlEscaped());
     }
-    QToolTip::showText(help->globalPos(), tip + tr("<br><i>Click to inspect this context.</i>"), output_);
+    QToolTip::showText(help->globalPos(), tip + tr("<br><i>Click to inspect this context.</i>"),
+                       output_);
     return true;
   }
   return QWidget::eventFilter(watched, event);

@@ -60,13 +60,14 @@ int ContributionHeatmap::columnWidth() const {
 }
 
 QRect ContributionHeatmap::cellRect(int row, int column) const {
-  return {kMargin + labelWidth() + column * columnWidth(), kMargin + headerHeight() + row * rowHeight(),
-          columnWidth(), rowHeight()};
+  return {kMargin + labelWidth() + column * columnWidth(),
+          kMargin + headerHeight() + row * rowHeight(), columnWidth(), rowHeight()};
 }
 
 QSize ContributionHeatmap::sizeHint() const {
   const int columns = std::max(1, columnCount());
-  const int w = 2 * kMargin + labelWidth() + columns * fontMetrics().horizontalAdvance(QStringLiteral("wwwwwwww"));
+  const int w = 2 * kMargin + labelWidth() +
+                columns * fontMetrics().horizontalAdvance(QStringLiteral("wwwwwwww"));
   return {w, 2 * kMargin + headerHeight() + std::max(3, rowCount()) * rowHeight() + kLegendHeight};
 }
 
@@ -85,7 +86,8 @@ std::pair<int, int> ContributionHeatmap::cellAt(const QPoint& pos) const {
 }
 
 QColor ContributionHeatmap::colourOf(double contribution) const {
-  const double t = maxContribution_ > 0.0 ? std::clamp(contribution / maxContribution_, 0.0, 1.0) : 0.0;
+  const double t =
+      maxContribution_ > 0.0 ? std::clamp(contribution / maxContribution_, 0.0, 1.0) : 0.0;
   auto mix = [t](int hot) { return static_cast<int>(255.0 + t * (hot - 255)); };
   return {mix(kHot.red()), mix(kHot.green()), mix(kHot.blue())};
 }
@@ -111,7 +113,8 @@ bool ContributionHeatmap::event(QEvent* event) {
       QToolTip::hideText();
       event->ignore();
     } else {
-      QToolTip::showText(help->globalPos(), text, this, cellRect(cellAt(help->pos()).first, cellAt(help->pos()).second));
+      QToolTip::showText(help->globalPos(), text, this,
+                         cellRect(cellAt(help->pos()).first, cellAt(help->pos()).second));
     }
     return true;
   }
@@ -136,8 +139,9 @@ void ContributionHeatmap::paintEvent(QPaintEvent* /*event*/) {
   for (int c = 0; c < columnCount(); ++c) {
     const QRect cell = cellRect(0, c);
     const QRect header(cell.left(), kMargin, cell.width(), headerHeight() - kMargin / 2);
-    const QString token = fm.elidedText(
-        snapshot_->tokenText(snapshot_->context[static_cast<size_t>(c)]), Qt::ElideRight, cell.width() - 4);
+    const QString token =
+        fm.elidedText(snapshot_->tokenText(snapshot_->context[static_cast<size_t>(c)]),
+                      Qt::ElideRight, cell.width() - 4);
     p.drawText(header, Qt::AlignHCenter | Qt::AlignBottom,
                QStringLiteral("t−%1\n%2").arg(columnCount() - c).arg(token));
   }
@@ -153,8 +157,9 @@ void ContributionHeatmap::paintEvent(QPaintEvent* /*event*/) {
       p.fillRect(cell.adjusted(0, 0, -1, -1),
                  colourOf(j < n.contributions.size() ? n.contributions[j] : 0.0));
       p.setPen(QColor(Qt::black));
-      p.drawText(cell.adjusted(3, 0, -3, 0), Qt::AlignCenter,
-                 fm.elidedText(snapshot_->tokenText(n.values[j]), Qt::ElideRight, cell.width() - 6));
+      p.drawText(
+          cell.adjusted(3, 0, -3, 0), Qt::AlignCenter,
+          fm.elidedText(snapshot_->tokenText(n.values[j]), Qt::ElideRight, cell.width() - 6));
     }
   }
   if (selectedRow_ >= 0 && selectedRow_ < rowCount()) {
@@ -172,12 +177,14 @@ void ContributionHeatmap::paintEvent(QPaintEvent* /*event*/) {
   p.fillRect(bar, gradient);
   p.setPen(palette().text().color());
   p.drawRect(bar);
-  QString legend = maxContribution_ > 0.0
-                       ? tr("0 … %1 of the distance").arg(QLocale().toString(maxContribution_, 'g', 4))
-                       : tr("every position matches: distance 0");
+  QString legend =
+      maxContribution_ > 0.0
+          ? tr("0 … %1 of the distance").arg(QLocale().toString(maxContribution_, 'g', 4))
+          : tr("every position matches: distance 0");
   const int total = static_cast<int>(snapshot_->neighbours.size());
   if (total > rowCount()) legend += tr(" · first %1 of %2 rows").arg(rowCount()).arg(total);
-  p.drawText(QRect(bar.right() + 8, top, width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter, legend);
+  p.drawText(QRect(bar.right() + 8, top, width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+             legend);
 }
 
 }  // namespace memlens::views

@@ -49,9 +49,9 @@ struct InspectSnapshot {
   uint32_t prediction = Prediction::kNoClass;  // the memory's own answer (argmax of its vote)
   double distance = 0.0;                       // of the nearest neighbour
   bool tie = false;
-  std::optional<double> entropyBits;  // of the smoothed distribution (k-NN traces only)
-  double memoryWeight = 0.0;          // λ given to the memory against Kneser-Ney
-  std::optional<double> temperature;  // the vector memory's T
+  std::optional<double> entropyBits;             // of the smoothed distribution (k-NN traces only)
+  double memoryWeight = 0.0;                     // λ given to the memory against Kneser-Ney
+  std::optional<double> temperature;             // the vector memory's T
   std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
   std::vector<InspectNeighbour> neighbours;      // nearest first
   TreePath path;

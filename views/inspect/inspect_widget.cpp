@@ -133,8 +133,9 @@ QWidget* InspectWidget::createQueryBar() {
   contextEdit_->setObjectName(QStringLiteral("inspectContext"));
   contextEdit_->setPlaceholderText(tr("Type a context, e.g. “and the LORD said”, and press Enter"));
   contextEdit_->setClearButtonEnabled(true);
-  contextEdit_->setToolTip(tr("The words before the token to predict; only the last ones the "
-                              "memory's width covers count (Ctrl+I)"));
+  contextEdit_->setToolTip(
+      tr("The words before the token to predict; only the last ones the "
+         "memory's width covers count (Ctrl+I)"));
   connect(contextEdit_, &QLineEdit::returnPressed, this, [this] {
     if (!contextEdit_->text().trimmed().isEmpty()) Q_EMIT contextRequested(contextEdit_->text());
   });
@@ -143,23 +144,28 @@ QWidget* InspectWidget::createQueryBar() {
 
   testToken_->setObjectName(QStringLiteral("inspectTestToken"));
   testToken_->setKeyboardTracking(false);  // ask once the number is typed, not per digit
-  testToken_->setToolTip(tr("Inspect this token of the test set: its context as the memory saw "
-                            "it, and its true next token"));
-  testToken_->setMinimumWidth(testToken_->fontMetrics().horizontalAdvance(QStringLiteral("0000000")) + 40);
-  connect(testToken_, &QSpinBox::valueChanged, this, [this](int index) { Q_EMIT testTokenRequested(index); });
+  testToken_->setToolTip(
+      tr("Inspect this token of the test set: its context as the memory saw "
+         "it, and its true next token"));
+  testToken_->setMinimumWidth(
+      testToken_->fontMetrics().horizontalAdvance(QStringLiteral("0000000")) + 40);
+  connect(testToken_, &QSpinBox::valueChanged, this,
+          [this](int index) { Q_EMIT testTokenRequested(index); });
   auto* testLabel = new QLabel(tr("Test &token:"), bar);
   testLabel->setBuddy(testToken_);
   randomToken_->setObjectName(QStringLiteral("randomTestToken"));
   connect(randomToken_, &QPushButton::clicked, this, [this] {
-    inspectTestToken(static_cast<int>(QRandomGenerator::global()->bounded(testToken_->maximum() + 1)));
+    inspectTestToken(
+        static_cast<int>(QRandomGenerator::global()->bounded(testToken_->maximum() + 1)));
   });
 
   k_->setObjectName(QStringLiteral("inspectK"));
   k_->setRange(1, 100);
   k_->setToolTip(tr("Distance buckets that vote. A change retrains the memory for this page"));
   kLabel_->setBuddy(k_);
-  for (const char* name : {QT_TR_NOOP("none (Z)"), QT_TR_NOOP("inverse linear (IL)"),
-                           QT_TR_NOOP("inverse distance (ID)"), QT_TR_NOOP("exponential decay (ED)")}) {
+  for (const char* name :
+       {QT_TR_NOOP("none (Z)"), QT_TR_NOOP("inverse linear (IL)"),
+        QT_TR_NOOP("inverse distance (ID)"), QT_TR_NOOP("exponential decay (ED)")}) {
     distanceWeighting_->addItem(tr(name));
   }
   distanceWeighting_->setObjectName(QStringLiteral("inspectDistanceWeighting"));
@@ -196,8 +202,9 @@ QWidget* InspectWidget::createQueryBar() {
   top->addWidget(testToken_);
   top->addWidget(randomToken_);
   auto* controls = new QHBoxLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{kLabel_, k_, distanceWeightingLabel_, distanceWeighting_,
-                                                    temperatureLabel_, temperature_, lambdaLabel_, lambda_}) {
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{kLabel_, k_, distanceWeightingLabel_, distanceWeighting_,
+                                       temperatureLabel_, temperature_, lambdaLabel_, lambda_}) {
     controls->addWidget(w);
   }
   controls->addSpacing(12);
@@ -349,14 +356,17 @@ void InspectWidget::setExperiment(const std::shared_ptr<const Experiment>& exper
 void InspectWidget::updateControls(Algorithm algorithm) {
   const bool vote = algorithm == Algorithm::kIb1 || algorithm == Algorithm::kTribl2;
   const bool vector = algorithm == Algorithm::kVectorMemory;
-  for (QWidget* w : std::initializer_list<QWidget*>{kLabel_, k_, distanceWeightingLabel_, distanceWeighting_}) {
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{kLabel_, k_, distanceWeightingLabel_, distanceWeighting_}) {
     w->setVisible(vote);
   }
-  for (QWidget* w : std::initializer_list<QWidget*>{temperatureLabel_, temperature_, lambdaLabel_, lambda_}) {
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{temperatureLabel_, temperature_, lambdaLabel_, lambda_}) {
     w->setVisible(vector);
   }
   treeBox_->setVisible(algorithm == Algorithm::kIgTree || algorithm == Algorithm::kTribl2);
-  heatmapBox_->setTitle(vector ? tr("Attention map (distance terms / T)") : tr("Feature-match map"));
+  heatmapBox_->setTitle(vector ? tr("Attention map (distance terms / T)")
+                               : tr("Feature-match map"));
 }
 
 InspectSettings InspectWidget::settings() const {
@@ -366,8 +376,11 @@ InspectSettings InspectWidget::settings() const {
   s.k = k_->value();
   s.distanceWeighting = static_cast<DistanceWeighting>(distanceWeighting_->currentIndex());
   // Compared as the boxes round them: an untouched box keeps the tuned value unset.
-  s.temperature = changedValue(temperature_, QString::number(record.memoryTemperature, 'f', temperature_->decimals()).toDouble());
-  s.lambda = changedValue(lambda_, QString::number(record.memoryLambda, 'f', lambda_->decimals()).toDouble());
+  s.temperature = changedValue(
+      temperature_,
+      QString::number(record.memoryTemperature, 'f', temperature_->decimals()).toDouble());
+  s.lambda = changedValue(
+      lambda_, QString::number(record.memoryLambda, 'f', lambda_->decimals()).toDouble());
   if (!s.temperature) s.temperature = defaults_.temperature;
   if (!s.lambda) s.lambda = defaults_.lambda;
   return s;
@@ -389,7 +402,8 @@ void InspectWidget::inspectTestToken(int index) {
 void InspectWidget::showWork(const QString& message) { status_->setText(message); }
 
 void InspectWidget::showError(const QString& message) {
-  status_->setText(QStringLiteral("<span style='color:#b00020'>%1</span>").arg(message.toHtmlEscaped()));
+  status_->setText(
+      QStringLiteral("<span style='color:#b00020'>%1</span>").arg(message.toHtmlEscaped()));
 }
 
 void InspectWidget::setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot) {
@@ -433,7 +447,8 @@ void InspectWidget::showSummary() {
                           right ? tr("✓ right") : tr("✗ wrong")));
   }
   QStringList figures;
-  if (s.entropyBits) figures.append(tr("entropy %1 bits").arg(locale.toString(*s.entropyBits, 'f', 2)));
+  if (s.entropyBits)
+    figures.append(tr("entropy %1 bits").arg(locale.toString(*s.entropyBits, 'f', 2)));
   figures.append(tr("memory weight λ %1").arg(locale.toString(s.memoryWeight, 'f', 3)));
   if (s.temperature) figures.append(tr("T %1").arg(locale.toString(*s.temperature, 'g', 3)));
   figures.append(tr("nearest distance %1").arg(locale.toString(s.distance, 'f', 4)));
@@ -448,24 +463,24 @@ void InspectWidget::showNeighbour(int row) {
   if (!snapshot_ || row < 0 || row >= static_cast<int>(snapshot_->neighbours.size())) return;
   const InspectNeighbour& n = snapshot_->neighbours[static_cast<size_t>(row)];
   if (snapshot_->vectorMemory) {
-    auto* item = new QListWidgetItem(tr("The vector memory's trace lists no corpus positions."), provenance_);
+    auto* item = new QListWidgetItem(tr("The vector memory's trace lists no corpus positions."),
+                                     provenance_);
     item->setFlags(Qt::NoItemFlags);
     return;
   }
   for (const ProvenanceRef& p : n.provenance) {
-    auto* item = new QListWidgetItem(
-        QStringLiteral("%1:%2  %3")
-            .arg(QFileInfo(QString::fromStdString(p.path)).fileName())
-            .arg(p.line)
-            .arg(QString::fromStdString(p.snippet)),
-        provenance_);
+    auto* item = new QListWidgetItem(QStringLiteral("%1:%2  %3")
+                                         .arg(QFileInfo(QString::fromStdString(p.path)).fileName())
+                                         .arg(p.line)
+                                         .arg(QString::fromStdString(p.snippet)),
+                                     provenance_);
     item->setData(kProvenanceTokenRole, static_cast<qulonglong>(p.token));
     item->setToolTip(QString::fromStdString(p.path));
   }
   if (n.instanceCount > n.provenance.size()) {
-    auto* more = new QListWidgetItem(
-        tr("… and %n more instance(s)", nullptr, static_cast<int>(n.instanceCount - n.provenance.size())),
-        provenance_);
+    auto* more = new QListWidgetItem(tr("… and %n more instance(s)", nullptr,
+                                        static_cast<int>(n.instanceCount - n.provenance.size())),
+                                     provenance_);
     more->setFlags(Qt::NoItemFlags);
   }
   if (!n.provenance.empty()) provenance_->setCurrentRow(0);
@@ -474,7 +489,8 @@ void InspectWidget::showNeighbour(int row) {
 void InspectWidget::showProvenance(int item) {
   const QListWidgetItem* entry = provenance_->item(item);
   if (!snapshot_ || !entry || !entry->data(kProvenanceTokenRole).isValid()) return;
-  source_->showToken(snapshot_->experiment->corpus(), entry->data(kProvenanceTokenRole).toULongLong());
+  source_->showToken(snapshot_->experiment->corpus(),
+                     entry->data(kProvenanceTokenRole).toULongLong());
 }
 
 QByteArray InspectWidget::saveState() const {

@@ -19,11 +19,13 @@ QString countsText(const InspectSnapshot& s, std::vector<ClassVote> counts, size
                    [](const ClassVote& a, const ClassVote& b) { return a.weight > b.weight; });
   QStringList parts;
   for (size_t i = 0; i < counts.size() && i < limit; ++i) {
-    parts.append(QStringLiteral("%1 ×%2").arg(s.tokenText(counts[i].classId)).arg(counts[i].weight));
+    parts.append(
+        QStringLiteral("%1 ×%2").arg(s.tokenText(counts[i].classId)).arg(counts[i].weight));
   }
   QString text = parts.join(limit > kCountsShown ? QStringLiteral("\n") : QStringLiteral(", "));
   if (counts.size() > limit) {
-    text += NeighbourTableModel::tr(" (+%n more)", nullptr, static_cast<int>(counts.size() - limit));
+    text +=
+        NeighbourTableModel::tr(" (+%n more)", nullptr, static_cast<int>(counts.size() - limit));
   }
   return text;
 }
@@ -71,15 +73,18 @@ QVariant NeighbourTableModel::data(const QModelIndex& index, int role) const {
   if (column >= kFirstPosition && column < kFirstPosition + width()) {
     return positionData(n, column - kFirstPosition, role);
   }
-  if (column >= kFirstPosition + width()) return tailData(n, column - kFirstPosition - width(), role);
+  if (column >= kFirstPosition + width())
+    return tailData(n, column - kFirstPosition - width(), role);
   const QVariant key = column == kBucket ? QVariant(n.bucket) : QVariant(n.storedVector);
   if (role == static_cast<int>(Role::SortKey)) return key;
-  if (role == Qt::DisplayRole) return column == kBucket ? key : QVariant(QStringLiteral("#%1").arg(n.storedVector));
+  if (role == Qt::DisplayRole)
+    return column == kBucket ? key : QVariant(QStringLiteral("#%1").arg(n.storedVector));
   if (role == Qt::TextAlignmentRole) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   return {};
 }
 
-QVariant NeighbourTableModel::positionData(const InspectNeighbour& n, int position, int role) const {
+QVariant NeighbourTableModel::positionData(const InspectNeighbour& n, int position,
+                                           int role) const {
   const auto j = static_cast<size_t>(position);
   const bool match = n.matches[j];
   const double contribution = j < n.contributions.size() ? n.contributions[j] : 0.0;
@@ -144,8 +149,9 @@ QVariant NeighbourTableModel::headerData(int section, Qt::Orientation orientatio
     const auto j = static_cast<size_t>(section - kFirstPosition);
     // t−1 is the token just before the one predicted.
     if (role == Qt::DisplayRole) {
-      return QStringLiteral("t−%1\n%2").arg(width() - static_cast<int>(j)).arg(
-          snapshot_->tokenText(snapshot_->context[j]));
+      return QStringLiteral("t−%1\n%2")
+          .arg(width() - static_cast<int>(j))
+          .arg(snapshot_->tokenText(snapshot_->context[j]));
     }
     if (role == Qt::ToolTipRole) {
       return tr("Context position %1 (feature f%1), weight %2; the query has “%3” here")

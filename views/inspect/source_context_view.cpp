@@ -61,8 +61,8 @@ void SourceContextView::showToken(const TokenisedCorpus& corpus, uint64_t token)
     if (line.ends_with('\r')) line.remove_suffix(1);
     const QString prefix = QStringLiteral("%1  ").arg(number, 6);
     if (target >= at && target <= at + line.size()) {
-      highlightStart = static_cast<int>(shown.size() + prefix.size() +
-                                        utf8(line.substr(0, target - at)).size());
+      highlightStart =
+          static_cast<int>(shown.size() + prefix.size() + utf8(line.substr(0, target - at)).size());
     }
     shown += prefix + utf8(line) + QLatin1Char('\n');
     at = end + 1;

@@ -70,9 +70,10 @@ QVariant TreePathModel::data(const QModelIndex& index, int role) const {
 QVariant TreePathModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal) return {};
   if (role == Qt::ToolTipRole && section == kMatched)
-    return tr("Whether the node has a branch for the query's value. \"no child\": the value was never "
-              "seen there, or IGTree compression pruned its branch because it would answer with "
-              "this node's default anyway.");
+    return tr(
+        "Whether the node has a branch for the query's value. \"no child\": the value was never "
+        "seen there, or IGTree compression pruned its branch because it would answer with "
+        "this node's default anyway.");
   if (role != Qt::DisplayRole) return {};
   switch (section) {
     case kDepth:
@@ -101,8 +102,9 @@ QString TreePathModel::answerText() const {
   const TreePath& path = snapshot_->path;
   switch (path.answer) {
     case TreePath::Answer::kRootMajority:
-      return tr("The first feature tested did not match, so the root's most frequent next token "
-                "answers.");
+      return tr(
+          "The first feature tested did not match, so the root's most frequent next token "
+          "answers.");
     case TreePath::Answer::kDeepestDefault:
       return tr("Matched %n feature(s); the default of the deepest matched node answers.", nullptr,
                 path.depth);

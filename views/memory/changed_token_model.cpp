@@ -37,23 +37,32 @@ QVariant ChangedTokenModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
-        case kToken: return QStringLiteral("%1").arg(c.probeIndex);
-        case kSource: return change_->sentences ? tr("line %1").arg(c.source) : m.sourceText(c.source);
+        case kToken:
+          return QStringLiteral("%1").arg(c.probeIndex);
+        case kSource:
+          return change_->sentences ? tr("line %1").arg(c.source) : m.sourceText(c.source);
         case kContext: {
           QStringList words;
           for (uint32_t v : probe.instance(c.probeIndex)) words.append(m.tokenText(v));
           return words.join(QLatin1Char(' '));
         }
-        case kTruth: return m.tokenText(truth);
-        case kBefore: return prediction(c.oldClassId);
-        case kAfter: return prediction(c.newClassId);
-        default: return {};
+        case kTruth:
+          return m.tokenText(truth);
+        case kBefore:
+          return prediction(c.oldClassId);
+        case kAfter:
+          return prediction(c.newClassId);
+        default:
+          return {};
       }
     case Qt::ForegroundRole:
       // Right answers lost are red, right answers gained green.
-      if (index.column() == kBefore && c.oldClassId == truth) return QBrush(QColor(0x1b, 0x7f, 0x3b));
-      if (index.column() == kAfter && c.newClassId == truth) return QBrush(QColor(0x1b, 0x7f, 0x3b));
-      if (index.column() == kAfter && c.oldClassId == truth) return QBrush(QColor(0xb0, 0x20, 0x20));
+      if (index.column() == kBefore && c.oldClassId == truth)
+        return QBrush(QColor(0x1b, 0x7f, 0x3b));
+      if (index.column() == kAfter && c.newClassId == truth)
+        return QBrush(QColor(0x1b, 0x7f, 0x3b));
+      if (index.column() == kAfter && c.oldClassId == truth)
+        return QBrush(QColor(0xb0, 0x20, 0x20));
       return {};
     case Qt::TextAlignmentRole:
       if (index.column() == kToken) return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -73,13 +82,20 @@ QVariant ChangedTokenModel::headerData(int section, Qt::Orientation orientation,
     return QAbstractTableModel::headerData(section, orientation, role);
   }
   switch (section) {
-    case kToken: return tr("Token");
-    case kSource: return tr("Position");
-    case kContext: return tr("Context");
-    case kTruth: return tr("True");
-    case kBefore: return tr("Before");
-    case kAfter: return tr("After");
-    default: return {};
+    case kToken:
+      return tr("Token");
+    case kSource:
+      return tr("Position");
+    case kContext:
+      return tr("Context");
+    case kTruth:
+      return tr("True");
+    case kBefore:
+      return tr("Before");
+    case kAfter:
+      return tr("After");
+    default:
+      return {};
   }
 }
 

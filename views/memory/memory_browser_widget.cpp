@@ -35,7 +35,8 @@ namespace {
 // The parameters each pruning strategy reads; a new strategy needs one line here.
 struct StrategyParameters {
   PruneStrategy strategy;
-  bool minCount = false, keep = false, document = false, neighbours = false, mergeNeighbours = false;
+  bool minCount = false, keep = false, document = false, neighbours = false,
+       mergeNeighbours = false;
 };
 constexpr std::array kStrategies = {
     StrategyParameters{PruneStrategy::kCountThreshold, true, false, false, false},
@@ -74,7 +75,8 @@ QGroupBox* boxed(const QString& title, QWidget* parent) {
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
 
 QString accuracy(uint64_t correct, uint64_t tokens) {
-  return tokens ? QLocale().toString(static_cast<double>(correct) / static_cast<double>(tokens), 'f', 4)
+  return tokens ? QLocale().toString(static_cast<double>(correct) / static_cast<double>(tokens),
+                                     'f', 4)
                 : QStringLiteral("–");
 }
 
@@ -90,7 +92,8 @@ MemoryBrowserWidget::MemoryBrowserWidget(QWidget* parent)
   unavailable_->setObjectName(QStringLiteral("memoryUnavailable"));
   unavailable_->setAlignment(Qt::AlignCenter);
   unavailable_->setWordWrap(true);
-  unavailable_->setText(tr("Train a memory on the Train & Evaluate tab to browse and edit it here."));
+  unavailable_->setText(
+      tr("Train a memory on the Train & Evaluate tab to browse and edit it here."));
 
   auto* content = new QWidget(this);
   auto* layout = new QVBoxLayout(content);
@@ -176,8 +179,9 @@ QWidget* MemoryBrowserWidget::createTablePane() {
     const MemoryOrder o = model_->order();
     const bool byId = o == MemoryOrder::kIdAscending || o == MemoryOrder::kIdDescending;
     const bool ascending = o == MemoryOrder::kIdAscending || o == MemoryOrder::kFewestInstances;
-    table_->horizontalHeader()->setSortIndicator(byId ? MemoryTableModel::kId : MemoryTableModel::kInstances,
-                                                 ascending ? Qt::AscendingOrder : Qt::DescendingOrder);
+    table_->horizontalHeader()->setSortIndicator(
+        byId ? MemoryTableModel::kId : MemoryTableModel::kInstances,
+        ascending ? Qt::AscendingOrder : Qt::DescendingOrder);
   });
   connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &MemoryBrowserWidget::updateButtons);
@@ -238,8 +242,10 @@ QWidget* MemoryBrowserWidget::createSidePane() {
   changeTable_->setSelectionMode(QAbstractItemView::SingleSelection);
   {
     const int em = changeTable_->fontMetrics().horizontalAdvance(QLatin1Char('m'));
-    for (auto [column, ems] : {std::pair{ChangedTokenModel::kToken, 4}, {ChangedTokenModel::kSource, 7},
-                               {ChangedTokenModel::kTruth, 5}, {ChangedTokenModel::kBefore, 5},
+    for (auto [column, ems] : {std::pair{ChangedTokenModel::kToken, 4},
+                               {ChangedTokenModel::kSource, 7},
+                               {ChangedTokenModel::kTruth, 5},
+                               {ChangedTokenModel::kBefore, 5},
                                {ChangedTokenModel::kAfter, 5}}) {
       changeTable_->setColumnWidth(column, ems * em);
     }
@@ -262,7 +268,8 @@ QWidget* MemoryBrowserWidget::createSidePane() {
   connect(probeButton_, &QPushButton::clicked, this, &MemoryBrowserWidget::askProbeSentences);
   connect(changeTable_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
     if (!changes_->change() || changes_->change()->preview) return;
-    Q_EMIT inspectRequested(index.data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt());
+    Q_EMIT inspectRequested(
+        index.data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt());
   });
 
   sideRows_->addWidget(createPrunePanel());
@@ -285,7 +292,8 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   strategy_ = new QComboBox(box);
   strategy_->setObjectName(QStringLiteral("pruneStrategy"));
   for (const StrategyParameters& s : kStrategies) {
-    strategy_->addItem(QString::fromLatin1(pruneStrategyName(s.strategy)), static_cast<int>(s.strategy));
+    strategy_->addItem(QString::fromLatin1(pruneStrategyName(s.strategy)),
+                       static_cast<int>(s.strategy));
   }
   const PruneOptions defaults;
   minCount_ = new QSpinBox(box);
@@ -324,24 +332,28 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   form->addRow(mergeNeighboursLabel_, mergeNeighbours_);
   prunePreview_ = new QPushButton(tr("&Preview Pruning"), box);
   prunePreview_->setObjectName(QStringLiteral("prunePreview"));
-  prunePreview_->setToolTip(tr("Plan the pruning and preview it; Commit applies it as one undoable step"));
+  prunePreview_->setToolTip(
+      tr("Plan the pruning and preview it; Commit applies it as one undoable step"));
   auto* layout = static_cast<QVBoxLayout*>(box->layout());
   layout->addLayout(form);
   layout->addWidget(prunePreview_, 0, Qt::AlignRight);
-  connect(strategy_, &QComboBox::currentIndexChanged, this, &MemoryBrowserWidget::updatePruneParameters);
+  connect(strategy_, &QComboBox::currentIndexChanged, this,
+          &MemoryBrowserWidget::updatePruneParameters);
   connect(prunePreview_, &QPushButton::clicked, this, &MemoryBrowserWidget::requestPrune);
   updatePruneParameters();
   return box;
 }
 
 void MemoryBrowserWidget::updatePruneParameters() {
-  const StrategyParameters& p = kStrategies[static_cast<size_t>(std::max(0, strategy_->currentIndex()))];
-  for (auto [label, field, on] : {std::tuple<QLabel*, QWidget*, bool>{minCountLabel_, minCount_, p.minCount},
-                                  {keepLabel_, keep_, p.keep},
-                                  {seedLabel_, seed_, p.keep},
-                                  {documentLabel_, document_, p.document},
-                                  {neighboursLabel_, neighbours_, p.neighbours},
-                                  {mergeNeighboursLabel_, mergeNeighbours_, p.mergeNeighbours}}) {
+  const StrategyParameters& p =
+      kStrategies[static_cast<size_t>(std::max(0, strategy_->currentIndex()))];
+  for (auto [label, field, on] :
+       {std::tuple<QLabel*, QWidget*, bool>{minCountLabel_, minCount_, p.minCount},
+        {keepLabel_, keep_, p.keep},
+        {seedLabel_, seed_, p.keep},
+        {documentLabel_, document_, p.document},
+        {neighboursLabel_, neighbours_, p.neighbours},
+        {mergeNeighboursLabel_, mergeNeighbours_, p.mergeNeighbours}}) {
     label->setVisible(on);
     field->setVisible(on);
   }
@@ -371,9 +383,11 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
   snapshot_ = snapshot;
   model_->setSnapshot(std::move(snapshot));
   if (snapshot_) {
-    table_->setColumnHidden(MemoryTableModel::kUsed, snapshot_->usage.empty());  // IGTree: no census
+    table_->setColumnHidden(MemoryTableModel::kUsed,
+                            snapshot_->usage.empty());  // IGTree: no census
     pages_->setCurrentIndex(1);
-    document_->setMaximum(static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
+    document_->setMaximum(
+        static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
   }
 }
 
@@ -386,20 +400,21 @@ void MemoryBrowserWidget::showChange(std::shared_ptr<const MemoryChange> change)
   changeTitle_->setText(c.preview ? tr("<b>Preview:</b> %1").arg(c.title.toHtmlEscaped())
                                   : tr("<b>Done:</b> %1 — double-click a token to inspect it")
                                         .arg(c.title.toHtmlEscaped()));
-  changeFigures_->setText(tr("%1 probe tokens change prediction. Stored vectors %2 → %3, "
-                             "instances %4 → %5; probe accuracy %6 → %7.")
-                              .arg(number(c.changed.size()), number(c.slotsBefore), number(c.slotsAfter),
-                                   number(c.instancesBefore), number(c.instancesAfter),
-                                   accuracy(c.correctBefore, c.probeTokens),
-                                   accuracy(c.correctAfter, c.probeTokens)));
+  changeFigures_->setText(
+      tr("%1 probe tokens change prediction. Stored vectors %2 → %3, "
+         "instances %4 → %5; probe accuracy %6 → %7.")
+          .arg(number(c.changed.size()), number(c.slotsBefore), number(c.slotsAfter),
+               number(c.instancesBefore), number(c.instancesAfter),
+               accuracy(c.correctBefore, c.probeTokens), accuracy(c.correctAfter, c.probeTokens)));
   changes_->setChange(std::move(change));
   updateButtons();
 }
 
 void MemoryBrowserWidget::clearChange() {
   changes_->setChange(nullptr);
-  changeTitle_->setText(tr("Select stored vectors and press Delete, Relabel or Restore to preview "
-                           "what the edit changes."));
+  changeTitle_->setText(
+      tr("Select stored vectors and press Delete, Relabel or Restore to preview "
+         "what the edit changes."));
   changeFigures_->clear();
   updateButtons();
 }
@@ -455,7 +470,8 @@ void MemoryBrowserWidget::selectVector(quint32 id) {
 void MemoryBrowserWidget::applyFilter() {
   const auto scope = static_cast<MemoryFilterScope>(scope_->currentData().toInt());
   const bool known = model_->setFilter(filter_->text(), scope);
-  if (!known) rowsLabel_->setText(tr("“%1” is not in the vocabulary").arg(filter_->text().trimmed()));
+  if (!known)
+    rowsLabel_->setText(tr("“%1” is not in the vocabulary").arg(filter_->text().trimmed()));
 }
 
 void MemoryBrowserWidget::askRelabel() {
@@ -485,7 +501,8 @@ void MemoryBrowserWidget::askProbeSentences() {
   const QString text = QInputDialog::getMultiLineText(
       this, tr("Probe Set"),
       tr("Your own sentences, one per line: every edit is checked against them, and the tokens "
-         "whose prediction it flips are listed. Leave empty to probe with the held-out test tokens."),
+         "whose prediction it flips are listed. Leave empty to probe with the held-out test "
+         "tokens."),
       probeSentences_, &ok);
   if (!ok) return;
   probeSentences_ = text.trimmed();

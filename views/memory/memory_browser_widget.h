@@ -4,8 +4,8 @@
 #include <QWidget>
 #include <memory>
 
-#include "memory/changed_token_model.h"
 #include "memlens/pruning.h"
+#include "memory/changed_token_model.h"
 #include "memory/memory_snapshot.h"
 
 class QComboBox;

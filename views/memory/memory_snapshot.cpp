@@ -10,8 +10,8 @@
 
 namespace memlens::views {
 
-MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment, std::vector<SlotUsage> usage,
-                                  uint64_t usageTokens) {
+MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment,
+                                  std::vector<SlotUsage> usage, uint64_t usageTokens) {
   MemorySnapshot s;
   s.experiment = std::move(experiment);
   s.usage = std::move(usage);
@@ -61,7 +61,8 @@ QString MemorySnapshot::contextText(uint32_t id) const {
 QString MemorySnapshot::targetsText(uint32_t id, size_t limit) const {
   const auto d = memory().distribution(id);
   std::vector<ClassCount> counts(d.begin(), d.end());
-  std::ranges::stable_sort(counts, [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
+  std::ranges::stable_sort(
+      counts, [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
   const size_t shown = limit == 0 ? counts.size() : std::min(limit, counts.size());
   QStringList parts;
   for (size_t i = 0; i < shown; ++i) {
@@ -85,20 +86,24 @@ QString MemorySnapshot::sourceText(uint64_t source) const {
 
 std::vector<uint32_t> MemorySnapshot::select(const QString& token, MemoryFilterScope scope,
                                              MemoryOrder order, bool* known) const {
-  const bool byInstances = order == MemoryOrder::kMostInstances || order == MemoryOrder::kFewestInstances;
+  const bool byInstances =
+      order == MemoryOrder::kMostInstances || order == MemoryOrder::kFewestInstances;
   std::vector<uint32_t> ids;
   const std::string text = token.trimmed().toStdString();
-  const uint32_t wanted = text.empty() ? Vocabulary::kUnknown : experiment->corpus().vocab.lookup(text);
+  const uint32_t wanted =
+      text.empty() ? Vocabulary::kUnknown : experiment->corpus().vocab.lookup(text);
   if (known) *known = text.empty() || wanted != Vocabulary::kUnknown;
   if (!text.empty() && wanted == Vocabulary::kUnknown) return ids;
   const InstanceBase& base = memory();
   const uint32_t wantedClass = text.empty() ? InstanceBase::kNone : base.classIndex(wanted);
   const auto picks = [&](uint32_t id) {
     if (text.empty()) return true;
-    if (scope != MemoryFilterScope::kTargets && std::ranges::count(base.vector(id), wanted) > 0) return true;
+    if (scope != MemoryFilterScope::kTargets && std::ranges::count(base.vector(id), wanted) > 0)
+      return true;
     if (scope == MemoryFilterScope::kContext || wantedClass == InstanceBase::kNone) return false;
-    return std::ranges::any_of(base.distribution(id),
-                               [wantedClass](const ClassCount& c) { return c.classIndex == wantedClass; });
+    return std::ranges::any_of(base.distribution(id), [wantedClass](const ClassCount& c) {
+      return c.classIndex == wantedClass;
+    });
   };
   const uint32_t n = vectorCount();
   for (uint32_t i = 0; i < n; ++i) {

@@ -30,8 +30,8 @@ struct MemorySnapshot {
   std::vector<SlotUsage> usage;
   uint64_t usageTokens = 0;
 
-  static MemorySnapshot of(std::shared_ptr<const Experiment> experiment, std::vector<SlotUsage> usage = {},
-                           uint64_t usageTokens = 0);
+  static MemorySnapshot of(std::shared_ptr<const Experiment> experiment,
+                           std::vector<SlotUsage> usage = {}, uint64_t usageTokens = 0);
 
   const InstanceBase& memory() const { return experiment->classifier().memory(); }
   uint32_t vectorCount() const { return static_cast<uint32_t>(instanceCounts.size()); }

@@ -64,20 +64,30 @@ QVariant MemoryTableModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole:
       switch (column) {
-        case kId: return QStringLiteral("#%1").arg(id);
-        case kContext: return s.contextText(id);
-        case kTargets: return s.targetsText(id, kTargetsShown);
-        case kInstances: return QLocale().toString(s.instanceCounts[id]);
-        case kUsed: return s.usage.empty() ? QStringLiteral("—") : QLocale().toString(s.usage[id].neighbourCount);
-        case kSource: return s.sourceText(s.firstSources[id]);
-        default: return {};
+        case kId:
+          return QStringLiteral("#%1").arg(id);
+        case kContext:
+          return s.contextText(id);
+        case kTargets:
+          return s.targetsText(id, kTargetsShown);
+        case kInstances:
+          return QLocale().toString(s.instanceCounts[id]);
+        case kUsed:
+          return s.usage.empty() ? QStringLiteral("—")
+                                 : QLocale().toString(s.usage[id].neighbourCount);
+        case kSource:
+          return s.sourceText(s.firstSources[id]);
+        default:
+          return {};
       }
     case Qt::ToolTipRole:
       if (column == kTargets) return s.targetsText(id, kTargetsInTooltip);
       if (column == kUsed && !s.usage.empty()) {
-        return tr("A neighbour in %1 of the predictions for the first %2 validation tokens; credit %3 "
+        return tr("A neighbour in %1 of the predictions for the first %2 validation tokens; credit "
+                  "%3 "
                   "(its vote share for the true token minus its best share for another, summed)")
-            .arg(QLocale().toString(s.usage[id].neighbourCount), QLocale().toString(static_cast<qulonglong>(s.usageTokens)),
+            .arg(QLocale().toString(s.usage[id].neighbourCount),
+                 QLocale().toString(static_cast<qulonglong>(s.usageTokens)),
                  QLocale().toString(s.usage[id].credit, 'f', 2));
       }
       if (column == kUsed) return tr("IGTree answers from tree nodes: no neighbours to count");
@@ -99,13 +109,20 @@ QVariant MemoryTableModel::headerData(int section, Qt::Orientation orientation, 
     return QAbstractTableModel::headerData(section, orientation, role);
   }
   switch (section) {
-    case kId: return tr("Vector");
-    case kContext: return tr("Context");
-    case kTargets: return tr("Targets");
-    case kInstances: return tr("Instances");
-    case kUsed: return tr("Used");
-    case kSource: return tr("First source");
-    default: return {};
+    case kId:
+      return tr("Vector");
+    case kContext:
+      return tr("Context");
+    case kTargets:
+      return tr("Targets");
+    case kInstances:
+      return tr("Instances");
+    case kUsed:
+      return tr("Used");
+    case kSource:
+      return tr("First source");
+    default:
+      return {};
   }
 }
 

@@ -9,9 +9,9 @@
 namespace memlens::views {
 
 // The Memory tab's table: one row per stored vector of a MemorySnapshot (id, context, targets,
-// instance count, usage census, first source), computed on demand from the snapshot, so a million rows cost
-// only the row-id list. A filter token and the order (sort() on the id or count column) pick and
-// arrange the rows; anything else it only renders.
+// instance count, usage census, first source), computed on demand from the snapshot, so a million
+// rows cost only the row-id list. A filter token and the order (sort() on the id or count column)
+// pick and arrange the rows; anything else it only renders.
 class MemoryTableModel : public QAbstractTableModel {
   Q_OBJECT
 

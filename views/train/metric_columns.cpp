@@ -7,11 +7,16 @@ namespace memlens::views {
 
 double metricValue(const Metrics& m, MetricColumn column) {
   switch (column) {
-    case MetricColumn::kAccuracy: return m.accuracy();
-    case MetricColumn::kTop5: return m.top5();
-    case MetricColumn::kMrr: return m.meanReciprocalRank();
-    case MetricColumn::kBitsPerToken: return m.crossEntropyBits();
-    case MetricColumn::kPerplexity: return m.perplexity();
+    case MetricColumn::kAccuracy:
+      return m.accuracy();
+    case MetricColumn::kTop5:
+      return m.top5();
+    case MetricColumn::kMrr:
+      return m.meanReciprocalRank();
+    case MetricColumn::kBitsPerToken:
+      return m.crossEntropyBits();
+    case MetricColumn::kPerplexity:
+      return m.perplexity();
   }
   return 0.0;
 }
@@ -33,12 +38,16 @@ QString metricText(const Metrics& m, MetricColumn column) {
 
 QString metricHeader(MetricColumn column) {
   switch (column) {
-    case MetricColumn::kAccuracy: return QCoreApplication::translate("MetricColumns", "Accuracy");
-    case MetricColumn::kTop5: return QCoreApplication::translate("MetricColumns", "Top-5");
-    case MetricColumn::kMrr: return QCoreApplication::translate("MetricColumns", "MRR");
+    case MetricColumn::kAccuracy:
+      return QCoreApplication::translate("MetricColumns", "Accuracy");
+    case MetricColumn::kTop5:
+      return QCoreApplication::translate("MetricColumns", "Top-5");
+    case MetricColumn::kMrr:
+      return QCoreApplication::translate("MetricColumns", "MRR");
     case MetricColumn::kBitsPerToken:
       return QCoreApplication::translate("MetricColumns", "Bits/token");
-    case MetricColumn::kPerplexity: return QCoreApplication::translate("MetricColumns", "Perplexity");
+    case MetricColumn::kPerplexity:
+      return QCoreApplication::translate("MetricColumns", "Perplexity");
   }
   return {};
 }

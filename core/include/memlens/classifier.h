@@ -18,7 +18,7 @@ namespace memlens {
 
 // TiMBL -a0, -a1, -a4; kVectorMemory: the attention read of docs/spec/vector-memory.md
 enum class Algorithm { kIb1, kIgTree, kTribl2, kVectorMemory };
-enum class FeatureWeighting {                       // TiMBL -w0 .. -w4
+enum class FeatureWeighting {  // TiMBL -w0 .. -w4
   kNone,
   kGainRatio,
   kInfoGain,
@@ -45,7 +45,7 @@ struct ClassifierOptions {
   double edAlpha = 1.0;  // exp(-alpha * d^beta)
   double edBeta = 1.0;
   Metric metric = Metric::kOverlap;  // IB1 and TRIBL2; IGTree always matches values exactly
-  int mvdmThreshold = 1;  // TiMBL -L: under MVDM, values seen fewer times differ by 1
+  int mvdmThreshold = 1;             // TiMBL -L: under MVDM, values seen fewer times differ by 1
   // kVectorMemory: the read, and word vectors learnt from the memory's own contexts
   // (wordVectors.dimensions = 0: one-hot words, the overlap distance of IB1).
   VectorMemoryOptions vectorMemory;

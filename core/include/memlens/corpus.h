@@ -17,9 +17,9 @@ class MappedFile;
 struct Document {
   std::string path;
   uint64_t sizeBytes = 0;
-  uint64_t lineCount = 0;   // lines as split on '\n' (a final line without '\n' counts)
-  uint32_t bomBytes = 0;    // a leading UTF-8 byte-order mark, skipped
-  std::string_view text;    // the whole file after the BOM; valid while the Corpus lives
+  uint64_t lineCount = 0;  // lines as split on '\n' (a final line without '\n' counts)
+  uint32_t bomBytes = 0;   // a leading UTF-8 byte-order mark, skipped
+  std::string_view text;   // the whole file after the BOM; valid while the Corpus lives
 };
 
 struct CorpusOptions {
@@ -34,8 +34,8 @@ struct CorpusOptions {
 class Corpus {
  public:
   static Result<std::unique_ptr<Corpus>> open(const std::vector<std::string>& paths,
-                                               const CorpusOptions& options = {},
-                                               JobControl* job = nullptr);
+                                              const CorpusOptions& options = {},
+                                              JobControl* job = nullptr);
   Corpus(const Corpus&) = delete;
   Corpus& operator=(const Corpus&) = delete;
   ~Corpus();

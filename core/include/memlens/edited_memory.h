@@ -103,7 +103,7 @@ class EditedMemory {
 
   std::shared_ptr<const TokenisedCorpus> corpus_;
   InstanceSet base_, probe_;
-  std::vector<uint32_t> documentOf_;  // per base instance
+  std::vector<uint32_t> documentOf_;                      // per base instance
   std::unordered_map<uint64_t, uint32_t> indexOfSource_;  // base instances
   ClassifierOptions options_;
   std::vector<MemoryEdit> edits_, undone_;

@@ -96,6 +96,7 @@ struct VectorMemoryTuning {
 Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const KneserNeyModel& base,
                                             const InstanceSet& validation, size_t maxTokens,
                                             std::optional<double> temperature,
-                                            std::optional<double> lambda, JobControl* job = nullptr);
+                                            std::optional<double> lambda,
+                                            JobControl* job = nullptr);
 
 }  // namespace memlens

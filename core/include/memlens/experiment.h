@@ -29,9 +29,9 @@ class Experiment {
   // changed. Not evaluated: report() is empty and record().test counts no tokens; record()
   // otherwise is the original's with this memory's sizes. Count-vote memories only (the vector
   // memory's temperature is tuned on its own classifier).
-  static Result<std::unique_ptr<Experiment>> withMemory(std::shared_ptr<const Experiment> original,
-                                                        InstanceSet train,
-                                                        std::shared_ptr<const Classifier> classifier);
+  static Result<std::unique_ptr<Experiment>> withMemory(
+      std::shared_ptr<const Experiment> original, InstanceSet train,
+      std::shared_ptr<const Classifier> classifier);
   Experiment(const Experiment&) = delete;
   Experiment& operator=(const Experiment&) = delete;
 

@@ -14,8 +14,8 @@ enum class FeatureWeighting;
 // added. Value and class indices are dense (per feature / per instance base).
 struct FeatureCounts {
   std::unordered_map<uint32_t, uint32_t> valueIndex;  // Vocabulary id -> dense value index
-  std::vector<uint64_t> valueTotals;                   // per value index
-  CountTable valueClass;                               // (valueIndex << 32 | classIndex) -> n
+  std::vector<uint64_t> valueTotals;                  // per value index
+  CountTable valueClass;                              // (valueIndex << 32 | classIndex) -> n
 };
 
 struct FeatureWeightDetail {

@@ -10,18 +10,18 @@
 namespace memlens {
 
 enum class EditKind {
-  kDeleteVector,     // every instance merged into the stored vector `features`
-  kRestoreVector,    // undoes deletions of those instances (however they were deleted)
-  kRelabelVector,    // every live instance of `features` gets class `classId`
-  kDeleteInstance,   // the training instance whose source is `source`
+  kDeleteVector,    // every instance merged into the stored vector `features`
+  kRestoreVector,   // undoes deletions of those instances (however they were deleted)
+  kRelabelVector,   // every live instance of `features` gets class `classId`
+  kDeleteInstance,  // the training instance whose source is `source`
   kRestoreInstance,
   kRelabelInstance,
-  kInsertInstance,   // a new instance `features` → `classId` (no corpus position)
-  kRemoveDocument,   // corpus surgery: every instance whose target lies in `document`
+  kInsertInstance,  // a new instance `features` → `classId` (no corpus position)
+  kRemoveDocument,  // corpus surgery: every instance whose target lies in `document`
   kRestoreDocument,
-  kPrune,            // the instances `sources` chosen by a pruning strategy (`note` says which)
-  kMerge,            // instance sources[i] takes the current features of instance targets[i]:
-                     // merges stored vectors, the survivor's counts growing (`note` says how)
+  kPrune,  // the instances `sources` chosen by a pruning strategy (`note` says which)
+  kMerge,  // instance sources[i] takes the current features of instance targets[i]:
+           // merges stored vectors, the survivor's counts growing (`note` says how)
 };
 
 // One user action on a memory, as the journal stores it. Stored vectors are named by their
@@ -33,8 +33,8 @@ struct MemoryEdit {
   std::vector<uint32_t> features;  // vocabulary ids, f1 (farthest) first
   uint64_t source = 0;
   uint32_t document = 0;
-  uint32_t classId = 0;            // vocabulary id
-  std::vector<uint64_t> sources;   // ascending
+  uint32_t classId = 0;           // vocabulary id
+  std::vector<uint64_t> sources;  // ascending
   std::string note;
   // kMerge: one per source. Defaulted so that brace-initialised edits may stop at `note`.
   std::vector<uint64_t> targets = {};

@@ -35,9 +35,9 @@ struct Prediction {
   // Training instances behind `distribution` (with distance weighting Z, IGTree or an exact
   // match, the sum of its weights): how much evidence the vote rests on, whatever its scale.
   uint64_t instances = 0;
-  int matchDepth = 0;     // features matched along the tree path (IGTree, TRIBL2); 0 for IB1
-  bool leaf = true;       // IGTree: the answering node has no children (TiMBL's "L" vs "N")
-  bool tie = false;       // the top classes of the k-bucket vote were tied
+  int matchDepth = 0;  // features matched along the tree path (IGTree, TRIBL2); 0 for IB1
+  bool leaf = true;    // IGTree: the answering node has no children (TiMBL's "L" vs "N")
+  bool tie = false;    // the top classes of the k-bucket vote were tied
   std::vector<NeighbourBucket> neighbours;  // only with PredictOptions::neighbours (IB1, TRIBL2)
 };
 

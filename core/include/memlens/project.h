@@ -29,7 +29,7 @@ class Project {
   struct Contents {
     std::vector<ProjectCorpusFile> corpus;
     ProjectOptions options;
-    ProjectJournal::Edits edits;  // as EditedMemory::edits() and undone() hold them
+    ProjectJournal::Edits edits;    // as EditedMemory::edits() and undone() hold them
     std::vector<std::string> runs;  // RunRecord::toJson(), oldest first
   };
 

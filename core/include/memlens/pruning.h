@@ -9,14 +9,14 @@
 namespace memlens {
 
 enum class PruneStrategy {
-  kCountThreshold,  // stored vectors holding fewer than minCount instances
-  kNeverNeighbour,  // usage census: never a neighbour of a census token
-  kNegativeCredit,  // usage census: backed rivals of the truth more than the truth
-  kRandom,          // each stored vector kept with probability keepFraction (seeded)
-  kDocument,        // every instance from one source document (corpus surgery)
-  kWilson,          // Wilson editing: stored vectors their k nearest neighbours outvote
-  kMerge,           // greedy merging of nearest same-majority vectors (a kMerge edit)
-  kCondensed,       // Hart's condensed nearest neighbour, one IB2 pass
+  kCountThreshold,     // stored vectors holding fewer than minCount instances
+  kNeverNeighbour,     // usage census: never a neighbour of a census token
+  kNegativeCredit,     // usage census: backed rivals of the truth more than the truth
+  kRandom,             // each stored vector kept with probability keepFraction (seeded)
+  kDocument,           // every instance from one source document (corpus surgery)
+  kWilson,             // Wilson editing: stored vectors their k nearest neighbours outvote
+  kMerge,              // greedy merging of nearest same-majority vectors (a kMerge edit)
+  kCondensed,          // Hart's condensed nearest neighbour, one IB2 pass
   kIgTreeCompression,  // vectors the IGTree answers from a shorter context, merged per node
 };
 

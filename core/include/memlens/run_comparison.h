@@ -14,7 +14,7 @@ struct RunComparison {
     size_t indexA = 0;    // into a.tokens
     size_t indexB = 0;    // into b.tokens
   };
-  uint64_t shared = 0;     // test tokens present in both runs
+  uint64_t shared = 0;  // test tokens present in both runs
   uint64_t bothRight = 0;
   uint64_t bothWrong = 0;
   std::vector<Flip> rightToWrong;  // right in a, wrong in b

@@ -2,8 +2,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "memlens/classifier.h"
@@ -20,8 +20,8 @@ struct ExperimentOptions {
   WindowOptions window;
   ClassifierOptions classifier;
   SplitOptions split;
-  int ngramOrder = 3;         // of the Kneser-Ney base model
-  uint64_t maxTestTokens = 0; // 0: the whole test part; else its first N instances
+  int ngramOrder = 3;          // of the Kneser-Ney base model
+  uint64_t maxTestTokens = 0;  // 0: the whole test part; else its first N instances
   // Vector memory: T and λ fixed here instead of tuned on validation.
   std::optional<double> memoryTemperature;
   std::optional<double> memoryLambda;
@@ -44,7 +44,7 @@ struct RunRecord {
   double smoothingBeta = 0.0;
   double memoryTemperature = 0.0;  // vector memory: the T and fixed λ used
   double memoryLambda = 0.0;
-  uint64_t tuningTokens = 0;       // validation tokens T and λ were tuned on
+  uint64_t tuningTokens = 0;  // validation tokens T and λ were tuned on
   std::string smoothing;
   uint64_t trainInstances = 0;
   uint64_t validationInstances = 0;

@@ -17,7 +17,9 @@ class Status {
   Status() = default;
 
   static Status ok() { return Status(); }
-  static Status invalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status invalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status notFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status ioError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   // The data itself is malformed (invalid UTF-8, ragged instance file, corrupt project).

@@ -10,9 +10,9 @@
 namespace memlens {
 
 struct TraceOptions {
-  size_t maxProvenance = 5;   // corpus positions shown per neighbour (the full count is kept)
-  size_t snippetBytes = 100;  // of the source line around the instance's target
-  size_t topOutcomes = 10;    // of the smoothed distribution
+  size_t maxProvenance = 5;     // corpus positions shown per neighbour (the full count is kept)
+  size_t snippetBytes = 100;    // of the source line around the instance's target
+  size_t topOutcomes = 10;      // of the smoothed distribution
   size_t maxTreeEvidence = 50;  // stored vectors listed under a tree's answering node (all counted)
 };
 
@@ -64,7 +64,7 @@ struct Trace {
   double entropyBits = 0.0;
   std::vector<std::pair<uint32_t, double>> top;  // most probable outcomes, smoothed
   std::vector<BucketTrace> buckets;              // IB1 and TRIBL2; IGTree answers from its tree
-  TreePath path;  // IGTree and TRIBL2: the walk down the tree (path.depth == matchDepth)
+  TreePath path;          // IGTree and TRIBL2: the walk down the tree (path.depth == matchDepth)
   TreeEvidence evidence;  // IGTree, and TRIBL2 on an exact match (then also its one bucket)
 };
 

@@ -14,7 +14,7 @@ struct VectorSlotTrace {
   uint32_t slot = 0;  // stored-vector id in the InstanceBase
   std::vector<uint32_t> values;
   double distance = 0.0;
-  double attention = 0.0;  // α
+  double attention = 0.0;         // α
   std::vector<ClassVote> counts;  // the slot's class counts, by class id
   // Its row of the attention map: per context position w_j·‖e(x_j) − e(s_j)‖² / T, which add
   // up to distance / T (α ∝ count · exp(−Σ row)).
@@ -24,8 +24,8 @@ struct VectorSlotTrace {
 // An outcome's probability under the memory, the base model and their interpolation.
 struct VectorOutcome {
   uint32_t token = 0;
-  double memory = 0.0;  // p_mem
-  double base = 0.0;    // p_base (Kneser-Ney)
+  double memory = 0.0;        // p_mem
+  double base = 0.0;          // p_base (Kneser-Ney)
   double interpolated = 0.0;  // λ·p_mem + (1 − λ)·p_base
 };
 
@@ -36,22 +36,22 @@ struct VectorTrace {
   double temperature = 0.0;
   double lambda = 0.0;  // the weight the memory got (0 when it read no slot)
   uint32_t memoryPrediction = Prediction::kNoClass;  // argmax p_mem
-  std::vector<VectorSlotTrace> slots;  // every slot read, nearest first
-  std::vector<VectorOutcome> top;      // the most probable outcomes after interpolation
+  std::vector<VectorSlotTrace> slots;                // every slot read, nearest first
+  std::vector<VectorOutcome> top;  // the most probable outcomes after interpolation
 };
 
 // Traces `context` (width ids, nearest last) through the experiment's vector memory. Fails
 // unless the experiment's algorithm is kVectorMemory.
-Result<VectorTrace> traceVectorMemory(const Experiment& experiment, std::span<const uint32_t> context,
-                                      size_t topOutcomes = 10);
+Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
+                                      std::span<const uint32_t> context, size_t topOutcomes = 10);
 
 // The query-tokens × slots attention map over a token sequence: row t is the read for the context
 // before token t (padded as at a block start); the columns are the `maxSlots` slots with the
 // most attention summed over all rows, most attended first.
 struct SequenceAttention {
   std::vector<uint32_t> tokens;
-  std::vector<uint32_t> predictions;  // argmax p_mem per row
-  std::vector<uint32_t> slots;        // stored-vector ids of the columns
+  std::vector<uint32_t> predictions;           // argmax p_mem per row
+  std::vector<uint32_t> slots;                 // stored-vector ids of the columns
   std::vector<std::vector<double>> attention;  // [row][column] α; 0 where the slot was not read
 };
 

@@ -15,9 +15,9 @@ namespace memlens {
 
 struct WordVectorOptions {
   int dimensions = 64;
-  int window = 2;            // directional context: offsets -window..-1 and 1..window
-  double smoothing = 0.75;   // context-distribution smoothing exponent
-  int oversampling = 16;     // extra random directions for the randomised SVD
+  int window = 2;           // directional context: offsets -window..-1 and 1..window
+  double smoothing = 0.75;  // context-distribution smoothing exponent
+  int oversampling = 16;    // extra random directions for the randomised SVD
   int powerIterations = 2;
   uint64_t seed = 1;
 };
@@ -41,7 +41,8 @@ class WordVectors {
   int dimensions() const { return dimensions_; }
   uint32_t size() const { return static_cast<uint32_t>(vectors_.size() / dimensions_); }
   std::span<const float> vector(uint32_t id) const {
-    return {vectors_.data() + static_cast<size_t>(id) * dimensions_, static_cast<size_t>(dimensions_)};
+    return {vectors_.data() + static_cast<size_t>(id) * dimensions_,
+            static_cast<size_t>(dimensions_)};
   }
   // Cosine similarity (vectors are unit length, so a dot product).
   double similarity(uint32_t a, uint32_t b) const;
@@ -50,7 +51,8 @@ class WordVectors {
 
  private:
   WordVectors() = default;
-  static Result<std::unique_ptr<WordVectors>> fromRows(Result<std::vector<float>> rows, int dimensions);
+  static Result<std::unique_ptr<WordVectors>> fromRows(Result<std::vector<float>> rows,
+                                                       int dimensions);
   int dimensions_ = 0;
   std::vector<float> vectors_;  // row-major, size() x dimensions_
 };

@@ -29,9 +29,11 @@ void releaseInBackground(T&&... values) {
 template <typename... T>
 class ReleaseIfCancelled {
  public:
-  explicit ReleaseIfCancelled(const JobControl* job, T&... values) : job_(job), values_(values...) {}
+  explicit ReleaseIfCancelled(const JobControl* job, T&... values)
+      : job_(job), values_(values...) {}
   ~ReleaseIfCancelled() {
-    if (cancelRequested(job_)) std::apply([](T&... v) { releaseInBackground(std::move(v)...); }, values_);
+    if (cancelRequested(job_))
+      std::apply([](T&... v) { releaseInBackground(std::move(v)...); }, values_);
   }
   ReleaseIfCancelled(const ReleaseIfCancelled&) = delete;
   ReleaseIfCancelled& operator=(const ReleaseIfCancelled&) = delete;

@@ -17,10 +17,14 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
   if (!options.fixedWeights.empty() && options.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("fixed feature weights apply to IB1, IGTree and TRIBL2");
   switch (options.algorithm) {
-    case Algorithm::kIb1: return makeIb1Classifier(options);
-    case Algorithm::kTribl2: return makeTribl2Classifier(options);
-    case Algorithm::kIgTree: return makeIgTreeClassifier(options);
-    case Algorithm::kVectorMemory: return makeVectorMemoryClassifier(options);
+    case Algorithm::kIb1:
+      return makeIb1Classifier(options);
+    case Algorithm::kTribl2:
+      return makeTribl2Classifier(options);
+    case Algorithm::kIgTree:
+      return makeIgTreeClassifier(options);
+    case Algorithm::kVectorMemory:
+      return makeVectorMemoryClassifier(options);
   }
   return Status::invalidArgument("unknown algorithm");
 }

@@ -80,7 +80,8 @@ class IgTreeClassifier final : public Classifier {
     // Distance = weight of the features not consulted, for every depth.
     const auto& order = tree_->order();
     tailWeight_.assign(order.size() + 1, 0.0);
-    for (size_t d = order.size(); d-- > 0;) tailWeight_[d] = tailWeight_[d + 1] + weights_[order[d]];
+    for (size_t d = order.size(); d-- > 0;)
+      tailWeight_[d] = tailWeight_[d + 1] + weights_[order[d]];
     return Status::ok();
   }
 

@@ -10,7 +10,8 @@ namespace memlens {
 // Thread-safety as Classifier.
 class OverlapClassifier : public Classifier {
  public:
-  explicit OverlapClassifier(const ClassifierOptions& options) : options_(options), memory_(options) {}
+  explicit OverlapClassifier(const ClassifierOptions& options)
+      : options_(options), memory_(options) {}
 
   Status train(const InstanceSet& instances, JobControl* job) override;
   Status add(const InstanceSet& instances, JobControl* job) override;

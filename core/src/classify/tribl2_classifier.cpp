@@ -1,6 +1,6 @@
 #include "classify/classifier_factories.h"
-#include "memory/ig_tree.h"
 #include "classify/overlap_classifier.h"
+#include "memory/ig_tree.h"
 
 namespace memlens {
 namespace {

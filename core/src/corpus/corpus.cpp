@@ -58,13 +58,16 @@ Result<std::vector<std::string>> expandPaths(const std::vector<std::string>& pat
 
 // Checks `text` a slice at a time (slices end before a UTF-8 continuation byte, so no sequence
 // is split), so a cancel is seen within one slice even in a file of gigabytes.
-Status checkText(const std::string& path, std::string_view text, JobControl* job, uint64_t& newlines) {
+Status checkText(const std::string& path, std::string_view text, JobControl* job,
+                 uint64_t& newlines) {
   constexpr size_t kSlice = size_t{8} << 20;
   newlines = 0;
   for (size_t start = 0; start < text.size();) {
     if (cancelRequested(job)) return Status::cancelled();
     size_t end = std::min(text.size(), start + kSlice);
-    while (end < text.size() && end > start + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    while (end < text.size() && end > start + 1 &&
+           (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      --end;
     const std::string_view slice = text.substr(start, end - start);
     if (const size_t nul = slice.find('\0'); nul != std::string_view::npos) {
       const auto at = lineColumnAt(text, start + nul);

@@ -36,8 +36,8 @@ Result<TokenStream> TokenStream::tokenise(const Corpus& corpus, const Tokeniser&
       std::string_view line = text.substr(pos, end - pos);
       if (line.ends_with('\r')) line.remove_suffix(1);
 
-      stream.lines_.push_back({static_cast<uint32_t>(d), ++lineNo, doc.bomBytes + pos,
-                               stream.ids_.size()});
+      stream.lines_.push_back(
+          {static_cast<uint32_t>(d), ++lineNo, doc.bomBytes + pos, stream.ids_.size()});
       spans.clear();
       tokeniser.tokenise(line, vocab, spans);
       for (const TokenSpan& t : spans) {

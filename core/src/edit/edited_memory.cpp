@@ -98,7 +98,8 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
   const uint32_t vocabSize = corpus_->vocab.size();
   const auto classOk = [&] { return edit.classId < vocabSize; };
   if ((edit.kind == EditKind::kRelabelVector || edit.kind == EditKind::kRelabelInstance ||
-       edit.kind == EditKind::kInsertInstance) && !classOk())
+       edit.kind == EditKind::kInsertInstance) &&
+      !classOk())
     return Status::invalidArgument("class id " + std::to_string(edit.classId) +
                                    " is not in the vocabulary");
   // Applies `change` to every instance `select` picks; fails when it picks none.
@@ -135,10 +136,11 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
                                        std::to_string(edit.features.size()));
       const bool restore = edit.kind == EditKind::kRestoreVector;
       const auto pick = [&](size_t i) { return state.live[i] == !restore && isVector(i); };
-      const std::string none = "no " + std::string(restore ? "deleted" : "stored") +
-                               " vector " + describeFeatures(edit.features);
+      const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
+                               describeFeatures(edit.features);
       if (edit.kind == EditKind::kRelabelVector)
-        return forEach(pick, [&](size_t i) { state.all.classes[i] = edit.classId; }, none);
+        return forEach(
+            pick, [&](size_t i) { state.all.classes[i] = edit.classId; }, none);
       return forEach(pick, setLive(restore ? 1 : 0), none);
     }
     case EditKind::kDeleteInstance:
@@ -207,13 +209,12 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
         auto t = instanceIndex(edit.targets[k]);
         if (!t) return t.status();
         if (!state.live[*i] || !state.live[*t])
-          return Status::invalidArgument("merging: instance " +
-                                         std::to_string(state.live[*i] ? edit.targets[k]
-                                                                       : edit.sources[k]) +
-                                         " is deleted");
+          return Status::invalidArgument(
+              "merging: instance " +
+              std::to_string(state.live[*i] ? edit.targets[k] : edit.sources[k]) + " is deleted");
         const auto to = state.all.instance(*t);
-        std::copy(to.begin(), to.end(), state.all.features.begin() +
-                                            static_cast<std::ptrdiff_t>(*i * width));
+        std::copy(to.begin(), to.end(),
+                  state.all.features.begin() + static_cast<std::ptrdiff_t>(*i * width));
       }
       return Status::ok();
   }

@@ -9,10 +9,17 @@
 namespace memlens {
 namespace {
 
-constexpr const char* kKindNames[] = {
-    "delete-vector",   "restore-vector",   "relabel-vector",  "delete-instance",
-    "restore-instance", "relabel-instance", "insert-instance", "remove-document",
-    "restore-document", "prune",            "merge"};
+constexpr const char* kKindNames[] = {"delete-vector",
+                                      "restore-vector",
+                                      "relabel-vector",
+                                      "delete-instance",
+                                      "restore-instance",
+                                      "relabel-instance",
+                                      "insert-instance",
+                                      "remove-document",
+                                      "restore-document",
+                                      "prune",
+                                      "merge"};
 static_assert(std::size(kKindNames) == static_cast<size_t>(EditKind::kMerge) + 1);
 
 bool usesFeatures(EditKind k) {

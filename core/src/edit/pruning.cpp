@@ -91,16 +91,17 @@ Result<std::vector<bool>> wilsonVerdicts(const EditedMemory& memory, int k, JobC
   const InstanceBase& base = memory.classifier().memory();
   std::vector<bool> remove(base.vectorCount(), false);
   std::vector<uint64_t> votes(base.classCount(), 0);
-  Status s = forEachNeighbourhood(
-      memory, k, "Wilson editing", job,
-      [&](uint32_t id, const std::vector<std::vector<uint32_t>>& buckets) {
-        std::fill(votes.begin(), votes.end(), 0);
-        for (const auto& bucket : buckets)
-          for (uint32_t v : bucket)
-            for (const ClassCount& c : base.distribution(v)) votes[c.classIndex] += c.count;
-        const uint32_t own = majorityClass(base.distribution(id));
-        remove[id] = *std::ranges::max_element(votes) > votes[own];
-      });
+  Status s =
+      forEachNeighbourhood(memory, k, "Wilson editing", job,
+                           [&](uint32_t id, const std::vector<std::vector<uint32_t>>& buckets) {
+                             std::fill(votes.begin(), votes.end(), 0);
+                             for (const auto& bucket : buckets)
+                               for (uint32_t v : bucket)
+                                 for (const ClassCount& c : base.distribution(v))
+                                   votes[c.classIndex] += c.count;
+                             const uint32_t own = majorityClass(base.distribution(id));
+                             remove[id] = *std::ranges::max_element(votes) > votes[own];
+                           });
   if (!s) return s;
   return remove;
 }
@@ -247,15 +248,24 @@ Result<MemoryEdit> mergeEdit(const InstanceBase& base, const std::vector<uint32_
 
 const char* pruneStrategyName(PruneStrategy s) {
   switch (s) {
-    case PruneStrategy::kCountThreshold: return "count-threshold";
-    case PruneStrategy::kNeverNeighbour: return "never-neighbour";
-    case PruneStrategy::kNegativeCredit: return "negative-credit";
-    case PruneStrategy::kRandom: return "random";
-    case PruneStrategy::kDocument: return "document";
-    case PruneStrategy::kWilson: return "wilson";
-    case PruneStrategy::kMerge: return "merge";
-    case PruneStrategy::kCondensed: return "cnn";
-    case PruneStrategy::kIgTreeCompression: return "igtree";
+    case PruneStrategy::kCountThreshold:
+      return "count-threshold";
+    case PruneStrategy::kNeverNeighbour:
+      return "never-neighbour";
+    case PruneStrategy::kNegativeCredit:
+      return "negative-credit";
+    case PruneStrategy::kRandom:
+      return "random";
+    case PruneStrategy::kDocument:
+      return "document";
+    case PruneStrategy::kWilson:
+      return "wilson";
+    case PruneStrategy::kMerge:
+      return "merge";
+    case PruneStrategy::kCondensed:
+      return "cnn";
+    case PruneStrategy::kIgTreeCompression:
+      return "igtree";
   }
   return "?";
 }
@@ -312,7 +322,8 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
       std::mt19937_64 rng(options.seed);
       for (uint32_t id = 0; id < base.vectorCount(); ++id)
         remove[id] = static_cast<double>(rng() >> 11) * 0x1.0p-53 >= options.keepFraction;
-      note += " keep=" + std::to_string(options.keepFraction) + " seed=" + std::to_string(options.seed);
+      note +=
+          " keep=" + std::to_string(options.keepFraction) + " seed=" + std::to_string(options.seed);
       break;
     }
     case PruneStrategy::kWilson: {
@@ -337,7 +348,8 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
   }
   const auto removed = static_cast<size_t>(std::ranges::count(remove, true));
   if (removed == 0) return Status::invalidArgument(note + ": removes no stored vector");
-  if (removed == remove.size()) return Status::invalidArgument(note + ": would remove every stored vector");
+  if (removed == remove.size())
+    return Status::invalidArgument(note + ": would remove every stored vector");
   edit.kind = EditKind::kPrune;
   edit.note = note;
   for (uint32_t id = 0; id < base.vectorCount(); ++id) {

@@ -7,7 +7,8 @@ namespace memlens {
 Result<std::vector<SlotUsage>> usageCensus(const Classifier& classifier, const InstanceSet& probe,
                                            JobControl* job) {
   if (classifier.options().algorithm == Algorithm::kIgTree) {
-    return Status::invalidArgument("a usage census needs neighbours: use IB1 or TRIBL2, not IGTree");
+    return Status::invalidArgument(
+        "a usage census needs neighbours: use IB1 or TRIBL2, not IGTree");
   }
   PredictOptions options;
   options.neighbours = true;

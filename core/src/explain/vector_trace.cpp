@@ -8,13 +8,14 @@
 
 namespace memlens {
 
-Result<VectorTrace> traceVectorMemory(const Experiment& experiment, std::span<const uint32_t> context,
-                                      size_t topOutcomes) {
+Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
+                                      std::span<const uint32_t> context, size_t topOutcomes) {
   const VectorMemory* read = experiment.vectorMemory();
   if (!read) return Status::invalidArgument("the experiment's memory is not a vector memory");
   const InstanceBase& memory = experiment.classifier().memory();
   if (context.size() != static_cast<size_t>(memory.width())) {
-    return Status::invalidArgument("the context must have " + std::to_string(memory.width()) + " tokens");
+    return Status::invalidArgument("the context must have " + std::to_string(memory.width()) +
+                                   " tokens");
   }
   VectorTrace t;
   t.context.assign(context.begin(), context.end());

@@ -1,13 +1,13 @@
 #include "json/json_scanner.h"
 
-#include "unicode/utf8.h"
 #include "unicode/unicode.h"
+#include "unicode/utf8.h"
 
 namespace memlens {
 
 void JsonScanner::skipSpace() {
-  while (pos_ < json_.size() && (json_[pos_] == ' ' || json_[pos_] == '\t' ||
-                                 json_[pos_] == '\n' || json_[pos_] == '\r')) {
+  while (pos_ < json_.size() && (json_[pos_] == ' ' || json_[pos_] == '\t' || json_[pos_] == '\n' ||
+                                 json_[pos_] == '\r')) {
     ++pos_;
   }
 }

@@ -12,7 +12,8 @@ namespace memlens {
 // Status naming the file, the line and the byte. The input must be valid UTF-8 already.
 class JsonScanner {
  protected:
-  JsonScanner(std::string_view json, std::string_view fileName) : json_(json), fileName_(fileName) {}
+  JsonScanner(std::string_view json, std::string_view fileName)
+      : json_(json), fileName_(fileName) {}
 
   int peek() const { return pos_ < json_.size() ? static_cast<unsigned char>(json_[pos_]) : -1; }
   void skipSpace();

@@ -36,7 +36,8 @@ class JsonValue::Parser : JsonScanner {
       return readString(out.string_, "a string");
     }
     if (c == '-' || (c >= '0' && c <= '9')) return readNumber(out);
-    for (auto [word, kind, value] : {std::tuple{"true", Kind::kBool, true}, {"false", Kind::kBool, false},
+    for (auto [word, kind, value] : {std::tuple{"true", Kind::kBool, true},
+                                     {"false", Kind::kBool, false},
                                      {"null", Kind::kNull, false}}) {
       if (json_.substr(pos_).starts_with(word)) {
         pos_ += std::string_view(word).size();
@@ -112,7 +113,8 @@ class JsonValue::Parser : JsonScanner {
       if (!digits()) return fail("expected a digit in the exponent");
     }
     out.kind_ = Kind::kNumber;
-    const auto [end, error] = std::from_chars(json_.data() + first, json_.data() + pos_, out.number_);
+    const auto [end, error] =
+        std::from_chars(json_.data() + first, json_.data() + pos_, out.number_);
     if (error != std::errc() || end != json_.data() + pos_) return fail("number out of range");
     return true;
   }
@@ -154,7 +156,8 @@ bool JsonValue::get(uint32_t& out) const {
 }
 
 bool JsonValue::get(int& out) const {
-  if (kind_ != Kind::kNumber || std::abs(number_) > 2147483647.0 || number_ != std::floor(number_)) return false;
+  if (kind_ != Kind::kNumber || std::abs(number_) > 2147483647.0 || number_ != std::floor(number_))
+    return false;
   out = static_cast<int>(number_);
   return true;
 }

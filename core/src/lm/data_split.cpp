@@ -19,18 +19,20 @@ uint64_t splitmix64(uint64_t x) {
 Result<DataSplit> DataSplit::make(const TokenStream& tokens, const SplitOptions& options) {
   const double train = options.trainFraction, validation = options.validationFraction;
   if (!(train > 0.0) || validation < 0.0 || train + validation > 1.0) {
-    return Status::invalidArgument("split fractions must satisfy 0 < train, 0 <= validation, "
-                                   "train + validation <= 1; got " +
-                                   std::to_string(train) + " and " + std::to_string(validation));
+    return Status::invalidArgument(
+        "split fractions must satisfy 0 < train, 0 <= validation, "
+        "train + validation <= 1; got " +
+        std::to_string(train) + " and " + std::to_string(validation));
   }
   DataSplit split;
   split.options_ = options;
   split.parts_.reserve(tokens.lineCount());
   for (size_t l = 0; l < tokens.lineCount(); ++l) {
     const TokenStream::Line& line = tokens.line(l);
-    const uint64_t h = splitmix64(options.seed ^ splitmix64((uint64_t{line.document} << 40) ^ line.number));
+    const uint64_t h =
+        splitmix64(options.seed ^ splitmix64((uint64_t{line.document} << 40) ^ line.number));
     const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // uniform in [0, 1)
-    split.parts_.push_back(u < train ? SplitPart::kTrain
+    split.parts_.push_back(u < train                ? SplitPart::kTrain
                            : u < train + validation ? SplitPart::kValidation
                                                     : SplitPart::kTest);
   }
@@ -39,8 +41,8 @@ Result<DataSplit> DataSplit::make(const TokenStream& tokens, const SplitOptions&
 
 InstanceSet DataSplit::select(const InstanceSet& instances, const TokenStream& tokens,
                               SplitPart part, JobControl* job) const {
-  static constexpr const char* kStages[] = {"selecting the train part", "selecting the validation part",
-                                            "selecting the test part"};
+  static constexpr const char* kStages[] = {
+      "selecting the train part", "selecting the validation part", "selecting the test part"};
   const char* stage = kStages[static_cast<size_t>(part)];
   const double total = static_cast<double>(std::max<size_t>(1, instances.size()));
   InstanceSet out;

@@ -19,8 +19,9 @@ namespace {
 constexpr uint64_t kNoLimit = std::numeric_limits<uint64_t>::max();
 
 std::vector<FrequencyBand> makeBands() {
-  return {{"unseen", 0, 0, {}},       {"1", 1, 1, {}},          {"2-10", 2, 10, {}},
-          {"11-100", 11, 100, {}},    {"101-1000", 101, 1000, {}}, {">1000", 1001, kNoLimit, {}}};
+  return {{"unseen", 0, 0, {}},        {"1", 1, 1, {}},
+          {"2-10", 2, 10, {}},         {"11-100", 11, 100, {}},
+          {"101-1000", 101, 1000, {}}, {">1000", 1001, kNoLimit, {}}};
 }
 
 PredictOptions votesOnly() {
@@ -99,7 +100,8 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
     } else {
       // The prediction ranks first, then every other outcome more probable than the truth.
       const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
-      r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
+      r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) -
+                                     (predictionAbove ? 1 : 0));
     }
     r.entropyBits = dist.entropyBits();
   });
@@ -122,13 +124,14 @@ Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test
   const uint32_t unknown = base.vocabSize();
   std::vector<TokenRecord> records(test.size());
   tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
-  const Status status = forEachParallel(test.size(), job, "evaluating the base model", [&](size_t i) {
-    SmoothedDistribution& dist = scratch.local();
-    base.smoothed(test.instance(i), dist);
-    const uint32_t trueOutcome = std::min(test.classes[i], unknown);
-    records[i].probability = dist.probability(trueOutcome);
-    records[i].rank = static_cast<uint32_t>(1 + dist.countAboveOutcome(trueOutcome));
-  });
+  const Status status =
+      forEachParallel(test.size(), job, "evaluating the base model", [&](size_t i) {
+        SmoothedDistribution& dist = scratch.local();
+        base.smoothed(test.instance(i), dist);
+        const uint32_t trueOutcome = std::min(test.classes[i], unknown);
+        records[i].probability = dist.probability(trueOutcome);
+        records[i].rank = static_cast<uint32_t>(1 + dist.countAboveOutcome(trueOutcome));
+      });
   if (!status) return status;
   Metrics metrics;
   for (const TokenRecord& r : records) metrics.add(r);
@@ -194,8 +197,8 @@ Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const Kn
                                         0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
   const std::vector<double> lambdas =
       lambda ? std::vector<double>{*lambda}
-             : std::vector<double>{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4,
-                                   0.5,  0.6,  0.7, 0.8,  0.9, 0.95};
+             : std::vector<double>{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3,
+                                   0.4,  0.5,  0.6, 0.7,  0.8, 0.9,  0.95};
   VectorMemoryTuning best;
   best.tokens = n;
   double bestLoss = std::numeric_limits<double>::infinity();

@@ -62,7 +62,8 @@ Result<Tuning> tune(Classifier& classifier, const KneserNeyModel& base,
     return t;
   }
   if (validation.size() == 0) {  // nothing to tune on: the defaults, recorded as such
-    t.vector.temperature = options.memoryTemperature.value_or(options.classifier.vectorMemory.temperature);
+    t.vector.temperature =
+        options.memoryTemperature.value_or(options.classifier.vectorMemory.temperature);
     t.vector.lambda = options.memoryLambda.value_or(0.5);
   } else {
     auto tuned = tuneVectorMemory(*vector->vectorMemory(), base, validation, kVectorTuningTokens,
@@ -133,7 +134,8 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   }
   if (e->train_.size() == 0) return Status::invalidArgument("the train part of the split is empty");
   if (e->test_.size() == 0) {
-    return Status::invalidArgument("the test part of the split is empty: the corpus has too few lines");
+    return Status::invalidArgument(
+        "the test part of the split is empty: the corpus has too few lines");
   }
 
   auto created = createClassifier(options.classifier);
@@ -157,8 +159,8 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   if (!baseAlone) return baseAlone.status();
 
   const auto evalStart = std::chrono::steady_clock::now();
-  const MemorySmoother smoother = smootherFor(*e->base_, options.classifier.algorithm, tuning->beta,
-                                              tuning->vector.lambda);
+  const MemorySmoother smoother =
+      smootherFor(*e->base_, options.classifier.algorithm, tuning->beta, tuning->vector.lambda);
   auto report = evaluate(*e->classifier_, smoother, e->test_, e->trainClassCounts_, &c.tokens, job);
   if (!report) return report.status();
   e->report_ = std::move(*report);
@@ -192,11 +194,14 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
 Result<std::unique_ptr<Experiment>> Experiment::withMemory(
     std::shared_ptr<const Experiment> original, InstanceSet train,
     std::shared_ptr<const Classifier> classifier) {
-  if (!original || !classifier) return Status::invalidArgument("withMemory needs an experiment and a memory");
-  if (original->vectorMemory() != nullptr || classifier->options().algorithm == Algorithm::kVectorMemory)
+  if (!original || !classifier)
+    return Status::invalidArgument("withMemory needs an experiment and a memory");
+  if (original->vectorMemory() != nullptr ||
+      classifier->options().algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("only IB1, IGTree and TRIBL2 memories can be swapped in");
   if (train.size() == 0 || train.width != original->train_.width)
-    return Status::invalidArgument("the new train part must be non-empty and as wide as the original's");
+    return Status::invalidArgument(
+        "the new train part must be non-empty and as wide as the original's");
   if (classifier->memory().instanceCount() != train.size())
     return Status::invalidArgument("the memory was not trained on the train part given");
   std::unique_ptr<Experiment> e(new Experiment());

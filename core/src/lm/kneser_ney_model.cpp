@@ -113,7 +113,8 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
                      "counting n-grams");
     }
     if (instances.classes[i] >= vocabSize) {
-      return Status::invalidArgument("instance " + std::to_string(i) + " has a class id outside the vocabulary");
+      return Status::invalidArgument("instance " + std::to_string(i) +
+                                     " has a class id outside the vocabulary");
     }
     const auto features = instances.instance(i).last(static_cast<size_t>(n - 1));
     std::copy(features.begin(), features.end(), buf.begin());
@@ -125,12 +126,14 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
   for (int k = n; k >= 2; --k) {
     for (const auto& [gram, c] : counts[static_cast<size_t>(k - 1)]) {
       if (++extended % kPollEvery == 0 && cancelRequested(job)) return Status::cancelled();
-      ++counts[static_cast<size_t>(k - 2)][makeGram({gram.ids.data() + 1, static_cast<size_t>(k - 1)})];
+      ++counts[static_cast<size_t>(k - 2)]
+              [makeGram({gram.ids.data() + 1, static_cast<size_t>(k - 1)})];
     }
   }
   if (cancelRequested(job)) return Status::cancelled();
 
-  for (int k = 1; k <= n; ++k) impl->discount[static_cast<size_t>(k - 1)] = discountFor(counts[static_cast<size_t>(k - 1)]);
+  for (int k = 1; k <= n; ++k)
+    impl->discount[static_cast<size_t>(k - 1)] = discountFor(counts[static_cast<size_t>(k - 1)]);
 
   // Order 1: continuation (or raw) unigram counts, interpolated with the uniform distribution.
   {
@@ -142,10 +145,12 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
     }
     const double d = impl->discount[0];
     const double outcomes = static_cast<double>(vocabSize) + 1.0;
-    const double uniformShare = d * static_cast<double>(counts[0].size()) / static_cast<double>(total);
+    const double uniformShare =
+        d * static_cast<double>(counts[0].size()) / static_cast<double>(total);
     impl->unigram.assign(vocabSize + 1, uniformShare / outcomes);
     for (uint32_t w = 0; w < vocabSize; ++w) {
-      if (c1[w] > 0) impl->unigram[w] += (static_cast<double>(c1[w]) - d) / static_cast<double>(total);
+      if (c1[w] > 0)
+        impl->unigram[w] += (static_cast<double>(c1[w]) - d) / static_cast<double>(total);
     }
     impl->sortedUnigram = impl->unigram;
     std::sort(impl->sortedUnigram.begin(), impl->sortedUnigram.end());
@@ -199,11 +204,13 @@ double KneserNeyModel::probability(std::span<const uint32_t> context, uint32_t t
 void KneserNeyModel::smoothed(std::span<const uint32_t> context, SmoothedDistribution& out) const {
   out.reset(this);
   for (int k = 2; k <= impl_->order; ++k) {
-    if (const Impl::Context* entry = impl_->find(k, context)) out.interpolate(entry->direct, entry->gamma);
+    if (const Impl::Context* entry = impl_->find(k, context))
+      out.interpolate(entry->direct, entry->gamma);
   }
 }
 
-void KneserNeyModel::distribution(std::span<const uint32_t> context, std::vector<double>& out) const {
+void KneserNeyModel::distribution(std::span<const uint32_t> context,
+                                  std::vector<double>& out) const {
   SmoothedDistribution d;
   smoothed(context, d);
   d.toDense(out);

@@ -24,8 +24,8 @@ double MemorySmoother::memoryWeight(const Prediction& prediction) const {
   return n / (n + beta_ * static_cast<double>(voted));
 }
 
-double MemorySmoother::probability(const Prediction& prediction,
-                                   std::span<const uint32_t> context, uint32_t token) const {
+double MemorySmoother::probability(const Prediction& prediction, std::span<const uint32_t> context,
+                                   uint32_t token) const {
   const double lambda = memoryWeight(prediction);
   double vote = 0.0;
   if (lambda > 0.0) {

@@ -66,7 +66,9 @@ constexpr std::array<OptionName<P>, 9> kPruneStrategies = {{
 }  // namespace
 
 template <>
-std::span<const OptionName<Algorithm>> optionNames<Algorithm>() { return kAlgorithms; }
+std::span<const OptionName<Algorithm>> optionNames<Algorithm>() {
+  return kAlgorithms;
+}
 template <>
 std::span<const OptionName<FeatureWeighting>> optionNames<FeatureWeighting>() {
   return kWeightings;
@@ -76,12 +78,20 @@ std::span<const OptionName<DistanceWeighting>> optionNames<DistanceWeighting>() 
   return kDistanceWeightings;
 }
 template <>
-std::span<const OptionName<Metric>> optionNames<Metric>() { return kMetrics; }
+std::span<const OptionName<Metric>> optionNames<Metric>() {
+  return kMetrics;
+}
 template <>
-std::span<const OptionName<BlockMode>> optionNames<BlockMode>() { return kBlockModes; }
+std::span<const OptionName<BlockMode>> optionNames<BlockMode>() {
+  return kBlockModes;
+}
 template <>
-std::span<const OptionName<TokeniserKind>> optionNames<TokeniserKind>() { return kTokenisers; }
+std::span<const OptionName<TokeniserKind>> optionNames<TokeniserKind>() {
+  return kTokenisers;
+}
 template <>
-std::span<const OptionName<PruneStrategy>> optionNames<PruneStrategy>() { return kPruneStrategies; }
+std::span<const OptionName<PruneStrategy>> optionNames<PruneStrategy>() {
+  return kPruneStrategies;
+}
 
 }  // namespace memlens

@@ -2,9 +2,9 @@
 
 #include <cmath>
 
+#include "base/sha256.h"
 #include "json/json_value.h"
 #include "memlens/json_writer.h"
-#include "base/sha256.h"
 
 namespace memlens {
 
@@ -37,8 +37,8 @@ class FieldReader {
   }
   // `name`, a string, as the enum value whose `nameOf` it is.
   template <typename E, size_t N>
-  void readName(const JsonValue* object, const char* path, const char* name, const char* (*nameOf)(E),
-                const E (&values)[N], E& out) {
+  void readName(const JsonValue* object, const char* path, const char* name,
+                const char* (*nameOf)(E), const E (&values)[N], E& out) {
     std::string text;
     read(object, path, name, text);
     for (E e : values) {
@@ -66,7 +66,8 @@ class FieldReader {
     return m;
   }
   void fail(const std::string& field) {
-    if (error_.isOk()) error_ = Status::corrupt("run record: missing or invalid field '" + field + "'");
+    if (error_.isOk())
+      error_ = Status::corrupt("run record: missing or invalid field '" + field + "'");
   }
   const Status& error() const { return error_; }
 
@@ -86,7 +87,8 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   ExperimentOptions& o = r.options;
   ClassifierOptions& c = o.classifier;
   in.read("created", r.created);
-  if (const JsonValue* files = root.find("corpus"); files && files->kind() == JsonValue::Kind::kArray) {
+  if (const JsonValue* files = root.find("corpus");
+      files && files->kind() == JsonValue::Kind::kArray) {
     for (const JsonValue& f : files->items()) {
       CorpusFile file;
       in.read(&f, "corpus.", "path", file.path);
@@ -112,15 +114,16 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   o.window.blocks = blocks == "olifant" ? BlockMode::kOlifant : BlockMode::kLine;
   const JsonValue* model = root.find("model");
   in.readName(model, "model.", "algorithm", algorithmName,
-              {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2, Algorithm::kVectorMemory}, c.algorithm);
+              {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2, Algorithm::kVectorMemory},
+              c.algorithm);
   in.read(model, "model.", "k", c.k);
   in.readName(model, "model.", "weighting", weightingName,
               {FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
                FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance},
               c.weighting);
   in.readName(model, "model.", "distanceWeighting", distanceWeightingName,
-              {DistanceWeighting::kZero, DistanceWeighting::kInverseLinear, DistanceWeighting::kInverseDistance,
-               DistanceWeighting::kExponentialDecay},
+              {DistanceWeighting::kZero, DistanceWeighting::kInverseLinear,
+               DistanceWeighting::kInverseDistance, DistanceWeighting::kExponentialDecay},
               c.distanceWeighting);
   in.read(model, "model.", "edAlpha", c.edAlpha);
   in.read(model, "model.", "edBeta", c.edBeta);
@@ -160,7 +163,8 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   in.read("latencyP99Micros", r.latencyP99Micros);
   r.test = in.metrics(root.find("test"), "test.");
   r.baseTest = in.metrics(root.find("baseAlone"), "baseAlone.");
-  if (const JsonValue* bands = root.find("bands"); bands && bands->kind() == JsonValue::Kind::kArray) {
+  if (const JsonValue* bands = root.find("bands");
+      bands && bands->kind() == JsonValue::Kind::kArray) {
     for (const JsonValue& b : bands->items()) {
       FrequencyBand band;
       in.read(&b, "bands.", "trainFrequency", band.label);
@@ -176,31 +180,44 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
 
 const char* algorithmName(Algorithm a) {
   switch (a) {
-    case Algorithm::kIb1: return "ib1";
-    case Algorithm::kIgTree: return "igtree";
-    case Algorithm::kTribl2: return "tribl2";
-    case Algorithm::kVectorMemory: return "vector";
+    case Algorithm::kIb1:
+      return "ib1";
+    case Algorithm::kIgTree:
+      return "igtree";
+    case Algorithm::kTribl2:
+      return "tribl2";
+    case Algorithm::kVectorMemory:
+      return "vector";
   }
   return "?";
 }
 
 const char* weightingName(FeatureWeighting w) {
   switch (w) {
-    case FeatureWeighting::kNone: return "none";
-    case FeatureWeighting::kGainRatio: return "gain-ratio";
-    case FeatureWeighting::kInfoGain: return "information-gain";
-    case FeatureWeighting::kChiSquare: return "chi-square";
-    case FeatureWeighting::kSharedVariance: return "shared-variance";
+    case FeatureWeighting::kNone:
+      return "none";
+    case FeatureWeighting::kGainRatio:
+      return "gain-ratio";
+    case FeatureWeighting::kInfoGain:
+      return "information-gain";
+    case FeatureWeighting::kChiSquare:
+      return "chi-square";
+    case FeatureWeighting::kSharedVariance:
+      return "shared-variance";
   }
   return "?";
 }
 
 const char* distanceWeightingName(DistanceWeighting d) {
   switch (d) {
-    case DistanceWeighting::kZero: return "Z";
-    case DistanceWeighting::kInverseLinear: return "IL";
-    case DistanceWeighting::kInverseDistance: return "ID";
-    case DistanceWeighting::kExponentialDecay: return "ED";
+    case DistanceWeighting::kZero:
+      return "Z";
+    case DistanceWeighting::kInverseLinear:
+      return "IL";
+    case DistanceWeighting::kInverseDistance:
+      return "ID";
+    case DistanceWeighting::kExponentialDecay:
+      return "ED";
   }
   return "?";
 }
@@ -222,7 +239,11 @@ std::string RunRecord::toJson() const {
   json.beginObject().field("created", created);
   json.key("corpus").beginArray();
   for (const CorpusFile& f : corpus) {
-    json.beginObject().field("path", f.path).field("bytes", f.bytes).field("sha256", f.sha256).endObject();
+    json.beginObject()
+        .field("path", f.path)
+        .field("bytes", f.bytes)
+        .field("sha256", f.sha256)
+        .endObject();
   }
   json.endArray();
   json.key("tokeniser")
@@ -251,7 +272,8 @@ std::string RunRecord::toJson() const {
     json.key("vectorMemory")
         .beginObject()
         .field("dimensions", c.wordVectors.dimensions)
-        .field("keys", c.wordVectors.dimensions > 0 ? "PPMI-SVD word vectors of the train part" : "one-hot")
+        .field("keys",
+               c.wordVectors.dimensions > 0 ? "PPMI-SVD word vectors of the train part" : "one-hot")
         .field("topK", c.vectorMemory.topK)
         .field("indexedPositions", c.vectorMemory.indexedPositions)
         .field("candidateWords", c.vectorMemory.candidateWords)
@@ -278,8 +300,11 @@ std::string RunRecord::toJson() const {
         .field("lambdaTuned", !options.memoryLambda.has_value())
         .field("tuningTokens", tuningTokens);
   }
-  json.field("tunedOn", validationInstances ? "validation" : "nothing (no validation lines): default")
-      .field("vocabulary", "closed: every type of the corpus; types unseen in training get only the uniform share")
+  json.field("tunedOn",
+             validationInstances ? "validation" : "nothing (no validation lines): default")
+      .field(
+          "vocabulary",
+          "closed: every type of the corpus; types unseen in training get only the uniform share")
       .endObject();
   json.key("sizes")
       .beginObject()
@@ -288,7 +313,11 @@ std::string RunRecord::toJson() const {
       .field("testInstances", testInstances)
       .field("storedVectors", storedVectors)
       .endObject();
-  json.key("seconds").beginObject().field("train", trainSeconds).field("evaluate", evaluateSeconds).endObject();
+  json.key("seconds")
+      .beginObject()
+      .field("train", trainSeconds)
+      .field("evaluate", evaluateSeconds)
+      .endObject();
   json.field("latencyMeanMicros", latencyMeanMicros).field("latencyP99Micros", latencyP99Micros);
   json.key("test");
   writeMetrics(json, test);

@@ -43,7 +43,8 @@ double BucketVote::weight(int b, int K, int requested) const {
   const bool plainIl = requested > K;
   double w = 1.0;
   switch (options_.distanceWeighting) {
-    case DistanceWeighting::kZero: break;
+    case DistanceWeighting::kZero:
+      break;
     case DistanceWeighting::kInverseDistance:
       // TiMBL: a single exact-match bucket votes with its plain counts.
       w = (K == 1 && d == 0.0) ? 1.0 : 1.0 / (d + DBL_EPSILON);

@@ -28,7 +28,9 @@ class BucketVote {
  public:
   BucketVote(const InstanceBase& base, const ClassifierOptions& options,
              std::vector<double> distances, std::function<SparseCounts(int bucket)> countsOf)
-      : base_(base), options_(options), distances_(std::move(distances)),
+      : base_(base),
+        options_(options),
+        distances_(std::move(distances)),
         countsOf_(std::move(countsOf)) {}
 
   // Fills classId, distance, tie and (with options.distributions) the distribution of `out`.

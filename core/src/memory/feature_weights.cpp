@@ -97,11 +97,20 @@ std::vector<double> computeFeatureWeights(const std::vector<FeatureCounts>& feat
   for (size_t i = 0; i < features.size(); ++i) {
     const FeatureWeightDetail d = computeFeatureWeightDetail(features[i], classTotals);
     switch (weighting) {
-      case FeatureWeighting::kGainRatio: w[i] = d.gainRatio; break;
-      case FeatureWeighting::kInfoGain: w[i] = d.infoGain; break;
-      case FeatureWeighting::kChiSquare: w[i] = d.chiSquare; break;
-      case FeatureWeighting::kSharedVariance: w[i] = d.sharedVariance; break;
-      case FeatureWeighting::kNone: break;
+      case FeatureWeighting::kGainRatio:
+        w[i] = d.gainRatio;
+        break;
+      case FeatureWeighting::kInfoGain:
+        w[i] = d.infoGain;
+        break;
+      case FeatureWeighting::kChiSquare:
+        w[i] = d.chiSquare;
+        break;
+      case FeatureWeighting::kSharedVariance:
+        w[i] = d.sharedVariance;
+        break;
+      case FeatureWeighting::kNone:
+        break;
     }
   }
   return w;

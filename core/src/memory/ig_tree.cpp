@@ -4,14 +4,15 @@
 
 namespace memlens {
 
-uint32_t defaultClassOf(std::span<const ClassCount> dist, const std::vector<uint64_t>& classTotals) {
+uint32_t defaultClassOf(std::span<const ClassCount> dist,
+                        const std::vector<uint64_t>& classTotals) {
   uint32_t best = dist.front().classIndex;
   uint32_t bestCount = dist.front().count;
   for (const ClassCount& c : dist.subspan(1)) {
     if (c.count > bestCount ||
-        (c.count == bestCount && (classTotals[c.classIndex] > classTotals[best] ||
-                                  (classTotals[c.classIndex] == classTotals[best] &&
-                                   c.classIndex < best)))) {
+        (c.count == bestCount &&
+         (classTotals[c.classIndex] > classTotals[best] ||
+          (classTotals[c.classIndex] == classTotals[best] && c.classIndex < best)))) {
       best = c.classIndex;
       bestCount = c.count;
     }
@@ -81,7 +82,8 @@ struct Builder {
     // Compression: drop leaf children that would answer what this node answers anyway.
     std::vector<Temp*> kept;
     for (Temp& c : children)
-      if (!(c.node.childCount == 0 && c.node.defaultClass == t.node.defaultClass)) kept.push_back(&c);
+      if (!(c.node.childCount == 0 && c.node.defaultClass == t.node.defaultClass))
+        kept.push_back(&c);
     t.node.firstChild = static_cast<uint32_t>(nodes.size());
     t.node.childCount = static_cast<uint32_t>(kept.size());
     for (Temp* c : kept) {
@@ -100,7 +102,9 @@ struct Builder {
 template <class Less>
 bool sortCancellably(std::vector<uint32_t>& v, Less less, JobControl* job) {
   constexpr size_t kRun = size_t{1} << 16;
-  const auto at = [&v](size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(std::min(i, v.size())); };
+  const auto at = [&v](size_t i) {
+    return v.begin() + static_cast<std::ptrdiff_t>(std::min(i, v.size()));
+  };
   for (size_t b = 0; b < v.size(); b += kRun) {
     if (cancelRequested(job)) return false;
     std::sort(at(b), at(b + kRun), less);

@@ -62,7 +62,8 @@ uint32_t InstanceBase::classIndex(uint32_t classId) const {
 
 std::vector<uint64_t> InstanceBase::sources(uint32_t id) const {
   std::vector<uint64_t> out;
-  for (uint32_t s = firstSource_[id]; s != kNoSource; s = nextSource_[s]) out.push_back(sources_[s]);
+  for (uint32_t s = firstSource_[id]; s != kNoSource; s = nextSource_[s])
+    out.push_back(sources_[s]);
   return out;
 }
 

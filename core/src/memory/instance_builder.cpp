@@ -22,7 +22,8 @@ void windowBlock(const std::vector<uint32_t>& ids, size_t begin, size_t from, si
   for (size_t p = from; p < to; ++p) {
     const size_t available = std::min(p - begin, w);  // real context tokens before p
     out.features.insert(out.features.end(), w - available, paddingId);
-    out.features.insert(out.features.end(), ids.begin() + static_cast<std::ptrdiff_t>(p - available),
+    out.features.insert(out.features.end(),
+                        ids.begin() + static_cast<std::ptrdiff_t>(p - available),
                         ids.begin() + static_cast<std::ptrdiff_t>(p));
     out.classes.push_back(ids[p]);
     out.sources.push_back(p);
@@ -89,7 +90,8 @@ Result<InstanceSet> buildInstances(const TokenStream& tokens, uint32_t paddingId
       if (at >= nextPoll) {
         nextPoll = at + kPollEveryInstances;
         if (cancelRequested(job)) return Status::cancelled();
-        reportProgress(job, static_cast<double>(at) / static_cast<double>(total), "building instances");
+        reportProgress(job, static_cast<double>(at) / static_cast<double>(total),
+                       "building instances");
       }
     }
   }

@@ -117,7 +117,7 @@ void MvdmSearch::classify(const uint32_t* query, const std::vector<uint32_t>* ca
     double& t = s.tables[f][x];
     if (t == kUnknownDistance) {
       const uint32_t v = x == query[f] ? 0 : frequentValue(f, x);
-      t = x == query[f] ? 0.0
+      t = x == query[f]                            ? 0.0
           : (queryValue[f] == kRare || v == kRare) ? 1.0
                                                    : valueDistance(f, queryValue[f], v);
     }
@@ -128,8 +128,8 @@ void MvdmSearch::classify(const uint32_t* query, const std::vector<uint32_t>* ca
   // TiMBL 6.5 (observed): with k = 1, an exact match is the only vector at distance 0; other
   // vectors whose values differ at zero MVDM distance drop out of the search. (Its +v n output
   // lists them, but its predictions never use them.)
-  const uint32_t exact = options.k == 1 ? base_.find({query, static_cast<size_t>(width)})
-                                        : InstanceBase::kNone;
+  const uint32_t exact =
+      options.k == 1 ? base_.find({query, static_cast<size_t>(width)}) : InstanceBase::kNone;
   constexpr double kDropped = std::numeric_limits<double>::infinity();
 
   // The k + 1 smallest distinct distances (the extra one for the tie retry). Unlike overlap
@@ -186,7 +186,8 @@ void MvdmSearch::classify(const uint32_t* query, const std::vector<uint32_t>* ca
   for (int b = 0; b < K; ++b) {
     std::vector<uint32_t> ids = members[b];
     std::sort(ids.begin(), ids.end());
-    out.neighbours.push_back({nearest[b], vote.weight(b, K, vote.votedRequested()), std::move(ids)});
+    out.neighbours.push_back(
+        {nearest[b], vote.weight(b, K, vote.votedRequested()), std::move(ids)});
   }
 }
 

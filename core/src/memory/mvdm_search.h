@@ -31,7 +31,7 @@ class MvdmSearch {
                 Prediction& out) const;
 
  private:
-  static constexpr uint32_t kRare = 0xFFFFFFFFu;  // a value seen fewer than L times (or never)
+  static constexpr uint32_t kRare = 0xFFFFFFFFu;    // a value seen fewer than L times (or never)
   static constexpr double kUnknownDistance = -1.0;  // a table entry not computed yet
 
   // P(class | value) of one feature, per dense value index, in class-index order (compressed

@@ -13,10 +13,10 @@ namespace {
 
 // Per-thread scratch, sized on demand.
 struct Scratch {
-  std::vector<int64_t> count;                       // per mask: vectors agreeing on the mask
-  std::vector<int64_t> exact;                       // per mask: vectors with exactly that pattern
-  std::vector<const SubsetIndex::Group*> groups;    // per mask
-  std::vector<int64_t> classAcc;                    // per class
+  std::vector<int64_t> count;                     // per mask: vectors agreeing on the mask
+  std::vector<int64_t> exact;                     // per mask: vectors with exactly that pattern
+  std::vector<const SubsetIndex::Group*> groups;  // per mask
+  std::vector<int64_t> classAcc;                  // per class
   std::vector<uint32_t> touched;
 };
 
@@ -65,7 +65,8 @@ void NeighbourSearch::setWeights(const std::vector<double>& weights) {
 }
 
 const SubsetIndex& NeighbourSearch::index(uint32_t mask) const {
-  std::call_once(built_[mask], [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, mask); });
+  std::call_once(built_[mask],
+                 [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, mask); });
   return *indexes_[mask];
 }
 
@@ -77,8 +78,7 @@ std::vector<uint32_t> NeighbourSearch::members(const uint32_t* query, uint32_t m
   return ids;
 }
 
-void NeighbourSearch::vectorsAdded(
-    const std::vector<std::pair<uint32_t, uint32_t>>& countsAdded) {
+void NeighbourSearch::vectorsAdded(const std::vector<std::pair<uint32_t, uint32_t>>& countsAdded) {
   for (auto& idx : indexes_) {
     if (!idx) continue;
     for (const auto& [id, cls] : countsAdded) idx->countAdded(id, cls);

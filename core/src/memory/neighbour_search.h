@@ -61,9 +61,9 @@ class NeighbourSearch {
   int width_;
   uint32_t full_;
   std::vector<double> weights_;
-  std::vector<uint32_t> order_;       // masks by ascending distance
-  std::vector<uint32_t> bucketOf_;    // per position in order_: distance group
-  std::vector<double> distanceOf_;    // per mask
+  std::vector<uint32_t> order_;     // masks by ascending distance
+  std::vector<uint32_t> bucketOf_;  // per position in order_: distance group
+  std::vector<double> distanceOf_;  // per mask
   mutable std::unique_ptr<std::once_flag[]> built_;
   mutable std::vector<std::unique_ptr<SubsetIndex>> indexes_;
 };

@@ -27,9 +27,9 @@ std::vector<double> memoryWeights(const ClassifierOptions& options, const Instan
 Status checkFixedWeights(const ClassifierOptions& options, int width) {
   if (options.fixedWeights.empty() || options.fixedWeights.size() == static_cast<size_t>(width))
     return Status::ok();
-  return Status::invalidArgument("fixed feature weights: " +
-                                 std::to_string(options.fixedWeights.size()) +
-                                 " given, the memory has " + std::to_string(width) + " features");
+  return Status::invalidArgument(
+      "fixed feature weights: " + std::to_string(options.fixedWeights.size()) +
+      " given, the memory has " + std::to_string(width) + " features");
 }
 
 void OverlapMemory::refreshWeights(State& s) const {
@@ -45,8 +45,8 @@ void OverlapMemory::refreshWeights(State& s) const {
 Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   if (instances.width < 1 || instances.width > NeighbourSearch::kMaxWidth)
     return Status::invalidArgument("IB1 and TRIBL2 support 1 to " +
-                                   std::to_string(NeighbourSearch::kMaxWidth) +
-                                   " features, not " + std::to_string(instances.width));
+                                   std::to_string(NeighbourSearch::kMaxWidth) + " features, not " +
+                                   std::to_string(instances.width));
   if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
   auto s = std::make_unique<State>(instances.width);
   if (Status st = s->base.add(instances, job); !st) return st;

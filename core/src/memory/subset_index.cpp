@@ -50,8 +50,7 @@ const SubsetIndex::Group* SubsetIndex::find(const uint32_t* query) const {
   }
 }
 
-void SubsetIndex::addToCache(std::vector<ClassCount>& cache, uint32_t classIndex,
-                             uint32_t count) {
+void SubsetIndex::addToCache(std::vector<ClassCount>& cache, uint32_t classIndex, uint32_t count) {
   for (ClassCount& c : cache)
     if (c.classIndex == classIndex) {
       c.count += count;

@@ -22,7 +22,7 @@ class SubsetIndex {
   struct Group {
     uint32_t head = kEnd;  // newest member; members are linked through next()
     uint32_t count = 0;    // stored vectors
-    uint32_t cache = 0;  // 1-based index into caches_, 0 = none
+    uint32_t cache = 0;    // 1-based index into caches_, 0 = none
   };
 
   SubsetIndex(const InstanceBase& base, uint32_t mask);
@@ -49,8 +49,8 @@ class SubsetIndex {
 
   const InstanceBase& base_;
   uint32_t mask_;
-  std::vector<int> features_;  // positions in the mask
-  uint32_t indexed_ = 0;       // vectors indexed so far
+  std::vector<int> features_;    // positions in the mask
+  uint32_t indexed_ = 0;         // vectors indexed so far
   std::vector<uint32_t> slots_;  // group index + 1, 0 = empty
   std::vector<Group> groups_;
   std::vector<uint32_t> next_;  // per stored vector

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/release_if_cancelled.h"
 #include "memlens/data_split.h"
 #include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
-#include "base/release_if_cancelled.h"
 
 namespace memlens {
 namespace {
@@ -43,7 +43,8 @@ Status Project::checkCorpus(const std::vector<ProjectCorpusFile>& stored, const 
 Result<ProjectOptions> Project::readOptions(ProjectStore& store) {
   auto text = store.setting(kOptionsKey);
   if (!text) return text.status();
-  if (!*text) return Status::corrupt(store.path() + ": the project has no options (an unfinished create?)");
+  if (!*text)
+    return Status::corrupt(store.path() + ": the project has no options (an unfinished create?)");
   auto options = ProjectOptions::parse(**text);
   if (!options) return Status::corrupt(store.path() + ": " + options.status().message());
   return options;
@@ -51,7 +52,8 @@ Result<ProjectOptions> Project::readOptions(ProjectStore& store) {
 
 Status Project::save(const std::string& path, const Contents& contents) {
   if (contents.options.experiment.classifier.algorithm == Algorithm::kVectorMemory)
-    return Status::invalidArgument("projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
+    return Status::invalidArgument(
+        "projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
   const std::string part = path + ".saving";
   removeProjectFiles(part);  // left by a save that crashed
   Status written = [&]() -> Status {
@@ -93,7 +95,8 @@ Result<std::unique_ptr<Project>> Project::create(const std::string& path,
                                                  const std::vector<std::string>& paths,
                                                  ProjectOptions options, JobControl* job) {
   if (options.experiment.classifier.algorithm == Algorithm::kVectorMemory)
-    return Status::invalidArgument("projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
+    return Status::invalidArgument(
+        "projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
   auto corpus = TokenisedCorpus::load(paths, options.tokeniser, {}, job);
   if (!corpus) return corpus.status();
   auto store = ProjectStore::create(path);
@@ -124,7 +127,8 @@ Result<std::unique_ptr<Project>> Project::open(const std::string& path, JobContr
   for (const ProjectCorpusFile& f : *files) paths.push_back(f.path);
   auto corpus = TokenisedCorpus::load(paths, options->tokeniser, {}, job);
   if (!corpus) return corpus.status();
-  if (Status s = checkCorpus(*files, *(*corpus)->corpus); !s) return Status::invalidArgument(path + ": " + s.message());
+  if (Status s = checkCorpus(*files, *(*corpus)->corpus); !s)
+    return Status::invalidArgument(path + ": " + s.message());
   return build(std::move(*store), std::move(*corpus), std::move(*options), false, job);
 }
 
@@ -148,7 +152,8 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
   probe = split->select(all, corpus->tokens, SplitPart::kTest, job);
   if (cancelRequested(job)) return Status::cancelled();
   releaseInBackground(std::move(all));  // not needed past the split (3 GB at 100M instances)
-  if (x.maxTestTokens > 0 && probe.size() > x.maxTestTokens) probe = probe.slice(0, x.maxTestTokens);
+  if (x.maxTestTokens > 0 && probe.size() > x.maxTestTokens)
+    probe = probe.slice(0, x.maxTestTokens);
   if (train.size() == 0) return Status::invalidArgument("the train part of the split is empty");
 
   KneserNeyOptions kn;
@@ -168,8 +173,9 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
     if (!weights) return weights.status();
     classifier.fixedWeights = std::move(*weights);
   }
-  auto memory = EditedMemory::create(std::move(corpus), std::move(train), std::move(probe),
-                                     classifier, std::move(edits->active), std::move(edits->undone), job);
+  auto memory =
+      EditedMemory::create(std::move(corpus), std::move(train), std::move(probe), classifier,
+                           std::move(edits->active), std::move(edits->undone), job);
   if (!memory) return memory.status();
   p->memory_ = std::move(*memory);
   if (tuneBeta && p->validation_.size() > 0) {
@@ -219,7 +225,10 @@ Status Project::redo(JobControl* job) { return step(false, job); }
 Status Project::step(bool undo, JobControl* job) {
   if (Status s = undo ? memory_->undo(job) : memory_->redo(job); !s) return s;
   if (Status s = undo ? journal_.recordUndo() : journal_.recordRedo(); !s) {
-    if (undo) memory_->redo(); else memory_->undo();
+    if (undo)
+      memory_->redo();
+    else
+      memory_->undo();
     return s;
   }
   return Status::ok();
@@ -227,8 +236,8 @@ Status Project::step(bool undo, JobControl* job) {
 
 Result<Metrics> Project::probeMetrics(JobControl* job) const {
   const MemorySmoother smoother(*base_, options_.smoothingBeta);
-  auto report = evaluate(memory_->classifier(), smoother, memory_->probe(), trainClassCounts_,
-                         nullptr, job);
+  auto report =
+      evaluate(memory_->classifier(), smoother, memory_->probe(), trainClassCounts_, nullptr, job);
   if (!report) return report.status();
   return report->overall;
 }

@@ -86,9 +86,12 @@ Result<ProjectOptions> ProjectOptions::parse(std::string_view text) {
       {"blocks", [&](auto v) { return parseEnum(v, x.window.blocks, BlockMode::kOlifant); }},
       {"algorithm", [&](auto v) { return parseEnum(v, c.algorithm, Algorithm::kVectorMemory); }},
       {"k", [&](auto v) { return parseNumber(v, c.k); }},
-      {"weighting", [&](auto v) { return parseEnum(v, c.weighting, FeatureWeighting::kSharedVariance); }},
+      {"weighting",
+       [&](auto v) { return parseEnum(v, c.weighting, FeatureWeighting::kSharedVariance); }},
       {"distance-weighting",
-       [&](auto v) { return parseEnum(v, c.distanceWeighting, DistanceWeighting::kExponentialDecay); }},
+       [&](auto v) {
+         return parseEnum(v, c.distanceWeighting, DistanceWeighting::kExponentialDecay);
+       }},
       {"ed-alpha", [&](auto v) { return parseNumber(v, c.edAlpha); }},
       {"ed-beta", [&](auto v) { return parseNumber(v, c.edBeta); }},
       {"metric", [&](auto v) { return parseEnum(v, c.metric, Metric::kMvdm); }},

@@ -66,7 +66,8 @@ class ProjectStore::Statement {
   bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string text(int col) const {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
   }
 
  private:
@@ -119,10 +120,12 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string& path
   // Every edit is written as it is made, into the file and a WAL beside it: say so now rather
   // than fail at the first edit (or, for a read-only WAL file, with SQLite's "unable to open").
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-  if (::access(path.c_str(), W_OK) != 0 || ::access(folder.empty() ? "." : folder.c_str(), W_OK) != 0) {
-    return Status::ioError(path + ": the file or its folder is read-only; MemLens saves every "
-                                  "edit into the project, so it needs to write there; nothing "
-                                  "was changed");
+  if (::access(path.c_str(), W_OK) != 0 ||
+      ::access(folder.empty() ? "." : folder.c_str(), W_OK) != 0) {
+    return Status::ioError(path +
+                           ": the file or its folder is read-only; MemLens saves every "
+                           "edit into the project, so it needs to write there; nothing "
+                           "was changed");
   }
   // Look before writing: WAL setup and migrations write, so check on a read-only handle first.
   sqlite3* ro = nullptr;
@@ -137,16 +140,18 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::open(const std::string& path
     Statement q(ro, "SELECT * FROM pragma_application_id, pragma_user_version");
     const int rc = q.prepared() ? q.step() : sqlite3_errcode(ro);
     if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) {
-      return Status::corrupt(path + ": not a MemLens project (not an SQLite database, or damaged "
-                                    "beyond reading); nothing was changed");
+      return Status::corrupt(path +
+                             ": not a MemLens project (not an SQLite database, or damaged "
+                             "beyond reading); nothing was changed");
     }
     if (rc != SQLITE_ROW) return probe.error("cannot read the project");
     appId = q.integer(0);
     version = q.integer(1);
   }
   if (appId != kApplicationId) {
-    return Status::corrupt(path + ": an SQLite database, but not a MemLens project; nothing was "
-                                  "changed");
+    return Status::corrupt(path +
+                           ": an SQLite database, but not a MemLens project; nothing was "
+                           "changed");
   }
   if (version < 0) {
     return Status::corrupt(path + ": the project file is damaged (schema version " +
@@ -191,7 +196,8 @@ Result<std::unique_ptr<ProjectStore>> ProjectStore::openChecked(const std::strin
   if (version < kSchemaVersion) {
     if (Status s = store->migrate(static_cast<int>(version)); !s) {
       return Status::corrupt(path + ": cannot upgrade the project from schema " +
-                             std::to_string(version) + " (" + s.message() + "); nothing was changed");
+                             std::to_string(version) + " (" + s.message() +
+                             "); nothing was changed");
     }
   }
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
@@ -215,8 +221,9 @@ Status ProjectStore::migrate(int fromVersion) {
 Status ProjectStore::setSetting(const std::string& key, const std::string& value) {
   Transaction t(*this);
   if (!t.status()) return t.status();
-  Statement q(db_, "INSERT INTO settings(key, value) VALUES(?1, ?2) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  Statement q(db_,
+              "INSERT INTO settings(key, value) VALUES(?1, ?2) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (q.bind(1, key).bind(2, value).step() != SQLITE_DONE) return error("cannot save a setting");
   return t.commit();
 }
@@ -234,10 +241,13 @@ Status ProjectStore::setCorpus(const std::vector<ProjectCorpusFile>& files) {
   if (!t.status()) return t.status();
   if (Status s = exec("DELETE FROM corpus_files"); !s) return s;
   for (size_t i = 0; i < files.size(); ++i) {
-    Statement q(db_, "INSERT INTO corpus_files(position, path, bytes, sha256, text) "
-                     "VALUES(?1, ?2, ?3, ?4, ?5)");
-    q.bind(1, static_cast<int64_t>(i)).bind(2, files[i].path)
-        .bind(3, static_cast<int64_t>(files[i].bytes)).bind(4, files[i].sha256);
+    Statement q(db_,
+                "INSERT INTO corpus_files(position, path, bytes, sha256, text) "
+                "VALUES(?1, ?2, ?3, ?4, ?5)");
+    q.bind(1, static_cast<int64_t>(i))
+        .bind(2, files[i].path)
+        .bind(3, static_cast<int64_t>(files[i].bytes))
+        .bind(4, files[i].sha256);
     if (files[i].text) {
       q.bindBlob(5, *files[i].text);
     } else {
@@ -249,8 +259,9 @@ Status ProjectStore::setCorpus(const std::vector<ProjectCorpusFile>& files) {
 }
 
 Result<std::vector<ProjectCorpusFile>> ProjectStore::corpus(bool withText) {
-  Statement q(db_, withText ? "SELECT path, bytes, sha256, text FROM corpus_files ORDER BY position"
-                            : "SELECT path, bytes, sha256, NULL FROM corpus_files ORDER BY position");
+  Statement q(db_, withText
+                       ? "SELECT path, bytes, sha256, text FROM corpus_files ORDER BY position"
+                       : "SELECT path, bytes, sha256, NULL FROM corpus_files ORDER BY position");
   std::vector<ProjectCorpusFile> files;
   int rc;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -269,8 +280,8 @@ Result<int64_t> ProjectStore::appendJournal(const std::string& kind, const std::
   Transaction t(*this);
   if (!t.status()) return t.status();
   if (Status s = exec("DELETE FROM journal WHERE undone = 1"); !s) return s;
-  Statement q(db_, std::string("INSERT INTO journal(kind, payload, created) VALUES(?1, ?2, ") +
-                       kNow + ")");
+  Statement q(
+      db_, std::string("INSERT INTO journal(kind, payload, created) VALUES(?1, ?2, ") + kNow + ")");
   if (q.bind(1, kind).bind(2, payload).step() != SQLITE_DONE) return error("cannot save the edit");
   const int64_t seq = sqlite3_last_insert_rowid(db_);
   if (Status s = t.commit(); !s) return s;
@@ -281,8 +292,10 @@ Status ProjectStore::setUndone(int64_t seq, bool undone) {
   Transaction t(*this);
   if (!t.status()) return t.status();
   Statement q(db_, "UPDATE journal SET undone = ?1 WHERE seq = ?2");
-  if (q.bind(1, int64_t{undone}).bind(2, seq).step() != SQLITE_DONE) return error("cannot mark the edit");
-  if (sqlite3_changes(db_) != 1) return Status::notFound(path_ + ": no journal entry " + std::to_string(seq));
+  if (q.bind(1, int64_t{undone}).bind(2, seq).step() != SQLITE_DONE)
+    return error("cannot mark the edit");
+  if (sqlite3_changes(db_) != 1)
+    return Status::notFound(path_ + ": no journal entry " + std::to_string(seq));
   return t.commit();
 }
 

@@ -15,7 +15,9 @@ namespace memlens {
 
 namespace {
 
-bool isFieldSeparator(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool isFieldSeparator(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 void splitFields(std::string_view line, std::vector<std::string_view>& fields) {
   fields.clear();
@@ -102,9 +104,7 @@ Status writeColumnsFile(const std::string& path, const InstanceSet& instances,
     std::remove(tmp.c_str());
     return status;
   };
-  auto put = [&](std::string_view value) {
-    std::fwrite(value.data(), 1, value.size(), out);
-  };
+  auto put = [&](std::string_view value) { std::fwrite(value.data(), 1, value.size(), out); };
   for (size_t i = 0; i < instances.size(); ++i) {
     if (i % kPollEvery == 0) {
       if (cancelRequested(job)) return fail(Status::cancelled());

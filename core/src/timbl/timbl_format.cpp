@@ -35,7 +35,7 @@ std::string formatTimblLine(std::span<const uint32_t> features, uint32_t classId
   line += vocab.text(classId);
   line += ' ';
   line += prediction.classId == Prediction::kNoClass ? std::string_view("?")
-                                                      : vocab.text(prediction.classId);
+                                                     : vocab.text(prediction.classId);
   if (withDistribution) {
     line += ' ';
     line += formatTimblDistribution(prediction, vocab);

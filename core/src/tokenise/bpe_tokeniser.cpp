@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "json/flat_json.h"
-#include "unicode/utf8.h"
 #include "unicode/unicode.h"
+#include "unicode/utf8.h"
 
 namespace memlens {
 
@@ -213,7 +213,8 @@ Status BpeTokeniser::loadMerges(const std::string& path) {
     merges_[(uint64_t{parts[0]} << 32) | parts[1]] = {rank++, merged->second};
   }
   // Without merges GPT-2 would split text into bytes: surely the wrong file.
-  if (merges_.empty()) return Status::corrupt(path + ": no merges; not a vocab.bpe / merges.txt file");
+  if (merges_.empty())
+    return Status::corrupt(path + ": no merges; not a vocab.bpe / merges.txt file");
   return Status::ok();
 }
 

@@ -53,7 +53,8 @@ LineColumn lineColumnAt(std::string_view text, size_t offset) {
   const auto head = text.substr(0, offset);
   const size_t line = 1 + static_cast<size_t>(std::count(head.begin(), head.end(), '\n'));
   const size_t lastNewline = head.rfind('\n');
-  const size_t byteInLine = lastNewline == std::string_view::npos ? offset : offset - lastNewline - 1;
+  const size_t byteInLine =
+      lastNewline == std::string_view::npos ? offset : offset - lastNewline - 1;
   return {line, byteInLine};
 }
 

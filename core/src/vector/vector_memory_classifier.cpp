@@ -24,13 +24,15 @@ Status VectorMemoryClassifier::rebuild(InstanceBase base, const InstanceSet& ins
   if (instances.width < 1) return Status::invalidArgument("the vector memory needs a context");
   if (Status s = base.add(instances, job); !s) return s;
   auto s = std::make_unique<State>(std::move(base));
-  s->weights = computeFeatureWeights(s->base.featureCounts(), s->base.classTotals(), options_.weighting);
+  s->weights =
+      computeFeatureWeights(s->base.featureCounts(), s->base.classTotals(), options_.weighting);
   if (options_.wordVectors.dimensions > 0) {
     auto vectors = WordVectors::train(s->base, options_.wordVectors, job);
     if (!vectors) return vectors.status();
     s->vectors = std::move(*vectors);
   }
-  s->read = std::make_unique<VectorMemory>(s->base, s->weights, s->vectors.get(), options_.vectorMemory);
+  s->read =
+      std::make_unique<VectorMemory>(s->base, s->weights, s->vectors.get(), options_.vectorMemory);
   if (cancelRequested(job)) return Status::cancelled();
   state_ = std::move(s);
   return Status::ok();

@@ -26,7 +26,9 @@ class VectorMemoryClassifier final : public Classifier {
                         const PredictOptions& options) const override;
   const ClassifierOptions& options() const override { return options_; }
   const InstanceBase& memory() const override { return state_ ? state_->base : empty_; }
-  const std::vector<double>& weights() const override { return state_ ? state_->weights : noWeights_; }
+  const std::vector<double>& weights() const override {
+    return state_ ? state_->weights : noWeights_;
+  }
 
   // Null before training.
   const VectorMemory* vectorMemory() const { return state_ ? state_->read.get() : nullptr; }

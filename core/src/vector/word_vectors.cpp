@@ -20,7 +20,9 @@ using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 // · 2·window + offset slot (offsets −window..−1, then 1..window).
 using Cooccurrences = std::unordered_map<uint64_t, double>;
 
-int offsetSlot(int offset, int window) { return offset < 0 ? offset + window : offset + window - 1; }
+int offsetSlot(int offset, int window) {
+  return offset < 0 ? offset + window : offset + window - 1;
+}
 
 Result<Cooccurrences> countTokens(const TokenStream& tokens, uint32_t vocabSize,
                                   const WordVectorOptions& o, JobControl* job) {
@@ -38,7 +40,8 @@ Result<Cooccurrences> countTokens(const TokenStream& tokens, uint32_t vocabSize,
     for (size_t t = begin; t < end; ++t) {
       for (int off = -o.window; off <= o.window; ++off) {
         const auto pos = static_cast<int64_t>(t) + off;
-        if (off == 0 || pos < static_cast<int64_t>(begin) || pos >= static_cast<int64_t>(end)) continue;
+        if (off == 0 || pos < static_cast<int64_t>(begin) || pos >= static_cast<int64_t>(end))
+          continue;
         const uint64_t column =
             uint64_t{tokens.id(static_cast<size_t>(pos))} * slots + offsetSlot(off, o.window);
         counts[uint64_t{tokens.id(t)} * columns + column] += 1.0;
@@ -75,7 +78,8 @@ Result<Cooccurrences> countMemory(const InstanceBase& memory, uint32_t vocabSize
   return counts;
 }
 
-SparseMatrix ppmiMatrix(const Cooccurrences& counts, uint32_t vocabSize, const WordVectorOptions& o) {
+SparseMatrix ppmiMatrix(const Cooccurrences& counts, uint32_t vocabSize,
+                        const WordVectorOptions& o) {
   const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(2 * o.window);
   std::vector<double> rowTotal(vocabSize, 0.0), columnTotal(columns, 0.0);
   double total = 0.0;
@@ -93,7 +97,8 @@ SparseMatrix ppmiMatrix(const Cooccurrences& counts, uint32_t vocabSize, const W
   for (const auto& [key, c] : counts) {
     const uint64_t row = key / columns, column = key % columns;
     // PMI = log P(w,c) / (P(w) · P_α(c))
-    const double pmi = std::log((c / total) / ((rowTotal[row] / total) * (columnTotal[column] / smoothedTotal)));
+    const double pmi =
+        std::log((c / total) / ((rowTotal[row] / total) * (columnTotal[column] / smoothedTotal)));
     if (pmi > 0.0) entries.emplace_back(static_cast<int>(row), static_cast<int>(column), pmi);
   }
   SparseMatrix m(static_cast<Eigen::Index>(vocabSize), static_cast<Eigen::Index>(columns));
@@ -114,9 +119,10 @@ Status checkOptions(const WordVectorOptions& o) {
 }
 
 // Rows U·Σ^½ of the truncated SVD of `a`, normalised (row-major, a.rows() x dimensions).
-Result<std::vector<float>> svdRows(const SparseMatrix& a, const WordVectorOptions& o, JobControl* job) {
-  const Eigen::Index rank = std::min<Eigen::Index>(o.dimensions + o.oversampling,
-                                                   std::min(a.rows(), a.cols()));
+Result<std::vector<float>> svdRows(const SparseMatrix& a, const WordVectorOptions& o,
+                                   JobControl* job) {
+  const Eigen::Index rank =
+      std::min<Eigen::Index>(o.dimensions + o.oversampling, std::min(a.rows(), a.cols()));
   if (rank < o.dimensions) {
     return Status::invalidArgument("the vocabulary (" + std::to_string(a.rows()) +
                                    " types) is too small for " + std::to_string(o.dimensions) +
@@ -180,7 +186,8 @@ Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceBase& memo
   for (uint32_t v = 0; v < memory.vectorCount(); ++v) {
     for (uint32_t id : memory.vector(v)) vocabSize = std::max(vocabSize, id + 1);
   }
-  for (uint32_t c = 0; c < memory.classCount(); ++c) vocabSize = std::max(vocabSize, memory.classId(c) + 1);
+  for (uint32_t c = 0; c < memory.classCount(); ++c)
+    vocabSize = std::max(vocabSize, memory.classId(c) + 1);
   auto counts = countMemory(memory, vocabSize, o, job);
   if (!counts) return counts.status();
   return fromRows(svdRows(ppmiMatrix(*counts, vocabSize, o), o, job), o.dimensions);
