@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds bench_vector_memory in Release and runs it on the KJV demo corpus: word-vector time,
-# one read's latency, evaluating 10^4 tokens, and base vs base + memory perplexity.
+# one read's latency, evaluating the whole test split (vector memory, one-hot, IB1, IGTree)
+# and base vs base + memory perplexity.
 # Usage: tests/bench/run_vector_bench.sh [BUILD_DIR]   (default: build-bench)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -11,6 +11,9 @@
 
 namespace memlens {
 
+class SlotIndex;
+class WordDistances;
+
 struct VectorMemoryOptions {
   int topK = 128;            // slots read per query
   double temperature = 1.0;  // T of the softmax over -distance / T
@@ -39,16 +42,21 @@ struct VectorRead {
 
 // The attention read over a memory's stored vectors (docs/spec/vector-memory.md): the
 // kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
-// edit to the memory changes both families. Keys are never stored per slot: a query builds one
-// table per context position over the vocabulary, D_j[v] = w_j·‖e(x_j) − e(v)‖², and a slot's
-// distance is `width` look-ups. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and
-// with T → 0 and exhaustive search the read equals IB1's nearest bucket.
+// edit to the memory changes both families. Keys are never stored per slot: a slot's distance is
+// Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them.
+// The read is the exact top-k of its candidates (a plain scan's slots, distances and order), but
+// it skips groups of slots whose bound from their known positions exceeds the k-th distance so
+// far. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive
+// search the read equals IB1's nearest bucket.
 // Holds references: the memory, weights and vectors must outlive it and not change while it is
 // used. Immutable after construction: read() may run on many threads at once.
 class VectorMemory {
  public:
   VectorMemory(const InstanceBase& memory, std::vector<double> weights, const WordVectors* vectors,
                VectorMemoryOptions options);
+  ~VectorMemory();
+  VectorMemory(const VectorMemory&) = delete;
+  VectorMemory& operator=(const VectorMemory&) = delete;
 
   const VectorMemoryOptions& options() const { return options_; }
   VectorRead read(std::span<const uint32_t> query) const {
@@ -69,20 +77,16 @@ class VectorMemory {
                                                   std::span<const SlotRead> slots) const;
 
  private:
-  // D_j[v] / w_j = ‖e(x_j) − e(v)‖² over the vocabulary for each position j; empty rows for
-  // one-hot words (whose distance is 2·[x_j ≠ v] without a table).
-  std::vector<std::vector<float>> distanceTables(std::span<const uint32_t> query) const;
-  static double wordDistance(const std::vector<float>& table, uint32_t x, uint32_t v);
-  std::vector<uint32_t> candidates(std::span<const uint32_t> query,
-                                   const std::vector<std::vector<float>>& tables) const;
-
   const InstanceBase& memory_;
   std::vector<double> weights_;
-  const WordVectors* vectors_;
   VectorMemoryOptions options_;
-  std::vector<int> indexed_;  // positions with an inverted index, highest weight first
-  // Per indexed position: value -> slots holding it there.
-  std::vector<std::vector<std::vector<uint32_t>>> postings_;
+  bool weightsBound_;  // every weight >= 0, so a partial sum of terms bounds a distance
+  std::unique_ptr<const WordDistances> distances_;
+  // One per indexed position, highest weight first; with none (exhaustive search) one over the
+  // highest-weight position, every word of which is a candidate.
+  std::vector<SlotIndex> levels_;
+  uint32_t largestGroupCount_ = 0;
+  uint32_t valueCount_ = 0;  // the largest word id in a slot + 1
 };
 
 }  // namespace memlens

@@ -1,121 +1,298 @@
 #include "memlens/vector_memory.h"
 
-#include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
+
+#include "vector/slot_index.h"
+#include "vector/word_distances.h"
 
 namespace memlens {
 
-VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weights,
-                           const WordVectors* vectors, VectorMemoryOptions options)
-    : memory_(memory), weights_(std::move(weights)), vectors_(vectors), options_(options) {
-  const int width = memory_.width();
-  std::vector<int> order(static_cast<size_t>(width));
+namespace {
+
+// Positions by weight, highest first (ties: lower position first).
+std::vector<int> positionsByWeight(const std::vector<double>& weights) {
+  std::vector<int> order(weights.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return weights_[size_t(a)] > weights_[size_t(b)]; });
+                   [&](int a, int b) { return weights[size_t(a)] > weights[size_t(b)]; });
+  return order;
+}
+
+// The order of the read: nearest first, equal distances by slot id.
+bool before(const SlotRead& a, const SlotRead& b) {
+  return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
+}
+
+// One thread's working memory for a read, reused across reads (stamps count for the read whose
+// epoch they hold, so nothing is cleared between reads).
+struct ReadScratch {
+  uint32_t epoch = 0;
+  // Per position, by word: a lower bound of ‖e(x_j) − e(v)‖², exact once known[j][v] holds the
+  // epoch (or for a word without a vector).
+  std::vector<std::vector<float>> distance;
+  std::vector<std::vector<uint32_t>> known;
+  std::vector<std::vector<uint32_t>> near;     // stamp: one of x_j's near words
+  std::vector<float> farBound;                 // per position: the floor of a far word's distance
+  std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
+  std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
+  std::vector<std::vector<uint32_t>> chosenList;
+  std::vector<float> computed;
+  std::vector<uint32_t> entries;
+  std::vector<SlotRead> heap;
+
+  void start(size_t width, size_t values, size_t levels, size_t groups) {
+    auto fit = [](auto& v, size_t rows, size_t n) {
+      if (v.size() < rows) v.resize(rows);
+      for (size_t r = 0; r < rows; ++r) {
+        if (v[r].size() < n) v[r].resize(n, 0);
+      }
+    };
+    fit(distance, width, values);
+    fit(known, width, values);
+    fit(near, width, values);
+    farBound.resize(width);
+    fit(chosen, levels, groups);
+    if (pending.size() < width) pending.resize(width);
+    if (chosenList.size() < levels) chosenList.resize(levels);
+    for (auto& list : chosenList) list.clear();
+    heap.clear();
+    if (++epoch == 0) {  // wrapped: forget every stamp
+      for (auto* stamps : {&known, &near, &chosen}) {
+        for (auto& row : *stamps) std::fill(row.begin(), row.end(), 0u);
+      }
+      epoch = 1;
+    }
+  }
+};
+
+}  // namespace
+
+VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weights,
+                           const WordVectors* vectors, VectorMemoryOptions options)
+    : memory_(memory),
+      weights_(std::move(weights)),
+      options_(options),
+      weightsBound_(
+          std::all_of(weights_.begin(), weights_.end(), [](double w) { return w >= 0.0; })),
+      distances_(std::make_unique<WordDistances>(
+          vectors, static_cast<size_t>(options_.candidateWords) + 1)) {
+  const int width = memory_.width();
+  if (width < 1) return;
+  const std::vector<int> order = positionsByWeight(weights_);
+  // Each level's runs follow the highest-weight other position: the tightest second bound.
+  auto subOf = [&](int position) {
+    return position != order[0] ? order[0] : width > 1 ? order[1] : -1;
+  };
   const int indexed = std::min(options_.indexedPositions, width);
-  indexed_.assign(order.begin(), order.begin() + indexed);
-  postings_.resize(indexed_.size());
-  for (size_t p = 0; p < indexed_.size(); ++p) {
-    for (uint32_t slot = 0; slot < memory_.vectorCount(); ++slot) {
-      const uint32_t value = memory_.vector(slot)[size_t(indexed_[p])];
-      if (value >= postings_[p].size()) postings_[p].resize(value + 1);
-      postings_[p][value].push_back(slot);
+  for (uint32_t slot = 0; slot < memory_.vectorCount(); ++slot) {
+    for (uint32_t v : memory_.vector(slot)) valueCount_ = std::max(valueCount_, v + 1);
+  }
+  for (int r = 0; r < std::max(indexed, 1); ++r) {
+    levels_.emplace_back(memory_, order[size_t(r)], subOf(order[size_t(r)]));
+    largestGroupCount_ = std::max(largestGroupCount_, levels_.back().groupCount());
+  }
+}
+
+VectorMemory::~VectorMemory() = default;
+
+// The exact top-k over the candidate slots: each indexed level's candidate words are those of
+// the approximate search (docs/spec/vector-memory.md), and its slots are read group by group
+// and run by run, skipping any whose lower bound — the sum of its two known distance terms —
+// exceeds the k-th best distance so far. A slot's distance is summed over positions in order
+// exactly as a plain scan would, so skipping changes no value and no choice.
+std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {
+  if (levels_.empty() || query.size() != size_t(memory_.width())) return {};
+  const size_t width = query.size(), k = size_t(std::max(1, options_.topK));
+  const uint32_t words = distances_->wordCount();
+  thread_local ReadScratch s;
+  s.start(width, valueCount_, levels_.size(), largestGroupCount_);
+
+  // Distances start as lower bounds: a word's is exact when it has no vector or is near x_j (the
+  // near words are computed at once), else the floor of x_j's far words until computed.
+  auto nearOf = [&](size_t j) -> std::span<const uint32_t> {
+    if (query[j] < words) return distances_->nearWords(query[j]);
+    return query.subspan(j, 1);
+  };
+  for (size_t j = 0; j < width; ++j) {
+    std::vector<float>& distance = s.distance[j];
+    const uint32_t x = query[j], vectors = std::min(words, valueCount_);
+    s.farBound[j] = distances_->farBound(x);
+    std::fill(distance.begin(), distance.begin() + vectors, s.farBound[j]);
+    std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
+    if (x < valueCount_) {
+      distance[x] = 0.0f;
+      s.near[j][x] = s.epoch;
+    }
+    if (x >= words) continue;
+    const std::span<const uint32_t> near = nearOf(j);
+    s.computed.resize(near.size());
+    distances_->distances(x, near, s.computed);
+    for (size_t i = 0; i < near.size(); ++i) {
+      if (near[i] >= valueCount_) continue;
+      distance[near[i]] = s.computed[i];
+      s.known[j][near[i]] = s.epoch;
+      s.near[j][near[i]] = s.epoch;
     }
   }
-}
+  auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.distance[j][v]}; };
 
-std::vector<std::vector<float>> VectorMemory::distanceTables(
-    std::span<const uint32_t> query) const {
-  std::vector<std::vector<float>> tables(query.size());
-  if (!vectors_) return tables;
-  const uint32_t n = vectors_->size();
-  const int dims = vectors_->dimensions();
-  // ‖a − b‖² = 2 − 2·a·b for unit vectors: one vectorised product of every word vector with
-  // the query's words (a scalar dot-product loop was most of a read's time).
-  using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  const Eigen::Map<const RowMajor> words(vectors_->vector(0).data(), n, dims);
-  RowMajor queryWords = RowMajor::Zero(static_cast<Eigen::Index>(query.size()), dims);
-  for (size_t j = 0; j < query.size(); ++j) {
-    if (query[j] < n) queryWords.row(Eigen::Index(j)) = words.row(query[j]);
-  }
-  const Eigen::MatrixXf dots = words * queryWords.transpose();  // n x width, column-major
-  for (size_t j = 0; j < query.size(); ++j) {
-    if (query[j] >= n) continue;
-    std::vector<float>& table = tables[j];
-    table.resize(n);
-    const float* column = dots.data() + j * n;
-    for (uint32_t v = 0; v < n; ++v) table[v] = std::max(0.0f, 2.0f - 2.0f * column[v]);
-    table[query[j]] = 0.0f;
-  }
-  return tables;
-}
-
-double VectorMemory::wordDistance(const std::vector<float>& table, uint32_t x, uint32_t v) {
-  if (x == v) return 0.0;
-  return v < table.size() ? table[v] : 2.0;  // one-hot, or a word without a vector
-}
-
-std::vector<uint32_t> VectorMemory::candidates(
-    std::span<const uint32_t> query, const std::vector<std::vector<float>>& tables) const {
-  std::vector<uint32_t> out;
-  if (indexed_.empty()) {
-    out.resize(memory_.vectorCount());
-    std::iota(out.begin(), out.end(), 0u);
-    return out;
-  }
-  // Marks slots already taken: a per-thread stamp array beats sorting 10^5 candidates.
-  thread_local std::vector<uint32_t> seen;
-  thread_local uint32_t epoch = 0;
-  if (seen.size() < memory_.vectorCount()) seen.resize(memory_.vectorCount(), epoch);
-  if (++epoch == 0) std::fill(seen.begin(), seen.end(), epoch++);
-  for (size_t p = 0; p < indexed_.size(); ++p) {
-    const auto j = size_t(indexed_[p]);
-    std::vector<uint32_t> words = {query[j]};
-    const std::vector<float>& table = tables[j];
-    if (!table.empty()) {
-      words.resize(table.size());
-      std::iota(words.begin(), words.end(), 0u);
-      const size_t m = std::min(words.size(), size_t(options_.candidateWords) + 1);
-      std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
-                        [&](uint32_t a, uint32_t b) { return table[a] < table[b]; });
-      words.resize(m);
+  // A level's slot is read there only if no earlier level chose its word: once in all.
+  auto subChosenBefore = [&](size_t r, uint32_t u) {
+    for (size_t q = 0; q < r; ++q) {
+      if (levels_[q].position() == levels_[r].sub() && s.chosen[q][u] == s.epoch) return true;
     }
-    const size_t start = out.size();
-    for (uint32_t w : words) {
-      if (w >= postings_[p].size()) continue;
-      if (w != query[j] && out.size() - start >= size_t(options_.candidateSlots)) break;
-      for (uint32_t slot : postings_[p][w]) {
-        if (seen[slot] != epoch) {
-          seen[slot] = epoch;
-          out.push_back(slot);
+    return false;
+  };
+  auto isNew = [&](size_t r, const uint32_t* values) {
+    for (size_t q = 0; q < r; ++q) {
+      const auto p = size_t(levels_[q].position());
+      if (int(p) != levels_[r].sub() && s.chosen[q][values[p]] == s.epoch) return false;
+    }
+    return true;
+  };
+  auto newSlots = [&](size_t r, uint32_t w) {
+    const SlotIndex& level = levels_[r];
+    size_t n = level.groupSize(w);
+    if (r == 0) return n;
+    if (r == 1 && level.sub() == levels_[0].position()) {
+      for (uint32_t u : s.chosenList[0]) {
+        const uint32_t run = level.findRun(w, u);
+        if (run != SlotIndex::kNone) n -= level.runBegin(run + 1) - level.runBegin(run);
+      }
+      return n;
+    }
+    n = 0;
+    for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
+      if (subChosenBefore(r, level.runWord(run))) continue;
+      for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e) {
+        n += isNew(r, level.values(e));
+      }
+    }
+    return n;
+  };
+
+  // Candidate words per level, as the approximate search always chose them: near words in order
+  // while the level's new slots number fewer than candidateSlots (its query word always counts).
+  const bool exhaustive = options_.indexedPositions <= 0;
+  for (size_t r = 0; r < levels_.size() && !exhaustive; ++r) {
+    const SlotIndex& level = levels_[r];
+    const uint32_t x = query[size_t(level.position())];
+    size_t added = 0;
+    for (const uint32_t w : nearOf(size_t(level.position()))) {
+      if (w >= level.groupCount()) continue;
+      if (w != x && added >= size_t(options_.candidateSlots)) break;
+      added += newSlots(r, w);
+      s.chosen[r][w] = s.epoch;
+      s.chosenList[r].push_back(w);
+    }
+  }
+
+  std::vector<SlotRead>& heap = s.heap;
+  const double* weights = weights_.data();
+  std::vector<const float*> distance(width);
+  for (size_t j = 0; j < width; ++j) distance[j] = s.distance[j].data();
+  auto beyond = [&](double bound) {
+    return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
+  };
+  // A run's slots in two passes: the lower bound from the distances known so far drops the slots
+  // that cannot enter and the rest's missing distances are computed together; then the exact
+  // distances, summed over positions in order as a plain scan sums them.
+  auto readRun = [&](size_t r, uint32_t run) {
+    const SlotIndex& level = levels_[r];
+    s.entries.clear();
+    // The k-th distance only falls, so the one at the start bounds the whole pass.
+    const double limit = weightsBound_ && heap.size() >= k
+                             ? heap.front().distance
+                             : std::numeric_limits<double>::infinity();
+    for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end; ++e) {
+      const uint32_t* values = level.values(e);
+      double bound = 0.0;
+      for (size_t j = 0; j < width; ++j) bound += weights[j] * double{distance[j][values[j]]};
+      if (bound > limit || (r > 0 && !isNew(r, values))) continue;
+      s.entries.push_back(e);
+      for (size_t j = 0; j < width; ++j) {
+        const uint32_t v = values[j];
+        if (v < words && s.known[j][v] != s.epoch) {
+          s.known[j][v] = s.epoch;
+          s.pending[j].push_back(v);
         }
       }
     }
-  }
-  return out;
-}
+    for (size_t j = 0; j < width; ++j) {
+      std::vector<uint32_t>& due = s.pending[j];
+      if (due.empty()) continue;
+      s.computed.resize(due.size());
+      distances_->distances(query[j], due, s.computed);
+      for (size_t i = 0; i < due.size(); ++i) s.distance[j][due[i]] = s.computed[i];
+      due.clear();
+    }
+    for (const uint32_t e : s.entries) {
+      const uint32_t* values = level.values(e);
+      double d = 0.0;
+      for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
+      const SlotRead read{level.slot(e), d, 0.0};
+      if (heap.size() < k) {
+        heap.push_back(read);
+        std::push_heap(heap.begin(), heap.end(), before);
+      } else if (before(read, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), before);
+        heap.back() = read;
+        std::push_heap(heap.begin(), heap.end(), before);
+      }
+    }
+  };
 
-std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {
-  const size_t width = query.size();
-  const auto tables = distanceTables(query);
-  std::vector<SlotRead> reads;
-  for (uint32_t slot : candidates(query, tables)) {
-    const auto values = memory_.vector(slot);
-    double d = 0.0;
-    for (size_t j = 0; j < width; ++j)
-      d += weights_[j] * wordDistance(tables[j], query[j], values[j]);
-    reads.push_back({slot, d, 0.0});
+  // The slots nearest in the two highest-weight positions first, for an early k-th distance.
+  const SlotIndex& top = levels_.front();
+  const uint32_t seed = top.sub() >= 0
+                            ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
+                            : SlotIndex::kNone;
+  if (seed != SlotIndex::kNone) readRun(0, seed);
+  // A group's runs whose word at the second position is near its query word first (nearest
+  // first, for an early k-th distance), then the rest, whose common floor may drop them all.
+  auto readGroup = [&](size_t r, uint32_t w) {
+    const SlotIndex& level = levels_[r];
+    const double groupTerm = term(size_t(level.position()), w);
+    if (beyond(groupTerm)) return;
+    if (level.sub() < 0) {
+      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w));
+      return;
+    }
+    const auto j = size_t(level.sub());
+    auto consider = [&](uint32_t run) {
+      if (r == 0 && run == seed) return;
+      const uint32_t u = level.runWord(run);
+      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(r, u)) readRun(r, run);
+    };
+    for (const uint32_t u : nearOf(j)) {
+      const uint32_t run = level.findRun(w, u);
+      if (run != SlotIndex::kNone) consider(run);
+    }
+    if (beyond(groupTerm + weights_[j] * double{s.farBound[j]})) return;
+    for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
+      if (s.near[j][level.runWord(run)] != s.epoch) consider(run);
+    }
+  };
+  for (size_t r = 0; r < levels_.size(); ++r) {
+    if (!exhaustive) {
+      for (const uint32_t w : s.chosenList[r]) readGroup(r, w);
+      continue;
+    }
+    // Every group: the near ones first, then the far ones while their floor allows.
+    const auto j = size_t(levels_[r].position());
+    for (const uint32_t w : nearOf(j)) {
+      if (w < levels_[r].groupCount()) readGroup(r, w);
+    }
+    if (beyond(weights_[j] * double{s.farBound[j]})) continue;
+    for (uint32_t w = 0; w < levels_[r].groupCount(); ++w) {
+      if (s.near[j][w] != s.epoch) readGroup(r, w);
+    }
   }
-  const size_t k = std::min(reads.size(), size_t(std::max(1, options_.topK)));
-  std::partial_sort(reads.begin(), reads.begin() + std::ptrdiff_t(k), reads.end(),
-                    [](const SlotRead& a, const SlotRead& b) {
-                      return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
-                    });
-  return {reads.begin(), reads.begin() + std::ptrdiff_t(k)};  // without the candidates' capacity
+  std::sort_heap(heap.begin(), heap.end(), before);
+  return {heap.begin(), heap.end()};
 }
 
 VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature) const {
@@ -177,13 +354,13 @@ Prediction VectorMemory::predict(std::span<const uint32_t> query,
 
 std::vector<std::vector<double>> VectorMemory::attentionTerms(
     std::span<const uint32_t> query, std::span<const SlotRead> slots) const {
-  const auto tables = distanceTables(query);
   std::vector<std::vector<double>> map;
   for (const SlotRead& r : slots) {
     const auto values = memory_.vector(r.slot);
     std::vector<double>& row = map.emplace_back(query.size());
     for (size_t j = 0; j < query.size(); ++j) {
-      row[j] = weights_[j] * wordDistance(tables[j], query[j], values[j]) / options_.temperature;
+      row[j] =
+          weights_[j] * double{distances_->distance(query[j], values[j])} / options_.temperature;
     }
   }
   return map;

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "memlens/instance_base.h"
+
+namespace memlens {
+
+// A memory's stored vectors ordered by their word at one context position (a group per word),
+// then by their word at a second position (a run per word within a group), each entry with a copy
+// of its values so that a group is read in one sequential pass. A vector-memory read bounds a
+// whole group or run by those two positions' distances before it reads any of its slots.
+// Immutable: may be read from several threads at once.
+class SlotIndex {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
+  // `sub` < 0: one run per group.
+  SlotIndex(const InstanceBase& memory, int position, int sub);
+
+  int position() const { return position_; }
+  int sub() const { return sub_; }
+  // Words 0 .. groupCount() − 1 may have a group (an empty one for words never at position()).
+  uint32_t groupCount() const { return static_cast<uint32_t>(groupRuns_.size()) - 1; }
+  uint32_t groupSize(uint32_t word) const {
+    return runStart_[groupRuns_[word + 1]] - runStart_[groupRuns_[word]];
+  }
+  // The runs of `word`'s group are firstRun(word) .. firstRun(word + 1) − 1.
+  uint32_t firstRun(uint32_t word) const { return groupRuns_[word]; }
+  uint32_t runWord(uint32_t run) const { return runWord_[run]; }  // its word at sub()
+  // The run's entries are runBegin(run) .. runBegin(run + 1) − 1.
+  uint32_t runBegin(uint32_t run) const { return runStart_[run]; }
+  // The run of `word`'s group whose word at sub() is `subWord`, or kNone.
+  uint32_t findRun(uint32_t word, uint32_t subWord) const;
+
+  uint32_t slot(uint32_t entry) const { return slots_[entry]; }
+  const uint32_t* values(uint32_t entry) const { return values_.data() + size_t(entry) * width_; }
+
+ private:
+  int position_, sub_;
+  size_t width_;
+  std::vector<uint32_t> groupRuns_;  // per word + 1: index of the group's first run
+  std::vector<uint32_t> runStart_;   // per run + 1: index of the run's first entry
+  std::vector<uint32_t> runWord_;    // per run
+  std::vector<uint32_t> slots_;      // per entry: its stored-vector id
+  std::vector<uint32_t> values_;     // per entry: its values (width each)
+};
+
+}  // namespace memlens

@@ -1,0 +1,123 @@
+#include "vector/word_distances.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace memlens {
+
+namespace {
+
+float fromDot(float dot) { return std::max(0.0f, 2.0f - 2.0f * dot); }
+
+// Reads used to take these sums from one Eigen product of all word vectors with the query's
+// (SSE, 8 rows at a time): most rows summed dimension by dimension, the last rows % 8 in four
+// interleaved partial sums. Summing as it did keeps every distance, and so every read, as it was.
+constexpr uint32_t kProductRows = 8;
+
+float tailDot(const float* b, const float* a, int dimensions) {
+  float c[4] = {};
+  const int blocks = dimensions / 4 * 4;
+  for (int k = 0; k < blocks; k += 4) {
+    for (int i = 0; i < 4; ++i) c[i] += b[k + i] * a[k + i];
+  }
+  float dot = (c[0] + c[1]) + (c[2] + c[3]);
+  for (int k = blocks; k < dimensions; ++k) dot += b[k] * a[k];
+  return dot;
+}
+
+}  // namespace
+
+WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount)
+    : vectors_(vectors), nearWordCount_(nearWordCount) {
+  if (!vectors_) return;
+  words_ = vectors_->size();
+  dimensions_ = vectors_->dimensions();
+  byDimension_.resize(size_t{words_} * static_cast<size_t>(dimensions_));
+  for (uint32_t v = 0; v < words_; ++v) {
+    const auto e = vectors_->vector(v);
+    for (int k = 0; k < dimensions_; ++k) byDimension_[size_t(k) * words_ + v] = e[size_t(k)];
+  }
+  tail_ = words_ - words_ % kProductRows;
+  near_ = std::make_unique<Near[]>(words_);
+}
+
+float WordDistances::distance(uint32_t x, uint32_t v) const {
+  if (x == v) return 0.0f;
+  if (x >= words_ || v >= words_) return 2.0f;
+  const float* a = vectors_->vector(x).data();
+  const float* b = vectors_->vector(v).data();
+  if (v >= tail_) return fromDot(tailDot(b, a, dimensions_));
+  float dot = 0.0f;
+  for (int k = 0; k < dimensions_; ++k) dot += b[k] * a[k];
+  return fromDot(dot);
+}
+
+void WordDistances::distances(uint32_t x, std::span<const uint32_t> vs,
+                              std::span<float> out) const {
+  constexpr size_t kLanes = 8;
+  for (size_t b = 0; b < vs.size(); b += kLanes) {
+    const size_t m = std::min(kLanes, vs.size() - b);
+    if (x >= words_ ||
+        std::any_of(vs.begin() + std::ptrdiff_t(b), vs.begin() + std::ptrdiff_t(b + m),
+                    [&](uint32_t v) { return v >= tail_; })) {
+      for (size_t l = 0; l < m; ++l) out[b + l] = distance(x, vs[b + l]);
+      continue;
+    }
+    const float* a = vectors_->vector(x).data();
+    const float* rows[kLanes];
+    for (size_t l = 0; l < kLanes; ++l) {
+      rows[l] = l < m && vs[b + l] < words_ ? vectors_->vector(vs[b + l]).data() : a;
+    }
+    float dots[kLanes] = {};
+    for (int k = 0; k < dimensions_; ++k) {
+      for (size_t l = 0; l < kLanes; ++l) dots[l] += rows[l][k] * a[k];
+    }
+    for (size_t l = 0; l < m; ++l) {
+      const uint32_t v = vs[b + l];
+      out[b + l] = v == x ? 0.0f : v < words_ ? fromDot(dots[l]) : 2.0f;
+    }
+  }
+}
+
+std::vector<float> WordDistances::column(uint32_t x) const {
+  if (x >= words_) return {};
+  // Dimension by dimension over all words: each word's sum keeps distance()'s order, and the
+  // inner loop runs over contiguous words (vectorised).
+  std::vector<float> dots(words_, 0.0f);
+  const float* a = vectors_->vector(x).data();
+  for (int k = 0; k < dimensions_; ++k) {
+    const float* row = byDimension_.data() + size_t(k) * words_;
+    const float q = a[k];
+    for (uint32_t v = 0; v < words_; ++v) dots[v] += row[v] * q;
+  }
+  for (uint32_t v = tail_; v < words_; ++v) {
+    dots[v] = tailDot(vectors_->vector(v).data(), a, dimensions_);
+  }
+  for (float& d : dots) d = fromDot(d);
+  dots[x] = 0.0f;
+  return dots;
+}
+
+const WordDistances::Near& WordDistances::near(uint32_t x) const {
+  Near& n = near_[x];
+  std::call_once(n.once, [&] {
+    const std::vector<float> table = column(x);
+    std::vector<uint32_t> words(table.size());
+    std::iota(words.begin(), words.end(), 0u);
+    const size_t m = std::min(words.size(), nearWordCount_);
+    std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
+                      [&](uint32_t a, uint32_t b) { return table[a] < table[b]; });
+    words.resize(m);
+    n.words = std::move(words);
+    // Every word outside the list is at least as far as its last one; a word without a vector
+    // is at 2.
+    if (m == 0) {
+      n.farBound = 0.0f;
+    } else if (m < table.size()) {
+      n.farBound = std::min(table[n.words.back()], 2.0f);
+    }
+  });
+  return n;
+}
+
+}  // namespace memlens

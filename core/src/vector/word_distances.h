@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "memlens/word_vectors.h"
+
+namespace memlens {
+
+// Squared distances ‖e(x) − e(v)‖² between word vectors as the vector memory reads them: for unit
+// vectors 2 − 2·e(x)·e(v), clamped at 0, each dot product summed in one fixed order (the one the
+// reads' former Eigen product used) so that a single pair, a whole column and every platform give
+// the same bits; 0 for x = v, and 2 (one-hot) without vectors or for a word that has none. Also the
+// words nearest each word, which a read's candidate search asks for again and again, computed once
+// per word on first use. Immutable apart from that cache: may be used from several threads at once.
+class WordDistances {
+ public:
+  // `vectors` may be null (one-hot words); it must outlive this object.
+  WordDistances(const WordVectors* vectors, size_t nearWordCount);
+  WordDistances(const WordDistances&) = delete;
+  WordDistances& operator=(const WordDistances&) = delete;
+
+  // Words with a vector: 0 .. wordCount() − 1 (0 without vectors).
+  uint32_t wordCount() const { return words_; }
+  float distance(uint32_t x, uint32_t v) const;
+  // distance(x, v) for each of `vs` into `out` (same size): several sums at once, which a
+  // single one's chain of additions leaves the processor room for.
+  void distances(uint32_t x, std::span<const uint32_t> vs, std::span<float> out) const;
+  // distance(x, v) for every v < wordCount(); empty when x has no vector.
+  std::vector<float> column(uint32_t x) const;
+  // For x < wordCount(): the nearWordCount words v with the smallest distance(x, v), in the
+  // order std::partial_sort of all words by that distance leaves them in.
+  const std::vector<uint32_t>& nearWords(uint32_t x) const { return near(x).words; }
+  // A lower bound of distance(x, v) for every v outside nearWords(x) (any x).
+  float farBound(uint32_t x) const { return x < words_ ? near(x).farBound : 2.0f; }
+
+ private:
+  struct Near {
+    std::once_flag once;
+    std::vector<uint32_t> words;
+    float farBound = 2.0f;
+  };
+  const Near& near(uint32_t x) const;
+
+  const WordVectors* vectors_;
+  uint32_t words_ = 0;
+  uint32_t tail_ = 0;  // the first word summed as the tail rows of a product
+  int dimensions_ = 0;
+  size_t nearWordCount_;
+  std::vector<float> byDimension_;  // dimensions x words: one column is one pass over rows
+  std::unique_ptr<Near[]> near_;    // per word, filled on first use
+};
+
+}  // namespace memlens

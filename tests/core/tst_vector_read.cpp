@@ -1,0 +1,252 @@
+// The vector memory's bounded read (VectorMemory::nearest) against a plain scan of the same
+// candidate slots: on random KJV contexts, one-hot and 64-d keys, approximate (default) and
+// exhaustive search, the same slots in the same order with the same distances, and so the same
+// attention and memory distribution.
+
+#include <QtTest>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "memlens/classifier.h"
+#include "memlens/feature_weights.h"
+#include "memlens/instance_builder.h"
+#include "memlens/tokenised_corpus.h"
+#include "memlens/vector_memory.h"
+#include "memlens/word_vectors.h"
+#include "vector/word_distances.h"
+
+using namespace memlens;
+
+namespace {
+
+constexpr size_t kMemoryInstances = 250000;  // a slice of the KJV: over 100k slots
+
+// The read as it was before it was bounded: every candidate slot of the approximate search (or
+// every slot) scored, then the k smallest (distance, slot) kept.
+class ScanRead {
+ public:
+  ScanRead(const InstanceBase& memory, const std::vector<double>& weights,
+           const WordVectors* vectors, const VectorMemoryOptions& options)
+      : memory_(memory), weights_(weights), distances_(vectors, 0), options_(options) {
+    std::vector<int> order(weights.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return weights[size_t(a)] > weights[size_t(b)]; });
+    order.resize(size_t(std::min(options.indexedPositions, memory.width())));
+    indexed_ = order;
+    postings_.resize(indexed_.size());
+    for (size_t p = 0; p < indexed_.size(); ++p) {
+      for (uint32_t slot = 0; slot < memory.vectorCount(); ++slot) {
+        const uint32_t value = memory.vector(slot)[size_t(indexed_[p])];
+        if (value >= postings_[p].size()) postings_[p].resize(value + 1);
+        postings_[p][value].push_back(slot);
+      }
+    }
+  }
+
+  std::vector<SlotRead> nearest(std::span<const uint32_t> query) const {
+    std::vector<std::vector<float>> tables;
+    for (uint32_t x : query) tables.push_back(distances_.column(x));
+    std::vector<SlotRead> reads;
+    for (uint32_t slot : candidates(query, tables)) {
+      const auto values = memory_.vector(slot);
+      double d = 0.0;
+      for (size_t j = 0; j < query.size(); ++j) {
+        const double dj = values[j] == query[j]          ? 0.0
+                          : values[j] < tables[j].size() ? tables[j][values[j]]
+                                                         : 2.0;
+        d += weights_[j] * dj;
+      }
+      reads.push_back({slot, d, 0.0});
+    }
+    const size_t k = std::min(reads.size(), size_t(std::max(1, options_.topK)));
+    std::partial_sort(reads.begin(), reads.begin() + std::ptrdiff_t(k), reads.end(),
+                      [](const SlotRead& a, const SlotRead& b) {
+                        return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
+                      });
+    reads.resize(k);
+    return reads;
+  }
+
+ private:
+  std::vector<uint32_t> candidates(std::span<const uint32_t> query,
+                                   const std::vector<std::vector<float>>& tables) const {
+    std::vector<uint32_t> out;
+    if (indexed_.empty()) {
+      out.resize(memory_.vectorCount());
+      std::iota(out.begin(), out.end(), 0u);
+      return out;
+    }
+    std::vector<bool> seen(memory_.vectorCount());
+    for (size_t p = 0; p < indexed_.size(); ++p) {
+      const auto j = size_t(indexed_[p]);
+      std::vector<uint32_t> words = {query[j]};
+      const std::vector<float>& table = tables[j];
+      if (!table.empty()) {
+        words.resize(table.size());
+        std::iota(words.begin(), words.end(), 0u);
+        const size_t m = std::min(words.size(), size_t(options_.candidateWords) + 1);
+        std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
+                          [&](uint32_t a, uint32_t b) { return table[a] < table[b]; });
+        words.resize(m);
+      }
+      const size_t start = out.size();
+      for (uint32_t w : words) {
+        if (w >= postings_[p].size()) continue;
+        if (w != query[j] && out.size() - start >= size_t(options_.candidateSlots)) break;
+        for (uint32_t slot : postings_[p][w]) {
+          if (!seen[slot]) {
+            seen[slot] = true;
+            out.push_back(slot);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  const InstanceBase& memory_;
+  const std::vector<double>& weights_;
+  WordDistances distances_;
+  VectorMemoryOptions options_;
+  std::vector<int> indexed_;
+  std::vector<std::vector<std::vector<uint32_t>>> postings_;
+};
+
+struct Fixture {
+  std::shared_ptr<const TokenisedCorpus> corpus;
+  InstanceSet all;
+  InstanceBase memory;
+  std::vector<double> weights;
+  std::unique_ptr<WordVectors> vectors;
+};
+
+const Fixture& fixture() {
+  static const Fixture f = [] {
+    Fixture f;
+    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+    if (!corpus) qFatal("%s (build the demo_corpus target)", corpus.status().toString().c_str());
+    f.corpus = std::move(*corpus);
+    auto all = buildInstances(f.corpus->tokens, f.corpus->paddingId, {});
+    if (!all) qFatal("%s", all.status().toString().c_str());
+    f.all = std::move(*all);
+    f.memory = InstanceBase(f.all.width);
+    if (!f.memory.add(f.all.slice(0, std::min(kMemoryInstances, f.all.size())))) qFatal("add");
+    f.weights = computeFeatureWeights(f.memory.featureCounts(), f.memory.classTotals(),
+                                      FeatureWeighting::kGainRatio);
+    auto vectors = WordVectors::train(f.memory);
+    if (!vectors) qFatal("%s", vectors.status().toString().c_str());
+    f.vectors = std::move(*vectors);
+    return f;
+  }();
+  return f;
+}
+
+// Random contexts of the whole corpus: about a quarter inside the memory's slice (stored
+// contexts), the rest unseen.
+std::vector<std::span<const uint32_t>> randomContexts(size_t n, uint32_t seed) {
+  const InstanceSet& all = fixture().all;
+  std::mt19937 rng(seed);
+  std::vector<std::span<const uint32_t>> out;
+  for (size_t i = 0; i < n; ++i) out.push_back(all.instance(rng() % all.size()));
+  return out;
+}
+
+void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options, size_t queries) {
+  const Fixture& f = fixture();
+  QVERIFY(f.memory.vectorCount() >= 100000);
+  const VectorMemory fast(f.memory, f.weights, vectors, options);
+  const ScanRead scan(f.memory, f.weights, vectors, options);
+  size_t slotsCompared = 0;
+  for (const auto context : randomContexts(queries, 20 + uint32_t(options.indexedPositions))) {
+    const std::vector<SlotRead> want = scan.nearest(context);
+    const std::vector<SlotRead> got = fast.nearest(context);
+    QCOMPARE(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      QCOMPARE(got[i].slot, want[i].slot);
+      QCOMPARE(got[i].distance, want[i].distance);  // bit for bit
+    }
+    slotsCompared += want.size();
+    for (const double t : {0.01, 0.1, 1.0}) {
+      const VectorRead a = fast.attend(got, t), b = fast.attend(want, t);
+      for (size_t i = 0; i < a.slots.size(); ++i) {
+        QVERIFY(std::abs(a.slots[i].attention - b.slots[i].attention) <= 1e-12);
+      }
+      QCOMPARE(a.classId, b.classId);
+      QCOMPARE(a.memory.size(), b.memory.size());
+      for (size_t c = 0; c < a.memory.size(); ++c) {
+        QCOMPARE(a.memory[c].classId, b.memory[c].classId);
+        QVERIFY(std::abs(a.memory[c].weight - b.memory[c].weight) <= 1e-12);
+      }
+    }
+  }
+  QVERIFY(slotsCompared >= queries * 100);  // reads of (nearly) full top-k
+}
+
+}  // namespace
+
+class TestVectorRead : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void oneHotApproximate() { compareReads(nullptr, {}, 2000); }
+  void learntApproximate() { compareReads(fixture().vectors.get(), {}, 2000); }
+  void oneHotExhaustive() {
+    VectorMemoryOptions o;
+    o.indexedPositions = 0;
+    compareReads(nullptr, o, 300);
+  }
+  void learntExhaustive() {
+    VectorMemoryOptions o;
+    o.indexedPositions = 0;
+    compareReads(fixture().vectors.get(), o, 300);
+  }
+
+  // A pair's distance, a batch of them and a whole column agree bit for bit (reads use all
+  // three), and equal the Eigen product reads took them from before (so reads are unchanged).
+  void distancesAgree() {
+    // Over the corpus vocabulary, which is not a multiple of 8 rows: the product sums its last
+    // rows differently.
+    const TokenisedCorpus& corpus = *fixture().corpus;
+    auto trained = WordVectors::train(corpus.tokens, corpus.vocab.size());
+    QVERIFY(trained.isOk());
+    const WordVectors& vectors = **trained;
+    const WordDistances distances(&vectors, 17);
+    const uint32_t n = distances.wordCount();
+    QVERIFY(n % 8 != 0);
+    using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    const Eigen::Map<const RowMajor> words(vectors.vector(0).data(), n, vectors.dimensions());
+    std::vector<uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0u);
+    std::vector<float> batch(n);
+    std::mt19937 rng(5);
+    for (int i = 0; i < 8; ++i) {
+      RowMajor query = RowMajor::Zero(4, vectors.dimensions());
+      uint32_t xs[4];
+      for (int j = 0; j < 4; ++j) {
+        xs[j] = rng() % n;
+        query.row(j) = words.row(xs[j]);
+      }
+      const Eigen::MatrixXf dots = words * query.transpose();
+      for (int j = 0; j < 4; ++j) {
+        const uint32_t x = xs[j];
+        const std::vector<float> column = distances.column(x);
+        distances.distances(x, all, batch);
+        for (uint32_t v = 0; v < n; ++v) {
+          const float product = v == x ? 0.0f : std::max(0.0f, 2.0f - 2.0f * dots(v, j));
+          QCOMPARE(column[v], product);
+          QCOMPARE(distances.distance(x, v), product);
+          QCOMPARE(batch[v], product);
+        }
+        QCOMPARE(column[distances.nearWords(x).front()], 0.0f);  // x, or a word at 0 like it
+      }
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestVectorRead)
+#include "tst_vector_read.moc"
