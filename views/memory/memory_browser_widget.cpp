@@ -26,6 +26,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/elide_left_delegate.h"
 #include "memlens/option_names.h"
 #include "memory/memory_table_model.h"
 
@@ -170,6 +171,7 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   const int em = table_->fontMetrics().horizontalAdvance(QLatin1Char('m'));
   table_->setColumnWidth(MemoryTableModel::kId, 7 * em);
   table_->setColumnWidth(MemoryTableModel::kContext, 18 * em);
+  table_->setItemDelegateForColumn(MemoryTableModel::kContext, new ElideLeftDelegate(table_));
   table_->setColumnWidth(MemoryTableModel::kTargets, 18 * em);
   table_->setColumnWidth(MemoryTableModel::kInstances, 6 * em);
   table_->setColumnWidth(MemoryTableModel::kUsed, 5 * em);
