@@ -107,8 +107,9 @@ const WordDistances::Near& WordDistances::near(uint32_t x) const {
     const size_t m = std::min(words.size(), nearWordCount_);
     std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
                       [&](uint32_t a, uint32_t b) { return table[a] < table[b]; });
-    words.resize(m);
-    n.words = std::move(words);
+    // A copy, not resize(): the list would keep the whole vocabulary's capacity, and with one
+    // list per word that is vocabulary² words.
+    n.words.assign(words.begin(), words.begin() + std::ptrdiff_t(m));
     // Every word outside the list is at least as far as its last one; a word without a vector
     // is at 2.
     if (m == 0) {
