@@ -39,7 +39,7 @@ class InvertedListSearch final : public OverlapSearch {
   static constexpr size_t kSampleVectors = 1024;
   // Under TRIBL2's prefix, list ids walked per member beyond which scoring every member's row
   // costs less.
-  static constexpr size_t kWalkPerMember = 4;
+  static constexpr size_t kWalkPerMember = 16;
 
   const std::vector<uint32_t>& list(int feature, uint32_t value) const;
   // Calls fn(id) for the stored vectors agreeing with `query` on the features of `mask`
