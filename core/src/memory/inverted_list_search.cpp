@@ -1,9 +1,11 @@
 #include "memory/inverted_list_search.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <span>
 
+#include "memlens/instance_set.h"
 #include "memory/bucket_vote.h"
 #include "memory/overlap_memory.h"
 
@@ -90,14 +92,15 @@ template <typename Fn>
 void InvertedListSearch::forEachAgreeing(const uint32_t* query, uint32_t mask, Fn&& fn) const {
   // Intersect the mask's lists (ascending ids), walking the shortest and galloping through the
   // others: sequential reads instead of a row read per id.
-  std::vector<std::span<const uint32_t>> lists;
+  std::array<std::span<const uint32_t>, InstanceSet::kMaxWidth> lists;
+  size_t count = 0;
   for (int f = 0; f < width_; ++f)
-    if (mask & (1u << f)) lists.emplace_back(list(f, query[f]));
-  std::sort(lists.begin(), lists.end(),
+    if (mask & (1u << f)) lists[count++] = list(f, query[f]);
+  std::sort(lists.begin(), lists.begin() + static_cast<ptrdiff_t>(count),
             [](const auto& a, const auto& b) { return a.size() < b.size(); });
   for (uint32_t id : lists[0]) {
     bool agrees = true;
-    for (size_t i = 1; i < lists.size() && agrees; ++i) {
+    for (size_t i = 1; i < count && agrees; ++i) {
       auto& rest = lists[i];
       size_t step = 1;
       while (step < rest.size() && rest[step - 1] < id) step *= 2;
