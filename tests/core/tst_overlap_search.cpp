@@ -168,10 +168,10 @@ void expectSameVotes(const Prediction& a, const Prediction& b, const QString& wh
 }
 
 // Checks `search` against the reference (and `patterns`, when given, against `search`) on every
-// query of `queries`, with and without TRIBL2's required prefix.
+// query of `queries`, with and without TRIBL2's required prefix, and with each of `masks`.
 void checkQueries(const InstanceBase& base, const std::vector<double>& weights,
                   const OverlapSearch& search, const OverlapSearch* patterns,
-                  const InstanceSet& queries) {
+                  const InstanceSet& queries, const std::vector<uint32_t>& masks = {}) {
   const int width = base.width();
   for (int k : {1, 3}) {
     for (DistanceWeighting dw :
@@ -184,7 +184,9 @@ void checkQueries(const InstanceBase& base, const std::vector<double>& weights,
       po.neighbours = true;
       for (size_t i = 0; i < queries.size(); ++i) {
         const uint32_t* q = queries.instance(i).data();
-        for (uint32_t required : {0u, matchedPrefix(base, weights, q)}) {
+        std::vector<uint32_t> required_masks{0u, matchedPrefix(base, weights, q)};
+        required_masks.insert(required_masks.end(), masks.begin(), masks.end());
+        for (uint32_t required : required_masks) {
           const QString where = describe("", width, k, dw, i, required);
           const auto ref = referenceBuckets(base, weights, q, required, k);
           Prediction got;
@@ -261,6 +263,61 @@ class OverlapSearchTest : public QObject {
     QVERIFY2(words.size() == 60000, "demo corpus missing: build the demo_corpus target");
     // Queries from later in the text: some contexts seen, most not.
     checkMemory(windows(words, 0, 4000, width), windows(words, 50000, 50000 + 20, width), 8);
+  }
+
+  // TRIBL2's fallback under a prefix with more members than the search scores outright: it
+  // bounds the nearest buckets among them and walks the query's lists restricted to them.
+  // Required masks of one or two features give groups of ~1,300 and ~450 members.
+  void largePrefixGroups() {
+    const int width = 16;
+    const InstanceSet train = randomSet(5, 4000, width, 3);
+    InstanceSet queries = randomSet(6, 12, width, 3);
+    // Queries sharing nothing beyond feature 0, or beyond features 0 and 1, with the memory:
+    // every member of their group lies at one distance.
+    for (size_t shared : {1, 2}) {
+      const size_t i = queries.size();
+      queries.features.insert(queries.features.end(), train.instance(7).begin(),
+                              train.instance(7).end());
+      for (size_t f = shared; f < size_t{width}; ++f) queries.features[i * width + f] = 99;
+      queries.classes.push_back(1000);
+      queries.sources.push_back(i);
+    }
+    std::vector<uint32_t> masks;
+    for (int f = 0; f < width; ++f) masks.push_back(1u << f);
+    masks.push_back(3u);
+    InstanceBase base(width);
+    QVERIFY(base.add(train));
+    InvertedListSearch search(base);
+    for (FeatureWeighting fw : {FeatureWeighting::kGainRatio, FeatureWeighting::kNone}) {
+      ClassifierOptions options;
+      options.weighting = fw;
+      const std::vector<double> weights = memoryWeights(options, base);
+      search.setWeights(weights);
+      checkQueries(base, weights, search, nullptr, queries, masks);
+      if (QTest::currentTestFailed()) return;
+    }
+  }
+
+  // Under a large prefix, fewer distinct distances than k + 1 buckets: the members match the
+  // query on all of features 1–7 or on none, and never on 8–15.
+  void largePrefixFewDistances() {
+    const int width = 16;
+    InstanceSet train = randomSet(8, 3000, width, 3);
+    for (size_t i = 0; i < train.size(); ++i) {
+      uint32_t* v = train.features.data() + i * width;
+      v[0] = 1;
+      for (int f = 1; f < 8; ++f) v[f] = i % 2 ? 1 : 2;
+    }
+    InstanceSet queries = randomSet(9, 1, width, 3);
+    for (int f = 0; f < width; ++f) queries.features[f] = f < 8 ? 1 : 99;
+    InstanceBase base(width);
+    QVERIFY(base.add(train));
+    QVERIFY(base.vectorCount() > 2000);
+    InvertedListSearch search(base);
+    ClassifierOptions options;
+    const std::vector<double> weights = memoryWeights(options, base);
+    search.setWeights(weights);
+    checkQueries(base, weights, search, nullptr, queries, {1u});
   }
 
   // An incremental add() reaches the lists too.

@@ -1,8 +1,11 @@
 #include "memory/inverted_list_search.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <span>
 
+#include "memlens/instance_set.h"
 #include "memory/bucket_vote.h"
 #include "memory/overlap_memory.h"
 
@@ -87,17 +90,26 @@ const std::vector<uint32_t>& InvertedListSearch::list(int feature, uint32_t valu
 
 template <typename Fn>
 void InvertedListSearch::forEachAgreeing(const uint32_t* query, uint32_t mask, Fn&& fn) const {
-  // Walk the shortest list among the mask's features and check the others on the vector.
-  int first = -1;
+  // Intersect the mask's lists (ascending ids), walking the shortest and galloping through the
+  // others: sequential reads instead of a row read per id.
+  std::array<std::span<const uint32_t>, InstanceSet::kMaxWidth> lists;
+  size_t count = 0;
   for (int f = 0; f < width_; ++f)
-    if ((mask & (1u << f)) &&
-        (first < 0 || list(f, query[f]).size() < list(first, query[first]).size()))
-      first = f;
-  for (uint32_t id : list(first, query[first])) {
-    const auto v = base_.vector(id);
+    if (mask & (1u << f)) lists[count++] = list(f, query[f]);
+  std::sort(lists.begin(), lists.begin() + static_cast<ptrdiff_t>(count),
+            [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  for (uint32_t id : lists[0]) {
     bool agrees = true;
-    for (int f = 0; f < width_ && agrees; ++f)
-      if ((mask & (1u << f)) && v[f] != query[f]) agrees = false;
+    for (size_t i = 1; i < count && agrees; ++i) {
+      auto& rest = lists[i];
+      size_t step = 1;
+      while (step < rest.size() && rest[step - 1] < id) step *= 2;
+      const auto end = rest.begin() + static_cast<ptrdiff_t>(std::min(step, rest.size()));
+      const auto pos = std::lower_bound(rest.begin() + static_cast<ptrdiff_t>(step / 2), end, id);
+      rest = rest.subspan(static_cast<size_t>(pos - rest.begin()));
+      if (rest.empty()) return;
+      agrees = rest[0] == id;
+    }
     if (agrees && !fn(id)) return;
   }
 }
@@ -186,6 +198,105 @@ uint32_t InvertedListSearch::skippableRanks(const uint32_t* query, size_t keep,
   return skipped;
 }
 
+void InvertedListSearch::scoreAgreeing(const uint32_t* query, uint32_t requiredMask, size_t keep,
+                                       std::vector<uint32_t>& ids, std::vector<double>& distances,
+                                       std::vector<uint32_t>& pattern) const {
+  auto scoreAll = [&] {
+    for (uint32_t id : ids) distances.push_back(distance(rankPattern(id, query)));
+  };
+  if (ids.size() <= kSampleVectors) return scoreAll();
+  // Mark the members: their pattern words start as the required ranks (never 0, as the mask is
+  // not), which they all match; every other word stays 0.
+  const uint32_t n = base_.vectorCount();
+  if (pattern.size() < n) pattern.resize(n, 0);
+  uint32_t requiredRanks = 0;
+  for (int r = 0; r < width_; ++r)
+    if (requiredMask & (1u << byWeight_[r])) requiredRanks |= 1u << r;
+  for (uint32_t id : ids) pattern[id] = requiredRanks;
+  auto unmark = [&] {
+    for (uint32_t id : ids) pattern[id] = 0;
+  };
+  // The query's other lists, shortest first.
+  std::vector<std::pair<size_t, int>> byLength;  // (length, rank)
+  for (int r = 0; r < width_; ++r)
+    if (!(requiredRanks & (1u << r)))
+      byLength.emplace_back(list(byWeight_[r], query[byWeight_[r]]).size(), r);
+  std::sort(byLength.begin(), byLength.end());
+  // Bound the (k+1)-th bucket among the members by scoring those in the shortest lists exactly
+  // (they share rare values with the query, so are likely near), then the first members if that
+  // found too few distinct distances.
+  std::vector<double> sample;  // distinct distances, ascending
+  auto score = [&](uint32_t id) {
+    const double d = distance(rankPattern(id, query));
+    const auto pos = std::lower_bound(sample.begin(), sample.end(), d);
+    if (pos == sample.end() || *pos != d) sample.insert(pos, d);
+  };
+  size_t scanned = 0;
+  for (const auto& [length, r] : byLength) {
+    if (length == 0) continue;
+    if (scanned > 0 && scanned + length > kSampleVectors) break;
+    scanned += length;
+    for (uint32_t id : list(byWeight_[r], query[byWeight_[r]]))
+      if (pattern[id] != 0) score(id);
+  }
+  std::vector<double> starts;
+  bucketStarts(sample, keep, starts);
+  if (starts.size() < keep) {
+    for (size_t i = 0; i < kSampleVectors; ++i) score(ids[i]);
+    bucketStarts(sample, keep, starts);
+  }
+  if (starts.size() < keep) {
+    unmark();
+    return scoreAll();
+  }
+  // A member farther than `bound` is not needed. Skip the longest lists while a member matching
+  // only them (and the required features) would still be farther; walk the others, OR-ing their
+  // rank bits into the members' patterns, unless that reads more ids than scoring every member.
+  const double bound = starts.back() + 1e-9 * std::max(1.0, starts.back());
+  const double total = distance(0);
+  const double needed =
+      total - bound - 1e-9 * std::max(1.0, total) - (total - distance(requiredRanks));
+  uint32_t skipped = 0;
+  double skippedWeight = 0.0;
+  size_t walked = 0;
+  bool skipping = true;
+  for (auto it = byLength.rbegin(); it != byLength.rend(); ++it) {
+    const double w = weights_[byWeight_[it->second]];
+    skipping = skipping && skippedWeight + w < needed;
+    if (skipping) {
+      skippedWeight += w;
+      skipped |= 1u << it->second;
+    } else {
+      walked += it->first;
+    }
+  }
+  if (walked > kWalkPerMember * ids.size()) {
+    unmark();
+    return scoreAll();
+  }
+  for (const auto& [length, r] : byLength) {
+    if (skipped & (1u << r)) continue;
+    for (uint32_t id : list(byWeight_[r], query[byWeight_[r]]))
+      if (pattern[id] != 0) pattern[id] |= 1u << r;
+  }
+  // Keep the members within the bound, in their order, with their exact distances. A member's
+  // pattern is exact unless lists were skipped; then it gives the nearest it can be.
+  size_t kept = 0;
+  for (uint32_t id : ids) {
+    const uint32_t p = pattern[id];
+    pattern[id] = 0;
+    if (skipped == 0) {
+      distances.push_back(distance(p));
+    } else if (distance(p | skipped) <= bound) {
+      distances.push_back(distance(rankPattern(id, query)));
+    } else {
+      continue;
+    }
+    ids[kept++] = id;
+  }
+  ids.resize(kept);
+}
+
 void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
                                   const ClassifierOptions& options,
                                   const PredictOptions& predictOptions, Prediction& out) const {
@@ -220,9 +331,9 @@ void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
   if (requiredMask != 0) {
     forEachAgreeing(query, requiredMask, [&](uint32_t id) {
       s.ids.push_back(id);
-      s.distance.push_back(distance(rankPattern(id, query)));
       return true;
     });
+    scoreAgreeing(query, requiredMask, keep, s.ids, s.distance, s.pattern);
   } else {
     // Score accumulation: OR each list's rank bit into the patterns of its vectors (the lists
     // hold ascending ids, so the pattern words are touched in order), skipping the long lists

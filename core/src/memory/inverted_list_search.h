@@ -37,6 +37,9 @@ class InvertedListSearch final : public OverlapSearch {
   static constexpr int kTableRanks = 12;
   // Stored vectors scored exactly to bound the nearest buckets before the walk.
   static constexpr size_t kSampleVectors = 1024;
+  // Under TRIBL2's prefix, list ids walked per member beyond which scoring every member's row
+  // costs less.
+  static constexpr size_t kWalkPerMember = 16;
 
   const std::vector<uint32_t>& list(int feature, uint32_t value) const;
   // Calls fn(id) for the stored vectors agreeing with `query` on the features of `mask`
@@ -50,6 +53,13 @@ class InvertedListSearch final : public OverlapSearch {
   // summed weight is too small for a vector matching only them to come within it; 0 when no
   // list can be skipped so.
   uint32_t skippableRanks(const uint32_t* query, size_t keep, double& bound) const;
+  // TRIBL2's fallback: the exact distances of the stored vectors `ids` (those agreeing with
+  // `query` on `requiredMask`) into `distances`, dropping from `ids` some that are too far to
+  // be among the nearest `keep` buckets. Bounds and walks the lists as classify() does for IB1,
+  // restricted to the members; `pattern` is the per-vector scratch, all zero before and after.
+  void scoreAgreeing(const uint32_t* query, uint32_t requiredMask, size_t keep,
+                     std::vector<uint32_t>& ids, std::vector<double>& distances,
+                     std::vector<uint32_t>& pattern) const;
   // The distance of a stored vector with rank pattern `pattern`: the weights of its mismatched
   // features summed in rank order.
   double distance(uint32_t pattern) const;
