@@ -6,6 +6,9 @@
 
 namespace memlens {
 
+class ByteReader;
+class ByteWriter;
+
 // A compact hash map from 64-bit keys to 32-bit counts (open addressing, 16 bytes a slot),
 // for the millions of (feature value, class) co-occurrence counts a large memory keeps —
 // a quarter of std::unordered_map's footprint. Counts may drop to 0; such entries stay and are
@@ -29,6 +32,11 @@ class CountTable {
   }
   size_t size() const { return size_; }
   size_t memoryBytes() const { return slots_.capacity() * sizeof(Slot); }
+  // The table as it is (slot order decides forEach()'s order, hence sums over it), for memory
+  // files. load() checks the table's shape; the caller checks the keys.
+  void save(ByteWriter& out) const;
+  static bool load(ByteReader& in, CountTable& table);
+
   template <typename Fn>
   void forEach(Fn&& fn) const {
     for (const Slot& s : slots_)

@@ -52,6 +52,7 @@ class Experiment {
   const std::vector<uint64_t>& trainClassCounts() const { return trainClassCounts_; }
 
  private:
+  friend class ExperimentFile;  // memory files (core/src/memfile/) restore every member
   Experiment() = default;
   std::shared_ptr<const TokenisedCorpus> corpus_;
   DataSplit split_;
@@ -62,6 +63,12 @@ class Experiment {
   EvaluationReport report_;
   RunRecord record_;
 };
+
+// The experiment's memory and smoother evaluated again on its test set, as run() evaluated them
+// (e.g. for one opened from a memory file, whose report() is empty): its record with this
+// evaluation's metrics, bands, base-alone metrics and timings. Same memory, same test set:
+// the same metrics as the run that made it.
+Result<RunRecord> reevaluate(const Experiment& experiment, JobControl* job = nullptr);
 
 struct LearningCurvePoint {
   uint64_t trainInstances = 0;

@@ -8,9 +8,13 @@
 #include "memlens/feature_weights.h"
 #include "memlens/instance_set.h"
 #include "memlens/job_control.h"
+#include "memlens/result.h"
 #include "memlens/status.h"
 
 namespace memlens {
+
+class ByteReader;
+class ByteWriter;
 
 // Count of one class (dense class index, see InstanceBase::classId) in a distribution.
 struct ClassCount {
@@ -56,6 +60,12 @@ class InstanceBase {
 
   // Approximate heap bytes held.
   size_t memoryBytes() const;
+
+  // For memory files: every array as it is (hash table and source lists included), so the loaded
+  // memory answers, grows and iterates exactly as this one. load() checks every count and index
+  // first: feature values and class ids below `vocabSize`, sources below `sourceLimit`.
+  void save(ByteWriter& out) const;
+  static Result<InstanceBase> load(ByteReader& in, uint32_t vocabSize, uint64_t sourceLimit);
 
  private:
   uint32_t findHashed(const uint32_t* features, uint64_t hash) const;

@@ -12,6 +12,9 @@
 
 namespace memlens {
 
+class ByteReader;
+class ByteWriter;
+
 struct KneserNeyOptions {
   int order = 3;  // n of the n-gram: the last order-1 context tokens are used
 };
@@ -58,6 +61,11 @@ class KneserNeyModel {
   const std::vector<double>& sortedUnigram() const;
   double unigramMass() const;
   double unigramPlogp() const;
+
+  // For memory files: the fitted model as it is (no recount on load). load() checks every
+  // token against `vocabSize` and every context's followers for order.
+  void save(ByteWriter& out) const;
+  static Result<std::unique_ptr<KneserNeyModel>> load(ByteReader& in, uint32_t vocabSize);
 
  private:
   struct Impl;

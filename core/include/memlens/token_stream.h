@@ -11,6 +11,9 @@
 
 namespace memlens {
 
+class ByteReader;
+class ByteWriter;
+
 // Where a token came from.
 struct TokenPosition {
   uint32_t document = 0;
@@ -49,6 +52,11 @@ class TokenStream {
   size_t lineOf(size_t token) const;
 
   TokenPosition position(size_t token) const;
+
+  // For memory files: the arrays as they are. load() checks them against `corpus` (documents,
+  // their sizes) and `vocabSize` before use.
+  void save(ByteWriter& out) const;
+  static Result<TokenStream> load(ByteReader& in, const Corpus& corpus, uint32_t vocabSize);
 
  private:
   std::vector<uint32_t> ids_;

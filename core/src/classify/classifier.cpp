@@ -6,7 +6,9 @@
 
 namespace memlens {
 
-Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& options) {
+namespace {
+
+Status checkOptions(const ClassifierOptions& options) {
   if (options.k < 1) return Status::invalidArgument("k must be at least 1");
   if (options.distanceWeighting == DistanceWeighting::kExponentialDecay &&
       (!std::isfinite(options.edAlpha) || !std::isfinite(options.edBeta)))
@@ -16,6 +18,13 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
       return Status::invalidArgument("fixed feature weights must be finite and not negative");
   if (!options.fixedWeights.empty() && options.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("fixed feature weights apply to IB1, IGTree and TRIBL2");
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& options) {
+  if (Status s = checkOptions(options); !s) return s;
   switch (options.algorithm) {
     case Algorithm::kIb1:
       return makeIb1Classifier(options);
@@ -25,6 +34,22 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
       return makeIgTreeClassifier(options);
     case Algorithm::kVectorMemory:
       return makeVectorMemoryClassifier(options);
+  }
+  return Status::invalidArgument("unknown algorithm");
+}
+
+Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
+                                                      InstanceBase base, JobControl* job) {
+  if (Status s = checkOptions(options); !s) return s;
+  switch (options.algorithm) {
+    case Algorithm::kIb1:
+      return restoreIb1Classifier(options, std::move(base), job);
+    case Algorithm::kTribl2:
+      return restoreTribl2Classifier(options, std::move(base), job);
+    case Algorithm::kIgTree:
+      return restoreIgTreeClassifier(options, std::move(base), job);
+    case Algorithm::kVectorMemory:
+      return restoreVectorMemoryClassifier(options, std::move(base), job);
   }
   return Status::invalidArgument("unknown algorithm");
 }

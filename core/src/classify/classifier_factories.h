@@ -11,4 +11,19 @@ std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& option
 std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options);
 std::unique_ptr<Classifier> makeVectorMemoryClassifier(const ClassifierOptions& options);
 
+// The same classifiers over a memory already built (a memory file's): weights, trees and search
+// structures are derived from `base` as training derives them, but no instance is re-added.
+Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
+                                                         InstanceBase base, JobControl* job);
+Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(const ClassifierOptions& options,
+                                                            InstanceBase base, JobControl* job);
+Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOptions& options,
+                                                            InstanceBase base, JobControl* job);
+Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const ClassifierOptions& options,
+                                                                  InstanceBase base,
+                                                                  JobControl* job);
+// Dispatches on options.algorithm after createClassifier()'s checks of the options.
+Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
+                                                      InstanceBase base, JobControl* job);
+
 }  // namespace memlens

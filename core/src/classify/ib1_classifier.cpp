@@ -25,4 +25,11 @@ std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options) 
   return std::make_unique<Ib1Classifier>(options);
 }
 
+Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
+                                                         InstanceBase base, JobControl* job) {
+  auto c = std::make_unique<Ib1Classifier>(options);
+  if (Status s = c->adopt(std::move(base), job); !s) return s;
+  return std::unique_ptr<Classifier>(std::move(c));
+}
+
 }  // namespace memlens

@@ -20,6 +20,11 @@ class IgTreeClassifier final : public Classifier {
     if (Status st = base->add(instances, job); !st) return st;
     return rebuild(std::move(base), job);
   }
+  // Takes `base` as the trained memory: the tree is built over it, no instance is re-added.
+  Status adopt(InstanceBase base, JobControl* job) {
+    if (Status st = checkFixedWeights(options_, base.width()); !st) return st;
+    return rebuild(std::make_unique<InstanceBase>(std::move(base)), job);
+  }
   Status add(const InstanceSet& instances, JobControl* job) override {
     if (!base_) return train(instances, job);
     // Grow a copy so that a cancelled rebuild leaves the current memory untouched.
@@ -110,6 +115,13 @@ class IgTreeClassifier final : public Classifier {
 
 std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options) {
   return std::make_unique<IgTreeClassifier>(options);
+}
+
+Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOptions& options,
+                                                            InstanceBase base, JobControl* job) {
+  auto c = std::make_unique<IgTreeClassifier>(options);
+  if (Status s = c->adopt(std::move(base), job); !s) return s;
+  return std::unique_ptr<Classifier>(std::move(c));
 }
 
 }  // namespace memlens

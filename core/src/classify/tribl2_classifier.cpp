@@ -89,4 +89,11 @@ std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& option
   return std::make_unique<Tribl2Classifier>(options);
 }
 
+Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(const ClassifierOptions& options,
+                                                            InstanceBase base, JobControl* job) {
+  auto c = std::make_unique<Tribl2Classifier>(options);
+  if (Status s = c->adopt(std::move(base), job); !s) return s;
+  return std::unique_ptr<Classifier>(std::move(c));
+}
+
 }  // namespace memlens

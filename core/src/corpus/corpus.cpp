@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "base/mapped_file.h"
+#include "base/sha256.h"
 #include "unicode/utf8.h"
 
 namespace memlens {
@@ -127,6 +128,49 @@ Result<std::unique_ptr<Corpus>> Corpus::open(const std::vector<std::string>& pat
     corpus->files_.push_back(std::move(*mapped));
   }
   reportProgress(job, 1.0, "corpus checked");
+  return corpus;
+}
+
+Result<std::unique_ptr<Corpus>> Corpus::reattach(std::vector<Document> saved,
+                                                 const std::vector<std::string>& sha256,
+                                                 bool attach, JobControl* job) {
+  if (sha256.size() != saved.size())
+    return Status::invalidArgument("reattach needs one SHA-256 per document");
+  std::unique_ptr<Corpus> corpus(new Corpus());
+  for (size_t i = 0; i < saved.size(); ++i) {
+    if (cancelRequested(job)) return Status::cancelled();
+    Document& doc = saved[i];
+    doc.text = {};
+    doc.textAvailable = false;
+    const std::string name = fs::path(doc.path).filename().string();
+    if (!attach) {
+      doc.textMissing = "the corpus was not attached: provenance text is not shown";
+      corpus->documents_.push_back(std::move(doc));
+      continue;
+    }
+    reportProgress(job, static_cast<double>(i) / static_cast<double>(saved.size()),
+                   "checking " + doc.path);
+    auto mapped = MappedFile::open(doc.path);
+    if (!mapped) {
+      doc.textMissing = name + " is not at " + doc.path + " (" + mapped.status().message() +
+                        "): provenance text is not shown";
+      corpus->documents_.push_back(std::move(doc));
+      continue;
+    }
+    const std::string_view bytes = (*mapped)->bytes();
+    // A size that differs settles it without reading the file.
+    if (bytes.size() != doc.sizeBytes || Sha256::of(bytes) != sha256[i]) {
+      doc.textMissing =
+          name + " changed since the memory was saved (SHA-256 differs): provenance text is not "
+                 "shown";
+      corpus->documents_.push_back(std::move(doc));
+      continue;
+    }
+    doc.text = bytes.substr(std::min<size_t>(doc.bomBytes, bytes.size()));
+    doc.textAvailable = true;
+    corpus->documents_.push_back(std::move(doc));
+    corpus->files_.push_back(std::move(*mapped));
+  }
   return corpus;
 }
 

@@ -10,6 +10,8 @@ ProvenanceRef provenanceOf(const TokenisedCorpus& corpus, uint64_t token, size_t
   const TokenPosition p = corpus.tokens.position(token);
   const Document& doc = corpus.corpus->document(p.document);
   const TokenStream::Line& line = corpus.tokens.line(corpus.tokens.lineOf(token));
+  // A memory opened without its corpus text still knows where the token came from.
+  if (!doc.textAvailable) return {token, doc.path, p.line, p.byteOffset, std::string()};
   const size_t lineStart = line.byteOffset - doc.bomBytes;
   size_t lineEnd = doc.text.find('\n', lineStart);
   if (lineEnd == std::string_view::npos) lineEnd = doc.text.size();

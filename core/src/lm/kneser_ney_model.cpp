@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "base/release_if_cancelled.h"
+#include "memfile/byte_reader.h"
+#include "memfile/byte_writer.h"
 
 namespace memlens {
 
@@ -220,5 +222,90 @@ const std::vector<double>& KneserNeyModel::unigram() const { return impl_->unigr
 const std::vector<double>& KneserNeyModel::sortedUnigram() const { return impl_->sortedUnigram; }
 double KneserNeyModel::unigramMass() const { return impl_->unigramMass; }
 double KneserNeyModel::unigramPlogp() const { return impl_->unigramPlogp; }
+
+void KneserNeyModel::save(ByteWriter& out) const {
+  const Impl& m = *impl_;
+  out.put<int32_t>(m.order);
+  out.put<uint32_t>(m.vocabSize);
+  out.putArray(m.discount);
+  out.putArray(m.unigram);
+  out.putArray(m.sortedUnigram);
+  out.put(m.unigramMass);
+  out.put(m.unigramPlogp);
+  for (size_t l = 0; l < m.levels.size(); ++l) {
+    const size_t contextIds = l + 1;  // level l holds order l + 2: contexts of l + 1 ids
+    std::vector<uint32_t> ids, tokens;
+    std::vector<double> gammas, values;
+    std::vector<uint64_t> start{0};
+    for (const auto& [gram, context] : m.levels[l]) {
+      ids.insert(ids.end(), gram.ids.begin(), gram.ids.begin() + contextIds);
+      gammas.push_back(context.gamma);
+      for (const auto& [token, value] : context.direct) {
+        tokens.push_back(token);
+        values.push_back(value);
+      }
+      start.push_back(tokens.size());
+    }
+    out.putArray(ids);
+    out.putArray(gammas);
+    out.putArray(start);
+    out.putArray(tokens);
+    out.putArray(values);
+  }
+}
+
+Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uint32_t vocabSize) {
+  auto m = std::make_unique<Impl>();
+  m->order = in.get<int32_t>();
+  m->vocabSize = in.get<uint32_t>();
+  if (in.ok() && (m->order < 1 || m->order > kMaxOrder || m->vocabSize != vocabSize))
+    in.fail("order " + std::to_string(m->order) + " over " + std::to_string(m->vocabSize) +
+            " tokens (the vocabulary has " + std::to_string(vocabSize) + ")");
+  in.getArray(m->discount);
+  in.getArray(m->unigram);
+  in.getArray(m->sortedUnigram);
+  in.get(m->unigramMass);
+  in.get(m->unigramPlogp);
+  if (in.ok() && (m->discount.size() != static_cast<size_t>(m->order) ||
+                  m->unigram.size() != size_t{vocabSize} + 1 ||
+                  m->sortedUnigram.size() != m->unigram.size()))
+    in.fail("discounts or unigram sizes disagree with the order and vocabulary");
+  for (int k = 2; in.ok() && k <= m->order; ++k) {
+    const size_t contextIds = static_cast<size_t>(k - 1);
+    std::vector<uint32_t> ids, tokens;
+    std::vector<double> gammas, values;
+    std::vector<uint64_t> start;
+    in.getArray(ids);
+    in.getArray(gammas);
+    in.getArray(start);
+    in.getArray(tokens);
+    in.getArray(values);
+    const size_t contexts = gammas.size();
+    if (in.ok() && (ids.size() != contexts * contextIds || start.size() != contexts + 1 ||
+                    start.front() != 0 || start.back() != tokens.size() ||
+                    values.size() != tokens.size()))
+      in.fail("order " + std::to_string(k) + ": array sizes disagree");
+    auto& level = m->levels.emplace_back();
+    level.reserve(contexts);
+    for (size_t c = 0; in.ok() && c < contexts; ++c) {
+      if (start[c + 1] < start[c]) {
+        in.fail("order " + std::to_string(k) + ": followers overlap");
+        break;
+      }
+      Impl::Context& entry = level[makeGram({ids.data() + c * contextIds, contextIds})];
+      entry.gamma = gammas[c];
+      for (uint64_t f = start[c]; f < start[c + 1]; ++f) {
+        // Lookups binary-search the followers, so they must ascend.
+        if (tokens[f] >= vocabSize || (f > start[c] && tokens[f] <= tokens[f - 1])) {
+          in.fail("order " + std::to_string(k) + ": a follower outside the vocabulary or order");
+          break;
+        }
+        entry.direct.emplace_back(tokens[f], values[f]);
+      }
+    }
+  }
+  if (!in.ok()) return Status::corrupt(in.error());
+  return std::unique_ptr<KneserNeyModel>(new KneserNeyModel(std::move(m)));
+}
 
 }  // namespace memlens

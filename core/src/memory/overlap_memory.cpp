@@ -64,20 +64,35 @@ void OverlapMemory::refreshWeights(State& s) const {
   }
 }
 
-Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
-  if (instances.width < 1 || instances.width > InstanceSet::kMaxWidth)
+namespace {
+
+Status checkWidth(const ClassifierOptions& options, int width) {
+  if (width < 1 || width > InstanceSet::kMaxWidth)
     return Status::invalidArgument("IB1 and TRIBL2 support 1 to " +
                                    std::to_string(InstanceSet::kMaxWidth) + " features, not " +
-                                   std::to_string(instances.width));
-  if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
-  auto s = std::make_unique<State>(instances.width);
-  if (Status st = s->base.add(instances, job); !st) return st;
+                                   std::to_string(width));
+  return checkFixedWeights(options, width);
+}
+
+}  // namespace
+
+Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
+  if (Status st = checkWidth(options_, instances.width); !st) return st;
+  InstanceBase base(instances.width);
+  if (Status st = base.add(instances, job); !st) return st;
   if (cancelRequested(job)) return Status::cancelled();
-  if (instances.width <= kPatternSearchMaxWidth) {
+  return adopt(std::move(base), job);
+}
+
+Status OverlapMemory::adopt(InstanceBase base, JobControl* job) {
+  const int width = base.width();
+  if (Status st = checkWidth(options_, width); !st) return st;
+  auto s = std::make_unique<State>(std::move(base));
+  if (width <= kPatternSearchMaxWidth) {
     auto patterns = std::make_unique<NeighbourSearch>(s->base);
     // Built now rather than lazily, so training pays for the indexes rather than the first
     // queries.
-    buildSubsetIndexes(*patterns, instances.width, job);
+    buildSubsetIndexes(*patterns, width, job);
     s->search = std::move(patterns);
   } else {
     s->search = std::make_unique<InvertedListSearch>(s->base);

@@ -25,6 +25,8 @@ class OverlapMemory {
   explicit OverlapMemory(const ClassifierOptions& options) : options_(options) {}
 
   Status train(const InstanceSet& instances, JobControl* job);
+  // As train(), over a memory already built (a memory file's): no instance is re-added.
+  Status adopt(InstanceBase base, JobControl* job);
   Status add(const InstanceSet& instances, JobControl* job);
 
   bool trained() const { return state_ != nullptr; }
@@ -37,7 +39,7 @@ class OverlapMemory {
 
  private:
   struct State {
-    explicit State(int width) : base(width) {}
+    explicit State(InstanceBase b) : base(std::move(b)) {}
     InstanceBase base;
     std::vector<double> weights;
     std::vector<int> order;

@@ -9,6 +9,14 @@ std::unique_ptr<Classifier> makeVectorMemoryClassifier(const ClassifierOptions& 
   return std::make_unique<VectorMemoryClassifier>(options);
 }
 
+Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const ClassifierOptions& options,
+                                                                  InstanceBase base,
+                                                                  JobControl* job) {
+  auto c = std::make_unique<VectorMemoryClassifier>(options);
+  if (Status s = c->adopt(std::move(base), job); !s) return s;
+  return std::unique_ptr<Classifier>(std::move(c));
+}
+
 Status VectorMemoryClassifier::train(const InstanceSet& instances, JobControl* job) {
   return rebuild(InstanceBase(instances.width), instances, job);
 }
@@ -23,6 +31,11 @@ Status VectorMemoryClassifier::rebuild(InstanceBase base, const InstanceSet& ins
                                        JobControl* job) {
   if (instances.width < 1) return Status::invalidArgument("the vector memory needs a context");
   if (Status s = base.add(instances, job); !s) return s;
+  return adopt(std::move(base), job);
+}
+
+Status VectorMemoryClassifier::adopt(InstanceBase base, JobControl* job) {
+  if (base.width() < 1) return Status::invalidArgument("the vector memory needs a context");
   auto s = std::make_unique<State>(std::move(base));
   s->weights =
       computeFeatureWeights(s->base.featureCounts(), s->base.classTotals(), options_.weighting);

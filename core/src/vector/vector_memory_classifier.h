@@ -32,6 +32,9 @@ class VectorMemoryClassifier final : public Classifier {
 
   // Null before training.
   const VectorMemory* vectorMemory() const { return state_ ? state_->read.get() : nullptr; }
+  // Takes `base` as the trained memory: weights, word vectors and the read are derived from it
+  // as train() derives them, no instance is re-added.
+  Status adopt(InstanceBase base, JobControl* job);
   // The softmax temperature T of later reads (tuned after training).
   void setTemperature(double temperature);
 

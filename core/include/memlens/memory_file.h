@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "memlens/experiment.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+#include "memlens/run_record.h"
+
+namespace memlens {
+
+// MemLens memory files (docs/spec/memory-file.md): a trained Experiment, everything needed to
+// answer, explain and evaluate without the corpus text, in one versioned, checksummed file.
+
+// What a header says, read without opening the memory.
+struct MemoryFileInfo {
+  uint32_t formatVersion = 0;
+  RunRecord record;  // the saving run's record (options, sizes, metrics, corpus files)
+  uint64_t fileBytes = 0;
+};
+
+struct MemoryOpenOptions {
+  bool attachCorpus = true;  // map the corpus files when present and unchanged (SHA-256)
+};
+
+// Writes a trained experiment (every algorithm incl. the vector memory) to `path`: temp file
+// beside it + fsync + rename, so a failure or cancel leaves whatever was at `path`.
+Status saveMemory(const Experiment& experiment, const std::string& path, JobControl* job = nullptr);
+
+// The experiment saved at `path`: it answers, explains and evaluates exactly as the saved one.
+// Its report() is empty (not evaluated) and record() is the saved one. Its corpus has text only
+// for files still at their paths and unchanged; the others' Documents say why they have none.
+// A truncated, foreign, newer or damaged file is an error naming the file.
+Result<std::shared_ptr<const Experiment>> openMemory(const std::string& path,
+                                                     const MemoryOpenOptions& options = {},
+                                                     JobControl* job = nullptr);
+
+Result<MemoryFileInfo> readMemoryFileInfo(const std::string& path);
+
+}  // namespace memlens

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace memlens {
+
+// Reads back what ByteWriter wrote to one section, checking every length against the bytes left
+// before it is used. The first failure is sticky: later reads return false and give empty or
+// zero values, and error() says what was wrong ("an array of 4294967296 elements runs past the
+// section's end"). Loaders add their own consistency checks through fail().
+// Reads a view (the mapped file): the bytes must outlive it. One thread at a time.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view bytes) : bytes_(bytes) {}
+
+  template <typename T>
+  bool get(T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    value = T{};
+    if (!take(sizeof(T), "a value")) return false;
+    std::memcpy(&value, bytes_.data() + at_ - sizeof(T), sizeof(T));
+    return true;
+  }
+  template <typename T>
+  T get() {
+    T value{};
+    get(value);
+    return value;
+  }
+  // The count, padding and elements putArray() wrote; at most `maxCount` elements.
+  template <typename T>
+  bool getArray(std::vector<T>& values, uint64_t maxCount = UINT64_MAX) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    values.clear();
+    std::string_view raw;
+    if (!getRaw(sizeof(T), maxCount, raw)) return false;
+    values.resize(raw.size() / sizeof(T));
+    if (!raw.empty()) std::memcpy(values.data(), raw.data(), raw.size());
+    return true;
+  }
+  bool getString(std::string& s) {
+    std::string_view raw;
+    if (!getRaw(1, UINT64_MAX, raw)) return false;
+    s.assign(raw);
+    return true;
+  }
+
+  // Records the first inconsistency; returns false so loaders can `return r.fail(...)`.
+  bool fail(std::string message);
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+  // Fails unless every byte of the section was read.
+  bool expectEnd();
+
+ private:
+  bool take(uint64_t n, const char* what);
+  bool getRaw(size_t elementSize, uint64_t maxCount, std::string_view& raw);
+  void alignTo(uint64_t alignment);
+
+  std::string_view bytes_;
+  uint64_t at_ = 0;
+  std::string error_;
+};
+
+}  // namespace memlens

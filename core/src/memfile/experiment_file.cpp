@@ -1,0 +1,358 @@
+#include "memfile/experiment_file.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "classify/classifier_factories.h"
+#include "memfile/byte_reader.h"
+#include "memfile/byte_writer.h"
+#include "vector/vector_memory_classifier.h"
+
+namespace memlens {
+
+namespace {
+
+using Section = MemoryFileLayout::Section;
+
+// Reads one section: `read` fills the value from a ByteReader and returns it as a Result; any
+// failure, its own or the reader's, becomes "memory file X is damaged: section 'Y': ...".
+template <typename Read>
+auto readSection(const MemoryFileReader& file, Section id, Read&& read)
+    -> decltype(read(std::declval<ByteReader&>())) {
+  const std::string name =
+      "section '" + std::string(MemoryFileLayout::nameOf(static_cast<uint32_t>(id))) + "': ";
+  auto bytes = file.section(id);
+  if (!bytes) return bytes.status();
+  ByteReader in(*bytes);
+  auto value = read(in);
+  if (!value) {
+    if (value.status().isCancelled()) return value.status();
+    return file.damaged(name + value.status().message());
+  }
+  if (!in.expectEnd()) return file.damaged(name + in.error());
+  return value;
+}
+
+template <typename Enum>
+bool getEnum(ByteReader& in, Enum& value, uint32_t last, const char* what) {
+  const auto raw = in.get<uint32_t>();
+  if (!in.ok()) return false;
+  if (raw > last) return in.fail(std::string("unknown ") + what + " " + std::to_string(raw));
+  value = static_cast<Enum>(raw);
+  return true;
+}
+
+template <typename Enum>
+void putEnum(ByteWriter& out, Enum value) {
+  out.put(static_cast<uint32_t>(value));
+}
+
+void putOptional(ByteWriter& out, const std::optional<double>& v) {
+  out.put<uint8_t>(v.has_value());
+  out.put(v.value_or(0.0));
+}
+
+std::optional<double> getOptional(ByteReader& in) {
+  const auto has = in.get<uint8_t>();
+  const auto v = in.get<double>();
+  return has ? std::optional<double>(v) : std::nullopt;
+}
+
+void saveOptions(const ExperimentOptions& o, ByteWriter& out) {
+  out.put<int32_t>(o.window.width);
+  putEnum(out, o.window.blocks);
+  const ClassifierOptions& c = o.classifier;
+  putEnum(out, c.algorithm);
+  out.put<int32_t>(c.k);
+  putEnum(out, c.weighting);
+  putEnum(out, c.distanceWeighting);
+  out.put(c.edAlpha);
+  out.put(c.edBeta);
+  putEnum(out, c.metric);
+  out.put<int32_t>(c.mvdmThreshold);
+  out.put<int32_t>(c.vectorMemory.topK);
+  out.put(c.vectorMemory.temperature);
+  out.put<int32_t>(c.vectorMemory.indexedPositions);
+  out.put<int32_t>(c.vectorMemory.candidateWords);
+  out.put<int32_t>(c.vectorMemory.candidateSlots);
+  out.put<int32_t>(c.wordVectors.dimensions);
+  out.put<int32_t>(c.wordVectors.window);
+  out.put(c.wordVectors.smoothing);
+  out.put<int32_t>(c.wordVectors.oversampling);
+  out.put<int32_t>(c.wordVectors.powerIterations);
+  out.put<uint64_t>(c.wordVectors.seed);
+  out.putArray(c.fixedWeights);
+  out.put(o.split.trainFraction);
+  out.put(o.split.validationFraction);
+  out.put<uint64_t>(o.split.seed);
+  out.put<int32_t>(o.ngramOrder);
+  out.put<uint64_t>(o.maxTestTokens);
+  putOptional(out, o.memoryTemperature);
+  putOptional(out, o.memoryLambda);
+}
+
+Result<ExperimentOptions> loadOptions(ByteReader& in) {
+  ExperimentOptions o;
+  o.window.width = in.get<int32_t>();
+  getEnum(in, o.window.blocks, static_cast<uint32_t>(BlockMode::kOlifant), "block mode");
+  ClassifierOptions& c = o.classifier;
+  getEnum(in, c.algorithm, static_cast<uint32_t>(Algorithm::kVectorMemory), "algorithm");
+  c.k = in.get<int32_t>();
+  getEnum(in, c.weighting, static_cast<uint32_t>(FeatureWeighting::kSharedVariance),
+          "feature weighting");
+  getEnum(in, c.distanceWeighting, static_cast<uint32_t>(DistanceWeighting::kExponentialDecay),
+          "distance weighting");
+  c.edAlpha = in.get<double>();
+  c.edBeta = in.get<double>();
+  getEnum(in, c.metric, static_cast<uint32_t>(Metric::kMvdm), "metric");
+  c.mvdmThreshold = in.get<int32_t>();
+  c.vectorMemory.topK = in.get<int32_t>();
+  c.vectorMemory.temperature = in.get<double>();
+  c.vectorMemory.indexedPositions = in.get<int32_t>();
+  c.vectorMemory.candidateWords = in.get<int32_t>();
+  c.vectorMemory.candidateSlots = in.get<int32_t>();
+  c.wordVectors.dimensions = in.get<int32_t>();
+  c.wordVectors.window = in.get<int32_t>();
+  c.wordVectors.smoothing = in.get<double>();
+  c.wordVectors.oversampling = in.get<int32_t>();
+  c.wordVectors.powerIterations = in.get<int32_t>();
+  c.wordVectors.seed = in.get<uint64_t>();
+  in.getArray(c.fixedWeights, InstanceSet::kMaxWidth);
+  o.split.trainFraction = in.get<double>();
+  o.split.validationFraction = in.get<double>();
+  o.split.seed = in.get<uint64_t>();
+  o.ngramOrder = in.get<int32_t>();
+  o.maxTestTokens = in.get<uint64_t>();
+  o.memoryTemperature = getOptional(in);
+  o.memoryLambda = getOptional(in);
+  if (in.ok() && (o.window.width < 1 || o.window.width > InstanceSet::kMaxWidth))
+    in.fail("a window of " + std::to_string(o.window.width) + " tokens");
+  // Bounds that keep a damaged file from asking for absurd allocations.
+  constexpr int kLarge = 1 << 20;
+  const VectorMemoryOptions& v = c.vectorMemory;
+  if (in.ok() &&
+      (v.topK < 1 || v.topK > kLarge || v.indexedPositions < 0 ||
+       v.indexedPositions > o.window.width || v.candidateWords < 0 || v.candidateWords > kLarge ||
+       v.candidateSlots < 0 || c.wordVectors.dimensions < 0 || c.wordVectors.dimensions > 4096))
+    in.fail("vector memory options out of range");
+  if (!in.ok()) return Status::corrupt(in.error());
+  return o;
+}
+
+void saveDocuments(const Corpus& corpus, ByteWriter& out) {
+  out.put<uint64_t>(corpus.documentCount());
+  for (size_t d = 0; d < corpus.documentCount(); ++d) {
+    const Document& doc = corpus.document(d);
+    out.putString(doc.path);
+    out.put<uint64_t>(doc.sizeBytes);
+    out.put<uint64_t>(doc.lineCount);
+    out.put<uint32_t>(doc.bomBytes);
+  }
+}
+
+Result<std::vector<Document>> loadDocuments(ByteReader& in) {
+  const auto count = in.get<uint64_t>();
+  std::vector<Document> docs;
+  for (uint64_t d = 0; in.ok() && d < count; ++d) {
+    Document& doc = docs.emplace_back();
+    in.getString(doc.path);
+    doc.sizeBytes = in.get<uint64_t>();
+    doc.lineCount = in.get<uint64_t>();
+    doc.bomBytes = in.get<uint32_t>();
+    if (in.ok() && doc.bomBytes != 0 && doc.bomBytes != 3)
+      in.fail(doc.path + ": a byte-order mark of " + std::to_string(doc.bomBytes) + " bytes");
+    if (in.ok() && doc.sizeBytes < doc.bomBytes) in.fail(doc.path + ": smaller than its BOM");
+  }
+  if (!in.ok()) return Status::corrupt(in.error());
+  return docs;
+}
+
+void saveVocabulary(const Vocabulary& vocab, ByteWriter& out) {
+  std::string texts;
+  std::vector<uint64_t> start{0};
+  std::vector<uint64_t> counts;
+  for (uint32_t id = 0; id < vocab.size(); ++id) {
+    texts += vocab.text(id);
+    start.push_back(texts.size());
+    counts.push_back(vocab.count(id));
+  }
+  out.putString(texts);
+  out.putArray(start);
+  out.putArray(counts);
+}
+
+Result<Vocabulary> loadVocabulary(ByteReader& in) {
+  std::string texts;
+  std::vector<uint64_t> start, counts;
+  in.getString(texts);
+  in.getArray(start, Vocabulary::kUnknown);
+  in.getArray(counts);
+  if (in.ok() && (start.empty() || start.front() != 0 || start.back() != texts.size() ||
+                  counts.size() + 1 != start.size()))
+    in.fail("token offsets and counts disagree");
+  if (!in.ok()) return Status::corrupt(in.error());
+  Vocabulary vocab;
+  for (size_t id = 0; id < counts.size(); ++id) {
+    if (start[id + 1] < start[id]) return Status::corrupt("token offsets overlap");
+    const std::string_view text =
+        std::string_view(texts).substr(start[id], start[id + 1] - start[id]);
+    if (vocab.intern(text) != id)
+      return Status::corrupt("token " + std::to_string(id) + " repeats an earlier one");
+    vocab.addCount(static_cast<uint32_t>(id), counts[id]);
+  }
+  return vocab;
+}
+
+void saveInstances(const InstanceSet& set, ByteWriter& out) {
+  out.put<int32_t>(set.width);
+  out.putArray(set.features);
+  out.putArray(set.classes);
+  out.putArray(set.sources);
+}
+
+Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize, uint64_t tokens) {
+  InstanceSet set;
+  set.width = in.get<int32_t>();
+  in.getArray(set.features);
+  in.getArray(set.classes);
+  in.getArray(set.sources);
+  const size_t n = set.classes.size();
+  if (in.ok() && (set.width != width || set.features.size() != n * static_cast<size_t>(width) ||
+                  set.sources.size() != n))
+    in.fail("sizes disagree with " + std::to_string(n) + " instances of width " +
+            std::to_string(width));
+  for (size_t i = 0; in.ok() && i < set.features.size(); ++i)
+    if (set.features[i] >= vocabSize) in.fail("a feature value past the vocabulary");
+  for (size_t i = 0; in.ok() && i < n; ++i)
+    if (set.classes[i] >= vocabSize || set.sources[i] >= tokens)
+      in.fail("instance " + std::to_string(i) + " has a class past the vocabulary or a source " +
+              "past the token stream");
+  if (!in.ok()) return Status::corrupt(in.error());
+  return set;
+}
+
+}  // namespace
+
+Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
+  const RunRecord& record = e.record();
+  const TokenisedCorpus& corpus = e.corpus();
+  out.begin(Section::kRecord).putString(record.toJson());
+  out.end();
+  saveOptions(record.options, out.begin(Section::kOptions));
+  out.end();
+  saveDocuments(*corpus.corpus, out.begin(Section::kDocuments));
+  out.end();
+  saveVocabulary(corpus.vocab, out.begin(Section::kVocabulary));
+  out.end();
+  corpus.tokens.save(out.begin(Section::kTokens));
+  out.end();
+  saveInstances(e.train(), out.begin(Section::kTrain));
+  out.end();
+  saveInstances(e.validation(), out.begin(Section::kValidation));
+  out.end();
+  saveInstances(e.test(), out.begin(Section::kTest));
+  out.end();
+  e.classifier().memory().save(out.begin(Section::kInstanceBase));
+  out.end();
+  e.base().save(out.begin(Section::kBaseModel));
+  out.end();
+  out.begin(Section::kClassCounts).putArray(e.trainClassCounts());
+  out.end();
+  return out.status();
+}
+
+Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader& file,
+                                                         const MemoryOpenOptions& openOptions,
+                                                         JobControl* job) {
+  auto options = readSection(file, Section::kOptions, loadOptions);
+  if (!options) return options.status();
+  auto record = readSection(file, Section::kRecord, [](ByteReader& in) -> Result<RunRecord> {
+    std::string json;
+    if (!in.getString(json)) return Status::corrupt(in.error());
+    return RunRecord::fromJson(json);
+  });
+  if (!record) return record.status();
+  // The JSON summarises the options; the options section has every field.
+  record->options = *options;
+  auto docs = readSection(file, Section::kDocuments, loadDocuments);
+  if (!docs) return docs.status();
+  if (docs->size() != record->corpus.size())
+    return file.damaged("its run record names " + std::to_string(record->corpus.size()) +
+                        " corpus files, its documents section " + std::to_string(docs->size()));
+  std::vector<std::string> sha256;
+  for (const RunRecord::CorpusFile& f : record->corpus) sha256.push_back(f.sha256);
+  auto corpus = Corpus::reattach(std::move(*docs), sha256, openOptions.attachCorpus, job);
+  if (!corpus) return corpus.status();
+  if (cancelRequested(job)) return Status::cancelled();
+
+  auto tc = std::make_shared<TokenisedCorpus>();
+  tc->corpus = std::move(*corpus);
+  tc->tokeniserOptions = record->tokeniser;
+  tc->tokeniserName = record->tokeniserName;
+  auto vocab = readSection(file, Section::kVocabulary, loadVocabulary);
+  if (!vocab) return vocab.status();
+  tc->vocab = std::move(*vocab);
+  const uint32_t vocabSize = tc->vocab.size();
+  tc->paddingId = tc->vocab.lookup(Vocabulary::kPadding);
+  if (tc->paddingId == Vocabulary::kUnknown)
+    return file.damaged("its vocabulary has no padding token \"_\"");
+  auto tokens = readSection(file, Section::kTokens, [&](ByteReader& in) {
+    return TokenStream::load(in, *tc->corpus, vocabSize);
+  });
+  if (!tokens) return tokens.status();
+  tc->tokens = std::move(*tokens);
+  const uint64_t tokenCount = tc->tokens.size();
+
+  std::unique_ptr<Experiment> e(new Experiment());
+  auto split = DataSplit::make(tc->tokens, options->split);
+  if (!split) return file.damaged(split.status().message());
+  e->split_ = std::move(*split);
+  const int width = options->window.width;
+  const auto instances = [&](Section id, InstanceSet& into) {
+    auto set = readSection(
+        file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
+    if (!set) return set.status();
+    into = std::move(*set);
+    return Status::ok();
+  };
+  if (Status s = instances(Section::kTrain, e->train_); !s) return s;
+  if (Status s = instances(Section::kValidation, e->validation_); !s) return s;
+  if (Status s = instances(Section::kTest, e->test_); !s) return s;
+  if (cancelRequested(job)) return Status::cancelled();
+
+  auto memory = readSection(file, Section::kInstanceBase, [&](ByteReader& in) {
+    return InstanceBase::load(in, vocabSize, tokenCount);
+  });
+  if (!memory) return memory.status();
+  if (memory->width() != width || memory->instanceCount() != e->train_.size())
+    return file.damaged("its instance base does not hold the train part");
+  auto classifier = restoreClassifier(options->classifier, std::move(*memory), job);
+  if (!classifier) {
+    if (classifier.status().isCancelled()) return classifier.status();
+    return file.damaged(classifier.status().message());
+  }
+  if (auto* vector = dynamic_cast<VectorMemoryClassifier*>(classifier->get()))
+    vector->setTemperature(record->memoryTemperature);
+  e->classifier_ = std::move(*classifier);
+
+  auto base = readSection(file, Section::kBaseModel,
+                          [&](ByteReader& in) { return KneserNeyModel::load(in, vocabSize); });
+  if (!base) return base.status();
+  e->base_ = std::move(*base);
+  auto counts = readSection(file, Section::kClassCounts,
+                            [&](ByteReader& in) -> Result<std::vector<uint64_t>> {
+                              std::vector<uint64_t> c;
+                              if (!in.getArray(c)) return Status::corrupt(in.error());
+                              if (c.size() != vocabSize)
+                                return Status::corrupt("one count per vocabulary token expected");
+                              return c;
+                            });
+  if (!counts) return counts.status();
+  e->trainClassCounts_ = std::move(*counts);
+  e->corpus_ = std::move(tc);
+  e->record_ = std::move(*record);
+  return e;
+}
+
+}  // namespace memlens

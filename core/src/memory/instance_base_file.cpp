@@ -1,0 +1,174 @@
+// InstanceBase::save() and load(): the memory-file form of an instance base.
+#include <bit>
+#include <string>
+
+#include "memfile/byte_reader.h"
+#include "memfile/byte_writer.h"
+#include "memlens/instance_base.h"
+
+namespace memlens {
+
+namespace {
+
+constexpr uint32_t kNoSource = 0xFFFFFFFFu;
+
+// Source lists only ever link forward (they are appended to), which also rules out cycles.
+bool checkLinks(ByteReader& in, const std::vector<uint32_t>& links, uint64_t instances,
+                bool forwardOf, const char* what) {
+  for (size_t i = 0; i < links.size(); ++i) {
+    const uint32_t s = links[i];
+    if (s == kNoSource) continue;
+    if (s >= instances || (forwardOf && s <= i))
+      return in.fail(std::string(what) + " " + std::to_string(i) + " links to instance " +
+                     std::to_string(s) + " of " + std::to_string(instances));
+  }
+  return true;
+}
+
+}  // namespace
+
+void InstanceBase::save(ByteWriter& out) const {
+  out.put<int32_t>(width_);
+  out.putArray(values_);
+  out.putArray(single_);
+  out.putArray(multi_);
+  std::vector<uint64_t> multiStart{0};
+  std::vector<ClassCount> multiFlat;
+  for (const auto& dist : multiStore_) {
+    multiFlat.insert(multiFlat.end(), dist.begin(), dist.end());
+    multiStart.push_back(multiFlat.size());
+  }
+  out.putArray(multiStart);
+  out.putArray(multiFlat);
+  out.putArray(slots_);
+  out.putArray(sources_);
+  out.putArray(nextSource_);
+  out.putArray(firstSource_);
+  out.putArray(lastSource_);
+  out.putArray(classIds_);
+  out.putArray(classTotals_);
+  for (const FeatureCounts& fc : featureCounts_) {
+    std::vector<uint32_t> ids, indices;
+    ids.reserve(fc.valueIndex.size());
+    indices.reserve(fc.valueIndex.size());
+    for (const auto& [id, index] : fc.valueIndex) {
+      ids.push_back(id);
+      indices.push_back(index);
+    }
+    out.putArray(ids);
+    out.putArray(indices);
+    out.putArray(fc.valueTotals);
+    fc.valueClass.save(out);
+  }
+}
+
+Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint64_t sourceLimit) {
+  const auto corrupt = [&] { return Status::corrupt(in.error()); };
+  const auto width = in.get<int32_t>();
+  if (in.ok() && (width < 1 || width > InstanceSet::kMaxWidth))
+    in.fail("a width of " + std::to_string(width) + " features");
+  if (!in.ok()) return corrupt();
+  InstanceBase b(width);
+  std::vector<uint64_t> multiStart;
+  std::vector<ClassCount> multiFlat;
+  in.getArray(b.values_);
+  in.getArray(b.single_, UINT32_MAX - 1);
+  in.getArray(b.multi_);
+  in.getArray(multiStart, UINT32_MAX);
+  in.getArray(multiFlat);
+  in.getArray(b.slots_);
+  in.getArray(b.sources_, kNoSource - 1);
+  in.getArray(b.nextSource_);
+  in.getArray(b.firstSource_);
+  in.getArray(b.lastSource_);
+  in.getArray(b.classIds_);
+  in.getArray(b.classTotals_);
+  if (!in.ok()) return corrupt();
+
+  const size_t vectors = b.single_.size();
+  const uint64_t instances = b.sources_.size();
+  const uint32_t classes = b.classCount();
+  if (b.values_.size() != vectors * static_cast<size_t>(width) || b.multi_.size() != vectors ||
+      b.firstSource_.size() != vectors || b.lastSource_.size() != vectors ||
+      b.nextSource_.size() != instances || b.classTotals_.size() != classes)
+    in.fail("array sizes disagree with " + std::to_string(vectors) + " stored vectors, " +
+            std::to_string(instances) + " instances and " + std::to_string(classes) + " classes");
+  for (size_t i = 0; in.ok() && i < b.values_.size(); ++i)
+    if (b.values_[i] >= vocabSize)
+      in.fail("stored vector " + std::to_string(i / width) + " holds value " +
+              std::to_string(b.values_[i]) + ", past the vocabulary (" + std::to_string(vocabSize) +
+              " tokens)");
+  for (uint32_t c = 0; in.ok() && c < classes; ++c) {
+    if (b.classIds_[c] >= vocabSize)
+      in.fail("class " + std::to_string(c) + " is token " + std::to_string(b.classIds_[c]) +
+              ", past the vocabulary (" + std::to_string(vocabSize) + " tokens)");
+    else if (!b.classIndexOf_.try_emplace(b.classIds_[c], c).second)
+      in.fail("class token " + std::to_string(b.classIds_[c]) + " appears twice");
+  }
+  const auto checkClass = [&](const ClassCount& c, size_t vector) {
+    if (c.classIndex >= classes && c.count != 0)
+      in.fail("stored vector " + std::to_string(vector) + " counts class index " +
+              std::to_string(c.classIndex) + ", past the class count (" + std::to_string(classes) +
+              ")");
+  };
+  if (in.ok() &&
+      (multiStart.empty() || multiStart.front() != 0 || multiStart.back() != multiFlat.size()))
+    in.fail("the multi-class distributions do not cover their counts");
+  for (size_t m = 1; in.ok() && m < multiStart.size(); ++m) {
+    if (multiStart[m] < multiStart[m - 1]) {
+      in.fail("the multi-class distributions overlap");
+      break;
+    }
+    b.multiStore_.emplace_back(multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m - 1]),
+                               multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m]));
+    for (const ClassCount& c : b.multiStore_.back()) checkClass(c, m);
+  }
+  for (size_t v = 0; in.ok() && v < vectors; ++v) {
+    checkClass(b.single_[v], v);
+    if (b.multi_[v] > b.multiStore_.size())
+      in.fail("stored vector " + std::to_string(v) + " names distribution " +
+              std::to_string(b.multi_[v]) + " of " + std::to_string(b.multiStore_.size()));
+  }
+  if (in.ok() && ((!b.slots_.empty() && !std::has_single_bit(b.slots_.size())) ||
+                  b.slots_.size() < vectors * 2))
+    in.fail("a hash table of " + std::to_string(b.slots_.size()) + " slots for " +
+            std::to_string(vectors) + " vectors");
+  for (size_t s = 0; in.ok() && s < b.slots_.size(); ++s)
+    if (b.slots_[s] > vectors) in.fail("the hash table names a vector past the stored ones");
+  for (size_t i = 0; in.ok() && i < instances; ++i)
+    if (b.sources_[i] >= sourceLimit)
+      in.fail("instance " + std::to_string(i) + " has source " + std::to_string(b.sources_[i]) +
+              ", past the token stream (" + std::to_string(sourceLimit) + " tokens)");
+  if (in.ok()) checkLinks(in, b.nextSource_, instances, true, "instance");
+  if (in.ok()) checkLinks(in, b.firstSource_, instances, false, "stored vector");
+  if (in.ok()) checkLinks(in, b.lastSource_, instances, false, "stored vector");
+  if (!in.ok()) return corrupt();
+
+  for (int f = 0; f < width; ++f) {
+    FeatureCounts& fc = b.featureCounts_[static_cast<size_t>(f)];
+    std::vector<uint32_t> ids, indices;
+    in.getArray(ids);
+    in.getArray(indices);
+    in.getArray(fc.valueTotals);
+    CountTable::load(in, fc.valueClass);
+    if (!in.ok()) return corrupt();
+    const size_t values = fc.valueTotals.size();
+    if (ids.size() != indices.size() || ids.size() != values)
+      in.fail("feature " + std::to_string(f) + ": value counts disagree");
+    fc.valueIndex.reserve(ids.size());
+    for (size_t i = 0; in.ok() && i < ids.size(); ++i)
+      if (indices[i] >= values || ids[i] >= vocabSize ||
+          !fc.valueIndex.try_emplace(ids[i], indices[i]).second)
+        in.fail("feature " + std::to_string(f) + ": value " + std::to_string(ids[i]) +
+                " has a bad index");
+    fc.valueClass.forEach([&](uint64_t key, uint32_t) {
+      if ((key >> 32) >= values || (key & 0xFFFFFFFFu) >= classes)
+        in.fail("feature " + std::to_string(f) +
+                ": a value/class count past the values or classes");
+    });
+    if (!in.ok()) return corrupt();
+  }
+  return b;
+}
+
+}  // namespace memlens
