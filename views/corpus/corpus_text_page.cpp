@@ -21,6 +21,24 @@ const QColor kSurprisalLow{0xff, 0xf5, 0xeb};
 const QColor kSurprisalHigh{0xf1, 0x69, 0x13};
 constexpr double kSurprisalCapBits = 16.0;
 
+// A line of a document whose text is absent (a memory opened without its corpus): its tokens
+// as the vocabulary spells them, space-separated, each still a link; the reason in a tooltip.
+QString tokensOnlyRow(const TokenisedCorpus& corpus, size_t lineIndex, const Document& doc,
+                      uint64_t marked) {
+  const TokenStream& tokens = corpus.tokens;
+  const TokenStream::Line& line = tokens.line(lineIndex);
+  QString html = QStringLiteral("<tr><td class='where'>%1:%2</td><td title='%3'><i>")
+                     .arg(QFileInfo(QString::fromStdString(doc.path)).fileName().toHtmlEscaped(),
+                          QString::number(line.number),
+                          QString::fromStdString(doc.textMissing).toHtmlEscaped());
+  for (uint64_t t = line.firstToken; t < tokens.lineEnd(lineIndex); ++t) {
+    QString text = escaped(corpus.vocab.displayText(tokens.id(t)));
+    if (t == marked) text = QStringLiteral("<b><u>%1</u></b>").arg(text);
+    html += QStringLiteral("<a href='token:%1'>%2</a> ").arg(QString::number(t), text);
+  }
+  return html + QStringLiteral("</i></td></tr>");
+}
+
 }  // namespace
 
 const TokenRecord* findOutcome(const EvaluationReport& outcomes, uint64_t token) {
@@ -54,6 +72,10 @@ QString renderTextPage(const TokenisedCorpus& corpus, const EvaluationReport* ou
   for (size_t i = firstLine; i < end; ++i) {
     const TokenStream::Line& line = tokens.line(i);
     const Document& doc = corpus.corpus->document(line.document);
+    if (!doc.textAvailable) {
+      html += tokensOnlyRow(corpus, i, doc, marked);
+      continue;
+    }
     const size_t lineStart = line.byteOffset - doc.bomBytes;
     size_t lineEnd = doc.text.find('\n', lineStart);
     if (lineEnd == std::string_view::npos) lineEnd = doc.text.size();

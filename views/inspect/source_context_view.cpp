@@ -38,6 +38,13 @@ void SourceContextView::clearWithHint(const QString& hint) {
 void SourceContextView::showToken(const TokenisedCorpus& corpus, uint64_t token) {
   const TokenPosition position = corpus.tokens.position(token);
   const Document& doc = corpus.corpus->document(position.document);
+  if (!doc.textAvailable) {
+    clearWithHint(QStringLiteral("%1, line %2: %3")
+                      .arg(QFileInfo(QString::fromStdString(doc.path)).fileName())
+                      .arg(position.line)
+                      .arg(QString::fromStdString(doc.textMissing)));
+    return;
+  }
   const std::string_view text = doc.text;
   // Offsets into doc.text, which starts after the byte-order mark.
   const size_t target = position.byteOffset - doc.bomBytes;
