@@ -5,6 +5,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "experiment_args.h"
+#include "memory_file_args.h"
 #include "memlens/experiment.h"
 #include "memlens/json_writer.h"
 #include "memlens/option_names.h"
@@ -77,21 +78,28 @@ std::string curveJson(const std::vector<LearningCurvePoint>& curve) {
 struct EvalArgs {
   CorpusArgs corpus;
   ExperimentOptions options;
+  MemoryFileArgs files;
   bool curve = false;
   bool json = false;
 };
 
-int runEval(const EvalArgs& args) {
+int runEval(const CLI::App& command, const EvalArgs& args) {
   auto job = makeTerminalProgress();
-  auto experiment = runExperiment(args.corpus, args.options, job.get());
+  auto experiment = args.files.experiment(command, args.corpus, args.options, job.get());
   if (!experiment) return reportError(experiment.status());
+  // A memory file's experiment is trained but not evaluated: evaluate it as the run did.
+  RunRecord record = (*experiment)->record();
+  if (!args.files.memory.empty()) {
+    auto evaluated = reevaluate(**experiment, job.get());
+    if (!evaluated) return reportError(evaluated.status());
+    record = std::move(*evaluated);
+  }
   std::vector<LearningCurvePoint> curve;
   if (args.curve) {
     auto points = learningCurve(**experiment, job.get());
     if (!points) return reportError(points.status());
     curve = std::move(*points);
   }
-  const RunRecord& record = (*experiment)->record();
   if (args.json) {
     std::string json = record.toJson();
     if (!curve.empty()) json.insert(json.size() - 1, ",\"learningCurve\":" + curveJson(curve));
@@ -113,11 +121,13 @@ void addEvalCommand(CLI::App& app, CommandRuns& runs) {
       "to the Kneser-Ney base alone. vector: an attention read with word vectors of --dims\n"
       "dimensions (0: one-hot); T and the fixed lambda are tuned on validation unless given.");
   auto args = std::make_shared<EvalArgs>();
-  args->corpus.addTo(*command);
+  args->corpus.addTo(*command, false);
   addExperimentOptions(*command, args->options);
+  args->files.addMemoryOption(*command);
+  args->files.addSaveOption(*command);
   command->add_flag("--curve", args->curve, "also a learning curve at 10^3, 10^4, ... instances");
   command->add_flag("--json", args->json, "print the full run record as JSON");
-  runs[command] = [args] { return runEval(*args); };
+  runs[command] = [command, args] { return runEval(*command, *args); };
 }
 
 }  // namespace memlens::cli

@@ -6,6 +6,7 @@
 #include "cli_explain_vector.h"
 #include "commands.h"
 #include "experiment_args.h"
+#include "memory_file_args.h"
 #include "memlens/option_names.h"
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"
@@ -122,22 +123,33 @@ void printText(const Trace& t, const Experiment& e) {
 struct ExplainArgs {
   CorpusArgs corpus;
   ExperimentOptions options;
+  MemoryFileArgs files;
   std::string context;
   bool sequence = false;
   bool json = false;
 };
 
-int runExplain(const ExplainArgs& args) {
-  ExperimentOptions options = args.options;
-  if (options.maxTestTokens == 0)
-    options.maxTestTokens = 1000;  // explaining needs no full evaluation
-  const bool vector = options.classifier.algorithm == Algorithm::kVectorMemory;
-  if (args.sequence && !vector)
-    return reportError(Status::invalidArgument("--sequence needs --model vector"));
+Status checkSequence(const ExplainArgs& args, Algorithm algorithm) {
+  if (args.sequence && algorithm != Algorithm::kVectorMemory)
+    return Status::invalidArgument("--sequence needs --model vector");
+  return Status::ok();
+}
 
+int runExplain(const CLI::App& command, const ExplainArgs& args) {
+  // Before training, when training is what the options ask for.
+  if (args.files.memory.empty()) {
+    if (Status s = checkSequence(args, args.options.classifier.algorithm); !s)
+      return reportError(s);
+  }
+  ExperimentOptions trainOptions = args.options;
+  if (trainOptions.maxTestTokens == 0)
+    trainOptions.maxTestTokens = 1000;  // explaining needs no full evaluation
   auto job = makeTerminalProgress();
-  auto experiment = runExperiment(args.corpus, options, job.get());
+  auto experiment = args.files.experiment(command, args.corpus, trainOptions, job.get());
   if (!experiment) return reportError(experiment.status());
+  const ExperimentOptions& options = (*experiment)->record().options;
+  const bool vector = options.classifier.algorithm == Algorithm::kVectorMemory;
+  if (Status s = checkSequence(args, options.classifier.algorithm); !s) return reportError(s);
   const TokenisedCorpus& corpus = (*experiment)->corpus();
   auto ids = corpus.encode(args.context);
   if (!ids) return reportError(ids.status());
@@ -163,14 +175,15 @@ void addExplainCommand(CLI::App& app, CommandRuns& runs) {
       "masks and provenance (and the tree path of IGTree and TRIBL2); for vector: the slots\n"
       "read, p_mem vs p_base, and the attention map.");
   auto args = std::make_shared<ExplainArgs>();
-  args->corpus.addTo(*command);
+  args->corpus.addTo(*command, false);
   addExperimentOptions(*command, args->options);
+  args->files.addMemoryOption(*command);
   command->add_option("--context", args->context, "the text whose next token is explained")
       ->required();
   command->add_flag("--sequence", args->sequence,
                     "vector only: the tokens x slots map over every token of the context");
   command->add_flag("--json", args->json, "print everything as JSON");
-  runs[command] = [args] { return runExplain(*args); };
+  runs[command] = [command, args] { return runExplain(*command, *args); };
 }
 
 }  // namespace memlens::cli

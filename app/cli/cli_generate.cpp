@@ -4,6 +4,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "experiment_args.h"
+#include "memory_file_args.h"
 #include "memlens/generation.h"
 #include "memlens/json_writer.h"
 
@@ -66,17 +67,18 @@ void printJson(const std::vector<GeneratedToken>& tokens, std::span<const uint32
 struct GenerateArgs {
   CorpusArgs corpus;
   ExperimentOptions options;
+  MemoryFileArgs files;
   GenerationOptions generation;
   std::string prompt;
   bool json = false;
 };
 
-int runGenerate(const GenerateArgs& args) {
+int runGenerate(const CLI::App& command, const GenerateArgs& args) {
   ExperimentOptions options = args.options;
   if (options.maxTestTokens == 0)
     options.maxTestTokens = 1000;  // generating needs no full evaluation
   auto job = makeTerminalProgress();
-  auto experiment = runExperiment(args.corpus, options, job.get());
+  auto experiment = args.files.experiment(command, args.corpus, options, job.get());
   if (!experiment) return reportError(experiment.status());
   const Vocabulary& vocab = (*experiment)->corpus().vocab;
   auto prompt = (*experiment)->corpus().encode(args.prompt);
@@ -99,8 +101,9 @@ void addGenerateCommand(CLI::App& app, CommandRuns& runs) {
       "Trains as eval does and continues the prompt, greedily or sampling among the K most\n"
       "probable tokens; one line per token: probability, match depth, distance, neighbours.");
   auto args = std::make_shared<GenerateArgs>();
-  args->corpus.addTo(*command);
+  args->corpus.addTo(*command, false);
   addExperimentOptions(*command, args->options);
+  args->files.addMemoryOption(*command);
   command->add_option("--prompt", args->prompt, "the text to continue")->required();
   command->add_option("--tokens", args->generation.tokens, "tokens to generate")
       ->check(CLI::Range(1, 100000));
@@ -111,7 +114,7 @@ void addGenerateCommand(CLI::App& app, CommandRuns& runs) {
   command->add_option("--sample-seed", args->generation.seed, "seed of the sampling")
       ->check(CLI::Range(0, 1 << 30));
   command->add_flag("--json", args->json, "print the tokens as JSON");
-  runs[command] = [args] { return runGenerate(*args); };
+  runs[command] = [command, args] { return runGenerate(*command, *args); };
 }
 
 }  // namespace memlens::cli

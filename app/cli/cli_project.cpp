@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "enum_option.h"
 #include "experiment_args.h"
+#include "memlens/memory_file.h"
 #include "memlens/project.h"
 #include "number_range.h"
 
@@ -21,6 +22,7 @@ struct CreateArgs {
   std::string file;
   CorpusArgs corpus;
   ProjectOptions options;
+  std::string save;  // --save: a memory file of the same corpus and options
 };
 
 // `project edit`: one edit, read into `edit` (its kind and its source, document or context).
@@ -105,6 +107,15 @@ int runCreate(const CreateArgs& args) {
       args.file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
       (*p)->memory().instances().size(), (*p)->options().smoothingBeta,
       o.keepTrainedWeights ? "kept" : "recomputed");
+  if (!args.save.empty()) {
+    // A project does not hold an Experiment yet: the memory file's is trained on its own.
+    auto corpus = args.corpus.load(job.get());
+    if (!corpus) return reportError(corpus.status());
+    auto e = Experiment::run(std::move(*corpus), o.experiment, job.get());
+    if (!e) return reportError(e.status());
+    if (Status s = saveMemory(**e, args.save, job.get()); !s) return reportError(s);
+    std::printf("saved the memory to %s\n", args.save.c_str());
+  }
   return 0;
 }
 
@@ -256,6 +267,10 @@ void addProjectCommand(CLI::App& app, CommandRuns& runs) {
   createCommand->add_option("FILE", create->file, "the .memlens project to write")->required();
   create->corpus.addTo(*createCommand);
   addExperimentOptions(*createCommand, create->options.experiment);
+  createCommand
+      ->add_option("--save", create->save,
+                   "also write the trained memory to FILE (a MemLens memory file)")
+      ->type_name("FILE");
   createCommand->add_flag("--keep-weights", create->options.keepTrainedWeights,
                           "edited memories keep the trained feature weights (default: recomputed)");
   runs[createCommand] = [create] { return runCreate(*create); };

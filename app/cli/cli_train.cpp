@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "experiment_args.h"
+#include "memory_file_args.h"
 #include "memlens/classifier.h"
 #include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
@@ -19,17 +20,19 @@
 namespace memlens::cli {
 namespace {
 
+// A memory and the corpus it was trained on; with a memory file, parts of its experiment.
 struct TrainedMemory {
-  std::shared_ptr<TokenisedCorpus> corpus;
+  std::shared_ptr<const TokenisedCorpus> corpus;
   ExperimentOptions options;
-  std::unique_ptr<Classifier> classifier;
+  std::shared_ptr<const Classifier> classifier;
   double seconds = 0.0;
 };
 
-// The options of both commands: the corpus and how to train on it.
+// The options of both commands: the corpus and how to train on it, or a memory file.
 struct MemoryArgs {
   CorpusArgs corpus;
   ExperimentOptions options;
+  MemoryFileArgs files;
 };
 
 struct TrainArgs : MemoryArgs {
@@ -45,13 +48,31 @@ struct PredictArgs : MemoryArgs {
 CLI::App* addTrainingCommand(CLI::App& app, const std::string& name, const std::string& description,
                              MemoryArgs& args) {
   CLI::App* command = app.add_subcommand(name, description);
-  args.corpus.addTo(*command);
+  args.corpus.addTo(*command, false);
   addExperimentOptions(*command, args.options);
   return command;
 }
 
-// Loads the corpus and trains on every token.
-Result<TrainedMemory> trainOnCorpus(const MemoryArgs& args) {
+// The train part of an experiment's split: what a memory file holds (with --memory), or what
+// --save writes (trained, tuned and evaluated as eval does, so the file can be evaluated again).
+Result<TrainedMemory> experimentMemory(const CLI::App& command, const MemoryArgs& args) {
+  auto job = makeTerminalProgress();
+  auto e = args.files.experiment(command, args.corpus, args.options, job.get());
+  if (!e) return e.status();
+  TrainedMemory m;
+  m.corpus = std::shared_ptr<const TokenisedCorpus>(*e, &(*e)->corpus());
+  m.options = (*e)->record().options;
+  m.classifier = std::shared_ptr<const Classifier>(*e, &(*e)->classifier());
+  m.seconds = (*e)->record().trainSeconds;
+  return m;
+}
+
+// Loads the corpus and trains on every token; experimentMemory() for memory files.
+Result<TrainedMemory> trainOnCorpus(const CLI::App& command, const MemoryArgs& args) {
+  if (!args.files.memory.empty() || !args.files.save.empty())
+    return experimentMemory(command, args);
+  if (args.corpus.paths.empty())
+    return Status::invalidArgument("give the corpus PATH... to train on, or --memory FILE");
   TrainedMemory m;
   m.options = args.options;
   auto job = makeTerminalProgress();
@@ -108,8 +129,8 @@ std::string summaryJson(const TrainedMemory& m) {
   return json.endObject().str();
 }
 
-int runTrain(const TrainArgs& args) {
-  auto m = trainOnCorpus(args);
+int runTrain(const CLI::App& command, const TrainArgs& args) {
+  auto m = trainOnCorpus(command, args);
   if (!m) return reportError(m.status());
   if (args.json)
     std::printf("%s\n", summaryJson(*m).c_str());
@@ -118,10 +139,10 @@ int runTrain(const TrainArgs& args) {
   return 0;
 }
 
-int runPredict(const PredictArgs& args) {
+int runPredict(const CLI::App& command, const PredictArgs& args) {
   if (!args.context && !args.stdinContexts)
     return reportError(Status::invalidArgument("predict: give --context \"text\" or --stdin"));
-  auto m = trainOnCorpus(args);
+  auto m = trainOnCorpus(command, args);
   if (!m) return reportError(m.status());
   std::vector<std::string> contexts;
   if (args.context) contexts.push_back(*args.context);
@@ -154,7 +175,12 @@ void addTrainCommand(CLI::App& app, CommandRuns& runs) {
       app, "train",
       "Train on all of the text (no split); print the memory's size and feature weights", *args);
   command->add_flag("--json", args->json, "print the summary as JSON");
-  runs[command] = [args] { return runTrain(*args); };
+  command
+      ->add_option("--save", args->files.save,
+                   "train as eval does (train part of the split, tuned, tested) and write that "
+                   "memory to FILE")
+      ->type_name("FILE");
+  runs[command] = [command, args] { return runTrain(*command, *args); };
 }
 
 void addPredictCommand(CLI::App& app, CommandRuns& runs) {
@@ -167,7 +193,8 @@ void addPredictCommand(CLI::App& app, CommandRuns& runs) {
   command->add_option("--context", args->context, "a context to predict the next token of");
   command->add_flag("--stdin", args->stdinContexts, "read contexts from stdin, one a line");
   command->add_option("--top", args->top, "votes printed")->check(CLI::Range(1, 1000));
-  runs[command] = [args] { return runPredict(*args); };
+  args->files.addMemoryOption(*command);
+  runs[command] = [command, args] { return runPredict(*command, *args); };
 }
 
 }  // namespace memlens::cli

@@ -6,7 +6,7 @@
 
 namespace memlens::cli {
 
-void CorpusArgs::addTo(CLI::App& command) {
+void CorpusArgs::addTo(CLI::App& command, bool pathsRequired) {
   addEnumOption(command, "--tokeniser", tokeniser.kind,
                 "word: words and punctuation; gpt2: GPT-2 byte-level BPE")
       ->group(kCorpusOptions);
@@ -17,7 +17,7 @@ void CorpusArgs::addTo(CLI::App& command) {
   command.add_flag("--lowercase", tokeniser.lowercase, "lowercase words (word tokeniser)")
       ->group(kCorpusOptions);
   command.add_option("PATH", paths, "UTF-8 text files or folders of them")
-      ->required()
+      ->required(pathsRequired)
       ->type_name("")
       ->default_str("");
 }

@@ -21,8 +21,9 @@ struct CorpusArgs {
   std::vector<std::string> paths;
   TokeniserOptions tokeniser;
 
-  // --tokeniser, --vocab, --merges, --lowercase and the required PATH... argument.
-  void addTo(CLI::App& command);
+  // --tokeniser, --vocab, --merges, --lowercase and the PATH... argument (required unless the
+  // command can work without a corpus, e.g. on a memory file).
+  void addTo(CLI::App& command, bool pathsRequired = true);
   // What the options say together (GPT-2 needs both of its files); an invalid argument if not.
   Status check() const;
   // check(), then the corpus read and tokenised.

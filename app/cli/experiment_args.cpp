@@ -10,7 +10,6 @@
 namespace memlens::cli {
 namespace {
 
-constexpr const char* kEvalOptions = "Eval options";
 constexpr int kMaxWhole = 1 << 30;  // the bound of seeds and token counts
 
 }  // namespace

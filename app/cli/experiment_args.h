@@ -8,6 +8,9 @@ class App;
 
 namespace memlens::cli {
 
+// The heading the options that shape an experiment are listed under.
+inline constexpr const char* kEvalOptions = "Eval options";
+
 // --width and --blocks: how instances are cut from the text (listed with the corpus options).
 void addWindowOptions(CLI::App& command, WindowOptions& window);
 

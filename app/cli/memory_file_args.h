@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "corpus_args.h"
+#include "memlens/experiment.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
+
+namespace CLI {
+class App;
+}
+
+namespace memlens::cli {
+
+// --memory FILE and --save FILE: commands that work on a trained experiment read it from a
+// memory file instead of training, or write the one they trained.
+struct MemoryFileArgs {
+  std::string memory;
+  std::string save;
+
+  // --memory: the corpus PATH becomes optional (CorpusArgs::addTo with pathsRequired false).
+  void addMemoryOption(CLI::App& command);
+  void addSaveOption(CLI::App& command);
+
+  // The experiment `command` works on: the memory file when --memory was given (then no corpus
+  // option, PATH or eval option may be given: the file fixes them all), else `corpus` trained
+  // and evaluated as `options` say. Written to --save when that was given.
+  Result<std::shared_ptr<const Experiment>> experiment(const CLI::App& command,
+                                                       const CorpusArgs& corpus,
+                                                       const ExperimentOptions& options,
+                                                       JobControl* job) const;
+};
+
+}  // namespace memlens::cli
