@@ -1,0 +1,465 @@
+// Memory files: a saved experiment opens and answers, explains and evaluates exactly as the one
+// that was saved; damaged, truncated, foreign and newer files are refused with a clear error.
+#include <QtTest>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "memfile/checksum64.h"
+#include "memfile/memory_file_layout.h"
+#include "memlens/memory_file.h"
+#include "memlens/trace.h"
+#include "memlens/trace_json.h"
+#include "memlens/vector_trace.h"
+#include "small_experiment.h"
+#include "test_support.h"
+
+using namespace memlens;
+using memlens::test::readFile;
+using memlens::test::writeFile;
+using Layout = MemoryFileLayout;
+
+Q_DECLARE_METATYPE(memlens::Algorithm)
+
+// QCOMPARE compares doubles fuzzily; a reopened memory must give the very same bits.
+#define COMPARE_EXACTLY(actual, expected)                                        \
+  QVERIFY2((actual) == (expected), qPrintable(QString::number(actual, 'g', 17) + \
+                                              " != " + QString::number(expected, 'g', 17)))
+
+namespace {
+
+// The first 3000 verses of the KJV demo corpus.
+std::string kjvSlice() {
+  const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+  if (kjv.empty()) qFatal("the KJV demo corpus is missing: build the demo_corpus target");
+  size_t cut = 0;
+  for (int lines = 0; lines < 3000; ++lines) cut = kjv.find('\n', cut) + 1;
+  return kjv.substr(0, cut);
+}
+
+std::shared_ptr<const Experiment> train(const std::string& path, Algorithm algorithm) {
+  TokeniserOptions tokeniser;
+  auto corpus = TokenisedCorpus::load({path}, tokeniser);
+  if (!corpus) qFatal("%s", corpus.status().message().c_str());
+  ExperimentOptions options;
+  options.classifier.algorithm = algorithm;
+  options.classifier.k = 2;
+  options.classifier.distanceWeighting = DistanceWeighting::kInverseDistance;
+  options.classifier.wordVectors.dimensions = 16;
+  options.maxTestTokens = 3000;
+  auto e = Experiment::run(std::move(*corpus), options);
+  if (!e) qFatal("%s", e.status().message().c_str());
+  return std::shared_ptr<const Experiment>(std::move(*e));
+}
+
+std::shared_ptr<const Experiment> open(const std::string& path) {
+  auto e = openMemory(path);
+  if (!e) qFatal("%s", e.status().message().c_str());
+  return *e;
+}
+
+// Context windows to ask: test instances, and random ids (with unknown ones) for contexts
+// the memory never saw.
+std::vector<std::vector<uint32_t>> queries(const Experiment& e, size_t n) {
+  std::mt19937_64 random(7);
+  const InstanceSet& test = e.test();
+  const uint32_t vocab = e.corpus().vocab.size();
+  std::vector<std::vector<uint32_t>> out;
+  for (size_t i = 0; i < n; ++i) {
+    const auto row = test.instance(random() % test.size());
+    std::vector<uint32_t> q(row.begin(), row.end());
+    if (i % 3 == 0) q[random() % q.size()] = static_cast<uint32_t>(random() % (vocab + 2));
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+void comparePredictions(const Prediction& a, const Prediction& b) {
+  QCOMPARE(a.classId, b.classId);
+  COMPARE_EXACTLY(a.distance, b.distance);
+  QCOMPARE(a.instances, b.instances);
+  QCOMPARE(a.matchDepth, b.matchDepth);
+  QCOMPARE(a.leaf, b.leaf);
+  QCOMPARE(a.tie, b.tie);
+  QCOMPARE(a.distribution.size(), b.distribution.size());
+  for (size_t i = 0; i < a.distribution.size(); ++i) {
+    QCOMPARE(a.distribution[i].classId, b.distribution[i].classId);
+    COMPARE_EXACTLY(a.distribution[i].weight, b.distribution[i].weight);
+  }
+  QCOMPARE(a.neighbours.size(), b.neighbours.size());
+  for (size_t i = 0; i < a.neighbours.size(); ++i) {
+    COMPARE_EXACTLY(a.neighbours[i].distance, b.neighbours[i].distance);
+    COMPARE_EXACTLY(a.neighbours[i].weight, b.neighbours[i].weight);
+    QCOMPARE(a.neighbours[i].storedVectors, b.neighbours[i].storedVectors);
+  }
+}
+
+void compareMetrics(const Metrics& a, const Metrics& b) {
+  QCOMPARE(a.tokens, b.tokens);
+  QCOMPARE(a.correct, b.correct);
+  QCOMPARE(a.inTop5, b.inTop5);
+  COMPARE_EXACTLY(a.reciprocalRankSum, b.reciprocalRankSum);
+  COMPARE_EXACTLY(a.log2ProbabilitySum, b.log2ProbabilitySum);
+}
+
+std::string traceJson(const Experiment& e, std::span<const uint32_t> q) {
+  if (e.vectorMemory()) {
+    auto t = traceVectorMemory(e, q);
+    if (!t) qFatal("%s", t.status().message().c_str());
+    return traceToJson(*t, e);
+  }
+  return traceToJson(traceContext(e, q), e);
+}
+
+// The section table of a memory file's bytes.
+std::vector<Layout::Entry> sections(const std::string& bytes) {
+  Layout::Header h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  std::vector<Layout::Entry> entries(h.sectionCount);
+  std::memcpy(entries.data(), bytes.data() + Layout::kHeaderBytes,
+              entries.size() * sizeof(Layout::Entry));
+  return entries;
+}
+
+// Recomputes every checksum after a deliberate edit, so only the reader's consistency checks
+// can catch it.
+void restamp(std::string& bytes) {
+  std::vector<Layout::Entry> entries = sections(bytes);
+  for (Layout::Entry& e : entries)
+    e.checksum = Checksum64::of(std::string_view(bytes).substr(e.offset, e.length));
+  const size_t tableBytes = entries.size() * sizeof(Layout::Entry);
+  std::memcpy(bytes.data() + Layout::kHeaderBytes, entries.data(), tableBytes);
+  Layout::Header h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  h.tableChecksum =
+      Checksum64::of(std::string_view(bytes).substr(Layout::kHeaderBytes, tableBytes));
+  h.headerChecksum = Checksum64::of({reinterpret_cast<const char*>(&h), 40});
+  std::memcpy(bytes.data(), &h, sizeof h);
+}
+
+const Layout::Entry& section(const std::vector<Layout::Entry>& entries, Layout::Section id) {
+  for (const Layout::Entry& e : entries)
+    if (e.id == static_cast<uint32_t>(id)) return e;
+  qFatal("no section %u", static_cast<unsigned>(id));
+}
+
+// The file offset of the elements of an array at `at` (a u64 count, padding to 8, elements,
+// padding to 8), after skipping arrays whose element sizes are `skipped`.
+size_t arrayData(const std::string& bytes, size_t at, std::initializer_list<size_t> skipped) {
+  for (size_t elementSize : skipped) {
+    uint64_t count;
+    std::memcpy(&count, bytes.data() + at, 8);
+    at = (at + 8 + 7) / 8 * 8;
+    at = (at + count * elementSize + 7) / 8 * 8;
+  }
+  return (at + 8 + 7) / 8 * 8;
+}
+
+QString errorOf(const std::string& path) {
+  auto e = openMemory(path);
+  return e ? QString() : QString::fromStdString(e.status().message());
+}
+
+}  // namespace
+
+class TestMemoryFile : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() { corpusPath_ = writeFile(dir_, "kjv3000.txt", kjvSlice()); }
+
+  void roundTrip_data() {
+    QTest::addColumn<Algorithm>("algorithm");
+    QTest::newRow("IB1") << Algorithm::kIb1;
+    QTest::newRow("IGTree") << Algorithm::kIgTree;
+    QTest::newRow("TRIBL2") << Algorithm::kTribl2;
+    QTest::newRow("vector memory") << Algorithm::kVectorMemory;
+  }
+
+  void roundTrip() {
+    QFETCH(Algorithm, algorithm);
+    const auto saved = train(corpusPath_, algorithm);
+    const std::string path = dir_.filePath("memory.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    const auto opened = open(path);
+
+    QCOMPARE(opened->record().toJson(), saved->record().toJson());
+    QCOMPARE(opened->report().overall.tokens, uint64_t{0});  // not evaluated
+    QCOMPARE(opened->corpus().vocab.size(), saved->corpus().vocab.size());
+    QCOMPARE(opened->corpus().tokens.ids(), saved->corpus().tokens.ids());
+    QCOMPARE(opened->train().sources, saved->train().sources);
+    QCOMPARE(opened->test().features, saved->test().features);
+    QCOMPARE(opened->trainClassCounts(), saved->trainClassCounts());
+    QCOMPARE(opened->classifier().weights(), saved->classifier().weights());
+    QVERIFY(opened->corpus().corpus->document(0).textAvailable);
+
+    // Provenance: token positions and the sources of stored vectors.
+    const TokenStream& a = saved->corpus().tokens;
+    const TokenStream& b = opened->corpus().tokens;
+    for (size_t t = 0; t < a.size(); t += 97) {
+      QCOMPARE(b.position(t).line, a.position(t).line);
+      QCOMPARE(b.position(t).byteOffset, a.position(t).byteOffset);
+      QCOMPARE(b.position(t).length, a.position(t).length);
+    }
+    const InstanceBase& ma = saved->classifier().memory();
+    const InstanceBase& mb = opened->classifier().memory();
+    QCOMPARE(mb.vectorCount(), ma.vectorCount());
+    for (uint32_t v = 0; v < ma.vectorCount(); v += 13) QCOMPARE(mb.sources(v), ma.sources(v));
+
+    PredictOptions withEverything;
+    withEverything.neighbours = true;
+    const auto asked = queries(*saved, 600);
+    for (const auto& q : asked) {
+      comparePredictions(opened->classifier().predictOne(q, withEverything),
+                         saved->classifier().predictOne(q, withEverything));
+      if (QTest::currentTestFailed()) return;
+    }
+    for (size_t i = 0; i < 60; ++i)
+      QCOMPARE(traceJson(*opened, asked[i]), traceJson(*saved, asked[i]));
+
+    auto again = reevaluate(*opened);
+    QVERIFY(again.isOk());
+    compareMetrics(again->test, saved->record().test);
+    if (QTest::currentTestFailed()) return;
+    compareMetrics(again->baseTest, saved->record().baseTest);
+  }
+
+  void infoWithoutOpening() {
+    const auto saved = smallExperiment(Algorithm::kIgTree);
+    const std::string path = dir_.filePath("info.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    auto info = readMemoryFileInfo(path);
+    QVERIFY2(info.isOk(), info.status().message().c_str());
+    QCOMPARE(info->formatVersion, Layout::kFormatVersion);
+    QCOMPARE(info->fileBytes, uint64_t{std::filesystem::file_size(path)});
+    QCOMPARE(info->record.toJson(), saved->record().toJson());
+  }
+
+  void changedCorpusHasNoText() {
+    QTemporaryDir dir;
+    const std::string corpus = writeFile(dir, "grammar.txt", test::smallGrammarCorpus());
+    const auto saved = trainSmall(corpus);
+    const std::string path = dir.filePath("m.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    writeFile(dir, "grammar.txt", test::smallGrammarCorpus() + "one more line .\n");
+    const auto opened = open(path);
+    const Document& doc = opened->corpus().corpus->document(0);
+    QVERIFY(!doc.textAvailable);
+    QVERIFY(doc.text.empty());
+    QVERIFY2(
+        doc.textMissing.find("grammar.txt changed since the memory was saved") != std::string::npos,
+        doc.textMissing.c_str());
+    answersAsSaved(*saved, *opened);
+    // Provenance keeps file and line; the snippet is empty.
+    const Trace trace = traceContext(*opened, opened->test().instance(0));
+    QVERIFY(!trace.buckets.empty() && !trace.buckets[0].neighbours.empty());
+    for (const BucketTrace& bucket : trace.buckets)
+      for (const NeighbourTrace& n : bucket.neighbours)
+        for (const ProvenanceRef& p : n.provenance) QVERIFY(p.snippet.empty() && p.line > 0);
+  }
+
+  void absentCorpusHasNoText() {
+    QTemporaryDir dir;
+    const std::string corpus = writeFile(dir, "grammar.txt", test::smallGrammarCorpus());
+    const auto saved = trainSmall(corpus);
+    const std::string path = dir.filePath("m.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    QVERIFY(std::filesystem::remove(corpus));
+    const auto opened = open(path);
+    const Document& doc = opened->corpus().corpus->document(0);
+    QVERIFY(!doc.textAvailable);
+    QVERIFY2(doc.textMissing.find("grammar.txt is not at") != std::string::npos,
+             doc.textMissing.c_str());
+    QCOMPARE(doc.lineCount, saved->corpus().corpus->document(0).lineCount);
+    answersAsSaved(*saved, *opened);
+  }
+
+  void notAttachedWhenAsked() {
+    const auto saved = smallExperiment(Algorithm::kIb1);
+    const std::string path = dir_.filePath("detached.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    MemoryOpenOptions options;
+    options.attachCorpus = false;
+    auto opened = openMemory(path, options);
+    QVERIFY(opened.isOk());
+    QVERIFY(!(*opened)->corpus().corpus->document(0).textAvailable);
+  }
+
+  void truncatedFilesAreRefused() {
+    const std::string path = savedSmall("whole.mlm");
+    const std::string whole = readFile(path);
+    const std::string cut = dir_.filePath("cut.mlm").toStdString();
+    const size_t tableEnd = Layout::kHeaderBytes + sections(whole).size() * Layout::kEntryBytes;
+    std::vector<size_t> lengths;
+    for (size_t n = 0; n <= tableEnd; ++n) lengths.push_back(n);
+    for (size_t n = 4096; n < whole.size(); n += 4096) lengths.push_back(n);
+    lengths.push_back(whole.size() - 1);
+    for (size_t n : lengths) {
+      writeFile(dir_, "cut.mlm", whole.substr(0, n));
+      const QString error = errorOf(cut);
+      QVERIFY2(!error.isEmpty(), qPrintable(QString("opened at %1 bytes").arg(n)));
+      QVERIFY2(error.contains(QString::fromStdString(cut)), qPrintable(error));
+      if (n >= 8)
+        QVERIFY2(error.contains("truncated") || error.contains("checksum"), qPrintable(error));
+    }
+  }
+
+  void flippedBytesAreRefused() {
+    const std::string path = savedSmall("flip.mlm");
+    const std::string whole = readFile(path);
+    const std::string damaged = dir_.filePath("damaged.mlm").toStdString();
+    const auto entries = sections(whole);
+    QCOMPARE(entries.size(), size_t{11});
+    for (const Layout::Entry& e : entries) {
+      std::string bytes = whole;
+      bytes[e.offset + e.length / 2] ^= 0x10;
+      writeFile(dir_, "damaged.mlm", bytes);
+      const QString expected = QString("memory file %1 is damaged: section '%2' fails its checksum")
+                                   .arg(QString::fromStdString(damaged),
+                                        QString::fromUtf8(Layout::nameOf(e.id).data(),
+                                                          qsizetype(Layout::nameOf(e.id).size())));
+      QCOMPARE(errorOf(damaged), expected);
+    }
+    std::string header = whole;
+    header[20] ^= 1;  // in fileBytes
+    writeFile(dir_, "damaged.mlm", header);
+    QVERIFY(errorOf(damaged).contains("its header fails its checksum"));
+    std::string table = whole;
+    table[Layout::kHeaderBytes + 9] ^= 1;  // an offset
+    writeFile(dir_, "damaged.mlm", table);
+    QVERIFY(errorOf(damaged).contains("its section table fails its checksum"));
+  }
+
+  void foreignAndNewerFilesAreRefused() {
+    const std::string whole = readFile(savedSmall("kinds.mlm"));
+    const std::string other = dir_.filePath("other.mlm").toStdString();
+    writeFile(dir_, "other.mlm", "In the beginning God created the heaven and the earth.\n");
+    QVERIFY(errorOf(other).contains("is not a MemLens memory file"));
+    writeFile(dir_, "other.mlm", "");
+    QVERIFY(!errorOf(other).isEmpty());
+
+    std::string newer = whole;
+    const uint32_t version = Layout::kFormatVersion + 1;
+    std::memcpy(newer.data() + 8, &version, 4);
+    restamp(newer);
+    writeFile(dir_, "other.mlm", newer);
+    QVERIFY2(errorOf(other).contains("has format version 2, newer than this MemLens reads (1)"),
+             qPrintable(errorOf(other)));
+    auto info = readMemoryFileInfo(other);
+    QVERIFY(!info.isOk());
+
+    std::string swapped = whole;
+    const uint32_t mark = 0x04030201u;
+    std::memcpy(swapped.data() + 12, &mark, 4);
+    writeFile(dir_, "other.mlm", swapped);
+    QVERIFY(errorOf(other).contains("another byte order"));
+  }
+
+  // Edits with valid checksums: only the consistency checks stand between them and a crash.
+  void inconsistentSectionsAreRefused() {
+    const std::string whole = readFile(savedSmall("consistent.mlm"));
+    const auto entries = sections(whole);
+    const std::string path = dir_.filePath("inconsistent.mlm").toStdString();
+
+    // The first stored vector's class index (the array after the values, which follow the width).
+    std::string bytes = whole;
+    const size_t single =
+        arrayData(bytes, section(entries, Layout::Section::kInstanceBase).offset + 4, {4});
+    const uint32_t badClass = 9999;
+    std::memcpy(bytes.data() + single, &badClass, 4);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    QVERIFY2(errorOf(path).contains("section 'instance base': stored vector 0 counts class index "
+                                    "9999, past the class count"),
+             qPrintable(errorOf(path)));
+
+    // A train instance's source past the token stream (after the width, features and classes).
+    bytes = whole;
+    const size_t sources =
+        arrayData(bytes, section(entries, Layout::Section::kTrain).offset + 4, {4, 4});
+    const uint64_t badSource = uint64_t{1} << 40;
+    std::memcpy(bytes.data() + sources, &badSource, 8);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    QVERIFY2(errorOf(path).contains("section 'train instances'"), qPrintable(errorOf(path)));
+
+    // A token id past the vocabulary.
+    bytes = whole;
+    const size_t ids = arrayData(bytes, section(entries, Layout::Section::kTokens).offset, {});
+    const uint32_t badId = 0xFFFFFF00u;
+    std::memcpy(bytes.data() + ids, &badId, 4);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    QVERIFY2(errorOf(path).contains("section 'token stream': token 0 is id"),
+             qPrintable(errorOf(path)));
+
+    // A huge array count: refused before anything is allocated.
+    bytes = whole;
+    // The stored vectors' values: their count follows the width.
+    const size_t valuesCount = section(entries, Layout::Section::kInstanceBase).offset + 4;
+    const uint64_t huge = uint64_t{1} << 60;
+    std::memcpy(bytes.data() + valuesCount, &huge, 8);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    QVERIFY2(errorOf(path).contains("runs past the section's end"), qPrintable(errorOf(path)));
+  }
+
+  void cancelledSaveLeavesTheOldFile() {
+    const auto saved = smallExperiment(Algorithm::kTribl2);
+    const std::string path = writeFile(dir_, "keep.mlm", "whatever was here");
+    JobControl job;
+    job.cancel();
+    QVERIFY(saveMemory(*saved, path, &job).isCancelled());
+    QCOMPARE(readFile(path), std::string("whatever was here"));
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path().toStdString()))
+      QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos,
+               entry.path().c_str());
+    auto opened = openMemory(savedSmall("ok.mlm"), {}, &job);
+    QVERIFY(opened.status().isCancelled());
+  }
+
+  void unwritablePathIsAnError() {
+    const auto saved = smallExperiment(Algorithm::kIb1);
+    const Status s = saveMemory(*saved, "/nonexistent-folder/m.mlm");
+    QVERIFY(!s.isOk());
+    QVERIFY2(s.message().find("/nonexistent-folder/m.mlm") != std::string::npos,
+             s.message().c_str());
+  }
+
+ private:
+  std::shared_ptr<const Experiment> smallExperiment(Algorithm algorithm) {
+    return test::smallExperiment(dir_, algorithm);
+  }
+  static std::shared_ptr<const Experiment> trainSmall(const std::string& corpus) {
+    auto loaded = TokenisedCorpus::load({corpus}, TokeniserOptions{});
+    if (!loaded) qFatal("%s", loaded.status().message().c_str());
+    ExperimentOptions options;
+    options.window.width = 3;
+    auto e = Experiment::run(std::move(*loaded), options);
+    if (!e) qFatal("%s", e.status().message().c_str());
+    return std::shared_ptr<const Experiment>(std::move(*e));
+  }
+  std::string savedSmall(const char* name) {
+    const std::string path = dir_.filePath(name).toStdString();
+    if (!saveMemory(*smallExperiment(Algorithm::kIb1), path).isOk()) qFatal("cannot save");
+    return path;
+  }
+  static void answersAsSaved(const Experiment& saved, const Experiment& opened) {
+    for (const auto& q : queries(saved, 50)) {
+      comparePredictions(opened.classifier().predictOne(q), saved.classifier().predictOne(q));
+      if (QTest::currentTestFailed()) return;
+    }
+    // Provenance still names file and line; only the text is gone.
+    const Trace a = traceContext(saved, saved.test().instance(0));
+    const Trace b = traceContext(opened, opened.test().instance(0));
+    QCOMPARE(b.buckets.size(), a.buckets.size());
+    auto again = reevaluate(opened);
+    QVERIFY(again.isOk());
+    compareMetrics(again->test, saved.record().test);
+  }
+
+  QTemporaryDir dir_;
+  std::string corpusPath_;
+};
+
+QTEST_GUILESS_MAIN(TestMemoryFile)
+#include "tst_memory_file.moc"
