@@ -161,6 +161,10 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
     std::printf("%s\n", traceToJson(trace, **experiment).c_str());
   } else {
     printText(trace, **experiment);
+    // A memory file opened without (some of) its corpus: say why snippets are missing.
+    for (size_t d = 0; d < corpus.corpus->documentCount(); ++d)
+      if (!corpus.corpus->document(d).textAvailable)
+        std::printf("note: %s\n", corpus.corpus->document(d).textMissing.c_str());
   }
   return 0;
 }

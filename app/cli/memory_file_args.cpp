@@ -1,6 +1,9 @@
 #include "memory_file_args.h"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 
 #include "cli_common.h"
 #include "experiment_args.h"
@@ -48,7 +51,13 @@ Result<std::shared_ptr<const Experiment>> MemoryFileArgs::experiment(
   if (!trained) return trained.status();
   std::shared_ptr<const Experiment> e = std::move(*trained);
   if (!save.empty()) {
+    const auto start = std::chrono::steady_clock::now();
     if (Status s = saveMemory(*e, save, job); !s) return s;
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(save, ec);
+    std::fprintf(stderr, "saved the memory to %s (%.1f MB) in %.2f s\n", save.c_str(),
+                 ec ? 0.0 : static_cast<double>(bytes) / 1e6,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return e;
 }

@@ -20,9 +20,8 @@ corpus=$build/demo/kjv.txt
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for i in $(seq 1 "$copies"); do
-  shuf --random-source=<(yes "$i") "$corpus"
-done > "$work/big.txt"
+source "$root/tests/bench/scale_corpus.sh"
+scale_corpus "$corpus" "$copies" "$work/big.txt"
 echo "corpus: $copies shuffled copies of the KJV, $(du -m "$work/big.txt" | cut -f1) MB"
 
 # measure NAME CMD... : runs CMD, keeps its output in $work/NAME.log, prints "seconds rss_MB"

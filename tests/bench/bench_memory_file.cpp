@@ -1,0 +1,71 @@
+// Opening a memory file and answering from it: seconds to open (openMemory, corpus attached when
+// present and unchanged), seconds to the first traced answer, then EXPLAINS more traces of test
+// contexts and the resident memory after them.
+// Usage: bench_memory_file FILE [EXPLAINS]   (default 1000)
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "memlens/memory_file.h"
+#include "memlens/trace.h"
+
+using namespace memlens;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// VmRSS of this process in MB, from /proc/self/status.
+double residentMegabytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+  return 0.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: bench_memory_file FILE [EXPLAINS]\n");
+    return 2;
+  }
+  const int explains = argc > 2 ? std::atoi(argv[2]) : 1000;
+  const auto start = Clock::now();
+  auto opened = openMemory(argv[1]);
+  if (!opened) {
+    std::fprintf(stderr, "bench_memory_file: %s\n", opened.status().toString().c_str());
+    return 1;
+  }
+  const double openSeconds = secondsSince(start);
+  const double openRss = residentMegabytes();
+  const Experiment& e = **opened;
+  const InstanceSet& test = e.test();
+  if (test.size() == 0) return 1;
+  (void)traceContext(e, test.instance(0));
+  const double firstAnswerSeconds = secondsSince(start);
+
+  std::mt19937_64 random(1);
+  const auto tracesStart = Clock::now();
+  size_t neighbours = 0;
+  for (int i = 0; i < explains; ++i) {
+    const Trace t = traceContext(e, test.instance(random() % test.size()));
+    neighbours += t.buckets.size() + t.evidence.shown.size();
+  }
+  const double traceSeconds = secondsSince(tracesStart);
+  std::printf("%-26s %10.3f\n", "open_s", openSeconds);
+  std::printf("%-26s %10.3f\n", "open_to_first_answer_s", firstAnswerSeconds);
+  std::printf("%-26s %10.0f\n", "rss_after_open_MB", openRss);
+  std::printf("%-26s %10.3f  (%d traces, %zu buckets/evidence)\n", "explains_s", traceSeconds,
+              explains, neighbours);
+  std::printf("%-26s %10.0f\n", "rss_after_explains_MB", residentMegabytes());
+  return 0;
+}
