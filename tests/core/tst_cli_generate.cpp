@@ -153,8 +153,9 @@ class TestCliGenerate : public QObject {
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("message");
     QTest::newRow("no prompt") << QStringList{"generate", "x.txt"} << 2 << "--prompt is required";
+    // PATH may be left out for --memory FILE; without either, the command says both.
     QTest::newRow("no corpus") << QStringList{"generate", "--prompt", "a"} << 2
-                               << "PATH is required";
+                               << "give the corpus PATH... to train on, or --memory FILE";
     QTest::newRow("negative top-k")
         << QStringList{"generate", "--top-k", "-1", "x.txt", "--prompt", "a"} << 2 << "--top-k";
     QTest::newRow("no tokens") << QStringList{"generate", "--tokens", "0", "x.txt", "--prompt", "a"}
