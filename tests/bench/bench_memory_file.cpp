@@ -40,7 +40,16 @@ int main(int argc, char** argv) {
   }
   const int explains = argc > 2 ? std::atoi(argv[2]) : 1000;
   const auto start = Clock::now();
-  auto opened = openMemory(argv[1]);
+  // Where opening spends its time: each stage the core reports, when it starts.
+  std::string stage;
+  JobControl job(
+      [&](double, const std::string& now) {
+        if (now == stage) return;
+        stage = now;
+        std::fprintf(stderr, "  %7.3f s  %s\n", secondsSince(start), now.c_str());
+      },
+      std::chrono::milliseconds(0));
+  auto opened = openMemory(argv[1], {}, &job);
   if (!opened) {
     std::fprintf(stderr, "bench_memory_file: %s\n", opened.status().toString().c_str());
     return 1;

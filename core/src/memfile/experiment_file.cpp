@@ -282,6 +282,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
                         " corpus files, its documents section " + std::to_string(docs->size()));
   std::vector<std::string> sha256;
   for (const RunRecord::CorpusFile& f : record->corpus) sha256.push_back(f.sha256);
+  reportProgress(job, 0.1, "checking the corpus files");
   auto corpus = Corpus::reattach(std::move(*docs), sha256, openOptions.attachCorpus, job);
   if (!corpus) return corpus.status();
   if (cancelRequested(job)) return Status::cancelled();
@@ -290,6 +291,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   tc->corpus = std::move(*corpus);
   tc->tokeniserOptions = record->tokeniser;
   tc->tokeniserName = record->tokeniserName;
+  reportProgress(job, 0.2, "reading the vocabulary and token stream");
   auto vocab = readSection(file, Section::kVocabulary, loadVocabulary);
   if (!vocab) return vocab.status();
   tc->vocab = std::move(*vocab);
@@ -304,6 +306,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   tc->tokens = std::move(*tokens);
   const uint64_t tokenCount = tc->tokens.size();
 
+  reportProgress(job, 0.3, "reading the instances");
   std::unique_ptr<Experiment> e(new Experiment());
   auto split = DataSplit::make(tc->tokens, options->split);
   if (!split) return file.damaged(split.status().message());
@@ -321,12 +324,14 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (Status s = instances(Section::kTest, e->test_); !s) return s;
   if (cancelRequested(job)) return Status::cancelled();
 
+  reportProgress(job, 0.4, "reading the instance base");
   auto memory = readSection(file, Section::kInstanceBase, [&](ByteReader& in) {
     return InstanceBase::load(in, vocabSize, tokenCount);
   });
   if (!memory) return memory.status();
   if (memory->width() != width || memory->instanceCount() != e->train_.size())
     return file.damaged("its instance base does not hold the train part");
+  reportProgress(job, 0.5, "rebuilding the search structures");
   auto classifier = restoreClassifier(options->classifier, std::move(*memory), job);
   if (!classifier) {
     if (classifier.status().isCancelled()) return classifier.status();
@@ -336,6 +341,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     vector->setTemperature(record->memoryTemperature);
   e->classifier_ = std::move(*classifier);
 
+  reportProgress(job, 0.8, "reading the base model");
   auto base = readSection(file, Section::kBaseModel,
                           [&](ByteReader& in) { return KneserNeyModel::load(in, vocabSize); });
   if (!base) return base.status();
