@@ -121,6 +121,12 @@ InspectController::~InspectController() = default;
 bool InspectController::isRunning() const { return runner_->isRunning(); }
 
 void InspectController::setExperiment(std::shared_ptr<const Experiment> experiment) {
+  if (trained_ && experiment && &experiment->classifier() == &trained_->classifier()) {
+    // The same memory, evaluated since: the page's answers and the variant still hold.
+    trained_ = std::move(experiment);
+    page_->setExperiment(trained_);
+    return;
+  }
   trained_ = std::move(experiment);
   variant_.reset();
   query_ = {};

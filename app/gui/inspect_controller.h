@@ -29,7 +29,8 @@ class InspectController : public QObject {
   InspectController(views::InspectWidget* page, QObject* parent = nullptr);
   ~InspectController() override;
 
-  // The memory to inspect from now on; the page shows "train first" while it is null.
+  // The memory to inspect from now on; the page shows "train first" while it is null. The same
+  // memory again (the experiment evaluated since it was given) keeps the page's answer.
   void setExperiment(std::shared_ptr<const Experiment> experiment);
   void inspectContext(const QString& text);
   void inspectTestToken(int index);

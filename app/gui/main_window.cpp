@@ -133,7 +133,12 @@ struct MainWindow::PendingTraining {
   ExperimentOptions options;
   std::shared_ptr<ProjectFile> project;           // its memory is being retrained
   std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
-  // Both set by the worker on success.
+  // The project open when the memory was trained (the Memory tab lets go of it then), which
+  // keeps the run.
+  std::shared_ptr<ProjectFile> openProject;
+  bool memoryEdited = false;  // on the Memory tab, since the memory was trained
+  // Set by the worker once the memory is evaluated, if only on a sample (then the job was
+  // cancelled); the curve grows point by point. Kept when the job is cancelled after them.
   std::shared_ptr<const Experiment> experiment;
   std::vector<LearningCurvePoint> curve;
 };
@@ -578,24 +583,36 @@ void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<Proj
   memoryLabel_->setText(tr("Memory: building…"));
   trainWidget_->chart()->clear(tr("Learning curve: training and evaluating the full memory…"));
   // Started last: the window's own updates above would otherwise delay a Cancel pressed now.
-  // The worker posts the run's size and each curve point to this window; they arrive in order,
-  // before the runner's finished(), and are dropped if the window is gone by then.
+  // The worker posts the trained memory, the evaluation's updates, the run's record and each
+  // curve point to this window; they arrive in order, before the runner's finished(), and are
+  // dropped if the window is gone by then.
   runner_->run(tr("training %1").arg(describeOptions(options)),
                [this, training, corpus = corpus_, options](JobControl& job) -> Status {
-                 auto experiment = Experiment::run(corpus, options, &job);
-                 if (!experiment) return experiment.status();
-                 std::shared_ptr<const Experiment> trained = std::move(*experiment);
-                 auto record = std::make_shared<const RunRecord>(trained->record());
+                 auto trainedMemory = Experiment::trained(corpus, options, &job);
+                 if (!trainedMemory) return trainedMemory.status();
+                 std::shared_ptr<const Experiment> memory = std::move(*trainedMemory);
+                 QMetaObject::invokeMethod(
+                     this, [this, memory] { onMemoryTrained(memory); }, Qt::QueuedConnection);
+                 auto evaluated = Experiment::evaluated(
+                     memory, {},
+                     [this](const EvaluationUpdate& u) {
+                       QMetaObject::invokeMethod(
+                           this, [this, u] { onEvaluationUpdate(u); }, Qt::QueuedConnection);
+                     },
+                     &job);
+                 if (!evaluated) return evaluated.status();
+                 training->experiment = std::move(*evaluated);
+                 if (!training->experiment->report().complete) return Status::cancelled();
+                 auto record = std::make_shared<const RunRecord>(training->experiment->record());
                  QMetaObject::invokeMethod(
                      this, [this, record] { onRunEvaluated(record); }, Qt::QueuedConnection);
-                 auto curve = learningCurve(*trained, &job, [this](const LearningCurvePoint& p) {
-                   QMetaObject::invokeMethod(
-                       this, [this, p] { onCurvePoint(p); }, Qt::QueuedConnection);
-                 });
-                 if (!curve) return curve.status();
-                 training->experiment = std::move(trained);
-                 training->curve = std::move(*curve);
-                 return Status::ok();
+                 auto curve = learningCurve(
+                     *training->experiment, &job, [this, training](const LearningCurvePoint& p) {
+                       training->curve.push_back(p);
+                       QMetaObject::invokeMethod(
+                           this, [this, p] { onCurvePoint(p); }, Qt::QueuedConnection);
+                     });
+                 return curve.status();
                });
 }
 
@@ -603,12 +620,33 @@ double MainWindow::trainingSeconds() const {
   return static_cast<double>(trainingClock_.elapsed()) / 1000.0;
 }
 
-void MainWindow::onRunEvaluated(const std::shared_ptr<const RunRecord>& record) {
+void MainWindow::onMemoryTrained(const std::shared_ptr<const Experiment>& memory) {
+  const RunRecord& record = memory->record();
+  eta_.start(record.trainInstances, 0.0);  // now the split is known, so is every curve step
+  experiment_ = memory;
+  training_->openProject = projects_->project();
+  inspector_->setExperiment(memory);
+  memoryController_->setExperiment(memory, training_->project);
+  comparer_->setInspected(memory);
+  generator_->setExperiment(memory);
+  showMemory(record.storedVectors, record.trainInstances);
+  trainWidget_->chart()->clear(tr("Learning curve: evaluating the full memory…"));
+  Q_EMIT memoryReady();
+}
+
+void MainWindow::onEvaluationUpdate(const EvaluationUpdate& update) {
   const double now = trainingSeconds();
-  eta_.start(record->trainInstances, 0.0);  // now the split is known, so is every curve step
-  eta_.beginStep(1, now);
-  // The figures are final already; only the curve is still to come. A cancel puts back the
-  // previous run's.
+  eta_.projectStepEnd(now + update.secondsLeft);
+  if (const std::optional<double> left = eta_.secondsLeft(now)) {
+    etaLabel_->setText(describeSecondsLeft(*left));
+  }
+  trainWidget_->metrics()->setLive(update, experiment_->record().storedVectors);
+  Q_EMIT evaluationUpdated();
+}
+
+void MainWindow::onRunEvaluated(const std::shared_ptr<const RunRecord>& record) {
+  eta_.beginStep(1, trainingSeconds());
+  // The figures are final already; only the curve is still to come. A cancel now keeps them.
   trainWidget_->metrics()->setRun(record);
   trainWidget_->chart()->clear(tr("Learning curve: growing the memory…"));
 }
@@ -623,7 +661,10 @@ void MainWindow::onCurvePoint(const LearningCurvePoint& point) {
 void MainWindow::onTrainingFinished(const Status& status) {
   const std::shared_ptr<PendingTraining> training = std::move(training_);
   setBusy(false);
-  if (status.isOk()) {
+  // A cancel after the evaluation had begun keeps what it measured: a random sample of the test
+  // tokens, or the full evaluation and the curve points so far.
+  const bool kept = training->experiment && (status.isOk() || status.isCancelled());
+  if (kept) {
     experiment_ = training->experiment;
     auto record = std::make_shared<const RunRecord>(experiment_->record());
     QString note;  // after the run's figures on the status bar
@@ -640,24 +681,41 @@ void MainWindow::onTrainingFinished(const Status& status) {
       for (RunRecord& r : stored ? *stored : std::vector<RunRecord>{}) {
         addRun({std::make_shared<const RunRecord>(std::move(r)), {}, nullptr}, training->corpus);
       }
-    } else if (const std::shared_ptr<ProjectFile> project = projects_->project()) {
+    } else if (const std::shared_ptr<ProjectFile> project = training->openProject) {
       // Trained while a project was open: kept in it, though the new memory is not the project's.
       if (const Status s = project->addRun(record->toJson()); !s) {
         warn(tr("Project runs"), tr("The run could not be added to the project."), s);
       }
     }
-    inspector_->setExperiment(experiment_);
-    memoryController_->setExperiment(experiment_, training->project);
+    // Inspect, Memory and Generate have had the memory since it was trained; unless it has been
+    // edited meanwhile, they now get it with its evaluation (Inspect keeps what it shows).
+    if (!training->memoryEdited) {
+      inspector_->setExperiment(experiment_);
+      // A project's journal is being replayed onto the memory already: not twice.
+      if (!training->project) memoryController_->setExperiment(experiment_, nullptr);
+      comparer_->setInspected(experiment_);
+      generator_->setExperiment(experiment_);
+    }
     if (training->project) projects_->opened(training->project->path());
     updateTitle();
-    comparer_->setInspected(experiment_);
-    generator_->setExperiment(experiment_);
     textView_->setOutcomes(experiment_);
     addRun(
         {record, training->curve, std::make_shared<const EvaluationReport>(experiment_->report())},
         training->corpus);
     showRun(static_cast<int>(runs_.size()) - 1);
     const RunRecord& r = *runs_.back().record;
+    if (status.isCancelled()) {
+      statusBar()->showMessage(
+          r.test.tokens < r.testInstances
+              ? tr("Cancelled: run %1 keeps its evaluation on a random sample of %2 of %3 test "
+                   "tokens.")
+                    .arg(runs_.size())
+                    .arg(number(r.test.tokens), number(r.testInstances))
+              : tr("Cancelled: run %1 keeps its evaluation and %2 learning-curve points.")
+                    .arg(runs_.size())
+                    .arg(training->curve.size()));
+      return;
+    }
     statusBar()->showMessage(tr("Run %1: accuracy %2, perplexity %3, on %4 test tokens.")
                                  .arg(runs_.size())
                                  .arg(QLocale().toString(r.test.accuracy(), 'f', 4))
@@ -722,6 +780,7 @@ void MainWindow::showMemory(uint64_t storedVectors, uint64_t trainInstances) {
 // The edited memory is what Inspect traces and Generate continues from now on, and what the
 // status bar sizes.
 void MainWindow::onMemoryEdited(const std::shared_ptr<const Experiment>& memory) {
+  if (training_) training_->memoryEdited = true;
   inspector_->setExperiment(memory);
   generator_->setExperiment(memory, /*edited=*/true);
   showMemory(memory->record().storedVectors, memory->record().trainInstances);

@@ -69,6 +69,11 @@ class MainWindow : public QMainWindow {
   void jobSettled();
   // The Inspect tab shows the answer to its latest request (a trace or an error).
   void inspected();
+  // A newly trained memory is on the Inspect, Memory and Generate tabs; its evaluation and
+  // learning curve go on in the job runner.
+  void memoryReady();
+  // The Train page shows new live metrics of the memory being evaluated.
+  void evaluationUpdated();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -113,6 +118,9 @@ class MainWindow : public QMainWindow {
   void inspectCorpusToken(quint64 token);
   // A context given as vocabulary ids (a generated token's, a probe sentence token's).
   void inspectIds(const std::vector<uint32_t>& context);
+  // The trained memory, before its evaluation: the tabs that read the memory get it now.
+  void onMemoryTrained(const std::shared_ptr<const Experiment>& memory);
+  void onEvaluationUpdate(const EvaluationUpdate& update);
   void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
   // A run into the runs table and the Compare tab (a run read from a project has no curve and
   // no per-token report).
@@ -165,7 +173,8 @@ class MainWindow : public QMainWindow {
   std::shared_ptr<PendingTraining> training_;
   QElapsedTimer trainingClock_;
   TrainingEta eta_;
-  // The latest finished run's memory, for the windows that will inspect it.
+  // The latest trained memory (evaluated once its run has finished), for the windows that will
+  // inspect it.
   std::shared_ptr<const Experiment> experiment_;
   std::vector<FinishedRun> runs_;
   int shownRun_ = -1;

@@ -27,11 +27,13 @@ void TrainingEta::start(uint64_t trainInstances, double now) {
   step_ = 0;
   startedAt_ = now;
   stepStartedAt_ = now;
+  projectedStepEnd_.reset();
 }
 
 void TrainingEta::beginStep(int step, double now) {
   step_ = std::clamp(step, 0, stepCount() - 1);
   stepStartedAt_ = now;
+  projectedStepEnd_.reset();
 }
 
 double TrainingEta::doneWeight() const {
@@ -43,6 +45,10 @@ double TrainingEta::totalWeight() const {
 }
 
 std::optional<double> TrainingEta::secondsPerWeight() const {
+  if (projectedStepEnd_) {
+    const double weight = weights_.empty() ? 0.0 : doneWeight() + weights_[size_t(step_)];
+    if (weight > 0.0) return (*projectedStepEnd_ - startedAt_) / weight;
+  }
   if (step_ == 0) return std::nullopt;
   return (stepStartedAt_ - startedAt_) / doneWeight();
 }

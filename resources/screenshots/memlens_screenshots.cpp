@@ -4,6 +4,7 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -37,6 +38,7 @@ struct Options {
   QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
+  bool live = false;     // the shot while the first training's evaluation still runs
   bool project = false;  // paths is one .memlens file: its opening trains
 };
 
@@ -77,7 +79,13 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       QStringLiteral("Implies --memory; then preview deleting the stored vector whose context is "
                      "<context>."),
       QStringLiteral("context"));
-  parser.addOptions({screenshot, train, inspect, compare, generate, tab, memory, memoryDelete});
+  const QCommandLineOption live(
+      QStringLiteral("live"),
+      QStringLiteral("Implies --train; go on from the training as soon as the memory is ready "
+                     "and the first live metrics are shown, so the shot is taken while the run "
+                     "is evaluated; prints the seconds from Train to both."));
+  parser.addOptions(
+      {screenshot, train, inspect, compare, generate, tab, memory, memoryDelete, live});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, or one .memlens project."),
@@ -112,8 +120,9 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   options.tab = parser.value(tab);
   options.memoryDelete = parser.value(memoryDelete);
   options.memory = parser.isSet(memory) || parser.isSet(memoryDelete);
-  options.train = parser.isSet(train) || parser.isSet(inspect) || parser.isSet(compare) ||
-                  parser.isSet(generate) || options.memory;
+  options.live = parser.isSet(live);
+  options.train = options.live || parser.isSet(train) || parser.isSet(inspect) ||
+                  parser.isSet(compare) || parser.isSet(generate) || options.memory;
   return std::nullopt;
 }
 
@@ -150,6 +159,25 @@ bool train(MainWindow& window, QSignalSpy& jobs) {
   const int runs = runCount(window), seen = static_cast<int>(jobs.count());
   return memlens::steps::startTraining(window) && settled(jobs, seen + 1) &&
          runCount(window) > runs;
+}
+
+// Trains with the options on the form and returns once the memory is ready to inspect and the
+// first live metrics are on the Train page, the evaluation still running; prints when each came.
+bool trainLive(MainWindow& window) {
+  QSignalSpy ready(&window, &MainWindow::memoryReady);
+  QSignalSpy live(&window, &MainWindow::evaluationUpdated);
+  QElapsedTimer clock;
+  clock.start();
+  if (!memlens::steps::startTraining(window) || !settled(ready, 1)) return false;
+  const double readyAt = static_cast<double>(clock.elapsed()) / 1000.0;
+  if (!settled(live, 1)) return false;
+  const double liveAt = static_cast<double>(clock.elapsed()) / 1000.0;
+  std::printf(
+      "memlens-screenshots: ready to inspect %.2f s after Train; first live metrics %.2f s after "
+      "Train, %.2f s after the memory was ready\n",
+      readyAt, liveAt, liveAt - readyAt);
+  std::fflush(stdout);
+  return true;
 }
 
 bool inspect(MainWindow& window, const QString& context) {
@@ -189,7 +217,9 @@ void drive(MainWindow& window, const Options& options) {
   QSignalSpy edits(window.findChild<memlens::gui::MemoryController*>(),
                    &memlens::gui::MemoryController::settled);
   if (!open(window, options, jobs)) return;
-  if (options.train && !options.project && !train(window, jobs)) return;
+  if (options.train && !options.project &&
+      !(options.live ? trainLive(window) : train(window, jobs)))
+    return;
   if (!options.inspect.isEmpty() && !inspect(window, options.inspect)) return;
   if (options.compare) {
     auto* form = window.findChild<memlens::views::TrainOptionsWidget*>();

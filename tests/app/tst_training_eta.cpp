@@ -59,6 +59,24 @@ class TestTrainingEta : public QObject {
     eta.beginStep(4, 50.0);
     QVERIFY(eta.fraction(1000.0, 1.0) < 1.0);  // the last step is not done until it is
   }
+
+  // A progressive evaluation projects the run's end within seconds: the plan scales by that.
+  void scalesByTheRunsProjectedEnd() {
+    TrainingEta ended;
+    ended.start(725172, 0.0);
+    ended.beginStep(1, 20.0);
+    TrainingEta eta;
+    eta.start(725172, 0.0);
+    eta.projectStepEnd(20.0);
+    const auto left = eta.secondsLeft(5.0);
+    QVERIFY(left);
+    // As if the run had ended at 20 s, plus the 15 s of the run still to go.
+    QCOMPARE(*left, *ended.secondsLeft(20.0) + 15.0);
+    QVERIFY(eta.fraction(5.0, 0.0) > 0.0);
+    // The run took 30 s after all: measured, no longer projected.
+    eta.beginStep(1, 30.0);
+    QCOMPARE(*eta.secondsLeft(30.0), *ended.secondsLeft(20.0) * 1.5);
+  }
 };
 
 QTEST_MAIN(TestTrainingEta)

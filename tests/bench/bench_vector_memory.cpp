@@ -12,6 +12,7 @@
 #include "memlens/experiment.h"
 #include "memlens/feature_weights.h"
 #include "memlens/instance_builder.h"
+#include "memlens/option_names.h"
 #include "memlens/vector_memory.h"
 #include "memlens/word_vectors.h"
 
@@ -80,7 +81,8 @@ Result<double> benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, Al
         r.storedVectors, r.memoryTemperature, r.memoryLambda,
         static_cast<unsigned long long>(r.tuningTokens));
   } else {
-    std::printf("\n%s: %llu train instances in %u stored vectors\n", algorithmName(algorithm),
+    std::printf("\n%s: %llu train instances in %u stored vectors\n",
+                std::string(optionLabel(algorithm)).c_str(),
                 static_cast<unsigned long long>(r.trainInstances), r.storedVectors);
   }
   std::printf(

@@ -329,7 +329,10 @@ QWidget* InspectWidget::createResultPane() {
 }
 
 void InspectWidget::setExperiment(const std::shared_ptr<const Experiment>& experiment) {
+  const bool sameMemory =
+      experiment_ && experiment && &experiment->classifier() == &experiment_->classifier();
   experiment_ = experiment;
+  if (sameMemory) return;  // evaluated since: what the page shows still holds
   setSnapshot(nullptr);
   if (!experiment_) {
     pages_->setCurrentIndex(0);

@@ -53,7 +53,8 @@ class InspectWidget : public QWidget {
   explicit InspectWidget(QWidget* parent = nullptr);
 
   // The memory to inspect: sets the test-token range and the controls that fit its algorithm.
-  // Null shows the "train a memory first" page.
+  // Null shows the "train a memory first" page. The same memory again (its experiment evaluated
+  // since) leaves the page as it is.
   void setExperiment(const std::shared_ptr<const Experiment>& experiment);
   void setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot);
   // What the page is doing (tracing, retraining for new settings, done), in its status line.

@@ -17,6 +17,10 @@ namespace {
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
 
+QString percent(uint64_t part, uint64_t whole) {
+  return QLocale().toString(100.0 * static_cast<double>(part) / static_cast<double>(whole), 'f', 0);
+}
+
 }  // namespace
 
 MetricsWidget::MetricsWidget(QWidget* parent)
@@ -84,13 +88,38 @@ void MetricsWidget::setRun(const std::shared_ptr<const RunRecord>& run) {
     return;
   }
   const Metrics& m = run->test;
+  showFigures(m, run->storedVectors);
+  if (m.tokens < run->testInstances) {
+    testTokens_->setText(tr("%1 of %2 (%3 %): cancelled, a random sample")
+                             .arg(number(m.tokens), number(run->testInstances),
+                                  percent(m.tokens, run->testInstances)));
+  }
+}
+
+void MetricsWidget::setLive(const EvaluationUpdate& update, uint64_t storedVectors) {
+  bandModel_->setRun(nullptr);
+  showFigures(update.sample, storedVectors);
+  const QLocale locale;
+  const auto withInterval = [&](QLabel* label, const Interval& i, int decimals) {
+    label->setText(tr("%1 (%2–%3)")
+                       .arg(label->text(), locale.toString(i.low, 'f', decimals),
+                            locale.toString(i.high, 'f', decimals)));
+  };
+  withInterval(accuracy_, update.accuracy, 4);
+  withInterval(perplexity_, update.perplexity, update.perplexity.high >= 1000.0 ? 0 : 2);
+  testTokens_->setText(tr("%1 of %2 (%3 %): a random sample so far")
+                           .arg(number(update.evaluatedTokens), number(update.testTokens),
+                                percent(update.evaluatedTokens, update.testTokens)));
+}
+
+void MetricsWidget::showFigures(const Metrics& m, uint64_t storedVectors) {
   accuracy_->setText(metricText(m, MetricColumn::kAccuracy));
   top5_->setText(metricText(m, MetricColumn::kTop5));
   mrr_->setText(metricText(m, MetricColumn::kMrr));
   bits_->setText(metricText(m, MetricColumn::kBitsPerToken));
   perplexity_->setText(metricText(m, MetricColumn::kPerplexity));
   testTokens_->setText(number(m.tokens));
-  memory_->setText(tr("%1 vectors").arg(number(run->storedVectors)));
+  memory_->setText(tr("%1 vectors").arg(number(storedVectors)));
 }
 
 }  // namespace memlens::views

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -57,6 +58,11 @@ struct FrequencyBand {
 };
 
 struct EvaluationReport {
+  // False when the evaluation was cancelled (or never ran): then every figure below is over the
+  // random sample of `evaluatedTokens` test tokens it finished, not over all `testTokens`.
+  bool complete = false;
+  uint64_t evaluatedTokens = 0;
+  uint64_t testTokens = 0;
   Metrics overall;
   std::vector<FrequencyBand> bands;
   std::map<int, Metrics> byMatchDepth;
@@ -72,6 +78,49 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
                                   const InstanceSet& test,
                                   std::span<const uint64_t> trainClassCounts,
                                   const TokenStream* tokens = nullptr, JobControl* job = nullptr);
+
+// A 95 % interval.
+struct Interval {
+  double low = 0.0;
+  double high = 0.0;
+};
+
+// Where a progressive evaluation stands after a chunk: the metrics over the random sample of
+// test tokens evaluated so far, with 95 % intervals for the whole test set's values
+// (docs/spec/evaluation.md), and a time-left estimate from the pace so far.
+struct EvaluationUpdate {
+  uint64_t evaluatedTokens = 0;
+  uint64_t testTokens = 0;
+  Metrics sample;  // summed in sample order: may differ from the final sums in the last bits
+  Interval accuracy;
+  Interval perplexity;
+  double seconds = 0.0;      // since the evaluation started
+  double secondsLeft = 0.0;  // at the pace so far
+};
+
+struct ProgressiveEvaluationOptions {
+  uint64_t seed = 1;  // of the random order in which test tokens are evaluated
+  // Chunk sizes (tokens between updates) double from the first to the largest: an early first
+  // update, then few enough that updating costs nothing measurable.
+  size_t firstChunk = 1024;
+  size_t largestChunk = 16384;
+};
+
+// evaluate(), progressively: test tokens are evaluated in a fixed random order (by `options.seed`)
+// in chunks, and `onUpdate` runs after each chunk, on the calling thread. The complete report is
+// the same as evaluate()'s, to the last bit (per-token values are summed in test order at the
+// end). Cancelled through `job`, it returns the report over the chunks it finished, with
+// complete = false, instead of Status::cancelled().
+Result<EvaluationReport> evaluateProgressively(
+    const Classifier& classifier, const MemorySmoother& smoother, const InstanceSet& test,
+    std::span<const uint64_t> trainClassCounts, const TokenStream* tokens,
+    const ProgressiveEvaluationOptions& options,
+    const std::function<void(const EvaluationUpdate&)>& onUpdate, JobControl* job = nullptr);
+
+// The 95 % intervals of an update over `sample`, a simple random sample of `sample.tokens` of
+// `population` tokens; `log2ProbabilitySquares` is Σ log2(p)² over the sample.
+EvaluationUpdate describeSample(const Metrics& sample, double log2ProbabilitySquares,
+                                uint64_t population);
 
 // The base model alone on the same tokens, for comparison with a memory: the rank of the true
 // token is 1 + the number of outcomes the base finds more probable.

@@ -14,13 +14,26 @@ namespace memlens {
 // One evaluated memory: the corpus split by lines, a classifier trained on the train part, a
 // Kneser-Ney base model on the same instances, the smoothing (and the vector memory's
 // temperature) tuned on validation, and the report on test, with the base model alone on the
-// same test tokens for comparison. Immutable after run(): share it as
+// same test tokens for comparison. Immutable once made: share it as
 // std::shared_ptr<const Experiment>.
 class Experiment {
  public:
+  // trained(), then evaluated(): the evaluated memory, or Status::cancelled() when cancelled.
   static Result<std::unique_ptr<Experiment>> run(std::shared_ptr<const TokenisedCorpus> corpus,
                                                  const ExperimentOptions& options,
                                                  JobControl* job = nullptr);
+  // The memory trained and tuned, ready to inspect but not evaluated: report() is empty (not
+  // complete) and record() has no test figures yet.
+  static Result<std::unique_ptr<Experiment>> trained(std::shared_ptr<const TokenisedCorpus> corpus,
+                                                     const ExperimentOptions& options,
+                                                     JobControl* job = nullptr);
+  // `trained` (from trained()) evaluated on its test set by evaluateProgressively(), sharing its
+  // memory and data: report(), and in record() the test and base-model figures, bands and
+  // timings. When `job` is cancelled it is the evaluation of the sample finished so far
+  // (report().complete is false; the base model is measured on the same sample).
+  static Result<std::unique_ptr<Experiment>> evaluated(
+      std::shared_ptr<const Experiment> trained, const ProgressiveEvaluationOptions& options = {},
+      const std::function<void(const EvaluationUpdate&)>& onUpdate = {}, JobControl* job = nullptr);
   // `original` with another memory: `classifier`, trained on `train` (an edited train part,
   // e.g. EditedMemory::classifier() and instances()). Same corpus, split, validation and test
   // (so test indices name the same tokens); trainClassCounts() are recounted from `train`. The
@@ -37,9 +50,9 @@ class Experiment {
 
   const TokenisedCorpus& corpus() const { return *corpus_; }
   const DataSplit& split() const { return split_; }
-  const InstanceSet& train() const { return train_; }
-  const InstanceSet& validation() const { return validation_; }
-  const InstanceSet& test() const { return test_; }
+  const InstanceSet& train() const { return *train_; }
+  const InstanceSet& validation() const { return *validation_; }
+  const InstanceSet& test() const { return *test_; }
   const Classifier& classifier() const { return *classifier_; }
   const KneserNeyModel& base() const { return *base_; }
   // With the β, or for the vector memory the fixed λ, tuned on validation.
@@ -56,7 +69,8 @@ class Experiment {
   Experiment() = default;
   std::shared_ptr<const TokenisedCorpus> corpus_;
   DataSplit split_;
-  InstanceSet train_, validation_, test_;
+  // Shared with the experiments made from this one (evaluated(), withMemory()).
+  std::shared_ptr<const InstanceSet> train_, validation_, test_;
   std::shared_ptr<const Classifier> classifier_;
   std::shared_ptr<const KneserNeyModel> base_;
   std::vector<uint64_t> trainClassCounts_;

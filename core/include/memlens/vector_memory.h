@@ -49,7 +49,8 @@ struct VectorRead {
 // far. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive
 // search the read equals IB1's nearest bucket.
 // Holds references: the memory, weights and vectors must outlive it and not change while it is
-// used. Immutable after construction: read() may run on many threads at once.
+// used. Immutable after construction but for setTemperature(): read() may run on many threads at
+// once.
 class VectorMemory {
  public:
   VectorMemory(const InstanceBase& memory, std::vector<double> weights, const WordVectors* vectors,
@@ -59,6 +60,9 @@ class VectorMemory {
   VectorMemory& operator=(const VectorMemory&) = delete;
 
   const VectorMemoryOptions& options() const { return options_; }
+  // T for later reads. Only attend() uses it, so nothing built from the memory changes; not while
+  // reads run.
+  void setTemperature(double temperature) { options_.temperature = temperature; }
   VectorRead read(std::span<const uint32_t> query) const {
     return attend(nearest(query), options_.temperature);
   }

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <random>
 
 #include "base/fork_join_edges.h"
 
@@ -31,10 +33,12 @@ PredictOptions votesOnly() {
   return options;
 }
 
-// Runs body(i) for every i in [0, n) on oneTBB workers, polling `job` between chunks.
+// Runs body(i) for every i in [begin, end) on oneTBB workers, polling `job` between chunks;
+// progress counts from `begin` out of `total`.
 template <typename Body>
-Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body& body) {
-  std::atomic<size_t> done{0};
+Status forEachParallel(size_t begin, size_t end, size_t total, JobControl* job, const char* stage,
+                       const Body& body) {
+  std::atomic<size_t> done{begin};
   std::atomic<bool> cancelled{false};
   ForkJoinEdges edges;
   const auto chunk = [&](const tbb::blocked_range<size_t>& range) {
@@ -45,12 +49,67 @@ Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body&
     }
     for (size_t i = range.begin(); i != range.end(); ++i) body(i);
     const size_t now = done.fetch_add(range.size()) + range.size();
-    reportProgress(job, static_cast<double>(now) / static_cast<double>(n), stage);
+    reportProgress(job, static_cast<double>(now) / static_cast<double>(total), stage);
   };
   edges.fork();
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), chunk);
+  tbb::parallel_for(tbb::blocked_range<size_t>(begin, end, 64), chunk);
   edges.join();
   return cancelled ? Status::cancelled() : Status::ok();
+}
+
+template <typename Body>
+Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body& body) {
+  return forEachParallel(0, n, n, job, stage, body);
+}
+
+TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoother,
+                       const InstanceSet& test, size_t i, SmoothedDistribution& dist) {
+  const uint32_t unknown = smoother.base().vocabSize();
+  const auto features = test.instance(i);
+  const auto start = std::chrono::steady_clock::now();
+  const Prediction p = classifier.predictOne(features, votesOnly());
+  const auto stop = std::chrono::steady_clock::now();
+  smoother.smoothed(p, features, dist);
+
+  TokenRecord r;
+  r.source = test.sources[i];
+  r.trueId = test.classes[i];
+  r.predictedId = p.classId;
+  r.matchDepth = p.matchDepth;
+  r.distance = p.distance;
+  r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+  const uint32_t trueOutcome = std::min(r.trueId, unknown);
+  const double truth = dist.probability(trueOutcome);
+  r.probability = truth;
+  if (p.classId == r.trueId) {
+    r.rank = 1;
+  } else {
+    // The prediction ranks first, then every other outcome more probable than the truth.
+    const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
+    r.rank =
+        static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
+  }
+  r.entropyBits = dist.entropyBits();
+  return r;
+}
+
+// Sums report.tokens, in their order, into the overall metrics and the break-downs.
+void summarise(EvaluationReport& report, std::span<const uint64_t> trainClassCounts,
+               const TokenStream* tokens) {
+  report.bands = makeBands();
+  for (const TokenRecord& r : report.tokens) {
+    report.overall.add(r);
+    const uint64_t count = r.trueId < trainClassCounts.size() ? trainClassCounts[r.trueId] : 0;
+    for (FrequencyBand& band : report.bands) {
+      if (count >= band.minCount && count <= band.maxCount) band.metrics.add(r);
+    }
+    report.byMatchDepth[r.matchDepth].add(r);
+    if (tokens) report.byDocument[tokens->position(r.source).document].add(r);
+  }
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -69,55 +128,98 @@ Result<EvaluationReport> evaluate(const Classifier& classifier, const MemorySmoo
                                   const InstanceSet& test,
                                   std::span<const uint64_t> trainClassCounts,
                                   const TokenStream* tokens, JobControl* job) {
+  auto report =
+      evaluateProgressively(classifier, smoother, test, trainClassCounts, tokens, {}, {}, job);
+  if (report && !report->complete) return Status::cancelled();
+  return report;
+}
+
+Result<EvaluationReport> evaluateProgressively(
+    const Classifier& classifier, const MemorySmoother& smoother, const InstanceSet& test,
+    std::span<const uint64_t> trainClassCounts, const TokenStream* tokens,
+    const ProgressiveEvaluationOptions& options,
+    const std::function<void(const EvaluationUpdate&)>& onUpdate, JobControl* job) {
   if (test.size() == 0) return Status::invalidArgument("the test set is empty");
+  const auto start = std::chrono::steady_clock::now();
   const size_t n = test.size();
-  const uint32_t unknown = smoother.base().vocabSize();
-  EvaluationReport report;
-  report.tokens.resize(n);
-  report.smoothing = smoother.describe();
+  // Each token's record lands at its test position, so the sums at the end run in test order
+  // whatever order the tokens were evaluated in.
+  std::vector<TokenRecord> records(n);
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
 
   tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
-  const Status status = forEachParallel(n, job, "evaluating", [&](size_t i) {
-    SmoothedDistribution& dist = scratch.local();
-    const auto features = test.instance(i);
-    const auto start = std::chrono::steady_clock::now();
-    const Prediction p = classifier.predictOne(features, votesOnly());
-    const auto stop = std::chrono::steady_clock::now();
-    smoother.smoothed(p, features, dist);
-
-    TokenRecord& r = report.tokens[i];
-    r.source = test.sources[i];
-    r.trueId = test.classes[i];
-    r.predictedId = p.classId;
-    r.matchDepth = p.matchDepth;
-    r.distance = p.distance;
-    r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
-    const uint32_t trueOutcome = std::min(r.trueId, unknown);
-    const double truth = dist.probability(trueOutcome);
-    r.probability = truth;
-    if (p.classId == r.trueId) {
-      r.rank = 1;
-    } else {
-      // The prediction ranks first, then every other outcome more probable than the truth.
-      const bool predictionAbove = dist.probability(std::min(p.classId, unknown)) > truth;
-      r.rank = static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) -
-                                     (predictionAbove ? 1 : 0));
+  Metrics sample;
+  double squares = 0.0;
+  size_t done = 0;
+  for (size_t chunk = std::max<size_t>(options.firstChunk, 1); done < n;
+       chunk = std::min(std::max<size_t>(options.largestChunk, 1), chunk * 2)) {
+    const size_t end = std::min(n, done + chunk);
+    const Status status = forEachParallel(done, end, n, job, "evaluating", [&](size_t k) {
+      records[order[k]] = scoreToken(classifier, smoother, test, order[k], scratch.local());
+    });
+    if (!status) break;  // cancelled: the sample is the chunks before this one
+    for (size_t k = done; k < end; ++k) {
+      const TokenRecord& r = records[order[k]];
+      sample.add(r);
+      squares += std::log2(r.probability) * std::log2(r.probability);
     }
-    r.entropyBits = dist.entropyBits();
-  });
-  if (!status) return status;
-
-  report.bands = makeBands();
-  for (const TokenRecord& r : report.tokens) {
-    report.overall.add(r);
-    const uint64_t count = r.trueId < trainClassCounts.size() ? trainClassCounts[r.trueId] : 0;
-    for (FrequencyBand& band : report.bands) {
-      if (count >= band.minCount && count <= band.maxCount) band.metrics.add(r);
+    done = end;
+    if (onUpdate) {
+      EvaluationUpdate update = describeSample(sample, squares, n);
+      update.seconds = secondsSince(start);
+      update.secondsLeft =
+          update.seconds * static_cast<double>(n - done) / static_cast<double>(done);
+      onUpdate(update);
     }
-    report.byMatchDepth[r.matchDepth].add(r);
-    if (tokens) report.byDocument[tokens->position(r.source).document].add(r);
   }
+
+  EvaluationReport report;
+  report.smoothing = smoother.describe();
+  report.testTokens = n;
+  report.evaluatedTokens = done;
+  report.complete = done == n;
+  if (report.complete) {
+    report.tokens = std::move(records);
+  } else {
+    std::vector<bool> evaluated(n, false);
+    for (size_t k = 0; k < done; ++k) evaluated[order[k]] = true;
+    report.tokens.reserve(done);
+    for (size_t i = 0; i < n; ++i) {
+      if (evaluated[i]) report.tokens.push_back(records[i]);
+    }
+  }
+  summarise(report, trainClassCounts, tokens);
   return report;
+}
+
+// Both intervals are for a simple random sample drawn without replacement, so they carry the
+// finite-population correction √((N − n)/(N − 1)) and close on the exact value at n = N.
+EvaluationUpdate describeSample(const Metrics& sample, double log2ProbabilitySquares,
+                                uint64_t population) {
+  EvaluationUpdate u;
+  u.sample = sample;
+  u.evaluatedTokens = sample.tokens;
+  u.testTokens = population;
+  if (sample.tokens == 0) return u;
+  const auto n = static_cast<double>(sample.tokens);
+  const auto big = static_cast<double>(population);
+  const double fpc = big > 1.0 ? std::sqrt(std::max(0.0, (big - n) / (big - 1.0))) : 0.0;
+  const double z = 1.96 * fpc;
+  // Wilson score interval: sound near 0 and 1 and for small samples, unlike p̂ ± z·se.
+  const double p = sample.accuracy();
+  const double denominator = 1.0 + z * z / n;
+  const double centre = (p + z * z / (2.0 * n)) / denominator;
+  const double half = z * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / denominator;
+  u.accuracy = {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // Perplexity is 2^(mean −log2 p): a normal interval on that mean, mapped through 2^x.
+  const double mean = sample.log2ProbabilitySum / n;
+  const double variance =
+      n > 1.0 ? std::max(0.0, (log2ProbabilitySquares - n * mean * mean) / (n - 1.0)) : 0.0;
+  const double margin = z * std::sqrt(variance / n);
+  u.perplexity = {std::exp2(-mean - margin), std::exp2(-mean + margin)};
+  return u;
 }
 
 Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test, JobControl* job) {

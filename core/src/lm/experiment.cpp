@@ -93,6 +93,22 @@ void recordLatency(const std::vector<TokenRecord>& tokens, RunRecord& r) {
   r.latencyP99Micros = micros[rank - 1];
 }
 
+// The test instances `tokens` (records of some of them, in test order) were evaluated on.
+InstanceSet sampleOf(const InstanceSet& test, const std::vector<TokenRecord>& tokens) {
+  InstanceSet sample;
+  sample.width = test.width;
+  sample.reserve(tokens.size());
+  size_t i = 0;
+  for (const TokenRecord& t : tokens) {
+    while (test.sources[i] != t.source) ++i;
+    const auto features = test.instance(i);
+    sample.features.insert(sample.features.end(), features.begin(), features.end());
+    sample.classes.push_back(test.classes[i]);
+    sample.sources.push_back(test.sources[i]);
+  }
+  return sample;
+}
+
 Status checkVectorOverrides(const ExperimentOptions& o) {
   if (o.memoryTemperature && !(*o.memoryTemperature > 0.0)) {
     return Status::invalidArgument("the vector memory's temperature must be above 0");
@@ -109,11 +125,21 @@ Status checkVectorOverrides(const ExperimentOptions& o) {
 Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const TokenisedCorpus> corpus,
                                                     const ExperimentOptions& options,
                                                     JobControl* job) {
+  auto trainedMemory = trained(std::move(corpus), options, job);
+  if (!trainedMemory) return trainedMemory.status();
+  auto e = evaluated(std::move(*trainedMemory), {}, {}, job);
+  if (e && !(*e)->report().complete) return Status::cancelled();
+  return e;
+}
+
+Result<std::unique_ptr<Experiment>> Experiment::trained(
+    std::shared_ptr<const TokenisedCorpus> corpus, const ExperimentOptions& options,
+    JobControl* job) {
   if (Status s = checkVectorOverrides(options); !s) return s;
   std::unique_ptr<Experiment> e(new Experiment());
-  InstanceSet all;
+  InstanceSet all, train, validation, test;
   std::unique_ptr<Classifier> classifier;  // mutable until tuned
-  ReleaseIfCancelled release(job, e, all, classifier);
+  ReleaseIfCancelled release(job, e, all, train, validation, test, classifier);
   e->corpus_ = std::move(corpus);
   const TokenisedCorpus& c = *e->corpus_;
   auto split = DataSplit::make(c.tokens, options.split);
@@ -123,17 +149,17 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   auto instances = buildInstances(c.tokens, c.paddingId, options.window, job);
   if (!instances) return instances.status();
   all = std::move(*instances);
-  e->train_ = e->split_.select(all, c.tokens, SplitPart::kTrain, job);
-  e->validation_ = e->split_.select(all, c.tokens, SplitPart::kValidation, job);
-  e->test_ = e->split_.select(all, c.tokens, SplitPart::kTest, job);
+  train = e->split_.select(all, c.tokens, SplitPart::kTrain, job);
+  validation = e->split_.select(all, c.tokens, SplitPart::kValidation, job);
+  test = e->split_.select(all, c.tokens, SplitPart::kTest, job);
   if (cancelRequested(job)) return Status::cancelled();
   // Not needed past the split, and at 100M instances it is 3 GB: gone before training.
   releaseInBackground(std::move(all));
-  if (options.maxTestTokens > 0 && e->test_.size() > options.maxTestTokens) {
-    e->test_ = e->test_.slice(0, options.maxTestTokens);
+  if (options.maxTestTokens > 0 && test.size() > options.maxTestTokens) {
+    test = test.slice(0, options.maxTestTokens);
   }
-  if (e->train_.size() == 0) return Status::invalidArgument("the train part of the split is empty");
-  if (e->test_.size() == 0) {
+  if (train.size() == 0) return Status::invalidArgument("the train part of the split is empty");
+  if (test.size() == 0) {
     return Status::invalidArgument(
         "the test part of the split is empty: the corpus has too few lines");
   }
@@ -142,28 +168,22 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   if (!created) return created.status();
   classifier = std::move(*created);
   const auto trainStart = std::chrono::steady_clock::now();
-  if (Status s = classifier->train(e->train_, job); !s) return s;
+  if (Status s = classifier->train(train, job); !s) return s;
   const double trainSeconds = secondsSince(trainStart);
 
   KneserNeyOptions kn;
   kn.order = effectiveOrder(options);
-  auto base = KneserNeyModel::train(e->train_, c.vocab.size(), kn, job);
+  auto base = KneserNeyModel::train(train, c.vocab.size(), kn, job);
   if (!base) return base.status();
   e->base_ = std::move(*base);
 
-  auto tuning = tune(*classifier, *e->base_, e->validation_, options, job);
+  auto tuning = tune(*classifier, *e->base_, validation, options, job);
   if (!tuning) return tuning.status();
   e->classifier_ = std::move(classifier);
-  e->trainClassCounts_ = classCounts(e->train_, c.vocab.size());
-  auto baseAlone = evaluateBase(*e->base_, e->test_, job);
-  if (!baseAlone) return baseAlone.status();
-
-  const auto evalStart = std::chrono::steady_clock::now();
-  const MemorySmoother smoother =
-      smootherFor(*e->base_, options.classifier.algorithm, tuning->beta, tuning->vector.lambda);
-  auto report = evaluate(*e->classifier_, smoother, e->test_, e->trainClassCounts_, &c.tokens, job);
-  if (!report) return report.status();
-  e->report_ = std::move(*report);
+  e->trainClassCounts_ = classCounts(train, c.vocab.size());
+  e->train_ = std::make_shared<const InstanceSet>(std::move(train));
+  e->validation_ = std::make_shared<const InstanceSet>(std::move(validation));
+  e->test_ = std::make_shared<const InstanceSet>(std::move(test));
 
   RunRecord& r = e->record_;
   r.created = utcNow();
@@ -177,13 +197,45 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
   r.memoryTemperature = tuning->vector.temperature;
   r.memoryLambda = tuning->vector.lambda;
   r.tuningTokens = tuning->vector.tokens;
-  r.smoothing = e->report_.smoothing;
-  r.trainInstances = e->train_.size();
-  r.validationInstances = e->validation_.size();
-  r.testInstances = e->test_.size();
+  r.smoothing = e->smoother().describe();
+  r.trainInstances = e->train_->size();
+  r.validationInstances = e->validation_->size();
+  r.testInstances = e->test_->size();
   r.storedVectors = e->classifier_->memory().vectorCount();
   r.trainSeconds = trainSeconds;
+  return e;
+}
+
+Result<std::unique_ptr<Experiment>> Experiment::evaluated(
+    std::shared_ptr<const Experiment> trained, const ProgressiveEvaluationOptions& options,
+    const std::function<void(const EvaluationUpdate&)>& onUpdate, JobControl* job) {
+  if (!trained) return Status::invalidArgument("evaluated() needs a trained experiment");
+  std::unique_ptr<Experiment> e(new Experiment());
+  e->corpus_ = trained->corpus_;
+  e->split_ = trained->split_;
+  e->train_ = trained->train_;
+  e->validation_ = trained->validation_;
+  e->test_ = trained->test_;
+  e->classifier_ = trained->classifier_;
+  e->base_ = trained->base_;
+  e->trainClassCounts_ = trained->trainClassCounts_;
+  e->record_ = trained->record_;
+
+  const auto evalStart = std::chrono::steady_clock::now();
+  auto report =
+      evaluateProgressively(*e->classifier_, e->smoother(), *e->test_, e->trainClassCounts_,
+                            &e->corpus_->tokens, options, onUpdate, job);
+  if (!report) return report.status();
+  e->report_ = std::move(*report);
+  RunRecord& r = e->record_;
   r.evaluateSeconds = secondsSince(evalStart);
+  // A cancelled evaluation's sample is small next to the test set, and the base model is quick:
+  // measured without the (cancelled) job, on the same tokens, so the two stay comparable.
+  const bool complete = e->report_.complete;
+  auto baseAlone = complete ? evaluateBase(*e->base_, *e->test_, job)
+                            : evaluateBase(*e->base_, sampleOf(*e->test_, e->report_.tokens));
+  if (!baseAlone) return baseAlone.status();
+  r.smoothing = e->report_.smoothing;
   recordLatency(e->report_.tokens, r);
   r.test = e->report_.overall;
   r.baseTest = *baseAlone;
@@ -199,7 +251,7 @@ Result<std::unique_ptr<Experiment>> Experiment::withMemory(
   if (original->vectorMemory() != nullptr ||
       classifier->options().algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("only IB1, IGTree and TRIBL2 memories can be swapped in");
-  if (train.size() == 0 || train.width != original->train_.width)
+  if (train.size() == 0 || train.width != original->train_->width)
     return Status::invalidArgument(
         "the new train part must be non-empty and as wide as the original's");
   if (classifier->memory().instanceCount() != train.size())
@@ -207,15 +259,15 @@ Result<std::unique_ptr<Experiment>> Experiment::withMemory(
   std::unique_ptr<Experiment> e(new Experiment());
   e->corpus_ = original->corpus_;
   e->split_ = original->split_;
-  e->train_ = std::move(train);
+  e->train_ = std::make_shared<const InstanceSet>(std::move(train));
   e->validation_ = original->validation_;
   e->test_ = original->test_;
   e->classifier_ = std::move(classifier);
   e->base_ = original->base_;
-  e->trainClassCounts_ = classCounts(e->train_, e->corpus_->vocab.size());
+  e->trainClassCounts_ = classCounts(*e->train_, e->corpus_->vocab.size());
   e->record_ = original->record_;
   e->record_.options.classifier = e->classifier_->options();
-  e->record_.trainInstances = e->train_.size();
+  e->record_.trainInstances = e->train_->size();
   e->record_.storedVectors = e->classifier_->memory().vectorCount();
   e->record_.test = {};
   e->record_.bands.clear();

@@ -53,10 +53,7 @@ Status VectorMemoryClassifier::adopt(InstanceBase base, JobControl* job) {
 
 void VectorMemoryClassifier::setTemperature(double temperature) {
   options_.vectorMemory.temperature = temperature;
-  if (state_) {
-    state_->read = std::make_unique<VectorMemory>(state_->base, state_->weights,
-                                                  state_->vectors.get(), options_.vectorMemory);
-  }
+  if (state_) state_->read->setTemperature(temperature);
 }
 
 Result<std::vector<Prediction>> VectorMemoryClassifier::predict(const InstanceSet& queries,

@@ -1,0 +1,77 @@
+// The Train page's figures: a finished run, a run being evaluated (the sample so far with its
+// intervals) and a run cancelled during its evaluation (a sample, said so).
+#include <QLabel>
+#include <QtTest>
+
+#include "train/metrics_widget.h"
+
+using memlens::EvaluationUpdate;
+using memlens::Metrics;
+using memlens::RunRecord;
+using memlens::views::MetricsWidget;
+
+namespace {
+
+Metrics metrics(uint64_t tokens, uint64_t correct) {
+  Metrics m;
+  m.tokens = tokens;
+  m.correct = correct;
+  m.inTop5 = correct;
+  m.reciprocalRankSum = static_cast<double>(correct);
+  m.log2ProbabilitySum = -5.0 * static_cast<double>(tokens);  // perplexity 32
+  return m;
+}
+
+QString figure(const MetricsWidget& w, const char* name) {
+  return w.findChild<QLabel*>(QString::fromLatin1(name))->text();
+}
+
+}  // namespace
+
+class TestMetricsWidget : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The C locale: no group separators, "." for decimals.
+  void init() { QLocale::setDefault(QLocale::c()); }
+
+  void finishedRun() {
+    MetricsWidget w;
+    auto run = std::make_shared<RunRecord>();
+    run->test = metrics(1000, 250);
+    run->testInstances = 1000;
+    run->storedVectors = 7;
+    w.setRun(run);
+    QCOMPARE(figure(w, "accuracyValue"), QStringLiteral("0.2500"));
+    QCOMPARE(figure(w, "perplexityValue"), QStringLiteral("32.00"));
+    QCOMPARE(figure(w, "testTokensValue"), QStringLiteral("1000"));
+  }
+
+  void liveSample() {
+    MetricsWidget w;
+    EvaluationUpdate u;
+    u.sample = metrics(1024, 256);
+    u.evaluatedTokens = 1024;
+    u.testTokens = 8192;
+    u.accuracy = {0.2241, 0.2789};
+    u.perplexity = {30.5, 33.6};
+    w.setLive(u, 7);
+    QCOMPARE(figure(w, "accuracyValue"), QStringLiteral("0.2500 (0.2241–0.2789)"));
+    QCOMPARE(figure(w, "perplexityValue"), QStringLiteral("32.00 (30.50–33.60)"));
+    QCOMPARE(figure(w, "testTokensValue"),
+             QStringLiteral("1024 of 8192 (13 %): a random sample so far"));
+  }
+
+  void cancelledRun() {
+    MetricsWidget w;
+    auto run = std::make_shared<RunRecord>();
+    run->test = metrics(3072, 700);
+    run->testInstances = 8192;
+    w.setRun(run);
+    QCOMPARE(figure(w, "testTokensValue"),
+             QStringLiteral("3072 of 8192 (38 %): cancelled, a random sample"));
+  }
+};
+
+QTEST_MAIN(TestMetricsWidget)
+#include "tst_metrics_widget.moc"
