@@ -312,11 +312,11 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (!split) return file.damaged(split.status().message());
   e->split_ = std::move(*split);
   const int width = options->window.width;
-  const auto instances = [&](Section id, InstanceSet& into) {
+  const auto instances = [&](Section id, std::shared_ptr<const InstanceSet>& into) {
     auto set = readSection(
         file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
     if (!set) return set.status();
-    into = std::move(*set);
+    into = std::make_shared<const InstanceSet>(std::move(*set));
     return Status::ok();
   };
   if (Status s = instances(Section::kTrain, e->train_); !s) return s;
@@ -329,7 +329,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return InstanceBase::load(in, vocabSize, tokenCount);
   });
   if (!memory) return memory.status();
-  if (memory->width() != width || memory->instanceCount() != e->train_.size())
+  if (memory->width() != width || memory->instanceCount() != e->train_->size())
     return file.damaged("its instance base does not hold the train part");
   reportProgress(job, 0.5, "rebuilding the search structures");
   auto classifier = restoreClassifier(options->classifier, std::move(*memory), job);
