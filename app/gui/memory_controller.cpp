@@ -303,14 +303,14 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
         auto edits = pending->project->readEdits();
         if (!edits) return edits.status();
         replay = std::move(*edits);
-        if (pending->project->options().keepTrainedWeights) {
-          auto weights = EditedMemory::trainedWeights(trained->train(), classifier, &job);
-          if (!weights) return weights.status();
-          classifier.fixedWeights = std::move(*weights);
-        }
+        // The trained memory's weights are those of the unedited training set.
+        if (pending->project->options().keepTrainedWeights)
+          classifier.fixedWeights = trained->classifier().weights();
       }
+      // The experiment's memory is the unedited one: not trained a second time.
       auto edited =
           EditedMemory::create(std::move(corpus), trained->train(), std::move(*probe), classifier,
+                               std::shared_ptr<const Classifier>(trained, &trained->classifier()),
                                std::move(replay.active), std::move(replay.undone), &job);
       if (!edited) return edited.status();
       pending->edited = std::move(*edited);

@@ -190,6 +190,34 @@ class TestEditedMemory : public QObject {
     QCOMPARE(m->instances().sources.back(), EditedMemory::kInsertedSource);
   }
 
+  // Given the memory already trained, create() adopts it: the same classifier object until an
+  // edit applies, the same predictions after edits and undo as a memory built by training, and
+  // undoing every edit returns to that very object.
+  void startsFromATrainedMemory() {
+    auto s = setup();
+    for (const Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      const ClassifierOptions options = optionsFor(a);
+      std::shared_ptr<Classifier> trained = std::move(*createClassifier(options));
+      QVERIFY(trained->train(s->train).isOk());
+      auto m =
+          std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options, trained, {}, {}));
+      auto reference = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+      QCOMPARE(&m->classifier(), trained.get());
+      QCOMPARE(m->probePredictions(), reference->probePredictions());
+      const MemoryEdit edit{EditKind::kRemoveDocument, {}, 0, 0, 0, {}, ""};
+      QVERIFY(m->commit(std::move(*m->preview(edit))).isOk());
+      QVERIFY(reference->commit(std::move(*reference->preview(edit))).isOk());
+      QVERIFY(&m->classifier() != trained.get());
+      QCOMPARE(m->probePredictions(), reference->probePredictions());
+      QVERIFY(m->undo().isOk());
+      QCOMPARE(&m->classifier(), trained.get());
+    }
+    // A memory trained on other instances is refused.
+    std::shared_ptr<Classifier> other = std::move(*createClassifier({}));
+    QVERIFY(other->train(s->probe).isOk());
+    QVERIFY(!EditedMemory::create(s->corpus, s->train, s->probe, {}, other, {}, {}).isOk());
+  }
+
   // After removing a document no stored vector holds a source from it; the others keep all of
   // theirs.
   // A merge re-features instances: the moved ones count under their target's vector, nothing is

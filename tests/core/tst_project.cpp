@@ -231,6 +231,77 @@ class TestProject : public QObject {
     QCOMPARE(Sha256::of(readFile(path)), before);
   }
 
+  // A project keeps its trained memory in a memory file beside it: reopening reads it instead
+  // of training, and predicts exactly as a reopen that trains (the file deleted, or damaged).
+  void reopenReadsTheMemoryFile() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
+    const std::string path = dir.filePath("p.memlens").toStdString();
+    const std::string memory = Project::memoryPath(path);
+    QCOMPARE(memory, dir.filePath("p.mlmem").toStdString());
+    QCOMPARE(Project::memoryPath("/a/b"), std::string("/a/b.mlmem"));
+    for (const Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      ProjectOptions options = test::ib1ProjectOptions();
+      options.experiment.classifier.algorithm = a;
+      // Training reports "building memory"; reading the memory file does not.
+      const auto open = [&](bool& trained) {
+        trained = false;
+        JobControl job(
+            [&](double, const std::string& stage) { trained |= stage == "building memory"; },
+            std::chrono::milliseconds(0));
+        return Project::open(path, &job);
+      };
+      std::vector<uint32_t> unedited, edited;
+      {
+        auto p = Project::create(path, paths, options);
+        QVERIFY2(p.isOk(), p.status().message().c_str());
+        QVERIFY(QFile::exists(QString::fromStdString(memory)));
+        unedited = test::probePredictions(**p);
+      }
+      bool trained = true;
+      {
+        auto fromFile = open(trained);
+        QVERIFY2(fromFile.isOk(), fromFile.status().message().c_str());
+        QVERIFY(!trained);
+        Project& project = **fromFile;
+        QCOMPARE(test::probePredictions(project), unedited);
+        QVERIFY(&project.memory().classifier() == &project.experiment().classifier());
+        const uint64_t source = project.memory().instances().sources[5];
+        auto del = project.preview({EditKind::kDeleteInstance, {}, source, 0, 0, {}, ""});
+        QVERIFY(project.commit(std::move(*del)).isOk());
+        edited = test::probePredictions(project);
+        QVERIFY(edited != unedited);
+      }
+      {
+        auto fromFile = open(trained);
+        QVERIFY2(fromFile.isOk(), fromFile.status().message().c_str());
+        QCOMPARE(test::probePredictions(**fromFile), edited);
+        QVERIFY((*fromFile)->undo().isOk());
+        QCOMPARE(test::probePredictions(**fromFile), unedited);
+        QVERIFY((*fromFile)->redo().isOk());
+      }
+      // A damaged memory file is not used: the project trains as it was made.
+      QFile file(QString::fromStdString(memory));
+      QVERIFY(file.open(QIODevice::ReadWrite));
+      file.seek(file.size() / 2);
+      const char byte = file.peek(1).at(0);
+      file.write(QByteArray(1, static_cast<char>(byte ^ 0x5a)));
+      file.close();
+      auto retrained = open(trained);
+      QVERIFY2(retrained.isOk(), retrained.status().message().c_str());
+      QVERIFY(trained);
+      QCOMPARE(test::probePredictions(**retrained), edited);
+      retrained = Result<std::unique_ptr<Project>>(Status::cancelled());
+      QVERIFY(QFile::remove(QString::fromStdString(memory)));
+      auto without = open(trained);
+      QVERIFY2(without.isOk(), without.status().message().c_str());
+      QVERIFY(trained);
+      QCOMPARE(test::probePredictions(**without), edited);
+      without = Result<std::unique_ptr<Project>>(Status::cancelled());
+      QFile::remove(QString::fromStdString(path));
+    }
+  }
+
   void cancelledCreateLeavesNoFile() {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);
@@ -244,6 +315,7 @@ class TestProject : public QObject {
     auto p = Project::create(path, paths, test::ib1ProjectOptions(), &job);
     QVERIFY(p.status().isCancelled());
     QVERIFY(!QFile::exists(QString::fromStdString(path)));
+    QVERIFY(!QFile::exists(QString::fromStdString(Project::memoryPath(path))));
     ProjectOptions vector = test::ib1ProjectOptions();
     vector.experiment.classifier.algorithm = Algorithm::kVectorMemory;
     QVERIFY(!Project::create(path, paths, vector).isOk());

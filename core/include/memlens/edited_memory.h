@@ -59,6 +59,17 @@ class EditedMemory {
                                                       std::vector<MemoryEdit> edits = {},
                                                       std::vector<MemoryEdit> undone = {},
                                                       JobControl* job = nullptr);
+  // As create(), starting from `trained`: a classifier already trained on `train` that
+  // predicts as one trained under `options` would (e.g. an Experiment's, or one opened from a
+  // memory file). The unedited memory is `trained` itself, so nothing is retrained unless
+  // edits apply, and undoing every edit gets it back without training.
+  static Result<std::unique_ptr<EditedMemory>> create(std::shared_ptr<const TokenisedCorpus> corpus,
+                                                      InstanceSet train, InstanceSet probe,
+                                                      const ClassifierOptions& options,
+                                                      std::shared_ptr<const Classifier> trained,
+                                                      std::vector<MemoryEdit> edits = {},
+                                                      std::vector<MemoryEdit> undone = {},
+                                                      JobControl* job = nullptr);
   // The feature weights a memory trained on the unedited `train` has under `options` (its
   // fixedWeights when set), for ClassifierOptions::fixedWeights. Honours cancel.
   static Result<std::vector<double>> trainedWeights(const InstanceSet& train,
@@ -106,6 +117,7 @@ class EditedMemory {
   std::vector<uint32_t> documentOf_;                      // per base instance
   std::unordered_map<uint64_t, uint32_t> indexOfSource_;  // base instances
   ClassifierOptions options_;
+  std::shared_ptr<const Classifier> trained_;  // the unedited memory, when create() was given it
   std::vector<MemoryEdit> edits_, undone_;
   std::shared_ptr<Preview::Pending> current_;
   uint64_t generation_ = 0;

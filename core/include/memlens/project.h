@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "memlens/edited_memory.h"
+#include "memlens/experiment.h"
 #include "memlens/kneser_ney_model.h"
 #include "memlens/project_journal.h"
 #include "memlens/project_options.h"
@@ -14,9 +15,11 @@
 namespace memlens {
 
 // A .memlens project: corpus references (path, size, SHA-256), options and an edit journal in
-// one ProjectStore file, and the edited memory they determine. Opening rebuilds the memory from
-// the corpus, the options and the journal's edits in effect, so it predicts exactly as before;
-// a corpus file that changed since (hash mismatch) is refused and the project left untouched.
+// one ProjectStore file, the trained memory in a memory file beside it (memoryPath()), and the
+// edited memory they determine. Opening reads the memory file instead of training (when it is
+// missing, damaged or made from other options, it trains as the project was made) and applies
+// the journal's edits in effect, so it predicts exactly as before; a corpus file that changed
+// since (hash mismatch) is refused and the project left untouched.
 // Every edit, pruning, undo and redo is one journal transaction, written before the call
 // returns. The probe set is the test part of the split, the usage census runs on validation.
 // With ProjectOptions::keepTrainedWeights the memory's feature weights are those of the unedited
@@ -37,7 +40,22 @@ class Project {
   static Result<std::unique_ptr<Project>> create(const std::string& path,
                                                  const std::vector<std::string>& paths,
                                                  ProjectOptions options, JobControl* job = nullptr);
+  // As create(), from a memory file (saveMemory()) instead of training: the corpus and options
+  // are the memory's (its corpus files must be present and unchanged); the file is linked (or
+  // written) beside the project.
+  static Result<std::unique_ptr<Project>> createFromMemory(const std::string& path,
+                                                           const std::string& memoryFile,
+                                                           bool keepTrainedWeights,
+                                                           JobControl* job = nullptr);
   static Result<std::unique_ptr<Project>> open(const std::string& path, JobControl* job = nullptr);
+  // Where the project at `path` keeps its trained memory: beside it, "x.memlens" -> "x.mlmem".
+  static std::string memoryPath(const std::string& path);
+  // The trained, unedited memory of the project at `path` from its memory file, when that file
+  // is there and was made from `corpus` (unchanged, text attached) with `options`; else an error
+  // saying why it cannot be used (the caller then trains). Never retrains.
+  static Result<std::shared_ptr<const Experiment>> openMemory(
+      const std::string& path, const std::vector<ProjectCorpusFile>& corpus,
+      const ProjectOptions& options, JobControl* job = nullptr);
   // Writes `contents` as a project (nothing is trained: open() rebuilds the memory) to a new
   // file beside `path` and renames it to `path` once complete, so a failure (a full disk, say)
   // leaves whatever was at `path` as it was. `path` must not be open in a ProjectStore.
@@ -52,7 +70,9 @@ class Project {
 
   const ProjectOptions& options() const { return options_; }
   const EditedMemory& memory() const { return *memory_; }
-  const InstanceSet& validation() const { return validation_; }
+  const InstanceSet& validation() const { return experiment_->validation(); }
+  // The trained memory before any edit, with its split, base model and tuning.
+  const Experiment& experiment() const { return *experiment_; }
   ProjectStore& store() { return *store_; }
 
   Result<EditedMemory::Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const {
@@ -72,17 +92,18 @@ class Project {
 
  private:
   Project() = default;
+  // A new project's store filled from `experiment`, its memory.
+  static Result<std::unique_ptr<Project>> populate(std::unique_ptr<ProjectStore> store,
+                                                   std::shared_ptr<const Experiment> experiment,
+                                                   ProjectOptions options, JobControl* job);
   static Result<std::unique_ptr<Project>> build(std::unique_ptr<ProjectStore> store,
-                                                std::shared_ptr<TokenisedCorpus> corpus,
-                                                ProjectOptions options, bool tuneBeta,
-                                                JobControl* job);
+                                                std::shared_ptr<const Experiment> experiment,
+                                                ProjectOptions options, JobControl* job);
   Status step(bool undo, JobControl* job);
 
   std::unique_ptr<ProjectStore> store_;
   ProjectOptions options_;
-  InstanceSet validation_;
-  std::unique_ptr<KneserNeyModel> base_;
-  std::vector<uint64_t> trainClassCounts_;
+  std::shared_ptr<const Experiment> experiment_;
   std::unique_ptr<EditedMemory> memory_;
   ProjectJournal journal_{nullptr};
 };

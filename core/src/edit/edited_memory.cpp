@@ -12,7 +12,7 @@ struct EditedMemory::State {
 };
 
 struct EditedMemory::Preview::Pending {
-  std::unique_ptr<Classifier> classifier;
+  std::shared_ptr<const Classifier> classifier;
   InstanceSet instances;
   std::vector<uint32_t> predictions;  // of the probe set
 };
@@ -58,12 +58,25 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
     std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet probe,
     const ClassifierOptions& options, std::vector<MemoryEdit> edits, std::vector<MemoryEdit> undone,
     JobControl* job) {
+  return create(std::move(corpus), std::move(train), std::move(probe), options, nullptr,
+                std::move(edits), std::move(undone), job);
+}
+
+Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
+    std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet probe,
+    const ClassifierOptions& options, std::shared_ptr<const Classifier> trained,
+    std::vector<MemoryEdit> edits, std::vector<MemoryEdit> undone, JobControl* job) {
   if (train.size() == 0) return Status::invalidArgument("cannot edit an empty memory");
+  if (trained && (trained->memory().instanceCount() != train.size() ||
+                  trained->memory().width() != train.width ||
+                  trained->options().algorithm != options.algorithm))
+    return Status::invalidArgument("the trained memory given was not trained on these instances");
   if (probe.size() != 0 && probe.width != train.width)
     return Status::invalidArgument("the probe set's width differs from the memory's");
   std::unique_ptr<EditedMemory> m(new EditedMemory());
   m->corpus_ = std::move(corpus);
   m->options_ = options;
+  m->trained_ = std::move(trained);
   m->documentOf_.reserve(train.size());
   m->indexOfSource_.reserve(train.size());
   for (size_t i = 0; i < train.size(); ++i) {
@@ -86,7 +99,7 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
 
 const Classifier& EditedMemory::classifier() const { return *current_->classifier; }
 std::shared_ptr<const Classifier> EditedMemory::sharedClassifier() const {
-  return {current_, current_->classifier.get()};
+  return current_->classifier;
 }
 const InstanceSet& EditedMemory::instances() const { return current_->instances; }
 const std::vector<uint32_t>& EditedMemory::probePredictions() const {
@@ -241,10 +254,14 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     kept.sources.push_back(state.all.sources[i]);
   }
   if (kept.size() == 0) return Status::invalidArgument("the edit would leave the memory empty");
-  auto classifier = createClassifier(options_);
-  if (!classifier) return classifier.status();
-  if (Status s = (*classifier)->train(kept, job); !s) return s;
-  pending->classifier = std::move(*classifier);
+  if (edits.empty() && trained_) {
+    pending->classifier = trained_;
+  } else {
+    auto classifier = createClassifier(options_);
+    if (!classifier) return classifier.status();
+    if (Status s = (*classifier)->train(kept, job); !s) return s;
+    pending->classifier = std::move(*classifier);
+  }
   auto predictions = predictClasses(*pending->classifier, probe_, job);
   if (!predictions) return predictions.status();
   pending->predictions = std::move(*predictions);

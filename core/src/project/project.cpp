@@ -4,11 +4,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
-#include "base/release_if_cancelled.h"
-#include "memlens/data_split.h"
-#include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
+#include "memlens/memory_file.h"
 #include "memlens/option_names.h"
 
 namespace memlens {
@@ -108,21 +107,107 @@ Result<std::unique_ptr<Project>> Project::create(const std::string& path,
         "projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
   auto corpus = TokenisedCorpus::load(paths, options.tokeniser, {}, job);
   if (!corpus) return corpus.status();
+  auto store = ProjectStore::create(path);  // before training: a path in use is refused at once
+  if (!store) return store.status();
+  const std::string memory = memoryPath(path);
+  // Nothing half-made stays behind: a failed or cancelled create removes the files.
+  auto project = [&]() -> Result<std::unique_ptr<Project>> {
+    auto experiment = Experiment::trained(std::move(*corpus), options.experiment, job);
+    if (!experiment) return experiment.status();
+    if (Status s = saveMemory(**experiment, memory, job); !s) return s;
+    return populate(std::move(*store), std::move(*experiment), std::move(options), job);
+  }();
+  if (!project) {
+    removeProjectFiles(path);
+    std::remove(memory.c_str());
+  }
+  return project;
+}
+
+Result<std::unique_ptr<Project>> Project::createFromMemory(const std::string& path,
+                                                           const std::string& memoryFile,
+                                                           bool keepTrainedWeights,
+                                                           JobControl* job) {
+  auto experiment = memlens::openMemory(memoryFile, MemoryOpenOptions{}, job);
+  if (!experiment) return experiment.status();
+  const RunRecord& r = (*experiment)->record();
+  if (r.options.classifier.algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument(
+        "projects hold IB1, IGTree or TRIBL2 memories, not the vector memory");
+  const Corpus& texts = *(*experiment)->corpus().corpus;
+  for (size_t i = 0; i < texts.documentCount(); ++i)
+    if (!texts.document(i).textAvailable)
+      return Status::invalidArgument("a project needs the corpus its memory was trained on: " +
+                                     texts.document(i).textMissing);
   auto store = ProjectStore::create(path);
   if (!store) return store.status();
-  // Nothing half-made stays behind: a failed or cancelled create removes the file.
+  const std::string memory = memoryPath(path);
   auto project = [&]() -> Result<std::unique_ptr<Project>> {
-    std::vector<ProjectCorpusFile> files;
-    for (const auto& f : RunRecord::describeCorpus(*(*corpus)->corpus))
-      files.push_back({f.path, f.bytes, f.sha256, std::nullopt});
-    if (Status s = (*store)->setCorpus(files); !s) return s;
-    auto p = build(std::move(*store), std::move(*corpus), std::move(options), true, job);
-    if (!p) return p;
-    if (Status s = (*p)->store_->setSetting(kOptionsKey, (*p)->options_.toText()); !s) return s;
-    return p;
+    // The file as it is, linked when the file system allows; else written again.
+    std::error_code error;
+    std::filesystem::remove(memory, error);
+    std::filesystem::create_hard_link(memoryFile, memory, error);
+    if (error)
+      if (Status s = saveMemory(**experiment, memory, job); !s) return s;
+    ProjectOptions options;
+    options.tokeniser = r.tokeniser;
+    options.experiment = r.options;
+    options.keepTrainedWeights = keepTrainedWeights;
+    return populate(std::move(*store), std::move(*experiment), std::move(options), job);
   }();
-  if (!project) removeProjectFiles(path);
+  if (!project) {
+    removeProjectFiles(path);
+    std::remove(memory.c_str());
+  }
   return project;
+}
+
+Result<std::unique_ptr<Project>> Project::populate(std::unique_ptr<ProjectStore> store,
+                                                   std::shared_ptr<const Experiment> experiment,
+                                                   ProjectOptions options, JobControl* job) {
+  std::vector<ProjectCorpusFile> files;
+  for (const RunRecord::CorpusFile& f : experiment->record().corpus)
+    files.push_back({f.path, f.bytes, f.sha256, std::nullopt});
+  if (Status s = store->setCorpus(files); !s) return s;
+  // β as tuned on validation when the memory was trained.
+  options.smoothingBeta = experiment->record().smoothingBeta;
+  auto p = build(std::move(store), std::move(experiment), std::move(options), job);
+  if (!p) return p;
+  if (Status s = (*p)->store_->setSetting(kOptionsKey, (*p)->options_.toText()); !s) return s;
+  return p;
+}
+
+std::string Project::memoryPath(const std::string& path) {
+  constexpr std::string_view kSuffix = ".memlens";
+  const bool suffixed = path.size() > kSuffix.size() && path.ends_with(kSuffix);
+  return (suffixed ? path.substr(0, path.size() - kSuffix.size()) : path) + ".mlmem";
+}
+
+Result<std::shared_ptr<const Experiment>> Project::openMemory(
+    const std::string& path, const std::vector<ProjectCorpusFile>& corpus,
+    const ProjectOptions& options, JobControl* job) {
+  const std::string file = memoryPath(path);
+  auto experiment = memlens::openMemory(file, MemoryOpenOptions{}, job);
+  if (!experiment) return experiment.status();
+  const RunRecord& r = (*experiment)->record();
+  // The options as the project would train with them, against those the memory was made with.
+  ProjectOptions made = options;
+  made.tokeniser = r.tokeniser;
+  made.experiment = r.options;
+  made.experiment.ngramOrder = options.experiment.ngramOrder;
+  if (made.toText() != options.toText() ||
+      r.options.ngramOrder !=
+          std::min(options.experiment.ngramOrder, options.experiment.window.width + 1))
+    return Status::invalidArgument(file + " was made with other options than the project's");
+  if (r.corpus.size() != corpus.size())
+    return Status::invalidArgument(file + " was made from another corpus than the project's");
+  const Corpus& texts = *(*experiment)->corpus().corpus;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    if (r.corpus[i].sha256 != corpus[i].sha256)
+      return Status::invalidArgument(file + " was made from another corpus than the project's");
+    if (!texts.document(i).textAvailable) return Status::notFound(texts.document(i).textMissing);
+  }
+  return experiment;
 }
 
 Result<std::unique_ptr<Project>> Project::open(const std::string& path, JobControl* job) {
@@ -132,66 +217,42 @@ Result<std::unique_ptr<Project>> Project::open(const std::string& path, JobContr
   if (!options) return options.status();
   auto files = (*store)->corpus();
   if (!files) return files.status();
+  auto saved = openMemory(path, *files, *options, job);
+  if (saved) return build(std::move(*store), std::move(*saved), std::move(*options), job);
+  if (saved.status().isCancelled()) return saved.status();
+  // No usable memory file (made before memory files, deleted, damaged, or the corpus changed):
+  // train as the project was made; the corpus must be the project's.
   std::vector<std::string> paths;
   for (const ProjectCorpusFile& f : *files) paths.push_back(f.path);
   auto corpus = TokenisedCorpus::load(paths, options->tokeniser, {}, job);
   if (!corpus) return corpus.status();
   if (Status s = checkCorpus(*files, *(*corpus)->corpus); !s)
     return Status::invalidArgument(path + ": " + s.message());
-  return build(std::move(*store), std::move(*corpus), std::move(*options), false, job);
+  auto experiment = Experiment::trained(std::move(*corpus), options->experiment, job);
+  if (!experiment) return experiment.status();
+  return build(std::move(*store), std::move(*experiment), std::move(*options), job);
 }
 
 Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> store,
-                                                std::shared_ptr<TokenisedCorpus> corpus,
-                                                ProjectOptions options, bool tuneBeta,
-                                                JobControl* job) {
+                                                std::shared_ptr<const Experiment> experiment,
+                                                ProjectOptions options, JobControl* job) {
   std::unique_ptr<Project> p(new Project());
-  InstanceSet all, train, probe;
-  ReleaseIfCancelled release(job, p, all, train, probe);
   p->store_ = std::move(store);
   p->options_ = std::move(options);
-  const ExperimentOptions& x = p->options_.experiment;
-  auto split = DataSplit::make(corpus->tokens, x.split);
-  if (!split) return split.status();
-  auto instances = buildInstances(corpus->tokens, corpus->paddingId, x.window, job);
-  if (!instances) return instances.status();
-  all = std::move(*instances);
-  train = split->select(all, corpus->tokens, SplitPart::kTrain, job);
-  p->validation_ = split->select(all, corpus->tokens, SplitPart::kValidation, job);
-  probe = split->select(all, corpus->tokens, SplitPart::kTest, job);
-  if (cancelRequested(job)) return Status::cancelled();
-  releaseInBackground(std::move(all));  // not needed past the split (3 GB at 100M instances)
-  if (x.maxTestTokens > 0 && probe.size() > x.maxTestTokens)
-    probe = probe.slice(0, x.maxTestTokens);
-  if (train.size() == 0) return Status::invalidArgument("the train part of the split is empty");
-
-  KneserNeyOptions kn;
-  kn.order = std::min(x.ngramOrder, x.window.width + 1);
-  auto base = KneserNeyModel::train(train, corpus->vocab.size(), kn, job);
-  if (!base) return base.status();
-  p->base_ = std::move(*base);
-  p->trainClassCounts_.assign(corpus->vocab.size(), 0);
-  for (uint32_t c : train.classes) ++p->trainClassCounts_[c];
-
+  p->experiment_ = std::move(experiment);
+  const Experiment& e = *p->experiment_;
   p->journal_ = ProjectJournal(p->store_.get());
   auto edits = p->journal_.read();
   if (!edits) return edits.status();
-  ClassifierOptions classifier = x.classifier;
-  if (p->options_.keepTrainedWeights) {
-    auto weights = EditedMemory::trainedWeights(train, classifier, job);
-    if (!weights) return weights.status();
-    classifier.fixedWeights = std::move(*weights);
-  }
-  auto memory =
-      EditedMemory::create(std::move(corpus), std::move(train), std::move(probe), classifier,
-                           std::move(edits->active), std::move(edits->undone), job);
+  ClassifierOptions classifier = p->options_.experiment.classifier;
+  // The trained memory's weights are those of the unedited training set.
+  if (p->options_.keepTrainedWeights) classifier.fixedWeights = e.classifier().weights();
+  auto memory = EditedMemory::create(
+      std::shared_ptr<const TokenisedCorpus>(p->experiment_, &e.corpus()), e.train(), e.test(),
+      classifier, std::shared_ptr<const Classifier>(p->experiment_, &e.classifier()),
+      std::move(edits->active), std::move(edits->undone), job);
   if (!memory) return memory.status();
   p->memory_ = std::move(*memory);
-  if (tuneBeta && p->validation_.size() > 0) {
-    auto beta = tuneSmoothing(p->memory_->classifier(), *p->base_, p->validation_, job);
-    if (!beta) return beta.status();
-    p->options_.smoothingBeta = *beta;
-  }
   return p;
 }
 
@@ -204,7 +265,7 @@ Status Project::commit(EditedMemory::Preview preview) {
 
 Result<PruneReport> Project::prune(const PruneOptions& options, JobControl* job) {
   PruneOptions o = options;
-  o.census = &validation_;
+  o.census = &experiment_->validation();
   auto before = probeMetrics(job);
   if (!before) return before.status();
   auto edit = planPrune(*memory_, o, job);
@@ -236,9 +297,9 @@ Status Project::step(bool undo, JobControl* job) {
 }
 
 Result<Metrics> Project::probeMetrics(JobControl* job) const {
-  const MemorySmoother smoother(*base_, options_.smoothingBeta);
-  auto report =
-      evaluate(memory_->classifier(), smoother, memory_->probe(), trainClassCounts_, nullptr, job);
+  const MemorySmoother smoother(experiment_->base(), options_.smoothingBeta);
+  auto report = evaluate(memory_->classifier(), smoother, memory_->probe(),
+                         experiment_->trainClassCounts(), nullptr, job);
   if (!report) return report.status();
   return report->overall;
 }
