@@ -238,8 +238,8 @@ class TestProject : public QObject {
     const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
     const std::string path = dir.filePath("p.memlens").toStdString();
     const std::string memory = Project::memoryPath(path);
-    QCOMPARE(memory, dir.filePath("p.mlmem").toStdString());
-    QCOMPARE(Project::memoryPath("/a/b"), std::string("/a/b.mlmem"));
+    QCOMPARE(memory, dir.filePath("p.mlm").toStdString());
+    QCOMPARE(Project::memoryPath("/a/b"), std::string("/a/b.mlm"));
     for (const Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
       ProjectOptions options = test::ib1ProjectOptions();
       options.experiment.classifier.algorithm = a;

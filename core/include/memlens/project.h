@@ -48,7 +48,7 @@ class Project {
                                                            bool keepTrainedWeights,
                                                            JobControl* job = nullptr);
   static Result<std::unique_ptr<Project>> open(const std::string& path, JobControl* job = nullptr);
-  // Where the project at `path` keeps its trained memory: beside it, "x.memlens" -> "x.mlmem".
+  // Where the project at `path` keeps its trained memory: beside it, "x.memlens" -> "x.mlm".
   static std::string memoryPath(const std::string& path);
   // The trained, unedited memory of the project at `path` from its memory file, when that file
   // is there and was made from `corpus` (unchanged, text attached) with `options`; else an error

@@ -180,7 +180,7 @@ Result<std::unique_ptr<Project>> Project::populate(std::unique_ptr<ProjectStore>
 std::string Project::memoryPath(const std::string& path) {
   constexpr std::string_view kSuffix = ".memlens";
   const bool suffixed = path.size() > kSuffix.size() && path.ends_with(kSuffix);
-  return (suffixed ? path.substr(0, path.size() - kSuffix.size()) : path) + ".mlmem";
+  return (suffixed ? path.substr(0, path.size() - kSuffix.size()) : path) + ".mlm";
 }
 
 Result<std::shared_ptr<const Experiment>> Project::openMemory(
