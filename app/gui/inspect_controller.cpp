@@ -196,14 +196,19 @@ void InspectController::start() {
 
 void InspectController::onFinished(const Status& status) {
   const std::shared_ptr<Pending> pending = std::move(pending_);
-  const bool current = pending->trained == trained_;
+  // By memory, not by experiment: the one evaluated meanwhile holds the same memory.
+  const auto same = [](const std::shared_ptr<const Experiment>& a,
+                       const std::shared_ptr<const Experiment>& b) {
+    return a && b && &a->classifier() == &b->classifier();
+  };
+  const bool current = same(pending->trained, trained_);
   if (current && pending->retrain && pending->memory) {
     variant_ = pending->memory;
     variantSettings_ = pending->settings;
   }
   if (current && status.isOk()) {
     page_->setSnapshot(pending->snapshot);
-    page_->showWork(pending->memory == trained_
+    page_->showWork(same(pending->memory, trained_)
                         ? tr("Traced against the trained memory.")
                         : tr("Traced against a memory retrained with %1.")
                               .arg(describe(pending->settings,

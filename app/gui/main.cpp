@@ -11,6 +11,7 @@ namespace {
 struct Options {
   QStringList paths;
   bool project = false;  // paths is one .memlens file
+  bool memory = false;   // paths is one .mlm memory file
   bool platformGiven = false;
 };
 
@@ -23,7 +24,7 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   parser.setApplicationDescription(QStringLiteral(
       "MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
       "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
-      "memory); a .memlens file opens as a project."));
+      "memory); a .memlens file opens as a project, a .mlm file as a saved memory."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   // Qt's own -platform must get through to QApplication; it also counts as having a display.
@@ -33,7 +34,7 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   parser.addOption(platform);
   parser.addPositionalArgument(
       QStringLiteral("paths"),
-      QStringLiteral("Corpus files and folders to open, or one .memlens project."),
+      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory."),
       QStringLiteral("[paths...]"));
   parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
 
@@ -59,6 +60,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   }
   options.project =
       options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
+  options.memory =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".mlm"));
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }
@@ -93,6 +96,8 @@ int main(int argc, char** argv) {
 
   if (options.project) {
     window.openProject(options.paths.front());
+  } else if (options.memory) {
+    window.openMemory(options.paths.front());
   } else {
     window.openPaths(options.paths);
   }

@@ -41,6 +41,7 @@
 #include "inspect/inspect_widget.h"
 #include "inspect_controller.h"
 #include "memlens/corpus_stats.h"
+#include "memlens/memory_file.h"
 #include "memlens/option_names.h"
 #include "memlens/project.h"
 #include "memlens/tokenised_corpus.h"
@@ -131,7 +132,8 @@ struct MainWindow::PendingLoad {
 
 struct MainWindow::PendingTraining {
   ExperimentOptions options;
-  std::shared_ptr<ProjectFile> project;           // its memory is being retrained
+  std::shared_ptr<ProjectFile> project;  // its memory is being opened or retrained
+  QString memoryFile;                    // opened instead of training
   std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
   // The project open when the memory was trained (the Memory tab lets go of it then), which
   // keeps the run.
@@ -232,6 +234,12 @@ void MainWindow::createActions() {
   recentCorpora_ =
       new RecentMenu(recentMenu, kRecentKey, tr("No recent corpora"), describePaths, this);
   connect(recentCorpora_, &RecentMenu::chosen, this, &MainWindow::openPaths);
+  QAction* openMemoryAction =
+      fileMenu->addAction(tr("Open &Memory…"), this, &MainWindow::openMemoryDialog);
+  openMemoryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+  saveMemoryAction_ =
+      fileMenu->addAction(tr("Save Memory &As…"), this, &MainWindow::saveMemoryDialog);
+  saveMemoryAction_->setEnabled(false);
   fileMenu->addSeparator();
   projects_->addActions(fileMenu);
   fileMenu->addSeparator();
@@ -247,7 +255,7 @@ void MainWindow::createActions() {
   QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
   quit->setMenuRole(QAction::QuitRole);
-  openActions_ = {openFiles, openFolder, recentMenu->menuAction()};
+  openActions_ = {openFiles, openFolder, recentMenu->menuAction(), openMemoryAction};
 
   QMenu* editMenu = menuBar()->addMenu(tr("&Edit"));
   editMenu->addAction(memoryController_->undoAction());
@@ -373,6 +381,12 @@ void MainWindow::openProject(const QString& path) {
     warn(tr("Could not open the project"), tr("MemLens could not open %1.").arg(path), refused);
     return;
   }
+  const QString memory = QFile::decodeName(
+      Project::memoryPath(QFile::encodeName((*file)->path()).toStdString()).c_str());
+  if (QFileInfo::exists(memory)) {
+    startOpen(memory, std::move(*file));
+    return;
+  }
   QStringList paths;
   for (const ProjectCorpusFile& f : (*file)->corpus())
     paths.append(QFile::decodeName(f.path.c_str()));
@@ -437,6 +451,7 @@ void MainWindow::setBusy(bool busy) {
   tokeniserBox_->setEnabled(!busy);
   cancelAction_->setEnabled(busy);
   trainAction_->setEnabled(!busy && corpus_);
+  saveMemoryAction_->setEnabled(!busy && experiment_);
   trainWidget_->options()->setTrainingEnabled(!busy && corpus_);
   stageLabel_->setVisible(busy);
   progressBar_->setVisible(busy);
@@ -454,8 +469,10 @@ void MainWindow::onProgress(double fraction, const QString& stage) {
   }
   const double now = trainingSeconds();
   progressBar_->setValue(static_cast<int>(eta_.fraction(now, fraction) * 1000.0));
+  const QString first = training_->memoryFile.isEmpty() ? tr("Training and evaluating")
+                                                         : tr("Opening and evaluating");
   const QString step =
-      eta_.step() == 0 ? tr("Training and evaluating")
+      eta_.step() == 0 ? first
                        : tr("Learning curve %1 of %2").arg(eta_.step()).arg(eta_.stepCount() - 1);
   stageLabel_->setText(stage.isEmpty() ? step : tr("%1: %2").arg(step, stage));
   const std::optional<double> left = eta_.secondsLeft(now);
@@ -465,6 +482,8 @@ void MainWindow::onProgress(double fraction, const QString& stage) {
 void MainWindow::onJobFinished(const Status& status) {
   if (training_) {
     onTrainingFinished(status);
+  } else if (!savingMemory_.isEmpty()) {
+    onMemorySaved(status);
   } else {
     onLoadFinished(status);
   }
@@ -506,6 +525,19 @@ void MainWindow::onLoadFinished(const Status& status) {
       warn(tr("Could not open the corpus"),
            tr("MemLens could not open %1.").arg(describePaths(load->paths)), status);
     }
+  }
+}
+
+void MainWindow::onMemorySaved(const Status& status) {
+  const QString path = std::exchange(savingMemory_, QString());
+  setBusy(false);
+  if (status.isOk()) {
+    statusBar()->showMessage(tr("Saved the memory to %1.").arg(path), 8000);
+  } else if (status.isCancelled()) {
+    statusBar()->showMessage(tr("Cancelled saving the memory; %1 is as it was.").arg(path), 8000);
+  } else {
+    warn(tr("Could not save the memory"), tr("MemLens could not save the memory to %1.").arg(path),
+         status);
   }
 }
 
@@ -588,32 +620,134 @@ void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<Proj
   // dropped if the window is gone by then.
   runner_->run(tr("training %1").arg(describeOptions(options)),
                [this, training, corpus = corpus_, options](JobControl& job) -> Status {
-                 auto trainedMemory = Experiment::trained(corpus, options, &job);
-                 if (!trainedMemory) return trainedMemory.status();
-                 std::shared_ptr<const Experiment> memory = std::move(*trainedMemory);
-                 QMetaObject::invokeMethod(
-                     this, [this, memory] { onMemoryTrained(memory); }, Qt::QueuedConnection);
-                 auto evaluated = Experiment::evaluated(
-                     memory, {},
-                     [this](const EvaluationUpdate& u) {
-                       QMetaObject::invokeMethod(
-                           this, [this, u] { onEvaluationUpdate(u); }, Qt::QueuedConnection);
-                     },
-                     &job);
-                 if (!evaluated) return evaluated.status();
-                 training->experiment = std::move(*evaluated);
-                 if (!training->experiment->report().complete) return Status::cancelled();
-                 auto record = std::make_shared<const RunRecord>(training->experiment->record());
-                 QMetaObject::invokeMethod(
-                     this, [this, record] { onRunEvaluated(record); }, Qt::QueuedConnection);
-                 auto curve = learningCurve(
-                     *training->experiment, &job, [this, training](const LearningCurvePoint& p) {
-                       training->curve.push_back(p);
-                       QMetaObject::invokeMethod(
-                           this, [this, p] { onCurvePoint(p); }, Qt::QueuedConnection);
-                     });
-                 return curve.status();
+                 auto trained = Experiment::trained(corpus, options, &job);
+                 if (!trained) return trained.status();
+                 std::shared_ptr<const Experiment> memory = std::move(*trained);
+                 // A project without a usable memory file (one made before them) gets one, so
+                 // that it opens without training from now on. Only a cache: a failure to write
+                 // it changes nothing else.
+                 if (training->project) {
+                   const std::string file = Project::memoryPath(
+                       QFile::encodeName(training->project->path()).toStdString());
+                   if (!saveMemory(*memory, file, &job) && job.cancelRequested())
+                     return Status::cancelled();
+                 }
+                 return evaluateInBackground(training, memory, job);
                });
+}
+
+Status MainWindow::evaluateInBackground(const std::shared_ptr<PendingTraining>& training,
+                                        const std::shared_ptr<const Experiment>& memory,
+                                        JobControl& job) {
+  QMetaObject::invokeMethod(
+      this, [this, memory] { onMemoryTrained(memory); }, Qt::QueuedConnection);
+  auto evaluated = Experiment::evaluated(
+      memory, {},
+      [this](const EvaluationUpdate& u) {
+        QMetaObject::invokeMethod(
+            this, [this, u] { onEvaluationUpdate(u); }, Qt::QueuedConnection);
+      },
+      &job);
+  if (!evaluated) return evaluated.status();
+  training->experiment = std::move(*evaluated);
+  if (!training->experiment->report().complete) return Status::cancelled();
+  auto record = std::make_shared<const RunRecord>(training->experiment->record());
+  QMetaObject::invokeMethod(
+      this, [this, record] { onRunEvaluated(record); }, Qt::QueuedConnection);
+  auto curve =
+      learningCurve(*training->experiment, &job, [this, training](const LearningCurvePoint& p) {
+        training->curve.push_back(p);
+        QMetaObject::invokeMethod(
+            this, [this, p] { onCurvePoint(p); }, Qt::QueuedConnection);
+      });
+  return curve.status();
+}
+
+void MainWindow::openMemory(const QString& path) { startOpen(path, nullptr); }
+
+void MainWindow::openMemoryDialog() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Memory"), QString(),
+                                                    tr("MemLens memories (*.mlm);;All files (*)"));
+  if (!path.isEmpty()) openMemory(path);
+}
+
+void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project) {
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  auto training = std::make_shared<PendingTraining>();
+  training->memoryFile = QFileInfo(memoryPath).absoluteFilePath();
+  training->project = std::move(project);
+  if (training->project) training->options = training->project->options().experiment;
+  training_ = training;
+  trainingClock_.start();
+  eta_.start(0, 0.0);  // the memory's size is known once it is open
+  setBusy(true);
+  statusBar()->clearMessage();
+  const QString name = QFileInfo(memoryPath).fileName();
+  stageLabel_->setText(tr("Opening %1…").arg(name));
+  etaLabel_->setText(tr("estimating time left…"));
+  memoryLabel_->setText(tr("Memory: opening…"));
+  trainWidget_->chart()->clear(tr("Learning curve: opening the memory…"));
+  runner_->run(tr("opening %1").arg(name), [this, training](JobControl& job) -> Status {
+    const std::string file = QFile::encodeName(training->memoryFile).toStdString();
+    auto opened =
+        training->project
+            ? Project::openMemory(QFile::encodeName(training->project->path()).toStdString(),
+                                  training->project->corpus(), training->project->options(), &job)
+            : memlens::openMemory(file, {}, &job);
+    if (!opened) return opened.status();
+    std::shared_ptr<const Experiment> memory = std::move(*opened);
+    job.report(0.0, "computing statistics");
+    const TokenisedCorpus& corpus = memory->corpus();
+    auto stats = std::make_shared<const CorpusStats>(
+        CorpusStats::compute(*corpus.corpus, corpus.tokens, corpus.vocab));
+    training->corpus = std::shared_ptr<const TokenisedCorpus>(memory, &corpus);
+    training->options = memory->record().options;
+    QMetaObject::invokeMethod(
+        this, [this, memory, stats] { onMemoryOpened(memory, stats); }, Qt::QueuedConnection);
+    return evaluateInBackground(training, memory, job);
+  });
+}
+
+void MainWindow::onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
+                                const std::shared_ptr<const CorpusStats>& stats) {
+  corpus_ = training_->corpus;
+  statsWidget_->setSnapshot(stats);
+  textView_->setCorpus(corpus_);
+  shownPaths_.clear();
+  const Corpus& texts = *corpus_->corpus;
+  QStringList missing;
+  for (size_t d = 0; d < texts.documentCount(); ++d) {
+    shownPaths_.append(QFile::decodeName(texts.document(d).path.c_str()));
+    if (!texts.document(d).textAvailable)
+      missing.append(QString::fromStdString(texts.document(d).textMissing));
+  }
+  trainWidget_->options()->setOptions(memory->record().options);
+  updateTitle();
+  if (!missing.isEmpty())
+    warn(tr("Corpus text not shown"),
+         tr("The memory answers and explains as saved, but its corpus text is not available."),
+         Status::notFound(missing.join(QLatin1Char('\n')).toStdString()));
+}
+
+void MainWindow::saveMemoryDialog() {
+  if (!experiment_) return;
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  QString path = QFileDialog::getSaveFileName(this, tr("Save Memory As"), QString(),
+                                              tr("MemLens memories (*.mlm)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".mlm");
+  savingMemory_ = path;
+  setBusy(true);
+  stageLabel_->setText(tr("Saving the memory to %1…").arg(QFileInfo(path).fileName()));
+  runner_->run(tr("saving the memory"),
+               [memory = experiment_, file = QFile::encodeName(path).toStdString()](
+                   JobControl& job) { return saveMemory(*memory, file, &job); });
 }
 
 double MainWindow::trainingSeconds() const {
@@ -727,8 +861,28 @@ void MainWindow::onTrainingFinished(const Status& status) {
   // What was on screen before this run comes back; the run leaves nothing behind.
   showRun(shownRun_);
   if (status.isCancelled()) {
-    statusBar()->showMessage(tr("Cancelled training %1.").arg(describeOptions(training->options)),
+    statusBar()->showMessage(training->memoryFile.isEmpty()
+                                 ? tr("Cancelled training %1.").arg(describeOptions(training->options))
+                                 : tr("Cancelled opening %1.").arg(training->memoryFile),
                              8000);
+    return;
+  }
+  if (!training->memoryFile.isEmpty() && training->project) {
+    // The project's memory file cannot serve (made before memory files, damaged, or its corpus
+    // changed): the project is opened as it was made, by training.
+    statusBar()->showMessage(tr("Retraining the project's memory: %1")
+                                 .arg(QString::fromStdString(status.message())),
+                             10000);
+    QStringList paths;
+    for (const ProjectCorpusFile& f : training->project->corpus())
+      paths.append(QFile::decodeName(f.path.c_str()));
+    load(paths, training->project);
+    return;
+  }
+  if (!training->memoryFile.isEmpty()) {
+    statusBar()->clearMessage();
+    warn(tr("Could not open the memory"),
+         tr("MemLens could not open %1.").arg(training->memoryFile), status);
     return;
   }
   statusBar()->clearMessage();
@@ -835,7 +989,14 @@ void MainWindow::dropEvent(QDropEvent* event) {
   const QStringList paths = localPaths(event->mimeData());
   if (paths.isEmpty()) return;
   event->acceptProposedAction();
-  openPaths(paths);
+  // One memory file or project opens as such; anything else is corpus text.
+  if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".mlm"))) {
+    openMemory(paths.front());
+  } else if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".memlens"))) {
+    openProject(paths.front());
+  } else {
+    openPaths(paths);
+  }
 }
 
 }  // namespace memlens::gui

@@ -19,6 +19,10 @@ class QProgressBar;
 class QTabWidget;
 class QToolButton;
 
+namespace memlens {
+struct CorpusStats;
+}
+
 namespace memlens::views {
 class CompareWidget;
 class CorpusStatsWidget;
@@ -60,9 +64,13 @@ class MainWindow : public QMainWindow {
   // Loads the corpus made of these files and folders; ignored (with a status message) while
   // another job runs.
   void openPaths(const QStringList& paths);
-  // Opens a .memlens project: loads its corpus (refused if a file changed since), trains its
-  // memory with its options and replays its edits; ignored (with a status message) while busy.
+  // Opens a .memlens project: reads its memory file (or, without a usable one, loads its corpus
+  // — refused if a file changed since — and trains its memory with its options) and replays its
+  // edits; ignored (with a status message) while busy.
   void openProject(const QString& path);
+  // Opens a MemLens memory file (.mlm): its memory answers at once, without its corpus text if
+  // the corpus files are gone or changed; ignored (with a status message) while busy.
+  void openMemory(const QString& path);
 
  Q_SIGNALS:
   // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
@@ -120,6 +128,19 @@ class MainWindow : public QMainWindow {
   void inspectIds(const std::vector<uint32_t>& context);
   // The trained memory, before its evaluation: the tabs that read the memory get it now.
   void onMemoryTrained(const std::shared_ptr<const Experiment>& memory);
+  // Opens the memory file at `memoryPath` (with `project`, that project's) in the job runner
+  // instead of training; its evaluation and learning curve follow as after training.
+  void startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project);
+  // The opened memory's corpus (`stats` its figures) becomes the one on screen.
+  void onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
+                      const std::shared_ptr<const CorpusStats>& stats);
+  // On the worker: `memory`, trained or opened, evaluated (live updates posted to the window),
+  // then its learning curve.
+  Status evaluateInBackground(const std::shared_ptr<PendingTraining>& training,
+                              const std::shared_ptr<const Experiment>& memory, JobControl& job);
+  void onMemorySaved(const Status& status);
+  void openMemoryDialog();
+  void saveMemoryDialog();
   void onEvaluationUpdate(const EvaluationUpdate& update);
   void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
   // A run into the runs table and the Compare tab (a run read from a project has no curve and
@@ -153,6 +174,8 @@ class MainWindow : public QMainWindow {
   QList<QAction*> openActions_;
   QAction* cancelAction_ = nullptr;
   QAction* trainAction_ = nullptr;
+  QAction* saveMemoryAction_ = nullptr;
+  QString savingMemory_;  // the memory file being written, while it is
   QLabel* stageLabel_ = nullptr;
   QLabel* etaLabel_ = nullptr;
   QLabel* memoryLabel_ = nullptr;

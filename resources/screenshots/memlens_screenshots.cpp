@@ -39,7 +39,8 @@ struct Options {
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
   bool live = false;     // the shot while the first training's evaluation still runs
-  bool project = false;  // paths is one .memlens file: its opening trains
+  bool project = false;  // paths is one .memlens file: its opening trains or reads its memory
+  bool memoryFile = false;  // paths is one .mlm memory file
 };
 
 // Returns an exit code when the program should stop here (--help, a bad option).
@@ -88,7 +89,7 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       {screenshot, train, inspect, compare, generate, tab, memory, memoryDelete, live});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
-      QStringLiteral("Corpus files and folders to open, or one .memlens project."),
+      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory."),
       QStringLiteral("paths..."));
   if (!parser.parse(arguments)) {
     std::fprintf(stderr, "memlens-screenshots: %s\n", qPrintable(parser.errorText()));
@@ -101,6 +102,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   options.paths = parser.positionalArguments();
   options.project =
       options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
+  options.memoryFile =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".mlm"));
   options.screenshot = parser.value(screenshot);
   if (options.paths.isEmpty() || options.screenshot.isEmpty()) {
     std::fputs("memlens-screenshots: give the paths to open and --screenshot FILE\n", stderr);
@@ -139,18 +142,32 @@ int runCount(MainWindow& window) {
   return window.findChild<QTableView*>(QStringLiteral("runTable"))->model()->rowCount();
 }
 
-// Opens the paths; with a project, also waits for the training its opening starts. False when
-// there is no memory to go on with.
+// Opens the paths; a project or a memory file until its memory is ready to inspect (printing
+// how long that took), its evaluation still running. False when there is no memory to go on with.
 bool open(MainWindow& window, const Options& options, QSignalSpy& jobs) {
-  const int runs = runCount(window);
+  QSignalSpy ready(&window, &MainWindow::memoryReady);
+  QElapsedTimer clock;
+  clock.start();
   if (options.project) {
     window.openProject(options.paths.front());
+  } else if (options.memoryFile) {
+    window.openMemory(options.paths.front());
   } else {
     window.openPaths(options.paths);
+    return settled(jobs, 1);
   }
-  if (!settled(jobs, 1)) return false;
-  if (!options.project) return true;
-  return settled(jobs, 2) && runCount(window) > runs;
+  if (!settled(ready, 1)) return false;
+  std::printf("memlens-screenshots: memory ready to inspect %.2f s after opening\n",
+              static_cast<double>(clock.elapsed()) / 1000.0);
+  std::fflush(stdout);
+  return true;
+}
+
+// After open(): the opened memory's evaluation and learning curve have ended in a run.
+bool opened(MainWindow& window, QSignalSpy& jobs, int runs) {
+  while (runCount(window) <= runs)
+    if (!jobs.wait(kStepTimeoutMs)) return false;
+  return true;
 }
 
 // Trains with the options on the form; false when the training did not start or failed (its run
@@ -216,11 +233,20 @@ void drive(MainWindow& window, const Options& options) {
   QSignalSpy jobs(&window, &MainWindow::jobSettled);
   QSignalSpy edits(window.findChild<memlens::gui::MemoryController*>(),
                    &memlens::gui::MemoryController::settled);
+  const int runs = runCount(window);
+  QElapsedTimer clock;
+  clock.start();
   if (!open(window, options, jobs)) return;
-  if (options.train && !options.project &&
-      !(options.live ? trainLive(window) : train(window, jobs)))
+  const bool openedMemory = options.project || options.memoryFile;
+  if (options.train && !openedMemory && !(options.live ? trainLive(window) : train(window, jobs)))
     return;
-  if (!options.inspect.isEmpty() && !inspect(window, options.inspect)) return;
+  if (!options.inspect.isEmpty()) {
+    if (!inspect(window, options.inspect)) return;
+    std::printf("memlens-screenshots: inspected %.2f s after opening\n",
+                static_cast<double>(clock.elapsed()) / 1000.0);
+    std::fflush(stdout);
+  }
+  if (openedMemory && !opened(window, jobs, runs)) return;
   if (options.compare) {
     auto* form = window.findChild<memlens::views::TrainOptionsWidget*>();
     memlens::ExperimentOptions trainOptions = form->options();

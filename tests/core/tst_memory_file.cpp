@@ -183,6 +183,10 @@ class TestMemoryFile : public QObject {
     const auto opened = open(path);
 
     QCOMPARE(opened->record().toJson(), saved->record().toJson());
+    // Also what the JSON leaves out for count-vote memories.
+    QCOMPARE(opened->record().memoryTemperature, saved->record().memoryTemperature);
+    QCOMPARE(opened->record().memoryLambda, saved->record().memoryLambda);
+    QCOMPARE(opened->record().tuningTokens, saved->record().tuningTokens);
     QCOMPARE(opened->report().overall.tokens, uint64_t{0});  // not evaluated
     QCOMPARE(opened->corpus().vocab.size(), saved->corpus().vocab.size());
     QCOMPARE(opened->corpus().tokens.ids(), saved->corpus().tokens.ids());

@@ -237,7 +237,13 @@ Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
 Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   const RunRecord& record = e.record();
   const TokenisedCorpus& corpus = e.corpus();
-  out.begin(Section::kRecord).putString(record.toJson());
+  ByteWriter& r = out.begin(Section::kRecord);
+  r.putString(record.toJson());
+  // The JSON leaves out the vector memory's T and λ for other memories; they are kept as they
+  // were, so the opened record is the saved one.
+  r.put(record.memoryTemperature);
+  r.put(record.memoryLambda);
+  r.put(record.tuningTokens);
   out.end();
   saveOptions(record.options, out.begin(Section::kOptions));
   out.end();
@@ -270,7 +276,11 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   auto record = readSection(file, Section::kRecord, [](ByteReader& in) -> Result<RunRecord> {
     std::string json;
     if (!in.getString(json)) return Status::corrupt(in.error());
-    return RunRecord::fromJson(json);
+    auto r = RunRecord::fromJson(json);
+    if (!r) return r;
+    if (!in.get(r->memoryTemperature) || !in.get(r->memoryLambda) || !in.get(r->tuningTokens))
+      return Status::corrupt(in.error());
+    return r;
   });
   if (!record) return record.status();
   // The JSON summarises the options; the options section has every field.
