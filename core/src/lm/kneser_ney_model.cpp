@@ -270,6 +270,9 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uin
                   m->unigram.size() != size_t{vocabSize} + 1 ||
                   m->sortedUnigram.size() != m->unigram.size()))
     in.fail("discounts or unigram sizes disagree with the order and vocabulary");
+  // Ranks are found by binary search in the sorted unigram.
+  if (in.ok() && !std::is_sorted(m->sortedUnigram.begin(), m->sortedUnigram.end()))
+    in.fail("the sorted unigram is not sorted");
   for (int k = 2; in.ok() && k <= m->order; ++k) {
     const size_t contextIds = static_cast<size_t>(k - 1);
     std::vector<uint32_t> ids, tokens;

@@ -119,6 +119,11 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
       in.fail("the multi-class distributions overlap");
       break;
     }
+    // Readers take a distribution's first entry as its default: none may be empty.
+    if (multiStart[m] == multiStart[m - 1]) {
+      in.fail("an empty multi-class distribution");
+      break;
+    }
     b.multiStore_.emplace_back(multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m - 1]),
                                multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m]));
     for (const ClassCount& c : b.multiStore_.back()) checkClass(c, m);
