@@ -194,13 +194,11 @@ Result<Vocabulary> loadVocabulary(ByteReader& in) {
   in.getString(texts);
   in.getArray(start, Vocabulary::kUnknown);
   in.getArray(counts);
-  if (in.ok() && (start.empty() || start.front() != 0 || start.back() != texts.size() ||
-                  counts.size() + 1 != start.size()))
-    in.fail("token offsets and counts disagree");
+  if (in.ok() && counts.size() + 1 != start.size()) in.fail("token offsets and counts disagree");
+  in.checkStarts(start, texts.size(), "the token texts");
   if (!in.ok()) return Status::corrupt(in.error());
   Vocabulary vocab;
   for (size_t id = 0; id < counts.size(); ++id) {
-    if (start[id + 1] < start[id]) return Status::corrupt("token offsets overlap");
     const std::string_view text =
         std::string_view(texts).substr(start[id], start[id + 1] - start[id]);
     if (vocab.intern(text) != id)

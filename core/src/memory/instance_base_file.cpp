@@ -111,14 +111,8 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
               std::to_string(c.classIndex) + ", past the class count (" + std::to_string(classes) +
               ")");
   };
-  if (in.ok() &&
-      (multiStart.empty() || multiStart.front() != 0 || multiStart.back() != multiFlat.size()))
-    in.fail("the multi-class distributions do not cover their counts");
+  in.checkStarts(multiStart, multiFlat.size(), "the multi-class distributions");
   for (size_t m = 1; in.ok() && m < multiStart.size(); ++m) {
-    if (multiStart[m] < multiStart[m - 1]) {
-      in.fail("the multi-class distributions overlap");
-      break;
-    }
     // Readers take a distribution's first entry as its default: none may be empty.
     if (multiStart[m] == multiStart[m - 1]) {
       in.fail("an empty multi-class distribution");
