@@ -106,7 +106,7 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
       in.fail("class token " + std::to_string(b.classIds_[c]) + " appears twice");
   }
   const auto checkClass = [&](const ClassCount& c, size_t vector) {
-    if (c.classIndex >= classes && c.count != 0)
+    if (c.classIndex >= classes)
       in.fail("stored vector " + std::to_string(vector) + " counts class index " +
               std::to_string(c.classIndex) + ", past the class count (" + std::to_string(classes) +
               ")");
