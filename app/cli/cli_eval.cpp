@@ -5,10 +5,10 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "experiment_args.h"
-#include "memory_file_args.h"
 #include "memlens/experiment.h"
 #include "memlens/json_writer.h"
 #include "memlens/option_names.h"
+#include "memory_file_args.h"
 
 namespace memlens::cli {
 

@@ -6,10 +6,10 @@
 #include "cli_explain_vector.h"
 #include "commands.h"
 #include "experiment_args.h"
-#include "memory_file_args.h"
 #include "memlens/option_names.h"
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"
+#include "memory_file_args.h"
 
 namespace memlens::cli {
 

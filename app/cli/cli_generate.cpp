@@ -4,9 +4,9 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "experiment_args.h"
-#include "memory_file_args.h"
 #include "memlens/generation.h"
 #include "memlens/json_writer.h"
+#include "memory_file_args.h"
 
 namespace memlens::cli {
 

@@ -10,12 +10,12 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "experiment_args.h"
-#include "memory_file_args.h"
 #include "memlens/classifier.h"
 #include "memlens/instance_builder.h"
 #include "memlens/json_writer.h"
 #include "memlens/option_names.h"
 #include "memlens/trace.h"
+#include "memory_file_args.h"
 
 namespace memlens::cli {
 namespace {

@@ -10,6 +10,7 @@
 #include "common/inspect_colours.h"
 #include "corpus/corpus_text_view.h"
 #include "find_child.h"
+#include "memlens/memory_file.h"
 #include "small_experiment.h"
 
 using memlens::Algorithm;
@@ -139,6 +140,28 @@ class TestCorpusTextView : public QObject {
     for (const auto& [t, link] : links(memlens::views::renderTextPage(second->corpus(), nullptr, 0,
                                                                       5, TextTint::kCorrectness)))
       QVERIFY(link.second.isEmpty());
+  }
+
+  // A memory opened without its corpus text: the same token links, spelt from the vocabulary,
+  // and the reason the text is missing.
+  void documentWithoutTextShowsItsTokens() {
+    const std::string path = dir_.filePath("detached.mlm").toStdString();
+    QVERIFY(memlens::saveMemory(*experiment_, path).isOk());
+    memlens::MemoryOpenOptions options;
+    options.attachCorpus = false;
+    auto opened = memlens::openMemory(path, options);
+    QVERIFY(opened.isOk());
+    const TokenisedCorpus& corpus = (*opened)->corpus();
+    const QString html = memlens::views::renderTextPage(corpus, nullptr, 0, 5, TextTint::kNone);
+    const auto withText = links(
+        memlens::views::renderTextPage(experiment_->corpus(), nullptr, 0, 5, TextTint::kNone));
+    const auto withoutText = links(html);
+    QCOMPARE(withoutText.size(), withText.size());
+    for (const auto& [t, link] : withoutText) {
+      const std::string_view text = corpus.vocab.text(corpus.tokens.id(t));
+      QCOMPARE(link.first, QString::fromUtf8(text.data(), qsizetype(text.size())));
+    }
+    QVERIFY(html.contains(QStringLiteral("the corpus was not attached")));
   }
 
   void pagesClampAtTheEnds() {

@@ -161,8 +161,9 @@ Result<std::unique_ptr<Corpus>> Corpus::reattach(std::vector<Document> saved,
     // A size that differs settles it without reading the file.
     if (bytes.size() != doc.sizeBytes || Sha256::of(bytes) != sha256[i]) {
       doc.textMissing =
-          name + " changed since the memory was saved (SHA-256 differs): provenance text is not "
-                 "shown";
+          name +
+          " changed since the memory was saved (SHA-256 differs): provenance text is not "
+          "shown";
       corpus->documents_.push_back(std::move(doc));
       continue;
     }

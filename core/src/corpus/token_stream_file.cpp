@@ -29,17 +29,20 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
     if (s.ids_[t] >= vocabSize)
       in.fail("token " + std::to_string(t) + " is id " + std::to_string(s.ids_[t]) +
               ", past the vocabulary (" + std::to_string(vocabSize) + " tokens)");
+  // Token ranges first: lineEnd(l) reads the next line's first token.
   for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {
     const Line& line = s.lines_[l];
-    if (line.document >= corpus.documentCount()) {
+    if (line.firstToken > n || (l > 0 && line.firstToken < s.lines_[l - 1].firstToken))
+      in.fail("line " + std::to_string(l) + " starts outside the token range");
+    else if (line.document >= corpus.documentCount())
       in.fail("line " + std::to_string(l) + " is in document " + std::to_string(line.document) +
               " of " + std::to_string(corpus.documentCount()));
-      break;
-    }
+  }
+  for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {
+    const Line& line = s.lines_[l];
     const Document& doc = corpus.document(line.document);
-    if (line.byteOffset < doc.bomBytes || line.byteOffset > doc.sizeBytes || line.firstToken > n ||
-        (l > 0 && line.firstToken < s.lines_[l - 1].firstToken)) {
-      in.fail("line " + std::to_string(l) + " lies outside its document or token range");
+    if (line.byteOffset < doc.bomBytes || line.byteOffset > doc.sizeBytes) {
+      in.fail("line " + std::to_string(l) + " lies outside its document");
       break;
     }
     // Every token inside its document, so provenance never reads past the text.

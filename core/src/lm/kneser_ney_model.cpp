@@ -266,10 +266,13 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uin
   in.getArray(m->sortedUnigram);
   in.get(m->unigramMass);
   in.get(m->unigramPlogp);
-  if (in.ok() && (m->discount.size() != static_cast<size_t>(m->order) ||
-                  m->unigram.size() != size_t{vocabSize} + 1 ||
-                  m->sortedUnigram.size() != m->unigram.size()))
+  if (in.ok() &&
+      (m->discount.size() != static_cast<size_t>(m->order) ||
+       m->unigram.size() != size_t{vocabSize} + 1 || m->sortedUnigram.size() != m->unigram.size()))
     in.fail("discounts or unigram sizes disagree with the order and vocabulary");
+  // Ranks are found by binary search in the sorted unigram.
+  if (in.ok() && !std::is_sorted(m->sortedUnigram.begin(), m->sortedUnigram.end()))
+    in.fail("the sorted unigram is not sorted");
   for (int k = 2; in.ok() && k <= m->order; ++k) {
     const size_t contextIds = static_cast<size_t>(k - 1);
     std::vector<uint32_t> ids, tokens;
@@ -282,16 +285,12 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uin
     in.getArray(values);
     const size_t contexts = gammas.size();
     if (in.ok() && (ids.size() != contexts * contextIds || start.size() != contexts + 1 ||
-                    start.front() != 0 || start.back() != tokens.size() ||
                     values.size() != tokens.size()))
       in.fail("order " + std::to_string(k) + ": array sizes disagree");
+    in.checkStarts(start, tokens.size(), "order " + std::to_string(k) + ": the followers");
     auto& level = m->levels.emplace_back();
     level.reserve(contexts);
     for (size_t c = 0; in.ok() && c < contexts; ++c) {
-      if (start[c + 1] < start[c]) {
-        in.fail("order " + std::to_string(k) + ": followers overlap");
-        break;
-      }
       Impl::Context& entry = level[makeGram({ids.data() + c * contextIds, contextIds})];
       entry.gamma = gammas[c];
       for (uint64_t f = start[c]; f < start[c + 1]; ++f) {

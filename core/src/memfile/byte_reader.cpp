@@ -42,6 +42,16 @@ bool ByteReader::getRaw(size_t elementSize, uint64_t maxCount, std::string_view&
   return ok();
 }
 
+bool ByteReader::checkStarts(const std::vector<uint64_t>& starts, uint64_t end,
+                             const std::string& what) {
+  if (!ok()) return false;
+  if (starts.empty() || starts.front() != 0 || starts.back() != end)
+    return fail(what + " do not cover their " + std::to_string(end) + " entries");
+  for (size_t i = 1; i < starts.size(); ++i)
+    if (starts[i] < starts[i - 1]) return fail(what + " overlap");
+  return true;
+}
+
 bool ByteReader::expectEnd() {
   if (!ok()) return false;
   if (at_ != bytes_.size())

@@ -54,6 +54,10 @@ class ByteReader {
   bool fail(std::string message);
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
+  // Fails unless `starts` (the offsets of consecutive runs in an array of `end` elements, plus
+  // `end` itself) starts at 0, never decreases and ends at `end`: then runs i read
+  // [starts[i], starts[i + 1]) safely. `what` names the runs in the message.
+  bool checkStarts(const std::vector<uint64_t>& starts, uint64_t end, const std::string& what);
   // Fails unless every byte of the section was read.
   bool expectEnd();
 

@@ -1,5 +1,6 @@
 #include "memfile/experiment_file.h"
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -131,10 +132,15 @@ Result<ExperimentOptions> loadOptions(ByteReader& in) {
   // Bounds that keep a damaged file from asking for absurd allocations.
   constexpr int kLarge = 1 << 20;
   const VectorMemoryOptions& v = c.vectorMemory;
+  const WordVectorOptions& wv = c.wordVectors;
+  if (in.ok() && (c.k < 1 || c.k > kLarge))
+    in.fail("k = " + std::to_string(c.k) + " nearest distances");
   if (in.ok() &&
       (v.topK < 1 || v.topK > kLarge || v.indexedPositions < 0 ||
        v.indexedPositions > o.window.width || v.candidateWords < 0 || v.candidateWords > kLarge ||
-       v.candidateSlots < 0 || c.wordVectors.dimensions < 0 || c.wordVectors.dimensions > 4096))
+       v.candidateSlots < 0 || wv.dimensions < 0 || wv.dimensions > 4096 || wv.window < 1 ||
+       wv.window > InstanceSet::kMaxWidth || wv.oversampling < 0 || wv.oversampling > 4096 ||
+       wv.powerIterations < 0 || wv.powerIterations > 100 || !std::isfinite(wv.smoothing)))
     in.fail("vector memory options out of range");
   if (!in.ok()) return Status::corrupt(in.error());
   return o;
@@ -188,13 +194,11 @@ Result<Vocabulary> loadVocabulary(ByteReader& in) {
   in.getString(texts);
   in.getArray(start, Vocabulary::kUnknown);
   in.getArray(counts);
-  if (in.ok() && (start.empty() || start.front() != 0 || start.back() != texts.size() ||
-                  counts.size() + 1 != start.size()))
-    in.fail("token offsets and counts disagree");
+  if (in.ok() && counts.size() + 1 != start.size()) in.fail("token offsets and counts disagree");
+  in.checkStarts(start, texts.size(), "the token texts");
   if (!in.ok()) return Status::corrupt(in.error());
   Vocabulary vocab;
   for (size_t id = 0; id < counts.size(); ++id) {
-    if (start[id + 1] < start[id]) return Status::corrupt("token offsets overlap");
     const std::string_view text =
         std::string_view(texts).substr(start[id], start[id + 1] - start[id]);
     if (vocab.intern(text) != id)
@@ -355,6 +359,9 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   auto base = readSection(file, Section::kBaseModel,
                           [&](ByteReader& in) { return KneserNeyModel::load(in, vocabSize); });
   if (!base) return base.status();
+  // Its contexts are the last order - 1 features of a query.
+  if ((*base)->order() - 1 > width)
+    return file.damaged("its base model's order exceeds the context width");
   e->base_ = std::move(*base);
   auto counts = readSection(file, Section::kClassCounts,
                             [&](ByteReader& in) -> Result<std::vector<uint64_t>> {

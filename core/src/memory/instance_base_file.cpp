@@ -106,17 +106,16 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
       in.fail("class token " + std::to_string(b.classIds_[c]) + " appears twice");
   }
   const auto checkClass = [&](const ClassCount& c, size_t vector) {
-    if (c.classIndex >= classes && c.count != 0)
+    if (c.classIndex >= classes)
       in.fail("stored vector " + std::to_string(vector) + " counts class index " +
               std::to_string(c.classIndex) + ", past the class count (" + std::to_string(classes) +
               ")");
   };
-  if (in.ok() &&
-      (multiStart.empty() || multiStart.front() != 0 || multiStart.back() != multiFlat.size()))
-    in.fail("the multi-class distributions do not cover their counts");
+  in.checkStarts(multiStart, multiFlat.size(), "the multi-class distributions");
   for (size_t m = 1; in.ok() && m < multiStart.size(); ++m) {
-    if (multiStart[m] < multiStart[m - 1]) {
-      in.fail("the multi-class distributions overlap");
+    // Readers take a distribution's first entry as its default: none may be empty.
+    if (multiStart[m] == multiStart[m - 1]) {
+      in.fail("an empty multi-class distribution");
       break;
     }
     b.multiStore_.emplace_back(multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m - 1]),
