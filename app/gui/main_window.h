@@ -52,8 +52,10 @@ class RecentMenu;
 // its corpus, its memory retrained with its options and its journal replayed on the Memory tab
 // (ProjectController saves one). Every load and every training runs
 // in the one job runner; the status bar shows its progress, an estimate of the time left and a
-// Cancel button while it runs. A failed or cancelled job leaves what was on screen before it:
-// the previous corpus, the previous runs.
+// Cancel button while it runs. A trained memory goes to Inspect, Memory and Generate at once,
+// while its evaluation (live figures on a growing random sample) and learning curve go on; a
+// training cancelled from then on keeps what it measured as a run. Otherwise a failed or
+// cancelled job leaves what was on screen before it: the previous corpus, the previous runs.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 

@@ -38,7 +38,7 @@ struct Options {
   QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
-  bool live = false;     // the shot while the first training's evaluation still runs
+  int liveUpdates = 0;   // > 0: the shot while the first training's evaluation still runs
   bool project = false;  // paths is one .memlens file: its opening trains or reads its memory
   bool memoryFile = false;  // paths is one .mlm memory file
 };
@@ -83,8 +83,10 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   const QCommandLineOption live(
       QStringLiteral("live"),
       QStringLiteral("Implies --train; go on from the training as soon as the memory is ready "
-                     "and the first live metrics are shown, so the shot is taken while the run "
-                     "is evaluated; prints the seconds from Train to both."));
+                     "and <updates> live metrics have been shown, so the shot is taken while the "
+                     "run is evaluated; prints the seconds from Train to the memory and to the "
+                     "first live metrics."),
+      QStringLiteral("updates"));
   parser.addOptions(
       {screenshot, train, inspect, compare, generate, tab, memory, memoryDelete, live});
   parser.addPositionalArgument(
@@ -123,8 +125,14 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   options.tab = parser.value(tab);
   options.memoryDelete = parser.value(memoryDelete);
   options.memory = parser.isSet(memory) || parser.isSet(memoryDelete);
-  options.live = parser.isSet(live);
-  options.train = options.live || parser.isSet(train) || parser.isSet(inspect) ||
+  if (parser.isSet(live)) {
+    options.liveUpdates = parser.value(live).toInt();
+    if (options.liveUpdates < 1) {
+      std::fputs("memlens-screenshots: --live takes a number of updates, 1 or more\n", stderr);
+      return 2;
+    }
+  }
+  options.train = options.liveUpdates > 0 || parser.isSet(train) || parser.isSet(inspect) ||
                   parser.isSet(compare) || parser.isSet(generate) || options.memory;
   return std::nullopt;
 }
@@ -178,9 +186,10 @@ bool train(MainWindow& window, QSignalSpy& jobs) {
          runCount(window) > runs;
 }
 
-// Trains with the options on the form and returns once the memory is ready to inspect and the
-// first live metrics are on the Train page, the evaluation still running; prints when each came.
-bool trainLive(MainWindow& window) {
+// Trains with the options on the form and returns once the memory is ready to inspect and
+// `updates` live metrics have been on the Train page, the evaluation still running; prints when
+// the memory and the first metrics came.
+bool trainLive(MainWindow& window, int updates) {
   QSignalSpy ready(&window, &MainWindow::memoryReady);
   QSignalSpy live(&window, &MainWindow::evaluationUpdated);
   QElapsedTimer clock;
@@ -194,7 +203,7 @@ bool trainLive(MainWindow& window) {
       "Train, %.2f s after the memory was ready\n",
       readyAt, liveAt, liveAt - readyAt);
   std::fflush(stdout);
-  return true;
+  return settled(live, updates);
 }
 
 bool inspect(MainWindow& window, const QString& context) {
@@ -238,7 +247,8 @@ void drive(MainWindow& window, const Options& options) {
   clock.start();
   if (!open(window, options, jobs)) return;
   const bool openedMemory = options.project || options.memoryFile;
-  if (options.train && !openedMemory && !(options.live ? trainLive(window) : train(window, jobs)))
+  if (options.train && !openedMemory &&
+      !(options.liveUpdates > 0 ? trainLive(window, options.liveUpdates) : train(window, jobs)))
     return;
   if (!options.inspect.isEmpty()) {
     if (!inspect(window, options.inspect)) return;

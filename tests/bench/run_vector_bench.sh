@@ -23,6 +23,6 @@ for algorithm in vector ib1 igtree; do
   printf '[train]\nalgorithm=%s\n' "$algorithm" > "$config/MemLens/memlens.conf"
   printf '%-7s ' "$algorithm"
   XDG_CONFIG_HOME=$config xvfb-run -a -s "-screen 0 1400x900x24" \
-    "$build/app/memlens-screenshots" "$build/demo/kjv.txt" --live \
+    "$build/app/memlens-screenshots" "$build/demo/kjv.txt" --live 1 \
     --screenshot "$config/live-$algorithm.png" 2> >(grep -v XDG_RUNTIME_DIR >&2)
 done

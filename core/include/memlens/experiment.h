@@ -67,6 +67,9 @@ class Experiment {
  private:
   friend class ExperimentFile;  // memory files (core/src/memfile/) restore every member
   Experiment() = default;
+  // A new experiment sharing all of `original` (memory, data, base model) with a copy of its
+  // record and no report.
+  static std::unique_ptr<Experiment> sharing(const Experiment& original);
   std::shared_ptr<const TokenisedCorpus> corpus_;
   DataSplit split_;
   // Shared with the experiments made from this one (evaluated(), withMemory()).

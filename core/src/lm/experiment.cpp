@@ -210,16 +210,7 @@ Result<std::unique_ptr<Experiment>> Experiment::evaluated(
     std::shared_ptr<const Experiment> trained, const ProgressiveEvaluationOptions& options,
     const std::function<void(const EvaluationUpdate&)>& onUpdate, JobControl* job) {
   if (!trained) return Status::invalidArgument("evaluated() needs a trained experiment");
-  std::unique_ptr<Experiment> e(new Experiment());
-  e->corpus_ = trained->corpus_;
-  e->split_ = trained->split_;
-  e->train_ = trained->train_;
-  e->validation_ = trained->validation_;
-  e->test_ = trained->test_;
-  e->classifier_ = trained->classifier_;
-  e->base_ = trained->base_;
-  e->trainClassCounts_ = trained->trainClassCounts_;
-  e->record_ = trained->record_;
+  std::unique_ptr<Experiment> e = sharing(*trained);
 
   const auto evalStart = std::chrono::steady_clock::now();
   auto report =
@@ -256,16 +247,10 @@ Result<std::unique_ptr<Experiment>> Experiment::withMemory(
         "the new train part must be non-empty and as wide as the original's");
   if (classifier->memory().instanceCount() != train.size())
     return Status::invalidArgument("the memory was not trained on the train part given");
-  std::unique_ptr<Experiment> e(new Experiment());
-  e->corpus_ = original->corpus_;
-  e->split_ = original->split_;
+  std::unique_ptr<Experiment> e = sharing(*original);
   e->train_ = std::make_shared<const InstanceSet>(std::move(train));
-  e->validation_ = original->validation_;
-  e->test_ = original->test_;
   e->classifier_ = std::move(classifier);
-  e->base_ = original->base_;
   e->trainClassCounts_ = classCounts(*e->train_, e->corpus_->vocab.size());
-  e->record_ = original->record_;
   e->record_.options.classifier = e->classifier_->options();
   e->record_.trainInstances = e->train_->size();
   e->record_.storedVectors = e->classifier_->memory().vectorCount();
@@ -274,6 +259,20 @@ Result<std::unique_ptr<Experiment>> Experiment::withMemory(
   e->record_.evaluateSeconds = 0.0;
   e->record_.latencyMeanMicros = 0.0;
   e->record_.latencyP99Micros = 0.0;
+  return e;
+}
+
+std::unique_ptr<Experiment> Experiment::sharing(const Experiment& original) {
+  std::unique_ptr<Experiment> e(new Experiment());
+  e->corpus_ = original.corpus_;
+  e->split_ = original.split_;
+  e->train_ = original.train_;
+  e->validation_ = original.validation_;
+  e->test_ = original.test_;
+  e->classifier_ = original.classifier_;
+  e->base_ = original.base_;
+  e->trainClassCounts_ = original.trainClassCounts_;
+  e->record_ = original.record_;
   return e;
 }
 
