@@ -90,9 +90,10 @@ int runEval(const CLI::App& command, const EvalArgs& args) {
   // A memory file's experiment is trained but not evaluated: evaluate it as the run did.
   RunRecord record = (*experiment)->record();
   if (!args.files.memory.empty()) {
-    auto evaluated = reevaluate(**experiment, job.get());
+    auto evaluated = Experiment::evaluated(*experiment, {}, {}, job.get());
     if (!evaluated) return reportError(evaluated.status());
-    record = std::move(*evaluated);
+    if (!(*evaluated)->report().complete) return reportError(Status::cancelled());
+    record = (*evaluated)->record();
   }
   std::vector<LearningCurvePoint> curve;
   if (args.curve) {

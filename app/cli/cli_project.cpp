@@ -11,6 +11,7 @@
 #include "experiment_args.h"
 #include "memlens/memory_file.h"
 #include "memlens/project.h"
+#include "memory_file_args.h"
 #include "number_range.h"
 
 namespace memlens::cli {
@@ -22,7 +23,7 @@ struct CreateArgs {
   std::string file;
   CorpusArgs corpus;
   ProjectOptions options;
-  std::string save;  // --save: a memory file of the same corpus and options
+  MemoryFileArgs files;  // --memory: made from that memory file; --save: a copy of its memory
 };
 
 // `project edit`: one edit, read into `edit` (its kind and its source, document or context).
@@ -95,26 +96,32 @@ void printChanges(const Project& p, const EditedMemory::Preview& preview) {
                 tokenText(vocab, c.oldClassId).c_str(), tokenText(vocab, c.newClassId).c_str());
 }
 
-int runCreate(const CreateArgs& args) {
-  if (Status s = args.corpus.check(); !s) return reportError(s);
+int runCreate(const CLI::App& command, const CreateArgs& args) {
   ProjectOptions o = args.options;
   o.tokeniser = args.corpus.tokeniser;
   auto job = makeTerminalProgress();
-  auto p = Project::create(args.file, args.corpus.paths, o, job.get());
+  Result<std::unique_ptr<Project>> p = Status::cancelled();
+  if (!args.files.memory.empty()) {
+    if (Status s = args.files.checkMemoryAlone(command); !s) return reportError(s);
+    p = Project::createFromMemory(args.file, args.files.memory, o.keepTrainedWeights, job.get());
+  } else {
+    if (Status s = args.corpus.check(); !s) return reportError(s);
+    if (args.corpus.paths.empty())
+      return reportError(
+          Status::invalidArgument("give the corpus PATH... to train on, or --memory FILE"));
+    p = Project::create(args.file, args.corpus.paths, o, job.get());
+  }
   if (!p) return reportError(p.status());
   std::printf(
-      "created %s: %u slots from %zu instances; smoothing beta %.4g; weights %s after edits\n",
+      "created %s: %u slots from %zu instances; smoothing beta %.4g; weights %s after edits; "
+      "memory in %s\n",
       args.file.c_str(), (*p)->memory().classifier().memory().vectorCount(),
       (*p)->memory().instances().size(), (*p)->options().smoothingBeta,
-      o.keepTrainedWeights ? "kept" : "recomputed");
-  if (!args.save.empty()) {
-    // A project does not hold an Experiment yet: the memory file's is trained on its own.
-    auto corpus = args.corpus.load(job.get());
-    if (!corpus) return reportError(corpus.status());
-    auto e = Experiment::run(std::move(*corpus), o.experiment, job.get());
-    if (!e) return reportError(e.status());
-    if (Status s = saveMemory(**e, args.save, job.get()); !s) return reportError(s);
-    std::printf("saved the memory to %s\n", args.save.c_str());
+      o.keepTrainedWeights ? "kept" : "recomputed", Project::memoryPath(args.file).c_str());
+  if (!args.files.save.empty()) {
+    if (Status s = saveMemory((*p)->experiment(), args.files.save, job.get()); !s)
+      return reportError(s);
+    std::printf("saved the memory to %s\n", args.files.save.c_str());
   }
   return 0;
 }
@@ -265,15 +272,13 @@ void addProjectCommand(CLI::App& app, CommandRuns& runs) {
   CLI::App* createCommand =
       project->add_subcommand("create", "Train a memory on the corpus and save it as a project");
   createCommand->add_option("FILE", create->file, "the .memlens project to write")->required();
-  create->corpus.addTo(*createCommand);
+  create->corpus.addTo(*createCommand, false);
   addExperimentOptions(*createCommand, create->options.experiment);
-  createCommand
-      ->add_option("--save", create->save,
-                   "also write the trained memory to FILE (a MemLens memory file)")
-      ->type_name("FILE");
+  create->files.addMemoryOption(*createCommand);
+  create->files.addSaveOption(*createCommand);
   createCommand->add_flag("--keep-weights", create->options.keepTrainedWeights,
                           "edited memories keep the trained feature weights (default: recomputed)");
-  runs[createCommand] = [create] { return runCreate(*create); };
+  runs[createCommand] = [createCommand, create] { return runCreate(*createCommand, *create); };
 
   addOnProject(*project, runs, "info", "Print the options, corpus, sizes and journal",
                [](Project& p, JobControl*) { return runInfo(p); });
@@ -295,9 +300,9 @@ void addProjectCommand(CLI::App& app, CommandRuns& runs) {
       *prune);
   // After the commands were added, so that they do not inherit it.
   project->footer(
-      "A .memlens project is the memory rebuilt from its corpus, its options and an edit\n"
-      "journal. Edits show the probe tokens whose prediction changes; prune strategies report\n"
-      "slots, accuracy and perplexity before and after.");
+      "A .memlens project is a trained memory (kept beside it in a .mlm memory file) with its\n"
+      "corpus, its options and an edit journal. Edits show the probe tokens whose prediction\n"
+      "changes; prune strategies report slots, accuracy and perplexity before and after.");
 }
 
 }  // namespace memlens::cli

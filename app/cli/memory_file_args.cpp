@@ -34,15 +34,21 @@ void MemoryFileArgs::addSaveOption(CLI::App& command) {
   command.add_option("--save", save, "write the trained memory to FILE (a MemLens memory file)");
 }
 
+Status MemoryFileArgs::checkMemoryAlone(const CLI::App& command) const {
+  if (memory.empty()) return Status::ok();
+  if (const CLI::Option* o = memoryShapingOption(command)) {
+    const std::string name = o->get_name() == "PATH" ? "a corpus PATH" : o->get_name();
+    return Status::invalidArgument(name + " cannot be given with --memory: the memory file " +
+                                   "fixes the corpus and every option that shapes the memory");
+  }
+  return Status::ok();
+}
+
 Result<std::shared_ptr<const Experiment>> MemoryFileArgs::experiment(
     const CLI::App& command, const CorpusArgs& corpus, const ExperimentOptions& options,
     JobControl* job) const {
   if (!memory.empty()) {
-    if (const CLI::Option* o = memoryShapingOption(command)) {
-      const std::string name = o->get_name() == "PATH" ? "a corpus PATH" : o->get_name();
-      return Status::invalidArgument(name + " cannot be given with --memory: the memory file " +
-                                     "fixes the corpus and every option that shapes the memory");
-    }
+    if (Status s = checkMemoryAlone(command); !s) return s;
     return openMemory(memory, {}, job);
   }
   if (corpus.paths.empty())

@@ -24,6 +24,9 @@ struct MemoryFileArgs {
   void addMemoryOption(CLI::App& command);
   void addSaveOption(CLI::App& command);
 
+  // With --memory: an error when `command` was also given a corpus option, PATH or an option
+  // that shapes the memory (the memory file fixes them all).
+  Status checkMemoryAlone(const CLI::App& command) const;
   // The experiment `command` works on: the memory file when --memory was given (then no corpus
   // option, PATH or eval option may be given: the file fixes them all), else `corpus` trained
   // and evaluated as `options` say. Written to --save when that was given.

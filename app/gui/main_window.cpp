@@ -132,8 +132,8 @@ struct MainWindow::PendingLoad {
 
 struct MainWindow::PendingTraining {
   ExperimentOptions options;
-  std::shared_ptr<ProjectFile> project;  // its memory is being opened or retrained
-  QString memoryFile;                    // opened instead of training
+  std::shared_ptr<ProjectFile> project;           // its memory is being opened or retrained
+  QString memoryFile;                             // opened instead of training
   std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
   // The project open when the memory was trained (the Memory tab lets go of it then), which
   // keeps the run.
@@ -470,7 +470,7 @@ void MainWindow::onProgress(double fraction, const QString& stage) {
   const double now = trainingSeconds();
   progressBar_->setValue(static_cast<int>(eta_.fraction(now, fraction) * 1000.0));
   const QString first = training_->memoryFile.isEmpty() ? tr("Training and evaluating")
-                                                         : tr("Opening and evaluating");
+                                                        : tr("Opening and evaluating");
   const QString step =
       eta_.step() == 0 ? first
                        : tr("Learning curve %1 of %2").arg(eta_.step()).arg(eta_.stepCount() - 1);
@@ -861,18 +861,19 @@ void MainWindow::onTrainingFinished(const Status& status) {
   // What was on screen before this run comes back; the run leaves nothing behind.
   showRun(shownRun_);
   if (status.isCancelled()) {
-    statusBar()->showMessage(training->memoryFile.isEmpty()
-                                 ? tr("Cancelled training %1.").arg(describeOptions(training->options))
-                                 : tr("Cancelled opening %1.").arg(training->memoryFile),
-                             8000);
+    statusBar()->showMessage(
+        training->memoryFile.isEmpty()
+            ? tr("Cancelled training %1.").arg(describeOptions(training->options))
+            : tr("Cancelled opening %1.").arg(training->memoryFile),
+        8000);
     return;
   }
   if (!training->memoryFile.isEmpty() && training->project) {
     // The project's memory file cannot serve (made before memory files, damaged, or its corpus
     // changed): the project is opened as it was made, by training.
-    statusBar()->showMessage(tr("Retraining the project's memory: %1")
-                                 .arg(QString::fromStdString(status.message())),
-                             10000);
+    statusBar()->showMessage(
+        tr("Retraining the project's memory: %1").arg(QString::fromStdString(status.message())),
+        10000);
     QStringList paths;
     for (const ProjectCorpusFile& f : training->project->corpus())
       paths.append(QFile::decodeName(f.path.c_str()));

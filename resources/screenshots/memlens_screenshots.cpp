@@ -38,8 +38,8 @@ struct Options {
   QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
-  int liveUpdates = 0;   // > 0: the shot while the first training's evaluation still runs
-  bool project = false;  // paths is one .memlens file: its opening trains or reads its memory
+  int liveUpdates = 0;      // > 0: the shot while the first training's evaluation still runs
+  bool project = false;     // paths is one .memlens file: its opening trains or reads its memory
   bool memoryFile = false;  // paths is one .mlm memory file
 };
 

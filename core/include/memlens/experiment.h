@@ -81,12 +81,6 @@ class Experiment {
   RunRecord record_;
 };
 
-// The experiment's memory and smoother evaluated again on its test set, as run() evaluated them
-// (e.g. for one opened from a memory file, whose report() is empty): its record with this
-// evaluation's metrics, bands, base-alone metrics and timings. Same memory, same test set:
-// the same metrics as the run that made it.
-Result<RunRecord> reevaluate(const Experiment& experiment, JobControl* job = nullptr);
-
 struct LearningCurvePoint {
   uint64_t trainInstances = 0;
   uint32_t storedVectors = 0;

@@ -286,24 +286,6 @@ const VectorMemory* Experiment::vectorMemory() const {
   return vector ? vector->vectorMemory() : nullptr;
 }
 
-Result<RunRecord> reevaluate(const Experiment& experiment, JobControl* job) {
-  auto baseAlone = evaluateBase(experiment.base(), experiment.test(), job);
-  if (!baseAlone) return baseAlone.status();
-  const auto start = std::chrono::steady_clock::now();
-  auto report = evaluate(experiment.classifier(), experiment.smoother(), experiment.test(),
-                         experiment.trainClassCounts(), &experiment.corpus().tokens, job);
-  if (!report) return report.status();
-  RunRecord r = experiment.record();
-  r.evaluateSeconds = secondsSince(start);
-  r.latencyMeanMicros = r.latencyP99Micros = 0.0;
-  recordLatency(report->tokens, r);
-  r.smoothing = report->smoothing;
-  r.test = report->overall;
-  r.baseTest = *baseAlone;
-  r.bands = report->bands;
-  return r;
-}
-
 std::vector<uint64_t> learningCurvePrefixes(uint64_t trainInstances) {
   std::vector<uint64_t> prefixes;
   for (uint64_t p = 1000; p < trainInstances; p *= 10) prefixes.push_back(p);

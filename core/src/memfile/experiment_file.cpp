@@ -272,20 +272,22 @@ Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   return out.status();
 }
 
+Result<RunRecord> ExperimentFile::loadRecord(ByteReader& in) {
+  std::string json;
+  if (!in.getString(json)) return Status::corrupt(in.error());
+  auto r = RunRecord::fromJson(json);
+  if (!r) return r;
+  if (!in.get(r->memoryTemperature) || !in.get(r->memoryLambda) || !in.get(r->tuningTokens))
+    return Status::corrupt(in.error());
+  return r;
+}
+
 Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader& file,
                                                          const MemoryOpenOptions& openOptions,
                                                          JobControl* job) {
   auto options = readSection(file, Section::kOptions, loadOptions);
   if (!options) return options.status();
-  auto record = readSection(file, Section::kRecord, [](ByteReader& in) -> Result<RunRecord> {
-    std::string json;
-    if (!in.getString(json)) return Status::corrupt(in.error());
-    auto r = RunRecord::fromJson(json);
-    if (!r) return r;
-    if (!in.get(r->memoryTemperature) || !in.get(r->memoryLambda) || !in.get(r->tuningTokens))
-      return Status::corrupt(in.error());
-    return r;
-  });
+  auto record = readSection(file, Section::kRecord, loadRecord);
   if (!record) return record.status();
   // The JSON summarises the options; the options section has every field.
   record->options = *options;

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "memfile/byte_reader.h"
 #include "memfile/memory_file_reader.h"
 #include "memfile/memory_file_writer.h"
 #include "memlens/experiment.h"
@@ -22,6 +23,8 @@ class ExperimentFile {
   static Result<std::unique_ptr<Experiment>> load(const MemoryFileReader& in,
                                                   const MemoryOpenOptions& options,
                                                   JobControl* job);
+  // The run record section alone (for readMemoryFileInfo), its options as the JSON gives them.
+  static Result<RunRecord> loadRecord(ByteReader& in);
 };
 
 }  // namespace memlens

@@ -40,10 +40,8 @@ Result<MemoryFileInfo> readMemoryFileInfo(const std::string& path) {
   auto bytes = (*file)->section(MemoryFileLayout::Section::kRecord);
   if (!bytes) return bytes.status();
   ByteReader in(*bytes);
-  std::string json;
-  if (!in.getString(json) || !in.expectEnd())
-    return (*file)->damaged("section 'run record': " + in.error());
-  auto record = RunRecord::fromJson(json);
+  auto record = ExperimentFile::loadRecord(in);
+  if (record && !in.expectEnd()) record = Status::corrupt(in.error());
   if (!record) return (*file)->damaged("section 'run record': " + record.status().message());
   MemoryFileInfo info;
   info.formatVersion = (*file)->formatVersion();
