@@ -11,6 +11,7 @@
 
 #include "common/job_runner.h"
 #include "memlens/experiment.h"
+#include "memlens/memory_file.h"
 #include "memlens/project.h"
 #include "memory_controller.h"
 #include "project_file.h"
@@ -148,18 +149,19 @@ bool ProjectController::saveAs(const QString& path) {
   pending->path = target;
   pending->edits = journalLines(contents.edits);
   pending_ = pending;
-  runner_->run(
-      tr("saving %1").arg(QFileInfo(target).fileName()),
-      [pending, contents = std::move(contents)](JobControl&) -> Status {
-        if (Status s = Project::save(QFile::encodeName(pending->path).toStdString(), contents); !s)
-          return s;
-        auto file = ProjectFile::open(pending->path);
-        if (!file) return file.status();
-        // Reading the journal back is what lets the later edits be recorded against it.
-        if (auto edits = (*file)->readEdits(); !edits) return edits.status();
-        pending->file = std::move(*file);
-        return Status::ok();
-      });
+  runner_->run(tr("saving %1").arg(QFileInfo(target).fileName()),
+               [pending, trained, contents = std::move(contents)](JobControl& job) -> Status {
+                 const std::string path = QFile::encodeName(pending->path).toStdString();
+                 // The trained memory beside it first, so the project opens without training.
+                 if (Status s = saveMemory(*trained, Project::memoryPath(path), &job); !s) return s;
+                 if (Status s = Project::save(path, contents); !s) return s;
+                 auto file = ProjectFile::open(pending->path);
+                 if (!file) return file.status();
+                 // Reading the journal back is what lets the later edits be recorded against it.
+                 if (auto edits = (*file)->readEdits(); !edits) return edits.status();
+                 pending->file = std::move(*file);
+                 return Status::ok();
+               });
   bar->showMessage(tr("Saving %1…").arg(QFileInfo(target).fileName()));
   updateActions();
   return true;
