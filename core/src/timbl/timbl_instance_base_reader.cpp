@@ -28,7 +28,7 @@ void leafVector(const TimblTree& tree, uint32_t leaf, std::vector<uint32_t>& out
 // The stored vectors of a complete base, one instance per count, so that training on them
 // rebuilds the memory TiMBL holds. Classes get indices in order of first appearance, and that
 // order decides ties: so one instance of each class comes first, in the file's class order.
-Result<InstanceSet> storedInstances(const TimblTree& tree, JobControl* job) {
+Result<InstanceSet> storedInstances(TimblTree tree, JobControl* job) {
   InstanceSet set;
   set.width = tree.width();
   std::vector<uint32_t> firstLeaf(tree.classIds.size(), TimblTree::kNoNode);
@@ -117,9 +117,11 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
   ClassifierOptions co = options.classifier;
   if (co.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("TiMBL instance bases hold IB1, IGTree or TRIBL2 memories");
-  auto file = MappedFile::open(path);
-  if (!file) return file.status();
-  auto tree = TimblTreeParser(path, (*file)->bytes(), vocab, job).parse();
+  auto tree = [&]() -> Result<TimblTree> {
+    auto file = MappedFile::open(path);
+    if (!file) return file.status();
+    return TimblTreeParser(path, (*file)->bytes(), vocab, job).parse();
+  }();
   if (!tree) return tree.status();
   const bool wantPruned = co.algorithm == Algorithm::kIgTree;
   if (tree->pruned != wantPruned)
@@ -150,7 +152,8 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
     std::vector<double> weights = co.fixedWeights;
     return makeIgTreeClassifier(co, std::move(base), std::move(ig).value(), std::move(weights));
   }
-  auto instances = storedInstances(*tree, job);
+  // The stored vectors only: the parsed tree is freed before training builds the memory.
+  auto instances = storedInstances(std::move(tree).value(), job);
   if (!instances) return Status::corrupt(path + ": " + instances.status().message());
   auto classifier = createClassifier(co);
   if (!classifier) return classifier.status();
