@@ -28,7 +28,7 @@ void leafVector(const TimblTree& tree, uint32_t leaf, std::vector<uint32_t>& out
 // The stored vectors of a complete base, one instance per count, so that training on them
 // rebuilds the memory TiMBL holds. Classes get indices in order of first appearance, and that
 // order decides ties: so one instance of each class comes first, in the file's class order.
-Result<InstanceSet> storedInstances(TimblTree tree, JobControl* job) {
+Result<InstanceSet> storedInstances(TimblTree tree, uint64_t fileBytes, JobControl* job) {
   InstanceSet set;
   set.width = tree.width();
   std::vector<uint32_t> firstLeaf(tree.classIds.size(), TimblTree::kNoNode);
@@ -40,6 +40,16 @@ Result<InstanceSet> storedInstances(TimblTree tree, JobControl* job) {
       if (first == TimblTree::kNoNode) first = i;
     }
   }
+  // Every count becomes an instance in memory, so a few bytes claiming billions would exhaust
+  // it: real bases hold well under one instance per byte (the KJV's 0.05).
+  uint64_t total = 0;
+  for (const TimblTree::Node& n : tree.nodes)
+    if (n.leaf)
+      for (uint32_t k = 0; k < n.distCount; ++k) total += tree.pool[n.distBegin + k].count;
+  if (total > std::min<uint64_t>(fileBytes * 16 + 65536, 0xFFFFFFFEull))
+    return Status::corrupt("its counts add up to " + std::to_string(total) + " instances in " +
+                           std::to_string(fileBytes) +
+                           " bytes, more than a TiMBL base of that size holds (corrupt counts?)");
   std::vector<uint32_t> vec;
   auto emit = [&](uint32_t classIndex, uint32_t count) {
     for (uint32_t c = 0; c < count; ++c) {
@@ -117,9 +127,11 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
   ClassifierOptions co = options.classifier;
   if (co.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("TiMBL instance bases hold IB1, IGTree or TRIBL2 memories");
+  uint64_t fileBytes = 0;
   auto tree = [&]() -> Result<TimblTree> {
     auto file = MappedFile::open(path);
     if (!file) return file.status();
+    fileBytes = (*file)->bytes().size();
     return TimblTreeParser(path, (*file)->bytes(), vocab, job).parse();
   }();
   if (!tree) return tree.status();
@@ -153,7 +165,7 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
     return makeIgTreeClassifier(co, std::move(base), std::move(ig).value(), std::move(weights));
   }
   // The stored vectors only: the parsed tree is freed before training builds the memory.
-  auto instances = storedInstances(std::move(tree).value(), job);
+  auto instances = storedInstances(std::move(tree).value(), fileBytes, job);
   if (!instances) return Status::corrupt(path + ": " + instances.status().message());
   auto classifier = createClassifier(co);
   if (!classifier) return classifier.status();

@@ -19,10 +19,12 @@ constexpr size_t kPollEveryNodes = 1 << 16;
 // distribution and default (as IgTree chooses it: most votes, then most frequent, then first).
 class CompleteTreeBuilder {
  public:
-  CompleteTreeBuilder(const InstanceBase& base, const std::vector<int>& order, TimblTree& tree)
-      : base_(base), order_(order), tree_(tree), acc_(base.classCount(), 0) {}
+  CompleteTreeBuilder(const InstanceBase& base, const std::vector<int>& order, TimblTree& tree,
+                      JobControl* job)
+      : base_(base), order_(order), tree_(tree), job_(job), acc_(base.classCount(), 0) {}
 
-  void build() {
+  // False when cancelled.
+  bool build() {
     ids_.resize(base_.vectorCount());
     std::iota(ids_.begin(), ids_.end(), 0u);
     std::sort(ids_.begin(), ids_.end(), [&](uint32_t x, uint32_t y) {
@@ -33,11 +35,14 @@ class CompleteTreeBuilder {
       return false;
     });
     node(0, ids_.size(), 0, 0, 0);
+    return !cancelled_;
   }
 
  private:
   void node(size_t lo, size_t hi, int depth, uint32_t parent, uint32_t value) {
     const auto self = static_cast<uint32_t>(tree_.nodes.size());
+    if (self % kPollEveryNodes == 0 && cancelRequested(job_)) cancelled_ = true;
+    if (cancelled_) return;
     TimblTree::Node& n = tree_.nodes.emplace_back();
     n.parent = depth == 0 ? self : parent;
     n.value = value;
@@ -55,6 +60,7 @@ class CompleteTreeBuilder {
         while (b < hi && valueAt(b, depth) == v) ++b;
         children.push_back(static_cast<uint32_t>(tree_.nodes.size()));
         node(a, b, depth + 1, self, v);
+        if (cancelled_) return;
         a = b;
       }
       for (uint32_t c : children) {
@@ -85,6 +91,8 @@ class CompleteTreeBuilder {
   const InstanceBase& base_;
   const std::vector<int>& order_;
   TimblTree& tree_;
+  JobControl* job_;
+  bool cancelled_ = false;
   std::vector<uint32_t> ids_;
   std::vector<uint64_t> acc_;
   std::vector<uint32_t> touched_;
@@ -248,9 +256,8 @@ Status writeTimblInstanceBase(const std::string& path, const Classifier& classif
     tree.pruned = true;
     appendIgTree(*ig, ig->root(), 0, 0, tree);
   } else {
-    CompleteTreeBuilder(base, tree.permutation, tree).build();
+    if (!CompleteTreeBuilder(base, tree.permutation, tree, job).build()) return Status::cancelled();
   }
-  if (cancelRequested(job)) return Status::cancelled();
   auto out = AtomicFileWriter::create(path);
   if (!out) return out.status();
   if (Status st = TreeWriter(tree, vocab, options, **out, job).write(); !st) return st;
