@@ -166,7 +166,10 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
   }
   // The stored vectors only: the parsed tree is freed before training builds the memory.
   auto instances = storedInstances(std::move(tree).value(), fileBytes, job);
-  if (!instances) return Status::corrupt(path + ": " + instances.status().message());
+  if (!instances) {
+    if (instances.status().isCancelled()) return instances.status();
+    return Status::corrupt(path + ": " + instances.status().message());
+  }
   auto classifier = createClassifier(co);
   if (!classifier) return classifier.status();
   if (Status st = (*classifier)->train(*instances, job); !st) return st;
