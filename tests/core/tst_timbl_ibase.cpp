@@ -222,6 +222,20 @@ class TimblIbaseTest : public QObject {
     roundTrips(train20_, test1_, algorithmArgs(algorithm), {"+H", "+D"}, 0.999, {"-w", wgt + ":2"});
   }
 
+  // Weights that order the features unlike the stored tree (chi-square on a gain-ratio TRIBL2
+  // base): timbl -i keeps the tree's permutation and only weighs distances anew; so do we.
+  void weightsKeepStoredOrder() {
+    const QString wgt = path("x2.wgt"), base = path("gr.ibase");
+    timblWrites({"-f", train20_, "-W", wgt}, wgt);
+    timblWrites({"-f", train20_, "-a4", "-k3", "-I", base}, base);
+    const QStringList read = {"-i",  base, "-t",       test1_, "-a4",
+                              "-k3", "-w", wgt + ":3", "+v",   "db+di"};
+    const QString theirs = path("x2_timbl.out"), ours = path("x2_ours.out");
+    run(QStringLiteral(MEMLENS_TIMBL), read + QStringList{"-o", theirs});
+    run(QStringLiteral(MEMLENS_CLI), QStringList{"timbl"} + read + QStringList{"-o", ours});
+    expectSame("timbl -i and memlens-cli timbl -i, -a4 -w FILE:3", theirs, ours, 0.999, true);
+  }
+
   // memlens-cli timbl -W writes every weighting as timbl does (to rounding in the last digit).
   void writesWeights() {
     const QString theirs = path("theirs.wgt"), ours = path("ours.wgt");

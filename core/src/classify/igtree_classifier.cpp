@@ -84,7 +84,7 @@ class IgTreeClassifier final : public Classifier {
  private:
   Status rebuild(std::unique_ptr<InstanceBase> base, JobControl* job) {
     std::vector<double> weights = memoryWeights(options_, *base);
-    auto tree = IgTree::build(*base, featureOrder(weights), job);
+    auto tree = IgTree::build(*base, memoryOrder(options_, weights), job);
     if (!tree) return tree.status();
     base_ = std::move(base);
     weights_ = std::move(weights);

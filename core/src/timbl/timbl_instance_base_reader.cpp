@@ -156,6 +156,7 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
     co.fixedWeights.assign(static_cast<size_t>(tree->width()), 1.0);
   }
 
+  co.fixedOrder = tree->permutation;
   if (wantPruned) {
     auto ig = prunedTree(*tree, path);
     if (!ig) return ig.status();

@@ -247,7 +247,7 @@ Status writeTimblInstanceBase(const std::string& path, const Classifier& classif
         ": the memory holds no stored vectors to write (train it first; an IGTree read "
         "from a pruned base keeps only its tree)");
   TimblTree tree;
-  tree.permutation = featureOrder(classifier.weights());
+  tree.permutation = memoryOrder(co, classifier.weights());
   for (uint32_t c = 0; c < base.classCount(); ++c) tree.classIds.push_back(base.classId(c));
   tree.classTotals = base.classTotals();
   if (co.algorithm == Algorithm::kIgTree) {
