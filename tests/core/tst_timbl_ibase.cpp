@@ -319,6 +319,12 @@ class TimblIbaseTest : public QObject {
     const qsizetype dist = plain.indexOf("{ ", plain.indexOf("\n(") + 10);
     name.replace(dist, 2, "{ NoSuchClass ");
     expectError(name, Algorithm::kIb1, "unknown class 'NoSuchClass'");
+    // A count of 0 (found by fuzz_ibase: it was expanded as 2^32 - 1 instances).
+    QByteArray zero = plain;
+    const qsizetype leafCount = plain.indexOf(" 1 }");
+    QVERIFY(leafCount > 0);
+    zero.replace(leafCount, 4, " 0 }");
+    expectError(zero, Algorithm::kIb1, "class count 0");
     // A flipped structural byte: the first branch list opener.
     QByteArray flipped = hashed;
     flipped[firstValue - 1] = static_cast<char>(flipped[firstValue - 1] ^ 0x20);

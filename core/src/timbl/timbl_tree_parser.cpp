@@ -199,8 +199,9 @@ Status TimblTreeParser::parseDistribution(uint32_t node, bool topLevel) {
     }
     auto count = parseNumber("a class count");
     if (!count) return count.status();
-    if (*count > std::numeric_limits<uint32_t>::max())
-      return error("class count " + std::to_string(*count) + " is too large");
+    // TiMBL writes only the classes a node has; a count of 0 is a damaged file.
+    if (*count == 0 || *count > std::numeric_limits<uint32_t>::max())
+      return error("class count " + std::to_string(*count) + " (1 to 4294967295)");
     if (topLevel) tree_.classTotals[cls] = *count;
     tree_.pool.push_back({cls, static_cast<uint32_t>(*count)});
     skipSpace();
