@@ -16,22 +16,31 @@
 #include "memlens/classifier.h"
 #include "memlens/columns_file.h"
 #include "memlens/timbl_format.h"
+#include "memlens/timbl_instance_base.h"
+#include "memlens/timbl_weights.h"
 #include "memlens/vocabulary.h"
 
 namespace memlens::cli {
 namespace {
 
 constexpr const char* kTimblUsage =
-    "usage: memlens-cli timbl -f TRAIN -t TEST [-a0|1|4] [-kN] [-w0|1|2|3|4]\n"
-    "                         [-dZ|IL|ID|ED[:a:b]] [-mO|M] [-LN] [+vdb+di+n+md] [-F Columns]\n"
+    "usage: memlens-cli timbl (-f TRAIN | -i BASE) -t TEST [-a0|1|4] [-kN]\n"
+    "                         [-w0|1|2|3|4 | -w WGTFILE[:n]] [-dZ|IL|ID|ED[:a:b]] [-mO|M] [-LN]\n"
+    "                         [+vdb+di+n+md] [-F Columns] [-I BASE [+H|-H] [+D|-D]] [-W WGTFILE]\n"
     "                         [-o OUT] [--threads N] [--timing]\n"
     "  -a 0 IB1 (default), 1 IGTree, 4 TRIBL2; -w 0 none, 1 gain ratio (default), 2 info gain,\n"
     "  3 chi-square, 4 shared variance; -m O overlap (default), M modified value difference with\n"
     "  -L its frequency threshold (default 1); options may be joined (-a0 -k3 -dIL) or separate.\n"
+    "  -I writes the TiMBL instance base after training (+H hashed, the default; +D with every\n"
+    "  distribution), -i reads one instead of training, -W writes every weighting to a weights\n"
+    "  file, -w FILE[:n] reads weighting n (default 1, gain ratio) from one.\n"
     "  Writes TiMBL's output lines to OUT (stdout without -o); accuracy goes to stderr.\n";
 
 struct TimblArgs {
   std::string train, test, out, format = "Columns";
+  std::string baseOut, baseIn, weightsOut, weightsIn;  // -I, -i, -W, -w FILE
+  FeatureWeighting weightsSection = FeatureWeighting::kGainRatio;
+  TimblBaseWriteOptions baseWrite;
   ClassifierOptions options;
   bool distribution = false, distance = false, neighbours = false, matchDepth = false;
   int threads = 0;
@@ -91,12 +100,18 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
           value = args[++i];
         }
         if (Status st = parseVerbosity(value, a); !st) return st;
-      } else if (opt != 'D' || !value.empty()) {
+      } else if ((opt == 'D' || opt == 'H') && value.empty()) {
+        (opt == 'D' ? a.baseWrite.distributions : a.baseWrite.hashed) = true;
+      } else {
         return bad("unsupported option '" + arg + "'");
       }
       continue;
     }
-    if (std::string("ftoFakwdmL").find(opt) == std::string::npos)
+    if ((opt == 'D' || opt == 'H') && value.empty()) {
+      (opt == 'D' ? a.baseWrite.distributions : a.baseWrite.hashed) = false;
+      continue;
+    }
+    if (std::string("ftoFakwdmLIiW").find(opt) == std::string::npos)
       return bad("unsupported option '" + arg + "'");
     if (value.empty()) {
       if (i + 1 >= args.size()) return bad(std::string("-") + opt + " needs a value");
@@ -115,6 +130,15 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
       case 'F':
         a.format = value;
         break;
+      case 'I':
+        a.baseOut = value;
+        break;
+      case 'i':
+        a.baseIn = value;
+        break;
+      case 'W':
+        a.weightsOut = value;
+        break;
       case 'a': {
         int alg = 0;
         if (!parseInt(value, 0, 4, alg) || alg == 2 || alg == 3)
@@ -128,13 +152,25 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
         if (!parseInt(value, 1, 1000000, a.options.k)) return bad("-k needs a number >= 1");
         break;
       case 'w': {
-        int w = 1;
-        if (!parseInt(value, 0, 4, w)) return bad("-w: weighting 0..4");
         // TiMBL's numbers, kept apart from our enum's order.
         constexpr FeatureWeighting kTimblWeightings[] = {
             FeatureWeighting::kNone, FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
             FeatureWeighting::kChiSquare, FeatureWeighting::kSharedVariance};
-        a.options.weighting = kTimblWeightings[w];
+        int w = 1;
+        // As timbl: a number is a weighting, anything else a weights file, FILE:n its section n.
+        if (parseInt(value, 0, 4, w)) {
+          a.options.weighting = kTimblWeightings[w];
+          break;
+        }
+        const size_t colon = value.rfind(':');
+        if (colon != std::string::npos) {
+          if (!parseInt(value.substr(colon + 1), 0, 4, w))
+            return bad("-w FILE:n: n is a weighting 0..4");
+          value.resize(colon);
+        }
+        if (value.empty()) return bad("-w: a weighting 0..4 or a weights file");
+        a.weightsIn = value;
+        a.weightsSection = kTimblWeightings[w];
         break;
       }
       case 'd': {
@@ -179,9 +215,51 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
         break;
     }
   }
-  if (a.train.empty() || a.test.empty()) return bad("-f TRAIN and -t TEST are required");
+  if (!a.baseIn.empty() && !a.train.empty())
+    return bad("-i reads a trained instance base: give -f TRAIN or -i BASE, not both");
+  if (a.baseIn.empty() && a.train.empty()) return bad("-f TRAIN (or -i BASE) is required");
+  if (a.test.empty() && (!a.baseIn.empty() || (a.baseOut.empty() && a.weightsOut.empty())))
+    return bad("-t TEST is required");
   if (a.format != "Columns") return bad("-F: only the Columns format is supported");
   return Status::ok();
+}
+
+// The classifier -f trains or -i reads, then the files -I and -W ask for.
+Result<std::unique_ptr<Classifier>> loadClassifier(const TimblArgs& a, Vocabulary& vocab,
+                                                   JobControl* job, double& trainSeconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<Classifier> classifier;
+  if (!a.baseIn.empty()) {
+    TimblBaseOptions options;
+    options.classifier = a.options;
+    options.weightsPath = a.weightsIn;
+    options.weightsSection = a.weightsSection;
+    auto read = readTimblInstanceBase(a.baseIn, options, vocab, job);
+    if (!read) return read.status();
+    classifier = std::move(read).value();
+  } else {
+    auto train = readColumnsFile(a.train, vocab, job);
+    if (!train) return train.status();
+    ClassifierOptions options = a.options;
+    if (!a.weightsIn.empty()) {
+      auto weights = readTimblWeights(a.weightsIn, a.weightsSection, train->width);
+      if (!weights) return weights.status();
+      options.fixedWeights = std::move(weights).value();
+    }
+    auto created = createClassifier(options);
+    if (!created) return created.status();
+    classifier = std::move(created).value();
+    if (Status st = classifier->train(*train, job); !st) return st;
+  }
+  trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!a.baseOut.empty()) {
+    if (Status st = writeTimblInstanceBase(a.baseOut, *classifier, vocab, a.baseWrite, job); !st)
+      return st;
+  }
+  if (!a.weightsOut.empty()) {
+    if (Status st = writeTimblWeights(a.weightsOut, classifier->memory()); !st) return st;
+  }
+  return classifier;
 }
 
 int runTimbl(const std::vector<std::string>& args) {
@@ -189,18 +267,17 @@ int runTimbl(const std::vector<std::string>& args) {
   if (Status st = parseArgs(args, a); !st) return reportError(st);
   Vocabulary vocab;
   auto job = makeTerminalProgress();
-  auto train = readColumnsFile(a.train, vocab, job.get());
-  if (!train) return reportError(train.status());
+  double trainS = 0;
+  auto classifier = loadClassifier(a, vocab, job.get(), trainS);
+  if (!classifier) return reportError(classifier.status());
+  if (a.test.empty()) return 0;
   auto test = readColumnsFile(a.test, vocab, job.get());
   if (!test) return reportError(test.status());
-  if (test->width != train->width)
-    return reportError(Status::invalidArgument(a.test + " has " + std::to_string(test->width) +
-                                               " features, " + a.train + " has " +
-                                               std::to_string(train->width)));
-  auto classifier = createClassifier(a.options);
-  if (!classifier) return reportError(classifier.status());
-  const auto t0 = std::chrono::steady_clock::now();
-  if (Status st = (*classifier)->train(*train, job.get()); !st) return reportError(st);
+  const int width = (*classifier)->memory().width();
+  if (test->width != width)
+    return reportError(Status::invalidArgument(
+        a.test + " has " + std::to_string(test->width) + " features, " +
+        (a.baseIn.empty() ? a.train : a.baseIn) + " has " + std::to_string(width)));
   const auto t1 = std::chrono::steady_clock::now();
   PredictOptions po;
   po.distributions = a.distribution;
@@ -210,7 +287,6 @@ int runTimbl(const std::vector<std::string>& args) {
   if (!predictions) return reportError(predictions.status());
   const auto t2 = std::chrono::steady_clock::now();
   if (a.timing) {
-    const double trainS = std::chrono::duration<double>(t1 - t0).count();
     const double testS = std::chrono::duration<double>(t2 - t1).count();
     std::fprintf(stderr, "train_seconds: %.3f\ntest_seconds: %.3f\ntest_tokens_per_second: %.0f\n",
                  trainS, testS, testS > 0 ? static_cast<double>(test->size()) / testS : 0.0);

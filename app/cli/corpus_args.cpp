@@ -8,7 +8,8 @@ namespace memlens::cli {
 
 void CorpusArgs::addTo(CLI::App& command, bool pathsRequired) {
   addEnumOption(command, "--tokeniser", tokeniser.kind,
-                "word: words and punctuation; gpt2: GPT-2 byte-level BPE")
+                "word: words and punctuation; gpt2: GPT-2 byte-level BPE; spaces: text already "
+                "tokenised (OLIFANT's olifant-tok output), split on white space only")
       ->group(kCorpusOptions);
   command.add_option("--vocab", tokeniser.vocabPath, "GPT-2 encoder.json (or vocab.json)")
       ->group(kCorpusOptions);

@@ -81,7 +81,7 @@ class TestCli : public QObject {
     QTest::newRow("bad blocks") << QStringList{"instances", "--blocks", "page", "x", "-o", "y"} << 2
                                 << "--blocks: must be line or olifant, got 'page'";
     QTest::newRow("bad tokeniser") << QStringList{"corpus", "stats", "--tokeniser", "bpe", "x"} << 2
-                                   << "--tokeniser: must be word or gpt2, got 'bpe'";
+                                   << "--tokeniser: must be word, gpt2 or spaces, got 'bpe'";
     QTest::newRow("bad strategy") << QStringList{"project", "prune", "x", "--strategy", "magic"}
                                   << 2 << "--strategy: must be count, never-neighbour,";
     QTest::newRow("k range") << QStringList{"eval", "-k", "0", "x"} << 2
@@ -211,7 +211,8 @@ class TestCli : public QObject {
   void commandHelp_data() {
     QTest::addColumn<QStringList>("command");
     QTest::addColumn<QStringList>("options");
-    const QStringList corpus = {"--tokeniser word|gpt2=word", "--vocab", "--merges", "--lowercase"};
+    const QStringList corpus = {"--tokeniser word|gpt2|spaces=word", "--vocab", "--merges",
+                                "--lowercase"};
     const QStringList eval = corpus + QStringList{"--width",
                                                   "--blocks line|olifant=line",
                                                   "--model ib1|igtree|tribl2|vector=igtree",

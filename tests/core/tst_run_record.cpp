@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "memlens/experiment.h"
+#include "memlens/tokeniser.h"
 #include "small_experiment.h"
 
 using namespace memlens;
@@ -49,6 +50,18 @@ class TestRunRecord : public QObject {
       QCOMPARE(json[QStringLiteral("seconds")].toObject()[QStringLiteral("evaluate")].toDouble(),
                r.evaluateSeconds);
     }
+  }
+
+  // Which tokeniser a record names comes back with it: GPT-2 by its files, "spaces" by name.
+  void tokeniserKindReadsBack() {
+    RunRecord r = test::smallExperiment(QTemporaryDir(), Algorithm::kIb1)->record();
+    auto word = RunRecord::fromJson(r.toJson());
+    QVERIFY(word.isOk());
+    QCOMPARE(word->tokeniser.kind, TokeniserKind::kWord);
+    r.tokeniserName = "spaces";
+    auto spaces = RunRecord::fromJson(r.toJson());
+    QVERIFY(spaces.isOk());
+    QCOMPARE(spaces->tokeniser.kind, TokeniserKind::kSpaces);
   }
 
   // fromJson reads back every field toJson writes: the options and sizes exactly, the metrics to

@@ -54,6 +54,11 @@ struct ClassifierOptions {
   // used instead of computing them from the memory by `weighting`; they then stay fixed however
   // the memory changes (train, add). Empty: computed (TiMBL's behaviour).
   std::vector<double> fixedWeights;
+  // IGTree, TRIBL2: the tree's feature order (a permutation of the original feature indices),
+  // used instead of descending weight. A base read from a TiMBL file keeps the permutation its
+  // tree was stored in, whatever weights it is then given (timbl -i with -w FILE). Empty: by
+  // weight.
+  std::vector<int> fixedOrder;
 };
 
 // A memory-based classifier (engine/spec semantics, TiMBL 6.5 parity). Created by

@@ -35,6 +35,9 @@ class InstanceBase {
 
   // Merges `instances` (same width) into the memory. On cancel nothing is changed.
   Status add(const InstanceSet& instances, JobControl* job = nullptr);
+  // Registers a class before any instance of it is added (its index when already known), so that
+  // a memory read from a file keeps the file's class order, which decides ties.
+  uint32_t addClass(uint32_t classId);
 
   int width() const { return width_; }
   uint32_t vectorCount() const { return static_cast<uint32_t>(single_.size()); }

@@ -9,8 +9,10 @@ namespace memlens {
 
 // How the token stream is cut into blocks before windowing (docs/spec/engine.md).
 enum class BlockMode {
-  kLine,     // every line is its own block; every token is a target
-  kOlifant,  // lines joined; an empty line starts a new block; a block's last token is no target
+  kLine,  // every line is its own block; every token is a target
+  // olifant-continuous-windowing: lines joined; an empty line starts a new block; a block's last
+  // token is no target; a one-token block's token opens the next block of its document.
+  kOlifant,
 };
 
 struct WindowOptions {

@@ -18,7 +18,8 @@ struct TokenSpan {
   uint32_t length;  // bytes
 };
 
-enum class TokeniserKind { kWord, kGpt2 };
+// kSpaces: text already tokenised (OLIFANT's GPT-2 token strings), split on white space only.
+enum class TokeniserKind { kWord, kGpt2, kSpaces };
 
 struct TokeniserOptions {
   TokeniserKind kind = TokeniserKind::kWord;
@@ -29,13 +30,13 @@ struct TokeniserOptions {
 };
 
 // Splits text (valid UTF-8) into tokens. Implementations: the word tokeniser (words and
-// punctuation, Unicode-aware) and GPT-2 byte-level BPE.
+// punctuation, Unicode-aware), GPT-2 byte-level BPE, and white space only (pre-tokenised text).
 // One thread at a time per Tokeniser object (implementations keep caches); create one per thread.
 class Tokeniser {
  public:
   virtual ~Tokeniser() = default;
 
-  // "word", "word-lowercase", "gpt2".
+  // "word", "word-lowercase", "gpt2", "spaces".
   virtual std::string name() const = 0;
 
   // The vocabulary to tokenise with: empty for the word tokeniser (it grows as text is seen),

@@ -3,12 +3,18 @@
 #include <memory>
 
 #include "memlens/classifier.h"
+#include "memory/ig_tree.h"
 
 namespace memlens {
 
 std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options);
 std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& options);
 std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options);
+// An IGTree answering from a tree read from a file. `base` holds no stored vectors, only the
+// classes (its indices are the tree's); such a classifier can be trained again but not grown.
+std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options,
+                                                 std::unique_ptr<InstanceBase> base, IgTree tree,
+                                                 std::vector<double> weights);
 std::unique_ptr<Classifier> makeVectorMemoryClassifier(const ClassifierOptions& options);
 
 // The same classifiers over a memory already built (a memory file's): weights, trees and search

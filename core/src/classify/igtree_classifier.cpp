@@ -13,6 +13,14 @@ namespace {
 class IgTreeClassifier final : public Classifier {
  public:
   explicit IgTreeClassifier(const ClassifierOptions& options) : options_(options) {}
+  IgTreeClassifier(const ClassifierOptions& options, std::unique_ptr<InstanceBase> base,
+                   IgTree tree, std::vector<double> weights)
+      : options_(options),
+        base_(std::move(base)),
+        tree_(std::make_unique<IgTree>(std::move(tree))),
+        weights_(std::move(weights)) {
+    computeTailWeights();
+  }
 
   Status train(const InstanceSet& instances, JobControl* job) override {
     if (Status st = checkFixedWeights(options_, instances.width); !st) return st;
@@ -27,6 +35,10 @@ class IgTreeClassifier final : public Classifier {
   }
   Status add(const InstanceSet& instances, JobControl* job) override {
     if (!base_) return train(instances, job);
+    if (base_->vectorCount() == 0)
+      return Status::invalidArgument(
+          "this IGTree was read from a pruned TiMBL instance base, which keeps no stored "
+          "vectors to grow; train it on the instances instead");
     // Grow a copy so that a cancelled rebuild leaves the current memory untouched.
     auto grown = std::make_unique<InstanceBase>(*base_);
     if (Status st = grown->add(instances, job); !st) return st;
@@ -77,17 +89,21 @@ class IgTreeClassifier final : public Classifier {
  private:
   Status rebuild(std::unique_ptr<InstanceBase> base, JobControl* job) {
     std::vector<double> weights = memoryWeights(options_, *base);
-    auto tree = IgTree::build(*base, featureOrder(weights), job);
+    auto tree = IgTree::build(*base, memoryOrder(options_, weights), job);
     if (!tree) return tree.status();
     base_ = std::move(base);
     weights_ = std::move(weights);
     tree_ = std::make_unique<IgTree>(std::move(tree).value());
+    computeTailWeights();
+    return Status::ok();
+  }
+
+  void computeTailWeights() {
     // Distance = weight of the features not consulted, for every depth.
     const auto& order = tree_->order();
     tailWeight_.assign(order.size() + 1, 0.0);
     for (size_t d = order.size(); d-- > 0;)
       tailWeight_[d] = tailWeight_[d + 1] + weights_[order[d]];
-    return Status::ok();
   }
 
   void classify(const uint32_t* q, const PredictOptions& options, Prediction& out) const {
@@ -122,6 +138,13 @@ Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOpti
   auto c = std::make_unique<IgTreeClassifier>(options);
   if (Status s = c->adopt(std::move(base), job); !s) return s;
   return std::unique_ptr<Classifier>(std::move(c));
+}
+
+std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options,
+                                                 std::unique_ptr<InstanceBase> base, IgTree tree,
+                                                 std::vector<double> weights) {
+  return std::make_unique<IgTreeClassifier>(options, std::move(base), std::move(tree),
+                                            std::move(weights));
 }
 
 }  // namespace memlens

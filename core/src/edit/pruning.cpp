@@ -207,7 +207,7 @@ Result<std::vector<uint32_t>> igTreeSurvivors(const EditedMemory& memory, JobCon
   po.distributions = false;
   auto predictions = (*tree)->predict(vectorsOf(base, 0, base.vectorCount()), po, job);
   if (!predictions) return predictions.status();
-  const std::vector<int> order = featureOrder(o.fixedWeights);
+  const std::vector<int> order = memoryOrder(o, o.fixedWeights);
   std::vector<uint32_t> survivor(base.vectorCount());
   std::map<std::vector<uint32_t>, uint32_t> first;  // kept node (depth, path values) → vector
   for (uint32_t id = 0; id < base.vectorCount(); ++id) {

@@ -45,9 +45,10 @@ constexpr std::array<OptionName<BlockMode>, 2> kBlockModes = {{
     {BlockMode::kOlifant, "olifant", "olifant"},
 }};
 
-constexpr std::array<OptionName<TokeniserKind>, 2> kTokenisers = {{
+constexpr std::array<OptionName<TokeniserKind>, 3> kTokenisers = {{
     {TokeniserKind::kWord, "word", "word"},
     {TokeniserKind::kGpt2, "gpt2", "gpt2"},
+    {TokeniserKind::kSpaces, "spaces", "spaces"},
 }};
 
 using P = PruneStrategy;

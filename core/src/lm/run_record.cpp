@@ -103,7 +103,9 @@ Result<RunRecord> RunRecord::fromJson(std::string_view json) {
   in.read(tokeniser, "tokeniser.", "vocab", r.tokeniser.vocabPath);
   in.read(tokeniser, "tokeniser.", "merges", r.tokeniser.mergesPath);
   in.read(tokeniser, "tokeniser.", "vocabularySize", r.vocabularySize);
-  r.tokeniser.kind = r.tokeniser.vocabPath.empty() ? TokeniserKind::kWord : TokeniserKind::kGpt2;
+  r.tokeniser.kind = !r.tokeniser.vocabPath.empty() ? TokeniserKind::kGpt2
+                     : r.tokeniserName == "spaces"  ? TokeniserKind::kSpaces
+                                                    : TokeniserKind::kWord;
   const JsonValue* instances = root.find("instances");
   in.read(instances, "instances.", "width", o.window.width);
   in.readOption(instances, "instances.", "blocks", o.window.blocks);

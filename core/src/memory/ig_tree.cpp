@@ -152,6 +152,16 @@ Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, J
   return tree;
 }
 
+IgTree IgTree::fromNodes(std::vector<int> order, std::vector<Node> nodes,
+                         std::vector<ClassCount> pool) {
+  IgTree tree;
+  tree.order_ = std::move(order);
+  tree.nodes_ = std::move(nodes);
+  tree.pool_ = std::move(pool);
+  tree.root_ = static_cast<uint32_t>(tree.nodes_.size() - 1);
+  return tree;
+}
+
 const IgTree::Node* IgTree::child(const Node& n, uint32_t value) const {
   const Node* first = nodes_.data() + n.firstChild;
   const Node* last = first + n.childCount;

@@ -33,9 +33,19 @@ class IgTree {
   static Result<IgTree> build(const InstanceBase& base, std::vector<int> order,
                               JobControl* job = nullptr);
 
+  // A tree kept elsewhere (a TiMBL IGTree base): `nodes` laid out as build() lays them out
+  // (children of a node contiguous and sorted by value, the root last), with their
+  // distributions in `pool`.
+  static IgTree fromNodes(std::vector<int> order, std::vector<Node> nodes,
+                          std::vector<ClassCount> pool);
+
   Answer classify(const uint32_t* query) const;
   // Node access for tracing the walk classify() makes.
   const Node& root() const { return nodes_[root_]; }
+  // The children of `n`, sorted by value.
+  std::span<const Node> children(const Node& n) const {
+    return {nodes_.data() + n.firstChild, n.childCount};
+  }
   // The child of `n` holding `value`, or null (never stored, or dropped by compression).
   const Node* child(const Node& n, uint32_t value) const;
   std::span<const ClassCount> distribution(const Node& n) const {

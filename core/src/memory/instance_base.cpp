@@ -60,6 +60,15 @@ uint32_t InstanceBase::classIndex(uint32_t classId) const {
   return it == classIndexOf_.end() ? kNone : it->second;
 }
 
+uint32_t InstanceBase::addClass(uint32_t classId) {
+  auto [it, isNew] = classIndexOf_.try_emplace(classId, classCount());
+  if (isNew) {
+    classIds_.push_back(classId);
+    classTotals_.push_back(0);
+  }
+  return it->second;
+}
+
 std::vector<uint64_t> InstanceBase::sources(uint32_t id) const {
   std::vector<uint64_t> out;
   for (uint32_t s = firstSource_[id]; s != kNoSource; s = nextSource_[s])
@@ -77,6 +86,8 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
   const uint32_t oldVectors = vectorCount();
   const size_t oldInstances = sources_.size();
   const uint32_t oldClasses = classCount();
+  // Nothing to keep, not even classes registered by addClass(): a cancel may start afresh.
+  const bool fresh = oldInstances == 0 && oldClasses == 0;
   std::vector<size_t> oldValueCounts(width_);
   for (int f = 0; f < width_; ++f) oldValueCounts[f] = featureCounts_[f].valueTotals.size();
   std::vector<uint32_t> touched;  // vector id per added instance, for undo
@@ -87,7 +98,7 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
       if (cancelRequested(job)) {
         // A first add has nothing to keep: starting afresh is O(1) where the undo is O(n), and
         // what was built is freed off the caller's time (gigabytes at 100M instances).
-        if (oldInstances == 0) {
+        if (fresh) {
           releaseInBackground(std::exchange(*this, InstanceBase(width_)));
           return Status::cancelled();
         }
@@ -156,7 +167,7 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
       while (slots_[s] != 0) s = (s + 1) & mask;
       slots_[s] = id + 1;
     }
-    if (oldInstances > 0) touched.push_back(id);  // a first add is undone by starting afresh
+    if (!fresh) touched.push_back(id);  // a first add is undone by starting afresh
     addCount(id, cls);
     const auto src = static_cast<uint32_t>(sources_.size());
     sources_.push_back(i < instances.sources.size() ? instances.sources[i] : i + 1);

@@ -43,7 +43,12 @@ std::vector<std::pair<size_t, size_t>> blocksOf(const TokenStream& tokens, Block
     return blocks;
   }
   // OLIFANT: consecutive non-empty lines of one document form a block; its last token is no target.
+  // As olifant-continuous-windowing (which empties its token list only after writing an
+  // instance), a one-token block yields nothing and its token opens the next block of the
+  // document instead. Empty lines hold no tokens, so that block stays a contiguous range.
   size_t l = 0;
+  size_t carried = SIZE_MAX;  // first token of a carried one-token block
+  uint32_t carriedDoc = 0;
   while (l < tokens.lineCount()) {
     if (tokens.lineEnd(l) == tokens.line(l).firstToken) {
       ++l;
@@ -55,7 +60,15 @@ std::vector<std::pair<size_t, size_t>> blocksOf(const TokenStream& tokens, Block
            tokens.lineEnd(last + 1) > tokens.line(last + 1).firstToken) {
       ++last;
     }
-    blocks.emplace_back(tokens.line(l).firstToken, tokens.lineEnd(last) - 1);
+    if (carried != SIZE_MAX && carriedDoc != doc) carried = SIZE_MAX;
+    const size_t begin = carried != SIZE_MAX ? carried : tokens.line(l).firstToken;
+    if (tokens.lineEnd(last) - begin == 1) {
+      carried = begin;
+      carriedDoc = doc;
+    } else {
+      blocks.emplace_back(begin, tokens.lineEnd(last) - 1);
+      carried = SIZE_MAX;
+    }
     l = last + 1;
   }
   return blocks;

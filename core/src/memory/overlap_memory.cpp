@@ -46,7 +46,19 @@ std::vector<double> memoryWeights(const ClassifierOptions& options, const Instan
   return computeFeatureWeights(base.featureCounts(), base.classTotals(), options.weighting);
 }
 
+std::vector<int> memoryOrder(const ClassifierOptions& options, const std::vector<double>& weights) {
+  return options.fixedOrder.empty() ? featureOrder(weights) : options.fixedOrder;
+}
+
 Status checkFixedWeights(const ClassifierOptions& options, int width) {
+  if (!options.fixedOrder.empty()) {
+    std::vector<int> sorted = options.fixedOrder;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i)
+      if (sorted.size() != static_cast<size_t>(width) || sorted[i] != static_cast<int>(i))
+        return Status::invalidArgument("fixed feature order: not a permutation of the " +
+                                       std::to_string(width) + " features");
+  }
   if (options.fixedWeights.empty() || options.fixedWeights.size() == static_cast<size_t>(width))
     return Status::ok();
   return Status::invalidArgument(
@@ -56,7 +68,7 @@ Status checkFixedWeights(const ClassifierOptions& options, int width) {
 
 void OverlapMemory::refreshWeights(State& s) const {
   s.weights = memoryWeights(options_, s.base);
-  s.order = featureOrder(s.weights);
+  s.order = memoryOrder(options_, s.weights);
   s.search->setWeights(s.weights);
   if (s.mvdm) {
     s.mvdm->refresh();

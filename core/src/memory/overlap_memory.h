@@ -60,7 +60,10 @@ std::vector<int> featureOrder(const std::vector<double>& weights);
 // The feature weights a memory of `base` uses: options.fixedWeights, else computed by
 // options.weighting from the base's counts.
 std::vector<double> memoryWeights(const ClassifierOptions& options, const InstanceBase& base);
-// Fixed weights must give one weight per feature of a `width`-feature memory.
+// The tree order a memory with `weights` uses: options.fixedOrder, else featureOrder(weights).
+std::vector<int> memoryOrder(const ClassifierOptions& options, const std::vector<double>& weights);
+// Fixed weights must give one weight per feature of a `width`-feature memory, a fixed order
+// every feature once.
 Status checkFixedWeights(const ClassifierOptions& options, int width);
 
 }  // namespace memlens

@@ -1,6 +1,7 @@
 #include "memlens/tokeniser.h"
 
 #include "tokenise/bpe_tokeniser.h"
+#include "tokenise/space_tokeniser.h"
 #include "tokenise/word_tokeniser.h"
 
 namespace memlens {
@@ -9,6 +10,8 @@ Result<std::unique_ptr<Tokeniser>> createTokeniser(const TokeniserOptions& optio
   switch (options.kind) {
     case TokeniserKind::kWord:
       return std::unique_ptr<Tokeniser>(std::make_unique<WordTokeniser>(options.lowercase));
+    case TokeniserKind::kSpaces:
+      return std::unique_ptr<Tokeniser>(std::make_unique<SpaceTokeniser>());
     case TokeniserKind::kGpt2: {
       if (options.vocabPath.empty() || options.mergesPath.empty()) {
         return Status::invalidArgument(

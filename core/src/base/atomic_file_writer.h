@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "memlens/result.h"
+#include "memlens/status.h"
+
+namespace memlens {
+
+// Writes a file atomically: into PATH.tmp.<pid>, renamed onto PATH by commit(). Destroyed
+// without a successful commit() (an error, a cancel), it removes the temporary file, so PATH is
+// never left half-written. Buffered; not thread-safe.
+class AtomicFileWriter {
+ public:
+  static Result<std::unique_ptr<AtomicFileWriter>> create(const std::string& path);
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  void write(std::string_view bytes) { std::fwrite(bytes.data(), 1, bytes.size(), file_); }
+  void put(char c) { std::fputc(c, file_); }
+  Status commit();
+
+ private:
+  AtomicFileWriter(std::string path, std::string tmp, std::FILE* file);
+  std::string path_, tmp_;
+  std::FILE* file_;
+  std::vector<char> buffer_;
+};
+
+// `text` written to `path` through an AtomicFileWriter.
+Status writeFileAtomically(const std::string& path, std::string_view text);
+
+}  // namespace memlens
