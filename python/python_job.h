@@ -69,6 +69,7 @@ std::invoke_result_t<Work, JobControl*> PythonJob::run(Work work) {
   }
   worker.join();
   if (raised) throw std::move(*raised);
+  poll();  // the last progress (a stage's 1.0) and a Ctrl+C that came at the very end
   return done.get();
 }
 
