@@ -78,16 +78,23 @@ const char* const kExperimentKeywordsDoc = R"(Keywords (memlens-cli's options, s
     top_k_slots: vector memory: nearest slots read.
     temperature, memory_lambda: vector memory: fixed T and lambda (default: tuned).)";
 
-ExperimentOptions experimentOptions(const py::kwargs& kwargs, ExperimentOptions options) {
+void forEachKeyword(const py::kwargs& kwargs,
+                    const std::function<void(const std::string&, const py::handle&)>& set) {
   for (const auto& [key, value] : kwargs) {
     const auto name = py::cast<std::string>(key);
     try {
-      setOption(options, name, value);
+      set(name, value);
     } catch (const py::cast_error&) {
       throw py::type_error(name + ": unexpected " +
                            py::cast<std::string>(py::type::of(value).attr("__name__")));
     }
   }
+}
+
+ExperimentOptions experimentOptions(const py::kwargs& kwargs, ExperimentOptions options) {
+  forEachKeyword(kwargs, [&options](const std::string& name, const py::handle& value) {
+    setOption(options, name, value);
+  });
   return options;
 }
 

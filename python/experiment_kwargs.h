@@ -2,6 +2,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,11 @@ E optionValue(const std::string& keyword, const std::string& word) {
   }
   return *named;
 }
+
+// Calls `set` with each keyword and its value; a value of the wrong type (pybind11's cast_error)
+// becomes a TypeError naming the keyword.
+void forEachKeyword(const pybind11::kwargs& kwargs,
+                    const std::function<void(const std::string&, const pybind11::handle&)>& set);
 
 // The docstring paragraph that lists those keywords.
 extern const char* const kExperimentKeywordsDoc;

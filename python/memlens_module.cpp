@@ -9,6 +9,8 @@
 #include "py_memory.h"
 #include "py_prediction.h"
 #include "py_predictions.h"
+#include "py_preview.h"
+#include "py_project.h"
 #include "py_trace.h"
 #include "status_exception.h"
 
@@ -64,7 +66,9 @@ and stop on Ctrl+C.)";
   memlens::python::PyPrediction::bind(module);
   memlens::python::PyPredictions::bind(module);
   memlens::python::PyTrace::bind(module);
+  memlens::python::PyPreview::bind(module);
   PyMemory::bind(module);
+  memlens::python::PyProject::bind(module);
   module.def(
       "train",
       [](const PyCorpus& corpus, const py::object& progress, const py::kwargs& kwargs) {

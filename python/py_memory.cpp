@@ -4,13 +4,17 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <mutex>
 
+#include "edit_dict.h"
 #include "experiment_kwargs.h"
 #include "memlens/generation.h"
 #include "memlens/option_names.h"
+#include "memlens/pruning.h"
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
+#include "prune_kwargs.h"
 #include "python_job.h"
 #include "status_exception.h"
 
@@ -49,24 +53,25 @@ std::shared_ptr<const Experiment> PyMemory::run(const PyCorpus& corpus, Experime
   return valueOrRaise(std::move(experiment));
 }
 
-std::vector<uint32_t> PyMemory::query(const std::string& text) const {
-  const TokenisedCorpus& corpus = experiment_->corpus();
+std::vector<uint32_t> PyMemory::query(const Experiment& experiment, const std::string& text) const {
+  const TokenisedCorpus& corpus = experiment.corpus();
   const auto ids = valueOrRaise(corpus.encode(text));
-  return contextWindow(ids, experiment_->record().options.window.width, corpus.paddingId);
+  return contextWindow(ids, experiment.record().options.window.width, corpus.paddingId);
 }
 
 PyPrediction PyMemory::predict(const std::string& context) const {
-  const std::vector<uint32_t> features = query(context);
+  const std::shared_ptr<const Experiment> e = experiment_;
+  const std::vector<uint32_t> features = query(*e, context);
   Prediction p;
   double probability = 0.0;
   {
     py::gil_scoped_release released;
-    p = experiment_->classifier().predictOne(features);
-    probability = experiment_->smoother().probability(p, features, p.classId);
+    p = e->classifier().predictOne(features);
+    probability = e->smoother().probability(p, features, p.classId);
   }
   std::stable_sort(p.distribution.begin(), p.distribution.end(),
                    [](const ClassVote& a, const ClassVote& b) { return a.weight > b.weight; });
-  const Vocabulary& vocab = experiment_->corpus().vocab;
+  const Vocabulary& vocab = e->corpus().vocab;
   PyPrediction out;
   out.token = vocab.displayText(p.classId);
   out.probability = probability;
@@ -78,7 +83,8 @@ PyPrediction PyMemory::predict(const std::string& context) const {
 
 PyPredictions PyMemory::predictBatch(const std::vector<std::string>& contexts,
                                      const py::object& progress) const {
-  const Experiment& e = *experiment_;
+  const std::shared_ptr<const Experiment> held = experiment_;
+  const Experiment& e = *held;
   PythonJob job(progress);
   auto answers = job.run([&](JobControl* control) -> Result<BatchAnswers> {
     const TokenisedCorpus& corpus = e.corpus();
@@ -114,16 +120,17 @@ PyPredictions PyMemory::predictBatch(const std::vector<std::string>& contexts,
 }
 
 PyTrace PyMemory::explain(const std::string& context) const {
-  const std::vector<uint32_t> features = query(context);
-  const bool vector = experiment_->vectorMemory() != nullptr;
+  const std::shared_ptr<const Experiment> e = experiment_;
+  const std::vector<uint32_t> features = query(*e, context);
+  const bool vector = e->vectorMemory() != nullptr;
   Result<std::string> json = std::string();
   {
     py::gil_scoped_release released;
     if (vector) {
-      auto trace = traceVectorMemory(*experiment_, features);
-      json = trace ? Result<std::string>(traceToJson(*trace, *experiment_)) : trace.status();
+      auto trace = traceVectorMemory(*e, features);
+      json = trace ? Result<std::string>(traceToJson(*trace, *e)) : trace.status();
     } else {
-      json = traceToJson(traceContext(*experiment_, features), *experiment_);
+      json = traceToJson(traceContext(*e, features), *e);
     }
   }
   return PyTrace(valueOrRaise(std::move(json)), vector);
@@ -136,15 +143,115 @@ py::object PyMemory::generate(const std::string& prompt, size_t maxNewTokens,
   options.tokens = maxNewTokens;
   options.topK = topK.is_none() ? 0 : py::cast<int>(topK);
   options.seed = seed;
-  const std::vector<uint32_t> ids = valueOrRaise(experiment_->corpus().encode(prompt));
+  const std::shared_ptr<const Experiment> e = experiment_;
+  const std::vector<uint32_t> ids = valueOrRaise(e->corpus().encode(prompt));
   PythonJob job(progress);
-  auto tokens = job.run(
-      [&](JobControl* control) { return memlens::generate(*experiment_, ids, options, control); });
-  return fromJson(
-      generationToJson(valueOrRaise(std::move(tokens)), ids, experiment_->corpus().vocab));
+  auto tokens =
+      job.run([&](JobControl* control) { return memlens::generate(*e, ids, options, control); });
+  return fromJson(generationToJson(valueOrRaise(std::move(tokens)), ids, e->corpus().vocab));
 }
 
 py::object PyMemory::record() const { return fromJson(experiment_->record().toJson()); }
+
+struct PyMemory::Editing {
+  std::shared_ptr<const Experiment> original;
+  std::unique_ptr<EditedMemory> memory;
+  std::mutex busy;  // EditedMemory takes one caller at a time
+};
+
+namespace {
+
+// Holds the edit lock for one call; another edit of the same memory meanwhile is an error.
+std::unique_lock<std::mutex> lockEdits(std::mutex& busy) {
+  std::unique_lock lock(busy, std::try_to_lock);
+  if (!lock) throw CoreError("another edit of this memory is running");
+  return lock;
+}
+
+}  // namespace
+
+PyMemory::Editing& PyMemory::editing(const py::object& progress) {
+  if (editing_) return *editing_;
+  const std::shared_ptr<const Experiment> e = experiment_;
+  if (e->vectorMemory() != nullptr)
+    throw py::value_error("edits need a count-vote memory (ib1, igtree or tribl2)");
+  // Shares the experiment's ownership: the corpus lives as long as the experiment holding it.
+  const std::shared_ptr<const TokenisedCorpus> corpus(e, &e->corpus());
+  PythonJob job(progress);
+  auto memory = job.run([&](JobControl* control) {
+    return EditedMemory::create(corpus, e->train(), e->test(), e->record().options.classifier, {},
+                                {}, control);
+  });
+  auto made = std::make_shared<Editing>();
+  made->original = e;
+  made->memory = valueOrRaise(std::move(memory));
+  editing_ = std::move(made);
+  return *editing_;
+}
+
+void PyMemory::adoptEdits() {
+  const EditedMemory& m = *editing_->memory;
+  experiment_ =
+      valueOrRaise(Experiment::withMemory(editing_->original, m.instances(), m.sharedClassifier()));
+}
+
+PyPreview PyMemory::preview(const py::dict& edit, const py::object& progress) {
+  Editing& ed = editing(progress);
+  const MemoryEdit e = editFrom(edit, ed.memory->corpus().vocab);
+  const auto lock = lockEdits(ed.busy);
+  PythonJob job(progress);
+  auto made = job.run([&](JobControl* control) { return ed.memory->preview(e, control); });
+  return PyPreview::make(valueOrRaise(std::move(made)), *ed.memory);
+}
+
+void PyMemory::commit(PyPreview& preview) {
+  if (!editing_ || preview.memory != editing_->memory.get())
+    throw py::value_error("this preview was made on another memory");
+  const auto lock = lockEdits(editing_->busy);
+  throwIfError(editing_->memory->commit(preview.preview));
+  adoptEdits();
+}
+
+void PyMemory::undo(const py::object& progress) {
+  Editing& ed = editing(progress);
+  const auto lock = lockEdits(ed.busy);
+  PythonJob job(progress);
+  throwIfError(job.run([&](JobControl* control) { return ed.memory->undo(control); }));
+  adoptEdits();
+}
+
+void PyMemory::redo(const py::object& progress) {
+  Editing& ed = editing(progress);
+  const auto lock = lockEdits(ed.busy);
+  PythonJob job(progress);
+  throwIfError(job.run([&](JobControl* control) { return ed.memory->redo(control); }));
+  adoptEdits();
+}
+
+py::dict PyMemory::prune(const std::string& strategy, const py::object& progress,
+                         const py::kwargs& kwargs) {
+  PruneOptions options = pruneOptions(strategy, kwargs);
+  Editing& ed = editing(progress);
+  options.census = &ed.original->validation();
+  const auto lock = lockEdits(ed.busy);
+  PythonJob job(progress);
+  auto done = job.run([&](JobControl* control) -> Result<EditedMemory::Preview> {
+    auto edit = planPrune(*ed.memory, options, control);
+    if (!edit) return edit.status();
+    auto preview = ed.memory->preview(*edit, control);
+    if (!preview) return preview.status();
+    if (Status s = ed.memory->commit(*preview); !s) return s;
+    return preview;
+  });
+  const EditedMemory::Preview p = valueOrRaise(std::move(done));
+  adoptEdits();
+  py::dict report;
+  report["edit"] = p.edit.note.empty() ? std::string(p.edit.kindName()) : p.edit.note;
+  report["slots"] = py::make_tuple(p.slotsBefore, p.slotsAfter);
+  report["instances"] = py::make_tuple(p.instancesBefore, p.instancesAfter);
+  report["changed"] = p.changed.size();
+  return report;
+}
 
 void PyMemory::bind(py::module_& module) {
   py::class_<PyMemory>(module, "Memory", R"(A trained memory (memlens.train()).
@@ -173,6 +280,23 @@ among the top_k most probable with `seed`: the dict `memlens-cli generate --json
       .def("record", &PyMemory::record,
            R"(The run record of the training: options, corpus fingerprints, sizes and the
 scores on (the first max_test tokens of) the test part, as `memlens-cli eval --json` prints it.)")
+      .def("preview", &PyMemory::preview, py::arg("edit"), py::arg("progress") = py::none(),
+           (std::string(R"(What `edit` would change: a Preview of the probe tokens (the test part of
+the split) whose prediction flips. Nothing changes until commit(preview).
+
+)") + kEditKeysDoc)
+               .c_str())
+      .def("commit", &PyMemory::commit, py::arg("preview"),
+           "Applies a preview made on this memory as it still is (a stale one is refused).")
+      .def("undo", &PyMemory::undo, py::arg("progress") = py::none(), "Undoes the last edit.")
+      .def("redo", &PyMemory::redo, py::arg("progress") = py::none(),
+           "Redoes the last undone edit.")
+      .def("prune", &PyMemory::prune, py::arg("strategy"), py::arg("progress") = py::none(),
+           (std::string(R"(Prunes the memory as `strategy` says and commits it (undo() takes it
+back); returns {"edit", "slots": (before, after), "instances": (before, after), "changed": probe
+tokens flipped}. )") +
+            kPruneDoc)
+               .c_str())
       .def_property_readonly(
           "width", [](const PyMemory& m) { return m.experiment_->record().options.window.width; },
           "Context tokens per query.")
