@@ -50,12 +50,13 @@ the run record `memlens-cli eval --json` prints, as a dict (accuracy, perplexity
 PYBIND11_MODULE(memlens, module) {
   module.doc() = R"(MemLens memory-based language models from Python.
 
-    corpus = memlens.Corpus("kjv.txt")                  # tokenised once
+    corpus = memlens.Corpus("kjv.txt")                     # tokenised once
     memory = memlens.train(corpus, model="igtree", width=4)
-    memory.predict("In the beginning God").token         # 'created'
-    memory.predict_batch(contexts).probabilities         # NumPy, in parallel
-    memory.explain("In the beginning God").neighbours()  # rows (pandas with frame=True)
+    memory.predict("and the LORD spake unto").token         # 'Moses'
+    memory.predict_batch(contexts).probabilities            # NumPy, in parallel
+    memory.explain("and the LORD spake unto").neighbours()  # rows (pandas: frame=True)
     memlens.evaluate(corpus, model="ib1", split=(0.8, 0.1))["test"]
+    memory.commit(memory.preview({"delete_vector": "the LORD spake unto"}))
 
 Options use memlens-cli's words and defaults. Errors carry the core's message: ValueError for
 bad arguments, OSError for files, memlens.Error otherwise. Long calls take progress=callable

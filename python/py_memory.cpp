@@ -185,7 +185,9 @@ PyMemory::Editing& PyMemory::editing(const py::object& progress) {
   auto made = std::make_shared<Editing>();
   made->original = e;
   made->memory = valueOrRaise(std::move(memory));
-  editing_ = std::move(made);
+  // Another thread may have made one while this one ran without the GIL: the first one stays,
+  // so a reference to it never dangles.
+  if (!editing_) editing_ = std::move(made);
   return *editing_;
 }
 
@@ -212,19 +214,13 @@ void PyMemory::commit(PyPreview& preview) {
   adoptEdits();
 }
 
-void PyMemory::undo(const py::object& progress) {
+void PyMemory::step(bool undo, const py::object& progress) {
   Editing& ed = editing(progress);
   const auto lock = lockEdits(ed.busy);
   PythonJob job(progress);
-  throwIfError(job.run([&](JobControl* control) { return ed.memory->undo(control); }));
-  adoptEdits();
-}
-
-void PyMemory::redo(const py::object& progress) {
-  Editing& ed = editing(progress);
-  const auto lock = lockEdits(ed.busy);
-  PythonJob job(progress);
-  throwIfError(job.run([&](JobControl* control) { return ed.memory->redo(control); }));
+  throwIfError(job.run([&](JobControl* control) {
+    return undo ? ed.memory->undo(control) : ed.memory->redo(control);
+  }));
   adoptEdits();
 }
 
@@ -288,9 +284,12 @@ the split) whose prediction flips. Nothing changes until commit(preview).
                .c_str())
       .def("commit", &PyMemory::commit, py::arg("preview"),
            "Applies a preview made on this memory as it still is (a stale one is refused).")
-      .def("undo", &PyMemory::undo, py::arg("progress") = py::none(), "Undoes the last edit.")
-      .def("redo", &PyMemory::redo, py::arg("progress") = py::none(),
-           "Redoes the last undone edit.")
+      .def(
+          "undo", [](PyMemory& m, const py::object& progress) { m.step(true, progress); },
+          py::arg("progress") = py::none(), "Undoes the last edit.")
+      .def(
+          "redo", [](PyMemory& m, const py::object& progress) { m.step(false, progress); },
+          py::arg("progress") = py::none(), "Redoes the last undone edit.")
       .def("prune", &PyMemory::prune, py::arg("strategy"), py::arg("progress") = py::none(),
            (std::string(R"(Prunes the memory as `strategy` says and commits it (undo() takes it
 back); returns {"edit", "slots": (before, after), "instances": (before, after), "changed": probe

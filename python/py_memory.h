@@ -45,8 +45,8 @@ class PyMemory {
 
   PyPreview preview(const pybind11::dict& edit, const pybind11::object& progress);
   void commit(PyPreview& preview);
-  void undo(const pybind11::object& progress);
-  void redo(const pybind11::object& progress);
+  // Undoes (or redoes) the last edit.
+  void step(bool undo, const pybind11::object& progress);
   // Plans a pruning (census on validation), applies it; returns what it did as a dict.
   pybind11::dict prune(const std::string& strategy, const pybind11::object& progress,
                        const pybind11::kwargs& options);

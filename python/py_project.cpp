@@ -54,16 +54,12 @@ void PyProject::commit(PyPreview& preview) {
   throwIfError(project_->commit(preview.preview));
 }
 
-void PyProject::undo(const py::object& progress) {
+void PyProject::step(bool undo, const py::object& progress) {
   const auto held = lock();
   PythonJob job(progress);
-  throwIfError(job.run([&](JobControl* control) { return project_->undo(control); }));
-}
-
-void PyProject::redo(const py::object& progress) {
-  const auto held = lock();
-  PythonJob job(progress);
-  throwIfError(job.run([&](JobControl* control) { return project_->redo(control); }));
+  throwIfError(job.run([&](JobControl* control) {
+    return undo ? project_->undo(control) : project_->redo(control);
+  }));
 }
 
 py::dict PyProject::prune(const std::string& strategy, const py::object& progress,
@@ -101,10 +97,12 @@ journaled in the file before the call returns. The probe set is the test part of
                .c_str())
       .def("commit", &PyProject::commit, py::arg("preview"),
            "Applies and journals a preview made on this project as it still is.")
-      .def("undo", &PyProject::undo, py::arg("progress") = py::none(),
-           "Undoes the last edit (journaled).")
-      .def("redo", &PyProject::redo, py::arg("progress") = py::none(),
-           "Redoes the last undone edit (journaled).")
+      .def(
+          "undo", [](PyProject& p, const py::object& progress) { p.step(true, progress); },
+          py::arg("progress") = py::none(), "Undoes the last edit (journaled).")
+      .def(
+          "redo", [](PyProject& p, const py::object& progress) { p.step(false, progress); },
+          py::arg("progress") = py::none(), "Redoes the last undone edit (journaled).")
       .def("prune", &PyProject::prune, py::arg("strategy"), py::arg("progress") = py::none(),
            (std::string(R"(Prunes the memory and journals it, as `memlens-cli project prune`:
 returns {"edit", "slots": (before, after), "before": metrics, "after": metrics} on the probe

@@ -20,8 +20,8 @@ class PyProject {
 
   PyPreview preview(const pybind11::dict& edit, const pybind11::object& progress);
   void commit(PyPreview& preview);
-  void undo(const pybind11::object& progress);
-  void redo(const pybind11::object& progress);
+  // Undoes (or redoes) the last edit.
+  void step(bool undo, const pybind11::object& progress);
   // Plans, applies and journals a pruning; its slots and probe-set metrics before and after.
   pybind11::dict prune(const std::string& strategy, const pybind11::object& progress,
                        const pybind11::kwargs& options);

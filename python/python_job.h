@@ -3,9 +3,9 @@
 #include <pybind11/pybind11.h>
 
 #include <chrono>
+#include <exception>
 #include <future>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -51,7 +51,7 @@ std::invoke_result_t<Work, JobControl*> PythonJob::run(Work work) {
       [this, &work] { return work(&job_); });
   auto done = task.get_future();
   std::thread worker(std::move(task));
-  std::optional<pybind11::error_already_set> raised;
+  std::exception_ptr raised;  // by a signal handler or the callback; the job is then cancelled
   for (;;) {
     bool finished = false;
     {
@@ -62,13 +62,13 @@ std::invoke_result_t<Work, JobControl*> PythonJob::run(Work work) {
     if (raised) continue;  // cancelled: waiting for the worker to notice
     try {
       poll();
-    } catch (pybind11::error_already_set& e) {
-      raised = std::move(e);
+    } catch (...) {
+      raised = std::current_exception();
       job_.cancel();
     }
   }
   worker.join();
-  if (raised) throw std::move(*raised);
+  if (raised) std::rethrow_exception(raised);
   poll();  // the last progress (a stage's 1.0) and a Ctrl+C that came at the very end
   return done.get();
 }

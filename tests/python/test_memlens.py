@@ -208,3 +208,13 @@ def test_help_reads_well():
     for name in ("predict", "predict_batch", "explain", "generate", "record"):
         assert getattr(memlens.Memory, name).__doc__, name
     assert "model" in memlens.train.__doc__ and "memlens-cli" in memlens.__doc__
+
+
+def test_calls_from_several_threads_agree(ib1):
+    from concurrent.futures import ThreadPoolExecutor
+    contexts = CONTEXTS * 20
+    alone = [ib1.predict(c).token for c in contexts]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda c: ib1.predict(c).token, contexts))
+        batches = list(pool.map(lambda _: ib1.predict_batch(contexts).tokens, range(4)))
+    assert threaded == alone and all(b == alone for b in batches)
