@@ -73,9 +73,9 @@ const char* const kExperimentKeywordsDoc = R"(Keywords (memlens-cli's options, s
     order: order of the Kneser-Ney base model (1..6, default 3).
     split: (train, validation) shares of the lines; the rest is test (default (0.8, 0.1)).
     seed: seed of the split (default 1).
-    max_test: test on the first N test tokens, 0 for all.
-    dims: vector memory: word vector dimensions, 0 for one-hot words.
-    top_k_slots: vector memory: nearest slots read.
+    max_test: test on the first N test tokens, 0 for all (train: 1000, evaluate: 0).
+    dims: vector memory: word vector dimensions, 0 for one-hot words (default 64).
+    top_k_slots: vector memory: nearest slots read (default 128).
     temperature, memory_lambda: vector memory: fixed T and lambda (default: tuned).)";
 
 void forEachKeyword(const py::kwargs& kwargs,

@@ -28,22 +28,24 @@ ExperimentOptions cliDefaults() {
   return options;
 }
 
-const std::string kTrainDoc = std::string(R"(train(corpus, progress=None, **options) -> Memory
+const std::string kTrainDoc =
+    std::string(
+        R"(Trains a memory on the train part of `corpus`'s split and tunes its smoothing on
+validation, as `memlens-cli explain` and `generate` do (their default max_test=1000 test
+tokens are scored for the record). progress: None or a callable(fraction, stage); Ctrl+C
+cancels (KeyboardInterrupt).
 
-Trains a memory on the train part of `corpus`'s split and tunes its smoothing on validation,
-as `memlens-cli explain` and `generate` do (their default max_test=1000 test tokens are scored
-for the record). progress: None or a callable(fraction, stage); Ctrl+C cancels
-(KeyboardInterrupt).
+)") +
+    memlens::python::kExperimentKeywordsDoc;
 
-)") + memlens::python::kExperimentKeywordsDoc;
-
-const std::string kEvaluateDoc = std::string(R"(evaluate(corpus, progress=None, **options) -> dict
-
-Trains on the train part of `corpus`'s split, tunes on validation and scores the test part:
-the run record `memlens-cli eval --json` prints, as a dict (accuracy, perplexity, ... under
+const std::string kEvaluateDoc =
+    std::string(
+        R"(Trains on the train part of `corpus`'s split, tunes on validation and scores the test
+part: the run record `memlens-cli eval --json` prints, as a dict (accuracy, perplexity, ... under
 "test"). progress: None or a callable(fraction, stage); Ctrl+C cancels (KeyboardInterrupt).
 
-)") + memlens::python::kExperimentKeywordsDoc;
+)") +
+    memlens::python::kExperimentKeywordsDoc;
 
 }  // namespace
 
