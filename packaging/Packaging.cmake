@@ -10,6 +10,12 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+if(MEMLENS_BUILD_PYTHON)
+  # The Python module (in /usr/lib/python3/dist-packages) returns batches as NumPy arrays and
+  # traces as pandas frames on request; the rest of the package needs neither.
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-numpy")
+  set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-pandas")
+endif()
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -9,6 +9,7 @@ packages=(
   cmake g++ ninja-build pkg-config dpkg-dev clang libclang-rt-14-dev clang-format git
   qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
   libtbb-dev libeigen3-dev libsqlite3-dev libcli11-dev
+  pybind11-dev python3-dev python3-pybind11 python3-pytest python3-numpy python3-pandas
   timbl bible-kjv bible-kjv-text
   xvfb xauth fonts-dejavu-core unicode-data locales
 )

@@ -4,7 +4,6 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "memlens/corpus_stats.h"
-#include "memlens/json_writer.h"
 #include "memlens/tokenised_corpus.h"
 
 namespace memlens::cli {
@@ -35,37 +34,6 @@ void printText(const CorpusStats& s) {
   std::printf("\n");
 }
 
-void printJson(const CorpusStats& s) {
-  JsonWriter json;
-  json.beginObject()
-      .field("documents", s.documents)
-      .field("bytes", s.bytes)
-      .field("lines", s.lines)
-      .field("emptyLines", s.emptyLines)
-      .field("tokens", s.tokens)
-      .field("types", s.types)
-      .field("hapaxes", s.hapaxes);
-  json.key("perDocument").beginArray();
-  for (const DocumentStats& d : s.perDocument) {
-    json.beginObject()
-        .field("path", d.path)
-        .field("bytes", d.bytes)
-        .field("lines", d.lines)
-        .field("tokens", d.tokens)
-        .field("types", d.types)
-        .endObject();
-  }
-  json.endArray().key("typeTokenCurve").beginArray();
-  for (const auto& [tokens, types] : s.typeTokenCurve) {
-    json.beginArray().value(tokens).value(types).endArray();
-  }
-  json.endArray().key("topTypes").beginArray();
-  for (const auto& [type, count] : s.topTypes)
-    json.beginArray().value(type).value(count).endArray();
-  json.endArray().endObject();
-  std::printf("%s\n", json.str().c_str());
-}
-
 struct StatsArgs {
   CorpusArgs corpus;
   bool json = false;
@@ -78,7 +46,7 @@ int runStats(const StatsArgs& args) {
   const TokenisedCorpus& c = **loaded;
   const CorpusStats stats = CorpusStats::compute(*c.corpus, c.tokens, c.vocab);
   if (args.json) {
-    printJson(stats);
+    std::printf("%s\n", stats.toJson().c_str());
   } else {
     printText(stats);
   }

@@ -5,18 +5,11 @@
 #include "commands.h"
 #include "experiment_args.h"
 #include "memlens/generation.h"
-#include "memlens/json_writer.h"
 #include "memory_file_args.h"
 
 namespace memlens::cli {
 
 namespace {
-
-size_t neighbourCount(const Prediction& p) {
-  size_t n = 0;
-  for (const NeighbourBucket& b : p.neighbours) n += b.storedVectors.size();
-  return n;
-}
 
 std::string joined(const Vocabulary& vocab, std::span<const uint32_t> ids) {
   std::string text;
@@ -44,26 +37,6 @@ void printText(const std::vector<GeneratedToken>& tokens, std::span<const uint32
   }
 }
 
-void printJson(const std::vector<GeneratedToken>& tokens, std::span<const uint32_t> prompt,
-               const Vocabulary& vocab) {
-  JsonWriter json;
-  json.beginObject().key("prompt").beginArray();
-  for (uint32_t id : prompt) json.value(tokenText(vocab, id));
-  json.endArray().key("tokens").beginArray();
-  for (const GeneratedToken& g : tokens) {
-    json.beginObject()
-        .field("token", tokenText(vocab, g.id))
-        .field("probability", g.probability)
-        .field("prediction", tokenText(vocab, g.prediction.classId))
-        .field("matchDepth", g.prediction.matchDepth)
-        .field("distance", g.prediction.distance)
-        .field("neighbours", static_cast<uint64_t>(neighbourCount(g.prediction)))
-        .endObject();
-  }
-  json.endArray().endObject();
-  std::printf("%s\n", json.str().c_str());
-}
-
 struct GenerateArgs {
   CorpusArgs corpus;
   ExperimentOptions options;
@@ -86,7 +59,7 @@ int runGenerate(const CLI::App& command, const GenerateArgs& args) {
   auto tokens = generate(**experiment, *prompt, args.generation, job.get());
   if (!tokens) return reportError(tokens.status());
   if (args.json) {
-    printJson(*tokens, *prompt, vocab);
+    std::printf("%s\n", generationToJson(*tokens, *prompt, vocab).c_str());
   } else {
     printText(*tokens, *prompt, vocab);
   }

@@ -11,6 +11,7 @@
 #include "experiment_args.h"
 #include "memlens/memory_file.h"
 #include "memlens/project.h"
+#include "memlens/typed_tokens.h"
 #include "memory_file_args.h"
 #include "number_range.h"
 
@@ -40,34 +41,12 @@ struct PruneArgs {
   std::optional<int> k;  // its default depends on the strategy
 };
 
-Result<uint32_t> tokenId(const Vocabulary& vocab, const std::string& text) {
-  const uint32_t id = vocab.lookup(text);
-  if (id == Vocabulary::kUnknown)
-    return Status::invalidArgument("'" + text + "' is not in the corpus vocabulary");
-  return id;
-}
-
-// A stored vector given as its context tokens, space-separated, farthest first ("_" pads).
-Result<std::vector<uint32_t>> contextIds(const Vocabulary& vocab, const std::string& text) {
-  std::vector<uint32_t> ids;
-  for (size_t i = 0; i < text.size();) {
-    const size_t end = std::min(text.find(' ', i), text.size());
-    if (end > i) {
-      auto id = tokenId(vocab, text.substr(i, end - i));
-      if (!id) return id.status();
-      ids.push_back(*id);
-    }
-    i = end + 1;
-  }
-  return ids;
-}
-
 // The edit with its context and class read from the project's vocabulary.
 Result<MemoryEdit> editFrom(const EditArgs& args, const Vocabulary& vocab) {
   MemoryEdit e = args.edit;
   if (e.kind == EditKind::kDeleteVector || e.kind == EditKind::kRestoreVector ||
       e.kind == EditKind::kRelabelVector || e.kind == EditKind::kInsertInstance) {
-    auto ids = contextIds(vocab, args.context);
+    auto ids = typedContext(vocab, args.context);
     if (!ids) return ids.status();
     e.features = std::move(*ids);
   }
@@ -78,7 +57,7 @@ Result<MemoryEdit> editFrom(const EditArgs& args, const Vocabulary& vocab) {
                                               : "--class goes with relabel or insert");
   }
   if (needsClass) {
-    auto id = tokenId(vocab, *args.classToken);
+    auto id = typedToken(vocab, *args.classToken);
     if (!id) return id.status();
     e.classId = *id;
   }

@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
   mapfile -t files < <(git ls-files -- '*.cpp' '*.h')
 else
-  mapfile -t files < <(find core views app tests resources -name '*.cpp' -o -name '*.h' | sort)
+  mapfile -t files < <(find core views app python tests resources -name '*.cpp' -o -name '*.h' | sort)
 fi
 if [ "${1:-}" = --fix ]; then
   clang-format -i "${files[@]}"

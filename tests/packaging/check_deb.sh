@@ -42,6 +42,20 @@ printf 'the cat sat\nthe cat ran\nthe cat sat\n' > "$work/c.txt"
 out=$("$cli" predict --model ib1 --width 2 "$work/c.txt" --context "the cat")
 [ "$out" = "$(printf 'the cat\tsat\tsat 2, ran 1')" ] ||
   { echo "check_deb: installed memlens-cli predicted '$out'" >&2; exit 1; }
+# The Python module, when this build has it, where Debian's python3 finds it.
+if [ -f "$build/CMakeCache.txt" ] && grep -q '^MEMLENS_BUILD_PYTHON:BOOL=ON' "$build/CMakeCache.txt"; then
+  module=$(grep -o ' ./usr/lib/python3/dist-packages/memlens\.cpython-[^ ]*\.so$' <<< "$contents") ||
+    { echo "check_deb: the Python module is missing from the package" >&2; exit 1; }
+  echo "python module:$module"
+  for _ in $(seq 50); do printf 'the cat sat\nthe cat ran\nthe cat sat\n'; done > "$work/cats.txt"
+  predicted=$(PYTHONPATH=$root/usr/lib/python3/dist-packages /usr/bin/python3 -c "
+import memlens
+memory = memlens.train(memlens.Corpus('$work/cats.txt'), model='ib1', width=2)
+print(memory.predict('the cat').token)") ||
+    { echo "check_deb: the installed Python module failed" >&2; exit 1; }
+  [ "$predicted" = sat ] ||
+    { echo "check_deb: the installed Python module predicted '$predicted'" >&2; exit 1; }
+fi
 if command -v man >/dev/null 2>&1; then
   man -l "$root/usr/share/man/man1/memlens-cli.1" 2>/dev/null | grep -q 'EXIT STATUS' ||
     { echo "check_deb: the man page does not render" >&2; exit 1; }

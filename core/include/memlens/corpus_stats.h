@@ -35,6 +35,9 @@ struct CorpusStats {
 
   static CorpusStats compute(const Corpus& corpus, const TokenStream& tokens,
                              const Vocabulary& vocab, size_t topTypeCount = 50);
+  // One JSON object, the format `memlens-cli corpus stats --json` prints and the Python module's
+  // Corpus.stats() returns.
+  std::string toJson() const;
 };
 
 }  // namespace memlens

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "memlens/experiment.h"
@@ -29,5 +30,14 @@ Result<std::vector<GeneratedToken>> generate(const Experiment& experiment,
                                              std::span<const uint32_t> prompt,
                                              const GenerationOptions& options = {},
                                              JobControl* job = nullptr);
+
+// The prompt and the generated tokens as one JSON object, the format `memlens-cli generate --json`
+// prints: per token its text, smoothed probability, the memory's own answer, match depth,
+// distance and the number of neighbours behind it.
+std::string generationToJson(const std::vector<GeneratedToken>& tokens,
+                             std::span<const uint32_t> prompt, const Vocabulary& vocab);
+
+// Stored vectors over all of a prediction's neighbour buckets.
+size_t neighbourCount(const Prediction& prediction);
 
 }  // namespace memlens

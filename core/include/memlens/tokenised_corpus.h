@@ -29,6 +29,9 @@ struct TokenisedCorpus {
   // Tokenises `text` (a typed context or prompt) with this corpus's tokeniser, mapping tokens to
   // the corpus vocabulary without growing it: tokens the corpus never had are kUnknown.
   Result<std::vector<uint32_t>> encode(std::string_view text) const;
+  // The same with a tokeniser made once by createTokeniser(tokeniserOptions): many texts then cost
+  // no tokeniser set-up each (GPT-2's loads its files). One thread at a time per `tokeniser`.
+  std::vector<uint32_t> encode(std::string_view text, const Tokeniser& tokeniser) const;
   // A probe set of the user's own sentences: `text` encoded as above, each line its own block
   // (context padded at its start) and every token a target, `width` context tokens each.
   // Sources are the text's 1-based line numbers. Blank lines give nothing.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "memlens/json_writer.h"
+
 namespace memlens {
 
 namespace {
@@ -77,6 +79,35 @@ CorpusStats CorpusStats::compute(const Corpus& corpus, const TokenStream& tokens
     stats.topTypes.emplace_back(std::string(vocab.text(order[i])), counts[order[i]]);
   }
   return stats;
+}
+
+std::string CorpusStats::toJson() const {
+  JsonWriter json;
+  json.beginObject()
+      .field("documents", documents)
+      .field("bytes", bytes)
+      .field("lines", lines)
+      .field("emptyLines", emptyLines)
+      .field("tokens", tokens)
+      .field("types", types)
+      .field("hapaxes", hapaxes);
+  json.key("perDocument").beginArray();
+  for (const DocumentStats& d : perDocument) {
+    json.beginObject()
+        .field("path", d.path)
+        .field("bytes", d.bytes)
+        .field("lines", d.lines)
+        .field("tokens", d.tokens)
+        .field("types", d.types)
+        .endObject();
+  }
+  json.endArray().key("typeTokenCurve").beginArray();
+  for (const auto& [read, distinct] : typeTokenCurve)
+    json.beginArray().value(read).value(distinct).endArray();
+  json.endArray().key("topTypes").beginArray();
+  for (const auto& [type, count] : topTypes) json.beginArray().value(type).value(count).endArray();
+  json.endArray().endObject();
+  return json.str();
 }
 
 }  // namespace memlens

@@ -28,10 +28,15 @@ Result<std::shared_ptr<TokenisedCorpus>> TokenisedCorpus::load(
 Result<std::vector<uint32_t>> TokenisedCorpus::encode(std::string_view text) const {
   auto tokeniser = createTokeniser(tokeniserOptions);
   if (!tokeniser) return tokeniser.status();
+  return encode(text, **tokeniser);
+}
+
+std::vector<uint32_t> TokenisedCorpus::encode(std::string_view text,
+                                              const Tokeniser& tokeniser) const {
   // A scratch vocabulary takes whatever new words the text has; the corpus's stays untouched.
-  Vocabulary scratch = (*tokeniser)->makeVocabulary();
+  Vocabulary scratch = tokeniser.makeVocabulary();
   std::vector<TokenSpan> spans;
-  (*tokeniser)->tokenise(text, scratch, spans);
+  tokeniser.tokenise(text, scratch, spans);
   std::vector<uint32_t> ids;
   ids.reserve(spans.size());
   for (const TokenSpan& t : spans) ids.push_back(vocab.lookup(scratch.text(t.id)));

@@ -4,6 +4,7 @@
 #include <numeric>
 #include <random>
 
+#include "memlens/json_writer.h"
 #include "memlens/trace.h"
 
 namespace memlens {
@@ -52,6 +53,32 @@ Result<std::vector<GeneratedToken>> generate(const Experiment& experiment,
     reportProgress(job, double(step + 1) / double(options.tokens), "generating");
   }
   return out;
+}
+
+size_t neighbourCount(const Prediction& prediction) {
+  size_t n = 0;
+  for (const NeighbourBucket& b : prediction.neighbours) n += b.storedVectors.size();
+  return n;
+}
+
+std::string generationToJson(const std::vector<GeneratedToken>& tokens,
+                             std::span<const uint32_t> prompt, const Vocabulary& vocab) {
+  JsonWriter json;
+  json.beginObject().key("prompt").beginArray();
+  for (uint32_t id : prompt) json.value(vocab.displayText(id));
+  json.endArray().key("tokens").beginArray();
+  for (const GeneratedToken& g : tokens) {
+    json.beginObject()
+        .field("token", vocab.displayText(g.id))
+        .field("probability", g.probability)
+        .field("prediction", vocab.displayText(g.prediction.classId))
+        .field("matchDepth", g.prediction.matchDepth)
+        .field("distance", g.prediction.distance)
+        .field("neighbours", static_cast<uint64_t>(neighbourCount(g.prediction)))
+        .endObject();
+  }
+  json.endArray().endObject();
+  return json.str();
 }
 
 }  // namespace memlens
