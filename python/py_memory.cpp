@@ -9,6 +9,7 @@
 #include "edit_dict.h"
 #include "experiment_kwargs.h"
 #include "memlens/generation.h"
+#include "memlens/memory_file.h"
 #include "memlens/option_names.h"
 #include "memlens/pruning.h"
 #include "memlens/trace.h"
@@ -249,12 +250,37 @@ py::dict PyMemory::prune(const std::string& strategy, const py::object& progress
   return report;
 }
 
+PyMemory PyMemory::open(const std::string& path, const py::object& progress) {
+  PythonJob job(progress);
+  auto opened = job.run([&](JobControl* control) { return openMemory(path, {}, control); });
+  return PyMemory(valueOrRaise(std::move(opened)));
+}
+
+void PyMemory::save(const std::string& path, const py::object& progress) const {
+  if (editing_ && !editing_->memory->edits().empty())
+    raiseStatus(Status::invalidArgument(
+        "the memory has edits, which a memory file does not hold: save it before editing, or "
+        "undo the edits"));
+  const std::shared_ptr<const Experiment> e = experiment_;
+  PythonJob job(progress);
+  const Status saved = job.run([&](JobControl* control) { return saveMemory(*e, path, control); });
+  if (!saved) raiseStatus(saved);
+}
+
 void PyMemory::bind(py::module_& module) {
   py::class_<PyMemory>(module, "Memory", R"(A trained memory (memlens.train()).
 
 It holds the corpus it was trained on, the split, the Kneser-Ney base model and the smoothing
 tuned on validation, as `memlens-cli explain` and `generate` train them; it keeps its corpus
 alive. Safe to use from several Python threads: every call releases the GIL.)")
+      .def_static("open", &PyMemory::open, py::arg("path"), py::arg("progress") = py::none(),
+                  R"(The memory saved in the MemLens memory file `path` (Memory.save() or
+`memlens-cli ... --save`), opened without training; its corpus text is used when the corpus files
+are still there and unchanged. A damaged, truncated or foreign file raises.)")
+      .def("save", &PyMemory::save, py::arg("path"), py::arg("progress") = py::none(),
+           R"(Writes the memory as trained to the MemLens memory file `path` (replaced atomically;
+Memory.open() and `memlens-cli ... --memory` read it). A memory with edits raises: a memory
+file holds a trained memory, not its edits.)")
       .def("predict", &PyMemory::predict, py::arg("context"),
            R"(The next token after `context` (text, tokenised as the corpus was; its last `width`
 tokens are the query): a Prediction(token, probability, distribution, distance).)")

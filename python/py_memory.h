@@ -33,6 +33,11 @@ class PyMemory {
                                                const pybind11::kwargs& kwargs,
                                                const pybind11::object& progress);
 
+  // A MemLens memory file (memlens-cli --save, Memory.save), through a PythonJob.
+  static PyMemory open(const std::string& path, const pybind11::object& progress);
+  // Writes the memory as trained (edits are not part of a memory file) to `path`, atomically.
+  void save(const std::string& path, const pybind11::object& progress) const;
+
   PyPrediction predict(const std::string& context) const;
   PyPredictions predictBatch(const std::vector<std::string>& contexts,
                              const pybind11::object& progress) const;

@@ -27,6 +27,19 @@ inline std::string readFile(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+#ifdef MEMLENS_DEMO_CORPUS
+// The first `lines` lines of the KJV demo corpus; empty when it was not built.
+inline std::string kjvHead(int lines) {
+  const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+  size_t cut = 0;
+  for (int i = 0; i < lines && cut < kjv.size(); ++i) {
+    const size_t end = kjv.find('\n', cut);
+    cut = end == std::string::npos ? kjv.size() : end + 1;
+  }
+  return kjv.substr(0, cut);
+}
+#endif
+
 // Width-1 instances from (context, token) pairs; sources count from 0.
 inline InstanceSet bigramInstances(const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
   InstanceSet set;

@@ -7,6 +7,7 @@
 #include "cli_runner.h"
 #include "test_support.h"
 
+using memlens::test::kjvHead;
 using memlens::test::readFile;
 using memlens::test::writeFile;
 
@@ -283,12 +284,10 @@ class TestCli : public QObject {
 
   // TiMBL must train and test on what we write, from the KJV demo corpus.
   void timblAcceptsKjvInstances() {
-    const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+    const std::string kjv = kjvHead(3000);
     QVERIFY2(!kjv.empty(), "the KJV demo corpus is missing: build the demo_corpus target");
-    size_t cut = 0;
-    for (int lines = 0; lines < 3000; ++lines) cut = kjv.find('\n', cut) + 1;
     QTemporaryDir dir;
-    const auto sample = writeFile(dir, "kjv3000.txt", kjv.substr(0, cut));
+    const auto sample = writeFile(dir, "kjv3000.txt", kjv);
     const QString inst = dir.filePath("kjv.inst");
     const Run r = cli({"instances", "--width", "4", QString::fromStdString(sample), "-o", inst});
     QVERIFY2(r.exitCode == 0, r.err.constData());

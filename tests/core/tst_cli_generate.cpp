@@ -12,7 +12,7 @@
 
 using namespace memlens;
 using memlens::test::CliRun;
-using memlens::test::readFile;
+using memlens::test::kjvHead;
 using memlens::test::runCli;
 using memlens::test::writeFile;
 
@@ -63,11 +63,9 @@ class TestCliGenerate : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+    const std::string kjv = kjvHead(3000);
     QVERIFY2(!kjv.empty(), "the KJV demo corpus is missing: build the demo_corpus target");
-    size_t cut = 0;
-    for (int lines = 0; lines < 3000; ++lines) cut = kjv.find('\n', cut) + 1;
-    path_ = QString::fromStdString(writeFile(dir_, "kjv3000.txt", kjv.substr(0, cut)));
+    path_ = QString::fromStdString(writeFile(dir_, "kjv3000.txt", kjv));
     auto c = TokenisedCorpus::load({path_.toStdString()}, {});
     QVERIFY(c.isOk());
     corpus_ = std::move(*c);

@@ -8,7 +8,7 @@
 #include "test_support.h"
 
 using memlens::test::CliRun;
-using memlens::test::readFile;
+using memlens::test::kjvHead;
 using memlens::test::runCli;
 using memlens::test::writeFile;
 
@@ -30,11 +30,9 @@ class TestCliMemoryFile : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void initTestCase() {
-    const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+    const std::string kjv = kjvHead(3000);
     QVERIFY2(!kjv.empty(), "the KJV demo corpus is missing: build the demo_corpus target");
-    size_t cut = 0;
-    for (int lines = 0; lines < 3000; ++lines) cut = kjv.find('\n', cut) + 1;
-    corpus_ = QString::fromStdString(writeFile(dir_, "kjv3000.txt", kjv.substr(0, cut)));
+    corpus_ = QString::fromStdString(writeFile(dir_, "kjv3000.txt", kjv));
   }
 
   void trainSaveThenEvalMemoryGivesTheSameMetrics() {

@@ -15,6 +15,7 @@
 #include "test_support.h"
 
 using namespace memlens;
+using memlens::test::kjvHead;
 using memlens::test::readFile;
 using memlens::test::writeFile;
 using Layout = MemoryFileLayout;
@@ -30,11 +31,9 @@ namespace {
 
 // The first 3000 verses of the KJV demo corpus.
 std::string kjvSlice() {
-  const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
+  std::string kjv = kjvHead(3000);
   if (kjv.empty()) qFatal("the KJV demo corpus is missing: build the demo_corpus target");
-  size_t cut = 0;
-  for (int lines = 0; lines < 3000; ++lines) cut = kjv.find('\n', cut) + 1;
-  return kjv.substr(0, cut);
+  return kjv;
 }
 
 std::shared_ptr<const Experiment> train(const std::string& path, Algorithm algorithm) {

@@ -12,7 +12,7 @@
 #include "test_support.h"
 
 using namespace memlens;
-using memlens::test::readFile;
+using memlens::test::kjvHead;
 using memlens::test::writeFile;
 
 class TestTrace : public QObject {
@@ -271,11 +271,8 @@ class TestTrace : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    const std::string kjv = readFile(MEMLENS_DEMO_CORPUS);
-    QVERIFY2(!kjv.empty(), "the KJV demo corpus is missing: build the demo_corpus target");
-    size_t cut = 0;
-    for (int lines = 0; lines < 4000; ++lines) cut = kjv.find('\n', cut) + 1;
-    text_ = kjv.substr(0, cut);
+    text_ = kjvHead(4000);
+    QVERIFY2(!text_.empty(), "the KJV demo corpus is missing: build the demo_corpus target");
     auto c = TokenisedCorpus::load({writeFile(dir_, "kjv4000.txt", text_)}, {});
     QVERIFY(c.isOk());
     corpus_ = std::move(*c);

@@ -218,3 +218,28 @@ def test_calls_from_several_threads_agree(ib1):
         threaded = list(pool.map(lambda c: ib1.predict(c).token, contexts))
         batches = list(pool.map(lambda _: ib1.predict_batch(contexts).tokens, range(4)))
     assert threaded == alone and all(b == alone for b in batches)
+
+
+def test_save_and_open_answer_as_trained(ib1, tmp_path, cli):
+    path = str(tmp_path / "ib1.mlm")
+    ib1.save(path)
+    opened = memlens.Memory.open(path)
+    assert opened.record() == ib1.record()
+    for context in CONTEXTS:
+        assert opened.explain(context).data == ib1.explain(context).data
+    # The CLI reads what the module wrote.
+    expected = cli("explain", "--json", "--memory", path, "--context", CONTEXTS[0])
+    assert opened.explain(CONTEXTS[0]).data == expected
+
+
+def test_open_refuses_bad_files_and_edited_memories_do_not_save(corpus, tmp_path):
+    bad = tmp_path / "bad.mlm"
+    bad.write_bytes(b"MEMLENS\0 not a memory")
+    with pytest.raises(memlens.Error, match="bad.mlm"):
+        memlens.Memory.open(str(bad))
+    with pytest.raises(OSError):
+        memlens.Memory.open(str(tmp_path / "missing.mlm"))
+    memory = memlens.train(corpus, model="igtree", width=3)
+    memory.commit(memory.preview({"delete_vector": "the sons of"}))
+    with pytest.raises(ValueError, match="edits"):
+        memory.save(str(tmp_path / "edited.mlm"))
