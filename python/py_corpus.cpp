@@ -67,8 +67,9 @@ Corpus(paths, tokeniser="word", vocab=None, merges=None, lowercase=False, blocks
        progress=None)
 
 paths: a file or folder (str or path-like), or a list of them; UTF-8 text.
-tokeniser: "word" (words and punctuation) or "gpt2" (GPT-2 byte-level BPE, which needs
-    vocab=encoder.json|vocab.json and merges=vocab.bpe|merges.txt).
+tokeniser: "word" (words and punctuation), "gpt2" (GPT-2 byte-level BPE, which needs
+    vocab=encoder.json|vocab.json and merges=vocab.bpe|merges.txt) or "spaces" (text already
+    tokenised, e.g. OLIFANT's olifant-tok output: split on white space only).
 lowercase: lowercase words (word tokeniser).
 blocks: "line" (each line a block) or "olifant" (an empty line starts a block).
 progress: None or a callable(fraction, stage) called while the files are read.
