@@ -1,0 +1,341 @@
+// MainWindow's runs: training a memory, opening or saving a memory file, and the evaluation and
+// learning curve that follow either in the job runner, with the window's updates as they come.
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMetaObject>
+#include <QSettings>
+#include <QStatusBar>
+
+#include "common/job_runner.h"
+#include "compare_controller.h"
+#include "corpus/corpus_stats_widget.h"
+#include "corpus/corpus_text_view.h"
+#include "generate_controller.h"
+#include "inspect_controller.h"
+#include "main_window.h"
+#include "main_window_pending.h"
+#include "memlens/corpus_stats.h"
+#include "memlens/memory_file.h"
+#include "memlens/project.h"
+#include "memory_controller.h"
+#include "project_controller.h"
+#include "train/learning_curve_chart.h"
+#include "train/metrics_widget.h"
+#include "train/train_evaluate_widget.h"
+#include "train/train_options_widget.h"
+#include "train_settings.h"
+
+namespace memlens::gui {
+
+using namespace window_text;
+
+void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<ProjectFile> project) {
+  if (!corpus_) {
+    statusBar()->showMessage(tr("Open a corpus first: training needs text."), 5000);
+    return;
+  }
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  QSettings settings;
+  saveTrainOptions(settings, options);
+  auto training = std::make_shared<PendingTraining>();
+  training->options = options;
+  training->project = std::move(project);
+  training->corpus = corpus_;
+  training_ = training;
+  trainingClock_.start();
+  // Until the split is made, the train share of the tokens is the best guess at its size.
+  eta_.start(static_cast<uint64_t>(static_cast<double>(corpus_->tokens.size()) *
+                                   options.split.trainFraction),
+             0.0);
+  setBusy(true);
+  statusBar()->clearMessage();
+  stageLabel_->setText(training->project
+                           ? tr("Opening the project: retraining %1…").arg(describeOptions(options))
+                           : tr("Training %1…").arg(describeOptions(options)));
+  etaLabel_->setText(tr("estimating time left…"));
+  memoryLabel_->setText(tr("Memory: building…"));
+  trainWidget_->chart()->clear(tr("Learning curve: training and evaluating the full memory…"));
+  // Started last: the window's own updates above would otherwise delay a Cancel pressed now.
+  // The worker posts the trained memory, the evaluation's updates, the run's record and each
+  // curve point to this window; they arrive in order, before the runner's finished(), and are
+  // dropped if the window is gone by then.
+  runner_->run(tr("training %1").arg(describeOptions(options)),
+               [this, training, corpus = corpus_, options](JobControl& job) -> Status {
+                 auto trained = Experiment::trained(corpus, options, &job);
+                 if (!trained) return trained.status();
+                 std::shared_ptr<const Experiment> memory = std::move(*trained);
+                 // A project without a usable memory file (one made before them) gets one, so
+                 // that it opens without training from now on. Only a cache: a failure to write
+                 // it changes nothing else.
+                 if (training->project) {
+                   const std::string file = Project::memoryPath(
+                       QFile::encodeName(training->project->path()).toStdString());
+                   if (!saveMemory(*memory, file, &job) && job.cancelRequested())
+                     return Status::cancelled();
+                 }
+                 return evaluateInBackground(training, memory, job);
+               });
+}
+
+Status MainWindow::evaluateInBackground(const std::shared_ptr<PendingTraining>& training,
+                                        const std::shared_ptr<const Experiment>& memory,
+                                        JobControl& job) {
+  QMetaObject::invokeMethod(
+      this, [this, memory] { onMemoryTrained(memory); }, Qt::QueuedConnection);
+  auto evaluated = Experiment::evaluated(
+      memory, {},
+      [this](const EvaluationUpdate& u) {
+        QMetaObject::invokeMethod(
+            this, [this, u] { onEvaluationUpdate(u); }, Qt::QueuedConnection);
+      },
+      &job);
+  if (!evaluated) return evaluated.status();
+  training->experiment = std::move(*evaluated);
+  if (!training->experiment->report().complete) return Status::cancelled();
+  auto record = std::make_shared<const RunRecord>(training->experiment->record());
+  QMetaObject::invokeMethod(
+      this, [this, record] { onRunEvaluated(record); }, Qt::QueuedConnection);
+  auto curve =
+      learningCurve(*training->experiment, &job, [this, training](const LearningCurvePoint& p) {
+        training->curve.push_back(p);
+        QMetaObject::invokeMethod(
+            this, [this, p] { onCurvePoint(p); }, Qt::QueuedConnection);
+      });
+  return curve.status();
+}
+
+void MainWindow::openMemory(const QString& path) { startOpen(path, nullptr); }
+
+void MainWindow::openMemoryDialog() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Memory"), QString(),
+                                                    tr("MemLens memories (*.mlm);;All files (*)"));
+  if (!path.isEmpty()) openMemory(path);
+}
+
+void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project) {
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  auto training = std::make_shared<PendingTraining>();
+  training->memoryFile = QFileInfo(memoryPath).absoluteFilePath();
+  training->project = std::move(project);
+  if (training->project) training->options = training->project->options().experiment;
+  training_ = training;
+  trainingClock_.start();
+  eta_.start(0, 0.0);  // the memory's size is known once it is open
+  setBusy(true);
+  statusBar()->clearMessage();
+  const QString name = QFileInfo(memoryPath).fileName();
+  stageLabel_->setText(tr("Opening %1…").arg(name));
+  etaLabel_->setText(tr("estimating time left…"));
+  memoryLabel_->setText(tr("Memory: opening…"));
+  trainWidget_->chart()->clear(tr("Learning curve: opening the memory…"));
+  runner_->run(tr("opening %1").arg(name), [this, training](JobControl& job) -> Status {
+    const std::string file = QFile::encodeName(training->memoryFile).toStdString();
+    auto opened =
+        training->project
+            ? Project::openMemory(QFile::encodeName(training->project->path()).toStdString(),
+                                  training->project->corpus(), training->project->options(), &job)
+            : memlens::openMemory(file, {}, &job);
+    if (!opened) return opened.status();
+    std::shared_ptr<const Experiment> memory = std::move(*opened);
+    job.report(0.0, "computing statistics");
+    const TokenisedCorpus& corpus = memory->corpus();
+    auto stats = std::make_shared<const CorpusStats>(
+        CorpusStats::compute(*corpus.corpus, corpus.tokens, corpus.vocab));
+    training->corpus = std::shared_ptr<const TokenisedCorpus>(memory, &corpus);
+    training->options = memory->record().options;
+    QMetaObject::invokeMethod(
+        this, [this, memory, stats] { onMemoryOpened(memory, stats); }, Qt::QueuedConnection);
+    return evaluateInBackground(training, memory, job);
+  });
+}
+
+void MainWindow::onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
+                                const std::shared_ptr<const CorpusStats>& stats) {
+  corpus_ = training_->corpus;
+  statsWidget_->setSnapshot(stats);
+  textView_->setCorpus(corpus_);
+  shownPaths_.clear();
+  const Corpus& texts = *corpus_->corpus;
+  QStringList missing;
+  for (size_t d = 0; d < texts.documentCount(); ++d) {
+    shownPaths_.append(QFile::decodeName(texts.document(d).path.c_str()));
+    if (!texts.document(d).textAvailable)
+      missing.append(QString::fromStdString(texts.document(d).textMissing));
+  }
+  trainWidget_->options()->setOptions(memory->record().options);
+  updateTitle();
+  if (!missing.isEmpty())
+    warn(tr("Corpus text not shown"),
+         tr("The memory answers and explains as saved, but its corpus text is not available."),
+         Status::notFound(missing.join(QLatin1Char('\n')).toStdString()));
+}
+
+void MainWindow::saveMemoryDialog() {
+  if (!experiment_) return;
+  if (runner_->isRunning()) {
+    statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
+    return;
+  }
+  QString path = QFileDialog::getSaveFileName(this, tr("Save Memory As"), QString(),
+                                              tr("MemLens memories (*.mlm)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".mlm");
+  savingMemory_ = path;
+  setBusy(true);
+  stageLabel_->setText(tr("Saving the memory to %1…").arg(QFileInfo(path).fileName()));
+  runner_->run(tr("saving the memory"),
+               [memory = experiment_, file = QFile::encodeName(path).toStdString()](
+                   JobControl& job) { return saveMemory(*memory, file, &job); });
+}
+
+double MainWindow::trainingSeconds() const {
+  return static_cast<double>(trainingClock_.elapsed()) / 1000.0;
+}
+
+void MainWindow::onMemoryTrained(const std::shared_ptr<const Experiment>& memory) {
+  const RunRecord& record = memory->record();
+  eta_.start(record.trainInstances, 0.0);  // now the split is known, so is every curve step
+  experiment_ = memory;
+  training_->openProject = projects_->project();
+  inspector_->setExperiment(memory);
+  memoryController_->setExperiment(memory, training_->project);
+  comparer_->setInspected(memory);
+  generator_->setExperiment(memory);
+  showMemory(record.storedVectors, record.trainInstances);
+  trainWidget_->chart()->clear(tr("Learning curve: evaluating the full memory…"));
+  Q_EMIT memoryReady();
+}
+
+void MainWindow::onEvaluationUpdate(const EvaluationUpdate& update) {
+  const double now = trainingSeconds();
+  eta_.projectStepEnd(now + update.secondsLeft);
+  if (const std::optional<double> left = eta_.secondsLeft(now)) {
+    etaLabel_->setText(describeSecondsLeft(*left));
+  }
+  trainWidget_->metrics()->setLive(update, experiment_->record().storedVectors);
+  Q_EMIT evaluationUpdated();
+}
+
+void MainWindow::onRunEvaluated(const std::shared_ptr<const RunRecord>& record) {
+  eta_.beginStep(1, trainingSeconds());
+  // The figures are final already; only the curve is still to come. A cancel now keeps them.
+  trainWidget_->metrics()->setRun(record);
+  trainWidget_->chart()->clear(tr("Learning curve: growing the memory…"));
+}
+
+void MainWindow::onCurvePoint(const LearningCurvePoint& point) {
+  eta_.beginStep(eta_.step() + 1, trainingSeconds());
+  trainWidget_->chart()->addPoint(static_cast<double>(point.trainInstances),
+                                  point.metrics.accuracy(), point.metrics.perplexity());
+  showMemory(point.storedVectors, point.trainInstances);
+}
+
+void MainWindow::onTrainingFinished(const Status& status) {
+  const std::shared_ptr<PendingTraining> training = std::move(training_);
+  setBusy(false);
+  // A cancel after the evaluation had begun keeps what it measured: a random sample of the test
+  // tokens, or the full evaluation and the curve points so far.
+  const bool kept = training->experiment && (status.isOk() || status.isCancelled());
+  if (kept) {
+    experiment_ = training->experiment;
+    auto record = std::make_shared<const RunRecord>(experiment_->record());
+    QString note;  // after the run's figures on the status bar
+    if (training->project) {
+      // The runs of earlier sessions first; the retrained memory is the project's own again.
+      size_t cliRuns = 0;
+      auto stored = training->project->readRuns(&cliRuns);
+      if (!stored)
+        warn(tr("Project runs"), tr("The project's earlier runs could not be read."),
+             stored.status());
+      // Short: the status bar shares its width with the memory size.
+      if (cliRuns == 1) note = tr(" Not shown: 1 memlens-cli probe run.");
+      if (cliRuns > 1) note = tr(" Not shown: %1 memlens-cli probe runs.").arg(cliRuns);
+      for (RunRecord& r : stored ? *stored : std::vector<RunRecord>{}) {
+        addRun({std::make_shared<const RunRecord>(std::move(r)), {}, nullptr}, training->corpus);
+      }
+    } else if (const std::shared_ptr<ProjectFile> project = training->openProject) {
+      // Trained while a project was open: kept in it, though the new memory is not the project's.
+      if (const Status s = project->addRun(record->toJson()); !s) {
+        warn(tr("Project runs"), tr("The run could not be added to the project."), s);
+      }
+    }
+    // Inspect, Memory and Generate have had the memory since it was trained; unless it has been
+    // edited meanwhile, they now get it with its evaluation (Inspect keeps what it shows).
+    if (!training->memoryEdited) {
+      inspector_->setExperiment(experiment_);
+      // A project's journal is being replayed onto the memory already: not twice.
+      if (!training->project) memoryController_->setExperiment(experiment_, nullptr);
+      comparer_->setInspected(experiment_);
+      generator_->setExperiment(experiment_);
+    }
+    if (training->project) projects_->opened(training->project->path());
+    updateTitle();
+    textView_->setOutcomes(experiment_);
+    addRun(
+        {record, training->curve, std::make_shared<const EvaluationReport>(experiment_->report())},
+        training->corpus);
+    showRun(static_cast<int>(runs_.size()) - 1);
+    const RunRecord& r = *runs_.back().record;
+    if (status.isCancelled()) {
+      statusBar()->showMessage(
+          r.test.tokens < r.testInstances
+              ? tr("Cancelled: run %1 keeps its evaluation on a random sample of %2 of %3 test "
+                   "tokens.")
+                    .arg(runs_.size())
+                    .arg(number(r.test.tokens), number(r.testInstances))
+              : tr("Cancelled: run %1 keeps its evaluation and %2 learning-curve points.")
+                    .arg(runs_.size())
+                    .arg(training->curve.size()));
+      return;
+    }
+    statusBar()->showMessage(tr("Run %1: accuracy %2, perplexity %3, on %4 test tokens.")
+                                 .arg(runs_.size())
+                                 .arg(QLocale().toString(r.test.accuracy(), 'f', 4))
+                                 .arg(QLocale().toString(r.test.perplexity(), 'f', 2))
+                                 .arg(number(r.test.tokens)) +
+                             note);
+    return;
+  }
+  // What was on screen before this run comes back; the run leaves nothing behind.
+  showRun(shownRun_);
+  if (status.isCancelled()) {
+    statusBar()->showMessage(
+        training->memoryFile.isEmpty()
+            ? tr("Cancelled training %1.").arg(describeOptions(training->options))
+            : tr("Cancelled opening %1.").arg(training->memoryFile),
+        8000);
+    return;
+  }
+  if (!training->memoryFile.isEmpty() && training->project) {
+    // The project's memory file cannot serve (made before memory files, damaged, or its corpus
+    // changed): the project is opened as it was made, by training.
+    statusBar()->showMessage(
+        tr("Retraining the project's memory: %1").arg(QString::fromStdString(status.message())),
+        10000);
+    QStringList paths;
+    for (const ProjectCorpusFile& f : training->project->corpus())
+      paths.append(QFile::decodeName(f.path.c_str()));
+    load(paths, training->project);
+    return;
+  }
+  if (!training->memoryFile.isEmpty()) {
+    statusBar()->clearMessage();
+    warn(tr("Could not open the memory"),
+         tr("MemLens could not open %1.").arg(training->memoryFile), status);
+    return;
+  }
+  statusBar()->clearMessage();
+  warn(tr("Could not train"),
+       tr("MemLens could not train %1.").arg(describeOptions(training->options)), status);
+}
+
+}  // namespace memlens::gui
