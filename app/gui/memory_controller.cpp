@@ -19,7 +19,7 @@ namespace memlens::gui {
 struct MemoryController::Pending {
   enum class Kind { kPrepare, kPreview, kStep, kProbe } kind = Kind::kPrepare;
   std::shared_ptr<const Experiment> trained;
-  std::shared_ptr<EditedMemory> edited;                // made by kPrepare, edited by the others
+  std::shared_ptr<EditSession> session;                // made by kPrepare, edited by the others
   std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
   std::shared_ptr<ProjectFile> project;                // journals the steps, when attached
   // The probe set: kPrepare and kProbe make it of `sentences` (held-out tokens when empty).
@@ -43,12 +43,6 @@ struct MemoryController::Pending {
 
 namespace {
 
-uint64_t correctCount(const std::vector<uint32_t>& predictions, const InstanceSet& probe) {
-  uint64_t n = 0;
-  for (size_t i = 0; i < predictions.size(); ++i) n += predictions[i] == probe.classes[i] ? 1 : 0;
-  return n;
-}
-
 // Contexts of the vectors deleted by edits in effect that the memory does not hold again.
 QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnapshot& shown) {
   QStringList contexts;
@@ -61,6 +55,26 @@ QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnaps
     if (!contexts.contains(context)) contexts.append(context);
   }
   return contexts;
+}
+
+// The page's account of a preview or a step, on the probe set the job was given.
+std::shared_ptr<views::MemoryChange> changeShown(ProbeChange c, const QString& title,
+                                                 std::shared_ptr<const InstanceSet> probe,
+                                                 bool sentences, bool preview) {
+  auto change = std::make_shared<views::MemoryChange>();
+  change->title = title;
+  change->preview = preview;
+  change->probeTokens = probe ? probe->size() : 0;
+  change->probe = std::move(probe);
+  change->sentences = sentences;
+  change->changed = std::move(c.changed);
+  change->slotsBefore = c.slotsBefore;
+  change->slotsAfter = c.slotsAfter;
+  change->instancesBefore = c.instancesBefore;
+  change->instancesAfter = c.instancesAfter;
+  change->correctBefore = c.correctBefore;
+  change->correctAfter = c.correctAfter;
+  return change;
 }
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
@@ -165,7 +179,7 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
                                      std::shared_ptr<ProjectFile> project) {
   trained_ = std::move(experiment);
   project_ = std::move(project);
-  edited_.reset();
+  session_.reset();
   memory_.reset();
   snapshot_.reset();
   preview_.reset();
@@ -196,7 +210,7 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
 }
 
 void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
-  if (!edited_ || isRunning()) return;
+  if (!session_ || isRunning()) return;
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->edit = edit;
@@ -205,7 +219,7 @@ void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
 }
 
 void MemoryController::previewPrune(const PruneOptions& options) {
-  if (!edited_ || isRunning()) return;
+  if (!session_ || isRunning()) return;
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->prune = options;
@@ -214,7 +228,7 @@ void MemoryController::previewPrune(const PruneOptions& options) {
 }
 
 bool MemoryController::setProbeSentences(const QString& sentences) {
-  if (!edited_ || isRunning() || !steps_.empty()) return false;
+  if (!session_ || isRunning() || !steps_.empty()) return false;
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kProbe;
   pending->sentences = sentences;
@@ -239,8 +253,8 @@ void MemoryController::attachProject(std::shared_ptr<ProjectFile> project) {
 }
 
 ProjectJournal::Edits MemoryController::edits() const {
-  if (!edited_) return {};
-  return {edited_->edits(), edited_->undone()};
+  if (!session_) return {};
+  return {session_->edited().edits(), session_->edited().undone()};
 }
 
 void MemoryController::queueStep(Step step, const QString& title) {
@@ -255,7 +269,7 @@ void MemoryController::queueStep(Step step, const QString& title) {
 }
 
 void MemoryController::startNext() {
-  if (steps_.empty() || !edited_) return;
+  if (steps_.empty() || !session_) return;
   const QueuedStep next = steps_.front();
   steps_.pop_front();
   auto pending = std::make_shared<Pending>();
@@ -272,7 +286,7 @@ void MemoryController::startNext() {
 void MemoryController::start(std::shared_ptr<Pending> pending, const QString& what,
                              bool cancellable) {
   pending->trained = trained_;
-  pending->edited = edited_;
+  pending->session = session_;
   pending->shown = snapshot_;
   pending->project = project_;
   if (pending->kind != Pending::Kind::kProbe) pending->sentences = sentences_;
@@ -286,131 +300,66 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
     if (pending->kind == Pending::Kind::kProbe) {
       auto probe = probeSet(*trained, pending->sentences);
       if (!probe) return probe.status();
-      if (Status s = pending->edited->setProbe(*probe, &job); !s) return s;
+      if (Status s = pending->session->setProbe(*probe, &job); !s) return s;
       pending->probe = std::make_shared<const InstanceSet>(std::move(*probe));
-      pending->correct = correctCount(pending->edited->probePredictions(), *pending->probe);
-      pending->edits = pending->edited->edits().size();
+      pending->correct = pending->session->correct();
+      pending->edits = pending->session->edited().edits().size();
       return Status::ok();
     }
     if (pending->kind == Pending::Kind::kPrepare) {
       auto probe = probeSet(*trained, pending->sentences);
       if (!probe) return probe.status();
       pending->probe = std::make_shared<const InstanceSet>(*probe);
-      std::shared_ptr<const TokenisedCorpus> corpus(trained, &trained->corpus());
-      ClassifierOptions classifier = trained->record().options.classifier;
-      ProjectJournal::Edits replay;
+      EditSession::Options options;
       if (pending->project) {
         auto edits = pending->project->readEdits();
         if (!edits) return edits.status();
-        replay = std::move(*edits);
-        // The trained memory's weights are those of the unedited training set.
-        if (pending->project->options().keepTrainedWeights)
-          classifier.fixedWeights = trained->classifier().weights();
+        options = {pending->project->options().keepTrainedWeights, std::move(edits->active),
+                   std::move(edits->undone)};
       }
-      // The experiment's memory is the unedited one: not trained a second time.
-      auto edited =
-          EditedMemory::create(std::move(corpus), trained->train(), std::move(*probe), classifier,
-                               std::shared_ptr<const Classifier>(trained, &trained->classifier()),
-                               std::move(replay.active), std::move(replay.undone), &job);
-      if (!edited) return edited.status();
-      pending->edited = std::move(*edited);
-      pending->memory = trained;
-      if (!pending->edited->edits().empty()) {
-        auto memory = Experiment::withMemory(trained, pending->edited->instances(),
-                                             pending->edited->sharedClassifier());
-        if (!memory) return memory.status();
-        pending->memory = std::move(*memory);
-      }
-      auto snapshot = snapshotOf(pending->memory, job);
-      if (!snapshot) return snapshot.status();
-      pending->snapshot = std::move(*snapshot);
-      pending->correct =
-          correctCount(pending->edited->probePredictions(), pending->edited->probe());
-      pending->edits = pending->edited->edits().size();
-      pending->deleted = deletedContexts(*pending->edited, *pending->snapshot);
-      return Status::ok();
-    }
-    EditedMemory& edited = *pending->edited;
-    auto change = std::make_shared<views::MemoryChange>();
-    change->title = pending->title;
-    change->probe = pending->probe;
-    change->sentences = !pending->sentences.isEmpty();
-    change->probeTokens = edited.probe().size();
-    change->correctBefore = correctCount(edited.probePredictions(), edited.probe());
-    if (pending->kind == Pending::Kind::kPreview) {
+      auto session = EditSession::open(trained, std::move(*probe), std::move(options), &job);
+      if (!session) return session.status();
+      pending->session = std::move(*session);
+    } else if (pending->kind == Pending::Kind::kPreview) {
+      const EditSession& session = *pending->session;
       MemoryEdit edit = pending->edit;
       if (pending->prune) {
-        PruneOptions o = *pending->prune;
-        o.census = &trained->validation();
-        auto planned = planPrune(edited, o, &job);
+        auto planned = session.planPrune(*pending->prune, &job);
         if (!planned) return planned.status();
         edit = std::move(*planned);
         if (!edit.note.empty())
-          change->title = QStringLiteral("Prune: %1").arg(QString::fromStdString(edit.note));
+          pending->title = QStringLiteral("Prune: %1").arg(QString::fromStdString(edit.note));
       }
-      auto preview = edited.preview(edit, &job);
+      auto preview = session.preview(edit, &job);
       if (!preview) return preview.status();
-      change->preview = true;
-      change->changed = preview->changed;
-      change->slotsBefore = preview->slotsBefore;
-      change->slotsAfter = preview->slotsAfter;
-      change->instancesBefore = preview->instancesBefore;
-      change->instancesAfter = preview->instancesAfter;
-      change->correctAfter = change->correctBefore;
-      for (const ChangedToken& c : change->changed) {
-        const uint32_t truth = edited.probe().classes[c.probeIndex];
-        change->correctAfter += (c.newClassId == truth ? 1 : 0);
-        change->correctAfter -= (c.oldClassId == truth ? 1 : 0);
-      }
-      change->memory = pending->shown;
+      pending->change = changeShown(session.changeOf(*preview), pending->title, pending->probe,
+                                    !pending->sentences.isEmpty(), true);
+      pending->change->memory = pending->shown;
       pending->preview = std::make_shared<EditedMemory::Preview>(std::move(*preview));
-      pending->change = std::move(change);
       return Status::ok();
+    } else {
+      EditSession& session = *pending->session;
+      EditJournal* journal = pending->project.get();
+      auto change = pending->step == Step::kUndo ? session.undo(journal, &job)
+                    : pending->step == Step::kRedo
+                        ? session.redo(journal, &job)
+                        : (pending->preview ? session.commit(std::move(*pending->preview), journal)
+                                            : Status::invalidArgument("no preview to commit"));
+      if (!change) return change.status();
+      pending->change = changeShown(std::move(*change), pending->title, pending->probe,
+                                    !pending->sentences.isEmpty(), false);
     }
-    // A step: what it flips is the difference of the probe predictions.
-    const std::vector<uint32_t> before = edited.probePredictions();
-    change->slotsBefore = edited.classifier().memory().vectorCount();
-    change->instancesBefore = edited.instances().size();
-    Status s = pending->step == Step::kUndo   ? edited.undo(&job)
-               : pending->step == Step::kRedo ? edited.redo(&job)
-               : pending->preview             ? edited.commit(std::move(*pending->preview))
-                                              : Status::invalidArgument("no preview to commit");
-    if (!s) return s;
-    if (pending->project) {
-      ProjectFile& project = *pending->project;
-      const Status journaled = pending->step == Step::kUndo ? project.recordUndo()
-                               : pending->step == Step::kRedo
-                                   ? project.recordRedo()
-                                   : project.recordCommit(edited.edits().back());
-      if (!journaled) {  // the memory stays what the file says
-        const Status back = pending->step == Step::kUndo ? edited.redo() : edited.undo();
-        if (!back)
-          return Status::internal("the project file could not record it (" + journaled.message() +
-                                  ") and the memory could not be put back (" + back.message() +
-                                  "): reopen the project");
-        return Status::ioError("the project file could not record it, so it was taken back: " +
-                               journaled.message());
-      }
-    }
-    const std::vector<uint32_t>& after = edited.probePredictions();
-    for (size_t i = 0; i < before.size(); ++i) {
-      if (before[i] != after[i])
-        change->changed.push_back({i, edited.probe().sources[i], before[i], after[i]});
-    }
-    change->slotsAfter = edited.classifier().memory().vectorCount();
-    change->instancesAfter = edited.instances().size();
-    change->correctAfter = correctCount(after, edited.probe());
-    auto memory = Experiment::withMemory(trained, edited.instances(), edited.sharedClassifier());
+    const EditSession& session = *pending->session;
+    auto memory = session.memory();
     if (!memory) return memory.status();
     pending->memory = std::move(*memory);
     auto snapshot = snapshotOf(pending->memory, job);
     if (!snapshot) return snapshot.status();
     pending->snapshot = std::move(*snapshot);
-    change->memory = pending->snapshot;
-    pending->correct = change->correctAfter;
-    pending->edits = edited.edits().size();
-    pending->deleted = deletedContexts(edited, *pending->snapshot);
-    pending->change = std::move(change);
+    if (pending->change) pending->change->memory = pending->snapshot;
+    pending->correct = session.correct();
+    pending->edits = session.edited().edits().size();
+    pending->deleted = deletedContexts(session.edited(), *pending->snapshot);
     return Status::ok();
   });
 }
@@ -431,12 +380,12 @@ void MemoryController::onFinished(const Status& status) {
         page_->showWork(tr("Probing with %1 tokens.").arg(number(probe_->size())));
         break;
       case Pending::Kind::kPrepare:
-        edited_ = pending->edited;
+        session_ = pending->session;
         probe_ = pending->probe;
         sentences_ = pending->sentences;
         page_->setProbeNote(probeNote());
-        if (!edited_->edits().empty() || !edited_->undone().empty())
-          restoreStack(*edited_, *pending->snapshot);
+        if (const EditedMemory& e = session_->edited(); !e.edits().empty() || !e.undone().empty())
+          restoreStack(e, *pending->snapshot);
         [[fallthrough]];
       case Pending::Kind::kStep:
         memory_ = pending->memory;
@@ -575,7 +524,7 @@ void MemoryController::restoreStack(const EditedMemory& edited,
 }
 
 void MemoryController::updateActions() {
-  const bool idle = !isRunning() && steps_.empty() && edited_;
+  const bool idle = !isRunning() && steps_.empty() && session_;
   undo_->setEnabled(idle && stack_->canUndo());
   redo_->setEnabled(idle && stack_->canRedo());
   undo_->setText(stack_->canUndo() ? tr("&Undo %1").arg(stack_->undoText()) : tr("&Undo Edit"));
@@ -584,7 +533,7 @@ void MemoryController::updateActions() {
 
 QString MemoryController::summary(uint64_t correct, size_t edits) const {
   const InstanceBase& base = snapshot_->memory();
-  const uint64_t probe = edited_ ? edited_->probe().size() : 0;
+  const uint64_t probe = session_ ? session_->edited().probe().size() : 0;
   const QString inEffect = edits == 0   ? tr("no edits")
                            : edits == 1 ? tr("1 edit in effect")
                                         : tr("%1 edits in effect").arg(number(edits));

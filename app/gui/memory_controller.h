@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "memlens/edited_memory.h"
+#include "memlens/edit_session.h"
 #include "memlens/experiment.h"
 #include "memlens/project_journal.h"
 #include "memlens/pruning.h"
@@ -26,11 +26,11 @@ namespace memlens::gui {
 
 class ProjectFile;
 
-// Edits the latest trained memory for the Memory tab: an EditedMemory over its train part, with
+// Edits the latest trained memory for the Memory tab: an EditSession over it, with
 // the first kProbeTokens test tokens as the probe set (a prefix, so probe index = test index) or
 // the user's own sentences (setProbeSentences; kept for later memories of the session).
 // Every preview, commit, undo and redo runs on the controller's own job runner (a preview
-// retrains the memory: about 2 s on the KJV with IGTree); the EditedMemory is only touched by
+// retrains the memory: about 2 s on the KJV with IGTree); the EditSession is only touched by
 // that worker. Each committed edit is a command on the undo stack; after each step the tab gets
 // a new snapshot of the memory, the probe tokens the step flipped, and memoryChanged() hands the
 // edited memory (Experiment::withMemory) to whoever inspects it. Previews can be cancelled;
@@ -117,7 +117,7 @@ class MemoryController : public QObject {
   QAction* undo_;
   QAction* redo_;
   std::shared_ptr<const Experiment> trained_;
-  std::shared_ptr<EditedMemory> edited_;
+  std::shared_ptr<EditSession> session_;
   std::shared_ptr<const Experiment> memory_;
   std::shared_ptr<const views::MemorySnapshot> snapshot_;
   std::shared_ptr<EditedMemory::Preview> preview_;

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "memlens/edit_journal.h"
 #include "memlens/project_journal.h"
 #include "memlens/project_options.h"
 #include "memlens/project_store.h"
@@ -16,7 +17,7 @@ namespace memlens::gui {
 // and its store, in which the Memory tab's worker journals each commit, undo and redo as it
 // happens (so a committed edit survives a crash). Every store call holds the one mutex, so the
 // window's thread and the memory's worker may both use it.
-class ProjectFile {
+class ProjectFile : public EditJournal {
  public:
   static Result<std::shared_ptr<ProjectFile>> open(const QString& path);
 
@@ -26,9 +27,9 @@ class ProjectFile {
 
   // The journal's edits, to rebuild the memory from; also what later records are counted from.
   Result<ProjectJournal::Edits> readEdits();
-  Status recordCommit(const MemoryEdit& edit);
-  Status recordUndo();
-  Status recordRedo();
+  Status recordCommit(const MemoryEdit& edit) override;
+  Status recordUndo() override;
+  Status recordRedo() override;
   // Stores a training run of the window (RunRecord::toJson()).
   Status addRun(const std::string& recordJson);
   // The window's runs stored in the file, oldest first; one it cannot read is an error naming

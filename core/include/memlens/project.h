@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "memlens/edit_session.h"
 #include "memlens/edited_memory.h"
 #include "memlens/experiment.h"
 #include "memlens/kneser_ney_model.h"
@@ -69,14 +70,14 @@ class Project {
   ~Project();
 
   const ProjectOptions& options() const { return options_; }
-  const EditedMemory& memory() const { return *memory_; }
+  const EditedMemory& memory() const { return session_->edited(); }
   const InstanceSet& validation() const { return experiment_->validation(); }
   // The trained memory before any edit, with its split, base model and tuning.
   const Experiment& experiment() const { return *experiment_; }
   ProjectStore& store() { return *store_; }
 
   Result<EditedMemory::Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const {
-    return memory_->preview(edit, job);
+    return session_->preview(edit, job);
   }
   // Commits the preview and journals it.
   Status commit(EditedMemory::Preview preview);
@@ -99,12 +100,11 @@ class Project {
   static Result<std::unique_ptr<Project>> build(std::unique_ptr<ProjectStore> store,
                                                 std::shared_ptr<const Experiment> experiment,
                                                 ProjectOptions options, JobControl* job);
-  Status step(bool undo, JobControl* job);
 
   std::unique_ptr<ProjectStore> store_;
   ProjectOptions options_;
   std::shared_ptr<const Experiment> experiment_;
-  std::unique_ptr<EditedMemory> memory_;
+  std::unique_ptr<EditSession> session_;
   ProjectJournal journal_{nullptr};
 };
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "memlens/edit_journal.h"
 #include "memlens/memory_edit.h"
 #include "memlens/project_store.h"
 
@@ -12,7 +13,7 @@ namespace memlens {
 // into what EditedMemory::create takes and remembers the entries' seqs, so that each later commit,
 // undo and redo of that memory is marked in the store the same way. The store must outlive the
 // journal. Not thread-safe: use it and its store from one thread at a time.
-class ProjectJournal {
+class ProjectJournal : public EditJournal {
  public:
   struct Edits {
     std::vector<MemoryEdit> active;  // in effect, oldest first
@@ -22,11 +23,9 @@ class ProjectJournal {
   explicit ProjectJournal(ProjectStore* store) : store_(store) {}
 
   Result<Edits> read();
-  // Journals a committed edit; it ends the redo history.
-  Status recordCommit(const MemoryEdit& edit);
-  // Marks the newest edit in effect undone, or the next one to redo done again.
-  Status recordUndo() { return recordStep(true); }
-  Status recordRedo() { return recordStep(false); }
+  Status recordCommit(const MemoryEdit& edit) override;
+  Status recordUndo() override { return recordStep(true); }
+  Status recordRedo() override { return recordStep(false); }
 
  private:
   Status recordStep(bool undo);

@@ -19,14 +19,6 @@ void removeProjectFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
 
-// The journal could not record a step the memory had taken, and the memory was stepped back to
-// match the file. Should that fail too, the two disagree and the user must hear it.
-Status rolledBack(Status cause, const Status& rollback) {
-  if (rollback) return cause;
-  return Status::internal(cause.message() + "; the memory could not be put back to match the " +
-                          "project file either (" + rollback.message() + "): reopen the project");
-}
-
 }  // namespace
 
 Project::~Project() = default;
@@ -240,37 +232,29 @@ Result<std::unique_ptr<Project>> Project::build(std::unique_ptr<ProjectStore> st
   p->store_ = std::move(store);
   p->options_ = std::move(options);
   p->experiment_ = std::move(experiment);
-  const Experiment& e = *p->experiment_;
   p->journal_ = ProjectJournal(p->store_.get());
   auto edits = p->journal_.read();
   if (!edits) return edits.status();
-  ClassifierOptions classifier = p->options_.experiment.classifier;
-  // The trained memory's weights are those of the unedited training set.
-  if (p->options_.keepTrainedWeights) classifier.fixedWeights = e.classifier().weights();
-  auto memory = EditedMemory::create(
-      std::shared_ptr<const TokenisedCorpus>(p->experiment_, &e.corpus()), e.train(), e.test(),
-      classifier, std::shared_ptr<const Classifier>(p->experiment_, &e.classifier()),
-      std::move(edits->active), std::move(edits->undone), job);
-  if (!memory) return memory.status();
-  p->memory_ = std::move(*memory);
+  const InstanceSet& probe = p->experiment_->test();
+  auto session = EditSession::open(
+      p->experiment_, probe,
+      {p->options_.keepTrainedWeights, std::move(edits->active), std::move(edits->undone)}, job);
+  if (!session) return session.status();
+  p->session_ = std::move(*session);
   return p;
 }
 
 Status Project::commit(EditedMemory::Preview preview) {
-  const MemoryEdit edit = preview.edit;
-  if (Status s = memory_->commit(std::move(preview)); !s) return s;
-  if (Status s = journal_.recordCommit(edit); !s) return rolledBack(s, memory_->undo());
-  return Status::ok();
+  auto change = session_->commit(std::move(preview), &journal_);
+  return change ? Status::ok() : change.status();
 }
 
 Result<PruneReport> Project::prune(const PruneOptions& options, JobControl* job) {
-  PruneOptions o = options;
-  o.census = &experiment_->validation();
   auto before = probeMetrics(job);
   if (!before) return before.status();
-  auto edit = planPrune(*memory_, o, job);
+  auto edit = session_->planPrune(options, job);
   if (!edit) return edit.status();
-  auto preview = memory_->preview(*edit, job);
+  auto preview = session_->preview(*edit, job);
   if (!preview) return preview.status();
   PruneReport report;
   report.edit = *edit;
@@ -285,20 +269,19 @@ Result<PruneReport> Project::prune(const PruneOptions& options, JobControl* job)
   return report;
 }
 
-Status Project::undo(JobControl* job) { return step(true, job); }
-Status Project::redo(JobControl* job) { return step(false, job); }
+Status Project::undo(JobControl* job) {
+  auto change = session_->undo(&journal_, job);
+  return change ? Status::ok() : change.status();
+}
 
-// The memory first, then the file; the memory is put back if the file cannot be written.
-Status Project::step(bool undo, JobControl* job) {
-  if (Status s = undo ? memory_->undo(job) : memory_->redo(job); !s) return s;
-  if (Status s = undo ? journal_.recordUndo() : journal_.recordRedo(); !s)
-    return rolledBack(s, undo ? memory_->redo() : memory_->undo());
-  return Status::ok();
+Status Project::redo(JobControl* job) {
+  auto change = session_->redo(&journal_, job);
+  return change ? Status::ok() : change.status();
 }
 
 Result<Metrics> Project::probeMetrics(JobControl* job) const {
   const MemorySmoother smoother(experiment_->base(), options_.smoothingBeta);
-  auto report = evaluate(memory_->classifier(), smoother, memory_->probe(),
+  auto report = evaluate(memory().classifier(), smoother, memory().probe(),
                          experiment_->trainClassCounts(), nullptr, job);
   if (!report) return report.status();
   return report->overall;
@@ -314,10 +297,10 @@ Result<int64_t> Project::recordRun(JobControl* job) {
       .field("k", c.k)
       .field("weighting", optionLabel(c.weighting))
       .field("width", options_.experiment.window.width)
-      .field("edits", static_cast<uint64_t>(memory_->edits().size()))
+      .field("edits", static_cast<uint64_t>(memory().edits().size()))
       .field("weightsAfterEdits", options_.keepTrainedWeights ? "kept" : "recomputed")
-      .field("instances", static_cast<uint64_t>(memory_->instances().size()))
-      .field("storedVectors", memory_->classifier().memory().vectorCount())
+      .field("instances", static_cast<uint64_t>(memory().instances().size()))
+      .field("storedVectors", memory().classifier().memory().vectorCount())
       .field("smoothingBeta", options_.smoothingBeta)
       .field("probeTokens", metrics->tokens)
       .field("accuracy", metrics->accuracy())
