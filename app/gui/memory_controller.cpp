@@ -25,6 +25,7 @@ struct MemoryController::Pending {
   // The probe set: kPrepare and kProbe make it of `sentences` (held-out tokens when empty).
   QString sentences;
   std::shared_ptr<const InstanceSet> probe;
+  bool keepTrainedWeights = false;  // kPrepare
   // kPreview: the edit, or the pruning to plan.
   MemoryEdit edit;
   std::optional<PruneOptions> prune;
@@ -166,6 +167,8 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
           &MemoryController::inspectProbeToken);
   connect(page_, &views::MemoryBrowserWidget::probeSentencesChosen, this,
           &MemoryController::setProbeSentences);
+  connect(page_, &views::MemoryBrowserWidget::weightsModeChosen, this,
+          &MemoryController::chooseWeightsMode);
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   updateActions();
@@ -289,6 +292,7 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
   pending->session = session_;
   pending->shown = snapshot_;
   pending->project = project_;
+  pending->keepTrainedWeights = keepTrainedWeights();
   if (pending->kind != Pending::Kind::kProbe) pending->sentences = sentences_;
   pending->probe = probe_;
   pending_ = pending;
@@ -311,11 +315,12 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       if (!probe) return probe.status();
       pending->probe = std::make_shared<const InstanceSet>(*probe);
       EditSession::Options options;
+      options.keepTrainedWeights = pending->keepTrainedWeights;
       if (pending->project) {
         auto edits = pending->project->readEdits();
         if (!edits) return edits.status();
-        options = {pending->project->options().keepTrainedWeights, std::move(edits->active),
-                   std::move(edits->undone)};
+        options.edits = std::move(edits->active);
+        options.undone = std::move(edits->undone);
       }
       auto session = EditSession::open(trained, std::move(*probe), std::move(options), &job);
       if (!session) return session.status();
@@ -523,12 +528,38 @@ void MemoryController::restoreStack(const EditedMemory& edited,
   restoring_ = false;
 }
 
+bool MemoryController::keepTrainedWeights() const {
+  return project_ ? project_->options().keepTrainedWeights : keepTrainedWeights_;
+}
+
+// The mode decides the memory every edit makes, so it only switches while none is in effect.
+void MemoryController::chooseWeightsMode(bool keepTrained) {
+  if (project_ || keepTrained == keepTrainedWeights_ || isRunning() || !steps_.empty() ||
+      (session_ && !session_->edited().edits().empty())) {
+    updateWeightsMode();
+    return;
+  }
+  keepTrainedWeights_ = keepTrained;
+  if (session_) setExperiment(trained_, project_);
+}
+
+void MemoryController::updateWeightsMode() {
+  QString why;
+  if (project_)
+    why = tr("The project was made with this mode (memlens-cli project create --keep-weights).");
+  else if (session_ && !session_->edited().edits().empty())
+    why = tr("Undo every edit to switch.");
+  const bool idle = !isRunning() && steps_.empty();
+  page_->setWeightsMode(keepTrainedWeights(), idle && why.isEmpty(), why);
+}
+
 void MemoryController::updateActions() {
   const bool idle = !isRunning() && steps_.empty() && session_;
   undo_->setEnabled(idle && stack_->canUndo());
   redo_->setEnabled(idle && stack_->canRedo());
   undo_->setText(stack_->canUndo() ? tr("&Undo %1").arg(stack_->undoText()) : tr("&Undo Edit"));
   redo_->setText(stack_->canRedo() ? tr("&Redo %1").arg(stack_->redoText()) : tr("&Redo Edit"));
+  updateWeightsMode();
 }
 
 QString MemoryController::summary(uint64_t correct, size_t edits) const {

@@ -60,6 +60,9 @@ class MemoryController : public QObject {
   const std::shared_ptr<const Experiment>& trained() const { return trained_; }
   // The edits in effect and the redo history; empty until prepared. Only while idle.
   ProjectJournal::Edits edits() const;
+  // Whether edits keep the trained feature weights: the project's mode, else the user's choice
+  // on the page (recomputed by default, as memlens-cli projects).
+  bool keepTrainedWeights() const;
   // The memory as edited (the trained one before any commit); null until prepared.
   std::shared_ptr<const Experiment> memory() const { return memory_; }
   QUndoStack* undoStack() const { return stack_; }
@@ -99,6 +102,8 @@ class MemoryController : public QObject {
   void startNext();
   void onFinished(const Status& status);
   void commitPreview();
+  void chooseWeightsMode(bool keepTrained);
+  void updateWeightsMode();
   void deleteVectors(const QList<quint32>& vectors);
   void relabelVector(quint32 vector, const QString& token);
   void restoreVector(const QString& context);
@@ -127,7 +132,9 @@ class MemoryController : public QObject {
   QString previewTitle_;
   std::deque<QueuedStep> steps_;
   bool prepareQueued_ = false;
-  bool restoring_ = false;  // the stack is being filled from a project: its commands do nothing
+  bool restoring_ = false;
+  bool keepTrainedWeights_ = false;  // without a project  // the stack is being filled from a
+                                     // project: its commands do nothing
   std::shared_ptr<Pending> pending_;
   std::shared_ptr<ProjectFile> project_;
 };

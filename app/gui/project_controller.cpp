@@ -140,8 +140,7 @@ bool ProjectController::saveAs(const QString& path) {
   contents.options.tokeniser = r.tokeniser;
   contents.options.experiment = r.options;
   contents.options.smoothingBeta = r.smoothingBeta;
-  if (const auto project = memory_->project())
-    contents.options.keepTrainedWeights = project->options().keepTrainedWeights;
+  contents.options.keepTrainedWeights = memory_->keepTrainedWeights();
   contents.edits = memory_->edits();
   for (const auto& run : runs_()) contents.runs.push_back(run->toJson());
 

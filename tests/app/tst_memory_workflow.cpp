@@ -384,6 +384,51 @@ class TestMemoryWorkflow : public QObject {
                 .contains(QLocale().toString(expected->slotsAfter)));
   }
 
+  // The weights mode is on the page; chosen before any edit, the edits keep the trained weights,
+  // and it cannot be switched while an edit is in effect.
+  void keepsTrainedWeightsWhenChosen() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    const auto trained = controller->memory();
+    auto* mode = child<QComboBox>(page, "memoryWeightsMode");
+    QVERIFY(mode->isEnabled());
+    QCOMPARE(mode->currentData().toBool(), false);  // recomputed, as projects by default
+    QVERIFY(!controller->keepTrainedWeights());
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Down);  // "kept as trained", as a user picks it
+    QVERIFY(controller->keepTrainedWeights());
+    QVERIFY(memorySettled.wait(60000));  // prepared again in the new mode
+
+    // The reference deletes with the trained weights fixed, as the tab should.
+    memlens::ClassifierOptions fixed = trained->record().options.classifier;
+    fixed.fixedWeights = trained->classifier().weights();
+    auto reference = std::move(*memlens::EditedMemory::create(
+        std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()),
+        trained->train(),
+        trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens)),
+        fixed));
+    int row = 0;
+    auto expected = firstFlippingDeletion(*page, trained->classifier().memory(), *reference, row);
+    QVERIFY(expected);
+    child<QTableView>(page, "memoryTable")->selectRow(row);
+    QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(shownChanges(*child<ChangedTokenModel>(page)),
+             expectedChanges(*trained, expected->changed, false));
+    QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(controller->memory()->classifier().weights(), trained->classifier().weights());
+    QVERIFY(!mode->isEnabled());
+    QCOMPARE(mode->currentData().toBool(), true);
+    controller->undoAction()->trigger();
+    QVERIFY(memorySettled.wait(60000));
+    QVERIFY(mode->isEnabled());
+  }
+
   // A preview can be cancelled; the memory and the page stay as they were.
   void cancelsAPreview() {
     TrainedWindow w;

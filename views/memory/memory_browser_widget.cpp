@@ -139,7 +139,20 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   summary_ = new QLabel(pane);
   summary_->setObjectName(QStringLiteral("memorySummary"));
   summary_->setWordWrap(true);
-  layout->addWidget(summary_);
+  // Recomputed weights move predictions far from a deleted vector: the mode is always in view.
+  weights_ = new QComboBox(pane);
+  weights_->setObjectName(QStringLiteral("memoryWeightsMode"));
+  weights_->addItem(tr("recomputed after each edit"), false);
+  weights_->addItem(tr("kept as trained"), true);
+  auto* summaryRow = new QHBoxLayout();
+  summaryRow->addWidget(summary_, 1);
+  auto* weightsLabel = new QLabel(tr("Feature &weights:"), pane);
+  weightsLabel->setBuddy(weights_);
+  summaryRow->addWidget(weightsLabel, 0, Qt::AlignTop);
+  summaryRow->addWidget(weights_, 0, Qt::AlignTop);
+  layout->addLayout(summaryRow);
+  connect(weights_, &QComboBox::activated, this,
+          [this](int index) { Q_EMIT weightsModeChosen(weights_->itemData(index).toBool()); });
 
   auto* filterRow = new QHBoxLayout();
   filter_ = new QLineEdit(pane);
@@ -394,6 +407,17 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
 }
 
 void MemoryBrowserWidget::setSummary(const QString& text) { summary_->setText(text); }
+
+void MemoryBrowserWidget::setWeightsMode(bool keepTrained, bool switchable, const QString& why) {
+  weights_->setCurrentIndex(weights_->findData(keepTrained));
+  weights_->setEnabled(switchable);
+  weights_->setToolTip(
+      (keepTrained ? tr("Edits keep the feature weights of the trained memory: only what an edit "
+                        "touches can change.")
+                   : tr("Each edit recomputes the feature weights from the edited memory, so "
+                        "deleting one vector can change predictions far from it.")) +
+      (why.isEmpty() ? QString() : QStringLiteral("\n") + why));
+}
 
 void MemoryBrowserWidget::setProbeNote(const QString& note) { probeNote_->setText(note); }
 

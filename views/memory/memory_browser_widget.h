@@ -54,6 +54,9 @@ class MemoryBrowserWidget : public QWidget {
   void setDeletedContexts(const QStringList& contexts);
   // What the probe set is, stated next to the change list with the Probe Set… button.
   void setProbeNote(const QString& note);
+  // Whether edits keep the trained feature weights or recompute them, and whether the user may
+  // switch now; `why` says why not (a tooltip).
+  void setWeightsMode(bool keepTrained, bool switchable, const QString& why);
 
   MemoryTableModel* model() const { return model_; }
   // Stored vector ids of the selected rows.
@@ -73,6 +76,7 @@ class MemoryBrowserWidget : public QWidget {
   void inspectRequested(int probeIndex);
   // The user's own sentences to probe with from now on (one per line); empty: the held-out tokens.
   void probeSentencesChosen(const QString& sentences);
+  void weightsModeChosen(bool keepTrained);
 
  private:
   QWidget* createTablePane();
@@ -93,6 +97,7 @@ class MemoryBrowserWidget : public QWidget {
   QStackedWidget* pages_;
   QLabel* unavailable_;
   QLabel* summary_;
+  QComboBox* weights_;
   QLineEdit* filter_;
   QComboBox* scope_;
   QLabel* rowsLabel_;
