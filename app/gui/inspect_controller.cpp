@@ -59,16 +59,22 @@ Result<views::InspectSnapshot> trace(const std::shared_ptr<const Experiment>& me
   return snapshot;
 }
 
-// The memory `trained` would be with `options`. A count-vote memory is retrained on its own train
-// part, which holds the Memory tab's edits if any, and keeps its base model and β (only the
-// neighbours and their votes change); the vector memory's T and λ take a whole new experiment.
+// The memory `trained` would be with `settings`. A count-vote memory is retrained on its own
+// train part (or the replayed prefix of it), which holds the Memory tab's edits if any, and keeps
+// its base model and β (only the neighbours and their votes change); the vector memory's T and λ
+// take a whole new experiment.
 Result<std::shared_ptr<const Experiment>> variantOf(
-    const std::shared_ptr<const Experiment>& trained, ExperimentOptions options, JobControl& job) {
+    const std::shared_ptr<const Experiment>& trained, const views::InspectSettings& settings,
+    JobControl& job) {
+  ExperimentOptions options = settings.applyTo(trained->record().options);
   if (options.classifier.algorithm != Algorithm::kVectorMemory) {
     auto classifier = createClassifier(options.classifier);
     if (!classifier) return classifier.status();
-    if (Status s = (*classifier)->train(trained->train(), &job); !s) return s;
-    auto variant = Experiment::withMemory(trained, trained->train(), std::move(*classifier));
+    // Training instances are in corpus order, so a prefix is the memory as it was then.
+    InstanceSet train =
+        settings.prefix ? trained->train().slice(0, *settings.prefix) : trained->train();
+    if (Status s = (*classifier)->train(train, &job); !s) return s;
+    auto variant = Experiment::withMemory(trained, std::move(train), std::move(*classifier));
     if (!variant) return variant.status();
     return std::shared_ptr<const Experiment>(std::move(*variant));
   }
@@ -81,16 +87,22 @@ Result<std::shared_ptr<const Experiment>> variantOf(
   return std::shared_ptr<const Experiment>(std::move(*variant));
 }
 
-QString describe(const views::InspectSettings& s, Algorithm algorithm) {
+QString describe(const views::InspectSettings& s, const Experiment& trained) {
+  const Algorithm algorithm = trained.record().options.classifier.algorithm;
   if (algorithm == Algorithm::kVectorMemory) {
     const QLocale locale;
     return InspectController::tr("T %1, λ %2")
         .arg(s.temperature ? locale.toString(*s.temperature) : InspectController::tr("tuned"),
              s.lambda ? locale.toString(*s.lambda) : InspectController::tr("tuned"));
   }
-  return InspectController::tr("k %1, distance weighting %2")
-      .arg(s.k)
-      .arg(QString::fromLatin1(optionLabel(s.distanceWeighting)));
+  const QString votes = InspectController::tr("k %1, distance weighting %2")
+                            .arg(s.k)
+                            .arg(QString::fromLatin1(optionLabel(s.distanceWeighting)));
+  if (!s.prefix) return votes;
+  const QLocale locale;
+  return InspectController::tr("%1, from the first %2 of %3 training instances")
+      .arg(votes, locale.toString(static_cast<qulonglong>(*s.prefix)),
+           locale.toString(static_cast<qulonglong>(trained.train().size())));
 }
 
 }  // namespace
@@ -107,9 +119,7 @@ InspectController::InspectController(views::InspectWidget* page, QObject* parent
           [this](double fraction, const QString& stage) {
             if (pending_ && pending_->retrain) {
               page_->showWork(tr("Retraining with %1: %2 %3%")
-                                  .arg(describe(pending_->settings,
-                                                trained_->record().options.classifier.algorithm),
-                                       stage)
+                                  .arg(describe(pending_->settings, *trained_), stage)
                                   .arg(static_cast<int>(fraction * 100.0)));
             }
           });
@@ -174,15 +184,13 @@ void InspectController::start() {
   }
   pending_ = pending;
   page_->showWork(pending->retrain
-                      ? tr("Retraining with %1…")
-                            .arg(describe(pending->settings, trainedOptions.classifier.algorithm))
+                      ? tr("Retraining with %1…").arg(describe(pending->settings, *trained_))
                       : tr("Tracing…"));
   const Query query = query_;
   runner_->run(tr("inspecting"), [pending, memory, query](JobControl& job) -> Status {
     std::shared_ptr<const Experiment> traced = memory;
     if (!traced) {
-      auto variant = variantOf(pending->trained,
-                               pending->settings.applyTo(pending->trained->record().options), job);
+      auto variant = variantOf(pending->trained, pending->settings, job);
       if (!variant) return variant.status();
       traced = std::move(*variant);
     }
@@ -211,8 +219,7 @@ void InspectController::onFinished(const Status& status) {
     page_->showWork(same(pending->memory, trained_)
                         ? tr("Traced against the trained memory.")
                         : tr("Traced against a memory retrained with %1.")
-                              .arg(describe(pending->settings,
-                                            trained_->record().options.classifier.algorithm)));
+                              .arg(describe(pending->settings, *trained_)));
   } else if (current && !status.isCancelled()) {
     page_->showError(QString::fromStdString(status.message()));
   }

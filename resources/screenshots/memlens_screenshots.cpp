@@ -8,6 +8,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QTableView>
 #include <QTest>
 #include <cstdio>
@@ -31,7 +32,8 @@ constexpr int kStepTimeoutMs = 15 * 60 * 1000;
 struct Options {
   QStringList paths;
   QString screenshot;
-  QString inspect;                            // a context to inspect once trained
+  QString inspect;  // a context to inspect once trained
+  int replay = 0;   // > 0: then inspect it against the memory of this many training instances
   std::optional<memlens::Algorithm> compare;  // trains a second memory for the Compare tab
   QString generate;                           // a prompt to continue once trained
   QString tab;                                // the tab to show last
@@ -59,6 +61,11 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   const QCommandLineOption inspect(QStringLiteral("inspect"),
                                    QStringLiteral("Implies --train; then inspect <context>."),
                                    QStringLiteral("context"));
+  const QCommandLineOption replay(
+      QStringLiteral("replay"),
+      QStringLiteral("With --inspect: then move the Replay slider to the memory of the first "
+                     "<instances> training instances."),
+      QStringLiteral("instances"));
   const QCommandLineOption compare(
       QStringLiteral("compare"),
       QStringLiteral("Implies --train; then train again with <algorithm> (e.g. ib1) and show "
@@ -88,7 +95,7 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      "first live metrics."),
       QStringLiteral("updates"));
   parser.addOptions(
-      {screenshot, train, inspect, compare, generate, tab, memory, memoryDelete, live});
+      {screenshot, train, inspect, replay, compare, generate, tab, memory, memoryDelete, live});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory."),
@@ -112,6 +119,14 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
     return 2;
   }
   options.inspect = parser.value(inspect);
+  if (parser.isSet(replay)) {
+    options.replay = parser.value(replay).toInt();
+    if (options.replay < 1 || options.inspect.isEmpty()) {
+      std::fputs("memlens-screenshots: --replay takes 1 or more instances, and --inspect\n",
+                 stderr);
+      return 2;
+    }
+  }
   if (parser.isSet(compare)) {
     options.compare = memlens::optionNamed<memlens::Algorithm>(parser.value(compare).toStdString());
     if (!options.compare) {
@@ -215,6 +230,12 @@ bool inspect(MainWindow& window, const QString& context) {
   return settled(inspected, 1);
 }
 
+bool replay(MainWindow& window, int instances) {
+  QSignalSpy inspected(&window, &MainWindow::inspected);
+  window.findChild<QSlider*>(QStringLiteral("inspectReplay"))->setValue(instances);
+  return settled(inspected, 1);
+}
+
 bool generate(MainWindow& window, const QString& prompt) {
   QSignalSpy generated(window.findChild<memlens::gui::GenerateController*>(),
                        &memlens::gui::GenerateController::settled);
@@ -255,6 +276,7 @@ void drive(MainWindow& window, const Options& options) {
     std::printf("memlens-screenshots: inspected %.2f s after opening\n",
                 static_cast<double>(clock.elapsed()) / 1000.0);
     std::fflush(stdout);
+    if (options.replay > 0 && !replay(window, options.replay)) return;
   }
   if (openedMemory && !opened(window, jobs, runs)) return;
   if (options.compare) {

@@ -2,6 +2,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTableView>
 #include <QtTest>
@@ -114,6 +115,59 @@ class TestInspectWorkflow : public QObject {
     const memlens::Trace variant = memlens::traceContext(*snapshot->experiment, context);
     QCOMPARE(predictionLabel->text(), tokenText(trained, variant.prediction.classId));
     QCOMPARE(static_cast<size_t>(snapshot->neighbours.back().bucket), variant.buckets.size());
+  }
+
+  // Replay: the slider traces against the memory of the first N training instances in corpus
+  // order, which answers as a memory trained on them alone; at its end, the trained memory again.
+  void replaysTheMemoryAsItWas() {
+    QTemporaryDir dir;
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto* page = window.findChild<InspectWidget*>();
+    QSignalSpy settled(&window, &MainWindow::jobSettled);
+    window.openPaths({QString::fromStdString(
+        memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+    QVERIFY(settled.wait(30000));
+    QVERIFY(train(window, settled, memlens::Algorithm::kIgTree));
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
+    QTest::keyClicks(page->contextEdit(), QStringLiteral("the old man"));
+    QTest::keyClick(page->contextEdit(), Qt::Key_Return);
+    QVERIFY(inspected.wait(20000));
+    const std::shared_ptr<const memlens::Experiment> trained = page->snapshot()->experiment;
+    const memlens::InstanceSet& train = trained->train();
+    QVERIFY(std::ranges::is_sorted(train.sources));  // corpus order
+
+    auto* replay = child<QSlider>(page, "inspectReplay");
+    QVERIFY(replay->isVisible());
+    QCOMPARE(static_cast<size_t>(replay->maximum()), train.size());
+    QCOMPARE(replay->value(), replay->maximum());
+    for (const size_t n : {size_t{7}, train.size() / 3}) {
+      replay->setFocus();
+      replay->setValue(static_cast<int>(n));
+      QVERIFY(inspected.wait(60000));
+      const auto snapshot = page->snapshot();
+      QCOMPARE(snapshot->experiment->classifier().memory().instanceCount(), uint64_t{n});
+      auto alone = std::move(*memlens::createClassifier(trained->record().options.classifier));
+      QVERIFY(alone->train(train.slice(0, n)).isOk());
+      const auto context = memlens::contextWindow(*trained->corpus().encode("the old man"), 3,
+                                                  trained->corpus().paddingId);
+      memlens::InstanceSet query;
+      query.width = 3;
+      query.features = context;
+      query.classes = {0};
+      query.sources = {0};
+      QCOMPARE(snapshot->prediction, (*alone->predict(query))[0].classId);
+      QVERIFY2(child<QLabel>(page, "inspectReplayText")
+                   ->text()
+                   .startsWith(QStringLiteral("the first %1 of")
+                                   .arg(QLocale().toString(static_cast<qulonglong>(n)))),
+               qPrintable(child<QLabel>(page, "inspectReplayText")->text()));
+    }
+    QTest::keyClick(replay, Qt::Key_End);
+    QVERIFY(inspected.wait(60000));
+    QCOMPARE(page->snapshot()->experiment, trained);
   }
 
   // IGTree: the page shows the stored vectors under the node that answered, and their provenance.

@@ -1,6 +1,9 @@
 #include "common/token_text.h"
 
+#include <QFileInfo>
 #include <QStringList>
+
+#include "memlens/edited_memory.h"
 
 namespace memlens::views {
 
@@ -16,6 +19,14 @@ QString tokensText(const Vocabulary& vocab, std::span<const uint32_t> ids, uint3
     if (id != padding) words.append(tokenText(vocab, id));
   }
   return words.join(QLatin1Char(' '));
+}
+
+QString sourceText(const TokenisedCorpus& corpus, uint64_t source) {
+  if (source & EditedMemory::kInsertedSource) return QStringLiteral("inserted");
+  if (source >= corpus.tokens.size()) return {};
+  const TokenPosition p = corpus.tokens.position(source);
+  const QString path = QString::fromStdString(corpus.corpus->document(p.document).path);
+  return QStringLiteral("%1:%2").arg(QFileInfo(path).fileName()).arg(p.line);
 }
 
 }  // namespace memlens::views

@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollArea>
+#include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -23,6 +24,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "common/token_text.h"
 #include "inspect/contribution_heatmap.h"
 #include "inspect/distribution_chart.h"
 #include "inspect/neighbour_table_model.h"
@@ -90,6 +92,9 @@ InspectWidget::InspectWidget(QWidget* parent)
       temperature_(new QDoubleSpinBox(this)),
       lambdaLabel_(new QLabel(tr("&λ:"), this)),
       lambda_(new QDoubleSpinBox(this)),
+      replayLabel_(new QLabel(tr("Re&play:"), this)),
+      replay_(new QSlider(Qt::Horizontal, this)),
+      replayText_(new QLabel(this)),
       status_(new QLabel(this)),
       settingsPause_(new QTimer(this)),
       prediction_(new QLabel(this)),
@@ -184,6 +189,13 @@ QWidget* InspectWidget::createQueryBar() {
   lambda_->setSingleStep(0.05);
   lambda_->setToolTip(tr("Weight of the memory against the Kneser-Ney base model"));
   lambdaLabel_->setBuddy(lambda_);
+  replay_->setObjectName(QStringLiteral("inspectReplay"));
+  replay_->setToolTip(
+      tr("Trace against the memory as it was after the first training instances, in corpus "
+         "order: drag left to see when the prediction was learnt (Home/End, PgUp/PgDn)"));
+  replayLabel_->setBuddy(replay_);
+  replayText_->setObjectName(QStringLiteral("inspectReplayText"));
+  connect(replay_, &QSlider::valueChanged, this, &InspectWidget::showReplay);
   settingsPause_->setSingleShot(true);
   settingsPause_->setInterval(kSettingsPauseMs);
   connect(settingsPause_, &QTimer::timeout, this, &InspectWidget::settingsChanged);
@@ -192,6 +204,7 @@ QWidget* InspectWidget::createQueryBar() {
   connect(distanceWeighting_, &QComboBox::currentIndexChanged, this, pause);
   connect(temperature_, &QDoubleSpinBox::valueChanged, this, pause);
   connect(lambda_, &QDoubleSpinBox::valueChanged, this, pause);
+  connect(replay_, &QSlider::valueChanged, this, pause);
   status_->setObjectName(QStringLiteral("inspectStatus"));
   status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -210,10 +223,15 @@ QWidget* InspectWidget::createQueryBar() {
   }
   controls->addSpacing(12);
   controls->addWidget(status_, 1);
+  auto* replayRow = new QHBoxLayout;
+  replayRow->addWidget(replayLabel_);
+  replayRow->addWidget(replay_, 2);
+  replayRow->addWidget(replayText_, 3);
   auto* layout = new QVBoxLayout(bar);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addLayout(top);
   layout->addLayout(controls);
+  layout->addLayout(replayRow);
   return bar;
 }
 
@@ -342,7 +360,7 @@ void InspectWidget::setExperiment(const std::shared_ptr<const Experiment>& exper
   const RunRecord& record = experiment_->record();
   defaults_ = InspectSettings::of(record.options);
   const QSignalBlocker blockToken(testToken_), blockK(k_), blockWeighting(distanceWeighting_),
-      blockT(temperature_), blockLambda(lambda_);
+      blockT(temperature_), blockLambda(lambda_), blockReplay(replay_);
   const int testTokens = static_cast<int>(std::min<size_t>(experiment_->test().size(), INT_MAX));
   testToken_->setRange(0, std::max(0, testTokens - 1));
   testToken_->setEnabled(testTokens > 0);
@@ -351,6 +369,12 @@ void InspectWidget::setExperiment(const std::shared_ptr<const Experiment>& exper
   distanceWeighting_->setCurrentIndex(static_cast<int>(defaults_.distanceWeighting));
   temperature_->setValue(record.memoryTemperature);
   lambda_->setValue(record.memoryLambda);
+  const int trainInstances =
+      static_cast<int>(std::min<size_t>(experiment_->train().size(), INT_MAX));
+  replay_->setRange(std::min(1, trainInstances), trainInstances);
+  replay_->setPageStep(std::max(1, trainInstances / 20));
+  replay_->setValue(trainInstances);
+  showReplay();
   updateControls(record.options.classifier.algorithm);
   status_->setText(tr("Memory: %1, %2 stored vectors")
                        .arg(QString::fromLatin1(optionLabel(record.options.classifier.algorithm)),
@@ -368,6 +392,9 @@ void InspectWidget::updateControls(Algorithm algorithm) {
        std::initializer_list<QWidget*>{temperatureLabel_, temperature_, lambdaLabel_, lambda_}) {
     w->setVisible(vector);
   }
+  // The vector memory is retrained as a whole experiment, not from a part of its instances.
+  for (QWidget* w : std::initializer_list<QWidget*>{replayLabel_, replay_, replayText_})
+    w->setVisible(!vector && replay_->maximum() > 0);
   treeBox_->setVisible(algorithm == Algorithm::kIgTree || algorithm == Algorithm::kTribl2);
   heatmapBox_->setTitle(vector ? tr("Attention map (distance terms / T)")
                                : tr("Feature-match map"));
@@ -387,7 +414,24 @@ InspectSettings InspectWidget::settings() const {
       lambda_, QString::number(record.memoryLambda, 'f', lambda_->decimals()).toDouble());
   if (!s.temperature) s.temperature = defaults_.temperature;
   if (!s.lambda) s.lambda = defaults_.lambda;
+  if (replay_->value() < replay_->maximum()) s.prefix = static_cast<uint64_t>(replay_->value());
   return s;
+}
+
+void InspectWidget::showReplay() {
+  if (!experiment_) return;
+  const QLocale locale;
+  const InstanceSet& train = experiment_->train();
+  const auto n = static_cast<size_t>(replay_->value());
+  if (n >= train.size() || n == 0) {
+    replayText_->setText(tr("the whole memory: %1 training instances")
+                             .arg(locale.toString(static_cast<qulonglong>(train.size()))));
+    return;
+  }
+  replayText_->setText(tr("the first %1 of %2 training instances, up to %3")
+                           .arg(locale.toString(static_cast<qulonglong>(n)),
+                                locale.toString(static_cast<qulonglong>(train.size())),
+                                sourceText(experiment_->corpus(), train.sources[n - 1])));
 }
 
 void InspectWidget::focusContext() {

@@ -13,6 +13,7 @@ class QLabel;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 class QSplitter;
 class QStackedWidget;
@@ -34,6 +35,8 @@ struct InspectSettings {
   DistanceWeighting distanceWeighting = DistanceWeighting::kZero;
   std::optional<double> temperature;
   std::optional<double> lambda;
+  // Replay: the memory as it was after this many training instances (corpus order); none: all.
+  std::optional<uint64_t> prefix;
   bool operator==(const InspectSettings&) const = default;
 
   static InspectSettings of(const ExperimentOptions& options);
@@ -78,8 +81,8 @@ class InspectWidget : public QWidget {
  Q_SIGNALS:
   void contextRequested(const QString& text);
   void testTokenRequested(int index);
-  // k, distance weighting, T or λ changed (after a short pause, so a spin does not retrain at
-  // every step).
+  // k, distance weighting, T, λ or the replay prefix changed (after a short pause, so a spin or
+  // a drag does not retrain at every step).
   void settingsChanged();
 
  private:
@@ -89,6 +92,7 @@ class InspectWidget : public QWidget {
   void showNeighbour(int row);
   void showProvenance(int item);
   void updateControls(Algorithm algorithm);
+  void showReplay();
 
   std::shared_ptr<const Experiment> experiment_;
   std::shared_ptr<const InspectSnapshot> snapshot_;
@@ -106,6 +110,9 @@ class InspectWidget : public QWidget {
   QDoubleSpinBox* temperature_;
   QLabel* lambdaLabel_;
   QDoubleSpinBox* lambda_;
+  QLabel* replayLabel_;
+  QSlider* replay_;  // training instances kept; its maximum is the whole memory
+  QLabel* replayText_;
   QLabel* status_;
   QTimer* settingsPause_;
 

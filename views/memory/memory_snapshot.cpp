@@ -1,12 +1,11 @@
 #include "memory/memory_snapshot.h"
 
-#include <QFileInfo>
 #include <QLocale>
 #include <algorithm>
 #include <numeric>
 #include <string>
 
-#include "memlens/edited_memory.h"
+#include "common/token_text.h"
 
 namespace memlens::views {
 
@@ -46,10 +45,7 @@ MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment,
 }
 
 QString MemorySnapshot::tokenText(uint32_t id) const {
-  const Vocabulary& vocab = experiment->corpus().vocab;
-  if (id >= vocab.size()) return QStringLiteral("<unknown>");
-  const std::string_view text = vocab.text(id);
-  return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+  return views::tokenText(experiment->corpus().vocab, id);
 }
 
 QString MemorySnapshot::contextText(uint32_t id) const {
@@ -76,12 +72,7 @@ QString MemorySnapshot::targetsText(uint32_t id, size_t limit) const {
 }
 
 QString MemorySnapshot::sourceText(uint64_t source) const {
-  if (source & EditedMemory::kInsertedSource) return QStringLiteral("inserted");
-  const TokenisedCorpus& corpus = experiment->corpus();
-  if (source >= corpus.tokens.size()) return {};
-  const TokenPosition p = corpus.tokens.position(source);
-  const QString path = QString::fromStdString(corpus.corpus->document(p.document).path);
-  return QStringLiteral("%1:%2").arg(QFileInfo(path).fileName()).arg(p.line);
+  return views::sourceText(experiment->corpus(), source);
 }
 
 std::vector<uint32_t> MemorySnapshot::select(const QString& token, MemoryFilterScope scope,
