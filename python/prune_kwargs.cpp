@@ -16,6 +16,8 @@ void setPruneOption(PruneOptions& o, const std::string& name, const py::handle& 
     o.seed = py::cast<uint64_t>(value);
   } else if (name == "document") {
     o.document = py::cast<uint32_t>(value);
+  } else if (name == "instances") {
+    o.instances = py::cast<uint64_t>(value);
   } else if (name == "k") {
     o.neighbours = o.mergeNeighbours = py::cast<int>(value);
   } else {
@@ -27,7 +29,8 @@ void setPruneOption(PruneOptions& o, const std::string& name, const py::handle& 
 
 const char* const kPruneDoc = R"(Strategies: "count" (min_count=2), "never-neighbour" and
 "negative-credit" (usage census on validation), "random" (keep=0.5, seed=1), "document"
-(document=N), "wilson" (k=3), "merge" (k=1), "cnn", "igtree".)";
+(document=N), "wilson" (k=3), "merge" (k=1), "cnn", "igtree", "prefix" (instances=N: the
+memory as it was after its first N instances).)";
 
 PruneOptions pruneOptions(const std::string& strategy, const py::kwargs& kwargs) {
   PruneOptions options;

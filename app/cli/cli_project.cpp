@@ -237,6 +237,10 @@ void addPruneOptions(CLI::App& prune, PruneArgs& args) {
   prune.add_option("--seed", o.seed, "random: the seed")->check(CLI::Range(0, kMaxWhole));
   prune.add_option("--document", o.document, "document: the document pruned")
       ->check(CLI::Range(0, kMaxWhole));
+  prune
+      .add_option("--instances", o.instances,
+                  "prefix: the first instances kept (corpus order), the memory as it was then")
+      ->check(CLI::Range(1, kMaxWhole));
   prune.add_option("-k", args.k, "distance buckets: wilson's (default 3), merge's (default 1)")
       ->check(CLI::Range(1, 100));
 }

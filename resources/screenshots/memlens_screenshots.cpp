@@ -3,12 +3,14 @@
 // make_screenshots.sh runs it once per shot; the memlens program itself has no scripting options.
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <cstdio>
@@ -38,6 +40,7 @@ struct Options {
   QString generate;                           // a prompt to continue once trained
   QString tab;                                // the tab to show last
   QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
+  int memoryPrefix = 0;  // > 0: preview keeping the first this many instances (replay)
   bool memory = false;   // wait for the Memory tab to be ready
   bool train = false;
   int liveUpdates = 0;      // > 0: the shot while the first training's evaluation still runs
@@ -87,6 +90,11 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       QStringLiteral("Implies --memory; then preview deleting the stored vector whose context is "
                      "<context>."),
       QStringLiteral("context"));
+  const QCommandLineOption memoryPrefix(
+      QStringLiteral("memory-prefix"),
+      QStringLiteral("Implies --memory; then preview the prefix pruning that keeps the first "
+                     "<instances> training instances (the memory as it was then)."),
+      QStringLiteral("instances"));
   const QCommandLineOption live(
       QStringLiteral("live"),
       QStringLiteral("Implies --train; go on from the training as soon as the memory is ready "
@@ -94,8 +102,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      "run is evaluated; prints the seconds from Train to the memory and to the "
                      "first live metrics."),
       QStringLiteral("updates"));
-  parser.addOptions(
-      {screenshot, train, inspect, replay, compare, generate, tab, memory, memoryDelete, live});
+  parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, memory,
+                     memoryDelete, memoryPrefix, live});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory."),
@@ -139,7 +147,12 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   options.generate = parser.value(generate);
   options.tab = parser.value(tab);
   options.memoryDelete = parser.value(memoryDelete);
-  options.memory = parser.isSet(memory) || parser.isSet(memoryDelete);
+  options.memoryPrefix = parser.isSet(memoryPrefix) ? parser.value(memoryPrefix).toInt() : 0;
+  if (parser.isSet(memoryPrefix) && options.memoryPrefix < 1) {
+    std::fputs("memlens-screenshots: --memory-prefix takes 1 or more instances\n", stderr);
+    return 2;
+  }
+  options.memory = parser.isSet(memory) || parser.isSet(memoryDelete) || options.memoryPrefix > 0;
   if (parser.isSet(live)) {
     options.liveUpdates = parser.value(live).toInt();
     if (options.liveUpdates < 1) {
@@ -258,6 +271,21 @@ bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edi
   return settled(edits, seen + 1);
 }
 
+// Previews the prefix pruning of the Prune panel that keeps the first `instances` instances.
+bool previewPrefix(MainWindow& window, int instances, QSignalSpy& edits) {
+  // The memory is prepared again when its evaluation ends: the panel is idle after that.
+  const auto* controller = window.findChild<memlens::gui::MemoryController*>();
+  while (controller->isRunning()) {
+    if (!edits.wait(kStepTimeoutMs)) return false;
+  }
+  const int seen = static_cast<int>(edits.count());
+  auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
+  strategy->setCurrentIndex(strategy->findText(QStringLiteral("prefix")));
+  window.findChild<QSpinBox*>(QStringLiteral("pruneInstances"))->setValue(instances);
+  window.findChild<QPushButton*>(QStringLiteral("prunePreview"))->click();
+  return settled(edits, seen + 1);
+}
+
 // The steps asked for, in order; stops at the first that fails, leaving its error on screen.
 void drive(MainWindow& window, const Options& options) {
   QSignalSpy jobs(&window, &MainWindow::jobSettled);
@@ -291,6 +319,7 @@ void drive(MainWindow& window, const Options& options) {
     if (!settled(edits, 1)) return;
     if (!options.memoryDelete.isEmpty() && !previewDeletion(window, options.memoryDelete, edits))
       return;
+    if (options.memoryPrefix > 0 && !previewPrefix(window, options.memoryPrefix, edits)) return;
   }
   if (options.compare) memlens::steps::showTab(window, QStringLiteral("Compare"));
   if (options.memory) memlens::steps::showTab(window, QStringLiteral("Memory"));

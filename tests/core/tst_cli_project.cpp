@@ -61,8 +61,8 @@ class TestCliProject : public QObject {
     }
   }
 
-  // --keep-weights is stored and reported; merge, cnn and igtree prune as the core plans them
-  // (the slots after each pruning are the core's), one journal entry each, undone again.
+  // --keep-weights is stored and reported; merge, cnn, igtree and prefix prune as the core plans
+  // them (the slots after each pruning are the core's), one journal entry each, undone again.
   void keptWeightsAndNewStrategies() {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 2, 80, 9);
@@ -75,17 +75,24 @@ class TestCliProject : public QObject {
     QVERIFY(runCli({"project", "info", file}).out.contains("weights kept (the trained ones)"));
     for (auto [name, strategy] :
          {std::pair{"merge", PruneStrategy::kMerge}, std::pair{"cnn", PruneStrategy::kCondensed},
-          std::pair{"igtree", PruneStrategy::kIgTreeCompression}}) {
+          std::pair{"igtree", PruneStrategy::kIgTreeCompression},
+          std::pair{"prefix", PruneStrategy::kPrefix}}) {
+      const bool prefix = strategy == PruneStrategy::kPrefix;
       uint32_t expectedSlots = 0;
       {
         auto p = Project::open(file.toStdString());
         QVERIFY2(p.isOk(), p.status().message().c_str());
         PruneOptions o{strategy};
+        o.instances = prefix ? 100 : 0;
         auto preview = (*p)->preview(*planPrune((*p)->memory(), o));
         QVERIFY2(preview.isOk(), preview.status().message().c_str());
         expectedSlots = preview->slotsAfter;
       }
-      r = runCli({"project", "prune", file, "--strategy", name});
+      QStringList args{"project", "prune", file, "--strategy", name};
+      if (prefix)
+        args << "--instances"
+             << "100";
+      r = runCli(args);
       QVERIFY2(r.exitCode == 0, r.err.constData());
       QVERIFY2(r.out.contains(" -> " + QByteArray::number(expectedSlots) + "\t"),
                r.out.constData());

@@ -60,7 +60,8 @@ class TestEditedMemory : public QObject {
     MemoryEdit relabel{EditKind::kRelabelInstance, {}, 1234567, 0, 9, {}, ""};
     MemoryEdit doc{EditKind::kRemoveDocument, {}, 0, 2, 0, {}, ""};
     MemoryEdit merge{EditKind::kMerge, {}, 0, 0, 0, {3, 8, 1ull << 41}, "merge k=1", {90, 2, 3}};
-    for (const MemoryEdit& e : {prune, insert, relabel, doc, merge}) {
+    MemoryEdit prefix{EditKind::kKeepPrefix, {}, 7654321, 0, 0, {}, "prefix instances=12"};
+    for (const MemoryEdit& e : {prune, insert, relabel, doc, merge, prefix}) {
       auto back = MemoryEdit::parse(e.kindName(), e.payload());
       QVERIFY2(back.isOk(), back.status().message().c_str());
       QCOMPARE(back->kind, e.kind);

@@ -471,6 +471,52 @@ class TestPruning : public QObject {
     QCOMPARE(m->probePredictions(), before);
   }
 
+  // A prefix is the memory of the first N instances in corpus order: it answers as a memory
+  // trained on them alone, for every algorithm; an inserted instance goes with the rest, and
+  // undo brings everything back.
+  void prefixIsTheMemoryTrainedOnTheFirstInstances() {
+    auto s = test::makeEditSetup();
+    QVERIFY(std::ranges::is_sorted(s->train.sources));
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      auto m = memoryFor(*s, a);
+      auto insert = m->preview({EditKind::kInsertInstance, {1, 2, 3}, 0, 0, 4, {}, ""});
+      QVERIFY(insert.isOk());
+      QVERIFY(m->commit(std::move(*insert)).isOk());
+      const std::vector<uint32_t> before = m->probePredictions();
+      for (const uint64_t n : {uint64_t{1}, uint64_t{s->train.size() / 3}}) {
+        PruneOptions o;
+        o.strategy = PruneStrategy::kPrefix;
+        o.instances = n;
+        auto edit = planPrune(*m, o);
+        QVERIFY2(edit.isOk(), edit.status().message().c_str());
+        QCOMPARE(edit->kind, EditKind::kKeepPrefix);
+        auto preview = m->preview(*edit);
+        QVERIFY2(preview.isOk(), preview.status().message().c_str());
+        QVERIFY(m->commit(std::move(*preview)).isOk());
+        const InstanceSet& kept = m->instances();
+        QCOMPARE(kept.size(), size_t{n});
+        QCOMPARE(kept.sources,
+                 std::vector<uint64_t>(s->train.sources.begin(),
+                                       s->train.sources.begin() + static_cast<ptrdiff_t>(n)));
+        ClassifierOptions options;
+        options.algorithm = a;
+        auto alone = std::move(*createClassifier(options));
+        QVERIFY(alone->train(s->train.slice(0, n)).isOk());
+        std::vector<uint32_t> expected;
+        for (const Prediction& p : *alone->predict(s->probe)) expected.push_back(p.classId);
+        QCOMPARE(m->probePredictions(), expected);
+        QVERIFY(m->undo().isOk());
+        QCOMPARE(m->probePredictions(), before);
+      }
+      PruneOptions whole;
+      whole.strategy = PruneStrategy::kPrefix;
+      for (const uint64_t n : {uint64_t{0}, uint64_t{m->instances().size()}}) {
+        whole.instances = n;
+        QVERIFY(!planPrune(*m, whole).isOk());  // nothing or everything kept is no prefix
+      }
+    }
+  }
+
   void cancelledPruningChoosesNothing() {
     auto s = test::makeEditSetup();
     auto m = memoryFor(*s);

@@ -72,17 +72,21 @@ def test_commit_undo_redo(corpus):
         other.commit(memory.preview(EDIT))
 
 
-def test_prune_equals_cli(corpus, project_file, tmp_path):
+@pytest.mark.parametrize("strategy,keywords,flags", [
+    ("count", {"min_count": 2}, ["--min-count", 2]),
+    ("prefix", {"instances": 500}, ["--instances", 500]),
+])
+def test_prune_equals_cli(corpus, project_file, tmp_path, strategy, keywords, flags):
     copy = tmp_path / "pruned.memlens"
     shutil.copy(project_file, copy)
-    _, row = cli_lines("prune", copy, "--strategy", "count", "--min-count", 2)[:2]
+    _, row = cli_lines("prune", copy, "--strategy", strategy, *flags)[:2]
     note, slots, accuracy, _ = row.split("\t")
     memory = memlens.train(corpus, model="ib1", width=3, max_test=0)
-    report = memory.prune("count", min_count=2)
+    report = memory.prune(strategy, **keywords)
     assert report["edit"] == note
     assert "%d -> %d" % report["slots"] == slots
     project = memlens.Project(str(project_file))
-    pruned = project.prune("count", min_count=2)
+    pruned = project.prune(strategy, **keywords)
     assert "%.4f -> %.4f" % (pruned["before"]["accuracy"], pruned["after"]["accuracy"]) == accuracy
     assert pruned["slots"] == report["slots"]
     project.undo()  # leaves the shared project file as it was

@@ -27,6 +27,7 @@
 #include <tuple>
 
 #include "common/elide_left_delegate.h"
+#include "common/token_text.h"
 #include "memlens/option_names.h"
 #include "memory/memory_table_model.h"
 
@@ -38,7 +39,7 @@ namespace {
 struct StrategyParameters {
   PruneStrategy strategy;
   bool minCount = false, keep = false, document = false, neighbours = false,
-       mergeNeighbours = false;
+       mergeNeighbours = false, instances = false;
 };
 constexpr std::array kStrategies = {
     StrategyParameters{PruneStrategy::kCountThreshold, true, false, false, false},
@@ -50,6 +51,7 @@ constexpr std::array kStrategies = {
     StrategyParameters{PruneStrategy::kMerge, false, false, false, false, true},
     StrategyParameters{PruneStrategy::kCondensed},
     StrategyParameters{PruneStrategy::kIgTreeCompression},
+    StrategyParameters{PruneStrategy::kPrefix, false, false, false, false, false, true},
 };
 
 QTableView* rowTable(QWidget* parent, QAbstractItemModel* model) {
@@ -338,6 +340,18 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   mergeNeighbours_->setRange(1, 100);
   mergeNeighbours_->setValue(defaults.mergeNeighbours);
   mergeNeighboursLabel_ = new QLabel(tr("Partner buckets:"), box);
+  instances_ = new QSpinBox(box);
+  instances_->setObjectName(QStringLiteral("pruneInstances"));
+  instances_->setRange(1, 1 << 30);
+  instances_->setGroupSeparatorShown(true);
+  instances_->setToolTip(
+      tr("Keep the first instances in corpus order: the memory as it was "
+         "after them (replay)"));
+  instancesLabel_ = new QLabel(tr("First instances:"), box);
+  instancesPosition_ = new QLabel(box);
+  instancesPosition_->setObjectName(QStringLiteral("pruneInstancesPosition"));
+  instancesPosition_->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  connect(instances_, &QSpinBox::valueChanged, this, &MemoryBrowserWidget::showPrefixPosition);
   form->addRow(tr("Strategy:"), strategy_);
   form->addRow(minCountLabel_, minCount_);
   form->addRow(keepLabel_, keep_);
@@ -345,6 +359,8 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   form->addRow(documentLabel_, document_);
   form->addRow(neighboursLabel_, neighbours_);
   form->addRow(mergeNeighboursLabel_, mergeNeighbours_);
+  form->addRow(instancesLabel_, instances_);
+  form->addRow(QString(), instancesPosition_);
   prunePreview_ = new QPushButton(tr("&Preview Pruning"), box);
   prunePreview_->setObjectName(QStringLiteral("prunePreview"));
   prunePreview_->setToolTip(
@@ -368,10 +384,12 @@ void MemoryBrowserWidget::updatePruneParameters() {
         {seedLabel_, seed_, p.keep},
         {documentLabel_, document_, p.document},
         {neighboursLabel_, neighbours_, p.neighbours},
-        {mergeNeighboursLabel_, mergeNeighbours_, p.mergeNeighbours}}) {
+        {mergeNeighboursLabel_, mergeNeighbours_, p.mergeNeighbours},
+        {instancesLabel_, instances_, p.instances}}) {
     label->setVisible(on);
     field->setVisible(on);
   }
+  instancesPosition_->setVisible(p.instances);
 }
 
 void MemoryBrowserWidget::requestPrune() {
@@ -383,7 +401,21 @@ void MemoryBrowserWidget::requestPrune() {
   o.document = static_cast<uint32_t>(document_->value());
   o.neighbours = neighbours_->value();
   o.mergeNeighbours = mergeNeighbours_->value();
+  o.instances = static_cast<uint64_t>(instances_->value());
   Q_EMIT prunePreviewRequested(o);
+}
+
+void MemoryBrowserWidget::showPrefixPosition() {
+  const InstanceSet* train = snapshot_ ? &snapshot_->experiment->train() : nullptr;
+  const auto n = static_cast<size_t>(instances_->value());
+  if (!train || n == 0 || n >= train->size()) {
+    instancesPosition_->setText(tr("that is the whole memory"));
+    return;
+  }
+  instancesPosition_->setText(
+      tr("of %1, up to %2")
+          .arg(QLocale().toString(static_cast<qulonglong>(train->size())),
+               sourceText(snapshot_->experiment->corpus(), train->sources[n - 1])));
 }
 
 void MemoryBrowserWidget::showUnavailable(const QString& message) {
@@ -403,6 +435,11 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
     pages_->setCurrentIndex(1);
     document_->setMaximum(
         static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
+    const auto instances =
+        static_cast<int>(std::min<size_t>(snapshot_->experiment->train().size(), size_t{1} << 30));
+    instances_->setMaximum(std::max(1, instances - 1));
+    if (instances_->value() == 1) instances_->setValue(std::max(1, instances / 2));
+    showPrefixPosition();
   }
 }
 

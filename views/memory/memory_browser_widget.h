@@ -89,6 +89,8 @@ class MemoryBrowserWidget : public QWidget {
   void requestPrune();
   void updateButtons();
   void updatePruneParameters();
+  // Where the prefix the Prune panel would keep ends in the corpus.
+  void showPrefixPosition();
 
   std::shared_ptr<const MemorySnapshot> snapshot_;
   QStringList deletedContexts_;
@@ -134,6 +136,9 @@ class MemoryBrowserWidget : public QWidget {
   QSpinBox* neighbours_;
   QLabel* mergeNeighboursLabel_;
   QSpinBox* mergeNeighbours_;
+  QLabel* instancesLabel_;
+  QSpinBox* instances_;
+  QLabel* instancesPosition_;
   QPushButton* prunePreview_;
 
   QSplitter* columns_;

@@ -19,9 +19,11 @@ enum class EditKind {
   kInsertInstance,  // a new instance `features` → `classId` (no corpus position)
   kRemoveDocument,  // corpus surgery: every instance whose target lies in `document`
   kRestoreDocument,
-  kPrune,  // the instances `sources` chosen by a pruning strategy (`note` says which)
-  kMerge,  // instance sources[i] takes the current features of instance targets[i]:
-           // merges stored vectors, the survivor's counts growing (`note` says how)
+  kPrune,       // the instances `sources` chosen by a pruning strategy (`note` says which)
+  kMerge,       // instance sources[i] takes the current features of instance targets[i]:
+                // merges stored vectors, the survivor's counts growing (`note` says how)
+  kKeepPrefix,  // every instance made at or after corpus token `source`, inserted ones too:
+                // the memory as it was before it
 };
 
 // One user action on a memory, as the journal stores it. Stored vectors are named by their

@@ -18,6 +18,8 @@ enum class PruneStrategy {
   kMerge,              // greedy merging of nearest same-majority vectors (a kMerge edit)
   kCondensed,          // Hart's condensed nearest neighbour, one IB2 pass
   kIgTreeCompression,  // vectors the IGTree answers from a shorter context, merged per node
+  kPrefix,             // replay: keeps the first `instances` instances in corpus order, the
+                       // memory as it was after them (a kKeepPrefix edit)
 };
 
 struct PruneOptions {
@@ -28,6 +30,7 @@ struct PruneOptions {
   uint32_t document = 0;
   int neighbours = 3;                   // Wilson: k distance buckets
   int mergeNeighbours = 1;              // merge: k distance buckets searched for partners
+  uint64_t instances = 0;               // prefix: the instances kept
   const InstanceSet* census = nullptr;  // usage census tokens: validation, never the test set
 };
 
@@ -39,7 +42,7 @@ struct PruneReport {
 };
 
 // The one edit that prunes `memory` as `options` say: a kPrune edit naming every instance of the
-// stored vectors removed (whole vectors go), kRemoveDocument, or for kMerge and
+// stored vectors removed (whole vectors go), kRemoveDocument, kKeepPrefix, or for kMerge and
 // kIgTreeCompression a kMerge edit moving every instance of each merged vector onto its
 // survivor (instance counts are kept; pruning.cpp defines each strategy exactly). Choosing is
 // read-only; commit the edit through EditedMemory::preview/commit (or Project::prune) to apply

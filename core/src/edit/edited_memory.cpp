@@ -203,6 +203,12 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
           "document " + std::to_string(edit.document) + " has no " +
               (restore ? "removed" : "remaining") + " instances in the memory");
     }
+    case EditKind::kKeepPrefix:
+      // Inserted instances' sources are above every corpus position: they go too.
+      return forEach(
+          [&](size_t i) { return state.live[i] && state.all.sources[i] >= edit.source; },
+          setLive(0),
+          "no instance of the memory was made at or after token " + std::to_string(edit.source));
     case EditKind::kPrune:
       for (uint64_t source : edit.sources) {
         auto i = instanceIndex(source);

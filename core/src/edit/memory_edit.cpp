@@ -19,8 +19,9 @@ constexpr const char* kKindNames[] = {"delete-vector",
                                       "remove-document",
                                       "restore-document",
                                       "prune",
-                                      "merge"};
-static_assert(std::size(kKindNames) == static_cast<size_t>(EditKind::kMerge) + 1);
+                                      "merge",
+                                      "keep-prefix"};
+static_assert(std::size(kKindNames) == static_cast<size_t>(EditKind::kKeepPrefix) + 1);
 
 bool usesFeatures(EditKind k) {
   return k == EditKind::kDeleteVector || k == EditKind::kRestoreVector ||
@@ -28,7 +29,7 @@ bool usesFeatures(EditKind k) {
 }
 bool usesSource(EditKind k) {
   return k == EditKind::kDeleteInstance || k == EditKind::kRestoreInstance ||
-         k == EditKind::kRelabelInstance;
+         k == EditKind::kRelabelInstance || k == EditKind::kKeepPrefix;
 }
 bool usesClass(EditKind k) {
   return k == EditKind::kRelabelVector || k == EditKind::kRelabelInstance ||

@@ -256,6 +256,18 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
     edit.document = options.document;
     return edit;
   }
+  if (options.strategy == PruneStrategy::kPrefix) {
+    // The memory's instances are in corpus order, inserted ones (no position) last.
+    const InstanceSet& instances = memory.instances();
+    if (options.instances == 0 || options.instances >= instances.size())
+      return Status::invalidArgument("a prefix keeps from 1 to " +
+                                     std::to_string(instances.size() - 1) + " of the memory's " +
+                                     std::to_string(instances.size()) + " instances");
+    edit.kind = EditKind::kKeepPrefix;
+    edit.source = instances.sources[options.instances];
+    edit.note = "prefix instances=" + std::to_string(options.instances);
+    return edit;
+  }
   if (options.strategy == PruneStrategy::kMerge) {
     if (options.mergeNeighbours < 1 || options.mergeNeighbours > 100)
       return Status::invalidArgument("merging takes k from 1 to 100");
@@ -321,6 +333,7 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
     case PruneStrategy::kDocument:
     case PruneStrategy::kMerge:
     case PruneStrategy::kIgTreeCompression:
+    case PruneStrategy::kPrefix:
       break;
   }
   const auto removed = static_cast<size_t>(std::ranges::count(remove, true));

@@ -52,7 +52,7 @@ constexpr std::array<OptionName<TokeniserKind>, 3> kTokenisers = {{
 }};
 
 using P = PruneStrategy;
-constexpr std::array<OptionName<P>, 9> kPruneStrategies = {{
+constexpr std::array<OptionName<P>, 10> kPruneStrategies = {{
     {P::kCountThreshold, "count", "count-threshold"},
     {P::kNeverNeighbour, "never-neighbour", "never-neighbour"},
     {P::kNegativeCredit, "negative-credit", "negative-credit"},
@@ -62,6 +62,7 @@ constexpr std::array<OptionName<P>, 9> kPruneStrategies = {{
     {P::kMerge, "merge", "merge"},
     {P::kCondensed, "cnn", "cnn"},
     {P::kIgTreeCompression, "igtree", "igtree"},
+    {P::kPrefix, "prefix", "prefix"},
 }};
 
 }  // namespace
