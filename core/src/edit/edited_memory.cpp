@@ -77,6 +77,10 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   m->corpus_ = std::move(corpus);
   m->options_ = options;
   m->trained_ = std::move(trained);
+  if (m->corpus_->tokens.size() == 0)
+    return Status::invalidArgument(
+        "this memory has no provenance (a TiMBL instance base without the text it was trained "
+        "on): attach that text to edit or prune it");
   m->documentOf_.reserve(train.size());
   m->indexOfSource_.reserve(train.size());
   for (size_t i = 0; i < train.size(); ++i) {
