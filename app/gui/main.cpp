@@ -62,9 +62,9 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   }
   options.project =
       options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
-  options.memory = options.paths.size() == 1 &&
-                   (options.paths.front().endsWith(QStringLiteral(".mlm")) ||
-                    options.paths.front().endsWith(QStringLiteral(".ibase")));
+  options.memory =
+      options.paths.size() == 1 && (options.paths.front().endsWith(QStringLiteral(".mlm")) ||
+                                    options.paths.front().endsWith(QStringLiteral(".ibase")));
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }

@@ -185,7 +185,7 @@ class MainWindow : public QMainWindow {
   QAction* trainAction_ = nullptr;
   QAction* saveMemoryAction_ = nullptr;
   QAction* attachTextAction_ = nullptr;
-  QString timblBase_;  // the TiMBL base on screen while it has no provenance to recover
+  QString timblBase_;     // the TiMBL base on screen while it has no provenance to recover
   QString savingMemory_;  // the memory file being written, while it is
   QLabel* stageLabel_ = nullptr;
   QLabel* etaLabel_ = nullptr;

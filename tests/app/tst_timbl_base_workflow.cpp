@@ -64,8 +64,7 @@ class TestTimblBaseWorkflow : public QObject {
     const QString instances = dir_.filePath(QStringLiteral("grammar.inst"));
     base_ = dir_.filePath(QStringLiteral("grammar.ibase"));
     for (const QStringList& args :
-         {QStringList{"instances", "--tokeniser", "spaces", "--width", "3", text_, "-o",
-                      instances},
+         {QStringList{"instances", "--tokeniser", "spaces", "--width", "3", text_, "-o", instances},
           QStringList{"timbl", "-a0", "-f", instances, "-I", base_}}) {
       const auto r = memlens::test::runCli(args);
       QVERIFY2(r.exitCode == 0, r.err.constData());
