@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "memlens/edited_memory.h"
 #include "memlens/instance_builder.h"
+#include "memlens/pruning.h"
 #include "memlens/timbl_memory.h"
 #include "memlens/trace.h"
 #include "test_support.h"
@@ -148,6 +150,29 @@ class TimblMemoryTest : public QObject {
     for (const auto& n : t.buckets.front().neighbours) {
       QVERIFY(n.instanceCount > 0);
       QVERIFY(n.provenance.empty());
+    }
+  }
+
+  // Without provenance its stored vectors can still be listed, edited and pruned: sources then
+  // number its instances.
+  void withoutTextItPrunes() {
+    auto e = open(0);
+    QVERIFY(e);
+    auto edited = memlens::EditedMemory::create(
+        std::shared_ptr<const memlens::TokenisedCorpus>(e, &e->corpus()), e->train(), e->test(),
+        e->classifier().options(), std::shared_ptr<const memlens::Classifier>(e, &e->classifier()));
+    QVERIFY2(edited, edited ? "" : edited.status().message().c_str());
+    auto plan = memlens::planPrune(**edited, {});
+    QVERIFY2(plan, plan ? "" : plan.status().message().c_str());
+    auto preview = (*edited)->preview(*plan);
+    QVERIFY(preview);
+    QVERIFY((*edited)->commit(std::move(*preview)));
+    const InstanceBase& pruned = (*edited)->classifier().memory();
+    QVERIFY(pruned.vectorCount() < e->classifier().memory().vectorCount());
+    for (uint32_t v = 0; v < pruned.vectorCount(); ++v) {
+      uint64_t count = 0;
+      for (const auto& c : pruned.distribution(v)) count += c.count;
+      QVERIFY(count >= 2);
     }
   }
 
