@@ -89,6 +89,12 @@ int runEval(const CLI::App& command, const EvalArgs& args) {
   if (!experiment) return reportError(experiment.status());
   // A memory file's experiment is trained but not evaluated: evaluate it as the run did.
   RunRecord record = (*experiment)->record();
+  if ((*experiment)->test().size() == 0)
+    return reportError(Status::invalidArgument(
+        args.files.memory +
+        " holds no test set (a TiMBL instance base is a memory only): eval "
+        "cannot evaluate it; explain, predict and generate take it, and `memlens-cli timbl -i` "
+        "tests it on an instances file"));
   if (!args.files.memory.empty()) {
     auto evaluated = Experiment::evaluated(*experiment, {}, {}, job.get());
     if (!evaluated) return reportError(evaluated.status());

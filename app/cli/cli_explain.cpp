@@ -165,6 +165,13 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
     for (size_t d = 0; d < corpus.corpus->documentCount(); ++d)
       if (!corpus.corpus->document(d).textAvailable)
         std::printf("note: %s\n", corpus.corpus->document(d).textMissing.c_str());
+    if (!(*experiment)->hasProvenance())
+      std::printf(
+          "note: no provenance: this memory was read from a TiMBL instance base %s\n",
+          options.classifier.algorithm == Algorithm::kIgTree
+              ? "(an IGTree base keeps its pruned tree, not the instances it was trained on)"
+              : "without the text it was trained on (give it with --attach TEXT to see "
+                "where each stored vector came from)");
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "experiment_args.h"
 #include "memlens/memory_file.h"
 #include "memlens/project.h"
+#include "memlens/timbl_memory.h"
 #include "memlens/typed_tokens.h"
 #include "memory_file_args.h"
 #include "number_range.h"
@@ -82,6 +83,10 @@ int runCreate(const CLI::App& command, const CreateArgs& args) {
   Result<std::unique_ptr<Project>> p = Status::cancelled();
   if (!args.files.memory.empty()) {
     if (Status s = args.files.checkMemoryAlone(command); !s) return reportError(s);
+    if (isTimblInstanceBase(args.files.memory))
+      return reportError(Status::invalidArgument(
+          "a project is made from a MemLens memory file or a corpus; " + args.files.memory +
+          " is a TiMBL instance base (explain, predict and generate take it with --memory)"));
     p = Project::createFromMemory(args.file, args.files.memory, o.keepTrainedWeights, job.get());
   } else {
     if (Status s = args.corpus.check(); !s) return reportError(s);

@@ -4,30 +4,70 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "cli_common.h"
 #include "experiment_args.h"
 #include "memlens/memory_file.h"
+#include "memlens/timbl_memory.h"
 
 namespace memlens::cli {
 
 namespace {
 
+// Options a TiMBL instance base leaves open: how its text is tokenised and windowed, and how
+// a complete base answers.
+bool openWithTimblBase(const CLI::Option& o) {
+  static const std::set<std::string> kOpen = {
+      "--tokeniser", "--vocab", "--merges", "--lowercase",
+      "--blocks",    "--model", "-k",       "--distance-weighting"};
+  return kOpen.count(o.get_name()) > 0;
+}
+
 // An option that shapes the memory, given on the command line, or null.
-const CLI::Option* memoryShapingOption(const CLI::App& command) {
+const CLI::Option* memoryShapingOption(const CLI::App& command, bool timblBase) {
   for (const CLI::Option* o : command.get_options()) {
     const bool shapes = o->get_group() == kCorpusOptions || o->get_group() == kEvalOptions ||
                         o->get_name() == "PATH";
-    if (shapes && o->count() > 0) return o;
+    if (shapes && o->count() > 0 && !(timblBase && openWithTimblBase(*o))) return o;
   }
   return nullptr;
+}
+
+bool given(const CLI::App& command, const std::string& name) {
+  const CLI::Option* o = command.get_option_no_throw(name);
+  return o != nullptr && o->count() > 0;
+}
+
+Result<std::shared_ptr<const Experiment>> openTimblBaseArgs(const CLI::App& command,
+                                                            const MemoryFileArgs& files,
+                                                            const CorpusArgs& corpus,
+                                                            const ExperimentOptions& options,
+                                                            JobControl* job) {
+  if (Status s = corpus.check(); !s) return s;
+  TimblMemoryOptions o;
+  o.classifier = options.classifier;
+  // The command line's default model is IGTree; a complete base is IB1 unless told otherwise
+  // (a pruned one is IGTree whatever is asked).
+  if (!given(command, "--model")) o.classifier.algorithm = Algorithm::kIb1;
+  o.weightsPath = files.weights;
+  o.trainingText = files.attach;
+  if (given(command, "--tokeniser")) o.tokeniser = corpus.tokeniser;
+  o.blocks = options.window.blocks;
+  return openTimblBase(files.memory, o, job);
 }
 
 }  // namespace
 
 void MemoryFileArgs::addMemoryOption(CLI::App& command) {
   command.add_option("--memory", memory,
-                     "use the memory saved in FILE (memlens-cli ... --save) instead of training");
+                     "use the memory saved in FILE (memlens-cli ... --save) or a TiMBL instance "
+                     "base (timbl -I) instead of training");
+  command.add_option("--weights", weights,
+                     "with a TiMBL base: its weights file (timbl -W; gain ratio is read)");
+  command.add_option("--attach", attach,
+                     "with a TiMBL base: the text it was trained on (tokenised by --tokeniser, "
+                     "spaces by default, windowed by --blocks), for provenance");
 }
 
 void MemoryFileArgs::addSaveOption(CLI::App& command) {
@@ -35,8 +75,16 @@ void MemoryFileArgs::addSaveOption(CLI::App& command) {
 }
 
 Status MemoryFileArgs::checkMemoryAlone(const CLI::App& command) const {
-  if (memory.empty()) return Status::ok();
-  if (const CLI::Option* o = memoryShapingOption(command)) {
+  if (memory.empty()) {
+    if (!weights.empty() || !attach.empty())
+      return Status::invalidArgument("--weights and --attach go with --memory BASE.ibase");
+    return Status::ok();
+  }
+  const bool timblBase = isTimblInstanceBase(memory);
+  if (!timblBase && (!weights.empty() || !attach.empty()))
+    return Status::invalidArgument("--weights and --attach go with a TiMBL instance base; " +
+                                   memory + " is not one");
+  if (const CLI::Option* o = memoryShapingOption(command, timblBase)) {
     const std::string name = o->get_name() == "PATH" ? "a corpus PATH" : o->get_name();
     return Status::invalidArgument(name + " cannot be given with --memory: the memory file " +
                                    "fixes the corpus and every option that shapes the memory");
@@ -47,8 +95,9 @@ Status MemoryFileArgs::checkMemoryAlone(const CLI::App& command) const {
 Result<std::shared_ptr<const Experiment>> MemoryFileArgs::experiment(
     const CLI::App& command, const CorpusArgs& corpus, const ExperimentOptions& options,
     JobControl* job) const {
+  if (Status s = checkMemoryAlone(command); !s) return s;
   if (!memory.empty()) {
-    if (Status s = checkMemoryAlone(command); !s) return s;
+    if (isTimblInstanceBase(memory)) return openTimblBaseArgs(command, *this, corpus, options, job);
     return openMemory(memory, {}, job);
   }
   if (corpus.paths.empty())

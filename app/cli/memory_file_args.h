@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "corpus_args.h"
 #include "memlens/experiment.h"
@@ -19,17 +20,24 @@ namespace memlens::cli {
 struct MemoryFileArgs {
   std::string memory;
   std::string save;
+  // With a TiMBL instance base (.ibase) as --memory: its weights file and its training text.
+  std::string weights;
+  std::vector<std::string> attach;
 
-  // --memory: the corpus PATH becomes optional (CorpusArgs::addTo with pathsRequired false).
+  // --memory (with --weights and --attach for .ibase files): the corpus PATH becomes optional
+  // (CorpusArgs::addTo with pathsRequired false).
   void addMemoryOption(CLI::App& command);
   void addSaveOption(CLI::App& command);
 
   // With --memory: an error when `command` was also given a corpus option, PATH or an option
-  // that shapes the memory (the memory file fixes them all).
+  // that shapes the memory (the memory file fixes them all). An .ibase takes the tokeniser and
+  // --blocks (for --attach text and contexts), and --model ib1|tribl2, -k and
+  // --distance-weighting (how a complete base answers).
   Status checkMemoryAlone(const CLI::App& command) const;
   // The experiment `command` works on: the memory file when --memory was given (then no corpus
-  // option, PATH or eval option may be given: the file fixes them all), else `corpus` trained
-  // and evaluated as `options` say. Written to --save when that was given.
+  // option, PATH or eval option may be given: the file fixes them all; an .ibase takes what
+  // checkMemoryAlone() lets through), else `corpus` trained and evaluated as `options` say.
+  // Written to --save when that was given.
   Result<std::shared_ptr<const Experiment>> experiment(const CLI::App& command,
                                                        const CorpusArgs& corpus,
                                                        const ExperimentOptions& options,

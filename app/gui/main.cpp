@@ -11,7 +11,7 @@ namespace {
 struct Options {
   QStringList paths;
   bool project = false;  // paths is one .memlens file
-  bool memory = false;   // paths is one .mlm memory file
+  bool memory = false;   // paths is one .mlm memory file or .ibase TiMBL instance base
   bool platformGiven = false;
 };
 
@@ -24,7 +24,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   parser.setApplicationDescription(QStringLiteral(
       "MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
       "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
-      "memory); a .memlens file opens as a project, a .mlm file as a saved memory."));
+      "memory); a .memlens file opens as a project, a .mlm file as a saved memory, a .ibase "
+      "file as a TiMBL instance base."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   // Qt's own -platform must get through to QApplication; it also counts as having a display.
@@ -34,7 +35,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   parser.addOption(platform);
   parser.addPositionalArgument(
       QStringLiteral("paths"),
-      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory."),
+      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory "
+                     "or .ibase instance base."),
       QStringLiteral("[paths...]"));
   parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
 
@@ -61,7 +63,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   options.project =
       options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
   options.memory =
-      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".mlm"));
+      options.paths.size() == 1 && (options.paths.front().endsWith(QStringLiteral(".mlm")) ||
+                                    options.paths.front().endsWith(QStringLiteral(".ibase")));
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }

@@ -210,6 +210,9 @@ void MainWindow::createActions() {
   saveMemoryAction_ =
       fileMenu->addAction(tr("Save Memory &As…"), this, &MainWindow::saveMemoryDialog);
   saveMemoryAction_->setEnabled(false);
+  attachTextAction_ =
+      fileMenu->addAction(tr("Attach &Training Text…"), this, &MainWindow::attachTextDialog);
+  attachTextAction_->setEnabled(false);
   fileMenu->addSeparator();
   projects_->addActions(fileMenu);
   fileMenu->addSeparator();
@@ -421,7 +424,9 @@ void MainWindow::setBusy(bool busy) {
   tokeniserBox_->setEnabled(!busy);
   cancelAction_->setEnabled(busy);
   trainAction_->setEnabled(!busy && corpus_);
-  saveMemoryAction_->setEnabled(!busy && experiment_);
+  // A memory without provenance would be saved with sources that name no token.
+  saveMemoryAction_->setEnabled(!busy && experiment_ && experiment_->hasProvenance());
+  attachTextAction_->setEnabled(!busy && !timblBase_.isEmpty());
   trainWidget_->options()->setTrainingEnabled(!busy && corpus_);
   stageLabel_->setVisible(busy);
   progressBar_->setVisible(busy);
@@ -655,7 +660,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
   if (paths.isEmpty()) return;
   event->acceptProposedAction();
   // One memory file or project opens as such; anything else is corpus text.
-  if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".mlm"))) {
+  if (paths.size() == 1 && (paths.front().endsWith(QStringLiteral(".mlm")) ||
+                            paths.front().endsWith(QStringLiteral(".ibase")))) {
     openMemory(paths.front());
   } else if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".memlens"))) {
     openProject(paths.front());

@@ -72,7 +72,12 @@ class MainWindow : public QMainWindow {
   void openProject(const QString& path);
   // Opens a MemLens memory file (.mlm): its memory answers at once, without its corpus text if
   // the corpus files are gone or changed; ignored (with a status message) while busy.
+  // A TiMBL instance base (.ibase, BASE.wgt beside it read as its weights) opens the same way,
+  // as a memory without text: nothing to evaluate and, until attachTrainingText(), no provenance.
   void openMemory(const QString& path);
+  // Reopens the TiMBL base on screen with the text it was trained on, which gives its stored
+  // vectors their provenance; refused (an error box saying which counts differ) for other text.
+  void attachTrainingText(const QStringList& files);
 
  Q_SIGNALS:
   // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
@@ -132,7 +137,8 @@ class MainWindow : public QMainWindow {
   void onMemoryTrained(const std::shared_ptr<const Experiment>& memory);
   // Opens the memory file at `memoryPath` (with `project`, that project's) in the job runner
   // instead of training; its evaluation and learning curve follow as after training.
-  void startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project);
+  void startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project,
+                 const QStringList& trainingText = {});
   // The opened memory's corpus (`stats` its figures) becomes the one on screen.
   void onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
                       const std::shared_ptr<const CorpusStats>& stats);
@@ -142,6 +148,7 @@ class MainWindow : public QMainWindow {
                               const std::shared_ptr<const Experiment>& memory, JobControl& job);
   void onMemorySaved(const Status& status);
   void openMemoryDialog();
+  void attachTextDialog();
   void saveMemoryDialog();
   void onEvaluationUpdate(const EvaluationUpdate& update);
   void onRunEvaluated(const std::shared_ptr<const RunRecord>& record);
@@ -177,6 +184,8 @@ class MainWindow : public QMainWindow {
   QAction* cancelAction_ = nullptr;
   QAction* trainAction_ = nullptr;
   QAction* saveMemoryAction_ = nullptr;
+  QAction* attachTextAction_ = nullptr;
+  QString timblBase_;     // the TiMBL base on screen while it has no provenance to recover
   QString savingMemory_;  // the memory file being written, while it is
   QLabel* stageLabel_ = nullptr;
   QLabel* etaLabel_ = nullptr;

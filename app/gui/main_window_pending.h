@@ -20,6 +20,7 @@ struct MainWindow::PendingTraining {
   ExperimentOptions options;
   std::shared_ptr<ProjectFile> project;           // its memory is being opened or retrained
   QString memoryFile;                             // opened instead of training
+  QStringList trainingText;                       // a TiMBL base's, attached as it opens
   std::shared_ptr<const TokenisedCorpus> corpus;  // trained on
   // The project open when the memory was trained (the Memory tab lets go of it then), which
   // keeps the run.

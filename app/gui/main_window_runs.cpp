@@ -20,6 +20,7 @@
 #include "memlens/corpus_stats.h"
 #include "memlens/memory_file.h"
 #include "memlens/project.h"
+#include "memlens/timbl_memory.h"
 #include "memory_controller.h"
 #include "project_controller.h"
 #include "train/learning_curve_chart.h"
@@ -32,6 +33,22 @@ namespace memlens::gui {
 
 using namespace window_text;
 
+namespace {
+
+// A TiMBL base is read as TiMBL would: a complete one as IB1, with BASE.wgt beside BASE.ibase as
+// its weights when there is one (an IGTree base finds BASE.ibase.wgt itself).
+TimblMemoryOptions timblOptions(const QString& path, const QStringList& trainingText) {
+  TimblMemoryOptions o;
+  const QFileInfo info(path);
+  const QString weights = info.path() + QLatin1Char('/') + info.completeBaseName() + ".wgt";
+  if (QFileInfo::exists(weights)) o.weightsPath = QFile::encodeName(weights).toStdString();
+  for (const QString& file : trainingText)
+    o.trainingText.push_back(QFile::encodeName(file).toStdString());
+  return o;
+}
+
+}  // namespace
+
 void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<ProjectFile> project) {
   if (!corpus_) {
     statusBar()->showMessage(tr("Open a corpus first: training needs text."), 5000);
@@ -43,6 +60,7 @@ void MainWindow::startRun(const ExperimentOptions& options, std::shared_ptr<Proj
   }
   QSettings settings;
   saveTrainOptions(settings, options);
+  timblBase_.clear();  // the memory on screen is about to be replaced by one trained on text
   auto training = std::make_shared<PendingTraining>();
   training->options = options;
   training->project = std::move(project);
@@ -113,12 +131,31 @@ Status MainWindow::evaluateInBackground(const std::shared_ptr<PendingTraining>& 
 void MainWindow::openMemory(const QString& path) { startOpen(path, nullptr); }
 
 void MainWindow::openMemoryDialog() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open Memory"), QString(),
-                                                    tr("MemLens memories (*.mlm);;All files (*)"));
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open Memory"), QString(),
+      tr("Memories (*.mlm *.ibase);;MemLens memories (*.mlm);;TiMBL instance bases (*.ibase);;"
+         "All files (*)"));
   if (!path.isEmpty()) openMemory(path);
 }
 
-void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project) {
+void MainWindow::attachTextDialog() {
+  if (timblBase_.isEmpty()) return;
+  const QStringList files = QFileDialog::getOpenFileNames(
+      this, tr("Attach the Text %1 Was Trained On").arg(QFileInfo(timblBase_).fileName()),
+      QFileInfo(timblBase_).path(), tr("Text files (*.txt *.tok);;All files (*)"));
+  if (!files.isEmpty()) attachTrainingText(files);
+}
+
+void MainWindow::attachTrainingText(const QStringList& files) {
+  if (timblBase_.isEmpty()) {
+    statusBar()->showMessage(tr("Open a TiMBL instance base first: text attaches to it."), 5000);
+    return;
+  }
+  startOpen(timblBase_, nullptr, files);
+}
+
+void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project,
+                           const QStringList& trainingText) {
   if (runner_->isRunning()) {
     statusBar()->showMessage(tr("Busy: %1. Cancel it first.").arg(runner_->title()), 5000);
     return;
@@ -126,6 +163,7 @@ void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFil
   auto training = std::make_shared<PendingTraining>();
   training->memoryFile = QFileInfo(memoryPath).absoluteFilePath();
   training->project = std::move(project);
+  training->trainingText = trainingText;
   if (training->project) training->options = training->project->options().experiment;
   training_ = training;
   trainingClock_.start();
@@ -143,6 +181,8 @@ void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFil
         training->project
             ? Project::openMemory(QFile::encodeName(training->project->path()).toStdString(),
                                   training->project->corpus(), training->project->options(), &job)
+        : isTimblInstanceBase(file)
+            ? openTimblBase(file, timblOptions(training->memoryFile, training->trainingText), &job)
             : memlens::openMemory(file, {}, &job);
     if (!opened) return opened.status();
     std::shared_ptr<const Experiment> memory = std::move(*opened);
@@ -154,6 +194,11 @@ void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFil
     training->options = memory->record().options;
     QMetaObject::invokeMethod(
         this, [this, memory, stats] { onMemoryOpened(memory, stats); }, Qt::QueuedConnection);
+    if (memory->test().size() == 0) {  // a TiMBL base: no test text to evaluate it on
+      QMetaObject::invokeMethod(
+          this, [this, memory] { onMemoryTrained(memory); }, Qt::QueuedConnection);
+      return Status::ok();
+    }
     return evaluateInBackground(training, memory, job);
   });
 }
@@ -172,6 +217,9 @@ void MainWindow::onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
       missing.append(QString::fromStdString(texts.document(d).textMissing));
   }
   trainWidget_->options()->setOptions(memory->record().options);
+  // Text attaches to a complete TiMBL base without provenance; an IGTree base has no instances.
+  const bool complete = memory->classifier().memory().vectorCount() > 0;
+  timblBase_ = memory->hasProvenance() || !complete ? QString() : training_->memoryFile;
   updateTitle();
   if (!missing.isEmpty())
     warn(tr("Corpus text not shown"),
@@ -244,6 +292,22 @@ void MainWindow::onTrainingFinished(const Status& status) {
   setBusy(false);
   // A cancel after the evaluation had begun keeps what it measured: a random sample of the test
   // tokens, or the full evaluation and the curve points so far.
+  if (status.isOk() && !training->experiment) {
+    // A TiMBL base: a memory only, with no test text to evaluate it on.
+    updateTitle();
+    const QString name = QFileInfo(training->memoryFile).fileName();
+    statusBar()->showMessage(
+        experiment_->hasProvenance()
+            ? tr("Opened %1 with its training text: not evaluated (no test text).").arg(name)
+        : timblBase_.isEmpty()
+            ? tr("Opened %1: an IGTree base keeps its pruned tree, not its training instances, "
+                 "so it has no stored vectors or provenance to show.")
+                  .arg(name)
+            : tr("Opened %1: no provenance. File ▸ Attach Training Text… gives its stored "
+                 "vectors the text they came from.")
+                  .arg(name));
+    return;
+  }
   const bool kept = training->experiment && (status.isOk() || status.isCancelled());
   if (kept) {
     experiment_ = training->experiment;

@@ -45,7 +45,8 @@ struct Options {
   bool train = false;
   int liveUpdates = 0;      // > 0: the shot while the first training's evaluation still runs
   bool project = false;     // paths is one .memlens file: its opening trains or reads its memory
-  bool memoryFile = false;  // paths is one .mlm memory file
+  bool memoryFile = false;  // paths is one .mlm memory file or .ibase TiMBL instance base
+  bool timblBase = false;   // paths is one .ibase: opened, it is not evaluated (no run)
 };
 
 // Returns an exit code when the program should stop here (--help, a bad option).
@@ -106,7 +107,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      memoryDelete, memoryPrefix, live});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
-      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory."),
+      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory "
+                     "or .ibase instance base."),
       QStringLiteral("paths..."));
   if (!parser.parse(arguments)) {
     std::fprintf(stderr, "memlens-screenshots: %s\n", qPrintable(parser.errorText()));
@@ -119,8 +121,11 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   options.paths = parser.positionalArguments();
   options.project =
       options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".memlens"));
+  options.timblBase =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".ibase"));
   options.memoryFile =
-      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".mlm"));
+      options.timblBase ||
+      (options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".mlm")));
   options.screenshot = parser.value(screenshot);
   if (options.paths.isEmpty() || options.screenshot.isEmpty()) {
     std::fputs("memlens-screenshots: give the paths to open and --screenshot FILE\n", stderr);
@@ -306,7 +311,7 @@ void drive(MainWindow& window, const Options& options) {
     std::fflush(stdout);
     if (options.replay > 0 && !replay(window, options.replay)) return;
   }
-  if (openedMemory && !opened(window, jobs, runs)) return;
+  if (options.timblBase ? !settled(jobs, 1) : openedMemory && !opened(window, jobs, runs)) return;
   if (options.compare) {
     auto* form = window.findChild<memlens::views::TrainOptionsWidget*>();
     memlens::ExperimentOptions trainOptions = form->options();

@@ -516,6 +516,15 @@ void InspectWidget::showNeighbour(int row) {
     item->setFlags(Qt::NoItemFlags);
     return;
   }
+  if (!snapshot_->experiment->hasProvenance()) {
+    // One line each: the list does not wrap.
+    for (const QString& line : {tr("No provenance: %n instance(s), from a TiMBL instance base",
+                                   nullptr, static_cast<int>(n.instanceCount)),
+                                tr("read without the text it was trained on."),
+                                tr("File ▸ Attach Training Text… recovers where they came from.")})
+      (new QListWidgetItem(line, provenance_))->setFlags(Qt::NoItemFlags);
+    return;
+  }
   for (const ProvenanceRef& p : n.provenance) {
     auto* item = new QListWidgetItem(QStringLiteral("%1:%2  %3")
                                          .arg(QFileInfo(QString::fromStdString(p.path)).fileName())

@@ -45,6 +45,17 @@ class Experiment {
   static Result<std::unique_ptr<Experiment>> withMemory(
       std::shared_ptr<const Experiment> original, InstanceSet train,
       std::shared_ptr<const Classifier> classifier);
+  // A memory trained elsewhere (a TiMBL instance base: openTimblBase() in timbl_memory.h), on
+  // `train`, over `corpus`: the text it was trained on when that is known (train's sources are
+  // then its token positions), else a corpus without documents or tokens (hasProvenance() false;
+  // train's sources then only number the instances). Nothing is split off: the split puts every
+  // line in train, validation is empty and β the neutral 1.0 (recorded as untuned); `test` (may
+  // be empty; sources into `corpus`) is what evaluated() measures. The base model is fitted on
+  // `train` unless given as `base`. Count-vote memories only.
+  static Result<std::unique_ptr<Experiment>> fromMemory(
+      std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet test,
+      std::shared_ptr<const Classifier> classifier, std::shared_ptr<const KneserNeyModel> base,
+      const ExperimentOptions& options, JobControl* job = nullptr);
   Experiment(const Experiment&) = delete;
   Experiment& operator=(const Experiment&) = delete;
 
@@ -55,6 +66,9 @@ class Experiment {
   const InstanceSet& test() const { return *test_; }
   const Classifier& classifier() const { return *classifier_; }
   const KneserNeyModel& base() const { return *base_; }
+  // False for a memory without the text it was trained on (fromMemory() without it): its
+  // stored vectors then have no provenance, and train() sources name no token.
+  bool hasProvenance() const { return corpus_->tokens.size() > 0; }
   // With the β, or for the vector memory the fixed λ, tuned on validation.
   MemorySmoother smoother() const;
   // The attention read when the algorithm is kVectorMemory, else null.
@@ -70,6 +84,11 @@ class Experiment {
   // A new experiment sharing all of `original` (memory, data, base model) with a copy of its
   // record and no report.
   static std::unique_ptr<Experiment> sharing(const Experiment& original);
+  // Takes the parts of a memory trained and tuned (corpus_, split_, classifier_ and base_
+  // already set) and records what made it.
+  void keep(InstanceSet train, InstanceSet validation, InstanceSet test,
+            const ExperimentOptions& options, int ngramOrder, double beta,
+            const VectorMemoryTuning& vector, double trainSeconds);
   std::shared_ptr<const TokenisedCorpus> corpus_;
   DataSplit split_;
   // Shared with the experiments made from this one (evaluated(), withMemory()).

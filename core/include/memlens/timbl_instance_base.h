@@ -29,8 +29,9 @@ struct TimblBaseOptions {
 // Reads an instance base into a classifier that answers as `timbl -i` does: class order (which
 // decides ties) as in the file; IB1 and TRIBL2 hold every stored vector with its counts, IGTree
 // the pruned tree as stored (its memory() then holds the classes but no stored vectors, so it
-// cannot be grown). Stored vectors have no provenance (source 0). Strings are interned into
-// `vocab`. A malformed file is an error naming the line; cancellable through `job`.
+// cannot be grown). Stored vectors have no provenance: their sources only number the instances
+// (openTimblBase() in timbl_memory.h recovers it from the training text). Strings are interned
+// into `vocab`. A malformed file is an error naming the line; cancellable through `job`.
 Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& path,
                                                           const TimblBaseOptions& options,
                                                           Vocabulary& vocab,

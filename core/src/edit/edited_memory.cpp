@@ -1,6 +1,7 @@
 #include "memlens/edited_memory.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 namespace memlens {
@@ -66,7 +67,12 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
     std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet probe,
     const ClassifierOptions& options, std::shared_ptr<const Classifier> trained,
     std::vector<MemoryEdit> edits, std::vector<MemoryEdit> undone, JobControl* job) {
-  if (train.size() == 0) return Status::invalidArgument("cannot edit an empty memory");
+  if (train.size() == 0)
+    return Status::invalidArgument(
+        corpus->tokens.size() == 0
+            ? "this memory holds no stored vectors to list or edit: an IGTree base read from a "
+              "TiMBL file keeps only its pruned tree, not the instances it was trained on"
+            : "cannot edit an empty memory");
   if (trained && (trained->memory().instanceCount() != train.size() ||
                   trained->memory().width() != train.width ||
                   trained->options().algorithm != options.algorithm))
@@ -77,14 +83,18 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   m->corpus_ = std::move(corpus);
   m->options_ = options;
   m->trained_ = std::move(trained);
+  // A memory without provenance (a TiMBL base read without its text) has sources that only
+  // number its instances: they name no document, so no edit by document finds them.
+  const bool located = m->corpus_->tokens.size() > 0;
   m->documentOf_.reserve(train.size());
   m->indexOfSource_.reserve(train.size());
   for (size_t i = 0; i < train.size(); ++i) {
     const uint64_t source = train.sources[i];
-    if (source >= m->corpus_->tokens.size())
+    if (located && source >= m->corpus_->tokens.size())
       return Status::invalidArgument("training instance " + std::to_string(i) +
                                      " has no position in the corpus");
-    m->documentOf_.push_back(m->corpus_->tokens.position(source).document);
+    m->documentOf_.push_back(located ? m->corpus_->tokens.position(source).document
+                                     : std::numeric_limits<uint32_t>::max());
     m->indexOfSource_.emplace(source, static_cast<uint32_t>(i));
   }
   m->base_ = std::move(train);

@@ -49,7 +49,9 @@ NeighbourTrace neighbourOf(const Experiment& experiment, uint32_t v,
   }
   const std::vector<uint64_t> sources = memory.sources(v);
   n.instanceCount = sources.size();
-  for (size_t i = 0; i < sources.size() && i < options.maxProvenance; ++i) {
+  // A memory without its training text (a TiMBL base) has sources that name no token.
+  const size_t shown = experiment.hasProvenance() ? options.maxProvenance : 0;
+  for (size_t i = 0; i < sources.size() && i < shown; ++i) {
     n.provenance.push_back(provenanceOf(experiment.corpus(), sources[i], options.snippetBytes));
   }
   return n;

@@ -180,30 +180,73 @@ Result<std::unique_ptr<Experiment>> Experiment::trained(
   auto tuning = tune(*classifier, *e->base_, validation, options, job);
   if (!tuning) return tuning.status();
   e->classifier_ = std::move(classifier);
-  e->trainClassCounts_ = classCounts(train, c.vocab.size());
-  e->train_ = std::make_shared<const InstanceSet>(std::move(train));
-  e->validation_ = std::make_shared<const InstanceSet>(std::move(validation));
-  e->test_ = std::make_shared<const InstanceSet>(std::move(test));
+  e->keep(std::move(train), std::move(validation), std::move(test), options, kn.order, tuning->beta,
+          tuning->vector, trainSeconds);
+  return e;
+}
 
-  RunRecord& r = e->record_;
+Result<std::unique_ptr<Experiment>> Experiment::fromMemory(
+    std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet test,
+    std::shared_ptr<const Classifier> classifier, std::shared_ptr<const KneserNeyModel> base,
+    const ExperimentOptions& options, JobControl* job) {
+  if (!corpus || !classifier)
+    return Status::invalidArgument("fromMemory needs a corpus and a memory");
+  if (classifier->options().algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument("fromMemory takes IB1, IGTree and TRIBL2 memories");
+  std::unique_ptr<Experiment> e(new Experiment());
+  e->corpus_ = std::move(corpus);
+  SplitOptions all = options.split;
+  all.trainFraction = 1.0;
+  all.validationFraction = 0.0;
+  auto split = DataSplit::make(e->corpus_->tokens, all);
+  if (!split) return split.status();
+  e->split_ = std::move(*split);
+  if (!base) {
+    KneserNeyOptions kn;
+    kn.order = effectiveOrder(options);
+    auto fitted = KneserNeyModel::train(train, e->corpus_->vocab.size(), kn, job);
+    if (!fitted) return fitted.status();
+    base = std::move(*fitted);
+  }
+  e->base_ = std::move(base);
+  e->classifier_ = std::move(classifier);
+  ExperimentOptions recorded = options;
+  recorded.split = all;
+  recorded.classifier = e->classifier_->options();
+  InstanceSet validation;
+  validation.width = train.width;
+  e->keep(std::move(train), std::move(validation), std::move(test), recorded, e->base_->order(),
+          1.0, {}, 0.0);
+  return e;
+}
+
+void Experiment::keep(InstanceSet train, InstanceSet validation, InstanceSet test,
+                      const ExperimentOptions& options, int ngramOrder, double beta,
+                      const VectorMemoryTuning& vector, double trainSeconds) {
+  const TokenisedCorpus& c = *corpus_;
+  trainClassCounts_ = classCounts(train, c.vocab.size());
+  train_ = std::make_shared<const InstanceSet>(std::move(train));
+  validation_ = std::make_shared<const InstanceSet>(std::move(validation));
+  test_ = std::make_shared<const InstanceSet>(std::move(test));
+
+  RunRecord& r = record_;
   r.created = utcNow();
   r.corpus = RunRecord::describeCorpus(*c.corpus);
   r.tokeniser = c.tokeniserOptions;
   r.tokeniserName = c.tokeniserName;
   r.vocabularySize = c.vocab.size();
   r.options = options;
-  r.options.ngramOrder = kn.order;
-  r.smoothingBeta = tuning->beta;
-  r.memoryTemperature = tuning->vector.temperature;
-  r.memoryLambda = tuning->vector.lambda;
-  r.tuningTokens = tuning->vector.tokens;
-  r.smoothing = e->smoother().describe();
-  r.trainInstances = e->train_->size();
-  r.validationInstances = e->validation_->size();
-  r.testInstances = e->test_->size();
-  r.storedVectors = e->classifier_->memory().vectorCount();
+  r.options.ngramOrder = ngramOrder;
+  r.smoothingBeta = beta;
+  r.memoryTemperature = vector.temperature;
+  r.memoryLambda = vector.lambda;
+  r.tuningTokens = vector.tokens;
+  r.smoothing = smoother().describe();
+  r.trainInstances = train_->size();
+  r.validationInstances = validation_->size();
+  r.testInstances = test_->size();
+  r.storedVectors = classifier_->memory().vectorCount();
   r.trainSeconds = trainSeconds;
-  return e;
 }
 
 Result<std::unique_ptr<Experiment>> Experiment::evaluated(

@@ -8,6 +8,7 @@
 #include "memlens/timbl_instance_base.h"
 #include "memlens/timbl_weights.h"
 #include "memory/ig_tree.h"
+#include "timbl/timbl_base_contents.h"
 #include "timbl/timbl_tree_parser.h"
 
 namespace memlens {
@@ -28,6 +29,7 @@ void leafVector(const TimblTree& tree, uint32_t leaf, std::vector<uint32_t>& out
 // The stored vectors of a complete base, one instance per count, so that training on them
 // rebuilds the memory TiMBL holds. Classes get indices in order of first appearance, and that
 // order decides ties: so one instance of each class comes first, in the file's class order.
+// Sources number the instances (the file says nothing of where they came from).
 Result<InstanceSet> storedInstances(TimblTree tree, uint64_t fileBytes, JobControl* job) {
   InstanceSet set;
   set.width = tree.width();
@@ -73,7 +75,8 @@ Result<InstanceSet> storedInstances(TimblTree tree, uint64_t fileBytes, JobContr
     }
   }
   if (set.size() == 0) return Status::corrupt("the instance base holds no instances");
-  set.sources.assign(set.size(), 0);
+  set.sources.resize(set.size());
+  std::iota(set.sources.begin(), set.sources.end(), uint64_t{0});
   return set;
 }
 
@@ -121,9 +124,9 @@ bool fileExists(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& path,
-                                                          const TimblBaseOptions& options,
-                                                          Vocabulary& vocab, JobControl* job) {
+Result<TimblBaseContents> readTimblBaseContents(const std::string& path,
+                                                const TimblBaseOptions& options, Vocabulary& vocab,
+                                                JobControl* job) {
   ClassifierOptions co = options.classifier;
   if (co.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("TiMBL instance bases hold IB1, IGTree or TRIBL2 memories");
@@ -163,8 +166,14 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
     auto base = std::make_unique<InstanceBase>(tree->width());
     for (uint32_t id : tree->classIds) base->addClass(id);
     std::vector<double> weights = co.fixedWeights;
-    return makeIgTreeClassifier(co, std::move(base), std::move(ig).value(), std::move(weights));
+    TimblBaseContents contents;
+    contents.classifier =
+        makeIgTreeClassifier(co, std::move(base), std::move(ig).value(), std::move(weights));
+    contents.instances.width = tree->width();
+    contents.classTotals = tree->classTotals;
+    return contents;
   }
+  std::vector<uint64_t> classTotals = tree->classTotals;
   // The stored vectors only: the parsed tree is freed before training builds the memory.
   auto instances = storedInstances(std::move(tree).value(), fileBytes, job);
   if (!instances) {
@@ -174,7 +183,16 @@ Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& pat
   auto classifier = createClassifier(co);
   if (!classifier) return classifier.status();
   if (Status st = (*classifier)->train(*instances, job); !st) return st;
-  return std::move(classifier).value();
+  return TimblBaseContents{std::move(classifier).value(), std::move(instances).value(),
+                           std::move(classTotals)};
+}
+
+Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& path,
+                                                          const TimblBaseOptions& options,
+                                                          Vocabulary& vocab, JobControl* job) {
+  auto contents = readTimblBaseContents(path, options, vocab, job);
+  if (!contents) return contents.status();
+  return std::move(contents->classifier);
 }
 
 }  // namespace memlens
