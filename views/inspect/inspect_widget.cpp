@@ -392,9 +392,12 @@ void InspectWidget::updateControls(Algorithm algorithm) {
        std::initializer_list<QWidget*>{temperatureLabel_, temperature_, lambdaLabel_, lambda_}) {
     w->setVisible(vector);
   }
-  // The vector memory is retrained as a whole experiment, not from a part of its instances.
+  // The vector memory is retrained as a whole experiment, not from a part of its instances; a
+  // memory without provenance has no corpus order to replay.
+  const bool replayable =
+      !vector && replay_->maximum() > 0 && experiment_ && experiment_->hasProvenance();
   for (QWidget* w : std::initializer_list<QWidget*>{replayLabel_, replay_, replayText_})
-    w->setVisible(!vector && replay_->maximum() > 0);
+    w->setVisible(replayable);
   treeBox_->setVisible(algorithm == Algorithm::kIgTree || algorithm == Algorithm::kTribl2);
   heatmapBox_->setTitle(vector ? tr("Attention map (distance terms / T)")
                                : tr("Feature-match map"));

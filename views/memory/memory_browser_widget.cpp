@@ -412,6 +412,12 @@ void MemoryBrowserWidget::showPrefixPosition() {
     instancesPosition_->setText(tr("that is the whole memory"));
     return;
   }
+  if (!snapshot_->experiment->hasProvenance()) {
+    instancesPosition_->setText(
+        tr("of %1, in the order of the instance base (no corpus positions)")
+            .arg(QLocale().toString(static_cast<qulonglong>(train->size()))));
+    return;
+  }
   instancesPosition_->setText(
       tr("of %1, up to %2")
           .arg(QLocale().toString(static_cast<qulonglong>(train->size())),
