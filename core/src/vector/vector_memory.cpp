@@ -351,17 +351,10 @@ VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature)
   for (size_t i = 0; i < slots.size(); ++i) {
     for (const ClassCount& c : memory_.distribution(slots[i].slot)) counts[i] += c.count;
   }
-  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
-  const double dMin = slots.front().distance;
-  double z = 0.0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
-    z += slots[i].attention;
-  }
+  weigh(slots, counts, temperature);
   // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
   std::vector<std::pair<uint32_t, double>> mass;
   for (size_t i = 0; i < slots.size(); ++i) {
-    slots[i].attention /= z;
     for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
       mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
     }
@@ -382,6 +375,41 @@ VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature)
   }
   result.slots = std::move(slots);
   return result;
+}
+
+void VectorMemory::weigh(std::span<SlotRead> slots, std::span<const double> counts,
+                         double temperature) {
+  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
+  const double dMin = slots.front().distance;
+  double z = 0.0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
+    z += slots[i].attention;
+  }
+  for (SlotRead& slot : slots) slot.attention /= z;
+}
+
+std::vector<double> VectorMemory::classProbabilities(std::span<const SlotRead> slots,
+                                                     uint32_t classId,
+                                                     std::span<const double> temperatures) const {
+  std::vector<double> probabilities(temperatures.size(), 0.0);
+  if (slots.empty()) return probabilities;
+  std::vector<double> counts(slots.size(), 0.0), classCounts(slots.size(), 0.0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
+      counts[i] += c.count;
+      if (memory_.classId(c.classIndex) == classId) classCounts[i] += c.count;
+    }
+  }
+  std::vector<SlotRead> weighed(slots.begin(), slots.end());
+  for (size_t t = 0; t < temperatures.size(); ++t) {
+    weigh(weighed, counts, temperatures[t]);
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (classCounts[i] > 0.0)
+        probabilities[t] += weighed[i].attention * classCounts[i] / counts[i];
+    }
+  }
+  return probabilities;
 }
 
 Prediction VectorMemory::predict(std::span<const uint32_t> query,
