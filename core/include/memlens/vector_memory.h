@@ -43,7 +43,8 @@ struct VectorRead {
 // The attention read over a memory's stored vectors (docs/spec/vector-memory.md): the
 // kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
 // edit to the memory changes both families. Keys are never stored per slot: a slot's distance is
-// Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them.
+// Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them (or
+// looked up in the query word's column, kept for the words most frequent in the slots).
 // The read is the exact top-k of its candidates (a plain scan's slots, distances and order), but
 // it skips groups of slots whose bound from their known positions exceeds the k-th distance so
 // far. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive
