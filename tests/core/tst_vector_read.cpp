@@ -1,7 +1,7 @@
 // The vector memory's bounded read (VectorMemory::nearest) against a plain scan of the same
 // candidate slots: on random KJV contexts, one-hot and 64-d keys, approximate (default) and
 // exhaustive search, the same slots in the same order with the same distances, and so the same
-// attention and memory distribution.
+// attention and memory distribution (and the same p_mem from tuning's classProbabilities).
 
 #include <QtTest>
 
@@ -172,8 +172,16 @@ void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options
       QCOMPARE(got[i].distance, want[i].distance);  // bit for bit
     }
     slotsCompared += want.size();
-    for (const double t : {0.01, 0.1, 1.0}) {
+    const std::vector<double> temperatures = {0.01, 0.1, 1.0};
+    // Tuning's p_mem of one class at several T, against the read's p_mem of that class.
+    const uint32_t someClass = want.empty() ? 0 : fast.attend(want, 1.0).classId;
+    const std::vector<double> tuned = fast.classProbabilities(got, someClass, temperatures);
+    for (size_t ti = 0; ti < temperatures.size(); ++ti) {
+      const double t = temperatures[ti];
       const VectorRead a = fast.attend(got, t), b = fast.attend(want, t);
+      double read = 0.0;
+      for (const ClassVote& v : b.memory) read += v.classId == someClass ? v.weight : 0.0;
+      QVERIFY(std::abs(tuned[ti] - read) <= 1e-12);
       for (size_t i = 0; i < a.slots.size(); ++i) {
         QVERIFY(std::abs(a.slots[i].attention - b.slots[i].attention) <= 1e-12);
       }

@@ -43,7 +43,8 @@ struct VectorRead {
 // The attention read over a memory's stored vectors (docs/spec/vector-memory.md): the
 // kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
 // edit to the memory changes both families. Keys are never stored per slot: a slot's distance is
-// Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them.
+// Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them (or
+// looked up in the query word's column, kept for the words most frequent in the slots).
 // The read is the exact top-k of its candidates (a plain scan's slots, distances and order), but
 // it skips groups of slots whose bound from their known positions exceeds the k-th distance so
 // far. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive
@@ -71,6 +72,11 @@ class VectorMemory {
   std::vector<SlotRead> nearest(std::span<const uint32_t> query) const;
   // The attention read over `slots` (from nearest()) at temperature T.
   VectorRead attend(std::vector<SlotRead> slots, double temperature) const;
+  // p_mem(classId) of attend(slots, T) for each T of `temperatures`, from one look at the slots'
+  // counts (what tuning T asks for many temperatures; equal to attend()'s up to the order its
+  // sum adds the slots in).
+  std::vector<double> classProbabilities(std::span<const SlotRead> slots, uint32_t classId,
+                                         std::span<const double> temperatures) const;
   // As a Prediction: distribution = p_mem (weights sum to 1), distance = the nearest slot's;
   // with options.neighbours one bucket per slot read, whose weight α_i / c_i re-adds the slot's
   // class counts to p_mem.
@@ -81,6 +87,9 @@ class VectorMemory {
                                                   std::span<const SlotRead> slots) const;
 
  private:
+  // α_i of `slots` (nearest first) at T into their attention, for counts c_i = `counts`.
+  static void weigh(std::span<SlotRead> slots, std::span<const double> counts, double temperature);
+
   const InstanceBase& memory_;
   std::vector<double> weights_;
   VectorMemoryOptions options_;

@@ -284,19 +284,24 @@ Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const Kn
   const size_t n = std::min(validation.size(), std::max<size_t>(maxTokens, 1));
   auto sample = [&](size_t i) { return i * validation.size() / n; };  // evenly spaced
 
-  std::vector<std::vector<SlotRead>> slots(n);
-  std::vector<double> baseProbability(n);
-  Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
-    const size_t v = sample(i);
-    slots[i] = memory.nearest(validation.instance(v));
-    baseProbability[i] = base.probability(validation.instance(v), validation.classes[v]);
-  });
-  if (!status) return status;
-
   const std::vector<double> temperatures =
       temperature ? std::vector<double>{*temperature}
                   : std::vector<double>{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
                                         0.2,   0.5,   1.0,   2.0,  5.0,  10.0};
+  // Per token: whether the memory read anything, and p_mem(true token) at every T of the grid,
+  // from its one search (the slots read do not depend on T).
+  std::vector<uint8_t> readSlots(n);
+  std::vector<std::vector<double>> memoryProbabilities(n);
+  std::vector<double> baseProbability(n);
+  const Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
+    const size_t v = sample(i);
+    const std::vector<SlotRead> slots = memory.nearest(validation.instance(v));
+    readSlots[i] = !slots.empty();
+    memoryProbabilities[i] = memory.classProbabilities(slots, validation.classes[v], temperatures);
+    baseProbability[i] = base.probability(validation.instance(v), validation.classes[v]);
+  });
+  if (!status) return status;
+
   const std::vector<double> lambdas =
       lambda ? std::vector<double>{*lambda}
              : std::vector<double>{0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3,
@@ -304,25 +309,17 @@ Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const Kn
   VectorMemoryTuning best;
   best.tokens = n;
   double bestLoss = std::numeric_limits<double>::infinity();
-  std::vector<double> memoryProbability(n);
-  for (const double t : temperatures) {
-    status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
-      memoryProbability[i] = 0.0;
-      for (const ClassVote& v : memory.attend(slots[i], t).memory) {
-        if (v.classId == validation.classes[sample(i)]) memoryProbability[i] = v.weight;
-      }
-    });
-    if (!status) return status;
+  for (size_t t = 0; t < temperatures.size(); ++t) {
     for (const double l : lambdas) {
       double loss = 0.0;
       for (size_t i = 0; i < n; ++i) {
         // A memory that read nothing leaves the base alone (MemorySmoother gives it λ = 0).
-        const double weight = slots[i].empty() ? 0.0 : l;
-        loss -= std::log2(weight * memoryProbability[i] + (1.0 - weight) * baseProbability[i]);
+        const double weight = readSlots[i] ? l : 0.0;
+        loss -= std::log2(weight * memoryProbabilities[i][t] + (1.0 - weight) * baseProbability[i]);
       }
       if (loss < bestLoss) {
         bestLoss = loss;
-        best.temperature = t;
+        best.temperature = temperatures[t];
         best.lambda = l;
       }
     }

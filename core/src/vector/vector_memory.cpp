@@ -21,6 +21,37 @@ std::vector<int> positionsByWeight(const std::vector<double>& weights) {
   return order;
 }
 
+// Query words keep their distances to every word (a column) within this budget: a column costs
+// 4 bytes a word, and with one a read computes no distance (kept for the words most frequent in
+// the slots, which are the query words of most reads).
+constexpr size_t kKeptColumnBytes = size_t{64} << 20;
+
+// A read's first pass over a run bounds this many entries at a time with the k-th distance so
+// far: a large run is cut down as the k-th distance falls, not bounded by the one at its start.
+constexpr uint32_t kPassEntries = 64;
+
+// The most frequent words of the slots (by slots holding them anywhere), as many as the budget
+// keeps columns for.
+std::vector<bool> wordsToKeep(const InstanceBase& memory, const WordVectors* vectors) {
+  if (!vectors || vectors->size() == 0) return {};
+  const uint32_t words = vectors->size();
+  std::vector<uint64_t> count(words, 0);
+  for (uint32_t slot = 0; slot < memory.vectorCount(); ++slot) {
+    for (uint32_t v : memory.vector(slot)) {
+      if (v < words) ++count[v];
+    }
+  }
+  std::vector<uint32_t> order(words);
+  std::iota(order.begin(), order.end(), 0u);
+  const size_t kept = std::min<size_t>(words, kKeptColumnBytes / (sizeof(float) * words));
+  std::partial_sort(
+      order.begin(), order.begin() + std::ptrdiff_t(kept), order.end(),
+      [&](uint32_t a, uint32_t b) { return count[a] != count[b] ? count[a] > count[b] : a < b; });
+  std::vector<bool> keep(words, false);
+  for (size_t i = 0; i < kept; ++i) keep[order[i]] = count[order[i]] > 0;
+  return keep;
+}
+
 // The order of the read: nearest first, equal distances by slot id.
 bool before(const SlotRead& a, const SlotRead& b) {
   return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
@@ -34,7 +65,11 @@ struct ReadScratch {
   // epoch (or for a word without a vector).
   std::vector<std::vector<float>> distance;
   std::vector<std::vector<uint32_t>> known;
-  std::vector<std::vector<uint32_t>> near;     // stamp: one of x_j's near words
+  std::vector<std::vector<uint32_t>> near;  // stamp: one of x_j's near words
+  // Per position: the table a read looks distances up in, the query word's kept column when it
+  // has one (every distance exact: nothing to compute) else `distance` above.
+  std::vector<const float*> table;
+  std::vector<uint8_t> exact;
   std::vector<float> farBound;                 // per position: the floor of a far word's distance
   std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
@@ -54,6 +89,8 @@ struct ReadScratch {
     fit(known, width, values);
     fit(near, width, values);
     farBound.resize(width);
+    table.resize(width);
+    exact.resize(width);
     fit(chosen, levels, groups);
     if (pending.size() < width) pending.resize(width);
     if (chosenList.size() < levels) chosenList.resize(levels);
@@ -77,8 +114,9 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
       options_(options),
       weightsBound_(
           std::all_of(weights_.begin(), weights_.end(), [](double w) { return w >= 0.0; })),
-      distances_(std::make_unique<WordDistances>(
-          vectors, static_cast<size_t>(options_.candidateWords) + 1)) {
+      distances_(std::make_unique<WordDistances>(vectors,
+                                                 static_cast<size_t>(options_.candidateWords) + 1,
+                                                 wordsToKeep(memory, vectors))) {
   const int width = memory_.width();
   if (width < 1) return;
   const std::vector<int> order = positionsByWeight(weights_);
@@ -120,8 +158,13 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     std::vector<float>& distance = s.distance[j];
     const uint32_t x = query[j], vectors = std::min(words, valueCount_);
     s.farBound[j] = distances_->farBound(x);
-    std::fill(distance.begin(), distance.begin() + vectors, s.farBound[j]);
-    std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
+    const std::span<const float> column = distances_->keptColumn(x);
+    s.exact[j] = column.size() >= valueCount_;
+    s.table[j] = s.exact[j] ? column.data() : distance.data();
+    if (!s.exact[j]) {
+      std::fill(distance.begin(), distance.begin() + vectors, s.farBound[j]);
+      std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
+    }
     if (x < valueCount_) {
       distance[x] = 0.0f;
       s.near[j][x] = s.epoch;
@@ -137,7 +180,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
       s.near[j][near[i]] = s.epoch;
     }
   }
-  auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.distance[j][v]}; };
+  auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.table[j][v]}; };
 
   // A level's slot is read there only if no earlier level chose its word: once in all.
   auto subChosenBefore = [&](size_t r, uint32_t u) {
@@ -192,22 +235,21 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
 
   std::vector<SlotRead>& heap = s.heap;
   const double* weights = weights_.data();
-  std::vector<const float*> distance(width);
-  for (size_t j = 0; j < width; ++j) distance[j] = s.distance[j].data();
+  const float* const* distance = s.table.data();
   auto beyond = [&](double bound) {
     return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
   };
-  // A run's slots in two passes: the lower bound from the distances known so far drops the slots
-  // that cannot enter and the rest's missing distances are computed together; then the exact
-  // distances, summed over positions in order as a plain scan sums them.
-  auto readRun = [&](size_t r, uint32_t run) {
+  // A run's slots kPassEntries at a time, in two passes: the lower bound from the distances known
+  // so far drops the slots that cannot enter and the rest's missing distances are computed
+  // together; then the exact distances, summed over positions in order as a plain scan sums them.
+  auto readEntries = [&](size_t r, uint32_t begin, uint32_t end) {
     const SlotIndex& level = levels_[r];
     s.entries.clear();
     // The k-th distance only falls, so the one at the start bounds the whole pass.
     const double limit = weightsBound_ && heap.size() >= k
                              ? heap.front().distance
                              : std::numeric_limits<double>::infinity();
-    for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end; ++e) {
+    for (uint32_t e = begin; e < end; ++e) {
       const uint32_t* values = level.values(e);
       double bound = 0.0;
       for (size_t j = 0; j < width; ++j) bound += weights[j] * double{distance[j][values[j]]};
@@ -215,7 +257,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
       s.entries.push_back(e);
       for (size_t j = 0; j < width; ++j) {
         const uint32_t v = values[j];
-        if (v < words && s.known[j][v] != s.epoch) {
+        if (!s.exact[j] && v < words && s.known[j][v] != s.epoch) {
           s.known[j][v] = s.epoch;
           s.pending[j].push_back(v);
         }
@@ -242,6 +284,13 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
         heap.back() = read;
         std::push_heap(heap.begin(), heap.end(), before);
       }
+    }
+  };
+  auto readRun = [&](size_t r, uint32_t run) {
+    const SlotIndex& level = levels_[r];
+    for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end;
+         e += kPassEntries) {
+      readEntries(r, e, std::min(end, e + kPassEntries));
     }
   };
 
@@ -302,17 +351,10 @@ VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature)
   for (size_t i = 0; i < slots.size(); ++i) {
     for (const ClassCount& c : memory_.distribution(slots[i].slot)) counts[i] += c.count;
   }
-  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
-  const double dMin = slots.front().distance;
-  double z = 0.0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
-    z += slots[i].attention;
-  }
+  weigh(slots, counts, temperature);
   // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
   std::vector<std::pair<uint32_t, double>> mass;
   for (size_t i = 0; i < slots.size(); ++i) {
-    slots[i].attention /= z;
     for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
       mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
     }
@@ -333,6 +375,41 @@ VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature)
   }
   result.slots = std::move(slots);
   return result;
+}
+
+void VectorMemory::weigh(std::span<SlotRead> slots, std::span<const double> counts,
+                         double temperature) {
+  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
+  const double dMin = slots.front().distance;
+  double z = 0.0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
+    z += slots[i].attention;
+  }
+  for (SlotRead& slot : slots) slot.attention /= z;
+}
+
+std::vector<double> VectorMemory::classProbabilities(std::span<const SlotRead> slots,
+                                                     uint32_t classId,
+                                                     std::span<const double> temperatures) const {
+  std::vector<double> probabilities(temperatures.size(), 0.0);
+  if (slots.empty()) return probabilities;
+  std::vector<double> counts(slots.size(), 0.0), classCounts(slots.size(), 0.0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
+      counts[i] += c.count;
+      if (memory_.classId(c.classIndex) == classId) classCounts[i] += c.count;
+    }
+  }
+  std::vector<SlotRead> weighed(slots.begin(), slots.end());
+  for (size_t t = 0; t < temperatures.size(); ++t) {
+    weigh(weighed, counts, temperatures[t]);
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (classCounts[i] > 0.0)
+        probabilities[t] += weighed[i].attention * classCounts[i] / counts[i];
+    }
+  }
+  return probabilities;
 }
 
 Prediction VectorMemory::predict(std::span<const uint32_t> query,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace memlens {
 
@@ -27,8 +28,9 @@ float tailDot(const float* b, const float* a, int dimensions) {
 
 }  // namespace
 
-WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount)
-    : vectors_(vectors), nearWordCount_(nearWordCount) {
+WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount,
+                             std::vector<bool> keptColumns)
+    : vectors_(vectors), nearWordCount_(nearWordCount), keptColumns_(std::move(keptColumns)) {
   if (!vectors_) return;
   words_ = vectors_->size();
   dimensions_ = vectors_->dimensions();
@@ -101,7 +103,7 @@ std::vector<float> WordDistances::column(uint32_t x) const {
 const WordDistances::Near& WordDistances::near(uint32_t x) const {
   Near& n = near_[x];
   std::call_once(n.once, [&] {
-    const std::vector<float> table = column(x);
+    std::vector<float> table = column(x);
     std::vector<uint32_t> words(table.size());
     std::iota(words.begin(), words.end(), 0u);
     const size_t m = std::min(words.size(), nearWordCount_);
@@ -117,6 +119,7 @@ const WordDistances::Near& WordDistances::near(uint32_t x) const {
     } else if (m < table.size()) {
       n.farBound = std::min(table[n.words.back()], 2.0f);
     }
+    if (x < keptColumns_.size() && keptColumns_[x]) n.column = std::move(table);
   });
   return n;
 }

@@ -18,8 +18,10 @@ namespace memlens {
 // per word on first use. Immutable apart from that cache: may be used from several threads at once.
 class WordDistances {
  public:
-  // `vectors` may be null (one-hot words); it must outlive this object.
-  WordDistances(const WordVectors* vectors, size_t nearWordCount);
+  // `vectors` may be null (one-hot words); it must outlive this object. The words marked in
+  // `keptColumns` keep their whole column once it is computed (see keptColumn()).
+  WordDistances(const WordVectors* vectors, size_t nearWordCount,
+                std::vector<bool> keptColumns = {});
   WordDistances(const WordDistances&) = delete;
   WordDistances& operator=(const WordDistances&) = delete;
 
@@ -34,6 +36,12 @@ class WordDistances {
   // For x < wordCount(): the nearWordCount words v with the smallest distance(x, v), in the
   // order std::partial_sort of all words by that distance leaves them in.
   const std::vector<uint32_t>& nearWords(uint32_t x) const { return near(x).words; }
+  // column(x), computed once, for a word marked in keptColumns; else empty. A read whose query
+  // word has one looks its distances up instead of computing them pair by pair.
+  std::span<const float> keptColumn(uint32_t x) const {
+    return x < words_ && x < keptColumns_.size() && keptColumns_[x] ? near(x).column
+                                                                    : std::span<const float>();
+  }
   // A lower bound of distance(x, v) for every v outside nearWords(x) (any x).
   float farBound(uint32_t x) const { return x < words_ ? near(x).farBound : 2.0f; }
 
@@ -42,6 +50,7 @@ class WordDistances {
     std::once_flag once;
     std::vector<uint32_t> words;
     float farBound = 2.0f;
+    std::vector<float> column;  // only for a word marked in keptColumns_
   };
   const Near& near(uint32_t x) const;
 
@@ -50,6 +59,7 @@ class WordDistances {
   uint32_t tail_ = 0;  // the first word summed as the tail rows of a product
   int dimensions_ = 0;
   size_t nearWordCount_;
+  std::vector<bool> keptColumns_;
   std::vector<float> byDimension_;  // dimensions x words: one column is one pass over rows
   std::unique_ptr<Near[]> near_;    // per word, filled on first use
 };
