@@ -23,5 +23,6 @@ void addTrainCommand(CLI::App& app, CommandRuns& runs);
 void addPredictCommand(CLI::App& app, CommandRuns& runs);
 void addProjectCommand(CLI::App& app, CommandRuns& runs);
 void addTimblCommand(CLI::App& app, CommandRuns& runs);
+void addVerifyCommand(CLI::App& app, CommandRuns& runs);
 
 }  // namespace memlens::cli

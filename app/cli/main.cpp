@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   memlens::cli::addPredictCommand(app, runs);
   memlens::cli::addProjectCommand(app, runs);
   memlens::cli::addTimblCommand(app, runs);
+  memlens::cli::addVerifyCommand(app, runs);
   CLI::App* help = app.add_subcommand("help", "Print this help message and exit")->group("");
   runs[help] = [&app] {
     // app.help() would describe the command selected: `help` itself.

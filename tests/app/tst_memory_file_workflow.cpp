@@ -4,9 +4,11 @@
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QtTest>
+#include <cstring>
 
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
+#include "memfile/memory_file_layout.h"
 #include "memlens/memory_file.h"
 #include "memlens/project.h"
 #include "project_fixture.h"
@@ -95,6 +97,46 @@ class TestMemoryFileWorkflow : public QObject {
     QVERIFY(box);
     QVERIFY2(box->informativeText().contains(QStringLiteral("bad.mlm")),
              qPrintable(box->informativeText()));
+  }
+
+  // Damage that opening does not look for (a count in a large section, inside its bounds) is found
+  // by the check that runs after opening: the memory is dropped with an error naming the section.
+  void damageFoundAfterOpeningDropsTheMemory() {
+    QTemporaryDir dir;
+    const auto saved = memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree);
+    const QString path = dir.filePath(QStringLiteral("damaged.mlm"));
+    QVERIFY(memlens::saveMemory(*saved, path.toStdString()).isOk());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray bytes = file.readAll();
+    memlens::MemoryFileLayout::Header header;
+    std::memcpy(&header, bytes.constData(), sizeof header);
+    for (uint32_t i = 0; i < header.sectionCount; ++i) {
+      memlens::MemoryFileLayout::Entry entry;
+      std::memcpy(&entry,
+                  bytes.constData() + memlens::MemoryFileLayout::kHeaderBytes +
+                      i * memlens::MemoryFileLayout::kEntryBytes,
+                  sizeof entry);
+      // The last byte of the last class count: a count changed, no index.
+      if (entry.id == static_cast<uint32_t>(memlens::MemoryFileLayout::Section::kClassCounts))
+        bytes[qsizetype(entry.offset + entry.length - 2)] ^= 0x01;
+    }
+    file.seek(0);
+    file.write(bytes);
+    file.close();
+    QVERIFY(memlens::openMemory(path.toStdString()).isOk());
+
+    MainWindow window;
+    window.show();
+    QSignalSpy settled(&window, &MainWindow::jobSettled);
+    window.openMemory(path);
+    QVERIFY(settled.wait(60000));
+    QMessageBox* box = warning(window);
+    QVERIFY(box);
+    QVERIFY2(box->informativeText().contains(
+                 QStringLiteral("section 'class counts' fails its checksum")),
+             qPrintable(box->informativeText()));
+    QCOMPARE(window.findChild<memlens::views::RunTableModel*>()->rowCount(), 0);
   }
 
   void opensAProjectFromItsMemoryFile() {

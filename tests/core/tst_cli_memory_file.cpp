@@ -1,5 +1,6 @@
 // memlens-cli --save and --memory: a memory written by one command answers another exactly as
 // the trained one did.
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
@@ -91,6 +92,27 @@ class TestCliMemoryFile : public QObject {
     const CliRun none = runCli({"eval", "--json"});
     QCOMPARE(none.exitCode, 2);
     QVERIFY2(none.err.contains("--memory FILE"), none.err.constData());
+  }
+
+  void verifyChecksEverySection() {
+    const QString memory = dir_.filePath("verify.mlm");
+    QCOMPARE(runCli({"train", "--model", "igtree", "--save", memory, corpus_}).exitCode, 0);
+    const CliRun good = runCli({"verify", memory});
+    QVERIFY2(good.exitCode == 0, good.err.constData());
+    QVERIFY2(good.out.contains("every section and corpus file checks out"), good.out.constData());
+    // A byte flipped in the middle: in a large section (token stream or instances), which opening
+    // does not check.
+    QFile file(memory);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray bytes = file.readAll();
+    bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x10);
+    file.seek(0);
+    file.write(bytes);
+    file.close();
+    const CliRun bad = runCli({"verify", memory});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("is damaged: section") && bad.err.contains("fails its checksum"),
+             bad.err.constData());
   }
 
   void damagedMemoryIsAnError() {

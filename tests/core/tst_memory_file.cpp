@@ -1,6 +1,8 @@
 // Memory files: a saved experiment opens and answers, explains and evaluates exactly as the one
-// that was saved; damaged, truncated, foreign and newer files are refused with a clear error.
+// that was saved; damaged, truncated, foreign, older and newer files are refused with a clear
+// error (damage in a large section by verifyMemory()).
 #include <QtTest>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -11,6 +13,7 @@
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
+#include "memory/ig_tree.h"
 #include "small_experiment.h"
 #include "test_support.h"
 
@@ -19,6 +22,7 @@ using memlens::test::kjvHead;
 using memlens::test::readFile;
 using memlens::test::writeFile;
 using Layout = MemoryFileLayout;
+using IgTreeNode = IgTree::Node;
 
 Q_DECLARE_METATYPE(memlens::Algorithm)
 
@@ -159,6 +163,10 @@ QString errorOf(const std::string& path) {
   return e ? QString() : QString::fromStdString(e.status().message());
 }
 
+QString verifyErrorOf(const std::string& path) {
+  return QString::fromStdString(verifyMemory(path).message());
+}
+
 }  // namespace
 
 class TestMemoryFile : public QObject {
@@ -261,6 +269,42 @@ class TestMemoryFile : public QObject {
         for (const ProvenanceRef& p : n.provenance) QVERIFY(p.snippet.empty() && p.line > 0);
   }
 
+  // Opening takes a file of the saved size and modification time as the saved text, without
+  // hashing it; verifyMemory() hashes it and names a file changed behind its time.
+  void corpusChangedBehindItsTimeIsFoundByVerify() {
+    QTemporaryDir dir;
+    const std::string corpus = writeFile(dir, "grammar.txt", test::smallGrammarCorpus());
+    const auto saved = trainSmall(corpus);
+    const std::string path = dir.filePath("m.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    QVERIFY(verifyMemory(path).isOk());
+    const auto savedTime = std::filesystem::last_write_time(corpus);
+    std::string text = test::smallGrammarCorpus();
+    text[0] = text[0] == 'x' ? 'y' : 'x';  // the same size
+    writeFile(dir, "grammar.txt", text);
+    std::filesystem::last_write_time(corpus, savedTime + std::chrono::seconds(5));
+    QVERIFY(!open(path)->corpus().corpus->document(0).textAvailable);  // hashed: it differs
+    std::filesystem::last_write_time(corpus, savedTime);
+    QVERIFY(open(path)->corpus().corpus->document(0).textAvailable);  // taken on size and time
+    const QString error = verifyErrorOf(path);
+    QVERIFY2(error.contains("grammar.txt changed since memory file") &&
+                 error.contains("(SHA-256 differs)"),
+             qPrintable(error));
+  }
+
+  // A file only touched (a new time, the same text) is hashed and attached.
+  void touchedCorpusIsAttached() {
+    QTemporaryDir dir;
+    const std::string corpus = writeFile(dir, "grammar.txt", test::smallGrammarCorpus());
+    const auto saved = trainSmall(corpus);
+    const std::string path = dir.filePath("m.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    std::filesystem::last_write_time(
+        corpus, std::filesystem::last_write_time(corpus) + std::chrono::seconds(5));
+    QVERIFY(open(path)->corpus().corpus->document(0).textAvailable);
+    QVERIFY(verifyMemory(path).isOk());
+  }
+
   void absentCorpusHasNoText() {
     QTemporaryDir dir;
     const std::string corpus = writeFile(dir, "grammar.txt", test::smallGrammarCorpus());
@@ -307,22 +351,34 @@ class TestMemoryFile : public QObject {
     }
   }
 
+  // Opening checks the small sections' checksums; verifyMemory() checks them all. A flipped byte
+  // in a large section meets only opening's bounds checks there: an error or a memory that
+  // answers, never a crash.
   void flippedBytesAreRefused() {
-    const std::string path = savedSmall("flip.mlm");
-    const std::string whole = readFile(path);
     const std::string damaged = dir_.filePath("damaged.mlm").toStdString();
-    const auto entries = sections(whole);
-    QCOMPARE(entries.size(), size_t{11});
-    for (const Layout::Entry& e : entries) {
-      std::string bytes = whole;
-      bytes[e.offset + e.length / 2] ^= 0x10;
-      writeFile(dir_, "damaged.mlm", bytes);
-      const QString expected = QString("memory file %1 is damaged: section '%2' fails its checksum")
-                                   .arg(QString::fromStdString(damaged),
-                                        QString::fromUtf8(Layout::nameOf(e.id).data(),
-                                                          qsizetype(Layout::nameOf(e.id).size())));
-      QCOMPARE(errorOf(damaged), expected);
+    for (const Algorithm algorithm : {Algorithm::kIb1, Algorithm::kIgTree}) {
+      const std::string path = dir_.filePath("flip.mlm").toStdString();
+      QVERIFY(saveMemory(*smallExperiment(algorithm), path).isOk());
+      const std::string whole = readFile(path);
+      QVERIFY(verifyMemory(path).isOk());
+      const auto entries = sections(whole);
+      QCOMPARE(entries.size(), size_t{13});
+      for (const Layout::Entry& e : entries) {
+        if (e.length == 0) continue;  // the IGTree section of other algorithms
+        std::string bytes = whole;
+        bytes[e.offset + e.length / 2] ^= 0x10;
+        writeFile(dir_, "damaged.mlm", bytes);
+        const QString expected =
+            QString("memory file %1 is damaged: section '%2' fails its checksum")
+                .arg(QString::fromStdString(damaged),
+                     QString::fromUtf8(Layout::nameOf(e.id).data(),
+                                       qsizetype(Layout::nameOf(e.id).size())));
+        QCOMPARE(verifyErrorOf(damaged), expected);
+        const QString opening = errorOf(damaged);
+        if (Layout::checkedOnOpen(e.id)) QCOMPARE(opening, expected);
+      }
     }
+    const std::string whole = readFile(savedSmall("flip.mlm"));
     std::string header = whole;
     header[20] ^= 1;  // in fileBytes
     writeFile(dir_, "damaged.mlm", header);
@@ -346,10 +402,20 @@ class TestMemoryFile : public QObject {
     std::memcpy(newer.data() + 8, &version, 4);
     restamp(newer);
     writeFile(dir_, "other.mlm", newer);
-    QVERIFY2(errorOf(other).contains("has format version 2, newer than this MemLens reads (1)"),
+    QVERIFY2(errorOf(other).contains("has format version 3, newer than this MemLens reads (2)"),
              qPrintable(errorOf(other)));
     auto info = readMemoryFileInfo(other);
     QVERIFY(!info.isOk());
+
+    // Version 1 rebuilt weights and trees on opening; it is refused, not misread.
+    std::string older = whole;
+    const uint32_t one = 1;
+    std::memcpy(older.data() + 8, &one, 4);
+    restamp(older);
+    writeFile(dir_, "other.mlm", older);
+    QVERIFY2(errorOf(other).contains("has format version 1, written by an older MemLens"),
+             qPrintable(errorOf(other)));
+    QVERIFY(!verifyMemory(other).isOk());
 
     std::string swapped = whole;
     const uint32_t mark = 0x04030201u;
@@ -405,6 +471,18 @@ class TestMemoryFile : public QObject {
     restamp(bytes);
     writeFile(dir_, "inconsistent.mlm", bytes);
     QVERIFY2(errorOf(path).contains("runs past the section's end"), qPrintable(errorOf(path)));
+
+    // An IGTree node answering a class past the class count (the nodes follow the order).
+    const std::string igTree = dir_.filePath("igtree.mlm").toStdString();
+    QVERIFY(saveMemory(*smallExperiment(Algorithm::kIgTree), igTree).isOk());
+    bytes = readFile(igTree);
+    const size_t nodes =
+        arrayData(bytes, section(sections(bytes), Layout::Section::kIgTree).offset, {4});
+    std::memcpy(bytes.data() + nodes + offsetof(IgTreeNode, defaultClass), &badClass, 4);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    QVERIFY2(errorOf(path).contains("section 'IGTree': node 0 answers class index 9999"),
+             qPrintable(errorOf(path)));
   }
 
   void cancelledSaveLeavesTheOldFile() {

@@ -1,6 +1,7 @@
-// A mutated memory file opened by readMemoryFileInfo and openMemory: an experiment or a Status,
-// never a crash. Each input is tried twice: as it is (mostly stopped by the checksums) and with
-// every checksum recomputed, so mutations reach the sections' own consistency checks.
+// A mutated memory file checked by verifyMemory and opened by readMemoryFileInfo and openMemory:
+// an experiment or a Status, never a crash. Each input is tried twice: as it is (stopped by the
+// checksums of the small sections; damage in the large ones reaches their consistency checks,
+// which opening relies on) and with every checksum recomputed, so every mutation reaches them.
 #include <unistd.h>
 
 #include <cstring>
@@ -54,6 +55,10 @@ void openAndUse(std::string_view bytes) {
   const std::string path = fuzz::writeScratch("memory.mlm", bytes);
   auto info = readMemoryFileInfo(path);
   if (!info) require(!info.status().message().empty());
+  // Opening checks the small sections' checksums only: an input damaged in a large one gets past
+  // them to the bounds checks, and to the full check here.
+  const Status verified = verifyMemory(path);
+  if (!verified) require(!verified.message().empty());
   auto opened = openMemory(path);
   if (!opened) {
     require(!opened.status().message().empty());

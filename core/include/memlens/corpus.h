@@ -19,7 +19,10 @@ struct Document {
   uint64_t sizeBytes = 0;
   uint64_t lineCount = 0;  // lines as split on '\n' (a final line without '\n' counts)
   uint32_t bomBytes = 0;   // a leading UTF-8 byte-order mark, skipped
-  std::string_view text;   // the whole file after the BOM; valid while the Corpus lives
+  // The file's modification time when its text was read (ns, the file clock's epoch): a memory
+  // file reattaches a file of the same size and time without hashing it again.
+  int64_t modifiedNs = 0;
+  std::string_view text;  // the whole file after the BOM; valid while the Corpus lives
   // False for a corpus reopened with a memory file whose file is missing or changed: `text` is
   // then empty, and `textMissing` says why, for views to show ("kjv.txt changed since ...").
   bool textAvailable = true;
@@ -40,10 +43,11 @@ class Corpus {
   static Result<std::unique_ptr<Corpus>> open(const std::vector<std::string>& paths,
                                               const CorpusOptions& options = {},
                                               JobControl* job = nullptr);
-  // The corpus of a saved memory: `saved` (path, size, lines, BOM; no text) with its files'
-  // SHA-256 (`sha256[i]` for saved[i]). With `attach`, a file still at its path with the same
-  // SHA-256 gets its text (mapped, as open() does); every other document keeps no text and says
-  // why. Never an error for a missing or changed file: the memory works without its text.
+  // The corpus of a saved memory: `saved` (path, size, lines, BOM, modification time; no text)
+  // with its files' SHA-256 (`sha256[i]` for saved[i]). With `attach`, a file still at its path
+  // with the same size and either the same modification time or the same SHA-256 gets its text
+  // (mapped, as open() does); every other document keeps no text and says why. Never an error for a
+  // missing or changed file: the memory works without its text.
   static Result<std::unique_ptr<Corpus>> reattach(std::vector<Document> saved,
                                                   const std::vector<std::string>& sha256,
                                                   bool attach, JobControl* job = nullptr);

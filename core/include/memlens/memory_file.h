@@ -22,7 +22,9 @@ struct MemoryFileInfo {
 };
 
 struct MemoryOpenOptions {
-  bool attachCorpus = true;  // map the corpus files when present and unchanged (SHA-256)
+  // Map the corpus files when present and unchanged: same size, and same modification time or
+  // same SHA-256.
+  bool attachCorpus = true;
 };
 
 // Writes a trained experiment (every algorithm incl. the vector memory) to `path`: temp file
@@ -32,11 +34,19 @@ Status saveMemory(const Experiment& experiment, const std::string& path, JobCont
 // The experiment saved at `path`: it answers, explains and evaluates exactly as the saved one.
 // Its report() is empty (not evaluated) and record() is the saved one. Its corpus has text only
 // for files still at their paths and unchanged; the others' Documents say why they have none.
-// A truncated, foreign, newer or damaged file is an error naming the file.
+// A truncated, foreign, older, newer or damaged file is an error naming the file. Opening checks
+// the small sections' checksums only; the large ones are left to verifyMemory(), and until it
+// ran a damaged byte in them may give wrong answers (never a crash: every index is checked).
 Result<std::shared_ptr<const Experiment>> openMemory(const std::string& path,
                                                      const MemoryOpenOptions& options = {},
                                                      JobControl* job = nullptr);
 
 Result<MemoryFileInfo> readMemoryFileInfo(const std::string& path);
+
+// What openMemory() leaves unchecked, at disk speed (seconds for gigabytes): every section's
+// checksum ("memory file X is damaged: section 'instance base' fails its checksum"), and the
+// SHA-256 of every corpus file that has its saved size, which opening attaches on its size and
+// modification time alone. Cancellable.
+Status verifyMemory(const std::string& path, JobControl* job = nullptr);
 
 }  // namespace memlens

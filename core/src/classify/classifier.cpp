@@ -1,6 +1,7 @@
 #include "memlens/classifier.h"
 
 #include <cmath>
+#include <string>
 
 #include "classify/classifier_factories.h"
 
@@ -39,14 +40,22 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
 }
 
 Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
-                                                      InstanceBase base, JobControl* job) {
+                                                      InstanceBase base, JobControl* job,
+                                                      StoredDerivations stored) {
   if (Status s = checkOptions(options); !s) return s;
+  if (!stored.weights.empty() && stored.weights.size() != static_cast<size_t>(base.width()))
+    return Status::invalidArgument(std::to_string(stored.weights.size()) +
+                                   " feature weights for a memory of " +
+                                   std::to_string(base.width()) + " features");
   switch (options.algorithm) {
     case Algorithm::kIb1:
-      return restoreIb1Classifier(options, std::move(base), job);
+      return restoreIb1Classifier(options, std::move(base), std::move(stored.weights), job);
     case Algorithm::kTribl2:
-      return restoreTribl2Classifier(options, std::move(base), job);
+      return restoreTribl2Classifier(options, std::move(base), std::move(stored.weights), job);
     case Algorithm::kIgTree:
+      if (stored.igTree && !stored.weights.empty())
+        return makeIgTreeClassifier(options, std::make_unique<InstanceBase>(std::move(base)),
+                                    std::move(*stored.igTree), std::move(stored.weights));
       return restoreIgTreeClassifier(options, std::move(base), job);
     case Algorithm::kVectorMemory:
       return restoreVectorMemoryClassifier(options, std::move(base), job);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "memlens/classifier.h"
 #include "memory/ig_tree.h"
@@ -17,19 +19,35 @@ std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& option
                                                  std::vector<double> weights);
 std::unique_ptr<Classifier> makeVectorMemoryClassifier(const ClassifierOptions& options);
 
-// The same classifiers over a memory already built (a memory file's): weights, trees and search
-// structures are derived from `base` as training derives them, but no instance is re-added.
+// What a memory file keeps beside the instance base so that opening derives less from it: the
+// feature weights training computed (one per feature; empty: compute them) and IGTree's tree.
+struct StoredDerivations {
+  std::vector<double> weights;
+  std::optional<IgTree> igTree;
+};
+
+// The same classifiers over a memory already built (a memory file's): what `stored` does not
+// hold (weights, trees, search structures) is derived from `base` as training derives it, but no
+// instance is re-added.
 Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
-                                                         InstanceBase base, JobControl* job);
+                                                         InstanceBase base,
+                                                         std::vector<double> weights,
+                                                         JobControl* job);
 Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(const ClassifierOptions& options,
-                                                            InstanceBase base, JobControl* job);
+                                                            InstanceBase base,
+                                                            std::vector<double> weights,
+                                                            JobControl* job);
 Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOptions& options,
                                                             InstanceBase base, JobControl* job);
 Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const ClassifierOptions& options,
                                                                   InstanceBase base,
                                                                   JobControl* job);
-// Dispatches on options.algorithm after createClassifier()'s checks of the options.
+// Dispatches on options.algorithm after createClassifier()'s checks of the options. `stored`
+// weights must have one entry per feature of `base`, a stored tree its classes.
 Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
-                                                      InstanceBase base, JobControl* job);
+                                                      InstanceBase base, JobControl* job,
+                                                      StoredDerivations stored = {});
+// The tree of an IGTree classifier, null for the other algorithms (for memory files).
+const IgTree* igTreeOf(const Classifier& classifier);
 
 }  // namespace memlens

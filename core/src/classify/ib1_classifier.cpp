@@ -26,9 +26,11 @@ std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options) 
 }
 
 Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
-                                                         InstanceBase base, JobControl* job) {
+                                                         InstanceBase base,
+                                                         std::vector<double> weights,
+                                                         JobControl* job) {
   auto c = std::make_unique<Ib1Classifier>(options);
-  if (Status s = c->adopt(std::move(base), job); !s) return s;
+  if (Status s = c->adopt(std::move(base), std::move(weights), job); !s) return s;
   return std::unique_ptr<Classifier>(std::move(c));
 }
 

@@ -85,6 +85,7 @@ class IgTreeClassifier final : public Classifier {
   const ClassifierOptions& options() const override { return options_; }
   const InstanceBase& memory() const override { return base_ ? *base_ : empty_; }
   const std::vector<double>& weights() const override { return weights_; }
+  const IgTree* tree() const { return tree_.get(); }
 
  private:
   Status rebuild(std::unique_ptr<InstanceBase> base, JobControl* job) {
@@ -138,6 +139,11 @@ Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOpti
   auto c = std::make_unique<IgTreeClassifier>(options);
   if (Status s = c->adopt(std::move(base), job); !s) return s;
   return std::unique_ptr<Classifier>(std::move(c));
+}
+
+const IgTree* igTreeOf(const Classifier& classifier) {
+  const auto* igTree = dynamic_cast<const IgTreeClassifier*>(&classifier);
+  return igTree ? igTree->tree() : nullptr;
 }
 
 std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options,

@@ -16,7 +16,9 @@ class OverlapClassifier : public Classifier {
   Status train(const InstanceSet& instances, JobControl* job) override;
   Status add(const InstanceSet& instances, JobControl* job) override;
   // Takes `base` as the trained memory (see OverlapMemory::adopt).
-  Status adopt(InstanceBase base, JobControl* job) { return memory_.adopt(std::move(base), job); }
+  Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job) {
+    return memory_.adopt(std::move(base), std::move(weights), job);
+  }
   Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
                                           JobControl* job) const override;
   Prediction predictOne(std::span<const uint32_t> features,

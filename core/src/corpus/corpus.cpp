@@ -1,6 +1,7 @@
 #include "memlens/corpus.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
@@ -88,6 +89,14 @@ Status checkText(const std::string& path, std::string_view text, JobControl* job
   return Status::ok();
 }
 
+// 0 when the time cannot be read, which no saved time matches.
+int64_t modifiedNsOf(const std::string& path) {
+  std::error_code ec;
+  const auto time = fs::last_write_time(path, ec);
+  if (ec) return 0;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+}
+
 }  // namespace
 
 Corpus::~Corpus() = default;
@@ -117,6 +126,7 @@ Result<std::unique_ptr<Corpus>> Corpus::open(const std::vector<std::string>& pat
     Document doc;
     doc.path = path;
     doc.sizeBytes = text.size();
+    doc.modifiedNs = modifiedNsOf(path);
     if (text.starts_with("\xEF\xBB\xBF")) {
       doc.bomBytes = 3;
       text.remove_prefix(3);
@@ -158,8 +168,12 @@ Result<std::unique_ptr<Corpus>> Corpus::reattach(std::vector<Document> saved,
       continue;
     }
     const std::string_view bytes = (*mapped)->bytes();
-    // A size that differs settles it without reading the file.
-    if (bytes.size() != doc.sizeBytes || Sha256::of(bytes) != sha256[i]) {
+    // A size that differs settles it without reading the file; the same size and modification
+    // time are taken as the same text (hashing gigabytes would dominate opening), which
+    // verifyMemory() confirms with the SHA-256.
+    const int64_t modified = modifiedNsOf(doc.path);
+    const bool sameTime = modified != 0 && modified == doc.modifiedNs;
+    if (bytes.size() != doc.sizeBytes || (!sameTime && Sha256::of(bytes) != sha256[i])) {
       doc.textMissing =
           name +
           " changed since the memory was saved (SHA-256 differs): provenance text is not "
@@ -169,6 +183,7 @@ Result<std::unique_ptr<Corpus>> Corpus::reattach(std::vector<Document> saved,
     }
     doc.text = bytes.substr(std::min<size_t>(doc.bomBytes, bytes.size()));
     doc.textAvailable = true;
+    doc.modifiedNs = modified;  // the text is the saved one: later opens need not hash it
     corpus->documents_.push_back(std::move(doc));
     corpus->files_.push_back(std::move(*mapped));
   }

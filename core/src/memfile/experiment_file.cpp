@@ -154,6 +154,7 @@ void saveDocuments(const Corpus& corpus, ByteWriter& out) {
     out.put<uint64_t>(doc.sizeBytes);
     out.put<uint64_t>(doc.lineCount);
     out.put<uint32_t>(doc.bomBytes);
+    out.put<int64_t>(doc.modifiedNs);
   }
 }
 
@@ -166,6 +167,7 @@ Result<std::vector<Document>> loadDocuments(ByteReader& in) {
     doc.sizeBytes = in.get<uint64_t>();
     doc.lineCount = in.get<uint64_t>();
     doc.bomBytes = in.get<uint32_t>();
+    doc.modifiedNs = in.get<int64_t>();
     if (in.ok() && doc.bomBytes != 0 && doc.bomBytes != 3)
       in.fail(doc.path + ": a byte-order mark of " + std::to_string(doc.bomBytes) + " bytes");
     if (in.ok() && doc.sizeBytes < doc.bomBytes) in.fail(doc.path + ": smaller than its BOM");
@@ -236,6 +238,18 @@ Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
   return set;
 }
 
+// One finite weight per feature.
+Result<std::vector<double>> loadWeights(ByteReader& in, size_t width) {
+  std::vector<double> weights;
+  in.getArray(weights, InstanceSet::kMaxWidth);
+  if (in.ok() && weights.size() != width)
+    in.fail(std::to_string(weights.size()) + " weights for " + std::to_string(width) + " features");
+  for (const double w : weights)
+    if (in.ok() && !std::isfinite(w)) in.fail("a weight of " + std::to_string(w));
+  if (!in.ok()) return Status::corrupt(in.error());
+  return weights;
+}
+
 }  // namespace
 
 Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
@@ -268,6 +282,11 @@ Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   e.base().save(out.begin(Section::kBaseModel));
   out.end();
   out.begin(Section::kClassCounts).putArray(e.trainClassCounts());
+  out.end();
+  out.begin(Section::kWeights).putArray(e.classifier().weights());
+  out.end();
+  ByteWriter& tree = out.begin(Section::kIgTree);
+  if (const IgTree* igTree = igTreeOf(e.classifier())) igTree->save(tree);
   out.end();
   return out.status();
 }
@@ -347,8 +366,25 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (!memory) return memory.status();
   if (memory->width() != width || memory->instanceCount() != e->train_->size())
     return file.damaged("its instance base does not hold the train part");
-  reportProgress(job, 0.5, "rebuilding the search structures");
-  auto classifier = restoreClassifier(options->classifier, std::move(*memory), job);
+  StoredDerivations stored;
+  if (options->classifier.algorithm != Algorithm::kVectorMemory) {
+    auto weights = readSection(file, Section::kWeights, [&](ByteReader& in) {
+      return loadWeights(in, static_cast<size_t>(width));
+    });
+    if (!weights) return weights.status();
+    stored.weights = std::move(*weights);
+  }
+  if (options->classifier.algorithm == Algorithm::kIgTree) {
+    reportProgress(job, 0.5, "reading the IGTree");
+    auto tree = readSection(file, Section::kIgTree, [&](ByteReader& in) {
+      return IgTree::load(in, width, memory->classCount());
+    });
+    if (!tree) return tree.status();
+    stored.igTree = std::move(*tree);
+  }
+  reportProgress(job, 0.6, "rebuilding the search structures");
+  auto classifier =
+      restoreClassifier(options->classifier, std::move(*memory), job, std::move(stored));
   if (!classifier) {
     if (classifier.status().isCancelled()) return classifier.status();
     return file.damaged(classifier.status().message());

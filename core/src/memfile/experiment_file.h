@@ -15,11 +15,13 @@ namespace memlens {
 // so the restored one is complete without Experiment growing a public way to build it.
 class ExperimentFile {
  public:
-  static constexpr uint32_t kSectionCount = 11;
+  static constexpr uint32_t kSectionCount = 13;
 
   static Status save(const Experiment& experiment, MemoryFileWriter& out);
-  // `in` has been opened and verified. Every count and index is checked before use; an error
-  // names the file and the section.
+  // `in` has been opened and its small sections verified (MemoryFileLayout::checkedOnOpen).
+  // Every count and index is checked before use, so an unverified section with a wrong byte
+  // gives wrong answers or an error, never a read out of bounds; an error names the file and
+  // the section.
   static Result<std::unique_ptr<Experiment>> load(const MemoryFileReader& in,
                                                   const MemoryOpenOptions& options,
                                                   JobControl* job);

@@ -26,8 +26,25 @@ std::string_view MemoryFileLayout::nameOf(uint32_t id) {
       return "base model";
     case Section::kClassCounts:
       return "class counts";
+    case Section::kWeights:
+      return "feature weights";
+    case Section::kIgTree:
+      return "IGTree";
   }
   return "unknown";
+}
+
+bool MemoryFileLayout::checkedOnOpen(uint32_t id) {
+  switch (static_cast<Section>(id)) {
+    case Section::kRecord:
+    case Section::kDocuments:
+    case Section::kVocabulary:
+    case Section::kOptions:
+    case Section::kWeights:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace memlens

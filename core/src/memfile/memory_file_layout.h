@@ -9,7 +9,7 @@ namespace memlens {
 // 32-byte section entries, then the sections, each starting on a 64-byte boundary.
 struct MemoryFileLayout {
   static constexpr char kMagic[8] = {'M', 'E', 'M', 'L', 'E', 'N', 'S', '\0'};
-  static constexpr uint32_t kFormatVersion = 1;
+  static constexpr uint32_t kFormatVersion = 2;
   static constexpr uint32_t kByteOrderMark = 0x01020304u;  // reads 0x04030201 when swapped
   static constexpr uint64_t kAlignment = 64;
   static constexpr uint64_t kHeaderBytes = 64;
@@ -28,6 +28,8 @@ struct MemoryFileLayout {
     kInstanceBase,  // the classifier's memory
     kBaseModel,     // the Kneser-Ney model
     kClassCounts,   // trainClassCounts
+    kWeights,       // the classifier's feature weights, as training computed them
+    kIgTree,        // IGTree's nodes and their distributions (empty for the other algorithms)
   };
 
   struct Header {
@@ -52,6 +54,10 @@ struct MemoryFileLayout {
 
   // "instance base", for messages.
   static std::string_view nameOf(uint32_t id);
+  // Whether opening checks the section's checksum: the small ones (a few KB to MB whatever the
+  // memory's size). The others are checked by verifyMemory(); opening relies on its bounds
+  // checks for them (docs/spec/memory-file.md, "What is checked when").
+  static bool checkedOnOpen(uint32_t id);
 };
 
 }  // namespace memlens

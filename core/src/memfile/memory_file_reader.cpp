@@ -45,6 +45,13 @@ Result<std::unique_ptr<MemoryFileReader>> MemoryFileReader::open(const std::stri
                            std::to_string(Layout::kFormatVersion) + "): open it with a newer " +
                            "MemLens, or save the memory again");
   if (h.formatVersion == 0) return r->damaged("its format version is 0");
+  // Version 1 stored no weights or tree and rebuilt them on opening; reading it would keep that
+  // rebuild alive for files that one save makes current.
+  if (h.formatVersion < Layout::kFormatVersion)
+    return Status::corrupt(name + " has format version " + std::to_string(h.formatVersion) +
+                           ", written by an older MemLens; this one reads version " +
+                           std::to_string(Layout::kFormatVersion) + ": save the memory again " +
+                           "(train it from its corpus with --save)");
   if (h.fileBytes != bytes.size())
     return r->damaged("it is truncated or extended: its header says " + bytesText(h.fileBytes) +
                       ", the file has " + bytesText(bytes.size()));

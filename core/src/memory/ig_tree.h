@@ -10,6 +10,9 @@
 
 namespace memlens {
 
+class ByteReader;
+class ByteWriter;
+
 // IGTree: a trie over the stored vectors in descending feature-weight order. Every node keeps
 // the summed class distribution of what lies below it and its default class (best of that
 // distribution: most votes, then most frequent in training, then first seen). Compressed as
@@ -38,6 +41,13 @@ class IgTree {
   // distributions in `pool`.
   static IgTree fromNodes(std::vector<int> order, std::vector<Node> nodes,
                           std::vector<ClassCount> pool);
+
+  // For memory files: the order, nodes and distributions as they are, so opening answers
+  // without building. load() checks every index before use: the order a permutation of `width`
+  // features, children before their parent, distributions inside the pool and not empty,
+  // classes below `classCount` (ig_tree_file.cpp).
+  void save(ByteWriter& out) const;
+  static Result<IgTree> load(ByteReader& in, int width, uint32_t classCount);
 
   Answer classify(const uint32_t* query) const;
   // Node access for tracing the walk classify() makes.

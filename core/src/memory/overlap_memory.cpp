@@ -67,7 +67,11 @@ Status checkFixedWeights(const ClassifierOptions& options, int width) {
 }
 
 void OverlapMemory::refreshWeights(State& s) const {
-  s.weights = memoryWeights(options_, s.base);
+  applyWeights(s, memoryWeights(options_, s.base));
+}
+
+void OverlapMemory::applyWeights(State& s, std::vector<double> weights) const {
+  s.weights = std::move(weights);
   s.order = memoryOrder(options_, s.weights);
   s.search->setWeights(s.weights);
   if (s.mvdm) {
@@ -93,10 +97,10 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   InstanceBase base(instances.width);
   if (Status st = base.add(instances, job); !st) return st;
   if (cancelRequested(job)) return Status::cancelled();
-  return adopt(std::move(base), job);
+  return adopt(std::move(base), {}, job);
 }
 
-Status OverlapMemory::adopt(InstanceBase base, JobControl* job) {
+Status OverlapMemory::adopt(InstanceBase base, std::vector<double> weights, JobControl* job) {
   const int width = base.width();
   if (Status st = checkWidth(options_, width); !st) return st;
   auto s = std::make_unique<State>(std::move(base));
@@ -111,7 +115,11 @@ Status OverlapMemory::adopt(InstanceBase base, JobControl* job) {
   }
   if (options_.metric == Metric::kMvdm)
     s->mvdm = std::make_unique<MvdmSearch>(s->base, options_.mvdmThreshold);
-  refreshWeights(*s);
+  if (weights.empty()) {
+    refreshWeights(*s);
+  } else {
+    applyWeights(*s, std::move(weights));
+  }
   if (cancelRequested(job)) return Status::cancelled();
   state_ = std::move(s);
   return Status::ok();

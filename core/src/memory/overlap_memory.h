@@ -26,7 +26,8 @@ class OverlapMemory {
 
   Status train(const InstanceSet& instances, JobControl* job);
   // As train(), over a memory already built (a memory file's): no instance is re-added.
-  Status adopt(InstanceBase base, JobControl* job);
+  // `weights`: those training computed for `base`, or empty to compute them.
+  Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job);
   Status add(const InstanceSet& instances, JobControl* job);
 
   bool trained() const { return state_ != nullptr; }
@@ -47,6 +48,7 @@ class OverlapMemory {
     std::unique_ptr<MvdmSearch> mvdm;
   };
   void refreshWeights(State& s) const;
+  void applyWeights(State& s, std::vector<double> weights) const;
 
   ClassifierOptions options_;
   std::unique_ptr<State> state_;
