@@ -1,0 +1,135 @@
+#include "distributed/communicator.h"
+
+#include <mpi.h>
+
+#include <climits>
+
+namespace memlens {
+
+Communicator::Communicator(int* argc, char*** argv) {
+  MPI_Init(argc, argv);
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+Communicator::~Communicator() { MPI_Finalize(); }
+
+Status Communicator::check(int code, const char* what) const {
+  if (code == MPI_SUCCESS) return Status::ok();
+  char text[MPI_MAX_ERROR_STRING] = {};
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  return Status::ioError(std::string("MPI ") + what + " failed on rank " + std::to_string(rank_) +
+                         ": " + std::string(text, static_cast<size_t>(length)) +
+                         " (did another rank die? its output says why)");
+}
+
+Status Communicator::broadcast(std::vector<uint8_t>& bytes) {
+  uint64_t n = bytes.size();
+  if (Status st = check(MPI_Bcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD), "broadcast"); !st)
+    return st;
+  if (n > INT_MAX) return Status::invalidArgument("MPI broadcast: a message past 2 GiB");
+  bytes.resize(n);
+  bytesMoved_ += n;
+  return check(MPI_Bcast(bytes.data(), static_cast<int>(n), MPI_BYTE, 0, MPI_COMM_WORLD),
+               "broadcast");
+}
+
+Result<std::vector<std::vector<uint8_t>>> Communicator::gather(const std::vector<uint8_t>& bytes) {
+  if (bytes.size() > INT_MAX) return Status::invalidArgument("MPI gather: a message past 2 GiB");
+  const int n = static_cast<int>(bytes.size());
+  std::vector<int> counts(rank_ == 0 ? size_ : 0);
+  if (Status st =
+          check(MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD), "gather");
+      !st)
+    return st;
+  std::vector<int> displs(counts.size());
+  int64_t total = 0;
+  for (size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = static_cast<int>(total);
+    total += counts[r];
+  }
+  if (total > INT_MAX) return Status::invalidArgument("MPI gather: a batch past 2 GiB");
+  std::vector<uint8_t> all(static_cast<size_t>(total));
+  if (Status st = check(MPI_Gatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(),
+                                    displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD),
+                        "gather");
+      !st)
+    return st;
+  bytesMoved_ += bytes.size();
+  std::vector<std::vector<uint8_t>> out(counts.size());
+  for (size_t r = 0; r < counts.size(); ++r)
+    out[r].assign(all.begin() + displs[r], all.begin() + displs[r] + counts[r]);
+  return out;
+}
+
+Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
+    const std::vector<std::vector<uint8_t>>& toRank) {
+  std::vector<int> sendCounts(size_), sendDispls(size_), recvCounts(size_), recvDispls(size_);
+  std::vector<uint8_t> send;
+  for (int r = 0; r < size_; ++r) {
+    if (send.size() + toRank[r].size() > INT_MAX)
+      return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
+    sendDispls[r] = static_cast<int>(send.size());
+    sendCounts[r] = static_cast<int>(toRank[r].size());
+    send.insert(send.end(), toRank[r].begin(), toRank[r].end());
+  }
+  if (Status st = check(MPI_Alltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT,
+                                     MPI_COMM_WORLD),
+                        "all-to-all");
+      !st)
+    return st;
+  int64_t total = 0;
+  for (int r = 0; r < size_; ++r) {
+    recvDispls[r] = static_cast<int>(total);
+    total += recvCounts[r];
+  }
+  if (total > INT_MAX) return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
+  std::vector<uint8_t> recv(static_cast<size_t>(total));
+  if (Status st = check(
+          MPI_Alltoallv(send.data(), sendCounts.data(), sendDispls.data(), MPI_BYTE, recv.data(),
+                        recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD),
+          "all-to-all");
+      !st)
+    return st;
+  bytesMoved_ += send.size() + recv.size();
+  std::vector<std::vector<uint8_t>> out(size_);
+  for (int r = 0; r < size_; ++r)
+    out[r].assign(recv.begin() + recvDispls[r], recv.begin() + recvDispls[r] + recvCounts[r]);
+  return out;
+}
+
+Result<uint64_t> Communicator::sum(uint64_t value) {
+  uint64_t total = 0;
+  if (Status st = check(MPI_Allreduce(&value, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD),
+                        "reduction");
+      !st)
+    return st;
+  return total;
+}
+
+Status Communicator::agree(const Status& local) {
+  const int mine = local ? size_ : rank_;
+  int first = size_;
+  if (Status st =
+          check(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "reduction");
+      !st)
+    return st;
+  if (first == size_) return Status::ok();
+  const std::string text = local.message();
+  uint64_t n = text.size();
+  if (Status st = check(MPI_Bcast(&n, 1, MPI_UINT64_T, first, MPI_COMM_WORLD), "broadcast"); !st)
+    return st;
+  std::string message(n, '\0');
+  if (rank_ == first) message = text;
+  if (Status st =
+          check(MPI_Bcast(message.data(), static_cast<int>(n), MPI_CHAR, first, MPI_COMM_WORLD),
+                "broadcast");
+      !st)
+    return st;
+  if (rank_ == first) return local;
+  return Status::ioError("rank " + std::to_string(first) + ": " + message);
+}
+
+}  // namespace memlens
