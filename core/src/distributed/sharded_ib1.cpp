@@ -1,14 +1,15 @@
 #include "distributed/sharded_ib1.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 
-#include "classify/classifier_factories.h"
 #include "memory/bucket_vote.h"
 
 namespace memlens {
 
 ShardedIb1::ShardedIb1(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
-                       std::unique_ptr<Classifier> local)
+                       std::unique_ptr<OverlapMemory> local)
     : ShardedClassifier(comm, std::move(options), std::move(stats)), local_(std::move(local)) {}
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,
@@ -20,44 +21,35 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,
   if (Status st = comm.agree(added); !st) return st;
   auto stats = GlobalStatistics::reduce(comm, base, options);
   if (!stats) return stats.status();
-  // The shard's search: global weights, and one bucket more than the vote needs, for the
-  // k + 1 retry on a tie; its own vote is not used.
-  ClassifierOptions search = options;
-  search.fixedWeights = stats->weights();
-  search.k = options.k + 1;
-  search.distanceWeighting = DistanceWeighting::kZero;
-  auto local = restoreIb1Classifier(search, std::move(base), job);
-  if (Status st = comm.agree(local ? Status::ok() : local.status()); !st) return st;
-  ClassifierOptions merged = options;
-  merged.fixedWeights = stats->weights();
+  ClassifierOptions global = options;
+  global.fixedWeights = stats->weights();
+  auto local = std::make_unique<OverlapMemory>(global);
+  // A rank whose block is empty (more ranks than instances) has no bucket to give.
+  Status adopted = base.vectorCount() > 0 ? local->adopt(std::move(base), job) : Status::ok();
+  if (Status st = comm.agree(adopted); !st) return st;
   return std::unique_ptr<ShardedClassifier>(std::make_unique<ShardedIb1>(
-      comm, std::move(merged), std::move(stats).value(), std::move(local).value()));
+      comm, std::move(global), std::move(stats).value(), std::move(local)));
 }
 
 Result<Message> ShardedIb1::answer(const InstanceSet& batch, const PredictOptions&) const {
-  PredictOptions search;
-  search.distributions = false;
-  search.neighbours = true;
-  Message m;
-  // A rank whose block is empty (more ranks than instances) has no bucket to give.
-  if (local_->memory().vectorCount() == 0) {
-    for (size_t q = 0; q < batch.size(); ++q) m.put<uint32_t>(0);
-    return m;
+  std::vector<std::vector<OverlapSearch::ScoredBucket>> found(batch.size());
+  if (local_->trained()) {
+    tbb::parallel_for(size_t{0}, batch.size(), [&](size_t q) {
+      found[q] = local_->search().nearestBuckets(batch.instance(q).data(), 0, options_.k);
+    });
   }
-  auto found = local_->predict(batch, search);
-  if (!found) return found.status();
-  const InstanceBase& base = local_->memory();
-  const size_t wanted = static_cast<size_t>(options_.k) + 1;
-  for (const Prediction& p : *found) {
-    const size_t buckets = std::min(wanted, p.neighbours.size());
-    m.put<uint32_t>(static_cast<uint32_t>(buckets));
-    for (size_t b = 0; b < buckets; ++b) {
-      const NeighbourBucket& nb = p.neighbours[b];
-      m.put<double>(nb.distance);
-      const SparseCounts counts = summedCounts(base, nb.storedVectors);
-      m.put<uint32_t>(static_cast<uint32_t>(counts.size()));
-      for (const auto& [c, n] : counts) {
-        m.put<uint32_t>(base.classId(c));
+  // Global class indices, so that rank 0 merges without looking classes up.
+  const InstanceBase& base = local_->base();
+  std::vector<uint32_t> global(base.classCount());
+  for (uint32_t c = 0; c < base.classCount(); ++c) global[c] = stats_.classIndex(base.classId(c));
+  Message m;
+  for (const auto& buckets : found) {
+    m.put<uint32_t>(static_cast<uint32_t>(buckets.size()));
+    for (const OverlapSearch::ScoredBucket& b : buckets) {
+      m.put<double>(b.distance);
+      m.put<uint32_t>(static_cast<uint32_t>(b.counts.size()));
+      for (const auto& [c, n] : b.counts) {
+        m.put<uint32_t>(global[c]);
         m.put<int64_t>(n);
       }
     }
@@ -69,25 +61,32 @@ Status ShardedIb1::merge(const InstanceSet& batch, std::vector<Message>& answers
                          const PredictOptions& options, Prediction* out) const {
   struct Bucket {
     double distance;
-    SparseCounts counts;  // global class index, count
+    size_t begin, end;  // its counts in `counts`
   };
   const size_t wanted = static_cast<size_t>(options_.k) + 1;
   const auto classIdOf = [this](uint32_t c) { return stats_.classIds()[c]; };
+  const auto classes = static_cast<uint32_t>(stats_.classIds().size());
   std::vector<Bucket> all;
+  SparseCounts counts;
+  std::vector<int64_t> acc(classes, 0);
+  std::vector<SparseCounts> nearest;
+  std::vector<double> distances;
   for (size_t q = 0; q < batch.size(); ++q) {
     all.clear();
+    counts.clear();
     for (Message& m : answers) {
       const auto buckets = m.get<uint32_t>();
       for (uint32_t b = 0; b < buckets && m.ok(); ++b) {
         Bucket& bucket = all.emplace_back();
         bucket.distance = m.get<double>();
-        const auto classes = m.get<uint32_t>();
-        for (uint32_t c = 0; c < classes && m.ok(); ++c) {
-          const uint32_t index = stats_.classIndex(m.get<uint32_t>());
-          const auto n = m.get<int64_t>();
-          if (index == GlobalStatistics::kNone) return Status::internal("a class no rank counted");
-          bucket.counts.emplace_back(index, n);
+        bucket.begin = counts.size();
+        const auto n = m.get<uint32_t>();
+        for (uint32_t c = 0; c < n && m.ok(); ++c) {
+          const auto index = m.get<uint32_t>();
+          if (index >= classes) return Status::internal("a class no rank counted");
+          counts.emplace_back(index, m.get<int64_t>());
         }
+        bucket.end = counts.size();
       }
       if (!m.ok()) return Status::internal("malformed neighbour buckets from a rank");
     }
@@ -95,30 +94,29 @@ Status ShardedIb1::merge(const InstanceSet& batch, std::vector<Message>& answers
     // is the smallest (the one process's bucket starts at its nearest member).
     std::stable_sort(all.begin(), all.end(),
                      [](const Bucket& a, const Bucket& b) { return a.distance < b.distance; });
-    std::vector<Bucket> nearest;
-    for (Bucket& b : all) {
-      if (!nearest.empty() && sameDistance(nearest.back().distance, b.distance)) {
-        SparseCounts& into = nearest.back().counts;
-        for (const auto& [c, n] : b.counts) {
-          auto it = std::find_if(into.begin(), into.end(),
-                                 [c = c](const auto& e) { return e.first == c; });
-          if (it == into.end())
-            into.emplace_back(c, n);
-          else
-            it->second += n;
+    nearest.clear();
+    distances.clear();
+    for (size_t a = 0; a < all.size() && nearest.size() < wanted;) {
+      size_t b = a;
+      SparseCounts& merged = nearest.emplace_back();
+      for (; b < all.size() && sameDistance(all[a].distance, all[b].distance); ++b)
+        for (size_t i = all[b].begin; i < all[b].end; ++i) {
+          const auto [c, n] = counts[i];
+          if (acc[c] == 0) merged.emplace_back(c, 0);
+          acc[c] += n;
         }
-        continue;
+      for (auto& [c, n] : merged) {
+        n = acc[c];
+        acc[c] = 0;
       }
-      if (nearest.size() == wanted) break;
-      nearest.push_back(std::move(b));
+      distances.push_back(all[a].distance);
+      a = b;
     }
     Prediction& p = out[q];
     p = Prediction{};
     if (nearest.empty()) continue;
-    std::vector<double> distances;
-    for (const Bucket& b : nearest) distances.push_back(b.distance);
-    BucketVote vote(stats_.classTotals(), classIdOf, options_, std::move(distances),
-                    [&nearest](int b) { return nearest[static_cast<size_t>(b)].counts; });
+    BucketVote vote(stats_.classTotals(), classIdOf, options_, distances,
+                    [&nearest](int b) { return nearest[static_cast<size_t>(b)]; });
     vote.decide(options, p);
   }
   for (Message& m : answers)

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "distributed/sharded_classifier.h"
+#include "memory/overlap_memory.h"
 
 namespace memlens {
 
@@ -14,9 +15,9 @@ namespace memlens {
 class ShardedIb1 final : public ShardedClassifier {
  public:
   ShardedIb1(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
-             std::unique_ptr<Classifier> local);
+             std::unique_ptr<OverlapMemory> local);
 
-  const InstanceBase& shard() const override { return local_->memory(); }
+  const InstanceBase& shard() const override { return local_->base(); }
 
  protected:
   Result<Message> answer(const InstanceSet& batch, const PredictOptions& options) const override;
@@ -24,8 +25,8 @@ class ShardedIb1 final : public ShardedClassifier {
                const PredictOptions& options, Prediction* out) const override;
 
  private:
-  // Searches the shard for the k + 1 nearest buckets (options_.k + 1, zero distance weighting).
-  std::unique_ptr<Classifier> local_;
+  // The shard with the global weights; untrained when this rank's block is empty.
+  std::unique_ptr<OverlapMemory> local_;
 };
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,

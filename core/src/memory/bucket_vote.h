@@ -53,6 +53,7 @@ class BucketVote {
   // The buckets behind the reported votes: k, or k + 1 when the wider vote broke a tie (fewer
   // when the memory ran out of distances), and how many were requested for that vote.
   int votedBuckets() const { return votedBuckets_; }
+  double distance(int b) const { return distances_[static_cast<size_t>(b)]; }
   int votedRequested() const { return votedRequested_; }
   // The weight of bucket b's counts in a vote over K buckets where `requested` were asked for.
   double weight(int b, int K, int requested) const;
