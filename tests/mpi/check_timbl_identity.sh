@@ -2,7 +2,7 @@
 # memlens-cli-mpi timbl under `mpirun -np 2` and `-np 3` must write byte for byte what
 # memlens-cli timbl writes in one process (output lines with +v db+di+md, and the accuracy), on
 # KJV-derived instances, for IB1 (k = 1, 3, 5; every distance weighting; every feature
-# weighting) and IGTree, at width 4 (match-pattern search) and 8 (inverted lists).
+# weighting), IGTree and TRIBL2, at width 4 (match-pattern search) and 8 (inverted lists).
 # Usage: check_timbl_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -55,6 +55,9 @@ check 8 -a0 -k1
 check 8 -a0 -k3 -dIL
 for w in 1 3; do check 4 -a1 -w$w; done
 check 8 -a1
+check 4 -a4 -k1
+check 4 -a4 -k3 -dIL
+check 8 -a4 -k2 -dID -w3
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded runs differ from one process"

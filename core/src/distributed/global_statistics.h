@@ -33,6 +33,12 @@ class GlobalStatistics {
     auto it = classIndexOf_.find(classId);
     return it == classIndexOf_.end() ? kNone : it->second;
   }
+  // The global class index of each class of `shard` (its classes are among the global ones).
+  std::vector<uint32_t> globalIndices(const InstanceBase& shard) const {
+    std::vector<uint32_t> out(shard.classCount());
+    for (uint32_t c = 0; c < shard.classCount(); ++c) out[c] = classIndex(shard.classId(c));
+    return out;
+  }
   uint64_t instanceCount() const { return instanceCount_; }
   // In original feature order.
   const std::vector<double>& weights() const { return weights_; }

@@ -4,6 +4,7 @@
 
 #include "distributed/sharded_ib1.h"
 #include "distributed/sharded_igtree.h"
+#include "distributed/sharded_tribl2.h"
 
 namespace memlens {
 namespace {
@@ -22,12 +23,13 @@ Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
     Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
     JobControl* job) {
   Status supported = Status::ok();
-  if (options.algorithm != Algorithm::kIb1 && options.algorithm != Algorithm::kIgTree)
-    supported = Status::invalidArgument("a sharded memory is IB1 (-a0) or IGTree (-a1) for now");
+  if (options.algorithm == Algorithm::kVectorMemory)
+    supported = Status::invalidArgument("a sharded memory is IB1, IGTree or TRIBL2 for now");
   else if (options.metric != Metric::kOverlap)
     supported = Status::invalidArgument("a sharded memory uses the overlap metric (-mO) for now");
   if (!supported) return supported;
   if (options.algorithm == Algorithm::kIb1) return trainShardedIb1(comm, options, block, job);
+  if (options.algorithm == Algorithm::kTribl2) return trainShardedTribl2(comm, options, block, job);
   return trainShardedIgTree(comm, options, block, job);
 }
 

@@ -28,7 +28,7 @@ class ShardedClassifier {
   virtual ~ShardedClassifier() = default;
 
   // Collective: every rank passes its block of the training instances, the blocks contiguous
-  // and in rank order (rank 0 the first lines). IB1 and IGTree (overlap metric).
+  // and in rank order (rank 0 the first lines). IB1, IGTree and TRIBL2 (overlap metric).
   static Result<std::unique_ptr<ShardedClassifier>> train(Communicator& comm,
                                                           const ClassifierOptions& options,
                                                           const InstanceSet& block,

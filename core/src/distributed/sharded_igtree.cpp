@@ -1,43 +1,11 @@
 #include "distributed/sharded_igtree.h"
 
 #include "classify/classifier_factories.h"
+#include "distributed/shard_by_value.h"
 #include "memory/ig_tree.h"
 #include "memory/overlap_memory.h"
 
 namespace memlens {
-namespace {
-
-// The instances of `block` each rank owns, sent to it; what this rank owns comes back, ordered
-// by the rank it came from (the order does not change the tree).
-Result<InstanceSet> exchange(Communicator& comm, const InstanceSet& block, int firstFeature) {
-  std::vector<Message> to(static_cast<size_t>(comm.size()));
-  const auto w = static_cast<size_t>(block.width);
-  for (size_t i = 0; i < block.size(); ++i) {
-    const auto v = block.instance(i);
-    Message& m = to[v[static_cast<size_t>(firstFeature)] % static_cast<uint32_t>(comm.size())];
-    for (uint32_t f : v) m.put<uint32_t>(f);
-    m.put<uint32_t>(block.classes[i]);
-    m.put<uint64_t>(i < block.sources.size() ? block.sources[i] : i + 1);
-  }
-  std::vector<std::vector<uint8_t>> bytes;
-  for (Message& m : to) bytes.push_back(std::move(m.bytes()));
-  auto received = comm.allToAll(bytes);
-  if (!received) return received.status();
-  InstanceSet shard;
-  shard.width = block.width;
-  for (auto& from : *received) {
-    Message m(std::move(from));
-    while (m.ok() && !m.atEnd()) {
-      for (size_t f = 0; f < w; ++f) shard.features.push_back(m.get<uint32_t>());
-      shard.classes.push_back(m.get<uint32_t>());
-      shard.sources.push_back(m.get<uint64_t>());
-    }
-    if (!m.ok()) return Status::internal("malformed instances from a rank");
-  }
-  return shard;
-}
-
-}  // namespace
 
 ShardedIgTree::ShardedIgTree(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
                              std::vector<int> order, bool rootHasChildren,
@@ -62,14 +30,10 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm
   ClassifierOptions global = options;
   global.fixedWeights = stats->weights();
   std::vector<int> order = memoryOrder(global, global.fixedWeights);
-  auto shard = exchange(comm, block, order.front());
-  if (!shard) return shard.status();
-
-  // The shard's memory with the global class indices, so that default-class ties fall as in one
-  // process; the root's default is the whole memory's majority class.
-  auto base = std::make_unique<InstanceBase>(block.width);
-  for (uint32_t id : stats->classIds()) base->addClass(id);
-  Status built = base->add(*shard, job);
+  // The root's default is the whole memory's majority class.
+  auto shard = shardByValue(comm, block, order.front(), *stats, job);
+  Status built = shard ? Status::ok() : shard.status();
+  auto base = std::make_unique<InstanceBase>(shard ? std::move(shard).value() : InstanceBase());
   std::vector<ClassCount> rootDist;
   for (uint32_t c = 0; c < stats->classTotals().size(); ++c)
     rootDist.push_back({c, static_cast<uint32_t>(stats->classTotals()[c])});
@@ -122,7 +86,7 @@ Result<Message> ShardedIgTree::answer(const InstanceSet& batch,
   Message m;
   const auto first = static_cast<size_t>(order_.front());
   for (size_t q = 0; q < batch.size(); ++q) {
-    if (owner(batch.instance(q)[first]) != comm_.rank()) continue;
+    if (ownerOf(batch.instance(q)[first], comm_.size()) != comm_.rank()) continue;
     m.put<uint32_t>(static_cast<uint32_t>(q));
     const Prediction p = local_ ? local_->predictOne(batch.instance(q), options) : Prediction{};
     // Depth 0: the shard's root is not the whole memory's; rank 0 answers with the latter.

@@ -17,8 +17,6 @@ class ShardedIgTree final : public ShardedClassifier {
                 std::vector<int> order, bool rootHasChildren, std::unique_ptr<Classifier> local);
 
   const InstanceBase& shard() const override { return local_->memory(); }
-  // The rank holding the stored vectors whose first tree feature has `value`.
-  int owner(uint32_t value) const { return static_cast<int>(value % comm_.size()); }
 
  protected:
   Result<Message> answer(const InstanceSet& batch, const PredictOptions& options) const override;
