@@ -1,6 +1,9 @@
 // memlens-cli-mpi: memlens-cli whose `timbl` runs sharded over the ranks of an MPI job
 // (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md). With one
 // rank every command runs as in memlens-cli.
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -20,6 +23,16 @@ bool runsSharded(int argc, char** argv) {
          std::strcmp(command, "help") == 0;
 }
 
+// Launchers (mpirun, srun) stop every rank with SIGTERM when one rank dies or fails; rank 0 says
+// so before it goes, rather than vanishing mid-run without a word of its own.
+void reportStopped(int) {
+  static const char kMessage[] =
+      "memlens-cli-mpi: stopped by the MPI launcher: another rank ended (the launcher's message "
+      "says which); the output is incomplete\n";
+  [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  ::_exit(1);
+}
+
 }  // namespace
 
 Communicator& mpiWorld() { return *world; }
@@ -29,6 +42,7 @@ Communicator& mpiWorld() { return *world; }
 int main(int argc, char** argv) {
   memlens::Communicator communicator(&argc, &argv);
   memlens::cli::world = &communicator;
+  if (communicator.rank() == 0) std::signal(SIGTERM, memlens::cli::reportStopped);
   if (communicator.size() > 1 && !memlens::cli::runsSharded(argc, argv)) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
