@@ -2,6 +2,7 @@
 // gives a token the same id) and keeps its block of the lines; the memory is sharded over the
 // ranks; rank 0 reads the test file, sends the queries in batches and writes TiMBL's output.
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -76,13 +77,20 @@ int runTimbl(const TimblArgs& a) {
   PredictOptions po;
   po.distributions = a.distribution;
   po.threads = a.threads;
+  const uint64_t bytesBefore = world.bytesMoved();
   auto predictions = (*classifier)->predict(*test, po, job.get());
   if (!predictions) return fail(predictions.status());
   const auto t2 = std::chrono::steady_clock::now();
   if (!root) return 0;
-  if (a.timing)
+  if (a.timing) {
     printTimblTiming(std::chrono::duration<double>(t1 - t0).count(),
                      std::chrono::duration<double>(t2 - t1).count(), test->size());
+    // What rank 0 sent and received per query: the query batches and every rank's answers.
+    std::fprintf(stderr, "ranks: %d\nrank0_bytes_per_query: %.1f\n", world.size(),
+                 test->size() == 0 ? 0.0
+                                   : static_cast<double>(world.bytesMoved() - bytesBefore) /
+                                         static_cast<double>(test->size()));
+  }
   if (Status st = writeTimblOutput(a, *test, *predictions, vocab, nullptr); !st)
     return reportError(st);
   return 0;

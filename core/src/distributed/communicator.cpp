@@ -57,7 +57,7 @@ Result<std::vector<std::vector<uint8_t>>> Communicator::gather(const std::vector
                         "gather");
       !st)
     return st;
-  bytesMoved_ += bytes.size();
+  bytesMoved_ += rank_ == 0 ? static_cast<uint64_t>(total) : bytes.size();
   std::vector<std::vector<uint8_t>> out(counts.size());
   for (size_t r = 0; r < counts.size(); ++r)
     out[r].assign(all.begin() + displs[r], all.begin() + displs[r] + counts[r]);

@@ -38,7 +38,8 @@ class Communicator {
   // failing rank, its message prefixed with "rank N: ", so that rank 0 reports it.
   Status agree(const Status& local);
 
-  // Bytes this rank has sent or received in point-to-point and collective payloads so far.
+  // Payload bytes this rank has sent or received so far (rank 0: every rank's gathered bytes;
+  // small control messages not counted).
   uint64_t bytesMoved() const { return bytesMoved_; }
 
  private:

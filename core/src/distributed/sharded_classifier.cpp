@@ -54,7 +54,20 @@ Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& qu
     part.features = batch.getVector<uint32_t>();
     if (!batch.ok() || part.width <= 0) return Status::internal("malformed query batch");
     part.classes.assign(part.features.size() / static_cast<size_t>(part.width), 0);
-    auto mine = answer(part, options);
+    Message plan;
+    if (probes()) {
+      auto probe = this->probe(part);
+      if (Status st = comm_.agree(probe ? Status::ok() : probe.status()); !st) return st;
+      auto probed = comm_.gather(probe->bytes());
+      if (!probed) return probed.status();
+      if (comm_.rank() == 0) {
+        std::vector<Message> probeAnswers;
+        for (auto& bytes : *probed) probeAnswers.emplace_back(std::move(bytes));
+        plan = this->plan(part, probeAnswers);
+      }
+      if (Status st = comm_.broadcast(plan.bytes()); !st) return st;
+    }
+    auto mine = answer(part, plan, options);
     if (Status st = comm_.agree(mine ? Status::ok() : mine.status()); !st) return st;
     auto gathered = comm_.gather(mine->bytes());
     if (!gathered) return gathered.status();

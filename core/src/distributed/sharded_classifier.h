@@ -48,8 +48,17 @@ class ShardedClassifier {
   ShardedClassifier(Communicator& comm, ClassifierOptions options, GlobalStatistics stats)
       : comm_(comm), options_(std::move(options)), stats_(std::move(stats)) {}
 
+  // A first round before the answers, when the answers need what only rank 0 can know (the
+  // nearest distance of all ranks): every rank's probe() of the batch goes to rank 0, whose
+  // plan() of them goes back to every rank's answer().
+  virtual bool probes() const { return false; }
+  virtual Result<Message> probe(const InstanceSet& /*batch*/) { return Message(); }
+  virtual Message plan(const InstanceSet& /*batch*/, std::vector<Message>& /*probes*/) const {
+    return Message();
+  }
   // This rank's answers to a batch, for merge().
-  virtual Result<Message> answer(const InstanceSet& batch, const PredictOptions& options) const = 0;
+  virtual Result<Message> answer(const InstanceSet& batch, const Message& plan,
+                                 const PredictOptions& options) const = 0;
   // Rank 0: the predictions for `batch` from every rank's answers (in rank order).
   virtual Status merge(const InstanceSet& batch, std::vector<Message>& answers,
                        const PredictOptions& options, Prediction* out) const = 0;

@@ -20,13 +20,22 @@ class ShardedIb1 final : public ShardedClassifier {
   const InstanceBase& shard() const override { return local_->base(); }
 
  protected:
-  Result<Message> answer(const InstanceSet& batch, const PredictOptions& options) const override;
+  // Round one: each rank's nearest bucket distances; rank 0 plans, per query, the distance
+  // of the (k + 1)-th merged bucket, beyond which no rank's counts can matter (the far buckets
+  // of a small shard hold thousands of classes: sending them all cost 13 kB a query at k = 1).
+  bool probes() const override { return true; }
+  Result<Message> probe(const InstanceSet& batch) override;
+  Message plan(const InstanceSet& batch, std::vector<Message>& probes) const override;
+  Result<Message> answer(const InstanceSet& batch, const Message& plan,
+                         const PredictOptions& options) const override;
   Status merge(const InstanceSet& batch, std::vector<Message>& answers,
                const PredictOptions& options, Prediction* out) const override;
 
  private:
   // The shard with the global weights; untrained when this rank's block is empty.
   std::unique_ptr<OverlapMemory> local_;
+  // The current batch's nearest buckets, from probe() to answer().
+  std::vector<std::vector<OverlapSearch::ScoredBucket>> found_;
 };
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,

@@ -81,7 +81,7 @@ Prediction ShardedIgTree::rootAnswer(const PredictOptions& options) const {
   return p;
 }
 
-Result<Message> ShardedIgTree::answer(const InstanceSet& batch,
+Result<Message> ShardedIgTree::answer(const InstanceSet& batch, const Message&,
                                       const PredictOptions& options) const {
   Message m;
   const auto first = static_cast<size_t>(order_.front());

@@ -19,7 +19,8 @@ class ShardedIgTree final : public ShardedClassifier {
   const InstanceBase& shard() const override { return local_->memory(); }
 
  protected:
-  Result<Message> answer(const InstanceSet& batch, const PredictOptions& options) const override;
+  Result<Message> answer(const InstanceSet& batch, const Message& plan,
+                         const PredictOptions& options) const override;
   Status merge(const InstanceSet& batch, std::vector<Message>& answers,
                const PredictOptions& options, Prediction* out) const override;
 

@@ -80,7 +80,8 @@ bool ShardedTribl2::stored(uint32_t firstValue) const {
   return std::binary_search(firstValues_.begin(), firstValues_.end(), firstValue);
 }
 
-Result<Message> ShardedTribl2::answer(const InstanceSet& batch, const PredictOptions&) const {
+Result<Message> ShardedTribl2::answer(const InstanceSet& batch, const Message&,
+                                      const PredictOptions&) const {
   // Per query: nothing (another rank's), the exact match's distribution, or buckets (below the
   // matched prefix, or over the shard when the first value is stored nowhere).
   struct Answer {

@@ -22,7 +22,8 @@ class ShardedTribl2 final : public ShardedClassifier {
   const InstanceBase& shard() const override { return local_->base(); }
 
  protected:
-  Result<Message> answer(const InstanceSet& batch, const PredictOptions& options) const override;
+  Result<Message> answer(const InstanceSet& batch, const Message& plan,
+                         const PredictOptions& options) const override;
   Status merge(const InstanceSet& batch, std::vector<Message>& answers,
                const PredictOptions& options, Prediction* out) const override;
 
