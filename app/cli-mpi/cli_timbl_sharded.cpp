@@ -68,10 +68,10 @@ int runTimbl(const TimblArgs& a) {
   Result<InstanceSet> test = InstanceSet{};
   if (root) {
     test = readColumnsFile(a.test, vocab, job.get());
-    if (test && test->width != (*classifier)->shard().width())
-      test = Status::invalidArgument(a.test + " has " + std::to_string(test->width) +
-                                     " features, " + a.train + " has " +
-                                     std::to_string((*classifier)->shard().width()));
+    if (test && test->width != (*classifier)->width())
+      test =
+          Status::invalidArgument(a.test + " has " + std::to_string(test->width) + " features, " +
+                                  a.train + " has " + std::to_string((*classifier)->width()));
   }
   if (Status st = world.agree(test ? Status::ok() : test.status()); !st) return fail(st);
   PredictOptions po;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # memlens-cli-mpi timbl under `mpirun -np 2` and `-np 3` must write byte for byte what
 # memlens-cli timbl writes in one process (output lines with +v db+di+md, and the accuracy), on
-# KJV-derived instances, for IB1 (k = 1, 3, 5; every distance weighting; every feature
-# weighting), IGTree and TRIBL2, at width 4 (match-pattern search) and 8 (inverted lists).
+# KJV-derived instances, for IB1 (k = 1, 3, 5; every distance weighting; feature weightings
+# 0, 1, 3), IGTree and TRIBL2, at width 4 (match-pattern search) and 8 (inverted lists), and
+# on a training file with fewer lines than ranks.
 # Usage: check_timbl_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -21,8 +22,12 @@ for width in 4 8; do
   "$cli" instances --width $width -o "$work/test$width.inst" "$work/test.txt" >/dev/null
 done
 
+# Fewer training lines than ranks: some blocks and shards are empty.
+printf 'In the beginning\nthe beginning God\n' >"$work/train-tiny.inst"
+printf 'In the God\nthe beginning God\nearth was void\n' >"$work/test-tiny.inst"
+
 failures=0
-check() {  # width, timbl options...
+check() {  # width (or -tiny), timbl options...
   local width=$1
   shift
   local files=(-f "$work/train$width.inst" -t "$work/test$width.inst" +vdb+di+md "$@")
@@ -58,6 +63,7 @@ check 8 -a1
 check 4 -a4 -k1
 check 4 -a4 -k3 -dIL
 check 8 -a4 -k2 -dID -w3
+for a in -a0 -a1 -a4; do check -tiny $a; done
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded runs differ from one process"

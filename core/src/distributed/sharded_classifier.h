@@ -41,6 +41,8 @@ class ShardedClassifier {
                                           JobControl* job = nullptr);
 
   const GlobalStatistics& statistics() const { return stats_; }
+  // Features per instance (a rank's shard may be empty: more ranks than instances).
+  int width() const { return static_cast<int>(stats_.weights().size()); }
   // This rank's share of the memory.
   virtual const InstanceBase& shard() const = 0;
 
