@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mpi.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,9 +12,11 @@
 namespace memlens {
 
 // The MPI world of a sharded run, over MPI's C API: the constructor initialises MPI, the
-// destructor finalises it (one Communicator per process). Every collective call here must be
-// made by every rank in the same order. MPI failures come back as Status values (the world's
-// error handler is MPI_ERRORS_RETURN), so that rank 0 can say what went wrong.
+// destructor finalises it (one Communicator per process), or aborts the whole job after an MPI
+// failure. Every collective call here must be made by every rank in the same order. MPI failures
+// come back as Status values (the world's error handler is MPI_ERRORS_RETURN), so that rank 0
+// can say what went wrong, and so does a collective that has not completed within the timeout
+// (MEMLENS_MPI_TIMEOUT seconds, default 1800): a rank that hangs does not hang the job.
 // Not thread-safe: MPI is initialised for one thread.
 class Communicator {
  public:
@@ -43,8 +47,12 @@ class Communicator {
   uint64_t bytesMoved() const { return bytesMoved_; }
 
  private:
-  Status check(int code, const char* what) const;
+  Status check(int code, const char* what);
+  // Completes the non-blocking collective `started` began, within the timeout.
+  Status finish(int started, MPI_Request& request, const char* what);
 
+  double timeoutSeconds_;
+  bool broken_ = false;  // an MPI call failed or timed out: abort, do not finalise
   int rank_ = 0;
   int size_ = 1;
   uint64_t bytesMoved_ = 0;
