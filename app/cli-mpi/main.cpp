@@ -1,6 +1,6 @@
 // memlens-cli-mpi: memlens-cli whose `timbl` runs sharded over the ranks of an MPI job
-// (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md). With one
-// rank every command runs as in memlens-cli.
+// (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md), also on one
+// rank. The other commands run only on one rank, as in memlens-cli.
 #include <unistd.h>
 
 #include <csignal>

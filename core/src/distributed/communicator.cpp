@@ -29,6 +29,9 @@ Communicator::Communicator(int* argc, char*** argv) : timeoutSeconds_(timeoutFro
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  // The other ranks wait twice as long, so that rank 0 notices a hung rank first and says so
+  // before an abort from another rank stops it.
+  if (rank_ != 0) timeoutSeconds_ *= 2;
 }
 
 Communicator::~Communicator() {

@@ -43,8 +43,6 @@ class ShardedClassifier {
   const GlobalStatistics& statistics() const { return stats_; }
   // Features per instance (a rank's shard may be empty: more ranks than instances).
   int width() const { return static_cast<int>(stats_.weights().size()); }
-  // This rank's share of the memory.
-  virtual const InstanceBase& shard() const = 0;
 
  protected:
   ShardedClassifier(Communicator& comm, ClassifierOptions options, GlobalStatistics stats)

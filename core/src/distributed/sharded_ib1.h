@@ -17,8 +17,6 @@ class ShardedIb1 final : public ShardedClassifier {
   ShardedIb1(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
              std::unique_ptr<OverlapMemory> local);
 
-  const InstanceBase& shard() const override { return local_->base(); }
-
  protected:
   // Round one: each rank's nearest bucket distances; rank 0 plans, per query, the distance
   // of the (k + 1)-th merged bucket, beyond which no rank's counts can matter (the far buckets

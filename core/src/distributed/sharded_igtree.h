@@ -16,8 +16,6 @@ class ShardedIgTree final : public ShardedClassifier {
   ShardedIgTree(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
                 std::vector<int> order, bool rootHasChildren, std::unique_ptr<Classifier> local);
 
-  const InstanceBase& shard() const override { return local_->memory(); }
-
  protected:
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
@@ -30,7 +28,6 @@ class ShardedIgTree final : public ShardedClassifier {
   std::vector<int> order_;
   bool rootHasChildren_;
   std::unique_ptr<Classifier> local_;  // null when this rank owns no stored vector
-  InstanceBase empty_;
 };
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm,

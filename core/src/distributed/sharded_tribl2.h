@@ -19,8 +19,6 @@ class ShardedTribl2 final : public ShardedClassifier {
   ShardedTribl2(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
                 std::vector<uint32_t> firstValues, std::unique_ptr<OverlapMemory> local);
 
-  const InstanceBase& shard() const override { return local_->base(); }
-
  protected:
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
