@@ -10,7 +10,7 @@ packages=(
   qt6-base-dev qt6-charts-dev qt6-svg-dev libgl-dev
   libtbb-dev libeigen3-dev libsqlite3-dev libcli11-dev
   pybind11-dev python3-dev python3-pybind11 python3-pytest python3-numpy python3-pandas
-  timbl bible-kjv bible-kjv-text
+  timbl bible-kjv bible-kjv-text libopenmpi-dev openmpi-bin
   xvfb xauth fonts-dejavu-core unicode-data locales
 )
 # node/npm (for the GPT-2 test oracle): take the system's if present (it may come from another

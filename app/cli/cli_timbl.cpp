@@ -1,7 +1,8 @@
 // memlens-cli timbl: TiMBL-compatible train/test run with TiMBL's option spellings and output
 // line format, so that our output can be diffed column by column with timbl's.
+#include "cli_timbl.h"
+
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -13,12 +14,7 @@
 
 #include "cli_common.h"
 #include "commands.h"
-#include "memlens/classifier.h"
-#include "memlens/columns_file.h"
 #include "memlens/timbl_format.h"
-#include "memlens/timbl_instance_base.h"
-#include "memlens/timbl_weights.h"
-#include "memlens/vocabulary.h"
 
 namespace memlens::cli {
 namespace {
@@ -35,17 +31,6 @@ constexpr const char* kTimblUsage =
     "  distribution), -i reads one instead of training, -W writes every weighting to a weights\n"
     "  file, -w FILE[:n] reads weighting n (default 1, gain ratio) from one.\n"
     "  Writes TiMBL's output lines to OUT (stdout without -o); accuracy goes to stderr.\n";
-
-struct TimblArgs {
-  std::string train, test, out, format = "Columns";
-  std::string baseOut, baseIn, weightsOut, weightsIn;  // -I, -i, -W, -w FILE
-  FeatureWeighting weightsSection = FeatureWeighting::kGainRatio;
-  TimblBaseWriteOptions baseWrite;
-  ClassifierOptions options;
-  bool distribution = false, distance = false, neighbours = false, matchDepth = false;
-  int threads = 0;
-  bool timing = false;
-};
 
 Status bad(const std::string& msg) { return Status::invalidArgument(msg + "\n" + kTimblUsage); }
 
@@ -75,7 +60,9 @@ Status parseVerbosity(const std::string& spec, TimblArgs& a) {
   return Status::ok();
 }
 
-Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
+}  // namespace
+
+Status parseTimblArgs(const std::vector<std::string>& args, TimblArgs& a) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--timing") {
@@ -224,129 +211,68 @@ Status parseArgs(const std::vector<std::string>& args, TimblArgs& a) {
   return Status::ok();
 }
 
-// The classifier -f trains or -i reads, then the files -I and -W ask for.
-Result<std::unique_ptr<Classifier>> loadClassifier(const TimblArgs& a, Vocabulary& vocab,
-                                                   JobControl* job, double& trainSeconds) {
-  const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<Classifier> classifier;
-  if (!a.baseIn.empty()) {
-    TimblBaseOptions options;
-    options.classifier = a.options;
-    options.weightsPath = a.weightsIn;
-    options.weightsSection = a.weightsSection;
-    auto read = readTimblInstanceBase(a.baseIn, options, vocab, job);
-    if (!read) return read.status();
-    classifier = std::move(read).value();
-  } else {
-    auto train = readColumnsFile(a.train, vocab, job);
-    if (!train) return train.status();
-    ClassifierOptions options = a.options;
-    if (!a.weightsIn.empty()) {
-      auto weights = readTimblWeights(a.weightsIn, a.weightsSection, train->width);
-      if (!weights) return weights.status();
-      options.fixedWeights = std::move(weights).value();
-    }
-    auto created = createClassifier(options);
-    if (!created) return created.status();
-    classifier = std::move(created).value();
-    if (Status st = classifier->train(*train, job); !st) return st;
-  }
-  trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!a.baseOut.empty()) {
-    if (Status st = writeTimblInstanceBase(a.baseOut, *classifier, vocab, a.baseWrite, job); !st)
-      return st;
-  }
-  if (!a.weightsOut.empty()) {
-    if (Status st = writeTimblWeights(a.weightsOut, classifier->memory()); !st) return st;
-  }
-  return classifier;
-}
-
-int runTimbl(const std::vector<std::string>& args) {
-  TimblArgs a;
-  if (Status st = parseArgs(args, a); !st) return reportError(st);
-  Vocabulary vocab;
-  auto job = makeTerminalProgress();
-  double trainS = 0;
-  auto classifier = loadClassifier(a, vocab, job.get(), trainS);
-  if (!classifier) return reportError(classifier.status());
-  if (a.test.empty()) return 0;
-  auto test = readColumnsFile(a.test, vocab, job.get());
-  if (!test) return reportError(test.status());
-  const int width = (*classifier)->memory().width();
-  if (test->width != width)
-    return reportError(Status::invalidArgument(
-        a.test + " has " + std::to_string(test->width) + " features, " +
-        (a.baseIn.empty() ? a.train : a.baseIn) + " has " + std::to_string(width)));
-  const auto t1 = std::chrono::steady_clock::now();
-  PredictOptions po;
-  po.distributions = a.distribution;
-  po.neighbours = a.neighbours;
-  po.threads = a.threads;
-  auto predictions = (*classifier)->predict(*test, po, job.get());
-  if (!predictions) return reportError(predictions.status());
-  const auto t2 = std::chrono::steady_clock::now();
-  if (a.timing) {
-    const double testS = std::chrono::duration<double>(t2 - t1).count();
-    std::fprintf(stderr, "train_seconds: %.3f\ntest_seconds: %.3f\ntest_tokens_per_second: %.0f\n",
-                 trainS, testS, testS > 0 ? static_cast<double>(test->size()) / testS : 0.0);
-  }
-
+Status writeTimblOutput(const TimblArgs& a, const InstanceSet& test,
+                        const std::vector<Prediction>& predictions, const Vocabulary& vocab,
+                        const InstanceBase* memory) {
   std::ofstream file;
   if (!a.out.empty()) {
     file.open(a.out, std::ios::binary);
-    if (!file) return reportError(Status::ioError("cannot write " + a.out));
+    if (!file) return Status::ioError("cannot write " + a.out);
   }
   std::ostream& out = a.out.empty() ? std::cout : file;
-  const Classifier& c = **classifier;
   size_t correct = 0;
   std::string line;
-  for (size_t i = 0; i < test->size(); ++i) {
-    const Prediction& p = (*predictions)[i];
-    if (p.classId == test->classes[i]) ++correct;
-    line =
-        formatTimblLine(test->instance(i), test->classes[i], p, vocab, a.distribution, a.distance);
+  for (size_t i = 0; i < test.size(); ++i) {
+    const Prediction& p = predictions[i];
+    if (p.classId == test.classes[i]) ++correct;
+    line = formatTimblLine(test.instance(i), test.classes[i], p, vocab, a.distribution, a.distance);
     if (a.matchDepth) {
-      const int depth = a.options.algorithm == Algorithm::kIb1 ? test->width : p.matchDepth;
+      const int depth = a.options.algorithm == Algorithm::kIb1 ? test.width : p.matchDepth;
       line += ' ' + std::to_string(depth) + (p.leaf ? ":L" : ":N");
     }
     out << line << '\n';
-    if (a.neighbours) {
+    if (a.neighbours && memory) {
       for (size_t b = 0; b < p.neighbours.size(); ++b) {
         const NeighbourBucket& nb = p.neighbours[b];
         uint64_t instances = 0;
         for (uint32_t id : nb.storedVectors)
-          for (const ClassCount& cc : c.memory().distribution(id)) instances += cc.count;
+          for (const ClassCount& cc : memory->distribution(id)) instances += cc.count;
         out << "# k=" << b + 1 << ", " << instances << " Neighbor(s) at distance: \t"
             << formatTimblDistance(nb.distance) << '\n';
         for (uint32_t id : nb.storedVectors) {
           out << "#\t";
-          for (uint32_t f : c.memory().vector(id)) out << vocab.text(f) << ' ';
+          for (uint32_t f : memory->vector(id)) out << vocab.text(f) << ' ';
           out << " -*-\n";
         }
       }
     }
   }
   out.flush();
-  if (!out)
-    return reportError(
-        Status::ioError("writing " + (a.out.empty() ? "stdout" : a.out) + " failed"));
-  const size_t n = test->size();
+  if (!out) return Status::ioError("writing " + (a.out.empty() ? "stdout" : a.out) + " failed");
+  const size_t n = test.size();
   std::fprintf(stderr, "accuracy: %.6f (%zu/%zu)\n", n ? static_cast<double>(correct) / n : 0.0,
                correct, n);
-  return 0;
+  return Status::ok();
 }
 
-}  // namespace
+void printTimblTiming(double trainSeconds, double testSeconds, size_t queries) {
+  std::fprintf(stderr, "train_seconds: %.3f\ntest_seconds: %.3f\ntest_tokens_per_second: %.0f\n",
+               trainSeconds, testSeconds,
+               testSeconds > 0 ? static_cast<double>(queries) / testSeconds : 0.0);
+}
 
 void addTimblCommand(CLI::App& app, CommandRuns& runs) {
   CLI::App* command = app.add_subcommand(
       "timbl", "TiMBL-compatible mode: same flags, same output lines, accuracy on stderr");
-  // TiMBL's spellings (-a0, -dED:a:b, +vdb+di, joined or separate) are read by parseArgs above:
-  // CLI11 hands on everything after the command unread.
+  // TiMBL's spellings (-a0, -dED:a:b, +vdb+di, joined or separate) are read by parseTimblArgs
+  // above: CLI11 hands on everything after the command unread.
   command->prefix_command();
   command->footer(kTimblUsage);
-  runs[command] = [command] { return runTimbl(command->remaining()); };
+  runs[command] = [command] {
+    TimblArgs a;
+    if (Status st = parseTimblArgs(command->remaining(), a); !st) return reportError(st);
+    return runTimbl(a);
+  };
 }
 
 }  // namespace memlens::cli

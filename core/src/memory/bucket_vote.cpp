@@ -87,7 +87,7 @@ double BucketVote::weight(int b, int K, int requested) const {
 }
 
 std::vector<std::pair<uint32_t, double>> BucketVote::vote(int K, int requested) {
-  VoteScratch& s = scratch(base_.classCount());
+  VoteScratch& s = scratch(static_cast<uint32_t>(totals_.size()));
   std::vector<uint32_t> touched;
   for (int b = 0; b < K; ++b) {
     const double w = weight(b, K, requested);
@@ -121,7 +121,7 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
   votedRequested_ = k;
 
   auto votes = vote(kUsed, k);
-  const auto& totals = base_.classTotals();
+  const auto& totals = totals_;
   if (votes.empty()) {
     // Every vote fell below DBL_EPSILON: TiMBL then prints an empty distribution, as we do.
     // Its class choice in this case is not pinned down; the nearest bucket's plain counts
@@ -133,7 +133,7 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
     uint32_t winner = top.front();
     for (uint32_t c : top)
       if (totals[c] > totals[winner]) winner = c;
-    out.classId = base_.classId(winner);
+    out.classId = classIdOf_(winner);
     out.tie = top.size() > 1;
     return;
   }
@@ -155,14 +155,14 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
         if (totals[c] > totals[winner]) winner = c;
     }
   }
-  out.classId = base_.classId(winner);
+  out.classId = classIdOf_(winner);
   for (int b = 0; b < votedBuckets_; ++b) {
     if (weight(b, votedBuckets_, votedRequested_) <= 0.0) continue;  // IL's farthest bucket
     for (const auto& [c, n] : counts_[b]) out.instances += static_cast<uint64_t>(n);
   }
   if (options.distributions) {
     out.distribution.reserve(votes.size());
-    for (const auto& [c, w] : votes) out.distribution.push_back({base_.classId(c), w});
+    for (const auto& [c, w] : votes) out.distribution.push_back({classIdOf_(c), w});
   }
 }
 

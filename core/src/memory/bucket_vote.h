@@ -32,7 +32,17 @@ class BucketVote {
  public:
   BucketVote(const InstanceBase& base, const ClassifierOptions& options,
              std::vector<double> distances, std::function<SparseCounts(int bucket)> countsOf)
-      : base_(base),
+      : BucketVote(
+            base.classTotals(), [&base](uint32_t c) { return base.classId(c); }, options,
+            std::move(distances), std::move(countsOf)) {}
+  // A vote over classes no one InstanceBase holds (a sharded memory's, merged on rank 0): their
+  // training totals by class index and the Vocabulary id of each index.
+  BucketVote(const std::vector<uint64_t>& classTotals,
+             std::function<uint32_t(uint32_t classIndex)> classIdOf,
+             const ClassifierOptions& options, std::vector<double> distances,
+             std::function<SparseCounts(int bucket)> countsOf)
+      : totals_(classTotals),
+        classIdOf_(std::move(classIdOf)),
         options_(options),
         distances_(std::move(distances)),
         countsOf_(std::move(countsOf)) {}
@@ -43,6 +53,7 @@ class BucketVote {
   // The buckets behind the reported votes: k, or k + 1 when the wider vote broke a tie (fewer
   // when the memory ran out of distances), and how many were requested for that vote.
   int votedBuckets() const { return votedBuckets_; }
+  double distance(int b) const { return distances_[static_cast<size_t>(b)]; }
   int votedRequested() const { return votedRequested_; }
   // The weight of bucket b's counts in a vote over K buckets where `requested` were asked for.
   double weight(int b, int K, int requested) const;
@@ -50,7 +61,8 @@ class BucketVote {
  private:
   std::vector<std::pair<uint32_t, double>> vote(int K, int requested);
 
-  const InstanceBase& base_;
+  const std::vector<uint64_t>& totals_;
+  std::function<uint32_t(uint32_t)> classIdOf_;
   const ClassifierOptions& options_;
   std::vector<double> distances_;
   std::function<SparseCounts(int)> countsOf_;

@@ -24,6 +24,8 @@ namespace {
 
 struct Builder {
   const InstanceBase& base;
+  const std::vector<uint64_t>& totals;
+  uint32_t rootDefault;
   const std::vector<int>& order;
   JobControl* job;
   std::vector<uint32_t> ids;  // stored vectors in trie order
@@ -54,7 +56,7 @@ struct Builder {
       if (++leaves % 4096 == 0 && cancelRequested(job)) cancelled = true;
       const auto d = base.distribution(ids[lo]);
       t.dist = sortedDist({d.begin(), d.end()});
-      t.node.defaultClass = defaultClassOf(t.dist, base.classTotals());
+      t.node.defaultClass = defaultClassOf(t.dist, totals);
       return t;
     }
     std::vector<Temp> children;
@@ -78,7 +80,9 @@ struct Builder {
       acc[c] = 0;
     }
     touched.clear();
-    t.node.defaultClass = defaultClassOf(t.dist, base.classTotals());
+    t.node.defaultClass = depth == 0 && rootDefault != InstanceBase::kNone
+                              ? rootDefault
+                              : defaultClassOf(t.dist, totals);
     // Compression: drop leaf children that would answer what this node answers anyway.
     std::vector<Temp*> kept;
     for (Temp& c : children)
@@ -120,11 +124,16 @@ bool sortCancellably(std::vector<uint32_t>& v, Less less, JobControl* job) {
 
 }  // namespace
 
-Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, JobControl* job) {
+Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, JobControl* job,
+                             const IgTreeDefaults& defaults) {
   IgTree tree;
   tree.order_ = std::move(order);
   if (base.vectorCount() == 0) return Status::invalidArgument("IGTree: the memory is empty");
-  Builder b{base, tree.order_, job, {}, tree.nodes_, tree.pool_, {}, {}, 0, false};
+  const std::vector<uint64_t>& totals =
+      defaults.classTotals ? *defaults.classTotals : base.classTotals();
+  Builder b{base, totals,      defaults.rootDefault, tree.order_, job,
+            {},   tree.nodes_, tree.pool_,           {},          {},
+            0,    false};
   b.acc.assign(base.classCount(), 0);
   b.ids.resize(base.vectorCount());
   for (uint32_t i = 0; i < base.vectorCount(); ++i) b.ids[i] = i;

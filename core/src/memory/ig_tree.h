@@ -13,6 +13,14 @@ namespace memlens {
 class ByteReader;
 class ByteWriter;
 
+// What decides an IGTree's default classes, when not its instance base's own: a shard of a memory
+// sharded by its first feature's value (core/src/distributed) builds whole subtrees with the
+// whole memory's class totals and root default, so that it compresses them as one process would.
+struct IgTreeDefaults {
+  const std::vector<uint64_t>* classTotals = nullptr;  // by class index; null: the base's
+  uint32_t rootDefault = InstanceBase::kNone;          // class index; kNone: computed
+};
+
 // IGTree: a trie over the stored vectors in descending feature-weight order. Every node keeps
 // the summed class distribution of what lies below it and its default class (best of that
 // distribution: most votes, then most frequent in training, then first seen). Compressed as
@@ -34,7 +42,7 @@ class IgTree {
   };
 
   static Result<IgTree> build(const InstanceBase& base, std::vector<int> order,
-                              JobControl* job = nullptr);
+                              JobControl* job = nullptr, const IgTreeDefaults& defaults = {});
 
   // A tree kept elsewhere (a TiMBL IGTree base): `nodes` laid out as build() lays them out
   // (children of a node contiguous and sorted by value, the root last), with their

@@ -297,15 +297,14 @@ void InvertedListSearch::scoreAgreeing(const uint32_t* query, uint32_t requiredM
   ids.resize(kept);
 }
 
-void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
-                                  const ClassifierOptions& options,
-                                  const PredictOptions& predictOptions, Prediction& out) const {
-  out = Prediction{};
+template <typename Use>
+void InvertedListSearch::walk(const uint32_t* query, uint32_t requiredMask, int k,
+                              Use&& use) const {
   Scratch& s = scratch();
   const uint32_t n = base_.vectorCount();
   // The smallest distinct distances, enough for k + 1 buckets unless many distances fall
   // within sameDistance of each other; then all of them (below).
-  const size_t keep = static_cast<size_t>(std::max(1, options.k)) + 1;
+  const size_t keep = static_cast<size_t>(std::max(1, k)) + 1;
   const size_t cap = 8 * keep;
   bool cut = false;
   s.nearest.clear();
@@ -390,15 +389,39 @@ void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
   if (starts.empty()) return;
 
   auto countsOf = [&](int b) { return summedCounts(base_, buckets[b]); };
-  BucketVote vote(base_, options, starts, countsOf);
-  vote.decide(predictOptions, out);
-  if (!predictOptions.neighbours) return;
-  const int K = vote.votedBuckets();
-  for (int b = 0; b < K; ++b) {
+  auto membersOf = [&](int b) {
     std::vector<uint32_t>& ids = buckets[b];
     std::sort(ids.begin(), ids.end());
-    out.neighbours.push_back({starts[b], vote.weight(b, K, vote.votedRequested()), std::move(ids)});
-  }
+    return std::move(ids);
+  };
+  use(std::move(starts), countsOf, membersOf);
+}
+
+void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
+                                  const ClassifierOptions& options,
+                                  const PredictOptions& predictOptions, Prediction& out) const {
+  out = Prediction{};
+  walk(query, requiredMask, options.k,
+       [&](std::vector<double> starts, auto&& countsOf, auto&& membersOf) {
+         BucketVote vote(base_, options, std::move(starts), countsOf);
+         vote.decide(predictOptions, out);
+         if (!predictOptions.neighbours) return;
+         const int K = vote.votedBuckets();
+         for (int b = 0; b < K; ++b)
+           out.neighbours.push_back(
+               {vote.distance(b), vote.weight(b, K, vote.votedRequested()), membersOf(b)});
+       });
+}
+
+std::vector<OverlapSearch::ScoredBucket> InvertedListSearch::nearestBuckets(const uint32_t* query,
+                                                                            uint32_t requiredMask,
+                                                                            int k) const {
+  std::vector<ScoredBucket> out;
+  walk(query, requiredMask, k, [&](std::vector<double> starts, auto&& countsOf, auto&&) {
+    for (size_t b = 0; b < starts.size(); ++b)
+      out.push_back({starts[b], countsOf(static_cast<int>(b))});
+  });
+  return out;
 }
 
 }  // namespace memlens

@@ -27,6 +27,8 @@ class InvertedListSearch final : public OverlapSearch {
   void vectorsAdded(const std::vector<std::pair<uint32_t, uint32_t>>& countsAdded) override;
   void classify(const uint32_t* query, uint32_t requiredMask, const ClassifierOptions& options,
                 const PredictOptions& predictOptions, Prediction& out) const override;
+  std::vector<ScoredBucket> nearestBuckets(const uint32_t* query, uint32_t requiredMask,
+                                           int k) const override;
   bool hasGroup(const uint32_t* query, uint32_t mask) const override;
   std::vector<uint32_t> members(const uint32_t* query, uint32_t mask) const override;
   GroupSummary summarise(const uint32_t* query, uint32_t mask) const override;
@@ -42,6 +44,10 @@ class InvertedListSearch final : public OverlapSearch {
   static constexpr size_t kWalkPerMember = 16;
 
   const std::vector<uint32_t>& list(int feature, uint32_t value) const;
+  // Finds the k + 1 nearest buckets of the stored vectors agreeing with `query` on
+  // `requiredMask` and calls use(distances, countsOf(b), membersOf(b)) unless there is none.
+  template <typename Use>
+  void walk(const uint32_t* query, uint32_t requiredMask, int k, Use&& use) const;
   // Calls fn(id) for the stored vectors agreeing with `query` on the features of `mask`
   // (mask ≠ 0), until fn returns false.
   template <typename Fn>

@@ -115,9 +115,9 @@ NeighbourSearch::GroupSummary NeighbourSearch::summarise(const uint32_t* query,
   return out;
 }
 
-void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
-                               const ClassifierOptions& options,
-                               const PredictOptions& predictOptions, Prediction& out) const {
+template <typename Use>
+void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBuckets,
+                           Use&& use) const {
   Scratch& s = scratch();
   const size_t masks = size_t{1} << width_;
   s.count.assign(masks, 0);
@@ -132,7 +132,7 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
   // mask m ⊇ P: count[m] = stored vectors agreeing with the query on m (one index lookup), and
   // by Möbius inversion over the supersets already visited, exact[m] = vectors whose match
   // pattern is exactly m. Stop once the k+1 nearest non-empty buckets are complete.
-  const int k = std::max(1, options.k);
+  const int k = std::max(1, kBuckets);
   struct Bucket {
     double distance;
     std::vector<uint32_t> masks;
@@ -171,7 +171,6 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
       buckets.push_back({distanceOf_[m], {m}});
     }
   }
-  out = Prediction{};
   if (buckets.empty()) return;
 
   // Members of the group of mask m (all vectors for m == 0), calling fn(id).
@@ -250,27 +249,48 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
     return out;
   };
 
-  auto appendNeighbours = [&](const BucketVote& vote) {
-    const int K = vote.votedBuckets();
-    for (int b = 0; b < K; ++b) {
-      NeighbourBucket nb;
-      nb.distance = buckets[b].distance;
-      nb.weight = vote.weight(b, K, vote.votedRequested());
-      for (uint32_t m : buckets[b].masks)
-        forMembers(m, [&](uint32_t id) {
-          if (patternOf(id) == m) nb.storedVectors.push_back(id);
-        });
-      std::sort(nb.storedVectors.begin(), nb.storedVectors.end());
-      out.neighbours.push_back(std::move(nb));
-    }
+  // The members of bucket b, by id.
+  auto membersOf = [&](int b) {
+    std::vector<uint32_t> ids;
+    for (uint32_t m : buckets[b].masks)
+      forMembers(m, [&](uint32_t id) {
+        if (patternOf(id) == m) ids.push_back(id);
+      });
+    std::sort(ids.begin(), ids.end());
+    return ids;
   };
 
   std::vector<double> distances;
   for (const Bucket& b : buckets) distances.push_back(b.distance);
-  BucketVote vote(base_, options, std::move(distances),
-                  [&](int b) { return bucketCounts(buckets[b]); });
-  vote.decide(predictOptions, out);
-  if (predictOptions.neighbours) appendNeighbours(vote);
+  use(
+      std::move(distances), [&](int b) { return bucketCounts(buckets[b]); }, membersOf);
+}
+
+void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
+                               const ClassifierOptions& options,
+                               const PredictOptions& predictOptions, Prediction& out) const {
+  out = Prediction{};
+  walk(query, requiredMask, options.k,
+       [&](std::vector<double> distances, auto&& countsOf, auto&& membersOf) {
+         BucketVote vote(base_, options, std::move(distances), countsOf);
+         vote.decide(predictOptions, out);
+         if (!predictOptions.neighbours) return;
+         const int K = vote.votedBuckets();
+         for (int b = 0; b < K; ++b)
+           out.neighbours.push_back(
+               {vote.distance(b), vote.weight(b, K, vote.votedRequested()), membersOf(b)});
+       });
+}
+
+std::vector<OverlapSearch::ScoredBucket> NeighbourSearch::nearestBuckets(const uint32_t* query,
+                                                                         uint32_t requiredMask,
+                                                                         int k) const {
+  std::vector<ScoredBucket> out;
+  walk(query, requiredMask, k, [&](std::vector<double> distances, auto&& countsOf, auto&&) {
+    for (size_t b = 0; b < distances.size(); ++b)
+      out.push_back({distances[b], countsOf(static_cast<int>(b))});
+  });
+  return out;
 }
 
 }  // namespace memlens

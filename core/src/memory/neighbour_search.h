@@ -32,6 +32,8 @@ class NeighbourSearch final : public OverlapSearch {
   void vectorsAdded(const std::vector<std::pair<uint32_t, uint32_t>>& countsAdded) override;
   void classify(const uint32_t* query, uint32_t requiredMask, const ClassifierOptions& options,
                 const PredictOptions& predictOptions, Prediction& out) const override;
+  std::vector<ScoredBucket> nearestBuckets(const uint32_t* query, uint32_t requiredMask,
+                                           int k) const override;
   bool hasGroup(const uint32_t* query, uint32_t mask) const override;
   std::vector<uint32_t> members(const uint32_t* query, uint32_t mask) const override;
   GroupSummary summarise(const uint32_t* query, uint32_t mask) const override;
@@ -45,6 +47,10 @@ class NeighbourSearch final : public OverlapSearch {
 
  private:
   const SubsetIndex& index(uint32_t mask) const;
+  // Finds the k + 1 nearest non-empty buckets of the stored vectors matching `requiredMask`
+  // and calls use(distances, countsOf(b), membersOf(b)) unless there is none.
+  template <typename Use>
+  void walk(const uint32_t* query, uint32_t requiredMask, int k, Use&& use) const;
 
   const InstanceBase& base_;
   int width_;

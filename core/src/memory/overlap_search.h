@@ -8,6 +8,7 @@
 #include "memlens/classifier.h"
 #include "memlens/instance_base.h"
 #include "memlens/prediction.h"
+#include "memory/bucket_vote.h"
 
 namespace memlens {
 
@@ -35,6 +36,16 @@ class OverlapSearch {
   virtual void classify(const uint32_t* query, uint32_t requiredMask,
                         const ClassifierOptions& options, const PredictOptions& predictOptions,
                         Prediction& out) const = 0;
+
+  // What classify() votes over, for a vote elsewhere (the merge of a sharded memory's ranks):
+  // the k + 1 nearest non-empty buckets of the stored vectors matching `query` on every feature
+  // of `requiredMask`, nearest first, each with its summed class counts (by class index).
+  struct ScoredBucket {
+    double distance = 0.0;
+    SparseCounts counts;
+  };
+  virtual std::vector<ScoredBucket> nearestBuckets(const uint32_t* query, uint32_t requiredMask,
+                                                   int k) const = 0;
 
   // Whether some stored vector agrees with `query` on every feature of `mask`.
   virtual bool hasGroup(const uint32_t* query, uint32_t mask) const = 0;

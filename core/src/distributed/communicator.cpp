@@ -1,0 +1,202 @@
+#include "distributed/communicator.h"
+
+#include <mpi.h>
+#include <sched.h>
+
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <thread>
+
+namespace memlens {
+namespace {
+
+// MEMLENS_MPI_TIMEOUT (seconds, > 0), else kDefaultTimeout.
+constexpr double kDefaultTimeout = 1800.0;
+
+double timeoutFromEnvironment() {
+  const char* text = std::getenv("MEMLENS_MPI_TIMEOUT");
+  if (text == nullptr) return kDefaultTimeout;
+  char* end = nullptr;
+  const double seconds = std::strtod(text, &end);
+  return end != text && *end == '\0' && seconds > 0 ? seconds : kDefaultTimeout;
+}
+
+}  // namespace
+
+Communicator::Communicator(int* argc, char*** argv) : timeoutSeconds_(timeoutFromEnvironment()) {
+  MPI_Init(argc, argv);
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  // The other ranks wait twice as long, so that rank 0 notices a hung rank first and says so
+  // before an abort from another rank stops it.
+  if (rank_ != 0) timeoutSeconds_ *= 2;
+}
+
+Communicator::~Communicator() {
+  // MPI_Finalize would wait for the rank that failed; MPI_Abort ends every rank.
+  if (broken_)
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  else
+    MPI_Finalize();
+}
+
+Status Communicator::check(int code, const char* what) {
+  if (code == MPI_SUCCESS) return Status::ok();
+  broken_ = true;
+  char text[MPI_MAX_ERROR_STRING] = {};
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  return Status::ioError(std::string("MPI ") + what + " failed on rank " + std::to_string(rank_) +
+                         ": " + std::string(text, static_cast<size_t>(length)) +
+                         " (did another rank die? its output says why)");
+}
+
+Status Communicator::finish(int started, MPI_Request& request, const char* what) {
+  if (Status st = check(started, what); !st) return st;
+  // Polled, not waited for: a rank that hangs (or died without the launcher noticing) would
+  // hold every other rank in MPI_Wait for ever. Yields first (a batch's collectives take
+  // milliseconds), then sleeps a millisecond between polls.
+  const auto start = std::chrono::steady_clock::now();
+  for (int polls = 0;; ++polls) {
+    int done = 0;
+    if (Status st = check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what); !st) return st;
+    if (done) return Status::ok();
+    const double waited =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (waited > timeoutSeconds_) {
+      broken_ = true;
+      return Status::ioError(std::string("MPI ") + what + ": rank " + std::to_string(rank_) +
+                             " had no answer from every rank within " +
+                             std::to_string(static_cast<long>(timeoutSeconds_)) +
+                             " s: a rank hangs or died (MEMLENS_MPI_TIMEOUT sets the limit)");
+    }
+    if (waited < 0.01)
+      sched_yield();
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+Status Communicator::broadcast(std::vector<uint8_t>& bytes) {
+  uint64_t n = bytes.size();
+  MPI_Request request;
+  if (Status st = finish(MPI_Ibcast(&n, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD, &request), request,
+                         "broadcast");
+      !st)
+    return st;
+  if (n > INT_MAX) return Status::invalidArgument("MPI broadcast: a message past 2 GiB");
+  bytes.resize(n);
+  bytesMoved_ += n;
+  return finish(
+      MPI_Ibcast(bytes.data(), static_cast<int>(n), MPI_BYTE, 0, MPI_COMM_WORLD, &request), request,
+      "broadcast");
+}
+
+Result<std::vector<std::vector<uint8_t>>> Communicator::gather(const std::vector<uint8_t>& bytes) {
+  if (bytes.size() > INT_MAX) return Status::invalidArgument("MPI gather: a message past 2 GiB");
+  const int n = static_cast<int>(bytes.size());
+  std::vector<int> counts(rank_ == 0 ? size_ : 0);
+  MPI_Request request;
+  if (Status st = finish(
+          MPI_Igather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, &request),
+          request, "gather");
+      !st)
+    return st;
+  std::vector<int> displs(counts.size());
+  int64_t total = 0;
+  for (size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = static_cast<int>(total);
+    total += counts[r];
+  }
+  if (total > INT_MAX) return Status::invalidArgument("MPI gather: a batch past 2 GiB");
+  std::vector<uint8_t> all(static_cast<size_t>(total));
+  if (Status st = finish(MPI_Igatherv(bytes.data(), n, MPI_BYTE, all.data(), counts.data(),
+                                      displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD, &request),
+                         request, "gather");
+      !st)
+    return st;
+  bytesMoved_ += rank_ == 0 ? static_cast<uint64_t>(total) : bytes.size();
+  std::vector<std::vector<uint8_t>> out(counts.size());
+  for (size_t r = 0; r < counts.size(); ++r)
+    out[r].assign(all.begin() + displs[r], all.begin() + displs[r] + counts[r]);
+  return out;
+}
+
+Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
+    const std::vector<std::vector<uint8_t>>& toRank) {
+  std::vector<int> sendCounts(size_), sendDispls(size_), recvCounts(size_), recvDispls(size_);
+  std::vector<uint8_t> send;
+  for (int r = 0; r < size_; ++r) {
+    if (send.size() + toRank[r].size() > INT_MAX)
+      return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
+    sendDispls[r] = static_cast<int>(send.size());
+    sendCounts[r] = static_cast<int>(toRank[r].size());
+    send.insert(send.end(), toRank[r].begin(), toRank[r].end());
+  }
+  MPI_Request request;
+  if (Status st = finish(MPI_Ialltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT,
+                                       MPI_COMM_WORLD, &request),
+                         request, "all-to-all");
+      !st)
+    return st;
+  int64_t total = 0;
+  for (int r = 0; r < size_; ++r) {
+    recvDispls[r] = static_cast<int>(total);
+    total += recvCounts[r];
+  }
+  if (total > INT_MAX) return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
+  std::vector<uint8_t> recv(static_cast<size_t>(total));
+  if (Status st = finish(
+          MPI_Ialltoallv(send.data(), sendCounts.data(), sendDispls.data(), MPI_BYTE, recv.data(),
+                         recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD, &request),
+          request, "all-to-all");
+      !st)
+    return st;
+  bytesMoved_ += send.size() + recv.size();
+  std::vector<std::vector<uint8_t>> out(size_);
+  for (int r = 0; r < size_; ++r)
+    out[r].assign(recv.begin() + recvDispls[r], recv.begin() + recvDispls[r] + recvCounts[r]);
+  return out;
+}
+
+Result<uint64_t> Communicator::sum(uint64_t value) {
+  uint64_t total = 0;
+  MPI_Request request;
+  if (Status st =
+          finish(MPI_Iallreduce(&value, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD, &request),
+                 request, "reduction");
+      !st)
+    return st;
+  return total;
+}
+
+Status Communicator::agree(const Status& local) {
+  const int mine = local ? size_ : rank_;
+  int first = size_;
+  MPI_Request request;
+  if (Status st =
+          finish(MPI_Iallreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &request),
+                 request, "reduction");
+      !st)
+    return st;
+  if (first == size_) return Status::ok();
+  const std::string text = local.message();
+  uint64_t n = text.size();
+  if (Status st = finish(MPI_Ibcast(&n, 1, MPI_UINT64_T, first, MPI_COMM_WORLD, &request), request,
+                         "broadcast");
+      !st)
+    return st;
+  std::string message(n, '\0');
+  if (rank_ == first) message = text;
+  if (Status st = finish(MPI_Ibcast(message.data(), static_cast<int>(n), MPI_CHAR, first,
+                                    MPI_COMM_WORLD, &request),
+                         request, "broadcast");
+      !st)
+    return st;
+  if (rank_ == first) return local;
+  return Status::ioError("rank " + std::to_string(first) + ": " + message);
+}
+
+}  // namespace memlens

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "memlens/result.h"
+#include "memlens/status.h"
+
+namespace memlens {
+
+// The MPI world of a sharded run, over MPI's C API: the constructor initialises MPI, the
+// destructor finalises it (one Communicator per process), or aborts the whole job after an MPI
+// failure. Every collective call here must be made by every rank in the same order. MPI failures
+// come back as Status values (the world's error handler is MPI_ERRORS_RETURN), so that rank 0
+// can say what went wrong, and so does a collective that has not completed within the timeout
+// (MEMLENS_MPI_TIMEOUT seconds, default 1800): a rank that hangs does not hang the job.
+// Not thread-safe: MPI is initialised for one thread.
+class Communicator {
+ public:
+  Communicator(int* argc, char*** argv);
+  Communicator(const Communicator&) = delete;
+  Communicator& operator=(const Communicator&) = delete;
+  ~Communicator();
+
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+
+  // Rank 0's `bytes` to every rank (resized there).
+  Status broadcast(std::vector<uint8_t>& bytes);
+  // Every rank's `bytes` to rank 0, in rank order; other ranks receive nothing.
+  Result<std::vector<std::vector<uint8_t>>> gather(const std::vector<uint8_t>& bytes);
+  // toRank[r] to rank r; returns what each rank sent this one, in rank order.
+  Result<std::vector<std::vector<uint8_t>>> allToAll(
+      const std::vector<std::vector<uint8_t>>& toRank);
+  // Σ over ranks of `value`, on every rank.
+  Result<uint64_t> sum(uint64_t value);
+
+  // Whether every rank's `local` is ok; if not, every rank returns the failure of the lowest
+  // failing rank, its message prefixed with "rank N: ", so that rank 0 reports it.
+  Status agree(const Status& local);
+
+  // Payload bytes this rank has sent or received so far (rank 0: every rank's gathered bytes;
+  // small control messages not counted).
+  uint64_t bytesMoved() const { return bytesMoved_; }
+
+ private:
+  Status check(int code, const char* what);
+  // Completes the non-blocking collective `started` began, within the timeout.
+  Status finish(int started, MPI_Request& request, const char* what);
+
+  double timeoutSeconds_;
+  bool broken_ = false;  // an MPI call failed or timed out: abort, do not finalise
+  int rank_ = 0;
+  int size_ = 1;
+  uint64_t bytesMoved_ = 0;
+};
+
+}  // namespace memlens

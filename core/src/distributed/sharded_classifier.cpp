@@ -1,0 +1,87 @@
+#include "distributed/sharded_classifier.h"
+
+#include <algorithm>
+
+#include "distributed/sharded_ib1.h"
+#include "distributed/sharded_igtree.h"
+#include "distributed/sharded_tribl2.h"
+
+namespace memlens {
+namespace {
+
+Message batchMessage(const InstanceSet& queries, size_t begin, size_t end) {
+  Message m;
+  m.put<int32_t>(queries.width);
+  m.putSpan<uint32_t>({queries.features.data() + begin * static_cast<size_t>(queries.width),
+                       (end - begin) * static_cast<size_t>(queries.width)});
+  return m;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
+    Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
+    JobControl* job) {
+  Status supported = Status::ok();
+  if (options.algorithm == Algorithm::kVectorMemory)
+    supported = Status::invalidArgument("a sharded memory is IB1, IGTree or TRIBL2 for now");
+  else if (options.metric != Metric::kOverlap)
+    supported = Status::invalidArgument("a sharded memory uses the overlap metric (-mO) for now");
+  if (!supported) return supported;
+  if (options.algorithm == Algorithm::kIb1) return trainShardedIb1(comm, options, block, job);
+  if (options.algorithm == Algorithm::kTribl2) return trainShardedTribl2(comm, options, block, job);
+  return trainShardedIgTree(comm, options, block, job);
+}
+
+Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& queries,
+                                                           const PredictOptions& options,
+                                                           JobControl* job) {
+  std::vector<Prediction> out;
+  if (comm_.rank() == 0) {
+    if (options.neighbours)
+      return Status::invalidArgument("a sharded memory does not list neighbours yet");
+    out.resize(queries.size());
+  }
+  for (size_t begin = 0;; begin += kBatch) {
+    // Rank 0 says what comes next: a batch, or the end (an empty message).
+    Message batch;
+    const size_t end = std::min(queries.size(), begin + kBatch);
+    if (comm_.rank() == 0 && begin < queries.size()) batch = batchMessage(queries, begin, end);
+    if (Status st = comm_.broadcast(batch.bytes()); !st) return st;
+    if (batch.bytes().empty()) break;
+    InstanceSet part;
+    part.width = batch.get<int32_t>();
+    part.features = batch.getVector<uint32_t>();
+    if (!batch.ok() || part.width <= 0) return Status::internal("malformed query batch");
+    part.classes.assign(part.features.size() / static_cast<size_t>(part.width), 0);
+    Message plan;
+    if (probes()) {
+      auto probe = this->probe(part);
+      if (Status st = comm_.agree(probe ? Status::ok() : probe.status()); !st) return st;
+      auto probed = comm_.gather(probe->bytes());
+      if (!probed) return probed.status();
+      if (comm_.rank() == 0) {
+        std::vector<Message> probeAnswers;
+        for (auto& bytes : *probed) probeAnswers.emplace_back(std::move(bytes));
+        plan = this->plan(part, probeAnswers);
+      }
+      if (Status st = comm_.broadcast(plan.bytes()); !st) return st;
+    }
+    auto mine = answer(part, plan, options);
+    if (Status st = comm_.agree(mine ? Status::ok() : mine.status()); !st) return st;
+    auto gathered = comm_.gather(mine->bytes());
+    if (!gathered) return gathered.status();
+    Status merged = Status::ok();
+    if (comm_.rank() == 0) {
+      std::vector<Message> answers;
+      for (auto& bytes : *gathered) answers.emplace_back(std::move(bytes));
+      merged = merge(part, answers, options, out.data() + begin);
+      reportProgress(job, static_cast<double>(end) / static_cast<double>(queries.size()),
+                     "classifying");
+    }
+    if (Status st = comm_.agree(merged); !st) return st;
+  }
+  return out;
+}
+
+}  // namespace memlens

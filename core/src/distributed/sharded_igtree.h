@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+
+#include "distributed/sharded_classifier.h"
+
+namespace memlens {
+
+// IGTree sharded by the value of the tree's first feature (the highest-weight one): a rank
+// holds every stored vector with its values, hence whole depth-1 subtrees, built with the global
+// class totals and root default, so they are the one process's subtrees. A query goes to the
+// rank that owns its first value; an answer at the root (no subtree matched) is the global root's,
+// which rank 0 knows from the global statistics. Collective as ShardedClassifier.
+class ShardedIgTree final : public ShardedClassifier {
+ public:
+  ShardedIgTree(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
+                std::vector<int> order, bool rootHasChildren, std::unique_ptr<Classifier> local);
+
+ protected:
+  Result<Message> answer(const InstanceSet& batch, const Message& plan,
+                         const PredictOptions& options) const override;
+  Status merge(const InstanceSet& batch, std::vector<Message>& answers,
+               const PredictOptions& options, Prediction* out) const override;
+
+ private:
+  Prediction rootAnswer(const PredictOptions& options) const;
+
+  std::vector<int> order_;
+  bool rootHasChildren_;
+  std::unique_ptr<Classifier> local_;  // null when this rank owns no stored vector
+};
+
+Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm,
+                                                              const ClassifierOptions& options,
+                                                              const InstanceSet& block,
+                                                              JobControl* job);
+
+}  // namespace memlens

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "distributed/sharded_classifier.h"
+#include "memory/overlap_memory.h"
+
+namespace memlens {
+
+// TRIBL2 sharded by the value of the tree's first feature, as ShardedIgTree: every stored vector
+// that agrees with a query on that feature is on its owner, so the tree walk, an exact match and
+// the IB1 fallback below a matched prefix are the owner's alone (rank 0 votes over its buckets
+// with the global classes). A query whose first value no stored vector has falls back to IB1
+// over the whole memory: every rank sends its nearest buckets, merged as ShardedIb1 merges them.
+// Collective as ShardedClassifier.
+class ShardedTribl2 final : public ShardedClassifier {
+ public:
+  ShardedTribl2(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
+                std::vector<uint32_t> firstValues, std::unique_ptr<OverlapMemory> local);
+
+ protected:
+  Result<Message> answer(const InstanceSet& batch, const Message& plan,
+                         const PredictOptions& options) const override;
+  Status merge(const InstanceSet& batch, std::vector<Message>& answers,
+               const PredictOptions& options, Prediction* out) const override;
+
+ private:
+  bool stored(uint32_t firstValue) const;
+
+  int first_;                          // the tree's first feature
+  std::vector<uint32_t> firstValues_;  // its values in the whole memory, sorted
+  std::unique_ptr<OverlapMemory> local_;
+};
+
+Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm,
+                                                              const ClassifierOptions& options,
+                                                              const InstanceSet& block,
+                                                              JobControl* job);
+
+}  // namespace memlens

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Sharded memories on 1, 2 and 4 MPI ranks (memlens-cli-mpi timbl) against one process
+# (memlens-cli timbl) on the same instances: per-rank peak RSS, train seconds (reading, the
+# reduction of the statistics, the exchange and the build, as rank 0 sees them), test
+# throughput, and the bytes rank 0 sends and receives per query. Checks every sharded output
+# against the one process's.
+# Training data: the KJV repeated COPIES times (default 10; tests/bench/scale_corpus.sh, OLIFANT
+# blocks, width 4); queries: QUERIES instances (default 20,000) of the KJV's first lines.
+# Usage: tests/bench/run_distributed_bench.sh [BUILD_DIR] [COPIES]
+#        ALGOS="-a1 -a0:-k1 -a0:-k3 -a4" RANKS="1 2 4" (subsets; options joined by ':')
+# BUILD_DIR (default build-bench-mpi) is configured in Release with MEMLENS_WITH_MPI=ON unless it
+# already exists.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build-bench-mpi}
+copies=${2:-10}
+queries=${QUERIES:-20000}
+algos=${ALGOS:-"-a1 -a0:-k1 -a0:-k3 -a4"}
+ranks_list=${RANKS:-"1 2 4"}
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMLENS_BUILD_GUI=OFF \
+    -DMEMLENS_BUILD_TESTS=OFF -DMEMLENS_WITH_MPI=ON >/dev/null
+fi
+cmake --build "$build" --target memlens-cli memlens-cli-mpi demo_corpus >/dev/null
+cli=$build/app/memlens-cli
+cli_mpi=$build/app/memlens-cli-mpi
+corpus=$build/demo/kjv.txt
+mpiexec=$(command -v mpirun)
+mpi_flags=()
+if "$mpiexec" --version 2>&1 | grep -Eq 'Open MPI|OpenRTE'; then mpi_flags=(--oversubscribe); fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+source "$root/tests/bench/scale_corpus.sh"
+scale_corpus "$corpus" "$copies" "$work/big.txt"
+"$cli" instances --blocks olifant -o "$work/train.inst" "$work/big.txt" >/dev/null
+head -n 2000 "$corpus" >"$work/test.txt"
+"$cli" instances -o "$work/all-test.inst" "$work/test.txt" >/dev/null
+head -n "$queries" "$work/all-test.inst" >"$work/test.inst"
+rm "$work/big.txt" "$work/all-test.inst"
+echo "train: $copies shuffled copies of the KJV, $(wc -l <"$work/train.inst") instances" \
+  "($(du -m "$work/train.inst" | cut -f1) MB); queries: $(wc -l <"$work/test.inst")"
+
+value() { sed -n "s/^$1: //p" "$2"; }
+
+printf '%-10s %5s %8s %10s %10s %12s %12s %8s\n' algo ranks train_s test_q/s \
+  bytes/q rss_max_MB rss_sum_MB same
+for spec in $algos; do
+  read -r -a opts <<<"${spec//:/ }"
+  files=(-f "$work/train.inst" -t "$work/test.inst" -o)
+  /usr/bin/time -f "%M" -o "$work/one.rss" "$cli" timbl "${files[@]}" "$work/one.out" --timing \
+    "${opts[@]}" 2>"$work/one.err"
+  printf '%-10s %5s %8s %10s %10s %12d %12s %8s\n' "${spec//:/ }" one \
+    "$(value train_seconds "$work/one.err")" "$(value test_tokens_per_second "$work/one.err")" \
+    - $(($(cat "$work/one.rss") / 1024)) - -
+  for ranks in $ranks_list; do
+    rm -f "$work"/rank.*
+    # Each rank under /usr/bin/time: its own peak RSS in rank.N.
+    "$mpiexec" "${mpi_flags[@]}" -np "$ranks" sh -c \
+      '/usr/bin/time -f "%M" -o "$0/rank.${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}" "$@"' \
+      "$work" "$cli_mpi" timbl "${files[@]}" "$work/sharded.out" --timing "${opts[@]}" \
+      2>"$work/sharded.err"
+    rss_max=$(cat "$work"/rank.* | sort -n | tail -n 1)
+    rss_sum=$(cat "$work"/rank.* | awk '{ s += $1 } END { print s }')
+    same=no
+    cmp -s "$work/one.out" "$work/sharded.out" && same=yes
+    printf '%-10s %5s %8s %10s %10s %12d %12d %8s\n' "${spec//:/ }" "$ranks" \
+      "$(value train_seconds "$work/sharded.err")" \
+      "$(value test_tokens_per_second "$work/sharded.err")" \
+      "$(value rank0_bytes_per_query "$work/sharded.err")" $((rss_max / 1024)) \
+      $((rss_sum / 1024)) "$same"
+  done
+done

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Rank 1 of 3 fails mid-run; the whole job must end promptly with an error: no hang, a non-zero
+# exit code, a message from rank 0, and no output file.
+#   kill: rank 1 is killed (kill -9); the launcher stops the job, rank 0 says it was stopped and
+#         the launcher names the dead rank.
+#   stop: rank 1 hangs (kill -STOP), which no launcher notices; rank 0's collective times out
+#         (MEMLENS_MPI_TIMEOUT=5) and it aborts the job.
+# Usage: check_rank_death.sh kill|stop MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
+set -euo pipefail
+mode=$1 cli=$2 cli_mpi=$3 mpiexec=$4 kjv=$5
+work=$(mktemp -d)
+mpirun_pid= rank1=
+cleanup() {
+  [ -n "$mpirun_pid" ] && kill -9 "$mpirun_pid" 2>/dev/null
+  [ -n "$rank1" ] && kill -9 "$rank1" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mpi_flags=()
+if "$mpiexec" --version 2>&1 | grep -Eq 'Open MPI|OpenRTE'; then mpi_flags=(--oversubscribe); fi
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+
+# Big enough that reading and training take seconds: the kill lands mid-run.
+head -n 20000 "$kjv" >"$work/train.txt"
+sed -n '20001,24000p' "$kjv" >"$work/test.txt"
+"$cli" instances -o "$work/train.inst" "$work/train.txt" >/dev/null
+"$cli" instances -o "$work/test.inst" "$work/test.txt" >/dev/null
+
+MEMLENS_MPI_TIMEOUT=5 "$mpiexec" "${mpi_flags[@]}" -np 3 "$cli_mpi" timbl -f "$work/train.inst" \
+  -t "$work/test.inst" -k3 -o "$work/out.txt" 2>"$work/err.txt" &
+mpirun_pid=$!
+
+# Rank 1: the launcher's child whose environment says so.
+for _ in $(seq 100); do
+  for pid in $(pgrep -P "$mpirun_pid" || true); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1\|PMI_RANK=1'; then
+      rank1=$pid
+    fi
+  done
+  [ -n "$rank1" ] && break
+  sleep 0.1
+done
+[ -n "$rank1" ] || {
+  echo "FAIL: rank 1 never started"
+  exit 1
+}
+sleep 1
+if [ "$mode" = stop ]; then kill -STOP "$rank1"; else kill -9 "$rank1"; fi
+
+# The job must end by itself, well before this deadline.
+for _ in $(seq 600); do
+  kill -0 "$mpirun_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$mpirun_pid" 2>/dev/null; then
+  echo "FAIL: the job still runs 60 s after rank 1 failed ($mode)"
+  exit 1
+fi
+code=0
+wait "$mpirun_pid" || code=$?
+mpirun_pid= rank1=
+cat "$work/err.txt"
+[ "$code" -ne 0 ] || {
+  echo "FAIL: exit code 0 after rank 1 failed ($mode)"
+  exit 1
+}
+expect() {
+  grep -q "$1" "$work/err.txt" || {
+    echo "FAIL: no message says '$1'"
+    exit 1
+  }
+}
+if [ "$mode" = stop ]; then
+  expect 'memlens-cli: .*had no answer from every rank within 5 s: a rank hangs or died'
+else
+  expect 'memlens-cli-mpi: stopped by the MPI launcher'
+  expect 'rank 1'
+fi
+[ ! -e "$work/out.txt" ] || {
+  echo "FAIL: an output file was written"
+  exit 1
+}
+echo "ok: the job ended with exit code $code after rank 1 failed ($mode)"
