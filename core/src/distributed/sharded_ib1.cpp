@@ -27,7 +27,7 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,
   global.fixedWeights = stats->weights();
   auto local = std::make_unique<OverlapMemory>(global);
   // A rank whose block is empty (more ranks than instances) has no bucket to give.
-  Status adopted = base.vectorCount() > 0 ? local->adopt(std::move(base), job) : Status::ok();
+  Status adopted = base.vectorCount() > 0 ? local->adopt(std::move(base), {}, job) : Status::ok();
   if (Status st = comm.agree(adopted); !st) return st;
   return std::unique_ptr<ShardedClassifier>(std::make_unique<ShardedIb1>(
       comm, std::move(global), std::move(stats).value(), std::move(local)));

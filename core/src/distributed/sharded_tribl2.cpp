@@ -69,7 +69,7 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm
   if (!values) return values.status();
   auto local = std::make_unique<OverlapMemory>(global);
   Status adopted =
-      shard->vectorCount() > 0 ? local->adopt(std::move(shard).value(), job) : Status::ok();
+      shard->vectorCount() > 0 ? local->adopt(std::move(shard).value(), {}, job) : Status::ok();
   if (Status st = comm.agree(adopted); !st) return st;
   return std::unique_ptr<ShardedClassifier>(
       std::make_unique<ShardedTribl2>(comm, std::move(global), std::move(stats).value(),
