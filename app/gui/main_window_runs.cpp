@@ -182,9 +182,8 @@ void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFil
         training->project ? QFile::encodeName(training->project->path()).toStdString() : "";
     const bool timblBase = !training->project && isTimblInstanceBase(file);
     auto opened =
-        training->project
-            ? Project::openMemory(project, training->project->corpus(),
-                                  training->project->options(), &job)
+        training->project ? Project::openMemory(project, training->project->corpus(),
+                                                training->project->options(), &job)
         : timblBase
             ? openTimblBase(file, timblOptions(training->memoryFile, training->trainingText), &job)
             : memlens::openMemory(file, {}, &job);

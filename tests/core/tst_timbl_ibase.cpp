@@ -319,6 +319,16 @@ class TimblIbaseTest : public QObject {
     const qsizetype dist = plain.indexOf("{ ", plain.indexOf("\n(") + 10);
     name.replace(dist, 2, "{ NoSuchClass ");
     expectError(name, Algorithm::kIb1, "unknown class 'NoSuchClass'");
+    // A class named twice in a hashed base's table (found by fuzz_ibase: the pruned tree then
+    // counted under a class index the memory did not have).
+    QByteArray twice = pruned;
+    const qsizetype classes = pruned.indexOf("Classes\n1\t") + 10;
+    QVERIFY(classes > 10);
+    const qsizetype second = pruned.indexOf("\n2\t", classes) + 3;
+    QVERIFY(second > 3);
+    twice.replace(second, pruned.indexOf('\n', second) - second,
+                  pruned.mid(classes, pruned.indexOf('\n', classes) - classes));
+    expectError(twice, Algorithm::kIgTree, "listed twice in the Classes table");
     // A count of 0 (found by fuzz_ibase: it was expanded as 2^32 - 1 instances).
     QByteArray zero = plain;
     const qsizetype leafCount = plain.indexOf(" 1 }");

@@ -140,6 +140,15 @@ Status TimblTreeParser::parseTables() {
           table("Features", [&](std::string_view n) { valueIds_.push_back(vocab_.intern(n)); });
       !st)
     return st;
+  // Two indices naming one class would make a distribution count it under an index the memory
+  // does not have.
+  std::vector<bool> seen(vocab_.size(), false);
+  for (uint32_t id : tree_.classIds) {
+    if (seen[id])
+      return error("class '" + std::string(vocab_.text(id)) +
+                   "' listed twice in the Classes table");
+    seen[id] = true;
+  }
   tree_.classTotals.assign(tree_.classIds.size(), 0);
   return Status::ok();
 }
