@@ -108,4 +108,13 @@ Result<GlobalStatistics> GlobalStatistics::reduce(Communicator& comm, const Inst
   return s;
 }
 
+Result<GlobalStatistics> GlobalStatistics::ofBlock(Communicator& comm, const InstanceSet& block,
+                                                   const ClassifierOptions& options,
+                                                   JobControl* job) {
+  InstanceBase counts(block.width);
+  Status added = counts.add(block, job);
+  if (Status st = comm.agree(added); !st) return st;
+  return reduce(comm, counts, options);
+}
+
 }  // namespace memlens

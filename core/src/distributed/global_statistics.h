@@ -25,6 +25,10 @@ class GlobalStatistics {
   // counts and broadcasts the result. options.fixedWeights, when given, are the weights.
   static Result<GlobalStatistics> reduce(Communicator& comm, const InstanceBase& block,
                                          const ClassifierOptions& options);
+  // Collective: reduce() of `block` counted in an instance base of its own, freed before the
+  // shard is built (and a failed count on any rank fails every rank).
+  static Result<GlobalStatistics> ofBlock(Communicator& comm, const InstanceSet& block,
+                                          const ClassifierOptions& options, JobControl* job);
 
   // Vocabulary ids of the classes by global class index.
   const std::vector<uint32_t>& classIds() const { return classIds_; }

@@ -19,14 +19,8 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm
                                                               const ClassifierOptions& options,
                                                               const InstanceSet& block,
                                                               JobControl* job) {
-  Result<GlobalStatistics> stats = Status::ok();
-  {
-    InstanceBase counts(block.width);
-    Status added = counts.add(block, job);
-    if (Status st = comm.agree(added); !st) return st;
-    stats = GlobalStatistics::reduce(comm, counts, options);
-    if (!stats) return stats.status();
-  }
+  auto stats = GlobalStatistics::ofBlock(comm, block, options, job);
+  if (!stats) return stats.status();
   ClassifierOptions global = options;
   global.fixedWeights = stats->weights();
   std::vector<int> order = memoryOrder(global, global.fixedWeights);
