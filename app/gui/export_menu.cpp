@@ -125,10 +125,7 @@ QByteArray ExportMenu::runsJson(const std::vector<std::shared_ptr<const RunRecor
 }
 
 QByteArray ExportMenu::traceJson(const views::InspectSnapshot& snapshot) {
-  const std::string json = snapshot.trace
-                               ? traceToJson(*snapshot.trace, *snapshot.experiment)
-                               : traceToJson(*snapshot.vectorTrace, *snapshot.experiment);
-  return QByteArray::fromStdString(json) + '\n';
+  return QByteArray::fromStdString(snapshot.json()) + '\n';
 }
 
 void ExportMenu::saveRuns() {

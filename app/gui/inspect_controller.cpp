@@ -1,5 +1,6 @@
 #include "inspect_controller.h"
 
+#include <QFile>
 #include <QLineEdit>
 #include <QLocale>
 #include <utility>
@@ -8,9 +9,16 @@
 #include "common/token_text.h"
 #include "memlens/option_names.h"
 #include "memlens/trace.h"
+#include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
 
 namespace memlens::gui {
+
+// A trace file being read: the worker fills `snapshot`, onTraceRead() shows it.
+struct InspectController::TraceRead {
+  QString path;
+  std::shared_ptr<const views::InspectSnapshot> snapshot;
+};
 
 // What one job was asked and what it produced; the worker fills it, onFinished() reads it.
 struct InspectController::Pending {
@@ -108,7 +116,10 @@ QString describe(const views::InspectSettings& s, const Experiment& trained) {
 }  // namespace
 
 InspectController::InspectController(views::InspectWidget* page, QObject* parent)
-    : QObject(parent), page_(page), runner_(new views::JobRunner(this)) {
+    : QObject(parent),
+      page_(page),
+      runner_(new views::JobRunner(this)),
+      fileRunner_(new views::JobRunner(this)) {
   connect(page_, &views::InspectWidget::contextRequested, this, &InspectController::inspectContext);
   connect(page_, &views::InspectWidget::testTokenRequested, this,
           &InspectController::inspectTestToken);
@@ -124,11 +135,38 @@ InspectController::InspectController(views::InspectWidget* page, QObject* parent
             }
           });
   connect(runner_, &views::JobRunner::finished, this, &InspectController::onFinished);
+  connect(fileRunner_, &views::JobRunner::finished, this, &InspectController::onTraceRead);
 }
 
 InspectController::~InspectController() = default;
 
-bool InspectController::isRunning() const { return runner_->isRunning(); }
+bool InspectController::isRunning() const {
+  return runner_->isRunning() || fileRunner_->isRunning();
+}
+
+void InspectController::openTrace(const QString& path) {
+  if (fileRunner_->isRunning()) return;  // a trace file reads in milliseconds
+  auto read = std::make_shared<TraceRead>();
+  read->path = path;
+  traceRead_ = read;
+  fileRunner_->run(tr("reading a trace"), [read](JobControl&) -> Status {
+    auto document = readTraceFile(QFile::encodeName(read->path).toStdString());
+    if (!document) return document.status();
+    read->snapshot = std::make_shared<const views::InspectSnapshot>(
+        views::InspectSnapshot::fromDocument(std::move(*document), read->path));
+    return Status::ok();
+  });
+}
+
+void InspectController::onTraceRead(const Status& status) {
+  const std::shared_ptr<TraceRead> read = std::move(traceRead_);
+  if (!status) {
+    Q_EMIT traceOpenFailed(read->path, QString::fromStdString(status.message()));
+    return;
+  }
+  page_->showTraceFile(read->snapshot);
+  Q_EMIT traceOpened(read->path);
+}
 
 void InspectController::setExperiment(std::shared_ptr<const Experiment> experiment) {
   if (trained_ && experiment && &experiment->classifier() == &trained_->classifier()) {

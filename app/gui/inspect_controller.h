@@ -37,11 +37,16 @@ class InspectController : public QObject {
   // Inspects a context given as vocabulary ids (e.g. what a generated token was predicted from);
   // the page's context field shows their text.
   void inspectIds(std::vector<uint32_t> ids);
+  // Reads a trace JSON file (memlens-cli explain --json, e.g. of a sharded memory) off the GUI
+  // thread and shows it on the page as written; traceOpenFailed() says why it could not.
+  void openTrace(const QString& path);
   bool isRunning() const;
 
  Q_SIGNALS:
   // A request has been answered: a snapshot or an error is on the page.
   void settled();
+  void traceOpened(const QString& path);
+  void traceOpenFailed(const QString& path, const QString& message);
 
  private:
   struct Query {
@@ -50,13 +55,16 @@ class InspectController : public QObject {
     std::vector<uint32_t> ids;  // a context as vocabulary ids
   };
   struct Pending;
+  struct TraceRead;
 
   void request(Query query);
   void start();
   void onFinished(const Status& status);
+  void onTraceRead(const Status& status);
 
   views::InspectWidget* page_;
   views::JobRunner* runner_;
+  views::JobRunner* fileRunner_;  // reads trace files, independent of tracing
   std::shared_ptr<const Experiment> trained_;
   // The memory trained for settings other than the trained memory's, and those settings.
   std::shared_ptr<const Experiment> variant_;
@@ -64,6 +72,7 @@ class InspectController : public QObject {
   Query query_;
   bool queued_ = false;  // query_ or the settings changed while a job ran
   std::shared_ptr<Pending> pending_;
+  std::shared_ptr<TraceRead> traceRead_;
 };
 
 }  // namespace memlens::gui

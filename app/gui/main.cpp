@@ -12,6 +12,7 @@ struct Options {
   QStringList paths;
   bool project = false;  // paths is one .memlens file
   bool memory = false;   // paths is one .mlm memory file or .ibase TiMBL instance base
+  bool trace = false;    // paths is one .json trace (memlens-cli explain --json)
   bool platformGiven = false;
 };
 
@@ -25,7 +26,7 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
       "MemLens: explore memory-based (TiMBL-style k-NN) language models.\n"
       "Without arguments it opens the KJV demo project (the demo corpus and an IGTree "
       "memory); a .memlens file opens as a project, a .mlm file as a saved memory, a .ibase "
-      "file as a TiMBL instance base."));
+      "file as a TiMBL instance base, a .json file as a trace (memlens-cli explain --json)."));
   const QCommandLineOption help = parser.addHelpOption();
   const QCommandLineOption version = parser.addVersionOption();
   // Qt's own -platform must get through to QApplication; it also counts as having a display.
@@ -35,8 +36,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   parser.addOption(platform);
   parser.addPositionalArgument(
       QStringLiteral("paths"),
-      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory "
-                     "or .ibase instance base."),
+      QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
+                     "or .ibase instance base, or one .json trace."),
       QStringLiteral("[paths...]"));
   parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
 
@@ -65,6 +66,8 @@ std::optional<int> parseCommandLine(int argc, char** argv, Options& options) {
   options.memory =
       options.paths.size() == 1 && (options.paths.front().endsWith(QStringLiteral(".mlm")) ||
                                     options.paths.front().endsWith(QStringLiteral(".ibase")));
+  options.trace =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".json"));
   options.platformGiven = parser.isSet(platform);
   return std::nullopt;
 }
@@ -101,6 +104,8 @@ int main(int argc, char** argv) {
     window.openProject(options.paths.front());
   } else if (options.memory) {
     window.openMemory(options.paths.front());
+  } else if (options.trace) {
+    window.openTrace(options.paths.front());
   } else {
     window.openPaths(options.paths);
   }

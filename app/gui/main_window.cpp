@@ -157,6 +157,17 @@ MainWindow::MainWindow(QWidget* parent)
           &MainWindow::train);
   connect(trainWidget_, &views::TrainEvaluateWidget::runSelected, this, &MainWindow::showRun);
   connect(inspector_, &InspectController::settled, this, &MainWindow::inspected);
+  connect(inspector_, &InspectController::traceOpened, this, [this](const QString& path) {
+    tabs_->setCurrentWidget(inspectWidget_);
+    statusBar()->showMessage(tr("Opened the trace %1.").arg(QFileInfo(path).fileName()), 5000);
+    Q_EMIT inspected();
+  });
+  connect(inspector_, &InspectController::traceOpenFailed, this,
+          [this](const QString& path, const QString& message) {
+            warn(tr("Cannot Open the Trace"),
+                 tr("%1 could not be read as a trace.").arg(QFileInfo(path).fileName()),
+                 Status::corrupt(message.toStdString()));
+          });
   connect(memoryController_, &MemoryController::memoryChanged, this, &MainWindow::onMemoryEdited);
   connect(memoryController_, &MemoryController::inspectRequested, this, [this](int testIndex) {
     tabs_->setCurrentWidget(inspectWidget_);
@@ -207,6 +218,9 @@ void MainWindow::createActions() {
   QAction* openMemoryAction =
       fileMenu->addAction(tr("Open &Memory…"), this, &MainWindow::openMemoryDialog);
   openMemoryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+  QAction* openTraceAction =
+      fileMenu->addAction(tr("Open T&race…"), this, &MainWindow::openTraceDialog);
+  openTraceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
   saveMemoryAction_ =
       fileMenu->addAction(tr("Save Memory &As…"), this, &MainWindow::saveMemoryDialog);
   saveMemoryAction_->setEnabled(false);
@@ -560,6 +574,15 @@ void MainWindow::inspectCorpusToken(quint64 token) {
                            8000);
 }
 
+void MainWindow::openTrace(const QString& path) { inspector_->openTrace(path); }
+
+void MainWindow::openTraceDialog() {
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Open Trace"), QString(),
+      tr("Traces (memlens-cli explain --json) (*.json);;All files (*)"));
+  if (!path.isEmpty()) openTrace(path);
+}
+
 void MainWindow::warn(const QString& title, const QString& what, const Status& status) {
   auto* box = new QMessageBox(QMessageBox::Warning, title, what, QMessageBox::Ok, this);
   box->setInformativeText(QString::fromStdString(status.message()));
@@ -663,6 +686,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
   if (paths.size() == 1 && (paths.front().endsWith(QStringLiteral(".mlm")) ||
                             paths.front().endsWith(QStringLiteral(".ibase")))) {
     openMemory(paths.front());
+  } else if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".json"))) {
+    openTrace(paths.front());
   } else if (paths.size() == 1 && paths.front().endsWith(QStringLiteral(".memlens"))) {
     openProject(paths.front());
   } else {

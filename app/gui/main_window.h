@@ -78,6 +78,9 @@ class MainWindow : public QMainWindow {
   // Reopens the TiMBL base on screen with the text it was trained on, which gives its stored
   // vectors their provenance; refused (an error box saying which counts differ) for other text.
   void attachTrainingText(const QStringList& files);
+  // Shows a trace JSON file (memlens-cli explain --json; of a sharded memory too, from
+  // memlens-cli-mpi) on the Inspect tab, as written: no memory is needed.
+  void openTrace(const QString& path);
 
  Q_SIGNALS:
   // A job has finished and its outcome is on screen (statistics, a new run, or an error box).
@@ -148,6 +151,7 @@ class MainWindow : public QMainWindow {
                               const std::shared_ptr<const Experiment>& memory, JobControl& job);
   void onMemorySaved(const Status& status);
   void openMemoryDialog();
+  void openTraceDialog();
   void attachTextDialog();
   void saveMemoryDialog();
   void onEvaluationUpdate(const EvaluationUpdate& update);

@@ -47,6 +47,7 @@ struct Options {
   bool project = false;     // paths is one .memlens file: its opening trains or reads its memory
   bool memoryFile = false;  // paths is one .mlm memory file or .ibase TiMBL instance base
   bool timblBase = false;   // paths is one .ibase: opened, it is not evaluated (no run)
+  bool traceFile = false;   // paths is one .json trace, shown on Inspect with no memory
 };
 
 // Returns an exit code when the program should stop here (--help, a bad option).
@@ -107,8 +108,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      memoryDelete, memoryPrefix, live});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
-      QStringLiteral("Corpus files and folders to open, one .memlens project, or one .mlm memory "
-                     "or .ibase instance base."),
+      QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
+                     "or .ibase instance base, or one .json trace."),
       QStringLiteral("paths..."));
   if (!parser.parse(arguments)) {
     std::fprintf(stderr, "memlens-screenshots: %s\n", qPrintable(parser.errorText()));
@@ -126,6 +127,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   options.memoryFile =
       options.timblBase ||
       (options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".mlm")));
+  options.traceFile =
+      options.paths.size() == 1 && options.paths.front().endsWith(QStringLiteral(".json"));
   options.screenshot = parser.value(screenshot);
   if (options.paths.isEmpty() || options.screenshot.isEmpty()) {
     std::fputs("memlens-screenshots: give the paths to open and --screenshot FILE\n", stderr);
@@ -193,6 +196,10 @@ bool open(MainWindow& window, const Options& options, QSignalSpy& jobs) {
     window.openProject(options.paths.front());
   } else if (options.memoryFile) {
     window.openMemory(options.paths.front());
+  } else if (options.traceFile) {
+    QSignalSpy inspected(&window, &MainWindow::inspected);
+    window.openTrace(options.paths.front());
+    return settled(inspected, 1);
   } else {
     window.openPaths(options.paths);
     return settled(jobs, 1);

@@ -209,6 +209,120 @@ class TestTraceJson : public QObject {
       compareNumbers(slot[QStringLiteral("terms")], s.terms);
     }
   }
+
+  // A trace read back writes the same text: every field survives, in the same order, for every
+  // algorithm (the file does not name it: the reader tells them apart by their fields).
+  void tracesReadBackAsWritten_data() {
+    QTest::addColumn<int>("algorithm");
+    QTest::newRow("ib1") << int(Algorithm::kIb1);
+    QTest::newRow("igtree") << int(Algorithm::kIgTree);
+    QTest::newRow("tribl2") << int(Algorithm::kTribl2);
+    QTest::newRow("vector") << int(Algorithm::kVectorMemory);
+  }
+  void tracesReadBackAsWritten() {
+    QFETCH(int, algorithm);
+    QTemporaryDir dir;
+    const auto e = test::smallExperiment(dir, Algorithm(algorithm), 3);
+    auto ids = e->corpus().encode("the old");
+    QVERIFY(ids.isOk());
+    std::vector<std::vector<uint32_t>> contexts = {{Vocabulary::kUnknown, (*ids)[0], (*ids)[1]}};
+    for (size_t i = 0; i < 6; ++i) {
+      const auto instance = e->test().instance(i * 11);
+      contexts.emplace_back(instance.begin(), instance.end());
+    }
+    for (const auto& context : contexts) {
+      std::string json;
+      if (Algorithm(algorithm) == Algorithm::kVectorMemory) {
+        auto t = traceVectorMemory(*e, context);
+        QVERIFY2(t.isOk(), t.status().message().c_str());
+        json = traceToJson(*t, *e);
+      } else {
+        json = traceToJson(traceContext(*e, context), *e);
+      }
+      auto doc = traceFromJson(json);
+      QVERIFY2(doc.isOk(), doc.status().message().c_str());
+      QCOMPARE(int(doc->algorithm), algorithm);
+      QCOMPARE(doc->vectorTrace.has_value(), Algorithm(algorithm) == Algorithm::kVectorMemory);
+      QCOMPARE(doc->trace.has_value(), Algorithm(algorithm) != Algorithm::kVectorMemory);
+      const std::string again = doc->trace
+                                    ? traceToJson(*doc->trace, *doc->vocabulary, doc->algorithm)
+                                    : traceToJson(*doc->vectorTrace, *doc->vocabulary);
+      QCOMPARE(again, json);
+      // The unknown word is read as the unknown id, not as a word "<unknown>".
+      const auto& read = doc->trace ? doc->trace->context : doc->vectorTrace->context;
+      QCOMPARE(read.size(), context.size());
+      QCOMPARE(read[0] == Vocabulary::kUnknown, context[0] == Vocabulary::kUnknown);
+    }
+  }
+
+  // What is not a trace is an error that says where, never a crash or a half-read trace.
+  void badTracesAreRefused_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not json") << QByteArray("{\"context\": [") << "not a trace";
+    QTest::newRow("not an object") << QByteArray("[1, 2]") << "not a trace";
+    QTest::newRow("other json") << QByteArray("{\"runs\": []}") << "without \"context\"";
+    QTest::newRow("invalid utf-8") << QByteArray("{\"context\": [\"\xff\"]}") << "not a trace";
+  }
+  void badTracesAreRefused() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    auto doc = traceFromJson(json.toStdString());
+    QVERIFY(!doc.isOk());
+    QVERIFY2(QString::fromStdString(doc.status().message()).contains(message),
+             doc.status().message().c_str());
+  }
+
+  // A written trace with one field broken: the error names the field's place.
+  void brokenFieldsAreNamed_data() {
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing") << "\"tie\":"
+                             << "\"tye\":"
+                             << "trace has no \"tie\"";
+    QTest::newRow("mistyped") << "\"matchDepth\":"
+                              << "\"matchDepth\":\"x\",\"y\":"
+                              << "\"matchDepth\" is not a number";
+    QTest::newRow("short neighbour") << "\"matches\":["
+                                     << "\"matches\":[true,"
+                                     << "trace.buckets[0].neighbours[0] does not have one value";
+    QTest::newRow("unknown answer") << "\"answer\":\""
+                                    << "\"answer\":\"x"
+                                    << "trace.treePath has the unknown answer";
+  }
+  void brokenFieldsAreNamed() {
+    QFETCH(QString, from);
+    QFETCH(QString, to);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const auto e = test::smallExperiment(dir, Algorithm::kIb1, 2);
+    QString json = QString::fromStdString(traceToJson(traceContext(*e, e->test().instance(4)), *e));
+    QVERIFY(json.contains(from));
+    json.replace(json.indexOf(from), from.size(), to);
+    auto doc = traceFromJson(json.toStdString());
+    QVERIFY(!doc.isOk());
+    QVERIFY2(QString::fromStdString(doc.status().message()).contains(message),
+             doc.status().message().c_str());
+  }
+
+  void readsTraceFiles() {
+    QTemporaryDir dir;
+    const auto e = test::smallExperiment(dir, Algorithm::kIgTree);
+    const std::string json = traceToJson(traceContext(*e, e->test().instance(2)), *e);
+    const std::string path = test::writeFile(dir, "trace.json", json + "\n");
+    auto doc = readTraceFile(path);
+    QVERIFY2(doc.isOk(), doc.status().message().c_str());
+    QCOMPARE(traceToJson(*doc->trace, *doc->vocabulary, doc->algorithm), json);
+    const std::string truncated = test::writeFile(dir, "cut.json", json.substr(0, json.size() / 2));
+    auto cut = readTraceFile(truncated);
+    QVERIFY(!cut.isOk());
+    QVERIFY2(cut.status().message().find("cut.json") != std::string::npos,
+             cut.status().message().c_str());
+    auto missing = readTraceFile(dir.filePath("none.json").toStdString());
+    QVERIFY(!missing.isOk());
+    QCOMPARE(missing.status().code(), Status::Code::kIoError);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestTraceJson)

@@ -8,7 +8,8 @@ set -euo pipefail
 seconds=${1:-60}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=(fuzz_columns_file fuzz_corpus fuzz_bpe_loader fuzz_project fuzz_memory_file fuzz_ibase)
+targets=(fuzz_columns_file fuzz_corpus fuzz_bpe_loader fuzz_project fuzz_memory_file fuzz_ibase
+         fuzz_trace_json)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMEMLENS_BUILD_FUZZ=ON -DMEMLENS_BUILD_TESTS=OFF -DMEMLENS_BUILD_GUI=OFF > /dev/null

@@ -4,9 +4,10 @@
 
 namespace memlens::views {
 
-InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> experiment, Trace t) {
+namespace {
+
+InspectSnapshot ofTrace(Trace t) {
   InspectSnapshot s;
-  s.experiment = std::move(experiment);
   s.context = t.context;
   s.featureWeights = t.featureWeights;
   s.prediction = t.prediction.classId;
@@ -42,11 +43,10 @@ InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> exp
   return s;
 }
 
-InspectSnapshot InspectSnapshot::fromVectorTrace(std::shared_ptr<const Experiment> experiment,
-                                                 VectorTrace t) {
+InspectSnapshot ofVectorTrace(VectorTrace t) {
   InspectSnapshot s;
-  s.experiment = std::move(experiment);
   s.vectorMemory = true;
+  s.algorithm = Algorithm::kVectorMemory;
   s.context = t.context;
   s.featureWeights = t.featureWeights;
   s.prediction = t.memoryPrediction;
@@ -74,8 +74,45 @@ InspectSnapshot InspectSnapshot::fromVectorTrace(std::shared_ptr<const Experimen
   return s;
 }
 
+// Its vocabulary, owned with the experiment that holds it.
+std::shared_ptr<const Vocabulary> vocabularyOf(const std::shared_ptr<const Experiment>& e) {
+  return std::shared_ptr<const Vocabulary>(e, &e->corpus().vocab);
+}
+
+}  // namespace
+
+InspectSnapshot InspectSnapshot::fromTrace(std::shared_ptr<const Experiment> experiment, Trace t) {
+  InspectSnapshot s = ofTrace(std::move(t));
+  s.algorithm = experiment->record().options.classifier.algorithm;
+  s.vocabulary = vocabularyOf(experiment);
+  s.experiment = std::move(experiment);
+  return s;
+}
+
+InspectSnapshot InspectSnapshot::fromVectorTrace(std::shared_ptr<const Experiment> experiment,
+                                                 VectorTrace t) {
+  InspectSnapshot s = ofVectorTrace(std::move(t));
+  s.vocabulary = vocabularyOf(experiment);
+  s.experiment = std::move(experiment);
+  return s;
+}
+
+InspectSnapshot InspectSnapshot::fromDocument(TraceDocument document, QString file) {
+  InspectSnapshot s = document.trace ? ofTrace(std::move(*document.trace))
+                                     : ofVectorTrace(std::move(*document.vectorTrace));
+  s.algorithm = document.algorithm;
+  s.vocabulary = std::move(document.vocabulary);
+  s.file = std::move(file);
+  return s;
+}
+
+std::string InspectSnapshot::json() const {
+  return trace ? traceToJson(*trace, *vocabulary, algorithm)
+               : traceToJson(*vectorTrace, *vocabulary);
+}
+
 QString InspectSnapshot::tokenText(uint32_t id) const {
-  const Vocabulary& vocab = experiment->corpus().vocab;
+  const Vocabulary& vocab = *vocabulary;
   if (id >= vocab.size()) return QStringLiteral("<unknown>");
   const std::string_view text = vocab.text(id);
   return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));

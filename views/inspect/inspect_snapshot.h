@@ -10,6 +10,7 @@
 
 #include "memlens/experiment.h"
 #include "memlens/trace.h"
+#include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
 
 namespace memlens::views {
@@ -36,9 +37,13 @@ struct InspectNeighbour {
 
 // What the Inspect view shows for one context: an immutable snapshot made on the job runner
 // from a core Trace or VectorTrace. It holds the experiment it was traced against, so the
-// vocabulary and the corpus the ids refer to stay alive as long as the snapshot.
+// vocabulary and the corpus the ids refer to stay alive as long as the snapshot; a trace read
+// from a file (File ▸ Open Trace) has no experiment, only the vocabulary read with it.
 struct InspectSnapshot {
-  std::shared_ptr<const Experiment> experiment;
+  std::shared_ptr<const Experiment> experiment;  // null for a trace read from a file
+  std::shared_ptr<const Vocabulary> vocabulary;  // the ids' (the experiment's, or the file's)
+  QString file;                                  // the trace file it was read from, if any
+  Algorithm algorithm = Algorithm::kIb1;         // of the traced memory
   bool vectorMemory = false;
   // Set when a corpus position was inspected: the target's token index and its true token.
   std::optional<uint64_t> token;
@@ -67,8 +72,13 @@ struct InspectSnapshot {
   static InspectSnapshot fromTrace(std::shared_ptr<const Experiment> experiment, Trace t);
   static InspectSnapshot fromVectorTrace(std::shared_ptr<const Experiment> experiment,
                                          VectorTrace t);
+  static InspectSnapshot fromDocument(TraceDocument document, QString file);
 
-  // A token's text in the experiment's vocabulary; "<unknown>" for ids outside it.
+  // The trace as `memlens-cli explain --json` writes it.
+  std::string json() const;
+  // Whether its provenance can be shown in the corpus text (a memory that has it, not a file).
+  bool hasCorpusText() const { return experiment && experiment->hasProvenance(); }
+  // A token's text in the vocabulary; "<unknown>" for ids outside it.
   QString tokenText(uint32_t id) const;
   int width() const { return static_cast<int>(context.size()); }
 };

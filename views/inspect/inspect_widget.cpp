@@ -67,7 +67,7 @@ std::optional<double> changedValue(const QDoubleSpinBox* box, double shown) {
 
 InspectSettings InspectSettings::of(const ExperimentOptions& options) {
   return {options.classifier.k, options.classifier.distanceWeighting, options.memoryTemperature,
-          options.memoryLambda};
+          options.memoryLambda, std::nullopt};
 }
 
 ExperimentOptions InspectSettings::applyTo(ExperimentOptions options) const {
@@ -398,9 +398,42 @@ void InspectWidget::updateControls(Algorithm algorithm) {
       !vector && replay_->maximum() > 0 && experiment_ && experiment_->hasProvenance();
   for (QWidget* w : std::initializer_list<QWidget*>{replayLabel_, replay_, replayText_})
     w->setVisible(replayable);
+  contextEdit_->setEnabled(true);  // showTraceFile() turns it off while no memory is open
+  showPanesFor(algorithm);
+}
+
+void InspectWidget::showPanesFor(Algorithm algorithm) {
   treeBox_->setVisible(algorithm == Algorithm::kIgTree || algorithm == Algorithm::kTribl2);
-  heatmapBox_->setTitle(vector ? tr("Attention map (distance terms / T)")
-                               : tr("Feature-match map"));
+  heatmapBox_->setTitle(algorithm == Algorithm::kVectorMemory
+                            ? tr("Attention map (distance terms / T)")
+                            : tr("Feature-match map"));
+}
+
+void InspectWidget::showTraceFile(std::shared_ptr<const InspectSnapshot> snapshot) {
+  const QString name = QFileInfo(snapshot->file).fileName();
+  if (!experiment_) {
+    // Nothing to trace against: only the file's trace is shown.
+    pages_->setCurrentIndex(1);
+    for (QWidget* w : std::initializer_list<QWidget*>{
+             kLabel_, k_, distanceWeightingLabel_, distanceWeighting_, temperatureLabel_,
+             temperature_, lambdaLabel_, lambda_, replayLabel_, replay_, replayText_})
+      w->setVisible(false);
+    for (QWidget* w : std::initializer_list<QWidget*>{contextEdit_, testToken_, randomToken_})
+      w->setEnabled(false);
+  }
+  {
+    const QSignalBlocker block(contextEdit_);
+    QStringList context;
+    for (uint32_t id : snapshot->context) context.append(snapshot->tokenText(id));
+    contextEdit_->setText(context.join(QLatin1Char(' ')));
+  }
+  setSnapshot(std::move(snapshot));
+  status_->setText(experiment_ ? tr("Read from %1, as memlens-cli wrote it. Type a context to "
+                                    "trace it against the open memory.")
+                                     .arg(name)
+                               : tr("Read from %1, as memlens-cli wrote it. No memory is open: "
+                                    "open one (Ctrl+Shift+M) to trace other contexts.")
+                                     .arg(name));
 }
 
 InspectSettings InspectWidget::settings() const {
@@ -459,6 +492,11 @@ void InspectWidget::showError(const QString& message) {
 
 void InspectWidget::setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot) {
   snapshot_ = std::move(snapshot);
+  if (snapshot_) {
+    showPanesFor(snapshot_->algorithm);
+  } else if (experiment_) {
+    showPanesFor(experiment_->record().options.classifier.algorithm);
+  }
   neighbours_->setSnapshot(snapshot_);
   treePath_->setSnapshot(snapshot_);
   heatmap_->setSnapshot(snapshot_);
@@ -519,7 +557,7 @@ void InspectWidget::showNeighbour(int row) {
     item->setFlags(Qt::NoItemFlags);
     return;
   }
-  if (!snapshot_->experiment->hasProvenance()) {
+  if (snapshot_->experiment && !snapshot_->experiment->hasProvenance()) {
     // One line each: the list does not wrap.
     for (const QString& line : {tr("No provenance: %n instance(s), from a TiMBL instance base",
                                    nullptr, static_cast<int>(n.instanceCount)),
@@ -534,7 +572,8 @@ void InspectWidget::showNeighbour(int row) {
                                          .arg(p.line)
                                          .arg(QString::fromStdString(p.snippet)),
                                      provenance_);
-    item->setData(kProvenanceTokenRole, static_cast<qulonglong>(p.token));
+    if (snapshot_->hasCorpusText())
+      item->setData(kProvenanceTokenRole, static_cast<qulonglong>(p.token));
     item->setToolTip(QString::fromStdString(p.path));
   }
   if (n.instanceCount > n.provenance.size()) {
@@ -542,6 +581,11 @@ void InspectWidget::showNeighbour(int row) {
                                         static_cast<int>(n.instanceCount - n.provenance.size())),
                                      provenance_);
     more->setFlags(Qt::NoItemFlags);
+  }
+  if (!snapshot_->hasCorpusText()) {
+    source_->clearWithHint(
+        tr("A trace read from a file gives each corpus position's line (above), not the "
+           "corpus text around it."));
   }
   if (!n.provenance.empty()) provenance_->setCurrentRow(0);
 }

@@ -60,6 +60,9 @@ class InspectWidget : public QWidget {
   // since) leaves the page as it is.
   void setExperiment(const std::shared_ptr<const Experiment>& experiment);
   void setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot);
+  // Shows a trace read from a file (InspectSnapshot::file) as it was written, whether a memory is
+  // open or not; with none, the page offers no way to trace another context.
+  void showTraceFile(std::shared_ptr<const InspectSnapshot> snapshot);
   // What the page is doing (tracing, retraining for new settings, done), in its status line.
   void showWork(const QString& message);
   void showError(const QString& message);
@@ -92,6 +95,8 @@ class InspectWidget : public QWidget {
   void showNeighbour(int row);
   void showProvenance(int item);
   void updateControls(Algorithm algorithm);
+  // The tree pane and the heatmap's title for a trace of `algorithm`.
+  void showPanesFor(Algorithm algorithm);
   void showReplay();
 
   std::shared_ptr<const Experiment> experiment_;

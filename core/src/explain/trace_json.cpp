@@ -45,7 +45,14 @@ void writeNeighbour(JsonWriter& json, const Vocabulary& vocab, const NeighbourTr
 }  // namespace
 
 std::string traceToJson(const Trace& t, const Experiment& e) {
-  const Vocabulary& vocab = e.corpus().vocab;
+  return traceToJson(t, e.corpus().vocab, e.record().options.classifier.algorithm);
+}
+
+std::string traceToJson(const VectorTrace& t, const Experiment& e) {
+  return traceToJson(t, e.corpus().vocab);
+}
+
+std::string traceToJson(const Trace& t, const Vocabulary& vocab, Algorithm algorithm) {
   JsonWriter json;
   beginTrace(json, vocab, t.context, t.featureWeights);
   json.field("prediction", vocab.displayText(t.prediction.classId))
@@ -78,7 +85,7 @@ std::string traceToJson(const Trace& t, const Experiment& e) {
         .field("classes", s.classes)
         .field("instances", s.instances)
         .field("tested", s.tested);
-    if (e.record().options.classifier.algorithm == Algorithm::kTribl2)
+    if (algorithm == Algorithm::kTribl2)
       json.field("storedVectors", s.storedVectors);  // IGTree's nodes do not count them
     if (s.tested) {
       json.field("feature", s.feature)
@@ -114,8 +121,7 @@ std::string traceToJson(const Trace& t, const Experiment& e) {
   return json.str();
 }
 
-std::string traceToJson(const VectorTrace& t, const Experiment& e) {
-  const Vocabulary& vocab = e.corpus().vocab;
+std::string traceToJson(const VectorTrace& t, const Vocabulary& vocab) {
   JsonWriter json;
   beginTrace(json, vocab, t.context, t.featureWeights);
   json.field("temperature", t.temperature)
