@@ -189,6 +189,7 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   steps_.clear();
   stack_->clear();  // deletes the commands without undoing them
   prepareQueued_ = false;
+  pruneQueued_.reset();
   updateActions();
   if (!trained_) {
     page_->showUnavailable(
@@ -222,7 +223,15 @@ void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
 }
 
 void MemoryController::previewPrune(const PruneOptions& options) {
-  if (!session_ || isRunning()) return;
+  if (!session_) return;
+  if (isRunning()) {
+    // A live drag asks again while the last preview runs: only the latest is worth finishing.
+    if (pending_ && pending_->kind == Pending::Kind::kPreview) {
+      pruneQueued_ = options;
+      runner_->cancel();
+    }
+    return;
+  }
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->prune = options;
@@ -413,6 +422,8 @@ void MemoryController::onFinished(const Status& status) {
         page_->showWork(tr("Preview ready: Commit applies it."));
         break;
     }
+  } else if (current && status.isCancelled() && pruneQueued_) {
+    // Replaced by the preview queued: it starts below.
   } else if (current && status.isCancelled()) {
     page_->showWork(tr("Cancelled."));
     if (pending->kind == Pending::Kind::kPrepare)
@@ -433,7 +444,14 @@ void MemoryController::onFinished(const Status& status) {
     return;
   }
   if (!steps_.empty()) {
+    pruneQueued_.reset();  // a step changes the memory the pruning was asked of
     startNext();
+    return;
+  }
+  if (pruneQueued_) {
+    const PruneOptions options = *pruneQueued_;
+    pruneQueued_.reset();
+    previewPrune(options);
     return;
   }
   updateActions();

@@ -132,6 +132,8 @@ class MemoryController : public QObject {
   QString previewTitle_;
   std::deque<QueuedStep> steps_;
   bool prepareQueued_ = false;
+  // A pruning asked for while another preview ran: that one is cancelled, this one runs next.
+  std::optional<PruneOptions> pruneQueued_;
   bool restoring_ = false;
   bool keepTrainedWeights_ = false;  // without a project  // the stack is being filled from a
                                      // project: its commands do nothing

@@ -1,3 +1,4 @@
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QInputDialog>
@@ -5,6 +6,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
@@ -382,6 +384,85 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(child<QLabel>(page, "memorySummary")
                 ->text()
                 .contains(QLocale().toString(expected->slotsAfter)));
+  }
+
+  // Dragging the count threshold previews it live: a preview still running when the slider
+  // moves on is replaced, and the one shown at the end is the last threshold's; with live
+  // previews off a drag previews nothing.
+  void previewsLiveWhileDragging() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    auto* changes = child<ChangedTokenModel>(page);
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
+    strategy->setCurrentIndex(strategy->findText(
+        QString::fromLatin1(memlens::optionLabel(memlens::PruneStrategy::kCountThreshold))));
+    // A threshold that prunes about half the vectors of this small memory.
+    std::vector<uint32_t> counts = page->model()->snapshot()->instanceCounts;
+    std::ranges::sort(counts);
+    const int threshold = static_cast<int>(counts[counts.size() / 2]) + 1;
+    QVERIFY(threshold >= 4);
+    memlens::PruneOptions options;
+    options.strategy = memlens::PruneStrategy::kCountThreshold;
+    options.minCount = static_cast<uint32_t>(threshold);
+    auto reference = referenceMemory(controller->memory());
+    auto plan = memlens::planPrune(*reference, options);
+    QVERIFY2(plan.isOk(), plan.status().message().c_str());
+    auto expected = reference->preview(*plan);
+    QVERIFY(expected.isOk());
+
+    auto* slider = child<QSlider>(page, "pruneMinCountSlider");
+    auto* live = child<QCheckBox>(page, "pruneLive");
+    memlens::steps::showTabOf(w.window, page);
+    QVERIFY(slider->isVisible() && live->isChecked());
+    live->setChecked(false);
+    child<QSpinBox>(page, "pruneMinCount")->setValue(threshold - 3);
+    QCOMPARE(slider->value(), threshold - 3);
+    live->setChecked(true);
+    slider->setFocus();
+    QTest::keyClick(slider, Qt::Key_Right);
+    QTRY_VERIFY_WITH_TIMEOUT(controller->isRunning() || memorySettled.count() > 0, 5000);
+    QTest::keyClick(slider, Qt::Key_Right);  // while the last one may still be previewed
+    QTest::keyClick(slider, Qt::Key_Right);
+    QCOMPARE(child<QSpinBox>(page, "pruneMinCount")->value(), threshold);
+    // However the earlier previews went (replaced, or finished first), the last one is shown.
+    const auto shownIsLast = [&] {
+      const auto c = changes->change();
+      return !controller->isRunning() && c && c->preview && c->slotsAfter == expected->slotsAfter;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(shownIsLast(), 60000);
+    const auto preview = changes->change();
+    QCOMPARE(shownChanges(*changes),
+             expectedChanges(*controller->memory(), expected->changed, false));
+
+    // Asked again before the window's thread has seen the first preview end (so it still runs):
+    // the first is replaced, not shown, and only the second settles.
+    auto lower = options;
+    lower.minCount = static_cast<uint32_t>(threshold - 1);
+    const auto before = memorySettled.count();
+    Q_EMIT page->prunePreviewRequested(options);
+    QVERIFY(controller->isRunning());
+    Q_EMIT page->prunePreviewRequested(lower);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 60000);
+    QCOMPARE(memorySettled.count(), before + 1);
+    auto plannedLower = memlens::planPrune(*reference, lower);
+    QVERIFY(plannedLower.isOk());
+    auto expectedLower = reference->preview(*plannedLower);
+    QVERIFY(expectedLower.isOk());
+    QVERIFY(expectedLower->slotsAfter != expected->slotsAfter);
+    QCOMPARE(changes->change()->slotsAfter, expectedLower->slotsAfter);
+
+    live->setChecked(false);
+    const auto seen = memorySettled.count();
+    QTest::keyClick(slider, Qt::Key_Right);
+    QTest::qWait(1000);
+    QVERIFY(!controller->isRunning());
+    QCOMPARE(memorySettled.count(), seen);
+    QCOMPARE(changes->change()->slotsAfter, expectedLower->slotsAfter);
+    QVERIFY(changes->change() != preview);
   }
 
   // The weights mode is on the page; chosen before any edit, the edits keep the trained weights,

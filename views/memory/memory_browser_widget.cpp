@@ -1,5 +1,6 @@
 #include "memory/memory_browser_widget.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDataStream>
 #include <QDoubleSpinBox>
@@ -14,10 +15,12 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUndoView>
@@ -41,6 +44,11 @@ struct StrategyParameters {
   bool minCount = false, keep = false, document = false, neighbours = false,
        mergeNeighbours = false, instances = false;
 };
+// Thresholds worth dragging through; larger ones are typed.
+constexpr int kMinCountSliderMax = 100;
+// A drag previews once it pauses this long, not at every pixel.
+constexpr int kLivePauseMs = 250;
+
 constexpr std::array kStrategies = {
     StrategyParameters{PruneStrategy::kCountThreshold, true, false, false, false},
     StrategyParameters{PruneStrategy::kNeverNeighbour},
@@ -314,6 +322,7 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   }
   const PruneOptions defaults;
   minCount_ = new QSpinBox(box);
+  minCount_->setObjectName(QStringLiteral("pruneMinCount"));
   minCount_->setRange(2, 1000000);
   minCount_->setValue(static_cast<int>(defaults.minCount));
   minCount_->setToolTip(tr("Vectors holding fewer instances than this go"));
@@ -352,15 +361,55 @@ QWidget* MemoryBrowserWidget::createPrunePanel() {
   instancesPosition_->setObjectName(QStringLiteral("pruneInstancesPosition"));
   instancesPosition_->setStyleSheet(QStringLiteral("color: palette(mid);"));
   connect(instances_, &QSpinBox::valueChanged, this, &MemoryBrowserWidget::showPrefixPosition);
+  minCountSlider_ = new QSlider(Qt::Horizontal, box);
+  minCountSlider_->setObjectName(QStringLiteral("pruneMinCountSlider"));
+  minCountSlider_->setRange(2, kMinCountSliderMax);
+  minCountSlider_->setToolTip(
+      tr("Drag: the flips and the probe accuracy follow (type thresholds above %1)")
+          .arg(kMinCountSliderMax));
+  instancesSlider_ = new QSlider(Qt::Horizontal, box);
+  instancesSlider_->setObjectName(QStringLiteral("pruneInstancesSlider"));
+  instancesSlider_->setToolTip(
+      tr("Drag through the corpus: the memory as it was after that many instances"));
+  // Each slider and its box show one value.
+  for (auto [slider, spin] :
+       {std::pair{minCountSlider_, minCount_}, {instancesSlider_, instances_}}) {
+    slider->setValue(spin->value());
+    connect(slider, &QSlider::valueChanged, spin, &QSpinBox::setValue);
+    connect(spin, &QSpinBox::valueChanged, slider, [slider](int v) {
+      const QSignalBlocker block(slider);
+      slider->setValue(v);
+    });
+    connect(spin, &QSpinBox::valueChanged, this, &MemoryBrowserWidget::pruneParameterMoved);
+  }
+  live_ = new QCheckBox(tr("Preview while &dragging"), box);
+  live_->setObjectName(QStringLiteral("pruneLive"));
+  live_->setChecked(true);
+  live_->setToolTip(
+      tr("Preview the pruning each time the threshold or the prefix stops moving, replacing a "
+         "preview still running"));
+  livePause_ = new QTimer(this);
+  livePause_->setSingleShot(true);
+  livePause_->setInterval(kLivePauseMs);
+  connect(livePause_, &QTimer::timeout, this, [this] {
+    if (snapshot_) requestPrune();
+  });
+  auto* minCountRow = new QHBoxLayout();
+  minCountRow->addWidget(minCount_);
+  minCountRow->addWidget(minCountSlider_, 1);
+  auto* instancesRow = new QHBoxLayout();
+  instancesRow->addWidget(instances_);
+  instancesRow->addWidget(instancesSlider_, 1);
   form->addRow(tr("Strategy:"), strategy_);
-  form->addRow(minCountLabel_, minCount_);
+  form->addRow(minCountLabel_, minCountRow);
   form->addRow(keepLabel_, keep_);
   form->addRow(seedLabel_, seed_);
   form->addRow(documentLabel_, document_);
   form->addRow(neighboursLabel_, neighbours_);
   form->addRow(mergeNeighboursLabel_, mergeNeighbours_);
-  form->addRow(instancesLabel_, instances_);
+  form->addRow(instancesLabel_, instancesRow);
   form->addRow(QString(), instancesPosition_);
+  form->addRow(QString(), live_);
   prunePreview_ = new QPushButton(tr("&Preview Pruning"), box);
   prunePreview_->setObjectName(QStringLiteral("prunePreview"));
   prunePreview_->setToolTip(
@@ -389,7 +438,14 @@ void MemoryBrowserWidget::updatePruneParameters() {
     label->setVisible(on);
     field->setVisible(on);
   }
+  minCountSlider_->setVisible(p.minCount);
+  instancesSlider_->setVisible(p.instances);
   instancesPosition_->setVisible(p.instances);
+  live_->setVisible(p.minCount || p.instances);
+}
+
+void MemoryBrowserWidget::pruneParameterMoved() {
+  if (live_->isChecked() && snapshot_ && !live_->isHidden()) livePause_->start();
 }
 
 void MemoryBrowserWidget::requestPrune() {
@@ -443,8 +499,15 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
         static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
     const auto instances =
         static_cast<int>(std::min<size_t>(snapshot_->experiment->train().size(), size_t{1} << 30));
-    instances_->setMaximum(std::max(1, instances - 1));
-    if (instances_->value() == 1) instances_->setValue(std::max(1, instances / 2));
+    {
+      // A new memory is not a move of the user's: no live preview.
+      const QSignalBlocker block(instances_), blockSlider(instancesSlider_);
+      instances_->setMaximum(std::max(1, instances - 1));
+      instancesSlider_->setRange(1, instances_->maximum());
+      instancesSlider_->setPageStep(std::max(1, instances / 20));
+      if (instances_->value() == 1) instances_->setValue(std::max(1, instances / 2));
+      instancesSlider_->setValue(instances_->value());
+    }
     showPrefixPosition();
   }
 }

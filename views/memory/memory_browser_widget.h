@@ -8,16 +8,19 @@
 #include "memory/changed_token_model.h"
 #include "memory/memory_snapshot.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
+class QTimer;
 class QToolButton;
 class QUndoStack;
 class QUndoView;
@@ -69,6 +72,7 @@ class MemoryBrowserWidget : public QWidget {
   void deleteRequested(const QList<quint32>& vectors);
   void relabelRequested(quint32 vector, const QString& token);
   void restoreRequested(const QString& context);
+  // A new request replaces a preview still running (live previews while a slider is dragged).
   void prunePreviewRequested(const memlens::PruneOptions& options);
   void commitRequested();
   void discardRequested();
@@ -89,6 +93,8 @@ class MemoryBrowserWidget : public QWidget {
   void requestPrune();
   void updateButtons();
   void updatePruneParameters();
+  // A pruning parameter moved: with live previews on, preview it once the user pauses.
+  void pruneParameterMoved();
   // Where the prefix the Prune panel would keep ends in the corpus.
   void showPrefixPosition();
 
@@ -139,6 +145,11 @@ class MemoryBrowserWidget : public QWidget {
   QLabel* instancesLabel_;
   QSpinBox* instances_;
   QLabel* instancesPosition_;
+  // Dragged, they preview the pruning as they move (after a short pause) when live_ is on.
+  QSlider* minCountSlider_;
+  QSlider* instancesSlider_;
+  QCheckBox* live_;
+  QTimer* livePause_;
   QPushButton* prunePreview_;
 
   QSplitter* columns_;
