@@ -63,18 +63,12 @@ std::shared_ptr<views::MemoryChange> changeShown(ProbeChange c, const QString& t
                                                  std::shared_ptr<const InstanceSet> probe,
                                                  bool sentences, bool preview) {
   auto change = std::make_shared<views::MemoryChange>();
+  static_cast<ProbeChange&>(*change) = std::move(c);
   change->title = title;
   change->preview = preview;
   change->probeTokens = probe ? probe->size() : 0;
   change->probe = std::move(probe);
   change->sentences = sentences;
-  change->changed = std::move(c.changed);
-  change->slotsBefore = c.slotsBefore;
-  change->slotsAfter = c.slotsAfter;
-  change->instancesBefore = c.instancesBefore;
-  change->instancesAfter = c.instancesAfter;
-  change->correctBefore = c.correctBefore;
-  change->correctAfter = c.correctAfter;
   return change;
 }
 

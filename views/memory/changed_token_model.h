@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "memlens/edit_session.h"
 #include "memlens/edited_memory.h"
 #include "memory/memory_snapshot.h"
 
@@ -12,20 +13,16 @@ namespace memlens::views {
 
 // What an edit does (previewed) or did (committed, undone, redone): the probe tokens whose
 // prediction changes and the memory's size and probe accuracy before and after.
-struct MemoryChange {
+struct MemoryChange : ProbeChange {
   QString title;  // "Delete #12 (the LORD said unto)", "Undo: …"
   bool preview = false;
   // Any memory of the edit's experiment line: they share the corpus, vocabulary and test set.
   std::shared_ptr<const MemorySnapshot> memory;
-  std::vector<ChangedToken> changed;  // in probe order
   // The probe set the tokens index: a prefix of the test part (probe index = test index), or
   // with `sentences` the user's own sentences (sources are their line numbers, shown as "line N").
   std::shared_ptr<const InstanceSet> probe;
   bool sentences = false;
-  uint32_t slotsBefore = 0, slotsAfter = 0;
-  uint64_t instancesBefore = 0, instancesAfter = 0;
   uint64_t probeTokens = 0;
-  uint64_t correctBefore = 0, correctAfter = 0;  // probe tokens predicted right
 };
 
 // One row per changed probe token of a MemoryChange: its probe index, corpus position (or
