@@ -1,13 +1,9 @@
 #include "memlens/columns_file.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <string_view>
 #include <vector>
 
+#include "base/atomic_file_writer.h"
 #include "base/mapped_file.h"
 #include "unicode/utf8.h"
 
@@ -93,43 +89,22 @@ Result<InstanceSet> readColumnsFile(const std::string& path, Vocabulary& vocab, 
 
 Status writeColumnsFile(const std::string& path, const InstanceSet& instances,
                         const Vocabulary& vocab, JobControl* job) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  std::FILE* out = std::fopen(tmp.c_str(), "wb");
-  if (!out) return Status::ioError(path + ": cannot create: " + std::strerror(errno));
-  std::vector<char> buffer(1 << 20);
-  std::setvbuf(out, buffer.data(), _IOFBF, buffer.size());
-
-  auto fail = [&](Status status) {
-    std::fclose(out);
-    std::remove(tmp.c_str());
-    return status;
-  };
-  auto put = [&](std::string_view value) { std::fwrite(value.data(), 1, value.size(), out); };
+  auto out = AtomicFileWriter::create(path);
+  if (!out) return out.status();
   for (size_t i = 0; i < instances.size(); ++i) {
     if (i % kPollEvery == 0) {
-      if (cancelRequested(job)) return fail(Status::cancelled());
+      if (cancelRequested(job)) return Status::cancelled();  // the writer removes its file
       reportProgress(job, static_cast<double>(i) / static_cast<double>(instances.size()),
                      "writing " + path);
     }
     for (uint32_t value : instances.instance(i)) {
-      put(vocab.text(value));
-      std::fputc(' ', out);
+      (*out)->write(vocab.text(value));
+      (*out)->put(' ');
     }
-    put(vocab.text(instances.classes[i]));
-    std::fputc('\n', out);
+    (*out)->write(vocab.text(instances.classes[i]));
+    (*out)->put('\n');
   }
-  if (std::ferror(out) || std::fflush(out) != 0) {
-    return fail(Status::ioError(path + ": write failed: " + std::strerror(errno)));
-  }
-  if (std::fclose(out) != 0) {
-    std::remove(tmp.c_str());
-    return Status::ioError(path + ": write failed: " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    return Status::ioError(path + ": cannot replace: " + std::strerror(err));
-  }
+  if (Status s = (*out)->commit(); !s) return s;
   reportProgress(job, 1.0, "writing " + path);
   return Status::ok();
 }
