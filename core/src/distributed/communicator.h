@@ -35,6 +35,11 @@ class Communicator {
   // toRank[r] to rank r; returns what each rank sent this one, in rank order.
   Result<std::vector<std::vector<uint8_t>>> allToAll(
       const std::vector<std::vector<uint8_t>>& toRank);
+  // Every rank's `bytes` to every rank, in rank order: for small messages (each rank sends its
+  // bytes N times).
+  Result<std::vector<std::vector<uint8_t>>> allGather(const std::vector<uint8_t>& bytes) {
+    return allToAll(std::vector<std::vector<uint8_t>>(static_cast<size_t>(size_), bytes));
+  }
   // Σ over ranks of `value`, on every rank.
   Result<uint64_t> sum(uint64_t value);
 
