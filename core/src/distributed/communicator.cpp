@@ -125,15 +125,18 @@ Result<std::vector<std::vector<uint8_t>>> Communicator::gather(const std::vector
 }
 
 Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
-    const std::vector<std::vector<uint8_t>>& toRank) {
+    std::vector<std::vector<uint8_t>> toRank) {
   std::vector<int> sendCounts(size_), sendDispls(size_), recvCounts(size_), recvDispls(size_);
+  size_t sendTotal = 0;
+  for (const auto& bytes : toRank) sendTotal += bytes.size();
+  if (sendTotal > INT_MAX) return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
   std::vector<uint8_t> send;
+  send.reserve(sendTotal);
   for (int r = 0; r < size_; ++r) {
-    if (send.size() + toRank[r].size() > INT_MAX)
-      return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
     sendDispls[r] = static_cast<int>(send.size());
     sendCounts[r] = static_cast<int>(toRank[r].size());
     send.insert(send.end(), toRank[r].begin(), toRank[r].end());
+    std::vector<uint8_t>().swap(toRank[r]);
   }
   MPI_Request request;
   if (Status st = finish(MPI_Ialltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT,
@@ -155,6 +158,7 @@ Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
       !st)
     return st;
   bytesMoved_ += send.size() + recv.size();
+  std::vector<uint8_t>().swap(send);
   std::vector<std::vector<uint8_t>> out(size_);
   for (int r = 0; r < size_; ++r)
     out[r].assign(recv.begin() + recvDispls[r], recv.begin() + recvDispls[r] + recvCounts[r]);

@@ -32,9 +32,10 @@ class Communicator {
   Status broadcast(std::vector<uint8_t>& bytes);
   // Every rank's `bytes` to rank 0, in rank order; other ranks receive nothing.
   Result<std::vector<std::vector<uint8_t>>> gather(const std::vector<uint8_t>& bytes);
-  // toRank[r] to rank r; returns what each rank sent this one, in rank order.
-  Result<std::vector<std::vector<uint8_t>>> allToAll(
-      const std::vector<std::vector<uint8_t>>& toRank);
+  // toRank[r] to rank r; returns what each rank sent this one, in rank order. Takes `toRank` by
+  // value and frees it as it packs it: the instances a shard exchange moves are a large share of
+  // a rank's memory, and each copy held at once raises its peak.
+  Result<std::vector<std::vector<uint8_t>>> allToAll(std::vector<std::vector<uint8_t>> toRank);
   // Every rank's `bytes` to every rank, in rank order: for small messages (each rank sends its
   // bytes N times).
   Result<std::vector<std::vector<uint8_t>>> allGather(const std::vector<uint8_t>& bytes) {

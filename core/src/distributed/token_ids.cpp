@@ -42,7 +42,7 @@ Result<std::vector<uint32_t>> agreeTokenIds(Communicator& comm, const Vocabulary
     }
   }
   if (Status st = comm.agree(merged); !st) return st;
-  auto received = comm.allToAll(maps);
+  auto received = comm.allToAll(std::move(maps));
   if (!received) return received.status();
   Message m(std::move((*received)[0]));
   auto ids = m.getVector<uint32_t>();
