@@ -19,28 +19,29 @@ Result<std::vector<uint32_t>> agreeTokenIds(Communicator& comm, const Vocabulary
   }
   tokens.putSpan<uint32_t>(lengths);
   tokens.putSpan<char>(text);
-  auto gathered = comm.gather(tokens.bytes());
-  Status merged = gathered ? Status::ok() : gathered.status();
+  // Rank 0 interns each rank's tokens as they arrive, in rank order.
+  Status merged = Status::ok();
   std::vector<std::vector<uint8_t>> maps(static_cast<size_t>(comm.size()));
-  if (merged && comm.rank() == 0) {
-    for (size_t r = 0; r < gathered->size() && merged; ++r) {
-      Message m(std::move((*gathered)[r]));
-      const auto rankLengths = m.getVector<uint32_t>();
-      const auto rankText = m.getVector<char>();
-      Message map;
-      std::vector<uint32_t> ids(rankLengths.size());
-      size_t at = 0;
-      for (size_t i = 0; i < ids.size() && at <= rankText.size(); ++i) {
-        if (rankLengths[i] > rankText.size() - at) break;
-        ids[i] = global.intern(std::string_view(rankText.data() + at, rankLengths[i]));
-        at += rankLengths[i];
-      }
-      if (!m.ok() || !m.atEnd() || at != rankText.size())
-        merged = Status::internal("malformed vocabulary from rank " + std::to_string(r));
-      map.putSpan<uint32_t>(ids);
-      maps[r] = std::move(map.bytes());
-    }
-  }
+  if (Status st = comm.gatherEach(
+          std::move(tokens.bytes()),
+          [&](int rank, std::vector<uint8_t> bytes) {
+            Message m(std::move(bytes));
+            const auto rankLengths = m.getVector<uint32_t>();
+            const auto rankText = m.getVector<char>();
+            std::vector<uint32_t> ids(rankLengths.size());
+            size_t at = 0;
+            for (size_t i = 0; i < ids.size() && rankLengths[i] <= rankText.size() - at; ++i) {
+              ids[i] = global.intern(std::string_view(rankText.data() + at, rankLengths[i]));
+              at += rankLengths[i];
+            }
+            if (merged && (!m.ok() || !m.atEnd() || at != rankText.size()))
+              merged = Status::internal("malformed vocabulary from rank " + std::to_string(rank));
+            Message map;
+            map.putSpan<uint32_t>(ids);
+            maps[static_cast<size_t>(rank)] = std::move(map.bytes());
+          });
+      !st)
+    return st;
   if (Status st = comm.agree(merged); !st) return st;
   auto received = comm.allToAll(std::move(maps));
   if (!received) return received.status();

@@ -15,7 +15,7 @@ namespace memlens {
 // and, within a rank, in its order of first appearance: that is the order of first appearance in
 // the whole input, so the global ids are the ids one process reading the whole input into
 // `global` would give (docs/spec/distributed.md). The other ranks ignore `global`.
-// Rank 0 holds every rank's distinct tokens at once while it merges them.
+// Rank 0 receives the ranks' tokens one rank at a time; the other ranks get only their maps.
 Result<std::vector<uint32_t>> agreeTokenIds(Communicator& comm, const Vocabulary& local,
                                             Vocabulary& global);
 
