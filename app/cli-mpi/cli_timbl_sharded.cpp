@@ -1,6 +1,6 @@
-// memlens-cli-mpi timbl: every rank reads the training file (so that every rank's Vocabulary
-// gives a token the same id) and keeps its block of the lines; the memory is sharded over the
-// ranks; rank 0 reads the test file, sends the queries in batches and writes TiMBL's output.
+// memlens-cli-mpi timbl: every rank reads its block of the training file (the token ids agreed
+// across ranks); the memory is sharded over the ranks; rank 0 reads the test file, sends the
+// queries in batches and writes TiMBL's output.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +8,7 @@
 
 #include "cli_common.h"
 #include "cli_timbl.h"
+#include "distributed/columns_block.h"
 #include "distributed/sharded_classifier.h"
 #include "memlens/columns_file.h"
 #include "memlens/timbl_weights.h"
@@ -27,20 +28,18 @@ Status checkSupported(const TimblArgs& a) {
   return Status::ok();
 }
 
-// This rank's block of the training file: lines [n·r/N, n·(r+1)/N).
-Result<InstanceSet> readBlock(const TimblArgs& a, const Communicator& world, Vocabulary& vocab,
+// This rank's block of the training file (the lines in its share of the bytes), with the token
+// ids of one process.
+Result<InstanceSet> readBlock(const TimblArgs& a, Communicator& world, Vocabulary& vocab,
                               ClassifierOptions& options, JobControl* job) {
-  auto train = readColumnsFile(a.train, vocab, job);
-  if (!train) return train.status();
+  auto block = readColumnsBlock(world, a.train, vocab, job);
+  if (!block) return block.status();
   if (!a.weightsIn.empty()) {
-    auto weights = readTimblWeights(a.weightsIn, a.weightsSection, train->width);
+    auto weights = readTimblWeights(a.weightsIn, a.weightsSection, block->width);
     if (!weights) return weights.status();
     options.fixedWeights = std::move(weights).value();
   }
-  const size_t n = train->size();
-  const auto r = static_cast<size_t>(world.rank());
-  const auto ranks = static_cast<size_t>(world.size());
-  return train->slice(n * r / ranks, n * (r + 1) / ranks);
+  return block;
 }
 
 }  // namespace

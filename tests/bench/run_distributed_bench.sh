@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sharded memories on 1, 2 and 4 MPI ranks (memlens-cli-mpi timbl) against one process
-# (memlens-cli timbl) on the same instances: per-rank peak RSS, train seconds (reading, the
-# reduction of the statistics, the exchange and the build, as rank 0 sees them), test
-# throughput, and the bytes rank 0 sends and receives per query. Checks every sharded output
-# against the one process's.
+# (memlens-cli timbl) on the same instances: per-rank peak RSS (the largest, the sum, and each
+# rank's), train seconds (reading, the reduction of the statistics, the exchange and the build,
+# as rank 0 sees them), test throughput, and the bytes rank 0 sends and receives per query.
+# Checks every sharded output against the one process's.
 # Training data: the KJV repeated COPIES times (default 10; tests/bench/scale_corpus.sh, OLIFANT
 # blocks, width 4); queries: QUERIES instances (default 20,000) of the KJV's first lines.
 # Usage: tests/bench/run_distributed_bench.sh [BUILD_DIR] [COPIES]
@@ -45,8 +45,8 @@ echo "train: $copies shuffled copies of the KJV, $(wc -l <"$work/train.inst") in
 
 value() { sed -n "s/^$1: //p" "$2"; }
 
-printf '%-10s %5s %8s %10s %10s %12s %12s %8s\n' algo ranks train_s test_q/s \
-  bytes/q rss_max_MB rss_sum_MB same
+printf '%-10s %5s %8s %10s %10s %12s %12s %8s  %s\n' algo ranks train_s test_q/s \
+  bytes/q rss_max_MB rss_sum_MB same rss_by_rank_MB
 for spec in $algos; do
   read -r -a opts <<<"${spec//:/ }"
   files=(-f "$work/train.inst" -t "$work/test.inst" -o)
@@ -64,12 +64,14 @@ for spec in $algos; do
       2>"$work/sharded.err"
     rss_max=$(cat "$work"/rank.* | sort -n | tail -n 1)
     rss_sum=$(cat "$work"/rank.* | awk '{ s += $1 } END { print s }')
+    rss_by_rank=$(for ((r = 0; r < ranks; ++r)); do echo $(($(cat "$work/rank.$r") / 1024)); done |
+      paste -sd/)
     same=no
     cmp -s "$work/one.out" "$work/sharded.out" && same=yes
-    printf '%-10s %5s %8s %10s %10s %12d %12d %8s\n' "${spec//:/ }" "$ranks" \
+    printf '%-10s %5s %8s %10s %10s %12d %12d %8s  %s\n' "${spec//:/ }" "$ranks" \
       "$(value train_seconds "$work/sharded.err")" \
       "$(value test_tokens_per_second "$work/sharded.err")" \
       "$(value rank0_bytes_per_query "$work/sharded.err")" $((rss_max / 1024)) \
-      $((rss_sum / 1024)) "$same"
+      $((rss_sum / 1024)) "$same" "$rss_by_rank"
   done
 done

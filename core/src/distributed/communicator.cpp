@@ -124,16 +124,55 @@ Result<std::vector<std::vector<uint8_t>>> Communicator::gather(const std::vector
   return out;
 }
 
+Status Communicator::gatherEach(std::vector<uint8_t> bytes,
+                                const std::function<void(int, std::vector<uint8_t>)>& consume) {
+  constexpr int kTag = 17;
+  MPI_Request request;
+  if (rank_ != 0) {
+    if (bytes.size() > INT_MAX) return Status::invalidArgument("MPI send: a message past 2 GiB");
+    uint64_t n = bytes.size();
+    if (Status st = finish(MPI_Isend(&n, 1, MPI_UINT64_T, 0, kTag, MPI_COMM_WORLD, &request),
+                           request, "send");
+        !st)
+      return st;
+    bytesMoved_ += n;
+    return finish(
+        MPI_Isend(bytes.data(), static_cast<int>(n), MPI_BYTE, 0, kTag, MPI_COMM_WORLD, &request),
+        request, "send");
+  }
+  consume(0, std::move(bytes));
+  for (int r = 1; r < size_; ++r) {
+    uint64_t n = 0;
+    if (Status st = finish(MPI_Irecv(&n, 1, MPI_UINT64_T, r, kTag, MPI_COMM_WORLD, &request),
+                           request, "receive");
+        !st)
+      return st;
+    if (n > INT_MAX) return Status::invalidArgument("MPI receive: a message past 2 GiB");
+    std::vector<uint8_t> received(n);
+    if (Status st = finish(MPI_Irecv(received.data(), static_cast<int>(n), MPI_BYTE, r, kTag,
+                                     MPI_COMM_WORLD, &request),
+                           request, "receive");
+        !st)
+      return st;
+    bytesMoved_ += n;
+    consume(r, std::move(received));
+  }
+  return Status::ok();
+}
+
 Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
-    const std::vector<std::vector<uint8_t>>& toRank) {
+    std::vector<std::vector<uint8_t>> toRank) {
   std::vector<int> sendCounts(size_), sendDispls(size_), recvCounts(size_), recvDispls(size_);
+  size_t sendTotal = 0;
+  for (const auto& bytes : toRank) sendTotal += bytes.size();
+  if (sendTotal > INT_MAX) return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
   std::vector<uint8_t> send;
+  send.reserve(sendTotal);
   for (int r = 0; r < size_; ++r) {
-    if (send.size() + toRank[r].size() > INT_MAX)
-      return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
     sendDispls[r] = static_cast<int>(send.size());
     sendCounts[r] = static_cast<int>(toRank[r].size());
     send.insert(send.end(), toRank[r].begin(), toRank[r].end());
+    std::vector<uint8_t>().swap(toRank[r]);
   }
   MPI_Request request;
   if (Status st = finish(MPI_Ialltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT,
@@ -155,6 +194,7 @@ Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
       !st)
     return st;
   bytesMoved_ += send.size() + recv.size();
+  std::vector<uint8_t>().swap(send);
   std::vector<std::vector<uint8_t>> out(size_);
   for (int r = 0; r < size_; ++r)
     out[r].assign(recv.begin() + recvDispls[r], recv.begin() + recvDispls[r] + recvCounts[r]);

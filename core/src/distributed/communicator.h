@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,20 @@ class Communicator {
   Status broadcast(std::vector<uint8_t>& bytes);
   // Every rank's `bytes` to rank 0, in rank order; other ranks receive nothing.
   Result<std::vector<std::vector<uint8_t>>> gather(const std::vector<uint8_t>& bytes);
-  // toRank[r] to rank r; returns what each rank sent this one, in rank order.
-  Result<std::vector<std::vector<uint8_t>>> allToAll(
-      const std::vector<std::vector<uint8_t>>& toRank);
+  // Every rank's `bytes` to rank 0, one rank at a time in rank order: rank 0 calls
+  // consume(rank, bytes) on each (its own first) before it receives the next, so that it holds
+  // one rank's message at a time, not all of them as gather() does.
+  Status gatherEach(std::vector<uint8_t> bytes,
+                    const std::function<void(int, std::vector<uint8_t>)>& consume);
+  // toRank[r] to rank r; returns what each rank sent this one, in rank order. Takes `toRank` by
+  // value and frees it as it packs it: the instances a shard exchange moves are a large share of
+  // a rank's memory, and each copy held at once raises its peak.
+  Result<std::vector<std::vector<uint8_t>>> allToAll(std::vector<std::vector<uint8_t>> toRank);
+  // Every rank's `bytes` to every rank, in rank order: for small messages (each rank sends its
+  // bytes N times).
+  Result<std::vector<std::vector<uint8_t>>> allGather(const std::vector<uint8_t>& bytes) {
+    return allToAll(std::vector<std::vector<uint8_t>>(static_cast<size_t>(size_), bytes));
+  }
   // Σ over ranks of `value`, on every rank.
   Result<uint64_t> sum(uint64_t value);
 

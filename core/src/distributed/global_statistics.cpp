@@ -71,30 +71,37 @@ struct Merged {
     }
     return m.ok() && m.atEnd();
   }
+
+  // The global statistics as rank 0 broadcasts them.
+  Message result(const ClassifierOptions& options) const {
+    Message m;
+    m.putSpan<uint32_t>(classIds);
+    m.putSpan<uint64_t>(classTotals);
+    m.putSpan<double>(options.fixedWeights.empty()
+                          ? computeFeatureWeights(features, classTotals, options.weighting)
+                          : options.fixedWeights);
+    return m;
+  }
 };
 
 }  // namespace
 
 Result<GlobalStatistics> GlobalStatistics::reduce(Communicator& comm, const InstanceBase& block,
                                                   const ClassifierOptions& options) {
-  auto gathered = comm.gather(countsMessage(block).bytes());
-  if (!gathered) return gathered.status();
-  Message result;
+  // Merged as they arrive: the ranks' counts together are the size of the whole memory's.
+  Merged all;
   Status merged = Status::ok();
-  if (comm.rank() == 0) {
-    Merged all;
-    for (size_t r = 0; r < gathered->size() && merged; ++r) {
-      Message m(std::move((*gathered)[r]));
-      if (!all.add(m, block.width()))
-        merged = Status::internal("rank " + std::to_string(r) + " sent malformed counts");
-    }
-    result.putSpan<uint32_t>(all.classIds);
-    result.putSpan<uint64_t>(all.classTotals);
-    result.putSpan<double>(
-        options.fixedWeights.empty()
-            ? computeFeatureWeights(all.features, all.classTotals, options.weighting)
-            : options.fixedWeights);
-  }
+  if (Status st = comm.gatherEach(std::move(countsMessage(block).bytes()),
+                                  [&](int rank, std::vector<uint8_t> bytes) {
+                                    Message m(std::move(bytes));
+                                    if (merged && !all.add(m, block.width()))
+                                      merged = Status::internal("rank " + std::to_string(rank) +
+                                                                " sent malformed counts");
+                                  });
+      !st)
+    return st;
+  Message result;
+  if (comm.rank() == 0) result = all.result(options);
   if (Status st = comm.agree(merged); !st) return st;
   if (Status st = comm.broadcast(result.bytes()); !st) return st;
   GlobalStatistics s;

@@ -17,11 +17,15 @@ Result<InstanceBase> shardByValue(Communicator& comm, const InstanceSet& block, 
   }
   std::vector<std::vector<uint8_t>> bytes;
   for (Message& m : to) bytes.push_back(std::move(m.bytes()));
-  auto received = comm.allToAll(bytes);
+  auto received = comm.allToAll(std::move(bytes));
   if (!received) return received.status();
   // In the order of the ranks they came from: the order changes no answer, only stored vector ids.
   InstanceSet shard;
   shard.width = block.width;
+  const size_t recordBytes = w * sizeof(uint32_t) + sizeof(uint32_t) + sizeof(uint64_t);
+  size_t receivedBytes = 0;
+  for (const auto& from : *received) receivedBytes += from.size();
+  shard.reserve(receivedBytes / recordBytes);
   for (auto& from : *received) {
     Message m(std::move(from));
     while (m.ok() && !m.atEnd()) {
