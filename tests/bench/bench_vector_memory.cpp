@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <vector>
 
 #include "memlens/experiment.h"
@@ -26,6 +27,22 @@ constexpr size_t kQueries = 2000;
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// This thread's CPU time: on a shared machine a read's wall time also counts the time slices it
+// waited for a CPU, which at a load of 10 on 2 cores makes up most of a wall-clock p99.
+double threadSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) + double(t.tv_nsec) * 1e-9;
+}
+
+struct Percentiles {
+  double p50, p99;
+};
+Percentiles percentiles(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v[v.size() / 2], v[v.size() * 99 / 100]};
 }
 
 int fail(const Status& status) {
@@ -47,21 +64,23 @@ Status benchQueries(const TokenisedCorpus& c, const WordVectors& vectors, BlockM
   const VectorMemory read(memory, weights, &vectors, {});
   std::printf("memory of %zu instances in %u slots; the read's index built in %.2f s\n",
               all->size(), memory.vectorCount(), secondsSince(built));
-  std::vector<double> micros;
+  std::vector<double> wall, cpu;
   for (size_t q = 0; q < kQueries; ++q) {
     const size_t i = q * all->size() / kQueries;
     const auto start = std::chrono::steady_clock::now();
+    const double cpuStart = threadSeconds();
     const VectorRead r = read.read(all->instance(i));
-    micros.push_back(secondsSince(start) * 1e6);
+    cpu.push_back(threadSeconds() - cpuStart);
+    wall.push_back(secondsSince(start));
     if (r.slots.empty()) return Status::invalidArgument("a read found no slot");
   }
-  std::sort(micros.begin(), micros.end());
+  const Percentiles w = percentiles(wall), t = percentiles(cpu);
   // Goal (issue 20): 10x faster than the unbounded scan's p50 2.4 ms / p99 6.1 ms.
   std::printf(
-      "one read (top-k %d over %u slots, one thread): p50 %.3f ms, p99 %.3f ms "
-      "(goal: p50 <= 0.24 ms, p99 <= 0.61 ms)\n",
-      read.options().topK, memory.vectorCount(), micros[micros.size() / 2] / 1e3,
-      micros[micros.size() * 99 / 100] / 1e3);
+      "one read (top-k %d over %u slots, one thread): p50 %.3f ms, p99 %.3f ms; CPU time p50 "
+      "%.3f ms, p99 %.3f ms (goal: p50 <= 0.24 ms, p99 <= 0.61 ms)\n",
+      read.options().topK, memory.vectorCount(), w.p50 * 1e3, w.p99 * 1e3, t.p50 * 1e3,
+      t.p99 * 1e3);
   return Status::ok();
 }
 
