@@ -3,10 +3,13 @@
 # one read's latency, evaluating the whole test split (vector memory, one-hot, IB1, IGTree)
 # and base vs base + memory perplexity. Then, in the real window under Xvfb, the seconds from
 # Train to a memory ready to inspect and to the first live metrics, for each engine.
-# Usage: tests/bench/run_vector_bench.sh [BUILD_DIR]   (default: build-bench)
+# With COPIES, then the read latency and peak RSS over a memory of COPIES shuffled copies of the
+# KJV in OLIFANT blocks (tests/bench/scale_corpus.sh; 12 copies give over 10M instances).
+# Usage: tests/bench/run_vector_bench.sh [BUILD_DIR] [COPIES]   (default: build-bench, no copies)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-bench}
+copies=${2:-0}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMLENS_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" --target bench_vector_memory memlens-screenshots
 "$build/tests/bench/bench_vector_memory"
@@ -26,3 +29,12 @@ for algorithm in vector ib1 igtree; do
     "$build/app/memlens-screenshots" "$build/demo/kjv.txt" --live 1 \
     --screenshot "$config/live-$algorithm.png" 2> >(grep -v XDG_RUNTIME_DIR >&2)
 done
+
+if [ "$copies" -gt 0 ]; then
+  echo
+  source "$root/tests/bench/scale_corpus.sh"
+  scale_corpus "$build/demo/kjv.txt" "$copies" "$config/big.txt"
+  echo "$copies shuffled copies of the KJV in OLIFANT blocks (goal: read p99 <= 5 ms)"
+  /usr/bin/time -f "peak RSS %M kB, %e s" \
+    "$build/tests/bench/bench_vector_memory" "$config/big.txt" --scale
+fi
