@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "classify/classifier_factories.h"
 #include "memlens/columns_file.h"
 
 #include "timbl/timbl_base_contents.h"
@@ -196,9 +197,12 @@ Result<std::shared_ptr<const Experiment>> openTimblBase(const std::string& path,
                                      instances.status().message());
     }
     // The same memory trained on them (same counts, order and weights) keeps where each came from.
-    auto retrained = createClassifier(classifier->options());
+    // Its subset indexes, as the read one's, are built as queries need them.
+    InstanceBase memory(instances->width);
+    if (Status s = memory.add(*instances, job); !s) return s;
+    auto retrained = restoreClassifier(classifier->options(), std::move(memory), job, {},
+                                       SubsetIndexing::kOnFirstUse);
     if (!retrained) return retrained.status();
-    if (Status s = (*retrained)->train(*instances, job); !s) return s;
     classifier = std::move(*retrained);
     train = std::move(*instances);
   }
