@@ -92,9 +92,8 @@ int runEval(const CLI::App& command, const EvalArgs& args) {
   if ((*experiment)->test().size() == 0)
     return reportError(Status::invalidArgument(
         args.files.memory +
-        " holds no test set (a TiMBL instance base is a memory only): eval "
-        "cannot evaluate it; explain, predict and generate take it, and `memlens-cli timbl -i` "
-        "tests it on an instances file"));
+        " holds no test set (a TiMBL instance base is a memory only): give eval one with "
+        "--test TEXT or --test-instances FILE"));
   if (!args.files.memory.empty()) {
     auto evaluated = Experiment::evaluated(*experiment, {}, {}, job.get());
     if (!evaluated) return reportError(evaluated.status());
@@ -131,6 +130,7 @@ void addEvalCommand(CLI::App& app, CommandRuns& runs) {
   args->corpus.addTo(*command, false);
   addExperimentOptions(*command, args->options);
   args->files.addMemoryOption(*command);
+  args->files.addTestOptions(*command);
   args->files.addSaveOption(*command);
   command->add_flag("--curve", args->curve, "also a learning curve at 10^3, 10^4, ... instances");
   command->add_flag("--json", args->json, "print the full run record as JSON");

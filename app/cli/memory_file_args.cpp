@@ -52,6 +52,9 @@ Result<std::shared_ptr<const Experiment>> openTimblBaseArgs(const CLI::App& comm
   if (!given(command, "--model")) o.classifier.algorithm = Algorithm::kIb1;
   o.weightsPath = files.weights;
   o.trainingText = files.attach;
+  o.trainingInstances = files.attachInstances;
+  o.testText = files.testText;
+  o.testInstances = files.testInstances;
   if (given(command, "--tokeniser")) o.tokeniser = corpus.tokeniser;
   o.blocks = options.window.blocks;
   return openTimblBase(files.memory, o, job);
@@ -68,6 +71,16 @@ void MemoryFileArgs::addMemoryOption(CLI::App& command) {
   command.add_option("--attach", attach,
                      "with a TiMBL base: the text it was trained on (tokenised by --tokeniser, "
                      "spaces by default, windowed by --blocks), for provenance");
+  command.add_option("--attach-instances", attachInstances,
+                     "with a TiMBL base: the windowed instance file it was trained on (one "
+                     "instance per line, values then class), for provenance by its lines");
+}
+
+void MemoryFileArgs::addTestOptions(CLI::App& command) {
+  command.add_option("--test", testText,
+                     "with a TiMBL base: test text, tokenised and windowed as --attach text");
+  command.add_option("--test-instances", testInstances,
+                     "with a TiMBL base: a windowed test instance file of the base's width");
 }
 
 void MemoryFileArgs::addSaveOption(CLI::App& command) {
@@ -75,14 +88,17 @@ void MemoryFileArgs::addSaveOption(CLI::App& command) {
 }
 
 Status MemoryFileArgs::checkMemoryAlone(const CLI::App& command) const {
+  const bool timblOnly = !weights.empty() || !attach.empty() || !attachInstances.empty() ||
+                         !testText.empty() || !testInstances.empty();
+  const char* timblOptions = "--weights, --attach, --attach-instances, --test and --test-instances";
   if (memory.empty()) {
-    if (!weights.empty() || !attach.empty())
-      return Status::invalidArgument("--weights and --attach go with --memory BASE.ibase");
+    if (timblOnly)
+      return Status::invalidArgument(std::string(timblOptions) + " go with --memory BASE.ibase");
     return Status::ok();
   }
   const bool timblBase = isTimblInstanceBase(memory);
-  if (!timblBase && (!weights.empty() || !attach.empty()))
-    return Status::invalidArgument("--weights and --attach go with a TiMBL instance base; " +
+  if (!timblBase && timblOnly)
+    return Status::invalidArgument(std::string(timblOptions) + " go with a TiMBL instance base; " +
                                    memory + " is not one");
   if (const CLI::Option* o = memoryShapingOption(command, timblBase)) {
     const std::string name = o->get_name() == "PATH" ? "a corpus PATH" : o->get_name();

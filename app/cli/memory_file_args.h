@@ -20,13 +20,19 @@ namespace memlens::cli {
 struct MemoryFileArgs {
   std::string memory;
   std::string save;
-  // With a TiMBL instance base (.ibase) as --memory: its weights file and its training text.
+  // With a TiMBL instance base (.ibase) as --memory: its weights file, its training text or
+  // windowed instance file, and (eval) a test set as text or as a windowed instance file.
   std::string weights;
   std::vector<std::string> attach;
+  std::string attachInstances;
+  std::vector<std::string> testText;
+  std::string testInstances;
 
   // --memory (with --weights and --attach for .ibase files): the corpus PATH becomes optional
   // (CorpusArgs::addTo with pathsRequired false).
   void addMemoryOption(CLI::App& command);
+  // --test and --test-instances: what eval measures an .ibase memory on.
+  void addTestOptions(CLI::App& command);
   void addSaveOption(CLI::App& command);
 
   // With --memory: an error when `command` was also given a corpus option, PATH or an option

@@ -86,6 +86,14 @@ constexpr std::array kTokenisers = {
                     "word-lowercase", true},
 };
 
+// The tokeniser choice last made (in the settings), or the first.
+int savedTokeniser() {
+  const QString saved = QSettings().value(kTokeniserKey).toString();
+  for (size_t i = 0; i < kTokenisers.size(); ++i)
+    if (saved == QLatin1String(kTokenisers[i].settingsName)) return static_cast<int>(i);
+  return 0;
+}
+
 // How a set of paths is named in the title bar and the recent list.
 QString describePaths(const QStringList& paths) {
   QString first = QFileInfo(paths.front()).fileName();
@@ -287,13 +295,8 @@ void MainWindow::createActions() {
   tokeniserBox_ = new QComboBox(toolBar);
   tokeniserBox_->setObjectName(QStringLiteral("tokeniserBox"));
   tokeniserLabel->setBuddy(tokeniserBox_);
-  const QString saved = QSettings().value(kTokeniserKey).toString();
-  for (const TokeniserChoice& choice : kTokenisers) {
-    tokeniserBox_->addItem(tr(choice.label));
-    if (saved == QLatin1String(choice.settingsName)) {
-      tokeniserBox_->setCurrentIndex(tokeniserBox_->count() - 1);
-    }
-  }
+  for (const TokeniserChoice& choice : kTokenisers) tokeniserBox_->addItem(tr(choice.label));
+  tokeniserBox_->setCurrentIndex(savedTokeniser());
   shownTokeniser_ = tokeniserBox_->currentIndex();
   toolBar->addWidget(tokeniserLabel);
   toolBar->addWidget(tokeniserBox_);
@@ -347,8 +350,39 @@ void MainWindow::openFolderDialog() {
 TokeniserOptions MainWindow::tokeniserOptions() const {
   TokeniserOptions options;
   options.kind = TokeniserKind::kWord;
-  options.lowercase = kTokenisers[tokeniserBox_->currentIndex()].lowercase;
+  options.lowercase = kTokenisers[chosenTokeniser()].lowercase;
   return options;
+}
+
+int MainWindow::chosenTokeniser() const {
+  const int index = tokeniserBox_->currentIndex();
+  return index < static_cast<int>(kTokenisers.size()) ? index : savedTokeniser();
+}
+
+void MainWindow::showTokeniserOf(const TokenisedCorpus& corpus) {
+  const TokeniserOptions& t = corpus.tokeniserOptions;
+  for (size_t i = 0; i < kTokenisers.size(); ++i)
+    if (t.kind == TokeniserKind::kWord && t.lowercase == kTokenisers[i].lowercase) {
+      showTokeniserChoice(static_cast<int>(i));
+      return;
+    }
+  const QSignalBlocker blocker(tokeniserBox_);
+  const QString name = tr("%1 (the memory's)").arg(QString::fromStdString(corpus.tokeniserName));
+  if (tokeniserBox_->count() == static_cast<int>(kTokenisers.size())) {
+    tokeniserBox_->addItem(name);
+  } else {
+    tokeniserBox_->setItemText(tokeniserBox_->count() - 1, name);
+  }
+  shownTokeniser_ = tokeniserBox_->count() - 1;
+  tokeniserBox_->setCurrentIndex(shownTokeniser_);
+}
+
+void MainWindow::showTokeniserChoice(int index) {
+  const QSignalBlocker blocker(tokeniserBox_);
+  tokeniserBox_->setCurrentIndex(index);
+  if (tokeniserBox_->count() > static_cast<int>(kTokenisers.size()))
+    tokeniserBox_->removeItem(tokeniserBox_->count() - 1);
+  shownTokeniser_ = index;
 }
 
 void MainWindow::openPaths(const QStringList& paths) { load(paths, nullptr); }
@@ -393,7 +427,7 @@ void MainWindow::load(const QStringList& paths, std::shared_ptr<ProjectFile> pro
     return;
   }
   auto pending = std::make_shared<PendingLoad>();
-  pending->tokeniser = tokeniserBox_->currentIndex();
+  pending->tokeniser = chosenTokeniser();
   pending->project = project;
   std::vector<std::string> corePaths;
   for (const QString& path : paths) {
@@ -428,6 +462,8 @@ void MainWindow::load(const QStringList& paths, std::shared_ptr<ProjectFile> pro
 }
 
 void MainWindow::reloadWithNewTokeniser() {
+  // The memory's own entry is what is shown already.
+  if (tokeniserBox_->currentIndex() >= static_cast<int>(kTokenisers.size())) return;
   QSettings().setValue(kTokeniserKey,
                        QLatin1String(kTokenisers[tokeniserBox_->currentIndex()].settingsName));
   if (!shownPaths_.isEmpty()) openPaths(shownPaths_);
@@ -487,7 +523,7 @@ void MainWindow::onLoadFinished(const Status& status) {
     statsWidget_->setSnapshot(load->stats);
     textView_->setCorpus(corpus_);
     shownPaths_ = load->paths;
-    shownTokeniser_ = load->tokeniser;
+    showTokeniserChoice(load->tokeniser);
     recentCorpora_->add(load->paths);
     updateTitle();
     const CorpusStats& s = *load->stats;

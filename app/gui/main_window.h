@@ -123,6 +123,14 @@ class MainWindow : public QMainWindow {
   void updateTitle();
   void showAbout();
   TokeniserOptions tokeniserOptions() const;
+  // The tokeniser choice a corpus opens with: the box's, or while it shows a memory's tokeniser
+  // it does not offer, the one last chosen.
+  int chosenTokeniser() const;
+  // Shows the tokeniser `corpus` was made with: one of the box's choices, or an extra entry
+  // naming it (an .ibase is read with spaces, a saved memory may use GPT-2).
+  void showTokeniserOf(const TokenisedCorpus& corpus);
+  // Selects choice `index` of the box, dropping the extra entry, without reloading.
+  void showTokeniserChoice(int index);
   void setBusy(bool busy);
   void onProgress(double fraction, const QString& stage);
   void onJobFinished(const Status& status);

@@ -235,6 +235,7 @@ void MainWindow::onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
   corpus_ = training_->corpus;
   statsWidget_->setSnapshot(stats);
   textView_->setCorpus(corpus_);
+  showTokeniserOf(*corpus_);
   shownPaths_.clear();
   const Corpus& texts = *corpus_->corpus;
   QStringList missing;

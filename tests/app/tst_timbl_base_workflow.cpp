@@ -3,6 +3,7 @@
 // text is attached, refuses other text with the counts that differ, and a bad .ibase is a clear
 // error.
 #include <QAction>
+#include <QComboBox>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -80,6 +81,11 @@ class TestTimblBaseWorkflow : public QObject {
     QVERIFY2(status.contains(QStringLiteral("no provenance")), qPrintable(status));
     QVERIFY(action(window, QStringLiteral("Attach &Training Text…"))->isEnabled());
     QVERIFY(!action(window, QStringLiteral("Save Memory &As…"))->isEnabled());
+    // The toolbar names the tokeniser the base was read with, not the box's "Words".
+    auto* tokeniser = window.findChild<QComboBox*>(QStringLiteral("tokeniserBox"));
+    QVERIFY(tokeniser);
+    QVERIFY2(tokeniser->currentText().startsWith(QStringLiteral("spaces")),
+             qPrintable(tokeniser->currentText()));
     auto snapshot = inspect(window, QStringLiteral("the cat sat"));
     QVERIFY(snapshot && snapshot->trace);
     QVERIFY(!snapshot->experiment->hasProvenance());

@@ -3,6 +3,8 @@
 // training text is attached, and then has the sources of a memory trained on that text; text
 // that is not the base's training text is refused with the counts that differ.
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -258,6 +260,99 @@ class TimblMemoryTest : public QObject {
     const auto r = runCli({"eval", "--memory", QString::fromStdString(base_[0])});
     QVERIFY(r.exitCode != 0);
     QVERIFY2(r.err.contains("holds no test set"), r.err.constData());
+    QVERIFY2(r.err.contains("--test"), r.err.constData());
+  }
+
+  // eval --memory BASE with a test set scores what timbl -i scores on the same lines: as a
+  // windowed instance file, as text (windowed alike), and as text beside the attached training
+  // text; with perplexity from the distributions.
+  void evalOnATestSetScoresAsTimbl_data() {
+    QTest::addColumn<int>("a");
+    QTest::addColumn<QStringList>("test");
+    const QString inst = path("test.inst"), text = path("test.txt");
+    for (int a : {0, 1, 4}) {
+      const QString m = modelOf(a);
+      QTest::addRow("%s instances", qPrintable(m)) << a << QStringList{"--test-instances", inst};
+      QTest::addRow("%s text", qPrintable(m)) << a << QStringList{"--test", text};
+    }
+    QTest::addRow("ib1 text beside attached text")
+        << 0 << QStringList{"--attach", QString::fromStdString(trainText_), "--test", text};
+    QTest::addRow("tribl2 text beside attached instances")
+        << 4 << QStringList{"--attach-instances", path("train.inst"), "--test", text};
+  }
+  void evalOnATestSetScoresAsTimbl() {
+    QFETCH(int, a);
+    QFETCH(QStringList, test);
+    const std::vector<std::string> theirs = oracle::readLines(out_[a]);
+    uint64_t correct = 0;
+    for (size_t i = 0; i < theirs.size(); ++i)
+      correct += lastField(theirs[i]) == lastField(testLines_[i]) ? 1 : 0;
+    const auto r = runCli(QStringList{"eval", "--memory", QString::fromStdString(base_[a]),
+                                      "--model", modelOf(a), "--json"} +
+                          test);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject scores = QJsonDocument::fromJson(r.out).object().value("test").toObject();
+    QCOMPARE(scores.value("tokens").toInteger(), static_cast<qint64>(theirs.size()));
+    QCOMPARE(qRound64(scores.value("accuracy").toDouble() * static_cast<double>(theirs.size())),
+             static_cast<qint64>(correct));
+    const double perplexity = scores.value("perplexity").toDouble();
+    QVERIFY2(perplexity > 1.0 && std::isfinite(perplexity), r.out.left(400).constData());
+  }
+
+  void aTestInstanceFileOfAnotherWidthIsRefused() {
+    const std::string narrow = writeFile(dir_, "narrow.inst", "In the beginning\n");
+    const auto r = runCli({"eval", "--memory", QString::fromStdString(base_[0]), "--test-instances",
+                           QString::fromStdString(narrow)});
+    QCOMPARE(r.exitCode, 2);  // a bad argument
+    QVERIFY2(r.err.contains("has 2 features, the base 4"), r.err.constData());
+  }
+
+  // The windowed instance file the base was trained on gives provenance by its lines: the
+  // stored vectors carry the same instances as with the text, each naming its line of the file.
+  void attachedInstancesGiveProvenanceByLine() {
+    TimblMemoryOptions o;
+    o.trainingInstances = path("train.inst").toStdString();
+    auto e = memlens::openTimblBase(base_[0], o);
+    QVERIFY2(e, e ? "" : e.status().message().c_str());
+    QVERIFY((*e)->hasProvenance());
+    auto byText = open(0, {trainText_});
+    QVERIFY(byText);
+    const InstanceBase& ours = (*e)->classifier().memory();
+    QCOMPARE(ours.vectorCount(), byText->classifier().memory().vectorCount());
+    QCOMPARE(ours.instanceCount(), byText->classifier().memory().instanceCount());
+    const std::vector<std::string> lines = oracle::readLines(o.trainingInstances);
+    const auto tokens = (*e)->corpus().encode("And God said");
+    QVERIFY(tokens);
+    const memlens::Trace t =
+        memlens::traceContext(**e, memlens::contextWindow(*tokens, 4, (*e)->corpus().paddingId));
+    QVERIFY(!t.buckets.empty() && !t.buckets.front().neighbours.empty());
+    for (const auto& n : t.buckets.front().neighbours) {
+      QVERIFY(!n.provenance.empty());
+      for (const auto& p : n.provenance) {
+        QCOMPARE(p.path, o.trainingInstances);
+        QVERIFY(p.line >= 1 && p.line <= lines.size());
+        // The line holds this stored vector's values, then a class it has.
+        std::string values;
+        for (uint32_t v : n.values) values.append((*e)->corpus().vocab.text(v)).append(" ");
+        QVERIFY2(lines[p.line - 1].starts_with(values), lines[p.line - 1].c_str());
+        QCOMPARE(p.snippet, lines[p.line - 1]);
+        // Its target is the line's class, as a text's instance's is its next token.
+        QCOMPARE((*e)->corpus().vocab.text((*e)->corpus().tokens.id(p.token)),
+                 lastField(lines[p.line - 1]));
+      }
+    }
+    // The CLI takes it too, and an instance file that is not the base's is refused.
+    const auto r = runCli({"explain", "--memory", QString::fromStdString(base_[0]),
+                           "--attach-instances", path("train.inst"), "--context", "And God said"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.out.contains("train.inst"), r.out.left(800).constData());
+    TimblMemoryOptions other;
+    other.trainingInstances = path("test.inst").toStdString();
+    auto refused = memlens::openTimblBase(base_[0], other);
+    QVERIFY(!refused);
+    QVERIFY2(
+        refused.status().message().find("attaching the training instances") != std::string::npos,
+        refused.status().message().c_str());
   }
 
   void optionsAMemoryFileFixesAreRefused() {

@@ -50,7 +50,8 @@ class Experiment {
   // then its token positions), else a corpus without documents or tokens (hasProvenance() false;
   // train's sources then only number the instances). Nothing is split off: the split puts every
   // line in train, validation is empty and β the neutral 1.0 (recorded as untuned); `test` (may
-  // be empty; sources into `corpus`) is what evaluated() measures. The base model is fitted on
+  // be empty; sources into `corpus`, or when it has no text, numbering the test instances) is
+  // what evaluated() measures. The base model is fitted on
   // `train` unless given as `base`. Count-vote memories only.
   static Result<std::unique_ptr<Experiment>> fromMemory(
       std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet test,

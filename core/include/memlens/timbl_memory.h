@@ -31,17 +31,28 @@ struct TimblMemoryOptions {
   // the base's width, as its instances were made: every stored vector then gets the positions of
   // the instances that made it. Empty: no provenance (Experiment::hasProvenance() false).
   std::vector<std::string> trainingText;
+  // Instead of trainingText: the windowed instance file the base was trained on (a Columns file,
+  // one instance per line as `memlens-cli instances` or OLIFANT's windowing writes it: the
+  // base's width in values, then the class, separated by spaces). It becomes the memory's text,
+  // tokenised by spaces whatever `tokeniser` says, so provenance names its lines.
+  std::string trainingInstances;
   TokeniserOptions tokeniser{TokeniserKind::kSpaces, false, {}, {}};
   BlockMode blocks = BlockMode::kLine;
+  // A test set, what Experiment::evaluated() measures: text windowed as the training text, or
+  // (not with training text) a windowed instance file of the base's width. With training text
+  // or instances attached, the test text joins the memory's text as further documents; without,
+  // test sources number its tokens or the instance file's lines.
+  std::vector<std::string> testText;
+  std::string testInstances;
 };
 
-// The base in `path` as a memory, trained but not evaluated: no split and no test set, so
-// evaluating it needs test text. IB1 and TRIBL2 hold every stored vector with its counts; an IGTree
+// The base in `path` as a memory, trained but not evaluated: no split, and no test set unless
+// options give one. IB1 and TRIBL2 hold every stored vector with its counts; an IGTree
 // base holds its pruned tree only (memory() has its classes but no stored vectors: the tree's
-// paths are not the training instances, so none are made up). With training text, its instances
-// must be exactly the base's (every stored vector with the same class counts), else an error
-// says which vector differs first and by how much; IGTree bases cannot take it (nothing to match
-// the text against). Cancellable through `job`.
+// paths are not the training instances, so none are made up). With training text (or
+// instances), its instances must be exactly the base's (every stored vector with the same class
+// counts), else an error says which vector differs first and by how much; IGTree bases cannot take
+// it (nothing to match the text against). Cancellable through `job`.
 Result<std::shared_ptr<const Experiment>> openTimblBase(const std::string& path,
                                                         const TimblMemoryOptions& options = {},
                                                         JobControl* job = nullptr);

@@ -41,7 +41,8 @@ Result<std::unique_ptr<Classifier>> createClassifier(const ClassifierOptions& op
 
 Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
                                                       InstanceBase base, JobControl* job,
-                                                      StoredDerivations stored) {
+                                                      StoredDerivations stored,
+                                                      SubsetIndexing indexing) {
   if (Status s = checkOptions(options); !s) return s;
   if (!stored.weights.empty() && stored.weights.size() != static_cast<size_t>(base.width()))
     return Status::invalidArgument(std::to_string(stored.weights.size()) +
@@ -49,9 +50,11 @@ Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& o
                                    std::to_string(base.width()) + " features");
   switch (options.algorithm) {
     case Algorithm::kIb1:
-      return restoreIb1Classifier(options, std::move(base), std::move(stored.weights), job);
+      return restoreIb1Classifier(options, std::move(base), std::move(stored.weights), job,
+                                  indexing);
     case Algorithm::kTribl2:
-      return restoreTribl2Classifier(options, std::move(base), std::move(stored.weights), job);
+      return restoreTribl2Classifier(options, std::move(base), std::move(stored.weights), job,
+                                     indexing);
     case Algorithm::kIgTree:
       if (stored.igTree && !stored.weights.empty())
         return makeIgTreeClassifier(options, std::make_unique<InstanceBase>(std::move(base)),

@@ -6,6 +6,7 @@
 
 #include "memlens/classifier.h"
 #include "memory/ig_tree.h"
+#include "memory/overlap_memory.h"
 
 namespace memlens {
 
@@ -28,15 +29,13 @@ struct StoredDerivations {
 
 // The same classifiers over a memory already built (a memory file's): what `stored` does not
 // hold (weights, trees, search structures) is derived from `base` as training derives it, but no
-// instance is re-added.
-Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
-                                                         InstanceBase base,
-                                                         std::vector<double> weights,
-                                                         JobControl* job);
-Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(const ClassifierOptions& options,
-                                                            InstanceBase base,
-                                                            std::vector<double> weights,
-                                                            JobControl* job);
+// instance is re-added. IB1 and TRIBL2 build their subset indexes as `indexing` says.
+Result<std::unique_ptr<Classifier>> restoreIb1Classifier(
+    const ClassifierOptions& options, InstanceBase base, std::vector<double> weights,
+    JobControl* job, SubsetIndexing indexing = SubsetIndexing::kUpFront);
+Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(
+    const ClassifierOptions& options, InstanceBase base, std::vector<double> weights,
+    JobControl* job, SubsetIndexing indexing = SubsetIndexing::kUpFront);
 Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOptions& options,
                                                             InstanceBase base, JobControl* job);
 Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const ClassifierOptions& options,
@@ -44,9 +43,9 @@ Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const Classifi
                                                                   JobControl* job);
 // Dispatches on options.algorithm after createClassifier()'s checks of the options. `stored`
 // weights must have one entry per feature of `base`, a stored tree its classes.
-Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
-                                                      InstanceBase base, JobControl* job,
-                                                      StoredDerivations stored = {});
+Result<std::unique_ptr<Classifier>> restoreClassifier(
+    const ClassifierOptions& options, InstanceBase base, JobControl* job,
+    StoredDerivations stored = {}, SubsetIndexing indexing = SubsetIndexing::kUpFront);
 // The tree of an IGTree classifier, null for the other algorithms (for memory files).
 const IgTree* igTreeOf(const Classifier& classifier);
 

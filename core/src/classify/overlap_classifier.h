@@ -16,8 +16,9 @@ class OverlapClassifier : public Classifier {
   Status train(const InstanceSet& instances, JobControl* job) override;
   Status add(const InstanceSet& instances, JobControl* job) override;
   // Takes `base` as the trained memory (see OverlapMemory::adopt).
-  Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job) {
-    return memory_.adopt(std::move(base), std::move(weights), job);
+  Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job,
+               SubsetIndexing indexing) {
+    return memory_.adopt(std::move(base), std::move(weights), job, indexing);
   }
   Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
                                           JobControl* job) const override;

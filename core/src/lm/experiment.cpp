@@ -256,9 +256,10 @@ Result<std::unique_ptr<Experiment>> Experiment::evaluated(
   std::unique_ptr<Experiment> e = sharing(*trained);
 
   const auto evalStart = std::chrono::steady_clock::now();
-  auto report =
-      evaluateProgressively(*e->classifier_, e->smoother(), *e->test_, e->trainClassCounts_,
-                            &e->corpus_->tokens, options, onUpdate, job);
+  // A memory without text (fromMemory()) has test sources that name no corpus token.
+  const TokenStream* tokens = e->hasProvenance() ? &e->corpus_->tokens : nullptr;
+  auto report = evaluateProgressively(*e->classifier_, e->smoother(), *e->test_,
+                                      e->trainClassCounts_, tokens, options, onUpdate, job);
   if (!report) return report.status();
   e->report_ = std::move(*report);
   RunRecord& r = e->record_;

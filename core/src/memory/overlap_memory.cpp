@@ -100,15 +100,14 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
   return adopt(std::move(base), {}, job);
 }
 
-Status OverlapMemory::adopt(InstanceBase base, std::vector<double> weights, JobControl* job) {
+Status OverlapMemory::adopt(InstanceBase base, std::vector<double> weights, JobControl* job,
+                            SubsetIndexing indexing) {
   const int width = base.width();
   if (Status st = checkWidth(options_, width); !st) return st;
   auto s = std::make_unique<State>(std::move(base));
   if (width <= kPatternSearchMaxWidth) {
     auto patterns = std::make_unique<NeighbourSearch>(s->base);
-    // Built now rather than lazily, so training pays for the indexes rather than the first
-    // queries.
-    buildSubsetIndexes(*patterns, width, job);
+    if (indexing == SubsetIndexing::kUpFront) buildSubsetIndexes(*patterns, width, job);
     s->search = std::move(patterns);
   } else {
     s->search = std::make_unique<InvertedListSearch>(s->base);

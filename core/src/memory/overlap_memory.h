@@ -10,6 +10,11 @@
 
 namespace memlens {
 
+// When a narrow memory's pattern search builds its subset indexes: all of them as the memory is
+// trained or adopted (training pays for them, not the first queries), or each when a query first
+// needs it (a base read to answer a few queries builds only the few they touch).
+enum class SubsetIndexing { kUpFront, kOnFirstUse };
+
 // What IB1 and TRIBL2 share: the instance base, its feature weights, the tree order (features
 // by descending weight, ties to the lower index), the overlap search over it (which also serves
 // TRIBL2's tree walk: NeighbourSearch on narrow memories, InvertedListSearch on wide ones) and,
@@ -27,7 +32,8 @@ class OverlapMemory {
   Status train(const InstanceSet& instances, JobControl* job);
   // As train(), over a memory already built (a memory file's): no instance is re-added.
   // `weights`: those training computed for `base`, or empty to compute them.
-  Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job);
+  Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job,
+               SubsetIndexing indexing = SubsetIndexing::kUpFront);
   Status add(const InstanceSet& instances, JobControl* job);
 
   bool trained() const { return state_ != nullptr; }

@@ -1,6 +1,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 #include <numeric>
 
 #include "base/mapped_file.h"
@@ -26,13 +28,13 @@ void leafVector(const TimblTree& tree, uint32_t leaf, std::vector<uint32_t>& out
         tree.nodes[i].value;
 }
 
-// The stored vectors of a complete base, one instance per count, so that training on them
-// rebuilds the memory TiMBL holds. Classes get indices in order of first appearance, and that
-// order decides ties: so one instance of each class comes first, in the file's class order.
-// Sources number the instances (the file says nothing of where they came from).
-Result<InstanceSet> storedInstances(TimblTree tree, uint64_t fileBytes, JobControl* job) {
-  InstanceSet set;
-  set.width = tree.width();
+// The stored vectors of a complete base, one instance per count, so that adding them builds the
+// memory TiMBL holds, passed to `take` in chunks of at most `chunk` instances (sources number
+// the instances across chunks: the file says nothing of where they came from). Classes get
+// indices in order of first appearance, and that order decides ties: so one instance of each
+// class comes first, in the file's class order.
+Status forStoredInstances(const TimblTree& tree, uint64_t fileBytes, size_t chunk, JobControl* job,
+                          const std::function<Status(InstanceSet&)>& take) {
   std::vector<uint32_t> firstLeaf(tree.classIds.size(), TimblTree::kNoNode);
   for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
     const TimblTree::Node& n = tree.nodes[i];
@@ -52,17 +54,35 @@ Result<InstanceSet> storedInstances(TimblTree tree, uint64_t fileBytes, JobContr
     return Status::corrupt("its counts add up to " + std::to_string(total) + " instances in " +
                            std::to_string(fileBytes) +
                            " bytes, more than a TiMBL base of that size holds (corrupt counts?)");
+  if (total == 0) return Status::corrupt("the instance base holds no instances");
+  InstanceSet set;
+  set.width = tree.width();
+  set.reserve(std::min<uint64_t>(total, chunk));
+  uint64_t emitted = 0;
   std::vector<uint32_t> vec;
-  auto emit = [&](uint32_t classIndex, uint32_t count) {
+  auto flush = [&]() -> Status {
+    if (set.size() == 0) return Status::ok();
+    if (cancelRequested(job)) return Status::cancelled();
+    Status st = take(set);
+    set.features.clear();
+    set.classes.clear();
+    set.sources.clear();
+    return st;
+  };
+  auto emit = [&](uint32_t classIndex, uint32_t count) -> Status {
     for (uint32_t c = 0; c < count; ++c) {
       set.features.insert(set.features.end(), vec.begin(), vec.end());
       set.classes.push_back(tree.classIds[classIndex]);
+      set.sources.push_back(emitted++);
+      if (set.size() == chunk)
+        if (Status st = flush(); !st) return st;
     }
+    return Status::ok();
   };
   for (uint32_t c = 0; c < firstLeaf.size(); ++c) {
     if (firstLeaf[c] == TimblTree::kNoNode) continue;
     leafVector(tree, firstLeaf[c], vec);
-    emit(c, 1);
+    if (Status st = emit(c, 1); !st) return st;
   }
   for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
     if (i % (1 << 16) == 0 && cancelRequested(job)) return Status::cancelled();
@@ -71,13 +91,12 @@ Result<InstanceSet> storedInstances(TimblTree tree, uint64_t fileBytes, JobContr
     leafVector(tree, i, vec);
     for (uint32_t k = 0; k < n.distCount; ++k) {
       const ClassCount& cc = tree.pool[n.distBegin + k];
-      emit(cc.classIndex, firstLeaf[cc.classIndex] == i ? cc.count - 1 : cc.count);
+      if (Status st = emit(cc.classIndex, firstLeaf[cc.classIndex] == i ? cc.count - 1 : cc.count);
+          !st)
+        return st;
     }
   }
-  if (set.size() == 0) return Status::corrupt("the instance base holds no instances");
-  set.sources.resize(set.size());
-  std::iota(set.sources.begin(), set.sources.end(), uint64_t{0});
-  return set;
+  return flush();
 }
 
 // The pruned tree as an IgTree: branches of a node contiguous and sorted by value, root last.
@@ -124,9 +143,10 @@ bool fileExists(const std::string& path) {
 
 }  // namespace
 
-Result<TimblBaseContents> readTimblBaseContents(const std::string& path,
-                                                const TimblBaseOptions& options, Vocabulary& vocab,
-                                                JobControl* job) {
+namespace {
+
+Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptions& options,
+                                   Vocabulary& vocab, JobControl* job, bool keepInstances) {
   ClassifierOptions co = options.classifier;
   if (co.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("TiMBL instance bases hold IB1, IGTree or TRIBL2 memories");
@@ -173,24 +193,42 @@ Result<TimblBaseContents> readTimblBaseContents(const std::string& path,
     contents.classTotals = tree->classTotals;
     return contents;
   }
-  std::vector<uint64_t> classTotals = tree->classTotals;
-  // The stored vectors only: the parsed tree is freed before training builds the memory.
-  auto instances = storedInstances(std::move(tree).value(), fileBytes, job);
-  if (!instances) {
-    if (instances.status().isCancelled()) return instances.status();
-    return Status::corrupt(path + ": " + instances.status().message());
+  TimblBaseContents contents;
+  contents.classTotals = tree->classTotals;
+  contents.instances.width = tree->width();
+  InstanceBase base(tree->width());
+  {
+    // Kept, the instances are made at once; else in chunks, so that little more than the base
+    // is held while it grows.
+    const size_t chunk = keepInstances ? std::numeric_limits<size_t>::max() : size_t{1} << 16;
+    const TimblTree parsed = std::move(tree).value();
+    Status st = forStoredInstances(parsed, fileBytes, chunk, job, [&](InstanceSet& part) {
+      if (!keepInstances) return base.add(part, job);
+      contents.instances = std::move(part);
+      return base.add(contents.instances, job);
+    });
+    if (!st) return st.isCancelled() ? st : Status::corrupt(path + ": " + st.message());
   }
-  auto classifier = createClassifier(co);
+  // Reading serves a few queries as often as many: each subset index is built when one first
+  // needs it, not all of them up front.
+  auto classifier = restoreClassifier(co, std::move(base), job, {}, SubsetIndexing::kOnFirstUse);
   if (!classifier) return classifier.status();
-  if (Status st = (*classifier)->train(*instances, job); !st) return st;
-  return TimblBaseContents{std::move(classifier).value(), std::move(instances).value(),
-                           std::move(classTotals)};
+  contents.classifier = std::move(classifier).value();
+  return contents;
+}
+
+}  // namespace
+
+Result<TimblBaseContents> readTimblBaseContents(const std::string& path,
+                                                const TimblBaseOptions& options, Vocabulary& vocab,
+                                                JobControl* job) {
+  return readBase(path, options, vocab, job, true);
 }
 
 Result<std::unique_ptr<Classifier>> readTimblInstanceBase(const std::string& path,
                                                           const TimblBaseOptions& options,
                                                           Vocabulary& vocab, JobControl* job) {
-  auto contents = readTimblBaseContents(path, options, vocab, job);
+  auto contents = readBase(path, options, vocab, job, false);
   if (!contents) return contents.status();
   return std::move(contents->classifier);
 }
