@@ -6,6 +6,7 @@
 
 #include "memlens/classifier.h"
 #include "memory/ig_tree.h"
+#include "memory/overlap_memory.h"
 
 namespace memlens {
 
@@ -47,6 +48,9 @@ Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const Classifi
 Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& options,
                                                       InstanceBase base, JobControl* job,
                                                       StoredDerivations stored = {});
+// The memory of an IB1 or TRIBL2 classifier, null for the other algorithms (for an edited memory
+// that searches a trained one).
+const OverlapMemory* overlapMemoryOf(const Classifier& classifier);
 // The tree of an IGTree classifier, null for the other algorithms (for memory files).
 const IgTree* igTreeOf(const Classifier& classifier);
 
