@@ -271,6 +271,8 @@ class TestIncrementalEdits : public QObject {
         fresh = retrained();
         want = answers(*fresh);
       }
+      QCOMPARE(m.vectorCount(), fresh->memory().vectorCount());
+      QCOMPARE(m.instanceCount(), fresh->memory().instanceCount());
       const std::vector<Prediction> got = answers(m.classifier());
       for (size_t i = 0; i < want.size(); ++i) {
         QVERIFY2(sameAnswer(got[i], want[i]),

@@ -93,8 +93,13 @@ class EditedMemory {
   // The same classifier, owned with the state it belongs to: it outlives later edits, undo and
   // redo (which replace the state), e.g. for Experiment::withMemory.
   std::shared_ptr<const Classifier> sharedClassifier() const;
-  // The edited training instances the classifier was trained on.
+  // The edited training instances the classifier answers as if trained on (listed on first call
+  // after a change).
   const InstanceSet& instances() const;
+  // How many stored vectors and instances the edited memory holds, without listing either (the
+  // incremental engine's classifier().memory() trains the edited InstanceBase on first use).
+  uint32_t vectorCount() const;
+  uint64_t instanceCount() const;
   const InstanceSet& probe() const { return probe_; }
   // The probe set's current predictions (class ids), in probe order.
   const std::vector<uint32_t>& probePredictions() const;

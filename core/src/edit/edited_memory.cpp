@@ -62,6 +62,7 @@ struct EditedMemory::Preview::Pending {
   std::shared_ptr<Kept> kept;
   std::vector<uint32_t> predictions;  // of the probe set
   uint32_t slots = 0;
+  uint64_t instanceCount = 0;
   // The incremental engine's state: the instances, the trained base it edits and the overlay of
   // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
   // and what the previewed edit changed.
@@ -176,6 +177,8 @@ std::shared_ptr<const Classifier> EditedMemory::sharedClassifier() const {
   return current_->classifier;
 }
 const InstanceSet& EditedMemory::instances() const { return current_->kept->get(); }
+uint32_t EditedMemory::vectorCount() const { return current_->slots; }
+uint64_t EditedMemory::instanceCount() const { return current_->instanceCount; }
 const std::vector<uint32_t>& EditedMemory::probePredictions() const {
   return current_->predictions;
 }
@@ -372,6 +375,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     pending->classifier = std::move(*classifier);
   }
   pending->slots = pending->classifier->memory().vectorCount();
+  pending->instanceCount = kept.size();
   auto predictions = predictClasses(*pending->classifier, probe_, job);
   if (!predictions) return predictions.status();
   pending->predictions = std::move(*predictions);
@@ -479,6 +483,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   }
   p->overlay = std::make_shared<const VectorOverlay>(std::move(overlay));
   p->slots = p->overlay->vectorCount();
+  p->instanceCount = state->liveCount;
   p->incremental = std::make_shared<IncrementalIb1>(
       options_, p->base, p->overlay, classOrderOf(state->all, state->live),
       [kept = p->kept]() -> const InstanceSet& { return kept->get(); });
@@ -542,8 +547,8 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
   p.edit = edit;
   p.slotsBefore = current_->slots;
   p.slotsAfter = (*built)->slots;
-  p.instancesBefore = current_->kept->get().size();
-  p.instancesAfter = (*built)->kept->get().size();
+  p.instancesBefore = current_->instanceCount;
+  p.instancesAfter = (*built)->instanceCount;
   const auto& before = current_->predictions;
   const auto& after = (*built)->predictions;
   for (size_t i = 0; i < before.size(); ++i)
