@@ -71,7 +71,7 @@ struct EditedMemory::Preview::Pending {
   std::shared_ptr<const VectorOverlay> overlay;
   std::shared_ptr<const IncrementalIb1> incremental;
   std::vector<double> reach;
-  std::vector<uint8_t> tied;
+  std::vector<std::vector<uint32_t>> tiedOn;  // per probe token, see tiedOn()
   std::vector<Change> changes;
 };
 
@@ -444,6 +444,32 @@ ClassOrder classOrderOf(const InstanceSet& all, const std::vector<uint8_t>& live
   return o;
 }
 
+// The classes whose training totals a vote's tie was broken by (BucketVote: most frequent, then
+// first seen): the top classes of its distribution when several; kNoClass when the vote fell
+// below DBL_EPSILON and the nearest bucket's plain counts were compared instead.
+std::vector<uint32_t> tiedOn(const Prediction& p) {
+  if (!p.tie) return {};
+  if (p.distribution.empty()) return {Prediction::kNoClass};
+  double best = 0.0;
+  for (const ClassVote& v : p.distribution) best = std::max(best, v.weight);
+  std::vector<uint32_t> top;
+  for (const ClassVote& v : p.distribution)
+    if (v.weight == best) top.push_back(v.classId);
+  if (top.size() < 2) top.clear();  // the k + 1 vote broke the tie
+  return top;
+}
+
+// Per class id: 1 when its total or its place in the class order differs between `a` and `b`.
+std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
+  std::vector<uint8_t> moved(std::max(a.indexOfId.size(), b.indexOfId.size()), 0);
+  const auto at = [](const ClassOrder& o, uint32_t id) {
+    const uint32_t i = id < o.indexOfId.size() ? o.indexOfId[id] : InstanceBase::kNone;
+    return std::pair<uint32_t, uint64_t>(i, i == InstanceBase::kNone ? 0 : o.totals[i]);
+  };
+  for (uint32_t id = 0; id < moved.size(); ++id) moved[id] = at(a, id) != at(b, id) ? 1 : 0;
+  return moved;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
@@ -455,9 +481,12 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   auto p = std::make_shared<Preview::Pending>();
   p->base = from ? from->base : baseClassifier_;
   VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
+  const size_t overlayLimit = maxOverlay(p->base->memory());
   std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
+  bool compact = false;
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
+      if ((compact = overlay.entries().size() > overlayLimit)) break;
       const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
       const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
       const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
@@ -473,8 +502,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     }
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
-  const bool compact = overlay.entries().size() > maxOverlay(p->base->memory());
-  if (compact) {
+  if (compact || overlay.entries().size() > overlayLimit) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
     if (Status s = (*classifier)->train(p->kept->get(), job); !s) return s;
@@ -490,7 +518,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // Unedited, the memory is the trained one itself (same traces, same InstanceBase).
   p->classifier = editCount == 0 && p->base == baseClassifier_ ? p->base : p->incremental;
 
-  if (Status st = predictProbe(*p, compact ? nullptr : from, edited, job); !st) return st;
+  if (Status st = predictProbe(*p, from && p->base == from->base ? from : nullptr, edited, job);
+      !st)
+    return st;
   return p;
 }
 
@@ -498,38 +528,45 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
                                   const std::vector<std::vector<uint32_t>>& edited,
                                   JobControl* job) const {
   // Which probe tokens an edit can change: those with an edited stored vector within their
-  // reach (the distance of their (k + 1)-th nearest bucket) and, when the classes' totals or
-  // order moved, those whose vote was tied (ties fall to them).
+  // reach (the distance of their (k + 1)-th nearest bucket) and those whose tie fell to a class
+  // whose total or order moved.
   const size_t n = probe_.size();
   const bool all = !from || edited.size() > kMaxBoundedVectors;
-  const bool classesMoved = !all && !(from->incremental->classes() == p.incremental->classes());
+  const std::vector<uint8_t> moved =
+      all ? std::vector<uint8_t>{}
+          : movedClasses(from->incremental->classes(), p.incremental->classes());
+  const bool anyMoved = std::find(moved.begin(), moved.end(), 1) != moved.end();
+  const auto tieMoved = [&](const std::vector<uint32_t>& tied) {
+    for (uint32_t c : tied)
+      if (c == Prediction::kNoClass ? anyMoved : c < moved.size() && moved[c]) return true;
+    return false;
+  };
   std::vector<uint32_t> predictions = all ? std::vector<uint32_t>(n) : from->predictions;
   std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
-  std::vector<uint8_t> tied = all ? std::vector<uint8_t>(n) : from->tied;
+  std::vector<std::vector<uint32_t>> tied =
+      all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
   std::atomic<bool> cancelled{false};
   const IncrementalIb1& engine = *p.incremental;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
     if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-    PredictOptions o;
-    o.distributions = false;
     Prediction out;
     for (size_t i = range.begin(); i != range.end(); ++i) {
       const uint32_t* q = probe_.instance(i).data();
-      bool affected = all || (classesMoved && tied[i]);
+      bool affected = all || tieMoved(tied[i]);
       for (size_t v = 0; !affected && v < edited.size(); ++v) {
         const double d = engine.distance(q, edited[v].data());
         affected = d <= reach[i] || sameDistance(d, reach[i]);
       }
       if (!affected) continue;
-      engine.classify(q, o, out, reach[i]);
+      engine.classify(q, PredictOptions{}, out, reach[i]);
       predictions[i] = out.classId;
-      tied[i] = out.tie ? 1 : 0;
+      tied[i] = tiedOn(out);
     }
   });
   if (cancelled) return Status::cancelled();
   p.predictions = std::move(predictions);
   p.reach = std::move(reach);
-  p.tied = std::move(tied);
+  p.tiedOn = std::move(tied);
   return Status::ok();
 }
 

@@ -133,7 +133,15 @@ Prediction IncrementalIb1::predictOne(std::span<const uint32_t> features,
   return out;
 }
 
-const InstanceBase& IncrementalIb1::memory() const { return full().memory(); }
+const InstanceBase& IncrementalIb1::memory() const {
+  // The stored vectors alone (the Memory tab lists them): no search indexes to build. Their ids
+  // are those of full()'s memory, built from the same instances in the same order.
+  std::call_once(memoryOnce_, [this] {
+    memoryBuilt_ = InstanceBase(width_);
+    (void)memoryBuilt_.add(instances_());
+  });
+  return memoryBuilt_;
+}
 
 const Classifier& IncrementalIb1::full() const {
   std::call_once(fullOnce_, [this] {

@@ -18,8 +18,6 @@ struct ClassOrder {
   std::vector<uint32_t> ids;        // by class index
   std::vector<uint64_t> totals;     // by class index
   std::vector<uint32_t> indexOfId;  // by class id (InstanceBase::kNone: no live instance)
-
-  bool operator==(const ClassOrder& o) const { return ids == o.ids && totals == o.totals; }
 };
 
 // IB1 under the overlap metric with fixed feature weights over an edited memory, without
@@ -27,8 +25,8 @@ struct ClassOrder {
 // counts subtracted, asking the base for more buckets while fewer than k + 1 are left), merged
 // exactly with the overlay's vectors (MergedBuckets, as a sharded memory merges its ranks) and
 // voted over the edited memory's classes. It answers as IB1 trained on the edited instances.
-// memory(), neighbour lists and training statistics need the edited memory's InstanceBase: it is
-// trained from `instances` on first use, not per edit.
+// memory() and neighbour lists need the edited memory's InstanceBase (and for neighbours its
+// search): each is built from `instances` on first use, not per edit.
 // Thread-safety as Classifier; train() and add() are refused (the edited memory is a view).
 class IncrementalIb1 final : public Classifier {
  public:
@@ -69,8 +67,9 @@ class IncrementalIb1 final : public Classifier {
   std::vector<int> byWeight_;
   int width_;
   std::function<const InstanceSet&()> instances_;
-  mutable std::once_flag fullOnce_;
+  mutable std::once_flag fullOnce_, memoryOnce_;
   mutable std::unique_ptr<Classifier> full_;
+  mutable InstanceBase memoryBuilt_;
 };
 
 }  // namespace memlens
