@@ -283,6 +283,14 @@ class TestIncrementalEdits : public QObject {
     QVERIFY(edits > kSteps / 2 && undos > 0);
     qInfo("%d edits, %d undos, %d refused", edits, undos, refused);
 
+    // A memory made from the same journal (a project reopened) is the same memory.
+    auto replayed =
+        EditedMemory::create(s->corpus, s->train, s->probe, options, m.edits(), m.undone());
+    QVERIFY2(replayed, replayed.status().toString().c_str());
+    QCOMPARE((*replayed)->probePredictions(), m.probePredictions());
+    QCOMPARE((*replayed)->vectorCount(), m.vectorCount());
+    QVERIFY((*replayed)->redo().isOk() || m.undone().empty());
+
     while (!m.edits().empty()) QVERIFY(m.undo().isOk());
     const std::vector<Prediction> back = answers(m.classifier());
     for (size_t i = 0; i < back.size(); ++i) QVERIFY(sameAnswer(back[i], original[i]));
