@@ -141,6 +141,8 @@ class EditedMemory {
                                                     JobControl* job) const;
   // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
   // since `from`, or all of them without `from`.
+  // Makes `next` the current memory after a commit or redo.
+  void adopt(std::shared_ptr<Preview::Pending> next);
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
                       const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
 
@@ -156,6 +158,10 @@ class EditedMemory {
   bool incremental_ = false;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
+  // Incremental: the memory before the last edit that retrained it (compacted), while that edit
+  // is in effect as edits_[compactedAt_], so that undoing it does not retrain again.
+  std::shared_ptr<Preview::Pending> beforeCompaction_;
+  size_t compactedAt_ = 0;
 };
 
 }  // namespace memlens

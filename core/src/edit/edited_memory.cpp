@@ -598,12 +598,22 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
 Status EditedMemory::commit(Preview preview) {
   if (!preview.pending_ || preview.generation_ != generation_)
     return Status::invalidArgument("the memory changed since this preview was made; preview again");
-  current_ = std::move(preview.pending_);
-  if (incremental_) journal_.push_back(std::move(current_->changes));
+  adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
   undone_.clear();
   ++generation_;
   return Status::ok();
+}
+
+void EditedMemory::adopt(std::shared_ptr<Preview::Pending> next) {
+  if (incremental_) {
+    if (next->base != current_->base) {
+      beforeCompaction_ = current_;
+      compactedAt_ = edits_.size();
+    }
+    journal_.push_back(std::move(next->changes));
+  }
+  current_ = std::move(next);
 }
 
 Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
@@ -617,6 +627,7 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
       return s;
     }
     current_ = std::move(p);
+    beforeCompaction_.reset();  // its predictions are of the old probe set
     ++generation_;
     return Status::ok();
   }
@@ -630,7 +641,10 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
 
 Status EditedMemory::undo(JobControl* job) {
   if (edits_.empty()) return Status::invalidArgument("nothing to undo");
-  if (incremental_) {
+  if (incremental_ && beforeCompaction_ && compactedAt_ + 1 == edits_.size()) {
+    current_ = std::move(beforeCompaction_);
+    journal_.pop_back();
+  } else if (incremental_) {
     auto state = std::make_shared<State>(*current_->state);
     const std::vector<Change>& changes = journal_.back();
     // Back to the rows before the edit; rows it inserted are the last ones.
@@ -673,8 +687,7 @@ Status EditedMemory::redo(JobControl* job) {
   if (incremental_) {
     auto built = step(undone_.back(), job);
     if (!built) return built.status();
-    current_ = std::move(*built);
-    journal_.push_back(std::move(current_->changes));
+    adopt(std::move(*built));
   } else {
     std::vector<MemoryEdit> edits = edits_;
     edits.push_back(undone_.back());
