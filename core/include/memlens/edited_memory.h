@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -21,12 +22,21 @@ struct ChangedToken {
 
 // A memory under editing. Its state is a pure function of the unedited training instances, the
 // classifier options and the list of edits applied: each edit filters, relabels, re-features
-// (merges) or appends training instances and the classifier is retrained from the edited set,
-// so rebuilding from the same inputs gives identical predictions, and document surgery leaves
-// no trace of the document in any stored vector. Feature weights are recomputed from the
-// edited set unless the options fix them (ClassifierOptions::fixedWeights, e.g. the
-// trainedWeights() of the unedited instances: the memory then keeps its trained weights through
-// every edit).
+// (merges) or appends training instances, so rebuilding from the same inputs gives identical
+// predictions, and document surgery leaves no trace of the document in any stored vector. Feature
+// weights are recomputed from the edited set unless the options fix them
+// (ClassifierOptions::fixedWeights, e.g. the trainedWeights() of the unedited instances: the
+// memory then keeps its trained weights through every edit).
+// How an edit reaches the classifier: IB1 under the overlap metric with fixed weights is edited
+// in place, without retraining: every edit resolves to instances removed and added, the trained
+// memory stays as it is and the stored vectors whose counts changed are masked out of it and
+// re-entered in a small overlay, searched together exactly; a preview re-predicts only the probe
+// tokens the edit can change; preview, undo and redo cost what the edit changed plus one copy of
+// the instance list (the edit's state; also the class order ties use). When the overlay
+// passes an eighth of the trained memory's stored vectors (at most 4096) the memory is retrained
+// from the edited instances and edited from there. Every other engine and recomputed weights
+// retrain from the edited instances on each preview, undo and redo.
+// Either way the classifier answers as one trained on instances() with the options.
 // An edit is first previewed (the exact probe-set tokens whose prediction changes), then
 // committed; undo and redo replay the edit list.
 // Not thread-safe: one thread at a time (const calls may run concurrently with each other).
@@ -83,8 +93,13 @@ class EditedMemory {
   // The same classifier, owned with the state it belongs to: it outlives later edits, undo and
   // redo (which replace the state), e.g. for Experiment::withMemory.
   std::shared_ptr<const Classifier> sharedClassifier() const;
-  // The edited training instances the classifier was trained on.
+  // The edited training instances the classifier answers as if trained on (listed on first call
+  // after a change).
   const InstanceSet& instances() const;
+  // How many stored vectors and instances the edited memory holds, without listing either (the
+  // incremental engine's classifier().memory() trains the edited InstanceBase on first use).
+  uint32_t vectorCount() const;
+  uint64_t instanceCount() const;
   const InstanceSet& probe() const { return probe_; }
   // The probe set's current predictions (class ids), in probe order.
   const std::vector<uint32_t>& probePredictions() const;
@@ -94,7 +109,7 @@ class EditedMemory {
   const std::vector<MemoryEdit>& undone() const { return undone_; }
 
   // Checks the edit against the current memory (an unknown vector, source, document or class is
-  // an error), trains the edited memory and compares the probe predictions. On cancel nothing
+  // an error), makes the edited memory and compares the probe predictions. On cancel nothing
   // changes.
   Result<Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const;
   // Adopts a preview made on the current state (a stale preview is refused); clears redo.
@@ -107,10 +122,29 @@ class EditedMemory {
 
  private:
   struct State;
+  struct Change;
+  struct Kept;
   EditedMemory() = default;
   Result<std::shared_ptr<Preview::Pending>> build(const std::vector<MemoryEdit>& edits,
                                                   JobControl* job) const;
-  Status applyEdit(State& state, const MemoryEdit& edit) const;
+  // Applies `edit` to `state`; with `changes`, lists what it changed there, one entry per
+  // instance, in index order (see Change).
+  Status applyEdit(State& state, const MemoryEdit& edit,
+                   std::vector<Change>* changes = nullptr) const;
+  // The incremental engine (IB1, overlap metric, fixed weights): no retraining.
+  Status start(const std::vector<MemoryEdit>& edits, JobControl* job);
+  Result<std::shared_ptr<Preview::Pending>> step(const MemoryEdit& edit, JobControl* job) const;
+  Result<std::shared_ptr<Preview::Pending>> advance(const Preview::Pending* from,
+                                                    std::shared_ptr<State> state,
+                                                    std::span<const std::vector<Change>> changes,
+                                                    bool undo, size_t editCount,
+                                                    JobControl* job) const;
+  // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
+  // since `from`, or all of them without `from`.
+  // Makes `next` the current memory after a commit or redo.
+  void adopt(std::shared_ptr<Preview::Pending> next);
+  Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
+                      const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
 
   std::shared_ptr<const TokenisedCorpus> corpus_;
   InstanceSet base_, probe_;
@@ -121,6 +155,13 @@ class EditedMemory {
   std::vector<MemoryEdit> edits_, undone_;
   std::shared_ptr<Preview::Pending> current_;
   uint64_t generation_ = 0;
+  bool incremental_ = false;
+  std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
+  std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
+  // Incremental: the memory before the last edit that retrained it (compacted), while that edit
+  // is in effect as edits_[compactedAt_], so that undoing it does not retrain again.
+  std::shared_ptr<Preview::Pending> beforeCompaction_;
+  size_t compactedAt_ = 0;
 };
 
 }  // namespace memlens

@@ -46,6 +46,9 @@ Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const Classifi
 Result<std::unique_ptr<Classifier>> restoreClassifier(
     const ClassifierOptions& options, InstanceBase base, JobControl* job,
     StoredDerivations stored = {}, SubsetIndexing indexing = SubsetIndexing::kUpFront);
+// The memory of an IB1 or TRIBL2 classifier, null for the other algorithms (for an edited memory
+// that searches a trained one).
+const OverlapMemory* overlapMemoryOf(const Classifier& classifier);
 // The tree of an IGTree classifier, null for the other algorithms (for memory files).
 const IgTree* igTreeOf(const Classifier& classifier);
 

@@ -1,6 +1,7 @@
 #include "classify/overlap_classifier.h"
 
 #include "classify/batch_predict.h"
+#include "classify/classifier_factories.h"
 
 namespace memlens {
 
@@ -27,6 +28,11 @@ Prediction OverlapClassifier::predictOne(std::span<const uint32_t> features,
     classify(features.data(), options, out);
   }
   return out;
+}
+
+const OverlapMemory* overlapMemoryOf(const Classifier& classifier) {
+  const auto* overlap = dynamic_cast<const OverlapClassifier*>(&classifier);
+  return overlap ? &overlap->overlapMemory() : nullptr;
 }
 
 }  // namespace memlens

@@ -27,6 +27,7 @@ class OverlapClassifier : public Classifier {
   const ClassifierOptions& options() const override { return options_; }
   const InstanceBase& memory() const override { return memory_.base(); }
   const std::vector<double>& weights() const override { return memory_.weights(); }
+  const OverlapMemory& overlapMemory() const { return memory_; }
 
  protected:
   // Classifies one query of `memory().width()` values into `out`; the memory is trained.

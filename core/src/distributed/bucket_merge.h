@@ -7,14 +7,14 @@
 #include "distributed/message.h"
 #include "memlens/classifier.h"
 #include "memlens/prediction.h"
+#include "memory/merged_buckets.h"
 #include "memory/overlap_search.h"
 
 namespace memlens {
 
 // The exact merge of the nearest buckets several shards found for one query (IB1, TRIBL2's
-// fallback): every rank sends its k + 1 nearest buckets with their class counts; buckets of
-// different ranks at one distance are one bucket; the k + 1 nearest merged buckets get the one
-// process's vote (distance weighting, tie rules, the k + 1 retry) over the global classes.
+// fallback): every rank sends its k + 1 nearest buckets with their class counts, merged and voted
+// over the global classes by MergedBuckets.
 // One object per merging thread; begin() starts the next query.
 class BucketMerge {
  public:
@@ -31,15 +31,9 @@ class BucketMerge {
   void decide(const PredictOptions& options, Prediction& out);
 
  private:
-  struct Bucket {
-    double distance;
-    size_t begin, end;  // its counts in counts_
-  };
   const GlobalStatistics& stats_;
   const ClassifierOptions& options_;
-  std::vector<Bucket> buckets_;
-  SparseCounts counts_;
-  std::vector<int64_t> acc_;  // per global class, zero between calls
+  MergedBuckets merged_;
 };
 
 }  // namespace memlens

@@ -85,8 +85,8 @@ Result<ProbeChange> EditSession::take(Step step, EditedMemory::Preview* preview,
   EditedMemory& m = *edited_;
   ProbeChange c;
   const std::vector<uint32_t> before = m.probePredictions();
-  c.slotsBefore = m.classifier().memory().vectorCount();
-  c.instancesBefore = m.instances().size();
+  c.slotsBefore = m.vectorCount();
+  c.instancesBefore = m.instanceCount();
   c.correctBefore = correct();
   const Status taken = step == Step::kUndo   ? m.undo(job)
                        : step == Step::kRedo ? m.redo(job)
@@ -111,8 +111,8 @@ Result<ProbeChange> EditSession::take(Step step, EditedMemory::Preview* preview,
   for (size_t i = 0; i < before.size(); ++i) {
     if (before[i] != after[i]) c.changed.push_back({i, m.probe().sources[i], before[i], after[i]});
   }
-  c.slotsAfter = m.classifier().memory().vectorCount();
-  c.instancesAfter = m.instances().size();
+  c.slotsAfter = m.vectorCount();
+  c.instancesAfter = m.instanceCount();
   c.correctAfter = correct();
   return c;
 }

@@ -1,8 +1,16 @@
 #include "memlens/edited_memory.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
+#include <atomic>
 #include <limits>
+#include <mutex>
 #include <string>
+
+#include "classify/classifier_factories.h"
+#include "edit/incremental_ib1.h"
+#include "edit/vector_overlay.h"
 
 namespace memlens {
 
@@ -10,12 +18,61 @@ struct EditedMemory::State {
   InstanceSet all;  // base instances, then inserted ones; classes are the current labels
   std::vector<uint8_t> live;
   uint64_t inserted = 0;
+  uint64_t liveCount = 0;  // kept by the incremental engine only
+};
+
+// What an edit does to one instance of State::all (an edit resolves to instances removed and
+// instances added: a relabel removes the old class and adds the new, a merge the old features and
+// the new). `existed` is false for an instance the edit inserted.
+struct EditedMemory::Change {
+  size_t index = 0;
+  bool existed = true;
+  uint8_t liveBefore = 0, liveAfter = 0;
+  uint32_t classBefore = 0, classAfter = 0;
+  std::vector<uint32_t> featuresBefore, featuresAfter;
+};
+
+// The live instances of a state, listed when first asked for (the incremental engine's previews
+// do not need them).
+struct EditedMemory::Kept {
+  explicit Kept(std::shared_ptr<const State> s) : state(std::move(s)) {}
+  const InstanceSet& get() {
+    std::call_once(once, [this] {
+      if (!state) return;
+      set.width = state->all.width;
+      set.reserve(static_cast<size_t>(std::count(state->live.begin(), state->live.end(), 1)));
+      for (size_t i = 0; i < state->all.size(); ++i) {
+        if (!state->live[i]) continue;
+        const auto f = state->all.instance(i);
+        set.features.insert(set.features.end(), f.begin(), f.end());
+        set.classes.push_back(state->all.classes[i]);
+        set.sources.push_back(state->all.sources[i]);
+      }
+    });
+    return set;
+  }
+
+  std::shared_ptr<const State> state;  // null when `set` was given
+  std::once_flag once;
+  InstanceSet set;
 };
 
 struct EditedMemory::Preview::Pending {
   std::shared_ptr<const Classifier> classifier;
-  InstanceSet instances;
+  std::shared_ptr<Kept> kept;
   std::vector<uint32_t> predictions;  // of the probe set
+  uint32_t slots = 0;
+  uint64_t instanceCount = 0;
+  // The incremental engine's state: the instances, the trained base it edits and the overlay of
+  // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
+  // and what the previewed edit changed.
+  std::shared_ptr<const State> state;
+  std::shared_ptr<const Classifier> base;
+  std::shared_ptr<const VectorOverlay> overlay;
+  std::shared_ptr<const IncrementalIb1> incremental;
+  std::vector<double> reach;
+  std::vector<std::vector<uint32_t>> tiedOn;  // per probe token, see tiedOn()
+  std::vector<Change> changes;
 };
 
 namespace {
@@ -99,9 +156,17 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   }
   m->base_ = std::move(train);
   m->probe_ = std::move(probe);
-  auto built = m->build(edits, job);
-  if (!built) return built.status();
-  m->current_ = std::move(*built);
+  // Without retraining: IB1 by the overlap metric with fixed weights (the other engines and
+  // recomputed weights retrain from the edited instances).
+  m->incremental_ = options.algorithm == Algorithm::kIb1 && options.metric == Metric::kOverlap &&
+                    !options.fixedWeights.empty();
+  if (m->incremental_) {
+    if (Status s = m->start(edits, job); !s) return s;
+  } else {
+    auto built = m->build(edits, job);
+    if (!built) return built.status();
+    m->current_ = std::move(*built);
+  }
   m->edits_ = std::move(edits);
   m->undone_ = std::move(undone);
   return m;
@@ -111,12 +176,15 @@ const Classifier& EditedMemory::classifier() const { return *current_->classifie
 std::shared_ptr<const Classifier> EditedMemory::sharedClassifier() const {
   return current_->classifier;
 }
-const InstanceSet& EditedMemory::instances() const { return current_->instances; }
+const InstanceSet& EditedMemory::instances() const { return current_->kept->get(); }
+uint32_t EditedMemory::vectorCount() const { return current_->slots; }
+uint64_t EditedMemory::instanceCount() const { return current_->instanceCount; }
 const std::vector<uint32_t>& EditedMemory::probePredictions() const {
   return current_->predictions;
 }
 
-Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
+Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
+                               std::vector<Change>* changes) const {
   const auto width = static_cast<size_t>(base_.width);
   const uint32_t vocabSize = corpus_->vocab.size();
   const auto classOk = [&] { return edit.classId < vocabSize; };
@@ -125,11 +193,22 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
       !classOk())
     return Status::invalidArgument("class id " + std::to_string(edit.classId) +
                                    " is not in the vocabulary");
+  // Notes instance i as it is before the edit changes it.
+  const auto touch = [&](size_t i) {
+    if (!changes) return;
+    Change& c = changes->emplace_back();
+    c.index = i;
+    c.liveBefore = state.live[i];
+    c.classBefore = state.all.classes[i];
+    const auto f = state.all.instance(i);
+    c.featuresBefore.assign(f.begin(), f.end());
+  };
   // Applies `change` to every instance `select` picks; fails when it picks none.
   const auto forEach = [&](auto select, auto change, const std::string& none) {
     size_t hits = 0;
     for (size_t i = 0; i < state.all.size(); ++i) {
       if (!select(i)) continue;
+      touch(i);
       change(i);
       ++hits;
     }
@@ -149,126 +228,143 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit) const {
   };
   const auto setLive = [&](uint8_t v) { return [&state, v](size_t i) { state.live[i] = v; }; };
 
-  switch (edit.kind) {
-    case EditKind::kDeleteVector:
-    case EditKind::kRestoreVector:
-    case EditKind::kRelabelVector: {
-      if (edit.features.size() != width)
-        return Status::invalidArgument("a stored vector has " + std::to_string(width) +
-                                       " features, the edit names " +
-                                       std::to_string(edit.features.size()));
-      const bool restore = edit.kind == EditKind::kRestoreVector;
-      const auto pick = [&](size_t i) { return state.live[i] == !restore && isVector(i); };
-      const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
-                               describeFeatures(edit.features);
-      if (edit.kind == EditKind::kRelabelVector)
+  const auto apply = [&]() -> Status {
+    switch (edit.kind) {
+      case EditKind::kDeleteVector:
+      case EditKind::kRestoreVector:
+      case EditKind::kRelabelVector: {
+        if (edit.features.size() != width)
+          return Status::invalidArgument("a stored vector has " + std::to_string(width) +
+                                         " features, the edit names " +
+                                         std::to_string(edit.features.size()));
+        const bool restore = edit.kind == EditKind::kRestoreVector;
+        const auto pick = [&](size_t i) { return state.live[i] == !restore && isVector(i); };
+        const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
+                                 describeFeatures(edit.features);
+        if (edit.kind == EditKind::kRelabelVector)
+          return forEach(
+              pick, [&](size_t i) { state.all.classes[i] = edit.classId; }, none);
+        return forEach(pick, setLive(restore ? 1 : 0), none);
+      }
+      case EditKind::kDeleteInstance:
+      case EditKind::kRestoreInstance:
+      case EditKind::kRelabelInstance: {
+        auto i = instanceIndex(edit.source);
+        if (!i) return i.status();
+        const bool wantLive = edit.kind != EditKind::kRestoreInstance;
+        if (state.live[*i] != wantLive)
+          return Status::invalidArgument("instance " + std::to_string(edit.source) + " is " +
+                                         (wantLive ? "deleted" : "not deleted"));
+        touch(*i);
+        if (edit.kind == EditKind::kRelabelInstance) {
+          state.all.classes[*i] = edit.classId;
+        } else {
+          state.live[*i] = wantLive ? 0 : 1;
+        }
+        return Status::ok();
+      }
+      case EditKind::kInsertInstance: {
+        if (edit.features.size() != width)
+          return Status::invalidArgument("an instance has " + std::to_string(width) +
+                                         " features, the edit gives " +
+                                         std::to_string(edit.features.size()));
+        for (uint32_t f : edit.features)
+          if (f >= vocabSize)
+            return Status::invalidArgument("feature id " + std::to_string(f) +
+                                           " is not in the vocabulary");
+        state.all.features.insert(state.all.features.end(), edit.features.begin(),
+                                  edit.features.end());
+        state.all.classes.push_back(edit.classId);
+        state.all.sources.push_back(kInsertedSource | state.inserted++);
+        state.live.push_back(0);
+        touch(state.all.size() - 1);
+        if (changes) changes->back().existed = false;
+        state.live.back() = 1;
+        return Status::ok();
+      }
+      case EditKind::kRemoveDocument:
+      case EditKind::kRestoreDocument: {
+        if (edit.document >= corpus_->corpus->documentCount())
+          return Status::invalidArgument("no document " + std::to_string(edit.document) +
+                                         " (the corpus has " +
+                                         std::to_string(corpus_->corpus->documentCount()) + ")");
+        const bool restore = edit.kind == EditKind::kRestoreDocument;
         return forEach(
-            pick, [&](size_t i) { state.all.classes[i] = edit.classId; }, none);
-      return forEach(pick, setLive(restore ? 1 : 0), none);
-    }
-    case EditKind::kDeleteInstance:
-    case EditKind::kRestoreInstance:
-    case EditKind::kRelabelInstance: {
-      auto i = instanceIndex(edit.source);
-      if (!i) return i.status();
-      const bool wantLive = edit.kind != EditKind::kRestoreInstance;
-      if (state.live[*i] != wantLive)
-        return Status::invalidArgument("instance " + std::to_string(edit.source) + " is " +
-                                       (wantLive ? "deleted" : "not deleted"));
-      if (edit.kind == EditKind::kRelabelInstance) {
-        state.all.classes[*i] = edit.classId;
-      } else {
-        state.live[*i] = wantLive ? 0 : 1;
+            [&](size_t i) {
+              return i < base_.size() && documentOf_[i] == edit.document &&
+                     state.live[i] == !restore;
+            },
+            setLive(restore ? 1 : 0),
+            "document " + std::to_string(edit.document) + " has no " +
+                (restore ? "removed" : "remaining") + " instances in the memory");
       }
-      return Status::ok();
+      case EditKind::kKeepPrefix:
+        // Inserted instances' sources are above every corpus position: they go too.
+        return forEach(
+            [&](size_t i) { return state.live[i] && state.all.sources[i] >= edit.source; },
+            setLive(0),
+            "no instance of the memory was made at or after token " + std::to_string(edit.source));
+      case EditKind::kPrune:
+        for (uint64_t source : edit.sources) {
+          auto i = instanceIndex(source);
+          if (!i) return i.status();
+          if (!state.live[*i])
+            return Status::invalidArgument("pruning: instance " + std::to_string(source) +
+                                           " is already deleted");
+          touch(*i);
+          state.live[*i] = 0;
+        }
+        return Status::ok();
+      case EditKind::kMerge:
+        if (edit.sources.empty() || edit.targets.size() != edit.sources.size())
+          return Status::invalidArgument("a merge names one target instance per merged instance");
+        for (size_t k = 0; k < edit.sources.size(); ++k) {
+          auto i = instanceIndex(edit.sources[k]);
+          if (!i) return i.status();
+          auto t = instanceIndex(edit.targets[k]);
+          if (!t) return t.status();
+          if (!state.live[*i] || !state.live[*t])
+            return Status::invalidArgument(
+                "merging: instance " +
+                std::to_string(state.live[*i] ? edit.targets[k] : edit.sources[k]) + " is deleted");
+          touch(*i);
+          const auto to = state.all.instance(*t);
+          std::copy(to.begin(), to.end(),
+                    state.all.features.begin() + static_cast<std::ptrdiff_t>(*i * width));
+        }
+        return Status::ok();
     }
-    case EditKind::kInsertInstance: {
-      if (edit.features.size() != width)
-        return Status::invalidArgument("an instance has " + std::to_string(width) +
-                                       " features, the edit gives " +
-                                       std::to_string(edit.features.size()));
-      for (uint32_t f : edit.features)
-        if (f >= vocabSize)
-          return Status::invalidArgument("feature id " + std::to_string(f) +
-                                         " is not in the vocabulary");
-      state.all.features.insert(state.all.features.end(), edit.features.begin(),
-                                edit.features.end());
-      state.all.classes.push_back(edit.classId);
-      state.all.sources.push_back(kInsertedSource | state.inserted++);
-      state.live.push_back(1);
-      return Status::ok();
-    }
-    case EditKind::kRemoveDocument:
-    case EditKind::kRestoreDocument: {
-      if (edit.document >= corpus_->corpus->documentCount())
-        return Status::invalidArgument("no document " + std::to_string(edit.document) +
-                                       " (the corpus has " +
-                                       std::to_string(corpus_->corpus->documentCount()) + ")");
-      const bool restore = edit.kind == EditKind::kRestoreDocument;
-      return forEach(
-          [&](size_t i) {
-            return i < base_.size() && documentOf_[i] == edit.document && state.live[i] == !restore;
-          },
-          setLive(restore ? 1 : 0),
-          "document " + std::to_string(edit.document) + " has no " +
-              (restore ? "removed" : "remaining") + " instances in the memory");
-    }
-    case EditKind::kKeepPrefix:
-      // Inserted instances' sources are above every corpus position: they go too.
-      return forEach(
-          [&](size_t i) { return state.live[i] && state.all.sources[i] >= edit.source; },
-          setLive(0),
-          "no instance of the memory was made at or after token " + std::to_string(edit.source));
-    case EditKind::kPrune:
-      for (uint64_t source : edit.sources) {
-        auto i = instanceIndex(source);
-        if (!i) return i.status();
-        if (!state.live[*i])
-          return Status::invalidArgument("pruning: instance " + std::to_string(source) +
-                                         " is already deleted");
-        state.live[*i] = 0;
-      }
-      return Status::ok();
-    case EditKind::kMerge:
-      if (edit.sources.empty() || edit.targets.size() != edit.sources.size())
-        return Status::invalidArgument("a merge names one target instance per merged instance");
-      for (size_t k = 0; k < edit.sources.size(); ++k) {
-        auto i = instanceIndex(edit.sources[k]);
-        if (!i) return i.status();
-        auto t = instanceIndex(edit.targets[k]);
-        if (!t) return t.status();
-        if (!state.live[*i] || !state.live[*t])
-          return Status::invalidArgument(
-              "merging: instance " +
-              std::to_string(state.live[*i] ? edit.targets[k] : edit.sources[k]) + " is deleted");
-        const auto to = state.all.instance(*t);
-        std::copy(to.begin(), to.end(),
-                  state.all.features.begin() + static_cast<std::ptrdiff_t>(*i * width));
-      }
-      return Status::ok();
+    return Status::internal("unknown edit kind");
+  };
+  if (Status s = apply(); !s || !changes) return s;
+  // One entry per instance (a merge may move one twice), with the row the edit left.
+  std::stable_sort(changes->begin(), changes->end(),
+                   [](const Change& x, const Change& y) { return x.index < y.index; });
+  changes->erase(std::unique(changes->begin(), changes->end(),
+                             [](const Change& x, const Change& y) { return x.index == y.index; }),
+                 changes->end());
+  for (Change& c : *changes) {
+    c.liveAfter = state.live[c.index];
+    c.classAfter = state.all.classes[c.index];
+    const auto f = state.all.instance(c.index);
+    c.featuresAfter.assign(f.begin(), f.end());
+    state.liveCount += c.liveAfter;
+    state.liveCount -= c.liveBefore;
   }
-  return Status::internal("unknown edit kind");
+  return Status::ok();
 }
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     const std::vector<MemoryEdit>& edits, JobControl* job) const {
-  State state;
-  state.all = base_;
-  state.live.assign(base_.size(), 1);
+  auto state = std::make_shared<State>();
+  state->all = base_;
+  state->live.assign(base_.size(), 1);
   for (const MemoryEdit& e : edits)
-    if (Status s = applyEdit(state, e); !s) return s;
+    if (Status s = applyEdit(*state, e); !s) return s;
 
   auto pending = std::make_shared<Preview::Pending>();
-  InstanceSet& kept = pending->instances;
-  kept.width = base_.width;
-  kept.reserve(static_cast<size_t>(std::count(state.live.begin(), state.live.end(), 1)));
-  for (size_t i = 0; i < state.all.size(); ++i) {
-    if (!state.live[i]) continue;
-    const auto f = state.all.instance(i);
-    kept.features.insert(kept.features.end(), f.begin(), f.end());
-    kept.classes.push_back(state.all.classes[i]);
-    kept.sources.push_back(state.all.sources[i]);
-  }
+  pending->kept = std::make_shared<Kept>(std::move(state));
+  const InstanceSet& kept = pending->kept->get();
   if (kept.size() == 0) return Status::invalidArgument("the edit would leave the memory empty");
   if (edits.empty() && trained_) {
     pending->classifier = trained_;
@@ -278,23 +374,218 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     if (Status s = (*classifier)->train(kept, job); !s) return s;
     pending->classifier = std::move(*classifier);
   }
+  pending->slots = pending->classifier->memory().vectorCount();
+  pending->instanceCount = kept.size();
   auto predictions = predictClasses(*pending->classifier, probe_, job);
   if (!predictions) return predictions.status();
   pending->predictions = std::move(*predictions);
   return pending;
 }
 
+Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job) {
+  if (trained_ && overlapMemoryOf(*trained_)) {
+    baseClassifier_ = trained_;
+  } else {
+    auto classifier = createClassifier(options_);
+    if (!classifier) return classifier.status();
+    if (Status s = (*classifier)->train(base_, job); !s) return s;
+    baseClassifier_ = std::move(*classifier);
+  }
+  auto state = std::make_shared<State>();
+  state->all = base_;
+  state->live.assign(base_.size(), 1);
+  state->liveCount = base_.size();
+  std::vector<std::vector<Change>> journal;
+  for (const MemoryEdit& e : edits)
+    if (Status s = applyEdit(*state, e, &journal.emplace_back()); !s) return s;
+  auto built = advance(nullptr, std::move(state), journal, false, edits.size(), job);
+  if (!built) return built.status();
+  current_ = std::move(*built);
+  journal_ = std::move(journal);
+  return Status::ok();
+}
+
+Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
+                                                                           JobControl* job) const {
+  auto state = std::make_shared<State>(*current_->state);
+  std::vector<Change> changes;
+  if (Status s = applyEdit(*state, edit, &changes); !s) return s;
+  auto built =
+      advance(current_.get(), std::move(state), {&changes, 1}, false, edits_.size() + 1, job);
+  if (built) (*built)->changes = std::move(changes);
+  return built;
+}
+
+namespace {
+
+// More overlay entries than this and the memory is retrained (compacted): every query scans the
+// overlay, so its cost grows with it, while a retrain costs the same whatever the edits. An
+// eighth of the base's stored vectors, at most 4096 (a query then scans ~4096 vectors on top of
+// the base's search: ~0.1 ms).
+size_t maxOverlay(const InstanceBase& base) {
+  return std::min<size_t>(4096, std::max<size_t>(64, base.vectorCount() / 8));
+}
+// Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
+constexpr size_t kMaxBoundedVectors = 2048;
+
+ClassOrder classOrderOf(const InstanceSet& all, const std::vector<uint8_t>& live) {
+  ClassOrder o;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (!live[i]) continue;
+    const uint32_t c = all.classes[i];
+    if (c >= o.indexOfId.size()) o.indexOfId.resize(size_t{c} + 1, InstanceBase::kNone);
+    if (o.indexOfId[c] == InstanceBase::kNone) {
+      o.indexOfId[c] = static_cast<uint32_t>(o.ids.size());
+      o.ids.push_back(c);
+      o.totals.push_back(0);
+    }
+    ++o.totals[o.indexOfId[c]];
+  }
+  return o;
+}
+
+// The classes whose training totals a vote's tie was broken by (BucketVote: most frequent, then
+// first seen): the top classes of its distribution when several; kNoClass when the vote fell
+// below DBL_EPSILON and the nearest bucket's plain counts were compared instead.
+std::vector<uint32_t> tiedOn(const Prediction& p) {
+  if (!p.tie) return {};
+  if (p.distribution.empty()) return {Prediction::kNoClass};
+  double best = 0.0;
+  for (const ClassVote& v : p.distribution) best = std::max(best, v.weight);
+  std::vector<uint32_t> top;
+  for (const ClassVote& v : p.distribution)
+    if (v.weight == best) top.push_back(v.classId);
+  if (top.size() < 2) top.clear();  // the k + 1 vote broke the tie
+  return top;
+}
+
+// Per class id: 1 when its total or its place in the class order differs between `a` and `b`.
+std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
+  std::vector<uint8_t> moved(std::max(a.indexOfId.size(), b.indexOfId.size()), 0);
+  const auto at = [](const ClassOrder& o, uint32_t id) {
+    const uint32_t i = id < o.indexOfId.size() ? o.indexOfId[id] : InstanceBase::kNone;
+    return std::pair<uint32_t, uint64_t>(i, i == InstanceBase::kNone ? 0 : o.totals[i]);
+  };
+  for (uint32_t id = 0; id < moved.size(); ++id) moved[id] = at(a, id) != at(b, id) ? 1 : 0;
+  return moved;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
+    const Preview::Pending* from, std::shared_ptr<State> state,
+    std::span<const std::vector<Change>> changes, bool undo, size_t editCount,
+    JobControl* job) const {
+  if (state->liveCount == 0)
+    return Status::invalidArgument("the edit would leave the memory empty");
+  auto p = std::make_shared<Preview::Pending>();
+  p->base = from ? from->base : baseClassifier_;
+  VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
+  const size_t overlayLimit = maxOverlay(p->base->memory());
+  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
+  bool compact = false;
+  for (const std::vector<Change>& list : changes)
+    for (const Change& c : list) {
+      if ((compact = overlay.entries().size() > overlayLimit)) break;
+      const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
+      const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
+      const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
+      const auto& come = undo ? c.featuresBefore : c.featuresAfter;
+      if (liveGone) {
+        overlay.change(gone, undo ? c.classAfter : c.classBefore, -1);
+        if (edited.size() <= kMaxBoundedVectors) edited.push_back(gone);
+      }
+      if (liveCome) {
+        overlay.change(come, undo ? c.classBefore : c.classAfter, +1);
+        if (edited.size() <= kMaxBoundedVectors) edited.push_back(come);
+      }
+    }
+  p->state = state;
+  p->kept = std::make_shared<Kept>(state);
+  if (compact || overlay.entries().size() > overlayLimit) {
+    auto classifier = createClassifier(options_);
+    if (!classifier) return classifier.status();
+    if (Status s = (*classifier)->train(p->kept->get(), job); !s) return s;
+    p->base = std::move(*classifier);
+    overlay = VectorOverlay(p->base->memory());
+  }
+  p->overlay = std::make_shared<const VectorOverlay>(std::move(overlay));
+  p->slots = p->overlay->vectorCount();
+  p->instanceCount = state->liveCount;
+  p->incremental = std::make_shared<IncrementalIb1>(
+      options_, p->base, p->overlay, classOrderOf(state->all, state->live),
+      [kept = p->kept]() -> const InstanceSet& { return kept->get(); });
+  // Unedited, the memory is the trained one itself (same traces, same InstanceBase).
+  p->classifier = editCount == 0 && p->base == baseClassifier_ ? p->base : p->incremental;
+
+  if (Status st = predictProbe(*p, from && p->base == from->base ? from : nullptr, edited, job);
+      !st)
+    return st;
+  return p;
+}
+
+Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* from,
+                                  const std::vector<std::vector<uint32_t>>& edited,
+                                  JobControl* job) const {
+  // Which probe tokens an edit can change: those with an edited stored vector within their
+  // reach (the distance of their (k + 1)-th nearest bucket) and those whose tie fell to a class
+  // whose total or order moved.
+  const size_t n = probe_.size();
+  const bool all = !from || edited.size() > kMaxBoundedVectors;
+  const std::vector<uint8_t> moved =
+      all ? std::vector<uint8_t>{}
+          : movedClasses(from->incremental->classes(), p.incremental->classes());
+  const bool anyMoved = std::find(moved.begin(), moved.end(), 1) != moved.end();
+  const auto tieMoved = [&](const std::vector<uint32_t>& tied) {
+    for (uint32_t c : tied)
+      if (c == Prediction::kNoClass ? anyMoved : c < moved.size() && moved[c]) return true;
+    return false;
+  };
+  std::vector<uint32_t> predictions = all ? std::vector<uint32_t>(n) : from->predictions;
+  std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
+  std::vector<std::vector<uint32_t>> tied =
+      all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
+  std::atomic<bool> cancelled{false};
+  const IncrementalIb1& engine = *p.incremental;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
+    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+    Prediction out;
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      const uint32_t* q = probe_.instance(i).data();
+      bool affected = all || tieMoved(tied[i]);
+      for (size_t v = 0; !affected && v < edited.size(); ++v) {
+        const double d = engine.distance(q, edited[v].data());
+        affected = d <= reach[i] || sameDistance(d, reach[i]);
+      }
+      if (!affected) continue;
+      engine.classify(q, PredictOptions{}, out, reach[i]);
+      predictions[i] = out.classId;
+      tied[i] = tiedOn(out);
+    }
+  });
+  if (cancelled) return Status::cancelled();
+  p.predictions = std::move(predictions);
+  p.reach = std::move(reach);
+  p.tiedOn = std::move(tied);
+  return Status::ok();
+}
+
 Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobControl* job) const {
-  std::vector<MemoryEdit> edits = edits_;
-  edits.push_back(edit);
-  auto built = build(edits, job);
+  Result<std::shared_ptr<Preview::Pending>> built = Status::cancelled();
+  if (incremental_) {
+    built = step(edit, job);
+  } else {
+    std::vector<MemoryEdit> edits = edits_;
+    edits.push_back(edit);
+    built = build(edits, job);
+  }
   if (!built) return built.status();
   Preview p;
   p.edit = edit;
-  p.slotsBefore = classifier().memory().vectorCount();
-  p.slotsAfter = (*built)->classifier->memory().vectorCount();
-  p.instancesBefore = instances().size();
-  p.instancesAfter = (*built)->instances.size();
+  p.slotsBefore = current_->slots;
+  p.slotsAfter = (*built)->slots;
+  p.instancesBefore = current_->instanceCount;
+  p.instancesAfter = (*built)->instanceCount;
   const auto& before = current_->predictions;
   const auto& after = (*built)->predictions;
   for (size_t i = 0; i < before.size(); ++i)
@@ -307,16 +598,39 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
 Status EditedMemory::commit(Preview preview) {
   if (!preview.pending_ || preview.generation_ != generation_)
     return Status::invalidArgument("the memory changed since this preview was made; preview again");
-  current_ = std::move(preview.pending_);
+  adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
   undone_.clear();
   ++generation_;
   return Status::ok();
 }
 
+void EditedMemory::adopt(std::shared_ptr<Preview::Pending> next) {
+  if (incremental_) {
+    if (next->base != current_->base) {
+      beforeCompaction_ = current_;
+      compactedAt_ = edits_.size();
+    }
+    journal_.push_back(std::move(next->changes));
+  }
+  current_ = std::move(next);
+}
+
 Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
   if (probe.size() != 0 && probe.width != base_.width)
     return Status::invalidArgument("the probe set's width differs from the memory's");
+  if (incremental_) {
+    InstanceSet old = std::exchange(probe_, std::move(probe));
+    auto p = std::make_shared<Preview::Pending>(*current_);
+    if (Status s = predictProbe(*p, nullptr, {}, job); !s) {
+      probe_ = std::move(old);
+      return s;
+    }
+    current_ = std::move(p);
+    beforeCompaction_.reset();  // its predictions are of the old probe set
+    ++generation_;
+    return Status::ok();
+  }
   auto predictions = predictClasses(*current_->classifier, probe, job);
   if (!predictions) return predictions.status();
   probe_ = std::move(probe);
@@ -327,10 +641,41 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
 
 Status EditedMemory::undo(JobControl* job) {
   if (edits_.empty()) return Status::invalidArgument("nothing to undo");
-  std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);
-  auto built = build(edits, job);
-  if (!built) return built.status();
-  current_ = std::move(*built);
+  if (incremental_ && beforeCompaction_ && compactedAt_ + 1 == edits_.size()) {
+    current_ = std::move(beforeCompaction_);
+    journal_.pop_back();
+  } else if (incremental_) {
+    auto state = std::make_shared<State>(*current_->state);
+    const std::vector<Change>& changes = journal_.back();
+    // Back to the rows before the edit; rows it inserted are the last ones.
+    for (auto c = changes.rbegin(); c != changes.rend(); ++c) {
+      state->liveCount += c->liveBefore;
+      state->liveCount -= c->liveAfter;
+      if (!c->existed) {
+        state->all.features.resize(state->all.features.size() - c->featuresAfter.size());
+        state->all.classes.pop_back();
+        state->all.sources.pop_back();
+        state->live.pop_back();
+        --state->inserted;
+        continue;
+      }
+      state->live[c->index] = c->liveBefore;
+      state->all.classes[c->index] = c->classBefore;
+      std::copy(c->featuresBefore.begin(), c->featuresBefore.end(),
+                state->all.features.begin() +
+                    static_cast<std::ptrdiff_t>(c->index * c->featuresBefore.size()));
+    }
+    auto built =
+        advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);
+    if (!built) return built.status();
+    current_ = std::move(*built);
+    journal_.pop_back();
+  } else {
+    std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);
+    auto built = build(edits, job);
+    if (!built) return built.status();
+    current_ = std::move(*built);
+  }
   undone_.push_back(std::move(edits_.back()));
   edits_.pop_back();
   ++generation_;
@@ -339,12 +684,18 @@ Status EditedMemory::undo(JobControl* job) {
 
 Status EditedMemory::redo(JobControl* job) {
   if (undone_.empty()) return Status::invalidArgument("nothing to redo");
-  std::vector<MemoryEdit> edits = edits_;
-  edits.push_back(undone_.back());
-  auto built = build(edits, job);
-  if (!built) return built.status();
-  current_ = std::move(*built);
-  edits_ = std::move(edits);
+  if (incremental_) {
+    auto built = step(undone_.back(), job);
+    if (!built) return built.status();
+    adopt(std::move(*built));
+  } else {
+    std::vector<MemoryEdit> edits = edits_;
+    edits.push_back(undone_.back());
+    auto built = build(edits, job);
+    if (!built) return built.status();
+    current_ = std::move(*built);
+  }
+  edits_.push_back(std::move(undone_.back()));
   undone_.pop_back();
   ++generation_;
   return Status::ok();

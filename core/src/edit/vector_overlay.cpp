@@ -1,0 +1,34 @@
+#include "edit/vector_overlay.h"
+
+#include <algorithm>
+
+namespace memlens {
+
+void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
+  std::vector<uint32_t> key(features.begin(), features.end());
+  auto [it, added] = indexOf_.try_emplace(key, static_cast<uint32_t>(entries_.size()));
+  if (added) {
+    Entry& e = entries_.emplace_back();
+    e.features = std::move(key);
+    // A base vector enters with the counts it has in the base, which the edit then changes.
+    e.baseId = base_->find(features);
+    if (e.baseId != InstanceBase::kNone) {
+      ++masked_;
+      for (const ClassCount& c : base_->distribution(e.baseId))
+        e.counts.emplace_back(base_->classId(c.classIndex), c.count);
+      ++occupied_;
+    }
+  }
+  Entry& e = entries_[it->second];
+  const bool wasOccupied = !e.counts.empty();
+  auto c = std::find_if(e.counts.begin(), e.counts.end(),
+                        [classId](const auto& cc) { return cc.first == classId; });
+  if (c == e.counts.end()) {
+    e.counts.emplace_back(classId, delta);
+  } else if ((c->second += delta) == 0) {
+    e.counts.erase(c);
+  }
+  occupied_ += static_cast<uint32_t>(!e.counts.empty()) - static_cast<uint32_t>(wasOccupied);
+}
+
+}  // namespace memlens

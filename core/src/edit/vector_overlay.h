@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "memlens/instance_base.h"
+
+namespace memlens {
+
+// The stored vectors an edited memory holds differently from the trained base it was edited
+// from, each with its current class counts: a base vector whose counts an edit changed (masked out
+// of the base's search and re-entered here) or a vector the base lacks. A plain value, copied per
+// edit: its size is what the edits touched, not the memory's.
+// Not thread-safe for change(); const calls may run concurrently.
+class VectorOverlay {
+ public:
+  struct Entry {
+    std::vector<uint32_t> features;
+    std::vector<std::pair<uint32_t, int64_t>> counts;  // (class id, count > 0); empty: no instance
+    uint32_t baseId = InstanceBase::kNone;             // the base's vector, masked out of it
+  };
+
+  explicit VectorOverlay(const InstanceBase& base) : base_(&base) {}
+
+  // One instance of class `classId` joins (delta +1) or leaves (-1) stored vector `features`.
+  void change(std::span<const uint32_t> features, uint32_t classId, int delta);
+
+  const std::vector<Entry>& entries() const { return entries_; }
+  // Stored vectors of the edited memory: the base's unmasked ones and the overlay's non-empty.
+  uint32_t vectorCount() const { return base_->vectorCount() - masked_ + occupied_; }
+
+ private:
+  const InstanceBase* base_;
+  std::vector<Entry> entries_;
+  std::map<std::vector<uint32_t>, uint32_t> indexOf_;  // features -> entry
+  uint32_t masked_ = 0;                                // entries with a baseId
+  uint32_t occupied_ = 0;                              // entries with counts
+};
+
+}  // namespace memlens

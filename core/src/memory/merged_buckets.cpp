@@ -1,0 +1,58 @@
+#include "memory/merged_buckets.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace memlens {
+
+void MergedBuckets::clear() {
+  buckets_.clear();
+  counts_.clear();
+}
+
+void MergedBuckets::addBucket(double distance) {
+  buckets_.push_back({distance, counts_.size(), counts_.size()});
+}
+
+void MergedBuckets::addCount(uint32_t classIndex, int64_t count) {
+  counts_.emplace_back(classIndex, count);
+  buckets_.back().end = counts_.size();
+}
+
+void MergedBuckets::decide(const std::vector<uint64_t>& classTotals,
+                           const std::function<uint32_t(uint32_t)>& classIdOf,
+                           const ClassifierOptions& options, const PredictOptions& predictOptions,
+                           Prediction& out) {
+  out = Prediction{};
+  reach_ = std::numeric_limits<double>::infinity();
+  // Nearest first; buckets of different parts at one distance are one bucket, whose distance
+  // is the smallest (the one memory's bucket starts at its nearest member).
+  std::stable_sort(buckets_.begin(), buckets_.end(),
+                   [](const Bucket& a, const Bucket& b) { return a.distance < b.distance; });
+  const size_t wanted = static_cast<size_t>(std::max(1, options.k)) + 1;
+  std::vector<SparseCounts> nearest;
+  std::vector<double> distances;
+  for (size_t a = 0; a < buckets_.size() && nearest.size() < wanted;) {
+    size_t b = a;
+    SparseCounts& merged = nearest.emplace_back();
+    for (; b < buckets_.size() && sameDistance(buckets_[a].distance, buckets_[b].distance); ++b)
+      for (size_t i = buckets_[b].begin; i < buckets_[b].end; ++i) {
+        const auto [c, n] = counts_[i];
+        if (acc_[c] == 0) merged.emplace_back(c, 0);
+        acc_[c] += n;
+      }
+    for (auto& [c, n] : merged) {
+      n = acc_[c];
+      acc_[c] = 0;
+    }
+    distances.push_back(buckets_[a].distance);
+    a = b;
+  }
+  if (nearest.size() == wanted) reach_ = distances.back();
+  if (nearest.empty()) return;
+  BucketVote vote(classTotals, classIdOf, options, std::move(distances),
+                  [&nearest](int b) { return nearest[static_cast<size_t>(b)]; });
+  vote.decide(predictOptions, out);
+}
+
+}  // namespace memlens

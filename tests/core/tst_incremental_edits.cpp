@@ -1,0 +1,318 @@
+#include <QtTest>
+
+#include <algorithm>
+#include <random>
+
+#include "memlens/edited_memory.h"
+#include "memlens/instance_builder.h"
+#include "memlens/tokenised_corpus.h"
+#include "test_support.h"
+
+using namespace memlens;
+using memlens::test::kjvHead;
+using memlens::test::writeFile;
+
+namespace {
+
+// A KJV slice in three documents, its width-`width` instances split into training instances and
+// a probe set (every fifth instance).
+struct Slice {
+  QTemporaryDir dir;
+  std::shared_ptr<TokenisedCorpus> corpus;
+  InstanceSet train, probe;
+};
+
+std::unique_ptr<Slice> kjvSlice(int lines, int width) {
+  auto s = std::make_unique<Slice>();
+  const std::string text = kjvHead(lines);
+  if (text.empty()) return nullptr;
+  std::vector<std::string> paths;
+  size_t cut = 0;
+  for (int d = 0; d < 3; ++d) {
+    size_t end = d == 2 ? text.size() : text.find('\n', (text.size() * (d + 1)) / 3);
+    end = end == std::string::npos ? text.size() : end + 1;
+    paths.push_back(
+        writeFile(s->dir, "part" + std::to_string(d) + ".txt", text.substr(cut, end - cut)));
+    cut = end;
+  }
+  s->corpus = std::move(*TokenisedCorpus::load(paths, {}));
+  WindowOptions window;
+  window.width = width;
+  const InstanceSet all = *buildInstances(s->corpus->tokens, s->corpus->paddingId, window);
+  s->train.width = s->probe.width = width;
+  for (size_t i = 0; i < all.size(); ++i) {
+    InstanceSet& to = i % 5 == 4 ? s->probe : s->train;
+    const auto f = all.instance(i);
+    to.features.insert(to.features.end(), f.begin(), f.end());
+    to.classes.push_back(all.classes[i]);
+    to.sources.push_back(all.sources[i]);
+  }
+  return s;
+}
+
+PredictOptions traceOptions() {
+  PredictOptions o;
+  o.distributions = true;
+  o.neighbours = true;
+  return o;
+}
+
+// Same answer: class, nearest distance, votes and tie (the vote's whole outcome).
+bool sameAnswer(const Prediction& a, const Prediction& b) {
+  if (a.classId != b.classId || a.distance != b.distance || a.tie != b.tie ||
+      a.instances != b.instances || a.distribution.size() != b.distribution.size())
+    return false;
+  for (size_t i = 0; i < a.distribution.size(); ++i)
+    if (a.distribution[i].classId != b.distribution[i].classId ||
+        a.distribution[i].weight != b.distribution[i].weight)
+      return false;
+  return true;
+}
+
+// Random valid-looking edits of every kind, drawn from the memory as it is; some are refused by
+// the memory (a restore of something not deleted), which the test then skips.
+class EditDrawer {
+ public:
+  EditDrawer(const EditedMemory& m, uint32_t seed) : m_(m), rng_(seed) {}
+
+  MemoryEdit draw() {
+    const InstanceSet& live = m_.instances();
+    const auto any = [&] { return static_cast<size_t>(rng_() % live.size()); };
+    const auto features = [&](size_t i) {
+      const auto f = live.instance(i);
+      return std::vector<uint32_t>(f.begin(), f.end());
+    };
+    const auto someClass = [&] { return live.classes[any()]; };
+    MemoryEdit e;
+    switch (rng_() % 12) {
+      case 0:
+        e.kind = EditKind::kDeleteVector;
+        e.features = features(any());
+        deletedVectors_.push_back(e.features);
+        break;
+      case 1:
+        e.kind = EditKind::kRestoreVector;
+        e.features = deletedVectors_.empty() ? features(any()) : pick(deletedVectors_);
+        break;
+      case 2:
+        e.kind = EditKind::kRelabelVector;
+        e.features = features(any());
+        e.classId = someClass();
+        break;
+      case 3:
+        e.kind = EditKind::kDeleteInstance;
+        e.source = live.sources[any()];
+        deletedSources_.push_back(e.source);
+        break;
+      case 4:
+        e.kind = EditKind::kRestoreInstance;
+        e.source = deletedSources_.empty() ? live.sources[any()] : pick(deletedSources_);
+        break;
+      case 5:
+        e.kind = EditKind::kRelabelInstance;
+        e.source = live.sources[any()];
+        e.classId = someClass();
+        break;
+      case 6: {
+        // Half new vectors (a probe token's context), half existing ones.
+        e.kind = EditKind::kInsertInstance;
+        if (rng_() % 2) {
+          const auto f = m_.probe().instance(rng_() % m_.probe().size());
+          e.features.assign(f.begin(), f.end());
+        } else {
+          e.features = features(any());
+        }
+        e.classId = someClass();
+        break;
+      }
+      case 7:
+        e.kind = rng_() % 2 ? EditKind::kRemoveDocument : EditKind::kRestoreDocument;
+        e.document = static_cast<uint32_t>(rng_() % 3);
+        break;
+      case 8: {
+        // A short tail, so that the memory keeps most of itself.
+        e.kind = EditKind::kKeepPrefix;
+        std::vector<uint64_t> sources = live.sources;
+        std::sort(sources.begin(), sources.end());
+        e.source = sources[sources.size() - 1 - rng_() % std::min<size_t>(40, sources.size())];
+        break;
+      }
+      case 9:
+      case 10: {
+        e.kind = EditKind::kPrune;
+        for (int n = 0; n < 1 + static_cast<int>(rng_() % 20); ++n)
+          e.sources.push_back(live.sources[any()]);
+        std::sort(e.sources.begin(), e.sources.end());
+        e.sources.erase(std::unique(e.sources.begin(), e.sources.end()), e.sources.end());
+        break;
+      }
+      default: {
+        e.kind = EditKind::kMerge;
+        for (int n = 0; n < 1 + static_cast<int>(rng_() % 4); ++n) {
+          e.sources.push_back(live.sources[any()]);
+          e.targets.push_back(live.sources[any()]);
+        }
+        break;
+      }
+    }
+    return e;
+  }
+  uint32_t roll(uint32_t n) { return rng_() % n; }
+
+ private:
+  template <typename T>
+  T pick(std::vector<T>& from) {
+    const size_t i = rng_() % from.size();
+    T v = from[i];
+    from.erase(from.begin() + static_cast<std::ptrdiff_t>(i));
+    return v;
+  }
+  const EditedMemory& m_;
+  std::mt19937 rng_;
+  std::vector<std::vector<uint32_t>> deletedVectors_;
+  std::vector<uint64_t> deletedSources_;
+};
+
+struct Case {
+  const char* name;
+  Algorithm algorithm;
+  int lines;  // of the KJV
+  int width;
+  int k;
+  DistanceWeighting weighting;
+};
+
+}  // namespace
+
+class TestIncrementalEdits : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void randomEditsAnswerAsRetrained_data() {
+    QTest::addColumn<int>("caseIndex");
+    QTest::addColumn<bool>("fixedWeights");
+    for (int c = 0; c < static_cast<int>(std::size(kCases)); ++c)
+      for (bool fixed : {true, false})
+        QTest::newRow((std::string(kCases[c].name) + (fixed ? " fixed" : " recomputed")).c_str())
+            << c << fixed;
+  }
+
+  // Every step (an edit, an undo or a redo) leaves a memory that answers every probe token as
+  // one retrained from its instances, and a preview's changed tokens are exactly those whose
+  // retrained answer differs; undoing everything gives back the original answers and traces.
+  void randomEditsAnswerAsRetrained() {
+    QFETCH(int, caseIndex);
+    QFETCH(bool, fixedWeights);
+    const Case& c = kCases[caseIndex];
+    auto s = kjvSlice(c.lines, c.width);
+    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    ClassifierOptions options;
+    options.algorithm = c.algorithm;
+    options.k = c.k;
+    options.distanceWeighting = c.weighting;
+    if (fixedWeights) options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+    auto created = EditedMemory::create(s->corpus, s->train, s->probe, options);
+    QVERIFY2(created, created.status().toString().c_str());
+    EditedMemory& m = **created;
+
+    const auto retrained = [&] {
+      auto fresh = std::move(*createClassifier(options));
+      [&] { QVERIFY(fresh->train(m.instances()).isOk()); }();
+      return fresh;
+    };
+    const auto answers = [&](const Classifier& classifier) {
+      return std::move(*classifier.predict(s->probe, PredictOptions{}));
+    };
+    std::vector<Prediction> original = answers(m.classifier());
+    std::vector<Prediction> originalTraces;
+    for (size_t i = 0; i < s->probe.size(); i += 7)
+      originalTraces.push_back(m.classifier().predictOne(s->probe.instance(i), traceOptions()));
+
+    EditDrawer drawer(m, 19u + static_cast<uint32_t>(caseIndex));
+    int steps = 0, edits = 0, undos = 0, refused = 0;
+    while (steps < kSteps) {
+      const std::vector<uint32_t> before = m.probePredictions();
+      std::unique_ptr<Classifier> fresh;
+      std::vector<Prediction> want;
+      const uint32_t roll = drawer.roll(10);
+      if (roll < 3 && !m.edits().empty()) {
+        QVERIFY(m.undo().isOk());
+        ++undos;
+      } else if (roll == 3 && !m.undone().empty()) {
+        QVERIFY(m.redo().isOk());
+      } else {
+        const MemoryEdit edit = drawer.draw();
+        auto preview = m.preview(edit);
+        if (!preview) {
+          ++refused;
+          continue;
+        }
+        const std::vector<ChangedToken> changed = preview->changed;
+        const uint64_t instancesAfter = preview->instancesAfter;
+        const uint32_t slotsAfter = preview->slotsAfter;
+        QVERIFY(m.commit(std::move(*preview)).isOk());
+        ++edits;
+        fresh = retrained();
+        want = answers(*fresh);
+        QCOMPARE(instancesAfter, static_cast<uint64_t>(m.instances().size()));
+        QCOMPARE(slotsAfter, fresh->memory().vectorCount());
+        std::vector<ChangedToken> expected;
+        for (size_t i = 0; i < want.size(); ++i)
+          if (want[i].classId != before[i])
+            expected.push_back({i, s->probe.sources[i], before[i], want[i].classId});
+        QCOMPARE(changed.size(), expected.size());
+        for (size_t i = 0; i < changed.size(); ++i) {
+          QCOMPARE(changed[i].probeIndex, expected[i].probeIndex);
+          QCOMPARE(changed[i].newClassId, expected[i].newClassId);
+        }
+      }
+      ++steps;
+      if (!fresh) {
+        fresh = retrained();
+        want = answers(*fresh);
+      }
+      QCOMPARE(m.vectorCount(), fresh->memory().vectorCount());
+      QCOMPARE(m.instanceCount(), fresh->memory().instanceCount());
+      const std::vector<Prediction> got = answers(m.classifier());
+      for (size_t i = 0; i < want.size(); ++i) {
+        QVERIFY2(sameAnswer(got[i], want[i]),
+                 ("step " + std::to_string(steps) + ", probe token " + std::to_string(i)).c_str());
+        QCOMPARE(m.probePredictions()[i], want[i].classId);
+      }
+    }
+    QVERIFY(edits > kSteps / 2 && undos > 0);
+    qInfo("%d edits, %d undos, %d refused", edits, undos, refused);
+
+    // A memory made from the same journal (a project reopened) is the same memory.
+    auto replayed =
+        EditedMemory::create(s->corpus, s->train, s->probe, options, m.edits(), m.undone());
+    QVERIFY2(replayed, replayed.status().toString().c_str());
+    QCOMPARE((*replayed)->probePredictions(), m.probePredictions());
+    QCOMPARE((*replayed)->vectorCount(), m.vectorCount());
+    QVERIFY((*replayed)->redo().isOk() || m.undone().empty());
+
+    while (!m.edits().empty()) QVERIFY(m.undo().isOk());
+    const std::vector<Prediction> back = answers(m.classifier());
+    for (size_t i = 0; i < back.size(); ++i) QVERIFY(sameAnswer(back[i], original[i]));
+    for (size_t i = 0, t = 0; i < s->probe.size(); i += 7, ++t) {
+      const Prediction trace = m.classifier().predictOne(s->probe.instance(i), traceOptions());
+      QVERIFY(sameAnswer(trace, originalTraces[t]));
+      QCOMPARE(trace.neighbours.size(), originalTraces[t].neighbours.size());
+      for (size_t b = 0; b < trace.neighbours.size(); ++b)
+        QCOMPARE(trace.neighbours[b].storedVectors, originalTraces[t].neighbours[b].storedVectors);
+    }
+  }
+
+ private:
+  static constexpr int kSteps = 200;
+  static constexpr Case kCases[] = {
+      // Width 3 searches by match patterns, width 8 by inverted lists (OverlapMemory).
+      {"ib1 w3 k1", Algorithm::kIb1, 120, 3, 1, DistanceWeighting::kZero},
+      {"ib1 w8 k3 ID", Algorithm::kIb1, 60, 8, 3, DistanceWeighting::kInverseDistance},
+      {"igtree", Algorithm::kIgTree, 120, 3, 1, DistanceWeighting::kZero},
+      {"tribl2", Algorithm::kTribl2, 120, 3, 1, DistanceWeighting::kZero},
+  };
+};
+
+QTEST_GUILESS_MAIN(TestIncrementalEdits)
+#include "tst_incremental_edits.moc"
