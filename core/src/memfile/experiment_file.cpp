@@ -25,7 +25,7 @@ auto readSection(const MemoryFileReader& file, Section id, Read&& read)
       "section '" + std::string(MemoryFileLayout::nameOf(static_cast<uint32_t>(id))) + "': ";
   auto bytes = file.section(id);
   if (!bytes) return bytes.status();
-  ByteReader in(*bytes);
+  ByteReader in(*bytes, file.owner());
   auto value = read(in);
   if (!value) {
     if (value.status().isCancelled()) return value.status();
