@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/first_where.h"
 #include "classify/classifier_factories.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
@@ -228,12 +229,19 @@ Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
                   set.sources.size() != n))
     in.fail("sizes disagree with " + std::to_string(n) + " instances of width " +
             std::to_string(width));
-  for (size_t i = 0; in.ok() && i < set.features.size(); ++i)
-    if (set.features[i] >= vocabSize) in.fail("a feature value past the vocabulary");
-  for (size_t i = 0; in.ok() && i < n; ++i)
-    if (set.classes[i] >= vocabSize || set.sources[i] >= tokens)
-      in.fail("instance " + std::to_string(i) + " has a class past the vocabulary or a source " +
-              "past the token stream");
+  if (in.ok() && firstWhere(std::span<const uint32_t>(set.features), [&](uint32_t v, size_t) {
+                   return v >= vocabSize;
+                 }) < set.features.size())
+    in.fail("a feature value past the vocabulary");
+  // Only once the sizes agree: the scan reads sources by the classes' index.
+  if (const size_t i = !in.ok() ? n
+                                : firstWhere(std::span<const uint32_t>(set.classes),
+                                             [&](uint32_t c, size_t at) {
+                                               return c >= vocabSize || set.sources[at] >= tokens;
+                                             });
+      i < n)
+    in.fail("instance " + std::to_string(i) + " has a class past the vocabulary or a source " +
+            "past the token stream");
   if (!in.ok()) return Status::corrupt(in.error());
   return set;
 }
