@@ -218,8 +218,27 @@ void saveInstances(const InstanceSet& set, ByteWriter& out) {
   out.putArray(set.sources);
 }
 
-Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize, uint64_t tokens) {
-  InstanceSet set;
+// An instance section as the file holds it (viewed in place), checked; copied into an
+// InstanceSet only when the experiment's instances are first read.
+struct StoredInstances {
+  int width = 0;
+  Storage<uint32_t> features, classes;
+  Storage<uint64_t> sources;
+
+  size_t size() const { return classes.size(); }
+  InstanceSet copy() const {
+    InstanceSet set;
+    set.width = width;
+    set.features.assign(features.begin(), features.end());
+    set.classes.assign(classes.begin(), classes.end());
+    set.sources.assign(sources.begin(), sources.end());
+    return set;
+  }
+};
+
+Result<StoredInstances> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
+                                      uint64_t tokens) {
+  StoredInstances set;
   set.width = in.get<int32_t>();
   in.getArray(set.features);
   in.getArray(set.classes);
@@ -229,13 +248,13 @@ Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
                   set.sources.size() != n))
     in.fail("sizes disagree with " + std::to_string(n) + " instances of width " +
             std::to_string(width));
-  if (in.ok() && firstWhere(std::span<const uint32_t>(set.features), [&](uint32_t v, size_t) {
+  if (in.ok() && firstWhere(set.features.span(), [&](uint32_t v, size_t) {
                    return v >= vocabSize;
                  }) < set.features.size())
     in.fail("a feature value past the vocabulary");
   // Only once the sizes agree: the scan reads sources by the classes' index.
   if (const size_t i = !in.ok() ? n
-                                : firstWhere(std::span<const uint32_t>(set.classes),
+                                : firstWhere(set.classes.span(),
                                              [&](uint32_t c, size_t at) {
                                                return c >= vocabSize || set.sources[at] >= tokens;
                                              });
@@ -355,11 +374,13 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (!split) return file.damaged(split.status().message());
   e->split_ = std::move(*split);
   const int width = options->window.width;
-  const auto instances = [&](Section id, std::shared_ptr<const InstanceSet>& into) {
+  uint64_t trainInstances = 0;
+  const auto instances = [&](Section id, LazyInstanceSet& into) {
     auto set = readSection(
         file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
     if (!set) return set.status();
-    into = std::make_shared<const InstanceSet>(std::move(*set));
+    if (id == Section::kTrain) trainInstances = set->size();
+    into = LazyInstanceSet([stored = std::move(*set)] { return stored.copy(); });
     return Status::ok();
   };
   if (Status s = instances(Section::kTrain, e->train_); !s) return s;
@@ -372,7 +393,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return InstanceBase::load(in, vocabSize, tokenCount);
   });
   if (!memory) return memory.status();
-  if (memory->width() != width || memory->instanceCount() != e->train_->size())
+  if (memory->width() != width || memory->instanceCount() != trainInstances)
     return file.damaged("its instance base does not hold the train part");
   StoredDerivations stored;
   if (options->classifier.algorithm != Algorithm::kVectorMemory) {
