@@ -23,11 +23,14 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// VmRSS of this process in MB, from /proc/self/status.
-double residentMegabytes() {
+// A line of /proc/self/status in MB: VmRSS (all resident memory), RssAnon (the process's own)
+// or RssFile (pages of mapped files: the memory file's viewed in place, shared with the page
+// cache).
+double residentMegabytes(const std::string& field = "VmRSS:") {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
+    if (line.rfind(field, 0) == 0)
+      return std::strtod(line.c_str() + field.size(), nullptr) / 1024.0;
   return 0.0;
 }
 
@@ -56,6 +59,8 @@ int main(int argc, char** argv) {
   }
   const double openSeconds = secondsSince(start);
   const double openRss = residentMegabytes();
+  const double openAnon = residentMegabytes("RssAnon:");
+  const double openFile = residentMegabytes("RssFile:");
   const Experiment& e = **opened;
   const InstanceSet& test = e.test();
   if (test.size() == 0) return 1;
@@ -72,9 +77,11 @@ int main(int argc, char** argv) {
   const double traceSeconds = secondsSince(tracesStart);
   std::printf("%-26s %10.3f\n", "open_s", openSeconds);
   std::printf("%-26s %10.3f\n", "open_to_first_answer_s", firstAnswerSeconds);
-  std::printf("%-26s %10.0f\n", "rss_after_open_MB", openRss);
+  std::printf("%-26s %10.0f  (anonymous %.0f, mapped files %.0f)\n", "rss_after_open_MB", openRss,
+              openAnon, openFile);
   std::printf("%-26s %10.3f  (%d traces, %zu buckets/evidence)\n", "explains_s", traceSeconds,
               explains, neighbours);
-  std::printf("%-26s %10.0f\n", "rss_after_explains_MB", residentMegabytes());
+  std::printf("%-26s %10.0f  (anonymous %.0f, mapped files %.0f)\n", "rss_after_explains_MB",
+              residentMegabytes(), residentMegabytes("RssAnon:"), residentMegabytes("RssFile:"));
   return 0;
 }

@@ -235,6 +235,36 @@ class TestMemoryFile : public QObject {
     compareMetrics((*again)->record().baseTest, saved->record().baseTest);
   }
 
+  // An opened memory views its arrays in the file; growing a copy of it copies them first, and
+  // grows exactly as the saved memory does, leaving the opened one as it was.
+  void openedMemoryGrowsAsTheSavedOne() {
+    const auto saved = train(corpusPath_, Algorithm::kIb1);
+    const std::string path = dir_.filePath("grow.mlm").toStdString();
+    QVERIFY(saveMemory(*saved, path).isOk());
+    const auto opened = open(path);
+    InstanceBase a = saved->classifier().memory();
+    InstanceBase b = opened->classifier().memory();
+    const uint32_t before = b.vectorCount();
+    QVERIFY(a.add(saved->test()).isOk());
+    QVERIFY(b.add(opened->test()).isOk());
+    QVERIFY(b.vectorCount() > before);
+    QCOMPARE(opened->classifier().memory().vectorCount(), before);
+    QCOMPARE(b.vectorCount(), a.vectorCount());
+    QCOMPARE(b.instanceCount(), a.instanceCount());
+    QCOMPARE(b.classTotals(), a.classTotals());
+    for (uint32_t v = 0; v < a.vectorCount(); ++v) {
+      const auto da = a.distribution(v), db = b.distribution(v);
+      QVERIFY(std::ranges::equal(a.vector(v), b.vector(v)));
+      QCOMPARE(db.size(), da.size());
+      for (size_t c = 0; c < da.size(); ++c) {
+        QCOMPARE(db[c].classIndex, da[c].classIndex);
+        QCOMPARE(db[c].count, da[c].count);
+      }
+      QCOMPARE(b.sources(v), a.sources(v));
+      QCOMPARE(b.find(a.vector(v)), v);
+    }
+  }
+
   void infoWithoutOpening() {
     const auto saved = smallExperiment(Algorithm::kIgTree);
     const std::string path = dir_.filePath("info.mlm").toStdString();

@@ -60,7 +60,7 @@ QString FlipTableModel::cellText(int row, int column) const {
       const uint64_t lineStart = corpus.tokens.line(corpus.tokens.lineOf(f.source)).firstToken;
       const uint64_t from =
           std::max<uint64_t>(lineStart, f.source > kContextTokens ? f.source - kContextTokens : 0);
-      const std::vector<uint32_t>& ids = corpus.tokens.ids();
+      const auto& ids = corpus.tokens.ids();
       const QString text =
           tokensText(corpus.vocab, std::span(ids).subspan(from, f.source - from), corpus.paddingId);
       return from > lineStart ? QStringLiteral("… ") + text : text;

@@ -6,6 +6,7 @@
 #include "memlens/classifier.h"
 #include "memlens/evaluation.h"
 #include "memlens/kneser_ney_model.h"
+#include "memlens/lazy_instance_set.h"
 #include "memlens/run_record.h"
 #include "memlens/tokenised_corpus.h"
 
@@ -92,8 +93,9 @@ class Experiment {
             const VectorMemoryTuning& vector, double trainSeconds);
   std::shared_ptr<const TokenisedCorpus> corpus_;
   DataSplit split_;
-  // Shared with the experiments made from this one (evaluated(), withMemory()).
-  std::shared_ptr<const InstanceSet> train_, validation_, test_;
+  // Shared with the experiments made from this one (evaluated(), withMemory()); an opened memory
+  // file's are copied out of it when first read.
+  LazyInstanceSet train_, validation_, test_;
   std::shared_ptr<const Classifier> classifier_;
   std::shared_ptr<const KneserNeyModel> base_;
   std::vector<uint64_t> trainClassCounts_;

@@ -10,6 +10,7 @@
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/status.h"
+#include "memlens/storage.h"
 
 namespace memlens {
 
@@ -47,8 +48,10 @@ class InstanceBase {
   }
   const uint32_t* values() const { return values_.data(); }
   std::span<const ClassCount> distribution(uint32_t id) const {
-    if (multi_[id] != 0) return multiStore_[multi_[id] - 1];
-    return {&single_[id], 1};
+    if (multi_[id] == 0) return {&single_[id], 1};
+    const size_t m = multi_[id] - 1;
+    if (multiStart_.empty()) return multiStore_[m];
+    return {multiFlat_.data() + multiStart_[m], multiStart_[m + 1] - multiStart_[m]};
   }
   // Sources of the instances merged into stored vector `id`, in insertion order.
   std::vector<uint64_t> sources(uint32_t id) const;
@@ -66,7 +69,8 @@ class InstanceBase {
 
   // For memory files: every array as it is (hash table and source lists included), so the loaded
   // memory answers, grows and iterates exactly as this one. load() checks every count and index
-  // first: feature values and class ids below `vocabSize`, sources below `sourceLimit`.
+  // first: feature values and class ids below `vocabSize`, sources below `sourceLimit`. A reader
+  // with an owner gives a memory viewing its big arrays in the file, copied on first change.
   void save(ByteWriter& out) const;
   static Result<InstanceBase> load(ByteReader& in, uint32_t vocabSize, uint64_t sourceLimit);
 
@@ -76,19 +80,24 @@ class InstanceBase {
   void rebuildTable(size_t capacity = 16);
   void addCount(uint32_t id, uint32_t classIndex);
   void removeCount(uint32_t id, uint32_t classIndex);
+  // The multi-class distributions as vectors that can grow (a loaded memory keeps them flat).
+  std::vector<std::vector<ClassCount>>& multiStore();
   uint64_t hashOf(const uint32_t* features) const;
 
   int width_ = 0;
-  std::vector<uint32_t> values_;  // vectorCount * width
-  // Most stored vectors have a single class: kept inline; the others in multiStore_.
-  std::vector<ClassCount> single_;
-  std::vector<uint32_t> multi_;  // 1-based index into multiStore_, 0 = single
+  Storage<uint32_t> values_;  // vectorCount * width
+  // Most stored vectors have a single class: kept inline; the others in multiStore_, or, as a
+  // memory file holds them, flat: distribution m is multiFlat_[multiStart_[m], multiStart_[m+1]).
+  Storage<ClassCount> single_;
+  Storage<uint32_t> multi_;  // 1-based index of the distribution, 0 = single
   std::vector<std::vector<ClassCount>> multiStore_;
-  std::vector<uint32_t> slots_;  // open addressing: vector id + 1, 0 = empty
+  Storage<uint64_t> multiStart_;  // empty unless flat
+  Storage<ClassCount> multiFlat_;
+  Storage<uint32_t> slots_;  // open addressing: vector id + 1, 0 = empty
   // Sources as per-vector linked lists over instances (append-only).
-  std::vector<uint64_t> sources_;
-  std::vector<uint32_t> nextSource_;
-  std::vector<uint32_t> firstSource_, lastSource_;  // per vector
+  Storage<uint64_t> sources_;
+  Storage<uint32_t> nextSource_;
+  Storage<uint32_t> firstSource_, lastSource_;  // per vector
   std::vector<uint32_t> classIds_;
   std::vector<uint64_t> classTotals_;
   std::unordered_map<uint32_t, uint32_t> classIndexOf_;

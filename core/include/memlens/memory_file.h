@@ -37,6 +37,9 @@ Status saveMemory(const Experiment& experiment, const std::string& path, JobCont
 // A truncated, foreign, older, newer or damaged file is an error naming the file. Opening checks
 // the small sections' checksums only; the large ones are left to verifyMemory(), and until it
 // ran a damaged byte in them may give wrong answers (never a crash: every index is checked).
+// The experiment views the file's big arrays in place (the mapping lives as long as they do):
+// saving replaces a memory file rather than rewriting it, so an open memory is never affected,
+// but a file truncated in place by another program while open can end the process (SIGBUS).
 Result<std::shared_ptr<const Experiment>> openMemory(const std::string& path,
                                                      const MemoryOpenOptions& options = {},
                                                      JobControl* job = nullptr);

@@ -6,6 +6,7 @@
 #include "memlens/corpus.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
+#include "memlens/storage.h"
 #include "memlens/tokeniser.h"
 #include "memlens/vocabulary.h"
 
@@ -24,7 +25,8 @@ struct TokenPosition {
 
 // A tokenised corpus: token ids in corpus order plus enough to recover each token's provenance.
 // Every line is kept, empty ones too (they delimit OLIFANT blocks). 12 bytes per token.
-// Immutable after tokenise(); safe to read from many threads.
+// Immutable after tokenise(); safe to read from many threads. Opened from a memory file, it views
+// its arrays in the file.
 class TokenStream {
  public:
   struct Line {
@@ -41,7 +43,7 @@ class TokenStream {
 
   size_t size() const { return ids_.size(); }
   uint32_t id(size_t token) const { return ids_[token]; }
-  const std::vector<uint32_t>& ids() const { return ids_; }
+  const Storage<uint32_t>& ids() const { return ids_; }
 
   size_t lineCount() const { return lines_.size(); }
   const Line& line(size_t i) const { return lines_[i]; }
@@ -59,10 +61,10 @@ class TokenStream {
   static Result<TokenStream> load(ByteReader& in, const Corpus& corpus, uint32_t vocabSize);
 
  private:
-  std::vector<uint32_t> ids_;
-  std::vector<uint32_t> offsetInLine_;
-  std::vector<uint32_t> lengths_;
-  std::vector<Line> lines_;
+  Storage<uint32_t> ids_;
+  Storage<uint32_t> offsetInLine_;
+  Storage<uint32_t> lengths_;
+  Storage<Line> lines_;
 };
 
 }  // namespace memlens

@@ -1,6 +1,7 @@
 // TokenStream::save() and load(): the memory-file form of a token stream.
 #include <string>
 
+#include "base/first_where.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
 #include "memlens/token_stream.h"
@@ -25,10 +26,11 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
     in.fail("token offsets or lengths do not match the " + std::to_string(n) + " tokens");
   if (in.ok() && (n == 0 || s.lines_.empty() || s.lines_.front().firstToken != 0))
     in.fail("no tokens, or tokens before the first line");
-  for (size_t t = 0; in.ok() && t < n; ++t)
-    if (s.ids_[t] >= vocabSize)
-      in.fail("token " + std::to_string(t) + " is id " + std::to_string(s.ids_[t]) +
-              ", past the vocabulary (" + std::to_string(vocabSize) + " tokens)");
+  if (const size_t t =
+          firstWhere(s.ids_.span(), [&](uint32_t id, size_t) { return id >= vocabSize; });
+      in.ok() && t < n)
+    in.fail("token " + std::to_string(t) + " is id " + std::to_string(s.ids_[t]) +
+            ", past the vocabulary (" + std::to_string(vocabSize) + " tokens)");
   // Token ranges first: lineEnd(l) reads the next line's first token.
   for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {
     const Line& line = s.lines_[l];
@@ -46,11 +48,14 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
       break;
     }
     // Every token inside its document, so provenance never reads past the text.
-    for (uint64_t t = line.firstToken; t < s.lineEnd(l); ++t)
-      if (s.offsetInLine_[t] + uint64_t{s.lengths_[t]} > doc.sizeBytes - line.byteOffset) {
-        in.fail("token " + std::to_string(t) + " lies past the end of " + doc.path);
-        break;
-      }
+    const uint64_t room = doc.sizeBytes - line.byteOffset;
+    const uint64_t first = line.firstToken;
+    const auto offsets = s.offsetInLine_.span().subspan(first, s.lineEnd(l) - first);
+    const uint32_t* lengths = s.lengths_.data() + first;
+    if (const size_t t = firstWhere(
+            offsets, [&](uint32_t at, size_t i) { return at + uint64_t{lengths[i]} > room; });
+        t < offsets.size())
+      in.fail("token " + std::to_string(first + t) + " lies past the end of " + doc.path);
   }
   if (!in.ok()) return Status::corrupt(in.error());
   return s;

@@ -42,7 +42,7 @@ bool ByteReader::getRaw(size_t elementSize, uint64_t maxCount, std::string_view&
   return ok();
 }
 
-bool ByteReader::checkStarts(const std::vector<uint64_t>& starts, uint64_t end,
+bool ByteReader::checkStarts(std::span<const uint64_t> starts, uint64_t end,
                              const std::string& what) {
   if (!ok()) return false;
   if (starts.empty() || starts.front() != 0 || starts.back() != end)

@@ -11,6 +11,7 @@
 #include "memfile/checksum64.h"
 #include "memlens/job_control.h"
 #include "memlens/status.h"
+#include "memlens/storage.h"
 
 namespace memlens {
 
@@ -41,6 +42,10 @@ class ByteWriter {
   template <typename T>
   void putArray(const std::vector<T>& values) {
     putArray(std::span<const T>(values));
+  }
+  template <typename T>
+  void putArray(const Storage<T>& values) {
+    putArray(values.span());
   }
   void putString(std::string_view s) { putArray(std::span<const char>(s.data(), s.size())); }
   // Zero bytes up to the next multiple of `alignment` from the start of the file.

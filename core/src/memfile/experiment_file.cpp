@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/first_where.h"
 #include "classify/classifier_factories.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
@@ -25,7 +26,7 @@ auto readSection(const MemoryFileReader& file, Section id, Read&& read)
       "section '" + std::string(MemoryFileLayout::nameOf(static_cast<uint32_t>(id))) + "': ";
   auto bytes = file.section(id);
   if (!bytes) return bytes.status();
-  ByteReader in(*bytes);
+  ByteReader in(*bytes, file.owner());
   auto value = read(in);
   if (!value) {
     if (value.status().isCancelled()) return value.status();
@@ -217,8 +218,27 @@ void saveInstances(const InstanceSet& set, ByteWriter& out) {
   out.putArray(set.sources);
 }
 
-Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize, uint64_t tokens) {
-  InstanceSet set;
+// An instance section as the file holds it (viewed in place), checked; copied into an
+// InstanceSet only when the experiment's instances are first read.
+struct StoredInstances {
+  int width = 0;
+  Storage<uint32_t> features, classes;
+  Storage<uint64_t> sources;
+
+  size_t size() const { return classes.size(); }
+  InstanceSet copy() const {
+    InstanceSet set;
+    set.width = width;
+    set.features.assign(features.begin(), features.end());
+    set.classes.assign(classes.begin(), classes.end());
+    set.sources.assign(sources.begin(), sources.end());
+    return set;
+  }
+};
+
+Result<StoredInstances> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
+                                      uint64_t tokens) {
+  StoredInstances set;
   set.width = in.get<int32_t>();
   in.getArray(set.features);
   in.getArray(set.classes);
@@ -228,12 +248,19 @@ Result<InstanceSet> loadInstances(ByteReader& in, int width, uint32_t vocabSize,
                   set.sources.size() != n))
     in.fail("sizes disagree with " + std::to_string(n) + " instances of width " +
             std::to_string(width));
-  for (size_t i = 0; in.ok() && i < set.features.size(); ++i)
-    if (set.features[i] >= vocabSize) in.fail("a feature value past the vocabulary");
-  for (size_t i = 0; in.ok() && i < n; ++i)
-    if (set.classes[i] >= vocabSize || set.sources[i] >= tokens)
-      in.fail("instance " + std::to_string(i) + " has a class past the vocabulary or a source " +
-              "past the token stream");
+  if (in.ok() && firstWhere(set.features.span(), [&](uint32_t v, size_t) {
+                   return v >= vocabSize;
+                 }) < set.features.size())
+    in.fail("a feature value past the vocabulary");
+  // Only once the sizes agree: the scan reads sources by the classes' index.
+  if (const size_t i = !in.ok() ? n
+                                : firstWhere(set.classes.span(),
+                                             [&](uint32_t c, size_t at) {
+                                               return c >= vocabSize || set.sources[at] >= tokens;
+                                             });
+      i < n)
+    in.fail("instance " + std::to_string(i) + " has a class past the vocabulary or a source " +
+            "past the token stream");
   if (!in.ok()) return Status::corrupt(in.error());
   return set;
 }
@@ -347,11 +374,13 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (!split) return file.damaged(split.status().message());
   e->split_ = std::move(*split);
   const int width = options->window.width;
-  const auto instances = [&](Section id, std::shared_ptr<const InstanceSet>& into) {
+  uint64_t trainInstances = 0;
+  const auto instances = [&](Section id, LazyInstanceSet& into) {
     auto set = readSection(
         file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
     if (!set) return set.status();
-    into = std::make_shared<const InstanceSet>(std::move(*set));
+    if (id == Section::kTrain) trainInstances = set->size();
+    into = LazyInstanceSet([stored = std::move(*set)] { return stored.copy(); });
     return Status::ok();
   };
   if (Status s = instances(Section::kTrain, e->train_); !s) return s;
@@ -364,7 +393,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return InstanceBase::load(in, vocabSize, tokenCount);
   });
   if (!memory) return memory.status();
-  if (memory->width() != width || memory->instanceCount() != e->train_->size())
+  if (memory->width() != width || memory->instanceCount() != trainInstances)
     return file.damaged("its instance base does not hold the train part");
   StoredDerivations stored;
   if (options->classifier.algorithm != Algorithm::kVectorMemory) {

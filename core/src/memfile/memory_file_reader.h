@@ -29,13 +29,15 @@ class MemoryFileReader {
   const std::string& path() const { return path_; }
   uint32_t formatVersion() const { return version_; }
   uint64_t fileBytes() const { return file_->bytes().size(); }
+  // The mapping the sections lie in: arrays viewed in place keep it alive.
+  std::shared_ptr<const void> owner() const { return file_; }
   // "memory file X is damaged: <what>", the form every reading error takes.
   Status damaged(std::string_view what) const;
 
  private:
   MemoryFileReader() = default;
   std::string path_;
-  std::unique_ptr<MappedFile> file_;
+  std::shared_ptr<const MappedFile> file_;
   uint32_t version_ = 0;
   std::vector<MemoryFileLayout::Entry> entries_;
 };

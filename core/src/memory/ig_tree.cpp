@@ -131,8 +131,9 @@ Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, J
   if (base.vectorCount() == 0) return Status::invalidArgument("IGTree: the memory is empty");
   const std::vector<uint64_t>& totals =
       defaults.classTotals ? *defaults.classTotals : base.classTotals();
-  Builder b{base, totals,      defaults.rootDefault, tree.order_, job,
-            {},   tree.nodes_, tree.pool_,           {},          {},
+  std::vector<Node> nodes;
+  std::vector<ClassCount> pool;
+  Builder b{base, totals, defaults.rootDefault, tree.order_, job, {}, nodes, pool, {}, {},
             0,    false};
   b.acc.assign(base.classCount(), 0);
   b.ids.resize(base.vectorCount());
@@ -150,13 +151,15 @@ Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, J
   reportProgress(job, 0.3, "building IGTree");
   Builder::Temp root = b.build(0, b.ids.size(), 0);
   if (b.cancelled || cancelRequested(job)) return Status::cancelled();
-  root.node.distBegin = static_cast<uint32_t>(tree.pool_.size());
+  root.node.distBegin = static_cast<uint32_t>(pool.size());
   root.node.distCount = static_cast<uint32_t>(root.dist.size());
-  tree.pool_.insert(tree.pool_.end(), root.dist.begin(), root.dist.end());
-  tree.root_ = static_cast<uint32_t>(tree.nodes_.size());
-  tree.nodes_.push_back(root.node);
-  tree.nodes_.shrink_to_fit();
-  tree.pool_.shrink_to_fit();
+  pool.insert(pool.end(), root.dist.begin(), root.dist.end());
+  tree.root_ = static_cast<uint32_t>(nodes.size());
+  nodes.push_back(root.node);
+  nodes.shrink_to_fit();
+  pool.shrink_to_fit();
+  tree.nodes_ = std::move(nodes);
+  tree.pool_ = std::move(pool);
   reportProgress(job, 1.0, "building IGTree");
   return tree;
 }

@@ -7,6 +7,7 @@
 #include "memlens/instance_base.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
+#include "memlens/storage.h"
 
 namespace memlens {
 
@@ -53,7 +54,8 @@ class IgTree {
   // For memory files: the order, nodes and distributions as they are, so opening answers
   // without building. load() checks every index before use: the order a permutation of `width`
   // features, children before their parent, distributions inside the pool and not empty,
-  // classes below `classCount` (ig_tree_file.cpp).
+  // classes below `classCount` (ig_tree_file.cpp). A reader with an owner gives a tree viewing
+  // its nodes and distributions in the file.
   void save(ByteWriter& out) const;
   static Result<IgTree> load(ByteReader& in, int width, uint32_t classCount);
 
@@ -74,8 +76,9 @@ class IgTree {
 
  private:
   std::vector<int> order_;
-  std::vector<Node> nodes_;  // children of a node are contiguous and sorted by value
-  std::vector<ClassCount> pool_;
+  // Viewed in the memory file when loaded from one.
+  Storage<Node> nodes_;  // children of a node are contiguous and sorted by value
+  Storage<ClassCount> pool_;
   uint32_t root_ = 0;
 };
 

@@ -123,8 +123,8 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
         for (uint32_t id = 0; id < oldVectors; ++id) {
           uint32_t s = firstSource_[id];
           while (nextSource_[s] != kNoSource && nextSource_[s] < oldInstances) s = nextSource_[s];
-          nextSource_[s] = kNoSource;
-          lastSource_[id] = s;
+          nextSource_.mutableAt(s) = kNoSource;
+          lastSource_.mutableAt(id) = s;
         }
         rebuildTable();
         sources_.resize(oldInstances);
@@ -157,7 +157,7 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
     if (id == kNone) {
       if ((vectorCount() + 1) * 2 > slots_.size()) growTable();
       id = vectorCount();
-      values_.insert(values_.end(), fv, fv + width_);
+      values_.append(fv, fv + width_);
       single_.push_back({0, 0});
       multi_.push_back(0);
       firstSource_.push_back(kNoSource);
@@ -165,7 +165,7 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
       const size_t mask = slots_.size() - 1;
       size_t s = h & mask;
       while (slots_[s] != 0) s = (s + 1) & mask;
-      slots_[s] = id + 1;
+      slots_.mutableAt(s) = id + 1;
     }
     if (!fresh) touched.push_back(id);  // a first add is undone by starting afresh
     addCount(id, cls);
@@ -173,11 +173,11 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
     sources_.push_back(i < instances.sources.size() ? instances.sources[i] : i + 1);
     nextSource_.push_back(kNoSource);
     if (lastSource_[id] == kNoSource) {
-      firstSource_[id] = src;
+      firstSource_.mutableAt(id) = src;
     } else {
-      nextSource_[lastSource_[id]] = src;
+      nextSource_.mutableAt(lastSource_[id]) = src;
     }
-    lastSource_[id] = src;
+    lastSource_.mutableAt(id) = src;
 
     for (int f = 0; f < width_; ++f) {
       FeatureCounts& fc = featureCounts_[f];
@@ -192,9 +192,20 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
   return Status::ok();
 }
 
+std::vector<std::vector<ClassCount>>& InstanceBase::multiStore() {
+  if (!multiStart_.empty()) {
+    for (size_t m = 0; m + 1 < multiStart_.size(); ++m)
+      multiStore_.emplace_back(multiFlat_.begin() + multiStart_[m],
+                               multiFlat_.begin() + multiStart_[m + 1]);
+    multiStart_.clear();
+    multiFlat_.clear();
+  }
+  return multiStore_;
+}
+
 void InstanceBase::addCount(uint32_t id, uint32_t cls) {
   if (multi_[id] != 0) {
-    auto& dist = multiStore_[multi_[id] - 1];
+    auto& dist = multiStore()[multi_[id] - 1];
     for (ClassCount& c : dist)
       if (c.classIndex == cls) {
         ++c.count;
@@ -203,22 +214,22 @@ void InstanceBase::addCount(uint32_t id, uint32_t cls) {
     dist.push_back({cls, 1});
     return;
   }
-  ClassCount& one = single_[id];
+  ClassCount& one = single_.mutableAt(id);
   if (one.count == 0 || one.classIndex == cls) {
     one.classIndex = cls;
     ++one.count;
     return;
   }
-  multiStore_.push_back({one, {cls, 1}});
-  multi_[id] = static_cast<uint32_t>(multiStore_.size());
+  multiStore().push_back({one, {cls, 1}});
+  multi_.mutableAt(id) = static_cast<uint32_t>(multiStore_.size());
 }
 
 void InstanceBase::removeCount(uint32_t id, uint32_t cls) {
   if (multi_[id] == 0) {
-    --single_[id].count;
+    --single_.mutableAt(id).count;
     return;
   }
-  auto& dist = multiStore_[multi_[id] - 1];
+  auto& dist = multiStore()[multi_[id] - 1];
   for (auto it = dist.begin(); it != dist.end(); ++it)
     if (it->classIndex == cls) {
       if (--it->count == 0) dist.erase(it);
@@ -229,7 +240,8 @@ void InstanceBase::removeCount(uint32_t id, uint32_t cls) {
 size_t InstanceBase::memoryBytes() const {
   size_t b = values_.capacity() * 4 + slots_.capacity() * 4 + sources_.capacity() * 8 +
              nextSource_.capacity() * 4 + firstSource_.capacity() * 8 + single_.capacity() * 8 +
-             multi_.capacity() * 4 + multiStore_.capacity() * sizeof(std::vector<ClassCount>);
+             multi_.capacity() * 4 + multiStart_.capacity() * 8 + multiFlat_.capacity() * 8 +
+             multiStore_.capacity() * sizeof(std::vector<ClassCount>);
   for (const auto& d : multiStore_) b += d.capacity() * sizeof(ClassCount) + 16;
   for (const auto& fc : featureCounts_)
     b += fc.valueIndex.size() * 32 + fc.valueTotals.capacity() * 8 + fc.valueClass.memoryBytes();

@@ -1,6 +1,9 @@
 // InstanceBase::save() and load(): the memory-file form of an instance base.
 #include <bit>
+#include <span>
 #include <string>
+
+#include "base/first_where.h"
 
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
@@ -13,16 +16,14 @@ namespace {
 constexpr uint32_t kNoSource = 0xFFFFFFFFu;
 
 // Source lists only ever link forward (they are appended to), which also rules out cycles.
-bool checkLinks(ByteReader& in, const std::vector<uint32_t>& links, uint64_t instances,
-                bool forwardOf, const char* what) {
-  for (size_t i = 0; i < links.size(); ++i) {
-    const uint32_t s = links[i];
-    if (s == kNoSource) continue;
-    if (s >= instances || (forwardOf && s <= i))
-      return in.fail(std::string(what) + " " + std::to_string(i) + " links to instance " +
-                     std::to_string(s) + " of " + std::to_string(instances));
-  }
-  return true;
+bool checkLinks(ByteReader& in, std::span<const uint32_t> links, uint64_t instances, bool forwardOf,
+                const char* what) {
+  const size_t i = firstWhere(links, [&](uint32_t s, size_t at) {
+    return s != kNoSource && (s >= instances || (forwardOf && s <= at));
+  });
+  if (i == links.size()) return true;
+  return in.fail(std::string(what) + " " + std::to_string(i) + " links to instance " +
+                 std::to_string(links[i]) + " of " + std::to_string(instances));
 }
 
 }  // namespace
@@ -32,14 +33,19 @@ void InstanceBase::save(ByteWriter& out) const {
   out.putArray(values_);
   out.putArray(single_);
   out.putArray(multi_);
-  std::vector<uint64_t> multiStart{0};
-  std::vector<ClassCount> multiFlat;
-  for (const auto& dist : multiStore_) {
-    multiFlat.insert(multiFlat.end(), dist.begin(), dist.end());
-    multiStart.push_back(multiFlat.size());
+  if (!multiStart_.empty()) {
+    out.putArray(multiStart_);
+    out.putArray(multiFlat_);
+  } else {
+    std::vector<uint64_t> multiStart{0};
+    std::vector<ClassCount> multiFlat;
+    for (const auto& dist : multiStore_) {
+      multiFlat.insert(multiFlat.end(), dist.begin(), dist.end());
+      multiStart.push_back(multiFlat.size());
+    }
+    out.putArray(multiStart);
+    out.putArray(multiFlat);
   }
-  out.putArray(multiStart);
-  out.putArray(multiFlat);
   out.putArray(slots_);
   out.putArray(sources_);
   out.putArray(nextSource_);
@@ -69,13 +75,11 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
     in.fail("a width of " + std::to_string(width) + " features");
   if (!in.ok()) return corrupt();
   InstanceBase b(width);
-  std::vector<uint64_t> multiStart;
-  std::vector<ClassCount> multiFlat;
   in.getArray(b.values_);
   in.getArray(b.single_, UINT32_MAX - 1);
   in.getArray(b.multi_);
-  in.getArray(multiStart, UINT32_MAX);
-  in.getArray(multiFlat);
+  in.getArray(b.multiStart_, UINT32_MAX);
+  in.getArray(b.multiFlat_);
   in.getArray(b.slots_);
   in.getArray(b.sources_, kNoSource - 1);
   in.getArray(b.nextSource_);
@@ -93,11 +97,12 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
       b.nextSource_.size() != instances || b.classTotals_.size() != classes)
     in.fail("array sizes disagree with " + std::to_string(vectors) + " stored vectors, " +
             std::to_string(instances) + " instances and " + std::to_string(classes) + " classes");
-  for (size_t i = 0; in.ok() && i < b.values_.size(); ++i)
-    if (b.values_[i] >= vocabSize)
-      in.fail("stored vector " + std::to_string(i / width) + " holds value " +
-              std::to_string(b.values_[i]) + ", past the vocabulary (" + std::to_string(vocabSize) +
-              " tokens)");
+  if (const size_t i =
+          firstWhere(b.values_.span(), [&](uint32_t v, size_t) { return v >= vocabSize; });
+      in.ok() && i < b.values_.size())
+    in.fail("stored vector " + std::to_string(i / width) + " holds value " +
+            std::to_string(b.values_[i]) + ", past the vocabulary (" + std::to_string(vocabSize) +
+            " tokens)");
   for (uint32_t c = 0; in.ok() && c < classes; ++c) {
     if (b.classIds_[c] >= vocabSize)
       in.fail("class " + std::to_string(c) + " is token " + std::to_string(b.classIds_[c]) +
@@ -105,39 +110,40 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
     else if (!b.classIndexOf_.try_emplace(b.classIds_[c], c).second)
       in.fail("class token " + std::to_string(b.classIds_[c]) + " appears twice");
   }
-  const auto checkClass = [&](const ClassCount& c, size_t vector) {
-    if (c.classIndex >= classes)
-      in.fail("stored vector " + std::to_string(vector) + " counts class index " +
-              std::to_string(c.classIndex) + ", past the class count (" + std::to_string(classes) +
-              ")");
+  const auto checkClasses = [&](std::span<const ClassCount> counts, const char* what) {
+    const size_t i =
+        firstWhere(counts, [&](const ClassCount& c, size_t) { return c.classIndex >= classes; });
+    if (in.ok() && i < counts.size())
+      in.fail(what + std::to_string(i) + " counts class index " +
+              std::to_string(counts[i].classIndex) + ", past the class count (" +
+              std::to_string(classes) + ")");
   };
-  in.checkStarts(multiStart, multiFlat.size(), "the multi-class distributions");
-  for (size_t m = 1; in.ok() && m < multiStart.size(); ++m) {
-    // Readers take a distribution's first entry as its default: none may be empty.
-    if (multiStart[m] == multiStart[m - 1]) {
-      in.fail("an empty multi-class distribution");
-      break;
-    }
-    b.multiStore_.emplace_back(multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m - 1]),
-                               multiFlat.begin() + static_cast<std::ptrdiff_t>(multiStart[m]));
-    for (const ClassCount& c : b.multiStore_.back()) checkClass(c, m);
-  }
-  for (size_t v = 0; in.ok() && v < vectors; ++v) {
-    checkClass(b.single_[v], v);
-    if (b.multi_[v] > b.multiStore_.size())
-      in.fail("stored vector " + std::to_string(v) + " names distribution " +
-              std::to_string(b.multi_[v]) + " of " + std::to_string(b.multiStore_.size()));
-  }
+  in.checkStarts(b.multiStart_, b.multiFlat_.size(), "the multi-class distributions");
+  const size_t distributions = b.multiStart_.empty() ? 0 : b.multiStart_.size() - 1;
+  // Readers take a distribution's first entry as its default: none may be empty.
+  if (in.ok() && firstWhere(b.multiStart_.span().subspan(1), [&](uint64_t end, size_t m) {
+                   return end == b.multiStart_[m];
+                 }) < distributions)
+    in.fail("an empty multi-class distribution");
+  checkClasses(b.multiFlat_, "multi-class distribution entry ");
+  checkClasses(b.single_, "stored vector ");
+  if (const size_t v =
+          firstWhere(b.multi_.span(), [&](uint32_t m, size_t) { return m > distributions; });
+      in.ok() && v < vectors)
+    in.fail("stored vector " + std::to_string(v) + " names distribution " +
+            std::to_string(b.multi_[v]) + " of " + std::to_string(distributions));
   if (in.ok() && ((!b.slots_.empty() && !std::has_single_bit(b.slots_.size())) ||
                   b.slots_.size() < vectors * 2))
     in.fail("a hash table of " + std::to_string(b.slots_.size()) + " slots for " +
             std::to_string(vectors) + " vectors");
-  for (size_t s = 0; in.ok() && s < b.slots_.size(); ++s)
-    if (b.slots_[s] > vectors) in.fail("the hash table names a vector past the stored ones");
-  for (size_t i = 0; in.ok() && i < instances; ++i)
-    if (b.sources_[i] >= sourceLimit)
-      in.fail("instance " + std::to_string(i) + " has source " + std::to_string(b.sources_[i]) +
-              ", past the token stream (" + std::to_string(sourceLimit) + " tokens)");
+  if (in.ok() && firstWhere(b.slots_.span(), [&](uint32_t s, size_t) { return s > vectors; }) <
+                     b.slots_.size())
+    in.fail("the hash table names a vector past the stored ones");
+  if (const size_t i =
+          firstWhere(b.sources_.span(), [&](uint64_t s, size_t) { return s >= sourceLimit; });
+      in.ok() && i < instances)
+    in.fail("instance " + std::to_string(i) + " has source " + std::to_string(b.sources_[i]) +
+            ", past the token stream (" + std::to_string(sourceLimit) + " tokens)");
   if (in.ok()) checkLinks(in, b.nextSource_, instances, true, "instance");
   if (in.ok()) checkLinks(in, b.firstSource_, instances, false, "stored vector");
   if (in.ok()) checkLinks(in, b.lastSource_, instances, false, "stored vector");

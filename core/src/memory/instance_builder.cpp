@@ -1,6 +1,7 @@
 #include "memlens/instance_builder.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,7 +17,7 @@ constexpr size_t kPollEveryInstances = 1 << 16;
 // Appends one instance per target in [from, to) to `out`, for a block starting at `begin`.
 // Appending (into reserved space) touches memory as it goes, where a resize would zero
 // gigabytes up front without a chance to cancel.
-void windowBlock(const std::vector<uint32_t>& ids, size_t begin, size_t from, size_t to,
+void windowBlock(std::span<const uint32_t> ids, size_t begin, size_t from, size_t to,
                  uint32_t paddingId, int width, InstanceSet& out) {
   const auto w = static_cast<size_t>(width);
   for (size_t p = from; p < to; ++p) {

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "memlens/instance_set.h"
+
+namespace memlens {
+
+// An InstanceSet made when it is first read, or given ready. A memory file's instances are
+// checked when the file is opened but copied out of it only when asked for: answering and
+// explaining never ask, so opening costs nothing proportional to them. Reads like the
+// std::shared_ptr<const InstanceSet> it stands for; copies share the one set, made once.
+// Safe to read from many threads: the first read makes the set while the others wait for it.
+class LazyInstanceSet {
+ public:
+  LazyInstanceSet() = default;
+  LazyInstanceSet(std::shared_ptr<const InstanceSet> set);  // NOLINT: stands for the pointer
+  explicit LazyInstanceSet(std::function<InstanceSet()> make);
+
+  const std::shared_ptr<const InstanceSet>& get() const;
+  const InstanceSet& operator*() const { return *get(); }
+  const InstanceSet* operator->() const { return get().get(); }
+
+ private:
+  struct State {
+    std::once_flag made;
+    std::function<InstanceSet()> make;  // empty once made
+    std::shared_ptr<const InstanceSet> set;
+  };
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace memlens

@@ -1,0 +1,28 @@
+#include "memlens/lazy_instance_set.h"
+
+#include <utility>
+
+namespace memlens {
+
+LazyInstanceSet::LazyInstanceSet(std::shared_ptr<const InstanceSet> set)
+    : state_(std::make_shared<State>()) {
+  state_->set = std::move(set);
+}
+
+LazyInstanceSet::LazyInstanceSet(std::function<InstanceSet()> make)
+    : state_(std::make_shared<State>()) {
+  state_->make = std::move(make);
+}
+
+const std::shared_ptr<const InstanceSet>& LazyInstanceSet::get() const {
+  static const std::shared_ptr<const InstanceSet> kNone;
+  if (!state_) return kNone;
+  std::call_once(state_->made, [this] {
+    if (!state_->make) return;
+    state_->set = std::make_shared<const InstanceSet>(state_->make());
+    state_->make = nullptr;  // frees what it held (a view of the file)
+  });
+  return state_->set;
+}
+
+}  // namespace memlens
