@@ -7,29 +7,13 @@
 #include "base/mapped_file.h"
 #include "distributed/message.h"
 #include "distributed/token_ids.h"
+#include "timbl/columns_fields.h"
 #include "unicode/utf8.h"
 
 namespace memlens {
 namespace {
 
 constexpr size_t kPollEvery = 1 << 14;
-
-// readColumnsFile's field splitting (core/src/timbl/columns_file.cpp), which the block must
-// follow exactly for its instances to be the single process's.
-bool isFieldSeparator(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-void splitFields(std::string_view line, std::vector<std::string_view>& fields) {
-  fields.clear();
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && isFieldSeparator(line[i])) ++i;
-    const size_t start = i;
-    while (i < line.size() && !isFieldSeparator(line[i])) ++i;
-    if (i > start) fields.push_back(line.substr(start, i - start));
-  }
-}
 
 // The first line that starts at or after byte `at`.
 size_t lineStartFrom(std::string_view text, size_t at) {
@@ -55,7 +39,7 @@ PartSummary summarise(std::string_view part) {
   for (uint64_t line = 1; pos < part.size() && s.firstFields == 0; ++line) {
     size_t end = part.find('\n', pos);
     if (end == std::string_view::npos) end = part.size();
-    splitFields(part.substr(pos, end - pos), fields);
+    splitColumnsFields(part.substr(pos, end - pos), fields);
     s.firstFields = fields.size();
     s.firstLine = line;
     pos = end + 1;
@@ -94,7 +78,7 @@ Result<InstanceSet> parsePart(const std::string& path, std::string_view part, ui
       reportProgress(job, static_cast<double>(pos) / static_cast<double>(part.size()),
                      "reading " + path);
     }
-    splitFields(line, fields);
+    splitColumnsFields(line, fields);
     if (fields.empty()) continue;
     if (lineNo == firstLine && fields.size() < 2) {
       return Status::corrupt(path + " line " + std::to_string(lineNo) +

@@ -5,26 +5,12 @@
 
 #include "base/atomic_file_writer.h"
 #include "base/mapped_file.h"
+#include "timbl/columns_fields.h"
 #include "unicode/utf8.h"
 
 namespace memlens {
 
 namespace {
-
-bool isFieldSeparator(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-void splitFields(std::string_view line, std::vector<std::string_view>& fields) {
-  fields.clear();
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && isFieldSeparator(line[i])) ++i;
-    const size_t start = i;
-    while (i < line.size() && !isFieldSeparator(line[i])) ++i;
-    if (i > start) fields.push_back(line.substr(start, i - start));
-  }
-}
 
 constexpr size_t kPollEvery = 1 << 14;
 
@@ -63,7 +49,7 @@ Result<InstanceSet> readColumnsFile(const std::string& path, Vocabulary& vocab, 
       reportProgress(job, static_cast<double>(pos) / static_cast<double>(text.size()),
                      "reading " + path);
     }
-    splitFields(line, fields);
+    splitColumnsFields(line, fields);
     if (fields.empty()) continue;
     if (expected == 0) {
       if (fields.size() < 2) {
