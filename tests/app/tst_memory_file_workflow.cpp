@@ -14,6 +14,7 @@
 #include "project_fixture.h"
 #include "small_experiment.h"
 #include "train/run_table_model.h"
+#include "window_steps.h"
 
 using memlens::gui::MainWindow;
 
@@ -35,12 +36,6 @@ const memlens::RunRecord& firstRun(MainWindow& window) {
   return *window.findChild<memlens::views::RunTableModel*>()->run(0);
 }
 
-QMessageBox* warning(MainWindow& window) {
-  for (QMessageBox* box : window.findChildren<QMessageBox*>())
-    if (box->isVisible()) return box;
-  return nullptr;
-}
-
 }  // namespace
 
 class TestMemoryFileWorkflow : public QObject {
@@ -58,7 +53,7 @@ class TestMemoryFileWorkflow : public QObject {
       MainWindow window;
       window.show();
       QVERIFY(openAndSettle(window, [&] { window.openMemory(path); }));
-      QVERIFY(!warning(window));
+      QVERIFY(!memlens::steps::visibleMessageBox(window));
       const memlens::RunRecord& run = firstRun(window);
       QCOMPARE(run.trainSeconds, saved->record().trainSeconds);
       QCOMPARE(run.test.tokens, saved->record().test.tokens);
@@ -74,7 +69,7 @@ class TestMemoryFileWorkflow : public QObject {
     MainWindow window;
     window.show();
     QVERIFY(openAndSettle(window, [&] { window.openMemory(path); }));
-    QMessageBox* box = warning(window);
+    QMessageBox* box = memlens::steps::visibleMessageBox(window);
     QVERIFY(box);
     QVERIFY2(box->informativeText().contains(QStringLiteral("grammar.txt")),
              qPrintable(box->informativeText()));
@@ -93,7 +88,7 @@ class TestMemoryFileWorkflow : public QObject {
     QSignalSpy settled(&window, &MainWindow::jobSettled);
     window.openMemory(path);
     QVERIFY(settled.wait(60000));
-    QMessageBox* box = warning(window);
+    QMessageBox* box = memlens::steps::visibleMessageBox(window);
     QVERIFY(box);
     QVERIFY2(box->informativeText().contains(QStringLiteral("bad.mlm")),
              qPrintable(box->informativeText()));
@@ -131,7 +126,7 @@ class TestMemoryFileWorkflow : public QObject {
     QSignalSpy settled(&window, &MainWindow::jobSettled);
     window.openMemory(path);
     QVERIFY(settled.wait(60000));
-    QMessageBox* box = warning(window);
+    QMessageBox* box = memlens::steps::visibleMessageBox(window);
     QVERIFY(box);
     QVERIFY2(box->informativeText().contains(
                  QStringLiteral("section 'class counts' fails its checksum")),

@@ -13,16 +13,11 @@
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "small_experiment.h"
+#include "window_steps.h"
 
 using memlens::gui::MainWindow;
 
 namespace {
-
-QMessageBox* warning(MainWindow& window) {
-  for (QMessageBox* box : window.findChildren<QMessageBox*>())
-    if (box->isVisible()) return box;
-  return nullptr;
-}
 
 QAction* action(MainWindow& window, const QString& text) {
   for (QAction* a : window.findChildren<QAction*>())
@@ -76,7 +71,7 @@ class TestTimblBaseWorkflow : public QObject {
     MainWindow window;
     window.show();
     QVERIFY(settle(window, [&] { window.openMemory(base_); }));
-    QVERIFY(!warning(window));
+    QVERIFY(!memlens::steps::visibleMessageBox(window));
     const QString status = window.statusBar()->currentMessage();
     QVERIFY2(status.contains(QStringLiteral("no provenance")), qPrintable(status));
     QVERIFY(action(window, QStringLiteral("Attach &Training Text…"))->isEnabled());
@@ -102,13 +97,13 @@ class TestTimblBaseWorkflow : public QObject {
     QVERIFY(settle(window, [&] { window.openMemory(base_); }));
     // Other text first: refused, saying which counts differ; the base stays open.
     QVERIFY(settle(window, [&] { window.attachTrainingText({otherText_}); }));
-    QMessageBox* box = warning(window);
+    QMessageBox* box = memlens::steps::visibleMessageBox(window);
     QVERIFY(box);
     QVERIFY2(box->informativeText().contains(QStringLiteral("the base holds")),
              qPrintable(box->informativeText()));
     box->close();
     QVERIFY(settle(window, [&] { window.attachTrainingText({text_}); }));
-    QVERIFY(!warning(window));
+    QVERIFY(!memlens::steps::visibleMessageBox(window));
     QVERIFY(!action(window, QStringLiteral("Attach &Training Text…"))->isEnabled());
     auto snapshot = inspect(window, QStringLiteral("the cat sat"));
     QVERIFY(snapshot && snapshot->trace);
@@ -127,7 +122,7 @@ class TestTimblBaseWorkflow : public QObject {
     MainWindow window;
     window.show();
     QVERIFY(settle(window, [&] { window.openMemory(bad); }));
-    QMessageBox* box = warning(window);
+    QMessageBox* box = memlens::steps::visibleMessageBox(window);
     QVERIFY(box);
     QVERIFY2(box->informativeText().contains(QStringLiteral("bad.ibase")),
              qPrintable(box->informativeText()));

@@ -18,16 +18,11 @@
 #include "inspect/neighbour_table_model.h"
 #include "main_window.h"
 #include "small_experiment.h"
+#include "window_steps.h"
 
 using memlens::gui::MainWindow;
 
 namespace {
-
-QMessageBox* warning(MainWindow& window) {
-  for (QMessageBox* box : window.findChildren<QMessageBox*>())
-    if (box->isVisible()) return box;
-  return nullptr;
-}
 
 // Opens the trace file and waits until the page shows it.
 bool openTrace(MainWindow& window, const QString& path) {
@@ -137,8 +132,8 @@ class TestTraceFileWorkflow : public QObject {
     const QString bad = QString::fromStdString(
         memlens::test::writeFile(dir_, "runs.json", "[{\"algorithm\": \"ib1\"}]\n"));
     window.openTrace(bad);
-    QTRY_VERIFY_WITH_TIMEOUT(warning(window) != nullptr, 30000);
-    QMessageBox* box = warning(window);
+    QTRY_VERIFY_WITH_TIMEOUT(memlens::steps::visibleMessageBox(window) != nullptr, 30000);
+    QMessageBox* box = memlens::steps::visibleMessageBox(window);
     QVERIFY2(box->text().contains(QStringLiteral("runs.json")), qPrintable(box->text()));
     QVERIFY2(box->informativeText().contains(QStringLiteral("not a trace")),
              qPrintable(box->informativeText()));

@@ -27,9 +27,8 @@ cli=$build/app/memlens-cli
 cli_mpi=$build/app/memlens-cli-mpi
 corpus=$build/demo/kjv.txt
 mpiexec=$(command -v mpirun)
-mpi_flags=()
-if "$mpiexec" --version 2>&1 | grep -Eq 'Open MPI|OpenRTE'; then mpi_flags=(--oversubscribe); fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# shellcheck source=tests/mpi/mpi_flags.sh
+source "$root/tests/mpi/mpi_flags.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

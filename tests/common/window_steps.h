@@ -5,6 +5,7 @@
 // scripting entry of its own.
 #include <QAbstractItemModel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QString>
 #include <QTabWidget>
@@ -14,6 +15,13 @@
 #include "memory/memory_table_model.h"
 
 namespace memlens::steps {
+
+// The message box the window shows (a warning it opened, not blocking), or null.
+inline QMessageBox* visibleMessageBox(gui::MainWindow& window) {
+  for (QMessageBox* box : window.findChildren<QMessageBox*>())
+    if (box->isVisible()) return box;
+  return nullptr;
+}
 
 inline QTabWidget* tabs(gui::MainWindow& window) {
   return window.findChild<QTabWidget*>(QStringLiteral("tabs"));

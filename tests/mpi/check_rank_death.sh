@@ -17,9 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mpi_flags=()
-if "$mpiexec" --version 2>&1 | grep -Eq 'Open MPI|OpenRTE'; then mpi_flags=(--oversubscribe); fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# shellcheck source=tests/mpi/mpi_flags.sh
+source "$(dirname "$0")/mpi_flags.sh"
 
 # Big enough that reading and training take seconds: the kill lands mid-run.
 head -n 20000 "$kjv" >"$work/train.txt"

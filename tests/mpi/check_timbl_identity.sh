@@ -10,10 +10,8 @@ cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Open MPI refuses more ranks than cores unless told, and root unless told (CI may run as root).
-mpi_flags=()
-if "$mpiexec" --version 2>&1 | grep -Eq 'Open MPI|OpenRTE'; then mpi_flags=(--oversubscribe); fi
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# shellcheck source=tests/mpi/mpi_flags.sh
+source "$(dirname "$0")/mpi_flags.sh"
 
 head -n 400 "$kjv" >"$work/train.txt"
 sed -n '401,460p' "$kjv" >"$work/test.txt"
