@@ -294,6 +294,7 @@ void MainWindow::createActions() {
   auto* tokeniserLabel = new QLabel(tr("Tokeniser: "), toolBar);
   tokeniserBox_ = new QComboBox(toolBar);
   tokeniserBox_->setObjectName(QStringLiteral("tokeniserBox"));
+  tokeniserBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // "spaces (the memory's)"
   tokeniserLabel->setBuddy(tokeniserBox_);
   for (const TokeniserChoice& choice : kTokenisers) tokeniserBox_->addItem(tr(choice.label));
   tokeniserBox_->setCurrentIndex(savedTokeniser());
