@@ -139,10 +139,10 @@ class EditedMemory {
                                                     std::span<const std::vector<Change>> changes,
                                                     bool undo, size_t editCount,
                                                     JobControl* job) const;
-  // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
-  // since `from`, or all of them without `from`.
   // Makes `next` the current memory after a commit or redo.
   void adopt(std::shared_ptr<Preview::Pending> next);
+  // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
+  // since `from`, or all of them without `from`.
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
                       const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
 
