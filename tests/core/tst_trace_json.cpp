@@ -207,6 +207,20 @@ class TestTraceJson : public QObject {
       QCOMPARE(slot[QStringLiteral("attention")].toDouble(), s.attention);
       compareCounts(slot[QStringLiteral("counts")], *e, s.counts, QStringLiteral("count"));
       compareNumbers(slot[QStringLiteral("terms")], s.terms);
+      // Its provenance as a neighbour's: the instances its counts add up to, the first of them
+      // corpus positions whose token is one of the slot's targets.
+      double instances = 0.0;
+      for (const ClassVote& c : s.counts) instances += c.weight;
+      QCOMPARE(double(s.instanceCount), instances);
+      QCOMPARE(s.provenance.size(),
+               std::min<size_t>(s.instanceCount, TraceOptions().maxProvenance));
+      for (const ProvenanceRef& p : s.provenance) {
+        const uint32_t target = e->corpus().tokens.id(p.token);
+        QVERIFY(std::any_of(s.counts.begin(), s.counts.end(),
+                            [&](const ClassVote& c) { return c.classId == target; }));
+      }
+      QCOMPARE(slot[QStringLiteral("instances")].toInteger(), qint64(s.instanceCount));
+      QCOMPARE(slot[QStringLiteral("provenance")].toArray().size(), qsizetype(s.provenance.size()));
     }
   }
 

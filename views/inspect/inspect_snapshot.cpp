@@ -68,7 +68,8 @@ InspectSnapshot ofVectorTrace(VectorTrace t) {
     n.distance = slot.distance;
     n.weight = slot.attention;
     n.counts = slot.counts;
-    for (const ClassVote& c : slot.counts) n.instanceCount += static_cast<uint64_t>(c.weight);
+    n.instanceCount = slot.instanceCount;
+    n.provenance = slot.provenance;
   }
   s.vectorTrace = std::make_shared<const VectorTrace>(std::move(t));
   return s;

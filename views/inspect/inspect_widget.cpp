@@ -551,12 +551,6 @@ void InspectWidget::showNeighbour(int row) {
   provenance_->clear();
   if (!snapshot_ || row < 0 || row >= static_cast<int>(snapshot_->neighbours.size())) return;
   const InspectNeighbour& n = snapshot_->neighbours[static_cast<size_t>(row)];
-  if (snapshot_->vectorMemory) {
-    auto* item = new QListWidgetItem(tr("The vector memory's trace lists no corpus positions."),
-                                     provenance_);
-    item->setFlags(Qt::NoItemFlags);
-    return;
-  }
   if (snapshot_->experiment && !snapshot_->experiment->hasProvenance()) {
     // One line each: the list does not wrap.
     for (const QString& line : {tr("No provenance: %n instance(s), from a TiMBL instance base",

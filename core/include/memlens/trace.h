@@ -68,6 +68,11 @@ struct Trace {
   TreeEvidence evidence;  // IGTree, and TRIBL2 on an exact match (then also its one bucket)
 };
 
+// Where the first options.maxProvenance instances of stored vector `v` came from (none when the
+// memory has no provenance, e.g. a TiMBL base read without its text).
+std::vector<ProvenanceRef> provenanceOf(const Experiment& experiment, uint32_t v,
+                                        const TraceOptions& options = {});
+
 // Traces `context` (width ids, nearest last; kUnknown allowed) against the experiment's memory.
 Trace traceContext(const Experiment& experiment, std::span<const uint32_t> context,
                    const TraceOptions& options = {});

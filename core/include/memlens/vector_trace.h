@@ -6,6 +6,7 @@
 
 #include "memlens/experiment.h"
 #include "memlens/result.h"
+#include "memlens/trace.h"
 
 namespace memlens {
 
@@ -19,6 +20,8 @@ struct VectorSlotTrace {
   // Its row of the attention map: per context position w_j·‖e(x_j) − e(s_j)‖² / T, which add
   // up to distance / T (α ∝ count · exp(−Σ row)).
   std::vector<double> terms;
+  uint64_t instanceCount = 0;             // instances merged into the slot
+  std::vector<ProvenanceRef> provenance;  // the first TraceOptions::maxProvenance of them
 };
 
 // An outcome's probability under the memory, the base model and their interpolation.

@@ -6,7 +6,7 @@ namespace memlens {
 
 namespace {
 
-ProvenanceRef provenanceOf(const TokenisedCorpus& corpus, uint64_t token, size_t snippetBytes) {
+ProvenanceRef positionOf(const TokenisedCorpus& corpus, uint64_t token, size_t snippetBytes) {
   const TokenPosition p = corpus.tokens.position(token);
   const Document& doc = corpus.corpus->document(p.document);
   const TokenStream::Line& line = corpus.tokens.line(corpus.tokens.lineOf(token));
@@ -47,13 +47,8 @@ NeighbourTrace neighbourOf(const Experiment& experiment, uint32_t v,
   for (const ClassCount& c : memory.distribution(v)) {
     n.counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
   }
-  const std::vector<uint64_t> sources = memory.sources(v);
-  n.instanceCount = sources.size();
-  // A memory without its training text (a TiMBL base) has sources that name no token.
-  const size_t shown = experiment.hasProvenance() ? options.maxProvenance : 0;
-  for (size_t i = 0; i < sources.size() && i < shown; ++i) {
-    n.provenance.push_back(provenanceOf(experiment.corpus(), sources[i], options.snippetBytes));
-  }
+  n.instanceCount = memory.sources(v).size();
+  n.provenance = provenanceOf(experiment, v, options);
   return n;
 }
 
@@ -100,6 +95,17 @@ TreeEvidence evidenceOf(const Experiment& experiment, const Trace& t, const Trac
 }
 
 }  // namespace
+
+std::vector<ProvenanceRef> provenanceOf(const Experiment& experiment, uint32_t v,
+                                        const TraceOptions& options) {
+  // A memory without its training text (a TiMBL base) has sources that name no token.
+  if (!experiment.hasProvenance()) return {};
+  const std::vector<uint64_t> sources = experiment.classifier().memory().sources(v);
+  std::vector<ProvenanceRef> out;
+  for (size_t i = 0; i < sources.size() && i < options.maxProvenance; ++i)
+    out.push_back(positionOf(experiment.corpus(), sources[i], options.snippetBytes));
+  return out;
+}
 
 std::vector<uint32_t> contextWindow(std::span<const uint32_t> tokens, int width, uint32_t padding) {
   std::vector<uint32_t> context(static_cast<size_t>(width), padding);

@@ -16,6 +16,21 @@ void beginTrace(JsonWriter& json, const Vocabulary& vocab, const std::vector<uin
   json.endArray();
 }
 
+// How many instances a stored vector holds and where the first of them came from.
+void writeProvenance(JsonWriter& json, uint64_t instances,
+                     const std::vector<ProvenanceRef>& provenance) {
+  json.field("instances", instances).key("provenance").beginArray();
+  for (const ProvenanceRef& p : provenance) {
+    json.beginObject()
+        .field("path", p.path)
+        .field("line", p.line)
+        .field("byteOffset", p.byteOffset)
+        .field("snippet", p.snippet)
+        .endObject();
+  }
+  json.endArray();
+}
+
 // A stored vector as a trace shows it: a k-NN neighbour or a tree node's evidence.
 void writeNeighbour(JsonWriter& json, const Vocabulary& vocab, const NeighbourTrace& n) {
   json.beginObject().field("storedVector", n.storedVector).key("values").beginArray();
@@ -30,16 +45,9 @@ void writeNeighbour(JsonWriter& json, const Vocabulary& vocab, const NeighbourTr
         .field("token", vocab.displayText(c.classId))
         .field("count", c.weight)
         .endObject();
-  json.endArray().field("instances", n.instanceCount).key("provenance").beginArray();
-  for (const ProvenanceRef& p : n.provenance) {
-    json.beginObject()
-        .field("path", p.path)
-        .field("line", p.line)
-        .field("byteOffset", p.byteOffset)
-        .field("snippet", p.snippet)
-        .endObject();
-  }
-  json.endArray().endObject();
+  json.endArray();
+  writeProvenance(json, n.instanceCount, n.provenance);
+  json.endObject();
 }
 
 }  // namespace
@@ -153,7 +161,9 @@ std::string traceToJson(const VectorTrace& t, const Vocabulary& vocab) {
     }
     json.endArray().key("terms").beginArray();
     for (double term : s.terms) json.value(term);
-    json.endArray().endObject();
+    json.endArray();
+    writeProvenance(json, s.instanceCount, s.provenance);
+    json.endObject();
   }
   json.endArray().endObject();
   return json.str();

@@ -140,6 +140,20 @@ std::vector<ClassVote> votes(FieldReader& r, std::string_view name, std::string_
   return out;
 }
 
+std::vector<ProvenanceRef> provenance(FieldReader& r) {
+  std::vector<ProvenanceRef> out;
+  const auto& items = r.array("provenance");
+  for (size_t i = 0; i < items.size(); ++i) {
+    FieldReader p = r.item(items[i], "provenance", i);
+    ProvenanceRef& ref = out.emplace_back();
+    ref.path = p.text("path");
+    ref.line = p.number<uint64_t>("line");
+    ref.byteOffset = p.number<uint64_t>("byteOffset");
+    ref.snippet = p.text("snippet");
+  }
+  return out;
+}
+
 NeighbourTrace neighbour(FieldReader r, size_t width) {
   NeighbourTrace n;
   n.storedVector = r.number<uint32_t>("storedVector");
@@ -148,15 +162,7 @@ NeighbourTrace neighbour(FieldReader r, size_t width) {
   n.contributions = r.numbers("contributions");
   n.counts = votes(r, "counts", "count");
   n.instanceCount = r.number<uint64_t>("instances");
-  const auto& provenance = r.array("provenance");
-  for (size_t i = 0; i < provenance.size(); ++i) {
-    FieldReader p = r.item(provenance[i], "provenance", i);
-    ProvenanceRef& ref = n.provenance.emplace_back();
-    ref.path = p.text("path");
-    ref.line = p.number<uint64_t>("line");
-    ref.byteOffset = p.number<uint64_t>("byteOffset");
-    ref.snippet = p.text("snippet");
-  }
+  n.provenance = provenance(r);
   if (n.values.size() != width || n.matches.size() != width || n.contributions.size() != width)
     r.fail("does not have one value, match and contribution per context position (" +
            std::to_string(width) + ")");
@@ -272,6 +278,8 @@ VectorTrace vectorTrace(FieldReader& r) {
     slot.attention = s.number<double>("attention");
     slot.counts = votes(s, "counts", "count");
     slot.terms = s.numbers("terms");
+    slot.instanceCount = s.number<uint64_t>("instances");
+    slot.provenance = provenance(s);
     if (slot.values.size() != width || slot.terms.size() != width)
       s.fail("does not have one value and term per context position (" + std::to_string(width) +
              ")");

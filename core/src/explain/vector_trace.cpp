@@ -35,6 +35,8 @@ Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
       s.counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
     }
     s.terms = terms[i];
+    s.instanceCount = memory.sources(s.slot).size();
+    s.provenance = provenanceOf(experiment, s.slot);
   }
 
   // Dense distributions: one query, so O(vocabulary) is cheap and exact.
