@@ -320,6 +320,28 @@ class TestTraceJson : public QObject {
              doc.status().message().c_str());
   }
 
+  // A vector trace written before slots had provenance still reads, without it.
+  void readsVectorTracesWithoutProvenance() {
+    QTemporaryDir dir;
+    const auto e = test::smallExperiment(dir, Algorithm::kVectorMemory);
+    auto t = traceVectorMemory(*e, e->test().instance(3));
+    QVERIFY(t.isOk() && !t->slots.empty() && t->slots[0].instanceCount > 0);
+    QJsonObject o = parse(traceToJson(*t, *e));
+    QJsonArray slots = o[QStringLiteral("slots")].toArray();
+    for (auto&& slot : slots) {
+      QJsonObject s = slot.toObject();
+      s.remove(QStringLiteral("instances"));
+      s.remove(QStringLiteral("provenance"));
+      slot = s;
+    }
+    o[QStringLiteral("slots")] = slots;
+    auto doc = traceFromJson(QJsonDocument(o).toJson().toStdString());
+    QVERIFY2(doc.isOk(), doc.status().message().c_str());
+    QCOMPARE(doc->vectorTrace->slots.size(), t->slots.size());
+    QCOMPARE(doc->vectorTrace->slots[0].instanceCount, uint64_t{0});
+    QVERIFY(doc->vectorTrace->slots[0].provenance.empty());
+  }
+
   void readsTraceFiles() {
     QTemporaryDir dir;
     const auto e = test::smallExperiment(dir, Algorithm::kIgTree);

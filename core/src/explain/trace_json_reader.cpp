@@ -278,8 +278,11 @@ VectorTrace vectorTrace(FieldReader& r) {
     slot.attention = s.number<double>("attention");
     slot.counts = votes(s, "counts", "count");
     slot.terms = s.numbers("terms");
-    slot.instanceCount = s.number<uint64_t>("instances");
-    slot.provenance = provenance(s);
+    // Traces written before slots had provenance lack both.
+    if (s.has("instances") || s.has("provenance")) {
+      slot.instanceCount = s.number<uint64_t>("instances");
+      slot.provenance = provenance(s);
+    }
     if (slot.values.size() != width || slot.terms.size() != width)
       s.fail("does not have one value and term per context position (" + std::to_string(width) +
              ")");
