@@ -48,6 +48,21 @@ bool train(MainWindow& window, QSignalSpy& settled, memlens::Algorithm algorithm
   return memlens::steps::startTraining(window) && settled.wait(60000);
 }
 
+// Opens the small grammar corpus, trains `algorithm` and inspects "the old man" as a user would
+// (Ctrl+I, type, Enter); true once the page shows its answer.
+bool trainAndInspect(MainWindow& window, const QTemporaryDir& dir, memlens::Algorithm algorithm) {
+  auto* page = window.findChild<InspectWidget*>();
+  QSignalSpy settled(&window, &MainWindow::jobSettled);
+  window.openPaths({QString::fromStdString(
+      memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+  if (!settled.wait(30000) || !train(window, settled, algorithm)) return false;
+  QSignalSpy inspected(&window, &MainWindow::inspected);
+  QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
+  QTest::keyClicks(page->contextEdit(), QStringLiteral("the old man"));
+  QTest::keyClick(page->contextEdit(), Qt::Key_Return);
+  return inspected.wait(20000);
+}
+
 }  // namespace
 
 class TestInspectWorkflow : public QObject {
@@ -125,16 +140,8 @@ class TestInspectWorkflow : public QObject {
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* page = window.findChild<InspectWidget*>();
-    QSignalSpy settled(&window, &MainWindow::jobSettled);
-    window.openPaths({QString::fromStdString(
-        memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
-    QVERIFY(settled.wait(30000));
-    QVERIFY(train(window, settled, memlens::Algorithm::kIgTree));
+    QVERIFY(trainAndInspect(window, dir, memlens::Algorithm::kIgTree));
     QSignalSpy inspected(&window, &MainWindow::inspected);
-    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
-    QTest::keyClicks(page->contextEdit(), QStringLiteral("the old man"));
-    QTest::keyClick(page->contextEdit(), Qt::Key_Return);
-    QVERIFY(inspected.wait(20000));
     const std::shared_ptr<const memlens::Experiment> trained = page->snapshot()->experiment;
     const memlens::InstanceSet& train = trained->train();
     QVERIFY(std::ranges::is_sorted(train.sources));  // corpus order
@@ -178,17 +185,7 @@ class TestInspectWorkflow : public QObject {
     QVERIFY(QTest::qWaitForWindowActive(&window));
     auto* page = window.findChild<InspectWidget*>();
     auto* provenance = child<QListWidget>(page, "provenanceList");
-    QSignalSpy settled(&window, &MainWindow::jobSettled);
-    window.openPaths({QString::fromStdString(
-        memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
-    QVERIFY(settled.wait(30000));
-    QVERIFY(train(window, settled, memlens::Algorithm::kIgTree));
-
-    QSignalSpy inspected(&window, &MainWindow::inspected);
-    QTest::keyClick(&window, Qt::Key_I, Qt::ControlModifier);
-    QTest::keyClicks(page->contextEdit(), QStringLiteral("the old man"));
-    QTest::keyClick(page->contextEdit(), Qt::Key_Return);
-    QVERIFY(inspected.wait(20000));
+    QVERIFY(trainAndInspect(window, dir, memlens::Algorithm::kIgTree));
     const auto snapshot = page->snapshot();
     QVERIFY(snapshot && snapshot->nodeEvidence);
     const memlens::Trace expected = traceOfText(*snapshot->experiment, "the old man");

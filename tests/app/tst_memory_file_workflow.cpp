@@ -32,6 +32,16 @@ bool openAndSettle(MainWindow& window, const std::function<void()>& open) {
   return true;
 }
 
+// Opens the memory file at `path`, which the window should refuse: the warning box's reason, or
+// an empty string when no box came.
+QString refusal(MainWindow& window, const QString& path) {
+  QSignalSpy settled(&window, &MainWindow::jobSettled);
+  window.openMemory(path);
+  if (!settled.wait(60000)) return {};
+  QMessageBox* box = memlens::steps::visibleMessageBox(window);
+  return box ? box->informativeText() : QString();
+}
+
 const memlens::RunRecord& firstRun(MainWindow& window) {
   return *window.findChild<memlens::views::RunTableModel*>()->run(0);
 }
@@ -85,13 +95,8 @@ class TestMemoryFileWorkflow : public QObject {
     file.close();
     MainWindow window;
     window.show();
-    QSignalSpy settled(&window, &MainWindow::jobSettled);
-    window.openMemory(path);
-    QVERIFY(settled.wait(60000));
-    QMessageBox* box = memlens::steps::visibleMessageBox(window);
-    QVERIFY(box);
-    QVERIFY2(box->informativeText().contains(QStringLiteral("bad.mlm")),
-             qPrintable(box->informativeText()));
+    const QString why = refusal(window, path);
+    QVERIFY2(why.contains(QStringLiteral("bad.mlm")), qPrintable(why));
   }
 
   // Damage that opening does not look for (a count in a large section, inside its bounds) is found
@@ -123,14 +128,9 @@ class TestMemoryFileWorkflow : public QObject {
 
     MainWindow window;
     window.show();
-    QSignalSpy settled(&window, &MainWindow::jobSettled);
-    window.openMemory(path);
-    QVERIFY(settled.wait(60000));
-    QMessageBox* box = memlens::steps::visibleMessageBox(window);
-    QVERIFY(box);
-    QVERIFY2(box->informativeText().contains(
-                 QStringLiteral("section 'class counts' fails its checksum")),
-             qPrintable(box->informativeText()));
+    const QString why = refusal(window, path);
+    QVERIFY2(why.contains(QStringLiteral("section 'class counts' fails its checksum")),
+             qPrintable(why));
     QCOMPARE(window.findChild<memlens::views::RunTableModel*>()->rowCount(), 0);
   }
 
