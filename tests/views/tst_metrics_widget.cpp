@@ -1,6 +1,9 @@
 // The Train page's figures: a finished run, a run being evaluated (the sample so far with its
-// intervals) and a run cancelled during its evaluation (a sample, said so).
+// intervals) and a run cancelled during its evaluation (a sample, said so); the band table's
+// headers are never cut.
+#include <QHeaderView>
 #include <QLabel>
+#include <QTableView>
 #include <QtTest>
 
 #include "train/metrics_widget.h"
@@ -70,6 +73,29 @@ class TestMetricsWidget : public QObject {
     w.setRun(run);
     QCOMPARE(figure(w, "testTokensValue"),
              QStringLiteral("3072 of 8192 (38 %): cancelled, a random sample"));
+  }
+
+  // In a narrow page the band column, stretched, was cut to "ain frequenc".
+  void bandHeadersFit() {
+    MetricsWidget w;
+    auto run = std::make_shared<RunRecord>();
+    run->test = metrics(1000, 250);
+    w.setRun(run);
+    w.resize(600, 300);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* table = w.findChild<QTableView*>(QStringLiteral("bandTable"));
+    QVERIFY(table);
+    const QHeaderView* header = table->horizontalHeader();
+    // The first header narrower than its text, once the header has laid out its sections.
+    const auto cut = [&] {
+      for (int c = 0; c < header->count(); ++c) {
+        const QString text = table->model()->headerData(c, Qt::Horizontal).toString();
+        if (header->sectionSize(c) < header->fontMetrics().horizontalAdvance(text)) return text;
+      }
+      return QString();
+    };
+    QTRY_COMPARE(cut(), QString());
   }
 };
 

@@ -55,9 +55,10 @@ MetricsWidget::MetricsWidget(QWidget* parent)
   bands->setAlternatingRowColors(true);
   bands->verticalHeader()->hide();
   bands->verticalHeader()->setDefaultSectionSize(bands->fontMetrics().height() + 6);
+  // Every column fits its header and cells (a stretched band column was cut to "ain frequenc"
+  // at the default width); the last takes what is left, and a narrow pane scrolls.
   bands->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  bands->horizontalHeader()->setSectionResizeMode(FrequencyBandTableModel::kBand,
-                                                  QHeaderView::Stretch);
+  bands->horizontalHeader()->setStretchLastSection(true);
   bands->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
   bands->setSortingEnabled(true);
 
