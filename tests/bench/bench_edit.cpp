@@ -120,5 +120,6 @@ int main(int argc, char** argv) {
       saveSeconds, openSeconds, (*reopened)->memory().edits().size(),
       static_cast<double>(std::filesystem::file_size(path)) / 1e3);
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  std::remove(Project::memoryPath(path).c_str());  // the memory file saved beside it
   return 0;
 }
