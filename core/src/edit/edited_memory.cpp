@@ -9,6 +9,7 @@
 #include <string>
 
 #include "classify/classifier_factories.h"
+#include "edit/edited_rows.h"
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
@@ -17,8 +18,7 @@
 namespace memlens {
 
 struct EditedMemory::State {
-  InstanceSet all;  // base instances, then inserted ones; classes are the current labels
-  std::vector<uint8_t> live;
+  EditedRows rows;  // base instances, then inserted ones; classes are the current labels
   uint64_t inserted = 0;
   uint64_t liveCount = 0;  // kept by the incremental engine only
   // Base instances a merge gave other features (the incremental tree engines find instances by
@@ -44,15 +44,7 @@ struct EditedMemory::Kept {
   const InstanceSet& get() {
     std::call_once(once, [this] {
       if (!state) return;
-      set.width = state->all.width;
-      set.reserve(static_cast<size_t>(std::count(state->live.begin(), state->live.end(), 1)));
-      for (size_t i = 0; i < state->all.size(); ++i) {
-        if (!state->live[i]) continue;
-        const auto f = state->all.instance(i);
-        set.features.insert(set.features.end(), f.begin(), f.end());
-        set.classes.push_back(state->all.classes[i]);
-        set.sources.push_back(state->all.sources[i]);
-      }
+      set = state->rows.liveInstances();
     });
     return set;
   }
@@ -206,15 +198,15 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     if (!changes) return;
     Change& c = changes->emplace_back();
     c.index = i;
-    c.liveBefore = state.live[i];
-    c.classBefore = state.all.classes[i];
-    const auto f = state.all.instance(i);
+    c.liveBefore = state.rows.live(i);
+    c.classBefore = state.rows.classOf(i);
+    const auto f = state.rows.features(i);
     c.featuresBefore.assign(f.begin(), f.end());
   };
   // Applies `change` to every instance `select` picks; fails when it picks none.
   const auto forEach = [&](auto select, auto change, const std::string& none) {
     size_t hits = 0;
-    for (size_t i = 0; i < state.all.size(); ++i) {
+    for (size_t i = 0; i < state.rows.size(); ++i) {
       if (!select(i)) continue;
       touch(i);
       change(i);
@@ -223,7 +215,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     return hits ? Status::ok() : Status::invalidArgument(none);
   };
   const auto isVector = [&](size_t i) {
-    return std::equal(edit.features.begin(), edit.features.end(), state.all.instance(i).begin());
+    return std::equal(edit.features.begin(), edit.features.end(), state.rows.features(i).begin());
   };
   const auto instanceIndex = [&](uint64_t source) -> Result<size_t> {
     if (source & kInsertedSource) {
@@ -234,7 +226,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     }
     return Status::notFound("no training instance has source " + std::to_string(source));
   };
-  const auto setLive = [&](uint8_t v) { return [&state, v](size_t i) { state.live[i] = v; }; };
+  const auto setLive = [&](bool v) { return [&state, v](size_t i) { state.rows.setLive(i, v); }; };
 
   const auto apply = [&]() -> Status {
     switch (edit.kind) {
@@ -246,13 +238,13 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                                          " features, the edit names " +
                                          std::to_string(edit.features.size()));
         const bool restore = edit.kind == EditKind::kRestoreVector;
-        const auto pick = [&](size_t i) { return state.live[i] == !restore && isVector(i); };
+        const auto pick = [&](size_t i) { return state.rows.live(i) == !restore && isVector(i); };
         const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
                                  describeFeatures(edit.features);
         if (edit.kind == EditKind::kRelabelVector)
           return forEach(
-              pick, [&](size_t i) { state.all.classes[i] = edit.classId; }, none);
-        return forEach(pick, setLive(restore ? 1 : 0), none);
+              pick, [&](size_t i) { state.rows.setClass(i, edit.classId); }, none);
+        return forEach(pick, setLive(restore), none);
       }
       case EditKind::kDeleteInstance:
       case EditKind::kRestoreInstance:
@@ -260,14 +252,14 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
         auto i = instanceIndex(edit.source);
         if (!i) return i.status();
         const bool wantLive = edit.kind != EditKind::kRestoreInstance;
-        if (state.live[*i] != wantLive)
+        if (state.rows.live(*i) != wantLive)
           return Status::invalidArgument("instance " + std::to_string(edit.source) + " is " +
                                          (wantLive ? "deleted" : "not deleted"));
         touch(*i);
         if (edit.kind == EditKind::kRelabelInstance) {
-          state.all.classes[*i] = edit.classId;
+          state.rows.setClass(*i, edit.classId);
         } else {
-          state.live[*i] = wantLive ? 0 : 1;
+          state.rows.setLive(*i, !wantLive);
         }
         return Status::ok();
       }
@@ -280,14 +272,10 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
           if (f >= vocabSize)
             return Status::invalidArgument("feature id " + std::to_string(f) +
                                            " is not in the vocabulary");
-        state.all.features.insert(state.all.features.end(), edit.features.begin(),
-                                  edit.features.end());
-        state.all.classes.push_back(edit.classId);
-        state.all.sources.push_back(kInsertedSource | state.inserted++);
-        state.live.push_back(0);
-        touch(state.all.size() - 1);
+        state.rows.append(edit.features, edit.classId, kInsertedSource | state.inserted++, false);
+        touch(state.rows.size() - 1);
         if (changes) changes->back().existed = false;
-        state.live.back() = 1;
+        state.rows.setLive(state.rows.size() - 1, true);
         return Status::ok();
       }
       case EditKind::kRemoveDocument:
@@ -300,27 +288,27 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
         return forEach(
             [&](size_t i) {
               return i < base_.size() && documentOf_[i] == edit.document &&
-                     state.live[i] == !restore;
+                     state.rows.live(i) == !restore;
             },
-            setLive(restore ? 1 : 0),
+            setLive(restore),
             "document " + std::to_string(edit.document) + " has no " +
                 (restore ? "removed" : "remaining") + " instances in the memory");
       }
       case EditKind::kKeepPrefix:
         // Inserted instances' sources are above every corpus position: they go too.
         return forEach(
-            [&](size_t i) { return state.live[i] && state.all.sources[i] >= edit.source; },
-            setLive(0),
+            [&](size_t i) { return state.rows.live(i) && state.rows.source(i) >= edit.source; },
+            setLive(false),
             "no instance of the memory was made at or after token " + std::to_string(edit.source));
       case EditKind::kPrune:
         for (uint64_t source : edit.sources) {
           auto i = instanceIndex(source);
           if (!i) return i.status();
-          if (!state.live[*i])
+          if (!state.rows.live(*i))
             return Status::invalidArgument("pruning: instance " + std::to_string(source) +
                                            " is already deleted");
           touch(*i);
-          state.live[*i] = 0;
+          state.rows.setLive(*i, false);
         }
         return Status::ok();
       case EditKind::kMerge:
@@ -331,17 +319,18 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
           if (!i) return i.status();
           auto t = instanceIndex(edit.targets[k]);
           if (!t) return t.status();
-          if (!state.live[*i] || !state.live[*t])
+          if (!state.rows.live(*i) || !state.rows.live(*t))
             return Status::invalidArgument(
                 "merging: instance " +
-                std::to_string(state.live[*i] ? edit.targets[k] : edit.sources[k]) + " is deleted");
+                std::to_string(state.rows.live(*i) ? edit.targets[k] : edit.sources[k]) +
+                " is deleted");
           touch(*i);
           if (*i < base_.size() && std::find(state.refeatured.begin(), state.refeatured.end(),
                                              *i) == state.refeatured.end())
             state.refeatured.push_back(static_cast<uint32_t>(*i));
-          const auto to = state.all.instance(*t);
-          std::copy(to.begin(), to.end(),
-                    state.all.features.begin() + static_cast<std::ptrdiff_t>(*i * width));
+          const auto to = state.rows.features(*t);
+          const std::vector<uint32_t> target(to.begin(), to.end());
+          state.rows.setFeatures(*i, target);
         }
         return Status::ok();
     }
@@ -355,9 +344,9 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                              [](const Change& x, const Change& y) { return x.index == y.index; }),
                  changes->end());
   for (Change& c : *changes) {
-    c.liveAfter = state.live[c.index];
-    c.classAfter = state.all.classes[c.index];
-    const auto f = state.all.instance(c.index);
+    c.liveAfter = state.rows.live(c.index);
+    c.classAfter = state.rows.classOf(c.index);
+    const auto f = state.rows.features(c.index);
     c.featuresAfter.assign(f.begin(), f.end());
     state.liveCount += c.liveAfter;
     state.liveCount -= c.liveBefore;
@@ -368,8 +357,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     const std::vector<MemoryEdit>& edits, JobControl* job) const {
   auto state = std::make_shared<State>();
-  state->all = base_;
-  state->live.assign(base_.size(), 1);
+  state->rows = EditedRows(base_);
   for (const MemoryEdit& e : edits)
     if (Status s = applyEdit(*state, e); !s) return s;
 
@@ -411,8 +399,7 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
           static_cast<uint32_t>(i));
   }
   auto unedited = std::make_shared<State>();
-  unedited->all = base_;
-  unedited->live.assign(base_.size(), 1);
+  unedited->rows = EditedRows(base_);
   unedited->liveCount = base_.size();
   auto built = advance(nullptr, unedited, {}, false, 0, job);
   if (!built || edits.empty()) {
@@ -435,18 +422,18 @@ InstanceSet EditedMemory::withFirstValue(const State& state, uint32_t value) con
   out.width = base_.width;
   const auto f = static_cast<size_t>(firstFeature_);
   const auto add = [&](size_t i) {
-    const auto x = state.all.instance(i);
-    if (!state.live[i] || x[f] != value) return;
+    const auto x = state.rows.features(i);
+    if (!state.rows.live(i) || x[f] != value) return;
     out.features.insert(out.features.end(), x.begin(), x.end());
-    out.classes.push_back(state.all.classes[i]);
-    out.sources.push_back(state.all.sources[i]);
+    out.classes.push_back(state.rows.classOf(i));
+    out.sources.push_back(state.rows.source(i));
   };
   if (auto it = membersOfValue_.find(value); it != membersOfValue_.end())
     for (uint32_t i : it->second) add(i);
   // Merged away from another value, and inserted.
   for (uint32_t i : state.refeatured)
     if (base_.instance(i)[f] != value) add(i);
-  for (size_t i = base_.size(); i < state.all.size(); ++i) add(i);
+  for (size_t i = base_.size(); i < state.rows.size(); ++i) add(i);
   return out;
 }
 
@@ -475,11 +462,11 @@ constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 // Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
 constexpr size_t kMaxBoundedVectors = 2048;
 
-ClassOrder classOrderOf(const InstanceSet& all, const std::vector<uint8_t>& live) {
+ClassOrder classOrderOf(const EditedRows& rows) {
   ClassOrder o;
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (!live[i]) continue;
-    const uint32_t c = all.classes[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows.live(i)) continue;
+    const uint32_t c = rows.classOf(i);
     if (c >= o.indexOfId.size()) o.indexOfId.resize(size_t{c} + 1, InstanceBase::kNone);
     if (o.indexOfId[c] == InstanceBase::kNone) {
       o.indexOfId[c] = static_cast<uint32_t>(o.ids.size());
@@ -549,7 +536,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   }
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
-  ClassOrder order = classOrderOf(state->all, state->live);
+  ClassOrder order = classOrderOf(state->rows);
   // The tree engines: the first values whose parts this edit rebuilds (on top of those rebuilt
   // since the base was trained, which at most hold the memory a second time). When they hold
   // more than a quarter of the memory (and more than kMinRetrain instances: below, either takes
@@ -763,18 +750,13 @@ Status EditedMemory::undo(JobControl* job) {
       state->liveCount += c->liveBefore;
       state->liveCount -= c->liveAfter;
       if (!c->existed) {
-        state->all.features.resize(state->all.features.size() - c->featuresAfter.size());
-        state->all.classes.pop_back();
-        state->all.sources.pop_back();
-        state->live.pop_back();
+        state->rows.popBack();
         --state->inserted;
         continue;
       }
-      state->live[c->index] = c->liveBefore;
-      state->all.classes[c->index] = c->classBefore;
-      std::copy(c->featuresBefore.begin(), c->featuresBefore.end(),
-                state->all.features.begin() +
-                    static_cast<std::ptrdiff_t>(c->index * c->featuresBefore.size()));
+      state->rows.setLive(c->index, c->liveBefore);
+      state->rows.setClass(c->index, c->classBefore);
+      state->rows.setFeatures(c->index, c->featuresBefore);
     }
     auto built =
         advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);

@@ -118,6 +118,8 @@ std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
   return stale;
 }
 
+const IgTree& IncrementalIgTree::retrainedTree() const { return *igTreeOf(full()); }
+
 bool IncrementalIgTree::rebuiltFor(const uint32_t* query) const {
   return std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(),
                             query[static_cast<size_t>(firstFeature())]);

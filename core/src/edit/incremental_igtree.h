@@ -61,6 +61,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
     return full().treePath(features);
   }
 
+  // The tree a memory trained on the edited instances builds (trained when first asked for): for
+  // saving the memory to a file.
+  const IgTree& retrainedTree() const;
   int firstFeature() const { return tree_.order().front(); }
   const Parts& parts() const { return parts_; }
   const std::shared_ptr<const ClassValues>& classValues() const { return classValues_; }
