@@ -505,24 +505,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
   const size_t overlayLimit = algorithm == Algorithm::kIgTree ? std::numeric_limits<size_t>::max()
                                                               : maxOverlay(p->base->memory());
-  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
-  std::vector<uint32_t> values, classes;      // first tree values and classes the edit touches
-  bool compact = false;
+  std::vector<uint32_t> values, classes;  // first tree values and classes the edit touches
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
-      if ((compact = overlay.entries().size() > overlayLimit)) break;
-      const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
-      const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
-      const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
-      const auto& come = undo ? c.featuresBefore : c.featuresAfter;
-      if (liveGone) {
-        overlay.change(gone, undo ? c.classAfter : c.classBefore, -1);
-        if (edited.size() <= kMaxBoundedVectors) edited.push_back(gone);
-      }
-      if (liveCome) {
-        overlay.change(come, undo ? c.classBefore : c.classAfter, +1);
-        if (edited.size() <= kMaxBoundedVectors) edited.push_back(come);
-      }
       if (firstFeature_ >= 0) {
         values.push_back(c.featuresBefore[static_cast<size_t>(firstFeature_)]);
         values.push_back(c.featuresAfter[static_cast<size_t>(firstFeature_)]);
@@ -542,25 +527,48 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // more than a quarter of the memory (and more than kMinRetrain instances: below, either takes
   // milliseconds), or the IGTree root's default moves, retraining costs about as much.
   std::vector<uint32_t> rebuild;
-  if (firstFeature_ >= 0 && from && !compact) {
+  bool compact = false;
+  if (firstFeature_ >= 0 && from) {
+    const uint64_t limit = std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
+    const auto tooMany = [&](const std::vector<uint32_t>& rebuilt) {
+      uint64_t n = 0;
+      for (uint32_t v : rebuilt)
+        if (auto it = membersOfValue_.find(v); it != membersOfValue_.end()) n += it->second.size();
+      return n > limit;
+    };
     rebuild = values;
-    if (algorithm == Algorithm::kIgTree) {
+    compact = tooMany(rebuild);
+    if (algorithm == Algorithm::kIgTree && !compact) {
       const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
       const ClassOrder& before = was.classes();
       compact = before.ids[IncrementalIgTree::rootDefault(before)] !=
                 order.ids[IncrementalIgTree::rootDefault(order)];
-      const std::vector<uint32_t> stale = was.staleValues(order, classes);
+      const std::vector<uint32_t> stale =
+          compact ? std::vector<uint32_t>{} : was.staleValues(order, classes);
       std::vector<uint32_t> both;
       std::set_union(rebuild.begin(), rebuild.end(), stale.begin(), stale.end(),
                      std::back_inserter(both));
       rebuild = std::move(both);
+      compact = compact || tooMany(rebuild);
     }
-    uint64_t inParts = 0;
-    for (uint32_t v : rebuild)
-      if (auto it = membersOfValue_.find(v); it != membersOfValue_.end())
-        inParts += it->second.size();
-    compact = compact || inParts > std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
   }
+  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
+  for (const std::vector<Change>& list : changes)
+    for (const Change& c : list) {
+      if (compact || (compact = overlay.entries().size() > overlayLimit)) break;
+      const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
+      const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
+      const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
+      const auto& come = undo ? c.featuresBefore : c.featuresAfter;
+      if (liveGone) {
+        overlay.change(gone, undo ? c.classAfter : c.classBefore, -1);
+        if (edited.size() <= kMaxBoundedVectors) edited.push_back(gone);
+      }
+      if (liveCome) {
+        overlay.change(come, undo ? c.classBefore : c.classAfter, +1);
+        if (edited.size() <= kMaxBoundedVectors) edited.push_back(come);
+      }
+    }
   if (compact || overlay.entries().size() > overlayLimit) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
