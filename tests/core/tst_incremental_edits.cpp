@@ -306,9 +306,10 @@ class TestIncrementalEdits : public QObject {
     }
     QVERIFY(edits > kSteps / 2 && undos > 0);
     qInfo("%d edits, %d undos, %d refused, %d retrains", edits, undos, refused, compactions);
-    // Most steps edit the trained base in place (a compaction retrains; undoing one may return
-    // to the base before it).
-    if (fixedWeights) QVERIFY2(compactions < kSteps / 10, std::to_string(compactions).c_str());
+    // Most edits change the trained base in place (a compaction retrains, which small memories
+    // like these do often: the overlay holds at most an eighth of their stored vectors; undoing
+    // a compaction returns to the base before it).
+    if (fixedWeights) QVERIFY2(compactions * 4 < edits, std::to_string(compactions).c_str());
 
     // A memory made from the same journal (a project reopened) is the same memory.
     auto replayed =
@@ -338,6 +339,8 @@ class TestIncrementalEdits : public QObject {
       {"ib1 w8 k3 ID", Algorithm::kIb1, 60, 8, 3, DistanceWeighting::kInverseDistance},
       {"igtree", Algorithm::kIgTree, 120, 3, 1, DistanceWeighting::kZero},
       {"tribl2", Algorithm::kTribl2, 120, 3, 1, DistanceWeighting::kZero},
+      {"igtree w8", Algorithm::kIgTree, 60, 8, 1, DistanceWeighting::kZero},
+      {"tribl2 w8 k3 ID", Algorithm::kTribl2, 60, 8, 3, DistanceWeighting::kInverseDistance},
   };
 };
 
