@@ -1,7 +1,9 @@
 #include <QtTest>
 
+#include "edit/incremental_classifier.h"
 #include "memlens/edited_memory.h"
 #include "memlens/experiment.h"
+#include "memlens/memory_file.h"
 #include "memlens/trace.h"
 #include "small_experiment.h"
 
@@ -112,6 +114,33 @@ class TestEditedExperiment : public QObject {
     auto refused = Experiment::withMemory(vector, vector->train(), memory->sharedClassifier());
     QVERIFY(!refused.isOk());
     QVERIFY(QString::fromStdString(refused.status().message()).contains(QStringLiteral("IGTree")));
+  }
+
+  // An IGTree edited in place (kept weights: no retraining) saves the tree of its edited
+  // instances, so the reopened memory answers as the edited one.
+  void savesAnIgTreeEditedInPlace() {
+    QTemporaryDir dir;
+    const auto original = test::smallExperiment(dir, Algorithm::kIgTree);
+    ClassifierOptions options = original->record().options.classifier;
+    options.fixedWeights = original->classifier().weights();
+    auto m = EditedMemory::create(corpusOf(original), original->train(), original->test(), options);
+    QVERIFY2(m, m.status().message().c_str());
+    auto preview = (*m)->preview(deleteBiggestVector((*m)->classifier()));
+    QVERIFY(preview && (*m)->commit(std::move(*preview)).isOk());
+    QVERIFY(dynamic_cast<const IncrementalClassifier*>(&(*m)->classifier()));
+    auto edited = Experiment::withMemory(original, (*m)->instances(), (*m)->sharedClassifier());
+    QVERIFY2(edited, edited.status().message().c_str());
+    const std::string path = dir.filePath(QStringLiteral("edited.mlm")).toStdString();
+    QVERIFY(saveMemory(**edited, path).isOk());
+    auto reopened = openMemory(path);
+    QVERIFY2(reopened, reopened.status().message().c_str());
+    const auto want = *(*m)->classifier().predict(original->test(), PredictOptions{});
+    const auto got = *(*reopened)->classifier().predict(original->test(), PredictOptions{});
+    QCOMPARE(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      QCOMPARE(got[i].classId, want[i].classId);
+      QCOMPARE(got[i].matchDepth, want[i].matchDepth);
+    }
   }
 };
 

@@ -27,15 +27,24 @@ struct ChangedToken {
 // weights are recomputed from the edited set unless the options fix them
 // (ClassifierOptions::fixedWeights, e.g. the trainedWeights() of the unedited instances: the
 // memory then keeps its trained weights through every edit).
-// How an edit reaches the classifier: IB1 under the overlap metric with fixed weights is edited
-// in place, without retraining: every edit resolves to instances removed and added, the trained
-// memory stays as it is and the stored vectors whose counts changed are masked out of it and
-// re-entered in a small overlay, searched together exactly; a preview re-predicts only the probe
-// tokens the edit can change; preview, undo and redo cost what the edit changed plus one copy of
-// the instance list (the edit's state; also the class order ties use). When the overlay
-// passes an eighth of the trained memory's stored vectors (at most 4096) the memory is retrained
-// from the edited instances and edited from there. Every other engine and recomputed weights
-// retrain from the edited instances on each preview, undo and redo.
+// How an edit reaches the classifier: with fixed weights every engine is edited in place, without
+// retraining (core/src/edit/incremental_*.h); every edit resolves to instances removed and added
+// and the trained memory stays as it is. IB1 (overlap metric): the stored vectors whose counts
+// changed are masked out of the trained memory and re-entered in a small overlay, searched
+// together exactly. IGTree and TRIBL2: the depth-1 subtrees of the first tree values an edit
+// touches are rebuilt from those values' live instances and the root taken from the edited
+// class totals (IGTree also rebuilds the subtrees holding a class whose tie order moved); a
+// TRIBL2 query whose first value no stored vector has falls back to IB1 over the overlay. A
+// preview re-predicts only the probe tokens the edit can change (an edited vector within a
+// token's neighbour reach, a rebuilt first value, a tie broken by a class whose total moved);
+// preview, undo and redo copy what the edit changed (the instance rows are shared in chunks,
+// copied on write) and scan the instance list once (finding the edit's instances; the class
+// order ties use). The memory is retrained from the edited
+// instances and edited from there when the overlay passes an eighth of the trained memory's
+// stored vectors (at most 4096; IB1, TRIBL2), when an edit would rebuild subtrees holding more
+// than a quarter of the instances (at least 65536), or when the IGTree root's default class
+// changes. MVDM and recomputed weights retrain from the edited instances on each preview, undo
+// and redo.
 // Either way the classifier answers as one trained on instances() with the options.
 // An edit is first previewed (the exact probe-set tokens whose prediction changes), then
 // committed; undo and redo replay the edit list.
@@ -134,6 +143,8 @@ class EditedMemory {
   // The incremental engine (IB1, overlap metric, fixed weights): no retraining.
   Status start(const std::vector<MemoryEdit>& edits, JobControl* job);
   Result<std::shared_ptr<Preview::Pending>> step(const MemoryEdit& edit, JobControl* job) const;
+  // The live instances of `state` whose first tree feature has `value` (tree engines).
+  InstanceSet withFirstValue(const State& state, uint32_t value) const;
   Result<std::shared_ptr<Preview::Pending>> advance(const Preview::Pending* from,
                                                     std::shared_ptr<State> state,
                                                     std::span<const std::vector<Change>> changes,
@@ -156,6 +167,9 @@ class EditedMemory {
   std::shared_ptr<Preview::Pending> current_;
   uint64_t generation_ = 0;
   bool incremental_ = false;
+  // Incremental IGTree and TRIBL2: the first tree feature, and the base instances by its value.
+  int firstFeature_ = -1;
+  std::unordered_map<uint32_t, std::vector<uint32_t>> membersOfValue_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit

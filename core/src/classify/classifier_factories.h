@@ -49,7 +49,8 @@ Result<std::unique_ptr<Classifier>> restoreClassifier(
 // The memory of an IB1 or TRIBL2 classifier, null for the other algorithms (for an edited memory
 // that searches a trained one).
 const OverlapMemory* overlapMemoryOf(const Classifier& classifier);
-// The tree of an IGTree classifier, null for the other algorithms (for memory files).
+// The tree of an IGTree classifier (of one edited in place: the tree retrained on its instances,
+// built on first call), null for the other algorithms (for memory files).
 const IgTree* igTreeOf(const Classifier& classifier);
 
 }  // namespace memlens

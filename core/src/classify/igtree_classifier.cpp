@@ -2,6 +2,7 @@
 
 #include "classify/batch_predict.h"
 #include "classify/classifier_factories.h"
+#include "edit/incremental_igtree.h"
 #include "memory/ig_tree.h"
 #include "memory/overlap_memory.h"
 
@@ -142,8 +143,12 @@ Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOpti
 }
 
 const IgTree* igTreeOf(const Classifier& classifier) {
-  const auto* igTree = dynamic_cast<const IgTreeClassifier*>(&classifier);
-  return igTree ? igTree->tree() : nullptr;
+  if (const auto* igTree = dynamic_cast<const IgTreeClassifier*>(&classifier))
+    return igTree->tree();
+  // An IGTree edited in place (EditedMemory) saves as the tree retrained on its instances.
+  if (const auto* edited = dynamic_cast<const IncrementalIgTree*>(&classifier))
+    return &edited->retrainedTree();
+  return nullptr;
 }
 
 std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options,

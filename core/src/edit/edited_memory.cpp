@@ -9,16 +9,21 @@
 #include <string>
 
 #include "classify/classifier_factories.h"
+#include "edit/edited_rows.h"
 #include "edit/incremental_ib1.h"
+#include "edit/incremental_igtree.h"
+#include "edit/incremental_tribl2.h"
 #include "edit/vector_overlay.h"
 
 namespace memlens {
 
 struct EditedMemory::State {
-  InstanceSet all;  // base instances, then inserted ones; classes are the current labels
-  std::vector<uint8_t> live;
+  EditedRows rows;  // base instances, then inserted ones; classes are the current labels
   uint64_t inserted = 0;
   uint64_t liveCount = 0;  // kept by the incremental engine only
+  // Base instances a merge gave other features (the incremental tree engines find instances by
+  // their first tree value).
+  std::vector<uint32_t> refeatured;
 };
 
 // What an edit does to one instance of State::all (an edit resolves to instances removed and
@@ -39,15 +44,7 @@ struct EditedMemory::Kept {
   const InstanceSet& get() {
     std::call_once(once, [this] {
       if (!state) return;
-      set.width = state->all.width;
-      set.reserve(static_cast<size_t>(std::count(state->live.begin(), state->live.end(), 1)));
-      for (size_t i = 0; i < state->all.size(); ++i) {
-        if (!state->live[i]) continue;
-        const auto f = state->all.instance(i);
-        set.features.insert(set.features.end(), f.begin(), f.end());
-        set.classes.push_back(state->all.classes[i]);
-        set.sources.push_back(state->all.sources[i]);
-      }
+      set = state->rows.liveInstances();
     });
     return set;
   }
@@ -69,9 +66,9 @@ struct EditedMemory::Preview::Pending {
   std::shared_ptr<const State> state;
   std::shared_ptr<const Classifier> base;
   std::shared_ptr<const VectorOverlay> overlay;
-  std::shared_ptr<const IncrementalIb1> incremental;
+  std::shared_ptr<const IncrementalClassifier> engine;
   std::vector<double> reach;
-  std::vector<std::vector<uint32_t>> tiedOn;  // per probe token, see tiedOn()
+  std::vector<std::vector<uint32_t>> tiedOn;  // per probe token, see tiedClasses()
   std::vector<Change> changes;
 };
 
@@ -156,10 +153,13 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   }
   m->base_ = std::move(train);
   m->probe_ = std::move(probe);
-  // Without retraining: IB1 by the overlap metric with fixed weights (the other engines and
-  // recomputed weights retrain from the edited instances).
-  m->incremental_ = options.algorithm == Algorithm::kIb1 && options.metric == Metric::kOverlap &&
-                    !options.fixedWeights.empty();
+  // Without retraining: IB1 and TRIBL2 by the overlap metric and IGTree, with fixed weights
+  // (MVDM and recomputed weights retrain from the edited instances).
+  m->incremental_ =
+      !options.fixedWeights.empty() &&
+      (options.algorithm == Algorithm::kIgTree ||
+       ((options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
+        options.metric == Metric::kOverlap));
   if (m->incremental_) {
     if (Status s = m->start(edits, job); !s) return s;
   } else {
@@ -198,15 +198,15 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     if (!changes) return;
     Change& c = changes->emplace_back();
     c.index = i;
-    c.liveBefore = state.live[i];
-    c.classBefore = state.all.classes[i];
-    const auto f = state.all.instance(i);
+    c.liveBefore = state.rows.live(i);
+    c.classBefore = state.rows.classOf(i);
+    const auto f = state.rows.features(i);
     c.featuresBefore.assign(f.begin(), f.end());
   };
   // Applies `change` to every instance `select` picks; fails when it picks none.
   const auto forEach = [&](auto select, auto change, const std::string& none) {
     size_t hits = 0;
-    for (size_t i = 0; i < state.all.size(); ++i) {
+    for (size_t i = 0; i < state.rows.size(); ++i) {
       if (!select(i)) continue;
       touch(i);
       change(i);
@@ -215,7 +215,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     return hits ? Status::ok() : Status::invalidArgument(none);
   };
   const auto isVector = [&](size_t i) {
-    return std::equal(edit.features.begin(), edit.features.end(), state.all.instance(i).begin());
+    return std::equal(edit.features.begin(), edit.features.end(), state.rows.features(i).begin());
   };
   const auto instanceIndex = [&](uint64_t source) -> Result<size_t> {
     if (source & kInsertedSource) {
@@ -226,7 +226,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     }
     return Status::notFound("no training instance has source " + std::to_string(source));
   };
-  const auto setLive = [&](uint8_t v) { return [&state, v](size_t i) { state.live[i] = v; }; };
+  const auto setLive = [&](bool v) { return [&state, v](size_t i) { state.rows.setLive(i, v); }; };
 
   const auto apply = [&]() -> Status {
     switch (edit.kind) {
@@ -238,13 +238,13 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                                          " features, the edit names " +
                                          std::to_string(edit.features.size()));
         const bool restore = edit.kind == EditKind::kRestoreVector;
-        const auto pick = [&](size_t i) { return state.live[i] == !restore && isVector(i); };
+        const auto pick = [&](size_t i) { return state.rows.live(i) == !restore && isVector(i); };
         const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
                                  describeFeatures(edit.features);
         if (edit.kind == EditKind::kRelabelVector)
           return forEach(
-              pick, [&](size_t i) { state.all.classes[i] = edit.classId; }, none);
-        return forEach(pick, setLive(restore ? 1 : 0), none);
+              pick, [&](size_t i) { state.rows.setClass(i, edit.classId); }, none);
+        return forEach(pick, setLive(restore), none);
       }
       case EditKind::kDeleteInstance:
       case EditKind::kRestoreInstance:
@@ -252,14 +252,14 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
         auto i = instanceIndex(edit.source);
         if (!i) return i.status();
         const bool wantLive = edit.kind != EditKind::kRestoreInstance;
-        if (state.live[*i] != wantLive)
+        if (state.rows.live(*i) != wantLive)
           return Status::invalidArgument("instance " + std::to_string(edit.source) + " is " +
                                          (wantLive ? "deleted" : "not deleted"));
         touch(*i);
         if (edit.kind == EditKind::kRelabelInstance) {
-          state.all.classes[*i] = edit.classId;
+          state.rows.setClass(*i, edit.classId);
         } else {
-          state.live[*i] = wantLive ? 0 : 1;
+          state.rows.setLive(*i, !wantLive);
         }
         return Status::ok();
       }
@@ -272,14 +272,10 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
           if (f >= vocabSize)
             return Status::invalidArgument("feature id " + std::to_string(f) +
                                            " is not in the vocabulary");
-        state.all.features.insert(state.all.features.end(), edit.features.begin(),
-                                  edit.features.end());
-        state.all.classes.push_back(edit.classId);
-        state.all.sources.push_back(kInsertedSource | state.inserted++);
-        state.live.push_back(0);
-        touch(state.all.size() - 1);
+        state.rows.append(edit.features, edit.classId, kInsertedSource | state.inserted++, false);
+        touch(state.rows.size() - 1);
         if (changes) changes->back().existed = false;
-        state.live.back() = 1;
+        state.rows.setLive(state.rows.size() - 1, true);
         return Status::ok();
       }
       case EditKind::kRemoveDocument:
@@ -292,27 +288,27 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
         return forEach(
             [&](size_t i) {
               return i < base_.size() && documentOf_[i] == edit.document &&
-                     state.live[i] == !restore;
+                     state.rows.live(i) == !restore;
             },
-            setLive(restore ? 1 : 0),
+            setLive(restore),
             "document " + std::to_string(edit.document) + " has no " +
                 (restore ? "removed" : "remaining") + " instances in the memory");
       }
       case EditKind::kKeepPrefix:
         // Inserted instances' sources are above every corpus position: they go too.
         return forEach(
-            [&](size_t i) { return state.live[i] && state.all.sources[i] >= edit.source; },
-            setLive(0),
+            [&](size_t i) { return state.rows.live(i) && state.rows.source(i) >= edit.source; },
+            setLive(false),
             "no instance of the memory was made at or after token " + std::to_string(edit.source));
       case EditKind::kPrune:
         for (uint64_t source : edit.sources) {
           auto i = instanceIndex(source);
           if (!i) return i.status();
-          if (!state.live[*i])
+          if (!state.rows.live(*i))
             return Status::invalidArgument("pruning: instance " + std::to_string(source) +
                                            " is already deleted");
           touch(*i);
-          state.live[*i] = 0;
+          state.rows.setLive(*i, false);
         }
         return Status::ok();
       case EditKind::kMerge:
@@ -323,14 +319,18 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
           if (!i) return i.status();
           auto t = instanceIndex(edit.targets[k]);
           if (!t) return t.status();
-          if (!state.live[*i] || !state.live[*t])
+          if (!state.rows.live(*i) || !state.rows.live(*t))
             return Status::invalidArgument(
                 "merging: instance " +
-                std::to_string(state.live[*i] ? edit.targets[k] : edit.sources[k]) + " is deleted");
+                std::to_string(state.rows.live(*i) ? edit.targets[k] : edit.sources[k]) +
+                " is deleted");
           touch(*i);
-          const auto to = state.all.instance(*t);
-          std::copy(to.begin(), to.end(),
-                    state.all.features.begin() + static_cast<std::ptrdiff_t>(*i * width));
+          if (*i < base_.size() && std::find(state.refeatured.begin(), state.refeatured.end(),
+                                             *i) == state.refeatured.end())
+            state.refeatured.push_back(static_cast<uint32_t>(*i));
+          const auto to = state.rows.features(*t);
+          const std::vector<uint32_t> target(to.begin(), to.end());
+          state.rows.setFeatures(*i, target);
         }
         return Status::ok();
     }
@@ -344,9 +344,9 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                              [](const Change& x, const Change& y) { return x.index == y.index; }),
                  changes->end());
   for (Change& c : *changes) {
-    c.liveAfter = state.live[c.index];
-    c.classAfter = state.all.classes[c.index];
-    const auto f = state.all.instance(c.index);
+    c.liveAfter = state.rows.live(c.index);
+    c.classAfter = state.rows.classOf(c.index);
+    const auto f = state.rows.features(c.index);
     c.featuresAfter.assign(f.begin(), f.end());
     state.liveCount += c.liveAfter;
     state.liveCount -= c.liveBefore;
@@ -357,8 +357,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     const std::vector<MemoryEdit>& edits, JobControl* job) const {
   auto state = std::make_shared<State>();
-  state->all = base_;
-  state->live.assign(base_.size(), 1);
+  state->rows = EditedRows(base_);
   for (const MemoryEdit& e : edits)
     if (Status s = applyEdit(*state, e); !s) return s;
 
@@ -383,7 +382,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
 }
 
 Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job) {
-  if (trained_ && overlapMemoryOf(*trained_)) {
+  const bool tree = options_.algorithm == Algorithm::kIgTree;
+  if (trained_ && (tree ? igTreeOf(*trained_) != nullptr : overlapMemoryOf(*trained_) != nullptr)) {
     baseClassifier_ = trained_;
   } else {
     auto classifier = createClassifier(options_);
@@ -391,18 +391,50 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     if (Status s = (*classifier)->train(base_, job); !s) return s;
     baseClassifier_ = std::move(*classifier);
   }
-  auto state = std::make_shared<State>();
-  state->all = base_;
-  state->live.assign(base_.size(), 1);
-  state->liveCount = base_.size();
+  if (options_.algorithm != Algorithm::kIb1) {
+    firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
+                         : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
+    for (size_t i = 0; i < base_.size(); ++i)
+      membersOfValue_[base_.instance(i)[static_cast<size_t>(firstFeature_)]].push_back(
+          static_cast<uint32_t>(i));
+  }
+  auto unedited = std::make_shared<State>();
+  unedited->rows = EditedRows(base_);
+  unedited->liveCount = base_.size();
+  auto built = advance(nullptr, unedited, {}, false, 0, job);
+  if (!built || edits.empty()) {
+    if (built) current_ = std::move(*built);
+    return built ? Status::ok() : built.status();
+  }
+  auto state = std::make_shared<State>(*unedited);
   std::vector<std::vector<Change>> journal;
   for (const MemoryEdit& e : edits)
     if (Status s = applyEdit(*state, e, &journal.emplace_back()); !s) return s;
-  auto built = advance(nullptr, std::move(state), journal, false, edits.size(), job);
+  built = advance(built->get(), std::move(state), journal, false, edits.size(), job);
   if (!built) return built.status();
   current_ = std::move(*built);
   journal_ = std::move(journal);
   return Status::ok();
+}
+
+InstanceSet EditedMemory::withFirstValue(const State& state, uint32_t value) const {
+  InstanceSet out;
+  out.width = base_.width;
+  const auto f = static_cast<size_t>(firstFeature_);
+  const auto add = [&](size_t i) {
+    const auto x = state.rows.features(i);
+    if (!state.rows.live(i) || x[f] != value) return;
+    out.features.insert(out.features.end(), x.begin(), x.end());
+    out.classes.push_back(state.rows.classOf(i));
+    out.sources.push_back(state.rows.source(i));
+  };
+  if (auto it = membersOfValue_.find(value); it != membersOfValue_.end())
+    for (uint32_t i : it->second) add(i);
+  // Merged away from another value, and inserted.
+  for (uint32_t i : state.refeatured)
+    if (base_.instance(i)[f] != value) add(i);
+  for (size_t i = base_.size(); i < state.rows.size(); ++i) add(i);
+  return out;
 }
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
@@ -425,14 +457,16 @@ namespace {
 size_t maxOverlay(const InstanceBase& base) {
   return std::min<size_t>(4096, std::max<size_t>(64, base.vectorCount() / 8));
 }
+// Instances the tree engines rebuild per edit without considering a retrain instead.
+constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 // Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
 constexpr size_t kMaxBoundedVectors = 2048;
 
-ClassOrder classOrderOf(const InstanceSet& all, const std::vector<uint8_t>& live) {
+ClassOrder classOrderOf(const EditedRows& rows) {
   ClassOrder o;
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (!live[i]) continue;
-    const uint32_t c = all.classes[i];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows.live(i)) continue;
+    const uint32_t c = rows.classOf(i);
     if (c >= o.indexOfId.size()) o.indexOfId.resize(size_t{c} + 1, InstanceBase::kNone);
     if (o.indexOfId[c] == InstanceBase::kNone) {
       o.indexOfId[c] = static_cast<uint32_t>(o.ids.size());
@@ -442,21 +476,6 @@ ClassOrder classOrderOf(const InstanceSet& all, const std::vector<uint8_t>& live
     ++o.totals[o.indexOfId[c]];
   }
   return o;
-}
-
-// The classes whose training totals a vote's tie was broken by (BucketVote: most frequent, then
-// first seen): the top classes of its distribution when several; kNoClass when the vote fell
-// below DBL_EPSILON and the nearest bucket's plain counts were compared instead.
-std::vector<uint32_t> tiedOn(const Prediction& p) {
-  if (!p.tie) return {};
-  if (p.distribution.empty()) return {Prediction::kNoClass};
-  double best = 0.0;
-  for (const ClassVote& v : p.distribution) best = std::max(best, v.weight);
-  std::vector<uint32_t> top;
-  for (const ClassVote& v : p.distribution)
-    if (v.weight == best) top.push_back(v.classId);
-  if (top.size() < 2) top.clear();  // the k + 1 vote broke the tie
-  return top;
 }
 
 // Per class id: 1 when its total or its place in the class order differs between `a` and `b`.
@@ -480,13 +499,63 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     return Status::invalidArgument("the edit would leave the memory empty");
   auto p = std::make_shared<Preview::Pending>();
   p->base = from ? from->base : baseClassifier_;
+  const Algorithm algorithm = options_.algorithm;
+  // The overlay counts the edited memory's stored vectors for every engine; IB1 and TRIBL2's
+  // fallback search it, so only they compact when it grows.
   VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
-  const size_t overlayLimit = maxOverlay(p->base->memory());
-  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
-  bool compact = false;
+  const size_t overlayLimit = algorithm == Algorithm::kIgTree ? std::numeric_limits<size_t>::max()
+                                                              : maxOverlay(p->base->memory());
+  std::vector<uint32_t> values, classes;  // first tree values and classes the edit touches
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
-      if ((compact = overlay.entries().size() > overlayLimit)) break;
+      if (firstFeature_ >= 0) {
+        values.push_back(c.featuresBefore[static_cast<size_t>(firstFeature_)]);
+        values.push_back(c.featuresAfter[static_cast<size_t>(firstFeature_)]);
+      }
+      classes.push_back(c.classBefore);
+      classes.push_back(c.classAfter);
+    }
+  for (auto* v : {&values, &classes}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  p->state = state;
+  p->kept = std::make_shared<Kept>(state);
+  ClassOrder order = classOrderOf(state->rows);
+  // The tree engines: the first values whose parts this edit rebuilds (on top of those rebuilt
+  // since the base was trained, which at most hold the memory a second time). When they hold
+  // more than a quarter of the memory (and more than kMinRetrain instances: below, either takes
+  // milliseconds), or the IGTree root's default moves, retraining costs about as much.
+  std::vector<uint32_t> rebuild;
+  bool compact = false;
+  if (firstFeature_ >= 0 && from) {
+    const uint64_t limit = std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
+    const auto tooMany = [&](const std::vector<uint32_t>& rebuilt) {
+      uint64_t n = 0;
+      for (uint32_t v : rebuilt)
+        if (auto it = membersOfValue_.find(v); it != membersOfValue_.end()) n += it->second.size();
+      return n > limit;
+    };
+    rebuild = values;
+    compact = tooMany(rebuild);
+    if (algorithm == Algorithm::kIgTree && !compact) {
+      const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
+      const ClassOrder& before = was.classes();
+      compact = before.ids[IncrementalIgTree::rootDefault(before)] !=
+                order.ids[IncrementalIgTree::rootDefault(order)];
+      const std::vector<uint32_t> stale =
+          compact ? std::vector<uint32_t>{} : was.staleValues(order, classes);
+      std::vector<uint32_t> both;
+      std::set_union(rebuild.begin(), rebuild.end(), stale.begin(), stale.end(),
+                     std::back_inserter(both));
+      rebuild = std::move(both);
+      compact = compact || tooMany(rebuild);
+    }
+  }
+  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
+  for (const std::vector<Change>& list : changes)
+    for (const Change& c : list) {
+      if (compact || (compact = overlay.entries().size() > overlayLimit)) break;
       const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
       const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
       const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
@@ -500,27 +569,63 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
         if (edited.size() <= kMaxBoundedVectors) edited.push_back(come);
       }
     }
-  p->state = state;
-  p->kept = std::make_shared<Kept>(state);
   if (compact || overlay.entries().size() > overlayLimit) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
     if (Status s = (*classifier)->train(p->kept->get(), job); !s) return s;
     p->base = std::move(*classifier);
     overlay = VectorOverlay(p->base->memory());
+    rebuild.clear();
   }
+  const bool sameBase = from && p->base == from->base;
   p->overlay = std::make_shared<const VectorOverlay>(std::move(overlay));
   p->slots = p->overlay->vectorCount();
   p->instanceCount = state->liveCount;
-  p->incremental = std::make_shared<IncrementalIb1>(
-      options_, p->base, p->overlay, classOrderOf(state->all, state->live),
-      [kept = p->kept]() -> const InstanceSet& { return kept->get(); });
+  auto instances = [kept = p->kept]() -> const InstanceSet& { return kept->get(); };
+  if (algorithm == Algorithm::kIgTree) {
+    const auto* was =
+        sameBase ? static_cast<const IncrementalIgTree*>(from->engine.get()) : nullptr;
+    IncrementalIgTree::Parts parts = was ? was->parts() : IncrementalIgTree::Parts{};
+    for (uint32_t v : rebuild) {
+      if (cancelRequested(job)) return Status::cancelled();
+      const InstanceSet members = withFirstValue(*state, v);
+      if (members.size() == 0) {
+        parts[v] = nullptr;
+        continue;
+      }
+      auto part = IncrementalIgTree::buildPart(members, order, igTreeOf(*p->base)->order());
+      if (!part) return part.status();
+      parts[v] = std::move(*part);
+    }
+    p->engine = std::make_shared<IncrementalIgTree>(
+        options_, p->base, was ? was->classValues() : IncrementalIgTree::classValuesOf(*p->base),
+        std::move(order), std::move(parts), std::move(rebuild), std::move(instances));
+  } else if (algorithm == Algorithm::kTribl2) {
+    IncrementalTribl2::Parts parts =
+        sameBase ? static_cast<const IncrementalTribl2&>(*from->engine).parts()
+                 : IncrementalTribl2::Parts{};
+    for (uint32_t v : rebuild) {
+      if (cancelRequested(job)) return Status::cancelled();
+      const InstanceSet members = withFirstValue(*state, v);
+      if (members.size() == 0) {
+        parts[v] = nullptr;
+        continue;
+      }
+      auto part = IncrementalTribl2::buildPart(members, options_);
+      if (!part) return part.status();
+      parts[v] = std::move(*part);
+    }
+    p->engine = std::make_shared<IncrementalTribl2>(options_, p->base, p->overlay, std::move(order),
+                                                    std::move(parts), std::move(rebuild),
+                                                    std::move(instances));
+  } else {
+    p->engine = std::make_shared<IncrementalIb1>(options_, p->base, p->overlay, std::move(order),
+                                                 std::move(instances));
+  }
   // Unedited, the memory is the trained one itself (same traces, same InstanceBase).
-  p->classifier = editCount == 0 && p->base == baseClassifier_ ? p->base : p->incremental;
+  p->classifier = editCount == 0 && p->base == baseClassifier_ ? p->base : p->engine;
 
-  if (Status st = predictProbe(*p, from && p->base == from->base ? from : nullptr, edited, job);
-      !st)
-    return st;
+  if (Status st = predictProbe(*p, sameBase ? from : nullptr, edited, job); !st) return st;
   return p;
 }
 
@@ -533,8 +638,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   const size_t n = probe_.size();
   const bool all = !from || edited.size() > kMaxBoundedVectors;
   const std::vector<uint8_t> moved =
-      all ? std::vector<uint8_t>{}
-          : movedClasses(from->incremental->classes(), p.incremental->classes());
+      all ? std::vector<uint8_t>{} : movedClasses(from->engine->classes(), p.engine->classes());
   const bool anyMoved = std::find(moved.begin(), moved.end(), 1) != moved.end();
   const auto tieMoved = [&](const std::vector<uint32_t>& tied) {
     for (uint32_t c : tied)
@@ -546,21 +650,23 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   std::vector<std::vector<uint32_t>> tied =
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
   std::atomic<bool> cancelled{false};
-  const IncrementalIb1& engine = *p.incremental;
+  const IncrementalClassifier& engine = *p.engine;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
     if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
     Prediction out;
+    IncrementalClassifier::Bound bound;
     for (size_t i = range.begin(); i != range.end(); ++i) {
       const uint32_t* q = probe_.instance(i).data();
-      bool affected = all || tieMoved(tied[i]);
-      for (size_t v = 0; !affected && v < edited.size(); ++v) {
+      bool affected = all || tieMoved(tied[i]) || engine.rebuiltFor(q);
+      for (size_t v = 0; !affected && reach[i] >= 0.0 && v < edited.size(); ++v) {
         const double d = engine.distance(q, edited[v].data());
         affected = d <= reach[i] || sameDistance(d, reach[i]);
       }
       if (!affected) continue;
-      engine.classify(q, PredictOptions{}, out, reach[i]);
+      engine.answer(q, PredictOptions{}, out, bound);
       predictions[i] = out.classId;
-      tied[i] = tiedOn(out);
+      reach[i] = bound.reach;
+      tied[i] = std::move(bound.tiedOn);
     }
   });
   if (cancelled) return Status::cancelled();
@@ -652,18 +758,13 @@ Status EditedMemory::undo(JobControl* job) {
       state->liveCount += c->liveBefore;
       state->liveCount -= c->liveAfter;
       if (!c->existed) {
-        state->all.features.resize(state->all.features.size() - c->featuresAfter.size());
-        state->all.classes.pop_back();
-        state->all.sources.pop_back();
-        state->live.pop_back();
+        state->rows.popBack();
         --state->inserted;
         continue;
       }
-      state->live[c->index] = c->liveBefore;
-      state->all.classes[c->index] = c->classBefore;
-      std::copy(c->featuresBefore.begin(), c->featuresBefore.end(),
-                state->all.features.begin() +
-                    static_cast<std::ptrdiff_t>(c->index * c->featuresBefore.size()));
+      state->rows.setLive(c->index, c->liveBefore);
+      state->rows.setClass(c->index, c->classBefore);
+      state->rows.setFeatures(c->index, c->featuresBefore);
     }
     auto built =
         advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);

@@ -2,8 +2,20 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 namespace memlens {
+
+MergedBuckets& MergedBuckets::forThread(size_t classes) {
+  thread_local std::unique_ptr<MergedBuckets> merged;
+  thread_local size_t size = 0;
+  if (!merged || size < classes) {
+    merged = std::make_unique<MergedBuckets>(classes);
+    size = classes;
+  }
+  merged->clear();
+  return *merged;
+}
 
 void MergedBuckets::clear() {
   buckets_.clear();

@@ -21,6 +21,9 @@ class MergedBuckets {
   // `classes`: how many class indices the counts use.
   explicit MergedBuckets(size_t classes) : acc_(classes, 0) {}
 
+  // This thread's merge, cleared, for `classes` class indices (grown to the most asked for).
+  static MergedBuckets& forThread(size_t classes);
+
   void clear();
   // Starts a part's bucket at `distance`; addCount() fills it.
   void addBucket(double distance);

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "memlens/instance_set.h"
+
+namespace memlens {
+
+// An edited memory's instances as rows (features, class, source, live), stored in fixed-size
+// chunks shared between copies: copying the rows copies one pointer per chunk, and a change
+// copies only the chunk it touches (copy on write). So a preview, which copies the memory's
+// rows and edits the copy, costs what the edit touched, not the memory's size (a 100M-instance
+// memory has ~6k chunks).
+// Not thread-safe for changes; const calls and copies may run concurrently.
+class EditedRows {
+ public:
+  EditedRows() = default;
+  // Every instance of `instances`, live.
+  explicit EditedRows(const InstanceSet& instances);
+
+  size_t size() const { return size_; }
+  int width() const { return width_; }
+  std::span<const uint32_t> features(size_t i) const {
+    const Chunk& c = *chunks_[i / kRows];
+    return {c.features.data() + (i % kRows) * static_cast<size_t>(width_),
+            static_cast<size_t>(width_)};
+  }
+  uint32_t classOf(size_t i) const { return chunks_[i / kRows]->classes[i % kRows]; }
+  uint64_t source(size_t i) const { return chunks_[i / kRows]->sources[i % kRows]; }
+  bool live(size_t i) const { return chunks_[i / kRows]->live[i % kRows] != 0; }
+
+  void setLive(size_t i, bool live);
+  void setClass(size_t i, uint32_t classId);
+  void setFeatures(size_t i, std::span<const uint32_t> features);
+  void append(std::span<const uint32_t> features, uint32_t classId, uint64_t source, bool live);
+  void popBack();
+
+  // The live rows, in order.
+  InstanceSet liveInstances() const;
+
+ private:
+  static constexpr size_t kRows = size_t{1} << 14;
+  struct Chunk {
+    std::vector<uint32_t> features, classes;
+    std::vector<uint64_t> sources;
+    std::vector<uint8_t> live;
+  };
+  Chunk& writable(size_t i);
+
+  std::vector<std::shared_ptr<Chunk>> chunks_;
+  size_t size_ = 0;
+  int width_ = 0;
+};
+
+}  // namespace memlens
