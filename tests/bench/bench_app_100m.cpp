@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
     table->horizontalHeader()->setSortIndicator(views::MemoryTableModel::kId, Qt::AscendingOrder);
   });
   const uint32_t frequent = memory->test().classes.empty() ? 0 : memory->test().classes[0];
-  filter->setText(QString::fromStdString(memory->corpus().vocab.token(frequent)));
+  filter->setText(QString::fromStdString(std::string(memory->corpus().vocab.text(frequent))));
   tableStep(model, table, "filter by a token (Enter)",
             [filter] { QTest::keyClick(filter, Qt::Key_Return); });
   tableStep(model, table, "clear the filter", [filter] { filter->clear(); });
