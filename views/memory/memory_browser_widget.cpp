@@ -179,7 +179,23 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   filterRow->addWidget(filter_, 1);
   filterRow->addWidget(scope_);
   filterRow->addWidget(rowsLabel_);
+  // Over millions of vectors a filter or a sort by instances takes a moment on a worker.
+  stopPicking_ = new QToolButton(pane);
+  stopPicking_->setObjectName(QStringLiteral("memoryStopPicking"));
+  stopPicking_->setText(tr("Stop"));
+  stopPicking_->setToolTip(tr("Stop filtering or sorting; the rows shown stay"));
+  stopPicking_->hide();
+  filterRow->addWidget(stopPicking_);
   layout->addLayout(filterRow);
+  connect(stopPicking_, &QToolButton::clicked, model_, &MemoryTableModel::cancelPicking);
+  connect(model_, &MemoryTableModel::picking, this, [this](double fraction, const QString& stage) {
+    rowsLabel_->setText(tr("%1… %2%").arg(stage).arg(qRound(100.0 * fraction)));
+    stopPicking_->show();
+  });
+  connect(model_, &MemoryTableModel::pickingDone, this, [this] {
+    stopPicking_->hide();
+    showRowCount();
+  });
   connect(filter_, &QLineEdit::returnPressed, this, &MemoryBrowserWidget::applyFilter);
   connect(filter_, &QLineEdit::textChanged, this, [this](const QString& text) {
     if (text.isEmpty()) applyFilter();  // the clear button shows everything again
@@ -214,9 +230,7 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   // The model resets on every filter and sort, which replaces nothing in the selection model's
   // connection but does empty the selection.
   connect(model_, &QAbstractItemModel::modelReset, this, [this] {
-    rowsLabel_->setText(tr("%1 of %2 vectors")
-                            .arg(number(static_cast<uint64_t>(model_->rowCount())),
-                                 number(snapshot_ ? snapshot_->vectorCount() : 0)));
+    showRowCount();
     updateButtons();
   });
 
@@ -575,7 +589,16 @@ void MemoryBrowserWidget::setDeletedContexts(const QStringList& contexts) {
   updateButtons();
 }
 
+void MemoryBrowserWidget::showRowCount() {
+  const std::shared_ptr<const MemorySnapshot>& shown = model_->shownSnapshot();
+  rowsLabel_->setText(tr("%1 of %2 vectors")
+                          .arg(number(static_cast<uint64_t>(model_->rowCount())),
+                               number(shown ? shown->vectorCount() : 0)));
+}
+
 QList<quint32> MemoryBrowserWidget::selectedVectors() const {
+  // Rows of an older memory, shown while the new one's are picked, are not this memory's ids.
+  if (model_->shownSnapshot() != snapshot_) return {};
   std::set<quint32> ids;  // sorted, once per row however many cells are selected
   for (const QModelIndex& index : table_->selectionModel()->selectedIndexes()) {
     ids.insert(model_->storedVector(index.row()));

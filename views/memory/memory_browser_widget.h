@@ -87,6 +87,7 @@ class MemoryBrowserWidget : public QWidget {
   QWidget* createSidePane();
   QWidget* createPrunePanel();
   void applyFilter();
+  void showRowCount();
   void askRelabel();
   void askRestore();
   void askProbeSentences();
@@ -109,6 +110,7 @@ class MemoryBrowserWidget : public QWidget {
   QLineEdit* filter_;
   QComboBox* scope_;
   QLabel* rowsLabel_;
+  QToolButton* stopPicking_;
   MemoryTableModel* model_;
   QTableView* table_;
   QPushButton* delete_;
