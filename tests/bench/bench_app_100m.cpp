@@ -51,17 +51,28 @@ void row(const char* step, double ms, const char* goal, const QString& note = {}
   std::fflush(stdout);
 }
 
-// A step on the Memory tab: `act` (a click) and then the controller's settled() signal.
+// A step on the Memory tab: `act` (a click) and then the controller's settled() signal. With
+// `shown` (a commit, undo or redo), first the time until its change is on the page.
 template <typename Act>
-bool memoryStep(QSignalSpy& edits, const char* step, const char* goal, QLabel* figures, Act act) {
-  const qsizetype seen = edits.count();
+bool memoryStep(QSignalSpy& edits, const char* step, const char* goal, QLabel* figures, Act act,
+                QSignalSpy* shown = nullptr) {
+  const qsizetype seen = edits.count(), shownSeen = shown ? shown->count() : 0;
   QElapsedTimer t;
   t.start();
   act();
   const double gui = msOf(t);
+  if (shown) {
+    if (!waitFor(*shown, shownSeen)) return std::printf("%s: timed out\n", step), false;
+    row(step, msOf(t), goal,
+        QStringLiteral("(GUI %1 ms) %2").arg(gui, 0, 'f', 1).arg(figures->text()));
+  }
   if (!waitFor(edits, seen)) return std::printf("%s: timed out\n", step), false;
-  row(step, msOf(t), goal,
-      QStringLiteral("(GUI %1 ms) %2").arg(gui, 0, 'f', 1).arg(figures->text()));
+  if (shown) {
+    row("  then the edited memory listed (table, Inspect)", msOf(t), "-");
+  } else {
+    row(step, msOf(t), goal,
+        QStringLiteral("(GUI %1 ms) %2").arg(gui, 0, 'f', 1).arg(figures->text()));
+  }
   return true;
 }
 
@@ -100,6 +111,8 @@ int main(int argc, char** argv) {
   QSignalSpy ready(&window, &gui::MainWindow::memoryReady);
   QSignalSpy inspected(inspector, &gui::InspectController::settled);
   QSignalSpy edits(controller, &gui::MemoryController::settled);
+  QSignalSpy steps(controller, &gui::MemoryController::stepShown);
+  QSignalSpy counted(controller, &gui::MemoryController::usageCounted);
 
   QElapsedTimer open;
   open.start();
@@ -136,8 +149,21 @@ int main(int argc, char** argv) {
 
   if (!waitFor(edits, 0)) return std::puts("the Memory tab was not prepared"), 1;
   row("open to Memory tab ready (snapshot)", msOf(open), "-");
-  for (QAction* a : window.actions())  // the window's Cancel (Esc): its evaluation stops
-    if (a->shortcut() == QKeySequence(Qt::Key_Escape) && a->isEnabled()) a->trigger();
+  if (memory->record().options.classifier.algorithm != Algorithm::kIgTree && waitFor(counted, 0))
+    row("open to the usage census shown (Used column)", msOf(open), "-");
+  // The window's Cancel (Esc) stops its evaluation or learning curve; an evaluation that had
+  // ended hands the Memory tab the evaluated memory, which it prepares again.
+  QSignalSpy jobs(&window, &gui::MainWindow::jobSettled);
+  bool cancelled = false;
+  for (QAction* a : window.actions()) {
+    if (a->shortcut() != QKeySequence(Qt::Key_Escape) || !a->isEnabled()) continue;
+    a->trigger();
+    cancelled = true;
+  }
+  if (cancelled && jobs.isEmpty() && !jobs.wait(kStepTimeoutMs)) return std::puts("no cancel"), 1;
+  QTest::qWait(100);
+  while (controller->isRunning())
+    if (!edits.wait(kStepTimeoutMs)) return std::puts("the Memory tab was not prepared"), 1;
 
   auto* table = window.findChild<QTableView*>(QStringLiteral("memoryTable"));
   auto* filter = window.findChild<QLineEdit*>(QStringLiteral("memoryFilter"));
@@ -180,12 +206,14 @@ int main(int argc, char** argv) {
   if (model->rowCount() == 0) return std::puts("no rows to edit"), 1;
   auto* remove = window.findChild<QPushButton*>(QStringLiteral("memoryDelete"));
   auto* commit = window.findChild<QPushButton*>(QStringLiteral("memoryCommit"));
-  const bool ok = memoryStep(edits, "preview deleting one stored vector", "1000 ms", figures,
-                             [&] {
-                               table->selectRow(model->rowCount() / 2);
-                               remove->click();
-                             }) &&
-                  memoryStep(edits, "commit it", "1000 ms", figures, [commit] { commit->click(); });
+  const bool ok =
+      memoryStep(edits, "preview deleting one stored vector", "1000 ms", figures,
+                 [&] {
+                   table->selectRow(model->rowCount() / 2);
+                   remove->click();
+                 }) &&
+      memoryStep(
+          edits, "commit it", "1000 ms", figures, [commit] { commit->click(); }, &steps);
   if (!ok) return 1;
   {
     const qsizetype seen = inspected.count();
@@ -194,13 +222,11 @@ int main(int argc, char** argv) {
     inspector->inspectTestToken(1);
     if (waitFor(inspected, seen)) row("Inspect a trace on the edited memory", msOf(t), "50 ms");
   }
-  if (!memoryStep(edits, "undo", "1000 ms", figures,
-                  [controller] { controller->undoAction()->trigger(); }) ||
-      !memoryStep(edits, "redo", "1000 ms", figures,
-                  [controller] { controller->redoAction()->trigger(); }))
-    return 1;
-  if (!memoryStep(edits, "undo again", "1000 ms", figures,
-                  [controller] { controller->undoAction()->trigger(); }))
+  const auto undo = [controller] { controller->undoAction()->trigger(); };
+  const auto redo = [controller] { controller->redoAction()->trigger(); };
+  if (!memoryStep(edits, "undo", "1000 ms", figures, undo, &steps) ||
+      !memoryStep(edits, "redo", "1000 ms", figures, redo, &steps) ||
+      !memoryStep(edits, "undo again", "1000 ms", figures, undo, &steps))
     return 1;
 
   auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
