@@ -155,6 +155,9 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
           &MemoryController::setProbeSentences);
   connect(page_, &views::MemoryBrowserWidget::weightsModeChosen, this,
           &MemoryController::chooseWeightsMode);
+  connect(page_, &views::MemoryBrowserWidget::listEditedRequested, this, [this] {
+    if (!isRunning() && steps_.empty() && unlisted_) refresh();
+  });
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   connect(censusRunner_, &views::JobRunner::finished, this, &MemoryController::onCounted);
@@ -176,6 +179,8 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   censusRunner_->cancel();
   steps_.clear();
   refreshQueued_ = false;
+  unlisted_ = false;
+  page_->setListEditedOffered(false);
   stack_->clear();  // deletes the commands without undoing them
   prepareQueued_ = false;
   pruneQueued_.reset();
@@ -271,6 +276,8 @@ void MemoryController::queueStep(Step step, const QString& title) {
 
 void MemoryController::refresh() {
   refreshQueued_ = false;
+  unlisted_ = false;
+  page_->setListEditedOffered(false);
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kRefresh;
   start(std::move(pending), tr("Listing the edited memory for the table and Inspect…"), false);
@@ -463,9 +470,17 @@ void MemoryController::onFinished(const Status& status) {
     return;
   }
   if (refreshQueued_ && current && session_) {
-    pruneQueued_.reset();
-    refresh();
-    return;
+    refreshQueued_ = false;
+    if (trained_->record().trainInstances <= kListEditedUpTo) {
+      pruneQueued_.reset();
+      refresh();
+      return;
+    }
+    unlisted_ = true;
+    page_->setListEditedOffered(true);
+    page_->showWork(tr("Done: %1. The table and Inspect show the memory before it: List Edited "
+                       "Memory lists the %2 instances (minutes, gigabytes).")
+                        .arg(pending->title, number(pending->instances)));
   }
   if (pruneQueued_) {
     const PruneOptions options = *pruneQueued_;

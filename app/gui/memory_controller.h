@@ -33,7 +33,8 @@ class ProjectFile;
 // retrains the memory: about 2 s on the KJV with IGTree); the EditSession is only touched by
 // that worker. Each committed edit is a command on the undo stack; a step shows the probe tokens
 // it flipped as soon as it is taken (stepShown()); then, once no step is queued, a job lists the
-// edited memory (linear in its size: the incremental engine keeps no InstanceBase of its own),
+// edited memory (linear in its size: the incremental engine keeps no InstanceBase of its own;
+// above kListEditedUpTo instances only when the user asks, with List Edited Memory),
 // the tab gets its snapshot and memoryChanged() hands the edited memory
 // (Experiment::withMemory) to whoever inspects it. Previews can be cancelled; steps cannot (the
 // stack and the memory must stay in step), and queue up behind each other. The table's usage
@@ -50,6 +51,9 @@ class MemoryController : public QObject {
   // many training instances (a few seconds of training) edits keep the trained weights unless
   // the user chooses otherwise.
   static constexpr uint64_t kKeepWeightsFrom = 2'000'000;
+  // Listing an edited memory builds its InstanceBase from every instance (at 73M instances:
+  // nearly 3 minutes and 8 GB). Above this many the page offers it instead of doing it.
+  static constexpr uint64_t kListEditedUpTo = 5'000'000;
   enum class Step { kCommit, kUndo, kRedo };
 
   explicit MemoryController(views::MemoryBrowserWidget* page, QObject* parent = nullptr);
@@ -165,6 +169,7 @@ class MemoryController : public QObject {
   std::optional<PruneOptions> pruneQueued_;
   bool restoring_ = false;      // the stack is being filled from a project: its commands do nothing
   bool refreshQueued_ = false;  // a step was taken: list the edited memory when none is queued
+  bool unlisted_ = false;       // a big memory's steps since it was last listed
   std::optional<bool> keepTrainedWeights_;  // the user's choice, without a project
   std::shared_ptr<Pending> pending_;
   std::shared_ptr<ProjectFile> project_;

@@ -68,7 +68,7 @@ bool memoryStep(QSignalSpy& edits, const char* step, const char* goal, QLabel* f
   }
   if (!waitFor(edits, seen)) return std::printf("%s: timed out\n", step), false;
   if (shown) {
-    row("  then the edited memory listed (table, Inspect)", msOf(t), "-");
+    row("  then settled (the edited memory listed, if small)", msOf(t), "-");
   } else {
     row(step, msOf(t), goal,
         QStringLiteral("(GUI %1 ms) %2").arg(gui, 0, 'f', 1).arg(figures->text()));

@@ -128,10 +128,19 @@ MemoryBrowserWidget::MemoryBrowserWidget(QWidget* parent)
   cancel_->setObjectName(QStringLiteral("memoryCancel"));
   cancel_->setText(tr("Cancel"));
   cancel_->setToolTip(tr("Cancel the preview that is running"));
+  // A big memory's edited state is listed only when asked: it costs minutes and gigabytes.
+  listEdited_ = new QPushButton(tr("&List Edited Memory"), content);
+  listEdited_->setObjectName(QStringLiteral("memoryListEdited"));
+  listEdited_->setToolTip(
+      tr("The table and Inspect show the memory as it was before the latest "
+         "edits; this lists the edited memory for them (a job)"));
+  listEdited_->hide();
   statusRow->addWidget(work_, 1);
+  statusRow->addWidget(listEdited_);
   statusRow->addWidget(progress_);
   statusRow->addWidget(cancel_);
   layout->addLayout(statusRow);
+  connect(listEdited_, &QPushButton::clicked, this, &MemoryBrowserWidget::listEditedRequested);
   connect(cancel_, &QToolButton::clicked, this, &MemoryBrowserWidget::cancelRequested);
 
   pages_->addWidget(unavailable_);
@@ -577,6 +586,11 @@ void MemoryBrowserWidget::setBusy(bool busy, bool cancellable) {
 
 void MemoryBrowserWidget::showWork(const QString& message) { work_->setText(message); }
 
+void MemoryBrowserWidget::setListEditedOffered(bool offered) {
+  listEdited_->setVisible(offered);
+  updateButtons();
+}
+
 void MemoryBrowserWidget::showProgress(double fraction, const QString& stage) {
   progress_->setValue(static_cast<int>(fraction * 1000.0));
   if (!stage.isEmpty()) progress_->setToolTip(stage);
@@ -656,6 +670,7 @@ void MemoryBrowserWidget::updateButtons() {
   restore_->setEnabled(idle);
   prunePreview_->setEnabled(idle);
   probeButton_->setEnabled(idle);
+  listEdited_->setEnabled(idle);
   const bool previewing = changes_->change() && changes_->change()->preview;
   commit_->setEnabled(idle && previewing);
   discard_->setEnabled(!busy_ && previewing);
