@@ -17,7 +17,7 @@ namespace memlens::gui {
 
 // What one job was asked and what it produced; the worker fills it, onFinished() reads it.
 struct MemoryController::Pending {
-  enum class Kind { kPrepare, kPreview, kStep, kProbe } kind = Kind::kPrepare;
+  enum class Kind { kPrepare, kPreview, kStep, kProbe, kRefresh } kind = Kind::kPrepare;
   std::shared_ptr<const Experiment> trained;
   std::shared_ptr<EditSession> session;                // made by kPrepare, edited by the others
   std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
@@ -37,8 +37,9 @@ struct MemoryController::Pending {
   std::shared_ptr<const Experiment> memory;
   std::shared_ptr<const views::MemorySnapshot> snapshot;
   std::shared_ptr<views::MemoryChange> change;
-  uint64_t correct = 0;  // probe tokens the memory now predicts right
-  size_t edits = 0;      // in effect
+  uint64_t correct = 0;                 // probe tokens the memory now predicts right
+  size_t edits = 0;                     // in effect
+  uint64_t vectors = 0, instances = 0;  // of the memory now
   QStringList deleted;
 };
 
@@ -74,21 +75,11 @@ std::shared_ptr<views::MemoryChange> changeShown(ProbeChange c, const QString& t
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
 
-// The Memory tab's snapshot of `memory`, with the usage census over the first kProbeTokens
-// validation tokens where the memory votes with neighbours (not IGTree).
-Result<std::shared_ptr<const views::MemorySnapshot>> snapshotOf(
-    std::shared_ptr<const Experiment> memory, JobControl& job) {
-  std::vector<SlotUsage> usage;
-  const InstanceSet& validation = memory->validation();
-  const size_t tokens = std::min(validation.size(), MemoryController::kProbeTokens);
-  if (memory->record().options.classifier.algorithm != Algorithm::kIgTree && tokens > 0) {
-    auto census = usageCensus(memory->classifier(), validation.slice(0, tokens), &job);
-    if (!census) return census.status();
-    usage = std::move(*census);
-  }
-  const uint64_t counted = usage.empty() ? 0 : tokens;
-  return std::make_shared<const views::MemorySnapshot>(
-      views::MemorySnapshot::of(std::move(memory), std::move(usage), counted));
+// The validation tokens the usage census counts over: the first kProbeTokens, where the memory
+// votes with neighbours (not IGTree).
+size_t censusTokens(const Experiment& memory) {
+  if (memory.record().options.classifier.algorithm == Algorithm::kIgTree) return 0;
+  return std::min(memory.validation().size(), MemoryController::kProbeTokens);
 }
 
 // The held-out probe set (a prefix of the test part), or `sentences` made into instances.
@@ -125,6 +116,7 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
     : QObject(parent),
       page_(page),
       runner_(new views::JobRunner(this)),
+      censusRunner_(new views::JobRunner(this)),
       stack_(new QUndoStack(this)),
       undo_(new QAction(tr("&Undo Edit"), this)),
       redo_(new QAction(tr("&Redo Edit"), this)) {
@@ -163,8 +155,12 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
           &MemoryController::setProbeSentences);
   connect(page_, &views::MemoryBrowserWidget::weightsModeChosen, this,
           &MemoryController::chooseWeightsMode);
+  connect(page_, &views::MemoryBrowserWidget::listEditedRequested, this, [this] {
+    if (!isRunning() && steps_.empty() && unlisted_) refresh();
+  });
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
+  connect(censusRunner_, &views::JobRunner::finished, this, &MemoryController::onCounted);
   updateActions();
 }
 
@@ -180,7 +176,11 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   memory_.reset();
   snapshot_.reset();
   preview_.reset();
+  censusRunner_->cancel();
   steps_.clear();
+  refreshQueued_ = false;
+  unlisted_ = false;
+  page_->setListEditedOffered(false);
   stack_->clear();  // deletes the commands without undoing them
   prepareQueued_ = false;
   pruneQueued_.reset();
@@ -274,6 +274,15 @@ void MemoryController::queueStep(Step step, const QString& title) {
   updateActions();
 }
 
+void MemoryController::refresh() {
+  refreshQueued_ = false;
+  unlisted_ = false;
+  page_->setListEditedOffered(false);
+  auto pending = std::make_shared<Pending>();
+  pending->kind = Pending::Kind::kRefresh;
+  start(std::move(pending), tr("Listing the edited memory for the table and Inspect…"), false);
+}
+
 void MemoryController::startNext() {
   if (steps_.empty() || !session_) return;
   const QueuedStep next = steps_.front();
@@ -313,6 +322,24 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       pending->edits = pending->session->edited().edits().size();
       return Status::ok();
     }
+    if (pending->kind == Pending::Kind::kStep) {
+      EditSession& session = *pending->session;
+      EditJournal* journal = pending->project.get();
+      auto change = pending->step == Step::kUndo ? session.undo(journal, &job)
+                    : pending->step == Step::kRedo
+                        ? session.redo(journal, &job)
+                        : (pending->preview ? session.commit(std::move(*pending->preview), journal)
+                                            : Status::invalidArgument("no preview to commit"));
+      if (!change) return change.status();
+      pending->change = changeShown(std::move(*change), pending->title, pending->probe,
+                                    !pending->sentences.isEmpty(), false);
+      pending->change->memory = pending->shown;  // until the edited memory is listed
+      pending->correct = session.correct();
+      pending->edits = session.edited().edits().size();
+      pending->vectors = session.edited().vectorCount();
+      pending->instances = session.edited().instanceCount();
+      return Status::ok();
+    }
     if (pending->kind == Pending::Kind::kPrepare) {
       auto probe = probeSet(*trained, pending->sentences);
       if (!probe) return probe.status();
@@ -345,28 +372,17 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       pending->change->memory = pending->shown;
       pending->preview = std::make_shared<EditedMemory::Preview>(std::move(*preview));
       return Status::ok();
-    } else {
-      EditSession& session = *pending->session;
-      EditJournal* journal = pending->project.get();
-      auto change = pending->step == Step::kUndo ? session.undo(journal, &job)
-                    : pending->step == Step::kRedo
-                        ? session.redo(journal, &job)
-                        : (pending->preview ? session.commit(std::move(*pending->preview), journal)
-                                            : Status::invalidArgument("no preview to commit"));
-      if (!change) return change.status();
-      pending->change = changeShown(std::move(*change), pending->title, pending->probe,
-                                    !pending->sentences.isEmpty(), false);
     }
     const EditSession& session = *pending->session;
     auto memory = session.memory();
     if (!memory) return memory.status();
     pending->memory = std::move(*memory);
-    auto snapshot = snapshotOf(pending->memory, job);
-    if (!snapshot) return snapshot.status();
-    pending->snapshot = std::move(*snapshot);
-    if (pending->change) pending->change->memory = pending->snapshot;
+    pending->snapshot =
+        std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(pending->memory));
     pending->correct = session.correct();
     pending->edits = session.edited().edits().size();
+    pending->vectors = pending->snapshot->vectorCount();
+    pending->instances = pending->snapshot->memory().instanceCount();
     pending->deleted = deletedContexts(session.edited(), *pending->snapshot);
     return Status::ok();
   });
@@ -384,7 +400,8 @@ void MemoryController::onFinished(const Status& status) {
         preview_.reset();  // its tokens are of the old probe set
         page_->clearChange();
         page_->setProbeNote(probeNote());
-        page_->setSummary(summary(pending->correct, pending->edits));
+        page_->setSummary(summary(pending->correct, pending->edits, snapshot_->vectorCount(),
+                                  snapshot_->memory().instanceCount()));
         page_->showWork(tr("Probing with %1 tokens.").arg(number(probe_->size())));
         break;
       case Pending::Kind::kPrepare:
@@ -395,19 +412,29 @@ void MemoryController::onFinished(const Status& status) {
         if (const EditedMemory& e = session_->edited(); !e.edits().empty() || !e.undone().empty())
           restoreStack(e, *pending->snapshot);
         [[fallthrough]];
-      case Pending::Kind::kStep:
+      case Pending::Kind::kRefresh:
         memory_ = pending->memory;
-        snapshot_ = pending->snapshot;
-        page_->setSnapshot(snapshot_);
-        page_->setSummary(summary(pending->correct, pending->edits));
+        showSnapshot(pending->snapshot);
+        page_->setSummary(
+            summary(pending->correct, pending->edits, pending->vectors, pending->instances));
         page_->setDeletedContexts(pending->deleted);
-        if (pending->change) page_->showChange(pending->change);
-        page_->showWork(pending->kind == Pending::Kind::kPrepare
+        page_->showWork(pending->kind == Pending::Kind::kRefresh
+                            ? tr("Done: the table and Inspect show the edited memory.")
+                        : defaultWeightsNote().isEmpty()
                             ? tr("Ready: select stored vectors to edit.")
-                            : tr("Done: %1.").arg(pending->title));
+                            : tr("Ready: select stored vectors to edit. Feature weights: %1")
+                                  .arg(defaultWeightsNote()));
         // A memory replayed from a project is an edited one too.
-        if (pending->kind == Pending::Kind::kStep || pending->edits > 0)
+        if (pending->kind == Pending::Kind::kRefresh || pending->edits > 0)
           Q_EMIT memoryChanged(memory_);
+        break;
+      case Pending::Kind::kStep:
+        page_->setSummary(
+            summary(pending->correct, pending->edits, pending->vectors, pending->instances));
+        page_->showChange(pending->change);
+        page_->showWork(tr("Done: %1.").arg(pending->title));
+        refreshQueued_ = true;
+        Q_EMIT stepShown();
         break;
       case Pending::Kind::kPreview:
         preview_ = pending->preview;
@@ -442,6 +469,19 @@ void MemoryController::onFinished(const Status& status) {
     startNext();
     return;
   }
+  if (refreshQueued_ && current && session_) {
+    refreshQueued_ = false;
+    if (trained_->record().trainInstances <= kListEditedUpTo) {
+      pruneQueued_.reset();
+      refresh();
+      return;
+    }
+    unlisted_ = true;
+    page_->setListEditedOffered(true);
+    page_->showWork(tr("Done: %1. The table and Inspect show the memory before it: List Edited "
+                       "Memory lists the %2 instances (minutes, gigabytes).")
+                        .arg(pending->title, number(pending->instances)));
+  }
   if (pruneQueued_) {
     const PruneOptions options = *pruneQueued_;
     pruneQueued_.reset();
@@ -450,6 +490,37 @@ void MemoryController::onFinished(const Status& status) {
   }
   updateActions();
   if (current) Q_EMIT settled();
+}
+
+void MemoryController::showSnapshot(std::shared_ptr<const views::MemorySnapshot> snapshot) {
+  snapshot_ = std::move(snapshot);
+  page_->setSnapshot(snapshot_);
+  censusRunner_->cancel();  // of an older memory: onCounted() starts this one's
+  countUsage();
+}
+
+void MemoryController::countUsage() {
+  const size_t tokens = censusTokens(*snapshot_->experiment);
+  if (tokens == 0 || !snapshot_->usage.empty() || censusRunner_->isRunning()) return;
+  auto counted = std::make_shared<views::MemorySnapshot>(*snapshot_);
+  counted_ = counted;
+  censusRunner_->run(tr("counting neighbour use"), [counted, tokens](JobControl& job) -> Status {
+    auto census = usageCensus(counted->experiment->classifier(),
+                              counted->experiment->validation().slice(0, tokens), &job);
+    if (!census) return census.status();
+    *counted = counted->withUsage(std::move(*census), tokens);
+    return Status::ok();
+  });
+}
+
+void MemoryController::onCounted(const Status& status) {
+  const std::shared_ptr<views::MemorySnapshot> counted = std::move(counted_);
+  if (!snapshot_) return;
+  if (counted->experiment != snapshot_->experiment) return countUsage();  // the latest memory's
+  if (!status) return;  // the table shows no Used column
+  snapshot_ = counted;
+  page_->setSnapshot(snapshot_);
+  Q_EMIT usageCounted();
 }
 
 void MemoryController::commitPreview() {
@@ -540,13 +611,22 @@ void MemoryController::restoreStack(const EditedMemory& edited,
   restoring_ = false;
 }
 
+QString MemoryController::defaultWeightsNote() const {
+  if (project_ || keepTrainedWeights_ || !keepTrainedWeights()) return {};
+  return tr("Kept by default for this memory of %1 training instances: recomputed weights would "
+            "retrain it on every preview, undo and redo.")
+      .arg(number(trained_->record().trainInstances));
+}
+
 bool MemoryController::keepTrainedWeights() const {
-  return project_ ? project_->options().keepTrainedWeights : keepTrainedWeights_;
+  if (project_) return project_->options().keepTrainedWeights;
+  return keepTrainedWeights_.value_or(trained_ &&
+                                      keepsWeightsByDefault(trained_->record().trainInstances));
 }
 
 // The mode decides the memory every edit makes, so it only switches while none is in effect.
 void MemoryController::chooseWeightsMode(bool keepTrained) {
-  if (project_ || keepTrained == keepTrainedWeights_ || isRunning() || !steps_.empty() ||
+  if (project_ || keepTrained == keepTrainedWeights() || isRunning() || !steps_.empty() ||
       (session_ && !session_->edited().edits().empty())) {
     updateWeightsMode();
     return;
@@ -562,7 +642,8 @@ void MemoryController::updateWeightsMode() {
   else if (session_ && !session_->edited().edits().empty())
     why = tr("Undo every edit to switch.");
   const bool idle = !isRunning() && steps_.empty();
-  page_->setWeightsMode(keepTrainedWeights(), idle && why.isEmpty(), why);
+  page_->setWeightsMode(keepTrainedWeights(), idle && why.isEmpty(),
+                        why.isEmpty() ? defaultWeightsNote() : why);
 }
 
 void MemoryController::updateActions() {
@@ -574,17 +655,16 @@ void MemoryController::updateActions() {
   updateWeightsMode();
 }
 
-QString MemoryController::summary(uint64_t correct, size_t edits) const {
-  const InstanceBase& base = snapshot_->memory();
+QString MemoryController::summary(uint64_t correct, size_t edits, uint64_t vectors,
+                                  uint64_t instances) const {
   const uint64_t probe = session_ ? session_->edited().probe().size() : 0;
   const QString inEffect = edits == 0   ? tr("no edits")
                            : edits == 1 ? tr("1 edit in effect")
                                         : tr("%1 edits in effect").arg(number(edits));
   return tr("<b>%1</b> stored vectors from <b>%2</b> instances (trained: %3 from %4) · %5 · probe "
             "accuracy %6 on %7 %8")
-      .arg(number(base.vectorCount()), number(base.instanceCount()),
-           number(trained_->record().storedVectors), number(trained_->record().trainInstances),
-           inEffect,
+      .arg(number(vectors), number(instances), number(trained_->record().storedVectors),
+           number(trained_->record().trainInstances), inEffect,
            QLocale().toString(
                probe ? static_cast<double>(correct) / static_cast<double>(probe) : 0.0, 'f', 4),
            number(probe),

@@ -31,10 +31,15 @@ class ProjectFile;
 // the user's own sentences (setProbeSentences; kept for later memories of the session).
 // Every preview, commit, undo and redo runs on the controller's own job runner (a preview
 // retrains the memory: about 2 s on the KJV with IGTree); the EditSession is only touched by
-// that worker. Each committed edit is a command on the undo stack; after each step the tab gets
-// a new snapshot of the memory, the probe tokens the step flipped, and memoryChanged() hands the
-// edited memory (Experiment::withMemory) to whoever inspects it. Previews can be cancelled;
-// steps cannot (the stack and the memory must stay in step), and queue up behind each other.
+// that worker. Each committed edit is a command on the undo stack; a step shows the probe tokens
+// it flipped as soon as it is taken (stepShown()); then, once no step is queued, a job lists the
+// edited memory (linear in its size: the incremental engine keeps no InstanceBase of its own;
+// above kListEditedUpTo instances only when the user asks, with List Edited Memory),
+// the tab gets its snapshot and memoryChanged() hands the edited memory
+// (Experiment::withMemory) to whoever inspects it. Previews can be cancelled; steps cannot (the
+// stack and the memory must stay in step), and queue up behind each other. The table's usage
+// census runs on a runner of its own after each snapshot (usageCounted()): it reads the
+// immutable memory, and 10,000 neighbour searches in a 100M-instance memory take a while.
 // With a project attached, each step is journaled in its file by the same worker before the step
 // counts as done; a step the file refuses (a full disk, say) is taken back from the memory too.
 class MemoryController : public QObject {
@@ -42,6 +47,13 @@ class MemoryController : public QObject {
 
  public:
   static constexpr size_t kProbeTokens = 10000;
+  // Recomputed feature weights retrain the memory on every preview, undo and redo; above this
+  // many training instances (a few seconds of training) edits keep the trained weights unless
+  // the user chooses otherwise.
+  static constexpr uint64_t kKeepWeightsFrom = 2'000'000;
+  // Listing an edited memory builds its InstanceBase from every instance (at 73M instances:
+  // nearly 3 minutes and 8 GB). Above this many the page offers it instead of doing it.
+  static constexpr uint64_t kListEditedUpTo = 5'000'000;
   enum class Step { kCommit, kUndo, kRedo };
 
   explicit MemoryController(views::MemoryBrowserWidget* page, QObject* parent = nullptr);
@@ -61,8 +73,13 @@ class MemoryController : public QObject {
   // The edits in effect and the redo history; empty until prepared. Only while idle.
   ProjectJournal::Edits edits() const;
   // Whether edits keep the trained feature weights: the project's mode, else the user's choice
-  // on the page (recomputed by default, as memlens-cli projects).
+  // on the page; by default recomputed, as memlens-cli projects, unless the memory is big
+  // (keepsWeightsByDefault()).
   bool keepTrainedWeights() const;
+  // Whether a memory trained on `trainInstances` instances keeps its weights by default.
+  static bool keepsWeightsByDefault(uint64_t trainInstances) {
+    return trainInstances > kKeepWeightsFrom;
+  }
   // The memory as edited (the trained one before any commit); null until prepared.
   std::shared_ptr<const Experiment> memory() const { return memory_; }
   QUndoStack* undoStack() const { return stack_; }
@@ -88,7 +105,13 @@ class MemoryController : public QObject {
   void inspectRequested(int testIndex);
   // The same for a token of the user's sentences: the context (vocabulary ids) it was probed with.
   void inspectContextRequested(const std::vector<uint32_t>& context);
-  // A job has finished and its outcome (snapshot, preview, change or error) is on the page.
+  // A commit, undo or redo has been taken and what it changed is on the page; the table and
+  // memory() follow when the edited memory is listed (settled()).
+  void stepShown();
+  // The usage census of the table's memory is on the page.
+  void usageCounted();
+  // A job has finished and its outcome (snapshot, preview, change or error) is on the page, and
+  // none is queued.
   void settled();
 
  private:
@@ -100,10 +123,18 @@ class MemoryController : public QObject {
 
   void start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable);
   void startNext();
+  // Lists the edited memory for the table and Inspect after the last step taken.
+  void refresh();
+  void showSnapshot(std::shared_ptr<const views::MemorySnapshot> snapshot);
+  // Takes the usage census of snapshot_'s memory on the census runner, unless taken or running.
+  void countUsage();
+  void onCounted(const Status& status);
   void onFinished(const Status& status);
   void commitPreview();
   void chooseWeightsMode(bool keepTrained);
   void updateWeightsMode();
+  // Why the weights are kept when the user did not choose it (a big memory), else empty.
+  QString defaultWeightsNote() const;
   void deleteVectors(const QList<quint32>& vectors);
   void relabelVector(quint32 vector, const QString& token);
   void restoreVector(const QString& context);
@@ -114,10 +145,12 @@ class MemoryController : public QObject {
   void updateActions();
   // Puts the replayed journal's edits on the stack, the undone ones as its redo history.
   void restoreStack(const EditedMemory& edited, const views::MemorySnapshot& shown);
-  QString summary(uint64_t correct, size_t edits) const;
+  QString summary(uint64_t correct, size_t edits, uint64_t vectors, uint64_t instances) const;
 
   views::MemoryBrowserWidget* page_;
   views::JobRunner* runner_;
+  views::JobRunner* censusRunner_;
+  std::shared_ptr<views::MemorySnapshot> counted_;  // filled by the census worker
   QUndoStack* stack_;
   QAction* undo_;
   QAction* redo_;
@@ -134,9 +167,10 @@ class MemoryController : public QObject {
   bool prepareQueued_ = false;
   // A pruning asked for while another preview ran: that one is cancelled, this one runs next.
   std::optional<PruneOptions> pruneQueued_;
-  bool restoring_ = false;
-  bool keepTrainedWeights_ = false;  // without a project  // the stack is being filled from a
-                                     // project: its commands do nothing
+  bool restoring_ = false;      // the stack is being filled from a project: its commands do nothing
+  bool refreshQueued_ = false;  // a step was taken: list the edited memory when none is queued
+  bool unlisted_ = false;       // a big memory's steps since it was last listed
+  std::optional<bool> keepTrainedWeights_;  // the user's choice, without a project
   std::shared_ptr<Pending> pending_;
   std::shared_ptr<ProjectFile> project_;
 };

@@ -2,6 +2,7 @@
 // user would (tests/common/window_steps.h, shared with the app tests), and saves it as a PNG.
 // make_screenshots.sh runs it once per shot; the memlens program itself has no scripting options.
 #include <QAbstractItemModel>
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QCommandLineParser>
@@ -39,9 +40,10 @@ struct Options {
   std::optional<memlens::Algorithm> compare;  // trains a second memory for the Compare tab
   QString generate;                           // a prompt to continue once trained
   QString tab;                                // the tab to show last
-  QString memoryDelete;  // a stored vector's context to preview deleting on the Memory tab
-  int memoryPrefix = 0;  // > 0: preview keeping the first this many instances (replay)
-  bool memory = false;   // wait for the Memory tab to be ready
+  QString memoryDelete;       // a stored vector's context to preview deleting on the Memory tab
+  int memoryPrefix = 0;       // > 0: preview keeping the first this many instances (replay)
+  bool memory = false;        // wait for the Memory tab to be ready
+  bool noEvaluation = false;  // an opened memory's evaluation is cancelled once it is ready
   bool train = false;
   int liveUpdates = 0;      // > 0: the shot while the first training's evaluation still runs
   bool project = false;     // paths is one .memlens file: its opening trains or reads its memory
@@ -104,8 +106,13 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      "run is evaluated; prints the seconds from Train to the memory and to the "
                      "first live metrics."),
       QStringLiteral("updates"));
+  const QCommandLineOption noEvaluation(
+      QStringLiteral("no-evaluation"),
+      QStringLiteral("With a memory file: cancel its evaluation (Esc) once the memory is ready "
+                     "instead of waiting for its run and learning curve (long at 100M "
+                     "instances)."));
   parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, memory,
-                     memoryDelete, memoryPrefix, live});
+                     memoryDelete, memoryPrefix, live, noEvaluation});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
@@ -161,6 +168,7 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
     return 2;
   }
   options.memory = parser.isSet(memory) || parser.isSet(memoryDelete) || options.memoryPrefix > 0;
+  options.noEvaluation = parser.isSet(noEvaluation);
   if (parser.isSet(live)) {
     options.liveUpdates = parser.value(live).toInt();
     if (options.liveUpdates < 1) {
@@ -318,7 +326,18 @@ void drive(MainWindow& window, const Options& options) {
     std::fflush(stdout);
     if (options.replay > 0 && !replay(window, options.replay)) return;
   }
-  if (options.timblBase ? !settled(jobs, 1) : openedMemory && !opened(window, jobs, runs)) return;
+  if (openedMemory && options.noEvaluation) {
+    const int seen = static_cast<int>(jobs.count());
+    bool cancelled = false;
+    for (QAction* a : window.actions()) {
+      if (a->shortcut() != QKeySequence(Qt::Key_Escape) || !a->isEnabled()) continue;
+      a->trigger();
+      cancelled = true;
+    }
+    if (cancelled && !settled(jobs, seen + 1)) return;
+  } else if (options.timblBase ? !settled(jobs, 1) : openedMemory && !opened(window, jobs, runs)) {
+    return;
+  }
   if (options.compare) {
     auto* form = window.findChild<memlens::views::TrainOptionsWidget*>();
     memlens::ExperimentOptions trainOptions = form->options();

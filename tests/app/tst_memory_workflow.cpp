@@ -179,10 +179,21 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(changeModel->change()->slotsAfter, expected->slotsAfter);
     QVERIFY(commitButton->isEnabled());
 
-    // Commit: the memory shrinks, the flips list shows the same tokens, the journal has the step.
+    // Commit: the flips list shows the same tokens at once; then the edited memory is listed: it
+    // is smaller, the table shows it, the journal has the step.
     QSignalSpy changed(controller, &MemoryController::memoryChanged);
+    QSignalSpy stepShown(controller, &MemoryController::stepShown);
+    std::shared_ptr<const memlens::Experiment> memoryWhenShown;
+    connect(controller, &MemoryController::stepShown, this,
+            [&] { memoryWhenShown = controller->memory(); });
+    const auto settledBefore = memorySettled.count();
     QTest::mouseClick(commitButton, Qt::LeftButton);
-    QVERIFY(memorySettled.wait(60000));
+    QVERIFY(stepShown.wait(60000));
+    QCOMPARE(memoryWhenShown, trained);  // not listed yet
+    QVERIFY(!changeModel->change()->preview);
+    QCOMPARE(shownChanges(*changeModel), expectedChanges(*trained, expected->changed, false));
+    QCOMPARE(controller->undoStack()->count(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() > settledBefore, 60000);
     QVERIFY2(changed.size() == 1,
              qPrintable(page->findChild<QLabel*>(QStringLiteral("memoryWork"))->text()));
     const auto edited = controller->memory();
@@ -237,13 +248,13 @@ class TestMemoryWorkflow : public QObject {
     auto* journal = page->findChild<QUndoView*>(QStringLiteral("memoryJournal"));
     QCOMPARE(journal->model()->rowCount(), 2);  // the trained memory and the edit
     QSignalSpy trainedAgain(&window, &MainWindow::jobSettled);
-    const auto settledBefore = memorySettled.count();
+    const auto preparedBefore = memorySettled.count();
     QVERIFY(memlens::steps::startTraining(window));
     QVERIFY(trainedAgain.wait(60000));
     QCOMPARE(controller->undoStack()->count(), 0);
     QCOMPARE(journal->model()->rowCount(), 1);
     QVERIFY(!controller->undoAction()->isEnabled());
-    QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() > settledBefore, 60000);  // prepared again
+    QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() > preparedBefore, 60000);  // prepared again
     QCOMPARE(page->model()->rowCount(),
              static_cast<int>(controller->memory()->classifier().memory().vectorCount()));
   }
@@ -343,8 +354,12 @@ class TestMemoryWorkflow : public QObject {
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     const auto trained = controller->memory();
 
-    // The table's usage census is the core's over the first validation tokens.
+    // The table's usage census is the core's over the first validation tokens, taken after the
+    // table is shown.
+    if (page->model()->snapshot()->usage.empty())
+      QVERIFY(QSignalSpy(controller, &MemoryController::usageCounted).wait(60000));
     const auto shown = page->model()->snapshot();
+    QCOMPARE(shown->experiment, trained);
     const memlens::InstanceSet& validation = trained->validation();
     const size_t tokens = std::min(validation.size(), MemoryController::kProbeTokens);
     QVERIFY(tokens > 0);
@@ -401,7 +416,9 @@ class TestMemoryWorkflow : public QObject {
     strategy->setCurrentIndex(strategy->findText(
         QString::fromLatin1(memlens::optionLabel(memlens::PruneStrategy::kCountThreshold))));
     // A threshold that prunes about half the vectors of this small memory.
-    std::vector<uint32_t> counts = page->model()->snapshot()->instanceCounts;
+    const auto& shown = *page->model()->snapshot();
+    std::vector<uint32_t> counts;
+    for (uint32_t id = 0; id < shown.vectorCount(); ++id) counts.push_back(shown.instanceCount(id));
     std::ranges::sort(counts);
     const int threshold = static_cast<int>(counts[counts.size() / 2]) + 1;
     QVERIFY(threshold >= 4);
@@ -479,6 +496,9 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(mode->isEnabled());
     QCOMPARE(mode->currentData().toBool(), false);  // recomputed, as projects by default
     QVERIFY(!controller->keepTrainedWeights());
+    // Only a memory that recomputing would retrain for long keeps its weights by default.
+    QVERIFY(!MemoryController::keepsWeightsByDefault(trained->record().trainInstances));
+    QVERIFY(MemoryController::keepsWeightsByDefault(MemoryController::kKeepWeightsFrom + 1));
     mode->setFocus();
     QTest::keyClick(mode, Qt::Key_Down);  // "kept as trained", as a user picks it
     QVERIFY(controller->keepTrainedWeights());

@@ -182,6 +182,62 @@ class TestMemoryTableModel : public QObject {
     for (int row = 1; row < model.rowCount(); ++row)
       QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
   }
+
+  // Over more than kInlineVectors stored vectors a filter and an instance order are picked on a
+  // worker: the rows shown stay until the picked ones replace them in one reset, a newer request
+  // replaces a running one, and the rows are those an inline pick gives.
+  void picksTheRowsOfABigMemoryOnAWorker() {
+    QTemporaryDir dir;
+    // Random words: nearly every context is new, so the memory has about as many stored vectors.
+    std::string text;
+    uint32_t state = 11;
+    for (int i = 0; i < 360000; ++i) {
+      state = state * 1103515245u + 12345u;
+      text += "w" + std::to_string((state >> 8) % 30000) + ((i + 1) % 20 == 0 ? "\n" : " ");
+    }
+    auto corpus =
+        memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", text)}, {});
+    QVERIFY(corpus.isOk());
+    memlens::ExperimentOptions options;
+    options.classifier.algorithm = memlens::Algorithm::kIgTree;
+    options.maxTestTokens = 10;
+    auto e = memlens::Experiment::run(*corpus, options);
+    QVERIFY(e.isOk());
+    const auto snapshot = snapshotOf(std::move(*e));
+    const auto n = static_cast<int>(snapshot->vectorCount());
+    QVERIFY(snapshot->vectorCount() > MemoryTableModel::kInlineVectors);
+
+    MemoryTableModel model;
+    model.setSnapshot(snapshot);
+    QCOMPARE(model.rowCount(), n);  // every vector in id order: nothing to pick
+    QVERIFY(!model.isPicking());
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy done(&model, &MemoryTableModel::pickingDone);
+    QVERIFY(model.setFilter(QStringLiteral("w7"), MemoryFilterScope::kEither));
+    QVERIFY(model.isPicking());
+    QCOMPARE(model.rowCount(), n);  // until the picked rows are there
+    model.sort(MemoryTableModel::kInstances, Qt::DescendingOrder);  // replaces the running pick
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+    QVERIFY(!model.isPicking());
+    QCOMPARE(reset.count(), 1);
+    const auto expected = snapshot->select(QStringLiteral("w7"), MemoryFilterScope::kEither,
+                                           memlens::views::MemoryOrder::kMostInstances);
+    QVERIFY(expected.isOk() && !expected->empty());
+    QCOMPARE(model.rowCount(), static_cast<int>(expected->size()));
+    for (int row = 0; row < model.rowCount(); ++row)
+      QCOMPARE(model.storedVector(row), (*expected)[static_cast<size_t>(row)]);
+
+    // Stopped, the rows stay as they were; an unknown token picks nothing, at once.
+    model.sort(MemoryTableModel::kId, Qt::AscendingOrder);
+    QVERIFY(model.isPicking());
+    model.cancelPicking();
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 60000);
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(model.storedVector(0), expected->front());
+    QVERIFY(!model.setFilter(QStringLiteral("zebra"), MemoryFilterScope::kEither));
+    QVERIFY(!model.isPicking());
+    QCOMPARE(model.rowCount(), 0);
+  }
 };
 
 QTEST_MAIN(TestMemoryTableModel)

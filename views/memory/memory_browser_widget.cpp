@@ -128,10 +128,19 @@ MemoryBrowserWidget::MemoryBrowserWidget(QWidget* parent)
   cancel_->setObjectName(QStringLiteral("memoryCancel"));
   cancel_->setText(tr("Cancel"));
   cancel_->setToolTip(tr("Cancel the preview that is running"));
+  // A big memory's edited state is listed only when asked: it costs minutes and gigabytes.
+  listEdited_ = new QPushButton(tr("&List Edited Memory"), content);
+  listEdited_->setObjectName(QStringLiteral("memoryListEdited"));
+  listEdited_->setToolTip(
+      tr("The table and Inspect show the memory as it was before the latest "
+         "edits; this lists the edited memory for them (a job)"));
+  listEdited_->hide();
   statusRow->addWidget(work_, 1);
+  statusRow->addWidget(listEdited_);
   statusRow->addWidget(progress_);
   statusRow->addWidget(cancel_);
   layout->addLayout(statusRow);
+  connect(listEdited_, &QPushButton::clicked, this, &MemoryBrowserWidget::listEditedRequested);
   connect(cancel_, &QToolButton::clicked, this, &MemoryBrowserWidget::cancelRequested);
 
   pages_->addWidget(unavailable_);
@@ -179,7 +188,23 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   filterRow->addWidget(filter_, 1);
   filterRow->addWidget(scope_);
   filterRow->addWidget(rowsLabel_);
+  // Over millions of vectors a filter or a sort by instances takes a moment on a worker.
+  stopPicking_ = new QToolButton(pane);
+  stopPicking_->setObjectName(QStringLiteral("memoryStopPicking"));
+  stopPicking_->setText(tr("Stop"));
+  stopPicking_->setToolTip(tr("Stop filtering or sorting; the rows shown stay"));
+  stopPicking_->hide();
+  filterRow->addWidget(stopPicking_);
   layout->addLayout(filterRow);
+  connect(stopPicking_, &QToolButton::clicked, model_, &MemoryTableModel::cancelPicking);
+  connect(model_, &MemoryTableModel::picking, this, [this](double fraction, const QString& stage) {
+    rowsLabel_->setText(tr("%1… %2%").arg(stage).arg(qRound(100.0 * fraction)));
+    stopPicking_->show();
+  });
+  connect(model_, &MemoryTableModel::pickingDone, this, [this] {
+    stopPicking_->hide();
+    showRowCount();
+  });
   connect(filter_, &QLineEdit::returnPressed, this, &MemoryBrowserWidget::applyFilter);
   connect(filter_, &QLineEdit::textChanged, this, [this](const QString& text) {
     if (text.isEmpty()) applyFilter();  // the clear button shows everything again
@@ -214,9 +239,7 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   // The model resets on every filter and sort, which replaces nothing in the selection model's
   // connection but does empty the selection.
   connect(model_, &QAbstractItemModel::modelReset, this, [this] {
-    rowsLabel_->setText(tr("%1 of %2 vectors")
-                            .arg(number(static_cast<uint64_t>(model_->rowCount())),
-                                 number(snapshot_ ? snapshot_->vectorCount() : 0)));
+    showRowCount();
     updateButtons();
   });
 
@@ -563,6 +586,11 @@ void MemoryBrowserWidget::setBusy(bool busy, bool cancellable) {
 
 void MemoryBrowserWidget::showWork(const QString& message) { work_->setText(message); }
 
+void MemoryBrowserWidget::setListEditedOffered(bool offered) {
+  listEdited_->setVisible(offered);
+  updateButtons();
+}
+
 void MemoryBrowserWidget::showProgress(double fraction, const QString& stage) {
   progress_->setValue(static_cast<int>(fraction * 1000.0));
   if (!stage.isEmpty()) progress_->setToolTip(stage);
@@ -575,7 +603,16 @@ void MemoryBrowserWidget::setDeletedContexts(const QStringList& contexts) {
   updateButtons();
 }
 
+void MemoryBrowserWidget::showRowCount() {
+  const std::shared_ptr<const MemorySnapshot>& shown = model_->shownSnapshot();
+  rowsLabel_->setText(tr("%1 of %2 vectors")
+                          .arg(number(static_cast<uint64_t>(model_->rowCount())),
+                               number(shown ? shown->vectorCount() : 0)));
+}
+
 QList<quint32> MemoryBrowserWidget::selectedVectors() const {
+  // Rows of an older memory, shown while the new one's are picked, are not this memory's ids.
+  if (model_->shownSnapshot() != snapshot_) return {};
   std::set<quint32> ids;  // sorted, once per row however many cells are selected
   for (const QModelIndex& index : table_->selectionModel()->selectedIndexes()) {
     ids.insert(model_->storedVector(index.row()));
@@ -633,6 +670,7 @@ void MemoryBrowserWidget::updateButtons() {
   restore_->setEnabled(idle);
   prunePreview_->setEnabled(idle);
   probeButton_->setEnabled(idle);
+  listEdited_->setEnabled(idle);
   const bool previewing = changes_->change() && changes_->change()->preview;
   commit_->setEnabled(idle && previewing);
   discard_->setEnabled(!busy_ && previewing);

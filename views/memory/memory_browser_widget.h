@@ -51,6 +51,8 @@ class MemoryBrowserWidget : public QWidget {
   // While busy, the edit buttons are off; Cancel only when the job may be cancelled.
   void setBusy(bool busy, bool cancellable);
   void showWork(const QString& message);
+  // Offers List Edited Memory: the table shows the memory before the latest edits.
+  void setListEditedOffered(bool offered);
   void showProgress(double fraction, const QString& stage);
   void setUndoStack(QUndoStack* stack);
   // Contexts of the vectors deleted by edits in effect, offered by Restore….
@@ -81,12 +83,14 @@ class MemoryBrowserWidget : public QWidget {
   // The user's own sentences to probe with from now on (one per line); empty: the held-out tokens.
   void probeSentencesChosen(const QString& sentences);
   void weightsModeChosen(bool keepTrained);
+  void listEditedRequested();
 
  private:
   QWidget* createTablePane();
   QWidget* createSidePane();
   QWidget* createPrunePanel();
   void applyFilter();
+  void showRowCount();
   void askRelabel();
   void askRestore();
   void askProbeSentences();
@@ -109,6 +113,7 @@ class MemoryBrowserWidget : public QWidget {
   QLineEdit* filter_;
   QComboBox* scope_;
   QLabel* rowsLabel_;
+  QToolButton* stopPicking_;
   MemoryTableModel* model_;
   QTableView* table_;
   QPushButton* delete_;
@@ -127,6 +132,7 @@ class MemoryBrowserWidget : public QWidget {
   QProgressBar* progress_;
   QLabel* work_;
   QToolButton* cancel_;
+  QPushButton* listEdited_;
   QUndoView* journal_;
 
   QComboBox* strategy_;

@@ -9,39 +9,44 @@
 
 namespace memlens::views {
 
+namespace {
+constexpr uint32_t kPollEvery = 1 << 16;  // vectors between cancel checks
+}  // namespace
+
 MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment,
                                   std::vector<SlotUsage> usage, uint64_t usageTokens) {
   MemorySnapshot s;
   s.experiment = std::move(experiment);
   s.usage = std::move(usage);
   s.usageTokens = usageTokens;
-  const InstanceBase& base = s.memory();
-  const uint32_t n = base.vectorCount();
-  s.instanceCounts.resize(n);
-  s.firstSources.resize(n);
-  for (uint32_t id = 0; id < n; ++id) {
-    uint32_t count = 0;
-    for (const ClassCount& c : base.distribution(id)) count += c.count;
-    s.instanceCounts[id] = count;
-  }
-  // InstanceBase keeps sources as per-vector lists; the first one of each is the first instance
-  // (in training order) merged into it.
-  std::vector<bool> seen(n, false);
-  const InstanceSet& train = s.experiment->train();
-  uint32_t found = 0;
-  for (size_t i = 0; i < train.size() && found < n; ++i) {
-    const uint32_t id = base.find(train.instance(i));
-    if (id == InstanceBase::kNone || seen[id]) continue;
-    seen[id] = true;
-    s.firstSources[id] = train.sources[i];
-    ++found;
-  }
-  s.byCount.resize(n);
-  std::iota(s.byCount.begin(), s.byCount.end(), 0u);
-  std::ranges::stable_sort(s.byCount, [&s](uint32_t a, uint32_t b) {
-    return s.instanceCounts[a] > s.instanceCounts[b];
-  });
   return s;
+}
+
+MemorySnapshot MemorySnapshot::withUsage(std::vector<SlotUsage> census, uint64_t tokens) const {
+  MemorySnapshot s = *this;
+  s.usage = std::move(census);
+  s.usageTokens = tokens;
+  return s;
+}
+
+uint32_t MemorySnapshot::instanceCount(uint32_t id) const {
+  uint32_t count = 0;
+  for (const ClassCount& c : memory().distribution(id)) count += c.count;
+  return count;
+}
+
+const std::vector<uint32_t>& MemorySnapshot::byCount() const {
+  std::call_once(order_->made, [this] {
+    const uint32_t n = vectorCount();
+    std::vector<uint32_t> counts(n);
+    for (uint32_t id = 0; id < n; ++id) counts[id] = instanceCount(id);
+    std::vector<uint32_t>& ids = order_->byCount;
+    ids.resize(n);
+    std::iota(ids.begin(), ids.end(), 0u);
+    std::ranges::stable_sort(ids,
+                             [&counts](uint32_t a, uint32_t b) { return counts[a] > counts[b]; });
+  });
+  return order_->byCount;
 }
 
 QString MemorySnapshot::tokenText(uint32_t id) const {
@@ -75,15 +80,19 @@ QString MemorySnapshot::sourceText(uint64_t source) const {
   return views::sourceText(experiment->corpus(), source);
 }
 
-std::vector<uint32_t> MemorySnapshot::select(const QString& token, MemoryFilterScope scope,
-                                             MemoryOrder order, bool* known) const {
+bool MemorySnapshot::knows(const QString& token) const {
+  const std::string text = token.trimmed().toStdString();
+  return text.empty() || experiment->corpus().vocab.lookup(text) != Vocabulary::kUnknown;
+}
+
+Result<std::vector<uint32_t>> MemorySnapshot::select(const QString& token, MemoryFilterScope scope,
+                                                     MemoryOrder order, JobControl* job) const {
   const bool byInstances =
       order == MemoryOrder::kMostInstances || order == MemoryOrder::kFewestInstances;
   std::vector<uint32_t> ids;
   const std::string text = token.trimmed().toStdString();
   const uint32_t wanted =
       text.empty() ? Vocabulary::kUnknown : experiment->corpus().vocab.lookup(text);
-  if (known) *known = text.empty() || wanted != Vocabulary::kUnknown;
   if (!text.empty() && wanted == Vocabulary::kUnknown) return ids;
   const InstanceBase& base = memory();
   const uint32_t wantedClass = text.empty() ? InstanceBase::kNone : base.classIndex(wanted);
@@ -97,9 +106,20 @@ std::vector<uint32_t> MemorySnapshot::select(const QString& token, MemoryFilterS
     });
   };
   const uint32_t n = vectorCount();
-  for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t id = byInstances ? byCount[i] : i;
-    if (picks(id)) ids.push_back(id);
+  if (job) job->report(0.0, byInstances ? "ordering by instances" : "filtering");
+  const std::vector<uint32_t>* sorted = byInstances ? &byCount() : nullptr;
+  if (text.empty()) {
+    ids = sorted ? *sorted : std::vector<uint32_t>(n);
+    if (!sorted) std::iota(ids.begin(), ids.end(), 0u);
+  } else {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (job && i % kPollEvery == 0) {
+        if (job->cancelRequested()) return Status::cancelled();
+        job->report(static_cast<double>(i) / n, "filtering");
+      }
+      const uint32_t id = sorted ? (*sorted)[i] : i;
+      if (picks(id)) ids.push_back(id);
+    }
   }
   if (order == MemoryOrder::kIdDescending || order == MemoryOrder::kFewestInstances) {
     std::ranges::reverse(ids);

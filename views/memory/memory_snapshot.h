@@ -3,9 +3,12 @@
 #include <QString>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "memlens/experiment.h"
+#include "memlens/job_control.h"
+#include "memlens/result.h"
 #include "memlens/usage_census.h"
 
 namespace memlens::views {
@@ -17,14 +20,14 @@ enum class MemoryFilterScope { kContext, kTargets, kEither };
 // The order of the Memory table's rows.
 enum class MemoryOrder { kIdAscending, kIdDescending, kMostInstances, kFewestInstances };
 
-// The stored vectors of one memory, as the Memory tab shows them: an immutable snapshot made on
-// a worker (of() is O(n log n) in stored vectors) and read by the table model row by row. It
-// holds the experiment, so the memory, the vocabulary and the corpus stay alive with it.
+// The stored vectors of one memory, as the Memory tab shows them: an immutable view read by the
+// table model row by row. Making one costs nothing in the memory's size (a 100M-instance memory
+// opened from a file has millions of stored vectors): every cell is computed from the memory when
+// it is shown, and the only per-vector arrays, the instance-count order and a filter's rows, are
+// made by select() on a worker when a sort or a filter asks for them. It holds the experiment, so
+// the memory, the vocabulary and the corpus stay alive with it. Thread-safe.
 struct MemorySnapshot {
   std::shared_ptr<const Experiment> experiment;
-  std::vector<uint32_t> instanceCounts;  // per stored vector
-  std::vector<uint64_t> firstSources;    // per stored vector: its first instance's source
-  std::vector<uint32_t> byCount;         // vector ids, most instances first, ties by id
   // The usage census (usageCensus()) per stored vector over the first `usageTokens` validation
   // tokens; empty where the memory has no neighbours to count (IGTree) or it was not taken.
   std::vector<SlotUsage> usage;
@@ -32,9 +35,15 @@ struct MemorySnapshot {
 
   static MemorySnapshot of(std::shared_ptr<const Experiment> experiment,
                            std::vector<SlotUsage> usage = {}, uint64_t usageTokens = 0);
+  // The same memory with the usage census taken since.
+  MemorySnapshot withUsage(std::vector<SlotUsage> census, uint64_t tokens) const;
 
   const InstanceBase& memory() const { return experiment->classifier().memory(); }
-  uint32_t vectorCount() const { return static_cast<uint32_t>(instanceCounts.size()); }
+  uint32_t vectorCount() const { return memory().vectorCount(); }
+  // Instances merged into the vector (its distribution's total).
+  uint32_t instanceCount(uint32_t id) const;
+  // The source of its first instance in training order.
+  uint64_t firstSource(uint32_t id) const { return memory().firstSource(id); }
   QString tokenText(uint32_t id) const;
   // The vector's context tokens, farthest first, separated by spaces.
   QString contextText(uint32_t id) const;
@@ -43,12 +52,24 @@ struct MemorySnapshot {
   // "kjv.txt:1666" for a corpus position; "inserted" for an instance without one.
   QString sourceText(uint64_t source) const;
 
+  // Vector ids, most instances first, ties by id: O(n log n), made on the first call (which the
+  // others wait for) and kept.
+  const std::vector<uint32_t>& byCount() const;
+  // Whether `token` (trimmed; empty picks every vector) is a vocabulary token a filter can pick.
+  bool knows(const QString& token) const;
   // The ids of the vectors that `token` (one vocabulary token, exact) picks in `scope`, in
-  // `order`; every vector when `token` is empty. `known` says whether the token is in the
-  // vocabulary (an unknown one picks nothing). A linear scan, fast enough for the GUI thread:
-  // 3-33 ms over the 482,019 vectors of the KJV (IGTree, width 4).
-  std::vector<uint32_t> select(const QString& token, MemoryFilterScope scope, MemoryOrder order,
-                               bool* known = nullptr) const;
+  // `order`; every vector when `token` is empty, none when it is not in the vocabulary. A linear
+  // scan (plus byCount() for an instance order): run it on a worker; it honours `job`'s cancel.
+  Result<std::vector<uint32_t>> select(const QString& token, MemoryFilterScope scope,
+                                       MemoryOrder order, JobControl* job = nullptr) const;
+
+ private:
+  // Shared by the copies withUsage() makes: the order is the memory's, not the census'.
+  struct Order {
+    std::once_flag made;
+    std::vector<uint32_t> byCount;
+  };
+  std::shared_ptr<Order> order_ = std::make_shared<Order>();
 };
 
 }  // namespace memlens::views

@@ -2,6 +2,8 @@
 
 #include <QLocale>
 
+#include "common/job_runner.h"
+
 namespace memlens::views {
 
 namespace {
@@ -9,8 +11,22 @@ constexpr size_t kTargetsShown = 3;
 constexpr size_t kTargetsInTooltip = 30;
 }  // namespace
 
+// What one worker picked, for which request.
+struct MemoryTableModel::Picked {
+  std::shared_ptr<const MemorySnapshot> snapshot;
+  QString filter;
+  MemoryFilterScope scope = MemoryFilterScope::kEither;
+  MemoryOrder order = MemoryOrder::kIdAscending;
+  std::vector<uint32_t> rows;  // set by the worker
+};
+
 MemoryTableModel::MemoryTableModel(QObject* parent)
-    : QAbstractTableModel(parent), rows_(std::make_shared<const std::vector<uint32_t>>()) {}
+    : QAbstractTableModel(parent),
+      rows_(std::make_shared<const std::vector<uint32_t>>()),
+      runner_(new JobRunner(this)) {
+  connect(runner_, &JobRunner::progress, this, &MemoryTableModel::picking);
+  connect(runner_, &JobRunner::finished, this, &MemoryTableModel::onPicked);
+}
 
 void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot) {
   snapshot_ = std::move(snapshot);
@@ -35,14 +51,68 @@ void MemoryTableModel::sort(int column, Qt::SortOrder order) {
   refresh();
 }
 
+bool MemoryTableModel::isPicking() const { return runner_->isRunning(); }
+
+void MemoryTableModel::cancelPicking() {
+  repick_ = false;
+  runner_->cancel();
+}
+
 bool MemoryTableModel::refresh() {
-  bool known = true;
-  beginResetModel();
-  rows_ = snapshot_ ? std::make_shared<const std::vector<uint32_t>>(
-                          snapshot_->select(filter_, scope_, order_, &known))
-                    : std::make_shared<const std::vector<uint32_t>>();
-  endResetModel();
+  const bool known = !snapshot_ || snapshot_->knows(filter_);
+  const bool scan = !filter_.trimmed().isEmpty() || order_ == MemoryOrder::kMostInstances ||
+                    order_ == MemoryOrder::kFewestInstances;
+  if (!snapshot_ || !known || !scan || snapshot_->vectorCount() <= kInlineVectors) {
+    if (isPicking()) cancelPicking();  // replaced by these rows
+    auto rows = snapshot_ ? snapshot_->select(filter_, scope_, order_)
+                          : Result<std::vector<uint32_t>>(std::vector<uint32_t>());
+    show(snapshot_, rows ? std::move(*rows) : std::vector<uint32_t>());
+    return known;
+  }
+  if (isPicking()) {
+    repick_ = true;  // onPicked() starts the latest request
+    runner_->cancel();
+  } else {
+    startPicking();
+  }
   return known;
+}
+
+void MemoryTableModel::startPicking() {
+  repick_ = false;
+  auto picked = std::make_shared<Picked>();
+  picked->snapshot = snapshot_;
+  picked->filter = filter_;
+  picked->scope = scope_;
+  picked->order = order_;
+  picked_ = picked;
+  runner_->run(tr("picking rows"), [picked](JobControl& job) -> Status {
+    auto rows = picked->snapshot->select(picked->filter, picked->scope, picked->order, &job);
+    if (!rows) return rows.status();
+    picked->rows = std::move(*rows);
+    return Status::ok();
+  });
+}
+
+void MemoryTableModel::onPicked(const Status& status) {
+  const std::shared_ptr<Picked> picked = std::move(picked_);
+  if (repick_) {
+    startPicking();
+    return;
+  }
+  // Only the latest request's rows are shown; an inline refresh may have come meanwhile.
+  if (status.isOk() && picked->snapshot == snapshot_ && picked->filter == filter_ &&
+      picked->scope == scope_ && picked->order == order_)
+    show(picked->snapshot, std::move(picked->rows));
+  Q_EMIT pickingDone();
+}
+
+void MemoryTableModel::show(std::shared_ptr<const MemorySnapshot> snapshot,
+                            std::vector<uint32_t> rows) {
+  beginResetModel();
+  shown_ = std::move(snapshot);
+  rows_ = std::make_shared<const std::vector<uint32_t>>(std::move(rows));
+  endResetModel();
 }
 
 int MemoryTableModel::rowCount(const QModelIndex& parent) const {
@@ -59,7 +129,7 @@ QVariant MemoryTableModel::data(const QModelIndex& index, int role) const {
     return {};
   }
   const uint32_t id = storedVector(index.row());
-  const MemorySnapshot& s = *snapshot_;
+  const MemorySnapshot& s = *shown_;
   const int column = index.column();
   switch (role) {
     case Qt::DisplayRole:
@@ -71,12 +141,12 @@ QVariant MemoryTableModel::data(const QModelIndex& index, int role) const {
         case kTargets:
           return s.targetsText(id, kTargetsShown);
         case kInstances:
-          return QLocale().toString(s.instanceCounts[id]);
+          return QLocale().toString(s.instanceCount(id));
         case kUsed:
           return s.usage.empty() ? QStringLiteral("—")
                                  : QLocale().toString(s.usage[id].neighbourCount);
         case kSource:
-          return s.sourceText(s.firstSources[id]);
+          return s.sourceText(s.firstSource(id));
         default:
           return {};
       }

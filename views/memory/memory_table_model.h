@@ -8,10 +8,15 @@
 
 namespace memlens::views {
 
+class JobRunner;
+
 // The Memory tab's table: one row per stored vector of a MemorySnapshot (id, context, targets,
 // instance count, usage census, first source), computed on demand from the snapshot, so a million
 // rows cost only the row-id list. A filter token and the order (sort() on the id or count column)
-// pick and arrange the rows; anything else it only renders.
+// pick and arrange the rows; anything else it only renders. Over more than kInlineVectors stored
+// vectors a filter or an instance order is picked on a worker (a linear scan, plus a sort once per
+// snapshot): the rows shown stay until the new ones replace them in one reset, picking() reports
+// progress, a newer request or cancelPicking() stops it. Unfiltered rows in id order need no scan.
 class MemoryTableModel : public QAbstractTableModel {
   Q_OBJECT
 
@@ -19,16 +24,23 @@ class MemoryTableModel : public QAbstractTableModel {
   enum Column : int { kId, kContext, kTargets, kInstances, kUsed, kSource, kColumnCount };
   enum class Role : int { StoredVector = Qt::UserRole };  // the row's vector id (quint32)
 
+  // Up to this many stored vectors a filter scans in a few milliseconds: on the calling thread.
+  static constexpr uint32_t kInlineVectors = 200'000;
+
   explicit MemoryTableModel(QObject* parent = nullptr);
 
   // Replaces the shown snapshot (null shows nothing), keeping the filter and the order.
   void setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot);
   const std::shared_ptr<const MemorySnapshot>& snapshot() const { return snapshot_; }
+  // The snapshot the rows shown belong to: an older one while rows for snapshot() are picked.
+  const std::shared_ptr<const MemorySnapshot>& shownSnapshot() const { return shown_; }
   // Shows only the vectors `token` picks in `scope` (all when empty). Returns false when the
   // token is not in the vocabulary (no rows then).
   bool setFilter(const QString& token, MemoryFilterScope scope);
   MemoryOrder order() const { return order_; }
   uint32_t storedVector(int row) const { return (*rows_)[static_cast<size_t>(row)]; }
+  // Whether rows are being picked on a worker (the ones shown are those asked for before).
+  bool isPicking() const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -38,11 +50,30 @@ class MemoryTableModel : public QAbstractTableModel {
   // By id or by instance count; the other columns keep the current order.
   void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
+ public Q_SLOTS:
+  // Stops picking rows; those shown stay.
+  void cancelPicking();
+
+ Q_SIGNALS:
+  // While rows are picked on a worker: how far it is.
+  void picking(double fraction, const QString& stage);
+  // Picking ended (the rows were shown, or it was cancelled or replaced).
+  void pickingDone();
+
  private:
   bool refresh();
+  void startPicking();
+  void onPicked(const Status& status);
+  void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows);
 
   std::shared_ptr<const MemorySnapshot> snapshot_;
+  // The snapshot the rows index: snapshot_ unless a worker picks rows for a newer one.
+  std::shared_ptr<const MemorySnapshot> shown_;
   std::shared_ptr<const std::vector<uint32_t>> rows_;
+  JobRunner* runner_;
+  struct Picked;
+  std::shared_ptr<Picked> picked_;
+  bool repick_ = false;  // asked again while a worker picked: start over when it ends
   QString filter_;
   MemoryFilterScope scope_ = MemoryFilterScope::kEither;
   MemoryOrder order_ = MemoryOrder::kIdAscending;

@@ -55,6 +55,11 @@ class InstanceBase {
   }
   // Sources of the instances merged into stored vector `id`, in insertion order.
   std::vector<uint64_t> sources(uint32_t id) const;
+  // The first of them, without walking the list (the Memory tab shows it per visible row).
+  uint64_t firstSource(uint32_t id) const {
+    const uint32_t s = firstSource_[id];  // kNone: a vector without instances (none yet added)
+    return s == kNone ? 0 : sources_[s];
+  }
   // The stored vector equal to `features`, or kNone.
   uint32_t find(std::span<const uint32_t> features) const;
 
