@@ -141,6 +141,29 @@ class TestProgressiveEvaluation : public QObject {
     verifySameMetrics((*run)->record().baseTest, (*e)->record().baseTest);
   }
 
+  // An evaluated memory's learning curve ends with its own figures instead of growing a second
+  // copy of the memory: they are the figures the grown copy gives.
+  void learningCurveEndsWithTheRunsFigures() {
+    const auto trained = trainedMemory(Algorithm::kIgTree);
+    auto grown = learningCurve(*trained);  // not evaluated: every point is grown and measured
+    QVERIFY2(grown.isOk(), grown.status().toString().c_str());
+    auto e = Experiment::evaluated(trained);
+    QVERIFY2(e.isOk(), e.status().toString().c_str());
+    auto reused = learningCurve(**e);
+    QVERIFY2(reused.isOk(), reused.status().toString().c_str());
+    QCOMPARE(reused->size(), grown->size());
+    QVERIFY(grown->size() >= 3);
+    for (size_t i = 0; i < grown->size(); ++i) {
+      const LearningCurvePoint& got = (*reused)[i];
+      const LearningCurvePoint& want = (*grown)[i];
+      QCOMPARE(got.trainInstances, want.trainInstances);
+      QCOMPARE(got.storedVectors, want.storedVectors);
+      QVERIFY(sameBits(got.smoothingBeta, want.smoothingBeta));
+      verifySameMetrics(got.metrics, want.metrics);
+    }
+    QCOMPARE(reused->back().trainInstances, uint64_t{trained->train().size()});
+  }
+
   // Intervals hold the sample's estimate, narrow as the sample grows and close on the exact value
   // when it is the whole test set.
   void intervals() {

@@ -117,7 +117,9 @@ std::vector<uint64_t> learningCurvePrefixes(uint64_t trainInstances);
 // Accuracy and perplexity on the experiment's test set as memory grows through training prefixes
 // of 10^3, 10^4, … instances and finally all of them. One classifier grows by add() (no retraining
 // from zero); the base model and the smoothing are refitted at each prefix (on that prefix and on
-// validation). `onPoint` runs after each point, on the calling thread, for live charts.
+// validation). `onPoint` runs after each point, on the calling thread, for live charts. The last
+// point of an evaluated experiment (report().complete) is its own memory's figures, not a regrown
+// copy's.
 Result<std::vector<LearningCurvePoint>> learningCurve(
     const Experiment& experiment, JobControl* job = nullptr,
     const std::function<void(const LearningCurvePoint&)>& onPoint = {});
