@@ -1,6 +1,8 @@
 #include "distributed/sharded_classifier.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "distributed/sharded_ib1.h"
 #include "distributed/sharded_igtree.h"
@@ -18,6 +20,33 @@ Message batchMessage(const InstanceSet& queries, size_t begin, size_t end) {
 }
 
 }  // namespace
+
+Result<uint64_t> ShardedClassifier::storedVectors() {
+  const InstanceBase* mine = shard();
+  const uint32_t local = mine ? mine->vectorCount() : 0;
+  if (disjoint()) return comm_.sum(local);
+  // A vector may be on several ranks: each goes to one rank, chosen by its hash, which counts
+  // the distinct vectors it receives.
+  const auto bytesOf = [&](uint32_t id) {
+    const auto v = mine->vector(id);
+    return std::string_view(reinterpret_cast<const char*>(v.data()), v.size_bytes());
+  };
+  std::vector<std::vector<uint8_t>> to(static_cast<size_t>(comm_.size()));
+  for (uint32_t id = 0; id < local; ++id) {
+    const std::string_view v = bytesOf(id);
+    auto& out = to[std::hash<std::string_view>{}(v) % to.size()];
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  auto received = comm_.allToAll(std::move(to));
+  if (!received) return received.status();
+  const size_t vectorBytes = static_cast<size_t>(width()) * sizeof(uint32_t);
+  std::unordered_set<std::string_view> distinct;
+  for (const auto& from : *received) {
+    for (size_t at = 0; at + vectorBytes <= from.size(); at += vectorBytes)
+      distinct.emplace(reinterpret_cast<const char*>(from.data()) + at, vectorBytes);
+  }
+  return comm_.sum(distinct.size());
+}
 
 Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
     Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
