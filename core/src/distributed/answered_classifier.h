@@ -16,8 +16,11 @@ namespace memlens {
 // Tuning and evaluation classify token by token on many threads (predictOne), which a
 // collective cannot serve; so every distinct query is classified once beforehand, in batches,
 // by the collective ShardedClassifier::predict, and predictOne() looks its answer up. The
-// answers carry distributions, as tuning and evaluation ask. A query it was not given gets an
-// empty Prediction. It holds no memory: memory() is empty, train() and add() fail.
+// answers carry distributions, as tuning and evaluation ask; each distinct distribution is kept
+// once (IGTree and TRIBL2 answer many queries from one node, whose distribution near the root
+// holds thousands of classes).
+// A query it was not given gets an empty Prediction. It holds no memory: memory() is empty,
+// train() and add() fail.
 // Immutable after answer(): const calls may run concurrently.
 class AnsweredClassifier final : public Classifier {
  public:
@@ -39,13 +42,19 @@ class AnsweredClassifier final : public Classifier {
   const std::vector<double>& weights() const override { return weights_; }
 
  private:
-  AnsweredClassifier(const ShardedClassifier& sharded, std::vector<Prediction> answers,
-                     std::unordered_map<std::string, uint32_t> index);
+  // A prediction without its distribution, and the index of that in distributions_.
+  struct Answer {
+    Prediction prediction;
+    uint32_t distribution = 0;
+  };
+
+  explicit AnsweredClassifier(const ShardedClassifier& sharded);
 
   ClassifierOptions options_;
   std::vector<double> weights_;
   InstanceBase empty_;
-  std::vector<Prediction> answers_;
+  std::vector<Answer> answers_;
+  std::vector<std::vector<ClassVote>> distributions_;
   std::unordered_map<std::string, uint32_t> index_;  // a query's bytes -> its answer
 };
 

@@ -66,15 +66,28 @@ Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& qu
                                                            const PredictOptions& options,
                                                            JobControl* job) {
   std::vector<Prediction> out;
-  if (comm_.rank() == 0) {
-    if (options.neighbours)
-      return Status::invalidArgument("a sharded memory does not list neighbours yet");
-    out.resize(queries.size());
-  }
-  for (size_t begin = 0;; begin += kBatch) {
+  if (comm_.rank() == 0) out.resize(queries.size());
+  Status st = predictEach(
+      queries, options,
+      [&](size_t begin, std::vector<Prediction>& batch) {
+        std::move(batch.begin(), batch.end(), out.begin() + static_cast<std::ptrdiff_t>(begin));
+      },
+      job);
+  if (!st) return st;
+  return out;
+}
+
+Status ShardedClassifier::predictEach(
+    const InstanceSet& queries, const PredictOptions& options,
+    const std::function<void(size_t begin, std::vector<Prediction>&)>& consume, JobControl* job,
+    size_t batchSize) {
+  if (comm_.rank() == 0 && options.neighbours)
+    return Status::invalidArgument("a sharded memory does not list neighbours yet");
+  std::vector<Prediction> out;
+  for (size_t begin = 0;; begin += batchSize) {
     // Rank 0 says what comes next: a batch, or the end (an empty message).
     Message batch;
-    const size_t end = std::min(queries.size(), begin + kBatch);
+    const size_t end = std::min(queries.size(), begin + batchSize);
     if (comm_.rank() == 0 && begin < queries.size()) batch = batchMessage(queries, begin, end);
     if (Status st = comm_.broadcast(batch.bytes()); !st) return st;
     if (batch.bytes().empty()) break;
@@ -104,13 +117,15 @@ Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& qu
     if (comm_.rank() == 0) {
       std::vector<Message> answers;
       for (auto& bytes : *gathered) answers.emplace_back(std::move(bytes));
-      merged = merge(part, answers, options, out.data() + begin);
+      out.assign(part.size(), Prediction{});
+      merged = merge(part, answers, options, out.data());
+      if (merged) consume(begin, out);
       reportProgress(job, static_cast<double>(end) / static_cast<double>(queries.size()),
                      "classifying");
     }
     if (Status st = comm_.agree(merged); !st) return st;
   }
-  return out;
+  return Status::ok();
 }
 
 }  // namespace memlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -39,6 +40,13 @@ class ShardedClassifier {
   // PredictOptions::neighbours is not supported.
   Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
                                           JobControl* job = nullptr);
+  // The same, `batch` queries at a time (rank 0's `batch` decides): rank 0's `consume` takes
+  // each batch's predictions (the first is query `begin`'s) as they are merged, so that rank 0
+  // need not hold them all at once. Distributions near a tree's root hold up to every class:
+  // smaller batches bound what one batch's predictions take.
+  Status predictEach(const InstanceSet& queries, const PredictOptions& options,
+                     const std::function<void(size_t begin, std::vector<Prediction>&)>& consume,
+                     JobControl* job = nullptr, size_t batch = kBatch);
 
   // Collective: the distinct stored vectors of the whole memory, one process's
   // memory().vectorCount(), on every rank.
