@@ -96,6 +96,14 @@ KneserNeyModel::Counts::~Counts() = default;
 Status KneserNeyModel::Counts::add(const InstanceSet& instances, uint32_t vocabSize,
                                    JobControl* job) {
   const int n = order_;
+  if (n < 1 || n > kMaxOrder) {
+    return Status::invalidArgument("n-gram order must be 1 to " + std::to_string(kMaxOrder));
+  }
+  if (n - 1 > instances.width && instances.size() > 0) {
+    return Status::invalidArgument("an order-" + std::to_string(n) +
+                                   " n-gram needs a context width of at least " +
+                                   std::to_string(n - 1));
+  }
   std::array<uint32_t, kMaxOrder> buf{};
   for (size_t i = 0; i < instances.size(); ++i) {
     if (i % kPollEvery == 0) {
@@ -128,7 +136,7 @@ std::vector<uint32_t> KneserNeyModel::Counts::records() const {
 
 bool KneserNeyModel::Counts::addRecords(std::span<const uint32_t> records) {
   const auto n = static_cast<size_t>(order_);
-  if (records.size() % (n + 1) != 0) return false;
+  if (order_ < 1 || order_ > kMaxOrder || records.size() % (n + 1) != 0) return false;
   for (size_t at = 0; at < records.size(); at += n + 1)
     grams_->top[makeGram(records.subspan(at, n))] += records[at + n];
   return true;
