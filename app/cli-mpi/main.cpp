@@ -65,8 +65,7 @@ int main(int argc, char** argv) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
                    "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl' and 'eval' "
-                   "do); run it "
-                   "with one rank or with memlens-cli\n",
+                   "do); run it with one rank or with memlens-cli\n",
                    argv[1]);
     return 2;
   }
