@@ -1,11 +1,12 @@
-// memlens-cli-mpi: memlens-cli whose `timbl` runs sharded over the ranks of an MPI job
-// (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md), also on one
-// rank. The other commands run only on one rank, as in memlens-cli.
+// memlens-cli-mpi: memlens-cli whose `timbl` and `eval` run sharded over the ranks of an MPI job
+// (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md); `timbl` also
+// on one rank. The other commands run only on one rank, as in memlens-cli.
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
 
 #include "mpi_world.h"
 #include "run_cli.h"
@@ -15,12 +16,29 @@ namespace {
 
 Communicator* world = nullptr;
 
+bool isEval(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "eval") == 0; }
+
 // The commands that run sharded; the others would run once per rank.
 bool runsSharded(int argc, char** argv) {
   if (argc < 2) return true;  // the help
   const char* command = argv[1];
-  return std::strcmp(command, "timbl") == 0 || command[0] == '-' ||
+  return std::strcmp(command, "timbl") == 0 || isEval(argc, argv) || command[0] == '-' ||
          std::strcmp(command, "help") == 0;
+}
+
+// An eval option that does not run sharded yet (memory files, other test sets, the learning
+// curve), or null.
+const char* unshardedEvalOption(int argc, char** argv) {
+  static const char* const kOptions[] = {"--memory",           "--save",    "--test",
+                                         "--test-instances",   "--weights", "--attach",
+                                         "--attach-instances", "--curve"};
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    for (const char* option : kOptions)
+      if (word == option || (word.starts_with(option) && word[std::strlen(option)] == '='))
+        return option;
+  }
+  return nullptr;
 }
 
 // Launchers (mpirun, srun) stop every rank with SIGTERM when one rank dies or fails; rank 0 says
@@ -46,10 +64,24 @@ int main(int argc, char** argv) {
   if (communicator.size() > 1 && !memlens::cli::runsSharded(argc, argv)) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
-                   "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl' does); run it "
-                   "with one rank or with memlens-cli\n",
+                   "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl' and 'eval' "
+                   "do); run it with one rank or with memlens-cli\n",
                    argv[1]);
     return 2;
+  }
+  if (communicator.size() > 1 && memlens::cli::isEval(argc, argv)) {
+    if (const char* option = memlens::cli::unshardedEvalOption(argc, argv)) {
+      if (communicator.rank() == 0)
+        std::fprintf(stderr,
+                     "memlens-cli-mpi: eval %s does not run sharded yet; run it with one rank "
+                     "or with memlens-cli\n",
+                     option);
+      return 2;
+    }
+    // The ranks agree on every outcome, which rank 0 alone reports (and prints the record).
+    if (communicator.rank() != 0 &&
+        (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)))
+      return 1;
   }
   return memlens::cli::runCli(argc, argv);
 }

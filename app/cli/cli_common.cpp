@@ -6,9 +6,9 @@
 
 namespace memlens::cli {
 
-Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
-                                                  const ExperimentOptions& options,
-                                                  JobControl* job) {
+Result<std::unique_ptr<Experiment>> runExperimentInOneProcess(const CorpusArgs& corpus,
+                                                              const ExperimentOptions& options,
+                                                              JobControl* job) {
   auto loaded = corpus.load(job);
   if (!loaded) return loaded.status();
   return Experiment::run(std::move(*loaded), options, job);

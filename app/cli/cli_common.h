@@ -11,10 +11,15 @@
 
 namespace memlens::cli {
 
-// Loads the corpus `corpus` names and runs the experiment on it.
+// Loads the corpus `corpus` names and runs the experiment on it. memlens-cli runs it in one
+// process (runExperimentInOneProcess); memlens-cli-mpi shards it over the ranks of an MPI job,
+// and there every rank but 0 gets null: it served the run, and has nothing to report.
 Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
                                                   const ExperimentOptions& options,
                                                   JobControl* job);
+Result<std::unique_ptr<Experiment>> runExperimentInOneProcess(const CorpusArgs& corpus,
+                                                              const ExperimentOptions& options,
+                                                              JobControl* job);
 
 // A JobControl that draws a progress line on stderr when stderr is a terminal.
 std::unique_ptr<JobControl> makeTerminalProgress();

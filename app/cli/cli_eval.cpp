@@ -87,6 +87,7 @@ int runEval(const CLI::App& command, const EvalArgs& args) {
   auto job = makeTerminalProgress();
   auto experiment = args.files.experiment(command, args.corpus, args.options, job.get());
   if (!experiment) return reportError(experiment.status());
+  if (!*experiment) return 0;  // this rank served a sharded run: rank 0 reports
   // A memory file's experiment is trained but not evaluated: evaluate it as the run did.
   RunRecord record = (*experiment)->record();
   if ((*experiment)->test().size() == 0)

@@ -120,6 +120,7 @@ Result<std::shared_ptr<const Experiment>> MemoryFileArgs::experiment(
     return Status::invalidArgument("give the corpus PATH... to train on, or --memory FILE");
   auto trained = runExperiment(corpus, options, job);
   if (!trained) return trained.status();
+  if (!*trained) return std::shared_ptr<const Experiment>();  // served a sharded run
   std::shared_ptr<const Experiment> e = std::move(*trained);
   if (!save.empty()) {
     const auto start = std::chrono::steady_clock::now();

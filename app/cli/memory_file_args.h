@@ -43,7 +43,8 @@ struct MemoryFileArgs {
   // The experiment `command` works on: the memory file when --memory was given (then no corpus
   // option, PATH or eval option may be given: the file fixes them all; an .ibase takes what
   // checkMemoryAlone() lets through), else `corpus` trained and evaluated as `options` say.
-  // Written to --save when that was given.
+  // Written to --save when that was given. Null on a rank that served a sharded run (see
+  // runExperiment()).
   Result<std::shared_ptr<const Experiment>> experiment(const CLI::App& command,
                                                        const CorpusArgs& corpus,
                                                        const ExperimentOptions& options,

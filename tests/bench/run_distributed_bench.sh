@@ -6,8 +6,13 @@
 # Checks every sharded output against the one process's.
 # Training data: the KJV repeated COPIES times (default 10; tests/bench/scale_corpus.sh, OLIFANT
 # blocks, width 4); queries: QUERIES instances (default 20,000) of the KJV's first lines.
+# MODE=eval: memlens-cli-mpi eval against memlens-cli eval on the same text (the KJV repeated
+# COPIES times, line blocks, the default split): per-rank peak RSS, the record's train and
+# evaluate seconds, the whole run's wall seconds, and whether the records (timing masked) match.
 # Usage: tests/bench/run_distributed_bench.sh [BUILD_DIR] [COPIES]
-#        ALGOS="-a1 -a0:-k1 -a0:-k3 -a4" RANKS="1 2 4" (subsets; options joined by ':')
+#        ALGOS="-a1 -a0:-k1 -a0:-k3 -a4" RANKS="1 2 4" (subsets; options joined by ':');
+#        with MODE=eval, ALGOS are eval options (default "--model:igtree --model:ib1:-k:1
+#        --model:tribl2")
 # BUILD_DIR (default build-bench-mpi) is configured in Release with MEMLENS_WITH_MPI=ON unless it
 # already exists.
 set -euo pipefail
@@ -15,7 +20,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-bench-mpi}
 copies=${2:-10}
 queries=${QUERIES:-20000}
-algos=${ALGOS:-"-a1 -a0:-k1 -a0:-k3 -a4"}
+mode=${MODE:-timbl}
+default_algos="-a1 -a0:-k1 -a0:-k3 -a4"
+[ "$mode" = eval ] && default_algos="--model:igtree --model:ib1:-k:1 --model:tribl2"
+algos=${ALGOS:-$default_algos}
 ranks_list=${RANKS:-"1 2 4"}
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
@@ -34,6 +42,56 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$root/tests/bench/scale_corpus.sh"
 scale_corpus "$corpus" "$copies" "$work/big.txt"
+
+# run_ranks RANKS COMMAND...: COMMAND under mpirun, each rank under /usr/bin/time (its peak RSS in
+# rank.N); sets rss_max and rss_sum (kB) and rss_by_rank (MB, rank 0 first).
+run_ranks() {
+  local ranks=$1
+  shift
+  rm -f "$work"/rank.*
+  "$mpiexec" "${mpi_flags[@]}" -np "$ranks" sh -c \
+    '/usr/bin/time -f "%M" -o "$0/rank.${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}" "$@"' \
+    "$work" "$@"
+  rss_max=$(cat "$work"/rank.* | sort -n | tail -n 1)
+  rss_sum=$(cat "$work"/rank.* | awk '{ s += $1 } END { print s }')
+  rss_by_rank=$(for ((r = 0; r < ranks; ++r)); do echo $(($(cat "$work/rank.$r") / 1024)); done |
+    paste -sd/)
+}
+
+if [ "$mode" = eval ]; then
+  echo "corpus: $copies shuffled copies of the KJV ($(du -m "$work/big.txt" | cut -f1) MB)"
+  mask() {
+    sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
+      -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
+  }
+  elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
+  seconds() { sed -E 's/.*"seconds":\{"train":([0-9.e+-]*),"evaluate":([0-9.e+-]*)\}.*/\1 \2/' "$1"; }
+  printf '%-22s %5s %8s %8s %8s %12s %12s %8s  %s\n' options ranks train_s eval_s wall_s \
+    rss_max_MB rss_sum_MB same rss_by_rank_MB
+  for spec in $algos; do
+    read -r -a opts <<<"${spec//:/ }"
+    start=$(date +%s.%N)
+    /usr/bin/time -f "%M" -o "$work/one.rss" "$cli" eval --json "${opts[@]}" "$work/big.txt" \
+      >"$work/one.json" 2>/dev/null
+    wall=$(elapsed "$start")
+    read -r train evaluate <<<"$(seconds "$work/one.json")"
+    printf '%-22s %5s %8.2f %8.2f %8.2f %12d %12s %8s\n' "${spec//:/ }" one "$train" "$evaluate" \
+      "$wall" $(($(cat "$work/one.rss") / 1024)) - -
+    for ranks in $ranks_list; do
+      start=$(date +%s.%N)
+      run_ranks "$ranks" "$cli_mpi" eval --json "${opts[@]}" "$work/big.txt" \
+        >"$work/sharded.json" 2>/dev/null
+      wall=$(elapsed "$start")
+      read -r train evaluate <<<"$(seconds "$work/sharded.json")"
+      same=no
+      cmp -s <(mask <"$work/one.json") <(mask <"$work/sharded.json") && same=yes
+      printf '%-22s %5s %8.2f %8.2f %8.2f %12d %12d %8s  %s\n' "${spec//:/ }" "$ranks" "$train" \
+        "$evaluate" "$wall" $((rss_max / 1024)) $((rss_sum / 1024)) "$same" "$rss_by_rank"
+    done
+  done
+  exit 0
+fi
+
 "$cli" instances --blocks olifant -o "$work/train.inst" "$work/big.txt" >/dev/null
 head -n 2000 "$corpus" >"$work/test.txt"
 "$cli" instances -o "$work/all-test.inst" "$work/test.txt" >/dev/null
@@ -55,16 +113,8 @@ for spec in $algos; do
     "$(value train_seconds "$work/one.err")" "$(value test_tokens_per_second "$work/one.err")" \
     - $(($(cat "$work/one.rss") / 1024)) - -
   for ranks in $ranks_list; do
-    rm -f "$work"/rank.*
-    # Each rank under /usr/bin/time: its own peak RSS in rank.N.
-    "$mpiexec" "${mpi_flags[@]}" -np "$ranks" sh -c \
-      '/usr/bin/time -f "%M" -o "$0/rank.${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}" "$@"' \
-      "$work" "$cli_mpi" timbl "${files[@]}" "$work/sharded.out" --timing "${opts[@]}" \
+    run_ranks "$ranks" "$cli_mpi" timbl "${files[@]}" "$work/sharded.out" --timing "${opts[@]}" \
       2>"$work/sharded.err"
-    rss_max=$(cat "$work"/rank.* | sort -n | tail -n 1)
-    rss_sum=$(cat "$work"/rank.* | awk '{ s += $1 } END { print s }')
-    rss_by_rank=$(for ((r = 0; r < ranks; ++r)); do echo $(($(cat "$work/rank.$r") / 1024)); done |
-      paste -sd/)
     same=no
     cmp -s "$work/one.out" "$work/sharded.out" && same=yes
     printf '%-10s %5s %8s %10s %10s %12d %12d %8s  %s\n' "${spec//:/ }" "$ranks" \

@@ -68,6 +68,42 @@ class TestKneserNeyModel : public QObject {
     }
   }
 
+  // A sharded run fits one model from the counts of consecutive blocks: it must be the model of
+  // the whole, to the last bit.
+  void countsOfBlocksMergedAreTheWholesModel() {
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<uint32_t> token(0, 99);
+    InstanceSet set;
+    set.width = 3;
+    std::vector<uint32_t> stream(5000);
+    for (auto& t : stream) t = token(rng) % (1 + token(rng));
+    for (size_t i = 3; i < stream.size(); ++i) {
+      set.features.insert(set.features.end(), stream.begin() + long(i) - 3,
+                          stream.begin() + long(i));
+      set.classes.push_back(stream[i]);
+      set.sources.push_back(i);
+    }
+    auto whole = KneserNeyModel::train(set, 120, {3});
+    QVERIFY(whole.isOk());
+    KneserNeyModel::Counts merged(3);
+    for (const auto& [begin, end] :
+         {std::pair<size_t, size_t>{0, 1700}, {1700, 1701}, {1701, set.size()}}) {
+      KneserNeyModel::Counts block(3);
+      QVERIFY(block.add(set.slice(begin, end), 120).isOk());
+      QVERIFY(merged.addRecords(block.records()));
+    }
+    auto fitted = KneserNeyModel::fromCounts(std::move(merged), 120);
+    QVERIFY(fitted.isOk());
+    QVERIFY((*fitted)->discounts() == (*whole)->discounts());  // bitwise, not fuzzy
+    QVERIFY((*fitted)->unigram() == (*whole)->unigram());
+    for (size_t q = 0; q < set.size(); q += 7) {
+      const auto context = set.instance(q);
+      for (uint32_t t : {set.classes[q], 0u, 57u, 120u})
+        QVERIFY((*fitted)->probability(context, t) == (*whole)->probability(context, t));
+    }
+    QVERIFY(!merged.addRecords(std::vector<uint32_t>(5, 1)));  // not whole records
+  }
+
   void badArguments() {
     const InstanceSet set = bigramInstances({{0, 1}});
     QCOMPARE(KneserNeyModel::train(set, 4, {3}).status().code(), Status::Code::kInvalidArgument);

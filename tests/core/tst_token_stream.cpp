@@ -43,6 +43,44 @@ class TestTokenStream : public QObject {
     QCOMPARE(vocab.count(vocab.lookup("the")), uint64_t{1});
   }
 
+  // The blocks of a sharded run, from line starts, numbered from the line they start at: in
+  // order, they are the whole stream's lines and tokens.
+  void blocksFromLineStartsAreTheWholeStream() {
+    QTemporaryDir dir;
+    const std::string a = "\xEF\xBB\xBFone two\n\nthree four five\nsix\n";
+    const std::string b = "seven\neight nine";
+    auto corpus = Corpus::open({writeFile(dir, "a.txt", a), writeFile(dir, "b.txt", b)});
+    QVERIFY(corpus.isOk());
+    SpaceTokeniser tokeniser;
+    Vocabulary vocab;
+    auto whole = TokenStream::tokenise(**corpus, tokeniser, vocab);
+    QVERIFY(whole.isOk());
+    // Blocks: a.txt lines 1-2, a.txt lines 3-4 and b.txt line 1, b.txt line 2 (byte offsets in
+    // the text after the BOM), and an empty block at the end.
+    using P = TokenStream::TextPosition;
+    const P edges[] = {{0, 0}, {0, 9}, {1, 6}, {2, 0}, {2, 0}};
+    const uint64_t firstLines[] = {1, 3, 2, 1};
+    std::vector<uint32_t> ids;
+    std::vector<std::pair<uint32_t, uint64_t>> lines;
+    for (size_t i = 0; i < 4; ++i) {
+      auto block = TokenStream::tokeniseBlock(**corpus, tokeniser, vocab, edges[i], edges[i + 1],
+                                              firstLines[i]);
+      QVERIFY2(block.isOk(), block.status().message().c_str());
+      for (size_t t = 0; t < block->size(); ++t) {
+        ids.push_back(block->id(t));
+        QCOMPARE(block->position(t).byteOffset, whole->position(ids.size() - 1).byteOffset);
+      }
+      for (size_t l = 0; l < block->lineCount(); ++l)
+        lines.emplace_back(block->line(l).document, block->line(l).number);
+    }
+    QCOMPARE(ids, std::vector<uint32_t>(whole->ids().begin(), whole->ids().end()));
+    QCOMPARE(lines.size(), whole->lineCount());
+    for (size_t l = 0; l < lines.size(); ++l) {
+      QCOMPARE(lines[l].first, whole->line(l).document);
+      QCOMPARE(lines[l].second, whole->line(l).number);
+    }
+  }
+
   void whiteSpaceOnlyCorpusIsAnError() {
     QTemporaryDir dir;
     auto corpus = Corpus::open({writeFile(dir, "blank.txt", "  \n\n   \n")});

@@ -58,6 +58,27 @@ class Experiment {
       std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet test,
       std::shared_ptr<const Classifier> classifier, std::shared_ptr<const KneserNeyModel> base,
       const ExperimentOptions& options, JobControl* job = nullptr);
+  // What a sharded run (docs/spec/distributed.md) gives rank 0 of a memory trained over the
+  // ranks: the corpus (its tokens may be only rank 0's block), the validation and test parts,
+  // a classifier that answers their queries (the memory itself is on the ranks), the base model
+  // fitted on the whole train part, and the train part's class counts and sizes.
+  struct ShardedParts {
+    std::shared_ptr<const TokenisedCorpus> corpus;
+    InstanceSet validation;
+    InstanceSet test;
+    std::unique_ptr<Classifier> classifier;
+    std::unique_ptr<KneserNeyModel> base;
+    std::vector<uint64_t> trainClassCounts;
+    uint64_t trainInstances = 0;
+    uint32_t storedVectors = 0;
+    double trainSeconds = 0.0;
+  };
+  // `parts` tuned on validation and recorded as trained() tunes and records its memory, so that
+  // evaluated() of it gives one process's record. train() is empty, and hasProvenance() false
+  // unless the corpus holds every token. Count-vote memories only.
+  static Result<std::unique_ptr<Experiment>> fromShards(ShardedParts parts,
+                                                        const ExperimentOptions& options,
+                                                        JobControl* job = nullptr);
   Experiment(const Experiment&) = delete;
   Experiment& operator=(const Experiment&) = delete;
 

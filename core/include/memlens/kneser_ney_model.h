@@ -36,6 +36,35 @@ class KneserNeyModel {
                                                        uint32_t vocabSize,
                                                        const KneserNeyOptions& options = {},
                                                        JobControl* job = nullptr);
+  // The top-order n-gram counts a model is fitted from. Counts of consecutive parts of the
+  // training instances add up to the counts of the whole (n-grams do not cross instances), so a
+  // sharded run (docs/spec/distributed.md) counts each block, merges the records and fits one
+  // model: fromCounts() of the merged counts is train() of the whole. Not thread-safe.
+  class Counts {
+   public:
+    explicit Counts(int order);
+    Counts(Counts&&) noexcept;
+    Counts& operator=(Counts&&) noexcept;
+    ~Counts();
+
+    int order() const { return order_; }
+    // Counts the n-grams of `instances` (their class ids below `vocabSize`).
+    Status add(const InstanceSet& instances, uint32_t vocabSize, JobControl* job = nullptr);
+    // The counts as flat records: order() ids, then the count, per distinct n-gram.
+    std::vector<uint32_t> records() const;
+    // Adds records() of other counts of the same order; false when they are malformed.
+    bool addRecords(std::span<const uint32_t> records);
+
+   private:
+    friend class KneserNeyModel;
+    struct Grams;
+    int order_;
+    std::unique_ptr<Grams> grams_;
+  };
+  // The model of `counts` (of at least one n-gram), as train() fits it from its instances.
+  static Result<std::unique_ptr<KneserNeyModel>> fromCounts(Counts counts, uint32_t vocabSize,
+                                                            JobControl* job = nullptr);
+
   KneserNeyModel(const KneserNeyModel&) = delete;
   KneserNeyModel& operator=(const KneserNeyModel&) = delete;
   ~KneserNeyModel();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "memlens/corpus.h"
@@ -36,10 +37,28 @@ class TokenStream {
     uint64_t firstToken;  // index of its first token; tokens run to the next line's firstToken
   };
 
+  // A place in the corpus text: a document index and a byte offset in its text (BOM excluded).
+  struct TextPosition {
+    size_t document = 0;
+    size_t offset = 0;
+  };
+
   // Tokenises every line of every document; the word tokeniser grows `vocab`, whose counts are
   // incremented for every token.
   static Result<TokenStream> tokenise(const Corpus& corpus, const Tokeniser& tokeniser,
                                       Vocabulary& vocab, JobControl* job = nullptr);
+  // The same for the lines from `begin` (a line start) up to `end` (a line start, or
+  // {documentCount, 0}): a block of the corpus in a sharded run (docs/spec/distributed.md).
+  // Lines keep the corpus's document indices; the first document's lines are numbered from
+  // `firstLine` (the line `begin` starts). A block without tokens is no error here: the blocks
+  // together must hold some, which only their caller can know.
+  static Result<TokenStream> tokeniseBlock(const Corpus& corpus, const Tokeniser& tokeniser,
+                                           Vocabulary& vocab, TextPosition begin, TextPosition end,
+                                           uint64_t firstLine, JobControl* job = nullptr);
+
+  // Replaces every token id by map[id]: a block's ids interned locally become the ids the ranks
+  // agreed on (agreeTokenIds). Every id must be below map.size().
+  void renumber(std::span<const uint32_t> map);
 
   size_t size() const { return ids_.size(); }
   uint32_t id(size_t token) const { return ids_[token]; }

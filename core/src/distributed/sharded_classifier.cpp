@@ -1,6 +1,8 @@
 #include "distributed/sharded_classifier.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "distributed/sharded_ib1.h"
 #include "distributed/sharded_igtree.h"
@@ -18,6 +20,33 @@ Message batchMessage(const InstanceSet& queries, size_t begin, size_t end) {
 }
 
 }  // namespace
+
+Result<uint64_t> ShardedClassifier::storedVectors() {
+  const InstanceBase* mine = shard();
+  const uint32_t local = mine ? mine->vectorCount() : 0;
+  if (disjoint()) return comm_.sum(local);
+  // A vector may be on several ranks: each goes to one rank, chosen by its hash, which counts
+  // the distinct vectors it receives.
+  const auto bytesOf = [&](uint32_t id) {
+    const auto v = mine->vector(id);
+    return std::string_view(reinterpret_cast<const char*>(v.data()), v.size_bytes());
+  };
+  std::vector<std::vector<uint8_t>> to(static_cast<size_t>(comm_.size()));
+  for (uint32_t id = 0; id < local; ++id) {
+    const std::string_view v = bytesOf(id);
+    auto& out = to[std::hash<std::string_view>{}(v) % to.size()];
+    out.insert(out.end(), v.begin(), v.end());
+  }
+  auto received = comm_.allToAll(std::move(to));
+  if (!received) return received.status();
+  const size_t vectorBytes = static_cast<size_t>(width()) * sizeof(uint32_t);
+  std::unordered_set<std::string_view> distinct;
+  for (const auto& from : *received) {
+    for (size_t at = 0; at + vectorBytes <= from.size(); at += vectorBytes)
+      distinct.emplace(reinterpret_cast<const char*>(from.data()) + at, vectorBytes);
+  }
+  return comm_.sum(distinct.size());
+}
 
 Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
     Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
@@ -37,15 +66,28 @@ Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& qu
                                                            const PredictOptions& options,
                                                            JobControl* job) {
   std::vector<Prediction> out;
-  if (comm_.rank() == 0) {
-    if (options.neighbours)
-      return Status::invalidArgument("a sharded memory does not list neighbours yet");
-    out.resize(queries.size());
-  }
-  for (size_t begin = 0;; begin += kBatch) {
+  if (comm_.rank() == 0) out.resize(queries.size());
+  Status st = predictEach(
+      queries, options,
+      [&](size_t begin, std::vector<Prediction>& batch) {
+        std::move(batch.begin(), batch.end(), out.begin() + static_cast<std::ptrdiff_t>(begin));
+      },
+      job);
+  if (!st) return st;
+  return out;
+}
+
+Status ShardedClassifier::predictEach(
+    const InstanceSet& queries, const PredictOptions& options,
+    const std::function<void(size_t begin, std::vector<Prediction>&)>& consume, JobControl* job,
+    size_t batchSize) {
+  if (comm_.rank() == 0 && options.neighbours)
+    return Status::invalidArgument("a sharded memory does not list neighbours yet");
+  std::vector<Prediction> out;
+  for (size_t begin = 0;; begin += batchSize) {
     // Rank 0 says what comes next: a batch, or the end (an empty message).
     Message batch;
-    const size_t end = std::min(queries.size(), begin + kBatch);
+    const size_t end = std::min(queries.size(), begin + batchSize);
     if (comm_.rank() == 0 && begin < queries.size()) batch = batchMessage(queries, begin, end);
     if (Status st = comm_.broadcast(batch.bytes()); !st) return st;
     if (batch.bytes().empty()) break;
@@ -75,13 +117,15 @@ Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& qu
     if (comm_.rank() == 0) {
       std::vector<Message> answers;
       for (auto& bytes : *gathered) answers.emplace_back(std::move(bytes));
-      merged = merge(part, answers, options, out.data() + begin);
+      out.assign(part.size(), Prediction{});
+      merged = merge(part, answers, options, out.data());
+      if (merged) consume(begin, out);
       reportProgress(job, static_cast<double>(end) / static_cast<double>(queries.size()),
                      "classifying");
     }
     if (Status st = comm_.agree(merged); !st) return st;
   }
-  return out;
+  return Status::ok();
 }
 
 }  // namespace memlens

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -39,7 +40,19 @@ class ShardedClassifier {
   // PredictOptions::neighbours is not supported.
   Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
                                           JobControl* job = nullptr);
+  // The same, `batch` queries at a time (rank 0's `batch` decides): rank 0's `consume` takes
+  // each batch's predictions (the first is query `begin`'s) as they are merged, so that rank 0
+  // need not hold them all at once. Distributions near a tree's root hold up to every class:
+  // smaller batches bound what one batch's predictions take.
+  Status predictEach(const InstanceSet& queries, const PredictOptions& options,
+                     const std::function<void(size_t begin, std::vector<Prediction>&)>& consume,
+                     JobControl* job = nullptr, size_t batch = kBatch);
 
+  // Collective: the distinct stored vectors of the whole memory, one process's
+  // memory().vectorCount(), on every rank.
+  Result<uint64_t> storedVectors();
+
+  const ClassifierOptions& options() const { return options_; }
   const GlobalStatistics& statistics() const { return stats_; }
   // Features per instance (a rank's shard may be empty: more ranks than instances).
   int width() const { return static_cast<int>(stats_.weights().size()); }
@@ -47,6 +60,11 @@ class ShardedClassifier {
  protected:
   ShardedClassifier(Communicator& comm, ClassifierOptions options, GlobalStatistics stats)
       : comm_(comm), options_(std::move(options)), stats_(std::move(stats)) {}
+
+  // This rank's stored vectors (null when it holds none).
+  virtual const InstanceBase* shard() const = 0;
+  // Whether no stored vector is on two ranks (shards by value), so that counts add up.
+  virtual bool disjoint() const = 0;
 
   // A first round before the answers, when the answers need what only rank 0 can know (the
   // nearest distance of all ranks): every rank's probe() of the batch goes to rank 0, whose

@@ -21,6 +21,8 @@ class ShardedIb1 final : public ShardedClassifier {
   // Round one: each rank's nearest bucket distances; rank 0 plans, per query, the distance
   // of the (k + 1)-th merged bucket, beyond which no rank's counts can matter (the far buckets
   // of a small shard hold thousands of classes: sending them all cost 13 kB a query at k = 1).
+  const InstanceBase* shard() const override { return &local_->base(); }
+  bool disjoint() const override { return false; }
   bool probes() const override { return true; }
   Result<Message> probe(const InstanceSet& batch) override;
   Message plan(const InstanceSet& batch, std::vector<Message>& probes) const override;

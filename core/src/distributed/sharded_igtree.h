@@ -17,6 +17,8 @@ class ShardedIgTree final : public ShardedClassifier {
                 std::vector<int> order, bool rootHasChildren, std::unique_ptr<Classifier> local);
 
  protected:
+  const InstanceBase* shard() const override { return local_ ? &local_->memory() : nullptr; }
+  bool disjoint() const override { return true; }
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
   Status merge(const InstanceSet& batch, std::vector<Message>& answers,

@@ -20,6 +20,8 @@ class ShardedTribl2 final : public ShardedClassifier {
                 std::vector<uint32_t> firstValues, std::unique_ptr<OverlapMemory> local);
 
  protected:
+  const InstanceBase* shard() const override { return &local_->base(); }
+  bool disjoint() const override { return true; }
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
   Status merge(const InstanceSet& batch, std::vector<Message>& answers,

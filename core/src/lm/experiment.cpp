@@ -220,6 +220,28 @@ Result<std::unique_ptr<Experiment>> Experiment::fromMemory(
   return e;
 }
 
+Result<std::unique_ptr<Experiment>> Experiment::fromShards(ShardedParts parts,
+                                                           const ExperimentOptions& options,
+                                                           JobControl* job) {
+  if (!parts.corpus || !parts.classifier || !parts.base)
+    return Status::invalidArgument("fromShards needs a corpus, a classifier and a base model");
+  std::unique_ptr<Experiment> e(new Experiment());
+  e->corpus_ = std::move(parts.corpus);
+  e->base_ = std::move(parts.base);
+  auto tuning = tune(*parts.classifier, *e->base_, parts.validation, options, job);
+  if (!tuning) return tuning.status();
+  e->classifier_ = std::move(parts.classifier);
+  InstanceSet train;
+  train.width = parts.validation.width;
+  e->keep(std::move(train), std::move(parts.validation), std::move(parts.test), options,
+          e->base_->order(), tuning->beta, tuning->vector, parts.trainSeconds);
+  // What keep() counts from a train part it holds, from the whole one's.
+  e->trainClassCounts_ = std::move(parts.trainClassCounts);
+  e->record_.trainInstances = parts.trainInstances;
+  e->record_.storedVectors = parts.storedVectors;
+  return e;
+}
+
 void Experiment::keep(InstanceSet train, InstanceSet validation, InstanceSet test,
                       const ExperimentOptions& options, int ngramOrder, double beta,
                       const VectorMemoryTuning& vector, double trainSeconds) {

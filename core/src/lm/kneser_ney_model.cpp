@@ -84,29 +84,26 @@ int KneserNeyModel::order() const { return impl_->order; }
 uint32_t KneserNeyModel::vocabSize() const { return impl_->vocabSize; }
 std::vector<double> KneserNeyModel::discounts() const { return impl_->discount; }
 
-Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet& instances,
-                                                              uint32_t vocabSize,
-                                                              const KneserNeyOptions& options,
-                                                              JobControl* job) {
-  const int n = options.order;
+struct KneserNeyModel::Counts::Grams {
+  GramCounts top;
+};
+
+KneserNeyModel::Counts::Counts(int order) : order_(order), grams_(std::make_unique<Grams>()) {}
+KneserNeyModel::Counts::Counts(Counts&&) noexcept = default;
+KneserNeyModel::Counts& KneserNeyModel::Counts::operator=(Counts&&) noexcept = default;
+KneserNeyModel::Counts::~Counts() = default;
+
+Status KneserNeyModel::Counts::add(const InstanceSet& instances, uint32_t vocabSize,
+                                   JobControl* job) {
+  const int n = order_;
   if (n < 1 || n > kMaxOrder) {
     return Status::invalidArgument("n-gram order must be 1 to " + std::to_string(kMaxOrder));
   }
-  if (n - 1 > instances.width) {
+  if (n - 1 > instances.width && instances.size() > 0) {
     return Status::invalidArgument("an order-" + std::to_string(n) +
                                    " n-gram needs a context width of at least " +
                                    std::to_string(n - 1));
   }
-  if (instances.size() == 0) return Status::invalidArgument("no training instances");
-
-  auto impl = std::make_unique<Impl>();
-  impl->order = n;
-  impl->vocabSize = vocabSize;
-  impl->discount.assign(static_cast<size_t>(n), 0.0);
-
-  // counts[k-1]: raw counts of n-grams at the top order, continuation counts N1+(•g) below.
-  std::vector<GramCounts> counts(static_cast<size_t>(n));
-  ReleaseIfCancelled release(job, counts, impl);  // tens of millions of n-grams at 100M tokens
   std::array<uint32_t, kMaxOrder> buf{};
   for (size_t i = 0; i < instances.size(); ++i) {
     if (i % kPollEvery == 0) {
@@ -121,8 +118,66 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet&
     const auto features = instances.instance(i).last(static_cast<size_t>(n - 1));
     std::copy(features.begin(), features.end(), buf.begin());
     buf[static_cast<size_t>(n - 1)] = instances.classes[i];
-    ++counts[static_cast<size_t>(n - 1)][makeGram({buf.data(), static_cast<size_t>(n)})];
+    ++grams_->top[makeGram({buf.data(), static_cast<size_t>(n)})];
   }
+  return Status::ok();
+}
+
+std::vector<uint32_t> KneserNeyModel::Counts::records() const {
+  const auto n = static_cast<size_t>(order_);
+  std::vector<uint32_t> out;
+  out.reserve(grams_->top.size() * (n + 1));
+  for (const auto& [gram, c] : grams_->top) {
+    out.insert(out.end(), gram.ids.begin(), gram.ids.begin() + static_cast<std::ptrdiff_t>(n));
+    out.push_back(c);
+  }
+  return out;
+}
+
+bool KneserNeyModel::Counts::addRecords(std::span<const uint32_t> records) {
+  const auto n = static_cast<size_t>(order_);
+  if (order_ < 1 || order_ > kMaxOrder || records.size() % (n + 1) != 0) return false;
+  for (size_t at = 0; at < records.size(); at += n + 1)
+    grams_->top[makeGram(records.subspan(at, n))] += records[at + n];
+  return true;
+}
+
+Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::train(const InstanceSet& instances,
+                                                              uint32_t vocabSize,
+                                                              const KneserNeyOptions& options,
+                                                              JobControl* job) {
+  const int n = options.order;
+  if (n < 1 || n > kMaxOrder) {
+    return Status::invalidArgument("n-gram order must be 1 to " + std::to_string(kMaxOrder));
+  }
+  if (n - 1 > instances.width) {
+    return Status::invalidArgument("an order-" + std::to_string(n) +
+                                   " n-gram needs a context width of at least " +
+                                   std::to_string(n - 1));
+  }
+  if (instances.size() == 0) return Status::invalidArgument("no training instances");
+  Counts counts(n);
+  ReleaseIfCancelled release(job, counts);  // tens of millions of n-grams at 100M tokens
+  if (Status s = counts.add(instances, vocabSize, job); !s) return s;
+  return fromCounts(std::move(counts), vocabSize, job);
+}
+
+Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::fromCounts(Counts top, uint32_t vocabSize,
+                                                                   JobControl* job) {
+  const int n = top.order();
+  if (n < 1 || n > kMaxOrder) {
+    return Status::invalidArgument("n-gram order must be 1 to " + std::to_string(kMaxOrder));
+  }
+  if (top.grams_->top.empty()) return Status::invalidArgument("no training instances");
+  auto impl = std::make_unique<Impl>();
+  impl->order = n;
+  impl->vocabSize = vocabSize;
+  impl->discount.assign(static_cast<size_t>(n), 0.0);
+
+  // counts[k-1]: raw counts of n-grams at the top order, continuation counts N1+(•g) below.
+  std::vector<GramCounts> counts(static_cast<size_t>(n));
+  ReleaseIfCancelled release(job, counts, impl);  // tens of millions of n-grams at 100M tokens
+  counts[static_cast<size_t>(n - 1)] = std::move(top.grams_->top);
   // Each distinct k-gram adds one left extension to its (k-1)-gram suffix.
   size_t extended = 0;
   for (int k = n; k >= 2; --k) {

@@ -1,0 +1,122 @@
+#include "distributed/corpus_block.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "distributed/message.h"
+#include "distributed/token_ids.h"
+
+namespace memlens {
+namespace {
+
+using TextPosition = TokenStream::TextPosition;
+
+// The first line that starts at or after byte `at` of the files' concatenation (BOMs included,
+// as Document::sizeBytes counts them): {documentCount, 0} past the last line.
+TextPosition lineStartFrom(const Corpus& corpus, uint64_t at) {
+  for (size_t d = 0; d < corpus.documentCount(); ++d) {
+    const Document& doc = corpus.document(d);
+    if (at >= doc.sizeBytes) {
+      at -= doc.sizeBytes;
+      continue;
+    }
+    const std::string_view text = doc.text;
+    const uint64_t offset = at > doc.bomBytes ? at - doc.bomBytes : 0;
+    if (offset == 0) return {d, 0};
+    const size_t newline = text.find('\n', offset - 1);
+    if (newline == std::string_view::npos || newline + 1 >= text.size()) return {d + 1, 0};
+    return {d, newline + 1};
+  }
+  return {corpus.documentCount(), 0};
+}
+
+// The newlines of each document the part [begin, end) touches, as (document, newlines) pairs.
+std::vector<uint64_t> newlinesByDocument(const Corpus& corpus, TextPosition begin,
+                                         TextPosition end) {
+  std::vector<uint64_t> out;
+  for (size_t d = begin.document; d <= end.document && d < corpus.documentCount(); ++d) {
+    std::string_view text = corpus.document(d).text;
+    if (d == end.document) text = text.substr(0, end.offset);
+    if (d == begin.document) text = text.substr(std::min(begin.offset, text.size()));
+    out.push_back(d);
+    out.push_back(static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n')));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::string>& paths,
+                                    const TokeniserOptions& tokeniserOptions, JobControl* job) {
+  auto tokeniser = createTokeniser(tokeniserOptions);
+  auto opened = tokeniser ? Corpus::open(paths, {}, job)
+                          : Result<std::unique_ptr<Corpus>>(tokeniser.status());
+  if (Status st = comm.agree(opened ? Status::ok() : opened.status()); !st) return st;
+  const Corpus& corpus = **opened;
+
+  // This rank's share of the bytes, from the first line starting in it to the next rank's.
+  const uint64_t total = corpus.totalBytes();
+  const auto r = static_cast<uint64_t>(comm.rank());
+  const auto ranks = static_cast<uint64_t>(comm.size());
+  const TextPosition begin = lineStartFrom(corpus, total * r / ranks);
+  const TextPosition end = lineStartFrom(corpus, total * (r + 1) / ranks);
+
+  // The block's first line number: the newlines of its first document in the blocks before it.
+  Message newlines;
+  newlines.putSpan<uint64_t>(newlinesByDocument(corpus, begin, end));
+  auto counted = comm.allGather(newlines.bytes());
+  if (!counted) return counted.status();
+  uint64_t firstLine = 1;
+  for (uint64_t q = 0; q < r; ++q) {
+    Message m(std::move((*counted)[q]));
+    const auto pairs = m.getVector<uint64_t>();
+    if (!m.ok()) return Status::internal("malformed line counts from rank " + std::to_string(q));
+    for (size_t i = 0; i + 1 < pairs.size(); i += 2)
+      if (pairs[i] == begin.document) firstLine += pairs[i + 1];
+  }
+
+  Vocabulary local = (*tokeniser)->makeVocabulary();
+  auto tokens = TokenStream::tokeniseBlock(corpus, **tokeniser, local, begin, end, firstLine, job);
+  if (Status st = comm.agree(tokens ? Status::ok() : tokens.status()); !st) return st;
+
+  auto block = std::make_shared<TokenisedCorpus>();
+  block->tokeniserOptions = tokeniserOptions;
+  block->tokeniserName = (*tokeniser)->name();
+  if (comm.rank() == 0) block->vocab = (*tokeniser)->makeVocabulary();
+  auto ids = agreeTokenIds(comm, local, block->vocab);
+  if (!ids) return ids.status();
+  tokens->renumber(*ids);
+
+  // Where the block's tokens start, and whether the corpus has any.
+  Message count;
+  count.put<uint64_t>(tokens->size());
+  auto counts = comm.allGather(count.bytes());
+  if (!counts) return counts.status();
+  CorpusBlock out;
+  uint64_t allTokens = 0;
+  for (uint64_t q = 0; q < ranks; ++q) {
+    Message m(std::move((*counts)[q]));
+    const auto n = m.get<uint64_t>();
+    if (q == r) out.firstToken = allTokens;
+    allTokens += n;
+  }
+  if (allTokens == 0) return Status::corrupt("the corpus holds no tokens, only white space");
+
+  // One process interns the padding after every token (unless the text has "_"): so does rank
+  // 0, which alone has the whole vocabulary, and tells the others its id and the size.
+  const uint64_t padding = comm.rank() == 0 ? block->vocab.paddingId() : 0;
+  const uint64_t size = comm.rank() == 0 ? block->vocab.size() : 0;
+  auto paddingId = comm.sum(padding);
+  if (!paddingId) return paddingId.status();
+  auto vocabularySize = comm.sum(size);
+  if (!vocabularySize) return vocabularySize.status();
+  block->paddingId = static_cast<uint32_t>(*paddingId);
+  block->tokens = std::move(*tokens);
+  block->corpus = std::move(*opened);
+  out.corpus = std::move(block);
+  out.vocabularySize = static_cast<uint32_t>(*vocabularySize);
+  reportProgress(job, 1.0, "tokenised");
+  return out;
+}
+
+}  // namespace memlens

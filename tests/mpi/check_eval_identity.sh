@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# memlens-cli-mpi eval under `mpirun -np 2` and `-np 3` must print the run record memlens-cli eval
+# prints in one process (--json), byte for byte but for the fields that time the run (created,
+# seconds, latencyMeanMicros, latencyP99Micros), for IB1 (k = 1, 3; a distance weighting),
+# IGTree and TRIBL2, on a two-file KJV corpus cut so that the ranks' byte ranges begin at a
+# document boundary and at a blank line.
+# Usage: check_eval_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
+set -euo pipefail
+cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# shellcheck source=tests/mpi/mpi_flags.sh
+source "$(dirname "$0")/mpi_flags.sh"
+
+# Two documents of equal size, so that at 2 ranks the second starts rank 1's share (and starts
+# with a blank line); at 3 ranks a blank line starts rank 1's share (the first line start at or
+# after a third of the bytes).
+mkdir "$work/corpus"
+head -n 300 "$kjv" >"$work/a.txt"
+{
+  echo
+  sed -n '301,560p' "$kjv"
+} >"$work/b.txt"
+python3 - "$work/a.txt" "$work/b.txt" "$work/corpus" <<'PY'
+import sys
+a, b = (open(p, "rb").read() for p in sys.argv[1:3])
+size = max(len(a) + 1, len(b))  # each document's final size: a gets a blank line
+# The blank line at the first line start at or after a third of the total bytes.
+at = a.index(b"\n", 2 * size // 3 - 1) + 1
+a = a[:at] + b"\n" + a[at:]
+# The shorter document's last line padded with spaces (no tokens) to the same size.
+a, b = (d[:-1] + b" " * (size - len(d)) + b"\n" for d in (a, b))
+open(sys.argv[3] + "/a.txt", "wb").write(a)
+open(sys.argv[3] + "/b.txt", "wb").write(b)
+PY
+
+# The fields that time the run differ between any two runs.
+mask() {
+  sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
+    -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
+}
+
+failures=0
+check() {  # eval options...
+  "$cli" eval --json "$@" "$work/corpus" 2>"$work/one.err" | mask >"$work/one.json"
+  for ranks in 2 3; do
+    local code=0
+    "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" eval --json "$@" "$work/corpus" \
+      2>"$work/sharded.err" >"$work/sharded.raw" || code=$?
+    mask <"$work/sharded.raw" >"$work/sharded.json"
+    if [ "$code" -ne 0 ]; then
+      echo "FAIL $* on $ranks ranks: exit code $code"
+      cat "$work/sharded.err"
+      failures=$((failures + 1))
+    elif ! cmp -s "$work/one.json" "$work/sharded.json"; then
+      echo "FAIL $* on $ranks ranks: the record differs from one process's"
+      diff <(tr ',' '\n' <"$work/one.json") <(tr ',' '\n' <"$work/sharded.json") | head -n 12 || true
+      failures=$((failures + 1))
+    else
+      echo "ok   $* on $ranks ranks"
+    fi
+  done
+}
+
+check --model ib1 -k 1
+check --model ib1 -k 3 --distance-weighting IL
+check --model igtree
+check --model tribl2 -k 1
+
+[ "$failures" -eq 0 ] || {
+  echo "$failures sharded evals differ from one process"
+  exit 1
+}
