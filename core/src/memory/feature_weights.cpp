@@ -26,12 +26,16 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
 
   // Canonical order (values, then classes, by first appearance) so that equal statistics of
   // two features give bitwise-equal weights, as they do in TiMBL.
+  // Keys (value << 32 | class) are unique: sorting by them alone is that order.
+  std::vector<std::pair<uint64_t, uint32_t>> byKey;
+  byKey.reserve(counts.valueClass.size());
+  counts.valueClass.forEach([&](uint64_t key, uint32_t o) { byKey.emplace_back(key, o); });
+  std::sort(byKey.begin(), byKey.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::tuple<uint32_t, uint32_t, uint64_t>> cells;
-  cells.reserve(counts.valueClass.size());
-  counts.valueClass.forEach([&](uint64_t key, uint32_t o) {
+  cells.reserve(byKey.size());
+  for (const auto& [key, o] : byKey)
     cells.emplace_back(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), o);
-  });
-  std::sort(cells.begin(), cells.end());
 
   double conditional = 0.0;
   for (size_t a = 0; a < cells.size();) {
