@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_map>
 
 #include "base/mapped_file.h"
 #include "classify/classifier_factories.h"
@@ -61,14 +62,14 @@ Result<StoredRuns> storedRuns(const TimblTree& tree, uint64_t fileBytes, JobCont
   };
   std::vector<uint32_t> memoryClass(tree.classIds.size(), InstanceBase::kNone);
   std::vector<uint32_t> firstVector(tree.classIds.size(), InstanceBase::kNone);
+  std::unordered_map<uint32_t, uint32_t> vectorOfLeaf;  // the leaves first for some class
   for (uint32_t c = 0; c < firstLeaf.size(); ++c) {
     if (firstLeaf[c] == TimblTree::kNoNode) continue;
     memoryClass[c] = static_cast<uint32_t>(out.classIds.size());
     out.classIds.push_back(tree.classIds[c]);
-    // A leaf first for several classes is one stored vector.
-    for (uint32_t e = 0; e < c && firstVector[c] == InstanceBase::kNone; ++e)
-      if (firstLeaf[e] == firstLeaf[c]) firstVector[c] = firstVector[e];
-    if (firstVector[c] == InstanceBase::kNone) firstVector[c] = addVector(firstLeaf[c]);
+    const auto [it, isNew] = vectorOfLeaf.try_emplace(firstLeaf[c], vectors);
+    if (isNew) addVector(firstLeaf[c]);
+    firstVector[c] = it->second;
     out.runs.push_back({firstVector[c], memoryClass[c], 1});
   }
   for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
@@ -109,20 +110,26 @@ Result<InstanceSet> expandRuns(const InstanceBase& base, std::span<const Instanc
   return set;
 }
 
-// The pruned tree as an IgTree: branches of a node contiguous and sorted by value, root last.
-Result<IgTree> prunedTree(const TimblTree& tree, const std::string& path) {
+// The pruned tree as an IgTree: branches of a node contiguous and sorted by value, root last. Takes
+// the tree's distributions.
+Result<IgTree> prunedTree(TimblTree& tree, const std::string& path) {
   const auto n = static_cast<uint32_t>(tree.nodes.size());
+  // Children by parent (counted: in file order within a parent), then siblings by value.
+  std::vector<uint32_t> end(n + 1, 0);
+  for (uint32_t i = 1; i < n; ++i) ++end[tree.nodes[i].parent + 1];
+  std::partial_sum(end.begin(), end.end(), end.begin());
   std::vector<uint32_t> byParent(n - 1);
-  std::iota(byParent.begin(), byParent.end(), 1u);
-  std::stable_sort(byParent.begin(), byParent.end(), [&](uint32_t a, uint32_t b) {
-    const TimblTree::Node &x = tree.nodes[a], &y = tree.nodes[b];
-    return x.parent != y.parent ? x.parent < y.parent : x.value < y.value;
-  });
+  for (uint32_t i = 1; i < n; ++i) byParent[end[tree.nodes[i].parent]++] = i;
+  for (uint32_t p = 0, begin = 0; p < n; begin = end[p++])
+    if (end[p] - begin > 1)
+      std::stable_sort(
+          byParent.begin() + begin, byParent.begin() + end[p],
+          [&](uint32_t a, uint32_t b) { return tree.nodes[a].value < tree.nodes[b].value; });
   std::vector<uint32_t> newIndex(n);
   newIndex[0] = n - 1;
   for (uint32_t k = 0; k < byParent.size(); ++k) newIndex[byParent[k]] = k;
   std::vector<IgTree::Node> nodes(n);
-  std::vector<ClassCount> pool = tree.pool;
+  std::vector<ClassCount> pool = std::move(tree.pool);
   for (uint32_t i = 0; i < n; ++i) {
     const TimblTree::Node& t = tree.nodes[i];
     IgTree::Node& g = nodes[newIndex[i]];
