@@ -2,6 +2,7 @@
 // hand, instance merging, incremental growth, parallel determinism and cancellation.
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <string>
@@ -117,6 +118,88 @@ class ClassifierTest : public QObject {
     QCOMPARE(dist[0].count, 2u);
     QCOMPARE(dist[1].count, 1u);
     QCOMPARE(base.sources(ab), std::vector<uint64_t>({1, 3, 4}));
+  }
+
+  // fromRuns() builds the memory add() builds from the instances the runs expand to: vectors,
+  // distributions in order, sources, classes and per-feature counts (their tables slot by slot).
+  void instanceBaseFromRunsAsAdd() {
+    Vocabulary vocab;
+    const InstanceSet pool = randomSet(vocab, 7, 400);
+    std::vector<InstanceBase::Run> runs;
+    std::vector<uint32_t> values, classIds, vectorOf(pool.size(), InstanceBase::kNone);
+    InstanceSet expanded;
+    expanded.width = pool.width;
+    uint64_t x = 11;
+    for (int i = 0; i < 3000; ++i) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      const size_t row = (x >> 33) % pool.size();
+      const uint32_t cls = vocab.intern("c" + std::to_string((x >> 20) % 5));
+      const auto count = static_cast<uint32_t>(1 + (x >> 40) % 3);
+      // One stored vector per distinct row, numbered by first run.
+      size_t same = row;
+      for (size_t r = 0; r < row; ++r)
+        if (std::equal(pool.instance(r).begin(), pool.instance(r).end(),
+                       pool.instance(row).begin())) {
+          same = r;
+          break;
+        }
+      if (vectorOf[same] == InstanceBase::kNone) {
+        vectorOf[same] = static_cast<uint32_t>(values.size() / pool.width);
+        values.insert(values.end(), pool.instance(same).begin(), pool.instance(same).end());
+      }
+      const auto at = std::find(classIds.begin(), classIds.end(), cls);
+      const auto classIndex = static_cast<uint32_t>(at - classIds.begin());
+      if (at == classIds.end()) classIds.push_back(cls);
+      runs.push_back({vectorOf[same], classIndex, count});
+      for (uint32_t k = 0; k < count; ++k) {
+        const auto v = pool.instance(same);
+        expanded.features.insert(expanded.features.end(), v.begin(), v.end());
+        expanded.classes.push_back(cls);
+        expanded.sources.push_back(expanded.sources.size());
+      }
+    }
+    InstanceBase added(pool.width);
+    QVERIFY(added.add(expanded).isOk());
+    auto built = InstanceBase::fromRuns(pool.width, values, classIds, runs);
+    QVERIFY2(built.isOk(), built.status().message().c_str());
+    const InstanceBase& b = *built;
+    QCOMPARE(b.vectorCount(), added.vectorCount());
+    QCOMPARE(b.instanceCount(), added.instanceCount());
+    for (uint32_t id = 0; id < b.vectorCount(); ++id) {
+      QVERIFY(std::ranges::equal(b.vector(id), added.vector(id)));
+      QCOMPARE(b.find(b.vector(id)), id);
+      const auto d = b.distribution(id), e = added.distribution(id);
+      QCOMPARE(d.size(), e.size());
+      for (size_t c = 0; c < d.size(); ++c) {
+        QCOMPARE(d[c].classIndex, e[c].classIndex);
+        QCOMPARE(d[c].count, e[c].count);
+      }
+      QCOMPARE(b.sources(id), added.sources(id));
+    }
+    QCOMPARE(b.classCount(), added.classCount());
+    for (uint32_t c = 0; c < b.classCount(); ++c) QCOMPARE(b.classId(c), added.classId(c));
+    QCOMPARE(b.classTotals(), added.classTotals());
+    for (int f = 0; f < pool.width; ++f) {
+      const FeatureCounts &g = b.featureCounts()[f], &h = added.featureCounts()[f];
+      QCOMPARE(g.valueIndex, h.valueIndex);
+      QCOMPARE(g.valueTotals, h.valueTotals);
+      std::vector<std::pair<uint64_t, uint32_t>> gc, hc;
+      g.valueClass.forEach([&](uint64_t k, uint32_t n) { gc.emplace_back(k, n); });
+      h.valueClass.forEach([&](uint64_t k, uint32_t n) { hc.emplace_back(k, n); });
+      QCOMPARE(gc, hc);
+    }
+
+    // Refused: a vector twice, vectors not numbered by first run, an empty run.
+    std::vector<uint32_t> twice = values;
+    std::copy(values.begin(), values.begin() + pool.width, twice.begin() + pool.width);
+    QVERIFY(!InstanceBase::fromRuns(pool.width, twice, classIds, runs).isOk());
+    std::vector<InstanceBase::Run> late = runs;
+    std::iter_swap(late.begin(), std::find_if(late.begin(), late.end(),
+                                              [](const auto& r) { return r.vector == 1; }));
+    QVERIFY(!InstanceBase::fromRuns(pool.width, values, classIds, late).isOk());
+    std::vector<InstanceBase::Run> empty = runs;
+    empty.back().count = 0;
+    QVERIFY(!InstanceBase::fromRuns(pool.width, values, classIds, empty).isOk());
   }
 
   // Weights none: distance = number of mismatches. Query "a b z": bucket 1 at distance 1 holds

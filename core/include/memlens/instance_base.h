@@ -36,6 +36,22 @@ class InstanceBase {
 
   // Merges `instances` (same width) into the memory. On cancel nothing is changed.
   Status add(const InstanceSet& instances, JobControl* job = nullptr);
+  // A run of identical instances for fromRuns(): `count` instances of class `classIndex` (an index
+  // into fromRuns()'s classIds) with the values of stored vector `vector`.
+  struct Run {
+    uint32_t vector = 0;
+    uint32_t classIndex = 0;
+    uint32_t count = 0;
+  };
+  // The memory add() builds from the instances `runs` expand to, in order and numbered (their
+  // sources) from 0, for a source that has told its distinct vectors apart already (the leaves of
+  // a TiMBL instance base): `values` holds them (vectorCount * width values), numbered in the
+  // order of their first run, and no instance is hashed. Classes take classIds' indices (add()
+  // numbers them by first appearance). Vectors must be distinct, each with a run, runs in range
+  // and not empty: else an error. Cancellable; nothing is kept on cancel.
+  static Result<InstanceBase> fromRuns(int width, std::vector<uint32_t> values,
+                                       const std::vector<uint32_t>& classIds,
+                                       std::span<const Run> runs, JobControl* job = nullptr);
   // Registers a class before any instance of it is added (its index when already known), so that
   // a memory read from a file keeps the file's class order, which decides ties.
   uint32_t addClass(uint32_t classId);
@@ -82,8 +98,9 @@ class InstanceBase {
  private:
   uint32_t findHashed(const uint32_t* features, uint64_t hash) const;
   void growTable();
-  void rebuildTable(size_t capacity = 16);
-  void addCount(uint32_t id, uint32_t classIndex);
+  // Returns a stored vector equal to an earlier one (never, once add() has merged them), or kNone.
+  uint32_t rebuildTable(size_t capacity = 16);
+  void addCount(uint32_t id, uint32_t classIndex, uint32_t n = 1);
   void removeCount(uint32_t id, uint32_t classIndex);
   // The multi-class distributions as vectors that can grow (a loaded memory keeps them flat).
   std::vector<std::vector<ClassCount>>& multiStore();

@@ -1,9 +1,13 @@
 #include "memlens/feature_weights.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <tuple>
 
+#include "base/fork_join_edges.h"
 #include "memlens/classifier.h"
 
 namespace memlens {
@@ -26,12 +30,21 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
 
   // Canonical order (values, then classes, by first appearance) so that equal statistics of
   // two features give bitwise-equal weights, as they do in TiMBL.
-  std::vector<std::tuple<uint32_t, uint32_t, uint64_t>> cells;
-  cells.reserve(counts.valueClass.size());
+  // Counted into one bucket per value, then each bucket sorted by class: the keys are unique,
+  // and no sort runs over all of them.
+  std::vector<size_t> start(counts.valueTotals.size() + 1, 0);
+  counts.valueClass.forEach([&](uint64_t key, uint32_t) { ++start[(key >> 32) + 1]; });
+  for (size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
+  std::vector<std::tuple<uint32_t, uint32_t, uint64_t>> cells(start.back());
   counts.valueClass.forEach([&](uint64_t key, uint32_t o) {
-    cells.emplace_back(static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), o);
+    cells[start[key >> 32]++] = {static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), o};
   });
-  std::sort(cells.begin(), cells.end());
+  // Filling moved each start to its bucket's end.
+  for (size_t v = 0, begin = 0; v + 1 < start.size(); ++v) {
+    std::sort(cells.begin() + static_cast<std::ptrdiff_t>(begin),
+              cells.begin() + static_cast<std::ptrdiff_t>(start[v]));
+    begin = start[v];
+  }
 
   double conditional = 0.0;
   for (size_t a = 0; a < cells.size();) {
@@ -94,8 +107,19 @@ std::vector<double> computeFeatureWeights(const std::vector<FeatureCounts>& feat
                                           FeatureWeighting weighting) {
   std::vector<double> w(features.size(), 1.0);
   if (weighting == FeatureWeighting::kNone) return w;
+  // One feature per task: each sorts its (value, class) cells, millions on a large memory.
+  std::vector<FeatureWeightDetail> details(features.size());
+  ForkJoinEdges edges;
+  const auto compute = [&](const tbb::blocked_range<size_t>& range) {
+    const ForkJoinEdges::Chunk edge(edges);
+    for (size_t i = range.begin(); i != range.end(); ++i)
+      details[i] = computeFeatureWeightDetail(features[i], classTotals);
+  };
+  edges.fork();
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, features.size(), 1), compute);
+  edges.join();
   for (size_t i = 0; i < features.size(); ++i) {
-    const FeatureWeightDetail d = computeFeatureWeightDetail(features[i], classTotals);
+    const FeatureWeightDetail& d = details[i];
     switch (weighting) {
       case FeatureWeighting::kGainRatio:
         w[i] = d.gainRatio;

@@ -43,16 +43,23 @@ uint32_t InstanceBase::find(std::span<const uint32_t> features) const {
 
 void InstanceBase::growTable() { rebuildTable(std::max<size_t>(16, slots_.size() * 2)); }
 
-void InstanceBase::rebuildTable(size_t capacity) {
+uint32_t InstanceBase::rebuildTable(size_t capacity) {
   while (capacity < static_cast<size_t>(vectorCount()) * 2) capacity *= 2;
   std::vector<uint32_t> slots(capacity, 0);
   const size_t mask = slots.size() - 1;
+  const size_t bytes = sizeof(uint32_t) * static_cast<size_t>(width_);
+  uint32_t duplicate = kNone;
   for (uint32_t id = 0; id < vectorCount(); ++id) {
-    size_t s = hashOf(values_.data() + static_cast<size_t>(id) * width_) & mask;
-    while (slots[s] != 0) s = (s + 1) & mask;
+    const uint32_t* v = values_.data() + static_cast<size_t>(id) * width_;
+    size_t s = hashOf(v) & mask;
+    for (; slots[s] != 0; s = (s + 1) & mask)
+      if (duplicate == kNone &&
+          std::memcmp(values_.data() + static_cast<size_t>(slots[s] - 1) * width_, v, bytes) == 0)
+        duplicate = id;
     slots[s] = id + 1;
   }
   slots_ = std::move(slots);
+  return duplicate;
 }
 
 uint32_t InstanceBase::classIndex(uint32_t classId) const {
@@ -203,24 +210,24 @@ std::vector<std::vector<ClassCount>>& InstanceBase::multiStore() {
   return multiStore_;
 }
 
-void InstanceBase::addCount(uint32_t id, uint32_t cls) {
+void InstanceBase::addCount(uint32_t id, uint32_t cls, uint32_t n) {
   if (multi_[id] != 0) {
     auto& dist = multiStore()[multi_[id] - 1];
     for (ClassCount& c : dist)
       if (c.classIndex == cls) {
-        ++c.count;
+        c.count += n;
         return;
       }
-    dist.push_back({cls, 1});
+    dist.push_back({cls, n});
     return;
   }
   ClassCount& one = single_.mutableAt(id);
   if (one.count == 0 || one.classIndex == cls) {
     one.classIndex = cls;
-    ++one.count;
+    one.count += n;
     return;
   }
-  multiStore().push_back({one, {cls, 1}});
+  multiStore().push_back({one, {cls, n}});
   multi_.mutableAt(id) = static_cast<uint32_t>(multiStore_.size());
 }
 

@@ -105,9 +105,9 @@ Status OverlapMemory::adopt(InstanceBase base, std::vector<double> weights, JobC
   const int width = base.width();
   if (Status st = checkWidth(options_, width); !st) return st;
   auto s = std::make_unique<State>(std::move(base));
-  if (width <= kPatternSearchMaxWidth) {
+  if (width <= kPatternSearchMaxWidth && indexing == SubsetIndexing::kUpFront) {
     auto patterns = std::make_unique<NeighbourSearch>(s->base);
-    if (indexing == SubsetIndexing::kUpFront) buildSubsetIndexes(*patterns, width, job);
+    buildSubsetIndexes(*patterns, width, job);
     s->search = std::move(patterns);
   } else {
     s->search = std::make_unique<InvertedListSearch>(s->base);

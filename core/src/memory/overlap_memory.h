@@ -10,10 +10,12 @@
 
 namespace memlens {
 
-// When a narrow memory's pattern search builds its subset indexes: all of them as the memory is
-// trained or adopted (training pays for them, not the first queries), or each when a query first
-// needs it (a base read to answer a few queries builds only the few they touch).
-enum class SubsetIndexing { kUpFront, kOnFirstUse };
+// Whether a narrow memory gets the pattern search's subset indexes, all built as the memory is
+// trained or adopted (training pays for them, not the first queries), or none: it is searched
+// through per-value lists as a wide memory is, built in one pass over the stored vectors, at a
+// few times the cost per query (a base read to answer a few queries: on the KJV the indexes cost
+// more than reading the base).
+enum class SubsetIndexing { kUpFront, kNone };
 
 // What IB1 and TRIBL2 share: the instance base, its feature weights, the tree order (features
 // by descending weight, ties to the lower index), the overlap search over it (which also serves

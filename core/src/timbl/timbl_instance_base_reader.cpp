@@ -1,9 +1,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <functional>
-#include <limits>
 #include <numeric>
+#include <unordered_map>
 
 #include "base/mapped_file.h"
 #include "classify/classifier_factories.h"
@@ -20,99 +19,117 @@ const char* algorithmName(Algorithm a) {
   return a == Algorithm::kIgTree ? "IGTree" : a == Algorithm::kTribl2 ? "TRIBL2" : "IB1";
 }
 
-// The stored vector a leaf of a complete base ends, in original feature order.
-void leafVector(const TimblTree& tree, uint32_t leaf, std::vector<uint32_t>& out) {
-  out.resize(static_cast<size_t>(tree.width()));
-  for (uint32_t i = leaf; tree.nodes[i].depth > 0; i = tree.nodes[i].parent)
-    out[static_cast<size_t>(tree.permutation[static_cast<size_t>(tree.nodes[i].depth - 1)])] =
-        tree.nodes[i].value;
-}
+// The stored vectors of a complete base and the instances they hold, as InstanceBase::fromRuns()
+// takes them.
+struct StoredRuns {
+  std::vector<uint32_t> values;    // per stored vector, in original feature order
+  std::vector<uint32_t> classIds;  // per memory class index, the Vocabulary id
+  std::vector<InstanceBase::Run> runs;
+};
 
-// The stored vectors of a complete base, one instance per count, so that adding them builds the
-// memory TiMBL holds, passed to `take` in chunks of at most `chunk` instances (sources number
-// the instances across chunks: the file says nothing of where they came from). Classes get
-// indices in order of first appearance, and that order decides ties: so one instance of each
-// class comes first, in the file's class order.
-Status forStoredInstances(const TimblTree& tree, uint64_t fileBytes, size_t chunk, JobControl* job,
-                          const std::function<Status(InstanceSet&)>& take) {
+// The instances of a complete base, one per count, as runs over its leaves, which are its stored
+// vectors (sources number the instances: the file says nothing of where they came from). Classes
+// get indices in order of first appearance, and that order decides ties: so one instance of each
+// class comes first, in the file's class order, then the rest leaf by leaf.
+Result<StoredRuns> storedRuns(const TimblTree& tree, uint64_t fileBytes, JobControl* job) {
   std::vector<uint32_t> firstLeaf(tree.classIds.size(), TimblTree::kNoNode);
+  // Every count becomes an instance in memory, so a few bytes claiming billions would exhaust
+  // it: real bases hold well under one instance per byte (the KJV's 0.05).
+  uint64_t total = 0;
   for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
     const TimblTree::Node& n = tree.nodes[i];
     if (!n.leaf) continue;
     for (uint32_t k = 0; k < n.distCount; ++k) {
-      uint32_t& first = firstLeaf[tree.pool[n.distBegin + k].classIndex];
-      if (first == TimblTree::kNoNode) first = i;
+      const ClassCount& cc = tree.pool[n.distBegin + k];
+      if (firstLeaf[cc.classIndex] == TimblTree::kNoNode) firstLeaf[cc.classIndex] = i;
+      total += cc.count;
     }
   }
-  // Every count becomes an instance in memory, so a few bytes claiming billions would exhaust
-  // it: real bases hold well under one instance per byte (the KJV's 0.05).
-  uint64_t total = 0;
-  for (const TimblTree::Node& n : tree.nodes)
-    if (n.leaf)
-      for (uint32_t k = 0; k < n.distCount; ++k) total += tree.pool[n.distBegin + k].count;
   if (total > std::min<uint64_t>(fileBytes * 16 + 65536, 0xFFFFFFFEull))
     return Status::corrupt("its counts add up to " + std::to_string(total) + " instances in " +
                            std::to_string(fileBytes) +
                            " bytes, more than a TiMBL base of that size holds (corrupt counts?)");
   if (total == 0) return Status::corrupt("the instance base holds no instances");
-  InstanceSet set;
-  set.width = tree.width();
-  set.reserve(std::min<uint64_t>(total, chunk));
-  uint64_t emitted = 0;
-  std::vector<uint32_t> vec;
-  auto flush = [&]() -> Status {
-    if (set.size() == 0) return Status::ok();
-    if (cancelRequested(job)) return Status::cancelled();
-    Status st = take(set);
-    set.features.clear();
-    set.classes.clear();
-    set.sources.clear();
-    return st;
+  StoredRuns out;
+  const auto width = static_cast<size_t>(tree.width());
+  uint32_t vectors = 0;
+  auto addVector = [&](uint32_t leaf) {
+    out.values.resize(out.values.size() + width);
+    uint32_t* v = out.values.data() + out.values.size() - width;
+    for (uint32_t i = leaf; tree.nodes[i].depth > 0; i = tree.nodes[i].parent)
+      v[tree.permutation[static_cast<size_t>(tree.nodes[i].depth - 1)]] = tree.nodes[i].value;
+    return vectors++;
   };
-  auto emit = [&](uint32_t classIndex, uint32_t count) -> Status {
-    for (uint32_t c = 0; c < count; ++c) {
-      set.features.insert(set.features.end(), vec.begin(), vec.end());
-      set.classes.push_back(tree.classIds[classIndex]);
-      set.sources.push_back(emitted++);
-      if (set.size() == chunk)
-        if (Status st = flush(); !st) return st;
-    }
-    return Status::ok();
-  };
+  std::vector<uint32_t> memoryClass(tree.classIds.size(), InstanceBase::kNone);
+  std::vector<uint32_t> firstVector(tree.classIds.size(), InstanceBase::kNone);
+  std::unordered_map<uint32_t, uint32_t> vectorOfLeaf;  // the leaves first for some class
   for (uint32_t c = 0; c < firstLeaf.size(); ++c) {
     if (firstLeaf[c] == TimblTree::kNoNode) continue;
-    leafVector(tree, firstLeaf[c], vec);
-    if (Status st = emit(c, 1); !st) return st;
+    memoryClass[c] = static_cast<uint32_t>(out.classIds.size());
+    out.classIds.push_back(tree.classIds[c]);
+    const auto [it, isNew] = vectorOfLeaf.try_emplace(firstLeaf[c], vectors);
+    if (isNew) addVector(firstLeaf[c]);
+    firstVector[c] = it->second;
+    out.runs.push_back({firstVector[c], memoryClass[c], 1});
   }
   for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
     if (i % (1 << 16) == 0 && cancelRequested(job)) return Status::cancelled();
     const TimblTree::Node& n = tree.nodes[i];
     if (!n.leaf) continue;
-    leafVector(tree, i, vec);
+    uint32_t vector = InstanceBase::kNone;
+    for (uint32_t k = 0; k < n.distCount && vector == InstanceBase::kNone; ++k) {
+      const uint32_t c = tree.pool[n.distBegin + k].classIndex;
+      if (firstLeaf[c] == i) vector = firstVector[c];
+    }
+    if (vector == InstanceBase::kNone) vector = addVector(i);
     for (uint32_t k = 0; k < n.distCount; ++k) {
       const ClassCount& cc = tree.pool[n.distBegin + k];
-      if (Status st = emit(cc.classIndex, firstLeaf[cc.classIndex] == i ? cc.count - 1 : cc.count);
-          !st)
-        return st;
+      const uint32_t count = firstLeaf[cc.classIndex] == i ? cc.count - 1 : cc.count;
+      if (count > 0) out.runs.push_back({vector, memoryClass[cc.classIndex], count});
     }
   }
-  return flush();
+  return out;
 }
 
-// The pruned tree as an IgTree: branches of a node contiguous and sorted by value, root last.
-Result<IgTree> prunedTree(const TimblTree& tree, const std::string& path) {
+// The instances `runs` expand to, in order (see InstanceBase::fromRuns).
+Result<InstanceSet> expandRuns(const InstanceBase& base, std::span<const InstanceBase::Run> runs,
+                               JobControl* job) {
+  InstanceSet set;
+  set.width = base.width();
+  set.reserve(base.instanceCount());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (i % (1 << 16) == 0 && cancelRequested(job)) return Status::cancelled();
+    const InstanceBase::Run& r = runs[i];
+    const auto v = base.vector(r.vector);
+    for (uint32_t k = 0; k < r.count; ++k) {
+      set.features.insert(set.features.end(), v.begin(), v.end());
+      set.classes.push_back(base.classId(r.classIndex));
+      set.sources.push_back(set.sources.size());
+    }
+  }
+  return set;
+}
+
+// The pruned tree as an IgTree: branches of a node contiguous and sorted by value, root last. Takes
+// the tree's distributions.
+Result<IgTree> prunedTree(TimblTree& tree, const std::string& path) {
   const auto n = static_cast<uint32_t>(tree.nodes.size());
+  // Children by parent (counted: in file order within a parent), then siblings by value.
+  std::vector<uint32_t> end(n + 1, 0);
+  for (uint32_t i = 1; i < n; ++i) ++end[tree.nodes[i].parent + 1];
+  std::partial_sum(end.begin(), end.end(), end.begin());
   std::vector<uint32_t> byParent(n - 1);
-  std::iota(byParent.begin(), byParent.end(), 1u);
-  std::stable_sort(byParent.begin(), byParent.end(), [&](uint32_t a, uint32_t b) {
-    const TimblTree::Node &x = tree.nodes[a], &y = tree.nodes[b];
-    return x.parent != y.parent ? x.parent < y.parent : x.value < y.value;
-  });
+  for (uint32_t i = 1; i < n; ++i) byParent[end[tree.nodes[i].parent]++] = i;
+  for (uint32_t p = 0, begin = 0; p < n; begin = end[p++])
+    if (end[p] - begin > 1)
+      std::stable_sort(
+          byParent.begin() + begin, byParent.begin() + end[p],
+          [&](uint32_t a, uint32_t b) { return tree.nodes[a].value < tree.nodes[b].value; });
   std::vector<uint32_t> newIndex(n);
   newIndex[0] = n - 1;
   for (uint32_t k = 0; k < byParent.size(); ++k) newIndex[byParent[k]] = k;
   std::vector<IgTree::Node> nodes(n);
-  std::vector<ClassCount> pool = tree.pool;
+  std::vector<ClassCount> pool = std::move(tree.pool);
   for (uint32_t i = 0; i < n; ++i) {
     const TimblTree::Node& t = tree.nodes[i];
     IgTree::Node& g = nodes[newIndex[i]];
@@ -151,6 +168,9 @@ Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptio
   if (co.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument("TiMBL instance bases hold IB1, IGTree or TRIBL2 memories");
   uint64_t fileBytes = 0;
+  const auto corrupt = [&](const Status& st) {
+    return Status::corrupt(path + ": " + st.message());
+  };
   auto tree = [&]() -> Result<TimblTree> {
     auto file = MappedFile::open(path);
     if (!file) return file.status();
@@ -196,22 +216,20 @@ Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptio
   TimblBaseContents contents;
   contents.classTotals = tree->classTotals;
   contents.instances.width = tree->width();
-  InstanceBase base(tree->width());
-  {
-    // Kept, the instances are made at once; else in chunks, so that little more than the base
-    // is held while it grows.
-    const size_t chunk = keepInstances ? std::numeric_limits<size_t>::max() : size_t{1} << 16;
-    const TimblTree parsed = std::move(tree).value();
-    Status st = forStoredInstances(parsed, fileBytes, chunk, job, [&](InstanceSet& part) {
-      if (!keepInstances) return base.add(part, job);
-      contents.instances = std::move(part);
-      return base.add(contents.instances, job);
-    });
-    if (!st) return st.isCancelled() ? st : Status::corrupt(path + ": " + st.message());
+  auto stored = storedRuns(*tree, fileBytes, job);
+  tree = TimblTree{};  // the runs say all the memory needs: free the tree before building it
+  if (!stored) return stored.status().isCancelled() ? stored.status() : corrupt(stored.status());
+  auto base = InstanceBase::fromRuns(contents.instances.width, std::move(stored->values),
+                                     stored->classIds, stored->runs, job);
+  if (!base) return base.status().isCancelled() ? base.status() : corrupt(base.status());
+  if (keepInstances) {
+    auto instances = expandRuns(*base, stored->runs, job);
+    if (!instances) return instances.status();
+    contents.instances = std::move(instances).value();
   }
-  // Reading serves a few queries as often as many: each subset index is built when one first
-  // needs it, not all of them up front.
-  auto classifier = restoreClassifier(co, std::move(base), job, {}, SubsetIndexing::kOnFirstUse);
+  stored = StoredRuns{};
+  // Reading serves a few queries as often as many: subset indexes would cost more than the read.
+  auto classifier = restoreClassifier(co, std::move(base).value(), job, {}, SubsetIndexing::kNone);
   if (!classifier) return classifier.status();
   contents.classifier = std::move(classifier).value();
   return contents;

@@ -197,11 +197,11 @@ Result<std::shared_ptr<const Experiment>> openTimblBase(const std::string& path,
                                      instances.status().message());
     }
     // The same memory trained on them (same counts, order and weights) keeps where each came from.
-    // Its subset indexes, as the read one's, are built as queries need them.
+    // It is searched, as the read one is, without subset indexes.
     InstanceBase memory(instances->width);
     if (Status s = memory.add(*instances, job); !s) return s;
-    auto retrained = restoreClassifier(classifier->options(), std::move(memory), job, {},
-                                       SubsetIndexing::kOnFirstUse);
+    auto retrained =
+        restoreClassifier(classifier->options(), std::move(memory), job, {}, SubsetIndexing::kNone);
     if (!retrained) return retrained.status();
     classifier = std::move(*retrained);
     train = std::move(*instances);

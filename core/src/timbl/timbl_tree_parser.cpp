@@ -306,6 +306,11 @@ Result<TimblTree> TimblTreeParser::parse() {
   if (tree_.hashed) {
     if (Status st = parseTables(); !st) return st;
   }
+  // Every node opens with '(' (a string value may hold one too): room for all at once, not the
+  // copies of a growing array.
+  const auto opens = static_cast<size_t>(
+      std::count(text_.begin() + static_cast<std::ptrdiff_t>(pos_), text_.end(), '('));
+  tree_.nodes.reserve(std::min(opens, text_.size() / 3));
   if (Status st = parseNode(0, 0, 0); !st) return st;
   skipSpace();
   if (!atEnd()) return error("unexpected text after the tree");

@@ -1,0 +1,128 @@
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <numeric>
+#include <string>
+
+#include "base/fork_join_edges.h"
+#include "memlens/instance_base.h"
+
+namespace memlens {
+namespace {
+
+constexpr uint32_t kNoSource = 0xFFFFFFFFu;
+constexpr size_t kPollEvery = 1 << 14;
+
+}  // namespace
+
+Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> values,
+                                            const std::vector<uint32_t>& classIds,
+                                            std::span<const Run> runs, JobControl* job) {
+  if (width < 1 || width > InstanceSet::kMaxWidth)
+    return Status::invalidArgument("a memory of " + std::to_string(width) + " features");
+  const auto w = static_cast<size_t>(width);
+  if (values.size() % w != 0 || values.size() / w >= kNone)
+    return Status::invalidArgument("stored vectors: " + std::to_string(values.size()) +
+                                   " values for " + std::to_string(width) + " features");
+  const auto vectors = static_cast<uint32_t>(values.size() / w);
+  uint64_t instances = 0;
+  for (const Run& r : runs) {
+    if (r.vector >= vectors || r.classIndex >= classIds.size() || r.count == 0)
+      return Status::invalidArgument("a run of " + std::to_string(r.count) +
+                                     " instances of class " + std::to_string(r.classIndex) +
+                                     " on stored vector " + std::to_string(r.vector) + " of " +
+                                     std::to_string(vectors));
+    instances += r.count;
+  }
+  if (instances >= kNoSource)
+    return Status::invalidArgument("too many instances for one memory (limit 4294967294)");
+
+  InstanceBase b(width);
+  for (uint32_t id : classIds) b.addClass(id);
+  if (b.classCount() != classIds.size())
+    return Status::invalidArgument("a class is listed twice among the memory's classes");
+  b.values_ = std::move(values);
+  b.single_ = std::vector<ClassCount>(vectors);
+  b.multi_ = std::vector<uint32_t>(vectors, 0);
+  // Source lists as add() links them: run by run, each run's instances consecutive.
+  std::vector<uint64_t> sources(instances);
+  std::iota(sources.begin(), sources.end(), uint64_t{0});
+  std::vector<uint32_t> next(instances);
+  std::vector<uint32_t> first(vectors, kNoSource), last(vectors, kNoSource);
+  uint32_t seen = 0;
+  uint32_t s = 0;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (i % kPollEvery == 0) {
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(i) / static_cast<double>(runs.size()),
+                     "building memory");
+    }
+    const Run& r = runs[i];
+    if (first[r.vector] == kNoSource) {
+      if (r.vector != seen)
+        return Status::invalidArgument("stored vector " + std::to_string(r.vector) +
+                                       " is named before vector " + std::to_string(seen) +
+                                       ": vectors are numbered in the order of their first run");
+      ++seen;
+      first[r.vector] = s;
+    } else {
+      next[last[r.vector]] = s;
+    }
+    for (uint32_t k = 1; k < r.count; ++k) next[s + k - 1] = s + k;
+    s += r.count;
+    next[s - 1] = kNoSource;
+    last[r.vector] = s - 1;
+    b.classTotals_[r.classIndex] += r.count;
+    b.addCount(r.vector, r.classIndex, r.count);
+  }
+  if (seen != vectors)
+    return Status::invalidArgument("stored vector " + std::to_string(seen) + " has no instances");
+  b.sources_ = std::move(sources);
+  b.nextSource_ = std::move(next);
+  b.firstSource_ = std::move(first);
+  b.lastSource_ = std::move(last);
+  if (const uint32_t twin = b.rebuildTable(); twin != kNone)
+    return Status::invalidArgument("stored vector " + std::to_string(twin) +
+                                   " equals an earlier one");
+
+  // Per-feature counts, one feature per task: values numbered and (value, class) cells met in
+  // run order, which is add()'s instance order.
+  std::atomic<bool> cancelled{false};
+  ForkJoinEdges edges;
+  const auto count = [&](const tbb::blocked_range<int>& features) {
+    const ForkJoinEdges::Chunk edge(edges);
+    for (int f = features.begin(); f != features.end(); ++f) {
+      FeatureCounts& fc = b.featureCounts_[static_cast<size_t>(f)];
+      const uint32_t* column = b.values_.data() + f;
+      uint32_t maxValue = 0;
+      for (uint32_t v = 0; v < vectors; ++v) maxValue = std::max(maxValue, column[v * w]);
+      std::vector<uint32_t> indexOf(size_t{maxValue} + 1, kNone);  // Vocabulary id -> index
+      for (size_t i = 0; i < runs.size(); ++i) {
+        if (i % kPollEvery == 0 && (cancelled || cancelRequested(job))) {
+          cancelled = true;
+          return;
+        }
+        const Run& r = runs[i];
+        const uint32_t value = column[r.vector * w];
+        uint32_t& index = indexOf[value];
+        if (index == kNone) {
+          index = static_cast<uint32_t>(fc.valueTotals.size());
+          fc.valueTotals.push_back(0);
+          fc.valueIndex.emplace(value, index);
+        }
+        fc.valueTotals[index] += r.count;
+        fc.valueClass[(static_cast<uint64_t>(index) << 32) | r.classIndex] += r.count;
+      }
+    }
+  };
+  edges.fork();
+  tbb::parallel_for(tbb::blocked_range<int>(0, width, 1), count);
+  edges.join();
+  if (cancelled || cancelRequested(job)) return Status::cancelled();
+  reportProgress(job, 1.0, "building memory");
+  return b;
+}
+
+}  // namespace memlens
