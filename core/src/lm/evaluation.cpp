@@ -35,14 +35,24 @@ PredictOptions votesOnly() {
 
 // Runs body(i) for every i in [begin, end) on oneTBB workers, polling `job` between chunks;
 // progress counts from `begin` out of `total`.
-// Context positions by weight, highest first (ties, and positions without a weight: in order).
-std::vector<size_t> positionsByWeight(const std::vector<double>& weights, int width) {
-  std::vector<size_t> positions(size_t(std::max(width, 0)));
+// An order of tokens (k: instance(index(k)) of `set`) by context, its features from the
+// highest-weight position down (ties, and positions without a weight: in order), then by k. Read
+// in this order, neighbouring lookups share the memory's data they fetch, warm in cache, and a
+// repeated context follows its twin.
+template <typename Index>
+auto contextOrder(const InstanceSet& set, const std::vector<double>& weights, Index index) {
+  std::vector<size_t> positions(size_t(std::max(set.width, 0)));
   std::iota(positions.begin(), positions.end(), size_t{0});
   auto weight = [&](size_t j) { return j < weights.size() ? weights[j] : 0.0; };
   std::stable_sort(positions.begin(), positions.end(),
                    [&](size_t a, size_t b) { return weight(a) > weight(b); });
-  return positions;
+  return [&set, positions, index](size_t a, size_t b) {
+    const auto x = set.instance(index(a)), y = set.instance(index(b));
+    for (const size_t j : positions) {
+      if (x[j] != y[j]) return x[j] < y[j];
+    }
+    return a < b;
+  };
 }
 
 template <typename Body>
@@ -178,23 +188,14 @@ Result<EvaluationReport> evaluateProgressively(
   std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
 
   tbb::enumerable_thread_specific<TokenScratch> scratch;
-  const std::vector<size_t> positions = positionsByWeight(classifier.weights(), test.width);
-  // A context's features from the highest-weight position down, then its test position.
-  auto byContext = [&](size_t a, size_t b) {
-    const auto x = test.instance(a), y = test.instance(b);
-    for (const size_t j : positions) {
-      if (x[j] != y[j]) return x[j] < y[j];
-    }
-    return a < b;
-  };
+  const auto byContext = contextOrder(test, classifier.weights(), [](size_t i) { return i; });
   Metrics sample;
   double squares = 0.0;
   size_t done = 0;
   for (size_t chunk = std::max<size_t>(options.firstChunk, 1); done < n;
        chunk = std::min(std::max<size_t>(options.largestChunk, 1), chunk * 2)) {
     const size_t end = std::min(n, done + chunk);
-    // A chunk's tokens in the order of their contexts: neighbouring lookups share the memory's
-    // data they fetch (warm in cache), and a repeated context reuses the lookup before it.
+    // A chunk's tokens in the order of their contexts: a repeated one reuses the lookup before it.
     std::sort(order.begin() + std::ptrdiff_t(done), order.begin() + std::ptrdiff_t(end), byContext);
     const Status status = forEachParallel(done, end, n, job, "evaluating", [&](size_t k) {
       records[order[k]] = scoreToken(classifier, smoother, test, order[k], scratch.local());
@@ -333,9 +334,26 @@ Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const Kn
   std::vector<uint8_t> readSlots(n);
   std::vector<std::vector<double>> memoryProbabilities(n);
   std::vector<double> baseProbability(n);
-  const Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
-    const size_t v = sample(i);
-    const std::vector<SlotRead> slots = memory.nearest(validation.instance(v));
+  // The tokens in the order of their contexts, a repeated one reusing the search before it (as
+  // evaluation's chunks; each token's values still land at its index).
+  std::vector<size_t> visit(n);
+  std::iota(visit.begin(), visit.end(), size_t{0});
+  std::sort(visit.begin(), visit.end(),
+            contextOrder(validation, memory.weights(), [&](size_t i) { return sample(i); }));
+  struct Search {
+    std::span<const uint32_t> context;
+    std::vector<SlotRead> slots;
+  };
+  tbb::enumerable_thread_specific<Search> last;
+  const Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t k) {
+    const size_t i = visit[k], v = sample(i);
+    Search& search = last.local();
+    const auto context = validation.instance(v);
+    if (search.context.empty() || !std::ranges::equal(context, search.context)) {
+      search.slots = memory.nearest(context);
+      search.context = context;
+    }
+    const std::vector<SlotRead>& slots = search.slots;
     readSlots[i] = !slots.empty();
     memoryProbabilities[i] = memory.classProbabilities(slots, validation.classes[v], temperatures);
     baseProbability[i] = base.probability(validation.instance(v), validation.classes[v]);
