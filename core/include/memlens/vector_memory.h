@@ -61,6 +61,7 @@ class VectorMemory {
   VectorMemory& operator=(const VectorMemory&) = delete;
 
   const VectorMemoryOptions& options() const { return options_; }
+  const std::vector<double>& weights() const { return weights_; }  // per context position
   // T for later reads. Only attend() uses it, so nothing built from the memory changes; not while
   // reads run.
   void setTemperature(double temperature) { options_.temperature = temperature; }

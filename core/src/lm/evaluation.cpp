@@ -35,6 +35,26 @@ PredictOptions votesOnly() {
 
 // Runs body(i) for every i in [begin, end) on oneTBB workers, polling `job` between chunks;
 // progress counts from `begin` out of `total`.
+// An order of tokens (k: instance(index(k)) of `set`) by context, its features from the
+// highest-weight position down (ties, and positions without a weight: in order), then by k. Read
+// in this order, neighbouring lookups share the memory's data they fetch, warm in cache, and a
+// repeated context follows its twin.
+template <typename Index>
+auto contextOrder(const InstanceSet& set, const std::vector<double>& weights, Index index) {
+  std::vector<size_t> positions(size_t(std::max(set.width, 0)));
+  std::iota(positions.begin(), positions.end(), size_t{0});
+  auto weight = [&](size_t j) { return j < weights.size() ? weights[j] : 0.0; };
+  std::stable_sort(positions.begin(), positions.end(),
+                   [&](size_t a, size_t b) { return weight(a) > weight(b); });
+  return [&set, positions, index](size_t a, size_t b) {
+    const auto x = set.instance(index(a)), y = set.instance(index(b));
+    for (const size_t j : positions) {
+      if (x[j] != y[j]) return x[j] < y[j];
+    }
+    return a < b;
+  };
+}
+
 template <typename Body>
 Status forEachParallel(size_t begin, size_t end, size_t total, JobControl* job, const char* stage,
                        const Body& body) {
@@ -62,14 +82,32 @@ Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body&
   return forEachParallel(0, n, n, job, stage, body);
 }
 
+// One thread's last token: the next token with the same context has the same prediction and
+// smoothed distribution (both depend on the context alone), so it reuses them.
+struct TokenScratch {
+  bool filled = false;
+  std::vector<uint32_t> features;
+  Prediction prediction;
+  SmoothedDistribution dist;
+  double latencyMicros = 0.0;  // the lookup's, which a reusing token reports as its own
+};
+
 TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoother,
-                       const InstanceSet& test, size_t i, SmoothedDistribution& dist) {
+                       const InstanceSet& test, size_t i, TokenScratch& scratch) {
   const uint32_t unknown = smoother.base().vocabSize();
   const auto features = test.instance(i);
-  const auto start = std::chrono::steady_clock::now();
-  const Prediction p = classifier.predictOne(features, votesOnly());
-  const auto stop = std::chrono::steady_clock::now();
-  smoother.smoothed(p, features, dist);
+  if (!scratch.filled || !std::equal(features.begin(), features.end(), scratch.features.begin(),
+                                     scratch.features.end())) {
+    const auto start = std::chrono::steady_clock::now();
+    scratch.prediction = classifier.predictOne(features, votesOnly());
+    const auto stop = std::chrono::steady_clock::now();
+    scratch.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+    smoother.smoothed(scratch.prediction, features, scratch.dist);
+    scratch.features.assign(features.begin(), features.end());
+    scratch.filled = true;
+  }
+  const Prediction& p = scratch.prediction;
+  const SmoothedDistribution& dist = scratch.dist;
 
   TokenRecord r;
   r.source = test.sources[i];
@@ -77,7 +115,7 @@ TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoot
   r.predictedId = p.classId;
   r.matchDepth = p.matchDepth;
   r.distance = p.distance;
-  r.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+  r.latencyMicros = scratch.latencyMicros;
   const uint32_t trueOutcome = std::min(r.trueId, unknown);
   const double truth = dist.probability(trueOutcome);
   r.probability = truth;
@@ -149,13 +187,16 @@ Result<EvaluationReport> evaluateProgressively(
   std::iota(order.begin(), order.end(), size_t{0});
   std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
 
-  tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
+  tbb::enumerable_thread_specific<TokenScratch> scratch;
+  const auto byContext = contextOrder(test, classifier.weights(), [](size_t i) { return i; });
   Metrics sample;
   double squares = 0.0;
   size_t done = 0;
   for (size_t chunk = std::max<size_t>(options.firstChunk, 1); done < n;
        chunk = std::min(std::max<size_t>(options.largestChunk, 1), chunk * 2)) {
     const size_t end = std::min(n, done + chunk);
+    // A chunk's tokens in the order of their contexts: a repeated one reuses the lookup before it.
+    std::sort(order.begin() + std::ptrdiff_t(done), order.begin() + std::ptrdiff_t(end), byContext);
     const Status status = forEachParallel(done, end, n, job, "evaluating", [&](size_t k) {
       records[order[k]] = scoreToken(classifier, smoother, test, order[k], scratch.local());
     });
@@ -293,9 +334,26 @@ Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const Kn
   std::vector<uint8_t> readSlots(n);
   std::vector<std::vector<double>> memoryProbabilities(n);
   std::vector<double> baseProbability(n);
-  const Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t i) {
-    const size_t v = sample(i);
-    const std::vector<SlotRead> slots = memory.nearest(validation.instance(v));
+  // The tokens in the order of their contexts, a repeated one reusing the search before it (as
+  // evaluation's chunks; each token's values still land at its index).
+  std::vector<size_t> visit(n);
+  std::iota(visit.begin(), visit.end(), size_t{0});
+  std::sort(visit.begin(), visit.end(),
+            contextOrder(validation, memory.weights(), [&](size_t i) { return sample(i); }));
+  struct Search {
+    std::span<const uint32_t> context;
+    std::vector<SlotRead> slots;
+  };
+  tbb::enumerable_thread_specific<Search> last;
+  const Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t k) {
+    const size_t i = visit[k], v = sample(i);
+    Search& search = last.local();
+    const auto context = validation.instance(v);
+    if (search.context.empty() || !std::ranges::equal(context, search.context)) {
+      search.slots = memory.nearest(context);
+      search.context = context;
+    }
+    const std::vector<SlotRead>& slots = search.slots;
     readSlots[i] = !slots.empty();
     memoryProbabilities[i] = memory.classProbabilities(slots, validation.classes[v], temperatures);
     baseProbability[i] = base.probability(validation.instance(v), validation.classes[v]);
