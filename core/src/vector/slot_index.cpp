@@ -6,10 +6,7 @@
 namespace memlens {
 
 SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub)
-    : position_(position), sub_(sub) {
-  for (int j = 0; j < memory.width(); ++j) {
-    if (j != position_ && j != sub_) restPositions_.push_back(j);
-  }
+    : position_(position), sub_(sub), width_(static_cast<size_t>(memory.width())) {
   const uint32_t n = memory.vectorCount();
   auto wordAt = [&](uint32_t slot, int j) { return j < 0 ? 0u : memory.vector(slot)[size_t(j)]; };
   std::vector<std::pair<uint64_t, uint32_t>> order(n);  // ((word, sub word), slot)
@@ -22,7 +19,7 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub)
   std::sort(order.begin(), order.end());
 
   slots_.reserve(n);
-  rest_.reserve(size_t{n} * restPositions_.size());
+  values_.reserve(size_t{n} * width_);
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t key = order[e].first;
@@ -33,7 +30,7 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub)
     }
     slots_.push_back(order[e].second);
     const auto values = memory.vector(order[e].second);
-    for (const int j : restPositions_) rest_.push_back(values[size_t(j)]);
+    values_.insert(values_.end(), values.begin(), values.end());
   }
   runStart_.push_back(n);
   for (size_t w = 1; w < groupRuns_.size(); ++w) groupRuns_[w] += groupRuns_[w - 1];

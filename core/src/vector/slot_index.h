@@ -10,10 +10,8 @@ namespace memlens {
 
 // A memory's stored vectors ordered by their word at one context position (a group per word),
 // then by their word at a second position (a run per word within a group), each entry with a copy
-// of its values at the other positions so that a group is read in one sequential pass (the group
-// and the run already say the two words, and a read's time goes to fetching the rest). A
-// vector-memory read bounds a whole group or run by those two positions' distances before it
-// reads any of its slots.
+// of its values so that a group is read in one sequential pass. A vector-memory read bounds a
+// whole group or run by those two positions' distances before it reads any of its slots.
 // Immutable: may be read from several threads at once.
 class SlotIndex {
  public:
@@ -38,20 +36,16 @@ class SlotIndex {
   uint32_t findRun(uint32_t word, uint32_t subWord) const;
 
   uint32_t slot(uint32_t entry) const { return slots_[entry]; }
-  // The positions other than position() and sub(), in order, and an entry's values there.
-  const std::vector<int>& restPositions() const { return restPositions_; }
-  const uint32_t* rest(uint32_t entry) const {
-    return rest_.data() + size_t(entry) * restPositions_.size();
-  }
+  const uint32_t* values(uint32_t entry) const { return values_.data() + size_t(entry) * width_; }
 
  private:
   int position_, sub_;
-  std::vector<int> restPositions_;
+  size_t width_;
   std::vector<uint32_t> groupRuns_;  // per word + 1: index of the group's first run
   std::vector<uint32_t> runStart_;   // per run + 1: index of the run's first entry
   std::vector<uint32_t> runWord_;    // per run
   std::vector<uint32_t> slots_;      // per entry: its stored-vector id
-  std::vector<uint32_t> rest_;       // per entry: its values at restPositions_
+  std::vector<uint32_t> values_;     // per entry: its values (width each)
 };
 
 }  // namespace memlens

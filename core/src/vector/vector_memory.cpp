@@ -26,6 +26,10 @@ std::vector<int> positionsByWeight(const std::vector<double>& weights) {
 // the slots, which are the query words of most reads).
 constexpr size_t kKeptColumnBytes = size_t{64} << 20;
 
+// A read's first pass over a run bounds this many entries at a time with the k-th distance so
+// far: a large run is cut down as the k-th distance falls, not bounded by the one at its start.
+constexpr uint32_t kPassEntries = 64;
+
 // The most frequent words of the slots (by slots holding them anywhere), as many as the budget
 // keeps columns for.
 std::vector<bool> wordsToKeep(const InstanceBase& memory, const WordVectors* vectors) {
@@ -48,11 +52,10 @@ std::vector<bool> wordsToKeep(const InstanceBase& memory, const WordVectors* vec
   return keep;
 }
 
-// The order of the read: nearest first, equal distances by slot id. (A lambda, not a function:
-// the heap operations of a read inline it.)
-constexpr auto before = [](const SlotRead& a, const SlotRead& b) {
+// The order of the read: nearest first, equal distances by slot id.
+bool before(const SlotRead& a, const SlotRead& b) {
   return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
-};
+}
 
 // One thread's working memory for a read, reused across reads (stamps count for the read whose
 // epoch they hold, so nothing is cleared between reads).
@@ -67,11 +70,12 @@ struct ReadScratch {
   // has one (every distance exact: nothing to compute) else `distance` above.
   std::vector<const float*> table;
   std::vector<uint8_t> exact;
-  std::vector<float> farBound;                // per position: the floor of a far word's distance
-  std::vector<std::vector<uint32_t>> chosen;  // per level, by word: a candidate word there
+  std::vector<float> farBound;                 // per position: the floor of a far word's distance
+  std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
+  std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
   std::vector<float> computed;
-  std::vector<uint32_t> slotValues;  // one slot's, while it is read
+  std::vector<uint32_t> entries;
   std::vector<SlotRead> heap;
 
   void start(size_t width, size_t values, size_t levels, size_t groups) {
@@ -88,7 +92,7 @@ struct ReadScratch {
     table.resize(width);
     exact.resize(width);
     fit(chosen, levels, groups);
-    slotValues.resize(width);
+    if (pending.size() < width) pending.resize(width);
     if (chosenList.size() < levels) chosenList.resize(levels);
     for (auto& list : chosenList) list.clear();
     heap.clear();
@@ -185,16 +189,6 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     }
     return false;
   };
-  // Entry e of run `run` (in group w) of level r with all its values, in s.slotValues.
-  auto valuesOf = [&](size_t r, uint32_t w, uint32_t run, uint32_t e) -> const uint32_t* {
-    const SlotIndex& level = levels_[r];
-    s.slotValues[size_t(level.position())] = w;
-    if (level.sub() >= 0) s.slotValues[size_t(level.sub())] = level.runWord(run);
-    const std::vector<int>& positions = level.restPositions();
-    const uint32_t* rest = level.rest(e);
-    for (size_t i = 0; i < positions.size(); ++i) s.slotValues[size_t(positions[i])] = rest[i];
-    return s.slotValues.data();
-  };
   auto isNew = [&](size_t r, const uint32_t* values) {
     for (size_t q = 0; q < r; ++q) {
       const auto p = size_t(levels_[q].position());
@@ -217,7 +211,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
       if (subChosenBefore(r, level.runWord(run))) continue;
       for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e) {
-        n += isNew(r, valuesOf(r, w, run, e));
+        n += isNew(r, level.values(e));
       }
     }
     return n;
@@ -240,51 +234,47 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   }
 
   std::vector<SlotRead>& heap = s.heap;
+  const double* weights = weights_.data();
+  const float* const* distance = s.table.data();
   auto beyond = [&](double bound) {
     return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
   };
-  const bool allExact = std::all_of(s.exact.begin(), s.exact.begin() + std::ptrdiff_t(width),
-                                    [](uint8_t e) { return e != 0; });
-  const double* weights = weights_.data();
-  const float* const* table = s.table.data();
-  // Summed over positions in order, as a plain scan sums them: with every distance known this is
-  // the slot's distance to the bit, else a lower bound of it.
-  auto sum = [&](const uint32_t* values) {
-    double d = 0.0;
-    for (size_t j = 0; j < width; ++j) d += weights[j] * double{table[j][values[j]]};
-    return d;
-  };
-  // Computes the entry's distances not known yet; false if there were none.
-  auto complete = [&](const uint32_t* values) {
-    bool computed = false;
-    for (size_t j = 0; j < width; ++j) {
-      const uint32_t v = values[j];
-      if (s.exact[j] || v >= words || s.known[j][v] == s.epoch) continue;
-      s.known[j][v] = s.epoch;
-      s.distance[j][v] = distances_->distance(query[j], v);
-      computed = true;
-    }
-    return computed;
-  };
-  // A run's slots one by one against the k-th distance so far: only a slot that could enter
-  // has its missing distances computed (one by one: a read leaves few of them).
-  auto readRun = [&](size_t r, uint32_t w, uint32_t run) {
+  // A run's slots kPassEntries at a time, in two passes: the lower bound from the distances known
+  // so far drops the slots that cannot enter and the rest's missing distances are computed
+  // together; then the exact distances, summed over positions in order as a plain scan sums them.
+  auto readEntries = [&](size_t r, uint32_t begin, uint32_t end) {
     const SlotIndex& level = levels_[r];
-    double limit = weightsBound_ && heap.size() >= k ? heap.front().distance
-                                                     : std::numeric_limits<double>::infinity();
-    const std::vector<int>& positions = level.restPositions();
-    uint32_t* values = s.slotValues.data();
-    values[size_t(level.position())] = w;
-    if (level.sub() >= 0) values[size_t(level.sub())] = level.runWord(run);
-    for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end; ++e) {
-      const uint32_t* rest = level.rest(e);
-      for (size_t i = 0; i < positions.size(); ++i) values[size_t(positions[i])] = rest[i];
-      double d = sum(values);
-      if (d > limit || (r > 0 && !isNew(r, values))) continue;
-      if (!allExact && complete(values)) {
-        d = sum(values);
-        if (d > limit) continue;
+    s.entries.clear();
+    // The k-th distance only falls, so the one at the start bounds the whole pass.
+    const double limit = weightsBound_ && heap.size() >= k
+                             ? heap.front().distance
+                             : std::numeric_limits<double>::infinity();
+    for (uint32_t e = begin; e < end; ++e) {
+      const uint32_t* values = level.values(e);
+      double bound = 0.0;
+      for (size_t j = 0; j < width; ++j) bound += weights[j] * double{distance[j][values[j]]};
+      if (bound > limit || (r > 0 && !isNew(r, values))) continue;
+      s.entries.push_back(e);
+      for (size_t j = 0; j < width; ++j) {
+        const uint32_t v = values[j];
+        if (!s.exact[j] && v < words && s.known[j][v] != s.epoch) {
+          s.known[j][v] = s.epoch;
+          s.pending[j].push_back(v);
+        }
       }
+    }
+    for (size_t j = 0; j < width; ++j) {
+      std::vector<uint32_t>& due = s.pending[j];
+      if (due.empty()) continue;
+      s.computed.resize(due.size());
+      distances_->distances(query[j], due, s.computed);
+      for (size_t i = 0; i < due.size(); ++i) s.distance[j][due[i]] = s.computed[i];
+      due.clear();
+    }
+    for (const uint32_t e : s.entries) {
+      const uint32_t* values = level.values(e);
+      double d = 0.0;
+      for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
       const SlotRead read{level.slot(e), d, 0.0};
       if (heap.size() < k) {
         heap.push_back(read);
@@ -293,10 +283,14 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
         std::pop_heap(heap.begin(), heap.end(), before);
         heap.back() = read;
         std::push_heap(heap.begin(), heap.end(), before);
-      } else {
-        continue;
       }
-      if (weightsBound_ && heap.size() >= k) limit = heap.front().distance;
+    }
+  };
+  auto readRun = [&](size_t r, uint32_t run) {
+    const SlotIndex& level = levels_[r];
+    for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end;
+         e += kPassEntries) {
+      readEntries(r, e, std::min(end, e + kPassEntries));
     }
   };
 
@@ -305,7 +299,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   const uint32_t seed = top.sub() >= 0
                             ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
                             : SlotIndex::kNone;
-  if (seed != SlotIndex::kNone) readRun(0, query[size_t(top.position())], seed);
+  if (seed != SlotIndex::kNone) readRun(0, seed);
   // A group's runs whose word at the second position is near its query word first (nearest
   // first, for an early k-th distance), then the rest, whose common floor may drop them all.
   auto readGroup = [&](size_t r, uint32_t w) {
@@ -313,14 +307,14 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     const double groupTerm = term(size_t(level.position()), w);
     if (beyond(groupTerm)) return;
     if (level.sub() < 0) {
-      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, w, level.firstRun(w));
+      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w));
       return;
     }
     const auto j = size_t(level.sub());
     auto consider = [&](uint32_t run) {
       if (r == 0 && run == seed) return;
       const uint32_t u = level.runWord(run);
-      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(r, u)) readRun(r, w, run);
+      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(r, u)) readRun(r, run);
     };
     for (const uint32_t u : nearOf(j)) {
       const uint32_t run = level.findRun(w, u);
