@@ -13,7 +13,13 @@ namespace memlens {
 // folder can hold more files than that). Immutable: safe to read from many threads.
 class MappedFile {
  public:
-  static Result<std::unique_ptr<MappedFile>> open(const std::string& path);
+  // How the file will be read, for the kernel's read-ahead: a corpus being tokenised is read
+  // once from start to end; a memory file, or a corpus shown as provenance, a few pages at
+  // random per query (read-ahead there would make resident, and read from disk, pages no query
+  // asked for).
+  enum class Access { kSequential, kRandom };
+  static Result<std::unique_ptr<MappedFile>> open(const std::string& path,
+                                                  Access access = Access::kSequential);
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   ~MappedFile();
