@@ -65,7 +65,7 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path, Ac
   const int err = errno;
   ::close(fd);
   if (data == MAP_FAILED) return Status::ioError(path + ": cannot map file: " + std::strerror(err));
-  ::madvise(data, size, access == Access::kSequential ? MADV_SEQUENTIAL : MADV_RANDOM);
+  if (access == Access::kSequential) ::madvise(data, size, MADV_SEQUENTIAL);
   return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(data), size));
 }
 

@@ -348,8 +348,10 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
                                                          const MemoryOpenOptions& openOptions,
                                                          JobControl* job, bool checkEverything) {
   // What opening defers to the first reads, made now when asked, failing as opening would.
-  const auto checked = [&](Section id, const Status& s) {
-    if (!checkEverything || s.isOk()) return Status::ok();
+  const auto checked = [&](Section id, const auto& check) {
+    if (!checkEverything) return Status::ok();
+    const Status s = check();
+    if (s.isOk()) return s;
     return file.damaged("section '" + std::string(MemoryFileLayout::nameOf(uint32_t(id))) +
                         "': " + s.message());
   };
@@ -387,7 +389,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return TokenStream::load(in, *tc->corpus, vocabSize);
   });
   if (!tokens) return tokens.status();
-  if (Status s = checked(Section::kTokens, tokens->checkAll()); !s) return s;
+  if (Status s = checked(Section::kTokens, [&] { return tokens->checkAll(); }); !s) return s;
   tc->tokens = std::move(*tokens);
   const uint64_t tokenCount = tc->tokens.size();
 
@@ -402,7 +404,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     auto set = readSection(
         file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
     if (!set) return set.status();
-    if (Status s = checked(id, set->check()); !s) return s;
+    if (Status s = checked(id, [&] { return set->check(); }); !s) return s;
     if (id == Section::kTrain) trainInstances = set->size();
     into = LazyInstanceSet([stored = std::move(*set)] { return stored.copy(); });
     return Status::ok();
@@ -417,7 +419,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return InstanceBase::load(in, vocabSize, tokenCount);
   });
   if (!memory) return memory.status();
-  if (Status s = checked(Section::kInstanceBase, memory->checkAll()); !s) return s;
+  if (Status s = checked(Section::kInstanceBase, [&] { return memory->checkAll(); }); !s) return s;
   if (memory->width() != width || memory->instanceCount() != trainInstances)
     return file.damaged("its instance base does not hold the train part");
   StoredDerivations stored;
@@ -434,7 +436,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
       return IgTree::load(in, width, memory->classCount(), memory->vectorCount());
     });
     if (!tree) return tree.status();
-    if (Status s = checked(Section::kIgTree, tree->checkAll()); !s) return s;
+    if (Status s = checked(Section::kIgTree, [&] { return tree->checkAll(); }); !s) return s;
     stored.igTree = std::move(*tree);
   }
   reportProgress(job, 0.6, "rebuilding the search structures");

@@ -19,7 +19,7 @@ Status MemoryFileReader::damaged(std::string_view what) const {
 }
 
 Result<std::unique_ptr<MemoryFileReader>> MemoryFileReader::open(const std::string& path) {
-  auto mapped = MappedFile::open(path, MappedFile::Access::kRandom);
+  auto mapped = MappedFile::open(path, MappedFile::Access::kMixed);
   if (!mapped) return mapped.status();
   std::unique_ptr<MemoryFileReader> r(new MemoryFileReader());
   r->path_ = path;
