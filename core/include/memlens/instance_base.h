@@ -59,8 +59,9 @@ class InstanceBase {
     if (multiStart_.empty()) return multiStore_[m];
     return {multiFlat_.data() + multiStart_[m], multiStart_[m + 1] - multiStart_[m]};
   }
-  // Sources of the instances merged into stored vector `id`, in insertion order.
-  std::vector<uint64_t> sources(uint32_t id) const;
+  // Sources of the instances merged into stored vector `id`, in insertion order; the first
+  // `limit` only (a vector can hold millions: the one of an empty context at every block start).
+  std::vector<uint64_t> sources(uint32_t id, size_t limit = SIZE_MAX) const;
   // The stored vector equal to `features`, or kNone.
   uint32_t find(std::span<const uint32_t> features) const;
 

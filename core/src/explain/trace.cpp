@@ -48,10 +48,12 @@ NeighbourTrace neighbourOf(const Experiment& experiment, uint32_t v,
     n.contributions.push_back(match ? 0.0 : weights[j]);
     n.distance += n.contributions.back();
   }
+  // Every instance merged into a stored vector counts once in its distribution: summed there,
+  // not by walking its sources (millions for some vectors, each on its own page of a file).
   for (const ClassCount& c : memory.distribution(v)) {
     n.counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
+    n.instanceCount += c.count;
   }
-  n.instanceCount = memory.sources(v).size();
   n.provenance = provenanceOf(experiment, v, options);
   return n;
 }
@@ -112,9 +114,10 @@ std::vector<ProvenanceRef> provenanceOf(const Experiment& experiment, uint32_t v
                                         const TraceOptions& options) {
   // A memory without its training text (a TiMBL base) has sources that name no token.
   if (!experiment.hasProvenance()) return {};
-  const std::vector<uint64_t> sources = experiment.classifier().memory().sources(v);
+  const std::vector<uint64_t> sources =
+      experiment.classifier().memory().sources(v, options.maxProvenance);
   std::vector<ProvenanceRef> out;
-  for (size_t i = 0; i < sources.size() && i < options.maxProvenance; ++i)
+  for (size_t i = 0; i < sources.size(); ++i)
     out.push_back(positionOf(experiment.corpus(), sources[i], options.snippetBytes));
   return out;
 }

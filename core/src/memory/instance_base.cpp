@@ -72,14 +72,14 @@ uint32_t InstanceBase::addClass(uint32_t classId) {
   return it->second;
 }
 
-std::vector<uint64_t> InstanceBase::sources(uint32_t id) const {
+std::vector<uint64_t> InstanceBase::sources(uint32_t id, size_t limit) const {
   std::vector<uint64_t> out;
-  const uint64_t limit = checks_ ? checks_->sourceLimit : UINT64_MAX;
+  const uint64_t tokens = checks_ ? checks_->sourceLimit : UINT64_MAX;
   // Lists only link forward (they are appended to): a link that does not, or that leaves the
   // arrays, or a source past the token stream (a damaged file) ends the list.
   uint64_t next = 0;
-  for (uint32_t s = firstSource_[id];
-       s != kNoSource && s >= next && s < sources_.size() && sources_[s] < limit;
+  for (uint32_t s = firstSource_[id]; out.size() < limit && s != kNoSource && s >= next &&
+                                      s < sources_.size() && sources_[s] < tokens;
        s = nextSource_[s]) {
     out.push_back(sources_[s]);
     next = uint64_t{s} + 1;
