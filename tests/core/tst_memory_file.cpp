@@ -489,19 +489,30 @@ class TestMemoryFile : public QObject {
     const auto entries = sections(whole);
     const std::string path = dir_.filePath("inconsistent.mlm").toStdString();
 
-    // The first stored vector's class index (the array after the values, which follow the width).
+    // The class index of a stored vector with one class, not class 0 (the single counts are the
+    // array after the values, which follow the width).
+    const auto sound = openMemory(dir_.filePath("consistent.mlm").toStdString());
+    QVERIFY(sound);
+    const InstanceBase& memory = (*sound)->classifier().memory();
+    uint32_t v = 0;
+    while (v < memory.vectorCount() &&
+           (memory.distribution(v).size() != 1 || memory.distribution(v)[0].classIndex == 0))
+      ++v;
+    QVERIFY(v < memory.vectorCount());
     std::string bytes = whole;
     const size_t single =
         arrayData(bytes, section(entries, Layout::Section::kInstanceBase).offset + 4, {4});
     const uint32_t badClass = 9999;
-    std::memcpy(bytes.data() + single, &badClass, 4);
+    std::memcpy(bytes.data() + single + v * sizeof(ClassCount), &badClass, 4);
     restamp(bytes);
     writeFile(dir_, "inconsistent.mlm", bytes);
-    auto opened = openedDespiteDamage(path,
-                                      "section 'instance base': stored vector 0 counts "
-                                      "class index 9999, past the class count");
+    auto opened = openedDespiteDamage(
+        path, QString("section 'instance base': stored vector %1 counts class index 9999, past "
+                      "the class count")
+                  .arg(v));
     QVERIFY(opened);
-    QCOMPARE(opened->classifier().memory().distribution(0)[0].classIndex, 0u);
+    // Read as class 0.
+    QCOMPARE(opened->classifier().memory().distribution(v)[0].classIndex, 0u);
 
     // A train instance's source past the token stream (after the width, features and classes).
     bytes = whole;
