@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -60,21 +61,28 @@ class InstanceBase {
   uint32_t vectorCount() const { return static_cast<uint32_t>(single_.size()); }
   uint64_t instanceCount() const { return sources_.size(); }
   std::span<const uint32_t> vector(uint32_t id) const {
-    return {values_.data() + static_cast<size_t>(id) * width_, static_cast<size_t>(width_)};
+    const size_t at = static_cast<size_t>(id) * width_;
+    return {(checks_ ? checkedValues(at, at + width_) : values_.data()) + at,
+            static_cast<size_t>(width_)};
   }
-  const uint32_t* values() const { return values_.data(); }
+  const uint32_t* values() const {
+    return checks_ ? checkedValues(0, values_.size()) : values_.data();
+  }
   std::span<const ClassCount> distribution(uint32_t id) const {
+    if (checks_) return checkedDistribution(id);
     if (multi_[id] == 0) return {&single_[id], 1};
     const size_t m = multi_[id] - 1;
     if (multiStart_.empty()) return multiStore_[m];
     return {multiFlat_.data() + multiStart_[m], multiStart_[m + 1] - multiStart_[m]};
   }
-  // Sources of the instances merged into stored vector `id`, in insertion order.
-  std::vector<uint64_t> sources(uint32_t id) const;
-  // The first of them, without walking the list (the Memory tab shows it per visible row).
+  // Sources of the instances merged into stored vector `id`, in insertion order; the first
+  // `limit` only (a vector can hold millions: the one of an empty context at every block start).
+  std::vector<uint64_t> sources(uint32_t id, size_t limit = SIZE_MAX) const;
+  // The first of them, or 0 for a vector without instances (the Memory tab shows it per visible
+  // row); read as sources() reads, so a damaged file's links stay inside the arrays.
   uint64_t firstSource(uint32_t id) const {
-    const uint32_t s = firstSource_[id];  // kNone: a vector without instances (none yet added)
-    return s == kNone ? 0 : sources_[s];
+    const std::vector<uint64_t> first = sources(id, 1);
+    return first.empty() ? 0 : first.front();
   }
   // The stored vector equal to `features`, or kNone.
   uint32_t find(std::span<const uint32_t> features) const;
@@ -92,8 +100,14 @@ class InstanceBase {
   // memory answers, grows and iterates exactly as this one. load() checks every count and index
   // first: feature values and class ids below `vocabSize`, sources below `sourceLimit`. A reader
   // with an owner gives a memory viewing its big arrays in the file, copied on first change.
+  // Opening checks only what is small (sizes, classes, per-feature counts); the big arrays are
+  // checked a chunk at a time as readers first touch them (their pages stay on disk until then),
+  // every reader is bounds-safe whatever they hold, and an unsafe element is replaced by a safe
+  // one (instance_base_file.cpp). checkAll() makes every deferred check now (verifyMemory(), and
+  // add() before it changes a memory read from a file): the first failure, or ok.
   void save(ByteWriter& out) const;
   static Result<InstanceBase> load(ByteReader& in, uint32_t vocabSize, uint64_t sourceLimit);
+  Status checkAll() const;
 
  private:
   uint32_t findHashed(const uint32_t* features, uint64_t hash) const;
@@ -105,6 +119,11 @@ class InstanceBase {
   // The multi-class distributions as vectors that can grow (a loaded memory keeps them flat).
   std::vector<std::vector<ClassCount>>& multiStore();
   uint64_t hashOf(const uint32_t* features) const;
+  // The deferred checks of a memory read from a file (null otherwise) and the readers that
+  // make them.
+  struct FileChecks;
+  const uint32_t* checkedValues(size_t begin, size_t end) const;
+  std::span<const ClassCount> checkedDistribution(uint32_t id) const;
 
   int width_ = 0;
   Storage<uint32_t> values_;  // vectorCount * width
@@ -124,6 +143,7 @@ class InstanceBase {
   std::vector<uint64_t> classTotals_;
   std::unordered_map<uint32_t, uint32_t> classIndexOf_;
   std::vector<FeatureCounts> featureCounts_;
+  std::shared_ptr<const FileChecks> checks_;
 };
 
 }  // namespace memlens

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -61,8 +62,8 @@ class TokenStream {
   void renumber(std::span<const uint32_t> map);
 
   size_t size() const { return ids_.size(); }
-  uint32_t id(size_t token) const { return ids_[token]; }
-  const Storage<uint32_t>& ids() const { return ids_; }
+  uint32_t id(size_t token) const { return checks_ ? checkedId(token) : ids_[token]; }
+  const Storage<uint32_t>& ids() const { return checks_ ? checkedIds() : ids_; }
 
   size_t lineCount() const { return lines_.size(); }
   const Line& line(size_t i) const { return lines_[i]; }
@@ -74,16 +75,25 @@ class TokenStream {
 
   TokenPosition position(size_t token) const;
 
-  // For memory files: the arrays as they are. load() checks them against `corpus` (documents,
-  // their sizes) and `vocabSize` before use.
+  // For memory files: the arrays as they are. load() checks the lines against `corpus`
+  // (documents, their sizes); the token ids (below `vocabSize`) are checked a chunk at a time as
+  // they are first read, and a token's position is kept inside its document when it is read, so
+  // that opening reads none of the per-token arrays (token_stream_file.cpp). checkAll() makes
+  // every deferred check now (verifyMemory()): the first failure, or ok.
   void save(ByteWriter& out) const;
   static Result<TokenStream> load(ByteReader& in, const Corpus& corpus, uint32_t vocabSize);
+  Status checkAll() const;
 
  private:
+  struct FileChecks;
+  uint32_t checkedId(size_t token) const;
+  const Storage<uint32_t>& checkedIds() const;
+
   Storage<uint32_t> ids_;
   Storage<uint32_t> offsetInLine_;
   Storage<uint32_t> lengths_;
   Storage<Line> lines_;
+  std::shared_ptr<const FileChecks> checks_;  // null unless read from a file
 };
 
 }  // namespace memlens

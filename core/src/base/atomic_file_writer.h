@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -11,9 +12,10 @@
 
 namespace memlens {
 
-// Writes a file atomically: into PATH.tmp.<pid>, renamed onto PATH by commit(). Destroyed
-// without a successful commit() (an error, a cancel), it removes the temporary file, so PATH is
-// never left half-written. Buffered; not thread-safe.
+// Writes a file atomically: into a temporary file beside it (PATH.tmp-XXXXXX, unique), which
+// commit() syncs to disk and renames onto PATH (then syncs the folder, so the rename is durable
+// too). Destroyed without a successful commit() (an error, a cancel), it removes the temporary
+// file, so PATH is never left half-written. Buffered; not thread-safe.
 class AtomicFileWriter {
  public:
   static Result<std::unique_ptr<AtomicFileWriter>> create(const std::string& path);
@@ -23,6 +25,10 @@ class AtomicFileWriter {
 
   void write(std::string_view bytes) { std::fwrite(bytes.data(), 1, bytes.size(), file_); }
   void put(char c) { std::fputc(c, file_); }
+  // The stream, for writers that format into it themselves (a memory file's sections).
+  std::FILE* stream() const { return file_; }
+  // Moves the write position to `offset` bytes from the start (a header written last).
+  Status seek(uint64_t offset);
   Status commit();
 
  private:

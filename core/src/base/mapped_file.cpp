@@ -28,7 +28,7 @@ Status readAll(int fd, const std::string& path, std::string& out) {
 
 }  // namespace
 
-Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path) {
+Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path, Access access) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int err = errno;
@@ -65,7 +65,7 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path) {
   const int err = errno;
   ::close(fd);
   if (data == MAP_FAILED) return Status::ioError(path + ": cannot map file: " + std::strerror(err));
-  ::madvise(data, size, MADV_SEQUENTIAL);
+  if (access == Access::kSequential) ::madvise(data, size, MADV_SEQUENTIAL);
   return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(data), size));
 }
 

@@ -13,7 +13,14 @@ namespace memlens {
 // folder can hold more files than that). Immutable: safe to read from many threads.
 class MappedFile {
  public:
-  static Result<std::unique_ptr<MappedFile>> open(const std::string& path);
+  // How the file will be read, for the kernel's read-ahead: a corpus being tokenised is read
+  // once from start to end (MADV_SEQUENTIAL: aggressive read-ahead, pages dropped behind); a
+  // memory file, or a corpus shown as provenance, partly in runs (the sections copied on
+  // opening) and partly a few pages at random per query: the kernel's default read-ahead.
+  // (MADV_RANDOM made every page of a copied section a separate 4 KB read from a cold disk.)
+  enum class Access { kSequential, kMixed };
+  static Result<std::unique_ptr<MappedFile>> open(const std::string& path,
+                                                  Access access = Access::kSequential);
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   ~MappedFile();

@@ -160,7 +160,7 @@ Result<std::unique_ptr<Corpus>> Corpus::reattach(std::vector<Document> saved,
     }
     reportProgress(job, static_cast<double>(i) / static_cast<double>(saved.size()),
                    "checking " + doc.path);
-    auto mapped = MappedFile::open(doc.path);
+    auto mapped = MappedFile::open(doc.path, MappedFile::Access::kMixed);
     if (!mapped) {
       doc.textMissing = name + " is not at " + doc.path + " (" + mapped.status().message() +
                         "): provenance text is not shown";

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/release_if_cancelled.h"
+#include "corpus/token_stream_file_checks.h"
 
 namespace memlens {
 
@@ -89,7 +90,15 @@ size_t TokenStream::lineOf(size_t token) const {
 
 TokenPosition TokenStream::position(size_t token) const {
   const Line& l = lines_[lineOf(token)];
-  return {l.document, l.number, l.byteOffset + offsetInLine_[token], lengths_[token]};
+  uint64_t offset = offsetInLine_[token];
+  uint32_t length = lengths_[token];
+  if (checks_) {
+    // Kept inside the document, so that provenance never reads past its text.
+    const uint64_t room = checks_->documentBytes[l.document] - l.byteOffset;
+    offset = std::min(offset, room);
+    length = static_cast<uint32_t>(std::min<uint64_t>(length, room - offset));
+  }
+  return {l.document, l.number, l.byteOffset + offset, length};
 }
 
 }  // namespace memlens

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "base/first_where.h"
+#include "corpus/token_stream_file_checks.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
 #include "memlens/token_stream.h"
@@ -26,11 +27,6 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
     in.fail("token offsets or lengths do not match the " + std::to_string(n) + " tokens");
   if (in.ok() && (n == 0 || s.lines_.empty() || s.lines_.front().firstToken != 0))
     in.fail("no tokens, or tokens before the first line");
-  if (const size_t t =
-          firstWhere(s.ids_.span(), [&](uint32_t id, size_t) { return id >= vocabSize; });
-      in.ok() && t < n)
-    in.fail("token " + std::to_string(t) + " is id " + std::to_string(s.ids_[t]) +
-            ", past the vocabulary (" + std::to_string(vocabSize) + " tokens)");
   // Token ranges first: lineEnd(l) reads the next line's first token.
   for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {
     const Line& line = s.lines_[l];
@@ -39,26 +35,57 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
     else if (line.document >= corpus.documentCount())
       in.fail("line " + std::to_string(l) + " is in document " + std::to_string(line.document) +
               " of " + std::to_string(corpus.documentCount()));
-  }
-  for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {
-    const Line& line = s.lines_[l];
-    const Document& doc = corpus.document(line.document);
-    if (line.byteOffset < doc.bomBytes || line.byteOffset > doc.sizeBytes) {
+    else if (const Document& doc = corpus.document(line.document);
+             line.byteOffset < doc.bomBytes || line.byteOffset > doc.sizeBytes)
       in.fail("line " + std::to_string(l) + " lies outside its document");
-      break;
-    }
-    // Every token inside its document, so provenance never reads past the text.
-    const uint64_t room = doc.sizeBytes - line.byteOffset;
+  }
+  if (!in.ok()) return Status::corrupt(in.error());
+  auto checks = std::make_shared<FileChecks>();
+  for (size_t d = 0; d < corpus.documentCount(); ++d) {
+    checks->documentBytes.push_back(corpus.document(d).sizeBytes);
+    checks->documentPaths.push_back(corpus.document(d).path);
+  }
+  checks->ids = LazyCheckedArray<uint32_t>(
+      s.ids_.span(), [vocabSize](uint32_t id, size_t) { return id >= vocabSize; },
+      [](uint32_t, size_t) { return 0u; },
+      [ids = s.ids_.span(), vocabSize](size_t t) {
+        return "token " + std::to_string(t) + " is id " + std::to_string(ids[t]) +
+               ", past the vocabulary (" + std::to_string(vocabSize) + " tokens)";
+      });
+  s.checks_ = std::move(checks);
+  return s;
+}
+
+uint32_t TokenStream::checkedId(size_t token) const {
+  return checks_->ids.checked(ids_.data(), token, token + 1)[token];
+}
+
+const Storage<uint32_t>& TokenStream::checkedIds() const {
+  const uint32_t* all = checks_->ids.checked(ids_.data(), 0, ids_.size());
+  if (all == ids_.data()) return ids_;
+  std::call_once(checks_->repairOnce,
+                 [&] { checks_->repaired = std::vector<uint32_t>(all, all + ids_.size()); });
+  return checks_->repaired;
+}
+
+Status TokenStream::checkAll() const {
+  if (!checks_) return Status::ok();
+  (void)checkedIds();
+  if (std::string damage = checks_->ids.damage(); !damage.empty()) return Status::corrupt(damage);
+  // Every token inside its document, as position() keeps it.
+  for (size_t l = 0; l < lines_.size(); ++l) {
+    const Line& line = lines_[l];
+    const uint64_t room = checks_->documentBytes[line.document] - line.byteOffset;
     const uint64_t first = line.firstToken;
-    const auto offsets = s.offsetInLine_.span().subspan(first, s.lineEnd(l) - first);
-    const uint32_t* lengths = s.lengths_.data() + first;
+    const auto offsets = offsetInLine_.span().subspan(first, lineEnd(l) - first);
+    const uint32_t* lengths = lengths_.data() + first;
     if (const size_t t = firstWhere(
             offsets, [&](uint32_t at, size_t i) { return at + uint64_t{lengths[i]} > room; });
         t < offsets.size())
-      in.fail("token " + std::to_string(first + t) + " lies past the end of " + doc.path);
+      return Status::corrupt("token " + std::to_string(first + t) + " lies past the end of " +
+                             checks_->documentPaths[line.document]);
   }
-  if (!in.ok()) return Status::corrupt(in.error());
-  return s;
+  return Status::ok();
 }
 
 }  // namespace memlens

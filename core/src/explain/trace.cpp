@@ -1,6 +1,10 @@
 #include "memlens/trace.h"
 
 #include <algorithm>
+#include <optional>
+#include <span>
+
+#include "classify/classifier_factories.h"
 
 namespace memlens {
 
@@ -44,18 +48,20 @@ NeighbourTrace neighbourOf(const Experiment& experiment, uint32_t v,
     n.contributions.push_back(match ? 0.0 : weights[j]);
     n.distance += n.contributions.back();
   }
+  // Every instance merged into a stored vector counts once in its distribution: summed there,
+  // not by walking its sources (millions for some vectors, each on its own page of a file).
   for (const ClassCount& c : memory.distribution(v)) {
     n.counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
+    n.instanceCount += c.count;
   }
-  n.instanceCount = memory.sources(v).size();
   n.provenance = provenanceOf(experiment, v, options);
   return n;
 }
 
-// The stored vectors under the answering node, found by a scan of the memory rather than by
-// the tree: IGTree's compression drops nodes, but never the counts of what lies below them.
-// On the KJV (482,019 vectors; a loaded 2-core machine) an IGTree trace then takes p50 2.6 ms,
-// p99 24 ms, against 0.1 ms without the scan: fine for one trace per click.
+// The stored vectors under the answering node: IGTree's compression drops nodes, but never the
+// counts of what lies below them. An IGTree finds them by binary search in its stored vectors'
+// trie order (a memory file's pages stay on disk but for those); other memories (TRIBL2's path,
+// an edited memory) by a scan of the memory (on the KJV, 482,019 vectors, p50 2.6 ms).
 TreeEvidence evidenceOf(const Experiment& experiment, const Trace& t, const TraceOptions& options) {
   const InstanceBase& memory = experiment.classifier().memory();
   std::vector<int> matched;
@@ -68,11 +74,11 @@ TreeEvidence evidenceOf(const Experiment& experiment, const Trace& t, const Trac
   };
   std::vector<Entry> kept;
   TreeEvidence evidence;
-  for (uint32_t v = 0; v < memory.vectorCount(); ++v) {
+  const auto consider = [&](uint32_t v) {
     const auto values = memory.vector(v);
     if (!std::all_of(matched.begin(), matched.end(),
                      [&](int f) { return values[f] == t.context[static_cast<size_t>(f)]; }))
-      continue;
+      return;
     uint64_t instances = 0;
     for (const ClassCount& c : memory.distribution(v)) instances += c.count;
     ++evidence.storedVectors;
@@ -86,6 +92,14 @@ TreeEvidence evidenceOf(const Experiment& experiment, const Trace& t, const Trac
       kept.back() = entry;
       std::push_heap(kept.begin(), kept.end(), stronger);
     }
+  };
+  const IgTree* tree = igTreeOf(experiment.classifier());
+  const auto agreeing = tree ? tree->vectorsAgreeing(memory, t.context, t.path.depth)
+                             : std::optional<std::span<const uint32_t>>();
+  if (agreeing) {
+    for (const uint32_t v : *agreeing) consider(v);
+  } else {
+    for (uint32_t v = 0; v < memory.vectorCount(); ++v) consider(v);
   }
   std::sort(kept.begin(), kept.end(), stronger);
   for (const Entry& e : kept)
@@ -100,9 +114,10 @@ std::vector<ProvenanceRef> provenanceOf(const Experiment& experiment, uint32_t v
                                         const TraceOptions& options) {
   // A memory without its training text (a TiMBL base) has sources that name no token.
   if (!experiment.hasProvenance()) return {};
-  const std::vector<uint64_t> sources = experiment.classifier().memory().sources(v);
+  const std::vector<uint64_t> sources =
+      experiment.classifier().memory().sources(v, options.maxProvenance);
   std::vector<ProvenanceRef> out;
-  for (size_t i = 0; i < sources.size() && i < options.maxProvenance; ++i)
+  for (size_t i = 0; i < sources.size(); ++i)
     out.push_back(positionOf(experiment.corpus(), sources[i], options.snippetBytes));
   return out;
 }

@@ -218,21 +218,48 @@ void saveInstances(const InstanceSet& set, ByteWriter& out) {
   out.putArray(set.sources);
 }
 
-// An instance section as the file holds it (viewed in place), checked; copied into an
-// InstanceSet only when the experiment's instances are first read.
+// An instance section as the file holds it (viewed in place); copied into an InstanceSet only
+// when the experiment's instances are first read. Opening checks its sizes; its elements are
+// checked by check() (verifyMemory()) and kept in range as they are copied, so that opening reads
+// none of them.
 struct StoredInstances {
   int width = 0;
   Storage<uint32_t> features, classes;
   Storage<uint64_t> sources;
+  uint32_t vocabSize = 0;
+  uint64_t tokens = 0;
 
   size_t size() const { return classes.size(); }
+  // A value past its range (a damaged file: check() names it) becomes 0.
   InstanceSet copy() const {
     InstanceSet set;
     set.width = width;
-    set.features.assign(features.begin(), features.end());
-    set.classes.assign(classes.begin(), classes.end());
-    set.sources.assign(sources.begin(), sources.end());
+    const auto inRange = [](auto v, auto limit) { return v < limit ? v : decltype(v){0}; };
+    set.features.resize(features.size());
+    std::transform(features.begin(), features.end(), set.features.begin(),
+                   [&](uint32_t v) { return inRange(v, vocabSize); });
+    set.classes.resize(classes.size());
+    std::transform(classes.begin(), classes.end(), set.classes.begin(),
+                   [&](uint32_t c) { return inRange(c, vocabSize); });
+    set.sources.resize(sources.size());
+    std::transform(sources.begin(), sources.end(), set.sources.begin(),
+                   [&](uint64_t t) { return inRange(t, tokens); });
     return set;
+  }
+  Status check() const {
+    const size_t n = size();
+    if (const size_t i =
+            firstWhere(features.span(), [&](uint32_t v, size_t) { return v >= vocabSize; });
+        i < features.size())
+      return Status::corrupt("instance " + std::to_string(i / width) +
+                             " has a feature value past the vocabulary");
+    if (const size_t i = firstWhere(
+            classes.span(),
+            [&](uint32_t c, size_t at) { return c >= vocabSize || sources[at] >= tokens; });
+        i < n)
+      return Status::corrupt("instance " + std::to_string(i) + " has a class past the " +
+                             "vocabulary or a source past the token stream");
+    return Status::ok();
   }
 };
 
@@ -243,24 +270,13 @@ Result<StoredInstances> loadInstances(ByteReader& in, int width, uint32_t vocabS
   in.getArray(set.features);
   in.getArray(set.classes);
   in.getArray(set.sources);
+  set.vocabSize = vocabSize;
+  set.tokens = tokens;
   const size_t n = set.classes.size();
   if (in.ok() && (set.width != width || set.features.size() != n * static_cast<size_t>(width) ||
                   set.sources.size() != n))
     in.fail("sizes disagree with " + std::to_string(n) + " instances of width " +
             std::to_string(width));
-  if (in.ok() && firstWhere(set.features.span(), [&](uint32_t v, size_t) {
-                   return v >= vocabSize;
-                 }) < set.features.size())
-    in.fail("a feature value past the vocabulary");
-  // Only once the sizes agree: the scan reads sources by the classes' index.
-  if (const size_t i = !in.ok() ? n
-                                : firstWhere(set.classes.span(),
-                                             [&](uint32_t c, size_t at) {
-                                               return c >= vocabSize || set.sources[at] >= tokens;
-                                             });
-      i < n)
-    in.fail("instance " + std::to_string(i) + " has a class past the vocabulary or a source " +
-            "past the token stream");
   if (!in.ok()) return Status::corrupt(in.error());
   return set;
 }
@@ -330,7 +346,15 @@ Result<RunRecord> ExperimentFile::loadRecord(ByteReader& in) {
 
 Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader& file,
                                                          const MemoryOpenOptions& openOptions,
-                                                         JobControl* job) {
+                                                         JobControl* job, bool checkEverything) {
+  // What opening defers to the first reads, made now when asked, failing as opening would.
+  const auto checked = [&](Section id, const auto& check) {
+    if (!checkEverything) return Status::ok();
+    const Status s = check();
+    if (s.isOk()) return s;
+    return file.damaged("section '" + std::string(MemoryFileLayout::nameOf(uint32_t(id))) +
+                        "': " + s.message());
+  };
   auto options = readSection(file, Section::kOptions, loadOptions);
   if (!options) return options.status();
   auto record = readSection(file, Section::kRecord, loadRecord);
@@ -365,6 +389,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return TokenStream::load(in, *tc->corpus, vocabSize);
   });
   if (!tokens) return tokens.status();
+  if (Status s = checked(Section::kTokens, [&] { return tokens->checkAll(); }); !s) return s;
   tc->tokens = std::move(*tokens);
   const uint64_t tokenCount = tc->tokens.size();
 
@@ -379,6 +404,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     auto set = readSection(
         file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
     if (!set) return set.status();
+    if (Status s = checked(id, [&] { return set->check(); }); !s) return s;
     if (id == Section::kTrain) trainInstances = set->size();
     into = LazyInstanceSet([stored = std::move(*set)] { return stored.copy(); });
     return Status::ok();
@@ -393,6 +419,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     return InstanceBase::load(in, vocabSize, tokenCount);
   });
   if (!memory) return memory.status();
+  if (Status s = checked(Section::kInstanceBase, [&] { return memory->checkAll(); }); !s) return s;
   if (memory->width() != width || memory->instanceCount() != trainInstances)
     return file.damaged("its instance base does not hold the train part");
   StoredDerivations stored;
@@ -406,14 +433,19 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (options->classifier.algorithm == Algorithm::kIgTree) {
     reportProgress(job, 0.5, "reading the IGTree");
     auto tree = readSection(file, Section::kIgTree, [&](ByteReader& in) {
-      return IgTree::load(in, width, memory->classCount());
+      return IgTree::load(in, width, memory->classCount(), memory->vectorCount());
     });
     if (!tree) return tree.status();
+    if (Status s = checked(Section::kIgTree, [&] { return tree->checkAll(); }); !s) return s;
     stored.igTree = std::move(*tree);
   }
   reportProgress(job, 0.6, "rebuilding the search structures");
+  // IB1 and TRIBL2 build their subset indexes up front, in parallel: built on first use, one at
+  // a time, they delayed the first answer more than they saved on opening (10 KJV copies:
+  // 16-21 s to the first answer, against 16 s). A full check answers no query and builds none.
   auto classifier =
-      restoreClassifier(options->classifier, std::move(*memory), job, std::move(stored));
+      restoreClassifier(options->classifier, std::move(*memory), job, std::move(stored),
+                        checkEverything ? SubsetIndexing::kOnFirstUse : SubsetIndexing::kUpFront);
   if (!classifier) {
     if (classifier.status().isCancelled()) return classifier.status();
     return file.damaged(classifier.status().message());

@@ -19,12 +19,14 @@ class ExperimentFile {
 
   static Status save(const Experiment& experiment, MemoryFileWriter& out);
   // `in` has been opened and its small sections verified (MemoryFileLayout::checkedOnOpen).
-  // Every count and index is checked before use, so an unverified section with a wrong byte
-  // gives wrong answers or an error, never a read out of bounds; an error names the file and
-  // the section.
+  // Sizes and small tables are checked here; the big arrays' elements as they are first read,
+  // each reader bounds-safe whatever they hold (docs/spec/memory-file.md, "Opening"), so an
+  // unverified section with a wrong byte gives wrong answers or an error, never a read out of
+  // bounds. `checkEverything` makes every deferred check before the experiment is made
+  // (verifyMemory()). An error names the file and the section.
   static Result<std::unique_ptr<Experiment>> load(const MemoryFileReader& in,
-                                                  const MemoryOpenOptions& options,
-                                                  JobControl* job);
+                                                  const MemoryOpenOptions& options, JobControl* job,
+                                                  bool checkEverything = false);
   // The run record section alone (for readMemoryFileInfo), its options as the JSON gives them.
   static Result<RunRecord> loadRecord(ByteReader& in);
 };

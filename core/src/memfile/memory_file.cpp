@@ -44,6 +44,12 @@ Status verifyMemory(const std::string& path, JobControl* job) {
   if (!file) return file.status();
   reportProgress(job, 0.0, "verifying " + path);
   if (Status s = (*file)->verify({}, job); !s) return s;
+  // The consistency checks opening defers to the first reads, all of them (the checksums pass a
+  // file written with wrong contents).
+  MemoryOpenOptions noCorpus;
+  noCorpus.attachCorpus = false;
+  if (auto checked = ExperimentFile::load(**file, noCorpus, job, true); !checked)
+    return checked.status();
   auto bytes = (*file)->section(MemoryFileLayout::Section::kRecord);
   if (!bytes) return bytes.status();
   ByteReader in(*bytes);

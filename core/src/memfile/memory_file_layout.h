@@ -9,7 +9,7 @@ namespace memlens {
 // 32-byte section entries, then the sections, each starting on a 64-byte boundary.
 struct MemoryFileLayout {
   static constexpr char kMagic[8] = {'M', 'E', 'M', 'L', 'E', 'N', 'S', '\0'};
-  static constexpr uint32_t kFormatVersion = 2;
+  static constexpr uint32_t kFormatVersion = 3;
   static constexpr uint32_t kByteOrderMark = 0x01020304u;  // reads 0x04030201 when swapped
   static constexpr uint64_t kAlignment = 64;
   static constexpr uint64_t kHeaderBytes = 64;

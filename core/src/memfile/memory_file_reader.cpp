@@ -19,7 +19,7 @@ Status MemoryFileReader::damaged(std::string_view what) const {
 }
 
 Result<std::unique_ptr<MemoryFileReader>> MemoryFileReader::open(const std::string& path) {
-  auto mapped = MappedFile::open(path);
+  auto mapped = MappedFile::open(path, MappedFile::Access::kMixed);
   if (!mapped) return mapped.status();
   std::unique_ptr<MemoryFileReader> r(new MemoryFileReader());
   r->path_ = path;
@@ -45,8 +45,9 @@ Result<std::unique_ptr<MemoryFileReader>> MemoryFileReader::open(const std::stri
                            std::to_string(Layout::kFormatVersion) + "): open it with a newer " +
                            "MemLens, or save the memory again");
   if (h.formatVersion == 0) return r->damaged("its format version is 0");
-  // Version 1 stored no weights or tree and rebuilt them on opening; reading it would keep that
-  // rebuild alive for files that one save makes current.
+  // Version 1 stored no weights or tree and rebuilt them on opening, version 2 no trie order
+  // of IGTree's stored vectors (its traces scanned the whole memory); reading them would keep
+  // that work alive for files that one save makes current.
   if (h.formatVersion < Layout::kFormatVersion)
     return Status::corrupt(name + " has format version " + std::to_string(h.formatVersion) +
                            ", written by an older MemLens; this one reads version " +

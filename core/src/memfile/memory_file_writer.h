@@ -1,20 +1,21 @@
 #pragma once
 
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/atomic_file_writer.h"
 #include "memfile/byte_writer.h"
 #include "memfile/memory_file_layout.h"
 #include "memlens/result.h"
 
 namespace memlens {
 
-// Writes a memory file atomically: the sections go to a temporary file beside `path`, and only
-// commit() (header, fsync, rename) makes it appear at `path`. Destroyed without a successful
-// commit, it removes the temporary file, so a failure or cancel leaves whatever was at `path`.
+// Writes a memory file atomically (AtomicFileWriter): the sections go to a temporary file beside
+// `path`, and only commit() (header, fsync, rename) makes it appear at `path`. Destroyed without
+// a successful commit, it removes the temporary file, so a failure or cancel leaves whatever was
+// at `path`.
 // One thread at a time.
 class MemoryFileWriter {
  public:
@@ -23,7 +24,6 @@ class MemoryFileWriter {
                                                           JobControl* job = nullptr);
   MemoryFileWriter(const MemoryFileWriter&) = delete;
   MemoryFileWriter& operator=(const MemoryFileWriter&) = delete;
-  ~MemoryFileWriter();
 
   // Starts section `id` on the next 64-byte boundary; write its body through the writer returned
   // (valid until end()).
@@ -36,12 +36,11 @@ class MemoryFileWriter {
  private:
   MemoryFileWriter() = default;
 
-  std::string path_, tempPath_;
-  std::FILE* file_ = nullptr;
+  std::string path_;
+  std::unique_ptr<AtomicFileWriter> file_;
   uint32_t capacity_ = 0;
   std::optional<ByteWriter> out_;
   std::vector<MemoryFileLayout::Entry> entries_;
-  bool committed_ = false;
 };
 
 }  // namespace memlens

@@ -158,6 +158,7 @@ Result<IgTree> IgTree::build(const InstanceBase& base, std::vector<int> order, J
   nodes.push_back(root.node);
   nodes.shrink_to_fit();
   pool.shrink_to_fit();
+  tree.trieOrder_ = std::move(b.ids);
   tree.nodes_ = std::move(nodes);
   tree.pool_ = std::move(pool);
   reportProgress(job, 1.0, "building IGTree");
@@ -175,11 +176,52 @@ IgTree IgTree::fromNodes(std::vector<int> order, std::vector<Node> nodes,
 }
 
 const IgTree::Node* IgTree::child(const Node& n, uint32_t value) const {
-  const Node* first = nodes_.data() + n.firstChild;
-  const Node* last = first + n.childCount;
+  const std::span<const Node> siblings = children(n);
+  const Node* first = siblings.data();
+  const Node* last = first + siblings.size();
   const Node* it =
       std::lower_bound(first, last, value, [](const Node& c, uint32_t x) { return c.value < x; });
   return it != last && it->value == value ? it : nullptr;
+}
+
+std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceBase& base,
+                                                                 std::span<const uint32_t> context,
+                                                                 int depth) const {
+  if (trieOrder_.size() != base.vectorCount() || context.size() != order_.size() || depth < 0 ||
+      static_cast<size_t>(depth) > order_.size())
+    return std::nullopt;
+  // Compares stored vector `id` with the context on the first `depth` features of the order.
+  const auto compare = [&](uint32_t id) {
+    const auto v = base.vector(id);
+    for (int d = 0; d < depth; ++d) {
+      const auto f = static_cast<size_t>(order_[static_cast<size_t>(d)]);
+      if (v[f] != context[f]) return v[f] < context[f] ? -1 : 1;
+    }
+    return 0;
+  };
+  // Each id checked as the binary searches read it.
+  const auto at = [&](size_t i) { return trieChecks_.checked(trieOrder_.data(), i, i + 1)[i]; };
+  size_t lo = 0;
+  for (size_t n = trieOrder_.size(); n > 0;) {
+    const size_t half = n / 2;
+    if (compare(at(lo + half)) < 0) {
+      lo += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
+  size_t hi = lo;
+  for (size_t n = trieOrder_.size() - lo; n > 0;) {
+    const size_t half = n / 2;
+    if (compare(at(hi + half)) <= 0) {
+      hi += half + 1;
+      n -= half + 1;
+    } else {
+      n = half;
+    }
+  }
+  return std::span<const uint32_t>(trieChecks_.checked(trieOrder_.data(), lo, hi) + lo, hi - lo);
 }
 
 IgTree::Answer IgTree::classify(const uint32_t* query) const {

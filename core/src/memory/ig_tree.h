@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "base/lazy_checked_array.h"
 #include "memlens/instance_base.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
@@ -51,35 +53,60 @@ class IgTree {
   static IgTree fromNodes(std::vector<int> order, std::vector<Node> nodes,
                           std::vector<ClassCount> pool);
 
-  // For memory files: the order, nodes and distributions as they are, so opening answers
-  // without building. load() checks every index before use: the order a permutation of `width`
-  // features, children before their parent, distributions inside the pool and not empty,
-  // classes below `classCount` (ig_tree_file.cpp). A reader with an owner gives a tree viewing
-  // its nodes and distributions in the file.
+  // For memory files: the order, nodes, distributions and trie order as they are, so opening
+  // answers without building. load() checks the order (a permutation of `width` features) and
+  // the sizes; the nodes (children before their parent, distributions inside the pool and not
+  // empty), classes (below `classCount`) and trie order (below `vectorCount`) as they are read
+  // (ig_tree_file.cpp). A reader with an owner gives a tree viewing its arrays in the file.
   void save(ByteWriter& out) const;
-  static Result<IgTree> load(ByteReader& in, int width, uint32_t classCount);
+  static Result<IgTree> load(ByteReader& in, int width, uint32_t classCount, uint32_t vectorCount);
 
   Answer classify(const uint32_t* query) const;
+  // Opened from a file, the nodes and distributions are checked a chunk at a time as the walks
+  // first reach them (LazyCheckedArray): a node that fails (children not before it, its
+  // distribution outside the pool or empty, a class past the class count) reads as a leaf
+  // answering class 0. checkAll() checks them all now (verifyMemory()), and that siblings are
+  // sorted (which only the answers depend on): the first failure, or ok.
+  Status checkAll() const;
+
   // Node access for tracing the walk classify() makes.
-  const Node& root() const { return nodes_[root_]; }
+  const Node& root() const { return nodes()[root_]; }
   // The children of `n`, sorted by value.
   std::span<const Node> children(const Node& n) const {
-    return {nodes_.data() + n.firstChild, n.childCount};
+    return {nodes(n.firstChild, n.firstChild + n.childCount) + n.firstChild, n.childCount};
   }
   // The child of `n` holding `value`, or null (never stored, or dropped by compression).
   const Node* child(const Node& n, uint32_t value) const;
   std::span<const ClassCount> distribution(const Node& n) const {
-    return {pool_.data() + n.distBegin, n.distCount};
+    return {poolChecks_.checked(pool_.data(), n.distBegin, n.distBegin + n.distCount) + n.distBegin,
+            n.distCount};
   }
+  // The stored vectors of `base` (the one the tree was built from) that agree with `context`
+  // on the first `depth` features of the order, by binary search on the stored vectors in trie
+  // order that build() keeps (4 bytes per vector): what lies below the node a walk of `depth`
+  // steps reaches, compressed away or not. Null when the tree keeps no such order (read from a
+  // TiMBL base) or `base` grew since.
+  std::optional<std::span<const uint32_t>> vectorsAgreeing(const InstanceBase& base,
+                                                           std::span<const uint32_t> context,
+                                                           int depth) const;
   const std::vector<int>& order() const { return order_; }
   size_t nodeCount() const { return nodes_.size(); }
 
  private:
+  const Node* nodes() const { return nodes(root_, root_ + 1); }
+  const Node* nodes(size_t begin, size_t end) const {
+    return nodeChecks_.checked(nodes_.data(), begin, end);
+  }
+
   std::vector<int> order_;
   // Viewed in the memory file when loaded from one.
   Storage<Node> nodes_;  // children of a node are contiguous and sorted by value
   Storage<ClassCount> pool_;
+  Storage<uint32_t> trieOrder_;  // stored vector ids sorted by their values in order_
   uint32_t root_ = 0;
+  LazyCheckedArray<Node> nodeChecks_;
+  LazyCheckedArray<ClassCount> poolChecks_;
+  LazyCheckedArray<uint32_t> trieChecks_;
 };
 
 // Best class of a distribution under TiMBL's default rules: most votes, then most frequent in

@@ -7,6 +7,7 @@
 
 #include "base/hash_mix.h"
 #include "base/release_if_cancelled.h"
+#include "memory/instance_base_file_checks.h"
 
 namespace memlens {
 namespace {
@@ -28,12 +29,14 @@ uint32_t InstanceBase::findHashed(const uint32_t* features, uint64_t hash) const
   if (slots_.empty()) return kNone;
   const size_t mask = slots_.size() - 1;
   const size_t bytes = sizeof(uint32_t) * static_cast<size_t>(width_);
-  for (size_t s = hash & mask;; s = (s + 1) & mask) {
+  // Bounded and range-checked, so that a damaged table read from a file (no free slot, a slot
+  // past the stored vectors) ends the search instead of looping or reading out of bounds.
+  for (size_t s = hash & mask, probes = 0; probes < slots_.size(); s = (s + 1) & mask, ++probes) {
     const uint32_t slot = slots_[s];
-    if (slot == 0) return kNone;
-    if (std::memcmp(values_.data() + static_cast<size_t>(slot - 1) * width_, features, bytes) == 0)
-      return slot - 1;
+    if (slot == 0 || slot > vectorCount()) return kNone;
+    if (std::memcmp(vector(slot - 1).data(), features, bytes) == 0) return slot - 1;
   }
+  return kNone;
 }
 
 uint32_t InstanceBase::find(std::span<const uint32_t> features) const {
@@ -76,14 +79,27 @@ uint32_t InstanceBase::addClass(uint32_t classId) {
   return it->second;
 }
 
-std::vector<uint64_t> InstanceBase::sources(uint32_t id) const {
+std::vector<uint64_t> InstanceBase::sources(uint32_t id, size_t limit) const {
   std::vector<uint64_t> out;
-  for (uint32_t s = firstSource_[id]; s != kNoSource; s = nextSource_[s])
+  const uint64_t tokens = checks_ ? checks_->sourceLimit : UINT64_MAX;
+  // Lists only link forward (they are appended to): a link that does not, or that leaves the
+  // arrays, or a source past the token stream (a damaged file) ends the list.
+  uint64_t next = 0;
+  for (uint32_t s = firstSource_[id]; out.size() < limit && s != kNoSource && s >= next &&
+                                      s < sources_.size() && sources_[s] < tokens;
+       s = nextSource_[s]) {
     out.push_back(sources_[s]);
+    next = uint64_t{s} + 1;
+  }
   return out;
 }
 
 Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
+  if (checks_) {
+    // What changes a memory read from a file must rely on all of it.
+    if (Status s = checkAll(); !s) return s;
+    checks_.reset();
+  }
   if (instances.width != width_)
     return Status::invalidArgument("instances have " + std::to_string(instances.width) +
                                    " features, the memory has " + std::to_string(width_));

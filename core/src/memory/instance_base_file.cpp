@@ -8,6 +8,7 @@
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
 #include "memlens/instance_base.h"
+#include "memory/instance_base_file_checks.h"
 
 namespace memlens {
 
@@ -89,6 +90,8 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
   in.getArray(b.classTotals_);
   if (!in.ok()) return corrupt();
 
+  // What does not read the big arrays' elements is checked here; their elements are left to
+  // their readers (FileChecks) and to checkAll().
   const size_t vectors = b.single_.size();
   const uint64_t instances = b.sources_.size();
   const uint32_t classes = b.classCount();
@@ -97,12 +100,8 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
       b.nextSource_.size() != instances || b.classTotals_.size() != classes)
     in.fail("array sizes disagree with " + std::to_string(vectors) + " stored vectors, " +
             std::to_string(instances) + " instances and " + std::to_string(classes) + " classes");
-  if (const size_t i =
-          firstWhere(b.values_.span(), [&](uint32_t v, size_t) { return v >= vocabSize; });
-      in.ok() && i < b.values_.size())
-    in.fail("stored vector " + std::to_string(i / width) + " holds value " +
-            std::to_string(b.values_[i]) + ", past the vocabulary (" + std::to_string(vocabSize) +
-            " tokens)");
+  // A safe stand-in for a damaged class count is class 0.
+  if (in.ok() && vectors != 0 && classes == 0) in.fail("stored vectors but no classes");
   for (uint32_t c = 0; in.ok() && c < classes; ++c) {
     if (b.classIds_[c] >= vocabSize)
       in.fail("class " + std::to_string(c) + " is token " + std::to_string(b.classIds_[c]) +
@@ -110,43 +109,10 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
     else if (!b.classIndexOf_.try_emplace(b.classIds_[c], c).second)
       in.fail("class token " + std::to_string(b.classIds_[c]) + " appears twice");
   }
-  const auto checkClasses = [&](std::span<const ClassCount> counts, const char* what) {
-    const size_t i =
-        firstWhere(counts, [&](const ClassCount& c, size_t) { return c.classIndex >= classes; });
-    if (in.ok() && i < counts.size())
-      in.fail(what + std::to_string(i) + " counts class index " +
-              std::to_string(counts[i].classIndex) + ", past the class count (" +
-              std::to_string(classes) + ")");
-  };
-  in.checkStarts(b.multiStart_, b.multiFlat_.size(), "the multi-class distributions");
-  const size_t distributions = b.multiStart_.empty() ? 0 : b.multiStart_.size() - 1;
-  // Readers take a distribution's first entry as its default: none may be empty.
-  if (in.ok() && firstWhere(b.multiStart_.span().subspan(1), [&](uint64_t end, size_t m) {
-                   return end == b.multiStart_[m];
-                 }) < distributions)
-    in.fail("an empty multi-class distribution");
-  checkClasses(b.multiFlat_, "multi-class distribution entry ");
-  checkClasses(b.single_, "stored vector ");
-  if (const size_t v =
-          firstWhere(b.multi_.span(), [&](uint32_t m, size_t) { return m > distributions; });
-      in.ok() && v < vectors)
-    in.fail("stored vector " + std::to_string(v) + " names distribution " +
-            std::to_string(b.multi_[v]) + " of " + std::to_string(distributions));
   if (in.ok() && ((!b.slots_.empty() && !std::has_single_bit(b.slots_.size())) ||
                   b.slots_.size() < vectors * 2))
     in.fail("a hash table of " + std::to_string(b.slots_.size()) + " slots for " +
             std::to_string(vectors) + " vectors");
-  if (in.ok() && firstWhere(b.slots_.span(), [&](uint32_t s, size_t) { return s > vectors; }) <
-                     b.slots_.size())
-    in.fail("the hash table names a vector past the stored ones");
-  if (const size_t i =
-          firstWhere(b.sources_.span(), [&](uint64_t s, size_t) { return s >= sourceLimit; });
-      in.ok() && i < instances)
-    in.fail("instance " + std::to_string(i) + " has source " + std::to_string(b.sources_[i]) +
-            ", past the token stream (" + std::to_string(sourceLimit) + " tokens)");
-  if (in.ok()) checkLinks(in, b.nextSource_, instances, true, "instance");
-  if (in.ok()) checkLinks(in, b.firstSource_, instances, false, "stored vector");
-  if (in.ok()) checkLinks(in, b.lastSource_, instances, false, "stored vector");
   if (!in.ok()) return corrupt();
 
   for (int f = 0; f < width; ++f) {
@@ -173,7 +139,85 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
     });
     if (!in.ok()) return corrupt();
   }
+
+  auto checks = std::make_shared<FileChecks>();
+  checks->sourceLimit = sourceLimit;
+  checks->values = LazyCheckedArray<uint32_t>(
+      b.values_.span(), [vocabSize](uint32_t v, size_t) { return v >= vocabSize; },
+      [](uint32_t, size_t) { return 0u; },
+      [values = b.values_.span(), width, vocabSize](size_t i) {
+        return "stored vector " + std::to_string(i / width) + " holds value " +
+               std::to_string(values[i]) + ", past the vocabulary (" + std::to_string(vocabSize) +
+               " tokens)";
+      });
+  const auto classChecks = [classes](std::span<const ClassCount> counts, std::string what) {
+    return LazyCheckedArray<ClassCount>(
+        counts, [classes](const ClassCount& c, size_t) { return c.classIndex >= classes; },
+        [](const ClassCount& c, size_t) {
+          return ClassCount{0, c.count};
+        },
+        [counts, classes, what](size_t i) {
+          return what + std::to_string(i) + " counts class index " +
+                 std::to_string(counts[i].classIndex) + ", past the class count (" +
+                 std::to_string(classes) + ")";
+        });
+  };
+  checks->single = classChecks(b.single_.span(), "stored vector ");
+  checks->multiFlat = classChecks(b.multiFlat_.span(), "multi-class distribution entry ");
+  b.checks_ = std::move(checks);
   return b;
+}
+
+const uint32_t* InstanceBase::checkedValues(size_t begin, size_t end) const {
+  return checks_->values.checked(values_.data(), begin, end);
+}
+
+std::span<const ClassCount> InstanceBase::checkedDistribution(uint32_t id) const {
+  const ClassCount* single = checks_->single.checked(single_.data(), id, id + 1) + id;
+  const uint32_t m = multi_[id];
+  const size_t distributions = multiStart_.empty() ? 0 : multiStart_.size() - 1;
+  // A damaged reference or an empty or misplaced range gives the vector's single count.
+  if (m == 0 || m > distributions) return {single, 1};
+  const uint64_t begin = multiStart_[m - 1], end = multiStart_[m];
+  if (begin >= end || end > multiFlat_.size()) return {single, 1};
+  return {checks_->multiFlat.checked(multiFlat_.data(), begin, end) + begin, end - begin};
+}
+
+Status InstanceBase::checkAll() const {
+  if (!checks_) return Status::ok();
+  ByteReader in({});
+  const FileChecks& c = *checks_;
+  c.values.checked(values_.data(), 0, values_.size());
+  c.single.checked(single_.data(), 0, single_.size());
+  c.multiFlat.checked(multiFlat_.data(), 0, multiFlat_.size());
+  for (const std::string& damage : {c.values.damage(), c.single.damage(), c.multiFlat.damage()})
+    if (in.ok() && !damage.empty()) in.fail(damage);
+  const size_t vectors = vectorCount();
+  const uint64_t instances = instanceCount();
+  in.checkStarts(multiStart_, multiFlat_.size(), "the multi-class distributions");
+  const size_t distributions = multiStart_.empty() ? 0 : multiStart_.size() - 1;
+  // Readers take a distribution's first entry as its default: none may be empty.
+  if (in.ok() && firstWhere(multiStart_.span().subspan(1), [&](uint64_t end, size_t m) {
+                   return end == multiStart_[m];
+                 }) < distributions)
+    in.fail("an empty multi-class distribution");
+  if (const size_t v =
+          firstWhere(multi_.span(), [&](uint32_t m, size_t) { return m > distributions; });
+      in.ok() && v < vectors)
+    in.fail("stored vector " + std::to_string(v) + " names distribution " +
+            std::to_string(multi_[v]) + " of " + std::to_string(distributions));
+  if (in.ok() &&
+      firstWhere(slots_.span(), [&](uint32_t s, size_t) { return s > vectors; }) < slots_.size())
+    in.fail("the hash table names a vector past the stored ones");
+  if (const size_t i =
+          firstWhere(sources_.span(), [&](uint64_t s, size_t) { return s >= c.sourceLimit; });
+      in.ok() && i < instances)
+    in.fail("instance " + std::to_string(i) + " has source " + std::to_string(sources_[i]) +
+            ", past the token stream (" + std::to_string(c.sourceLimit) + " tokens)");
+  if (in.ok()) checkLinks(in, nextSource_, instances, true, "instance");
+  if (in.ok()) checkLinks(in, firstSource_, instances, false, "stored vector");
+  if (in.ok()) checkLinks(in, lastSource_, instances, false, "stored vector");
+  return in.ok() ? Status::ok() : Status::corrupt(in.error());
 }
 
 }  // namespace memlens

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+
+#include "base/lazy_checked_array.h"
+#include "memlens/instance_base.h"
+
+namespace memlens {
+
+// What InstanceBase::load() leaves to the first reads of a memory read from a file: the arrays
+// whose elements readers hand out as they are (stored values, class counts) are checked a chunk
+// at a time; the links, sources and hash slots are checked by their readers as they follow them.
+struct InstanceBase::FileChecks {
+  LazyCheckedArray<uint32_t> values;               // below the vocabulary size
+  LazyCheckedArray<ClassCount> single, multiFlat;  // class indices below the class count
+  uint64_t sourceLimit = 0;                        // the token stream's size
+};
+
+}  // namespace memlens
