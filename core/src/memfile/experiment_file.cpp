@@ -445,7 +445,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   // 16-21 s to the first answer, against 16 s). A full check answers no query and builds none.
   auto classifier =
       restoreClassifier(options->classifier, std::move(*memory), job, std::move(stored),
-                        checkEverything ? SubsetIndexing::kOnFirstUse : SubsetIndexing::kUpFront);
+                        checkEverything ? SubsetIndexing::kNone : SubsetIndexing::kUpFront);
   if (!classifier) {
     if (classifier.status().isCancelled()) return classifier.status();
     return file.damaged(classifier.status().message());
