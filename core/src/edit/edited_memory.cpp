@@ -450,6 +450,25 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const
 
 namespace {
 
+// Rebuilds the parts (depth-1 subtrees or memories) of the first values in `values` from their
+// live instances; a value left without any loses its part.
+template <typename Parts, typename MembersOf, typename Build>
+Status rebuildParts(Parts& parts, const std::vector<uint32_t>& values, MembersOf membersOf,
+                    Build build, JobControl* job) {
+  for (uint32_t v : values) {
+    if (cancelRequested(job)) return Status::cancelled();
+    const InstanceSet members = membersOf(v);
+    if (members.size() == 0) {
+      parts[v] = nullptr;
+      continue;
+    }
+    auto part = build(members);
+    if (!part) return part.status();
+    parts[v] = std::move(*part);
+  }
+  return Status::ok();
+}
+
 // More overlay entries than this and the memory is retrained (compacted): every query scans the
 // overlay, so its cost grows with it, while a retrain costs the same whatever the edits. An
 // eighth of the base's stored vectors, at most 4096 (a query then scans ~4096 vectors on top of
@@ -582,21 +601,15 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->slots = p->overlay->vectorCount();
   p->instanceCount = state->liveCount;
   auto instances = [kept = p->kept]() -> const InstanceSet& { return kept->get(); };
+  const auto membersOf = [&](uint32_t value) { return withFirstValue(*state, value); };
   if (algorithm == Algorithm::kIgTree) {
     const auto* was =
         sameBase ? static_cast<const IncrementalIgTree*>(from->engine.get()) : nullptr;
     IncrementalIgTree::Parts parts = was ? was->parts() : IncrementalIgTree::Parts{};
-    for (uint32_t v : rebuild) {
-      if (cancelRequested(job)) return Status::cancelled();
-      const InstanceSet members = withFirstValue(*state, v);
-      if (members.size() == 0) {
-        parts[v] = nullptr;
-        continue;
-      }
-      auto part = IncrementalIgTree::buildPart(members, order, igTreeOf(*p->base)->order());
-      if (!part) return part.status();
-      parts[v] = std::move(*part);
-    }
+    const auto build = [&](const InstanceSet& members) {
+      return IncrementalIgTree::buildPart(members, order, igTreeOf(*p->base)->order());
+    };
+    if (Status s = rebuildParts(parts, rebuild, membersOf, build, job); !s) return s;
     p->engine = std::make_shared<IncrementalIgTree>(
         options_, p->base, was ? was->classValues() : IncrementalIgTree::classValuesOf(*p->base),
         std::move(order), std::move(parts), std::move(rebuild), std::move(instances));
@@ -604,17 +617,10 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     IncrementalTribl2::Parts parts =
         sameBase ? static_cast<const IncrementalTribl2&>(*from->engine).parts()
                  : IncrementalTribl2::Parts{};
-    for (uint32_t v : rebuild) {
-      if (cancelRequested(job)) return Status::cancelled();
-      const InstanceSet members = withFirstValue(*state, v);
-      if (members.size() == 0) {
-        parts[v] = nullptr;
-        continue;
-      }
-      auto part = IncrementalTribl2::buildPart(members, options_);
-      if (!part) return part.status();
-      parts[v] = std::move(*part);
-    }
+    const auto build = [&](const InstanceSet& members) {
+      return IncrementalTribl2::buildPart(members, options_);
+    };
+    if (Status s = rebuildParts(parts, rebuild, membersOf, build, job); !s) return s;
     p->engine = std::make_shared<IncrementalTribl2>(options_, p->base, p->overlay, std::move(order),
                                                     std::move(parts), std::move(rebuild),
                                                     std::move(instances));
