@@ -279,9 +279,20 @@ bool generate(MainWindow& window, const QString& prompt) {
   return settled(generated, 1);
 }
 
+// Waits until the Memory tab takes edits: the memory is prepared again when its evaluation ends
+// (a memory file's runs in the background), and its buttons are off until then.
+bool memoryIdle(MainWindow& window, QSignalSpy& edits) {
+  const auto* controller = window.findChild<memlens::gui::MemoryController*>();
+  while (controller->isRunning()) {
+    if (!edits.wait(kStepTimeoutMs)) return false;
+  }
+  return true;
+}
+
 // Previews deleting the stored vector whose context is `context`; `edits` has seen the
 // preparation of the Memory tab.
 bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edits) {
+  if (!memoryIdle(window, edits)) return false;
   const int seen = static_cast<int>(edits.count());
   if (!memlens::steps::previewDeletion(window, context)) {
     std::fprintf(stderr, "memlens-screenshots: --memory-delete: no stored vector '%s'\n",
@@ -293,11 +304,7 @@ bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edi
 
 // Previews the prefix pruning of the Prune panel that keeps the first `instances` instances.
 bool previewPrefix(MainWindow& window, int instances, QSignalSpy& edits) {
-  // The memory is prepared again when its evaluation ends: the panel is idle after that.
-  const auto* controller = window.findChild<memlens::gui::MemoryController*>();
-  while (controller->isRunning()) {
-    if (!edits.wait(kStepTimeoutMs)) return false;
-  }
+  if (!memoryIdle(window, edits)) return false;
   const int seen = static_cast<int>(edits.count());
   auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
   strategy->setCurrentIndex(strategy->findText(QStringLiteral("prefix")));
