@@ -1,0 +1,194 @@
+// EditedMemory::applyEdit: what one edit does to the instances of a state.
+#include <algorithm>
+#include <string>
+
+#include "edit/edited_memory_state.h"
+#include "memlens/edited_memory.h"
+
+namespace memlens {
+
+namespace {
+
+std::string describeFeatures(const std::vector<uint32_t>& features) {
+  std::string s = "(";
+  for (size_t i = 0; i < features.size(); ++i) {
+    if (i) s += ' ';
+    s += std::to_string(features[i]);
+  }
+  return s + ")";
+}
+
+}  // namespace
+
+Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
+                               std::vector<Change>* changes) const {
+  const auto width = static_cast<size_t>(base_.width);
+  const uint32_t vocabSize = corpus_->vocab.size();
+  const auto classOk = [&] { return edit.classId < vocabSize; };
+  if ((edit.kind == EditKind::kRelabelVector || edit.kind == EditKind::kRelabelInstance ||
+       edit.kind == EditKind::kInsertInstance) &&
+      !classOk())
+    return Status::invalidArgument("class id " + std::to_string(edit.classId) +
+                                   " is not in the vocabulary");
+  // Notes instance i as it is before the edit changes it.
+  const auto touch = [&](size_t i) {
+    if (!changes) return;
+    Change& c = changes->emplace_back();
+    c.index = i;
+    c.liveBefore = state.rows.live(i);
+    c.classBefore = state.rows.classOf(i);
+    const auto f = state.rows.features(i);
+    c.featuresBefore.assign(f.begin(), f.end());
+  };
+  // Applies `change` to every instance `select` picks; fails when it picks none.
+  const auto forEach = [&](auto select, auto change, const std::string& none) {
+    size_t hits = 0;
+    for (size_t i = 0; i < state.rows.size(); ++i) {
+      if (!select(i)) continue;
+      touch(i);
+      change(i);
+      ++hits;
+    }
+    return hits ? Status::ok() : Status::invalidArgument(none);
+  };
+  const auto isVector = [&](size_t i) {
+    return std::equal(edit.features.begin(), edit.features.end(), state.rows.features(i).begin());
+  };
+  const auto instanceIndex = [&](uint64_t source) -> Result<size_t> {
+    if (source & kInsertedSource) {
+      const uint64_t n = source & ~kInsertedSource;
+      if (n < state.inserted) return static_cast<size_t>(base_.size() + n);
+    } else if (auto it = indexOfSource_.find(source); it != indexOfSource_.end()) {
+      return static_cast<size_t>(it->second);
+    }
+    return Status::notFound("no training instance has source " + std::to_string(source));
+  };
+  const auto setLive = [&](bool v) { return [&state, v](size_t i) { state.rows.setLive(i, v); }; };
+
+  const auto apply = [&]() -> Status {
+    switch (edit.kind) {
+      case EditKind::kDeleteVector:
+      case EditKind::kRestoreVector:
+      case EditKind::kRelabelVector: {
+        if (edit.features.size() != width)
+          return Status::invalidArgument("a stored vector has " + std::to_string(width) +
+                                         " features, the edit names " +
+                                         std::to_string(edit.features.size()));
+        const bool restore = edit.kind == EditKind::kRestoreVector;
+        const auto pick = [&](size_t i) { return state.rows.live(i) == !restore && isVector(i); };
+        const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
+                                 describeFeatures(edit.features);
+        if (edit.kind == EditKind::kRelabelVector)
+          return forEach(
+              pick, [&](size_t i) { state.rows.setClass(i, edit.classId); }, none);
+        return forEach(pick, setLive(restore), none);
+      }
+      case EditKind::kDeleteInstance:
+      case EditKind::kRestoreInstance:
+      case EditKind::kRelabelInstance: {
+        auto i = instanceIndex(edit.source);
+        if (!i) return i.status();
+        const bool wantLive = edit.kind != EditKind::kRestoreInstance;
+        if (state.rows.live(*i) != wantLive)
+          return Status::invalidArgument("instance " + std::to_string(edit.source) + " is " +
+                                         (wantLive ? "deleted" : "not deleted"));
+        touch(*i);
+        if (edit.kind == EditKind::kRelabelInstance) {
+          state.rows.setClass(*i, edit.classId);
+        } else {
+          state.rows.setLive(*i, !wantLive);
+        }
+        return Status::ok();
+      }
+      case EditKind::kInsertInstance: {
+        if (edit.features.size() != width)
+          return Status::invalidArgument("an instance has " + std::to_string(width) +
+                                         " features, the edit gives " +
+                                         std::to_string(edit.features.size()));
+        for (uint32_t f : edit.features)
+          if (f >= vocabSize)
+            return Status::invalidArgument("feature id " + std::to_string(f) +
+                                           " is not in the vocabulary");
+        state.rows.append(edit.features, edit.classId, kInsertedSource | state.inserted++, false);
+        touch(state.rows.size() - 1);
+        if (changes) changes->back().existed = false;
+        state.rows.setLive(state.rows.size() - 1, true);
+        return Status::ok();
+      }
+      case EditKind::kRemoveDocument:
+      case EditKind::kRestoreDocument: {
+        if (edit.document >= corpus_->corpus->documentCount())
+          return Status::invalidArgument("no document " + std::to_string(edit.document) +
+                                         " (the corpus has " +
+                                         std::to_string(corpus_->corpus->documentCount()) + ")");
+        const bool restore = edit.kind == EditKind::kRestoreDocument;
+        return forEach(
+            [&](size_t i) {
+              return i < base_.size() && documentOf_[i] == edit.document &&
+                     state.rows.live(i) == !restore;
+            },
+            setLive(restore),
+            "document " + std::to_string(edit.document) + " has no " +
+                (restore ? "removed" : "remaining") + " instances in the memory");
+      }
+      case EditKind::kKeepPrefix:
+        // Inserted instances' sources are above every corpus position: they go too.
+        return forEach(
+            [&](size_t i) { return state.rows.live(i) && state.rows.source(i) >= edit.source; },
+            setLive(false),
+            "no instance of the memory was made at or after token " + std::to_string(edit.source));
+      case EditKind::kPrune:
+        for (uint64_t source : edit.sources) {
+          auto i = instanceIndex(source);
+          if (!i) return i.status();
+          if (!state.rows.live(*i))
+            return Status::invalidArgument("pruning: instance " + std::to_string(source) +
+                                           " is already deleted");
+          touch(*i);
+          state.rows.setLive(*i, false);
+        }
+        return Status::ok();
+      case EditKind::kMerge:
+        if (edit.sources.empty() || edit.targets.size() != edit.sources.size())
+          return Status::invalidArgument("a merge names one target instance per merged instance");
+        for (size_t k = 0; k < edit.sources.size(); ++k) {
+          auto i = instanceIndex(edit.sources[k]);
+          if (!i) return i.status();
+          auto t = instanceIndex(edit.targets[k]);
+          if (!t) return t.status();
+          if (!state.rows.live(*i) || !state.rows.live(*t))
+            return Status::invalidArgument(
+                "merging: instance " +
+                std::to_string(state.rows.live(*i) ? edit.targets[k] : edit.sources[k]) +
+                " is deleted");
+          touch(*i);
+          if (*i < base_.size() && std::find(state.refeatured.begin(), state.refeatured.end(),
+                                             *i) == state.refeatured.end())
+            state.refeatured.push_back(static_cast<uint32_t>(*i));
+          const auto to = state.rows.features(*t);
+          const std::vector<uint32_t> target(to.begin(), to.end());
+          state.rows.setFeatures(*i, target);
+        }
+        return Status::ok();
+    }
+    return Status::internal("unknown edit kind");
+  };
+  if (Status s = apply(); !s || !changes) return s;
+  // One entry per instance (a merge may move one twice), with the row the edit left.
+  std::stable_sort(changes->begin(), changes->end(),
+                   [](const Change& x, const Change& y) { return x.index < y.index; });
+  changes->erase(std::unique(changes->begin(), changes->end(),
+                             [](const Change& x, const Change& y) { return x.index == y.index; }),
+                 changes->end());
+  for (Change& c : *changes) {
+    c.liveAfter = state.rows.live(c.index);
+    c.classAfter = state.rows.classOf(c.index);
+    const auto f = state.rows.features(c.index);
+    c.featuresAfter.assign(f.begin(), f.end());
+    state.liveCount += c.liveAfter;
+    state.liveCount -= c.liveBefore;
+  }
+  return Status::ok();
+}
+
+}  // namespace memlens
