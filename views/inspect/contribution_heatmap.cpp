@@ -12,7 +12,9 @@ namespace memlens::views {
 namespace {
 
 constexpr int kMargin = 6;
-constexpr int kLegendHeight = 22;
+
+// Two lines: a narrow map puts the legend's text under its colour bar.
+int legendHeight(const QFontMetrics& fm) { return 2 * fm.height() + 6; }
 const QColor kHot(0xd9, 0x48, 0x01);  // the largest contribution; 0 is white
 
 }  // namespace
@@ -68,12 +70,13 @@ QSize ContributionHeatmap::sizeHint() const {
   const int columns = std::max(1, columnCount());
   const int w = 2 * kMargin + labelWidth() +
                 columns * fontMetrics().horizontalAdvance(QStringLiteral("wwwwwwww"));
-  return {w, 2 * kMargin + headerHeight() + std::max(3, rowCount()) * rowHeight() + kLegendHeight};
+  return {w, 2 * kMargin + headerHeight() + std::max(3, rowCount()) * rowHeight() +
+                 legendHeight(fontMetrics())};
 }
 
 QSize ContributionHeatmap::minimumSizeHint() const {
   return {2 * kMargin + labelWidth() + std::max(1, columnCount()) * 30,
-          2 * kMargin + headerHeight() + 3 * rowHeight() + kLegendHeight};
+          2 * kMargin + headerHeight() + 3 * rowHeight() + legendHeight(fontMetrics())};
 }
 
 std::pair<int, int> ContributionHeatmap::cellAt(const QPoint& pos) const {
@@ -183,8 +186,14 @@ void ContributionHeatmap::paintEvent(QPaintEvent* /*event*/) {
           : tr("every position matches: distance 0");
   const int total = static_cast<int>(snapshot_->neighbours.size());
   if (total > rowCount()) legend += tr(" · first %1 of %2 rows").arg(rowCount()).arg(total);
-  p.drawText(QRect(bar.right() + 8, top, width(), fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
-             legend);
+  const QRect beside(bar.right() + 8, top, width() - kMargin - bar.right() - 8, fm.height());
+  if (fm.horizontalAdvance(legend) <= beside.width()) {
+    p.drawText(beside, Qt::AlignLeft | Qt::AlignVCenter, legend);
+  } else {  // a narrow map: under the bar, from the left edge (it was cut off at the right)
+    const QRect below(kMargin, top + fm.height(), width() - 2 * kMargin, fm.height());
+    p.drawText(below, Qt::AlignLeft | Qt::AlignVCenter,
+               fm.elidedText(legend, Qt::ElideRight, below.width()));
+  }
 }
 
 }  // namespace memlens::views
