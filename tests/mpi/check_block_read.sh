@@ -3,7 +3,8 @@
 # still be the file's instances with one process's token ids and line numbers. Checks, under
 # `mpirun -np 2` and `-np 3`, that a file with blank lines (where the byte ranges may start or
 # end), tabs and no final newline gives memlens-cli timbl's output, and that a malformed line in
-# a later rank's share is reported with its line number in the whole file, as memlens-cli does.
+# a later rank's share is reported with its kind and its line number in the whole file, as
+# memlens-cli does.
 # Usage: check_block_read.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -52,7 +53,11 @@ for algo in "-a0 -k3 -dIL" "-a1" "-a4 -k1"; do
   done
 done
 
-where() { grep -o 'bad.inst line .*' "$1" | head -n 1 || true; }
+# The error's kind and message ("bad data: …/bad.inst line 9: …"), without the rank that found it.
+where() {
+  grep -o '[A-Za-z/ ]*: \(rank [0-9]*: \)\?[^ ]*bad.inst line .*' "$1" | sed 's/rank [0-9]*: //' |
+    head -n 1 || true
+}
 "$cli" timbl -f "$work/bad.inst" -t "$work/test.inst" -o "$work/one.out" 2>"$work/one.err" &&
   fail "memlens-cli accepted bad.inst"
 expected=$(where "$work/one.err")

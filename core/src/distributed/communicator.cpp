@@ -11,6 +11,24 @@
 namespace memlens {
 namespace {
 
+// A status of `code` (another rank's, sent as a number) with `message`.
+Status ofKind(Status::Code code, std::string message) {
+  switch (code) {
+    case Status::Code::kInvalidArgument:
+      return Status::invalidArgument(std::move(message));
+    case Status::Code::kNotFound:
+      return Status::notFound(std::move(message));
+    case Status::Code::kCorrupt:
+      return Status::corrupt(std::move(message));
+    case Status::Code::kCancelled:
+      return Status::cancelled();
+    case Status::Code::kInternal:
+      return Status::internal(std::move(message));
+    default:  // kIoError, and kOk, which a failing rank does not send
+      return Status::ioError(std::move(message));
+  }
+}
+
 // MEMLENS_MPI_TIMEOUT (seconds, > 0), else kDefaultTimeout.
 constexpr double kDefaultTimeout = 1800.0;
 
@@ -223,11 +241,13 @@ Status Communicator::agree(const Status& local) {
     return st;
   if (first == size_) return Status::ok();
   const std::string text = local.message();
-  uint64_t n = text.size();
-  if (Status st = finish(MPI_Ibcast(&n, 1, MPI_UINT64_T, first, MPI_COMM_WORLD, &request), request,
-                         "broadcast");
+  // The message's length and its kind, so that "bad data" stays "bad data" on every rank.
+  uint64_t head[2] = {text.size(), static_cast<uint64_t>(local.code())};
+  if (Status st = finish(MPI_Ibcast(head, 2, MPI_UINT64_T, first, MPI_COMM_WORLD, &request),
+                         request, "broadcast");
       !st)
     return st;
+  const uint64_t n = head[0];
   std::string message(n, '\0');
   if (rank_ == first) message = text;
   if (Status st = finish(MPI_Ibcast(message.data(), static_cast<int>(n), MPI_CHAR, first,
@@ -236,7 +256,8 @@ Status Communicator::agree(const Status& local) {
       !st)
     return st;
   if (rank_ == first) return local;
-  return Status::ioError("rank " + std::to_string(first) + ": " + message);
+  return ofKind(static_cast<Status::Code>(head[1]),
+                "rank " + std::to_string(first) + ": " + message);
 }
 
 }  // namespace memlens
