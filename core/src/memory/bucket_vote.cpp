@@ -129,7 +129,12 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
     std::vector<std::pair<uint32_t, double>> plain;
     for (const auto& [c, n] : counts_[0]) plain.emplace_back(c, static_cast<double>(n));
     std::sort(plain.begin(), plain.end());
-    const std::vector<uint32_t> top = tiedTop(plain);
+    std::vector<uint32_t> top = tiedTop(plain);
+    // No counts at all: only a damaged memory file (class totals that disagree with its stored
+    // vectors) gets here. Any class is as good as another; take the most frequent one.
+    if (top.empty())
+      top.push_back(static_cast<uint32_t>(std::max_element(totals.begin(), totals.end()) -
+                                          totals.begin()));
     uint32_t winner = top.front();
     for (uint32_t c : top)
       if (totals[c] > totals[winner]) winner = c;
