@@ -1,6 +1,6 @@
-// memlens-cli-mpi: memlens-cli whose `timbl` and `eval` run sharded over the ranks of an MPI job
-// (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md); `timbl` also
-// on one rank. The other commands run only on one rank, as in memlens-cli.
+// memlens-cli-mpi: memlens-cli whose `timbl`, `eval` and `predict` run sharded over the ranks of
+// an MPI job (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md);
+// `timbl` also on one rank. The other commands run only on one rank, as in memlens-cli.
 #include <unistd.h>
 
 #include <csignal>
@@ -18,12 +18,14 @@ Communicator* world = nullptr;
 
 bool isEval(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "eval") == 0; }
 
+bool isPredict(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "predict") == 0; }
+
 // The commands that run sharded; the others would run once per rank.
 bool runsSharded(int argc, char** argv) {
   if (argc < 2) return true;  // the help
   const char* command = argv[1];
-  return std::strcmp(command, "timbl") == 0 || isEval(argc, argv) || command[0] == '-' ||
-         std::strcmp(command, "help") == 0;
+  return std::strcmp(command, "timbl") == 0 || isEval(argc, argv) || isPredict(argc, argv) ||
+         command[0] == '-' || std::strcmp(command, "help") == 0;
 }
 
 // An eval option that does not run sharded yet (memory files, other test sets, the learning
@@ -37,6 +39,15 @@ const char* unshardedEvalOption(int argc, char** argv) {
     for (const char* option : kOptions)
       if (word == option || (word.starts_with(option) && word[std::strlen(option)] == '='))
         return option;
+  }
+  return nullptr;
+}
+
+// A predict option that does not run sharded yet (a memory file), or null.
+const char* unshardedPredictOption(int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == "--memory" || word.starts_with("--memory=")) return "--memory";
   }
   return nullptr;
 }
@@ -64,18 +75,20 @@ int main(int argc, char** argv) {
   if (communicator.size() > 1 && !memlens::cli::runsSharded(argc, argv)) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
-                   "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl' and 'eval' "
-                   "do); run it with one rank or with memlens-cli\n",
+                   "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl', 'eval' and "
+                   "'predict' do); run it with one rank or with memlens-cli\n",
                    argv[1]);
     return 2;
   }
-  if (communicator.size() > 1 && memlens::cli::isEval(argc, argv)) {
-    if (const char* option = memlens::cli::unshardedEvalOption(argc, argv)) {
+  const bool eval = memlens::cli::isEval(argc, argv);
+  if (communicator.size() > 1 && (eval || memlens::cli::isPredict(argc, argv))) {
+    if (const char* option = eval ? memlens::cli::unshardedEvalOption(argc, argv)
+                                  : memlens::cli::unshardedPredictOption(argc, argv)) {
       if (communicator.rank() == 0)
         std::fprintf(stderr,
-                     "memlens-cli-mpi: eval %s does not run sharded yet; run it with one rank "
+                     "memlens-cli-mpi: %s %s does not run sharded yet; run it with one rank "
                      "or with memlens-cli\n",
-                     option);
+                     argv[1], option);
       return 2;
     }
     // The ranks agree on every outcome, which rank 0 alone reports (and prints the record).

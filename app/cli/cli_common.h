@@ -1,11 +1,15 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "corpus_args.h"
 #include "memlens/experiment.h"
+#include "memlens/instance_set.h"
 #include "memlens/job_control.h"
+#include "memlens/prediction.h"
 #include "memlens/status.h"
 #include "memlens/vocabulary.h"
 
@@ -20,6 +24,23 @@ Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
 Result<std::unique_ptr<Experiment>> runExperimentInOneProcess(const CorpusArgs& corpus,
                                                               const ExperimentOptions& options,
                                                               JobControl* job);
+
+// predict's answers: a memory trained on every token of the corpus `corpus` names (no split), asked
+// for the next token after the queries `queriesOf` makes from the loaded corpus (its vocabulary
+// encodes them) and the window width. memlens-cli trains and asks in one process
+// (predictOnCorpusInOneProcess); memlens-cli-mpi shards the memory over the ranks of an MPI job,
+// and there only rank 0 makes queries, and every other rank gets a null corpus: it served the run.
+using QueriesOf = std::function<InstanceSet(const TokenisedCorpus& corpus, int width)>;
+struct CorpusPredictions {
+  std::shared_ptr<const TokenisedCorpus> corpus;
+  std::vector<Prediction> predictions;  // one per query
+};
+Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
+                                          const ExperimentOptions& options,
+                                          const QueriesOf& queriesOf, JobControl* job);
+Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
+                                                      const ExperimentOptions& options,
+                                                      const QueriesOf& queriesOf, JobControl* job);
 
 // A JobControl that draws a progress line on stderr when stderr is a terminal.
 std::unique_ptr<JobControl> makeTerminalProgress();

@@ -1,4 +1,5 @@
-// memlens-cli's experiments run in one process (memlens-cli-mpi links its own, sharded).
+// memlens-cli's experiments (and predict's memory) run in one process (memlens-cli-mpi links its
+// own, sharded).
 #include "cli_common.h"
 
 namespace memlens::cli {
@@ -7,6 +8,12 @@ Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
                                                   const ExperimentOptions& options,
                                                   JobControl* job) {
   return runExperimentInOneProcess(corpus, options, job);
+}
+
+Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
+                                          const ExperimentOptions& options,
+                                          const QueriesOf& queriesOf, JobControl* job) {
+  return predictOnCorpusInOneProcess(corpus, options, queriesOf, job);
 }
 
 }  // namespace memlens::cli

@@ -67,29 +67,47 @@ Result<TrainedMemory> experimentMemory(const CLI::App& command, const MemoryArgs
   return m;
 }
 
-// Loads the corpus and trains on every token; experimentMemory() for memory files.
-Result<TrainedMemory> trainOnCorpus(const CLI::App& command, const MemoryArgs& args) {
-  if (!args.files.memory.empty() || !args.files.save.empty())
-    return experimentMemory(command, args);
-  if (args.corpus.paths.empty())
+Status checkCorpusGiven(const CorpusArgs& corpus) {
+  if (corpus.paths.empty())
     return Status::invalidArgument("give the corpus PATH... to train on, or --memory FILE");
+  return Status::ok();
+}
+
+// Loads the corpus `corpus` names and trains on every token.
+Result<TrainedMemory> trainOnEveryToken(const CorpusArgs& corpus, const ExperimentOptions& options,
+                                        JobControl* job) {
+  if (Status s = checkCorpusGiven(corpus); !s) return s;
   TrainedMemory m;
-  m.options = args.options;
-  auto job = makeTerminalProgress();
-  auto corpus = args.corpus.load(job.get());
-  if (!corpus) return corpus.status();
-  m.corpus = std::move(*corpus);
+  m.options = options;
+  auto loaded = corpus.load(job);
+  if (!loaded) return loaded.status();
+  m.corpus = std::move(*loaded);
   const auto t0 = std::chrono::steady_clock::now();
-  auto instances =
-      buildInstances(m.corpus->tokens, m.corpus->paddingId, m.options.window, job.get());
+  auto instances = buildInstances(m.corpus->tokens, m.corpus->paddingId, m.options.window, job);
   if (!instances) return instances.status();
   if (instances->size() == 0) return Status::invalidArgument("the corpus yields no instances");
   auto classifier = createClassifier(m.options.classifier);
   if (!classifier) return classifier.status();
-  if (Status s = (*classifier)->train(*instances, job.get()); !s) return s;
+  if (Status s = (*classifier)->train(*instances, job); !s) return s;
   m.classifier = std::move(*classifier);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return m;
+}
+
+// trainOnEveryToken(); experimentMemory() for memory files.
+Result<TrainedMemory> trainOnCorpus(const CLI::App& command, const MemoryArgs& args) {
+  if (!args.files.memory.empty() || !args.files.save.empty())
+    return experimentMemory(command, args);
+  auto job = makeTerminalProgress();
+  return trainOnEveryToken(args.corpus, args.options, job.get());
+}
+
+// The memory's answers to `queries`, one query at a time.
+CorpusPredictions predictionsOf(const TrainedMemory& m, const InstanceSet& queries) {
+  CorpusPredictions out{m.corpus, {}};
+  for (size_t i = 0; i < queries.size(); ++i)
+    out.predictions.push_back(m.classifier->predictOne(queries.instance(i)));
+  return out;
 }
 
 // Context positions as TiMBL names its features: f1 is the farthest from the target.
@@ -142,32 +160,67 @@ int runTrain(const CLI::App& command, const TrainArgs& args) {
 int runPredict(const CLI::App& command, const PredictArgs& args) {
   if (!args.context && !args.stdinContexts)
     return reportError(Status::invalidArgument("predict: give --context \"text\" or --stdin"));
-  auto m = trainOnCorpus(command, args);
-  if (!m) return reportError(m.status());
-  std::vector<std::string> contexts;
-  if (args.context) contexts.push_back(*args.context);
-  if (args.stdinContexts)
-    for (std::string line; std::getline(std::cin, line);) contexts.push_back(line);
+  // The contexts as queries, up to the first the corpus's tokeniser refuses: the lines before it
+  // are printed, then the error.
+  std::vector<std::string> texts;
+  Status encoded = Status::ok();
+  const QueriesOf queriesOf = [&](const TokenisedCorpus& corpus, int width) {
+    if (args.context) texts.push_back(*args.context);
+    if (args.stdinContexts)
+      for (std::string line; std::getline(std::cin, line);) texts.push_back(line);
+    InstanceSet queries;
+    queries.width = width;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      auto tokens = corpus.encode(texts[i]);
+      if (!tokens) {
+        encoded = tokens.status();
+        texts.resize(i);
+        break;
+      }
+      const auto query = contextWindow(*tokens, width, corpus.paddingId);
+      queries.features.insert(queries.features.end(), query.begin(), query.end());
+      queries.classes.push_back(0);
+      queries.sources.push_back(0);
+    }
+    return queries;
+  };
+  Result<CorpusPredictions> answered = Status::ok();
+  if (!args.files.memory.empty()) {
+    auto m = experimentMemory(command, args);
+    if (!m) return reportError(m.status());
+    answered = predictionsOf(*m, queriesOf(*m->corpus, m->options.window.width));
+  } else {
+    if (Status s = checkCorpusGiven(args.corpus); !s) return reportError(s);
+    auto job = makeTerminalProgress();
+    answered = predictOnCorpus(args.corpus, args.options, queriesOf, job.get());
+  }
+  if (!answered) return reportError(answered.status());
+  if (!answered->corpus) return 0;  // served a sharded run
 
-  const Vocabulary& vocab = m->corpus->vocab;
+  const Vocabulary& vocab = answered->corpus->vocab;
   // One line per context: the context, the predicted token, then the strongest votes.
-  for (const std::string& text : contexts) {
-    auto tokens = m->corpus->encode(text);
-    if (!tokens) return reportError(tokens.status());
-    const auto query = contextWindow(*tokens, m->options.window.width, m->corpus->paddingId);
-    Prediction p = m->classifier->predictOne(query);
+  for (size_t q = 0; q < texts.size(); ++q) {
+    Prediction& p = answered->predictions[q];
     std::sort(p.distribution.begin(), p.distribution.end(),
               [](const ClassVote& a, const ClassVote& b) { return a.weight > b.weight; });
-    std::printf("%s\t%s\t", text.c_str(), tokenText(vocab, p.classId).c_str());
+    std::printf("%s\t%s\t", texts[q].c_str(), tokenText(vocab, p.classId).c_str());
     for (size_t i = 0; i < p.distribution.size() && i < static_cast<size_t>(args.top); ++i)
       std::printf("%s%s %.4g", i ? ", " : "", tokenText(vocab, p.distribution[i].classId).c_str(),
                   p.distribution[i].weight);
     std::printf("\n");
   }
-  return 0;
+  return encoded ? 0 : reportError(encoded);
 }
 
 }  // namespace
+
+Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
+                                                      const ExperimentOptions& options,
+                                                      const QueriesOf& queriesOf, JobControl* job) {
+  auto m = trainOnEveryToken(corpus, options, job);
+  if (!m) return m.status();
+  return predictionsOf(*m, queriesOf(*m->corpus, m->options.window.width));
+}
 
 void addTrainCommand(CLI::App& app, CommandRuns& runs) {
   auto args = std::make_shared<TrainArgs>();

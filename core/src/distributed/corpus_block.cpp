@@ -119,4 +119,17 @@ Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::s
   return out;
 }
 
+Result<InstanceSet> windowCorpusBlock(const CorpusBlock& block, const WindowOptions& window,
+                                      JobControl* job) {
+  const TokenisedCorpus& c = *block.corpus;
+  InstanceSet set;
+  set.width = window.width;
+  if (c.tokens.size() > 0) {
+    auto built = buildInstances(c.tokens, c.paddingId, window, job);
+    if (!built) return built.status();
+    set = std::move(*built);
+  }
+  return set;
+}
+
 }  // namespace memlens

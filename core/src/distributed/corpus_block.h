@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "distributed/communicator.h"
+#include "memlens/instance_builder.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/tokenised_corpus.h"
@@ -28,5 +29,11 @@ struct CorpusBlock {
 // Collective: this rank's block of the corpus at `paths`. Every rank returns the same status.
 Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::string>& paths,
                                     const TokeniserOptions& tokeniser, JobControl* job = nullptr);
+
+// The instances of the block's tokens. With line blocks (--blocks line) no window crosses the
+// block's edge, so they are, in rank order, one process's instances. Their sources are the block's
+// token indices (add `firstToken` for the whole corpus's).
+Result<InstanceSet> windowCorpusBlock(const CorpusBlock& block, const WindowOptions& window,
+                                      JobControl* job = nullptr);
 
 }  // namespace memlens

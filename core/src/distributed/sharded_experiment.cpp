@@ -22,20 +22,6 @@ Status checkSupported(const ExperimentOptions& options) {
   return Status::ok();
 }
 
-// The block's instances with their sources (target tokens) made the whole corpus's.
-Result<InstanceSet> windowBlock(const CorpusBlock& block, const WindowOptions& window,
-                                JobControl* job) {
-  const TokenisedCorpus& c = *block.corpus;
-  InstanceSet set;
-  set.width = window.width;
-  if (c.tokens.size() > 0) {
-    auto built = buildInstances(c.tokens, c.paddingId, window, job);
-    if (!built) return built.status();
-    set = std::move(*built);
-  }
-  return set;
-}
-
 InstanceSet globalSources(InstanceSet set, uint64_t firstToken) {
   for (uint64_t& s : set.sources) s += firstToken;
   return set;
@@ -115,7 +101,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   // its own block (its lines carry the whole corpus's document and line numbers).
   auto split = DataSplit::make(c.tokens, options.split);
   if (!split) return split.status();
-  auto all = windowBlock(block, options.window, job);
+  auto all = windowCorpusBlock(block, options.window, job);
   if (Status st = comm.agree(all ? Status::ok() : all.status()); !st) return st;
   InstanceSet train =
       globalSources(split->select(*all, c.tokens, SplitPart::kTrain, job), block.firstToken);

@@ -1,0 +1,40 @@
+// memlens-cli-mpi's predict: on more than one rank, every rank windows its block of the corpus
+// and holds its shard of the memory; rank 0 encodes the contexts and sends them to every rank in
+// batches (docs/spec/distributed.md). On one rank, as memlens-cli.
+#include "cli_common.h"
+#include "distributed/corpus_block.h"
+#include "distributed/sharded_classifier.h"
+#include "mpi_world.h"
+
+namespace memlens::cli {
+
+Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
+                                          const ExperimentOptions& options,
+                                          const QueriesOf& queriesOf, JobControl* job) {
+  Communicator& world = mpiWorld();
+  if (world.size() == 1) return predictOnCorpusInOneProcess(corpus, options, queriesOf, job);
+  if (options.window.blocks != BlockMode::kLine)
+    return Status::invalidArgument(
+        "a sharded predict windows line by line (--blocks line) for now: run --blocks olifant "
+        "with one rank");
+  if (Status st = corpus.check(); !st) return st;
+  auto block = loadCorpusBlock(world, corpus.paths, corpus.tokeniser, job);
+  if (!block) return block.status();
+  auto instances = windowCorpusBlock(*block, options.window, job);
+  if (Status st = world.agree(instances ? Status::ok() : instances.status()); !st) return st;
+  auto total = world.sum(instances->size());
+  if (!total) return total.status();
+  if (*total == 0) return Status::invalidArgument("the corpus yields no instances");
+  auto memory = ShardedClassifier::train(world, options.classifier, *instances, job);
+  if (!memory) return memory.status();
+  *instances = InstanceSet{};
+
+  InstanceSet queries;
+  if (world.rank() == 0) queries = queriesOf(*block->corpus, options.window.width);
+  auto predictions = (*memory)->predict(queries, {}, job);
+  if (!predictions) return predictions.status();
+  if (world.rank() != 0) return CorpusPredictions{};
+  return CorpusPredictions{std::move(block->corpus), std::move(*predictions)};
+}
+
+}  // namespace memlens::cli

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# memlens-cli-mpi predict under `mpirun -np 2` and `-np 3` must print what memlens-cli predict
+# prints in one process, byte for byte, for IB1 (k = 1; k = 3 with distance weightings), IGTree
+# and TRIBL2: the memory trained on every token of a KJV corpus (sharded by lines), asked for
+# the next token after 200 contexts (and one of unknown words, an empty one), with the 20
+# strongest votes, so that the order of tied votes shows too.
+# Usage: check_predict_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
+set -euo pipefail
+cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# shellcheck source=tests/mpi/mpi_flags.sh
+source "$(dirname "$0")/mpi_flags.sh"
+
+head -n 800 "$kjv" >"$work/corpus.txt"
+# The first five words of later verses as contexts.
+sed -n '901,1100p' "$kjv" | cut -d' ' -f1-5 >"$work/contexts.txt"
+printf 'zzqq unknownword\n\nthe\n' >>"$work/contexts.txt"
+
+failures=0
+check() {  # predict options...
+  "$cli" predict --stdin --top 20 "$@" "$work/corpus.txt" <"$work/contexts.txt" >"$work/one.txt"
+  for ranks in 2 3; do
+    local code=0
+    "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" predict --stdin --top 20 "$@" \
+      "$work/corpus.txt" <"$work/contexts.txt" >"$work/sharded.txt" 2>"$work/sharded.err" ||
+      code=$?
+    if [ "$code" -ne 0 ]; then
+      echo "FAIL predict $* on $ranks ranks: exit code $code"
+      cat "$work/sharded.err"
+      failures=$((failures + 1))
+    elif ! cmp -s "$work/one.txt" "$work/sharded.txt"; then
+      echo "FAIL predict $* on $ranks ranks: the output differs from one process's"
+      diff "$work/one.txt" "$work/sharded.txt" | head -n 12 || true
+      failures=$((failures + 1))
+    else
+      echo "ok   predict $* on $ranks ranks ($(wc -l <"$work/one.txt") lines)"
+    fi
+  done
+}
+
+check --model ib1 -k 1
+check --model ib1 -k 3 --distance-weighting IL
+check --model ib1 -k 3 --distance-weighting ED
+check --model igtree
+check --model tribl2 -k 1
+
+[ "$failures" -eq 0 ] || {
+  echo "$failures sharded predicts differ from one process"
+  exit 1
+}
