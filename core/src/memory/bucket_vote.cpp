@@ -133,8 +133,8 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
     // No counts at all: only a damaged memory file (class totals that disagree with its stored
     // vectors) gets here. Any class is as good as another; take the most frequent one.
     if (top.empty())
-      top.push_back(static_cast<uint32_t>(std::max_element(totals.begin(), totals.end()) -
-                                          totals.begin()));
+      top.push_back(
+          static_cast<uint32_t>(std::max_element(totals.begin(), totals.end()) - totals.begin()));
     uint32_t winner = top.front();
     for (uint32_t c : top)
       if (totals[c] > totals[winner]) winner = c;
