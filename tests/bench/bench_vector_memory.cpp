@@ -64,23 +64,27 @@ Status benchQueries(const TokenisedCorpus& c, const WordVectors& vectors, BlockM
   const VectorMemory read(memory, weights, &vectors, {});
   std::printf("memory of %zu instances in %u slots; the read's index built in %.2f s\n",
               all->size(), memory.vectorCount(), secondsSince(built));
-  std::vector<double> wall, cpu;
-  for (size_t q = 0; q < kQueries; ++q) {
-    const size_t i = q * all->size() / kQueries;
-    const auto start = std::chrono::steady_clock::now();
-    const double cpuStart = threadSeconds();
-    const VectorRead r = read.read(all->instance(i));
-    cpu.push_back(threadSeconds() - cpuStart);
-    wall.push_back(secondsSince(start));
-    if (r.slots.empty()) return Status::invalidArgument("a read found no slot");
+  // The same reads twice: first with each word's distances computed on its first use, then with
+  // every word seen (as in a long evaluation).
+  for (const char* pass : {"first", "again"}) {
+    std::vector<double> wall, cpu;
+    for (size_t q = 0; q < kQueries; ++q) {
+      const size_t i = q * all->size() / kQueries;
+      const auto start = std::chrono::steady_clock::now();
+      const double cpuStart = threadSeconds();
+      const VectorRead r = read.read(all->instance(i));
+      cpu.push_back(threadSeconds() - cpuStart);
+      wall.push_back(secondsSince(start));
+      if (r.slots.empty()) return Status::invalidArgument("a read found no slot");
+    }
+    const Percentiles w = percentiles(wall), t = percentiles(cpu);
+    // Goal (issue 20): 10x faster than the unbounded scan's p50 2.4 ms / p99 6.1 ms.
+    std::printf(
+        "one read, %s (top-k %d over %u slots, one thread): p50 %.3f ms, p99 %.3f ms; CPU time "
+        "p50 %.3f ms, p99 %.3f ms (goal: p50 <= 0.24 ms, p99 <= 0.61 ms)\n",
+        pass, read.options().topK, memory.vectorCount(), w.p50 * 1e3, w.p99 * 1e3, t.p50 * 1e3,
+        t.p99 * 1e3);
   }
-  const Percentiles w = percentiles(wall), t = percentiles(cpu);
-  // Goal (issue 20): 10x faster than the unbounded scan's p50 2.4 ms / p99 6.1 ms.
-  std::printf(
-      "one read (top-k %d over %u slots, one thread): p50 %.3f ms, p99 %.3f ms; CPU time p50 "
-      "%.3f ms, p99 %.3f ms (goal: p50 <= 0.24 ms, p99 <= 0.61 ms)\n",
-      read.options().topK, memory.vectorCount(), w.p50 * 1e3, w.p99 * 1e3, t.p50 * 1e3,
-      t.p99 * 1e3);
   return Status::ok();
 }
 

@@ -157,6 +157,39 @@ std::vector<std::span<const uint32_t>> randomContexts(size_t n, uint32_t seed) {
   return out;
 }
 
+// The fast read of `context` against the scan: slots, distances, attention and p_mem.
+void compareRead(const VectorMemory& fast, const ScanRead& scan, std::span<const uint32_t> context,
+                 size_t& slotsCompared) {
+  const std::vector<SlotRead> want = scan.nearest(context);
+  const std::vector<SlotRead> got = fast.nearest(context);
+  QCOMPARE(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    QCOMPARE(got[i].slot, want[i].slot);
+    QCOMPARE(got[i].distance, want[i].distance);  // bit for bit
+  }
+  slotsCompared += want.size();
+  const std::vector<double> temperatures = {0.01, 0.1, 1.0};
+  // Tuning's p_mem of one class at several T, against the read's p_mem of that class.
+  const uint32_t someClass = want.empty() ? 0 : fast.attend(want, 1.0).classId;
+  const std::vector<double> tuned = fast.classProbabilities(got, someClass, temperatures);
+  for (size_t ti = 0; ti < temperatures.size(); ++ti) {
+    const double t = temperatures[ti];
+    const VectorRead a = fast.attend(got, t), b = fast.attend(want, t);
+    double read = 0.0;
+    for (const ClassVote& v : b.memory) read += v.classId == someClass ? v.weight : 0.0;
+    QVERIFY(std::abs(tuned[ti] - read) <= 1e-12);
+    for (size_t i = 0; i < a.slots.size(); ++i) {
+      QVERIFY(std::abs(a.slots[i].attention - b.slots[i].attention) <= 1e-12);
+    }
+    QCOMPARE(a.classId, b.classId);
+    QCOMPARE(a.memory.size(), b.memory.size());
+    for (size_t c = 0; c < a.memory.size(); ++c) {
+      QCOMPARE(a.memory[c].classId, b.memory[c].classId);
+      QVERIFY(std::abs(a.memory[c].weight - b.memory[c].weight) <= 1e-12);
+    }
+  }
+}
+
 void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options, size_t queries) {
   const Fixture& f = fixture();
   QVERIFY(f.memory.vectorCount() >= 100000);
@@ -164,34 +197,8 @@ void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options
   const ScanRead scan(f.memory, f.weights, vectors, options);
   size_t slotsCompared = 0;
   for (const auto context : randomContexts(queries, 20 + uint32_t(options.indexedPositions))) {
-    const std::vector<SlotRead> want = scan.nearest(context);
-    const std::vector<SlotRead> got = fast.nearest(context);
-    QCOMPARE(got.size(), want.size());
-    for (size_t i = 0; i < want.size(); ++i) {
-      QCOMPARE(got[i].slot, want[i].slot);
-      QCOMPARE(got[i].distance, want[i].distance);  // bit for bit
-    }
-    slotsCompared += want.size();
-    const std::vector<double> temperatures = {0.01, 0.1, 1.0};
-    // Tuning's p_mem of one class at several T, against the read's p_mem of that class.
-    const uint32_t someClass = want.empty() ? 0 : fast.attend(want, 1.0).classId;
-    const std::vector<double> tuned = fast.classProbabilities(got, someClass, temperatures);
-    for (size_t ti = 0; ti < temperatures.size(); ++ti) {
-      const double t = temperatures[ti];
-      const VectorRead a = fast.attend(got, t), b = fast.attend(want, t);
-      double read = 0.0;
-      for (const ClassVote& v : b.memory) read += v.classId == someClass ? v.weight : 0.0;
-      QVERIFY(std::abs(tuned[ti] - read) <= 1e-12);
-      for (size_t i = 0; i < a.slots.size(); ++i) {
-        QVERIFY(std::abs(a.slots[i].attention - b.slots[i].attention) <= 1e-12);
-      }
-      QCOMPARE(a.classId, b.classId);
-      QCOMPARE(a.memory.size(), b.memory.size());
-      for (size_t c = 0; c < a.memory.size(); ++c) {
-        QCOMPARE(a.memory[c].classId, b.memory[c].classId);
-        QVERIFY(std::abs(a.memory[c].weight - b.memory[c].weight) <= 1e-12);
-      }
-    }
+    compareRead(fast, scan, context, slotsCompared);
+    if (QTest::currentTestFailed()) return;
   }
   QVERIFY(slotsCompared >= queries * 100);  // reads of (nearly) full top-k
 }
@@ -212,6 +219,40 @@ class TestVectorRead : public QObject {
     VectorMemoryOptions o;
     o.indexedPositions = 0;
     compareReads(fixture().vectors.get(), o, 300);
+  }
+
+  // Reads in context order (as evaluation makes them) keep a position's distances for the next
+  // read with the same word there; two memories read in turns on one thread keep theirs apart.
+  void contextOrder() {
+    const Fixture& f = fixture();
+    const VectorMemory learnt(f.memory, f.weights, f.vectors.get(), {});
+    const VectorMemory oneHot(f.memory, f.weights, nullptr, {});
+    const ScanRead learntScan(f.memory, f.weights, f.vectors.get(), {});
+    const ScanRead oneHotScan(f.memory, f.weights, nullptr, {});
+    std::vector<std::span<const uint32_t>> contexts = randomContexts(2000, 7);
+    std::vector<size_t> byWeight(f.weights.size());
+    std::iota(byWeight.begin(), byWeight.end(), size_t{0});
+    std::stable_sort(byWeight.begin(), byWeight.end(),
+                     [&](size_t a, size_t b) { return f.weights[a] > f.weights[b]; });
+    std::sort(contexts.begin(), contexts.end(), [&](const auto& a, const auto& b) {
+      for (const size_t j : byWeight) {
+        if (a[j] != b[j]) return a[j] < b[j];
+      }
+      return false;
+    });
+    size_t slotsCompared = 0, kept = 0;
+    for (size_t begin = 0; begin < contexts.size(); begin += 100) {
+      const size_t end = std::min(contexts.size(), begin + 100);
+      for (const auto& [fast, scan] : {std::pair{&learnt, &learntScan}, {&oneHot, &oneHotScan}}) {
+        for (size_t i = begin; i < end; ++i) {
+          compareRead(*fast, *scan, contexts[i], slotsCompared);
+          if (QTest::currentTestFailed()) return;
+          kept += i > begin && contexts[i][byWeight[0]] == contexts[i - 1][byWeight[0]];
+        }
+      }
+    }
+    QVERIFY(slotsCompared >= 2 * contexts.size() * 100);
+    QVERIFY(kept >= contexts.size());  // most reads kept a table from the one before
   }
 
   // A pair's distance, a batch of them and a whole column agree bit for bit (reads use all

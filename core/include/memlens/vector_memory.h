@@ -92,6 +92,7 @@ class VectorMemory {
   static void weigh(std::span<SlotRead> slots, std::span<const double> counts, double temperature);
 
   const InstanceBase& memory_;
+  uint64_t id_;  // unique to this object: a thread's read tables are kept for it by this id
   std::vector<double> weights_;
   VectorMemoryOptions options_;
   bool weightsBound_;  // every weight >= 0, so a partial sum of terms bounds a distance

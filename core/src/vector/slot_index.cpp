@@ -7,6 +7,9 @@ namespace memlens {
 
 SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub)
     : position_(position), sub_(sub), width_(static_cast<size_t>(memory.width())) {
+  for (size_t j = 0; j < width_; ++j) {
+    if (int(j) != position_ && int(j) != sub_) rest_.push_back(j);
+  }
   const uint32_t n = memory.vectorCount();
   auto wordAt = [&](uint32_t slot, int j) { return j < 0 ? 0u : memory.vector(slot)[size_t(j)]; };
   std::vector<std::pair<uint64_t, uint32_t>> order(n);  // ((word, sub word), slot)

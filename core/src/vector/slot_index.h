@@ -22,6 +22,8 @@ class SlotIndex {
 
   int position() const { return position_; }
   int sub() const { return sub_; }
+  // The positions other than position() and sub(), in order.
+  std::span<const size_t> rest() const { return rest_; }
   // Words 0 .. groupCount() − 1 may have a group (an empty one for words never at position()).
   uint32_t groupCount() const { return static_cast<uint32_t>(groupRuns_.size()) - 1; }
   uint32_t groupSize(uint32_t word) const {
@@ -41,6 +43,7 @@ class SlotIndex {
  private:
   int position_, sub_;
   size_t width_;
+  std::vector<size_t> rest_;
   std::vector<uint32_t> groupRuns_;  // per word + 1: index of the group's first run
   std::vector<uint32_t> runStart_;   // per run + 1: index of the run's first entry
   std::vector<uint32_t> runWord_;    // per run

@@ -1,6 +1,7 @@
 #include "memlens/vector_memory.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -30,6 +31,10 @@ constexpr size_t kKeptColumnBytes = size_t{64} << 20;
 // far: a large run is cut down as the k-th distance falls, not bounded by the one at its start.
 constexpr uint32_t kPassEntries = 64;
 
+// Far above the relative rounding error of a sum of a few non-negative terms in another order
+// (a few times 2^-53), far below any difference between two distances that matters.
+constexpr double kBoundSlack = 1e-12;
+
 // The most frequent words of the slots (by slots holding them anywhere), as many as the budget
 // keeps columns for.
 std::vector<bool> wordsToKeep(const InstanceBase& memory, const WordVectors* vectors) {
@@ -57,15 +62,20 @@ bool before(const SlotRead& a, const SlotRead& b) {
   return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
 }
 
-// One thread's working memory for a read, reused across reads (stamps count for the read whose
-// epoch they hold, so nothing is cleared between reads).
+// One thread's working memory for a read, reused across reads (stamps count for the read or table
+// whose epoch they hold, so nothing is cleared between reads).
 struct ReadScratch {
-  uint32_t epoch = 0;
+  uint32_t epoch = 0;  // the read's: `chosen`
   // Per position, by word: a lower bound of ‖e(x_j) − e(v)‖², exact once known[j][v] holds the
-  // epoch (or for a word without a vector).
+  // position's table epoch (or for a word without a vector). A table stays valid for the next
+  // read of the same memory with the same word at its position (as reads in context order are),
+  // with the distances computed so far.
   std::vector<std::vector<float>> distance;
   std::vector<std::vector<uint32_t>> known;
   std::vector<std::vector<uint32_t>> near;  // stamp: one of x_j's near words
+  std::vector<uint32_t> tableEpoch;         // per position
+  std::vector<uint64_t> tableMemory;        // per position: the id of the memory its table is for
+  std::vector<uint32_t> tableWord;          // per position: its query word
   // Per position: the table a read looks distances up in, the query word's kept column when it
   // has one (every distance exact: nothing to compute) else `distance` above.
   std::vector<const float*> table;
@@ -88,6 +98,11 @@ struct ReadScratch {
     fit(distance, width, values);
     fit(known, width, values);
     fit(near, width, values);
+    if (tableEpoch.size() < width) {
+      tableEpoch.resize(width, 0);
+      tableMemory.resize(width, 0);  // no memory's id
+      tableWord.resize(width, 0);
+    }
     farBound.resize(width);
     table.resize(width);
     exact.resize(width);
@@ -97,19 +112,32 @@ struct ReadScratch {
     for (auto& list : chosenList) list.clear();
     heap.clear();
     if (++epoch == 0) {  // wrapped: forget every stamp
-      for (auto* stamps : {&known, &near, &chosen}) {
-        for (auto& row : *stamps) std::fill(row.begin(), row.end(), 0u);
-      }
+      for (auto& row : chosen) std::fill(row.begin(), row.end(), 0u);
       epoch = 1;
     }
   }
+
+  // Position j's table is to be rebuilt for `memory`'s read of `word`: a new epoch for its stamps.
+  void renew(size_t j, uint64_t memory, uint32_t word) {
+    tableMemory[j] = memory;
+    tableWord[j] = word;
+    if (++tableEpoch[j] == 0) {  // wrapped: forget the position's stamps
+      std::fill(known[j].begin(), known[j].end(), 0u);
+      std::fill(near[j].begin(), near[j].end(), 0u);
+      tableEpoch[j] = 1;
+    }
+  }
 };
+
+// Identifies a VectorMemory to the tables its reads leave behind (never reused, unlike an address).
+std::atomic<uint64_t> lastMemoryId{0};
 
 }  // namespace
 
 VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weights,
                            const WordVectors* vectors, VectorMemoryOptions options)
     : memory_(memory),
+      id_(++lastMemoryId),
       weights_(std::move(weights)),
       options_(options),
       weightsBound_(
@@ -157,6 +185,8 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   for (size_t j = 0; j < width; ++j) {
     std::vector<float>& distance = s.distance[j];
     const uint32_t x = query[j], vectors = std::min(words, valueCount_);
+    if (s.tableMemory[j] == id_ && s.tableWord[j] == x) continue;
+    s.renew(j, id_, x);
     s.farBound[j] = distances_->farBound(x);
     const std::span<const float> column = distances_->keptColumn(x);
     s.exact[j] = column.size() >= valueCount_;
@@ -167,7 +197,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     }
     if (x < valueCount_) {
       distance[x] = 0.0f;
-      s.near[j][x] = s.epoch;
+      s.near[j][x] = s.tableEpoch[j];
     }
     if (x >= words) continue;
     const std::span<const uint32_t> near = nearOf(j);
@@ -176,8 +206,8 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     for (size_t i = 0; i < near.size(); ++i) {
       if (near[i] >= valueCount_) continue;
       distance[near[i]] = s.computed[i];
-      s.known[j][near[i]] = s.epoch;
-      s.near[j][near[i]] = s.epoch;
+      s.known[j][near[i]] = s.tableEpoch[j];
+      s.near[j][near[i]] = s.tableEpoch[j];
     }
   }
   auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.table[j][v]}; };
@@ -246,19 +276,29 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     const SlotIndex& level = levels_[r];
     s.entries.clear();
     // The k-th distance only falls, so the one at the start bounds the whole pass.
+    // The bound sums the run's two terms first, so it may exceed the plain sum of the same
+    // terms by a few rounding errors: it drops an entry only when it is clearly above.
     const double limit = weightsBound_ && heap.size() >= k
-                             ? heap.front().distance
+                             ? heap.front().distance * (1.0 + kBoundSlack)
                              : std::numeric_limits<double>::infinity();
+    const uint32_t* first = level.values(begin);
+    const auto p = size_t(level.position());
+    double runTerm = weights[p] * double{distance[p][first[p]]};
+    if (level.sub() >= 0) {
+      const auto q = size_t(level.sub());
+      runTerm += weights[q] * double{distance[q][first[q]]};
+    }
+    const std::span<const size_t> rest = level.rest();
     for (uint32_t e = begin; e < end; ++e) {
       const uint32_t* values = level.values(e);
-      double bound = 0.0;
-      for (size_t j = 0; j < width; ++j) bound += weights[j] * double{distance[j][values[j]]};
+      double bound = runTerm;
+      for (const size_t j : rest) bound += weights[j] * double{distance[j][values[j]]};
       if (bound > limit || (r > 0 && !isNew(r, values))) continue;
       s.entries.push_back(e);
       for (size_t j = 0; j < width; ++j) {
         const uint32_t v = values[j];
-        if (!s.exact[j] && v < words && s.known[j][v] != s.epoch) {
-          s.known[j][v] = s.epoch;
+        if (!s.exact[j] && v < words && s.known[j][v] != s.tableEpoch[j]) {
+          s.known[j][v] = s.tableEpoch[j];
           s.pending[j].push_back(v);
         }
       }
@@ -322,7 +362,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     }
     if (beyond(groupTerm + weights_[j] * double{s.farBound[j]})) return;
     for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-      if (s.near[j][level.runWord(run)] != s.epoch) consider(run);
+      if (s.near[j][level.runWord(run)] != s.tableEpoch[j]) consider(run);
     }
   };
   for (size_t r = 0; r < levels_.size(); ++r) {
@@ -337,7 +377,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     }
     if (beyond(weights_[j] * double{s.farBound[j]})) continue;
     for (uint32_t w = 0; w < levels_[r].groupCount(); ++w) {
-      if (s.near[j][w] != s.epoch) readGroup(r, w);
+      if (s.near[j][w] != s.tableEpoch[j]) readGroup(r, w);
     }
   }
   std::sort_heap(heap.begin(), heap.end(), before);
