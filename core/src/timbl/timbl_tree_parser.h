@@ -1,7 +1,9 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "base/mapped_file.h"
 #include "memlens/job_control.h"
@@ -21,6 +23,9 @@ class TimblTreeParser {
  public:
   TimblTreeParser(std::string path, const MappedFile& file, Vocabulary& vocab, JobControl* job)
       : path_(std::move(path)), file_(file), text_(file.bytes()), vocab_(vocab), job_(job) {}
+  TimblTreeParser(const TimblTreeParser&) = delete;
+  TimblTreeParser& operator=(const TimblTreeParser&) = delete;
+  ~TimblTreeParser();
 
   Result<TimblParsedBase> parse();
 
@@ -31,23 +36,36 @@ class TimblTreeParser {
     uint32_t count = 0;
   };
 
+  // The parse of the tree, where nearly all the time goes, reports success as a bool (false:
+  // status_ says why), not as a Status or Result per call.
   Status parseHeader();
   Status parseTables();
-  Status parseNode(int depth, uint32_t value);
-  Result<Dist> parseDistribution(bool topLevel);
-  Status addLeaf(int depth, Dist dist);
-  Status addPrunedNode(int depth, uint32_t value, uint32_t defaultClass, Dist dist);
-  Result<uint32_t> parseClass();
-  Result<uint32_t> parseValue();
-  Result<uint64_t> parseNumber(const char* what);
-  size_t countNodeOpenings();
-  Status poll();
+  bool parseNode(int depth, uint32_t value);
+  bool parseDistribution(bool topLevel, Dist& dist);
+  bool addLeaf(int depth, Dist dist);
+  bool addPrunedNode(int depth, uint32_t value, uint32_t defaultClass, Dist dist);
+  bool parseClass(uint32_t& cls);
+  bool parseValue(uint32_t& value);
+  bool parseNumber(const char* what, uint64_t& n);
+  bool expect(char c, const char* where);
+  bool poll();
+  // A hashed base read on two cores: where the root's branch list is split (after a branch
+  // closing past the middle of the tree), and the parser that reads the branches after it on a
+  // second thread while this one reads those before; joined when this one reaches the split.
+  size_t findSplit(size_t& opensBefore) const;
+  void startLaterBranches(size_t split, size_t opensBefore, size_t opens);
+  bool parseLaterBranches();
+  bool joinLaterBranches();
   std::string_view token();
   void skipSpace();
   bool atEnd() const { return pos_ >= text_.size(); }
   char peek() const { return atEnd() ? '\0' : text_[pos_]; }
-  Status expect(char c, const char* where);
   Status error(const std::string& message) const;
+  // The error paths, kept out of the hot functions so that those stay small enough to inline.
+  [[gnu::cold]] bool fail(const std::string& message);
+  [[gnu::cold, gnu::noinline]] bool failExpect(char c, const char* where);
+  [[gnu::cold, gnu::noinline]] bool failNumber(const char* what, bool tooLong);
+  [[gnu::cold, gnu::noinline]] bool failIndex(const char* what, uint64_t index);
 
   std::string path_;
   const MappedFile& file_;
@@ -55,6 +73,7 @@ class TimblTreeParser {
   Vocabulary& vocab_;
   JobControl* job_;
   size_t pos_ = 0;
+  Status status_;
   size_t released_ = 0;  // file_ bytes before this are released
   uint64_t nodeCount_ = 0;
   TimblParsedBase base_;
@@ -65,6 +84,15 @@ class TimblTreeParser {
   // close and place them as one block of siblings.
   std::vector<std::vector<IgTree::Node>> siblings_;
   std::vector<uint32_t> pathValues_;  // complete: the values on the way to the current node
+  // Pruned: base_.nodes as sized at the start (or, in the second parser, the first's), written
+  // at [nextNode_, nodeEnd_).
+  IgTree::Node* nodeOut_ = nullptr;
+  size_t nextNode_ = 0;
+  size_t nodeEnd_ = 0;
+  bool reportsProgress_ = true;
+  size_t split_ = std::string_view::npos;
+  std::unique_ptr<TimblTreeParser> later_;
+  std::thread laterThread_;
 };
 
 }  // namespace memlens
