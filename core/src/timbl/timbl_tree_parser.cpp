@@ -42,7 +42,7 @@ Status TimblTreeParser::error(const std::string& message) const {
   return Status::corrupt(path_ + " line " + std::to_string(at.line) + ": " + message);
 }
 
-void TimblTreeParser::skipSpace() {
+inline void TimblTreeParser::skipSpace() {
   while (!atEnd() && isSpace(text_[pos_])) ++pos_;
 }
 
@@ -58,7 +58,7 @@ bool TimblTreeParser::fail(const std::string& message) {
   return false;
 }
 
-bool TimblTreeParser::expect(char c, const char* where) {
+inline bool TimblTreeParser::expect(char c, const char* where) {
   skipSpace();
   if (!atEnd() && text_[pos_] == c) {
     ++pos_;
@@ -72,7 +72,7 @@ bool TimblTreeParser::failExpect(char c, const char* where) {
   return fail(std::string("expected '") + c + "' " + where + ", found '" + text_[pos_] + "'");
 }
 
-bool TimblTreeParser::parseNumber(const char* what, uint64_t& n) {
+inline bool TimblTreeParser::parseNumber(const char* what, uint64_t& n) {
   skipSpace();
   // Digits by hand: from_chars' generality costs a fifth of a parse that is mostly numbers.
   // Up to 19 digits fit; a 20th is an overflow.
@@ -196,7 +196,7 @@ bool TimblTreeParser::failIndex(const char* what, uint64_t index) {
               std::to_string(cls ? base_.classIds.size() : valueIds_.size()) + ")");
 }
 
-bool TimblTreeParser::parseClass(uint32_t& cls) {
+inline bool TimblTreeParser::parseClass(uint32_t& cls) {
   if (base_.hashed) {
     uint64_t index = 0;
     if (!parseNumber("a class index", index)) return false;
@@ -213,7 +213,7 @@ bool TimblTreeParser::parseClass(uint32_t& cls) {
   return true;
 }
 
-bool TimblTreeParser::parseValue(uint32_t& value) {
+inline bool TimblTreeParser::parseValue(uint32_t& value) {
   if (base_.hashed) {
     uint64_t index = 0;
     if (!parseNumber("a feature value index", index)) return false;
