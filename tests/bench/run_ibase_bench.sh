@@ -58,7 +58,7 @@ for a in 0 1 4; do
   awk -v n="$name" -v mb="$(stat -c %s "$base")" -v ts="$ts" -v os="$os" -v tkb="$tkb" \
       -v okb="$okb" -v tcpu="$tcpu" -v ocpu="$ocpu" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
       -v agree="$agree" -v lines="$(wc -l < "$work/small.test")" 'BEGIN {
-    printf "%-7s %6.1f %8.2f %8.2f %7.3f %9.1f %8.1f %6.3f %9.2f %8.2f %6.3f %5.1f  (%d/%d agree)\n",
-      n, mb / 1e6, ts, os, os / ts, tkb / 1024, okb / 1024, okb / tkb, tcpu, ocpu,
-      ocpu / tcpu, load, agree, lines }'
+    printf "%-7s %6.1f %8.2f %8.2f %7.3f %9.1f %8.1f %6.3f %9.2f %8.2f %6.3f %5.1f", n,
+      mb / 1e6, ts, os, os / ts, tkb / 1024, okb / 1024, okb / tkb, tcpu, ocpu, ocpu / tcpu, load
+    printf "  (%d/%d agree)\n", agree, lines }'
 done
