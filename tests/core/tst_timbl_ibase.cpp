@@ -285,13 +285,20 @@ class TimblIbaseTest : public QObject {
     const QByteArray whole = readAll(base.toStdString());
     const std::string cut = path("bigcut.ibase").toStdString();
     writeAll(cut, whole.left(whole.size() * 3 / 4));
+    const auto options =
+        optionsFor(algorithm == 1 ? memlens::Algorithm::kIgTree : memlens::Algorithm::kTribl2);
     memlens::Vocabulary vocab;
-    auto read = memlens::readTimblInstanceBase(
-        cut, optionsFor(algorithm == 1 ? memlens::Algorithm::kIgTree : memlens::Algorithm::kTribl2),
-        vocab);
+    auto read = memlens::readTimblInstanceBase(cut, options, vocab);
     QVERIFY2(!read, "a base cut at three quarters was accepted");
     QVERIFY2(read.status().message().find("truncated") != std::string::npos,
              read.status().message().c_str());
+    // Cancelled, both parsers stop (and the second is waited for).
+    memlens::JobControl job;
+    job.cancel();
+    memlens::Vocabulary v2;
+    auto stopped = memlens::readTimblInstanceBase(base.toStdString(), options, v2, &job);
+    QVERIFY(!stopped);
+    QVERIFY(stopped.status().isCancelled());
   }
 
   // Every 4 KB prefix of a base (as a download cut short) is refused with a message.
