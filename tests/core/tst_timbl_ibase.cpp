@@ -37,7 +37,7 @@ class TimblIbaseTest : public QObject {
 
  private:
   QTemporaryDir dir_;
-  QString train20_, test1_, designedTrain_, designedTest_;
+  QString all_, train200_, train20_, test1_, designedTrain_, designedTest_;
   int runs_ = 0;
 
   QString path(const QString& name) const { return dir_.filePath(name); }
@@ -172,6 +172,9 @@ class TimblIbaseTest : public QObject {
         {"instances", "--width", "4", QStringLiteral(MEMLENS_DEMO_CORPUS), "-o", all});
     const auto lines = oracle::readLines(all.toStdString());
     QVERIFY(lines.size() > 600000);
+    all_ = all;
+    train200_ = path("kjv200k.train");
+    oracle::writeLines(train200_.toStdString(), {lines.begin(), lines.begin() + 200000});
     train20_ = path("kjv20k.train");
     test1_ = path("kjv1k.test");
     oracle::writeLines(train20_.toStdString(), {lines.begin(), lines.begin() + 20000});
@@ -255,6 +258,47 @@ class TimblIbaseTest : public QObject {
         memlens::readTimblWeights(theirs.toStdString(), memlens::FeatureWeighting::kGainRatio, 4);
     QVERIFY(!wrongWidth);
     QVERIFY(wrongWidth.status().message().find("no weight for feature 4") != std::string::npos);
+  }
+
+  // A hashed base with more than 1 MB of tree is read by two parsers, each taking half of the
+  // root's branches: the whole KJV as IGTree, 200,000 instances as TRIBL2. The answers are
+  // timbl's, and a base cut in the later half is refused as one parser refuses it.
+  void twoParsers_data() {
+    QTest::addColumn<int>("algorithm");
+    QTest::addColumn<QString>("distributions");
+    for (int a : {1, 4})
+      for (const char* d : {"+D", "-D"}) QTest::addRow("a%d %s", a, d) << a << QString(d);
+  }
+  void twoParsers() {
+    QFETCH(int, algorithm);
+    QFETCH(QString, distributions);
+    const QString train = algorithm == 1 ? all_ : train200_;
+    const QStringList args = algorithmArgs(algorithm);
+    const QString base = path(QString("big%1.ibase").arg(runs_++));
+    timblWrites(QStringList{"-f", train, "-I", base, "+H", distributions} + args, base);
+    QVERIFY(QFileInfo(base).size() > 2 << 20);
+    const QString ours = path(QString("big%1.out").arg(runs_++));
+    run(QStringLiteral(MEMLENS_CLI),
+        QStringList{"timbl", "-i", base, "-t", test1_, "-o", ours} + args);
+    expectSame("two parsers, " + args.join(' ') + ' ' + distributions,
+               reference(train, test1_, args), ours, 0.999, false);
+    const QByteArray whole = readAll(base.toStdString());
+    const std::string cut = path("bigcut.ibase").toStdString();
+    writeAll(cut, whole.left(whole.size() * 3 / 4));
+    const auto options =
+        optionsFor(algorithm == 1 ? memlens::Algorithm::kIgTree : memlens::Algorithm::kTribl2);
+    memlens::Vocabulary vocab;
+    auto read = memlens::readTimblInstanceBase(cut, options, vocab);
+    QVERIFY2(!read, "a base cut at three quarters was accepted");
+    QVERIFY2(read.status().message().find("truncated") != std::string::npos,
+             read.status().message().c_str());
+    // Cancelled, both parsers stop (and the second is waited for).
+    memlens::JobControl job;
+    job.cancel();
+    memlens::Vocabulary v2;
+    auto stopped = memlens::readTimblInstanceBase(base.toStdString(), options, v2, &job);
+    QVERIFY(!stopped);
+    QVERIFY(stopped.status().isCancelled());
   }
 
   // Every 4 KB prefix of a base (as a download cut short) is refused with a message.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -67,6 +68,14 @@ Result<std::unique_ptr<MappedFile>> MappedFile::open(const std::string& path, Ac
   if (data == MAP_FAILED) return Status::ioError(path + ": cannot map file: " + std::strerror(err));
   if (access == Access::kSequential) ::madvise(data, size, MADV_SEQUENTIAL);
   return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(data), size));
+}
+
+void MappedFile::release(size_t begin, size_t end) const {
+  if (!mapped_) return;
+  const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  begin = begin / page * page;
+  end = std::min(end, size_) / page * page;
+  if (begin < end) ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

@@ -26,6 +26,10 @@ class MappedFile {
   ~MappedFile();
 
   std::string_view bytes() const { return {data_, size_}; }
+  // For a reader passing once over a large file: the pages holding [begin, end), but for the one
+  // holding `end`, leave the process's resident set (read again, they come back from the page
+  // cache). The bytes stay as they are; a copy keeps its memory.
+  void release(size_t begin, size_t end) const;
 
  private:
   MappedFile(const char* data, size_t size) : data_(data), size_(size), mapped_(true) {}

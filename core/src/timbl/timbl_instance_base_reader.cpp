@@ -1,8 +1,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <numeric>
-#include <unordered_map>
 
 #include "base/mapped_file.h"
 #include "classify/classifier_factories.h"
@@ -30,18 +28,20 @@ struct StoredRuns {
 // The instances of a complete base, one per count, as runs over its leaves, which are its stored
 // vectors (sources number the instances: the file says nothing of where they came from). Classes
 // get indices in order of first appearance, and that order decides ties: so one instance of each
-// class comes first, in the file's class order, then the rest leaf by leaf.
-Result<StoredRuns> storedRuns(const TimblTree& tree, uint64_t fileBytes, JobControl* job) {
-  std::vector<uint32_t> firstLeaf(tree.classIds.size(), TimblTree::kNoNode);
+// class comes first, in the file's class order, then the rest leaf by leaf. Takes the leaves'
+// values (renumbered: stored vectors in the order of their first run).
+Result<StoredRuns> storedRuns(TimblParsedBase& parsed, uint64_t fileBytes, JobControl* job) {
+  constexpr uint32_t kNoLeaf = 0xFFFFFFFFu;
+  const auto leafCount = static_cast<uint32_t>(parsed.leaves.size());
+  std::vector<uint32_t> firstLeaf(parsed.classIds.size(), kNoLeaf);
   // Every count becomes an instance in memory, so a few bytes claiming billions would exhaust
   // it: real bases hold well under one instance per byte (the KJV's 0.05).
   uint64_t total = 0;
-  for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
-    const TimblTree::Node& n = tree.nodes[i];
-    if (!n.leaf) continue;
-    for (uint32_t k = 0; k < n.distCount; ++k) {
-      const ClassCount& cc = tree.pool[n.distBegin + k];
-      if (firstLeaf[cc.classIndex] == TimblTree::kNoNode) firstLeaf[cc.classIndex] = i;
+  for (uint32_t i = 0; i < leafCount; ++i) {
+    const TimblParsedBase::Leaf& leaf = parsed.leaves[i];
+    for (uint32_t k = 0; k < leaf.distCount; ++k) {
+      const ClassCount& cc = parsed.pool[leaf.distBegin + k];
+      if (firstLeaf[cc.classIndex] == kNoLeaf) firstLeaf[cc.classIndex] = i;
       total += cc.count;
     }
   }
@@ -51,43 +51,34 @@ Result<StoredRuns> storedRuns(const TimblTree& tree, uint64_t fileBytes, JobCont
                            " bytes, more than a TiMBL base of that size holds (corrupt counts?)");
   if (total == 0) return Status::corrupt("the instance base holds no instances");
   StoredRuns out;
-  const auto width = static_cast<size_t>(tree.width());
+  // vectorOf[leaf]: its stored vector; the leaves first for some class come first.
+  std::vector<uint32_t> vectorOf(leafCount, InstanceBase::kNone);
   uint32_t vectors = 0;
-  auto addVector = [&](uint32_t leaf) {
-    out.values.resize(out.values.size() + width);
-    uint32_t* v = out.values.data() + out.values.size() - width;
-    for (uint32_t i = leaf; tree.nodes[i].depth > 0; i = tree.nodes[i].parent)
-      v[tree.permutation[static_cast<size_t>(tree.nodes[i].depth - 1)]] = tree.nodes[i].value;
-    return vectors++;
-  };
-  std::vector<uint32_t> memoryClass(tree.classIds.size(), InstanceBase::kNone);
-  std::vector<uint32_t> firstVector(tree.classIds.size(), InstanceBase::kNone);
-  std::unordered_map<uint32_t, uint32_t> vectorOfLeaf;  // the leaves first for some class
+  std::vector<uint32_t> memoryClass(parsed.classIds.size(), InstanceBase::kNone);
   for (uint32_t c = 0; c < firstLeaf.size(); ++c) {
-    if (firstLeaf[c] == TimblTree::kNoNode) continue;
+    if (firstLeaf[c] == kNoLeaf) continue;
     memoryClass[c] = static_cast<uint32_t>(out.classIds.size());
-    out.classIds.push_back(tree.classIds[c]);
-    const auto [it, isNew] = vectorOfLeaf.try_emplace(firstLeaf[c], vectors);
-    if (isNew) addVector(firstLeaf[c]);
-    firstVector[c] = it->second;
-    out.runs.push_back({firstVector[c], memoryClass[c], 1});
+    out.classIds.push_back(parsed.classIds[c]);
+    uint32_t& vector = vectorOf[firstLeaf[c]];
+    if (vector == InstanceBase::kNone) vector = vectors++;
+    out.runs.push_back({vector, memoryClass[c], 1});
   }
-  for (uint32_t i = 0; i < tree.nodes.size(); ++i) {
+  for (uint32_t i = 0; i < leafCount; ++i) {
     if (i % (1 << 16) == 0 && cancelRequested(job)) return Status::cancelled();
-    const TimblTree::Node& n = tree.nodes[i];
-    if (!n.leaf) continue;
-    uint32_t vector = InstanceBase::kNone;
-    for (uint32_t k = 0; k < n.distCount && vector == InstanceBase::kNone; ++k) {
-      const uint32_t c = tree.pool[n.distBegin + k].classIndex;
-      if (firstLeaf[c] == i) vector = firstVector[c];
-    }
-    if (vector == InstanceBase::kNone) vector = addVector(i);
-    for (uint32_t k = 0; k < n.distCount; ++k) {
-      const ClassCount& cc = tree.pool[n.distBegin + k];
+    const TimblParsedBase::Leaf& leaf = parsed.leaves[i];
+    if (vectorOf[i] == InstanceBase::kNone) vectorOf[i] = vectors++;
+    for (uint32_t k = 0; k < leaf.distCount; ++k) {
+      const ClassCount& cc = parsed.pool[leaf.distBegin + k];
       const uint32_t count = firstLeaf[cc.classIndex] == i ? cc.count - 1 : cc.count;
-      if (count > 0) out.runs.push_back({vector, memoryClass[cc.classIndex], count});
+      if (count > 0) out.runs.push_back({vectorOf[i], memoryClass[cc.classIndex], count});
     }
   }
+  const auto width = static_cast<size_t>(parsed.width());
+  out.values.resize(parsed.leafValues.size());
+  for (uint32_t i = 0; i < leafCount; ++i)
+    std::copy_n(parsed.leafValues.data() + i * width, width,
+                out.values.data() + size_t{vectorOf[i]} * width);
+  parsed.leafValues = {};
   return out;
 }
 
@@ -110,49 +101,6 @@ Result<InstanceSet> expandRuns(const InstanceBase& base, std::span<const Instanc
   return set;
 }
 
-// The pruned tree as an IgTree: branches of a node contiguous and sorted by value, root last. Takes
-// the tree's distributions.
-Result<IgTree> prunedTree(TimblTree& tree, const std::string& path) {
-  const auto n = static_cast<uint32_t>(tree.nodes.size());
-  // Children by parent (counted: in file order within a parent), then siblings by value.
-  std::vector<uint32_t> end(n + 1, 0);
-  for (uint32_t i = 1; i < n; ++i) ++end[tree.nodes[i].parent + 1];
-  std::partial_sum(end.begin(), end.end(), end.begin());
-  std::vector<uint32_t> byParent(n - 1);
-  for (uint32_t i = 1; i < n; ++i) byParent[end[tree.nodes[i].parent]++] = i;
-  for (uint32_t p = 0, begin = 0; p < n; begin = end[p++])
-    if (end[p] - begin > 1)
-      std::stable_sort(
-          byParent.begin() + begin, byParent.begin() + end[p],
-          [&](uint32_t a, uint32_t b) { return tree.nodes[a].value < tree.nodes[b].value; });
-  std::vector<uint32_t> newIndex(n);
-  newIndex[0] = n - 1;
-  for (uint32_t k = 0; k < byParent.size(); ++k) newIndex[byParent[k]] = k;
-  std::vector<IgTree::Node> nodes(n);
-  std::vector<ClassCount> pool = std::move(tree.pool);
-  for (uint32_t i = 0; i < n; ++i) {
-    const TimblTree::Node& t = tree.nodes[i];
-    IgTree::Node& g = nodes[newIndex[i]];
-    g.value = t.value;
-    g.defaultClass = t.defaultClass;
-    g.distBegin = t.distBegin;
-    g.distCount = t.distCount;
-    std::sort(pool.begin() + t.distBegin, pool.begin() + t.distBegin + t.distCount,
-              [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
-  }
-  for (uint32_t k = 0; k < byParent.size(); ++k) {
-    const TimblTree::Node& t = tree.nodes[byParent[k]];
-    IgTree::Node& parent = nodes[newIndex[t.parent]];
-    if (parent.childCount == 0) {
-      parent.firstChild = k;
-    } else if (nodes[k - 1].value == t.value) {
-      return Status::corrupt(path + ": a node has two branches for the same value");
-    }
-    ++parent.childCount;
-  }
-  return IgTree::fromNodes(tree.permutation, std::move(nodes), std::move(pool));
-}
-
 bool fileExists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -171,11 +119,11 @@ Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptio
   const auto corrupt = [&](const Status& st) {
     return Status::corrupt(path + ": " + st.message());
   };
-  auto tree = [&]() -> Result<TimblTree> {
+  auto tree = [&]() -> Result<TimblParsedBase> {
     auto file = MappedFile::open(path);
     if (!file) return file.status();
     fileBytes = (*file)->bytes().size();
-    return TimblTreeParser(path, (*file)->bytes(), vocab, job).parse();
+    return TimblTreeParser(path, **file, vocab, job).parse();
   }();
   if (!tree) return tree.status();
   const bool wantPruned = co.algorithm == Algorithm::kIgTree;
@@ -201,14 +149,13 @@ Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptio
 
   co.fixedOrder = tree->permutation;
   if (wantPruned) {
-    auto ig = prunedTree(*tree, path);
-    if (!ig) return ig.status();
+    IgTree ig = IgTree::fromNodes(tree->permutation, std::move(tree->nodes), std::move(tree->pool));
     auto base = std::make_unique<InstanceBase>(tree->width());
     for (uint32_t id : tree->classIds) base->addClass(id);
     std::vector<double> weights = co.fixedWeights;
     TimblBaseContents contents;
     contents.classifier =
-        makeIgTreeClassifier(co, std::move(base), std::move(ig).value(), std::move(weights));
+        makeIgTreeClassifier(co, std::move(base), std::move(ig), std::move(weights));
     contents.instances.width = tree->width();
     contents.classTotals = tree->classTotals;
     return contents;
@@ -217,7 +164,7 @@ Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptio
   contents.classTotals = tree->classTotals;
   contents.instances.width = tree->width();
   auto stored = storedRuns(*tree, fileBytes, job);
-  tree = TimblTree{};  // the runs say all the memory needs: free the tree before building it
+  tree = TimblParsedBase{};  // the runs say all the memory needs: free the rest before building
   if (!stored) return stored.status().isCancelled() ? stored.status() : corrupt(stored.status());
   auto base = InstanceBase::fromRuns(contents.instances.width, std::move(stored->values),
                                      stored->classIds, stored->runs, job);

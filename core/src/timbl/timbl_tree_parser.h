@@ -1,50 +1,99 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
+#include "base/mapped_file.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/vocabulary.h"
-#include "timbl/timbl_tree.h"
+#include "timbl/timbl_parsed_base.h"
 
 namespace memlens {
 
 // Parses a TiMBL 6.5 instance-base file (hashed or not, with or without +D distributions) from
-// `text` (the mapped file; no copy per line). Value and class strings are interned into `vocab`.
-// Any malformation (a truncated file, a wrong header, an unknown class or value index) is an
-// error naming `path` and the line. Polls `job` while parsing. Not thread-safe (one per parse).
+// `file` (mapped; no copy per line, and the pages read are released as the parse passes them, so
+// the file does not stay resident beside what is built from it). Value and class strings are
+// interned into `vocab`. Any malformation (a truncated file, a wrong header, an unknown class or
+// value index) is an error naming `path` and the line. Polls `job` while parsing. Not
+// thread-safe (one per parse).
 class TimblTreeParser {
  public:
-  TimblTreeParser(std::string path, std::string_view text, Vocabulary& vocab, JobControl* job)
-      : path_(std::move(path)), text_(text), vocab_(vocab), job_(job) {}
+  TimblTreeParser(std::string path, const MappedFile& file, Vocabulary& vocab, JobControl* job)
+      : path_(std::move(path)), file_(file), text_(file.bytes()), vocab_(vocab), job_(job) {}
+  TimblTreeParser(const TimblTreeParser&) = delete;
+  TimblTreeParser& operator=(const TimblTreeParser&) = delete;
+  ~TimblTreeParser();
 
-  Result<TimblTree> parse();
+  Result<TimblParsedBase> parse();
 
  private:
+  // A node's distribution: pool[begin, begin + count).
+  struct Dist {
+    uint32_t begin = 0;
+    uint32_t count = 0;
+  };
+
+  // The parse of the tree, where nearly all the time goes, reports success as a bool (false:
+  // status_ says why), not as a Status or Result per call.
   Status parseHeader();
   Status parseTables();
-  Status parseNode(int depth, uint32_t parent, uint32_t value);
-  Status parseDistribution(uint32_t node, bool topLevel);
-  Result<uint32_t> parseClass();
-  Result<uint32_t> parseValue();
-  Result<uint64_t> parseNumber(const char* what);
+  bool parseNode(int depth, uint32_t value);
+  bool parseDistribution(bool topLevel, Dist& dist);
+  bool addLeaf(int depth, Dist dist);
+  bool addPrunedNode(int depth, uint32_t value, uint32_t defaultClass, Dist dist);
+  // Inlined into the node loop: a call each was a tenth of the parse.
+  [[gnu::always_inline]] bool parseClass(uint32_t& cls);
+  [[gnu::always_inline]] bool parseValue(uint32_t& value);
+  [[gnu::always_inline]] bool parseNumber(const char* what, uint64_t& n);
+  [[gnu::always_inline]] bool expect(char c, const char* where);
+  bool poll();
+  // A hashed base read on two cores: where the root's branch list is split (after a branch
+  // closing past the middle of the tree), and the parser that reads the branches after it on a
+  // second thread while this one reads those before; joined when this one reaches the split.
+  size_t findSplit(size_t& opensBefore) const;
+  void startLaterBranches(size_t split, size_t opensBefore, size_t opens);
+  bool parseLaterBranches();
+  bool joinLaterBranches();
   std::string_view token();
-  void skipSpace();
+  [[gnu::always_inline]] void skipSpace();
   bool atEnd() const { return pos_ >= text_.size(); }
   char peek() const { return atEnd() ? '\0' : text_[pos_]; }
-  Status expect(char c, const char* where);
   Status error(const std::string& message) const;
+  // The error paths, kept out of the hot functions so that those stay small enough to inline.
+  [[gnu::cold]] bool fail(const std::string& message);
+  [[gnu::cold, gnu::noinline]] bool failExpect(char c, const char* where);
+  [[gnu::cold, gnu::noinline]] bool failNumber(const char* what, bool tooLong);
+  [[gnu::cold, gnu::noinline]] bool failIndex(const char* what, uint64_t index);
 
   std::string path_;
+  const MappedFile& file_;
   std::string_view text_;
   Vocabulary& vocab_;
   JobControl* job_;
   size_t pos_ = 0;
-  TimblTree tree_;
+  Status status_;
+  size_t released_ = 0;  // file_ bytes before this are released
+  uint64_t nodeCount_ = 0;
+  TimblParsedBase base_;
   std::vector<uint32_t> valueIds_;  // hashed files: Features table index - 1 -> Vocabulary id
   std::vector<uint32_t> classOf_;   // Vocabulary id -> class index + 1 (0: not a class)
   uint32_t rootClassToken_ = 0;     // unhashed: the root's class, resolved after the top dist
+  // Pruned: per depth, the nodes parsed under the open node one level up, waiting for it to
+  // close and place them as one block of siblings.
+  std::vector<std::vector<IgTree::Node>> siblings_;
+  std::vector<uint32_t> pathValues_;  // complete: the values on the way to the current node
+  // Pruned: base_.nodes as sized at the start (or, in the second parser, the first's), written
+  // at [nextNode_, nodeEnd_).
+  IgTree::Node* nodeOut_ = nullptr;
+  size_t nextNode_ = 0;
+  size_t nodeEnd_ = 0;
+  bool reportsProgress_ = true;
+  size_t split_ = std::string_view::npos;
+  std::unique_ptr<TimblTreeParser> later_;
+  std::thread laterThread_;
 };
 
 }  // namespace memlens
