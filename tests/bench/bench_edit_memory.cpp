@@ -2,7 +2,7 @@
 // set and the trained weights kept: EditSession::open, then preview, commit, undo and redo of
 // deleting one stored vector, and preview, commit and undo of removing a document (when the
 // corpus has several) and of a count-threshold prune, each timed on its own.
-// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2)
+// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     remove.document = documents / 2;
     if (!measure(s, "remove a document", remove, false)) return 1;
   }
+  if (minCount == 0) return 0;
   PruneOptions prune;
   prune.minCount = minCount;
   auto plan = timed("count-threshold prune: plan", [&] { return s.planPrune(prune); });
