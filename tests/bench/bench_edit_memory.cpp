@@ -75,9 +75,8 @@ int main(int argc, char** argv) {
               trained->corpus().corpus->documentCount());
   EditSession::Options options;
   options.keepTrainedWeights = true;
-  auto session = timed("EditSession::open (weights kept)", [&] {
-    return EditSession::open(trained, trained->test(), options);
-  });
+  auto session = timed("EditSession::open (weights kept)",
+                       [&] { return EditSession::open(trained, trained->test(), options); });
   if (!session) return fail("EditSession::open", session.status()), 1;
   EditSession& s = **session;
 

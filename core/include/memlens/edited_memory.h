@@ -82,13 +82,12 @@ class EditedMemory {
   // predicts as one trained under `options` would (e.g. an Experiment's, or one opened from a
   // memory file). The unedited memory is `trained` itself, so nothing is retrained unless
   // edits apply, and undoing every edit gets it back without training.
-  static Result<std::unique_ptr<EditedMemory>> create(std::shared_ptr<const TokenisedCorpus> corpus,
-                                                      InstanceSet train, InstanceSet probe,
-                                                      const ClassifierOptions& options,
-                                                      std::shared_ptr<const Classifier> trained,
-                                                      std::vector<MemoryEdit> edits = {},
-                                                      std::vector<MemoryEdit> undone = {},
-                                                      JobControl* job = nullptr);
+  // `train` is shared, not copied (a 100M-instance memory's instances take gigabytes).
+  static Result<std::unique_ptr<EditedMemory>> create(
+      std::shared_ptr<const TokenisedCorpus> corpus, std::shared_ptr<const InstanceSet> train,
+      InstanceSet probe, const ClassifierOptions& options,
+      std::shared_ptr<const Classifier> trained, std::vector<MemoryEdit> edits = {},
+      std::vector<MemoryEdit> undone = {}, JobControl* job = nullptr);
   // The feature weights a memory trained on the unedited `train` has under `options` (its
   // fixedWeights when set), for ClassifierOptions::fixedWeights. Honours cancel.
   static Result<std::vector<double>> trainedWeights(const InstanceSet& train,
@@ -157,10 +156,24 @@ class EditedMemory {
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
                       const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
 
+  // Base instances by source, without visiting all of them.
+  std::vector<size_t> rowsWithSources(uint64_t begin, uint64_t end) const;
+  Result<size_t> rowOfSource(const State& state, uint64_t source) const;
+  // The rows that may hold stored vector `features`: the base vector's instances, the rows merges
+  // moved and the inserted ones (every row when the memory has no trained base to ask).
+  std::vector<size_t> rowsOfVector(const State& state, std::span<const uint32_t> features) const;
+
   std::shared_ptr<const TokenisedCorpus> corpus_;
-  InstanceSet base_, probe_;
-  std::vector<uint32_t> documentOf_;                      // per base instance
-  std::unordered_map<uint64_t, uint32_t> indexOfSource_;  // base instances
+  std::shared_ptr<const InstanceSet> base_;
+  InstanceSet probe_;
+  // Base instance indices in source order; empty when the sources ascend (as a split gives them:
+  // the order is then the instances' own).
+  std::vector<uint32_t> bySource_;
+  // Per document, the corpus token ranges [begin, end) its lines hold, adjacent ones joined.
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> tokensOf_;
+  // Incremental: the base instances of each class id, ascending (classRows_[classStart_[c]..]).
+  std::vector<uint64_t> classStart_;
+  std::vector<uint32_t> classRows_;
   ClassifierOptions options_;
   std::shared_ptr<const Classifier> trained_;  // the unedited memory, when create() was given it
   std::vector<MemoryEdit> edits_, undone_;
