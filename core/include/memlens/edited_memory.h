@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "memlens/classifier.h"
@@ -11,6 +10,8 @@
 #include "memlens/tokenised_corpus.h"
 
 namespace memlens {
+
+class RowsByKey;
 
 // A probe-set token whose prediction an edit changes.
 struct ChangedToken {
@@ -171,9 +172,8 @@ class EditedMemory {
   std::vector<uint32_t> bySource_;
   // Per document, the corpus token ranges [begin, end) its lines hold, adjacent ones joined.
   std::vector<std::vector<std::pair<uint64_t, uint64_t>>> tokensOf_;
-  // Incremental: the base instances of each class id, ascending (classRows_[classStart_[c]..]).
-  std::vector<uint64_t> classStart_;
-  std::vector<uint32_t> classRows_;
+  // Incremental: the base instances of each class id.
+  std::unique_ptr<const RowsByKey> classRows_;
   ClassifierOptions options_;
   std::shared_ptr<const Classifier> trained_;  // the unedited memory, when create() was given it
   std::vector<MemoryEdit> edits_, undone_;
@@ -182,7 +182,7 @@ class EditedMemory {
   bool incremental_ = false;
   // Incremental IGTree and TRIBL2: the first tree feature, and the base instances by its value.
   int firstFeature_ = -1;
-  std::unordered_map<uint32_t, std::vector<uint32_t>> membersOfValue_;
+  std::unique_ptr<const RowsByKey> valueRows_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit

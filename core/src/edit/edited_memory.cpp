@@ -14,6 +14,7 @@
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
+#include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
 
 namespace memlens {
@@ -240,28 +241,23 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     if (Status s = (*classifier)->train(*base_, job); !s) return s;
     baseClassifier_ = std::move(*classifier);
   }
-  // Each class's base instances (a counting sort), its total and its first instance.
-  const std::vector<uint32_t>& classes = base_->classes;
-  classStart_.assign(size_t{*std::max_element(classes.begin(), classes.end())} + 2, 0);
-  for (uint32_t c : classes) ++classStart_[size_t{c} + 1];
-  std::partial_sum(classStart_.begin(), classStart_.end(), classStart_.begin());
-  classRows_.resize(classes.size());
-  std::vector<uint64_t> next(classStart_.begin(), classStart_.end() - 1);
-  for (size_t i = 0; i < classes.size(); ++i)
-    classRows_[next[classes[i]]++] = static_cast<uint32_t>(i);
+  // Each class's base instances, its total and its first instance.
+  classRows_ =
+      std::make_unique<const RowsByKey>(base_->size(), [&](size_t i) { return base_->classes[i]; });
   auto unedited = std::make_shared<State>();
-  unedited->classTotals.resize(classStart_.size() - 1);
-  unedited->firstOfClass.assign(classStart_.size() - 1, State::kNoRow);
-  for (size_t c = 0; c + 1 < classStart_.size(); ++c) {
-    unedited->classTotals[c] = classStart_[c + 1] - classStart_[c];
-    if (unedited->classTotals[c] > 0) unedited->firstOfClass[c] = classRows_[classStart_[c]];
+  unedited->classTotals.resize(classRows_->keys());
+  unedited->firstOfClass.assign(classRows_->keys(), State::kNoRow);
+  for (uint32_t c = 0; c < classRows_->keys(); ++c) {
+    const std::span<const uint32_t> rows = classRows_->of(c);
+    unedited->classTotals[c] = rows.size();
+    if (!rows.empty()) unedited->firstOfClass[c] = rows.front();
   }
   if (options_.algorithm != Algorithm::kIb1) {
     firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
                          : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
-    for (size_t i = 0; i < base_->size(); ++i)
-      membersOfValue_[base_->instance(i)[static_cast<size_t>(firstFeature_)]].push_back(
-          static_cast<uint32_t>(i));
+    valueRows_ = std::make_unique<const RowsByKey>(base_->size(), [&](size_t i) {
+      return base_->instance(i)[static_cast<size_t>(firstFeature_)];
+    });
   }
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
@@ -292,8 +288,7 @@ InstanceSet EditedMemory::withFirstValue(const State& state, uint32_t value) con
     out.classes.push_back(state.rows.classOf(i));
     out.sources.push_back(state.rows.source(i));
   };
-  if (auto it = membersOfValue_.find(value); it != membersOfValue_.end())
-    for (uint32_t i : it->second) add(i);
+  for (uint32_t i : valueRows_->of(value)) add(i);
   // Merged away from another value, and inserted.
   for (uint32_t i : state.refeatured)
     if (base_->instance(i)[f] != value) add(i);
@@ -359,9 +354,7 @@ std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
 }  // namespace
 
 ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> changes, bool undo,
-                                           const InstanceSet& base,
-                                           std::span<const uint64_t> classStart,
-                                           std::span<const uint32_t> classRows) {
+                                           const InstanceSet& base, const RowsByKey& classRows) {
   // Per class the edit touches, the lowest row that may now be its first live one.
   std::vector<size_t> from(classTotals.size(), kNoRow);
   std::vector<uint32_t> touched;
@@ -394,16 +387,12 @@ ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> 
     size_t first = kNoRow;
     if (classTotals[c] > 0) {
       // Rows below from[c] held no live instance of c before the edit, nor got one from it.
-      if (size_t{c} + 1 < classStart.size()) {
-        const auto end = classRows.begin() + static_cast<std::ptrdiff_t>(classStart[c + 1]);
-        for (auto it = std::lower_bound(
-                 classRows.begin() + static_cast<std::ptrdiff_t>(classStart[c]), end, from[c]);
-             it != end; ++it)
-          if (isOf(*it, c)) {
-            first = *it;
-            break;
-          }
-      }
+      const std::span<const uint32_t> of = classRows.of(c);
+      for (auto it = std::lower_bound(of.begin(), of.end(), from[c]); it != of.end(); ++it)
+        if (isOf(*it, c)) {
+          first = *it;
+          break;
+        }
       for (uint32_t r : relabeled)
         if (r >= from[c] && r < first && isOf(r, c)) first = r;
       for (size_t r = std::max(base.size(), from[c]); r < std::min(rows.size(), first); ++r)
@@ -455,7 +444,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   }
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
-  ClassOrder order = state->classOrder(changes, undo, *base_, classStart_, classRows_);
+  ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
   // The tree engines: the first values whose parts this edit rebuilds (on top of those rebuilt
   // since the base was trained, which at most hold the memory a second time). When they hold
   // more than a quarter of the memory (and more than kMinRetrain instances: below, either takes
@@ -466,8 +455,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     const uint64_t limit = std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
     const auto tooMany = [&](const std::vector<uint32_t>& rebuilt) {
       uint64_t n = 0;
-      for (uint32_t v : rebuilt)
-        if (auto it = membersOfValue_.find(v); it != membersOfValue_.end()) n += it->second.size();
+      for (uint32_t v : rebuilt) n += valueRows_->of(v).size();
       return n > limit;
     };
     rebuild = values;

@@ -11,6 +11,7 @@
 
 #include "edit/edited_rows.h"
 #include "edit/incremental_classifier.h"
+#include "edit/rows_by_key.h"
 #include "memlens/edited_memory.h"
 
 namespace memlens {
@@ -32,11 +33,10 @@ struct EditedMemory::State {
 
   // Brings classTotals and firstOfClass up to date after `changes` (taken back when `undo`),
   // which the rows already show, and gives the class order they make: what counting every live
-  // instance gives, at the cost of what changed. `classRows` lists the base instances `base` of
-  // each class id, ascending, from classStart[id] (where a class's next live instance is found).
+  // instance gives, at the cost of what changed. `classRows`: the base instances (`base`) of each
+  // class id, where a class's next live instance is found.
   ClassOrder classOrder(std::span<const std::vector<Change>> changes, bool undo,
-                        const InstanceSet& base, std::span<const uint64_t> classStart,
-                        std::span<const uint32_t> classRows);
+                        const InstanceSet& base, const RowsByKey& classRows);
 };
 
 // What an edit does to one instance of State::all (an edit resolves to instances removed and
