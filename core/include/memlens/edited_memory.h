@@ -38,9 +38,13 @@ struct ChangedToken {
 // TRIBL2 query whose first value no stored vector has falls back to IB1 over the overlay. A
 // preview re-predicts only the probe tokens the edit can change (an edited vector within a
 // token's neighbour reach, a rebuilt first value, a tie broken by a class whose total moved);
-// preview, undo and redo copy what the edit changed (the instance rows are shared in chunks,
-// copied on write) and scan the instance list once (finding the edit's instances; the class
-// order ties use). The memory is retrained from the edited
+// preview, undo and redo copy and visit only what the edit changed: the instance rows are the
+// training set's own, shared in chunks copied on first write; an edit finds its instances by
+// source (binary search), by document (its token ranges) or by stored vector (the trained
+// memory's list of the vector's instances, plus rows merges moved and inserted rows); the class
+// order ties use is kept per edit (class totals and first live rows). Opening costs one pass
+// over the instances (per-class lists; the tree engines' per-first-value lists) and the probe
+// set's predictions. The memory is retrained from the edited
 // instances and edited from there when the overlay passes an eighth of the trained memory's
 // stored vectors (at most 4096; IB1, TRIBL2), when an edit would rebuild subtrees holding more
 // than a quarter of the instances (at least 65536), or when the IGTree root's default class
