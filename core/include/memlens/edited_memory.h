@@ -161,8 +161,9 @@ class EditedMemory {
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
                       const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
 
-  // Base instances by source, without visiting all of them.
-  std::vector<size_t> rowsWithSources(uint64_t begin, uint64_t end) const;
+  // Instances by source, without visiting all of them: the base instances whose source is in
+  // [begin, end), ascending, appended to `rows`; the row of `source` (the first, if several).
+  void rowsWithSources(uint64_t begin, uint64_t end, std::vector<size_t>& rows) const;
   Result<size_t> rowOfSource(const State& state, uint64_t source) const;
   // The rows that may hold stored vector `features`: the base vector's instances, the rows merges
   // moved and the inserted ones (every row when the memory has no trained base to ask).

@@ -142,22 +142,20 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   return m;
 }
 
-std::vector<size_t> EditedMemory::rowsWithSources(uint64_t begin, uint64_t end) const {
+void EditedMemory::rowsWithSources(uint64_t begin, uint64_t end, std::vector<size_t>& rows) const {
   const std::vector<uint64_t>& sources = base_->sources;
-  std::vector<size_t> rows;
   if (bySource_.empty()) {
     const auto from = std::lower_bound(sources.begin(), sources.end(), begin);
     const auto to = std::lower_bound(from, sources.end(), end);
-    rows.resize(static_cast<size_t>(to - from));
-    std::iota(rows.begin(), rows.end(), static_cast<size_t>(from - sources.begin()));
-    return rows;
+    for (auto it = from; it != to; ++it) rows.push_back(static_cast<size_t>(it - sources.begin()));
+    return;
   }
   const auto below = [&](uint32_t row, uint64_t s) { return sources[row] < s; };
   const auto from = std::lower_bound(bySource_.begin(), bySource_.end(), begin, below);
   const auto to = std::lower_bound(from, bySource_.end(), end, below);
-  rows.assign(from, to);
-  std::sort(rows.begin(), rows.end());
-  return rows;
+  const auto at = static_cast<std::ptrdiff_t>(rows.size());
+  rows.insert(rows.end(), from, to);
+  std::sort(rows.begin() + at, rows.end());
 }
 
 Result<size_t> EditedMemory::rowOfSource(const State& state, uint64_t source) const {
@@ -166,7 +164,8 @@ Result<size_t> EditedMemory::rowOfSource(const State& state, uint64_t source) co
     if (n < state.inserted) return static_cast<size_t>(base_->size() + n);
   } else if (source != UINT64_MAX) {
     // The first instance with that source, as a map from source to instance kept it.
-    const std::vector<size_t> rows = rowsWithSources(source, source + 1);
+    std::vector<size_t> rows;
+    rowsWithSources(source, source + 1, rows);
     if (!rows.empty()) return rows.front();
   }
   return Status::notFound("no training instance has source " + std::to_string(source));
@@ -182,10 +181,7 @@ std::vector<size_t> EditedMemory::rowsOfVector(const State& state,
     return rows;
   }
   if (const uint32_t id = trained->find(features); id != InstanceBase::kNone)
-    for (uint64_t source : trained->sources(id)) {
-      const std::vector<size_t> of = rowsWithSources(source, source + 1);
-      rows.insert(rows.end(), of.begin(), of.end());
-    }
+    for (uint64_t source : trained->sources(id)) rowsWithSources(source, source + 1, rows);
   rows.insert(rows.end(), state.refeatured.begin(), state.refeatured.end());
   for (size_t i = base_->size(); i < state.rows.size(); ++i) rows.push_back(i);
   std::sort(rows.begin(), rows.end());

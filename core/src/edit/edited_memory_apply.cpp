@@ -125,8 +125,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
         std::vector<size_t> rows;
         if (edit.document < tokensOf_.size())
           for (const auto& [begin, end] : tokensOf_[edit.document]) {
-            const std::vector<size_t> in = rowsWithSources(begin, end);
-            rows.insert(rows.end(), in.begin(), in.end());
+            rowsWithSources(begin, end, rows);
           }
         std::sort(rows.begin(), rows.end());
         return forEach(
@@ -136,7 +135,8 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
       }
       case EditKind::kKeepPrefix: {
         // Inserted instances' sources are above every corpus position: they go too.
-        std::vector<size_t> rows = rowsWithSources(edit.source, UINT64_MAX);
+        std::vector<size_t> rows;
+        rowsWithSources(edit.source, UINT64_MAX, rows);
         for (size_t i = base_->size(); i < state.rows.size(); ++i) rows.push_back(i);
         return forEach(
             rows,
