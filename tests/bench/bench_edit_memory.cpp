@@ -1,8 +1,9 @@
 // Editing a saved memory file (issue 19's 100M-instance goals) with its test tokens as the probe
 // set and the trained weights kept: EditSession::open, then preview, commit, undo and redo of
-// deleting one stored vector, and preview, commit and undo of removing a document (when the
-// corpus has several) and of a count-threshold prune, each timed on its own.
-// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
+// deleting one stored vector (the middle training instance's, and one a probe token matches), and
+// preview, commit and undo of removing a document (when the corpus has several) and of a
+// count-threshold prune, each timed on its own. Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]
+// (default 2; 0: no prune)
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -84,6 +85,15 @@ int main(int argc, char** argv) {
   MemoryEdit deleteVector;
   deleteVector.features.assign(middle.begin(), middle.end());
   if (!measure(s, "delete one vector", deleteVector, true)) return 1;
+  // A vector the probe set uses: the first probe token's context that the memory stores.
+  const InstanceSet& probe = trained->test();
+  for (size_t i = 0; i < probe.size(); ++i) {
+    if (trained->classifier().memory().find(probe.instance(i)) == InstanceBase::kNone) continue;
+    MemoryEdit used;
+    used.features.assign(probe.instance(i).begin(), probe.instance(i).end());
+    if (!measure(s, "delete a probe token's vector", used, true)) return 1;
+    break;
+  }
   const uint32_t documents = trained->corpus().corpus->documentCount();
   if (documents > 1) {
     MemoryEdit remove;
