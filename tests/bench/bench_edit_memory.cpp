@@ -2,8 +2,8 @@
 // set and the trained weights kept: EditSession::open, then preview, commit, undo and redo of
 // deleting one stored vector (the middle training instance's, and one a probe token matches), and
 // preview, commit and undo of removing a document (when the corpus has several) and of a
-// count-threshold prune, each timed on its own. Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]
-// (default 2; 0: no prune)
+// count-threshold prune, each timed on its own.
+// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
 #include <chrono>
 #include <cstdio>
 #include <fstream>
