@@ -7,6 +7,7 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <set>
 #include <string>
 
 #include "classify/classifier_factories.h"
@@ -470,7 +471,12 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       compact = compact || tooMany(rebuild);
     }
   }
-  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
+  // The stored vectors whose counts change, each once (a vector's instances are many changes
+  // of one vector: they must not pass the bound that re-predicts every probe token).
+  std::set<std::vector<uint32_t>> distinct;
+  const auto noteEdited = [&](const std::vector<uint32_t>& v) {
+    if (distinct.size() <= kMaxBoundedVectors) distinct.insert(v);
+  };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
       if (compact || (compact = overlay.entries().size() > overlayLimit)) break;
@@ -480,13 +486,14 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       const auto& come = undo ? c.featuresBefore : c.featuresAfter;
       if (liveGone) {
         overlay.change(gone, undo ? c.classAfter : c.classBefore, -1);
-        if (edited.size() <= kMaxBoundedVectors) edited.push_back(gone);
+        noteEdited(gone);
       }
       if (liveCome) {
         overlay.change(come, undo ? c.classBefore : c.classAfter, +1);
-        if (edited.size() <= kMaxBoundedVectors) edited.push_back(come);
+        noteEdited(come);
       }
     }
+  const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
   if (compact || overlay.entries().size() > overlayLimit) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
