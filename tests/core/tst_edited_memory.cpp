@@ -201,7 +201,8 @@ class TestEditedMemory : public QObject {
       std::shared_ptr<Classifier> trained = std::move(*createClassifier(options));
       QVERIFY(trained->train(s->train).isOk());
       auto m =
-          std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options, trained, {}, {}));
+          std::move(*EditedMemory::create(s->corpus, std::make_shared<const InstanceSet>(s->train),
+                                          s->probe, options, trained, {}, {}));
       auto reference = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
       QCOMPARE(&m->classifier(), trained.get());
       QCOMPARE(m->probePredictions(), reference->probePredictions());
@@ -216,7 +217,9 @@ class TestEditedMemory : public QObject {
     // A memory trained on other instances is refused.
     std::shared_ptr<Classifier> other = std::move(*createClassifier({}));
     QVERIFY(other->train(s->probe).isOk());
-    QVERIFY(!EditedMemory::create(s->corpus, s->train, s->probe, {}, other, {}, {}).isOk());
+    QVERIFY(!EditedMemory::create(s->corpus, std::make_shared<const InstanceSet>(s->train),
+                                  s->probe, {}, other, {}, {})
+                 .isOk());
   }
 
   // After removing a document no stored vector holds a source from it; the others keep all of

@@ -331,6 +331,59 @@ class TestIncrementalEdits : public QObject {
     }
   }
 
+  // An edit by stored vector reaches every instance that holds the vector now: those the trained
+  // memory merged into it, an instance a merge moved onto it and an inserted one (the trained
+  // memory's own list of the vector's instances names only the first).
+  void vectorEditsReachMovedAndInsertedInstances() {
+    auto s = kjvSlice(120, 3);
+    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    const InstanceSet& train = s->train;
+    const auto featuresOf = [&](size_t i) {
+      const auto f = train.instance(i);
+      return std::vector<uint32_t>(f.begin(), f.end());
+    };
+    const size_t target = train.size() / 2;
+    size_t moved = 0;
+    while (featuresOf(moved) == featuresOf(target)) ++moved;
+    for (Algorithm algorithm : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      ClassifierOptions options;
+      options.algorithm = algorithm;
+      options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+      auto m = std::move(*EditedMemory::create(s->corpus, train, s->probe, options));
+      MemoryEdit merge;
+      merge.kind = EditKind::kMerge;
+      merge.sources = {train.sources[moved]};
+      merge.targets = {train.sources[target]};
+      MemoryEdit insert;
+      insert.kind = EditKind::kInsertInstance;
+      insert.features = featuresOf(target);
+      insert.classId = train.classes[moved];
+      MemoryEdit relabel;
+      relabel.kind = EditKind::kRelabelVector;
+      relabel.features = featuresOf(target);
+      relabel.classId = train.classes[0];
+      MemoryEdit remove;
+      remove.kind = EditKind::kDeleteVector;
+      remove.features = featuresOf(target);
+      for (const MemoryEdit& e : {merge, insert, relabel, remove}) {
+        auto preview = m->preview(e);
+        QVERIFY2(preview, preview.status().toString().c_str());
+        QVERIFY(m->commit(std::move(*preview)).isOk());
+        auto fresh = std::move(*createClassifier(options));
+        QVERIFY(fresh->train(m->instances()).isOk());
+        const std::vector<Prediction> want = *fresh->predict(s->probe, PredictOptions{});
+        for (size_t i = 0; i < want.size(); ++i)
+          QCOMPARE(m->probePredictions()[i], want[i].classId);
+        QCOMPARE(m->vectorCount(), fresh->memory().vectorCount());
+      }
+      const InstanceSet& live = m->instances();
+      for (size_t i = 0; i < live.size(); ++i) {
+        const auto f = live.instance(i);
+        QVERIFY(!std::equal(f.begin(), f.end(), remove.features.begin()));
+      }
+    }
+  }
+
  private:
   static constexpr int kSteps = 200;
   static constexpr Case kCases[] = {

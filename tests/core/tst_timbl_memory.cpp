@@ -161,7 +161,8 @@ class TimblMemoryTest : public QObject {
     auto e = open(0);
     QVERIFY(e);
     auto edited = memlens::EditedMemory::create(
-        std::shared_ptr<const memlens::TokenisedCorpus>(e, &e->corpus()), e->train(), e->test(),
+        std::shared_ptr<const memlens::TokenisedCorpus>(e, &e->corpus()),
+        std::shared_ptr<const memlens::InstanceSet>(e, &e->train()), e->test(),
         e->classifier().options(), std::shared_ptr<const memlens::Classifier>(e, &e->classifier()));
     QVERIFY2(edited, edited ? "" : edited.status().message().c_str());
     auto plan = memlens::planPrune(**edited, {});

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "memlens/classifier.h"
@@ -11,6 +10,8 @@
 #include "memlens/tokenised_corpus.h"
 
 namespace memlens {
+
+class RowsByKey;
 
 // A probe-set token whose prediction an edit changes.
 struct ChangedToken {
@@ -37,9 +38,13 @@ struct ChangedToken {
 // TRIBL2 query whose first value no stored vector has falls back to IB1 over the overlay. A
 // preview re-predicts only the probe tokens the edit can change (an edited vector within a
 // token's neighbour reach, a rebuilt first value, a tie broken by a class whose total moved);
-// preview, undo and redo copy what the edit changed (the instance rows are shared in chunks,
-// copied on write) and scan the instance list once (finding the edit's instances; the class
-// order ties use). The memory is retrained from the edited
+// preview, undo and redo copy and visit only what the edit changed: the instance rows are the
+// training set's own, shared in chunks copied on first write; an edit finds its instances by
+// source (binary search), by document (its token ranges) or by stored vector (the trained
+// memory's list of the vector's instances, plus rows merges moved and inserted rows); the class
+// order ties use is kept per edit (class totals and first live rows). Opening costs one pass
+// over the instances (per-class lists; the tree engines' per-first-value lists) and the probe
+// set's predictions. The memory is retrained from the edited
 // instances and edited from there when the overlay passes an eighth of the trained memory's
 // stored vectors (at most 4096; IB1, TRIBL2), when an edit would rebuild subtrees holding more
 // than a quarter of the instances (at least 65536), or when the IGTree root's default class
@@ -82,13 +87,12 @@ class EditedMemory {
   // predicts as one trained under `options` would (e.g. an Experiment's, or one opened from a
   // memory file). The unedited memory is `trained` itself, so nothing is retrained unless
   // edits apply, and undoing every edit gets it back without training.
-  static Result<std::unique_ptr<EditedMemory>> create(std::shared_ptr<const TokenisedCorpus> corpus,
-                                                      InstanceSet train, InstanceSet probe,
-                                                      const ClassifierOptions& options,
-                                                      std::shared_ptr<const Classifier> trained,
-                                                      std::vector<MemoryEdit> edits = {},
-                                                      std::vector<MemoryEdit> undone = {},
-                                                      JobControl* job = nullptr);
+  // `train` is shared, not copied (a 100M-instance memory's instances take gigabytes).
+  static Result<std::unique_ptr<EditedMemory>> create(
+      std::shared_ptr<const TokenisedCorpus> corpus, std::shared_ptr<const InstanceSet> train,
+      InstanceSet probe, const ClassifierOptions& options,
+      std::shared_ptr<const Classifier> trained, std::vector<MemoryEdit> edits = {},
+      std::vector<MemoryEdit> undone = {}, JobControl* job = nullptr);
   // The feature weights a memory trained on the unedited `train` has under `options` (its
   // fixedWeights when set), for ClassifierOptions::fixedWeights. Honours cancel.
   static Result<std::vector<double>> trainedWeights(const InstanceSet& train,
@@ -157,10 +161,24 @@ class EditedMemory {
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
                       const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
 
+  // Instances by source, without visiting all of them: the base instances whose source is in
+  // [begin, end), ascending, appended to `rows`; the row of `source` (the first, if several).
+  void rowsWithSources(uint64_t begin, uint64_t end, std::vector<size_t>& rows) const;
+  Result<size_t> rowOfSource(const State& state, uint64_t source) const;
+  // The rows that may hold stored vector `features`: the base vector's instances, the rows merges
+  // moved and the inserted ones (every row when the memory has no trained base to ask).
+  std::vector<size_t> rowsOfVector(const State& state, std::span<const uint32_t> features) const;
+
   std::shared_ptr<const TokenisedCorpus> corpus_;
-  InstanceSet base_, probe_;
-  std::vector<uint32_t> documentOf_;                      // per base instance
-  std::unordered_map<uint64_t, uint32_t> indexOfSource_;  // base instances
+  std::shared_ptr<const InstanceSet> base_;
+  InstanceSet probe_;
+  // Base instance indices in source order; empty when the sources ascend (as a split gives them:
+  // the order is then the instances' own).
+  std::vector<uint32_t> bySource_;
+  // Per document, the corpus token ranges [begin, end) its lines hold, adjacent ones joined.
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> tokensOf_;
+  // Incremental: the base instances of each class id.
+  std::unique_ptr<const RowsByKey> classRows_;
   ClassifierOptions options_;
   std::shared_ptr<const Classifier> trained_;  // the unedited memory, when create() was given it
   std::vector<MemoryEdit> edits_, undone_;
@@ -169,7 +187,7 @@ class EditedMemory {
   bool incremental_ = false;
   // Incremental IGTree and TRIBL2: the first tree feature, and the base instances by its value.
   int firstFeature_ = -1;
-  std::unordered_map<uint32_t, std::vector<uint32_t>> membersOfValue_;
+  std::unique_ptr<const RowsByKey> valueRows_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit

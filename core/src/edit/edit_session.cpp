@@ -25,9 +25,10 @@ Result<std::unique_ptr<EditSession>> EditSession::open(std::shared_ptr<const Exp
   // The trained memory's weights are those of the unedited training set.
   if (options.keepTrainedWeights) classifier.fixedWeights = e.classifier().weights();
   auto edited = EditedMemory::create(
-      std::shared_ptr<const TokenisedCorpus>(s->trained_, &e.corpus()), e.train(), std::move(probe),
-      classifier, std::shared_ptr<const Classifier>(s->trained_, &e.classifier()),
-      std::move(options.edits), std::move(options.undone), job);
+      std::shared_ptr<const TokenisedCorpus>(s->trained_, &e.corpus()),
+      std::shared_ptr<const InstanceSet>(s->trained_, &e.train()), std::move(probe), classifier,
+      std::shared_ptr<const Classifier>(s->trained_, &e.classifier()), std::move(options.edits),
+      std::move(options.undone), job);
   if (!edited) return edited.status();
   s->edited_ = std::move(*edited);
   return s;

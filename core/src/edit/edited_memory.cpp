@@ -6,6 +6,8 @@
 #include <atomic>
 #include <limits>
 #include <mutex>
+#include <numeric>
+#include <set>
 #include <string>
 
 #include "classify/classifier_factories.h"
@@ -13,6 +15,7 @@
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
+#include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
 
 namespace memlens {
@@ -67,25 +70,25 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
     std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet probe,
     const ClassifierOptions& options, std::vector<MemoryEdit> edits, std::vector<MemoryEdit> undone,
     JobControl* job) {
-  return create(std::move(corpus), std::move(train), std::move(probe), options, nullptr,
-                std::move(edits), std::move(undone), job);
+  return create(std::move(corpus), std::make_shared<const InstanceSet>(std::move(train)),
+                std::move(probe), options, nullptr, std::move(edits), std::move(undone), job);
 }
 
 Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
-    std::shared_ptr<const TokenisedCorpus> corpus, InstanceSet train, InstanceSet probe,
-    const ClassifierOptions& options, std::shared_ptr<const Classifier> trained,
+    std::shared_ptr<const TokenisedCorpus> corpus, std::shared_ptr<const InstanceSet> train,
+    InstanceSet probe, const ClassifierOptions& options, std::shared_ptr<const Classifier> trained,
     std::vector<MemoryEdit> edits, std::vector<MemoryEdit> undone, JobControl* job) {
-  if (train.size() == 0)
+  if (train->size() == 0)
     return Status::invalidArgument(
         corpus->tokens.size() == 0
             ? "this memory holds no stored vectors to list or edit: an IGTree base read from a "
               "TiMBL file keeps only its pruned tree, not the instances it was trained on"
             : "cannot edit an empty memory");
-  if (trained && (trained->memory().instanceCount() != train.size() ||
-                  trained->memory().width() != train.width ||
+  if (trained && (trained->memory().instanceCount() != train->size() ||
+                  trained->memory().width() != train->width ||
                   trained->options().algorithm != options.algorithm))
     return Status::invalidArgument("the trained memory given was not trained on these instances");
-  if (probe.size() != 0 && probe.width != train.width)
+  if (probe.size() != 0 && probe.width != train->width)
     return Status::invalidArgument("the probe set's width differs from the memory's");
   std::unique_ptr<EditedMemory> m(new EditedMemory());
   m->corpus_ = std::move(corpus);
@@ -93,17 +96,31 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   m->trained_ = std::move(trained);
   // A memory without provenance (a TiMBL base read without its text) has sources that only
   // number its instances: they name no document, so no edit by document finds them.
-  const bool located = m->corpus_->tokens.size() > 0;
-  m->documentOf_.reserve(train.size());
-  m->indexOfSource_.reserve(train.size());
-  for (size_t i = 0; i < train.size(); ++i) {
-    const uint64_t source = train.sources[i];
-    if (located && source >= m->corpus_->tokens.size())
-      return Status::invalidArgument("training instance " + std::to_string(i) +
+  const TokenStream& tokens = m->corpus_->tokens;
+  const std::vector<uint64_t>& sources = train->sources;
+  if (tokens.size() > 0) {
+    if (auto far = std::find_if(sources.begin(), sources.end(),
+                                [&](uint64_t s) { return s >= tokens.size(); });
+        far != sources.end())
+      return Status::invalidArgument("training instance " + std::to_string(far - sources.begin()) +
                                      " has no position in the corpus");
-    m->documentOf_.push_back(located ? m->corpus_->tokens.position(source).document
-                                     : std::numeric_limits<uint32_t>::max());
-    m->indexOfSource_.emplace(source, static_cast<uint32_t>(i));
+    m->tokensOf_.resize(m->corpus_->corpus->documentCount());
+    for (size_t l = 0; l < tokens.lineCount(); ++l) {
+      const TokenStream::Line& line = tokens.line(l);
+      if (line.document >= m->tokensOf_.size()) continue;
+      auto& ranges = m->tokensOf_[line.document];
+      if (!ranges.empty() && ranges.back().second == line.firstToken) {
+        ranges.back().second = tokens.lineEnd(l);
+      } else {
+        ranges.emplace_back(line.firstToken, tokens.lineEnd(l));
+      }
+    }
+  }
+  if (std::adjacent_find(sources.begin(), sources.end(), std::greater_equal<>()) != sources.end()) {
+    m->bySource_.resize(sources.size());
+    std::iota(m->bySource_.begin(), m->bySource_.end(), uint32_t{0});
+    std::stable_sort(m->bySource_.begin(), m->bySource_.end(),
+                     [&](uint32_t a, uint32_t b) { return sources[a] < sources[b]; });
   }
   m->base_ = std::move(train);
   m->probe_ = std::move(probe);
@@ -124,6 +141,53 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   m->edits_ = std::move(edits);
   m->undone_ = std::move(undone);
   return m;
+}
+
+void EditedMemory::rowsWithSources(uint64_t begin, uint64_t end, std::vector<size_t>& rows) const {
+  const std::vector<uint64_t>& sources = base_->sources;
+  if (bySource_.empty()) {
+    const auto from = std::lower_bound(sources.begin(), sources.end(), begin);
+    const auto to = std::lower_bound(from, sources.end(), end);
+    for (auto it = from; it != to; ++it) rows.push_back(static_cast<size_t>(it - sources.begin()));
+    return;
+  }
+  const auto below = [&](uint32_t row, uint64_t s) { return sources[row] < s; };
+  const auto from = std::lower_bound(bySource_.begin(), bySource_.end(), begin, below);
+  const auto to = std::lower_bound(from, bySource_.end(), end, below);
+  const auto at = static_cast<std::ptrdiff_t>(rows.size());
+  rows.insert(rows.end(), from, to);
+  std::sort(rows.begin() + at, rows.end());
+}
+
+Result<size_t> EditedMemory::rowOfSource(const State& state, uint64_t source) const {
+  if (source & kInsertedSource) {
+    const uint64_t n = source & ~kInsertedSource;
+    if (n < state.inserted) return static_cast<size_t>(base_->size() + n);
+  } else if (source != UINT64_MAX) {
+    // The first instance with that source, as a map from source to instance kept it.
+    std::vector<size_t> rows;
+    rowsWithSources(source, source + 1, rows);
+    if (!rows.empty()) return rows.front();
+  }
+  return Status::notFound("no training instance has source " + std::to_string(source));
+}
+
+std::vector<size_t> EditedMemory::rowsOfVector(const State& state,
+                                               std::span<const uint32_t> features) const {
+  std::vector<size_t> rows;
+  const InstanceBase* trained = baseClassifier_ ? &baseClassifier_->memory() : nullptr;
+  if (!trained || trained->instanceCount() != base_->size()) {
+    rows.resize(state.rows.size());
+    std::iota(rows.begin(), rows.end(), size_t{0});
+    return rows;
+  }
+  if (const uint32_t id = trained->find(features); id != InstanceBase::kNone)
+    for (uint64_t source : trained->sources(id)) rowsWithSources(source, source + 1, rows);
+  rows.insert(rows.end(), state.refeatured.begin(), state.refeatured.end());
+  for (size_t i = base_->size(); i < state.rows.size(); ++i) rows.push_back(i);
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return rows;
 }
 
 const Classifier& EditedMemory::classifier() const { return *current_->classifier; }
@@ -171,19 +235,29 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   } else {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
-    if (Status s = (*classifier)->train(base_, job); !s) return s;
+    if (Status s = (*classifier)->train(*base_, job); !s) return s;
     baseClassifier_ = std::move(*classifier);
+  }
+  // Each class's base instances, its total and its first instance.
+  classRows_ =
+      std::make_unique<const RowsByKey>(base_->size(), [&](size_t i) { return base_->classes[i]; });
+  auto unedited = std::make_shared<State>();
+  unedited->classTotals.resize(classRows_->keys());
+  unedited->firstOfClass.assign(classRows_->keys(), State::kNoRow);
+  for (uint32_t c = 0; c < classRows_->keys(); ++c) {
+    const std::span<const uint32_t> rows = classRows_->of(c);
+    unedited->classTotals[c] = rows.size();
+    if (!rows.empty()) unedited->firstOfClass[c] = rows.front();
   }
   if (options_.algorithm != Algorithm::kIb1) {
     firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
                          : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
-    for (size_t i = 0; i < base_.size(); ++i)
-      membersOfValue_[base_.instance(i)[static_cast<size_t>(firstFeature_)]].push_back(
-          static_cast<uint32_t>(i));
+    valueRows_ = std::make_unique<const RowsByKey>(base_->size(), [&](size_t i) {
+      return base_->instance(i)[static_cast<size_t>(firstFeature_)];
+    });
   }
-  auto unedited = std::make_shared<State>();
   unedited->rows = EditedRows(base_);
-  unedited->liveCount = base_.size();
+  unedited->liveCount = base_->size();
   auto built = advance(nullptr, unedited, {}, false, 0, job);
   if (!built || edits.empty()) {
     if (built) current_ = std::move(*built);
@@ -202,7 +276,7 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
 
 InstanceSet EditedMemory::withFirstValue(const State& state, uint32_t value) const {
   InstanceSet out;
-  out.width = base_.width;
+  out.width = base_->width;
   const auto f = static_cast<size_t>(firstFeature_);
   const auto add = [&](size_t i) {
     const auto x = state.rows.features(i);
@@ -211,12 +285,11 @@ InstanceSet EditedMemory::withFirstValue(const State& state, uint32_t value) con
     out.classes.push_back(state.rows.classOf(i));
     out.sources.push_back(state.rows.source(i));
   };
-  if (auto it = membersOfValue_.find(value); it != membersOfValue_.end())
-    for (uint32_t i : it->second) add(i);
+  for (uint32_t i : valueRows_->of(value)) add(i);
   // Merged away from another value, and inserted.
   for (uint32_t i : state.refeatured)
-    if (base_.instance(i)[f] != value) add(i);
-  for (size_t i = base_.size(); i < state.rows.size(); ++i) add(i);
+    if (base_->instance(i)[f] != value) add(i);
+  for (size_t i = base_->size(); i < state.rows.size(); ++i) add(i);
   return out;
 }
 
@@ -264,22 +337,6 @@ constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 // Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
 constexpr size_t kMaxBoundedVectors = 2048;
 
-ClassOrder classOrderOf(const EditedRows& rows) {
-  ClassOrder o;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (!rows.live(i)) continue;
-    const uint32_t c = rows.classOf(i);
-    if (c >= o.indexOfId.size()) o.indexOfId.resize(size_t{c} + 1, InstanceBase::kNone);
-    if (o.indexOfId[c] == InstanceBase::kNone) {
-      o.indexOfId[c] = static_cast<uint32_t>(o.ids.size());
-      o.ids.push_back(c);
-      o.totals.push_back(0);
-    }
-    ++o.totals[o.indexOfId[c]];
-  }
-  return o;
-}
-
 // Per class id: 1 when its total or its place in the class order differs between `a` and `b`.
 std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
   std::vector<uint8_t> moved(std::max(a.indexOfId.size(), b.indexOfId.size()), 0);
@@ -292,6 +349,67 @@ std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
 }
 
 }  // namespace
+
+ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> changes, bool undo,
+                                           const InstanceSet& base, const RowsByKey& classRows) {
+  // Per class the edit touches, the lowest row that may now be its first live one.
+  std::vector<size_t> from(classTotals.size(), kNoRow);
+  std::vector<uint32_t> touched;
+  const auto note = [&](uint32_t c, size_t row) {
+    if (c >= classTotals.size()) {
+      classTotals.resize(size_t{c} + 1, 0);
+      firstOfClass.resize(size_t{c} + 1, kNoRow);
+      from.resize(size_t{c} + 1, kNoRow);
+    }
+    if (from[c] == kNoRow) touched.push_back(c);
+    from[c] = std::min({from[c], firstOfClass[c], row});
+  };
+  for (const std::vector<Change>& list : changes)
+    for (const Change& c : list) {
+      if (undo ? c.liveAfter : c.liveBefore) {
+        const uint32_t gone = undo ? c.classAfter : c.classBefore;
+        note(gone, kNoRow);
+        --classTotals[gone];
+      }
+      if (undo ? c.liveBefore : c.liveAfter) {
+        const uint32_t come = undo ? c.classBefore : c.classAfter;
+        note(come, c.index);
+        ++classTotals[come];
+      }
+    }
+  const auto isOf = [&](size_t row, uint32_t c) {
+    return rows.live(row) && rows.classOf(row) == c;
+  };
+  for (uint32_t c : touched) {
+    size_t first = kNoRow;
+    if (classTotals[c] > 0) {
+      // Rows below from[c] held no live instance of c before the edit, nor got one from it.
+      const std::span<const uint32_t> of = classRows.of(c);
+      for (auto it = std::lower_bound(of.begin(), of.end(), from[c]); it != of.end(); ++it)
+        if (isOf(*it, c)) {
+          first = *it;
+          break;
+        }
+      for (uint32_t r : relabeled)
+        if (r >= from[c] && r < first && isOf(r, c)) first = r;
+      for (size_t r = std::max(base.size(), from[c]); r < std::min(rows.size(), first); ++r)
+        if (isOf(r, c)) first = r;
+    }
+    firstOfClass[c] = first;
+  }
+  ClassOrder o;
+  for (uint32_t c = 0; c < classTotals.size(); ++c)
+    if (classTotals[c] > 0) o.ids.push_back(c);
+  std::sort(o.ids.begin(), o.ids.end(),
+            [&](uint32_t a, uint32_t b) { return firstOfClass[a] < firstOfClass[b]; });
+  o.indexOfId.assign(o.ids.empty() ? 0 : size_t{*std::max_element(o.ids.begin(), o.ids.end())} + 1,
+                     InstanceBase::kNone);
+  for (uint32_t i = 0; i < o.ids.size(); ++i) {
+    o.indexOfId[o.ids[i]] = i;
+    o.totals.push_back(classTotals[o.ids[i]]);
+  }
+  return o;
+}
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     const Preview::Pending* from, std::shared_ptr<State> state,
@@ -323,7 +441,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   }
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
-  ClassOrder order = classOrderOf(state->rows);
+  ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
   // The tree engines: the first values whose parts this edit rebuilds (on top of those rebuilt
   // since the base was trained, which at most hold the memory a second time). When they hold
   // more than a quarter of the memory (and more than kMinRetrain instances: below, either takes
@@ -334,8 +452,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     const uint64_t limit = std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
     const auto tooMany = [&](const std::vector<uint32_t>& rebuilt) {
       uint64_t n = 0;
-      for (uint32_t v : rebuilt)
-        if (auto it = membersOfValue_.find(v); it != membersOfValue_.end()) n += it->second.size();
+      for (uint32_t v : rebuilt) n += valueRows_->of(v).size();
       return n > limit;
     };
     rebuild = values;
@@ -354,7 +471,12 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       compact = compact || tooMany(rebuild);
     }
   }
-  std::vector<std::vector<uint32_t>> edited;  // stored vectors whose counts change
+  // The stored vectors whose counts change, each once (a vector's instances are many changes
+  // of one vector: they must not pass the bound that re-predicts every probe token).
+  std::set<std::vector<uint32_t>> distinct;
+  const auto noteEdited = [&](const std::vector<uint32_t>& v) {
+    if (distinct.size() <= kMaxBoundedVectors) distinct.insert(v);
+  };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
       if (compact || (compact = overlay.entries().size() > overlayLimit)) break;
@@ -364,13 +486,14 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       const auto& come = undo ? c.featuresBefore : c.featuresAfter;
       if (liveGone) {
         overlay.change(gone, undo ? c.classAfter : c.classBefore, -1);
-        if (edited.size() <= kMaxBoundedVectors) edited.push_back(gone);
+        noteEdited(gone);
       }
       if (liveCome) {
         overlay.change(come, undo ? c.classBefore : c.classAfter, +1);
-        if (edited.size() <= kMaxBoundedVectors) edited.push_back(come);
+        noteEdited(come);
       }
     }
+  const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
   if (compact || overlay.entries().size() > overlayLimit) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
@@ -512,7 +635,7 @@ void EditedMemory::adopt(std::shared_ptr<Preview::Pending> next) {
 }
 
 Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
-  if (probe.size() != 0 && probe.width != base_.width)
+  if (probe.size() != 0 && probe.width != base_->width)
     return Status::invalidArgument("the probe set's width differs from the memory's");
   if (incremental_) {
     InstanceSet old = std::exchange(probe_, std::move(probe));

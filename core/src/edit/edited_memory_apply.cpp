@@ -22,7 +22,7 @@ std::string describeFeatures(const std::vector<uint32_t>& features) {
 
 Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                                std::vector<Change>* changes) const {
-  const auto width = static_cast<size_t>(base_.width);
+  const auto width = static_cast<size_t>(base_->width);
   const uint32_t vocabSize = corpus_->vocab.size();
   const auto classOk = [&] { return edit.classId < vocabSize; };
   if ((edit.kind == EditKind::kRelabelVector || edit.kind == EditKind::kRelabelInstance ||
@@ -40,10 +40,12 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     const auto f = state.rows.features(i);
     c.featuresBefore.assign(f.begin(), f.end());
   };
-  // Applies `change` to every instance `select` picks; fails when it picks none.
-  const auto forEach = [&](auto select, auto change, const std::string& none) {
+  // Applies `change` to every instance of `rows` (ascending) `select` picks; fails when it picks
+  // none.
+  const auto forEach = [&](const std::vector<size_t>& rows, auto select, auto change,
+                           const std::string& none) {
     size_t hits = 0;
-    for (size_t i = 0; i < state.rows.size(); ++i) {
+    for (size_t i : rows) {
       if (!select(i)) continue;
       touch(i);
       change(i);
@@ -54,14 +56,11 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
   const auto isVector = [&](size_t i) {
     return std::equal(edit.features.begin(), edit.features.end(), state.rows.features(i).begin());
   };
-  const auto instanceIndex = [&](uint64_t source) -> Result<size_t> {
-    if (source & kInsertedSource) {
-      const uint64_t n = source & ~kInsertedSource;
-      if (n < state.inserted) return static_cast<size_t>(base_.size() + n);
-    } else if (auto it = indexOfSource_.find(source); it != indexOfSource_.end()) {
-      return static_cast<size_t>(it->second);
-    }
-    return Status::notFound("no training instance has source " + std::to_string(source));
+  const auto instanceIndex = [&](uint64_t source) { return rowOfSource(state, source); };
+  const auto relabel = [&](size_t i, uint32_t classId) {
+    if (i < base_->size() && state.rows.classOf(i) == base_->classes[i])
+      state.relabeled.push_back(static_cast<uint32_t>(i));
+    state.rows.setClass(i, classId);
   };
   const auto setLive = [&](bool v) { return [&state, v](size_t i) { state.rows.setLive(i, v); }; };
 
@@ -78,10 +77,11 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
         const auto pick = [&](size_t i) { return state.rows.live(i) == !restore && isVector(i); };
         const std::string none = "no " + std::string(restore ? "deleted" : "stored") + " vector " +
                                  describeFeatures(edit.features);
+        const std::vector<size_t> rows = rowsOfVector(state, edit.features);
         if (edit.kind == EditKind::kRelabelVector)
           return forEach(
-              pick, [&](size_t i) { state.rows.setClass(i, edit.classId); }, none);
-        return forEach(pick, setLive(restore), none);
+              rows, pick, [&](size_t i) { relabel(i, edit.classId); }, none);
+        return forEach(rows, pick, setLive(restore), none);
       }
       case EditKind::kDeleteInstance:
       case EditKind::kRestoreInstance:
@@ -94,7 +94,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                                          (wantLive ? "deleted" : "not deleted"));
         touch(*i);
         if (edit.kind == EditKind::kRelabelInstance) {
-          state.rows.setClass(*i, edit.classId);
+          relabel(*i, edit.classId);
         } else {
           state.rows.setLive(*i, !wantLive);
         }
@@ -122,21 +122,28 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                                          " (the corpus has " +
                                          std::to_string(corpus_->corpus->documentCount()) + ")");
         const bool restore = edit.kind == EditKind::kRestoreDocument;
+        std::vector<size_t> rows;
+        if (edit.document < tokensOf_.size())
+          for (const auto& [begin, end] : tokensOf_[edit.document]) {
+            rowsWithSources(begin, end, rows);
+          }
+        std::sort(rows.begin(), rows.end());
         return forEach(
-            [&](size_t i) {
-              return i < base_.size() && documentOf_[i] == edit.document &&
-                     state.rows.live(i) == !restore;
-            },
-            setLive(restore),
+            rows, [&](size_t i) { return state.rows.live(i) == !restore; }, setLive(restore),
             "document " + std::to_string(edit.document) + " has no " +
                 (restore ? "removed" : "remaining") + " instances in the memory");
       }
-      case EditKind::kKeepPrefix:
+      case EditKind::kKeepPrefix: {
         // Inserted instances' sources are above every corpus position: they go too.
+        std::vector<size_t> rows;
+        rowsWithSources(edit.source, UINT64_MAX, rows);
+        for (size_t i = base_->size(); i < state.rows.size(); ++i) rows.push_back(i);
         return forEach(
+            rows,
             [&](size_t i) { return state.rows.live(i) && state.rows.source(i) >= edit.source; },
             setLive(false),
             "no instance of the memory was made at or after token " + std::to_string(edit.source));
+      }
       case EditKind::kPrune:
         for (uint64_t source : edit.sources) {
           auto i = instanceIndex(source);
@@ -162,8 +169,8 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                 std::to_string(state.rows.live(*i) ? edit.targets[k] : edit.sources[k]) +
                 " is deleted");
           touch(*i);
-          if (*i < base_.size() && std::find(state.refeatured.begin(), state.refeatured.end(),
-                                             *i) == state.refeatured.end())
+          if (*i < base_->size() && std::find(state.refeatured.begin(), state.refeatured.end(),
+                                              *i) == state.refeatured.end())
             state.refeatured.push_back(static_cast<uint32_t>(*i));
           const auto to = state.rows.features(*t);
           const std::vector<uint32_t> target(to.begin(), to.end());

@@ -2,12 +2,16 @@
 
 // EditedMemory's private parts, shared by its files (edited_memory.cpp, edited_memory_apply.cpp).
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "edit/edited_rows.h"
+#include "edit/incremental_classifier.h"
+#include "edit/rows_by_key.h"
 #include "memlens/edited_memory.h"
 
 namespace memlens {
@@ -17,8 +21,22 @@ struct EditedMemory::State {
   uint64_t inserted = 0;
   uint64_t liveCount = 0;  // kept by the incremental engine only
   // Base instances a merge gave other features (the incremental tree engines find instances by
-  // their first tree value).
+  // their first tree value, and edits by stored vector their instances by the base's vectors).
   std::vector<uint32_t> refeatured;
+  // The incremental engine's class order, kept per edit rather than counted over every instance:
+  // per class id, its live instances and the index of the first (kNoRow: none), and the base
+  // instances an edit gave another class (they are not in their new class's base list).
+  static constexpr size_t kNoRow = SIZE_MAX;
+  std::vector<uint64_t> classTotals;
+  std::vector<size_t> firstOfClass;
+  std::vector<uint32_t> relabeled;
+
+  // Brings classTotals and firstOfClass up to date after `changes` (taken back when `undo`),
+  // which the rows already show, and gives the class order they make: what counting every live
+  // instance gives, at the cost of what changed. `classRows`: the base instances (`base`) of each
+  // class id, where a class's next live instance is found.
+  ClassOrder classOrder(std::span<const std::vector<Change>> changes, bool undo,
+                        const InstanceSet& base, const RowsByKey& classRows);
 };
 
 // What an edit does to one instance of State::all (an edit resolves to instances removed and

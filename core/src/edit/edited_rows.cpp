@@ -4,15 +4,34 @@
 
 namespace memlens {
 
-EditedRows::EditedRows(const InstanceSet& instances) : width_(instances.width) {
-  for (size_t i = 0; i < instances.size(); ++i)
-    append(instances.instance(i), instances.classes[i], instances.sources[i], true);
-}
+EditedRows::EditedRows(std::shared_ptr<const InstanceSet> base)
+    : base_(std::move(base)),
+      chunks_((base_->size() + kRows - 1) / kRows),
+      size_(base_->size()),
+      width_(base_->width) {}
 
 EditedRows::Chunk& EditedRows::writable(size_t i) {
   std::shared_ptr<Chunk>& c = chunks_[i / kRows];
-  // Shared with another copy of the rows (a committed state, a preview): this copy's own.
-  if (c.use_count() > 1) c = std::make_shared<Chunk>(*c);
+  if (!c) {
+    // The first change to a chunk of the base: this copy's own rows from here on.
+    const size_t begin = i / kRows * kRows, end = std::min(begin + kRows, base_->size());
+    const auto w = static_cast<size_t>(width_);
+    c = std::make_shared<Chunk>();
+    c->features.reserve(kRows * w);
+    c->features.assign(base_->features.begin() + static_cast<std::ptrdiff_t>(begin * w),
+                       base_->features.begin() + static_cast<std::ptrdiff_t>(end * w));
+    c->classes.reserve(kRows);
+    c->classes.assign(base_->classes.begin() + static_cast<std::ptrdiff_t>(begin),
+                      base_->classes.begin() + static_cast<std::ptrdiff_t>(end));
+    c->sources.reserve(kRows);
+    c->sources.assign(base_->sources.begin() + static_cast<std::ptrdiff_t>(begin),
+                      base_->sources.begin() + static_cast<std::ptrdiff_t>(end));
+    c->live.reserve(kRows);
+    c->live.assign(end - begin, 1);
+  } else if (c.use_count() > 1) {
+    // Shared with another copy of the rows (a committed state, a preview): this copy's own.
+    c = std::make_shared<Chunk>(*c);
+  }
   return *c;
 }
 
@@ -58,8 +77,11 @@ InstanceSet EditedRows::liveInstances() const {
   InstanceSet set;
   set.width = width_;
   size_t n = 0;
-  for (const auto& c : chunks_)
-    n += static_cast<size_t>(std::count(c->live.begin(), c->live.end(), 1));
+  for (size_t k = 0; k < chunks_.size(); ++k) {
+    const Chunk* c = chunks_[k].get();
+    n += c ? static_cast<size_t>(std::count(c->live.begin(), c->live.end(), 1))
+           : std::min(kRows, size_ - k * kRows);
+  }
   set.reserve(n);
   for (size_t i = 0; i < size_; ++i) {
     if (!live(i)) continue;

@@ -9,10 +9,14 @@
 namespace memlens {
 namespace {
 
-void subtract(SparseCounts& counts, std::span<const ClassCount> gone) {
-  for (const ClassCount& g : gone)
-    for (auto& [c, n] : counts)
-      if (c == g.classIndex) n -= g.count;
+// Through a dense per-class scratch array: a stored vector many contexts share (an empty one at
+// block starts) has thousands of classes, as has its bucket, and a pairwise match took ~1 ms.
+void subtract(SparseCounts& counts, std::span<const ClassCount> gone, uint32_t classCount) {
+  thread_local std::vector<int64_t> minus;
+  if (minus.size() < classCount) minus.resize(classCount, 0);
+  for (const ClassCount& g : gone) minus[g.classIndex] += g.count;
+  for (auto& [c, n] : counts) n -= minus[c];
+  for (const ClassCount& g : gone) minus[g.classIndex] = 0;
   std::erase_if(counts, [](const auto& cn) { return cn.second <= 0; });
 }
 
@@ -51,7 +55,7 @@ void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options
       if (d > buckets.back().distance && !sameDistance(d, buckets.back().distance)) continue;
       for (auto& b : buckets)
         if (sameDistance(b.distance, d)) {
-          subtract(b.counts, base.distribution(entries[e].baseId));
+          subtract(b.counts, base.distribution(entries[e].baseId), base.classCount());
           break;
         }
     }

@@ -1,0 +1,111 @@
+// Editing a saved memory file (issue 19's 100M-instance goals) with its test tokens as the probe
+// set and the trained weights kept: EditSession::open, then preview, commit, undo and redo of
+// deleting one stored vector (the middle training instance's, and one a probe token matches), and
+// preview, commit and undo of removing a document (when the corpus has several) and of a
+// count-threshold prune, each timed on its own.
+// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "memlens/edit_session.h"
+#include "memlens/memory_file.h"
+
+using namespace memlens;
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// The 1-minute load average, printed beside each figure (the machine is shared).
+std::string load() {
+  std::ifstream in("/proc/loadavg");
+  std::string first;
+  in >> first;
+  return first;
+}
+
+template <typename F>
+auto timed(const char* what, F f) {
+  const auto t = std::chrono::steady_clock::now();
+  auto r = f();
+  std::printf("%-36s %9.3f s   load %s\n", what, since(t), load().c_str());
+  std::fflush(stdout);
+  return r;
+}
+
+bool fail(const char* what, const Status& s) {
+  std::fprintf(stderr, "%s: %s\n", what, s.toString().c_str());
+  return false;
+}
+
+// Preview, commit and undo of `edit` (and redo then undo again with `redo`).
+bool measure(EditSession& session, const char* what, const MemoryEdit& edit, bool redo) {
+  const std::string name(what);
+  auto preview = timed((name + ": preview").c_str(), [&] { return session.preview(edit); });
+  if (!preview) return fail(what, preview.status());
+  std::printf("  %zu probe tokens change, %u -> %u stored vectors\n", preview->changed.size(),
+              preview->slotsBefore, preview->slotsAfter);
+  auto commit = timed((name + ": commit").c_str(),
+                      [&] { return session.commit(std::move(*preview), nullptr); });
+  if (!commit) return fail(what, commit.status());
+  auto undo = timed((name + ": undo").c_str(), [&] { return session.undo(nullptr); });
+  if (!undo) return fail(what, undo.status());
+  if (!redo) return true;
+  auto again = timed((name + ": redo").c_str(), [&] { return session.redo(nullptr); });
+  if (!again) return fail(what, again.status());
+  auto back = timed((name + ": undo again").c_str(), [&] { return session.undo(nullptr); });
+  return back ? true : fail(what, back.status());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return std::fputs("usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]\n", stderr), 2;
+  const uint32_t minCount = argc > 2 ? static_cast<uint32_t>(std::stoul(argv[2])) : 2;
+  auto opened = timed("open the memory file", [&] { return openMemory(argv[1]); });
+  if (!opened) return fail("open", opened.status()), 1;
+  const std::shared_ptr<const Experiment> trained = *opened;
+  const InstanceSet& train = trained->train();
+  std::printf("%zu train instances, %u stored vectors, %zu probe (test) tokens, %zu documents\n",
+              train.size(), trained->classifier().memory().vectorCount(), trained->test().size(),
+              trained->corpus().corpus->documentCount());
+  EditSession::Options options;
+  options.keepTrainedWeights = true;
+  auto session = timed("EditSession::open (weights kept)",
+                       [&] { return EditSession::open(trained, trained->test(), options); });
+  if (!session) return fail("EditSession::open", session.status()), 1;
+  EditSession& s = **session;
+
+  const auto middle = train.instance(train.size() / 2);
+  MemoryEdit deleteVector;
+  deleteVector.features.assign(middle.begin(), middle.end());
+  if (!measure(s, "delete one vector", deleteVector, true)) return 1;
+  // A vector the probe set uses: the first probe token's context that the memory stores.
+  const InstanceSet& probe = trained->test();
+  for (size_t i = 0; i < probe.size(); ++i) {
+    if (trained->classifier().memory().find(probe.instance(i)) == InstanceBase::kNone) continue;
+    MemoryEdit used;
+    used.features.assign(probe.instance(i).begin(), probe.instance(i).end());
+    if (!measure(s, "delete a probe token's vector", used, true)) return 1;
+    break;
+  }
+  const uint32_t documents = trained->corpus().corpus->documentCount();
+  if (documents > 1) {
+    MemoryEdit remove;
+    remove.kind = EditKind::kRemoveDocument;
+    remove.document = documents / 2;
+    if (!measure(s, "remove a document", remove, false)) return 1;
+  }
+  if (minCount == 0) return 0;
+  PruneOptions prune;
+  prune.minCount = minCount;
+  auto plan = timed("count-threshold prune: plan", [&] { return s.planPrune(prune); });
+  if (!plan) return fail("plan", plan.status()), 1;
+  std::printf("  %s: %zu instances\n", plan->note.c_str(), plan->sources.size());
+  return measure(s, "count-threshold prune", *plan, false) ? 0 : 1;
+}
