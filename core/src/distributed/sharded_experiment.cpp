@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "distributed/answered_classifier.h"
+#include "distributed/block_edges.h"
 #include "distributed/message.h"
 #include "distributed/sharded_classifier.h"
 
@@ -15,24 +16,29 @@ Status checkSupported(const ExperimentOptions& options) {
     return Status::invalidArgument(
         "a sharded eval takes IB1, IGTree or TRIBL2, not the vector "
         "memory, for now: run it with one rank");
-  if (options.window.blocks != BlockMode::kLine)
-    return Status::invalidArgument(
-        "a sharded eval windows line by line (--blocks line) for now: run --blocks olifant with "
-        "one rank");
   return Status::ok();
 }
 
-// The block's instances with their sources (target tokens) made the whole corpus's.
-Result<InstanceSet> windowBlock(const CorpusBlock& block, const WindowOptions& window,
-                                JobControl* job) {
+// The block's instances, windowed as one process windows the whole corpus, with their sources
+// (target tokens) indexing the block's tokens. Line blocks never cross a share's edge; OLIFANT
+// blocks may, so the ranks agree on the blocks open at the edges first.
+Result<InstanceSet> windowBlock(Communicator& comm, const CorpusBlock& block,
+                                const WindowOptions& window, JobControl* job) {
   const TokenisedCorpus& c = *block.corpus;
-  InstanceSet set;
-  set.width = window.width;
-  if (c.tokens.size() > 0) {
-    auto built = buildInstances(c.tokens, c.paddingId, window, job);
-    if (!built) return built.status();
-    set = std::move(*built);
+  if (window.blocks == BlockMode::kLine) {
+    InstanceSet set;
+    set.width = window.width;
+    if (c.tokens.size() > 0) return buildInstances(c.tokens, c.paddingId, window, job);
+    return set;
   }
+  auto edges = agreeBlockEdges(comm, c.tokens, window.width);
+  if (!edges) return edges.status();
+  auto set = buildPartInstances(c.tokens, c.paddingId, window.width, edges->before,
+                                edges->lastContinues, job);
+  if (Status st = comm.agree(set ? Status::ok() : set.status()); !st) return st;
+  auto instances = comm.sum(set->size());
+  if (!instances) return instances.status();
+  if (*instances == 0) return Status::invalidArgument("the corpus yields no instances");
   return set;
 }
 
@@ -115,7 +121,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   // its own block (its lines carry the whole corpus's document and line numbers).
   auto split = DataSplit::make(c.tokens, options.split);
   if (!split) return split.status();
-  auto all = windowBlock(block, options.window, job);
+  auto all = windowBlock(comm, block, options.window, job);
   if (Status st = comm.agree(all ? Status::ok() : all.status()); !st) return st;
   InstanceSet train =
       globalSources(split->select(*all, c.tokens, SplitPart::kTrain, job), block.firstToken);
