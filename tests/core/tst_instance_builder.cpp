@@ -121,7 +121,8 @@ class TestInstanceBuilder : public QObject {
   // A stream cut at any line start: the two parts, windowed with the block open at the cut
   // (openBlockAfter) and whether the first part's last block goes on, give the whole stream's
   // instances (as the ranks of a sharded run do: docs/spec/distributed.md). The cuts fall inside
-  // blocks, before and after empty lines, next to carried one-token blocks and at documents.
+  // blocks, before and after empty lines, next to carried one-token blocks and at documents;
+  // an empty part at the cut windows nothing and passes the open block on.
   void olifantPartsWindowAsTheWhole() {
     auto f = load({"a b\nc\n\nd\n\n\ne f g h i\nj\n\nk\n", "l\n\nm n\no\n"});
     const int width = 3;
@@ -165,6 +166,15 @@ class TestInstanceBuilder : public QObject {
         QVERIFY2(render(*gotHead, f->vocab) == render(expectHead, f->vocab), where);
         QVERIFY2(render(*gotRest, f->vocab) == render(expectRest, f->vocab), where);
         QVERIFY2(gotRest->sources == expectRest.sources, where);
+        // A part without lines (more ranks than lines) has no targets, and passes the block on.
+        const TokenStream none = part(cut, cut);
+        const OpenBlock open = openBlockAfter(head, {}, width);
+        for (bool continues : {false, true}) {
+          auto nothing = buildPartInstances(none, padding, width, open, continues);
+          QVERIFY2(nothing.isOk() && nothing->size() == 0, where);
+        }
+        const OpenBlock passed = openBlockAfter(none, open, width);
+        QVERIFY2(passed.tokens == open.tokens && passed.tail == open.tail, where);
         ++cuts;
       }
     }

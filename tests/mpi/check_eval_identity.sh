@@ -60,6 +60,17 @@ for at in (size // 2, 2 * size // 3):
 open(sys.argv[2], "wb").write(text)
 PY
 
+# More ranks than lines in a share: one line of most of the bytes, so that at 3 ranks rank 1's
+# share starts and ends at the same line (no lines at all) and the block open at the end of
+# rank 0's share goes on in rank 2's first line.
+mkdir "$work/long"
+{
+  head -n 40 "$kjv"
+  sed -n '41,400p' "$kjv" | tr '\n' ' '
+  echo
+  sed -n '401,440p' "$kjv"
+} >"$work/long/kjv.txt"
+
 # The fields that time the run differ between any two runs.
 mask() {
   sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
@@ -98,6 +109,8 @@ corpus=$work/olifant
 check --model ib1 -k 1 --blocks olifant
 check --model igtree --blocks olifant
 check --model tribl2 -k 1 --blocks olifant
+corpus=$work/long
+check --model igtree --blocks olifant
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded evals differ from one process"

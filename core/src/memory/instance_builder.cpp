@@ -66,15 +66,15 @@ struct Pending {
 // As olifant-continuous-windowing (which empties its token list only after writing an
 // instance), a one-token block yields nothing and its token opens the next block of the
 // document instead (it stays open over empty lines). Empty lines hold no tokens, so a block is
-// a contiguous range. Calls close(block) for every block that ends within `tokens`, the block
-// open before them (`before`, whose tail the positions start with) included; returns the block
-// still open at their end.
+// a contiguous range. Calls close(begin, targetEnd) for every block of two tokens or more that
+// ends within `tokens`, the block open before them (`before`, whose tail the positions start
+// with) included; returns the block still open at their end.
 template <typename Close>
 Pending walkOlifantBlocks(const TokenStream& tokens, const OpenBlock& before, Close close) {
   const size_t offset = before.tail.size();
   Pending open{before.tokens, before.document, 0, offset};
   const auto closeOpen = [&] {
-    if (open.tokens >= 2) close(Block{open.begin, std::max(open.begin, offset), open.end - 1});
+    if (open.tokens >= 2) close(open.begin, open.end - 1);
     open.tokens = 0;
   };
   for (size_t l = 0; l < tokens.lineCount(); ++l) {
@@ -107,13 +107,17 @@ std::vector<Block> blocksOf(const TokenStream& tokens, BlockMode mode, const Ope
     }
     return blocks;
   }
-  const Pending open =
-      walkOlifantBlocks(tokens, before, [&](const Block& b) { blocks.push_back(b); });
+  // Only the part's own tokens are targets: a block that ends within the tail has none here.
   const size_t offset = before.tail.size();
+  const auto add = [&](size_t begin, size_t targetEnd) {
+    const size_t from = std::max(begin, offset);
+    if (from < targetEnd) blocks.push_back({begin, from, targetEnd});
+  };
+  const Pending open = walkOlifantBlocks(tokens, before, add);
   if (lastContinues && open.tokens > 0)
-    blocks.push_back({open.begin, std::max(open.begin, offset), open.end});
+    add(open.begin, open.end);
   else if (open.tokens >= 2)
-    blocks.push_back({open.begin, std::max(open.begin, offset), open.end - 1});
+    add(open.begin, open.end - 1);
   return blocks;
 }
 
@@ -169,7 +173,7 @@ Result<InstanceSet> buildInstances(const TokenStream& tokens, uint32_t paddingId
 }
 
 OpenBlock openBlockAfter(const TokenStream& tokens, const OpenBlock& before, int width) {
-  const Pending open = walkOlifantBlocks(tokens, before, [](const Block&) {});
+  const Pending open = walkOlifantBlocks(tokens, before, [](size_t, size_t) {});
   OpenBlock after;
   if (open.tokens == 0) return after;
   after.tokens = open.tokens;
