@@ -71,9 +71,13 @@ run_ranks() {
 
 if [ "$mode" = eval ]; then
   echo "corpus: $big ($(du -m "$big" | cut -f1) MB)"
+  # A REFERENCE record may name the corpus by another path (the same file, checked by its
+  # SHA-256 in the record).
+  path='"path":"[^"]*"'
+  [ -z "${REFERENCE:-}" ] && path='^$'
   mask() {
     sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
-      -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
+      -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g' -e "s/$path/\"path\":\"-\"/g"
   }
   elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
   seconds() { sed -E 's/.*"seconds":\{"train":([0-9.e+-]*),"evaluate":([0-9.e+-]*)\}.*/\1 \2/' "$1"; }
