@@ -13,18 +13,11 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
                                           const QueriesOf& queriesOf, JobControl* job) {
   Communicator& world = mpiWorld();
   if (world.size() == 1) return predictOnCorpusInOneProcess(corpus, options, queriesOf, job);
-  if (options.window.blocks != BlockMode::kLine)
-    return Status::invalidArgument(
-        "a sharded predict windows line by line (--blocks line) for now: run --blocks olifant "
-        "with one rank");
   if (Status st = corpus.check(); !st) return st;
   auto block = loadCorpusBlock(world, corpus.paths, corpus.tokeniser, job);
   if (!block) return block.status();
-  auto instances = windowCorpusBlock(*block, options.window, job);
-  if (Status st = world.agree(instances ? Status::ok() : instances.status()); !st) return st;
-  auto total = world.sum(instances->size());
-  if (!total) return total.status();
-  if (*total == 0) return Status::invalidArgument("the corpus yields no instances");
+  auto instances = windowCorpusBlock(world, *block, options.window, job);
+  if (!instances) return instances.status();
   auto memory = ShardedClassifier::train(world, options.classifier, *instances, job);
   if (!memory) return memory.status();
   *instances = InstanceSet{};

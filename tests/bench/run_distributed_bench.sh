@@ -9,6 +9,10 @@
 # MODE=eval: memlens-cli-mpi eval against memlens-cli eval on the same text (the KJV repeated
 # COPIES times, line blocks, the default split): per-rank peak RSS, the record's train and
 # evaluate seconds, the whole run's wall seconds, and whether the records (timing masked) match.
+# CORPUS=FILE (MODE=eval): FILE instead of the repeated KJV (e.g. /tmp/big100/big.txt, 100
+# copies: 73 M train instances with --blocks olifant); REFERENCE=JSON: one process's record of
+# the same options (memlens-cli eval --json), instead of running it; LOCK=FILE: every run
+# under `flock FILE` (runs of many GB, one at a time on a shared machine).
 # Usage: tests/bench/run_distributed_bench.sh [BUILD_DIR] [COPIES]
 #        ALGOS="-a1 -a0:-k1 -a0:-k3 -a4" RANKS="1 2 4" (subsets; options joined by ':');
 #        with MODE=eval, ALGOS are eval options (default "--model:igtree --model:ib1:-k:1
@@ -40,8 +44,15 @@ source "$root/tests/mpi/mpi_flags.sh"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-source "$root/tests/bench/scale_corpus.sh"
-scale_corpus "$corpus" "$copies" "$work/big.txt"
+locked=()
+[ -n "${LOCK:-}" ] && locked=(flock "$LOCK")
+big=$work/big.txt
+if [ -n "${CORPUS:-}" ]; then
+  big=$CORPUS
+else
+  source "$root/tests/bench/scale_corpus.sh"
+  scale_corpus "$corpus" "$copies" "$big"
+fi
 
 # run_ranks RANKS COMMAND...: COMMAND under mpirun, each rank under /usr/bin/time (its peak RSS in
 # rank.N); sets rss_max and rss_sum (kB) and rss_by_rank (MB, rank 0 first).
@@ -49,7 +60,7 @@ run_ranks() {
   local ranks=$1
   shift
   rm -f "$work"/rank.*
-  "$mpiexec" "${mpi_flags[@]}" -np "$ranks" sh -c \
+  "${locked[@]}" "$mpiexec" "${mpi_flags[@]}" -np "$ranks" sh -c \
     '/usr/bin/time -f "%M" -o "$0/rank.${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}" "$@"' \
     "$work" "$@"
   rss_max=$(cat "$work"/rank.* | sort -n | tail -n 1)
@@ -59,10 +70,14 @@ run_ranks() {
 }
 
 if [ "$mode" = eval ]; then
-  echo "corpus: $copies shuffled copies of the KJV ($(du -m "$work/big.txt" | cut -f1) MB)"
+  echo "corpus: $big ($(du -m "$big" | cut -f1) MB)"
+  # A REFERENCE record may name the corpus by another path (the same file, checked by its
+  # SHA-256 in the record).
+  path='"path":"[^"]*"'
+  [ -z "${REFERENCE:-}" ] && path='^$'
   mask() {
     sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
-      -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
+      -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g' -e "s/$path/\"path\":\"-\"/g"
   }
   elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
   seconds() { sed -E 's/.*"seconds":\{"train":([0-9.e+-]*),"evaluate":([0-9.e+-]*)\}.*/\1 \2/' "$1"; }
@@ -70,16 +85,20 @@ if [ "$mode" = eval ]; then
     rss_max_MB rss_sum_MB same rss_by_rank_MB
   for spec in $algos; do
     read -r -a opts <<<"${spec//:/ }"
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$work/one.rss" "$cli" eval --json "${opts[@]}" "$work/big.txt" \
-      >"$work/one.json" 2>/dev/null
-    wall=$(elapsed "$start")
-    read -r train evaluate <<<"$(seconds "$work/one.json")"
-    printf '%-22s %5s %8.2f %8.2f %8.2f %12d %12s %8s\n' "${spec//:/ }" one "$train" "$evaluate" \
-      "$wall" $(($(cat "$work/one.rss") / 1024)) - -
+    if [ -n "${REFERENCE:-}" ]; then
+      cp "$REFERENCE" "$work/one.json"
+    else
+      start=$(date +%s.%N)
+      "${locked[@]}" /usr/bin/time -f "%M" -o "$work/one.rss" "$cli" eval --json "${opts[@]}" \
+        "$big" >"$work/one.json" 2>/dev/null
+      wall=$(elapsed "$start")
+      read -r train evaluate <<<"$(seconds "$work/one.json")"
+      printf '%-22s %5s %8.2f %8.2f %8.2f %12d %12s %8s\n' "${spec//:/ }" one "$train" \
+        "$evaluate" "$wall" $(($(cat "$work/one.rss") / 1024)) - -
+    fi
     for ranks in $ranks_list; do
       start=$(date +%s.%N)
-      run_ranks "$ranks" "$cli_mpi" eval --json "${opts[@]}" "$work/big.txt" \
+      run_ranks "$ranks" "$cli_mpi" eval --json "${opts[@]}" "$big" \
         >"$work/sharded.json" 2>/dev/null
       wall=$(elapsed "$start")
       read -r train evaluate <<<"$(seconds "$work/sharded.json")"
@@ -92,11 +111,11 @@ if [ "$mode" = eval ]; then
   exit 0
 fi
 
-"$cli" instances --blocks olifant -o "$work/train.inst" "$work/big.txt" >/dev/null
+"$cli" instances --blocks olifant -o "$work/train.inst" "$big" >/dev/null
 head -n 2000 "$corpus" >"$work/test.txt"
 "$cli" instances -o "$work/all-test.inst" "$work/test.txt" >/dev/null
 head -n "$queries" "$work/all-test.inst" >"$work/test.inst"
-rm "$work/big.txt" "$work/all-test.inst"
+rm -f "$work/big.txt" "$work/all-test.inst"
 echo "train: $copies shuffled copies of the KJV, $(wc -l <"$work/train.inst") instances" \
   "($(du -m "$work/train.inst" | cut -f1) MB); queries: $(wc -l <"$work/test.inst")"
 

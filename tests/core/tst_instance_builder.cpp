@@ -118,6 +118,69 @@ class TestInstanceBuilder : public QObject {
     QCOMPARE(set.status().code(), Status::Code::kInvalidArgument);
   }
 
+  // A stream cut at any line start: the two parts, windowed with the block open at the cut
+  // (openBlockAfter) and whether the first part's last block goes on, give the whole stream's
+  // instances (as the ranks of a sharded run do: docs/spec/distributed.md). The cuts fall inside
+  // blocks, before and after empty lines, next to carried one-token blocks and at documents;
+  // an empty part at the cut windows nothing and passes the open block on.
+  void olifantPartsWindowAsTheWhole() {
+    auto f = load({"a b\nc\n\nd\n\n\ne f g h i\nj\n\nk\n", "l\n\nm n\no\n"});
+    const int width = 3;
+    const uint32_t padding = f->vocab.paddingId();
+    WindowOptions options;
+    options.width = width;
+    options.blocks = BlockMode::kOlifant;
+    auto whole = buildInstances(f->tokens, padding, options);
+    QVERIFY(whole.isOk());
+    SpaceTokeniser tokeniser;
+    const auto part = [&](TokenStream::TextPosition begin, TokenStream::TextPosition end) {
+      return std::move(*TokenStream::tokeniseBlock(*f->corpus, tokeniser, f->vocab, begin, end, 1));
+    };
+    const TokenStream::TextPosition first{0, 0};
+    const TokenStream::TextPosition last{f->corpus->documentCount(), 0};
+    int cuts = 0;
+    for (size_t d = 0; d < f->corpus->documentCount(); ++d) {
+      const std::string_view text = f->corpus->document(d).text;
+      for (size_t at = 0; at < text.size(); at = text.find('\n', at) + 1) {
+        const TokenStream::TextPosition cut{d, at};
+        const TokenStream head = part(first, cut);
+        const TokenStream rest = part(cut, last);
+        InstanceSet expectHead, expectRest;
+        expectHead.width = expectRest.width = width;
+        bool headContinues = false;
+        for (size_t i = 0; i < whole->size(); ++i) {
+          const bool inHead = whole->sources[i] < head.size();
+          InstanceSet& into = inHead ? expectHead : expectRest;
+          const auto v = whole->instance(i);
+          into.features.insert(into.features.end(), v.begin(), v.end());
+          into.classes.push_back(whole->classes[i]);
+          into.sources.push_back(whole->sources[i] - (inHead ? 0 : head.size()));
+          if (whole->sources[i] + 1 == head.size()) headContinues = true;
+        }
+        auto gotHead = buildPartInstances(head, padding, width, {}, headContinues);
+        auto gotRest =
+            buildPartInstances(rest, padding, width, openBlockAfter(head, {}, width), false);
+        QVERIFY(gotHead.isOk() && gotRest.isOk());
+        const QByteArray where = QByteArray::number(static_cast<qulonglong>(d)) + ":" +
+                                 QByteArray::number(static_cast<qulonglong>(at));
+        QVERIFY2(render(*gotHead, f->vocab) == render(expectHead, f->vocab), where);
+        QVERIFY2(render(*gotRest, f->vocab) == render(expectRest, f->vocab), where);
+        QVERIFY2(gotRest->sources == expectRest.sources, where);
+        // A part without lines (more ranks than lines) has no targets, and passes the block on.
+        const TokenStream none = part(cut, cut);
+        const OpenBlock open = openBlockAfter(head, {}, width);
+        for (bool continues : {false, true}) {
+          auto nothing = buildPartInstances(none, padding, width, open, continues);
+          QVERIFY2(nothing.isOk() && nothing->size() == 0, where);
+        }
+        const OpenBlock passed = openBlockAfter(none, open, width);
+        QVERIFY2(passed.tokens == open.tokens && passed.tail == open.tail, where);
+        ++cuts;
+      }
+    }
+    QCOMPARE(cuts, 14);
+  }
+
   void cancel() {
     std::string text;
     for (int i = 0; i < 100000; ++i) text += "a b c\n";

@@ -3,7 +3,8 @@
 # prints in one process (--json), byte for byte but for the fields that time the run (created,
 # seconds, latencyMeanMicros, latencyP99Micros), for IB1 (k = 1, 3; a distance weighting),
 # IGTree and TRIBL2, on a two-file KJV corpus cut so that the ranks' byte ranges begin at a
-# document boundary and at a blank line.
+# document boundary and at a blank line; and OLIFANT blocks (--blocks olifant), which run across
+# lines, on that corpus and on one whose blocks cross every edge of the ranks' byte ranges.
 # Usage: check_eval_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -35,6 +36,41 @@ open(sys.argv[3] + "/a.txt", "wb").write(a)
 open(sys.argv[3] + "/b.txt", "wb").write(b)
 PY
 
+# OLIFANT blocks across the edges: one document of paragraphs (blank lines between) up to a third
+# of the bytes, then one long block. At 3 ranks rank 0's share ends in a one-token line between
+# blank lines (a one-token block, carried to the next block of its document: rank 1's first
+# line); the long block crosses the edge at half the bytes (2 ranks) and at two thirds (3 ranks).
+mkdir "$work/olifant"
+python3 - "$kjv" "$work/olifant/kjv.txt" <<'PY'
+import sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")[:700]
+text = b"".join(l + b"\n" + (b"\n" if i % 6 == 5 and i < 200 else b"") for i, l in enumerate(lines))
+size = len(text) + 400  # the final size: the last line padded with spaces
+cut = size // 3
+# The last line start before cut - 1; there go a blank line, "Amen" (padded with spaces so that
+# the blank line after it is the first line start at or after the cut) and a blank line.
+p = text.rindex(b"\n", 0, cut - 2) + 1
+amen = b"\nAmen" + b" " * max(0, cut - (p + 6)) + b"\n\n"
+text = text[:p] + amen + text[p:]
+text = text[:-1] + b" " * (size - len(text)) + b"\n"
+# Both other edges fall inside the long block (no blank line near them).
+for at in (size // 2, 2 * size // 3):
+    line = text.index(b"\n", at - 1) + 1
+    assert text[line] != 10 and text[line - 2] != 10, at
+open(sys.argv[2], "wb").write(text)
+PY
+
+# More ranks than lines in a share: one line of most of the bytes, so that at 3 ranks rank 1's
+# share starts and ends at the same line (no lines at all) and the block open at the end of
+# rank 0's share goes on in rank 2's first line.
+mkdir "$work/long"
+{
+  head -n 40 "$kjv"
+  sed -n '41,400p' "$kjv" | tr '\n' ' '
+  echo
+  sed -n '401,440p' "$kjv"
+} >"$work/long/kjv.txt"
+
 # The fields that time the run differ between any two runs.
 mask() {
   sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
@@ -42,23 +78,24 @@ mask() {
 }
 
 failures=0
+corpus=$work/corpus
 check() {  # eval options...
-  "$cli" eval --json "$@" "$work/corpus" 2>"$work/one.err" | mask >"$work/one.json"
+  "$cli" eval --json "$@" "$corpus" 2>"$work/one.err" | mask >"$work/one.json"
   for ranks in 2 3; do
     local code=0
-    "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" eval --json "$@" "$work/corpus" \
+    "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" eval --json "$@" "$corpus" \
       2>"$work/sharded.err" >"$work/sharded.raw" || code=$?
     mask <"$work/sharded.raw" >"$work/sharded.json"
     if [ "$code" -ne 0 ]; then
-      echo "FAIL $* on $ranks ranks: exit code $code"
+      echo "FAIL $* on $ranks ranks ($corpus): exit code $code"
       cat "$work/sharded.err"
       failures=$((failures + 1))
     elif ! cmp -s "$work/one.json" "$work/sharded.json"; then
-      echo "FAIL $* on $ranks ranks: the record differs from one process's"
+      echo "FAIL $* on $ranks ranks ($corpus): the record differs from one process's"
       diff <(tr ',' '\n' <"$work/one.json") <(tr ',' '\n' <"$work/sharded.json") | head -n 12 || true
       failures=$((failures + 1))
     else
-      echo "ok   $* on $ranks ranks"
+      echo "ok   $* on $ranks ranks ($(basename "$corpus"))"
     fi
   done
 }
@@ -67,6 +104,13 @@ check --model ib1 -k 1
 check --model ib1 -k 3 --distance-weighting IL
 check --model igtree
 check --model tribl2 -k 1
+check --model igtree --blocks olifant
+corpus=$work/olifant
+check --model ib1 -k 1 --blocks olifant
+check --model igtree --blocks olifant
+check --model tribl2 -k 1 --blocks olifant
+corpus=$work/long
+check --model igtree --blocks olifant
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded evals differ from one process"

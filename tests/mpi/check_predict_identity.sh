@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # memlens-cli-mpi predict under `mpirun -np 2` and `-np 3` must print what memlens-cli predict
 # prints in one process, byte for byte, for IB1 (k = 1; k = 3 with distance weightings), IGTree
-# and TRIBL2: the memory trained on every token of a KJV corpus (sharded by lines), asked for
+# and TRIBL2 (line and OLIFANT blocks): the memory trained on every token of a KJV corpus (sharded by lines), asked for
 # the next token after 200 contexts (and one of unknown words, an empty one), with the 20
 # strongest votes, so that the order of tied votes shows too.
 # Usage: check_predict_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
@@ -45,6 +45,9 @@ check --model ib1 -k 3 --distance-weighting IL
 check --model ib1 -k 3 --distance-weighting ED
 check --model igtree
 check --model tribl2 -k 1
+# One OLIFANT block runs through the corpus, across every share's edge.
+check --model ib1 -k 1 --blocks olifant
+check --model igtree --blocks olifant
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded predicts differ from one process"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "distributed/block_edges.h"
 #include "distributed/message.h"
 #include "distributed/token_ids.h"
 
@@ -119,16 +120,23 @@ Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::s
   return out;
 }
 
-Result<InstanceSet> windowCorpusBlock(const CorpusBlock& block, const WindowOptions& window,
-                                      JobControl* job) {
+Result<InstanceSet> windowCorpusBlock(Communicator& comm, const CorpusBlock& block,
+                                      const WindowOptions& window, JobControl* job) {
   const TokenisedCorpus& c = *block.corpus;
-  InstanceSet set;
-  set.width = window.width;
-  if (c.tokens.size() > 0) {
-    auto built = buildInstances(c.tokens, c.paddingId, window, job);
-    if (!built) return built.status();
-    set = std::move(*built);
+  Result<InstanceSet> set = InstanceSet{};
+  set->width = window.width;
+  if (window.blocks == BlockMode::kLine) {
+    if (c.tokens.size() > 0) set = buildInstances(c.tokens, c.paddingId, window, job);
+  } else {
+    auto edges = agreeBlockEdges(comm, c.tokens, window.width);
+    if (!edges) return edges.status();
+    set = buildPartInstances(c.tokens, c.paddingId, window.width, edges->before,
+                             edges->lastContinues, job);
   }
+  if (Status st = comm.agree(set ? Status::ok() : set.status()); !st) return st;
+  auto instances = comm.sum(set->size());
+  if (!instances) return instances.status();
+  if (*instances == 0) return Status::invalidArgument("the corpus yields no instances");
   return set;
 }
 

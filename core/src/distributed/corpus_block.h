@@ -30,10 +30,11 @@ struct CorpusBlock {
 Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::string>& paths,
                                     const TokeniserOptions& tokeniser, JobControl* job = nullptr);
 
-// The instances of the block's tokens. With line blocks (--blocks line) no window crosses the
-// block's edge, so they are, in rank order, one process's instances. Their sources are the block's
-// token indices (add `firstToken` for the whole corpus's).
-Result<InstanceSet> windowCorpusBlock(const CorpusBlock& block, const WindowOptions& window,
-                                      JobControl* job = nullptr);
+// The instances of the block's tokens, windowed as one process windows the whole corpus: line
+// blocks never cross a share's edge; OLIFANT blocks may, so the ranks first agree on the blocks
+// open at the edges (a collective call). Their sources are the block's token indices (add
+// `firstToken` for the whole corpus's).
+Result<InstanceSet> windowCorpusBlock(Communicator& comm, const CorpusBlock& block,
+                                      const WindowOptions& window, JobControl* job = nullptr);
 
 }  // namespace memlens

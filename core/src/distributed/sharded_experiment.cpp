@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "distributed/answered_classifier.h"
+#include "distributed/block_edges.h"
 #include "distributed/message.h"
 #include "distributed/sharded_classifier.h"
 
@@ -15,10 +16,6 @@ Status checkSupported(const ExperimentOptions& options) {
     return Status::invalidArgument(
         "a sharded eval takes IB1, IGTree or TRIBL2, not the vector "
         "memory, for now: run it with one rank");
-  if (options.window.blocks != BlockMode::kLine)
-    return Status::invalidArgument(
-        "a sharded eval windows line by line (--blocks line) for now: run --blocks olifant with "
-        "one rank");
   return Status::ok();
 }
 
@@ -101,7 +98,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   // its own block (its lines carry the whole corpus's document and line numbers).
   auto split = DataSplit::make(c.tokens, options.split);
   if (!split) return split.status();
-  auto all = windowCorpusBlock(block, options.window, job);
+  auto all = windowCorpusBlock(comm, block, options.window, job);
   if (Status st = comm.agree(all ? Status::ok() : all.status()); !st) return st;
   InstanceSet train =
       globalSources(split->select(*all, c.tokens, SplitPart::kTrain, job), block.firstToken);

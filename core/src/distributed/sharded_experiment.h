@@ -15,7 +15,7 @@ namespace memlens {
 // Kneser-Ney counts are reduced to rank 0, which gathers the validation and test parts, has
 // the ranks answer their queries, and tunes. Rank 0 gets the trained experiment, which
 // evaluated() turns into one process's record; the other ranks get null. IB1, IGTree and TRIBL2
-// (overlap metric), line blocks. Every rank returns the same status.
+// (overlap metric), line or OLIFANT blocks. Every rank returns the same status.
 Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock block,
                                                  const ExperimentOptions& options,
                                                  JobControl* job = nullptr);
