@@ -2,6 +2,9 @@
 
 #include "memory/bucket_vote.h"
 
+#include "memfile/byte_reader.h"
+#include "memfile/byte_writer.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -63,6 +66,48 @@ void NeighbourSearch::setWeights(const std::vector<double>& weights) {
                    (sameDistance(distanceOf_[order_[i]], distanceOf_[order_[i - 1]]) ? 0 : 1);
 }
 
+NeighbourSearch::NeighbourSearch(const InstanceBase& base, std::vector<SubsetIndex::Stored> stored)
+    : NeighbourSearch(base) {
+  for (SubsetIndex::Stored& st : stored) {
+    const uint32_t mask = st.mask;
+    std::call_once(built_[mask], [&] {
+      indexes_[mask] = std::make_unique<SubsetIndex>(base_, std::move(st));
+    });
+  }
+}
+
+void NeighbourSearch::save(ByteWriter& out) const {
+  const uint32_t masks = full_;  // 1 .. full - 1
+  out.put<uint32_t>(masks - 1);
+  out.put<uint32_t>(0);
+  for (uint32_t m = 1; m < full_; ++m) index(m).save(out);
+}
+
+void NeighbourSearch::saveNone(ByteWriter& out) {
+  out.put<uint32_t>(0);
+  out.put<uint32_t>(0);
+}
+
+bool NeighbourSearch::loadIndexes(ByteReader& in, int width, uint32_t vectors, uint32_t classes,
+                                  std::vector<SubsetIndex::Stored>& out) {
+  out.clear();
+  const auto count = in.get<uint32_t>();
+  in.get<uint32_t>();
+  if (!in.ok() || count == 0) return in.ok();
+  const uint32_t full = allFeatures(width);
+  if (width > kMaxWidth || count != full - 1)
+    return in.fail(std::to_string(count) + " subset indexes for " + std::to_string(width) +
+                   " features");
+  for (uint32_t m = 1; m < full; ++m) {
+    SubsetIndex::Stored& st = out.emplace_back();
+    if (!SubsetIndex::load(in, vectors, classes, st)) return false;
+    if (st.mask != m)
+      return in.fail("subset index " + std::to_string(m) + " is for mask " +
+                     std::to_string(st.mask));
+  }
+  return true;
+}
+
 const SubsetIndex& NeighbourSearch::index(uint32_t mask) const {
   std::call_once(built_[mask],
                  [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, mask); });
@@ -73,7 +118,7 @@ std::vector<uint32_t> NeighbourSearch::members(const uint32_t* query, uint32_t m
   std::vector<uint32_t> ids;
   const SubsetIndex& idx = index(mask);
   if (const SubsetIndex::Group* g = idx.find(query))
-    for (uint32_t id = g->head; id != SubsetIndex::kEnd; id = idx.next(id)) ids.push_back(id);
+    idx.forEachMember(*g, [&](uint32_t id) { ids.push_back(id); });
   return ids;
 }
 
@@ -183,8 +228,7 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
       fn(fullId);
       return;
     }
-    const SubsetIndex& idx = index(m);
-    for (uint32_t id = s.groups[m]->head; id != SubsetIndex::kEnd; id = idx.next(id)) fn(id);
+    index(m).forEachMember(*s.groups[m], fn);
   };
   auto patternOf = [&](uint32_t id) {
     const auto v = base_.vector(id);
