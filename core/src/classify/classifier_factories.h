@@ -34,11 +34,11 @@ struct StoredDerivations {
 // instance is re-added. IB1 and TRIBL2 take the stored subset indexes, else build them as
 // `indexing` says.
 Result<std::unique_ptr<Classifier>> restoreIb1Classifier(
-    const ClassifierOptions& options, InstanceBase base, StoredDerivations stored,
-    JobControl* job, SubsetIndexing indexing = SubsetIndexing::kUpFront);
+    const ClassifierOptions& options, InstanceBase base, StoredDerivations stored, JobControl* job,
+    SubsetIndexing indexing = SubsetIndexing::kUpFront);
 Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(
-    const ClassifierOptions& options, InstanceBase base, StoredDerivations stored,
-    JobControl* job, SubsetIndexing indexing = SubsetIndexing::kUpFront);
+    const ClassifierOptions& options, InstanceBase base, StoredDerivations stored, JobControl* job,
+    SubsetIndexing indexing = SubsetIndexing::kUpFront);
 Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOptions& options,
                                                             InstanceBase base, JobControl* job);
 Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const ClassifierOptions& options,

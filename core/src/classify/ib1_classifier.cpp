@@ -26,7 +26,9 @@ std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options) 
 }
 
 Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
-    InstanceBase base, StoredDerivations stored, JobControl* job, SubsetIndexing indexing) {
+                                                         InstanceBase base,
+                                                         StoredDerivations stored, JobControl* job,
+                                                         SubsetIndexing indexing) {
   auto c = std::make_unique<Ib1Classifier>(options);
   if (Status s = c->adopt(std::move(base), std::move(stored.weights), job, indexing,
                           std::move(stored.subsetIndexes));

@@ -90,7 +90,10 @@ std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& option
 }
 
 Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(const ClassifierOptions& options,
-    InstanceBase base, StoredDerivations stored, JobControl* job, SubsetIndexing indexing) {
+                                                            InstanceBase base,
+                                                            StoredDerivations stored,
+                                                            JobControl* job,
+                                                            SubsetIndexing indexing) {
   auto c = std::make_unique<Tribl2Classifier>(options);
   if (Status s = c->adopt(std::move(base), std::move(stored.weights), job, indexing,
                           std::move(stored.subsetIndexes));

@@ -7,9 +7,9 @@
 
 #include "base/first_where.h"
 #include "classify/classifier_factories.h"
-#include "memory/neighbour_search.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
+#include "memory/neighbour_search.h"
 #include "vector/vector_memory_classifier.h"
 
 namespace memlens {
@@ -334,10 +334,10 @@ Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   out.end();
   ByteWriter& indexes = out.begin(Section::kSubsetIndexes);
   const OverlapMemory* overlap = overlapMemoryOf(e.classifier());
-  const auto* patterns = overlap && overlap->trained() &&
-                                 &overlap->base() == &e.classifier().memory()
-                             ? dynamic_cast<const NeighbourSearch*>(&overlap->search())
-                             : nullptr;
+  const auto* patterns =
+      overlap && overlap->trained() && &overlap->base() == &e.classifier().memory()
+          ? dynamic_cast<const NeighbourSearch*>(&overlap->search())
+          : nullptr;
   if (patterns) {
     patterns->save(indexes);
   } else {
@@ -455,14 +455,14 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (options->classifier.algorithm == Algorithm::kIb1 ||
       options->classifier.algorithm == Algorithm::kTribl2) {
     const uint32_t vectors = memory->vectorCount(), classes = memory->classCount();
-    auto indexes = readSection(file, Section::kSubsetIndexes,
-                               [&](ByteReader& in) -> Result<std::vector<SubsetIndex::Stored>> {
-                                 std::vector<SubsetIndex::Stored> out;
-                                 if (!NeighbourSearch::loadIndexes(in, width, vectors, classes,
-                                                                   out))
-                                   return Status::corrupt(in.error());
-                                 return out;
-                               });
+    auto indexes =
+        readSection(file, Section::kSubsetIndexes,
+                    [&](ByteReader& in) -> Result<std::vector<SubsetIndex::Stored>> {
+                      std::vector<SubsetIndex::Stored> out;
+                      if (!NeighbourSearch::loadIndexes(in, width, vectors, classes, out))
+                        return Status::corrupt(in.error());
+                      return out;
+                    });
     if (!indexes) return indexes.status();
     if (Status s = checked(Section::kSubsetIndexes,
                            [&] {

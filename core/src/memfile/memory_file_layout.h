@@ -25,11 +25,11 @@ struct MemoryFileLayout {
     kTrain,       // the three InstanceSets
     kValidation,
     kTest,
-    kInstanceBase,  // the classifier's memory
-    kBaseModel,     // the Kneser-Ney model
-    kClassCounts,   // trainClassCounts
-    kWeights,       // the classifier's feature weights, as training computed them
-    kIgTree,        // IGTree's nodes and their distributions (empty for the other algorithms)
+    kInstanceBase,   // the classifier's memory
+    kBaseModel,      // the Kneser-Ney model
+    kClassCounts,    // trainClassCounts
+    kWeights,        // the classifier's feature weights, as training computed them
+    kIgTree,         // IGTree's nodes and their distributions (empty for the other algorithms)
     kSubsetIndexes,  // IB1's and TRIBL2's pattern-search indexes (none for the others)
   };
 

@@ -1,5 +1,7 @@
 #include "memory/bucket_vote.h"
 
+#include <unordered_map>
+
 #include <algorithm>
 #include <cfloat>
 
@@ -57,6 +59,19 @@ SparseCounts summedCounts(const InstanceBase& base, std::span<const uint32_t> id
     s.acc[c] = 0;
   }
   return counts;
+}
+
+std::vector<ClassVote> unlistedCounts(const InstanceBase& base, const SparseCounts& all,
+                                      std::span<const uint32_t> listed) {
+  std::unordered_map<uint32_t, int64_t> shown;
+  for (const auto& [c, count] : summedCounts(base, listed)) shown[c] = count;
+  std::vector<ClassVote> out;
+  for (const auto& [c, count] : all) {
+    const auto it = shown.find(c);
+    const int64_t rest = count - (it == shown.end() ? 0 : it->second);
+    if (rest > 0) out.push_back({base.classId(c), static_cast<double>(rest)});
+  }
+  return out;
 }
 
 double BucketVote::weight(int b, int K, int requested) const {
@@ -133,8 +148,8 @@ void BucketVote::decide(const PredictOptions& options, Prediction& out) {
     // No counts at all: only a damaged memory file (class totals that disagree with its stored
     // vectors) gets here. Any class is as good as another; take the most frequent one.
     if (top.empty())
-      top.push_back(static_cast<uint32_t>(std::max_element(totals.begin(), totals.end()) -
-                                          totals.begin()));
+      top.push_back(
+          static_cast<uint32_t>(std::max_element(totals.begin(), totals.end()) - totals.begin()));
     uint32_t winner = top.front();
     for (uint32_t c : top)
       if (totals[c] > totals[winner]) winner = c;

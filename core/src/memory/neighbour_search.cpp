@@ -70,9 +70,8 @@ NeighbourSearch::NeighbourSearch(const InstanceBase& base, std::vector<SubsetInd
     : NeighbourSearch(base) {
   for (SubsetIndex::Stored& st : stored) {
     const uint32_t mask = st.mask;
-    std::call_once(built_[mask], [&] {
-      indexes_[mask] = std::make_unique<SubsetIndex>(base_, std::move(st));
-    });
+    std::call_once(built_[mask],
+                   [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, std::move(st)); });
   }
 }
 
@@ -118,7 +117,10 @@ std::vector<uint32_t> NeighbourSearch::members(const uint32_t* query, uint32_t m
   std::vector<uint32_t> ids;
   const SubsetIndex& idx = index(mask);
   if (const SubsetIndex::Group* g = idx.find(query))
-    idx.forEachMember(*g, [&](uint32_t id) { ids.push_back(id); });
+    idx.forEachMember(*g, [&](uint32_t id) {
+      ids.push_back(id);
+      return true;
+    });
   return ids;
 }
 
@@ -218,10 +220,12 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
   }
   if (buckets.empty()) return;
 
-  // Members of the group of mask m (all vectors for m == 0), calling fn(id).
+  // Members of the group of mask m (all vectors for m == 0), calling fn(id) until it returns
+  // false.
   auto forMembers = [&](uint32_t m, auto&& fn) {
     if (m == 0) {
-      for (uint32_t id = 0; id < base_.vectorCount(); ++id) fn(id);
+      for (uint32_t id = 0; id < base_.vectorCount() && fn(id); ++id) {
+      }
       return;
     }
     if (m == full_) {
@@ -262,7 +266,10 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
     if (!cached.empty()) {
       addCounts(cached, sign);
     } else {
-      forMembers(T, [&](uint32_t id) { addCounts(base_.distribution(id), sign); });
+      forMembers(T, [&](uint32_t id) {
+        addCounts(base_.distribution(id), sign);
+        return true;
+      });
     }
   };
   auto bucketCounts = [&](const Bucket& b) {
@@ -273,6 +280,7 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
       if (!aggregate) {
         forMembers(m, [&](uint32_t id) {
           if (patternOf(id) == m) addCounts(base_.distribution(id), 1);
+          return true;
         });
         continue;
       }
@@ -293,21 +301,28 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
     return out;
   };
 
-  // The members of bucket b, by id.
-  auto membersOf = [&](int b) {
+  // `limit` members of bucket b (all when it holds no more), by id: the first found.
+  auto membersOf = [&](int b, uint64_t limit) {
     std::vector<uint32_t> ids;
     for (uint32_t m : buckets[b].masks)
       forMembers(m, [&](uint32_t id) {
         if (patternOf(id) == m) ids.push_back(id);
+        return ids.size() < limit;
       });
     std::sort(ids.begin(), ids.end());
     return ids;
+  };
+  // Stored vectors in bucket b.
+  auto sizeOf = [&](int b) {
+    uint64_t size = 0;
+    for (uint32_t m : buckets[b].masks) size += static_cast<uint64_t>(s.exact[m]);
+    return size;
   };
 
   std::vector<double> distances;
   for (const Bucket& b : buckets) distances.push_back(b.distance);
   use(
-      std::move(distances), [&](int b) { return bucketCounts(buckets[b]); }, membersOf);
+      std::move(distances), [&](int b) { return bucketCounts(buckets[b]); }, membersOf, sizeOf);
 }
 
 void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
@@ -315,14 +330,20 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
                                const PredictOptions& predictOptions, Prediction& out) const {
   out = Prediction{};
   walk(query, requiredMask, options.k,
-       [&](std::vector<double> distances, auto&& countsOf, auto&& membersOf) {
+       [&](std::vector<double> distances, auto&& countsOf, auto&& membersOf, auto&& sizeOf) {
          BucketVote vote(base_, options, std::move(distances), countsOf);
          vote.decide(predictOptions, out);
          if (!predictOptions.neighbours) return;
          const int K = vote.votedBuckets();
-         for (int b = 0; b < K; ++b)
-           out.neighbours.push_back(
-               {vote.distance(b), vote.weight(b, K, vote.votedRequested()), membersOf(b)});
+         for (int b = 0; b < K; ++b) {
+           NeighbourBucket& bucket = out.neighbours.emplace_back();
+           bucket.distance = vote.distance(b);
+           bucket.weight = vote.weight(b, K, vote.votedRequested());
+           listNeighbours(
+               base_, predictOptions, sizeOf(b),
+               [&](uint64_t limit) { return membersOf(b, limit); }, [&] { return countsOf(b); },
+               bucket);
+         }
        });
 }
 
@@ -330,7 +351,7 @@ std::vector<OverlapSearch::ScoredBucket> NeighbourSearch::nearestBuckets(const u
                                                                          uint32_t requiredMask,
                                                                          int k) const {
   std::vector<ScoredBucket> out;
-  walk(query, requiredMask, k, [&](std::vector<double> distances, auto&& countsOf, auto&&) {
+  walk(query, requiredMask, k, [&](std::vector<double> distances, auto&& countsOf, auto&&, auto&&) {
     for (size_t b = 0; b < distances.size(); ++b)
       out.push_back({distances[b], countsOf(static_cast<int>(b))});
   });

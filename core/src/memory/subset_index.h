@@ -59,12 +59,13 @@ class SubsetIndex {
   void countAdded(uint32_t id, uint32_t classIndex);
 
   const Group* find(const uint32_t* query) const;
-  // Calls fn(id) for the members of `g` (a group find() returned), newest first.
+  // Calls fn(id) for the members of `g` (a group find() returned), newest first, until fn
+  // returns false.
   template <typename Fn>
   void forEachMember(const Group& g, Fn&& fn) const {
     // A stored index's links are followed at most `count` steps and never past the vectors.
     uint32_t id = g.head;
-    for (uint32_t i = 0; i < g.count && id < indexed_; ++i, id = next_[id]) fn(id);
+    for (uint32_t i = 0; i < g.count && id < indexed_ && fn(id); ++i) id = next_[id];
   }
   // Summed class counts of a group's members, or empty when the group keeps none.
   std::span<const ClassCount> cachedDistribution(const Group& g) const;

@@ -64,14 +64,15 @@ Status SubsetIndex::Stored::checkAll(uint32_t vectors) const {
   ByteReader in({});
   const std::string what = "subset index " + std::to_string(mask) + ": ";
   const size_t caches = cacheStart.empty() ? 0 : cacheStart.size() - 1;
-  if (const size_t i = firstWhere(slots.span(), [&](uint32_t s, size_t) { return s > groups.size(); });
+  if (const size_t i =
+          firstWhere(slots.span(), [&](uint32_t s, size_t) { return s > groups.size(); });
       i < slots.size())
     in.fail(what + "hash slot " + std::to_string(i) + " names a group past the " +
             std::to_string(groups.size()) + " groups");
   if (const size_t i = firstWhere(groups.span(),
                                   [&](const Group& g, size_t) {
-                                    return g.head >= vectors || g.count == 0 ||
-                                           g.count > vectors || g.cache > caches;
+                                    return g.head >= vectors || g.count == 0 || g.count > vectors ||
+                                           g.cache > caches;
                                   });
       in.ok() && i < groups.size())
     in.fail(what + "group " + std::to_string(i) + " names a member, size or cache out of range");
