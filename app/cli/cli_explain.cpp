@@ -15,7 +15,7 @@ namespace memlens::cli {
 
 namespace {
 
-// Per bucket or tree node in the text view; --json has a bucket's all and a node's 50.
+// Per bucket or tree node in the text view; --json has a bucket's first 100 and a node's 50.
 constexpr size_t kNeighboursShown = 8;
 
 std::string answerText(const TreePath& path, int width) {
@@ -102,13 +102,14 @@ void printText(const Trace& t, const Experiment& e) {
 
   for (size_t b = 0; b < t.buckets.size(); ++b) {
     const BucketTrace& bucket = t.buckets[b];
-    std::printf("\nbucket %zu: distance %.4f, vote weight %.4g, %zu stored vectors\n", b + 1,
-                bucket.distance, bucket.weight, bucket.neighbours.size());
+    const uint64_t vectors = bucket.neighbours.size() + bucket.unlistedVectors;
+    std::printf("\nbucket %zu: distance %.4f, vote weight %.4g, %llu stored vectors\n", b + 1,
+                bucket.distance, bucket.weight, static_cast<unsigned long long>(vectors));
     for (size_t i = 0; i < bucket.neighbours.size() && i < kNeighboursShown; ++i)
       printNeighbour(bucket.neighbours[i], vocab);
-    if (bucket.neighbours.size() > kNeighboursShown) {
-      std::printf("  … %zu more stored vectors at this distance\n",
-                  bucket.neighbours.size() - kNeighboursShown);
+    if (vectors > kNeighboursShown) {
+      std::printf("  … %llu more stored vectors at this distance\n",
+                  static_cast<unsigned long long>(vectors - kNeighboursShown));
     }
   }
   if (t.evidence.storedVectors > 0 && t.buckets.empty()) {  // TRIBL2's exact match is bucket 1

@@ -15,6 +15,7 @@
 #include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
 #include "memory/ig_tree.h"
+#include "memory/subset_index.h"
 #include "small_experiment.h"
 #include "test_support.h"
 
@@ -286,6 +287,40 @@ class TestMemoryFile : public QObject {
     }
   }
 
+  // IB1 and TRIBL2 answer from the subset indexes in the file: opening builds none (the search
+  // holds next to no memory of its own, where the trained one holds every index), and a
+  // classifier grown after opening builds its own and answers as the saved one grown alike.
+  void subsetIndexesAreReadNotBuilt() {
+    for (const Algorithm algorithm : {Algorithm::kIb1, Algorithm::kTribl2}) {
+      const auto saved = train(corpusPath_, algorithm);
+      const std::string path = dir_.filePath("indexes.mlm").toStdString();
+      QVERIFY(saveMemory(*saved, path).isOk());
+      const auto opened = open(path);
+      const OverlapMemory* trained = overlapMemoryOf(saved->classifier());
+      const OverlapMemory* read = overlapMemoryOf(opened->classifier());
+      QVERIFY(trained && read);
+      const size_t built = trained->search().memoryBytes();
+      QVERIFY2(
+          read->search().memoryBytes() * 20 < built,
+          qPrintable(
+              QString("%1 bytes opened, %2 trained").arg(read->search().memoryBytes()).arg(built)));
+      answersAsSaved(*saved, opened);
+      QVERIFY2(read->search().memoryBytes() * 20 < built, "answering built indexes");
+
+      // Both are this test's own: grown in place, as an edit grows a memory.
+      Classifier& a = const_cast<Classifier&>(saved->classifier());
+      Classifier& b = const_cast<Classifier&>(opened->classifier());
+      QVERIFY(a.add(saved->test(), nullptr).isOk());
+      QVERIFY(b.add(opened->test(), nullptr).isOk());
+      PredictOptions withNeighbours;
+      withNeighbours.neighbours = true;
+      for (const auto& q : queries(*saved, 300)) {
+        comparePredictions(b.predictOne(q, withNeighbours), a.predictOne(q, withNeighbours));
+        if (QTest::currentTestFailed()) return;
+      }
+    }
+  }
+
   void infoWithoutOpening() {
     const auto saved = smallExperiment(Algorithm::kIgTree);
     const std::string path = dir_.filePath("info.mlm").toStdString();
@@ -413,7 +448,7 @@ class TestMemoryFile : public QObject {
       const std::string whole = readFile(path);
       QVERIFY(verifyMemory(path).isOk());
       const auto entries = sections(whole);
-      QCOMPARE(entries.size(), size_t{13});
+      QCOMPARE(entries.size(), size_t{14});
       for (const Layout::Entry& e : entries) {
         if (e.length == 0) continue;  // the IGTree section of other algorithms
         std::string bytes = whole;
@@ -462,8 +497,8 @@ class TestMemoryFile : public QObject {
     QVERIFY(!info.isOk());
 
     // Version 1 rebuilt weights and trees on opening, version 2 kept no trie order for IGTree's
-    // traces; they are refused, not misread.
-    for (const uint32_t old : {1u, 2u}) {
+    // traces, version 3 no subset indexes for IB1 and TRIBL2; they are refused, not misread.
+    for (const uint32_t old : {1u, 2u, 3u}) {
       std::string older = whole;
       std::memcpy(older.data() + 8, &old, 4);
       restamp(older);
@@ -541,6 +576,64 @@ class TestMemoryFile : public QObject {
     QVERIFY(opened);
     QCOMPARE(opened->corpus().tokens.id(0), 0u);
     QCOMPARE(opened->corpus().tokens.ids()[0], 0u);
+
+    // The subset indexes (IB1, width 4): a member link past the stored vectors, a cached
+    // distribution's class past the class count, and a hash table with no free slot. The first
+    // index (mask 1) follows the count and its mask: hash slots, groups, links, cache starts and
+    // cache entries.
+    const size_t firstIndex = section(entries, Layout::Section::kSubsetIndexes).offset + 16;
+    bytes = whole;
+    const size_t links = arrayData(bytes, firstIndex, {4, sizeof(SubsetIndex::Group)});
+    const uint32_t pastVectors = memory.vectorCount() + 5;
+    std::memcpy(bytes.data() + links, &pastVectors, 4);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    opened = openedDespiteDamage(path, QString("section 'subset indexes': subset index 1: stored "
+                                               "vector 0 links to vector %1 of %2")
+                                           .arg(pastVectors)
+                                           .arg(memory.vectorCount()));
+    QVERIFY(opened);
+    // The first index with cached distributions (groups of 48 or more members: a larger memory).
+    const std::string larger = dir_.filePath("larger.mlm").toStdString();
+    QVERIFY(saveMemory(*train(corpusPath_, Algorithm::kIb1), larger).isOk());
+    const std::string largerWhole = readFile(larger);
+    const size_t indexes = section(sections(largerWhole), Layout::Section::kSubsetIndexes).offset;
+    uint32_t indexCount;
+    std::memcpy(&indexCount, largerWhole.data() + indexes, 4);
+    size_t at = indexes + 16, cached = 0;
+    uint32_t cachedMask = 0;
+    for (uint32_t m = 1; m <= indexCount && cached == 0; ++m) {
+      const size_t flat = arrayData(largerWhole, at, {4, sizeof(SubsetIndex::Group), 4, 8});
+      uint64_t count;
+      std::memcpy(&count, largerWhole.data() + flat - 8, 8);
+      if (count > 0) {
+        cached = flat;
+        cachedMask = m;
+      }
+      at = (flat + count * sizeof(ClassCount) + 7) / 8 * 8 + 8;  // past the next mask
+    }
+    QVERIFY(cached > 0);
+    bytes = largerWhole;
+    std::memcpy(bytes.data() + cached, &badClass, 4);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    opened = openedDespiteDamage(path, QString("section 'subset indexes': subset index %1: cache "
+                                               "entry 0 counts class index 9999")
+                                           .arg(cachedMask));
+    QVERIFY(opened);
+    bytes = whole;
+    const size_t slots = arrayData(bytes, firstIndex, {});
+    uint64_t slotCount;
+    std::memcpy(&slotCount, bytes.data() + slots - 8, 8);
+    const uint32_t firstGroup = 1;
+    for (uint64_t i = 0; i < slotCount; ++i)
+      std::memcpy(bytes.data() + slots + i * 4, &firstGroup, 4);
+    restamp(bytes);
+    writeFile(dir_, "inconsistent.mlm", bytes);
+    auto full = openMemory(path);
+    QVERIFY(full.isOk());
+    for (size_t i = 0; i < (*full)->test().size(); ++i)
+      (void)traceContext(**full, (*full)->test().instance(i));
 
     // A huge array count: refused on opening, before anything is allocated.
     bytes = whole;

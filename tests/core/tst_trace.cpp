@@ -24,17 +24,41 @@ class TestTrace : public QObject {
 
   // Every trace re-adds to its prediction, distances re-add from their parts, and every
   // provenance entry points at the bytes of the instance's target token.
-  void checkConsistency(const ExperimentOptions& options, int queries) {
+  // With `cap`, buckets list at most that many neighbours, those of the uncapped trace, and count
+  // the rest: the listed and the unlisted still re-add.
+  void checkConsistency(const ExperimentOptions& options, int queries, size_t cap = SIZE_MAX) {
     auto e = Experiment::run(corpus_, options);
     QVERIFY2(e.isOk(), e.status().message().c_str());
     const Experiment& experiment = **e;
     std::mt19937 rng(17);
+    TraceOptions traceOptions;
+    traceOptions.maxBucketNeighbours = cap;
+    TraceOptions all;
+    all.maxBucketNeighbours = SIZE_MAX;
+    size_t capped = 0;
     for (int q = 0; q < queries; ++q) {
       const size_t i = rng() % experiment.test().size();
-      const Trace t = traceContext(experiment, experiment.test().instance(i));
+      const Trace t = traceContext(experiment, experiment.test().instance(i), traceOptions);
       QVERIFY(!t.buckets.empty());
       std::map<uint32_t, double> readded;
       uint64_t instances = 0;  // behind the vote: what the smoothing trusts it by
+      const Trace whole = traceContext(experiment, experiment.test().instance(i), all);
+      QCOMPARE(t.buckets.size(), whole.buckets.size());
+      for (size_t b = 0; b < t.buckets.size(); ++b) {
+        const BucketTrace& listed = t.buckets[b];
+        QVERIFY(listed.neighbours.size() <= cap);
+        QCOMPARE(listed.neighbours.size() + listed.unlistedVectors,
+                 whole.buckets[b].neighbours.size());
+        QCOMPARE(whole.buckets[b].unlistedVectors, uint64_t{0});
+        std::set<uint32_t> ids;
+        for (const NeighbourTrace& n : whole.buckets[b].neighbours) ids.insert(n.storedVector);
+        for (const NeighbourTrace& n : listed.neighbours) QVERIFY(ids.count(n.storedVector) == 1);
+        capped += listed.unlistedVectors > 0 ? 1 : 0;
+        for (const ClassVote& c : listed.unlistedCounts) {
+          readded[c.classId] += listed.weight * c.weight;
+          if (listed.weight > 0.0) instances += static_cast<uint64_t>(c.weight);
+        }
+      }
       for (const BucketTrace& b : t.buckets) {
         for (const NeighbourTrace& n : b.neighbours) {
           QVERIFY(std::abs(n.distance - b.distance) < 1e-9);
@@ -73,6 +97,7 @@ class TestTrace : public QObject {
       QVERIFY(sum > 0.0 && sum <= 1.0 + 1e-12);
       QVERIFY(t.top.front().second >= t.top.back().second);
     }
+    if (cap != SIZE_MAX) QVERIFY(capped > 0);
   }
 
   // The tree path of every query agrees with its prediction and with what a scan of the memory
@@ -285,6 +310,22 @@ class TestTrace : public QObject {
     o.classifier.distanceWeighting = DistanceWeighting::kInverseDistance;
     o.maxTestTokens = 3000;
     checkConsistency(o, 400);
+  }
+
+  // A bucket of a large memory holds too many vectors to list: the trace lists a few and counts
+  // the rest, by the pattern search (narrow memories) and by the per-value lists (wide ones).
+  void cappedBucketsStillReAdd() {
+    ExperimentOptions o;
+    o.classifier.algorithm = Algorithm::kIb1;
+    o.classifier.k = 3;
+    o.classifier.distanceWeighting = DistanceWeighting::kInverseDistance;
+    o.maxTestTokens = 3000;
+    checkConsistency(o, 200, 2);
+    o.window.width = 8;
+    checkConsistency(o, 100, 2);
+    o.window.width = 4;
+    o.classifier.algorithm = Algorithm::kTribl2;
+    checkConsistency(o, 200, 2);
   }
 
   void ib1TieRetryTracesTheWiderVote() {

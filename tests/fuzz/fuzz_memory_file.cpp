@@ -22,8 +22,9 @@ namespace {
 
 // The seeds in corpus/fuzz_memory_file were saved from this text by the relative path
 // "corpus.txt" (`memlens-cli eval corpus.txt --width 2 --train 0.6 --validation 0.2 --seed 4
-// --model ib1|igtree|vector --dims 4 --save ...`); it is made here, in the folder the fuzzer runs
-// in, so opening them attaches the text as well.
+// --model ib1|igtree|tribl2|vector --dims 4 --save ...`); it is made here, in the folder the fuzzer
+// runs in, so opening them attaches the text as well. ib1-bucket-without-counts.mlm is a damaged
+// version-3 file (a past crash) given version 4's subset-index section holding no index.
 constexpr const char* kCorpusText =
     "the cat sat on the mat .\nthe dog sat on the log .\na cat and a dog sat on a mat .\n"
     "the cat saw the dog .\nthe dog saw the cat on the mat .\n";

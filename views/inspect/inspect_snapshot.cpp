@@ -26,6 +26,7 @@ InspectSnapshot ofTrace(Trace t) {
   for (size_t b = 0; b < t.buckets.size(); ++b) {
     for (const NeighbourTrace& n : t.buckets[b].neighbours)
       add(static_cast<int>(b + 1), n, t.buckets[b].weight);
+    s.unlistedVectors += t.buckets[b].unlistedVectors;
   }
   // No vote (IGTree): the answering node's vectors take the neighbours' place. TRIBL2's exact
   // match has its one vector as bucket 1 already.

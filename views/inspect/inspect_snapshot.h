@@ -65,6 +65,8 @@ struct InspectSnapshot {
   bool nodeEvidence = false;
   uint32_t nodeVectors = 0;
   uint64_t nodeInstances = 0;
+  // A vote's stored vectors its trace counts but does not list (capped buckets), in all buckets.
+  uint64_t unlistedVectors = 0;
   // The core trace the fields above were taken from (exactly one is set), kept to export as is.
   std::shared_ptr<const Trace> trace;
   std::shared_ptr<const VectorTrace> vectorTrace;

@@ -504,7 +504,7 @@ void InspectWidget::setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot)
   treeAnswer_->setText(snapshot_ ? treePath_->answerText() : tr("No context inspected yet."));
   const bool tree = snapshot_ && snapshot_->nodeEvidence;
   nodeEvidence_->setText(neighbours_->nodeEvidenceText());
-  nodeEvidence_->setVisible(tree);
+  nodeEvidence_->setVisible(tree || (snapshot_ && snapshot_->unlistedVectors > 0));
   neighbourBox_->setTitle(tree ? tr("Stored vectors under the answering node") : tr("Neighbours"));
   provenanceBox_->setTitle(tree ? tr("Provenance of the selected stored vector")
                                 : tr("Provenance of the selected neighbour"));

@@ -41,9 +41,17 @@ void NeighbourTableModel::setSnapshot(std::shared_ptr<const InspectSnapshot> sna
 }
 
 QString NeighbourTableModel::nodeEvidenceText() const {
-  if (!snapshot_ || !snapshot_->nodeEvidence) return {};
+  if (!snapshot_) return {};
   const InspectSnapshot& s = *snapshot_;
   const QLocale locale;
+  if (!s.nodeEvidence && s.unlistedVectors > 0) {
+    const auto listed = static_cast<qulonglong>(s.neighbours.size());
+    return tr("Showing %1 of %2 neighbours: %3 more at these distances are counted in the vote "
+              "but not listed")
+        .arg(locale.toString(listed), locale.toString(listed + s.unlistedVectors),
+             locale.toString(static_cast<qulonglong>(s.unlistedVectors)));
+  }
+  if (!s.nodeEvidence) return {};
   QStringList agreed;  // the positions the walk matched, in the order it tested them
   for (int d = 0; d < s.path.depth; ++d) {
     const TreeStep& step = s.path.steps[static_cast<size_t>(d)];

@@ -32,7 +32,8 @@ class NeighbourTableModel : public QAbstractTableModel {
   void setSnapshot(std::shared_ptr<const InspectSnapshot> snapshot);
   const InspectSnapshot* snapshot() const { return snapshot_.get(); }
   // For an IGTree answer, which of the node's stored vectors the rows are and what they agree
-  // on ("Showing 50 of 1,234 stored vectors (7,136 instances) …"); empty otherwise.
+  // on ("Showing 50 of 1,234 stored vectors (7,136 instances) …"); for a vote whose buckets
+  // were too large to list whole, how many of their neighbours the rows are; empty otherwise.
   QString nodeEvidenceText() const;
 
   // The column of context position `position` and of a tail column.

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace memlens {
@@ -15,11 +17,20 @@ struct ClassVote {
 // All stored vectors at one distance from the query (k counts these buckets, not instances).
 // `storedVectors` are ids into the classifier's InstanceBase.
 struct NeighbourBucket {
+  NeighbourBucket() = default;
+  NeighbourBucket(double d, double w, std::vector<uint32_t> vectors)
+      : distance(d), weight(w), storedVectors(std::move(vectors)) {}
+
   double distance = 0.0;
   // The distance weight (Z, IL, ID, ED) each class count in this bucket was multiplied by in
   // the vote: Σ over buckets of weight × counts re-adds to the prediction's distribution.
   double weight = 1.0;
   std::vector<uint32_t> storedVectors;
+  // Stored vectors of the bucket left out of `storedVectors` by PredictOptions::maxNeighbours,
+  // and their summed class counts (by class id, `weight` the count), so that the listed and the
+  // unlisted still re-add to the vote. 0 and empty when every vector is listed.
+  uint64_t unlistedVectors = 0;
+  std::vector<ClassVote> unlistedCounts;
 };
 
 // What a classifier answers for one query.
@@ -44,6 +55,9 @@ struct Prediction {
 struct PredictOptions {
   bool distributions = true;
   bool neighbours = false;
+  // Stored vectors listed per bucket with `neighbours` (IB1 and TRIBL2 over the overlap metric):
+  // a bucket of a large memory can hold millions. The rest are counted (NeighbourBucket).
+  size_t maxNeighbours = SIZE_MAX;
   int threads = 0;  // 0: all cores
 };
 

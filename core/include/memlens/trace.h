@@ -14,6 +14,9 @@ struct TraceOptions {
   size_t snippetBytes = 100;    // of the source line around the instance's target
   size_t topOutcomes = 10;      // of the smoothed distribution
   size_t maxTreeEvidence = 50;  // stored vectors listed under a tree's answering node (all counted)
+  // Stored vectors listed per bucket (all counted): a bucket of a 100M-instance memory can hold
+  // hundreds of thousands, each listed with its provenance.
+  size_t maxBucketNeighbours = 100;
 };
 
 // Where one instance merged into a stored vector came from.
@@ -40,6 +43,10 @@ struct BucketTrace {
   double distance = 0.0;
   double weight = 1.0;  // distance weight applied to every count in the bucket
   std::vector<NeighbourTrace> neighbours;
+  // The bucket's stored vectors beyond `neighbours` (TraceOptions::maxBucketNeighbours) and
+  // their summed class counts: with the listed ones', the bucket's share of the vote.
+  uint64_t unlistedVectors = 0;
+  std::vector<ClassVote> unlistedCounts;
 };
 
 // The stored vectors under the tree node whose own distribution answered (IGTree; TRIBL2 on an

@@ -50,11 +50,9 @@ Result<std::unique_ptr<Classifier>> restoreClassifier(const ClassifierOptions& o
                                    std::to_string(base.width()) + " features");
   switch (options.algorithm) {
     case Algorithm::kIb1:
-      return restoreIb1Classifier(options, std::move(base), std::move(stored.weights), job,
-                                  indexing);
+      return restoreIb1Classifier(options, std::move(base), std::move(stored), job, indexing);
     case Algorithm::kTribl2:
-      return restoreTribl2Classifier(options, std::move(base), std::move(stored.weights), job,
-                                     indexing);
+      return restoreTribl2Classifier(options, std::move(base), std::move(stored), job, indexing);
     case Algorithm::kIgTree:
       if (stored.igTree && !stored.weights.empty())
         return makeIgTreeClassifier(options, std::make_unique<InstanceBase>(std::move(base)),

@@ -21,21 +21,24 @@ std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& option
 std::unique_ptr<Classifier> makeVectorMemoryClassifier(const ClassifierOptions& options);
 
 // What a memory file keeps beside the instance base so that opening derives less from it: the
-// feature weights training computed (one per feature; empty: compute them) and IGTree's tree.
+// feature weights training computed (one per feature; empty: compute them), IGTree's tree and
+// the subset indexes of IB1's and TRIBL2's pattern search (empty: build them).
 struct StoredDerivations {
   std::vector<double> weights;
   std::optional<IgTree> igTree;
+  std::vector<SubsetIndex::Stored> subsetIndexes;
 };
 
 // The same classifiers over a memory already built (a memory file's): what `stored` does not
 // hold (weights, trees, search structures) is derived from `base` as training derives it, but no
-// instance is re-added. IB1 and TRIBL2 build their subset indexes as `indexing` says.
+// instance is re-added. IB1 and TRIBL2 take the stored subset indexes, else build them as
+// `indexing` says.
 Result<std::unique_ptr<Classifier>> restoreIb1Classifier(
-    const ClassifierOptions& options, InstanceBase base, std::vector<double> weights,
-    JobControl* job, SubsetIndexing indexing = SubsetIndexing::kUpFront);
+    const ClassifierOptions& options, InstanceBase base, StoredDerivations stored, JobControl* job,
+    SubsetIndexing indexing = SubsetIndexing::kUpFront);
 Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(
-    const ClassifierOptions& options, InstanceBase base, std::vector<double> weights,
-    JobControl* job, SubsetIndexing indexing = SubsetIndexing::kUpFront);
+    const ClassifierOptions& options, InstanceBase base, StoredDerivations stored, JobControl* job,
+    SubsetIndexing indexing = SubsetIndexing::kUpFront);
 Result<std::unique_ptr<Classifier>> restoreIgTreeClassifier(const ClassifierOptions& options,
                                                             InstanceBase base, JobControl* job);
 Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const ClassifierOptions& options,

@@ -27,10 +27,13 @@ std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options) 
 
 Result<std::unique_ptr<Classifier>> restoreIb1Classifier(const ClassifierOptions& options,
                                                          InstanceBase base,
-                                                         std::vector<double> weights,
-                                                         JobControl* job, SubsetIndexing indexing) {
+                                                         StoredDerivations stored, JobControl* job,
+                                                         SubsetIndexing indexing) {
   auto c = std::make_unique<Ib1Classifier>(options);
-  if (Status s = c->adopt(std::move(base), std::move(weights), job, indexing); !s) return s;
+  if (Status s = c->adopt(std::move(base), std::move(stored.weights), job, indexing,
+                          std::move(stored.subsetIndexes));
+      !s)
+    return s;
   return std::unique_ptr<Classifier>(std::move(c));
 }
 

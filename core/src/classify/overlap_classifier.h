@@ -17,8 +17,8 @@ class OverlapClassifier : public Classifier {
   Status add(const InstanceSet& instances, JobControl* job) override;
   // Takes `base` as the trained memory (see OverlapMemory::adopt).
   Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job,
-               SubsetIndexing indexing) {
-    return memory_.adopt(std::move(base), std::move(weights), job, indexing);
+               SubsetIndexing indexing, std::vector<SubsetIndex::Stored> stored = {}) {
+    return memory_.adopt(std::move(base), std::move(weights), job, indexing, std::move(stored));
   }
   Result<std::vector<Prediction>> predict(const InstanceSet& queries, const PredictOptions& options,
                                           JobControl* job) const override;

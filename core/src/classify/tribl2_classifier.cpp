@@ -91,11 +91,14 @@ std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& option
 
 Result<std::unique_ptr<Classifier>> restoreTribl2Classifier(const ClassifierOptions& options,
                                                             InstanceBase base,
-                                                            std::vector<double> weights,
+                                                            StoredDerivations stored,
                                                             JobControl* job,
                                                             SubsetIndexing indexing) {
   auto c = std::make_unique<Tribl2Classifier>(options);
-  if (Status s = c->adopt(std::move(base), std::move(weights), job, indexing); !s) return s;
+  if (Status s = c->adopt(std::move(base), std::move(stored.weights), job, indexing,
+                          std::move(stored.subsetIndexes));
+      !s)
+    return s;
   return std::unique_ptr<Classifier>(std::move(c));
 }
 

@@ -138,6 +138,7 @@ Trace traceContext(const Experiment& experiment, std::span<const uint32_t> conte
   t.featureWeights = classifier.weights();
   PredictOptions predictOptions;
   predictOptions.neighbours = true;
+  predictOptions.maxNeighbours = options.maxBucketNeighbours;
   t.prediction = classifier.predictOne(context, predictOptions);
   t.path = classifier.treePath(context);
 
@@ -160,6 +161,8 @@ Trace traceContext(const Experiment& experiment, std::span<const uint32_t> conte
     BucketTrace& b = t.buckets.emplace_back();
     b.distance = bucket.distance;
     b.weight = bucket.weight;
+    b.unlistedVectors = bucket.unlistedVectors;
+    b.unlistedCounts = bucket.unlistedCounts;
     for (uint32_t v : bucket.storedVectors)
       b.neighbours.push_back(neighbourOf(experiment, v, t.context, t.featureWeights, options));
   }

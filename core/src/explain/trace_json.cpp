@@ -111,7 +111,22 @@ std::string traceToJson(const Trace& t, const Vocabulary& vocab, Algorithm algor
         .key("neighbours")
         .beginArray();
     for (const NeighbourTrace& n : b.neighbours) writeNeighbour(json, vocab, n);
-    json.endArray().endObject();
+    json.endArray();
+    // Only capped buckets have it, so a trace that lists every neighbour is as it was.
+    if (b.unlistedVectors > 0) {
+      json.key("unlisted")
+          .beginObject()
+          .field("storedVectors", b.unlistedVectors)
+          .key("counts")
+          .beginArray();
+      for (const ClassVote& c : b.unlistedCounts)
+        json.beginObject()
+            .field("token", vocab.displayText(c.classId))
+            .field("count", c.weight)
+            .endObject();
+      json.endArray().endObject();
+    }
+    json.endObject();
   }
   json.endArray();
   // Only tree answers have it, so IB1's output is as it was before the field existed.

@@ -239,6 +239,12 @@ Trace knnTrace(FieldReader& r, bool& tribl2) {
     bucket.distance = b.number<double>("distance");
     bucket.weight = b.number<double>("weight");
     bucket.neighbours = neighbours(b, "neighbours", width);
+    if (b.has("unlisted")) {
+      FieldReader u = b.object("unlisted");
+      bucket.unlistedVectors = u.number<uint64_t>("storedVectors");
+      bucket.unlistedCounts = votes(u, "counts", "count");
+      if (bucket.unlistedVectors == 0) u.fail("counts no stored vectors");
+    }
   }
   if (r.has("treeEvidence")) {
     FieldReader e = r.object("treeEvidence");

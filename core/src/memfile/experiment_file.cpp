@@ -9,6 +9,7 @@
 #include "classify/classifier_factories.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
+#include "memory/neighbour_search.h"
 #include "vector/vector_memory_classifier.h"
 
 namespace memlens {
@@ -331,6 +332,18 @@ Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   ByteWriter& tree = out.begin(Section::kIgTree);
   if (const IgTree* igTree = igTreeOf(e.classifier())) igTree->save(tree);
   out.end();
+  ByteWriter& indexes = out.begin(Section::kSubsetIndexes);
+  const OverlapMemory* overlap = overlapMemoryOf(e.classifier());
+  const auto* patterns =
+      overlap && overlap->trained() && &overlap->base() == &e.classifier().memory()
+          ? dynamic_cast<const NeighbourSearch*>(&overlap->search())
+          : nullptr;
+  if (patterns) {
+    patterns->save(indexes);
+  } else {
+    NeighbourSearch::saveNone(indexes);
+  }
+  out.end();
   return out.status();
 }
 
@@ -439,10 +452,33 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     if (Status s = checked(Section::kIgTree, [&] { return tree->checkAll(); }); !s) return s;
     stored.igTree = std::move(*tree);
   }
+  if (options->classifier.algorithm == Algorithm::kIb1 ||
+      options->classifier.algorithm == Algorithm::kTribl2) {
+    const uint32_t vectors = memory->vectorCount(), classes = memory->classCount();
+    auto indexes =
+        readSection(file, Section::kSubsetIndexes,
+                    [&](ByteReader& in) -> Result<std::vector<SubsetIndex::Stored>> {
+                      std::vector<SubsetIndex::Stored> out;
+                      if (!NeighbourSearch::loadIndexes(in, width, vectors, classes, out))
+                        return Status::corrupt(in.error());
+                      return out;
+                    });
+    if (!indexes) return indexes.status();
+    if (Status s = checked(Section::kSubsetIndexes,
+                           [&] {
+                             for (const SubsetIndex::Stored& index : *indexes)
+                               if (Status c = index.checkAll(vectors); !c) return c;
+                             return Status::ok();
+                           });
+        !s)
+      return s;
+    // A full check answers no query: it takes none.
+    if (!checkEverything) stored.subsetIndexes = std::move(*indexes);
+  }
   reportProgress(job, 0.6, "rebuilding the search structures");
-  // IB1 and TRIBL2 build their subset indexes up front, in parallel: built on first use, one at
-  // a time, they delayed the first answer more than they saved on opening (10 KJV copies:
-  // 16-21 s to the first answer, against 16 s). A full check answers no query and builds none.
+  // IB1 and TRIBL2 take their subset indexes from the file (a memory saved by a classifier that
+  // kept none builds them up front, in parallel: built on first use, one at a time, they
+  // delayed the first answer more than they saved on opening). A full check builds none.
   auto classifier =
       restoreClassifier(options->classifier, std::move(*memory), job, std::move(stored),
                         checkEverything ? SubsetIndexing::kNone : SubsetIndexing::kUpFront);

@@ -15,7 +15,7 @@ namespace memlens {
 // so the restored one is complete without Experiment growing a public way to build it.
 class ExperimentFile {
  public:
-  static constexpr uint32_t kSectionCount = 13;
+  static constexpr uint32_t kSectionCount = 14;
 
   static Status save(const Experiment& experiment, MemoryFileWriter& out);
   // `in` has been opened and its small sections verified (MemoryFileLayout::checkedOnOpen).

@@ -30,6 +30,8 @@ std::string_view MemoryFileLayout::nameOf(uint32_t id) {
       return "feature weights";
     case Section::kIgTree:
       return "IGTree";
+    case Section::kSubsetIndexes:
+      return "subset indexes";
   }
   return "unknown";
 }

@@ -9,7 +9,7 @@ namespace memlens {
 // 32-byte section entries, then the sections, each starting on a 64-byte boundary.
 struct MemoryFileLayout {
   static constexpr char kMagic[8] = {'M', 'E', 'M', 'L', 'E', 'N', 'S', '\0'};
-  static constexpr uint32_t kFormatVersion = 3;
+  static constexpr uint32_t kFormatVersion = 4;
   static constexpr uint32_t kByteOrderMark = 0x01020304u;  // reads 0x04030201 when swapped
   static constexpr uint64_t kAlignment = 64;
   static constexpr uint64_t kHeaderBytes = 64;
@@ -25,11 +25,12 @@ struct MemoryFileLayout {
     kTrain,       // the three InstanceSets
     kValidation,
     kTest,
-    kInstanceBase,  // the classifier's memory
-    kBaseModel,     // the Kneser-Ney model
-    kClassCounts,   // trainClassCounts
-    kWeights,       // the classifier's feature weights, as training computed them
-    kIgTree,        // IGTree's nodes and their distributions (empty for the other algorithms)
+    kInstanceBase,   // the classifier's memory
+    kBaseModel,      // the Kneser-Ney model
+    kClassCounts,    // trainClassCounts
+    kWeights,        // the classifier's feature weights, as training computed them
+    kIgTree,         // IGTree's nodes and their distributions (empty for the other algorithms)
+    kSubsetIndexes,  // IB1's and TRIBL2's pattern-search indexes (none for the others)
   };
 
   struct Header {

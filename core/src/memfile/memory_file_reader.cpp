@@ -46,7 +46,8 @@ Result<std::unique_ptr<MemoryFileReader>> MemoryFileReader::open(const std::stri
                            "MemLens, or save the memory again");
   if (h.formatVersion == 0) return r->damaged("its format version is 0");
   // Version 1 stored no weights or tree and rebuilt them on opening, version 2 no trie order
-  // of IGTree's stored vectors (its traces scanned the whole memory); reading them would keep
+  // of IGTree's stored vectors (its traces scanned the whole memory), version 3 no subset indexes
+  // (IB1 and TRIBL2 built them on opening); reading them would keep
   // that work alive for files that one save makes current.
   if (h.formatVersion < Layout::kFormatVersion)
     return Status::corrupt(name + " has format version " + std::to_string(h.formatVersion) +

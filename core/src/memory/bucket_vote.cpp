@@ -1,5 +1,7 @@
 #include "memory/bucket_vote.h"
 
+#include <unordered_map>
+
 #include <algorithm>
 #include <cfloat>
 
@@ -57,6 +59,19 @@ SparseCounts summedCounts(const InstanceBase& base, std::span<const uint32_t> id
     s.acc[c] = 0;
   }
   return counts;
+}
+
+std::vector<ClassVote> unlistedCounts(const InstanceBase& base, const SparseCounts& all,
+                                      std::span<const uint32_t> listed) {
+  std::unordered_map<uint32_t, int64_t> shown;
+  for (const auto& [c, count] : summedCounts(base, listed)) shown[c] = count;
+  std::vector<ClassVote> out;
+  for (const auto& [c, count] : all) {
+    const auto it = shown.find(c);
+    const int64_t rest = count - (it == shown.end() ? 0 : it->second);
+    if (rest > 0) out.push_back({base.classId(c), static_cast<double>(rest)});
+  }
+  return out;
 }
 
 double BucketVote::weight(int b, int K, int requested) const {

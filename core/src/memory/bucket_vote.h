@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -22,6 +23,30 @@ using SparseCounts = std::vector<std::pair<uint32_t, int64_t>>;  // (class index
 
 // The summed class counts of stored vectors `ids` of `base`, in order of first appearance.
 SparseCounts summedCounts(const InstanceBase& base, std::span<const uint32_t> ids);
+// `all` (a bucket's summed counts) less those of its stored vectors `listed`, by class id, in
+// the order of `all`; classes left with no count are dropped.
+std::vector<ClassVote> unlistedCounts(const InstanceBase& base, const SparseCounts& all,
+                                      std::span<const uint32_t> listed);
+
+// Fills `out` with bucket b's neighbours: all its `size` stored vectors, or (when there are more
+// than options.maxNeighbours) that many of them, the rest counted with their class counts (all
+// of the bucket's, `counts`, less the listed ones'). `membersOf(limit)` gives at least `limit` of
+// the bucket's vectors when it holds as many, ascending.
+template <typename MembersOf>
+void listNeighbours(const InstanceBase& base, const PredictOptions& options, uint64_t size,
+                    MembersOf&& membersOf, const std::function<SparseCounts()>& counts,
+                    NeighbourBucket& out) {
+  if (size <= options.maxNeighbours) {
+    out.storedVectors = membersOf(size);
+    return;
+  }
+  out.storedVectors = membersOf(options.maxNeighbours);
+  if (out.storedVectors.size() > options.maxNeighbours)
+    out.storedVectors.resize(options.maxNeighbours);
+  // More than `size` found only in a damaged memory file, whose group sizes disagree.
+  out.unlistedVectors = size - std::min<uint64_t>(size, out.storedVectors.size());
+  out.unlistedCounts = unlistedCounts(base, counts(), out.storedVectors);
+}
 
 // The k-nearest-bucket vote both metrics share (engine spec): distance weighting Z / ID / IL /
 // ED, TiMBL's vote threshold, and its tie rules (k+1 buckets, then training frequency, then

@@ -422,9 +422,15 @@ void InvertedListSearch::classify(const uint32_t* query, uint32_t requiredMask,
          vote.decide(predictOptions, out);
          if (!predictOptions.neighbours) return;
          const int K = vote.votedBuckets();
-         for (int b = 0; b < K; ++b)
-           out.neighbours.push_back(
-               {vote.distance(b), vote.weight(b, K, vote.votedRequested()), membersOf(b)});
+         for (int b = 0; b < K; ++b) {
+           NeighbourBucket& bucket = out.neighbours.emplace_back();
+           bucket.distance = vote.distance(b);
+           bucket.weight = vote.weight(b, K, vote.votedRequested());
+           const std::vector<uint32_t> members = membersOf(b);
+           listNeighbours(
+               base_, predictOptions, members.size(), [&](uint64_t) { return members; },
+               [&] { return summedCounts(base_, members); }, bucket);
+         }
        });
 }
 

@@ -2,6 +2,9 @@
 
 #include "memory/bucket_vote.h"
 
+#include "memfile/byte_reader.h"
+#include "memfile/byte_writer.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -63,6 +66,47 @@ void NeighbourSearch::setWeights(const std::vector<double>& weights) {
                    (sameDistance(distanceOf_[order_[i]], distanceOf_[order_[i - 1]]) ? 0 : 1);
 }
 
+NeighbourSearch::NeighbourSearch(const InstanceBase& base, std::vector<SubsetIndex::Stored> stored)
+    : NeighbourSearch(base) {
+  for (SubsetIndex::Stored& st : stored) {
+    const uint32_t mask = st.mask;
+    std::call_once(built_[mask],
+                   [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, std::move(st)); });
+  }
+}
+
+void NeighbourSearch::save(ByteWriter& out) const {
+  const uint32_t masks = full_;  // 1 .. full - 1
+  out.put<uint32_t>(masks - 1);
+  out.put<uint32_t>(0);
+  for (uint32_t m = 1; m < full_; ++m) index(m).save(out);
+}
+
+void NeighbourSearch::saveNone(ByteWriter& out) {
+  out.put<uint32_t>(0);
+  out.put<uint32_t>(0);
+}
+
+bool NeighbourSearch::loadIndexes(ByteReader& in, int width, uint32_t vectors, uint32_t classes,
+                                  std::vector<SubsetIndex::Stored>& out) {
+  out.clear();
+  const auto count = in.get<uint32_t>();
+  in.get<uint32_t>();
+  if (!in.ok() || count == 0) return in.ok();
+  const uint32_t full = allFeatures(width);
+  if (width > kMaxWidth || count != full - 1)
+    return in.fail(std::to_string(count) + " subset indexes for " + std::to_string(width) +
+                   " features");
+  for (uint32_t m = 1; m < full; ++m) {
+    SubsetIndex::Stored& st = out.emplace_back();
+    if (!SubsetIndex::load(in, vectors, classes, st)) return false;
+    if (st.mask != m)
+      return in.fail("subset index " + std::to_string(m) + " is for mask " +
+                     std::to_string(st.mask));
+  }
+  return true;
+}
+
 const SubsetIndex& NeighbourSearch::index(uint32_t mask) const {
   std::call_once(built_[mask],
                  [&] { indexes_[mask] = std::make_unique<SubsetIndex>(base_, mask); });
@@ -73,7 +117,10 @@ std::vector<uint32_t> NeighbourSearch::members(const uint32_t* query, uint32_t m
   std::vector<uint32_t> ids;
   const SubsetIndex& idx = index(mask);
   if (const SubsetIndex::Group* g = idx.find(query))
-    for (uint32_t id = g->head; id != SubsetIndex::kEnd; id = idx.next(id)) ids.push_back(id);
+    idx.forEachMember(*g, [&](uint32_t id) {
+      ids.push_back(id);
+      return true;
+    });
   return ids;
 }
 
@@ -173,18 +220,19 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
   }
   if (buckets.empty()) return;
 
-  // Members of the group of mask m (all vectors for m == 0), calling fn(id).
+  // Members of the group of mask m (all vectors for m == 0), calling fn(id) until it returns
+  // false.
   auto forMembers = [&](uint32_t m, auto&& fn) {
     if (m == 0) {
-      for (uint32_t id = 0; id < base_.vectorCount(); ++id) fn(id);
+      for (uint32_t id = 0; id < base_.vectorCount() && fn(id); ++id) {
+      }
       return;
     }
     if (m == full_) {
       fn(fullId);
       return;
     }
-    const SubsetIndex& idx = index(m);
-    for (uint32_t id = s.groups[m]->head; id != SubsetIndex::kEnd; id = idx.next(id)) fn(id);
+    index(m).forEachMember(*s.groups[m], fn);
   };
   auto patternOf = [&](uint32_t id) {
     const auto v = base_.vector(id);
@@ -218,7 +266,10 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
     if (!cached.empty()) {
       addCounts(cached, sign);
     } else {
-      forMembers(T, [&](uint32_t id) { addCounts(base_.distribution(id), sign); });
+      forMembers(T, [&](uint32_t id) {
+        addCounts(base_.distribution(id), sign);
+        return true;
+      });
     }
   };
   auto bucketCounts = [&](const Bucket& b) {
@@ -229,6 +280,7 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
       if (!aggregate) {
         forMembers(m, [&](uint32_t id) {
           if (patternOf(id) == m) addCounts(base_.distribution(id), 1);
+          return true;
         });
         continue;
       }
@@ -249,21 +301,28 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
     return out;
   };
 
-  // The members of bucket b, by id.
-  auto membersOf = [&](int b) {
+  // `limit` members of bucket b (all when it holds no more), by id: the first found.
+  auto membersOf = [&](int b, uint64_t limit) {
     std::vector<uint32_t> ids;
     for (uint32_t m : buckets[b].masks)
       forMembers(m, [&](uint32_t id) {
         if (patternOf(id) == m) ids.push_back(id);
+        return ids.size() < limit;
       });
     std::sort(ids.begin(), ids.end());
     return ids;
+  };
+  // Stored vectors in bucket b.
+  auto sizeOf = [&](int b) {
+    uint64_t size = 0;
+    for (uint32_t m : buckets[b].masks) size += static_cast<uint64_t>(s.exact[m]);
+    return size;
   };
 
   std::vector<double> distances;
   for (const Bucket& b : buckets) distances.push_back(b.distance);
   use(
-      std::move(distances), [&](int b) { return bucketCounts(buckets[b]); }, membersOf);
+      std::move(distances), [&](int b) { return bucketCounts(buckets[b]); }, membersOf, sizeOf);
 }
 
 void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
@@ -271,14 +330,20 @@ void NeighbourSearch::classify(const uint32_t* query, uint32_t requiredMask,
                                const PredictOptions& predictOptions, Prediction& out) const {
   out = Prediction{};
   walk(query, requiredMask, options.k,
-       [&](std::vector<double> distances, auto&& countsOf, auto&& membersOf) {
+       [&](std::vector<double> distances, auto&& countsOf, auto&& membersOf, auto&& sizeOf) {
          BucketVote vote(base_, options, std::move(distances), countsOf);
          vote.decide(predictOptions, out);
          if (!predictOptions.neighbours) return;
          const int K = vote.votedBuckets();
-         for (int b = 0; b < K; ++b)
-           out.neighbours.push_back(
-               {vote.distance(b), vote.weight(b, K, vote.votedRequested()), membersOf(b)});
+         for (int b = 0; b < K; ++b) {
+           NeighbourBucket& bucket = out.neighbours.emplace_back();
+           bucket.distance = vote.distance(b);
+           bucket.weight = vote.weight(b, K, vote.votedRequested());
+           listNeighbours(
+               base_, predictOptions, sizeOf(b),
+               [&](uint64_t limit) { return membersOf(b, limit); }, [&] { return countsOf(b); },
+               bucket);
+         }
        });
 }
 
@@ -286,7 +351,7 @@ std::vector<OverlapSearch::ScoredBucket> NeighbourSearch::nearestBuckets(const u
                                                                          uint32_t requiredMask,
                                                                          int k) const {
   std::vector<ScoredBucket> out;
-  walk(query, requiredMask, k, [&](std::vector<double> distances, auto&& countsOf, auto&&) {
+  walk(query, requiredMask, k, [&](std::vector<double> distances, auto&& countsOf, auto&&, auto&&) {
     for (size_t b = 0; b < distances.size(); ++b)
       out.push_back({distances[b], countsOf(static_cast<int>(b))});
   });

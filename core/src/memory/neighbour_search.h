@@ -25,6 +25,9 @@ class NeighbourSearch final : public OverlapSearch {
   static constexpr int kMaxWidth = 16;
 
   explicit NeighbourSearch(const InstanceBase& base);
+  // Over the subset indexes a memory file holds for `base` (one per mask, 0 < mask < all
+  // features, in ascending order: loadIndexes()): nothing is built.
+  NeighbourSearch(const InstanceBase& base, std::vector<SubsetIndex::Stored> stored);
   NeighbourSearch(const NeighbourSearch&) = delete;
   NeighbourSearch& operator=(const NeighbourSearch&) = delete;
 
@@ -38,6 +41,15 @@ class NeighbourSearch final : public OverlapSearch {
   std::vector<uint32_t> members(const uint32_t* query, uint32_t mask) const override;
   GroupSummary summarise(const uint32_t* query, uint32_t mask) const override;
   size_t memoryBytes() const override;
+
+  // The memory-file form: every subset index (building those not built yet), or none.
+  void save(ByteWriter& out) const;
+  // The same form holding no index (a memory searched otherwise).
+  static void saveNone(ByteWriter& out);
+  // What save() wrote, for a memory of `width` features (none, or every mask in order), `vectors`
+  // stored vectors and `classes` classes; false (the reader says why) when sizes disagree.
+  static bool loadIndexes(ByteReader& in, int width, uint32_t vectors, uint32_t classes,
+                          std::vector<SubsetIndex::Stored>& out);
 
   // The group of stored vectors agreeing with `query` on `mask` (0 < mask < all features; the
   // InstanceBase answers full matches), or null.

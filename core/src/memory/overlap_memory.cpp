@@ -101,11 +101,13 @@ Status OverlapMemory::train(const InstanceSet& instances, JobControl* job) {
 }
 
 Status OverlapMemory::adopt(InstanceBase base, std::vector<double> weights, JobControl* job,
-                            SubsetIndexing indexing) {
+                            SubsetIndexing indexing, std::vector<SubsetIndex::Stored> stored) {
   const int width = base.width();
   if (Status st = checkWidth(options_, width); !st) return st;
   auto s = std::make_unique<State>(std::move(base));
-  if (width <= kPatternSearchMaxWidth && indexing == SubsetIndexing::kUpFront) {
+  if (width <= kPatternSearchMaxWidth && !stored.empty()) {
+    s->search = std::make_unique<NeighbourSearch>(s->base, std::move(stored));
+  } else if (width <= kPatternSearchMaxWidth && indexing == SubsetIndexing::kUpFront) {
     auto patterns = std::make_unique<NeighbourSearch>(s->base);
     buildSubsetIndexes(*patterns, width, job);
     s->search = std::move(patterns);

@@ -7,6 +7,7 @@
 #include "memlens/instance_base.h"
 #include "memory/mvdm_search.h"
 #include "memory/overlap_search.h"
+#include "memory/subset_index.h"
 
 namespace memlens {
 
@@ -33,9 +34,12 @@ class OverlapMemory {
 
   Status train(const InstanceSet& instances, JobControl* job);
   // As train(), over a memory already built (a memory file's): no instance is re-added.
-  // `weights`: those training computed for `base`, or empty to compute them.
+  // `weights`: those training computed for `base`, or empty to compute them. `stored`: the
+  // subset indexes a memory file holds for `base` (NeighbourSearch::loadIndexes()), taken as
+  // they are by a narrow memory instead of building any; empty to build them as `indexing` says.
   Status adopt(InstanceBase base, std::vector<double> weights, JobControl* job,
-               SubsetIndexing indexing = SubsetIndexing::kUpFront);
+               SubsetIndexing indexing = SubsetIndexing::kUpFront,
+               std::vector<SubsetIndex::Stored> stored = {});
   Status add(const InstanceSet& instances, JobControl* job);
 
   bool trained() const { return state_ != nullptr; }

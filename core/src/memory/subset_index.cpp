@@ -9,8 +9,23 @@ namespace memlens {
 SubsetIndex::SubsetIndex(const InstanceBase& base, uint32_t mask) : base_(base), mask_(mask) {
   for (int f = 0; f < base.width(); ++f)
     if (mask & (1u << f)) features_.push_back(f);
-  slots_.assign(16, 0);
+  slots_ = std::vector<uint32_t>(16, 0);
   addNewVectors();
+}
+
+SubsetIndex::SubsetIndex(const InstanceBase& base, Stored stored)
+    : base_(base),
+      mask_(stored.mask),
+      indexed_(base.vectorCount()),
+      slots_(std::move(stored.slots)),
+      groups_(std::move(stored.groups)),
+      next_(std::move(stored.next)),
+      cacheStart_(std::move(stored.cacheStart)),
+      cacheFlat_(std::move(stored.cacheFlat)),
+      cacheChecks_(std::move(stored.cacheChecks)),
+      stored_(true) {
+  for (int f = 0; f < base.width(); ++f)
+    if (mask_ & (1u << f)) features_.push_back(f);
 }
 
 uint64_t SubsetIndex::hashOf(const uint32_t* values) const {
@@ -28,10 +43,8 @@ bool SubsetIndex::sameProjection(const uint32_t* a, const uint32_t* b) const {
 void SubsetIndex::grow() {
   std::vector<uint32_t> slots(slots_.size() * 2, 0);
   const size_t m = slots.size() - 1;
-  const uint32_t* values = base_.values();
-  const size_t w = static_cast<size_t>(base_.width());
   for (uint32_t g = 0; g < groups_.size(); ++g) {
-    size_t s = hashOf(values + groups_[g].head * w) & m;
+    size_t s = hashOf(base_.vector(groups_[g].head).data()) & m;
     while (slots[s] != 0) s = (s + 1) & m;
     slots[s] = g + 1;
   }
@@ -39,15 +52,29 @@ void SubsetIndex::grow() {
 }
 
 const SubsetIndex::Group* SubsetIndex::find(const uint32_t* query) const {
-  const size_t m = slots_.size() - 1;
-  const uint32_t* values = base_.values();
-  const size_t w = static_cast<size_t>(base_.width());
-  for (size_t s = hashOf(query) & m;; s = (s + 1) & m) {
+  // Bounded by the table's size, and by the groups and vectors that exist: a stored table may
+  // have no free slot, or name groups or heads past the end.
+  const size_t size = slots_.size();
+  const size_t m = size - 1;
+  size_t s = hashOf(query) & m;
+  for (size_t probes = 0; probes < size; ++probes, s = (s + 1) & m) {
     const uint32_t slot = slots_[s];
-    if (slot == 0) return nullptr;
+    if (slot == 0 || slot > groups_.size()) return nullptr;
     const Group& g = groups_[slot - 1];
-    if (sameProjection(values + g.head * w, query)) return &g;
+    if (g.head < indexed_ && sameProjection(base_.vector(g.head).data(), query)) return &g;
   }
+  return nullptr;
+}
+
+std::span<const ClassCount> SubsetIndex::cachedDistribution(const Group& g) const {
+  if (g.cache == 0) return {};
+  if (!stored_) return caches_[g.cache - 1];
+  // A stored cache's reference and range are checked as they are followed; a bad one reads as
+  // no cache (the group's members are summed instead).
+  if (g.cache >= cacheStart_.size()) return {};
+  const uint64_t begin = cacheStart_[g.cache - 1], end = cacheStart_[g.cache];
+  if (begin >= end || end > cacheFlat_.size()) return {};
+  return {cacheChecks_.checked(cacheFlat_.data(), begin, end) + begin, end - begin};
 }
 
 void SubsetIndex::addToCache(std::vector<ClassCount>& cache, uint32_t classIndex, uint32_t count) {
@@ -59,32 +86,47 @@ void SubsetIndex::addToCache(std::vector<ClassCount>& cache, uint32_t classIndex
   cache.push_back({classIndex, count});
 }
 
+void SubsetIndex::ownArrays() {
+  if (!stored_) return;
+  stored_ = false;
+  slots_ = std::vector<uint32_t>(16, 0);
+  groups_ = std::vector<Group>();
+  next_ = std::vector<uint32_t>();
+  cacheStart_ = Storage<uint64_t>();
+  cacheFlat_ = Storage<ClassCount>();
+  cacheChecks_ = LazyCheckedArray<ClassCount>();
+  caches_.clear();
+  indexed_ = 0;
+}
+
 void SubsetIndex::addNewVectors() {
+  ownArrays();
   const uint32_t n = base_.vectorCount();
-  next_.resize(n, kEnd);
-  const uint32_t* values = base_.values();
-  const size_t w = static_cast<size_t>(base_.width());
+  std::vector<uint32_t>& next = next_.mutate();
+  std::vector<Group>& groups = groups_.mutate();
+  next.resize(n, kEnd);
   std::vector<uint32_t> grownGroups;  // groups that gained members
   for (uint32_t id = indexed_; id < n; ++id) {
-    const uint32_t* v = values + id * w;
-    if ((groups_.size() + 1) * 2 > slots_.size()) grow();
-    const size_t m = slots_.size() - 1;
+    const uint32_t* v = base_.vector(id).data();
+    if ((groups.size() + 1) * 2 > slots_.size()) grow();
+    std::vector<uint32_t>& slots = slots_.mutate();
+    const size_t m = slots.size() - 1;
     size_t s = hashOf(v) & m;
     uint32_t gi = kEnd;
     for (;; s = (s + 1) & m) {
-      if (slots_[s] == 0) break;
-      if (sameProjection(values + groups_[slots_[s] - 1].head * w, v)) {
-        gi = slots_[s] - 1;
+      if (slots[s] == 0) break;
+      if (sameProjection(base_.vector(groups[slots[s] - 1].head).data(), v)) {
+        gi = slots[s] - 1;
         break;
       }
     }
     if (gi == kEnd) {
-      groups_.push_back({});
-      gi = static_cast<uint32_t>(groups_.size() - 1);
-      slots_[s] = gi + 1;
+      groups.push_back({});
+      gi = static_cast<uint32_t>(groups.size() - 1);
+      slots[s] = gi + 1;
     }
-    Group& g = groups_[gi];
-    next_[id] = g.head;  // prepend: member order does not matter to any caller
+    Group& g = groups[gi];
+    next[id] = g.head;  // prepend: member order does not matter to any caller
     g.head = id;
     if (++g.count == kCacheThreshold) {
       grownGroups.push_back(gi);
@@ -103,8 +145,8 @@ void SubsetIndex::addNewVectors() {
   std::vector<uint64_t> acc(base_.classCount(), 0);
   std::vector<uint32_t> touched;
   for (uint32_t gi : grownGroups) {
-    Group& g = groups_[gi];
-    for (uint32_t member = g.head; member != kEnd; member = next_[member])
+    Group& g = groups[gi];
+    for (uint32_t member = g.head; member != kEnd; member = next[member])
       for (const ClassCount& c : base_.distribution(member)) {
         if (acc[c.classIndex] == 0) touched.push_back(c.classIndex);
         acc[c.classIndex] += c.count;
@@ -123,8 +165,9 @@ void SubsetIndex::addNewVectors() {
 }
 
 void SubsetIndex::countAdded(uint32_t id, uint32_t classIndex) {
+  ownArrays();
   if (id >= indexed_) return;  // not indexed yet: addNewVectors() will count it whole
-  const Group* g = find(base_.values() + id * static_cast<size_t>(base_.width()));
+  const Group* g = find(base_.vector(id).data());
   if (g != nullptr && g->cache != 0) addToCache(caches_[g->cache - 1], classIndex, 1);
 }
 
