@@ -1,4 +1,4 @@
-// A full disk while a project is written: on a 2 MB tmpfs mounted in a private mount namespace
+// A full disk while a project is written: on a 4 MB tmpfs mounted in a private mount namespace
 // (needs root; skipped otherwise). Every failed write must say the disk is full and lose nothing
 // that an earlier call committed.
 #include <QtTest>
@@ -33,7 +33,7 @@ class TestFullDisk : public QObject {
     QVERIFY(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0);
     QVERIFY(mount_.isValid() && corpusDir_.isValid());
     const QByteArray where = QFile::encodeName(mount_.path());
-    QVERIFY2(mount("tmpfs", where.constData(), "tmpfs", 0, "size=2m") == 0, std::strerror(errno));
+    QVERIFY2(mount("tmpfs", where.constData(), "tmpfs", 0, "size=4m") == 0, std::strerror(errno));
     mounted_ = true;
     paths_ = test::writeMarkovCorpus(corpusDir_, 3, 300, 5);
   }
