@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 #include <cstdio>
 
 namespace memlens::cli {
@@ -27,8 +29,10 @@ std::string tokenText(const Vocabulary& vocab, uint32_t id) {
   return std::string(vocab.displayText(id));
 }
 
+const char* programName() { return program_invocation_short_name; }
+
 int reportError(const Status& status) {
-  std::fprintf(stderr, "memlens-cli: %s\n", status.toString().c_str());
+  std::fprintf(stderr, "%s: %s\n", programName(), status.toString().c_str());
   return status.code() == Status::Code::kInvalidArgument ? 2 : 1;
 }
 

@@ -48,7 +48,10 @@ std::unique_ptr<JobControl> makeTerminalProgress();
 // The token's text, or "<unknown>" for Vocabulary::kUnknown and other ids outside `vocab`.
 std::string tokenText(const Vocabulary& vocab, uint32_t id);
 
-// Prints "memlens-cli: <message>" to stderr; returns the exit code for it (2 for a bad command
+// The program's name for its messages: "memlens-cli", or "memlens-cli-mpi" for the MPI build.
+const char* programName();
+
+// Prints "<program>: <message>" to stderr; returns the exit code for it (2 for a bad command
 // line, 1 otherwise).
 int reportError(const Status& status);
 

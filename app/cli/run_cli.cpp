@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_common.h"
 #include "commands.h"
 
 namespace {
@@ -40,11 +41,12 @@ bool reportedUnknownWord(const CLI::App& app, const CommandRuns& runs) {
     if (words.empty()) continue;
     const std::string& word = words.front();
     if (word.starts_with('-'))
-      std::fprintf(stderr, "memlens-cli: unknown option %s\n", word.c_str());
+      std::fprintf(stderr, "%s: unknown option %s\n", memlens::cli::programName(), word.c_str());
     else if (runs.count(&command))
-      std::fprintf(stderr, "memlens-cli: unexpected argument '%s'\n", word.c_str());
+      std::fprintf(stderr, "%s: unexpected argument '%s'\n", memlens::cli::programName(),
+                   word.c_str());
     else
-      std::fprintf(stderr, "memlens-cli: unknown command '%s'\n", word.c_str());
+      std::fprintf(stderr, "%s: unknown command '%s'\n", memlens::cli::programName(), word.c_str());
     std::fprintf(stderr, "Run '%s --help' for its usage.\n", pathOf(chain, depth).c_str());
     return true;
   }
@@ -127,7 +129,7 @@ int runCli(int argc, char** argv) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
     if (reportedUnknownWord(app, runs)) return kBadCommandLine;
     const std::vector<const CLI::App*> chain = selectedCommands(app);
-    std::fprintf(stderr, "memlens-cli: %s\nRun '%s --help' for its usage.\n", e.what(),
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for its usage.\n", programName(), e.what(),
                  pathOf(chain, chain.size() - 1).c_str());
     return kBadCommandLine;
   }

@@ -71,7 +71,7 @@ expect() {
   }
 }
 if [ "$mode" = stop ]; then
-  expect 'memlens-cli: .*had no answer from every rank within 5 s: a rank hangs or died'
+  expect 'memlens-cli-mpi: .*had no answer from every rank within 5 s: a rank hangs or died'
 else
   expect 'memlens-cli-mpi: stopped by the MPI launcher'
   expect 'rank 1'
