@@ -1,6 +1,7 @@
-// memlens-cli-mpi: memlens-cli whose `timbl`, `eval` and `predict` run sharded over the ranks of
-// an MPI job (mpirun -np N, srun), with the answers of one process (docs/spec/distributed.md);
-// `timbl` also on one rank. The other commands run only on one rank, as in memlens-cli.
+// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict` and `explain` (trees) run
+// sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers of one process
+// (docs/spec/distributed.md); `timbl` also on one rank. The other commands run only on one
+// rank, as in memlens-cli.
 #include <unistd.h>
 
 #include <csignal>
@@ -20,12 +21,14 @@ bool isEval(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "e
 
 bool isPredict(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "predict") == 0; }
 
+bool isExplain(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "explain") == 0; }
+
 // The commands that run sharded; the others would run once per rank.
 bool runsSharded(int argc, char** argv) {
   if (argc < 2) return true;  // the help
   const char* command = argv[1];
   return std::strcmp(command, "timbl") == 0 || isEval(argc, argv) || isPredict(argc, argv) ||
-         command[0] == '-' || std::strcmp(command, "help") == 0;
+         isExplain(argc, argv) || command[0] == '-' || std::strcmp(command, "help") == 0;
 }
 
 // An eval option that does not run sharded yet (memory files, other test sets, the learning
@@ -43,11 +46,13 @@ const char* unshardedEvalOption(int argc, char** argv) {
   return nullptr;
 }
 
-// A predict option that does not run sharded yet (a memory file), or null.
+// A predict or explain option that does not run sharded yet (a memory file, the vector
+// memory's sequence map), or null.
 const char* unshardedPredictOption(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     const std::string_view word = argv[i];
     if (word == "--memory" || word.starts_with("--memory=")) return "--memory";
+    if (word == "--sequence") return "--sequence";
   }
   return nullptr;
 }
@@ -75,13 +80,14 @@ int main(int argc, char** argv) {
   if (communicator.size() > 1 && !memlens::cli::runsSharded(argc, argv)) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
-                   "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl', 'eval' and "
-                   "'predict' do); run it with one rank or with memlens-cli\n",
+                   "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl', 'eval', "
+                   "'predict' and 'explain' do); run it with one rank or with memlens-cli\n",
                    argv[1]);
     return 2;
   }
   const bool eval = memlens::cli::isEval(argc, argv);
-  if (communicator.size() > 1 && (eval || memlens::cli::isPredict(argc, argv))) {
+  if (communicator.size() > 1 &&
+      (eval || memlens::cli::isPredict(argc, argv) || memlens::cli::isExplain(argc, argv))) {
     if (const char* option = eval ? memlens::cli::unshardedEvalOption(argc, argv)
                                   : memlens::cli::unshardedPredictOption(argc, argv)) {
       if (communicator.rank() == 0)

@@ -11,6 +11,7 @@
 #include "memlens/job_control.h"
 #include "memlens/prediction.h"
 #include "memlens/status.h"
+#include "memlens/trace.h"
 #include "memlens/vocabulary.h"
 
 namespace memlens::cli {
@@ -41,6 +42,21 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
 Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                       const ExperimentOptions& options,
                                                       const QueriesOf& queriesOf, JobControl* job);
+
+// explain's trace over a memory trained on the corpus `corpus` names: the experiment, and the
+// trace of the context window `contextOf` encodes with its corpus. memlens-cli traces in one
+// process (traceOnCorpusInOneProcess); memlens-cli-mpi traces over the sharded memory, and there
+// every rank but 0 gets a null experiment: it served the run.
+struct TracedContext {
+  std::shared_ptr<const Experiment> experiment;
+  Trace trace;
+};
+using ContextOf = std::function<Result<std::vector<uint32_t>>(const Experiment& experiment)>;
+Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
+                                    const ContextOf& contextOf, JobControl* job);
+Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
+                                                const ExperimentOptions& options,
+                                                const ContextOf& contextOf, JobControl* job);
 
 // A JobControl that draws a progress line on stderr when stderr is a terminal.
 std::unique_ptr<JobControl> makeTerminalProgress();

@@ -1,5 +1,5 @@
-// memlens-cli's experiments (and predict's memory) run in one process (memlens-cli-mpi links its
-// own, sharded).
+// memlens-cli's experiments (and predict's memory, explain's trace) run in one process
+// (memlens-cli-mpi links its own, sharded).
 #include "cli_common.h"
 
 namespace memlens::cli {
@@ -14,6 +14,11 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
                                           const ExperimentOptions& options,
                                           const QueriesOf& queriesOf, JobControl* job) {
   return predictOnCorpusInOneProcess(corpus, options, queriesOf, job);
+}
+
+Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
+                                    const ContextOf& contextOf, JobControl* job) {
+  return traceOnCorpusInOneProcess(corpus, options, contextOf, job);
 }
 
 }  // namespace memlens::cli

@@ -136,6 +136,44 @@ Status checkSequence(const ExplainArgs& args, Algorithm algorithm) {
   return Status::ok();
 }
 
+// `provenance`: whether the memory knows where its instances came from (a sharded run's rank 0
+// holds no token stream, yet its trace has the provenance the ranks sent).
+int printTrace(const Trace& trace, const Experiment& experiment, bool json, bool provenance) {
+  if (json) {
+    std::printf("%s\n", traceToJson(trace, experiment).c_str());
+    return 0;
+  }
+  printText(trace, experiment);
+  const TokenisedCorpus& corpus = experiment.corpus();
+  const ExperimentOptions& options = experiment.record().options;
+  // A memory file opened without (some of) its corpus: say why snippets are missing.
+  for (size_t d = 0; d < corpus.corpus->documentCount(); ++d)
+    if (!corpus.corpus->document(d).textAvailable)
+      std::printf("note: %s\n", corpus.corpus->document(d).textMissing.c_str());
+  if (!provenance)
+    std::printf("note: no provenance: this memory was read from a TiMBL instance base %s\n",
+                options.classifier.algorithm == Algorithm::kIgTree
+                    ? "(an IGTree base keeps its pruned tree, not the instances it was trained on)"
+                    : "without the text it was trained on (give it with --attach TEXT to see "
+                      "where each stored vector came from)");
+  return 0;
+}
+
+// A memory trained here on the corpus (sharded under memlens-cli-mpi), traced.
+int explainOnCorpus(const CLI::App& command, const ExplainArgs& args,
+                    const ExperimentOptions& trainOptions, JobControl* job) {
+  if (Status s = args.files.checkTrainable(command, args.corpus); !s) return reportError(s);
+  const ContextOf contextOf = [&](const Experiment& e) -> Result<std::vector<uint32_t>> {
+    auto ids = e.corpus().encode(args.context);
+    if (!ids) return ids.status();
+    return contextWindow(*ids, e.record().options.window.width, e.corpus().paddingId);
+  };
+  auto traced = traceOnCorpus(args.corpus, trainOptions, contextOf, job);
+  if (!traced) return reportError(traced.status());
+  if (!traced->experiment) return 0;  // served a sharded run
+  return printTrace(traced->trace, *traced->experiment, args.json, true);
+}
+
 int runExplain(const CLI::App& command, const ExplainArgs& args) {
   // Before training, when training is what the options ask for.
   if (args.files.memory.empty()) {
@@ -146,6 +184,9 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
   if (trainOptions.maxTestTokens == 0)
     trainOptions.maxTestTokens = 1000;  // explaining needs no full evaluation
   auto job = makeTerminalProgress();
+  if (args.files.memory.empty() && !args.sequence &&
+      args.options.classifier.algorithm != Algorithm::kVectorMemory)
+    return explainOnCorpus(command, args, trainOptions, job.get());
   auto experiment = args.files.experiment(command, args.corpus, trainOptions, job.get());
   if (!experiment) return reportError(experiment.status());
   const ExperimentOptions& options = (*experiment)->record().options;
@@ -157,27 +198,24 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
   if (args.sequence) return explainVectorSequence(**experiment, *ids, args.json);
   const auto query = contextWindow(*ids, options.window.width, corpus.paddingId);
   if (vector) return explainVectorMemory(**experiment, query, args.json);
-  const Trace trace = traceContext(**experiment, query);
-  if (args.json) {
-    std::printf("%s\n", traceToJson(trace, **experiment).c_str());
-  } else {
-    printText(trace, **experiment);
-    // A memory file opened without (some of) its corpus: say why snippets are missing.
-    for (size_t d = 0; d < corpus.corpus->documentCount(); ++d)
-      if (!corpus.corpus->document(d).textAvailable)
-        std::printf("note: %s\n", corpus.corpus->document(d).textMissing.c_str());
-    if (!(*experiment)->hasProvenance())
-      std::printf(
-          "note: no provenance: this memory was read from a TiMBL instance base %s\n",
-          options.classifier.algorithm == Algorithm::kIgTree
-              ? "(an IGTree base keeps its pruned tree, not the instances it was trained on)"
-              : "without the text it was trained on (give it with --attach TEXT to see "
-                "where each stored vector came from)");
-  }
-  return 0;
+  return printTrace(traceContext(**experiment, query), **experiment, args.json,
+                    (*experiment)->hasProvenance());
 }
 
 }  // namespace
+
+Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
+                                                const ExperimentOptions& options,
+                                                const ContextOf& contextOf, JobControl* job) {
+  auto experiment = runExperimentInOneProcess(corpus, options, job);
+  if (!experiment) return experiment.status();
+  auto context = contextOf(**experiment);
+  if (!context) return context.status();
+  TracedContext traced;
+  traced.trace = traceContext(**experiment, *context);
+  traced.experiment = std::move(*experiment);
+  return traced;
+}
 
 void addExplainCommand(CLI::App& app, CommandRuns& runs) {
   CLI::App* command =

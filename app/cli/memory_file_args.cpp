@@ -108,16 +108,22 @@ Status MemoryFileArgs::checkMemoryAlone(const CLI::App& command) const {
   return Status::ok();
 }
 
+Status MemoryFileArgs::checkTrainable(const CLI::App& command, const CorpusArgs& corpus) const {
+  if (Status s = checkMemoryAlone(command); !s) return s;
+  if (corpus.paths.empty())
+    return Status::invalidArgument("give the corpus PATH... to train on, or --memory FILE");
+  return Status::ok();
+}
+
 Result<std::shared_ptr<const Experiment>> MemoryFileArgs::experiment(
     const CLI::App& command, const CorpusArgs& corpus, const ExperimentOptions& options,
     JobControl* job) const {
-  if (Status s = checkMemoryAlone(command); !s) return s;
   if (!memory.empty()) {
+    if (Status s = checkMemoryAlone(command); !s) return s;
     if (isTimblInstanceBase(memory)) return openTimblBaseArgs(command, *this, corpus, options, job);
     return openMemory(memory, {}, job);
   }
-  if (corpus.paths.empty())
-    return Status::invalidArgument("give the corpus PATH... to train on, or --memory FILE");
+  if (Status s = checkTrainable(command, corpus); !s) return s;
   auto trained = runExperiment(corpus, options, job);
   if (!trained) return trained.status();
   if (!*trained) return std::shared_ptr<const Experiment>();  // served a sharded run

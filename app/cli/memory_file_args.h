@@ -40,6 +40,8 @@ struct MemoryFileArgs {
   // --blocks (for --attach text and contexts), and --model ib1|tribl2, -k and
   // --distance-weighting (how a complete base answers).
   Status checkMemoryAlone(const CLI::App& command) const;
+  // Without --memory: checkMemoryAlone(), and that `corpus` names a PATH to train on.
+  Status checkTrainable(const CLI::App& command, const CorpusArgs& corpus) const;
   // The experiment `command` works on: the memory file when --memory was given (then no corpus
   // option, PATH or eval option may be given: the file fixes them all; an .ibase takes what
   // checkMemoryAlone() lets through), else `corpus` trained and evaluated as `options` say.

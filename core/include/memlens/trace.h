@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "memlens/experiment.h"
+#include "memlens/memory_smoother.h"
 
 namespace memlens {
 
@@ -79,6 +80,25 @@ struct Trace {
 // memory has no provenance, e.g. a TiMBL base read without its text).
 std::vector<ProvenanceRef> provenanceOf(const Experiment& experiment, uint32_t v,
                                         const TraceOptions& options = {});
+
+// Where token `token` of `tokens` (a stream over `corpus`'s documents, which may be one block of
+// a sharded corpus) came from; `ref.token` is `token`.
+ProvenanceRef positionOf(const Corpus& corpus, const TokenStream& tokens, uint64_t token,
+                         size_t snippetBytes);
+
+// Stored vector `v` of `memory` against `context`: its values, matches, contributions, distance
+// and class counts; no provenance (provenanceOf gives it).
+NeighbourTrace storedVectorTrace(const InstanceBase& memory, uint32_t v,
+                                 std::span<const uint32_t> context,
+                                 const std::vector<double>& weights);
+
+// The tree evidence (TreeEvidence) of `classifier`'s memory for t.context, t.path.depth and
+// t.featureWeights, without provenance; `storedVector` ids are the memory's.
+TreeEvidence treeEvidence(const Classifier& classifier, const Trace& t,
+                          const TraceOptions& options = {});
+
+// Fills t.memoryWeight, t.entropyBits and t.top from t.prediction and t.context.
+void smoothTrace(const MemorySmoother& smoother, Trace& t, const TraceOptions& options = {});
 
 // Traces `context` (width ids, nearest last; kUnknown allowed) against the experiment's memory.
 Trace traceContext(const Experiment& experiment, std::span<const uint32_t> context,

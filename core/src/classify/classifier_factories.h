@@ -12,6 +12,10 @@ namespace memlens {
 
 std::unique_ptr<Classifier> makeIb1Classifier(const ClassifierOptions& options);
 std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& options);
+// TRIBL2's walk down its tree for `features` (Classifier::treePath), node defaults chosen with
+// `classTotals` (a shard's are the whole memory's).
+TreePath tribl2TreePath(const OverlapMemory& memory, std::span<const uint32_t> features,
+                        const std::vector<uint64_t>& classTotals);
 std::unique_ptr<Classifier> makeIgTreeClassifier(const ClassifierOptions& options);
 // An IGTree answering from a tree read from a file. `base` holds no stored vectors, only the
 // classes (its indices are the tree's); such a classifier can be trained again but not grown.

@@ -14,34 +14,7 @@ class Tribl2Classifier final : public OverlapClassifier {
   using OverlapClassifier::OverlapClassifier;
 
   TreePath treePath(std::span<const uint32_t> features) const override {
-    TreePath path;
-    if (!memory_.trained() || features.size() != static_cast<size_t>(memory_.base().width()))
-      return path;
-    const InstanceBase& base = memory_.base();
-    const int w = base.width();
-    const uint32_t* q = features.data();
-    // The node at depth d is the group agreeing with the query on the first d tree features.
-    uint32_t prefix = 0;
-    for (int depth = 0;; ++depth) {
-      const OverlapSearch::GroupSummary node = memory_.search().summarise(q, prefix);
-      TreeStep& step = path.steps.emplace_back();
-      step.depth = depth;
-      step.defaultClass = base.classId(defaultClassOf(node.distribution, base.classTotals()));
-      step.classes = static_cast<uint32_t>(node.distribution.size());
-      for (const ClassCount& c : node.distribution) step.instances += c.count;
-      step.storedVectors = node.vectors;
-      if (depth == w) break;
-      step.tested = true;
-      step.feature = memory_.treeOrder()[static_cast<size_t>(depth)];
-      step.value = q[step.feature];
-      const uint32_t next = prefix | (1u << step.feature);
-      step.matched = memory_.search().hasGroup(q, next);
-      if (!step.matched) break;
-      prefix = next;
-    }
-    path.depth = static_cast<int>(path.steps.size()) - 1;
-    path.answer = path.depth == w ? TreePath::Answer::kExactMatch : TreePath::Answer::kIb1Fallback;
-    return path;
+    return tribl2TreePath(memory_, features, memory_.base().classTotals());
   }
 
  private:
@@ -84,6 +57,38 @@ class Tribl2Classifier final : public OverlapClassifier {
 };
 
 }  // namespace
+
+TreePath tribl2TreePath(const OverlapMemory& memory, std::span<const uint32_t> features,
+                        const std::vector<uint64_t>& classTotals) {
+  TreePath path;
+  if (!memory.trained() || features.size() != static_cast<size_t>(memory.base().width()))
+    return path;
+  const InstanceBase& base = memory.base();
+  const int w = base.width();
+  const uint32_t* q = features.data();
+  // The node at depth d is the group agreeing with the query on the first d tree features.
+  uint32_t prefix = 0;
+  for (int depth = 0;; ++depth) {
+    const OverlapSearch::GroupSummary node = memory.search().summarise(q, prefix);
+    TreeStep& step = path.steps.emplace_back();
+    step.depth = depth;
+    step.defaultClass = base.classId(defaultClassOf(node.distribution, classTotals));
+    step.classes = static_cast<uint32_t>(node.distribution.size());
+    for (const ClassCount& c : node.distribution) step.instances += c.count;
+    step.storedVectors = node.vectors;
+    if (depth == w) break;
+    step.tested = true;
+    step.feature = memory.treeOrder()[static_cast<size_t>(depth)];
+    step.value = q[step.feature];
+    const uint32_t next = prefix | (1u << step.feature);
+    step.matched = memory.search().hasGroup(q, next);
+    if (!step.matched) break;
+    prefix = next;
+  }
+  path.depth = static_cast<int>(path.steps.size()) - 1;
+  path.answer = path.depth == w ? TreePath::Answer::kExactMatch : TreePath::Answer::kIb1Fallback;
+  return path;
+}
 
 std::unique_ptr<Classifier> makeTribl2Classifier(const ClassifierOptions& options) {
   return std::make_unique<Tribl2Classifier>(options);

@@ -57,14 +57,14 @@ class ShardedClassifier {
   // Features per instance (a rank's shard may be empty: more ranks than instances).
   int width() const { return static_cast<int>(stats_.weights().size()); }
 
- protected:
-  ShardedClassifier(Communicator& comm, ClassifierOptions options, GlobalStatistics stats)
-      : comm_(comm), options_(std::move(options)), stats_(std::move(stats)) {}
-
   // This rank's stored vectors (null when it holds none).
   virtual const InstanceBase* shard() const = 0;
   // Whether no stored vector is on two ranks (shards by value), so that counts add up.
   virtual bool disjoint() const = 0;
+
+ protected:
+  ShardedClassifier(Communicator& comm, ClassifierOptions options, GlobalStatistics stats)
+      : comm_(comm), options_(std::move(options)), stats_(std::move(stats)) {}
 
   // A first round before the answers, when the answers need what only rank 0 can know (the
   // nearest distance of all ranks): every rank's probe() of the batch goes to rank 0, whose

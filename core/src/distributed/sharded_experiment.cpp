@@ -88,8 +88,8 @@ Result<std::unique_ptr<KneserNeyModel>> reduceBase(Communicator& comm, const Ins
 }  // namespace
 
 Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock block,
-                                                 const ExperimentOptions& options,
-                                                 JobControl* job) {
+                                                 const ExperimentOptions& options, JobControl* job,
+                                                 ShardedMemory* kept) {
   if (Status st = checkSupported(options); !st) return st;
   const TokenisedCorpus& c = *block.corpus;
   const bool root = comm.rank() == 0;
@@ -144,6 +144,12 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   const InstanceSet* queries[] = {&validation, &test};
   auto answers = AnsweredClassifier::answer(**memory, queries, job);
   if (!answers) return answers.status();
+  if (kept) {
+    kept->classifier = std::move(*memory);
+    kept->tokens = std::move(block.corpus->tokens);
+    kept->corpus = block.corpus;
+    kept->firstToken = block.firstToken;
+  }
   if (!root) return std::unique_ptr<Experiment>();
 
   Experiment::ShardedParts p;
@@ -155,7 +161,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   p.classifier = std::move(*answers);
   p.base = std::move(*base);
   // The train part's class counts are the memory's class totals, reduced with its statistics.
-  const GlobalStatistics& stats = (*memory)->statistics();
+  const GlobalStatistics& stats = (kept ? kept->classifier : *memory)->statistics();
   p.trainClassCounts.assign(block.vocabularySize, 0);
   for (size_t i = 0; i < stats.classIds().size(); ++i)
     p.trainClassCounts[stats.classIds()[i]] = stats.classTotals()[i];

@@ -4,6 +4,7 @@
 
 #include "distributed/communicator.h"
 #include "distributed/corpus_block.h"
+#include "distributed/sharded_memory.h"
 #include "memlens/experiment.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
@@ -15,9 +16,11 @@ namespace memlens {
 // Kneser-Ney counts are reduced to rank 0, which gathers the validation and test parts, has
 // the ranks answer their queries, and tunes. Rank 0 gets the trained experiment, which
 // evaluated() turns into one process's record; the other ranks get null. IB1, IGTree and TRIBL2
-// (overlap metric), line or OLIFANT blocks. Every rank returns the same status.
+// (overlap metric), line or OLIFANT blocks. Every rank returns the same status. With `kept`,
+// every rank keeps its shard and its block's tokens there (explain traces over them).
 Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock block,
                                                  const ExperimentOptions& options,
-                                                 JobControl* job = nullptr);
+                                                 JobControl* job = nullptr,
+                                                 ShardedMemory* kept = nullptr);
 
 }  // namespace memlens

@@ -16,6 +16,13 @@ class ShardedIgTree final : public ShardedClassifier {
   ShardedIgTree(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
                 std::vector<int> order, bool rootHasChildren, std::unique_ptr<Classifier> local);
 
+  // The whole memory's root as an answer (no subtree matched).
+  Prediction rootAnswer(const PredictOptions& options) const;
+  const std::vector<int>& order() const { return order_; }
+  bool rootHasChildren() const { return rootHasChildren_; }
+  // This rank's subtrees (null when it owns no stored vector).
+  const Classifier* local() const { return local_.get(); }
+
  protected:
   const InstanceBase* shard() const override { return local_ ? &local_->memory() : nullptr; }
   bool disjoint() const override { return true; }
@@ -25,8 +32,6 @@ class ShardedIgTree final : public ShardedClassifier {
                const PredictOptions& options, Prediction* out) const override;
 
  private:
-  Prediction rootAnswer(const PredictOptions& options) const;
-
   std::vector<int> order_;
   bool rootHasChildren_;
   std::unique_ptr<Classifier> local_;  // null when this rank owns no stored vector

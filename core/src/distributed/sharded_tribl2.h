@@ -19,6 +19,11 @@ class ShardedTribl2 final : public ShardedClassifier {
   ShardedTribl2(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
                 std::vector<uint32_t> firstValues, std::unique_ptr<OverlapMemory> local);
 
+  int firstFeature() const { return first_; }
+  // Whether some stored vector, on any rank, has `firstValue` at the first tree feature.
+  bool stored(uint32_t firstValue) const;
+  const OverlapMemory& local() const { return *local_; }
+
  protected:
   const InstanceBase* shard() const override { return &local_->base(); }
   bool disjoint() const override { return true; }
@@ -28,8 +33,6 @@ class ShardedTribl2 final : public ShardedClassifier {
                const PredictOptions& options, Prediction* out) const override;
 
  private:
-  bool stored(uint32_t firstValue) const;
-
   int first_;                          // the tree's first feature
   std::vector<uint32_t> firstValues_;  // its values in the whole memory, sorted
   std::unique_ptr<OverlapMemory> local_;

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# memlens-cli-mpi explain --json under `mpirun -np 2` and `-np 3` must print the trace memlens-cli
+# explain --json prints in one process, byte for byte: prediction, votes, probabilities, tree path,
+# tree evidence (stored-vector ids, counts) and provenance (paths, lines, byte offsets, snippets)
+# of an IGTree trained on a KJV corpus (line and OLIFANT blocks), for contexts that match deep
+# (their evidence and provenance lie in the last rank's block), that match nothing (the root
+# answers: the evidence is every rank's, its ties ordered by one process's ids), and an empty one;
+# and of TRIBL2 (k = 1, 3: exact matches and the IB1 below a matched prefix, with its buckets).
+# Then that IB1, and TRIBL2's IB1 over the whole memory, are refused with a clear error.
+# Usage: check_explain_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
+set -euo pipefail
+cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# shellcheck source=tests/mpi/mpi_flags.sh
+source "$(dirname "$0")/mpi_flags.sh"
+
+head -n 800 "$kjv" >"$work/corpus.txt"
+contexts=()
+# The first words of verses near the end of the corpus (the last rank's share) and of later ones.
+for line in 760 790 795; do contexts+=("$(sed -n "${line}p" "$kjv" | cut -d' ' -f1-4)"); done
+contexts+=("$(sed -n '1001p' "$kjv" | cut -d' ' -f1-5)")
+contexts+=("and the LORD said unto" "")
+
+failures=0
+check() {  # explain options... (the contexts: $contexts, and $extra)
+  for context in "${contexts[@]}" "${extra[@]}"; do
+    "$cli" explain --json --context "$context" "$@" "$work/corpus.txt" >"$work/one.json"
+    for ranks in 2 3; do
+      local code=0
+      "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" explain --json --context "$context" "$@" \
+        "$work/corpus.txt" >"$work/sharded.json" 2>"$work/sharded.err" || code=$?
+      if [ "$code" -ne 0 ]; then
+        echo "FAIL explain '$context' $* on $ranks ranks: exit code $code"
+        cat "$work/sharded.err"
+        failures=$((failures + 1))
+      elif ! cmp -s "$work/one.json" "$work/sharded.json"; then
+        echo "FAIL explain '$context' $* on $ranks ranks: the trace differs from one process's"
+        diff <(tr ',' '\n' <"$work/one.json") <(tr ',' '\n' <"$work/sharded.json") | head -n 12 ||
+          true
+        failures=$((failures + 1))
+      else
+        echo "ok   explain '$context' $* on $ranks ranks ($(wc -c <"$work/one.json") bytes)"
+      fi
+    done
+  done
+}
+
+# Unknown words: IGTree's root answers, its evidence is every rank's, its many ties of one instance
+# ordered by one process's ids.
+extra=("zzqq unknownword")
+check --model igtree
+check --model igtree --blocks olifant
+# TRIBL2 (an exact match, the IB1 below a matched prefix and its buckets, with a tie at k = 3).
+extra=()
+check --model tribl2 -k 1
+check --model tribl2 -k 3 --distance-weighting IL
+check --model tribl2 -k 1 --blocks olifant
+
+# The test must reach the other ranks' blocks: one trace shows provenance from the last third of
+# the corpus, and a root answer shows 50 stored vectors.
+"$cli" explain --json --context "${contexts[1]}" --model igtree "$work/corpus.txt" >"$work/late.json"
+grep -Eq '"line":(5[4-9][0-9]|[67][0-9][0-9]),' "$work/late.json" || {
+  echo "FAIL: no provenance from the last third of the corpus in the trace of '${contexts[1]}'"
+  failures=$((failures + 1))
+}
+"$cli" explain --json --context "zzqq unknownword" --model igtree "$work/corpus.txt" >"$work/root.json"
+grep -q '"answer":"root-majority"' "$work/root.json" || {
+  echo "FAIL: 'zzqq unknownword' is not answered by the root"
+  failures=$((failures + 1))
+}
+
+refused() {  # message context options...
+  local message=$1 context=$2 code=0
+  shift 2
+  "$mpiexec" "${mpi_flags[@]}" -np 2 "$cli_mpi" explain --json --context "$context" "$@" \
+    "$work/corpus.txt" >"$work/out.json" 2>"$work/err.txt" || code=$?
+  if [ "$code" -ne 2 ] || ! grep -q "$message" "$work/err.txt" || [ -s "$work/out.json" ]; then
+    echo "FAIL explain '$context' $* on 2 ranks: expected a refusal (exit 2), got exit $code"
+    cat "$work/err.txt"
+    failures=$((failures + 1))
+  else
+    echo "ok   explain '$context' $* on 2 ranks is refused"
+  fi
+}
+refused "explain runs sharded for --model igtree and tribl2 only" "the" --model ib1
+# TRIBL2 over the whole memory (no stored vector has the context's nearest word) is IB1's.
+refused "which a sharded explain does not trace yet" "zzqq unknownword" --model tribl2
+
+[ "$failures" -eq 0 ] || {
+  echo "$failures sharded explains differ from one process"
+  exit 1
+}
