@@ -21,7 +21,10 @@ contexts=()
 # The first words of verses near the end of the corpus (the last rank's share) and of later ones.
 for line in 760 790 795; do contexts+=("$(sed -n "${line}p" "$kjv" | cut -d' ' -f1-4)"); done
 contexts+=("$(sed -n '1001p' "$kjv" | cut -d' ' -f1-5)")
-contexts+=("and the LORD said unto" "")
+# Its TRIBL2 vote ties (checked below).
+tied=$(sed -n '820p' "$kjv" | cut -d' ' -f1-3)
+contexts+=("$tied")
+contexts+=("and the LORD said unto")
 
 failures=0
 check() {  # explain options... (the contexts: $contexts, and $extra)
@@ -48,18 +51,21 @@ check() {  # explain options... (the contexts: $contexts, and $extra)
 }
 
 # Unknown words: IGTree's root answers, its evidence is every rank's, its many ties of one instance
-# ordered by one process's ids.
-extra=("zzqq unknownword")
+# ordered by one process's ids. The empty context is all padding.
+extra=("zzqq unknownword" "")
 check --model igtree
 check --model igtree --blocks olifant
-# TRIBL2 (an exact match, the IB1 below a matched prefix and its buckets, with a tie at k = 3).
-extra=()
+# TRIBL2: exact matches and the IB1 below a matched prefix, with its buckets (k = 3 weighted).
+# OLIFANT blocks are not padded, so there no stored vector starts with the padding: the empty
+# context would be IB1 over the whole memory, refused below.
+extra=("")
 check --model tribl2 -k 1
 check --model tribl2 -k 3 --distance-weighting IL
+extra=()
 check --model tribl2 -k 1 --blocks olifant
 
-# The test must reach the other ranks' blocks: one trace shows provenance from the last third of
-# the corpus, and a root answer shows 50 stored vectors.
+# The cases the test means to reach: provenance from the last third of the corpus (the last
+# rank's block), a root answer (evidence from every rank), a tied vote.
 "$cli" explain --json --context "${contexts[1]}" --model igtree "$work/corpus.txt" >"$work/late.json"
 grep -Eq '"line":(5[4-9][0-9]|[67][0-9][0-9]),' "$work/late.json" || {
   echo "FAIL: no provenance from the last third of the corpus in the trace of '${contexts[1]}'"
@@ -68,6 +74,11 @@ grep -Eq '"line":(5[4-9][0-9]|[67][0-9][0-9]),' "$work/late.json" || {
 "$cli" explain --json --context "zzqq unknownword" --model igtree "$work/corpus.txt" >"$work/root.json"
 grep -q '"answer":"root-majority"' "$work/root.json" || {
   echo "FAIL: 'zzqq unknownword' is not answered by the root"
+  failures=$((failures + 1))
+}
+"$cli" explain --json --context "$tied" --model tribl2 -k 3 "$work/corpus.txt" >"$work/tied.json"
+grep -q '"tie":true' "$work/tied.json" || {
+  echo "FAIL: the TRIBL2 vote for '$tied' does not tie"
   failures=$((failures + 1))
 }
 
