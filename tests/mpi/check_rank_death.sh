@@ -5,7 +5,8 @@
 #         the launcher names the dead rank.
 #   stop: rank 1 hangs (kill -STOP), which no launcher notices; rank 0's collective times out
 #         (MEMLENS_MPI_TIMEOUT=5) and it aborts the job.
-# Usage: check_rank_death.sh kill|stop MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
+#   explain: as kill, with a sharded explain --json (its trace is the output: none may be printed).
+# Usage: check_rank_death.sh kill|stop|explain MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 mode=$1 cli=$2 cli_mpi=$3 mpiexec=$4 kjv=$5
 work=$(mktemp -d)
@@ -23,11 +24,19 @@ source "$(dirname "$0")/mpi_flags.sh"
 # Big enough that reading and training take seconds: the kill lands mid-run.
 head -n 20000 "$kjv" >"$work/train.txt"
 sed -n '20001,24000p' "$kjv" >"$work/test.txt"
-"$cli" instances -o "$work/train.inst" "$work/train.txt" >/dev/null
-"$cli" instances -o "$work/test.inst" "$work/test.txt" >/dev/null
+if [ "$mode" != explain ]; then
+  "$cli" instances -o "$work/train.inst" "$work/train.txt" >/dev/null
+  "$cli" instances -o "$work/test.inst" "$work/test.txt" >/dev/null
+fi
 
-MEMLENS_MPI_TIMEOUT=5 "$mpiexec" "${mpi_flags[@]}" -np 3 "$cli_mpi" timbl -f "$work/train.inst" \
-  -t "$work/test.inst" -k3 -o "$work/out.txt" 2>"$work/err.txt" &
+if [ "$mode" = explain ]; then
+  MEMLENS_MPI_TIMEOUT=5 "$mpiexec" "${mpi_flags[@]}" -np 3 "$cli_mpi" explain --json \
+    --context "and the LORD said unto" --model igtree "$work/train.txt" >"$work/trace.json" \
+    2>"$work/err.txt" &
+else
+  MEMLENS_MPI_TIMEOUT=5 "$mpiexec" "${mpi_flags[@]}" -np 3 "$cli_mpi" timbl -f "$work/train.inst" \
+    -t "$work/test.inst" -k3 -o "$work/out.txt" 2>"$work/err.txt" &
+fi
 mpirun_pid=$!
 
 # Rank 1: the launcher's child whose environment says so.
@@ -78,6 +87,10 @@ else
 fi
 [ ! -e "$work/out.txt" ] || {
   echo "FAIL: an output file was written"
+  exit 1
+}
+[ ! -s "$work/trace.json" ] || {
+  echo "FAIL: a trace was printed"
   exit 1
 }
 echo "ok: the job ended with exit code $code after rank 1 failed ($mode)"
