@@ -88,8 +88,8 @@ Result<std::unique_ptr<KneserNeyModel>> reduceBase(Communicator& comm, const Ins
 }  // namespace
 
 Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock block,
-                                                 const ExperimentOptions& options,
-                                                 JobControl* job) {
+                                                 const ExperimentOptions& options, JobControl* job,
+                                                 std::unique_ptr<ShardedClassifier>* memory) {
   if (Status st = checkSupported(options); !st) return st;
   const TokenisedCorpus& c = *block.corpus;
   const bool root = comm.rank() == 0;
@@ -129,11 +129,11 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   if (Status st = comm.agree(parts); !st) return st;
 
   const auto trainStart = std::chrono::steady_clock::now();
-  auto memory = ShardedClassifier::train(comm, options.classifier, train, job);
-  if (!memory) return memory.status();
+  auto sharded = ShardedClassifier::train(comm, options.classifier, train, job);
+  if (!sharded) return sharded.status();
   const double trainSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - trainStart).count();
-  auto storedVectors = (*memory)->storedVectors();
+  auto storedVectors = (*sharded)->storedVectors();
   if (!storedVectors) return storedVectors.status();
 
   const int order = std::min(options.ngramOrder, options.window.width + 1);
@@ -142,8 +142,9 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   train = InstanceSet{};
 
   const InstanceSet* queries[] = {&validation, &test};
-  auto answers = AnsweredClassifier::answer(**memory, queries, job);
+  auto answers = AnsweredClassifier::answer(**sharded, queries, job);
   if (!answers) return answers.status();
+  if (memory) *memory = std::move(*sharded);
   if (!root) return std::unique_ptr<Experiment>();
 
   Experiment::ShardedParts p;
@@ -155,7 +156,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   p.classifier = std::move(*answers);
   p.base = std::move(*base);
   // The train part's class counts are the memory's class totals, reduced with its statistics.
-  const GlobalStatistics& stats = (*memory)->statistics();
+  const GlobalStatistics& stats = (memory ? **memory : **sharded).statistics();
   p.trainClassCounts.assign(block.vocabularySize, 0);
   for (size_t i = 0; i < stats.classIds().size(); ++i)
     p.trainClassCounts[stats.classIds()[i]] = stats.classTotals()[i];

@@ -19,8 +19,11 @@ class ShardedTribl2 final : public ShardedClassifier {
   ShardedTribl2(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
                 std::vector<uint32_t> firstValues, std::unique_ptr<OverlapMemory> local);
 
- protected:
+ public:
   const InstanceBase* shard() const override { return &local_->base(); }
+  const OverlapMemory* overlap() const override { return local_.get(); }
+
+ protected:
   bool disjoint() const override { return true; }
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
@@ -39,5 +42,11 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm
                                                               const ClassifierOptions& options,
                                                               const InstanceSet& block,
                                                               JobControl* job);
+// Collective: the sharded TRIBL2 over `shard` (this rank's share by first value, every global
+// class registered in global order) with the global weights in `global`; `indexes`: a shard
+// file's subset indexes.
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedTribl2(
+    Communicator& comm, ClassifierOptions global, GlobalStatistics stats, InstanceBase shard,
+    std::vector<SubsetIndex::Stored> indexes, JobControl* job);
 
 }  // namespace memlens
