@@ -1,26 +1,59 @@
 // memlens-cli-mpi's experiments: on more than one rank, every rank tokenises and windows its
 // block of the corpus and holds its shard of the memory; rank 0 tunes and evaluates
 // (docs/spec/distributed.md). On one rank, as memlens-cli.
+#include <chrono>
+
 #include "cli_common.h"
 #include "distributed/corpus_block.h"
+#include "distributed/shard_file.h"
 #include "distributed/sharded_experiment.h"
 #include "mpi_world.h"
 
 namespace memlens::cli {
+namespace {
 
-Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
-                                                  const ExperimentOptions& options,
-                                                  JobControl* job) {
+// The sharded experiment, evaluated on rank 0; `memory`, when given, keeps every rank's shard.
+Result<std::unique_ptr<Experiment>> runSharded(const CorpusArgs& corpus,
+                                               const ExperimentOptions& options, JobControl* job,
+                                               std::unique_ptr<ShardedClassifier>* memory) {
   Communicator& world = mpiWorld();
-  if (world.size() == 1) return runExperimentInOneProcess(corpus, options, job);
   if (Status st = corpus.check(); !st) return st;
   auto block = loadCorpusBlock(world, corpus.paths, corpus.tokeniser, job);
   if (!block) return block.status();
-  auto trained = trainSharded(world, std::move(*block), options, job);
+  auto trained = trainSharded(world, std::move(*block), options, job, memory);
   if (!trained || !*trained) return trained;
   // The memory's answers are all on rank 0 now: evaluating is one process's.
   auto e = Experiment::evaluated(std::move(*trained), {}, {}, job);
   if (e && !(*e)->report().complete) return Status::cancelled();
+  return e;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
+                                                  const ExperimentOptions& options,
+                                                  JobControl* job) {
+  if (mpiWorld().size() == 1) return runExperimentInOneProcess(corpus, options, job);
+  return runSharded(corpus, options, job, nullptr);
+}
+
+Result<std::unique_ptr<Experiment>> runExperimentAndSave(const CorpusArgs& corpus,
+                                                         const ExperimentOptions& options,
+                                                         const std::string& save, JobControl* job) {
+  Communicator& world = mpiWorld();
+  if (world.size() == 1) return runExperimentAndSaveInOneProcess(corpus, options, save, job);
+  std::unique_ptr<ShardedClassifier> memory;
+  auto e = runSharded(corpus, options, job, &memory);
+  // Rank 0's evaluation may fail after the ranks' part: every rank learns it before saving.
+  if (Status st = world.agree(e ? Status::ok() : e.status()); !st) return e ? st : e.status();
+  const auto start = std::chrono::steady_clock::now();
+  auto bytes = saveShards(world, *memory, e->get(), save, job);
+  if (!bytes) return bytes.status();
+  auto total = world.sum(*bytes);
+  if (!total) return total.status();
+  reportSaved(
+      shardPath(save, 0, world.size()) + " ... " + shardPath(save, world.size() - 1, world.size()),
+      *total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return e;
 }
 
