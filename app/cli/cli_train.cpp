@@ -31,6 +31,7 @@ struct TrainedMemory {
   uint64_t instances = 0;
   uint32_t storedVectors = 0;
   uint32_t classes = 0;
+  std::optional<uint64_t> memoryBytes;  // none when sharded: the ranks hold the memory
 };
 
 // The size of a memory held whole by `m.classifier`.
@@ -39,6 +40,7 @@ void countMemory(TrainedMemory& m) {
   m.instances = base.instanceCount();
   m.storedVectors = base.vectorCount();
   m.classes = base.classCount();
+  m.memoryBytes = base.memoryBytes();
 }
 
 // The options of both commands: the corpus and how to train on it, or a memory file.
@@ -80,6 +82,8 @@ Result<TrainedMemory> memoryOf(Result<std::shared_ptr<const Experiment>> e) {
   m.instances = r.trainInstances;
   m.storedVectors = r.storedVectors;
   for (uint64_t count : (*e)->trainClassCounts()) m.classes += count > 0 ? 1 : 0;
+  if (m.classifier->memory().instanceCount() == m.instances)
+    m.memoryBytes = m.classifier->memory().memoryBytes();
   return m;
 }
 
@@ -138,11 +142,12 @@ void printSummary(const TrainedMemory& m) {
   std::printf("model %s, k=%d, weighting %s, width %d\n",
               std::string(optionLabel(o.algorithm)).c_str(), o.k,
               std::string(optionLabel(o.weighting)).c_str(), m.options.window.width);
-  std::printf(
-      "%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %.1f MB\n",
-      static_cast<unsigned long long>(m.instances), m.corpus->corpus->documentCount(),
-      m.storedVectors, m.classes, m.seconds,
-      static_cast<double>(m.classifier->memory().memoryBytes()) / 1e6);
+  char size[64] = "sharded over the ranks";
+  if (m.memoryBytes)
+    std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(*m.memoryBytes) / 1e6);
+  std::printf("%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %s\n",
+              static_cast<unsigned long long>(m.instances), m.corpus->corpus->documentCount(),
+              m.storedVectors, m.classes, m.seconds, size);
   std::printf("feature weights:");
   const auto& w = m.classifier->weights();
   for (size_t i = 0; i < w.size(); ++i) std::printf("  f%zu %.4f", i + 1, w[i]);
@@ -158,9 +163,9 @@ std::string summaryJson(const TrainedMemory& m) {
       .field("width", m.options.window.width)
       .field("instances", m.instances)
       .field("storedVectors", m.storedVectors)
-      .field("classes", m.classes)
-      .field("memoryBytes", static_cast<uint64_t>(m.classifier->memory().memoryBytes()))
-      .field("trainSeconds", m.seconds);
+      .field("classes", m.classes);
+  if (m.memoryBytes) json.field("memoryBytes", *m.memoryBytes);
+  json.field("trainSeconds", m.seconds);
   json.key("featureWeights").beginArray();
   for (double w : m.classifier->weights()) json.value(w);
   json.endArray();

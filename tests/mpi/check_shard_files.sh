@@ -123,7 +123,7 @@ mkdir -p "$work/failing/c.mlm.1-of-2/x"
 echo old >"$work/failing/c.mlm.0-of-2"
 refused "a save that fails on one rank" "rank 1: .*c.mlm.1-of-2: a folder is in its place" \
   mpi 2 train --model igtree --save "$work/failing/c.mlm" "$work/corpus.txt"
-if ls "$work/failing" | grep -q tmp; then fail "temporary files left: $(ls "$work/failing")"; fi
+if compgen -G "$work/failing/*.tmp-*" >/dev/null; then fail "temporary files left: $(ls "$work/failing")"; fi
 [ "$(cat "$work/failing/c.mlm.0-of-2")" = old ] || fail "rank 0's file was replaced"
 
 [ "$failures" -eq 0 ] || {
