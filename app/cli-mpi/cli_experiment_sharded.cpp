@@ -3,7 +3,10 @@
 // (docs/spec/distributed.md). On one rank, as memlens-cli.
 #include "cli_experiment_sharded.h"
 
+#include <chrono>
+
 #include "distributed/corpus_block.h"
+#include "distributed/shard_file.h"
 #include "distributed/sharded_experiment.h"
 #include "mpi_world.h"
 
@@ -29,6 +32,26 @@ Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
                                                   JobControl* job) {
   if (mpiWorld().size() == 1) return runExperimentInOneProcess(corpus, options, job);
   return runShardedExperiment(corpus, options, job, nullptr);
+}
+
+Result<std::unique_ptr<Experiment>> runExperimentAndSave(const CorpusArgs& corpus,
+                                                         const ExperimentOptions& options,
+                                                         const std::string& save, JobControl* job) {
+  Communicator& world = mpiWorld();
+  if (world.size() == 1) return runExperimentAndSaveInOneProcess(corpus, options, save, job);
+  ShardedMemory memory;
+  auto e = runShardedExperiment(corpus, options, job, &memory);
+  // Rank 0's evaluation may fail after the ranks' part: every rank learns it before saving.
+  if (Status st = world.agree(e ? Status::ok() : e.status()); !st) return e ? st : e.status();
+  const auto start = std::chrono::steady_clock::now();
+  auto bytes = saveShards(world, *memory.classifier, e->get(), save, job);
+  if (!bytes) return bytes.status();
+  auto total = world.sum(*bytes);
+  if (!total) return total.status();
+  reportSaved(
+      shardPath(save, 0, world.size()) + " ... " + shardPath(save, world.size() - 1, world.size()),
+      *total, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return e;
 }
 
 }  // namespace memlens::cli

@@ -1,7 +1,8 @@
-// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict` and `explain` (trees) run
-// sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers of one process
-// (docs/spec/distributed.md); `timbl` also on one rank. The other commands run only on one
-// rank, as in memlens-cli.
+// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict`, `explain` (trees) and
+// `train --save` run sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers
+// of one process, and save and open a memory as one shard file per rank
+// (docs/spec/distributed.md); `timbl` also on one rank. The other commands run only on one rank,
+// as in memlens-cli.
 #include <unistd.h>
 
 #include <csignal>
@@ -23,37 +24,40 @@ bool isPredict(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1],
 
 bool isExplain(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "explain") == 0; }
 
+bool isTrain(int argc, char** argv) { return argc >= 2 && std::strcmp(argv[1], "train") == 0; }
+
+// Whether `option` (or `option=...`) is on the command line.
+bool hasOption(int argc, char** argv, std::string_view option) {
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word == option || (word.starts_with(option) && word[option.size()] == '=')) return true;
+  }
+  return false;
+}
+
 // The commands that run sharded; the others would run once per rank.
 bool runsSharded(int argc, char** argv) {
   if (argc < 2) return true;  // the help
   const char* command = argv[1];
   return std::strcmp(command, "timbl") == 0 || isEval(argc, argv) || isPredict(argc, argv) ||
-         isExplain(argc, argv) || command[0] == '-' || std::strcmp(command, "help") == 0;
+         isExplain(argc, argv) || isTrain(argc, argv) || command[0] == '-' ||
+         std::strcmp(command, "help") == 0;
 }
 
-// An eval option that does not run sharded yet (memory files, other test sets, the learning
-// curve), or null.
+// An eval option that does not run sharded yet (other test sets, the learning curve), or null.
 const char* unshardedEvalOption(int argc, char** argv) {
-  static const char* const kOptions[] = {"--memory",           "--save",    "--test",
-                                         "--test-instances",   "--weights", "--attach",
-                                         "--attach-instances", "--curve"};
-  for (int i = 2; i < argc; ++i) {
-    const std::string_view word = argv[i];
-    for (const char* option : kOptions)
-      if (word == option || (word.starts_with(option) && word[std::strlen(option)] == '='))
-        return option;
-  }
+  static const char* const kOptions[] = {"--test",   "--test-instances",   "--weights",
+                                         "--attach", "--attach-instances", "--curve"};
+  for (const char* option : kOptions)
+    if (hasOption(argc, argv, option)) return option;
   return nullptr;
 }
 
-// A predict or explain option that does not run sharded yet (a memory file, the vector
-// memory's sequence map), or null.
-const char* unshardedPredictOption(int argc, char** argv) {
-  for (int i = 2; i < argc; ++i) {
-    const std::string_view word = argv[i];
-    if (word == "--memory" || word.starts_with("--memory=")) return "--memory";
-    if (word == "--sequence") return "--sequence";
-  }
+// An explain option that does not run sharded yet (a memory file, the vector memory's sequence
+// map), or null.
+const char* unshardedExplainOption(int argc, char** argv) {
+  for (const char* option : {"--memory", "--sequence"})
+    if (hasOption(argc, argv, option)) return option;
   return nullptr;
 }
 
@@ -81,15 +85,23 @@ int main(int argc, char** argv) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
                    "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl', 'eval', "
-                   "'predict' and 'explain' do); run it with one rank or with memlens-cli\n",
+                   "'predict', 'explain' and 'train --save' do); run it with one rank or with "
+                   "memlens-cli\n",
                    argv[1]);
     return 2;
   }
   const bool eval = memlens::cli::isEval(argc, argv);
+  const bool train = memlens::cli::isTrain(argc, argv);
+  const bool explain = memlens::cli::isExplain(argc, argv);
   if (communicator.size() > 1 &&
-      (eval || memlens::cli::isPredict(argc, argv) || memlens::cli::isExplain(argc, argv))) {
-    if (const char* option = eval ? memlens::cli::unshardedEvalOption(argc, argv)
-                                  : memlens::cli::unshardedPredictOption(argc, argv)) {
+      (eval || train || explain || memlens::cli::isPredict(argc, argv))) {
+    // train on every token is not sharded: train --save is eval's run, saved.
+    const char* option = eval      ? memlens::cli::unshardedEvalOption(argc, argv)
+                         : explain ? memlens::cli::unshardedExplainOption(argc, argv)
+                         : train && !memlens::cli::hasOption(argc, argv, "--save")
+                             ? "without --save"
+                             : nullptr;
+    if (option) {
       if (communicator.rank() == 0)
         std::fprintf(stderr,
                      "memlens-cli-mpi: %s %s does not run sharded yet; run it with one rank "

@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+
+#include "memlens/memory_file.h"
 
 namespace memlens::cli {
 
@@ -14,6 +17,25 @@ Result<std::unique_ptr<Experiment>> runExperimentInOneProcess(const CorpusArgs& 
   auto loaded = corpus.load(job);
   if (!loaded) return loaded.status();
   return Experiment::run(std::move(*loaded), options, job);
+}
+
+void reportSaved(const std::string& path, uint64_t bytes, double seconds) {
+  std::fprintf(stderr, "saved the memory to %s (%.1f MB) in %.2f s\n", path.c_str(),
+               static_cast<double>(bytes) / 1e6, seconds);
+}
+
+Result<std::unique_ptr<Experiment>> runExperimentAndSaveInOneProcess(
+    const CorpusArgs& corpus, const ExperimentOptions& options, const std::string& save,
+    JobControl* job) {
+  auto e = runExperimentInOneProcess(corpus, options, job);
+  if (!e) return e;
+  const auto start = std::chrono::steady_clock::now();
+  if (Status s = saveMemory(**e, save, job); !s) return s;
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(save, ec);
+  reportSaved(save, ec ? 0 : static_cast<uint64_t>(bytes),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return e;
 }
 
 std::unique_ptr<JobControl> makeTerminalProgress() {

@@ -25,6 +25,20 @@ Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
 Result<std::unique_ptr<Experiment>> runExperimentInOneProcess(const CorpusArgs& corpus,
                                                               const ExperimentOptions& options,
                                                               JobControl* job);
+// runExperiment(), then its memory written to `save` (a memory file; memlens-cli-mpi on N > 1
+// ranks writes a shard file per rank, `save`.r-of-N) and a line on stderr saying so.
+Result<std::unique_ptr<Experiment>> runExperimentAndSave(const CorpusArgs& corpus,
+                                                         const ExperimentOptions& options,
+                                                         const std::string& save, JobControl* job);
+Result<std::unique_ptr<Experiment>> runExperimentAndSaveInOneProcess(
+    const CorpusArgs& corpus, const ExperimentOptions& options, const std::string& save,
+    JobControl* job);
+// The line on stderr after saving `path` of `bytes` in `seconds`.
+void reportSaved(const std::string& path, uint64_t bytes, double seconds);
+
+// The experiment saved at `path` (its --memory): a memory file in one process; memlens-cli-mpi
+// on N > 1 ranks opens the shard files `path`.r-of-N, and every rank but 0 gets null.
+Result<std::shared_ptr<const Experiment>> openExperiment(const std::string& path, JobControl* job);
 
 // predict's answers: a memory trained on every token of the corpus `corpus` names (no split), asked
 // for the next token after the queries `queriesOf` makes from the loaded corpus (its vocabulary
@@ -57,6 +71,17 @@ Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOp
 Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                 const ExperimentOptions& options,
                                                 const ContextOf& contextOf, JobControl* job);
+
+// predict --memory: the answers of the memory saved at `path` to the queries `queriesOf` makes.
+// memlens-cli opens the memory file (predictFromMemoryInOneProcess: `openInOneProcess` opens it,
+// or a TiMBL instance base); memlens-cli-mpi on N > 1 ranks opens the shard files `path`.r-of-N,
+// and every rank but 0 gets a null corpus.
+using OpenInOneProcess = std::function<Result<std::shared_ptr<const Experiment>>()>;
+Result<CorpusPredictions> predictFromMemory(const std::string& path,
+                                            const OpenInOneProcess& openInOneProcess,
+                                            const QueriesOf& queriesOf, JobControl* job);
+Result<CorpusPredictions> predictFromMemoryInOneProcess(const OpenInOneProcess& openInOneProcess,
+                                                        const QueriesOf& queriesOf);
 
 // A JobControl that draws a progress line on stderr when stderr is a terminal.
 std::unique_ptr<JobControl> makeTerminalProgress();

@@ -1,6 +1,7 @@
-// memlens-cli's experiments (and predict's memory, explain's trace) run in one process
+// memlens-cli's experiments, memory files, predict's memory and explain's trace run in one process
 // (memlens-cli-mpi links its own, sharded).
 #include "cli_common.h"
+#include "memlens/memory_file.h"
 
 namespace memlens::cli {
 
@@ -8,6 +9,22 @@ Result<std::unique_ptr<Experiment>> runExperiment(const CorpusArgs& corpus,
                                                   const ExperimentOptions& options,
                                                   JobControl* job) {
   return runExperimentInOneProcess(corpus, options, job);
+}
+
+Result<std::unique_ptr<Experiment>> runExperimentAndSave(const CorpusArgs& corpus,
+                                                         const ExperimentOptions& options,
+                                                         const std::string& save, JobControl* job) {
+  return runExperimentAndSaveInOneProcess(corpus, options, save, job);
+}
+
+Result<std::shared_ptr<const Experiment>> openExperiment(const std::string& path, JobControl* job) {
+  return openMemory(path, {}, job);
+}
+
+Result<CorpusPredictions> predictFromMemory(const std::string&,
+                                            const OpenInOneProcess& openInOneProcess,
+                                            const QueriesOf& queriesOf, JobControl*) {
+  return predictFromMemoryInOneProcess(openInOneProcess, queriesOf);
 }
 
 Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,

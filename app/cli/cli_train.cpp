@@ -22,11 +22,26 @@ namespace {
 
 // A memory and the corpus it was trained on; with a memory file, parts of its experiment.
 struct TrainedMemory {
-  std::shared_ptr<const TokenisedCorpus> corpus;
+  std::shared_ptr<const TokenisedCorpus> corpus;  // null on a rank that served a sharded run
   ExperimentOptions options;
   std::shared_ptr<const Classifier> classifier;
   double seconds = 0.0;
+  // The memory's size: its own, or the record's when it is sharded over ranks (the classifier
+  // then only answers).
+  uint64_t instances = 0;
+  uint32_t storedVectors = 0;
+  uint32_t classes = 0;
+  std::optional<uint64_t> memoryBytes;  // none when sharded: the ranks hold the memory
 };
+
+// The size of a memory held whole by `m.classifier`.
+void countMemory(TrainedMemory& m) {
+  const InstanceBase& base = m.classifier->memory();
+  m.instances = base.instanceCount();
+  m.storedVectors = base.vectorCount();
+  m.classes = base.classCount();
+  m.memoryBytes = base.memoryBytes();
+}
 
 // The options of both commands: the corpus and how to train on it, or a memory file.
 struct MemoryArgs {
@@ -55,16 +70,26 @@ CLI::App* addTrainingCommand(CLI::App& app, const std::string& name, const std::
 
 // The train part of an experiment's split: what a memory file holds (with --memory), or what
 // --save writes (trained, tuned and evaluated as eval does, so the file can be evaluated again).
-Result<TrainedMemory> experimentMemory(const CLI::App& command, const MemoryArgs& args) {
-  auto job = makeTerminalProgress();
-  auto e = args.files.experiment(command, args.corpus, args.options, job.get());
+Result<TrainedMemory> memoryOf(Result<std::shared_ptr<const Experiment>> e) {
   if (!e) return e.status();
   TrainedMemory m;
+  if (!*e) return m;  // served a sharded run
+  const RunRecord& r = (*e)->record();
   m.corpus = std::shared_ptr<const TokenisedCorpus>(*e, &(*e)->corpus());
-  m.options = (*e)->record().options;
+  m.options = r.options;
   m.classifier = std::shared_ptr<const Classifier>(*e, &(*e)->classifier());
-  m.seconds = (*e)->record().trainSeconds;
+  m.seconds = r.trainSeconds;
+  m.instances = r.trainInstances;
+  m.storedVectors = r.storedVectors;
+  for (uint64_t count : (*e)->trainClassCounts()) m.classes += count > 0 ? 1 : 0;
+  if (m.classifier->memory().instanceCount() == m.instances)
+    m.memoryBytes = m.classifier->memory().memoryBytes();
   return m;
+}
+
+Result<TrainedMemory> experimentMemory(const CLI::App& command, const MemoryArgs& args) {
+  auto job = makeTerminalProgress();
+  return memoryOf(args.files.experiment(command, args.corpus, args.options, job.get()));
 }
 
 Status checkCorpusGiven(const CorpusArgs& corpus) {
@@ -91,6 +116,7 @@ Result<TrainedMemory> trainOnEveryToken(const CorpusArgs& corpus, const Experime
   if (Status s = (*classifier)->train(*instances, job); !s) return s;
   m.classifier = std::move(*classifier);
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  countMemory(m);
   return m;
 }
 
@@ -112,16 +138,16 @@ CorpusPredictions predictionsOf(const TrainedMemory& m, const InstanceSet& queri
 
 // Context positions as TiMBL names its features: f1 is the farthest from the target.
 void printSummary(const TrainedMemory& m) {
-  const InstanceBase& base = m.classifier->memory();
   const ClassifierOptions& o = m.options.classifier;
   std::printf("model %s, k=%d, weighting %s, width %d\n",
               std::string(optionLabel(o.algorithm)).c_str(), o.k,
               std::string(optionLabel(o.weighting)).c_str(), m.options.window.width);
-  std::printf(
-      "%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %.1f MB\n",
-      static_cast<unsigned long long>(base.instanceCount()), m.corpus->corpus->documentCount(),
-      base.vectorCount(), base.classCount(), m.seconds,
-      static_cast<double>(base.memoryBytes()) / 1e6);
+  char size[64] = "sharded over the ranks";
+  if (m.memoryBytes)
+    std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(*m.memoryBytes) / 1e6);
+  std::printf("%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %s\n",
+              static_cast<unsigned long long>(m.instances), m.corpus->corpus->documentCount(),
+              m.storedVectors, m.classes, m.seconds, size);
   std::printf("feature weights:");
   const auto& w = m.classifier->weights();
   for (size_t i = 0; i < w.size(); ++i) std::printf("  f%zu %.4f", i + 1, w[i]);
@@ -129,18 +155,17 @@ void printSummary(const TrainedMemory& m) {
 }
 
 std::string summaryJson(const TrainedMemory& m) {
-  const InstanceBase& base = m.classifier->memory();
   JsonWriter json;
   json.beginObject()
       .field("model", optionLabel(m.options.classifier.algorithm))
       .field("k", m.options.classifier.k)
       .field("weighting", optionLabel(m.options.classifier.weighting))
       .field("width", m.options.window.width)
-      .field("instances", base.instanceCount())
-      .field("storedVectors", base.vectorCount())
-      .field("classes", base.classCount())
-      .field("memoryBytes", static_cast<uint64_t>(base.memoryBytes()))
-      .field("trainSeconds", m.seconds);
+      .field("instances", m.instances)
+      .field("storedVectors", m.storedVectors)
+      .field("classes", m.classes);
+  if (m.memoryBytes) json.field("memoryBytes", *m.memoryBytes);
+  json.field("trainSeconds", m.seconds);
   json.key("featureWeights").beginArray();
   for (double w : m.classifier->weights()) json.value(w);
   json.endArray();
@@ -150,6 +175,7 @@ std::string summaryJson(const TrainedMemory& m) {
 int runTrain(const CLI::App& command, const TrainArgs& args) {
   auto m = trainOnCorpus(command, args);
   if (!m) return reportError(m.status());
+  if (!m->corpus) return 0;  // served a sharded run
   if (args.json)
     std::printf("%s\n", summaryJson(*m).c_str());
   else
@@ -186,9 +212,12 @@ int runPredict(const CLI::App& command, const PredictArgs& args) {
   };
   Result<CorpusPredictions> answered = Status::ok();
   if (!args.files.memory.empty()) {
-    auto m = experimentMemory(command, args);
-    if (!m) return reportError(m.status());
-    answered = predictionsOf(*m, queriesOf(*m->corpus, m->options.window.width));
+    if (Status s = args.files.checkMemoryAlone(command); !s) return reportError(s);
+    auto job = makeTerminalProgress();
+    answered = predictFromMemory(
+        args.files.memory,
+        [&] { return args.files.experiment(command, args.corpus, args.options, job.get()); },
+        queriesOf, job.get());
   } else {
     if (Status s = checkCorpusGiven(args.corpus); !s) return reportError(s);
     auto job = makeTerminalProgress();
@@ -222,6 +251,13 @@ Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
   return predictionsOf(*m, queriesOf(*m->corpus, m->options.window.width));
 }
 
+Result<CorpusPredictions> predictFromMemoryInOneProcess(const OpenInOneProcess& openInOneProcess,
+                                                        const QueriesOf& queriesOf) {
+  auto m = memoryOf(openInOneProcess());
+  if (!m) return m.status();
+  return predictionsOf(*m, queriesOf(*m->corpus, m->options.window.width));
+}
+
 void addTrainCommand(CLI::App& app, CommandRuns& runs) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* command = addTrainingCommand(
@@ -231,7 +267,7 @@ void addTrainCommand(CLI::App& app, CommandRuns& runs) {
   command
       ->add_option("--save", args->files.save,
                    "train as eval does (train part of the split, tuned, tested) and write that "
-                   "memory to FILE")
+                   "memory to FILE (memlens-cli-mpi on N ranks: FILE.r-of-N, one per rank)")
       ->type_name("FILE");
   runs[command] = [command, args] { return runTrain(*command, *args); };
 }

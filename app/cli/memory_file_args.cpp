@@ -1,14 +1,10 @@
 #include "memory_file_args.h"
 
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
 #include <set>
 
 #include "cli_common.h"
 #include "experiment_args.h"
-#include "memlens/memory_file.h"
 #include "memlens/timbl_memory.h"
 
 namespace memlens::cli {
@@ -65,7 +61,8 @@ Result<std::shared_ptr<const Experiment>> openTimblBaseArgs(const CLI::App& comm
 void MemoryFileArgs::addMemoryOption(CLI::App& command) {
   command.add_option("--memory", memory,
                      "use the memory saved in FILE (memlens-cli ... --save) or a TiMBL instance "
-                     "base (timbl -I) instead of training");
+                     "base (timbl -I) instead of training; memlens-cli-mpi on N ranks: the "
+                     "shard files FILE.r-of-N saved by as many ranks");
   command.add_option("--weights", weights,
                      "with a TiMBL base: its weights file (timbl -W; gain ratio is read)");
   command.add_option("--attach", attach,
@@ -84,7 +81,9 @@ void MemoryFileArgs::addTestOptions(CLI::App& command) {
 }
 
 void MemoryFileArgs::addSaveOption(CLI::App& command) {
-  command.add_option("--save", save, "write the trained memory to FILE (a MemLens memory file)");
+  command.add_option("--save", save,
+                     "write the trained memory to FILE (a MemLens memory file; memlens-cli-mpi "
+                     "on N ranks: one shard file per rank, FILE.r-of-N)");
 }
 
 Status MemoryFileArgs::checkMemoryAlone(const CLI::App& command) const {
@@ -121,23 +120,13 @@ Result<std::shared_ptr<const Experiment>> MemoryFileArgs::experiment(
   if (!memory.empty()) {
     if (Status s = checkMemoryAlone(command); !s) return s;
     if (isTimblInstanceBase(memory)) return openTimblBaseArgs(command, *this, corpus, options, job);
-    return openMemory(memory, {}, job);
+    return openExperiment(memory, job);
   }
   if (Status s = checkTrainable(command, corpus); !s) return s;
-  auto trained = runExperiment(corpus, options, job);
+  auto trained = save.empty() ? runExperiment(corpus, options, job)
+                              : runExperimentAndSave(corpus, options, save, job);
   if (!trained) return trained.status();
-  if (!*trained) return std::shared_ptr<const Experiment>();  // served a sharded run
-  std::shared_ptr<const Experiment> e = std::move(*trained);
-  if (!save.empty()) {
-    const auto start = std::chrono::steady_clock::now();
-    if (Status s = saveMemory(*e, save, job); !s) return s;
-    std::error_code ec;
-    const auto bytes = std::filesystem::file_size(save, ec);
-    std::fprintf(stderr, "saved the memory to %s (%.1f MB) in %.2f s\n", save.c_str(),
-                 ec ? 0.0 : static_cast<double>(bytes) / 1e6,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  return e;
+  return std::shared_ptr<const Experiment>(std::move(*trained));  // null: served a sharded run
 }
 
 }  // namespace memlens::cli

@@ -42,10 +42,8 @@ AtomicFileWriter::AtomicFileWriter(std::string path, std::string tmp, std::FILE*
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
-  if (file_ != nullptr) {
-    std::fclose(file_);
-    std::remove(tmp_.c_str());
-  }
+  if (file_ != nullptr) std::fclose(file_);
+  if (!published_) std::remove(tmp_.c_str());
 }
 
 Status AtomicFileWriter::seek(uint64_t offset) {
@@ -54,6 +52,12 @@ Status AtomicFileWriter::seek(uint64_t offset) {
 }
 
 Status AtomicFileWriter::commit() {
+  if (Status s = finish(); !s) return s;
+  return publish();
+}
+
+Status AtomicFileWriter::finish() {
+  if (file_ == nullptr) return Status::internal(path_ + ": finished twice");
   const bool failed = std::ferror(file_) != 0 || std::fflush(file_) != 0 || ::fsync(fileno(file_));
   const int writeErr = errno;
   const bool closeFailed = std::fclose(file_) != 0;
@@ -62,11 +66,15 @@ Status AtomicFileWriter::commit() {
     std::remove(tmp_.c_str());
     return Status::ioError(path_ + ": write failed: " + std::strerror(failed ? writeErr : errno));
   }
+  return Status::ok();
+}
+
+Status AtomicFileWriter::publish() {
+  if (file_ != nullptr || published_) return Status::internal(path_ + ": published unfinished");
   if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp_.c_str());
-    return Status::ioError(path_ + ": cannot replace: " + std::strerror(err));
+    return Status::ioError(path_ + ": cannot replace: " + std::strerror(errno));
   }
+  published_ = true;
   // The rename itself is durable once the folder is synced; a failure here loses nothing.
   if (const int dir = ::open(directoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
     ::fsync(dir);

@@ -29,12 +29,20 @@ class AtomicFileWriter {
   std::FILE* stream() const { return file_; }
   // Moves the write position to `offset` bytes from the start (a header written last).
   Status seek(uint64_t offset);
+  // finish() then publish().
   Status commit();
+  // Syncs the temporary file to disk and closes it; it stays beside PATH, unpublished (removed
+  // on destruction), until publish() renames it onto PATH. Files written by several processes
+  // that must all appear or none (a sharded memory's) are finished by each, and published once
+  // every one has finished.
+  Status finish();
+  Status publish();
 
  private:
   AtomicFileWriter(std::string path, std::string tmp, std::FILE* file);
   std::string path_, tmp_;
   std::FILE* file_;
+  bool published_ = false;
   std::vector<char> buffer_;
 };
 

@@ -25,7 +25,9 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
   const size_t n = s.ids_.size();
   if (in.ok() && (s.offsetInLine_.size() != n || s.lengths_.size() != n))
     in.fail("token offsets or lengths do not match the " + std::to_string(n) + " tokens");
-  if (in.ok() && (n == 0 || s.lines_.empty() || s.lines_.front().firstToken != 0))
+  // No lines and no tokens: a memory saved without its text (a sharded memory's rank 0).
+  const bool textless = n == 0 && s.lines_.empty();
+  if (in.ok() && !textless && (n == 0 || s.lines_.empty() || s.lines_.front().firstToken != 0))
     in.fail("no tokens, or tokens before the first line");
   // Token ranges first: lineEnd(l) reads the next line's first token.
   for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {

@@ -104,13 +104,26 @@ Result<GlobalStatistics> GlobalStatistics::reduce(Communicator& comm, const Inst
   if (comm.rank() == 0) result = all.result(options);
   if (Status st = comm.agree(merged); !st) return st;
   if (Status st = comm.broadcast(result.bytes()); !st) return st;
+  auto classIds = result.getVector<uint32_t>();
+  auto classTotals = result.getVector<uint64_t>();
+  auto weights = result.getVector<double>();
+  if (!result.ok()) return Status::internal("malformed global statistics from rank 0");
+  return of(std::move(classIds), std::move(classTotals), std::move(weights));
+}
+
+Result<GlobalStatistics> GlobalStatistics::of(std::vector<uint32_t> classIds,
+                                              std::vector<uint64_t> classTotals,
+                                              std::vector<double> weights) {
   GlobalStatistics s;
-  s.classIds_ = result.getVector<uint32_t>();
-  s.classTotals_ = result.getVector<uint64_t>();
-  s.weights_ = result.getVector<double>();
-  if (!result.ok() || s.classIds_.size() != s.classTotals_.size())
-    return Status::internal("malformed global statistics from rank 0");
-  for (uint32_t c = 0; c < s.classIds_.size(); ++c) s.classIndexOf_.emplace(s.classIds_[c], c);
+  s.classIds_ = std::move(classIds);
+  s.classTotals_ = std::move(classTotals);
+  s.weights_ = std::move(weights);
+  if (s.classIds_.size() != s.classTotals_.size())
+    return Status::corrupt(std::to_string(s.classIds_.size()) + " classes but " +
+                           std::to_string(s.classTotals_.size()) + " class totals");
+  for (uint32_t c = 0; c < s.classIds_.size(); ++c)
+    if (!s.classIndexOf_.emplace(s.classIds_[c], c).second)
+      return Status::corrupt("class " + std::to_string(s.classIds_[c]) + " listed twice");
   for (uint64_t t : s.classTotals_) s.instanceCount_ += t;
   return s;
 }

@@ -30,6 +30,11 @@ class GlobalStatistics {
   static Result<GlobalStatistics> ofBlock(Communicator& comm, const InstanceSet& block,
                                           const ClassifierOptions& options, JobControl* job);
 
+  // Statistics reduced before and kept (a shard file's): one total per class, no class twice.
+  static Result<GlobalStatistics> of(std::vector<uint32_t> classIds,
+                                     std::vector<uint64_t> classTotals,
+                                     std::vector<double> weights);
+
   // Vocabulary ids of the classes by global class index.
   const std::vector<uint32_t>& classIds() const { return classIds_; }
   const std::vector<uint64_t>& classTotals() const { return classTotals_; }

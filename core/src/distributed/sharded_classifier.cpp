@@ -62,6 +62,31 @@ Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
   return trainShardedIgTree(comm, options, block, job);
 }
 
+Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::restore(
+    Communicator& comm, const ClassifierOptions& options, GlobalStatistics stats,
+    InstanceBase shard, StoredDerivations stored, JobControl* job) {
+  ClassifierOptions global = options;
+  global.fixedWeights = stats.weights();
+  if (options.algorithm == Algorithm::kIb1)
+    return assembleShardedIb1(comm, std::move(global), std::move(stats), std::move(shard),
+                              std::move(stored.subsetIndexes), job);
+  if (options.algorithm == Algorithm::kTribl2)
+    return assembleShardedTribl2(comm, std::move(global), std::move(stats), std::move(shard),
+                                 std::move(stored.subsetIndexes), job);
+  if (options.algorithm == Algorithm::kIgTree) {
+    std::unique_ptr<Classifier> local;
+    uint64_t rootChildren = 0;
+    if (shard.vectorCount() > 0 && stored.igTree) {
+      rootChildren = stored.igTree->root().childCount;
+      local = makeIgTreeClassifier(global, std::make_unique<InstanceBase>(std::move(shard)),
+                                   std::move(*stored.igTree), global.fixedWeights);
+    }
+    return assembleShardedIgTree(comm, std::move(global), std::move(stats), std::move(local),
+                                 rootChildren);
+  }
+  return Status::invalidArgument("a sharded memory is IB1, IGTree or TRIBL2 for now");
+}
+
 Result<std::vector<Prediction>> ShardedClassifier::predict(const InstanceSet& queries,
                                                            const PredictOptions& options,
                                                            JobControl* job) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "classify/classifier_factories.h"
 #include "distributed/communicator.h"
 #include "distributed/global_statistics.h"
 #include "distributed/message.h"
@@ -35,6 +36,13 @@ class ShardedClassifier {
                                                           const InstanceSet& block,
                                                           JobControl* job = nullptr);
 
+  // Collective: the sharded memory a shard file kept (distributed/shard_file.h): every rank
+  // passes its shard as trained (empty when it held none) and what was derived from it, the
+  // options and statistics of the whole memory. Nothing is re-added or retrained.
+  static Result<std::unique_ptr<ShardedClassifier>> restore(
+      Communicator& comm, const ClassifierOptions& options, GlobalStatistics stats,
+      InstanceBase shard, StoredDerivations stored, JobControl* job = nullptr);
+
   // Collective: rank 0 passes the queries (other ranks' are not read) and gets one Prediction
   // per query, as one process would give it; the other ranks get an empty vector.
   // PredictOptions::neighbours is not supported.
@@ -52,13 +60,17 @@ class ShardedClassifier {
   // memory().vectorCount(), on every rank.
   Result<uint64_t> storedVectors();
 
+  // This rank's stored vectors (null when it holds none), IGTree's tree of them and the overlap
+  // memory searching them (IB1, TRIBL2), null for the other algorithms: what a shard file keeps.
+  virtual const InstanceBase* shard() const = 0;
+  virtual const IgTree* tree() const { return nullptr; }
+  virtual const OverlapMemory* overlap() const { return nullptr; }
+
   const ClassifierOptions& options() const { return options_; }
   const GlobalStatistics& statistics() const { return stats_; }
   // Features per instance (a rank's shard may be empty: more ranks than instances).
   int width() const { return static_cast<int>(stats_.weights().size()); }
 
-  // This rank's stored vectors (null when it holds none).
-  virtual const InstanceBase* shard() const = 0;
   // Whether no stored vector is on two ranks (shards by value), so that counts add up.
   virtual bool disjoint() const = 0;
 

@@ -129,11 +129,11 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   if (Status st = comm.agree(parts); !st) return st;
 
   const auto trainStart = std::chrono::steady_clock::now();
-  auto memory = ShardedClassifier::train(comm, options.classifier, train, job);
-  if (!memory) return memory.status();
+  auto sharded = ShardedClassifier::train(comm, options.classifier, train, job);
+  if (!sharded) return sharded.status();
   const double trainSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - trainStart).count();
-  auto storedVectors = (*memory)->storedVectors();
+  auto storedVectors = (*sharded)->storedVectors();
   if (!storedVectors) return storedVectors.status();
 
   const int order = std::min(options.ngramOrder, options.window.width + 1);
@@ -142,10 +142,10 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   train = InstanceSet{};
 
   const InstanceSet* queries[] = {&validation, &test};
-  auto answers = AnsweredClassifier::answer(**memory, queries, job);
+  auto answers = AnsweredClassifier::answer(**sharded, queries, job);
   if (!answers) return answers.status();
   if (kept) {
-    kept->classifier = std::move(*memory);
+    kept->classifier = std::move(*sharded);
     kept->tokens = std::move(block.corpus->tokens);
     kept->corpus = block.corpus;
     kept->firstToken = block.firstToken;
@@ -161,7 +161,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   p.classifier = std::move(*answers);
   p.base = std::move(*base);
   // The train part's class counts are the memory's class totals, reduced with its statistics.
-  const GlobalStatistics& stats = (kept ? kept->classifier : *memory)->statistics();
+  const GlobalStatistics& stats = (kept ? kept->classifier : *sharded)->statistics();
   p.trainClassCounts.assign(block.vocabularySize, 0);
   for (size_t i = 0; i < stats.classIds().size(); ++i)
     p.trainClassCounts[stats.classIds()[i]] = stats.classTotals()[i];

@@ -25,12 +25,22 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,
   if (!stats) return stats.status();
   ClassifierOptions global = options;
   global.fixedWeights = stats->weights();
+  return assembleShardedIb1(comm, std::move(global), std::move(stats).value(), std::move(base), {},
+                            job);
+}
+
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedIb1(
+    Communicator& comm, ClassifierOptions global, GlobalStatistics stats, InstanceBase shard,
+    std::vector<SubsetIndex::Stored> indexes, JobControl* job) {
   auto local = std::make_unique<OverlapMemory>(global);
   // A rank whose block is empty (more ranks than instances) has no bucket to give.
-  Status adopted = base.vectorCount() > 0 ? local->adopt(std::move(base), {}, job) : Status::ok();
+  Status adopted =
+      shard.vectorCount() > 0
+          ? local->adopt(std::move(shard), {}, job, SubsetIndexing::kUpFront, std::move(indexes))
+          : Status::ok();
   if (Status st = comm.agree(adopted); !st) return st;
-  return std::unique_ptr<ShardedClassifier>(std::make_unique<ShardedIb1>(
-      comm, std::move(global), std::move(stats).value(), std::move(local)));
+  return std::unique_ptr<ShardedClassifier>(
+      std::make_unique<ShardedIb1>(comm, std::move(global), std::move(stats), std::move(local)));
 }
 
 Result<Message> ShardedIb1::probe(const InstanceSet& batch) {

@@ -17,11 +17,14 @@ class ShardedIb1 final : public ShardedClassifier {
   ShardedIb1(Communicator& comm, ClassifierOptions options, GlobalStatistics stats,
              std::unique_ptr<OverlapMemory> local);
 
+ public:
+  const InstanceBase* shard() const override { return &local_->base(); }
+  const OverlapMemory* overlap() const override { return local_.get(); }
+
  protected:
   // Round one: each rank's nearest bucket distances; rank 0 plans, per query, the distance
   // of the (k + 1)-th merged bucket, beyond which no rank's counts can matter (the far buckets
   // of a small shard hold thousands of classes: sending them all cost 13 kB a query at k = 1).
-  const InstanceBase* shard() const override { return &local_->base(); }
   bool disjoint() const override { return false; }
   bool probes() const override { return true; }
   Result<Message> probe(const InstanceSet& batch) override;
@@ -42,5 +45,10 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIb1(Communicator& comm,
                                                            const ClassifierOptions& options,
                                                            const InstanceSet& block,
                                                            JobControl* job);
+// Collective: the sharded IB1 over `shard` (this rank's block as an instance base, empty when
+// the block was) with the global weights in `global`; `indexes`: a shard file's subset indexes.
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedIb1(
+    Communicator& comm, ClassifierOptions global, GlobalStatistics stats, InstanceBase shard,
+    std::vector<SubsetIndex::Stored> indexes, JobControl* job);
 
 }  // namespace memlens

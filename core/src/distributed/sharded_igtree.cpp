@@ -48,11 +48,21 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm
     }
   }
   if (Status st = comm.agree(built); !st) return st;
+  return assembleShardedIgTree(comm, std::move(global), std::move(stats).value(), std::move(local),
+                               rootChildren);
+}
+
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedIgTree(Communicator& comm,
+                                                                 ClassifierOptions global,
+                                                                 GlobalStatistics stats,
+                                                                 std::unique_ptr<Classifier> local,
+                                                                 uint64_t rootChildren) {
+  std::vector<int> order = memoryOrder(global, global.fixedWeights);
   auto children = comm.sum(rootChildren);
   if (!children) return children.status();
   return std::unique_ptr<ShardedClassifier>(
-      std::make_unique<ShardedIgTree>(comm, std::move(global), std::move(stats).value(),
-                                      std::move(order), *children > 0, std::move(local)));
+      std::make_unique<ShardedIgTree>(comm, std::move(global), std::move(stats), std::move(order),
+                                      *children > 0, std::move(local)));
 }
 
 Prediction ShardedIgTree::rootAnswer(const PredictOptions& options) const {

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "classify/classifier_factories.h"
 #include "distributed/sharded_classifier.h"
 
 namespace memlens {
@@ -23,8 +24,10 @@ class ShardedIgTree final : public ShardedClassifier {
   // This rank's subtrees (null when it owns no stored vector).
   const Classifier* local() const { return local_.get(); }
 
- protected:
   const InstanceBase* shard() const override { return local_ ? &local_->memory() : nullptr; }
+  const IgTree* tree() const override { return local_ ? igTreeOf(*local_) : nullptr; }
+
+ protected:
   bool disjoint() const override { return true; }
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
@@ -41,5 +44,12 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm
                                                               const ClassifierOptions& options,
                                                               const InstanceSet& block,
                                                               JobControl* job);
+// Collective: the sharded IGTree whose rank holds `local` (its subtrees: null when it owns no
+// stored vector), whose tree root has `rootChildren` children on this rank.
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedIgTree(Communicator& comm,
+                                                                 ClassifierOptions global,
+                                                                 GlobalStatistics stats,
+                                                                 std::unique_ptr<Classifier> local,
+                                                                 uint64_t rootChildren);
 
 }  // namespace memlens

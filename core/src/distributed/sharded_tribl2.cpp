@@ -59,15 +59,24 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm
   const int first = memoryOrder(global, global.fixedWeights).front();
   auto shard = shardByValue(comm, block, first, *stats, job);
   if (Status st = comm.agree(shard ? Status::ok() : shard.status()); !st) return st;
-  auto values = allValues(comm, *shard, first);
+  return assembleShardedTribl2(comm, std::move(global), std::move(stats).value(),
+                               std::move(shard).value(), {}, job);
+}
+
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedTribl2(
+    Communicator& comm, ClassifierOptions global, GlobalStatistics stats, InstanceBase shard,
+    std::vector<SubsetIndex::Stored> indexes, JobControl* job) {
+  const int first = memoryOrder(global, global.fixedWeights).front();
+  auto values = allValues(comm, shard, first);
   if (!values) return values.status();
   auto local = std::make_unique<OverlapMemory>(global);
   Status adopted =
-      shard->vectorCount() > 0 ? local->adopt(std::move(shard).value(), {}, job) : Status::ok();
+      shard.vectorCount() > 0
+          ? local->adopt(std::move(shard), {}, job, SubsetIndexing::kUpFront, std::move(indexes))
+          : Status::ok();
   if (Status st = comm.agree(adopted); !st) return st;
-  return std::unique_ptr<ShardedClassifier>(
-      std::make_unique<ShardedTribl2>(comm, std::move(global), std::move(stats).value(),
-                                      std::move(values).value(), std::move(local)));
+  return std::unique_ptr<ShardedClassifier>(std::make_unique<ShardedTribl2>(
+      comm, std::move(global), std::move(stats), std::move(values).value(), std::move(local)));
 }
 
 bool ShardedTribl2::stored(uint32_t firstValue) const {

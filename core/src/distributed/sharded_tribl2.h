@@ -24,8 +24,10 @@ class ShardedTribl2 final : public ShardedClassifier {
   bool stored(uint32_t firstValue) const;
   const OverlapMemory& local() const { return *local_; }
 
- protected:
   const InstanceBase* shard() const override { return &local_->base(); }
+  const OverlapMemory* overlap() const override { return local_.get(); }
+
+ protected:
   bool disjoint() const override { return true; }
   Result<Message> answer(const InstanceSet& batch, const Message& plan,
                          const PredictOptions& options) const override;
@@ -42,5 +44,11 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm
                                                               const ClassifierOptions& options,
                                                               const InstanceSet& block,
                                                               JobControl* job);
+// Collective: the sharded TRIBL2 over `shard` (this rank's share by first value, every global
+// class registered in global order) with the global weights in `global`; `indexes`: a shard
+// file's subset indexes.
+Result<std::unique_ptr<ShardedClassifier>> assembleShardedTribl2(
+    Communicator& comm, ClassifierOptions global, GlobalStatistics stats, InstanceBase shard,
+    std::vector<SubsetIndex::Stored> indexes, JobControl* job);
 
 }  // namespace memlens

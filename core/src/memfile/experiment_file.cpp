@@ -296,7 +296,7 @@ Result<std::vector<double>> loadWeights(ByteReader& in, size_t width) {
 
 }  // namespace
 
-Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
+void ExperimentFile::saveParts(const Experiment& e, MemoryFileWriter& out) {
   const RunRecord& record = e.record();
   const TokenisedCorpus& corpus = e.corpus();
   ByteWriter& r = out.begin(Section::kRecord);
@@ -321,23 +321,31 @@ Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   out.end();
   saveInstances(e.test(), out.begin(Section::kTest));
   out.end();
-  e.classifier().memory().save(out.begin(Section::kInstanceBase));
-  out.end();
   e.base().save(out.begin(Section::kBaseModel));
   out.end();
   out.begin(Section::kClassCounts).putArray(e.trainClassCounts());
   out.end();
-  out.begin(Section::kWeights).putArray(e.classifier().weights());
+}
+
+void ExperimentFile::saveOptionsSection(const ExperimentOptions& options, MemoryFileWriter& out) {
+  saveOptions(options, out.begin(Section::kOptions));
   out.end();
-  ByteWriter& tree = out.begin(Section::kIgTree);
-  if (const IgTree* igTree = igTreeOf(e.classifier())) igTree->save(tree);
+}
+
+Status ExperimentFile::saveMemory(const InstanceBase& base, const std::vector<double>& weights,
+                                  const IgTree* tree, const OverlapMemory* overlap,
+                                  MemoryFileWriter& out) {
+  base.save(out.begin(Section::kInstanceBase));
+  out.end();
+  out.begin(Section::kWeights).putArray(weights);
+  out.end();
+  ByteWriter& treeOut = out.begin(Section::kIgTree);
+  if (tree) tree->save(treeOut);
   out.end();
   ByteWriter& indexes = out.begin(Section::kSubsetIndexes);
-  const OverlapMemory* overlap = overlapMemoryOf(e.classifier());
-  const auto* patterns =
-      overlap && overlap->trained() && &overlap->base() == &e.classifier().memory()
-          ? dynamic_cast<const NeighbourSearch*>(&overlap->search())
-          : nullptr;
+  const auto* patterns = overlap && overlap->trained()
+                             ? dynamic_cast<const NeighbourSearch*>(&overlap->search())
+                             : nullptr;
   if (patterns) {
     patterns->save(indexes);
   } else {
@@ -345,6 +353,15 @@ Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
   }
   out.end();
   return out.status();
+}
+
+Status ExperimentFile::save(const Experiment& e, MemoryFileWriter& out) {
+  saveParts(e, out);
+  const OverlapMemory* overlap = overlapMemoryOf(e.classifier());
+  // An edited memory searches the trained one's structures: its own are not those.
+  if (overlap && &overlap->base() != &e.classifier().memory()) overlap = nullptr;
+  return saveMemory(e.classifier().memory(), e.classifier().weights(), igTreeOf(e.classifier()),
+                    overlap, out);
 }
 
 Result<RunRecord> ExperimentFile::loadRecord(ByteReader& in) {
@@ -357,9 +374,23 @@ Result<RunRecord> ExperimentFile::loadRecord(ByteReader& in) {
   return r;
 }
 
-Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader& file,
-                                                         const MemoryOpenOptions& openOptions,
-                                                         JobControl* job, bool checkEverything) {
+Status ExperimentFile::refuseShard(const MemoryFileReader& file) {
+  auto bytes = file.section(Section::kShard);
+  if (!bytes) return Status::ok();
+  ByteReader in(*bytes);
+  const auto rank = in.get<uint32_t>();
+  const auto ranks = in.get<uint32_t>();
+  if (!in.ok()) return file.damaged("section 'shard': " + in.error());
+  return Status::invalidArgument(file.path() + " is shard " + std::to_string(rank) +
+                                 " of a memory saved by " + std::to_string(ranks) +
+                                 " MPI ranks: open it with `mpirun -np " + std::to_string(ranks) +
+                                 " memlens-cli-mpi ... --memory` and the path it was saved as");
+}
+
+Result<std::unique_ptr<Experiment>> ExperimentFile::loadParts(const MemoryFileReader& file,
+                                                              const MemoryOpenOptions& openOptions,
+                                                              JobControl* job, bool checkEverything,
+                                                              uint64_t* trainInstances) {
   // What opening defers to the first reads, made now when asked, failing as opening would.
   const auto checked = [&](Section id, const auto& check) {
     if (!checkEverything) return Status::ok();
@@ -412,13 +443,12 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (!split) return file.damaged(split.status().message());
   e->split_ = std::move(*split);
   const int width = options->window.width;
-  uint64_t trainInstances = 0;
   const auto instances = [&](Section id, LazyInstanceSet& into) {
     auto set = readSection(
         file, id, [&](ByteReader& in) { return loadInstances(in, width, vocabSize, tokenCount); });
     if (!set) return set.status();
     if (Status s = checked(id, [&] { return set->check(); }); !s) return s;
-    if (id == Section::kTrain) trainInstances = set->size();
+    if (id == Section::kTrain && trainInstances) *trainInstances = set->size();
     into = LazyInstanceSet([stored = std::move(*set)] { return stored.copy(); });
     return Status::ok();
   };
@@ -427,24 +457,61 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
   if (Status s = instances(Section::kTest, e->test_); !s) return s;
   if (cancelRequested(job)) return Status::cancelled();
 
-  reportProgress(job, 0.4, "reading the instance base");
+  reportProgress(job, 0.4, "reading the base model");
+  auto base = readSection(file, Section::kBaseModel,
+                          [&](ByteReader& in) { return KneserNeyModel::load(in, vocabSize); });
+  if (!base) return base.status();
+  // Its contexts are the last order - 1 features of a query.
+  if ((*base)->order() - 1 > width)
+    return file.damaged("its base model's order exceeds the context width");
+  e->base_ = std::move(*base);
+  auto counts = readSection(file, Section::kClassCounts,
+                            [&](ByteReader& in) -> Result<std::vector<uint64_t>> {
+                              std::vector<uint64_t> c;
+                              if (!in.getArray(c)) return Status::corrupt(in.error());
+                              if (c.size() != vocabSize)
+                                return Status::corrupt("one count per vocabulary token expected");
+                              return c;
+                            });
+  if (!counts) return counts.status();
+  e->trainClassCounts_ = std::move(*counts);
+  e->corpus_ = std::move(tc);
+  e->record_ = std::move(*record);
+  return e;
+}
+
+Result<ExperimentOptions> ExperimentFile::loadOptionsSection(const MemoryFileReader& file) {
+  return readSection(file, Section::kOptions, loadOptions);
+}
+
+Result<ExperimentFile::StoredMemory> ExperimentFile::loadMemory(
+    const MemoryFileReader& file, const ClassifierOptions& options, int width, uint32_t vocabSize,
+    uint64_t sourceLimit, JobControl* job, bool checkEverything) {
+  const auto checked = [&](Section id, const auto& check) {
+    if (!checkEverything) return Status::ok();
+    const Status s = check();
+    if (s.isOk()) return s;
+    return file.damaged("section '" + std::string(MemoryFileLayout::nameOf(uint32_t(id))) +
+                        "': " + s.message());
+  };
+  reportProgress(job, 0.5, "reading the instance base");
   auto memory = readSection(file, Section::kInstanceBase, [&](ByteReader& in) {
-    return InstanceBase::load(in, vocabSize, tokenCount);
+    return InstanceBase::load(in, vocabSize, sourceLimit);
   });
   if (!memory) return memory.status();
   if (Status s = checked(Section::kInstanceBase, [&] { return memory->checkAll(); }); !s) return s;
-  if (memory->width() != width || memory->instanceCount() != trainInstances)
-    return file.damaged("its instance base does not hold the train part");
+  if (memory->width() != width) return file.damaged("its instance base has another width");
   StoredDerivations stored;
-  if (options->classifier.algorithm != Algorithm::kVectorMemory) {
+  if (options.algorithm != Algorithm::kVectorMemory) {
     auto weights = readSection(file, Section::kWeights, [&](ByteReader& in) {
       return loadWeights(in, static_cast<size_t>(width));
     });
     if (!weights) return weights.status();
     stored.weights = std::move(*weights);
   }
-  if (options->classifier.algorithm == Algorithm::kIgTree) {
-    reportProgress(job, 0.5, "reading the IGTree");
+  // A shard without stored vectors (more ranks than first values) has no tree.
+  if (options.algorithm == Algorithm::kIgTree && memory->vectorCount() > 0) {
+    reportProgress(job, 0.6, "reading the IGTree");
     auto tree = readSection(file, Section::kIgTree, [&](ByteReader& in) {
       return IgTree::load(in, width, memory->classCount(), memory->vectorCount());
     });
@@ -452,8 +519,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     if (Status s = checked(Section::kIgTree, [&] { return tree->checkAll(); }); !s) return s;
     stored.igTree = std::move(*tree);
   }
-  if (options->classifier.algorithm == Algorithm::kIb1 ||
-      options->classifier.algorithm == Algorithm::kTribl2) {
+  if (options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) {
     const uint32_t vectors = memory->vectorCount(), classes = memory->classCount();
     auto indexes =
         readSection(file, Section::kSubsetIndexes,
@@ -475,41 +541,41 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader&
     // A full check answers no query: it takes none.
     if (!checkEverything) stored.subsetIndexes = std::move(*indexes);
   }
-  reportProgress(job, 0.6, "rebuilding the search structures");
+  return StoredMemory{std::move(*memory), std::move(stored)};
+}
+
+void ExperimentFile::setClassifier(Experiment& e, std::shared_ptr<const Classifier> classifier) {
+  e.classifier_ = std::move(classifier);
+}
+
+Result<std::unique_ptr<Experiment>> ExperimentFile::load(const MemoryFileReader& file,
+                                                         const MemoryOpenOptions& openOptions,
+                                                         JobControl* job, bool checkEverything) {
+  if (Status s = refuseShard(file); !s) return s;
+  uint64_t trainInstances = 0;
+  auto e = loadParts(file, openOptions, job, checkEverything, &trainInstances);
+  if (!e) return e.status();
+  const ExperimentOptions& options = (*e)->record_.options;
+  auto memory =
+      loadMemory(file, options.classifier, options.window.width, (*e)->corpus_->vocab.size(),
+                 (*e)->corpus_->tokens.size(), job, checkEverything);
+  if (!memory) return memory.status();
+  if (memory->base.instanceCount() != trainInstances)
+    return file.damaged("its instance base does not hold the train part");
+  reportProgress(job, 0.7, "rebuilding the search structures");
   // IB1 and TRIBL2 take their subset indexes from the file (a memory saved by a classifier that
   // kept none builds them up front, in parallel: built on first use, one at a time, they
   // delayed the first answer more than they saved on opening). A full check builds none.
   auto classifier =
-      restoreClassifier(options->classifier, std::move(*memory), job, std::move(stored),
+      restoreClassifier(options.classifier, std::move(memory->base), job, std::move(memory->stored),
                         checkEverything ? SubsetIndexing::kNone : SubsetIndexing::kUpFront);
   if (!classifier) {
     if (classifier.status().isCancelled()) return classifier.status();
     return file.damaged(classifier.status().message());
   }
   if (auto* vector = dynamic_cast<VectorMemoryClassifier*>(classifier->get()))
-    vector->setTemperature(record->memoryTemperature);
-  e->classifier_ = std::move(*classifier);
-
-  reportProgress(job, 0.8, "reading the base model");
-  auto base = readSection(file, Section::kBaseModel,
-                          [&](ByteReader& in) { return KneserNeyModel::load(in, vocabSize); });
-  if (!base) return base.status();
-  // Its contexts are the last order - 1 features of a query.
-  if ((*base)->order() - 1 > width)
-    return file.damaged("its base model's order exceeds the context width");
-  e->base_ = std::move(*base);
-  auto counts = readSection(file, Section::kClassCounts,
-                            [&](ByteReader& in) -> Result<std::vector<uint64_t>> {
-                              std::vector<uint64_t> c;
-                              if (!in.getArray(c)) return Status::corrupt(in.error());
-                              if (c.size() != vocabSize)
-                                return Status::corrupt("one count per vocabulary token expected");
-                              return c;
-                            });
-  if (!counts) return counts.status();
-  e->trainClassCounts_ = std::move(*counts);
-  e->corpus_ = std::move(tc);
-  e->record_ = std::move(*record);
+    vector->setTemperature((*e)->record_.memoryTemperature);
+  (*e)->classifier_ = std::move(*classifier);
   return e;
 }
 

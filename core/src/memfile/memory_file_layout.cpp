@@ -32,6 +32,8 @@ std::string_view MemoryFileLayout::nameOf(uint32_t id) {
       return "IGTree";
     case Section::kSubsetIndexes:
       return "subset indexes";
+    case Section::kShard:
+      return "shard";
   }
   return "unknown";
 }
@@ -43,6 +45,7 @@ bool MemoryFileLayout::checkedOnOpen(uint32_t id) {
     case Section::kVocabulary:
     case Section::kOptions:
     case Section::kWeights:
+    case Section::kShard:
       return true;
     default:
       return false;

@@ -31,6 +31,7 @@ struct MemoryFileLayout {
     kWeights,        // the classifier's feature weights, as training computed them
     kIgTree,         // IGTree's nodes and their distributions (empty for the other algorithms)
     kSubsetIndexes,  // IB1's and TRIBL2's pattern-search indexes (none for the others)
+    kShard,          // a sharded memory's files only: the rank, the save, the global statistics
   };
 
   struct Header {

@@ -40,6 +40,17 @@ void MemoryFileWriter::end() {
 }
 
 Status MemoryFileWriter::commit() {
+  if (Status s = finish(); !s) return s;
+  return publish();
+}
+
+Status MemoryFileWriter::publish() {
+  if (Status s = file_->publish(); !s)
+    return Status::ioError("cannot write memory file " + s.message());
+  return Status::ok();
+}
+
+Status MemoryFileWriter::finish() {
   if (!out_->status()) return out_->status();
   if (entries_.size() != capacity_)
     return Status::internal("memory file " + path_ + ": " + std::to_string(entries_.size()) +
@@ -64,7 +75,7 @@ Status MemoryFileWriter::commit() {
   if (Status s = file_->seek(0); !s) return failed(s);
   file_->write({reinterpret_cast<const char*>(&h), sizeof h});
   file_->write(table);
-  if (Status s = file_->commit(); !s) return failed(s);
+  if (Status s = file_->finish(); !s) return failed(s);
   return Status::ok();
 }
 

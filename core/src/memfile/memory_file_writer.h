@@ -31,7 +31,12 @@ class MemoryFileWriter {
   void end();
   // The first error of any write so far (sticky).
   const Status& status() const { return out_->status(); }
+  // finish() then publish().
   Status commit();
+  // Writes the header and syncs the temporary file; publish() renames it onto `path` (a
+  // sharded memory publishes its files once every rank has finished its own).
+  Status finish();
+  Status publish();
 
  private:
   MemoryFileWriter() = default;
