@@ -108,8 +108,9 @@ int main(int argc, char** argv) {
     MemoryEdit run;
     run.kind = EditKind::kPrune;
     const size_t from = train.size() / 2;
-    run.sources.assign(train.sources.begin() + static_cast<std::ptrdiff_t>(from),
-                       train.sources.begin() + static_cast<std::ptrdiff_t>(from + train.size() / 100));
+    run.sources.assign(
+        train.sources.begin() + static_cast<std::ptrdiff_t>(from),
+        train.sources.begin() + static_cast<std::ptrdiff_t>(from + train.size() / 100));
     std::sort(run.sources.begin(), run.sources.end());
     std::printf("a hundredth of the instances: %zu\n", run.sources.size());
     if (!measure(s, "remove a document-sized run", run, false)) return 1;

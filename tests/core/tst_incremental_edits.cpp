@@ -307,9 +307,9 @@ class TestIncrementalEdits : public QObject {
     }
     QVERIFY(edits > kSteps / 2 && undos > 0);
     qInfo("%d edits, %d undos, %d refused, %d retrains", edits, undos, refused, compactions);
-    // Most edits change the trained base in place (a compaction retrains, which small memories
-    // like these do often: the overlay holds at most an eighth of their stored vectors; undoing
-    // a compaction returns to the base before it).
+    // Most edits change the trained base in place (IGTree retrains when an edit would rebuild
+    // subtrees holding a quarter of the memory or moves the root's default; undoing a retrain
+    // returns to the base before it).
     if (fixedWeights) QVERIFY2(compactions * 4 < edits, std::to_string(compactions).c_str());
 
     // A memory made from the same journal (a project reopened) is the same memory.

@@ -44,9 +44,10 @@ struct ChangedToken {
 // memory's list of the vector's instances, plus rows merges moved and inserted rows); the class
 // order ties use is kept per edit (class totals and first live rows). Opening costs one pass
 // over the instances (per-class lists; the tree engines' per-first-value lists) and the probe
-// set's predictions. IGTree's memory is retrained from the edited instances and edited from
-// there when an edit would rebuild subtrees holding more than a quarter of the instances (at
-// least 65536), or when the root's default class changes. MVDM and recomputed weights retrain
+// set's predictions. The memory is retrained from the edited instances and edited from there
+// when the overlay passes half the trained memory's stored vectors (at least 65536; IB1,
+// TRIBL2), when an edit would rebuild IGTree subtrees holding more than a quarter of the
+// instances (at least 65536), or when the IGTree root's default class changes. MVDM and recomputed weights retrain
 // from the edited instances on each preview, undo and redo.
 // Either way the classifier answers as one trained on instances() with the options.
 // An edit is first previewed (the exact probe-set tokens whose prediction changes), then

@@ -326,6 +326,13 @@ Status rebuildParts(Parts& parts, const std::vector<uint32_t>& values, MembersOf
 
 // Instances IGTree rebuilds per edit without considering a retrain instead.
 constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
+// IB1 and TRIBL2 retrain when the overlay holds more entries than half the trained memory's
+// stored vectors (and more than kMinRetrain): a query then subtracts more masked vectors from
+// its buckets than a memory of what is left holds (a count prune below 2 on the KJV masks 85% of
+// them: 23.5 s incremental, against a retrain of what is left).
+bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
+  return overlay.entries().size() > std::max<uint64_t>(base.vectorCount() / 2, kMinRetrain);
+}
 // Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
 constexpr size_t kMaxBoundedVectors = 2048;
 
@@ -470,7 +477,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
-      if (compact) break;
+      if (compact || (compact = algorithm != Algorithm::kIgTree &&
+                                overlayTooLarge(overlay, p->base->memory())))
+        break;
       const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
       const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
       const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
@@ -485,7 +494,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       }
     }
   const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
-  if (compact) {
+  if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
     if (Status s = (*classifier)->train(p->kept->get(), job); !s) return s;

@@ -33,9 +33,10 @@ IncrementalIb1::IncrementalIb1(const ClassifierOptions& options,
     : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
       memory_(*overlapMemoryOf(*base_)),
       overlay_(std::move(overlay)),
-      index_(*overlay_, width(),
-             [this](const uint32_t* a, const uint32_t* b) { return distance(a, b); },
-             previous ? &previous->index_ : nullptr) {
+      index_(
+          *overlay_, width(),
+          [this](const uint32_t* a, const uint32_t* b) { return distance(a, b); },
+          previous ? &previous->index_ : nullptr) {
   const InstanceBase& b = base_->memory();
   editedIndex_.resize(b.classCount());
   for (uint32_t c = 0; c < b.classCount(); ++c) editedIndex_[c] = classes_.indexOf(b.classId(c));
@@ -46,8 +47,8 @@ void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options
   search(query, 0, options, out, bound);
 }
 
-void IncrementalIb1::search(const uint32_t* query, uint32_t required,
-                            const PredictOptions& options, Prediction& out, Bound& bound) const {
+void IncrementalIb1::search(const uint32_t* query, uint32_t required, const PredictOptions& options,
+                            Prediction& out, Bound& bound) const {
   const InstanceBase& base = base_->memory();
   const std::vector<VectorOverlay::Entry>& entries = overlay_->entries();
   const int k = std::max(1, options_.k);
@@ -117,7 +118,8 @@ std::vector<std::pair<uint32_t, int64_t>> IncrementalIb1::exactCounts(
   } else {
     const InstanceBase& base = base_->memory();
     if (const uint32_t id = base.find(features); id != InstanceBase::kNone)
-      for (const ClassCount& c : base.distribution(id)) counts.emplace_back(base.classId(c.classIndex), c.count);
+      for (const ClassCount& c : base.distribution(id))
+        counts.emplace_back(base.classId(c.classIndex), c.count);
   }
   return counts;
 }

@@ -47,7 +47,7 @@ class IncrementalIb1 final : public IncrementalClassifier {
  private:
   const OverlapMemory& memory_;
   std::shared_ptr<const VectorOverlay> overlay_;
-  OverlayIndex index_;  // over overlay_
+  OverlayIndex index_;                 // over overlay_
   std::vector<uint32_t> editedIndex_;  // by base class index
 };
 

@@ -39,8 +39,8 @@ class IncrementalTribl2 final : public IncrementalClassifier {
   int firstFeature() const { return memory_.treeOrder().front(); }
 
  private:
-  void exact(const std::vector<std::pair<uint32_t, int64_t>>& counts,
-             const PredictOptions& options, Prediction& out, Bound& bound) const;
+  void exact(const std::vector<std::pair<uint32_t, int64_t>>& counts, const PredictOptions& options,
+             Prediction& out, Bound& bound) const;
 
   const OverlapMemory& memory_;
   IncrementalIb1 edited_;

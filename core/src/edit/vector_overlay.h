@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -43,8 +43,8 @@ class VectorOverlay {
     size_t operator()(const std::vector<uint32_t>& v) const;
   };
   std::unordered_map<std::vector<uint32_t>, uint32_t, Hash> indexOf_;  // features -> entry
-  uint32_t masked_ = 0;                                // entries with a baseId
-  uint32_t occupied_ = 0;                              // entries with counts
+  uint32_t masked_ = 0;                                                // entries with a baseId
+  uint32_t occupied_ = 0;                                              // entries with counts
 };
 
 }  // namespace memlens
