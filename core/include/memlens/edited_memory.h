@@ -47,12 +47,12 @@ struct ChangedToken {
 // set's predictions. The memory is retrained from the edited instances and edited from there
 // when the overlay passes half the trained memory's stored vectors (at least 65536; IB1,
 // TRIBL2), when an edit would rebuild IGTree subtrees holding more than a quarter of the
-// instances (at least 65536), or when the IGTree root's default class changes. MVDM and recomputed weights retrain
-// from the edited instances on each preview, undo and redo.
-// Either way the classifier answers as one trained on instances() with the options.
-// An edit is first previewed (the exact probe-set tokens whose prediction changes), then
-// committed; undo and redo replay the edit list.
-// Not thread-safe: one thread at a time (const calls may run concurrently with each other).
+// instances (at least 65536), or when the IGTree root's default class changes. MVDM and recomputed
+// weights retrain from the edited instances on each preview, undo and redo. Either way the
+// classifier answers as one trained on instances() with the options. An edit is first previewed
+// (the exact probe-set tokens whose prediction changes), then committed; undo and redo replay the
+// edit list. Not thread-safe: one thread at a time (const calls may run concurrently with each
+// other).
 class EditedMemory {
  public:
   // Sources of inserted instances: this bit set, the insertion count below it. They have no
