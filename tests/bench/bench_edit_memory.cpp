@@ -1,9 +1,11 @@
 // Editing a saved memory file (issue 19's 100M-instance goals) with its test tokens as the probe
 // set and the trained weights kept: EditSession::open, then preview, commit, undo and redo of
 // deleting one stored vector (the middle training instance's, and one a probe token matches), and
-// preview, commit and undo of removing a document (when the corpus has several) and of a
-// count-threshold prune, each timed on its own.
+// preview, commit and undo of removing a document (when the corpus has several; else of a
+// hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
+// prune, each timed on its own.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -100,6 +102,18 @@ int main(int argc, char** argv) {
     remove.kind = EditKind::kRemoveDocument;
     remove.document = documents / 2;
     if (!measure(s, "remove a document", remove, false)) return 1;
+  } else {
+    // One document (the 100M-instance corpus is one file): the instances a document of a
+    // 100-document corpus would hold, a hundredth of them from the middle, as one edit.
+    MemoryEdit run;
+    run.kind = EditKind::kPrune;
+    const size_t from = train.size() / 2;
+    run.sources.assign(
+        train.sources.begin() + static_cast<std::ptrdiff_t>(from),
+        train.sources.begin() + static_cast<std::ptrdiff_t>(from + train.size() / 100));
+    std::sort(run.sources.begin(), run.sources.end());
+    std::printf("a hundredth of the instances: %zu\n", run.sources.size());
+    if (!measure(s, "remove a document-sized run", run, false)) return 1;
   }
   if (minCount == 0) return 0;
   PruneOptions prune;

@@ -5,9 +5,9 @@
 # count-threshold prune, with a 10k-token probe set; project save and reopen. Then, for each
 # saved memory file given (e.g. a 100M-instance one made by `memlens-cli eval --model ib1
 # --max-test 10000 --save X.mlm CORPUS`), bench_edit_memory: EditSession::open and one-vector,
-# document and prune edits on it with its test tokens as the probe set (MIN_COUNT, default 2, is
-# the prune's threshold, from the environment; 0 skips the prune, which retrains a large
-# memory for minutes).
+# document (for a one-document memory: a hundredth of its instances) and prune edits on it with
+# its test tokens as the probe set (MIN_COUNT, default 2, is the prune's threshold, from the
+# environment; 0 skips the prune, which retrains a large memory for minutes).
 # Usage: tests/bench/run_edit_bench.sh [BUILD_DIR] [MODELS] [MEMORY.mlm...]
 #   (default: build-bench, "ib1 igtree tribl2", no memory files)
 set -euo pipefail

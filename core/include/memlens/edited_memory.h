@@ -30,30 +30,29 @@ struct ChangedToken {
 // memory then keeps its trained weights through every edit).
 // How an edit reaches the classifier: with fixed weights every engine is edited in place, without
 // retraining (core/src/edit/incremental_*.h); every edit resolves to instances removed and added
-// and the trained memory stays as it is. IB1 (overlap metric): the stored vectors whose counts
-// changed are masked out of the trained memory and re-entered in a small overlay, searched
-// together exactly. IGTree and TRIBL2: the depth-1 subtrees of the first tree values an edit
-// touches are rebuilt from those values' live instances and the root taken from the edited
-// class totals (IGTree also rebuilds the subtrees holding a class whose tie order moved); a
-// TRIBL2 query whose first value no stored vector has falls back to IB1 over the overlay. A
+// and the trained memory stays as it is. IB1 and TRIBL2 (overlap metric): the stored vectors
+// whose counts changed are masked out of the trained memory and re-entered in an overlay, indexed
+// by match pattern (OverlayIndex) and searched together exactly, along TRIBL2's walk for TRIBL2,
+// however many vectors the edits changed. IGTree: the depth-1 subtrees of the first tree values
+// an edit touches are rebuilt from those values' live instances and the root taken from the
+// edited class totals (it also rebuilds the subtrees holding a class whose tie order moved). A
 // preview re-predicts only the probe tokens the edit can change (an edited vector within a
-// token's neighbour reach, a rebuilt first value, a tie broken by a class whose total moved);
+// token's neighbour reach, a touched first value, a tie broken by a class whose total moved);
 // preview, undo and redo copy and visit only what the edit changed: the instance rows are the
 // training set's own, shared in chunks copied on first write; an edit finds its instances by
 // source (binary search), by document (its token ranges) or by stored vector (the trained
 // memory's list of the vector's instances, plus rows merges moved and inserted rows); the class
 // order ties use is kept per edit (class totals and first live rows). Opening costs one pass
 // over the instances (per-class lists; the tree engines' per-first-value lists) and the probe
-// set's predictions. The memory is retrained from the edited
-// instances and edited from there when the overlay passes an eighth of the trained memory's
-// stored vectors (at most 4096; IB1, TRIBL2), when an edit would rebuild subtrees holding more
-// than a quarter of the instances (at least 65536), or when the IGTree root's default class
-// changes. MVDM and recomputed weights retrain from the edited instances on each preview, undo
-// and redo.
-// Either way the classifier answers as one trained on instances() with the options.
-// An edit is first previewed (the exact probe-set tokens whose prediction changes), then
-// committed; undo and redo replay the edit list.
-// Not thread-safe: one thread at a time (const calls may run concurrently with each other).
+// set's predictions. The memory is retrained from the edited instances and edited from there
+// when the overlay passes half the trained memory's stored vectors (at least 65536; IB1,
+// TRIBL2), when an edit would rebuild IGTree subtrees holding more than a quarter of the
+// instances (at least 65536), or when the IGTree root's default class changes. MVDM and recomputed
+// weights retrain from the edited instances on each preview, undo and redo. Either way the
+// classifier answers as one trained on instances() with the options. An edit is first previewed
+// (the exact probe-set tokens whose prediction changes), then committed; undo and redo replay the
+// edit list. Not thread-safe: one thread at a time (const calls may run concurrently with each
+// other).
 class EditedMemory {
  public:
   // Sources of inserted instances: this bit set, the insertion count below it. They have no

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <mutex>
 #include <numeric>
 #include <set>
@@ -325,15 +324,15 @@ Status rebuildParts(Parts& parts, const std::vector<uint32_t>& values, MembersOf
   return Status::ok();
 }
 
-// More overlay entries than this and the memory is retrained (compacted): every query scans the
-// overlay, so its cost grows with it, while a retrain costs the same whatever the edits. An
-// eighth of the base's stored vectors, at most 4096 (a query then scans ~4096 vectors on top of
-// the base's search: ~0.1 ms).
-size_t maxOverlay(const InstanceBase& base) {
-  return std::min<size_t>(4096, std::max<size_t>(64, base.vectorCount() / 8));
-}
-// Instances the tree engines rebuild per edit without considering a retrain instead.
+// Instances IGTree rebuilds per edit without considering a retrain instead.
 constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
+// IB1 and TRIBL2 retrain when the overlay holds more entries than half the trained memory's
+// stored vectors (and more than kMinRetrain): a query then subtracts more masked vectors from
+// its buckets than a memory of what is left holds (a count prune below 2 on the KJV masks 85% of
+// them: 23.5 s incremental, against a retrain of what is left).
+bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
+  return overlay.entries().size() > std::max<uint64_t>(base.vectorCount() / 2, kMinRetrain);
+}
 // Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
 constexpr size_t kMaxBoundedVectors = 2048;
 
@@ -421,10 +420,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->base = from ? from->base : baseClassifier_;
   const Algorithm algorithm = options_.algorithm;
   // The overlay counts the edited memory's stored vectors for every engine; IB1 and TRIBL2's
-  // fallback search it, so only they compact when it grows.
+  // fallback search it through an index (OverlayIndex), so it may grow without a retrain.
   VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
-  const size_t overlayLimit = algorithm == Algorithm::kIgTree ? std::numeric_limits<size_t>::max()
-                                                              : maxOverlay(p->base->memory());
   std::vector<uint32_t> values, classes;  // first tree values and classes the edit touches
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
@@ -442,10 +439,11 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
   ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
-  // The tree engines: the first values whose parts this edit rebuilds (on top of those rebuilt
-  // since the base was trained, which at most hold the memory a second time). When they hold
-  // more than a quarter of the memory (and more than kMinRetrain instances: below, either takes
-  // milliseconds), or the IGTree root's default moves, retraining costs about as much.
+  // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them;
+  // IGTree rebuilds their depth-1 subtrees (on top of those rebuilt since the base was trained,
+  // which at most hold the memory a second time). When those hold more than a quarter of the
+  // memory (and more than kMinRetrain instances: below, either takes milliseconds), or the root's
+  // default moves, retraining costs about as much.
   std::vector<uint32_t> rebuild;
   bool compact = false;
   if (firstFeature_ >= 0 && from) {
@@ -456,7 +454,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       return n > limit;
     };
     rebuild = values;
-    compact = tooMany(rebuild);
+    compact = algorithm == Algorithm::kIgTree && tooMany(rebuild);
     if (algorithm == Algorithm::kIgTree && !compact) {
       const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
       const ClassOrder& before = was.classes();
@@ -479,7 +477,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
-      if (compact || (compact = overlay.entries().size() > overlayLimit)) break;
+      if (compact || (compact = algorithm != Algorithm::kIgTree &&
+                                overlayTooLarge(overlay, p->base->memory())))
+        break;
       const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
       const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
       const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
@@ -494,7 +494,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       }
     }
   const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
-  if (compact || overlay.entries().size() > overlayLimit) {
+  if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
     if (Status s = (*classifier)->train(p->kept->get(), job); !s) return s;
@@ -520,19 +520,13 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
         options_, p->base, was ? was->classValues() : IncrementalIgTree::classValuesOf(*p->base),
         std::move(order), std::move(parts), std::move(rebuild), std::move(instances));
   } else if (algorithm == Algorithm::kTribl2) {
-    IncrementalTribl2::Parts parts =
-        sameBase ? static_cast<const IncrementalTribl2&>(*from->engine).parts()
-                 : IncrementalTribl2::Parts{};
-    const auto build = [&](const InstanceSet& members) {
-      return IncrementalTribl2::buildPart(members, options_);
-    };
-    if (Status s = rebuildParts(parts, rebuild, membersOf, build, job); !s) return s;
-    p->engine = std::make_shared<IncrementalTribl2>(options_, p->base, p->overlay, std::move(order),
-                                                    std::move(parts), std::move(rebuild),
-                                                    std::move(instances));
+    p->engine = std::make_shared<IncrementalTribl2>(
+        options_, p->base, p->overlay, std::move(order), std::move(rebuild), std::move(instances),
+        sameBase ? static_cast<const IncrementalTribl2*>(from->engine.get()) : nullptr);
   } else {
-    p->engine = std::make_shared<IncrementalIb1>(options_, p->base, p->overlay, std::move(order),
-                                                 std::move(instances));
+    p->engine = std::make_shared<IncrementalIb1>(
+        options_, p->base, p->overlay, std::move(order), std::move(instances),
+        sameBase ? static_cast<const IncrementalIb1*>(from->engine.get()) : nullptr);
   }
   // Unedited, the memory is the trained one itself (same traces, same InstanceBase).
   p->classifier = editCount == 0 && p->base == baseClassifier_ ? p->base : p->engine;

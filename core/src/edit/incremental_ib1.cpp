@@ -9,14 +9,17 @@
 namespace memlens {
 namespace {
 
-// Through a dense per-class scratch array: a stored vector many contexts share (an empty one at
-// block starts) has thousands of classes, as has its bucket, and a pairwise match took ~1 ms.
-void subtract(SparseCounts& counts, std::span<const ClassCount> gone, uint32_t classCount) {
+// The counts of the masked stored vectors `gone` taken out of a bucket, through a dense per-class
+// scratch array: a bucket far from the query holds thousands of classes and a document removal
+// masks thousands of its vectors, so matching them one by one took seconds.
+void subtract(SparseCounts& counts, const InstanceBase& base, std::span<const uint32_t> gone) {
   thread_local std::vector<int64_t> minus;
-  if (minus.size() < classCount) minus.resize(classCount, 0);
-  for (const ClassCount& g : gone) minus[g.classIndex] += g.count;
+  if (minus.size() < base.classCount()) minus.resize(base.classCount(), 0);
+  for (uint32_t id : gone)
+    for (const ClassCount& g : base.distribution(id)) minus[g.classIndex] += g.count;
   for (auto& [c, n] : counts) n -= minus[c];
-  for (const ClassCount& g : gone) minus[g.classIndex] = 0;
+  for (uint32_t id : gone)
+    for (const ClassCount& g : base.distribution(id)) minus[g.classIndex] = 0;
   std::erase_if(counts, [](const auto& cn) { return cn.second <= 0; });
 }
 
@@ -25,10 +28,15 @@ void subtract(SparseCounts& counts, std::span<const ClassCount> gone, uint32_t c
 IncrementalIb1::IncrementalIb1(const ClassifierOptions& options,
                                std::shared_ptr<const Classifier> base,
                                std::shared_ptr<const VectorOverlay> overlay, ClassOrder classes,
-                               std::function<const InstanceSet&()> instances)
+                               std::function<const InstanceSet&()> instances,
+                               const IncrementalIb1* previous)
     : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
       memory_(*overlapMemoryOf(*base_)),
-      overlay_(std::move(overlay)) {
+      overlay_(std::move(overlay)),
+      index_(
+          *overlay_, width(),
+          [this](const uint32_t* a, const uint32_t* b) { return distance(a, b); },
+          previous ? &previous->index_ : nullptr) {
   const InstanceBase& b = base_->memory();
   editedIndex_.resize(b.classCount());
   for (uint32_t c = 0; c < b.classCount(); ++c) editedIndex_[c] = classes_.indexOf(b.classId(c));
@@ -36,28 +44,35 @@ IncrementalIb1::IncrementalIb1(const ClassifierOptions& options,
 
 void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
                             Bound& bound) const {
+  search(query, 0, options, out, bound);
+}
+
+void IncrementalIb1::search(const uint32_t* query, uint32_t required, const PredictOptions& options,
+                            Prediction& out, Bound& bound) const {
   const InstanceBase& base = base_->memory();
   const std::vector<VectorOverlay::Entry>& entries = overlay_->entries();
-  thread_local std::vector<double> distances;  // per overlay entry
-  distances.resize(entries.size());
-  for (size_t e = 0; e < entries.size(); ++e)
-    distances[e] = distance(query, entries[e].features.data());
   const int k = std::max(1, options_.k);
   const auto wanted = static_cast<size_t>(k) + 1;
   std::vector<OverlapSearch::ScoredBucket> buckets;
   // Masking can empty base buckets: ask for more until k + 1 are left or the base runs out.
   for (int asked = k;; asked *= 2) {
-    buckets = memory_.search().nearestBuckets(query, 0, asked);
+    buckets = memory_.search().nearestBuckets(query, required, asked);
     const bool exhausted = buckets.size() < static_cast<size_t>(asked) + 1;
-    for (size_t e = 0; e < entries.size() && !buckets.empty(); ++e) {
-      if (entries[e].baseId == InstanceBase::kNone) continue;
-      const double d = distances[e];
-      if (d > buckets.back().distance && !sameDistance(d, buckets.back().distance)) continue;
-      for (auto& b : buckets)
-        if (sameDistance(b.distance, d)) {
-          subtract(b.counts, base.distribution(entries[e].baseId), base.classCount());
-          break;
-        }
+    // Per bucket, its masked vectors.
+    thread_local std::vector<std::vector<uint32_t>> gone;
+    if (gone.size() < buckets.size()) gone.resize(buckets.size());
+    if (!buckets.empty())
+      index_.within(query, buckets.back().distance, required, [&](uint32_t e, double d) {
+        if (entries[e].baseId == InstanceBase::kNone) return;
+        for (size_t b = 0; b < buckets.size(); ++b)
+          if (sameDistance(buckets[b].distance, d)) {
+            gone[b].push_back(entries[e].baseId);
+            break;
+          }
+      });
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      if (!gone[b].empty()) subtract(buckets[b].counts, base, gone[b]);
+      gone[b].clear();
     }
     std::erase_if(buckets, [](const auto& b) { return b.counts.empty(); });
     if (exhausted || buckets.size() >= wanted) break;
@@ -69,16 +84,44 @@ void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options
     merged.addBucket(b.distance);
     for (const auto& [c, n] : b.counts) merged.addCount(editedIndex_[c], n);
   }
-  for (size_t e = 0; e < entries.size(); ++e) {
-    const double d = distances[e];
-    if (entries[e].counts.empty() || (d > limit && !sameDistance(d, limit))) continue;
+  index_.within(query, limit, required, [&](uint32_t e, double d) {
+    if (entries[e].counts.empty()) return;
     merged.addBucket(d);
     for (const auto& [id, n] : entries[e].counts) merged.addCount(classes_.indexOfId[id], n);
-  }
+  });
   merged.decide(
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
   bound.reach = merged.reach();
   bound.tiedOn = tiedClasses(out);
+}
+
+bool IncrementalIb1::hasGroup(const uint32_t* query, uint32_t mask) const {
+  const std::vector<VectorOverlay::Entry>& entries = overlay_->entries();
+  uint32_t masked = 0;
+  bool occupied = false;
+  index_.within(query, std::numeric_limits<double>::infinity(), mask, [&](uint32_t e, double) {
+    masked += entries[e].baseId != InstanceBase::kNone ? 1 : 0;
+    occupied = occupied || !entries[e].counts.empty();
+  });
+  if (occupied) return true;
+  const OverlapSearch& search = memory_.search();
+  if (masked == 0) return search.hasGroup(query, mask);
+  // Some of the group's base vectors are masked: is any other left?
+  return search.hasGroup(query, mask) && search.summarise(query, mask).vectors > masked;
+}
+
+std::vector<std::pair<uint32_t, int64_t>> IncrementalIb1::exactCounts(
+    std::span<const uint32_t> features) const {
+  std::vector<std::pair<uint32_t, int64_t>> counts;
+  if (const uint32_t e = overlay_->find(features); e != VectorOverlay::kNone) {
+    counts = overlay_->entries()[e].counts;
+  } else {
+    const InstanceBase& base = base_->memory();
+    if (const uint32_t id = base.find(features); id != InstanceBase::kNone)
+      for (const ClassCount& c : base.distribution(id))
+        counts.emplace_back(base.classId(c.classIndex), c.count);
+  }
+  return counts;
 }
 
 }  // namespace memlens

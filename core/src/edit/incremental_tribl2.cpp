@@ -4,80 +4,56 @@
 
 #include "classify/classifier_factories.h"
 #include "memory/ig_tree.h"
-#include "memory/merged_buckets.h"
 
 namespace memlens {
 
 IncrementalTribl2::IncrementalTribl2(const ClassifierOptions& options,
                                      std::shared_ptr<const Classifier> base,
                                      std::shared_ptr<const VectorOverlay> overlay,
-                                     ClassOrder classes, Parts parts,
-                                     std::vector<uint32_t> rebuiltNow,
-                                     std::function<const InstanceSet&()> instances)
+                                     ClassOrder classes, std::vector<uint32_t> touched,
+                                     std::function<const InstanceSet&()> instances,
+                                     const IncrementalTribl2* previous)
     : IncrementalClassifier(options, base, classes, instances),
       memory_(*overlapMemoryOf(*base_)),
-      fallback_(options, std::move(base), std::move(overlay), std::move(classes),
-                std::move(instances)),
-      parts_(std::move(parts)),
-      rebuiltNow_(std::move(rebuiltNow)) {}
-
-Result<std::shared_ptr<const OverlapMemory>> IncrementalTribl2::buildPart(
-    const InstanceSet& instances, const ClassifierOptions& options) {
-  InstanceBase base(instances.width);
-  if (Status s = base.add(instances); !s) return s;
-  auto part = std::make_shared<OverlapMemory>(options);
-  if (Status s = part->adopt(std::move(base), options.fixedWeights, nullptr); !s) return s;
-  return std::shared_ptr<const OverlapMemory>(std::move(part));
-}
+      edited_(options, std::move(base), std::move(overlay), std::move(classes),
+              std::move(instances), previous ? &previous->edited_ : nullptr),
+      touched_(std::move(touched)) {}
 
 bool IncrementalTribl2::rebuiltFor(const uint32_t* query) const {
-  return std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(),
+  return std::binary_search(touched_.begin(), touched_.end(),
                             query[static_cast<size_t>(firstFeature())]);
 }
 
 void IncrementalTribl2::answer(const uint32_t* query, const PredictOptions& options,
                                Prediction& out, Bound& bound) const {
   bound = Bound{};
-  const int first = firstFeature();
-  const OverlapMemory* memory = &memory_;
-  if (auto it = parts_.find(query[static_cast<size_t>(first)]); it != parts_.end()) {
-    memory = it->second.get();
-  } else if (!memory_.search().hasGroup(query, 1u << first)) {
-    memory = nullptr;
-  }
-  if (!memory) {
-    fallback_.answer(query, options, out, bound);
+  const int w = width();
+  if (const auto counts = edited_.exactCounts({query, static_cast<size_t>(w)}); !counts.empty())
+    return exact(counts, options, out, bound);
+  if (!edited_.hasGroup(query, 1u << firstFeature())) {
+    edited_.search(query, 0, options, out, bound);
     out.matchDepth = 0;
     return;
   }
-  // The walk of Tribl2Classifier, inside the query's first value.
-  const InstanceBase& base = memory->base();
-  const int w = width();
-  if (const uint32_t id = base.find({query, static_cast<size_t>(w)}); id != InstanceBase::kNone)
-    return exact(base, id, options, out, bound);
+  // The walk of Tribl2Classifier.
   uint32_t prefix = 0;
   int depth = 0;
   for (; depth < w - 1; ++depth) {
-    const uint32_t next = prefix | (1u << memory->treeOrder()[static_cast<size_t>(depth)]);
-    if (!memory->search().hasGroup(query, next)) break;
+    const uint32_t next = prefix | (1u << memory_.treeOrder()[static_cast<size_t>(depth)]);
+    if (!edited_.hasGroup(query, next)) break;
     prefix = next;
   }
-  MergedBuckets& merged = MergedBuckets::forThread(classes_.ids.size());
-  for (const auto& b : memory->search().nearestBuckets(query, prefix, options_.k)) {
-    merged.addBucket(b.distance);
-    for (const auto& [c, n] : b.counts) merged.addCount(classes_.indexOfId[base.classId(c)], n);
-  }
-  merged.decide(
-      classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
+  edited_.search(query, prefix, options, out, bound);
   out.matchDepth = depth;
-  bound.tiedOn = tiedClasses(out);
+  // Only stored vectors with the query's first value voted: rebuiltFor() covers them.
+  bound.reach = -1.0;
 }
 
-void IncrementalTribl2::exact(const InstanceBase& base, uint32_t id, const PredictOptions& options,
-                              Prediction& out, Bound& bound) const {
+void IncrementalTribl2::exact(const std::vector<std::pair<uint32_t, int64_t>>& counts,
+                              const PredictOptions& options, Prediction& out, Bound& bound) const {
   std::vector<ClassCount> dist;
-  for (const ClassCount& c : base.distribution(id))
-    dist.push_back({classes_.indexOfId[base.classId(c.classIndex)], c.count});
+  for (const auto& [id, n] : counts)
+    dist.push_back({classes_.indexOfId[id], static_cast<uint32_t>(n)});
   std::sort(dist.begin(), dist.end(),
             [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
   out = Prediction{};

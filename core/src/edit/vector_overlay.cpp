@@ -4,6 +4,12 @@
 
 namespace memlens {
 
+size_t VectorOverlay::Hash::operator()(const std::vector<uint32_t>& v) const {
+  uint64_t h = 0xCBF29CE484222325ull;
+  for (uint32_t x : v) h = (h ^ x) * 0x100000001B3ull;
+  return static_cast<size_t>(h ^ (h >> 29));
+}
+
 void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
   std::vector<uint32_t> key(features.begin(), features.end());
   auto [it, added] = indexOf_.try_emplace(key, static_cast<uint32_t>(entries_.size()));
@@ -29,6 +35,11 @@ void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId,
     e.counts.erase(c);
   }
   occupied_ += static_cast<uint32_t>(!e.counts.empty()) - static_cast<uint32_t>(wasOccupied);
+}
+
+uint32_t VectorOverlay::find(std::span<const uint32_t> features) const {
+  const auto it = indexOf_.find(std::vector<uint32_t>(features.begin(), features.end()));
+  return it == indexOf_.end() ? kNone : it->second;
 }
 
 }  // namespace memlens

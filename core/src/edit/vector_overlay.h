@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -28,16 +28,23 @@ class VectorOverlay {
   // One instance of class `classId` joins (delta +1) or leaves (-1) stored vector `features`.
   void change(std::span<const uint32_t> features, uint32_t classId, int delta);
 
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+
   const std::vector<Entry>& entries() const { return entries_; }
+  // The entry of stored vector `features`, or kNone.
+  uint32_t find(std::span<const uint32_t> features) const;
   // Stored vectors of the edited memory: the base's unmasked ones and the overlay's non-empty.
   uint32_t vectorCount() const { return base_->vectorCount() - masked_ + occupied_; }
 
  private:
   const InstanceBase* base_;
   std::vector<Entry> entries_;
-  std::map<std::vector<uint32_t>, uint32_t> indexOf_;  // features -> entry
-  uint32_t masked_ = 0;                                // entries with a baseId
-  uint32_t occupied_ = 0;                              // entries with counts
+  struct Hash {
+    size_t operator()(const std::vector<uint32_t>& v) const;
+  };
+  std::unordered_map<std::vector<uint32_t>, uint32_t, Hash> indexOf_;  // features -> entry
+  uint32_t masked_ = 0;                                                // entries with a baseId
+  uint32_t occupied_ = 0;                                              // entries with counts
 };
 
 }  // namespace memlens
