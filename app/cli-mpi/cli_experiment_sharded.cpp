@@ -39,6 +39,10 @@ Result<std::unique_ptr<Experiment>> runExperimentAndSave(const CorpusArgs& corpu
                                                          const std::string& save, JobControl* job) {
   Communicator& world = mpiWorld();
   if (world.size() == 1) return runExperimentAndSaveInOneProcess(corpus, options, save, job);
+  // Checked before training: a shard file holds IB1's, IGTree's or TRIBL2's structures only.
+  if (options.classifier.algorithm == Algorithm::kVectorMemory)
+    return Status::invalidArgument(
+        "a sharded vector memory cannot be saved yet (--save): run it with one rank");
   ShardedMemory memory;
   auto e = runShardedExperiment(corpus, options, job, &memory);
   // Rank 0's evaluation may fail after the ranks' part: every rank learns it before saving.

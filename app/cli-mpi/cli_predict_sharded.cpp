@@ -18,6 +18,9 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
   if (!block) return block.status();
   auto instances = windowCorpusBlock(world, *block, options.window, job);
   if (!instances) return instances.status();
+  // The whole corpus's token indices: their order is one process's stored vector order, by which
+  // the vector memory's ranks break ties.
+  for (uint64_t& source : instances->sources) source += block->firstToken;
   auto memory = ShardedClassifier::train(world, options.classifier, *instances, job);
   if (!memory) return memory.status();
   *instances = InstanceSet{};

@@ -138,11 +138,19 @@ struct VectorMemoryTuning {
   uint64_t tokens = 0;  // validation tokens searched (0 when both values were given)
 };
 
+// Each tuning token costs the vector memory a top-k search; 10^4 of them pin T and λ to within a
+// grid step while tuning stays a fraction of the evaluation.
+inline constexpr size_t kVectorTuningTokens = 10000;
+
+// The indices of the validation tokens tuneVectorMemory() searches: at most `maxTokens` (at least
+// one), evenly spaced over `validationSize`.
+std::vector<size_t> vectorTuningSample(size_t validationSize, size_t maxTokens);
+
 // Picks the vector memory's temperature T and fixed λ that minimise the cross-entropy of
 // λ·p_mem + (1 − λ)·p_base on at most `maxTokens` evenly spaced tokens of `validation` (grid
 // search; each token is searched once, since the slots read do not depend on T). A value given
 // in `temperature` or `lambda` is kept as it is. Never pass the test set here.
-Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const KneserNeyModel& base,
+Result<VectorMemoryTuning> tuneVectorMemory(const AttentionRead& memory, const KneserNeyModel& base,
                                             const InstanceSet& validation, size_t maxTokens,
                                             std::optional<double> temperature,
                                             std::optional<double> lambda,

@@ -5,8 +5,8 @@
 #include <span>
 #include <vector>
 
+#include "memlens/attention_read.h"
 #include "memlens/instance_base.h"
-#include "memlens/prediction.h"
 #include "memlens/word_vectors.h"
 
 namespace memlens {
@@ -27,19 +27,6 @@ struct VectorMemoryOptions {
   int candidateSlots = 16384;
 };
 
-// One slot read by a query.
-struct SlotRead {
-  uint32_t slot = 0;       // stored-vector id in the InstanceBase
-  double distance = 0.0;   // Σ_j w_j·‖e(x_j) − e(s_j)‖²
-  double attention = 0.0;  // α: count · exp(−d/T), normalised over the slots read
-};
-
-struct VectorRead {
-  std::vector<SlotRead> slots;              // nearest first
-  std::vector<ClassVote> memory;            // p_mem(y) = Σ α_i · P_i(y), by class id, sums to 1
-  uint32_t classId = Prediction::kNoClass;  // argmax p_mem (ties: earlier class index)
-};
-
 // The attention read over a memory's stored vectors (docs/spec/vector-memory.md): the
 // kNN-LM read, a single modern-Hopfield step. Slots are the InstanceBase's stored vectors, so an
 // edit to the memory changes both families. Keys are never stored per slot: a slot's distance is
@@ -52,44 +39,64 @@ struct VectorRead {
 // Holds references: the memory, weights and vectors must outlive it and not change while it is
 // used. Immutable after construction but for setTemperature(): read() may run on many threads at
 // once.
-class VectorMemory {
+class VectorMemory final : public AttentionRead {
  public:
   VectorMemory(const InstanceBase& memory, std::vector<double> weights, const WordVectors* vectors,
                VectorMemoryOptions options);
-  ~VectorMemory();
+  ~VectorMemory() override;
   VectorMemory(const VectorMemory&) = delete;
   VectorMemory& operator=(const VectorMemory&) = delete;
 
   const VectorMemoryOptions& options() const { return options_; }
-  const std::vector<double>& weights() const { return weights_; }  // per context position
+  const std::vector<double>& weights() const override { return weights_; }
+  double temperature() const override { return options_.temperature; }
   // T for later reads. Only attend() uses it, so nothing built from the memory changes; not while
   // reads run.
   void setTemperature(double temperature) { options_.temperature = temperature; }
-  VectorRead read(std::span<const uint32_t> query) const {
-    return attend(nearest(query), options_.temperature);
-  }
-  // The top-k slots nearest to `query`, nearest first, with their distances (no attention yet).
-  // They do not depend on T, so a temperature can be tuned from one search per query.
-  std::vector<SlotRead> nearest(std::span<const uint32_t> query) const;
-  // The attention read over `slots` (from nearest()) at temperature T.
-  VectorRead attend(std::vector<SlotRead> slots, double temperature) const;
-  // p_mem(classId) of attend(slots, T) for each T of `temperatures`, from one look at the slots'
-  // counts (what tuning T asks for many temperatures; equal to attend()'s up to the order its
-  // sum adds the slots in).
-  std::vector<double> classProbabilities(std::span<const SlotRead> slots, uint32_t classId,
-                                         std::span<const double> temperatures) const;
-  // As a Prediction: distribution = p_mem (weights sum to 1), distance = the nearest slot's;
-  // with options.neighbours one bucket per slot read, whose weight α_i / c_i re-adds the slot's
-  // class counts to p_mem.
-  Prediction predict(std::span<const uint32_t> query, const PredictOptions& options = {}) const;
+  std::vector<SlotRead> nearest(std::span<const uint32_t> query) const override;
+
+  // The approximate search in steps, for a memory sharded over processes (each holding some of
+  // the slots), whose candidate words must follow the slot counts of every shard. A read's
+  // candidate words at each indexed level r are a prefix of levelWords(query, r, g) (g: the
+  // words at that level's position, over every shard): words in order while the new slots of
+  // the words before number fewer than candidateSlots (chosenCount()). newSlotCounts() is what
+  // this memory adds to those counts; nearest(query, candidates) is the exact top-k of this
+  // memory's slots among the candidates.
+  using CandidateWords = std::vector<std::vector<uint32_t>>;  // per indexed level
+  // Indexed levels of the search (0: exhaustive).
+  size_t candidateLevels() const;
+  // Words 0 .. groupCount(r) − 1 may be at level r's position in this memory.
+  uint32_t groupCount(size_t level) const;
+  // The words level `level` considers for `query`, in order: its position's near words below
+  // `groups`.
+  std::vector<uint32_t> levelWords(std::span<const uint32_t> query, size_t level,
+                                   uint32_t groups) const;
+  // For each of `words`: the slots of this memory a read would add at `level` for it, given the
+  // candidate words of the levels before (`earlier`).
+  std::vector<uint64_t> newSlotCounts(size_t level, const CandidateWords& earlier,
+                                      std::span<const uint32_t> words) const;
+  // How many of `words` (levelWords(query, level, …)) are candidates, given their new slots
+  // `counts` over every shard.
+  size_t chosenCount(std::span<const uint32_t> query, size_t level, std::span<const uint32_t> words,
+                     std::span<const uint64_t> counts) const;
+  std::vector<SlotRead> nearest(std::span<const uint32_t> query,
+                                const CandidateWords& candidates) const;
 
   // The slots × positions map of distance terms w_j·‖e(x_j) − e(s_j)‖² / T for `slots`.
   std::vector<std::vector<double>> attentionTerms(std::span<const uint32_t> query,
                                                   std::span<const SlotRead> slots) const;
 
+ protected:
+  std::span<const ClassCount> slotDistribution(uint32_t slot) const override {
+    return memory_.distribution(slot);
+  }
+  uint32_t classIdOf(uint32_t classIndex) const override { return memory_.classId(classIndex); }
+
  private:
-  // α_i of `slots` (nearest first) at T into their attention, for counts c_i = `counts`.
-  static void weigh(std::span<SlotRead> slots, std::span<const double> counts, double temperature);
+  // The top-k over the candidates `given` (null: chosen from this memory's counts).
+  std::vector<SlotRead> search(std::span<const uint32_t> query, const CandidateWords* given) const;
+  // The words nearest query[j] (itself alone when it has no vector).
+  std::span<const uint32_t> nearWordsAt(std::span<const uint32_t> query, size_t j) const;
 
   const InstanceBase& memory_;
   uint64_t id_;  // unique to this object: a thread's read tables are kept for it by this id

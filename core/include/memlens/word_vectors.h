@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,23 @@ class WordVectors {
   static Result<std::unique_ptr<WordVectors>> train(const InstanceBase& memory,
                                                     const WordVectorOptions& options = {},
                                                     JobControl* job = nullptr);
+
+  // For a memory split over processes (docs/spec/distributed.md): the (word, context) pair
+  // counts of the parts add up to the whole memory's, and fromPairCounts() of their sum gives
+  // what train(memory) gives, with vocabSize = vocabularyOf() over every part (the keys depend
+  // on it).
+  using PairCounts = std::unordered_map<uint64_t, double>;
+  static uint32_t vocabularyOf(const InstanceBase& memory);  // the largest id it holds + 1
+  static Result<PairCounts> countPairs(const InstanceBase& memory, uint32_t vocabSize,
+                                       const WordVectorOptions& options = {},
+                                       JobControl* job = nullptr);
+  static Result<std::unique_ptr<WordVectors>> fromPairCounts(const PairCounts& counts,
+                                                             uint32_t vocabSize,
+                                                             const WordVectorOptions& options = {},
+                                                             JobControl* job = nullptr);
+  // Vectors from values(): dimensions floats per word.
+  static std::unique_ptr<WordVectors> fromValues(std::vector<float> values, int dimensions);
+  const std::vector<float>& values() const { return vectors_; }
 
   int dimensions() const { return dimensions_; }
   uint32_t size() const { return static_cast<uint32_t>(vectors_.size() / dimensions_); }

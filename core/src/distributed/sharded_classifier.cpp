@@ -7,6 +7,7 @@
 #include "distributed/sharded_ib1.h"
 #include "distributed/sharded_igtree.h"
 #include "distributed/sharded_tribl2.h"
+#include "distributed/sharded_vector_memory.h"
 
 namespace memlens {
 namespace {
@@ -51,12 +52,10 @@ Result<uint64_t> ShardedClassifier::storedVectors() {
 Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
     Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
     JobControl* job) {
-  Status supported = Status::ok();
   if (options.algorithm == Algorithm::kVectorMemory)
-    supported = Status::invalidArgument("a sharded memory is IB1, IGTree or TRIBL2 for now");
-  else if (options.metric != Metric::kOverlap)
-    supported = Status::invalidArgument("a sharded memory uses the overlap metric (-mO) for now");
-  if (!supported) return supported;
+    return trainShardedVectorMemory(comm, options, block, job);
+  if (options.metric != Metric::kOverlap)
+    return Status::invalidArgument("a sharded memory uses the overlap metric (-mO) for now");
   if (options.algorithm == Algorithm::kIb1) return trainShardedIb1(comm, options, block, job);
   if (options.algorithm == Algorithm::kTribl2) return trainShardedTribl2(comm, options, block, job);
   return trainShardedIgTree(comm, options, block, job);

@@ -30,7 +30,8 @@ class ShardedClassifier {
   virtual ~ShardedClassifier() = default;
 
   // Collective: every rank passes its block of the training instances, the blocks contiguous
-  // and in rank order (rank 0 the first lines). IB1, IGTree and TRIBL2 (overlap metric).
+  // and in rank order (rank 0 the first lines). IB1, IGTree and TRIBL2 (overlap metric), and
+  // the vector memory.
   static Result<std::unique_ptr<ShardedClassifier>> train(Communicator& comm,
                                                           const ClassifierOptions& options,
                                                           const InstanceSet& block,

@@ -7,17 +7,10 @@
 #include "distributed/block_edges.h"
 #include "distributed/message.h"
 #include "distributed/sharded_classifier.h"
+#include "distributed/sharded_vector_memory.h"
 
 namespace memlens {
 namespace {
-
-Status checkSupported(const ExperimentOptions& options) {
-  if (options.classifier.algorithm == Algorithm::kVectorMemory)
-    return Status::invalidArgument(
-        "a sharded eval takes IB1, IGTree or TRIBL2, not the vector "
-        "memory, for now: run it with one rank");
-  return Status::ok();
-}
 
 InstanceSet globalSources(InstanceSet set, uint64_t firstToken) {
   for (uint64_t& s : set.sources) s += firstToken;
@@ -90,7 +83,6 @@ Result<std::unique_ptr<KneserNeyModel>> reduceBase(Communicator& comm, const Ins
 Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock block,
                                                  const ExperimentOptions& options, JobControl* job,
                                                  ShardedMemory* kept) {
-  if (Status st = checkSupported(options); !st) return st;
   const TokenisedCorpus& c = *block.corpus;
   const bool root = comm.rank() == 0;
 
@@ -142,7 +134,25 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   train = InstanceSet{};
 
   const InstanceSet* queries[] = {&validation, &test};
-  auto answers = AnsweredClassifier::answer(**sharded, queries, job);
+  // The vector memory's answers depend on the temperature tuned next: rank 0 gathers the slots
+  // of the validation tokens tuning searches and of the test tokens.
+  Result<std::unique_ptr<Classifier>> answers = std::unique_ptr<Classifier>();
+  if (auto* vector = dynamic_cast<ShardedVectorMemory*>(sharded->get())) {
+    InstanceSet tuning;
+    tuning.width = validation.width;
+    if (!(options.memoryTemperature && options.memoryLambda))
+      for (const size_t i : vectorTuningSample(validation.size(), kVectorTuningTokens)) {
+        const auto query = validation.instance(i);
+        tuning.features.insert(tuning.features.end(), query.begin(), query.end());
+        tuning.classes.push_back(validation.classes[i]);
+      }
+    const InstanceSet* read[] = {&tuning, &test};
+    auto reads = vector->gather(read, job);
+    if (!reads) return reads.status();
+    answers = std::unique_ptr<Classifier>(std::move(*reads));
+  } else {
+    answers = AnsweredClassifier::answer(**sharded, queries, job);
+  }
   if (!answers) return answers.status();
   if (kept) {
     kept->classifier = std::move(*sharded);

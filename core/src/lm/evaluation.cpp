@@ -316,14 +316,22 @@ Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel&
   return bestBeta;
 }
 
-Result<VectorMemoryTuning> tuneVectorMemory(const VectorMemory& memory, const KneserNeyModel& base,
+std::vector<size_t> vectorTuningSample(size_t validationSize, size_t maxTokens) {
+  const size_t n = std::min(validationSize, std::max<size_t>(maxTokens, 1));
+  std::vector<size_t> samples(n);
+  for (size_t i = 0; i < n; ++i) samples[i] = i * validationSize / n;
+  return samples;
+}
+
+Result<VectorMemoryTuning> tuneVectorMemory(const AttentionRead& memory, const KneserNeyModel& base,
                                             const InstanceSet& validation, size_t maxTokens,
                                             std::optional<double> temperature,
                                             std::optional<double> lambda, JobControl* job) {
   if (temperature && lambda) return VectorMemoryTuning{*temperature, *lambda, 0};
   if (validation.size() == 0) return Status::invalidArgument("the validation set is empty");
-  const size_t n = std::min(validation.size(), std::max<size_t>(maxTokens, 1));
-  auto sample = [&](size_t i) { return i * validation.size() / n; };  // evenly spaced
+  const std::vector<size_t> samples = vectorTuningSample(validation.size(), maxTokens);
+  const size_t n = samples.size();
+  auto sample = [&](size_t i) { return samples[i]; };
 
   const std::vector<double> temperatures =
       temperature ? std::vector<double>{*temperature}

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "base/release_if_cancelled.h"
+#include "vector/attention_classifier.h"
 #include "vector/vector_memory_classifier.h"
 
 namespace memlens {
@@ -36,10 +37,6 @@ std::vector<uint64_t> classCounts(const InstanceSet& instances, uint32_t vocabSi
   return counts;
 }
 
-// Each tuning token costs the vector memory a top-k search; 10^4 of them pin T and λ to within a
-// grid step while tuning stays a fraction of the evaluation.
-constexpr size_t kVectorTuningTokens = 10000;
-
 struct Tuning {
   double beta = 0.0;          // count-vote memories
   VectorMemoryTuning vector;  // the vector memory
@@ -50,7 +47,7 @@ Result<Tuning> tune(Classifier& classifier, const KneserNeyModel& base,
                     const InstanceSet& validation, const ExperimentOptions& options,
                     JobControl* job) {
   Tuning t;
-  auto* vector = dynamic_cast<VectorMemoryClassifier*>(&classifier);
+  auto* vector = dynamic_cast<AttentionClassifier*>(&classifier);
   if (!vector) {
     if (validation.size() == 0) {
       t.beta = 1.0;  // nothing to tune on: a neutral β, recorded as such
@@ -66,7 +63,7 @@ Result<Tuning> tune(Classifier& classifier, const KneserNeyModel& base,
         options.memoryTemperature.value_or(options.classifier.vectorMemory.temperature);
     t.vector.lambda = options.memoryLambda.value_or(0.5);
   } else {
-    auto tuned = tuneVectorMemory(*vector->vectorMemory(), base, validation, kVectorTuningTokens,
+    auto tuned = tuneVectorMemory(*vector->attentionRead(), base, validation, kVectorTuningTokens,
                                   options.memoryTemperature, options.memoryLambda, job);
     if (!tuned) return tuned.status();
     t.vector = *tuned;

@@ -88,6 +88,10 @@ struct ReadScratch {
   std::vector<uint32_t> entries;
   std::vector<SlotRead> heap;
 
+  static ReadScratch& local() {
+    thread_local ReadScratch s;
+    return s;
+  }
   void start(size_t width, size_t values, size_t levels, size_t groups) {
     auto fit = [](auto& v, size_t rows, size_t n) {
       if (v.size() < rows) v.resize(rows);
@@ -132,6 +136,70 @@ struct ReadScratch {
 // Identifies a VectorMemory to the tables its reads leave behind (never reused, unlike an address).
 std::atomic<uint64_t> lastMemoryId{0};
 
+// Level r's slot is read there only if no earlier level chose its word at r's sub position: once
+// in all.
+bool subChosenBefore(const std::vector<SlotIndex>& levels, const ReadScratch& s, size_t r,
+                     uint32_t u) {
+  for (size_t q = 0; q < r; ++q) {
+    if (levels[q].position() == levels[r].sub() && s.chosen[q][u] == s.epoch) return true;
+  }
+  return false;
+}
+
+bool isNew(const std::vector<SlotIndex>& levels, const ReadScratch& s, size_t r,
+           const uint32_t* values) {
+  for (size_t q = 0; q < r; ++q) {
+    const auto p = size_t(levels[q].position());
+    if (int(p) != levels[r].sub() && s.chosen[q][values[p]] == s.epoch) return false;
+  }
+  return true;
+}
+
+// The slots of word w's group at level r that no earlier level's candidate words hold.
+size_t newSlots(const std::vector<SlotIndex>& levels, const ReadScratch& s, size_t r, uint32_t w) {
+  const SlotIndex& level = levels[r];
+  if (w >= level.groupCount()) return 0;
+  size_t n = level.groupSize(w);
+  if (r == 0) return n;
+  if (r == 1 && level.sub() == levels[0].position()) {
+    for (uint32_t u : s.chosenList[0]) {
+      const uint32_t run = level.findRun(w, u);
+      if (run != SlotIndex::kNone) n -= level.runBegin(run + 1) - level.runBegin(run);
+    }
+    return n;
+  }
+  n = 0;
+  for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
+    if (subChosenBefore(levels, s, r, level.runWord(run))) continue;
+    for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e) {
+      n += isNew(levels, s, r, level.values(e));
+    }
+  }
+  return n;
+}
+
+// Marks `words` as level r's candidates (those this memory has slots for).
+void choose(const std::vector<SlotIndex>& levels, ReadScratch& s, size_t r,
+            std::span<const uint32_t> words) {
+  for (const uint32_t w : words) {
+    if (w >= levels[r].groupCount()) continue;
+    s.chosen[r][w] = s.epoch;
+    s.chosenList[r].push_back(w);
+  }
+}
+
+// How many of `words` are candidates when word i adds count(i) new slots.
+template <typename Count>
+size_t chosenPrefix(std::span<const uint32_t> words, uint32_t queryWord, int candidateSlots,
+                    const Count& count) {
+  size_t added = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i] != queryWord && added >= size_t(candidateSlots)) return i;
+    added += count(i);
+  }
+  return words.size();
+}
+
 }  // namespace
 
 VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weights,
@@ -169,19 +237,17 @@ VectorMemory::~VectorMemory() = default;
 // and run by run, skipping any whose lower bound — the sum of its two known distance terms —
 // exceeds the k-th best distance so far. A slot's distance is summed over positions in order
 // exactly as a plain scan would, so skipping changes no value and no choice.
-std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {
+std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
+                                           const CandidateWords* given) const {
   if (levels_.empty() || query.size() != size_t(memory_.width())) return {};
   const size_t width = query.size(), k = size_t(std::max(1, options_.topK));
   const uint32_t words = distances_->wordCount();
-  thread_local ReadScratch s;
+  ReadScratch& s = ReadScratch::local();
   s.start(width, valueCount_, levels_.size(), largestGroupCount_);
 
   // Distances start as lower bounds: a word's is exact when it has no vector or is near x_j (the
   // near words are computed at once), else the floor of x_j's far words until computed.
-  auto nearOf = [&](size_t j) -> std::span<const uint32_t> {
-    if (query[j] < words) return distances_->nearWords(query[j]);
-    return query.subspan(j, 1);
-  };
+  auto nearOf = [&](size_t j) { return nearWordsAt(query, j); };
   for (size_t j = 0; j < width; ++j) {
     std::vector<float>& distance = s.distance[j];
     const uint32_t x = query[j], vectors = std::min(words, valueCount_);
@@ -212,55 +278,19 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   }
   auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.table[j][v]}; };
 
-  // A level's slot is read there only if no earlier level chose its word: once in all.
-  auto subChosenBefore = [&](size_t r, uint32_t u) {
-    for (size_t q = 0; q < r; ++q) {
-      if (levels_[q].position() == levels_[r].sub() && s.chosen[q][u] == s.epoch) return true;
-    }
-    return false;
-  };
-  auto isNew = [&](size_t r, const uint32_t* values) {
-    for (size_t q = 0; q < r; ++q) {
-      const auto p = size_t(levels_[q].position());
-      if (int(p) != levels_[r].sub() && s.chosen[q][values[p]] == s.epoch) return false;
-    }
-    return true;
-  };
-  auto newSlots = [&](size_t r, uint32_t w) {
-    const SlotIndex& level = levels_[r];
-    size_t n = level.groupSize(w);
-    if (r == 0) return n;
-    if (r == 1 && level.sub() == levels_[0].position()) {
-      for (uint32_t u : s.chosenList[0]) {
-        const uint32_t run = level.findRun(w, u);
-        if (run != SlotIndex::kNone) n -= level.runBegin(run + 1) - level.runBegin(run);
-      }
-      return n;
-    }
-    n = 0;
-    for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-      if (subChosenBefore(r, level.runWord(run))) continue;
-      for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e) {
-        n += isNew(r, level.values(e));
-      }
-    }
-    return n;
-  };
-
   // Candidate words per level, as the approximate search always chose them: near words in order
   // while the level's new slots number fewer than candidateSlots (its query word always counts).
   const bool exhaustive = options_.indexedPositions <= 0;
   for (size_t r = 0; r < levels_.size() && !exhaustive; ++r) {
-    const SlotIndex& level = levels_[r];
-    const uint32_t x = query[size_t(level.position())];
-    size_t added = 0;
-    for (const uint32_t w : nearOf(size_t(level.position()))) {
-      if (w >= level.groupCount()) continue;
-      if (w != x && added >= size_t(options_.candidateSlots)) break;
-      added += newSlots(r, w);
-      s.chosen[r][w] = s.epoch;
-      s.chosenList[r].push_back(w);
+    if (given) {
+      choose(levels_, s, r, (*given)[r]);
+      continue;
     }
+    const std::vector<uint32_t> words = levelWords(query, r, levels_[r].groupCount());
+    const size_t n =
+        chosenPrefix(words, query[size_t(levels_[r].position())], options_.candidateSlots,
+                     [&](size_t i) { return newSlots(levels_, s, r, words[i]); });
+    choose(levels_, s, r, std::span<const uint32_t>(words).first(n));
   }
 
   std::vector<SlotRead>& heap = s.heap;
@@ -293,7 +323,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
       const uint32_t* values = level.values(e);
       double bound = runTerm;
       for (const size_t j : rest) bound += weights[j] * double{distance[j][values[j]]};
-      if (bound > limit || (r > 0 && !isNew(r, values))) continue;
+      if (bound > limit || (r > 0 && !isNew(levels_, s, r, values))) continue;
       s.entries.push_back(e);
       for (size_t j = 0; j < width; ++j) {
         const uint32_t v = values[j];
@@ -354,7 +384,7 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
     auto consider = [&](uint32_t run) {
       if (r == 0 && run == seed) return;
       const uint32_t u = level.runWord(run);
-      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(r, u)) readRun(r, run);
+      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(levels_, s, r, u)) readRun(r, run);
     };
     for (const uint32_t u : nearOf(j)) {
       const uint32_t run = level.findRun(w, u);
@@ -384,89 +414,54 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) con
   return {heap.begin(), heap.end()};
 }
 
-VectorRead VectorMemory::attend(std::vector<SlotRead> slots, double temperature) const {
-  VectorRead result;
-  if (slots.empty()) return result;
-  std::vector<double> counts(slots.size(), 0.0);
-  for (size_t i = 0; i < slots.size(); ++i) {
-    for (const ClassCount& c : memory_.distribution(slots[i].slot)) counts[i] += c.count;
-  }
-  weigh(slots, counts, temperature);
-  // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
-  std::vector<std::pair<uint32_t, double>> mass;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
-      mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
-    }
-  }
-  std::sort(mass.begin(), mass.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  double best = -1.0;
-  for (size_t i = 0; i < mass.size();) {
-    const uint32_t ci = mass[i].first;
-    double m = 0.0;
-    for (; i < mass.size() && mass[i].first == ci; ++i) m += mass[i].second;
-    if (m <= 0.0) continue;
-    result.memory.push_back({memory_.classId(ci), m});
-    if (m > best) {
-      best = m;
-      result.classId = memory_.classId(ci);
-    }
-  }
-  result.slots = std::move(slots);
-  return result;
+std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {
+  return search(query, nullptr);
 }
 
-void VectorMemory::weigh(std::span<SlotRead> slots, std::span<const double> counts,
-                         double temperature) {
-  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
-  const double dMin = slots.front().distance;
-  double z = 0.0;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
-    z += slots[i].attention;
-  }
-  for (SlotRead& slot : slots) slot.attention /= z;
+std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query,
+                                            const CandidateWords& candidates) const {
+  if (candidates.size() < candidateLevels()) return {};
+  return search(query, &candidates);
 }
 
-std::vector<double> VectorMemory::classProbabilities(std::span<const SlotRead> slots,
-                                                     uint32_t classId,
-                                                     std::span<const double> temperatures) const {
-  std::vector<double> probabilities(temperatures.size(), 0.0);
-  if (slots.empty()) return probabilities;
-  std::vector<double> counts(slots.size(), 0.0), classCounts(slots.size(), 0.0);
-  for (size_t i = 0; i < slots.size(); ++i) {
-    for (const ClassCount& c : memory_.distribution(slots[i].slot)) {
-      counts[i] += c.count;
-      if (memory_.classId(c.classIndex) == classId) classCounts[i] += c.count;
-    }
-  }
-  std::vector<SlotRead> weighed(slots.begin(), slots.end());
-  for (size_t t = 0; t < temperatures.size(); ++t) {
-    weigh(weighed, counts, temperatures[t]);
-    for (size_t i = 0; i < slots.size(); ++i) {
-      if (classCounts[i] > 0.0)
-        probabilities[t] += weighed[i].attention * classCounts[i] / counts[i];
-    }
-  }
-  return probabilities;
+size_t VectorMemory::candidateLevels() const {
+  return options_.indexedPositions <= 0 ? 0 : levels_.size();
 }
 
-Prediction VectorMemory::predict(std::span<const uint32_t> query,
-                                 const PredictOptions& options) const {
-  VectorRead r = read(query);
-  Prediction p;
-  p.classId = r.classId;
-  p.distance = r.slots.empty() ? 0.0 : r.slots.front().distance;
-  if (options.distributions) p.distribution = std::move(r.memory);
-  for (const SlotRead& s : r.slots) {
-    uint64_t count = 0;
-    for (const ClassCount& c : memory_.distribution(s.slot)) count += c.count;
-    p.instances += count;
-    if (options.neighbours)
-      p.neighbours.push_back({s.distance, s.attention / static_cast<double>(count), {s.slot}});
+uint32_t VectorMemory::groupCount(size_t level) const { return levels_[level].groupCount(); }
+
+std::span<const uint32_t> VectorMemory::nearWordsAt(std::span<const uint32_t> query,
+                                                    size_t j) const {
+  if (query[j] < distances_->wordCount()) return distances_->nearWords(query[j]);
+  return query.subspan(j, 1);
+}
+
+std::vector<uint32_t> VectorMemory::levelWords(std::span<const uint32_t> query, size_t level,
+                                               uint32_t groups) const {
+  std::vector<uint32_t> words;
+  for (const uint32_t w : nearWordsAt(query, size_t(levels_[level].position()))) {
+    if (w < groups) words.push_back(w);
   }
-  return p;
+  return words;
+}
+
+std::vector<uint64_t> VectorMemory::newSlotCounts(size_t level, const CandidateWords& earlier,
+                                                  std::span<const uint32_t> words) const {
+  if (level >= levels_.size()) return std::vector<uint64_t>(words.size(), 0);
+  ReadScratch& s = ReadScratch::local();
+  s.start(size_t(memory_.width()), valueCount_, levels_.size(), largestGroupCount_);
+  for (size_t r = 0; r < level && r < earlier.size(); ++r) choose(levels_, s, r, earlier[r]);
+  std::vector<uint64_t> counts;
+  counts.reserve(words.size());
+  for (const uint32_t w : words) counts.push_back(newSlots(levels_, s, level, w));
+  return counts;
+}
+
+size_t VectorMemory::chosenCount(std::span<const uint32_t> query, size_t level,
+                                 std::span<const uint32_t> words,
+                                 std::span<const uint64_t> counts) const {
+  return chosenPrefix(words, query[size_t(levels_[level].position())], options_.candidateSlots,
+                      [&](size_t i) { return i < counts.size() ? counts[i] : 0; });
 }
 
 std::vector<std::vector<double>> VectorMemory::attentionTerms(
@@ -476,8 +471,7 @@ std::vector<std::vector<double>> VectorMemory::attentionTerms(
     const auto values = memory_.vector(r.slot);
     std::vector<double>& row = map.emplace_back(query.size());
     for (size_t j = 0; j < query.size(); ++j) {
-      row[j] =
-          weights_[j] * double{distances_->distance(query[j], values[j])} / options_.temperature;
+      row[j] = weights_[j] * double{distances_->distance(query[j], values[j])} / temperature();
     }
   }
   return map;

@@ -3,9 +3,9 @@
 #include <memory>
 #include <vector>
 
-#include "memlens/classifier.h"
 #include "memlens/vector_memory.h"
 #include "memlens/word_vectors.h"
+#include "vector/attention_classifier.h"
 
 namespace memlens {
 
@@ -14,7 +14,7 @@ namespace memlens {
 // those of IB1, the word vectors learnt from the same instances (never from held-out text), and
 // a prediction is the attention read (VectorMemory::predict).
 // Thread-safety as Classifier; setTemperature() counts as a change like add().
-class VectorMemoryClassifier final : public Classifier {
+class VectorMemoryClassifier final : public AttentionClassifier {
  public:
   explicit VectorMemoryClassifier(const ClassifierOptions& options) : options_(options) {}
 
@@ -32,11 +32,11 @@ class VectorMemoryClassifier final : public Classifier {
 
   // Null before training.
   const VectorMemory* vectorMemory() const { return state_ ? state_->read.get() : nullptr; }
+  const AttentionRead* attentionRead() const override { return vectorMemory(); }
   // Takes `base` as the trained memory: weights, word vectors and the read are derived from it
   // as train() derives them, no instance is re-added.
   Status adopt(InstanceBase base, JobControl* job);
-  // The softmax temperature T of later reads (tuned after training).
-  void setTemperature(double temperature);
+  void setTemperature(double temperature) override;
 
  private:
   struct State {

@@ -18,7 +18,7 @@ using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
 
 // (word, context column) pair counts keyed row * columns + column, where column = context word
 // · 2·window + offset slot (offsets −window..−1, then 1..window).
-using Cooccurrences = std::unordered_map<uint64_t, double>;
+using Cooccurrences = WordVectors::PairCounts;
 
 int offsetSlot(int offset, int window) {
   return offset < 0 ? offset + window : offset + window - 1;
@@ -162,10 +162,7 @@ Result<std::vector<float>> svdRows(const SparseMatrix& a, const WordVectorOption
 Result<std::unique_ptr<WordVectors>> WordVectors::fromRows(Result<std::vector<float>> rows,
                                                            int dimensions) {
   if (!rows) return rows.status();
-  std::unique_ptr<WordVectors> vectors(new WordVectors());
-  vectors->dimensions_ = dimensions;
-  vectors->vectors_ = std::move(*rows);
-  return vectors;
+  return fromValues(std::move(*rows), dimensions);
 }
 
 Result<std::unique_ptr<WordVectors>> WordVectors::train(const TokenStream& tokens,
@@ -178,19 +175,46 @@ Result<std::unique_ptr<WordVectors>> WordVectors::train(const TokenStream& token
   return fromRows(svdRows(ppmiMatrix(*counts, vocabSize, o), o, job), o.dimensions);
 }
 
-Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceBase& memory,
-                                                        const WordVectorOptions& o,
-                                                        JobControl* job) {
-  if (Status s = checkOptions(o); !s) return s;
+uint32_t WordVectors::vocabularyOf(const InstanceBase& memory) {
   uint32_t vocabSize = 0;
   for (uint32_t v = 0; v < memory.vectorCount(); ++v) {
     for (uint32_t id : memory.vector(v)) vocabSize = std::max(vocabSize, id + 1);
   }
   for (uint32_t c = 0; c < memory.classCount(); ++c)
     vocabSize = std::max(vocabSize, memory.classId(c) + 1);
-  auto counts = countMemory(memory, vocabSize, o, job);
+  return vocabSize;
+}
+
+Result<WordVectors::PairCounts> WordVectors::countPairs(const InstanceBase& memory,
+                                                        uint32_t vocabSize,
+                                                        const WordVectorOptions& o,
+                                                        JobControl* job) {
+  if (Status s = checkOptions(o); !s) return s;
+  return countMemory(memory, vocabSize, o, job);
+}
+
+Result<std::unique_ptr<WordVectors>> WordVectors::fromPairCounts(const PairCounts& counts,
+                                                                 uint32_t vocabSize,
+                                                                 const WordVectorOptions& o,
+                                                                 JobControl* job) {
+  if (Status s = checkOptions(o); !s) return s;
+  return fromRows(svdRows(ppmiMatrix(counts, vocabSize, o), o, job), o.dimensions);
+}
+
+std::unique_ptr<WordVectors> WordVectors::fromValues(std::vector<float> values, int dimensions) {
+  std::unique_ptr<WordVectors> vectors(new WordVectors());
+  vectors->dimensions_ = dimensions;
+  vectors->vectors_ = std::move(values);
+  return vectors;
+}
+
+Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceBase& memory,
+                                                        const WordVectorOptions& o,
+                                                        JobControl* job) {
+  const uint32_t vocabSize = vocabularyOf(memory);
+  auto counts = countPairs(memory, vocabSize, o, job);
   if (!counts) return counts.status();
-  return fromRows(svdRows(ppmiMatrix(*counts, vocabSize, o), o, job), o.dimensions);
+  return fromPairCounts(*counts, vocabSize, o, job);
 }
 
 double WordVectors::similarity(uint32_t a, uint32_t b) const {

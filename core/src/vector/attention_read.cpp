@@ -1,0 +1,94 @@
+#include "memlens/attention_read.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace memlens {
+
+VectorRead AttentionRead::attend(std::vector<SlotRead> slots, double temperature) const {
+  VectorRead result;
+  if (slots.empty()) return result;
+  std::vector<double> counts(slots.size(), 0.0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (const ClassCount& c : slotDistribution(slots[i].slot)) counts[i] += c.count;
+  }
+  weigh(slots, counts, temperature);
+  // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
+  std::vector<std::pair<uint32_t, double>> mass;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (const ClassCount& c : slotDistribution(slots[i].slot)) {
+      mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
+    }
+  }
+  std::sort(mass.begin(), mass.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  double best = -1.0;
+  for (size_t i = 0; i < mass.size();) {
+    const uint32_t ci = mass[i].first;
+    double m = 0.0;
+    for (; i < mass.size() && mass[i].first == ci; ++i) m += mass[i].second;
+    if (m <= 0.0) continue;
+    result.memory.push_back({classIdOf(ci), m});
+    if (m > best) {
+      best = m;
+      result.classId = classIdOf(ci);
+    }
+  }
+  result.slots = std::move(slots);
+  return result;
+}
+
+void AttentionRead::weigh(std::span<SlotRead> slots, std::span<const double> counts,
+                          double temperature) {
+  // α_i ∝ c_i · exp(−(d_i − d_min)/T): shifting by d_min keeps T → 0 finite.
+  const double dMin = slots.front().distance;
+  double z = 0.0;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    slots[i].attention = counts[i] * std::exp(-(slots[i].distance - dMin) / temperature);
+    z += slots[i].attention;
+  }
+  for (SlotRead& slot : slots) slot.attention /= z;
+}
+
+std::vector<double> AttentionRead::classProbabilities(std::span<const SlotRead> slots,
+                                                      uint32_t classId,
+                                                      std::span<const double> temperatures) const {
+  std::vector<double> probabilities(temperatures.size(), 0.0);
+  if (slots.empty()) return probabilities;
+  std::vector<double> counts(slots.size(), 0.0), classCounts(slots.size(), 0.0);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (const ClassCount& c : slotDistribution(slots[i].slot)) {
+      counts[i] += c.count;
+      if (classIdOf(c.classIndex) == classId) classCounts[i] += c.count;
+    }
+  }
+  std::vector<SlotRead> weighed(slots.begin(), slots.end());
+  for (size_t t = 0; t < temperatures.size(); ++t) {
+    weigh(weighed, counts, temperatures[t]);
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (classCounts[i] > 0.0)
+        probabilities[t] += weighed[i].attention * classCounts[i] / counts[i];
+    }
+  }
+  return probabilities;
+}
+
+Prediction AttentionRead::predict(std::span<const uint32_t> query,
+                                  const PredictOptions& options) const {
+  VectorRead r = read(query);
+  Prediction p;
+  p.classId = r.classId;
+  p.distance = r.slots.empty() ? 0.0 : r.slots.front().distance;
+  if (options.distributions) p.distribution = std::move(r.memory);
+  for (const SlotRead& s : r.slots) {
+    uint64_t count = 0;
+    for (const ClassCount& c : slotDistribution(s.slot)) count += c.count;
+    p.instances += count;
+    if (options.neighbours)
+      p.neighbours.push_back({s.distance, s.attention / static_cast<double>(count), {s.slot}});
+  }
+  return p;
+}
+
+}  // namespace memlens
