@@ -121,7 +121,8 @@ class ClassifierTest : public QObject {
   }
 
   // fromRuns() builds the memory add() builds from the instances the runs expand to: vectors,
-  // distributions in order, sources, classes and per-feature counts (their tables slot by slot).
+  // distributions in order, sources, classes and per-feature counts (their tables' cells; the
+  // slot order is the tables' own, and every sum over them runs in a sorted order).
   void instanceBaseFromRunsAsAdd() {
     Vocabulary vocab;
     const InstanceSet pool = randomSet(vocab, 7, 400);
@@ -186,6 +187,8 @@ class ClassifierTest : public QObject {
       std::vector<std::pair<uint64_t, uint32_t>> gc, hc;
       g.valueClass.forEach([&](uint64_t k, uint32_t n) { gc.emplace_back(k, n); });
       h.valueClass.forEach([&](uint64_t k, uint32_t n) { hc.emplace_back(k, n); });
+      std::sort(gc.begin(), gc.end());
+      std::sort(hc.begin(), hc.end());
       QCOMPARE(gc, hc);
     }
 

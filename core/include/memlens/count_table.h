@@ -25,6 +25,13 @@ class CountTable {
     }
     return s.count;
   }
+  // Room for `n` keys in all, so that adding them does not grow the table.
+  void reserve(size_t n) {
+    if (n * 2 <= slots_.size()) return;
+    size_t slots = slots_.empty() ? 16 : slots_.size();
+    while (n * 2 > slots) slots *= 2;
+    rehash(slots);
+  }
   uint32_t* find(uint64_t key) {
     if (slots_.empty()) return nullptr;
     Slot& s = probe(slots_, key);
@@ -60,12 +67,8 @@ class CountTable {
     for (size_t i = hash(key) & mask;; i = (i + 1) & mask)
       if (!slots[i].used || slots[i].key == key) return slots[i];
   }
-  void grow() {
-    std::vector<Slot> bigger(slots_.empty() ? 16 : slots_.size() * 2);
-    for (const Slot& s : slots_)
-      if (s.used) probe(bigger, s.key) = s;
-    slots_ = std::move(bigger);
-  }
+  void grow() { rehash(slots_.empty() ? 16 : slots_.size() * 2); }
+  void rehash(size_t slots);
 
   std::vector<Slot> slots_;
   size_t size_ = 0;

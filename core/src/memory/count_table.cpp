@@ -2,10 +2,18 @@
 
 #include <bit>
 
+#include "base/huge_pages.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
 
 namespace memlens {
+
+void CountTable::rehash(size_t slots) {
+  std::vector<Slot> bigger = hugePageVector<Slot>(slots);
+  for (const Slot& s : slots_)
+    if (s.used) probe(bigger, s.key) = s;
+  slots_ = std::move(bigger);
+}
 
 void CountTable::save(ByteWriter& out) const { out.putArray(slots_); }
 

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "base/fork_join_edges.h"
+#include "base/huge_pages.h"
 #include "memlens/classifier.h"
 
 namespace memlens {
@@ -35,7 +36,7 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
   std::vector<size_t> start(counts.valueTotals.size() + 1, 0);
   counts.valueClass.forEach([&](uint64_t key, uint32_t) { ++start[(key >> 32) + 1]; });
   for (size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
-  std::vector<std::tuple<uint32_t, uint32_t, uint64_t>> cells(start.back());
+  auto cells = hugePageVector<std::tuple<uint32_t, uint32_t, uint64_t>>(start.back());
   counts.valueClass.forEach([&](uint64_t key, uint32_t o) {
     cells[start[key >> 32]++] = {static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), o};
   });

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/hash_mix.h"
+#include "base/huge_pages.h"
 #include "base/release_if_cancelled.h"
 #include "memory/instance_base_file_checks.h"
 
@@ -48,7 +49,7 @@ void InstanceBase::growTable() { rebuildTable(std::max<size_t>(16, slots_.size()
 
 uint32_t InstanceBase::rebuildTable(size_t capacity) {
   while (capacity < static_cast<size_t>(vectorCount()) * 2) capacity *= 2;
-  std::vector<uint32_t> slots(capacity, 0);
+  std::vector<uint32_t> slots = hugePageVector<uint32_t>(capacity, 0);
   const size_t mask = slots.size() - 1;
   const size_t bytes = sizeof(uint32_t) * static_cast<size_t>(width_);
   uint32_t duplicate = kNone;

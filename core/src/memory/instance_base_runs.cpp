@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/fork_join_edges.h"
+#include "base/huge_pages.h"
 #include "memlens/instance_base.h"
 
 namespace memlens {
@@ -44,13 +45,14 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
   if (b.classCount() != classIds.size())
     return Status::invalidArgument("a class is listed twice among the memory's classes");
   b.values_ = std::move(values);
-  b.single_ = std::vector<ClassCount>(vectors);
-  b.multi_ = std::vector<uint32_t>(vectors, 0);
+  b.single_ = hugePageVector<ClassCount>(vectors);
+  b.multi_ = hugePageVector<uint32_t>(vectors, 0);
   // Source lists as add() links them: run by run, each run's instances consecutive.
-  std::vector<uint64_t> sources(instances);
+  std::vector<uint64_t> sources = hugePageVector<uint64_t>(instances);
   std::iota(sources.begin(), sources.end(), uint64_t{0});
-  std::vector<uint32_t> next(instances);
-  std::vector<uint32_t> first(vectors, kNoSource), last(vectors, kNoSource);
+  std::vector<uint32_t> next = hugePageVector<uint32_t>(instances);
+  std::vector<uint32_t> first = hugePageVector(vectors, kNoSource);
+  std::vector<uint32_t> last = hugePageVector(vectors, kNoSource);
   uint32_t seen = 0;
   uint32_t s = 0;
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -87,8 +89,10 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
     return Status::invalidArgument("stored vector " + std::to_string(twin) +
                                    " equals an earlier one");
 
-  // Per-feature counts, one feature per task: values numbered and (value, class) cells met in
-  // run order, which is add()'s instance order.
+  // Per-feature counts, one feature per task: values numbered in run order, which is add()'s
+  // instance order; then the runs bucketed by value and each bucket's classes summed in a dense
+  // row, so that the table, sized once, takes each distinct (value, class) cell once (a probe per
+  // run into a table growing by doubling was a quarter of reading a TiMBL base).
   std::atomic<bool> cancelled{false};
   ForkJoinEdges edges;
   const auto count = [&](const tbb::blocked_range<int>& features) {
@@ -99,6 +103,7 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
       uint32_t maxValue = 0;
       for (uint32_t v = 0; v < vectors; ++v) maxValue = std::max(maxValue, column[v * w]);
       std::vector<uint32_t> indexOf(size_t{maxValue} + 1, kNone);  // Vocabulary id -> index
+      std::vector<uint32_t> bucket{0};  // runs per value index, then where each bucket starts
       for (size_t i = 0; i < runs.size(); ++i) {
         if (i % kPollEvery == 0 && (cancelled || cancelRequested(job))) {
           cancelled = true;
@@ -111,10 +116,37 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
           index = static_cast<uint32_t>(fc.valueTotals.size());
           fc.valueTotals.push_back(0);
           fc.valueIndex.emplace(value, index);
+          bucket.push_back(0);
         }
         fc.valueTotals[index] += r.count;
-        fc.valueClass[(static_cast<uint64_t>(index) << 32) | r.classIndex] += r.count;
+        ++bucket[index + 1];
       }
+      std::partial_sum(bucket.begin(), bucket.end(), bucket.begin());
+      std::vector<ClassCount> cells = hugePageVector<ClassCount>(runs.size());
+      std::vector<uint32_t> fill(bucket.begin(), bucket.end() - 1);
+      for (const Run& r : runs)
+        cells[fill[indexOf[column[r.vector * w]]]++] = {r.classIndex, r.count};
+      // Each bucket summed into its front: cells[bucket[v], fill[v]) become its distinct cells.
+      std::vector<uint32_t> sum(classIds.size(), 0);
+      std::vector<uint32_t> met;
+      size_t distinct = 0;
+      for (size_t v = 0; v + 1 < bucket.size(); ++v) {
+        for (uint32_t i = bucket[v]; i < bucket[v + 1]; ++i) {
+          if (sum[cells[i].classIndex] == 0) met.push_back(cells[i].classIndex);
+          sum[cells[i].classIndex] += cells[i].count;
+        }
+        fill[v] = bucket[v];
+        for (uint32_t c : met) {
+          cells[fill[v]++] = {c, sum[c]};
+          sum[c] = 0;
+        }
+        distinct += met.size();
+        met.clear();
+      }
+      fc.valueClass.reserve(distinct);
+      for (size_t v = 0; v + 1 < bucket.size(); ++v)
+        for (uint32_t i = bucket[v]; i < fill[v]; ++i)
+          fc.valueClass[(static_cast<uint64_t>(v) << 32) | cells[i].classIndex] = cells[i].count;
     }
   };
   edges.fork();

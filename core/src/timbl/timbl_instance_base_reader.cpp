@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/huge_pages.h"
 #include "base/mapped_file.h"
 #include "classify/classifier_factories.h"
 #include "memlens/timbl_instance_base.h"
@@ -37,8 +38,10 @@ Result<StoredRuns> storedRuns(TimblParsedBase& parsed, uint64_t fileBytes, JobCo
   // Every count becomes an instance in memory, so a few bytes claiming billions would exhaust
   // it: real bases hold well under one instance per byte (the KJV's 0.05).
   uint64_t total = 0;
+  size_t cells = 0;  // at most a run each, and one more per class
   for (uint32_t i = 0; i < leafCount; ++i) {
     const TimblParsedBase::Leaf& leaf = parsed.leaves[i];
+    cells += leaf.distCount;
     for (uint32_t k = 0; k < leaf.distCount; ++k) {
       const ClassCount& cc = parsed.pool[leaf.distBegin + k];
       if (firstLeaf[cc.classIndex] == kNoLeaf) firstLeaf[cc.classIndex] = i;
@@ -51,6 +54,8 @@ Result<StoredRuns> storedRuns(TimblParsedBase& parsed, uint64_t fileBytes, JobCo
                            " bytes, more than a TiMBL base of that size holds (corrupt counts?)");
   if (total == 0) return Status::corrupt("the instance base holds no instances");
   StoredRuns out;
+  out.runs.reserve(cells + parsed.classIds.size());
+  adviseHugePages(out.runs.data(), out.runs.capacity() * sizeof(InstanceBase::Run));
   // vectorOf[leaf]: its stored vector; the leaves first for some class come first.
   std::vector<uint32_t> vectorOf(leafCount, InstanceBase::kNone);
   uint32_t vectors = 0;
@@ -74,7 +79,7 @@ Result<StoredRuns> storedRuns(TimblParsedBase& parsed, uint64_t fileBytes, JobCo
     }
   }
   const auto width = static_cast<size_t>(parsed.width());
-  out.values.resize(parsed.leafValues.size());
+  out.values = hugePageVector<uint32_t>(parsed.leafValues.size());
   for (uint32_t i = 0; i < leafCount; ++i)
     std::copy_n(parsed.leafValues.data() + i * width, width,
                 out.values.data() + size_t{vectorOf[i]} * width);

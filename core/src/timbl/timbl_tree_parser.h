@@ -43,6 +43,8 @@ class TimblTreeParser {
   bool parseNode(int depth, uint32_t value);
   bool parseDistribution(bool topLevel, Dist& dist);
   bool addLeaf(int depth, Dist dist);
+  // Complete bases: room for the leaves of up to `nodes` nodes (and their distributions).
+  void reserveLeaves(size_t nodes);
   bool addPrunedNode(int depth, uint32_t value, uint32_t defaultClass, Dist dist);
   // Inlined into the node loop: a call each was a tenth of the parse.
   [[gnu::always_inline]] bool parseClass(uint32_t& cls);
