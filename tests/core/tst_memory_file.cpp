@@ -12,8 +12,8 @@
 #include "memfile/checksum64.h"
 #include "memfile/memory_file_layout.h"
 #include "memlens/memory_file.h"
-#include "memlens/trace.h"
 #include "memlens/token_stream.h"
+#include "memlens/trace.h"
 #include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
 #include "memory/ig_tree.h"
@@ -683,9 +683,9 @@ class TestMemoryFile : public QObject {
     const size_t lines =
         arrayData(bytes, section(entries, Layout::Section::kTokens).offset, {4, 4, 4});
     const uint64_t pastTokens = uint64_t{1} << 40;
-    std::memcpy(bytes.data() + lines + sizeof(TokenStream::Line) +
-                    offsetof(TokenStream::Line, firstToken),
-                &pastTokens, 8);
+    std::memcpy(
+        bytes.data() + lines + sizeof(TokenStream::Line) + offsetof(TokenStream::Line, firstToken),
+        &pastTokens, 8);
     restamp(bytes);
     writeFile(dir_, "lazy-damaged.mlm", bytes);
     auto opened =
@@ -698,8 +698,9 @@ class TestMemoryFile : public QObject {
     // A value×class count of feature 0 keyed past the feature's values (the feature tables
     // follow the instance base's twelve arrays; a slot is key, count, used).
     bytes = whole;
-    const size_t slots = arrayData(bytes, section(entries, Layout::Section::kInstanceBase).offset + 4,
-                                   {4, 8, 4, 8, 8, 4, 8, 4, 4, 4, 4, 8, 4, 4, 8});
+    const size_t slots =
+        arrayData(bytes, section(entries, Layout::Section::kInstanceBase).offset + 4,
+                  {4, 8, 4, 8, 8, 4, 8, 4, 4, 4, 4, 8, 4, 4, 8});
     uint64_t slotCount;
     std::memcpy(&slotCount, bytes.data() + slots - 8, 8);
     size_t used = 0;
@@ -718,8 +719,9 @@ class TestMemoryFile : public QObject {
     QVERIFY(opened);
     const FeatureCounts& counts = opened->classifier().memory().featureCounts()[0];
     bool inside = true;
-    counts.valueClass.forEach(
-        [&](uint64_t key, uint32_t) { inside = inside && (key >> 32) < counts.valueTotals.size(); });
+    counts.valueClass.forEach([&](uint64_t key, uint32_t) {
+      inside = inside && (key >> 32) < counts.valueTotals.size();
+    });
     QVERIFY(inside);
 
     // A follower of the first order-2 context past the vocabulary (the levels follow the order,

@@ -35,9 +35,9 @@ SplitPart DataSplit::partOfLine(const TokenStream& tokens, size_t l) const {
       splitmix64(options_.seed ^ splitmix64((uint64_t{line.document} << 40) ^ line.number));
   const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // uniform in [0, 1)
   const double train = options_.trainFraction;
-  return u < train                                       ? SplitPart::kTrain
+  return u < train                                 ? SplitPart::kTrain
          : u < train + options_.validationFraction ? SplitPart::kValidation
-                                                         : SplitPart::kTest;
+                                                   : SplitPart::kTest;
 }
 
 InstanceSet DataSplit::select(const InstanceSet& instances, const TokenStream& tokens,
