@@ -27,29 +27,29 @@ class TestDataSplit : public QObject {
   }
 
   void fractionsAndDeterminism() {
-    auto split = DataSplit::make(tokens_, {});
+    auto split = DataSplit::make({});
     QVERIFY(split.isOk());
     int counts[3] = {0, 0, 0};
-    for (size_t l = 0; l < tokens_.lineCount(); ++l) ++counts[int(split->partOfLine(l))];
+    for (size_t l = 0; l < tokens_.lineCount(); ++l) ++counts[int(split->partOfLine(tokens_, l))];
     // 10,000 lines at 80/10/10: binomial standard deviations are 40 and 30 lines.
     QVERIFY2(std::abs(counts[0] - 8000) < 200, qPrintable(QString::number(counts[0])));
     QVERIFY2(std::abs(counts[1] - 1000) < 150, qPrintable(QString::number(counts[1])));
     QVERIFY2(std::abs(counts[2] - 1000) < 150, qPrintable(QString::number(counts[2])));
 
-    auto again = DataSplit::make(tokens_, {});
+    auto again = DataSplit::make({});
     SplitOptions otherSeed;
     otherSeed.seed = 2;
-    auto other = DataSplit::make(tokens_, otherSeed);
+    auto other = DataSplit::make(otherSeed);
     int differences = 0;
     for (size_t l = 0; l < tokens_.lineCount(); ++l) {
-      QCOMPARE(again->partOfLine(l), split->partOfLine(l));
-      differences += other->partOfLine(l) != split->partOfLine(l);
+      QCOMPARE(again->partOfLine(tokens_, l), split->partOfLine(tokens_, l));
+      differences += other->partOfLine(tokens_, l) != split->partOfLine(tokens_, l);
     }
     QVERIFY(differences > 1000);
   }
 
   void selectKeepsWholeLines() {
-    auto split = DataSplit::make(tokens_, {});
+    auto split = DataSplit::make({});
     auto all = buildInstances(tokens_, vocab_.paddingId(), {2, BlockMode::kLine});
     QVERIFY(all.isOk());
     size_t total = 0;
@@ -71,7 +71,7 @@ class TestDataSplit : public QObject {
       SplitOptions o;
       o.trainFraction = train;
       o.validationFraction = validation;
-      QCOMPARE(DataSplit::make(tokens_, o).status().code(), Status::Code::kInvalidArgument);
+      QCOMPARE(DataSplit::make(o).status().code(), Status::Code::kInvalidArgument);
     }
   }
 };

@@ -3,6 +3,7 @@
 // error (damage in a large section by verifyMemory()).
 #include <QtTest>
 #include <chrono>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -11,6 +12,7 @@
 #include "memfile/checksum64.h"
 #include "memfile/memory_file_layout.h"
 #include "memlens/memory_file.h"
+#include "memlens/token_stream.h"
 #include "memlens/trace.h"
 #include "memlens/trace_json.h"
 #include "memlens/vector_trace.h"
@@ -666,6 +668,85 @@ class TestMemoryFile : public QObject {
     // Read as a leaf answering class 0.
     QCOMPARE(tree->root().defaultClass, 0u);
     QCOMPARE(tree->root().childCount, 0u);
+  }
+
+  // Tables opening views without reading (the token stream's lines, the value×class counts, the
+  // Kneser-Ney followers): damaged, they open, their readers stay inside the arrays, and
+  // verifyMemory() names the damage.
+  void tablesCheckedOnUseAreSafeWhenDamaged() {
+    const std::string whole = readFile(savedSmall("lazy.mlm"));
+    const auto entries = sections(whole);
+    const std::string path = dir_.filePath("lazy-damaged.mlm").toStdString();
+
+    // Line 1 starting past the token stream (the lines follow ids, offsets and lengths).
+    std::string bytes = whole;
+    const size_t lines =
+        arrayData(bytes, section(entries, Layout::Section::kTokens).offset, {4, 4, 4});
+    const uint64_t pastTokens = uint64_t{1} << 40;
+    std::memcpy(
+        bytes.data() + lines + sizeof(TokenStream::Line) + offsetof(TokenStream::Line, firstToken),
+        &pastTokens, 8);
+    restamp(bytes);
+    writeFile(dir_, "lazy-damaged.mlm", bytes);
+    auto opened =
+        openedDespiteDamage(path, "section 'token stream': line 1 starts outside the token range");
+    QVERIFY(opened);
+    const TokenStream& tokens = opened->corpus().tokens;
+    QCOMPARE(tokens.line(1).firstToken, uint64_t{tokens.size()});
+    QVERIFY(tokens.lineEnd(0) <= tokens.size() && tokens.lineEnd(1) == tokens.size());
+
+    // A value×class count of feature 0 keyed past the feature's values (the feature tables
+    // follow the instance base's twelve arrays; a slot is key, count, used).
+    bytes = whole;
+    const size_t slots =
+        arrayData(bytes, section(entries, Layout::Section::kInstanceBase).offset + 4,
+                  {4, 8, 4, 8, 8, 4, 8, 4, 4, 4, 4, 8, 4, 4, 8});
+    uint64_t slotCount;
+    std::memcpy(&slotCount, bytes.data() + slots - 8, 8);
+    size_t used = 0;
+    for (uint32_t flag = 0; used < slotCount; ++used) {
+      std::memcpy(&flag, bytes.data() + slots + used * 16 + 12, 4);
+      if (flag != 0) break;
+    }
+    QVERIFY(used < slotCount);
+    const uint64_t pastValues = uint64_t{0xFFFFFF} << 32;
+    std::memcpy(bytes.data() + slots + used * 16, &pastValues, 8);
+    restamp(bytes);
+    writeFile(dir_, "lazy-damaged.mlm", bytes);
+    opened = openedDespiteDamage(path,
+                                 "section 'instance base': feature 0: a value/class count past "
+                                 "the values or classes");
+    QVERIFY(opened);
+    const FeatureCounts& counts = opened->classifier().memory().featureCounts()[0];
+    bool inside = true;
+    counts.valueClass.forEach([&](uint64_t key, uint32_t) {
+      inside = inside && (key >> 32) < counts.valueTotals.size();
+    });
+    QVERIFY(inside);
+
+    // A follower of the first order-2 context past the vocabulary (the levels follow the order,
+    // the vocabulary size, three arrays and two sums; a level is ids, gammas, starts, tokens).
+    bytes = whole;
+    const size_t sums =
+        arrayData(bytes, section(entries, Layout::Section::kBaseModel).offset + 8, {8, 8, 8}) - 8;
+    const size_t contextIds = arrayData(bytes, sums + 16, {});
+    const size_t followers = arrayData(bytes, sums + 16, {4, 8, 8});
+    const uint32_t pastVocabulary = 0xFFFFFF00u;
+    std::memcpy(bytes.data() + followers, &pastVocabulary, 4);
+    restamp(bytes);
+    writeFile(dir_, "lazy-damaged.mlm", bytes);
+    opened = openedDespiteDamage(path,
+                                 "section 'base model': order 2: context 0: a follower outside "
+                                 "the vocabulary or order");
+    QVERIFY(opened);
+    // Read as a context never seen: the distribution still sums to 1 over the vocabulary.
+    std::vector<uint32_t> context(static_cast<size_t>(opened->record().options.window.width), 0);
+    std::memcpy(&context.back(), bytes.data() + contextIds, 4);
+    std::vector<double> dense;
+    opened->base().distribution(context, dense);
+    double sum = 0.0;
+    for (const double p : dense) sum += p;
+    QVERIFY2(std::abs(sum - 1.0) < 1e-9, qPrintable(QString::number(sum, 'g', 17)));
   }
 
   void cancelledSaveLeavesTheOldFile() {

@@ -55,8 +55,8 @@ ExperimentOptions vectorOptions(uint64_t seed) {
 // A split seed that puts line 0 (the vocabulary line) into train.
 uint64_t seedKeepingLine0InTrain(const TokenisedCorpus& corpus) {
   for (uint64_t seed = 1;; ++seed) {
-    auto split = DataSplit::make(corpus.tokens, {0.8, 0.1, seed});
-    if (split->partOfLine(0) == SplitPart::kTrain) return seed;
+    auto split = DataSplit::make({0.8, 0.1, seed});
+    if (split->partOfLine(corpus.tokens, 0) == SplitPart::kTrain) return seed;
   }
 }
 
@@ -80,11 +80,11 @@ class TestVectorExperiment : public QObject {
     const std::vector<std::string> a = makeLines(1), other = makeLines(2);
     const auto corpusA = load("a.txt", join(a));
     const uint64_t seed = seedKeepingLine0InTrain(*corpusA);
-    auto split = DataSplit::make(corpusA->tokens, {0.8, 0.1, seed});
+    auto split = DataSplit::make({0.8, 0.1, seed});
     std::vector<std::string> b = a;
     int replaced = 0;
     for (size_t l = 1; l < b.size(); ++l) {
-      if (split->partOfLine(l) == SplitPart::kTest && b[l] != other[l]) {
+      if (split->partOfLine(corpusA->tokens, l) == SplitPart::kTest && b[l] != other[l]) {
         b[l] = other[l];
         ++replaced;
       }

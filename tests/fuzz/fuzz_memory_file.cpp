@@ -10,6 +10,8 @@
 
 #include "memfile/checksum64.h"
 #include "memfile/memory_file_layout.h"
+#include "memlens/classifier.h"
+#include "memlens/feature_weights.h"
 #include "memlens/memory_file.h"
 #include "memlens/trace.h"
 #include "scratch_file.h"
@@ -72,6 +74,14 @@ void openAndUse(std::string_view bytes) {
     (void)e.classifier().predictOne(query);
     (void)traceContext(e, query);
   }
+  // What opening leaves unread until first used: every line, the value×class counts.
+  const TokenStream& tokens = e.corpus().tokens;
+  for (size_t l = 0; l < tokens.lineCount(); ++l)
+    if (const uint64_t first = tokens.line(l).firstToken; first < tokens.lineEnd(l))
+      (void)tokens.position(first);
+  const InstanceBase& memory = e.classifier().memory();
+  (void)computeFeatureWeights(memory.featureCounts(), memory.classTotals(),
+                              FeatureWeighting::kGainRatio);
   (void)Experiment::evaluated(*opened);
 }
 

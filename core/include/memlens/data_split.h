@@ -21,16 +21,18 @@ struct SplitOptions {
 // The evaluation protocol's split (docs/spec/evaluation.md): every corpus line goes wholly
 // to train, validation or test, decided by a hash of (seed, document, line number) alone, so the
 // same corpus and seed give the same split whatever else changes (tokeniser, width, order of
-// files). A plain value: safe to share between threads.
+// files). Parts are computed when asked, not stored per line, so that a memory opened from a file
+// reads none of its millions of lines for a split it may never use. A plain value: safe to share
+// between threads.
 class DataSplit {
  public:
-  static Result<DataSplit> make(const TokenStream& tokens, const SplitOptions& options);
+  static Result<DataSplit> make(const SplitOptions& options);
 
   const SplitOptions& options() const { return options_; }
-  SplitPart partOfLine(size_t line) const { return parts_[line]; }
+  SplitPart partOfLine(const TokenStream& tokens, size_t line) const;
   // The part of the line holding token `token`.
   SplitPart partOfToken(const TokenStream& tokens, size_t token) const {
-    return parts_[tokens.lineOf(token)];
+    return partOfLine(tokens, tokens.lineOf(token));
   }
 
   // Instances whose target token (instances.sources) lies in `part`. A cancel through `job`
@@ -40,7 +42,6 @@ class DataSplit {
 
  private:
   SplitOptions options_;
-  std::vector<SplitPart> parts_;  // per TokenStream line
 };
 
 }  // namespace memlens

@@ -91,7 +91,9 @@ class InstanceBase {
   uint32_t classId(uint32_t classIndex) const { return classIds_[classIndex]; }
   uint32_t classIndex(uint32_t classId) const;  // kNone for a class never seen
   const std::vector<uint64_t>& classTotals() const { return classTotals_; }
-  const std::vector<FeatureCounts>& featureCounts() const { return featureCounts_; }
+  const std::vector<FeatureCounts>& featureCounts() const {
+    return checks_ ? checkedFeatureCounts() : featureCounts_;
+  }
 
   // Approximate heap bytes held.
   size_t memoryBytes() const;
@@ -100,8 +102,9 @@ class InstanceBase {
   // memory answers, grows and iterates exactly as this one. load() checks every count and index
   // first: feature values and class ids below `vocabSize`, sources below `sourceLimit`. A reader
   // with an owner gives a memory viewing its big arrays in the file, copied on first change.
-  // Opening checks only what is small (sizes, classes, per-feature counts); the big arrays are
-  // checked a chunk at a time as readers first touch them (their pages stay on disk until then),
+  // Opening checks only what is small (sizes, classes, per-feature value tables); the big arrays
+  // are checked a chunk at a time as readers first touch them (their pages stay on disk until
+  // then), the value×class counts when featureCounts() is first called (weighting, MVDM, edits),
   // every reader is bounds-safe whatever they hold, and an unsafe element is replaced by a safe
   // one (instance_base_file.cpp). checkAll() makes every deferred check now (verifyMemory(), and
   // add() before it changes a memory read from a file): the first failure, or ok.
@@ -124,6 +127,7 @@ class InstanceBase {
   struct FileChecks;
   const uint32_t* checkedValues(size_t begin, size_t end) const;
   std::span<const ClassCount> checkedDistribution(uint32_t id) const;
+  const std::vector<FeatureCounts>& checkedFeatureCounts() const;
 
   int width_ = 0;
   Storage<uint32_t> values_;  // vectorCount * width

@@ -91,10 +91,13 @@ class KneserNeyModel {
   double unigramMass() const;
   double unigramPlogp() const;
 
-  // For memory files: the fitted model as it is (no recount on load). load() checks every
-  // token against `vocabSize` and every context's followers for order.
+  // For memory files: the fitted model as it is (no recount on load). load() checks the sizes
+  // and indexes the contexts, viewing their followers in the file; a context's followers are
+  // checked (below `vocabSize`, ascending) when a query first reaches it, and a damaged one
+  // reads as unseen. checkAll() checks them all now (verifyMemory()): the first failure, or ok.
   void save(ByteWriter& out) const;
   static Result<std::unique_ptr<KneserNeyModel>> load(ByteReader& in, uint32_t vocabSize);
+  Status checkAll() const;
 
  private:
   struct Impl;

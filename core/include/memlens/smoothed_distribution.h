@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -34,8 +35,10 @@ class SmoothedDistribution {
   // Mixes in `votes` (sorted by outcome, shares summing to 1) with weight lambda:
   // p = (1 - lambda) · p + lambda · vote.
   void mix(const std::vector<std::pair<uint32_t, double>>& votes, double lambda);
-  // One Kneser-Ney order: p = direct + gamma · p, direct given as (outcome, value) sorted.
-  void interpolate(const std::vector<std::pair<uint32_t, double>>& direct, double gamma);
+  // One Kneser-Ney order: p = direct + gamma · p, direct given as outcomes (ascending, below the
+  // model's vocabulary size) and their values.
+  void interpolate(std::span<const uint32_t> outcomes, std::span<const double> values,
+                   double gamma);
   void reset(const KneserNeyModel* model);
 
  private:

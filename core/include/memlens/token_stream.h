@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -66,20 +67,22 @@ class TokenStream {
   const Storage<uint32_t>& ids() const { return checks_ ? checkedIds() : ids_; }
 
   size_t lineCount() const { return lines_.size(); }
-  const Line& line(size_t i) const { return lines_[i]; }
+  Line line(size_t i) const { return checks_ ? checkedLine(i) : lines_[i]; }
   uint64_t lineEnd(size_t i) const {
-    return i + 1 < lines_.size() ? lines_[i + 1].firstToken : ids_.size();
+    const uint64_t end = i + 1 < lines_.size() ? line(i + 1).firstToken : ids_.size();
+    return checks_ ? std::max(end, line(i).firstToken) : end;
   }
   // The line holding token `token` (binary search).
   size_t lineOf(size_t token) const;
 
   TokenPosition position(size_t token) const;
 
-  // For memory files: the arrays as they are. load() checks the lines against `corpus`
-  // (documents, their sizes); the token ids (below `vocabSize`) are checked a chunk at a time as
-  // they are first read, and a token's position is kept inside its document when it is read, so
-  // that opening reads none of the per-token arrays (token_stream_file.cpp). checkAll() makes
-  // every deferred check now (verifyMemory()): the first failure, or ok.
+  // For memory files: the arrays as they are. The token ids (below `vocabSize`) are checked a
+  // chunk at a time as they are first read; a line is kept inside the token range and its
+  // document (`corpus`) and ends no earlier than it starts when it is read, and a token's position
+  // inside its document, so that opening reads none of the per-token or per-line arrays
+  // (token_stream_file.cpp). checkAll() makes every deferred check now (verifyMemory()),
+  // lines ascending included: the first failure, or ok.
   void save(ByteWriter& out) const;
   static Result<TokenStream> load(ByteReader& in, const Corpus& corpus, uint32_t vocabSize);
   Status checkAll() const;
@@ -87,6 +90,7 @@ class TokenStream {
  private:
   struct FileChecks;
   uint32_t checkedId(size_t token) const;
+  Line checkedLine(size_t i) const;
   const Storage<uint32_t>& checkedIds() const;
 
   Storage<uint32_t> ids_;

@@ -89,7 +89,7 @@ size_t TokenStream::lineOf(size_t token) const {
 }
 
 TokenPosition TokenStream::position(size_t token) const {
-  const Line& l = lines_[lineOf(token)];
+  const Line l = line(lineOf(token));
   uint64_t offset = offsetInLine_[token];
   uint32_t length = lengths_[token];
   if (checks_) {

@@ -1,4 +1,5 @@
 // TokenStream::save() and load(): the memory-file form of a token stream.
+#include <algorithm>
 #include <string>
 
 #include "base/first_where.h"
@@ -25,26 +26,17 @@ Result<TokenStream> TokenStream::load(ByteReader& in, const Corpus& corpus, uint
   const size_t n = s.ids_.size();
   if (in.ok() && (s.offsetInLine_.size() != n || s.lengths_.size() != n))
     in.fail("token offsets or lengths do not match the " + std::to_string(n) + " tokens");
-  // No lines and no tokens: a memory saved without its text (a sharded memory's rank 0).
+  // No lines and no tokens: a memory saved without its text (a sharded memory's rank 0). Else
+  // readers of the lines need a document to keep them in, and lineOf() a first line at token 0.
   const bool textless = n == 0 && s.lines_.empty();
   if (in.ok() && !textless && (n == 0 || s.lines_.empty() || s.lines_.front().firstToken != 0))
     in.fail("no tokens, or tokens before the first line");
-  // Token ranges first: lineEnd(l) reads the next line's first token.
-  for (size_t l = 0; in.ok() && l < s.lines_.size(); ++l) {
-    const Line& line = s.lines_[l];
-    if (line.firstToken > n || (l > 0 && line.firstToken < s.lines_[l - 1].firstToken))
-      in.fail("line " + std::to_string(l) + " starts outside the token range");
-    else if (line.document >= corpus.documentCount())
-      in.fail("line " + std::to_string(l) + " is in document " + std::to_string(line.document) +
-              " of " + std::to_string(corpus.documentCount()));
-    else if (const Document& doc = corpus.document(line.document);
-             line.byteOffset < doc.bomBytes || line.byteOffset > doc.sizeBytes)
-      in.fail("line " + std::to_string(l) + " lies outside its document");
-  }
+  if (in.ok() && !textless && corpus.documentCount() == 0) in.fail("lines but no documents");
   if (!in.ok()) return Status::corrupt(in.error());
   auto checks = std::make_shared<FileChecks>();
   for (size_t d = 0; d < corpus.documentCount(); ++d) {
     checks->documentBytes.push_back(corpus.document(d).sizeBytes);
+    checks->documentBoms.push_back(corpus.document(d).bomBytes);
     checks->documentPaths.push_back(corpus.document(d).path);
   }
   checks->ids = LazyCheckedArray<uint32_t>(
@@ -70,10 +62,32 @@ const Storage<uint32_t>& TokenStream::checkedIds() const {
   return checks_->repaired;
 }
 
+TokenStream::Line TokenStream::checkedLine(size_t i) const {
+  Line line = lines_[i];
+  if (line.document >= checks_->documentBytes.size()) line.document = 0;
+  line.byteOffset = std::clamp<uint64_t>(line.byteOffset, checks_->documentBoms[line.document],
+                                         checks_->documentBytes[line.document]);
+  line.firstToken = std::min<uint64_t>(line.firstToken, ids_.size());
+  return line;
+}
+
 Status TokenStream::checkAll() const {
   if (!checks_) return Status::ok();
   (void)checkedIds();
   if (std::string damage = checks_->ids.damage(); !damage.empty()) return Status::corrupt(damage);
+  const size_t n = ids_.size();
+  for (size_t l = 0; l < lines_.size(); ++l) {
+    const Line& line = lines_[l];
+    const std::string where = "line " + std::to_string(l);
+    if (line.firstToken > n || (l > 0 && line.firstToken < lines_[l - 1].firstToken))
+      return Status::corrupt(where + " starts outside the token range");
+    if (line.document >= checks_->documentBytes.size())
+      return Status::corrupt(where + " is in document " + std::to_string(line.document) + " of " +
+                             std::to_string(checks_->documentBytes.size()));
+    if (line.byteOffset < checks_->documentBoms[line.document] ||
+        line.byteOffset > checks_->documentBytes[line.document])
+      return Status::corrupt(where + " lies outside its document");
+  }
   // Every token inside its document, as position() keeps it.
   for (size_t l = 0; l < lines_.size(); ++l) {
     const Line& line = lines_[l];

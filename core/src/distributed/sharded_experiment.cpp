@@ -88,7 +88,7 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
 
   // As Experiment::trained(), on this rank's lines: the split is per line, so each rank splits
   // its own block (its lines carry the whole corpus's document and line numbers).
-  auto split = DataSplit::make(c.tokens, options.split);
+  auto split = DataSplit::make(options.split);
   if (!split) return split.status();
   auto all = windowCorpusBlock(comm, block, options.window, job);
   if (Status st = comm.agree(all ? Status::ok() : all.status()); !st) return st;

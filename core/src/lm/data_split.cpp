@@ -16,7 +16,7 @@ uint64_t splitmix64(uint64_t x) {
 
 }  // namespace
 
-Result<DataSplit> DataSplit::make(const TokenStream& tokens, const SplitOptions& options) {
+Result<DataSplit> DataSplit::make(const SplitOptions& options) {
   const double train = options.trainFraction, validation = options.validationFraction;
   if (!(train > 0.0) || validation < 0.0 || train + validation > 1.0) {
     return Status::invalidArgument(
@@ -26,17 +26,18 @@ Result<DataSplit> DataSplit::make(const TokenStream& tokens, const SplitOptions&
   }
   DataSplit split;
   split.options_ = options;
-  split.parts_.reserve(tokens.lineCount());
-  for (size_t l = 0; l < tokens.lineCount(); ++l) {
-    const TokenStream::Line& line = tokens.line(l);
-    const uint64_t h =
-        splitmix64(options.seed ^ splitmix64((uint64_t{line.document} << 40) ^ line.number));
-    const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // uniform in [0, 1)
-    split.parts_.push_back(u < train                ? SplitPart::kTrain
-                           : u < train + validation ? SplitPart::kValidation
-                                                    : SplitPart::kTest);
-  }
   return split;
+}
+
+SplitPart DataSplit::partOfLine(const TokenStream& tokens, size_t l) const {
+  const TokenStream::Line line = tokens.line(l);
+  const uint64_t h =
+      splitmix64(options_.seed ^ splitmix64((uint64_t{line.document} << 40) ^ line.number));
+  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+  const double train = options_.trainFraction;
+  return u < train                                 ? SplitPart::kTrain
+         : u < train + options_.validationFraction ? SplitPart::kValidation
+                                                   : SplitPart::kTest;
 }
 
 InstanceSet DataSplit::select(const InstanceSet& instances, const TokenStream& tokens,

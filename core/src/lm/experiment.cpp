@@ -139,7 +139,7 @@ Result<std::unique_ptr<Experiment>> Experiment::trained(
   ReleaseIfCancelled release(job, e, all, train, validation, test, classifier);
   e->corpus_ = std::move(corpus);
   const TokenisedCorpus& c = *e->corpus_;
-  auto split = DataSplit::make(c.tokens, options.split);
+  auto split = DataSplit::make(options.split);
   if (!split) return split.status();
   e->split_ = std::move(*split);
 
@@ -195,7 +195,7 @@ Result<std::unique_ptr<Experiment>> Experiment::fromMemory(
   SplitOptions all = options.split;
   all.trainFraction = 1.0;
   all.validationFraction = 0.0;
-  auto split = DataSplit::make(e->corpus_->tokens, all);
+  auto split = DataSplit::make(all);
   if (!split) return split.status();
   e->split_ = std::move(*split);
   if (!base) {

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
 #include "base/release_if_cancelled.h"
+#include "lm/kneser_ney_level.h"
 #include "memfile/byte_reader.h"
 #include "memfile/byte_writer.h"
 
@@ -54,13 +56,6 @@ double discountFor(const GramCounts& counts) {
 }  // namespace
 
 struct KneserNeyModel::Impl {
-  // A context's followers w with their discounted share (c(hw) - D) / c(h), sorted by w, and
-  // gamma = D · |followers| / c(h), the weight passed down to the next lower order.
-  struct Context {
-    double gamma = 0.0;
-    std::vector<std::pair<uint32_t, double>> direct;
-  };
-
   int order = 3;
   uint32_t vocabSize = 0;
   std::vector<double> discount;  // [k-1] for order k
@@ -69,12 +64,10 @@ struct KneserNeyModel::Impl {
   double unigramMass = 0.0;
   double unigramPlogp = 0.0;
   // levels[k-2] holds the contexts (k-1 ids) of order k, for k = 2..order.
-  std::vector<std::unordered_map<Gram, Context, GramHash>> levels;
+  std::vector<KneserNeyLevel> levels;
 
-  const Context* find(int k, std::span<const uint32_t> context) const {
-    const auto& level = levels[static_cast<size_t>(k - 2)];
-    auto it = level.find(makeGram(context.last(static_cast<size_t>(k - 1))));
-    return it == level.end() ? nullptr : &it->second;
+  std::optional<KneserNeyLevel::Followers> find(int k, std::span<const uint32_t> context) const {
+    return levels[static_cast<size_t>(k - 2)].find(context.last(static_cast<size_t>(k - 1)));
   }
 };
 
@@ -216,25 +209,36 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::fromCounts(Counts top, u
       impl->unigramPlogp += u * std::log2(u);
     }
   }
-  // Orders 2..n: group the k-grams by their context.
+  // Orders 2..n: group the k-grams by their context, then lay the contexts out flat.
   for (int k = 2; k <= n; ++k) {
     const double d = impl->discount[static_cast<size_t>(k - 1)];
-    auto& level = impl->levels.emplace_back();
+    const auto contextIds = static_cast<size_t>(k - 1);
+    std::unordered_map<Gram, std::vector<std::pair<uint32_t, double>>, GramHash> followers;
     std::unordered_map<Gram, uint64_t, GramHash> totals;
     for (const auto& [gram, c] : counts[static_cast<size_t>(k - 1)]) {
       Gram context = gram;
-      const uint32_t token = context.ids[static_cast<size_t>(k - 1)];
-      context.ids[static_cast<size_t>(k - 1)] = 0;
+      const uint32_t token = context.ids[contextIds];
+      context.ids[contextIds] = 0;
       totals[context] += c;
-      level[context].direct.emplace_back(token, static_cast<double>(c));
-    }
-    for (auto& [context, entry] : level) {
-      const double total = static_cast<double>(totals[context]);
-      for (auto& [token, value] : entry.direct) value = (value - d) / total;
-      std::sort(entry.direct.begin(), entry.direct.end());
-      entry.gamma = d * static_cast<double>(entry.direct.size()) / total;
+      followers[context].emplace_back(token, static_cast<double>(c));
     }
     counts[static_cast<size_t>(k - 1)] = {};  // free as we go
+    std::vector<uint32_t> ids, tokens;
+    std::vector<double> gammas, values;
+    std::vector<uint64_t> start{0};
+    for (auto& [context, direct] : followers) {
+      const double total = static_cast<double>(totals[context]);
+      std::sort(direct.begin(), direct.end());
+      ids.insert(ids.end(), context.ids.begin(), context.ids.begin() + contextIds);
+      gammas.push_back(d * static_cast<double>(direct.size()) / total);
+      for (const auto& [token, value] : direct) {
+        tokens.push_back(token);
+        values.push_back((value - d) / total);
+      }
+      start.push_back(tokens.size());
+    }
+    impl->levels.emplace_back(contextIds, std::move(ids), std::move(gammas), std::move(start),
+                              std::move(tokens), std::move(values));
   }
   reportProgress(job, 1.0, "n-gram model ready");
   return std::unique_ptr<KneserNeyModel>(new KneserNeyModel(std::move(impl)));
@@ -245,13 +249,13 @@ double KneserNeyModel::probability(std::span<const uint32_t> context, uint32_t t
   const bool known = token < m.vocabSize;
   double p = m.unigram[known ? token : m.vocabSize];
   for (int k = 2; k <= m.order; ++k) {
-    const Impl::Context* entry = m.find(k, context);
+    const auto entry = m.find(k, context);
     if (!entry) continue;
     double direct = 0.0;
     if (known) {
-      auto it = std::lower_bound(entry->direct.begin(), entry->direct.end(), token,
-                                 [](const auto& f, uint32_t t) { return f.first < t; });
-      if (it != entry->direct.end() && it->first == token) direct = it->second;
+      auto it = std::lower_bound(entry->tokens.begin(), entry->tokens.end(), token);
+      if (it != entry->tokens.end() && *it == token)
+        direct = entry->values[static_cast<size_t>(it - entry->tokens.begin())];
     }
     p = direct + entry->gamma * p;
   }
@@ -261,8 +265,8 @@ double KneserNeyModel::probability(std::span<const uint32_t> context, uint32_t t
 void KneserNeyModel::smoothed(std::span<const uint32_t> context, SmoothedDistribution& out) const {
   out.reset(this);
   for (int k = 2; k <= impl_->order; ++k) {
-    if (const Impl::Context* entry = impl_->find(k, context))
-      out.interpolate(entry->direct, entry->gamma);
+    if (const auto entry = impl_->find(k, context))
+      out.interpolate(entry->tokens, entry->values, entry->gamma);
   }
 }
 
@@ -287,26 +291,7 @@ void KneserNeyModel::save(ByteWriter& out) const {
   out.putArray(m.sortedUnigram);
   out.put(m.unigramMass);
   out.put(m.unigramPlogp);
-  for (size_t l = 0; l < m.levels.size(); ++l) {
-    const size_t contextIds = l + 1;  // level l holds order l + 2: contexts of l + 1 ids
-    std::vector<uint32_t> ids, tokens;
-    std::vector<double> gammas, values;
-    std::vector<uint64_t> start{0};
-    for (const auto& [gram, context] : m.levels[l]) {
-      ids.insert(ids.end(), gram.ids.begin(), gram.ids.begin() + contextIds);
-      gammas.push_back(context.gamma);
-      for (const auto& [token, value] : context.direct) {
-        tokens.push_back(token);
-        values.push_back(value);
-      }
-      start.push_back(tokens.size());
-    }
-    out.putArray(ids);
-    out.putArray(gammas);
-    out.putArray(start);
-    out.putArray(tokens);
-    out.putArray(values);
-  }
+  for (const KneserNeyLevel& level : m.levels) level.save(out);
 }
 
 Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uint32_t vocabSize) {
@@ -328,38 +313,17 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uin
   // Ranks are found by binary search in the sorted unigram.
   if (in.ok() && !std::is_sorted(m->sortedUnigram.begin(), m->sortedUnigram.end()))
     in.fail("the sorted unigram is not sorted");
-  for (int k = 2; in.ok() && k <= m->order; ++k) {
-    const size_t contextIds = static_cast<size_t>(k - 1);
-    std::vector<uint32_t> ids, tokens;
-    std::vector<double> gammas, values;
-    std::vector<uint64_t> start;
-    in.getArray(ids);
-    in.getArray(gammas);
-    in.getArray(start);
-    in.getArray(tokens);
-    in.getArray(values);
-    const size_t contexts = gammas.size();
-    if (in.ok() && (ids.size() != contexts * contextIds || start.size() != contexts + 1 ||
-                    values.size() != tokens.size()))
-      in.fail("order " + std::to_string(k) + ": array sizes disagree");
-    in.checkStarts(start, tokens.size(), "order " + std::to_string(k) + ": the followers");
-    auto& level = m->levels.emplace_back();
-    level.reserve(contexts);
-    for (size_t c = 0; in.ok() && c < contexts; ++c) {
-      Impl::Context& entry = level[makeGram({ids.data() + c * contextIds, contextIds})];
-      entry.gamma = gammas[c];
-      for (uint64_t f = start[c]; f < start[c + 1]; ++f) {
-        // Lookups binary-search the followers, so they must ascend.
-        if (tokens[f] >= vocabSize || (f > start[c] && tokens[f] <= tokens[f - 1])) {
-          in.fail("order " + std::to_string(k) + ": a follower outside the vocabulary or order");
-          break;
-        }
-        entry.direct.emplace_back(tokens[f], values[f]);
-      }
-    }
-  }
+  for (int k = 2; in.ok() && k <= m->order; ++k)
+    KneserNeyLevel::load(in, static_cast<size_t>(k - 1), vocabSize, m->levels.emplace_back());
   if (!in.ok()) return Status::corrupt(in.error());
   return std::unique_ptr<KneserNeyModel>(new KneserNeyModel(std::move(m)));
+}
+
+Status KneserNeyModel::checkAll() const {
+  for (size_t l = 0; l < impl_->levels.size(); ++l)
+    if (Status s = impl_->levels[l].checkAll(); !s)
+      return Status::corrupt("order " + std::to_string(l + 2) + ": " + s.message());
+  return Status::ok();
 }
 
 }  // namespace memlens

@@ -107,10 +107,17 @@ void SmoothedDistribution::mix(const std::vector<std::pair<uint32_t, double>>& v
   scale_ *= keep;
 }
 
-void SmoothedDistribution::interpolate(const std::vector<std::pair<uint32_t, double>>& direct,
-                                       double gamma) {
+void SmoothedDistribution::interpolate(std::span<const uint32_t> outcomes,
+                                       std::span<const double> values, double gamma) {
+  // The two arrays read as one list of (outcome, value) pairs.
+  struct Direct {
+    std::span<const uint32_t> outcomes;
+    std::span<const double> values;
+    size_t size() const { return outcomes.size(); }
+    std::pair<uint32_t, double> operator[](size_t i) const { return {outcomes[i], values[i]}; }
+  };
   mergeSorted(
-      touched_, direct, merged_,
+      touched_, Direct{outcomes, values}, merged_,
       [&](const auto& t, const auto& d) { return gamma * t.second + d.second; },
       [&](const auto& t) { return gamma * t.second; },
       [&](const auto& d) { return gamma * untouched(d.first) + d.second; });

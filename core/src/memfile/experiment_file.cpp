@@ -439,7 +439,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::loadParts(const MemoryFileRe
 
   reportProgress(job, 0.3, "reading the instances");
   std::unique_ptr<Experiment> e(new Experiment());
-  auto split = DataSplit::make(tc->tokens, options->split);
+  auto split = DataSplit::make(options->split);
   if (!split) return file.damaged(split.status().message());
   e->split_ = std::move(*split);
   const int width = options->window.width;
@@ -461,6 +461,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::loadParts(const MemoryFileRe
   auto base = readSection(file, Section::kBaseModel,
                           [&](ByteReader& in) { return KneserNeyModel::load(in, vocabSize); });
   if (!base) return base.status();
+  if (Status s = checked(Section::kBaseModel, [&] { return (*base)->checkAll(); }); !s) return s;
   // Its contexts are the last order - 1 features of a query.
   if ((*base)->order() - 1 > width)
     return file.damaged("its base model's order exceeds the context width");

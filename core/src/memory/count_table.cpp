@@ -17,19 +17,21 @@ void CountTable::rehash(size_t slots) {
 
 void CountTable::save(ByteWriter& out) const { out.putArray(slots_); }
 
+size_t CountTable::size() const {
+  if (size_ != kUncounted) return size_;
+  size_t used = 0;
+  for (const Slot& s : slots_) used += s.used != 0;
+  return used;
+}
+
 bool CountTable::load(ByteReader& in, CountTable& table) {
-  std::vector<Slot> slots;
+  Storage<Slot> slots;
   if (!in.getArray(slots)) return false;
   if (!slots.empty() && !std::has_single_bit(slots.size()))
     return in.fail("a count table of " + std::to_string(slots.size()) +
                    " slots (not a power of 2)");
-  size_t used = 0;
-  for (const Slot& s : slots) used += s.used != 0;
-  // Lookups stop at an empty slot, so one must remain.
-  if (!slots.empty() && used * 2 > slots.size())
-    return in.fail("a count table fuller than it is ever kept");
   table.slots_ = std::move(slots);
-  table.size_ = used;
+  table.size_ = kUncounted;
   return true;
 }
 

@@ -132,11 +132,6 @@ Result<InstanceBase> InstanceBase::load(ByteReader& in, uint32_t vocabSize, uint
           !fc.valueIndex.try_emplace(ids[i], indices[i]).second)
         in.fail("feature " + std::to_string(f) + ": value " + std::to_string(ids[i]) +
                 " has a bad index");
-    fc.valueClass.forEach([&](uint64_t key, uint32_t) {
-      if ((key >> 32) >= values || (key & 0xFFFFFFFFu) >= classes)
-        in.fail("feature " + std::to_string(f) +
-                ": a value/class count past the values or classes");
-    });
     if (!in.ok()) return corrupt();
   }
 
@@ -183,10 +178,40 @@ std::span<const ClassCount> InstanceBase::checkedDistribution(uint32_t id) const
   return {checks_->multiFlat.checked(multiFlat_.data(), begin, end) + begin, end - begin};
 }
 
+const std::vector<FeatureCounts>& InstanceBase::checkedFeatureCounts() const {
+  const FileChecks& c = *checks_;
+  std::call_once(c.featuresOnce, [&] {
+    const auto keyOk = [classes = classCount()](const FeatureCounts& fc, uint64_t key) {
+      return (key >> 32) < fc.valueTotals.size() && (key & 0xFFFFFFFFu) < classes;
+    };
+    for (size_t f = 0; f < featureCounts_.size() && c.featureDamage.empty(); ++f) {
+      const FeatureCounts& fc = featureCounts_[f];
+      bool sound = fc.valueClass.size() * 2 <= fc.valueClass.slotCount();
+      fc.valueClass.forEach([&](uint64_t key, uint32_t) { sound = sound && keyOk(fc, key); });
+      if (!sound)
+        c.featureDamage = "feature " + std::to_string(f) +
+                          ": a value/class count past the values or classes, or a full table";
+    }
+    if (c.featureDamage.empty()) return;
+    // Rebuilt from the entries that pass: a safe table whatever the file held.
+    c.repairedFeatures = featureCounts_;
+    for (FeatureCounts& fc : c.repairedFeatures) {
+      CountTable kept;
+      fc.valueClass.forEach([&](uint64_t key, uint32_t n) {
+        if (keyOk(fc, key)) kept[key] += n;
+      });
+      fc.valueClass = std::move(kept);
+    }
+  });
+  return c.featureDamage.empty() ? featureCounts_ : c.repairedFeatures;
+}
+
 Status InstanceBase::checkAll() const {
   if (!checks_) return Status::ok();
   ByteReader in({});
   const FileChecks& c = *checks_;
+  (void)checkedFeatureCounts();
+  if (!c.featureDamage.empty()) in.fail(c.featureDamage);
   c.values.checked(values_.data(), 0, values_.size());
   c.single.checked(single_.data(), 0, single_.size());
   c.multiFlat.checked(multiFlat_.data(), 0, multiFlat_.size());

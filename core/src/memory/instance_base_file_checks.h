@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "base/lazy_checked_array.h"
 #include "memlens/instance_base.h"
@@ -14,6 +17,11 @@ struct InstanceBase::FileChecks {
   LazyCheckedArray<uint32_t> values;               // below the vocabulary size
   LazyCheckedArray<ClassCount> single, multiFlat;  // class indices below the class count
   uint64_t sourceLimit = 0;                        // the token stream's size
+  // The per-feature value×class counts, checked when first asked for (keys inside the feature's
+  // values and the classes, a free slot left): the loaded ones, or a copy without the bad keys.
+  mutable std::once_flag featuresOnce;
+  mutable std::vector<FeatureCounts> repairedFeatures;
+  mutable std::string featureDamage;
 };
 
 }  // namespace memlens
