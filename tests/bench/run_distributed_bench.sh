@@ -75,10 +75,7 @@ if [ "$mode" = eval ]; then
   # SHA-256 in the record).
   path='"path":"[^"]*"'
   [ -z "${REFERENCE:-}" ] && path='^$'
-  mask() {
-    sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
-      -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g' -e "s/$path/\"path\":\"-\"/g"
-  }
+  mask() { mask_run_times | sed -e "s/$path/\"path\":\"-\"/g"; }
   elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { print b - a }'; }
   seconds() { sed -E 's/.*"seconds":\{"train":([0-9.e+-]*),"evaluate":([0-9.e+-]*)\}.*/\1 \2/' "$1"; }
   printf '%-22s %5s %8s %8s %8s %12s %12s %8s  %s\n' options ranks train_s eval_s wall_s \

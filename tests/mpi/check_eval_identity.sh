@@ -71,21 +71,15 @@ mkdir "$work/long"
   sed -n '401,440p' "$kjv"
 } >"$work/long/kjv.txt"
 
-# The fields that time the run differ between any two runs.
-mask() {
-  sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
-    -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
-}
-
 failures=0
 corpus=$work/corpus
 check() {  # eval options...
-  "$cli" eval --json "$@" "$corpus" 2>"$work/one.err" | mask >"$work/one.json"
+  "$cli" eval --json "$@" "$corpus" 2>"$work/one.err" | mask_run_times >"$work/one.json"
   for ranks in 2 3; do
     local code=0
     "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" eval --json "$@" "$corpus" \
       2>"$work/sharded.err" >"$work/sharded.raw" || code=$?
-    mask <"$work/sharded.raw" >"$work/sharded.json"
+    mask_run_times <"$work/sharded.raw" >"$work/sharded.json"
     if [ "$code" -ne 0 ]; then
       echo "FAIL $* on $ranks ranks ($corpus): exit code $code"
       cat "$work/sharded.err"

@@ -20,12 +20,6 @@ head -n 800 "$kjv" >"$work/corpus.txt"
 sed -n '901,1000p' "$kjv" | cut -d' ' -f1-5 >"$work/contexts.txt"
 printf 'zzqq unknownword\n\nthe\n' >>"$work/contexts.txt"
 
-# The fields that time the run differ between any two runs.
-mask() {
-  sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
-    -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
-}
-
 failures=0
 fail() {
   echo "FAIL $*"
@@ -49,7 +43,7 @@ check() {  # saving command (train or eval), options...
   local save=$1
   shift
   "$cli" eval --json "$@" --save "$work/one.mlm" "$work/corpus.txt" 2>/dev/null |
-    mask >"$work/one.json"
+    mask_run_times >"$work/one.json"
   "$cli" predict --memory "$work/one.mlm" --stdin --top 20 <"$work/contexts.txt" >"$work/one.txt"
   for ranks in 2 3; do
     rm -f "$work"/sharded.mlm.*
@@ -65,7 +59,8 @@ check() {  # saving command (train or eval), options...
     for ((r = 0; r < ranks; r++)); do expected+="sharded.mlm.$r-of-$ranks "; done
     [ "$files" = "$expected" ] || fail "$save --save on $ranks ranks wrote '$files'"
     mpi "$ranks" eval --memory "$work/sharded.mlm" --json 2>"$work/err.txt" |
-      mask >"$work/sharded.json" || { fail "eval --memory on $ranks ranks"; cat "$work/err.txt"; }
+      mask_run_times >"$work/sharded.json" ||
+      { fail "eval --memory on $ranks ranks"; cat "$work/err.txt"; }
     same "eval --memory of $save --save $* on $ranks ranks" "$work/one.json" "$work/sharded.json"
     mpi "$ranks" predict --memory "$work/sharded.mlm" --stdin --top 20 <"$work/contexts.txt" \
       >"$work/sharded.txt" 2>"$work/err.txt" || { fail "predict --memory on $ranks ranks"; cat "$work/err.txt"; }

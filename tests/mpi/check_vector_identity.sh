@@ -19,11 +19,6 @@ head -n 800 "$kjv" >"$work/small.txt"
 sed -n '901,1100p' "$kjv" | cut -d' ' -f1-5 >"$work/contexts.txt"
 printf 'zzqq unknownword\n\nthe\n' >>"$work/contexts.txt"
 
-mask() {
-  sed -E -e 's/"created":"[^"]*"/"created":"-"/' -e 's/"seconds":\{[^}]*\}/"seconds":{}/' \
-    -e 's/"(latencyMeanMicros|latencyP99Micros)":[^,}]*/"\1":0/g'
-}
-
 failures=0
 compare() {  # what ranks: compares $work/one.out with $work/sharded.out
   if ! cmp -s "$work/one.out" "$work/sharded.out"; then
@@ -43,12 +38,12 @@ failed() {  # what ranks code
 check_eval() {  # corpus, eval options...
   local corpus=$1
   shift
-  "$cli" eval --json --model vector "$@" "$corpus" 2>"$work/one.err" | mask >"$work/one.out"
+  "$cli" eval --json --model vector "$@" "$corpus" 2>"$work/one.err" | mask_run_times >"$work/one.out"
   for ranks in 2 3; do
     local code=0
     "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" eval --json --model vector "$@" \
       "$corpus" 2>"$work/sharded.err" >"$work/sharded.raw" || code=$?
-    mask <"$work/sharded.raw" >"$work/sharded.out"
+    mask_run_times <"$work/sharded.raw" >"$work/sharded.out"
     if [ "$code" -ne 0 ]; then failed "eval $*" $ranks $code; else compare "eval $*" $ranks; fi
   done
 }

@@ -91,24 +91,6 @@ Result<std::unique_ptr<Classifier>> AnsweredClassifier::answer(
   return std::unique_ptr<Classifier>(std::move(out));
 }
 
-Status AnsweredClassifier::train(const InstanceSet&, JobControl*) {
-  return Status::invalidArgument("the answers of a sharded memory cannot be trained");
-}
-
-Status AnsweredClassifier::add(const InstanceSet&, JobControl*) {
-  return Status::invalidArgument("the answers of a sharded memory cannot be trained");
-}
-
-Result<std::vector<Prediction>> AnsweredClassifier::predict(const InstanceSet& queries,
-                                                            const PredictOptions& options,
-                                                            JobControl*) const {
-  std::vector<Prediction> out;
-  out.reserve(queries.size());
-  for (size_t i = 0; i < queries.size(); ++i)
-    out.push_back(predictOne(queries.instance(i), options));
-  return out;
-}
-
 Prediction AnsweredClassifier::predictOne(std::span<const uint32_t> features,
                                           const PredictOptions& options) const {
   const auto it = index_.find(keyOf(features));

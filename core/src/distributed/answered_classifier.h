@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "distributed/answers_only.h"
 #include "distributed/sharded_classifier.h"
 #include "memlens/classifier.h"
 #include "memlens/instance_base.h"
@@ -22,7 +23,7 @@ namespace memlens {
 // A query it was not given gets an empty Prediction. It holds no memory: memory() is empty,
 // train() and add() fail.
 // Immutable after answer(): const calls may run concurrently.
-class AnsweredClassifier final : public Classifier {
+class AnsweredClassifier final : public AnswersOnly<Classifier> {
  public:
   // Collective: rank 0 passes its query sets (the other ranks' are not read). Rank 0 gets the
   // classifier that answers them (null when it has no query), the other ranks null.
@@ -30,11 +31,6 @@ class AnsweredClassifier final : public Classifier {
                                                     std::span<const InstanceSet* const> queries,
                                                     JobControl* job = nullptr);
 
-  Status train(const InstanceSet& instances, JobControl* job = nullptr) override;
-  Status add(const InstanceSet& instances, JobControl* job = nullptr) override;
-  Result<std::vector<Prediction>> predict(const InstanceSet& queries,
-                                          const PredictOptions& options = {},
-                                          JobControl* job = nullptr) const override;
   Prediction predictOne(std::span<const uint32_t> features,
                         const PredictOptions& options = {}) const override;
   const ClassifierOptions& options() const override { return options_; }

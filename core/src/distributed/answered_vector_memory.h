@@ -4,6 +4,7 @@
 #include <span>
 #include <vector>
 
+#include "distributed/answers_only.h"
 #include "distributed/gathered_reads.h"
 #include "memlens/instance_base.h"
 #include "vector/attention_classifier.h"
@@ -16,16 +17,11 @@ namespace memlens {
 // was not given gets an empty Prediction. It holds no memory: memory() is empty, train() and
 // add() fail.
 // Immutable but for setTemperature(): const calls may run concurrently.
-class AnsweredVectorMemory final : public AttentionClassifier {
+class AnsweredVectorMemory final : public AnswersOnly<AttentionClassifier> {
  public:
   AnsweredVectorMemory(const ClassifierOptions& options, std::unique_ptr<GatheredReads> reads)
       : options_(options), reads_(std::move(reads)) {}
 
-  Status train(const InstanceSet& instances, JobControl* job = nullptr) override;
-  Status add(const InstanceSet& instances, JobControl* job = nullptr) override;
-  Result<std::vector<Prediction>> predict(const InstanceSet& queries,
-                                          const PredictOptions& options = {},
-                                          JobControl* job = nullptr) const override;
   Prediction predictOne(std::span<const uint32_t> features,
                         const PredictOptions& options = {}) const override {
     return reads_->predict(features, options);
