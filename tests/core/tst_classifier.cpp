@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -180,6 +181,19 @@ class ClassifierTest : public QObject {
     QCOMPARE(b.classCount(), added.classCount());
     for (uint32_t c = 0; c < b.classCount(); ++c) QCOMPARE(b.classId(c), added.classId(c));
     QCOMPARE(b.classTotals(), added.classTotals());
+    // Its weight statistics, known before its count tables are built, are bitwise those of the
+    // tables add() builds.
+    QVERIFY(b.weightDetails() != nullptr);
+    QVERIFY(added.weightDetails() == nullptr);
+    for (int f = 0; f < pool.width; ++f) {
+      const FeatureWeightDetail d = (*b.weightDetails())[static_cast<size_t>(f)],
+                                e = computeFeatureWeightDetail(added.featureCounts()[f],
+                                                               added.classTotals());
+      for (auto [x, y] : {std::pair{d.infoGain, e.infoGain}, std::pair{d.splitInfo, e.splitInfo},
+                          std::pair{d.gainRatio, e.gainRatio}, std::pair{d.chiSquare, e.chiSquare},
+                          std::pair{d.sharedVariance, e.sharedVariance}})
+        QVERIFY(std::memcmp(&x, &y, sizeof(double)) == 0);
+    }
     for (int f = 0; f < pool.width; ++f) {
       const FeatureCounts &g = b.featureCounts()[f], &h = added.featureCounts()[f];
       QCOMPARE(g.valueIndex, h.valueIndex);

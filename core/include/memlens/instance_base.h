@@ -18,12 +18,6 @@ namespace memlens {
 class ByteReader;
 class ByteWriter;
 
-// Count of one class (dense class index, see InstanceBase::classId) in a distribution.
-struct ClassCount {
-  uint32_t classIndex = 0;
-  uint32_t count = 0;
-};
-
 // The memory of a memory-based classifier: identical feature vectors are merged into one stored
 // vector holding a class-count distribution and the sources (InstanceSet::sources) of every
 // instance merged into it. Classes get dense indices in order of first appearance, the order
@@ -92,8 +86,14 @@ class InstanceBase {
   uint32_t classIndex(uint32_t classId) const;  // kNone for a class never seen
   const std::vector<uint64_t>& classTotals() const { return classTotals_; }
   const std::vector<FeatureCounts>& featureCounts() const {
+    if (pending_) return pendingFeatureCounts();
     return checks_ ? checkedFeatureCounts() : featureCounts_;
   }
+  // The features' weight statistics when they came with the memory, else null (then computed
+  // from featureCounts()). fromRuns() gives them and builds featureCounts()' value×class tables
+  // only when first asked: weighting needs the statistics alone, MVDM, edits and memory files
+  // the tables.
+  const std::vector<FeatureWeightDetail>* weightDetails() const;
 
   // Approximate heap bytes held.
   size_t memoryBytes() const;
@@ -128,6 +128,9 @@ class InstanceBase {
   const uint32_t* checkedValues(size_t begin, size_t end) const;
   std::span<const ClassCount> checkedDistribution(uint32_t id) const;
   const std::vector<FeatureCounts>& checkedFeatureCounts() const;
+  // fromRuns()'s counts, the tables built on first call.
+  struct PendingCounts;
+  const std::vector<FeatureCounts>& pendingFeatureCounts() const;
 
   int width_ = 0;
   Storage<uint32_t> values_;  // vectorCount * width
@@ -148,6 +151,7 @@ class InstanceBase {
   std::unordered_map<uint32_t, uint32_t> classIndexOf_;
   std::vector<FeatureCounts> featureCounts_;
   std::shared_ptr<const FileChecks> checks_;
+  std::shared_ptr<PendingCounts> pending_;  // null once featureCounts_ holds the counts
 };
 
 }  // namespace memlens

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <tuple>
+#include <span>
 
 #include "base/fork_join_edges.h"
 #include "base/huge_pages.h"
@@ -14,6 +14,28 @@
 namespace memlens {
 
 FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
+                                               const std::vector<uint64_t>& classTotals) {
+  // Canonical order (values, then classes, by first appearance) so that equal statistics of
+  // two features give bitwise-equal weights, as they do in TiMBL.
+  // Counted into one row per value, then each row sorted by class: the keys are unique, and no
+  // sort runs over all of them.
+  ValueClassRows rows;
+  rows.rowStart.assign(counts.valueTotals.size() + 1, 0);
+  counts.valueClass.forEach([&](uint64_t key, uint32_t) { ++rows.rowStart[(key >> 32) + 1]; });
+  for (size_t v = 1; v < rows.rowStart.size(); ++v) rows.rowStart[v] += rows.rowStart[v - 1];
+  rows.cells = hugePageVector<ClassCount>(rows.rowStart.back());
+  std::vector<uint32_t> fill(rows.rowStart.begin(), rows.rowStart.end() - 1);
+  counts.valueClass.forEach([&](uint64_t key, uint32_t o) {
+    rows.cells[fill[key >> 32]++] = {static_cast<uint32_t>(key), o};
+  });
+  for (size_t v = 0; v < fill.size(); ++v)
+    std::sort(rows.cells.begin() + rows.rowStart[v], rows.cells.begin() + rows.rowStart[v + 1],
+              [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
+  return computeFeatureWeightDetail(counts.valueTotals, rows, classTotals);
+}
+
+FeatureWeightDetail computeFeatureWeightDetail(const std::vector<uint64_t>& valueTotals,
+                                               const ValueClassRows& rows,
                                                const std::vector<uint64_t>& classTotals) {
   FeatureWeightDetail d;
   double n = 0.0;
@@ -29,64 +51,50 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
     classEntropy -= p * std::log2(p);
   }
 
-  // Canonical order (values, then classes, by first appearance) so that equal statistics of
-  // two features give bitwise-equal weights, as they do in TiMBL.
-  // Counted into one bucket per value, then each bucket sorted by class: the keys are unique,
-  // and no sort runs over all of them.
-  std::vector<size_t> start(counts.valueTotals.size() + 1, 0);
-  counts.valueClass.forEach([&](uint64_t key, uint32_t) { ++start[(key >> 32) + 1]; });
-  for (size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
-  auto cells = hugePageVector<std::tuple<uint32_t, uint32_t, uint64_t>>(start.back());
-  counts.valueClass.forEach([&](uint64_t key, uint32_t o) {
-    cells[start[key >> 32]++] = {static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key), o};
-  });
-  // Filling moved each start to its bucket's end.
-  for (size_t v = 0, begin = 0; v + 1 < start.size(); ++v) {
-    std::sort(cells.begin() + static_cast<std::ptrdiff_t>(begin),
-              cells.begin() + static_cast<std::ptrdiff_t>(start[v]));
-    begin = start[v];
-  }
-
+  const size_t valuesN = valueTotals.size();
+  const auto row = [&](size_t v) {
+    return std::span<const ClassCount>(rows.cells.data() + rows.rowStart[v],
+                                       rows.rowStart[v + 1] - rows.rowStart[v]);
+  };
   double conditional = 0.0;
-  for (size_t a = 0; a < cells.size();) {
-    const uint32_t value = std::get<0>(cells[a]);
-    const double nv = static_cast<double>(counts.valueTotals[value]);
+  for (size_t v = 0; v < valuesN; ++v) {
+    if (row(v).empty()) continue;
+    const double nv = static_cast<double>(valueTotals[v]);
     double hv = 0.0;
-    size_t b = a;
-    for (; b < cells.size() && std::get<0>(cells[b]) == value; ++b) {
-      const double p = static_cast<double>(std::get<2>(cells[b])) / nv;
+    for (const ClassCount& cell : row(v)) {
+      const double p = static_cast<double>(cell.count) / nv;
       hv -= p * std::log2(p);
     }
     conditional += (nv / n) * hv;
-    a = b;
   }
   // χ² = Σ_{v,c} (E−O)²/E over every cell, zero cells included (TiMBL's order of summation;
   // feature ties in the tree order depend on the last bits). Very large tables use the
   // equivalent Σ_{O>0} O²/E − n.
   double chi = 0.0;
-  const size_t valuesN = counts.valueTotals.size();
   if (valuesN * classTotals.size() <= 20'000'000) {
-    size_t next = 0;
     for (uint32_t v = 0; v < valuesN; ++v) {
-      const double nv = static_cast<double>(counts.valueTotals[v]);
+      const double nv = static_cast<double>(valueTotals[v]);
+      const std::span<const ClassCount> cells = row(v);
+      size_t next = 0;
       for (uint32_t c = 0; c < classTotals.size(); ++c) {
         double o = 0.0;
-        if (next < cells.size() && std::get<0>(cells[next]) == v && std::get<1>(cells[next]) == c)
-          o = static_cast<double>(std::get<2>(cells[next++]));
+        if (next < cells.size() && cells[next].classIndex == c)
+          o = static_cast<double>(cells[next++].count);
         const double e = nv * static_cast<double>(classTotals[c]) / n;
         if (e > 0.0) chi += (e - o) * (e - o) / e;
       }
     }
   } else {
-    for (const auto& [v, c, o] : cells) {
-      const double e =
-          static_cast<double>(counts.valueTotals[v]) * static_cast<double>(classTotals[c]) / n;
-      chi += static_cast<double>(o) * static_cast<double>(o) / e;
-    }
+    for (size_t v = 0; v < valuesN; ++v)
+      for (const ClassCount& cell : row(v)) {
+        const double e = static_cast<double>(valueTotals[v]) *
+                         static_cast<double>(classTotals[cell.classIndex]) / n;
+        chi += static_cast<double>(cell.count) * static_cast<double>(cell.count) / e;
+      }
     chi -= n;
   }
   double split = 0.0;
-  for (uint64_t nv : counts.valueTotals) {
+  for (uint64_t nv : valueTotals) {
     if (nv == 0) continue;
     const double p = static_cast<double>(nv) / n;
     split -= p * std::log2(p);
@@ -97,8 +105,7 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
   d.splitInfo = split;
   d.gainRatio = split > 1e-12 ? d.infoGain / split : 0.0;
   d.chiSquare = std::max(0.0, chi);
-  const size_t values = counts.valueTotals.size();
-  const size_t m = std::min(classes, values);
+  const size_t m = std::min(classes, valuesN);
   d.sharedVariance = m > 1 ? d.chiSquare / (n * static_cast<double>(m - 1)) : 0.0;
   return d;
 }
@@ -106,8 +113,7 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
 std::vector<double> computeFeatureWeights(const std::vector<FeatureCounts>& features,
                                           const std::vector<uint64_t>& classTotals,
                                           FeatureWeighting weighting) {
-  std::vector<double> w(features.size(), 1.0);
-  if (weighting == FeatureWeighting::kNone) return w;
+  if (weighting == FeatureWeighting::kNone) return std::vector<double>(features.size(), 1.0);
   // One feature per task: each sorts its (value, class) cells, millions on a large memory.
   std::vector<FeatureWeightDetail> details(features.size());
   ForkJoinEdges edges;
@@ -119,7 +125,13 @@ std::vector<double> computeFeatureWeights(const std::vector<FeatureCounts>& feat
   edges.fork();
   tbb::parallel_for(tbb::blocked_range<size_t>(0, features.size(), 1), compute);
   edges.join();
-  for (size_t i = 0; i < features.size(); ++i) {
+  return featureWeights(details, weighting);
+}
+
+std::vector<double> featureWeights(const std::vector<FeatureWeightDetail>& details,
+                                   FeatureWeighting weighting) {
+  std::vector<double> w(details.size(), 1.0);
+  for (size_t i = 0; i < details.size(); ++i) {
     const FeatureWeightDetail& d = details[i];
     switch (weighting) {
       case FeatureWeighting::kGainRatio:

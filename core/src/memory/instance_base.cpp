@@ -9,6 +9,7 @@
 #include "base/huge_pages.h"
 #include "base/release_if_cancelled.h"
 #include "memory/instance_base_file_checks.h"
+#include "memory/pending_feature_counts.h"
 
 namespace memlens {
 namespace {
@@ -100,6 +101,10 @@ Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
     // What changes a memory read from a file must rely on all of it.
     if (Status s = checkAll(); !s) return s;
     checks_.reset();
+  }
+  if (pending_) {
+    featureCounts_ = pendingFeatureCounts();
+    pending_.reset();
   }
   if (instances.width != width_)
     return Status::invalidArgument("instances have " + std::to_string(instances.width) +
@@ -261,14 +266,36 @@ void InstanceBase::removeCount(uint32_t id, uint32_t cls) {
     }
 }
 
+const std::vector<FeatureWeightDetail>* InstanceBase::weightDetails() const {
+  return pending_ ? &pending_->details : nullptr;
+}
+
+const std::vector<FeatureCounts>& InstanceBase::pendingFeatureCounts() const {
+  PendingCounts& p = *pending_;
+  std::call_once(p.built, [&] {
+    for (size_t f = 0; f < p.counts.size(); ++f) {
+      const ValueClassRows& rows = p.rows[f];
+      CountTable& table = p.counts[f].valueClass;
+      table.reserve(rows.cells.size());
+      for (size_t v = 0; v + 1 < rows.rowStart.size(); ++v)
+        for (uint32_t i = rows.rowStart[v]; i < rows.rowStart[v + 1]; ++i)
+          table[(static_cast<uint64_t>(v) << 32) | rows.cells[i].classIndex] = rows.cells[i].count;
+    }
+  });
+  return p.counts;
+}
+
 size_t InstanceBase::memoryBytes() const {
   size_t b = values_.capacity() * 4 + slots_.capacity() * 4 + sources_.capacity() * 8 +
              nextSource_.capacity() * 4 + firstSource_.capacity() * 8 + single_.capacity() * 8 +
              multi_.capacity() * 4 + multiStart_.capacity() * 8 + multiFlat_.capacity() * 8 +
              multiStore_.capacity() * sizeof(std::vector<ClassCount>);
   for (const auto& d : multiStore_) b += d.capacity() * sizeof(ClassCount) + 16;
-  for (const auto& fc : featureCounts_)
+  for (const auto& fc : pending_ ? pending_->counts : featureCounts_)
     b += fc.valueIndex.size() * 32 + fc.valueTotals.capacity() * 8 + fc.valueClass.memoryBytes();
+  if (pending_)
+    for (const ValueClassRows& rows : pending_->rows)
+      b += rows.rowStart.capacity() * 4 + rows.cells.capacity() * sizeof(ClassCount);
   return b;
 }
 

@@ -54,7 +54,7 @@ void InstanceBase::save(ByteWriter& out) const {
   out.putArray(lastSource_);
   out.putArray(classIds_);
   out.putArray(classTotals_);
-  for (const FeatureCounts& fc : featureCounts_) {
+  for (const FeatureCounts& fc : pending_ ? pendingFeatureCounts() : featureCounts_) {
     std::vector<uint32_t> ids, indices;
     ids.reserve(fc.valueIndex.size());
     indices.reserve(fc.valueIndex.size());

@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
 #include <numeric>
 #include <string>
 
 #include "base/fork_join_edges.h"
 #include "base/huge_pages.h"
 #include "memlens/instance_base.h"
+#include "memory/pending_feature_counts.h"
 
 namespace memlens {
 namespace {
@@ -91,14 +93,21 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
 
   // Per-feature counts, one feature per task: values numbered in run order, which is add()'s
   // instance order; then the runs bucketed by value and each bucket's classes summed in a dense
-  // row, so that the table, sized once, takes each distinct (value, class) cell once (a probe per
-  // run into a table growing by doubling was a quarter of reading a TiMBL base).
+  // row, so that each distinct (value, class) cell is made once (a probe per run into a table
+  // growing by doubling was a quarter of reading a TiMBL base). The cells stay rows, sorted by
+  // class, which is all the weights need: the tables of featureCounts() are built from them
+  // when first asked for.
+  auto pending = std::make_shared<PendingCounts>();
+  pending->counts.resize(w);
+  pending->rows.resize(w);
+  pending->details.resize(w);
   std::atomic<bool> cancelled{false};
   ForkJoinEdges edges;
   const auto count = [&](const tbb::blocked_range<int>& features) {
     const ForkJoinEdges::Chunk edge(edges);
     for (int f = features.begin(); f != features.end(); ++f) {
-      FeatureCounts& fc = b.featureCounts_[static_cast<size_t>(f)];
+      FeatureCounts& fc = pending->counts[static_cast<size_t>(f)];
+      ValueClassRows& rows = pending->rows[static_cast<size_t>(f)];
       const uint32_t* column = b.values_.data() + f;
       uint32_t maxValue = 0;
       for (uint32_t v = 0; v < vectors; ++v) maxValue = std::max(maxValue, column[v * w]);
@@ -122,37 +131,39 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
         ++bucket[index + 1];
       }
       std::partial_sum(bucket.begin(), bucket.end(), bucket.begin());
-      std::vector<ClassCount> cells = hugePageVector<ClassCount>(runs.size());
+      std::vector<ClassCount>& cells = rows.cells;
+      cells = hugePageVector<ClassCount>(runs.size());
       std::vector<uint32_t> fill(bucket.begin(), bucket.end() - 1);
       for (const Run& r : runs)
         cells[fill[indexOf[column[r.vector * w]]]++] = {r.classIndex, r.count};
-      // Each bucket summed into its front: cells[bucket[v], fill[v]) become its distinct cells.
+      // Each bucket summed, its classes in order, into the front of the cells: row after row.
       std::vector<uint32_t> sum(classIds.size(), 0);
       std::vector<uint32_t> met;
-      size_t distinct = 0;
+      rows.rowStart.assign(bucket.size(), 0);
+      uint32_t distinct = 0;
       for (size_t v = 0; v + 1 < bucket.size(); ++v) {
         for (uint32_t i = bucket[v]; i < bucket[v + 1]; ++i) {
           if (sum[cells[i].classIndex] == 0) met.push_back(cells[i].classIndex);
           sum[cells[i].classIndex] += cells[i].count;
         }
-        fill[v] = bucket[v];
+        std::sort(met.begin(), met.end());
         for (uint32_t c : met) {
-          cells[fill[v]++] = {c, sum[c]};
+          cells[distinct++] = {c, sum[c]};
           sum[c] = 0;
         }
-        distinct += met.size();
+        rows.rowStart[v + 1] = distinct;
         met.clear();
       }
-      fc.valueClass.reserve(distinct);
-      for (size_t v = 0; v + 1 < bucket.size(); ++v)
-        for (uint32_t i = bucket[v]; i < fill[v]; ++i)
-          fc.valueClass[(static_cast<uint64_t>(v) << 32) | cells[i].classIndex] = cells[i].count;
+      cells.resize(distinct);
+      pending->details[static_cast<size_t>(f)] =
+          computeFeatureWeightDetail(fc.valueTotals, rows, b.classTotals_);
     }
   };
   edges.fork();
   tbb::parallel_for(tbb::blocked_range<int>(0, width, 1), count);
   edges.join();
   if (cancelled || cancelRequested(job)) return Status::cancelled();
+  b.pending_ = std::move(pending);
   reportProgress(job, 1.0, "building memory");
   return b;
 }

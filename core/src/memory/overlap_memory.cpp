@@ -43,6 +43,8 @@ std::vector<int> featureOrder(const std::vector<double>& weights) {
 
 std::vector<double> memoryWeights(const ClassifierOptions& options, const InstanceBase& base) {
   if (!options.fixedWeights.empty()) return options.fixedWeights;
+  if (const auto* details = base.weightDetails())
+    return featureWeights(*details, options.weighting);
   return computeFeatureWeights(base.featureCounts(), base.classTotals(), options.weighting);
 }
 
