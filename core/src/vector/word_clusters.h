@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "memlens/word_vectors.h"
@@ -25,9 +26,16 @@ class WordClusters {
   uint32_t of(uint32_t word) const {
     return word < cluster_.size() ? cluster_[word] : word % kCount;
   }
+  // The words with a vector in cluster c, ascending.
+  std::span<const uint32_t> members(uint32_t c) const {
+    if (start_.empty()) return {};
+    return std::span<const uint32_t>(byCluster_).subspan(start_[c], start_[c + 1] - start_[c]);
+  }
 
  private:
-  std::vector<uint8_t> cluster_;  // per word with a vector
+  std::vector<uint8_t> cluster_;     // per word with a vector
+  std::vector<uint32_t> byCluster_;  // the words with a vector, by cluster
+  std::vector<uint32_t> start_;      // per cluster + 1: its first index in byCluster_
 };
 
 }  // namespace memlens

@@ -125,9 +125,12 @@ const WordDistances::Near& WordDistances::near(uint32_t x) const {
     if (clusters_) {
       // Every word without a vector is at 2, so 2 is a floor of any cluster.
       n.floors.assign(WordClusters::kCount, 2.0f);
-      for (uint32_t v = 0; v < words_; ++v) {
-        float& floor = n.floors[clusters_->of(v)];
-        floor = std::min(floor, table[v]);
+      for (uint32_t c = 0; c < WordClusters::kCount; ++c) {
+        float floor = 2.0f;
+        for (const uint32_t v : clusters_->members(c)) {
+          if (v < words_) floor = std::min(floor, table[v]);
+        }
+        n.floors[c] = floor;
       }
     }
     if (x < keptColumns_.size() && keptColumns_[x]) n.column = std::move(table);
