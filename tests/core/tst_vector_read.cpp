@@ -190,17 +190,38 @@ void compareRead(const VectorMemory& fast, const ScanRead& scan, std::span<const
   }
 }
 
-void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options, size_t queries) {
+void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options,
+                  const std::vector<std::span<const uint32_t>>& contexts) {
   const Fixture& f = fixture();
   QVERIFY(f.memory.vectorCount() >= 100000);
   const VectorMemory fast(f.memory, f.weights, vectors, options);
   const ScanRead scan(f.memory, f.weights, vectors, options);
   size_t slotsCompared = 0;
-  for (const auto context : randomContexts(queries, 20 + uint32_t(options.indexedPositions))) {
+  for (const auto context : contexts) {
     compareRead(fast, scan, context, slotsCompared);
     if (QTest::currentTestFailed()) return;
   }
-  QVERIFY(slotsCompared >= queries * 100);  // reads of (nearly) full top-k
+  QVERIFY(slotsCompared >= contexts.size() * 100);  // reads of (nearly) full top-k
+}
+
+void compareReads(const WordVectors* vectors, const VectorMemoryOptions& options, size_t queries) {
+  compareReads(vectors, options, randomContexts(queries, 20 + uint32_t(options.indexedPositions)));
+}
+
+// Random contexts with about one word in three replaced by a random id: words the memory's slice
+// never holds, ids past every word (unseen in training), and contexts no slot is near, whose
+// top-k is decided far from the query and among many equal distances.
+std::vector<std::vector<uint32_t>> perturbedContexts(size_t n, uint32_t seed) {
+  const uint32_t ids = fixture().corpus->vocab.size() + 100;
+  std::mt19937 rng(seed);
+  std::vector<std::vector<uint32_t>> out;
+  for (const auto context : randomContexts(n, seed)) {
+    std::vector<uint32_t>& c = out.emplace_back(context.begin(), context.end());
+    for (uint32_t& v : c) {
+      if (rng() % 3 == 0) v = rng() % ids;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -219,6 +240,14 @@ class TestVectorRead : public QObject {
     VectorMemoryOptions o;
     o.indexedPositions = 0;
     compareReads(fixture().vectors.get(), o, 300);
+  }
+
+  void perturbed() {
+    const std::vector<std::vector<uint32_t>> contexts = perturbedContexts(2000, 11);
+    const std::vector<std::span<const uint32_t>> spans(contexts.begin(), contexts.end());
+    compareReads(fixture().vectors.get(), {}, spans);
+    if (QTest::currentTestFailed()) return;
+    compareReads(nullptr, {}, spans);
   }
 
   // Reads in context order (as evaluation makes them) keep a position's distances for the next

@@ -12,6 +12,7 @@
 namespace memlens {
 
 class SlotIndex;
+class WordClusters;
 class WordDistances;
 
 struct VectorMemoryOptions {
@@ -33,9 +34,9 @@ struct VectorMemoryOptions {
 // Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them (or
 // looked up in the query word's column, kept for the words most frequent in the slots).
 // The read is the exact top-k of its candidates (a plain scan's slots, distances and order), but
-// it skips groups of slots whose bound from their known positions exceeds the k-th distance so
-// far. With no word vectors, words are one-hot (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive
-// search the read equals IB1's nearest bucket.
+// it skips groups of slots whose bound from their known positions (and from the clusters of their
+// words at the others) exceeds the k-th distance so far. With no word vectors, words are one-hot
+// (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive search the read equals IB1's nearest bucket.
 // Holds references: the memory, weights and vectors must outlive it and not change while it is
 // used. Immutable after construction but for setTemperature(): read() may run on many threads at
 // once.
@@ -103,6 +104,7 @@ class VectorMemory final : public AttentionRead {
   std::vector<double> weights_;
   VectorMemoryOptions options_;
   bool weightsBound_;  // every weight >= 0, so a partial sum of terms bounds a distance
+  std::unique_ptr<const WordClusters> clusters_;
   std::unique_ptr<const WordDistances> distances_;
   // One per indexed position, highest weight first; with none (exhaustive search) one over the
   // highest-weight position, every word of which is a candidate.

@@ -5,20 +5,27 @@
 #include <vector>
 
 #include "memlens/instance_base.h"
+#include "vector/word_clusters.h"
 
 namespace memlens {
 
 // A memory's stored vectors ordered by their word at one context position (a group per word),
 // then by their word at a second position (a run per word within a group), each entry with a copy
 // of its values so that a group is read in one sequential pass. A vector-memory read bounds a
-// whole group or run by those two positions' distances before it reads any of its slots.
-// Immutable: may be read from several threads at once.
+// whole group or run by those two positions' distances before it reads any of its slots, and each
+// block of a run (up to kBlockEntries entries) by the clusters its words fall in at every other
+// position (a mask per position: the read knows the least distance to each cluster). A run's
+// entries are ordered by their word's cluster at a third position, so that its blocks hold few
+// clusters there. Immutable: may be read from several threads at once.
 class SlotIndex {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-  // `sub` < 0: one run per group.
-  SlotIndex(const InstanceBase& memory, int position, int sub);
+  static constexpr uint32_t kBlockEntries = 16;
+
+  // `sub` < 0: one run per group; `third` < 0: entries of a run in slot order.
+  SlotIndex(const InstanceBase& memory, int position, int sub, int third,
+            const WordClusters& clusters);
 
   int position() const { return position_; }
   int sub() const { return sub_; }
@@ -31,11 +38,22 @@ class SlotIndex {
   }
   // The runs of `word`'s group are firstRun(word) .. firstRun(word + 1) − 1.
   uint32_t firstRun(uint32_t word) const { return groupRuns_[word]; }
-  uint32_t runWord(uint32_t run) const { return runWord_[run]; }  // its word at sub()
+  uint32_t runWord(uint32_t run) const { return runs_[run].word; }  // its word at sub()
   // The run's entries are runBegin(run) .. runBegin(run + 1) − 1.
   uint32_t runBegin(uint32_t run) const { return runStart_[run]; }
   // The run of `word`'s group whose word at sub() is `subWord`, or kNone.
   uint32_t findRun(uint32_t word, uint32_t subWord) const;
+
+  // The run's blocks are firstBlock(run) .. firstBlock(run + 1) − 1; a block's entries are
+  // blockBegin(block) .. blockBegin(block + 1) − 1.
+  uint32_t firstBlock(uint32_t run) const { return runs_[run].firstBlock; }
+  uint32_t blockBegin(uint32_t block) const {
+    return static_cast<uint32_t>(blocks_[size_t(block) * blockStride()]);
+  }
+  // Per position of rest(), in that order: the clusters of the block's words there.
+  const WordClusters::Mask* masks(uint32_t block) const {
+    return blocks_.data() + size_t(block) * blockStride() + 1;
+  }
 
   uint32_t slot(uint32_t entry) const { return slots_[entry]; }
   const uint32_t* values(uint32_t entry) const { return values_.data() + size_t(entry) * width_; }
@@ -46,9 +64,19 @@ class SlotIndex {
   std::vector<size_t> rest_;
   std::vector<uint32_t> groupRuns_;  // per word + 1: index of the group's first run
   std::vector<uint32_t> runStart_;   // per run + 1: index of the run's first entry
-  std::vector<uint32_t> runWord_;    // per run
-  std::vector<uint32_t> slots_;      // per entry: its stored-vector id
-  std::vector<uint32_t> values_;     // per entry: its values (width each)
+  // Per run + 1: a read scanning a group's runs by word finds where their blocks are in the
+  // same cache line.
+  struct Run {
+    uint32_t word;        // at sub()
+    uint32_t firstBlock;  // the index of the run's first block
+  };
+  std::vector<Run> runs_;
+  // Per block + 1: the index of its first entry, then its rest_.size() masks (all that bounds a
+  // block, in one place).
+  std::vector<uint64_t> blocks_;
+  size_t blockStride() const { return 1 + rest_.size(); }
+  std::vector<uint32_t> slots_;   // per entry: its stored-vector id
+  std::vector<uint32_t> values_;  // per entry: its values (width each)
 };
 
 }  // namespace memlens

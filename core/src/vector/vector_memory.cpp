@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
 #include "vector/slot_index.h"
+#include "vector/word_clusters.h"
 #include "vector/word_distances.h"
 
 namespace memlens {
@@ -25,11 +27,7 @@ std::vector<int> positionsByWeight(const std::vector<double>& weights) {
 // Query words keep their distances to every word (a column) within this budget: a column costs
 // 4 bytes a word, and with one a read computes no distance (kept for the words most frequent in
 // the slots, which are the query words of most reads).
-constexpr size_t kKeptColumnBytes = size_t{64} << 20;
-
-// A read's first pass over a run bounds this many entries at a time with the k-th distance so
-// far: a large run is cut down as the k-th distance falls, not bounded by the one at its start.
-constexpr uint32_t kPassEntries = 64;
+constexpr size_t kKeptColumnBytes = size_t{256} << 20;
 
 // Far above the relative rounding error of a sum of a few non-negative terms in another order
 // (a few times 2^-53), far below any difference between two distances that matters.
@@ -80,7 +78,8 @@ struct ReadScratch {
   // has one (every distance exact: nothing to compute) else `distance` above.
   std::vector<const float*> table;
   std::vector<uint8_t> exact;
-  std::vector<float> farBound;                 // per position: the floor of a far word's distance
+  std::vector<float> farBound;  // per position: the floor of a far word's distance
+  std::vector<float> floors;    // per position: WordDistances::floors() of its query word
   std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
@@ -108,6 +107,7 @@ struct ReadScratch {
       tableWord.resize(width, 0);
     }
     farBound.resize(width);
+    floors.resize(width * WordClusters::kCount);
     table.resize(width);
     exact.resize(width);
     fit(chosen, levels, groups);
@@ -132,6 +132,13 @@ struct ReadScratch {
     }
   }
 };
+
+// The least of `floors` over the clusters in `mask` (not empty; every floor is at most 2).
+float leastFloor(const float* floors, WordClusters::Mask mask) {
+  float least = 2.0f;
+  for (; mask != 0; mask &= mask - 1) least = std::min(least, floors[std::countr_zero(mask)]);
+  return least;
+}
 
 // Identifies a VectorMemory to the tables its reads leave behind (never reused, unlike an address).
 std::atomic<uint64_t> lastMemoryId{0};
@@ -210,9 +217,10 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
       options_(options),
       weightsBound_(
           std::all_of(weights_.begin(), weights_.end(), [](double w) { return w >= 0.0; })),
+      clusters_(std::make_unique<WordClusters>(vectors)),
       distances_(std::make_unique<WordDistances>(vectors,
                                                  static_cast<size_t>(options_.candidateWords) + 1,
-                                                 wordsToKeep(memory, vectors))) {
+                                                 wordsToKeep(memory, vectors), clusters_.get())) {
   const int width = memory_.width();
   if (width < 1) return;
   const std::vector<int> order = positionsByWeight(weights_);
@@ -220,12 +228,20 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
   auto subOf = [&](int position) {
     return position != order[0] ? order[0] : width > 1 ? order[1] : -1;
   };
+  // A run's entries follow the highest-weight position of the rest: its floors count the most.
+  auto thirdOf = [&](int position) {
+    for (const int j : order) {
+      if (j != position && j != subOf(position)) return j;
+    }
+    return -1;
+  };
   const int indexed = std::min(options_.indexedPositions, width);
   for (uint32_t slot = 0; slot < memory_.vectorCount(); ++slot) {
     for (uint32_t v : memory_.vector(slot)) valueCount_ = std::max(valueCount_, v + 1);
   }
   for (int r = 0; r < std::max(indexed, 1); ++r) {
-    levels_.emplace_back(memory_, order[size_t(r)], subOf(order[size_t(r)]));
+    const int position = order[size_t(r)];
+    levels_.emplace_back(memory_, position, subOf(position), thirdOf(position), *clusters_);
     largestGroupCount_ = std::max(largestGroupCount_, levels_.back().groupCount());
   }
 }
@@ -254,11 +270,17 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     if (s.tableMemory[j] == id_ && s.tableWord[j] == x) continue;
     s.renew(j, id_, x);
     s.farBound[j] = distances_->farBound(x);
+    distances_->floors(
+        x, std::span<float>(s.floors).subspan(j * WordClusters::kCount, WordClusters::kCount));
     const std::span<const float> column = distances_->keptColumn(x);
     s.exact[j] = column.size() >= valueCount_;
     s.table[j] = s.exact[j] ? column.data() : distance.data();
     if (!s.exact[j]) {
-      std::fill(distance.begin(), distance.begin() + vectors, s.farBound[j]);
+      // A far word is at least as far as x_j's far words and as its cluster's floor.
+      const float* floors = s.floors.data() + j * WordClusters::kCount;
+      for (uint32_t v = 0; v < vectors; ++v) {
+        distance[v] = std::max(s.farBound[j], floors[clusters_->of(v)]);
+      }
       std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
     }
     if (x < valueCount_) {
@@ -299,25 +321,12 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   auto beyond = [&](double bound) {
     return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
   };
-  // A run's slots kPassEntries at a time, in two passes: the lower bound from the distances known
-  // so far drops the slots that cannot enter and the rest's missing distances are computed
-  // together; then the exact distances, summed over positions in order as a plain scan sums them.
-  auto readEntries = [&](size_t r, uint32_t begin, uint32_t end) {
+  // A block of a run's slots in two passes: the lower bound from the distances known so far drops
+  // the slots that cannot enter and the rest's missing distances are computed together; then the
+  // exact distances, summed over positions in order as a plain scan sums them.
+  auto readEntries = [&](size_t r, uint32_t begin, uint32_t end, double runTerm, double limit) {
     const SlotIndex& level = levels_[r];
     s.entries.clear();
-    // The k-th distance only falls, so the one at the start bounds the whole pass.
-    // The bound sums the run's two terms first, so it may exceed the plain sum of the same
-    // terms by a few rounding errors: it drops an entry only when it is clearly above.
-    const double limit = weightsBound_ && heap.size() >= k
-                             ? heap.front().distance * (1.0 + kBoundSlack)
-                             : std::numeric_limits<double>::infinity();
-    const uint32_t* first = level.values(begin);
-    const auto p = size_t(level.position());
-    double runTerm = weights[p] * double{distance[p][first[p]]};
-    if (level.sub() >= 0) {
-      const auto q = size_t(level.sub());
-      runTerm += weights[q] * double{distance[q][first[q]]};
-    }
     const std::span<const size_t> rest = level.rest();
     for (uint32_t e = begin; e < end; ++e) {
       const uint32_t* values = level.values(e);
@@ -356,11 +365,26 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
     }
   };
-  auto readRun = [&](size_t r, uint32_t run) {
+  // A run block by block, each bounded first by its two known terms and its clusters' floors at
+  // the other positions, then entry by entry. The bounds sum terms in another order than a slot's
+  // distance, so they may exceed the plain sum of the same terms by a few rounding errors: they
+  // drop a block or an entry only when it is clearly above the k-th distance.
+  // `runTerm`: the sum of the run's two known terms (its words at the level's position and sub).
+  auto readRun = [&](size_t r, uint32_t run, double runTerm) {
     const SlotIndex& level = levels_[r];
-    for (uint32_t e = level.runBegin(run), end = level.runBegin(run + 1); e < end;
-         e += kPassEntries) {
-      readEntries(r, e, std::min(end, e + kPassEntries));
+    const std::span<const size_t> rest = level.rest();
+    for (uint32_t b = level.firstBlock(run), end = level.firstBlock(run + 1); b < end; ++b) {
+      const double limit = weightsBound_ && heap.size() >= k
+                               ? heap.front().distance * (1.0 + kBoundSlack)
+                               : std::numeric_limits<double>::infinity();
+      const WordClusters::Mask* masks = level.masks(b);
+      double bound = runTerm;
+      for (size_t i = 0; i < rest.size(); ++i) {
+        const float* floors = s.floors.data() + rest[i] * WordClusters::kCount;
+        bound += weights[rest[i]] * double{leastFloor(floors, masks[i])};
+      }
+      if (bound > limit) continue;
+      readEntries(r, level.blockBegin(b), level.blockBegin(b + 1), runTerm, limit);
     }
   };
 
@@ -369,7 +393,11 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   const uint32_t seed = top.sub() >= 0
                             ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
                             : SlotIndex::kNone;
-  if (seed != SlotIndex::kNone) readRun(0, seed);
+  if (seed != SlotIndex::kNone) {
+    readRun(0, seed,
+            term(size_t(top.position()), query[size_t(top.position())]) +
+                term(size_t(top.sub()), query[size_t(top.sub())]));
+  }
   // A group's runs whose word at the second position is near its query word first (nearest
   // first, for an early k-th distance), then the rest, whose common floor may drop them all.
   auto readGroup = [&](size_t r, uint32_t w) {
@@ -377,14 +405,15 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     const double groupTerm = term(size_t(level.position()), w);
     if (beyond(groupTerm)) return;
     if (level.sub() < 0) {
-      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w));
+      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w), groupTerm);
       return;
     }
     const auto j = size_t(level.sub());
     auto consider = [&](uint32_t run) {
       if (r == 0 && run == seed) return;
       const uint32_t u = level.runWord(run);
-      if (!beyond(groupTerm + term(j, u)) && !subChosenBefore(levels_, s, r, u)) readRun(r, run);
+      const double runTerm = groupTerm + term(j, u);
+      if (!beyond(runTerm) && !subChosenBefore(levels_, s, r, u)) readRun(r, run, runTerm);
     };
     for (const uint32_t u : nearOf(j)) {
       const uint32_t run = level.findRun(w, u);

@@ -29,8 +29,11 @@ float tailDot(const float* b, const float* a, int dimensions) {
 }  // namespace
 
 WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount,
-                             std::vector<bool> keptColumns)
-    : vectors_(vectors), nearWordCount_(nearWordCount), keptColumns_(std::move(keptColumns)) {
+                             std::vector<bool> keptColumns, const WordClusters* clusters)
+    : vectors_(vectors),
+      nearWordCount_(nearWordCount),
+      keptColumns_(std::move(keptColumns)),
+      clusters_(clusters) {
   if (!vectors_) return;
   words_ = vectors_->size();
   dimensions_ = vectors_->dimensions();
@@ -119,9 +122,30 @@ const WordDistances::Near& WordDistances::near(uint32_t x) const {
     } else if (m < table.size()) {
       n.farBound = std::min(table[n.words.back()], 2.0f);
     }
+    if (clusters_) {
+      // Every word without a vector is at 2, so 2 is a floor of any cluster.
+      n.floors.assign(WordClusters::kCount, 2.0f);
+      for (uint32_t c = 0; c < WordClusters::kCount; ++c) {
+        float floor = 2.0f;
+        for (const uint32_t v : clusters_->members(c)) {
+          if (v < words_) floor = std::min(floor, table[v]);
+        }
+        n.floors[c] = floor;
+      }
+    }
     if (x < keptColumns_.size() && keptColumns_[x]) n.column = std::move(table);
   });
   return n;
+}
+
+void WordDistances::floors(uint32_t x, std::span<float> out) const {
+  if (clusters_ && x < words_) {
+    std::copy(near(x).floors.begin(), near(x).floors.end(), out.begin());
+    return;
+  }
+  // Without a vector, x is at 2 from every word but itself.
+  std::fill(out.begin(), out.end(), clusters_ ? 2.0f : 0.0f);
+  if (clusters_) out[clusters_->of(x)] = 0.0f;
 }
 
 }  // namespace memlens
