@@ -146,8 +146,6 @@ class EditedMemory {
   // The incremental engine (IB1, overlap metric, fixed weights): no retraining.
   Status start(const std::vector<MemoryEdit>& edits, JobControl* job);
   Result<std::shared_ptr<Preview::Pending>> step(const MemoryEdit& edit, JobControl* job) const;
-  // The live instances of `state` whose first tree feature has `value` (tree engines).
-  InstanceSet withFirstValue(const State& state, uint32_t value) const;
   Result<std::shared_ptr<Preview::Pending>> advance(const Preview::Pending* from,
                                                     std::shared_ptr<State> state,
                                                     std::span<const std::vector<Change>> changes,

@@ -1,11 +1,14 @@
 #include "edit/incremental_igtree.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "classify/classifier_factories.h"
 
 namespace memlens {
 namespace {
+
+using Dist = std::vector<std::pair<uint32_t, uint64_t>>;
 
 // Whether class `a` comes before `b` in the tie order (more frequent, then first seen).
 bool before(const ClassOrder& o, uint32_t a, uint32_t b) {
@@ -13,74 +16,19 @@ bool before(const ClassOrder& o, uint32_t a, uint32_t b) {
   return o.totals[ia] > o.totals[ib] || (o.totals[ia] == o.totals[ib] && ia < ib);
 }
 
-}  // namespace
-
-IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
-                                     std::shared_ptr<const Classifier> base,
-                                     std::shared_ptr<const ClassValues> classValues,
-                                     ClassOrder classes, Parts parts,
-                                     std::vector<uint32_t> rebuiltNow,
-                                     std::function<const InstanceSet&()> instances)
-    : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
-      tree_(*igTreeOf(*base_)),
-      classValues_(std::move(classValues)),
-      parts_(std::move(parts)),
-      rebuiltNow_(std::move(rebuiltNow)),
-      rootDefault_(rootDefault(classes_)) {
-  // As IgTreeClassifier sums them.
-  const std::vector<int>& order = tree_.order();
-  const std::vector<double>& w = base_->weights();
-  tailWeight_.assign(order.size() + 1, 0.0);
-  for (size_t d = order.size(); d-- > 0;) tailWeight_[d] = tailWeight_[d + 1] + w[order[d]];
-  for (uint64_t t : classes_.totals) instanceCount_ += t;
-  // The root keeps the trained tree's depth-1 children except the rebuilt values', whose parts
-  // say themselves.
-  uint32_t children = tree_.root().childCount;
-  for (const auto& [value, part] : parts_) {
-    if (tree_.child(tree_.root(), value)) --children;
-    if (part && part->tree.root().childCount > 0) ++children;
-  }
-  rootHasChildren_ = children > 0;
+// defaultClassOf() by class id: most votes, then the tie order.
+uint32_t defaultOf(const Dist& dist, const ClassOrder& classes) {
+  auto best = dist.front();
+  for (const auto& c : dist)
+    if (c.second > best.second || (c.second == best.second && before(classes, c.first, best.first)))
+      best = c;
+  return best.first;
 }
 
-uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
-  uint32_t best = 0;
-  for (uint32_t c = 1; c < classes.totals.size(); ++c)
-    if (classes.totals[c] > classes.totals[best]) best = c;
-  return best;
-}
-
-Result<std::shared_ptr<const IncrementalIgTree::Part>> IncrementalIgTree::buildPart(
-    const InstanceSet& instances, const ClassOrder& classes, const std::vector<int>& order) {
-  // Only the classes the subtree holds and the root default, registered in the edited order:
-  // defaults compare totals, then that order, so the part answers as the whole tree would.
-  std::vector<uint32_t> ids(instances.classes.begin(), instances.classes.end());
-  ids.push_back(classes.ids[rootDefault(classes)]);
-  std::sort(ids.begin(), ids.end(),
-            [&](uint32_t a, uint32_t b) { return classes.indexOfId[a] < classes.indexOfId[b]; });
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  auto part = std::make_shared<Part>();
-  part->base = InstanceBase(instances.width);
-  std::vector<uint64_t> totals;
-  for (uint32_t id : ids) {
-    part->base.addClass(id);
-    totals.push_back(classes.totals[classes.indexOfId[id]]);
-  }
-  if (Status s = part->base.add(instances); !s) return s;
-  IgTreeDefaults defaults;
-  defaults.classTotals = &totals;
-  defaults.rootDefault = part->base.classIndex(classes.ids[rootDefault(classes)]);
-  auto tree = IgTree::build(part->base, order, nullptr, defaults);
-  if (!tree) return tree.status();
-  part->tree = std::move(tree).value();
-  return std::shared_ptr<const Part>(std::move(part));
-}
-
-std::shared_ptr<const IncrementalIgTree::ClassValues> IncrementalIgTree::classValuesOf(
-    const Classifier& base) {
+std::shared_ptr<const IncrementalIgTree::ClassValues> classValuesOf(const Classifier& base) {
   const InstanceBase& b = base.memory();
   const int first = igTreeOf(base)->order().front();
-  auto values = std::make_shared<ClassValues>();
+  auto values = std::make_shared<IncrementalIgTree::ClassValues>();
   for (uint32_t id = 0; id < b.vectorCount(); ++id)
     for (const ClassCount& c : b.distribution(id)) {
       const uint32_t classId = b.classId(c.classIndex);
@@ -92,6 +40,229 @@ std::shared_ptr<const IncrementalIgTree::ClassValues> IncrementalIgTree::classVa
     v.erase(std::unique(v.begin(), v.end()), v.end());
   }
   return values;
+}
+
+// The subtree of `members` (stored vectors sharing their first `depth` values in `order`, not
+// empty), projected onto the features below them, in a memory of `classes`.
+Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(const InstanceSet& members,
+                                                                 size_t depth,
+                                                                 const ClassOrder& classes,
+                                                                 const std::vector<int>& order) {
+  InstanceSet projected;
+  projected.width = static_cast<int>(order.size() - depth);
+  projected.features.reserve(members.size() * static_cast<size_t>(projected.width));
+  for (size_t i = 0; i < members.size(); ++i) {
+    const auto f = members.instance(i);
+    for (size_t d = depth; d < order.size(); ++d)
+      projected.features.push_back(f[static_cast<size_t>(order[d])]);
+  }
+  projected.classes = members.classes;
+  projected.sources = members.sources;
+  // Only the classes the subtree holds, registered in the edited order: defaults compare totals,
+  // then that order, so the part answers as the whole tree would.
+  std::vector<uint32_t> ids(members.classes.begin(), members.classes.end());
+  std::sort(ids.begin(), ids.end(),
+            [&](uint32_t a, uint32_t b) { return classes.indexOfId[a] < classes.indexOfId[b]; });
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  auto part = std::make_shared<IncrementalIgTree::Part>();
+  part->base = InstanceBase(projected.width);
+  std::vector<uint64_t> totals;
+  for (uint32_t id : ids) {
+    part->base.addClass(id);
+    totals.push_back(classes.totals[classes.indexOfId[id]]);
+  }
+  if (Status s = part->base.add(projected); !s) return s;
+  std::vector<int> identity(static_cast<size_t>(projected.width));
+  std::iota(identity.begin(), identity.end(), 0);
+  IgTreeDefaults defaults;
+  defaults.classTotals = &totals;
+  auto tree = IgTree::build(part->base, std::move(identity), nullptr, defaults);
+  if (!tree) return tree.status();
+  part->tree = std::move(tree).value();
+  return std::shared_ptr<const IncrementalIgTree::Part>(std::move(part));
+}
+
+bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
+  return p.size() <= of.size() && std::equal(p.begin(), p.end(), of.begin());
+}
+
+}  // namespace
+
+IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
+                                     std::shared_ptr<const Classifier> base, ClassOrder classes,
+                                     std::function<const InstanceSet&()> instances,
+                                     std::shared_ptr<const ClassValues> classValues)
+    : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
+      tree_(*igTreeOf(*base_)),
+      classValues_(classValues ? std::move(classValues) : classValuesOf(*base_)),
+      rootChildren_(tree_.root().childCount),
+      rootDefault_(rootDefault(classes_)) {
+  // As IgTreeClassifier sums them.
+  const std::vector<int>& order = tree_.order();
+  const std::vector<double>& w = base_->weights();
+  tailWeight_.assign(order.size() + 1, 0.0);
+  for (size_t d = order.size(); d-- > 0;) tailWeight_[d] = tailWeight_[d + 1] + w[order[d]];
+  for (uint64_t t : classes_.totals) instanceCount_ += t;
+}
+
+uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
+  uint32_t best = 0;
+  for (uint32_t c = 1; c < classes.totals.size(); ++c)
+    if (classes.totals[c] > classes.totals[best]) best = c;
+  return best;
+}
+
+Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
+    const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
+    const std::vector<uint32_t>& rebuild, const VectorOverlay& overlay,
+    std::function<const InstanceSet&()> instances, JobControl* job) {
+  auto next = std::make_shared<IncrementalIgTree>(was.options_, was.base_, std::move(classes),
+                                                  std::move(instances), was.classValues_);
+  next->nodes_ = was.nodes_;
+  next->rootChildren_ = was.rootChildren_;
+  const ClassOrder& order = next->classes_;
+  const std::vector<int>& treeOrder = was.tree_.order();
+  const size_t w = treeOrder.size();
+  std::vector<uint32_t> sorted(overlay.entries().size());
+  std::iota(sorted.begin(), sorted.end(), 0);
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const auto& fa = overlay.entries()[a].features;
+    const auto& fb = overlay.entries()[b].features;
+    for (int f : treeOrder)
+      if (fa[static_cast<size_t>(f)] != fb[static_cast<size_t>(f)])
+        return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
+    return false;
+  });
+  // The nodes on the edited paths above the leaves' parents, with what changed below each.
+  std::map<Prefix, std::map<uint32_t, int64_t>> below;
+  for (const auto& [vector, change] : deltas)
+    for (size_t d = 1; d < w; ++d) {
+      auto& to = below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
+      for (const auto& [c, n] : change) to[c] += n;
+    }
+  for (uint32_t v : rebuild) below[Prefix{v}];
+
+  // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
+  // subtree below it, whose nodes are then left out.
+  struct Step {
+    const Prefix* prefix;
+    bool wasKept;
+    bool rebuilt;
+    size_t parent;  // step index; SIZE_MAX: the root
+    std::shared_ptr<Node> node;
+  };
+  std::vector<Step> steps;
+  std::vector<size_t> lastOfLength(w, SIZE_MAX);
+  const Prefix* lastRebuilt = nullptr;
+  for (const auto& [p, change] : below) {
+    if (lastRebuilt && isPrefix(*lastRebuilt, p)) continue;  // extensions follow their prefix
+    if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
+    const Reached r = was.walk(p);
+    const bool present = r.depth == static_cast<int>(p.size());
+    const auto own = was.nodes_.find(p);
+    bool rebuildHere = !present || p.size() == w - 1 ||
+                       (own != was.nodes_.end() && own->second->part) ||
+                       (p.size() == 1 && std::binary_search(rebuild.begin(), rebuild.end(), p[0]));
+    auto node = std::make_shared<Node>();
+    if (!rebuildHere) {
+      std::map<uint32_t, int64_t> counts(change.begin(), change.end());
+      for (const auto& [c, n] : was.distributionOf(r)) counts[c] += static_cast<int64_t>(n);
+      for (const auto& [c, n] : counts)
+        if (n > 0) node->dist.emplace_back(c, static_cast<uint64_t>(n));
+      node->defaultId = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+      node->childCount = r.edited ? r.edited->childCount : r.node->childCount;
+      rebuildHere = node->dist.empty() || defaultOf(node->dist, order) != node->defaultId;
+    }
+    if (rebuildHere) {
+      node = std::make_shared<Node>();
+      auto members = was.membersUnder(p, overlay, sorted);
+      if (!members) return members.status();
+      if (members->size() > 0) {
+        auto part = buildPart(*members, p.size(), order, treeOrder);
+        if (!part) return part.status();
+        const Part& built = **part;
+        const IgTree::Node& top = built.tree.root();
+        for (const ClassCount& c : built.tree.distribution(top))
+          node->dist.emplace_back(built.base.classId(c.classIndex), c.count);
+        std::sort(node->dist.begin(), node->dist.end());
+        node->defaultId = built.base.classId(top.defaultClass);
+        node->childCount = top.childCount;
+        node->part = std::move(*part);
+      }
+      lastRebuilt = &p;
+    }
+    const size_t parent = p.size() == 1 ? SIZE_MAX : lastOfLength[p.size() - 1];
+    lastOfLength[p.size()] = steps.size();
+    steps.push_back({&p, present, rebuildHere, parent, std::move(node)});
+  }
+  // Bottom-up (children before their parent): compression against the parent's default, which
+  // stayed (else the parent was rebuilt), and the parents' child counts.
+  const uint32_t rootDefaultId = order.ids[next->rootDefault_];
+  for (size_t i = steps.size(); i-- > 0;) {
+    Step& s = steps[i];
+    Node& n = *s.node;
+    const uint32_t parentDefault =
+        s.parent == SIZE_MAX ? rootDefaultId : steps[s.parent].node->defaultId;
+    n.kept = !n.dist.empty() && !(n.childCount == 0 && n.defaultId == parentDefault);
+    const int change = static_cast<int>(n.kept) - static_cast<int>(s.wasKept);
+    uint32_t& count = s.parent == SIZE_MAX ? next->rootChildren_ : steps[s.parent].node->childCount;
+    count = static_cast<uint32_t>(static_cast<int64_t>(count) + change);
+  }
+  for (Step& s : steps) {
+    if (s.rebuilt) {
+      // What lay below a rebuilt node is its part's now.
+      auto from = next->nodes_.upper_bound(*s.prefix);
+      auto to = from;
+      while (to != next->nodes_.end() && isPrefix(*s.prefix, to->first)) ++to;
+      next->nodes_.erase(from, to);
+      next->rebuiltNow_.push_back(*s.prefix);
+    }
+    next->nodes_[*s.prefix] = std::move(s.node);
+  }
+  return next;
+}
+
+Result<InstanceSet> IncrementalIgTree::membersUnder(const Prefix& prefix,
+                                                    const VectorOverlay& overlay,
+                                                    const std::vector<uint32_t>& sorted) const {
+  const std::vector<int>& order = tree_.order();
+  const InstanceBase& memory = base_->memory();
+  std::vector<uint32_t> context(order.size(), 0);
+  for (size_t d = 0; d < prefix.size(); ++d) context[static_cast<size_t>(order[d])] = prefix[d];
+  const auto ids = tree_.vectorsAgreeing(memory, context, static_cast<int>(prefix.size()));
+  if (!ids)
+    return Status::invalidArgument(
+        "this IGTree keeps no order of its stored vectors to edit by: retrain the memory");
+  InstanceSet out;
+  out.width = static_cast<int>(order.size());
+  const auto add = [&](std::span<const uint32_t> features, uint32_t classId, uint64_t count) {
+    for (uint64_t i = 0; i < count; ++i) {
+      out.features.insert(out.features.end(), features.begin(), features.end());
+      out.classes.push_back(classId);
+      out.sources.push_back(out.sources.size());
+    }
+  };
+  for (uint32_t id : *ids) {
+    const auto features = memory.vector(id);
+    if (overlay.find(features) != VectorOverlay::kNone) continue;  // counted below
+    for (const ClassCount& c : memory.distribution(id))
+      add(features, memory.classId(c.classIndex), c.count);
+  }
+  // -1, 0, 1: entry `e` before, under or after the prefix.
+  const auto compare = [&](uint32_t e) {
+    const auto& f = overlay.entries()[e].features;
+    for (size_t d = 0; d < prefix.size(); ++d) {
+      const uint32_t v = f[static_cast<size_t>(order[d])];
+      if (v != prefix[d]) return v < prefix[d] ? -1 : 1;
+    }
+    return 0;
+  };
+  auto it = std::partition_point(sorted.begin(), sorted.end(),
+                                 [&](uint32_t e) { return compare(e) < 0; });
+  for (; it != sorted.end() && compare(*it) == 0; ++it)
+    for (const auto& [classId, count] : overlay.entries()[*it].counts)
+      add(overlay.entries()[*it].features, classId, static_cast<uint64_t>(count));
+  return out;
 }
 
 std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
@@ -110,8 +281,12 @@ std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
     if (!moved) continue;
     if (c < classValues_->size())
       stale.insert(stale.end(), (*classValues_)[c].begin(), (*classValues_)[c].end());
-    for (const auto& [value, part] : parts_)
-      if (part && part->base.classIndex(c) != InstanceBase::kNone) stale.push_back(value);
+    for (const auto& [prefix, node] : nodes_) {
+      const bool holds = node->part ? node->part->base.classIndex(c) != InstanceBase::kNone
+                                    : std::any_of(node->dist.begin(), node->dist.end(),
+                                                  [c](const auto& cc) { return cc.first == c; });
+      if (holds) stale.push_back(prefix.front());
+    }
   }
   std::sort(stale.begin(), stale.end());
   stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
@@ -121,52 +296,98 @@ std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
 const IgTree& IncrementalIgTree::retrainedTree() const { return *igTreeOf(full()); }
 
 bool IncrementalIgTree::rebuiltFor(const uint32_t* query) const {
-  return std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(),
-                            query[static_cast<size_t>(firstFeature())]);
+  if (rebuiltNow_.empty()) return false;
+  const std::vector<int>& order = tree_.order();
+  Prefix key;
+  for (size_t d = 0; d + 1 < order.size(); ++d) {
+    key.push_back(query[static_cast<size_t>(order[d])]);
+    if (std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(), key)) return true;
+  }
+  return false;
+}
+
+IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> values) const {
+  Reached r{0, &tree_, &base_->memory(), &tree_.root(), nullptr};
+  const IgTree::Node* trained = &tree_.root();  // the trained tree's node at the prefix, if any
+  Prefix key;
+  while (r.depth < static_cast<int>(values.size())) {
+    const uint32_t children =
+        r.depth == 0 ? rootChildren_ : (r.edited ? r.edited->childCount : r.node->childCount);
+    if (children == 0) break;
+    const uint32_t v = values[static_cast<size_t>(r.depth)];
+    const IgTree::Node* trainedChild = trained ? tree_.child(*trained, v) : nullptr;
+    if (!nodes_.empty()) {
+      key.push_back(v);
+      if (auto it = nodes_.find(key); it != nodes_.end()) {
+        const Node& n = *it->second;
+        if (!n.kept) break;
+        ++r.depth;
+        if (n.part) {
+          // The rest of the walk is the part's tree's, over the features below the prefix.
+          const IgTree& t = n.part->tree;
+          const IgTree::Node* at = &t.root();
+          while (r.depth < static_cast<int>(values.size()) && at->childCount > 0) {
+            const IgTree::Node* c = t.child(*at, values[static_cast<size_t>(r.depth)]);
+            if (!c) break;
+            at = c;
+            ++r.depth;
+          }
+          return {r.depth, &t, &n.part->base, at, nullptr};
+        }
+        r = {r.depth, nullptr, nullptr, nullptr, &n};
+        trained = trainedChild;
+        continue;
+      }
+    }
+    if (!trainedChild) break;
+    r = {r.depth + 1, &tree_, &base_->memory(), trainedChild, nullptr};
+    trained = trainedChild;
+  }
+  return r;
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::distributionOf(
+    const Reached& r) const {
+  if (r.edited) return r.edited->dist;
+  Dist out;
+  for (const ClassCount& c : r.tree->distribution(*r.node))
+    out.emplace_back(r.names->classId(c.classIndex), c.count);
+  return out;
 }
 
 void IncrementalIgTree::answer(const uint32_t* query, const PredictOptions& options,
                                Prediction& out, Bound& bound) const {
   bound = Bound{};
-  const IgTree* tree = &tree_;
-  const InstanceBase* names = &base_->memory();
-  if (auto it = parts_.find(query[static_cast<size_t>(firstFeature())]); it != parts_.end()) {
-    if (!it->second) return root(options, out);
-    tree = &it->second->tree;
-    names = &it->second->base;
-  }
-  const IgTree::Answer a = tree->classify(query);
-  if (a.depth == 0) return root(options, out);
-  node(*tree, *names, a, options, out);
-}
-
-void IncrementalIgTree::root(const PredictOptions& options, Prediction& out) const {
+  const std::vector<int>& order = tree_.order();
+  uint32_t values[InstanceSet::kMaxWidth];
+  for (size_t d = 0; d < order.size(); ++d) values[d] = query[static_cast<size_t>(order[d])];
+  const Reached r = walk({values, order.size()});
+  if (r.depth == 0) return root(options, out);
   out = Prediction{};
-  out.classId = classes_.ids[rootDefault_];
-  out.leaf = !rootHasChildren_;
-  out.distance = tailWeight_[0];
-  out.instances = instanceCount_;
-  if (options.distributions)
-    for (size_t c = 0; c < classes_.ids.size(); ++c)
-      out.distribution.push_back({classes_.ids[c], static_cast<double>(classes_.totals[c])});
-}
-
-void IncrementalIgTree::node(const IgTree& tree, const InstanceBase& names, const IgTree::Answer& a,
-                             const PredictOptions& options, Prediction& out) const {
-  out = Prediction{};
-  out.classId = names.classId(a.node->defaultClass);
-  out.matchDepth = a.depth;
-  out.leaf = a.node->childCount == 0;
-  out.distance = tailWeight_[static_cast<size_t>(a.depth)];
-  for (const ClassCount& c : tree.distribution(*a.node)) out.instances += c.count;
+  out.classId = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+  out.matchDepth = r.depth;
+  out.leaf = (r.edited ? r.edited->childCount : r.node->childCount) == 0;
+  out.distance = tailWeight_[static_cast<size_t>(r.depth)];
+  const Dist dist = distributionOf(r);
+  for (const auto& [c, n] : dist) out.instances += n;
   if (!options.distributions) return;
-  for (const ClassCount& c : tree.distribution(*a.node))
-    out.distribution.push_back({names.classId(c.classIndex), static_cast<double>(c.count)});
+  for (const auto& [c, n] : dist) out.distribution.push_back({c, static_cast<double>(n)});
   // In the edited memory's class order, as a tree trained on it lists them.
   std::sort(out.distribution.begin(), out.distribution.end(),
             [this](const ClassVote& x, const ClassVote& y) {
               return classes_.indexOfId[x.classId] < classes_.indexOfId[y.classId];
             });
+}
+
+void IncrementalIgTree::root(const PredictOptions& options, Prediction& out) const {
+  out = Prediction{};
+  out.classId = classes_.ids[rootDefault_];
+  out.leaf = rootChildren_ == 0;
+  out.distance = tailWeight_[0];
+  out.instances = instanceCount_;
+  if (options.distributions)
+    for (size_t c = 0; c < classes_.ids.size(); ++c)
+      out.distribution.push_back({classes_.ids[c], static_cast<double>(classes_.totals[c])});
 }
 
 }  // namespace memlens
