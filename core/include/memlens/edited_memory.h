@@ -182,9 +182,8 @@ class EditedMemory {
   std::shared_ptr<Preview::Pending> current_;
   uint64_t generation_ = 0;
   bool incremental_ = false;
-  // Incremental IGTree and TRIBL2: the first tree feature, and the base instances by its value.
+  // Incremental IGTree and TRIBL2: the first tree feature.
   int firstFeature_ = -1;
-  std::unique_ptr<const RowsByKey> valueRows_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit

@@ -251,9 +251,6 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   if (options_.algorithm != Algorithm::kIb1) {
     firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
                          : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
-    valueRows_ = std::make_unique<const RowsByKey>(base_->size(), [&](size_t i) {
-      return base_->instance(i)[static_cast<size_t>(firstFeature_)];
-    });
   }
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
@@ -402,32 +399,28 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->kept = std::make_shared<Kept>(state);
   ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
   // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
-  // IGTree updates the changed vectors' paths and rebuilds the depth-1 subtrees where a class's
-  // tie order moved. When those subtrees, or the instances the edit changes, are more than a
-  // quarter of the memory (and more than kMinRetrain instances: below, either takes
-  // milliseconds), or the root's default moves, retraining costs about as much.
+  // IGTree updates the paths of the changed stored vectors and of those holding a class whose
+  // tie order moved. When those are more than an eighth of the memory (and more than
+  // kMinRetrain: below, either takes milliseconds), or the root's default moves, retraining
+  // costs about as much.
   std::vector<uint32_t> rebuild;
+  std::vector<IncrementalIgTree::Recheck> recheck;  // IGTree's: stored vectors of moved classes
   bool compact = false;
   if (firstFeature_ >= 0 && from) {
-    const uint64_t limit = std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
-    const auto tooMany = [&](const std::vector<uint32_t>& rebuilt) {
-      uint64_t n = 0;
-      for (uint32_t v : rebuilt) n += valueRows_->of(v).size();
-      return n > limit;
-    };
     rebuild = values;
     if (algorithm == Algorithm::kIgTree) {
-      // IGTree edits the changed vectors' paths (a tree of width 1 is its leaves: retrained);
-      // whole depth-1 subtrees only where a class's tie order moved.
+      // A tree of width 1 is its leaves: retrained. A path costs about what retraining costs
+      // for 6 instances (12 against 2 us on the KJV).
+      const uint64_t paths = std::max<uint64_t>(state->liveCount / 8, kMinRetrain);
       uint64_t changed = 0;
       for (const std::vector<Change>& list : changes) changed += list.size();
       const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
       const ClassOrder& before = was.classes();
-      compact = changed > limit || base_->width < 2 ||
+      compact = changed > paths || base_->width < 2 ||
                 before.ids[IncrementalIgTree::rootDefault(before)] !=
                     order.ids[IncrementalIgTree::rootDefault(order)];
-      rebuild = compact ? std::vector<uint32_t>{} : was.staleValues(order, classes);
-      compact = compact || tooMany(rebuild);
+      if (!compact) recheck = was.staleVectors(order, classes, overlay, paths);
+      compact = compact || changed + recheck.size() > paths;
     }
   }
   // The stored vectors whose counts change, each once (a vector's instances are many changes
@@ -487,7 +480,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   if (algorithm == Algorithm::kIgTree) {
     if (sameBase) {
       auto engine = IncrementalIgTree::edited(static_cast<const IncrementalIgTree&>(*from->engine),
-                                              std::move(order), deltas, rebuild, *p->overlay,
+                                              std::move(order), deltas, recheck, *p->overlay,
                                               std::move(instances), job);
       if (!engine) return engine.status();
       p->engine = std::move(*engine);

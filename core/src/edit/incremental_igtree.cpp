@@ -25,21 +25,15 @@ uint32_t defaultOf(const Dist& dist, const ClassOrder& classes) {
   return best.first;
 }
 
-std::shared_ptr<const IncrementalIgTree::ClassValues> classValuesOf(const Classifier& base) {
-  const InstanceBase& b = base.memory();
-  const int first = igTreeOf(base)->order().front();
-  auto values = std::make_shared<IncrementalIgTree::ClassValues>();
+std::shared_ptr<const IncrementalIgTree::ClassVectors> classVectorsOf(const InstanceBase& b) {
+  auto vectors = std::make_shared<IncrementalIgTree::ClassVectors>();
   for (uint32_t id = 0; id < b.vectorCount(); ++id)
     for (const ClassCount& c : b.distribution(id)) {
       const uint32_t classId = b.classId(c.classIndex);
-      if (classId >= values->size()) values->resize(size_t{classId} + 1);
-      (*values)[classId].push_back(b.vector(id)[static_cast<size_t>(first)]);
+      if (classId >= vectors->size()) vectors->resize(size_t{classId} + 1);
+      (*vectors)[classId].push_back(id);
     }
-  for (auto& v : *values) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  }
-  return values;
+  return vectors;
 }
 
 // The subtree of `members` (stored vectors sharing their first `depth` values in `order`, not
@@ -91,10 +85,10 @@ bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
 IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
                                      std::shared_ptr<const Classifier> base, ClassOrder classes,
                                      std::function<const InstanceSet&()> instances,
-                                     std::shared_ptr<const ClassValues> classValues)
+                                     std::shared_ptr<const ClassVectors> classVectors)
     : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
       tree_(*igTreeOf(*base_)),
-      classValues_(classValues ? std::move(classValues) : classValuesOf(*base_)),
+      classVectors_(classVectors ? std::move(classVectors) : classVectorsOf(base_->memory())),
       rootChildren_(tree_.root().childCount),
       rootDefault_(rootDefault(classes_)) {
   // As IgTreeClassifier sums them.
@@ -114,10 +108,10 @@ uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
 
 Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
-    const std::vector<uint32_t>& rebuild, const VectorOverlay& overlay,
+    const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
     std::function<const InstanceSet&()> instances, JobControl* job) {
   auto next = std::make_shared<IncrementalIgTree>(was.options_, was.base_, std::move(classes),
-                                                  std::move(instances), was.classValues_);
+                                                  std::move(instances), was.classVectors_);
   next->nodes_ = was.nodes_;
   next->rootChildren_ = was.rootChildren_;
   const ClassOrder& order = next->classes_;
@@ -133,14 +127,24 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
         return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
     return false;
   });
-  // The nodes on the edited paths above the leaves' parents, with what changed below each.
-  std::map<Prefix, std::map<uint32_t, int64_t>> below;
+  // The nodes on the edited paths above the leaves, with what changed below each and whether a
+  // leaf below changed (then the leaves' parent is rebuilt: their compression may change).
+  struct Below {
+    std::map<uint32_t, int64_t> change;
+    bool leaves = false;
+  };
+  std::map<Prefix, Below> below;
+  const auto onPath = [&](const Prefix& vector, size_t d) -> Below& {
+    return below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
+  };
   for (const auto& [vector, change] : deltas)
     for (size_t d = 1; d < w; ++d) {
-      auto& to = below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
-      for (const auto& [c, n] : change) to[c] += n;
+      Below& b = onPath(vector, d);
+      for (const auto& [c, n] : change) b.change[c] += n;
+      b.leaves = true;
     }
-  for (uint32_t v : rebuild) below[Prefix{v}];
+  for (const Recheck& r : recheck)
+    for (size_t d = 1; d < w; ++d) onPath(r.vector, d).leaves |= r.leafMoves;
 
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
   // subtree below it, whose nodes are then left out.
@@ -148,23 +152,28 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     const Prefix* prefix;
     bool wasKept;
     bool rebuilt;
+    bool sameDist;  // and default, as it was (a path checked for a class's order alone)
+    uint32_t childrenBefore;
     size_t parent;  // step index; SIZE_MAX: the root
     std::shared_ptr<Node> node;
   };
   std::vector<Step> steps;
   std::vector<size_t> lastOfLength(w, SIZE_MAX);
   const Prefix* lastRebuilt = nullptr;
-  for (const auto& [p, change] : below) {
+  for (const auto& [p, b] : below) {
+    const std::map<uint32_t, int64_t>& change = b.change;
     if (lastRebuilt && isPrefix(*lastRebuilt, p)) continue;  // extensions follow their prefix
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
     const Reached r = was.walk(p);
     const bool present = r.depth == static_cast<int>(p.size());
     const auto own = was.nodes_.find(p);
-    bool rebuildHere = !present || p.size() == w - 1 ||
-                       (own != was.nodes_.end() && own->second->part) ||
-                       (p.size() == 1 && std::binary_search(rebuild.begin(), rebuild.end(), p[0]));
+    bool rebuildHere = !present || (p.size() == w - 1 && b.leaves) ||
+                       (own != was.nodes_.end() && own->second->part);
     auto node = std::make_shared<Node>();
+    bool sameDist = false;
     if (!rebuildHere) {
+      sameDist =
+          std::all_of(change.begin(), change.end(), [](const auto& c) { return c.second == 0; });
       std::map<uint32_t, int64_t> counts(change.begin(), change.end());
       for (const auto& [c, n] : was.distributionOf(r)) counts[c] += static_cast<int64_t>(n);
       for (const auto& [c, n] : counts)
@@ -193,7 +202,9 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     }
     const size_t parent = p.size() == 1 ? SIZE_MAX : lastOfLength[p.size() - 1];
     lastOfLength[p.size()] = steps.size();
-    steps.push_back({&p, present, rebuildHere, parent, std::move(node)});
+    const uint32_t children = node->childCount;
+    steps.push_back(
+        {&p, present, rebuildHere, sameDist && !rebuildHere, children, parent, std::move(node)});
   }
   // Bottom-up (children before their parent): compression against the parent's default, which
   // stayed (else the parent was rebuilt), and the parents' child counts.
@@ -209,6 +220,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     count = static_cast<uint32_t>(static_cast<int64_t>(count) + change);
   }
   for (Step& s : steps) {
+    // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
+    if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
     if (s.rebuilt) {
       // What lay below a rebuilt node is its part's now.
       auto from = next->nodes_.upper_bound(*s.prefix);
@@ -265,10 +278,25 @@ Result<InstanceSet> IncrementalIgTree::membersUnder(const Prefix& prefix,
   return out;
 }
 
-std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
-                                                     std::span<const uint32_t> touched) const {
+std::vector<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
+    const ClassOrder& after, std::span<const uint32_t> touched, const VectorOverlay& overlay,
+    size_t limit) const {
   const ClassOrder& now = classes_;
-  std::vector<uint32_t> stale;
+  const InstanceBase& memory = base_->memory();
+  const std::vector<int>& order = tree_.order();
+  std::vector<Recheck> stale;
+  const auto add = [&](std::span<const uint32_t> features, const Dist& dist) {
+    Recheck& r = stale.emplace_back();
+    for (int f : order) r.vector.push_back(features[static_cast<size_t>(f)]);
+    // A class one order lacks: the edit changed this vector, and its delta rebuilds the leaf.
+    r.leafMoves = std::any_of(dist.begin(), dist.end(),
+                              [&](const auto& c) {
+                                return now.indexOf(c.first) == InstanceBase::kNone ||
+                                       after.indexOf(c.first) == InstanceBase::kNone;
+                              }) ||
+                  defaultOf(dist, now) != defaultOf(dist, after);
+  };
+  Dist dist;
   for (uint32_t c : touched) {
     if (now.indexOf(c) == InstanceBase::kNone || after.indexOf(c) == InstanceBase::kNone) continue;
     bool moved = false;
@@ -279,17 +307,26 @@ std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
         break;
       }
     if (!moved) continue;
-    if (c < classValues_->size())
-      stale.insert(stale.end(), (*classValues_)[c].begin(), (*classValues_)[c].end());
-    for (const auto& [prefix, node] : nodes_) {
-      const bool holds = node->part ? node->part->base.classIndex(c) != InstanceBase::kNone
-                                    : std::any_of(node->dist.begin(), node->dist.end(),
-                                                  [c](const auto& cc) { return cc.first == c; });
-      if (holds) stale.push_back(prefix.front());
-    }
+    // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
+    if (c < classVectors_->size())
+      for (uint32_t id : (*classVectors_)[c]) {
+        if (stale.size() > limit) return stale;
+        const auto features = memory.vector(id);
+        if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
+        dist.clear();
+        for (const ClassCount& cc : memory.distribution(id))
+          dist.emplace_back(memory.classId(cc.classIndex), cc.count);
+        add(features, dist);
+      }
+    for (const VectorOverlay::Entry& e : overlay.entries())
+      if (std::any_of(e.counts.begin(), e.counts.end(),
+                      [c](const auto& cc) { return cc.first == c; })) {
+        dist.clear();
+        for (const auto& [classId, n] : e.counts)
+          dist.emplace_back(classId, static_cast<uint64_t>(n));
+        add(e.features, dist);
+      }
   }
-  std::sort(stale.begin(), stale.end());
-  stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
   return stale;
 }
 

@@ -21,8 +21,9 @@ namespace memlens {
 // what changes its children's compression. So an edit costs its paths' length plus the subtrees
 // whose defaults move, which are the small ones near the leaves nearly always.
 // Defaults break ties by the classes' order by (total, first appearance): when an edit moves a
-// class's place in that order past another's, the depth-1 subtrees holding it are rebuilt whole
-// (staleValues()). When the root default moves, every depth-1 node's compression may change: the
+// class's place in that order past another's, only nodes holding it can change default, which
+// are on the paths of the stored vectors holding it: those paths are checked as the edited ones
+// (staleVectors()). When the root default moves, every depth-1 node's compression may change: the
 // caller retrains (the root default is the most frequent class, which nearly every subtree holds).
 // Thread-safety as Classifier.
 class IncrementalIgTree final : public IncrementalClassifier {
@@ -43,33 +44,40 @@ class IncrementalIgTree final : public IncrementalClassifier {
     std::shared_ptr<const Part> part;                 // the subtree below, when rebuilt
   };
   using Nodes = std::map<Prefix, std::shared_ptr<const Node>>;
-  // By class id: the first values of the stored vectors holding it in a base memory.
-  using ClassValues = std::vector<std::vector<uint32_t>>;
+  // By class id: the stored vectors holding it in a base memory.
+  using ClassVectors = std::vector<std::vector<uint32_t>>;
   // What an edit changed: per ordered stored vector (its values in tree order), per class id, the
   // change in its count.
   using Deltas = std::map<Prefix, std::map<uint32_t, int64_t>>;
+  // A stored vector (in tree order) whose path's defaults may move with the class order, and
+  // whether its own default (as a leaf) does.
+  struct Recheck {
+    Prefix vector;
+    bool leafMoves = false;
+  };
 
   // The trained tree of `base` (an IGTree classifier with `options`' fixed weights), unedited.
-  // `classValues`: the base's, when known (else counted here).
+  // `classVectors`: the base's, when known (else listed here).
   IncrementalIgTree(const ClassifierOptions& options, std::shared_ptr<const Classifier> base,
                     ClassOrder classes, std::function<const InstanceSet&()> instances,
-                    std::shared_ptr<const ClassValues> classValues = nullptr);
+                    std::shared_ptr<const ClassVectors> classVectors = nullptr);
 
   // `was` (over the same base) after an edit that changed `deltas` and left the memory with the
-  // classes `classes` and the stored vectors `overlay` (over the base) says; `rebuild`: first
-  // values whose depth-1 subtrees are rebuilt whole.
+  // classes `classes` and the stored vectors `overlay` (over the base) says; `recheck`: more
+  // stored vectors (in tree order) whose paths' defaults may move (staleVectors()).
   static Result<std::shared_ptr<IncrementalIgTree>> edited(
       const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
-      const std::vector<uint32_t>& rebuild, const VectorOverlay& overlay,
+      const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
       std::function<const InstanceSet&()> instances, JobControl* job);
 
   // The root's default (most frequent class, then first seen): a class index of `classes`.
   static uint32_t rootDefault(const ClassOrder& classes);
 
-  // The first values whose subtrees (trained or edited) hold a class of `touched` (classes an
-  // edit changed) whose order relative to another class differs between classes() and `after`.
-  std::vector<uint32_t> staleValues(const ClassOrder& after,
-                                    std::span<const uint32_t> touched) const;
+  // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold a
+  // class of `touched` (classes an edit changed) whose order relative to another class differs
+  // between classes() and `after`. Stops past `limit` of them.
+  std::vector<Recheck> staleVectors(const ClassOrder& after, std::span<const uint32_t> touched,
+                                    const VectorOverlay& overlay, size_t limit) const;
 
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
@@ -101,7 +109,7 @@ class IncrementalIgTree final : public IncrementalClassifier {
   void root(const PredictOptions& options, Prediction& out) const;
 
   const IgTree& tree_;
-  std::shared_ptr<const ClassValues> classValues_;
+  std::shared_ptr<const ClassVectors> classVectors_;
   Nodes nodes_;
   uint32_t rootChildren_ = 0;
   std::vector<Prefix> rebuiltNow_;  // sorted: the parts the last edit built
