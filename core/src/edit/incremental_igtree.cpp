@@ -36,37 +36,31 @@ std::shared_ptr<const IncrementalIgTree::ClassVectors> classVectorsOf(const Inst
   return vectors;
 }
 
-// The subtree of `members` (stored vectors sharing their first `depth` values in `order`, not
-// empty), projected onto the features below them, in a memory of `classes`.
-Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(const InstanceSet& members,
-                                                                 size_t depth,
-                                                                 const ClassOrder& classes,
-                                                                 const std::vector<int>& order) {
-  InstanceSet projected;
-  projected.width = static_cast<int>(order.size() - depth);
-  projected.features.reserve(members.size() * static_cast<size_t>(projected.width));
-  for (size_t i = 0; i < members.size(); ++i) {
-    const auto f = members.instance(i);
-    for (size_t d = depth; d < order.size(); ++d)
-      projected.features.push_back(f[static_cast<size_t>(order[d])]);
-  }
-  projected.classes = members.classes;
-  projected.sources = members.sources;
+// The subtree of `members` (not empty) in a memory of `classes`.
+Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
+    const IncrementalIgTree::Members& members, const ClassOrder& classes) {
   // Only the classes the subtree holds, registered in the edited order: defaults compare totals,
   // then that order, so the part answers as the whole tree would.
-  std::vector<uint32_t> ids(members.classes.begin(), members.classes.end());
+  std::vector<uint32_t> ids;
+  for (const InstanceBase::Run& r : members.runs) ids.push_back(r.classIndex);
   std::sort(ids.begin(), ids.end(),
             [&](uint32_t a, uint32_t b) { return classes.indexOfId[a] < classes.indexOfId[b]; });
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  auto part = std::make_shared<IncrementalIgTree::Part>();
-  part->base = InstanceBase(projected.width);
   std::vector<uint64_t> totals;
-  for (uint32_t id : ids) {
-    part->base.addClass(id);
-    totals.push_back(classes.totals[classes.indexOfId[id]]);
-  }
-  if (Status s = part->base.add(projected); !s) return s;
-  std::vector<int> identity(static_cast<size_t>(projected.width));
+  for (uint32_t id : ids) totals.push_back(classes.totals[classes.indexOfId[id]]);
+  std::vector<InstanceBase::Run> runs = members.runs;
+  for (InstanceBase::Run& r : runs)
+    r.classIndex =
+        static_cast<uint32_t>(std::lower_bound(ids.begin(), ids.end(), r.classIndex,
+                                               [&](uint32_t a, uint32_t b) {
+                                                 return classes.indexOfId[a] < classes.indexOfId[b];
+                                               }) -
+                              ids.begin());
+  auto part = std::make_shared<IncrementalIgTree::Part>();
+  auto base = InstanceBase::fromRuns(members.width, members.values, ids, runs);
+  if (!base) return base.status();
+  part->base = std::move(*base);
+  std::vector<int> identity(static_cast<size_t>(members.width));
   std::iota(identity.begin(), identity.end(), 0);
   IgTreeDefaults defaults;
   defaults.classTotals = &totals;
@@ -186,8 +180,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       node = std::make_shared<Node>();
       auto members = was.membersUnder(p, overlay, sorted);
       if (!members) return members.status();
-      if (members->size() > 0) {
-        auto part = buildPart(*members, p.size(), order, treeOrder);
+      if (!members->runs.empty()) {
+        auto part = buildPart(*members, order);
         if (!part) return part.status();
         const Part& built = **part;
         const IgTree::Node& top = built.tree.root();
@@ -235,9 +229,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   return next;
 }
 
-Result<InstanceSet> IncrementalIgTree::membersUnder(const Prefix& prefix,
-                                                    const VectorOverlay& overlay,
-                                                    const std::vector<uint32_t>& sorted) const {
+Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
+    const Prefix& prefix, const VectorOverlay& overlay, const std::vector<uint32_t>& sorted) const {
   const std::vector<int>& order = tree_.order();
   const InstanceBase& memory = base_->memory();
   std::vector<uint32_t> context(order.size(), 0);
@@ -246,20 +239,19 @@ Result<InstanceSet> IncrementalIgTree::membersUnder(const Prefix& prefix,
   if (!ids)
     return Status::invalidArgument(
         "this IGTree keeps no order of its stored vectors to edit by: retrain the memory");
-  InstanceSet out;
-  out.width = static_cast<int>(order.size());
-  const auto add = [&](std::span<const uint32_t> features, uint32_t classId, uint64_t count) {
-    for (uint64_t i = 0; i < count; ++i) {
-      out.features.insert(out.features.end(), features.begin(), features.end());
-      out.classes.push_back(classId);
-      out.sources.push_back(out.sources.size());
-    }
+  Members out;
+  out.width = static_cast<int>(order.size() - prefix.size());
+  const auto add = [&](std::span<const uint32_t> features) {
+    for (size_t d = prefix.size(); d < order.size(); ++d)
+      out.values.push_back(features[static_cast<size_t>(order[d])]);
+    return static_cast<uint32_t>(out.values.size() / static_cast<size_t>(out.width) - 1);
   };
   for (uint32_t id : *ids) {
     const auto features = memory.vector(id);
     if (overlay.find(features) != VectorOverlay::kNone) continue;  // counted below
+    const uint32_t v = add(features);
     for (const ClassCount& c : memory.distribution(id))
-      add(features, memory.classId(c.classIndex), c.count);
+      out.runs.push_back({v, memory.classId(c.classIndex), c.count});
   }
   // -1, 0, 1: entry `e` before, under or after the prefix.
   const auto compare = [&](uint32_t e) {
@@ -272,9 +264,13 @@ Result<InstanceSet> IncrementalIgTree::membersUnder(const Prefix& prefix,
   };
   auto it = std::partition_point(sorted.begin(), sorted.end(),
                                  [&](uint32_t e) { return compare(e) < 0; });
-  for (; it != sorted.end() && compare(*it) == 0; ++it)
-    for (const auto& [classId, count] : overlay.entries()[*it].counts)
-      add(overlay.entries()[*it].features, classId, static_cast<uint64_t>(count));
+  for (; it != sorted.end() && compare(*it) == 0; ++it) {
+    const VectorOverlay::Entry& e = overlay.entries()[*it];
+    if (e.counts.empty()) continue;
+    const uint32_t v = add(e.features);
+    for (const auto& [classId, count] : e.counts)
+      out.runs.push_back({v, classId, static_cast<uint32_t>(count)});
+  }
   return out;
 }
 

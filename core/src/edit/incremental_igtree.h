@@ -35,6 +35,13 @@ class IncrementalIgTree final : public IncrementalClassifier {
     InstanceBase base;
     IgTree tree;
   };
+  // Stored vectors under a prefix, projected onto the features below it (in tree order), and
+  // their class counts (runs by class id).
+  struct Members {
+    int width = 0;
+    std::vector<uint32_t> values;
+    std::vector<InstanceBase::Run> runs;
+  };
   // A node of the edited tree that differs from the trained one's at its prefix.
   struct Node {
     bool kept = false;  // in the tree: not empty nor dropped by compression
@@ -101,10 +108,10 @@ class IncrementalIgTree final : public IncrementalClassifier {
     const Node* edited = nullptr;  // else an edited node without a part
   };
   Reached walk(std::span<const uint32_t> values) const;
-  // The stored vectors under `prefix` of the memory `overlay` makes of the base, one instance
-  // per class count; `sorted`: the overlay's entries by their values in tree order.
-  Result<InstanceSet> membersUnder(const Prefix& prefix, const VectorOverlay& overlay,
-                                   const std::vector<uint32_t>& sorted) const;
+  // The stored vectors under `prefix` of the memory `overlay` makes of the base; `sorted`: the
+  // overlay's entries by their values in tree order.
+  Result<Members> membersUnder(const Prefix& prefix, const VectorOverlay& overlay,
+                               const std::vector<uint32_t>& sorted) const;
   std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
   void root(const PredictOptions& options, Prediction& out) const;
 
