@@ -293,16 +293,16 @@ std::vector<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
                   defaultOf(dist, now) != defaultOf(dist, after);
   };
   Dist dist;
+  std::vector<uint8_t> moved;  // by class id
   for (uint32_t c : touched) {
     if (now.indexOf(c) == InstanceBase::kNone || after.indexOf(c) == InstanceBase::kNone) continue;
-    bool moved = false;
-    for (uint32_t d : now.ids)
-      if (d != c && after.indexOf(d) != InstanceBase::kNone &&
-          before(now, c, d) != before(after, c, d)) {
-        moved = true;
-        break;
-      }
-    if (!moved) continue;
+    if (std::none_of(now.ids.begin(), now.ids.end(), [&](uint32_t d) {
+          return d != c && after.indexOf(d) != InstanceBase::kNone &&
+                 before(now, c, d) != before(after, c, d);
+        }))
+      continue;
+    if (c >= moved.size()) moved.resize(size_t{c} + 1, 0);
+    moved[c] = 1;
     // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
     if (c < classVectors_->size())
       for (uint32_t id : (*classVectors_)[c]) {
@@ -314,15 +314,16 @@ std::vector<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
           dist.emplace_back(memory.classId(cc.classIndex), cc.count);
         add(features, dist);
       }
-    for (const VectorOverlay::Entry& e : overlay.entries())
-      if (std::any_of(e.counts.begin(), e.counts.end(),
-                      [c](const auto& cc) { return cc.first == c; })) {
-        dist.clear();
-        for (const auto& [classId, n] : e.counts)
-          dist.emplace_back(classId, static_cast<uint64_t>(n));
-        add(e.features, dist);
-      }
   }
+  if (moved.empty()) return stale;
+  for (const VectorOverlay::Entry& e : overlay.entries())
+    if (std::any_of(e.counts.begin(), e.counts.end(),
+                    [&](const auto& cc) { return cc.first < moved.size() && moved[cc.first]; })) {
+      dist.clear();
+      for (const auto& [classId, n] : e.counts)
+        dist.emplace_back(classId, static_cast<uint64_t>(n));
+      add(e.features, dist);
+    }
   return stale;
 }
 

@@ -18,8 +18,9 @@ namespace memlens {
 // edited path whose default stays keeps its default and takes its new distribution and child
 // count, and the subtree below the highest node of a path whose default moves (or that appears,
 // or that compression had dropped) is rebuilt from its stored vectors alone (a Part), which is
-// what changes its children's compression. So an edit costs its paths' length plus the subtrees
-// whose defaults move, which are the small ones near the leaves nearly always.
+// what changes its children's compression; the leaves' parent on an edited path is rebuilt so, and
+// a later edit below a rebuilt subtree rebuilds it again. So an edit costs its paths' length plus
+// the subtrees whose defaults move, which are the small ones near the leaves nearly always.
 // Defaults break ties by the classes' order by (total, first appearance): when an edit moves a
 // class's place in that order past another's, only nodes holding it can change default, which
 // are on the paths of the stored vectors holding it: those paths are checked as the edited ones
