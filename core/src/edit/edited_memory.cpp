@@ -419,7 +419,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       compact = changed > paths || base_->width < 2 ||
                 before.ids[IncrementalIgTree::rootDefault(before)] !=
                     order.ids[IncrementalIgTree::rootDefault(order)];
-      if (!compact) recheck = was.staleVectors(order, classes, overlay, paths);
+      if (!compact) recheck = was.staleVectors(order, classes, overlay, paths - changed);
       compact = compact || changed + recheck.size() > paths;
     }
   }
