@@ -419,8 +419,10 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       compact = changed > paths || base_->width < 2 ||
                 before.ids[IncrementalIgTree::rootDefault(before)] !=
                     order.ids[IncrementalIgTree::rootDefault(order)];
-      if (!compact) recheck = was.staleVectors(order, classes, overlay, paths - changed);
-      compact = compact || changed + recheck.size() > paths;
+      auto stale =
+          compact ? std::nullopt : was.staleVectors(order, classes, overlay, paths - changed);
+      compact = !stale || changed + stale->size() > paths;
+      if (!compact) recheck = std::move(*stale);
     }
   }
   // The stored vectors whose counts change, each once (a vector's instances are many changes

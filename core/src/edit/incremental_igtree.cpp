@@ -274,7 +274,7 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
   return out;
 }
 
-std::vector<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
+std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleVectors(
     const ClassOrder& after, std::span<const uint32_t> touched, const VectorOverlay& overlay,
     size_t limit) const {
   const ClassOrder& now = classes_;
@@ -292,8 +292,8 @@ std::vector<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
                               }) ||
                   defaultOf(dist, now) != defaultOf(dist, after);
   };
-  Dist dist;
   std::vector<uint8_t> moved;  // by class id
+  size_t count = 0;
   for (uint32_t c : touched) {
     if (now.indexOf(c) == InstanceBase::kNone || after.indexOf(c) == InstanceBase::kNone) continue;
     if (std::none_of(now.ids.begin(), now.ids.end(), [&](uint32_t d) {
@@ -303,17 +303,21 @@ std::vector<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
       continue;
     if (c >= moved.size()) moved.resize(size_t{c} + 1, 0);
     moved[c] = 1;
-    // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
-    if (c < classVectors_->size())
-      for (uint32_t id : (*classVectors_)[c]) {
-        if (stale.size() > limit) return stale;
-        const auto features = memory.vector(id);
-        if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
-        dist.clear();
-        for (const ClassCount& cc : memory.distribution(id))
-          dist.emplace_back(memory.classId(cc.classIndex), cc.count);
-        add(features, dist);
-      }
+    if (c < classVectors_->size() && (count += (*classVectors_)[c].size()) > limit)
+      return std::nullopt;
+  }
+  // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
+  Dist dist;
+  for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c) {
+    if (!moved[c]) continue;
+    for (uint32_t id : (*classVectors_)[c]) {
+      const auto features = memory.vector(id);
+      if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
+      dist.clear();
+      for (const ClassCount& cc : memory.distribution(id))
+        dist.emplace_back(memory.classId(cc.classIndex), cc.count);
+      add(features, dist);
+    }
   }
   if (moved.empty()) return stale;
   for (const VectorOverlay::Entry& e : overlay.entries())

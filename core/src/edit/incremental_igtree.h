@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -83,9 +84,11 @@ class IncrementalIgTree final : public IncrementalClassifier {
 
   // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold a
   // class of `touched` (classes an edit changed) whose order relative to another class differs
-  // between classes() and `after`. Stops past `limit` of them.
-  std::vector<Recheck> staleVectors(const ClassOrder& after, std::span<const uint32_t> touched,
-                                    const VectorOverlay& overlay, size_t limit) const;
+  // between classes() and `after`; nullopt when the base alone holds more than `limit`.
+  std::optional<std::vector<Recheck>> staleVectors(const ClassOrder& after,
+                                                   std::span<const uint32_t> touched,
+                                                   const VectorOverlay& overlay,
+                                                   size_t limit) const;
 
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
