@@ -146,8 +146,6 @@ class EditedMemory {
   // The incremental engine (IB1, overlap metric, fixed weights): no retraining.
   Status start(const std::vector<MemoryEdit>& edits, JobControl* job);
   Result<std::shared_ptr<Preview::Pending>> step(const MemoryEdit& edit, JobControl* job) const;
-  // The live instances of `state` whose first tree feature has `value` (tree engines).
-  InstanceSet withFirstValue(const State& state, uint32_t value) const;
   Result<std::shared_ptr<Preview::Pending>> advance(const Preview::Pending* from,
                                                     std::shared_ptr<State> state,
                                                     std::span<const std::vector<Change>> changes,
@@ -184,9 +182,8 @@ class EditedMemory {
   std::shared_ptr<Preview::Pending> current_;
   uint64_t generation_ = 0;
   bool incremental_ = false;
-  // Incremental IGTree and TRIBL2: the first tree feature, and the base instances by its value.
+  // Incremental IGTree and TRIBL2: the first tree feature.
   int firstFeature_ = -1;
-  std::unique_ptr<const RowsByKey> valueRows_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit

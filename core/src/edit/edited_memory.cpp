@@ -251,9 +251,6 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   if (options_.algorithm != Algorithm::kIb1) {
     firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
                          : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
-    valueRows_ = std::make_unique<const RowsByKey>(base_->size(), [&](size_t i) {
-      return base_->instance(i)[static_cast<size_t>(firstFeature_)];
-    });
   }
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
@@ -273,25 +270,6 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   return Status::ok();
 }
 
-InstanceSet EditedMemory::withFirstValue(const State& state, uint32_t value) const {
-  InstanceSet out;
-  out.width = base_->width;
-  const auto f = static_cast<size_t>(firstFeature_);
-  const auto add = [&](size_t i) {
-    const auto x = state.rows.features(i);
-    if (!state.rows.live(i) || x[f] != value) return;
-    out.features.insert(out.features.end(), x.begin(), x.end());
-    out.classes.push_back(state.rows.classOf(i));
-    out.sources.push_back(state.rows.source(i));
-  };
-  for (uint32_t i : valueRows_->of(value)) add(i);
-  // Merged away from another value, and inserted.
-  for (uint32_t i : state.refeatured)
-    if (base_->instance(i)[f] != value) add(i);
-  for (size_t i = base_->size(); i < state.rows.size(); ++i) add(i);
-  return out;
-}
-
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
                                                                            JobControl* job) const {
   auto state = std::make_shared<State>(*current_->state);
@@ -305,26 +283,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const
 
 namespace {
 
-// Rebuilds the parts (depth-1 subtrees or memories) of the first values in `values` from their
-// live instances; a value left without any loses its part.
-template <typename Parts, typename MembersOf, typename Build>
-Status rebuildParts(Parts& parts, const std::vector<uint32_t>& values, MembersOf membersOf,
-                    Build build, JobControl* job) {
-  for (uint32_t v : values) {
-    if (cancelRequested(job)) return Status::cancelled();
-    const InstanceSet members = membersOf(v);
-    if (members.size() == 0) {
-      parts[v] = nullptr;
-      continue;
-    }
-    auto part = build(members);
-    if (!part) return part.status();
-    parts[v] = std::move(*part);
-  }
-  return Status::ok();
-}
-
-// Instances IGTree rebuilds per edit without considering a retrain instead.
+// Instances IGTree rebuilds or changes per edit without considering a retrain instead.
 constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 // IB1 and TRIBL2 retrain when the overlay holds more entries than half the trained memory's
 // stored vectors (and more than kMinRetrain): a query then subtracts more masked vectors from
@@ -439,34 +398,31 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
   ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
-  // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them;
-  // IGTree rebuilds their depth-1 subtrees (on top of those rebuilt since the base was trained,
-  // which at most hold the memory a second time). When those hold more than a quarter of the
-  // memory (and more than kMinRetrain instances: below, either takes milliseconds), or the root's
-  // default moves, retraining costs about as much.
+  // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
+  // IGTree updates the paths of the changed stored vectors and of those holding a class whose
+  // tie order moved. When those are more than an eighth of the memory (and more than
+  // kMinRetrain: below, either takes milliseconds), or the root's default moves, retraining
+  // costs about as much.
   std::vector<uint32_t> rebuild;
+  std::vector<IncrementalIgTree::Recheck> recheck;  // IGTree's: stored vectors of moved classes
   bool compact = false;
   if (firstFeature_ >= 0 && from) {
-    const uint64_t limit = std::max<uint64_t>(state->liveCount / 4, kMinRetrain);
-    const auto tooMany = [&](const std::vector<uint32_t>& rebuilt) {
-      uint64_t n = 0;
-      for (uint32_t v : rebuilt) n += valueRows_->of(v).size();
-      return n > limit;
-    };
     rebuild = values;
-    compact = algorithm == Algorithm::kIgTree && tooMany(rebuild);
-    if (algorithm == Algorithm::kIgTree && !compact) {
+    if (algorithm == Algorithm::kIgTree) {
+      // A tree of width 1 is its leaves: retrained. A path costs about what retraining costs
+      // for 6 instances (12 against 2 us on the KJV).
+      const uint64_t paths = std::max<uint64_t>(state->liveCount / 8, kMinRetrain);
+      uint64_t changed = 0;
+      for (const std::vector<Change>& list : changes) changed += list.size();
       const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
       const ClassOrder& before = was.classes();
-      compact = before.ids[IncrementalIgTree::rootDefault(before)] !=
-                order.ids[IncrementalIgTree::rootDefault(order)];
-      const std::vector<uint32_t> stale =
-          compact ? std::vector<uint32_t>{} : was.staleValues(order, classes);
-      std::vector<uint32_t> both;
-      std::set_union(rebuild.begin(), rebuild.end(), stale.begin(), stale.end(),
-                     std::back_inserter(both));
-      rebuild = std::move(both);
-      compact = compact || tooMany(rebuild);
+      compact = changed > paths || base_->width < 2 ||
+                before.ids[IncrementalIgTree::rootDefault(before)] !=
+                    order.ids[IncrementalIgTree::rootDefault(order)];
+      auto stale =
+          compact ? std::nullopt : was.staleVectors(order, classes, overlay, paths - changed);
+      compact = !stale || changed + stale->size() > paths;
+      if (!compact) recheck = std::move(*stale);
     }
   }
   // The stored vectors whose counts change, each once (a vector's instances are many changes
@@ -494,6 +450,22 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       }
     }
   const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
+  IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
+  if (algorithm == Algorithm::kIgTree && !compact) {
+    const std::vector<int>& treeOrder = igTreeOf(*p->base)->order();
+    const auto note = [&](const std::vector<uint32_t>& features, uint32_t classId, int64_t n) {
+      IncrementalIgTree::Prefix key;
+      for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
+      deltas[std::move(key)][classId] += n;
+    };
+    for (const std::vector<Change>& list : changes)
+      for (const Change& c : list) {
+        if (undo ? c.liveAfter : c.liveBefore)
+          note(undo ? c.featuresAfter : c.featuresBefore, undo ? c.classAfter : c.classBefore, -1);
+        if (undo ? c.liveBefore : c.liveAfter)
+          note(undo ? c.featuresBefore : c.featuresAfter, undo ? c.classBefore : c.classAfter, +1);
+      }
+  }
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     auto classifier = createClassifier(options_);
     if (!classifier) return classifier.status();
@@ -507,18 +479,17 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->slots = p->overlay->vectorCount();
   p->instanceCount = state->liveCount;
   auto instances = [kept = p->kept]() -> const InstanceSet& { return kept->get(); };
-  const auto membersOf = [&](uint32_t value) { return withFirstValue(*state, value); };
   if (algorithm == Algorithm::kIgTree) {
-    const auto* was =
-        sameBase ? static_cast<const IncrementalIgTree*>(from->engine.get()) : nullptr;
-    IncrementalIgTree::Parts parts = was ? was->parts() : IncrementalIgTree::Parts{};
-    const auto build = [&](const InstanceSet& members) {
-      return IncrementalIgTree::buildPart(members, order, igTreeOf(*p->base)->order());
-    };
-    if (Status s = rebuildParts(parts, rebuild, membersOf, build, job); !s) return s;
-    p->engine = std::make_shared<IncrementalIgTree>(
-        options_, p->base, was ? was->classValues() : IncrementalIgTree::classValuesOf(*p->base),
-        std::move(order), std::move(parts), std::move(rebuild), std::move(instances));
+    if (sameBase) {
+      auto engine = IncrementalIgTree::edited(static_cast<const IncrementalIgTree&>(*from->engine),
+                                              std::move(order), deltas, recheck, *p->overlay,
+                                              std::move(instances), job);
+      if (!engine) return engine.status();
+      p->engine = std::move(*engine);
+    } else {
+      p->engine = std::make_shared<IncrementalIgTree>(options_, p->base, std::move(order),
+                                                      std::move(instances));
+    }
   } else if (algorithm == Algorithm::kTribl2) {
     p->engine = std::make_shared<IncrementalTribl2>(
         options_, p->base, p->overlay, std::move(order), std::move(rebuild), std::move(instances),

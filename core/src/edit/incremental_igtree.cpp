@@ -1,11 +1,14 @@
 #include "edit/incremental_igtree.h"
 
 #include <algorithm>
+#include <numeric>
 
 #include "classify/classifier_factories.h"
 
 namespace memlens {
 namespace {
+
+using Dist = std::vector<std::pair<uint32_t, uint64_t>>;
 
 // Whether class `a` comes before `b` in the tie order (more frequent, then first seen).
 bool before(const ClassOrder& o, uint32_t a, uint32_t b) {
@@ -13,19 +16,74 @@ bool before(const ClassOrder& o, uint32_t a, uint32_t b) {
   return o.totals[ia] > o.totals[ib] || (o.totals[ia] == o.totals[ib] && ia < ib);
 }
 
+// defaultClassOf() by class id: most votes, then the tie order.
+uint32_t defaultOf(const Dist& dist, const ClassOrder& classes) {
+  auto best = dist.front();
+  for (const auto& c : dist)
+    if (c.second > best.second || (c.second == best.second && before(classes, c.first, best.first)))
+      best = c;
+  return best.first;
+}
+
+std::shared_ptr<const IncrementalIgTree::ClassVectors> classVectorsOf(const InstanceBase& b) {
+  auto vectors = std::make_shared<IncrementalIgTree::ClassVectors>();
+  for (uint32_t id = 0; id < b.vectorCount(); ++id)
+    for (const ClassCount& c : b.distribution(id)) {
+      const uint32_t classId = b.classId(c.classIndex);
+      if (classId >= vectors->size()) vectors->resize(size_t{classId} + 1);
+      (*vectors)[classId].push_back(id);
+    }
+  return vectors;
+}
+
+// The subtree of `members` (not empty) in a memory of `classes`.
+Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
+    const IncrementalIgTree::Members& members, const ClassOrder& classes) {
+  // Only the classes the subtree holds, registered in the edited order: defaults compare totals,
+  // then that order, so the part answers as the whole tree would.
+  std::vector<uint32_t> ids;
+  for (const InstanceBase::Run& r : members.runs) ids.push_back(r.classIndex);
+  std::sort(ids.begin(), ids.end(),
+            [&](uint32_t a, uint32_t b) { return classes.indexOfId[a] < classes.indexOfId[b]; });
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<uint64_t> totals;
+  for (uint32_t id : ids) totals.push_back(classes.totals[classes.indexOfId[id]]);
+  std::vector<InstanceBase::Run> runs = members.runs;
+  for (InstanceBase::Run& r : runs)
+    r.classIndex =
+        static_cast<uint32_t>(std::lower_bound(ids.begin(), ids.end(), r.classIndex,
+                                               [&](uint32_t a, uint32_t b) {
+                                                 return classes.indexOfId[a] < classes.indexOfId[b];
+                                               }) -
+                              ids.begin());
+  auto part = std::make_shared<IncrementalIgTree::Part>();
+  auto base = InstanceBase::fromRuns(members.width, members.values, ids, runs);
+  if (!base) return base.status();
+  part->base = std::move(*base);
+  std::vector<int> identity(static_cast<size_t>(members.width));
+  std::iota(identity.begin(), identity.end(), 0);
+  IgTreeDefaults defaults;
+  defaults.classTotals = &totals;
+  auto tree = IgTree::build(part->base, std::move(identity), nullptr, defaults);
+  if (!tree) return tree.status();
+  part->tree = std::move(tree).value();
+  return std::shared_ptr<const IncrementalIgTree::Part>(std::move(part));
+}
+
+bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
+  return p.size() <= of.size() && std::equal(p.begin(), p.end(), of.begin());
+}
+
 }  // namespace
 
 IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
-                                     std::shared_ptr<const Classifier> base,
-                                     std::shared_ptr<const ClassValues> classValues,
-                                     ClassOrder classes, Parts parts,
-                                     std::vector<uint32_t> rebuiltNow,
-                                     std::function<const InstanceSet&()> instances)
+                                     std::shared_ptr<const Classifier> base, ClassOrder classes,
+                                     std::function<const InstanceSet&()> instances,
+                                     std::shared_ptr<const ClassVectors> classVectors)
     : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
       tree_(*igTreeOf(*base_)),
-      classValues_(std::move(classValues)),
-      parts_(std::move(parts)),
-      rebuiltNow_(std::move(rebuiltNow)),
+      classVectors_(classVectors ? std::move(classVectors) : classVectorsOf(base_->memory())),
+      rootChildren_(tree_.root().childCount),
       rootDefault_(rootDefault(classes_)) {
   // As IgTreeClassifier sums them.
   const std::vector<int>& order = tree_.order();
@@ -33,14 +91,6 @@ IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
   tailWeight_.assign(order.size() + 1, 0.0);
   for (size_t d = order.size(); d-- > 0;) tailWeight_[d] = tailWeight_[d + 1] + w[order[d]];
   for (uint64_t t : classes_.totals) instanceCount_ += t;
-  // The root keeps the trained tree's depth-1 children except the rebuilt values', whose parts
-  // say themselves.
-  uint32_t children = tree_.root().childCount;
-  for (const auto& [value, part] : parts_) {
-    if (tree_.child(tree_.root(), value)) --children;
-    if (part && part->tree.root().childCount > 0) ++children;
-  }
-  rootHasChildren_ = children > 0;
 }
 
 uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
@@ -50,123 +100,332 @@ uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
   return best;
 }
 
-Result<std::shared_ptr<const IncrementalIgTree::Part>> IncrementalIgTree::buildPart(
-    const InstanceSet& instances, const ClassOrder& classes, const std::vector<int>& order) {
-  // Only the classes the subtree holds and the root default, registered in the edited order:
-  // defaults compare totals, then that order, so the part answers as the whole tree would.
-  std::vector<uint32_t> ids(instances.classes.begin(), instances.classes.end());
-  ids.push_back(classes.ids[rootDefault(classes)]);
-  std::sort(ids.begin(), ids.end(),
-            [&](uint32_t a, uint32_t b) { return classes.indexOfId[a] < classes.indexOfId[b]; });
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  auto part = std::make_shared<Part>();
-  part->base = InstanceBase(instances.width);
-  std::vector<uint64_t> totals;
-  for (uint32_t id : ids) {
-    part->base.addClass(id);
-    totals.push_back(classes.totals[classes.indexOfId[id]]);
-  }
-  if (Status s = part->base.add(instances); !s) return s;
-  IgTreeDefaults defaults;
-  defaults.classTotals = &totals;
-  defaults.rootDefault = part->base.classIndex(classes.ids[rootDefault(classes)]);
-  auto tree = IgTree::build(part->base, order, nullptr, defaults);
-  if (!tree) return tree.status();
-  part->tree = std::move(tree).value();
-  return std::shared_ptr<const Part>(std::move(part));
-}
-
-std::shared_ptr<const IncrementalIgTree::ClassValues> IncrementalIgTree::classValuesOf(
-    const Classifier& base) {
-  const InstanceBase& b = base.memory();
-  const int first = igTreeOf(base)->order().front();
-  auto values = std::make_shared<ClassValues>();
-  for (uint32_t id = 0; id < b.vectorCount(); ++id)
-    for (const ClassCount& c : b.distribution(id)) {
-      const uint32_t classId = b.classId(c.classIndex);
-      if (classId >= values->size()) values->resize(size_t{classId} + 1);
-      (*values)[classId].push_back(b.vector(id)[static_cast<size_t>(first)]);
+Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
+    const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
+    const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
+    std::function<const InstanceSet&()> instances, JobControl* job) {
+  auto next = std::make_shared<IncrementalIgTree>(was.options_, was.base_, std::move(classes),
+                                                  std::move(instances), was.classVectors_);
+  next->nodes_ = was.nodes_;
+  next->rootChildren_ = was.rootChildren_;
+  const ClassOrder& order = next->classes_;
+  const std::vector<int>& treeOrder = was.tree_.order();
+  const size_t w = treeOrder.size();
+  std::vector<uint32_t> sorted(overlay.entries().size());
+  std::iota(sorted.begin(), sorted.end(), 0);
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const auto& fa = overlay.entries()[a].features;
+    const auto& fb = overlay.entries()[b].features;
+    for (int f : treeOrder)
+      if (fa[static_cast<size_t>(f)] != fb[static_cast<size_t>(f)])
+        return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
+    return false;
+  });
+  // The nodes on the edited paths above the leaves, with what changed below each and whether a
+  // leaf below changed (then the leaves' parent is rebuilt: their compression may change).
+  struct Below {
+    std::map<uint32_t, int64_t> change;
+    bool leaves = false;
+  };
+  std::map<Prefix, Below> below;
+  const auto onPath = [&](const Prefix& vector, size_t d) -> Below& {
+    return below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
+  };
+  for (const auto& [vector, change] : deltas)
+    for (size_t d = 1; d < w; ++d) {
+      Below& b = onPath(vector, d);
+      for (const auto& [c, n] : change) b.change[c] += n;
+      b.leaves = true;
     }
-  for (auto& v : *values) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
+  for (const Recheck& r : recheck)
+    for (size_t d = 1; d < w; ++d) onPath(r.vector, d).leaves |= r.leafMoves;
+
+  // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
+  // subtree below it, whose nodes are then left out.
+  struct Step {
+    const Prefix* prefix;
+    bool wasKept;
+    bool rebuilt;
+    bool sameDist;  // and default, as it was (a path checked for a class's order alone)
+    uint32_t childrenBefore;
+    size_t parent;  // step index; SIZE_MAX: the root
+    std::shared_ptr<Node> node;
+  };
+  std::vector<Step> steps;
+  std::vector<size_t> lastOfLength(w, SIZE_MAX);
+  const Prefix* lastRebuilt = nullptr;
+  for (const auto& [p, b] : below) {
+    const std::map<uint32_t, int64_t>& change = b.change;
+    if (lastRebuilt && isPrefix(*lastRebuilt, p)) continue;  // extensions follow their prefix
+    if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
+    const Reached r = was.walk(p);
+    const bool present = r.depth == static_cast<int>(p.size());
+    const auto own = was.nodes_.find(p);
+    bool rebuildHere = !present || (p.size() == w - 1 && b.leaves) ||
+                       (own != was.nodes_.end() && own->second->part);
+    auto node = std::make_shared<Node>();
+    bool sameDist = false;
+    if (!rebuildHere) {
+      sameDist =
+          std::all_of(change.begin(), change.end(), [](const auto& c) { return c.second == 0; });
+      std::map<uint32_t, int64_t> counts(change.begin(), change.end());
+      for (const auto& [c, n] : was.distributionOf(r)) counts[c] += static_cast<int64_t>(n);
+      for (const auto& [c, n] : counts)
+        if (n > 0) node->dist.emplace_back(c, static_cast<uint64_t>(n));
+      node->defaultId = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+      node->childCount = r.edited ? r.edited->childCount : r.node->childCount;
+      rebuildHere = node->dist.empty() || defaultOf(node->dist, order) != node->defaultId;
+    }
+    if (rebuildHere) {
+      node = std::make_shared<Node>();
+      auto members = was.membersUnder(p, overlay, sorted);
+      if (!members) return members.status();
+      if (!members->runs.empty()) {
+        auto part = buildPart(*members, order);
+        if (!part) return part.status();
+        const Part& built = **part;
+        const IgTree::Node& top = built.tree.root();
+        for (const ClassCount& c : built.tree.distribution(top))
+          node->dist.emplace_back(built.base.classId(c.classIndex), c.count);
+        std::sort(node->dist.begin(), node->dist.end());
+        node->defaultId = built.base.classId(top.defaultClass);
+        node->childCount = top.childCount;
+        node->part = std::move(*part);
+      }
+      lastRebuilt = &p;
+    }
+    const size_t parent = p.size() == 1 ? SIZE_MAX : lastOfLength[p.size() - 1];
+    lastOfLength[p.size()] = steps.size();
+    const uint32_t children = node->childCount;
+    steps.push_back(
+        {&p, present, rebuildHere, sameDist && !rebuildHere, children, parent, std::move(node)});
   }
-  return values;
+  // Bottom-up (children before their parent): compression against the parent's default, which
+  // stayed (else the parent was rebuilt), and the parents' child counts.
+  const uint32_t rootDefaultId = order.ids[next->rootDefault_];
+  for (size_t i = steps.size(); i-- > 0;) {
+    Step& s = steps[i];
+    Node& n = *s.node;
+    const uint32_t parentDefault =
+        s.parent == SIZE_MAX ? rootDefaultId : steps[s.parent].node->defaultId;
+    n.kept = !n.dist.empty() && !(n.childCount == 0 && n.defaultId == parentDefault);
+    const int change = static_cast<int>(n.kept) - static_cast<int>(s.wasKept);
+    uint32_t& count = s.parent == SIZE_MAX ? next->rootChildren_ : steps[s.parent].node->childCount;
+    count = static_cast<uint32_t>(static_cast<int64_t>(count) + change);
+  }
+  for (Step& s : steps) {
+    // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
+    if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
+    if (s.rebuilt) {
+      // What lay below a rebuilt node is its part's now.
+      auto from = next->nodes_.upper_bound(*s.prefix);
+      auto to = from;
+      while (to != next->nodes_.end() && isPrefix(*s.prefix, to->first)) ++to;
+      next->nodes_.erase(from, to);
+      next->rebuiltNow_.push_back(*s.prefix);
+    }
+    next->nodes_[*s.prefix] = std::move(s.node);
+  }
+  return next;
 }
 
-std::vector<uint32_t> IncrementalIgTree::staleValues(const ClassOrder& after,
-                                                     std::span<const uint32_t> touched) const {
+Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
+    const Prefix& prefix, const VectorOverlay& overlay, const std::vector<uint32_t>& sorted) const {
+  const std::vector<int>& order = tree_.order();
+  const InstanceBase& memory = base_->memory();
+  std::vector<uint32_t> context(order.size(), 0);
+  for (size_t d = 0; d < prefix.size(); ++d) context[static_cast<size_t>(order[d])] = prefix[d];
+  const auto ids = tree_.vectorsAgreeing(memory, context, static_cast<int>(prefix.size()));
+  if (!ids)
+    return Status::invalidArgument(
+        "this IGTree keeps no order of its stored vectors to edit by: retrain the memory");
+  Members out;
+  out.width = static_cast<int>(order.size() - prefix.size());
+  const auto add = [&](std::span<const uint32_t> features) {
+    for (size_t d = prefix.size(); d < order.size(); ++d)
+      out.values.push_back(features[static_cast<size_t>(order[d])]);
+    return static_cast<uint32_t>(out.values.size() / static_cast<size_t>(out.width) - 1);
+  };
+  for (uint32_t id : *ids) {
+    const auto features = memory.vector(id);
+    if (overlay.find(features) != VectorOverlay::kNone) continue;  // counted below
+    const uint32_t v = add(features);
+    for (const ClassCount& c : memory.distribution(id))
+      out.runs.push_back({v, memory.classId(c.classIndex), c.count});
+  }
+  // -1, 0, 1: entry `e` before, under or after the prefix.
+  const auto compare = [&](uint32_t e) {
+    const auto& f = overlay.entries()[e].features;
+    for (size_t d = 0; d < prefix.size(); ++d) {
+      const uint32_t v = f[static_cast<size_t>(order[d])];
+      if (v != prefix[d]) return v < prefix[d] ? -1 : 1;
+    }
+    return 0;
+  };
+  auto it = std::partition_point(sorted.begin(), sorted.end(),
+                                 [&](uint32_t e) { return compare(e) < 0; });
+  for (; it != sorted.end() && compare(*it) == 0; ++it) {
+    const VectorOverlay::Entry& e = overlay.entries()[*it];
+    if (e.counts.empty()) continue;
+    const uint32_t v = add(e.features);
+    for (const auto& [classId, count] : e.counts)
+      out.runs.push_back({v, classId, static_cast<uint32_t>(count)});
+  }
+  return out;
+}
+
+std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleVectors(
+    const ClassOrder& after, std::span<const uint32_t> touched, const VectorOverlay& overlay,
+    size_t limit) const {
   const ClassOrder& now = classes_;
-  std::vector<uint32_t> stale;
+  const InstanceBase& memory = base_->memory();
+  const std::vector<int>& order = tree_.order();
+  std::vector<Recheck> stale;
+  const auto add = [&](std::span<const uint32_t> features, const Dist& dist) {
+    Recheck& r = stale.emplace_back();
+    for (int f : order) r.vector.push_back(features[static_cast<size_t>(f)]);
+    // A class one order lacks: the edit changed this vector, and its delta rebuilds the leaf.
+    r.leafMoves = std::any_of(dist.begin(), dist.end(),
+                              [&](const auto& c) {
+                                return now.indexOf(c.first) == InstanceBase::kNone ||
+                                       after.indexOf(c.first) == InstanceBase::kNone;
+                              }) ||
+                  defaultOf(dist, now) != defaultOf(dist, after);
+  };
+  std::vector<uint8_t> moved;  // by class id
+  size_t count = 0;
   for (uint32_t c : touched) {
     if (now.indexOf(c) == InstanceBase::kNone || after.indexOf(c) == InstanceBase::kNone) continue;
-    bool moved = false;
-    for (uint32_t d : now.ids)
-      if (d != c && after.indexOf(d) != InstanceBase::kNone &&
-          before(now, c, d) != before(after, c, d)) {
-        moved = true;
-        break;
-      }
-    if (!moved) continue;
-    if (c < classValues_->size())
-      stale.insert(stale.end(), (*classValues_)[c].begin(), (*classValues_)[c].end());
-    for (const auto& [value, part] : parts_)
-      if (part && part->base.classIndex(c) != InstanceBase::kNone) stale.push_back(value);
+    if (std::none_of(now.ids.begin(), now.ids.end(), [&](uint32_t d) {
+          return d != c && after.indexOf(d) != InstanceBase::kNone &&
+                 before(now, c, d) != before(after, c, d);
+        }))
+      continue;
+    if (c >= moved.size()) moved.resize(size_t{c} + 1, 0);
+    moved[c] = 1;
+    if (c < classVectors_->size() && (count += (*classVectors_)[c].size()) > limit)
+      return std::nullopt;
   }
-  std::sort(stale.begin(), stale.end());
-  stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
+  // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
+  Dist dist;
+  for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c) {
+    if (!moved[c]) continue;
+    for (uint32_t id : (*classVectors_)[c]) {
+      const auto features = memory.vector(id);
+      if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
+      dist.clear();
+      for (const ClassCount& cc : memory.distribution(id))
+        dist.emplace_back(memory.classId(cc.classIndex), cc.count);
+      add(features, dist);
+    }
+  }
+  if (moved.empty()) return stale;
+  for (const VectorOverlay::Entry& e : overlay.entries())
+    if (std::any_of(e.counts.begin(), e.counts.end(),
+                    [&](const auto& cc) { return cc.first < moved.size() && moved[cc.first]; })) {
+      dist.clear();
+      for (const auto& [classId, n] : e.counts)
+        dist.emplace_back(classId, static_cast<uint64_t>(n));
+      add(e.features, dist);
+    }
   return stale;
 }
 
 const IgTree& IncrementalIgTree::retrainedTree() const { return *igTreeOf(full()); }
 
 bool IncrementalIgTree::rebuiltFor(const uint32_t* query) const {
-  return std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(),
-                            query[static_cast<size_t>(firstFeature())]);
+  if (rebuiltNow_.empty()) return false;
+  const std::vector<int>& order = tree_.order();
+  Prefix key;
+  for (size_t d = 0; d + 1 < order.size(); ++d) {
+    key.push_back(query[static_cast<size_t>(order[d])]);
+    if (std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(), key)) return true;
+  }
+  return false;
+}
+
+IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> values) const {
+  Reached r{0, &tree_, &base_->memory(), &tree_.root(), nullptr};
+  const IgTree::Node* trained = &tree_.root();  // the trained tree's node at the prefix, if any
+  Prefix key;
+  while (r.depth < static_cast<int>(values.size())) {
+    const uint32_t children =
+        r.depth == 0 ? rootChildren_ : (r.edited ? r.edited->childCount : r.node->childCount);
+    if (children == 0) break;
+    const uint32_t v = values[static_cast<size_t>(r.depth)];
+    const IgTree::Node* trainedChild = trained ? tree_.child(*trained, v) : nullptr;
+    if (!nodes_.empty()) {
+      key.push_back(v);
+      if (auto it = nodes_.find(key); it != nodes_.end()) {
+        const Node& n = *it->second;
+        if (!n.kept) break;
+        ++r.depth;
+        if (n.part) {
+          // The rest of the walk is the part's tree's, over the features below the prefix.
+          const IgTree& t = n.part->tree;
+          const IgTree::Node* at = &t.root();
+          while (r.depth < static_cast<int>(values.size()) && at->childCount > 0) {
+            const IgTree::Node* c = t.child(*at, values[static_cast<size_t>(r.depth)]);
+            if (!c) break;
+            at = c;
+            ++r.depth;
+          }
+          return {r.depth, &t, &n.part->base, at, nullptr};
+        }
+        r = {r.depth, nullptr, nullptr, nullptr, &n};
+        trained = trainedChild;
+        continue;
+      }
+    }
+    if (!trainedChild) break;
+    r = {r.depth + 1, &tree_, &base_->memory(), trainedChild, nullptr};
+    trained = trainedChild;
+  }
+  return r;
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::distributionOf(
+    const Reached& r) const {
+  if (r.edited) return r.edited->dist;
+  Dist out;
+  for (const ClassCount& c : r.tree->distribution(*r.node))
+    out.emplace_back(r.names->classId(c.classIndex), c.count);
+  return out;
 }
 
 void IncrementalIgTree::answer(const uint32_t* query, const PredictOptions& options,
                                Prediction& out, Bound& bound) const {
   bound = Bound{};
-  const IgTree* tree = &tree_;
-  const InstanceBase* names = &base_->memory();
-  if (auto it = parts_.find(query[static_cast<size_t>(firstFeature())]); it != parts_.end()) {
-    if (!it->second) return root(options, out);
-    tree = &it->second->tree;
-    names = &it->second->base;
-  }
-  const IgTree::Answer a = tree->classify(query);
-  if (a.depth == 0) return root(options, out);
-  node(*tree, *names, a, options, out);
-}
-
-void IncrementalIgTree::root(const PredictOptions& options, Prediction& out) const {
+  const std::vector<int>& order = tree_.order();
+  uint32_t values[InstanceSet::kMaxWidth];
+  for (size_t d = 0; d < order.size(); ++d) values[d] = query[static_cast<size_t>(order[d])];
+  const Reached r = walk({values, order.size()});
+  if (r.depth == 0) return root(options, out);
   out = Prediction{};
-  out.classId = classes_.ids[rootDefault_];
-  out.leaf = !rootHasChildren_;
-  out.distance = tailWeight_[0];
-  out.instances = instanceCount_;
-  if (options.distributions)
-    for (size_t c = 0; c < classes_.ids.size(); ++c)
-      out.distribution.push_back({classes_.ids[c], static_cast<double>(classes_.totals[c])});
-}
-
-void IncrementalIgTree::node(const IgTree& tree, const InstanceBase& names, const IgTree::Answer& a,
-                             const PredictOptions& options, Prediction& out) const {
-  out = Prediction{};
-  out.classId = names.classId(a.node->defaultClass);
-  out.matchDepth = a.depth;
-  out.leaf = a.node->childCount == 0;
-  out.distance = tailWeight_[static_cast<size_t>(a.depth)];
-  for (const ClassCount& c : tree.distribution(*a.node)) out.instances += c.count;
+  out.classId = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+  out.matchDepth = r.depth;
+  out.leaf = (r.edited ? r.edited->childCount : r.node->childCount) == 0;
+  out.distance = tailWeight_[static_cast<size_t>(r.depth)];
+  const Dist dist = distributionOf(r);
+  for (const auto& [c, n] : dist) out.instances += n;
   if (!options.distributions) return;
-  for (const ClassCount& c : tree.distribution(*a.node))
-    out.distribution.push_back({names.classId(c.classIndex), static_cast<double>(c.count)});
+  for (const auto& [c, n] : dist) out.distribution.push_back({c, static_cast<double>(n)});
   // In the edited memory's class order, as a tree trained on it lists them.
   std::sort(out.distribution.begin(), out.distribution.end(),
             [this](const ClassVote& x, const ClassVote& y) {
               return classes_.indexOfId[x.classId] < classes_.indexOfId[y.classId];
             });
+}
+
+void IncrementalIgTree::root(const PredictOptions& options, Prediction& out) const {
+  out = Prediction{};
+  out.classId = classes_.ids[rootDefault_];
+  out.leaf = rootChildren_ == 0;
+  out.distance = tailWeight_[0];
+  out.instances = instanceCount_;
+  if (options.distributions)
+    for (size_t c = 0; c < classes_.ids.size(); ++c)
+      out.distribution.push_back({classes_.ids[c], static_cast<double>(classes_.totals[c])});
 }
 
 }  // namespace memlens

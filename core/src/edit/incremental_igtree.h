@@ -1,58 +1,94 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "edit/incremental_classifier.h"
+#include "edit/vector_overlay.h"
 #include "memory/ig_tree.h"
 
 namespace memlens {
 
-// IGTree with fixed feature weights over an edited memory, without retraining. The tree's root
-// has one depth-1 subtree per value of the first tree feature, built from exactly the stored
-// vectors with that value given the whole memory's class totals, class order and root default
-// (the MPI engine builds them per rank the same way, docs/spec/distributed.md). So the edited
-// tree is the trained one with the subtrees of the first values an edit touched rebuilt from those
-// values' live instances (Part), and the root (distribution = class totals, default = best class)
-// taken from the edited classes. Defaults inside untouched subtrees depend on the classes' order
-// by (total, first appearance) alone: the values holding a class whose place in that order moved
-// past another's are rebuilt too (staleValues()). When the root default moves, every depth-1
-// leaf's compression may change: the caller retrains (the root default is the most frequent
-// class, which nearly every subtree holds).
+// IGTree with fixed feature weights over an edited memory, without retraining. A node of the tree
+// is named by its prefix: the values of the first features of the tree order. The edited tree is
+// the trained one with the nodes an edit changed overridden by prefix (Nodes): a node on an
+// edited path whose default stays keeps its default and takes its new distribution and child
+// count, and the subtree below the highest node of a path whose default moves (or that appears,
+// or that compression had dropped) is rebuilt from its stored vectors alone (a Part), which is
+// what changes its children's compression; the leaves' parent on an edited path is rebuilt so, and
+// a later edit below a rebuilt subtree rebuilds it again. So an edit costs its paths' length plus
+// the subtrees whose defaults move, which are the small ones near the leaves nearly always.
+// Defaults break ties by the classes' order by (total, first appearance): when an edit moves a
+// class's place in that order past another's, only nodes holding it can change default, which
+// are on the paths of the stored vectors holding it: those paths are checked as the edited ones
+// (staleVectors()). When the root default moves, every depth-1 node's compression may change: the
+// caller retrains (the root default is the most frequent class, which nearly every subtree holds).
 // Thread-safety as Classifier.
 class IncrementalIgTree final : public IncrementalClassifier {
  public:
-  // One first value's subtree: its instances' memory (the classes they hold and the root default,
-  // in the edited order) and the tree over it. Null: no live instance has the value.
+  using Prefix = std::vector<uint32_t>;
+  // A subtree rebuilt from its stored vectors, projected onto the features below its prefix (in
+  // tree order): its tree's root is the node at the prefix.
   struct Part {
     InstanceBase base;
     IgTree tree;
   };
-  using Parts = std::map<uint32_t, std::shared_ptr<const Part>>;
-  // By class id: the first values of the stored vectors holding it in a base memory.
-  using ClassValues = std::vector<std::vector<uint32_t>>;
+  // Stored vectors under a prefix, projected onto the features below it (in tree order), and
+  // their class counts (runs by class id).
+  struct Members {
+    int width = 0;
+    std::vector<uint32_t> values;
+    std::vector<InstanceBase::Run> runs;
+  };
+  // A node of the edited tree that differs from the trained one's at its prefix.
+  struct Node {
+    bool kept = false;  // in the tree: not empty nor dropped by compression
+    uint32_t defaultId = 0;
+    uint32_t childCount = 0;
+    std::vector<std::pair<uint32_t, uint64_t>> dist;  // (class id, count), by class id
+    std::shared_ptr<const Part> part;                 // the subtree below, when rebuilt
+  };
+  using Nodes = std::map<Prefix, std::shared_ptr<const Node>>;
+  // By class id: the stored vectors holding it in a base memory.
+  using ClassVectors = std::vector<std::vector<uint32_t>>;
+  // What an edit changed: per ordered stored vector (its values in tree order), per class id, the
+  // change in its count.
+  using Deltas = std::map<Prefix, std::map<uint32_t, int64_t>>;
+  // A stored vector (in tree order) whose path's defaults may move with the class order, and
+  // whether its own default (as a leaf) does.
+  struct Recheck {
+    Prefix vector;
+    bool leafMoves = false;
+  };
 
-  // `base`: an IGTree classifier with `options`' fixed weights. `parts`: the first values rebuilt
-  // since `base`; `rebuiltNow`: those the last edit rebuilt (sorted).
+  // The trained tree of `base` (an IGTree classifier with `options`' fixed weights), unedited.
+  // `classVectors`: the base's, when known (else listed here).
   IncrementalIgTree(const ClassifierOptions& options, std::shared_ptr<const Classifier> base,
-                    std::shared_ptr<const ClassValues> classValues, ClassOrder classes, Parts parts,
-                    std::vector<uint32_t> rebuiltNow,
-                    std::function<const InstanceSet&()> instances);
+                    ClassOrder classes, std::function<const InstanceSet&()> instances,
+                    std::shared_ptr<const ClassVectors> classVectors = nullptr);
 
-  // The subtree of `instances` (all with one first value, not empty) in a memory of `classes`.
-  static Result<std::shared_ptr<const Part>> buildPart(const InstanceSet& instances,
-                                                       const ClassOrder& classes,
-                                                       const std::vector<int>& order);
-  static std::shared_ptr<const ClassValues> classValuesOf(const Classifier& base);
+  // `was` (over the same base) after an edit that changed `deltas` and left the memory with the
+  // classes `classes` and the stored vectors `overlay` (over the base) says; `recheck`: more
+  // stored vectors (in tree order) whose paths' defaults may move (staleVectors()).
+  static Result<std::shared_ptr<IncrementalIgTree>> edited(
+      const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
+      const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
+      std::function<const InstanceSet&()> instances, JobControl* job);
+
   // The root's default (most frequent class, then first seen): a class index of `classes`.
   static uint32_t rootDefault(const ClassOrder& classes);
 
-  // The first values whose subtrees (trained or rebuilt) hold a class of `touched` (classes an
-  // edit changed) whose order relative to another class differs between classes() and `after`.
-  std::vector<uint32_t> staleValues(const ClassOrder& after,
-                                    std::span<const uint32_t> touched) const;
+  // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold a
+  // class of `touched` (classes an edit changed) whose order relative to another class differs
+  // between classes() and `after`; nullopt when the base alone holds more than `limit`.
+  std::optional<std::vector<Recheck>> staleVectors(const ClassOrder& after,
+                                                   std::span<const uint32_t> touched,
+                                                   const VectorOverlay& overlay,
+                                                   size_t limit) const;
 
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
@@ -64,23 +100,33 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // The tree a memory trained on the edited instances builds (trained when first asked for): for
   // saving the memory to a file.
   const IgTree& retrainedTree() const;
-  int firstFeature() const { return tree_.order().front(); }
-  const Parts& parts() const { return parts_; }
-  const std::shared_ptr<const ClassValues>& classValues() const { return classValues_; }
+  const std::vector<int>& order() const { return tree_.order(); }
 
  private:
-  void node(const IgTree& tree, const InstanceBase& names, const IgTree::Answer& a,
-            const PredictOptions& options, Prediction& out) const;
+  // The deepest node a walk along `values` (in tree order) reaches, as IgTree::classify walks.
+  struct Reached {
+    int depth = 0;
+    const IgTree* tree = nullptr;         // with `node`: a node of the trained tree or a part's
+    const InstanceBase* names = nullptr;  // `tree`'s classes
+    const IgTree::Node* node = nullptr;
+    const Node* edited = nullptr;  // else an edited node without a part
+  };
+  Reached walk(std::span<const uint32_t> values) const;
+  // The stored vectors under `prefix` of the memory `overlay` makes of the base; `sorted`: the
+  // overlay's entries by their values in tree order.
+  Result<Members> membersUnder(const Prefix& prefix, const VectorOverlay& overlay,
+                               const std::vector<uint32_t>& sorted) const;
+  std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
   void root(const PredictOptions& options, Prediction& out) const;
 
   const IgTree& tree_;
-  std::shared_ptr<const ClassValues> classValues_;
-  Parts parts_;
-  std::vector<uint32_t> rebuiltNow_;
+  std::shared_ptr<const ClassVectors> classVectors_;
+  Nodes nodes_;
+  uint32_t rootChildren_ = 0;
+  std::vector<Prefix> rebuiltNow_;  // sorted: the parts the last edit built
   std::vector<double> tailWeight_;  // by depth: the weight of the features not consulted
   uint32_t rootDefault_;
   uint64_t instanceCount_ = 0;
-  bool rootHasChildren_ = false;
 };
 
 }  // namespace memlens
