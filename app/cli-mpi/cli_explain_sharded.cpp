@@ -13,9 +13,10 @@ Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOp
   if (world.size() == 1) return traceOnCorpusInOneProcess(corpus, options, contextOf, job);
   // Refused before the training it would waste (every rank sees the same options).
   const Algorithm algorithm = options.classifier.algorithm;
-  if (algorithm != Algorithm::kIgTree && algorithm != Algorithm::kTribl2)
+  if (algorithm != Algorithm::kIb1 && algorithm != Algorithm::kIgTree &&
+      algorithm != Algorithm::kTribl2)
     return Status::invalidArgument(
-        "explain runs sharded for --model igtree and tribl2 only, for now: run it with one rank "
+        "explain runs sharded for --model ib1, igtree and tribl2 only: run it with one rank "
         "or with memlens-cli");
   ShardedMemory memory;
   auto trained = runShardedExperiment(corpus, options, job, &memory);

@@ -1,4 +1,4 @@
-// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict`, `explain` (trees) and
+// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict`, `explain` and
 // `train --save` run sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers
 // of one process, and save and open a memory as one shard file per rank
 // (docs/spec/distributed.md); `timbl` also on one rank. The other commands run only on one rank,
