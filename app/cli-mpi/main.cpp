@@ -1,4 +1,4 @@
-// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict`, `explain` (trees) and
+// memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict`, `explain` and
 // `train --save` run sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers
 // of one process, and save and open a memory as one shard file per rank
 // (docs/spec/distributed.md); `timbl` also on one rank. The other commands run only on one rank,
@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "mpi_world.h"
@@ -53,12 +54,21 @@ const char* unshardedEvalOption(int argc, char** argv) {
   return nullptr;
 }
 
-// An explain option that does not run sharded yet (a memory file, the vector memory's sequence
-// map), or null.
+// Whether `option` is given `value` (`option value` or `option=value`).
+bool hasOptionValue(int argc, char** argv, std::string_view option, std::string_view value) {
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if ((word == option && i + 1 < argc && argv[i + 1] == value) ||
+        (word.starts_with(option) && word.substr(option.size()) == "=" + std::string(value)))
+      return true;
+  }
+  return false;
+}
+
+// An explain option that does not run sharded yet (the vector memory, its sequence map), or null.
 const char* unshardedExplainOption(int argc, char** argv) {
-  for (const char* option : {"--memory", "--sequence"})
-    if (hasOption(argc, argv, option)) return option;
-  return nullptr;
+  if (hasOption(argc, argv, "--sequence")) return "--sequence";
+  return hasOptionValue(argc, argv, "--model", "vector") ? "--model vector" : nullptr;
 }
 
 // Launchers (mpirun, srun) stop every rank with SIGTERM when one rank dies or fails; rank 0 says

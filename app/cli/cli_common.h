@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,13 @@ Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOp
 Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                 const ExperimentOptions& options,
                                                 const ContextOf& contextOf, JobControl* job);
+
+// explain --memory of a memory saved by the ranks of an MPI job: memlens-cli-mpi on N > 1 ranks
+// traces the context window `contextOf` encodes over the shard files `path`.r-of-N (every rank
+// but 0 gets a null experiment: it served the run). Nothing (nullopt) in memlens-cli and on one
+// rank, and for a TiMBL instance base: explain opens the memory in one process.
+Result<std::optional<TracedContext>> traceFromShards(const std::string& path,
+                                                     const ContextOf& contextOf, JobControl* job);
 
 // predict --memory: the answers of the memory saved at `path` to the queries `queriesOf` makes.
 // memlens-cli opens the memory file (predictFromMemoryInOneProcess: `openInOneProcess` opens it,

@@ -33,6 +33,11 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
   return predictOnCorpusInOneProcess(corpus, options, queriesOf, job);
 }
 
+Result<std::optional<TracedContext>> traceFromShards(const std::string&, const ContextOf&,
+                                                     JobControl*) {
+  return std::optional<TracedContext>();
+}
+
 Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
                                     const ContextOf& contextOf, JobControl* job) {
   return traceOnCorpusInOneProcess(corpus, options, contextOf, job);

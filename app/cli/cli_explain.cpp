@@ -159,19 +159,28 @@ int printTrace(const Trace& trace, const Experiment& experiment, bool json, bool
   return 0;
 }
 
-// A memory trained here on the corpus (sharded under memlens-cli-mpi), traced.
-int explainOnCorpus(const CLI::App& command, const ExplainArgs& args,
-                    const ExperimentOptions& trainOptions, JobControl* job) {
-  if (Status s = args.files.checkTrainable(command, args.corpus); !s) return reportError(s);
-  const ContextOf contextOf = [&](const Experiment& e) -> Result<std::vector<uint32_t>> {
+// The context window of args.context, encoded with the experiment's corpus.
+ContextOf contextOf(const ExplainArgs& args) {
+  return [&args](const Experiment& e) -> Result<std::vector<uint32_t>> {
     auto ids = e.corpus().encode(args.context);
     if (!ids) return ids.status();
     return contextWindow(*ids, e.record().options.window.width, e.corpus().paddingId);
   };
-  auto traced = traceOnCorpus(args.corpus, trainOptions, contextOf, job);
+}
+
+// A trace made over a sharded memory (or in one process on the corpus): its provenance is the
+// ranks' (or the corpus's).
+int printTraced(const Result<TracedContext>& traced, const ExplainArgs& args) {
   if (!traced) return reportError(traced.status());
   if (!traced->experiment) return 0;  // served a sharded run
   return printTrace(traced->trace, *traced->experiment, args.json, true);
+}
+
+// A memory trained here on the corpus (sharded under memlens-cli-mpi), traced.
+int explainOnCorpus(const CLI::App& command, const ExplainArgs& args,
+                    const ExperimentOptions& trainOptions, JobControl* job) {
+  if (Status s = args.files.checkTrainable(command, args.corpus); !s) return reportError(s);
+  return printTraced(traceOnCorpus(args.corpus, trainOptions, contextOf(args), job), args);
 }
 
 int runExplain(const CLI::App& command, const ExplainArgs& args) {
@@ -187,8 +196,15 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
   if (args.files.memory.empty() && !args.sequence &&
       args.options.classifier.algorithm != Algorithm::kVectorMemory)
     return explainOnCorpus(command, args, trainOptions, job.get());
+  if (!args.files.memory.empty() && !args.sequence) {
+    if (Status s = args.files.checkMemoryAlone(command); !s) return reportError(s);
+    auto sharded = traceFromShards(args.files.memory, contextOf(args), job.get());
+    if (!sharded) return reportError(sharded.status());
+    if (*sharded) return printTraced(std::move(**sharded), args);
+  }
   auto experiment = args.files.experiment(command, args.corpus, trainOptions, job.get());
   if (!experiment) return reportError(experiment.status());
+  if (!*experiment) return 0;  // served a sharded run
   const ExperimentOptions& options = (*experiment)->record().options;
   const bool vector = options.classifier.algorithm == Algorithm::kVectorMemory;
   if (Status s = checkSequence(args, options.classifier.algorithm); !s) return reportError(s);

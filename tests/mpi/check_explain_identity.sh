@@ -5,8 +5,11 @@
 # of an IGTree trained on a KJV corpus (line and OLIFANT blocks), for contexts that match deep
 # (their evidence and provenance lie in the last rank's block), that match nothing (the root
 # answers: the evidence is every rank's, its ties ordered by one process's ids), and an empty one;
-# and of TRIBL2 (k = 1, 3: exact matches and the IB1 below a matched prefix, with its buckets).
-# Then that IB1, and TRIBL2's IB1 over the whole memory, are refused with a clear error.
+# and of TRIBL2 (k = 1, 3: exact matches and the IB1 below a matched prefix, with its buckets);
+# and of IB1 (k = 1; k = 3 with IL, ID weighting) and TRIBL2's IB1 over the whole memory, whose
+# buckets are every rank's, merged, their vectors joined over the ranks that hold them, including
+# buckets too large to list (the listed ones and the unlisted counts). Then that the vector
+# memory is refused with a clear error.
 # Usage: check_explain_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -25,6 +28,9 @@ contexts+=("$(sed -n '1001p' "$kjv" | cut -d' ' -f1-5)")
 tied=$(sed -n '820p' "$kjv" | cut -d' ' -f1-3)
 contexts+=("$tied")
 contexts+=("and the LORD said unto")
+# Unknown words and a common one: IB1's nearest buckets hold every vector ending in it, and the
+# next every vector: more than a trace lists (checked below).
+capped="zzqq zzqq zzqq the"
 
 failures=0
 check() {  # explain options... (the contexts: $contexts, and $extra)
@@ -63,6 +69,18 @@ check --model tribl2 -k 1
 check --model tribl2 -k 3 --distance-weighting IL
 extra=()
 check --model tribl2 -k 1 --blocks olifant
+# IB1: the buckets of every rank, merged. TRIBL2 when no stored vector has the context's nearest
+# word: IB1 over the whole memory.
+extra=("$capped" "zzqq unknownword" "")
+check --model ib1 -k 1
+check --model ib1 -k 3 --distance-weighting IL
+saved=("${contexts[@]}")
+contexts=()
+check --model ib1 -k 3 --distance-weighting ID --blocks olifant
+extra=("$capped" "zzqq unknownword")
+check --model tribl2 -k 1
+check --model tribl2 -k 3 --distance-weighting IL
+contexts=("${saved[@]}")
 
 # The cases the test means to reach: provenance from the last third of the corpus (the last
 # rank's block), a root answer (evidence from every rank), a tied vote.
@@ -81,6 +99,16 @@ grep -q '"tie":true' "$work/tied.json" || {
   echo "FAIL: the TRIBL2 vote for '$tied' does not tie"
   failures=$((failures + 1))
 }
+"$cli" explain --json --context "zzqq unknownword" --model tribl2 "$work/corpus.txt" >"$work/walk.json"
+grep -q '"treePath":{"answer":"ib1-fallback","depth":0' "$work/walk.json" || {
+  echo "FAIL: TRIBL2's walk for 'zzqq unknownword' does not stop at the root"
+  failures=$((failures + 1))
+}
+"$cli" explain --json --context "$capped" --model ib1 -k 3 "$work/corpus.txt" >"$work/capped.json"
+[ "$(grep -o '"unlisted"' "$work/capped.json" | wc -l)" -ge 2 ] || {
+  echo "FAIL: the IB1 trace of '$capped' does not have two buckets too large to list"
+  failures=$((failures + 1))
+}
 
 refused() {  # message context options...
   local message=$1 context=$2 code=0
@@ -95,9 +123,7 @@ refused() {  # message context options...
     echo "ok   explain '$context' $* on 2 ranks is refused"
   fi
 }
-refused "explain runs sharded for --model igtree and tribl2 only" "the" --model ib1
-# TRIBL2 over the whole memory (no stored vector has the context's nearest word) is IB1's.
-refused "which a sharded explain does not trace yet" "zzqq unknownword" --model tribl2
+refused "explain --model vector does not run sharded yet" "the" --model vector
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded explains differ from one process"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Shard memory files: under `mpirun -np 2` and `-np 3`, `memlens-cli-mpi train --save` (and
-# `eval --save`) writes one memory file per rank (PATH.r-of-N); `eval --memory PATH` under the
-# same N must print the record one process's `eval --json` printed when it saved the same memory
-# (byte for byte but for the fields that time the run), and `predict --memory PATH` what
-# `memlens-cli predict --memory` prints of that one-process memory file, for IB1 (k = 1; k = 3
-# with IL weighting), IGTree and TRIBL2. Then the refusals: another N, a missing shard, a file
-# that is not a shard, shards of different saves, a one-process memory file under N > 1, a shard
-# file opened by one process, and a save that fails on one rank (no temporary file is left).
+# Shard memory files: under `mpirun -np 2` and `-np 3`, `memlens-cli-mpi train --save` (and `eval
+# --save`) writes one memory file per rank (PATH.r-of-N); `eval --memory PATH` under the same N must
+# print the record one process's `eval --json` printed when it saved the same memory (byte for byte
+# but for the fields that time the run), and `predict --memory PATH` what `memlens-cli predict
+# --memory` prints of that one-process memory file, and `explain --json --memory PATH` what
+# `memlens-cli explain --json --memory` prints (the trace, its provenance from each rank's block of
+# the corpus, loaded again), for IB1 (k = 1; k = 3 with IL weighting), IGTree and TRIBL2. Then the
+# refusals: another N, a missing shard, a file that is not a shard, shards of different saves, a
+# one-process memory file under N > 1, a shard file opened by one process, explain --memory of a
+# changed corpus, and a save that fails on one rank (no temporary file is left).
 # Usage: check_shard_files.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -19,6 +21,9 @@ source "$(dirname "$0")/mpi_flags.sh"
 head -n 800 "$kjv" >"$work/corpus.txt"
 sed -n '901,1000p' "$kjv" | cut -d' ' -f1-5 >"$work/contexts.txt"
 printf 'zzqq unknownword\n\nthe\n' >>"$work/contexts.txt"
+# explain --memory: a deep match in the last rank's share, a bucket too large to list (IB1),
+# unknown words (IGTree's root answers; TRIBL2 runs IB1 over the whole memory).
+explained=("$(sed -n '790p' "$kjv" | cut -d' ' -f1-4)" "zzqq zzqq zzqq the" "zzqq unknownword")
 
 failures=0
 fail() {
@@ -45,6 +50,11 @@ check() {  # saving command (train or eval), options...
   "$cli" eval --json "$@" --save "$work/one.mlm" "$work/corpus.txt" 2>/dev/null |
     mask_run_times >"$work/one.json"
   "$cli" predict --memory "$work/one.mlm" --stdin --top 20 <"$work/contexts.txt" >"$work/one.txt"
+  local i=0 context
+  for context in "${explained[@]}"; do
+    "$cli" explain --json --memory "$work/one.mlm" --context "$context" >"$work/one-trace.$i.json"
+    i=$((i + 1))
+  done
   for ranks in 2 3; do
     rm -f "$work"/sharded.mlm.*
     if ! mpi "$ranks" "$save" "$@" --save "$work/sharded.mlm" "$work/corpus.txt" \
@@ -65,6 +75,14 @@ check() {  # saving command (train or eval), options...
     mpi "$ranks" predict --memory "$work/sharded.mlm" --stdin --top 20 <"$work/contexts.txt" \
       >"$work/sharded.txt" 2>"$work/err.txt" || { fail "predict --memory on $ranks ranks"; cat "$work/err.txt"; }
     same "predict --memory of $save --save $* on $ranks ranks" "$work/one.txt" "$work/sharded.txt"
+    i=0
+    for context in "${explained[@]}"; do
+      mpi "$ranks" explain --json --memory "$work/sharded.mlm" --context "$context" \
+        >"$work/sharded-trace.json" 2>"$work/err.txt" || { fail "explain --memory on $ranks ranks"; cat "$work/err.txt"; }
+      same "explain --memory '$context' of $save --save $* on $ranks ranks" \
+        "$work/one-trace.$i.json" "$work/sharded-trace.json"
+      i=$((i + 1))
+    done
   done
 }
 
@@ -112,6 +130,12 @@ refused "a shard opened by one process" "is shard 0 of a memory saved by 2 MPI r
   "$cli" eval --memory "$work/a.mlm.0-of-2"
 refused "train without --save on 2 ranks" "train without --save does not run sharded" \
   mpi 2 train --model igtree "$work/corpus.txt"
+# explain --memory loads each rank's block of the corpus again: not from a changed file.
+cp "$work/corpus.txt" "$work/changing.txt"
+mpi 2 train --model igtree --save "$work/changing.mlm" "$work/changing.txt" >/dev/null 2>&1
+echo "Amen." >>"$work/changing.txt"
+refused "explain --memory of a changed corpus" "the memory was trained on: .*changed since" \
+  mpi 2 explain --json --memory "$work/changing.mlm" --context "the"
 # A save that fails on rank 1 (its file's place is taken by a folder) fails the job, leaves no
 # temporary file behind on any rank, and rank 0's file as it was.
 mkdir -p "$work/failing/c.mlm.1-of-2/x"

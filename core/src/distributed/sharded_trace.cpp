@@ -8,76 +8,15 @@
 #include "classify/classifier_factories.h"
 #include "distributed/message.h"
 #include "distributed/shard_by_value.h"
+#include "distributed/shard_vector.h"
+#include "distributed/sharded_buckets_trace.h"
+#include "distributed/sharded_ib1.h"
 #include "distributed/sharded_igtree.h"
 #include "distributed/sharded_tribl2.h"
 #include "memory/ig_tree.h"
 
 namespace memlens {
 namespace {
-
-void putString(Message& m, const std::string& s) { m.putSpan<char>({s.data(), s.size()}); }
-
-std::string getString(Message& m) {
-  const std::vector<char> chars = m.getVector<char>();
-  return {chars.begin(), chars.end()};
-}
-
-// A stored vector of a rank's shard as rank 0 needs it: its trace without id or provenance, its
-// first source (which orders the vectors of disjoint shards as one process numbers them) and the
-// sources whose provenance it shows.
-struct ShardVector {
-  uint64_t firstSource = 0;
-  NeighbourTrace trace;
-  std::vector<uint64_t> sources;
-};
-
-void putShardVector(Message& m, const ShardVector& v) {
-  m.put<uint64_t>(v.firstSource);
-  m.putSpan<uint32_t>(v.trace.values);
-  const std::vector<uint8_t> matches(v.trace.matches.begin(), v.trace.matches.end());
-  m.putSpan<uint8_t>(matches);
-  m.putSpan<double>(v.trace.contributions);
-  m.put<double>(v.trace.distance);
-  m.putSpan<ClassVote>(v.trace.counts);
-  m.put<uint64_t>(v.trace.instanceCount);
-  m.putSpan<uint64_t>(v.sources);
-}
-
-ShardVector getShardVector(Message& m) {
-  ShardVector v;
-  v.firstSource = m.get<uint64_t>();
-  v.trace.values = m.getVector<uint32_t>();
-  const std::vector<uint8_t> matches = m.getVector<uint8_t>();
-  v.trace.matches.assign(matches.begin(), matches.end());
-  v.trace.contributions = m.getVector<double>();
-  v.trace.distance = m.get<double>();
-  v.trace.counts = m.getVector<ClassVote>();
-  v.trace.instanceCount = m.get<uint64_t>();
-  v.sources = m.getVector<uint64_t>();
-  return v;
-}
-
-// A bucket of neighbours from the rank that holds them all (TRIBL2 below a matched prefix).
-struct ShardBucket {
-  double distance = 0.0;
-  double weight = 1.0;
-  std::vector<ShardVector> vectors;
-  uint64_t unlistedVectors = 0;
-  std::vector<ClassVote> unlistedCounts;
-};
-
-ShardVector shardVector(const InstanceBase& shard, uint32_t v, const Trace& t,
-                        const TraceOptions& options) {
-  return {shard.firstSource(v), storedVectorTrace(shard, v, t.context, t.featureWeights),
-          shard.sources(v, options.maxProvenance)};
-}
-
-// Collective: rank 0's `message` on every rank (its bytes replaced there).
-Status share(Communicator& comm, Message& message) {
-  if (Status st = comm.broadcast(message.bytes()); !st) return st;
-  if (comm.rank() != 0) message = Message(std::move(message.bytes()));
-  return Status::ok();
-}
 
 // IGTree's walk: the root is the whole memory's (every rank knows its statistics), the levels
 // below it are the subtree of the owner of the context's first value, which is one process's
@@ -171,6 +110,33 @@ Status igTreeEvidence(Communicator& comm, const ShardedIgTree& tree, const Trace
   return comm.agree(merged);
 }
 
+// TRIBL2's root: the whole memory's node.
+void fillTribl2Root(const GlobalStatistics& stats, uint64_t storedVectors, TreeStep& root) {
+  const auto& totals = stats.classTotals();
+  std::vector<ClassCount> all;
+  for (uint32_t c = 0; c < totals.size(); ++c) all.push_back({c, static_cast<uint32_t>(totals[c])});
+  root.defaultClass = stats.classIds()[defaultClassOf(all, totals)];
+  root.classes = static_cast<uint32_t>(totals.size());
+  root.instances = stats.instanceCount();
+  root.storedVectors = static_cast<uint32_t>(storedVectors);
+}
+
+// TRIBL2 when no stored vector has the context's first value: the walk stops at the root, and
+// IB1 runs over the whole memory (the buckets of every rank, as for IB1).
+Status tribl2Fallback(Communicator& comm, const ShardedTribl2& tribl2,
+                      const std::vector<uint32_t>& firstHeld, uint64_t storedVectors, Trace& t,
+                      const TraceOptions& options, std::vector<ShardBucket>& buckets) {
+  TreeStep root;
+  root.tested = true;
+  root.feature = tribl2.firstFeature();
+  root.value = t.context[static_cast<size_t>(root.feature)];
+  fillTribl2Root(tribl2.statistics(), storedVectors, root);
+  t.path.steps = {root};
+  t.path.depth = 0;
+  t.path.answer = TreePath::Answer::kIb1Fallback;
+  return bucketsOverShards(comm, tribl2, firstHeld, t, options, buckets);
+}
+
 // TRIBL2 (the context's first value stored somewhere): every stored vector agreeing with the
 // context on it is on the owner, so the walk below the root, an exact match and the IB1 below a
 // matched prefix are the owner's, with the node defaults chosen by the global class totals. The
@@ -240,15 +206,7 @@ Status tribl2Trace(Communicator& comm, const ShardedTribl2& tribl2, const Global
   const bool exact = m.get<uint64_t>() == 1;
   if (!m.ok() || steps.size() < 2 || (exact && buckets.size() != 1))
     return comm.agree(Status::internal("malformed TRIBL2 trace from the owner"));
-  // The root: the whole memory, whose first value the context has (else it is refused).
-  const auto& totals = stats.classTotals();
-  std::vector<ClassCount> all;
-  for (uint32_t c = 0; c < totals.size(); ++c) all.push_back({c, static_cast<uint32_t>(totals[c])});
-  TreeStep& root = steps.front();
-  root.defaultClass = stats.classIds()[defaultClassOf(all, totals)];
-  root.classes = static_cast<uint32_t>(totals.size());
-  root.instances = stats.instanceCount();
-  root.storedVectors = static_cast<uint32_t>(storedVectors);
+  fillTribl2Root(stats, storedVectors, steps.front());
   t.path.steps = std::move(steps);
   t.path.depth = static_cast<int>(t.path.steps.size()) - 1;
   t.path.answer = exact ? TreePath::Answer::kExactMatch : TreePath::Answer::kIb1Fallback;
@@ -261,11 +219,13 @@ Status tribl2Trace(Communicator& comm, const ShardedTribl2& tribl2, const Global
   return comm.agree(Status::ok());
 }
 
-// Collective: one process's ids of the vectors whose first sources rank 0 passes, over disjoint
-// shards: a vector's id is the number of stored vectors first seen before it, on every rank (a
-// shard's local ids rise with their first sources, so each rank counts by binary search).
-Result<std::vector<uint32_t>> disjointIds(Communicator& comm, const InstanceBase* shard,
-                                          const std::vector<uint64_t>& firstSources) {
+// Collective: one process's ids of the vectors whose first sources rank 0 passes: a vector's id
+// is the number of stored vectors first seen before it, on every rank (a shard's local ids rise
+// with their first sources, so each rank counts by binary search, only the vectors it holds
+// first: `firstHeld`, firstHeldBefore()'s, empty for disjoint shards).
+Result<std::vector<uint32_t>> storedVectorIds(Communicator& comm, const InstanceBase* shard,
+                                              const std::vector<uint32_t>& firstHeld,
+                                              const std::vector<uint64_t>& firstSources) {
   Message asked;
   if (comm.rank() == 0) asked.putSpan<uint64_t>(firstSources);
   if (Status st = share(comm, asked); !st) return st;
@@ -283,7 +243,7 @@ Result<std::vector<uint32_t>> disjointIds(Communicator& comm, const InstanceBase
         n = half;
       }
     }
-    mine.put<uint32_t>(lo);
+    mine.put<uint32_t>(firstHeld.empty() ? lo : firstHeld[lo]);
   }
   auto gathered = comm.gather(mine.bytes());
   if (!gathered) return gathered.status();
@@ -347,6 +307,7 @@ Result<std::unordered_map<uint64_t, ProvenanceRef>> provenanceOfTokens(
 
 // Collective: the traces of `vectors` (rank 0's) with one process's ids and provenance.
 Result<std::vector<NeighbourTrace>> finish(Communicator& comm, const ShardedMemory& memory,
+                                           const std::vector<uint32_t>& firstHeld,
                                            std::vector<ShardVector> vectors,
                                            const TraceOptions& options) {
   std::vector<uint64_t> firstSources;
@@ -357,7 +318,7 @@ Result<std::vector<NeighbourTrace>> finish(Communicator& comm, const ShardedMemo
   }
   std::sort(tokens.begin(), tokens.end());
   tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
-  auto ids = disjointIds(comm, memory.classifier->shard(), firstSources);
+  auto ids = storedVectorIds(comm, memory.classifier->shard(), firstHeld, firstSources);
   if (!ids) return ids.status();
   auto where = provenanceOfTokens(comm, memory, tokens, options.snippetBytes);
   if (!where) return where.status();
@@ -377,9 +338,10 @@ Result<Trace> traceSharded(Communicator& comm, ShardedMemory& memory, const Expe
   ShardedClassifier& classifier = *memory.classifier;
   const auto* igtree = dynamic_cast<const ShardedIgTree*>(&classifier);
   const auto* tribl2 = dynamic_cast<const ShardedTribl2*>(&classifier);
-  if (!igtree && !tribl2)
+  const auto* ib1 = dynamic_cast<const ShardedIb1*>(&classifier);
+  if (!igtree && !tribl2 && !ib1)
     return Status::invalidArgument(
-        "a sharded explain takes an IGTree or TRIBL2 memory for now: run it with one rank");
+        "a sharded explain takes an IB1, IGTree or TRIBL2 memory: run it with one rank");
   Message query;
   if (comm.rank() == 0) query.putSpan<uint32_t>(context);
   if (Status st = share(comm, query); !st) return st;
@@ -388,12 +350,6 @@ Result<Trace> traceSharded(Communicator& comm, ShardedMemory& memory, const Expe
   if (!query.ok() || t.context.size() != static_cast<size_t>(classifier.width()))
     return Status::internal("malformed context");
   t.featureWeights = classifier.statistics().weights();
-  if (tribl2 && !tribl2->stored(t.context[static_cast<size_t>(tribl2->firstFeature())]))
-    return Status::invalidArgument(
-        "no stored vector has this context's value of the first tree feature (f" +
-        std::to_string(tribl2->firstFeature() + 1) +
-        "), so TRIBL2 runs IB1 over the whole memory, which a sharded explain does not trace "
-        "yet: run it with one rank");
 
   InstanceSet queries;
   queries.width = classifier.width();
@@ -405,7 +361,12 @@ Result<Trace> traceSharded(Communicator& comm, ShardedMemory& memory, const Expe
 
   std::vector<ShardBucket> buckets;
   std::vector<ShardVector> vectors;  // the evidence shown, then every bucket's
-  if (igtree) {
+  auto firstHeld = firstHeldBefore(comm, classifier);
+  if (!firstHeld) return firstHeld.status();
+  if (ib1) {
+    if (Status st = bucketsOverShards(comm, classifier, *firstHeld, t, options, buckets); !st)
+      return st;
+  } else if (igtree) {
     auto path = igTreePath(comm, *igtree, t.context);
     if (!path) return path.status();
     t.path = std::move(*path);
@@ -413,15 +374,17 @@ Result<Trace> traceSharded(Communicator& comm, ShardedMemory& memory, const Expe
   } else {
     auto stored = classifier.storedVectors();
     if (!stored) return stored.status();
-    if (Status st = tribl2Trace(comm, *tribl2, classifier.statistics(), *stored, t, options,
-                                buckets, vectors);
+    const bool walks = tribl2->stored(t.context[static_cast<size_t>(tribl2->firstFeature())]);
+    if (Status st = walks ? tribl2Trace(comm, *tribl2, classifier.statistics(), *stored, t, options,
+                                        buckets, vectors)
+                          : tribl2Fallback(comm, *tribl2, *firstHeld, *stored, t, options, buckets);
         !st)
       return st;
   }
   const size_t evidence = vectors.size();
   for (ShardBucket& b : buckets)
     for (ShardVector& v : b.vectors) vectors.push_back(std::move(v));
-  auto traced = finish(comm, memory, std::move(vectors), options);
+  auto traced = finish(comm, memory, *firstHeld, std::move(vectors), options);
   if (!traced) return traced.status();
   if (comm.rank() != 0) return Trace{};
 

@@ -65,12 +65,15 @@ std::vector<ClassVote> unlistedCounts(const InstanceBase& base, const SparseCoun
                                       std::span<const uint32_t> listed) {
   std::unordered_map<uint32_t, int64_t> shown;
   for (const auto& [c, count] : summedCounts(base, listed)) shown[c] = count;
-  std::vector<ClassVote> out;
+  SparseCounts rest;
   for (const auto& [c, count] : all) {
     const auto it = shown.find(c);
-    const int64_t rest = count - (it == shown.end() ? 0 : it->second);
-    if (rest > 0) out.push_back({base.classId(c), static_cast<double>(rest)});
+    const int64_t n = count - (it == shown.end() ? 0 : it->second);
+    if (n > 0) rest.emplace_back(c, n);
   }
+  std::sort(rest.begin(), rest.end());
+  std::vector<ClassVote> out;
+  for (const auto& [c, n] : rest) out.push_back({base.classId(c), static_cast<double>(n)});
   return out;
 }
 

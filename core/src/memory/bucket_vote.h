@@ -24,14 +24,15 @@ using SparseCounts = std::vector<std::pair<uint32_t, int64_t>>;  // (class index
 // The summed class counts of stored vectors `ids` of `base`, in order of first appearance.
 SparseCounts summedCounts(const InstanceBase& base, std::span<const uint32_t> ids);
 // `all` (a bucket's summed counts) less those of its stored vectors `listed`, by class id, in
-// the order of `all`; classes left with no count are dropped.
+// class index order (not the order of `all`, which depends on how the search summed them);
+// classes left with no count are dropped.
 std::vector<ClassVote> unlistedCounts(const InstanceBase& base, const SparseCounts& all,
                                       std::span<const uint32_t> listed);
 
 // Fills `out` with bucket b's neighbours: all its `size` stored vectors, or (when there are more
 // than options.maxNeighbours) that many of them, the rest counted with their class counts (all
-// of the bucket's, `counts`, less the listed ones'). `membersOf(limit)` gives at least `limit` of
-// the bucket's vectors when it holds as many, ascending.
+// of the bucket's, `counts`, less the listed ones'). `membersOf(limit)` gives the bucket's
+// `limit` lowest ids (all when it holds no more), ascending.
 template <typename MembersOf>
 void listNeighbours(const InstanceBase& base, const PredictOptions& options, uint64_t size,
                     MembersOf&& membersOf, const std::function<SparseCounts()>& counts,

@@ -65,6 +65,12 @@ void MergedBuckets::decide(const std::vector<uint64_t>& classTotals,
   BucketVote vote(classTotals, classIdOf, options, std::move(distances),
                   [&nearest](int b) { return nearest[static_cast<size_t>(b)]; });
   vote.decide(predictOptions, out);
+  if (!predictOptions.neighbours) return;
+  // The parts hold the buckets' stored vectors: the caller lists them.
+  const int K = vote.votedBuckets();
+  for (int b = 0; b < K; ++b)
+    out.neighbours.emplace_back(vote.distance(b), vote.weight(b, K, vote.votedRequested()),
+                                std::vector<uint32_t>());
 }
 
 }  // namespace memlens

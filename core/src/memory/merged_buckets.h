@@ -30,7 +30,9 @@ class MergedBuckets {
   void addCount(uint32_t classIndex, int64_t count);
 
   // The vote over the buckets added since clear() (an empty Prediction when there were none).
-  // `classTotals` and `classIdOf` describe the whole memory's classes by index.
+  // `classTotals` and `classIdOf` describe the whole memory's classes by index. With
+  // predictOptions.neighbours, out.neighbours holds the voted buckets' distances and weights,
+  // without stored vectors (the parts hold those).
   void decide(const std::vector<uint64_t>& classTotals,
               const std::function<uint32_t(uint32_t)>& classIdOf, const ClassifierOptions& options,
               const PredictOptions& predictOptions, Prediction& out);

@@ -301,15 +301,18 @@ void NeighbourSearch::walk(const uint32_t* query, uint32_t requiredMask, int kBu
     return out;
   };
 
-  // `limit` members of bucket b (all when it holds no more), by id: the first found.
+  // The `limit` lowest ids of bucket b (all when it holds no more), ascending: a capped list is
+  // the same whichever search lists it and however the groups link their members (a sharded
+  // memory's ranks list the same ones, docs/spec/distributed.md).
   auto membersOf = [&](int b, uint64_t limit) {
     std::vector<uint32_t> ids;
     for (uint32_t m : buckets[b].masks)
       forMembers(m, [&](uint32_t id) {
         if (patternOf(id) == m) ids.push_back(id);
-        return ids.size() < limit;
+        return true;
       });
     std::sort(ids.begin(), ids.end());
+    if (ids.size() > limit) ids.resize(limit);
     return ids;
   };
   // Stored vectors in bucket b.
