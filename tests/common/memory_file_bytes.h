@@ -72,6 +72,15 @@ inline void restamp(std::string& bytes) {
   std::memcpy(bytes.data(), &h, sizeof h);
 }
 
+// Writes `bytes` with `value` over the bytes at `at`, restamped, as `name` in `dir`.
+template <class T>
+void writeDamaged(const QTemporaryDir& dir, const char* name, std::string bytes, size_t at,
+                  const T& value) {
+  std::memcpy(bytes.data() + at, &value, sizeof value);
+  restamp(bytes);
+  writeFile(dir, name, bytes);
+}
+
 inline const Layout::Entry& section(const std::vector<Layout::Entry>& entries, Layout::Section id) {
   for (const Layout::Entry& e : entries)
     if (e.id == static_cast<uint32_t>(id)) return e;

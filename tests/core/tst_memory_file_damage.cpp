@@ -143,9 +143,7 @@ class TestMemoryFileDamage : public QObject {
     const size_t single =
         arrayData(bytes, section(entries, Layout::Section::kInstanceBase).offset + 4, {4});
     const uint32_t badClass = 9999;
-    std::memcpy(bytes.data() + single + v * sizeof(ClassCount), &badClass, 4);
-    restamp(bytes);
-    writeFile(dir_, "inconsistent.mlm", bytes);
+    writeDamaged(dir_, "inconsistent.mlm", bytes, single + v * sizeof(ClassCount), badClass);
     auto opened = openedDespiteDamage(
         path, QString("section 'instance base': stored vector %1 counts class index 9999, past "
                       "the class count")
@@ -159,9 +157,7 @@ class TestMemoryFileDamage : public QObject {
     const size_t sources =
         arrayData(bytes, section(entries, Layout::Section::kTrain).offset + 4, {4, 4});
     const uint64_t badSource = uint64_t{1} << 40;
-    std::memcpy(bytes.data() + sources, &badSource, 8);
-    restamp(bytes);
-    writeFile(dir_, "inconsistent.mlm", bytes);
+    writeDamaged(dir_, "inconsistent.mlm", bytes, sources, badSource);
     opened = openedDespiteDamage(path,
                                  "section 'train instances': instance 0 has a class past "
                                  "the vocabulary or a source past the token stream");
@@ -172,9 +168,7 @@ class TestMemoryFileDamage : public QObject {
     bytes = whole;
     const size_t ids = arrayData(bytes, section(entries, Layout::Section::kTokens).offset, {});
     const uint32_t badId = 0xFFFFFF00u;
-    std::memcpy(bytes.data() + ids, &badId, 4);
-    restamp(bytes);
-    writeFile(dir_, "inconsistent.mlm", bytes);
+    writeDamaged(dir_, "inconsistent.mlm", bytes, ids, badId);
     opened = openedDespiteDamage(path,
                                  "section 'token stream': token 0 is id 4294967040, past "
                                  "the vocabulary");
@@ -190,9 +184,7 @@ class TestMemoryFileDamage : public QObject {
     bytes = whole;
     const size_t links = arrayData(bytes, firstIndex, {4, sizeof(SubsetIndex::Group)});
     const uint32_t pastVectors = memory.vectorCount() + 5;
-    std::memcpy(bytes.data() + links, &pastVectors, 4);
-    restamp(bytes);
-    writeFile(dir_, "inconsistent.mlm", bytes);
+    writeDamaged(dir_, "inconsistent.mlm", bytes, links, pastVectors);
     opened = openedDespiteDamage(path, QString("section 'subset indexes': subset index 1: stored "
                                                "vector 0 links to vector %1 of %2")
                                            .arg(pastVectors)
@@ -219,9 +211,7 @@ class TestMemoryFileDamage : public QObject {
     }
     QVERIFY(cached > 0);
     bytes = largerWhole;
-    std::memcpy(bytes.data() + cached, &badClass, 4);
-    restamp(bytes);
-    writeFile(dir_, "inconsistent.mlm", bytes);
+    writeDamaged(dir_, "inconsistent.mlm", bytes, cached, badClass);
     opened = openedDespiteDamage(path, QString("section 'subset indexes': subset index %1: cache "
                                                "entry 0 counts class index 9999")
                                            .arg(cachedMask));
@@ -245,9 +235,7 @@ class TestMemoryFileDamage : public QObject {
     // The stored vectors' values: their count follows the width.
     const size_t valuesCount = section(entries, Layout::Section::kInstanceBase).offset + 4;
     const uint64_t huge = uint64_t{1} << 60;
-    std::memcpy(bytes.data() + valuesCount, &huge, 8);
-    restamp(bytes);
-    writeFile(dir_, "inconsistent.mlm", bytes);
+    writeDamaged(dir_, "inconsistent.mlm", bytes, valuesCount, huge);
     QVERIFY2(errorOf(path).contains("runs past the section's end"), qPrintable(errorOf(path)));
 
     // An IGTree root answering a class past the class count (the nodes follow the order; the
@@ -313,9 +301,7 @@ class TestMemoryFileDamage : public QObject {
     }
     QVERIFY(used < slotCount);
     const uint64_t pastValues = uint64_t{0xFFFFFF} << 32;
-    std::memcpy(bytes.data() + slots + used * 16, &pastValues, 8);
-    restamp(bytes);
-    writeFile(dir_, "lazy-damaged.mlm", bytes);
+    writeDamaged(dir_, "lazy-damaged.mlm", bytes, slots + used * 16, pastValues);
     opened = openedDespiteDamage(path,
                                  "section 'instance base': feature 0: a value/class count past "
                                  "the values or classes");
@@ -335,9 +321,7 @@ class TestMemoryFileDamage : public QObject {
     const size_t contextIds = arrayData(bytes, sums + 16, {});
     const size_t followers = arrayData(bytes, sums + 16, {4, 8, 8});
     const uint32_t pastVocabulary = 0xFFFFFF00u;
-    std::memcpy(bytes.data() + followers, &pastVocabulary, 4);
-    restamp(bytes);
-    writeFile(dir_, "lazy-damaged.mlm", bytes);
+    writeDamaged(dir_, "lazy-damaged.mlm", bytes, followers, pastVocabulary);
     opened = openedDespiteDamage(path,
                                  "section 'base model': order 2: context 0: a follower outside "
                                  "the vocabulary or order");
