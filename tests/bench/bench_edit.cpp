@@ -53,7 +53,7 @@ int main(int argc, char** argv) {
   const char* weights = keep ? "kept" : "recomputed";
   std::printf(
       "model %s, weights %s: %zu train instances, %u slots, %zu probe tokens, "
-      "%u documents; create %.2f s\n",
+      "%zu documents; create %.2f s\n",
       model.c_str(), weights, m.instances().size(), m.classifier().memory().vectorCount(),
       m.probe().size(), m.corpus().corpus->documentCount(), createSeconds);
 
