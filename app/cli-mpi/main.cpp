@@ -1,5 +1,5 @@
 // memlens-cli-mpi: memlens-cli whose `timbl`, `eval`, `predict`, `explain` and
-// `train --save` run sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers
+// `train` run sharded over the ranks of an MPI job (mpirun -np N, srun), with the answers
 // of one process, and save and open a memory as one shard file per rank
 // (docs/spec/distributed.md); `timbl` also on one rank. The other commands run only on one rank,
 // as in memlens-cli.
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     if (communicator.rank() == 0)
       std::fprintf(stderr,
                    "memlens-cli-mpi: '%s' does not run sharded yet (only 'timbl', 'eval', "
-                   "'predict', 'explain' and 'train --save' do); run it with one rank or with "
+                   "'predict', 'explain' and 'train' do); run it with one rank or with "
                    "memlens-cli\n",
                    argv[1]);
     return 2;
@@ -105,12 +105,9 @@ int main(int argc, char** argv) {
   const bool explain = memlens::cli::isExplain(argc, argv);
   if (communicator.size() > 1 &&
       (eval || train || explain || memlens::cli::isPredict(argc, argv))) {
-    // train on every token is not sharded: train --save is eval's run, saved.
     const char* option = eval      ? memlens::cli::unshardedEvalOption(argc, argv)
                          : explain ? memlens::cli::unshardedExplainOption(argc, argv)
-                         : train && !memlens::cli::hasOption(argc, argv, "--save")
-                             ? "without --save"
-                             : nullptr;
+                                   : nullptr;
     if (option) {
       if (communicator.rank() == 0)
         std::fprintf(stderr,

@@ -58,6 +58,26 @@ Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                       const ExperimentOptions& options,
                                                       const QueriesOf& queriesOf, JobControl* job);
 
+// train's account of a memory trained on every token of the corpus `corpus` names (no split).
+// memlens-cli trains it in one process (describeTrainingInOneProcess); memlens-cli-mpi shards it
+// over the ranks of an MPI job, where the memory's bytes are not counted (no memoryBytes) and
+// every rank but 0 gets a null corpus: it served the run.
+struct TrainingSummary {
+  std::shared_ptr<const TokenisedCorpus> corpus;
+  ExperimentOptions options;
+  uint64_t instances = 0;
+  uint64_t storedVectors = 0;
+  uint32_t classes = 0;
+  double seconds = 0.0;
+  std::optional<uint64_t> memoryBytes;
+  std::vector<double> weights;  // in feature order
+};
+Result<TrainingSummary> describeTraining(const CorpusArgs& corpus, const ExperimentOptions& options,
+                                         JobControl* job);
+Result<TrainingSummary> describeTrainingInOneProcess(const CorpusArgs& corpus,
+                                                     const ExperimentOptions& options,
+                                                     JobControl* job);
+
 // explain's trace over a memory trained on the corpus `corpus` names: the experiment, and the
 // trace of the context window `contextOf` encodes with its corpus. memlens-cli traces in one
 // process (traceOnCorpusInOneProcess); memlens-cli-mpi traces over the sharded memory, and there

@@ -1,5 +1,5 @@
-// memlens-cli's experiments, memory files, predict's memory and explain's trace run in one process
-// (memlens-cli-mpi links its own, sharded).
+// memlens-cli's experiments, memory files, train's and predict's memory and explain's trace run in
+// one process (memlens-cli-mpi links its own, sharded).
 #include "cli_common.h"
 #include "memlens/memory_file.h"
 
@@ -31,6 +31,11 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
                                           const ExperimentOptions& options,
                                           const QueriesOf& queriesOf, JobControl* job) {
   return predictOnCorpusInOneProcess(corpus, options, queriesOf, job);
+}
+
+Result<TrainingSummary> describeTraining(const CorpusArgs& corpus, const ExperimentOptions& options,
+                                         JobControl* job) {
+  return describeTrainingInOneProcess(corpus, options, job);
 }
 
 Result<std::optional<TracedContext>> traceFromShards(const std::string&, const ContextOf&,

@@ -20,27 +20,21 @@
 namespace memlens::cli {
 namespace {
 
-// A memory and the corpus it was trained on; with a memory file, parts of its experiment.
-struct TrainedMemory {
-  std::shared_ptr<const TokenisedCorpus> corpus;  // null on a rank that served a sharded run
-  ExperimentOptions options;
+// A memory and the corpus it was trained on; with a memory file, parts of its experiment. Its
+// size is its own, or the record's when it is sharded over ranks (the classifier then only
+// answers, and memoryBytes is none: the ranks hold the memory).
+struct TrainedMemory : TrainingSummary {
   std::shared_ptr<const Classifier> classifier;
-  double seconds = 0.0;
-  // The memory's size: its own, or the record's when it is sharded over ranks (the classifier
-  // then only answers).
-  uint64_t instances = 0;
-  uint32_t storedVectors = 0;
-  uint32_t classes = 0;
-  std::optional<uint64_t> memoryBytes;  // none when sharded: the ranks hold the memory
 };
 
-// The size of a memory held whole by `m.classifier`.
+// The size and weights of a memory held whole by `m.classifier`.
 void countMemory(TrainedMemory& m) {
   const InstanceBase& base = m.classifier->memory();
   m.instances = base.instanceCount();
   m.storedVectors = base.vectorCount();
   m.classes = base.classCount();
   m.memoryBytes = base.memoryBytes();
+  m.weights = m.classifier->weights();
 }
 
 // The options of both commands: the corpus and how to train on it, or a memory file.
@@ -84,6 +78,7 @@ Result<TrainedMemory> memoryOf(Result<std::shared_ptr<const Experiment>> e) {
   for (uint64_t count : (*e)->trainClassCounts()) m.classes += count > 0 ? 1 : 0;
   if (m.classifier->memory().instanceCount() == m.instances)
     m.memoryBytes = m.classifier->memory().memoryBytes();
+  m.weights = m.classifier->weights();
   return m;
 }
 
@@ -120,14 +115,6 @@ Result<TrainedMemory> trainOnEveryToken(const CorpusArgs& corpus, const Experime
   return m;
 }
 
-// trainOnEveryToken(); experimentMemory() for memory files.
-Result<TrainedMemory> trainOnCorpus(const CLI::App& command, const MemoryArgs& args) {
-  if (!args.files.memory.empty() || !args.files.save.empty())
-    return experimentMemory(command, args);
-  auto job = makeTerminalProgress();
-  return trainOnEveryToken(args.corpus, args.options, job.get());
-}
-
 // The memory's answers to `queries`, one query at a time.
 CorpusPredictions predictionsOf(const TrainedMemory& m, const InstanceSet& queries) {
   CorpusPredictions out{m.corpus, {}};
@@ -137,7 +124,7 @@ CorpusPredictions predictionsOf(const TrainedMemory& m, const InstanceSet& queri
 }
 
 // Context positions as TiMBL names its features: f1 is the farthest from the target.
-void printSummary(const TrainedMemory& m) {
+void printSummary(const TrainingSummary& m) {
   const ClassifierOptions& o = m.options.classifier;
   std::printf("model %s, k=%d, weighting %s, width %d\n",
               std::string(optionLabel(o.algorithm)).c_str(), o.k,
@@ -145,16 +132,15 @@ void printSummary(const TrainedMemory& m) {
   char size[64] = "sharded over the ranks";
   if (m.memoryBytes)
     std::snprintf(size, sizeof size, "%.1f MB", static_cast<double>(*m.memoryBytes) / 1e6);
-  std::printf("%llu instances from %zu documents in %u stored vectors, %u classes; %.2f s, %s\n",
+  std::printf("%llu instances from %zu documents in %llu stored vectors, %u classes; %.2f s, %s\n",
               static_cast<unsigned long long>(m.instances), m.corpus->corpus->documentCount(),
-              m.storedVectors, m.classes, m.seconds, size);
+              static_cast<unsigned long long>(m.storedVectors), m.classes, m.seconds, size);
   std::printf("feature weights:");
-  const auto& w = m.classifier->weights();
-  for (size_t i = 0; i < w.size(); ++i) std::printf("  f%zu %.4f", i + 1, w[i]);
+  for (size_t i = 0; i < m.weights.size(); ++i) std::printf("  f%zu %.4f", i + 1, m.weights[i]);
   std::printf("\n");
 }
 
-std::string summaryJson(const TrainedMemory& m) {
+std::string summaryJson(const TrainingSummary& m) {
   JsonWriter json;
   json.beginObject()
       .field("model", optionLabel(m.options.classifier.algorithm))
@@ -167,13 +153,25 @@ std::string summaryJson(const TrainedMemory& m) {
   if (m.memoryBytes) json.field("memoryBytes", *m.memoryBytes);
   json.field("trainSeconds", m.seconds);
   json.key("featureWeights").beginArray();
-  for (double w : m.classifier->weights()) json.value(w);
+  for (double w : m.weights) json.value(w);
   json.endArray();
   return json.endObject().str();
 }
 
+// The memory of `args`: trained on every token, or eval's run with memory files.
+Result<TrainingSummary> describeMemory(const CLI::App& command, const TrainArgs& args) {
+  if (!args.files.memory.empty() || !args.files.save.empty()) {
+    auto m = experimentMemory(command, args);
+    if (!m) return m.status();
+    return TrainingSummary(std::move(*m));
+  }
+  if (Status s = checkCorpusGiven(args.corpus); !s) return s;
+  auto job = makeTerminalProgress();
+  return describeTraining(args.corpus, args.options, job.get());
+}
+
 int runTrain(const CLI::App& command, const TrainArgs& args) {
-  auto m = trainOnCorpus(command, args);
+  auto m = describeMemory(command, args);
   if (!m) return reportError(m.status());
   if (!m->corpus) return 0;  // served a sharded run
   if (args.json)
@@ -242,6 +240,14 @@ int runPredict(const CLI::App& command, const PredictArgs& args) {
 }
 
 }  // namespace
+
+Result<TrainingSummary> describeTrainingInOneProcess(const CorpusArgs& corpus,
+                                                     const ExperimentOptions& options,
+                                                     JobControl* job) {
+  auto m = trainOnEveryToken(corpus, options, job);
+  if (!m) return m.status();
+  return TrainingSummary(std::move(*m));
+}
 
 Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                       const ExperimentOptions& options,

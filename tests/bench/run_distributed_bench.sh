@@ -123,8 +123,8 @@ printf '%-10s %5s %8s %10s %10s %12s %12s %8s  %s\n' algo ranks train_s test_q/s
 for spec in $algos; do
   read -r -a opts <<<"${spec//:/ }"
   files=(-f "$work/train.inst" -t "$work/test.inst" -o)
-  /usr/bin/time -f "%M" -o "$work/one.rss" "$cli" timbl "${files[@]}" "$work/one.out" --timing \
-    "${opts[@]}" 2>"$work/one.err"
+  "${locked[@]}" /usr/bin/time -f "%M" -o "$work/one.rss" "$cli" timbl "${files[@]}" \
+    "$work/one.out" --timing "${opts[@]}" 2>"$work/one.err"
   printf '%-10s %5s %8s %10s %10s %12d %12s %8s\n' "${spec//:/ }" one \
     "$(value train_seconds "$work/one.err")" "$(value test_tokens_per_second "$work/one.err")" \
     - $(($(cat "$work/one.rss") / 1024)) - -
