@@ -40,10 +40,9 @@ Status corpusOf(Communicator& world, const std::string& path, const Experiment* 
     for (size_t d = 0; d < corpus.documentCount() && usable; ++d)
       if (!corpus.document(d).textAvailable)
         usable = Status::invalidArgument(
-            path +
-            ": a sharded explain traces where the stored vectors came from, in the corpus "
-            "the memory was trained on: " +
-            corpus.document(d).textMissing);
+            path + ": " + corpus.document(d).textMissing +
+            "; a sharded explain needs the corpus the memory was trained on (each rank reloads "
+            "its share to trace where the stored vectors came from)");
     const RunRecord& record = experiment->record();
     m.put<uint64_t>(record.corpus.size());
     for (const RunRecord::CorpusFile& f : record.corpus) putString(m, f.path);
