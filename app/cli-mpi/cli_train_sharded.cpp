@@ -22,7 +22,6 @@ Result<TrainingSummary> describeTraining(const CorpusArgs& corpus, const Experim
   if (!instances) return instances.status();
   auto total = world.sum(instances->size());
   if (!total) return total.status();
-  if (*total == 0) return Status::invalidArgument("the corpus yields no instances");
   // The vector memory's ranks break ties by the whole corpus's token indices.
   for (uint64_t& source : instances->sources) source += block->firstToken;
   auto memory = ShardedClassifier::train(world, options.classifier, *instances, job);

@@ -129,8 +129,11 @@ for spec in $algos; do
     "$(value train_seconds "$work/one.err")" "$(value test_tokens_per_second "$work/one.err")" \
     - $(($(cat "$work/one.rss") / 1024)) - -
   for ranks in $ranks_list; do
-    run_ranks "$ranks" "$cli_mpi" timbl "${files[@]}" "$work/sharded.out" --timing "${opts[@]}" \
-      2>"$work/sharded.err"
+    if ! run_ranks "$ranks" "$cli_mpi" timbl "${files[@]}" "$work/sharded.out" --timing \
+      "${opts[@]}" 2>"$work/sharded.err"; then
+      printf '%-10s %5s failed: %s\n' "${spec//:/ }" "$ranks" "$(tail -n 2 "$work/sharded.err")"
+      continue
+    fi
     same=no
     cmp -s "$work/one.out" "$work/sharded.out" && same=yes
     printf '%-10s %5s %8s %10s %10s %12d %12d %8s  %s\n' "${spec//:/ }" "$ranks" \

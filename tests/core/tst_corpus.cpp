@@ -1,4 +1,5 @@
 #include <QtTest>
+#include <tuple>
 
 #include "memlens/corpus.h"
 #include "test_support.h"
@@ -63,6 +64,9 @@ class TestCorpus : public QObject {
     QTest::newRow("invalid utf-8")
         << QByteArray("first\nsecond\nthird \xE9t\xE9\n") << "bad.txt line 3, byte 6|invalid UTF-8";
     QTest::newRow("truncated sequence at end") << QByteArray("ok \xE2\x80") << "line 1, byte 3";
+    // The first problem in the file, whichever kind (a sharded run checks parts of it).
+    QTest::newRow("invalid utf-8 before a NUL")
+        << QByteArray("ok\nab\xE9 \nc\0d", 11) << "bad.txt line 2, byte 2|invalid UTF-8";
   }
   void errors() {
     QFETCH(QByteArray, content);
@@ -77,6 +81,50 @@ class TestCorpus : public QObject {
       QVERIFY2(corpus.status().message().find(part.toStdString()) != std::string::npos,
                corpus.status().message().c_str());
     }
+  }
+
+  // Opened unread and checked in parts (as a sharded run's ranks do), a corpus gives open()'s line
+  // counts and open()'s first error.
+  void checkedInParts_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("good, no final newline") << QByteArray("one\ntwo three\n\nfour");
+    QTest::newRow("invalid in the second part") << QByteArray("one\ntwo\nth\xE9ree\nfour\n");
+    QTest::newRow("NUL in the first, invalid in the second")
+        << QByteArray("one\nt\0wo\nth\xE9ree\nfour\n", 20);
+  }
+  void checkedInParts() {
+    QFETCH(QByteArray, content);
+    QTemporaryDir dir;
+    const auto first = writeFile(dir, "a.txt", "alpha\nbeta\n");
+    const auto second = writeFile(dir, "b.txt", {content.constData(), size_t(content.size())});
+    auto whole = Corpus::open({first, second});
+    memlens::CorpusOptions unread;
+    unread.checkText = false;
+    auto parts = Corpus::open({first, second}, unread);
+    QVERIFY2(parts.isOk(), parts.status().message().c_str());
+    Corpus& c = **parts;
+    // Parts at line starts: a.txt whole, b.txt up to its third line, the rest.
+    const std::string_view text = c.document(1).text;
+    const size_t cut = text.find('\n', text.find('\n') + 1) + 1;
+    std::vector<uint64_t> newlines(2, 0);
+    Status failed = Status::ok();
+    for (auto [d, begin, end] :
+         {std::tuple<size_t, size_t, size_t>{0, 0, 11}, {1, 0, cut}, {1, cut, text.size()}}) {
+      auto counted = c.checkPart(d, begin, end);
+      if (!counted) {
+        failed = counted.status();
+        break;
+      }
+      newlines[d] += *counted;
+    }
+    if (!whole) {
+      QCOMPARE(failed.message(), whole.status().message());
+      return;
+    }
+    QVERIFY2(failed.isOk(), failed.message().c_str());
+    c.setNewlines(newlines);
+    for (size_t d = 0; d < 2; ++d)
+      QCOMPARE(c.document(d).lineCount, (*whole)->document(d).lineCount);
   }
 
   void missingAndEmptyFolder() {

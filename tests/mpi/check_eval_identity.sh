@@ -4,7 +4,8 @@
 # seconds, latencyMeanMicros, latencyP99Micros), for IB1 (k = 1, 3; a distance weighting),
 # IGTree and TRIBL2, on a two-file KJV corpus cut so that the ranks' byte ranges begin at a
 # document boundary and at a blank line; and OLIFANT blocks (--blocks olifant), which run across
-# lines, on that corpus and on one whose blocks cross every edge of the ranks' byte ranges.
+# lines, on that corpus and on one whose blocks cross every edge of the ranks' byte ranges. And a
+# bad corpus's error, which must be one process's.
 # Usage: check_eval_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -105,6 +106,34 @@ check --model igtree --blocks olifant
 check --model tribl2 -k 1 --blocks olifant
 corpus=$work/long
 check --model igtree --blocks olifant
+
+# A bad corpus: each rank checks only its share of the text, and the first error in the corpus is
+# reported, as one process reports it (without the rank that found it): an invalid byte in the
+# last rank's share (a NUL after it), and one in the first file before an empty file, which fails
+# the opening before any text is read.
+mkdir "$work/bad-late" "$work/bad-early"
+cp "$work/corpus/a.txt" "$work/bad-late/a.txt"
+sed -e '200s/ /\xE9 /' -e '230s/ /\x00 /' "$work/corpus/b.txt" >"$work/bad-late/b.txt"
+sed -e '250s/ /\xE9 /' "$work/corpus/a.txt" >"$work/bad-early/a.txt"
+cp "$work/corpus/b.txt" "$work/bad-early/b.txt"
+: >"$work/bad-early/c.txt"
+for corpus in "$work/bad-late" "$work/bad-early"; do
+  "$cli" eval --json --model igtree "$corpus" >/dev/null 2>"$work/one.err" &&
+    echo "FAIL memlens-cli accepted $corpus" && failures=$((failures + 1))
+  expected=$(head -n 1 "$work/one.err")
+  for ranks in 2 3; do
+    "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" eval --json --model igtree "$corpus" \
+      >/dev/null 2>"$work/sharded.err" && echo "FAIL accepted $corpus on $ranks ranks"
+    got=$(grep -m 1 memlens-cli-mpi "$work/sharded.err" | sed -e 's/rank [0-9]*: //' \
+      -e 's/memlens-cli-mpi/memlens-cli/')
+    if [ -z "$expected" ] || [ "$got" != "$expected" ]; then
+      echo "FAIL error on $ranks ranks: '$got', one process: '$expected'"
+      failures=$((failures + 1))
+    else
+      echo "ok   error on $ranks ranks: $got"
+    fi
+  done
+done
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded evals differ from one process"

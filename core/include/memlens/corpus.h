@@ -32,6 +32,10 @@ struct Document {
 struct CorpusOptions {
   // Folders are searched recursively for regular files; hidden files and folders are skipped.
   bool recursive = true;
+  // False: open() maps the files and checks that they exist and are not empty, but reads none of
+  // their text; the caller checks the parts it reads (checkPart) and sets the line counts. A
+  // sharded run's ranks each check only their share of a corpus so.
+  bool checkText = true;
 };
 
 // A set of documents opened from files and folders. Every file is checked before it is used:
@@ -58,6 +62,15 @@ class Corpus {
   size_t documentCount() const { return documents_.size(); }
   const Document& document(size_t i) const { return documents_[i]; }
   uint64_t totalBytes() const;
+
+  // What open() checks, for bytes [begin, end) of document `document`'s text, `begin` at a line's
+  // start: the first NUL byte or invalid UTF-8 in it is an error that names the file, line and
+  // byte as open() does; otherwise the part's newlines.
+  Result<uint64_t> checkPart(size_t document, size_t begin, size_t end,
+                             JobControl* job = nullptr) const;
+  // After an open() without checkText: each document's newlines (its parts' checkPart counts,
+  // summed), from which its line count follows as open() counts it.
+  void setNewlines(const std::vector<uint64_t>& newlines);
 
  private:
   Corpus() = default;

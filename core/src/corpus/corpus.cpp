@@ -58,35 +58,44 @@ Result<std::vector<std::string>> expandPaths(const std::vector<std::string>& pat
   return files;
 }
 
-// Checks `text` a slice at a time (slices end before a UTF-8 continuation byte, so no sequence
-// is split), so a cancel is seen within one slice even in a file of gigabytes.
-Status checkText(const std::string& path, std::string_view text, JobControl* job,
-                 uint64_t& newlines) {
+// Checks `text`'s bytes [begin, end) a slice at a time (slices end before a UTF-8 continuation
+// byte, so no sequence is split), so a cancel is seen within one slice even in a file of
+// gigabytes. The first NUL byte or invalid UTF-8 is the error, wherever the slices fall (a
+// sharded run checks the same text in other parts).
+Status checkText(const std::string& path, std::string_view text, size_t begin, size_t end,
+                 JobControl* job, uint64_t& newlines) {
   constexpr size_t kSlice = size_t{8} << 20;
   newlines = 0;
-  for (size_t start = 0; start < text.size();) {
+  for (size_t start = begin; start < end;) {
     if (cancelRequested(job)) return Status::cancelled();
-    size_t end = std::min(text.size(), start + kSlice);
-    while (end < text.size() && end > start + 1 &&
-           (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-      --end;
-    const std::string_view slice = text.substr(start, end - start);
-    if (const size_t nul = slice.find('\0'); nul != std::string_view::npos) {
+    size_t stop = std::min(end, start + kSlice);
+    while (stop < end && stop > start + 1 &&
+           (static_cast<unsigned char>(text[stop]) & 0xC0) == 0x80)
+      --stop;
+    const std::string_view slice = text.substr(start, stop - start);
+    const size_t nul = slice.find('\0');
+    const size_t bad = findInvalidUtf8(slice);
+    if (nul != std::string_view::npos && nul <= bad) {
       const auto at = lineColumnAt(text, start + nul);
       return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
                              std::to_string(at.byteInLine) +
                              ": NUL byte; this looks like a binary file, not UTF-8 text");
     }
-    if (const size_t bad = findInvalidUtf8(slice); bad != std::string_view::npos) {
+    if (bad != std::string_view::npos) {
       const auto at = lineColumnAt(text, start + bad);
       return Status::corrupt(path + " line " + std::to_string(at.line) + ", byte " +
                              std::to_string(at.byteInLine) + ": invalid UTF-8 (file offset " +
                              std::to_string(start + bad) + ")");
     }
     newlines += static_cast<uint64_t>(std::count(slice.begin(), slice.end(), '\n'));
-    start = end;
+    start = stop;
   }
   return Status::ok();
+}
+
+// A document's lines: its newlines, and one more for a last line without one.
+uint64_t lineCountOf(std::string_view text, uint64_t newlines) {
+  return newlines + (!text.empty() && text.back() != '\n' ? 1 : 0);
 }
 
 // 0 when the time cannot be read, which no saved time matches.
@@ -131,14 +140,33 @@ Result<std::unique_ptr<Corpus>> Corpus::open(const std::vector<std::string>& pat
       doc.bomBytes = 3;
       text.remove_prefix(3);
     }
-    if (Status s = checkText(path, text, job, doc.lineCount); !s) return s;
+    if (options.checkText) {
+      uint64_t newlines = 0;
+      if (Status s = checkText(path, text, 0, text.size(), job, newlines); !s) return s;
+      doc.lineCount = lineCountOf(text, newlines);
+    }
     doc.text = text;
-    if (!text.empty() && text.back() != '\n') ++doc.lineCount;
     corpus->documents_.push_back(std::move(doc));
     corpus->files_.push_back(std::move(*mapped));
   }
   reportProgress(job, 1.0, "corpus checked");
   return corpus;
+}
+
+Result<uint64_t> Corpus::checkPart(size_t document, size_t begin, size_t end,
+                                   JobControl* job) const {
+  const Document& doc = documents_[document];
+  uint64_t newlines = 0;
+  if (Status s =
+          checkText(doc.path, doc.text, begin, std::min(end, doc.text.size()), job, newlines);
+      !s)
+    return s;
+  return newlines;
+}
+
+void Corpus::setNewlines(const std::vector<uint64_t>& newlines) {
+  for (size_t d = 0; d < documents_.size() && d < newlines.size(); ++d)
+    documents_[d].lineCount = lineCountOf(documents_[d].text, newlines[d]);
 }
 
 Result<std::unique_ptr<Corpus>> Corpus::reattach(std::vector<Document> saved,

@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdlib>
@@ -42,7 +43,9 @@ double timeoutFromEnvironment() {
 
 }  // namespace
 
-Communicator::Communicator(int* argc, char*** argv) : timeoutSeconds_(timeoutFromEnvironment()) {
+Communicator::Communicator(int* argc, char*** argv, const CommunicatorOptions& options)
+    : options_(options), timeoutSeconds_(timeoutFromEnvironment()) {
+  options_.roundBytes = std::clamp<size_t>(options_.roundBytes, 1, INT_MAX);
   MPI_Init(argc, argv);
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
@@ -104,12 +107,17 @@ Status Communicator::broadcast(std::vector<uint8_t>& bytes) {
                          "broadcast");
       !st)
     return st;
-  if (n > INT_MAX) return Status::invalidArgument("MPI broadcast: a message past 2 GiB");
   bytes.resize(n);
   bytesMoved_ += n;
-  return finish(
-      MPI_Ibcast(bytes.data(), static_cast<int>(n), MPI_BYTE, 0, MPI_COMM_WORLD, &request), request,
-      "broadcast");
+  for (uint64_t at = 0; at < n; at += options_.roundBytes) {
+    const auto piece = static_cast<int>(std::min<uint64_t>(options_.roundBytes, n - at));
+    if (Status st =
+            finish(MPI_Ibcast(bytes.data() + at, piece, MPI_BYTE, 0, MPI_COMM_WORLD, &request),
+                   request, "broadcast");
+        !st)
+      return st;
+  }
+  return Status::ok();
 }
 
 Result<std::vector<std::vector<uint8_t>>> Communicator::gather(const std::vector<uint8_t>& bytes) {
@@ -147,16 +155,21 @@ Status Communicator::gatherEach(std::vector<uint8_t> bytes,
   constexpr int kTag = 17;
   MPI_Request request;
   if (rank_ != 0) {
-    if (bytes.size() > INT_MAX) return Status::invalidArgument("MPI send: a message past 2 GiB");
     uint64_t n = bytes.size();
     if (Status st = finish(MPI_Isend(&n, 1, MPI_UINT64_T, 0, kTag, MPI_COMM_WORLD, &request),
                            request, "send");
         !st)
       return st;
     bytesMoved_ += n;
-    return finish(
-        MPI_Isend(bytes.data(), static_cast<int>(n), MPI_BYTE, 0, kTag, MPI_COMM_WORLD, &request),
-        request, "send");
+    for (uint64_t at = 0; at < n; at += options_.roundBytes) {
+      const auto piece = static_cast<int>(std::min<uint64_t>(options_.roundBytes, n - at));
+      if (Status st = finish(
+              MPI_Isend(bytes.data() + at, piece, MPI_BYTE, 0, kTag, MPI_COMM_WORLD, &request),
+              request, "send");
+          !st)
+        return st;
+    }
+    return Status::ok();
   }
   consume(0, std::move(bytes));
   for (int r = 1; r < size_; ++r) {
@@ -165,13 +178,15 @@ Status Communicator::gatherEach(std::vector<uint8_t> bytes,
                            request, "receive");
         !st)
       return st;
-    if (n > INT_MAX) return Status::invalidArgument("MPI receive: a message past 2 GiB");
     std::vector<uint8_t> received(n);
-    if (Status st = finish(MPI_Irecv(received.data(), static_cast<int>(n), MPI_BYTE, r, kTag,
-                                     MPI_COMM_WORLD, &request),
-                           request, "receive");
-        !st)
-      return st;
+    for (uint64_t at = 0; at < n; at += options_.roundBytes) {
+      const auto piece = static_cast<int>(std::min<uint64_t>(options_.roundBytes, n - at));
+      if (Status st = finish(
+              MPI_Irecv(received.data() + at, piece, MPI_BYTE, r, kTag, MPI_COMM_WORLD, &request),
+              request, "receive");
+          !st)
+        return st;
+    }
     bytesMoved_ += n;
     consume(r, std::move(received));
   }
@@ -180,42 +195,62 @@ Status Communicator::gatherEach(std::vector<uint8_t> bytes,
 
 Result<std::vector<std::vector<uint8_t>>> Communicator::allToAll(
     std::vector<std::vector<uint8_t>> toRank) {
-  std::vector<int> sendCounts(size_), sendDispls(size_), recvCounts(size_), recvDispls(size_);
-  size_t sendTotal = 0;
-  for (const auto& bytes : toRank) sendTotal += bytes.size();
-  if (sendTotal > INT_MAX) return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
-  std::vector<uint8_t> send;
-  send.reserve(sendTotal);
-  for (int r = 0; r < size_; ++r) {
-    sendDispls[r] = static_cast<int>(send.size());
-    sendCounts[r] = static_cast<int>(toRank[r].size());
-    send.insert(send.end(), toRank[r].begin(), toRank[r].end());
-    std::vector<uint8_t>().swap(toRank[r]);
-  }
+  const auto n = static_cast<size_t>(size_);
+  std::vector<uint64_t> sendSizes(n), recvSizes(n);
+  for (size_t r = 0; r < n; ++r) sendSizes[r] = toRank[r].size();
   MPI_Request request;
-  if (Status st = finish(MPI_Ialltoall(sendCounts.data(), 1, MPI_INT, recvCounts.data(), 1, MPI_INT,
-                                       MPI_COMM_WORLD, &request),
+  if (Status st = finish(MPI_Ialltoall(sendSizes.data(), 1, MPI_UINT64_T, recvSizes.data(), 1,
+                                       MPI_UINT64_T, MPI_COMM_WORLD, &request),
                          request, "all-to-all");
       !st)
     return st;
-  int64_t total = 0;
-  for (int r = 0; r < size_; ++r) {
-    recvDispls[r] = static_cast<int>(total);
-    total += recvCounts[r];
-  }
-  if (total > INT_MAX) return Status::invalidArgument("MPI all-to-all: a message past 2 GiB");
-  std::vector<uint8_t> recv(static_cast<size_t>(total));
+  // Each pair moves at most `chunk` bytes a round, so that no rank sends or receives more than
+  // roundBytes in one; every rank runs as many rounds as the largest message needs.
+  const uint64_t chunk = std::max<uint64_t>(1, options_.roundBytes / n);
+  uint64_t rounds = 0;
+  for (size_t r = 0; r < n; ++r)
+    rounds = std::max(rounds, (std::max(sendSizes[r], recvSizes[r]) + chunk - 1) / chunk);
   if (Status st = finish(
-          MPI_Ialltoallv(send.data(), sendCounts.data(), sendDispls.data(), MPI_BYTE, recv.data(),
-                         recvCounts.data(), recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD, &request),
-          request, "all-to-all");
+          MPI_Iallreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD, &request),
+          request, "reduction");
       !st)
     return st;
-  bytesMoved_ += send.size() + recv.size();
-  std::vector<uint8_t>().swap(send);
-  std::vector<std::vector<uint8_t>> out(size_);
-  for (int r = 0; r < size_; ++r)
-    out[r].assign(recv.begin() + recvDispls[r], recv.begin() + recvDispls[r] + recvCounts[r]);
+
+  std::vector<std::vector<uint8_t>> out(n);
+  for (size_t r = 0; r < n; ++r) out[r].resize(recvSizes[r]);
+  std::vector<int> sendCounts(n), sendDispls(n), recvCounts(n), recvDispls(n);
+  std::vector<uint8_t> send, recv;
+  for (uint64_t round = 0; round < rounds; ++round) {
+    const uint64_t from = round * chunk;
+    send.clear();
+    size_t received = 0;
+    for (size_t r = 0; r < n; ++r) {
+      const uint64_t sendEnd = std::min(sendSizes[r], from + chunk);
+      sendDispls[r] = static_cast<int>(send.size());
+      sendCounts[r] = static_cast<int>(sendEnd > from ? sendEnd - from : 0);
+      if (sendCounts[r] > 0)
+        send.insert(send.end(), toRank[r].begin() + static_cast<ptrdiff_t>(from),
+                    toRank[r].begin() + static_cast<ptrdiff_t>(sendEnd));
+      // The instances a shard exchange moves are a large share of a rank's memory: each message
+      // goes as soon as it is sent.
+      if (sendEnd == sendSizes[r]) std::vector<uint8_t>().swap(toRank[r]);
+      const uint64_t recvEnd = std::min(recvSizes[r], from + chunk);
+      recvDispls[r] = static_cast<int>(received);
+      recvCounts[r] = static_cast<int>(recvEnd > from ? recvEnd - from : 0);
+      received += static_cast<size_t>(recvCounts[r]);
+    }
+    recv.resize(received);
+    if (Status st = finish(MPI_Ialltoallv(send.data(), sendCounts.data(), sendDispls.data(),
+                                          MPI_BYTE, recv.data(), recvCounts.data(),
+                                          recvDispls.data(), MPI_BYTE, MPI_COMM_WORLD, &request),
+                           request, "all-to-all");
+        !st)
+      return st;
+    bytesMoved_ += send.size() + recv.size();
+    for (size_t r = 0; r < n; ++r)
+      std::copy_n(recv.begin() + recvDispls[r], recvCounts[r],
+                  out[r].begin() + static_cast<ptrdiff_t>(from));
+  }
   return out;
 }
 

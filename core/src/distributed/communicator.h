@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,6 +13,12 @@
 
 namespace memlens {
 
+struct CommunicatorOptions {
+  // Messages of any size move in pieces: at most this many bytes into or out of a rank per round
+  // of an all-to-all, or per send, since MPI counts bytes in ints.
+  size_t roundBytes = size_t{256} << 20;
+};
+
 // The MPI world of a sharded run, over MPI's C API: the constructor initialises MPI, the
 // destructor finalises it (one Communicator per process), or aborts the whole job after an MPI
 // failure. Every collective call here must be made by every rank in the same order. MPI failures
@@ -21,7 +28,7 @@ namespace memlens {
 // Not thread-safe: MPI is initialised for one thread.
 class Communicator {
  public:
-  Communicator(int* argc, char*** argv);
+  Communicator(int* argc, char*** argv, const CommunicatorOptions& options = {});
   Communicator(const Communicator&) = delete;
   Communicator& operator=(const Communicator&) = delete;
   ~Communicator();
@@ -63,6 +70,7 @@ class Communicator {
   // Completes the non-blocking collective `started` began, within the timeout.
   Status finish(int started, MPI_Request& request, const char* what);
 
+  CommunicatorOptions options_;
   double timeoutSeconds_;
   bool broken_ = false;  // an MPI call failed or timed out: abort, do not finalise
   int rank_ = 0;

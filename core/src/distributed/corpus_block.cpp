@@ -31,16 +31,18 @@ TextPosition lineStartFrom(const Corpus& corpus, uint64_t at) {
   return {corpus.documentCount(), 0};
 }
 
-// The newlines of each document the part [begin, end) touches, as (document, newlines) pairs.
-std::vector<uint64_t> newlinesByDocument(const Corpus& corpus, TextPosition begin,
-                                         TextPosition end) {
+// Checks the part [begin, end) of `corpus` as Corpus::open checks a whole file, and gives the
+// newlines of each document it touches as (document, newlines) pairs.
+Result<std::vector<uint64_t>> checkPart(const Corpus& corpus, TextPosition begin, TextPosition end,
+                                        JobControl* job) {
   std::vector<uint64_t> out;
   for (size_t d = begin.document; d <= end.document && d < corpus.documentCount(); ++d) {
-    std::string_view text = corpus.document(d).text;
-    if (d == end.document) text = text.substr(0, end.offset);
-    if (d == begin.document) text = text.substr(std::min(begin.offset, text.size()));
+    const size_t from = d == begin.document ? begin.offset : 0;
+    const size_t to = d == end.document ? end.offset : corpus.document(d).text.size();
+    auto newlines = corpus.checkPart(d, from, std::max(from, to), job);
+    if (!newlines) return newlines.status();
     out.push_back(d);
-    out.push_back(static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n')));
+    out.push_back(*newlines);
   }
   return out;
 }
@@ -50,10 +52,18 @@ std::vector<uint64_t> newlinesByDocument(const Corpus& corpus, TextPosition begi
 Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::string>& paths,
                                     const TokeniserOptions& tokeniserOptions, JobControl* job) {
   auto tokeniser = createTokeniser(tokeniserOptions);
-  auto opened = tokeniser ? Corpus::open(paths, {}, job)
-                          : Result<std::unique_ptr<Corpus>>(tokeniser.status());
-  if (Status st = comm.agree(opened ? Status::ok() : opened.status()); !st) return st;
-  const Corpus& corpus = **opened;
+  if (!tokeniser) return comm.agree(tokeniser.status());
+  // Each rank reads only its share of the text, so it checks only that (below). A file missing
+  // or empty fails before any text is checked, and one process would report a bad byte in an
+  // earlier file first: then every rank opens the corpus as one process does, for its error.
+  CorpusOptions unread;
+  unread.checkText = false;
+  auto opened = Corpus::open(paths, unread, job);
+  if (Status st = comm.agree(opened ? Status::ok() : opened.status()); !st) {
+    auto whole = Corpus::open(paths, {}, job);
+    return comm.agree(whole ? st : whole.status());
+  }
+  Corpus& corpus = **opened;
 
   // This rank's share of the bytes, from the first line starting in it to the next rank's.
   const uint64_t total = corpus.totalBytes();
@@ -62,19 +72,32 @@ Result<CorpusBlock> loadCorpusBlock(Communicator& comm, const std::vector<std::s
   const TextPosition begin = lineStartFrom(corpus, total * r / ranks);
   const TextPosition end = lineStartFrom(corpus, total * (r + 1) / ranks);
 
-  // The block's first line number: the newlines of its first document in the blocks before it.
+  // The parts partition the text and the lowest failing rank's error is reported, so the error
+  // is the first in the corpus: one process's.
+  auto checked = checkPart(corpus, begin, end, job);
+  if (Status st = comm.agree(checked ? Status::ok() : checked.status()); !st) return st;
+
+  // The block's first line number: the newlines of its first document in the blocks before it;
+  // each document's line count: its newlines in every block.
   Message newlines;
-  newlines.putSpan<uint64_t>(newlinesByDocument(corpus, begin, end));
+  newlines.putSpan<uint64_t>(*checked);
   auto counted = comm.allGather(newlines.bytes());
   if (!counted) return counted.status();
   uint64_t firstLine = 1;
-  for (uint64_t q = 0; q < r; ++q) {
+  std::vector<uint64_t> newlinesOf(corpus.documentCount(), 0);
+  for (uint64_t q = 0; q < ranks; ++q) {
     Message m(std::move((*counted)[q]));
     const auto pairs = m.getVector<uint64_t>();
     if (!m.ok()) return Status::internal("malformed line counts from rank " + std::to_string(q));
-    for (size_t i = 0; i + 1 < pairs.size(); i += 2)
-      if (pairs[i] == begin.document) firstLine += pairs[i + 1];
+    for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+      if (pairs[i] >= newlinesOf.size())
+        return Status::internal("line counts of an unknown document from rank " +
+                                std::to_string(q));
+      newlinesOf[pairs[i]] += pairs[i + 1];
+      if (q < r && pairs[i] == begin.document) firstLine += pairs[i + 1];
+    }
   }
+  corpus.setNewlines(newlinesOf);
 
   Vocabulary local = (*tokeniser)->makeVocabulary();
   auto tokens = TokenStream::tokeniseBlock(corpus, **tokeniser, local, begin, end, firstLine, job);
