@@ -1,12 +1,14 @@
 // memlens-cli-mpi's explain: on more than one rank, the sharded experiment keeps every rank's
 // shard and block (or every rank opens its shard file and loads its block of the corpus the
-// memory was trained on), rank 0 encodes the context, and the ranks trace it together
-// (docs/spec/distributed.md). On one rank, as memlens-cli.
+// memory was trained on), rank 0 encodes the context, and the ranks trace it together, IB1,
+// IGTree, TRIBL2 and the vector memory (docs/spec/distributed.md). On one rank, as memlens-cli.
 #include "cli_experiment_sharded.h"
 #include "distributed/corpus_block.h"
 #include "distributed/shard_file.h"
 #include "distributed/shard_vector.h"
 #include "distributed/sharded_trace.h"
+#include "distributed/sharded_vector_memory.h"
+#include "distributed/sharded_vector_trace.h"
 #include "memlens/timbl_memory.h"
 #include "mpi_world.h"
 
@@ -21,10 +23,16 @@ Result<TracedContext> traceOver(Communicator& world, ShardedMemory& memory,
   Result<std::vector<uint32_t>> context = std::vector<uint32_t>();
   if (experiment) context = contextOf(*experiment);
   if (Status st = world.agree(context ? Status::ok() : context.status()); !st) return st;
-  auto trace = traceSharded(world, memory, experiment.get(), *context);
-  if (!trace) return trace.status();
   TracedContext traced;
-  traced.trace = std::move(*trace);
+  if (dynamic_cast<const ShardedVectorMemory*>(memory.classifier.get())) {
+    auto trace = traceShardedVectorMemory(world, memory, experiment.get(), *context);
+    if (!trace) return trace.status();
+    traced.trace = std::move(*trace);
+  } else {
+    auto trace = traceSharded(world, memory, experiment.get(), *context);
+    if (!trace) return trace.status();
+    traced.trace = std::move(*trace);
+  }
   traced.experiment = std::move(experiment);
   return traced;
 }
@@ -69,13 +77,6 @@ Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOp
                                     const ContextOf& contextOf, JobControl* job) {
   Communicator& world = mpiWorld();
   if (world.size() == 1) return traceOnCorpusInOneProcess(corpus, options, contextOf, job);
-  // Refused before the training it would waste (every rank sees the same options).
-  const Algorithm algorithm = options.classifier.algorithm;
-  if (algorithm != Algorithm::kIb1 && algorithm != Algorithm::kIgTree &&
-      algorithm != Algorithm::kTribl2)
-    return Status::invalidArgument(
-        "explain runs sharded for --model ib1, igtree and tribl2 only: run it with one rank "
-        "or with memlens-cli");
   ShardedMemory memory;
   auto trained = runShardedExperiment(corpus, options, job, &memory);
   if (!trained) return trained.status();

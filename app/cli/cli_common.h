@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "corpus_args.h"
@@ -13,6 +14,7 @@
 #include "memlens/prediction.h"
 #include "memlens/status.h"
 #include "memlens/trace.h"
+#include "memlens/vector_trace.h"
 #include "memlens/vocabulary.h"
 
 namespace memlens::cli {
@@ -59,12 +61,13 @@ Result<CorpusPredictions> predictOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                       const QueriesOf& queriesOf, JobControl* job);
 
 // explain's trace over a memory trained on the corpus `corpus` names: the experiment, and the
-// trace of the context window `contextOf` encodes with its corpus. memlens-cli traces in one
-// process (traceOnCorpusInOneProcess); memlens-cli-mpi traces over the sharded memory, and there
-// every rank but 0 gets a null experiment: it served the run.
+// trace of the context window `contextOf` encodes with its corpus (the vector memory's: a
+// VectorTrace). memlens-cli traces in one process (traceOnCorpusInOneProcess); memlens-cli-mpi
+// traces over the sharded memory, and there every rank but 0 gets a null experiment: it served
+// the run.
 struct TracedContext {
   std::shared_ptr<const Experiment> experiment;
-  Trace trace;
+  std::variant<Trace, VectorTrace> trace;
 };
 using ContextOf = std::function<Result<std::vector<uint32_t>>(const Experiment& experiment)>;
 Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,

@@ -173,7 +173,9 @@ ContextOf contextOf(const ExplainArgs& args) {
 int printTraced(const Result<TracedContext>& traced, const ExplainArgs& args) {
   if (!traced) return reportError(traced.status());
   if (!traced->experiment) return 0;  // served a sharded run
-  return printTrace(traced->trace, *traced->experiment, args.json, true);
+  if (const auto* vector = std::get_if<VectorTrace>(&traced->trace))
+    return printVectorTrace(*vector, *traced->experiment, args.json);
+  return printTrace(std::get<Trace>(traced->trace), *traced->experiment, args.json, true);
 }
 
 // A memory trained here on the corpus (sharded under memlens-cli-mpi), traced.
@@ -193,8 +195,7 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
   if (trainOptions.maxTestTokens == 0)
     trainOptions.maxTestTokens = 1000;  // explaining needs no full evaluation
   auto job = makeTerminalProgress();
-  if (args.files.memory.empty() && !args.sequence &&
-      args.options.classifier.algorithm != Algorithm::kVectorMemory)
+  if (args.files.memory.empty() && !args.sequence)
     return explainOnCorpus(command, args, trainOptions, job.get());
   if (!args.files.memory.empty() && !args.sequence) {
     if (Status s = args.files.checkMemoryAlone(command); !s) return reportError(s);
@@ -228,7 +229,13 @@ Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
   auto context = contextOf(**experiment);
   if (!context) return context.status();
   TracedContext traced;
-  traced.trace = traceContext(**experiment, *context);
+  if ((*experiment)->vectorMemory()) {
+    auto trace = traceVectorMemory(**experiment, *context);
+    if (!trace) return trace.status();
+    traced.trace = std::move(*trace);
+  } else {
+    traced.trace = traceContext(**experiment, *context);
+  }
   traced.experiment = std::move(*experiment);
   return traced;
 }

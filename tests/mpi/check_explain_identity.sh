@@ -8,8 +8,11 @@
 # and of TRIBL2 (k = 1, 3: exact matches and the IB1 below a matched prefix, with its buckets);
 # and of IB1 (k = 1; k = 3 with IL, ID weighting) and TRIBL2's IB1 over the whole memory, whose
 # buckets are every rank's, merged, their vectors joined over the ranks that hold them, including
-# buckets too large to list (the listed ones and the unlisted counts). Then that the vector
-# memory is refused with a clear error.
+# buckets too large to list (the listed ones and the unlisted counts). And of the vector memory
+# (--dims 0 and 64): its slots from the exact merge of every rank's, their ids, values, counts,
+# attention-map rows and provenance from the ranks that hold them, α, p_mem, λ and p, for a common
+# context, a rare one, unknown words and an empty one. Then that explain --sequence is refused
+# with a clear error.
 # Usage: check_explain_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -123,7 +126,20 @@ refused() {  # message context options...
     echo "ok   explain '$context' $* on 2 ranks is refused"
   fi
 }
-refused "explain --model vector does not run sharded yet" "the" --model vector
+# The vector memory: a common context, a rare one, unknown words before a common one (the
+# distances count them) and alone (no slot is read), the empty context.
+contexts=("and the LORD said unto" "$(sed -n '1001p' "$kjv" | cut -d' ' -f1-5)")
+extra=("$capped" "zzqq unknownword" "")
+check --model vector --dims 0
+check --model vector --dims 64
+"$cli" explain --json --context "${contexts[0]}" --model vector --dims 0 "$work/corpus.txt" \
+  >"$work/vector.json"
+[ "$(grep -o '"slot":' "$work/vector.json" | wc -l)" -ge 20 ] || {
+  echo "FAIL: the vector trace of '${contexts[0]}' reads fewer than 20 slots"
+  failures=$((failures + 1))
+}
+
+refused "explain --sequence does not run sharded yet" "the" --model vector --sequence
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded explains differ from one process"

@@ -4,7 +4,9 @@
 #include <span>
 #include <vector>
 
+#include "memlens/attention_read.h"
 #include "memlens/experiment.h"
+#include "memlens/memory_smoother.h"
 #include "memlens/result.h"
 #include "memlens/trace.h"
 
@@ -47,6 +49,12 @@ struct VectorTrace {
 // unless the experiment's algorithm is kVectorMemory.
 Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
                                       std::span<const uint32_t> context, size_t topOutcomes = 10);
+
+// What a vector trace shows of the read `r` of t.context beyond its slots: the memory's
+// prediction, λ, and the `topOutcomes` most probable outcomes after the interpolation with the
+// experiment's base model (`smoother`). A sharded trace fills it on rank 0 from the merged read.
+void addVectorOutcomes(const MemorySmoother& smoother, const VectorRead& r, size_t topOutcomes,
+                       VectorTrace& t);
 
 // The query-tokens × slots attention map over a token sequence: row t is the read for the context
 // before token t (padded as at a block start); the columns are the `maxSlots` slots with the

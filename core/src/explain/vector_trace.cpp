@@ -8,6 +8,33 @@
 
 namespace memlens {
 
+void addVectorOutcomes(const MemorySmoother& smoother, const VectorRead& r, size_t topOutcomes,
+                       VectorTrace& t) {
+  t.memoryPrediction = r.classId;
+  // Dense distributions: one query, so O(vocabulary) is cheap and exact.
+  Prediction prediction;
+  prediction.classId = r.classId;
+  prediction.distribution = r.memory;
+  t.lambda = smoother.memoryWeight(prediction);
+  std::vector<double> interpolated, base;
+  smoother.distribution(prediction, t.context, interpolated);
+  smoother.base().distribution(t.context, base);
+  interpolated.pop_back();  // the unknown outcome is no token to show
+  std::vector<double> mem(interpolated.size(), 0.0);
+  for (const ClassVote& v : r.memory) {
+    if (v.classId < mem.size()) mem[v.classId] = v.weight;
+  }
+  std::vector<uint32_t> order(interpolated.size());
+  std::iota(order.begin(), order.end(), 0u);
+  const size_t top = std::min(topOutcomes, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                    [&](uint32_t a, uint32_t b) { return interpolated[a] > interpolated[b]; });
+  for (size_t i = 0; i < top; ++i) {
+    const uint32_t id = order[i];
+    t.top.push_back({id, mem[id], base[id], interpolated[id]});
+  }
+}
+
 Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
                                       std::span<const uint32_t> context, size_t topOutcomes) {
   const VectorMemory* read = experiment.vectorMemory();
@@ -22,8 +49,7 @@ Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
   t.featureWeights = experiment.classifier().weights();
   t.temperature = read->options().temperature;
   const VectorRead r = read->read(context);
-  t.memoryPrediction = r.classId;
-  const auto terms = read->attentionTerms(context, r.slots);
+  const auto terms = read->attentionTerms(context, r.slots, t.temperature);
   for (size_t i = 0; i < r.slots.size(); ++i) {
     VectorSlotTrace& s = t.slots.emplace_back();
     s.slot = r.slots[i].slot;
@@ -39,29 +65,7 @@ Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
     s.provenance = provenanceOf(experiment, s.slot);
   }
 
-  // Dense distributions: one query, so O(vocabulary) is cheap and exact.
-  Prediction prediction;
-  prediction.classId = r.classId;
-  prediction.distribution = r.memory;
-  const MemorySmoother smoother = experiment.smoother();
-  t.lambda = smoother.memoryWeight(prediction);
-  std::vector<double> interpolated, base;
-  smoother.distribution(prediction, context, interpolated);
-  smoother.base().distribution(context, base);
-  interpolated.pop_back();  // the unknown outcome is no token to show
-  std::vector<double> mem(interpolated.size(), 0.0);
-  for (const ClassVote& v : r.memory) {
-    if (v.classId < mem.size()) mem[v.classId] = v.weight;
-  }
-  std::vector<uint32_t> order(interpolated.size());
-  std::iota(order.begin(), order.end(), 0u);
-  const size_t top = std::min(topOutcomes, order.size());
-  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
-                    [&](uint32_t a, uint32_t b) { return interpolated[a] > interpolated[b]; });
-  for (size_t i = 0; i < top; ++i) {
-    const uint32_t id = order[i];
-    t.top.push_back({id, mem[id], base[id], interpolated[id]});
-  }
+  addVectorOutcomes(experiment.smoother(), r, topOutcomes, t);
   return t;
 }
 
