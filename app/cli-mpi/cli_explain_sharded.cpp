@@ -16,15 +16,20 @@ namespace memlens::cli {
 namespace {
 
 // Collective: rank 0's trace of the context `contextOf` encodes with its experiment over
-// `memory`; the other ranks pass a null experiment.
+// `memory` (with `sequence`: the vector memory's map over its tokens); the other ranks pass a
+// null experiment.
 Result<TracedContext> traceOver(Communicator& world, ShardedMemory& memory,
                                 std::shared_ptr<const Experiment> experiment,
-                                const ContextOf& contextOf) {
+                                const ContextOf& contextOf, bool sequence) {
   Result<std::vector<uint32_t>> context = std::vector<uint32_t>();
   if (experiment) context = contextOf(*experiment);
   if (Status st = world.agree(context ? Status::ok() : context.status()); !st) return st;
   TracedContext traced;
-  if (dynamic_cast<const ShardedVectorMemory*>(memory.classifier.get())) {
+  if (sequence) {
+    auto map = traceShardedVectorSequence(world, memory, experiment.get(), *context);
+    if (!map) return map.status();
+    traced.trace = std::move(*map);
+  } else if (dynamic_cast<const ShardedVectorMemory*>(memory.classifier.get())) {
     auto trace = traceShardedVectorMemory(world, memory, experiment.get(), *context);
     if (!trace) return trace.status();
     traced.trace = std::move(*trace);
@@ -74,13 +79,14 @@ Status corpusOf(Communicator& world, const std::string& path, const Experiment* 
 }  // namespace
 
 Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
-                                    const ContextOf& contextOf, JobControl* job) {
+                                    const ContextOf& contextOf, bool sequence, JobControl* job) {
   Communicator& world = mpiWorld();
-  if (world.size() == 1) return traceOnCorpusInOneProcess(corpus, options, contextOf, job);
+  if (world.size() == 1)
+    return traceOnCorpusInOneProcess(corpus, options, contextOf, sequence, job);
   ShardedMemory memory;
   auto trained = runShardedExperiment(corpus, options, job, &memory);
   if (!trained) return trained.status();
-  return traceOver(world, memory, std::move(*trained), contextOf);
+  return traceOver(world, memory, std::move(*trained), contextOf, sequence);
 }
 
 Result<std::optional<TracedContext>> traceFromShards(const std::string& path,
@@ -101,7 +107,7 @@ Result<std::optional<TracedContext>> traceFromShards(const std::string& path,
   memory.tokens = std::move(block->corpus->tokens);
   memory.corpus = block->corpus;
   memory.firstToken = block->firstToken;
-  auto traced = traceOver(world, memory, std::move(opened->experiment), contextOf);
+  auto traced = traceOver(world, memory, std::move(opened->experiment), contextOf, false);
   if (!traced) return traced.status();
   return std::optional<TracedContext>(std::move(*traced));
 }

@@ -54,11 +54,6 @@ const char* unshardedEvalOption(int argc, char** argv) {
   return nullptr;
 }
 
-// An explain option that does not run sharded yet (the sequence map), or null.
-const char* unshardedExplainOption(int argc, char** argv) {
-  return hasOption(argc, argv, "--sequence") ? "--sequence" : nullptr;
-}
-
 // Launchers (mpirun, srun) stop every rank with SIGTERM when one rank dies or fails; rank 0 says
 // so before it goes, rather than vanishing mid-run without a word of its own.
 void reportStopped(int) {
@@ -94,8 +89,7 @@ int main(int argc, char** argv) {
   if (communicator.size() > 1 &&
       (eval || train || explain || memlens::cli::isPredict(argc, argv))) {
     // train on every token is not sharded: train --save is eval's run, saved.
-    const char* option = eval      ? memlens::cli::unshardedEvalOption(argc, argv)
-                         : explain ? memlens::cli::unshardedExplainOption(argc, argv)
+    const char* option = eval ? memlens::cli::unshardedEvalOption(argc, argv)
                          : train && !memlens::cli::hasOption(argc, argv, "--save")
                              ? "without --save"
                              : nullptr;

@@ -38,14 +38,6 @@ std::string slotContext(std::span<const uint32_t> values, std::vector<ClassVote>
   return text;
 }
 
-// The same, of stored vector `slot` of `memory`.
-std::string slotContext(const InstanceBase& memory, uint32_t slot, const Vocabulary& vocab) {
-  std::vector<ClassVote> counts;
-  for (const ClassCount& c : memory.distribution(slot))
-    counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
-  return slotContext(memory.vector(slot), std::move(counts), vocab);
-}
-
 void printSequence(const SequenceAttention& a, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
   std::printf(
@@ -70,17 +62,17 @@ void printSequence(const SequenceAttention& a, const Experiment& e) {
   std::printf("\nslots\n");
   for (size_t c = 0; c < a.slots.size(); ++c)
     std::printf("  s%-3zu #%-8u %s\n", c + 1, a.slots[c],
-                slotContext(e.classifier().memory(), a.slots[c], vocab).c_str());
+                slotContext(a.values[c], a.counts[c], vocab).c_str());
 }
 
 void printSequenceJson(const SequenceAttention& a, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
   JsonWriter json;
   json.beginObject().key("slots").beginArray();
-  for (uint32_t slot : a.slots)
+  for (size_t c = 0; c < a.slots.size(); ++c)
     json.beginObject()
-        .field("slot", slot)
-        .field("context", slotContext(e.classifier().memory(), slot, vocab))
+        .field("slot", a.slots[c])
+        .field("context", slotContext(a.values[c], a.counts[c], vocab))
         .endObject();
   json.endArray().key("rows").beginArray();
   for (size_t r = 0; r < a.tokens.size(); ++r) {
@@ -149,10 +141,15 @@ int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t
                           bool json) {
   auto attention = traceVectorSequence(experiment, tokens);
   if (!attention) return reportError(attention.status());
+  return printVectorSequence(*attention, experiment, json);
+}
+
+int printVectorSequence(const SequenceAttention& attention, const Experiment& experiment,
+                        bool json) {
   if (json)
-    printSequenceJson(*attention, experiment);
+    printSequenceJson(attention, experiment);
   else
-    printSequence(*attention, experiment);
+    printSequence(attention, experiment);
   return 0;
 }
 

@@ -63,6 +63,8 @@ struct SequenceAttention {
   std::vector<uint32_t> tokens;
   std::vector<uint32_t> predictions;           // argmax p_mem per row
   std::vector<uint32_t> slots;                 // stored-vector ids of the columns
+  std::vector<std::vector<uint32_t>> values;   // per column: the slot's stored vector
+  std::vector<std::vector<ClassVote>> counts;  // per column: its class counts, by class id
   std::vector<std::vector<double>> attention;  // [row][column] α; 0 where the slot was not read
 };
 
@@ -70,5 +72,12 @@ struct SequenceAttention {
 Result<SequenceAttention> traceVectorSequence(const Experiment& experiment,
                                               std::span<const uint32_t> tokens,
                                               size_t maxSlots = 10);
+
+// The map's rows, predictions and columns from the reads of `tokens` (reads[t]: the read of the
+// context before tokens[t]), whose slot ids order the slots as the memory does (ties of summed
+// attention go to the lower id); no values or counts. A sharded trace makes it on rank 0 from the
+// merged reads.
+SequenceAttention sequenceAttention(std::span<const uint32_t> tokens,
+                                    std::span<const VectorRead> reads, size_t maxSlots);
 
 }  // namespace memlens

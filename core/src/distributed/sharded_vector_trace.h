@@ -24,4 +24,15 @@ Result<VectorTrace> traceShardedVectorMemory(Communicator& comm, const ShardedMe
                                              std::span<const uint32_t> context,
                                              size_t topOutcomes = 10);
 
+// Collective: the tokens × slots map of rank 0's `tokens` over a sharded vector memory, the one
+// traceVectorSequence() gives in one process: every token's context read as above, the columns
+// chosen by the attention summed over the rows (ties in one process's slot order), their ids,
+// values and counts from the ranks that hold them. Rank 0 passes its experiment and gets the
+// map; the other ranks pass null and get an empty map. Every rank returns the same status.
+Result<SequenceAttention> traceShardedVectorSequence(Communicator& comm,
+                                                     const ShardedMemory& memory,
+                                                     const Experiment* experiment,
+                                                     std::span<const uint32_t> tokens,
+                                                     size_t maxSlots = 10);
+
 }  // namespace memlens

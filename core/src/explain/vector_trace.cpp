@@ -69,34 +69,47 @@ Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
   return t;
 }
 
-Result<SequenceAttention> traceVectorSequence(const Experiment& experiment,
-                                              std::span<const uint32_t> tokens, size_t maxSlots) {
-  const VectorMemory* read = experiment.vectorMemory();
-  if (!read) return Status::invalidArgument("the experiment's memory is not a vector memory");
-  if (tokens.empty()) return Status::invalidArgument("the sequence has no tokens");
-  const int width = experiment.classifier().memory().width();
+SequenceAttention sequenceAttention(std::span<const uint32_t> tokens,
+                                    std::span<const VectorRead> reads, size_t maxSlots) {
   SequenceAttention out;
-  std::vector<std::vector<SlotRead>> rows;
   std::map<uint32_t, double> total;  // per slot read anywhere: Σ α over the rows
-  for (size_t t = 0; t < tokens.size(); ++t) {
-    const auto context = contextWindow(tokens.first(t), width, experiment.corpus().paddingId);
-    VectorRead r = read->read(context);
+  for (size_t t = 0; t < reads.size(); ++t) {
     out.tokens.push_back(tokens[t]);
-    out.predictions.push_back(r.classId);
-    for (const SlotRead& s : r.slots) total[s.slot] += s.attention;
-    rows.push_back(std::move(r.slots));
+    out.predictions.push_back(reads[t].classId);
+    for (const SlotRead& s : reads[t].slots) total[s.slot] += s.attention;
   }
   std::vector<std::pair<uint32_t, double>> ranked(total.begin(), total.end());
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   ranked.resize(std::min(maxSlots, ranked.size()));
   for (const auto& [slot, sum] : ranked) out.slots.push_back(slot);
-  for (const auto& row : rows) {
+  for (const VectorRead& r : reads) {
     std::vector<double>& cells = out.attention.emplace_back(out.slots.size(), 0.0);
-    for (const SlotRead& s : row) {
+    for (const SlotRead& s : r.slots) {
       const auto it = std::find(out.slots.begin(), out.slots.end(), s.slot);
       if (it != out.slots.end()) cells[static_cast<size_t>(it - out.slots.begin())] = s.attention;
     }
+  }
+  return out;
+}
+
+Result<SequenceAttention> traceVectorSequence(const Experiment& experiment,
+                                              std::span<const uint32_t> tokens, size_t maxSlots) {
+  const VectorMemory* read = experiment.vectorMemory();
+  if (!read) return Status::invalidArgument("the experiment's memory is not a vector memory");
+  if (tokens.empty()) return Status::invalidArgument("the sequence has no tokens");
+  const InstanceBase& memory = experiment.classifier().memory();
+  std::vector<VectorRead> reads;
+  for (size_t t = 0; t < tokens.size(); ++t)
+    reads.push_back(
+        read->read(contextWindow(tokens.first(t), memory.width(), experiment.corpus().paddingId)));
+  SequenceAttention out = sequenceAttention(tokens, reads, maxSlots);
+  for (const uint32_t slot : out.slots) {
+    const auto values = memory.vector(slot);
+    out.values.emplace_back(values.begin(), values.end());
+    std::vector<ClassVote>& counts = out.counts.emplace_back();
+    for (const ClassCount& c : memory.distribution(slot))
+      counts.push_back({memory.classId(c.classIndex), static_cast<double>(c.count)});
   }
   return out;
 }
