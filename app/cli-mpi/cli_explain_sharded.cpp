@@ -1,12 +1,14 @@
 // memlens-cli-mpi's explain: on more than one rank, the sharded experiment keeps every rank's
 // shard and block (or every rank opens its shard file and loads its block of the corpus the
-// memory was trained on), rank 0 encodes the context, and the ranks trace it together
-// (docs/spec/distributed.md). On one rank, as memlens-cli.
+// memory was trained on), rank 0 encodes the context, and the ranks trace it together, IB1,
+// IGTree, TRIBL2 and the vector memory (docs/spec/distributed.md). On one rank, as memlens-cli.
 #include "cli_experiment_sharded.h"
 #include "distributed/corpus_block.h"
 #include "distributed/shard_file.h"
 #include "distributed/shard_vector.h"
 #include "distributed/sharded_trace.h"
+#include "distributed/sharded_vector_memory.h"
+#include "distributed/sharded_vector_trace.h"
 #include "memlens/timbl_memory.h"
 #include "mpi_world.h"
 
@@ -14,17 +16,28 @@ namespace memlens::cli {
 namespace {
 
 // Collective: rank 0's trace of the context `contextOf` encodes with its experiment over
-// `memory`; the other ranks pass a null experiment.
+// `memory` (with `sequence`: the vector memory's map over its tokens); the other ranks pass a
+// null experiment.
 Result<TracedContext> traceOver(Communicator& world, ShardedMemory& memory,
                                 std::shared_ptr<const Experiment> experiment,
-                                const ContextOf& contextOf) {
+                                const ContextOf& contextOf, bool sequence) {
   Result<std::vector<uint32_t>> context = std::vector<uint32_t>();
   if (experiment) context = contextOf(*experiment);
   if (Status st = world.agree(context ? Status::ok() : context.status()); !st) return st;
-  auto trace = traceSharded(world, memory, experiment.get(), *context);
-  if (!trace) return trace.status();
   TracedContext traced;
-  traced.trace = std::move(*trace);
+  if (sequence) {
+    auto map = traceShardedVectorSequence(world, memory, experiment.get(), *context);
+    if (!map) return map.status();
+    traced.trace = std::move(*map);
+  } else if (dynamic_cast<const ShardedVectorMemory*>(memory.classifier.get())) {
+    auto trace = traceShardedVectorMemory(world, memory, experiment.get(), *context);
+    if (!trace) return trace.status();
+    traced.trace = std::move(*trace);
+  } else {
+    auto trace = traceSharded(world, memory, experiment.get(), *context);
+    if (!trace) return trace.status();
+    traced.trace = std::move(*trace);
+  }
   traced.experiment = std::move(experiment);
   return traced;
 }
@@ -65,20 +78,14 @@ Status corpusOf(Communicator& world, const std::string& path, const Experiment* 
 }  // namespace
 
 Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
-                                    const ContextOf& contextOf, JobControl* job) {
+                                    const ContextOf& contextOf, bool sequence, JobControl* job) {
   Communicator& world = mpiWorld();
-  if (world.size() == 1) return traceOnCorpusInOneProcess(corpus, options, contextOf, job);
-  // Refused before the training it would waste (every rank sees the same options).
-  const Algorithm algorithm = options.classifier.algorithm;
-  if (algorithm != Algorithm::kIb1 && algorithm != Algorithm::kIgTree &&
-      algorithm != Algorithm::kTribl2)
-    return Status::invalidArgument(
-        "explain runs sharded for --model ib1, igtree and tribl2 only: run it with one rank "
-        "or with memlens-cli");
+  if (world.size() == 1)
+    return traceOnCorpusInOneProcess(corpus, options, contextOf, sequence, job);
   ShardedMemory memory;
   auto trained = runShardedExperiment(corpus, options, job, &memory);
   if (!trained) return trained.status();
-  return traceOver(world, memory, std::move(*trained), contextOf);
+  return traceOver(world, memory, std::move(*trained), contextOf, sequence);
 }
 
 Result<std::optional<TracedContext>> traceFromShards(const std::string& path,
@@ -99,7 +106,7 @@ Result<std::optional<TracedContext>> traceFromShards(const std::string& path,
   memory.tokens = std::move(block->corpus->tokens);
   memory.corpus = block->corpus;
   memory.firstToken = block->firstToken;
-  auto traced = traceOver(world, memory, std::move(opened->experiment), contextOf);
+  auto traced = traceOver(world, memory, std::move(opened->experiment), contextOf, false);
   if (!traced) return traced.status();
   return std::optional<TracedContext>(std::move(*traced));
 }

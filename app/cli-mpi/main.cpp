@@ -54,23 +54,6 @@ const char* unshardedEvalOption(int argc, char** argv) {
   return nullptr;
 }
 
-// Whether `option` is given `value` (`option value` or `option=value`).
-bool hasOptionValue(int argc, char** argv, std::string_view option, std::string_view value) {
-  for (int i = 2; i < argc; ++i) {
-    const std::string_view word = argv[i];
-    if ((word == option && i + 1 < argc && argv[i + 1] == value) ||
-        (word.starts_with(option) && word.substr(option.size()) == "=" + std::string(value)))
-      return true;
-  }
-  return false;
-}
-
-// An explain option that does not run sharded yet (the vector memory, its sequence map), or null.
-const char* unshardedExplainOption(int argc, char** argv) {
-  if (hasOption(argc, argv, "--sequence")) return "--sequence";
-  return hasOptionValue(argc, argv, "--model", "vector") ? "--model vector" : nullptr;
-}
-
 // Launchers (mpirun, srun) stop every rank with SIGTERM when one rank dies or fails; rank 0 says
 // so before it goes, rather than vanishing mid-run without a word of its own.
 void reportStopped(int) {
@@ -105,9 +88,7 @@ int main(int argc, char** argv) {
   const bool explain = memlens::cli::isExplain(argc, argv);
   if (communicator.size() > 1 &&
       (eval || train || explain || memlens::cli::isPredict(argc, argv))) {
-    const char* option = eval      ? memlens::cli::unshardedEvalOption(argc, argv)
-                         : explain ? memlens::cli::unshardedExplainOption(argc, argv)
-                                   : nullptr;
+    const char* option = eval ? memlens::cli::unshardedEvalOption(argc, argv) : nullptr;
     if (option) {
       if (communicator.rank() == 0)
         std::fprintf(stderr,

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "corpus_args.h"
@@ -13,6 +14,7 @@
 #include "memlens/prediction.h"
 #include "memlens/status.h"
 #include "memlens/trace.h"
+#include "memlens/vector_trace.h"
 #include "memlens/vocabulary.h"
 
 namespace memlens::cli {
@@ -79,19 +81,21 @@ Result<TrainingSummary> describeTrainingInOneProcess(const CorpusArgs& corpus,
                                                      JobControl* job);
 
 // explain's trace over a memory trained on the corpus `corpus` names: the experiment, and the
-// trace of the context window `contextOf` encodes with its corpus. memlens-cli traces in one
-// process (traceOnCorpusInOneProcess); memlens-cli-mpi traces over the sharded memory, and there
-// every rank but 0 gets a null experiment: it served the run.
+// trace of the context window `contextOf` encodes with its corpus (the vector memory's: a
+// VectorTrace), or with `sequence` the vector memory's map over the tokens `contextOf` encodes.
+// memlens-cli traces in one process (traceOnCorpusInOneProcess); memlens-cli-mpi traces over the
+// sharded memory, and there every rank but 0 gets a null experiment: it served the run.
 struct TracedContext {
   std::shared_ptr<const Experiment> experiment;
-  Trace trace;
+  std::variant<Trace, VectorTrace, SequenceAttention> trace;
 };
 using ContextOf = std::function<Result<std::vector<uint32_t>>(const Experiment& experiment)>;
 Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
-                                    const ContextOf& contextOf, JobControl* job);
+                                    const ContextOf& contextOf, bool sequence, JobControl* job);
 Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                 const ExperimentOptions& options,
-                                                const ContextOf& contextOf, JobControl* job);
+                                                const ContextOf& contextOf, bool sequence,
+                                                JobControl* job);
 
 // explain --memory of a memory saved by the ranks of an MPI job: memlens-cli-mpi on N > 1 ranks
 // traces the context window `contextOf` encodes over the shard files `path`.r-of-N (every rank

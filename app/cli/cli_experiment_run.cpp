@@ -44,8 +44,8 @@ Result<std::optional<TracedContext>> traceFromShards(const std::string&, const C
 }
 
 Result<TracedContext> traceOnCorpus(const CorpusArgs& corpus, const ExperimentOptions& options,
-                                    const ContextOf& contextOf, JobControl* job) {
-  return traceOnCorpusInOneProcess(corpus, options, contextOf, job);
+                                    const ContextOf& contextOf, bool sequence, JobControl* job) {
+  return traceOnCorpusInOneProcess(corpus, options, contextOf, sequence, job);
 }
 
 }  // namespace memlens::cli

@@ -159,11 +159,12 @@ int printTrace(const Trace& trace, const Experiment& experiment, bool json, bool
   return 0;
 }
 
-// The context window of args.context, encoded with the experiment's corpus.
+// The context window of args.context, encoded with the experiment's corpus (with --sequence:
+// all of its tokens).
 ContextOf contextOf(const ExplainArgs& args) {
   return [&args](const Experiment& e) -> Result<std::vector<uint32_t>> {
     auto ids = e.corpus().encode(args.context);
-    if (!ids) return ids.status();
+    if (!ids || args.sequence) return ids;
     return contextWindow(*ids, e.record().options.window.width, e.corpus().paddingId);
   };
 }
@@ -173,14 +174,19 @@ ContextOf contextOf(const ExplainArgs& args) {
 int printTraced(const Result<TracedContext>& traced, const ExplainArgs& args) {
   if (!traced) return reportError(traced.status());
   if (!traced->experiment) return 0;  // served a sharded run
-  return printTrace(traced->trace, *traced->experiment, args.json, true);
+  if (const auto* vector = std::get_if<VectorTrace>(&traced->trace))
+    return printVectorTrace(*vector, *traced->experiment, args.json);
+  if (const auto* map = std::get_if<SequenceAttention>(&traced->trace))
+    return printVectorSequence(*map, *traced->experiment, args.json);
+  return printTrace(std::get<Trace>(traced->trace), *traced->experiment, args.json, true);
 }
 
 // A memory trained here on the corpus (sharded under memlens-cli-mpi), traced.
 int explainOnCorpus(const CLI::App& command, const ExplainArgs& args,
                     const ExperimentOptions& trainOptions, JobControl* job) {
   if (Status s = args.files.checkTrainable(command, args.corpus); !s) return reportError(s);
-  return printTraced(traceOnCorpus(args.corpus, trainOptions, contextOf(args), job), args);
+  return printTraced(traceOnCorpus(args.corpus, trainOptions, contextOf(args), args.sequence, job),
+                     args);
 }
 
 int runExplain(const CLI::App& command, const ExplainArgs& args) {
@@ -193,10 +199,8 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
   if (trainOptions.maxTestTokens == 0)
     trainOptions.maxTestTokens = 1000;  // explaining needs no full evaluation
   auto job = makeTerminalProgress();
-  if (args.files.memory.empty() && !args.sequence &&
-      args.options.classifier.algorithm != Algorithm::kVectorMemory)
-    return explainOnCorpus(command, args, trainOptions, job.get());
-  if (!args.files.memory.empty() && !args.sequence) {
+  if (args.files.memory.empty()) return explainOnCorpus(command, args, trainOptions, job.get());
+  if (!args.sequence) {
     if (Status s = args.files.checkMemoryAlone(command); !s) return reportError(s);
     auto sharded = traceFromShards(args.files.memory, contextOf(args), job.get());
     if (!sharded) return reportError(sharded.status());
@@ -222,13 +226,24 @@ int runExplain(const CLI::App& command, const ExplainArgs& args) {
 
 Result<TracedContext> traceOnCorpusInOneProcess(const CorpusArgs& corpus,
                                                 const ExperimentOptions& options,
-                                                const ContextOf& contextOf, JobControl* job) {
+                                                const ContextOf& contextOf, bool sequence,
+                                                JobControl* job) {
   auto experiment = runExperimentInOneProcess(corpus, options, job);
   if (!experiment) return experiment.status();
   auto context = contextOf(**experiment);
   if (!context) return context.status();
   TracedContext traced;
-  traced.trace = traceContext(**experiment, *context);
+  if (sequence) {
+    auto map = traceVectorSequence(**experiment, *context);
+    if (!map) return map.status();
+    traced.trace = std::move(*map);
+  } else if ((*experiment)->vectorMemory()) {
+    auto trace = traceVectorMemory(**experiment, *context);
+    if (!trace) return trace.status();
+    traced.trace = std::move(*trace);
+  } else {
+    traced.trace = traceContext(**experiment, *context);
+  }
   traced.experiment = std::move(*experiment);
   return traced;
 }

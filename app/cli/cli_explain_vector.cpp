@@ -21,19 +21,19 @@ std::string cut(std::string text, size_t width) {
   return text;
 }
 
-// "context -> next-token counts" of stored vector `slot`, the most frequent tokens first.
-std::string slotContext(const InstanceBase& memory, uint32_t slot, const Vocabulary& vocab) {
+// "context -> next-token counts" of a stored vector: its values and its class counts (in the
+// memory's order), the most frequent tokens first.
+std::string slotContext(std::span<const uint32_t> values, std::vector<ClassVote> counts,
+                        const Vocabulary& vocab) {
   constexpr size_t kTokensShown = 8;
   std::string text;
-  for (uint32_t v : memory.vector(slot)) text += (text.empty() ? "" : " ") + tokenText(vocab, v);
+  for (uint32_t v : values) text += (text.empty() ? "" : " ") + tokenText(vocab, v);
   text += " ->";
-  const auto dist = memory.distribution(slot);
-  std::vector<ClassCount> counts(dist.begin(), dist.end());
   std::stable_sort(counts.begin(), counts.end(),
-                   [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
+                   [](const ClassVote& a, const ClassVote& b) { return a.weight > b.weight; });
   for (size_t i = 0; i < counts.size() && i < kTokensShown; ++i)
-    text += " " + tokenText(vocab, memory.classId(counts[i].classIndex)) + " x" +
-            std::to_string(counts[i].count);
+    text += " " + tokenText(vocab, counts[i].classId) + " x" +
+            std::to_string(static_cast<uint64_t>(counts[i].weight));
   if (counts.size() > kTokensShown) text += " ... (" + std::to_string(counts.size()) + " tokens)";
   return text;
 }
@@ -62,17 +62,17 @@ void printSequence(const SequenceAttention& a, const Experiment& e) {
   std::printf("\nslots\n");
   for (size_t c = 0; c < a.slots.size(); ++c)
     std::printf("  s%-3zu #%-8u %s\n", c + 1, a.slots[c],
-                slotContext(e.classifier().memory(), a.slots[c], vocab).c_str());
+                slotContext(a.values[c], a.counts[c], vocab).c_str());
 }
 
 void printSequenceJson(const SequenceAttention& a, const Experiment& e) {
   const Vocabulary& vocab = e.corpus().vocab;
   JsonWriter json;
   json.beginObject().key("slots").beginArray();
-  for (uint32_t slot : a.slots)
+  for (size_t c = 0; c < a.slots.size(); ++c)
     json.beginObject()
-        .field("slot", slot)
-        .field("context", slotContext(e.classifier().memory(), slot, vocab))
+        .field("slot", a.slots[c])
+        .field("context", slotContext(a.values[c], a.counts[c], vocab))
         .endObject();
   json.endArray().key("rows").beginArray();
   for (size_t r = 0; r < a.tokens.size(); ++r) {
@@ -112,7 +112,7 @@ void printText(const VectorTrace& t, const Experiment& e) {
   for (size_t i = 0; i < shown; ++i) {
     const VectorSlotTrace& s = t.slots[i];
     std::printf("  #%-8u %8.4f %9.4f  %s\n", s.slot, s.attention, s.distance,
-                slotContext(e.classifier().memory(), s.slot, vocab).c_str());
+                slotContext(s.values, s.counts, vocab).c_str());
   }
 
   std::printf(
@@ -141,10 +141,15 @@ int explainVectorSequence(const Experiment& experiment, std::span<const uint32_t
                           bool json) {
   auto attention = traceVectorSequence(experiment, tokens);
   if (!attention) return reportError(attention.status());
+  return printVectorSequence(*attention, experiment, json);
+}
+
+int printVectorSequence(const SequenceAttention& attention, const Experiment& experiment,
+                        bool json) {
   if (json)
-    printSequenceJson(*attention, experiment);
+    printSequenceJson(attention, experiment);
   else
-    printSequence(*attention, experiment);
+    printSequence(attention, experiment);
   return 0;
 }
 
@@ -152,10 +157,14 @@ int explainVectorMemory(const Experiment& experiment, std::span<const uint32_t> 
                         bool json) {
   auto trace = traceVectorMemory(experiment, context);
   if (!trace) return reportError(trace.status());
+  return printVectorTrace(*trace, experiment, json);
+}
+
+int printVectorTrace(const VectorTrace& trace, const Experiment& experiment, bool json) {
   if (json) {
-    std::printf("%s\n", traceToJson(*trace, experiment).c_str());
+    std::printf("%s\n", traceToJson(trace, experiment).c_str());
   } else {
-    printText(*trace, experiment);
+    printText(trace, experiment);
   }
   return 0;
 }

@@ -188,6 +188,8 @@ class TestVectorExperiment : public QObject {
     QVERIFY2(map.isOk(), map.status().message().c_str());
     QCOMPARE(map->tokens.size(), tokens->size());
     QCOMPARE(map->slots.size(), size_t{6});
+    QCOMPARE(map->values.size(), size_t{6});
+    QCOMPARE(map->counts.size(), size_t{6});
     std::map<uint32_t, double> total;
     for (size_t r = 0; r < tokens->size(); ++r) {
       const auto context = contextWindow(std::span(*tokens).first(r), 4, x.corpus().paddingId);
@@ -197,8 +199,17 @@ class TestVectorExperiment : public QObject {
       for (const VectorSlotTrace& s : trace->slots) total[s.slot] += s.attention;
       for (size_t c = 0; c < map->slots.size(); ++c) {
         double alpha = 0.0;
-        for (const VectorSlotTrace& s : trace->slots)
-          if (s.slot == map->slots[c]) alpha = s.attention;
+        for (const VectorSlotTrace& s : trace->slots) {
+          if (s.slot != map->slots[c]) continue;
+          alpha = s.attention;
+          // The column shows the slot as the trace does: its stored vector and class counts.
+          QCOMPARE(map->values[c], s.values);
+          QCOMPARE(map->counts[c].size(), s.counts.size());
+          for (size_t i = 0; i < s.counts.size(); ++i) {
+            QCOMPARE(map->counts[c][i].classId, s.counts[i].classId);
+            QCOMPARE(map->counts[c][i].weight, s.counts[i].weight);
+          }
+        }
         QCOMPARE(map->attention[r][c], alpha);
       }
     }

@@ -83,7 +83,7 @@ class TestVectorMemory : public QObject {
     QVERIFY(std::abs(sum - 1.0) < 1e-12);
     QVERIFY(std::abs(mass - 1.0) < 1e-12);
     // α_i / α_j = (c_i / c_j) · exp(−(d_i − d_j)/T), and the map's rows add up to d_i / T.
-    const auto terms = memory.attentionTerms(query, r.slots);
+    const auto terms = memory.attentionTerms(query, r.slots, memory.temperature());
     auto countOf = [&](uint32_t slot) {
       double c = 0;
       for (const ClassCount& cc : (*ib1)->memory().distribution(slot)) c += cc.count;

@@ -8,8 +8,11 @@
 # and of TRIBL2 (k = 1, 3: exact matches and the IB1 below a matched prefix, with its buckets);
 # and of IB1 (k = 1; k = 3 with IL, ID weighting) and TRIBL2's IB1 over the whole memory, whose
 # buckets are every rank's, merged, their vectors joined over the ranks that hold them, including
-# buckets too large to list (the listed ones and the unlisted counts). Then that the vector
-# memory is refused with a clear error.
+# buckets too large to list (the listed ones and the unlisted counts). And of the vector memory
+# (--dims 0 and 64): its slots from the exact merge of every rank's, their ids, values, counts,
+# attention-map rows and provenance from the ranks that hold them, α, p_mem, λ and p, for a common
+# context, a rare one, unknown words and an empty one; and its tokens × slots map (--sequence):
+# the columns chosen by the attention summed over every token's read, their ids and slots.
 # Usage: check_explain_identity.sh MEMLENS_CLI MEMLENS_CLI_MPI MPIEXEC KJV_TEXT
 set -euo pipefail
 cli=$1 cli_mpi=$2 mpiexec=$3 kjv=$4
@@ -110,20 +113,25 @@ grep -q '"treePath":{"answer":"ib1-fallback","depth":0' "$work/walk.json" || {
   failures=$((failures + 1))
 }
 
-refused() {  # message context options...
-  local message=$1 context=$2 code=0
-  shift 2
-  "$mpiexec" "${mpi_flags[@]}" -np 2 "$cli_mpi" explain --json --context "$context" "$@" \
-    "$work/corpus.txt" >"$work/out.json" 2>"$work/err.txt" || code=$?
-  if [ "$code" -ne 2 ] || ! grep -q "$message" "$work/err.txt" || [ -s "$work/out.json" ]; then
-    echo "FAIL explain '$context' $* on 2 ranks: expected a refusal (exit 2), got exit $code"
-    cat "$work/err.txt"
-    failures=$((failures + 1))
-  else
-    echo "ok   explain '$context' $* on 2 ranks is refused"
-  fi
+# The vector memory: a common context, unknown words before a common one (the distances count
+# them), the empty context; with one-hot words also a rare context and unknown words alone (no
+# slot is read).
+contexts=("and the LORD said unto" "$capped" "")
+extra=("$(sed -n '1001p' "$kjv" | cut -d' ' -f1-5)" "zzqq unknownword")
+check --model vector --dims 0
+extra=()
+check --model vector --dims 64
+"$cli" explain --json --context "${contexts[0]}" --model vector --dims 0 "$work/corpus.txt" \
+  >"$work/vector.json"
+[ "$(grep -o '"slot":' "$work/vector.json" | wc -l)" -ge 20 ] || {
+  echo "FAIL: the vector trace of '${contexts[0]}' reads fewer than 20 slots"
+  failures=$((failures + 1))
 }
-refused "explain --model vector does not run sharded yet" "the" --model vector
+
+# Its tokens × slots map (--sequence) over a verse beyond the corpus and over unknown words
+# among common ones.
+contexts=("$(sed -n '1001p' "$kjv" | cut -d' ' -f1-12)" "and zzqq said unto Moses, zzqq the")
+check --model vector --dims 64 --sequence
 
 [ "$failures" -eq 0 ] || {
   echo "$failures sharded explains differ from one process"

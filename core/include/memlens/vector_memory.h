@@ -83,9 +83,11 @@ class VectorMemory final : public AttentionRead {
   std::vector<SlotRead> nearest(std::span<const uint32_t> query,
                                 const CandidateWords& candidates) const;
 
-  // The slots × positions map of distance terms w_j·‖e(x_j) − e(s_j)‖² / T for `slots`.
+  // The slots × positions map of distance terms w_j·‖e(x_j) − e(s_j)‖² / T for `slots` at
+  // temperature T (a sharded memory's ranks are given the T rank 0 tuned).
   std::vector<std::vector<double>> attentionTerms(std::span<const uint32_t> query,
-                                                  std::span<const SlotRead> slots) const;
+                                                  std::span<const SlotRead> slots,
+                                                  double temperature) const;
 
  protected:
   std::span<const ClassCount> slotDistribution(uint32_t slot) const override {

@@ -4,7 +4,9 @@
 #include <span>
 #include <vector>
 
+#include "memlens/attention_read.h"
 #include "memlens/experiment.h"
+#include "memlens/memory_smoother.h"
 #include "memlens/result.h"
 #include "memlens/trace.h"
 
@@ -48,6 +50,12 @@ struct VectorTrace {
 Result<VectorTrace> traceVectorMemory(const Experiment& experiment,
                                       std::span<const uint32_t> context, size_t topOutcomes = 10);
 
+// What a vector trace shows of the read `r` of t.context beyond its slots: the memory's
+// prediction, λ, and the `topOutcomes` most probable outcomes after the interpolation with the
+// experiment's base model (`smoother`). A sharded trace fills it on rank 0 from the merged read.
+void addVectorOutcomes(const MemorySmoother& smoother, const VectorRead& r, size_t topOutcomes,
+                       VectorTrace& t);
+
 // The query-tokens × slots attention map over a token sequence: row t is the read for the context
 // before token t (padded as at a block start); the columns are the `maxSlots` slots with the
 // most attention summed over all rows, most attended first.
@@ -55,6 +63,8 @@ struct SequenceAttention {
   std::vector<uint32_t> tokens;
   std::vector<uint32_t> predictions;           // argmax p_mem per row
   std::vector<uint32_t> slots;                 // stored-vector ids of the columns
+  std::vector<std::vector<uint32_t>> values;   // per column: the slot's stored vector
+  std::vector<std::vector<ClassVote>> counts;  // per column: its class counts, by class id
   std::vector<std::vector<double>> attention;  // [row][column] α; 0 where the slot was not read
 };
 
@@ -62,5 +72,12 @@ struct SequenceAttention {
 Result<SequenceAttention> traceVectorSequence(const Experiment& experiment,
                                               std::span<const uint32_t> tokens,
                                               size_t maxSlots = 10);
+
+// The map's rows, predictions and columns from the reads of `tokens` (reads[t]: the read of the
+// context before tokens[t]), whose slot ids order the slots as the memory does (ties of summed
+// attention go to the lower id); no values or counts. A sharded trace makes it on rank 0 from the
+// merged reads.
+SequenceAttention sequenceAttention(std::span<const uint32_t> tokens,
+                                    std::span<const VectorRead> reads, size_t maxSlots);
 
 }  // namespace memlens

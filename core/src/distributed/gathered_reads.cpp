@@ -15,6 +15,7 @@ void GatheredReads::add(std::span<const uint32_t> query, std::span<const Gathere
   for (const GatheredSlot& g : nearest) {
     const auto [it, added] = slotOf_.try_emplace(g.key, static_cast<uint32_t>(slotOf_.size()));
     if (added) {
+      keys_.push_back(g.key);
       counts_.insert(counts_.end(), g.counts.begin(), g.counts.end());
       countStart_.push_back(counts_.size());
     }

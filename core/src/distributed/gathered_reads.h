@@ -36,6 +36,8 @@ class GatheredReads final : public AttentionRead {
   std::vector<SlotRead> nearest(std::span<const uint32_t> query) const override;
   const std::vector<double>& weights() const override { return weights_; }
   double temperature() const override { return temperature_; }
+  // The key add() gave slot `slot` (an id from nearest()).
+  uint64_t key(uint32_t slot) const { return keys_[slot]; }
   void setTemperature(double temperature) { temperature_ = temperature; }
 
  protected:
@@ -49,6 +51,7 @@ class GatheredReads final : public AttentionRead {
   std::vector<uint32_t> classIds_;
   double temperature_;
   std::unordered_map<uint64_t, uint32_t> slotOf_;  // key -> slot id
+  std::vector<uint64_t> keys_;                     // slot id -> key
   std::vector<size_t> countStart_{0};              // per slot + 1
   std::vector<ClassCount> counts_;
   std::unordered_map<std::string, std::vector<SlotRead>> reads_;  // a query's bytes -> its slots

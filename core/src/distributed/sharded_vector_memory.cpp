@@ -273,7 +273,7 @@ Status ShardedVectorMemory::merge(const InstanceSet& batch, std::vector<Message>
   return Status::ok();
 }
 
-Result<std::unique_ptr<AttentionClassifier>> ShardedVectorMemory::gather(
+Result<std::unique_ptr<GatheredReads>> ShardedVectorMemory::gatherReads(
     std::span<const InstanceSet* const> queries, JobControl* job) {
   const bool root = comm_.rank() == 0;
   InstanceSet distinct;
@@ -298,9 +298,22 @@ Result<std::unique_ptr<AttentionClassifier>> ShardedVectorMemory::gather(
       distinct, {}, [](size_t, std::vector<Prediction>&) {}, job);
   gathering_ = nullptr;
   if (!st) return st;
-  if (!root) return std::unique_ptr<AttentionClassifier>();
+  return reads;
+}
+
+Result<std::unique_ptr<AttentionClassifier>> ShardedVectorMemory::gather(
+    std::span<const InstanceSet* const> queries, JobControl* job) {
+  auto reads = gatherReads(queries, job);
+  if (!reads) return reads.status();
+  if (!*reads) return std::unique_ptr<AttentionClassifier>();
   return std::unique_ptr<AttentionClassifier>(
-      std::make_unique<AnsweredVectorMemory>(options_, std::move(reads)));
+      std::make_unique<AnsweredVectorMemory>(options_, std::move(*reads)));
+}
+
+std::optional<uint32_t> ShardedVectorMemory::slotOf(uint64_t key) const {
+  const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+  if (it == keys_.end() || *it != key) return std::nullopt;
+  return static_cast<uint32_t>(it - keys_.begin());
 }
 
 }  // namespace memlens

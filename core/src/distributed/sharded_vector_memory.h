@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -29,6 +30,14 @@ class ShardedVectorMemory final : public ShardedClassifier {
   // tuning); the other ranks get null.
   Result<std::unique_ptr<AttentionClassifier>> gather(std::span<const InstanceSet* const> queries,
                                                       JobControl* job = nullptr);
+  // The same, as the merged reads themselves (whose keys name the slots to the ranks).
+  Result<std::unique_ptr<GatheredReads>> gatherReads(std::span<const InstanceSet* const> queries,
+                                                     JobControl* job = nullptr);
+
+  // This rank's slot whose first source is `key` (a GatheredReads key), if it holds it.
+  std::optional<uint32_t> slotOf(uint64_t key) const;
+  // The read over this rank's shard, with the global weights and word vectors.
+  const VectorMemory& vectorMemory() const { return *read_; }
 
  protected:
   const InstanceBase* shard() const override { return shard_.get(); }

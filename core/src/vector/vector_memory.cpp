@@ -493,14 +493,15 @@ size_t VectorMemory::chosenCount(std::span<const uint32_t> query, size_t level,
                       [&](size_t i) { return i < counts.size() ? counts[i] : 0; });
 }
 
-std::vector<std::vector<double>> VectorMemory::attentionTerms(
-    std::span<const uint32_t> query, std::span<const SlotRead> slots) const {
+std::vector<std::vector<double>> VectorMemory::attentionTerms(std::span<const uint32_t> query,
+                                                              std::span<const SlotRead> slots,
+                                                              double temperature) const {
   std::vector<std::vector<double>> map;
   for (const SlotRead& r : slots) {
     const auto values = memory_.vector(r.slot);
     std::vector<double>& row = map.emplace_back(query.size());
     for (size_t j = 0; j < query.size(); ++j) {
-      row[j] = weights_[j] * double{distances_->distance(query[j], values[j])} / temperature();
+      row[j] = weights_[j] * double{distances_->distance(query[j], values[j])} / temperature;
     }
   }
   return map;
