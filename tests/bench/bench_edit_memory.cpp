@@ -50,8 +50,10 @@ bool measure(EditSession& session, const char* what, const MemoryEdit& edit, boo
   const std::string name(what);
   auto preview = timed((name + ": preview").c_str(), [&] { return session.preview(edit); });
   if (!preview) return fail(what, preview.status());
-  std::printf("  %zu probe tokens change, %u -> %u stored vectors\n", preview->changed.size(),
-              preview->slotsBefore, preview->slotsAfter);
+  std::printf("  %zu probe tokens change, %u -> %u stored vectors, %llu -> %llu instances\n",
+              preview->changed.size(), preview->slotsBefore, preview->slotsAfter,
+              static_cast<unsigned long long>(preview->instancesBefore),
+              static_cast<unsigned long long>(preview->instancesAfter));
   auto commit = timed((name + ": commit").c_str(),
                       [&] { return session.commit(std::move(*preview), nullptr); });
   if (!commit) return fail(what, commit.status());
