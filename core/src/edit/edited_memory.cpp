@@ -471,10 +471,17 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
   if (algorithm == Algorithm::kIgTree && !compact) {
     const std::vector<int>& treeOrder = igTreeOf(*p->base)->order();
+    // Consecutive changes mostly share their vector (a vector's instances): one lookup per run.
+    const std::vector<uint32_t>* lastFeatures = nullptr;
+    auto last = deltas.end();
     const auto note = [&](const std::vector<uint32_t>& features, uint32_t classId, int64_t n) {
-      IncrementalIgTree::Prefix key;
-      for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
-      deltas[std::move(key)][classId] += n;
+      if (!lastFeatures || *lastFeatures != features) {
+        IncrementalIgTree::Prefix key;
+        for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
+        last = deltas.try_emplace(std::move(key)).first;
+        lastFeatures = &features;
+      }
+      last->second[classId] += n;
     };
     for (const std::vector<Change>& list : changes)
       for (const Change& c : list) {
