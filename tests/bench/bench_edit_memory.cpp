@@ -5,6 +5,8 @@
 // hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
 // prune, each timed on its own.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -31,11 +33,22 @@ std::string load() {
   return first;
 }
 
+// CPU seconds of all the process's threads: on a shared machine the wall time also counts the
+// time other jobs held the cores.
+double cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
 template <typename F>
 auto timed(const char* what, F f) {
   const auto t = std::chrono::steady_clock::now();
+  const double cpu = cpuSeconds();
   auto r = f();
-  std::printf("%-36s %9.3f s   load %s\n", what, since(t), load().c_str());
+  std::printf("%-36s %9.3f s  cpu %7.3f s  load %s\n", what, since(t), cpuSeconds() - cpu,
+              load().c_str());
   std::fflush(stdout);
   return r;
 }
@@ -50,8 +63,10 @@ bool measure(EditSession& session, const char* what, const MemoryEdit& edit, boo
   const std::string name(what);
   auto preview = timed((name + ": preview").c_str(), [&] { return session.preview(edit); });
   if (!preview) return fail(what, preview.status());
-  std::printf("  %zu probe tokens change, %u -> %u stored vectors\n", preview->changed.size(),
-              preview->slotsBefore, preview->slotsAfter);
+  std::printf("  %zu probe tokens change, %u -> %u stored vectors, %llu -> %llu instances\n",
+              preview->changed.size(), preview->slotsBefore, preview->slotsAfter,
+              static_cast<unsigned long long>(preview->instancesBefore),
+              static_cast<unsigned long long>(preview->instancesAfter));
   auto commit = timed((name + ": commit").c_str(),
                       [&] { return session.commit(std::move(*preview), nullptr); });
   if (!commit) return fail(what, commit.status());

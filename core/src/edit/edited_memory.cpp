@@ -142,30 +142,46 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   return m;
 }
 
-void EditedMemory::rowsWithSources(uint64_t begin, uint64_t end, std::vector<size_t>& rows) const {
+void EditedMemory::rowsWithSources(uint64_t begin, uint64_t end, std::vector<size_t>& rows,
+                                   size_t* cursor) const {
   const std::vector<uint64_t>& sources = base_->sources;
-  if (bySource_.empty()) {
-    const auto from = std::lower_bound(sources.begin(), sources.end(), begin);
-    const auto to = std::lower_bound(from, sources.end(), end);
-    for (auto it = from; it != to; ++it) rows.push_back(static_cast<size_t>(it - sources.begin()));
-    return;
-  }
-  const auto below = [&](uint32_t row, uint64_t s) { return sources[row] < s; };
-  const auto from = std::lower_bound(bySource_.begin(), bySource_.end(), begin, below);
-  const auto to = std::lower_bound(from, bySource_.end(), end, below);
-  const auto at = static_cast<std::ptrdiff_t>(rows.size());
-  rows.insert(rows.end(), from, to);
-  std::sort(rows.begin() + at, rows.end());
+  const size_t n = sources.size();
+  const auto at = [&](size_t k) { return sources[bySource_.empty() ? k : bySource_[k]]; };
+  // The first place in source order at or above `s`, searched from `from` onwards.
+  const auto seek = [&](uint64_t s, size_t from) {
+    if (from > n || (from > 0 && at(from - 1) >= s)) from = 0;
+    size_t lo = from, hi = from;  // every place below lo holds a smaller source
+    for (size_t step = 1; hi < n && at(hi) < s; step *= 2) {
+      lo = hi + 1;
+      hi = std::min(n, hi + step);
+    }
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (at(mid) < s) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  };
+  const size_t from = seek(begin, cursor ? *cursor : 0);
+  const size_t to = seek(end, from);
+  if (cursor) *cursor = to;
+  const auto at0 = static_cast<std::ptrdiff_t>(rows.size());
+  for (size_t k = from; k < to; ++k) rows.push_back(bySource_.empty() ? k : bySource_[k]);
+  if (!bySource_.empty()) std::sort(rows.begin() + at0, rows.end());
 }
 
-Result<size_t> EditedMemory::rowOfSource(const State& state, uint64_t source) const {
+Result<size_t> EditedMemory::rowOfSource(const State& state, uint64_t source,
+                                         size_t* cursor) const {
   if (source & kInsertedSource) {
     const uint64_t n = source & ~kInsertedSource;
     if (n < state.inserted) return static_cast<size_t>(base_->size() + n);
   } else if (source != UINT64_MAX) {
     // The first instance with that source, as a map from source to instance kept it.
     std::vector<size_t> rows;
-    rowsWithSources(source, source + 1, rows);
+    rowsWithSources(source, source + 1, rows, cursor);
     if (!rows.empty()) return rows.front();
   }
   return Status::notFound("no training instance has source " + std::to_string(source));
@@ -180,11 +196,13 @@ std::vector<size_t> EditedMemory::rowsOfVector(const State& state,
     std::iota(rows.begin(), rows.end(), size_t{0});
     return rows;
   }
-  if (const uint32_t id = trained->find(features); id != InstanceBase::kNone)
-    for (uint64_t source : trained->sources(id)) rowsWithSources(source, source + 1, rows);
+  if (const uint32_t id = trained->find(features); id != InstanceBase::kNone) {
+    size_t cursor = 0;
+    for (uint64_t source : trained->sources(id)) rowsWithSources(source, source + 1, rows, &cursor);
+  }
   rows.insert(rows.end(), state.refeatured.begin(), state.refeatured.end());
   for (size_t i = base_->size(); i < state.rows.size(); ++i) rows.push_back(i);
-  std::sort(rows.begin(), rows.end());
+  if (!std::is_sorted(rows.begin(), rows.end())) std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   return rows;
 }
@@ -453,10 +471,17 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
   if (algorithm == Algorithm::kIgTree && !compact) {
     const std::vector<int>& treeOrder = igTreeOf(*p->base)->order();
+    // Consecutive changes mostly share their vector (a vector's instances): one lookup per run.
+    const std::vector<uint32_t>* lastFeatures = nullptr;
+    auto last = deltas.end();
     const auto note = [&](const std::vector<uint32_t>& features, uint32_t classId, int64_t n) {
-      IncrementalIgTree::Prefix key;
-      for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
-      deltas[std::move(key)][classId] += n;
+      if (!lastFeatures || *lastFeatures != features) {
+        IncrementalIgTree::Prefix key;
+        for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
+        last = deltas.try_emplace(std::move(key)).first;
+        lastFeatures = &features;
+      }
+      last->second[classId] += n;
     };
     for (const std::vector<Change>& list : changes)
       for (const Change& c : list) {
@@ -528,6 +553,10 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
   std::atomic<bool> cancelled{false};
   const IncrementalClassifier& engine = *p.engine;
+  // IGTree's bound does not depend on the distribution, which costs a sort per answer (every
+  // class at the root): only IB1's and TRIBL2's ties are read from it.
+  PredictOptions options;
+  options.distributions = options_.algorithm != Algorithm::kIgTree;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
     if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
     Prediction out;
@@ -540,7 +569,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
         affected = d <= reach[i] || sameDistance(d, reach[i]);
       }
       if (!affected) continue;
-      engine.answer(q, PredictOptions{}, out, bound);
+      engine.answer(q, options, out, bound);
       predictions[i] = out.classId;
       reach[i] = bound.reach;
       tied[i] = std::move(bound.tiedOn);
@@ -639,9 +668,11 @@ Status EditedMemory::undo(JobControl* job) {
         --state->inserted;
         continue;
       }
-      state->rows.setLive(c->index, c->liveBefore);
-      state->rows.setClass(c->index, c->classBefore);
-      state->rows.setFeatures(c->index, c->featuresBefore);
+      // Only what the edit changed: a write copies the rows it lands in.
+      if (c->liveBefore != c->liveAfter) state->rows.setLive(c->index, c->liveBefore);
+      if (c->classBefore != c->classAfter) state->rows.setClass(c->index, c->classBefore);
+      if (c->featuresBefore != c->featuresAfter)
+        state->rows.setFeatures(c->index, c->featuresBefore);
     }
     auto built =
         advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);

@@ -56,7 +56,8 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
   const auto isVector = [&](size_t i) {
     return std::equal(edit.features.begin(), edit.features.end(), state.rows.features(i).begin());
   };
-  const auto instanceIndex = [&](uint64_t source) { return rowOfSource(state, source); };
+  size_t cursor = 0;  // ascending sources (a prune's) are found onward from the last
+  const auto instanceIndex = [&](uint64_t source) { return rowOfSource(state, source, &cursor); };
   const auto relabel = [&](size_t i, uint32_t classId) {
     if (i < base_->size() && state.rows.classOf(i) == base_->classes[i])
       state.relabeled.push_back(static_cast<uint32_t>(i));
@@ -181,12 +182,17 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     return Status::internal("unknown edit kind");
   };
   if (Status s = apply(); !s || !changes) return s;
-  // One entry per instance (a merge may move one twice), with the row the edit left.
-  std::stable_sort(changes->begin(), changes->end(),
-                   [](const Change& x, const Change& y) { return x.index < y.index; });
-  changes->erase(std::unique(changes->begin(), changes->end(),
-                             [](const Change& x, const Change& y) { return x.index == y.index; }),
-                 changes->end());
+  // One entry per instance (a merge may move one twice), with the row the edit left; most edits
+  // touch rows in order, once each.
+  if (std::adjacent_find(changes->begin(), changes->end(), [](const Change& x, const Change& y) {
+        return x.index >= y.index;
+      }) != changes->end()) {
+    std::stable_sort(changes->begin(), changes->end(),
+                     [](const Change& x, const Change& y) { return x.index < y.index; });
+    changes->erase(std::unique(changes->begin(), changes->end(),
+                               [](const Change& x, const Change& y) { return x.index == y.index; }),
+                   changes->end());
+  }
   for (Change& c : *changes) {
     c.liveAfter = state.rows.live(c.index);
     c.classAfter = state.rows.classOf(c.index);

@@ -1,86 +1,108 @@
 #include "edit/edited_rows.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace memlens {
 
 EditedRows::EditedRows(std::shared_ptr<const InstanceSet> base)
     : base_(std::move(base)),
-      chunks_((base_->size() + kRows - 1) / kRows),
+      chunks_((base_->size() + kChunkRows - 1) / kChunkRows),
+      live_(chunks_.size()),
       size_(base_->size()),
       width_(base_->width) {}
 
-EditedRows::Chunk& EditedRows::writable(size_t i) {
-  std::shared_ptr<Chunk>& c = chunks_[i / kRows];
+EditedRows::Leaf& EditedRows::writable(size_t i) {
+  std::shared_ptr<Chunk>& c = chunks_[i / kChunkRows];
   if (!c) {
-    // The first change to a chunk of the base: this copy's own rows from here on.
-    const size_t begin = i / kRows * kRows, end = std::min(begin + kRows, base_->size());
-    const auto w = static_cast<size_t>(width_);
     c = std::make_shared<Chunk>();
-    c->features.reserve(kRows * w);
-    c->features.assign(base_->features.begin() + static_cast<std::ptrdiff_t>(begin * w),
-                       base_->features.begin() + static_cast<std::ptrdiff_t>(end * w));
-    c->classes.reserve(kRows);
-    c->classes.assign(base_->classes.begin() + static_cast<std::ptrdiff_t>(begin),
-                      base_->classes.begin() + static_cast<std::ptrdiff_t>(end));
-    c->sources.reserve(kRows);
-    c->sources.assign(base_->sources.begin() + static_cast<std::ptrdiff_t>(begin),
-                      base_->sources.begin() + static_cast<std::ptrdiff_t>(end));
-    c->live.reserve(kRows);
-    c->live.assign(end - begin, 1);
   } else if (c.use_count() > 1) {
-    // Shared with another copy of the rows (a committed state, a preview): this copy's own.
+    // Shared with another copy of the rows (a committed state, a preview): this copy's own
+    // pointers; the leaves stay shared until written.
     c = std::make_shared<Chunk>(*c);
   }
-  return *c;
+  std::shared_ptr<Leaf>& l = (*c)[i / kLeafRows % kLeaves];
+  if (!l) {
+    // The first change to a leaf of the base: this copy's own rows from here on (none when the
+    // leaf lies past the base, where rows are appended).
+    const size_t begin = i / kLeafRows * kLeafRows;
+    const size_t end = std::max(begin, std::min(begin + kLeafRows, base_->size()));
+    const auto w = static_cast<size_t>(width_);
+    l = std::make_shared<Leaf>();
+    l->features.reserve(kLeafRows * w);
+    l->features.assign(base_->features.begin() + static_cast<std::ptrdiff_t>(begin * w),
+                       base_->features.begin() + static_cast<std::ptrdiff_t>(end * w));
+    std::copy(base_->classes.begin() + static_cast<std::ptrdiff_t>(begin),
+              base_->classes.begin() + static_cast<std::ptrdiff_t>(end), l->classes.begin());
+    std::copy(base_->sources.begin() + static_cast<std::ptrdiff_t>(begin),
+              base_->sources.begin() + static_cast<std::ptrdiff_t>(end), l->sources.begin());
+    l->rows = end - begin;
+  } else if (l.use_count() > 1) {
+    l = std::make_shared<Leaf>(*l);
+  }
+  return *l;
 }
 
-void EditedRows::setLive(size_t i, bool live) { writable(i).live[i % kRows] = live ? 1 : 0; }
+void EditedRows::setLive(size_t i, bool live) {
+  std::shared_ptr<Bits>& b = live_[i / kChunkRows];
+  if (!b) {
+    b = std::make_shared<Bits>();
+    b->fill(~uint64_t{0});
+  } else if (b.use_count() > 1) {
+    b = std::make_shared<Bits>(*b);
+  }
+  uint64_t& word = (*b)[i % kChunkRows / 64];
+  const uint64_t bit = uint64_t{1} << (i % 64);
+  word = live ? word | bit : word & ~bit;
+}
 
-void EditedRows::setClass(size_t i, uint32_t classId) { writable(i).classes[i % kRows] = classId; }
+void EditedRows::setClass(size_t i, uint32_t classId) {
+  writable(i).classes[i % kLeafRows] = classId;
+}
 
 void EditedRows::setFeatures(size_t i, std::span<const uint32_t> features) {
-  Chunk& c = writable(i);
+  Leaf& l = writable(i);
   std::copy(features.begin(), features.end(),
-            c.features.begin() + static_cast<std::ptrdiff_t>((i % kRows) * features.size()));
+            l.features.begin() + static_cast<std::ptrdiff_t>((i % kLeafRows) * features.size()));
 }
 
 void EditedRows::append(std::span<const uint32_t> features, uint32_t classId, uint64_t source,
                         bool live) {
-  if (size_ % kRows == 0) {
-    auto c = std::make_shared<Chunk>();
-    c->features.reserve(kRows * static_cast<size_t>(width_));
-    c->classes.reserve(kRows);
-    c->sources.reserve(kRows);
-    c->live.reserve(kRows);
-    chunks_.push_back(std::move(c));
+  if (size_ / kChunkRows == chunks_.size()) {
+    chunks_.emplace_back();
+    live_.emplace_back();
   }
-  Chunk& c = writable(size_);
-  c.features.insert(c.features.end(), features.begin(), features.end());
-  c.classes.push_back(classId);
-  c.sources.push_back(source);
-  c.live.push_back(live ? 1 : 0);
-  ++size_;
+  Leaf& l = writable(size_);
+  l.features.insert(l.features.end(), features.begin(), features.end());
+  l.classes[l.rows] = classId;
+  l.sources[l.rows] = source;
+  ++l.rows;
+  setLive(size_++, live);
 }
 
 void EditedRows::popBack() {
   --size_;
-  Chunk& c = writable(size_);
-  c.features.resize(c.features.size() - static_cast<size_t>(width_));
-  c.classes.pop_back();
-  c.sources.pop_back();
-  c.live.pop_back();
-  if (c.classes.empty()) chunks_.pop_back();
+  Leaf& l = writable(size_);
+  l.features.resize(l.features.size() - static_cast<size_t>(width_));
+  --l.rows;
+  if (l.rows == 0) (*chunks_[size_ / kChunkRows])[size_ / kLeafRows % kLeaves].reset();
+  chunks_.resize((size_ + kChunkRows - 1) / kChunkRows);
+  live_.resize(chunks_.size());
 }
 
 InstanceSet EditedRows::liveInstances() const {
   InstanceSet set;
   set.width = width_;
   size_t n = 0;
-  for (size_t k = 0; k < chunks_.size(); ++k) {
-    const Chunk* c = chunks_[k].get();
-    n += c ? static_cast<size_t>(std::count(c->live.begin(), c->live.end(), 1))
-           : std::min(kRows, size_ - k * kRows);
+  for (size_t k = 0; k < live_.size(); ++k) {
+    const size_t rows = std::min(kChunkRows, size_ - k * kChunkRows);
+    if (!live_[k]) {
+      n += rows;
+      continue;
+    }
+    const Bits& b = *live_[k];
+    for (size_t w = 0; w < rows / 64; ++w) n += static_cast<size_t>(std::popcount(b[w]));
+    if (rows % 64) n += static_cast<size_t>(std::popcount(b[rows / 64] << (64 - rows % 64)));
   }
   set.reserve(n);
   for (size_t i = 0; i < size_; ++i) {

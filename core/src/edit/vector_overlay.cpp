@@ -4,18 +4,21 @@
 
 namespace memlens {
 
-size_t VectorOverlay::Hash::operator()(const std::vector<uint32_t>& v) const {
+size_t VectorOverlay::Hash::operator()(std::span<const uint32_t> v) const {
   uint64_t h = 0xCBF29CE484222325ull;
   for (uint32_t x : v) h = (h ^ x) * 0x100000001B3ull;
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
 void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
-  std::vector<uint32_t> key(features.begin(), features.end());
-  auto [it, added] = indexOf_.try_emplace(key, static_cast<uint32_t>(entries_.size()));
-  if (added) {
+  auto it = indexOf_.find(features);
+  if (it == indexOf_.end()) {
+    it = indexOf_
+             .emplace(std::vector<uint32_t>(features.begin(), features.end()),
+                      static_cast<uint32_t>(entries_.size()))
+             .first;
     Entry& e = entries_.emplace_back();
-    e.features = std::move(key);
+    e.features = it->first;
     // A base vector enters with the counts it has in the base, which the edit then changes.
     e.baseId = base_->find(features);
     if (e.baseId != InstanceBase::kNone) {
@@ -38,7 +41,7 @@ void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId,
 }
 
 uint32_t VectorOverlay::find(std::span<const uint32_t> features) const {
-  const auto it = indexOf_.find(std::vector<uint32_t>(features.begin(), features.end()));
+  const auto it = indexOf_.find(features);
   return it == indexOf_.end() ? kNone : it->second;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <unordered_map>
@@ -39,12 +40,20 @@ class VectorOverlay {
  private:
   const InstanceBase* base_;
   std::vector<Entry> entries_;
+  // Looked up by span (transparent), so finding an entry allocates no key.
   struct Hash {
-    size_t operator()(const std::vector<uint32_t>& v) const;
+    using is_transparent = void;
+    size_t operator()(std::span<const uint32_t> v) const;
   };
-  std::unordered_map<std::vector<uint32_t>, uint32_t, Hash> indexOf_;  // features -> entry
-  uint32_t masked_ = 0;                                                // entries with a baseId
-  uint32_t occupied_ = 0;                                              // entries with counts
+  struct Equal {
+    using is_transparent = void;
+    bool operator()(std::span<const uint32_t> a, std::span<const uint32_t> b) const {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    }
+  };
+  std::unordered_map<std::vector<uint32_t>, uint32_t, Hash, Equal> indexOf_;  // features -> entry
+  uint32_t masked_ = 0;    // entries with a baseId
+  uint32_t occupied_ = 0;  // entries with counts
 };
 
 }  // namespace memlens
