@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -316,9 +317,11 @@ class TestVectorRead : public QObject {
         distances.distances(x, all, batch);
         for (uint32_t v = 0; v < n; ++v) {
           const float product = v == x ? 0.0f : std::max(0.0f, 2.0f - 2.0f * dots(v, j));
-          QCOMPARE(column[v], product);
-          QCOMPARE(distances.distance(x, v), product);
-          QCOMPARE(batch[v], product);
+          // The same bits, not merely near (QCOMPARE of floats is fuzzy): reads rank by them.
+          const auto bits = std::bit_cast<uint32_t>(product);
+          QCOMPARE(std::bit_cast<uint32_t>(column[v]), bits);
+          QCOMPARE(std::bit_cast<uint32_t>(distances.distance(x, v)), bits);
+          QCOMPARE(std::bit_cast<uint32_t>(batch[v]), bits);
         }
         QCOMPARE(column[distances.nearWords(x).front()], 0.0f);  // x, or a word at 0 like it
       }

@@ -1,9 +1,12 @@
 #include "memlens/experiment.h"
 
+#include <tbb/parallel_invoke.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <numeric>
+#include <optional>
 
 #include "base/release_if_cancelled.h"
 #include "vector/attention_classifier.h"
@@ -164,15 +167,29 @@ Result<std::unique_ptr<Experiment>> Experiment::trained(
   auto created = createClassifier(options.classifier);
   if (!created) return created.status();
   classifier = std::move(*created);
-  const auto trainStart = std::chrono::steady_clock::now();
-  if (Status s = classifier->train(train, job); !s) return s;
-  const double trainSeconds = secondsSince(trainStart);
-
   KneserNeyOptions kn;
   kn.order = effectiveOrder(options);
-  auto base = KneserNeyModel::train(train, c.vocab.size(), kn, job);
-  if (!base) return base.status();
-  e->base_ = std::move(*base);
+  Status memoryTrained;
+  double trainSeconds = 0.0;
+  std::optional<Result<std::unique_ptr<KneserNeyModel>>> base;
+  auto trainMemory = [&] {
+    const auto trainStart = std::chrono::steady_clock::now();
+    memoryTrained = classifier->train(train, job);
+    trainSeconds = secondsSince(trainStart);
+  };
+  auto trainBase = [&] { base = KneserNeyModel::train(train, c.vocab.size(), kn, job); };
+  // The vector memory's training is mostly one thread's SVD, so the base trains beside it (the
+  // memory is ready that much sooner). The others train one after the other: at 100M instances
+  // their training holds most of the memory, and the base's tables would add to that peak.
+  if (options.classifier.algorithm == Algorithm::kVectorMemory) {
+    tbb::parallel_invoke(trainMemory, trainBase);
+  } else {
+    trainMemory();
+    if (memoryTrained) trainBase();
+  }
+  if (!memoryTrained) return memoryTrained;
+  if (!*base) return base->status();
+  e->base_ = std::move(**base);
 
   auto tuning = tune(*classifier, *e->base_, validation, options, job);
   if (!tuning) return tuning.status();

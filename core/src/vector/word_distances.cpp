@@ -1,6 +1,7 @@
 #include "vector/word_distances.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <utility>
 
@@ -24,6 +25,24 @@ float tailDot(const float* b, const float* a, int dimensions) {
   float dot = (c[0] + c[1]) + (c[2] + c[3]);
   for (int k = blocks; k < dimensions; ++k) dot += b[k] * a[k];
   return dot;
+}
+
+// Eight floats, one operation per lane (a GCC and Clang vector extension). Each lane multiplies and
+// adds as the scalar code does, so every sum keeps its bits.
+using Lanes [[gnu::vector_size(8 * sizeof(float))]] = float;
+
+// dots[v] += row[v] · q for v < n, eight words at a time: at -O2 (RelWithDebInfo) the compiler
+// leaves the plain loop scalar, and a column per query word is most of a word's first read.
+void addScaled(float* dots, const float* row, float q, uint32_t n) {
+  uint32_t v = 0;
+  for (; v + 8 <= n; v += 8) {
+    Lanes d, r;
+    std::memcpy(&d, dots + v, sizeof d);
+    std::memcpy(&r, row + v, sizeof r);
+    d += r * q;
+    std::memcpy(dots + v, &d, sizeof d);
+  }
+  for (; v < n; ++v) dots[v] += row[v] * q;
 }
 
 }  // namespace
@@ -91,9 +110,7 @@ std::vector<float> WordDistances::column(uint32_t x) const {
   std::vector<float> dots(words_, 0.0f);
   const float* a = vectors_->vector(x).data();
   for (int k = 0; k < dimensions_; ++k) {
-    const float* row = byDimension_.data() + size_t(k) * words_;
-    const float q = a[k];
-    for (uint32_t v = 0; v < words_; ++v) dots[v] += row[v] * q;
+    addScaled(dots.data(), byDimension_.data() + size_t(k) * words_, a[k], words_);
   }
   for (uint32_t v = tail_; v < words_; ++v) {
     dots[v] = tailDot(vectors_->vector(v).data(), a, dimensions_);
