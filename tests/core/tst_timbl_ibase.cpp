@@ -395,6 +395,34 @@ class TimblIbaseTest : public QObject {
     }
   }
 
+  // Numbers of every length read as themselves (up to 7 digits are read at once): a leaf's count
+  // of 1 made N adds N - 1 instances; an unknown value index of 8 digits and a count of 20 digits
+  // are the errors they are.
+  void numbersOfEveryLength() {
+    const QByteArray hashed = readAll(writeTimblBase("digits.ibase", {"-a0", "+H"}));
+    const qsizetype leafCount = hashed.indexOf(" 1 })");  // a leaf's: no branches follow
+    QVERIFY(leafCount > 0);
+    const std::string p = path("digits_n.ibase").toStdString();
+    uint64_t instances = 0;
+    for (const char* n : {"1", "7", "45", "903", "2718", "31415", "271828", "1234567"}) {
+      QByteArray b = hashed;
+      b.replace(leafCount, 4, QByteArray(" ") + n + " }");
+      writeAll(p, b);
+      memlens::Vocabulary vocab;
+      auto read = memlens::readTimblInstanceBase(p, optionsFor(memlens::Algorithm::kIb1), vocab);
+      QVERIFY2(read, read.status().message().c_str());
+      if (instances == 0) instances = (*read)->memory().instanceCount();
+      QCOMPARE((*read)->memory().instanceCount(), instances - 1 + std::stoull(n));
+    }
+    QByteArray val = hashed;
+    const qsizetype firstValue = hashed.indexOf('[', hashed.indexOf("\n(")) + 1;
+    val.replace(firstValue, hashed.indexOf('(', firstValue) - firstValue, "12345678");
+    expectError(val, memlens::Algorithm::kIb1, "unknown feature value index 12345678");
+    QByteArray huge = hashed;
+    huge.replace(leafCount, 4, " 12345678901234567890 }");
+    expectError(huge, memlens::Algorithm::kIb1, "class count of more than 19 digits");
+  }
+
   // timbl's flag rules: -i replaces -f; -w takes a weighting number or FILE[:n].
   void commandLine() {
     const QString base = QString::fromStdString(writeTimblBase("cli.ibase", {"-a0"}));
