@@ -131,7 +131,8 @@ for spec in $algos; do
   for ranks in $ranks_list; do
     if ! run_ranks "$ranks" "$cli_mpi" timbl "${files[@]}" "$work/sharded.out" --timing \
       "${opts[@]}" 2>"$work/sharded.err"; then
-      printf '%-10s %5s failed: %s\n' "${spec//:/ }" "$ranks" "$(tail -n 2 "$work/sharded.err")"
+      printf '%-10s %5s failed: %s\n' "${spec//:/ }" "$ranks" \
+        "$(grep -m 1 memlens-cli-mpi "$work/sharded.err" || tail -n 1 "$work/sharded.err")"
       continue
     fi
     same=no
