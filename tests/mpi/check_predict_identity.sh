@@ -21,6 +21,21 @@ sed -n '901,1100p' "$kjv" | cut -d' ' -f1-5 >"$work/contexts.txt"
 printf 'zzqq unknownword\n\nthe\n' >>"$work/contexts.txt"
 
 failures=0
+# The verdict on one sharded run of WHAT: its exit code CODE, sharded.txt against one.txt.
+verdict() {  # what ranks code
+  if [ "$3" -ne 0 ]; then
+    echo "FAIL $1 on $2 ranks: exit code $3"
+    cat "$work/sharded.err"
+    failures=$((failures + 1))
+  elif ! cmp -s "$work/one.txt" "$work/sharded.txt"; then
+    echo "FAIL $1 on $2 ranks: the output differs from one process's"
+    diff "$work/one.txt" "$work/sharded.txt" | head -n 12 || true
+    failures=$((failures + 1))
+  else
+    echo "ok   $1 on $2 ranks ($(wc -l <"$work/one.txt") lines)"
+  fi
+}
+
 check() {  # predict options...
   "$cli" predict --stdin --top 20 "$@" "$work/corpus.txt" <"$work/contexts.txt" >"$work/one.txt"
   for ranks in 2 3; do
@@ -28,17 +43,7 @@ check() {  # predict options...
     "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" predict --stdin --top 20 "$@" \
       "$work/corpus.txt" <"$work/contexts.txt" >"$work/sharded.txt" 2>"$work/sharded.err" ||
       code=$?
-    if [ "$code" -ne 0 ]; then
-      echo "FAIL predict $* on $ranks ranks: exit code $code"
-      cat "$work/sharded.err"
-      failures=$((failures + 1))
-    elif ! cmp -s "$work/one.txt" "$work/sharded.txt"; then
-      echo "FAIL predict $* on $ranks ranks: the output differs from one process's"
-      diff "$work/one.txt" "$work/sharded.txt" | head -n 12 || true
-      failures=$((failures + 1))
-    else
-      echo "ok   predict $* on $ranks ranks ($(wc -l <"$work/one.txt") lines)"
-    fi
+    verdict "predict $*" $ranks $code
   done
 }
 
@@ -56,17 +61,7 @@ check_train() {  # train options...
     { "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" train "$@" "$work/corpus.txt" &&
       "$mpiexec" "${mpi_flags[@]}" -np $ranks "$cli_mpi" train --json "$@" "$work/corpus.txt"; } \
       2>"$work/sharded.err" | mask_summary >"$work/sharded.txt" || code=$?
-    if [ "$code" -ne 0 ]; then
-      echo "FAIL train $* on $ranks ranks: exit code $code"
-      cat "$work/sharded.err"
-      failures=$((failures + 1))
-    elif ! cmp -s "$work/one.txt" "$work/sharded.txt"; then
-      echo "FAIL train $* on $ranks ranks: the summary differs from one process's"
-      diff "$work/one.txt" "$work/sharded.txt" | head -n 12 || true
-      failures=$((failures + 1))
-    else
-      echo "ok   train $* on $ranks ranks"
-    fi
+    verdict "train $*" $ranks $code
   done
 }
 
