@@ -205,6 +205,23 @@ class ClassifierTest : public QObject {
       std::sort(hc.begin(), hc.end());
       QCOMPARE(gc, hc);
     }
+    // Without the per-feature counts: the same vectors, distributions and sources, no counts.
+    auto lean = InstanceBase::fromRuns(pool.width, values, classIds, runs, nullptr,
+                                       InstanceBase::FeatureCounting::kSkip);
+    QVERIFY2(lean.isOk(), lean.status().message().c_str());
+    QCOMPARE(lean->vectorCount(), added.vectorCount());
+    QCOMPARE(lean->classTotals(), added.classTotals());
+    for (uint32_t id = 0; id < lean->vectorCount(); ++id) {
+      QVERIFY(std::ranges::equal(lean->vector(id), added.vector(id)));
+      QCOMPARE(lean->find(lean->vector(id)), id);
+      QVERIFY(std::ranges::equal(lean->distribution(id), added.distribution(id),
+                                 [](const ClassCount& a, const ClassCount& b) {
+                                   return a.classIndex == b.classIndex && a.count == b.count;
+                                 }));
+      QCOMPARE(lean->sources(id), added.sources(id));
+    }
+    QVERIFY(lean->weightDetails() == nullptr);
+    for (const FeatureCounts& counts : lean->featureCounts()) QVERIFY(counts.valueTotals.empty());
 
     // Refused: a vector twice, vectors not numbered by first run, an empty run.
     std::vector<uint32_t> twice = values;

@@ -43,10 +43,15 @@ class InstanceBase {
   // a TiMBL instance base): `values` holds them (vectorCount * width values), numbered in the
   // order of their first run, and no instance is hashed. Classes take classIds' indices (add()
   // numbers them by first appearance). Vectors must be distinct, each with a run, runs in range
-  // and not empty: else an error. Cancellable; nothing is kept on cancel.
+  // and not empty: else an error. Cancellable; nothing is kept on cancel. kSkip leaves out the
+  // per-feature counts (featureCounts() then counts nothing): for a memory that is only walked by a
+  // tree of a given feature order, never weighted nor saved (a subtree an edit rebuilds), whose
+  // counting would cost more than the rest.
+  enum class FeatureCounting { kCount, kSkip };
   static Result<InstanceBase> fromRuns(int width, std::vector<uint32_t> values,
                                        const std::vector<uint32_t>& classIds,
-                                       std::span<const Run> runs, JobControl* job = nullptr);
+                                       std::span<const Run> runs, JobControl* job = nullptr,
+                                       FeatureCounting counting = FeatureCounting::kCount);
   // Registers a class before any instance of it is added (its index when already known), so that
   // a memory read from a file keeps the file's class order, which decides ties.
   uint32_t addClass(uint32_t classId);

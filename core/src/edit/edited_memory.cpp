@@ -449,24 +449,36 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   const auto noteEdited = [&](const std::vector<uint32_t>& v) {
     if (distinct.size() <= kMaxBoundedVectors) distinct.insert(v);
   };
+  // Consecutive changes mostly move instances of one class out of one vector (a vector's or a
+  // document's instances): one overlay change per run of them.
+  const std::vector<uint32_t>* runFeatures = nullptr;
+  uint32_t runClass = 0;
+  int runDelta = 0;
+  const auto flush = [&] {
+    if (runDelta == 0) return;
+    overlay.change(*runFeatures, runClass, runDelta);
+    noteEdited(*runFeatures);
+    runDelta = 0;
+  };
+  const auto move = [&](const std::vector<uint32_t>& features, uint32_t classId, int delta) {
+    if (runDelta != 0 && (runClass != classId || (runDelta > 0) != (delta > 0) ||
+                          (runFeatures != &features && *runFeatures != features)))
+      flush();
+    runFeatures = &features;
+    runClass = classId;
+    runDelta += delta;
+  };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
       if (compact || (compact = algorithm != Algorithm::kIgTree &&
                                 overlayTooLarge(overlay, p->base->memory())))
         break;
-      const uint8_t liveGone = undo ? c.liveAfter : c.liveBefore;
-      const uint8_t liveCome = undo ? c.liveBefore : c.liveAfter;
-      const auto& gone = undo ? c.featuresAfter : c.featuresBefore;
-      const auto& come = undo ? c.featuresBefore : c.featuresAfter;
-      if (liveGone) {
-        overlay.change(gone, undo ? c.classAfter : c.classBefore, -1);
-        noteEdited(gone);
-      }
-      if (liveCome) {
-        overlay.change(come, undo ? c.classBefore : c.classAfter, +1);
-        noteEdited(come);
-      }
+      if (undo ? c.liveAfter : c.liveBefore)
+        move(undo ? c.featuresAfter : c.featuresBefore, undo ? c.classAfter : c.classBefore, -1);
+      if (undo ? c.liveBefore : c.liveAfter)
+        move(undo ? c.featuresBefore : c.featuresAfter, undo ? c.classBefore : c.classAfter, +1);
     }
+  flush();
   const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
   IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
   if (algorithm == Algorithm::kIgTree && !compact) {

@@ -57,7 +57,8 @@ Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
                                                }) -
                               ids.begin());
   auto part = std::make_shared<IncrementalIgTree::Part>();
-  auto base = InstanceBase::fromRuns(members.width, members.values, ids, runs);
+  auto base = InstanceBase::fromRuns(members.width, members.values, ids, runs, nullptr,
+                                     InstanceBase::FeatureCounting::kSkip);
   if (!base) return base.status();
   part->base = std::move(*base);
   std::vector<int> identity(static_cast<size_t>(members.width));
@@ -111,34 +112,37 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   const ClassOrder& order = next->classes_;
   const std::vector<int>& treeOrder = was.tree_.order();
   const size_t w = treeOrder.size();
-  std::vector<uint32_t> sorted(overlay.entries().size());
-  std::iota(sorted.begin(), sorted.end(), 0);
-  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
-    const auto& fa = overlay.entries()[a].features;
-    const auto& fb = overlay.entries()[b].features;
-    for (int f : treeOrder)
-      if (fa[static_cast<size_t>(f)] != fb[static_cast<size_t>(f)])
-        return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
-    return false;
-  });
-  // The nodes on the edited paths above the leaves, with what changed below each and whether a
-  // leaf below changed (then the leaves' parent is rebuilt: their compression may change).
-  struct Below {
-    std::map<uint32_t, int64_t> change;
-    bool leaves = false;
+  // The overlay's entries by their values in tree order, sorted when a subtree is first rebuilt
+  // (most edits rebuild none).
+  std::vector<uint32_t> sorted;
+  const auto sortedEntries = [&]() -> const std::vector<uint32_t>& {
+    if (sorted.size() == overlay.entries().size()) return sorted;
+    sorted.resize(overlay.entries().size());
+    std::iota(sorted.begin(), sorted.end(), 0);
+    std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+      const auto& fa = overlay.entries()[a].features;
+      const auto& fb = overlay.entries()[b].features;
+      for (int f : treeOrder)
+        if (fa[static_cast<size_t>(f)] != fb[static_cast<size_t>(f)])
+          return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
+      return false;
+    });
+    return sorted;
   };
-  std::map<Prefix, Below> below;
-  const auto onPath = [&](const Prefix& vector, size_t d) -> Below& {
+  // The nodes on the edited paths, leaves included, with what changed below each. A leaf is a
+  // node of its own (its compression is settled against its parent's default bottom-up), so an
+  // edit of a few leaves rebuilds no subtree.
+  std::map<Prefix, std::map<uint32_t, int64_t>> below;
+  const auto onPath = [&](const Prefix& vector, size_t d) -> std::map<uint32_t, int64_t>& {
     return below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
   };
   for (const auto& [vector, change] : deltas)
-    for (size_t d = 1; d < w; ++d) {
-      Below& b = onPath(vector, d);
-      for (const auto& [c, n] : change) b.change[c] += n;
-      b.leaves = true;
+    for (size_t d = 1; d <= w; ++d) {
+      std::map<uint32_t, int64_t>& b = onPath(vector, d);
+      for (const auto& [c, n] : change) b[c] += n;
     }
   for (const Recheck& r : recheck)
-    for (size_t d = 1; d < w; ++d) onPath(r.vector, d).leaves |= r.leafMoves;
+    for (size_t d = 1; d < w + (r.leafMoves ? 1 : 0); ++d) onPath(r.vector, d);
 
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
   // subtree below it, whose nodes are then left out.
@@ -148,24 +152,33 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     bool rebuilt;
     bool sameDist;  // and default, as it was (a path checked for a class's order alone)
     uint32_t childrenBefore;
-    size_t parent;  // step index; SIZE_MAX: the root
+    uint32_t defaultBefore;  // a leaf's, when it was kept
+    size_t parent;           // step index; SIZE_MAX: the root
     std::shared_ptr<Node> node;
   };
   std::vector<Step> steps;
-  std::vector<size_t> lastOfLength(w, SIZE_MAX);
+  std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
   const Prefix* lastRebuilt = nullptr;
-  for (const auto& [p, b] : below) {
-    const std::map<uint32_t, int64_t>& change = b.change;
+  for (const auto& [p, change] : below) {
     if (lastRebuilt && isPrefix(*lastRebuilt, p)) continue;  // extensions follow their prefix
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
     const Reached r = was.walk(p);
     const bool present = r.depth == static_cast<int>(p.size());
     const auto own = was.nodes_.find(p);
-    bool rebuildHere = !present || (p.size() == w - 1 && b.leaves) ||
-                       (own != was.nodes_.end() && own->second->part);
+    bool rebuildHere = p.size() < w && (!present || (own != was.nodes_.end() && own->second->part));
     auto node = std::make_shared<Node>();
     bool sameDist = false;
-    if (!rebuildHere) {
+    uint32_t defaultBefore = 0;
+    if (p.size() == w) {
+      // A leaf answers its stored vector's counts. One the tree lacked (empty or compressed)
+      // matters only if it is kept now.
+      node->dist = was.countsOf(p, overlay);
+      if (!node->dist.empty()) node->defaultId = defaultOf(node->dist, order);
+      if (present)
+        defaultBefore = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+      sameDist =
+          !present || (node->dist == was.distributionOf(r) && node->defaultId == defaultBefore);
+    } else if (!rebuildHere) {
       sameDist =
           std::all_of(change.begin(), change.end(), [](const auto& c) { return c.second == 0; });
       std::map<uint32_t, int64_t> counts(change.begin(), change.end());
@@ -178,7 +191,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     }
     if (rebuildHere) {
       node = std::make_shared<Node>();
-      auto members = was.membersUnder(p, overlay, sorted);
+      auto members = was.membersUnder(p, overlay, sortedEntries());
       if (!members) return members.status();
       if (!members->runs.empty()) {
         auto part = buildPart(*members, order);
@@ -197,8 +210,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     const size_t parent = p.size() == 1 ? SIZE_MAX : lastOfLength[p.size() - 1];
     lastOfLength[p.size()] = steps.size();
     const uint32_t children = node->childCount;
-    steps.push_back(
-        {&p, present, rebuildHere, sameDist && !rebuildHere, children, parent, std::move(node)});
+    steps.push_back({&p, present, rebuildHere, sameDist && !rebuildHere, children, defaultBefore,
+                     parent, std::move(node)});
   }
   // Bottom-up (children before their parent): compression against the parent's default, which
   // stayed (else the parent was rebuilt), and the parents' child counts.
@@ -223,10 +236,33 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       while (to != next->nodes_.end() && isPrefix(*s.prefix, to->first)) ++to;
       next->nodes_.erase(from, to);
       next->rebuiltNow_.push_back(*s.prefix);
+    } else if (s.prefix->size() == w && (s.node->kept != s.wasKept ||
+                                         (s.node->kept && s.node->defaultId != s.defaultBefore))) {
+      // The queries that reach this leaf answer another class now; other nodes kept defaults.
+      next->rebuiltNow_.push_back(*s.prefix);
     }
     next->nodes_[*s.prefix] = std::move(s.node);
   }
   return next;
+}
+
+std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(
+    const Prefix& vector, const VectorOverlay& overlay) const {
+  const std::vector<int>& order = tree_.order();
+  uint32_t features[InstanceSet::kMaxWidth];
+  for (size_t d = 0; d < order.size(); ++d) features[static_cast<size_t>(order[d])] = vector[d];
+  const std::span<const uint32_t> f(features, order.size());
+  const InstanceBase& memory = base_->memory();
+  Dist out;
+  if (const uint32_t e = overlay.find(f); e != VectorOverlay::kNone) {
+    for (const auto& [classId, n] : overlay.entries()[e].counts)
+      out.emplace_back(classId, static_cast<uint64_t>(n));
+  } else if (const uint32_t id = memory.find(f); id != InstanceBase::kNone) {
+    for (const ClassCount& c : memory.distribution(id))
+      out.emplace_back(memory.classId(c.classIndex), c.count);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
@@ -337,7 +373,7 @@ bool IncrementalIgTree::rebuiltFor(const uint32_t* query) const {
   if (rebuiltNow_.empty()) return false;
   const std::vector<int>& order = tree_.order();
   Prefix key;
-  for (size_t d = 0; d + 1 < order.size(); ++d) {
+  for (size_t d = 0; d < order.size(); ++d) {
     key.push_back(query[static_cast<size_t>(order[d])]);
     if (std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(), key)) return true;
   }

@@ -19,9 +19,10 @@ namespace memlens {
 // edited path whose default stays keeps its default and takes its new distribution and child
 // count, and the subtree below the highest node of a path whose default moves (or that appears,
 // or that compression had dropped) is rebuilt from its stored vectors alone (a Part), which is
-// what changes its children's compression; the leaves' parent on an edited path is rebuilt so, and
-// a later edit below a rebuilt subtree rebuilds it again. So an edit costs its paths' length plus
-// the subtrees whose defaults move, which are the small ones near the leaves nearly always.
+// what changes its children's compression; a leaf on an edited path takes its stored vector's
+// counts and is kept or dropped against its parent's default, and a later edit below a rebuilt
+// subtree rebuilds it again. So an edit costs its paths' length plus the subtrees whose defaults
+// move, which are the small ones near the leaves nearly always.
 // Defaults break ties by the classes' order by (total, first appearance): when an edit moves a
 // class's place in that order past another's, only nodes holding it can change default, which
 // are on the paths of the stored vectors holding it: those paths are checked as the edited ones
@@ -117,13 +118,18 @@ class IncrementalIgTree final : public IncrementalClassifier {
   Result<Members> membersUnder(const Prefix& prefix, const VectorOverlay& overlay,
                                const std::vector<uint32_t>& sorted) const;
   std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
+  // The class counts (by class id) of stored vector `vector` (in tree order) in the memory
+  // `overlay` makes of the base.
+  std::vector<std::pair<uint32_t, uint64_t>> countsOf(const Prefix& vector,
+                                                      const VectorOverlay& overlay) const;
   void root(const PredictOptions& options, Prediction& out) const;
 
   const IgTree& tree_;
   std::shared_ptr<const ClassVectors> classVectors_;
   Nodes nodes_;
   uint32_t rootChildren_ = 0;
-  std::vector<Prefix> rebuiltNow_;  // sorted: the parts the last edit built
+  // Sorted: the parts the last edit built and the leaves whose answer it moved.
+  std::vector<Prefix> rebuiltNow_;
   std::vector<double> tailWeight_;  // by depth: the weight of the features not consulted
   uint32_t rootDefault_;
   uint64_t instanceCount_ = 0;

@@ -22,7 +22,8 @@ constexpr size_t kPollEvery = 1 << 14;
 
 Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> values,
                                             const std::vector<uint32_t>& classIds,
-                                            std::span<const Run> runs, JobControl* job) {
+                                            std::span<const Run> runs, JobControl* job,
+                                            FeatureCounting counting) {
   if (width < 1 || width > InstanceSet::kMaxWidth)
     return Status::invalidArgument("a memory of " + std::to_string(width) + " features");
   const auto w = static_cast<size_t>(width);
@@ -90,6 +91,7 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
   if (const uint32_t twin = b.rebuildTable(); twin != kNone)
     return Status::invalidArgument("stored vector " + std::to_string(twin) +
                                    " equals an earlier one");
+  if (counting == FeatureCounting::kSkip) return b;
 
   // Per-feature counts, one feature per task: values numbered in run order, which is add()'s
   // instance order; then the runs bucketed by value and each bucket's classes summed in a dense
