@@ -411,6 +411,40 @@ class TestIncrementalEdits : public QObject {
     }
   }
 
+  // An IGTree edit of one stored vector changes its leaf alone when no default above it moves: a
+  // probe token matching the vector answers the leaf's (or, compressed, its parent's equal)
+  // class, so relabelling the vector to another class changes that token's answer, and the
+  // preview must find it without any rebuilt subtree to point at it.
+  void treeLeafEditsReachTheirProbeTokens() {
+    auto s = kjvSlice(120, 3);
+    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    ClassifierOptions options;
+    options.algorithm = Algorithm::kIgTree;
+    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    InstanceBase stored(s->train.width);
+    QVERIFY(stored.add(s->train).isOk());
+    int checked = 0;
+    for (size_t i = 0; i < s->probe.size() && checked < 40; ++i) {
+      const auto q = s->probe.instance(i);
+      const uint32_t id = stored.find(q);
+      if (id == InstanceBase::kNone || stored.distribution(id).size() != 1) continue;
+      MemoryEdit relabel;
+      relabel.kind = EditKind::kRelabelVector;
+      relabel.features.assign(q.begin(), q.end());
+      relabel.classId = s->train.classes[i % s->train.size()];
+      if (relabel.classId == m->probePredictions()[i]) continue;
+      auto preview = m->preview(relabel);
+      QVERIFY2(preview, preview.status().toString().c_str());
+      const auto hit = std::find_if(preview->changed.begin(), preview->changed.end(),
+                                    [&](const ChangedToken& t) { return t.probeIndex == i; });
+      QVERIFY2(hit != preview->changed.end(), ("probe token " + std::to_string(i)).c_str());
+      QCOMPARE(hit->newClassId, relabel.classId);
+      ++checked;
+    }
+    QCOMPARE(checked, 40);
+  }
+
   void largeBatchesAnswerAsRetrained_data() {
     QTest::addColumn<int>("algorithm");
     QTest::addColumn<int>("width");
