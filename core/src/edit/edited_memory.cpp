@@ -625,6 +625,7 @@ Status EditedMemory::commit(Preview preview) {
   adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
   undone_.clear();
+  afterLast_.reset();
   ++generation_;
   return Status::ok();
 }
@@ -636,6 +637,8 @@ void EditedMemory::adopt(std::shared_ptr<Preview::Pending> next) {
       compactedAt_ = edits_.size();
     }
     journal_.push_back(std::move(next->changes));
+    beforeLast_ = current_;
+    beforeLastAt_ = edits_.size();
   }
   current_ = std::move(next);
 }
@@ -651,7 +654,10 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
       return s;
     }
     current_ = std::move(p);
-    beforeCompaction_.reset();  // its predictions are of the old probe set
+    // Their predictions are of the old probe set.
+    beforeCompaction_.reset();
+    beforeLast_.reset();
+    afterLast_.reset();
     ++generation_;
     return Status::ok();
   }
@@ -665,8 +671,15 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
 
 Status EditedMemory::undo(JobControl* job) {
   if (edits_.empty()) return Status::invalidArgument("nothing to undo");
+  std::shared_ptr<Preview::Pending> kept;  // the memory before the last edit, when kept
   if (incremental_ && beforeCompaction_ && compactedAt_ + 1 == edits_.size()) {
-    current_ = std::move(beforeCompaction_);
+    kept = std::move(beforeCompaction_);
+  } else if (incremental_ && beforeLast_ && beforeLastAt_ + 1 == edits_.size()) {
+    kept = std::move(beforeLast_);
+  }
+  if (kept) {
+    afterLast_ = std::exchange(current_, std::move(kept));
+    afterLast_->changes = std::move(journal_.back());
     journal_.pop_back();
   } else if (incremental_) {
     auto state = std::make_shared<State>(*current_->state);
@@ -689,7 +702,8 @@ Status EditedMemory::undo(JobControl* job) {
     auto built =
         advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);
     if (!built) return built.status();
-    current_ = std::move(*built);
+    afterLast_ = std::exchange(current_, std::move(*built));
+    afterLast_->changes = std::move(journal_.back());
     journal_.pop_back();
   } else {
     std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);
@@ -699,13 +713,16 @@ Status EditedMemory::undo(JobControl* job) {
   }
   undone_.push_back(std::move(edits_.back()));
   edits_.pop_back();
+  afterLastAt_ = edits_.size();
   ++generation_;
   return Status::ok();
 }
 
 Status EditedMemory::redo(JobControl* job) {
   if (undone_.empty()) return Status::invalidArgument("nothing to redo");
-  if (incremental_) {
+  if (incremental_ && afterLast_ && afterLastAt_ == edits_.size()) {
+    adopt(std::move(afterLast_));
+  } else if (incremental_) {
     auto built = step(undone_.back(), job);
     if (!built) return built.status();
     adopt(std::move(*built));
