@@ -21,9 +21,8 @@ Result<CorpusPredictions> predictOnCorpus(const CorpusArgs& corpus,
   // The whole corpus's token indices: their order is one process's stored vector order, by which
   // the vector memory's ranks break ties.
   for (uint64_t& source : instances->sources) source += block->firstToken;
-  auto memory = ShardedClassifier::train(world, options.classifier, *instances, job);
+  auto memory = ShardedClassifier::train(world, options.classifier, std::move(*instances), job);
   if (!memory) return memory.status();
-  *instances = InstanceSet{};
 
   InstanceSet queries;
   if (world.rank() == 0) queries = queriesOf(*block->corpus, options.window.width);

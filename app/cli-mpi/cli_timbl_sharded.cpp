@@ -59,9 +59,9 @@ int runTimbl(const TimblArgs& a) {
   ClassifierOptions options = a.options;
   auto block = readBlock(a, world, vocab, options, job.get());
   if (Status st = world.agree(block ? Status::ok() : block.status()); !st) return fail(st);
-  auto classifier = ShardedClassifier::train(world, options, *block, job.get());
+  // The shard holds what is needed: the block goes.
+  auto classifier = ShardedClassifier::train(world, options, std::move(*block), job.get());
   if (!classifier) return fail(classifier.status());
-  block = InstanceSet{};  // the shard holds what is needed
   const auto t1 = std::chrono::steady_clock::now();
 
   Result<InstanceSet> test = InstanceSet{};

@@ -24,9 +24,8 @@ Result<TrainingSummary> describeTraining(const CorpusArgs& corpus, const Experim
   if (!total) return total.status();
   // The vector memory's ranks break ties by the whole corpus's token indices.
   for (uint64_t& source : instances->sources) source += block->firstToken;
-  auto memory = ShardedClassifier::train(world, options.classifier, *instances, job);
+  auto memory = ShardedClassifier::train(world, options.classifier, std::move(*instances), job);
   if (!memory) return memory.status();
-  *instances = InstanceSet{};
   auto storedVectors = (*memory)->storedVectors();
   if (!storedVectors) return storedVectors.status();
 

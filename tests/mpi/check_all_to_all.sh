@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Communicator's messages in pieces (all_to_all_pieces.cpp) at 2 and 3 ranks.
-# Usage: check_all_to_all.sh ALL_TO_ALL_PIECES MPIEXEC
+# A program that checks messages in pieces (all_to_all_pieces.cpp, shard_by_value_rounds.cpp) at 2
+# and 3 ranks.
+# Usage: check_all_to_all.sh PROGRAM MPIEXEC
 set -euo pipefail
 program=$1 mpiexec=$2
 # shellcheck source=tests/mpi/mpi_flags.sh

@@ -15,8 +15,9 @@ namespace memlens {
 
 struct CommunicatorOptions {
   // Messages of any size move in pieces: at most this many bytes into or out of a rank per round
-  // of an all-to-all, or per send, since MPI counts bytes in ints.
-  size_t roundBytes = size_t{256} << 20;
+  // of an all-to-all, or per send, since MPI counts bytes in ints. A round's buffers are held
+  // several times over (packed, sent, received), so a round is small beside a rank's memory.
+  size_t roundBytes = size_t{8} << 20;
 };
 
 // The MPI world of a sharded run, over MPI's C API: the constructor initialises MPI, the
@@ -35,6 +36,7 @@ class Communicator {
 
   int rank() const { return rank_; }
   int size() const { return size_; }
+  size_t roundBytes() const { return options_.roundBytes; }
 
   // Rank 0's `bytes` to every rank (resized there).
   Status broadcast(std::vector<uint8_t>& bytes);

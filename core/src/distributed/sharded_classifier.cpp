@@ -50,15 +50,15 @@ Result<uint64_t> ShardedClassifier::storedVectors() {
 }
 
 Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::train(
-    Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
-    JobControl* job) {
+    Communicator& comm, const ClassifierOptions& options, InstanceSet block, JobControl* job) {
   if (options.algorithm == Algorithm::kVectorMemory)
-    return trainShardedVectorMemory(comm, options, block, job);
+    return trainShardedVectorMemory(comm, options, std::move(block), job);
   if (options.metric != Metric::kOverlap)
     return Status::invalidArgument("a sharded memory uses the overlap metric (-mO) for now");
   if (options.algorithm == Algorithm::kIb1) return trainShardedIb1(comm, options, block, job);
-  if (options.algorithm == Algorithm::kTribl2) return trainShardedTribl2(comm, options, block, job);
-  return trainShardedIgTree(comm, options, block, job);
+  if (options.algorithm == Algorithm::kTribl2)
+    return trainShardedTribl2(comm, options, std::move(block), job);
+  return trainShardedIgTree(comm, options, std::move(block), job);
 }
 
 Result<std::unique_ptr<ShardedClassifier>> ShardedClassifier::restore(

@@ -31,10 +31,10 @@ class ShardedClassifier {
 
   // Collective: every rank passes its block of the training instances, the blocks contiguous
   // and in rank order (rank 0 the first lines). IB1, IGTree and TRIBL2 (overlap metric), and
-  // the vector memory.
+  // the vector memory. Takes the block: the memories sharded by value free it once sent.
   static Result<std::unique_ptr<ShardedClassifier>> train(Communicator& comm,
                                                           const ClassifierOptions& options,
-                                                          const InstanceSet& block,
+                                                          InstanceSet block,
                                                           JobControl* job = nullptr);
 
   // Collective: the sharded memory a shard file kept (distributed/shard_file.h): every rank

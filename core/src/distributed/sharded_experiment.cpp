@@ -120,18 +120,18 @@ Result<std::unique_ptr<Experiment>> trainSharded(Communicator& comm, CorpusBlock
   }
   if (Status st = comm.agree(parts); !st) return st;
 
+  // The Kneser-Ney counts first: training takes the train part and frees it.
+  const int order = std::min(options.ngramOrder, options.window.width + 1);
+  auto base = reduceBase(comm, train, order, block.vocabularySize, job);
+  if (!base) return base.status();
+
   const auto trainStart = std::chrono::steady_clock::now();
-  auto sharded = ShardedClassifier::train(comm, options.classifier, train, job);
+  auto sharded = ShardedClassifier::train(comm, options.classifier, std::move(train), job);
   if (!sharded) return sharded.status();
   const double trainSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - trainStart).count();
   auto storedVectors = (*sharded)->storedVectors();
   if (!storedVectors) return storedVectors.status();
-
-  const int order = std::min(options.ngramOrder, options.window.width + 1);
-  auto base = reduceBase(comm, train, order, block.vocabularySize, job);
-  if (!base) return base.status();
-  train = InstanceSet{};
 
   const InstanceSet* queries[] = {&validation, &test};
   // The vector memory's answers depend on the temperature tuned next: rank 0 gathers the slots

@@ -17,15 +17,14 @@ ShardedIgTree::ShardedIgTree(Communicator& comm, ClassifierOptions options, Glob
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm,
                                                               const ClassifierOptions& options,
-                                                              const InstanceSet& block,
-                                                              JobControl* job) {
+                                                              InstanceSet block, JobControl* job) {
   auto stats = GlobalStatistics::ofBlock(comm, block, options, job);
   if (!stats) return stats.status();
   ClassifierOptions global = options;
   global.fixedWeights = stats->weights();
   std::vector<int> order = memoryOrder(global, global.fixedWeights);
   // The root's default is the whole memory's majority class.
-  auto shard = shardByValue(comm, block, order.front(), *stats, job);
+  auto shard = shardByValue(comm, std::move(block), order.front(), *stats, job);
   Status built = shard ? Status::ok() : shard.status();
   auto base = std::make_unique<InstanceBase>(shard ? std::move(shard).value() : InstanceBase());
   std::vector<ClassCount> rootDist;

@@ -42,8 +42,7 @@ class ShardedIgTree final : public ShardedClassifier {
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedIgTree(Communicator& comm,
                                                               const ClassifierOptions& options,
-                                                              const InstanceSet& block,
-                                                              JobControl* job);
+                                                              InstanceSet block, JobControl* job);
 // Collective: the sharded IGTree whose rank holds `local` (its subtrees: null when it owns no
 // stored vector), whose tree root has `rootChildren` children on this rank.
 Result<std::unique_ptr<ShardedClassifier>> assembleShardedIgTree(Communicator& comm,

@@ -50,14 +50,13 @@ ShardedTribl2::ShardedTribl2(Communicator& comm, ClassifierOptions options, Glob
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm,
                                                               const ClassifierOptions& options,
-                                                              const InstanceSet& block,
-                                                              JobControl* job) {
+                                                              InstanceSet block, JobControl* job) {
   auto stats = GlobalStatistics::ofBlock(comm, block, options, job);
   if (!stats) return stats.status();
   ClassifierOptions global = options;
   global.fixedWeights = stats->weights();
   const int first = memoryOrder(global, global.fixedWeights).front();
-  auto shard = shardByValue(comm, block, first, *stats, job);
+  auto shard = shardByValue(comm, std::move(block), first, *stats, job);
   if (Status st = comm.agree(shard ? Status::ok() : shard.status()); !st) return st;
   return assembleShardedTribl2(comm, std::move(global), std::move(stats).value(),
                                std::move(shard).value(), {}, job);

@@ -42,8 +42,7 @@ class ShardedTribl2 final : public ShardedClassifier {
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedTribl2(Communicator& comm,
                                                               const ClassifierOptions& options,
-                                                              const InstanceSet& block,
-                                                              JobControl* job);
+                                                              InstanceSet block, JobControl* job);
 // Collective: the sharded TRIBL2 over `shard` (this rank's share by first value, every global
 // class registered in global order) with the global weights in `global`; `indexes`: a shard
 // file's subset indexes.

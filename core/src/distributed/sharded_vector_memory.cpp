@@ -111,8 +111,7 @@ ShardedVectorMemory::ShardedVectorMemory(Communicator& comm, ClassifierOptions o
                                            options_.vectorMemory)) {}
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedVectorMemory(
-    Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
-    JobControl* job) {
+    Communicator& comm, const ClassifierOptions& options, InstanceSet block, JobControl* job) {
   if (block.width < 1) return Status::invalidArgument("the vector memory needs a context");
   if (options.vectorMemory.indexedPositions > 2)
     return Status::invalidArgument(
@@ -124,7 +123,7 @@ Result<std::unique_ptr<ShardedClassifier>> trainShardedVectorMemory(
   const std::vector<double>& weights = stats->weights();
   const auto feature =
       static_cast<int>(std::max_element(weights.begin(), weights.end()) - weights.begin());
-  auto shard = shardByValue(comm, block, feature, *stats, job);
+  auto shard = shardByValue(comm, std::move(block), feature, *stats, job);
   if (Status st = comm.agree(shard ? Status::ok() : shard.status()); !st) return st;
   auto base = std::make_unique<InstanceBase>(std::move(shard).value());
   std::unique_ptr<WordVectors> vectors;

@@ -60,7 +60,7 @@ class ShardedVectorMemory final : public ShardedClassifier {
     std::vector<uint32_t> groupCounts;
   };
   friend Result<std::unique_ptr<ShardedClassifier>> trainShardedVectorMemory(
-      Communicator&, const ClassifierOptions&, const InstanceSet&, JobControl*);
+      Communicator&, const ClassifierOptions&, InstanceSet, JobControl*);
   // Level 0's candidate words for `query`, from the global counts.
   std::vector<uint32_t> levelZero(std::span<const uint32_t> query) const;
 
@@ -77,7 +77,6 @@ class ShardedVectorMemory final : public ShardedClassifier {
 };
 
 Result<std::unique_ptr<ShardedClassifier>> trainShardedVectorMemory(
-    Communicator& comm, const ClassifierOptions& options, const InstanceSet& block,
-    JobControl* job);
+    Communicator& comm, const ClassifierOptions& options, InstanceSet block, JobControl* job);
 
 }  // namespace memlens
