@@ -159,6 +159,24 @@ inline bool TimblTreeParser::parseNumber(const char* what, uint64_t& n) {
   return failNumber(what, p != begin);
 }
 
+inline bool TimblTreeParser::nextInList(char close, bool& more) {
+  skipSpace();
+  if (!atEnd() && (text_[pos_] == ',' || text_[pos_] == close)) {
+    more = text_[pos_++] == ',';
+    return true;
+  }
+  return failList(close);
+}
+
+bool TimblTreeParser::failList(char close) {
+  const bool dist = close == '}';
+  if (atEnd())
+    return fail(std::string("the file ends inside ") +
+                (dist ? "a distribution" : "a list of branches") + " (truncated?)");
+  return fail(std::string("expected ',' or '") + close + "' " +
+              (dist ? "in a distribution" : "between branches") + ", found '" + text_[pos_] + "'");
+}
+
 bool TimblTreeParser::failNumber(const char* what, bool tooLong) {
   if (tooLong) return fail(std::string(what) + " of more than 19 digits");
   if (atEnd()) return fail(std::string("the file ends before ") + what + " (truncated?)");
@@ -334,11 +352,9 @@ bool TimblTreeParser::parseDistribution(bool topLevel, Dist& dist) {
       pos_ += static_cast<size_t>(end - begin);
       skipSpace();
     }
-    if (atEnd()) return fail("the file ends inside a distribution (truncated?)");
-    const char c = text_[pos_++];
-    if (c == '}') break;
-    if (c != ',')
-      return fail(std::string("expected ',' or '}' in a distribution, found '") + c + "'");
+    bool more = false;
+    if (!nextInList('}', more)) return false;
+    if (!more) break;
   }
   dist.count = static_cast<uint32_t>(base_.pool.size()) - dist.begin;
   return true;
@@ -451,13 +467,9 @@ bool TimblTreeParser::parseRoot() {
     ++pos_;
     for (;;) {
       uint32_t v = 0;
-      if (!parseValue(v) || !parseBranch(v)) return false;
-      skipSpace();
-      if (atEnd()) return fail("the file ends inside a list of branches (truncated?)");
-      const char c = text_[pos_++];
-      if (c == ']') break;
-      if (c != ',')
-        return fail(std::string("expected ',' or ']' between branches, found '") + c + "'");
+      bool more = false;
+      if (!parseValue(v) || !parseBranch(v) || !nextInList(']', more)) return false;
+      if (!more) break;
     }
   } else if (!base_.pruned && !addLeaf(0, dist)) {
     return false;
@@ -514,12 +526,9 @@ bool TimblTreeParser::parseBranch(uint32_t value) {
     // The node is closed; so is every one whose branch list ends after it.
     for (;;) {
       if (depth == 1) return pos_ != split_ || joinLaterBranches();
-      skipSpace();
-      if (atEnd()) return fail("the file ends inside a list of branches (truncated?)");
-      const char c = text_[pos_++];
-      if (c == ',') break;
-      if (c != ']')
-        return fail(std::string("expected ',' or ']' between branches, found '") + c + "'");
+      bool more = false;
+      if (!nextInList(']', more)) return false;
+      if (more) break;
       if (!closeNode(--depth)) return false;
     }
     uint32_t v = 0;

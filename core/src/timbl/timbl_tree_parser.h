@@ -64,6 +64,8 @@ class TimblTreeParser {
   [[gnu::always_inline]] bool parseValue(uint32_t& value);
   [[gnu::always_inline]] bool parseNumber(const char* what, uint64_t& n);
   [[gnu::always_inline]] bool expect(char c, const char* where);
+  // Past the ',' or `close` ('}' or ']') after an item of a list; `more`: it was ','.
+  [[gnu::always_inline]] bool nextInList(char close, bool& more);
   bool poll();
   // A hashed base read on two cores: where the root's branch list is split (after a branch
   // closing past `middle`, given the brackets before it), and the parser that reads the branches
@@ -81,6 +83,7 @@ class TimblTreeParser {
   // The error paths, kept out of the hot functions so that those stay small enough to inline.
   [[gnu::cold]] bool fail(const std::string& message);
   [[gnu::cold, gnu::noinline]] bool failExpect(char c, const char* where);
+  [[gnu::cold, gnu::noinline]] bool failList(char close);
   [[gnu::cold, gnu::noinline]] bool failNumber(const char* what, bool tooLong);
   [[gnu::cold, gnu::noinline]] bool failIndex(const char* what, uint64_t index);
 
