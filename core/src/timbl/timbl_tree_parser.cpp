@@ -40,7 +40,53 @@ uint64_t eightDigitsValue(uint64_t word) {
   return t;
 }
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+// One comparison for anything above ' ' (nearly every character a parse looks at).
+bool isSpace(char c) {
+  constexpr uint64_t kSpaces =
+      (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r') | (1ull << '\f');
+  const auto u = static_cast<unsigned char>(c);
+  return u <= ' ' && ((kSpaces >> u) & 1) != 0;
+}
+
+// The '(' and ')' in a text.
+struct Brackets {
+  size_t opens = 0;
+  size_t closes = 0;
+};
+
+Brackets countBrackets(std::string_view text) {
+  // Eight bytes at a time, with a counter per byte summed every 255 words (std::count for each
+  // bracket went a byte at a time, and the file was read twice).
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full, kOnes = 0x0101010101010101ull;
+  const auto matches = [](uint64_t word, char c) {  // 1 in each byte equal to c, else 0
+    const uint64_t x = word ^ (kOnes * static_cast<unsigned char>(c));
+    return (~(((x & kLow7) + kLow7) | x) >> 7) & kOnes;
+  };
+  const auto sum = [](uint64_t counters) {
+    constexpr uint64_t kEven = 0x00FF00FF00FF00FFull;
+    const uint64_t pairs = (counters & kEven) + ((counters >> 8) & kEven);
+    return static_cast<size_t>((pairs * 0x0001000100010001ull) >> 48);
+  };
+  Brackets b;
+  size_t i = 0;
+  while (text.size() - i >= 8) {
+    uint64_t opens = 0, closes = 0;
+    const size_t words = std::min<size_t>(255, (text.size() - i) / 8);
+    for (size_t k = 0; k < words; ++k, i += 8) {
+      uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, 8);
+      opens += matches(word, '(');
+      closes += matches(word, ')');
+    }
+    b.opens += sum(opens);
+    b.closes += sum(closes);
+  }
+  for (; i < text.size(); ++i) {
+    b.opens += text[i] == '(' ? 1 : 0;
+    b.closes += text[i] == ')' ? 1 : 0;
+  }
+  return b;
+}
 
 std::string_view trimmed(std::string_view s) {
   while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
@@ -111,6 +157,24 @@ inline bool TimblTreeParser::parseNumber(const char* what, uint64_t& n) {
     return true;
   }
   return failNumber(what, p != begin);
+}
+
+inline bool TimblTreeParser::nextInList(char close, bool& more) {
+  skipSpace();
+  if (!atEnd() && (text_[pos_] == ',' || text_[pos_] == close)) {
+    more = text_[pos_++] == ',';
+    return true;
+  }
+  return failList(close);
+}
+
+bool TimblTreeParser::failList(char close) {
+  const bool dist = close == '}';
+  if (atEnd())
+    return fail(std::string("the file ends inside ") +
+                (dist ? "a distribution" : "a list of branches") + " (truncated?)");
+  return fail(std::string("expected ',' or '") + close + "' " +
+              (dist ? "in a distribution" : "between branches") + ", found '" + text_[pos_] + "'");
 }
 
 bool TimblTreeParser::failNumber(const char* what, bool tooLong) {
@@ -288,11 +352,9 @@ bool TimblTreeParser::parseDistribution(bool topLevel, Dist& dist) {
       pos_ += static_cast<size_t>(end - begin);
       skipSpace();
     }
-    if (atEnd()) return fail("the file ends inside a distribution (truncated?)");
-    const char c = text_[pos_++];
-    if (c == '}') break;
-    if (c != ',')
-      return fail(std::string("expected ',' or '}' in a distribution, found '") + c + "'");
+    bool more = false;
+    if (!nextInList('}', more)) return false;
+    if (!more) break;
   }
   dist.count = static_cast<uint32_t>(base_.pool.size()) - dist.begin;
   return true;
@@ -325,37 +387,43 @@ bool TimblTreeParser::addLeaf(int depth, Dist dist) {
   return true;
 }
 
-bool TimblTreeParser::addPrunedNode(int depth, uint32_t value, uint32_t defaultClass, Dist dist) {
+bool TimblTreeParser::addPrunedNode(int depth, const OpenNode& open) {
   IgTree::Node node;
-  node.value = value;
-  node.defaultClass = defaultClass;
-  node.distBegin = dist.begin;
-  node.distCount = dist.count;
-  const auto pool = base_.pool.begin() + dist.begin;
-  std::sort(pool, pool + dist.count,
-            [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
+  node.value = open.value;
+  node.defaultClass = open.defaultClass;
+  node.distBegin = open.dist.begin;
+  node.distCount = open.dist.count;
+  const auto byClass = [](const ClassCount& a, const ClassCount& b) {
+    return a.classIndex < b.classIndex;
+  };
+  const auto pool = base_.pool.begin() + open.dist.begin;
+  if (!std::is_sorted(pool, pool + open.dist.count, byClass))
+    std::sort(pool, pool + open.dist.count, byClass);
   // Its children are complete now (theirs were placed before them): one block, sorted by value.
-  std::vector<IgTree::Node>& children = siblings_[static_cast<size_t>(depth) + 1];
-  if (!children.empty()) {
-    const auto byValue = [](const IgTree::Node& a, const IgTree::Node& b) {
-      return a.value < b.value;
-    };
+  const auto children = pending_.begin() + static_cast<std::ptrdiff_t>(open.children);
+  const auto count = static_cast<size_t>(pending_.end() - children);
+  if (count > 0) {
     // Often in order already (a hashed base lists values in table order).
-    if (!std::is_sorted(children.begin(), children.end(), byValue))
-      std::sort(children.begin(), children.end(), byValue);
-    for (size_t i = 1; i < children.size(); ++i)
-      if (children[i].value == children[i - 1].value)
-        return fail("a node has two branches for the same value");
-    if (children.size() + (depth == 0 ? 1 : 0) > nodeEnd_ - nextNode_)
+    const auto ascending = [&] {
+      for (size_t i = 1; i < count; ++i)
+        if (children[i].value <= children[i - 1].value) return false;
+      return true;
+    };
+    if (!ascending()) {
+      std::sort(children, pending_.end(),
+                [](const IgTree::Node& a, const IgTree::Node& b) { return a.value < b.value; });
+      if (!ascending()) return fail("a node has two branches for the same value");
+    }
+    if (count + (depth == 0 ? 1 : 0) > nodeEnd_ - nextNode_)
       return fail("more tree nodes than the file opens with '('");
     node.firstChild = static_cast<uint32_t>(nextNode_);
-    node.childCount = static_cast<uint32_t>(children.size());
-    std::copy(children.begin(), children.end(), nodeOut_ + nextNode_);
-    nextNode_ += children.size();
-    children.clear();
+    node.childCount = static_cast<uint32_t>(count);
+    std::copy(children, pending_.end(), nodeOut_ + nextNode_);
+    nextNode_ += count;
+    pending_.erase(children, pending_.end());
   }
   if (depth > 0) {
-    siblings_[static_cast<size_t>(depth)].push_back(node);
+    pending_.push_back(node);
   } else {
     if (nextNode_ == nodeEnd_) return fail("more tree nodes than the file opens with '('");
     nodeOut_[nextNode_++] = node;
@@ -363,14 +431,17 @@ bool TimblTreeParser::addPrunedNode(int depth, uint32_t value, uint32_t defaultC
   return true;
 }
 
-bool TimblTreeParser::parseNode(int depth, uint32_t value) {
+inline bool TimblTreeParser::openNode() {
   if (nodeCount_ % kPollEveryNodes == 0 && !poll()) return false;
   if (++nodeCount_ >= std::numeric_limits<uint32_t>::max() - 1)
     return fail("too many tree nodes for one memory");
-  if (!expect('(', "opening a node")) return false;
-  const bool unhashedRoot = depth == 0 && !base_.hashed;
+  return expect('(', "opening a node");
+}
+
+bool TimblTreeParser::parseRoot() {
+  if (!openNode()) return false;
   uint32_t defaultClass = 0;
-  if (unhashedRoot) {
+  if (!base_.hashed) {
     // The root's class is named before the top distribution that defines the classes.
     const std::string_view name = token();
     if (name.empty()) return fail("the file ends before the top class (truncated?)");
@@ -379,44 +450,92 @@ bool TimblTreeParser::parseNode(int depth, uint32_t value) {
     return false;
   }
   skipSpace();
-  Dist dist{static_cast<uint32_t>(base_.pool.size()), 0};
-  if (peek() == '{') {
-    if (!parseDistribution(depth == 0, dist)) return false;
-  } else if (depth == 0) {
-    return fail("the top node has no class distribution");
-  }
-  if (unhashedRoot) {
+  OpenNode root{0, defaultClass, Dist{static_cast<uint32_t>(base_.pool.size()), 0}, 0};
+  Dist& dist = root.dist;
+  if (peek() != '{') return fail("the top node has no class distribution");
+  if (!parseDistribution(true, dist)) return false;
+  if (!base_.hashed) {
     if (rootClassToken_ >= classOf_.size() || classOf_[rootClassToken_] == 0)
       return fail("the top class is not in the top distribution");
-    defaultClass = classOf_[rootClassToken_] - 1;
+    root.defaultClass = classOf_[rootClassToken_] - 1;
   }
   skipSpace();
   if (peek() == '[') {
-    if (depth == base_.width())
-      return fail("the tree is deeper than the " + std::to_string(base_.width()) +
-                  " features of the permutation");
     // A complete base's memory needs only its leaves' distributions (an inner node's is their
     // sum).
     if (!base_.pruned) base_.pool.resize(dist.begin);
     ++pos_;
     for (;;) {
       uint32_t v = 0;
-      if (!parseValue(v)) return false;
-      if (!base_.pruned) pathValues_[static_cast<size_t>(depth)] = v;
-      if (!parseNode(depth + 1, v)) return false;
-      skipSpace();
-      if (atEnd()) return fail("the file ends inside a list of branches (truncated?)");
-      const char c = text_[pos_++];
-      if (c == ']') break;
-      if (c != ',')
-        return fail(std::string("expected ',' or ']' between branches, found '") + c + "'");
+      bool more = false;
+      if (!parseValue(v) || !parseBranch(v) || !nextInList(']', more)) return false;
+      if (!more) break;
     }
-  } else if (!base_.pruned && !addLeaf(depth, dist)) {
+  } else if (!base_.pruned && !addLeaf(0, dist)) {
     return false;
   }
   if (!expect(')', "closing a node")) return false;
-  if (base_.pruned && !addPrunedNode(depth, value, defaultClass, dist)) return false;
-  return depth != 1 || pos_ != split_ || joinLaterBranches();
+  return !base_.pruned || addPrunedNode(0, root);
+}
+
+bool TimblTreeParser::closeNode(int depth) {
+  return expect(')', "closing a node") &&
+         (!base_.pruned || addPrunedNode(depth, open_[static_cast<size_t>(depth)]));
+}
+
+bool TimblTreeParser::parseBranch(uint32_t value) {
+  // A loop over the nodes with a stack of the open ones, not a call per node.
+  const int width = base_.width();
+  int depth = 1;
+  open_[1].value = value;
+  if (!base_.pruned) pathValues_[0] = value;
+  for (;;) {
+    OpenNode& node = open_[static_cast<size_t>(depth)];
+    if (!openNode() || !parseClass(node.defaultClass)) return false;
+    if (base_.pruned && peek() == ')') {
+      // A leaf without a distribution, nearly every node of an IGTree base, placed at once.
+      ++pos_;
+      IgTree::Node leaf;
+      leaf.value = node.value;
+      leaf.defaultClass = node.defaultClass;
+      leaf.distBegin = static_cast<uint32_t>(base_.pool.size());
+      pending_.push_back(leaf);
+    } else {
+      skipSpace();
+      node.dist = Dist{static_cast<uint32_t>(base_.pool.size()), 0};
+      node.children = pending_.size();
+      if (peek() == '{') {
+        if (!parseDistribution(false, node.dist)) return false;
+        skipSpace();
+      }
+      if (peek() == '[') {
+        if (depth == width)
+          return fail("the tree is deeper than the " + std::to_string(width) +
+                      " features of the permutation");
+        if (!base_.pruned) base_.pool.resize(node.dist.begin);
+        ++pos_;
+        uint32_t v = 0;
+        if (!parseValue(v)) return false;
+        if (!base_.pruned) pathValues_[static_cast<size_t>(depth)] = v;
+        open_[static_cast<size_t>(++depth)].value = v;
+        continue;
+      }
+      if (!base_.pruned && !addLeaf(depth, node.dist)) return false;
+      if (!closeNode(depth)) return false;
+    }
+    // The node is closed; so is every one whose branch list ends after it.
+    for (;;) {
+      if (depth == 1) return pos_ != split_ || joinLaterBranches();
+      bool more = false;
+      if (!nextInList(']', more)) return false;
+      if (more) break;
+      if (!closeNode(--depth)) return false;
+    }
+    uint32_t v = 0;
+    if (!parseValue(v)) return false;
+    if (!base_.pruned) pathValues_[static_cast<size_t>(depth) - 1] = v;
+    open_[static_cast<size_t>(depth)].value = v;
+  }
 }
 
 void TimblTreeParser::reserveLeaves(size_t nodes) {
@@ -433,16 +552,10 @@ TimblTreeParser::~TimblTreeParser() {
   if (laterThread_.joinable()) laterThread_.join();
 }
 
-size_t TimblTreeParser::findSplit(size_t& opensBefore) const {
-  // The first node on the root's branch list to close after the middle of the tree: the depth
-  // at the middle from the brackets before it, then byte by byte.
-  const auto count = [&](size_t begin, size_t end, char c) {
-    return static_cast<size_t>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(begin),
-                                          text_.begin() + static_cast<std::ptrdiff_t>(end), c));
-  };
-  const size_t middle = pos_ + (text_.size() - pos_) / 2;
-  opensBefore = count(pos_, middle, '(');
-  auto depth = static_cast<int64_t>(opensBefore) - static_cast<int64_t>(count(pos_, middle, ')'));
+size_t TimblTreeParser::findSplit(size_t middle, size_t closesBefore, size_t& opensBefore) const {
+  // The first node on the root's branch list to close after `middle`: the depth there from the
+  // brackets before it, then byte by byte.
+  auto depth = static_cast<int64_t>(opensBefore) - static_cast<int64_t>(closesBefore);
   for (size_t i = middle; i < text_.size(); ++i) {
     if (text_[i] == '(') {
       ++opensBefore;
@@ -464,7 +577,7 @@ void TimblTreeParser::startLaterBranches(size_t split, size_t opensBefore, size_
   p.base_.permutation = base_.permutation;
   p.base_.classIds = base_.classIds;
   p.valueIds_ = valueIds_;
-  p.siblings_.resize(siblings_.size());
+  p.open_.resize(open_.size());
   p.pathValues_.resize(pathValues_.size());
   if (base_.pruned) {
     // The later nodes go into the same array, after room for every earlier one but the root (the
@@ -498,8 +611,7 @@ bool TimblTreeParser::parseLaterBranches() {
     ++pos_;
     uint32_t v = 0;
     if (!parseValue(v)) return false;
-    if (!base_.pruned) pathValues_[0] = v;
-    if (!parseNode(1, v)) return false;
+    if (!parseBranch(v)) return false;
   }
 }
 
@@ -522,9 +634,10 @@ bool TimblTreeParser::joinLaterBranches() {
       n.distBegin += poolShift;
     };
     std::for_each(nodeOut_ + nextNode_, nodeOut_ + nextNode_ + count, moved);
-    for (IgTree::Node n : p.siblings_[1]) {
+    // Its pending nodes are the root's branches it read.
+    for (IgTree::Node n : p.pending_) {
       moved(n);
-      siblings_[1].push_back(n);
+      pending_.push_back(n);
     }
     nextNode_ += count;
     nodeEnd_ = p.nodeEnd_;
@@ -552,32 +665,33 @@ Result<TimblParsedBase> TimblTreeParser::parse() {
   // Room for all at once, not the copies of a growing array (room not used costs address space,
   // not memory). Every node opens with '(' (a string value may hold one too); a complete base
   // has at most one stored vector per node.
-  const auto opens = static_cast<size_t>(
-      std::count(text_.begin() + static_cast<std::ptrdiff_t>(pos_), text_.end(), '('));
+  const size_t middle = pos_ + (text_.size() - pos_) / 2;
+  const Brackets firstHalf = countBrackets(text_.substr(pos_, middle - pos_));
+  const size_t opens = firstHalf.opens + countBrackets(text_.substr(middle)).opens;
   const size_t nodes = std::min(opens, text_.size() / 3);
   // Two cores: a second parser takes the later half of the root's branches. Only in a hashed
   // base, where values are numbers (no vocabulary lookups to share) and every '(' opens a node.
-  size_t split = std::string_view::npos, opensBefore = 0;
+  size_t split = std::string_view::npos, opensBefore = firstHalf.opens;
   if (base_.hashed && opens == nodes && text_.size() - pos_ >= kParallelFrom)
-    split = findSplit(opensBefore);
+    split = findSplit(middle, firstHalf.closes, opensBefore);
   // The counts read the whole file: out of memory again until the parse reaches each page.
   file_.release(pos_, text_.size());
   released_ = pos_;
   const auto width = static_cast<size_t>(base_.width());
+  open_.resize(width + 1);
   if (base_.pruned) {
     base_.nodes.reserve(nodes);
     adviseHugePages(base_.nodes.data(), nodes * sizeof(IgTree::Node));
     base_.nodes.resize(nodes);
     nodeOut_ = base_.nodes.data();
     nodeEnd_ = nodes;
-    siblings_.resize(width + 2);
   } else {
     reserveLeaves(nodes);
     pathValues_.resize(width);
   }
   if (split != std::string_view::npos && opensBefore < opens)
     startLaterBranches(split, opensBefore, opens);
-  if (!parseNode(0, 0)) return status_;
+  if (!parseRoot()) return status_;
   if (later_) return error("the tree's brackets do not match its branches");
   if (base_.pruned) base_.nodes.resize(nextNode_);
   skipSpace();

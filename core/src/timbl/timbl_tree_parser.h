@@ -35,27 +35,43 @@ class TimblTreeParser {
     uint32_t begin = 0;
     uint32_t count = 0;
   };
+  // A node parsed up to its branch list, waiting for its ')'.
+  struct OpenNode {
+    uint32_t value = 0;
+    uint32_t defaultClass = 0;
+    Dist dist;
+    size_t children = 0;  // its children are pending_[children, end)
+  };
 
   // The parse of the tree, where nearly all the time goes, reports success as a bool (false:
   // status_ says why), not as a Status or Result per call.
   Status parseHeader();
   Status parseTables();
-  bool parseNode(int depth, uint32_t value);
+  // Counts and polls, then the node's '('.
+  [[gnu::always_inline]] bool openNode();
+  // Its ')', then a pruned base places it.
+  bool closeNode(int depth);
+  bool parseRoot();
+  // A branch of the root, the node at depth 1 with value `value` and all below it.
+  bool parseBranch(uint32_t value);
   bool parseDistribution(bool topLevel, Dist& dist);
   bool addLeaf(int depth, Dist dist);
   // Complete bases: room for the leaves of up to `nodes` nodes (and their distributions).
   void reserveLeaves(size_t nodes);
-  bool addPrunedNode(int depth, uint32_t value, uint32_t defaultClass, Dist dist);
+  bool addPrunedNode(int depth, const OpenNode& node);
   // Inlined into the node loop: a call each was a tenth of the parse.
   [[gnu::always_inline]] bool parseClass(uint32_t& cls);
   [[gnu::always_inline]] bool parseValue(uint32_t& value);
   [[gnu::always_inline]] bool parseNumber(const char* what, uint64_t& n);
   [[gnu::always_inline]] bool expect(char c, const char* where);
+  // Past the ',' or `close` ('}' or ']') after an item of a list; `more`: it was ','.
+  [[gnu::always_inline]] bool nextInList(char close, bool& more);
   bool poll();
   // A hashed base read on two cores: where the root's branch list is split (after a branch
-  // closing past the middle of the tree), and the parser that reads the branches after it on a
-  // second thread while this one reads those before; joined when this one reaches the split.
-  size_t findSplit(size_t& opensBefore) const;
+  // closing past `middle`, given the brackets before it), and the parser that reads the branches
+  // after it on a second thread while this one reads those before; joined when this one reaches the
+  // split.
+  size_t findSplit(size_t middle, size_t closesBefore, size_t& opensBefore) const;
   void startLaterBranches(size_t split, size_t opensBefore, size_t opens);
   bool parseLaterBranches();
   bool joinLaterBranches();
@@ -67,6 +83,7 @@ class TimblTreeParser {
   // The error paths, kept out of the hot functions so that those stay small enough to inline.
   [[gnu::cold]] bool fail(const std::string& message);
   [[gnu::cold, gnu::noinline]] bool failExpect(char c, const char* where);
+  [[gnu::cold, gnu::noinline]] bool failList(char close);
   [[gnu::cold, gnu::noinline]] bool failNumber(const char* what, bool tooLong);
   [[gnu::cold, gnu::noinline]] bool failIndex(const char* what, uint64_t index);
 
@@ -83,10 +100,12 @@ class TimblTreeParser {
   std::vector<uint32_t> valueIds_;  // hashed files: Features table index - 1 -> Vocabulary id
   std::vector<uint32_t> classOf_;   // Vocabulary id -> class index + 1 (0: not a class)
   uint32_t rootClassToken_ = 0;     // unhashed: the root's class, resolved after the top dist
-  // Pruned: per depth, the nodes parsed under the open node one level up, waiting for it to
-  // close and place them as one block of siblings.
-  std::vector<std::vector<IgTree::Node>> siblings_;
+  // Pruned: the nodes parsed under the open ones, waiting for their parent to close and place
+  // them as one block of siblings (a parent's children are the last ones; those of its earlier
+  // children were placed when these closed).
+  std::vector<IgTree::Node> pending_;
   std::vector<uint32_t> pathValues_;  // complete: the values on the way to the current node
+  std::vector<OpenNode> open_;        // per depth, the nodes open in parseBranch()
   // Pruned: base_.nodes as sized at the start (or, in the second parser, the first's), written
   // at [nextNode_, nodeEnd_).
   IgTree::Node* nodeOut_ = nullptr;
