@@ -1,7 +1,8 @@
-// WordClusters and WordDistances::floors(): a read skips a block of slots when the floors of the
-// clusters its words fall in sum above the k-th distance, so a floor above any word's distance
-// would silently change reads. On the KJV's vectors and one-hot words: each cluster's floor is
-// the least distance from the query word to its words (or 2), for words with and without vectors.
+// WordClusters and WordDistances::floors(): a read skips a block of slots (or an entry) when the
+// floors of the clusters (fine clusters) its words fall in sum above the k-th distance, so a floor
+// above any word's distance would silently change reads. On the KJV's vectors and one-hot words:
+// each fine cluster's floor is the least distance from the query word to its words (or 2), for
+// words with and without vectors.
 
 #include <QtTest>
 
@@ -28,23 +29,25 @@ const WordVectors& kjvVectors() {
   return *vectors;
 }
 
-// Every floor of x against the least distance to the words 0 .. words − 1 of its cluster.
+// Every floor of x against the least distance to the words 0 .. words − 1 of its fine cluster.
 void checkFloors(const WordDistances& distances, const WordClusters& clusters, uint32_t x,
                  uint32_t words) {
-  std::vector<float> floors(WordClusters::kCount);
+  std::vector<float> floors(WordClusters::kFineCount);
   distances.floors(x, floors);
-  std::vector<float> least(WordClusters::kCount, 2.0f);
+  std::vector<float> least(WordClusters::kFineCount, 2.0f);
   for (uint32_t v = 0; v < words; ++v) {
-    float& l = least[clusters.of(v)];
+    QCOMPARE(clusters.of(v), clusters.fineOf(v) / WordClusters::kFine);
+    float& l = least[clusters.fineOf(v)];
     l = std::min(l, distances.distance(x, v));
   }
-  for (uint32_t c = 0; c < WordClusters::kCount; ++c) {
+  for (uint32_t c = 0; c < WordClusters::kFineCount; ++c) {
     // Exactly (QCOMPARE on floats is fuzzy): a floor a rounding error above its cluster's least
     // distance could still drop a slot at the k-th distance.
-    QVERIFY2(floors[c] == least[c], qPrintable(QString("cluster %1: floor %2, least distance %3")
-                                                   .arg(c)
-                                                   .arg(double(floors[c]), 0, 'g', 9)
-                                                   .arg(double(least[c]), 0, 'g', 9)));
+    QVERIFY2(floors[c] == least[c],
+             qPrintable(QString("fine cluster %1: floor %2, least distance %3")
+                            .arg(c)
+                            .arg(double(floors[c]), 0, 'g', 9)
+                            .arg(double(least[c]), 0, 'g', 9)));
   }
 }
 
@@ -72,10 +75,14 @@ class TestWordClusters : public QObject {
     const WordVectors& vectors = kjvVectors();
     const WordClusters clusters(&vectors);
     const WordDistances distances(&vectors, 17, {}, &clusters);
-    std::vector<uint32_t> sizes(WordClusters::kCount, 0);
-    for (uint32_t v = 0; v < vectors.size(); ++v) ++sizes[clusters.of(v)];
+    std::vector<uint32_t> sizes(WordClusters::kCount, 0), fineSizes(WordClusters::kFineCount, 0);
+    for (uint32_t v = 0; v < vectors.size(); ++v) {
+      ++sizes[clusters.of(v)];
+      ++fineSizes[clusters.fineOf(v)];
+    }
     QVERIFY(*std::max_element(sizes.begin(), sizes.end()) < vectors.size() / 4);
-    std::vector<float> floors(WordClusters::kCount);
+    QVERIFY(*std::max_element(fineSizes.begin(), fineSizes.end()) < vectors.size() / 16);
+    std::vector<float> floors(WordClusters::kFineCount);
     std::mt19937 rng(4);
     size_t high = 0, all = 0;
     for (int i = 0; i < 100; ++i) {

@@ -22,12 +22,14 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
     const uint32_t word = wordAt(slot, position_);
     groups = std::max(groups, word + 1);
     order[slot] = {uint64_t{word} << 32 | wordAt(slot, sub_),
-                   third < 0 ? 0u : clusters.of(wordAt(slot, third)), slot};
+                   third < 0 ? 0u : clusters.fineOf(wordAt(slot, third)), slot};
   }
   std::sort(order.begin(), order.end());
 
   slots_.reserve(n);
   values_.reserve(size_t{n} * width_);
+  restClusters_.reserve(size_t{n} * rest_.size());
+  static_assert(WordClusters::kFineCount <= 256, "a fine cluster's id in a byte");
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t key = std::get<0>(order[e]);
@@ -48,7 +50,9 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
     values_.insert(values_.end(), values.begin(), values.end());
     WordClusters::Mask* mask = blocks_.data() + blocks_.size() - rest_.size();
     for (size_t i = 0; i < rest_.size(); ++i) {
-      mask[i] |= WordClusters::Mask{1} << clusters.of(values[rest_[i]]);
+      const uint32_t f = clusters.fineOf(values[rest_[i]]);
+      mask[i] |= WordClusters::Mask{1} << (f / WordClusters::kFine);
+      restClusters_.push_back(static_cast<uint8_t>(f));
     }
   }
   runStart_.push_back(n);

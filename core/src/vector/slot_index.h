@@ -14,9 +14,10 @@ namespace memlens {
 // of its values so that a group is read in one sequential pass. A vector-memory read bounds a
 // whole group or run by those two positions' distances before it reads any of its slots, and each
 // block of a run (up to kBlockEntries entries) by the clusters its words fall in at every other
-// position (a mask per position: the read knows the least distance to each cluster). A run's
-// entries are ordered by their word's cluster at a third position, so that its blocks hold few
-// clusters there. Immutable: may be read from several threads at once.
+// position (a mask per position: the read knows the least distance to each cluster), and each
+// entry by the fine clusters of its words there. A run's entries are ordered by their word's fine
+// cluster at a third position, so that its blocks hold few clusters there. Immutable: may be read
+// from several threads at once.
 class SlotIndex {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
@@ -57,6 +58,10 @@ class SlotIndex {
 
   uint32_t slot(uint32_t entry) const { return slots_[entry]; }
   const uint32_t* values(uint32_t entry) const { return values_.data() + size_t(entry) * width_; }
+  // Per position of rest(), in that order: the fine cluster of the entry's word there.
+  const uint8_t* fineClusters(uint32_t entry) const {
+    return restClusters_.data() + size_t(entry) * rest_.size();
+  }
 
  private:
   int position_, sub_;
@@ -77,6 +82,9 @@ class SlotIndex {
   size_t blockStride() const { return 1 + rest_.size(); }
   std::vector<uint32_t> slots_;   // per entry: its stored-vector id
   std::vector<uint32_t> values_;  // per entry: its values (width each)
+  // Per entry: rest_.size() fine cluster ids, a bound from a few bytes and a small table before
+  // the entry's exact distances (tables of the whole vocabulary) are looked up.
+  std::vector<uint8_t> restClusters_;
 };
 
 }  // namespace memlens

@@ -61,6 +61,10 @@ constexpr auto before = [](const SlotRead& a, const SlotRead& b) {
   return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
 };
 
+// A block of at most this many entries goes straight to its entries' own cluster floors, which
+// cost less than its masks' (eight table look-ups a mask) and bound tighter.
+constexpr uint32_t kFewEntries = 4;
+
 constexpr size_t kMaskBytes = sizeof(WordClusters::Mask);
 constexpr size_t kMaskFloors = kMaskBytes * 256;
 static_assert(WordClusters::kCount == 8 * kMaskBytes, "a bit of a mask per cluster");
@@ -83,9 +87,11 @@ struct ReadScratch {
   // has one (every distance exact: nothing to compute) else `distance` above.
   std::vector<const float*> table;
   std::vector<uint8_t> exact;
-  std::vector<float> farBound;    // per position: the floor of a far word's distance
-  std::vector<float> floors;      // per position: WordDistances::floors() of its query word
-  std::vector<float> maskFloors;  // per position: kMaskBytes × 256, see buildMaskFloors()
+  std::vector<float> farBound;         // per position: the floor of a far word's distance
+  std::vector<float> floors;           // per position: WordDistances::floors() of its query word
+  std::vector<float> coarseFloors;     // per cluster: the least of its fine clusters' floors
+  std::vector<float> maskFloors;       // per position: kMaskBytes × 256, see buildMaskFloors()
+  std::vector<double> weightedFloors;  // per position: its weight × floors, per fine cluster
   std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
@@ -113,8 +119,10 @@ struct ReadScratch {
       tableWord.resize(width, 0);
     }
     farBound.resize(width);
-    floors.resize(width * WordClusters::kCount);
+    floors.resize(width * WordClusters::kFineCount);
+    coarseFloors.resize(WordClusters::kCount);
     maskFloors.resize(width * kMaskFloors);
+    weightedFloors.resize(width * WordClusters::kFineCount);
     table.resize(width);
     exact.resize(width);
     fit(chosen, levels, groups);
@@ -292,18 +300,24 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     if (s.tableMemory[j] == id_ && s.tableWord[j] == x) continue;
     s.renew(j, id_, x);
     s.farBound[j] = distances_->farBound(x);
-    distances_->floors(
-        x, std::span<float>(s.floors).subspan(j * WordClusters::kCount, WordClusters::kCount));
-    buildMaskFloors(s.floors.data() + j * WordClusters::kCount,
-                    s.maskFloors.data() + j * kMaskFloors);
+    const float* floors = s.floors.data() + j * WordClusters::kFineCount;
+    distances_->floors(x, std::span<float>(s.floors).subspan(j * WordClusters::kFineCount,
+                                                             WordClusters::kFineCount));
+    for (uint32_t c = 0; c < WordClusters::kCount; ++c) {
+      const float* fine = floors + c * WordClusters::kFine;
+      s.coarseFloors[c] = *std::min_element(fine, fine + WordClusters::kFine);
+    }
+    buildMaskFloors(s.coarseFloors.data(), s.maskFloors.data() + j * kMaskFloors);
+    for (uint32_t f = 0; f < WordClusters::kFineCount; ++f) {
+      s.weightedFloors[j * WordClusters::kFineCount + f] = weights_[j] * double{floors[f]};
+    }
     const std::span<const float> column = distances_->keptColumn(x);
     s.exact[j] = column.size() >= valueCount_;
     s.table[j] = s.exact[j] ? column.data() : distance.data();
     if (!s.exact[j]) {
-      // A far word is at least as far as x_j's far words and as its cluster's floor.
-      const float* floors = s.floors.data() + j * WordClusters::kCount;
+      // A far word is at least as far as x_j's far words and as its fine cluster's floor.
       for (uint32_t v = 0; v < vectors; ++v) {
-        distance[v] = std::max(s.farBound[j], floors[clusters_->of(v)]);
+        distance[v] = std::max(s.farBound[j], floors[clusters_->fineOf(v)]);
       }
       std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
     }
@@ -353,6 +367,14 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     s.entries.clear();
     const std::span<const size_t> rest = level.rest();
     for (uint32_t e = begin; e < end; ++e) {
+      // First from the floors of the entry's fine clusters: each is at most the term its exact
+      // bound adds in the same order, so this drops only entries that bound would drop.
+      const uint8_t* fine = level.fineClusters(e);
+      double floorBound = runTerm;
+      for (size_t i = 0; i < rest.size(); ++i) {
+        floorBound += s.weightedFloors[rest[i] * WordClusters::kFineCount + fine[i]];
+      }
+      if (floorBound > limit) continue;
       const uint32_t* values = level.values(e);
       double bound = runTerm;
       for (const size_t j : rest) bound += weights[j] * double{distance[j][values[j]]};
@@ -389,26 +411,30 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
     }
   };
-  // A run block by block, each bounded first by its two known terms and its clusters' floors at
-  // the other positions, then entry by entry. The bounds sum terms in another order than a slot's
-  // distance, so they may exceed the plain sum of the same terms by a few rounding errors: they
-  // drop a block or an entry only when it is clearly above the k-th distance.
-  // `runTerm`: the sum of the run's two known terms (its words at the level's position and sub).
+  // A run block by block, each (but a block of few entries) bounded first by its two known terms
+  // and its clusters' floors at the other positions, then entry by entry. The bounds sum terms in
+  // another order than a slot's distance, so they may exceed the plain sum of the same terms by a
+  // few rounding errors: they drop a block or an entry only when it is clearly above the k-th
+  // distance. `runTerm`: the sum of the run's two known terms (its words at the level's position
+  // and sub).
   auto readRun = [&](size_t r, uint32_t run, double runTerm) {
     const SlotIndex& level = levels_[r];
     const std::span<const size_t> rest = level.rest();
-    for (uint32_t b = level.firstBlock(run), end = level.firstBlock(run + 1); b < end; ++b) {
+    for (uint32_t b = level.firstBlock(run), last = level.firstBlock(run + 1); b < last; ++b) {
       const double limit = weightsBound_ && heap.size() >= k
                                ? heap.front().distance * (1.0 + kBoundSlack)
                                : std::numeric_limits<double>::infinity();
-      const WordClusters::Mask* masks = level.masks(b);
-      double bound = runTerm;
-      for (size_t i = 0; i < rest.size(); ++i) {
-        const float* floors = s.maskFloors.data() + rest[i] * kMaskFloors;
-        bound += weights[rest[i]] * double{leastFloor(floors, masks[i])};
+      const uint32_t begin = level.blockBegin(b), end = level.blockBegin(b + 1);
+      if (end - begin > kFewEntries) {
+        const WordClusters::Mask* masks = level.masks(b);
+        double bound = runTerm;
+        for (size_t i = 0; i < rest.size(); ++i) {
+          const float* floors = s.maskFloors.data() + rest[i] * kMaskFloors;
+          bound += weights[rest[i]] * double{leastFloor(floors, masks[i])};
+        }
+        if (bound > limit) continue;
       }
-      if (bound > limit) continue;
-      readEntries(r, level.blockBegin(b), level.blockBegin(b + 1), runTerm, limit);
+      readEntries(r, begin, end, runTerm, limit);
     }
   };
 

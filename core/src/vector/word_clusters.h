@@ -8,34 +8,41 @@
 
 namespace memlens {
 
-// Word ids in kCount clusters, for a vector-memory read's bound on a whole block of slots: a read
-// knows per query word the least distance to any word of each cluster (WordDistances::floors()),
-// and a block whose words at a position all lie in clusters far from the query's word there is
-// skipped unread. With vectors, spherical k-means puts near words together, so that a far
-// cluster's least distance is high; words without a vector (and every word of a one-hot memory)
-// are spread by id, where one-hot distances make each cluster but the query word's a floor of 2.
+// Word ids in kCount clusters, each split in kFine fine clusters, for a vector-memory read's
+// bounds on slots it has not read: a read knows per query word the least distance to any word of
+// each fine cluster (WordDistances::floors()), and so of each cluster. A block of slots whose
+// words at a position all lie in clusters far from the query's word there is skipped unread (a
+// mask of clusters per block), and an entry of a block whose words' fine clusters are far is
+// skipped before its words' distances are looked up. With vectors, spherical k-means puts near
+// words together (the fine clusters: k-means within each cluster), so that a far cluster's least
+// distance is high; words without a vector (and every word of a one-hot memory) are spread by id,
+// where one-hot distances make each cluster but the query word's a floor of 2.
 // Immutable: may be read from several threads at once.
 class WordClusters {
  public:
-  static constexpr uint32_t kCount = 64;  // one bit each in a uint64_t mask
+  static constexpr uint32_t kCount = 64;                  // one bit each in a uint64_t mask
+  static constexpr uint32_t kFine = 4;                    // fine clusters per cluster
+  static constexpr uint32_t kFineCount = kCount * kFine;  // a fine cluster's id fits a byte
   using Mask = uint64_t;
 
   // `vectors` may be null (one-hot words); it is not kept.
   explicit WordClusters(const WordVectors* vectors);
 
-  uint32_t of(uint32_t word) const {
-    return word < cluster_.size() ? cluster_[word] : word % kCount;
+  // The fine cluster of `word`; its cluster is fineOf(word) / kFine.
+  uint32_t fineOf(uint32_t word) const {
+    return word < fine_.size() ? fine_[word] : (word % kCount) * kFine + word / kCount % kFine;
   }
-  // The words with a vector in cluster c, ascending.
-  std::span<const uint32_t> members(uint32_t c) const {
+  uint32_t of(uint32_t word) const { return fineOf(word) / kFine; }
+  // The words with a vector in fine cluster f, ascending.
+  std::span<const uint32_t> members(uint32_t f) const {
     if (start_.empty()) return {};
-    return std::span<const uint32_t>(byCluster_).subspan(start_[c], start_[c + 1] - start_[c]);
+    return std::span<const uint32_t>(byFine_).subspan(start_[f], start_[f + 1] - start_[f]);
   }
 
  private:
-  std::vector<uint8_t> cluster_;     // per word with a vector
-  std::vector<uint32_t> byCluster_;  // the words with a vector, by cluster
-  std::vector<uint32_t> start_;      // per cluster + 1: its first index in byCluster_
+  std::vector<uint8_t> fine_;     // per word with a vector
+  std::vector<uint32_t> byFine_;  // the words with a vector, by fine cluster
+  std::vector<uint32_t> start_;   // per fine cluster + 1: its first index in byFine_
 };
 
 }  // namespace memlens

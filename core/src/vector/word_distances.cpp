@@ -141,13 +141,13 @@ const WordDistances::Near& WordDistances::near(uint32_t x) const {
     }
     if (clusters_) {
       // Every word without a vector is at 2, so 2 is a floor of any cluster.
-      n.floors.assign(WordClusters::kCount, 2.0f);
-      for (uint32_t c = 0; c < WordClusters::kCount; ++c) {
+      n.floors.assign(WordClusters::kFineCount, 2.0f);
+      for (uint32_t f = 0; f < WordClusters::kFineCount; ++f) {
         float floor = 2.0f;
-        for (const uint32_t v : clusters_->members(c)) {
+        for (const uint32_t v : clusters_->members(f)) {
           if (v < words_) floor = std::min(floor, table[v]);
         }
-        n.floors[c] = floor;
+        n.floors[f] = floor;
       }
     }
     if (x < keptColumns_.size() && keptColumns_[x]) n.column = std::move(table);
@@ -162,7 +162,7 @@ void WordDistances::floors(uint32_t x, std::span<float> out) const {
   }
   // Without a vector, x is at 2 from every word but itself.
   std::fill(out.begin(), out.end(), clusters_ ? 2.0f : 0.0f);
-  if (clusters_) out[clusters_->of(x)] = 0.0f;
+  if (clusters_) out[clusters_->fineOf(x)] = 0.0f;
 }
 
 }  // namespace memlens

@@ -16,8 +16,8 @@ namespace memlens {
 // reads' former Eigen product used) so that a single pair, a whole column and every platform give
 // the same bits; 0 for x = v, and 2 (one-hot) without vectors or for a word that has none. Also the
 // words nearest each word, which a read's candidate search asks for again and again, computed once
-// per word on first use, with the least distance to each of a WordClusters' clusters. Immutable
-// apart from that cache: may be used from several threads at once.
+// per word on first use, with the least distance to each of a WordClusters' fine clusters.
+// Immutable apart from that cache: may be used from several threads at once.
 class WordDistances {
  public:
   // `vectors` may be null (one-hot words); it and `clusters` (may be null: no floors()) must
@@ -47,8 +47,9 @@ class WordDistances {
   }
   // A lower bound of distance(x, v) for every v outside nearWords(x) (any x).
   float farBound(uint32_t x) const { return x < words_ ? near(x).farBound : 2.0f; }
-  // Into `out` (WordClusters::kCount floats): per cluster c, a lower bound of distance(x, v) for
-  // every word v of c — the least such distance, or 2 when that is lower (any x).
+  // Into `out` (WordClusters::kFineCount floats): per fine cluster f, a lower bound of
+  // distance(x, v) for every word v of f — the least such distance, or 2 when that is lower
+  // (any x).
   void floors(uint32_t x, std::span<float> out) const;
 
  private:
@@ -57,7 +58,7 @@ class WordDistances {
     std::vector<uint32_t> words;
     float farBound = 2.0f;
     std::vector<float> column;  // only for a word marked in keptColumns_
-    std::vector<float> floors;  // per cluster, with clusters_
+    std::vector<float> floors;  // per fine cluster, with clusters_
   };
   const Near& near(uint32_t x) const;
 
