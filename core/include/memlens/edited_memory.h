@@ -11,6 +11,7 @@
 
 namespace memlens {
 
+class ProbePaths;
 class RowsByKey;
 
 // A probe-set token whose prediction an edit changes.
@@ -157,6 +158,8 @@ class EditedMemory {
   // since `from`, or all of them without `from`.
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
                       const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
+  // predictProbe() for IGTree: the tokens under the nodes the edit rebuilt (probePaths_).
+  Status predictTreeProbe(Preview::Pending& p, const Preview::Pending* from, JobControl* job) const;
 
   // Instances by source, without visiting all of them: the base instances whose source is in
   // [begin, end), ascending, appended to `rows`; the row of `source` (the first, if several).
@@ -189,6 +192,8 @@ class EditedMemory {
   bool incremental_ = false;
   // Incremental IGTree and TRIBL2: the first tree feature.
   int firstFeature_ = -1;
+  // Incremental IGTree: the probe tokens by their paths in the tree.
+  std::unique_ptr<const ProbePaths> probePaths_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit

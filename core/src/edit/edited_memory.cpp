@@ -14,6 +14,7 @@
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
+#include "edit/probe_paths.h"
 #include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
 
@@ -270,6 +271,8 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
                          : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
   }
+  if (tree)
+    probePaths_ = std::make_unique<const ProbePaths>(probe_, igTreeOf(*baseClassifier_)->order());
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
   auto built = advance(nullptr, unedited, {}, false, 0, job);
@@ -543,12 +546,45 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   return p;
 }
 
+// An IGTree answer is the last node of its walk, so an edit changes only the answers of the
+// tokens under the nodes it rebuilt or whose answer it moved: found by path, not by asking each of
+// the probe tokens (9.1M at 100M instances) whether its path passes one.
+Status EditedMemory::predictTreeProbe(Preview::Pending& p, const Preview::Pending* from,
+                                      JobControl* job) const {
+  const auto& engine = static_cast<const IncrementalIgTree&>(*p.engine);
+  std::vector<uint32_t> tokens;
+  if (from) {
+    const uint32_t* covered = nullptr;  // the end of the last range taken
+    for (const IncrementalIgTree::Prefix& prefix : engine.rebuilt()) {
+      const std::span<const uint32_t> under = probePaths_->under(prefix);
+      // Sorted prefixes: a range starting inside the last one is an extension's, inside it.
+      if (under.empty() || (covered && under.data() < covered)) continue;
+      tokens.insert(tokens.end(), under.begin(), under.end());
+      covered = under.data() + under.size();
+    }
+  }
+  const size_t n = from ? tokens.size() : probe_.size();
+  std::vector<uint32_t> predictions = from ? from->predictions : std::vector<uint32_t>(n);
+  std::atomic<bool> cancelled{false};
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
+    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+    for (size_t k = range.begin(); k != range.end(); ++k) {
+      const size_t i = from ? tokens[k] : k;
+      predictions[i] = engine.classOf(probe_.instance(i).data());
+    }
+  });
+  if (cancelled) return Status::cancelled();
+  p.predictions = std::move(predictions);
+  return Status::ok();
+}
+
 Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* from,
                                   const std::vector<std::vector<uint32_t>>& edited,
                                   JobControl* job) const {
   // Which probe tokens an edit can change: those with an edited stored vector within their
   // reach (the distance of their (k + 1)-th nearest bucket) and those whose tie fell to a class
   // whose total or order moved.
+  if (options_.algorithm == Algorithm::kIgTree) return predictTreeProbe(p, from, job);
   const size_t n = probe_.size();
   const bool all = !from || edited.size() > kMaxBoundedVectors;
   const std::vector<uint8_t> moved =
@@ -565,10 +601,8 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
   std::atomic<bool> cancelled{false};
   const IncrementalClassifier& engine = *p.engine;
-  // IGTree's bound does not depend on the distribution, which costs a sort per answer (every
-  // class at the root): only IB1's and TRIBL2's ties are read from it.
+  // The distributions give IB1's and TRIBL2's ties.
   PredictOptions options;
-  options.distributions = options_.algorithm != Algorithm::kIgTree;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
     if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
     Prediction out;
@@ -648,9 +682,14 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
     return Status::invalidArgument("the probe set's width differs from the memory's");
   if (incremental_) {
     InstanceSet old = std::exchange(probe_, std::move(probe));
+    std::unique_ptr<const ProbePaths> oldPaths;
+    if (probePaths_)
+      oldPaths = std::exchange(probePaths_, std::make_unique<const ProbePaths>(
+                                                probe_, igTreeOf(*baseClassifier_)->order()));
     auto p = std::make_shared<Preview::Pending>(*current_);
     if (Status s = predictProbe(*p, nullptr, {}, job); !s) {
       probe_ = std::move(old);
+      if (oldPaths) probePaths_ = std::move(oldPaths);
       return s;
     }
     current_ = std::move(p);

@@ -71,6 +71,25 @@ Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
   return std::shared_ptr<const IncrementalIgTree::Part>(std::move(part));
 }
 
+// `dist` (by class id) with `change` added, classes left without instances dropped: a merge, where
+// a map of every class took most of an edit near the root (thousands of classes).
+Dist plus(const Dist& dist, const std::map<uint32_t, int64_t>& change) {
+  Dist out;
+  out.reserve(dist.size() + change.size());
+  auto c = change.begin();
+  const auto add = [&](uint32_t id, int64_t n) {
+    if (n > 0) out.emplace_back(id, static_cast<uint64_t>(n));
+  };
+  for (const auto& [id, n] : dist) {
+    for (; c != change.end() && c->first < id; ++c) add(c->first, c->second);
+    int64_t m = static_cast<int64_t>(n);
+    if (c != change.end() && c->first == id) m += (c++)->second;
+    add(id, m);
+  }
+  for (; c != change.end(); ++c) add(c->first, c->second);
+  return out;
+}
+
 bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
   return p.size() <= of.size() && std::equal(p.begin(), p.end(), of.begin());
 }
@@ -174,18 +193,16 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       // matters only if it is kept now.
       node->dist = was.countsOf(p, overlay);
       if (!node->dist.empty()) node->defaultId = defaultOf(node->dist, order);
-      if (present)
-        defaultBefore = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+      if (present) defaultBefore = defaultAt(r);
       sameDist =
           !present || (node->dist == was.distributionOf(r) && node->defaultId == defaultBefore);
     } else if (!rebuildHere) {
       sameDist =
           std::all_of(change.begin(), change.end(), [](const auto& c) { return c.second == 0; });
-      std::map<uint32_t, int64_t> counts(change.begin(), change.end());
-      for (const auto& [c, n] : was.distributionOf(r)) counts[c] += static_cast<int64_t>(n);
-      for (const auto& [c, n] : counts)
-        if (n > 0) node->dist.emplace_back(c, static_cast<uint64_t>(n));
-      node->defaultId = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+      Dist dist = was.distributionOf(r);
+      if (!r.edited) std::sort(dist.begin(), dist.end());  // a trained node's is by class index
+      node->dist = plus(dist, change);
+      node->defaultId = defaultAt(r);
       node->childCount = r.edited ? r.edited->childCount : r.node->childCount;
       rebuildHere = node->dist.empty() || defaultOf(node->dist, order) != node->defaultId;
     }
@@ -369,17 +386,6 @@ std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleV
 
 const IgTree& IncrementalIgTree::retrainedTree() const { return *igTreeOf(full()); }
 
-bool IncrementalIgTree::rebuiltFor(const uint32_t* query) const {
-  if (rebuiltNow_.empty()) return false;
-  const std::vector<int>& order = tree_.order();
-  Prefix key;
-  for (size_t d = 0; d < order.size(); ++d) {
-    key.push_back(query[static_cast<size_t>(order[d])]);
-    if (std::binary_search(rebuiltNow_.begin(), rebuiltNow_.end(), key)) return true;
-  }
-  return false;
-}
-
 IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> values) const {
   Reached r{0, &tree_, &base_->memory(), &tree_.root(), nullptr};
   const IgTree::Node* trained = &tree_.root();  // the trained tree's node at the prefix, if any
@@ -429,16 +435,26 @@ std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::distributionOf(
   return out;
 }
 
-void IncrementalIgTree::answer(const uint32_t* query, const PredictOptions& options,
-                               Prediction& out, Bound& bound) const {
-  bound = Bound{};
+IncrementalIgTree::Reached IncrementalIgTree::walkQuery(const uint32_t* query) const {
   const std::vector<int>& order = tree_.order();
   uint32_t values[InstanceSet::kMaxWidth];
   for (size_t d = 0; d < order.size(); ++d) values[d] = query[static_cast<size_t>(order[d])];
-  const Reached r = walk({values, order.size()});
+  return walk({values, order.size()});
+}
+
+uint32_t IncrementalIgTree::classOf(const uint32_t* query) const {
+  const Reached r = walkQuery(query);
+  if (r.depth == 0) return classes_.ids[rootDefault_];
+  return defaultAt(r);
+}
+
+void IncrementalIgTree::answer(const uint32_t* query, const PredictOptions& options,
+                               Prediction& out, Bound& bound) const {
+  bound = Bound{};
+  const Reached r = walkQuery(query);
   if (r.depth == 0) return root(options, out);
   out = Prediction{};
-  out.classId = r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+  out.classId = defaultAt(r);
   out.matchDepth = r.depth;
   out.leaf = (r.edited ? r.edited->childCount : r.node->childCount) == 0;
   out.distance = tailWeight_[static_cast<size_t>(r.depth)];

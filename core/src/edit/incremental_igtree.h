@@ -93,7 +93,12 @@ class IncrementalIgTree final : public IncrementalClassifier {
 
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
-  bool rebuiltFor(const uint32_t* query) const override;
+  // answer()'s class alone: a preview's, without copying the distribution (thousands of classes
+  // near the root).
+  uint32_t classOf(const uint32_t* query) const;
+  // Sorted: the prefixes (in tree order) under which the edit that made this memory rebuilt a
+  // part or moved a leaf's answer; only queries whose walk passes one may answer otherwise.
+  const std::vector<Prefix>& rebuilt() const { return rebuiltNow_; }
   TreePath treePath(std::span<const uint32_t> features) const override {
     return full().treePath(features);
   }
@@ -113,6 +118,12 @@ class IncrementalIgTree final : public IncrementalClassifier {
     const Node* edited = nullptr;  // else an edited node without a part
   };
   Reached walk(std::span<const uint32_t> values) const;
+  // The walk of a query of width() values.
+  Reached walkQuery(const uint32_t* query) const;
+  // The default class id of a node reached below the root.
+  static uint32_t defaultAt(const Reached& r) {
+    return r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
+  }
   // The stored vectors under `prefix` of the memory `overlay` makes of the base; `sorted`: the
   // overlay's entries by their values in tree order.
   Result<Members> membersUnder(const Prefix& prefix, const VectorOverlay& overlay,
