@@ -3,7 +3,8 @@
 // deleting one stored vector (the middle training instance's, and one a probe token matches), and
 // preview, commit and undo of removing a document (when the corpus has several; else of a
 // hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
-// prune, each timed on its own.
+// prune, each timed on its own; then those three edits committed in turn and undone (and redone)
+// several in a row.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
 #include <sys/resource.h>
 
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,31 +106,49 @@ int main(int argc, char** argv) {
   if (!measure(s, "delete one vector", deleteVector, true)) return 1;
   // A vector the probe set uses: the first probe token's context that the memory stores.
   const InstanceSet& probe = trained->test();
-  for (size_t i = 0; i < probe.size(); ++i) {
-    if (trained->classifier().memory().find(probe.instance(i)) == InstanceBase::kNone) continue;
-    MemoryEdit used;
-    used.features.assign(probe.instance(i).begin(), probe.instance(i).end());
-    if (!measure(s, "delete a probe token's vector", used, true)) return 1;
-    break;
-  }
+  std::optional<MemoryEdit> used;
+  for (size_t i = 0; i < probe.size() && !used; ++i)
+    if (trained->classifier().memory().find(probe.instance(i)) != InstanceBase::kNone)
+      used.emplace().features.assign(probe.instance(i).begin(), probe.instance(i).end());
+  if (used && !measure(s, "delete a probe token's vector", *used, true)) return 1;
   const uint32_t documents = trained->corpus().corpus->documentCount();
+  MemoryEdit large;  // a document, or a document-sized run
   if (documents > 1) {
-    MemoryEdit remove;
-    remove.kind = EditKind::kRemoveDocument;
-    remove.document = documents / 2;
-    if (!measure(s, "remove a document", remove, false)) return 1;
+    large.kind = EditKind::kRemoveDocument;
+    large.document = documents / 2;
+    if (!measure(s, "remove a document", large, false)) return 1;
   } else {
     // One document (the 100M-instance corpus is one file): the instances a document of a
     // 100-document corpus would hold, a hundredth of them from the middle, as one edit.
-    MemoryEdit run;
-    run.kind = EditKind::kPrune;
+    large.kind = EditKind::kPrune;
     const size_t from = train.size() / 2;
-    run.sources.assign(
+    large.sources.assign(
         train.sources.begin() + static_cast<std::ptrdiff_t>(from),
         train.sources.begin() + static_cast<std::ptrdiff_t>(from + train.size() / 100));
-    std::sort(run.sources.begin(), run.sources.end());
-    std::printf("a hundredth of the instances: %zu\n", run.sources.size());
-    if (!measure(s, "remove a document-sized run", run, false)) return 1;
+    std::sort(large.sources.begin(), large.sources.end());
+    std::printf("a hundredth of the instances: %zu\n", large.sources.size());
+    if (!measure(s, "remove a document-sized run", large, false)) return 1;
+  }
+  // Undo and redo several in a row: the one vector, the probe token's vector and the document (or
+  // run) committed one after another, then undone newest first and redone.
+  std::vector<MemoryEdit> chain{deleteVector};
+  if (used) chain.push_back(*used);
+  chain.push_back(large);
+  for (const MemoryEdit& e : chain) {
+    auto preview = s.preview(e);
+    if (!preview) return fail("chain preview", preview.status()), 1;
+    if (auto c = s.commit(std::move(*preview), nullptr); !c)
+      return fail("chain commit", c.status()), 1;
+  }
+  for (size_t i = chain.size(); i-- > 0;) {
+    const std::string what = "undo in a row, edit " + std::to_string(i + 1);
+    if (auto u = timed(what.c_str(), [&] { return s.undo(nullptr); }); !u)
+      return fail("undo", u.status()), 1;
+  }
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const std::string what = "redo in a row, edit " + std::to_string(i + 1);
+    if (auto r = timed(what.c_str(), [&] { return s.redo(nullptr); }); !r)
+      return fail("redo", r.status()), 1;
   }
   if (minCount == 0) return 0;
   PruneOptions prune;

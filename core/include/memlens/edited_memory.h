@@ -154,6 +154,9 @@ class EditedMemory {
                                                     JobControl* job) const;
   // Makes `next` the current memory after a commit or redo.
   void adopt(std::shared_ptr<Preview::Pending> next);
+  // Pushes `memory` onto `memories` (before_ or after_), dropping the oldest past kKeptMemories.
+  static void keep(std::vector<std::shared_ptr<Preview::Pending>>& memories,
+                   std::shared_ptr<Preview::Pending> memory);
   // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
   // since `from`, or all of them without `from`.
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
@@ -200,13 +203,13 @@ class EditedMemory {
   // is in effect as edits_[compactedAt_], so that undoing it does not retrain again.
   std::shared_ptr<Preview::Pending> beforeCompaction_;
   size_t compactedAt_ = 0;
-  // Incremental: the memory before the last edit (while it is edits_[beforeLastAt_]) and the one
-  // the last undo left (while it is the next redo, at edits_.size() == afterLastAt_), so that an
-  // undo or redo right after an edit takes a memory back instead of recomputing it. A large edit
-  // at 100M instances took as long to undo as to preview; the cost is one more memory's overlay
-  // and tree entries kept alive.
-  std::shared_ptr<Preview::Pending> beforeLast_, afterLast_;
-  size_t beforeLastAt_ = 0, afterLastAt_ = 0;
+  // Incremental: the memories before the last edits in effect (back: before edits_.back()) and
+  // those the undos since the last edit left (back: after undone_.back()), up to kKeptMemories
+  // each, so that undo and redo (several in a row) take a memory back instead of recomputing it.
+  // A large edit at 100M instances took as long to undo as to preview; the cost is the kept
+  // memories' overlays, tree entries and probe predictions.
+  static constexpr size_t kKeptMemories = 3;
+  std::vector<std::shared_ptr<Preview::Pending>> before_, after_;
 };
 
 }  // namespace memlens

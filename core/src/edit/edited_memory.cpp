@@ -403,19 +403,23 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // fallback search it through an index (OverlayIndex), so it may grow without a retrain.
   VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
   std::vector<uint32_t> values, classes;  // first tree values and classes the edit touches
+  // Each once, marked as seen: a document's 731k instances made a sort of millions of repeats.
+  std::vector<bool> valueSeen, classSeen;
+  const auto addOnce = [](std::vector<uint32_t>& to, std::vector<bool>& seen, uint32_t v) {
+    if (v >= seen.size()) seen.resize(size_t{v} + 1);
+    if (!seen[v]) to.push_back(v);
+    seen[v] = true;
+  };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
       if (firstFeature_ >= 0) {
-        values.push_back(c.featuresBefore[static_cast<size_t>(firstFeature_)]);
-        values.push_back(c.featuresAfter[static_cast<size_t>(firstFeature_)]);
+        addOnce(values, valueSeen, c.featuresBefore[static_cast<size_t>(firstFeature_)]);
+        addOnce(values, valueSeen, c.featuresAfter[static_cast<size_t>(firstFeature_)]);
       }
-      classes.push_back(c.classBefore);
-      classes.push_back(c.classAfter);
+      addOnce(classes, classSeen, c.classBefore);
+      addOnce(classes, classSeen, c.classAfter);
     }
-  for (auto* v : {&values, &classes}) {
-    std::sort(v->begin(), v->end());
-    v->erase(std::unique(v->begin(), v->end()), v->end());
-  }
+  for (auto* v : {&values, &classes}) std::sort(v->begin(), v->end());
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
   ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
@@ -659,9 +663,15 @@ Status EditedMemory::commit(Preview preview) {
   adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
   undone_.clear();
-  afterLast_.reset();
+  after_.clear();
   ++generation_;
   return Status::ok();
+}
+
+void EditedMemory::keep(std::vector<std::shared_ptr<Preview::Pending>>& memories,
+                        std::shared_ptr<Preview::Pending> memory) {
+  if (memories.size() == kKeptMemories) memories.erase(memories.begin());
+  memories.push_back(std::move(memory));
 }
 
 void EditedMemory::adopt(std::shared_ptr<Preview::Pending> next) {
@@ -671,8 +681,7 @@ void EditedMemory::adopt(std::shared_ptr<Preview::Pending> next) {
       compactedAt_ = edits_.size();
     }
     journal_.push_back(std::move(next->changes));
-    beforeLast_ = current_;
-    beforeLastAt_ = edits_.size();
+    keep(before_, std::move(current_));
   }
   current_ = std::move(next);
 }
@@ -695,8 +704,8 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
     current_ = std::move(p);
     // Their predictions are of the old probe set.
     beforeCompaction_.reset();
-    beforeLast_.reset();
-    afterLast_.reset();
+    before_.clear();
+    after_.clear();
     ++generation_;
     return Status::ok();
   }
@@ -711,15 +720,16 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
 Status EditedMemory::undo(JobControl* job) {
   if (edits_.empty()) return Status::invalidArgument("nothing to undo");
   std::shared_ptr<Preview::Pending> kept;  // the memory before the last edit, when kept
-  if (incremental_ && beforeCompaction_ && compactedAt_ + 1 == edits_.size()) {
+  if (incremental_ && !before_.empty()) {
+    kept = std::move(before_.back());
+    before_.pop_back();
+  } else if (incremental_ && beforeCompaction_ && compactedAt_ + 1 == edits_.size()) {
     kept = std::move(beforeCompaction_);
-  } else if (incremental_ && beforeLast_ && beforeLastAt_ + 1 == edits_.size()) {
-    kept = std::move(beforeLast_);
   }
   if (kept) {
-    afterLast_ = std::exchange(current_, std::move(kept));
-    afterLast_->changes = std::move(journal_.back());
+    current_->changes = std::move(journal_.back());
     journal_.pop_back();
+    keep(after_, std::exchange(current_, std::move(kept)));
   } else if (incremental_) {
     auto state = std::make_shared<State>(*current_->state);
     const std::vector<Change>& changes = journal_.back();
@@ -741,9 +751,9 @@ Status EditedMemory::undo(JobControl* job) {
     auto built =
         advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);
     if (!built) return built.status();
-    afterLast_ = std::exchange(current_, std::move(*built));
-    afterLast_->changes = std::move(journal_.back());
+    current_->changes = std::move(journal_.back());
     journal_.pop_back();
+    keep(after_, std::exchange(current_, std::move(*built)));
   } else {
     std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);
     auto built = build(edits, job);
@@ -752,15 +762,16 @@ Status EditedMemory::undo(JobControl* job) {
   }
   undone_.push_back(std::move(edits_.back()));
   edits_.pop_back();
-  afterLastAt_ = edits_.size();
   ++generation_;
   return Status::ok();
 }
 
 Status EditedMemory::redo(JobControl* job) {
   if (undone_.empty()) return Status::invalidArgument("nothing to redo");
-  if (incremental_ && afterLast_ && afterLastAt_ == edits_.size()) {
-    adopt(std::move(afterLast_));
+  if (incremental_ && !after_.empty()) {
+    std::shared_ptr<Preview::Pending> next = std::move(after_.back());
+    after_.pop_back();
+    adopt(std::move(next));
   } else if (incremental_) {
     auto built = step(undone_.back(), job);
     if (!built) return built.status();

@@ -155,11 +155,25 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   const auto onPath = [&](const Prefix& vector, size_t d) -> std::map<uint32_t, int64_t>& {
     return below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
   };
-  for (const auto& [vector, change] : deltas)
+  // The deltas come sorted: a vector shares the nodes of its first `same` values with the one
+  // before, and its deeper prefixes sort after every node listed so far (no search, no key made).
+  std::vector<std::map<uint32_t, int64_t>*> at(w + 1, nullptr);
+  const Prefix* previous = nullptr;
+  for (const auto& [vector, change] : deltas) {
+    size_t same = 0;
+    while (previous && same < w && (*previous)[same] == vector[same]) ++same;
     for (size_t d = 1; d <= w; ++d) {
-      std::map<uint32_t, int64_t>& b = onPath(vector, d);
-      for (const auto& [c, n] : change) b[c] += n;
+      if (d > same)
+        at[d] = &below
+                     .emplace_hint(
+                         below.end(),
+                         Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d)),
+                         std::map<uint32_t, int64_t>{})
+                     ->second;
+      for (const auto& [c, n] : change) (*at[d])[c] += n;
     }
+    previous = &vector;
+  }
   for (const Recheck& r : recheck)
     for (size_t d = 1; d < w + (r.leafMoves ? 1 : 0); ++d) onPath(r.vector, d);
 
