@@ -129,11 +129,15 @@ int main(int argc, char** argv) {
     std::printf("a hundredth of the instances: %zu\n", large.sources.size());
     if (!measure(s, "remove a document-sized run", large, false)) return 1;
   }
-  // Undo and redo several in a row: the one vector, the probe token's vector and the document (or
-  // run) committed one after another, then undone newest first and redone.
-  std::vector<MemoryEdit> chain{deleteVector};
+  // Undo and redo several in a row: the document (or run), the probe token's vector and the last
+  // instance's vector (outside the run) committed one after another, then undone newest first and
+  // redone.
+  std::vector<MemoryEdit> chain{large};
   if (used) chain.push_back(*used);
-  chain.push_back(large);
+  MemoryEdit last;
+  last.features.assign(train.instance(train.size() - 1).begin(),
+                       train.instance(train.size() - 1).end());
+  if (!used || used->features != last.features) chain.push_back(last);
   for (const MemoryEdit& e : chain) {
     auto preview = s.preview(e);
     if (!preview) return fail("chain preview", preview.status()), 1;
