@@ -126,7 +126,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     std::function<const InstanceSet&()> instances, JobControl* job) {
   auto next = std::make_shared<IncrementalIgTree>(was.options_, was.base_, std::move(classes),
                                                   std::move(instances), was.classVectors_);
-  next->nodes_ = was.nodes_;
+  next->settled_ = was.settled_;
+  next->recent_ = was.recent_;
   next->rootChildren_ = was.rootChildren_;
   const ClassOrder& order = next->classes_;
   const std::vector<int>& treeOrder = was.tree_.order();
@@ -197,8 +198,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
     const Reached r = was.walk(p);
     const bool present = r.depth == static_cast<int>(p.size());
-    const auto own = was.nodes_.find(p);
-    bool rebuildHere = p.size() < w && (!present || (own != was.nodes_.end() && own->second->part));
+    const Node* own = was.node(p);
+    bool rebuildHere = p.size() < w && (!present || (own && own->part));
     auto node = std::make_shared<Node>();
     bool sameDist = false;
     uint32_t defaultBefore = 0;
@@ -261,20 +262,50 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
     if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
     if (s.rebuilt) {
-      // What lay below a rebuilt node is its part's now.
-      auto from = next->nodes_.upper_bound(*s.prefix);
-      auto to = from;
-      while (to != next->nodes_.end() && isPrefix(*s.prefix, to->first)) ++to;
-      next->nodes_.erase(from, to);
+      // What lay below a rebuilt node is its part's now (settled_'s entries there go unread).
+      eraseBelow(next->recent_, *s.prefix);
       next->rebuiltNow_.push_back(*s.prefix);
     } else if (s.prefix->size() == w && (s.node->kept != s.wasKept ||
                                          (s.node->kept && s.node->defaultId != s.defaultBefore))) {
       // The queries that reach this leaf answer another class now; other nodes kept defaults.
       next->rebuiltNow_.push_back(*s.prefix);
     }
-    next->nodes_[*s.prefix] = std::move(s.node);
+    next->recent_[*s.prefix] = std::move(s.node);
   }
+  next->settle();
   return next;
+}
+
+void IncrementalIgTree::settle() {
+  const size_t settled = settled_ ? settled_->size() : 0;
+  if (recent_.size() <= std::max<size_t>(settled / 4, 1024)) return;
+  if (settled == 0) {
+    settled_ = std::make_shared<const Nodes>(std::exchange(recent_, {}));
+    return;
+  }
+  auto merged = std::make_shared<Nodes>(*settled_);
+  for (auto& [prefix, n] : recent_) {
+    // Entries below a part or a dropped node are never read (the walk goes into the part or
+    // stops): not worth keeping.
+    if (n->part || !n->kept) eraseBelow(*merged, prefix);
+    (*merged)[prefix] = std::move(n);
+  }
+  settled_ = std::move(merged);
+  recent_.clear();
+}
+
+void IncrementalIgTree::eraseBelow(Nodes& nodes, const Prefix& prefix) {
+  auto from = nodes.upper_bound(prefix);
+  auto to = from;
+  while (to != nodes.end() && isPrefix(prefix, to->first)) ++to;
+  nodes.erase(from, to);
+}
+
+const IncrementalIgTree::Node* IncrementalIgTree::node(const Prefix& prefix) const {
+  if (auto it = recent_.find(prefix); it != recent_.end()) return it->second.get();
+  if (!settled_) return nullptr;
+  auto it = settled_->find(prefix);
+  return it == settled_->end() ? nullptr : it->second.get();
 }
 
 std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(
@@ -410,10 +441,10 @@ IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> val
     if (children == 0) break;
     const uint32_t v = values[static_cast<size_t>(r.depth)];
     const IgTree::Node* trainedChild = trained ? tree_.child(*trained, v) : nullptr;
-    if (!nodes_.empty()) {
+    if (!recent_.empty() || settled_) {
       key.push_back(v);
-      if (auto it = nodes_.find(key); it != nodes_.end()) {
-        const Node& n = *it->second;
+      if (const Node* found = node(key)) {
+        const Node& n = *found;
         if (!n.kept) break;
         ++r.depth;
         if (n.part) {

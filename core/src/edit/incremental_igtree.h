@@ -118,6 +118,11 @@ class IncrementalIgTree final : public IncrementalClassifier {
     const Node* edited = nullptr;  // else an edited node without a part
   };
   Reached walk(std::span<const uint32_t> values) const;
+  // The edited node at `prefix`, or nullptr.
+  const Node* node(const Prefix& prefix) const;
+  // Merges recent_ into a new settled_ when it has grown (see settled_).
+  void settle();
+  static void eraseBelow(Nodes& nodes, const Prefix& prefix);
   // The walk of a query of width() values.
   Reached walkQuery(const uint32_t* query) const;
   // The default class id of a node reached below the root.
@@ -137,7 +142,13 @@ class IncrementalIgTree final : public IncrementalClassifier {
 
   const IgTree& tree_;
   std::shared_ptr<const ClassVectors> classVectors_;
-  Nodes nodes_;
+  // The nodes edits changed, by prefix: those of the latest edits (recent_) over a map of older
+  // ones shared between memories (settled_), merged into a new shared map when recent_ outgrows a
+  // quarter of it. So an edit copies what the last few edits changed, not every node any edit
+  // changed (a document-sized run at 100M changes most of the tree). An entry of recent_ hides
+  // settled_'s; entries below a part or a dropped node are never read.
+  std::shared_ptr<const Nodes> settled_;
+  Nodes recent_;
   uint32_t rootChildren_ = 0;
   // Sorted: the parts the last edit built and the leaves whose answer it moved.
   std::vector<Prefix> rebuiltNow_;
