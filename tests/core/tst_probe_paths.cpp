@@ -5,27 +5,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "edit/probe_paths.h"
 
 using namespace memlens;
-
-namespace {
-
-class Random {
- public:
-  explicit Random(uint64_t seed) : x_(seed) {}
-  uint32_t operator()(uint32_t m) {
-    x_ = x_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<uint32_t>((x_ >> 33) % m);
-  }
-
- private:
-  uint64_t x_;
-};
-
-}  // namespace
 
 class TestProbePaths : public QObject {
   Q_OBJECT
@@ -35,7 +20,8 @@ class TestProbePaths : public QObject {
 };
 
 void TestProbePaths::tokensUnderAPrefix() {
-  Random random(33);
+  std::mt19937 generator(33);
+  const auto random = [&](uint32_t m) { return static_cast<uint32_t>(generator() % m); };
   for (int round = 0; round < 20; ++round) {
     InstanceSet probe;
     probe.width = 1 + static_cast<int>(random(5));

@@ -278,7 +278,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
 
 void IncrementalIgTree::settle() {
   const size_t settled = settled_ ? settled_->size() : 0;
-  if (recent_.size() <= std::max<size_t>(settled / 4, 1024)) return;
+  if (recent_.size() <= std::max<size_t>(settled / 4, 64)) return;
   if (settled == 0) {
     settled_ = std::make_shared<const Nodes>(std::exchange(recent_, {}));
     return;
