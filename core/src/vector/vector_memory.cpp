@@ -96,7 +96,12 @@ struct ReadScratch {
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
   std::vector<float> computed;
+  std::vector<uint32_t> passing = std::vector<uint32_t>(SlotIndex::kBlockEntries);
   std::vector<uint32_t> entries;
+  std::vector<uint32_t> nearRuns;  // a group's runs of near words, by index
+  // Per level, per position of its rest(): see search().
+  std::vector<std::vector<const double*>> restFloors;
+  std::vector<std::vector<const float*>> restTables;
   std::vector<SlotRead> heap;
 
   static ReadScratch& local() {
@@ -128,6 +133,10 @@ struct ReadScratch {
     fit(chosen, levels, groups);
     if (pending.size() < width) pending.resize(width);
     if (chosenList.size() < levels) chosenList.resize(levels);
+    if (restFloors.size() < levels) {
+      restFloors.resize(levels);
+      restTables.resize(levels);
+    }
     for (auto& list : chosenList) list.clear();
     heap.clear();
     if (++epoch == 0) {  // wrapped: forget every stamp
@@ -327,11 +336,14 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     }
     if (x >= words) continue;
     const std::span<const uint32_t> near = nearOf(j);
-    s.computed.resize(near.size());
-    distances_->distances(x, near, s.computed);
+    // With a kept column every distance is already there to look up.
+    if (!s.exact[j]) {
+      s.computed.resize(near.size());
+      distances_->distances(x, near, s.computed);
+    }
     for (size_t i = 0; i < near.size(); ++i) {
       if (near[i] >= valueCount_) continue;
-      distance[near[i]] = s.computed[i];
+      if (!s.exact[j]) distance[near[i]] = s.computed[i];
       s.known[j][near[i]] = s.tableEpoch[j];
       s.near[j][near[i]] = s.tableEpoch[j];
     }
@@ -359,27 +371,59 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   auto beyond = [&](double bound) {
     return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
   };
+  // Per level, per position of its rest(): that position's weighted fine floors and its table,
+  // fetched once per read rather than through the scratch's vectors per entry.
+  for (size_t r = 0; r < levels_.size(); ++r) {
+    const std::span<const size_t> rest = levels_[r].rest();
+    s.restFloors[r].resize(rest.size());
+    s.restTables[r].resize(rest.size());
+    for (size_t i = 0; i < rest.size(); ++i) {
+      s.restFloors[r][i] = s.weightedFloors.data() + rest[i] * WordClusters::kFineCount;
+      s.restTables[r][i] = distance[rest[i]];
+    }
+  }
+  const bool allExact = std::all_of(s.exact.begin(), s.exact.begin() + std::ptrdiff_t(width),
+                                    [](uint8_t exact) { return exact != 0; });
   // A block of a run's slots in two passes: the lower bound from the distances known so far drops
   // the slots that cannot enter and the rest's missing distances are computed together; then the
   // exact distances, summed over positions in order as a plain scan sums them.
   auto readEntries = [&](size_t r, uint32_t begin, uint32_t end, double runTerm, double limit) {
     const SlotIndex& level = levels_[r];
-    s.entries.clear();
     const std::span<const size_t> rest = level.rest();
-    for (uint32_t e = begin; e < end; ++e) {
-      // First from the floors of the entry's fine clusters: each is at most the term its exact
-      // bound adds in the same order, so this drops only entries that bound would drop.
-      const uint8_t* fine = level.fineClusters(e);
+    const size_t restCount = rest.size();
+    const double* const* restFloors = s.restFloors[r].data();
+    const float* const* restTables = s.restTables[r].data();
+    // First from the floors of the entries' fine clusters: each is at most the term the exact
+    // bound adds in the same order, so this drops only entries that bound would drop. Without a
+    // branch per entry (about one in five passes: a branch would mispredict often).
+    uint32_t* passing = s.passing.data();
+    size_t n = 0;
+    const uint8_t* fine = level.fineClusters(begin);
+    for (uint32_t e = begin; e < end; ++e, fine += restCount) {
       double floorBound = runTerm;
-      for (size_t i = 0; i < rest.size(); ++i) {
-        floorBound += s.weightedFloors[rest[i] * WordClusters::kFineCount + fine[i]];
-      }
-      if (floorBound > limit) continue;
+      for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];
+      passing[n] = e;
+      n += !(floorBound > limit);
+    }
+    // Then from the distances known so far.
+    size_t kept = 0;
+    for (size_t c = 0; c < n; ++c) {
+      const uint32_t e = passing[c];
       const uint32_t* values = level.values(e);
       double bound = runTerm;
-      for (const size_t j : rest) bound += weights[j] * double{distance[j][values[j]]};
-      if (bound > limit || (r > 0 && !isNew(levels_, s, r, values))) continue;
+      for (size_t i = 0; i < restCount; ++i) {
+        bound += weights[rest[i]] * double{restTables[i][values[rest[i]]]};
+      }
+      passing[kept] = e;
+      kept += !(bound > limit);
+    }
+    s.entries.clear();
+    for (size_t c = 0; c < kept; ++c) {
+      const uint32_t e = passing[c];
+      const uint32_t* values = level.values(e);
+      if (r > 0 && !isNew(levels_, s, r, values)) continue;
       s.entries.push_back(e);
+      if (allExact) continue;
       for (size_t j = 0; j < width; ++j) {
         const uint32_t v = values[j];
         if (!s.exact[j] && v < words && s.known[j][v] != s.tableEpoch[j]) {
@@ -465,13 +509,24 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       const double runTerm = groupTerm + term(j, u);
       if (!beyond(runTerm) && !subChosenBefore(levels_, s, r, u)) readRun(r, run, runTerm);
     };
+    s.nearRuns.clear();
     for (const uint32_t u : nearOf(j)) {
       const uint32_t run = level.findRun(w, u);
-      if (run != SlotIndex::kNone) consider(run);
+      if (run == SlotIndex::kNone) continue;
+      s.nearRuns.push_back(run);
+      consider(run);
     }
     if (beyond(groupTerm + weights_[j] * double{s.farBound[j]})) return;
+    // The rest skips the runs of x_j's near words (and of x_j) by their index, in the order the
+    // group holds them, rather than by a look-up per run.
+    if (const uint32_t own = level.findRun(w, query[j]); own != SlotIndex::kNone) {
+      s.nearRuns.push_back(own);
+    }
+    std::sort(s.nearRuns.begin(), s.nearRuns.end());
+    auto skip = s.nearRuns.begin();
     for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-      if (s.near[j][level.runWord(run)] != s.tableEpoch[j]) consider(run);
+      while (skip != s.nearRuns.end() && *skip < run) ++skip;
+      if (skip == s.nearRuns.end() || *skip != run) consider(run);
     }
   };
   for (size_t r = 0; r < levels_.size(); ++r) {

@@ -27,22 +27,40 @@ float tailDot(const float* b, const float* a, int dimensions) {
   return dot;
 }
 
-// Eight floats, one operation per lane (a GCC and Clang vector extension). Each lane multiplies and
-// adds as the scalar code does, so every sum keeps its bits.
-using Lanes [[gnu::vector_size(8 * sizeof(float))]] = float;
+// Four floats, one operation per lane (a GCC and Clang vector extension, one SSE register). Each
+// lane multiplies and adds as the scalar code does, so every sum keeps its bits.
+using Lanes [[gnu::vector_size(4 * sizeof(float))]] = float;
 
-// dots[v] += row[v] · q for v < n, eight words at a time: at -O2 (RelWithDebInfo) the compiler
-// leaves the plain loop scalar, and a column per query word is most of a word's first read.
-void addScaled(float* dots, const float* row, float q, uint32_t n) {
-  uint32_t v = 0;
-  for (; v + 8 <= n; v += 8) {
-    Lanes d, r;
-    std::memcpy(&d, dots + v, sizeof d);
-    std::memcpy(&r, row + v, sizeof r);
-    d += r * q;
-    std::memcpy(dots + v, &d, sizeof d);
+Lanes lanesAt(const float* p) {
+  Lanes l;
+  std::memcpy(&l, p, sizeof l);
+  return l;
+}
+
+// Into `out`: the dot products of the query vector `a` with the words of `blocks` (1 or 2)
+// consecutive blocks of eight words' vectors, each stored dimension by dimension (dimensions × 8
+// floats), each lane summed over dimensions in order from 0 as the scalar code sums, so every sum
+// keeps its bits. The sums stay in registers, four independent chains of additions for two blocks:
+// at -O2 (RelWithDebInfo) the compiler leaves the plain loop scalar, and a column per query word
+// is most of a word's first read.
+void blockDots(const float* rows, const float* a, int dimensions, int blocks, float* out) {
+  const size_t second = static_cast<size_t>(dimensions) * kProductRows;
+  Lanes d0 = {}, d1 = {}, d2 = {}, d3 = {};
+  for (int k = 0; k < dimensions; ++k) {
+    const float* row = rows + size_t(k) * kProductRows;
+    d0 += lanesAt(row) * a[k];
+    d1 += lanesAt(row + 4) * a[k];
+    if (blocks == 2) {
+      d2 += lanesAt(row + second) * a[k];
+      d3 += lanesAt(row + second + 4) * a[k];
+    }
   }
-  for (; v < n; ++v) dots[v] += row[v] * q;
+  std::memcpy(out, &d0, sizeof d0);
+  std::memcpy(out + 4, &d1, sizeof d1);
+  if (blocks == 2) {
+    std::memcpy(out + 8, &d2, sizeof d2);
+    std::memcpy(out + 12, &d3, sizeof d3);
+  }
 }
 
 }  // namespace
@@ -56,12 +74,14 @@ WordDistances::WordDistances(const WordVectors* vectors, size_t nearWordCount,
   if (!vectors_) return;
   words_ = vectors_->size();
   dimensions_ = vectors_->dimensions();
-  byDimension_.resize(size_t{words_} * static_cast<size_t>(dimensions_));
-  for (uint32_t v = 0; v < words_; ++v) {
-    const auto e = vectors_->vector(v);
-    for (int k = 0; k < dimensions_; ++k) byDimension_[size_t(k) * words_ + v] = e[size_t(k)];
-  }
   tail_ = words_ - words_ % kProductRows;
+  const auto dimensions = static_cast<size_t>(dimensions_);
+  byBlock_.resize(size_t{tail_} * dimensions);
+  for (uint32_t v = 0; v < tail_; ++v) {
+    const auto e = vectors_->vector(v);
+    float* block = byBlock_.data() + size_t(v / kProductRows) * dimensions * kProductRows;
+    for (size_t k = 0; k < dimensions; ++k) block[k * kProductRows + v % kProductRows] = e[k];
+  }
   near_ = std::make_unique<Near[]>(words_);
 }
 
@@ -105,12 +125,14 @@ void WordDistances::distances(uint32_t x, std::span<const uint32_t> vs,
 
 std::vector<float> WordDistances::column(uint32_t x) const {
   if (x >= words_) return {};
-  // Dimension by dimension over all words: each word's sum keeps distance()'s order, and the
-  // inner loop runs over contiguous words (vectorised).
+  // Eight words at a time, each word's sum in distance()'s order, over one contiguous block of
+  // their vectors.
   std::vector<float> dots(words_, 0.0f);
   const float* a = vectors_->vector(x).data();
-  for (int k = 0; k < dimensions_; ++k) {
-    addScaled(dots.data(), byDimension_.data() + size_t(k) * words_, a[k], words_);
+  const size_t blockFloats = static_cast<size_t>(dimensions_) * kProductRows;
+  for (uint32_t v = 0; v < tail_; v += 2 * kProductRows) {
+    blockDots(byBlock_.data() + size_t(v / kProductRows) * blockFloats, a, dimensions_,
+              v + 2 * kProductRows <= tail_ ? 2 : 1, dots.data() + v);
   }
   for (uint32_t v = tail_; v < words_; ++v) {
     dots[v] = tailDot(vectors_->vector(v).data(), a, dimensions_);

@@ -69,8 +69,10 @@ class WordDistances {
   size_t nearWordCount_;
   std::vector<bool> keptColumns_;
   const WordClusters* clusters_;
-  std::vector<float> byDimension_;  // dimensions x words: one column is one pass over rows
-  std::unique_ptr<Near[]> near_;    // per word, filled on first use
+  // The words below tail_ eight at a time, each eight's vectors as dimensions × 8 floats: a
+  // column's sums for eight words run in a register over one contiguous block.
+  std::vector<float> byBlock_;
+  std::unique_ptr<Near[]> near_;  // per word, filled on first use
 };
 
 }  // namespace memlens
