@@ -14,9 +14,11 @@
 namespace memlens::cli {
 namespace {
 
-// The classifier -f trains or -i reads, then the files -I and -W ask for.
+// The classifier -f trains or -i reads, then the files -I and -W ask for. `queries`: the only
+// instances it will answer, if known.
 Result<std::unique_ptr<Classifier>> loadClassifier(const TimblArgs& a, Vocabulary& vocab,
-                                                   JobControl* job, double& trainSeconds) {
+                                                   JobControl* job, double& trainSeconds,
+                                                   const InstanceSet* queries) {
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<Classifier> classifier;
   if (!a.baseIn.empty()) {
@@ -24,6 +26,7 @@ Result<std::unique_ptr<Classifier>> loadClassifier(const TimblArgs& a, Vocabular
     options.classifier = a.options;
     options.weightsPath = a.weightsIn;
     options.weightsSection = a.weightsSection;
+    options.queries = queries;
     auto read = readTimblInstanceBase(a.baseIn, options, vocab, job);
     if (!read) return read.status();
     classifier = std::move(read).value();
@@ -58,11 +61,21 @@ int runTimbl(const TimblArgs& a) {
   Vocabulary vocab;
   auto job = makeTerminalProgress();
   double trainS = 0;
-  auto classifier = loadClassifier(a, vocab, job.get(), trainS);
+  // A base read only to classify the test: the test first, so that only what it needs is read.
+  const bool testOnly =
+      !a.baseIn.empty() && !a.test.empty() && a.baseOut.empty() && a.weightsOut.empty();
+  Result<InstanceSet> test = InstanceSet{};
+  if (testOnly) {
+    test = readColumnsFile(a.test, vocab, job.get());
+    if (!test) return reportError(test.status());
+  }
+  auto classifier = loadClassifier(a, vocab, job.get(), trainS, testOnly ? &*test : nullptr);
   if (!classifier) return reportError(classifier.status());
   if (a.test.empty()) return 0;
-  auto test = readColumnsFile(a.test, vocab, job.get());
-  if (!test) return reportError(test.status());
+  if (!testOnly) {
+    test = readColumnsFile(a.test, vocab, job.get());
+    if (!test) return reportError(test.status());
+  }
   const int width = (*classifier)->memory().width();
   if (test->width != width)
     return reportError(Status::invalidArgument(

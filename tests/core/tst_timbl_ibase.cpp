@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "memlens/columns_file.h"
 #include "memlens/timbl_instance_base.h"
 #include "memlens/timbl_weights.h"
 #include "timbl_oracle.h"
@@ -21,6 +22,29 @@ using memlens::test::runCli;
 using memlens::test::runProgram;
 
 namespace {
+
+// What differs between two answers to one query (prediction and tree walk), or "" if nothing.
+QString difference(const memlens::Prediction& a, const memlens::Prediction& b,
+                   const memlens::TreePath& pa, const memlens::TreePath& pb) {
+  if (a.classId != b.classId || a.distance != b.distance || a.instances != b.instances ||
+      a.matchDepth != b.matchDepth || a.leaf != b.leaf)
+    return "prediction";
+  if (a.distribution.size() != b.distribution.size()) return "distribution size";
+  for (size_t i = 0; i < a.distribution.size(); ++i)
+    if (a.distribution[i].classId != b.distribution[i].classId ||
+        a.distribution[i].weight != b.distribution[i].weight)
+      return QString("distribution entry %1").arg(i);
+  if (pa.depth != pb.depth || pa.answer != pb.answer || pa.steps.size() != pb.steps.size())
+    return "tree walk";
+  for (size_t i = 0; i < pa.steps.size(); ++i) {
+    const memlens::TreeStep &x = pa.steps[i], &y = pb.steps[i];
+    if (x.depth != y.depth || x.defaultClass != y.defaultClass || x.classes != y.classes ||
+        x.instances != y.instances || x.tested != y.tested || x.feature != y.feature ||
+        x.value != y.value || x.matched != y.matched)
+      return QString("tree walk step %1").arg(i);
+  }
+  return {};
+}
 
 // The instance fields and predicted class of each output line (TiMBL's or ours).
 std::vector<std::string> predictions(const std::string& outPath) {
@@ -299,6 +323,69 @@ class TimblIbaseTest : public QObject {
     auto stopped = memlens::readTimblInstanceBase(base.toStdString(), options, v2, &job);
     QVERIFY(!stopped);
     QVERIFY(stopped.status().isCancelled());
+  }
+
+  // An IGTree base read for known queries (as `timbl -i BASE -t TEST` is) is read only along
+  // their paths: each query gets the answer, distribution and tree walk of the base read whole,
+  // while instances that are not queries find subtrees left out.
+  void readForQueries_data() {
+    QTest::addColumn<QString>("distributions");
+    for (const char* d : {"+D", "-D"}) QTest::addRow("%s", d) << QString(d);
+  }
+  void readForQueries() {
+    QFETCH(QString, distributions);
+    const std::string base =
+        writeTimblBase(QString("q%1.ibase").arg(runs_++), {"-a1", "+H", distributions});
+    // Training lines (paths to full depth), unseen ones, and one twice.
+    std::vector<std::string> queryLines = oracle::readLines(test1_.toStdString());
+    std::vector<std::string> otherLines;
+    const auto train = oracle::readLines(train20_.toStdString());
+    for (size_t i = 0; i < train.size(); i += 10)
+      (i % 40 == 0 ? queryLines : otherLines).push_back(train[i]);
+    queryLines.push_back(queryLines.front());
+    const std::string queriesPath = path("queries.test").toStdString();
+    const std::string othersPath = path("others.test").toStdString();
+    oracle::writeLines(queriesPath, queryLines);
+    oracle::writeLines(othersPath, otherLines);
+
+    memlens::Vocabulary vocab;
+    auto queries = memlens::readColumnsFile(queriesPath, vocab);
+    QVERIFY2(queries, queries.status().message().c_str());
+    auto options = optionsFor(memlens::Algorithm::kIgTree);
+    options.queries = &*queries;
+    auto partial = memlens::readTimblInstanceBase(base, options, vocab);
+    QVERIFY2(partial, partial.status().message().c_str());
+    auto others = memlens::readColumnsFile(othersPath, vocab);
+    QVERIFY2(others, others.status().message().c_str());
+    auto whole =
+        memlens::readTimblInstanceBase(base, optionsFor(memlens::Algorithm::kIgTree), vocab);
+    QVERIFY2(whole, whole.status().message().c_str());
+
+    const auto a = (*partial)->predict(*queries), b = (*whole)->predict(*queries);
+    QVERIFY(a && b);
+    for (size_t i = 0; i < queries->size(); ++i) {
+      const auto q = queries->instance(i);
+      const QString diff =
+          difference((*a)[i], (*b)[i], (*partial)->treePath(q), (*whole)->treePath(q));
+      QVERIFY2(diff.isEmpty(), qPrintable(QString("query %1 (%2): %3 differs from the whole base's")
+                                              .arg(i)
+                                              .arg(QString::fromStdString(queryLines[i]))
+                                              .arg(diff)));
+    }
+    size_t shallower = 0;
+    for (size_t i = 0; i < others->size(); ++i) {
+      const auto x = others->instance(i);
+      if ((*partial)->treePath(x).depth < (*whole)->treePath(x).depth) ++shallower;
+    }
+    memlens::JobControl job;
+    job.cancel();
+    auto stopped = memlens::readTimblInstanceBase(base, options, vocab, &job);
+    QVERIFY(!stopped);
+    QVERIFY(stopped.status().isCancelled());
+    QVERIFY2(shallower > others->size() / 2,
+             qPrintable(QString("only %1 of %2 other instances end shallower in the partial read")
+                            .arg(shallower)
+                            .arg(others->size())));
   }
 
   // Every 4 KB prefix of a base (as a download cut short) is refused with a message.

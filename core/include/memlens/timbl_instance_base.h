@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "memlens/classifier.h"
+#include "memlens/instance_set.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/vocabulary.h"
@@ -24,6 +25,13 @@ struct TimblBaseOptions {
   // (which `timbl -I` writes beside an IGTree base), else uses 1 for every feature, as TiMBL does.
   std::string weightsPath;
   FeatureWeighting weightsSection = FeatureWeighting::kGainRatio;
+  // The instances the classifier is read to answer, when known beforehand (`timbl -i BASE -t
+  // TEST` with nothing to write), as Vocabulary ids of `vocab`; must outlive the call. A hashed
+  // IGTree base is then read only along their paths: the subtrees none of them reaches are passed
+  // over by their brackets (not checked), so the classifier answers these instances exactly as
+  // the whole base does, and others only as far as their paths were read. Other bases are read
+  // whole.
+  const InstanceSet* queries = nullptr;
 };
 
 // Reads an instance base into a classifier that answers as `timbl -i` does: class order (which

@@ -128,7 +128,9 @@ Result<TimblBaseContents> readBase(const std::string& path, const TimblBaseOptio
     auto file = MappedFile::open(path);
     if (!file) return file.status();
     fileBytes = (*file)->bytes().size();
-    return TimblTreeParser(path, **file, vocab, job).parse();
+    const InstanceSet* queries =
+        co.algorithm == Algorithm::kIgTree && !keepInstances ? options.queries : nullptr;
+    return TimblTreeParser(path, **file, vocab, job, queries).parse();
   }();
   if (!tree) return tree.status();
   const bool wantPruned = co.algorithm == Algorithm::kIgTree;

@@ -54,14 +54,18 @@ struct Brackets {
   size_t closes = 0;
 };
 
+constexpr uint64_t kByteOnes = 0x0101010101010101ull;
+
+// 1 in each byte of `word` equal to c, else 0.
+uint64_t matches(uint64_t word, char c) {
+  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  const uint64_t x = word ^ (kByteOnes * static_cast<unsigned char>(c));
+  return (~(((x & kLow7) + kLow7) | x) >> 7) & kByteOnes;
+}
+
 Brackets countBrackets(std::string_view text) {
   // Eight bytes at a time, with a counter per byte summed every 255 words (std::count for each
   // bracket went a byte at a time, and the file was read twice).
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full, kOnes = 0x0101010101010101ull;
-  const auto matches = [](uint64_t word, char c) {  // 1 in each byte equal to c, else 0
-    const uint64_t x = word ^ (kOnes * static_cast<unsigned char>(c));
-    return (~(((x & kLow7) + kLow7) | x) >> 7) & kOnes;
-  };
   const auto sum = [](uint64_t counters) {
     constexpr uint64_t kEven = 0x00FF00FF00FF00FFull;
     const uint64_t pairs = (counters & kEven) + ((counters >> 8) & kEven);
@@ -86,6 +90,32 @@ Brackets countBrackets(std::string_view text) {
     b.closes += text[i] == ')' ? 1 : 0;
   }
   return b;
+}
+
+// Just past the ')' that closes the '(' at text[open], or npos if the text ends first. Eight
+// bytes at a time where the brackets in them cannot close it.
+size_t matchingClose(std::string_view text, size_t open) {
+  size_t depth = 0;
+  size_t i = open;
+  for (; text.size() - i >= 8; i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    // The byte sums by a multiplication (std::popcount is a library call on baseline x86-64).
+    const size_t closes = (matches(word, ')') * kByteOnes) >> 56;
+    if (depth > closes) {
+      depth += ((matches(word, '(') * kByteOnes) >> 56) - closes;
+      continue;
+    }
+    for (size_t k = i; k < i + 8; ++k) {
+      if (text[k] == '(') ++depth;
+      if (text[k] == ')' && --depth == 0) return k + 1;
+    }
+  }
+  for (; i < text.size(); ++i) {
+    if (text[i] == '(') ++depth;
+    if (text[i] == ')' && --depth == 0) return i + 1;
+  }
+  return std::string_view::npos;
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -261,8 +291,12 @@ Status TimblTreeParser::parseTables() {
           table("Classes", [&](std::string_view n) { base_.classIds.push_back(vocab_.intern(n)); });
       !st)
     return st;
-  if (Status st =
-          table("Features", [&](std::string_view n) { valueIds_.push_back(vocab_.intern(n)); });
+  // A restricted read needs only the values its queries hold, all interned already: the others
+  // are never reached (kUnknown matches no query).
+  if (Status st = table("Features",
+                        [&](std::string_view n) {
+                          valueIds_.push_back(restricted_ ? vocab_.lookup(n) : vocab_.intern(n));
+                        });
       !st)
     return st;
   // Two indices naming one class would make a distribution count it under an index the memory
@@ -360,6 +394,101 @@ bool TimblTreeParser::parseDistribution(bool topLevel, Dist& dist) {
   return true;
 }
 
+inline bool TimblTreeParser::nextChild(int depth, bool first, uint32_t& value, bool& found) {
+  for (;; first = false) {
+    if (!first) {
+      bool more = false;
+      if (!nextInList(']', more)) return false;
+      if (!more) {
+        found = false;
+        return true;
+      }
+    }
+    if (!parseValue(value)) return false;
+    if (!restricted_ || reached(depth, value)) {
+      found = true;
+      return true;
+    }
+    if (!skipNode()) return false;
+  }
+}
+
+bool TimblTreeParser::reached(int depth, uint32_t value) {
+  // The queries reaching the parent share its path, so they are sorted by this depth's value.
+  const auto width = static_cast<size_t>(base_.width());
+  const auto d = static_cast<size_t>(depth);
+  const QueryRange parent = reach_[d - 1];
+  const auto at = [&](uint32_t row) { return queryKeys_[row * width + d - 1]; };
+  // The first row in [lo, hi) whose value is not `below` (they are sorted).
+  const auto firstNot = [&](uint32_t lo, uint32_t hi, auto below) {
+    for (uint32_t n = hi - lo; n > 0;) {
+      const uint32_t half = n / 2;
+      if (below(at(lo + half))) {
+        lo += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+    return lo;
+  };
+  const uint32_t lo = firstNot(parent.begin, parent.end, [&](uint32_t x) { return x < value; });
+  if (lo == parent.end || at(lo) != value) return false;
+  const uint32_t hi = firstNot(lo, parent.end, [&](uint32_t x) { return x <= value; });
+  reach_[d] = {lo, hi};
+  return true;
+}
+
+bool TimblTreeParser::skipNode() {
+  skipSpace();
+  if (peek() != '(') return expect('(', "opening a node");
+  const size_t end = matchingClose(text_, pos_);
+  if (end == std::string_view::npos) {
+    pos_ = text_.size();
+    return fail("the file ends inside a node (truncated?)");
+  }
+  skippedBytes_ += end - pos_;
+  pos_ = end;
+  // As often as the parse of nodes of these bytes would.
+  if (skippedBytes_ >= kPollEveryNodes * 4) {
+    skippedBytes_ = 0;
+    return poll();
+  }
+  return true;
+}
+
+void TimblTreeParser::sortQueries() {
+  const auto width = static_cast<size_t>(base_.width());
+  const size_t n = queries_->size();
+  std::vector<uint32_t> keys(n * width);
+  for (size_t i = 0; i < n; ++i) {
+    const auto q = queries_->instance(i);
+    for (size_t d = 0; d < width; ++d)
+      keys[i * width + d] = q[static_cast<size_t>(base_.permutation[d])];
+  }
+  std::vector<uint32_t> rows(n);
+  for (uint32_t i = 0; i < n; ++i) rows[i] = i;
+  const auto row = [&](uint32_t r) {
+    return keys.begin() + static_cast<std::ptrdiff_t>(r * width);
+  };
+  std::sort(rows.begin(), rows.end(), [&](uint32_t a, uint32_t b) {
+    return std::lexicographical_compare(row(a), row(a) + static_cast<std::ptrdiff_t>(width), row(b),
+                                        row(b) + static_cast<std::ptrdiff_t>(width));
+  });
+  queryKeys_.reserve(n * width);
+  for (uint32_t r : rows) queryKeys_.insert(queryKeys_.end(), row(r), row(r) + width);
+  reach_.assign(width + 1, QueryRange{});
+  reach_[0] = {0, static_cast<uint32_t>(n)};
+}
+
+bool TimblTreeParser::growNodes(size_t count) {
+  if (!restricted_) return false;
+  base_.nodes.resize(std::max(base_.nodes.size() * 2, nextNode_ + count));
+  nodeOut_ = base_.nodes.data();
+  nodeEnd_ = base_.nodes.size();
+  return true;
+}
+
 bool TimblTreeParser::poll() {
   if (cancelRequested(job_)) {
     status_ = Status::cancelled();
@@ -385,6 +514,14 @@ bool TimblTreeParser::addLeaf(int depth, Dist dist) {
     values[static_cast<size_t>(base_.permutation[d])] = pathValues_[d];
   base_.leaves.push_back({dist.begin, dist.count});
   return true;
+}
+
+void TimblTreeParser::addLeafNode(uint32_t value, uint32_t defaultClass) {
+  IgTree::Node leaf;
+  leaf.value = value;
+  leaf.defaultClass = defaultClass;
+  leaf.distBegin = static_cast<uint32_t>(base_.pool.size());
+  pending_.push_back(leaf);
 }
 
 bool TimblTreeParser::addPrunedNode(int depth, const OpenNode& open) {
@@ -414,7 +551,8 @@ bool TimblTreeParser::addPrunedNode(int depth, const OpenNode& open) {
                 [](const IgTree::Node& a, const IgTree::Node& b) { return a.value < b.value; });
       if (!ascending()) return fail("a node has two branches for the same value");
     }
-    if (count + (depth == 0 ? 1 : 0) > nodeEnd_ - nextNode_)
+    if (count + (depth == 0 ? 1 : 0) > nodeEnd_ - nextNode_ &&
+        !growNodes(count + (depth == 0 ? 1 : 0)))
       return fail("more tree nodes than the file opens with '('");
     node.firstChild = static_cast<uint32_t>(nextNode_);
     node.childCount = static_cast<uint32_t>(count);
@@ -425,7 +563,8 @@ bool TimblTreeParser::addPrunedNode(int depth, const OpenNode& open) {
   if (depth > 0) {
     pending_.push_back(node);
   } else {
-    if (nextNode_ == nodeEnd_) return fail("more tree nodes than the file opens with '('");
+    if (nextNode_ == nodeEnd_ && !growNodes(1))
+      return fail("more tree nodes than the file opens with '('");
     nodeOut_[nextNode_++] = node;
   }
   return true;
@@ -465,12 +604,16 @@ bool TimblTreeParser::parseRoot() {
     // sum).
     if (!base_.pruned) base_.pool.resize(dist.begin);
     ++pos_;
-    for (;;) {
-      uint32_t v = 0;
-      bool more = false;
-      if (!parseValue(v) || !parseBranch(v) || !nextInList(']', more)) return false;
-      if (!more) break;
+    uint32_t v = 0;
+    bool any = false;
+    for (bool first = true;; first = false) {
+      bool found = false;
+      if (!nextChild(1, first, v, found)) return false;
+      if (!found) break;
+      any = true;
+      if (!parseBranch(v)) return false;
     }
+    if (!any) addLeafNode(v, root.defaultClass);  // see addLeafNode()
   } else if (!base_.pruned && !addLeaf(0, dist)) {
     return false;
   }
@@ -492,14 +635,11 @@ bool TimblTreeParser::parseBranch(uint32_t value) {
   for (;;) {
     OpenNode& node = open_[static_cast<size_t>(depth)];
     if (!openNode() || !parseClass(node.defaultClass)) return false;
+    skipSpace();  // an unhashed base writes "value (class )"
     if (base_.pruned && peek() == ')') {
       // A leaf without a distribution, nearly every node of an IGTree base, placed at once.
       ++pos_;
-      IgTree::Node leaf;
-      leaf.value = node.value;
-      leaf.defaultClass = node.defaultClass;
-      leaf.distBegin = static_cast<uint32_t>(base_.pool.size());
-      pending_.push_back(leaf);
+      addLeafNode(node.value, node.defaultClass);
     } else {
       skipSpace();
       node.dist = Dist{static_cast<uint32_t>(base_.pool.size()), 0};
@@ -515,24 +655,28 @@ bool TimblTreeParser::parseBranch(uint32_t value) {
         if (!base_.pruned) base_.pool.resize(node.dist.begin);
         ++pos_;
         uint32_t v = 0;
-        if (!parseValue(v)) return false;
-        if (!base_.pruned) pathValues_[static_cast<size_t>(depth)] = v;
-        open_[static_cast<size_t>(++depth)].value = v;
-        continue;
+        bool found = false;
+        if (!nextChild(depth + 1, true, v, found)) return false;
+        if (found) {
+          if (!base_.pruned) pathValues_[static_cast<size_t>(depth)] = v;
+          open_[static_cast<size_t>(++depth)].value = v;
+          continue;
+        }
+        addLeafNode(v, node.defaultClass);  // see addLeafNode()
+      } else if (!base_.pruned && !addLeaf(depth, node.dist)) {
+        return false;
       }
-      if (!base_.pruned && !addLeaf(depth, node.dist)) return false;
       if (!closeNode(depth)) return false;
     }
     // The node is closed; so is every one whose branch list ends after it.
+    uint32_t v = 0;
     for (;;) {
       if (depth == 1) return pos_ != split_ || joinLaterBranches();
-      bool more = false;
-      if (!nextInList(']', more)) return false;
-      if (more) break;
+      bool found = false;
+      if (!nextChild(depth, false, v, found)) return false;
+      if (found) break;
       if (!closeNode(--depth)) return false;
     }
-    uint32_t v = 0;
-    if (!parseValue(v)) return false;
     if (!base_.pruned) pathValues_[static_cast<size_t>(depth) - 1] = v;
     open_[static_cast<size_t>(depth)].value = v;
   }
@@ -659,8 +803,19 @@ Result<TimblParsedBase> TimblTreeParser::parse() {
   if (text_.find('\0') != std::string_view::npos)
     return Status::corrupt(path_ + ": NUL byte; this is not a TiMBL instance base (text)");
   if (Status st = parseHeader(); !st) return st;
+  restricted_ = queries_ != nullptr && base_.pruned && base_.hashed &&
+                queries_->width == base_.width() && queries_->size() < (size_t{1} << 31);
   if (base_.hashed) {
     if (Status st = parseTables(); !st) return st;
+  }
+  const auto width = static_cast<size_t>(base_.width());
+  open_.resize(width + 1);
+  if (restricted_) {
+    // Few nodes, in an array that grows; the file is read once, by the parse.
+    sortQueries();
+    if (!parseRoot()) return status_;
+    base_.nodes.resize(nextNode_);
+    return finish();
   }
   // Room for all at once, not the copies of a growing array (room not used costs address space,
   // not memory). Every node opens with '(' (a string value may hold one too); a complete base
@@ -677,8 +832,6 @@ Result<TimblParsedBase> TimblTreeParser::parse() {
   // The counts read the whole file: out of memory again until the parse reaches each page.
   file_.release(pos_, text_.size());
   released_ = pos_;
-  const auto width = static_cast<size_t>(base_.width());
-  open_.resize(width + 1);
   if (base_.pruned) {
     base_.nodes.reserve(nodes);
     adviseHugePages(base_.nodes.data(), nodes * sizeof(IgTree::Node));
@@ -694,6 +847,10 @@ Result<TimblParsedBase> TimblTreeParser::parse() {
   if (!parseRoot()) return status_;
   if (later_) return error("the tree's brackets do not match its branches");
   if (base_.pruned) base_.nodes.resize(nextNode_);
+  return finish();
+}
+
+Result<TimblParsedBase> TimblTreeParser::finish() {
   skipSpace();
   if (!atEnd()) return error("unexpected text after the tree");
   file_.release(released_, text_.size());

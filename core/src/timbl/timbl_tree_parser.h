@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "base/mapped_file.h"
+#include "memlens/instance_set.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/vocabulary.h"
@@ -17,12 +18,19 @@ namespace memlens {
 // `file` (mapped; no copy per line, and the pages read are released as the parse passes them, so
 // the file does not stay resident beside what is built from it). Value and class strings are
 // interned into `vocab`. Any malformation (a truncated file, a wrong header, an unknown class or
-// value index) is an error naming `path` and the line. Polls `job` while parsing. Not
-// thread-safe (one per parse).
+// value index) is an error naming `path` and the line. Polls `job` while parsing. With `queries`
+// (see TimblBaseOptions::queries), a hashed pruned base is read only where they lead: the other
+// subtrees are passed over by their brackets, unchecked. Not thread-safe (one per parse).
 class TimblTreeParser {
  public:
-  TimblTreeParser(std::string path, const MappedFile& file, Vocabulary& vocab, JobControl* job)
-      : path_(std::move(path)), file_(file), text_(file.bytes()), vocab_(vocab), job_(job) {}
+  TimblTreeParser(std::string path, const MappedFile& file, Vocabulary& vocab, JobControl* job,
+                  const InstanceSet* queries = nullptr)
+      : path_(std::move(path)),
+        file_(file),
+        text_(file.bytes()),
+        vocab_(vocab),
+        job_(job),
+        queries_(queries) {}
   TimblTreeParser(const TimblTreeParser&) = delete;
   TimblTreeParser& operator=(const TimblTreeParser&) = delete;
   ~TimblTreeParser();
@@ -30,6 +38,11 @@ class TimblTreeParser {
   Result<TimblParsedBase> parse();
 
  private:
+  // Queries (rows of queryKeys_) [begin, end).
+  struct QueryRange {
+    uint32_t begin = 0;
+    uint32_t end = 0;
+  };
   // A node's distribution: pool[begin, begin + count).
   struct Dist {
     uint32_t begin = 0;
@@ -46,6 +59,8 @@ class TimblTreeParser {
   // The parse of the tree, where nearly all the time goes, reports success as a bool (false:
   // status_ says why), not as a Status or Result per call.
   Status parseHeader();
+  // After the tree: nothing but space.
+  Result<TimblParsedBase> finish();
   Status parseTables();
   // Counts and polls, then the node's '('.
   [[gnu::always_inline]] bool openNode();
@@ -55,10 +70,26 @@ class TimblTreeParser {
   // A branch of the root, the node at depth 1 with value `value` and all below it.
   bool parseBranch(uint32_t value);
   bool parseDistribution(bool topLevel, Dist& dist);
+  // The next child to read of a node at depth - 1 (its first when `first`: its '[' was read),
+  // passing over those no query reaches; `found` false: the list's ']' was read (`value`: the
+  // last child's).
+  [[gnu::always_inline]] bool nextChild(int depth, bool first, uint32_t& value, bool& found);
+  // Whether a query reaches the child at `depth` with `value`; sets reach_[depth] if so.
+  bool reached(int depth, uint32_t value);
+  // Past the node (and all below it) that starts at the next '('.
+  bool skipNode();
+  // queryKeys_ and reach_ from queries_.
+  void sortQueries();
+  // Restricted reads: room for `count` more nodes.
+  bool growNodes(size_t count);
   bool addLeaf(int depth, Dist dist);
   // Complete bases: room for the leaves of up to `nodes` nodes (and their distributions).
   void reserveLeaves(size_t nodes);
   bool addPrunedNode(int depth, const OpenNode& node);
+  // Pruned: a leaf among the pending nodes. Also, in a restricted read, one of the children passed
+  // over when all of a node's were (`value` is one no query has there): the node still answers as
+  // an inner one (TiMBL's "N" with +v md), as it does read whole.
+  void addLeafNode(uint32_t value, uint32_t defaultClass);
   // Inlined into the node loop: a call each was a tenth of the parse.
   [[gnu::always_inline]] bool parseClass(uint32_t& cls);
   [[gnu::always_inline]] bool parseValue(uint32_t& value);
@@ -114,6 +145,12 @@ class TimblTreeParser {
   bool reportsProgress_ = true;
   size_t split_ = std::string_view::npos;
   std::unique_ptr<TimblTreeParser> later_;
+  const InstanceSet* queries_;
+  bool restricted_ = false;          // reading only where queries_ lead
+  std::vector<uint32_t> queryKeys_;  // restricted: the queries' values in permutation order,
+                                     // sorted, one row of width() each
+  std::vector<QueryRange> reach_;    // per depth, the queries that reach the open node
+  size_t skippedBytes_ = 0;          // passed over since the last poll
   std::thread laterThread_;
 };
 
