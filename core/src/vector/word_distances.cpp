@@ -149,8 +149,12 @@ const WordDistances::Near& WordDistances::near(uint32_t x) const {
     std::vector<uint32_t> words(table.size());
     std::iota(words.begin(), words.end(), 0u);
     const size_t m = std::min(words.size(), nearWordCount_);
+    // x first, even when more than m words are at 0 from it: a read takes x_j's own group and
+    // runs as near (issue 20).
     std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
-                      [&](uint32_t a, uint32_t b) { return table[a] < table[b]; });
+                      [&](uint32_t a, uint32_t b) {
+                        return table[a] != table[b] ? table[a] < table[b] : a == x && b != x;
+                      });
     // A copy, not resize(): the list would keep the whole vocabulary's capacity, and with one
     // list per word that is vocabulary² words.
     n.words.assign(words.begin(), words.begin() + std::ptrdiff_t(m));

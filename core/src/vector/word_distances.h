@@ -36,8 +36,9 @@ class WordDistances {
   void distances(uint32_t x, std::span<const uint32_t> vs, std::span<float> out) const;
   // distance(x, v) for every v < wordCount(); empty when x has no vector.
   std::vector<float> column(uint32_t x) const;
-  // For x < wordCount(): the nearWordCount words v with the smallest distance(x, v), in the
-  // order std::partial_sort of all words by that distance leaves them in.
+  // For x < wordCount(): the nearWordCount words v with the smallest distance(x, v), x first,
+  // in the order std::partial_sort of all words by that distance (x before its equals) leaves
+  // them in.
   const std::vector<uint32_t>& nearWords(uint32_t x) const { return near(x).words; }
   // column(x), computed once, for a word marked in keptColumns; else empty. A read whose query
   // word has one looks its distances up instead of computing them pair by pair.
