@@ -153,10 +153,10 @@ class EditedMemory {
                                                     JobControl* job) const;
   // Makes `next` the current memory after a commit or redo.
   void adopt(std::shared_ptr<Preview::Pending> next);
-  // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
-  // since `from`, or all of them without `from`.
+  // Predicts the probe set with `p`'s engine into `p`: the tokens the stored vectors of `edited`
+  // (entries of `p`'s overlay) can change since `from`, or all of them without `from`.
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
-                      const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
+                      std::span<const uint32_t> edited, JobControl* job) const;
 
   // Instances by source, without visiting all of them: the base instances whose source is in
   // [begin, end), ascending, appended to `rows`; the row of `source` (the first, if several).
