@@ -454,7 +454,7 @@ class TestIncrementalEdits : public QObject {
     for (const auto& [name, a] : algorithms)
       QTest::newRow((std::string(name) + " w4").c_str()) << static_cast<int>(a) << 4 << 1;
     // Probe tokens an edit reaches through their farther buckets only.
-    QTest::newRow("ib1 w3 k3") << static_cast<int>(Algorithm::kIb1) << 3 << 3;
+    QTest::newRow("ib1 w4 k3") << static_cast<int>(Algorithm::kIb1) << 4 << 3;
   }
 
   // A document removal, a count-threshold prune and a document restore, each changing thousands
