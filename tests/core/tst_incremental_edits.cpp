@@ -448,24 +448,31 @@ class TestIncrementalEdits : public QObject {
   void largeBatchesAnswerAsRetrained_data() {
     QTest::addColumn<int>("algorithm");
     QTest::addColumn<int>("width");
+    QTest::addColumn<int>("k");
     const std::pair<const char*, Algorithm> algorithms[] = {
         {"ib1", Algorithm::kIb1}, {"tribl2", Algorithm::kTribl2}, {"igtree", Algorithm::kIgTree}};
     for (const auto& [name, a] : algorithms)
-      QTest::newRow((std::string(name) + " w4").c_str()) << static_cast<int>(a) << 4;
+      QTest::newRow((std::string(name) + " w4").c_str()) << static_cast<int>(a) << 4 << 1;
+    // Probe tokens an edit reaches through their farther buckets only.
+    QTest::newRow("ib1 w4 k3") << static_cast<int>(Algorithm::kIb1) << 4 << 3;
   }
 
   // A document removal, a count-threshold prune and a document restore, each changing thousands
   // of stored vectors (more than the 4096 an earlier overlay held before retraining), answer
   // every probe token as a memory retrained from the edited instances, their previews name
-  // exactly the tokens whose answer changes, and undoing them gives back the original answers.
-  // IB1 and TRIBL2 do it on the trained memory they started from, without retraining.
+  // exactly the tokens whose answer changes (those the edited vectors' index finds among
+  // hundreds of probe tokens whose nearest vectors did not change), and undoing them gives back
+  // the original answers. IB1 and TRIBL2 do it on the trained memory they started from, without
+  // retraining.
   void largeBatchesAnswerAsRetrained() {
     QFETCH(int, algorithm);
     QFETCH(int, width);
+    QFETCH(int, k);
     auto s = kjvSlice(2000, width);
     QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
     ClassifierOptions options;
     options.algorithm = static_cast<Algorithm>(algorithm);
+    options.k = k;
     options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
     auto created = EditedMemory::create(s->corpus, s->train, s->probe, options);
     QVERIFY2(created, created.status().toString().c_str());

@@ -157,10 +157,10 @@ class EditedMemory {
   // Pushes `memory` onto `memories` (before_ or after_), dropping the oldest past kKeptMemories.
   static void keep(std::vector<std::shared_ptr<Preview::Pending>>& memories,
                    std::shared_ptr<Preview::Pending> memory);
-  // Predicts the probe set with `p`'s engine into `p`: the tokens `edited` vectors can change
-  // since `from`, or all of them without `from`.
+  // Predicts the probe set with `p`'s engine into `p`: the tokens the stored vectors of `edited`
+  // (entries of `p`'s overlay) can change since `from`, or all of them without `from`.
   Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
-                      const std::vector<std::vector<uint32_t>>& edited, JobControl* job) const;
+                      std::span<const uint32_t> edited, JobControl* job) const;
   // predictProbe() for IGTree: the tokens under the nodes the edit rebuilt (probePaths_).
   Status predictTreeProbe(Preview::Pending& p, const Preview::Pending* from, JobControl* job) const;
 

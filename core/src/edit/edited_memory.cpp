@@ -6,15 +6,16 @@
 #include <atomic>
 #include <mutex>
 #include <numeric>
-#include <set>
 #include <string>
 
 #include "classify/classifier_factories.h"
 #include "edit/edited_memory_state.h"
+#include "edit/edited_vector_index.h"
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
 #include "edit/probe_paths.h"
+#include "edit/probe_queries.h"
 #include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
 
@@ -23,18 +24,20 @@ namespace memlens {
 struct EditedMemory::Preview::Pending {
   std::shared_ptr<const Classifier> classifier;
   std::shared_ptr<Kept> kept;
-  std::vector<uint32_t> predictions;  // of the probe set
+  std::vector<uint32_t> predictions;  // by probe token
   uint32_t slots = 0;
   uint64_t instanceCount = 0;
   // The incremental engine's state: the instances, the trained base it edits and the overlay of
   // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
-  // and what the previewed edit changed.
+  // and what the previewed edit changed. The probe set is answered by distinct query.
   std::shared_ptr<const State> state;
   std::shared_ptr<const Classifier> base;
   std::shared_ptr<const VectorOverlay> overlay;
   std::shared_ptr<const IncrementalClassifier> engine;
+  std::shared_ptr<const ProbeQueries> queries;
+  std::vector<uint32_t> answers;  // per query, as the bounds (see IncrementalClassifier::Bound)
   std::vector<double> reach;
-  std::vector<std::vector<uint32_t>> tiedOn;  // per probe token, see tiedClasses()
+  std::vector<std::vector<uint32_t>> tiedOn;  // see tiedClasses()
   std::vector<Change> changes;
 };
 
@@ -313,7 +316,8 @@ constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
   return overlay.entries().size() > std::max<uint64_t>(base.vectorCount() / 2, kMinRetrain);
 }
-// Edited vectors beyond which every probe token is re-predicted rather than bounded one by one.
+// Edited vectors beyond which every probe token is re-predicted rather than bounded one by one,
+// when the bound measures every pair (EditedVectorIndex::measuresPairs()).
 constexpr size_t kMaxBoundedVectors = 2048;
 
 // Per class id: 1 when its total or its place in the class order differs between `a` and `b`.
@@ -450,12 +454,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       if (!compact) recheck = std::move(*stale);
     }
   }
-  // The stored vectors whose counts change, each once (a vector's instances are many changes
-  // of one vector: they must not pass the bound that re-predicts every probe token).
-  std::set<std::vector<uint32_t>> distinct;
-  const auto noteEdited = [&](const std::vector<uint32_t>& v) {
-    if (distinct.size() <= kMaxBoundedVectors) distinct.insert(v);
-  };
+  // The overlay entries whose counts change.
+  std::vector<uint32_t> edited;
   // Consecutive changes mostly move instances of one class out of one vector (a vector's or a
   // document's instances): one overlay change per run of them.
   const std::vector<uint32_t>* runFeatures = nullptr;
@@ -463,8 +463,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   int runDelta = 0;
   const auto flush = [&] {
     if (runDelta == 0) return;
-    overlay.change(*runFeatures, runClass, runDelta);
-    noteEdited(*runFeatures);
+    edited.push_back(overlay.change(*runFeatures, runClass, runDelta));
     runDelta = 0;
   };
   const auto move = [&](const std::vector<uint32_t>& features, uint32_t classId, int delta) {
@@ -486,7 +485,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
         move(undo ? c.featuresBefore : c.featuresAfter, undo ? c.classBefore : c.classAfter, +1);
     }
   flush();
-  const std::vector<std::vector<uint32_t>> edited(distinct.begin(), distinct.end());
+  std::sort(edited.begin(), edited.end());
+  edited.erase(std::unique(edited.begin(), edited.end()), edited.end());
   IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
   if (algorithm == Algorithm::kIgTree && !compact) {
     const std::vector<int>& treeOrder = igTreeOf(*p->base)->order();
@@ -519,6 +519,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     rebuild.clear();
   }
   const bool sameBase = from && p->base == from->base;
+  if (from) p->queries = from->queries;
   p->overlay = std::make_shared<const VectorOverlay>(std::move(overlay));
   p->slots = p->overlay->vectorCount();
   p->instanceCount = state->liveCount;
@@ -583,14 +584,28 @@ Status EditedMemory::predictTreeProbe(Preview::Pending& p, const Preview::Pendin
 }
 
 Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* from,
-                                  const std::vector<std::vector<uint32_t>>& edited,
-                                  JobControl* job) const {
-  // Which probe tokens an edit can change: those with an edited stored vector within their
-  // reach (the distance of their (k + 1)-th nearest bucket) and those whose tie fell to a class
-  // whose total or order moved.
+                                  std::span<const uint32_t> edited, JobControl* job) const {
   if (options_.algorithm == Algorithm::kIgTree) return predictTreeProbe(p, from, job);
-  const size_t n = probe_.size();
-  const bool all = !from || edited.size() > kMaxBoundedVectors;
+  if (!p.queries) {
+    auto queries = ProbeQueries::of(probe_, job);
+    if (!queries) return queries.status();
+    p.queries = std::move(*queries);
+  }
+  const ProbeQueries& queries = *p.queries;
+  // Which queries an edit can change: those with an edited stored vector within their reach
+  // (IncrementalClassifier::Bound) and those whose tie fell to a class whose total or order
+  // moved.
+  const IncrementalClassifier& engine = *p.engine;
+  std::vector<const uint32_t*> vectors;
+  if (from) {
+    vectors.reserve(edited.size());
+    for (uint32_t e : edited) vectors.push_back(p.overlay->entries()[e].features.data());
+  }
+  const EditedVectorIndex near(
+      std::move(vectors), probe_.width,
+      [&engine](const uint32_t* a, const uint32_t* b) { return engine.distance(a, b); });
+  const size_t n = queries.size();
+  const bool all = !from || (near.measuresPairs() && edited.size() > kMaxBoundedVectors);
   const std::vector<uint8_t> moved =
       all ? std::vector<uint8_t>{} : movedClasses(from->engine->classes(), p.engine->classes());
   const bool anyMoved = std::find(moved.begin(), moved.end(), 1) != moved.end();
@@ -599,34 +614,38 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       if (c == Prediction::kNoClass ? anyMoved : c < moved.size() && moved[c]) return true;
     return false;
   };
-  std::vector<uint32_t> predictions = all ? std::vector<uint32_t>(n) : from->predictions;
+  std::vector<uint32_t> answers = all ? std::vector<uint32_t>(n) : from->answers;
   std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
   std::vector<std::vector<uint32_t>> tied =
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
-  std::atomic<bool> cancelled{false};
-  const IncrementalClassifier& engine = *p.engine;
+  std::atomic<bool> cancelled{false}, anyChanged{all};
   // The distributions give IB1's and TRIBL2's ties.
   PredictOptions options;
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
     if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
     Prediction out;
     IncrementalClassifier::Bound bound;
-    for (size_t i = range.begin(); i != range.end(); ++i) {
-      const uint32_t* q = probe_.instance(i).data();
-      bool affected = all || tieMoved(tied[i]) || engine.rebuiltFor(q);
-      for (size_t v = 0; !affected && reach[i] >= 0.0 && v < edited.size(); ++v) {
-        const double d = engine.distance(q, edited[v].data());
-        affected = d <= reach[i] || sameDistance(d, reach[i]);
-      }
-      if (!affected) continue;
-      engine.answer(q, options, out, bound);
-      predictions[i] = out.classId;
-      reach[i] = bound.reach;
-      tied[i] = std::move(bound.tiedOn);
+    for (size_t q = range.begin(); q != range.end(); ++q) {
+      const uint32_t* query = queries.query(q);
+      if (!all && !tieMoved(tied[q]) && !engine.rebuiltFor(query) && !near.within(query, reach[q]))
+        continue;
+      engine.answer(query, options, out, bound);
+      if (answers[q] != out.classId) anyChanged = true;
+      answers[q] = out.classId;
+      reach[q] = bound.reach;
+      tied[q] = std::move(bound.tiedOn);
     }
   });
   if (cancelled) return Status::cancelled();
-  p.predictions = std::move(predictions);
+  if (anyChanged) {
+    p.predictions.resize(queries.tokens());
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, queries.tokens(), 4096), [&](const auto& r) {
+      for (size_t t = r.begin(); t != r.end(); ++t) p.predictions[t] = answers[queries.of(t)];
+    });
+  } else {
+    p.predictions = from->predictions;
+  }
+  p.answers = std::move(answers);
   p.reach = std::move(reach);
   p.tiedOn = std::move(tied);
   return Status::ok();
@@ -696,6 +715,7 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
       oldPaths = std::exchange(probePaths_, std::make_unique<const ProbePaths>(
                                                 probe_, igTreeOf(*baseClassifier_)->order()));
     auto p = std::make_shared<Preview::Pending>(*current_);
+    p->queries.reset();
     if (Status s = predictProbe(*p, nullptr, {}, job); !s) {
       probe_ = std::move(old);
       if (oldPaths) probePaths_ = std::move(oldPaths);

@@ -91,7 +91,10 @@ void IncrementalIb1::search(const uint32_t* query, uint32_t required, const Pred
   });
   merged.decide(
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
-  bound.reach = merged.reach();
+  // Over the whole memory an untied vote reads only its k nearest buckets (counts and
+  // distances): no change farther than the k-th can change it. The (k + 1)-th bucket's counts
+  // break ties.
+  bound.reach = required == 0 && !out.tie ? merged.kthDistance() : merged.reach();
   bound.tiedOn = tiedClasses(out);
 }
 

@@ -30,8 +30,9 @@ class IncrementalIb1 final : public IncrementalClassifier {
                  std::function<const InstanceSet&()> instances,
                  const IncrementalIb1* previous = nullptr);
 
-  // Bound::reach: the distance beyond which no stored vector's change can change the answer
-  // (MergedBuckets::reach).
+  // Bound::reach: the distance beyond which no stored vector's change can change the answer: the
+  // k-th merged bucket's (MergedBuckets::kthDistance) when the vote was not tied, else the
+  // (k + 1)-th's (MergedBuckets::reach).
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
 

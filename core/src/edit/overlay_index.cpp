@@ -14,13 +14,7 @@ OverlayIndex::OverlayIndex(const VectorOverlay& overlay, int width, Distance dis
     : overlay_(overlay), width_(width), distance_(std::move(distance)) {
   if (width_ > kMaxWidth) return;
   const size_t patterns = size_t{1} << width_;
-  // Two vectors that differ where the pattern has no bit: the engine's own sum, bit for bit.
-  std::vector<uint32_t> zeros(static_cast<size_t>(width_), 0), other(zeros.size());
-  distanceOf_.resize(patterns);
-  for (uint32_t p = 0; p < patterns; ++p) {
-    for (int f = 0; f < width_; ++f) other[static_cast<size_t>(f)] = (p >> f) & 1u ? 0 : 1;
-    distanceOf_[p] = distance_(zeros.data(), other.data());
-  }
+  distanceOf_ = patternDistances(width_, distance_);
   if (previous) levels_ = previous->levels_;
   const uint32_t indexed = levels_.empty() ? 0 : levels_.back()->end;
   const auto entries = static_cast<uint32_t>(overlay.entries().size());
@@ -34,6 +28,23 @@ OverlayIndex::OverlayIndex(const VectorOverlay& overlay, int width, Distance dis
     levels_.pop_back();
     levels_.back() = std::move(merged);
   }
+}
+
+std::vector<double> OverlayIndex::patternDistances(int width, const Distance& distance) {
+  std::vector<uint32_t> zeros(static_cast<size_t>(width), 0), other(zeros.size());
+  std::vector<double> out(size_t{1} << width);
+  for (uint32_t p = 0; p < out.size(); ++p) {
+    for (int f = 0; f < width; ++f) other[static_cast<size_t>(f)] = (p >> f) & 1u ? 0 : 1;
+    out[p] = distance(zeros.data(), other.data());
+  }
+  return out;
+}
+
+uint64_t OverlayIndex::hashOn(const uint32_t* values, uint32_t pattern, int width) {
+  uint64_t h = 0x9E3779B97F4A7C15ull;
+  for (int f = 0; f < width; ++f)
+    if ((pattern >> f) & 1u) h = (h ^ values[f]) * 0x100000001B3ull + static_cast<uint64_t>(f);
+  return h;
 }
 
 bool OverlayIndex::within(double d, double limit) { return d <= limit || sameDistance(d, limit); }
@@ -72,10 +83,7 @@ uint32_t OverlayIndex::patternOf(const uint32_t* query, const uint32_t* features
 }
 
 uint64_t OverlayIndex::hashOf(const uint32_t* values, uint32_t pattern) const {
-  uint64_t h = 0x9E3779B97F4A7C15ull;
-  for (int f = 0; f < width_; ++f)
-    if ((pattern >> f) & 1u) h = (h ^ values[f]) * 0x100000001B3ull + static_cast<uint64_t>(f);
-  return h;
+  return hashOn(values, pattern, width_);
 }
 
 }  // namespace memlens

@@ -35,6 +35,12 @@ class OverlayIndex {
   OverlayIndex(const OverlayIndex&) = delete;
   OverlayIndex& operator=(const OverlayIndex&) = delete;
 
+  // Per match pattern (bit f set: feature f agrees), the distance of two vectors that differ
+  // where it has no bit, summed by `distance` (the engine's own sum, bit for bit).
+  static std::vector<double> patternDistances(int width, const Distance& distance);
+  // A hash of `values` on the features of `pattern`.
+  static uint64_t hashOn(const uint32_t* values, uint32_t pattern, int width);
+
   // Calls fn(entry index, distance) once for every entry that agrees with `query` on every
   // feature of `required` (a bit mask over feature positions) and is at most `limit` from it (or
   // at the same distance, sameDistance()), in no promised order.

@@ -10,7 +10,7 @@ size_t VectorOverlay::Hash::operator()(std::span<const uint32_t> v) const {
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
-void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
+uint32_t VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
   auto it = indexOf_.find(features);
   if (it == indexOf_.end()) {
     it = indexOf_
@@ -38,6 +38,7 @@ void VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId,
     e.counts.erase(c);
   }
   occupied_ += static_cast<uint32_t>(!e.counts.empty()) - static_cast<uint32_t>(wasOccupied);
+  return it->second;
 }
 
 uint32_t VectorOverlay::find(std::span<const uint32_t> features) const {

@@ -26,8 +26,9 @@ class VectorOverlay {
 
   explicit VectorOverlay(const InstanceBase& base) : base_(&base) {}
 
-  // One instance of class `classId` joins (delta +1) or leaves (-1) stored vector `features`.
-  void change(std::span<const uint32_t> features, uint32_t classId, int delta);
+  // `delta` instances of class `classId` join (delta > 0) or leave stored vector `features`;
+  // returns its entry.
+  uint32_t change(std::span<const uint32_t> features, uint32_t classId, int delta);
 
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 

@@ -36,7 +36,7 @@ void MergedBuckets::decide(const std::vector<uint64_t>& classTotals,
                            const ClassifierOptions& options, const PredictOptions& predictOptions,
                            Prediction& out) {
   out = Prediction{};
-  reach_ = std::numeric_limits<double>::infinity();
+  reach_ = kth_ = std::numeric_limits<double>::infinity();
   // Nearest first; buckets of different parts at one distance are one bucket, whose distance
   // is the smallest (the one memory's bucket starts at its nearest member).
   std::stable_sort(buckets_.begin(), buckets_.end(),
@@ -61,6 +61,7 @@ void MergedBuckets::decide(const std::vector<uint64_t>& classTotals,
     a = b;
   }
   if (nearest.size() == wanted) reach_ = distances.back();
+  if (nearest.size() + 1 >= wanted) kth_ = distances[wanted - 2];
   if (nearest.empty()) return;
   BucketVote vote(classTotals, classIdOf, options, std::move(distances),
                   [&nearest](int b) { return nearest[static_cast<size_t>(b)]; });

@@ -39,6 +39,8 @@ class MergedBuckets {
   // After decide(): the distance of the (k + 1)-th merged bucket, +∞ when there were fewer. No
   // change farther than it can change the vote.
   double reach() const { return reach_; }
+  // After decide(): the distance of the k-th merged bucket, +∞ when there were fewer.
+  double kthDistance() const { return kth_; }
 
  private:
   struct Bucket {
@@ -49,6 +51,7 @@ class MergedBuckets {
   SparseCounts counts_;
   std::vector<int64_t> acc_;  // per class, zero between calls
   double reach_ = 0.0;
+  double kth_ = 0.0;
 };
 
 }  // namespace memlens

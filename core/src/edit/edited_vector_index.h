@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace memlens {
+
+// The stored vectors an edit changed, asked whether one lies within a probe query's reach. A
+// document removal changes hundreds of thousands of them and a large probe set holds as many
+// distinct queries: too many pairs to measure. Under the overlap metric a vector is within a
+// distance of a query when it agrees with it on one of the least match patterns within that
+// distance (as in OverlayIndex), so each pattern gets a set of the edited vectors' hashed values
+// on it, built on first use. A hash collision can only say yes where the answer is no: a probe
+// token predicted again, never a wrong answer. Memories wider than OverlayIndex::kMaxWidth and
+// small edits measure every pair instead.
+// Thread-safety: const calls may run concurrently.
+class EditedVectorIndex {
+ public:
+  using Distance = std::function<double(const uint32_t*, const uint32_t*)>;
+
+  // `vectors`: width values each, kept by the caller while the index lives. `distance`: the
+  // engine's weighted overlap distance (summed as its search sums it).
+  EditedVectorIndex(std::vector<const uint32_t*> vectors, int width, Distance distance);
+  EditedVectorIndex(const EditedVectorIndex&) = delete;
+  EditedVectorIndex& operator=(const EditedVectorIndex&) = delete;
+  ~EditedVectorIndex();
+
+  // Whether some vector is at most `reach` from `query` (or at the same distance,
+  // sameDistance()); false for a negative reach.
+  bool within(const uint32_t* query, double reach) const;
+  // Whether within() measures every pair (its cost grows with the vectors).
+  bool measuresPairs() const { return distanceOf_.empty(); }
+
+ private:
+  struct HashSet;
+  const HashSet& setOf(uint32_t pattern) const;
+
+  std::vector<const uint32_t*> vectors_;
+  int width_;
+  Distance distance_;
+  std::vector<double> distanceOf_;  // per match pattern (empty: measure pairs)
+  std::vector<double> distances_;   // the distinct pattern distances, ascending
+  // least_[j]: the least patterns within the j-th smallest distance (see OverlayIndex).
+  std::vector<std::vector<uint32_t>> least_;
+  std::unique_ptr<std::once_flag[]> built_;
+  mutable std::vector<std::unique_ptr<HashSet>> sets_;  // per pattern
+};
+
+}  // namespace memlens
