@@ -1,16 +1,11 @@
 #include "memlens/edited_memory.h"
 
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <numeric>
 #include <string>
 
 #include "classify/classifier_factories.h"
 #include "edit/edited_memory_state.h"
-#include "edit/edited_vector_index.h"
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
@@ -20,26 +15,6 @@
 #include "edit/vector_overlay.h"
 
 namespace memlens {
-
-struct EditedMemory::Preview::Pending {
-  std::shared_ptr<const Classifier> classifier;
-  std::shared_ptr<Kept> kept;
-  std::vector<uint32_t> predictions;  // by probe token
-  uint32_t slots = 0;
-  uint64_t instanceCount = 0;
-  // The incremental engine's state: the instances, the trained base it edits and the overlay of
-  // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
-  // and what the previewed edit changed. The probe set is answered by distinct query.
-  std::shared_ptr<const State> state;
-  std::shared_ptr<const Classifier> base;
-  std::shared_ptr<const VectorOverlay> overlay;
-  std::shared_ptr<const IncrementalClassifier> engine;
-  std::shared_ptr<const ProbeQueries> queries;
-  std::vector<uint32_t> answers;  // per query, as the bounds (see IncrementalClassifier::Bound)
-  std::vector<double> reach;
-  std::vector<std::vector<uint32_t>> tiedOn;  // see tiedClasses()
-  std::vector<Change> changes;
-};
 
 namespace {
 
@@ -316,20 +291,6 @@ constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
   return overlay.entries().size() > std::max<uint64_t>(base.vectorCount() / 2, kMinRetrain);
 }
-// Edited vectors beyond which every probe token is re-predicted rather than bounded one by one,
-// when the bound measures every pair (EditedVectorIndex::measuresPairs()).
-constexpr size_t kMaxBoundedVectors = 2048;
-
-// Per class id: 1 when its total or its place in the class order differs between `a` and `b`.
-std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
-  std::vector<uint8_t> moved(std::max(a.indexOfId.size(), b.indexOfId.size()), 0);
-  const auto at = [](const ClassOrder& o, uint32_t id) {
-    const uint32_t i = id < o.indexOfId.size() ? o.indexOfId[id] : InstanceBase::kNone;
-    return std::pair<uint32_t, uint64_t>(i, i == InstanceBase::kNone ? 0 : o.totals[i]);
-  };
-  for (uint32_t id = 0; id < moved.size(); ++id) moved[id] = at(a, id) != at(b, id) ? 1 : 0;
-  return moved;
-}
 
 }  // namespace
 
@@ -549,106 +510,6 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
 
   if (Status st = predictProbe(*p, sameBase ? from : nullptr, edited, job); !st) return st;
   return p;
-}
-
-// An IGTree answer is the last node of its walk, so an edit changes only the answers of the
-// tokens under the nodes it rebuilt or whose answer it moved: found by path, not by asking each of
-// the probe tokens (9.1M at 100M instances) whether its path passes one.
-Status EditedMemory::predictTreeProbe(Preview::Pending& p, const Preview::Pending* from,
-                                      JobControl* job) const {
-  const auto& engine = static_cast<const IncrementalIgTree&>(*p.engine);
-  std::vector<uint32_t> tokens;
-  if (from) {
-    const uint32_t* covered = nullptr;  // the end of the last range taken
-    for (const IncrementalIgTree::Prefix& prefix : engine.rebuilt()) {
-      const std::span<const uint32_t> under = probePaths_->under(prefix);
-      // Sorted prefixes: a range starting inside the last one is an extension's, inside it.
-      if (under.empty() || (covered && under.data() < covered)) continue;
-      tokens.insert(tokens.end(), under.begin(), under.end());
-      covered = under.data() + under.size();
-    }
-  }
-  const size_t n = from ? tokens.size() : probe_.size();
-  std::vector<uint32_t> predictions = from ? from->predictions : std::vector<uint32_t>(n);
-  std::atomic<bool> cancelled{false};
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
-    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-    for (size_t k = range.begin(); k != range.end(); ++k) {
-      const size_t i = from ? tokens[k] : k;
-      predictions[i] = engine.classOf(probe_.instance(i).data());
-    }
-  });
-  if (cancelled) return Status::cancelled();
-  p.predictions = std::move(predictions);
-  return Status::ok();
-}
-
-Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* from,
-                                  std::span<const uint32_t> edited, JobControl* job) const {
-  if (options_.algorithm == Algorithm::kIgTree) return predictTreeProbe(p, from, job);
-  if (!p.queries) {
-    auto queries = ProbeQueries::of(probe_, job);
-    if (!queries) return queries.status();
-    p.queries = std::move(*queries);
-  }
-  const ProbeQueries& queries = *p.queries;
-  // Which queries an edit can change: those with an edited stored vector within their reach
-  // (IncrementalClassifier::Bound) and those whose tie fell to a class whose total or order
-  // moved.
-  const IncrementalClassifier& engine = *p.engine;
-  std::vector<const uint32_t*> vectors;
-  if (from) {
-    vectors.reserve(edited.size());
-    for (uint32_t e : edited) vectors.push_back(p.overlay->entries()[e].features.data());
-  }
-  const EditedVectorIndex near(
-      std::move(vectors), probe_.width,
-      [&engine](const uint32_t* a, const uint32_t* b) { return engine.distance(a, b); });
-  const size_t n = queries.size();
-  const bool all = !from || (near.measuresPairs() && edited.size() > kMaxBoundedVectors);
-  const std::vector<uint8_t> moved =
-      all ? std::vector<uint8_t>{} : movedClasses(from->engine->classes(), p.engine->classes());
-  const bool anyMoved = std::find(moved.begin(), moved.end(), 1) != moved.end();
-  const auto tieMoved = [&](const std::vector<uint32_t>& tied) {
-    for (uint32_t c : tied)
-      if (c == Prediction::kNoClass ? anyMoved : c < moved.size() && moved[c]) return true;
-    return false;
-  };
-  std::vector<uint32_t> answers = all ? std::vector<uint32_t>(n) : from->answers;
-  std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
-  std::vector<std::vector<uint32_t>> tied =
-      all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
-  std::atomic<bool> cancelled{false}, anyChanged{all};
-  // The distributions give IB1's and TRIBL2's ties.
-  PredictOptions options;
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), [&](const auto& range) {
-    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-    Prediction out;
-    IncrementalClassifier::Bound bound;
-    for (size_t q = range.begin(); q != range.end(); ++q) {
-      const uint32_t* query = queries.query(q);
-      if (!all && !tieMoved(tied[q]) && !engine.rebuiltFor(query) && !near.within(query, reach[q]))
-        continue;
-      engine.answer(query, options, out, bound);
-      if (answers[q] != out.classId) anyChanged = true;
-      answers[q] = out.classId;
-      reach[q] = bound.reach;
-      tied[q] = std::move(bound.tiedOn);
-    }
-  });
-  if (cancelled) return Status::cancelled();
-  if (anyChanged) {
-    p.predictions.resize(queries.tokens());
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, queries.tokens(), 4096), [&](const auto& r) {
-      for (size_t t = r.begin(); t != r.end(); ++t) p.predictions[t] = answers[queries.of(t)];
-    });
-  } else {
-    p.predictions = from->predictions;
-  }
-  p.answers = std::move(answers);
-  p.reach = std::move(reach);
-  p.tiedOn = std::move(tied);
-  return Status::ok();
 }
 
 Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobControl* job) const {

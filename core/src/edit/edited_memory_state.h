@@ -1,6 +1,7 @@
 #pragma once
 
-// EditedMemory's private parts, shared by its files (edited_memory.cpp, edited_memory_apply.cpp).
+// EditedMemory's private parts, shared by its files (edited_memory.cpp, edited_memory_apply.cpp,
+// edited_memory_probe.cpp).
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,9 @@
 #include "memlens/edited_memory.h"
 
 namespace memlens {
+
+class ProbeQueries;
+class VectorOverlay;
 
 struct EditedMemory::State {
   EditedRows rows;  // base instances, then inserted ones; classes are the current labels
@@ -65,6 +69,26 @@ struct EditedMemory::Kept {
   std::shared_ptr<const State> state;  // null when `set` was given
   std::once_flag once;
   InstanceSet set;
+};
+
+struct EditedMemory::Preview::Pending {
+  std::shared_ptr<const Classifier> classifier;
+  std::shared_ptr<Kept> kept;
+  std::vector<uint32_t> predictions;  // by probe token
+  uint32_t slots = 0;
+  uint64_t instanceCount = 0;
+  // The incremental engine's state: the instances, the trained base it edits and the overlay of
+  // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
+  // and what the previewed edit changed. The probe set is answered by distinct query.
+  std::shared_ptr<const State> state;
+  std::shared_ptr<const Classifier> base;
+  std::shared_ptr<const VectorOverlay> overlay;
+  std::shared_ptr<const IncrementalClassifier> engine;
+  std::shared_ptr<const ProbeQueries> queries;
+  std::vector<uint32_t> answers;  // per query, as the bounds (see IncrementalClassifier::Bound)
+  std::vector<double> reach;
+  std::vector<std::vector<uint32_t>> tiedOn;  // see tiedClasses()
+  std::vector<Change> changes;
 };
 
 }  // namespace memlens

@@ -5,9 +5,9 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
-#include <new>
 
 #include "base/huge_pages.h"
+#include "timbl/bracket_scan.h"
 #include "unicode/utf8.h"
 
 namespace memlens {
@@ -46,76 +46,6 @@ bool isSpace(char c) {
       (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r') | (1ull << '\f');
   const auto u = static_cast<unsigned char>(c);
   return u <= ' ' && ((kSpaces >> u) & 1) != 0;
-}
-
-// The '(' and ')' in a text.
-struct Brackets {
-  size_t opens = 0;
-  size_t closes = 0;
-};
-
-constexpr uint64_t kByteOnes = 0x0101010101010101ull;
-
-// 1 in each byte of `word` equal to c, else 0.
-uint64_t matches(uint64_t word, char c) {
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
-  const uint64_t x = word ^ (kByteOnes * static_cast<unsigned char>(c));
-  return (~(((x & kLow7) + kLow7) | x) >> 7) & kByteOnes;
-}
-
-Brackets countBrackets(std::string_view text) {
-  // Eight bytes at a time, with a counter per byte summed every 255 words (std::count for each
-  // bracket went a byte at a time, and the file was read twice).
-  const auto sum = [](uint64_t counters) {
-    constexpr uint64_t kEven = 0x00FF00FF00FF00FFull;
-    const uint64_t pairs = (counters & kEven) + ((counters >> 8) & kEven);
-    return static_cast<size_t>((pairs * 0x0001000100010001ull) >> 48);
-  };
-  Brackets b;
-  size_t i = 0;
-  while (text.size() - i >= 8) {
-    uint64_t opens = 0, closes = 0;
-    const size_t words = std::min<size_t>(255, (text.size() - i) / 8);
-    for (size_t k = 0; k < words; ++k, i += 8) {
-      uint64_t word = 0;
-      std::memcpy(&word, text.data() + i, 8);
-      opens += matches(word, '(');
-      closes += matches(word, ')');
-    }
-    b.opens += sum(opens);
-    b.closes += sum(closes);
-  }
-  for (; i < text.size(); ++i) {
-    b.opens += text[i] == '(' ? 1 : 0;
-    b.closes += text[i] == ')' ? 1 : 0;
-  }
-  return b;
-}
-
-// Just past the ')' that closes the '(' at text[open], or npos if the text ends first. Eight
-// bytes at a time where the brackets in them cannot close it.
-size_t matchingClose(std::string_view text, size_t open) {
-  size_t depth = 0;
-  size_t i = open;
-  for (; text.size() - i >= 8; i += 8) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, 8);
-    // The byte sums by a multiplication (std::popcount is a library call on baseline x86-64).
-    const size_t closes = (matches(word, ')') * kByteOnes) >> 56;
-    if (depth > closes) {
-      depth += ((matches(word, '(') * kByteOnes) >> 56) - closes;
-      continue;
-    }
-    for (size_t k = i; k < i + 8; ++k) {
-      if (text[k] == '(') ++depth;
-      if (text[k] == ')' && --depth == 0) return k + 1;
-    }
-  }
-  for (; i < text.size(); ++i) {
-    if (text[i] == '(') ++depth;
-    if (text[i] == ')' && --depth == 0) return i + 1;
-  }
-  return std::string_view::npos;
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -692,57 +622,6 @@ void TimblTreeParser::reserveLeaves(size_t nodes) {
   adviseHugePages(base_.pool.data(), nodes * sizeof(ClassCount));
 }
 
-TimblTreeParser::~TimblTreeParser() {
-  if (laterThread_.joinable()) laterThread_.join();
-}
-
-size_t TimblTreeParser::findSplit(size_t middle, size_t closesBefore, size_t& opensBefore) const {
-  // The first node on the root's branch list to close after `middle`: the depth there from the
-  // brackets before it, then byte by byte.
-  auto depth = static_cast<int64_t>(opensBefore) - static_cast<int64_t>(closesBefore);
-  for (size_t i = middle; i < text_.size(); ++i) {
-    if (text_[i] == '(') {
-      ++opensBefore;
-      ++depth;
-    } else if (text_[i] == ')' && --depth == 1) {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
-}
-
-void TimblTreeParser::startLaterBranches(size_t split, size_t opensBefore, size_t opens) {
-  later_ = std::make_unique<TimblTreeParser>(path_, file_, vocab_, job_);
-  TimblTreeParser& p = *later_;
-  p.pos_ = p.released_ = split;
-  p.reportsProgress_ = false;
-  p.base_.pruned = base_.pruned;
-  p.base_.hashed = base_.hashed;
-  p.base_.permutation = base_.permutation;
-  p.base_.classIds = base_.classIds;
-  p.valueIds_ = valueIds_;
-  p.open_.resize(open_.size());
-  p.pathValues_.resize(pathValues_.size());
-  if (base_.pruned) {
-    // The later nodes go into the same array, after room for every earlier one but the root (the
-    // gap left by those that stay on the root's branch list is closed on joining).
-    p.nodeOut_ = nodeOut_;
-    p.nextNode_ = opensBefore - 1;
-    p.nodeEnd_ = opens;
-    nodeEnd_ = opensBefore - 1;
-  } else {
-    p.reserveLeaves(opens - opensBefore);
-  }
-  split_ = split;
-  laterThread_ = std::thread([&p] {
-    try {
-      p.parseLaterBranches();
-    } catch (const std::bad_alloc&) {
-      p.status_ = Status::internal("out of memory reading " + p.path_);
-    }
-  });
-}
-
 bool TimblTreeParser::parseLaterBranches() {
   // ",v(...),v(...)" up to (not over) the root's closing ']'.
   for (;;) {
@@ -757,46 +636,6 @@ bool TimblTreeParser::parseLaterBranches() {
     if (!parseValue(v)) return false;
     if (!parseBranch(v)) return false;
   }
-}
-
-bool TimblTreeParser::joinLaterBranches() {
-  laterThread_.join();
-  TimblTreeParser& p = *later_;
-  if (!p.status_) {
-    status_ = p.status_;
-    return false;
-  }
-  const auto poolShift = static_cast<uint32_t>(base_.pool.size());
-  base_.pool.insert(base_.pool.end(), p.base_.pool.begin(), p.base_.pool.end());
-  if (base_.pruned) {
-    // Close the gap: the later nodes move down to follow the earlier ones.
-    const size_t begin = nodeEnd_, count = p.nextNode_ - begin;
-    const auto shift = static_cast<uint32_t>(begin - nextNode_);
-    std::copy(nodeOut_ + begin, nodeOut_ + begin + count, nodeOut_ + nextNode_);
-    const auto moved = [&](IgTree::Node& n) {
-      if (n.childCount > 0) n.firstChild -= shift;
-      n.distBegin += poolShift;
-    };
-    std::for_each(nodeOut_ + nextNode_, nodeOut_ + nextNode_ + count, moved);
-    // Its pending nodes are the root's branches it read.
-    for (IgTree::Node n : p.pending_) {
-      moved(n);
-      pending_.push_back(n);
-    }
-    nextNode_ += count;
-    nodeEnd_ = p.nodeEnd_;
-  } else {
-    for (TimblParsedBase::Leaf leaf : p.base_.leaves) {
-      leaf.distBegin += poolShift;
-      base_.leaves.push_back(leaf);
-    }
-    base_.leafValues.insert(base_.leafValues.end(), p.base_.leafValues.begin(),
-                            p.base_.leafValues.end());
-  }
-  nodeCount_ += p.nodeCount_;
-  pos_ = p.pos_;
-  later_.reset();
-  return true;
 }
 
 Result<TimblParsedBase> TimblTreeParser::parse() {
