@@ -26,9 +26,9 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
   }
   std::sort(order.begin(), order.end());
 
-  slots_.reserve(n);
-  values_.reserve(size_t{n} * width_);
-  restClusters_.reserve(size_t{n} * rest_.size());
+  recordWords_ = width_ + 1;
+  records_.resize(size_t{n} * recordWords_);
+  restClusters_.resize(size_t{n} * rest_.size());
   static_assert(WordClusters::kFineCount <= 256, "a fine cluster's id in a byte");
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
@@ -45,14 +45,16 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
       blocks_.resize(blocks_.size() + rest_.size(), 0);
     }
     const uint32_t slot = std::get<2>(order[e]);
-    slots_.push_back(slot);
     const auto values = memory.vector(slot);
-    values_.insert(values_.end(), values.begin(), values.end());
+    uint32_t* record = records_.data() + size_t(e) * recordWords_;
+    std::copy(values.begin(), values.end(), record);
+    record[width_] = slot;
+    uint8_t* fine = restClusters_.data() + size_t(e) * rest_.size();
     WordClusters::Mask* mask = blocks_.data() + blocks_.size() - rest_.size();
     for (size_t i = 0; i < rest_.size(); ++i) {
       const uint32_t f = clusters.fineOf(values[rest_[i]]);
       mask[i] |= WordClusters::Mask{1} << (f / WordClusters::kFine);
-      restClusters_.push_back(static_cast<uint8_t>(f));
+      fine[i] = static_cast<uint8_t>(f);
     }
   }
   runStart_.push_back(n);

@@ -56,8 +56,8 @@ class SlotIndex {
     return blocks_.data() + size_t(block) * blockStride() + 1;
   }
 
-  uint32_t slot(uint32_t entry) const { return slots_[entry]; }
-  const uint32_t* values(uint32_t entry) const { return values_.data() + size_t(entry) * width_; }
+  uint32_t slot(uint32_t entry) const { return record(entry)[width_]; }
+  const uint32_t* values(uint32_t entry) const { return record(entry); }
   // Per position of rest(), in that order: the fine cluster of the entry's word there.
   const uint8_t* fineClusters(uint32_t entry) const {
     return restClusters_.data() + size_t(entry) * rest_.size();
@@ -80,11 +80,18 @@ class SlotIndex {
   // block, in one place).
   std::vector<uint64_t> blocks_;
   size_t blockStride() const { return 1 + rest_.size(); }
-  std::vector<uint32_t> slots_;   // per entry: its stored-vector id
-  std::vector<uint32_t> values_;  // per entry: its values (width each)
+  // Per entry: its values (width each), then its stored-vector id. A read goes from an entry's
+  // values to its id only when it passes the bounds: one record, so that this costs no second
+  // cache miss (the index is larger than the caches, and the entries that pass are scattered).
+  size_t recordWords_;
+  std::vector<uint32_t> records_;
   // Per entry: rest_.size() fine cluster ids, a bound from a few bytes and a small table before
-  // the entry's exact distances (tables of the whole vocabulary) are looked up.
+  // the entry's exact distances (tables of the whole vocabulary) are looked up; apart from the
+  // records, so that the entries a read bounds this way stream through the cache.
   std::vector<uint8_t> restClusters_;
+  const uint32_t* record(uint32_t entry) const {
+    return records_.data() + size_t(entry) * recordWords_;
+  }
 };
 
 }  // namespace memlens

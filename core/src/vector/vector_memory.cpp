@@ -69,6 +69,24 @@ constexpr size_t kMaskBytes = sizeof(WordClusters::Mask);
 constexpr size_t kMaskFloors = kMaskBytes * 256;
 static_assert(WordClusters::kCount == 8 * kMaskBytes, "a bit of a mask per cluster");
 
+// Queued entries are read this many at a time (or at the end of a group).
+constexpr size_t kQueuedEntries = 4096;
+
+struct QueuedEntries {
+  uint32_t begin, end;  // entries of one level
+  double term;          // the sum of their two known terms
+};
+
+// An entry that passed its floor bound.
+struct Candidate {
+  double floorBound;
+  double term;  // the sum of its two known terms
+  uint32_t entry;
+};
+
+// The candidates of a read's queued entries with the least floor bounds, read first.
+constexpr size_t kFirstCandidates = 128;
+
 // One thread's working memory for a read, reused across reads (stamps count for the read or table
 // whose epoch they hold, so nothing is cleared between reads).
 struct ReadScratch {
@@ -96,7 +114,10 @@ struct ReadScratch {
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
   std::vector<float> computed;
-  std::vector<uint32_t> passing = std::vector<uint32_t>(SlotIndex::kBlockEntries);
+  // Entries to be read, their level's by run or block (see search()).
+  std::vector<QueuedEntries> queued;
+  size_t queuedEntries = 0;
+  std::vector<Candidate> candidates;
   std::vector<uint32_t> entries;
   std::vector<uint32_t> nearRuns;  // a group's runs of near words, by index
   // Per level, per position of its rest(): see search().
@@ -139,6 +160,8 @@ struct ReadScratch {
     }
     for (auto& list : chosenList) list.clear();
     heap.clear();
+    queued.clear();
+    queuedEntries = 0;
     if (++epoch == 0) {  // wrapped: forget every stamp
       for (auto& row : chosen) std::fill(row.begin(), row.end(), 0u);
       epoch = 1;
@@ -384,42 +407,34 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   }
   const bool allExact = std::all_of(s.exact.begin(), s.exact.begin() + std::ptrdiff_t(width),
                                     [](uint8_t exact) { return exact != 0; });
-  // A block of a run's slots in two passes: the lower bound from the distances known so far drops
-  // the slots that cannot enter and the rest's missing distances are computed together; then the
-  // exact distances, summed over positions in order as a plain scan sums them.
-  auto readEntries = [&](size_t r, uint32_t begin, uint32_t end, double runTerm, double limit) {
+  auto limitNow = [&] {
+    return weightsBound_ && heap.size() >= k ? heap.front().distance * (1.0 + kBoundSlack)
+                                             : std::numeric_limits<double>::infinity();
+  };
+  // Candidates [begin, end) of level r (passed their fine bound) against the k-th distance now:
+  // the bound from the distances known so far drops the slots that cannot enter, and the rest's
+  // missing distances are computed together; then the exact distances, summed over positions in
+  // order as a plain scan sums them, go to the heap.
+  auto readCandidates = [&](size_t r, Candidate* begin, Candidate* end) {
+    const double limit = limitNow();
     const SlotIndex& level = levels_[r];
     const std::span<const size_t> rest = level.rest();
     const size_t restCount = rest.size();
-    const double* const* restFloors = s.restFloors[r].data();
     const float* const* restTables = s.restTables[r].data();
-    // First from the floors of the entries' fine clusters: each is at most the term the exact
-    // bound adds in the same order, so this drops only entries that bound would drop. Without a
-    // branch per entry (about one in five passes: a branch would mispredict often).
-    uint32_t* passing = s.passing.data();
-    size_t n = 0;
-    const uint8_t* fine = level.fineClusters(begin);
-    for (uint32_t e = begin; e < end; ++e, fine += restCount) {
-      double floorBound = runTerm;
-      for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];
-      passing[n] = e;
-      n += !(floorBound > limit);
-    }
-    // Then from the distances known so far.
     size_t kept = 0;
-    for (size_t c = 0; c < n; ++c) {
-      const uint32_t e = passing[c];
-      const uint32_t* values = level.values(e);
-      double bound = runTerm;
+    for (Candidate* c = begin; c < end; ++c) {
+      if (c->floorBound > limit) continue;
+      const uint32_t* values = level.values(c->entry);
+      double bound = c->term;
       for (size_t i = 0; i < restCount; ++i) {
         bound += weights[rest[i]] * double{restTables[i][values[rest[i]]]};
       }
-      passing[kept] = e;
+      begin[kept] = *c;
       kept += !(bound > limit);
     }
     s.entries.clear();
     for (size_t c = 0; c < kept; ++c) {
-      const uint32_t e = passing[c];
+      const uint32_t e = begin[c].entry;
       const uint32_t* values = level.values(e);
       if (r > 0 && !isNew(levels_, s, r, values)) continue;
       s.entries.push_back(e);
@@ -455,19 +470,66 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
     }
   };
-  // A run block by block, each (but a block of few entries) bounded first by its two known terms
-  // and its clusters' floors at the other positions, then entry by entry. The bounds sum terms in
-  // another order than a slot's distance, so they may exceed the plain sum of the same terms by a
-  // few rounding errors: they drop a block or an entry only when it is clearly above the k-th
-  // distance. `runTerm`: the sum of the run's two known terms (its words at the level's position
-  // and sub).
+  // The entries queued at level r (s.queued), first bounded by the floors of their fine clusters
+  // (each at most the term the exact bound adds in the same order, so this drops only entries
+  // that bound would drop; without a branch per entry: about one in five passes, a branch would
+  // mispredict often). Many runs' entries at once: a run holds about four, and a pass per run
+  // cost more in its own set-up than in its entries. Then the candidates with the least floor
+  // bounds first, which set a k-th distance near the final one, before the rest: most of those
+  // then fail against it on the bound they already have, without a look at their values.
+  auto readQueued = [&](size_t r) {
+    if (s.queued.empty()) return;
+    const double limit = limitNow();
+    const SlotIndex& level = levels_[r];
+    const size_t restCount = level.rest().size();
+    const double* const* restFloors = s.restFloors[r].data();
+    if (s.candidates.size() < s.queuedEntries) s.candidates.resize(s.queuedEntries);
+    Candidate* candidates = s.candidates.data();
+    size_t n = 0;
+    for (const QueuedEntries& q : s.queued) {
+      const uint8_t* fine = level.fineClusters(q.begin);
+      for (uint32_t e = q.begin; e < q.end; ++e, fine += restCount) {
+        double floorBound = q.term;
+        for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];
+        candidates[n] = {floorBound, q.term, e};
+        n += !(floorBound > limit);
+      }
+    }
+    s.queued.clear();
+    s.queuedEntries = 0;
+    if (n > kFirstCandidates + k) {
+      std::nth_element(
+          candidates, candidates + kFirstCandidates, candidates + n,
+          [](const Candidate& a, const Candidate& b) { return a.floorBound < b.floorBound; });
+      readCandidates(r, candidates, candidates + kFirstCandidates);
+      readCandidates(r, candidates + kFirstCandidates, candidates + n);
+    } else {
+      readCandidates(r, candidates, candidates + n);
+    }
+  };
+  // Queues entries begin .. end − 1 of level r, whose two known terms sum to `term`; read once
+  // kQueuedEntries are queued. Until then the k-th distance is the one before: a looser bound,
+  // never a wrong one.
+  auto queue = [&](size_t r, uint32_t begin, uint32_t end, double term) {
+    s.queued.push_back({begin, end, term});
+    s.queuedEntries += end - begin;
+    if (s.queuedEntries >= kQueuedEntries) readQueued(r);
+  };
+  // A run's entries queued (a run of few entries at once, without its blocks; a longer one block
+  // by block, each bounded first by its two known terms and its clusters' floors at the other
+  // positions). The bounds sum terms in another order than a slot's distance, so they may exceed
+  // the plain sum of the same terms by a few rounding errors: they drop a block or an entry only
+  // when it is clearly above the k-th distance. `runTerm`: the sum of the run's two known terms
+  // (its words at the level's position and sub).
   auto readRun = [&](size_t r, uint32_t run, double runTerm) {
     const SlotIndex& level = levels_[r];
+    if (const uint32_t begin = level.runBegin(run), end = level.runBegin(run + 1);
+        end - begin <= kFewEntries) {
+      queue(r, begin, end, runTerm);
+      return;
+    }
     const std::span<const size_t> rest = level.rest();
     for (uint32_t b = level.firstBlock(run), last = level.firstBlock(run + 1); b < last; ++b) {
-      const double limit = weightsBound_ && heap.size() >= k
-                               ? heap.front().distance * (1.0 + kBoundSlack)
-                               : std::numeric_limits<double>::infinity();
       const uint32_t begin = level.blockBegin(b), end = level.blockBegin(b + 1);
       if (end - begin > kFewEntries) {
         const WordClusters::Mask* masks = level.masks(b);
@@ -476,9 +538,9 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
           const float* floors = s.maskFloors.data() + rest[i] * kMaskFloors;
           bound += weights[rest[i]] * double{leastFloor(floors, masks[i])};
         }
-        if (bound > limit) continue;
+        if (bound > limitNow()) continue;
       }
-      readEntries(r, begin, end, runTerm, limit);
+      queue(r, begin, end, runTerm);
     }
   };
 
@@ -491,10 +553,11 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     readRun(0, seed,
             term(size_t(top.position()), query[size_t(top.position())]) +
                 term(size_t(top.sub()), query[size_t(top.sub())]));
+    readQueued(0);
   }
   // A group's runs whose word at the second position is near its query word first (nearest
   // first, for an early k-th distance), then the rest, whose common floor may drop them all.
-  auto readGroup = [&](size_t r, uint32_t w) {
+  auto scanGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
     const double groupTerm = term(size_t(level.position()), w);
     if (beyond(groupTerm)) return;
@@ -528,6 +591,10 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       while (skip != s.nearRuns.end() && *skip < run) ++skip;
       if (skip == s.nearRuns.end() || *skip != run) consider(run);
     }
+  };
+  auto readGroup = [&](size_t r, uint32_t w) {
+    scanGroup(r, w);
+    readQueued(r);
   };
   for (size_t r = 0; r < levels_.size(); ++r) {
     if (!exhaustive) {
