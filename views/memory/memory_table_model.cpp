@@ -23,14 +23,35 @@ struct MemoryTableModel::Picked {
 MemoryTableModel::MemoryTableModel(QObject* parent)
     : QAbstractTableModel(parent),
       rows_(std::make_shared<const std::vector<uint32_t>>()),
-      runner_(new JobRunner(this)) {
+      runner_(new JobRunner(this)),
+      orderer_(new JobRunner(this)) {
   connect(runner_, &JobRunner::progress, this, &MemoryTableModel::picking);
   connect(runner_, &JobRunner::finished, this, &MemoryTableModel::onPicked);
 }
 
 void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot) {
+  // The same memory with its usage census: the rows stay, so does the user's selection; only
+  // the Used column changes.
+  const bool sameRows = snapshot && shown_ && shown_ == snapshot_ && !isPicking() &&
+                        snapshot->experiment == shown_->experiment;
   snapshot_ = std::move(snapshot);
-  refresh();
+  if (!sameRows) {
+    refresh();
+    orderAhead();
+    return;
+  }
+  shown_ = snapshot_;
+  if (!rows_->empty()) Q_EMIT dataChanged(index(0, kUsed), index(rowCount() - 1, kUsed));
+}
+
+// A big memory's instance order takes a second or more to make: made on a worker as soon as the
+// memory is shown, so that sorting by instances later only copies it.
+void MemoryTableModel::orderAhead() {
+  if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors || orderer_->isRunning()) return;
+  orderer_->run(tr("ordering by instances"), [snapshot = snapshot_](JobControl&) {
+    snapshot->byCount();
+    return Status::ok();
+  });
 }
 
 bool MemoryTableModel::setFilter(const QString& token, MemoryFilterScope scope) {

@@ -29,7 +29,9 @@ class MemoryTableModel : public QAbstractTableModel {
 
   explicit MemoryTableModel(QObject* parent = nullptr);
 
-  // Replaces the shown snapshot (null shows nothing), keeping the filter and the order.
+  // Replaces the shown snapshot (null shows nothing), keeping the filter and the order. One of
+  // the memory shown with its usage census taken since keeps the rows (and the selection): no
+  // reset.
   void setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot);
   const std::shared_ptr<const MemorySnapshot>& snapshot() const { return snapshot_; }
   // The snapshot the rows shown belong to: an older one while rows for snapshot() are picked.
@@ -63,6 +65,7 @@ class MemoryTableModel : public QAbstractTableModel {
  private:
   bool refresh();
   void startPicking();
+  void orderAhead();
   void onPicked(const Status& status);
   void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows);
 
@@ -71,6 +74,7 @@ class MemoryTableModel : public QAbstractTableModel {
   std::shared_ptr<const MemorySnapshot> shown_;
   std::shared_ptr<const std::vector<uint32_t>> rows_;
   JobRunner* runner_;
+  JobRunner* orderer_;  // makes a big snapshot's instance order ahead of a sort
   struct Picked;
   std::shared_ptr<Picked> picked_;
   bool repick_ = false;  // asked again while a worker picked: start over when it ends
