@@ -235,6 +235,7 @@ int main(int argc, char** argv) {
   auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
   strategy->setCurrentIndex(0);  // count threshold
   auto* slider = window.findChild<QSlider*>(QStringLiteral("pruneMinCountSlider"));
+  const auto* work = window.findChild<QLabel*>(QStringLiteral("memoryWork"));
   // Dragged with "Preview while dragging" on: each stop previews after a short pause. A stop
   // that takes minutes (a pruning that retrains) ends the drag: the rest would too.
   for (int threshold : {3, 5, 2}) {
@@ -243,6 +244,7 @@ int main(int argc, char** argv) {
     t.start();
     if (!memoryStep(edits, step.c_str(), "1000 ms", figures, [&] { slider->setValue(threshold); }))
       return 1;
+    std::printf("  %s\n", qPrintable(work->text()));
     if (t.elapsed() > kLongDragStopMs) {
       std::puts("  (drag stopped: one stop took over a minute)");
       break;

@@ -40,7 +40,7 @@ class MemoryTableModel : public QAbstractTableModel {
   // token is not in the vocabulary (no rows then).
   bool setFilter(const QString& token, MemoryFilterScope scope);
   MemoryOrder order() const { return order_; }
-  uint32_t storedVector(int row) const { return (*rows_)[static_cast<size_t>(row)]; }
+  uint32_t storedVector(int row) const;
   // Whether rows are being picked on a worker (the ones shown are those asked for before).
   bool isPicking() const;
 
@@ -67,12 +67,16 @@ class MemoryTableModel : public QAbstractTableModel {
   void startPicking();
   void orderAhead();
   void onPicked(const Status& status);
-  void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows);
+  // `idOrder` 1 or -1: every vector of `snapshot` by id, ascending or descending (`rows` unused).
+  void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows,
+            int idOrder = 0);
 
   std::shared_ptr<const MemorySnapshot> snapshot_;
   // The snapshot the rows index: snapshot_ unless a worker picks rows for a newer one.
   std::shared_ptr<const MemorySnapshot> shown_;
   std::shared_ptr<const std::vector<uint32_t>> rows_;
+  int idOrder_ = 0;      // 1/-1: the rows are every vector by id (no list), ascending/descending
+  uint32_t idRows_ = 0;  // their count
   JobRunner* runner_;
   JobRunner* orderer_;  // makes a big snapshot's instance order ahead of a sort
   struct Picked;
