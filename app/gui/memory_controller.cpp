@@ -174,9 +174,12 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   project_ = std::move(project);
   session_.reset();
   memory_.reset();
-  snapshot_.reset();
+  // The same memory again (another weights mode) keeps its table and census.
+  if (snapshot_ && snapshot_->experiment != trained_) {
+    snapshot_.reset();
+    censusRunner_->cancel();
+  }
   preview_.reset();
-  censusRunner_->cancel();
   steps_.clear();
   refreshQueued_ = false;
   unlisted_ = false;
@@ -196,7 +199,13 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
            "TRIBL2 to browse, edit and prune the memory."));
     return;
   }
-  page_->showUnavailable(tr("Preparing the memory for editing…"));
+  // The table needs only the memory: it shows at once, the edits once the session is ready.
+  if (!snapshot_)
+    showSnapshot(
+        std::make_shared<const views::MemorySnapshot>(views::MemorySnapshot::of(trained_)));
+  page_->setSummary(tr("<b>%1</b> stored vectors from <b>%2</b> instances · preparing the edits…")
+                        .arg(number(trained_->record().storedVectors),
+                             number(trained_->record().trainInstances)));
   if (runner_->isRunning()) {
     prepareQueued_ = true;  // its answer is about the memory that was replaced
     runner_->cancel();
@@ -204,7 +213,7 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   }
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPrepare;
-  start(std::move(pending), tr("Preparing the memory for editing (retraining it)…"), true);
+  start(std::move(pending), tr("Preparing the memory for editing…"), true);
 }
 
 void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
@@ -414,7 +423,8 @@ void MemoryController::onFinished(const Status& status) {
         [[fallthrough]];
       case Pending::Kind::kRefresh:
         memory_ = pending->memory;
-        showSnapshot(pending->snapshot);
+        // The trained memory, unedited, is on screen since setExperiment() (with its census).
+        if (!snapshot_ || snapshot_->experiment != memory_) showSnapshot(pending->snapshot);
         page_->setSummary(
             summary(pending->correct, pending->edits, pending->vectors, pending->instances));
         page_->setDeletedContexts(pending->deleted);

@@ -530,6 +530,34 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(mode->isEnabled());
   }
 
+  // The trained memory is listed at once; a row picked before its usage census lands stays
+  // selected when the census fills the Used column, and Delete works on it (a reset of the table
+  // dropped the selection and greyed Delete out).
+  void keepsTheSelectionWhenTheCensusLands() {
+    TrainedWindow w;
+    auto* page = w.window.findChild<MemoryBrowserWidget*>();
+    auto* table = child<QTableView>(page, "memoryTable");
+    auto* deleteButton = child<QPushButton>(page, "memoryDelete");
+    QSignalSpy counted(w.window.findChild<MemoryController*>(), &MemoryController::usageCounted);
+    // Each memory training lists (the last one is the evaluated memory) is picked from at once.
+    connect(page->model(), &QAbstractItemModel::modelReset, this, [&] {
+      if (page->model()->rowCount() >= 2 && page->model()->snapshot()->usage.empty())
+        table->selectRow(1);
+    });
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(counted.count() > 0 || counted.wait(60000));
+    QVERIFY(!page->model()->snapshot()->usage.empty());
+    QVERIFY(table->selectionModel()->isRowSelected(1));
+    QVERIFY(deleteButton->isEnabled());
+    QSignalSpy memorySettled(w.controller, &MemoryController::settled);
+    QTest::mouseClick(deleteButton, Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QVERIFY(child<ChangedTokenModel>(page)->change()->preview);
+    QVERIFY(table->selectionModel()->isRowSelected(1));
+    QVERIFY(deleteButton->isEnabled());
+  }
+
   // A preview can be cancelled; the memory and the page stay as they were.
   void cancelsAPreview() {
     TrainedWindow w;

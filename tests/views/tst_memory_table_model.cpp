@@ -1,5 +1,6 @@
 #include <QAbstractItemModelTester>
 #include <QFileInfo>
+#include <QItemSelectionModel>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
@@ -120,6 +121,36 @@ class TestMemoryTableModel : public QObject {
     }
     model.setSnapshot(snapshotOf(e));
     QCOMPARE(model.index(0, MemoryTableModel::kUsed).data().toString(), QStringLiteral("—"));
+  }
+
+  // The census arrives after the user picked rows: the Used column fills in, the rows and the
+  // selection stay (a reset would drop the selection and grey Delete out).
+  void aCensusOfTheSameMemoryKeepsTheSelection() {
+    QTemporaryDir dir;
+    const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1);
+    const uint32_t n = e->classifier().memory().vectorCount();
+    MemoryTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto plain = snapshotOf(e);
+    model.setSnapshot(plain);
+    model.sort(MemoryTableModel::kInstances, Qt::DescendingOrder);
+    const std::set<uint32_t> ids = shownIds(model);
+    QItemSelectionModel selection(&model);
+    selection.select(model.index(2, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    const uint32_t selected = model.storedVector(2);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setSnapshot(std::make_shared<const MemorySnapshot>(
+        plain->withUsage(std::vector<memlens::SlotUsage>(n, {7, 0.0}), 10)));
+    QCOMPARE(reset.count(), 0);
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(shownIds(model), ids);
+    QCOMPARE(model.storedVector(2), selected);
+    QVERIFY(selection.isRowSelected(2));
+    QCOMPARE(model.index(2, MemoryTableModel::kUsed).data().toString(), QStringLiteral("7"));
+    // Another memory is a new set of rows.
+    model.setSnapshot(snapshotOf(memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1)));
+    QCOMPARE(reset.count(), 1);
   }
 
   void filtersByAContextOrTargetToken() {

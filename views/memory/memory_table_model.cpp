@@ -23,14 +23,35 @@ struct MemoryTableModel::Picked {
 MemoryTableModel::MemoryTableModel(QObject* parent)
     : QAbstractTableModel(parent),
       rows_(std::make_shared<const std::vector<uint32_t>>()),
-      runner_(new JobRunner(this)) {
+      runner_(new JobRunner(this)),
+      orderer_(new JobRunner(this)) {
   connect(runner_, &JobRunner::progress, this, &MemoryTableModel::picking);
   connect(runner_, &JobRunner::finished, this, &MemoryTableModel::onPicked);
 }
 
 void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot) {
+  // The same memory with its usage census: the rows stay, so does the user's selection; only
+  // the Used column changes.
+  const bool sameRows = snapshot && shown_ && shown_ == snapshot_ && !isPicking() &&
+                        snapshot->experiment == shown_->experiment;
   snapshot_ = std::move(snapshot);
-  refresh();
+  if (!sameRows) {
+    refresh();
+    orderAhead();
+    return;
+  }
+  shown_ = snapshot_;
+  if (rowCount() > 0) Q_EMIT dataChanged(index(0, kUsed), index(rowCount() - 1, kUsed));
+}
+
+// A big memory's instance order takes a second or more to make: made on a worker as soon as the
+// memory is shown, so that sorting by instances later only copies it.
+void MemoryTableModel::orderAhead() {
+  if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors || orderer_->isRunning()) return;
+  orderer_->run(tr("ordering by instances"), [snapshot = snapshot_](JobControl&) {
+    snapshot->byCount();
+    return Status::ok();
+  });
 }
 
 bool MemoryTableModel::setFilter(const QString& token, MemoryFilterScope scope) {
@@ -62,6 +83,12 @@ bool MemoryTableModel::refresh() {
   const bool known = !snapshot_ || snapshot_->knows(filter_);
   const bool scan = !filter_.trimmed().isEmpty() || order_ == MemoryOrder::kMostInstances ||
                     order_ == MemoryOrder::kFewestInstances;
+  if (snapshot_ && known && !scan) {
+    // Every vector in id order: the rows are the ids themselves, nothing to list.
+    if (isPicking()) cancelPicking();
+    show(snapshot_, {}, order_ == MemoryOrder::kIdDescending ? -1 : 1);
+    return known;
+  }
   if (!snapshot_ || !known || !scan || snapshot_->vectorCount() <= kInlineVectors) {
     if (isPicking()) cancelPicking();  // replaced by these rows
     auto rows = snapshot_ ? snapshot_->select(filter_, scope_, order_)
@@ -108,16 +135,25 @@ void MemoryTableModel::onPicked(const Status& status) {
 }
 
 void MemoryTableModel::show(std::shared_ptr<const MemorySnapshot> snapshot,
-                            std::vector<uint32_t> rows) {
+                            std::vector<uint32_t> rows, int idOrder) {
   beginResetModel();
   shown_ = std::move(snapshot);
   rows_ = std::make_shared<const std::vector<uint32_t>>(std::move(rows));
+  idOrder_ = shown_ ? idOrder : 0;
+  idRows_ = idOrder_ != 0 ? shown_->vectorCount() : 0;
   endResetModel();
+}
+
+uint32_t MemoryTableModel::storedVector(int row) const {
+  const auto r = static_cast<uint32_t>(row);
+  if (idOrder_ > 0) return r;
+  if (idOrder_ < 0) return idRows_ - 1 - r;
+  return (*rows_)[r];
 }
 
 int MemoryTableModel::rowCount(const QModelIndex& parent) const {
   if (parent.isValid()) return 0;
-  return static_cast<int>(rows_->size());
+  return static_cast<int>(idOrder_ != 0 ? idRows_ : rows_->size());
 }
 
 int MemoryTableModel::columnCount(const QModelIndex& parent) const {

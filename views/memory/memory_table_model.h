@@ -29,7 +29,9 @@ class MemoryTableModel : public QAbstractTableModel {
 
   explicit MemoryTableModel(QObject* parent = nullptr);
 
-  // Replaces the shown snapshot (null shows nothing), keeping the filter and the order.
+  // Replaces the shown snapshot (null shows nothing), keeping the filter and the order. One of
+  // the memory shown with its usage census taken since keeps the rows (and the selection): no
+  // reset.
   void setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot);
   const std::shared_ptr<const MemorySnapshot>& snapshot() const { return snapshot_; }
   // The snapshot the rows shown belong to: an older one while rows for snapshot() are picked.
@@ -38,7 +40,7 @@ class MemoryTableModel : public QAbstractTableModel {
   // token is not in the vocabulary (no rows then).
   bool setFilter(const QString& token, MemoryFilterScope scope);
   MemoryOrder order() const { return order_; }
-  uint32_t storedVector(int row) const { return (*rows_)[static_cast<size_t>(row)]; }
+  uint32_t storedVector(int row) const;
   // Whether rows are being picked on a worker (the ones shown are those asked for before).
   bool isPicking() const;
 
@@ -63,14 +65,20 @@ class MemoryTableModel : public QAbstractTableModel {
  private:
   bool refresh();
   void startPicking();
+  void orderAhead();
   void onPicked(const Status& status);
-  void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows);
+  // `idOrder` 1 or -1: every vector of `snapshot` by id, ascending or descending (`rows` unused).
+  void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows,
+            int idOrder = 0);
 
   std::shared_ptr<const MemorySnapshot> snapshot_;
   // The snapshot the rows index: snapshot_ unless a worker picks rows for a newer one.
   std::shared_ptr<const MemorySnapshot> shown_;
   std::shared_ptr<const std::vector<uint32_t>> rows_;
+  int idOrder_ = 0;      // 1/-1: the rows are every vector by id (no list), ascending/descending
+  uint32_t idRows_ = 0;  // their count
   JobRunner* runner_;
+  JobRunner* orderer_;  // makes a big snapshot's instance order ahead of a sort
   struct Picked;
   std::shared_ptr<Picked> picked_;
   bool repick_ = false;  // asked again while a worker picked: start over when it ends
