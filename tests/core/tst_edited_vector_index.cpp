@@ -1,7 +1,8 @@
 // EditedVectorIndex against measuring every pair: for random vectors, weights (some equal, so
 // that distances tie) and queries, within() says whether some vector lies within each reach the
 // probe tokens can have (every pattern distance, between two of them, none, everything), for
-// memories searched by pattern and wider ones, for large and small edits.
+// memories searched by pattern and wider ones, for large and small edits; and forEachWithin()
+// lists exactly the vectors within it, each once, at its distance.
 #include <QtTest>
 
 #include <algorithm>
@@ -71,9 +72,22 @@ class TestEditedVectorIndex : public QObject {
       for (const auto& v : stored) nearest = std::min(nearest, distance(query.data(), v.data()));
       for (double reach : reaches) {
         const bool want = reach >= 0.0 && (nearest <= reach || sameDistance(nearest, reach));
-        QVERIFY2(index.within(query.data(), reach) == want,
-                 ("query " + std::to_string(q) + ", reach " + std::to_string(reach)).c_str());
+        const std::string where = "query " + std::to_string(q) + ", reach " + std::to_string(reach);
+        QVERIFY2(index.within(query.data(), reach) == want, where.c_str());
         ++(want ? near : far);
+        if (q % 5 != 0) continue;  // listing is checked on fewer queries (each measures all)
+        std::vector<int> listed(stored.size(), 0);
+        bool distancesRight = true;
+        index.forEachWithin(query.data(), reach, [&](uint32_t v, double d) {
+          ++listed[v];
+          distancesRight = distancesRight && d == distance(query.data(), stored[v].data());
+        });
+        QVERIFY2(distancesRight, where.c_str());
+        for (size_t v = 0; v < stored.size(); ++v) {
+          const double d = distance(query.data(), stored[v].data());
+          const bool in = reach >= 0.0 && (d <= reach || sameDistance(d, reach));
+          QVERIFY2(listed[v] == (in ? 1 : 0), (where + ", vector " + std::to_string(v)).c_str());
+        }
       }
     }
     QVERIFY(near > 0 && far > 0);

@@ -445,6 +445,52 @@ class TestIncrementalEdits : public QObject {
     QCOMPARE(checked, 40);
   }
 
+  void emptiedBucketsAreSearchedAgain_data() {
+    QTest::addColumn<int>("k");
+    QTest::newRow("k1") << 1;
+    QTest::newRow("k3") << 3;
+  }
+
+  // IB1 re-votes a probe context an edit reaches from the buckets its last vote read. Deleting
+  // the stored vector a context matches exactly empties its nearest bucket, so fewer than k of
+  // the kept buckets are left and the next ones (beyond what was kept) must be searched; each
+  // deletion is committed, so later ones re-vote what earlier ones kept.
+  void emptiedBucketsAreSearchedAgain() {
+    QFETCH(int, k);
+    auto s = kjvSlice(120, 3);
+    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    ClassifierOptions options;
+    options.k = k;
+    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    InstanceBase stored(s->train.width);
+    QVERIFY(stored.add(s->train).isOk());
+    std::vector<std::vector<uint32_t>> deleted;
+    for (size_t i = 0; i < s->probe.size() && deleted.size() < 30; i += 3) {
+      const auto q = s->probe.instance(i);
+      std::vector<uint32_t> features(q.begin(), q.end());
+      if (stored.find(q) == InstanceBase::kNone ||
+          std::find(deleted.begin(), deleted.end(), features) != deleted.end())
+        continue;
+      MemoryEdit remove;
+      remove.kind = EditKind::kDeleteVector;
+      remove.features = features;
+      auto preview = m->preview(remove);
+      QVERIFY2(preview, preview.status().toString().c_str());
+      QVERIFY(m->commit(std::move(*preview)).isOk());
+      deleted.push_back(std::move(features));
+      auto fresh = std::move(*createClassifier(options));
+      QVERIFY(fresh->train(m->instances()).isOk());
+      const std::vector<Prediction> want = *fresh->predict(s->probe, PredictOptions{});
+      for (size_t t = 0; t < want.size(); ++t)
+        QVERIFY2(m->probePredictions()[t] == want[t].classId,
+                 ("after deleting " + std::to_string(deleted.size()) + " vectors, probe token " +
+                  std::to_string(t))
+                     .c_str());
+    }
+    QCOMPARE(deleted.size(), size_t{30});
+  }
+
   void largeBatchesAnswerAsRetrained_data() {
     QTest::addColumn<int>("algorithm");
     QTest::addColumn<int>("width");

@@ -6,6 +6,7 @@
 
 #include "edit/edited_memory_state.h"
 #include "edit/edited_vector_index.h"
+#include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/probe_paths.h"
 #include "edit/probe_queries.h"
@@ -29,6 +30,35 @@ std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
   };
   for (uint32_t id = 0; id < moved.size(); ++id) moved[id] = at(a, id) != at(b, id) ? 1 : 0;
   return moved;
+}
+
+// Per edited overlay entry, how its counts (class id, count) changed from `from`'s overlay (or
+// the base's, for an entry the edit added).
+std::vector<std::vector<std::pair<uint32_t, int64_t>>> countChanges(
+    const VectorOverlay& overlay, const VectorOverlay& from, const InstanceBase& base,
+    std::span<const uint32_t> edited) {
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> out(edited.size());
+  for (size_t i = 0; i < edited.size(); ++i) {
+    const VectorOverlay::Entry& entry = overlay.entries()[edited[i]];
+    std::vector<std::pair<uint32_t, int64_t>>& d = out[i];
+    d = entry.counts;
+    if (edited[i] < from.entries().size()) {
+      for (const auto& [c, n] : from.entries()[edited[i]].counts) d.emplace_back(c, -n);
+    } else if (entry.baseId != InstanceBase::kNone) {
+      for (const ClassCount& c : base.distribution(entry.baseId))
+        d.emplace_back(base.classId(c.classIndex), -static_cast<int64_t>(c.count));
+    }
+    std::sort(d.begin(), d.end());
+    size_t w = 0;
+    for (size_t r = 0; r < d.size();) {
+      const uint32_t c = d[r].first;
+      int64_t n = 0;
+      for (; r < d.size() && d[r].first == c; ++r) n += d[r].second;
+      if (n != 0) d[w++] = {c, n};
+    }
+    d.resize(w);
+  }
+  return out;
 }
 
 }  // namespace
@@ -100,6 +130,15 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
   std::vector<std::vector<uint32_t>> tied =
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
+  // IB1 re-votes a query an edit reaches from the buckets its last vote read and the changes
+  // within their reach, searching only when they do not tell (IncrementalIb1::revote).
+  const auto* ib1 =
+      options_.algorithm == Algorithm::kIb1 ? static_cast<const IncrementalIb1*>(&engine) : nullptr;
+  using Votes = std::vector<std::shared_ptr<const IncrementalIb1::Vote>>;
+  Votes votes = !ib1 ? Votes{} : all || from->votes.size() != n ? Votes(n) : from->votes;
+  const auto changed = ib1 && !all
+                           ? countChanges(*p.overlay, *from->overlay, p.base->memory(), edited)
+                           : std::vector<std::vector<std::pair<uint32_t, int64_t>>>{};
   std::atomic<bool> cancelled{false}, anyChanged{all};
   // The distributions give IB1's and TRIBL2's ties.
   PredictOptions options;
@@ -107,11 +146,26 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
     if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
     Prediction out;
     IncrementalClassifier::Bound bound;
+    std::vector<IncrementalIb1::Change> changes;
+    std::shared_ptr<const IncrementalIb1::Vote> vote;
     for (size_t q = range.begin(); q != range.end(); ++q) {
       const uint32_t* query = queries.query(q);
       if (!all && !tieMoved(tied[q]) && !engine.rebuiltFor(query) && !near.within(query, reach[q]))
         continue;
-      engine.answer(query, options, out, bound);
+      bool revoted = false;
+      if (ib1 && !all && votes[q]) {
+        changes.clear();
+        near.forEachWithin(query, reach[q], [&](uint32_t v, double d) {
+          for (const auto& [c, delta] : changed[v]) changes.push_back({d, c, delta});
+        });
+        revoted = ib1->revote(*votes[q], changes, options, out, bound, vote);
+      }
+      if (ib1 && !revoted) ib1->answer(query, options, out, bound, vote);
+      if (ib1) {
+        votes[q] = std::move(vote);
+      } else {
+        engine.answer(query, options, out, bound);
+      }
       if (answers[q] != out.classId) anyChanged = true;
       answers[q] = out.classId;
       reach[q] = bound.reach;
@@ -130,6 +184,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   p.answers = std::move(answers);
   p.reach = std::move(reach);
   p.tiedOn = std::move(tied);
+  p.votes = std::move(votes);
   return Status::ok();
 }
 

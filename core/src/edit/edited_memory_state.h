@@ -12,6 +12,7 @@
 
 #include "edit/edited_rows.h"
 #include "edit/incremental_classifier.h"
+#include "edit/incremental_ib1.h"
 #include "edit/rows_by_key.h"
 #include "memlens/edited_memory.h"
 
@@ -88,6 +89,8 @@ struct EditedMemory::Preview::Pending {
   std::vector<uint32_t> answers;  // per query, as the bounds (see IncrementalClassifier::Bound)
   std::vector<double> reach;
   std::vector<std::vector<uint32_t>> tiedOn;  // see tiedClasses()
+  // IB1: per query, the buckets its vote read (null: not kept), re-voted without a search.
+  std::vector<std::shared_ptr<const IncrementalIb1::Vote>> votes;
   std::vector<Change> changes;
 };
 

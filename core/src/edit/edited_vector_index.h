@@ -14,8 +14,8 @@ namespace memlens {
 // distance of a query when it agrees with it on one of the least match patterns within that
 // distance (as in OverlayIndex), so each pattern gets a set of the edited vectors' hashed values
 // on it, built on first use. A hash collision can only say yes where the answer is no: a probe
-// token predicted again, never a wrong answer. Memories wider than OverlayIndex::kMaxWidth and
-// small edits measure every pair instead.
+// token predicted again, never a wrong answer (forEachWithin() compares the values). Memories
+// wider than OverlayIndex::kMaxWidth and small edits measure every pair instead.
 // Thread-safety: const calls may run concurrently.
 class EditedVectorIndex {
  public:
@@ -31,12 +31,18 @@ class EditedVectorIndex {
   // Whether some vector is at most `reach` from `query` (or at the same distance,
   // sameDistance()); false for a negative reach.
   bool within(const uint32_t* query, double reach) const;
+  // Calls fn(vector index, distance) once for every vector at most `reach` from `query` (or at the
+  // same distance).
+  void forEachWithin(const uint32_t* query, double reach,
+                     const std::function<void(uint32_t, double)>& fn) const;
   // Whether within() measures every pair (its cost grows with the vectors).
   bool measuresPairs() const { return distanceOf_.empty(); }
 
  private:
-  struct HashSet;
-  const HashSet& setOf(uint32_t pattern) const;
+  struct Groups;
+  const Groups& groupsOf(uint32_t pattern) const;
+  // The least patterns within `reach` (see OverlayIndex).
+  const std::vector<uint32_t>& leastWithin(double reach) const;
 
   std::vector<const uint32_t*> vectors_;
   int width_;
@@ -46,7 +52,7 @@ class EditedVectorIndex {
   // least_[j]: the least patterns within the j-th smallest distance (see OverlayIndex).
   std::vector<std::vector<uint32_t>> least_;
   std::unique_ptr<std::once_flag[]> built_;
-  mutable std::vector<std::unique_ptr<HashSet>> sets_;  // per pattern
+  mutable std::vector<std::unique_ptr<Groups>> groups_;  // per pattern
 };
 
 }  // namespace memlens

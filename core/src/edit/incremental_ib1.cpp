@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "classify/classifier_factories.h"
-#include "memory/merged_buckets.h"
 
 namespace memlens {
 namespace {
@@ -44,11 +44,96 @@ IncrementalIb1::IncrementalIb1(const ClassifierOptions& options,
 
 void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
                             Bound& bound) const {
-  search(query, 0, options, out, bound);
+  search(query, 0, options, out, bound, nullptr);
+}
+
+void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
+                            Bound& bound, std::shared_ptr<const Vote>& vote) const {
+  search(query, 0, options, out, bound, &vote);
 }
 
 void IncrementalIb1::search(const uint32_t* query, uint32_t required, const PredictOptions& options,
                             Prediction& out, Bound& bound) const {
+  search(query, required, options, out, bound, nullptr);
+}
+
+bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
+                            const PredictOptions& options, Prediction& out, Bound& bound,
+                            std::shared_ptr<const Vote>& vote) const {
+  // The buckets within the kept reach, changed: kept ones by index, new distances after them.
+  thread_local std::vector<double> distances;
+  thread_local std::vector<std::tuple<uint32_t, uint32_t, int64_t>> counts;  // bucket, class, n
+  distances.assign(kept.distances.begin(), kept.distances.end());
+  counts.clear();
+  for (size_t b = 0, i = 0; b < kept.ends.size(); ++b)
+    for (; i < kept.ends[b]; ++i)
+      counts.emplace_back(static_cast<uint32_t>(b), kept.counts[i].first, kept.counts[i].second);
+  for (const Change& c : changes) {
+    size_t b = 0;
+    while (b < distances.size() && !sameDistance(distances[b], c.distance)) ++b;
+    if (b == distances.size()) distances.push_back(c.distance);
+    counts.emplace_back(static_cast<uint32_t>(b), c.classId, c.delta);
+  }
+  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  });
+  // Summed per bucket and class; empty buckets dropped, the rest nearest first.
+  thread_local std::vector<std::pair<double, std::vector<std::pair<uint32_t, int64_t>>>> buckets;
+  buckets.clear();
+  for (size_t i = 0; i < counts.size();) {
+    const uint32_t b = std::get<0>(counts[i]), c = std::get<1>(counts[i]);
+    int64_t n = 0;
+    for (; i < counts.size() && std::get<0>(counts[i]) == b && std::get<1>(counts[i]) == c; ++i)
+      n += std::get<2>(counts[i]);
+    if (n < 0) return false;  // not the memory `kept` was read from
+    if (n == 0) continue;
+    if (buckets.empty() || !sameDistance(buckets.back().first, distances[b]))
+      buckets.emplace_back(distances[b], std::vector<std::pair<uint32_t, int64_t>>{});
+    buckets.back().second.emplace_back(c, n);
+  }
+  std::stable_sort(buckets.begin(), buckets.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto k = static_cast<size_t>(std::max(1, options_.k));
+  // Fewer than k left: the next ones lie beyond the kept reach, unknown.
+  if (buckets.size() < k) return false;
+  MergedBuckets& merged = MergedBuckets::forThread(classes_.ids.size());
+  for (size_t b = 0; b < buckets.size() && b <= k; ++b) {
+    merged.addBucket(buckets[b].first);
+    for (const auto& [c, n] : buckets[b].second) merged.addCount(classes_.indexOfId[c], n);
+  }
+  merged.decide(
+      classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
+  // A tie is broken by the (k + 1)-th bucket, unknown when only k are.
+  if (out.tie && buckets.size() == k) return false;
+  finish(merged, 0, out, bound, &vote);
+  return true;
+}
+
+void IncrementalIb1::finish(const MergedBuckets& merged, uint32_t required, const Prediction& out,
+                            Bound& bound, std::shared_ptr<const Vote>* vote) const {
+  // Over the whole memory an untied vote reads only its k nearest buckets (counts and
+  // distances): no change farther than the k-th can change it. The (k + 1)-th bucket's counts
+  // break ties.
+  bound.reach = required == 0 && !out.tie ? merged.kthDistance() : merged.reach();
+  bound.tiedOn = tiedClasses(out);
+  if (!vote) return;
+  vote->reset();
+  auto kept = std::make_shared<Vote>();
+  const std::vector<double>& distances = merged.nearestDistances();
+  for (size_t b = 0; b < distances.size(); ++b) {
+    if (distances[b] > bound.reach && !sameDistance(distances[b], bound.reach)) break;
+    for (const auto& [c, n] : merged.nearestCounts()[b])
+      kept->counts.emplace_back(classes_.ids[c], n);
+    if (kept->counts.size() > kMaxVoteCounts) return;
+    kept->distances.push_back(distances[b]);
+    kept->ends.push_back(static_cast<uint32_t>(kept->counts.size()));
+  }
+  *vote = std::move(kept);
+}
+
+void IncrementalIb1::search(const uint32_t* query, uint32_t required, const PredictOptions& options,
+                            Prediction& out, Bound& bound,
+                            std::shared_ptr<const Vote>* vote) const {
   const InstanceBase& base = base_->memory();
   const std::vector<VectorOverlay::Entry>& entries = overlay_->entries();
   const int k = std::max(1, options_.k);
@@ -91,11 +176,7 @@ void IncrementalIb1::search(const uint32_t* query, uint32_t required, const Pred
   });
   merged.decide(
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
-  // Over the whole memory an untied vote reads only its k nearest buckets (counts and
-  // distances): no change farther than the k-th can change it. The (k + 1)-th bucket's counts
-  // break ties.
-  bound.reach = required == 0 && !out.tie ? merged.kthDistance() : merged.reach();
-  bound.tiedOn = tiedClasses(out);
+  finish(merged, required, out, bound, vote);
 }
 
 bool IncrementalIb1::hasGroup(const uint32_t* query, uint32_t mask) const {

@@ -8,6 +8,7 @@
 #include "edit/incremental_classifier.h"
 #include "edit/overlay_index.h"
 #include "edit/vector_overlay.h"
+#include "memory/merged_buckets.h"
 #include "memory/overlap_memory.h"
 
 namespace memlens {
@@ -30,11 +31,39 @@ class IncrementalIb1 final : public IncrementalClassifier {
                  std::function<const InstanceSet&()> instances,
                  const IncrementalIb1* previous = nullptr);
 
+  // The buckets a vote read, up to its reach (Bound::reach): the k nearest when it was not tied,
+  // else k + 1 (fewer when the memory holds fewer), nearest first, each with its class counts.
+  // Every stored vector within the reach is in one of them.
+  struct Vote {
+    std::vector<double> distances;
+    std::vector<uint32_t> ends;                        // per bucket, the end of its counts
+    std::vector<std::pair<uint32_t, int64_t>> counts;  // (class id, count > 0)
+  };
+  // A stored vector's change at `distance` from a query: `delta` instances of class `classId`.
+  struct Change {
+    double distance;
+    uint32_t classId;
+    int64_t delta;
+  };
+
   // Bound::reach: the distance beyond which no stored vector's change can change the answer: the
   // k-th merged bucket's (MergedBuckets::kthDistance) when the vote was not tied, else the
   // (k + 1)-th's (MergedBuckets::reach).
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
+  // As answer(), also giving the buckets the vote read when they hold at most kMaxVoteCounts
+  // counts (else null).
+  void answer(const uint32_t* query, const PredictOptions& options, Prediction& out, Bound& bound,
+              std::shared_ptr<const Vote>& vote) const;
+  // The answer again from `kept`, the vote of the memory this one was edited from (same query),
+  // and `changes`: every change this memory's edit made to a stored vector within `kept`'s
+  // reach, without a search. False (out, bound and vote undefined) when that cannot be exact: a
+  // bucket emptied so fewer than k are known, or the new vote is tied without a (k + 1)-th.
+  bool revote(const Vote& kept, std::span<const Change> changes, const PredictOptions& options,
+              Prediction& out, Bound& bound, std::shared_ptr<const Vote>& vote) const;
+  // Above this many counts a vote's buckets are not kept (a far bucket holds thousands of
+  // classes): such a query is searched again when an edit reaches it.
+  static constexpr size_t kMaxVoteCounts = 256;
 
   // The edited memory's overlap search, for TRIBL2: IB1 over the stored vectors agreeing with
   // `query` on every feature of `required` (answer() passes 0); whether some stored vector agrees
@@ -46,6 +75,12 @@ class IncrementalIb1 final : public IncrementalClassifier {
   std::vector<std::pair<uint32_t, int64_t>> exactCounts(std::span<const uint32_t> features) const;
 
  private:
+  // After `merged` decided `out`: its bound, and the buckets it read within reach into `vote`.
+  void finish(const MergedBuckets& merged, uint32_t required, const Prediction& out, Bound& bound,
+              std::shared_ptr<const Vote>* vote) const;
+  void search(const uint32_t* query, uint32_t required, const PredictOptions& options,
+              Prediction& out, Bound& bound, std::shared_ptr<const Vote>* vote) const;
+
   const OverlapMemory& memory_;
   std::shared_ptr<const VectorOverlay> overlay_;
   OverlayIndex index_;                 // over overlay_

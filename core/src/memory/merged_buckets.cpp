@@ -42,11 +42,11 @@ void MergedBuckets::decide(const std::vector<uint64_t>& classTotals,
   std::stable_sort(buckets_.begin(), buckets_.end(),
                    [](const Bucket& a, const Bucket& b) { return a.distance < b.distance; });
   const size_t wanted = static_cast<size_t>(std::max(1, options.k)) + 1;
-  std::vector<SparseCounts> nearest;
-  std::vector<double> distances;
-  for (size_t a = 0; a < buckets_.size() && nearest.size() < wanted;) {
+  nearest_.clear();
+  distances_.clear();
+  for (size_t a = 0; a < buckets_.size() && nearest_.size() < wanted;) {
     size_t b = a;
-    SparseCounts& merged = nearest.emplace_back();
+    SparseCounts& merged = nearest_.emplace_back();
     for (; b < buckets_.size() && sameDistance(buckets_[a].distance, buckets_[b].distance); ++b)
       for (size_t i = buckets_[b].begin; i < buckets_[b].end; ++i) {
         const auto [c, n] = counts_[i];
@@ -57,14 +57,14 @@ void MergedBuckets::decide(const std::vector<uint64_t>& classTotals,
       n = acc_[c];
       acc_[c] = 0;
     }
-    distances.push_back(buckets_[a].distance);
+    distances_.push_back(buckets_[a].distance);
     a = b;
   }
-  if (nearest.size() == wanted) reach_ = distances.back();
-  if (nearest.size() + 1 >= wanted) kth_ = distances[wanted - 2];
-  if (nearest.empty()) return;
-  BucketVote vote(classTotals, classIdOf, options, std::move(distances),
-                  [&nearest](int b) { return nearest[static_cast<size_t>(b)]; });
+  if (nearest_.size() == wanted) reach_ = distances_.back();
+  if (nearest_.size() + 1 >= wanted) kth_ = distances_[wanted - 2];
+  if (nearest_.empty()) return;
+  BucketVote vote(classTotals, classIdOf, options, distances_,
+                  [this](int b) { return nearest_[static_cast<size_t>(b)]; });
   vote.decide(predictOptions, out);
   if (!predictOptions.neighbours) return;
   // The parts hold the buckets' stored vectors: the caller lists them.

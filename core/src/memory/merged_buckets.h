@@ -41,6 +41,10 @@ class MergedBuckets {
   double reach() const { return reach_; }
   // After decide(): the distance of the k-th merged bucket, +∞ when there were fewer.
   double kthDistance() const { return kth_; }
+  // After decide(): the merged buckets it read (at most k + 1), nearest first: their distances
+  // and counts (class index, count).
+  const std::vector<double>& nearestDistances() const { return distances_; }
+  const std::vector<SparseCounts>& nearestCounts() const { return nearest_; }
 
  private:
   struct Bucket {
@@ -50,6 +54,8 @@ class MergedBuckets {
   std::vector<Bucket> buckets_;
   SparseCounts counts_;
   std::vector<int64_t> acc_;  // per class, zero between calls
+  std::vector<SparseCounts> nearest_;
+  std::vector<double> distances_;
   double reach_ = 0.0;
   double kth_ = 0.0;
 };
