@@ -199,7 +199,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     const Reached r = was.walk(p);
     const bool present = r.depth == static_cast<int>(p.size());
     const Node* own = was.node(p);
-    bool rebuildHere = p.size() < w && (!present || (own && own->part));
+    bool rebuildHere = p.size() < w && (!present || (own && (own->part || own->alone)));
     auto node = std::make_shared<Node>();
     bool sameDist = false;
     uint32_t defaultBefore = 0;
@@ -225,7 +225,14 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       node = std::make_shared<Node>();
       auto members = was.membersUnder(p, overlay, sortedEntries());
       if (!members) return members.status();
-      if (!members->runs.empty()) {
+      if (!members->runs.empty() && members->values.size() == static_cast<size_t>(members->width)) {
+        // One stored vector (most rebuilds, where compression had dropped the node): its counts.
+        for (const InstanceBase::Run& run : members->runs)
+          node->dist.emplace_back(run.classIndex, run.count);
+        std::sort(node->dist.begin(), node->dist.end());
+        node->defaultId = defaultOf(node->dist, order);
+        node->alone = true;
+      } else if (!members->runs.empty()) {
         auto part = buildPart(*members, order);
         if (!part) return part.status();
         const Part& built = **part;
@@ -261,6 +268,9 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   for (Step& s : steps) {
     // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
     if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
+    // A node the walk did not reach and still does not: its parent answers as before (most paths
+    // checked for a class's order end so, below the nodes compression dropped).
+    if (s.rebuilt && !s.wasKept && !s.node->kept) continue;
     if (s.rebuilt) {
       // What lay below a rebuilt node is its part's now (settled_'s entries there go unread).
       eraseBelow(next->recent_, *s.prefix);
@@ -285,9 +295,9 @@ void IncrementalIgTree::settle() {
   }
   auto merged = std::make_shared<Nodes>(*settled_);
   for (auto& [prefix, n] : recent_) {
-    // Entries below a part or a dropped node are never read (the walk goes into the part or
-    // stops): not worth keeping.
-    if (n->part || !n->kept) eraseBelow(*merged, prefix);
+    // Entries below a part, a lone vector's node or a dropped node are never read (the walk goes
+    // into the part or stops): not worth keeping.
+    if (n->part || n->alone || !n->kept) eraseBelow(*merged, prefix);
     (*merged)[prefix] = std::move(n);
   }
   settled_ = std::move(merged);

@@ -52,6 +52,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
     uint32_t childCount = 0;
     std::vector<std::pair<uint32_t, uint64_t>> dist;  // (class id, count), by class id
     std::shared_ptr<const Part> part;                 // the subtree below, when rebuilt
+    // Rebuilt over one stored vector: every node below shares its default, so compression drops
+    // them all (childCount 0) and no part is built. Entries below it are stale, as below a part.
+    bool alone = false;
   };
   using Nodes = std::map<Prefix, std::shared_ptr<const Node>>;
   // By class id: the stored vectors holding it in a base memory.
