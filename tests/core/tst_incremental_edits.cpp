@@ -55,6 +55,14 @@ std::unique_ptr<Slice> kjvSlice(int lines, int width) {
   return s;
 }
 
+// IGTree with the weights trained on `train`, kept through edits.
+ClassifierOptions fixedIgTree(const InstanceSet& train) {
+  ClassifierOptions options;
+  options.algorithm = Algorithm::kIgTree;
+  options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+  return options;
+}
+
 PredictOptions traceOptions() {
   PredictOptions o;
   o.distributions = true;
@@ -420,9 +428,7 @@ class TestIncrementalEdits : public QObject {
   void treeLeafEditsReachTheirProbeTokens() {
     auto s = kjvSlice(120, 3);
     QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kIgTree;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+    const ClassifierOptions options = fixedIgTree(s->train);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     InstanceBase stored(s->train.width);
     QVERIFY(stored.add(s->train).isOk());
@@ -453,9 +459,7 @@ class TestIncrementalEdits : public QObject {
   void loneVectorSubtreesRebuildWhenJoined() {
     auto s = kjvSlice(120, 3);
     QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kIgTree;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+    const ClassifierOptions options = fixedIgTree(s->train);
     auto trained = std::move(*createClassifier(options));
     QVERIFY(trained->train(s->train).isOk());
     const int first = igTreeOf(*trained)->order()[0];
