@@ -86,9 +86,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // The root's default (most frequent class, then first seen): a class index of `classes`.
   static uint32_t rootDefault(const ClassOrder& classes);
 
-  // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold a
-  // class of `touched` (classes an edit changed) whose order relative to another class differs
-  // between classes() and `after`; nullopt when the base alone holds more than `limit`.
+  // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold one
+  // class of each pair whose order differs between classes() and `after` (one of them in
+  // `touched`, the classes an edit changed); nullopt when the base alone holds more than `limit`.
   std::optional<std::vector<Recheck>> staleVectors(const ClassOrder& after,
                                                    std::span<const uint32_t> touched,
                                                    const VectorOverlay& overlay,
