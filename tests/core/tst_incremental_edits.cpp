@@ -1,8 +1,10 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
+#include "classify/classifier_factories.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
 #include "memlens/edited_memory.h"
@@ -51,6 +53,14 @@ std::unique_ptr<Slice> kjvSlice(int lines, int width) {
     to.sources.push_back(all.sources[i]);
   }
   return s;
+}
+
+// IGTree with the weights trained on `train`, kept through edits.
+ClassifierOptions fixedIgTree(const InstanceSet& train) {
+  ClassifierOptions options;
+  options.algorithm = Algorithm::kIgTree;
+  options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+  return options;
 }
 
 PredictOptions traceOptions() {
@@ -418,9 +428,7 @@ class TestIncrementalEdits : public QObject {
   void treeLeafEditsReachTheirProbeTokens() {
     auto s = kjvSlice(120, 3);
     QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kIgTree;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+    const ClassifierOptions options = fixedIgTree(s->train);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     InstanceBase stored(s->train.width);
     QVERIFY(stored.add(s->train).isOk());
@@ -489,6 +497,85 @@ class TestIncrementalEdits : public QObject {
                      .c_str());
     }
     QCOMPARE(deleted.size(), size_t{30});
+  }
+
+  // A subtree an edit leaves with one stored vector is kept as that vector's counts, every node
+  // below it dropped; a later edit that adds a vector beside it rebuilds it, so no query walks
+  // into the nodes the trained tree (or an earlier edit) held there for the vectors now gone.
+  void loneVectorSubtreesRebuildWhenJoined() {
+    auto s = kjvSlice(120, 3);
+    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    const ClassifierOptions options = fixedIgTree(s->train);
+    auto trained = std::move(*createClassifier(options));
+    QVERIFY(trained->train(s->train).isOk());
+    const int first = igTreeOf(*trained)->order()[0];
+    const InstanceBase& stored = trained->memory();
+    // By the first value in tree order: the stored vectors with it.
+    std::map<uint32_t, std::vector<uint32_t>> groups;
+    for (uint32_t id = 0; id < stored.vectorCount(); ++id)
+      groups[stored.vector(id)[static_cast<size_t>(first)]].push_back(id);
+    int checked = 0;
+    for (const auto& [value, ids] : groups) {
+      if (ids.size() < 4 || checked == 6) continue;
+      // The vector kept is the one whose most frequent class has most instances (at least 2),
+      // so that the inserted instance of another class leaves the subtree's default as it is
+      // and is kept beside it: the walk then passes the subtree's top again.
+      const auto most = [&](uint32_t id) {
+        uint32_t best = 0;
+        for (const ClassCount& c : stored.distribution(id)) best = std::max(best, c.count);
+        return best;
+      };
+      const uint32_t keptId = *std::max_element(
+          ids.begin(), ids.end(), [&](uint32_t a, uint32_t b) { return most(a) < most(b); });
+      if (most(keptId) < 2) continue;
+      auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+      const auto kept = stored.vector(keptId);
+      const auto back = stored.vector(ids[0] == keptId ? ids[1] : ids[0]);
+      std::vector<uint32_t> keptClasses;
+      for (const ClassCount& c : stored.distribution(keptId))
+        keptClasses.push_back(stored.classId(c.classIndex));
+      // Every instance under the value but the kept vector's goes, then an instance of a class
+      // the kept vector lacks comes back on one of the vectors gone.
+      MemoryEdit prune;
+      prune.kind = EditKind::kPrune;
+      const InstanceSet& live = m->instances();
+      for (size_t i = 0; i < live.size(); ++i) {
+        const auto f = live.instance(i);
+        if (f[static_cast<size_t>(first)] == value && !std::equal(f.begin(), f.end(), kept.begin()))
+          prune.sources.push_back(live.sources[i]);
+      }
+      std::sort(prune.sources.begin(), prune.sources.end());
+      MemoryEdit insert;
+      insert.kind = EditKind::kInsertInstance;
+      insert.features.assign(back.begin(), back.end());
+      insert.classId =
+          *std::find_if(s->train.classes.begin(), s->train.classes.end(), [&](uint32_t c) {
+            return std::find(keptClasses.begin(), keptClasses.end(), c) == keptClasses.end();
+          });
+      for (const MemoryEdit& e : {prune, insert}) {
+        auto preview = m->preview(e);
+        QVERIFY2(preview, preview.status().toString().c_str());
+        QVERIFY(m->commit(std::move(*preview)).isOk());
+      }
+      QVERIFY(dynamic_cast<const IncrementalIgTree*>(&m->classifier()));
+      auto fresh = std::move(*createClassifier(options));
+      QVERIFY(fresh->train(m->instances()).isOk());
+      // Every vector that was under the value, and the probe tokens.
+      for (uint32_t id : ids) {
+        const auto q = stored.vector(id);
+        const Prediction got = m->classifier().predictOne(q, traceOptions());
+        QVERIFY2(sameTreeAnswer(got, fresh->predictOne(q, traceOptions())),
+                 ("value " + std::to_string(value) + ", vector " + std::to_string(id)).c_str());
+      }
+      const auto got = std::move(*m->classifier().predict(s->probe, PredictOptions{}));
+      const auto want = std::move(*fresh->predict(s->probe, PredictOptions{}));
+      for (size_t i = 0; i < want.size(); ++i) {
+        QVERIFY2(sameTreeAnswer(got[i], want[i]), ("probe token " + std::to_string(i)).c_str());
+        QCOMPARE(m->probePredictions()[i], want[i].classId);
+      }
+      ++checked;
+    }
+    QCOMPARE(checked, 6);
   }
 
   void largeBatchesAnswerAsRetrained_data() {

@@ -199,7 +199,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     const Reached r = was.walk(p);
     const bool present = r.depth == static_cast<int>(p.size());
     const Node* own = was.node(p);
-    bool rebuildHere = p.size() < w && (!present || (own && own->part));
+    bool rebuildHere = p.size() < w && (!present || (own && (own->part || own->alone)));
     auto node = std::make_shared<Node>();
     bool sameDist = false;
     uint32_t defaultBefore = 0;
@@ -225,7 +225,14 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       node = std::make_shared<Node>();
       auto members = was.membersUnder(p, overlay, sortedEntries());
       if (!members) return members.status();
-      if (!members->runs.empty()) {
+      if (!members->runs.empty() && members->values.size() == static_cast<size_t>(members->width)) {
+        // One stored vector (most rebuilds, where compression had dropped the node): its counts.
+        for (const InstanceBase::Run& run : members->runs)
+          node->dist.emplace_back(run.classIndex, run.count);
+        std::sort(node->dist.begin(), node->dist.end());
+        node->defaultId = defaultOf(node->dist, order);
+        node->alone = true;
+      } else if (!members->runs.empty()) {
         auto part = buildPart(*members, order);
         if (!part) return part.status();
         const Part& built = **part;
@@ -261,6 +268,9 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   for (Step& s : steps) {
     // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
     if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
+    // A node the walk did not reach and still does not: its parent answers as before (most paths
+    // checked for a class's order end so, below the nodes compression dropped).
+    if (s.rebuilt && !s.wasKept && !s.node->kept) continue;
     if (s.rebuilt) {
       // What lay below a rebuilt node is its part's now (settled_'s entries there go unread).
       eraseBelow(next->recent_, *s.prefix);
@@ -285,9 +295,9 @@ void IncrementalIgTree::settle() {
   }
   auto merged = std::make_shared<Nodes>(*settled_);
   for (auto& [prefix, n] : recent_) {
-    // Entries below a part or a dropped node are never read (the walk goes into the part or
-    // stops): not worth keeping.
-    if (n->part || !n->kept) eraseBelow(*merged, prefix);
+    // Entries below a part, a lone vector's node or a dropped node are never read (the walk goes
+    // into the part or stops): not worth keeping.
+    if (n->part || n->alone || !n->kept) eraseBelow(*merged, prefix);
     (*merged)[prefix] = std::move(n);
   }
   settled_ = std::move(merged);
@@ -390,20 +400,58 @@ std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleV
                               }) ||
                   defaultOf(dist, now) != defaultOf(dist, after);
   };
+  // A node's default moves with the order alone when two classes tied at its top swap places:
+  // it holds both, so it lies on the paths of the vectors holding either. Of each pair that
+  // swaps, one class is marked (the one fewer stored vectors hold, or a touched class rather
+  // than the many untouched ones it passed), and the paths of its vectors are checked.
+  const auto held = [&](uint32_t c) {
+    return c < classVectors_->size() ? (*classVectors_)[c].size() : size_t{0};
+  };
+  const auto inBoth = [&](uint32_t c) {
+    return now.indexOf(c) != InstanceBase::kNone && after.indexOf(c) != InstanceBase::kNone;
+  };
   std::vector<uint8_t> moved;  // by class id
-  size_t count = 0;
-  for (uint32_t c : touched) {
-    if (now.indexOf(c) == InstanceBase::kNone || after.indexOf(c) == InstanceBase::kNone) continue;
-    if (std::none_of(now.ids.begin(), now.ids.end(), [&](uint32_t d) {
-          return d != c && after.indexOf(d) != InstanceBase::kNone &&
-                 before(now, c, d) != before(after, c, d);
-        }))
-      continue;
+  const auto mark = [&](uint32_t c) {
     if (c >= moved.size()) moved.resize(size_t{c} + 1, 0);
     moved[c] = 1;
-    if (c < classVectors_->size() && (count += (*classVectors_)[c].size()) > limit)
-      return std::nullopt;
+  };
+  std::vector<uint8_t> isTouched(now.indexOfId.size() + 1, 0);
+  std::vector<uint32_t> swapping;  // touched, in both orders
+  for (uint32_t c : touched) {
+    if (c < isTouched.size()) isTouched[c] = 1;
+    if (inBoth(c)) swapping.push_back(c);
   }
+  // The untouched classes keep their totals and first rows: one order in both.
+  std::vector<uint32_t> still;
+  for (uint32_t d : now.ids)
+    if (!isTouched[d] && after.indexOf(d) != InstanceBase::kNone) still.push_back(d);
+  std::sort(still.begin(), still.end(), [&](uint32_t a, uint32_t b) { return before(now, a, b); });
+  for (uint32_t c : swapping) {
+    // The untouched classes c passed: between its place before and after.
+    const auto at = [&](const ClassOrder& o) {
+      return std::partition_point(still.begin(), still.end(),
+                                  [&](uint32_t d) { return before(o, d, c); });
+    };
+    auto from = at(now), to = at(after);
+    if (to < from) std::swap(from, to);
+    size_t passed = 0;
+    for (auto d = from; d != to && passed <= held(c); ++d) passed += held(*d);
+    if (passed > held(c)) {
+      mark(c);
+    } else {
+      for (auto d = from; d != to; ++d) mark(*d);
+    }
+  }
+  const auto marked = [&](uint32_t c) { return c < moved.size() && moved[c]; };
+  for (size_t i = 0; i < swapping.size(); ++i)
+    for (size_t j = i + 1; j < swapping.size(); ++j) {
+      const uint32_t c = swapping[i], e = swapping[j];
+      if (!marked(c) && !marked(e) && before(now, c, e) != before(after, c, e))
+        mark(held(e) < held(c) ? e : c);
+    }
+  size_t count = 0;
+  for (uint32_t c = 0; c < moved.size(); ++c)
+    if (moved[c] && (count += held(c)) > limit) return std::nullopt;
   // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
   Dist dist;
   for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c) {

@@ -52,6 +52,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
     uint32_t childCount = 0;
     std::vector<std::pair<uint32_t, uint64_t>> dist;  // (class id, count), by class id
     std::shared_ptr<const Part> part;                 // the subtree below, when rebuilt
+    // Rebuilt over one stored vector: every node below shares its default, so compression drops
+    // them all (childCount 0) and no part is built. Entries below it are stale, as below a part.
+    bool alone = false;
   };
   using Nodes = std::map<Prefix, std::shared_ptr<const Node>>;
   // By class id: the stored vectors holding it in a base memory.
@@ -83,9 +86,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // The root's default (most frequent class, then first seen): a class index of `classes`.
   static uint32_t rootDefault(const ClassOrder& classes);
 
-  // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold a
-  // class of `touched` (classes an edit changed) whose order relative to another class differs
-  // between classes() and `after`; nullopt when the base alone holds more than `limit`.
+  // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold one
+  // class of each pair whose order differs between classes() and `after` (one of them in
+  // `touched`, the classes an edit changed); nullopt when the base alone holds more than `limit`.
   std::optional<std::vector<Recheck>> staleVectors(const ClassOrder& after,
                                                    std::span<const uint32_t> touched,
                                                    const VectorOverlay& overlay,
