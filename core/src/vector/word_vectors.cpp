@@ -78,6 +78,31 @@ Result<Cooccurrences> countMemory(const InstanceBase& memory, uint32_t vocabSize
   return counts;
 }
 
+// The same pairs read off the instances a memory would store (each counted once, as its
+// vector's class count counts it).
+Result<Cooccurrences> countInstances(const InstanceSet& instances, uint32_t vocabSize,
+                                     const WordVectorOptions& o, JobControl* job) {
+  const int slots = 2 * o.window, width = instances.width;
+  const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(slots);
+  Cooccurrences counts;
+  counts.reserve(instances.size() * 2);
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (i % 16384 == 0) {
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(i) / static_cast<double>(instances.size()),
+                     "counting word contexts");
+    }
+    const auto values = instances.instance(i);
+    const uint64_t target = instances.classes[i];
+    for (int k = 1; k <= std::min(o.window, width); ++k) {
+      const uint64_t before = values[static_cast<size_t>(width - k)];
+      counts[target * columns + before * slots + offsetSlot(-k, o.window)] += 1.0;
+      counts[before * columns + target * slots + offsetSlot(k, o.window)] += 1.0;
+    }
+  }
+  return counts;
+}
+
 SparseMatrix ppmiMatrix(const Cooccurrences& counts, uint32_t vocabSize,
                         const WordVectorOptions& o) {
   const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(2 * o.window);
@@ -183,6 +208,18 @@ uint32_t WordVectors::vocabularyOf(const InstanceBase& memory) {
   for (uint32_t c = 0; c < memory.classCount(); ++c)
     vocabSize = std::max(vocabSize, memory.classId(c) + 1);
   return vocabSize;
+}
+
+Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceSet& instances,
+                                                        const WordVectorOptions& o,
+                                                        JobControl* job) {
+  if (Status s = checkOptions(o); !s) return s;
+  uint32_t vocabSize = 0;
+  for (const uint32_t id : instances.features) vocabSize = std::max(vocabSize, id + 1);
+  for (const uint32_t id : instances.classes) vocabSize = std::max(vocabSize, id + 1);
+  auto counts = countInstances(instances, vocabSize, o, job);
+  if (!counts) return counts.status();
+  return fromPairCounts(*counts, vocabSize, o, job);
 }
 
 Result<WordVectors::PairCounts> WordVectors::countPairs(const InstanceBase& memory,
