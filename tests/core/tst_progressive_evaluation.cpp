@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <fstream>
+#include <numeric>
 
 #include "memlens/experiment.h"
 #include "memlens/smoothed_distribution.h"
@@ -67,6 +68,30 @@ Metrics plainEvaluation(const Experiment& e) {
   return metrics;
 }
 
+// The base model alone, token by token in test order, on the test tokens at `positions` (test
+// order): the rank of the truth is 1 + the outcomes the base finds more probable.
+Metrics plainBaseEvaluation(const Experiment& e, const std::vector<size_t>& positions) {
+  const InstanceSet& test = e.test();
+  const KneserNeyModel& base = e.smoother().base();
+  SmoothedDistribution dist;
+  Metrics metrics;
+  for (const size_t i : positions) {
+    base.smoothed(test.instance(i), dist);
+    const uint32_t truth = std::min(test.classes[i], base.vocabSize());
+    TokenRecord r;
+    r.probability = dist.probability(truth);
+    r.rank = uint32_t(1 + dist.countAboveOutcome(truth));
+    metrics.add(r);
+  }
+  return metrics;
+}
+
+std::vector<size_t> allPositions(const InstanceSet& test) {
+  std::vector<size_t> all(test.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  return all;
+}
+
 bool sameBits(double a, double b) {
   return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b);
 }
@@ -110,6 +135,9 @@ class TestProgressiveEvaluation : public QObject {
     QCOMPARE(report.testTokens, trained->test().size());
     verifySameMetrics(report.overall, want);
     verifySameMetrics((*e)->record().test, want);
+    const Metrics wantBase = plainBaseEvaluation(*trained, allPositions(trained->test()));
+    verifySameMetrics(report.base, wantBase);
+    verifySameMetrics((*e)->record().baseTest, wantBase);
     QCOMPARE(&(*e)->classifier(), &trained->classifier());  // the memory is shared, not rebuilt
 
     // Updates on a growing sample, the last over every token.
@@ -128,6 +156,7 @@ class TestProgressiveEvaluation : public QObject {
                                        trained->trainClassCounts(), nullptr, other, {});
     QVERIFY(again.isOk());
     verifySameMetrics(again->overall, want);
+    verifySameMetrics(again->base, wantBase);
     for (size_t i = 0; i < report.tokens.size(); ++i) {
       QCOMPARE(again->tokens[i].source, report.tokens[i].source);
       QVERIFY(sameBits(again->tokens[i].probability, report.tokens[i].probability));
@@ -219,7 +248,15 @@ class TestProgressiveEvaluation : public QObject {
         report.tokens.begin(), report.tokens.end(),
         [](const TokenRecord& a, const TokenRecord& b) { return a.source < b.source; }));
     QCOMPARE((*e)->record().test.tokens, report.evaluatedTokens);
-    QCOMPARE((*e)->record().baseTest.tokens, report.evaluatedTokens);
+    std::vector<size_t> sample;
+    for (size_t i = 0, t = 0; i < trained->test().size() && t < report.tokens.size(); ++i) {
+      if (trained->test().sources[i] == report.tokens[t].source) {
+        sample.push_back(i);
+        ++t;
+      }
+    }
+    QCOMPARE(sample.size(), report.tokens.size());
+    verifySameMetrics((*e)->record().baseTest, plainBaseEvaluation(*trained, sample));
     // A sample, not a prefix: it reaches into the last tenth of the test set.
     QVERIFY(report.tokens.back().source > trained->test().sources[trained->test().size() * 9 / 10]);
 

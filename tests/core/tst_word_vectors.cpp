@@ -1,9 +1,12 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <set>
 
+#include "memlens/instance_base.h"
+#include "memlens/instance_builder.h"
 #include "memlens/tokenised_corpus.h"
 #include "memlens/word_vectors.h"
 #include "test_support.h"
@@ -77,6 +80,54 @@ class TestWordVectors : public QObject {
     }
     QVERIFY2(hits >= 4, "seven's nearest words should be other numbers");
     QVERIFY(nearestWords(**vectors, (*corpus)->vocab, "gold", 3).count("silver"));
+  }
+
+  // Learnt from a memory's instances while the memory is built, the vectors must be those of the
+  // memory itself, to the bit (windows of 4 and of 1, below and above the pair window of 2).
+  void instancesGiveTheirMemorysVectors() {
+    TokeniserOptions t;
+    t.lowercase = true;
+    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, t);
+    QVERIFY2(corpus.isOk(), corpus.status().message().c_str());
+    WordVectorOptions o;
+    o.dimensions = 16;
+    for (const int width : {4, 1}) {
+      WindowOptions w;
+      w.width = width;
+      auto all = buildInstances((*corpus)->tokens, (*corpus)->paddingId, w);
+      QVERIFY(all.isOk());
+      const InstanceSet instances = all->slice(0, 200000);
+      InstanceBase memory(width);
+      QVERIFY(memory.add(instances).isOk());
+      QVERIFY(memory.vectorCount() < instances.size());  // repeated contexts count twice and more
+      auto fromMemory = WordVectors::train(memory, o);
+      auto fromInstances = WordVectors::train(instances, o);
+      QVERIFY(fromMemory.isOk() && fromInstances.isOk());
+      const std::vector<float>& want = (*fromMemory)->values();
+      const std::vector<float>& got = (*fromInstances)->values();
+      QCOMPARE(got.size(), want.size());
+      QVERIFY(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
+    }
+  }
+
+  // Cancelled while it counts the instances' pairs, training stops there: no SVD starts.
+  void countingInstancesCancels() {
+    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+    QVERIFY(corpus.isOk());
+    auto instances = buildInstances((*corpus)->tokens, (*corpus)->paddingId, {});
+    QVERIFY(instances.isOk());
+    std::set<std::string> stages;
+    JobControl* cancelling = nullptr;
+    JobControl job(
+        [&](double fraction, const std::string& stage) {
+          stages.insert(stage);
+          if (stage == "counting word contexts" && fraction > 0.0) cancelling->cancel();
+        },
+        std::chrono::milliseconds(0));
+    cancelling = &job;
+    QCOMPARE(WordVectors::train(*instances, {}, &job).status().code(), Status::Code::kCancelled);
+    QVERIFY(stages.count("counting word contexts"));
+    QVERIFY(!stages.count("randomised SVD"));
   }
 
   void tooFewTypes() {

@@ -64,6 +64,9 @@ struct EvaluationReport {
   uint64_t evaluatedTokens = 0;
   uint64_t testTokens = 0;
   Metrics overall;
+  // The base model alone on the same tokens, for comparison with the memory: the rank of the
+  // true token is 1 + the number of outcomes the base finds more probable.
+  Metrics base;
   std::vector<FrequencyBand> bands;
   std::map<int, Metrics> byMatchDepth;
   std::map<uint32_t, Metrics> byDocument;  // only when a TokenStream was given
@@ -121,11 +124,6 @@ Result<EvaluationReport> evaluateProgressively(
 // `population` tokens; `log2ProbabilitySquares` is Σ log2(p)² over the sample.
 EvaluationUpdate describeSample(const Metrics& sample, double log2ProbabilitySquares,
                                 uint64_t population);
-
-// The base model alone on the same tokens, for comparison with a memory: the rank of the true
-// token is 1 + the number of outcomes the base finds more probable.
-Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test,
-                             JobControl* job = nullptr);
 
 // Picks the smoother's β that minimises cross-entropy on `validation` (grid search over
 // 0.01 … 30). Never pass the test set here.

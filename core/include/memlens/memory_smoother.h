@@ -37,6 +37,10 @@ class MemorySmoother {
   // The whole smoothed distribution, sparse (see SmoothedDistribution).
   void smoothed(const Prediction& prediction, std::span<const uint32_t> context,
                 SmoothedDistribution& out) const;
+  // The same from `base`, base().smoothed() of the context, which stays as it is (an evaluation
+  // scores the base model alone from it too).
+  void smoothed(const Prediction& prediction, const SmoothedDistribution& base,
+                SmoothedDistribution& out) const;
   // The same, dense: out[id] for every vocabulary id, out[vocabSize] = unknown; sums to 1.
   void distribution(const Prediction& prediction, std::span<const uint32_t> context,
                     std::vector<double>& out) const;

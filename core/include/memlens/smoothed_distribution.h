@@ -35,6 +35,9 @@ class SmoothedDistribution {
   // Mixes in `votes` (sorted by outcome, shares summing to 1) with weight lambda:
   // p = (1 - lambda) · p + lambda · vote.
   void mix(const std::vector<std::pair<uint32_t, double>>& votes, double lambda);
+  // mix() into `out` (not this one), without copying this one first.
+  void mixed(const std::vector<std::pair<uint32_t, double>>& votes, double lambda,
+             SmoothedDistribution& out) const;
   // One Kneser-Ney order: p = direct + gamma · p, direct given as outcomes (ascending, below the
   // model's vocabulary size) and their values.
   void interpolate(std::span<const uint32_t> outcomes, std::span<const double> values,
@@ -45,6 +48,9 @@ class SmoothedDistribution {
   double untouched(uint32_t outcome) const;
   // Outcomes above p, where untouched ones are compared by unigram > unigramThreshold.
   uint64_t countAbove(double p, double unigramThreshold) const;
+  // touched_ with `votes` mixed in, into `merged` (not touched_).
+  void mergeVotes(const std::vector<std::pair<uint32_t, double>>& votes, double lambda,
+                  std::vector<std::pair<uint32_t, double>>& merged) const;
 
   const KneserNeyModel* model_;
   double scale_ = 1.0;

@@ -38,6 +38,12 @@ class WordVectors {
   static Result<std::unique_ptr<WordVectors>> train(const InstanceBase& memory,
                                                     const WordVectorOptions& options = {},
                                                     JobControl* job = nullptr);
+  // What train(memory) gives for the memory that holds exactly `instances`, counted from the
+  // instances themselves: the vectors can be learnt while that memory is being built. (The
+  // counts are whole numbers, so they come out equal in any order, and with them every bit.)
+  static Result<std::unique_ptr<WordVectors>> train(const InstanceSet& instances,
+                                                    const WordVectorOptions& options = {},
+                                                    JobControl* job = nullptr);
 
   // For a memory split over processes (docs/spec/distributed.md): the (word, context) pair
   // counts of the parts add up to the whole memory's, and fromPairCounts() of their sum gives

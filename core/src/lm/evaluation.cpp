@@ -83,17 +83,24 @@ Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body&
 }
 
 // One thread's last token: the next token with the same context has the same prediction and
-// smoothed distribution (both depend on the context alone), so it reuses them.
+// smoothed distributions (they depend on the context alone), so it reuses them.
 struct TokenScratch {
   bool filled = false;
   std::vector<uint32_t> features;
   Prediction prediction;
+  SmoothedDistribution base;  // the base model's alone
   SmoothedDistribution dist;
   double latencyMicros = 0.0;  // the lookup's, which a reusing token reports as its own
 };
 
+// What the base model alone gives a token (EvaluationReport::base).
+struct BaseScore {
+  double probability = 0.0;
+  uint32_t rank = 0;
+};
+
 TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoother,
-                       const InstanceSet& test, size_t i, TokenScratch& scratch) {
+                       const InstanceSet& test, size_t i, TokenScratch& scratch, BaseScore& base) {
   const uint32_t unknown = smoother.base().vocabSize();
   const auto features = test.instance(i);
   if (!scratch.filled || !std::equal(features.begin(), features.end(), scratch.features.begin(),
@@ -102,7 +109,8 @@ TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoot
     scratch.prediction = classifier.predictOne(features, votesOnly());
     const auto stop = std::chrono::steady_clock::now();
     scratch.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
-    smoother.smoothed(scratch.prediction, features, scratch.dist);
+    smoother.base().smoothed(features, scratch.base);
+    smoother.smoothed(scratch.prediction, scratch.base, scratch.dist);
     scratch.features.assign(features.begin(), features.end());
     scratch.filled = true;
   }
@@ -128,6 +136,8 @@ TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoot
         static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
   }
   r.entropyBits = dist.entropyBits();
+  base.probability = scratch.base.probability(trueOutcome);
+  base.rank = static_cast<uint32_t>(1 + scratch.base.countAboveOutcome(trueOutcome));
   return r;
 }
 
@@ -183,6 +193,7 @@ Result<EvaluationReport> evaluateProgressively(
   // Each token's record lands at its test position, so the sums at the end run in test order
   // whatever order the tokens were evaluated in.
   std::vector<TokenRecord> records(n);
+  std::vector<BaseScore> baseScores(n);
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), size_t{0});
   std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
@@ -198,7 +209,8 @@ Result<EvaluationReport> evaluateProgressively(
     // A chunk's tokens in the order of their contexts: a repeated one reuses the lookup before it.
     std::sort(order.begin() + std::ptrdiff_t(done), order.begin() + std::ptrdiff_t(end), byContext);
     const Status status = forEachParallel(done, end, n, job, "evaluating", [&](size_t k) {
-      records[order[k]] = scoreToken(classifier, smoother, test, order[k], scratch.local());
+      records[order[k]] =
+          scoreToken(classifier, smoother, test, order[k], scratch.local(), baseScores[order[k]]);
     });
     if (!status) break;  // cancelled: the sample is the chunks before this one
     for (size_t k = done; k < end; ++k) {
@@ -221,16 +233,19 @@ Result<EvaluationReport> evaluateProgressively(
   report.testTokens = n;
   report.evaluatedTokens = done;
   report.complete = done == n;
-  if (report.complete) {
-    report.tokens = std::move(records);
-  } else {
-    std::vector<bool> evaluated(n, false);
-    for (size_t k = 0; k < done; ++k) evaluated[order[k]] = true;
-    report.tokens.reserve(done);
-    for (size_t i = 0; i < n; ++i) {
-      if (evaluated[i]) report.tokens.push_back(records[i]);
-    }
+  // Summed in test order, as the memory's metrics are.
+  std::vector<bool> evaluated(n, report.complete);
+  for (size_t k = 0; k < done; ++k) evaluated[order[k]] = true;
+  if (!report.complete) report.tokens.reserve(done);
+  for (size_t i = 0; i < n; ++i) {
+    if (!evaluated[i]) continue;
+    TokenRecord base;
+    base.probability = baseScores[i].probability;
+    base.rank = baseScores[i].rank;
+    report.base.add(base);
+    if (!report.complete) report.tokens.push_back(records[i]);
   }
+  if (report.complete) report.tokens = std::move(records);
   summarise(report, trainClassCounts, tokens);
   return report;
 }
@@ -261,24 +276,6 @@ EvaluationUpdate describeSample(const Metrics& sample, double log2ProbabilitySqu
   const double margin = z * std::sqrt(variance / n);
   u.perplexity = {std::exp2(-mean - margin), std::exp2(-mean + margin)};
   return u;
-}
-
-Result<Metrics> evaluateBase(const KneserNeyModel& base, const InstanceSet& test, JobControl* job) {
-  const uint32_t unknown = base.vocabSize();
-  std::vector<TokenRecord> records(test.size());
-  tbb::enumerable_thread_specific<SmoothedDistribution> scratch;
-  const Status status =
-      forEachParallel(test.size(), job, "evaluating the base model", [&](size_t i) {
-        SmoothedDistribution& dist = scratch.local();
-        base.smoothed(test.instance(i), dist);
-        const uint32_t trueOutcome = std::min(test.classes[i], unknown);
-        records[i].probability = dist.probability(trueOutcome);
-        records[i].rank = static_cast<uint32_t>(1 + dist.countAboveOutcome(trueOutcome));
-      });
-  if (!status) return status;
-  Metrics metrics;
-  for (const TokenRecord& r : records) metrics.add(r);
-  return metrics;
 }
 
 Result<double> tuneSmoothing(const Classifier& classifier, const KneserNeyModel& base,

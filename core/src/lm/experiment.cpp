@@ -93,22 +93,6 @@ void recordLatency(const std::vector<TokenRecord>& tokens, RunRecord& r) {
   r.latencyP99Micros = micros[rank - 1];
 }
 
-// The test instances `tokens` (records of some of them, in test order) were evaluated on.
-InstanceSet sampleOf(const InstanceSet& test, const std::vector<TokenRecord>& tokens) {
-  InstanceSet sample;
-  sample.width = test.width;
-  sample.reserve(tokens.size());
-  size_t i = 0;
-  for (const TokenRecord& t : tokens) {
-    while (test.sources[i] != t.source) ++i;
-    const auto features = test.instance(i);
-    sample.features.insert(sample.features.end(), features.begin(), features.end());
-    sample.classes.push_back(test.classes[i]);
-    sample.sources.push_back(test.sources[i]);
-  }
-  return sample;
-}
-
 Status checkVectorOverrides(const ExperimentOptions& o) {
   if (o.memoryTemperature && !(*o.memoryTemperature > 0.0)) {
     return Status::invalidArgument("the vector memory's temperature must be above 0");
@@ -300,16 +284,10 @@ Result<std::unique_ptr<Experiment>> Experiment::evaluated(
   e->report_ = std::move(*report);
   RunRecord& r = e->record_;
   r.evaluateSeconds = secondsSince(evalStart);
-  // A cancelled evaluation's sample is small next to the test set, and the base model is quick:
-  // measured without the (cancelled) job, on the same tokens, so the two stay comparable.
-  const bool complete = e->report_.complete;
-  auto baseAlone = complete ? evaluateBase(*e->base_, *e->test_, job)
-                            : evaluateBase(*e->base_, sampleOf(*e->test_, e->report_.tokens));
-  if (!baseAlone) return baseAlone.status();
   r.smoothing = e->report_.smoothing;
   recordLatency(e->report_.tokens, r);
   r.test = e->report_.overall;
-  r.baseTest = *baseAlone;
+  r.baseTest = e->report_.base;
   r.bands = e->report_.bands;
   return e;
 }

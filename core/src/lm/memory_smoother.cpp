@@ -13,6 +13,29 @@ double totalWeight(const Prediction& p) {
   return total;
 }
 
+// The vote as shares of its total by outcome, sorted, one entry per outcome (unknown ids all
+// fall on `unknown`).
+std::vector<std::pair<uint32_t, double>> voteShares(const Prediction& prediction,
+                                                    uint32_t unknown) {
+  const double total = totalWeight(prediction);
+  std::vector<std::pair<uint32_t, double>> votes;
+  votes.reserve(prediction.distribution.size());
+  for (const ClassVote& v : prediction.distribution) {
+    if (v.weight > 0.0) votes.emplace_back(std::min(v.classId, unknown), v.weight / total);
+  }
+  std::sort(votes.begin(), votes.end());
+  size_t kept = 0;
+  for (size_t i = 0; i < votes.size(); ++i) {
+    if (kept > 0 && votes[kept - 1].first == votes[i].first) {
+      votes[kept - 1].second += votes[i].second;
+    } else {
+      votes[kept++] = votes[i];
+    }
+  }
+  votes.resize(kept);
+  return votes;
+}
+
 }  // namespace
 
 double MemorySmoother::memoryWeight(const Prediction& prediction) const {
@@ -42,25 +65,17 @@ void MemorySmoother::smoothed(const Prediction& prediction, std::span<const uint
   base_.smoothed(context, out);
   const double lambda = memoryWeight(prediction);
   if (lambda <= 0.0) return;
-  const double total = totalWeight(prediction);
-  const uint32_t unknown = base_.vocabSize();
-  std::vector<std::pair<uint32_t, double>> votes;
-  votes.reserve(prediction.distribution.size());
-  for (const ClassVote& v : prediction.distribution) {
-    if (v.weight > 0.0) votes.emplace_back(std::min(v.classId, unknown), v.weight / total);
+  out.mix(voteShares(prediction, base_.vocabSize()), lambda);
+}
+
+void MemorySmoother::smoothed(const Prediction& prediction, const SmoothedDistribution& base,
+                              SmoothedDistribution& out) const {
+  const double lambda = memoryWeight(prediction);
+  if (lambda <= 0.0) {
+    out = base;
+    return;
   }
-  std::sort(votes.begin(), votes.end());
-  // One entry per outcome: unknown ids all fall on the same one.
-  size_t kept = 0;
-  for (size_t i = 0; i < votes.size(); ++i) {
-    if (kept > 0 && votes[kept - 1].first == votes[i].first) {
-      votes[kept - 1].second += votes[i].second;
-    } else {
-      votes[kept++] = votes[i];
-    }
-  }
-  votes.resize(kept);
-  out.mix(votes, lambda);
+  base.mixed(voteShares(prediction, base_.vocabSize()), lambda, out);
 }
 
 void MemorySmoother::distribution(const Prediction& prediction, std::span<const uint32_t> context,

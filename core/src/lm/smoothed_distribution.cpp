@@ -95,16 +95,29 @@ void SmoothedDistribution::toDense(std::vector<double>& out) const {
   for (const auto& [outcome, value] : touched_) out[outcome] = value;
 }
 
-void SmoothedDistribution::mix(const std::vector<std::pair<uint32_t, double>>& votes,
-                               double lambda) {
+void SmoothedDistribution::mergeVotes(const std::vector<std::pair<uint32_t, double>>& votes,
+                                      double lambda,
+                                      std::vector<std::pair<uint32_t, double>>& merged) const {
   const double keep = 1.0 - lambda;
   mergeSorted(
-      touched_, votes, merged_,
+      touched_, votes, merged,
       [&](const auto& t, const auto& v) { return keep * t.second + lambda * v.second; },
       [&](const auto& t) { return keep * t.second; },
       [&](const auto& v) { return keep * untouched(v.first) + lambda * v.second; });
+}
+
+void SmoothedDistribution::mix(const std::vector<std::pair<uint32_t, double>>& votes,
+                               double lambda) {
+  mergeVotes(votes, lambda, merged_);
   touched_.swap(merged_);
-  scale_ *= keep;
+  scale_ *= 1.0 - lambda;
+}
+
+void SmoothedDistribution::mixed(const std::vector<std::pair<uint32_t, double>>& votes,
+                                 double lambda, SmoothedDistribution& out) const {
+  mergeVotes(votes, lambda, out.touched_);
+  out.model_ = model_;
+  out.scale_ = scale_ * (1.0 - lambda);
 }
 
 void SmoothedDistribution::interpolate(std::span<const uint32_t> outcomes,

@@ -1,5 +1,7 @@
 #include "vector/vector_memory_classifier.h"
 
+#include <tbb/parallel_invoke.h>
+
 #include "classify/batch_predict.h"
 #include "classify/classifier_factories.h"
 
@@ -18,7 +20,21 @@ Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const Classifi
 }
 
 Status VectorMemoryClassifier::train(const InstanceSet& instances, JobControl* job) {
-  return rebuild(InstanceBase(instances.width), instances, job);
+  if (instances.width < 1) return Status::invalidArgument("the vector memory needs a context");
+  // The word vectors (mostly one thread's SVD) need only the instances' word pairs, so they are
+  // learnt while the memory is built, not after it.
+  InstanceBase base(instances.width);
+  Status added;
+  Result<std::unique_ptr<WordVectors>> vectors = std::unique_ptr<WordVectors>();
+  tbb::parallel_invoke(
+      [&] {
+        if (options_.wordVectors.dimensions > 0)
+          vectors = WordVectors::train(instances, options_.wordVectors, job);
+      },
+      [&] { added = base.add(instances, job); });
+  if (!added) return added;
+  if (!vectors) return vectors.status();
+  return install(std::move(base), std::move(*vectors), job);
 }
 
 Status VectorMemoryClassifier::add(const InstanceSet& instances, JobControl* job) {
@@ -36,14 +52,21 @@ Status VectorMemoryClassifier::rebuild(InstanceBase base, const InstanceSet& ins
 
 Status VectorMemoryClassifier::adopt(InstanceBase base, JobControl* job) {
   if (base.width() < 1) return Status::invalidArgument("the vector memory needs a context");
+  std::unique_ptr<WordVectors> vectors;
+  if (options_.wordVectors.dimensions > 0) {
+    auto trained = WordVectors::train(base, options_.wordVectors, job);
+    if (!trained) return trained.status();
+    vectors = std::move(*trained);
+  }
+  return install(std::move(base), std::move(vectors), job);
+}
+
+Status VectorMemoryClassifier::install(InstanceBase base, std::unique_ptr<WordVectors> vectors,
+                                       JobControl* job) {
   auto s = std::make_unique<State>(std::move(base));
   s->weights =
       computeFeatureWeights(s->base.featureCounts(), s->base.classTotals(), options_.weighting);
-  if (options_.wordVectors.dimensions > 0) {
-    auto vectors = WordVectors::train(s->base, options_.wordVectors, job);
-    if (!vectors) return vectors.status();
-    s->vectors = std::move(*vectors);
-  }
+  s->vectors = std::move(vectors);
   s->read =
       std::make_unique<VectorMemory>(s->base, s->weights, s->vectors.get(), options_.vectorMemory);
   if (cancelRequested(job)) return Status::cancelled();

@@ -49,6 +49,9 @@ class VectorMemoryClassifier final : public AttentionClassifier {
   // Adds `instances` to `base` and derives weights, vectors and the read from the result; the
   // current state is replaced only when all of it succeeded.
   Status rebuild(InstanceBase base, const InstanceSet& instances, JobControl* job);
+  // Makes `base` with `vectors` (learnt from it; null without) the trained memory: its weights
+  // and read derived as train() derives them.
+  Status install(InstanceBase base, std::unique_ptr<WordVectors> vectors, JobControl* job);
 
   ClassifierOptions options_;
   std::unique_ptr<State> state_;

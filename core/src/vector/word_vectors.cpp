@@ -51,13 +51,24 @@ Result<Cooccurrences> countTokens(const TokenStream& tokens, uint32_t vocabSize,
   return counts;
 }
 
+// Adds `count` to each pair of `target` and one of the last `window` values of `context`, once
+// each way.
+void countContext(Cooccurrences& counts, uint32_t vocabSize, const WordVectorOptions& o,
+                  std::span<const uint32_t> context, uint64_t target, double count) {
+  const int slots = 2 * o.window, width = static_cast<int>(context.size());
+  const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(slots);
+  for (int k = 1; k <= std::min(o.window, width); ++k) {
+    const uint64_t before = context[static_cast<size_t>(width - k)];
+    counts[target * columns + before * slots + offsetSlot(-k, o.window)] += count;
+    counts[before * columns + target * slots + offsetSlot(k, o.window)] += count;
+  }
+}
+
 // The same pairs read off a memory: a stored context's last `window` values precede each of its
 // classes, so every pair within a block is counted once each way (the padding value included:
 // it stands for the block start).
 Result<Cooccurrences> countMemory(const InstanceBase& memory, uint32_t vocabSize,
                                   const WordVectorOptions& o, JobControl* job) {
-  const int slots = 2 * o.window, width = memory.width();
-  const uint64_t columns = uint64_t{vocabSize} * static_cast<uint64_t>(slots);
   Cooccurrences counts;
   counts.reserve(size_t{memory.vectorCount()} * 4);
   for (uint32_t v = 0; v < memory.vectorCount(); ++v) {
@@ -65,15 +76,25 @@ Result<Cooccurrences> countMemory(const InstanceBase& memory, uint32_t vocabSize
       if (cancelRequested(job)) return Status::cancelled();
       reportProgress(job, static_cast<double>(v) / memory.vectorCount(), "counting word contexts");
     }
-    const auto values = memory.vector(v);
-    for (const ClassCount& c : memory.distribution(v)) {
-      const uint64_t target = memory.classId(c.classIndex);
-      for (int k = 1; k <= std::min(o.window, width); ++k) {
-        const uint64_t before = values[static_cast<size_t>(width - k)];
-        counts[target * columns + before * slots + offsetSlot(-k, o.window)] += c.count;
-        counts[before * columns + target * slots + offsetSlot(k, o.window)] += c.count;
-      }
+    for (const ClassCount& c : memory.distribution(v))
+      countContext(counts, vocabSize, o, memory.vector(v), memory.classId(c.classIndex), c.count);
+  }
+  return counts;
+}
+
+// The same pairs read off the instances a memory would store (each counted once, as its
+// vector's class count counts it).
+Result<Cooccurrences> countInstances(const InstanceSet& instances, uint32_t vocabSize,
+                                     const WordVectorOptions& o, JobControl* job) {
+  Cooccurrences counts;
+  counts.reserve(instances.size() * 2);
+  for (size_t i = 0; i < instances.size(); ++i) {
+    if (i % 16384 == 0) {
+      if (cancelRequested(job)) return Status::cancelled();
+      reportProgress(job, static_cast<double>(i) / static_cast<double>(instances.size()),
+                     "counting word contexts");
     }
+    countContext(counts, vocabSize, o, instances.instance(i), instances.classes[i], 1.0);
   }
   return counts;
 }
@@ -183,6 +204,18 @@ uint32_t WordVectors::vocabularyOf(const InstanceBase& memory) {
   for (uint32_t c = 0; c < memory.classCount(); ++c)
     vocabSize = std::max(vocabSize, memory.classId(c) + 1);
   return vocabSize;
+}
+
+Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceSet& instances,
+                                                        const WordVectorOptions& o,
+                                                        JobControl* job) {
+  if (Status s = checkOptions(o); !s) return s;
+  uint32_t vocabSize = 0;
+  for (const uint32_t id : instances.features) vocabSize = std::max(vocabSize, id + 1);
+  for (const uint32_t id : instances.classes) vocabSize = std::max(vocabSize, id + 1);
+  auto counts = countInstances(instances, vocabSize, o, job);
+  if (!counts) return counts.status();
+  return fromPairCounts(*counts, vocabSize, o, job);
 }
 
 Result<WordVectors::PairCounts> WordVectors::countPairs(const InstanceBase& memory,
