@@ -17,8 +17,8 @@ namespace memlens {
 // weights come without retraining. weights() equals training's bit for bit: training sums the
 // same statistics (computeFeatureWeightDetail) over values by first appearance and classes by
 // class index, and the first live rows and the ClassOrder give exactly those orders. Immutable
-// (shared between memories); an edit makes new counts, copying the cells (O(cells), which is
-// also what the weights cost).
+// (shared between memories); an edit makes new counts, copying the chunks of values it changes;
+// weights() reads every cell.
 class MaintainedCounts {
  public:
   // One instance removed (delta -1) or added (+1) at `row`.
@@ -54,11 +54,23 @@ class MaintainedCounts {
     uint64_t total = 0;
     size_t first = 0;  // its first live row
   };
-  // Sorted by value (cells: then by class id).
-  struct Feature {
+  // The values of one feature in [k * kChunkValues, (k + 1) * kChunkValues) and their cells,
+  // sorted by value (cells: then by class id).
+  struct Chunk {
     std::vector<Value> values;
     std::vector<Cell> cells;
   };
+  static constexpr uint32_t kChunkValues = 256;
+  // By value chunk, shared between copies: an edit copies the chunks it changes (a 100M-instance
+  // memory holds tens of millions of cells per feature, and undo keeps several memories).
+  struct Feature {
+    std::vector<std::shared_ptr<const Chunk>> chunks;
+  };
+  // Sets each value's first row to its first live row at or after the row it holds (see
+  // edited()).
+  static void settleFirstRows(std::vector<std::vector<Value*>>& unsettled, const EditedRows& rows);
+  // The chunk `value` falls in: ours, or an empty one.
+  const Chunk& chunkOf(size_t feature, uint32_t value) const;
   std::vector<Feature> features_;
 };
 
