@@ -684,7 +684,7 @@ Status EditedMemory::undo(JobControl* job) {
     std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);
     auto built = build(edits, job);
     if (!built) return built.status();
-    lastRetrained_ = true;
+    lastRetrained_ = (*built)->retrained;
     current_ = std::move(*built);
   }
   undone_.push_back(std::move(edits_.back()));
@@ -710,7 +710,7 @@ Status EditedMemory::redo(JobControl* job) {
     edits.push_back(undone_.back());
     auto built = build(edits, job);
     if (!built) return built.status();
-    lastRetrained_ = true;
+    lastRetrained_ = (*built)->retrained;
     current_ = std::move(*built);
   }
   edits_.push_back(std::move(undone_.back()));

@@ -15,13 +15,8 @@ namespace {
 
 constexpr size_t kNoRow = SIZE_MAX;
 
-// What one feature's counts change by: per (value, class), and per value with the lowest row
-// added and whether its first row was removed.
-struct CellDelta {
-  uint32_t value = 0;
-  uint32_t classId = 0;
-  int64_t delta = 0;
-};
+// What one feature's value counts change by, with the lowest row added and whether the value's
+// first row was removed.
 struct ValueDelta {
   uint32_t value = 0;
   int64_t delta = 0;
@@ -64,9 +59,7 @@ Result<std::shared_ptr<const MaintainedCounts>> MaintainedCounts::of(const Insta
     c.valueClass.forEach([&](uint64_t key, uint32_t n) {
       out.cells.push_back({valueOf[key >> 32], trained.classId(static_cast<uint32_t>(key)), n});
     });
-    std::sort(out.cells.begin(), out.cells.end(), [](const Cell& a, const Cell& b) {
-      return a.value != b.value ? a.value < b.value : a.classId < b.classId;
-    });
+    std::sort(out.cells.begin(), out.cells.end(), kByValueClass);
   });
   uint32_t maxValue = 0;
   size_t missing = 0;
@@ -198,9 +191,7 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
   std::vector<std::vector<Value*>> unsettled(width);
   forEachFeature(width, [&](size_t f) {
     std::vector<CellDelta>& cd = cellDeltas[f];
-    std::sort(cd.begin(), cd.end(), [](const CellDelta& a, const CellDelta& b) {
-      return a.value != b.value ? a.value < b.value : a.classId < b.classId;
-    });
+    std::sort(cd.begin(), cd.end(), kByValueClass);
     std::vector<ValueDelta>& vd = valueDeltas[f];
     std::stable_sort(vd.begin(), vd.end(),
                      [](const ValueDelta& a, const ValueDelta& b) { return a.value < b.value; });
@@ -216,17 +207,14 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
       // The cells, merged with their deltas.
       out->cells.reserve(was.cells.size() + (ce - ci));
       auto c = was.cells.begin();
-      const auto before = [](const Cell& a, const CellDelta& b) {
-        return a.value != b.value ? a.value < b.value : a.classId < b.classId;
-      };
       for (size_t i = ci; i < ce;) {
         const CellDelta& d = cd[i];
-        for (; c != was.cells.end() && before(*c, d); ++c) out->cells.push_back(*c);
+        for (; c != was.cells.end() && kByValueClass(*c, d); ++c) out->cells.push_back(*c);
         int64_t n = 0;
         if (c != was.cells.end() && c->value == d.value && c->classId == d.classId)
           n = static_cast<int64_t>((c++)->count);
         for (; i < ce && cd[i].value == d.value && cd[i].classId == d.classId; ++i)
-          n += cd[i].delta;
+          n += cd[i].count;
         if (n > 0) out->cells.push_back({d.value, d.classId, static_cast<uint64_t>(n)});
       }
       out->cells.insert(out->cells.end(), c, was.cells.end());

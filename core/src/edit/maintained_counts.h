@@ -44,10 +44,18 @@ class MaintainedCounts {
   std::vector<double> weights(const ClassOrder& classes, FeatureWeighting weighting) const;
 
  private:
-  struct Cell {
+  // A (value, class) count, or its change by an edit.
+  template <typename N>
+  struct ValueClass {
     uint32_t value = 0;
     uint32_t classId = 0;
-    uint64_t count = 0;
+    N count = 0;
+  };
+  using Cell = ValueClass<uint64_t>;
+  using CellDelta = ValueClass<int64_t>;
+  // By value, then class (either kind).
+  static constexpr auto kByValueClass = [](const auto& a, const auto& b) {
+    return a.value != b.value ? a.value < b.value : a.classId < b.classId;
   };
   struct Value {
     uint32_t value = 0;
