@@ -383,6 +383,30 @@ class TestIncrementalEdits : public QObject {
   // An edit by stored vector reaches every instance that holds the vector now: those the trained
   // memory merged into it, an instance a merge moved onto it and an inserted one (the trained
   // memory's own list of the vector's instances names only the first).
+  // A probe word the memory never saw (Vocabulary::kUnknown) is a tree value like any other: the
+  // probe paths of the IGTree engine (recomputed weights edit it in place too) sort it.
+  void probeWithUnseenWords() {
+    auto s = kjvSlice(60, 3);
+    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    ClassifierOptions options;
+    options.algorithm = Algorithm::kIgTree;
+    auto created = EditedMemory::create(s->corpus, s->train, s->probe, options);
+    QVERIFY2(created, created.status().toString().c_str());
+    EditedMemory& m = **created;
+    InstanceSet probe = s->probe;
+    probe.features[1] = Vocabulary::kUnknown;
+    QVERIFY(m.setProbe(probe).isOk());
+    const auto fresh = std::move(*createClassifier(options));
+    QVERIFY(fresh->train(s->train).isOk());
+    const std::vector<Prediction> want = *fresh->predict(probe, PredictOptions{});
+    for (size_t i = 0; i < want.size(); ++i) QCOMPARE(m.probePredictions()[i], want[i].classId);
+    MemoryEdit edit;
+    edit.features.assign(s->train.instance(0).begin(), s->train.instance(0).end());
+    auto preview = m.preview(edit);
+    QVERIFY2(preview, preview.status().toString().c_str());
+    QVERIFY(!preview->retrained);
+  }
+
   void vectorEditsReachMovedAndInsertedInstances() {
     auto s = kjvSlice(120, 3);
     QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
