@@ -450,7 +450,14 @@ void MemoryController::onFinished(const Status& status) {
         preview_ = pending->preview;
         previewTitle_ = pending->change->title;
         page_->showChange(pending->change);
-        page_->showWork(tr("Preview ready: Commit applies it."));
+        // Which way the edit went: recomputed weights retrain IB1 and TRIBL2, and IGTree when
+        // they move its feature order.
+        page_->showWork(tr("Preview ready (%1, feature weights %2): Commit applies it.")
+                            .arg(!preview_->retrained     ? tr("edited in place")
+                                 : preview_->orderChanged ? tr("retrained: the weights moved the "
+                                                               "feature order")
+                                                          : tr("retrained"),
+                                 keepTrainedWeights() ? tr("kept") : tr("recomputed")));
         break;
     }
   } else if (current && status.isCancelled() && pruneQueued_) {

@@ -69,21 +69,24 @@ int main(int argc, char** argv) {
     }
     const size_t changed = preview->changed.size();
     const uint32_t slotsAfter = preview->slotsAfter;
+    const char* made = !preview->retrained     ? "in place"
+                       : preview->orderChanged ? "retrained (order moved)"
+                                               : "retrained";
     start = std::chrono::steady_clock::now();
     if (Status s = (*p)->commit(std::move(*preview)); !s) return false;
     const double commitSeconds = since(start);
     start = std::chrono::steady_clock::now();
     if (Status s = (*p)->undo(); !s) return false;
     const double undoSeconds = since(start);
-    std::printf("| %-6s | %-10s | %-16s | %9.3f | %8.3f | %8.3f | %7.3f | %8u | %7zu |\n",
+    std::printf("| %-6s | %-10s | %-16s | %9.3f | %8.3f | %8.3f | %7.3f | %8u | %7zu | %s |\n",
                 model.c_str(), weights, what, previewSeconds, commitSeconds,
-                previewSeconds + commitSeconds, undoSeconds, slotsAfter, changed);
+                previewSeconds + commitSeconds, undoSeconds, slotsAfter, changed, made);
     if (std::string(what) == "delete one slot") oneSlotTotal = previewSeconds + commitSeconds;
     return true;
   };
   std::printf(
       "| model  | weights    | edit             | preview s | commit s |  total s |  undo s "
-      "| slots    | changed |\n");
+      "| slots    | changed | edit made |\n");
   // The stored vector of the middle training instance (a copy: instances() is replaced by edits).
   const auto middle = m.instances().instance(m.instances().size() / 2);
   const std::vector<uint32_t> f(middle.begin(), middle.end());

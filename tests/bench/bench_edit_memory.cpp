@@ -1,11 +1,13 @@
 // Editing a saved memory file (issue 19's 100M-instance goals) with its test tokens as the probe
-// set and the trained weights kept: EditSession::open, then preview, commit, undo and redo of
-// deleting one stored vector (the middle training instance's, and one a probe token matches), and
-// preview, commit and undo of removing a document (when the corpus has several; else of a
-// hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
+// set and the trained weights kept (or recomputed): EditSession::open, then preview, commit, undo
+// and redo of deleting one stored vector (the middle training instance's, and one a probe token
+// matches), and preview, commit and undo of removing a document (when the corpus has several; else
+// of a hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
 // prune, each timed on its own; then those three edits committed in turn and undone (and redone)
 // several in a row.
-// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]   (default 2; 0: no prune)
+// Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT] [keep|recompute]
+//   (MIN_COUNT: default 2, 0: no prune; weights: kept by default, recompute: recomputed after each
+//   edit, the app's default, where each step says whether it was made in place or retrained)
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -65,6 +67,9 @@ bool measure(EditSession& session, const char* what, const MemoryEdit& edit, boo
   const std::string name(what);
   auto preview = timed((name + ": preview").c_str(), [&] { return session.preview(edit); });
   if (!preview) return fail(what, preview.status());
+  std::printf("  made %s\n", !preview->retrained     ? "in place"
+                             : preview->orderChanged ? "by retraining (the weights moved the order)"
+                                                     : "by retraining");
   std::printf("  %zu probe tokens change, %u -> %u stored vectors, %llu -> %llu instances\n",
               preview->changed.size(), preview->slotsBefore, preview->slotsAfter,
               static_cast<unsigned long long>(preview->instancesBefore),
@@ -74,6 +79,7 @@ bool measure(EditSession& session, const char* what, const MemoryEdit& edit, boo
   if (!commit) return fail(what, commit.status());
   auto undo = timed((name + ": undo").c_str(), [&] { return session.undo(nullptr); });
   if (!undo) return fail(what, undo.status());
+  std::printf("  undo %s\n", session.edited().retrained() ? "retrained" : "without retraining");
   if (!redo) return true;
   auto again = timed((name + ": redo").c_str(), [&] { return session.redo(nullptr); });
   if (!again) return fail(what, again.status());
@@ -86,6 +92,7 @@ bool measure(EditSession& session, const char* what, const MemoryEdit& edit, boo
 int main(int argc, char** argv) {
   if (argc < 2) return std::fputs("usage: bench_edit_memory MEMORY.mlm [MIN_COUNT]\n", stderr), 2;
   const uint32_t minCount = argc > 2 ? static_cast<uint32_t>(std::stoul(argv[2])) : 2;
+  const bool recompute = argc > 3 && std::string(argv[3]) == "recompute";
   auto opened = timed("open the memory file", [&] { return openMemory(argv[1]); });
   if (!opened) return fail("open", opened.status()), 1;
   const std::shared_ptr<const Experiment> trained = *opened;
@@ -93,13 +100,15 @@ int main(int argc, char** argv) {
   std::printf("%zu train instances, %u stored vectors, %zu probe (test) tokens, %zu documents\n",
               train.size(), trained->classifier().memory().vectorCount(), trained->test().size(),
               trained->corpus().corpus->documentCount());
-  // Recomputed weights (the app's default) retrain and re-predict every probe token on each edit:
-  // only kept weights edit in place, and those are what this bench times.
-  std::printf("mode: trained weights kept (EditSession::Options::keepTrainedWeights)\n");
+  // Recomputed weights (the app's default): IGTree edits in place while the weights keep its
+  // feature order; IB1 and TRIBL2 retrain and re-predict every probe token on each edit.
+  std::printf("mode: %s\n", recompute ? "weights recomputed after each edit (the default)"
+                                      : "trained weights kept (keepTrainedWeights)");
   EditSession::Options options;
-  options.keepTrainedWeights = true;
-  auto session = timed("EditSession::open (weights kept)",
-                       [&] { return EditSession::open(trained, trained->test(), options); });
+  options.keepTrainedWeights = !recompute;
+  auto session = timed(
+      recompute ? "EditSession::open (weights recomputed)" : "EditSession::open (weights kept)",
+      [&] { return EditSession::open(trained, trained->test(), options); });
   if (!session) return fail("EditSession::open", session.status()), 1;
   EditSession& s = **session;
 

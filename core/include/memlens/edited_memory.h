@@ -48,8 +48,13 @@ struct ChangedToken {
 // set's predictions. The memory is retrained from the edited instances and edited from there
 // when the overlay passes half the trained memory's stored vectors (at least 65536; IB1,
 // TRIBL2), when an edit would rebuild IGTree subtrees holding more than a quarter of the
-// instances (at least 65536), or when the IGTree root's default class changes. MVDM and recomputed
-// weights retrain from the edited instances on each preview, undo and redo. Either way the
+// instances (at least 65536), or when the IGTree root's default class changes. Recomputed weights
+// (no fixed weights): the value and value×class counts they come from are kept per changed
+// instance (MaintainedCounts), so the new weights, bitwise those a retrain computes, cost no pass
+// over the instances; IGTree depends on them only through its feature order (and its distances)
+// and is edited in place while the order is the trained one's, retrained when it moves. IB1 and
+// TRIBL2 under recomputed weights, and MVDM, retrain from the edited instances on each preview,
+// undo and redo: every distance sums the weights, baked into their searches. Either way the
 // classifier answers as one trained on instances() with the options. An edit is first previewed
 // (the exact probe-set tokens whose prediction changes), then committed; undo and redo replay the
 // edit list. Not thread-safe: one thread at a time (const calls may run concurrently with each
@@ -66,6 +71,10 @@ class EditedMemory {
     std::vector<ChangedToken> changed;  // in probe order
     uint32_t slotsBefore = 0, slotsAfter = 0;
     uint64_t instancesBefore = 0, instancesAfter = 0;
+    // Whether the edited memory was retrained from its instances rather than edited in place, and
+    // whether recomputed weights changed the feature order (which retrains IGTree).
+    bool retrained = false;
+    bool orderChanged = false;
 
    private:
     friend class EditedMemory;
@@ -120,6 +129,11 @@ class EditedMemory {
   // Edits in effect, oldest first, and those undone (redo pops the last one).
   const std::vector<MemoryEdit>& edits() const { return edits_; }
   const std::vector<MemoryEdit>& undone() const { return undone_; }
+  // Whether feature weights are recomputed after each edit (no fixed weights), and whether the
+  // memory as it stands was retrained by the last step (edit, undo or redo) rather than edited in
+  // place or taken back.
+  bool weightsRecomputed() const { return options_.fixedWeights.empty(); }
+  bool retrained() const;
 
   // Checks the edit against the current memory (an unknown vector, source, document or class is
   // an error), makes the edited memory and compares the probe predictions. On cancel nothing
@@ -193,6 +207,7 @@ class EditedMemory {
   std::shared_ptr<Preview::Pending> current_;
   uint64_t generation_ = 0;
   bool incremental_ = false;
+  bool lastRetrained_ = false;  // see retrained()
   // Incremental IGTree and TRIBL2: the first tree feature.
   int firstFeature_ = -1;
   // Incremental IGTree: the probe tokens by their paths in the tree.

@@ -102,13 +102,16 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   }
   m->base_ = std::move(train);
   m->probe_ = std::move(probe);
-  // Without retraining: IB1 and TRIBL2 by the overlap metric and IGTree, with fixed weights
-  // (MVDM and recomputed weights retrain from the edited instances).
+  // Without retraining: IB1 and TRIBL2 by the overlap metric, with fixed weights, and IGTree
+  // (MVDM retrains from the edited instances, and so do IB1 and TRIBL2 under recomputed weights:
+  // their searches and overlays sum the weights into every distance). Recomputed weights move
+  // IGTree's answers only through its feature order: it is edited in place while the order
+  // stays (see advance()).
   m->incremental_ =
-      !options.fixedWeights.empty() &&
-      (options.algorithm == Algorithm::kIgTree ||
-       ((options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
-        options.metric == Metric::kOverlap));
+      options.algorithm == Algorithm::kIgTree ||
+      (!options.fixedWeights.empty() &&
+       (options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
+       options.metric == Metric::kOverlap);
   if (m->incremental_) {
     if (Status s = m->start(edits, job); !s) return s;
   } else {
@@ -118,6 +121,7 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   }
   m->edits_ = std::move(edits);
   m->undone_ = std::move(undone);
+  m->lastRetrained_ = m->current_->retrained;
   return m;
 }
 
@@ -193,6 +197,7 @@ std::shared_ptr<const Classifier> EditedMemory::sharedClassifier() const {
 const InstanceSet& EditedMemory::instances() const { return current_->kept->get(); }
 uint32_t EditedMemory::vectorCount() const { return current_->slots; }
 uint64_t EditedMemory::instanceCount() const { return current_->instanceCount; }
+bool EditedMemory::retrained() const { return lastRetrained_; }
 const std::vector<uint32_t>& EditedMemory::probePredictions() const {
   return current_->predictions;
 }
@@ -215,6 +220,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::build(
     if (!classifier) return classifier.status();
     if (Status s = (*classifier)->train(kept, job); !s) return s;
     pending->classifier = std::move(*classifier);
+    pending->retrained = true;
   }
   pending->slots = pending->classifier->memory().vectorCount();
   pending->instanceCount = kept.size();
@@ -253,6 +259,11 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     probePaths_ = std::make_unique<const ProbePaths>(probe_, igTreeOf(*baseClassifier_)->order());
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
+  if (options_.fixedWeights.empty()) {
+    auto counts = MaintainedCounts::of(baseClassifier_->memory(), unedited->rows, job);
+    if (!counts) return counts.status();
+    unedited->counts = std::move(*counts);
+  }
   auto built = advance(nullptr, unedited, {}, false, 0, job);
   if (!built || edits.empty()) {
     if (built) current_ = std::move(*built);
@@ -388,6 +399,33 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
   ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
+  // Recomputed weights: from the counts, brought up to date with what changed. IGTree answers by
+  // its order alone (and its distances by the weights): while the order is the trained base's,
+  // the tree is edited in place as under fixed weights; when it moves, it is retrained (as it is
+  // from a memory retrained on another order, until the order comes back and a retrain restores
+  // the base's).
+  std::vector<double> weights;
+  bool orderChanged = false, retrainOrder = false;
+  if (state->counts) {
+    if (!changes.empty()) {
+      std::vector<MaintainedCounts::Move> moves;
+      for (const std::vector<Change>& list : changes)
+        for (const Change& c : list) {
+          if (undo ? c.liveAfter : c.liveBefore)
+            moves.push_back({undo ? c.featuresAfter : c.featuresBefore,
+                             undo ? c.classAfter : c.classBefore, c.index, -1});
+          if (undo ? c.liveBefore : c.liveAfter)
+            moves.push_back({undo ? c.featuresBefore : c.featuresAfter,
+                             undo ? c.classBefore : c.classAfter, c.index, +1});
+        }
+      state->counts = state->counts->edited(moves, state->rows);
+    }
+    weights = state->counts->weights(order, options_.weighting);
+    const std::vector<int>& trainedOrder = igTreeOf(*baseClassifier_)->order();
+    orderChanged = memoryOrder(options_, weights) != trainedOrder;
+    // From a memory retrained on another order, a retrain also brings back the trained one.
+    retrainOrder = orderChanged || (from && igTreeOf(*from->base)->order() != trainedOrder);
+  }
   // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
   // IGTree updates the paths of the changed stored vectors and of those holding a class whose
   // tie order moved. When those are more than an eighth of the memory (and more than
@@ -406,7 +444,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       for (const std::vector<Change>& list : changes) changed += list.size();
       const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
       const ClassOrder& before = was.classes();
-      compact = changed > paths || base_->width < 2 ||
+      compact = retrainOrder || changed > paths || base_->width < 2 ||
                 before.ids[IncrementalIgTree::rootDefault(before)] !=
                     order.ids[IncrementalIgTree::rootDefault(order)];
       auto stale =
@@ -478,7 +516,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     p->base = std::move(*classifier);
     overlay = VectorOverlay(p->base->memory());
     rebuild.clear();
+    p->retrained = true;
   }
+  p->orderChanged = orderChanged;
   const bool sameBase = from && p->base == from->base;
   if (from) p->queries = from->queries;
   p->overlay = std::make_shared<const VectorOverlay>(std::move(overlay));
@@ -489,12 +529,12 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     if (sameBase) {
       auto engine = IncrementalIgTree::edited(static_cast<const IncrementalIgTree&>(*from->engine),
                                               std::move(order), deltas, recheck, *p->overlay,
-                                              std::move(instances), job);
+                                              std::move(instances), std::move(weights), job);
       if (!engine) return engine.status();
       p->engine = std::move(*engine);
     } else {
-      p->engine = std::make_shared<IncrementalIgTree>(options_, p->base, std::move(order),
-                                                      std::move(instances));
+      p->engine = std::make_shared<IncrementalIgTree>(
+          options_, p->base, std::move(order), std::move(instances), nullptr, std::move(weights));
     }
   } else if (algorithm == Algorithm::kTribl2) {
     p->engine = std::make_shared<IncrementalTribl2>(
@@ -528,6 +568,8 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
   p.slotsAfter = (*built)->slots;
   p.instancesBefore = current_->instanceCount;
   p.instancesAfter = (*built)->instanceCount;
+  p.retrained = (*built)->retrained;
+  p.orderChanged = (*built)->orderChanged;
   const auto& before = current_->predictions;
   const auto& after = (*built)->predictions;
   for (size_t i = 0; i < before.size(); ++i)
@@ -540,6 +582,7 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
 Status EditedMemory::commit(Preview preview) {
   if (!preview.pending_ || preview.generation_ != generation_)
     return Status::invalidArgument("the memory changed since this preview was made; preview again");
+  lastRetrained_ = preview.pending_->retrained;
   adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
   undone_.clear();
@@ -611,6 +654,7 @@ Status EditedMemory::undo(JobControl* job) {
     current_->changes = std::move(journal_.back());
     journal_.pop_back();
     keep(after_, std::exchange(current_, std::move(kept)));
+    lastRetrained_ = false;
   } else if (incremental_) {
     auto state = std::make_shared<State>(*current_->state);
     const std::vector<Change>& changes = journal_.back();
@@ -634,11 +678,13 @@ Status EditedMemory::undo(JobControl* job) {
     if (!built) return built.status();
     current_->changes = std::move(journal_.back());
     journal_.pop_back();
+    lastRetrained_ = (*built)->retrained;
     keep(after_, std::exchange(current_, std::move(*built)));
   } else {
     std::vector<MemoryEdit> edits(edits_.begin(), edits_.end() - 1);
     auto built = build(edits, job);
     if (!built) return built.status();
+    lastRetrained_ = (*built)->retrained;
     current_ = std::move(*built);
   }
   undone_.push_back(std::move(edits_.back()));
@@ -652,16 +698,19 @@ Status EditedMemory::redo(JobControl* job) {
   if (incremental_ && !after_.empty()) {
     std::shared_ptr<Preview::Pending> next = std::move(after_.back());
     after_.pop_back();
+    lastRetrained_ = false;
     adopt(std::move(next));
   } else if (incremental_) {
     auto built = step(undone_.back(), job);
     if (!built) return built.status();
+    lastRetrained_ = (*built)->retrained;
     adopt(std::move(*built));
   } else {
     std::vector<MemoryEdit> edits = edits_;
     edits.push_back(undone_.back());
     auto built = build(edits, job);
     if (!built) return built.status();
+    lastRetrained_ = (*built)->retrained;
     current_ = std::move(*built);
   }
   edits_.push_back(std::move(undone_.back()));

@@ -13,6 +13,7 @@
 #include "edit/edited_rows.h"
 #include "edit/incremental_classifier.h"
 #include "edit/incremental_ib1.h"
+#include "edit/maintained_counts.h"
 #include "edit/rows_by_key.h"
 #include "memlens/edited_memory.h"
 
@@ -35,6 +36,8 @@ struct EditedMemory::State {
   std::vector<uint64_t> classTotals;
   std::vector<size_t> firstOfClass;
   std::vector<uint32_t> relabeled;
+  // Recomputed weights: the counts they are computed from (null with fixed weights).
+  std::shared_ptr<const MaintainedCounts> counts;
 
   // Brings classTotals and firstOfClass up to date after `changes` (taken back when `undo`),
   // which the rows already show, and gives the class order they make: what counting every live
@@ -78,6 +81,8 @@ struct EditedMemory::Preview::Pending {
   std::vector<uint32_t> predictions;  // by probe token
   uint32_t slots = 0;
   uint64_t instanceCount = 0;
+  bool retrained = false;     // trained from the edited instances rather than edited in place
+  bool orderChanged = false;  // recomputed weights gave another tree order (IGTree: retrained)
   // The incremental engine's state: the instances, the trained base it edits and the overlay of
   // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
   // and what the previewed edit changed. The probe set is answered by distinct query.

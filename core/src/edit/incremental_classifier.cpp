@@ -23,11 +23,12 @@ std::vector<uint32_t> tiedClasses(const Prediction& p) {
 IncrementalClassifier::IncrementalClassifier(const ClassifierOptions& options,
                                              std::shared_ptr<const Classifier> base,
                                              ClassOrder classes,
-                                             std::function<const InstanceSet&()> instances)
+                                             std::function<const InstanceSet&()> instances,
+                                             std::vector<double> weights)
     : options_(options),
       base_(std::move(base)),
       classes_(std::move(classes)),
-      weights_(base_->weights()),
+      weights_(weights.empty() ? base_->weights() : std::move(weights)),
       byWeight_(featureOrder(weights_)),
       width_(base_->memory().width()),
       instances_(std::move(instances)) {}

@@ -45,8 +45,11 @@ class IncrementalClassifier : public Classifier {
     std::vector<uint32_t> tiedOn;
   };
 
+  // `weights`: the edited memory's feature weights when recomputed from its counts (empty: the
+  // base's, which fixed weights keep).
   IncrementalClassifier(const ClassifierOptions& options, std::shared_ptr<const Classifier> base,
-                        ClassOrder classes, std::function<const InstanceSet&()> instances);
+                        ClassOrder classes, std::function<const InstanceSet&()> instances,
+                        std::vector<double> weights = {});
 
   Status train(const InstanceSet& instances, JobControl* job) override;
   Status add(const InstanceSet& instances, JobControl* job) override;
@@ -56,7 +59,7 @@ class IncrementalClassifier : public Classifier {
                         const PredictOptions& options) const override;
   const ClassifierOptions& options() const override { return options_; }
   const InstanceBase& memory() const override;
-  const std::vector<double>& weights() const override { return base_->weights(); }
+  const std::vector<double>& weights() const override { return weights_; }
 
   // One query of width() values (neighbour lists aside), with its bound.
   virtual void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,

@@ -99,15 +99,17 @@ bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
 IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
                                      std::shared_ptr<const Classifier> base, ClassOrder classes,
                                      std::function<const InstanceSet&()> instances,
-                                     std::shared_ptr<const ClassVectors> classVectors)
-    : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
+                                     std::shared_ptr<const ClassVectors> classVectors,
+                                     std::vector<double> weights)
+    : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances),
+                            std::move(weights)),
       tree_(*igTreeOf(*base_)),
       classVectors_(classVectors ? std::move(classVectors) : classVectorsOf(base_->memory())),
       rootChildren_(tree_.root().childCount),
       rootDefault_(rootDefault(classes_)) {
   // As IgTreeClassifier sums them.
   const std::vector<int>& order = tree_.order();
-  const std::vector<double>& w = base_->weights();
+  const std::vector<double>& w = this->weights();
   tailWeight_.assign(order.size() + 1, 0.0);
   for (size_t d = order.size(); d-- > 0;) tailWeight_[d] = tailWeight_[d + 1] + w[order[d]];
   for (uint64_t t : classes_.totals) instanceCount_ += t;
@@ -123,9 +125,10 @@ uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
 Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
     const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
-    std::function<const InstanceSet&()> instances, JobControl* job) {
+    std::function<const InstanceSet&()> instances, std::vector<double> weights, JobControl* job) {
   auto next = std::make_shared<IncrementalIgTree>(was.options_, was.base_, std::move(classes),
-                                                  std::move(instances), was.classVectors_);
+                                                  std::move(instances), was.classVectors_,
+                                                  std::move(weights));
   next->settled_ = was.settled_;
   next->recent_ = was.recent_;
   next->rootChildren_ = was.rootChildren_;

@@ -70,18 +70,21 @@ class IncrementalIgTree final : public IncrementalClassifier {
   };
 
   // The trained tree of `base` (an IGTree classifier with `options`' fixed weights), unedited.
-  // `classVectors`: the base's, when known (else listed here).
+  // `classVectors`: the base's, when known (else listed here). `weights`: recomputed weights that
+  // keep the base's tree order (empty: the base's).
   IncrementalIgTree(const ClassifierOptions& options, std::shared_ptr<const Classifier> base,
                     ClassOrder classes, std::function<const InstanceSet&()> instances,
-                    std::shared_ptr<const ClassVectors> classVectors = nullptr);
+                    std::shared_ptr<const ClassVectors> classVectors = nullptr,
+                    std::vector<double> weights = {});
 
   // `was` (over the same base) after an edit that changed `deltas` and left the memory with the
   // classes `classes` and the stored vectors `overlay` (over the base) says; `recheck`: more
-  // stored vectors (in tree order) whose paths' defaults may move (staleVectors()).
+  // stored vectors (in tree order) whose paths' defaults may move (staleVectors()); `weights` as
+  // the constructor's.
   static Result<std::shared_ptr<IncrementalIgTree>> edited(
       const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
       const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
-      std::function<const InstanceSet&()> instances, JobControl* job);
+      std::function<const InstanceSet&()> instances, std::vector<double> weights, JobControl* job);
 
   // The root's default (most frequent class, then first seen): a class index of `classes`.
   static uint32_t rootDefault(const ClassOrder& classes);

@@ -1,0 +1,301 @@
+#include "edit/maintained_counts.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "base/fork_join_edges.h"
+#include "memlens/feature_weights.h"
+
+namespace memlens {
+
+namespace {
+
+constexpr size_t kNoRow = SIZE_MAX;
+
+// What one feature's value counts change by, with the lowest row added and whether the value's
+// first row was removed.
+struct ValueDelta {
+  uint32_t value = 0;
+  int64_t delta = 0;
+  size_t lowestAdded = kNoRow;
+  bool firstRemoved = false;
+};
+
+// One feature at a time over oneTBB (each sorts its cells: millions on a large memory).
+template <typename Fn>
+void forEachFeature(size_t width, Fn&& fn) {
+  ForkJoinEdges edges;
+  const auto body = [&](const tbb::blocked_range<size_t>& range) {
+    const ForkJoinEdges::Chunk edge(edges);
+    for (size_t f = range.begin(); f != range.end(); ++f) fn(f);
+  };
+  edges.fork();
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, width, 1), body);
+  edges.join();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const MaintainedCounts>> MaintainedCounts::of(const InstanceBase& trained,
+                                                                     const EditedRows& rows,
+                                                                     JobControl* job) {
+  auto m = std::make_shared<MaintainedCounts>();
+  const auto width = static_cast<size_t>(trained.width());
+  const std::vector<FeatureCounts>& counts = trained.featureCounts();
+  m->features_.resize(width);
+  std::vector<Chunk> flat(width);  // every value and cell of a feature, chunked below
+  forEachFeature(width, [&](size_t f) {
+    const FeatureCounts& c = counts[f];
+    Chunk& out = flat[f];
+    std::vector<uint32_t> valueOf(c.valueTotals.size());  // by value index
+    for (const auto& [value, index] : c.valueIndex) valueOf[index] = value;
+    for (size_t i = 0; i < c.valueTotals.size(); ++i)
+      if (c.valueTotals[i] > 0) out.values.push_back({valueOf[i], c.valueTotals[i], kNoRow});
+    std::sort(out.values.begin(), out.values.end(),
+              [](const Value& a, const Value& b) { return a.value < b.value; });
+    c.valueClass.forEach([&](uint64_t key, uint32_t n) {
+      out.cells.push_back({valueOf[key >> 32], trained.classId(static_cast<uint32_t>(key)), n});
+    });
+    std::sort(out.cells.begin(), out.cells.end(), kByValueClass);
+  });
+  uint32_t maxValue = 0;
+  size_t missing = 0;
+  for (const Chunk& f : flat) {
+    if (!f.values.empty()) maxValue = std::max(maxValue, f.values.back().value);
+    missing += f.values.size();
+  }
+  // The first rows, through a dense table per feature (a hash lookup per value took longer).
+  std::vector<std::vector<size_t>> firstOf(width,
+                                           std::vector<size_t>(size_t{maxValue} + 1, kNoRow));
+  for (size_t r = 0; r < rows.size() && missing > 0; ++r) {
+    if (r % 65536 == 0 && cancelRequested(job)) return Status::cancelled();
+    if (!rows.live(r)) continue;
+    const std::span<const uint32_t> features = rows.features(r);
+    for (size_t f = 0; f < width; ++f) {
+      const uint32_t v = features[f];
+      if (v <= maxValue && firstOf[f][v] == kNoRow) {
+        firstOf[f][v] = r;
+        --missing;
+      }
+    }
+  }
+  for (size_t f = 0; f < width; ++f) {
+    std::vector<std::shared_ptr<const Chunk>>& chunks = m->features_[f].chunks;
+    chunks.resize(size_t{maxValue} / kChunkValues + 1);
+    auto cell = flat[f].cells.begin();
+    for (auto v = flat[f].values.begin(); v != flat[f].values.end();) {
+      const uint32_t k = v->value / kChunkValues;
+      auto chunk = std::make_shared<Chunk>();
+      for (; v != flat[f].values.end() && v->value / kChunkValues == k; ++v) {
+        chunk->values.push_back({v->value, v->total, firstOf[f][v->value]});
+        for (; cell != flat[f].cells.end() && cell->value == v->value; ++cell)
+          chunk->cells.push_back(*cell);
+      }
+      chunks[k] = std::move(chunk);
+    }
+  }
+  return std::shared_ptr<const MaintainedCounts>(std::move(m));
+}
+
+void MaintainedCounts::settleFirstRows(std::vector<std::vector<Value*>>& unsettled,
+                                       const EditedRows& rows) {
+  // No live row below a value's start holds it: its first live row is the next one at or after
+  // the start that does. One pass for all of them from the lowest start (a document's removal
+  // moves the first rows of thousands of values past its end: one scan each took seconds).
+  std::vector<std::unordered_map<uint32_t, Value*>> pending(unsettled.size());
+  size_t left = 0, from = kNoRow;
+  for (size_t f = 0; f < unsettled.size(); ++f)
+    for (Value* v : unsettled[f]) {
+      pending[f].emplace(v->value, v);
+      from = std::min(from, v->first);
+      ++left;
+    }
+  for (size_t r = from; left > 0 && r < rows.size(); ++r) {
+    if (!rows.live(r)) continue;
+    const std::span<const uint32_t> features = rows.features(r);
+    for (size_t f = 0; f < pending.size(); ++f) {
+      if (pending[f].empty()) continue;
+      if (auto it = pending[f].find(features[f]); it != pending[f].end()) {
+        it->second->first = r;
+        pending[f].erase(it);
+        --left;
+      }
+    }
+  }
+}
+
+const MaintainedCounts::Chunk& MaintainedCounts::chunkOf(size_t feature, uint32_t value) const {
+  static const Chunk empty;
+  const auto& chunks = features_[feature].chunks;
+  const size_t k = value / kChunkValues;
+  return k < chunks.size() && chunks[k] ? *chunks[k] : empty;
+}
+
+std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const Move> moves,
+                                                                 const EditedRows& rows) const {
+  const size_t width = features_.size();
+  std::vector<std::vector<CellDelta>> cellDeltas(width);
+  std::vector<std::vector<ValueDelta>> valueDeltas(width);
+  // Consecutive moves mostly share features, class and direction (a stored vector's instances):
+  // one delta per run, and the values' first rows looked up once per run.
+  std::vector<size_t> firstRows(width, kNoRow);
+  std::span<const uint32_t> lastLooked;
+  const auto lookFirsts = [&](std::span<const uint32_t> features) {
+    if (!lastLooked.empty() && std::equal(features.begin(), features.end(), lastLooked.begin()))
+      return;
+    lastLooked = features;
+    for (size_t f = 0; f < width; ++f) {
+      const std::vector<Value>& values = chunkOf(f, features[f]).values;
+      auto it = std::lower_bound(values.begin(), values.end(), features[f],
+                                 [](const Value& v, uint32_t x) { return v.value < x; });
+      firstRows[f] = it != values.end() && it->value == features[f] ? it->first : kNoRow;
+    }
+  };
+  const Move* run = nullptr;
+  int64_t runDelta = 0;
+  size_t runLowest = kNoRow;
+  std::vector<bool> runFirstRemoved(width, false);
+  const auto flush = [&] {
+    if (!run) return;
+    for (size_t f = 0; f < width; ++f) {
+      cellDeltas[f].push_back({run->features[f], run->classId, runDelta});
+      valueDeltas[f].push_back({run->features[f], runDelta, runLowest, runFirstRemoved[f]});
+      runFirstRemoved[f] = false;
+    }
+    run = nullptr;
+    runDelta = 0;
+    runLowest = kNoRow;
+  };
+  for (const Move& m : moves) {
+    if (run && (run->classId != m.classId || (run->delta > 0) != (m.delta > 0) ||
+                !std::equal(m.features.begin(), m.features.end(), run->features.begin())))
+      flush();
+    if (!run) run = &m;
+    runDelta += m.delta;
+    if (m.delta > 0) {
+      runLowest = std::min(runLowest, m.row);
+    } else {
+      lookFirsts(m.features);
+      for (size_t f = 0; f < width; ++f)
+        if (firstRows[f] == m.row) runFirstRemoved[f] = true;
+    }
+  }
+  flush();
+
+  auto next = std::make_shared<MaintainedCounts>(*this);
+  // Per feature, the values whose first row was removed: their new chunks' entries, first set to
+  // where the search for their next live row starts.
+  std::vector<std::vector<Value*>> unsettled(width);
+  forEachFeature(width, [&](size_t f) {
+    std::vector<CellDelta>& cd = cellDeltas[f];
+    std::sort(cd.begin(), cd.end(), kByValueClass);
+    std::vector<ValueDelta>& vd = valueDeltas[f];
+    std::stable_sort(vd.begin(), vd.end(),
+                     [](const ValueDelta& a, const ValueDelta& b) { return a.value < b.value; });
+    std::vector<std::shared_ptr<const Chunk>>& chunks = next->features_[f].chunks;
+    // One touched chunk at a time: its values' deltas in [ci, ce) and [vi, ve).
+    for (size_t ci = 0, vi = 0; vi < vd.size();) {
+      const uint32_t k = vd[vi].value / kChunkValues;
+      size_t ce = ci, ve = vi;
+      while (ce < cd.size() && cd[ce].value / kChunkValues == k) ++ce;
+      while (ve < vd.size() && vd[ve].value / kChunkValues == k) ++ve;
+      const Chunk& was = chunkOf(f, vd[vi].value);
+      auto out = std::make_shared<Chunk>();
+      // The cells, merged with their deltas.
+      out->cells.reserve(was.cells.size() + (ce - ci));
+      auto c = was.cells.begin();
+      for (size_t i = ci; i < ce;) {
+        const CellDelta& d = cd[i];
+        for (; c != was.cells.end() && kByValueClass(*c, d); ++c) out->cells.push_back(*c);
+        int64_t n = 0;
+        if (c != was.cells.end() && c->value == d.value && c->classId == d.classId)
+          n = static_cast<int64_t>((c++)->count);
+        for (; i < ce && cd[i].value == d.value && cd[i].classId == d.classId; ++i)
+          n += cd[i].count;
+        if (n > 0) out->cells.push_back({d.value, d.classId, static_cast<uint64_t>(n)});
+      }
+      out->cells.insert(out->cells.end(), c, was.cells.end());
+      // The values, their totals and first rows.
+      out->values.reserve(was.values.size() + (ve - vi));
+      auto v = was.values.begin();
+      std::vector<size_t> moved;  // values whose first row was removed
+      for (size_t i = vi; i < ve;) {
+        const uint32_t value = vd[i].value;
+        for (; v != was.values.end() && v->value < value; ++v) out->values.push_back(*v);
+        const bool existed = v != was.values.end() && v->value == value;
+        int64_t total = existed ? static_cast<int64_t>(v->total) : 0;
+        size_t first = existed ? v->first : kNoRow;
+        bool firstRemoved = false;
+        size_t lowestAdded = kNoRow;
+        for (; i < ve && vd[i].value == value; ++i) {
+          total += vd[i].delta;
+          lowestAdded = std::min(lowestAdded, vd[i].lowestAdded);
+          firstRemoved = firstRemoved || vd[i].firstRemoved;
+        }
+        if (existed) ++v;
+        if (total <= 0) continue;
+        out->values.push_back({value, static_cast<uint64_t>(total), std::min(first, lowestAdded)});
+        if (firstRemoved) moved.push_back(out->values.size() - 1);
+      }
+      out->values.insert(out->values.end(), v, was.values.end());
+      for (size_t i : moved) unsettled[f].push_back(&out->values[i]);
+      if (k >= chunks.size()) chunks.resize(size_t{k} + 1);
+      chunks[k] = std::move(out);
+      ci = ce;
+      vi = ve;
+    }
+  });
+  settleFirstRows(unsettled, rows);
+  return next;
+}
+
+std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
+                                              FeatureWeighting weighting) const {
+  if (weighting == FeatureWeighting::kNone) return std::vector<double>(features_.size(), 1.0);
+  std::vector<FeatureWeightDetail> details(features_.size());
+  forEachFeature(features_.size(), [&](size_t f) {
+    // Each value with its cells.
+    struct Entry {
+      const Value* value;
+      const Cell* cells;
+      size_t cellCount;
+    };
+    std::vector<Entry> entries;
+    size_t cellTotal = 0;
+    for (const auto& chunk : features_[f].chunks) {
+      if (!chunk) continue;
+      cellTotal += chunk->cells.size();
+      for (size_t v = 0, c = 0; v < chunk->values.size(); ++v) {
+        const size_t from = c;
+        while (c < chunk->cells.size() && chunk->cells[c].value == chunk->values[v].value) ++c;
+        entries.push_back({&chunk->values[v], chunk->cells.data() + from, c - from});
+      }
+    }
+    // Training's order: values by first appearance, each one's classes by class index.
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.value->first < b.value->first; });
+    std::vector<uint64_t> valueTotals;
+    valueTotals.reserve(entries.size());
+    ValueClassRows rows;
+    rows.rowStart.reserve(entries.size() + 1);
+    rows.cells.reserve(cellTotal);
+    for (const Entry& e : entries) {
+      valueTotals.push_back(e.value->total);
+      rows.rowStart.push_back(static_cast<uint32_t>(rows.cells.size()));
+      for (size_t c = 0; c < e.cellCount; ++c)
+        rows.cells.push_back(
+            {classes.indexOf(e.cells[c].classId), static_cast<uint32_t>(e.cells[c].count)});
+      std::sort(
+          rows.cells.begin() + rows.rowStart.back(), rows.cells.end(),
+          [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
+    }
+    rows.rowStart.push_back(static_cast<uint32_t>(rows.cells.size()));
+    details[f] = computeFeatureWeightDetail(valueTotals, rows, classes.totals);
+  });
+  return featureWeights(details, weighting);
+}
+
+}  // namespace memlens

@@ -1,0 +1,133 @@
+#include <QtTest>
+
+#include <random>
+
+#include "edit/maintained_counts.h"
+#include "memlens/feature_weights.h"
+#include "memlens/job_control.h"
+
+using namespace memlens;
+
+namespace {
+
+// Random instances over small alphabets, so that values and classes repeat and edits move the
+// rows they first appear in.
+std::shared_ptr<const InstanceSet> randomInstances(std::mt19937& rng, size_t n, int width) {
+  auto set = std::make_shared<InstanceSet>();
+  set->width = width;
+  for (size_t i = 0; i < n; ++i) {
+    for (int f = 0; f < width; ++f)
+      set->features.push_back(rng() % (3 + 4 * f) * 97);  // over several chunks
+    set->classes.push_back(100 + rng() % 6);
+    set->sources.push_back(i);
+  }
+  return set;
+}
+
+// The class order a memory trained on `base`'s instances has.
+ClassOrder classOrderOf(const InstanceBase& base) {
+  ClassOrder o;
+  o.totals = base.classTotals();
+  for (uint32_t c = 0; c < o.totals.size(); ++c) {
+    o.ids.push_back(base.classId(c));
+    if (o.indexOfId.size() <= base.classId(c)) o.indexOfId.resize(base.classId(c) + 1, 0xFFFFFFFFu);
+    o.indexOfId[base.classId(c)] = c;
+  }
+  return o;
+}
+
+}  // namespace
+
+class TestMaintainedCounts : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // After random removals, restores, relabels and insertions, the weights from the maintained
+  // counts are bitwise those of a memory trained on the live rows, under every weighting.
+  void weightsAreRetrainedWeights() {
+    std::mt19937 rng(7);
+    const int width = 3;
+    auto base = randomInstances(rng, 400, width);
+    EditedRows rows(base);
+    InstanceBase trained(width);
+    QVERIFY(trained.add(*base).isOk());
+    auto counts = MaintainedCounts::of(trained, rows, nullptr);
+    QVERIFY(counts);
+    std::shared_ptr<const MaintainedCounts> current = *counts;
+    for (int step = 0; step < 60; ++step) {
+      std::vector<std::vector<uint32_t>> kept;  // the moves' features
+      kept.reserve(64);
+      struct Pending {
+        size_t row;
+        uint32_t classId;
+        int delta;
+      };
+      std::vector<Pending> moves;
+      const auto note = [&](size_t row, int delta) {
+        const auto f = rows.features(row);
+        kept.emplace_back(f.begin(), f.end());
+        moves.push_back({row, rows.classOf(row), delta});
+      };
+      for (int k = 0; k < 1 + static_cast<int>(rng() % 8); ++k) {
+        // The lowest rows most often: they are the values' first appearances.
+        const size_t row = rng() % 2 ? rng() % 20 : rng() % rows.size();
+        switch (rng() % 4) {
+          case 0:
+            if (rows.live(row)) {
+              note(row, -1);
+              rows.setLive(row, false);
+            }
+            break;
+          case 1:
+            if (!rows.live(row)) {
+              rows.setLive(row, true);
+              note(row, +1);
+            }
+            break;
+          case 2:
+            if (rows.live(row)) {
+              note(row, -1);
+              rows.setClass(row, 100 + rng() % 7);
+              note(row, +1);
+            }
+            break;
+          default: {
+            std::vector<uint32_t> f(width);
+            for (int i = 0; i < width; ++i) f[i] = rng() % (4 + 4 * i) * 97;
+            rows.append(f, 100 + rng() % 6, rows.size(), true);
+            note(rows.size() - 1, +1);
+          }
+        }
+      }
+      std::vector<MaintainedCounts::Move> list;
+      for (size_t i = 0; i < moves.size(); ++i)
+        list.push_back({kept[i], moves[i].classId, moves[i].row, moves[i].delta});
+      current = current->edited(list, rows);
+
+      InstanceBase retrained(width);
+      QVERIFY(retrained.add(rows.liveInstances()).isOk());
+      const ClassOrder order = classOrderOf(retrained);
+      for (FeatureWeighting w :
+           {FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain, FeatureWeighting::kChiSquare,
+            FeatureWeighting::kSharedVariance, FeatureWeighting::kNone})
+        QVERIFY2(current->weights(order, w) ==
+                     computeFeatureWeights(retrained.featureCounts(), retrained.classTotals(), w),
+                 ("step " + std::to_string(step)).c_str());
+    }
+  }
+
+  void cancelledCountingStops() {
+    std::mt19937 rng(3);
+    auto base = randomInstances(rng, 100, 2);
+    InstanceBase trained(2);
+    QVERIFY(trained.add(*base).isOk());
+    JobControl job;
+    job.cancel();
+    auto counts = MaintainedCounts::of(trained, EditedRows(base), &job);
+    QVERIFY(!counts);
+    QVERIFY(counts.status().isCancelled());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestMaintainedCounts)
+#include "tst_maintained_counts.moc"
