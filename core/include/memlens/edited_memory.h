@@ -33,32 +33,32 @@ struct ChangedToken {
 // retraining (core/src/edit/incremental_*.h); every edit resolves to instances removed and added
 // and the trained memory stays as it is. IB1 and TRIBL2 (overlap metric): the stored vectors
 // whose counts changed are masked out of the trained memory and re-entered in an overlay, indexed
-// by match pattern (OverlayIndex) and searched together exactly, along TRIBL2's walk for TRIBL2,
-// however many vectors the edits changed. IGTree: the depth-1 subtrees of the first tree values
-// an edit touches are rebuilt from those values' live instances and the root taken from the
-// edited class totals (it also rebuilds the subtrees holding a class whose tie order moved). A
-// preview re-predicts only the probe tokens the edit can change (an edited vector within a
-// token's neighbour reach, a touched first value, a tie broken by a class whose total moved);
-// preview, undo and redo copy and visit only what the edit changed: the instance rows are the
-// training set's own, shared in chunks copied on first write; an edit finds its instances by
-// source (binary search), by document (its token ranges) or by stored vector (the trained
-// memory's list of the vector's instances, plus rows merges moved and inserted rows); the class
-// order ties use is kept per edit (class totals and first live rows). Opening costs one pass
-// over the instances (per-class lists; the tree engines' per-first-value lists) and the probe
-// set's predictions. The memory is retrained from the edited instances and edited from there
-// when the overlay passes half the trained memory's stored vectors (at least 65536; IB1,
-// TRIBL2), when an edit would rebuild IGTree subtrees holding more than a quarter of the
-// instances (at least 65536), or when the IGTree root's default class changes. Recomputed weights
-// (no fixed weights): the value and value×class counts they come from are kept per changed
-// instance (MaintainedCounts), so the new weights, bitwise those a retrain computes, cost no pass
-// over the instances; IGTree depends on them only through its feature order (and its distances)
-// and is edited in place while the order is the trained one's, retrained when it moves. IB1 and
-// TRIBL2 under recomputed weights, and MVDM, retrain from the edited instances on each preview,
-// undo and redo: every distance sums the weights, baked into their searches. Either way the
-// classifier answers as one trained on instances() with the options. An edit is first previewed
-// (the exact probe-set tokens whose prediction changes), then committed; undo and redo replay the
-// edit list. Not thread-safe: one thread at a time (const calls may run concurrently with each
-// other).
+// by match pattern (OverlayIndex) and searched together exactly, along TRIBL2's walk for TRIBL2.
+// IGTree: the nodes on the edited vectors' paths are recounted and kept or dropped against their
+// parent's default as training's compression would, subtrees whose default moves are rebuilt
+// from their live instances, and the root comes from the edited class totals. A preview
+// re-answers only the probe tokens the edit can change: IB1 and TRIBL2 answer each distinct probe
+// context once and reach those with an edited vector within their neighbour reach (or a tie
+// broken by a class whose total moved); IB1 re-votes such a context from the buckets its last
+// vote read plus the edit's changes within them, and searches only when a bucket it needs
+// empties; IGTree re-answers the probe tokens under the nodes the edit rebuilt or re-defaulted
+// (ProbePaths). The instance rows are the training set's own, shared in chunks copied on first
+// write; an edit finds its instances by source, by document (its token ranges) or by stored
+// vector; the class order ties use is kept per edit (class totals and first live rows). The
+// memory is retrained from the edited instances and edited from there when the overlay passes
+// half the trained memory's stored vectors (at least 65536; IB1, TRIBL2), when an edit would
+// rebuild IGTree subtrees holding more than a quarter of the instances (at least 65536), or when
+// the IGTree root's default class changes. Recomputed weights (no fixed weights): the value and
+// value×class counts they come from are kept per changed instance (MaintainedCounts), so the new
+// weights, bitwise those a retrain computes, cost no pass over the instances; IGTree depends on
+// them only through its feature order (and its distances) and is edited in place while the order
+// is the trained one's, retrained when it moves. IB1 and TRIBL2 under recomputed weights, and
+// MVDM, retrain from the edited instances on each preview, undo and redo (every distance sums the
+// weights). Either way the classifier answers as one trained on instances() with the options. An
+// edit is first previewed (the exact probe-set tokens whose prediction changes), then committed;
+// undo and redo restore one of the last few memory states kept on either side, and replay the
+// edit list beyond them. Not thread-safe: one thread at a time (const calls may run concurrently
+// with each other).
 class EditedMemory {
  public:
   // Sources of inserted instances: this bit set, the insertion count below it. They have no
