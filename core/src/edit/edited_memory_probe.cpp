@@ -33,32 +33,37 @@ std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
 }
 
 // Per edited overlay entry, how its counts (class id, count) changed from `from`'s overlay (or
-// the base's, for an entry the edit added).
-std::vector<std::vector<std::pair<uint32_t, int64_t>>> countChanges(
-    const VectorOverlay& overlay, const VectorOverlay& from, const InstanceBase& base,
-    std::span<const uint32_t> edited) {
-  std::vector<std::vector<std::pair<uint32_t, int64_t>>> out(edited.size());
-  for (size_t i = 0; i < edited.size(); ++i) {
-    const VectorOverlay::Entry& entry = overlay.entries()[edited[i]];
-    std::vector<std::pair<uint32_t, int64_t>>& d = out[i];
-    d = entry.counts;
-    if (edited[i] < from.entries().size()) {
-      for (const auto& [c, n] : from.entries()[edited[i]].counts) d.emplace_back(c, -n);
-    } else if (entry.baseId != InstanceBase::kNone) {
-      for (const ClassCount& c : base.distribution(entry.baseId))
-        d.emplace_back(base.classId(c.classIndex), -static_cast<int64_t>(c.count));
+// the base's, for an entry the edit added); false when cancelled (a document's worth of entries
+// takes most of a second at 100M instances).
+bool countChanges(const VectorOverlay& overlay, const VectorOverlay& from, const InstanceBase& base,
+                  std::span<const uint32_t> edited, JobControl* job,
+                  std::vector<std::vector<std::pair<uint32_t, int64_t>>>& out) {
+  out.resize(edited.size());
+  std::atomic<bool> cancelled{false};
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, edited.size(), 1024), [&](const auto& range) {
+    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+    for (size_t i = range.begin(); i != range.end(); ++i) {
+      const VectorOverlay::Entry& entry = overlay.entries()[edited[i]];
+      std::vector<std::pair<uint32_t, int64_t>>& d = out[i];
+      d = entry.counts;
+      if (edited[i] < from.entries().size()) {
+        for (const auto& [c, n] : from.entries()[edited[i]].counts) d.emplace_back(c, -n);
+      } else if (entry.baseId != InstanceBase::kNone) {
+        for (const ClassCount& c : base.distribution(entry.baseId))
+          d.emplace_back(base.classId(c.classIndex), -static_cast<int64_t>(c.count));
+      }
+      std::sort(d.begin(), d.end());
+      size_t w = 0;
+      for (size_t r = 0; r < d.size();) {
+        const uint32_t c = d[r].first;
+        int64_t n = 0;
+        for (; r < d.size() && d[r].first == c; ++r) n += d[r].second;
+        if (n != 0) d[w++] = {c, n};
+      }
+      d.resize(w);
     }
-    std::sort(d.begin(), d.end());
-    size_t w = 0;
-    for (size_t r = 0; r < d.size();) {
-      const uint32_t c = d[r].first;
-      int64_t n = 0;
-      for (; r < d.size() && d[r].first == c; ++r) n += d[r].second;
-      if (n != 0) d[w++] = {c, n};
-    }
-    d.resize(w);
-  }
-  return out;
+  });
+  return !cancelled;
 }
 
 }  // namespace
@@ -136,9 +141,10 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       options_.algorithm == Algorithm::kIb1 ? static_cast<const IncrementalIb1*>(&engine) : nullptr;
   using Votes = std::vector<std::shared_ptr<const IncrementalIb1::Vote>>;
   Votes votes = !ib1 ? Votes{} : all || from->votes.size() != n ? Votes(n) : from->votes;
-  const auto changed = ib1 && !all
-                           ? countChanges(*p.overlay, *from->overlay, p.base->memory(), edited)
-                           : std::vector<std::vector<std::pair<uint32_t, int64_t>>>{};
+  std::vector<std::vector<std::pair<uint32_t, int64_t>>> changed;
+  if (ib1 && !all &&
+      !countChanges(*p.overlay, *from->overlay, p.base->memory(), edited, job, changed))
+    return Status::cancelled();
   std::atomic<bool> cancelled{false}, anyChanged{all};
   // The distributions give IB1's and TRIBL2's ties.
   PredictOptions options;
