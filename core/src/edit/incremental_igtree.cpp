@@ -16,6 +16,14 @@ bool before(const ClassOrder& o, uint32_t a, uint32_t b) {
   return o.totals[ia] > o.totals[ib] || (o.totals[ia] == o.totals[ib] && ia < ib);
 }
 
+// Whether classes `d` and `e` (ids) stand the other way round in `b` than in `a`, or one of them
+// is not in both.
+bool reordered(const ClassOrder& a, const ClassOrder& b, uint32_t d, uint32_t e) {
+  for (uint32_t c : {d, e})
+    if (a.indexOf(c) == InstanceBase::kNone || b.indexOf(c) == InstanceBase::kNone) return true;
+  return before(a, d, e) != before(b, d, e);
+}
+
 // defaultClassOf() by class id: most votes, then the tie order.
 uint32_t defaultOf(const Dist& dist, const ClassOrder& classes) {
   auto best = dist.front();
@@ -156,9 +164,6 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   // node of its own (its compression is settled against its parent's default bottom-up), so an
   // edit of a few leaves rebuilds no subtree.
   std::map<Prefix, std::map<uint32_t, int64_t>> below;
-  const auto onPath = [&](const Prefix& vector, size_t d) -> std::map<uint32_t, int64_t>& {
-    return below[Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d))];
-  };
   // The deltas come sorted: a vector shares the nodes of its first `same` values with the one
   // before, and its deeper prefixes sort after every node listed so far (no search, no key made).
   std::vector<std::map<uint32_t, int64_t>*> at(w + 1, nullptr);
@@ -178,8 +183,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     }
     previous = &vector;
   }
-  for (const Recheck& r : recheck)
-    for (size_t d = 1; d < w + (r.leafMoves ? 1 : 0); ++d) onPath(r.vector, d);
+  if (Status s = was.addRecheckPaths(recheck, order, below, job); !s) return s;
 
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
   // subtree below it, whose nodes are then left out.
@@ -289,6 +293,77 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   return next;
 }
 
+bool IncrementalIgTree::orderMovesDefault(const Reached& r, const ClassOrder& after) const {
+  const uint32_t d = defaultAt(r);
+  const auto each = [&](const auto& f) {
+    if (r.edited) {
+      for (const auto& [id, n] : r.edited->dist) f(id, n);
+    } else {
+      for (const ClassCount& c : r.tree->distribution(*r.node))
+        f(r.names->classId(c.classIndex), uint64_t{c.count});
+    }
+  };
+  uint64_t top = 0;
+  each([&](uint32_t, uint64_t n) { top = std::max(top, n); });
+  bool moves = false;
+  each([&](uint32_t id, uint64_t n) {
+    moves = moves || (n == top && id != d && reordered(classes_, after, d, id));
+  });
+  return moves;
+}
+
+bool IncrementalIgTree::dropsStayBelow(const Reached& r, const ClassOrder& after) const {
+  const uint32_t d = r.depth == 0 ? classes_.ids[rootDefault_] : defaultAt(r);
+  const auto moves = [&](uint32_t e) { return e != d && reordered(classes_, after, d, e); };
+  if (r.depth == 0) return std::none_of(classes_.ids.begin(), classes_.ids.end(), moves);
+  const Dist dist = distributionOf(r);
+  return std::none_of(dist.begin(), dist.end(), [&](const auto& c) { return moves(c.first); });
+}
+
+Status IncrementalIgTree::addRecheckPaths(const std::vector<Recheck>& recheck,
+                                          const ClassOrder& after, Deltas& below,
+                                          JobControl* job) const {
+  const size_t w = tree_.order().size();
+  // Sorted, a vector shares the nodes of its first values with the one before, and what was
+  // found for them (most vectors share their upper nodes).
+  std::vector<const Recheck*> sorted;
+  for (const Recheck& r : recheck) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Recheck* a, const Recheck* b) { return a->vector < b->vector; });
+  enum Found : uint8_t { kGoOn, kMoves, kStays };
+  std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
+  const void* checkedAt = nullptr;     // the node dropsStayBelow() last answered for
+  bool stays = false;
+  const Prefix* previous = nullptr;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
+    const Prefix& v = sorted[i]->vector;
+    size_t same = 0;
+    while (previous && same < w && (*previous)[same] == v[same]) ++same;
+    previous = &v;
+    size_t need = 0;
+    for (size_t d = 1; d < w; ++d) {
+      if (d > same) {
+        const Reached r = walk({v.data(), d});
+        if (r.depth == static_cast<int>(d)) {
+          found[d] = orderMovesDefault(r, after) ? kMoves : kGoOn;
+        } else {
+          const void* at = r.edited ? static_cast<const void*>(r.edited) : r.node;
+          if (at != checkedAt) stays = dropsStayBelow(r, after);
+          checkedAt = at;
+          found[d] = stays ? kStays : kMoves;
+        }
+      }
+      if (found[d] == kMoves) need = d;
+      if (found[d] != kGoOn) break;
+    }
+    if (sorted[i]->leafMoves) need = w;
+    for (size_t d = 1; d <= need; ++d)
+      below.try_emplace(Prefix(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(d)));
+  }
+  return Status::ok();
+}
+
 void IncrementalIgTree::settle() {
   const size_t settled = settled_ ? settled_->size() : 0;
   if (recent_.size() <= std::max<size_t>(settled / 4, 64)) return;
@@ -394,6 +469,7 @@ std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleV
   std::vector<Recheck> stale;
   const auto add = [&](std::span<const uint32_t> features, const Dist& dist) {
     Recheck& r = stale.emplace_back();
+    r.vector.reserve(order.size());
     for (int f : order) r.vector.push_back(features[static_cast<size_t>(f)]);
     // A class one order lacks: the edit changed this vector, and its delta rebuilds the leaf.
     r.leafMoves = std::any_of(dist.begin(), dist.end(),
@@ -455,6 +531,7 @@ std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleV
   size_t count = 0;
   for (uint32_t c = 0; c < moved.size(); ++c)
     if (moved[c] && (count += held(c)) > limit) return std::nullopt;
+  stale.reserve(count);
   // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
   Dist dist;
   for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c) {

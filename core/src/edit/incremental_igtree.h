@@ -124,6 +124,21 @@ class IncrementalIgTree final : public IncrementalClassifier {
     const Node* edited = nullptr;  // else an edited node without a part
   };
   Reached walk(std::span<const uint32_t> values) const;
+  // Whether `after` alone gives the node `r` (below the root, its counts as they were) another
+  // default: a class tied with its default at its top now comes before it.
+  bool orderMovesDefault(const Reached& r, const ClassOrder& after) const;
+  // Whether the nodes compression dropped below the deepest node a walk reached, `r`, stay
+  // dropped under `after` where their counts stay: they share its default d (a node is dropped
+  // with no children and its parent's default), and one takes another only if a class tied with
+  // d there comes before d in `after`, which `r` holds too. Most paths checked for the order end
+  // so, and rebuilding their nodes from their stored vectors was most of such an edit.
+  bool dropsStayBelow(const Reached& r, const ClassOrder& after) const;
+  // Adds to `below` (with no count change) the nodes of `recheck`'s paths whose defaults
+  // `after` may move and the nodes above them: down to the first one it moves, or the first
+  // dropped one that may not stay dropped (dropsStayBelow()), and the leaf when its own default
+  // moves. The other nodes keep their defaults and child counts.
+  Status addRecheckPaths(const std::vector<Recheck>& recheck, const ClassOrder& after,
+                         Deltas& below, JobControl* job) const;
   // The edited node at `prefix`, or nullptr.
   const Node* node(const Prefix& prefix) const;
   // Merges recent_ into a new settled_ when it has grown (see settled_).
