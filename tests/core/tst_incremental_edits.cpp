@@ -636,7 +636,7 @@ class TestIncrementalEdits : public QObject {
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     std::mt19937 rng(19);
     int edits = 0;
-    while (edits < 40) {
+    while (edits < 100) {
       const InstanceSet& live = m->instances();
       std::map<uint32_t, int> totals;
       for (uint32_t c : live.classes) ++totals[c];

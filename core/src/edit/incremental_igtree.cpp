@@ -312,14 +312,6 @@ bool IncrementalIgTree::orderMovesDefault(const Reached& r, const ClassOrder& af
   return moves;
 }
 
-bool IncrementalIgTree::dropsStayBelow(const Reached& r, const ClassOrder& after) const {
-  const uint32_t d = r.depth == 0 ? classes_.ids[rootDefault_] : defaultAt(r);
-  const auto moves = [&](uint32_t e) { return e != d && reordered(classes_, after, d, e); };
-  if (r.depth == 0) return std::none_of(classes_.ids.begin(), classes_.ids.end(), moves);
-  const Dist dist = distributionOf(r);
-  return std::none_of(dist.begin(), dist.end(), [&](const auto& c) { return moves(c.first); });
-}
-
 Status IncrementalIgTree::addRecheckPaths(const std::vector<Recheck>& recheck,
                                           const ClassOrder& after, Deltas& below,
                                           JobControl* job) const {
@@ -330,10 +322,8 @@ Status IncrementalIgTree::addRecheckPaths(const std::vector<Recheck>& recheck,
   for (const Recheck& r : recheck) sorted.push_back(&r);
   std::sort(sorted.begin(), sorted.end(),
             [](const Recheck* a, const Recheck* b) { return a->vector < b->vector; });
-  enum Found : uint8_t { kGoOn, kMoves, kStays };
+  enum Found : uint8_t { kGoOn, kMoves, kDropped };
   std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
-  const void* checkedAt = nullptr;     // the node dropsStayBelow() last answered for
-  bool stays = false;
   const Prefix* previous = nullptr;
   for (size_t i = 0; i < sorted.size(); ++i) {
     if (i % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
@@ -345,14 +335,9 @@ Status IncrementalIgTree::addRecheckPaths(const std::vector<Recheck>& recheck,
     for (size_t d = 1; d < w; ++d) {
       if (d > same) {
         const Reached r = walk({v.data(), d});
-        if (r.depth == static_cast<int>(d)) {
-          found[d] = orderMovesDefault(r, after) ? kMoves : kGoOn;
-        } else {
-          const void* at = r.edited ? static_cast<const void*>(r.edited) : r.node;
-          if (at != checkedAt) stays = dropsStayBelow(r, after);
-          checkedAt = at;
-          found[d] = stays ? kStays : kMoves;
-        }
+        found[d] = r.depth < static_cast<int>(d) ? kDropped
+                   : orderMovesDefault(r, after) ? kMoves
+                                                 : kGoOn;
       }
       if (found[d] == kMoves) need = d;
       if (found[d] != kGoOn) break;

@@ -127,16 +127,13 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // Whether `after` alone gives the node `r` (below the root, its counts as they were) another
   // default: a class tied with its default at its top now comes before it.
   bool orderMovesDefault(const Reached& r, const ClassOrder& after) const;
-  // Whether the nodes compression dropped below the deepest node a walk reached, `r`, stay
-  // dropped under `after` where their counts stay: they share its default d (a node is dropped
-  // with no children and its parent's default), and one takes another only if a class tied with
-  // d there comes before d in `after`, which `r` holds too. Most paths checked for the order end
-  // so, and rebuilding their nodes from their stored vectors was most of such an edit.
-  bool dropsStayBelow(const Reached& r, const ClassOrder& after) const;
   // Adds to `below` (with no count change) the nodes of `recheck`'s paths whose defaults
-  // `after` may move and the nodes above them: down to the first one it moves, or the first
-  // dropped one that may not stay dropped (dropsStayBelow()), and the leaf when its own default
-  // moves. The other nodes keep their defaults and child counts.
+  // `after` may move with their counts as they were, and the nodes above them: down to the first
+  // one whose default it moves (rebuilt with what is below it), and the leaf when its own default
+  // moves. The others keep their defaults and child counts. Past the last node a walk reaches,
+  // compression dropped the nodes, each with no children and its parent's default d, so every
+  // leaf below one holds d at its top: a class the order puts before d ties d there only if it
+  // does so in every such leaf, whose own default then moves too (`leafMoves`).
   Status addRecheckPaths(const std::vector<Recheck>& recheck, const ClassOrder& after,
                          Deltas& below, JobControl* job) const;
   // The edited node at `prefix`, or nullptr.
