@@ -20,8 +20,6 @@
 #include "memlens/tokenised_corpus.h"
 #include "memlens/vector_memory.h"
 #include "memlens/word_vectors.h"
-#include "vector/slot_index.h"
-#include "vector/word_clusters.h"
 #include "vector/word_distances.h"
 
 using namespace memlens;
@@ -255,30 +253,6 @@ class TestVectorRead : public QObject {
     compareReads(fixture().vectors.get(), {}, spans);
     if (QTest::currentTestFailed()) return;
     compareReads(nullptr, {}, spans);
-  }
-
-  // The comparisons above reach a read's own group in its second order (SlotIndex's blocks by
-  // clusters at every other position), not only its runs: four in ten random contexts'
-  // highest-weight words have a group large enough to keep one.
-  void ownGroupsInSecondOrder() {
-    const Fixture& f = fixture();
-    std::vector<int> byWeight(f.weights.size());
-    std::iota(byWeight.begin(), byWeight.end(), 0);
-    std::stable_sort(byWeight.begin(), byWeight.end(),
-                     [&](int a, int b) { return f.weights[size_t(a)] > f.weights[size_t(b)]; });
-    QVERIFY(byWeight.size() >= 3);
-    for (const WordVectors* vectors : std::array<const WordVectors*, 2>{nullptr, f.vectors.get()}) {
-      const WordClusters clusters(vectors);
-      const SlotIndex index(f.memory, byWeight[0], byWeight[1], byWeight[2], clusters);
-      size_t inSecondOrder = 0;
-      const auto contexts = randomContexts(2000, 22);  // the approximate tests' contexts
-      for (const auto context : contexts) {
-        const uint32_t w = context[size_t(byWeight[0])];
-        inSecondOrder +=
-            w < index.groupCount() && index.firstClusterBlock(w) != index.firstClusterBlock(w + 1);
-      }
-      QVERIFY2(inSecondOrder >= contexts.size() / 4, std::to_string(inSecondOrder).c_str());
-    }
   }
 
   // Reads in context order (as evaluation makes them) keep a position's distances for the next

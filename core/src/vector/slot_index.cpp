@@ -9,11 +9,9 @@ namespace memlens {
 SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int third,
                      const WordClusters& clusters)
     : position_(position), sub_(sub), width_(static_cast<size_t>(memory.width())) {
-  if (sub_ >= 0) others_.push_back(size_t(sub_));
   for (size_t j = 0; j < width_; ++j) {
-    if (int(j) != position_ && int(j) != sub_) others_.push_back(j);
+    if (int(j) != position_ && int(j) != sub_) rest_.push_back(j);
   }
-  const std::span<const size_t> rest = this->rest();
   const uint32_t n = memory.vectorCount();
   auto wordAt = [&](uint32_t slot, int j) { return j < 0 ? 0u : memory.vector(slot)[size_t(j)]; };
   // ((word, sub word), third word's cluster, slot)
@@ -30,7 +28,7 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
 
   recordWords_ = width_ + 1;
   records_.resize(size_t{n} * recordWords_);
-  restClusters_.resize(size_t{n} * rest.size());
+  restClusters_.resize(size_t{n} * rest_.size());
   static_assert(WordClusters::kFineCount <= 256, "a fine cluster's id in a byte");
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
@@ -44,17 +42,17 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
     }
     if (newRun || e - blockBegin(uint32_t(blocks_.size() / blockStride()) - 1) == kBlockEntries) {
       blocks_.push_back(e);
-      blocks_.resize(blocks_.size() + rest.size(), 0);
+      blocks_.resize(blocks_.size() + rest_.size(), 0);
     }
     const uint32_t slot = std::get<2>(order[e]);
     const auto values = memory.vector(slot);
     uint32_t* record = records_.data() + size_t(e) * recordWords_;
     std::copy(values.begin(), values.end(), record);
     record[width_] = slot;
-    uint8_t* fine = restClusters_.data() + size_t(e) * rest.size();
-    WordClusters::Mask* mask = blocks_.data() + blocks_.size() - rest.size();
-    for (size_t i = 0; i < rest.size(); ++i) {
-      const uint32_t f = clusters.fineOf(values[rest[i]]);
+    uint8_t* fine = restClusters_.data() + size_t(e) * rest_.size();
+    WordClusters::Mask* mask = blocks_.data() + blocks_.size() - rest_.size();
+    for (size_t i = 0; i < rest_.size(); ++i) {
+      const uint32_t f = clusters.fineOf(values[rest_[i]]);
       mask[i] |= WordClusters::Mask{1} << (f / WordClusters::kFine);
       fine[i] = static_cast<uint8_t>(f);
     }
@@ -63,51 +61,6 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
   runs_.push_back({0, static_cast<uint32_t>(blocks_.size() / blockStride())});
   blocks_.push_back(n);
   for (size_t w = 1; w < groupRuns_.size(); ++w) groupRuns_[w] += groupRuns_[w - 1];
-  orderByClusters(clusters);
-}
-
-void SlotIndex::orderByClusters(const WordClusters& clusters) {
-  // A key: the entry's clusters at the first few others_ in turn (6 bits each), then the entry.
-  constexpr size_t kKeyedPositions = 5;
-  static_assert(WordClusters::kCount <= 64, "a cluster's id in 6 bits");
-  const size_t keyed = std::min(others_.size(), kKeyedPositions);
-  const std::span<const size_t> rest = this->rest();
-  groupClusterBlocks_.assign(groupRuns_.size(), 0);
-  std::vector<uint64_t> order;
-  for (uint32_t word = 0; word < groupCount(); ++word) {
-    groupClusterBlocks_[word] = static_cast<uint32_t>(clusterBlocks_.size() / clusterBlockStride());
-    if (sub_ < 0 || groupSize(word) < kClusterOrderEntries) continue;
-    order.clear();
-    for (uint32_t e = runBegin(firstRun(word)), end = runBegin(firstRun(word + 1)); e < end; ++e) {
-      uint64_t key = 0;
-      for (size_t i = 0; i < keyed; ++i) key = key << 6 | clusters.of(values(e)[others_[i]]);
-      order.push_back(key << 32 | e);
-    }
-    std::sort(order.begin(), order.end());
-    // A block holds one cluster at sub(): its first term is that cluster's floor.
-    const auto first = static_cast<uint32_t>(clusterRecords_.size() / recordWords_);
-    uint32_t blockStart = first, blockSub = 0;
-    for (const uint64_t key : order) {
-      const auto e = static_cast<uint32_t>(key);
-      const auto place = static_cast<uint32_t>(clusterRecords_.size() / recordWords_);
-      const uint32_t subCluster = uint32_t((key >> 32) >> (6 * (keyed - 1)));
-      if (place == first || place - blockStart == 2 * kBlockEntries || subCluster != blockSub) {
-        blockStart = place;
-        blockSub = subCluster;
-        clusterBlocks_.push_back(place);
-        clusterBlocks_.resize(clusterBlocks_.size() + others_.size(), 0);
-      }
-      WordClusters::Mask* mask = clusterBlocks_.data() + clusterBlocks_.size() - others_.size();
-      clusterRecords_.insert(clusterRecords_.end(), record(e), record(e) + recordWords_);
-      clusterFine_.insert(clusterFine_.end(), fineClusters(e), fineClusters(e) + rest.size());
-      for (size_t i = 0; i < others_.size(); ++i) {
-        mask[i] |= WordClusters::Mask{1} << clusters.of(values(e)[others_[i]]);
-      }
-    }
-  }
-  groupClusterBlocks_.back() = static_cast<uint32_t>(clusterBlocks_.size() / clusterBlockStride());
-  clusterBlocks_.push_back(clusterRecords_.size() / recordWords_);
-  clusterBlocks_.resize(clusterBlocks_.size() + others_.size(), 0);
 }
 
 uint32_t SlotIndex::findRun(uint32_t word, uint32_t subWord) const {

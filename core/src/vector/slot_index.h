@@ -16,19 +16,13 @@ namespace memlens {
 // block of a run (up to kBlockEntries entries) by the clusters its words fall in at every other
 // position (a mask per position: the read knows the least distance to each cluster), and each
 // entry by the fine clusters of its words there. A run's entries are ordered by their word's fine
-// cluster at a third position, so that its blocks hold few clusters there. A large group also
-// keeps a copy of its entries in a second order, by their words' clusters at all the other
-// positions (sub first), in blocks with a mask at each of them: a read of the group of its own
-// word, whose position's term is nil and whose runs' sub terms are too small to skip a run, bounds
-// those blocks by all those positions together. Immutable: may be read from several threads at
-// once.
+// cluster at a third position, so that its blocks hold few clusters there. Immutable: may be read
+// from several threads at once.
 class SlotIndex {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 
   static constexpr uint32_t kBlockEntries = 16;
-  // Groups of at least this many entries keep the second order (a copy of their entries).
-  static constexpr uint32_t kClusterOrderEntries = 1024;
 
   // `sub` < 0: one run per group; `third` < 0: entries of a run in slot order.
   SlotIndex(const InstanceBase& memory, int position, int sub, int third,
@@ -36,12 +30,8 @@ class SlotIndex {
 
   int position() const { return position_; }
   int sub() const { return sub_; }
-  // The positions other than position(): sub() (if any), then rest().
-  std::span<const size_t> others() const { return others_; }
   // The positions other than position() and sub(), in order.
-  std::span<const size_t> rest() const {
-    return std::span<const size_t>(others_).subspan(sub_ >= 0 ? 1 : 0);
-  }
+  std::span<const size_t> rest() const { return rest_; }
   // Words 0 .. groupCount() − 1 may have a group (an empty one for words never at position()).
   uint32_t groupCount() const { return static_cast<uint32_t>(groupRuns_.size()) - 1; }
   uint32_t groupSize(uint32_t word) const {
@@ -66,35 +56,17 @@ class SlotIndex {
     return blocks_.data() + size_t(block) * blockStride() + 1;
   }
 
-  // The group's second order (none below kClusterOrderEntries or without sub()): its blocks are
-  // firstClusterBlock(word) .. firstClusterBlock(word + 1) − 1, a block's places
-  // clusterBlockBegin(block) .. clusterBlockBegin(block + 1) − 1, each a copy of an entry.
-  uint32_t firstClusterBlock(uint32_t word) const { return groupClusterBlocks_[word]; }
-  uint32_t clusterBlockBegin(uint32_t block) const {
-    return static_cast<uint32_t>(clusterBlocks_[size_t(block) * clusterBlockStride()]);
-  }
-  // Per position of others(), in that order: the clusters of the block's words there.
-  const WordClusters::Mask* clusterMasks(uint32_t block) const {
-    return clusterBlocks_.data() + size_t(block) * clusterBlockStride() + 1;
-  }
-  uint32_t clusterSlot(uint32_t place) const { return clusterRecord(place)[width_]; }
-  const uint32_t* clusterValues(uint32_t place) const { return clusterRecord(place); }
-  // Per position of rest(), in that order: the fine cluster of the place's word there.
-  const uint8_t* clusterFine(uint32_t place) const {
-    return clusterFine_.data() + size_t(place) * rest().size();
-  }
-
   uint32_t slot(uint32_t entry) const { return record(entry)[width_]; }
   const uint32_t* values(uint32_t entry) const { return record(entry); }
   // Per position of rest(), in that order: the fine cluster of the entry's word there.
   const uint8_t* fineClusters(uint32_t entry) const {
-    return restClusters_.data() + size_t(entry) * rest().size();
+    return restClusters_.data() + size_t(entry) * rest_.size();
   }
 
  private:
   int position_, sub_;
   size_t width_;
-  std::vector<size_t> others_;
+  std::vector<size_t> rest_;
   std::vector<uint32_t> groupRuns_;  // per word + 1: index of the group's first run
   std::vector<uint32_t> runStart_;   // per run + 1: index of the run's first entry
   // Per run + 1: a read scanning a group's runs by word finds where their blocks are in the
@@ -104,31 +76,19 @@ class SlotIndex {
     uint32_t firstBlock;  // the index of the run's first block
   };
   std::vector<Run> runs_;
-  // Per block + 1: the index of its first entry, then its rest().size() masks (all that bounds a
+  // Per block + 1: the index of its first entry, then its rest_.size() masks (all that bounds a
   // block, in one place).
   std::vector<uint64_t> blocks_;
-  size_t blockStride() const { return 1 + rest().size(); }
+  size_t blockStride() const { return 1 + rest_.size(); }
   // Per entry: its values (width each), then its stored-vector id. A read goes from an entry's
   // values to its id only when it passes the bounds: one record, so that this costs no second
   // cache miss (the index is larger than the caches, and the entries that pass are scattered).
   size_t recordWords_;
   std::vector<uint32_t> records_;
-  // Per entry: rest().size() fine cluster ids, a bound from a few bytes and a small table before
+  // Per entry: rest_.size() fine cluster ids, a bound from a few bytes and a small table before
   // the entry's exact distances (tables of the whole vocabulary) are looked up; apart from the
   // records, so that the entries a read bounds this way stream through the cache.
   std::vector<uint8_t> restClusters_;
-  // The second order: per word + 1, its group's first block; per block + 1, its first place and
-  // its others_.size() masks; per place, a record and rest fine clusters as an entry's. The
-  // records of the places a read bounds lie together, instead of scattered over the group.
-  std::vector<uint32_t> groupClusterBlocks_;
-  std::vector<uint64_t> clusterBlocks_;
-  std::vector<uint32_t> clusterRecords_;
-  std::vector<uint8_t> clusterFine_;
-  const uint32_t* clusterRecord(uint32_t place) const {
-    return clusterRecords_.data() + size_t(place) * recordWords_;
-  }
-  size_t clusterBlockStride() const { return 1 + others_.size(); }
-  void orderByClusters(const WordClusters& clusters);
   const uint32_t* record(uint32_t entry) const {
     return records_.data() + size_t(entry) * recordWords_;
   }

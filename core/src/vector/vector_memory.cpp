@@ -87,15 +87,6 @@ struct Candidate {
 // The candidates of a read's queued entries with the least floor bounds, read first.
 constexpr size_t kFirstCandidates = 128;
 
-// The blocks of a group's second order with the least bounds, read first for an early k-th
-// distance against which the rest are bounded.
-constexpr size_t kFirstBlocks = 32;
-
-struct BlockBound {
-  double bound;
-  uint32_t block;
-};
-
 // One thread's working memory for a read, reused across reads (stamps count for the read or table
 // whose epoch they hold, so nothing is cleared between reads).
 struct ReadScratch {
@@ -123,16 +114,12 @@ struct ReadScratch {
   std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
   std::vector<float> computed;
-  // Entries to be read, their level's by run or block, or places of a group's second order (see
-  // search()).
+  // Entries to be read, their level's by run or block (see search()).
   std::vector<QueuedEntries> queued;
   size_t queuedEntries = 0;
-  bool queuedByClusters = false;
   std::vector<Candidate> candidates;
   std::vector<uint32_t> entries;
   std::vector<uint32_t> nearRuns;  // a group's runs of near words, by index
-  std::vector<BlockBound> blockBounds;
-  std::vector<uint32_t> fewBlocks;
   // Per level, per position of its rest(): see search().
   std::vector<std::vector<const double*>> restFloors;
   std::vector<std::vector<const float*>> restTables;
@@ -418,15 +405,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       s.restTables[r][i] = distance[rest[i]];
     }
   }
-  // A queued entry's record: an entry's, or a copy's in the second order.
-  auto valuesOf = [&](const SlotIndex& level, uint32_t entry) {
-    return s.queuedByClusters ? level.clusterValues(entry) : level.values(entry);
-  };
-  // The first run read (see below), which no later one reads again.
-  const SlotIndex& top = levels_.front();
-  const uint32_t seed = top.sub() >= 0
-                            ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
-                            : SlotIndex::kNone;
   const bool allExact = std::all_of(s.exact.begin(), s.exact.begin() + std::ptrdiff_t(width),
                                     [](uint8_t exact) { return exact != 0; });
   auto limitNow = [&] {
@@ -446,7 +424,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     size_t kept = 0;
     for (Candidate* c = begin; c < end; ++c) {
       if (c->floorBound > limit) continue;
-      const uint32_t* values = valuesOf(level, c->entry);
+      const uint32_t* values = level.values(c->entry);
       double bound = c->term;
       for (size_t i = 0; i < restCount; ++i) {
         bound += weights[rest[i]] * double{restTables[i][values[rest[i]]]};
@@ -457,7 +435,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     s.entries.clear();
     for (size_t c = 0; c < kept; ++c) {
       const uint32_t e = begin[c].entry;
-      const uint32_t* values = valuesOf(level, e);
+      const uint32_t* values = level.values(e);
       if (r > 0 && !isNew(levels_, s, r, values)) continue;
       s.entries.push_back(e);
       if (allExact) continue;
@@ -478,10 +456,10 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       due.clear();
     }
     for (const uint32_t e : s.entries) {
-      const uint32_t* values = valuesOf(level, e);
+      const uint32_t* values = level.values(e);
       double d = 0.0;
       for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
-      const SlotRead read{s.queuedByClusters ? level.clusterSlot(e) : level.slot(e), d, 0.0};
+      const SlotRead read{level.slot(e), d, 0.0};
       if (heap.size() < k) {
         heap.push_back(read);
         std::push_heap(heap.begin(), heap.end(), before);
@@ -509,22 +487,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     Candidate* candidates = s.candidates.data();
     size_t n = 0;
     for (const QueuedEntries& q : s.queued) {
-      if (s.queuedByClusters) {
-        // Places of the query word's own group, each with its own sub term; those of the seed
-        // run (the query's sub word) were read already.
-        const auto j = size_t(level.sub());
-        const uint32_t seedWord = query[j];
-        const uint8_t* fine = level.clusterFine(q.begin);
-        for (uint32_t p = q.begin; p < q.end; ++p, fine += restCount) {
-          const uint32_t u = level.clusterValues(p)[j];
-          const double known = q.term + weights[j] * double{distance[j][u]};
-          double floorBound = known;
-          for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];
-          candidates[n] = {floorBound, known, p};
-          n += !(floorBound > limit) & (u != seedWord);
-        }
-        continue;
-      }
       const uint8_t* fine = level.fineClusters(q.begin);
       for (uint32_t e = q.begin; e < q.end; ++e, fine += restCount) {
         double floorBound = q.term;
@@ -548,8 +510,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // Queues entries begin .. end − 1 of level r, whose two known terms sum to `term`; read once
   // kQueuedEntries are queued. Until then the k-th distance is the one before: a looser bound,
   // never a wrong one.
-  auto queue = [&](size_t r, uint32_t begin, uint32_t end, double term, bool byClusters) {
-    s.queuedByClusters = byClusters;
+  auto queue = [&](size_t r, uint32_t begin, uint32_t end, double term) {
     s.queued.push_back({begin, end, term});
     s.queuedEntries += end - begin;
     if (s.queuedEntries >= kQueuedEntries) readQueued(r);
@@ -560,67 +521,34 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // the plain sum of the same terms by a few rounding errors: they drop a block or an entry only
   // when it is clearly above the k-th distance. `runTerm`: the sum of the run's two known terms
   // (its words at the level's position and sub).
-  // A lower bound of the distances of a block's slots: the clusters `masks` at `positions` and
-  // the other positions' terms summing to `term`.
-  auto blockBound = [&](std::span<const size_t> positions, const WordClusters::Mask* masks,
-                        double term) {
-    for (size_t i = 0; i < positions.size(); ++i) {
-      const float* floors = s.maskFloors.data() + positions[i] * kMaskFloors;
-      term += weights[positions[i]] * double{leastFloor(floors, masks[i])};
-    }
-    return term;
-  };
   auto readRun = [&](size_t r, uint32_t run, double runTerm) {
     const SlotIndex& level = levels_[r];
     if (const uint32_t begin = level.runBegin(run), end = level.runBegin(run + 1);
         end - begin <= kFewEntries) {
-      queue(r, begin, end, runTerm, false);
+      queue(r, begin, end, runTerm);
       return;
     }
+    const std::span<const size_t> rest = level.rest();
     for (uint32_t b = level.firstBlock(run), last = level.firstBlock(run + 1); b < last; ++b) {
       const uint32_t begin = level.blockBegin(b), end = level.blockBegin(b + 1);
-      if (end - begin <= kFewEntries ||
-          !(blockBound(level.rest(), level.masks(b), runTerm) > limitNow())) {
-        queue(r, begin, end, runTerm, false);
+      if (end - begin > kFewEntries) {
+        const WordClusters::Mask* masks = level.masks(b);
+        double bound = runTerm;
+        for (size_t i = 0; i < rest.size(); ++i) {
+          const float* floors = s.maskFloors.data() + rest[i] * kMaskFloors;
+          bound += weights[rest[i]] * double{leastFloor(floors, masks[i])};
+        }
+        if (bound > limitNow()) continue;
       }
-    }
-  };
-  // The query word's own group (its term nil, and its runs' sub terms too small to skip one) in
-  // its second order: blocks bounded at every other position together.
-  auto readByClusters = [&](size_t r, uint32_t w, double groupTerm) {
-    const SlotIndex& level = levels_[r];
-    std::vector<BlockBound>& bounds = s.blockBounds;
-    bounds.clear();
-    s.fewBlocks.clear();
-    for (uint32_t b = level.firstClusterBlock(w), last = level.firstClusterBlock(w + 1); b < last;
-         ++b) {
-      if (level.clusterBlockBegin(b + 1) - level.clusterBlockBegin(b) <= kFewEntries) {
-        s.fewBlocks.push_back(b);
-        continue;
-      }
-      const double bound = blockBound(level.others(), level.clusterMasks(b), groupTerm);
-      if (!(bound > limitNow())) bounds.push_back({bound, b});
-    }
-    auto read = [&](const BlockBound* first, const BlockBound* last) {
-      for (; first != last; ++first) {
-        if (first->bound > limitNow()) continue;
-        const uint32_t begin = level.clusterBlockBegin(first->block);
-        const uint32_t end = level.clusterBlockBegin(first->block + 1);
-        queue(r, begin, end, groupTerm, true);
-      }
-    };
-    const size_t first = std::min(bounds.size(), kFirstBlocks);
-    std::nth_element(bounds.begin(), bounds.begin() + std::ptrdiff_t(first), bounds.end(),
-                     [](const BlockBound& a, const BlockBound& b) { return a.bound < b.bound; });
-    read(bounds.data(), bounds.data() + first);
-    readQueued(r);
-    read(bounds.data() + first, bounds.data() + bounds.size());
-    for (const uint32_t b : s.fewBlocks) {
-      queue(r, level.clusterBlockBegin(b), level.clusterBlockBegin(b + 1), groupTerm, true);
+      queue(r, begin, end, runTerm);
     }
   };
 
   // The slots nearest in the two highest-weight positions first, for an early k-th distance.
+  const SlotIndex& top = levels_.front();
+  const uint32_t seed = top.sub() >= 0
+                            ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
+                            : SlotIndex::kNone;
   if (seed != SlotIndex::kNone) {
     readRun(0, seed,
             term(size_t(top.position()), query[size_t(top.position())]) +
@@ -635,11 +563,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     if (beyond(groupTerm)) return;
     if (level.sub() < 0) {
       if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w), groupTerm);
-      return;
-    }
-    if (r == 0 && w == query[size_t(level.position())] &&
-        level.firstClusterBlock(w) != level.firstClusterBlock(w + 1)) {
-      readByClusters(r, w, groupTerm);
       return;
     }
     const auto j = size_t(level.sub());
