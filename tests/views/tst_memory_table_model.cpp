@@ -4,6 +4,8 @@
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "memory/memory_table_model.h"
@@ -177,6 +179,74 @@ class TestMemoryTableModel : public QObject {
       QCOMPARE(shownIds(model), either);
       QVERIFY(!either.empty());
     }
+  }
+
+  // select() looks the token up in the snapshot's index: it gives exactly the rows, in the same
+  // order, that a scan of every stored vector gives, for every token, scope and order, on
+  // memories whose vectors repeat a token and hold several classes.
+  void theIndexedFilterPicksTheRowsAScanPicks() {
+    using memlens::views::MemoryOrder;
+    QTemporaryDir dir;
+    std::string words;
+    uint32_t state = 5;
+    for (int i = 0; i < 30000; ++i) {
+      state = state * 1103515245u + 12345u;
+      words += "w" + std::to_string((state >> 8) % 40) + ((i + 1) % 15 == 0 ? "\n" : " ");
+    }
+    auto corpus =
+        memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", words)}, {});
+    QVERIFY(corpus.isOk());
+    memlens::ExperimentOptions options;
+    options.maxTestTokens = 10;
+    auto random = memlens::Experiment::run(*corpus, options);
+    QVERIFY(random.isOk());
+    const std::shared_ptr<const memlens::Experiment> memories[] = {
+        std::move(*random), memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1),
+        memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree)};
+    bool repeats = false, multiClass = false;
+    for (const auto& e : memories) {
+      const InstanceBase& base = e->classifier().memory();
+      const auto snapshot = snapshotOf(e);
+      std::vector<uint32_t> byCount(base.vectorCount());
+      std::iota(byCount.begin(), byCount.end(), 0u);
+      std::ranges::stable_sort(byCount, [&](uint32_t a, uint32_t b) {
+        return instancesOf(base, a) > instancesOf(base, b);
+      });
+      for (uint32_t token = 0; token < e->corpus().vocab.size(); ++token) {
+        const QString word = text(*e, token);
+        if (word.trimmed().isEmpty() || e->corpus().vocab.lookup(word.toStdString()) != token)
+          continue;
+        for (const auto scope :
+             {MemoryFilterScope::kContext, MemoryFilterScope::kTargets, MemoryFilterScope::kEither})
+          for (const auto order : {MemoryOrder::kIdAscending, MemoryOrder::kIdDescending,
+                                   MemoryOrder::kMostInstances, MemoryOrder::kFewestInstances}) {
+            const auto picks = [&](uint32_t id) {
+              const auto values = base.vector(id);
+              const auto count = std::ranges::count(values, token);
+              repeats |= count > 1;
+              multiClass |= base.distribution(id).size() > 1;
+              if (scope != MemoryFilterScope::kTargets && count > 0) return true;
+              return scope != MemoryFilterScope::kContext &&
+                     std::ranges::any_of(base.distribution(id), [&](const memlens::ClassCount& c) {
+                       return base.classId(c.classIndex) == token;
+                     });
+            };
+            const bool byInstances =
+                order == MemoryOrder::kMostInstances || order == MemoryOrder::kFewestInstances;
+            std::vector<uint32_t> scanned;
+            for (uint32_t i = 0; i < base.vectorCount(); ++i)
+              if (const uint32_t id = byInstances ? byCount[i] : i; picks(id))
+                scanned.push_back(id);
+            if (order == MemoryOrder::kIdDescending || order == MemoryOrder::kFewestInstances)
+              std::ranges::reverse(scanned);
+            const auto selected = snapshot->select(word, scope, order);
+            QVERIFY(selected.isOk());
+            QVERIFY2(*selected == scanned, qPrintable(word));
+          }
+      }
+    }
+    QVERIFY(repeats);
+    QVERIFY(multiClass);
   }
 
   void sortsByInstanceCountAndId() {
