@@ -33,6 +33,28 @@ QString text(const memlens::Experiment& e, uint32_t id) {
   return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
 }
 
+// `algorithm` trained on `tokens` words drawn from `types` by a fixed generator (`seed`),
+// `perLine` a line; null when it fails.
+std::shared_ptr<const memlens::Experiment> randomExperiment(const QTemporaryDir& dir, int tokens,
+                                                            uint32_t types, int perLine,
+                                                            uint32_t seed,
+                                                            memlens::Algorithm algorithm) {
+  std::string text;
+  uint32_t state = seed;
+  for (int i = 0; i < tokens; ++i) {
+    state = state * 1103515245u + 12345u;
+    text += "w" + std::to_string((state >> 8) % types) + ((i + 1) % perLine == 0 ? "\n" : " ");
+  }
+  auto corpus =
+      memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", text)}, {});
+  if (!corpus) return nullptr;
+  memlens::ExperimentOptions options;
+  options.classifier.algorithm = algorithm;
+  options.maxTestTokens = 10;
+  auto e = memlens::Experiment::run(*corpus, options);
+  return e ? std::shared_ptr<const memlens::Experiment>(std::move(*e)) : nullptr;
+}
+
 std::set<uint32_t> shownIds(const MemoryTableModel& model) {
   std::set<uint32_t> ids;
   for (int row = 0; row < model.rowCount(); ++row) ids.insert(model.storedVector(row));
@@ -187,21 +209,11 @@ class TestMemoryTableModel : public QObject {
   void theIndexedFilterPicksTheRowsAScanPicks() {
     using memlens::views::MemoryOrder;
     QTemporaryDir dir;
-    std::string words;
-    uint32_t state = 5;
-    for (int i = 0; i < 30000; ++i) {
-      state = state * 1103515245u + 12345u;
-      words += "w" + std::to_string((state >> 8) % 40) + ((i + 1) % 15 == 0 ? "\n" : " ");
-    }
-    auto corpus =
-        memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", words)}, {});
-    QVERIFY(corpus.isOk());
-    memlens::ExperimentOptions options;
-    options.maxTestTokens = 10;
-    auto random = memlens::Experiment::run(*corpus, options);
-    QVERIFY(random.isOk());
+    // 40 types: contexts repeat a token and hold several targets.
+    const auto random = randomExperiment(dir, 30000, 40, 15, 5, memlens::Algorithm::kIb1);
+    QVERIFY(random);
     const std::shared_ptr<const memlens::Experiment> memories[] = {
-        std::move(*random), memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1),
+        random, memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1),
         memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree)};
     bool repeats = false, multiClass = false;
     for (const auto& e : memories) {
@@ -290,21 +302,9 @@ class TestMemoryTableModel : public QObject {
   void picksTheRowsOfABigMemoryOnAWorker() {
     QTemporaryDir dir;
     // Random words: nearly every context is new, so the memory has about as many stored vectors.
-    std::string text;
-    uint32_t state = 11;
-    for (int i = 0; i < 360000; ++i) {
-      state = state * 1103515245u + 12345u;
-      text += "w" + std::to_string((state >> 8) % 30000) + ((i + 1) % 20 == 0 ? "\n" : " ");
-    }
-    auto corpus =
-        memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", text)}, {});
-    QVERIFY(corpus.isOk());
-    memlens::ExperimentOptions options;
-    options.classifier.algorithm = memlens::Algorithm::kIgTree;
-    options.maxTestTokens = 10;
-    auto e = memlens::Experiment::run(*corpus, options);
-    QVERIFY(e.isOk());
-    const auto snapshot = snapshotOf(std::move(*e));
+    const auto e = randomExperiment(dir, 360000, 30000, 20, 11, memlens::Algorithm::kIgTree);
+    QVERIFY(e);
+    const auto snapshot = snapshotOf(e);
     const auto n = static_cast<int>(snapshot->vectorCount());
     QVERIFY(snapshot->vectorCount() > MemoryTableModel::kInlineVectors);
 
