@@ -20,6 +20,7 @@
 #include "generate_controller.h"
 #include "main_window.h"
 #include "memlens/option_names.h"
+#include "memory/memory_table_model.h"
 #include "memory_controller.h"
 #include "train/train_options_widget.h"
 #include "window_screenshot.h"
@@ -42,6 +43,7 @@ struct Options {
   QString tab;                                // the tab to show last
   QString memoryDelete;       // a stored vector's context to preview deleting on the Memory tab
   int memoryPrefix = 0;       // > 0: preview keeping the first this many instances (replay)
+  QString memoryFilter;       // a token to filter the Memory table by
   bool memory = false;        // wait for the Memory tab to be ready
   bool noEvaluation = false;  // an opened memory's evaluation is cancelled once it is ready
   bool train = false;
@@ -99,6 +101,10 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       QStringLiteral("Implies --memory; then preview the prefix pruning that keeps the first "
                      "<instances> training instances (the memory as it was then)."),
       QStringLiteral("instances"));
+  const QCommandLineOption memoryFilter(
+      QStringLiteral("memory-filter"),
+      QStringLiteral("Implies --memory; then filter the Memory table by <token> (Enter)."),
+      QStringLiteral("token"));
   const QCommandLineOption live(
       QStringLiteral("live"),
       QStringLiteral("Implies --train; go on from the training as soon as the memory is ready "
@@ -112,7 +118,7 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      "instead of waiting for its run and learning curve (long at 100M "
                      "instances)."));
   parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, memory,
-                     memoryDelete, memoryPrefix, live, noEvaluation});
+                     memoryDelete, memoryPrefix, memoryFilter, live, noEvaluation});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
@@ -167,7 +173,9 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
     std::fputs("memlens-screenshots: --memory-prefix takes 1 or more instances\n", stderr);
     return 2;
   }
-  options.memory = parser.isSet(memory) || parser.isSet(memoryDelete) || options.memoryPrefix > 0;
+  options.memoryFilter = parser.value(memoryFilter);
+  options.memory = parser.isSet(memory) || parser.isSet(memoryDelete) || options.memoryPrefix > 0 ||
+                   !options.memoryFilter.isEmpty();
   options.noEvaluation = parser.isSet(noEvaluation);
   if (parser.isSet(live)) {
     options.liveUpdates = parser.value(live).toInt();
@@ -313,6 +321,21 @@ bool previewPrefix(MainWindow& window, int instances, QSignalSpy& edits) {
   return settled(edits, seen + 1);
 }
 
+// Filters the Memory table by `token` and waits for its rows (picked on a worker when big).
+bool filterMemory(MainWindow& window, const QString& token) {
+  auto* filter = window.findChild<QLineEdit*>(QStringLiteral("memoryFilter"));
+  auto* model = qobject_cast<memlens::views::MemoryTableModel*>(
+      window.findChild<QTableView*>(QStringLiteral("memoryTable"))->model());
+  QSignalSpy done(model, &memlens::views::MemoryTableModel::pickingDone);
+  filter->setText(token);
+  QTest::keyClick(filter, Qt::Key_Return);
+  if (model->isPicking() && !done.wait(kStepTimeoutMs)) {
+    std::fputs("memlens-screenshots: --memory-filter: the rows were not picked\n", stderr);
+    return false;
+  }
+  return true;
+}
+
 // The steps asked for, in order; stops at the first that fails, leaving its error on screen.
 void drive(MainWindow& window, const Options& options) {
   QSignalSpy jobs(&window, &MainWindow::jobSettled);
@@ -358,6 +381,7 @@ void drive(MainWindow& window, const Options& options) {
     if (!options.memoryDelete.isEmpty() && !previewDeletion(window, options.memoryDelete, edits))
       return;
     if (options.memoryPrefix > 0 && !previewPrefix(window, options.memoryPrefix, edits)) return;
+    if (!options.memoryFilter.isEmpty() && !filterMemory(window, options.memoryFilter)) return;
   }
   if (options.compare) memlens::steps::showTab(window, QStringLiteral("Compare"));
   if (options.memory) memlens::steps::showTab(window, QStringLiteral("Memory"));

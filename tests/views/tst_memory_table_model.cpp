@@ -4,6 +4,8 @@
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
+#include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "memory/memory_table_model.h"
@@ -29,6 +31,28 @@ uint32_t instancesOf(const InstanceBase& base, uint32_t id) {
 
 QString text(const memlens::Experiment& e, uint32_t id) {
   return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
+}
+
+// `algorithm` trained on `tokens` words drawn from `types` by a fixed generator (`seed`),
+// `perLine` a line; null when it fails.
+std::shared_ptr<const memlens::Experiment> randomExperiment(const QTemporaryDir& dir, int tokens,
+                                                            uint32_t types, int perLine,
+                                                            uint32_t seed,
+                                                            memlens::Algorithm algorithm) {
+  std::string text;
+  uint32_t state = seed;
+  for (int i = 0; i < tokens; ++i) {
+    state = state * 1103515245u + 12345u;
+    text += "w" + std::to_string((state >> 8) % types) + ((i + 1) % perLine == 0 ? "\n" : " ");
+  }
+  auto corpus =
+      memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", text)}, {});
+  if (!corpus) return nullptr;
+  memlens::ExperimentOptions options;
+  options.classifier.algorithm = algorithm;
+  options.maxTestTokens = 10;
+  auto e = memlens::Experiment::run(*corpus, options);
+  return e ? std::shared_ptr<const memlens::Experiment>(std::move(*e)) : nullptr;
 }
 
 std::set<uint32_t> shownIds(const MemoryTableModel& model) {
@@ -179,6 +203,64 @@ class TestMemoryTableModel : public QObject {
     }
   }
 
+  // select() looks the token up in the snapshot's index: it gives exactly the rows, in the same
+  // order, that a scan of every stored vector gives, for every token, scope and order, on
+  // memories whose vectors repeat a token and hold several classes.
+  void theIndexedFilterPicksTheRowsAScanPicks() {
+    using memlens::views::MemoryOrder;
+    QTemporaryDir dir;
+    // 40 types: contexts repeat a token and hold several targets.
+    const auto random = randomExperiment(dir, 30000, 40, 15, 5, memlens::Algorithm::kIb1);
+    QVERIFY(random);
+    const std::shared_ptr<const memlens::Experiment> memories[] = {
+        random, memlens::test::smallExperiment(dir, memlens::Algorithm::kIb1),
+        memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree)};
+    bool repeats = false, multiClass = false;
+    for (const auto& e : memories) {
+      const InstanceBase& base = e->classifier().memory();
+      const auto snapshot = snapshotOf(e);
+      std::vector<uint32_t> byCount(base.vectorCount());
+      std::iota(byCount.begin(), byCount.end(), 0u);
+      std::ranges::stable_sort(byCount, [&](uint32_t a, uint32_t b) {
+        return instancesOf(base, a) > instancesOf(base, b);
+      });
+      for (uint32_t token = 0; token < e->corpus().vocab.size(); ++token) {
+        const QString word = text(*e, token);
+        if (word.trimmed().isEmpty() || e->corpus().vocab.lookup(word.toStdString()) != token)
+          continue;
+        for (const auto scope :
+             {MemoryFilterScope::kContext, MemoryFilterScope::kTargets, MemoryFilterScope::kEither})
+          for (const auto order : {MemoryOrder::kIdAscending, MemoryOrder::kIdDescending,
+                                   MemoryOrder::kMostInstances, MemoryOrder::kFewestInstances}) {
+            const auto picks = [&](uint32_t id) {
+              const auto values = base.vector(id);
+              const auto count = std::ranges::count(values, token);
+              repeats |= count > 1;
+              multiClass |= base.distribution(id).size() > 1;
+              if (scope != MemoryFilterScope::kTargets && count > 0) return true;
+              return scope != MemoryFilterScope::kContext &&
+                     std::ranges::any_of(base.distribution(id), [&](const memlens::ClassCount& c) {
+                       return base.classId(c.classIndex) == token;
+                     });
+            };
+            const bool byInstances =
+                order == MemoryOrder::kMostInstances || order == MemoryOrder::kFewestInstances;
+            std::vector<uint32_t> scanned;
+            for (uint32_t i = 0; i < base.vectorCount(); ++i)
+              if (const uint32_t id = byInstances ? byCount[i] : i; picks(id))
+                scanned.push_back(id);
+            if (order == MemoryOrder::kIdDescending || order == MemoryOrder::kFewestInstances)
+              std::ranges::reverse(scanned);
+            const auto selected = snapshot->select(word, scope, order);
+            QVERIFY(selected.isOk());
+            QVERIFY2(*selected == scanned, qPrintable(word));
+          }
+      }
+    }
+    QVERIFY(repeats);
+    QVERIFY(multiClass);
+  }
+
   void sortsByInstanceCountAndId() {
     QTemporaryDir dir;
     const auto e = memlens::test::smallExperiment(dir, memlens::Algorithm::kIgTree);
@@ -220,21 +302,9 @@ class TestMemoryTableModel : public QObject {
   void picksTheRowsOfABigMemoryOnAWorker() {
     QTemporaryDir dir;
     // Random words: nearly every context is new, so the memory has about as many stored vectors.
-    std::string text;
-    uint32_t state = 11;
-    for (int i = 0; i < 360000; ++i) {
-      state = state * 1103515245u + 12345u;
-      text += "w" + std::to_string((state >> 8) % 30000) + ((i + 1) % 20 == 0 ? "\n" : " ");
-    }
-    auto corpus =
-        memlens::TokenisedCorpus::load({memlens::test::writeFile(dir, "random.txt", text)}, {});
-    QVERIFY(corpus.isOk());
-    memlens::ExperimentOptions options;
-    options.classifier.algorithm = memlens::Algorithm::kIgTree;
-    options.maxTestTokens = 10;
-    auto e = memlens::Experiment::run(*corpus, options);
-    QVERIFY(e.isOk());
-    const auto snapshot = snapshotOf(std::move(*e));
+    const auto e = randomExperiment(dir, 360000, 30000, 20, 11, memlens::Algorithm::kIgTree);
+    QVERIFY(e);
+    const auto snapshot = snapshotOf(e);
     const auto n = static_cast<int>(snapshot->vectorCount());
     QVERIFY(snapshot->vectorCount() > MemoryTableModel::kInlineVectors);
 

@@ -2,16 +2,13 @@
 
 #include <QLocale>
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 #include <string>
 
 #include "common/token_text.h"
 
 namespace memlens::views {
-
-namespace {
-constexpr uint32_t kPollEvery = 1 << 16;  // vectors between cancel checks
-}  // namespace
 
 MemorySnapshot MemorySnapshot::of(std::shared_ptr<const Experiment> experiment,
                                   std::vector<SlotUsage> usage, uint64_t usageTokens) {
@@ -36,17 +33,27 @@ uint32_t MemorySnapshot::instanceCount(uint32_t id) const {
 }
 
 const std::vector<uint32_t>& MemorySnapshot::byCount() const {
-  std::call_once(order_->made, [this] {
+  std::call_once(lookups_->ordered, [this] {
     const uint32_t n = vectorCount();
     std::vector<uint32_t> counts(n);
     for (uint32_t id = 0; id < n; ++id) counts[id] = instanceCount(id);
-    std::vector<uint32_t>& ids = order_->byCount;
+    std::vector<uint32_t>& ids = lookups_->byCount;
     ids.resize(n);
     std::iota(ids.begin(), ids.end(), 0u);
     std::ranges::stable_sort(ids,
                              [&counts](uint32_t a, uint32_t b) { return counts[a] > counts[b]; });
   });
-  return order_->byCount;
+  return lookups_->byCount;
+}
+
+Result<const VectorTokenIndex*> MemorySnapshot::tokenIndex(JobControl* job) const {
+  std::lock_guard lock(lookups_->indexing);
+  if (!lookups_->index) {
+    auto built = VectorTokenIndex::build(memory(), job);
+    if (!built) return built.status();
+    lookups_->index = std::make_unique<const VectorTokenIndex>(std::move(*built));
+  }
+  return lookups_->index.get();
 }
 
 QString MemorySnapshot::tokenText(uint32_t id) const {
@@ -94,17 +101,6 @@ Result<std::vector<uint32_t>> MemorySnapshot::select(const QString& token, Memor
   const uint32_t wanted =
       text.empty() ? Vocabulary::kUnknown : experiment->corpus().vocab.lookup(text);
   if (!text.empty() && wanted == Vocabulary::kUnknown) return ids;
-  const InstanceBase& base = memory();
-  const uint32_t wantedClass = text.empty() ? InstanceBase::kNone : base.classIndex(wanted);
-  const auto picks = [&](uint32_t id) {
-    if (text.empty()) return true;
-    if (scope != MemoryFilterScope::kTargets && std::ranges::count(base.vector(id), wanted) > 0)
-      return true;
-    if (scope == MemoryFilterScope::kContext || wantedClass == InstanceBase::kNone) return false;
-    return std::ranges::any_of(base.distribution(id), [wantedClass](const ClassCount& c) {
-      return c.classIndex == wantedClass;
-    });
-  };
   const uint32_t n = vectorCount();
   if (job) job->report(0.0, byInstances ? "ordering by instances" : "filtering");
   const std::vector<uint32_t>* sorted = byInstances ? &byCount() : nullptr;
@@ -112,13 +108,24 @@ Result<std::vector<uint32_t>> MemorySnapshot::select(const QString& token, Memor
     ids = sorted ? *sorted : std::vector<uint32_t>(n);
     if (!sorted) std::iota(ids.begin(), ids.end(), 0u);
   } else {
-    for (uint32_t i = 0; i < n; ++i) {
-      if (job && i % kPollEvery == 0) {
-        if (job->cancelRequested()) return Status::cancelled();
-        job->report(static_cast<double>(i) / n, "filtering");
-      }
-      const uint32_t id = sorted ? (*sorted)[i] : i;
-      if (picks(id)) ids.push_back(id);
+    const auto index = tokenIndex(job);
+    if (!index) return index.status();
+    const uint32_t wantedClass = memory().classIndex(wanted);
+    const auto inContext = scope != MemoryFilterScope::kTargets ? (*index)->withValue(wanted)
+                                                                : std::span<const uint32_t>();
+    const auto inTargets =
+        scope != MemoryFilterScope::kContext && wantedClass != InstanceBase::kNone
+            ? (*index)->withClass(wantedClass)
+            : std::span<const uint32_t>();
+    ids.reserve(inContext.size() + inTargets.size());
+    std::ranges::set_union(inContext, inTargets, std::back_inserter(ids));
+    if (sorted) {
+      // The picked ones in the instance order: one pass over it, cheaper than sorting them.
+      std::vector<bool> picked(n);
+      for (uint32_t id : ids) picked[id] = true;
+      ids.clear();
+      for (uint32_t id : *sorted)
+        if (picked[id]) ids.push_back(id);
     }
   }
   if (order == MemoryOrder::kIdDescending || order == MemoryOrder::kFewestInstances) {

@@ -10,6 +10,7 @@
 #include "memlens/job_control.h"
 #include "memlens/result.h"
 #include "memlens/usage_census.h"
+#include "memlens/vector_token_index.h"
 
 namespace memlens::views {
 
@@ -23,9 +24,10 @@ enum class MemoryOrder { kIdAscending, kIdDescending, kMostInstances, kFewestIns
 // The stored vectors of one memory, as the Memory tab shows them: an immutable view read by the
 // table model row by row. Making one costs nothing in the memory's size (a 100M-instance memory
 // opened from a file has millions of stored vectors): every cell is computed from the memory when
-// it is shown, and the only per-vector arrays, the instance-count order and a filter's rows, are
-// made by select() on a worker when a sort or a filter asks for them. It holds the experiment, so
-// the memory, the vocabulary and the corpus stay alive with it. Thread-safe.
+// it is shown, and the only per-vector arrays, the instance-count order, the token index and a
+// filter's rows, are made on a worker (ahead, or by select() when a sort or a filter asks for
+// them). It holds the experiment, so the memory, the vocabulary and the corpus stay alive with it.
+// Thread-safe.
 struct MemorySnapshot {
   std::shared_ptr<const Experiment> experiment;
   // The usage census (usageCensus()) per stored vector over the first `usageTokens` validation
@@ -55,21 +57,27 @@ struct MemorySnapshot {
   // Vector ids, most instances first, ties by id: O(n log n), made on the first call (which the
   // others wait for) and kept.
   const std::vector<uint32_t>& byCount() const;
+  // Which vectors hold each token, in their context or targets: two passes over the memory, made
+  // on the first call (which the others wait for) and kept; a cancelled one is left to the next.
+  Result<const VectorTokenIndex*> tokenIndex(JobControl* job = nullptr) const;
   // Whether `token` (trimmed; empty picks every vector) is a vocabulary token a filter can pick.
   bool knows(const QString& token) const;
   // The ids of the vectors that `token` (one vocabulary token, exact) picks in `scope`, in
-  // `order`; every vector when `token` is empty, none when it is not in the vocabulary. A linear
-  // scan (plus byCount() for an instance order): run it on a worker; it honours `job`'s cancel.
+  // `order`; every vector when `token` is empty, none when it is not in the vocabulary. A lookup
+  // in tokenIndex() (plus, for an instance order, a pass over byCount()): run it on a worker
+  // unless the memory is small; it honours `job`'s cancel.
   Result<std::vector<uint32_t>> select(const QString& token, MemoryFilterScope scope,
                                        MemoryOrder order, JobControl* job = nullptr) const;
 
  private:
-  // Shared by the copies withUsage() makes: the order is the memory's, not the census'.
-  struct Order {
-    std::once_flag made;
+  // Shared by the copies withUsage() makes: they are the memory's, not the census'.
+  struct Lookups {
+    std::once_flag ordered;
     std::vector<uint32_t> byCount;
+    std::mutex indexing;
+    std::unique_ptr<const VectorTokenIndex> index;
   };
-  std::shared_ptr<Order> order_ = std::make_shared<Order>();
+  std::shared_ptr<Lookups> lookups_ = std::make_shared<Lookups>();
 };
 
 }  // namespace memlens::views

@@ -18,6 +18,8 @@ struct MemoryTableModel::Picked {
   MemoryFilterScope scope = MemoryFilterScope::kEither;
   MemoryOrder order = MemoryOrder::kIdAscending;
   std::vector<uint32_t> rows;  // set by the worker
+  // Cancelled: not shown, even when the worker had ended before it saw the cancel.
+  bool dropped = false;
 };
 
 MemoryTableModel::MemoryTableModel(QObject* parent)
@@ -44,11 +46,13 @@ void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapsho
   if (rowCount() > 0) Q_EMIT dataChanged(index(0, kUsed), index(rowCount() - 1, kUsed));
 }
 
-// A big memory's instance order takes a second or more to make: made on a worker as soon as the
-// memory is shown, so that sorting by instances later only copies it.
+// A big memory's token index and instance order take a second or more to make: made on a worker
+// as soon as the memory is shown, so that a filter later is a lookup and a sort by instances a
+// copy.
 void MemoryTableModel::orderAhead() {
   if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors || orderer_->isRunning()) return;
-  orderer_->run(tr("ordering by instances"), [snapshot = snapshot_](JobControl&) {
+  orderer_->run(tr("indexing the memory"), [snapshot = snapshot_](JobControl& job) -> Status {
+    if (const auto index = snapshot->tokenIndex(&job); !index) return index.status();
     snapshot->byCount();
     return Status::ok();
   });
@@ -76,6 +80,7 @@ bool MemoryTableModel::isPicking() const { return runner_->isRunning(); }
 
 void MemoryTableModel::cancelPicking() {
   repick_ = false;
+  if (picked_) picked_->dropped = true;
   runner_->cancel();
 }
 
@@ -128,8 +133,8 @@ void MemoryTableModel::onPicked(const Status& status) {
     return;
   }
   // Only the latest request's rows are shown; an inline refresh may have come meanwhile.
-  if (status.isOk() && picked->snapshot == snapshot_ && picked->filter == filter_ &&
-      picked->scope == scope_ && picked->order == order_)
+  if (status.isOk() && !picked->dropped && picked->snapshot == snapshot_ &&
+      picked->filter == filter_ && picked->scope == scope_ && picked->order == order_)
     show(picked->snapshot, std::move(picked->rows));
   Q_EMIT pickingDone();
 }

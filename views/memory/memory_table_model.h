@@ -14,9 +14,10 @@ class JobRunner;
 // instance count, usage census, first source), computed on demand from the snapshot, so a million
 // rows cost only the row-id list. A filter token and the order (sort() on the id or count column)
 // pick and arrange the rows; anything else it only renders. Over more than kInlineVectors stored
-// vectors a filter or an instance order is picked on a worker (a linear scan, plus a sort once per
-// snapshot): the rows shown stay until the new ones replace them in one reset, picking() reports
-// progress, a newer request or cancelPicking() stops it. Unfiltered rows in id order need no scan.
+// vectors a filter or an instance order is picked on a worker (a lookup in the snapshot's token
+// index and a pass over its instance order, both made ahead on a worker when it is shown): the
+// rows shown stay until the new ones replace them in one reset, picking() reports progress, a
+// newer request or cancelPicking() stops it. Unfiltered rows in id order need no list.
 class MemoryTableModel : public QAbstractTableModel {
   Q_OBJECT
 
@@ -24,7 +25,8 @@ class MemoryTableModel : public QAbstractTableModel {
   enum Column : int { kId, kContext, kTargets, kInstances, kUsed, kSource, kColumnCount };
   enum class Role : int { StoredVector = Qt::UserRole };  // the row's vector id (quint32)
 
-  // Up to this many stored vectors a filter scans in a few milliseconds: on the calling thread.
+  // Up to this many stored vectors a filter (indexing the memory the first time) takes a few
+  // milliseconds: on the calling thread.
   static constexpr uint32_t kInlineVectors = 200'000;
 
   explicit MemoryTableModel(QObject* parent = nullptr);
@@ -78,7 +80,7 @@ class MemoryTableModel : public QAbstractTableModel {
   int idOrder_ = 0;      // 1/-1: the rows are every vector by id (no list), ascending/descending
   uint32_t idRows_ = 0;  // their count
   JobRunner* runner_;
-  JobRunner* orderer_;  // makes a big snapshot's instance order ahead of a sort
+  JobRunner* orderer_;  // makes a big snapshot's token index and order ahead of a filter or sort
   struct Picked;
   std::shared_ptr<Picked> picked_;
   bool repick_ = false;  // asked again while a worker picked: start over when it ends
