@@ -107,12 +107,14 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   // edited instances). Recomputed weights move IGTree's answers only through its feature order,
   // and IB1's and TRIBL2's with an unweighted vote only through the order of match distances (and
   // TRIBL2's tree order): each is edited in place while those stay (see advance()). A
-  // distance-weighted vote reads the distances themselves: it retrains under recomputed weights.
+  // distance-weighted vote reads the distances themselves, and memories wider than
+  // ReweightedDistances measures retrain under recomputed weights.
   m->incremental_ =
       options.algorithm == Algorithm::kIgTree ||
       ((options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
        options.metric == Metric::kOverlap &&
-       (!options.fixedWeights.empty() || options.distanceWeighting == DistanceWeighting::kZero));
+       (!options.fixedWeights.empty() || (options.distanceWeighting == DistanceWeighting::kZero &&
+                                          m->base_->width <= ReweightedDistances::kMaxWidth)));
   if (m->incremental_) {
     if (Status s = m->start(edits, job); !s) return s;
   } else {
