@@ -450,12 +450,12 @@ void MemoryController::onFinished(const Status& status) {
         preview_ = pending->preview;
         previewTitle_ = pending->change->title;
         page_->showChange(pending->change);
-        // Which way the edit went: recomputed weights retrain IB1 and TRIBL2, and IGTree when
-        // they move its feature order.
+        // Which way the edit went: recomputed weights retrain when they move the feature order
+        // (IGTree, TRIBL2) or the order of match distances (IB1, TRIBL2).
         page_->showWork(tr("Preview ready (%1, feature weights %2): Commit applies it.")
                             .arg(!preview_->retrained     ? tr("edited in place")
                                  : preview_->orderChanged ? tr("retrained: the weights moved the "
-                                                               "feature order")
+                                                               "feature or distance order")
                                                           : tr("retrained"),
                                  keepTrainedWeights() ? tr("kept") : tr("recomputed")));
         break;

@@ -275,7 +275,11 @@ class TestIncrementalEdits : public QObject {
     };
     const Classifier* lastBase = nullptr;
     int compactions = 0;
-    // Under recomputed weights: edits made in place, and those whose weights moved the order.
+    // Under recomputed weights: edits made in place, and those whose weights moved the order
+    // (IGTree's, TRIBL2's) or the order of match distances (IB1's, TRIBL2's). A distance-weighted
+    // vote retrains.
+    const bool incremental = fixedWeights || c.algorithm == Algorithm::kIgTree ||
+                             c.weighting == DistanceWeighting::kZero;
     int inPlace = 0, orderChanges = 0;
     const std::vector<int> trainedOrder = featureOrder(m.classifier().weights());
     EditDrawer drawer(m, 19u + static_cast<uint32_t>(caseIndex));
@@ -310,6 +314,8 @@ class TestIncrementalEdits : public QObject {
           // The order check: the retrained memory's order is the trained one exactly when the
           // edit said so, and an edit that keeps it is made in place.
           QCOMPARE(orderChanged, featureOrder(fresh->weights()) != trainedOrder);
+        }
+        if (!fixedWeights) {
           inPlace += inPlaceEdit ? 1 : 0;
           orderChanges += orderChanged ? 1 : 0;
         }
@@ -326,7 +332,7 @@ class TestIncrementalEdits : public QObject {
         }
       }
       ++steps;
-      if ((fixedWeights || c.algorithm == Algorithm::kIgTree) && !m.edits().empty()) {
+      if (incremental && !m.edits().empty()) {
         const IncrementalClassifier* e = engine();
         QVERIFY2(e, "an edit did not give the incremental engine");
         if (lastBase && e->base().get() != lastBase) ++compactions;
@@ -348,6 +354,16 @@ class TestIncrementalEdits : public QObject {
                  ("step " + std::to_string(steps) + ", probe token " + std::to_string(i)).c_str());
         QCOMPARE(m.probePredictions()[i], want[i].classId);
       }
+      // Traces (and the nearest distances above) under the edited memory's weights.
+      for (size_t i = 0; !tree && i < want.size(); i += 13) {
+        const Prediction trace = m.classifier().predictOne(s->probe.instance(i), traceOptions());
+        const Prediction expected = fresh->predictOne(s->probe.instance(i), traceOptions());
+        QVERIFY2(sameAnswer(trace, expected),
+                 ("step " + std::to_string(steps) + ", trace of " + std::to_string(i)).c_str());
+        QCOMPARE(trace.neighbours.size(), expected.neighbours.size());
+        for (size_t b = 0; b < trace.neighbours.size(); ++b)
+          QCOMPARE(trace.neighbours[b].distance, expected.neighbours[b].distance);
+      }
       for (size_t i = 0; tree && i < want.size(); i += 13) {
         const TreePath path = m.classifier().treePath(s->probe.instance(i));
         QVERIFY2(sameTrace(path, fresh->treePath(s->probe.instance(i))),
@@ -363,9 +379,10 @@ class TestIncrementalEdits : public QObject {
     // subtrees holding a quarter of the memory or moves the root's default; undoing a retrain
     // returns to the base before it).
     if (fixedWeights) QVERIFY2(compactions * 4 < edits, std::to_string(compactions).c_str());
-    // Recomputed weights: edits that keep IGTree's order are made in place; on the 60-line slice
-    // at width 8 the weights lie close together and many edits move the order (retrained).
-    if (!fixedWeights && c.algorithm == Algorithm::kIgTree) {
+    // Recomputed weights: edits that keep IGTree's order (IB1's and TRIBL2's order of match
+    // distances) are made in place; on the 60-line slice at width 8 the weights lie close together
+    // and many edits move the order (retrained).
+    if (!fixedWeights && incremental) {
       QVERIFY2(inPlace > 0, std::to_string(inPlace).c_str());
       if (c.width == 8) QVERIFY2(orderChanges > 0, std::to_string(orderChanges).c_str());
     }
@@ -756,6 +773,7 @@ class TestIncrementalEdits : public QObject {
       // Width 3 searches by match patterns, width 8 by inverted lists (OverlapMemory).
       {"ib1 w3 k1", Algorithm::kIb1, 120, 3, 1, DistanceWeighting::kZero},
       {"ib1 w8 k3 ID", Algorithm::kIb1, 60, 8, 3, DistanceWeighting::kInverseDistance},
+      {"ib1 w8 k1", Algorithm::kIb1, 60, 8, 1, DistanceWeighting::kZero},
       {"igtree", Algorithm::kIgTree, 120, 3, 1, DistanceWeighting::kZero},
       {"tribl2", Algorithm::kTribl2, 120, 3, 1, DistanceWeighting::kZero},
       {"igtree w8", Algorithm::kIgTree, 60, 8, 1, DistanceWeighting::kZero},

@@ -72,7 +72,8 @@ class EditedMemory {
     uint32_t slotsBefore = 0, slotsAfter = 0;
     uint64_t instancesBefore = 0, instancesAfter = 0;
     // Whether the edited memory was retrained from its instances rather than edited in place, and
-    // whether recomputed weights changed the feature order (which retrains IGTree).
+    // whether recomputed weights changed the feature order (IGTree, TRIBL2) or the order of match
+    // distances (IB1, TRIBL2), which retrains.
     bool retrained = false;
     bool orderChanged = false;
 

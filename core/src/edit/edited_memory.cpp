@@ -11,6 +11,7 @@
 #include "edit/incremental_tribl2.h"
 #include "edit/probe_paths.h"
 #include "edit/probe_queries.h"
+#include "edit/reweighted_distances.h"
 #include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
 
@@ -102,16 +103,18 @@ Result<std::unique_ptr<EditedMemory>> EditedMemory::create(
   }
   m->base_ = std::move(train);
   m->probe_ = std::move(probe);
-  // Without retraining: IB1 and TRIBL2 by the overlap metric, with fixed weights, and IGTree
-  // (MVDM retrains from the edited instances, and so do IB1 and TRIBL2 under recomputed weights:
-  // their searches and overlays sum the weights into every distance). Recomputed weights move
-  // IGTree's answers only through its feature order: it is edited in place while the order
-  // stays (see advance()).
+  // Without retraining: IB1 and TRIBL2 by the overlap metric, and IGTree (MVDM retrains from the
+  // edited instances). Recomputed weights move IGTree's answers only through its feature order,
+  // and IB1's and TRIBL2's with an unweighted vote only through the order of match distances (and
+  // TRIBL2's tree order): each is edited in place while those stay (see advance()). A
+  // distance-weighted vote reads the distances themselves, and memories wider than
+  // ReweightedDistances measures retrain under recomputed weights.
   m->incremental_ =
       options.algorithm == Algorithm::kIgTree ||
-      (!options.fixedWeights.empty() &&
-       (options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
-       options.metric == Metric::kOverlap);
+      ((options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
+       options.metric == Metric::kOverlap &&
+       (!options.fixedWeights.empty() || (options.distanceWeighting == DistanceWeighting::kZero &&
+                                          m->base_->width <= ReweightedDistances::kMaxWidth)));
   if (m->incremental_) {
     if (Status s = m->start(edits, job); !s) return s;
   } else {
@@ -403,8 +406,11 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // its order alone (and its distances by the weights): while the order is the trained base's,
   // the tree is edited in place as under fixed weights; when it moves, it is retrained (as it is
   // from a memory retrained on another order, until the order comes back and a retrain restores
-  // the base's).
+  // the base's). IB1 and TRIBL2 search their base by its weights while the new ones keep its order
+  // of match distances (and TRIBL2's tree order), reporting distances under the new ones
+  // (ReweightedDistances); else they retrain, and the retrained base is searched by the new ones.
   std::vector<double> weights;
+  std::shared_ptr<const ReweightedDistances> reweighted;
   bool orderChanged = false, retrainOrder = false;
   if (state->counts) {
     if (!changes.empty()) {
@@ -421,10 +427,18 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       state->counts = state->counts->edited(moves, state->rows);
     }
     weights = state->counts->weights(order, options_.weighting);
-    const std::vector<int>& trainedOrder = igTreeOf(*baseClassifier_)->order();
-    orderChanged = memoryOrder(options_, weights) != trainedOrder;
-    // From a memory retrained on another order, a retrain also brings back the trained one.
-    retrainOrder = orderChanged || (from && igTreeOf(*from->base)->order() != trainedOrder);
+    if (algorithm == Algorithm::kIgTree) {
+      const std::vector<int>& trainedOrder = igTreeOf(*baseClassifier_)->order();
+      orderChanged = memoryOrder(options_, weights) != trainedOrder;
+      // From a memory retrained on another order, a retrain also brings back the trained one.
+      retrainOrder = orderChanged || (from && igTreeOf(*from->base)->order() != trainedOrder);
+    } else {
+      orderChanged = algorithm == Algorithm::kTribl2 &&
+                     memoryOrder(options_, weights) != overlapMemoryOf(*p->base)->treeOrder();
+      if (!orderChanged && weights != p->base->weights())
+        orderChanged = !(reweighted = ReweightedDistances::of(p->base->weights(), weights));
+      retrainOrder = orderChanged;
+    }
   }
   // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
   // IGTree updates the paths of the changed stored vectors and of those holding a class whose
@@ -433,7 +447,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // costs about as much.
   std::vector<uint32_t> rebuild;
   std::vector<IncrementalIgTree::Recheck> recheck;  // IGTree's: stored vectors of moved classes
-  bool compact = false;
+  bool compact = algorithm != Algorithm::kIgTree && retrainOrder;
   if (firstFeature_ >= 0 && from) {
     rebuild = values;
     if (algorithm == Algorithm::kIgTree) {
@@ -516,6 +530,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     p->base = std::move(*classifier);
     overlay = VectorOverlay(p->base->memory());
     rebuild.clear();
+    reweighted.reset();  // the retrained base has the new weights
     p->retrained = true;
   }
   p->orderChanged = orderChanged;
@@ -539,11 +554,13 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   } else if (algorithm == Algorithm::kTribl2) {
     p->engine = std::make_shared<IncrementalTribl2>(
         options_, p->base, p->overlay, std::move(order), std::move(rebuild), std::move(instances),
-        sameBase ? static_cast<const IncrementalTribl2*>(from->engine.get()) : nullptr);
+        sameBase ? static_cast<const IncrementalTribl2*>(from->engine.get()) : nullptr,
+        std::move(reweighted));
   } else {
     p->engine = std::make_shared<IncrementalIb1>(
         options_, p->base, p->overlay, std::move(order), std::move(instances),
-        sameBase ? static_cast<const IncrementalIb1*>(from->engine.get()) : nullptr);
+        sameBase ? static_cast<const IncrementalIb1*>(from->engine.get()) : nullptr,
+        std::move(reweighted));
   }
   // Unedited, the memory is the trained one itself (same traces, same InstanceBase).
   p->classifier = editCount == 0 && p->base == baseClassifier_ ? p->base : p->engine;

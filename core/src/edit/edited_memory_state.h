@@ -82,7 +82,7 @@ struct EditedMemory::Preview::Pending {
   uint32_t slots = 0;
   uint64_t instanceCount = 0;
   bool retrained = false;     // trained from the edited instances rather than edited in place
-  bool orderChanged = false;  // recomputed weights gave another tree order (IGTree: retrained)
+  bool orderChanged = false;  // recomputed weights moved an order the engine needs (retrained)
   // The incremental engine's state: the instances, the trained base it edits and the overlay of
   // what differs, the probe tokens' reach and ties (what bounds which ones an edit can change),
   // and what the previewed edit changed. The probe set is answered by distinct query.

@@ -29,14 +29,16 @@ IncrementalIb1::IncrementalIb1(const ClassifierOptions& options,
                                std::shared_ptr<const Classifier> base,
                                std::shared_ptr<const VectorOverlay> overlay, ClassOrder classes,
                                std::function<const InstanceSet&()> instances,
-                               const IncrementalIb1* previous)
+                               const IncrementalIb1* previous,
+                               std::shared_ptr<const ReweightedDistances> reweighted)
     : IncrementalClassifier(options, std::move(base), std::move(classes), std::move(instances)),
       memory_(*overlapMemoryOf(*base_)),
       overlay_(std::move(overlay)),
       index_(
           *overlay_, width(),
           [this](const uint32_t* a, const uint32_t* b) { return distance(a, b); },
-          previous ? &previous->index_ : nullptr) {
+          previous ? &previous->index_ : nullptr),
+      reweighted_(std::move(reweighted)) {
   const InstanceBase& b = base_->memory();
   editedIndex_.resize(b.classCount());
   for (uint32_t c = 0; c < b.classCount(); ++c) editedIndex_[c] = classes_.indexOf(b.classId(c));
@@ -109,8 +111,9 @@ bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
   return true;
 }
 
-void IncrementalIb1::finish(const MergedBuckets& merged, uint32_t required, const Prediction& out,
+void IncrementalIb1::finish(const MergedBuckets& merged, uint32_t required, Prediction& out,
                             Bound& bound, std::shared_ptr<const Vote>* vote) const {
+  if (reweighted_) out.distance = (*reweighted_)(out.distance);
   // Over the whole memory an untied vote reads only its k nearest buckets (counts and
   // distances): no change farther than the k-th can change it. The (k + 1)-th bucket's counts
   // break ties.

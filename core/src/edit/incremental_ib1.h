@@ -7,6 +7,7 @@
 
 #include "edit/incremental_classifier.h"
 #include "edit/overlay_index.h"
+#include "edit/reweighted_distances.h"
 #include "edit/vector_overlay.h"
 #include "memory/merged_buckets.h"
 #include "memory/overlap_memory.h"
@@ -19,17 +20,25 @@ namespace memlens {
 // exactly with the overlay's vectors (MergedBuckets, as a sharded memory merges its ranks) and
 // voted over the edited memory's classes. It answers as IB1 trained on the edited instances.
 // TRIBL2's fallback (a query whose first tree value no stored vector has) is this search too.
+// Under recomputed weights that keep the base's order of match distances (ReweightedDistances) it
+// searches by the base's weights and reports the new ones and the distances under them.
 // Thread-safety as Classifier.
 class IncrementalIb1 final : public IncrementalClassifier {
  public:
   // `base`: an IB1 or TRIBL2 classifier (overlapMemoryOf(*base) not null) with `options`' fixed
   // weights.
   // `previous`: the engine of the memory `overlay` was copied from and appended to (its index is
-  // shared), or null.
+  // shared), or null. `reweighted`: the edited memory's weights when recomputed ones differ from
+  // the base's (null: the base's); bounds and votes stay in the base's distances.
   IncrementalIb1(const ClassifierOptions& options, std::shared_ptr<const Classifier> base,
                  std::shared_ptr<const VectorOverlay> overlay, ClassOrder classes,
                  std::function<const InstanceSet&()> instances,
-                 const IncrementalIb1* previous = nullptr);
+                 const IncrementalIb1* previous = nullptr,
+                 std::shared_ptr<const ReweightedDistances> reweighted = nullptr);
+
+  const std::vector<double>& weights() const override {
+    return reweighted_ ? reweighted_->weights() : IncrementalClassifier::weights();
+  }
 
   // The buckets a vote read, up to its reach (Bound::reach): the k nearest when it was not tied,
   // else k + 1 (fewer when the memory holds fewer), nearest first, each with its class counts.
@@ -75,8 +84,9 @@ class IncrementalIb1 final : public IncrementalClassifier {
   std::vector<std::pair<uint32_t, int64_t>> exactCounts(std::span<const uint32_t> features) const;
 
  private:
-  // After `merged` decided `out`: its bound, and the buckets it read within reach into `vote`.
-  void finish(const MergedBuckets& merged, uint32_t required, const Prediction& out, Bound& bound,
+  // After `merged` decided `out`: its bound, the buckets it read within reach into `vote`, and
+  // its distance under the edited memory's weights.
+  void finish(const MergedBuckets& merged, uint32_t required, Prediction& out, Bound& bound,
               std::shared_ptr<const Vote>* vote) const;
   void search(const uint32_t* query, uint32_t required, const PredictOptions& options,
               Prediction& out, Bound& bound, std::shared_ptr<const Vote>* vote) const;
@@ -85,6 +95,7 @@ class IncrementalIb1 final : public IncrementalClassifier {
   std::shared_ptr<const VectorOverlay> overlay_;
   OverlayIndex index_;                 // over overlay_
   std::vector<uint32_t> editedIndex_;  // by base class index
+  std::shared_ptr<const ReweightedDistances> reweighted_;
 };
 
 }  // namespace memlens

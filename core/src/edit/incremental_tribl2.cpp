@@ -12,11 +12,12 @@ IncrementalTribl2::IncrementalTribl2(const ClassifierOptions& options,
                                      std::shared_ptr<const VectorOverlay> overlay,
                                      ClassOrder classes, std::vector<uint32_t> touched,
                                      std::function<const InstanceSet&()> instances,
-                                     const IncrementalTribl2* previous)
+                                     const IncrementalTribl2* previous,
+                                     std::shared_ptr<const ReweightedDistances> reweighted)
     : IncrementalClassifier(options, base, classes, instances),
       memory_(*overlapMemoryOf(*base_)),
       edited_(options, std::move(base), std::move(overlay), std::move(classes),
-              std::move(instances), previous ? &previous->edited_ : nullptr),
+              std::move(instances), previous ? &previous->edited_ : nullptr, std::move(reweighted)),
       touched_(std::move(touched)) {}
 
 bool IncrementalTribl2::rebuiltFor(const uint32_t* query) const {

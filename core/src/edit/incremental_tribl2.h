@@ -16,17 +16,21 @@ namespace memlens {
 // matched prefix only see stored vectors with the query's first tree value
 // (docs/spec/distributed.md, "TRIBL2"), so an edit can change only the answers of queries with a
 // first value it touched, of those whose tie it moved, and of the fallback (a query whose first
-// value no stored vector has: IB1 over the whole memory) within its reach.
+// value no stored vector has: IB1 over the whole memory) within its reach. Recomputed weights that
+// keep the base's tree order and order of match distances are taken as IncrementalIb1 takes them.
 // Thread-safety as Classifier.
 class IncrementalTribl2 final : public IncrementalClassifier {
  public:
   // `base`: a TRIBL2 classifier with `options`' fixed weights; `overlay` what differs from it;
-  // `touched`: the first tree values the last edit touched (sorted); `previous` as
-  // IncrementalIb1's.
+  // `touched`: the first tree values the last edit touched (sorted); `previous` and `reweighted`
+  // as IncrementalIb1's.
   IncrementalTribl2(const ClassifierOptions& options, std::shared_ptr<const Classifier> base,
                     std::shared_ptr<const VectorOverlay> overlay, ClassOrder classes,
                     std::vector<uint32_t> touched, std::function<const InstanceSet&()> instances,
-                    const IncrementalTribl2* previous = nullptr);
+                    const IncrementalTribl2* previous = nullptr,
+                    std::shared_ptr<const ReweightedDistances> reweighted = nullptr);
+
+  const std::vector<double>& weights() const override { return edited_.weights(); }
 
   // Bound: the fallback's reach (IncrementalIb1); ties of an exact match's default or a vote.
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
