@@ -1,8 +1,13 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <random>
+#include <string>
 
+#include "memfile/byte_reader.h"
+#include "memfile/byte_writer.h"
 #include "memlens/kneser_ney_model.h"
 #include "memlens/memory_smoother.h"
 
@@ -55,6 +60,48 @@ class TestSmoothedDistribution : public QObject {
         for (double p : dense) above += p > dense[w] * (1 + 1e-12);
         QCOMPARE(sparse.countAboveOutcome(w), above);
       }
+    }
+  }
+
+  // The entropy reads each outcome's u·log2(u) from a table the model keeps; a loaded model
+  // makes it again (it is not saved), so its entropies are the trained model's to the bit.
+  void entropyTableSurvivesLoading() {
+    InstanceSet set;
+    set.width = 2;
+    std::mt19937 rng(5);
+    std::vector<uint32_t> stream(5000);
+    for (auto& t : stream) t = rng() % (1 + rng() % 80);
+    for (size_t i = 2; i < stream.size(); ++i) {
+      set.features.insert(set.features.end(), {stream[i - 2], stream[i - 1]});
+      set.classes.push_back(stream[i]);
+      set.sources.push_back(i);
+    }
+    auto trained = KneserNeyModel::train(set, 100, {3});
+    QVERIFY(trained.isOk());
+    std::FILE* file = std::tmpfile();
+    QVERIFY(file);
+    ByteWriter out(file, 0, nullptr);
+    (*trained)->save(out);
+    QVERIFY(out.status().isOk());
+    std::string bytes(static_cast<size_t>(out.offset()), '\0');
+    std::rewind(file);
+    QCOMPARE(std::fread(bytes.data(), 1, bytes.size(), file), bytes.size());
+    std::fclose(file);
+    ByteReader in(bytes);
+    auto loaded = KneserNeyModel::load(in, 100);
+    QVERIFY2(loaded.isOk(), loaded.status().message().c_str());
+    for (const KneserNeyModel* m : {trained->get(), loaded->get()}) {
+      QCOMPARE(m->unigramPlogps().size(), m->unigram().size());
+      for (size_t w = 0; w < m->unigram().size(); ++w)
+        QVERIFY(m->unigramPlogps()[w] == m->unigram()[w] * std::log2(m->unigram()[w]));
+    }
+    SmoothedDistribution a, b;
+    for (size_t q = 0; q + 1 < 400; q += 2) {
+      const uint32_t context[] = {stream[q], stream[q + 1]};
+      (*trained)->smoothed(context, a);
+      (*loaded)->smoothed(context, b);
+      const double ha = a.entropyBits(), hb = b.entropyBits();
+      QVERIFY(std::memcmp(&ha, &hb, sizeof ha) == 0);
     }
   }
 };
