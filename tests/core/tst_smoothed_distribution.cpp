@@ -13,6 +13,22 @@
 
 using namespace memlens;
 
+namespace {
+
+// Each token of `stream` from the two before it.
+InstanceSet trigrams(const std::vector<uint32_t>& stream) {
+  InstanceSet set;
+  set.width = 2;
+  for (size_t i = 2; i < stream.size(); ++i) {
+    set.features.insert(set.features.end(), {stream[i - 2], stream[i - 1]});
+    set.classes.push_back(stream[i]);
+    set.sources.push_back(i);
+  }
+  return set;
+}
+
+}  // namespace
+
 // The sparse distribution against brute force over the dense one (computed independently by
 // KneserNeyModel::probability, which walks the orders without SmoothedDistribution).
 class TestSmoothedDistribution : public QObject {
@@ -21,15 +37,9 @@ class TestSmoothedDistribution : public QObject {
   void matchesBruteForce() {
     std::mt19937 rng(11);
     std::uniform_int_distribution<uint32_t> token(0, 299);
-    InstanceSet set;
-    set.width = 2;
     std::vector<uint32_t> stream(30000);
     for (auto& t : stream) t = token(rng) % (1 + token(rng) % 60);  // skewed; ids >= 60 never seen
-    for (size_t i = 2; i < stream.size(); ++i) {
-      set.features.insert(set.features.end(), {stream[i - 2], stream[i - 1]});
-      set.classes.push_back(stream[i]);
-      set.sources.push_back(i);
-    }
+    const InstanceSet set = trigrams(stream);
     auto model = KneserNeyModel::train(set, 300, {3});
     QVERIFY(model.isOk());
     const KneserNeyModel& m = **model;
@@ -66,17 +76,10 @@ class TestSmoothedDistribution : public QObject {
   // The entropy reads each outcome's u·log2(u) from a table the model keeps; a loaded model
   // makes it again (it is not saved), so its entropies are the trained model's to the bit.
   void entropyTableSurvivesLoading() {
-    InstanceSet set;
-    set.width = 2;
     std::mt19937 rng(5);
     std::vector<uint32_t> stream(5000);
     for (auto& t : stream) t = rng() % (1 + rng() % 80);
-    for (size_t i = 2; i < stream.size(); ++i) {
-      set.features.insert(set.features.end(), {stream[i - 2], stream[i - 1]});
-      set.classes.push_back(stream[i]);
-      set.sources.push_back(i);
-    }
-    auto trained = KneserNeyModel::train(set, 100, {3});
+    auto trained = KneserNeyModel::train(trigrams(stream), 100, {3});
     QVERIFY(trained.isOk());
     std::FILE* file = std::tmpfile();
     QVERIFY(file);
