@@ -10,6 +10,7 @@
 #include "memlens/tokenised_corpus.h"
 #include "memlens/word_vectors.h"
 #include "test_support.h"
+#include "vector/sparse_products.h"
 
 using namespace memlens;
 using memlens::test::writeFile;
@@ -128,6 +129,34 @@ class TestWordVectors : public QObject {
     QCOMPARE(WordVectors::train(*instances, {}, &job).status().code(), Status::Code::kCancelled);
     QVERIFY(stages.count("counting word contexts"));
     QVERIFY(!stages.count("randomised SVD"));
+  }
+
+  // The SVD's products on both cores must be Eigen's one-thread products to the bit: every
+  // element the same sum in the same order (a PPMI-like matrix: skewed rows, values of many
+  // magnitudes, so that another order rounds differently).
+  void sparseProductsAreEigens() {
+    std::mt19937_64 rng(3);
+    std::lognormal_distribution<double> value(0.0, 2.0);
+    std::normal_distribution<double> gauss;
+    const Eigen::Index rows = 1500, columns = 6000, rank = 37;
+    std::vector<Eigen::Triplet<double>> entries;
+    for (Eigen::Index r = 0; r < rows; ++r) {
+      const Eigen::Index n = 1 + static_cast<Eigen::Index>(rng() % (r % 50 == 0 ? 3000 : 40));
+      for (Eigen::Index k = 0; k < n; ++k)
+        entries.emplace_back(r, static_cast<Eigen::Index>(rng() % columns), value(rng));
+    }
+    RowSparse a(rows, columns);
+    a.setFromTriplets(entries.begin(), entries.end());
+    Eigen::MatrixXd omega(columns, rank), q(rows, rank);
+    for (Eigen::Index i = 0; i < omega.size(); ++i) omega.data()[i] = gauss(rng);
+    for (Eigen::Index i = 0; i < q.size(); ++i) q.data()[i] = gauss(rng);
+    const Eigen::MatrixXd wantTimes = a * omega, wantTransposed = a.transpose() * q;
+    const Eigen::MatrixXd gotTimes = times(a, omega), gotTransposed = transposeTimes(a, q);
+    QCOMPARE(gotTimes.rows(), rows);
+    QCOMPARE(gotTransposed.rows(), columns);
+    QVERIFY(std::memcmp(gotTimes.data(), wantTimes.data(), sizeof(double) * rows * rank) == 0);
+    QVERIFY(std::memcmp(gotTransposed.data(), wantTransposed.data(),
+                        sizeof(double) * columns * rank) == 0);
   }
 
   void tooFewTypes() {

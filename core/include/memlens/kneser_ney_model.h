@@ -84,10 +84,12 @@ class KneserNeyModel {
   // The same, dense: out[id] for every vocabulary id, out[vocabSize] = unknown.
   void distribution(std::span<const uint32_t> context, std::vector<double>& out) const;
 
-  // The order-1 distribution (vocabSize + 1 entries), the same values sorted ascending, and
-  // its sums Σu and Σ u·log2(u), which SmoothedDistribution needs for ranks and entropy.
+  // The order-1 distribution (vocabSize + 1 entries), the same values sorted ascending, each
+  // outcome's u·log2(u), and the sums Σu and Σ u·log2(u), which SmoothedDistribution needs for
+  // ranks and entropy.
   const std::vector<double>& unigram() const;
   const std::vector<double>& sortedUnigram() const;
+  const std::vector<double>& unigramPlogps() const;
   double unigramMass() const;
   double unigramPlogp() const;
 

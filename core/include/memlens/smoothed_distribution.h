@@ -16,7 +16,7 @@ class KneserNeyModel;
 // Valid while its model lives; a plain value otherwise.
 class SmoothedDistribution {
  public:
-  explicit SmoothedDistribution(const KneserNeyModel* model = nullptr) : model_(model) {}
+  explicit SmoothedDistribution(const KneserNeyModel* model = nullptr);
 
   double probability(uint32_t outcome) const;
   // How many outcomes have probability strictly above p.
@@ -45,7 +45,7 @@ class SmoothedDistribution {
   void reset(const KneserNeyModel* model);
 
  private:
-  double untouched(uint32_t outcome) const;
+  double untouched(uint32_t outcome) const { return scale_ * unigram_[outcome]; }
   // Outcomes above p, where untouched ones are compared by unigram > unigramThreshold.
   uint64_t countAbove(double p, double unigramThreshold) const;
   // touched_ with `votes` mixed in, into `merged` (not touched_).
@@ -53,6 +53,7 @@ class SmoothedDistribution {
                   std::vector<std::pair<uint32_t, double>>& merged) const;
 
   const KneserNeyModel* model_;
+  const double* unigram_;  // the model's unigram(), looked up once: read for every outcome
   double scale_ = 1.0;
   std::vector<std::pair<uint32_t, double>> touched_;
   std::vector<std::pair<uint32_t, double>> merged_;  // scratch, kept to avoid reallocations

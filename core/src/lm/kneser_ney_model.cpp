@@ -61,10 +61,17 @@ struct KneserNeyModel::Impl {
   std::vector<double> discount;  // [k-1] for order k
   std::vector<double> unigram;   // vocabSize + 1 entries, last = unknown
   std::vector<double> sortedUnigram;
+  std::vector<double> unigramPlogps;  // per outcome u·log2(u), not saved: made on load
   double unigramMass = 0.0;
   double unigramPlogp = 0.0;
   // levels[k-2] holds the contexts (k-1 ids) of order k, for k = 2..order.
   std::vector<KneserNeyLevel> levels;
+
+  void tabulatePlogps() {
+    unigramPlogps.resize(unigram.size());
+    for (size_t w = 0; w < unigram.size(); ++w)
+      unigramPlogps[w] = unigram[w] * std::log2(unigram[w]);
+  }
 
   std::optional<KneserNeyLevel::Followers> find(int k, std::span<const uint32_t> context) const {
     return levels[static_cast<size_t>(k - 2)].find(context.last(static_cast<size_t>(k - 1)));
@@ -204,9 +211,10 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::fromCounts(Counts top, u
     }
     impl->sortedUnigram = impl->unigram;
     std::sort(impl->sortedUnigram.begin(), impl->sortedUnigram.end());
-    for (const double u : impl->unigram) {
-      impl->unigramMass += u;
-      impl->unigramPlogp += u * std::log2(u);
+    impl->tabulatePlogps();
+    for (size_t w = 0; w < impl->unigram.size(); ++w) {
+      impl->unigramMass += impl->unigram[w];
+      impl->unigramPlogp += impl->unigramPlogps[w];
     }
   }
   // Orders 2..n: group the k-grams by their context, then lay the contexts out flat.
@@ -279,6 +287,7 @@ void KneserNeyModel::distribution(std::span<const uint32_t> context,
 
 const std::vector<double>& KneserNeyModel::unigram() const { return impl_->unigram; }
 const std::vector<double>& KneserNeyModel::sortedUnigram() const { return impl_->sortedUnigram; }
+const std::vector<double>& KneserNeyModel::unigramPlogps() const { return impl_->unigramPlogps; }
 double KneserNeyModel::unigramMass() const { return impl_->unigramMass; }
 double KneserNeyModel::unigramPlogp() const { return impl_->unigramPlogp; }
 
@@ -316,6 +325,7 @@ Result<std::unique_ptr<KneserNeyModel>> KneserNeyModel::load(ByteReader& in, uin
   for (int k = 2; in.ok() && k <= m->order; ++k)
     KneserNeyLevel::load(in, static_cast<size_t>(k - 1), vocabSize, m->levels.emplace_back());
   if (!in.ok()) return Status::corrupt(in.error());
+  m->tabulatePlogps();
   return std::unique_ptr<KneserNeyModel>(new KneserNeyModel(std::move(m)));
 }
 

@@ -33,14 +33,14 @@ void mergeSorted(const std::vector<std::pair<uint32_t, double>>& left, const B& 
 
 }  // namespace
 
+SmoothedDistribution::SmoothedDistribution(const KneserNeyModel* model)
+    : model_(model), unigram_(model ? model->unigram().data() : nullptr) {}
+
 void SmoothedDistribution::reset(const KneserNeyModel* model) {
   model_ = model;
+  unigram_ = model ? model->unigram().data() : nullptr;
   scale_ = 1.0;
   touched_.clear();
-}
-
-double SmoothedDistribution::untouched(uint32_t outcome) const {
-  return scale_ * model_->unigram()[outcome];
 }
 
 double SmoothedDistribution::probability(uint32_t outcome) const {
@@ -57,7 +57,7 @@ uint64_t SmoothedDistribution::countAboveOutcome(uint32_t outcome) const {
   auto it = std::lower_bound(touched_.begin(), touched_.end(), outcome,
                              [](const auto& e, uint32_t o) { return e.first < o; });
   if (it != touched_.end() && it->first == outcome) return countAbove(it->second);
-  return countAbove(untouched(outcome), model_->unigram()[outcome]);
+  return countAbove(untouched(outcome), unigram_[outcome]);
 }
 
 uint64_t SmoothedDistribution::countAbove(double p, double threshold) const {
@@ -69,7 +69,7 @@ uint64_t SmoothedDistribution::countAbove(double p, double threshold) const {
   uint64_t untouchedAbove = static_cast<uint64_t>(
       sorted.end() - std::upper_bound(sorted.begin(), sorted.end(), threshold));
   for (const auto& [outcome, value] : touched_) {
-    untouchedAbove -= model_->unigram()[outcome] > threshold;
+    untouchedAbove -= unigram_[outcome] > threshold;
   }
   return above + untouchedAbove;
 }
@@ -77,11 +77,11 @@ uint64_t SmoothedDistribution::countAbove(double p, double threshold) const {
 double SmoothedDistribution::entropyBits() const {
   // Σ over untouched of s·u·log2(s·u) = s·log2(s)·Σu + s·Σ u·log2(u), from whole-vocabulary sums.
   double massU = model_->unigramMass(), plogpU = model_->unigramPlogp();
+  const double* plogps = model_->unigramPlogps().data();
   double h = 0.0;
   for (const auto& [outcome, value] : touched_) {
-    const double u = model_->unigram()[outcome];
-    massU -= u;
-    plogpU -= u * std::log2(u);
+    massU -= unigram_[outcome];
+    plogpU -= plogps[outcome];
     if (value > 0.0) h -= value * std::log2(value);
   }
   if (scale_ > 0.0) h -= scale_ * std::log2(scale_) * massU + scale_ * plogpU;
@@ -117,6 +117,7 @@ void SmoothedDistribution::mixed(const std::vector<std::pair<uint32_t, double>>&
                                  double lambda, SmoothedDistribution& out) const {
   mergeVotes(votes, lambda, out.touched_);
   out.model_ = model_;
+  out.unigram_ = unigram_;
   out.scale_ = scale_ * (1.0 - lambda);
 }
 

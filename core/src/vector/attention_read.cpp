@@ -9,15 +9,18 @@ namespace memlens {
 VectorRead AttentionRead::attend(std::vector<SlotRead> slots, double temperature) const {
   VectorRead result;
   if (slots.empty()) return result;
+  // Each slot's class counts looked up once (a virtual call), for its total and its shares.
+  std::vector<std::span<const ClassCount>> distributions(slots.size());
   std::vector<double> counts(slots.size(), 0.0);
   for (size_t i = 0; i < slots.size(); ++i) {
-    for (const ClassCount& c : slotDistribution(slots[i].slot)) counts[i] += c.count;
+    distributions[i] = slotDistribution(slots[i].slot);
+    for (const ClassCount& c : distributions[i]) counts[i] += c.count;
   }
   weigh(slots, counts, temperature);
   // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
   std::vector<std::pair<uint32_t, double>> mass;
   for (size_t i = 0; i < slots.size(); ++i) {
-    for (const ClassCount& c : slotDistribution(slots[i].slot)) {
+    for (const ClassCount& c : distributions[i]) {
       mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
     }
   }

@@ -1,5 +1,7 @@
 #include "memlens/word_vectors.h"
 
+#include <tbb/parallel_invoke.h>
+
 #include <Eigen/Dense>
 #include <Eigen/SVD>
 #include <Eigen/Sparse>
@@ -10,11 +12,13 @@
 #include <string>
 #include <unordered_map>
 
+#include "vector/sparse_products.h"
+
 namespace memlens {
 
 namespace {
 
-using SparseMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;
+using SparseMatrix = RowSparse;
 
 // (word, context column) pair counts keyed row * columns + column, where column = context word
 // · 2·window + offset slot (offsets −window..−1, then 1..window).
@@ -139,28 +143,41 @@ Status checkOptions(const WordVectorOptions& o) {
   return Status::ok();
 }
 
-// Rows U·Σ^½ of the truncated SVD of `a`, normalised (row-major, a.rows() x dimensions).
-Result<std::vector<float>> svdRows(const SparseMatrix& a, const WordVectorOptions& o,
-                                   JobControl* job) {
+// The randomised SVD's rank for a PPMI matrix of vocabSize rows (dimensions + oversampling, at
+// most the matrix's smaller side).
+Result<Eigen::Index> svdRank(uint32_t vocabSize, const WordVectorOptions& o) {
+  const auto rows = static_cast<Eigen::Index>(vocabSize);
   const Eigen::Index rank =
-      std::min<Eigen::Index>(o.dimensions + o.oversampling, std::min(a.rows(), a.cols()));
+      std::min<Eigen::Index>(o.dimensions + o.oversampling, std::min(rows, rows * 2 * o.window));
   if (rank < o.dimensions) {
-    return Status::invalidArgument("the vocabulary (" + std::to_string(a.rows()) +
+    return Status::invalidArgument("the vocabulary (" + std::to_string(rows) +
                                    " types) is too small for " + std::to_string(o.dimensions) +
                                    " dimensions");
   }
-  // Randomised range finder (Halko, Martinsson & Tropp 2011) with power iterations.
-  std::mt19937_64 rng(o.seed);
+  return rank;
+}
+
+// The randomised range finder's Gaussian test matrix (columns x rank), drawn from the seed.
+Eigen::MatrixXd testMatrix(Eigen::Index columns, Eigen::Index rank, uint64_t seed) {
+  std::mt19937_64 rng(seed);
   std::normal_distribution<double> gauss;
-  Eigen::MatrixXd omega(a.cols(), rank);
+  Eigen::MatrixXd omega(columns, rank);
   for (Eigen::Index i = 0; i < omega.size(); ++i) omega.data()[i] = gauss(rng);
+  return omega;
+}
+
+// Rows U·Σ^½ of the truncated SVD of `a`, normalised (row-major, a.rows() x dimensions), with
+// the test matrix `omega`.
+Result<std::vector<float>> svdRows(const SparseMatrix& a, const Eigen::MatrixXd& omega,
+                                   const WordVectorOptions& o, JobControl* job) {
+  // Randomised range finder (Halko, Martinsson & Tropp 2011) with power iterations.
   reportProgress(job, 0.0, "randomised SVD");
-  Eigen::MatrixXd q = orthonormal(a * omega);
+  Eigen::MatrixXd q = orthonormal(times(a, omega));
   for (int i = 0; i < o.powerIterations; ++i) {
     if (cancelRequested(job)) return Status::cancelled();
-    q = orthonormal(a * orthonormal(a.transpose() * q));
+    q = orthonormal(times(a, orthonormal(transposeTimes(a, q))));
   }
-  const Eigen::MatrixXd b = (a.transpose() * q).transpose();  // rank x columns
+  const Eigen::MatrixXd b = transposeTimes(a, q).transpose();  // rank x columns
   Eigen::BDCSVD<Eigen::MatrixXd> svd(b, Eigen::ComputeThinU);
   const Eigen::MatrixXd u = q * svd.matrixU().leftCols(o.dimensions);
   const Eigen::VectorXd sqrtSigma = svd.singularValues().head(o.dimensions).cwiseSqrt();
@@ -178,6 +195,22 @@ Result<std::vector<float>> svdRows(const SparseMatrix& a, const WordVectorOption
   return rows;
 }
 
+// The vectors' rows from the PPMI matrix that `ppmi()` (a Result<SparseMatrix>) counts and
+// weighs. The test matrix depends only on the matrix's shape, so it is drawn meanwhile.
+template <typename Ppmi>
+Result<std::vector<float>> rowsFrom(Ppmi ppmi, uint32_t vocabSize, const WordVectorOptions& o,
+                                    JobControl* job) {
+  const Result<Eigen::Index> rank = svdRank(vocabSize, o);
+  if (!rank) return rank.status();
+  Result<SparseMatrix> a = SparseMatrix();
+  Eigen::MatrixXd omega;
+  tbb::parallel_invoke(
+      [&] { a = ppmi(); },
+      [&] { omega = testMatrix(Eigen::Index{vocabSize} * 2 * o.window, *rank, o.seed); });
+  if (!a) return a.status();
+  return svdRows(*a, omega, o, job);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<WordVectors>> WordVectors::fromRows(Result<std::vector<float>> rows,
@@ -191,9 +224,12 @@ Result<std::unique_ptr<WordVectors>> WordVectors::train(const TokenStream& token
                                                         const WordVectorOptions& o,
                                                         JobControl* job) {
   if (Status s = checkOptions(o); !s) return s;
-  auto counts = countTokens(tokens, vocabSize, o, job);
-  if (!counts) return counts.status();
-  return fromRows(svdRows(ppmiMatrix(*counts, vocabSize, o), o, job), o.dimensions);
+  auto ppmi = [&]() -> Result<SparseMatrix> {
+    auto counts = countTokens(tokens, vocabSize, o, job);
+    if (!counts) return counts.status();
+    return ppmiMatrix(*counts, vocabSize, o);
+  };
+  return fromRows(rowsFrom(ppmi, vocabSize, o, job), o.dimensions);
 }
 
 uint32_t WordVectors::vocabularyOf(const InstanceBase& memory) {
@@ -213,9 +249,12 @@ Result<std::unique_ptr<WordVectors>> WordVectors::train(const InstanceSet& insta
   uint32_t vocabSize = 0;
   for (const uint32_t id : instances.features) vocabSize = std::max(vocabSize, id + 1);
   for (const uint32_t id : instances.classes) vocabSize = std::max(vocabSize, id + 1);
-  auto counts = countInstances(instances, vocabSize, o, job);
-  if (!counts) return counts.status();
-  return fromPairCounts(*counts, vocabSize, o, job);
+  auto ppmi = [&]() -> Result<SparseMatrix> {
+    auto counts = countInstances(instances, vocabSize, o, job);
+    if (!counts) return counts.status();
+    return ppmiMatrix(*counts, vocabSize, o);
+  };
+  return fromRows(rowsFrom(ppmi, vocabSize, o, job), o.dimensions);
 }
 
 Result<WordVectors::PairCounts> WordVectors::countPairs(const InstanceBase& memory,
@@ -231,7 +270,8 @@ Result<std::unique_ptr<WordVectors>> WordVectors::fromPairCounts(const PairCount
                                                                  const WordVectorOptions& o,
                                                                  JobControl* job) {
   if (Status s = checkOptions(o); !s) return s;
-  return fromRows(svdRows(ppmiMatrix(counts, vocabSize, o), o, job), o.dimensions);
+  auto ppmi = [&]() -> Result<SparseMatrix> { return ppmiMatrix(counts, vocabSize, o); };
+  return fromRows(rowsFrom(ppmi, vocabSize, o, job), o.dimensions);
 }
 
 std::unique_ptr<WordVectors> WordVectors::fromValues(std::vector<float> values, int dimensions) {
