@@ -146,6 +146,42 @@ class TestEditedMemory : public QObject {
     }
   }
 
+  // Under recomputed weights IB1 and TRIBL2 retrain an edit that changes more instances than the
+  // overlay may hold (a document of over 65,536 here) and take the counts from the retrained
+  // memory; the next one-vector edit is then made in place, weighed by those counts, and answers
+  // as a memory retrained from the edited instances, with the same weights.
+  void largeRetrainsKeepTheirCounts() {
+    auto s = setup(24000);
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kTribl2}) {
+      const ClassifierOptions options = optionsFor(a);
+      auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+      MemoryEdit remove;
+      remove.kind = EditKind::kRemoveDocument;
+      remove.document = 0;
+      auto removed = m->preview(remove);
+      QVERIFY2(removed.isOk(), removed.status().message().c_str());
+      QVERIFY(m->commit(std::move(*removed)).isOk());
+      QVERIFY(m->retrained());
+      QVERIFY2(s->train.size() - m->instances().size() > 65536,
+               std::to_string(s->train.size() - m->instances().size()).c_str());
+
+      MemoryEdit one;
+      one.kind = EditKind::kDeleteVector;
+      const auto f = m->instances().instance(m->instances().size() / 2);
+      one.features.assign(f.begin(), f.end());
+      auto deleted = m->preview(one);
+      QVERIFY2(deleted.isOk(), deleted.status().message().c_str());
+      QVERIFY(m->commit(std::move(*deleted)).isOk());
+      QVERIFY(!m->retrained());
+      auto fresh = std::move(*createClassifier(options));
+      QVERIFY(fresh->train(m->instances()).isOk());
+      QCOMPARE(m->classifier().weights(), fresh->weights());
+      std::vector<uint32_t> want;
+      for (const Prediction& p : *fresh->predict(s->probe)) want.push_back(p.classId);
+      QCOMPARE(m->probePredictions(), want);
+    }
+  }
+
   // The state is a pure function of corpus + options + edits: a memory created from the edit
   // list predicts exactly as the one the edits were committed to, distributions included.
   void rebuildFromEditsIsIdentical() {

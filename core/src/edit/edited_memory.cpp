@@ -412,7 +412,17 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   std::vector<double> weights;
   std::shared_ptr<const ReweightedDistances> reweighted;
   bool orderChanged = false, retrainOrder = false;
-  if (state->counts) {
+  // IB1 and TRIBL2 retrain an edit that changes more instances than the overlay may hold: the
+  // counts are then taken from the retrained memory rather than updated instance by instance
+  // (which cost a count-threshold prune five times its retrain).
+  uint64_t changed = 0;
+  for (const std::vector<Change>& list : changes) changed += list.size();
+  const bool retrainLarge =
+      state->counts && algorithm != Algorithm::kIgTree &&
+      changed > std::max<uint64_t>(p->base->memory().vectorCount() / 2, kMinRetrain);
+  if (retrainLarge) {
+    retrainOrder = true;
+  } else if (state->counts) {
     if (!changes.empty()) {
       std::vector<MaintainedCounts::Move> moves;
       for (const std::vector<Change>& list : changes)
@@ -454,8 +464,6 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       // A tree of width 1 is its leaves: retrained. A path costs about what retraining costs
       // for 6 instances (12 against 2 us on the KJV).
       const uint64_t paths = std::max<uint64_t>(state->liveCount / 8, kMinRetrain);
-      uint64_t changed = 0;
-      for (const std::vector<Change>& list : changes) changed += list.size();
       const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
       const ClassOrder& before = was.classes();
       compact = retrainOrder || changed > paths || base_->width < 2 ||
@@ -532,6 +540,11 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     rebuild.clear();
     reweighted.reset();  // the retrained base has the new weights
     p->retrained = true;
+    if (retrainLarge) {
+      auto counts = MaintainedCounts::of(p->base->memory(), state->rows, job);
+      if (!counts) return counts.status();
+      state->counts = std::move(*counts);
+    }
   }
   p->orderChanged = orderChanged;
   const bool sameBase = from && p->base == from->base;
