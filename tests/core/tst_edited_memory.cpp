@@ -147,12 +147,13 @@ class TestEditedMemory : public QObject {
   }
 
   // Under recomputed weights IB1 and TRIBL2 retrain an edit that changes more instances than the
-  // overlay may hold (a document of over 65,536 here) and take the counts from the retrained
-  // memory; the next one-vector edit is then made in place, weighed by those counts, and answers
-  // as a memory retrained from the edited instances, with the same weights.
+  // overlay may hold (a document of over 65,536 here), IGTree one past an eighth of its paths,
+  // and take the counts from the retrained memory; the next one-vector edit is then made in
+  // place, weighed by those counts, and answers as a memory retrained from the edited instances,
+  // with the same weights.
   void largeRetrainsKeepTheirCounts() {
     auto s = setup(24000);
-    for (Algorithm a : {Algorithm::kIb1, Algorithm::kTribl2}) {
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kTribl2, Algorithm::kIgTree}) {
       const ClassifierOptions options = optionsFor(a);
       auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
       MemoryEdit remove;

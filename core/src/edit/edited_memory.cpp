@@ -412,14 +412,29 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   std::vector<double> weights;
   std::shared_ptr<const ReweightedDistances> reweighted;
   bool orderChanged = false, retrainOrder = false;
-  // IB1 and TRIBL2 retrain an edit that changes more instances than the overlay may hold: the
-  // counts are then taken from the retrained memory rather than updated instance by instance
-  // (which cost a count-threshold prune five times its retrain).
   uint64_t changed = 0;
   for (const std::vector<Change>& list : changes) changed += list.size();
-  const bool retrainLarge =
-      state->counts && algorithm != Algorithm::kIgTree &&
-      changed > std::max<uint64_t>(p->base->memory().vectorCount() / 2, kMinRetrain);
+  // IGTree updates the paths of the changed stored vectors and of those holding a class whose
+  // tie order moved. When those are more than an eighth of the memory (and more than
+  // kMinRetrain: below, either takes milliseconds), or the root's default moves, retraining
+  // costs about as much: a path costs about what retraining costs for 6 instances (12 against
+  // 2 us on the KJV). A tree of width 1 is its leaves: retrained. IB1 and TRIBL2 retrain an edit
+  // that changes more instances than the overlay may hold.
+  const bool igTreeEdit = algorithm == Algorithm::kIgTree && firstFeature_ >= 0 && from;
+  const uint64_t paths = std::max<uint64_t>(state->liveCount / 8, kMinRetrain);
+  bool large = false;
+  if (igTreeEdit) {
+    const ClassOrder& before = static_cast<const IncrementalIgTree&>(*from->engine).classes();
+    large = changed > paths || base_->width < 2 ||
+            before.ids[IncrementalIgTree::rootDefault(before)] !=
+                order.ids[IncrementalIgTree::rootDefault(order)];
+  } else if (algorithm != Algorithm::kIgTree) {
+    large = changed > std::max<uint64_t>(p->base->memory().vectorCount() / 2, kMinRetrain);
+  }
+  // A large edit retrains at once: the counts are then taken from the retrained memory rather
+  // than updated instance by instance (which cost a count-threshold prune several times its
+  // retrain).
+  const bool retrainLarge = state->counts && large;
   if (retrainLarge) {
     retrainOrder = true;
   } else if (state->counts) {
@@ -451,29 +466,16 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     }
   }
   // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
-  // IGTree updates the paths of the changed stored vectors and of those holding a class whose
-  // tie order moved. When those are more than an eighth of the memory (and more than
-  // kMinRetrain: below, either takes milliseconds), or the root's default moves, retraining
-  // costs about as much.
   std::vector<uint32_t> rebuild;
   std::vector<IncrementalIgTree::Recheck> recheck;  // IGTree's: stored vectors of moved classes
-  bool compact = algorithm != Algorithm::kIgTree && retrainOrder;
-  if (firstFeature_ >= 0 && from) {
-    rebuild = values;
-    if (algorithm == Algorithm::kIgTree) {
-      // A tree of width 1 is its leaves: retrained. A path costs about what retraining costs
-      // for 6 instances (12 against 2 us on the KJV).
-      const uint64_t paths = std::max<uint64_t>(state->liveCount / 8, kMinRetrain);
-      const auto& was = static_cast<const IncrementalIgTree&>(*from->engine);
-      const ClassOrder& before = was.classes();
-      compact = retrainOrder || changed > paths || base_->width < 2 ||
-                before.ids[IncrementalIgTree::rootDefault(before)] !=
-                    order.ids[IncrementalIgTree::rootDefault(order)];
-      auto stale =
-          compact ? std::nullopt : was.staleVectors(order, classes, overlay, paths - changed);
-      compact = !stale || changed + stale->size() > paths;
-      if (!compact) recheck = std::move(*stale);
-    }
+  bool compact =
+      algorithm == Algorithm::kIgTree ? igTreeEdit && (retrainOrder || large) : retrainOrder;
+  if (firstFeature_ >= 0 && from) rebuild = values;
+  if (igTreeEdit && !compact) {
+    auto stale = static_cast<const IncrementalIgTree&>(*from->engine)
+                     .staleVectors(order, classes, overlay, paths - changed);
+    compact = !stale || changed + stale->size() > paths;
+    if (!compact) recheck = std::move(*stale);
   }
   // The overlay entries whose counts change.
   std::vector<uint32_t> edited;
@@ -544,6 +546,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       auto counts = MaintainedCounts::of(p->base->memory(), state->rows, job);
       if (!counts) return counts.status();
       state->counts = std::move(*counts);
+      if (algorithm == Algorithm::kIgTree)
+        orderChanged = igTreeOf(*p->base)->order() != igTreeOf(*baseClassifier_)->order();
     }
   }
   p->orderChanged = orderChanged;
