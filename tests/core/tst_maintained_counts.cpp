@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <random>
+#include <set>
 
 #include "edit/maintained_counts.h"
 #include "memlens/feature_weights.h"
@@ -36,6 +37,15 @@ ClassOrder classOrderOf(const InstanceBase& base) {
   return o;
 }
 
+// The counts of a memory trained on `base`, whose rows `rows` holds.
+std::shared_ptr<const MaintainedCounts> trainedCounts(const InstanceSet& base,
+                                                      const EditedRows& rows) {
+  InstanceBase trained(base.width);
+  if (!trained.add(base).isOk()) return nullptr;
+  auto counts = MaintainedCounts::of(trained, rows, nullptr);
+  return counts ? *counts : nullptr;
+}
+
 }  // namespace
 
 class TestMaintainedCounts : public QObject {
@@ -49,11 +59,8 @@ class TestMaintainedCounts : public QObject {
     const int width = 3;
     auto base = randomInstances(rng, 400, width);
     EditedRows rows(base);
-    InstanceBase trained(width);
-    QVERIFY(trained.add(*base).isOk());
-    auto counts = MaintainedCounts::of(trained, rows, nullptr);
-    QVERIFY(counts);
-    std::shared_ptr<const MaintainedCounts> current = *counts;
+    std::shared_ptr<const MaintainedCounts> current = trainedCounts(*base, rows);
+    QVERIFY(current);
     for (int step = 0; step < 60; ++step) {
       std::vector<std::vector<uint32_t>> kept;  // the moves' features
       kept.reserve(64);
@@ -114,6 +121,37 @@ class TestMaintainedCounts : public QObject {
                      computeFeatureWeights(retrained.featureCounts(), retrained.classTotals(), w),
                  ("step " + std::to_string(step)).c_str());
     }
+  }
+
+  // A stored vector's instances, of several classes in turn, removed in one edit and restored in
+  // the next (one run of moves with one features span, as EditedMemory makes them): the weights
+  // are those of a memory trained on the live rows.
+  void aVectorsInstancesOfManyClasses() {
+    std::mt19937 rng(11);
+    const int width = 2;
+    auto base = randomInstances(rng, 600, width);  // 3 × 7 vectors: ~29 instances each
+    EditedRows rows(base);
+    std::shared_ptr<const MaintainedCounts> current = trainedCounts(*base, rows);
+    QVERIFY(current);
+    const auto f0 = rows.features(0);
+    const std::vector<uint32_t> vector(f0.begin(), f0.end());
+    std::set<uint32_t> classes;
+    for (int delta : {-1, +1}) {
+      std::vector<MaintainedCounts::Move> moves;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        if (!std::ranges::equal(rows.features(r), vector)) continue;
+        classes.insert(rows.classOf(r));
+        rows.setLive(r, delta > 0);
+        moves.push_back({vector, rows.classOf(r), r, delta});
+      }
+      current = current->edited(moves, rows);
+      InstanceBase retrained(width);
+      QVERIFY(retrained.add(rows.liveInstances()).isOk());
+      for (FeatureWeighting w : {FeatureWeighting::kGainRatio, FeatureWeighting::kChiSquare})
+        QCOMPARE(current->weights(classOrderOf(retrained), w),
+                 computeFeatureWeights(retrained.featureCounts(), retrained.classTotals(), w));
+    }
+    QVERIFY(classes.size() > 3);
   }
 
   void cancelledCountingStops() {

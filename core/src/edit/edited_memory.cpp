@@ -392,8 +392,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
       if (firstFeature_ >= 0) {
-        addOnce(values, valueSeen, c.featuresBefore[static_cast<size_t>(firstFeature_)]);
-        addOnce(values, valueSeen, c.featuresAfter[static_cast<size_t>(firstFeature_)]);
+        addOnce(values, valueSeen, (*c.featuresBefore)[static_cast<size_t>(firstFeature_)]);
+        addOnce(values, valueSeen, (*c.featuresAfter)[static_cast<size_t>(firstFeature_)]);
       }
       addOnce(classes, classSeen, c.classBefore);
       addOnce(classes, classSeen, c.classAfter);
@@ -440,13 +440,14 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   } else if (state->counts) {
     if (!changes.empty()) {
       std::vector<MaintainedCounts::Move> moves;
+      moves.reserve(changed);
       for (const std::vector<Change>& list : changes)
         for (const Change& c : list) {
           if (undo ? c.liveAfter : c.liveBefore)
-            moves.push_back({undo ? c.featuresAfter : c.featuresBefore,
+            moves.push_back({*(undo ? c.featuresAfter : c.featuresBefore),
                              undo ? c.classAfter : c.classBefore, c.index, -1});
           if (undo ? c.liveBefore : c.liveAfter)
-            moves.push_back({undo ? c.featuresBefore : c.featuresAfter,
+            moves.push_back({*(undo ? c.featuresBefore : c.featuresAfter),
                              undo ? c.classBefore : c.classAfter, c.index, +1});
         }
       state->counts = state->counts->edited(moves, state->rows);
@@ -467,7 +468,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   }
   // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
   std::vector<uint32_t> rebuild;
-  std::vector<IncrementalIgTree::Recheck> recheck;  // IGTree's: stored vectors of moved classes
+  IncrementalIgTree::Recheck recheck;  // IGTree's: stored vectors of moved classes
   bool compact =
       algorithm == Algorithm::kIgTree ? igTreeEdit && (retrainOrder || large) : retrainOrder;
   if (firstFeature_ >= 0 && from) rebuild = values;
@@ -503,9 +504,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
                                 overlayTooLarge(overlay, p->base->memory())))
         break;
       if (undo ? c.liveAfter : c.liveBefore)
-        move(undo ? c.featuresAfter : c.featuresBefore, undo ? c.classAfter : c.classBefore, -1);
+        move(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore, -1);
       if (undo ? c.liveBefore : c.liveAfter)
-        move(undo ? c.featuresBefore : c.featuresAfter, undo ? c.classBefore : c.classAfter, +1);
+        move(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter, +1);
     }
   flush();
   std::sort(edited.begin(), edited.end());
@@ -528,9 +529,11 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     for (const std::vector<Change>& list : changes)
       for (const Change& c : list) {
         if (undo ? c.liveAfter : c.liveBefore)
-          note(undo ? c.featuresAfter : c.featuresBefore, undo ? c.classAfter : c.classBefore, -1);
+          note(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore,
+               -1);
         if (undo ? c.liveBefore : c.liveAfter)
-          note(undo ? c.featuresBefore : c.featuresAfter, undo ? c.classBefore : c.classAfter, +1);
+          note(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter,
+               +1);
       }
   }
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
@@ -704,8 +707,8 @@ Status EditedMemory::undo(JobControl* job) {
       // Only what the edit changed: a write copies the rows it lands in.
       if (c->liveBefore != c->liveAfter) state->rows.setLive(c->index, c->liveBefore);
       if (c->classBefore != c->classAfter) state->rows.setClass(c->index, c->classBefore);
-      if (c->featuresBefore != c->featuresAfter)
-        state->rows.setFeatures(c->index, c->featuresBefore);
+      if (*c->featuresBefore != *c->featuresAfter)
+        state->rows.setFeatures(c->index, *c->featuresBefore);
     }
     auto built =
         advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);

@@ -30,21 +30,28 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
       !classOk())
     return Status::invalidArgument("class id " + std::to_string(edit.classId) +
                                    " is not in the vocabulary");
+  // `f`, shared with `last` when equal (consecutive changes mostly hold one stored vector).
+  const auto shared = [](std::span<const uint32_t> f, const Change::Features& last) {
+    return last && std::ranges::equal(*last, f)
+               ? last
+               : std::make_shared<const std::vector<uint32_t>>(f.begin(), f.end());
+  };
   // Notes instance i as it is before the edit changes it.
   const auto touch = [&](size_t i) {
     if (!changes) return;
+    Change::Features last = changes->empty() ? nullptr : changes->back().featuresBefore;
     Change& c = changes->emplace_back();
     c.index = i;
     c.liveBefore = state.rows.live(i);
     c.classBefore = state.rows.classOf(i);
-    const auto f = state.rows.features(i);
-    c.featuresBefore.assign(f.begin(), f.end());
+    c.featuresBefore = shared(state.rows.features(i), last);
   };
   // Applies `change` to every instance of `rows` (ascending) `select` picks; fails when it picks
   // none.
   const auto forEach = [&](const std::vector<size_t>& rows, auto select, auto change,
                            const std::string& none) {
     size_t hits = 0;
+    if (changes) changes->reserve(changes->size() + rows.size());
     for (size_t i : rows) {
       if (!select(i)) continue;
       touch(i);
@@ -146,6 +153,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
             "no instance of the memory was made at or after token " + std::to_string(edit.source));
       }
       case EditKind::kPrune:
+        if (changes) changes->reserve(edit.sources.size());
         for (uint64_t source : edit.sources) {
           auto i = instanceIndex(source);
           if (!i) return i.status();
@@ -196,8 +204,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
   for (Change& c : *changes) {
     c.liveAfter = state.rows.live(c.index);
     c.classAfter = state.rows.classOf(c.index);
-    const auto f = state.rows.features(c.index);
-    c.featuresAfter.assign(f.begin(), f.end());
+    c.featuresAfter = shared(state.rows.features(c.index), c.featuresBefore);
     state.liveCount += c.liveAfter;
     state.liveCount -= c.liveBefore;
   }

@@ -51,11 +51,14 @@ struct EditedMemory::State {
 // instances added: a relabel removes the old class and adds the new, a merge the old features and
 // the new). `existed` is false for an instance the edit inserted.
 struct EditedMemory::Change {
+  // Immutable, shared by the changes of one stored vector (a vector's 24k instances would
+  // otherwise make 49k allocations), and by before and after unless a merge moved them.
+  using Features = std::shared_ptr<const std::vector<uint32_t>>;
   size_t index = 0;
   bool existed = true;
   uint8_t liveBefore = 0, liveAfter = 0;
   uint32_t classBefore = 0, classAfter = 0;
-  std::vector<uint32_t> featuresBefore, featuresAfter;
+  Features featuresBefore, featuresAfter;
 };
 
 // The live instances of a state, listed when first asked for (the incremental engine's previews

@@ -131,9 +131,9 @@ uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
 }
 
 Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
-    const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
-    const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
-    std::function<const InstanceSet&()> instances, std::vector<double> weights, JobControl* job) {
+    const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas, const Recheck& recheck,
+    const VectorOverlay& overlay, std::function<const InstanceSet&()> instances,
+    std::vector<double> weights, JobControl* job) {
   auto next = std::make_shared<IncrementalIgTree>(was.options_, was.base_, std::move(classes),
                                                   std::move(instances), was.classVectors_,
                                                   std::move(weights));
@@ -312,25 +312,29 @@ bool IncrementalIgTree::orderMovesDefault(const Reached& r, const ClassOrder& af
   return moves;
 }
 
-Status IncrementalIgTree::addRecheckPaths(const std::vector<Recheck>& recheck,
-                                          const ClassOrder& after, Deltas& below,
-                                          JobControl* job) const {
+Status IncrementalIgTree::addRecheckPaths(const Recheck& recheck, const ClassOrder& after,
+                                          Deltas& below, JobControl* job) const {
   const size_t w = tree_.order().size();
+  const auto vector = [&](uint32_t i) {
+    return std::span<const uint32_t>(recheck.values).subspan(size_t{i} * w, w);
+  };
   // Sorted, a vector shares the nodes of its first values with the one before, and what was
   // found for them (most vectors share their upper nodes).
-  std::vector<const Recheck*> sorted;
-  for (const Recheck& r : recheck) sorted.push_back(&r);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Recheck* a, const Recheck* b) { return a->vector < b->vector; });
+  std::vector<uint32_t> sorted(recheck.size());
+  std::iota(sorted.begin(), sorted.end(), 0);
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const auto va = vector(a), vb = vector(b);
+    return std::lexicographical_compare(va.begin(), va.end(), vb.begin(), vb.end());
+  });
   enum Found : uint8_t { kGoOn, kMoves, kDropped };
   std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
-  const Prefix* previous = nullptr;
+  std::span<const uint32_t> previous;
   for (size_t i = 0; i < sorted.size(); ++i) {
     if (i % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
-    const Prefix& v = sorted[i]->vector;
+    const std::span<const uint32_t> v = vector(sorted[i]);
     size_t same = 0;
-    while (previous && same < w && (*previous)[same] == v[same]) ++same;
-    previous = &v;
+    while (!previous.empty() && same < w && previous[same] == v[same]) ++same;
+    previous = v;
     size_t need = 0;
     for (size_t d = 1; d < w; ++d) {
       if (d > same) {
@@ -342,7 +346,7 @@ Status IncrementalIgTree::addRecheckPaths(const std::vector<Recheck>& recheck,
       if (found[d] == kMoves) need = d;
       if (found[d] != kGoOn) break;
     }
-    if (sorted[i]->leafMoves) need = w;
+    if (recheck.leafMoves[sorted[i]]) need = w;
     for (size_t d = 1; d <= need; ++d)
       below.try_emplace(Prefix(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(d)));
   }
@@ -445,24 +449,22 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
   return out;
 }
 
-std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleVectors(
+std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
     const ClassOrder& after, std::span<const uint32_t> touched, const VectorOverlay& overlay,
     size_t limit) const {
   const ClassOrder& now = classes_;
   const InstanceBase& memory = base_->memory();
   const std::vector<int>& order = tree_.order();
-  std::vector<Recheck> stale;
+  Recheck stale;
   const auto add = [&](std::span<const uint32_t> features, const Dist& dist) {
-    Recheck& r = stale.emplace_back();
-    r.vector.reserve(order.size());
-    for (int f : order) r.vector.push_back(features[static_cast<size_t>(f)]);
+    for (int f : order) stale.values.push_back(features[static_cast<size_t>(f)]);
     // A class one order lacks: the edit changed this vector, and its delta rebuilds the leaf.
-    r.leafMoves = std::any_of(dist.begin(), dist.end(),
-                              [&](const auto& c) {
-                                return now.indexOf(c.first) == InstanceBase::kNone ||
-                                       after.indexOf(c.first) == InstanceBase::kNone;
-                              }) ||
-                  defaultOf(dist, now) != defaultOf(dist, after);
+    stale.leafMoves.push_back(std::any_of(dist.begin(), dist.end(),
+                                          [&](const auto& c) {
+                                            return now.indexOf(c.first) == InstanceBase::kNone ||
+                                                   after.indexOf(c.first) == InstanceBase::kNone;
+                                          }) ||
+                              defaultOf(dist, now) != defaultOf(dist, after));
   };
   // A node's default moves with the order alone when two classes tied at its top swap places:
   // it holds both, so it lies on the paths of the vectors holding either. Of each pair that
@@ -516,7 +518,8 @@ std::optional<std::vector<IncrementalIgTree::Recheck>> IncrementalIgTree::staleV
   size_t count = 0;
   for (uint32_t c = 0; c < moved.size(); ++c)
     if (moved[c] && (count += held(c)) > limit) return std::nullopt;
-  stale.reserve(count);
+  stale.values.reserve(count * order.size());
+  stale.leafMoves.reserve(count);
   // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
   Dist dist;
   for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c) {

@@ -62,11 +62,13 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // What an edit changed: per ordered stored vector (its values in tree order), per class id, the
   // change in its count.
   using Deltas = std::map<Prefix, std::map<uint32_t, int64_t>>;
-  // A stored vector (in tree order) whose path's defaults may move with the class order, and
-  // whether its own default (as a leaf) does.
+  // Stored vectors (in tree order, the tree's width values each, in one array: there may be tens
+  // of thousands) whose paths' defaults may move with the class order, and per vector whether
+  // its own default (as a leaf) does.
   struct Recheck {
-    Prefix vector;
-    bool leafMoves = false;
+    std::vector<uint32_t> values;
+    std::vector<uint8_t> leafMoves;
+    size_t size() const { return leafMoves.size(); }
   };
 
   // The trained tree of `base` (an IGTree classifier with `options`' fixed weights), unedited.
@@ -83,7 +85,7 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // the constructor's.
   static Result<std::shared_ptr<IncrementalIgTree>> edited(
       const IncrementalIgTree& was, ClassOrder classes, const Deltas& deltas,
-      const std::vector<Recheck>& recheck, const VectorOverlay& overlay,
+      const Recheck& recheck, const VectorOverlay& overlay,
       std::function<const InstanceSet&()> instances, std::vector<double> weights, JobControl* job);
 
   // The root's default (most frequent class, then first seen): a class index of `classes`.
@@ -92,10 +94,8 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold one
   // class of each pair whose order differs between classes() and `after` (one of them in
   // `touched`, the classes an edit changed); nullopt when the base alone holds more than `limit`.
-  std::optional<std::vector<Recheck>> staleVectors(const ClassOrder& after,
-                                                   std::span<const uint32_t> touched,
-                                                   const VectorOverlay& overlay,
-                                                   size_t limit) const;
+  std::optional<Recheck> staleVectors(const ClassOrder& after, std::span<const uint32_t> touched,
+                                      const VectorOverlay& overlay, size_t limit) const;
 
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
               Bound& bound) const override;
@@ -134,8 +134,8 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // compression dropped the nodes, each with no children and its parent's default d, so every
   // leaf below one holds d at its top: a class the order puts before d ties d there only if it
   // does so in every such leaf, whose own default then moves too (`leafMoves`).
-  Status addRecheckPaths(const std::vector<Recheck>& recheck, const ClassOrder& after,
-                         Deltas& below, JobControl* job) const;
+  Status addRecheckPaths(const Recheck& recheck, const ClassOrder& after, Deltas& below,
+                         JobControl* job) const;
   // The edited node at `prefix`, or nullptr.
   const Node* node(const Prefix& prefix) const;
   // Merges recent_ into a new settled_ when it has grown (see settled_).

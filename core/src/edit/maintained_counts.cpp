@@ -139,8 +139,9 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
   const size_t width = features_.size();
   std::vector<std::vector<CellDelta>> cellDeltas(width);
   std::vector<std::vector<ValueDelta>> valueDeltas(width);
-  // Consecutive moves mostly share features, class and direction (a stored vector's instances):
-  // one delta per run, and the values' first rows looked up once per run.
+  // Consecutive moves mostly share features and direction (a stored vector's instances, of many
+  // classes in turn): one value delta per run and one cell delta per class in it, and the values'
+  // first rows looked up once per run.
   std::vector<size_t> firstRows(width, kNoRow);
   std::span<const uint32_t> lastLooked;
   const auto lookFirsts = [&](std::span<const uint32_t> features) {
@@ -158,23 +159,31 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
   int64_t runDelta = 0;
   size_t runLowest = kNoRow;
   std::vector<bool> runFirstRemoved(width, false);
+  std::vector<int64_t> classDelta;  // by class id, for the run's classes
+  std::vector<uint32_t> runClasses;
   const auto flush = [&] {
     if (!run) return;
     for (size_t f = 0; f < width; ++f) {
-      cellDeltas[f].push_back({run->features[f], run->classId, runDelta});
+      for (uint32_t c : runClasses) cellDeltas[f].push_back({run->features[f], c, classDelta[c]});
       valueDeltas[f].push_back({run->features[f], runDelta, runLowest, runFirstRemoved[f]});
       runFirstRemoved[f] = false;
     }
+    for (uint32_t c : runClasses) classDelta[c] = 0;
+    runClasses.clear();
     run = nullptr;
     runDelta = 0;
     runLowest = kNoRow;
   };
   for (const Move& m : moves) {
-    if (run && (run->classId != m.classId || (run->delta > 0) != (m.delta > 0) ||
-                !std::equal(m.features.begin(), m.features.end(), run->features.begin())))
+    if (run && ((run->delta > 0) != (m.delta > 0) ||
+                (m.features.data() != run->features.data() &&
+                 !std::equal(m.features.begin(), m.features.end(), run->features.begin()))))
       flush();
     if (!run) run = &m;
     runDelta += m.delta;
+    if (m.classId >= classDelta.size()) classDelta.resize(size_t{m.classId} + 1, 0);
+    if (classDelta[m.classId] == 0) runClasses.push_back(m.classId);
+    classDelta[m.classId] += m.delta;
     if (m.delta > 0) {
       runLowest = std::min(runLowest, m.row);
     } else {
