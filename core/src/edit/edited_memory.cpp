@@ -518,7 +518,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     const std::vector<uint32_t>* lastFeatures = nullptr;
     auto last = deltas.end();
     const auto note = [&](const std::vector<uint32_t>& features, uint32_t classId, int64_t n) {
-      if (!lastFeatures || *lastFeatures != features) {
+      if (!lastFeatures || (lastFeatures != &features && *lastFeatures != features)) {
         IncrementalIgTree::Prefix key;
         for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
         last = deltas.try_emplace(std::move(key)).first;
@@ -707,7 +707,7 @@ Status EditedMemory::undo(JobControl* job) {
       // Only what the edit changed: a write copies the rows it lands in.
       if (c->liveBefore != c->liveAfter) state->rows.setLive(c->index, c->liveBefore);
       if (c->classBefore != c->classAfter) state->rows.setClass(c->index, c->classBefore);
-      if (*c->featuresBefore != *c->featuresAfter)
+      if (c->featuresBefore != c->featuresAfter && *c->featuresBefore != *c->featuresAfter)
         state->rows.setFeatures(c->index, *c->featuresBefore);
     }
     auto built =

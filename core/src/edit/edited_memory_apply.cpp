@@ -204,7 +204,9 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
   for (Change& c : *changes) {
     c.liveAfter = state.rows.live(c.index);
     c.classAfter = state.rows.classOf(c.index);
-    c.featuresAfter = shared(state.rows.features(c.index), c.featuresBefore);
+    c.featuresAfter = edit.kind == EditKind::kMerge
+                          ? shared(state.rows.features(c.index), c.featuresBefore)
+                          : c.featuresBefore;  // only a merge moves features
     state.liveCount += c.liveAfter;
     state.liveCount -= c.liveBefore;
   }
