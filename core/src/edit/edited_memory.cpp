@@ -498,6 +498,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     runClass = classId;
     runDelta += delta;
   };
+  if (!compact) overlay.reserve(overlay.entries().size() + changed);
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
       if (compact || (compact = algorithm != Algorithm::kIgTree &&

@@ -8,14 +8,16 @@
 
 namespace memlens {
 
+class PatternGroups;
+
 // The stored vectors an edit changed, asked whether one lies within a probe query's reach. A
 // document removal changes hundreds of thousands of them and a large probe set holds as many
 // distinct queries: too many pairs to measure. Under the overlap metric a vector is within a
 // distance of a query when it agrees with it on one of the least match patterns within that
-// distance (as in OverlayIndex), so each pattern gets a set of the edited vectors' hashed values
-// on it, built on first use. A hash collision can only say yes where the answer is no: a probe
-// token predicted again, never a wrong answer (forEachWithin() compares the values). Memories
-// wider than OverlayIndex::kMaxWidth and small edits measure every pair instead.
+// distance (as in OverlayIndex), so each pattern gets the edited vectors grouped by their hashed
+// values on it (PatternGroups), built on first use. A hash collision can only say yes where the
+// answer is no: a probe token predicted again, never a wrong answer (forEachWithin() compares the
+// values). Memories wider than OverlayIndex::kMaxWidth and small edits measure every pair instead.
 // Thread-safety: const calls may run concurrently.
 class EditedVectorIndex {
  public:
@@ -39,8 +41,7 @@ class EditedVectorIndex {
   bool measuresPairs() const { return distanceOf_.empty(); }
 
  private:
-  struct Groups;
-  const Groups& groupsOf(uint32_t pattern) const;
+  const PatternGroups& groupsOf(uint32_t pattern) const;
   // The least patterns within `reach` (see OverlayIndex).
   const std::vector<uint32_t>& leastWithin(double reach) const;
 
@@ -52,7 +53,7 @@ class EditedVectorIndex {
   // least_[j]: the least patterns within the j-th smallest distance (see OverlayIndex).
   std::vector<std::vector<uint32_t>> least_;
   std::unique_ptr<std::once_flag[]> built_;
-  mutable std::vector<std::unique_ptr<Groups>> groups_;  // per pattern
+  mutable std::vector<std::unique_ptr<PatternGroups>> groups_;  // per pattern
 };
 
 }  // namespace memlens

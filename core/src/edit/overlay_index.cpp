@@ -64,15 +64,14 @@ const std::vector<uint32_t>& OverlayIndex::leastPatterns(double limit, uint32_t 
   return least;
 }
 
-const std::unordered_map<uint64_t, std::vector<uint32_t>>& OverlayIndex::groupsOf(
-    Level& level, uint32_t pattern) const {
-  auto& groups = level.groups[pattern];
+const PatternGroups& OverlayIndex::groupsOf(Level& level, uint32_t pattern) const {
   std::call_once(level.built[pattern], [&] {
     const std::vector<VectorOverlay::Entry>& entries = overlay_.entries();
-    for (uint32_t e = level.begin; e < level.end; ++e)
-      groups[hashOf(entries[e].features.data(), pattern)].push_back(e);
+    level.groups[pattern] = std::make_unique<PatternGroups>(
+        level.begin, level.end, pattern, width_,
+        [&entries](uint32_t e) { return entries[e].features.data(); });
   });
-  return groups;
+  return *level.groups[pattern];
 }
 
 uint32_t OverlayIndex::patternOf(const uint32_t* query, const uint32_t* features) const {

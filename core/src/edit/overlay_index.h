@@ -4,9 +4,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
+#include "edit/pattern_groups.h"
 #include "edit/vector_overlay.h"
 
 namespace memlens {
@@ -67,17 +67,14 @@ class OverlayIndex {
     }
     for (size_t i = 0; i < least.size(); ++i)
       for (const auto& level : levels_) {
-        const auto& groups = groupsOf(*level, least[i]);
-        const auto it = groups.find(hashOf(query, least[i]));
-        if (it == groups.end()) continue;
-        for (uint32_t e : it->second) {
+        groupsOf(*level, least[i]).forEach(hashOf(query, least[i]), [&](uint32_t e) {
           const uint32_t pattern = patternOf(query, entries[e].features.data());
           // A hash collision, or an entry an earlier least pattern reported.
-          if ((pattern & least[i]) != least[i]) continue;
+          if ((pattern & least[i]) != least[i]) return;
           bool seen = false;
           for (size_t j = 0; j < i && !seen; ++j) seen = (pattern & least[j]) == least[j];
           if (!seen) report(e, pattern, distanceOf_[pattern]);
-        }
+        });
       }
   }
 
@@ -91,10 +88,9 @@ class OverlayIndex {
     Level(uint32_t from, uint32_t to, size_t patterns);
     uint32_t begin, end;
     std::unique_ptr<std::once_flag[]> built;
-    std::vector<std::unordered_map<uint64_t, std::vector<uint32_t>>> groups;
+    std::vector<std::unique_ptr<PatternGroups>> groups;
   };
-  const std::unordered_map<uint64_t, std::vector<uint32_t>>& groupsOf(Level& level,
-                                                                      uint32_t pattern) const;
+  const PatternGroups& groupsOf(Level& level, uint32_t pattern) const;
   uint32_t patternOf(const uint32_t* query, const uint32_t* features) const;
   uint64_t hashOf(const uint32_t* values, uint32_t pattern) const;
 

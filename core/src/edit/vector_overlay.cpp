@@ -10,6 +10,11 @@ size_t VectorOverlay::Hash::operator()(std::span<const uint32_t> v) const {
   return static_cast<size_t>(h ^ (h >> 29));
 }
 
+void VectorOverlay::reserve(size_t entries) {
+  entries_.reserve(entries);
+  indexOf_.reserve(entries);
+}
+
 uint32_t VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
   auto it = indexOf_.find(features);
   if (it == indexOf_.end()) {

@@ -26,6 +26,9 @@ class VectorOverlay {
 
   explicit VectorOverlay(const InstanceBase& base) : base_(&base) {}
 
+  // Room for `entries` entries in all, so that adding them does not rehash the index of them
+  // (a document removal adds half a million).
+  void reserve(size_t entries);
   // `delta` instances of class `classId` join (delta > 0) or leave stored vector `features`;
   // returns its entry.
   uint32_t change(std::span<const uint32_t> features, uint32_t classId, int delta);
