@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/token_text.h"
+#include "memlens/vector_instance_order.h"
 
 namespace memlens::views {
 
@@ -32,18 +33,21 @@ uint32_t MemorySnapshot::instanceCount(uint32_t id) const {
   return count;
 }
 
-const std::vector<uint32_t>& MemorySnapshot::byCount() const {
-  std::call_once(lookups_->ordered, [this] {
-    const uint32_t n = vectorCount();
-    std::vector<uint32_t> counts(n);
-    for (uint32_t id = 0; id < n; ++id) counts[id] = instanceCount(id);
-    std::vector<uint32_t>& ids = lookups_->byCount;
-    ids.resize(n);
-    std::iota(ids.begin(), ids.end(), 0u);
-    std::ranges::stable_sort(ids,
-                             [&counts](uint32_t a, uint32_t b) { return counts[a] > counts[b]; });
-  });
+Result<std::shared_ptr<const std::vector<uint32_t>>> MemorySnapshot::byCount(
+    JobControl* job) const {
+  std::lock_guard lock(lookups_->ordering);
+  if (!lookups_->byCount) {
+    auto ordered = vectorsByInstances(memory(), job);
+    if (!ordered) return ordered.status();
+    lookups_->byCount = std::make_shared<const std::vector<uint32_t>>(std::move(*ordered));
+    lookups_->ordered.store(true, std::memory_order_release);
+  }
   return lookups_->byCount;
+}
+
+std::shared_ptr<const std::vector<uint32_t>> MemorySnapshot::byCountIfMade() const {
+  // Set once before the flag, never after: readable without the lock.
+  return lookups_->ordered.load(std::memory_order_acquire) ? lookups_->byCount : nullptr;
 }
 
 Result<const VectorTokenIndex*> MemorySnapshot::tokenIndex(JobControl* job) const {
@@ -103,7 +107,12 @@ Result<std::vector<uint32_t>> MemorySnapshot::select(const QString& token, Memor
   if (!text.empty() && wanted == Vocabulary::kUnknown) return ids;
   const uint32_t n = vectorCount();
   if (job) job->report(0.0, byInstances ? "ordering by instances" : "filtering");
-  const std::vector<uint32_t>* sorted = byInstances ? &byCount() : nullptr;
+  std::shared_ptr<const std::vector<uint32_t>> sorted;
+  if (byInstances) {
+    auto ordered = byCount(job);
+    if (!ordered) return ordered.status();
+    sorted = std::move(*ordered);
+  }
   if (text.empty()) {
     ids = sorted ? *sorted : std::vector<uint32_t>(n);
     if (!sorted) std::iota(ids.begin(), ids.end(), 0u);
