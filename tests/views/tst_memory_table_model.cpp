@@ -65,6 +65,22 @@ std::vector<uint32_t> sortedByInstances(const InstanceBase& base) {
   return ids;
 }
 
+// "Moses ×82, Aaron ×3, …": the `limit` largest targets of vector `id` by a stable sort.
+QString targetsOf(const memlens::Experiment& e, uint32_t id, size_t limit) {
+  const InstanceBase& base = e.classifier().memory();
+  const auto d = base.distribution(id);
+  std::vector<memlens::ClassCount> counts(d.begin(), d.end());
+  std::ranges::stable_sort(counts, [](auto a, auto b) { return a.count > b.count; });
+  QStringList parts;
+  for (size_t i = 0; i < std::min(limit, counts.size()); ++i)
+    parts.append(QStringLiteral("%1 ×%2")
+                     .arg(text(e, base.classId(counts[i].classIndex)))
+                     .arg(counts[i].count));
+  QString shown = parts.join(QStringLiteral(", "));
+  if (counts.size() > limit) shown += QStringLiteral(", … (%1 classes)").arg(counts.size());
+  return shown;
+}
+
 std::vector<uint32_t> shownRows(const MemoryTableModel& model) {
   std::vector<uint32_t> ids;
   for (int row = 0; row < model.rowCount(); ++row) ids.push_back(model.storedVector(row));
@@ -120,15 +136,7 @@ class TestMemoryTableModel : public QObject {
       for (uint32_t v : base.vector(id)) words.append(text(*e, v));
       QCOMPARE(cell(MemoryTableModel::kContext), words.join(QLatin1Char(' ')));
       QCOMPARE(cell(MemoryTableModel::kInstances), QLocale().toString(instancesOf(base, id)));
-      // The most frequent target comes first, with its count.
-      const auto d = base.distribution(id);
-      const auto top =
-          *std::ranges::max_element(d, [](auto a, auto b) { return a.count < b.count; });
-      QVERIFY2(cell(MemoryTableModel::kTargets)
-                   .startsWith(QStringLiteral("%1 ×%2")
-                                   .arg(text(*e, base.classId(top.classIndex)))
-                                   .arg(top.count)),
-               qPrintable(cell(MemoryTableModel::kTargets)));
+      QCOMPARE(cell(MemoryTableModel::kTargets), targetsOf(*e, id, 3));
       const auto p = e->corpus().tokens.position(base.sources(id).front());
       const QString file =
           QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path))
@@ -138,6 +146,30 @@ class TestMemoryTableModel : public QObject {
           model.index(row, 0).data(static_cast<int>(MemoryTableModel::Role::StoredVector)).toUInt(),
           id);
     }
+  }
+
+  // The Targets cell and its tooltip: the largest targets first, ties in distribution order, on
+  // vectors of a few classes with ties among them.
+  void targetsShowTheLargestFirst() {
+    QTemporaryDir dir;
+    // 5 types: every context holds several targets, often as many times.
+    const auto e = randomExperiment(dir, 30000, 5, 15, 3, memlens::Algorithm::kIb1);
+    QVERIFY(e);
+    const InstanceBase& base = e->classifier().memory();
+    MemoryTableModel model;
+    model.setSnapshot(snapshotOf(e));
+    bool cut = false, tied = false;
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const uint32_t id = model.storedVector(row);
+      const auto d = base.distribution(id);
+      cut |= d.size() > 3;
+      for (size_t i = 1; i < d.size(); ++i) tied |= d[i].count == d[0].count;
+      const auto cell = model.index(row, MemoryTableModel::kTargets);
+      QCOMPARE(cell.data().toString(), targetsOf(*e, id, 3));
+      QCOMPARE(cell.data(Qt::ToolTipRole).toString(), targetsOf(*e, id, 30));
+    }
+    QVERIFY(cut);
+    QVERIFY(tied);
   }
 
   // The usage census column shows the snapshot's counts; without a census (IGTree) a dash.

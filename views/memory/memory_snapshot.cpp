@@ -72,18 +72,23 @@ QString MemorySnapshot::contextText(uint32_t id) const {
 
 QString MemorySnapshot::targetsText(uint32_t id, size_t limit) const {
   const auto d = memory().distribution(id);
-  std::vector<ClassCount> counts(d.begin(), d.end());
-  std::ranges::stable_sort(
-      counts, [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
-  const size_t shown = limit == 0 ? counts.size() : std::min(limit, counts.size());
+  const size_t shown = limit == 0 ? d.size() : std::min(limit, d.size());
+  // The `shown` largest, ties in distribution order: a partial sort of positions, as the rows by
+  // instances start with vectors of thousands of classes and a row shows three.
+  std::vector<uint32_t> at(d.size());
+  std::iota(at.begin(), at.end(), 0u);
+  std::ranges::partial_sort(at, at.begin() + static_cast<std::ptrdiff_t>(shown),
+                            [&d](uint32_t a, uint32_t b) {
+                              return d[a].count != d[b].count ? d[a].count > d[b].count : a < b;
+                            });
   QStringList parts;
   for (size_t i = 0; i < shown; ++i) {
     parts.append(QStringLiteral("%1 ×%2")
-                     .arg(tokenText(memory().classId(counts[i].classIndex)))
-                     .arg(counts[i].count));
+                     .arg(tokenText(memory().classId(d[at[i]].classIndex)))
+                     .arg(d[at[i]].count));
   }
   QString text = parts.join(QStringLiteral(", "));
-  if (shown < counts.size()) text += QStringLiteral(", … (%1 classes)").arg(counts.size());
+  if (shown < d.size()) text += QStringLiteral(", … (%1 classes)").arg(d.size());
   return text;
 }
 
