@@ -522,10 +522,10 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
     pages_->setCurrentIndex(1);
     document_->setMaximum(
         static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
-    // The memory holds every training instance: train() would copy them out of a memory file,
-    // on this thread, before the edits need them.
+    // From the record: train() would copy every training instance out of a memory file, on
+    // this thread.
     const auto instances = static_cast<int>(
-        std::min<uint64_t>(snapshot_->memory().instanceCount(), uint64_t{1} << 30));
+        std::min<uint64_t>(snapshot_->experiment->record().trainInstances, uint64_t{1} << 30));
     {
       // A new memory is not a move of the user's: no live preview.
       const QSignalBlocker block(instances_), blockSlider(instancesSlider_);
