@@ -75,13 +75,6 @@ std::shared_ptr<views::MemoryChange> changeShown(ProbeChange c, const QString& t
 
 QString number(uint64_t n) { return QLocale().toString(static_cast<qulonglong>(n)); }
 
-// The validation tokens the usage census counts over: the first kProbeTokens, where the memory
-// votes with neighbours (not IGTree).
-size_t censusTokens(const Experiment& memory) {
-  if (memory.record().options.classifier.algorithm == Algorithm::kIgTree) return 0;
-  return std::min(memory.validation().size(), MemoryController::kProbeTokens);
-}
-
 // The held-out probe set (a prefix of the test part), or `sentences` made into instances.
 Result<InstanceSet> probeSet(const Experiment& trained, const QString& sentences) {
   if (sentences.isEmpty()) {
@@ -516,14 +509,20 @@ void MemoryController::showSnapshot(std::shared_ptr<const views::MemorySnapshot>
   countUsage();
 }
 
+// Over the first kProbeTokens validation tokens, where the memory votes with neighbours (not
+// IGTree).
 void MemoryController::countUsage() {
-  const size_t tokens = censusTokens(*snapshot_->experiment);
-  if (tokens == 0 || !snapshot_->usage.empty() || censusRunner_->isRunning()) return;
+  if (snapshot_->experiment->record().options.classifier.algorithm == Algorithm::kIgTree ||
+      !snapshot_->usage.empty() || censusRunner_->isRunning())
+    return;
   auto counted = std::make_shared<views::MemorySnapshot>(*snapshot_);
   counted_ = counted;
-  censusRunner_->run(tr("counting neighbour use"), [counted, tokens](JobControl& job) -> Status {
-    auto census = usageCensus(counted->experiment->classifier(),
-                              counted->experiment->validation().slice(0, tokens), &job);
+  censusRunner_->run(tr("counting neighbour use"), [counted](JobControl& job) -> Status {
+    // Read here: a memory file's validation part is copied out of it when first read.
+    const InstanceSet& validation = counted->experiment->validation();
+    const size_t tokens = std::min(validation.size(), kProbeTokens);
+    if (tokens == 0) return Status::notFound("no validation tokens to count over");
+    auto census = usageCensus(counted->experiment->classifier(), validation.slice(0, tokens), &job);
     if (!census) return census.status();
     *counted = counted->withUsage(std::move(*census), tokens);
     return Status::ok();

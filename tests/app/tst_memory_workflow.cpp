@@ -15,6 +15,7 @@
 #include <QUndoView>
 #include <QtTest>
 
+#include "common/token_text.h"
 #include "find_child.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
@@ -399,6 +400,28 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(child<QLabel>(page, "memorySummary")
                 ->text()
                 .contains(QLocale().toString(expected->slotsAfter)));
+  }
+
+  // The corpus-prefix strategy ranges over the memory's instances and says where a prefix ends
+  // once it is picked (the Memory tab reads the training instances for it only then).
+  void showsWhereACorpusPrefixEnds() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    const memlens::Experiment& memory = *page->model()->snapshot()->experiment;
+    const memlens::InstanceSet& train = memory.train();
+    auto* instances = child<QSpinBox>(page, "pruneInstances");
+    QCOMPARE(static_cast<size_t>(instances->maximum()), train.size() - 1);
+    QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
+    strategy->setCurrentIndex(strategy->findText(
+        QString::fromLatin1(memlens::optionLabel(memlens::PruneStrategy::kPrefix))));
+    instances->setValue(static_cast<int>(train.size() / 3));
+    QCOMPARE(
+        child<QLabel>(page, "pruneInstancesPosition")->text(),
+        QStringLiteral("of %1, up to %2")
+            .arg(QLocale().toString(static_cast<qulonglong>(train.size())),
+                 memlens::views::sourceText(memory.corpus(), train.sources[train.size() / 3 - 1])));
   }
 
   // Dragging the count threshold previews it live: a preview still running when the slider

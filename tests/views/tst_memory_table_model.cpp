@@ -8,6 +8,7 @@
 #include <numeric>
 #include <set>
 
+#include "memlens/vector_instance_order.h"
 #include "memory/memory_table_model.h"
 #include "small_experiment.h"
 
@@ -53,6 +54,37 @@ std::shared_ptr<const memlens::Experiment> randomExperiment(const QTemporaryDir&
   options.maxTestTokens = 10;
   auto e = memlens::Experiment::run(*corpus, options);
   return e ? std::shared_ptr<const memlens::Experiment>(std::move(*e)) : nullptr;
+}
+
+// The stored vectors by instances, most first, ties by id, as a comparison sort gives them.
+std::vector<uint32_t> sortedByInstances(const InstanceBase& base) {
+  std::vector<uint32_t> ids(base.vectorCount());
+  std::iota(ids.begin(), ids.end(), 0u);
+  std::ranges::stable_sort(
+      ids, [&](uint32_t a, uint32_t b) { return instancesOf(base, a) > instancesOf(base, b); });
+  return ids;
+}
+
+// "Moses ×82, Aaron ×3, …": the `limit` largest targets of vector `id` by a stable sort.
+QString targetsOf(const memlens::Experiment& e, uint32_t id, size_t limit) {
+  const InstanceBase& base = e.classifier().memory();
+  const auto d = base.distribution(id);
+  std::vector<memlens::ClassCount> counts(d.begin(), d.end());
+  std::ranges::stable_sort(counts, [](auto a, auto b) { return a.count > b.count; });
+  QStringList parts;
+  for (size_t i = 0; i < std::min(limit, counts.size()); ++i)
+    parts.append(QStringLiteral("%1 ×%2")
+                     .arg(text(e, base.classId(counts[i].classIndex)))
+                     .arg(counts[i].count));
+  QString shown = parts.join(QStringLiteral(", "));
+  if (counts.size() > limit) shown += QStringLiteral(", … (%1 classes)").arg(counts.size());
+  return shown;
+}
+
+std::vector<uint32_t> shownRows(const MemoryTableModel& model) {
+  std::vector<uint32_t> ids;
+  for (int row = 0; row < model.rowCount(); ++row) ids.push_back(model.storedVector(row));
+  return ids;
 }
 
 std::set<uint32_t> shownIds(const MemoryTableModel& model) {
@@ -104,15 +136,7 @@ class TestMemoryTableModel : public QObject {
       for (uint32_t v : base.vector(id)) words.append(text(*e, v));
       QCOMPARE(cell(MemoryTableModel::kContext), words.join(QLatin1Char(' ')));
       QCOMPARE(cell(MemoryTableModel::kInstances), QLocale().toString(instancesOf(base, id)));
-      // The most frequent target comes first, with its count.
-      const auto d = base.distribution(id);
-      const auto top =
-          *std::ranges::max_element(d, [](auto a, auto b) { return a.count < b.count; });
-      QVERIFY2(cell(MemoryTableModel::kTargets)
-                   .startsWith(QStringLiteral("%1 ×%2")
-                                   .arg(text(*e, base.classId(top.classIndex)))
-                                   .arg(top.count)),
-               qPrintable(cell(MemoryTableModel::kTargets)));
+      QCOMPARE(cell(MemoryTableModel::kTargets), targetsOf(*e, id, 3));
       const auto p = e->corpus().tokens.position(base.sources(id).front());
       const QString file =
           QFileInfo(QString::fromStdString(e->corpus().corpus->document(p.document).path))
@@ -122,6 +146,30 @@ class TestMemoryTableModel : public QObject {
           model.index(row, 0).data(static_cast<int>(MemoryTableModel::Role::StoredVector)).toUInt(),
           id);
     }
+  }
+
+  // The Targets cell and its tooltip: the largest targets first, ties in distribution order, on
+  // vectors of a few classes with ties among them.
+  void targetsShowTheLargestFirst() {
+    QTemporaryDir dir;
+    // 5 types: every context holds several targets, often as many times.
+    const auto e = randomExperiment(dir, 30000, 5, 15, 3, memlens::Algorithm::kIb1);
+    QVERIFY(e);
+    const InstanceBase& base = e->classifier().memory();
+    MemoryTableModel model;
+    model.setSnapshot(snapshotOf(e));
+    bool cut = false, tied = false;
+    for (int row = 0; row < model.rowCount(); ++row) {
+      const uint32_t id = model.storedVector(row);
+      const auto d = base.distribution(id);
+      cut |= d.size() > 3;
+      for (size_t i = 1; i < d.size(); ++i) tied |= d[i].count == d[0].count;
+      const auto cell = model.index(row, MemoryTableModel::kTargets);
+      QCOMPARE(cell.data().toString(), targetsOf(*e, id, 3));
+      QCOMPARE(cell.data(Qt::ToolTipRole).toString(), targetsOf(*e, id, 30));
+    }
+    QVERIFY(cut);
+    QVERIFY(tied);
   }
 
   // The usage census column shows the snapshot's counts; without a census (IGTree) a dash.
@@ -294,6 +342,85 @@ class TestMemoryTableModel : public QObject {
     model.sort(MemoryTableModel::kContext, Qt::AscendingOrder);  // not a sort key: order kept
     for (int row = 1; row < model.rowCount(); ++row)
       QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
+  }
+
+  // vectorsByInstances() orders as a stable comparison sort on the counts does, with counts
+  // past one 16-bit digit (the radix sort's second pass), ties in the low or the high digit
+  // only, and distributions of several classes.
+  void ordersByInstancesAsAComparisonSortDoes() {
+    const uint32_t counts[] = {5, 65541, 1, 70000, 5, 131071, 65536, 70000, 2, 65535, 1, 196613};
+    const uint32_t n = std::size(counts);
+    std::vector<uint32_t> values(n);
+    std::iota(values.begin(), values.end(), 0u);
+    std::vector<InstanceBase::Run> runs;
+    for (uint32_t id = 0; id < n; ++id) {
+      // Every third vector splits its instances between two classes.
+      if (id % 3 == 0 && counts[id] > 1) runs.push_back({id, 1, counts[id] / 2});
+      runs.push_back({id, 0, counts[id] - (id % 3 == 0 && counts[id] > 1 ? counts[id] / 2 : 0)});
+    }
+    auto base = InstanceBase::fromRuns(1, values, {7, 8}, runs);
+    QVERIFY(base.isOk());
+    for (uint32_t id = 0; id < n; ++id) QCOMPARE(instancesOf(*base, id), counts[id]);
+    const auto ordered = memlens::vectorsByInstances(*base);
+    QVERIFY(ordered.isOk());
+    QCOMPARE(*ordered, sortedByInstances(*base));
+    memlens::JobControl cancelled;
+    cancelled.cancel();
+    QVERIFY(memlens::vectorsByInstances(*base, &cancelled).status().isCancelled());
+  }
+
+  // A big memory's instance order is made on a worker when it is shown and kept: a sort by
+  // instances then shows it at once (no worker, one reset), most or fewest first, and a filter
+  // picks within it; asked for before it is made, a worker makes it.
+  void aBigMemorysSortByInstancesShowsTheKeptOrder() {
+    QTemporaryDir dir;
+    const auto e = randomExperiment(dir, 360000, 30000, 20, 13, memlens::Algorithm::kIgTree);
+    QVERIFY(e);
+    const InstanceBase& base = e->classifier().memory();
+    QVERIFY(base.vectorCount() > MemoryTableModel::kInlineVectors);
+    const std::vector<uint32_t> most = sortedByInstances(base);
+    std::vector<uint32_t> fewest(most.rbegin(), most.rend());
+    QVERIFY(instancesOf(base, most.front()) > instancesOf(base, most.back()));
+
+    // Sorted before the order is made: picked on a worker.
+    {
+      MemoryTableModel model;
+      QSignalSpy done(&model, &MemoryTableModel::pickingDone);
+      model.sort(MemoryTableModel::kInstances, Qt::AscendingOrder);
+      model.setSnapshot(snapshotOf(e));
+      QVERIFY(model.isPicking());
+      QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+      QCOMPARE(shownRows(model), fewest);
+    }
+    // Another memory shown while the first is ordered: the first stops, the one shown is ordered.
+    const auto other = randomExperiment(dir, 360000, 30000, 20, 17, memlens::Algorithm::kIgTree);
+    QVERIFY(other);
+    const auto first = snapshotOf(other);
+    const auto snapshot = snapshotOf(e);
+    MemoryTableModel model;
+    model.setSnapshot(first);
+    model.setSnapshot(snapshot);
+    QTRY_VERIFY_WITH_TIMEOUT(snapshot->byCountIfMade() != nullptr, 60000);
+    QCOMPARE(*snapshot->byCountIfMade(), most);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.sort(MemoryTableModel::kInstances, Qt::DescendingOrder);
+    QVERIFY(!model.isPicking());
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(shownRows(model), most);
+    model.sort(MemoryTableModel::kInstances, Qt::AscendingOrder);
+    QVERIFY(!model.isPicking());
+    QCOMPARE(shownRows(model), fewest);
+    QVERIFY(model.setFilter(QStringLiteral("w7"), MemoryFilterScope::kContext));
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isPicking(), 60000);
+    std::vector<uint32_t> picked;
+    for (const uint32_t id : fewest)
+      if (std::ranges::count(base.vector(id), e->corpus().vocab.lookup("w7")) > 0)
+        picked.push_back(id);
+    QVERIFY(!picked.empty());
+    QCOMPARE(shownRows(model), picked);
+    model.setFilter(QString(), MemoryFilterScope::kContext);
+    QVERIFY(!model.isPicking());
+    QCOMPARE(shownRows(model), fewest);
   }
 
   // Over more than kInlineVectors stored vectors a filter and an instance order are picked on a

@@ -465,6 +465,7 @@ void MemoryBrowserWidget::updatePruneParameters() {
   instancesSlider_->setVisible(p.instances);
   instancesPosition_->setVisible(p.instances);
   live_->setVisible(p.minCount || p.instances);
+  showPrefixPosition();
 }
 
 void MemoryBrowserWidget::pruneParameterMoved() {
@@ -485,6 +486,7 @@ void MemoryBrowserWidget::requestPrune() {
 }
 
 void MemoryBrowserWidget::showPrefixPosition() {
+  if (instancesPosition_->isHidden()) return;  // shown with its strategy: train() read then
   const InstanceSet* train = snapshot_ ? &snapshot_->experiment->train() : nullptr;
   const auto n = static_cast<size_t>(instances_->value());
   if (!train || n == 0 || n >= train->size()) {
@@ -520,8 +522,10 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
     pages_->setCurrentIndex(1);
     document_->setMaximum(
         static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
-    const auto instances =
-        static_cast<int>(std::min<size_t>(snapshot_->experiment->train().size(), size_t{1} << 30));
+    // From the record: train() would copy every training instance out of a memory file, on
+    // this thread.
+    const auto instances = static_cast<int>(
+        std::min<uint64_t>(snapshot_->experiment->record().trainInstances, uint64_t{1} << 30));
     {
       // A new memory is not a move of the user's: no live preview.
       const QSignalBlocker block(instances_), blockSlider(instancesSlider_);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/token_text.h"
+#include "memlens/vector_instance_order.h"
 
 namespace memlens::views {
 
@@ -32,18 +33,21 @@ uint32_t MemorySnapshot::instanceCount(uint32_t id) const {
   return count;
 }
 
-const std::vector<uint32_t>& MemorySnapshot::byCount() const {
-  std::call_once(lookups_->ordered, [this] {
-    const uint32_t n = vectorCount();
-    std::vector<uint32_t> counts(n);
-    for (uint32_t id = 0; id < n; ++id) counts[id] = instanceCount(id);
-    std::vector<uint32_t>& ids = lookups_->byCount;
-    ids.resize(n);
-    std::iota(ids.begin(), ids.end(), 0u);
-    std::ranges::stable_sort(ids,
-                             [&counts](uint32_t a, uint32_t b) { return counts[a] > counts[b]; });
-  });
+Result<std::shared_ptr<const std::vector<uint32_t>>> MemorySnapshot::byCount(
+    JobControl* job) const {
+  std::lock_guard lock(lookups_->ordering);
+  if (!lookups_->byCount) {
+    auto ordered = vectorsByInstances(memory(), job);
+    if (!ordered) return ordered.status();
+    lookups_->byCount = std::make_shared<const std::vector<uint32_t>>(std::move(*ordered));
+    lookups_->ordered.store(true, std::memory_order_release);
+  }
   return lookups_->byCount;
+}
+
+std::shared_ptr<const std::vector<uint32_t>> MemorySnapshot::byCountIfMade() const {
+  // Set once before the flag, never after: readable without the lock.
+  return lookups_->ordered.load(std::memory_order_acquire) ? lookups_->byCount : nullptr;
 }
 
 Result<const VectorTokenIndex*> MemorySnapshot::tokenIndex(JobControl* job) const {
@@ -68,18 +72,23 @@ QString MemorySnapshot::contextText(uint32_t id) const {
 
 QString MemorySnapshot::targetsText(uint32_t id, size_t limit) const {
   const auto d = memory().distribution(id);
-  std::vector<ClassCount> counts(d.begin(), d.end());
-  std::ranges::stable_sort(
-      counts, [](const ClassCount& a, const ClassCount& b) { return a.count > b.count; });
-  const size_t shown = limit == 0 ? counts.size() : std::min(limit, counts.size());
+  const size_t shown = limit == 0 ? d.size() : std::min(limit, d.size());
+  // The `shown` largest, ties in distribution order: a partial sort of positions, as the rows by
+  // instances start with vectors of thousands of classes and a row shows three.
+  std::vector<uint32_t> at(d.size());
+  std::iota(at.begin(), at.end(), 0u);
+  std::ranges::partial_sort(at, at.begin() + static_cast<std::ptrdiff_t>(shown),
+                            [&d](uint32_t a, uint32_t b) {
+                              return d[a].count != d[b].count ? d[a].count > d[b].count : a < b;
+                            });
   QStringList parts;
   for (size_t i = 0; i < shown; ++i) {
     parts.append(QStringLiteral("%1 ×%2")
-                     .arg(tokenText(memory().classId(counts[i].classIndex)))
-                     .arg(counts[i].count));
+                     .arg(tokenText(memory().classId(d[at[i]].classIndex)))
+                     .arg(d[at[i]].count));
   }
   QString text = parts.join(QStringLiteral(", "));
-  if (shown < counts.size()) text += QStringLiteral(", … (%1 classes)").arg(counts.size());
+  if (shown < d.size()) text += QStringLiteral(", … (%1 classes)").arg(d.size());
   return text;
 }
 
@@ -103,7 +112,12 @@ Result<std::vector<uint32_t>> MemorySnapshot::select(const QString& token, Memor
   if (!text.empty() && wanted == Vocabulary::kUnknown) return ids;
   const uint32_t n = vectorCount();
   if (job) job->report(0.0, byInstances ? "ordering by instances" : "filtering");
-  const std::vector<uint32_t>* sorted = byInstances ? &byCount() : nullptr;
+  std::shared_ptr<const std::vector<uint32_t>> sorted;
+  if (byInstances) {
+    auto ordered = byCount(job);
+    if (!ordered) return ordered.status();
+    sorted = std::move(*ordered);
+  }
   if (text.empty()) {
     ids = sorted ? *sorted : std::vector<uint32_t>(n);
     if (!sorted) std::iota(ids.begin(), ids.end(), 0u);

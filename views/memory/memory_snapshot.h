@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -54,9 +55,12 @@ struct MemorySnapshot {
   // "kjv.txt:1666" for a corpus position; "inserted" for an instance without one.
   QString sourceText(uint64_t source) const;
 
-  // Vector ids, most instances first, ties by id: O(n log n), made on the first call (which the
-  // others wait for) and kept.
-  const std::vector<uint32_t>& byCount() const;
+  // Vector ids, most instances first, ties by id (vectorsByInstances()): made on the first call
+  // (which the others wait for) and kept, so that a sort by instances shows it as it is; a
+  // cancelled one is left to the next.
+  Result<std::shared_ptr<const std::vector<uint32_t>>> byCount(JobControl* job = nullptr) const;
+  // That order if it is made, else null: never waits.
+  std::shared_ptr<const std::vector<uint32_t>> byCountIfMade() const;
   // Which vectors hold each token, in their context or targets: two passes over the memory, made
   // on the first call (which the others wait for) and kept; a cancelled one is left to the next.
   Result<const VectorTokenIndex*> tokenIndex(JobControl* job = nullptr) const;
@@ -72,8 +76,9 @@ struct MemorySnapshot {
  private:
   // Shared by the copies withUsage() makes: they are the memory's, not the census'.
   struct Lookups {
-    std::once_flag ordered;
-    std::vector<uint32_t> byCount;
+    std::mutex ordering;
+    std::shared_ptr<const std::vector<uint32_t>> byCount;  // set once, under `ordering`
+    std::atomic<bool> ordered = false;                     // byCount is set
     std::mutex indexing;
     std::unique_ptr<const VectorTokenIndex> index;
   };

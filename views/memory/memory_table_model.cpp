@@ -17,7 +17,8 @@ struct MemoryTableModel::Picked {
   QString filter;
   MemoryFilterScope scope = MemoryFilterScope::kEither;
   MemoryOrder order = MemoryOrder::kIdAscending;
-  std::vector<uint32_t> rows;  // set by the worker
+  std::shared_ptr<const std::vector<uint32_t>> rows;  // set by the worker
+  bool reversed = false;
   // Cancelled: not shown, even when the worker had ended before it saw the cancel.
   bool dropped = false;
 };
@@ -29,6 +30,7 @@ MemoryTableModel::MemoryTableModel(QObject* parent)
       orderer_(new JobRunner(this)) {
   connect(runner_, &JobRunner::progress, this, &MemoryTableModel::picking);
   connect(runner_, &JobRunner::finished, this, &MemoryTableModel::onPicked);
+  connect(orderer_, &JobRunner::finished, this, &MemoryTableModel::orderAhead);
 }
 
 void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapshot) {
@@ -46,15 +48,24 @@ void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapsho
   if (rowCount() > 0) Q_EMIT dataChanged(index(0, kUsed), index(rowCount() - 1, kUsed));
 }
 
-// A big memory's token index and instance order take a second or more to make: made on a worker
-// as soon as the memory is shown, so that a filter later is a lookup and a sort by instances a
-// copy.
+// A big memory's instance order and token index take a second or more to make: made on a worker
+// as soon as the memory is shown, the order first (the cheaper one), so that a sort by instances
+// later is a reset and a filter a lookup. One for an older memory is stopped: when it ends, the
+// memory shown is ordered.
 void MemoryTableModel::orderAhead() {
-  if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors || orderer_->isRunning()) return;
+  if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors ||
+      ordering_.lock() == snapshot_->experiment)
+    return;
+  if (orderer_->isRunning()) {
+    ordering_.reset();
+    orderer_->cancel();
+    return;
+  }
+  ordering_ = snapshot_->experiment;
   orderer_->run(tr("indexing the memory"), [snapshot = snapshot_](JobControl& job) -> Status {
-    if (const auto index = snapshot->tokenIndex(&job); !index) return index.status();
-    snapshot->byCount();
-    return Status::ok();
+    if (const auto order = snapshot->byCount(&job); !order) return order.status();
+    const auto index = snapshot->tokenIndex(&job);
+    return index ? Status::ok() : index.status();
   });
 }
 
@@ -84,21 +95,36 @@ void MemoryTableModel::cancelPicking() {
   runner_->cancel();
 }
 
+bool MemoryTableModel::byInstances() const {
+  return order_ == MemoryOrder::kMostInstances || order_ == MemoryOrder::kFewestInstances;
+}
+
 bool MemoryTableModel::refresh() {
   const bool known = !snapshot_ || snapshot_->knows(filter_);
-  const bool scan = !filter_.trimmed().isEmpty() || order_ == MemoryOrder::kMostInstances ||
-                    order_ == MemoryOrder::kFewestInstances;
-  if (snapshot_ && known && !scan) {
-    // Every vector in id order: the rows are the ids themselves, nothing to list.
-    if (isPicking()) cancelPicking();
-    show(snapshot_, {}, order_ == MemoryOrder::kIdDescending ? -1 : 1);
-    return known;
+  const bool filtered = !filter_.trimmed().isEmpty();
+  const bool small = snapshot_ && snapshot_->vectorCount() <= kInlineVectors;
+  if (snapshot_ && known && !filtered) {
+    if (!byInstances()) {
+      // Every vector by id: the rows are the ids themselves, nothing to list.
+      if (isPicking()) cancelPicking();
+      show(snapshot_, nullptr, false, order_ == MemoryOrder::kIdDescending ? -1 : 1);
+      return known;
+    }
+    // By instances: the kept order, once made (made here for a small memory).
+    auto order = snapshot_->byCountIfMade();
+    if (!order && small) order = *snapshot_->byCount();
+    if (order) {
+      if (isPicking()) cancelPicking();
+      show(snapshot_, std::move(order), order_ == MemoryOrder::kFewestInstances);
+      return known;
+    }
   }
-  if (!snapshot_ || !known || !scan || snapshot_->vectorCount() <= kInlineVectors) {
+  if (!snapshot_ || !known || small) {
     if (isPicking()) cancelPicking();  // replaced by these rows
     auto rows = snapshot_ ? snapshot_->select(filter_, scope_, order_)
                           : Result<std::vector<uint32_t>>(std::vector<uint32_t>());
-    show(snapshot_, rows ? std::move(*rows) : std::vector<uint32_t>());
+    show(snapshot_, std::make_shared<const std::vector<uint32_t>>(rows ? std::move(*rows)
+                                                                       : std::vector<uint32_t>()));
     return known;
   }
   if (isPicking()) {
@@ -119,9 +145,18 @@ void MemoryTableModel::startPicking() {
   picked->order = order_;
   picked_ = picked;
   runner_->run(tr("picking rows"), [picked](JobControl& job) -> Status {
-    auto rows = picked->snapshot->select(picked->filter, picked->scope, picked->order, &job);
+    const MemorySnapshot& snapshot = *picked->snapshot;
+    if (picked->filter.trimmed().isEmpty()) {  // by instances: the kept order, when made
+      job.report(0.0, "ordering by instances");
+      auto order = snapshot.byCount(&job);
+      if (!order) return order.status();
+      picked->rows = std::move(*order);
+      picked->reversed = picked->order == MemoryOrder::kFewestInstances;
+      return Status::ok();
+    }
+    auto rows = snapshot.select(picked->filter, picked->scope, picked->order, &job);
     if (!rows) return rows.status();
-    picked->rows = std::move(*rows);
+    picked->rows = std::make_shared<const std::vector<uint32_t>>(std::move(*rows));
     return Status::ok();
   });
 }
@@ -135,15 +170,17 @@ void MemoryTableModel::onPicked(const Status& status) {
   // Only the latest request's rows are shown; an inline refresh may have come meanwhile.
   if (status.isOk() && !picked->dropped && picked->snapshot == snapshot_ &&
       picked->filter == filter_ && picked->scope == scope_ && picked->order == order_)
-    show(picked->snapshot, std::move(picked->rows));
+    show(picked->snapshot, std::move(picked->rows), picked->reversed);
   Q_EMIT pickingDone();
 }
 
 void MemoryTableModel::show(std::shared_ptr<const MemorySnapshot> snapshot,
-                            std::vector<uint32_t> rows, int idOrder) {
+                            std::shared_ptr<const std::vector<uint32_t>> rows, bool reversed,
+                            int idOrder) {
   beginResetModel();
   shown_ = std::move(snapshot);
-  rows_ = std::make_shared<const std::vector<uint32_t>>(std::move(rows));
+  rows_ = rows ? std::move(rows) : std::make_shared<const std::vector<uint32_t>>();
+  reversed_ = reversed;
   idOrder_ = shown_ ? idOrder : 0;
   idRows_ = idOrder_ != 0 ? shown_->vectorCount() : 0;
   endResetModel();
@@ -153,7 +190,7 @@ uint32_t MemoryTableModel::storedVector(int row) const {
   const auto r = static_cast<uint32_t>(row);
   if (idOrder_ > 0) return r;
   if (idOrder_ < 0) return idRows_ - 1 - r;
-  return (*rows_)[r];
+  return (*rows_)[reversed_ ? rows_->size() - 1 - r : r];
 }
 
 int MemoryTableModel::rowCount(const QModelIndex& parent) const {

@@ -17,7 +17,9 @@ class JobRunner;
 // vectors a filter or an instance order is picked on a worker (a lookup in the snapshot's token
 // index and a pass over its instance order, both made ahead on a worker when it is shown): the
 // rows shown stay until the new ones replace them in one reset, picking() reports progress, a
-// newer request or cancelPicking() stops it. Unfiltered rows in id order need no list.
+// newer request or cancelPicking() stops it. Unfiltered rows in id order need no list; unfiltered
+// rows by instances are the snapshot's kept order itself, read backwards for the fewest first, so
+// such a sort is only a reset once that order is made.
 class MemoryTableModel : public QAbstractTableModel {
   Q_OBJECT
 
@@ -69,18 +71,22 @@ class MemoryTableModel : public QAbstractTableModel {
   void startPicking();
   void orderAhead();
   void onPicked(const Status& status);
+  bool byInstances() const;
   // `idOrder` 1 or -1: every vector of `snapshot` by id, ascending or descending (`rows` unused).
-  void show(std::shared_ptr<const MemorySnapshot> snapshot, std::vector<uint32_t> rows,
+  void show(std::shared_ptr<const MemorySnapshot> snapshot,
+            std::shared_ptr<const std::vector<uint32_t>> rows, bool reversed = false,
             int idOrder = 0);
 
   std::shared_ptr<const MemorySnapshot> snapshot_;
   // The snapshot the rows index: snapshot_ unless a worker picks rows for a newer one.
   std::shared_ptr<const MemorySnapshot> shown_;
   std::shared_ptr<const std::vector<uint32_t>> rows_;
-  int idOrder_ = 0;      // 1/-1: the rows are every vector by id (no list), ascending/descending
-  uint32_t idRows_ = 0;  // their count
+  bool reversed_ = false;  // rows_ read from the back (a kept order shown the other way)
+  int idOrder_ = 0;        // 1/-1: the rows are every vector by id (no list), ascending/descending
+  uint32_t idRows_ = 0;    // their count
   JobRunner* runner_;
-  JobRunner* orderer_;  // makes a big snapshot's token index and order ahead of a filter or sort
+  JobRunner* orderer_;  // makes a big snapshot's order and token index ahead of a sort or filter
+  std::weak_ptr<const Experiment> ordering_;  // the memory the orderer was last started for
   struct Picked;
   std::shared_ptr<Picked> picked_;
   bool repick_ = false;  // asked again while a worker picked: start over when it ends
