@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
   picked();
   table->viewport()->grab();
   std::printf("sort by instances, most first: %.1f ms\n", msSince(t));
-  if (model->storedVector(0) != snapshot->byCount().front()) ++failures;
+  if (model->storedVector(0) != (*snapshot->byCount())->front()) ++failures;
 
   // A frequent token and a rare one, typed in the filter and confirmed with Enter.
   for (const char* token : {"w1", "w29000"}) {

@@ -25,7 +25,7 @@ std::shared_ptr<const MemoryChange> deletionOfBiggest(
   const auto snapshot = std::make_shared<const MemorySnapshot>(MemorySnapshot::of(e));
   memlens::MemoryEdit edit;
   edit.kind = memlens::EditKind::kDeleteVector;
-  const auto v = snapshot->memory().vector(snapshot->byCount().front());
+  const auto v = snapshot->memory().vector((*snapshot->byCount())->front());
   edit.features.assign(v.begin(), v.end());
   auto preview = memory->preview(edit);
   if (!preview) qFatal("%s", preview.status().message().c_str());
