@@ -8,7 +8,6 @@
 #include <numeric>
 #include <set>
 
-#include "memlens/vector_instance_order.h"
 #include "memory/memory_table_model.h"
 #include "small_experiment.h"
 
@@ -344,31 +343,6 @@ class TestMemoryTableModel : public QObject {
       QVERIFY(model.storedVector(row - 1) > model.storedVector(row));
   }
 
-  // vectorsByInstances() orders as a stable comparison sort on the counts does, with counts
-  // past one 16-bit digit (the radix sort's second pass), ties in the low or the high digit
-  // only, and distributions of several classes.
-  void ordersByInstancesAsAComparisonSortDoes() {
-    const uint32_t counts[] = {5, 65541, 1, 70000, 5, 131071, 65536, 70000, 2, 65535, 1, 196613};
-    const uint32_t n = std::size(counts);
-    std::vector<uint32_t> values(n);
-    std::iota(values.begin(), values.end(), 0u);
-    std::vector<InstanceBase::Run> runs;
-    for (uint32_t id = 0; id < n; ++id) {
-      // Every third vector splits its instances between two classes.
-      if (id % 3 == 0 && counts[id] > 1) runs.push_back({id, 1, counts[id] / 2});
-      runs.push_back({id, 0, counts[id] - (id % 3 == 0 && counts[id] > 1 ? counts[id] / 2 : 0)});
-    }
-    auto base = InstanceBase::fromRuns(1, values, {7, 8}, runs);
-    QVERIFY(base.isOk());
-    for (uint32_t id = 0; id < n; ++id) QCOMPARE(instancesOf(*base, id), counts[id]);
-    const auto ordered = memlens::vectorsByInstances(*base);
-    QVERIFY(ordered.isOk());
-    QCOMPARE(*ordered, sortedByInstances(*base));
-    memlens::JobControl cancelled;
-    cancelled.cancel();
-    QVERIFY(memlens::vectorsByInstances(*base, &cancelled).status().isCancelled());
-  }
-
   // A big memory's instance order is made on a worker when it is shown and kept: a sort by
   // instances then shows it at once (no worker, one reset), most or fewest first, and a filter
   // picks within it; asked for before it is made, a worker makes it.
@@ -392,7 +366,7 @@ class TestMemoryTableModel : public QObject {
       QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
       QCOMPARE(shownRows(model), fewest);
     }
-    // Another memory shown while the first is ordered: the first stops, the one shown is ordered.
+    // Another memory shown while the first is ordered: the one shown is ordered.
     const auto other = randomExperiment(dir, 360000, 30000, 20, 17, memlens::Algorithm::kIgTree);
     QVERIFY(other);
     const auto first = snapshotOf(other);

@@ -466,6 +466,11 @@ void InspectWidget::showReplay() {
     return;
   }
   const InstanceSet& train = experiment_->train();
+  if (n > train.size()) {  // a damaged file's record counting more than its train part
+    replayText_->setText(tr("the whole memory: %1 training instances")
+                             .arg(locale.toString(static_cast<qulonglong>(train.size()))));
+    return;
+  }
   replayText_->setText(tr("the first %1 of %2 training instances, up to %3")
                            .arg(locale.toString(static_cast<qulonglong>(n)),
                                 locale.toString(static_cast<qulonglong>(train.size())),

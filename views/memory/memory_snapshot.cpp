@@ -27,11 +27,7 @@ MemorySnapshot MemorySnapshot::withUsage(std::vector<SlotUsage> census, uint64_t
   return s;
 }
 
-uint32_t MemorySnapshot::instanceCount(uint32_t id) const {
-  uint32_t count = 0;
-  for (const ClassCount& c : memory().distribution(id)) count += c.count;
-  return count;
-}
+uint32_t MemorySnapshot::instanceCount(uint32_t id) const { return vectorInstances(memory(), id); }
 
 Result<std::shared_ptr<const std::vector<uint32_t>>> MemorySnapshot::byCount(
     JobControl* job) const {

@@ -53,14 +53,14 @@ void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapsho
 // later is a reset and a filter a lookup. One for an older memory is stopped: when it ends, the
 // memory shown is ordered.
 void MemoryTableModel::orderAhead() {
-  if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors ||
-      ordering_.lock() == snapshot_->experiment)
-    return;
+  const auto shown = snapshot_ ? snapshot_->experiment : nullptr;
+  if (ordering_.lock() == shown && shown) return;
   if (orderer_->isRunning()) {
     ordering_.reset();
     orderer_->cancel();
     return;
   }
+  if (!snapshot_ || snapshot_->vectorCount() <= kInlineVectors) return;
   ordering_ = snapshot_->experiment;
   orderer_->run(tr("indexing the memory"), [snapshot = snapshot_](JobControl& job) -> Status {
     if (const auto order = snapshot->byCount(&job); !order) return order.status();

@@ -9,6 +9,13 @@
 
 namespace memlens {
 
+// The instances merged into stored vector `id` of `base` (its distribution's total).
+inline uint32_t vectorInstances(const InstanceBase& base, uint32_t id) {
+  uint32_t count = 0;
+  for (const ClassCount& c : base.distribution(id)) count += c.count;
+  return count;
+}
+
 // The ids of `base`'s stored vectors by the instances merged into each (their distribution's
 // total), most first, ties by ascending id: what a stable sort on the counts gives, in linear
 // time (a stable radix sort on 16-bit digits; the second pass only when a count reaches 65,536),

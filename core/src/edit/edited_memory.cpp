@@ -440,7 +440,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   } else if (state->counts) {
     if (!changes.empty()) {
       std::vector<MaintainedCounts::Move> moves;
-      moves.reserve(changed);
+      moves.reserve(2 * changed);  // a relabel moves an instance out and in
       for (const std::vector<Change>& list : changes)
         for (const Change& c : list) {
           if (undo ? c.liveAfter : c.liveBefore)

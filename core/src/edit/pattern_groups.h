@@ -9,7 +9,7 @@ namespace memlens {
 
 // Items grouped by the hash of their values on one match pattern (OverlayIndex::hashOn): keys of
 // the top 32 bits of an item's hash above its index, placed by a counting sort into buckets of
-// their leading bits (about four items a bucket), items ascending within one. Eight bytes an item
+// their leading bits (two to four items a bucket), items ascending within one. Eight bytes an item
 // and no allocation per group, built in two passes: the hash tables of a document removal's half
 // million edited vectors took most of a second per pattern to build (a page fault for every fresh
 // page, an allocation per group) and as long to free. Shorter hashes collide more often (about

@@ -33,8 +33,7 @@ Result<std::vector<uint32_t>> vectorsByInstances(const InstanceBase& base, JobCo
       if (cancelRequested(job)) return Status::cancelled();
       reportProgress(job, 0.8 * id / n, "ordering by instances");
     }
-    uint32_t count = 0;
-    for (const ClassCount& c : base.distribution(id)) count += c.count;
+    const uint32_t count = vectorInstances(base, id);
     key[id] = ~count;
     most = std::max(most, count);
     ids[id] = id;
