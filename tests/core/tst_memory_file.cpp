@@ -124,7 +124,14 @@ class TestMemoryFile : public QObject {
     QCOMPARE(opened->report().overall.tokens, uint64_t{0});  // not evaluated
     QCOMPARE(opened->corpus().vocab.size(), saved->corpus().vocab.size());
     QCOMPARE(opened->corpus().tokens.ids(), saved->corpus().tokens.ids());
+    // The part's size and sources read in place, before train() copies it, then after.
+    QCOMPARE(opened->trainSize(), saved->train().size());
+    QVERIFY(opened->trainSize() > 0);
+    for (size_t i = 0; i < opened->trainSize(); i += 997)
+      QCOMPARE(opened->trainSource(i), saved->train().sources[i]);
+    QCOMPARE(opened->trainSource(opened->trainSize() - 1), saved->train().sources.back());
     QCOMPARE(opened->train().sources, saved->train().sources);
+    QCOMPARE(opened->trainSource(opened->trainSize() - 1), saved->train().sources.back());
     QCOMPARE(opened->test().features, saved->test().features);
     QCOMPARE(opened->trainClassCounts(), saved->trainClassCounts());
     QCOMPARE(opened->classifier().weights(), saved->classifier().weights());

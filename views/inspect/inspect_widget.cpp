@@ -369,9 +369,10 @@ void InspectWidget::setExperiment(const std::shared_ptr<const Experiment>& exper
   distanceWeighting_->setCurrentIndex(static_cast<int>(defaults_.distanceWeighting));
   temperature_->setValue(record.memoryTemperature);
   lambda_->setValue(record.memoryLambda);
-  // From the record: train() would copy every training instance out of a memory file, on this
-  // thread (19 s for 73M); showReplay() reads it only for a replay shorter than the memory.
-  const int trainInstances = static_cast<int>(std::min<uint64_t>(record.trainInstances, INT_MAX));
+  // Not train().size(): train() would copy every training instance out of a memory file, on this
+  // thread (19 s for 73M).
+  const int trainInstances =
+      static_cast<int>(std::min<uint64_t>(experiment_->trainSize(), INT_MAX));
   replay_->setRange(std::min(1, trainInstances), trainInstances);
   replay_->setPageStep(std::max(1, trainInstances / 20));
   replay_->setValue(trainInstances);
@@ -458,23 +459,18 @@ InspectSettings InspectWidget::settings() const {
 void InspectWidget::showReplay() {
   if (!experiment_) return;
   const QLocale locale;
-  const uint64_t total = experiment_->record().trainInstances;
+  const uint64_t total = experiment_->trainSize();
   const auto n = static_cast<size_t>(replay_->value());
   if (n >= total || n == 0) {
     replayText_->setText(tr("the whole memory: %1 training instances")
                              .arg(locale.toString(static_cast<qulonglong>(total))));
     return;
   }
-  const InstanceSet& train = experiment_->train();
-  if (n > train.size()) {  // a damaged file's record counting more than its train part
-    replayText_->setText(tr("the whole memory: %1 training instances")
-                             .arg(locale.toString(static_cast<qulonglong>(train.size()))));
-    return;
-  }
-  replayText_->setText(tr("the first %1 of %2 training instances, up to %3")
-                           .arg(locale.toString(static_cast<qulonglong>(n)),
-                                locale.toString(static_cast<qulonglong>(train.size())),
-                                sourceText(experiment_->corpus(), train.sources[n - 1])));
+  replayText_->setText(
+      tr("the first %1 of %2 training instances, up to %3")
+          .arg(locale.toString(static_cast<qulonglong>(n)),
+               locale.toString(static_cast<qulonglong>(total)),
+               sourceText(experiment_->corpus(), experiment_->trainSource(n - 1))));
 }
 
 void InspectWidget::focusContext() {

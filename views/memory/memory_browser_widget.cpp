@@ -486,23 +486,22 @@ void MemoryBrowserWidget::requestPrune() {
 }
 
 void MemoryBrowserWidget::showPrefixPosition() {
-  if (instancesPosition_->isHidden()) return;  // shown with its strategy: train() read then
-  const InstanceSet* train = snapshot_ ? &snapshot_->experiment->train() : nullptr;
+  if (instancesPosition_->isHidden()) return;  // shown with its strategy
+  const size_t size = snapshot_ ? snapshot_->experiment->trainSize() : 0;
   const auto n = static_cast<size_t>(instances_->value());
-  if (!train || n == 0 || n >= train->size()) {
+  if (n == 0 || n >= size) {
     instancesPosition_->setText(tr("that is the whole memory"));
     return;
   }
   if (!snapshot_->experiment->hasProvenance()) {
-    instancesPosition_->setText(
-        tr("of %1, in the order of the instance base (no corpus positions)")
-            .arg(QLocale().toString(static_cast<qulonglong>(train->size()))));
+    instancesPosition_->setText(tr("of %1, in the order of the instance base (no corpus positions)")
+                                    .arg(QLocale().toString(static_cast<qulonglong>(size))));
     return;
   }
-  instancesPosition_->setText(
-      tr("of %1, up to %2")
-          .arg(QLocale().toString(static_cast<qulonglong>(train->size())),
-               sourceText(snapshot_->experiment->corpus(), train->sources[n - 1])));
+  instancesPosition_->setText(tr("of %1, up to %2")
+                                  .arg(QLocale().toString(static_cast<qulonglong>(size)),
+                                       sourceText(snapshot_->experiment->corpus(),
+                                                  snapshot_->experiment->trainSource(n - 1))));
 }
 
 void MemoryBrowserWidget::showUnavailable(const QString& message) {
@@ -522,10 +521,10 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
     pages_->setCurrentIndex(1);
     document_->setMaximum(
         static_cast<int>(snapshot_->experiment->corpus().corpus->documentCount()) - 1);
-    // From the record: train() would copy every training instance out of a memory file, on
+    // Not train().size(): train() would copy every training instance out of a memory file, on
     // this thread.
-    const auto instances = static_cast<int>(
-        std::min<uint64_t>(snapshot_->experiment->record().trainInstances, uint64_t{1} << 30));
+    const auto instances =
+        static_cast<int>(std::min<uint64_t>(snapshot_->experiment->trainSize(), uint64_t{1} << 30));
     {
       // A new memory is not a move of the user's: no live preview.
       const QSignalBlocker block(instances_), blockSlider(instancesSlider_);

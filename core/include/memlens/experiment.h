@@ -85,6 +85,10 @@ class Experiment {
   const TokenisedCorpus& corpus() const { return *corpus_; }
   const DataSplit& split() const { return split_; }
   const InstanceSet& train() const { return *train_; }
+  // The train part's size and instance i's source, which a memory file answers without the copy
+  // train() makes of the whole part.
+  size_t trainSize() const { return train_.size(); }
+  uint64_t trainSource(size_t i) const { return train_.source(i); }
   const InstanceSet& validation() const { return *validation_; }
   const InstanceSet& test() const { return *test_; }
   const Classifier& classifier() const { return *classifier_; }

@@ -18,6 +18,16 @@ class LazyInstanceSet {
   LazyInstanceSet() = default;
   LazyInstanceSet(std::shared_ptr<const InstanceSet> set);  // NOLINT: stands for the pointer
   explicit LazyInstanceSet(std::function<InstanceSet()> make);
+  // Also its size and a reader of one instance's source that need no set: a memory file's part
+  // is viewed in place, so the app shows where a prefix ends without copying millions of
+  // instances out of the file on its GUI thread.
+  LazyInstanceSet(std::function<InstanceSet()> make, size_t size,
+                  std::function<uint64_t(size_t)> source);
+
+  // The set's size and instance i's source (i < size()), made without the set when it was given
+  // a reader.
+  size_t size() const;
+  uint64_t source(size_t i) const;
 
   const std::shared_ptr<const InstanceSet>& get() const;
   const InstanceSet& operator*() const { return *get(); }
@@ -27,6 +37,8 @@ class LazyInstanceSet {
   struct State {
     std::once_flag made;
     std::function<InstanceSet()> make;  // empty once made
+    std::function<uint64_t(size_t)> source;
+    size_t size = 0;  // with `source`
     std::shared_ptr<const InstanceSet> set;
   };
   std::shared_ptr<State> state_;

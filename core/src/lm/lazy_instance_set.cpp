@@ -14,6 +14,23 @@ LazyInstanceSet::LazyInstanceSet(std::function<InstanceSet()> make)
   state_->make = std::move(make);
 }
 
+LazyInstanceSet::LazyInstanceSet(std::function<InstanceSet()> make, size_t size,
+                                 std::function<uint64_t(size_t)> source)
+    : LazyInstanceSet(std::move(make)) {
+  state_->source = std::move(source);
+  state_->size = size;
+}
+
+size_t LazyInstanceSet::size() const {
+  if (state_ && state_->source) return state_->size;
+  return get() ? get()->size() : 0;
+}
+
+uint64_t LazyInstanceSet::source(size_t i) const {
+  if (state_ && state_->source) return state_->source(i);
+  return get()->sources[i];
+}
+
 const std::shared_ptr<const InstanceSet>& LazyInstanceSet::get() const {
   static const std::shared_ptr<const InstanceSet> kNone;
   if (!state_) return kNone;

@@ -231,6 +231,7 @@ struct StoredInstances {
   uint64_t tokens = 0;
 
   size_t size() const { return classes.size(); }
+  uint64_t source(size_t i) const { return sources[i] < tokens ? sources[i] : 0; }
   // A value past its range (a damaged file: check() names it) becomes 0.
   InstanceSet copy() const {
     InstanceSet set;
@@ -449,7 +450,9 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::loadParts(const MemoryFileRe
     if (!set) return set.status();
     if (Status s = checked(id, [&] { return set->check(); }); !s) return s;
     if (id == Section::kTrain && trainInstances) *trainInstances = set->size();
-    into = LazyInstanceSet([stored = std::move(*set)] { return stored.copy(); });
+    auto stored = std::make_shared<const StoredInstances>(std::move(*set));
+    into = LazyInstanceSet([stored] { return stored->copy(); }, stored->size(),
+                           [stored](size_t i) { return stored->source(i); });
     return Status::ok();
   };
   if (Status s = instances(Section::kTrain, e->train_); !s) return s;
