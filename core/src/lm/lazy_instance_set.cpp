@@ -37,7 +37,7 @@ const std::shared_ptr<const InstanceSet>& LazyInstanceSet::get() const {
   std::call_once(state_->made, [this] {
     if (!state_->make) return;
     state_->set = std::make_shared<const InstanceSet>(state_->make());
-    state_->make = nullptr;  // frees what it held (a view of the file)
+    state_->make = nullptr;  // frees what it held (a view of the file, unless a reader shares it)
   });
   return state_->set;
 }
