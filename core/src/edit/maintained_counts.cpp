@@ -290,18 +290,37 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
     valueTotals.reserve(entries.size());
     ValueClassRows rows;
     rows.rowStart.reserve(entries.size() + 1);
-    rows.cells.reserve(cellTotal);
-    for (const Entry& e : entries) {
-      valueTotals.push_back(e.value->total);
-      rows.rowStart.push_back(static_cast<uint32_t>(rows.cells.size()));
-      for (size_t c = 0; c < e.cellCount; ++c)
-        rows.cells.push_back(
-            {classes.indexOf(e.cells[c].classId), static_cast<uint32_t>(e.cells[c].count)});
-      std::sort(
-          rows.cells.begin() + rows.rowStart.back(), rows.cells.end(),
-          [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
+    for (const Entry& e : entries) valueTotals.push_back(e.value->total);
+    // The cells placed by two counting sorts, by class index and then stably by value, rather
+    // than a sort per value (most of the time of a pass that every recomputed edit makes).
+    std::vector<uint32_t> indexOf;  // by cell, in `entries`' order
+    indexOf.reserve(cellTotal);
+    std::vector<uint32_t> classEnd(classes.ids.size() + 1, 0);  // then: each class's end
+    for (const Entry& e : entries)
+      for (size_t c = 0; c < e.cellCount; ++c) {
+        indexOf.push_back(classes.indexOf(e.cells[c].classId));
+        ++classEnd[indexOf.back() + 1];
+      }
+    for (size_t c = 1; c < classEnd.size(); ++c) classEnd[c] += classEnd[c - 1];
+    struct Placed {
+      uint32_t row;  // the value's place in `entries`
+      uint32_t count;
+    };
+    std::vector<Placed> byClass(cellTotal);
+    uint32_t cell = 0;
+    for (size_t r = 0; r < entries.size(); ++r) {
+      const Entry& e = entries[r];
+      rows.rowStart.push_back(cell);
+      for (size_t c = 0; c < e.cellCount; ++c, ++cell)
+        byClass[classEnd[indexOf[cell]]++] = {static_cast<uint32_t>(r),
+                                              static_cast<uint32_t>(e.cells[c].count)};
     }
-    rows.rowStart.push_back(static_cast<uint32_t>(rows.cells.size()));
+    rows.rowStart.push_back(cell);
+    rows.cells.resize(cellTotal);
+    std::vector<uint32_t> fill(rows.rowStart.begin(), rows.rowStart.end() - 1);
+    for (uint32_t index = 0, i = 0; index + 1 < classEnd.size(); ++index)
+      for (; i < classEnd[index]; ++i)
+        rows.cells[fill[byClass[i].row]++] = {index, byClass[i].count};
     details[f] = computeFeatureWeightDetail(valueTotals, rows, classes.totals);
   });
   return featureWeights(details, weighting);
