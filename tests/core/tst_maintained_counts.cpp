@@ -154,6 +154,52 @@ class TestMaintainedCounts : public QObject {
     QVERIFY(classes.size() > 3);
   }
 
+  // Values of hundreds of classes (past 256, so class indices take two bytes), their rows sorted
+  // by class index in pieces: after random removals and relabels the weights are still bitwise a
+  // retrained memory's, under class orders that differ from the class ids' order.
+  void valuesOfManyClasses() {
+    std::mt19937 rng(5);
+    const int width = 2;
+    auto base = std::make_shared<InstanceSet>();
+    base->width = width;
+    for (size_t i = 0; i < 3000; ++i) {
+      base->features.push_back(rng() % 3);
+      base->features.push_back(rng() % 40);
+      base->classes.push_back(1000 - static_cast<uint32_t>(rng() % (1 + rng() % 700)));
+      base->sources.push_back(i);
+    }
+    EditedRows rows(base);
+    std::shared_ptr<const MaintainedCounts> current = trainedCounts(*base, rows);
+    QVERIFY(current);
+    for (int step = 0; step < 8; ++step) {
+      std::vector<std::vector<uint32_t>> kept;
+      kept.reserve(400);
+      std::vector<MaintainedCounts::Move> moves;
+      for (int k = 0; k < 150; ++k) {
+        const size_t row = rng() % rows.size();
+        if (!rows.live(row)) continue;
+        const auto f = rows.features(row);
+        kept.emplace_back(f.begin(), f.end());
+        moves.push_back({kept.back(), rows.classOf(row), row, -1});
+        if (rng() % 2) {
+          rows.setClass(row, 1000 - static_cast<uint32_t>(rng() % 700));
+          moves.push_back({kept.back(), rows.classOf(row), row, +1});
+        } else {
+          rows.setLive(row, false);
+        }
+      }
+      current = current->edited(moves, rows);
+      InstanceBase retrained(width);
+      QVERIFY(retrained.add(rows.liveInstances()).isOk());
+      QVERIFY(retrained.classTotals().size() > 256);
+      for (FeatureWeighting w : {FeatureWeighting::kGainRatio, FeatureWeighting::kInfoGain,
+                                 FeatureWeighting::kChiSquare})
+        QVERIFY2(current->weights(classOrderOf(retrained), w) ==
+                     computeFeatureWeights(retrained.featureCounts(), retrained.classTotals(), w),
+                 ("step " + std::to_string(step)).c_str());
+    }
+  }
+
   void cancelledCountingStops() {
     std::mt19937 rng(3);
     auto base = randomInstances(rng, 100, 2);

@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "base/fork_join_edges.h"
@@ -35,6 +36,28 @@ void forEachFeature(size_t width, Fn&& fn) {
   edges.fork();
   tbb::parallel_for(tbb::blocked_range<size_t>(0, width, 1), body);
   edges.join();
+}
+
+// Sorts a value's cells by class index. A frequent value holds thousands of classes (a sort of
+// each took most of the time of the weights' pass that every recomputed edit makes): past a few
+// dozen, a radix sort by byte (`bytes`: those of the largest index), within the row.
+void sortByClassIndex(std::span<ClassCount> row, std::vector<ClassCount>& scratch, int bytes) {
+  if (row.size() <= 64) {
+    std::sort(row.begin(), row.end(),
+              [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
+    return;
+  }
+  scratch.resize(row.size());
+  std::span<ClassCount> from = row, to(scratch);
+  for (int b = 0; b < bytes; ++b) {
+    const int shift = 8 * b;
+    std::array<uint32_t, 257> start{};
+    for (const ClassCount& c : from) ++start[((c.classIndex >> shift) & 0xFF) + 1];
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    for (const ClassCount& c : from) to[start[(c.classIndex >> shift) & 0xFF]++] = c;
+    std::swap(from, to);
+  }
+  if (from.data() != row.data()) std::copy(from.begin(), from.end(), row.begin());
 }
 
 }  // namespace
@@ -265,6 +288,8 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
                                               FeatureWeighting weighting) const {
   if (weighting == FeatureWeighting::kNone) return std::vector<double>(features_.size(), 1.0);
   std::vector<FeatureWeightDetail> details(features_.size());
+  int indexBytes = 1;  // those of the largest class index
+  while (indexBytes < 4 && classes.ids.size() > (size_t{1} << (8 * indexBytes))) ++indexBytes;
   forEachFeature(features_.size(), [&](size_t f) {
     // Each value with its cells.
     struct Entry {
@@ -290,37 +315,19 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
     valueTotals.reserve(entries.size());
     ValueClassRows rows;
     rows.rowStart.reserve(entries.size() + 1);
-    for (const Entry& e : entries) valueTotals.push_back(e.value->total);
-    // The cells placed by two counting sorts, by class index and then stably by value, rather
-    // than a sort per value (most of the time of a pass that every recomputed edit makes).
-    std::vector<uint32_t> indexOf;  // by cell, in `entries`' order
-    indexOf.reserve(cellTotal);
-    std::vector<uint32_t> classEnd(classes.ids.size() + 1, 0);  // then: each class's end
-    for (const Entry& e : entries)
-      for (size_t c = 0; c < e.cellCount; ++c) {
-        indexOf.push_back(classes.indexOf(e.cells[c].classId));
-        ++classEnd[indexOf.back() + 1];
-      }
-    for (size_t c = 1; c < classEnd.size(); ++c) classEnd[c] += classEnd[c - 1];
-    struct Placed {
-      uint32_t row;  // the value's place in `entries`
-      uint32_t count;
-    };
-    std::vector<Placed> byClass(cellTotal);
+    rows.cells.resize(cellTotal);
+    std::vector<ClassCount> scratch;
     uint32_t cell = 0;
-    for (size_t r = 0; r < entries.size(); ++r) {
-      const Entry& e = entries[r];
+    for (const Entry& e : entries) {
+      valueTotals.push_back(e.value->total);
       rows.rowStart.push_back(cell);
-      for (size_t c = 0; c < e.cellCount; ++c, ++cell)
-        byClass[classEnd[indexOf[cell]]++] = {static_cast<uint32_t>(r),
-                                              static_cast<uint32_t>(e.cells[c].count)};
+      const std::span<ClassCount> row(rows.cells.data() + cell, e.cellCount);
+      for (size_t c = 0; c < e.cellCount; ++c)
+        row[c] = {classes.indexOf(e.cells[c].classId), static_cast<uint32_t>(e.cells[c].count)};
+      sortByClassIndex(row, scratch, indexBytes);
+      cell += static_cast<uint32_t>(e.cellCount);
     }
     rows.rowStart.push_back(cell);
-    rows.cells.resize(cellTotal);
-    std::vector<uint32_t> fill(rows.rowStart.begin(), rows.rowStart.end() - 1);
-    for (uint32_t index = 0, i = 0; index + 1 < classEnd.size(); ++index)
-      for (; i < classEnd[index]; ++i)
-        rows.cells[fill[byClass[i].row]++] = {index, byClass[i].count};
     details[f] = computeFeatureWeightDetail(valueTotals, rows, classes.totals);
   });
   return featureWeights(details, weighting);
