@@ -116,7 +116,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   std::vector<const uint32_t*> vectors;
   if (from) {
     vectors.reserve(edited.size());
-    for (uint32_t e : edited) vectors.push_back(p.overlay->entries()[e].features.data());
+    for (uint32_t e : edited) vectors.push_back(p.overlay->featuresOf(e));
   }
   const EditedVectorIndex near(
       std::move(vectors), probe_.width,
