@@ -54,7 +54,9 @@ uint32_t VectorOverlay::change(std::span<const uint32_t> features, uint32_t clas
     e.baseId = base_->find(features);
     if (e.baseId != InstanceBase::kNone) {
       ++masked_;
-      for (const ClassCount& c : base_->distribution(e.baseId))
+      const auto distribution = base_->distribution(e.baseId);
+      e.counts.reserve(distribution.size() + 1);
+      for (const ClassCount& c : distribution)
         e.counts.emplace_back(base_->classId(c.classIndex), c.count);
       ++occupied_;
     }
