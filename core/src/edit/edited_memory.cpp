@@ -482,19 +482,20 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   std::vector<uint32_t> edited;
   // Consecutive changes mostly move instances of one class out of one vector (a vector's or a
   // document's instances): one overlay change per run of them.
-  const std::vector<uint32_t>* runFeatures = nullptr;
+  std::span<const uint32_t> runFeatures;
   uint32_t runClass = 0;
   int runDelta = 0;
   const auto flush = [&] {
     if (runDelta == 0) return;
-    edited.push_back(overlay.change(*runFeatures, runClass, runDelta));
+    edited.push_back(overlay.change(runFeatures, runClass, runDelta));
     runDelta = 0;
   };
-  const auto move = [&](const std::vector<uint32_t>& features, uint32_t classId, int delta) {
-    if (runDelta != 0 && (runClass != classId || (runDelta > 0) != (delta > 0) ||
-                          (runFeatures != &features && *runFeatures != features)))
+  const auto move = [&](std::span<const uint32_t> features, uint32_t classId, int delta) {
+    if (runDelta != 0 &&
+        (runClass != classId || (runDelta > 0) != (delta > 0) ||
+         (runFeatures.data() != features.data() && !std::ranges::equal(runFeatures, features))))
       flush();
-    runFeatures = &features;
+    runFeatures = features;
     runClass = classId;
     runDelta += delta;
   };
@@ -516,14 +517,15 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   if (algorithm == Algorithm::kIgTree && !compact) {
     const std::vector<int>& treeOrder = igTreeOf(*p->base)->order();
     // Consecutive changes mostly share their vector (a vector's instances): one lookup per run.
-    const std::vector<uint32_t>* lastFeatures = nullptr;
+    std::span<const uint32_t> lastFeatures;
     auto last = deltas.end();
-    const auto note = [&](const std::vector<uint32_t>& features, uint32_t classId, int64_t n) {
-      if (!lastFeatures || (lastFeatures != &features && *lastFeatures != features)) {
+    const auto note = [&](std::span<const uint32_t> features, uint32_t classId, int64_t n) {
+      if (lastFeatures.empty() ||
+          (lastFeatures.data() != features.data() && !std::ranges::equal(lastFeatures, features))) {
         IncrementalIgTree::Prefix key;
         for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
         last = deltas.try_emplace(std::move(key)).first;
-        lastFeatures = &features;
+        lastFeatures = features;
       }
       last->second[classId] += n;
     };
@@ -708,7 +710,8 @@ Status EditedMemory::undo(JobControl* job) {
       // Only what the edit changed: a write copies the rows it lands in.
       if (c->liveBefore != c->liveAfter) state->rows.setLive(c->index, c->liveBefore);
       if (c->classBefore != c->classAfter) state->rows.setClass(c->index, c->classBefore);
-      if (c->featuresBefore != c->featuresAfter && *c->featuresBefore != *c->featuresAfter)
+      if (!c->featuresBefore.sameAs(c->featuresAfter) &&
+          !std::ranges::equal(*c->featuresBefore, *c->featuresAfter))
         state->rows.setFeatures(c->index, *c->featuresBefore);
     }
     auto built =

@@ -30,28 +30,35 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
       !classOk())
     return Status::invalidArgument("class id " + std::to_string(edit.classId) +
                                    " is not in the vocabulary");
+  // The features of this edit's changes, added to only while it is applied.
+  auto pool = std::make_shared<std::vector<uint32_t>>();
   // `f`, shared with `last` when equal (consecutive changes mostly hold one stored vector).
-  const auto shared = [](std::span<const uint32_t> f, const Change::Features& last) {
-    return last && std::ranges::equal(*last, f)
-               ? last
-               : std::make_shared<const std::vector<uint32_t>>(f.begin(), f.end());
+  const auto shared = [&pool](std::span<const uint32_t> f, const Change::Features* last) {
+    if (last && std::ranges::equal(**last, f)) return *last;
+    Change::Features added{pool, pool->size(), f.size()};
+    pool->insert(pool->end(), f.begin(), f.end());
+    return added;
   };
   // Notes instance i as it is before the edit changes it.
   const auto touch = [&](size_t i) {
     if (!changes) return;
-    Change::Features last = changes->empty() ? nullptr : changes->back().featuresBefore;
+    Change::Features features = shared(
+        state.rows.features(i), changes->empty() ? nullptr : &changes->back().featuresBefore);
     Change& c = changes->emplace_back();
     c.index = i;
     c.liveBefore = state.rows.live(i);
     c.classBefore = state.rows.classOf(i);
-    c.featuresBefore = shared(state.rows.features(i), last);
+    c.featuresBefore = std::move(features);
   };
   // Applies `change` to every instance of `rows` (ascending) `select` picks; fails when it picks
   // none.
   const auto forEach = [&](const std::vector<size_t>& rows, auto select, auto change,
                            const std::string& none) {
     size_t hits = 0;
-    if (changes) changes->reserve(changes->size() + rows.size());
+    if (changes) {
+      changes->reserve(changes->size() + rows.size());
+      pool->reserve(pool->size() + rows.size() * width);
+    }
     for (size_t i : rows) {
       if (!select(i)) continue;
       touch(i);
@@ -153,7 +160,10 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
             "no instance of the memory was made at or after token " + std::to_string(edit.source));
       }
       case EditKind::kPrune:
-        if (changes) changes->reserve(edit.sources.size());
+        if (changes) {
+          changes->reserve(edit.sources.size());
+          pool->reserve(edit.sources.size() * width);
+        }
         for (uint64_t source : edit.sources) {
           auto i = instanceIndex(source);
           if (!i) return i.status();
@@ -205,7 +215,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
     c.liveAfter = state.rows.live(c.index);
     c.classAfter = state.rows.classOf(c.index);
     c.featuresAfter = edit.kind == EditKind::kMerge
-                          ? shared(state.rows.features(c.index), c.featuresBefore)
+                          ? shared(state.rows.features(c.index), &c.featuresBefore)
                           : c.featuresBefore;  // only a merge moves features
     state.liveCount += c.liveAfter;
     state.liveCount -= c.liveBefore;

@@ -32,36 +32,59 @@ std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
   return moved;
 }
 
-// Per edited overlay entry, how its counts (class id, count) changed from `from`'s overlay (or
-// the base's, for an entry the edit added); false when cancelled (a document's worth of entries
-// takes most of a second at 100M instances).
+// Per edited overlay entry, how its counts (class id, count) changed from the overlay of the
+// memory it was edited from (or the base's, for an entry the edit added), all in one array: an
+// array per entry took a document's half million entries most of a second to allocate and free.
+struct CountChanges {
+  std::vector<size_t> start;    // per entry, its room (its counts now and before); then the end
+  std::vector<uint32_t> sizes;  // per entry, its changes
+  std::vector<std::pair<uint32_t, int64_t>> counts;
+  std::span<const std::pair<uint32_t, int64_t>> of(size_t i) const {
+    return {counts.data() + start[i], sizes[i]};
+  }
+};
+
+// False when cancelled (a document's worth of entries takes most of a second at 100M instances).
 bool countChanges(const VectorOverlay& overlay, const VectorOverlay& from, const InstanceBase& base,
-                  std::span<const uint32_t> edited, JobControl* job,
-                  std::vector<std::vector<std::pair<uint32_t, int64_t>>>& out) {
-  out.resize(edited.size());
+                  std::span<const uint32_t> edited, JobControl* job, CountChanges& out) {
   std::atomic<bool> cancelled{false};
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, edited.size(), 1024), [&](const auto& range) {
-    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-    for (size_t i = range.begin(); i != range.end(); ++i) {
-      const VectorOverlay::Entry& entry = overlay.entries()[edited[i]];
-      std::vector<std::pair<uint32_t, int64_t>>& d = out[i];
-      d = entry.counts;
-      if (edited[i] < from.entries().size()) {
-        for (const auto& [c, n] : from.entries()[edited[i]].counts) d.emplace_back(c, -n);
-      } else if (entry.baseId != InstanceBase::kNone) {
-        for (const ClassCount& c : base.distribution(entry.baseId))
-          d.emplace_back(base.classId(c.classIndex), -static_cast<int64_t>(c.count));
-      }
-      std::sort(d.begin(), d.end());
-      size_t w = 0;
-      for (size_t r = 0; r < d.size();) {
-        const uint32_t c = d[r].first;
-        int64_t n = 0;
-        for (; r < d.size() && d[r].first == c; ++r) n += d[r].second;
-        if (n != 0) d[w++] = {c, n};
-      }
-      d.resize(w);
+  const auto forEachEntry = [&](auto fn) {
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, edited.size(), 1024), [&](const auto& range) {
+      if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+      for (size_t i = range.begin(); i != range.end(); ++i) fn(i, overlay.entries()[edited[i]]);
+    });
+  };
+  out.start.assign(edited.size() + 1, 0);
+  forEachEntry([&](size_t i, const VectorOverlay::Entry& entry) {
+    size_t room = entry.counts.size();
+    if (edited[i] < from.entries().size()) {
+      room += from.entries()[edited[i]].counts.size();
+    } else if (entry.baseId != InstanceBase::kNone) {
+      room += base.distribution(entry.baseId).size();
     }
+    out.start[i + 1] = room;
+  });
+  for (size_t i = 0; i < edited.size(); ++i) out.start[i + 1] += out.start[i];
+  out.counts.resize(out.start.back());
+  out.sizes.assign(edited.size(), 0);
+  forEachEntry([&](size_t i, const VectorOverlay::Entry& entry) {
+    auto* d = out.counts.data() + out.start[i];
+    auto* end = std::copy(entry.counts.begin(), entry.counts.end(), d);
+    if (edited[i] < from.entries().size()) {
+      for (const auto& [c, n] : from.entries()[edited[i]].counts) *end++ = {c, -n};
+    } else if (entry.baseId != InstanceBase::kNone) {
+      for (const ClassCount& c : base.distribution(entry.baseId))
+        *end++ = {base.classId(c.classIndex), -static_cast<int64_t>(c.count)};
+    }
+    std::sort(d, end);
+    auto* w = d;
+    for (auto* r = d; r != end;) {
+      const uint32_t c = r->first;
+      int64_t n = 0;
+      for (; r != end && r->first == c; ++r) n += r->second;
+      if (n != 0) *w++ = {c, n};
+    }
+    out.sizes[i] = static_cast<uint32_t>(w - d);
   });
   return !cancelled;
 }
@@ -116,7 +139,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   std::vector<const uint32_t*> vectors;
   if (from) {
     vectors.reserve(edited.size());
-    for (uint32_t e : edited) vectors.push_back(p.overlay->entries()[e].features.data());
+    for (uint32_t e : edited) vectors.push_back(p.overlay->featuresOf(e));
   }
   const EditedVectorIndex near(
       std::move(vectors), probe_.width,
@@ -141,7 +164,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       options_.algorithm == Algorithm::kIb1 ? static_cast<const IncrementalIb1*>(&engine) : nullptr;
   using Votes = std::vector<std::shared_ptr<const IncrementalIb1::Vote>>;
   Votes votes = !ib1 ? Votes{} : all || from->votes.size() != n ? Votes(n) : from->votes;
-  std::vector<std::vector<std::pair<uint32_t, int64_t>>> changed;
+  CountChanges changed;
   if (ib1 && !all &&
       !countChanges(*p.overlay, *from->overlay, p.base->memory(), edited, job, changed))
     return Status::cancelled();
@@ -162,7 +185,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       if (ib1 && !all && votes[q]) {
         changes.clear();
         near.forEachWithin(query, reach[q], [&](uint32_t v, double d) {
-          for (const auto& [c, delta] : changed[v]) changes.push_back({d, c, delta});
+          for (const auto& [c, delta] : changed.of(v)) changes.push_back({d, c, delta});
         });
         revoted = ib1->revote(*votes[q], changes, options, out, bound, vote);
       }

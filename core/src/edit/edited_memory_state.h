@@ -51,9 +51,15 @@ struct EditedMemory::State {
 // instances added: a relabel removes the old class and adds the new, a merge the old features and
 // the new). `existed` is false for an instance the edit inserted.
 struct EditedMemory::Change {
-  // Immutable, shared by the changes of one stored vector (a vector's 24k instances would
-  // otherwise make 49k allocations), and by before and after unless a merge moved them.
-  using Features = std::shared_ptr<const std::vector<uint32_t>>;
+  // A row's features in the one array of its edit's changes (an allocation per changed row took
+  // a document's 731k rows most of a second to make and as long to free), shared by the
+  // consecutive changes of one stored vector and by before and after unless a merge moved them.
+  struct Features {
+    std::shared_ptr<const std::vector<uint32_t>> pool;
+    size_t at = 0, width = 0;
+    std::span<const uint32_t> operator*() const { return {pool->data() + at, width}; }
+    bool sameAs(const Features& o) const { return pool == o.pool && at == o.at; }
+  };
   size_t index = 0;
   bool existed = true;
   uint8_t liveBefore = 0, liveAfter = 0;

@@ -66,10 +66,9 @@ const std::vector<uint32_t>& OverlayIndex::leastPatterns(double limit, uint32_t 
 
 const PatternGroups& OverlayIndex::groupsOf(Level& level, uint32_t pattern) const {
   std::call_once(level.built[pattern], [&] {
-    const std::vector<VectorOverlay::Entry>& entries = overlay_.entries();
-    level.groups[pattern] = std::make_unique<PatternGroups>(
-        level.begin, level.end, pattern, width_,
-        [&entries](uint32_t e) { return entries[e].features.data(); });
+    level.groups[pattern] =
+        std::make_unique<PatternGroups>(level.begin, level.end, pattern, width_,
+                                        [this](uint32_t e) { return overlay_.featuresOf(e); });
   });
   return *level.groups[pattern];
 }

@@ -46,21 +46,21 @@ class OverlayIndex {
   // at the same distance, sameDistance()), in no promised order.
   template <typename Fn>
   void within(const uint32_t* query, double limit, uint32_t required, Fn&& fn) const {
-    const std::vector<VectorOverlay::Entry>& entries = overlay_.entries();
+    const auto entries = static_cast<uint32_t>(overlay_.entries().size());
     const auto report = [&](uint32_t e, uint32_t pattern, double d) {
       if ((pattern & required) == required && within(d, limit)) fn(e, d);
     };
     if (distanceOf_.empty()) {
-      for (uint32_t e = 0; e < entries.size(); ++e) {
-        const uint32_t* features = entries[e].features.data();
+      for (uint32_t e = 0; e < entries; ++e) {
+        const uint32_t* features = overlay_.featuresOf(e);
         report(e, patternOf(query, features), distance_(query, features));
       }
       return;
     }
     const std::vector<uint32_t>& least = leastPatterns(limit, required);
     if (!least.empty() && least.front() == 0) {
-      for (uint32_t e = 0; e < entries.size(); ++e) {
-        const uint32_t pattern = patternOf(query, entries[e].features.data());
+      for (uint32_t e = 0; e < entries; ++e) {
+        const uint32_t pattern = patternOf(query, overlay_.featuresOf(e));
         report(e, pattern, distanceOf_[pattern]);
       }
       return;
@@ -68,7 +68,7 @@ class OverlayIndex {
     for (size_t i = 0; i < least.size(); ++i)
       for (const auto& level : levels_) {
         groupsOf(*level, least[i]).forEach(hashOf(query, least[i]), [&](uint32_t e) {
-          const uint32_t pattern = patternOf(query, entries[e].features.data());
+          const uint32_t pattern = patternOf(query, overlay_.featuresOf(e));
           // A hash collision, or an entry an earlier least pattern reported.
           if ((pattern & least[i]) != least[i]) return;
           bool seen = false;

@@ -1,9 +1,7 @@
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,10 +22,10 @@ class VectorOverlay {
     uint32_t baseId = InstanceBase::kNone;             // the base's vector, masked out of it
   };
 
-  explicit VectorOverlay(const InstanceBase& base) : base_(&base) {}
+  explicit VectorOverlay(const InstanceBase& base) : base_(&base), width_(base.width()) {}
 
-  // Room for `entries` entries in all, so that adding them does not rehash the index of them
-  // (a document removal adds half a million).
+  // Room for `entries` entries in all, so that adding them does not grow the index of them (a
+  // document removal adds half a million).
   void reserve(size_t entries);
   // `delta` instances of class `classId` join (delta > 0) or leave stored vector `features`;
   // returns its entry.
@@ -36,26 +34,30 @@ class VectorOverlay {
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 
   const std::vector<Entry>& entries() const { return entries_; }
+  // Entry e's features, every entry's in one array: read in entry order (hashed per match pattern)
+  // without following a pointer per entry.
+  const uint32_t* featuresOf(uint32_t e) const { return values_.data() + size_t{e} * width_; }
   // The entry of stored vector `features`, or kNone.
   uint32_t find(std::span<const uint32_t> features) const;
   // Stored vectors of the edited memory: the base's unmasked ones and the overlay's non-empty.
   uint32_t vectorCount() const { return base_->vectorCount() - masked_ + occupied_; }
 
  private:
+  static uint64_t hashOf(std::span<const uint32_t> features);
+  // The slot holding `features` (hashed as `hash`), or the empty slot where it would go.
+  size_t slotOf(std::span<const uint32_t> features, uint64_t hash) const;
+  // Re-places every entry in `capacity` slots (a power of two).
+  void rehash(size_t capacity);
+
   const InstanceBase* base_;
+  size_t width_;
   std::vector<Entry> entries_;
-  // Looked up by span (transparent), so finding an entry allocates no key.
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::span<const uint32_t> v) const;
-  };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(std::span<const uint32_t> a, std::span<const uint32_t> b) const {
-      return std::equal(a.begin(), a.end(), b.begin(), b.end());
-    }
-  };
-  std::unordered_map<std::vector<uint32_t>, uint32_t, Hash, Equal> indexOf_;  // features -> entry
+  std::vector<uint32_t> values_;  // width_ per entry: featuresOf()
+  // The index of the entries by features: open addressing, linear probing, at most half full;
+  // per slot (the top 32 bits of the hash << 32) | (entry + 1), 0 when empty. One flat array: no
+  // node or key allocated per entry (each took a page fault to make and as long to free), and a
+  // copy per edit is one block.
+  std::vector<uint64_t> slots_;
   uint32_t masked_ = 0;    // entries with a baseId
   uint32_t occupied_ = 0;  // entries with counts
 };
