@@ -44,8 +44,9 @@ std::shared_ptr<const Experiment> trainedMemory(Algorithm algorithm) {
 }
 
 // The evaluation as it was before it was progressive: every test token in test order, one at a
-// time, its metrics summed as it goes.
-Metrics plainEvaluation(const Experiment& e) {
+// time, its metrics summed as it goes; each token's record (prediction, probability) into
+// `records` when given.
+Metrics plainEvaluation(const Experiment& e, std::vector<TokenRecord>* records = nullptr) {
   const InstanceSet& test = e.test();
   const MemorySmoother smoother = e.smoother();
   const uint32_t unknown = smoother.base().vocabSize();
@@ -58,12 +59,15 @@ Metrics plainEvaluation(const Experiment& e) {
     smoother.smoothed(p, test.instance(i), dist);
     TokenRecord r;
     const uint32_t truth = std::min(test.classes[i], unknown);
+    r.predictedId = p.classId;
+    r.distance = p.distance;
     r.probability = dist.probability(truth);
     r.rank = p.classId == test.classes[i]
                  ? 1
                  : uint32_t(2 + dist.countAboveOutcome(truth) -
                             (dist.probability(std::min(p.classId, unknown)) > r.probability));
     metrics.add(r);
+    if (records) records->push_back(r);
   }
   return metrics;
 }
@@ -123,7 +127,8 @@ class TestProgressiveEvaluation : public QObject {
     QVERIFY(trained->test().size() > 10000);
     QCOMPARE(trained->report().complete, false);
     QCOMPARE(trained->record().test.tokens, uint64_t{0});
-    const Metrics want = plainEvaluation(*trained);
+    std::vector<TokenRecord> wantTokens;
+    const Metrics want = plainEvaluation(*trained, &wantTokens);
 
     std::vector<EvaluationUpdate> updates;
     auto e = Experiment::evaluated(trained, {},
@@ -157,9 +162,14 @@ class TestProgressiveEvaluation : public QObject {
     QVERIFY(again.isOk());
     verifySameMetrics(again->overall, want);
     verifySameMetrics(again->base, wantBase);
+    // Each context is looked up once, its lookup kept for the later chunks that meet it again
+    // (small chunks here: most repeated contexts span several): every token as if looked up alone.
     for (size_t i = 0; i < report.tokens.size(); ++i) {
       QCOMPARE(again->tokens[i].source, report.tokens[i].source);
       QVERIFY(sameBits(again->tokens[i].probability, report.tokens[i].probability));
+      QCOMPARE(again->tokens[i].predictedId, wantTokens[i].predictedId);
+      QVERIFY(sameBits(again->tokens[i].distance, wantTokens[i].distance));
+      QVERIFY(sameBits(again->tokens[i].probability, wantTokens[i].probability));
     }
     // Experiment::run is trained() then evaluated(): the same figures.
     ExperimentOptions options;

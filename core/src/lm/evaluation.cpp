@@ -3,12 +3,14 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
 
@@ -33,8 +35,6 @@ PredictOptions votesOnly() {
   return options;
 }
 
-// Runs body(i) for every i in [begin, end) on oneTBB workers, polling `job` between chunks;
-// progress counts from `begin` out of `total`.
 // An order of tokens (k: instance(index(k)) of `set`) by context, its features from the
 // highest-weight position down (ties, and positions without a weight: in order), then by k. Read
 // in this order, neighbouring lookups share the memory's data they fetch, warm in cache, and a
@@ -55,10 +55,12 @@ auto contextOrder(const InstanceSet& set, const std::vector<double>& weights, In
   };
 }
 
+// Runs body(i) for every i in [0, n) on oneTBB workers, polling `job` between chunks; body(i)
+// returns how many units of `total` it did, and progress counts them on from `done`.
 template <typename Body>
-Status forEachParallel(size_t begin, size_t end, size_t total, JobControl* job, const char* stage,
+Status forEachParallel(size_t n, size_t done, size_t total, JobControl* job, const char* stage,
                        const Body& body) {
-  std::atomic<size_t> done{begin};
+  std::atomic<size_t> progress{done};
   std::atomic<bool> cancelled{false};
   ForkJoinEdges edges;
   const auto chunk = [&](const tbb::blocked_range<size_t>& range) {
@@ -67,31 +69,68 @@ Status forEachParallel(size_t begin, size_t end, size_t total, JobControl* job, 
       cancelled = true;
       return;
     }
-    for (size_t i = range.begin(); i != range.end(); ++i) body(i);
-    const size_t now = done.fetch_add(range.size()) + range.size();
+    size_t units = 0;
+    for (size_t i = range.begin(); i != range.end(); ++i) units += body(i);
+    const size_t now = progress.fetch_add(units) + units;
     reportProgress(job, static_cast<double>(now) / static_cast<double>(total), stage);
   };
   edges.fork();
-  tbb::parallel_for(tbb::blocked_range<size_t>(begin, end, 64), chunk);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 64), chunk);
   edges.join();
   return cancelled ? Status::cancelled() : Status::ok();
 }
 
 template <typename Body>
 Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body& body) {
-  return forEachParallel(0, n, n, job, stage, body);
+  return forEachParallel(n, 0, n, job, stage, [&](size_t i) {
+    body(i);
+    return size_t{1};
+  });
 }
 
-// One thread's last token: the next token with the same context has the same prediction and
-// smoothed distributions (they depend on the context alone), so it reuses them.
-struct TokenScratch {
-  bool filled = false;
-  std::vector<uint32_t> features;
+// A context's lookup, which every token that has it reports (the prediction depends on the
+// context alone).
+struct Lookup {
   Prediction prediction;
-  SmoothedDistribution base;  // the base model's alone
-  SmoothedDistribution dist;
-  double latencyMicros = 0.0;  // the lookup's, which a reusing token reports as its own
+  double latencyMicros = 0.0;
 };
+
+Lookup lookUp(const Classifier& classifier, std::span<const uint32_t> features) {
+  const auto start = std::chrono::steady_clock::now();
+  Lookup out{classifier.predictOne(features, votesOnly()), 0.0};
+  const auto stop = std::chrono::steady_clock::now();
+  out.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
+  return out;
+}
+
+// A context's smoothed distributions: the base model's alone and the memory's mixed in.
+struct Smoothed {
+  SmoothedDistribution base;
+  SmoothedDistribution dist;
+};
+
+// Test tokens numbered by their context, equal contexts one number, in contextOrder(): sorted by
+// (number, token), tokens are in context order.
+struct ContextNumbers {
+  std::vector<uint32_t> of;  // by token
+  size_t count = 0;
+};
+
+ContextNumbers numberContexts(const InstanceSet& set, const std::vector<double>& weights) {
+  std::vector<size_t> sorted(set.size());
+  std::iota(sorted.begin(), sorted.end(), size_t{0});
+  tbb::parallel_sort(sorted.begin(), sorted.end(),
+                     contextOrder(set, weights, [](size_t i) { return i; }));
+  ContextNumbers numbers;
+  numbers.of.resize(set.size());
+  for (size_t k = 0; k < sorted.size(); ++k) {
+    if (k > 0 && !std::ranges::equal(set.instance(sorted[k]), set.instance(sorted[k - 1])))
+      ++numbers.count;
+    numbers.of[sorted[k]] = static_cast<uint32_t>(numbers.count);
+  }
+  numbers.count += sorted.empty() ? 0 : 1;
+  return numbers;
+}
 
 // What the base model alone gives a token (EvaluationReport::base).
 struct BaseScore {
@@ -99,23 +138,12 @@ struct BaseScore {
   uint32_t rank = 0;
 };
 
-TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoother,
-                       const InstanceSet& test, size_t i, TokenScratch& scratch, BaseScore& base) {
-  const uint32_t unknown = smoother.base().vocabSize();
-  const auto features = test.instance(i);
-  if (!scratch.filled || !std::equal(features.begin(), features.end(), scratch.features.begin(),
-                                     scratch.features.end())) {
-    const auto start = std::chrono::steady_clock::now();
-    scratch.prediction = classifier.predictOne(features, votesOnly());
-    const auto stop = std::chrono::steady_clock::now();
-    scratch.latencyMicros = std::chrono::duration<double, std::micro>(stop - start).count();
-    smoother.base().smoothed(features, scratch.base);
-    smoother.smoothed(scratch.prediction, scratch.base, scratch.dist);
-    scratch.features.assign(features.begin(), features.end());
-    scratch.filled = true;
-  }
-  const Prediction& p = scratch.prediction;
-  const SmoothedDistribution& dist = scratch.dist;
+// Test token i's record, from its context's lookup and distributions; `unknown`: the base's
+// outcome for a token outside its vocabulary.
+TokenRecord scoreToken(const Lookup& lookup, const Smoothed& smoothed, const InstanceSet& test,
+                       size_t i, uint32_t unknown, BaseScore& base) {
+  const Prediction& p = lookup.prediction;
+  const SmoothedDistribution& dist = smoothed.dist;
 
   TokenRecord r;
   r.source = test.sources[i];
@@ -123,7 +151,7 @@ TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoot
   r.predictedId = p.classId;
   r.matchDepth = p.matchDepth;
   r.distance = p.distance;
-  r.latencyMicros = scratch.latencyMicros;
+  r.latencyMicros = lookup.latencyMicros;
   const uint32_t trueOutcome = std::min(r.trueId, unknown);
   const double truth = dist.probability(trueOutcome);
   r.probability = truth;
@@ -136,8 +164,8 @@ TokenRecord scoreToken(const Classifier& classifier, const MemorySmoother& smoot
         static_cast<uint32_t>(2 + dist.countAboveOutcome(trueOutcome) - (predictionAbove ? 1 : 0));
   }
   r.entropyBits = dist.entropyBits();
-  base.probability = scratch.base.probability(trueOutcome);
-  base.rank = static_cast<uint32_t>(1 + scratch.base.countAboveOutcome(trueOutcome));
+  base.probability = smoothed.base.probability(trueOutcome);
+  base.rank = static_cast<uint32_t>(1 + smoothed.base.countAboveOutcome(trueOutcome));
   return r;
 }
 
@@ -198,20 +226,64 @@ Result<EvaluationReport> evaluateProgressively(
   std::iota(order.begin(), order.end(), size_t{0});
   std::shuffle(order.begin(), order.end(), std::mt19937_64(options.seed));
 
-  tbb::enumerable_thread_specific<TokenScratch> scratch;
-  const auto byContext = contextOrder(test, classifier.weights(), [](size_t i) { return i; });
+  std::vector<size_t> chunkEnds;
+  for (size_t chunk = std::max<size_t>(options.firstChunk, 1), end = 0; end < n;
+       chunk = std::min(std::max<size_t>(options.largestChunk, 1), chunk * 2)) {
+    end = std::min(n, end + chunk);
+    chunkEnds.push_back(end);
+  }
+  // Each context is looked up once: a chunk's tokens sorted by context number hold each of its
+  // contexts as one run, and a context that a later chunk meets again keeps its lookup until its
+  // last chunk.
+  const ContextNumbers contexts = numberContexts(test, classifier.weights());
+  const std::vector<uint32_t>& context = contexts.of;
+  std::vector<uint32_t> lastChunk(contexts.count, 0);
+  for (size_t c = 0, k = 0; c < chunkEnds.size(); ++c) {
+    for (; k < chunkEnds[c]; ++k) lastChunk[context[order[k]]] = static_cast<uint32_t>(c);
+  }
+  std::vector<std::unique_ptr<Lookup>> kept(contexts.count);
+  tbb::enumerable_thread_specific<Smoothed> scratch;
+  const uint32_t unknown = smoother.base().vocabSize();
+  std::vector<size_t> runs;  // a chunk's runs of one context: their first positions in `order`
   Metrics sample;
   double squares = 0.0;
   size_t done = 0;
-  for (size_t chunk = std::max<size_t>(options.firstChunk, 1); done < n;
-       chunk = std::min(std::max<size_t>(options.largestChunk, 1), chunk * 2)) {
-    const size_t end = std::min(n, done + chunk);
-    // A chunk's tokens in the order of their contexts: a repeated one reuses the lookup before it.
-    std::sort(order.begin() + std::ptrdiff_t(done), order.begin() + std::ptrdiff_t(end), byContext);
-    const Status status = forEachParallel(done, end, n, job, "evaluating", [&](size_t k) {
-      records[order[k]] =
-          scoreToken(classifier, smoother, test, order[k], scratch.local(), baseScores[order[k]]);
-    });
+  for (size_t c = 0; c < chunkEnds.size(); ++c) {
+    const size_t end = chunkEnds[c];
+    std::sort(order.begin() + std::ptrdiff_t(done), order.begin() + std::ptrdiff_t(end),
+              [&](size_t a, size_t b) {
+                return context[a] != context[b] ? context[a] < context[b] : a < b;
+              });
+    runs.clear();
+    for (size_t k = done; k < end; ++k) {
+      if (k == done || context[order[k]] != context[order[k - 1]]) runs.push_back(k);
+    }
+    runs.push_back(end);
+    const Status status =
+        forEachParallel(runs.size() - 1, done, n, job, "evaluating", [&](size_t run) {
+          const size_t first = runs[run], last = runs[run + 1];
+          const uint32_t number = context[order[first]];
+          const auto features = test.instance(order[first]);
+          Lookup fresh;
+          const Lookup* lookup = kept[number].get();
+          if (!lookup) {
+            fresh = lookUp(classifier, features);
+            lookup = &fresh;
+          }
+          Smoothed& smoothed = scratch.local();
+          smoother.base().smoothed(features, smoothed.base);
+          smoother.smoothed(lookup->prediction, smoothed.base, smoothed.dist);
+          for (size_t k = first; k < last; ++k) {
+            records[order[k]] =
+                scoreToken(*lookup, smoothed, test, order[k], unknown, baseScores[order[k]]);
+          }
+          if (lastChunk[number] == c) {
+            kept[number].reset();
+          } else if (!kept[number]) {
+            kept[number] = std::make_unique<Lookup>(std::move(fresh));
+          }
+          return last - first;
+        });
     if (!status) break;  // cancelled: the sample is the chunks before this one
     for (size_t k = done; k < end; ++k) {
       const TokenRecord& r = records[order[k]];
