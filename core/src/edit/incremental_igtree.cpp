@@ -151,8 +151,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     sorted.resize(overlay.entries().size());
     std::iota(sorted.begin(), sorted.end(), 0);
     std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
-      const auto& fa = overlay.entries()[a].features;
-      const auto& fb = overlay.entries()[b].features;
+      const uint32_t* fa = overlay.featuresOf(a);
+      const uint32_t* fb = overlay.featuresOf(b);
       for (int f : treeOrder)
         if (fa[static_cast<size_t>(f)] != fb[static_cast<size_t>(f)])
           return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
@@ -430,7 +430,7 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
   }
   // -1, 0, 1: entry `e` before, under or after the prefix.
   const auto compare = [&](uint32_t e) {
-    const auto& f = overlay.entries()[e].features;
+    const uint32_t* f = overlay.featuresOf(e);
     for (size_t d = 0; d < prefix.size(); ++d) {
       const uint32_t v = f[static_cast<size_t>(order[d])];
       if (v != prefix[d]) return v < prefix[d] ? -1 : 1;
@@ -442,7 +442,7 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
   for (; it != sorted.end() && compare(*it) == 0; ++it) {
     const VectorOverlay::Entry& e = overlay.entries()[*it];
     if (e.counts.empty()) continue;
-    const uint32_t v = add(e.features);
+    const uint32_t v = add({overlay.featuresOf(*it), static_cast<size_t>(memory.width())});
     for (const auto& [classId, count] : e.counts)
       out.runs.push_back({v, classId, static_cast<uint32_t>(count)});
   }
@@ -534,14 +534,16 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
     }
   }
   if (moved.empty()) return stale;
-  for (const VectorOverlay::Entry& e : overlay.entries())
+  for (uint32_t i = 0; i < overlay.entries().size(); ++i) {
+    const VectorOverlay::Entry& e = overlay.entries()[i];
     if (std::any_of(e.counts.begin(), e.counts.end(),
                     [&](const auto& cc) { return cc.first < moved.size() && moved[cc.first]; })) {
       dist.clear();
       for (const auto& [classId, n] : e.counts)
         dist.emplace_back(classId, static_cast<uint64_t>(n));
-      add(e.features, dist);
+      add({overlay.featuresOf(i), static_cast<size_t>(memory.width())}, dist);
     }
+  }
   return stale;
 }
 

@@ -49,7 +49,6 @@ uint32_t VectorOverlay::change(std::span<const uint32_t> features, uint32_t clas
     slots_[s] = (h >> 32) << 32 | (uint64_t{added} + 1);
     values_.insert(values_.end(), features.begin(), features.end());
     Entry& e = entries_.emplace_back();
-    e.features.assign(features.begin(), features.end());
     // A base vector enters with the counts it has in the base, which the edit then changes.
     e.baseId = base_->find(features);
     if (e.baseId != InstanceBase::kNone) {

@@ -17,7 +17,6 @@ namespace memlens {
 class VectorOverlay {
  public:
   struct Entry {
-    std::vector<uint32_t> features;
     std::vector<std::pair<uint32_t, int64_t>> counts;  // (class id, count > 0); empty: no instance
     uint32_t baseId = InstanceBase::kNone;             // the base's vector, masked out of it
   };
