@@ -48,6 +48,8 @@ class Project {
                                                            const std::string& memoryFile,
                                                            bool keepTrainedWeights,
                                                            JobControl* job = nullptr);
+  // Opens the project at `path` from its memory file, checked in full (verifyMemory()); without
+  // a usable one (damaged, made from other options or text, or none) it trains as it was made.
   static Result<std::unique_ptr<Project>> open(const std::string& path, JobControl* job = nullptr);
   // Where the project at `path` keeps its trained memory: beside it, "x.memlens" -> "x.mlm".
   static std::string memoryPath(const std::string& path);
