@@ -305,6 +305,28 @@ class TestProject : public QObject {
     }
   }
 
+  // A project is not made from a damaged memory file, though opening alone takes it.
+  void damagedMemoryMakesNoProject() {
+    QTemporaryDir dir;
+    const auto paths = test::writeMarkovCorpus(dir, 3, 80, 3);
+    const std::string made = dir.filePath("made.memlens").toStdString();
+    QVERIFY(Project::create(made, paths, test::ib1ProjectOptions()).isOk());
+    const std::string memory = Project::memoryPath(made);
+    QFile file(QString::fromStdString(memory));
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    file.seek(file.size() / 2);
+    const char byte = file.peek(1).at(0);
+    file.write(QByteArray(1, static_cast<char>(byte ^ 0x5a)));
+    file.close();
+    QVERIFY(openMemory(memory).isOk());
+    const std::string path = dir.filePath("from.memlens").toStdString();
+    auto p = Project::createFromMemory(path, memory, false);
+    QVERIFY(!p.isOk());
+    QVERIFY2(p.status().message().find("is damaged") != std::string::npos,
+             p.status().message().c_str());
+    QVERIFY(!QFile::exists(QString::fromStdString(path)));
+  }
+
   void cancelledCreateLeavesNoFile() {
     QTemporaryDir dir;
     const auto paths = test::writeMarkovCorpus(dir, 2, 40, 4);

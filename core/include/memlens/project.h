@@ -42,8 +42,8 @@ class Project {
                                                  const std::vector<std::string>& paths,
                                                  ProjectOptions options, JobControl* job = nullptr);
   // As create(), from a memory file (saveMemory()) instead of training: the corpus and options
-  // are the memory's (its corpus files must be present and unchanged); the file is linked (or
-  // written) beside the project.
+  // are the memory's (its corpus files must be present and unchanged); the file, checked in full
+  // (verifyMemory(): a damaged one is refused), is linked (or written) beside the project.
   static Result<std::unique_ptr<Project>> createFromMemory(const std::string& path,
                                                            const std::string& memoryFile,
                                                            bool keepTrainedWeights,

@@ -122,6 +122,8 @@ Result<std::unique_ptr<Project>> Project::createFromMemory(const std::string& pa
                                                            JobControl* job) {
   auto experiment = memlens::openMemory(memoryFile, MemoryOpenOptions{}, job);
   if (!experiment) return experiment.status();
+  // Damage that opening leaves to the first reads would be the project's from now on.
+  if (Status s = verifyMemory(memoryFile, job); !s) return s;
   const RunRecord& r = (*experiment)->record();
   if (r.options.classifier.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument(
