@@ -12,6 +12,18 @@
 using namespace memlens;
 using memlens::test::readFile;
 
+namespace {
+
+// Flips a byte in the middle of the file at `path`: damage that opening alone does not see.
+bool damageMiddle(const std::string& path) {
+  QFile file(QString::fromStdString(path));
+  if (!file.open(QIODevice::ReadWrite) || !file.seek(file.size() / 2)) return false;
+  const char byte = file.peek(1).at(0);
+  return file.write(QByteArray(1, static_cast<char>(byte ^ 0x5a))) == 1;
+}
+
+}  // namespace
+
 class TestProject : public QObject {
   Q_OBJECT
  private Q_SLOTS:
@@ -282,12 +294,7 @@ class TestProject : public QObject {
         QVERIFY((*fromFile)->redo().isOk());
       }
       // A damaged memory file is not used: the project trains as it was made.
-      QFile file(QString::fromStdString(memory));
-      QVERIFY(file.open(QIODevice::ReadWrite));
-      file.seek(file.size() / 2);
-      const char byte = file.peek(1).at(0);
-      file.write(QByteArray(1, static_cast<char>(byte ^ 0x5a)));
-      file.close();
+      QVERIFY(damageMiddle(memory));
       auto retrained = open(trained);
       QVERIFY2(retrained.isOk(), retrained.status().message().c_str());
       // Opening checks this section's checksum lazily; the project checks them all.
@@ -312,12 +319,7 @@ class TestProject : public QObject {
     const std::string made = dir.filePath("made.memlens").toStdString();
     QVERIFY(Project::create(made, paths, test::ib1ProjectOptions()).isOk());
     const std::string memory = Project::memoryPath(made);
-    QFile file(QString::fromStdString(memory));
-    QVERIFY(file.open(QIODevice::ReadWrite));
-    file.seek(file.size() / 2);
-    const char byte = file.peek(1).at(0);
-    file.write(QByteArray(1, static_cast<char>(byte ^ 0x5a)));
-    file.close();
+    QVERIFY(damageMiddle(memory));
     QVERIFY(openMemory(memory).isOk());
     const std::string path = dir.filePath("from.memlens").toStdString();
     auto p = Project::createFromMemory(path, memory, false);
