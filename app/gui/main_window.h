@@ -19,10 +19,6 @@ class QProgressBar;
 class QTabWidget;
 class QToolButton;
 
-namespace memlens {
-struct CorpusStats;
-}
-
 namespace memlens::views {
 class CompareWidget;
 class CorpusStatsWidget;
@@ -150,9 +146,8 @@ class MainWindow : public QMainWindow {
   // instead of training; its evaluation and learning curve follow as after training.
   void startOpen(const QString& memoryPath, std::shared_ptr<ProjectFile> project,
                  const QStringList& trainingText = {});
-  // The opened memory's corpus (`stats` its figures) becomes the one on screen.
-  void onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
-                      const std::shared_ptr<const CorpusStats>& stats);
+  // The opened memory's corpus becomes the one on screen (its figures follow).
+  void onMemoryOpened(const std::shared_ptr<const Experiment>& memory);
   // On the worker: `memory`, trained or opened, evaluated (live updates posted to the window),
   // then its learning curve.
   Status evaluateInBackground(const std::shared_ptr<PendingTraining>& training,

@@ -189,14 +189,18 @@ void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFil
             : memlens::openMemory(file, {}, &job);
     if (!opened) return opened.status();
     std::shared_ptr<const Experiment> memory = std::move(*opened);
-    job.report(0.0, "computing statistics");
-    const TokenisedCorpus& corpus = memory->corpus();
-    auto stats = std::make_shared<const CorpusStats>(
-        CorpusStats::compute(*corpus.corpus, corpus.tokens, corpus.vocab));
-    training->corpus = std::shared_ptr<const TokenisedCorpus>(memory, &corpus);
+    training->corpus = std::shared_ptr<const TokenisedCorpus>(memory, &memory->corpus());
     training->options = memory->record().options;
     QMetaObject::invokeMethod(
-        this, [this, memory, stats] { onMemoryOpened(memory, stats); }, Qt::QueuedConnection);
+        this, [this, memory] { onMemoryOpened(memory); }, Qt::QueuedConnection);
+    // The corpus figures, a pass over every token (seconds at 100M), come beside the memory:
+    // Inspect and the Memory tab need only the memory.
+    std::jthread figures([this, corpus = training->corpus] {
+      auto stats = std::make_shared<const CorpusStats>(
+          CorpusStats::compute(*corpus->corpus, corpus->tokens, corpus->vocab));
+      QMetaObject::invokeMethod(
+          this, [this, stats] { statsWidget_->setSnapshot(stats); }, Qt::QueuedConnection);
+    });
     if (timblBase) {  // no test text to evaluate it on, no checksums to check
       QMetaObject::invokeMethod(
           this, [this, memory] { onMemoryTrained(memory); }, Qt::QueuedConnection);
@@ -230,10 +234,9 @@ void MainWindow::startOpen(const QString& memoryPath, std::shared_ptr<ProjectFil
   });
 }
 
-void MainWindow::onMemoryOpened(const std::shared_ptr<const Experiment>& memory,
-                                const std::shared_ptr<const CorpusStats>& stats) {
+void MainWindow::onMemoryOpened(const std::shared_ptr<const Experiment>& memory) {
   corpus_ = training_->corpus;
-  statsWidget_->setSnapshot(stats);
+  statsWidget_->setSnapshot(nullptr);  // until its figures come
   textView_->setCorpus(corpus_);
   showTokeniserOf(*corpus_);
   shownPaths_.clear();

@@ -163,6 +163,11 @@ bool MemoryController::isRunning() const { return runner_->isRunning(); }
 
 void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment,
                                      std::shared_ptr<ProjectFile> project) {
+  // The memory again with its evaluation (Experiment::evaluated() shares it): its table, census
+  // and edit session, ready or being prepared, are this one's.
+  if (experiment && trained_ && experiment != trained_ && project == project_ &&
+      &experiment->classifier() == &trained_->classifier())
+    return;
   trained_ = std::move(experiment);
   project_ = std::move(project);
   session_.reset();
@@ -518,11 +523,11 @@ void MemoryController::countUsage() {
   auto counted = std::make_shared<views::MemorySnapshot>(*snapshot_);
   counted_ = counted;
   censusRunner_->run(tr("counting neighbour use"), [counted](JobControl& job) -> Status {
-    // Read here: a memory file's validation part is copied out of it when first read.
-    const InstanceSet& validation = counted->experiment->validation();
-    const size_t tokens = std::min(validation.size(), kProbeTokens);
+    // Only these tokens are copied out of a memory file's validation part.
+    const InstanceSet validation = counted->experiment->validationPrefix(kProbeTokens);
+    const size_t tokens = validation.size();
     if (tokens == 0) return Status::notFound("no validation tokens to count over");
-    auto census = usageCensus(counted->experiment->classifier(), validation.slice(0, tokens), &job);
+    auto census = usageCensus(counted->experiment->classifier(), validation, &job);
     if (!census) return census.status();
     *counted = counted->withUsage(std::move(*census), tokens);
     return Status::ok();

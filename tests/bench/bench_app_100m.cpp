@@ -136,8 +136,7 @@ int main(int argc, char** argv) {
               memory->test().size());
   row("open to memory ready", msOf(open), "-");
   // The window's Cancel (Esc) stops its evaluation and learning curve, which would otherwise
-  // compete for the CPU and grow a second 100M-instance memory; an evaluation that had ended
-  // would hand the Memory tab the evaluated memory to prepare again.
+  // compete for the CPU and grow a second 100M-instance memory.
   QSignalSpy jobs(&window, &gui::MainWindow::jobSettled);
   bool cancelled = false;
   for (QAction* a : window.actions()) {

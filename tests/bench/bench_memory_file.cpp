@@ -1,6 +1,7 @@
 // Opening a memory file and answering from it: seconds to open (openMemory, corpus attached when
 // present and unchanged), seconds to the first traced answer, then EXPLAINS more traces of test
-// contexts and the resident memory after them.
+// contexts and the resident memory after them; last, the copy of the train part that an edit
+// session makes (Experiment::train()).
 // Usage: bench_memory_file FILE [EXPLAINS]   (default 1000)
 
 #include <chrono>
@@ -83,5 +84,9 @@ int main(int argc, char** argv) {
               explains, neighbours);
   std::printf("%-26s %10.0f  (anonymous %.0f, mapped files %.0f)\n", "rss_after_explains_MB",
               residentMegabytes(), residentMegabytes("RssAnon:"), residentMegabytes("RssFile:"));
+  const auto copyStart = Clock::now();
+  const size_t trainInstances = e.train().size();
+  std::printf("%-26s %10.3f  (%zu instances)\n", "train_copy_s", secondsSince(copyStart),
+              trainInstances);
   return 0;
 }

@@ -164,6 +164,27 @@ class TestMemoryFileDamage : public QObject {
     QVERIFY(opened);
     QCOMPARE(opened->train().sources[0], uint64_t{0});
 
+    // A validation instance's feature past the vocabulary (the features follow the width): read
+    // as 0 by the part and by a prefix of it, which copies no more of the file.
+    bytes = whole;
+    const size_t features =
+        arrayData(bytes, section(entries, Layout::Section::kValidation).offset + 4, {});
+    const auto width = static_cast<size_t>(memory.width());
+    writeDamaged(dir_, "inconsistent.mlm", bytes, features + width * sizeof(uint32_t), 0xFFFFFF00u);
+    opened = openedDespiteDamage(path,
+                                 "section 'validation instances': instance 1 has a feature value "
+                                 "past the vocabulary");
+    QVERIFY(opened);
+    const InstanceSet prefix = opened->validationPrefix(3);
+    QCOMPARE(prefix.size(), size_t{3});
+    QCOMPARE(prefix.width, opened->validation().width);
+    QCOMPARE(prefix.features[width], 0u);
+    const InstanceSet head = opened->validation().slice(0, 3);
+    QCOMPARE(prefix.features, head.features);
+    QCOMPARE(prefix.classes, head.classes);
+    QCOMPARE(prefix.sources, head.sources);
+    QCOMPARE(opened->validationPrefix(1'000'000).size(), opened->validation().size());
+
     // A token id past the vocabulary.
     bytes = whole;
     const size_t ids = arrayData(bytes, section(entries, Layout::Section::kTokens).offset, {});

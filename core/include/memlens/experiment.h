@@ -90,6 +90,8 @@ class Experiment {
   size_t trainSize() const { return train_.size(); }
   uint64_t trainSource(size_t i) const { return train_.source(i); }
   const InstanceSet& validation() const { return *validation_; }
+  // Its first min(n, size) instances, which a memory file copies without the rest of the part.
+  InstanceSet validationPrefix(size_t n) const { return validation_.prefix(n); }
   const InstanceSet& test() const { return *test_; }
   const Classifier& classifier() const { return *classifier_; }
   const KneserNeyModel& base() const { return *base_; }

@@ -18,16 +18,19 @@ class LazyInstanceSet {
   LazyInstanceSet() = default;
   LazyInstanceSet(std::shared_ptr<const InstanceSet> set);  // NOLINT: stands for the pointer
   explicit LazyInstanceSet(std::function<InstanceSet()> make);
-  // Also its size and a reader of one instance's source that need no set: a memory file's part
-  // is viewed in place, so the app shows where a prefix ends without copying millions of
-  // instances out of the file on its GUI thread.
-  LazyInstanceSet(std::function<InstanceSet()> make, size_t size,
+  // A set of `size` instances made by `part` (instances [begin, end)), with a reader of one
+  // instance's source: a memory file's part is viewed in place, so the app shows where a prefix
+  // ends, and counts over the first instances, without copying millions of instances out of the
+  // file.
+  LazyInstanceSet(std::function<InstanceSet(size_t begin, size_t end)> part, size_t size,
                   std::function<uint64_t(size_t)> source);
 
   // The set's size and instance i's source (i < size()), made without the set when it was given
   // a reader.
   size_t size() const;
   uint64_t source(size_t i) const;
+  // The first min(n, size()) instances, copied; made without the set when it was given `part`.
+  InstanceSet prefix(size_t n) const;
 
   const std::shared_ptr<const InstanceSet>& get() const;
   const InstanceSet& operator*() const { return *get(); }
@@ -37,8 +40,9 @@ class LazyInstanceSet {
   struct State {
     std::once_flag made;
     std::function<InstanceSet()> make;  // empty once made
+    std::function<InstanceSet(size_t, size_t)> part;
     std::function<uint64_t(size_t)> source;
-    size_t size = 0;  // with `source`
+    size_t size = 0;  // with `part` and `source`
     std::shared_ptr<const InstanceSet> set;
   };
   std::shared_ptr<State> state_;

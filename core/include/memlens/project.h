@@ -42,12 +42,14 @@ class Project {
                                                  const std::vector<std::string>& paths,
                                                  ProjectOptions options, JobControl* job = nullptr);
   // As create(), from a memory file (saveMemory()) instead of training: the corpus and options
-  // are the memory's (its corpus files must be present and unchanged); the file is linked (or
-  // written) beside the project.
+  // are the memory's (its corpus files must be present and unchanged); the file, checked in full
+  // (verifyMemory(): a damaged one is refused), is linked (or written) beside the project.
   static Result<std::unique_ptr<Project>> createFromMemory(const std::string& path,
                                                            const std::string& memoryFile,
                                                            bool keepTrainedWeights,
                                                            JobControl* job = nullptr);
+  // Opens the project at `path` from its memory file, checked in full (verifyMemory()); without
+  // a usable one (damaged, made from other options or text, or none) it trains as it was made.
   static Result<std::unique_ptr<Project>> open(const std::string& path, JobControl* job = nullptr);
   // Where the project at `path` keeps its trained memory: beside it, "x.memlens" -> "x.mlm".
   static std::string memoryPath(const std::string& path);

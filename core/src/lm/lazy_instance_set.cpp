@@ -1,5 +1,6 @@
 #include "memlens/lazy_instance_set.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace memlens {
@@ -14,9 +15,10 @@ LazyInstanceSet::LazyInstanceSet(std::function<InstanceSet()> make)
   state_->make = std::move(make);
 }
 
-LazyInstanceSet::LazyInstanceSet(std::function<InstanceSet()> make, size_t size,
+LazyInstanceSet::LazyInstanceSet(std::function<InstanceSet(size_t, size_t)> part, size_t size,
                                  std::function<uint64_t(size_t)> source)
-    : LazyInstanceSet(std::move(make)) {
+    : LazyInstanceSet([part, size] { return part(0, size); }) {
+  state_->part = std::move(part);
   state_->source = std::move(source);
   state_->size = size;
 }
@@ -29,6 +31,12 @@ size_t LazyInstanceSet::size() const {
 uint64_t LazyInstanceSet::source(size_t i) const {
   if (state_ && state_->source) return state_->source(i);
   return get()->sources[i];
+}
+
+InstanceSet LazyInstanceSet::prefix(size_t n) const {
+  if (state_ && state_->part) return state_->part(0, std::min(n, state_->size));
+  const std::shared_ptr<const InstanceSet>& set = get();
+  return set ? set->slice(0, std::min(n, set->size())) : InstanceSet{};
 }
 
 const std::shared_ptr<const InstanceSet>& LazyInstanceSet::get() const {

@@ -122,6 +122,8 @@ Result<std::unique_ptr<Project>> Project::createFromMemory(const std::string& pa
                                                            JobControl* job) {
   auto experiment = memlens::openMemory(memoryFile, MemoryOpenOptions{}, job);
   if (!experiment) return experiment.status();
+  // Damage that opening leaves to the first reads would be the project's from now on.
+  if (Status s = verifyMemory(memoryFile, job); !s) return s;
   const RunRecord& r = (*experiment)->record();
   if (r.options.classifier.algorithm == Algorithm::kVectorMemory)
     return Status::invalidArgument(
@@ -210,6 +212,10 @@ Result<std::unique_ptr<Project>> Project::open(const std::string& path, JobContr
   auto files = (*store)->corpus();
   if (!files) return files.status();
   auto saved = openMemory(path, *files, *options, job);
+  // Opening leaves the big sections' checks to their first reads, where damage reads as a safe
+  // stand-in (wrong answers): made here, so that a damaged file is not used.
+  if (saved)
+    if (Status s = verifyMemory(memoryPath(path), job); !s) saved = s;
   if (saved) return build(std::move(*store), std::move(*saved), std::move(*options), job);
   if (saved.status().isCancelled()) return saved.status();
   // No usable memory file (made before memory files, deleted, damaged, or the corpus changed):
