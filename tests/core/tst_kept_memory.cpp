@@ -134,18 +134,24 @@ class TestKeptMemory : public QObject {
     QCOMPARE(a.classTotals(), b.classTotals());
     QCOMPARE(pruned.weights(), fresh->weights());
 
-    PredictOptions traced;
-    traced.neighbours = true;
-    const std::vector<Prediction> got = *m.classifier().predict(probe, traced);
-    const std::vector<Prediction> want = *fresh->predict(probe, traced);
+    // The edited memory's answers (its engine over the pruned base), and the pruned base's
+    // neighbours and tree paths (an edited memory lists neighbours from a memory trained anew).
+    const std::vector<Prediction> got = *m.classifier().predict(probe, PredictOptions{});
+    const std::vector<Prediction> want = *fresh->predict(probe, PredictOptions{});
     for (size_t i = 0; i < want.size(); ++i) {
       QVERIFY2(samePrediction(got[i], want[i]), ("probe token " + std::to_string(i)).c_str());
       QCOMPARE(m.probePredictions()[i], want[i].classId);
     }
+    PredictOptions traced;
+    traced.neighbours = true;
+    const std::vector<Prediction> gotTraced = *pruned.predict(probe, traced);
+    const std::vector<Prediction> wantTraced = *fresh->predict(probe, traced);
+    for (size_t i = 0; i < wantTraced.size(); ++i)
+      QVERIFY2(samePrediction(gotTraced[i], wantTraced[i]),
+               ("probe token " + std::to_string(i)).c_str());
     if (options.algorithm != Algorithm::kIb1)
       for (size_t i = 0; i < probe.size(); i += 37)
-        QVERIFY(sameTrace(m.classifier().treePath(probe.instance(i)),
-                          fresh->treePath(probe.instance(i))));
+        QVERIFY(sameTrace(pruned.treePath(probe.instance(i)), fresh->treePath(probe.instance(i))));
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes
