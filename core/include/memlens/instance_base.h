@@ -38,10 +38,11 @@ class InstanceBase {
     uint32_t classIndex = 0;
     uint32_t count = 0;
   };
-  // The memory add() builds from the instances `runs` expand to, in order and numbered (their
-  // sources) from 0, for a source that has told its distinct vectors apart already (the leaves of
-  // a TiMBL instance base): `values` holds them (vectorCount * width values), numbered in the
-  // order of their first run, and no instance is hashed. Classes take classIds' indices (add()
+  // The memory add() builds from the instances `runs` expand to, in order, with `sources` (one
+  // per instance; empty: numbered from 0), for a source that has told its distinct vectors apart
+  // already (the leaves of a TiMBL instance base, the kept vectors of a pruned memory): `values`
+  // holds them (vectorCount * width values), numbered in the order of their first run, and no
+  // instance is hashed. Classes take classIds' indices (add()
   // numbers them by first appearance). Vectors must be distinct, each with a run, runs in range
   // and not empty: else an error. Cancellable; nothing is kept on cancel. kSkip leaves out the
   // per-feature counts (featureCounts() then counts nothing): for a memory that is only walked by a
@@ -51,7 +52,12 @@ class InstanceBase {
   static Result<InstanceBase> fromRuns(int width, std::vector<uint32_t> values,
                                        const std::vector<uint32_t>& classIds,
                                        std::span<const Run> runs, JobControl* job = nullptr,
-                                       FeatureCounting counting = FeatureCounting::kCount);
+                                       FeatureCounting counting = FeatureCounting::kCount,
+                                       std::vector<uint64_t> sources = {});
+  // Per instance, in insertion order, the stored vector holding it (from the source lists, no
+  // hashing): how an edit keeps a memory's vectors without adding its instances again. An error
+  // when the lists do not hold every instance once (a damaged file). Cancellable.
+  Result<std::vector<uint32_t>> instanceVectors(JobControl* job = nullptr) const;
   // Registers a class before any instance of it is added (its index when already known), so that
   // a memory read from a file keeps the file's class order, which decides ties.
   uint32_t addClass(uint32_t classId);

@@ -9,6 +9,7 @@
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
+#include "edit/kept_memory.h"
 #include "edit/probe_paths.h"
 #include "edit/probe_queries.h"
 #include "edit/reweighted_distances.h"
@@ -540,9 +541,13 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       }
   }
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
-    auto classifier = createClassifier(options_);
+    // From the trained memory's stored vectors: what training on the kept instances gives,
+    // without listing and hashing them again.
+    auto kept = keptMemory(baseClassifier_->memory(), state->rows, state->refeatured,
+                           state->liveCount, job);
+    if (!kept) return kept.status();
+    auto classifier = restoreClassifier(options_, std::move(*kept), job);
     if (!classifier) return classifier.status();
-    if (Status s = (*classifier)->train(p->kept->get(), job); !s) return s;
     p->base = std::move(*classifier);
     overlay = VectorOverlay(p->base->memory());
     rebuild.clear();

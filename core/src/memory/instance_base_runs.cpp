@@ -23,7 +23,8 @@ constexpr size_t kPollEvery = 1 << 14;
 Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> values,
                                             const std::vector<uint32_t>& classIds,
                                             std::span<const Run> runs, JobControl* job,
-                                            FeatureCounting counting) {
+                                            FeatureCounting counting,
+                                            std::vector<uint64_t> sources) {
   if (width < 1 || width > InstanceSet::kMaxWidth)
     return Status::invalidArgument("a memory of " + std::to_string(width) + " features");
   const auto w = static_cast<size_t>(width);
@@ -42,6 +43,9 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
   }
   if (instances >= kNoSource)
     return Status::invalidArgument("too many instances for one memory (limit 4294967294)");
+  if (!sources.empty() && sources.size() != instances)
+    return Status::invalidArgument(std::to_string(sources.size()) + " sources for " +
+                                   std::to_string(instances) + " instances");
 
   InstanceBase b(width);
   for (uint32_t id : classIds) b.addClass(id);
@@ -51,8 +55,10 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
   b.single_ = hugePageVector<ClassCount>(vectors);
   b.multi_ = hugePageVector<uint32_t>(vectors, 0);
   // Source lists as add() links them: run by run, each run's instances consecutive.
-  std::vector<uint64_t> sources = hugePageVector<uint64_t>(instances);
-  std::iota(sources.begin(), sources.end(), uint64_t{0});
+  if (sources.empty()) {
+    sources = hugePageVector<uint64_t>(instances);
+    std::iota(sources.begin(), sources.end(), uint64_t{0});
+  }
   std::vector<uint32_t> next = hugePageVector<uint32_t>(instances);
   std::vector<uint32_t> first = hugePageVector(vectors, kNoSource);
   std::vector<uint32_t> last = hugePageVector(vectors, kNoSource);
@@ -93,12 +99,17 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
                                    " equals an earlier one");
   if (counting == FeatureCounting::kSkip) return b;
 
-  // Per-feature counts, one feature per task: values numbered in run order, which is add()'s
-  // instance order; then the runs bucketed by value and each bucket's classes summed in a dense
-  // row, so that each distinct (value, class) cell is made once (a probe per run into a table
-  // growing by doubling was a quarter of reading a TiMBL base). The cells stay rows, sorted by
-  // class, which is all the weights need: the tables of featureCounts() are built from them
-  // when first asked for.
+  // Per-feature counts, one feature per task, taken from the stored vectors' distributions
+  // rather than from the runs (a pruned 100M memory's kept instances make tens of millions of
+  // runs, its vectors a few million): values numbered in vector order, which is add()'s instance
+  // order (a value's first instance lies in the first vector holding it, vectors being numbered
+  // by first run); then the distributions' cells bucketed by value and each bucket's classes
+  // summed in a dense row, so that each distinct (value, class) cell is made once (a probe per
+  // run into a table growing by doubling was a quarter of reading a TiMBL base). The cells stay
+  // rows, sorted by class, which is all the weights need: the tables of featureCounts() are
+  // built from them when first asked for.
+  size_t classCells = 0;
+  for (uint32_t v = 0; v < vectors; ++v) classCells += b.distribution(v).size();
   auto pending = std::make_shared<PendingCounts>();
   pending->counts.resize(w);
   pending->rows.resize(w);
@@ -114,30 +125,30 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
       uint32_t maxValue = 0;
       for (uint32_t v = 0; v < vectors; ++v) maxValue = std::max(maxValue, column[v * w]);
       std::vector<uint32_t> indexOf(size_t{maxValue} + 1, kNone);  // Vocabulary id -> index
-      std::vector<uint32_t> bucket{0};  // runs per value index, then where each bucket starts
-      for (size_t i = 0; i < runs.size(); ++i) {
-        if (i % kPollEvery == 0 && (cancelled || cancelRequested(job))) {
+      std::vector<uint32_t> bucket{0};  // cells per value index, then where each bucket starts
+      for (uint32_t v = 0; v < vectors; ++v) {
+        if (v % kPollEvery == 0 && (cancelled || cancelRequested(job))) {
           cancelled = true;
           return;
         }
-        const Run& r = runs[i];
-        const uint32_t value = column[r.vector * w];
-        uint32_t& index = indexOf[value];
+        uint32_t& index = indexOf[column[v * w]];
         if (index == kNone) {
           index = static_cast<uint32_t>(fc.valueTotals.size());
           fc.valueTotals.push_back(0);
-          fc.valueIndex.emplace(value, index);
+          fc.valueIndex.emplace(column[v * w], index);
           bucket.push_back(0);
         }
-        fc.valueTotals[index] += r.count;
-        ++bucket[index + 1];
+        for (const ClassCount& c : b.distribution(v)) {
+          fc.valueTotals[index] += c.count;
+          ++bucket[index + 1];
+        }
       }
       std::partial_sum(bucket.begin(), bucket.end(), bucket.begin());
       std::vector<ClassCount>& cells = rows.cells;
-      cells = hugePageVector<ClassCount>(runs.size());
+      cells = hugePageVector<ClassCount>(classCells);
       std::vector<uint32_t> fill(bucket.begin(), bucket.end() - 1);
-      for (const Run& r : runs)
-        cells[fill[indexOf[column[r.vector * w]]]++] = {r.classIndex, r.count};
+      for (uint32_t v = 0; v < vectors; ++v)
+        for (const ClassCount& c : b.distribution(v)) cells[fill[indexOf[column[v * w]]]++] = c;
       // Each bucket summed, its classes in order, into the front of the cells: row after row.
       std::vector<uint32_t> sum(classIds.size(), 0);
       std::vector<uint32_t> met;
@@ -168,6 +179,29 @@ Result<InstanceBase> InstanceBase::fromRuns(int width, std::vector<uint32_t> val
   b.pending_ = std::move(pending);
   reportProgress(job, 1.0, "building memory");
   return b;
+}
+
+Result<std::vector<uint32_t>> InstanceBase::instanceVectors(JobControl* job) const {
+  const uint64_t n = instanceCount();
+  std::vector<uint32_t> out = hugePageVector<uint32_t>(n, kNone);
+  uint64_t placed = 0;
+  for (uint32_t id = 0; id < vectorCount(); ++id) {
+    if (id % kPollEvery == 0 && cancelRequested(job)) return Status::cancelled();
+    // Links only go forward (sources() reads them so): a damaged file's lists end, never loop.
+    uint64_t next = 0;
+    for (uint32_t s = firstSource_[id]; s != kNoSource; s = nextSource_[s]) {
+      if (s < next || s >= n || out[s] != kNone)
+        return Status::invalidArgument("stored vector " + std::to_string(id) +
+                                       " lists an instance out of order or twice");
+      out[s] = id;
+      next = uint64_t{s} + 1;
+      ++placed;
+    }
+  }
+  if (placed != n)
+    return Status::invalidArgument(std::to_string(n - placed) +
+                                   " instances are in no stored vector's list");
+  return out;
 }
 
 }  // namespace memlens
