@@ -163,11 +163,6 @@ bool MemoryController::isRunning() const { return runner_->isRunning(); }
 
 void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment,
                                      std::shared_ptr<ProjectFile> project) {
-  // The memory again with its evaluation (Experiment::evaluated() shares it): its table, census
-  // and edit session, ready or being prepared, are this one's.
-  if (experiment && trained_ && experiment != trained_ && project == project_ &&
-      &experiment->classifier() == &trained_->classifier())
-    return;
   trained_ = std::move(experiment);
   project_ = std::move(project);
   session_.reset();

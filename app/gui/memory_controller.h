@@ -62,7 +62,6 @@ class MemoryController : public QObject {
   // The memory to edit from now on (null: none); clears the undo stack. With `project`, the
   // memory is `experiment`'s trained with the project's options, and the project's journal is
   // replayed onto it (the stack gets its edits back, redo history included) and extended.
-  // The memory being edited again, with its evaluation, changes nothing.
   void setExperiment(std::shared_ptr<const Experiment> experiment,
                      std::shared_ptr<ProjectFile> project = nullptr);
   // Journals the following steps in `project`, which holds the edits made so far (it was just

@@ -582,26 +582,6 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(deleteButton->isEnabled());
   }
 
-  // The window hands the tab the memory again once its evaluation ends (Experiment::evaluated()
-  // shares it): the tab keeps the session, table and census it has, prepared and counted once.
-  void preparesTheMemoryOnce() {
-    TrainedWindow w;
-    auto* controller = w.window.findChild<MemoryController*>();
-    const auto runners = controller->findChildren<memlens::views::JobRunner*>();
-    QCOMPARE(runners.size(), qsizetype{2});  // the edits' and the census's
-    int jobs = 0;
-    for (memlens::views::JobRunner* runner : runners)
-      connect(runner, &memlens::views::JobRunner::finished, this, [&jobs] { ++jobs; });
-    QSignalSpy counted(controller, &MemoryController::usageCounted);
-    trainAndPrepare(w, memlens::Algorithm::kIb1);
-    if (QTest::currentTestFailed()) return;
-    QVERIFY(counted.count() > 0 || counted.wait(60000));
-    QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 60000);
-    QTest::qWait(500);  // for a second preparation or census to end
-    QCOMPARE(jobs, 2);
-    QCOMPARE(counted.count(), 1);
-  }
-
   // A preview can be cancelled; the memory and the page stay as they were.
   void cancelsAPreview() {
     TrainedWindow w;
