@@ -327,11 +327,12 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
     if (pending->kind == Pending::Kind::kStep) {
       EditSession& session = *pending->session;
       EditJournal* journal = pending->project.get();
-      auto change = pending->step == Step::kUndo ? session.undo(journal, &job)
-                    : pending->step == Step::kRedo
-                        ? session.redo(journal, &job)
-                        : (pending->preview ? session.commit(std::move(*pending->preview), journal)
-                                            : Status::invalidArgument("no preview to commit"));
+      auto change =
+          pending->step == Step::kUndo ? session.undo(journal, &job)
+          : pending->step == Step::kRedo
+              ? session.redo(journal, &job)
+              : (pending->preview ? session.commit(std::move(*pending->preview), journal, &job)
+                                  : Status::invalidArgument("no preview to commit"));
       if (!change) return change.status();
       pending->change = changeShown(std::move(*change), pending->title, pending->probe,
                                     !pending->sentences.isEmpty(), false);

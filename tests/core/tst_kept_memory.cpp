@@ -38,6 +38,21 @@ bool sameTrace(const TreePath& a, const TreePath& b) {
          std::ranges::equal(a.steps, b.steps, {}, step, step);
 }
 
+// The KJV's width-4 instances: every 80th a probe token, the rest the training set.
+void splitKjv(const TokenisedCorpus& corpus, InstanceSet& train, InstanceSet& probe) {
+  WindowOptions window;
+  window.width = 4;
+  const InstanceSet all = *buildInstances(corpus.tokens, corpus.paddingId, window);
+  train.width = probe.width = all.width;
+  for (size_t i = 0; i < all.size(); ++i) {
+    InstanceSet& to = i % 80 == 7 ? probe : train;
+    const auto f = all.instance(i);
+    to.features.insert(to.features.end(), f.begin(), f.end());
+    to.classes.push_back(all.classes[i]);
+    to.sources.push_back(all.sources[i]);
+  }
+}
+
 }  // namespace
 
 class TestKeptMemory : public QObject {
@@ -63,18 +78,8 @@ class TestKeptMemory : public QObject {
     QFETCH(bool, fixed);
     auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
     QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
-    WindowOptions window;
-    window.width = 4;
-    const InstanceSet all = *buildInstances((*corpus)->tokens, (*corpus)->paddingId, window);
     InstanceSet train, probe;
-    train.width = probe.width = all.width;
-    for (size_t i = 0; i < all.size(); ++i) {
-      InstanceSet& to = i % 80 == 7 ? probe : train;
-      const auto f = all.instance(i);
-      to.features.insert(to.features.end(), f.begin(), f.end());
-      to.classes.push_back(all.classes[i]);
-      to.sources.push_back(all.sources[i]);
-    }
+    splitKjv(**corpus, train, probe);
     ClassifierOptions options;
     options.algorithm = static_cast<Algorithm>(algorithm);
     if (fixed) options.fixedWeights = *EditedMemory::trainedWeights(train, options);
@@ -152,6 +157,96 @@ class TestKeptMemory : public QObject {
     if (options.algorithm != Algorithm::kIb1)
       for (size_t i = 0; i < probe.size(); i += 37)
         QVERIFY(sameTrace(pruned.treePath(probe.instance(i)), fresh->treePath(probe.instance(i))));
+  }
+
+  void largePruneAnswersBeforeBuilding_data() {
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("weighting");
+    QTest::newRow("k=1") << 1 << static_cast<int>(DistanceWeighting::kZero);
+    QTest::newRow("k=3 inverse distance")
+        << 3 << static_cast<int>(DistanceWeighting::kInverseDistance);
+  }
+
+  // IB1 under fixed weights: a count-threshold prune masking most stored vectors previews without
+  // building the memory it leaves (no stored vectors are kept until commit), yet every probe
+  // token's answer, the stored vectors and the instances equal those of IB1 trained on the kept
+  // instances. Commit builds it, cancellable (nothing changes), and answers the same.
+  void largePruneAnswersBeforeBuilding() {
+    QFETCH(int, k);
+    QFETCH(int, weighting);
+    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+    QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
+    InstanceSet train, probe;
+    splitKjv(**corpus, train, probe);
+    ClassifierOptions options;
+    options.k = k;
+    options.distanceWeighting = static_cast<DistanceWeighting>(weighting);
+    options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+    auto created = EditedMemory::create(std::move(*corpus), train, probe, options);
+    QVERIFY2(created, created.status().toString().c_str());
+    EditedMemory& m = **created;
+    const std::vector<uint32_t> before = m.probePredictions();
+    bool kept = false;
+    bool cancelAtKeeping = false;
+    JobControl job(
+        [&](double, const std::string& stage) {
+          if (stage != "keeping stored vectors") return;
+          kept = true;
+          if (cancelAtKeeping) job.cancel();
+        },
+        std::chrono::milliseconds(0));
+    std::vector<uint32_t> want;
+    for (uint32_t minCount : {2u, 3u, 5u}) {
+      const QByteArray row = QByteArray::number(minCount);
+      PruneOptions count;
+      count.minCount = minCount;
+      auto prune = planPrune(m, count);
+      QVERIFY2(prune, prune.status().toString().c_str());
+      kept = false;
+      auto preview = m.preview(*prune, &job);
+      QVERIFY2(preview, preview.status().toString().c_str());
+      QVERIFY2(!kept, row);
+      QVERIFY(preview->retrained);
+      InstanceSet left;
+      left.width = train.width;
+      for (size_t i = 0; i < train.size(); ++i) {
+        if (std::ranges::binary_search(prune->sources, train.sources[i])) continue;
+        const auto f = train.instance(i);
+        left.features.insert(left.features.end(), f.begin(), f.end());
+        left.classes.push_back(train.classes[i]);
+        left.sources.push_back(train.sources[i]);
+      }
+      auto fresh = std::move(*createClassifier(options));
+      QVERIFY(fresh->train(left).isOk());
+      QCOMPARE(preview->slotsAfter, fresh->memory().vectorCount());
+      QCOMPARE(preview->instancesAfter, uint64_t{left.size()});
+      std::vector<uint32_t> after = before;
+      for (const ChangedToken& t : preview->changed) {
+        QCOMPARE(t.oldClassId, before[t.probeIndex]);
+        after[t.probeIndex] = t.newClassId;
+      }
+      want.clear();
+      for (const Prediction& p : *fresh->predict(probe, PredictOptions{}))
+        want.push_back(p.classId);
+      for (size_t i = 0; i < want.size(); ++i)
+        QVERIFY2(after[i] == want[i], (row + " probe token " + QByteArray::number(qulonglong(i))));
+      if (minCount != 5) continue;
+      // Committed, the memory is built: cancelled while it keeps the stored vectors, nothing
+      // changes and the preview still commits.
+      cancelAtKeeping = true;
+      const Status cancelled = m.commit(*preview, &job);
+      QVERIFY(kept);
+      QVERIFY(cancelled.isCancelled());
+      QVERIFY(m.edits().empty());
+      QCOMPARE(m.probePredictions(), before);
+      QVERIFY(m.commit(std::move(*preview)).isOk());
+      QCOMPARE(m.probePredictions(), want);
+      QCOMPARE(m.vectorCount(), fresh->memory().vectorCount());
+      const std::vector<Prediction> got = *m.classifier().predict(probe, PredictOptions{});
+      for (size_t i = 0; i < want.size(); ++i) QCOMPARE(got[i].classId, want[i]);
+      QVERIFY(m.undo().isOk());
+      QCOMPARE(m.probePredictions(), before);
+    }
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes

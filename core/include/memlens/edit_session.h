@@ -58,8 +58,10 @@ class EditSession {
   }
   ProbeChange changeOf(const EditedMemory::Preview& preview) const;
 
-  // Adopts a preview made on the memory as it stands and journals it.
-  Result<ProbeChange> commit(EditedMemory::Preview preview, EditJournal* journal);
+  // Adopts a preview made on the memory as it stands and journals it (building the memory a
+  // large prune's preview left unbuilt: cancellable, see EditedMemory::commit()).
+  Result<ProbeChange> commit(EditedMemory::Preview preview, EditJournal* journal,
+                             JobControl* job = nullptr);
   Result<ProbeChange> undo(EditJournal* journal, JobControl* job = nullptr);
   Result<ProbeChange> redo(EditJournal* journal, JobControl* job = nullptr);
   // Makes `probe` the probe set, predicted with the memory as it stands (no retraining).

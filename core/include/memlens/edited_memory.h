@@ -13,6 +13,7 @@ namespace memlens {
 
 class ProbePaths;
 class RowsByKey;
+struct ClassOrder;
 
 // A probe-set token whose prediction an edit changes.
 struct ChangedToken {
@@ -140,8 +141,10 @@ class EditedMemory {
   // an error), makes the edited memory and compares the probe predictions. On cancel nothing
   // changes.
   Result<Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const;
-  // Adopts a preview made on the current state (a stale preview is refused); clears redo.
-  Status commit(Preview preview);
+  // Adopts a preview made on the current state (a stale preview is refused); clears redo. A
+  // prune's preview may leave its memory to be built here (IB1 under fixed weights: see
+  // answerPruned()): cancellable then, and on cancel nothing changes.
+  Status commit(Preview preview, JobControl* job = nullptr);
   Status undo(JobControl* job = nullptr);
   Status redo(JobControl* job = nullptr);
   // Makes `probe` the probe set (its width must be the memory's) and predicts it with the memory
@@ -161,12 +164,26 @@ class EditedMemory {
                    std::vector<Change>* changes = nullptr) const;
   // The incremental engine (IB1, overlap metric, fixed weights): no retraining.
   Status start(const std::vector<MemoryEdit>& edits, JobControl* job);
-  Result<std::shared_ptr<Preview::Pending>> step(const MemoryEdit& edit, JobControl* job) const;
+  // `preview`: the memory is only previewed (answerPruned() may leave it unbuilt).
+  Result<std::shared_ptr<Preview::Pending>> step(const MemoryEdit& edit, bool preview,
+                                                 JobControl* job) const;
   Result<std::shared_ptr<Preview::Pending>> advance(const Preview::Pending* from,
                                                     std::shared_ptr<State> state,
                                                     std::span<const std::vector<Change>> changes,
-                                                    bool undo, size_t editCount,
+                                                    bool undo, size_t editCount, bool preview,
                                                     JobControl* job) const;
+  // IB1 under fixed weights, a prune that empties more stored vectors of `from`'s memory (held
+  // whole by its base, no overlay) than an overlay may hold, and removes nothing else: answers the
+  // probe set into `p` by prunedAnswers() over the base with those vectors masked, and leaves the
+  // memory to buildPruned(). False (`p` untouched) for any other edit.
+  Result<bool> answerPruned(Preview::Pending& p, const Preview::Pending& from,
+                            std::span<const std::vector<Change>> changes, ClassOrder& order,
+                            uint64_t overlayLimit, JobControl* job) const;
+  // Builds the memory answerPruned() left unbuilt into `p`; on cancel `p` is as it was.
+  Status buildPruned(Preview::Pending& p, JobControl* job) const;
+  // The memory the live instances of `state` make, from the trained memory's stored vectors.
+  Result<std::shared_ptr<const Classifier>> keptClassifier(const State& state,
+                                                           JobControl* job) const;
   // Makes `next` the current memory after a commit or redo.
   void adopt(std::shared_ptr<Preview::Pending> next);
   // Pushes `memory` onto `memories` (before_ or after_), dropping the oldest past kKeptMemories.

@@ -68,8 +68,9 @@ ProbeChange EditSession::changeOf(const EditedMemory::Preview& preview) const {
   return c;
 }
 
-Result<ProbeChange> EditSession::commit(EditedMemory::Preview preview, EditJournal* journal) {
-  return take(Step::kCommit, &preview, journal, nullptr);
+Result<ProbeChange> EditSession::commit(EditedMemory::Preview preview, EditJournal* journal,
+                                        JobControl* job) {
+  return take(Step::kCommit, &preview, journal, job);
 }
 
 Result<ProbeChange> EditSession::undo(EditJournal* journal, JobControl* job) {
@@ -91,7 +92,7 @@ Result<ProbeChange> EditSession::take(Step step, EditedMemory::Preview* preview,
   c.correctBefore = correct();
   const Status taken = step == Step::kUndo   ? m.undo(job)
                        : step == Step::kRedo ? m.redo(job)
-                                             : m.commit(std::move(*preview));
+                                             : m.commit(std::move(*preview), job);
   if (!taken) return taken;
   if (journal) {
     const Status journaled = step == Step::kUndo   ? journal->recordUndo()

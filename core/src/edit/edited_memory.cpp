@@ -9,7 +9,6 @@
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
-#include "edit/kept_memory.h"
 #include "edit/probe_paths.h"
 #include "edit/probe_queries.h"
 #include "edit/reweighted_distances.h"
@@ -268,7 +267,7 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     if (!counts) return counts.status();
     unedited->counts = std::move(*counts);
   }
-  auto built = advance(nullptr, unedited, {}, false, 0, job);
+  auto built = advance(nullptr, unedited, {}, false, 0, false, job);
   if (!built || edits.empty()) {
     if (built) current_ = std::move(*built);
     return built ? Status::ok() : built.status();
@@ -277,7 +276,7 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   std::vector<std::vector<Change>> journal;
   for (const MemoryEdit& e : edits)
     if (Status s = applyEdit(*state, e, &journal.emplace_back()); !s) return s;
-  built = advance(built->get(), std::move(state), journal, false, edits.size(), job);
+  built = advance(built->get(), std::move(state), journal, false, edits.size(), false, job);
   if (!built) return built.status();
   current_ = std::move(*built);
   journal_ = std::move(journal);
@@ -285,12 +284,13 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
 }
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
+                                                                           bool preview,
                                                                            JobControl* job) const {
   auto state = std::make_shared<State>(*current_->state);
   std::vector<Change> changes;
   if (Status s = applyEdit(*state, edit, &changes); !s) return s;
-  auto built =
-      advance(current_.get(), std::move(state), {&changes, 1}, false, edits_.size() + 1, job);
+  auto built = advance(current_.get(), std::move(state), {&changes, 1}, false, edits_.size() + 1,
+                       preview, job);
   if (built) (*built)->changes = std::move(changes);
   return built;
 }
@@ -303,8 +303,11 @@ constexpr uint64_t kMinRetrain = uint64_t{1} << 16;
 // stored vectors (and more than kMinRetrain): a query then subtracts more masked vectors from
 // its buckets than a memory of what is left holds (a count prune below 2 on the KJV masks 85% of
 // them: 23.5 s incremental, against a retrain of what is left).
+uint64_t overlayLimit(const InstanceBase& base) {
+  return std::max<uint64_t>(base.vectorCount() / 2, kMinRetrain);
+}
 bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
-  return overlay.entries().size() > std::max<uint64_t>(base.vectorCount() / 2, kMinRetrain);
+  return overlay.entries().size() > overlayLimit(base);
 }
 
 }  // namespace
@@ -372,7 +375,7 @@ ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> 
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     const Preview::Pending* from, std::shared_ptr<State> state,
-    std::span<const std::vector<Change>> changes, bool undo, size_t editCount,
+    std::span<const std::vector<Change>> changes, bool undo, size_t editCount, bool preview,
     JobControl* job) const {
   if (state->liveCount == 0)
     return Status::invalidArgument("the edit would leave the memory empty");
@@ -430,7 +433,14 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
             before.ids[IncrementalIgTree::rootDefault(before)] !=
                 order.ids[IncrementalIgTree::rootDefault(order)];
   } else if (algorithm != Algorithm::kIgTree) {
-    large = changed > std::max<uint64_t>(p->base->memory().vectorCount() / 2, kMinRetrain);
+    large = changed > overlayLimit(p->base->memory());
+  }
+  // A prune too large for the overlay under fixed weights previews without a retrain.
+  if (preview && large && from && !state->counts && algorithm == Algorithm::kIb1 && !undo &&
+      from->overlay->entries().empty()) {
+    auto answered = answerPruned(*p, *from, changes, order, overlayLimit(p->base->memory()), job);
+    if (!answered) return answered.status();
+    if (*answered) return p;
   }
   // A large edit retrains at once: the counts are then taken from the retrained memory rather
   // than updated instance by instance (which cost a count-threshold prune several times its
@@ -543,10 +553,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     // From the trained memory's stored vectors: what training on the kept instances gives,
     // without listing and hashing them again.
-    auto kept = keptMemory(baseClassifier_->memory(), state->rows, state->refeatured,
-                           state->liveCount, job);
-    if (!kept) return kept.status();
-    auto classifier = restoreClassifier(options_, std::move(*kept), job);
+    auto classifier = keptClassifier(*state, job);
     if (!classifier) return classifier.status();
     p->base = std::move(*classifier);
     overlay = VectorOverlay(p->base->memory());
@@ -600,7 +607,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
 Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobControl* job) const {
   Result<std::shared_ptr<Preview::Pending>> built = Status::cancelled();
   if (incremental_) {
-    built = step(edit, job);
+    built = step(edit, true, job);
   } else {
     std::vector<MemoryEdit> edits = edits_;
     edits.push_back(edit);
@@ -624,9 +631,11 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
   return p;
 }
 
-Status EditedMemory::commit(Preview preview) {
+Status EditedMemory::commit(Preview preview, JobControl* job) {
   if (!preview.pending_ || preview.generation_ != generation_)
     return Status::invalidArgument("the memory changed since this preview was made; preview again");
+  if (preview.pending_->unbuilt)
+    if (Status s = buildPruned(*preview.pending_, job); !s) return s;
   lastRetrained_ = preview.pending_->retrained;
   adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
@@ -719,8 +728,8 @@ Status EditedMemory::undo(JobControl* job) {
           !std::ranges::equal(*c->featuresBefore, *c->featuresAfter))
         state->rows.setFeatures(c->index, *c->featuresBefore);
     }
-    auto built =
-        advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1, job);
+    auto built = advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1,
+                         false, job);
     if (!built) return built.status();
     current_->changes = std::move(journal_.back());
     journal_.pop_back();
@@ -747,7 +756,7 @@ Status EditedMemory::redo(JobControl* job) {
     lastRetrained_ = false;
     adopt(std::move(next));
   } else if (incremental_) {
-    auto built = step(undone_.back(), job);
+    auto built = step(undone_.back(), false, job);
     if (!built) return built.status();
     lastRetrained_ = (*built)->retrained;
     adopt(std::move(*built));

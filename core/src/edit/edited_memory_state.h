@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -106,6 +107,9 @@ struct EditedMemory::Preview::Pending {
   // IB1: per query, the buckets its vote read (null: not kept), re-voted without a search.
   std::vector<std::shared_ptr<const IncrementalIb1::Vote>> votes;
   std::vector<Change> changes;
+  // A prune's preview answers the probe set without building the memory it leaves (see
+  // answerPruned()): the class order its engine takes, until commit builds it (buildPruned()).
+  std::optional<ClassOrder> unbuilt;
 };
 
 }  // namespace memlens

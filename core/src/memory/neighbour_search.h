@@ -56,6 +56,10 @@ class NeighbourSearch final : public OverlapSearch {
   const SubsetIndex::Group* group(const uint32_t* query, uint32_t mask) const {
     return index(mask).find(query);
   }
+  // The 2^width match patterns (masks of the features matched) by ascending distance, supersets
+  // first among equal ones, as the search walks them; a pattern's distance.
+  const std::vector<uint32_t>& patternsByDistance() const { return order_; }
+  double distanceOf(uint32_t mask) const { return distanceOf_[mask]; }
 
  private:
   const SubsetIndex& index(uint32_t mask) const;
