@@ -26,6 +26,21 @@ std::shared_ptr<const InstanceSet> randomInstances(std::mt19937& rng, size_t n, 
   return set;
 }
 
+// `n` random instances of width 2 over `values0` × `values1` values, of classes `classOf()`.
+template <typename ClassOf>
+std::shared_ptr<const InstanceSet> randomPairs(std::mt19937& rng, size_t n, uint32_t values0,
+                                               uint32_t values1, ClassOf classOf) {
+  auto set = std::make_shared<InstanceSet>();
+  set->width = 2;
+  for (size_t i = 0; i < n; ++i) {
+    set->features.push_back(rng() % values0);
+    set->features.push_back(rng() % values1);
+    set->classes.push_back(classOf());
+    set->sources.push_back(i);
+  }
+  return set;
+}
+
 // The class order a memory trained on `base`'s instances has.
 ClassOrder classOrderOf(const InstanceBase& base) {
   ClassOrder o;
@@ -160,14 +175,8 @@ class TestMaintainedCounts : public QObject {
   void valuesOfManyClasses() {
     std::mt19937 rng(5);
     const int width = 2;
-    auto base = std::make_shared<InstanceSet>();
-    base->width = width;
-    for (size_t i = 0; i < 3000; ++i) {
-      base->features.push_back(rng() % 3);
-      base->features.push_back(rng() % 40);
-      base->classes.push_back(1000 - static_cast<uint32_t>(rng() % (1 + rng() % 700)));
-      base->sources.push_back(i);
-    }
+    auto base = randomPairs(
+        rng, 3000, 3, 40, [&] { return 1000 - static_cast<uint32_t>(rng() % (1 + rng() % 700)); });
     EditedRows rows(base);
     std::shared_ptr<const MaintainedCounts> current = trainedCounts(*base, rows);
     QVERIFY(current);
@@ -207,28 +216,17 @@ class TestMaintainedCounts : public QObject {
   void classOrderMoves() {
     std::mt19937 rng(13);
     const int width = 2;
-    auto base = std::make_shared<InstanceSet>();
-    base->width = width;
-    for (size_t i = 0; i < 500; ++i) {
-      base->features.push_back(rng() % 60);
-      base->features.push_back(rng() % 90);
-      base->classes.push_back(static_cast<uint32_t>(rng() % 40));
-      base->sources.push_back(i);
-    }
+    auto base = randomPairs(rng, 500, 60, 90, [&] { return static_cast<uint32_t>(rng() % 40); });
     EditedRows rows(base);
     std::shared_ptr<const MaintainedCounts> current = trainedCounts(*base, rows);
     QVERIFY(current);
     for (int step = 0; step < 200; ++step) {
-      std::vector<std::vector<uint32_t>> kept;
-      kept.reserve(64);
-      std::vector<MaintainedCounts::Move> moves;
+      std::vector<MaintainedCounts::Move> moves;  // no row is appended: their features stay put
       for (int k = 0; k < 1 + static_cast<int>(rng() % 12); ++k) {
         const size_t row = rng() % 60;
         const int delta = rows.live(row) ? -1 : +1;
         rows.setLive(row, delta > 0);
-        const auto f = rows.features(row);
-        kept.emplace_back(f.begin(), f.end());
-        moves.push_back({kept.back(), rows.classOf(row), row, delta});
+        moves.push_back({rows.features(row), rows.classOf(row), row, delta});
       }
       InstanceBase retrained(width);
       QVERIFY(retrained.add(rows.liveInstances()).isOk());
