@@ -461,7 +461,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
             moves.push_back({*(undo ? c.featuresBefore : c.featuresAfter),
                              undo ? c.classBefore : c.classAfter, c.index, +1});
         }
-      state->counts = state->counts->edited(moves, state->rows);
+      state->counts = state->counts->edited(moves, state->rows, order);
     }
     weights = state->counts->weights(order, options_.weighting);
     if (algorithm == Algorithm::kIgTree) {

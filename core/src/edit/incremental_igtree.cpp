@@ -509,11 +509,35 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
     }
   }
   const auto marked = [&](uint32_t c) { return c < moved.size() && moved[c]; };
+  // The pairs that swap, over flat copies of what before() reads (a vector's instances touch
+  // hundreds of classes: a hundred thousand pairs, each looked up in both orders).
+  struct Place {
+    uint64_t total;
+    uint32_t index;
+  };
+  const auto placeIn = [](const ClassOrder& o, uint32_t c) {
+    const uint32_t i = o.indexOfId[c];
+    return Place{o.totals[i], i};
+  };
+  const auto ahead = [](const Place& a, const Place& b) {
+    return a.total > b.total || (a.total == b.total && a.index < b.index);
+  };
+  std::vector<Place> placeNow, placeAfter;
+  std::vector<uint8_t> isMarked;
+  std::vector<size_t> holds;
+  for (uint32_t c : swapping) {
+    placeNow.push_back(placeIn(now, c));
+    placeAfter.push_back(placeIn(after, c));
+    isMarked.push_back(marked(c));
+    holds.push_back(held(c));
+  }
   for (size_t i = 0; i < swapping.size(); ++i)
-    for (size_t j = i + 1; j < swapping.size(); ++j) {
-      const uint32_t c = swapping[i], e = swapping[j];
-      if (!marked(c) && !marked(e) && before(now, c, e) != before(after, c, e))
-        mark(held(e) < held(c) ? e : c);
+    for (size_t j = i + 1; j < swapping.size() && !isMarked[i]; ++j) {
+      if (isMarked[j] || ahead(placeNow[i], placeNow[j]) == ahead(placeAfter[i], placeAfter[j]))
+        continue;
+      const size_t m = holds[j] < holds[i] ? j : i;
+      isMarked[m] = 1;
+      mark(swapping[m]);
     }
   size_t count = 0;
   for (uint32_t c = 0; c < moved.size(); ++c)

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <array>
+#include <ranges>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "base/fork_join_edges.h"
 #include "memlens/feature_weights.h"
+#include "memory/feature_information.h"
 
 namespace memlens {
 
@@ -60,7 +63,132 @@ void sortByClassIndex(std::span<ClassCount> row, std::vector<ClassCount>& scratc
   if (from.data() != row.data()) std::copy(from.begin(), from.end(), row.begin());
 }
 
+// The bytes of the largest class index of `classCount` classes (for sortByClassIndex).
+int indexBytes(size_t classCount) {
+  int bytes = 1;
+  while (bytes < 4 && classCount > (size_t{1} << (8 * bytes))) ++bytes;
+  return bytes;
+}
+
+// How a class order moved from `was` (ids by index) to `now`, for the values whose entropies
+// sum their classes in order: a longest run of classes both orders share (a longest increasing
+// subsequence of their places in `now`) keeps its order; a class off it is moved, and passed the
+// run's classes of ranks [lo, hi).
+struct Reordering {
+  static constexpr uint32_t kMoved = UINT32_MAX - 1, kAbsent = UINT32_MAX;
+  struct Moved {
+    uint32_t was = 0, now = 0;  // its indices
+    uint32_t lo = 0, hi = 0;
+  };
+  std::vector<uint32_t> rank;  // by class id: on the run, its rank there; else kMoved or kAbsent
+  std::vector<Moved> moved;    // by class id, for the moved ones
+  bool any = false;
+
+  uint32_t rankOf(uint32_t id) const { return id < rank.size() ? rank[id] : kAbsent; }
+};
+
+Reordering reorderingOf(std::span<const uint32_t> was, const ClassOrder& now) {
+  std::vector<uint32_t> ids, places;  // the classes of both, in `was`'s order, and their places
+  for (uint32_t id : was)
+    if (const uint32_t i = now.indexOf(id); i != InstanceBase::kNone) {
+      ids.push_back(id);
+      places.push_back(i);
+    }
+  // Patience sorting: tails[k], the entry ending the best run of length k + 1 found so far.
+  std::vector<size_t> tails, previous(ids.size(), SIZE_MAX);
+  for (size_t i = 0; i < places.size(); ++i) {
+    const auto at = std::partition_point(tails.begin(), tails.end(),
+                                         [&](size_t t) { return places[t] < places[i]; });
+    if (at != tails.begin()) previous[i] = *(at - 1);
+    if (at == tails.end()) {
+      tails.push_back(i);
+    } else {
+      *at = i;
+    }
+  }
+  Reordering r;
+  uint32_t maxId = 0;
+  for (uint32_t id : ids) maxId = std::max(maxId, id);
+  r.rank.assign(ids.empty() ? 0 : size_t{maxId} + 1, Reordering::kAbsent);
+  for (size_t i = tails.empty() ? SIZE_MAX : tails.back(); i != SIZE_MAX; i = previous[i])
+    r.rank[ids[i]] = 0;
+  for (uint32_t id : ids)
+    if (r.rank[id] != 0) {
+      r.rank[id] = Reordering::kMoved;
+      r.any = true;
+    }
+  if (!r.any) return r;
+  r.moved.resize(r.rank.size());
+  // Each moved class's slot among the run's classes in either order; the run's ranks.
+  uint32_t onRun = 0;
+  for (uint32_t i = 0; i < was.size(); ++i) {
+    const uint32_t id = was[i];
+    if (r.rankOf(id) == Reordering::kMoved) {
+      r.moved[id].was = i;
+      r.moved[id].lo = onRun;
+    } else if (r.rankOf(id) != Reordering::kAbsent) {
+      r.rank[id] = onRun++;
+    }
+  }
+  onRun = 0;
+  for (uint32_t i = 0; i < now.ids.size(); ++i) {
+    const uint32_t id = now.ids[i];
+    if (r.rankOf(id) == Reordering::kMoved) {
+      Reordering::Moved& m = r.moved[id];
+      m.now = i;
+      m.hi = onRun;
+      if (m.hi < m.lo) std::swap(m.lo, m.hi);
+    } else if (r.rankOf(id) != Reordering::kAbsent) {
+      ++onRun;
+    }
+  }
+  return r;
+}
+
+// Whether the classes of `ids` (a value's cells) stand in another order under `r`'s new order
+// than under its old one; `moved`: scratch.
+template <typename Ids>
+bool rowReordered(const Reordering& r, const Ids& ids, std::vector<uint32_t>& moved) {
+  moved.clear();
+  for (uint32_t id : ids) {
+    const uint32_t rank = r.rankOf(id);
+    if (rank == Reordering::kAbsent) return true;  // new: a changed value, summed anyway
+    if (rank == Reordering::kMoved) moved.push_back(id);
+  }
+  if (moved.empty()) return false;
+  for (size_t i = 0; i < moved.size(); ++i)
+    for (size_t j = i + 1; j < moved.size(); ++j) {
+      const Reordering::Moved &a = r.moved[moved[i]], &b = r.moved[moved[j]];
+      if ((a.was < b.was) != (a.now < b.now)) return true;
+    }
+  for (uint32_t id : ids) {
+    const uint32_t rank = r.rankOf(id);
+    if (rank == Reordering::kMoved) continue;
+    for (uint32_t c : moved)
+      if (rank >= r.moved[c].lo && rank < r.moved[c].hi) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+template <typename IndexOf>
+void MaintainedCounts::sumEntropies(Chunk& chunk, const std::vector<bool>& redo,
+                                    const IndexOf& indexOf, int bytes) {
+  std::vector<ClassCount> row, scratch;
+  const std::vector<Cell>& cells = cellsOf(chunk);
+  for (size_t v = 0, c = 0; v < chunk.values.size(); ++v) {
+    Value& value = chunk.values[v];
+    const size_t from = c;
+    while (c < cells.size() && cells[c].value == value.value) ++c;
+    if (!redo[v]) continue;
+    row.clear();
+    for (size_t i = from; i < c; ++i)
+      row.push_back({indexOf(cells[i].classId), static_cast<uint32_t>(cells[i].count)});
+    sortByClassIndex(row, scratch, bytes);
+    value.entropy = row.empty() ? 0.0 : valueEntropy(row, value.total);
+  }
+}
 
 Result<std::shared_ptr<const MaintainedCounts>> MaintainedCounts::of(const InstanceBase& trained,
                                                                      const EditedRows& rows,
@@ -69,10 +197,15 @@ Result<std::shared_ptr<const MaintainedCounts>> MaintainedCounts::of(const Insta
   const auto width = static_cast<size_t>(trained.width());
   const std::vector<FeatureCounts>& counts = trained.featureCounts();
   m->features_.resize(width);
-  std::vector<Chunk> flat(width);  // every value and cell of a feature, chunked below
+  // Every value and cell of a feature, chunked below.
+  struct Flat {
+    std::vector<Value> values;
+    std::vector<Cell> cells;
+  };
+  std::vector<Flat> flat(width);
   forEachFeature(width, [&](size_t f) {
     const FeatureCounts& c = counts[f];
-    Chunk& out = flat[f];
+    Flat& out = flat[f];
     std::vector<uint32_t> valueOf(c.valueTotals.size());  // by value index
     for (const auto& [value, index] : c.valueIndex) valueOf[index] = value;
     for (size_t i = 0; i < c.valueTotals.size(); ++i)
@@ -86,7 +219,7 @@ Result<std::shared_ptr<const MaintainedCounts>> MaintainedCounts::of(const Insta
   });
   uint32_t maxValue = 0;
   size_t missing = 0;
-  for (const Chunk& f : flat) {
+  for (const Flat& f : flat) {
     if (!f.values.empty()) maxValue = std::max(maxValue, f.values.back().value);
     missing += f.values.size();
   }
@@ -105,21 +238,32 @@ Result<std::shared_ptr<const MaintainedCounts>> MaintainedCounts::of(const Insta
       }
     }
   }
-  for (size_t f = 0; f < width; ++f) {
+  for (uint32_t i = 0; i < trained.classCount(); ++i) m->classIds_.push_back(trained.classId(i));
+  std::vector<uint32_t> indexOfId;
+  for (uint32_t i = 0; i < m->classIds_.size(); ++i) {
+    if (m->classIds_[i] >= indexOfId.size()) indexOfId.resize(size_t{m->classIds_[i]} + 1);
+    indexOfId[m->classIds_[i]] = i;
+  }
+  const auto indexOf = [&](uint32_t id) { return indexOfId[id]; };
+  const int bytes = indexBytes(m->classIds_.size());
+  forEachFeature(width, [&](size_t f) {
     std::vector<std::shared_ptr<const Chunk>>& chunks = m->features_[f].chunks;
     chunks.resize(size_t{maxValue} / kChunkValues + 1);
     auto cell = flat[f].cells.begin();
     for (auto v = flat[f].values.begin(); v != flat[f].values.end();) {
       const uint32_t k = v->value / kChunkValues;
       auto chunk = std::make_shared<Chunk>();
+      std::vector<Cell> cells;
       for (; v != flat[f].values.end() && v->value / kChunkValues == k; ++v) {
         chunk->values.push_back({v->value, v->total, firstOf[f][v->value]});
         for (; cell != flat[f].cells.end() && cell->value == v->value; ++cell)
-          chunk->cells.push_back(*cell);
+          cells.push_back(*cell);
       }
+      chunk->cells = std::make_shared<const std::vector<Cell>>(std::move(cells));
+      sumEntropies(*chunk, std::vector<bool>(chunk->values.size(), true), indexOf, bytes);
       chunks[k] = std::move(chunk);
     }
-  }
+  });
   return std::shared_ptr<const MaintainedCounts>(std::move(m));
 }
 
@@ -150,6 +294,11 @@ void MaintainedCounts::settleFirstRows(std::vector<std::vector<Value*>>& unsettl
   }
 }
 
+const std::vector<MaintainedCounts::Cell>& MaintainedCounts::cellsOf(const Chunk& chunk) {
+  static const std::vector<Cell> none;
+  return chunk.cells ? *chunk.cells : none;
+}
+
 const MaintainedCounts::Chunk& MaintainedCounts::chunkOf(size_t feature, uint32_t value) const {
   static const Chunk empty;
   const auto& chunks = features_[feature].chunks;
@@ -158,7 +307,8 @@ const MaintainedCounts::Chunk& MaintainedCounts::chunkOf(size_t feature, uint32_
 }
 
 std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const Move> moves,
-                                                                 const EditedRows& rows) const {
+                                                                 const EditedRows& rows,
+                                                                 const ClassOrder& classes) const {
   const size_t width = features_.size();
   std::vector<std::vector<CellDelta>> cellDeltas(width);
   std::vector<std::vector<ValueDelta>> valueDeltas(width);
@@ -184,6 +334,7 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
   std::vector<bool> runFirstRemoved(width, false);
   std::vector<int64_t> classDelta;  // by class id, for the run's classes
   std::vector<uint32_t> runClasses;
+  std::unordered_set<size_t> added;  // the rows added so far
   const auto flush = [&] {
     if (!run) return;
     for (size_t f = 0; f < width; ++f) {
@@ -209,15 +360,38 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
     classDelta[m.classId] += m.delta;
     if (m.delta > 0) {
       runLowest = std::min(runLowest, m.row);
+      added.insert(m.row);
     } else {
       lookFirsts(m.features);
+      // A row this edit added may have become its values' first row: removed again, they look
+      // for their first live row anew.
+      const bool readded = !added.empty() && added.contains(m.row);
       for (size_t f = 0; f < width; ++f)
-        if (firstRows[f] == m.row) runFirstRemoved[f] = true;
+        if (readded || firstRows[f] == m.row) runFirstRemoved[f] = true;
     }
   }
   flush();
 
   auto next = std::make_shared<MaintainedCounts>(*this);
+  next->classIds_ = classes.ids;
+  const Reordering reordering = reorderingOf(classIds_, classes);
+  const auto indexOf = [&](uint32_t id) { return classes.indexOf(id); };
+  const int bytes = indexBytes(classes.ids.size());
+  // Marks in `redo` the values of `chunk` whose classes the new order reorders.
+  const auto markReordered = [&](const Chunk& chunk, std::vector<bool>& redo) {
+    if (!reordering.any) return false;
+    bool any = false;
+    std::vector<uint32_t> scratch;
+    const std::vector<Cell>& cells = cellsOf(chunk);
+    for (size_t v = 0, c = 0; v < chunk.values.size(); ++v) {
+      const size_t from = c;
+      while (c < cells.size() && cells[c].value == chunk.values[v].value) ++c;
+      const auto ids = std::span(cells.data() + from, c - from) |
+                       std::views::transform([](const Cell& cell) { return cell.classId; });
+      if (!redo[v] && rowReordered(reordering, ids, scratch)) any = redo[v] = true;
+    }
+    return any;
+  };
   // Per feature, the values whose first row was removed: their new chunks' entries, first set to
   // where the search for their next live row starts.
   std::vector<std::vector<Value*>> unsettled(width);
@@ -228,6 +402,7 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
     std::stable_sort(vd.begin(), vd.end(),
                      [](const ValueDelta& a, const ValueDelta& b) { return a.value < b.value; });
     std::vector<std::shared_ptr<const Chunk>>& chunks = next->features_[f].chunks;
+    std::vector<bool> touched;  // by chunk
     // One touched chunk at a time: its values' deltas in [ci, ce) and [vi, ve).
     for (size_t ci = 0, vi = 0; vi < vd.size();) {
       const uint32_t k = vd[vi].value / kChunkValues;
@@ -237,23 +412,27 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
       const Chunk& was = chunkOf(f, vd[vi].value);
       auto out = std::make_shared<Chunk>();
       // The cells, merged with their deltas.
-      out->cells.reserve(was.cells.size() + (ce - ci));
-      auto c = was.cells.begin();
+      const std::vector<Cell>& wasCells = cellsOf(was);
+      std::vector<Cell> cells;
+      cells.reserve(wasCells.size() + (ce - ci));
+      auto c = wasCells.begin();
       for (size_t i = ci; i < ce;) {
         const CellDelta& d = cd[i];
-        for (; c != was.cells.end() && kByValueClass(*c, d); ++c) out->cells.push_back(*c);
+        for (; c != wasCells.end() && kByValueClass(*c, d); ++c) cells.push_back(*c);
         int64_t n = 0;
-        if (c != was.cells.end() && c->value == d.value && c->classId == d.classId)
+        if (c != wasCells.end() && c->value == d.value && c->classId == d.classId)
           n = static_cast<int64_t>((c++)->count);
         for (; i < ce && cd[i].value == d.value && cd[i].classId == d.classId; ++i)
           n += cd[i].count;
-        if (n > 0) out->cells.push_back({d.value, d.classId, static_cast<uint64_t>(n)});
+        if (n > 0) cells.push_back({d.value, d.classId, static_cast<uint64_t>(n)});
       }
-      out->cells.insert(out->cells.end(), c, was.cells.end());
+      cells.insert(cells.end(), c, wasCells.end());
+      out->cells = std::make_shared<const std::vector<Cell>>(std::move(cells));
       // The values, their totals and first rows.
       out->values.reserve(was.values.size() + (ve - vi));
       auto v = was.values.begin();
-      std::vector<size_t> moved;  // values whose first row was removed
+      std::vector<size_t> moved;    // values whose first row was removed
+      std::vector<size_t> changed;  // values whose cells changed
       for (size_t i = vi; i < ve;) {
         const uint32_t value = vd[i].value;
         for (; v != was.values.end() && v->value < value; ++v) out->values.push_back(*v);
@@ -270,14 +449,30 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
         if (existed) ++v;
         if (total <= 0) continue;
         out->values.push_back({value, static_cast<uint64_t>(total), std::min(first, lowestAdded)});
+        changed.push_back(out->values.size() - 1);
         if (firstRemoved) moved.push_back(out->values.size() - 1);
       }
       out->values.insert(out->values.end(), v, was.values.end());
+      std::vector<bool> redo(out->values.size(), false);
+      for (size_t i : changed) redo[i] = true;
+      markReordered(*out, redo);
+      sumEntropies(*out, redo, indexOf, bytes);
       for (size_t i : moved) unsettled[f].push_back(&out->values[i]);
       if (k >= chunks.size()) chunks.resize(size_t{k} + 1);
       chunks[k] = std::move(out);
+      if (k >= touched.size()) touched.resize(size_t{k} + 1, false);
+      touched[k] = true;
       ci = ce;
       vi = ve;
+    }
+    // The untouched chunks holding a class the order moved: copied, summed again.
+    for (size_t k = 0; reordering.any && k < chunks.size(); ++k) {
+      if (!chunks[k] || (k < touched.size() && touched[k])) continue;
+      std::vector<bool> redo(chunks[k]->values.size(), false);
+      if (!markReordered(*chunks[k], redo)) continue;
+      auto out = std::make_shared<Chunk>(*chunks[k]);
+      sumEntropies(*out, redo, indexOf, bytes);
+      chunks[k] = std::move(out);
     }
   });
   settleFirstRows(unsettled, rows);
@@ -288,8 +483,30 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
                                               FeatureWeighting weighting) const {
   if (weighting == FeatureWeighting::kNone) return std::vector<double>(features_.size(), 1.0);
   std::vector<FeatureWeightDetail> details(features_.size());
-  int indexBytes = 1;  // those of the largest class index
-  while (indexBytes < 4 && classes.ids.size() > (size_t{1} << (8 * indexBytes))) ++indexBytes;
+  const bool information =
+      weighting == FeatureWeighting::kGainRatio || weighting == FeatureWeighting::kInfoGain;
+  if (information && classes.ids == classIds_) {
+    // The kept entropies, in training's order of values (by first appearance).
+    forEachFeature(features_.size(), [&](size_t f) {
+      std::vector<const Value*> values;
+      for (const auto& chunk : features_[f].chunks)
+        if (chunk)
+          for (const Value& v : chunk->values) values.push_back(&v);
+      std::sort(values.begin(), values.end(),
+                [](const Value* a, const Value* b) { return a->first < b->first; });
+      std::vector<uint64_t> totals;
+      std::vector<double> entropies;
+      totals.reserve(values.size());
+      entropies.reserve(values.size());
+      for (const Value* v : values) {
+        totals.push_back(v->total);
+        entropies.push_back(v->entropy);
+      }
+      details[f] = informationDetail(totals, entropies, classes.totals);
+    });
+    return featureWeights(details, weighting);
+  }
+  const int bytes = indexBytes(classes.ids.size());
   forEachFeature(features_.size(), [&](size_t f) {
     // Each value with its cells.
     struct Entry {
@@ -301,11 +518,12 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
     size_t cellTotal = 0;
     for (const auto& chunk : features_[f].chunks) {
       if (!chunk) continue;
-      cellTotal += chunk->cells.size();
+      const std::vector<Cell>& cells = cellsOf(*chunk);
+      cellTotal += cells.size();
       for (size_t v = 0, c = 0; v < chunk->values.size(); ++v) {
         const size_t from = c;
-        while (c < chunk->cells.size() && chunk->cells[c].value == chunk->values[v].value) ++c;
-        entries.push_back({&chunk->values[v], chunk->cells.data() + from, c - from});
+        while (c < cells.size() && cells[c].value == chunk->values[v].value) ++c;
+        entries.push_back({&chunk->values[v], cells.data() + from, c - from});
       }
     }
     // Training's order: values by first appearance, each one's classes by class index.
@@ -324,7 +542,7 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
       const std::span<ClassCount> row(rows.cells.data() + cell, e.cellCount);
       for (size_t c = 0; c < e.cellCount; ++c)
         row[c] = {classes.indexOf(e.cells[c].classId), static_cast<uint32_t>(e.cells[c].count)};
-      sortByClassIndex(row, scratch, indexBytes);
+      sortByClassIndex(row, scratch, bytes);
       cell += static_cast<uint32_t>(e.cellCount);
     }
     rows.rowStart.push_back(cell);

@@ -16,9 +16,12 @@ namespace memlens {
 // per edit at the cost of what it changed (no pass over the instances), so that recomputed
 // weights come without retraining. weights() equals training's bit for bit: training sums the
 // same statistics (computeFeatureWeightDetail) over values by first appearance and classes by
-// class index, and the first live rows and the ClassOrder give exactly those orders. Immutable
-// (shared between memories); an edit makes new counts, copying the chunks of values it changes;
-// weights() reads every cell.
+// class index, and the first live rows and the ClassOrder give exactly those orders. Each value
+// also keeps its class distribution's entropy, summed in the class order the counts were last
+// given: an edit sums again only the values whose cells it changes or whose classes it reorders,
+// so that information gain and gain ratio read a figure per value rather than every cell.
+// Immutable (shared between memories); an edit makes new counts, copying the chunks of values it
+// changes.
 class MaintainedCounts {
  public:
   // One instance removed (delta -1) or added (+1) at `row`.
@@ -30,17 +33,19 @@ class MaintainedCounts {
   };
 
   // The counts of `trained` (a memory of every row of `rows`, in order, as trained on them),
-  // with the values' first rows found in one pass over `rows` (stopping once all are found).
-  // Honours cancel.
+  // with the values' first rows found in one pass over `rows` (stopping once all are found) and
+  // their entropies in `trained`'s class order. Honours cancel.
   static Result<std::shared_ptr<const MaintainedCounts>> of(const InstanceBase& trained,
                                                             const EditedRows& rows,
                                                             JobControl* job);
   // These counts after `moves`; `rows`: the rows after them (where a value whose first row was
-  // removed finds its next live one).
+  // removed finds its next live one); `classes`: their class order (the entropies' from now on).
   std::shared_ptr<const MaintainedCounts> edited(std::span<const Move> moves,
-                                                 const EditedRows& rows) const;
+                                                 const EditedRows& rows,
+                                                 const ClassOrder& classes) const;
   // The weights a memory trained on the live instances has under `weighting`; `classes`: its
-  // class order (ClassOrder::totals by class index).
+  // class order (ClassOrder::totals by class index). Information gain and gain ratio read the
+  // kept entropies when `classes` is the order they were summed in, else every cell.
   std::vector<double> weights(const ClassOrder& classes, FeatureWeighting weighting) const;
 
  private:
@@ -60,13 +65,15 @@ class MaintainedCounts {
   struct Value {
     uint32_t value = 0;
     uint64_t total = 0;
-    size_t first = 0;  // its first live row
+    size_t first = 0;      // its first live row
+    double entropy = 0.0;  // of its cells in classIds_'s order (valueEntropy)
   };
   // The values of one feature in [k * kChunkValues, (k + 1) * kChunkValues) and their cells,
-  // sorted by value (cells: then by class id).
+  // sorted by value (cells: then by class id; shared with the copies that only sum entropies
+  // again, as a class order's move makes them).
   struct Chunk {
     std::vector<Value> values;
-    std::vector<Cell> cells;
+    std::shared_ptr<const std::vector<Cell>> cells;
   };
   static constexpr uint32_t kChunkValues = 256;
   // By value chunk, shared between copies: an edit copies the chunks it changes (a 100M-instance
@@ -77,9 +84,17 @@ class MaintainedCounts {
   // Sets each value's first row to its first live row at or after the row it holds (see
   // edited()).
   static void settleFirstRows(std::vector<std::vector<Value*>>& unsettled, const EditedRows& rows);
+  // The cells of `chunk` (none when it has no array).
+  static const std::vector<Cell>& cellsOf(const Chunk& chunk);
   // The chunk `value` falls in: ours, or an empty one.
   const Chunk& chunkOf(size_t feature, uint32_t value) const;
+  // Sums again the entropies of the values of `chunk` marked in `redo` (by place in its values),
+  // their cells ordered by `indexOf` (class id -> index); `bytes`: those of the largest index.
+  template <typename IndexOf>
+  static void sumEntropies(Chunk& chunk, const std::vector<bool>& redo, const IndexOf& indexOf,
+                           int bytes);
   std::vector<Feature> features_;
+  std::vector<uint32_t> classIds_;  // the entropies' class order: ids by class index
 };
 
 }  // namespace memlens

@@ -10,6 +10,7 @@
 #include "base/fork_join_edges.h"
 #include "base/huge_pages.h"
 #include "memlens/classifier.h"
+#include "memory/feature_information.h"
 
 namespace memlens {
 
@@ -34,39 +35,64 @@ FeatureWeightDetail computeFeatureWeightDetail(const FeatureCounts& counts,
   return computeFeatureWeightDetail(counts.valueTotals, rows, classTotals);
 }
 
-FeatureWeightDetail computeFeatureWeightDetail(const std::vector<uint64_t>& valueTotals,
-                                               const ValueClassRows& rows,
-                                               const std::vector<uint64_t>& classTotals) {
+double valueEntropy(std::span<const ClassCount> row, uint64_t total) {
+  const double nv = static_cast<double>(total);
+  double hv = 0.0;
+  for (const ClassCount& cell : row) {
+    const double p = static_cast<double>(cell.count) / nv;
+    hv -= p * std::log2(p);
+  }
+  return hv;
+}
+
+FeatureWeightDetail informationDetail(std::span<const uint64_t> valueTotals,
+                                      std::span<const double> valueEntropies,
+                                      const std::vector<uint64_t>& classTotals) {
   FeatureWeightDetail d;
   double n = 0.0;
   for (uint64_t c : classTotals) n += static_cast<double>(c);
   if (n <= 0.0) return d;
-
   double classEntropy = 0.0;
-  size_t classes = 0;
   for (uint64_t c : classTotals) {
     if (c == 0) continue;
-    ++classes;
     const double p = static_cast<double>(c) / n;
     classEntropy -= p * std::log2(p);
   }
+  double conditional = 0.0;
+  for (size_t v = 0; v < valueTotals.size(); ++v)
+    if (valueTotals[v] > 0)
+      conditional += (static_cast<double>(valueTotals[v]) / n) * valueEntropies[v];
+  double split = 0.0;
+  for (uint64_t nv : valueTotals) {
+    if (nv == 0) continue;
+    const double p = static_cast<double>(nv) / n;
+    split -= p * std::log2(p);
+  }
+  d.infoGain = std::max(0.0, classEntropy - conditional);
+  if (d.infoGain < 1e-12) d.infoGain = 0.0;
+  d.splitInfo = split;
+  d.gainRatio = split > 1e-12 ? d.infoGain / split : 0.0;
+  return d;
+}
 
+FeatureWeightDetail computeFeatureWeightDetail(const std::vector<uint64_t>& valueTotals,
+                                               const ValueClassRows& rows,
+                                               const std::vector<uint64_t>& classTotals) {
   const size_t valuesN = valueTotals.size();
   const auto row = [&](size_t v) {
     return std::span<const ClassCount>(rows.cells.data() + rows.rowStart[v],
                                        rows.rowStart[v + 1] - rows.rowStart[v]);
   };
-  double conditional = 0.0;
-  for (size_t v = 0; v < valuesN; ++v) {
-    if (row(v).empty()) continue;
-    const double nv = static_cast<double>(valueTotals[v]);
-    double hv = 0.0;
-    for (const ClassCount& cell : row(v)) {
-      const double p = static_cast<double>(cell.count) / nv;
-      hv -= p * std::log2(p);
-    }
-    conditional += (nv / n) * hv;
-  }
+  // A value of no cells adds +0.0 to the conditional entropy: as if skipped.
+  std::vector<double> entropies(valuesN, 0.0);
+  for (size_t v = 0; v < valuesN; ++v)
+    if (!row(v).empty()) entropies[v] = valueEntropy(row(v), valueTotals[v]);
+  FeatureWeightDetail d = informationDetail(valueTotals, entropies, classTotals);
+  double n = 0.0;
+  for (uint64_t c : classTotals) n += static_cast<double>(c);
+  if (n <= 0.0) return d;
+  size_t classes = 0;
+  for (uint64_t c : classTotals) classes += c > 0 ? 1 : 0;
   // χ² = Σ_{v,c} (E−O)²/E over every cell, zero cells included (TiMBL's order of summation;
   // feature ties in the tree order depend on the last bits). Very large tables use the
   // equivalent Σ_{O>0} O²/E − n.
@@ -93,17 +119,6 @@ FeatureWeightDetail computeFeatureWeightDetail(const std::vector<uint64_t>& valu
       }
     chi -= n;
   }
-  double split = 0.0;
-  for (uint64_t nv : valueTotals) {
-    if (nv == 0) continue;
-    const double p = static_cast<double>(nv) / n;
-    split -= p * std::log2(p);
-  }
-
-  d.infoGain = std::max(0.0, classEntropy - conditional);
-  if (d.infoGain < 1e-12) d.infoGain = 0.0;
-  d.splitInfo = split;
-  d.gainRatio = split > 1e-12 ? d.infoGain / split : 0.0;
   d.chiSquare = std::max(0.0, chi);
   const size_t m = std::min(classes, valuesN);
   d.sharedVariance = m > 1 ? d.chiSquare / (n * static_cast<double>(m - 1)) : 0.0;
