@@ -45,6 +45,11 @@ struct MemoryController::Pending {
 
 namespace {
 
+// Whether two experiments hold one memory (Experiment::evaluated() shares the trained one's).
+bool sameMemory(const Experiment& a, const Experiment& b) {
+  return &a.classifier() == &b.classifier();
+}
+
 // Contexts of the vectors deleted by edits in effect that the memory does not hold again.
 QStringList deletedContexts(const EditedMemory& edited, const views::MemorySnapshot& shown) {
   QStringList contexts;
@@ -163,6 +168,11 @@ bool MemoryController::isRunning() const { return runner_->isRunning(); }
 
 void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment,
                                      std::shared_ptr<ProjectFile> project) {
+  if (experiment && trained_ && experiment != trained_ && project == project_ &&
+      sameMemory(*experiment, *trained_)) {
+    adoptEvaluation(std::move(experiment));
+    return;
+  }
   trained_ = std::move(experiment);
   project_ = std::move(project);
   session_.reset();
@@ -207,6 +217,19 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPrepare;
   start(std::move(pending), tr("Preparing the memory for editing…"), true);
+}
+
+// The memory with its evaluation (Experiment::evaluated() shares it): the session, table and
+// census, ready or being prepared, are its own; only what they are handed on as changes.
+void MemoryController::adoptEvaluation(std::shared_ptr<const Experiment> evaluated) {
+  const std::shared_ptr<const Experiment> before = std::exchange(trained_, std::move(evaluated));
+  if (memory_ == before) memory_ = trained_;
+  if (snapshot_ && snapshot_->experiment == before) {
+    auto shown = std::make_shared<views::MemorySnapshot>(*snapshot_);  // its lookups shared
+    shown->experiment = trained_;
+    snapshot_ = std::move(shown);
+    page_->setSnapshot(snapshot_);
+  }
 }
 
 void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
@@ -394,7 +417,8 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
 void MemoryController::onFinished(const Status& status) {
   const std::shared_ptr<Pending> pending = std::move(pending_);
   page_->setBusy(false, false);
-  const bool current = pending->trained == trained_;
+  // A job started before the window handed the memory again with its evaluation is still current.
+  const bool current = trained_ && sameMemory(*pending->trained, *trained_);
   if (current && status.isOk()) {
     switch (pending->kind) {
       case Pending::Kind::kProbe:
@@ -416,7 +440,8 @@ void MemoryController::onFinished(const Status& status) {
           restoreStack(e, *pending->snapshot);
         [[fallthrough]];
       case Pending::Kind::kRefresh:
-        memory_ = pending->memory;
+        // Unedited, it is the trained memory: the session's may be from before its evaluation.
+        memory_ = sameMemory(*pending->memory, *trained_) ? trained_ : pending->memory;
         // The trained memory, unedited, is on screen since setExperiment() (with its census).
         if (!snapshot_ || snapshot_->experiment != memory_) showSnapshot(pending->snapshot);
         page_->setSummary(
@@ -533,9 +558,11 @@ void MemoryController::countUsage() {
 void MemoryController::onCounted(const Status& status) {
   const std::shared_ptr<views::MemorySnapshot> counted = std::move(counted_);
   if (!snapshot_) return;
-  if (counted->experiment != snapshot_->experiment) return countUsage();  // the latest memory's
+  // Counted for the latest memory (perhaps before the window handed it with its evaluation)?
+  if (&counted->memory() != &snapshot_->memory()) return countUsage();
   if (!status) return;  // the table shows no Used column
-  snapshot_ = counted;
+  snapshot_ = std::make_shared<const views::MemorySnapshot>(
+      snapshot_->withUsage(std::move(counted->usage), counted->usageTokens));
   page_->setSnapshot(snapshot_);
   Q_EMIT usageCounted();
 }

@@ -62,6 +62,8 @@ class MemoryController : public QObject {
   // The memory to edit from now on (null: none); clears the undo stack. With `project`, the
   // memory is `experiment`'s trained with the project's options, and the project's journal is
   // replayed onto it (the stack gets its edits back, redo history included) and extended.
+  // The memory being edited again with its evaluation (same project) keeps its session, table
+  // and census, ready or being prepared: memory() and the snapshot become the evaluated one.
   void setExperiment(std::shared_ptr<const Experiment> experiment,
                      std::shared_ptr<ProjectFile> project = nullptr);
   // Journals the following steps in `project`, which holds the edits made so far (it was just
@@ -121,6 +123,7 @@ class MemoryController : public QObject {
     QString title;
   };
 
+  void adoptEvaluation(std::shared_ptr<const Experiment> evaluated);
   void start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable);
   void startNext();
   // Lists the edited memory for the table and Inspect after the last step taken.

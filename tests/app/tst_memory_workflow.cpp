@@ -4,6 +4,7 @@
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -17,12 +18,18 @@
 
 #include "common/job_runner.h"
 #include "common/token_text.h"
+#include "compare/compare_snapshot.h"
+#include "compare/compare_widget.h"
+#include "compare/flip_table_model.h"
 #include "find_child.h"
+#include "generate/generate_widget.h"
+#include "generate_controller.h"
 #include "inspect/inspect_widget.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
 #include "memlens/option_names.h"
 #include "memlens/pruning.h"
+#include "memlens/run_comparison.h"
 #include "memlens/trace.h"
 #include "memlens/usage_census.h"
 #include "memory/changed_token_model.h"
@@ -580,6 +587,60 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(child<ChangedTokenModel>(page)->change()->preview);
     QVERIFY(table->selectionModel()->isRowSelected(1));
     QVERIFY(deleteButton->isEnabled());
+  }
+
+  // The window hands the tab the memory again once its evaluation ends (Experiment::evaluated()
+  // shares it): the tab keeps the session, table and census it has, prepared and counted once,
+  // and from then on hands on the evaluated memory, report and all, also after an edit undone.
+  void preparesTheEvaluatedMemoryOnce() {
+    TrainedWindow w;
+    auto* controller = w.window.findChild<MemoryController*>();
+    const auto runners = controller->findChildren<memlens::views::JobRunner*>();
+    QCOMPARE(runners.size(), qsizetype{2});  // the edits' and the census's
+    int jobs = 0;
+    for (memlens::views::JobRunner* runner : runners)
+      connect(runner, &memlens::views::JobRunner::finished, this, [&jobs] { ++jobs; });
+    QSignalSpy counted(controller, &MemoryController::usageCounted);
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(counted.count() > 0 || counted.wait(60000));
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isRunning(), 60000);
+    QTest::qWait(500);  // for a second preparation or census to end
+    QCOMPARE(jobs, 2);
+    QCOMPARE(counted.count(), 1);
+    const std::shared_ptr<const memlens::Experiment> memory = controller->memory();
+    QVERIFY(memory->report().complete);
+    QCOMPARE(controller->trained(), memory);
+    QCOMPARE(w.page->model()->snapshot()->experiment, memory);
+
+    // Compare's run is the memory's report; Generate continues from the memory.
+    auto* compare = w.window.findChild<memlens::views::CompareWidget*>();
+    Q_EMIT compare->comparisonRequested(0, 0);  // the one run, with itself
+    QTRY_VERIFY(compare->flips()->snapshot());
+    QCOMPARE(compare->flips()->snapshot()->comparison.shared,
+             memlens::compareRuns(memory->report(), memory->report()).shared);
+    auto* generate = w.window.findChild<memlens::views::GenerateWidget*>();
+    QSignalSpy generated(w.window.findChild<memlens::gui::GenerateController*>(),
+                         &memlens::gui::GenerateController::settled);
+    child<QLineEdit>(generate, "generatePrompt")->setText(QStringLiteral("the old man"));
+    QTest::mouseClick(child<QPushButton>(generate, "generateButton"), Qt::LeftButton);
+    QVERIFY(generated.wait(20000));
+    QCOMPARE(generate->snapshot()->experiment, memory);
+
+    // An edit undone gives back the evaluated memory, not the session's from before it.
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    child<QTableView>(w.page, "memoryTable")->selectRow(0);
+    QTest::mouseClick(child<QPushButton>(w.page, "memoryDelete"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QTest::mouseClick(child<QPushButton>(w.page, "memoryCommit"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QVERIFY(controller->memory() != memory);
+    QTest::keyClick(&w.window, Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(memorySettled.wait(60000));
+    QCOMPARE(controller->memory(), memory);
+    QTest::mouseClick(child<QPushButton>(generate, "generateButton"), Qt::LeftButton);
+    QVERIFY(generated.wait(20000));
+    QCOMPARE(generate->snapshot()->experiment, memory);
   }
 
   // A preview can be cancelled; the memory and the page stay as they were.

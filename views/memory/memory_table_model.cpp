@@ -37,7 +37,7 @@ void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapsho
   // The same memory with its usage census: the rows stay, so does the user's selection; only
   // the Used column changes.
   const bool sameRows = snapshot && shown_ && shown_ == snapshot_ && !isPicking() &&
-                        snapshot->experiment == shown_->experiment;
+                        &snapshot->memory() == &shown_->memory();
   snapshot_ = std::move(snapshot);
   if (!sameRows) {
     refresh();
@@ -53,8 +53,9 @@ void MemoryTableModel::setSnapshot(std::shared_ptr<const MemorySnapshot> snapsho
 // later is a reset and a filter a lookup. One for an older memory is stopped: when it ends, the
 // memory shown is ordered.
 void MemoryTableModel::orderAhead() {
-  const auto shown = snapshot_ ? snapshot_->experiment : nullptr;
-  if (ordering_.lock() == shown && shown) return;
+  // The memory, whichever experiment holds it (the trained one, then the same evaluated).
+  const auto ordering = ordering_.lock();
+  if (ordering && snapshot_ && &ordering->classifier().memory() == &snapshot_->memory()) return;
   if (orderer_->isRunning()) {
     ordering_.reset();
     orderer_->cancel();
