@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "base/huge_pages.h"
 #include "edit/overlay_index.h"
 
 namespace memlens {
@@ -14,7 +15,8 @@ PatternGroups::PatternGroups(uint32_t begin, uint32_t end, uint32_t pattern, int
     : shift_(32 - std::max(1, static_cast<int>(std::bit_width(end - begin)) - 2)),
       start_((size_t{1} << (32 - shift_)) + 1, 0),
       keys_(std::make_unique_for_overwrite<uint64_t[]>(end - begin)) {
-  std::vector<uint32_t> tops(end - begin);
+  adviseHugePages(keys_.get(), size_t{end - begin} * sizeof(uint64_t));
+  std::vector<uint32_t> tops = hugePageVector<uint32_t>(end - begin);
   tbb::parallel_for(tbb::blocked_range<uint32_t>(begin, end, 4096), [&](const auto& range) {
     for (uint32_t i = range.begin(); i != range.end(); ++i)
       tops[i - begin] =
