@@ -154,6 +154,7 @@ class EditedMemory {
  private:
   struct State;
   struct Change;
+  struct EntryChanges;
   struct Kept;
   EditedMemory() = default;
   Result<std::shared_ptr<Preview::Pending>> build(const std::vector<MemoryEdit>& edits,
@@ -191,8 +192,8 @@ class EditedMemory {
                    std::shared_ptr<Preview::Pending> memory);
   // Predicts the probe set with `p`'s engine into `p`: the tokens the stored vectors of `edited`
   // (entries of `p`'s overlay) can change since `from`, or all of them without `from`.
-  Status predictProbe(Preview::Pending& p, const Preview::Pending* from,
-                      std::span<const uint32_t> edited, JobControl* job) const;
+  Status predictProbe(Preview::Pending& p, const Preview::Pending* from, const EntryChanges& edited,
+                      JobControl* job) const;
   // predictProbe() for IGTree: the tokens under the nodes the edit rebuilt (probePaths_).
   Status predictTreeProbe(Preview::Pending& p, const Preview::Pending* from, JobControl* job) const;
 

@@ -32,63 +32,6 @@ std::vector<uint8_t> movedClasses(const ClassOrder& a, const ClassOrder& b) {
   return moved;
 }
 
-// Per edited overlay entry, how its counts (class id, count) changed from the overlay of the
-// memory it was edited from (or the base's, for an entry the edit added), all in one array: an
-// array per entry took a document's half million entries most of a second to allocate and free.
-struct CountChanges {
-  std::vector<size_t> start;    // per entry, its room (its counts now and before); then the end
-  std::vector<uint32_t> sizes;  // per entry, its changes
-  std::vector<std::pair<uint32_t, int64_t>> counts;
-  std::span<const std::pair<uint32_t, int64_t>> of(size_t i) const {
-    return {counts.data() + start[i], sizes[i]};
-  }
-};
-
-// False when cancelled (a document's worth of entries takes most of a second at 100M instances).
-bool countChanges(const VectorOverlay& overlay, const VectorOverlay& from, const InstanceBase& base,
-                  std::span<const uint32_t> edited, JobControl* job, CountChanges& out) {
-  std::atomic<bool> cancelled{false};
-  const auto forEachEntry = [&](auto fn) {
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, edited.size(), 1024), [&](const auto& range) {
-      if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-      for (size_t i = range.begin(); i != range.end(); ++i) fn(i, overlay.entries()[edited[i]]);
-    });
-  };
-  out.start.assign(edited.size() + 1, 0);
-  forEachEntry([&](size_t i, const VectorOverlay::Entry& entry) {
-    size_t room = entry.counts.size();
-    if (edited[i] < from.entries().size()) {
-      room += from.entries()[edited[i]].counts.size();
-    } else if (entry.baseId != InstanceBase::kNone) {
-      room += base.distribution(entry.baseId).size();
-    }
-    out.start[i + 1] = room;
-  });
-  for (size_t i = 0; i < edited.size(); ++i) out.start[i + 1] += out.start[i];
-  out.counts.resize(out.start.back());
-  out.sizes.assign(edited.size(), 0);
-  forEachEntry([&](size_t i, const VectorOverlay::Entry& entry) {
-    auto* d = out.counts.data() + out.start[i];
-    auto* end = std::copy(entry.counts.begin(), entry.counts.end(), d);
-    if (edited[i] < from.entries().size()) {
-      for (const auto& [c, n] : from.entries()[edited[i]].counts) *end++ = {c, -n};
-    } else if (entry.baseId != InstanceBase::kNone) {
-      for (const ClassCount& c : base.distribution(entry.baseId))
-        *end++ = {base.classId(c.classIndex), -static_cast<int64_t>(c.count)};
-    }
-    std::sort(d, end);
-    auto* w = d;
-    for (auto* r = d; r != end;) {
-      const uint32_t c = r->first;
-      int64_t n = 0;
-      for (; r != end && r->first == c; ++r) n += r->second;
-      if (n != 0) *w++ = {c, n};
-    }
-    out.sizes[i] = static_cast<uint32_t>(w - d);
-  });
-  return !cancelled;
-}
-
 }  // namespace
 
 // An IGTree answer is the last node of its walk, so an edit changes only the answers of the
@@ -124,7 +67,7 @@ Status EditedMemory::predictTreeProbe(Preview::Pending& p, const Preview::Pendin
 }
 
 Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* from,
-                                  std::span<const uint32_t> edited, JobControl* job) const {
+                                  const EntryChanges& edited, JobControl* job) const {
   if (options_.algorithm == Algorithm::kIgTree) return predictTreeProbe(p, from, job);
   if (!p.queries) {
     auto queries = ProbeQueries::of(probe_, job);
@@ -138,14 +81,26 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   const IncrementalClassifier& engine = *p.engine;
   std::vector<const uint32_t*> vectors;
   if (from) {
-    vectors.reserve(edited.size());
-    for (uint32_t e : edited) vectors.push_back(p.overlay->featuresOf(e));
+    vectors.reserve(edited.entries.size());
+    for (uint32_t e : edited.entries) vectors.push_back(p.overlay->featuresOf(e));
   }
+  // IB1 re-votes a query an edit reaches from the buckets its last vote read and the changes
+  // within their reach, searching only when they do not tell (IncrementalIb1::revote).
+  const auto* ib1 =
+      options_.algorithm == Algorithm::kIb1 ? static_cast<const IncrementalIb1*>(&engine) : nullptr;
+  // A first edit's entries are all of the overlay's: its index's groups serve both.
+  const auto entryCount = static_cast<uint32_t>(edited.entries.size());
+  const bool firstEntries = ib1 && from && entryCount > 0 && edited.entries.front() == 0 &&
+                            edited.entries.back() + 1 == entryCount;
   const EditedVectorIndex near(
       std::move(vectors), probe_.width,
-      [&engine](const uint32_t* a, const uint32_t* b) { return engine.distance(a, b); });
+      [&engine](const uint32_t* a, const uint32_t* b) { return engine.distance(a, b); },
+      firstEntries
+          ? [ib1, entryCount](
+                uint32_t pattern) { return ib1->index().groupsOfFirst(entryCount, pattern); }
+          : EditedVectorIndex::SharedGroups{});
   const size_t n = queries.size();
-  const bool all = !from || (near.measuresPairs() && edited.size() > kMaxBoundedVectors);
+  const bool all = !from || (near.measuresPairs() && edited.entries.size() > kMaxBoundedVectors);
   const std::vector<uint8_t> moved =
       all ? std::vector<uint8_t>{} : movedClasses(from->engine->classes(), p.engine->classes());
   const bool anyMoved = std::find(moved.begin(), moved.end(), 1) != moved.end();
@@ -158,16 +113,8 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
   std::vector<std::vector<uint32_t>> tied =
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
-  // IB1 re-votes a query an edit reaches from the buckets its last vote read and the changes
-  // within their reach, searching only when they do not tell (IncrementalIb1::revote).
-  const auto* ib1 =
-      options_.algorithm == Algorithm::kIb1 ? static_cast<const IncrementalIb1*>(&engine) : nullptr;
   using Votes = std::vector<std::shared_ptr<const IncrementalIb1::Vote>>;
   Votes votes = !ib1 ? Votes{} : all || from->votes.size() != n ? Votes(n) : from->votes;
-  CountChanges changed;
-  if (ib1 && !all &&
-      !countChanges(*p.overlay, *from->overlay, p.base->memory(), edited, job, changed))
-    return Status::cancelled();
   std::atomic<bool> cancelled{false}, anyChanged{all};
   // The distributions give IB1's and TRIBL2's ties.
   PredictOptions options;
@@ -185,7 +132,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
       if (ib1 && !all && votes[q]) {
         changes.clear();
         near.forEachWithin(query, reach[q], [&](uint32_t v, double d) {
-          for (const auto& [c, delta] : changed.of(v)) changes.push_back({d, c, delta});
+          for (const auto& [c, delta] : edited.of(v)) changes.push_back({d, c, delta});
         });
         revoted = ib1->revote(*votes[q], changes, options, out, bound, vote);
       }

@@ -18,8 +18,11 @@ bool isWithin(double d, double limit) { return d <= limit || sameDistance(d, lim
 }  // namespace
 
 EditedVectorIndex::EditedVectorIndex(std::vector<const uint32_t*> vectors, int width,
-                                     Distance distance)
-    : vectors_(std::move(vectors)), width_(width), distance_(std::move(distance)) {
+                                     Distance distance, SharedGroups shared)
+    : vectors_(std::move(vectors)),
+      width_(width),
+      distance_(std::move(distance)),
+      shared_(std::move(shared)) {
   if (width_ > OverlayIndex::kMaxWidth || vectors_.size() < kPairsBelow) return;
   const size_t patterns = size_t{1} << width_;
   distanceOf_ = OverlayIndex::patternDistances(width_, distance_);
@@ -100,6 +103,8 @@ void EditedVectorIndex::forEachWithin(const uint32_t* query, double reach,
 }
 
 const PatternGroups& EditedVectorIndex::groupsOf(uint32_t pattern) const {
+  if (shared_)
+    if (const PatternGroups* groups = shared_(pattern)) return *groups;
   std::call_once(built_[pattern], [&] {
     groups_[pattern] =
         std::make_unique<PatternGroups>(0, static_cast<uint32_t>(vectors_.size()), pattern, width_,

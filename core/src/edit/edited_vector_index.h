@@ -24,8 +24,11 @@ class EditedVectorIndex {
   using Distance = std::function<double(const uint32_t*, const uint32_t*)>;
 
   // `vectors`: width values each, kept by the caller while the index lives. `distance`: the
-  // engine's weighted overlap distance (summed as its search sums it).
-  EditedVectorIndex(std::vector<const uint32_t*> vectors, int width, Distance distance);
+  // engine's weighted overlap distance (summed as its search sums it). `shared`: the groups of
+  // `vectors` on a pattern (vector v as item v) when another index holds them, else null.
+  using SharedGroups = std::function<const PatternGroups*(uint32_t pattern)>;
+  EditedVectorIndex(std::vector<const uint32_t*> vectors, int width, Distance distance,
+                    SharedGroups shared = nullptr);
   EditedVectorIndex(const EditedVectorIndex&) = delete;
   EditedVectorIndex& operator=(const EditedVectorIndex&) = delete;
   ~EditedVectorIndex();
@@ -48,6 +51,7 @@ class EditedVectorIndex {
   std::vector<const uint32_t*> vectors_;
   int width_;
   Distance distance_;
+  SharedGroups shared_;
   std::vector<double> distanceOf_;  // per match pattern (empty: measure pairs)
   std::vector<double> distances_;   // the distinct pattern distances, ascending
   // least_[j]: the least patterns within the j-th smallest distance (see OverlayIndex).

@@ -82,6 +82,8 @@ class IncrementalIb1 final : public IncrementalClassifier {
               Prediction& out, Bound& bound) const;
   bool hasGroup(const uint32_t* query, uint32_t mask) const;
   std::vector<std::pair<uint32_t, int64_t>> exactCounts(std::span<const uint32_t> features) const;
+  // The index of the overlay's entries.
+  const OverlayIndex& index() const { return index_; }
 
  private:
   // After `merged` decided `out`: its bound, the buckets it read within reach into `vote`, and

@@ -73,6 +73,12 @@ const PatternGroups& OverlayIndex::groupsOf(Level& level, uint32_t pattern) cons
   return *level.groups[pattern];
 }
 
+const PatternGroups* OverlayIndex::groupsOfFirst(uint32_t entries, uint32_t pattern) const {
+  if (levels_.size() != 1 || levels_.front()->begin != 0 || levels_.front()->end != entries)
+    return nullptr;
+  return &groupsOf(*levels_.front(), pattern);
+}
+
 uint32_t OverlayIndex::patternOf(const uint32_t* query, const uint32_t* features) const {
   uint32_t pattern = 0;
   for (int f = 0; f < width_; ++f)

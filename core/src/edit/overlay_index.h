@@ -41,6 +41,11 @@ class OverlayIndex {
   // A hash of `values` on the features of `pattern`.
   static uint64_t hashOn(const uint32_t* values, uint32_t pattern, int width);
 
+  // The groups of entries [0, entries) on `pattern` (built on first use) when one level indexes
+  // exactly those, else null: an index of the same vectors shares them (a document removal's
+  // first edit indexes its half million entries here and as the edited vectors).
+  const PatternGroups* groupsOfFirst(uint32_t entries, uint32_t pattern) const;
+
   // Calls fn(entry index, distance) once for every entry that agrees with `query` on every
   // feature of `required` (a bit mask over feature positions) and is at most `limit` from it (or
   // at the same distance, sameDistance()), in no promised order.

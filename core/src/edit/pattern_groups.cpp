@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "base/huge_pages.h"
 #include "edit/overlay_index.h"
 
 namespace memlens {
@@ -14,13 +15,16 @@ PatternGroups::PatternGroups(uint32_t begin, uint32_t end, uint32_t pattern, int
     : shift_(32 - std::max(1, static_cast<int>(std::bit_width(end - begin)) - 2)),
       start_((size_t{1} << (32 - shift_)) + 1, 0),
       keys_(std::make_unique_for_overwrite<uint64_t[]>(end - begin)) {
-  std::vector<uint32_t> tops(end - begin);
+  adviseHugePages(keys_.get(), size_t{end - begin} * sizeof(uint64_t));
+  // Written once each (no fill first) in huge pages: a document's half million items per pattern.
+  const auto tops = std::make_unique_for_overwrite<uint32_t[]>(end - begin);
+  adviseHugePages(tops.get(), size_t{end - begin} * sizeof(uint32_t));
   tbb::parallel_for(tbb::blocked_range<uint32_t>(begin, end, 4096), [&](const auto& range) {
     for (uint32_t i = range.begin(); i != range.end(); ++i)
       tops[i - begin] =
           static_cast<uint32_t>(topOf(OverlayIndex::hashOn(valuesOf(i), pattern, width)));
   });
-  for (uint32_t top : tops) ++start_[(top >> shift_) + 1];
+  for (uint32_t i = 0; i < end - begin; ++i) ++start_[(tops[i] >> shift_) + 1];
   for (size_t b = 1; b < start_.size(); ++b) start_[b] += start_[b - 1];
   // Items in order: ascending within a bucket.
   std::vector<uint32_t> next(start_.begin(), start_.end() - 1);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "base/huge_pages.h"
+
 namespace memlens {
 
 uint64_t VectorOverlay::hashOf(std::span<const uint32_t> features) {
@@ -27,7 +29,7 @@ size_t VectorOverlay::slotOf(std::span<const uint32_t> features, uint64_t hash) 
 }
 
 void VectorOverlay::rehash(size_t capacity) {
-  slots_.assign(capacity, 0);
+  slots_ = hugePageVector<uint64_t>(capacity, 0);
   for (uint32_t e = 0; e < entries_.size(); ++e) {
     const uint64_t h = hashOf({featuresOf(e), width_});
     slots_[slotOf({featuresOf(e), width_}, h)] = (h >> 32) << 32 | (uint64_t{e} + 1);
@@ -35,8 +37,11 @@ void VectorOverlay::rehash(size_t capacity) {
 }
 
 void VectorOverlay::reserve(size_t entries) {
+  // Huge pages for a document's half million entries: fresh pages cost a fault each.
   entries_.reserve(entries);
+  adviseHugePages(entries_.data(), entries * sizeof(Entry));
   values_.reserve(entries * width_);
+  adviseHugePages(values_.data(), entries * width_ * sizeof(uint32_t));
   if (2 * entries > slots_.size()) rehash(std::bit_ceil(std::max<size_t>(2 * entries, 16)));
 }
 
