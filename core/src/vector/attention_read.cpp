@@ -25,7 +25,6 @@ VectorRead AttentionRead::attend(std::vector<SlotRead> slots, double temperature
     }
   }
   weigh(slots, counts, temperature);
-  result.memory.reserve(pairs);
   // Each class's shares added in slot order, nearest first, as classProbabilities() adds them.
   thread_local ClassSums sums;
   sums.reserve(classes, pairs);
@@ -35,14 +34,20 @@ VectorRead AttentionRead::attend(std::vector<SlotRead> slots, double temperature
     }
   }
   double best = -1.0;
-  sums.take([&](uint32_t ci, double m) {
-    if (m <= 0.0) return;
-    result.memory.push_back({classIdOf(ci), m});
-    if (m > best) {
-      best = m;
-      result.classId = classIdOf(ci);
-    }
-  });
+  try {
+    result.memory.reserve(sums.touched());
+    sums.take([&](uint32_t ci, double m) {
+      if (m <= 0.0) return;
+      result.memory.push_back({classIdOf(ci), m});
+      if (m > best) {
+        best = m;
+        result.classId = classIdOf(ci);
+      }
+    });
+  } catch (...) {
+    sums.clear();  // the next read on this thread starts from no sums
+    throw;
+  }
   result.slots = std::move(slots);
   return result;
 }

@@ -14,8 +14,8 @@ namespace memlens {
 // additions, not the number of classes. Each sum adds its masses in the order add() gets them.
 class ClassSums {
  public:
-  // Room for classes [0, classes) and `pairs` touches, before anything is added (so that
-  // add() and take() cannot throw and leave marks behind).
+  // Room for classes [0, classes) and `pairs` touches, before anything is added (so that add()
+  // cannot throw and leave marks behind).
   void reserve(uint32_t classes, size_t pairs) {
     if (mass_.size() < classes) {
       mass_.resize(classes, 0.0);
@@ -31,6 +31,15 @@ class ClassSums {
       touched_.push_back(classIndex);
     }
     mass_[classIndex] += mass;
+  }
+  size_t touched() const { return touched_.size(); }
+  // Every sum 0 and nothing marked (what take() leaves), also after a take() that f threw in.
+  void clear() {
+    for (uint32_t ci : touched_) {
+      marks_[ci / 64] = 0;
+      mass_[ci] = 0.0;
+    }
+    touched_.clear();
   }
   // f(class index, its sum) in ascending class index; leaves every sum 0 and nothing marked.
   template <typename F>
