@@ -17,9 +17,9 @@ class ClassSums {
   // Room for classes [0, classes) and `pairs` touches, before anything is added (so that add()
   // cannot throw and leave marks behind).
   void reserve(uint32_t classes, size_t pairs) {
-    if (mass_.size() < classes) {
-      mass_.resize(classes, 0.0);
+    if (mass_.size() < classes) {  // the marks first: mass_'s size says both have room
       marks_.resize((size_t(classes) + 63) / 64, 0);
+      mass_.resize(classes, 0.0);
     }
     touched_.reserve(pairs);
   }
