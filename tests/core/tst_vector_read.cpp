@@ -11,6 +11,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -50,6 +51,8 @@ class ScanRead {
       }
     }
   }
+
+  const InstanceBase& memory() const { return memory_; }
 
   std::vector<SlotRead> nearest(std::span<const uint32_t> query) const {
     std::vector<std::vector<float>> tables;
@@ -162,6 +165,36 @@ std::vector<std::span<const uint32_t>> randomContexts(size_t n, uint32_t seed) {
   return out;
 }
 
+// attend()'s p_mem as plainly summed, from the slots it weighed: per class index (a map, so in
+// index order) each slot's share added nearest first; the class of the largest, on ties the
+// earlier index. attend() sums in a per-thread array it resets itself.
+void comparePlainMemory(const InstanceBase& memory, const VectorRead& read) {
+  std::map<uint32_t, double> mass;
+  for (const SlotRead& s : read.slots) {
+    double count = 0.0;
+    for (const ClassCount& c : memory.distribution(s.slot)) count += c.count;
+    for (const ClassCount& c : memory.distribution(s.slot)) {
+      mass[c.classIndex] += s.attention * c.count / count;
+    }
+  }
+  uint32_t classId = Prediction::kNoClass;
+  double best = -1.0;
+  size_t n = 0;
+  for (const auto& [classIndex, m] : mass) {
+    if (m <= 0.0) continue;
+    QVERIFY(n < read.memory.size());
+    QCOMPARE(read.memory[n].classId, memory.classId(classIndex));
+    QCOMPARE(std::bit_cast<uint64_t>(read.memory[n].weight), std::bit_cast<uint64_t>(m));
+    ++n;
+    if (m > best) {
+      best = m;
+      classId = memory.classId(classIndex);
+    }
+  }
+  QCOMPARE(read.memory.size(), n);
+  QCOMPARE(read.classId, classId);
+}
+
 // The fast read of `context` against the scan: slots, distances, attention and p_mem.
 void compareRead(const VectorMemory& fast, const ScanRead& scan, std::span<const uint32_t> context,
                  size_t& slotsCompared) {
@@ -182,7 +215,10 @@ void compareRead(const VectorMemory& fast, const ScanRead& scan, std::span<const
     const VectorRead a = fast.attend(got, t), b = fast.attend(want, t);
     double read = 0.0;
     for (const ClassVote& v : b.memory) read += v.classId == someClass ? v.weight : 0.0;
-    QVERIFY(std::abs(tuned[ti] - read) <= 1e-12);
+    // Both add the class's shares in slot order: the same bits.
+    QCOMPARE(std::bit_cast<uint64_t>(tuned[ti]), std::bit_cast<uint64_t>(read));
+    comparePlainMemory(scan.memory(), a);
+    if (QTest::currentTestFailed()) return;
     for (size_t i = 0; i < a.slots.size(); ++i) {
       QVERIFY(std::abs(a.slots[i].attention - b.slots[i].attention) <= 1e-12);
     }
@@ -341,6 +377,42 @@ class TestVectorRead : public QObject {
           return std::equal(held.begin(), held.end(), slots[q].begin());
         }));
         compareRead(fast, scan, queries[q], slotsCompared);
+        if (QTest::currentTestFailed()) return;
+      }
+    }
+  }
+
+  // attend() over a memory of many classes, against the plain sums: a few classes far apart
+  // (their sums read back after sorting them), many (read back by their marks) and again a few,
+  // in turns on one thread, each after the sums the one before left.
+  void attendManyClasses() {
+    constexpr uint32_t kClasses = 20000;
+    InstanceSet set;
+    set.width = 2;
+    for (uint32_t i = 0; i < kClasses; ++i) {
+      for (const uint32_t c : {i, (i * 13 + 7) % kClasses}) {
+        if (c != i && i % 3 != 0) continue;  // every third slot holds two classes
+        set.features.insert(set.features.end(), {i % 100, i / 100});
+        set.classes.push_back(c);
+        set.sources.push_back(set.sources.size());
+      }
+    }
+    InstanceBase memory(2);
+    QVERIFY(memory.add(set).isOk());
+    QCOMPARE(memory.vectorCount(), kClasses);
+    const VectorMemory vectorMemory(memory, {1.0, 1.0}, nullptr, {});
+    std::mt19937 rng(3);
+    std::vector<SlotRead> many;
+    for (int i = 0; i < 300; ++i) many.push_back({uint32_t(rng() % kClasses), 0.1 * (i / 10), 0.0});
+    const std::vector<std::vector<SlotRead>> reads = {
+        {{kClasses - 1, 0.0, 0.0}, {1, 0.0, 0.0}, {kClasses / 2, 0.3, 0.0}},
+        many,
+        {{kClasses - 2, 0.0, 0.0}, {0, 0.2, 0.0}}};
+    for (const std::vector<SlotRead>& slots : reads) {
+      for (const double t : {0.05, 1.0}) {
+        const VectorRead read = vectorMemory.attend(slots, t);
+        QVERIFY(read.memory.size() >= slots.size() / 2);
+        comparePlainMemory(memory, read);
         if (QTest::currentTestFailed()) return;
       }
     }

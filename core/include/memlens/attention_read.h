@@ -43,8 +43,8 @@ class AttentionRead {
   // The attention read over `slots` (from nearest()) at temperature T.
   VectorRead attend(std::vector<SlotRead> slots, double temperature) const;
   // p_mem(classId) of attend(slots, T) for each T of `temperatures`, from one look at the slots'
-  // counts (what tuning T asks for many temperatures; equal to attend()'s up to the order its
-  // sum adds the slots in).
+  // counts (what tuning T asks for many temperatures; the same bits as attend()'s: both add a
+  // class's shares in slot order).
   std::vector<double> classProbabilities(std::span<const SlotRead> slots, uint32_t classId,
                                          std::span<const double> temperatures) const;
   // As a Prediction: distribution = p_mem (weights sum to 1), distance = the nearest slot's;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "vector/class_sums.h"
+
 namespace memlens {
 
 VectorRead AttentionRead::attend(std::vector<SlotRead> slots, double temperature) const {
@@ -12,31 +14,39 @@ VectorRead AttentionRead::attend(std::vector<SlotRead> slots, double temperature
   // Each slot's class counts looked up once (a virtual call), for its total and its shares.
   std::vector<std::span<const ClassCount>> distributions(slots.size());
   std::vector<double> counts(slots.size(), 0.0);
+  size_t pairs = 0;
+  uint32_t classes = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
     distributions[i] = slotDistribution(slots[i].slot);
-    for (const ClassCount& c : distributions[i]) counts[i] += c.count;
+    pairs += distributions[i].size();
+    for (const ClassCount& c : distributions[i]) {
+      counts[i] += c.count;
+      classes = std::max(classes, c.classIndex + 1);
+    }
   }
   weigh(slots, counts, temperature);
-  // (class index, mass), merged after sorting: k slots touch few classes, so no dense array.
-  std::vector<std::pair<uint32_t, double>> mass;
+  // Each class's shares added in slot order, nearest first, as classProbabilities() adds them.
+  thread_local ClassSums sums;
+  sums.reserve(classes, pairs);
   for (size_t i = 0; i < slots.size(); ++i) {
     for (const ClassCount& c : distributions[i]) {
-      mass.emplace_back(c.classIndex, slots[i].attention * c.count / counts[i]);
+      sums.add(c.classIndex, slots[i].attention * c.count / counts[i]);
     }
   }
-  std::sort(mass.begin(), mass.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
   double best = -1.0;
-  for (size_t i = 0; i < mass.size();) {
-    const uint32_t ci = mass[i].first;
-    double m = 0.0;
-    for (; i < mass.size() && mass[i].first == ci; ++i) m += mass[i].second;
-    if (m <= 0.0) continue;
-    result.memory.push_back({classIdOf(ci), m});
-    if (m > best) {
-      best = m;
-      result.classId = classIdOf(ci);
-    }
+  try {
+    result.memory.reserve(sums.touched());
+    sums.take([&](uint32_t ci, double m) {
+      if (m <= 0.0) return;
+      result.memory.push_back({classIdOf(ci), m});
+      if (m > best) {
+        best = m;
+        result.classId = classIdOf(ci);
+      }
+    });
+  } catch (...) {
+    sums.clear();  // the next read on this thread starts from no sums
+    throw;
   }
   result.slots = std::move(slots);
   return result;
