@@ -472,7 +472,10 @@ void MemoryController::onFinished(const Status& status) {
         // Which way the edit went: recomputed weights retrain when they move the feature order
         // (IGTree, TRIBL2) or the order of match distances (IB1, TRIBL2).
         page_->showWork(tr("Preview ready (%1, feature weights %2): Commit applies it.")
-                            .arg(!preview_->retrained     ? tr("edited in place")
+                            .arg(preview_->buildsOnCommit ? tr("answered with the pruned stored "
+                                                               "vectors masked; Commit builds the "
+                                                               "memory left")
+                                 : !preview_->retrained   ? tr("edited in place")
                                  : preview_->orderChanged ? tr("retrained: the weights moved the "
                                                                "feature or distance order")
                                                           : tr("retrained"),

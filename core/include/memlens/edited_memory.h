@@ -77,6 +77,9 @@ class EditedMemory {
     // distances (IB1, TRIBL2), which retrains.
     bool retrained = false;
     bool orderChanged = false;
+    // A large prune under fixed weights answered with its stored vectors masked: commit() builds
+    // the memory it leaves (IB1).
+    bool buildsOnCommit = false;
 
    private:
     friend class EditedMemory;

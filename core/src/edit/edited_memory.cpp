@@ -684,6 +684,7 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
   p.instancesAfter = (*built)->instanceCount;
   p.retrained = (*built)->retrained;
   p.orderChanged = (*built)->orderChanged;
+  p.buildsOnCommit = (*built)->unbuilt.has_value();
   const auto& before = current_->predictions;
   const auto& after = (*built)->predictions;
   for (size_t i = 0; i < before.size(); ++i)
