@@ -471,15 +471,17 @@ void MemoryController::onFinished(const Status& status) {
         page_->showChange(pending->change);
         // Which way the edit went: recomputed weights retrain when they move the feature order
         // (IGTree, TRIBL2) or the order of match distances (IB1, TRIBL2).
-        page_->showWork(tr("Preview ready (%1, feature weights %2): Commit applies it.")
-                            .arg(preview_->buildsOnCommit ? tr("answered with the pruned stored "
-                                                               "vectors masked; Commit builds the "
-                                                               "memory left")
-                                 : !preview_->retrained   ? tr("edited in place")
-                                 : preview_->orderChanged ? tr("retrained: the weights moved the "
-                                                               "feature or distance order")
-                                                          : tr("retrained"),
-                                 keepTrainedWeights() ? tr("kept") : tr("recomputed")));
+        page_->showWork(
+            tr("Preview ready (%1, feature weights %2): %3")
+                .arg(preview_->buildsOnCommit ? tr("the pruned stored vectors masked in the "
+                                                   "trained memory")
+                     : !preview_->retrained   ? tr("edited in place")
+                     : preview_->orderChanged ? tr("retrained: the weights moved the feature or "
+                                                   "distance order")
+                                              : tr("retrained"),
+                     keepTrainedWeights() ? tr("kept") : tr("recomputed"),
+                     preview_->buildsOnCommit ? tr("Commit builds the memory left and applies it.")
+                                              : tr("Commit applies it.")));
         break;
     }
   } else if (current && status.isCancelled() && pruneQueued_) {

@@ -20,6 +20,7 @@
 #include "generate_controller.h"
 #include "main_window.h"
 #include "memlens/option_names.h"
+#include "memlens/pruning.h"
 #include "memory/memory_table_model.h"
 #include "memory_controller.h"
 #include "train/train_options_widget.h"
@@ -41,11 +42,13 @@ struct Options {
   std::optional<memlens::Algorithm> compare;  // trains a second memory for the Compare tab
   QString generate;                           // a prompt to continue once trained
   QString tab;                                // the tab to show last
-  QString memoryDelete;       // a stored vector's context to preview deleting on the Memory tab
-  int memoryPrefix = 0;       // > 0: preview keeping the first this many instances (replay)
-  QString memoryFilter;       // a token to filter the Memory table by
-  bool memory = false;        // wait for the Memory tab to be ready
-  bool noEvaluation = false;  // an opened memory's evaluation is cancelled once it is ready
+  QString memoryDelete;    // a stored vector's context to preview deleting on the Memory tab
+  int memoryPrefix = 0;    // > 0: preview keeping the first this many instances (replay)
+  int memoryMinCount = 0;  // > 1: preview the count-threshold pruning at this threshold
+  std::optional<bool> keepWeights;  // the Memory tab's feature-weights mode, before any preview
+  QString memoryFilter;             // a token to filter the Memory table by
+  bool memory = false;              // wait for the Memory tab to be ready
+  bool noEvaluation = false;        // an opened memory's evaluation is cancelled once it is ready
   bool train = false;
   int liveUpdates = 0;      // > 0: the shot while the first training's evaluation still runs
   bool project = false;     // paths is one .memlens file: its opening trains or reads its memory
@@ -101,6 +104,16 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       QStringLiteral("Implies --memory; then preview the prefix pruning that keeps the first "
                      "<instances> training instances (the memory as it was then)."),
       QStringLiteral("instances"));
+  const QCommandLineOption memoryMinCount(
+      QStringLiteral("memory-min-count"),
+      QStringLiteral("Implies --memory; then preview the count-threshold pruning: stored vectors "
+                     "holding fewer than <instances> instances go."),
+      QStringLiteral("instances"));
+  const QCommandLineOption memoryWeights(
+      QStringLiteral("memory-weights"),
+      QStringLiteral("Implies --memory; first choose the Memory tab's feature weights: kept or "
+                     "recomputed."),
+      QStringLiteral("mode"));
   const QCommandLineOption memoryFilter(
       QStringLiteral("memory-filter"),
       QStringLiteral("Implies --memory; then filter the Memory table by <token> (Enter)."),
@@ -118,7 +131,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      "instead of waiting for its run and learning curve (long at 100M "
                      "instances)."));
   parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, memory,
-                     memoryDelete, memoryPrefix, memoryFilter, live, noEvaluation});
+                     memoryDelete, memoryPrefix, memoryMinCount, memoryWeights, memoryFilter, live,
+                     noEvaluation});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
@@ -173,8 +187,22 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
     std::fputs("memlens-screenshots: --memory-prefix takes 1 or more instances\n", stderr);
     return 2;
   }
+  options.memoryMinCount = parser.isSet(memoryMinCount) ? parser.value(memoryMinCount).toInt() : 0;
+  if (parser.isSet(memoryMinCount) && options.memoryMinCount < 2) {
+    std::fputs("memlens-screenshots: --memory-min-count takes 2 or more instances\n", stderr);
+    return 2;
+  }
+  if (parser.isSet(memoryWeights)) {
+    const QString mode = parser.value(memoryWeights);
+    if (mode != QLatin1String("kept") && mode != QLatin1String("recomputed")) {
+      std::fputs("memlens-screenshots: --memory-weights takes kept or recomputed\n", stderr);
+      return 2;
+    }
+    options.keepWeights = mode == QLatin1String("kept");
+  }
   options.memoryFilter = parser.value(memoryFilter);
   options.memory = parser.isSet(memory) || parser.isSet(memoryDelete) || options.memoryPrefix > 0 ||
+                   options.memoryMinCount > 0 || options.keepWeights ||
                    !options.memoryFilter.isEmpty();
   options.noEvaluation = parser.isSet(noEvaluation);
   if (parser.isSet(live)) {
@@ -321,6 +349,30 @@ bool previewPrefix(MainWindow& window, int instances, QSignalSpy& edits) {
   return settled(edits, seen + 1);
 }
 
+// Previews the count-threshold pruning of the Prune panel at `minCount`.
+bool previewMinCount(MainWindow& window, int minCount, QSignalSpy& edits) {
+  if (!memoryIdle(window, edits)) return false;
+  const int seen = static_cast<int>(edits.count());
+  auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
+  strategy->setCurrentIndex(
+      strategy->findData(static_cast<int>(memlens::PruneStrategy::kCountThreshold)));
+  window.findChild<QSpinBox*>(QStringLiteral("pruneMinCount"))->setValue(minCount);
+  window.findChild<QPushButton*>(QStringLiteral("prunePreview"))->click();
+  return settled(edits, seen + 1);
+}
+
+// Chooses the feature-weights mode as a user would; a change prepares the memory again.
+bool chooseWeights(MainWindow& window, bool keep, QSignalSpy& edits) {
+  if (!memoryIdle(window, edits)) return false;
+  auto* mode = window.findChild<QComboBox*>(QStringLiteral("memoryWeightsMode"));
+  const int index = mode->findData(keep);
+  if (mode->currentIndex() == index) return true;
+  const int seen = static_cast<int>(edits.count());
+  mode->setCurrentIndex(index);
+  Q_EMIT mode->activated(index);
+  return settled(edits, seen + 1);
+}
+
 // Filters the Memory table by `token` and waits for its rows (picked on a worker when big).
 bool filterMemory(MainWindow& window, const QString& token) {
   auto* filter = window.findChild<QLineEdit*>(QStringLiteral("memoryFilter"));
@@ -380,7 +432,10 @@ void drive(MainWindow& window, const Options& options) {
     if (!settled(edits, 1)) return;
     if (!options.memoryDelete.isEmpty() && !previewDeletion(window, options.memoryDelete, edits))
       return;
+    if (options.keepWeights && !chooseWeights(window, *options.keepWeights, edits)) return;
     if (options.memoryPrefix > 0 && !previewPrefix(window, options.memoryPrefix, edits)) return;
+    if (options.memoryMinCount > 0 && !previewMinCount(window, options.memoryMinCount, edits))
+      return;
     if (!options.memoryFilter.isEmpty() && !filterMemory(window, options.memoryFilter)) return;
   }
   if (options.compare) memlens::steps::showTab(window, QStringLiteral("Compare"));
