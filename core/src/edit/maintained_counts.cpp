@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -145,12 +144,13 @@ Reordering reorderingOf(std::span<const uint32_t> was, const ClassOrder& now) {
   return r;
 }
 
-// Whether the classes of `ids` (a value's cells) stand in another order under `r`'s new order
-// than under its old one; `moved`: scratch.
-template <typename Ids>
-bool rowReordered(const Reordering& r, const Ids& ids, std::vector<uint32_t>& moved) {
+// Whether the classes of `cells` (a value's) stand in another order under `r`'s new order than
+// under its old one; `moved`: scratch.
+template <typename Cell>
+bool rowReordered(const Reordering& r, std::span<const Cell> cells, std::vector<uint32_t>& moved) {
   moved.clear();
-  for (uint32_t id : ids) {
+  for (const Cell& cell : cells) {
+    const uint32_t id = cell.classId;
     const uint32_t rank = r.rankOf(id);
     if (rank == Reordering::kAbsent) return true;  // new: a changed value, summed anyway
     if (rank == Reordering::kMoved) moved.push_back(id);
@@ -161,8 +161,8 @@ bool rowReordered(const Reordering& r, const Ids& ids, std::vector<uint32_t>& mo
       const Reordering::Moved &a = r.moved[moved[i]], &b = r.moved[moved[j]];
       if ((a.was < b.was) != (a.now < b.now)) return true;
     }
-  for (uint32_t id : ids) {
-    const uint32_t rank = r.rankOf(id);
+  for (const Cell& cell : cells) {
+    const uint32_t rank = r.rankOf(cell.classId);
     if (rank == Reordering::kMoved) continue;
     for (uint32_t c : moved)
       if (rank >= r.moved[c].lo && rank < r.moved[c].hi) return true;
@@ -386,9 +386,9 @@ std::shared_ptr<const MaintainedCounts> MaintainedCounts::edited(std::span<const
     for (size_t v = 0, c = 0; v < chunk.values.size(); ++v) {
       const size_t from = c;
       while (c < cells.size() && cells[c].value == chunk.values[v].value) ++c;
-      const auto ids = std::span(cells.data() + from, c - from) |
-                       std::views::transform([](const Cell& cell) { return cell.classId; });
-      if (!redo[v] && rowReordered(reordering, ids, scratch)) any = redo[v] = true;
+      if (!redo[v] &&
+          rowReordered(reordering, std::span<const Cell>(cells.data() + from, c - from), scratch))
+        any = redo[v] = true;
     }
     return any;
   };
