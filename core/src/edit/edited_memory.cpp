@@ -608,64 +608,6 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   return p;
 }
 
-EditedMemory::EntryChanges EditedMemory::EntryChanges::summed(std::vector<Move> moves) {
-  EntryChanges out;
-  if (moves.empty()) return out;
-  const auto [lo, hi] = std::minmax_element(
-      moves.begin(), moves.end(), [](const Move& a, const Move& b) { return a.entry < b.entry; });
-  const uint32_t first = lo->entry;
-  const size_t range = size_t{hi->entry} - first + 1;
-  out.counts.reserve(moves.size());
-  adviseHugePages(out.counts.data(), moves.size() * sizeof(out.counts[0]));
-  // Reserved untouched, the room costs no pages.
-  out.entries.reserve(std::min(range, moves.size()));
-  out.start.reserve(out.entries.capacity() + 1);
-  // Per entry of the range, its moves' (class, change) in edit order, then summed per class in
-  // place: a counting sort when the moves fill a fair part of the range (a document removal's
-  // 731k moves took a comparison sort 0.15 s), else a comparison sort.
-  std::vector<size_t> start;
-  start.reserve(out.entries.capacity() + 1);
-  if (range > 4 * moves.size()) {
-    std::sort(moves.begin(), moves.end(),
-              [](const Move& a, const Move& b) { return a.entry < b.entry; });
-    for (const Move& m : moves) {
-      if (out.entries.empty() || out.entries.back() != m.entry) {
-        out.entries.push_back(m.entry);
-        start.push_back(out.counts.size());
-      }
-      out.counts.emplace_back(m.classId, m.delta);
-    }
-  } else {
-    std::vector<size_t> at = hugePageVector<size_t>(range + 1, 0);
-    for (const Move& m : moves) ++at[m.entry - first + 1];
-    for (size_t e = 1; e <= range; ++e) at[e] += at[e - 1];
-    out.counts.resize(moves.size());
-    for (size_t e = 0; e < range; ++e)
-      if (at[e] != at[e + 1]) {
-        out.entries.push_back(first + static_cast<uint32_t>(e));
-        start.push_back(at[e]);
-      }
-    for (const Move& m : moves) out.counts[at[m.entry - first]++] = {m.classId, m.delta};
-  }
-  start.push_back(out.counts.size());
-  // Each entry's few changes (mostly one) summed per class, compacted.
-  size_t w = 0;
-  for (size_t i = 0; i < out.entries.size(); ++i) {
-    const auto begin = out.counts.begin() + static_cast<std::ptrdiff_t>(start[i]);
-    const auto end = out.counts.begin() + static_cast<std::ptrdiff_t>(start[i + 1]);
-    std::sort(begin, end, [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto it = begin; it != end;) {
-      const uint32_t c = it->first;
-      int64_t n = 0;
-      for (; it != end && it->first == c; ++it) n += it->second;
-      if (n != 0) out.counts[w++] = {c, n};
-    }
-    out.start.push_back(w);
-  }
-  out.counts.resize(w);
-  return out;
-}
-
 Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobControl* job) const {
   Result<std::shared_ptr<Preview::Pending>> built = Status::cancelled();
   if (incremental_) {
