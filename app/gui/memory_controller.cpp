@@ -291,10 +291,6 @@ ProjectJournal::Edits MemoryController::edits() const {
 void MemoryController::queueStep(Step step, const QString& title) {
   if (restoring_) return;
   steps_.push_back({step, title});
-  if (step != Step::kCommit) {  // a preview is of the memory before the step
-    preview_.reset();
-    page_->clearChange();
-  }
   if (!isRunning()) startNext();
   updateActions();
 }
@@ -316,11 +312,11 @@ void MemoryController::startNext() {
   pending->kind = Pending::Kind::kStep;
   pending->step = next.step;
   pending->title = next.title;
-  if (next.step == Step::kCommit) pending->preview = std::move(preview_);
+  if (next.step == Step::kCommit) pending->preview = preview_;  // kept until the commit is taken
   const QString what = next.step == Step::kCommit ? tr("Committing: %1…")
                        : next.step == Step::kUndo ? tr("Undoing: %1 (retraining)…")
                                                   : tr("Redoing: %1 (retraining)…");
-  start(std::move(pending), what.arg(next.title), false);
+  start(std::move(pending), what.arg(next.title), true);
 }
 
 void MemoryController::start(std::shared_ptr<Pending> pending, const QString& what,
@@ -354,7 +350,8 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
           pending->step == Step::kUndo ? session.undo(journal, &job)
           : pending->step == Step::kRedo
               ? session.redo(journal, &job)
-              : (pending->preview ? session.commit(std::move(*pending->preview), journal, &job)
+              // A copy (it shares the edited memory): cancelled, the preview commits again.
+              : (pending->preview ? session.commit(*pending->preview, journal, &job)
                                   : Status::invalidArgument("no preview to commit"));
       if (!change) return change.status();
       pending->change = changeShown(std::move(*change), pending->title, pending->probe,
@@ -458,6 +455,8 @@ void MemoryController::onFinished(const Status& status) {
           Q_EMIT memoryChanged(memory_);
         break;
       case Pending::Kind::kStep:
+        preview_.reset();  // committed, or of the memory before the step
+        if (pending->step == Step::kCommit) pushCommitted(pending->title);
         page_->setSummary(
             summary(pending->correct, pending->edits, pending->vectors, pending->instances));
         page_->showChange(pending->change);
@@ -484,6 +483,8 @@ void MemoryController::onFinished(const Status& status) {
                                               : tr("Commit applies it.")));
         break;
     }
+  } else if (current && pending->kind == Pending::Kind::kStep && pending->session == session_) {
+    stepNotTaken(pending->step, status);
   } else if (current && status.isCancelled() && pruneQueued_) {
     // Replaced by the preview queued: it starts below.
   } else if (current && status.isCancelled()) {
@@ -495,10 +496,6 @@ void MemoryController::onFinished(const Status& status) {
     if (pending->kind == Pending::Kind::kPrepare) {
       page_->showUnavailable(tr("The memory could not be prepared for editing: %1")
                                  .arg(QString::fromStdString(status.message())));
-    } else if (pending->kind == Pending::Kind::kStep) {
-      // The stack no longer describes the memory: keep the memory, drop the history.
-      steps_.clear();
-      stack_->clear();
     }
   }
   if (prepareQueued_) {
@@ -573,8 +570,43 @@ void MemoryController::onCounted(const Status& status) {
 }
 
 void MemoryController::commitPreview() {
-  if (!preview_ || isRunning()) return;
-  stack_->push(new MemoryEditCommand(this, previewTitle_));
+  if (!preview_ || isRunning() || !steps_.empty()) return;
+  queueStep(Step::kCommit, previewTitle_);
+}
+
+void MemoryController::pushCommitted(const QString& title) {
+  restoring_ = true;  // its redo() is the commit just taken
+  stack_->push(new MemoryEditCommand(this, title));
+  restoring_ = false;
+}
+
+// EditSession::take() changed nothing: the stack goes back to the session's edits. The steps
+// queued behind are dropped: each was asked of the memory this one would have left.
+void MemoryController::stepNotTaken(Step step, const Status& status) {
+  const auto dropped = static_cast<int>(steps_.size());
+  steps_.clear();
+  const QString name = step == Step::kCommit ? tr("Commit")
+                       : step == Step::kUndo ? tr("Undo")
+                                             : tr("Redo");
+  QString message;
+  if (status.code() == Status::Code::kInternal) {
+    // The memory could not be put back to match the project file: the stack no longer
+    // describes it. Keep the memory, drop the history.
+    stack_->clear();
+    message = tr("%1 failed: %2").arg(name, QString::fromStdString(status.message()));
+  } else {
+    restoring_ = true;
+    stack_->setIndex(static_cast<int>(session_->edited().edits().size()));
+    restoring_ = false;
+    message = status.isCancelled() ? tr("%1 cancelled: nothing changed.").arg(name)
+                                   : tr("%1 failed, nothing changed: %2")
+                                         .arg(name, QString::fromStdString(status.message()));
+  }
+  if (dropped == 1)
+    message += QLatin1Char(' ') + tr("The step queued after it was not taken.");
+  else if (dropped > 1)
+    message += QLatin1Char(' ') + tr("The %1 steps queued after it were not taken.").arg(dropped);
+  page_->showWork(message);
 }
 
 void MemoryController::deleteVectors(const QList<quint32>& vectors) {
@@ -653,9 +685,9 @@ void MemoryController::restoreStack(const EditedMemory& edited,
                                     const views::MemorySnapshot& shown) {
   restoring_ = true;
   for (const MemoryEdit& e : edited.edits())
-    stack_->push(new MemoryEditCommand(this, describeEdit(e, shown), true));
+    stack_->push(new MemoryEditCommand(this, describeEdit(e, shown)));
   for (auto e = edited.undone().rbegin(); e != edited.undone().rend(); ++e)
-    stack_->push(new MemoryEditCommand(this, describeEdit(*e, shown), true));
+    stack_->push(new MemoryEditCommand(this, describeEdit(*e, shown)));
   stack_->setIndex(static_cast<int>(edited.edits().size()));
   restoring_ = false;
 }

@@ -36,8 +36,9 @@ class ProjectFile;
 // edited memory (linear in its size: the incremental engine keeps no InstanceBase of its own;
 // above kListEditedUpTo instances only when the user asks, with List Edited Memory),
 // the tab gets its snapshot and memoryChanged() hands the edited memory
-// (Experiment::withMemory) to whoever inspects it. Previews can be cancelled; steps cannot (the
-// stack and the memory must stay in step), and queue up behind each other. The table's usage
+// (Experiment::withMemory) to whoever inspects it. Previews and steps can be cancelled; steps
+// queue up behind each other, and one cancelled or failed changes nothing (memory, edits, journal,
+// stack; a commit's preview stays) and drops those queued behind it. The table's usage
 // census runs on a runner of its own after each snapshot (usageCounted()): it reads the
 // immutable memory, and 10,000 neighbour searches in a 100M-instance memory take a while.
 // With a project attached, each step is journaled in its file by the same worker before the step
@@ -97,7 +98,8 @@ class MemoryController : public QObject {
   // held-out test tokens when empty; re-predicts the probe set without retraining. False (and
   // nothing changes) while a job runs or before the memory is prepared.
   bool setProbeSentences(const QString& sentences);
-  // Called by MemoryEditCommand: runs after the steps queued before it.
+  // Called by MemoryEditCommand (and Commit): runs after the steps queued before it. Nothing
+  // while the stack is being filled with steps already taken.
   void queueStep(Step step, const QString& title);
 
  Q_SIGNALS:
@@ -134,6 +136,10 @@ class MemoryController : public QObject {
   void onCounted(const Status& status);
   void onFinished(const Status& status);
   void commitPreview();
+  // Puts the commit just taken on the stack.
+  void pushCommitted(const QString& title);
+  // A step cancelled or failed: the stack back to the session's edits, the page told.
+  void stepNotTaken(Step step, const Status& status);
   void chooseWeightsMode(bool keepTrained);
   void updateWeightsMode();
   // Why the weights are kept when the user did not choose it (a big memory), else empty.
@@ -170,7 +176,7 @@ class MemoryController : public QObject {
   bool prepareQueued_ = false;
   // A pruning asked for while another preview ran: that one is cancelled, this one runs next.
   std::optional<PruneOptions> pruneQueued_;
-  bool restoring_ = false;      // the stack is being filled from a project: its commands do nothing
+  bool restoring_ = false;      // the stack gets steps already taken: its commands do nothing
   bool refreshQueued_ = false;  // a step was taken: list the edited memory when none is queued
   bool unlisted_ = false;       // a big memory's steps since it was last listed
   std::optional<bool> keepTrainedWeights_;  // the user's choice, without a project

@@ -4,16 +4,11 @@
 
 namespace memlens::gui {
 
-MemoryEditCommand::MemoryEditCommand(MemoryController* controller, const QString& text,
-                                     bool committed)
-    : QUndoCommand(text), controller_(controller), committed_(committed) {}
+MemoryEditCommand::MemoryEditCommand(MemoryController* controller, const QString& text)
+    : QUndoCommand(text), controller_(controller) {}
 
 void MemoryEditCommand::undo() { controller_->queueStep(MemoryController::Step::kUndo, text()); }
 
-void MemoryEditCommand::redo() {
-  controller_->queueStep(
-      committed_ ? MemoryController::Step::kRedo : MemoryController::Step::kCommit, text());
-  committed_ = true;
-}
+void MemoryEditCommand::redo() { controller_->queueStep(MemoryController::Step::kRedo, text()); }
 
 }  // namespace memlens::gui

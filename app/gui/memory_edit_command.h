@@ -6,20 +6,19 @@ namespace memlens::gui {
 
 class MemoryController;
 
-// One committed edit on the undo stack. The memory changes on the controller's job runner, so
-// undo() and redo() only queue the step there; the first redo() (QUndoStack::push) commits the
-// controller's preview, later ones redo the edit. A command for an edit already in the memory
-// (replayed from a project) is made `committed`.
+// One edit in the memory, on the undo stack. The memory changes on the controller's job runner,
+// so undo() and redo() only queue the step there. The controller pushes a command once its edit
+// is committed (or replayed from a project), so that a commit cancelled leaves no command behind;
+// that push's redo() queues nothing (MemoryController::queueStep()).
 class MemoryEditCommand : public QUndoCommand {
  public:
-  MemoryEditCommand(MemoryController* controller, const QString& text, bool committed = false);
+  MemoryEditCommand(MemoryController* controller, const QString& text);
 
   void undo() override;
   void redo() override;
 
  private:
   MemoryController* controller_;
-  bool committed_ = false;
 };
 
 }  // namespace memlens::gui

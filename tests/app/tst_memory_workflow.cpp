@@ -15,6 +15,7 @@
 #include <QUndoStack>
 #include <QUndoView>
 #include <QtTest>
+#include <functional>
 
 #include "common/job_runner.h"
 #include "common/token_text.h"
@@ -90,7 +91,9 @@ struct TrainedWindow {
   MemoryController* controller = nullptr;
 };
 
-void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
+void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm,
+                     const std::string& corpus = memlens::test::smallGrammarCorpus(),
+                     memlens::DistanceWeighting distanceWeighting = {}) {
   MainWindow& window = w.window;
   const QTemporaryDir& dir = w.dir;
   window.show();
@@ -101,12 +104,12 @@ void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
   QVERIFY(w.page && controller);
   QSignalSpy settled(&window, &MainWindow::jobSettled);
   QSignalSpy prepared(controller, &MemoryController::settled);
-  window.openPaths({QString::fromStdString(
-      memlens::test::writeFile(dir, "g.txt", memlens::test::smallGrammarCorpus()))});
+  window.openPaths({QString::fromStdString(memlens::test::writeFile(dir, "g.txt", corpus))});
   QVERIFY(settled.wait(30000));
   memlens::ExperimentOptions options;  // other tests leave other options in the settings
   options.window.width = 3;
   options.classifier.algorithm = algorithm;
+  options.classifier.distanceWeighting = distanceWeighting;
   window.findChild<memlens::views::TrainOptionsWidget*>()->setOptions(options);
   QVERIFY(memlens::steps::startTraining(window));
   QVERIFY(settled.wait(60000));
@@ -114,6 +117,60 @@ void trainAndPrepare(TrainedWindow& w, memlens::Algorithm algorithm) {
   QVERIFY(prepared.count() > 0 || prepared.wait(60000));
   QVERIFY(controller->memory());
 }
+
+// Lines of random words of a vocabulary of 3,000: nearly every context is stored once, so that
+// a memory of it is big enough for a step to take a while (a commit building what a prune
+// leaves, an undo retraining).
+std::string randomWordCorpus(int lines) {
+  uint32_t state = 1913;
+  std::string text;
+  for (int line = 0; line < lines; ++line) {
+    for (int word = 0; word < 10; ++word) {
+      state = state * 1103515245u + 12345u;
+      text += "w" + std::to_string((state >> 8) % 3000) + " ";
+    }
+    text += ".\n";
+  }
+  return text;
+}
+
+// Presses the Memory tab's Cancel right after a step started by `start`, and waits for the tab to
+// settle.
+void cancelRightAway(MemoryBrowserWidget* page, MemoryController* controller,
+                     const std::function<void()>& start) {
+  QSignalSpy settled(controller, &MemoryController::settled);
+  auto* cancel = child<QToolButton>(page, "memoryCancel");
+  start();
+  QVERIFY(controller->isRunning());
+  QVERIFY(cancel->isVisible() && cancel->isEnabled());
+  QTest::mouseClick(cancel, Qt::LeftButton);
+  QVERIFY(settled.wait(120000));
+}
+
+// What a cancelled step must leave as it was.
+struct TabState {
+  std::shared_ptr<const memlens::Experiment> memory;
+  memlens::ProjectJournal::Edits edits;
+  int stackCount = 0, stackIndex = 0, journalRows = 0;
+  QString summary;
+  std::shared_ptr<const memlens::views::MemoryChange> change;
+
+  static TabState of(MemoryBrowserWidget* page, MemoryController* controller) {
+    return {controller->memory(),
+            controller->edits(),
+            controller->undoStack()->count(),
+            controller->undoStack()->index(),
+            child<QUndoView>(page, "memoryJournal")->model()->rowCount(),
+            child<QLabel>(page, "memorySummary")->text(),
+            child<ChangedTokenModel>(page)->change()};
+  }
+  bool operator==(const TabState& o) const {
+    return memory == o.memory && edits.active.size() == o.edits.active.size() &&
+           edits.undone.size() == o.edits.undone.size() && stackCount == o.stackCount &&
+           stackIndex == o.stackIndex && journalRows == o.journalRows && summary == o.summary &&
+           change == o.change;
+  }
+};
 
 // The reference the tab's previews are checked against: an EditedMemory of its own.
 std::unique_ptr<memlens::EditedMemory> referenceMemory(
@@ -641,6 +698,117 @@ class TestMemoryWorkflow : public QObject {
     QTest::mouseClick(child<QPushButton>(generate, "generateButton"), Qt::LeftButton);
     QVERIFY(generated.wait(20000));
     QCOMPARE(generate->snapshot()->experiment, memory);
+  }
+
+  // A commit cancelled (the one of a prune whose preview masked the pruned vectors: it builds the
+  // memory left) changes nothing and says so; the preview is still there and commits.
+  void cancelsACommit() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1, randomWordCorpus(15000));
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    memlens::steps::showTabOf(w.window, page);
+    auto* mode = child<QComboBox>(page, "memoryWeightsMode");
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Down);  // kept as trained: the prune's preview masks its vectors
+    QVERIFY(controller->keepTrainedWeights());
+    QVERIFY(memorySettled.wait(60000));
+    QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
+    strategy->setCurrentIndex(strategy->findText(
+        QString::fromLatin1(memlens::optionLabel(memlens::PruneStrategy::kRandom))));
+    page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(0.4);
+    QTest::mouseClick(child<QPushButton>(page, "prunePreview"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(120000));
+    auto* work = child<QLabel>(page, "memoryWork");
+    QVERIFY2(work->text().contains(QStringLiteral("Commit builds the memory left")),
+             qPrintable(work->text()));
+    const TabState before = TabState::of(page, controller);
+    QVERIFY(before.change && before.change->preview);
+    QCOMPARE(before.stackCount, 0);
+    QCOMPARE(before.journalRows, 1);  // the trained memory
+    const uint32_t slotsAfter = before.change->slotsAfter;
+
+    auto* commit = child<QPushButton>(page, "memoryCommit");
+    cancelRightAway(page, controller, [commit] { QTest::mouseClick(commit, Qt::LeftButton); });
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(work->text(), QStringLiteral("Commit cancelled: nothing changed."));
+    QVERIFY(TabState::of(page, controller) == before);
+    QVERIFY(commit->isEnabled());
+
+    // Committed to the end, it applies.
+    QTest::mouseClick(commit, Qt::LeftButton);
+    QVERIFY(controller->isRunning());
+    QVERIFY(memorySettled.wait(120000));
+    QCOMPARE(controller->undoStack()->count(), 1);
+    QCOMPARE(controller->undoStack()->index(), 1);
+    QCOMPARE(controller->edits().active.size(), size_t{1});
+    QCOMPARE(controller->memory()->classifier().memory().vectorCount(), slotsAfter);
+    QVERIFY(!child<ChangedTokenModel>(page)->change()->preview);
+  }
+
+  // An undo or a redo cancelled (each retrains this memory: a distance-weighted vote under
+  // recomputed weights) changes nothing and says so, and the steps queued behind it are dropped;
+  // run to the end, each applies.
+  void cancelsAnUndoAndARedo() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1, randomWordCorpus(15000),
+                    memlens::DistanceWeighting::kInverseDistance);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    memlens::steps::showTabOf(w.window, page);
+    QVERIFY(!controller->keepTrainedWeights());
+    for (int edit = 0; edit < 2; ++edit) {
+      child<QTableView>(page, "memoryTable")->selectRow(0);
+      QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
+      QVERIFY(memorySettled.wait(120000));
+      QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
+      QVERIFY(memorySettled.wait(120000));
+    }
+    auto* work = child<QLabel>(page, "memoryWork");
+    const TabState edited = TabState::of(page, controller);
+    QCOMPARE(edited.stackCount, 2);
+    QCOMPARE(edited.stackIndex, 2);
+    QCOMPARE(edited.journalRows, 3);
+
+    cancelRightAway(page, controller, [&] { controller->undoAction()->trigger(); });
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(work->text(), QStringLiteral("Undo cancelled: nothing changed."));
+    QVERIFY(TabState::of(page, controller) == edited);
+    QVERIFY(controller->undoAction()->isEnabled());
+
+    // Back to the trained memory in one go (as a click on the journal's first row does): the
+    // second undo, queued behind the first, is dropped with it.
+    cancelRightAway(page, controller, [&] { controller->undoStack()->setIndex(0); });
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(work->text(),
+             QStringLiteral("Undo cancelled: nothing changed. The step queued after it was not "
+                            "taken."));
+    QVERIFY(TabState::of(page, controller) == edited);
+
+    controller->undoAction()->trigger();
+    QVERIFY(memorySettled.wait(120000));
+    QCOMPARE(controller->undoStack()->index(), 1);
+    QCOMPARE(controller->edits().active.size(), size_t{1});
+    QCOMPARE(controller->edits().undone.size(), size_t{1});
+    QCOMPARE(controller->memory()->classifier().memory().vectorCount(),
+             edited.memory->classifier().memory().vectorCount() + 1);
+    const TabState undone = TabState::of(page, controller);
+
+    cancelRightAway(page, controller, [&] { controller->redoAction()->trigger(); });
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(work->text(), QStringLiteral("Redo cancelled: nothing changed."));
+    QVERIFY(TabState::of(page, controller) == undone);
+
+    controller->redoAction()->trigger();
+    QVERIFY(memorySettled.wait(120000));
+    QCOMPARE(controller->undoStack()->index(), 2);
+    QCOMPARE(controller->edits().active.size(), size_t{2});
+    QCOMPARE(controller->memory()->classifier().memory().vectorCount(),
+             edited.memory->classifier().memory().vectorCount());
   }
 
   // A preview can be cancelled; the memory and the page stay as they were.

@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include "memlens/edit_session.h"
+#include "memlens/job_control.h"
 #include "small_experiment.h"
 
 using namespace memlens;
@@ -116,6 +117,43 @@ class TestEditSession : public QObject {
     QVERIFY(!s.commit(std::move(*again), &journal).isOk());
     QCOMPARE(journal.commits, 2);
     QCOMPARE(s.edited().edits().size(), size_t{1});
+    QCOMPARE(s.edited().probePredictions(), committed);
+  }
+
+  // A commit, undo or redo cancelled changes nothing, also when it would take a kept memory back
+  // without polling: the memory, its edits, the redo history, the journal; the preview commits
+  // afterwards.
+  void cancelledStepsChangeNothing() {
+    EditSession::Options options;
+    options.keepTrainedWeights = true;  // edited in place: undo and redo take kept memories back
+    auto session = EditSession::open(trained_, trained_->test(), options);
+    QVERIFY(session.isOk());
+    EditSession& s = **session;
+    CountingJournal journal;
+    JobControl cancelled;
+    cancelled.cancel();
+    const auto unchanged = [&](size_t edits, size_t undone, const std::vector<uint32_t>& before) {
+      QCOMPARE(s.edited().edits().size(), edits);
+      QCOMPARE(s.edited().undone().size(), undone);
+      QCOMPARE(s.edited().probePredictions(), before);
+      QCOMPARE(journal.commits + journal.undos + journal.redos, static_cast<int>(edits + undone));
+    };
+    const std::vector<uint32_t> trained = s.edited().probePredictions();
+    auto preview = s.preview(deleteOf(*trained_, 0));
+    QVERIFY(preview.isOk());
+    QVERIFY(s.commit(*preview, &journal, &cancelled).status().isCancelled());
+    unchanged(0, 0, trained);
+    QVERIFY(s.commit(std::move(*preview), &journal).isOk());
+    const std::vector<uint32_t> committed = s.edited().probePredictions();
+    QVERIFY(s.undo(&journal, &cancelled).status().isCancelled());
+    unchanged(1, 0, committed);
+    QVERIFY(s.undo(&journal).isOk());
+    QVERIFY(s.redo(&journal, &cancelled).status().isCancelled());
+    QCOMPARE(s.edited().edits().size(), size_t{0});
+    QCOMPARE(s.edited().undone().size(), size_t{1});
+    QCOMPARE(s.edited().probePredictions(), trained);
+    QCOMPARE(journal.redos, 0);
+    QVERIFY(s.redo(&journal).isOk());
     QCOMPARE(s.edited().probePredictions(), committed);
   }
 

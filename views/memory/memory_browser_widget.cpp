@@ -127,7 +127,7 @@ MemoryBrowserWidget::MemoryBrowserWidget(QWidget* parent)
   cancel_ = new QToolButton(content);
   cancel_->setObjectName(QStringLiteral("memoryCancel"));
   cancel_->setText(tr("Cancel"));
-  cancel_->setToolTip(tr("Cancel the preview that is running"));
+  cancel_->setToolTip(tr("Cancel the job that is running: a preview, commit, undo or redo"));
   // A big memory's edited state is listed only when asked: it costs minutes and gigabytes.
   listEdited_ = new QPushButton(tr("&List Edited Memory"), content);
   listEdited_->setObjectName(QStringLiteral("memoryListEdited"));

@@ -59,7 +59,8 @@ class EditSession {
   ProbeChange changeOf(const EditedMemory::Preview& preview) const;
 
   // Adopts a preview made on the memory as it stands and journals it (building the memory a
-  // large prune's preview left unbuilt: cancellable, see EditedMemory::commit()).
+  // large prune's preview left unbuilt: cancellable, see EditedMemory::commit()). A step
+  // cancelled or refused changes nothing: the memory, its edits and the journal stay as they were.
   Result<ProbeChange> commit(EditedMemory::Preview preview, EditJournal* journal,
                              JobControl* job = nullptr);
   Result<ProbeChange> undo(EditJournal* journal, JobControl* job = nullptr);

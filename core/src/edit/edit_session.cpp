@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "memlens/job_control.h"
+
 namespace memlens {
 namespace {
 
@@ -82,8 +84,10 @@ Result<ProbeChange> EditSession::redo(EditJournal* journal, JobControl* job) {
 }
 
 // The memory first, then the journal; the memory is put back when the journal cannot record it.
+// A step asked to stop before it starts is not taken: undo and redo to a kept memory poll nothing.
 Result<ProbeChange> EditSession::take(Step step, EditedMemory::Preview* preview,
                                       EditJournal* journal, JobControl* job) {
+  if (cancelRequested(job)) return Status::cancelled();
   EditedMemory& m = *edited_;
   ProbeChange c;
   const std::vector<uint32_t> before = m.probePredictions();
