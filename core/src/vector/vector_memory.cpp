@@ -1,11 +1,14 @@
 #include "memlens/vector_memory.h"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "vector/slot_index.h"
 #include "vector/word_clusters.h"
@@ -301,9 +304,15 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
   for (uint32_t slot = 0; slot < memory_.vectorCount(); ++slot) {
     for (uint32_t v : memory_.vector(slot)) valueCount_ = std::max(valueCount_, v + 1);
   }
-  for (int r = 0; r < std::max(indexed, 1); ++r) {
-    const int position = order[size_t(r)];
-    levels_.emplace_back(memory_, position, subOf(position), thirdOf(position), *clusters_);
+  // The levels are independent, each a sort of every slot: built on both cores (after training,
+  // the other one would wait).
+  std::vector<std::optional<SlotIndex>> built(size_t(std::max(indexed, 1)));
+  tbb::parallel_for(size_t{0}, built.size(), [&](size_t r) {
+    const int position = order[r];
+    built[r].emplace(memory_, position, subOf(position), thirdOf(position), *clusters_);
+  });
+  for (std::optional<SlotIndex>& level : built) {
+    levels_.push_back(std::move(*level));
     largestGroupCount_ = std::max(largestGroupCount_, levels_.back().groupCount());
   }
 }

@@ -22,16 +22,17 @@ Result<std::unique_ptr<Classifier>> restoreVectorMemoryClassifier(const Classifi
 Status VectorMemoryClassifier::train(const InstanceSet& instances, JobControl* job) {
   if (instances.width < 1) return Status::invalidArgument("the vector memory needs a context");
   // The word vectors (mostly one thread's SVD) need only the instances' word pairs, so they are
-  // learnt while the memory is built, not after it.
+  // learnt while the memory is built, not after it. They are the longer task: last, which
+  // parallel_invoke runs on this thread at once, the memory left to the other core (after the
+  // Kneser-Ney base that Experiment trains beside: both together take less than the vectors).
   InstanceBase base(instances.width);
   Status added;
   Result<std::unique_ptr<WordVectors>> vectors = std::unique_ptr<WordVectors>();
-  tbb::parallel_invoke(
-      [&] {
-        if (options_.wordVectors.dimensions > 0)
-          vectors = WordVectors::train(instances, options_.wordVectors, job);
-      },
-      [&] { added = base.add(instances, job); });
+  tbb::parallel_invoke([&] { added = base.add(instances, job); },
+                       [&] {
+                         if (options_.wordVectors.dimensions > 0)
+                           vectors = WordVectors::train(instances, options_.wordVectors, job);
+                       });
   if (!added) return added;
   if (!vectors) return vectors.status();
   return install(std::move(base), std::move(*vectors), job);
