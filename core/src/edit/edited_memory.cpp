@@ -490,6 +490,17 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     compact = !stale || changed + stale->size() > paths;
     if (!compact) recheck = std::move(*stale);
   }
+  // Each change's instance out of the vector it was in and into the one it is in (an undo's the
+  // other way).
+  const auto forEachMove = [&](auto&& fn) {
+    for (const std::vector<Change>& list : changes)
+      for (const Change& c : list) {
+        if (undo ? c.liveAfter : c.liveBefore)
+          fn(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore, -1);
+        if (undo ? c.liveBefore : c.liveAfter)
+          fn(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter, +1);
+      }
+  };
   // The overlay's changes, applied as one batch: consecutive changes mostly move instances of one
   // class out of one vector (a vector's or a document's instances), one overlay change per run of
   // them.
@@ -513,15 +524,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   if (!compact) {
     runs.reserve(changed);
     adviseHugePages(runs.data(), changed * sizeof(VectorOverlay::Change));
-    for (const std::vector<Change>& list : changes)
-      for (const Change& c : list) {
-        if (undo ? c.liveAfter : c.liveBefore)
-          move(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore,
-               -1);
-        if (undo ? c.liveBefore : c.liveAfter)
-          move(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter,
-               +1);
-      }
+    forEachMove(move);
     flush();
   }
   // The overlay entries whose counts change, and how.
@@ -549,15 +552,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       }
       last->second[classId] += n;
     };
-    for (const std::vector<Change>& list : changes)
-      for (const Change& c : list) {
-        if (undo ? c.liveAfter : c.liveBefore)
-          note(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore,
-               -1);
-        if (undo ? c.liveBefore : c.liveAfter)
-          note(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter,
-               +1);
-      }
+    forEachMove(note);
   }
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     // From the trained memory's stored vectors: what training on the kept instances gives,

@@ -169,9 +169,9 @@ void IncrementalIb1::search(const uint32_t* query, uint32_t required, const Pred
       buckets.size() >= wanted ? buckets[wanted - 1].distance : std::numeric_limits<double>::max();
   // The vote reads the k + 1 nearest merged buckets (MergedBuckets::decide: a bucket is the
   // distances the same as its nearest): the base's buckets and the overlay's entries beyond the
-  // (k + 1)-th bucket start of both together are left out. Within a far base bucket a document
-  // removal's overlay held 100k entries, each added and sorted as a bucket of its own, and masked
-  // base buckets made the base give more buckets (of thousands of classes) than the vote reads.
+  // (k + 1)-th bucket start of both together are left out: a far query of a document removal
+  // reached half a million entries, each added and sorted as a bucket of its own, and the base
+  // gives more buckets than the vote reads when masking emptied some.
   thread_local std::vector<double> starts;  // the distinct distances up to `tight`, ascending
   thread_local std::vector<std::pair<double, uint32_t>> near;  // (distance, entry) within reach
   starts.clear();
@@ -207,8 +207,7 @@ void IncrementalIb1::search(const uint32_t* query, uint32_t required, const Pred
     for (const auto& [c, n] : b.counts) merged.addCount(editedIndex_[c], n);
   }
   // The entries at one distance as one bucket, its classes in order of first appearance: what
-  // decide() makes of them one by one (a far query reached half a million entries, at a few
-  // distances).
+  // decide() makes of them one by one (that far query's were at a few distances).
   thread_local std::vector<double> distances;
   thread_local std::vector<int64_t> sum;
   thread_local std::vector<uint32_t> classes;
