@@ -41,7 +41,7 @@ class VectorOverlay {
   // Applies `changes` in order and returns each one's entry: the entries, their order and their
   // counts are what applying them one at a time gives (a vector enters when first changed; a base
   // vector with its counts in the base). The new entries are found and built on all cores, their
-  // counts in one array: a document removal adds half a million.
+  // counts in one array: a document removal adds half a million. Fewer than 2^31 changes.
   std::vector<uint32_t> change(std::span<const Change> changes);
   uint32_t change(std::span<const uint32_t> features, uint32_t classId, int delta);
 
