@@ -490,16 +490,26 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     compact = !stale || changed + stale->size() > paths;
     if (!compact) recheck = std::move(*stale);
   }
-  // The overlay entries whose counts change, and how.
-  std::vector<EntryChanges::Move> moves;
-  // Consecutive changes mostly move instances of one class out of one vector (a vector's or a
-  // document's instances): one overlay change per run of them.
+  // Each change's instance out of the vector it was in and into the one it is in (an undo's the
+  // other way).
+  const auto forEachMove = [&](auto&& fn) {
+    for (const std::vector<Change>& list : changes)
+      for (const Change& c : list) {
+        if (undo ? c.liveAfter : c.liveBefore)
+          fn(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore, -1);
+        if (undo ? c.liveBefore : c.liveAfter)
+          fn(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter, +1);
+      }
+  };
+  // The overlay's changes, applied as one batch: consecutive changes mostly move instances of one
+  // class out of one vector (a vector's or a document's instances), one overlay change per run of
+  // them.
+  std::vector<VectorOverlay::Change> runs;
   std::span<const uint32_t> runFeatures;
   uint32_t runClass = 0;
   int runDelta = 0;
   const auto flush = [&] {
-    if (runDelta == 0) return;
-    moves.push_back({overlay.change(runFeatures, runClass, runDelta), runClass, runDelta});
+    if (runDelta != 0) runs.push_back({runFeatures.data(), runClass, runDelta});
     runDelta = 0;
   };
   const auto move = [&](std::span<const uint32_t> features, uint32_t classId, int delta) {
@@ -512,21 +522,19 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     runDelta += delta;
   };
   if (!compact) {
-    overlay.reserve(overlay.entries().size() + changed);
-    moves.reserve(changed);
-    adviseHugePages(moves.data(), changed * sizeof(EntryChanges::Move));
+    runs.reserve(changed);
+    adviseHugePages(runs.data(), changed * sizeof(VectorOverlay::Change));
+    forEachMove(move);
+    flush();
   }
-  for (const std::vector<Change>& list : changes)
-    for (const Change& c : list) {
-      if (compact || (compact = algorithm != Algorithm::kIgTree &&
-                                overlayTooLarge(overlay, p->base->memory())))
-        break;
-      if (undo ? c.liveAfter : c.liveBefore)
-        move(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore, -1);
-      if (undo ? c.liveBefore : c.liveAfter)
-        move(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter, +1);
-    }
-  flush();
+  // The overlay entries whose counts change, and how.
+  std::vector<EntryChanges::Move> moves;
+  if (!runs.empty()) {
+    const std::vector<uint32_t> entries = overlay.change(runs);
+    moves = hugePageVector<EntryChanges::Move>(runs.size());
+    for (size_t i = 0; i < runs.size(); ++i)
+      moves[i] = {entries[i], runs[i].classId, runs[i].delta};
+  }
   const EntryChanges edited = EntryChanges::summed(std::move(moves));
   IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
   if (algorithm == Algorithm::kIgTree && !compact) {
@@ -544,15 +552,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       }
       last->second[classId] += n;
     };
-    for (const std::vector<Change>& list : changes)
-      for (const Change& c : list) {
-        if (undo ? c.liveAfter : c.liveBefore)
-          note(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore,
-               -1);
-        if (undo ? c.liveBefore : c.liveAfter)
-          note(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter,
-               +1);
-      }
+    forEachMove(note);
   }
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     // From the trained memory's stored vectors: what training on the kept instances gives,

@@ -167,16 +167,71 @@ void IncrementalIb1::search(const uint32_t* query, uint32_t required, const Pred
   }
   const double limit =
       buckets.size() >= wanted ? buckets[wanted - 1].distance : std::numeric_limits<double>::max();
+  // The vote reads the k + 1 nearest merged buckets (MergedBuckets::decide: a bucket is the
+  // distances the same as its nearest): the base's buckets and the overlay's entries beyond the
+  // (k + 1)-th bucket start of both together are left out: a far query of a document removal
+  // reached half a million entries, each added and sorted as a bucket of its own, and the base
+  // gives more buckets than the vote reads when masking emptied some.
+  thread_local std::vector<double> starts;  // the distinct distances up to `tight`, ascending
+  thread_local std::vector<std::pair<double, uint32_t>> near;  // (distance, entry) within reach
+  starts.clear();
+  near.clear();
+  double tight = std::numeric_limits<double>::infinity();
+  const auto tighten = [&] {
+    size_t groups = 0;
+    for (size_t a = 0; a < starts.size(); ++groups) {
+      if (groups + 1 == wanted) {
+        tight = starts[a];
+        starts.resize(a + 1);
+        return;
+      }
+      const double start = starts[a];
+      while (a < starts.size() && sameDistance(start, starts[a])) ++a;
+    }
+  };
+  const auto reached = [&tight](double d) { return d <= tight || sameDistance(tight, d); };
+  for (const auto& b : buckets) starts.push_back(b.distance);
+  tighten();
+  index_.within(query, limit, required, [&](uint32_t e, double d) {
+    if (!reached(d) || overlay_->countsOf(e).empty()) return;
+    near.emplace_back(d, e);
+    const auto at = std::lower_bound(starts.begin(), starts.end(), d);
+    if (at != starts.end() && *at == d) return;
+    starts.insert(at, d);
+    tighten();
+  });
   MergedBuckets& merged = MergedBuckets::forThread(classes_.ids.size());
   for (const auto& b : buckets) {
+    if (!reached(b.distance)) continue;
     merged.addBucket(b.distance);
     for (const auto& [c, n] : b.counts) merged.addCount(editedIndex_[c], n);
   }
-  index_.within(query, limit, required, [&](uint32_t e, double d) {
-    if (entries[e].counts.empty()) return;
-    merged.addBucket(d);
-    for (const auto& [id, n] : entries[e].counts) merged.addCount(classes_.indexOfId[id], n);
-  });
+  // The entries at one distance as one bucket, its classes in order of first appearance: what
+  // decide() makes of them one by one (that far query's were at a few distances).
+  thread_local std::vector<double> distances;
+  thread_local std::vector<int64_t> sum;
+  thread_local std::vector<uint32_t> classes;
+  distances.clear();
+  if (sum.size() < classes_.ids.size()) sum.resize(classes_.ids.size(), 0);
+  for (const auto& [d, e] : near)
+    if (reached(d) && std::find(distances.begin(), distances.end(), d) == distances.end())
+      distances.push_back(d);
+  for (const double at : distances) {
+    classes.clear();
+    for (const auto& [d, e] : near) {
+      if (d != at) continue;
+      for (const auto& [id, n] : overlay_->countsOf(e)) {
+        const uint32_t c = classes_.indexOfId[id];
+        if (sum[c] == 0) classes.push_back(c);
+        sum[c] += n;
+      }
+    }
+    merged.addBucket(at);
+    for (uint32_t c : classes) {
+      merged.addCount(c, sum[c]);
+      sum[c] = 0;
+    }
+  }
   merged.decide(
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
   finish(merged, required, out, bound, vote);
@@ -188,7 +243,7 @@ bool IncrementalIb1::hasGroup(const uint32_t* query, uint32_t mask) const {
   bool occupied = false;
   index_.within(query, std::numeric_limits<double>::infinity(), mask, [&](uint32_t e, double) {
     masked += entries[e].baseId != InstanceBase::kNone ? 1 : 0;
-    occupied = occupied || !entries[e].counts.empty();
+    occupied = occupied || !overlay_->countsOf(e).empty();
   });
   if (occupied) return true;
   const OverlapSearch& search = memory_.search();
@@ -201,7 +256,8 @@ std::vector<std::pair<uint32_t, int64_t>> IncrementalIb1::exactCounts(
     std::span<const uint32_t> features) const {
   std::vector<std::pair<uint32_t, int64_t>> counts;
   if (const uint32_t e = overlay_->find(features); e != VectorOverlay::kNone) {
-    counts = overlay_->entries()[e].counts;
+    const std::span<const VectorOverlay::Count> held = overlay_->countsOf(e);
+    counts.assign(held.begin(), held.end());
   } else {
     const InstanceBase& base = base_->memory();
     if (const uint32_t id = base.find(features); id != InstanceBase::kNone)

@@ -394,7 +394,7 @@ std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(
   const InstanceBase& memory = base_->memory();
   Dist out;
   if (const uint32_t e = overlay.find(f); e != VectorOverlay::kNone) {
-    for (const auto& [classId, n] : overlay.entries()[e].counts)
+    for (const auto& [classId, n] : overlay.countsOf(e))
       out.emplace_back(classId, static_cast<uint64_t>(n));
   } else if (const uint32_t id = memory.find(f); id != InstanceBase::kNone) {
     for (const ClassCount& c : memory.distribution(id))
@@ -440,10 +440,10 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
   auto it = std::partition_point(sorted.begin(), sorted.end(),
                                  [&](uint32_t e) { return compare(e) < 0; });
   for (; it != sorted.end() && compare(*it) == 0; ++it) {
-    const VectorOverlay::Entry& e = overlay.entries()[*it];
-    if (e.counts.empty()) continue;
+    const std::span<const VectorOverlay::Count> counts = overlay.countsOf(*it);
+    if (counts.empty()) continue;
     const uint32_t v = add({overlay.featuresOf(*it), static_cast<size_t>(memory.width())});
-    for (const auto& [classId, count] : e.counts)
+    for (const auto& [classId, count] : counts)
       out.runs.push_back({v, classId, static_cast<uint32_t>(count)});
   }
   return out;
@@ -559,12 +559,11 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
   }
   if (moved.empty()) return stale;
   for (uint32_t i = 0; i < overlay.entries().size(); ++i) {
-    const VectorOverlay::Entry& e = overlay.entries()[i];
-    if (std::any_of(e.counts.begin(), e.counts.end(),
+    const std::span<const VectorOverlay::Count> counts = overlay.countsOf(i);
+    if (std::any_of(counts.begin(), counts.end(),
                     [&](const auto& cc) { return cc.first < moved.size() && moved[cc.first]; })) {
       dist.clear();
-      for (const auto& [classId, n] : e.counts)
-        dist.emplace_back(classId, static_cast<uint64_t>(n));
+      for (const auto& [classId, n] : counts) dist.emplace_back(classId, static_cast<uint64_t>(n));
       add({overlay.featuresOf(i), static_cast<size_t>(memory.width())}, dist);
     }
   }

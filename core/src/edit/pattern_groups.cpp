@@ -1,6 +1,7 @@
 #include "edit/pattern_groups.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <bit>
@@ -16,13 +17,25 @@ PatternGroups::PatternGroups(uint32_t begin, uint32_t end, uint32_t pattern, int
       start_((size_t{1} << (32 - shift_)) + 1, 0),
       keys_(std::make_unique_for_overwrite<uint64_t[]>(end - begin)) {
   adviseHugePages(keys_.get(), size_t{end - begin} * sizeof(uint64_t));
-  // Written once each (no fill first) in huge pages: a document's half million items per pattern.
-  const auto tops = std::make_unique_for_overwrite<uint32_t[]>(end - begin);
-  adviseHugePages(tops.get(), size_t{end - begin} * sizeof(uint32_t));
-  tbb::parallel_for(tbb::blocked_range<uint32_t>(begin, end, 4096), [&](const auto& range) {
-    for (uint32_t i = range.begin(); i != range.end(); ++i)
-      tops[i - begin] =
-          static_cast<uint32_t>(topOf(OverlayIndex::hashOn(valuesOf(i), pattern, width)));
+  // Each item's hash top, in an array this thread keeps for its next groups: a document removal
+  // builds a dozen, each over half a million items, and a fresh page costs a fault.
+  thread_local std::vector<uint32_t> scratch;
+  if (scratch.size() < end - begin) {
+    scratch = std::vector<uint32_t>();
+    scratch.reserve(end - begin);
+    adviseHugePages(scratch.data(), size_t{end - begin} * sizeof(uint32_t));
+    scratch.resize(end - begin);
+  }
+  uint32_t* const tops = scratch.data();
+  // Isolated: while this thread waits for the hashing it runs no other task of its caller's (one
+  // that builds groups would use this scratch again; a query would use its own per-thread
+  // scratch).
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_for(tbb::blocked_range<uint32_t>(begin, end, 4096), [&](const auto& range) {
+      for (uint32_t i = range.begin(); i != range.end(); ++i)
+        tops[i - begin] =
+            static_cast<uint32_t>(topOf(OverlayIndex::hashOn(valuesOf(i), pattern, width)));
+    });
   });
   for (uint32_t i = 0; i < end - begin; ++i) ++start_[(tops[i] >> shift_) + 1];
   for (size_t b = 1; b < start_.size(); ++b) start_[b] += start_[b - 1];
