@@ -40,6 +40,23 @@ void forEachFeature(size_t width, Fn&& fn) {
   edges.join();
 }
 
+// Sorts `items` by `key` with a radix sort by byte (`bytes`: those of the largest key), through
+// `scratch`; stable.
+template <typename T, typename Key>
+void radixSort(std::span<T> items, std::vector<T>& scratch, int bytes, const Key& key) {
+  scratch.resize(items.size());
+  std::span<T> from = items, to(scratch);
+  for (int b = 0; b < bytes; ++b) {
+    const int shift = 8 * b;
+    std::array<size_t, 257> start{};
+    for (const T& t : from) ++start[((key(t) >> shift) & 0xFF) + 1];
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    for (const T& t : from) to[start[(key(t) >> shift) & 0xFF]++] = t;
+    std::swap(from, to);
+  }
+  if (from.data() != items.data()) std::copy(from.begin(), from.end(), items.begin());
+}
+
 // Sorts a value's cells by class index. A frequent value holds thousands of classes (a sort of
 // each took most of the time of the weights' pass that every recomputed edit makes): past a few
 // dozen, a radix sort by byte (`bytes`: those of the largest index), within the row.
@@ -49,17 +66,21 @@ void sortByClassIndex(std::span<ClassCount> row, std::vector<ClassCount>& scratc
               [](const ClassCount& a, const ClassCount& b) { return a.classIndex < b.classIndex; });
     return;
   }
-  scratch.resize(row.size());
-  std::span<ClassCount> from = row, to(scratch);
-  for (int b = 0; b < bytes; ++b) {
-    const int shift = 8 * b;
-    std::array<uint32_t, 257> start{};
-    for (const ClassCount& c : from) ++start[((c.classIndex >> shift) & 0xFF) + 1];
-    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    for (const ClassCount& c : from) to[start[(c.classIndex >> shift) & 0xFF]++] = c;
-    std::swap(from, to);
-  }
-  if (from.data() != row.data()) std::copy(from.begin(), from.end(), row.begin());
+  radixSort(row, scratch, bytes, [](const ClassCount& c) { return c.classIndex; });
+}
+
+// Sorts a feature's values (or their entries, `key` their first rows: unique within a feature)
+// into training's order by first appearance. Every recomputed edit does so for each feature's tens
+// of thousands of values: a radix sort rather than a comparison sort (about 4% of the KJV probe
+// token's vector edit).
+template <typename T, typename Key>
+void sortByFirstRow(std::vector<T>& items, const Key& key) {
+  size_t largest = 0;
+  for (const T& t : items) largest = std::max(largest, key(t));
+  int bytes = 0;
+  while (bytes < 8 && (largest >> (8 * bytes)) != 0) ++bytes;
+  std::vector<T> scratch;
+  radixSort(std::span<T>(items), scratch, bytes, key);
 }
 
 // The bytes of the largest class index of `classCount` classes (for sortByClassIndex).
@@ -492,8 +513,7 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
       for (const auto& chunk : features_[f].chunks)
         if (chunk)
           for (const Value& v : chunk->values) values.push_back(&v);
-      std::sort(values.begin(), values.end(),
-                [](const Value* a, const Value* b) { return a->first < b->first; });
+      sortByFirstRow(values, [](const Value* v) { return v->first; });
       std::vector<uint64_t> totals;
       std::vector<double> entropies;
       totals.reserve(values.size());
@@ -527,8 +547,7 @@ std::vector<double> MaintainedCounts::weights(const ClassOrder& classes,
       }
     }
     // Training's order: values by first appearance, each one's classes by class index.
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& a, const Entry& b) { return a.value->first < b.value->first; });
+    sortByFirstRow(entries, [](const Entry& e) { return e.value->first; });
     std::vector<uint64_t> valueTotals;
     valueTotals.reserve(entries.size());
     ValueClassRows rows;
