@@ -85,8 +85,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlan
   const PrunedVectors* planned = edit.planned.get();
   // As advance() takes a prune to answerPruned(), on the trained memory itself (no edit in
   // effect, no overlay: the plan's vector ids are its own) and the edit planned.
-  if (!planned || options_.algorithm != Algorithm::kIb1 || from.state->counts ||
-      !from.queries || from.base != baseClassifier_ || from.classifier != from.base ||
+  if (!planned || options_.algorithm != Algorithm::kIb1 || from.state->counts || !from.queries ||
+      from.base != baseClassifier_ || from.classifier != from.base ||
       !from.overlay->entries().empty() || !maskableSearch(*from.base) ||
       planned->memory.lock() != from.classifier || planned->instances <= overlayLimit ||
       planned->vectors <= overlayLimit || !planned->plans(edit))
@@ -100,12 +100,13 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlan
   std::vector<uint64_t> totals = state.classTotals;
   for (uint32_t v = 0; v < base.vectorCount(); ++v)
     if (removed[v])
-      for (const ClassCount& c : base.distribution(v)) totals[base.classId(c.classIndex)] -= c.count;
+      for (const ClassCount& c : base.distribution(v))
+        totals[base.classId(c.classIndex)] -= c.count;
   std::vector<size_t> first(totals.size(), State::kNoRow);
   tbb::parallel_for(tbb::blocked_range<uint32_t>(0, static_cast<uint32_t>(totals.size())),
                     [&](const auto& range) {
                       for (uint32_t c = range.begin(); c != range.end(); ++c) {
-                        if (totals[c] == 0) continue;
+                        if (totals[c] == 0 || cancelRequested(job)) continue;
                         for (const uint32_t row : classRows_->of(c))
                           if (!removed[base.find(base_->instance(row))]) {
                             first[c] = row;
@@ -113,11 +114,12 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlan
                           }
                       }
                     });
+  if (cancelRequested(job)) return Status::cancelled();
   auto p = std::make_shared<Preview::Pending>();
   p->base = from.base;
-  if (Status s = answerMasked(*p, from, removed, base.vectorCount() - planned->vectors,
-                              state.liveCount - planned->instances, State::orderOf(totals, first),
-                              job);
+  if (Status s =
+          answerMasked(*p, from, removed, base.vectorCount() - planned->vectors,
+                       state.liveCount - planned->instances, State::orderOf(totals, first), job);
       !s)
     return s;
   return p;
@@ -127,8 +129,8 @@ Status EditedMemory::answerMasked(Preview::Pending& p, const Preview::Pending& f
                                   const std::vector<bool>& removed, uint32_t slots,
                                   uint64_t instances, ClassOrder order, JobControl* job) const {
   const ProbeQueries& queries = *from.queries;
-  auto answers = prunedAnswers(*maskableSearch(*p.base), p.base->memory(), removed, order,
-                               options_, queries, job);
+  auto answers = prunedAnswers(*maskableSearch(*p.base), p.base->memory(), removed, order, options_,
+                               queries, job);
   if (!answers) return answers.status();
   p.predictions.resize(queries.tokens());
   for (size_t t = 0; t < queries.tokens(); ++t) p.predictions[t] = (*answers)[queries.of(t)];
@@ -141,7 +143,7 @@ Status EditedMemory::answerMasked(Preview::Pending& p, const Preview::Pending& f
 }
 
 Status EditedMemory::buildPruned(Preview::Pending& p, const MemoryEdit& edit,
-                                JobControl* job) const {
+                                 JobControl* job) const {
   // A planned prune's preview left the edit to apply (its state, instances and journal entry).
   std::shared_ptr<State> applied;
   std::vector<Change> changes;
@@ -158,9 +160,9 @@ Status EditedMemory::buildPruned(Preview::Pending& p, const MemoryEdit& edit,
   Preview::Pending built;
   built.base = std::move(*classifier);
   built.overlay = std::make_shared<const VectorOverlay>(built.base->memory());
-  built.engine = std::make_shared<IncrementalIb1>(
-      options_, built.base, built.overlay, *p.unbuilt,
-      [kept]() -> const InstanceSet& { return kept->get(); });
+  built.engine =
+      std::make_shared<IncrementalIb1>(options_, built.base, built.overlay, *p.unbuilt,
+                                       [kept]() -> const InstanceSet& { return kept->get(); });
   built.queries = p.queries;
   // The search state later previews start from (reach, ties, votes); the answers are the same.
   if (Status s = predictProbe(built, nullptr, {}, job); !s) return s;
