@@ -3,8 +3,9 @@
 // and redo of deleting one stored vector (the middle training instance's, and one a probe token
 // matches), and preview, commit and undo of removing a document (when the corpus has several; else
 // of a hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
-// prune, each timed on its own; then those three edits committed in turn and undone (and redone)
-// several in a row.
+// prune, each timed on its own (the prune first on the memory as opened, the count-threshold
+// drag's case, then after the others); then those three edits committed in turn and undone (and
+// redone) several in a row.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT] [keep|recompute]
 //   (MIN_COUNT: default 2, 0: no prune; weights: kept by default, recompute: recomputed after each
 //   edit, the app's default, where each step says whether it was made in place or retrained)
@@ -111,6 +112,17 @@ int main(int argc, char** argv) {
       [&] { return EditSession::open(trained, trained->test(), options); });
   if (!session) return fail("EditSession::open", session.status()), 1;
   EditSession& s = **session;
+  PruneOptions prune;
+  prune.minCount = minCount;
+  if (minCount != 0) {
+    auto plan = timed("prune of the opened memory: plan", [&] { return s.planPrune(prune); });
+    if (!plan) return fail("plan", plan.status()), 1;
+    // Without the planned vectors, as before they were planned: a change per instance.
+    MemoryEdit unplanned = *plan;
+    unplanned.planned.reset();
+    if (!measure(s, "the same, unplanned", unplanned, false)) return 1;
+    if (!measure(s, "prune of the opened memory", *plan, false)) return 1;
+  }
 
   const auto middle = train.instance(train.size() / 2);
   MemoryEdit deleteVector;
@@ -169,8 +181,6 @@ int main(int argc, char** argv) {
       return fail("redo", r.status()), 1;
   }
   if (minCount == 0) return 0;
-  PruneOptions prune;
-  prune.minCount = minCount;
   auto plan = timed("count-threshold prune: plan", [&] { return s.planPrune(prune); });
   if (!plan) return fail("plan", plan.status()), 1;
   std::printf("  %s: %zu instances\n", plan->note.c_str(), plan->sources.size());

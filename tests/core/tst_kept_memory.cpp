@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <optional>
 #include <tuple>
 
 #include "classify/classifier_factories.h"
@@ -170,7 +171,10 @@ class TestKeptMemory : public QObject {
   // IB1 under fixed weights: a count-threshold prune masking most stored vectors previews without
   // building the memory it leaves (no stored vectors are kept until commit), yet every probe
   // token's answer, the stored vectors and the instances equal those of IB1 trained on the kept
-  // instances. Commit builds it, cancellable (nothing changes), and answers the same.
+  // instances: planned on the unedited memory, from the stored vectors planned (no change per
+  // instance), and the same edit without its plan, or with its plan on another memory or with
+  // other sources, from its instances. Commit builds it, cancellable (nothing changes), answers
+  // the same and journals the edit; undo and redo take it back and forth.
   void largePruneAnswersBeforeBuilding() {
     QFETCH(int, k);
     QFETCH(int, weighting);
@@ -186,55 +190,84 @@ class TestKeptMemory : public QObject {
     QVERIFY2(created, created.status().toString().c_str());
     EditedMemory& m = **created;
     const std::vector<uint32_t> before = m.probePredictions();
-    bool kept = false;
-    bool cancelAtKeeping = false;
+    bool kept = false, planned = false;
     JobControl job(
+        [&](double, const std::string& stage) {
+          planned = planned || stage == "answering from the planned prune";
+          kept = kept || stage == "keeping stored vectors";
+        },
+        std::chrono::milliseconds(0));
+    JobControl cancelAtKeeping(
         [&](double, const std::string& stage) {
           if (stage != "keeping stored vectors") return;
           kept = true;
-          if (cancelAtKeeping) job.cancel();
+          cancelAtKeeping.cancel();
         },
         std::chrono::milliseconds(0));
-    std::vector<uint32_t> want;
-    for (uint32_t minCount : {2u, 3u, 5u}) {
-      const QByteArray row = QByteArray::number(minCount);
-      PruneOptions count;
-      count.minCount = minCount;
-      auto prune = planPrune(m, count);
-      QVERIFY2(prune, prune.status().toString().c_str());
-      kept = false;
-      auto preview = m.preview(*prune, &job);
-      QVERIFY2(preview, preview.status().toString().c_str());
-      QVERIFY2(!kept, row);
-      QVERIFY(preview->retrained);
+    // IB1 trained on the training instances but those whose sources `gone` lists (ascending).
+    const auto without = [&](const std::vector<uint64_t>& gone) {
       InstanceSet left;
       left.width = train.width;
       for (size_t i = 0; i < train.size(); ++i) {
-        if (std::ranges::binary_search(prune->sources, train.sources[i])) continue;
+        if (std::ranges::binary_search(gone, train.sources[i])) continue;
         const auto f = train.instance(i);
         left.features.insert(left.features.end(), f.begin(), f.end());
         left.classes.push_back(train.classes[i]);
         left.sources.push_back(train.sources[i]);
       }
       auto fresh = std::move(*createClassifier(options));
-      QVERIFY(fresh->train(left).isOk());
-      QCOMPARE(preview->slotsAfter, fresh->memory().vectorCount());
-      QCOMPARE(preview->instancesAfter, uint64_t{left.size()});
-      std::vector<uint32_t> after = before;
-      for (const ChangedToken& t : preview->changed) {
-        QCOMPARE(t.oldClassId, before[t.probeIndex]);
+      (void)fresh->train(left);
+      return fresh;
+    };
+    // Previews `edit`, from its plan when `fromPlan`, into `preview`: its counts, and every probe
+    // token's answer (`want`), are those of `fresh`.
+    std::vector<uint32_t> want;
+    std::optional<EditedMemory::Preview> preview;
+    const auto check = [&](const MemoryEdit& edit, bool fromPlan, const Classifier& fresh,
+                           const QByteArray& row) {
+      const std::vector<uint32_t> now = m.probePredictions();
+      kept = planned = false;
+      auto previewed = m.preview(edit, &job);
+      QVERIFY2(previewed, previewed.status().toString().c_str());
+      QVERIFY2(planned == fromPlan, row);
+      if (fromPlan) QVERIFY2(!kept && previewed->buildsOnCommit, row);
+      QVERIFY(previewed->retrained);
+      QCOMPARE(previewed->slotsAfter, fresh.memory().vectorCount());
+      QCOMPARE(previewed->instancesAfter, fresh.memory().instanceCount());
+      std::vector<uint32_t> after = now;
+      for (const ChangedToken& t : previewed->changed) {
+        QCOMPARE(t.oldClassId, now[t.probeIndex]);
         after[t.probeIndex] = t.newClassId;
       }
       want.clear();
-      for (const Prediction& p : *fresh->predict(probe, PredictOptions{}))
-        want.push_back(p.classId);
+      for (const Prediction& p : *fresh.predict(probe, PredictOptions{})) want.push_back(p.classId);
       for (size_t i = 0; i < want.size(); ++i)
         QVERIFY2(after[i] == want[i], (row + " probe token " + QByteArray::number(qulonglong(i))));
+      preview = std::move(*previewed);
+    };
+    std::optional<MemoryEdit> stale;
+    for (uint32_t minCount : {2u, 3u, 5u}) {
+      const QByteArray row = QByteArray::number(minCount);
+      PruneOptions count;
+      count.minCount = minCount;
+      auto prune = planPrune(m, count);
+      QVERIFY2(prune, prune.status().toString().c_str());
+      QVERIFY(prune->planned);
+      const auto fresh = without(prune->sources);
+      if (minCount == 3) {
+        MemoryEdit unplanned = *prune;
+        unplanned.planned.reset();
+        check(unplanned, false, *fresh, row + " unplanned");
+        if (QTest::currentTestFailed()) return;
+      }
+      check(*prune, true, *fresh, row);
+      if (QTest::currentTestFailed()) return;
+      if (minCount == 3) stale = *prune;
       if (minCount != 5) continue;
       // Committed, the memory is built: cancelled while it keeps the stored vectors, nothing
       // changes and the preview still commits.
-      cancelAtKeeping = true;
-      const Status cancelled = m.commit(*preview, &job);
+      kept = false;
+      const Status cancelled = m.commit(*preview, &cancelAtKeeping);
       QVERIFY(kept);
       QVERIFY(cancelled.isCancelled());
       QVERIFY(m.edits().empty());
@@ -242,11 +275,44 @@ class TestKeptMemory : public QObject {
       QVERIFY(m.commit(std::move(*preview)).isOk());
       QCOMPARE(m.probePredictions(), want);
       QCOMPARE(m.vectorCount(), fresh->memory().vectorCount());
+      QCOMPARE(m.instanceCount(), fresh->memory().instanceCount());
+      QCOMPARE(m.edits().back().sources, prune->sources);
+      QVERIFY(!m.edits().back().planned);
       const std::vector<Prediction> got = *m.classifier().predict(probe, PredictOptions{});
       for (size_t i = 0; i < want.size(); ++i) QCOMPARE(got[i].classId, want[i]);
       QVERIFY(m.undo().isOk());
       QCOMPARE(m.probePredictions(), before);
+      QVERIFY(m.redo().isOk());
+      QCOMPARE(m.probePredictions(), want);
+      QVERIFY(m.undo().isOk());
+      QCOMPARE(m.probePredictions(), before);
     }
+    if (k != 1) return;  // the k=3 row ends here (QtTest allows a test function 5 minutes)
+    // Other sources than planned: the plan is not used (a vector loses all but one instance).
+    MemoryEdit fewer = *stale;
+    fewer.sources.pop_back();
+    check(fewer, false, *without(fewer.sources), "fewer sources");
+    if (QTest::currentTestFailed()) return;
+    // Planned on the memory before an edit: the plan is not used.
+    const InstanceBase& trained = m.classifier().memory();
+    const auto held = [&](uint32_t v) {
+      uint64_t n = 0;
+      for (const ClassCount& c : trained.distribution(v)) n += c.count;
+      return n;
+    };
+    uint32_t big = 0;
+    for (uint32_t v = 0; v < trained.vectorCount(); ++v)
+      if (held(v) > held(big)) big = v;
+    MemoryEdit remove;
+    remove.kind = EditKind::kDeleteVector;
+    remove.features.assign(trained.vector(big).begin(), trained.vector(big).end());
+    std::vector<uint64_t> gone = trained.sources(big);
+    auto removed = m.preview(remove);
+    QVERIFY2(removed, removed.status().toString().c_str());
+    QVERIFY(m.commit(std::move(*removed)).isOk());
+    gone.insert(gone.end(), stale->sources.begin(), stale->sources.end());
+    std::ranges::sort(gone);
+    check(*stale, false, *without(gone), "stale");
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes

@@ -183,8 +183,20 @@ class EditedMemory {
   Result<bool> answerPruned(Preview::Pending& p, const Preview::Pending& from,
                             std::span<const std::vector<Change>> changes, ClassOrder& order,
                             uint64_t overlayLimit, JobControl* job) const;
-  // Builds the memory answerPruned() left unbuilt into `p`; on cancel `p` is as it was.
-  Status buildPruned(Preview::Pending& p, JobControl* job) const;
+  // answerPruned() for a prune planPrune() planned on the current memory, unedited, from the
+  // stored vectors it planned (MemoryEdit::planned): the edit is applied on commit. Null when
+  // answerPruned() would not answer it, or the plan is not of this memory and edit.
+  Result<std::shared_ptr<Preview::Pending>> answerPlanned(const MemoryEdit& edit,
+                                                          uint64_t overlayLimit,
+                                                          JobControl* job) const;
+  // What both answer into `p`: the probe set by prunedAnswers() over `from`'s base without the
+  // stored vectors `removed` marks, which leave `slots` vectors and `instances` instances.
+  Status answerMasked(Preview::Pending& p, const Preview::Pending& from,
+                      const std::vector<bool>& removed, uint32_t slots, uint64_t instances,
+                      ClassOrder order, JobControl* job) const;
+  // Builds the memory answerPruned() left unbuilt into `p`, applying `edit` first when
+  // answerPlanned() left it unapplied; on cancel `p` is as it was.
+  Status buildPruned(Preview::Pending& p, const MemoryEdit& edit, JobControl* job) const;
   // The memory the live instances of `state` make, from the trained memory's stored vectors.
   Result<std::shared_ptr<const Classifier>> keptClassifier(const State& state,
                                                            JobControl* job) const;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "memlens/result.h"
 
 namespace memlens {
+
+struct PrunedVectors;
 
 enum class EditKind {
   kDeleteVector,    // every instance merged into the stored vector `features`
@@ -40,6 +43,9 @@ struct MemoryEdit {
   std::string note;
   // kMerge: one per source. Defaulted so that brace-initialised edits may stop at `note`.
   std::vector<uint64_t> targets = {};
+  // kPrune as planPrune() made it: the stored vectors it removes, for a preview on the memory it
+  // was planned on (not journaled; see PrunedVectors).
+  std::shared_ptr<const PrunedVectors> planned = nullptr;
 
   // "delete-vector", "relabel-instance", ... (the journal's kind column).
   const char* kindName() const;

@@ -284,18 +284,6 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   return Status::ok();
 }
 
-Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
-                                                                           bool preview,
-                                                                           JobControl* job) const {
-  auto state = std::make_shared<State>(*current_->state);
-  std::vector<Change> changes;
-  if (Status s = applyEdit(*state, edit, &changes); !s) return s;
-  auto built = advance(current_.get(), std::move(state), {&changes, 1}, false, edits_.size() + 1,
-                       preview, job);
-  if (built) (*built)->changes = std::move(changes);
-  return built;
-}
-
 namespace {
 
 // Instances IGTree rebuilds or changes per edit without considering a retrain instead.
@@ -312,6 +300,23 @@ bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
 }
 
 }  // namespace
+
+Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
+                                                                           bool preview,
+                                                                           JobControl* job) const {
+  if (preview) {
+    auto planned = answerPlanned(edit, overlayLimit(current_->base->memory()), job);
+    if (!planned) return planned.status();
+    if (*planned) return planned;
+  }
+  auto state = std::make_shared<State>(*current_->state);
+  std::vector<Change> changes;
+  if (Status s = applyEdit(*state, edit, &changes); !s) return s;
+  auto built = advance(current_.get(), std::move(state), {&changes, 1}, false, edits_.size() + 1,
+                       preview, job);
+  if (built) (*built)->changes = std::move(changes);
+  return built;
+}
 
 ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> changes, bool undo,
                                            const InstanceSet& base, const RowsByKey& classRows) {
@@ -360,16 +365,21 @@ ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> 
     }
     firstOfClass[c] = first;
   }
+  return orderOf(classTotals, firstOfClass);
+}
+
+ClassOrder EditedMemory::State::orderOf(const std::vector<uint64_t>& totals,
+                                        const std::vector<size_t>& firstOfClass) {
   ClassOrder o;
-  for (uint32_t c = 0; c < classTotals.size(); ++c)
-    if (classTotals[c] > 0) o.ids.push_back(c);
+  for (uint32_t c = 0; c < totals.size(); ++c)
+    if (totals[c] > 0) o.ids.push_back(c);
   std::sort(o.ids.begin(), o.ids.end(),
             [&](uint32_t a, uint32_t b) { return firstOfClass[a] < firstOfClass[b]; });
   o.indexOfId.assign(o.ids.empty() ? 0 : size_t{*std::max_element(o.ids.begin(), o.ids.end())} + 1,
                      InstanceBase::kNone);
   for (uint32_t i = 0; i < o.ids.size(); ++i) {
     o.indexOfId[o.ids[i]] = i;
-    o.totals.push_back(classTotals[o.ids[i]]);
+    o.totals.push_back(totals[o.ids[i]]);
   }
   return o;
 }
@@ -640,10 +650,11 @@ Status EditedMemory::commit(Preview preview, JobControl* job) {
   if (!preview.pending_ || preview.generation_ != generation_)
     return Status::invalidArgument("the memory changed since this preview was made; preview again");
   if (preview.pending_->unbuilt)
-    if (Status s = buildPruned(*preview.pending_, job); !s) return s;
+    if (Status s = buildPruned(*preview.pending_, preview.edit, job); !s) return s;
   lastRetrained_ = preview.pending_->retrained;
   adopt(std::move(preview.pending_));
   edits_.push_back(std::move(preview.edit));
+  edits_.back().planned.reset();
   undone_.clear();
   after_.clear();
   ++generation_;

@@ -8,6 +8,7 @@
 #include "edit/incremental_ib1.h"
 #include "edit/kept_memory.h"
 #include "edit/pruned_answers.h"
+#include "edit/pruned_vectors.h"
 #include "edit/vector_overlay.h"
 #include "memlens/edited_memory.h"
 #include "memory/overlap_memory.h"
@@ -26,14 +27,22 @@ Result<std::shared_ptr<const Classifier>> EditedMemory::keptClassifier(const Sta
   return std::shared_ptr<const Classifier>(std::move(*classifier));
 }
 
+namespace {
+
+// The trained memory's pattern search, which prunedAnswers() walks (IB1).
+const NeighbourSearch* maskableSearch(const Classifier& base) {
+  const OverlapMemory* memory = overlapMemoryOf(base);
+  return memory ? dynamic_cast<const NeighbourSearch*>(&memory->search()) : nullptr;
+}
+
+}  // namespace
+
 Result<bool> EditedMemory::answerPruned(Preview::Pending& p, const Preview::Pending& from,
                                         std::span<const std::vector<Change>> changes,
                                         ClassOrder& order, uint64_t overlayLimit,
                                         JobControl* job) const {
-  const OverlapMemory* memory = overlapMemoryOf(*p.base);
-  const auto* search = memory ? dynamic_cast<const NeighbourSearch*>(&memory->search()) : nullptr;
-  if (!search || !from.queries) return false;
-  const InstanceBase& base = memory->base();
+  if (!maskableSearch(*p.base) || !from.queries) return false;
+  const InstanceBase& base = p.base->memory();
   // The instances each stored vector loses (millions at 100M: found in parallel): the edit
   // qualifies when it only removes instances, and all of each vector it touches.
   std::vector<uint32_t> lost(base.vectorCount(), 0);
@@ -51,41 +60,109 @@ Result<bool> EditedMemory::answerPruned(Preview::Pending& p, const Preview::Pend
       ++lost[id];
     }
   }
-  std::vector<bool> kept(base.vectorCount(), true);
-  uint64_t removed = 0;
+  std::vector<bool> removed(base.vectorCount(), false);
+  uint32_t count = 0;
   for (uint32_t v = 0; v < base.vectorCount(); ++v) {
     if (lost[v] == 0) continue;
     uint64_t held = 0;
     for (const ClassCount& c : base.distribution(v)) held += c.count;
     if (lost[v] != held) return false;
-    kept[v] = false;
-    ++removed;
+    removed[v] = true;
+    ++count;
   }
   // Fewer: the overlay holds them, and the memory is edited in place.
-  if (removed <= overlayLimit) return false;
+  if (count <= overlayLimit) return false;
+  if (Status s = answerMasked(p, from, removed, base.vectorCount() - count, p.state->liveCount,
+                              std::move(order), job);
+      !s)
+    return s;
+  return true;
+}
+
+Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlanned(
+    const MemoryEdit& edit, uint64_t overlayLimit, JobControl* job) const {
+  const Preview::Pending& from = *current_;
+  const PrunedVectors* planned = edit.planned.get();
+  // As advance() takes a prune to answerPruned(), on the trained memory itself (no edit in
+  // effect, no overlay: the plan's vector ids are its own) and the edit planned.
+  if (!planned || options_.algorithm != Algorithm::kIb1 || from.state->counts || !from.queries ||
+      from.base != baseClassifier_ || from.classifier != from.base ||
+      !from.overlay->entries().empty() || !maskableSearch(*from.base) ||
+      planned->memory.lock() != from.classifier || planned->instances <= overlayLimit ||
+      planned->vectors <= overlayLimit || !planned->plans(edit))
+    return std::shared_ptr<Preview::Pending>();
+  reportProgress(job, 0.0, "answering from the planned prune");
+  const InstanceBase& base = from.base->memory();
+  const std::vector<bool>& removed = planned->removed;
+  // The class order of what is left: each class's total less its removed instances, and its
+  // first row whose stored vector stays (the rows are the trained memory's instances).
+  const State& state = *from.state;
+  std::vector<uint64_t> totals = state.classTotals;
+  for (uint32_t v = 0; v < base.vectorCount(); ++v)
+    if (removed[v])
+      for (const ClassCount& c : base.distribution(v))
+        totals[base.classId(c.classIndex)] -= c.count;
+  std::vector<size_t> first(totals.size(), State::kNoRow);
+  tbb::parallel_for(tbb::blocked_range<uint32_t>(0, static_cast<uint32_t>(totals.size())),
+                    [&](const auto& range) {
+                      for (uint32_t c = range.begin(); c != range.end(); ++c) {
+                        if (totals[c] == 0 || cancelRequested(job)) continue;
+                        for (const uint32_t row : classRows_->of(c))
+                          if (!removed[base.find(base_->instance(row))]) {
+                            first[c] = row;
+                            break;
+                          }
+                      }
+                    });
+  if (cancelRequested(job)) return Status::cancelled();
+  auto p = std::make_shared<Preview::Pending>();
+  p->base = from.base;
+  if (Status s =
+          answerMasked(*p, from, removed, base.vectorCount() - planned->vectors,
+                       state.liveCount - planned->instances, State::orderOf(totals, first), job);
+      !s)
+    return s;
+  return p;
+}
+
+Status EditedMemory::answerMasked(Preview::Pending& p, const Preview::Pending& from,
+                                  const std::vector<bool>& removed, uint32_t slots,
+                                  uint64_t instances, ClassOrder order, JobControl* job) const {
   const ProbeQueries& queries = *from.queries;
-  auto answers = prunedAnswers(*search, base, kept, order, options_, queries, job);
+  auto answers = prunedAnswers(*maskableSearch(*p.base), p.base->memory(), removed, order, options_,
+                               queries, job);
   if (!answers) return answers.status();
   p.predictions.resize(queries.tokens());
   for (size_t t = 0; t < queries.tokens(); ++t) p.predictions[t] = (*answers)[queries.of(t)];
   p.queries = from.queries;
-  p.slots = static_cast<uint32_t>(base.vectorCount() - removed);
-  p.instanceCount = p.state->liveCount;
+  p.slots = slots;
+  p.instanceCount = instances;
   p.retrained = true;
   p.unbuilt = std::move(order);
-  return true;
+  return Status::ok();
 }
 
-Status EditedMemory::buildPruned(Preview::Pending& p, JobControl* job) const {
-  auto classifier = keptClassifier(*p.state, job);
+Status EditedMemory::buildPruned(Preview::Pending& p, const MemoryEdit& edit,
+                                 JobControl* job) const {
+  // A planned prune's preview left the edit to apply (its state, instances and journal entry).
+  std::shared_ptr<State> applied;
+  std::vector<Change> changes;
+  if (!p.state) {
+    applied = std::make_shared<State>(*current_->state);
+    if (Status s = applyEdit(*applied, edit, &changes); !s) return s;
+    applied->classOrder({&changes, 1}, false, *base_, *classRows_);  // the order p.unbuilt holds
+  }
+  const std::shared_ptr<const State> state = applied ? applied : p.state;
+  auto kept = applied ? std::make_shared<Kept>(applied) : p.kept;
+  auto classifier = keptClassifier(*state, job);
   if (!classifier) return classifier.status();
   // Built aside (not a copy of `p`: a prune's changes list millions of instances).
   Preview::Pending built;
   built.base = std::move(*classifier);
   built.overlay = std::make_shared<const VectorOverlay>(built.base->memory());
-  built.engine = std::make_shared<IncrementalIb1>(
-      options_, built.base, built.overlay, *p.unbuilt,
-      [kept = p.kept]() -> const InstanceSet& { return kept->get(); });
+  built.engine =
+      std::make_shared<IncrementalIb1>(options_, built.base, built.overlay, *p.unbuilt,
+                                       [kept]() -> const InstanceSet& { return kept->get(); });
   built.queries = p.queries;
   // The search state later previews start from (reach, ties, votes); the answers are the same.
   if (Status s = predictProbe(built, nullptr, {}, job); !s) return s;
@@ -97,6 +174,11 @@ Status EditedMemory::buildPruned(Preview::Pending& p, JobControl* job) const {
   p.reach = std::move(built.reach);
   p.tiedOn = std::move(built.tiedOn);
   p.votes = std::move(built.votes);
+  if (applied) {
+    p.state = std::move(applied);
+    p.kept = std::move(kept);
+    p.changes = std::move(changes);
+  }
   p.unbuilt.reset();
   return Status::ok();
 }

@@ -46,6 +46,9 @@ struct EditedMemory::State {
   // class id, where a class's next live instance is found.
   ClassOrder classOrder(std::span<const std::vector<Change>> changes, bool undo,
                         const InstanceSet& base, const RowsByKey& classRows);
+  // The class order of `totals` and `firstOfClass` (as classTotals and firstOfClass).
+  static ClassOrder orderOf(const std::vector<uint64_t>& totals,
+                            const std::vector<size_t>& firstOfClass);
 };
 
 // What an edit does to one instance of State::all (an edit resolves to instances removed and

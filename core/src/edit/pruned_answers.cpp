@@ -10,7 +10,7 @@
 namespace memlens {
 
 Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const InstanceBase& base,
-                                            const std::vector<bool>& kept,
+                                            const std::vector<bool>& removed,
                                             const ClassOrder& classes,
                                             const ClassifierOptions& options,
                                             const ProbeQueries& queries, JobControl* job) {
@@ -37,7 +37,7 @@ Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const
         // The kept vectors matching the query on exactly `pattern` (a group holds those matching
         // it on more features too: nearer patterns, counted there).
         const auto take = [&](uint32_t v) {
-          if (!kept[v]) return;
+          if (removed[v]) return;
           const auto features = base.vector(v);
           uint32_t matched = 0;
           for (int f = 0; f < width; ++f)

@@ -13,15 +13,15 @@
 namespace memlens {
 
 // What IB1 under `options` (overlap metric, fixed weights: those `search` was built with) answers
-// to each of `queries`, trained on the instances of the stored vectors of `base` that `kept`
-// marks (by id, their counts as they are), `classes` the class order of those instances; without
-// building that memory. A count-threshold prune of a 100M-instance memory keeps a third of its
-// 2.6M stored vectors, and building the memory they make took 25 s; per query, this walks
+// to each of `queries`, trained on the instances of the stored vectors of `base` that `removed`
+// does not mark (by id, their counts as they are), `classes` the class order of those instances;
+// without building that memory. A count-threshold prune of a 100M-instance memory keeps a third of
+// its 2.6M stored vectors, and building the memory they make took 25 s; per query, this walks
 // `search`'s match patterns nearest first (as the memory's own search would), summing the kept
 // vectors of exactly each pattern, until the k + 1 nearest buckets are known, and votes them as
 // the memory would (MergedBuckets). Honours cancel.
 Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const InstanceBase& base,
-                                            const std::vector<bool>& kept,
+                                            const std::vector<bool>& removed,
                                             const ClassOrder& classes,
                                             const ClassifierOptions& options,
                                             const ProbeQueries& queries, JobControl* job);

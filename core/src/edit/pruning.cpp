@@ -4,6 +4,7 @@
 #include <map>
 #include <random>
 
+#include "edit/pruned_vectors.h"
 #include "memlens/option_names.h"
 #include "memlens/usage_census.h"
 #include "memory/overlap_memory.h"
@@ -348,6 +349,13 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
     edit.sources.insert(edit.sources.end(), sources.begin(), sources.end());
   }
   std::ranges::sort(edit.sources);
+  auto planned = std::make_shared<PrunedVectors>();
+  planned->memory = memory.sharedClassifier();
+  planned->vectors = static_cast<uint32_t>(removed);
+  planned->instances = edit.sources.size();
+  planned->removed = std::move(remove);
+  planned->sources = edit.sources;
+  edit.planned = std::move(planned);
   return edit;
 }
 
