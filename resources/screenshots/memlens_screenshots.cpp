@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSize>
 #include <QSlider>
 #include <QSpinBox>
 #include <QTableView>
@@ -42,11 +43,14 @@ struct Options {
   std::optional<memlens::Algorithm> compare;  // trains a second memory for the Compare tab
   QString generate;                           // a prompt to continue once trained
   QString tab;                                // the tab to show last
+  QSize size;                                 // valid: the window's size instead of its own
   QString memoryDelete;    // a stored vector's context to preview deleting on the Memory tab
   int memoryPrefix = 0;    // > 0: preview keeping the first this many instances (replay)
   int memoryMinCount = 0;  // > 1: preview the count-threshold pruning at this threshold
   std::optional<bool> keepWeights;  // the Memory tab's feature-weights mode, before any preview
   QString memoryFilter;             // a token to filter the Memory table by
+  bool memoryCommit = false;        // commit the last preview
+  bool running = false;             // shoot the last Memory-tab step while it runs
   bool memory = false;              // wait for the Memory tab to be ready
   bool noEvaluation = false;        // an opened memory's evaluation is cancelled once it is ready
   bool train = false;
@@ -90,6 +94,9 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   const QCommandLineOption tab(QStringLiteral("tab"),
                                QStringLiteral("Show the tab named <name> (e.g. Compare) last."),
                                QStringLiteral("name"));
+  const QCommandLineOption size(QStringLiteral("size"),
+                                QStringLiteral("Resize the window to <width>x<height> first."),
+                                QStringLiteral("size"));
   const QCommandLineOption memory(
       QStringLiteral("memory"),
       QStringLiteral("Implies --train unless PATHS is a project; then show the Memory tab once "
@@ -118,6 +125,14 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       QStringLiteral("memory-filter"),
       QStringLiteral("Implies --memory; then filter the Memory table by <token> (Enter)."),
       QStringLiteral("token"));
+  const QCommandLineOption memoryCommit(
+      QStringLiteral("memory-commit"),
+      QStringLiteral("Implies --memory; after the previews asked for, press Commit."));
+  const QCommandLineOption running(
+      QStringLiteral("running"),
+      QStringLiteral("Take the shot while the last Memory-tab step asked for (a preview or "
+                     "--memory-commit) still runs, its progress and Cancel shown, instead of "
+                     "once it has settled; the step is then cancelled."));
   const QCommandLineOption live(
       QStringLiteral("live"),
       QStringLiteral("Implies --train; go on from the training as soon as the memory is ready "
@@ -130,9 +145,9 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
       QStringLiteral("With a memory file: cancel its evaluation (Esc) once the memory is ready "
                      "instead of waiting for its run and learning curve (long at 100M "
                      "instances)."));
-  parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, memory,
-                     memoryDelete, memoryPrefix, memoryMinCount, memoryWeights, memoryFilter, live,
-                     noEvaluation});
+  parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, size, memory,
+                     memoryDelete, memoryPrefix, memoryMinCount, memoryWeights, memoryFilter,
+                     memoryCommit, running, live, noEvaluation});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
@@ -181,6 +196,14 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   }
   options.generate = parser.value(generate);
   options.tab = parser.value(tab);
+  if (parser.isSet(size)) {
+    const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+    if (wh.size() == 2) options.size = QSize(wh[0].toInt(), wh[1].toInt());
+    if (options.size.width() < 1 || options.size.height() < 1) {
+      std::fputs("memlens-screenshots: --size takes WIDTHxHEIGHT, e.g. 1000x700\n", stderr);
+      return 2;
+    }
+  }
   options.memoryDelete = parser.value(memoryDelete);
   options.memoryPrefix = parser.isSet(memoryPrefix) ? parser.value(memoryPrefix).toInt() : 0;
   if (parser.isSet(memoryPrefix) && options.memoryPrefix < 1) {
@@ -201,9 +224,20 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
     options.keepWeights = mode == QLatin1String("kept");
   }
   options.memoryFilter = parser.value(memoryFilter);
+  options.memoryCommit = parser.isSet(memoryCommit);
+  options.running = parser.isSet(running);
+  if (options.running && (!options.memoryFilter.isEmpty() ||
+                          !(options.memoryCommit || !options.memoryDelete.isEmpty() ||
+                            options.memoryPrefix > 0 || options.memoryMinCount > 0))) {
+    std::fputs(
+        "memlens-screenshots: --running takes a Memory-tab step to shoot (--memory-delete, "
+        "--memory-prefix, --memory-min-count or --memory-commit) and no --memory-filter\n",
+        stderr);
+    return 2;
+  }
   options.memory = parser.isSet(memory) || parser.isSet(memoryDelete) || options.memoryPrefix > 0 ||
                    options.memoryMinCount > 0 || options.keepWeights ||
-                   !options.memoryFilter.isEmpty();
+                   !options.memoryFilter.isEmpty() || options.memoryCommit;
   options.noEvaluation = parser.isSet(noEvaluation);
   if (parser.isSet(live)) {
     options.liveUpdates = parser.value(live).toInt();
@@ -325,9 +359,18 @@ bool memoryIdle(MainWindow& window, QSignalSpy& edits) {
   return true;
 }
 
+// After a Memory-tab step started (`edits` had seen `seen` steps): waits until it settles, or
+// with `settle` false, returns while it runs (false when it ended at once: no shot of it running).
+bool awaitStep(MainWindow& window, QSignalSpy& edits, int seen, bool settle) {
+  if (settle) return settled(edits, seen + 1);
+  if (window.findChild<memlens::gui::MemoryController*>()->isRunning()) return true;
+  std::fputs("memlens-screenshots: --running: the step ended before the shot\n", stderr);
+  return false;
+}
+
 // Previews deleting the stored vector whose context is `context`; `edits` has seen the
 // preparation of the Memory tab.
-bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edits) {
+bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edits, bool settle) {
   if (!memoryIdle(window, edits)) return false;
   const int seen = static_cast<int>(edits.count());
   if (!memlens::steps::previewDeletion(window, context)) {
@@ -335,22 +378,22 @@ bool previewDeletion(MainWindow& window, const QString& context, QSignalSpy& edi
                  qPrintable(context));
     return false;
   }
-  return settled(edits, seen + 1);
+  return awaitStep(window, edits, seen, settle);
 }
 
 // Previews the prefix pruning of the Prune panel that keeps the first `instances` instances.
-bool previewPrefix(MainWindow& window, int instances, QSignalSpy& edits) {
+bool previewPrefix(MainWindow& window, int instances, QSignalSpy& edits, bool settle) {
   if (!memoryIdle(window, edits)) return false;
   const int seen = static_cast<int>(edits.count());
   auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
   strategy->setCurrentIndex(strategy->findText(QStringLiteral("prefix")));
   window.findChild<QSpinBox*>(QStringLiteral("pruneInstances"))->setValue(instances);
   window.findChild<QPushButton*>(QStringLiteral("prunePreview"))->click();
-  return settled(edits, seen + 1);
+  return awaitStep(window, edits, seen, settle);
 }
 
 // Previews the count-threshold pruning of the Prune panel at `minCount`.
-bool previewMinCount(MainWindow& window, int minCount, QSignalSpy& edits) {
+bool previewMinCount(MainWindow& window, int minCount, QSignalSpy& edits, bool settle) {
   if (!memoryIdle(window, edits)) return false;
   const int seen = static_cast<int>(edits.count());
   auto* strategy = window.findChild<QComboBox*>(QStringLiteral("pruneStrategy"));
@@ -358,7 +401,20 @@ bool previewMinCount(MainWindow& window, int minCount, QSignalSpy& edits) {
       strategy->findData(static_cast<int>(memlens::PruneStrategy::kCountThreshold)));
   window.findChild<QSpinBox*>(QStringLiteral("pruneMinCount"))->setValue(minCount);
   window.findChild<QPushButton*>(QStringLiteral("prunePreview"))->click();
-  return settled(edits, seen + 1);
+  return awaitStep(window, edits, seen, settle);
+}
+
+// Commits the preview shown.
+bool commit(MainWindow& window, QSignalSpy& edits, bool settle) {
+  if (!memoryIdle(window, edits)) return false;
+  auto* button = window.findChild<QPushButton*>(QStringLiteral("memoryCommit"));
+  if (!button->isEnabled()) {
+    std::fputs("memlens-screenshots: --memory-commit: no preview to commit\n", stderr);
+    return false;
+  }
+  const int seen = static_cast<int>(edits.count());
+  button->click();
+  return awaitStep(window, edits, seen, settle);
 }
 
 // Chooses the feature-weights mode as a user would; a change prepares the memory again.
@@ -430,12 +486,24 @@ void drive(MainWindow& window, const Options& options) {
   if (!options.generate.isEmpty() && !generate(window, options.generate)) return;
   if (options.memory) {
     if (!settled(edits, 1)) return;
-    if (!options.memoryDelete.isEmpty() && !previewDeletion(window, options.memoryDelete, edits))
+    // With --running, the last of these steps asked for is left running.
+    const bool settleDeletion = !options.running || options.keepWeights ||
+                                options.memoryPrefix > 0 || options.memoryMinCount > 0 ||
+                                options.memoryCommit;
+    const bool settlePrefix =
+        !options.running || options.memoryMinCount > 0 || options.memoryCommit;
+    const bool settleMinCount = !options.running || options.memoryCommit;
+    if (!options.memoryDelete.isEmpty() &&
+        !previewDeletion(window, options.memoryDelete, edits, settleDeletion))
       return;
     if (options.keepWeights && !chooseWeights(window, *options.keepWeights, edits)) return;
-    if (options.memoryPrefix > 0 && !previewPrefix(window, options.memoryPrefix, edits)) return;
-    if (options.memoryMinCount > 0 && !previewMinCount(window, options.memoryMinCount, edits))
+    if (options.memoryPrefix > 0 &&
+        !previewPrefix(window, options.memoryPrefix, edits, settlePrefix))
       return;
+    if (options.memoryMinCount > 0 &&
+        !previewMinCount(window, options.memoryMinCount, edits, settleMinCount))
+      return;
+    if (options.memoryCommit && !commit(window, edits, !options.running)) return;
     if (!options.memoryFilter.isEmpty() && !filterMemory(window, options.memoryFilter)) return;
   }
   if (options.compare) memlens::steps::showTab(window, QStringLiteral("Compare"));
@@ -463,10 +531,12 @@ int main(int argc, char** argv) {
     return *exitCode;
   }
   MainWindow window;
+  if (options.size.isValid()) window.resize(options.size);
   window.show();
   drive(window, options);
-  // Let the layouts and the charts settle into their final geometry first.
-  QTest::qWait(500);
+  // Let the layouts and the charts settle into their final geometry first (a running step only
+  // its layout: it would end).
+  QTest::qWait(options.running ? 50 : 500);
   if (!memlens::screenshots::saveWindowScreenshot(window, options.screenshot)) {
     std::fprintf(stderr, "memlens-screenshots: could not write %s\n",
                  qPrintable(options.screenshot));

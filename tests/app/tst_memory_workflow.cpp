@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -809,6 +810,54 @@ class TestMemoryWorkflow : public QObject {
     QCOMPARE(controller->edits().active.size(), size_t{2});
     QCOMPARE(controller->memory()->classifier().memory().vectorCount(),
              edited.memory->classifier().memory().vectorCount());
+  }
+
+  // A job starting moves nothing on the tab, and the change pane at its smallest (the window at
+  // its smallest, the pane's splitter handle dragged up) keeps its text whole, above the table.
+  void keepsTheLayoutWhileBusy() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    QSignalSpy memorySettled(w.controller, &MemoryController::settled);
+    memlens::steps::showTabOf(w.window, page);
+    child<QTableView>(page, "memoryTable")->selectRow(0);
+    QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    const QList<QWidget*> watched = {
+        child<QLabel>(page, "memorySummary"),     child<QTableView>(page, "memoryTable"),
+        child<QLabel>(page, "memoryChangeTitle"), child<QLabel>(page, "memoryChangeFigures"),
+        child<QTableView>(page, "memoryChanges"), child<QUndoView>(page, "memoryJournal")};
+    const auto laidOut = [] {
+      QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+      QCoreApplication::processEvents();
+    };
+    const auto geometries = [&watched] {
+      QList<QRect> rects;
+      for (QWidget* widget : watched) rects.append(widget->geometry());
+      return rects;
+    };
+    auto* sideRows = qobject_cast<QSplitter*>(watched.back()->parentWidget()->parentWidget());
+    QVERIFY(sideRows);
+    for (const QSize size : {w.window.size(), QSize(1, 1)}) {  // as it is, and at its smallest
+      w.window.resize(size);
+      laidOut();
+      if (size == QSize(1, 1)) {
+        sideRows->setSizes({1, sideRows->height(), sideRows->height()});
+        laidOut();
+      }
+      const QList<QRect> idle = geometries();
+      page->setBusy(true, true);
+      laidOut();
+      QCOMPARE(geometries(), idle);
+      for (const char* name : {"memoryChangeTitle", "memoryChangeFigures"}) {
+        auto* label = child<QLabel>(page, name);
+        QVERIFY2(label->height() >= label->heightForWidth(label->width()), name);
+      }
+      QVERIFY(child<QLabel>(page, "memoryChangeFigures")->geometry().bottom() <
+              child<QTableView>(page, "memoryChanges")->geometry().top());
+      page->setBusy(false, false);
+    }
   }
 
   // A preview can be cancelled; the memory and the page stay as they were.

@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QDataStream>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -25,6 +26,7 @@
 #include <QUndoStack>
 #include <QUndoView>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <array>
 #include <set>
 #include <tuple>
@@ -117,19 +119,24 @@ MemoryBrowserWidget::MemoryBrowserWidget(QWidget* parent)
   columns_->setStretchFactor(1, 2);
   layout->addWidget(columns_, 1);
 
-  auto* statusRow = new QHBoxLayout();
-  work_ = new QLabel(content);
+  // The status row keeps its height and its widgets their places when a job starts or ends:
+  // a row growing under the splitter would squeeze the panes at the moment a job starts.
+  auto* status = new QWidget(content);
+  auto* statusRow = new QHBoxLayout(status);
+  statusRow->setContentsMargins(0, 0, 0, 0);
+  work_ = new QLabel(status);
   work_->setObjectName(QStringLiteral("memoryWork"));
-  progress_ = new QProgressBar(content);
+  work_->setWordWrap(true);
+  progress_ = new QProgressBar(status);
   progress_->setRange(0, 1000);
   progress_->setFixedWidth(200);
   progress_->setTextVisible(false);
-  cancel_ = new QToolButton(content);
+  cancel_ = new QToolButton(status);
   cancel_->setObjectName(QStringLiteral("memoryCancel"));
   cancel_->setText(tr("Cancel"));
   cancel_->setToolTip(tr("Cancel the job that is running: a preview, commit, undo or redo"));
   // A big memory's edited state is listed only when asked: it costs minutes and gigabytes.
-  listEdited_ = new QPushButton(tr("&List Edited Memory"), content);
+  listEdited_ = new QPushButton(tr("&List Edited Memory"), status);
   listEdited_->setObjectName(QStringLiteral("memoryListEdited"));
   listEdited_->setToolTip(
       tr("The table and Inspect show the memory as it was before the latest "
@@ -139,7 +146,16 @@ MemoryBrowserWidget::MemoryBrowserWidget(QWidget* parent)
   statusRow->addWidget(listEdited_);
   statusRow->addWidget(progress_);
   statusRow->addWidget(cancel_);
-  layout->addLayout(statusRow);
+  for (QWidget* hidden : {static_cast<QWidget*>(progress_), static_cast<QWidget*>(cancel_)}) {
+    QSizePolicy policy = hidden->sizePolicy();
+    policy.setRetainSizeWhenHidden(true);
+    hidden->setSizePolicy(policy);
+  }
+  // Two lines of a message, or the tallest button.
+  status->setFixedHeight(
+      std::max({2 * work_->fontMetrics().lineSpacing(), listEdited_->sizeHint().height(),
+                progress_->sizeHint().height(), cancel_->sizeHint().height()}));
+  layout->addWidget(status);
   connect(listEdited_, &QPushButton::clicked, this, &MemoryBrowserWidget::listEditedRequested);
   connect(cancel_, &QToolButton::clicked, this, &MemoryBrowserWidget::cancelRequested);
 
@@ -158,6 +174,7 @@ QWidget* MemoryBrowserWidget::createTablePane() {
   summary_ = new QLabel(pane);
   summary_->setObjectName(QStringLiteral("memorySummary"));
   summary_->setWordWrap(true);
+  summary_->installEventFilter(this);
   // Recomputed weights move predictions far from a deleted vector: the mode is always in view.
   weights_ = new QComboBox(pane);
   weights_->setObjectName(QStringLiteral("memoryWeightsMode"));
@@ -274,11 +291,14 @@ QWidget* MemoryBrowserWidget::createSidePane() {
                             changeBox);
   changeTitle_->setObjectName(QStringLiteral("memoryChangeTitle"));
   changeTitle_->setWordWrap(true);
+  changeTitle_->installEventFilter(this);
   changeFigures_ = new QLabel(changeBox);
   changeFigures_->setObjectName(QStringLiteral("memoryChangeFigures"));
   changeFigures_->setWordWrap(true);
+  changeFigures_->installEventFilter(this);
   probeNote_ = new QLabel(changeBox);
   probeNote_->setWordWrap(true);
+  probeNote_->installEventFilter(this);
   probeNote_->setStyleSheet(QStringLiteral("color: palette(mid);"));
   probeButton_ = new QPushButton(tr("&Probe Set…"), changeBox);
   probeButton_->setObjectName(QStringLiteral("memoryProbeSet"));
@@ -538,7 +558,22 @@ void MemoryBrowserWidget::setSnapshot(std::shared_ptr<const MemorySnapshot> snap
   }
 }
 
-void MemoryBrowserWidget::setSummary(const QString& text) { summary_->setText(text); }
+void MemoryBrowserWidget::setSummary(const QString& text) {
+  summary_->setText(text);
+  fitHeight(summary_);
+}
+
+bool MemoryBrowserWidget::eventFilter(QObject* watched, QEvent* event) {
+  auto* label = qobject_cast<QLabel*>(watched);
+  if (label && event->type() == QEvent::Resize) fitHeight(label);
+  return QWidget::eventFilter(watched, event);
+}
+
+void MemoryBrowserWidget::fitHeight(QLabel* label) {
+  // Not laid out yet, its width is not its own: it would ask for many lines at a small width.
+  if (!label->testAttribute(Qt::WA_Resized)) return;
+  label->setMinimumHeight(std::max(0, label->heightForWidth(label->width())));  // empty: -1
+}
 
 void MemoryBrowserWidget::setWeightsMode(bool keepTrained, bool switchable, const QString& why) {
   weights_->setCurrentIndex(weights_->findData(keepTrained));
@@ -551,7 +586,10 @@ void MemoryBrowserWidget::setWeightsMode(bool keepTrained, bool switchable, cons
       (why.isEmpty() ? QString() : QStringLiteral("\n") + why));
 }
 
-void MemoryBrowserWidget::setProbeNote(const QString& note) { probeNote_->setText(note); }
+void MemoryBrowserWidget::setProbeNote(const QString& note) {
+  probeNote_->setText(note);
+  fitHeight(probeNote_);
+}
 
 void MemoryBrowserWidget::showChange(std::shared_ptr<const MemoryChange> change) {
   const MemoryChange& c = *change;
@@ -564,6 +602,8 @@ void MemoryBrowserWidget::showChange(std::shared_ptr<const MemoryChange> change)
           .arg(number(c.changed.size()), number(c.slotsBefore), number(c.slotsAfter),
                number(c.instancesBefore), number(c.instancesAfter),
                accuracy(c.correctBefore, c.probeTokens), accuracy(c.correctAfter, c.probeTokens)));
+  fitHeight(changeTitle_);
+  fitHeight(changeFigures_);
   changes_->setChange(std::move(change));
   updateButtons();
 }
@@ -574,6 +614,8 @@ void MemoryBrowserWidget::clearChange() {
       tr("Select stored vectors and press Delete, Relabel or Restore to preview "
          "what the edit changes."));
   changeFigures_->clear();
+  fitHeight(changeTitle_);
+  fitHeight(changeFigures_);
   updateButtons();
 }
 
@@ -587,7 +629,10 @@ void MemoryBrowserWidget::setBusy(bool busy, bool cancellable) {
   updateButtons();
 }
 
-void MemoryBrowserWidget::showWork(const QString& message) { work_->setText(message); }
+void MemoryBrowserWidget::showWork(const QString& message) {
+  work_->setText(message);
+  work_->setToolTip(message);  // a long one may not fit the row's two lines
+}
 
 void MemoryBrowserWidget::setListEditedOffered(bool offered) {
   listEdited_->setVisible(offered);

@@ -70,6 +70,10 @@ class MemoryBrowserWidget : public QWidget {
   QByteArray saveState() const;
   void restoreState(const QByteArray& state);
 
+ protected:
+  // Keeps the wrapped labels' minimum heights at their text's height for their width.
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  Q_SIGNALS:
   void deleteRequested(const QList<quint32>& vectors);
   void relabelRequested(quint32 vector, const QString& token);
@@ -96,6 +100,9 @@ class MemoryBrowserWidget : public QWidget {
   void askProbeSentences();
   void requestPrune();
   void updateButtons();
+  // A wrapped label's minimum is one line: the pane would squeeze its other lines under the
+  // widget below it. Its height for its width, as its minimum, keeps them.
+  static void fitHeight(QLabel* label);
   void updatePruneParameters();
   // A pruning parameter moved: with live previews on, preview it once the user pauses.
   void pruneParameterMoved();
