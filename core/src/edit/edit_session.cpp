@@ -1,11 +1,17 @@
 #include "memlens/edit_session.h"
 
+#include <tbb/task_group.h>
+
 #include <utility>
 
+#include "classify/classifier_factories.h"
 #include "memlens/job_control.h"
 
 namespace memlens {
 namespace {
+
+// The memory file's arrays an edit reads, in bytes, past which opening leaves them on disk.
+constexpr uint64_t kWarmBytes = uint64_t{256} << 20;
 
 uint64_t correctCount(const std::vector<uint32_t>& predictions, const InstanceSet& probe) {
   uint64_t n = 0;
@@ -26,11 +32,27 @@ Result<std::unique_ptr<EditSession>> EditSession::open(std::shared_ptr<const Exp
   ClassifierOptions classifier = e.record().options.classifier;
   // The trained memory's weights are those of the unedited training set.
   if (options.keepTrainedWeights) classifier.fixedWeights = e.classifier().weights();
+  // Beside the opening, on the other core: the deferred checks and first reads of the memory
+  // file's pages that an edit reads (stored vectors, distributions, source lists, the tree),
+  // which the first edit would otherwise pay for. Below a size only: at 100M instances they span
+  // gigabytes, which would stay resident.
+  tbb::task_group warm;
+  const InstanceBase& memory = e.classifier().memory();
+  const IgTree* tree = igTreeOf(e.classifier());
+  const uint64_t bytes = memory.instanceCount() * 12 +
+                         uint64_t{memory.vectorCount()} * (4 * memory.width() + 20) +
+                         (tree ? tree->nodeCount() * sizeof(IgTree::Node) : 0);
+  if (bytes <= kWarmBytes)
+    warm.run([&] {
+      (void)memory.checkAll();  // damage found here reads as the lazy checks read it
+      if (tree) (void)tree->checkAll();
+    });
   auto edited = EditedMemory::create(
       std::shared_ptr<const TokenisedCorpus>(s->trained_, &e.corpus()),
       std::shared_ptr<const InstanceSet>(s->trained_, &e.train()), std::move(probe), classifier,
       std::shared_ptr<const Classifier>(s->trained_, &e.classifier()), std::move(options.edits),
       std::move(options.undone), job);
+  warm.wait();
   if (!edited) return edited.status();
   s->edited_ = std::move(*edited);
   return s;

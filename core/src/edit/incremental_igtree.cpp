@@ -1,6 +1,10 @@
 #include "edit/incremental_igtree.h"
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
+#include <atomic>
 #include <numeric>
 
 #include "classify/classifier_factories.h"
@@ -322,32 +326,46 @@ Status IncrementalIgTree::addRecheckPaths(const Recheck& recheck, const ClassOrd
   // found for them (most vectors share their upper nodes).
   std::vector<uint32_t> sorted(recheck.size());
   std::iota(sorted.begin(), sorted.end(), 0);
-  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+  // Equal vectors (a vector holding two marked classes) are alike: their order does not matter.
+  tbb::parallel_sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
     const auto va = vector(a), vb = vector(b);
     return std::lexicographical_compare(va.begin(), va.end(), vb.begin(), vb.end());
   });
-  enum Found : uint8_t { kGoOn, kMoves, kDropped };
-  std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
-  std::span<const uint32_t> previous;
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    if (i % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
-    const std::span<const uint32_t> v = vector(sorted[i]);
-    size_t same = 0;
-    while (!previous.empty() && same < w && previous[same] == v[same]) ++same;
-    previous = v;
-    size_t need = 0;
-    for (size_t d = 1; d < w; ++d) {
-      if (d > same) {
-        const Reached r = walk({v.data(), d});
-        found[d] = r.depth < static_cast<int>(d) ? kDropped
-                   : orderMovesDefault(r, after) ? kMoves
-                                                 : kGoOn;
+  // Per sorted vector, the depth its path enters the edit to. Ranges of at most kRange of them
+  // on both cores, each sharing what it found along the way (a range's first vector walks its
+  // whole path).
+  constexpr size_t kRange = 256;
+  std::vector<uint8_t> need(sorted.size(), 0);
+  std::atomic<bool> cancelled = false;
+  const auto walkRange = [&](const tbb::blocked_range<size_t>& range) {
+    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+    enum Found : uint8_t { kGoOn, kMoves, kDropped };
+    std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
+    std::span<const uint32_t> previous;
+    for (size_t i = range.begin(); i < range.end(); ++i) {
+      const std::span<const uint32_t> v = vector(sorted[i]);
+      size_t same = 0;
+      while (!previous.empty() && same < w && previous[same] == v[same]) ++same;
+      previous = v;
+      for (size_t d = 1; d < w; ++d) {
+        if (d > same) {
+          const Reached r = walk({v.data(), d});
+          found[d] = r.depth < static_cast<int>(d) ? kDropped
+                     : orderMovesDefault(r, after) ? kMoves
+                                                   : kGoOn;
+        }
+        if (found[d] == kMoves) need[i] = static_cast<uint8_t>(d);
+        if (found[d] != kGoOn) break;
       }
-      if (found[d] == kMoves) need = d;
-      if (found[d] != kGoOn) break;
+      if (recheck.leafMoves[sorted[i]]) need[i] = static_cast<uint8_t>(w);
     }
-    if (recheck.leafMoves[sorted[i]]) need = w;
-    for (size_t d = 1; d <= need; ++d)
+  };
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, sorted.size(), kRange), walkRange,
+                    tbb::simple_partitioner());
+  if (cancelled) return Status::cancelled();
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const std::span<const uint32_t> v = vector(sorted[i]);
+    for (size_t d = 1; d <= need[i]; ++d)
       below.try_emplace(Prefix(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(d)));
   }
   return Status::ok();
@@ -456,15 +474,14 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
   const InstanceBase& memory = base_->memory();
   const std::vector<int>& order = tree_.order();
   Recheck stale;
-  const auto add = [&](std::span<const uint32_t> features, const Dist& dist) {
-    for (int f : order) stale.values.push_back(features[static_cast<size_t>(f)]);
+  const auto leafMoves = [&](const Dist& dist) -> uint8_t {
     // A class one order lacks: the edit changed this vector, and its delta rebuilds the leaf.
-    stale.leafMoves.push_back(std::any_of(dist.begin(), dist.end(),
-                                          [&](const auto& c) {
-                                            return now.indexOf(c.first) == InstanceBase::kNone ||
-                                                   after.indexOf(c.first) == InstanceBase::kNone;
-                                          }) ||
-                              defaultOf(dist, now) != defaultOf(dist, after));
+    return std::any_of(dist.begin(), dist.end(),
+                       [&](const auto& c) {
+                         return now.indexOf(c.first) == InstanceBase::kNone ||
+                                after.indexOf(c.first) == InstanceBase::kNone;
+                       }) ||
+           defaultOf(dist, now) != defaultOf(dist, after);
   };
   // A node's default moves with the order alone when two classes tied at its top swap places:
   // it holds both, so it lies on the paths of the vectors holding either. Of each pair that
@@ -542,29 +559,50 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
   size_t count = 0;
   for (uint32_t c = 0; c < moved.size(); ++c)
     if (moved[c] && (count += held(c)) > limit) return std::nullopt;
-  stale.values.reserve(count * order.size());
-  stale.leafMoves.reserve(count);
-  // The base's (edited or not: a path checked for nothing costs its length) and the overlay's.
-  Dist dist;
-  for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c) {
-    if (!moved[c]) continue;
-    for (uint32_t id : (*classVectors_)[c]) {
-      const auto features = memory.vector(id);
+  // The base's (edited or not: a path checked for nothing costs its length), on both cores into
+  // their places in class order, then those the overlay holds left out; then the overlay's.
+  const size_t w = order.size();
+  std::vector<uint32_t> ids;
+  ids.reserve(count);
+  for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c)
+    if (moved[c]) ids.insert(ids.end(), (*classVectors_)[c].begin(), (*classVectors_)[c].end());
+  stale.values.resize(ids.size() * w);
+  stale.leafMoves.resize(ids.size());
+  std::vector<uint8_t> based(ids.size(), 0);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, ids.size(), 512), [&](const auto& range) {
+    Dist dist;
+    for (size_t i = range.begin(); i < range.end(); ++i) {
+      const auto features = memory.vector(ids[i]);
       if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
       dist.clear();
-      for (const ClassCount& cc : memory.distribution(id))
+      for (const ClassCount& cc : memory.distribution(ids[i]))
         dist.emplace_back(memory.classId(cc.classIndex), cc.count);
-      add(features, dist);
+      for (size_t d = 0; d < w; ++d)
+        stale.values[i * w + d] = features[static_cast<size_t>(order[d])];
+      stale.leafMoves[i] = leafMoves(dist);
+      based[i] = 1;
     }
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!based[i]) continue;
+    std::copy_n(stale.values.begin() + static_cast<std::ptrdiff_t>(i * w), w,
+                stale.values.begin() + static_cast<std::ptrdiff_t>(kept * w));
+    stale.leafMoves[kept++] = stale.leafMoves[i];
   }
+  stale.values.resize(kept * w);
+  stale.leafMoves.resize(kept);
   if (moved.empty()) return stale;
+  Dist dist;
   for (uint32_t i = 0; i < overlay.entries().size(); ++i) {
     const std::span<const VectorOverlay::Count> counts = overlay.countsOf(i);
     if (std::any_of(counts.begin(), counts.end(),
                     [&](const auto& cc) { return cc.first < moved.size() && moved[cc.first]; })) {
       dist.clear();
       for (const auto& [classId, n] : counts) dist.emplace_back(classId, static_cast<uint64_t>(n));
-      add({overlay.featuresOf(i), static_cast<size_t>(memory.width())}, dist);
+      const uint32_t* features = overlay.featuresOf(i);
+      for (int f : order) stale.values.push_back(features[static_cast<size_t>(f)]);
+      stale.leafMoves.push_back(leafMoves(dist));
     }
   }
   return stale;
