@@ -141,10 +141,12 @@ IncrementalIgTree::Deltas IncrementalIgTree::Deltas::of(
   });
   Deltas out;
   out.values.reserve(keys.size());
+  out.entries.reserve(entries.size());
   out.start.reserve(entries.size() + 1);
   out.changes.reserve(counts.size());
   for (uint32_t i : sorted) {
     out.values.insert(out.values.end(), keys.data() + i * w, keys.data() + (i + 1) * w);
+    out.entries.push_back(entries[i]);
     out.changes.insert(out.changes.end(), counts.begin() + static_cast<std::ptrdiff_t>(start[i]),
                        counts.begin() + static_cast<std::ptrdiff_t>(start[i + 1]));
     out.start.push_back(out.changes.size());
@@ -197,6 +199,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     Path path;
     size_t end = 0;                         // past its extensions
     size_t changeBegin = 0, changeEnd = 0;  // in `summed`: its count changes by class id
+    uint32_t entry = VectorOverlay::kNone;  // an edited leaf's overlay entry
   };
   std::vector<Below> below;
   std::vector<std::pair<uint32_t, int64_t>> summed;
@@ -255,6 +258,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
         below.push_back({{item.path.values, d}});
       }
       if (item.delta == SIZE_MAX) continue;
+      below[open.back()].entry = deltas.entries[item.delta];
       for (const auto& [c, n] : deltas.of(item.delta))
         for (size_t d = 1; d <= w; ++d) {
           if (sum[d][c] == 0) touched[d].push_back(c);
@@ -277,6 +281,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     std::shared_ptr<Node> node;
   };
   std::vector<Step> steps;
+  steps.reserve(below.size());
   std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
   for (size_t i = 0; i < below.size();) {
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
@@ -294,7 +299,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     if (p.size() == w) {
       // A leaf answers its stored vector's counts. One the tree lacked (empty or compressed)
       // matters only if it is kept now.
-      node->dist = was.countsOf(p, overlay);
+      node->dist = was.countsOf(p, overlay, b.entry);
       if (!node->dist.empty()) node->defaultId = defaultOf(node->dist, order);
       if (present) defaultBefore = defaultAt(r);
       sameDist =
@@ -309,7 +314,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       rebuildHere = node->dist.empty() || defaultOf(node->dist, order) != node->defaultId;
     }
     if (rebuildHere) {
-      node = std::make_shared<Node>();
+      *node = Node{};
       auto members = was.membersUnder(p, overlay, sortedEntries());
       if (!members) return members.status();
       if (!members->runs.empty() && members->values.size() == static_cast<size_t>(members->width)) {
@@ -472,15 +477,17 @@ const IncrementalIgTree::Node* IncrementalIgTree::node(const Prefix& prefix) con
   return it == settled_->end() ? nullptr : it->second.get();
 }
 
-std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(
-    const Prefix& vector, const VectorOverlay& overlay) const {
+std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(const Prefix& vector,
+                                                                       const VectorOverlay& overlay,
+                                                                       uint32_t entry) const {
   const std::vector<int>& order = tree_.order();
   uint32_t features[InstanceSet::kMaxWidth];
   for (size_t d = 0; d < order.size(); ++d) features[static_cast<size_t>(order[d])] = vector[d];
   const std::span<const uint32_t> f(features, order.size());
   const InstanceBase& memory = base_->memory();
   Dist out;
-  if (const uint32_t e = overlay.find(f); e != VectorOverlay::kNone) {
+  if (const uint32_t e = entry != VectorOverlay::kNone ? entry : overlay.find(f);
+      e != VectorOverlay::kNone) {
     for (const auto& [classId, n] : overlay.countsOf(e))
       out.emplace_back(classId, static_cast<uint64_t>(n));
   } else if (const uint32_t id = memory.find(f); id != InstanceBase::kNone) {

@@ -74,7 +74,8 @@ class IncrementalIgTree final : public IncrementalClassifier {
     size_t size() const { return start.size() - 1; }
 
     std::vector<uint32_t> values;
-    std::vector<size_t> start{0};  // per vector, its first change; then the end
+    std::vector<uint32_t> entries;  // per vector, its overlay entry
+    std::vector<size_t> start{0};   // per vector, its first change; then the end
     std::vector<std::pair<uint32_t, int64_t>> changes;
   };
   // Stored vectors (in tree order, the tree's width values each, in one array: there may be tens
@@ -174,9 +175,10 @@ class IncrementalIgTree final : public IncrementalClassifier {
                                const std::vector<uint32_t>& sorted) const;
   std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
   // The class counts (by class id) of stored vector `vector` (in tree order) in the memory
-  // `overlay` makes of the base.
+  // `overlay` makes of the base; `entry`: its overlay entry, when known.
   std::vector<std::pair<uint32_t, uint64_t>> countsOf(const Prefix& vector,
-                                                      const VectorOverlay& overlay) const;
+                                                      const VectorOverlay& overlay,
+                                                      uint32_t entry = VectorOverlay::kNone) const;
   void root(const PredictOptions& options, Prediction& out) const;
 
   const IgTree& tree_;
