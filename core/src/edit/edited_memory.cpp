@@ -547,23 +547,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   }
   const EntryChanges edited = EntryChanges::summed(std::move(moves));
   IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
-  if (algorithm == Algorithm::kIgTree && !compact) {
-    const std::vector<int>& treeOrder = igTreeOf(*p->base)->order();
-    // Consecutive changes mostly share their vector (a vector's instances): one lookup per run.
-    std::span<const uint32_t> lastFeatures;
-    auto last = deltas.end();
-    const auto note = [&](std::span<const uint32_t> features, uint32_t classId, int64_t n) {
-      if (lastFeatures.empty() ||
-          (lastFeatures.data() != features.data() && !std::ranges::equal(lastFeatures, features))) {
-        IncrementalIgTree::Prefix key;
-        for (int f : treeOrder) key.push_back(features[static_cast<size_t>(f)]);
-        last = deltas.try_emplace(std::move(key)).first;
-        lastFeatures = features;
-      }
-      last->second[classId] += n;
-    };
-    forEachMove(note);
-  }
+  if (algorithm == Algorithm::kIgTree && !compact)
+    deltas = IncrementalIgTree::Deltas::of(igTreeOf(*p->base)->order(), overlay, edited.entries,
+                                           edited.start, edited.counts);
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     // From the trained memory's stored vectors: what training on the kept instances gives,
     // without listing and hashing them again.

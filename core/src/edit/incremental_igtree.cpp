@@ -1,10 +1,6 @@
 #include "edit/incremental_igtree.h"
 
-#include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
-
 #include <algorithm>
-#include <atomic>
 #include <numeric>
 
 #include "classify/classifier_factories.h"
@@ -85,7 +81,7 @@ Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
 
 // `dist` (by class id) with `change` added, classes left without instances dropped: a merge, where
 // a map of every class took most of an edit near the root (thousands of classes).
-Dist plus(const Dist& dist, const std::map<uint32_t, int64_t>& change) {
+Dist plus(const Dist& dist, std::span<const std::pair<uint32_t, int64_t>> change) {
   Dist out;
   out.reserve(dist.size() + change.size());
   auto c = change.begin();
@@ -127,6 +123,37 @@ IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
   for (uint64_t t : classes_.totals) instanceCount_ += t;
 }
 
+IncrementalIgTree::Deltas IncrementalIgTree::Deltas::of(
+    const std::vector<int>& treeOrder, const VectorOverlay& overlay,
+    std::span<const uint32_t> entries, std::span<const size_t> start,
+    std::span<const std::pair<uint32_t, int64_t>> counts) {
+  const size_t w = treeOrder.size();
+  std::vector<uint32_t> keys(entries.size() * w);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const uint32_t* f = overlay.featuresOf(entries[i]);
+    for (size_t d = 0; d < w; ++d) keys[i * w + d] = f[static_cast<size_t>(treeOrder[d])];
+  }
+  std::vector<uint32_t> sorted(entries.size());
+  std::iota(sorted.begin(), sorted.end(), 0);
+  std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    return std::lexicographical_compare(keys.data() + a * w, keys.data() + (a + 1) * w,
+                                        keys.data() + b * w, keys.data() + (b + 1) * w);
+  });
+  Deltas out;
+  out.values.reserve(keys.size());
+  out.entries.reserve(entries.size());
+  out.start.reserve(entries.size() + 1);
+  out.changes.reserve(counts.size());
+  for (uint32_t i : sorted) {
+    out.values.insert(out.values.end(), keys.data() + i * w, keys.data() + (i + 1) * w);
+    out.entries.push_back(entries[i]);
+    out.changes.insert(out.changes.end(), counts.begin() + static_cast<std::ptrdiff_t>(start[i]),
+                       counts.begin() + static_cast<std::ptrdiff_t>(start[i + 1]));
+    out.start.push_back(out.changes.size());
+  }
+  return out;
+}
+
 uint32_t IncrementalIgTree::rootDefault(const ClassOrder& classes) {
   uint32_t best = 0;
   for (uint32_t c = 1; c < classes.totals.size(); ++c)
@@ -164,35 +191,87 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     });
     return sorted;
   };
-  // The nodes on the edited paths, leaves included, with what changed below each. A leaf is a
-  // node of its own (its compression is settled against its parent's default bottom-up), so an
-  // edit of a few leaves rebuilds no subtree.
-  std::map<Prefix, std::map<uint32_t, int64_t>> below;
-  // The deltas come sorted: a vector shares the nodes of its first `same` values with the one
-  // before, and its deeper prefixes sort after every node listed so far (no search, no key made).
-  std::vector<std::map<uint32_t, int64_t>*> at(w + 1, nullptr);
-  const Prefix* previous = nullptr;
-  for (const auto& [vector, change] : deltas) {
-    size_t same = 0;
-    while (previous && same < w && (*previous)[same] == vector[same]) ++same;
-    for (size_t d = 1; d <= w; ++d) {
-      if (d > same)
-        at[d] = &below
-                     .emplace_hint(
-                         below.end(),
-                         Prefix(vector.begin(), vector.begin() + static_cast<std::ptrdiff_t>(d)),
-                         std::map<uint32_t, int64_t>{})
-                     ->second;
-      for (const auto& [c, n] : change) (*at[d])[c] += n;
+  // The nodes on the edited paths, leaves included, in tree order (a prefix before its
+  // extensions, which follow it), with what changed below each. A leaf is a node of its own (its
+  // compression is settled against its parent's default bottom-up), so an edit of a few leaves
+  // rebuilds no subtree.
+  struct Below {
+    Path path;
+    size_t end = 0;                         // past its extensions
+    size_t changeBegin = 0, changeEnd = 0;  // in `summed`: its count changes by class id
+    uint32_t entry = VectorOverlay::kNone;  // an edited leaf's overlay entry
+  };
+  std::vector<Below> below;
+  std::vector<std::pair<uint32_t, int64_t>> summed;
+  {
+    std::vector<Path> rechecked;
+    if (Status s = was.recheckPaths(recheck, order, rechecked, job); !s) return s;
+    // The edited vectors' paths and the rechecked ones, in order (a delta: SIZE_MAX for none).
+    struct Item {
+      Path path;
+      size_t delta;
+    };
+    std::vector<Item> items;
+    items.reserve(deltas.size() + rechecked.size());
+    const auto less = [w](const uint32_t* a, const uint32_t* b) {
+      return std::lexicographical_compare(a, a + w, b, b + w);
+    };
+    for (size_t i = 0, r = 0; i < deltas.size() || r < rechecked.size();) {
+      const uint32_t* v = i < deltas.size() ? deltas.values.data() + i * w : nullptr;
+      if (v && (r == rechecked.size() || !less(rechecked[r].values, v))) {
+        items.push_back({{v, w}, i++});
+      } else {
+        items.push_back({rechecked[r++], SIZE_MAX});
+      }
     }
-    previous = &vector;
+    // A path shares its first `same` nodes with the one before and opens the rest; a node's
+    // changes are summed (by class, one array per depth) until a path leaves it. Summed once per
+    // vector and depth: a map per node took most of a document-sized edit at 100M.
+    uint32_t classLimit = 0;
+    for (const auto& c : deltas.changes) classLimit = std::max(classLimit, c.first + 1);
+    std::vector<std::vector<int64_t>> sum(w + 1, std::vector<int64_t>(classLimit, 0));
+    std::vector<std::vector<uint32_t>> touched(w + 1);
+    std::vector<size_t> open;  // by depth - 1, the open nodes' places in `below`
+    const auto close = [&] {
+      const size_t d = open.size();
+      Below& b = below[open.back()];
+      std::vector<uint32_t>& t = touched[d];
+      std::sort(t.begin(), t.end());  // a class whose sum went back to 0 may come twice
+      b.changeBegin = summed.size();
+      for (uint32_t c : t)
+        if (const int64_t n = std::exchange(sum[d][c], 0); n != 0) summed.emplace_back(c, n);
+      t.clear();
+      b.changeEnd = summed.size();
+      b.end = below.size();
+      open.pop_back();
+    };
+    const uint32_t* previous = nullptr;
+    for (size_t k = 0; k < items.size(); ++k) {
+      if (k % 4096 == 4095 && cancelRequested(job)) return Status::cancelled();
+      const Item& item = items[k];
+      size_t same = 0;
+      while (previous && same < w && previous[same] == item.path.values[same]) ++same;
+      previous = item.path.values;
+      while (open.size() > same) close();
+      for (size_t d = open.size() + 1; d <= item.path.length; ++d) {
+        open.push_back(below.size());
+        below.push_back({{item.path.values, d}});
+      }
+      if (item.delta == SIZE_MAX) continue;
+      below[open.back()].entry = deltas.entries[item.delta];
+      for (const auto& [c, n] : deltas.of(item.delta))
+        for (size_t d = 1; d <= w; ++d) {
+          if (sum[d][c] == 0) touched[d].push_back(c);
+          sum[d][c] += n;
+        }
+    }
+    while (!open.empty()) close();
   }
-  if (Status s = was.addRecheckPaths(recheck, order, below, job); !s) return s;
 
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
   // subtree below it, whose nodes are then left out.
   struct Step {
-    const Prefix* prefix;
+    Prefix prefix;
     bool wasKept;
     bool rebuilt;
     bool sameDist;  // and default, as it was (a path checked for a class's order alone)
@@ -202,11 +281,14 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     std::shared_ptr<Node> node;
   };
   std::vector<Step> steps;
+  steps.reserve(below.size());
   std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
-  const Prefix* lastRebuilt = nullptr;
-  for (const auto& [p, change] : below) {
-    if (lastRebuilt && isPrefix(*lastRebuilt, p)) continue;  // extensions follow their prefix
+  for (size_t i = 0; i < below.size();) {
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
+    const Below& b = below[i];
+    Prefix p(b.path.values, b.path.values + b.path.length);
+    const std::span<const std::pair<uint32_t, int64_t>> change(summed.data() + b.changeBegin,
+                                                               b.changeEnd - b.changeBegin);
     const Reached r = was.walk(p);
     const bool present = r.depth == static_cast<int>(p.size());
     const Node* own = was.node(p);
@@ -217,14 +299,13 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     if (p.size() == w) {
       // A leaf answers its stored vector's counts. One the tree lacked (empty or compressed)
       // matters only if it is kept now.
-      node->dist = was.countsOf(p, overlay);
+      node->dist = was.countsOf(p, overlay, b.entry);
       if (!node->dist.empty()) node->defaultId = defaultOf(node->dist, order);
       if (present) defaultBefore = defaultAt(r);
       sameDist =
           !present || (node->dist == was.distributionOf(r) && node->defaultId == defaultBefore);
     } else if (!rebuildHere) {
-      sameDist =
-          std::all_of(change.begin(), change.end(), [](const auto& c) { return c.second == 0; });
+      sameDist = change.empty();
       Dist dist = was.distributionOf(r);
       if (!r.edited) std::sort(dist.begin(), dist.end());  // a trained node's is by class index
       node->dist = plus(dist, change);
@@ -233,7 +314,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       rebuildHere = node->dist.empty() || defaultOf(node->dist, order) != node->defaultId;
     }
     if (rebuildHere) {
-      node = std::make_shared<Node>();
+      *node = Node{};
       auto members = was.membersUnder(p, overlay, sortedEntries());
       if (!members) return members.status();
       if (!members->runs.empty() && members->values.size() == static_cast<size_t>(members->width)) {
@@ -255,13 +336,13 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
         node->childCount = top.childCount;
         node->part = std::move(*part);
       }
-      lastRebuilt = &p;
     }
     const size_t parent = p.size() == 1 ? SIZE_MAX : lastOfLength[p.size() - 1];
     lastOfLength[p.size()] = steps.size();
     const uint32_t children = node->childCount;
-    steps.push_back({&p, present, rebuildHere, sameDist && !rebuildHere, children, defaultBefore,
-                     parent, std::move(node)});
+    steps.push_back({std::move(p), present, rebuildHere, sameDist && !rebuildHere, children,
+                     defaultBefore, parent, std::move(node)});
+    i = rebuildHere ? b.end : i + 1;  // a rebuilt node's extensions are its part's
   }
   // Bottom-up (children before their parent): compression against the parent's default, which
   // stayed (else the parent was rebuilt), and the parents' child counts.
@@ -276,6 +357,9 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     uint32_t& count = s.parent == SIZE_MAX ? next->rootChildren_ : steps[s.parent].node->childCount;
     count = static_cast<uint32_t>(static_cast<int64_t>(count) + change);
   }
+  // In order, each entry goes where the last one's successor was (when no older entry lies
+  // between): a document-sized edit adds a million.
+  auto hint = next->recent_.end();
   for (Step& s : steps) {
     // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
     if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
@@ -284,14 +368,15 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     if (s.rebuilt && !s.wasKept && !s.node->kept) continue;
     if (s.rebuilt) {
       // What lay below a rebuilt node is its part's now (settled_'s entries there go unread).
-      eraseBelow(next->recent_, *s.prefix);
-      next->rebuiltNow_.push_back(*s.prefix);
-    } else if (s.prefix->size() == w && (s.node->kept != s.wasKept ||
-                                         (s.node->kept && s.node->defaultId != s.defaultBefore))) {
+      eraseBelow(next->recent_, s.prefix);
+      hint = next->recent_.lower_bound(s.prefix);
+      next->rebuiltNow_.push_back(s.prefix);
+    } else if (s.prefix.size() == w && (s.node->kept != s.wasKept ||
+                                        (s.node->kept && s.node->defaultId != s.defaultBefore))) {
       // The queries that reach this leaf answer another class now; other nodes kept defaults.
-      next->rebuiltNow_.push_back(*s.prefix);
+      next->rebuiltNow_.push_back(s.prefix);
     }
-    next->recent_[*s.prefix] = std::move(s.node);
+    hint = std::next(next->recent_.insert_or_assign(hint, std::move(s.prefix), std::move(s.node)));
   }
   next->settle();
   return next;
@@ -316,8 +401,8 @@ bool IncrementalIgTree::orderMovesDefault(const Reached& r, const ClassOrder& af
   return moves;
 }
 
-Status IncrementalIgTree::addRecheckPaths(const Recheck& recheck, const ClassOrder& after,
-                                          Deltas& below, JobControl* job) const {
+Status IncrementalIgTree::recheckPaths(const Recheck& recheck, const ClassOrder& after,
+                                       std::vector<Path>& paths, JobControl* job) const {
   const size_t w = tree_.order().size();
   const auto vector = [&](uint32_t i) {
     return std::span<const uint32_t>(recheck.values).subspan(size_t{i} * w, w);
@@ -326,47 +411,36 @@ Status IncrementalIgTree::addRecheckPaths(const Recheck& recheck, const ClassOrd
   // found for them (most vectors share their upper nodes).
   std::vector<uint32_t> sorted(recheck.size());
   std::iota(sorted.begin(), sorted.end(), 0);
-  // Equal vectors (a vector holding two marked classes) are alike: their order does not matter.
-  tbb::parallel_sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+  const auto less = [&](uint32_t a, uint32_t b) {
     const auto va = vector(a), vb = vector(b);
     return std::lexicographical_compare(va.begin(), va.end(), vb.begin(), vb.end());
-  });
-  // Per sorted vector, the depth its path enters the edit to. Ranges of at most kRange of them
-  // on both cores, each sharing what it found along the way (a range's first vector walks its
-  // whole path).
-  constexpr size_t kRange = 256;
-  std::vector<uint8_t> need(sorted.size(), 0);
-  std::atomic<bool> cancelled = false;
-  const auto walkRange = [&](const tbb::blocked_range<size_t>& range) {
-    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-    enum Found : uint8_t { kGoOn, kMoves, kDropped };
-    std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
-    std::span<const uint32_t> previous;
-    for (size_t i = range.begin(); i < range.end(); ++i) {
-      const std::span<const uint32_t> v = vector(sorted[i]);
-      size_t same = 0;
-      while (!previous.empty() && same < w && previous[same] == v[same]) ++same;
-      previous = v;
-      for (size_t d = 1; d < w; ++d) {
-        if (d > same) {
-          const Reached r = walk({v.data(), d});
-          found[d] = r.depth < static_cast<int>(d) ? kDropped
-                     : orderMovesDefault(r, after) ? kMoves
-                                                   : kGoOn;
-        }
-        if (found[d] == kMoves) need[i] = static_cast<uint8_t>(d);
-        if (found[d] != kGoOn) break;
-      }
-      if (recheck.leafMoves[sorted[i]]) need[i] = static_cast<uint8_t>(w);
-    }
   };
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, sorted.size(), kRange), walkRange,
-                    tbb::simple_partitioner());
-  if (cancelled) return Status::cancelled();
+  const auto unsorted = sorted.begin() + static_cast<std::ptrdiff_t>(recheck.inOrder);
+  std::sort(unsorted, sorted.end(), less);
+  std::inplace_merge(sorted.begin(), unsorted, sorted.end(), less);
+  enum Found : uint8_t { kGoOn, kMoves, kDropped };
+  std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
+  std::span<const uint32_t> previous;
+  paths.clear();
   for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
     const std::span<const uint32_t> v = vector(sorted[i]);
-    for (size_t d = 1; d <= need[i]; ++d)
-      below.try_emplace(Prefix(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(d)));
+    size_t same = 0;
+    while (!previous.empty() && same < w && previous[same] == v[same]) ++same;
+    previous = v;
+    size_t need = 0;
+    for (size_t d = 1; d < w; ++d) {
+      if (d > same) {
+        const Reached r = walk({v.data(), d});
+        found[d] = r.depth < static_cast<int>(d) ? kDropped
+                   : orderMovesDefault(r, after) ? kMoves
+                                                 : kGoOn;
+      }
+      if (found[d] == kMoves) need = d;
+      if (found[d] != kGoOn) break;
+    }
+    if (recheck.leafMoves[sorted[i]]) need = w;
+    if (need > 0) paths.push_back({v.data(), need});
   }
   return Status::ok();
 }
@@ -403,15 +477,17 @@ const IncrementalIgTree::Node* IncrementalIgTree::node(const Prefix& prefix) con
   return it == settled_->end() ? nullptr : it->second.get();
 }
 
-std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(
-    const Prefix& vector, const VectorOverlay& overlay) const {
+std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(const Prefix& vector,
+                                                                       const VectorOverlay& overlay,
+                                                                       uint32_t entry) const {
   const std::vector<int>& order = tree_.order();
   uint32_t features[InstanceSet::kMaxWidth];
   for (size_t d = 0; d < order.size(); ++d) features[static_cast<size_t>(order[d])] = vector[d];
   const std::span<const uint32_t> f(features, order.size());
   const InstanceBase& memory = base_->memory();
   Dist out;
-  if (const uint32_t e = overlay.find(f); e != VectorOverlay::kNone) {
+  if (const uint32_t e = entry != VectorOverlay::kNone ? entry : overlay.find(f);
+      e != VectorOverlay::kNone) {
     for (const auto& [classId, n] : overlay.countsOf(e))
       out.emplace_back(classId, static_cast<uint64_t>(n));
   } else if (const uint32_t id = memory.find(f); id != InstanceBase::kNone) {
@@ -474,14 +550,15 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
   const InstanceBase& memory = base_->memory();
   const std::vector<int>& order = tree_.order();
   Recheck stale;
-  const auto leafMoves = [&](const Dist& dist) -> uint8_t {
+  const auto add = [&](std::span<const uint32_t> features, const Dist& dist) {
+    for (int f : order) stale.values.push_back(features[static_cast<size_t>(f)]);
     // A class one order lacks: the edit changed this vector, and its delta rebuilds the leaf.
-    return std::any_of(dist.begin(), dist.end(),
-                       [&](const auto& c) {
-                         return now.indexOf(c.first) == InstanceBase::kNone ||
-                                after.indexOf(c.first) == InstanceBase::kNone;
-                       }) ||
-           defaultOf(dist, now) != defaultOf(dist, after);
+    stale.leafMoves.push_back(std::any_of(dist.begin(), dist.end(),
+                                          [&](const auto& c) {
+                                            return now.indexOf(c.first) == InstanceBase::kNone ||
+                                                   after.indexOf(c.first) == InstanceBase::kNone;
+                                          }) ||
+                              defaultOf(dist, now) != defaultOf(dist, after));
   };
   // A node's default moves with the order alone when two classes tied at its top swap places:
   // it holds both, so it lies on the paths of the vectors holding either. Of each pair that
@@ -559,50 +636,46 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
   size_t count = 0;
   for (uint32_t c = 0; c < moved.size(); ++c)
     if (moved[c] && (count += held(c)) > limit) return std::nullopt;
-  // The base's (edited or not: a path checked for nothing costs its length), on both cores into
-  // their places in class order, then those the overlay holds left out; then the overlay's.
-  const size_t w = order.size();
+  // The base's (edited or not: a path checked for nothing costs its length), each once (a vector
+  // holds many of the classes), then the overlay's.
   std::vector<uint32_t> ids;
   ids.reserve(count);
   for (uint32_t c = 0; c < std::min(moved.size(), classVectors_->size()); ++c)
     if (moved[c]) ids.insert(ids.end(), (*classVectors_)[c].begin(), (*classVectors_)[c].end());
-  stale.values.resize(ids.size() * w);
-  stale.leafMoves.resize(ids.size());
-  std::vector<uint8_t> based(ids.size(), 0);
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, ids.size(), 512), [&](const auto& range) {
-    Dist dist;
-    for (size_t i = range.begin(); i < range.end(); ++i) {
-      const auto features = memory.vector(ids[i]);
-      if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
-      dist.clear();
-      for (const ClassCount& cc : memory.distribution(ids[i]))
-        dist.emplace_back(memory.classId(cc.classIndex), cc.count);
-      for (size_t d = 0; d < w; ++d)
-        stale.values[i * w + d] = features[static_cast<size_t>(order[d])];
-      stale.leafMoves[i] = leafMoves(dist);
-      based[i] = 1;
-    }
-  });
-  size_t kept = 0;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (!based[i]) continue;
-    std::copy_n(stale.values.begin() + static_cast<std::ptrdiff_t>(i * w), w,
-                stale.values.begin() + static_cast<std::ptrdiff_t>(kept * w));
-    stale.leafMoves[kept++] = stale.leafMoves[i];
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Many (a document-sized edit at 100M moves most classes' places): in tree order, as the
+  // tree keeps its stored vectors, rather than sorted by their values later.
+  const std::vector<uint32_t> none(order.size(), 0);
+  const auto all = ids.size() > memory.vectorCount() / 16 ? tree_.vectorsAgreeing(memory, none, 0)
+                                                          : std::nullopt;
+  if (all) {
+    std::vector<bool> isStale(memory.vectorCount());
+    for (uint32_t id : ids) isStale[id] = true;
+    ids.clear();
+    for (uint32_t id : *all)
+      if (isStale[id]) ids.push_back(id);
   }
-  stale.values.resize(kept * w);
-  stale.leafMoves.resize(kept);
-  if (moved.empty()) return stale;
+  stale.values.reserve(ids.size() * order.size());
+  stale.leafMoves.reserve(ids.size());
   Dist dist;
+  for (uint32_t id : ids) {
+    const auto features = memory.vector(id);
+    if (overlay.find(features) != VectorOverlay::kNone) continue;  // the overlay's below
+    dist.clear();
+    for (const ClassCount& cc : memory.distribution(id))
+      dist.emplace_back(memory.classId(cc.classIndex), cc.count);
+    add(features, dist);
+  }
+  if (all) stale.inOrder = stale.size();
+  if (moved.empty()) return stale;
   for (uint32_t i = 0; i < overlay.entries().size(); ++i) {
     const std::span<const VectorOverlay::Count> counts = overlay.countsOf(i);
     if (std::any_of(counts.begin(), counts.end(),
                     [&](const auto& cc) { return cc.first < moved.size() && moved[cc.first]; })) {
       dist.clear();
       for (const auto& [classId, n] : counts) dist.emplace_back(classId, static_cast<uint64_t>(n));
-      const uint32_t* features = overlay.featuresOf(i);
-      for (int f : order) stale.values.push_back(features[static_cast<size_t>(f)]);
-      stale.leafMoves.push_back(leafMoves(dist));
+      add({overlay.featuresOf(i), static_cast<size_t>(memory.width())}, dist);
     }
   }
   return stale;

@@ -59,15 +59,32 @@ class IncrementalIgTree final : public IncrementalClassifier {
   using Nodes = std::map<Prefix, std::shared_ptr<const Node>>;
   // By class id: the stored vectors holding it in a base memory.
   using ClassVectors = std::vector<std::vector<uint32_t>>;
-  // What an edit changed: per ordered stored vector (its values in tree order), per class id, the
-  // change in its count.
-  using Deltas = std::map<Prefix, std::map<uint32_t, int64_t>>;
+  // What an edit changed: the stored vectors whose counts it changed, by their values in tree
+  // order (ascending, the tree's width values each, in one array), and per vector the changes of
+  // its counts by class id (ascending).
+  struct Deltas {
+    // From the overlay entries `entries` and their summed changes (entry i's are
+    // counts[start[i], start[i + 1])).
+    static Deltas of(const std::vector<int>& treeOrder, const VectorOverlay& overlay,
+                     std::span<const uint32_t> entries, std::span<const size_t> start,
+                     std::span<const std::pair<uint32_t, int64_t>> counts);
+    std::span<const std::pair<uint32_t, int64_t>> of(size_t i) const {
+      return {changes.data() + start[i], start[i + 1] - start[i]};
+    }
+    size_t size() const { return start.size() - 1; }
+
+    std::vector<uint32_t> values;
+    std::vector<uint32_t> entries;  // per vector, its overlay entry
+    std::vector<size_t> start{0};   // per vector, its first change; then the end
+    std::vector<std::pair<uint32_t, int64_t>> changes;
+  };
   // Stored vectors (in tree order, the tree's width values each, in one array: there may be tens
   // of thousands) whose paths' defaults may move with the class order, and per vector whether
   // its own default (as a leaf) does.
   struct Recheck {
     std::vector<uint32_t> values;
     std::vector<uint8_t> leafMoves;
+    size_t inOrder = 0;  // the first ones come sorted
     size_t size() const { return leafMoves.size(); }
   };
 
@@ -127,15 +144,20 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // Whether `after` alone gives the node `r` (below the root, its counts as they were) another
   // default: a class tied with its default at its top now comes before it.
   bool orderMovesDefault(const Reached& r, const ClassOrder& after) const;
-  // Adds to `below` (with no count change) the nodes of `recheck`'s paths whose defaults
-  // `after` may move with their counts as they were, and the nodes above them: down to the first
-  // one whose default it moves (rebuilt with what is below it), and the leaf when its own default
-  // moves. The others keep their defaults and child counts. Past the last node a walk reaches,
-  // compression dropped the nodes, each with no children and its parent's default d, so every
-  // leaf below one holds d at its top: a class the order puts before d ties d there only if it
-  // does so in every such leaf, whose own default then moves too (`leafMoves`).
-  Status addRecheckPaths(const Recheck& recheck, const ClassOrder& after, Deltas& below,
-                         JobControl* job) const;
+  // The first `length` values (in tree order) of a stored vector: a path from the root.
+  struct Path {
+    const uint32_t* values;
+    size_t length;
+  };
+  // Sets `paths` to those of `recheck`'s paths (sorted, no count change) that must be checked:
+  // down to the first node whose default `after` moves with its counts as they were (rebuilt
+  // with what is below it), and to the leaf when its own default moves. The others keep their
+  // defaults and child counts. Past the last node a walk reaches, compression dropped the nodes,
+  // each with no children and its parent's default d, so every leaf below one holds d at its top:
+  // a class the order puts before d ties d there only if it does so in every such leaf, whose own
+  // default then moves too (`leafMoves`).
+  Status recheckPaths(const Recheck& recheck, const ClassOrder& after, std::vector<Path>& paths,
+                      JobControl* job) const;
   // The edited node at `prefix`, or nullptr.
   const Node* node(const Prefix& prefix) const;
   // Merges recent_ into a new settled_ when it has grown (see settled_).
@@ -153,9 +175,10 @@ class IncrementalIgTree final : public IncrementalClassifier {
                                const std::vector<uint32_t>& sorted) const;
   std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
   // The class counts (by class id) of stored vector `vector` (in tree order) in the memory
-  // `overlay` makes of the base.
+  // `overlay` makes of the base; `entry`: its overlay entry, when known.
   std::vector<std::pair<uint32_t, uint64_t>> countsOf(const Prefix& vector,
-                                                      const VectorOverlay& overlay) const;
+                                                      const VectorOverlay& overlay,
+                                                      uint32_t entry = VectorOverlay::kNone) const;
   void root(const PredictOptions& options, Prediction& out) const;
 
   const IgTree& tree_;
