@@ -54,14 +54,9 @@ void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options
   search(query, 0, options, out, bound, &vote);
 }
 
-void IncrementalIb1::search(const uint32_t* query, uint32_t required, const PredictOptions& options,
-                            Prediction& out, Bound& bound) const {
-  search(query, required, options, out, bound, nullptr);
-}
-
 bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
                             const PredictOptions& options, Prediction& out, Bound& bound,
-                            std::shared_ptr<const Vote>& vote) const {
+                            std::shared_ptr<const Vote>& vote, uint32_t required) const {
   // The buckets within the kept reach, changed: kept ones by index, new distances after them.
   thread_local std::vector<double> distances;
   thread_local std::vector<std::tuple<uint32_t, uint32_t, int64_t>> counts;  // bucket, class, n
@@ -107,7 +102,7 @@ bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
   // A tie is broken by the (k + 1)-th bucket, unknown when only k are.
   if (out.tie && buckets.size() == k) return false;
-  finish(merged, 0, out, bound, &vote);
+  finish(merged, required, out, bound, &vote);
   return true;
 }
 
@@ -118,6 +113,7 @@ void IncrementalIb1::finish(const MergedBuckets& merged, uint32_t required, Pred
   // distances): no change farther than the k-th can change it. The (k + 1)-th bucket's counts
   // break ties.
   bound.reach = required == 0 && !out.tie ? merged.kthDistance() : merged.reach();
+  bound.required = required;
   bound.tiedOn = tiedClasses(out);
   if (!vote) return;
   vote->reset();
