@@ -47,6 +47,7 @@ class IncrementalIb1 final : public IncrementalClassifier {
     std::vector<double> distances;
     std::vector<uint32_t> ends;                        // per bucket, the end of its counts
     std::vector<std::pair<uint32_t, int64_t>> counts;  // (class id, count > 0)
+    bool whole = false;                                // every bucket there is (fewer than k + 1)
   };
   // A stored vector's change at `distance` from a query: `delta` instances of class `classId`.
   struct Change {
@@ -68,7 +69,8 @@ class IncrementalIb1 final : public IncrementalClassifier {
   // over the stored vectors agreeing with it on `required`, as search()), and `changes`: every
   // change this memory's edit made to such a stored vector within `kept`'s reach, without a
   // search. False (out, bound and vote undefined) when that cannot be exact: a bucket emptied so
-  // fewer than k are known, or the new vote is tied without a (k + 1)-th.
+  // fewer than k are known, or the new vote is tied without a (k + 1)-th, unless `kept` was
+  // whole (a TRIBL2 prefix's few vectors); or every bucket emptied.
   bool revote(const Vote& kept, std::span<const Change> changes, const PredictOptions& options,
               Prediction& out, Bound& bound, std::shared_ptr<const Vote>& vote,
               uint32_t required = 0) const;
@@ -90,9 +92,10 @@ class IncrementalIb1 final : public IncrementalClassifier {
 
  private:
   // After `merged` decided `out`: its bound, the buckets it read within reach into `vote`, and
-  // its distance under the edited memory's weights.
-  void finish(const MergedBuckets& merged, uint32_t required, Prediction& out, Bound& bound,
-              std::shared_ptr<const Vote>* vote) const;
+  // its distance under the edited memory's weights. `complete`: `merged` was given every bucket
+  // up to its (k + 1)-th (a search, or a re-vote of a whole vote), so fewer are all there are.
+  void finish(const MergedBuckets& merged, uint32_t required, bool complete, Prediction& out,
+              Bound& bound, std::shared_ptr<const Vote>* vote) const;
 
   const OverlapMemory& memory_;
   std::shared_ptr<const VectorOverlay> overlay_;

@@ -19,7 +19,8 @@ IncrementalTribl2::IncrementalTribl2(const ClassifierOptions& options,
     : IncrementalClassifier(options, base, classes, instances),
       memory_(*overlapMemoryOf(*base_)),
       edited_(options, std::move(base), std::move(overlay), std::move(classes),
-              std::move(instances), previous ? &previous->edited_ : nullptr, std::move(reweighted)) {}
+              std::move(instances), previous ? &previous->edited_ : nullptr,
+              std::move(reweighted)) {}
 
 void IncrementalTribl2::answer(const uint32_t* query, const PredictOptions& options,
                                Prediction& out, Bound& bound) const {
