@@ -2,60 +2,19 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <random>
-#include <span>
 
 #include "classify/classifier_factories.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
+#include "kjv_slice.h"
 #include "memlens/edited_memory.h"
-#include "memlens/instance_builder.h"
 #include "memlens/pruning.h"
-#include "memlens/tokenised_corpus.h"
-#include "test_support.h"
 
 using namespace memlens;
-using memlens::test::kjvHead;
-using memlens::test::writeFile;
+using memlens::test::kjvSlice;
 
 namespace {
-
-// A KJV slice in three documents, its width-`width` instances split into training instances and
-// a probe set (every fifth instance).
-struct Slice {
-  QTemporaryDir dir;
-  std::shared_ptr<TokenisedCorpus> corpus;
-  InstanceSet train, probe;
-};
-
-std::unique_ptr<Slice> kjvSlice(int lines, int width) {
-  auto s = std::make_unique<Slice>();
-  const std::string text = kjvHead(lines);
-  if (text.empty()) return nullptr;
-  std::vector<std::string> paths;
-  size_t cut = 0;
-  for (int d = 0; d < 3; ++d) {
-    size_t end = d == 2 ? text.size() : text.find('\n', (text.size() * (d + 1)) / 3);
-    end = end == std::string::npos ? text.size() : end + 1;
-    paths.push_back(
-        writeFile(s->dir, "part" + std::to_string(d) + ".txt", text.substr(cut, end - cut)));
-    cut = end;
-  }
-  s->corpus = std::move(*TokenisedCorpus::load(paths, {}));
-  WindowOptions window;
-  window.width = width;
-  const InstanceSet all = *buildInstances(s->corpus->tokens, s->corpus->paddingId, window);
-  s->train.width = s->probe.width = width;
-  for (size_t i = 0; i < all.size(); ++i) {
-    InstanceSet& to = i % 5 == 4 ? s->probe : s->train;
-    const auto f = all.instance(i);
-    to.features.insert(to.features.end(), f.begin(), f.end());
-    to.classes.push_back(all.classes[i]);
-    to.sources.push_back(all.sources[i]);
-  }
-  return s;
-}
 
 // IGTree with the weights trained on `train`, kept through edits.
 ClassifierOptions fixedIgTree(const InstanceSet& train) {
@@ -682,134 +641,6 @@ class TestIncrementalEdits : public QObject {
             sameTrace(m->classifier().treePath(now.instance(j)), fresh->treePath(now.instance(j))),
             ("edit " + std::to_string(edits) + ", trace of " + std::to_string(j)).c_str());
     }
-  }
-
-  // TRIBL2 re-votes a probe context an edit reaches below its matched tree prefix and answers
-  // again one whose walk the edit moves. Edits aimed at probe contexts, each committed and checked
-  // against a retrained memory (every probe token's answer; the preview names exactly those that
-  // change): an instance inserted that agrees with the context one tree feature deeper than its
-  // walk matched and differs everywhere else (the walk goes deeper to a vector far from it), an
-  // exact match's vector relabelled, the nearest stored vector below its prefix deleted (a
-  // re-vote), the nearest with another first tree value deleted (near, but outside the prefix),
-  // and every instance below its prefix pruned (the walk stops higher).
-  void tribl2EditsFollowTheWalk() {
-    auto s = kjvSlice(400, 6);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kTribl2;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
-    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
-    auto trained = std::move(*createClassifier(options));
-    QVERIFY(trained->train(s->train).isOk());
-    const std::vector<int> order = overlapMemoryOf(*trained)->treeOrder();
-    const std::vector<double>& weights = options.fixedWeights;
-    const size_t w = order.size();
-    const auto distance = [&](std::span<const uint32_t> a, std::span<const uint32_t> b) {
-      double d = 0.0;
-      for (size_t f = 0; f < w; ++f)
-        if (a[f] != b[f]) d += weights[f];
-      return d;
-    };
-    // Whether `a` and `b` agree on the first `depth` tree features.
-    const auto agree = [&](std::span<const uint32_t> a, std::span<const uint32_t> b, int depth) {
-      for (int t = 0; t < depth; ++t) {
-        const auto f = static_cast<size_t>(order[static_cast<size_t>(t)]);
-        if (a[f] != b[f]) return false;
-      }
-      return true;
-    };
-    int steps = 0;
-    const auto apply = [&](const MemoryEdit& edit) {
-      const std::vector<uint32_t> before = m->probePredictions();
-      auto preview = m->preview(edit);
-      QVERIFY2(preview, preview.status().toString().c_str());
-      QVERIFY(!preview->retrained);
-      const std::vector<ChangedToken> changed = preview->changed;
-      QVERIFY(m->commit(std::move(*preview)).isOk());
-      ++steps;
-      auto fresh = std::move(*createClassifier(options));
-      QVERIFY(fresh->train(m->instances()).isOk());
-      const std::vector<Prediction> want = *fresh->predict(s->probe, PredictOptions{});
-      std::vector<size_t> expected;
-      for (size_t t = 0; t < want.size(); ++t) {
-        QVERIFY2(m->probePredictions()[t] == want[t].classId,
-                 ("edit " + std::to_string(steps) + ", probe token " + std::to_string(t)).c_str());
-        if (want[t].classId != before[t]) expected.push_back(t);
-      }
-      QCOMPARE(changed.size(), expected.size());
-      for (size_t t = 0; t < changed.size(); ++t) QCOMPARE(changed[t].probeIndex, expected[t]);
-    };
-    const auto otherClass = [&](uint32_t c) {
-      return *std::find_if(s->train.classes.begin(), s->train.classes.end(),
-                           [c](uint32_t x) { return x != c; });
-    };
-    int deeper = 0, exact = 0, nearest = 0, outside = 0, emptied = 0;
-    for (size_t i = 0; i < s->probe.size() && steps < 60; i += 11) {
-      const auto q = s->probe.instance(i);
-      const Prediction now = m->classifier().predictOne(q, PredictOptions{});
-      const int depth = now.matchDepth;
-      const InstanceSet& live = m->instances();
-      MemoryEdit edit;
-      switch (i % 4) {
-        case 0: {
-          if (depth == static_cast<int>(w)) {
-            edit.kind = EditKind::kRelabelVector;
-            edit.features.assign(q.begin(), q.end());
-            edit.classId = otherClass(now.classId);
-            ++exact;
-            break;
-          }
-          // Agreeing one tree feature deeper, the other values from a live instance that
-          // differs from the context on each (when one does).
-          edit.kind = EditKind::kInsertInstance;
-          edit.features.assign(q.begin(), q.end());
-          for (size_t t = static_cast<size_t>(depth) + 1; t < w; ++t) {
-            const auto f = static_cast<size_t>(order[t]);
-            for (size_t j = 0; j < live.size(); ++j)
-              if (live.instance(j)[f] != q[f]) {
-                edit.features[f] = live.instance(j)[f];
-                break;
-              }
-          }
-          edit.classId = otherClass(now.classId);
-          ++deeper;
-          break;
-        }
-        case 1:
-        case 2: {
-          // Case 1: the nearest live vector below the prefix (not the context itself); case 2:
-          // the nearest with another first tree value.
-          std::optional<size_t> best;
-          for (size_t j = 0; j < live.size(); ++j) {
-            const auto v = live.instance(j);
-            const bool below = agree(v, q, depth) && distance(v, q) > 0.0;
-            const bool elsewhere = !agree(v, q, 1);
-            if ((i % 4 == 1 ? below : elsewhere) &&
-                (!best || distance(v, q) < distance(live.instance(*best), q)))
-              best = j;
-          }
-          if (!best) continue;
-          edit.kind = EditKind::kDeleteVector;
-          edit.features.assign(live.instance(*best).begin(), live.instance(*best).end());
-          ++(i % 4 == 1 ? nearest : outside);
-          break;
-        }
-        default: {
-          if (depth == 0 || depth == static_cast<int>(w)) continue;
-          edit.kind = EditKind::kPrune;
-          for (size_t j = 0; j < live.size(); ++j)
-            if (agree(live.instance(j), q, depth)) edit.sources.push_back(live.sources[j]);
-          std::sort(edit.sources.begin(), edit.sources.end());
-          if (edit.sources.size() * 4 > live.size()) continue;
-          ++emptied;
-          break;
-        }
-      }
-      apply(edit);
-    }
-    qInfo("%d deeper, %d exact, %d nearest, %d outside, %d emptied", deeper, exact, nearest,
-          outside, emptied);
-    QVERIFY(deeper > 5 && exact > 0 && nearest > 5 && outside > 5 && emptied > 5);
   }
 
   void largeBatchesAnswerAsRetrained_data() {
