@@ -41,6 +41,14 @@ inline std::shared_ptr<TokenisedCorpus> loadMarkovCorpus(const QTemporaryDir& di
   return std::move(*TokenisedCorpus::load(writeMarkovCorpus(dir, documents, lines, seed), {}));
 }
 
+// Instance `i` of `from` appended to `to`.
+inline void appendInstance(InstanceSet& to, const InstanceSet& from, size_t i) {
+  const auto f = from.instance(i);
+  to.features.insert(to.features.end(), f.begin(), f.end());
+  to.classes.push_back(from.classes[i]);
+  to.sources.push_back(from.sources[i]);
+}
+
 // Documents 0..documents-2 train a width-3 memory; the last document is the probe set.
 struct EditSetup {
   QTemporaryDir dir;
@@ -56,11 +64,7 @@ inline std::unique_ptr<EditSetup> makeEditSetup(int lines = 60, int documents = 
   for (size_t i = 0; i < all.size(); ++i) {
     const bool probe =
         s->corpus->tokens.position(all.sources[i]).document == static_cast<uint32_t>(documents - 1);
-    InstanceSet& to = probe ? s->probe : s->train;
-    const auto f = all.instance(i);
-    to.features.insert(to.features.end(), f.begin(), f.end());
-    to.classes.push_back(all.classes[i]);
-    to.sources.push_back(all.sources[i]);
+    appendInstance(probe ? s->probe : s->train, all, i);
   }
   return s;
 }

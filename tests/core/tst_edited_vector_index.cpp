@@ -1,8 +1,9 @@
 // EditedVectorIndex against measuring every pair: for random vectors, weights (some equal, so
 // that distances tie) and queries, within() says whether some vector lies within each reach the
-// probe tokens can have (every pattern distance, between two of them, none, everything), for
-// memories searched by pattern and wider ones, for large and small edits; and forEachWithin()
-// lists exactly the vectors within it, each once, at its distance.
+// probe tokens can have (every pattern distance, between two of them, none, everything), among
+// all vectors and among those agreeing with the query on a random set of features (TRIBL2's
+// prefix), for memories searched by pattern and wider ones, for large and small edits; and
+// forEachWithin() lists exactly the vectors within it, each once, at its distance.
 #include <QtTest>
 
 #include <algorithm>
@@ -65,32 +66,49 @@ class TestEditedVectorIndex : public QObject {
       reaches.push_back(d);
       reaches.push_back(d + 0.05);
     }
-    int near = 0, far = 0;
+    const auto agrees = [&](const std::vector<uint32_t>& query, const std::vector<uint32_t>& v,
+                            uint32_t required) {
+      for (size_t f = 0; f < w; ++f)
+        if ((required >> f) & 1u && query[f] != v[f]) return false;
+      return true;
+    };
+    int near = 0, far = 0, nearAgreeing = 0;
     for (int q = 0; q < 200; ++q) {
       const std::vector<uint32_t> query = draw();
-      double nearest = std::numeric_limits<double>::max();
-      for (const auto& v : stored) nearest = std::min(nearest, distance(query.data(), v.data()));
-      for (double reach : reaches) {
-        const bool want = reach >= 0.0 && (nearest <= reach || sameDistance(nearest, reach));
-        const std::string where = "query " + std::to_string(q) + ", reach " + std::to_string(reach);
-        QVERIFY2(index.within(query.data(), reach) == want, where.c_str());
-        ++(want ? near : far);
-        if (q % 5 != 0) continue;  // listing is checked on fewer queries (each measures all)
-        std::vector<int> listed(stored.size(), 0);
-        bool distancesRight = true;
-        index.forEachWithin(query.data(), reach, [&](uint32_t v, double d) {
-          ++listed[v];
-          distancesRight = distancesRight && d == distance(query.data(), stored[v].data());
-        });
-        QVERIFY2(distancesRight, where.c_str());
-        for (size_t v = 0; v < stored.size(); ++v) {
-          const double d = distance(query.data(), stored[v].data());
-          const bool in = reach >= 0.0 && (d <= reach || sameDistance(d, reach));
-          QVERIFY2(listed[v] == (in ? 1 : 0), (where + ", vector " + std::to_string(v)).c_str());
+      for (const uint32_t required : {0u, random(1u << std::min(width, 6))}) {
+        double nearest = std::numeric_limits<double>::max();
+        bool any = false;
+        for (const auto& v : stored)
+          if (agrees(query, v, required)) {
+            nearest = std::min(nearest, distance(query.data(), v.data()));
+            any = true;
+          }
+        for (double reach : reaches) {
+          const bool want =
+              any && reach >= 0.0 && (nearest <= reach || sameDistance(nearest, reach));
+          const std::string where = "query " + std::to_string(q) + ", required " +
+                                    std::to_string(required) + ", reach " + std::to_string(reach);
+          QVERIFY2(index.within(query.data(), reach, required) == want, where.c_str());
+          ++(want ? near : far);
+          nearAgreeing += want && required != 0 ? 1 : 0;
+          if (q % 5 != 0) continue;  // listing is checked on fewer queries (each measures all)
+          std::vector<int> listed(stored.size(), 0);
+          bool distancesRight = true;
+          index.forEachWithin(query.data(), reach, required, [&](uint32_t v, double d) {
+            ++listed[v];
+            distancesRight = distancesRight && d == distance(query.data(), stored[v].data());
+          });
+          QVERIFY2(distancesRight, where.c_str());
+          for (size_t v = 0; v < stored.size(); ++v) {
+            const double d = distance(query.data(), stored[v].data());
+            const bool in = reach >= 0.0 && agrees(query, stored[v], required) &&
+                            (d <= reach || sameDistance(d, reach));
+            QVERIFY2(listed[v] == (in ? 1 : 0), (where + ", vector " + std::to_string(v)).c_str());
+          }
         }
       }
     }
-    QVERIFY(near > 0 && far > 0);
+    QVERIFY(near > 0 && far > 0 && nearAgreeing > 0);
   }
 };
 

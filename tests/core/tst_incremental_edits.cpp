@@ -7,57 +7,18 @@
 #include "classify/classifier_factories.h"
 #include "edit/incremental_igtree.h"
 #include "edit/incremental_tribl2.h"
+#include "kjv_slice.h"
 #include "memlens/edited_memory.h"
-#include "memlens/instance_builder.h"
 #include "memlens/pruning.h"
-#include "memlens/tokenised_corpus.h"
-#include "test_support.h"
 #include "tree_answers.h"
 
 using namespace memlens;
-using memlens::test::kjvHead;
+using memlens::test::kjvSlice;
 using memlens::test::sameAnswer;
 using memlens::test::sameTrace;
 using memlens::test::sameTreeAnswer;
-using memlens::test::writeFile;
 
 namespace {
-
-// A KJV slice in three documents, its width-`width` instances split into training instances and
-// a probe set (every fifth instance).
-struct Slice {
-  QTemporaryDir dir;
-  std::shared_ptr<TokenisedCorpus> corpus;
-  InstanceSet train, probe;
-};
-
-std::unique_ptr<Slice> kjvSlice(int lines, int width) {
-  auto s = std::make_unique<Slice>();
-  const std::string text = kjvHead(lines);
-  if (text.empty()) return nullptr;
-  std::vector<std::string> paths;
-  size_t cut = 0;
-  for (int d = 0; d < 3; ++d) {
-    size_t end = d == 2 ? text.size() : text.find('\n', (text.size() * (d + 1)) / 3);
-    end = end == std::string::npos ? text.size() : end + 1;
-    paths.push_back(
-        writeFile(s->dir, "part" + std::to_string(d) + ".txt", text.substr(cut, end - cut)));
-    cut = end;
-  }
-  s->corpus = std::move(*TokenisedCorpus::load(paths, {}));
-  WindowOptions window;
-  window.width = width;
-  const InstanceSet all = *buildInstances(s->corpus->tokens, s->corpus->paddingId, window);
-  s->train.width = s->probe.width = width;
-  for (size_t i = 0; i < all.size(); ++i) {
-    InstanceSet& to = i % 5 == 4 ? s->probe : s->train;
-    const auto f = all.instance(i);
-    to.features.insert(to.features.end(), f.begin(), f.end());
-    to.classes.push_back(all.classes[i]);
-    to.sources.push_back(all.sources[i]);
-  }
-  return s;
-}
 
 // IGTree with the weights trained on `train`, kept through edits.
 ClassifierOptions fixedIgTree(const InstanceSet& train) {

@@ -242,7 +242,7 @@ class EditedMemory {
   uint64_t generation_ = 0;
   bool incremental_ = false;
   bool lastRetrained_ = false;  // see retrained()
-  // Incremental IGTree and TRIBL2: the first tree feature.
+  // Incremental IGTree: the first tree feature.
   int firstFeature_ = -1;
   // Incremental IGTree: the probe tokens by their paths in the tree.
   std::unique_ptr<const ProbePaths> probePaths_;

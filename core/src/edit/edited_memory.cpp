@@ -255,12 +255,10 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     unedited->classTotals[c] = rows.size();
     if (!rows.empty()) unedited->firstOfClass[c] = rows.front();
   }
-  if (options_.algorithm != Algorithm::kIb1) {
-    firstFeature_ = tree ? igTreeOf(*baseClassifier_)->order().front()
-                         : overlapMemoryOf(*baseClassifier_)->treeOrder().front();
-  }
-  if (tree)
+  if (tree) {
+    firstFeature_ = igTreeOf(*baseClassifier_)->order().front();
     probePaths_ = std::make_unique<const ProbePaths>(probe_, igTreeOf(*baseClassifier_)->order());
+  }
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
   if (options_.fixedWeights.empty()) {
@@ -396,9 +394,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // The overlay counts the edited memory's stored vectors for every engine; IB1 and TRIBL2's
   // fallback search it through an index (OverlayIndex), so it may grow without a retrain.
   VectorOverlay overlay = from ? *from->overlay : VectorOverlay(p->base->memory());
-  std::vector<uint32_t> values, classes;  // first tree values and classes the edit touches
+  std::vector<uint32_t> classes;  // the classes the edit touches
   // Each once, marked as seen: a document's 731k instances made a sort of millions of repeats.
-  std::vector<bool> valueSeen, classSeen;
+  std::vector<bool> classSeen;
   const auto addOnce = [](std::vector<uint32_t>& to, std::vector<bool>& seen, uint32_t v) {
     if (v >= seen.size()) seen.resize(size_t{v} + 1);
     if (!seen[v]) to.push_back(v);
@@ -406,14 +404,10 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   };
   for (const std::vector<Change>& list : changes)
     for (const Change& c : list) {
-      if (firstFeature_ >= 0) {
-        addOnce(values, valueSeen, (*c.featuresBefore)[static_cast<size_t>(firstFeature_)]);
-        addOnce(values, valueSeen, (*c.featuresAfter)[static_cast<size_t>(firstFeature_)]);
-      }
       addOnce(classes, classSeen, c.classBefore);
       addOnce(classes, classSeen, c.classAfter);
     }
-  for (auto* v : {&values, &classes}) std::sort(v->begin(), v->end());
+  std::sort(classes.begin(), classes.end());
   p->state = state;
   p->kept = std::make_shared<Kept>(state);
   ClassOrder order = state->classOrder(changes, undo, *base_, *classRows_);
@@ -488,12 +482,9 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
       retrainOrder = orderChanged;
     }
   }
-  // The first tree values this edit touched: TRIBL2 re-predicts the probe tokens with them.
-  std::vector<uint32_t> rebuild;
   IncrementalIgTree::Recheck recheck;  // IGTree's: stored vectors of moved classes
   bool compact =
       algorithm == Algorithm::kIgTree ? igTreeEdit && (retrainOrder || large) : retrainOrder;
-  if (firstFeature_ >= 0 && from) rebuild = values;
   if (igTreeEdit && !compact) {
     auto stale = static_cast<const IncrementalIgTree&>(*from->engine)
                      .staleVectors(order, classes, overlay, paths - changed);
@@ -557,7 +548,6 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     if (!classifier) return classifier.status();
     p->base = std::move(*classifier);
     overlay = VectorOverlay(p->base->memory());
-    rebuild.clear();
     reweighted.reset();  // the retrained base has the new weights
     p->retrained = true;
     if (retrainLarge) {
@@ -588,7 +578,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     }
   } else if (algorithm == Algorithm::kTribl2) {
     p->engine = std::make_shared<IncrementalTribl2>(
-        options_, p->base, p->overlay, std::move(order), std::move(rebuild), std::move(instances),
+        options_, p->base, p->overlay, std::move(order), std::move(instances),
         sameBase ? static_cast<const IncrementalTribl2*>(from->engine.get()) : nullptr,
         std::move(reweighted));
   } else {

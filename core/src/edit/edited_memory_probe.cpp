@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
+#include <tuple>
 
 #include "base/huge_pages.h"
 #include "edit/edited_memory_state.h"
 #include "edit/edited_vector_index.h"
 #include "edit/incremental_ib1.h"
 #include "edit/incremental_igtree.h"
+#include "edit/incremental_tribl2.h"
 #include "edit/probe_paths.h"
 #include "edit/probe_queries.h"
 #include "edit/vector_overlay.h"
@@ -135,29 +138,32 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
     p.queries = std::move(*queries);
   }
   const ProbeQueries& queries = *p.queries;
-  // Which queries an edit can change: those with an edited stored vector within their reach
-  // (IncrementalClassifier::Bound) and those whose tie fell to a class whose total or order
-  // moved.
+  // Which queries an edit can change: those with an edited stored vector within their reach or
+  // deeper along TRIBL2's walk (IncrementalClassifier::Bound) and those whose tie fell to a
+  // class whose total or order moved.
   const IncrementalClassifier& engine = *p.engine;
   std::vector<const uint32_t*> vectors;
   if (from) {
     vectors.reserve(edited.entries.size());
     for (uint32_t e : edited.entries) vectors.push_back(p.overlay->featuresOf(e));
   }
-  // IB1 re-votes a query an edit reaches from the buckets its last vote read and the changes
-  // within their reach, searching only when they do not tell (IncrementalIb1::revote).
-  const auto* ib1 =
-      options_.algorithm == Algorithm::kIb1 ? static_cast<const IncrementalIb1*>(&engine) : nullptr;
+  // IB1 and TRIBL2 re-vote a query an edit reaches from the buckets its last vote read and the
+  // changes within their reach, searching only when they do not tell (IncrementalIb1::revote).
+  const auto* tribl2 = options_.algorithm == Algorithm::kTribl2
+                           ? static_cast<const IncrementalTribl2*>(&engine)
+                           : nullptr;
+  const auto* ib1 = tribl2 ? nullptr : static_cast<const IncrementalIb1*>(&engine);
+  const IncrementalIb1* search = tribl2 ? &tribl2->edited() : ib1;
   // A first edit's entries are all of the overlay's: its index's groups serve both.
   const auto entryCount = static_cast<uint32_t>(edited.entries.size());
-  const bool firstEntries = ib1 && from && entryCount > 0 && edited.entries.front() == 0 &&
+  const bool firstEntries = from && entryCount > 0 && edited.entries.front() == 0 &&
                             edited.entries.back() + 1 == entryCount;
   const EditedVectorIndex near(
       std::move(vectors), probe_.width,
       [&engine](const uint32_t* a, const uint32_t* b) { return engine.distance(a, b); },
       firstEntries
-          ? [ib1, entryCount](
-                uint32_t pattern) { return ib1->index().groupsOfFirst(entryCount, pattern); }
+          ? [search, entryCount](
+                uint32_t pattern) { return search->index().groupsOfFirst(entryCount, pattern); }
           : EditedVectorIndex::SharedGroups{});
   const size_t n = queries.size();
   const bool all = !from || (near.measuresPairs() && edited.entries.size() > kMaxBoundedVectors);
@@ -171,10 +177,12 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   };
   std::vector<uint32_t> answers = all ? std::vector<uint32_t>(n) : from->answers;
   std::vector<double> reach = all ? std::vector<double>(n) : from->reach;
+  using Masks = std::vector<std::pair<uint32_t, uint32_t>>;
+  Masks masks = !tribl2 ? Masks{} : all ? Masks(n) : from->masks;
   std::vector<std::vector<uint32_t>> tied =
       all ? std::vector<std::vector<uint32_t>>(n) : from->tiedOn;
   using Votes = std::vector<std::shared_ptr<const IncrementalIb1::Vote>>;
-  Votes votes = !ib1 ? Votes{} : all || from->votes.size() != n ? Votes(n) : from->votes;
+  Votes votes = all || from->votes.size() != n ? Votes(n) : from->votes;
   std::atomic<bool> cancelled{false}, anyChanged{all};
   // The distributions give IB1's and TRIBL2's ties.
   PredictOptions options;
@@ -186,25 +194,29 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
     std::shared_ptr<const IncrementalIb1::Vote> vote;
     for (size_t q = range.begin(); q != range.end(); ++q) {
       const uint32_t* query = queries.query(q);
-      if (!all && !tieMoved(tied[q]) && !engine.rebuiltFor(query) && !near.within(query, reach[q]))
+      IncrementalClassifier::Bound was;
+      was.reach = reach[q];
+      if (tribl2) std::tie(was.required, was.deeper) = masks[q];
+      const bool deeper = !all && was.deeper != 0 &&
+                          near.within(query, std::numeric_limits<double>::infinity(), was.deeper);
+      if (!all && !deeper && !tieMoved(tied[q]) && !near.within(query, was.reach, was.required))
         continue;
       bool revoted = false;
-      if (ib1 && !all && votes[q]) {
+      if (!all && !deeper && votes[q]) {
         changes.clear();
-        near.forEachWithin(query, reach[q], [&](uint32_t v, double d) {
+        near.forEachWithin(query, was.reach, was.required, [&](uint32_t v, double d) {
           for (const auto& [c, delta] : edited.of(v)) changes.push_back({d, c, delta});
         });
-        revoted = ib1->revote(*votes[q], changes, options, out, bound, vote);
+        revoted = tribl2 ? tribl2->revote(*votes[q], was, changes, options, out, bound, vote)
+                         : ib1->revote(*votes[q], changes, options, out, bound, vote);
       }
-      if (ib1 && !revoted) ib1->answer(query, options, out, bound, vote);
-      if (ib1) {
-        votes[q] = std::move(vote);
-      } else {
-        engine.answer(query, options, out, bound);
-      }
+      if (!revoted && tribl2) tribl2->answer(query, options, out, bound, vote);
+      if (!revoted && ib1) ib1->answer(query, options, out, bound, vote);
+      votes[q] = std::move(vote);
       if (answers[q] != out.classId) anyChanged = true;
       answers[q] = out.classId;
       reach[q] = bound.reach;
+      if (tribl2) masks[q] = {bound.required, bound.deeper};
       tied[q] = std::move(bound.tiedOn);
     }
   });
@@ -219,6 +231,7 @@ Status EditedMemory::predictProbe(Preview::Pending& p, const Preview::Pending* f
   }
   p.answers = std::move(answers);
   p.reach = std::move(reach);
+  p.masks = std::move(masks);
   p.tiedOn = std::move(tied);
   p.votes = std::move(votes);
   return Status::ok();

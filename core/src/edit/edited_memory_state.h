@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "edit/edited_rows.h"
@@ -127,8 +128,10 @@ struct EditedMemory::Preview::Pending {
   std::shared_ptr<const ProbeQueries> queries;
   std::vector<uint32_t> answers;  // per query, as the bounds (see IncrementalClassifier::Bound)
   std::vector<double> reach;
-  std::vector<std::vector<uint32_t>> tiedOn;  // see tiedClasses()
-  // IB1: per query, the buckets its vote read (null: not kept), re-voted without a search.
+  std::vector<std::pair<uint32_t, uint32_t>> masks;  // TRIBL2's: (required, deeper); else empty
+  std::vector<std::vector<uint32_t>> tiedOn;         // see tiedClasses()
+  // IB1 and TRIBL2: per query, the buckets its vote read (null: not kept), re-voted without a
+  // search.
   std::vector<std::shared_ptr<const IncrementalIb1::Vote>> votes;
   std::vector<Change> changes;
   // A prune's preview answers the probe set without building the memory it leaves (see

@@ -48,23 +48,37 @@ EditedVectorIndex::EditedVectorIndex(std::vector<const uint32_t*> vectors, int w
 
 EditedVectorIndex::~EditedVectorIndex() = default;
 
-const std::vector<uint32_t>& EditedVectorIndex::leastWithin(double reach) const {
+const std::vector<uint32_t>& EditedVectorIndex::leastWithin(double reach, uint32_t required) const {
   // The distinct distances within reach are the smallest j.
   const auto j =
       static_cast<size_t>(std::partition_point(distances_.begin(), distances_.end(),
                                                [&](double d) { return isWithin(d, reach); }) -
                           distances_.begin());
-  return least_[j];
+  if (required == 0) return least_[j];
+  thread_local std::vector<uint32_t> with;
+  with.clear();
+  for (uint32_t p : least_[j]) with.push_back(p | required);
+  std::sort(with.begin(), with.end());
+  with.erase(std::unique(with.begin(), with.end()), with.end());
+  return with;
 }
 
-bool EditedVectorIndex::within(const uint32_t* query, double reach) const {
+bool EditedVectorIndex::agrees(const uint32_t* query, uint32_t v, uint32_t required) const {
+  for (uint32_t rest = required; rest; rest &= rest - 1) {
+    const int f = std::countr_zero(rest);
+    if (query[f] != vectors_[v][f]) return false;
+  }
+  return true;
+}
+
+bool EditedVectorIndex::within(const uint32_t* query, double reach, uint32_t required) const {
   if (reach < 0.0) return false;
   if (distanceOf_.empty()) {
-    for (const uint32_t* v : vectors_)
-      if (isWithin(distance_(query, v), reach)) return true;
+    for (uint32_t v = 0; v < vectors_.size(); ++v)
+      if (agrees(query, v, required) && isWithin(distance_(query, vectors_[v]), reach)) return true;
     return false;
   }
-  const std::vector<uint32_t>& least = leastWithin(reach);
+  const std::vector<uint32_t>& least = leastWithin(reach, required);
   // Pattern 0 (every vector within reach) is one group of all.
   if (!least.empty() && least.front() == 0) return true;
   for (uint32_t p : least)
@@ -72,12 +86,14 @@ bool EditedVectorIndex::within(const uint32_t* query, double reach) const {
   return false;
 }
 
-void EditedVectorIndex::forEachWithin(const uint32_t* query, double reach,
+void EditedVectorIndex::forEachWithin(const uint32_t* query, double reach, uint32_t required,
                                       const std::function<void(uint32_t, double)>& fn) const {
   if (reach < 0.0) return;
   if (distanceOf_.empty()) {
-    for (uint32_t v = 0; v < vectors_.size(); ++v)
+    for (uint32_t v = 0; v < vectors_.size(); ++v) {
+      if (!agrees(query, v, required)) continue;
       if (const double d = distance_(query, vectors_[v]); isWithin(d, reach)) fn(v, d);
+    }
     return;
   }
   const auto patternOf = [&](uint32_t v) {
@@ -86,7 +102,7 @@ void EditedVectorIndex::forEachWithin(const uint32_t* query, double reach,
       if (query[f] == vectors_[v][f]) pattern |= 1u << f;
     return pattern;
   };
-  const std::vector<uint32_t>& least = leastWithin(reach);
+  const std::vector<uint32_t>& least = leastWithin(reach, required);
   if (!least.empty() && least.front() == 0) {
     for (uint32_t v = 0; v < vectors_.size(); ++v) fn(v, distanceOf_[patternOf(v)]);
     return;

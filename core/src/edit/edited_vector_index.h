@@ -33,20 +33,24 @@ class EditedVectorIndex {
   EditedVectorIndex& operator=(const EditedVectorIndex&) = delete;
   ~EditedVectorIndex();
 
-  // Whether some vector is at most `reach` from `query` (or at the same distance,
-  // sameDistance()); false for a negative reach.
-  bool within(const uint32_t* query, double reach) const;
-  // Calls fn(vector index, distance) once for every vector at most `reach` from `query` (or at the
-  // same distance).
-  void forEachWithin(const uint32_t* query, double reach,
+  // Whether some vector that agrees with `query` on every feature of `required` (a bit mask over
+  // feature positions: TRIBL2's matched tree prefix) is at most `reach` from it (or at the same
+  // distance, sameDistance()); false for a negative reach.
+  bool within(const uint32_t* query, double reach, uint32_t required = 0) const;
+  // Calls fn(vector index, distance) once for every such vector.
+  void forEachWithin(const uint32_t* query, double reach, uint32_t required,
                      const std::function<void(uint32_t, double)>& fn) const;
   // Whether within() measures every pair (its cost grows with the vectors).
   bool measuresPairs() const { return distanceOf_.empty(); }
 
  private:
   const PatternGroups& groupsOf(uint32_t pattern) const;
-  // The least patterns within `reach` (see OverlayIndex).
-  const std::vector<uint32_t>& leastWithin(double reach) const;
+  // The least patterns within `reach` (see OverlayIndex), each with `required`'s bits added, per
+  // thread: a vector agreeing with a query on `required` within `reach` agrees with it on one of
+  // them, and one agreeing on one is such (agreeing on more features is no farther).
+  const std::vector<uint32_t>& leastWithin(double reach, uint32_t required) const;
+  // Whether `v` agrees with `query` on every feature of `required`.
+  bool agrees(const uint32_t* query, uint32_t v, uint32_t required) const;
 
   std::vector<const uint32_t*> vectors_;
   int width_;

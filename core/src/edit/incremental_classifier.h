@@ -33,15 +33,18 @@ std::vector<uint32_t> tiedClasses(const Prediction& p);
 // instances under `options` (fixed weights). What the engines share: the class order, the
 // refusal to train, neighbour lists and traces from a memory trained on `instances` when first
 // asked for (not per edit), and what a preview needs to re-predict only the probe tokens an edit
-// can change (answer()'s Bound and rebuiltFor()).
+// can change (answer()'s Bound).
 // Thread-safety as Classifier; train() and add() are refused (the edited memory is a view).
 class IncrementalClassifier : public Classifier {
  public:
-  // What bounds the edits that can change an answer: an edited stored vector within `reach`
-  // (weighted overlap distance; negative: none) or a tie broken by one of `tiedOn`'s classes
-  // (tiedClasses()) whose total or order moves.
+  // What bounds the edits that can change an answer: an edited stored vector that agrees with
+  // the query on every feature of `required` (a bit mask over feature positions) within `reach`
+  // (weighted overlap distance; negative: none), one that agrees with it on every feature of
+  // `deeper` (0: none; TRIBL2's walk would go deeper), or a tie broken by one of `tiedOn`'s
+  // classes (tiedClasses()) whose total or order moves.
   struct Bound {
     double reach = -1.0;
+    uint32_t required = 0, deeper = 0;
     std::vector<uint32_t> tiedOn;
   };
 
@@ -64,9 +67,6 @@ class IncrementalClassifier : public Classifier {
   // One query of width() values (neighbour lists aside), with its bound.
   virtual void answer(const uint32_t* query, const PredictOptions& options, Prediction& out,
                       Bound& bound) const = 0;
-  // Whether the edit that made this memory rebuilt the part of it that answers `query` (its
-  // answer may change whatever its bound says).
-  virtual bool rebuiltFor(const uint32_t* /*query*/) const { return false; }
   // The weighted overlap distance of two vectors, summed as the base's search sums it.
   double distance(const uint32_t* a, const uint32_t* b) const;
   const ClassOrder& classes() const { return classes_; }

@@ -1,6 +1,7 @@
 #include "edit/incremental_ib1.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <tuple>
 
@@ -54,14 +55,9 @@ void IncrementalIb1::answer(const uint32_t* query, const PredictOptions& options
   search(query, 0, options, out, bound, &vote);
 }
 
-void IncrementalIb1::search(const uint32_t* query, uint32_t required, const PredictOptions& options,
-                            Prediction& out, Bound& bound) const {
-  search(query, required, options, out, bound, nullptr);
-}
-
 bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
                             const PredictOptions& options, Prediction& out, Bound& bound,
-                            std::shared_ptr<const Vote>& vote) const {
+                            std::shared_ptr<const Vote>& vote, uint32_t required) const {
   // The buckets within the kept reach, changed: kept ones by index, new distances after them.
   thread_local std::vector<double> distances;
   thread_local std::vector<std::tuple<uint32_t, uint32_t, int64_t>> counts;  // bucket, class, n
@@ -96,8 +92,8 @@ bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
   std::stable_sort(buckets.begin(), buckets.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   const auto k = static_cast<size_t>(std::max(1, options_.k));
-  // Fewer than k left: the next ones lie beyond the kept reach, unknown.
-  if (buckets.size() < k) return false;
+  // Fewer than k left: the next ones lie beyond the kept reach, unknown unless it was whole.
+  if (buckets.empty() || (buckets.size() < k && !kept.whole)) return false;
   MergedBuckets& merged = MergedBuckets::forThread(classes_.ids.size());
   for (size_t b = 0; b < buckets.size() && b <= k; ++b) {
     merged.addBucket(buckets[b].first);
@@ -105,23 +101,26 @@ bool IncrementalIb1::revote(const Vote& kept, std::span<const Change> changes,
   }
   merged.decide(
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
-  // A tie is broken by the (k + 1)-th bucket, unknown when only k are.
-  if (out.tie && buckets.size() == k) return false;
-  finish(merged, 0, out, bound, &vote);
+  // A tie is broken by the (k + 1)-th bucket, unknown when only k are and more may be.
+  if (out.tie && buckets.size() == k && !kept.whole) return false;
+  finish(merged, required, kept.whole, out, bound, &vote);
   return true;
 }
 
-void IncrementalIb1::finish(const MergedBuckets& merged, uint32_t required, Prediction& out,
-                            Bound& bound, std::shared_ptr<const Vote>* vote) const {
+void IncrementalIb1::finish(const MergedBuckets& merged, uint32_t required, bool complete,
+                            Prediction& out, Bound& bound,
+                            std::shared_ptr<const Vote>* vote) const {
   if (reweighted_) out.distance = (*reweighted_)(out.distance);
   // Over the whole memory an untied vote reads only its k nearest buckets (counts and
   // distances): no change farther than the k-th can change it. The (k + 1)-th bucket's counts
   // break ties.
   bound.reach = required == 0 && !out.tie ? merged.kthDistance() : merged.reach();
+  bound.required = required;
   bound.tiedOn = tiedClasses(out);
   if (!vote) return;
   vote->reset();
   auto kept = std::make_shared<Vote>();
+  kept->whole = complete && std::isinf(merged.reach());
   const std::vector<double>& distances = merged.nearestDistances();
   for (size_t b = 0; b < distances.size(); ++b) {
     if (distances[b] > bound.reach && !sameDistance(distances[b], bound.reach)) break;
@@ -234,7 +233,7 @@ void IncrementalIb1::search(const uint32_t* query, uint32_t required, const Pred
   }
   merged.decide(
       classes_.totals, [this](uint32_t c) { return classes_.ids[c]; }, options_, options, out);
-  finish(merged, required, out, bound, vote);
+  finish(merged, required, true, out, bound, vote);
 }
 
 bool IncrementalIb1::hasGroup(const uint32_t* query, uint32_t mask) const {

@@ -47,6 +47,7 @@ class IncrementalIb1 final : public IncrementalClassifier {
     std::vector<double> distances;
     std::vector<uint32_t> ends;                        // per bucket, the end of its counts
     std::vector<std::pair<uint32_t, int64_t>> counts;  // (class id, count > 0)
+    bool whole = false;                                // every bucket there is (fewer than k + 1)
   };
   // A stored vector's change at `distance` from a query: `delta` instances of class `classId`.
   struct Change {
@@ -64,22 +65,26 @@ class IncrementalIb1 final : public IncrementalClassifier {
   // counts (else null).
   void answer(const uint32_t* query, const PredictOptions& options, Prediction& out, Bound& bound,
               std::shared_ptr<const Vote>& vote) const;
-  // The answer again from `kept`, the vote of the memory this one was edited from (same query),
-  // and `changes`: every change this memory's edit made to a stored vector within `kept`'s
-  // reach, without a search. False (out, bound and vote undefined) when that cannot be exact: a
-  // bucket emptied so fewer than k are known, or the new vote is tied without a (k + 1)-th.
+  // The answer again from `kept`, the vote of the memory this one was edited from (same query,
+  // over the stored vectors agreeing with it on `required`, as search()), and `changes`: every
+  // change this memory's edit made to such a stored vector within `kept`'s reach, without a
+  // search. False (out, bound and vote undefined) when that cannot be exact: a bucket emptied so
+  // fewer than k are known, or the new vote is tied without a (k + 1)-th, unless `kept` was
+  // whole (a TRIBL2 prefix's few vectors); or every bucket emptied.
   bool revote(const Vote& kept, std::span<const Change> changes, const PredictOptions& options,
-              Prediction& out, Bound& bound, std::shared_ptr<const Vote>& vote) const;
+              Prediction& out, Bound& bound, std::shared_ptr<const Vote>& vote,
+              uint32_t required = 0) const;
   // Above this many counts a vote's buckets are not kept (a far bucket holds thousands of
   // classes): such a query is searched again when an edit reaches it.
   static constexpr size_t kMaxVoteCounts = 256;
 
   // The edited memory's overlap search, for TRIBL2: IB1 over the stored vectors agreeing with
-  // `query` on every feature of `required` (answer() passes 0); whether some stored vector agrees
-  // with it on `mask`; the class counts (class id, count) of stored vector `features` (empty: the
-  // memory has no such vector).
+  // `query` on every feature of `required` (answer() passes 0), with the buckets its vote read
+  // when `vote` is given (as answer()); whether some stored vector agrees with it on `mask`; the
+  // class counts (class id, count) of stored vector `features` (empty: the memory has no such
+  // vector).
   void search(const uint32_t* query, uint32_t required, const PredictOptions& options,
-              Prediction& out, Bound& bound) const;
+              Prediction& out, Bound& bound, std::shared_ptr<const Vote>* vote = nullptr) const;
   bool hasGroup(const uint32_t* query, uint32_t mask) const;
   std::vector<std::pair<uint32_t, int64_t>> exactCounts(std::span<const uint32_t> features) const;
   // The index of the overlay's entries.
@@ -87,11 +92,10 @@ class IncrementalIb1 final : public IncrementalClassifier {
 
  private:
   // After `merged` decided `out`: its bound, the buckets it read within reach into `vote`, and
-  // its distance under the edited memory's weights.
-  void finish(const MergedBuckets& merged, uint32_t required, Prediction& out, Bound& bound,
-              std::shared_ptr<const Vote>* vote) const;
-  void search(const uint32_t* query, uint32_t required, const PredictOptions& options,
-              Prediction& out, Bound& bound, std::shared_ptr<const Vote>* vote) const;
+  // its distance under the edited memory's weights. `complete`: `merged` was given every bucket
+  // up to its (k + 1)-th (a search, or a re-vote of a whole vote), so fewer are all there are.
+  void finish(const MergedBuckets& merged, uint32_t required, bool complete, Prediction& out,
+              Bound& bound, std::shared_ptr<const Vote>* vote) const;
 
   const OverlapMemory& memory_;
   std::shared_ptr<const VectorOverlay> overlay_;
