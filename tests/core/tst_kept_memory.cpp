@@ -253,6 +253,15 @@ class TestKeptMemory : public QObject {
       auto prune = planPrune(m, count);
       QVERIFY2(prune, prune.status().toString().c_str());
       QVERIFY(prune->planned);
+      // The plan lists exactly the sources of the vectors holding fewer than minCount instances,
+      // ascending (it lists them in parallel by vector range: the KJV's vectors span several).
+      std::vector<uint64_t> rare;
+      const InstanceBase& held = m.classifier().memory();
+      for (uint32_t v = 0; v < held.vectorCount(); ++v)
+        if (const std::vector<uint64_t> sources = held.sources(v); sources.size() < minCount)
+          rare.insert(rare.end(), sources.begin(), sources.end());
+      std::ranges::sort(rare);
+      QCOMPARE(prune->sources, rare);
       const auto fresh = without(prune->sources);
       if (minCount == 3) {
         MemoryEdit unplanned = *prune;

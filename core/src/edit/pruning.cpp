@@ -1,6 +1,10 @@
 #include "memlens/pruning.h"
 
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <random>
 
@@ -16,6 +20,22 @@ uint32_t instancesIn(const InstanceBase& memory, uint32_t id) {
   uint32_t n = 0;
   for (const ClassCount& c : memory.distribution(id)) n += c.count;
   return n;
+}
+
+// Whether each stored vector holds fewer than `minCount` instances (a drag's stop at 100M counts
+// 2.6M distributions: in parallel). Honours cancel.
+Result<std::vector<bool>> rareVectors(const InstanceBase& base, uint32_t minCount,
+                                      JobControl* job) {
+  std::vector<uint8_t> rare(base.vectorCount());
+  std::atomic<bool> cancelled{false};
+  tbb::parallel_for(tbb::blocked_range<uint32_t>(0, base.vectorCount(), 1u << 14),
+                    [&](const auto& range) {
+                      if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+                      for (uint32_t id = range.begin(); id != range.end(); ++id)
+                        rare[id] = instancesIn(base, id) < minCount;
+                    });
+  if (cancelled) return Status::cancelled();
+  return std::vector<bool>(rare.begin(), rare.end());
 }
 
 // Most counts; a tie goes to the class seen first in training (TiMBL's order).
@@ -222,6 +242,34 @@ Result<std::vector<uint32_t>> igTreeSurvivors(const EditedMemory& memory, JobCon
   return survivor;
 }
 
+// The sources of the stored vectors `remove` marks, ascending. A count-threshold stop at 100M lists
+// 1.9M, each vector's a walk of its own list through the memory file: listed in parallel by vector
+// range and sorted in parallel. Honours cancel.
+Result<std::vector<uint64_t>> sourcesOf(const InstanceBase& base, const std::vector<bool>& remove,
+                                        JobControl* job) {
+  constexpr uint32_t kRange = 1u << 14;
+  const uint32_t vectors = base.vectorCount();
+  std::vector<std::vector<uint64_t>> listed((vectors + kRange - 1) / kRange);
+  std::atomic<bool> cancelled{false};
+  tbb::parallel_for(size_t{0}, listed.size(), [&](size_t r) {
+    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+    const uint32_t end = std::min<uint64_t>(vectors, (r + 1) * kRange);
+    for (auto id = static_cast<uint32_t>(r * kRange); id < end; ++id)
+      if (remove[id]) {
+        const std::vector<uint64_t> sources = base.sources(id);
+        listed[r].insert(listed[r].end(), sources.begin(), sources.end());
+      }
+  });
+  if (cancelled) return Status::cancelled();
+  size_t total = 0;
+  for (const auto& l : listed) total += l.size();
+  std::vector<uint64_t> out;
+  out.reserve(total);
+  for (const auto& l : listed) out.insert(out.end(), l.begin(), l.end());
+  tbb::parallel_sort(out.begin(), out.end());
+  return out;
+}
+
 // The kMerge edit for `survivor` (see mergeSurvivors): each merged instance takes the features
 // of its survivor's first instance.
 Result<MemoryEdit> mergeEdit(const InstanceBase& base, const std::vector<uint32_t>& survivor,
@@ -284,11 +332,13 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
   std::vector<bool> remove(base.vectorCount(), false);
   std::string note(optionLabel(options.strategy));
   switch (options.strategy) {
-    case PruneStrategy::kCountThreshold:
-      for (uint32_t id = 0; id < base.vectorCount(); ++id)
-        remove[id] = instancesIn(base, id) < options.minCount;
+    case PruneStrategy::kCountThreshold: {
+      auto rare = rareVectors(base, options.minCount, job);
+      if (!rare) return rare.status();
+      remove = std::move(*rare);
       note += " min-count=" + std::to_string(options.minCount);
       break;
+    }
     case PruneStrategy::kNeverNeighbour:
     case PruneStrategy::kNegativeCredit: {
       const Algorithm a = memory.classifier().options().algorithm;
@@ -343,12 +393,9 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
     return Status::invalidArgument(note + ": would remove every stored vector");
   edit.kind = EditKind::kPrune;
   edit.note = note;
-  for (uint32_t id = 0; id < base.vectorCount(); ++id) {
-    if (!remove[id]) continue;
-    const auto sources = base.sources(id);
-    edit.sources.insert(edit.sources.end(), sources.begin(), sources.end());
-  }
-  std::ranges::sort(edit.sources);
+  auto sources = sourcesOf(base, remove, job);
+  if (!sources) return sources.status();
+  edit.sources = std::move(*sources);
   auto planned = std::make_shared<PrunedVectors>();
   planned->memory = memory.sharedClassifier();
   planned->vectors = static_cast<uint32_t>(removed);
