@@ -292,9 +292,7 @@ class TestVectorRead : public QObject {
   }
 
   // Reads in context order (as evaluation makes them) keep a position's distances for the next
-  // read with the same word there, and a read with the same highest-weight word as the one before
-  // starts from that read's slots (those among its own candidates, none twice); two memories read
-  // in turns on one thread keep theirs apart.
+  // read with the same word there; two memories read in turns on one thread keep theirs apart.
   void contextOrder() {
     const Fixture& f = fixture();
     const VectorMemory learnt(f.memory, f.weights, f.vectors.get(), {});

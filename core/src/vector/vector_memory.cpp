@@ -127,13 +127,6 @@ struct ReadScratch {
   std::vector<std::vector<const double*>> restFloors;
   std::vector<std::vector<const float*>> restTables;
   std::vector<SlotRead> heap;
-  // The slots this thread's last read found, kept for the next read if it is of the same memory
-  // with the same word at the highest-weight position (see search()); `seeded`: those a read
-  // started from, by id.
-  std::vector<SlotRead> previous;
-  uint64_t previousMemory = 0;
-  uint32_t previousWord = 0;
-  std::vector<uint32_t> seeded;
 
   static ReadScratch& local() {
     thread_local ReadScratch s;
@@ -170,7 +163,6 @@ struct ReadScratch {
     }
     for (auto& list : chosenList) list.clear();
     heap.clear();
-    seeded.clear();
     queued.clear();
     queuedEntries = 0;
     if (++epoch == 0) {  // wrapped: forget every stamp
@@ -428,47 +420,10 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     return weightsBound_ && heap.size() >= k ? heap.front().distance * (1.0 + kBoundSlack)
                                              : std::numeric_limits<double>::infinity();
   };
-  // A slot's distances at positions without a kept column that are still bounds: computed by
-  // computeDue(), for the slots want() was given since.
-  auto want = [&](const uint32_t* values) {
-    if (allExact) return;
-    for (size_t j = 0; j < width; ++j) {
-      const uint32_t v = values[j];
-      if (!s.exact[j] && v < words && s.known[j][v] != s.tableEpoch[j]) {
-        s.known[j][v] = s.tableEpoch[j];
-        s.pending[j].push_back(v);
-      }
-    }
-  };
-  auto computeDue = [&] {
-    for (size_t j = 0; j < width; ++j) {
-      std::vector<uint32_t>& due = s.pending[j];
-      if (due.empty()) continue;
-      s.computed.resize(due.size());
-      distances_->distances(query[j], due, s.computed);
-      for (size_t i = 0; i < due.size(); ++i) s.distance[j][due[i]] = s.computed[i];
-      due.clear();
-    }
-  };
-  // The slot's exact distance, summed over positions in order as a plain scan sums it, to the
-  // heap.
-  auto offer = [&](const uint32_t* values, uint32_t slot) {
-    double d = 0.0;
-    for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
-    const SlotRead read{slot, d, 0.0};
-    if (heap.size() < k) {
-      heap.push_back(read);
-      std::push_heap(heap.begin(), heap.end(), before);
-    } else if (before(read, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), before);
-      heap.back() = read;
-      std::push_heap(heap.begin(), heap.end(), before);
-    }
-  };
   // Candidates [begin, end) of level r (passed their fine bound) against the k-th distance now:
   // the bound from the distances known so far drops the slots that cannot enter, and the rest's
-  // missing distances are computed together; then their exact distances go to the heap (but for
-  // the slots the read started from, which are there or were beaten).
+  // missing distances are computed together; then the exact distances, summed over positions in
+  // order as a plain scan sums them, go to the heap.
   auto readCandidates = [&](size_t r, Candidate* begin, Candidate* end) {
     const double limit = limitNow();
     const SlotIndex& level = levels_[r];
@@ -491,13 +446,38 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       const uint32_t e = begin[c].entry;
       const uint32_t* values = level.values(e);
       if (r > 0 && !isNew(levels_, s, r, values)) continue;
-      if (!s.seeded.empty() && std::binary_search(s.seeded.begin(), s.seeded.end(), level.slot(e)))
-        continue;
       s.entries.push_back(e);
-      want(values);
+      if (allExact) continue;
+      for (size_t j = 0; j < width; ++j) {
+        const uint32_t v = values[j];
+        if (!s.exact[j] && v < words && s.known[j][v] != s.tableEpoch[j]) {
+          s.known[j][v] = s.tableEpoch[j];
+          s.pending[j].push_back(v);
+        }
+      }
     }
-    computeDue();
-    for (const uint32_t e : s.entries) offer(level.values(e), level.slot(e));
+    for (size_t j = 0; j < width; ++j) {
+      std::vector<uint32_t>& due = s.pending[j];
+      if (due.empty()) continue;
+      s.computed.resize(due.size());
+      distances_->distances(query[j], due, s.computed);
+      for (size_t i = 0; i < due.size(); ++i) s.distance[j][due[i]] = s.computed[i];
+      due.clear();
+    }
+    for (const uint32_t e : s.entries) {
+      const uint32_t* values = level.values(e);
+      double d = 0.0;
+      for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
+      const SlotRead read{level.slot(e), d, 0.0};
+      if (heap.size() < k) {
+        heap.push_back(read);
+        std::push_heap(heap.begin(), heap.end(), before);
+      } else if (before(read, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), before);
+        heap.back() = read;
+        std::push_heap(heap.begin(), heap.end(), before);
+      }
+    }
   };
   // The entries queued at level r (s.queued), first bounded by the floors of their fine clusters
   // (each at most the term the exact bound adds in the same order, so this drops only entries
@@ -578,25 +558,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   const uint32_t seed = top.sub() >= 0
                             ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
                             : SlotIndex::kNone;
-  // The last read's slots that are candidates here too, when it shared the highest-weight word
-  // (as neighbours in context order do): their distances set a k-th distance near the final one
-  // before any group is read, so the bounds skip more from the start. Any candidate may enter the
-  // heap first; the search skips these when it meets them again.
-  if (s.previousMemory == id_ && s.previousWord == query[size_t(top.position())] && !given) {
-    for (const SlotRead& p : s.previous) {
-      const uint32_t* values = memory_.vector(p.slot).data();
-      bool candidate = exhaustive;
-      for (size_t r = 0; r < levels_.size() && !candidate; ++r) {
-        candidate = s.chosen[r][values[size_t(levels_[r].position())]] == s.epoch;
-      }
-      if (!candidate) continue;
-      s.seeded.push_back(p.slot);
-      want(values);
-    }
-    computeDue();
-    for (const uint32_t slot : s.seeded) offer(memory_.vector(slot).data(), slot);
-    std::sort(s.seeded.begin(), s.seeded.end());
-  }
   if (seed != SlotIndex::kNone) {
     readRun(0, seed,
             term(size_t(top.position()), query[size_t(top.position())]) +
@@ -660,9 +621,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     }
   }
   std::sort_heap(heap.begin(), heap.end(), before);
-  s.previous.assign(heap.begin(), heap.end());
-  s.previousMemory = given ? 0 : id_;
-  s.previousWord = query[size_t(top.position())];
   return {heap.begin(), heap.end()};
 }
 
