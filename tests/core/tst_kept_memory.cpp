@@ -10,8 +10,10 @@
 #include "memlens/instance_builder.h"
 #include "memlens/pruning.h"
 #include "memlens/tokenised_corpus.h"
+#include "tree_answers.h"
 
 using namespace memlens;
+using memlens::test::sameTrace;
 
 namespace {
 
@@ -27,16 +29,6 @@ bool samePrediction(const Prediction& a, const Prediction& b) {
   return outcome(a) == outcome(b) &&
          std::ranges::equal(a.distribution, b.distribution, {}, vote, vote) &&
          std::ranges::equal(a.neighbours, b.neighbours, {}, bucket, bucket);
-}
-
-// The same walk: every step's node, test and counts.
-bool sameTrace(const TreePath& a, const TreePath& b) {
-  const auto step = [](const TreeStep& x) {
-    return std::tie(x.depth, x.defaultClass, x.classes, x.instances, x.tested, x.feature, x.value,
-                    x.matched);
-  };
-  return a.depth == b.depth && a.answer == b.answer &&
-         std::ranges::equal(a.steps, b.steps, {}, step, step);
 }
 
 // The KJV's width-4 instances: every 80th a probe token, the rest the training set.
