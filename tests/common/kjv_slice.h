@@ -15,7 +15,8 @@
 namespace memlens::test {
 
 // A KJV slice in three documents, its width-`width` instances split into training instances and
-// a probe set (every fifth instance).
+// a probe set (every fifth instance). Null when the demo corpus is missing or the slice cannot be
+// written and read back.
 struct Slice {
   QTemporaryDir dir;
   std::shared_ptr<TokenisedCorpus> corpus;
@@ -35,7 +36,9 @@ inline std::unique_ptr<Slice> kjvSlice(int lines, int width) {
         writeFile(s->dir, "part" + std::to_string(d) + ".txt", text.substr(cut, end - cut)));
     cut = end;
   }
-  s->corpus = std::move(*TokenisedCorpus::load(paths, {}));
+  auto loaded = TokenisedCorpus::load(paths, {});
+  if (!loaded) return nullptr;  // e.g. a full disk: its parts could not be written
+  s->corpus = std::move(*loaded);
   WindowOptions window;
   window.width = width;
   const InstanceSet all = *buildInstances(s->corpus->tokens, s->corpus->paddingId, window);

@@ -188,7 +188,7 @@ class TestIncrementalEdits : public QObject {
     QFETCH(bool, fixedWeights);
     const Case& c = kCases[caseIndex];
     auto s = kjvSlice(c.lines, c.width);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     ClassifierOptions options;
     options.algorithm = c.algorithm;
     options.k = c.k;
@@ -366,7 +366,7 @@ class TestIncrementalEdits : public QObject {
   // probe paths of the IGTree engine (recomputed weights edit it in place too) sort it.
   void probeWithUnseenWords() {
     auto s = kjvSlice(60, 3);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     ClassifierOptions options;
     options.algorithm = Algorithm::kIgTree;
     auto created = EditedMemory::create(s->corpus, s->train, s->probe, options);
@@ -388,7 +388,7 @@ class TestIncrementalEdits : public QObject {
 
   void vectorEditsReachMovedAndInsertedInstances() {
     auto s = kjvSlice(120, 3);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     const InstanceSet& train = s->train;
     const auto featuresOf = [&](size_t i) {
       const auto f = train.instance(i);
@@ -442,7 +442,7 @@ class TestIncrementalEdits : public QObject {
   // preview must find it without any rebuilt subtree to point at it.
   void treeLeafEditsReachTheirProbeTokens() {
     auto s = kjvSlice(120, 3);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     const ClassifierOptions options = fixedIgTree(s->train);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     InstanceBase stored(s->train.width);
@@ -481,7 +481,7 @@ class TestIncrementalEdits : public QObject {
   void emptiedBucketsAreSearchedAgain() {
     QFETCH(int, k);
     auto s = kjvSlice(120, 3);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     ClassifierOptions options;
     options.k = k;
     options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
@@ -519,7 +519,7 @@ class TestIncrementalEdits : public QObject {
   // into the nodes the trained tree (or an earlier edit) held there for the vectors now gone.
   void loneVectorSubtreesRebuildWhenJoined() {
     auto s = kjvSlice(120, 3);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     const ClassifierOptions options = fixedIgTree(s->train);
     auto trained = std::move(*createClassifier(options));
     QVERIFY(trained->train(s->train).isOk());
@@ -600,7 +600,7 @@ class TestIncrementalEdits : public QObject {
   // Every stored vector, whose walk reaches each node of the tree, answers as a retrained memory.
   void tieOrderSwapsReachEveryNode() {
     auto s = kjvSlice(120, 3);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     const ClassifierOptions options = fixedIgTree(s->train);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     std::mt19937 rng(19);
@@ -630,7 +630,7 @@ class TestIncrementalEdits : public QObject {
   // in a retrained memory, with its trace.
   void manyTieOrderMovesAnswerAsRetrained() {
     auto s = kjvSlice(3000, 4);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     const ClassifierOptions options = fixedIgTree(s->train);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     std::map<std::vector<uint32_t>, size_t> sizes;
@@ -677,7 +677,7 @@ class TestIncrementalEdits : public QObject {
     QFETCH(int, width);
     QFETCH(int, k);
     auto s = kjvSlice(2000, width);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     ClassifierOptions options;
     options.algorithm = static_cast<Algorithm>(algorithm);
     options.k = k;

@@ -30,7 +30,7 @@ class TestTribl2Edits : public QObject {
   // and every instance below its prefix pruned (the walk stops higher).
   void tribl2EditsFollowTheWalk() {
     auto s = kjvSlice(400, 6);
-    QVERIFY2(s, "the KJV demo corpus is missing: build the demo_corpus target");
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
     ClassifierOptions options;
     options.algorithm = Algorithm::kTribl2;
     options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
