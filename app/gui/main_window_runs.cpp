@@ -403,7 +403,11 @@ void MainWindow::onTrainingFinished(const Status& status) {
     const RunRecord& r = *runs_.back().record;
     if (status.isCancelled()) {
       statusBar()->showMessage(
-          r.test.tokens < r.testInstances
+          r.test.tokens == 0
+              ? tr("Cancelled before any test token was evaluated: run %1 keeps its memory, "
+                   "without an evaluation.")
+                    .arg(runs_.size())
+          : r.test.tokens < r.testInstances
               ? tr("Cancelled: run %1 keeps its evaluation on a random sample of %2 of %3 test "
                    "tokens.")
                     .arg(runs_.size())

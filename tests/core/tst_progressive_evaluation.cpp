@@ -233,7 +233,8 @@ class TestProgressiveEvaluation : public QObject {
   }
 
   // Cancelled after its second update, the evaluation returns the two chunks it finished, in test
-  // order, and says it is partial; the base model is measured on the same tokens.
+  // order, and says it is partial; the base model is measured on the same tokens. Cancelled
+  // before its first, it returns none.
   void cancelledKeepsItsSample() {
     const auto trained = trainedMemory(Algorithm::kIb1);
     JobControl job;
@@ -269,6 +270,19 @@ class TestProgressiveEvaluation : public QObject {
     verifySameMetrics((*e)->record().baseTest, plainBaseEvaluation(*trained, sample));
     // A sample, not a prefix: it reaches into the last tenth of the test set.
     QVERIFY(report.tokens.back().source > trained->test().sources[trained->test().size() * 9 / 10]);
+
+    // Cancelled before its first chunk, an evaluation of an evaluated memory keeps nothing of
+    // the earlier one: no tokens, no latency.
+    QVERIFY((*e)->record().latencyMeanMicros > 0.0);
+    JobControl before;
+    before.cancel();
+    auto none =
+        Experiment::evaluated(std::shared_ptr<const Experiment>(std::move(*e)), {}, {}, &before);
+    QVERIFY2(none.isOk(), none.status().toString().c_str());
+    QCOMPARE((*none)->report().evaluatedTokens, uint64_t{0});
+    QCOMPARE((*none)->record().test.tokens, uint64_t{0});
+    QCOMPARE((*none)->record().latencyMeanMicros, 0.0);
+    QCOMPARE((*none)->record().latencyP99Micros, 0.0);
 
     // Experiment::run has no partial result: it is cancelled.
     JobControl cancelled;

@@ -1,6 +1,6 @@
 // The Train page's figures: a finished run, a run being evaluated (the sample so far with its
-// intervals) and a run cancelled during its evaluation (a sample, said so); the band table's
-// headers are never cut.
+// intervals) and a run cancelled during its evaluation (a sample, or nothing, said so); the band
+// table's headers are never cut.
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableView>
@@ -73,6 +73,18 @@ class TestMetricsWidget : public QObject {
     w.setRun(run);
     QCOMPARE(figure(w, "testTokensValue"),
              QStringLiteral("3072 of 8192 (38 %): cancelled, a random sample"));
+  }
+
+  // Cancelled before the first token: no figures, and no "sample of 0".
+  void cancelledBeforeEvaluating() {
+    MetricsWidget w;
+    auto run = std::make_shared<RunRecord>();
+    run->test = metrics(0, 0);
+    run->testInstances = 8192;
+    w.setRun(run);
+    QCOMPARE(figure(w, "accuracyValue"), QStringLiteral("—"));
+    QCOMPARE(figure(w, "testTokensValue"),
+             QStringLiteral("none of 8192: cancelled before any was evaluated"));
   }
 
   // In a narrow page the band column, stretched, was cut to "ain frequenc".

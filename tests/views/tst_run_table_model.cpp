@@ -93,6 +93,20 @@ class TestRunTableModel : public QObject {
                 .contains(QStringLiteral("information-gain")));
   }
 
+  // A run cancelled before its first test token: no metric and no latency to show.
+  void showsDashesForARunWithoutEvaluation() {
+    RunTableModel model;
+    auto run = std::make_shared<RunRecord>(*sampleRun(memlens::Algorithm::kIb1, 1, 4, 0, 0.0));
+    run->test = {};
+    run->latencyP99Micros = 0.0;
+    model.append(run);
+    auto text = [&](int column) { return model.index(0, column).data().toString(); };
+    QCOMPARE(text(RunTableModel::kAccuracy), QStringLiteral("—"));
+    QCOMPARE(text(RunTableModel::kPerplexity), QStringLiteral("—"));
+    QCOMPARE(text(RunTableModel::kLatency), QStringLiteral("—"));
+    QCOMPARE(text(RunTableModel::kStoredVectors), QStringLiteral("482,019"));
+  }
+
   // Display text is rounded and grouped; the sort key is the raw number.
   void sortsOnRawNumbers() {
     RunTableModel model;

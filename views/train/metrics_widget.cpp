@@ -90,7 +90,10 @@ void MetricsWidget::setRun(const std::shared_ptr<const RunRecord>& run) {
   }
   const Metrics& m = run->test;
   showFigures(m, run->storedVectors);
-  if (m.tokens < run->testInstances) {
+  if (m.tokens == 0 && run->testInstances > 0) {
+    testTokens_->setText(
+        tr("none of %1: cancelled before any was evaluated").arg(number(run->testInstances)));
+  } else if (m.tokens < run->testInstances) {
     testTokens_->setText(tr("%1 of %2 (%3 %): cancelled, a random sample")
                              .arg(number(m.tokens), number(run->testInstances),
                                   percent(m.tokens, run->testInstances)));

@@ -66,6 +66,8 @@ QString displayText(const RunRecord& r, int row, int column) {
     case RunTableModel::kEvaluateSeconds:
       return locale.toString(key.toDouble(), 'f', 2);
     case RunTableModel::kLatency:
+      // A run cancelled before its first test token timed no lookup.
+      if (r.test.tokens == 0) return QStringLiteral("—");
       return locale.toString(key.toDouble(), 'f', 1);
     default:
       return {};

@@ -81,8 +81,10 @@ MemorySmoother smootherFor(const KneserNeyModel& base, Algorithm algorithm, doub
                                                : MemorySmoother(base, beta);
 }
 
-// The mean and the 99th percentile (nearest rank: the ⌈0.99·n⌉-th smallest) of the lookups.
+// The mean and the 99th percentile (nearest rank: the ⌈0.99·n⌉-th smallest) of the lookups;
+// 0 when none was measured, not the figures of an earlier evaluation of the same memory.
 void recordLatency(const std::vector<TokenRecord>& tokens, RunRecord& r) {
+  r.latencyMeanMicros = r.latencyP99Micros = 0.0;
   if (tokens.empty()) return;
   std::vector<double> micros;
   micros.reserve(tokens.size());
