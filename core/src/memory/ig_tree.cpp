@@ -187,8 +187,17 @@ const IgTree::Node* IgTree::child(const Node& n, uint32_t value) const {
 std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceBase& base,
                                                                  std::span<const uint32_t> context,
                                                                  int depth) const {
+  const auto range = rangeAgreeing(base, context, depth, {0, trieOrder_.size()});
+  if (!range) return std::nullopt;
+  return trieOrder(*range);
+}
+
+std::optional<IgTree::TrieRange> IgTree::rangeAgreeing(const InstanceBase& base,
+                                                       std::span<const uint32_t> context, int depth,
+                                                       TrieRange within) const {
   if (trieOrder_.size() != base.vectorCount() || context.size() != order_.size() || depth < 0 ||
-      static_cast<size_t>(depth) > order_.size())
+      static_cast<size_t>(depth) > order_.size() || within.begin > within.end ||
+      within.end > trieOrder_.size())
     return std::nullopt;
   // Compares stored vector `id` with the context on the first `depth` features of the order.
   const auto compare = [&](uint32_t id) {
@@ -201,8 +210,8 @@ std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceB
   };
   // Each id checked as the binary searches read it.
   const auto at = [&](size_t i) { return trieChecks_.checked(trieOrder_.data(), i, i + 1)[i]; };
-  size_t lo = 0;
-  for (size_t n = trieOrder_.size(); n > 0;) {
+  size_t lo = within.begin;
+  for (size_t n = within.end - lo; n > 0;) {
     const size_t half = n / 2;
     if (compare(at(lo + half)) < 0) {
       lo += half + 1;
@@ -212,7 +221,7 @@ std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceB
     }
   }
   size_t hi = lo;
-  for (size_t n = trieOrder_.size() - lo; n > 0;) {
+  for (size_t n = within.end - lo; n > 0;) {
     const size_t half = n / 2;
     if (compare(at(hi + half)) <= 0) {
       hi += half + 1;
@@ -221,7 +230,7 @@ std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceB
       n = half;
     }
   }
-  return std::span<const uint32_t>(trieChecks_.checked(trieOrder_.data(), lo, hi) + lo, hi - lo);
+  return TrieRange{lo, hi};
 }
 
 IgTree::Answer IgTree::classify(const uint32_t* query) const {
