@@ -81,7 +81,8 @@ Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
 
 // `dist` (by class id) with `change` added, classes left without instances dropped: a merge, where
 // a map of every class took most of an edit near the root (thousands of classes).
-Dist plus(const Dist& dist, std::span<const std::pair<uint32_t, int64_t>> change) {
+Dist plus(std::span<const std::pair<uint32_t, uint64_t>> dist,
+          std::span<const std::pair<uint32_t, int64_t>> change) {
   Dist out;
   out.reserve(dist.size() + change.size());
   auto c = change.begin();
@@ -288,6 +289,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   nodes.reserve(below.size());  // never moved: entries point into it
   std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
   Prefix key;
+  Dist scratch;
   Ranges ranges;
   for (size_t i = 0; i < below.size();) {
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
@@ -308,14 +310,18 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       // matters only if it is kept now.
       node.dist = was.countsOf(key, overlay, b.entry);
       if (!node.dist.empty()) node.defaultId = defaultOf(node.dist, order);
-      if (present) defaultBefore = defaultAt(r);
-      sameDist =
-          !present || (node.dist == was.distributionOf(r) && node.defaultId == defaultBefore);
+      if (present) {
+        defaultBefore = defaultAt(r);
+        was.distributionOf(r, scratch);
+      }
+      sameDist = !present || (node.dist == scratch && node.defaultId == defaultBefore);
     } else if (!rebuildHere) {
       sameDist = change.empty();
-      Dist dist = was.distributionOf(r);
-      if (!r.edited) std::sort(dist.begin(), dist.end());  // a trained node's is by class index
-      node.dist = plus(dist, change);
+      if (!r.edited) {
+        was.distributionOf(r, scratch);
+        std::sort(scratch.begin(), scratch.end());  // a trained node's is by class index
+      }
+      node.dist = plus(r.edited ? r.edited->dist : scratch, change);
       node.defaultId = defaultAt(r);
       node.childCount = r.edited ? r.edited->childCount : r.node->childCount;
       rebuildHere = node.dist.empty() || defaultOf(node.dist, order) != node.defaultId;
@@ -757,13 +763,15 @@ IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> val
   return r;
 }
 
-std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::distributionOf(
-    const Reached& r) const {
-  if (r.edited) return r.edited->dist;
-  Dist out;
+void IncrementalIgTree::distributionOf(const Reached& r,
+                                       std::vector<std::pair<uint32_t, uint64_t>>& out) const {
+  if (r.edited) {
+    out = r.edited->dist;
+    return;
+  }
+  out.clear();
   for (const ClassCount& c : r.tree->distribution(*r.node))
     out.emplace_back(r.names->classId(c.classIndex), c.count);
-  return out;
 }
 
 IncrementalIgTree::Reached IncrementalIgTree::walkQuery(const uint32_t* query) const {
@@ -789,7 +797,8 @@ void IncrementalIgTree::answer(const uint32_t* query, const PredictOptions& opti
   out.matchDepth = r.depth;
   out.leaf = (r.edited ? r.edited->childCount : r.node->childCount) == 0;
   out.distance = tailWeight_[static_cast<size_t>(r.depth)];
-  const Dist dist = distributionOf(r);
+  Dist dist;
+  distributionOf(r, dist);
   for (const auto& [c, n] : dist) out.instances += n;
   if (!options.distributions) return;
   for (const auto& [c, n] : dist) out.distribution.push_back({c, static_cast<double>(n)});

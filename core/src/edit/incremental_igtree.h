@@ -182,7 +182,8 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // this one's, not searched over every stored vector again.
   Result<Members> membersUnder(Path prefix, const VectorOverlay& overlay,
                                const std::vector<uint32_t>& sorted, Ranges& ranges) const;
-  std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
+  // Sets `out` to the distribution (class id, count) of the node `r` reached, as it keeps it.
+  void distributionOf(const Reached& r, std::vector<std::pair<uint32_t, uint64_t>>& out) const;
   // The class counts (by class id) of stored vector `vector` (in tree order) in the memory
   // `overlay` makes of the base; `entry`: its overlay entry, when known.
   std::vector<std::pair<uint32_t, uint64_t>> countsOf(const Prefix& vector,
