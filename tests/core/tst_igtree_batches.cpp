@@ -28,12 +28,9 @@ class TestIgTreeBatches : public QObject {
   // same traces, and its preview names exactly the probe tokens whose answer changes.
   void batchesAnswerAsRetrained() {
     auto s = memlens::test::makeEditSetup(300, 4);
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kIgTree;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
-    auto trained = std::move(*createClassifier(options));
-    QVERIFY(trained->train(s->train).isOk());
-    const auto first = static_cast<size_t>(igTreeOf(*trained)->order()[0]);
+    const auto [options, order] = keptWeights(s->train);
+    QVERIFY(!order.empty());
+    const auto first = static_cast<size_t>(order[0]);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     const std::vector<uint32_t> original = m->probePredictions();
 
@@ -96,12 +93,8 @@ class TestIgTreeBatches : public QObject {
   // dropped children change. Then the document restored and everything undone.
   void rebuiltSubtreesAnswerAsRetrained() {
     auto s = memlens::test::makeEditSetup(300, 4);
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kIgTree;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
-    auto trained = std::move(*createClassifier(options));
-    QVERIFY(trained->train(s->train).isOk());
-    const std::vector<int> order = igTreeOf(*trained)->order();
+    const auto [options, order] = keptWeights(s->train);
+    QVERIFY(!order.empty());
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     const std::vector<uint32_t> original = m->probePredictions();
 
@@ -173,6 +166,17 @@ class TestIgTreeBatches : public QObject {
   }
 
  private:
+  // IGTree options keeping the weights trained on `train`, and the tree order they give (empty
+  // when training failed).
+  static std::pair<ClassifierOptions, std::vector<int>> keptWeights(const InstanceSet& train) {
+    ClassifierOptions options;
+    options.algorithm = Algorithm::kIgTree;
+    options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+    auto trained = std::move(*createClassifier(options));
+    if (!trained->train(train).isOk()) return {options, {}};
+    return {options, igTreeOf(*trained)->order()};
+  }
+
   // Commits `edit` (made in place unless `retrains`) and checks that the memory answers every
   // probe token and every stored vector of the trained memory as one retrained from its
   // instances, with the same traces, and that the preview named exactly the probe tokens whose
