@@ -532,9 +532,16 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
   uint32_t context[InstanceSet::kMaxWidth] = {};
   for (size_t d = 0; d < prefix.length; ++d)
     context[static_cast<size_t>(order[d])] = prefix.values[d];
+  // A later sibling of the last prefix's node at depth same + 1 (prefixes come in tree order)
+  // lies past that node's ranges.
+  const bool sibling = same < std::min(ranges.path.length, prefix.length) &&
+                       ranges.path.values[same] < prefix.values[same];
   for (size_t d = same + 1; d <= prefix.length; ++d) {
-    const auto trie = tree_.rangeAgreeing(memory, {context, order.size()}, static_cast<int>(d),
-                                          ranges.trie[d - 1]);
+    const bool after = sibling && d == same + 1;
+    const IgTree::TrieRange within{after ? ranges.trie[d].end : ranges.trie[d - 1].begin,
+                                   ranges.trie[d - 1].end};
+    const auto trie =
+        tree_.rangeAgreeing(memory, {context, order.size()}, static_cast<int>(d), within);
     if (!trie)
       return Status::invalidArgument(
           "this IGTree keeps no order of its stored vectors to edit by: retrain the memory");
@@ -542,7 +549,9 @@ Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
     // The entries under the shorter prefix holding the value at d - 1 (sorted by it among them).
     const size_t f = static_cast<size_t>(order[d - 1]);
     const uint32_t v = prefix.values[d - 1];
-    const auto begin = sorted.begin() + static_cast<std::ptrdiff_t>(ranges.entries[d - 1].first);
+    const auto begin =
+        sorted.begin() +
+        static_cast<std::ptrdiff_t>(after ? ranges.entries[d].second : ranges.entries[d - 1].first);
     const auto end = sorted.begin() + static_cast<std::ptrdiff_t>(ranges.entries[d - 1].second);
     const auto first =
         std::partition_point(begin, end, [&](uint32_t e) { return overlay.featuresOf(e)[f] < v; });

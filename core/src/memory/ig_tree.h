@@ -94,8 +94,9 @@ class IgTree {
     size_t begin = 0, end = 0;
   };
   // The positions of vectorsAgreeing()'s vectors, searched within `within` (positions agreeing
-  // on fewer of the first features): narrowing a node's range to a child's costs the log of its
-  // size, not of the memory's. Null as vectorsAgreeing().
+  // on fewer of the first features, or the rest of a parent's range after a sibling's) from its
+  // start: narrowing a node's range to a child's costs the log of the distance from the start,
+  // not of the memory's size. Null as vectorsAgreeing().
   std::optional<TrieRange> rangeAgreeing(const InstanceBase& base,
                                          std::span<const uint32_t> context, int depth,
                                          TrieRange within) const;
