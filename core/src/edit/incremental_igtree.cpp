@@ -272,7 +272,8 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
   // subtree below it, whose nodes are then left out. The steps' nodes are one array that the
   // entries made of them share (a document-sized edit at 100M changes a million nodes: an
-  // allocation each took a quarter of it), and a step's prefix is its path until it makes one.
+  // allocation each took a quarter of it; an entry keeps the array, the nodes left out cleared),
+  // and a step's prefix is its path until it makes an entry.
   struct Step {
     Path path;
     bool wasKept;
