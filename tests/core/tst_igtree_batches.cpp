@@ -28,12 +28,9 @@ class TestIgTreeBatches : public QObject {
   // same traces, and its preview names exactly the probe tokens whose answer changes.
   void batchesAnswerAsRetrained() {
     auto s = memlens::test::makeEditSetup(300, 4);
-    ClassifierOptions options;
-    options.algorithm = Algorithm::kIgTree;
-    options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
-    auto trained = std::move(*createClassifier(options));
-    QVERIFY(trained->train(s->train).isOk());
-    const auto first = static_cast<size_t>(igTreeOf(*trained)->order()[0]);
+    const auto [options, order] = keptWeights(s->train);
+    QVERIFY(!order.empty());
+    const auto first = static_cast<size_t>(order[0]);
     auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
     const std::vector<uint32_t> original = m->probePredictions();
 
@@ -76,42 +73,147 @@ class TestIgTreeBatches : public QObject {
                                                             totals[0].first - totals[1].first + 1));
 
     const auto check = [&](const MemoryEdit& edit, bool retrains) {
-      const std::vector<uint32_t> before = m->probePredictions();
-      auto preview = m->preview(edit);
-      QVERIFY2(preview, preview.status().toString().c_str());
-      QCOMPARE(preview->retrained, retrains);
-      const std::vector<ChangedToken> changed = preview->changed;
-      QVERIFY(m->commit(std::move(*preview)).isOk());
-      if (!retrains) QVERIFY(dynamic_cast<const IncrementalIgTree*>(&m->classifier()));
-      auto fresh = std::move(*createClassifier(options));
-      QVERIFY(fresh->train(m->instances()).isOk());
-      PredictOptions traced;
-      traced.distributions = true;
-      for (const InstanceSet* queries : {&s->probe, &s->train}) {
-        const auto got = std::move(*m->classifier().predict(*queries, traced));
-        const auto want = std::move(*fresh->predict(*queries, traced));
-        for (size_t i = 0; i < want.size(); ++i)
-          QVERIFY2(sameTreeAnswer(got[i], want[i]), ("query " + std::to_string(i)).c_str());
-        for (size_t i = 0; i < queries->size(); i += 5)
-          QVERIFY2(sameTrace(m->classifier().treePath(queries->instance(i)),
-                             fresh->treePath(queries->instance(i))),
-                   ("trace of " + std::to_string(i)).c_str());
-        if (queries != &s->probe) continue;
-        std::vector<size_t> expected;
-        for (size_t i = 0; i < want.size(); ++i) {
-          QCOMPARE(m->probePredictions()[i], want[i].classId);
-          if (want[i].classId != before[i]) expected.push_back(i);
-        }
-        QVERIFY(!expected.empty());
-        QCOMPARE(changed.size(), expected.size());
-        for (size_t i = 0; i < changed.size(); ++i) QCOMPARE(changed[i].probeIndex, expected[i]);
-      }
+      answersAsRetrained(*s, options, *m, edit, retrains, true);
     };
     check(prune, false);
+    QVERIFY(!QTest::currentTestFailed());
     check(restore, false);
+    QVERIFY(!QTest::currentTestFailed());
     check(rootMoves, true);
+    QVERIFY(!QTest::currentTestFailed());
     while (!m->edits().empty()) QVERIFY(m->undo().isOk());
     QCOMPARE(m->probePredictions(), original);
+  }
+
+  // Defaults moved under many nodes at once, after an edit that put a quarter of a document's
+  // stored vectors in the overlay: the subtrees rebuilt one after another in tree order (each
+  // one's stored vectors found by narrowing the ranges found for the one before) hold the
+  // overlay's counts in place of the base's, with compression re-settled below them; siblings
+  // under one first value rebuilt in turn, a first value's subtree emptied, nodes whose kept and
+  // dropped children change. Then the document restored and everything undone.
+  void rebuiltSubtreesAnswerAsRetrained() {
+    auto s = memlens::test::makeEditSetup(300, 4);
+    const auto [options, order] = keptWeights(s->train);
+    QVERIFY(!order.empty());
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    const std::vector<uint32_t> original = m->probePredictions();
+
+    MemoryEdit thin;
+    thin.kind = EditKind::kPrune;
+    const InstanceSet& all = m->instances();
+    for (size_t i = 0; i < all.size(); i += 4)
+      if (s->corpus->tokens.position(all.sources[i]).document == 1)
+        thin.sources.push_back(all.sources[i]);
+    std::sort(thin.sources.begin(), thin.sources.end());
+    answersAsRetrained(*s, options, *m, thin, false, false);
+    QVERIFY(!QTest::currentTestFailed());
+
+    // The live instances under each node of the first two tree levels, by class.
+    const InstanceSet& live = m->instances();
+    using ByClass = std::map<uint32_t, std::vector<uint64_t>>;
+    std::map<uint32_t, ByClass> level1;
+    std::map<std::pair<uint32_t, uint32_t>, ByClass> level2;
+    std::map<uint32_t, size_t> totals;
+    for (size_t i = 0; i < live.size(); ++i) {
+      const auto f = live.instance(i);
+      const uint32_t a = f[order[0]], b = f[order[1]], c = live.classes[i];
+      level1[a][c].push_back(live.sources[i]);
+      level2[{a, b}][c].push_back(live.sources[i]);
+      ++totals[c];
+    }
+    const uint32_t rootClass =
+        std::max_element(totals.begin(), totals.end(), [](const auto& x, const auto& y) {
+          return x.second < y.second;
+        })->first;
+    MemoryEdit moves;
+    moves.kind = EditKind::kPrune;
+    // The node's most frequent class (not the root's: its default stays) loses instances until
+    // the second one has as many: a default that moves, or stays by the tie order.
+    const auto topLoses = [&](const ByClass& byClass) {
+      if (byClass.size() < 2) return false;
+      std::vector<std::pair<size_t, uint32_t>> counts;
+      for (const auto& [c, sources] : byClass) counts.emplace_back(sources.size(), c);
+      std::sort(counts.rbegin(), counts.rend());
+      if (counts[0].second == rootClass) return false;
+      const std::vector<uint64_t>& top = byClass.at(counts[0].second);
+      moves.sources.insert(
+          moves.sources.end(), top.begin(),
+          top.begin() + static_cast<std::ptrdiff_t>(counts[0].first - counts[1].first + 1));
+      return true;
+    };
+    size_t level1Moved = 0, level2Moved = 0, index = 0;
+    for (const auto& [a, byClass] : level1)
+      if (index++ % 2 == 0 && topLoses(byClass)) ++level1Moved;
+    for (const auto& [ab, byClass] : level2)
+      if (ab.first % 3 == 1 && topLoses(byClass)) ++level2Moved;
+    // A first value's whole subtree emptied: the last one's.
+    for (const auto& [c, sources] : level1.rbegin()->second)
+      moves.sources.insert(moves.sources.end(), sources.begin(), sources.end());
+    QVERIFY(level1Moved > 3 && level2Moved > 3);
+    std::sort(moves.sources.begin(), moves.sources.end());
+    moves.sources.erase(std::unique(moves.sources.begin(), moves.sources.end()),
+                        moves.sources.end());
+    answersAsRetrained(*s, options, *m, moves, false, true);
+    QVERIFY(!QTest::currentTestFailed());
+
+    MemoryEdit restore;
+    restore.kind = EditKind::kRestoreDocument;
+    restore.document = 1;
+    answersAsRetrained(*s, options, *m, restore, false, false);
+    QVERIFY(!QTest::currentTestFailed());
+    while (!m->edits().empty()) QVERIFY(m->undo().isOk());
+    QCOMPARE(m->probePredictions(), original);
+  }
+
+ private:
+  // IGTree options keeping the weights trained on `train`, and the tree order they give (empty
+  // when training failed).
+  static std::pair<ClassifierOptions, std::vector<int>> keptWeights(const InstanceSet& train) {
+    ClassifierOptions options;
+    options.algorithm = Algorithm::kIgTree;
+    options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+    auto trained = std::move(*createClassifier(options));
+    if (!trained->train(train).isOk()) return {options, {}};
+    return {options, igTreeOf(*trained)->order()};
+  }
+
+  // Commits `edit` (made in place unless `retrains`) and checks that the memory answers every
+  // probe token and every stored vector of the trained memory as one retrained from its
+  // instances, with the same traces, and that the preview named exactly the probe tokens whose
+  // answer changed (some did, when `changes`).
+  static void answersAsRetrained(const memlens::test::EditSetup& s,
+                                 const ClassifierOptions& options, EditedMemory& m,
+                                 const MemoryEdit& edit, bool retrains, bool changes) {
+    const std::vector<uint32_t> before = m.probePredictions();
+    auto preview = m.preview(edit);
+    QVERIFY2(preview, preview.status().toString().c_str());
+    QCOMPARE(preview->retrained, retrains);
+    const std::vector<ChangedToken> changed = preview->changed;
+    QVERIFY(m.commit(std::move(*preview)).isOk());
+    if (!retrains) QVERIFY(dynamic_cast<const IncrementalIgTree*>(&m.classifier()));
+    auto fresh = std::move(*createClassifier(options));
+    QVERIFY(fresh->train(m.instances()).isOk());
+    PredictOptions traced;
+    traced.distributions = true;
+    for (const InstanceSet* queries : {&s.probe, &s.train}) {
+      const auto got = std::move(*m.classifier().predict(*queries, traced));
+      const auto want = std::move(*fresh->predict(*queries, traced));
+      for (size_t i = 0; i < want.size(); ++i)
+        QVERIFY2(sameTreeAnswer(got[i], want[i]), ("query " + std::to_string(i)).c_str());
+      for (size_t i = 0; i < queries->size(); i += 5)
+        QVERIFY2(sameTrace(m.classifier().treePath(queries->instance(i)),
+                           fresh->treePath(queries->instance(i))),
+                 ("trace of " + std::to_string(i)).c_str());
+      if (queries != &s.probe) continue;
+      std::vector<size_t> expected;
+      for (size_t i = 0; i < want.size(); ++i) {
+        QCOMPARE(m.probePredictions()[i], want[i].classId);
+        if (want[i].classId != before[i]) expected.push_back(i);
+      }
+      if (changes) QVERIFY(!expected.empty());
+      QCOMPARE(changed.size(), expected.size());
+      for (size_t i = 0; i < changed.size(); ++i) QCOMPARE(changed[i].probeIndex, expected[i]);
+    }
   }
 };
 

@@ -81,7 +81,8 @@ Result<std::shared_ptr<const IncrementalIgTree::Part>> buildPart(
 
 // `dist` (by class id) with `change` added, classes left without instances dropped: a merge, where
 // a map of every class took most of an edit near the root (thousands of classes).
-Dist plus(const Dist& dist, std::span<const std::pair<uint32_t, int64_t>> change) {
+Dist plus(std::span<const std::pair<uint32_t, uint64_t>> dist,
+          std::span<const std::pair<uint32_t, int64_t>> change) {
   Dist out;
   out.reserve(dist.size() + change.size());
   auto c = change.begin();
@@ -269,114 +270,132 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   }
 
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
-  // subtree below it, whose nodes are then left out.
+  // subtree below it, whose nodes are then left out. The steps' nodes are one array that the
+  // entries made of them share (a document-sized edit at 100M changes a million nodes: an
+  // allocation each took a quarter of it; an entry keeps the array, the nodes left out cleared),
+  // and a step's prefix is its path until it makes an entry.
   struct Step {
-    Prefix prefix;
+    Path path;
     bool wasKept;
     bool rebuilt;
     bool sameDist;  // and default, as it was (a path checked for a class's order alone)
     uint32_t childrenBefore;
     uint32_t defaultBefore;  // a leaf's, when it was kept
     size_t parent;           // step index; SIZE_MAX: the root
-    std::shared_ptr<Node> node;
   };
   std::vector<Step> steps;
   steps.reserve(below.size());
+  const auto pool = std::make_shared<std::vector<Node>>();
+  std::vector<Node>& nodes = *pool;
+  nodes.reserve(below.size());  // never moved: entries point into it
   std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
+  Prefix key;
+  Dist scratch;
+  Ranges ranges;
   for (size_t i = 0; i < below.size();) {
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
     const Below& b = below[i];
-    Prefix p(b.path.values, b.path.values + b.path.length);
+    const Path p = b.path;
+    key.assign(p.values, p.values + p.length);
     const std::span<const std::pair<uint32_t, int64_t>> change(summed.data() + b.changeBegin,
                                                                b.changeEnd - b.changeBegin);
-    const Reached r = was.walk(p);
-    const bool present = r.depth == static_cast<int>(p.size());
-    const Node* own = was.node(p);
-    bool rebuildHere = p.size() < w && (!present || (own && (own->part || own->alone)));
-    auto node = std::make_shared<Node>();
+    const Reached r = was.walk(key);
+    const bool present = r.depth == static_cast<int>(p.length);
+    const Node* own = was.node(key);
+    bool rebuildHere = p.length < w && (!present || (own && (own->part || own->alone)));
+    Node& node = nodes.emplace_back();
     bool sameDist = false;
     uint32_t defaultBefore = 0;
-    if (p.size() == w) {
+    if (p.length == w) {
       // A leaf answers its stored vector's counts. One the tree lacked (empty or compressed)
       // matters only if it is kept now.
-      node->dist = was.countsOf(p, overlay, b.entry);
-      if (!node->dist.empty()) node->defaultId = defaultOf(node->dist, order);
-      if (present) defaultBefore = defaultAt(r);
-      sameDist =
-          !present || (node->dist == was.distributionOf(r) && node->defaultId == defaultBefore);
+      node.dist = was.countsOf(key, overlay, b.entry);
+      if (!node.dist.empty()) node.defaultId = defaultOf(node.dist, order);
+      if (present) {
+        defaultBefore = defaultAt(r);
+        was.distributionOf(r, scratch);
+      }
+      sameDist = !present || (node.dist == scratch && node.defaultId == defaultBefore);
     } else if (!rebuildHere) {
       sameDist = change.empty();
-      Dist dist = was.distributionOf(r);
-      if (!r.edited) std::sort(dist.begin(), dist.end());  // a trained node's is by class index
-      node->dist = plus(dist, change);
-      node->defaultId = defaultAt(r);
-      node->childCount = r.edited ? r.edited->childCount : r.node->childCount;
-      rebuildHere = node->dist.empty() || defaultOf(node->dist, order) != node->defaultId;
+      if (!r.edited) {
+        was.distributionOf(r, scratch);
+        std::sort(scratch.begin(), scratch.end());  // a trained node's is by class index
+      }
+      node.dist = plus(r.edited ? r.edited->dist : scratch, change);
+      node.defaultId = defaultAt(r);
+      node.childCount = r.edited ? r.edited->childCount : r.node->childCount;
+      rebuildHere = node.dist.empty() || defaultOf(node.dist, order) != node.defaultId;
     }
     if (rebuildHere) {
-      *node = Node{};
-      auto members = was.membersUnder(p, overlay, sortedEntries());
+      node = Node{};
+      auto members = was.membersUnder(p, overlay, sortedEntries(), ranges);
       if (!members) return members.status();
       if (!members->runs.empty() && members->values.size() == static_cast<size_t>(members->width)) {
         // One stored vector (most rebuilds, where compression had dropped the node): its counts.
         for (const InstanceBase::Run& run : members->runs)
-          node->dist.emplace_back(run.classIndex, run.count);
-        std::sort(node->dist.begin(), node->dist.end());
-        node->defaultId = defaultOf(node->dist, order);
-        node->alone = true;
+          node.dist.emplace_back(run.classIndex, run.count);
+        std::sort(node.dist.begin(), node.dist.end());
+        node.defaultId = defaultOf(node.dist, order);
+        node.alone = true;
       } else if (!members->runs.empty()) {
         auto part = buildPart(*members, order);
         if (!part) return part.status();
         const Part& built = **part;
         const IgTree::Node& top = built.tree.root();
         for (const ClassCount& c : built.tree.distribution(top))
-          node->dist.emplace_back(built.base.classId(c.classIndex), c.count);
-        std::sort(node->dist.begin(), node->dist.end());
-        node->defaultId = built.base.classId(top.defaultClass);
-        node->childCount = top.childCount;
-        node->part = std::move(*part);
+          node.dist.emplace_back(built.base.classId(c.classIndex), c.count);
+        std::sort(node.dist.begin(), node.dist.end());
+        node.defaultId = built.base.classId(top.defaultClass);
+        node.childCount = top.childCount;
+        node.part = std::move(*part);
       }
     }
-    const size_t parent = p.size() == 1 ? SIZE_MAX : lastOfLength[p.size() - 1];
-    lastOfLength[p.size()] = steps.size();
-    const uint32_t children = node->childCount;
-    steps.push_back({std::move(p), present, rebuildHere, sameDist && !rebuildHere, children,
-                     defaultBefore, parent, std::move(node)});
+    const size_t parent = p.length == 1 ? SIZE_MAX : lastOfLength[p.length - 1];
+    lastOfLength[p.length] = steps.size();
+    steps.push_back({p, present, rebuildHere, sameDist && !rebuildHere, node.childCount,
+                     defaultBefore, parent});
     i = rebuildHere ? b.end : i + 1;  // a rebuilt node's extensions are its part's
   }
   // Bottom-up (children before their parent): compression against the parent's default, which
   // stayed (else the parent was rebuilt), and the parents' child counts.
   const uint32_t rootDefaultId = order.ids[next->rootDefault_];
   for (size_t i = steps.size(); i-- > 0;) {
-    Step& s = steps[i];
-    Node& n = *s.node;
-    const uint32_t parentDefault =
-        s.parent == SIZE_MAX ? rootDefaultId : steps[s.parent].node->defaultId;
+    const Step& s = steps[i];
+    Node& n = nodes[i];
+    const uint32_t parentDefault = s.parent == SIZE_MAX ? rootDefaultId : nodes[s.parent].defaultId;
     n.kept = !n.dist.empty() && !(n.childCount == 0 && n.defaultId == parentDefault);
     const int change = static_cast<int>(n.kept) - static_cast<int>(s.wasKept);
-    uint32_t& count = s.parent == SIZE_MAX ? next->rootChildren_ : steps[s.parent].node->childCount;
+    uint32_t& count = s.parent == SIZE_MAX ? next->rootChildren_ : nodes[s.parent].childCount;
     count = static_cast<uint32_t>(static_cast<int64_t>(count) + change);
   }
   // In order, each entry goes where the last one's successor was (when no older entry lies
   // between): a document-sized edit adds a million.
   auto hint = next->recent_.end();
-  for (Step& s : steps) {
-    // A node as it was needs no entry of its own (the walk finds the trained node or its entry).
-    if (s.sameDist && s.node->childCount == s.childrenBefore && s.node->kept == s.wasKept) continue;
-    // A node the walk did not reach and still does not: its parent answers as before (most paths
-    // checked for a class's order end so, below the nodes compression dropped).
-    if (s.rebuilt && !s.wasKept && !s.node->kept) continue;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    Node& n = nodes[i];
+    // A node as it was needs no entry of its own (the walk finds the trained node or its entry);
+    // nor does a node the walk did not reach and still does not: its parent answers as before
+    // (most paths checked for a class's order end so, below the nodes compression dropped).
+    if ((s.sameDist && n.childCount == s.childrenBefore && n.kept == s.wasKept) ||
+        (s.rebuilt && !s.wasKept && !n.kept)) {
+      n = Node{};  // its counts and part freed now, its place with the array
+      continue;
+    }
+    Prefix prefix(s.path.values, s.path.values + s.path.length);
     if (s.rebuilt) {
       // What lay below a rebuilt node is its part's now (settled_'s entries there go unread).
-      eraseBelow(next->recent_, s.prefix);
-      hint = next->recent_.lower_bound(s.prefix);
-      next->rebuiltNow_.push_back(s.prefix);
-    } else if (s.prefix.size() == w && (s.node->kept != s.wasKept ||
-                                        (s.node->kept && s.node->defaultId != s.defaultBefore))) {
+      eraseBelow(next->recent_, prefix);
+      hint = next->recent_.lower_bound(prefix);
+      next->rebuiltNow_.push_back(prefix);
+    } else if (s.path.length == w &&
+               (n.kept != s.wasKept || (n.kept && n.defaultId != s.defaultBefore))) {
       // The queries that reach this leaf answer another class now; other nodes kept defaults.
-      next->rebuiltNow_.push_back(s.prefix);
+      next->rebuiltNow_.push_back(prefix);
     }
-    hint = std::next(next->recent_.insert_or_assign(hint, std::move(s.prefix), std::move(s.node)));
+    hint = std::next(next->recent_.insert_or_assign(hint, std::move(prefix),
+                                                    std::shared_ptr<const Node>(pool, &n)));
   }
   next->settle();
   return next;
@@ -499,44 +518,75 @@ std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(const Pre
 }
 
 Result<IncrementalIgTree::Members> IncrementalIgTree::membersUnder(
-    const Prefix& prefix, const VectorOverlay& overlay, const std::vector<uint32_t>& sorted) const {
+    Path prefix, const VectorOverlay& overlay, const std::vector<uint32_t>& sorted,
+    Ranges& ranges) const {
   const std::vector<int>& order = tree_.order();
   const InstanceBase& memory = base_->memory();
-  std::vector<uint32_t> context(order.size(), 0);
-  for (size_t d = 0; d < prefix.size(); ++d) context[static_cast<size_t>(order[d])] = prefix[d];
-  const auto ids = tree_.vectorsAgreeing(memory, context, static_cast<int>(prefix.size()));
-  if (!ids)
-    return Status::invalidArgument(
-        "this IGTree keeps no order of its stored vectors to edit by: retrain the memory");
+  if (ranges.trie.empty()) {
+    ranges.trie.assign(order.size() + 1, {0, memory.vectorCount()});
+    ranges.entries.assign(order.size() + 1, {0, sorted.size()});
+  }
+  size_t same = 0;
+  while (same < std::min(ranges.path.length, prefix.length) &&
+         ranges.path.values[same] == prefix.values[same])
+    ++same;
+  uint32_t context[InstanceSet::kMaxWidth] = {};
+  for (size_t d = 0; d < prefix.length; ++d)
+    context[static_cast<size_t>(order[d])] = prefix.values[d];
+  // A later sibling of the last prefix's node at depth same + 1 (prefixes come in tree order)
+  // lies past that node's ranges.
+  const bool sibling = same < std::min(ranges.path.length, prefix.length) &&
+                       ranges.path.values[same] < prefix.values[same];
+  for (size_t d = same + 1; d <= prefix.length; ++d) {
+    const bool after = sibling && d == same + 1;
+    const IgTree::TrieRange within{after ? ranges.trie[d].end : ranges.trie[d - 1].begin,
+                                   ranges.trie[d - 1].end};
+    const auto trie =
+        tree_.rangeAgreeing(memory, {context, order.size()}, static_cast<int>(d), within);
+    if (!trie)
+      return Status::invalidArgument(
+          "this IGTree keeps no order of its stored vectors to edit by: retrain the memory");
+    ranges.trie[d] = *trie;
+    // The entries under the shorter prefix holding the value at d - 1 (sorted by it among them).
+    const size_t f = static_cast<size_t>(order[d - 1]);
+    const uint32_t v = prefix.values[d - 1];
+    const auto begin =
+        sorted.begin() +
+        static_cast<std::ptrdiff_t>(after ? ranges.entries[d].second : ranges.entries[d - 1].first);
+    const auto end = sorted.begin() + static_cast<std::ptrdiff_t>(ranges.entries[d - 1].second);
+    const auto first =
+        std::partition_point(begin, end, [&](uint32_t e) { return overlay.featuresOf(e)[f] < v; });
+    const auto last =
+        std::partition_point(first, end, [&](uint32_t e) { return overlay.featuresOf(e)[f] == v; });
+    ranges.entries[d] = {static_cast<size_t>(first - sorted.begin()),
+                         static_cast<size_t>(last - sorted.begin())};
+  }
+  ranges.path = prefix;
+  const std::span<const uint32_t> entries(sorted.data() + ranges.entries[prefix.length].first,
+                                          sorted.data() + ranges.entries[prefix.length].second);
+  // The base's vectors the overlay holds are counted from the overlay below.
+  std::vector<uint32_t> inOverlay;
+  for (uint32_t e : entries)
+    if (const uint32_t id = overlay.entries()[e].baseId; id != InstanceBase::kNone)
+      inOverlay.push_back(id);
+  std::sort(inOverlay.begin(), inOverlay.end());
   Members out;
-  out.width = static_cast<int>(order.size() - prefix.size());
+  out.width = static_cast<int>(order.size() - prefix.length);
   const auto add = [&](std::span<const uint32_t> features) {
-    for (size_t d = prefix.size(); d < order.size(); ++d)
+    for (size_t d = prefix.length; d < order.size(); ++d)
       out.values.push_back(features[static_cast<size_t>(order[d])]);
     return static_cast<uint32_t>(out.values.size() / static_cast<size_t>(out.width) - 1);
   };
-  for (uint32_t id : *ids) {
-    const auto features = memory.vector(id);
-    if (overlay.find(features) != VectorOverlay::kNone) continue;  // counted below
-    const uint32_t v = add(features);
+  for (uint32_t id : tree_.trieOrder(ranges.trie[prefix.length])) {
+    if (std::binary_search(inOverlay.begin(), inOverlay.end(), id)) continue;
+    const uint32_t v = add(memory.vector(id));
     for (const ClassCount& c : memory.distribution(id))
       out.runs.push_back({v, memory.classId(c.classIndex), c.count});
   }
-  // -1, 0, 1: entry `e` before, under or after the prefix.
-  const auto compare = [&](uint32_t e) {
-    const uint32_t* f = overlay.featuresOf(e);
-    for (size_t d = 0; d < prefix.size(); ++d) {
-      const uint32_t v = f[static_cast<size_t>(order[d])];
-      if (v != prefix[d]) return v < prefix[d] ? -1 : 1;
-    }
-    return 0;
-  };
-  auto it = std::partition_point(sorted.begin(), sorted.end(),
-                                 [&](uint32_t e) { return compare(e) < 0; });
-  for (; it != sorted.end() && compare(*it) == 0; ++it) {
-    const std::span<const VectorOverlay::Count> counts = overlay.countsOf(*it);
+  for (uint32_t e : entries) {
+    const std::span<const VectorOverlay::Count> counts = overlay.countsOf(e);
     if (counts.empty()) continue;
-    const uint32_t v = add({overlay.featuresOf(*it), static_cast<size_t>(memory.width())});
+    const uint32_t v = add({overlay.featuresOf(e), static_cast<size_t>(memory.width())});
     for (const auto& [classId, count] : counts)
       out.runs.push_back({v, classId, static_cast<uint32_t>(count)});
   }
@@ -723,13 +773,15 @@ IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> val
   return r;
 }
 
-std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::distributionOf(
-    const Reached& r) const {
-  if (r.edited) return r.edited->dist;
-  Dist out;
+void IncrementalIgTree::distributionOf(const Reached& r,
+                                       std::vector<std::pair<uint32_t, uint64_t>>& out) const {
+  if (r.edited) {
+    out = r.edited->dist;
+    return;
+  }
+  out.clear();
   for (const ClassCount& c : r.tree->distribution(*r.node))
     out.emplace_back(r.names->classId(c.classIndex), c.count);
-  return out;
 }
 
 IncrementalIgTree::Reached IncrementalIgTree::walkQuery(const uint32_t* query) const {
@@ -755,7 +807,8 @@ void IncrementalIgTree::answer(const uint32_t* query, const PredictOptions& opti
   out.matchDepth = r.depth;
   out.leaf = (r.edited ? r.edited->childCount : r.node->childCount) == 0;
   out.distance = tailWeight_[static_cast<size_t>(r.depth)];
-  const Dist dist = distributionOf(r);
+  Dist dist;
+  distributionOf(r, dist);
   for (const auto& [c, n] : dist) out.instances += n;
   if (!options.distributions) return;
   for (const auto& [c, n] : dist) out.distribution.push_back({c, static_cast<double>(n)});

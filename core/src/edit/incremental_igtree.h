@@ -169,11 +169,21 @@ class IncrementalIgTree final : public IncrementalClassifier {
   static uint32_t defaultAt(const Reached& r) {
     return r.edited ? r.edited->defaultId : r.names->classId(r.node->defaultClass);
   }
+  // What membersUnder() found under the prefix it was last asked for, by depth (under its first
+  // d values): the base's stored vectors' range in the trie order and the range of the overlay's
+  // sorted entries. Prefixes asked for in tree order share most of it.
+  struct Ranges {
+    Path path{nullptr, 0};
+    std::vector<IgTree::TrieRange> trie;
+    std::vector<std::pair<size_t, size_t>> entries;
+  };
   // The stored vectors under `prefix` of the memory `overlay` makes of the base; `sorted`: the
-  // overlay's entries by their values in tree order.
-  Result<Members> membersUnder(const Prefix& prefix, const VectorOverlay& overlay,
-                               const std::vector<uint32_t>& sorted) const;
-  std::vector<std::pair<uint32_t, uint64_t>> distributionOf(const Reached& r) const;
+  // overlay's entries by their values in tree order. The ranges of the last prefix narrowed to
+  // this one's, not searched over every stored vector again.
+  Result<Members> membersUnder(Path prefix, const VectorOverlay& overlay,
+                               const std::vector<uint32_t>& sorted, Ranges& ranges) const;
+  // Sets `out` to the distribution (class id, count) of the node `r` reached, as it keeps it.
+  void distributionOf(const Reached& r, std::vector<std::pair<uint32_t, uint64_t>>& out) const;
   // The class counts (by class id) of stored vector `vector` (in tree order) in the memory
   // `overlay` makes of the base; `entry`: its overlay entry, when known.
   std::vector<std::pair<uint32_t, uint64_t>> countsOf(const Prefix& vector,

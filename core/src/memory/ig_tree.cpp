@@ -187,8 +187,17 @@ const IgTree::Node* IgTree::child(const Node& n, uint32_t value) const {
 std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceBase& base,
                                                                  std::span<const uint32_t> context,
                                                                  int depth) const {
+  const auto range = rangeAgreeing(base, context, depth, {0, trieOrder_.size()});
+  if (!range) return std::nullopt;
+  return trieOrder(*range);
+}
+
+std::optional<IgTree::TrieRange> IgTree::rangeAgreeing(const InstanceBase& base,
+                                                       std::span<const uint32_t> context, int depth,
+                                                       TrieRange within) const {
   if (trieOrder_.size() != base.vectorCount() || context.size() != order_.size() || depth < 0 ||
-      static_cast<size_t>(depth) > order_.size())
+      static_cast<size_t>(depth) > order_.size() || within.begin > within.end ||
+      within.end > trieOrder_.size())
     return std::nullopt;
   // Compares stored vector `id` with the context on the first `depth` features of the order.
   const auto compare = [&](uint32_t id) {
@@ -199,29 +208,30 @@ std::optional<std::span<const uint32_t>> IgTree::vectorsAgreeing(const InstanceB
     }
     return 0;
   };
-  // Each id checked as the binary searches read it.
+  // Each id checked as the searches read it.
   const auto at = [&](size_t i) { return trieChecks_.checked(trieOrder_.data(), i, i + 1)[i]; };
-  size_t lo = 0;
-  for (size_t n = trieOrder_.size(); n > 0;) {
-    const size_t half = n / 2;
-    if (compare(at(lo + half)) < 0) {
-      lo += half + 1;
-      n -= half + 1;
-    } else {
-      n = half;
+  // The first position from `from` on whose vector compares above `limit` (-1: at or past the
+  // context, 0: past it): by doubling steps from `from`, then by halves, so that a range near the
+  // start of `within` (the next sibling of one found before) costs the log of its distance.
+  const auto first = [&](size_t from, int limit) {
+    size_t lo = from, hi = from;
+    for (size_t step = 1; hi < within.end && compare(at(hi)) <= limit; step *= 2) {
+      lo = hi + 1;
+      hi = std::min(within.end, lo + step);
     }
-  }
-  size_t hi = lo;
-  for (size_t n = trieOrder_.size() - lo; n > 0;) {
-    const size_t half = n / 2;
-    if (compare(at(hi + half)) <= 0) {
-      hi += half + 1;
-      n -= half + 1;
-    } else {
-      n = half;
+    for (size_t n = hi - lo; n > 0;) {
+      const size_t half = n / 2;
+      if (compare(at(lo + half)) <= limit) {
+        lo += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
     }
-  }
-  return std::span<const uint32_t>(trieChecks_.checked(trieOrder_.data(), lo, hi) + lo, hi - lo);
+    return lo;
+  };
+  const size_t lo = first(within.begin, -1);
+  return TrieRange{lo, first(lo, 0)};
 }
 
 IgTree::Answer IgTree::classify(const uint32_t* query) const {

@@ -89,6 +89,21 @@ class IgTree {
   std::optional<std::span<const uint32_t>> vectorsAgreeing(const InstanceBase& base,
                                                            std::span<const uint32_t> context,
                                                            int depth) const;
+  // Positions [begin, end) in that trie order.
+  struct TrieRange {
+    size_t begin = 0, end = 0;
+  };
+  // The positions of vectorsAgreeing()'s vectors, searched within `within` (positions agreeing
+  // on fewer of the first features, or the rest of a parent's range after a sibling's) from its
+  // start: narrowing a node's range to a child's costs the log of the distance from the start,
+  // not of the memory's size. Null as vectorsAgreeing().
+  std::optional<TrieRange> rangeAgreeing(const InstanceBase& base,
+                                         std::span<const uint32_t> context, int depth,
+                                         TrieRange within) const;
+  // The stored vectors at positions `r` of the trie order.
+  std::span<const uint32_t> trieOrder(TrieRange r) const {
+    return {trieChecks_.checked(trieOrder_.data(), r.begin, r.end) + r.begin, r.end - r.begin};
+  }
   const std::vector<int>& order() const { return order_; }
   size_t nodeCount() const { return nodes_.size(); }
 
