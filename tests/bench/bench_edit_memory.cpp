@@ -115,6 +115,16 @@ int main(int argc, char** argv) {
   PruneOptions prune;
   prune.minCount = minCount;
   if (minCount != 0) {
+    // A drag's stop first (the first touch of the memory file's pages is its): its sources are
+    // listed only on Commit.
+    PruneOptions stop = prune;
+    stop.listSources = false;
+    auto quick = timed("a drag's stop: plan", [&] { return s.planPrune(stop); });
+    if (!quick) return fail("plan", quick.status()), 1;
+    auto shown = timed("a drag's stop: preview", [&] { return s.preview(*quick); });
+    if (!shown) return fail("a drag's stop", shown.status()), 1;
+    std::printf("  %zu probe tokens change, %u -> %u stored vectors\n", shown->changed.size(),
+                shown->slotsBefore, shown->slotsAfter);
     auto plan = timed("prune of the opened memory: plan", [&] { return s.planPrune(prune); });
     if (!plan) return fail("plan", plan.status()), 1;
     // Without the planned vectors, as before they were planned: a change per instance.

@@ -165,8 +165,9 @@ class TestKeptMemory : public QObject {
   // token's answer, the stored vectors and the instances equal those of IB1 trained on the kept
   // instances: planned on the unedited memory, from the stored vectors planned (no change per
   // instance), and the same edit without its plan, or with its plan on another memory or with
-  // other sources, from its instances. Commit builds it, cancellable (nothing changes), answers
-  // the same and journals the edit; undo and redo take it back and forth.
+  // other sources, from its instances; planned with its sources unlisted (a drag's stop), the
+  // same, listed when a commit or a stale plan needs them. Commit builds it, cancellable (nothing
+  // changes), answers the same and journals the edit; undo and redo take it back and forth.
   void largePruneAnswersBeforeBuilding() {
     QFETCH(int, k);
     QFETCH(int, weighting);
@@ -237,7 +238,7 @@ class TestKeptMemory : public QObject {
         QVERIFY2(after[i] == want[i], (row + " probe token " + QByteArray::number(qulonglong(i))));
       preview = std::move(*previewed);
     };
-    std::optional<MemoryEdit> stale;
+    std::optional<MemoryEdit> stale, staleUnlisted;
     for (uint32_t minCount : {2u, 3u, 5u}) {
       const QByteArray row = QByteArray::number(minCount);
       PruneOptions count;
@@ -263,7 +264,16 @@ class TestKeptMemory : public QObject {
       }
       check(*prune, true, *fresh, row);
       if (QTest::currentTestFailed()) return;
-      if (minCount == 3) stale = *prune;
+      // Planned as a drag's stop plans it, its sources unlisted: answered from the same plan; a
+      // commit, or a preview that cannot use the plan, lists them.
+      PruneOptions quickly = count;
+      quickly.listSources = false;
+      auto unlisted = planPrune(m, quickly);
+      QVERIFY2(unlisted, unlisted.status().toString().c_str());
+      QVERIFY(unlisted->planned && unlisted->sources.empty());
+      check(*unlisted, true, *fresh, row + " unlisted");
+      if (QTest::currentTestFailed()) return;
+      if (minCount == 3) stale = *prune, staleUnlisted = *unlisted;
       if (minCount != 5) continue;
       // Committed, the memory is built: cancelled while it keeps the stored vectors, nothing
       // changes and the preview still commits.
@@ -287,6 +297,13 @@ class TestKeptMemory : public QObject {
       QCOMPARE(m.probePredictions(), want);
       QVERIFY(m.undo().isOk());
       QCOMPARE(m.probePredictions(), before);
+      // The plan with its sources listed commits the same edit.
+      check(*prune, true, *fresh, row + " listed");
+      if (QTest::currentTestFailed()) return;
+      QVERIFY(m.commit(std::move(*preview)).isOk());
+      QCOMPARE(m.probePredictions(), want);
+      QCOMPARE(m.edits().back().sources, prune->sources);
+      QVERIFY(m.undo().isOk());
     }
     if (k != 1) return;  // the k=3 row ends here (QtTest allows a test function 5 minutes)
     // Other sources than planned: the plan is not used (a vector loses all but one instance).
@@ -314,6 +331,8 @@ class TestKeptMemory : public QObject {
     gone.insert(gone.end(), stale->sources.begin(), stale->sources.end());
     std::ranges::sort(gone);
     check(*stale, false, *without(gone), "stale");
+    if (QTest::currentTestFailed()) return;
+    check(*staleUnlisted, false, *without(gone), "stale, unlisted");
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes
