@@ -4,8 +4,9 @@
 // matches), and preview, commit and undo of removing a document (when the corpus has several; else
 // of a hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
 // prune, each timed on its own (the prune first on the memory as opened, the count-threshold
-// drag's case, then after the others); then those three edits committed in turn and undone (and
-// redone) several in a row.
+// drag's case: planned and previewed as a stop, then planned with its instances and committed;
+// then after the others); then those three edits committed in turn and undone (and redone)
+// several in a row.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT] [keep|recompute]
 //   (MIN_COUNT: default 2, 0: no prune; weights: kept by default, recompute: recomputed after each
 //   edit, the app's default, where each step says whether it was made in place or retrained)
