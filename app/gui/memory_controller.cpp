@@ -254,6 +254,8 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->prune = options;
+  // A stop previews from the stored vectors planned; Commit lists their instances.
+  pending->prune->listSources = false;
   pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));
   start(std::move(pending), tr("Planning and previewing the pruning…"), true);
 }

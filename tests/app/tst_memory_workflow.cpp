@@ -375,6 +375,8 @@ class TestMemoryWorkflow : public QObject {
     QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));
     QCOMPARE(controller->memory()->classifier().memory().vectorCount(), expected->slotsAfter);
+    // Planned without its instances listed (as a drag's stop is), committed with them.
+    QCOMPARE(controller->edits().active.back().sources, plan->sources);
     QCOMPARE(controller->undoStack()->count(), 1);
     QVERIFY(child<QLabel>(page, "memorySummary")
                 ->text()

@@ -4,8 +4,9 @@
 // matches), and preview, commit and undo of removing a document (when the corpus has several; else
 // of a hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
 // prune, each timed on its own (the prune first on the memory as opened, the count-threshold
-// drag's case, then after the others); then those three edits committed in turn and undone (and
-// redone) several in a row.
+// drag's case: planned and previewed as a stop, then planned with its instances and committed;
+// then after the others); then those three edits committed in turn and undone (and redone)
+// several in a row.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT] [keep|recompute]
 //   (MIN_COUNT: default 2, 0: no prune; weights: kept by default, recompute: recomputed after each
 //   edit, the app's default, where each step says whether it was made in place or retrained)
@@ -115,6 +116,16 @@ int main(int argc, char** argv) {
   PruneOptions prune;
   prune.minCount = minCount;
   if (minCount != 0) {
+    // A drag's stop first (the first touch of the memory file's pages is its): its sources are
+    // listed only on Commit.
+    PruneOptions stop = prune;
+    stop.listSources = false;
+    auto quick = timed("a drag's stop: plan", [&] { return s.planPrune(stop); });
+    if (!quick) return fail("plan", quick.status()), 1;
+    auto shown = timed("a drag's stop: preview", [&] { return s.preview(*quick); });
+    if (!shown) return fail("a drag's stop", shown.status()), 1;
+    std::printf("  %zu probe tokens change, %u -> %u stored vectors\n", shown->changed.size(),
+                shown->slotsBefore, shown->slotsAfter);
     auto plan = timed("prune of the opened memory: plan", [&] { return s.planPrune(prune); });
     if (!plan) return fail("plan", plan.status()), 1;
     // Without the planned vectors, as before they were planned: a change per instance.

@@ -165,8 +165,9 @@ class TestKeptMemory : public QObject {
   // token's answer, the stored vectors and the instances equal those of IB1 trained on the kept
   // instances: planned on the unedited memory, from the stored vectors planned (no change per
   // instance), and the same edit without its plan, or with its plan on another memory or with
-  // other sources, from its instances. Commit builds it, cancellable (nothing changes), answers
-  // the same and journals the edit; undo and redo take it back and forth.
+  // other sources, from its instances; planned with its sources unlisted (a drag's stop), the
+  // same, listed when a commit or a stale plan needs them. Commit builds it, cancellable (nothing
+  // changes), answers the same and journals the edit; undo and redo take it back and forth.
   void largePruneAnswersBeforeBuilding() {
     QFETCH(int, k);
     QFETCH(int, weighting);
@@ -214,6 +215,7 @@ class TestKeptMemory : public QObject {
     // Previews `edit`, from its plan when `fromPlan`, into `preview`: its counts, and every probe
     // token's answer (`want`), are those of `fresh`.
     std::vector<uint32_t> want;
+    const Classifier* wantOf = nullptr;
     std::optional<EditedMemory::Preview> preview;
     const auto check = [&](const MemoryEdit& edit, bool fromPlan, const Classifier& fresh,
                            const QByteArray& row) {
@@ -231,13 +233,17 @@ class TestKeptMemory : public QObject {
         QCOMPARE(t.oldClassId, now[t.probeIndex]);
         after[t.probeIndex] = t.newClassId;
       }
-      want.clear();
-      for (const Prediction& p : *fresh.predict(probe, PredictOptions{})) want.push_back(p.classId);
+      if (&fresh != wantOf) {  // predicted once per memory (wantOf is reset when one goes)
+        want.clear();
+        for (const Prediction& p : *fresh.predict(probe, PredictOptions{}))
+          want.push_back(p.classId);
+        wantOf = &fresh;
+      }
       for (size_t i = 0; i < want.size(); ++i)
         QVERIFY2(after[i] == want[i], (row + " probe token " + QByteArray::number(qulonglong(i))));
       preview = std::move(*previewed);
     };
-    std::optional<MemoryEdit> stale;
+    std::optional<MemoryEdit> stale, staleUnlisted;
     for (uint32_t minCount : {2u, 3u, 5u}) {
       const QByteArray row = QByteArray::number(minCount);
       PruneOptions count;
@@ -254,6 +260,7 @@ class TestKeptMemory : public QObject {
           rare.insert(rare.end(), sources.begin(), sources.end());
       std::ranges::sort(rare);
       QCOMPARE(prune->sources, rare);
+      wantOf = nullptr;
       const auto fresh = without(prune->sources);
       if (minCount == 3) {
         MemoryEdit unplanned = *prune;
@@ -263,7 +270,16 @@ class TestKeptMemory : public QObject {
       }
       check(*prune, true, *fresh, row);
       if (QTest::currentTestFailed()) return;
-      if (minCount == 3) stale = *prune;
+      // Planned as a drag's stop plans it, its sources unlisted: answered from the same plan; a
+      // commit, or a preview that cannot use the plan, lists them.
+      PruneOptions quickly = count;
+      quickly.listSources = false;
+      auto unlisted = planPrune(m, quickly);
+      QVERIFY2(unlisted, unlisted.status().toString().c_str());
+      QVERIFY(unlisted->planned && unlisted->sources.empty());
+      check(*unlisted, true, *fresh, row + " unlisted");
+      if (QTest::currentTestFailed()) return;
+      if (minCount == 3) stale = *prune, staleUnlisted = *unlisted;
       if (minCount != 5) continue;
       // Committed, the memory is built: cancelled while it keeps the stored vectors, nothing
       // changes and the preview still commits.
@@ -287,12 +303,21 @@ class TestKeptMemory : public QObject {
       QCOMPARE(m.probePredictions(), want);
       QVERIFY(m.undo().isOk());
       QCOMPARE(m.probePredictions(), before);
+      // The plan with its sources listed commits the same edit.
+      check(*prune, true, *fresh, row + " listed");
+      if (QTest::currentTestFailed()) return;
+      QVERIFY(m.commit(std::move(*preview)).isOk());
+      QCOMPARE(m.probePredictions(), want);
+      QCOMPARE(m.edits().back().sources, prune->sources);
+      QVERIFY(m.undo().isOk());
     }
     if (k != 1) return;  // the k=3 row ends here (QtTest allows a test function 5 minutes)
     // Other sources than planned: the plan is not used (a vector loses all but one instance).
     MemoryEdit fewer = *stale;
     fewer.sources.pop_back();
+    wantOf = nullptr;
     check(fewer, false, *without(fewer.sources), "fewer sources");
+    wantOf = nullptr;
     if (QTest::currentTestFailed()) return;
     // Planned on the memory before an edit: the plan is not used.
     const InstanceBase& trained = m.classifier().memory();
@@ -313,7 +338,10 @@ class TestKeptMemory : public QObject {
     QVERIFY(m.commit(std::move(*removed)).isOk());
     gone.insert(gone.end(), stale->sources.begin(), stale->sources.end());
     std::ranges::sort(gone);
-    check(*stale, false, *without(gone), "stale");
+    const auto left = without(gone);
+    check(*stale, false, *left, "stale");
+    if (QTest::currentTestFailed()) return;
+    check(*staleUnlisted, false, *left, "stale, unlisted");
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes

@@ -32,6 +32,10 @@ struct PruneOptions {
   int mergeNeighbours = 1;              // merge: k distance buckets searched for partners
   uint64_t instances = 0;               // prefix: the instances kept
   const InstanceSet* census = nullptr;  // usage census tokens: validation, never the test set
+  // false: a kPrune edit leaves its sources unlisted (empty) for a preview that answers from the
+  // stored vectors planned (a drag's stops); EditedMemory lists them when a preview or commit
+  // needs them, so what is committed and journaled is the same.
+  bool listSources = true;
 };
 
 // What one pruning did: slots and probe-set metrics before and after.

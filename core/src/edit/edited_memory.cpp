@@ -12,6 +12,7 @@
 #include "edit/incremental_tribl2.h"
 #include "edit/probe_paths.h"
 #include "edit/probe_queries.h"
+#include "edit/pruned_vectors.h"
 #include "edit/reweighted_distances.h"
 #include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
@@ -307,6 +308,11 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const
     if (!planned) return planned.status();
     if (*planned) return planned;
   }
+  if (unlisted(edit)) {
+    auto listed = listedEdit(edit, job);
+    if (!listed) return listed.status();
+    return step(*listed, preview, job);
+  }
   auto state = std::make_shared<State>(*current_->state);
   std::vector<Change> changes;
   if (Status s = applyEdit(*state, edit, &changes); !s) return s;
@@ -600,7 +606,9 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
     built = step(edit, true, job);
   } else {
     std::vector<MemoryEdit> edits = edits_;
-    edits.push_back(edit);
+    auto listed = unlisted(edit) ? listedEdit(edit, job) : edit;
+    if (!listed) return listed.status();
+    edits.push_back(std::move(*listed));
     built = build(edits, job);
   }
   if (!built) return built.status();
@@ -625,6 +633,11 @@ Result<EditedMemory::Preview> EditedMemory::preview(const MemoryEdit& edit, JobC
 Status EditedMemory::commit(Preview preview, JobControl* job) {
   if (!preview.pending_ || preview.generation_ != generation_)
     return Status::invalidArgument("the memory changed since this preview was made; preview again");
+  if (unlisted(preview.edit)) {
+    auto listed = listedEdit(preview.edit, job);
+    if (!listed) return listed.status();
+    preview.edit = std::move(*listed);
+  }
   if (preview.pending_->unbuilt)
     if (Status s = buildPruned(*preview.pending_, preview.edit, job); !s) return s;
   lastRetrained_ = preview.pending_->retrained;

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "memlens/classifier.h"
+#include "memlens/job_control.h"
 #include "memlens/memory_edit.h"
+#include "memlens/result.h"
 
 namespace memlens {
 
@@ -19,12 +21,26 @@ struct PrunedVectors {
   std::vector<bool> removed;  // by stored vector
   uint32_t vectors = 0;       // how many are removed, and the instances they hold
   uint64_t instances = 0;
-  std::vector<uint64_t> sources;  // the edit's, as planned
+  // The edit's, as planned. Unlisted (here and in the edit: empty) when planPrune() was asked
+  // not to list them: listedEdit() lists them when a preview or commit needs them.
+  std::vector<uint64_t> sources;
+  bool listed = true;
 
   // Whether `edit` is the one planned with these vectors.
   bool plans(const MemoryEdit& edit) const {
     return edit.kind == EditKind::kPrune && edit.sources == sources;
   }
 };
+
+// The sources of the stored vectors of `base` that `remove` marks, ascending. Honours cancel.
+Result<std::vector<uint64_t>> sourcesOf(const InstanceBase& base, const std::vector<bool>& remove,
+                                        JobControl* job);
+
+// Whether `edit` is a prune planned with its sources unlisted.
+bool unlisted(const MemoryEdit& edit);
+
+// `edit` (unlisted()) with its sources listed from the memory it was planned on, which must
+// still be held (the current memory or one kept for undo), and no plan. Honours cancel.
+Result<MemoryEdit> listedEdit(const MemoryEdit& edit, JobControl* job);
 
 }  // namespace memlens

@@ -1,10 +1,12 @@
 #include "memlens/pruning.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -242,32 +244,16 @@ Result<std::vector<uint32_t>> igTreeSurvivors(const EditedMemory& memory, JobCon
   return survivor;
 }
 
-// The sources of the stored vectors `remove` marks, ascending. A count-threshold stop at 100M lists
-// 1.9M, each vector's a walk of its own list through the memory file: listed in parallel by vector
-// range and sorted in parallel. Honours cancel.
-Result<std::vector<uint64_t>> sourcesOf(const InstanceBase& base, const std::vector<bool>& remove,
-                                        JobControl* job) {
-  constexpr uint32_t kRange = 1u << 14;
-  const uint32_t vectors = base.vectorCount();
-  std::vector<std::vector<uint64_t>> listed((vectors + kRange - 1) / kRange);
-  std::atomic<bool> cancelled{false};
-  tbb::parallel_for(size_t{0}, listed.size(), [&](size_t r) {
-    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
-    const uint32_t end = std::min<uint64_t>(vectors, (r + 1) * kRange);
-    for (auto id = static_cast<uint32_t>(r * kRange); id < end; ++id)
-      if (remove[id]) {
-        const std::vector<uint64_t> sources = base.sources(id);
-        listed[r].insert(listed[r].end(), sources.begin(), sources.end());
-      }
-  });
-  if (cancelled) return Status::cancelled();
-  size_t total = 0;
-  for (const auto& l : listed) total += l.size();
-  std::vector<uint64_t> out;
-  out.reserve(total);
-  for (const auto& l : listed) out.insert(out.end(), l.begin(), l.end());
-  tbb::parallel_sort(out.begin(), out.end());
-  return out;
+// The instances the stored vectors `remove` marks hold (as many as their sources).
+uint64_t instancesIn(const InstanceBase& base, const std::vector<bool>& remove) {
+  return tbb::parallel_reduce(
+      tbb::blocked_range<uint32_t>(0, base.vectorCount(), 1u << 14), uint64_t{0},
+      [&](const auto& range, uint64_t n) {
+        for (uint32_t id = range.begin(); id != range.end(); ++id)
+          if (remove[id]) n += instancesIn(base, id);
+        return n;
+      },
+      std::plus<>());
 }
 
 // The kMerge edit for `survivor` (see mergeSurvivors): each merged instance takes the features
@@ -295,6 +281,49 @@ Result<MemoryEdit> mergeEdit(const InstanceBase& base, const std::vector<uint32_
 }
 
 }  // namespace
+
+// A count-threshold stop at 100M lists 1.9M, each vector's a walk of its own list through the
+// memory file: listed in parallel by vector range and sorted in parallel.
+Result<std::vector<uint64_t>> sourcesOf(const InstanceBase& base, const std::vector<bool>& remove,
+                                        JobControl* job) {
+  constexpr uint32_t kRange = 1u << 14;
+  const uint32_t vectors = base.vectorCount();
+  std::vector<std::vector<uint64_t>> listed((vectors + kRange - 1) / kRange);
+  std::atomic<bool> cancelled{false};
+  tbb::parallel_for(size_t{0}, listed.size(), [&](size_t r) {
+    if (cancelled || (cancelRequested(job) && (cancelled = true))) return;
+    const uint32_t end = std::min<uint64_t>(vectors, (r + 1) * kRange);
+    for (auto id = static_cast<uint32_t>(r * kRange); id < end; ++id)
+      if (remove[id]) {
+        const std::vector<uint64_t> sources = base.sources(id);
+        listed[r].insert(listed[r].end(), sources.begin(), sources.end());
+      }
+  });
+  if (cancelled) return Status::cancelled();
+  size_t total = 0;
+  for (const auto& l : listed) total += l.size();
+  std::vector<uint64_t> out;
+  out.reserve(total);
+  for (const auto& l : listed) out.insert(out.end(), l.begin(), l.end());
+  tbb::parallel_sort(out.begin(), out.end());
+  return out;
+}
+
+bool unlisted(const MemoryEdit& edit) {
+  return edit.planned && !edit.planned->listed && edit.planned->plans(edit);
+}
+
+Result<MemoryEdit> listedEdit(const MemoryEdit& edit, JobControl* job) {
+  const std::shared_ptr<const Classifier> memory = edit.planned->memory.lock();
+  if (!memory)
+    return Status::invalidArgument("the memory this pruning was planned on is gone: plan it again");
+  auto sources = sourcesOf(memory->memory(), edit.planned->removed, job);
+  if (!sources) return sources.status();
+  MemoryEdit listed = edit;
+  listed.sources = std::move(*sources);
+  listed.planned.reset();
+  return listed;
+}
 
 Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& options,
                              JobControl* job) {
@@ -393,15 +422,20 @@ Result<MemoryEdit> planPrune(const EditedMemory& memory, const PruneOptions& opt
     return Status::invalidArgument(note + ": would remove every stored vector");
   edit.kind = EditKind::kPrune;
   edit.note = note;
-  auto sources = sourcesOf(base, remove, job);
-  if (!sources) return sources.status();
-  edit.sources = std::move(*sources);
   auto planned = std::make_shared<PrunedVectors>();
   planned->memory = memory.sharedClassifier();
   planned->vectors = static_cast<uint32_t>(removed);
-  planned->instances = edit.sources.size();
+  if (options.listSources) {
+    auto sources = sourcesOf(base, remove, job);
+    if (!sources) return sources.status();
+    edit.sources = std::move(*sources);
+    planned->instances = edit.sources.size();
+    planned->sources = edit.sources;
+  } else {
+    planned->instances = instancesIn(base, remove);
+    planned->listed = false;
+  }
   planned->removed = std::move(remove);
-  planned->sources = edit.sources;
   edit.planned = std::move(planned);
   return edit;
 }
