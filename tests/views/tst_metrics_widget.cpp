@@ -65,26 +65,29 @@ class TestMetricsWidget : public QObject {
              QStringLiteral("1024 of 8192 (13 %): a random sample so far"));
   }
 
-  void cancelledRun() {
-    MetricsWidget w;
-    auto run = std::make_shared<RunRecord>();
-    run->test = metrics(3072, 700);
-    run->testInstances = 8192;
-    w.setRun(run);
-    QCOMPARE(figure(w, "testTokensValue"),
-             QStringLiteral("3072 of 8192 (38 %): cancelled, a random sample"));
+  // Cancelled during its evaluation: the sample it kept, or none (no "sample of 0").
+  void cancelledRun_data() {
+    QTest::addColumn<quint64>("tokens");
+    QTest::addColumn<quint64>("correct");
+    QTest::addColumn<QString>("accuracy");
+    QTest::addColumn<QString>("testTokens");
+    QTest::newRow("a sample") << quint64{3072} << quint64{768} << "0.2500"
+                              << "3072 of 8192 (38 %): cancelled, a random sample";
+    QTest::newRow("none") << quint64{0} << quint64{0} << "—"
+                          << "none of 8192: cancelled before any was evaluated";
   }
-
-  // Cancelled before the first token: no figures, and no "sample of 0".
-  void cancelledBeforeEvaluating() {
+  void cancelledRun() {
+    QFETCH(quint64, tokens);
+    QFETCH(quint64, correct);
+    QFETCH(QString, accuracy);
+    QFETCH(QString, testTokens);
     MetricsWidget w;
     auto run = std::make_shared<RunRecord>();
-    run->test = metrics(0, 0);
+    run->test = metrics(tokens, correct);
     run->testInstances = 8192;
     w.setRun(run);
-    QCOMPARE(figure(w, "accuracyValue"), QStringLiteral("—"));
-    QCOMPARE(figure(w, "testTokensValue"),
-             QStringLiteral("none of 8192: cancelled before any was evaluated"));
+    QCOMPARE(figure(w, "accuracyValue"), accuracy);
+    QCOMPARE(figure(w, "testTokensValue"), testTokens);
   }
 
   // In a narrow page the band column, stretched, was cut to "ain frequenc".
