@@ -229,7 +229,7 @@ py::dict PyMemory::prune(const std::string& strategy, const py::object& progress
                          const py::kwargs& kwargs) {
   PruneOptions options = pruneOptions(strategy, kwargs);
   Editing& ed = editing(progress);
-  options.census = &ed.original->validation();
+  if (usesCensus(options.strategy)) options.census = &ed.original->validation();
   const auto lock = lockEdits(ed.busy);
   PythonJob job(progress);
   auto done = job.run([&](JobControl* control) -> Result<EditedMemory::Preview> {

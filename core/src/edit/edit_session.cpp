@@ -71,7 +71,7 @@ uint64_t EditSession::correct() const {
 
 Result<MemoryEdit> EditSession::planPrune(const PruneOptions& options, JobControl* job) const {
   PruneOptions o = options;
-  o.census = &trained_->validation();
+  if (usesCensus(o.strategy)) o.census = &trained_->validation();
   return memlens::planPrune(*edited_, o, job);
 }
 
