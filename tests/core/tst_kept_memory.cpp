@@ -377,6 +377,52 @@ class TestKeptMemory : public QObject {
     QVERIFY2(again, again.status().toString().c_str());
     QVERIFY(again->slotsAfter < again->slotsBefore);
   }
+
+  // A plan made with its sources unlisted is listed from the memory it was planned on; when that
+  // memory is no longer held, a preview elsewhere refuses it instead of pruning nothing.
+  void unlistedPlanNeedsItsMemory() {
+    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+    QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
+    const std::shared_ptr<const TokenisedCorpus> shared = *corpus;
+    WindowOptions window;
+    window.width = 3;
+    InstanceSet all = *buildInstances(shared->tokens, shared->paddingId, window);
+    InstanceSet train, probe;
+    train.width = probe.width = all.width;
+    for (size_t i = 0; i < 40000; ++i) {
+      InstanceSet& to = i % 50 == 7 ? probe : train;
+      const auto f = all.instance(i);
+      to.features.insert(to.features.end(), f.begin(), f.end());
+      to.classes.push_back(all.classes[i]);
+      to.sources.push_back(all.sources[i]);
+    }
+    auto planned = EditedMemory::create(shared, train, probe, ClassifierOptions{});
+    QVERIFY2(planned, planned.status().toString().c_str());
+    auto other = EditedMemory::create(shared, train, probe, ClassifierOptions{});
+    QVERIFY2(other, other.status().toString().c_str());
+    PruneOptions quickly;
+    quickly.listSources = false;
+    auto prune = planPrune(**planned, quickly);
+    QVERIFY2(prune, prune.status().toString().c_str());
+    QVERIFY(prune->planned && prune->sources.empty());
+    auto listed = planPrune(**planned, PruneOptions{});
+    QVERIFY2(listed, listed.status().toString().c_str());
+    QVERIFY(!listed->sources.empty());
+    // Held: another memory of the same instances previews it as the listed plan.
+    auto held = (*other)->preview(*prune);
+    QVERIFY2(held, held.status().toString().c_str());
+    auto want = (*other)->preview(*listed);
+    QVERIFY2(want, want.status().toString().c_str());
+    QCOMPARE(held->slotsAfter, want->slotsAfter);
+    QCOMPARE(held->instancesAfter, want->instancesAfter);
+    QVERIFY(held->slotsAfter < held->slotsBefore);
+    planned->reset();
+    auto gone = (*other)->preview(*prune);
+    QVERIFY(!gone);
+    QVERIFY2(gone.status().message().find("plan it again") != std::string::npos,
+             gone.status().toString().c_str());
+    QVERIFY((*other)->edits().empty());
+  }
 };
 
 QTEST_GUILESS_MAIN(TestKeptMemory)
