@@ -1,4 +1,5 @@
-// The Memory tab's steps (Commit, Undo, Redo) cancelled, and its layout while one runs.
+// The Memory tab's steps (Commit, Undo, Redo) cancelled, also with a project attached, and its
+// layout while one runs.
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -16,13 +17,16 @@
 #include "find_child.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
+#include "memlens/project_store.h"
 #include "memory/changed_token_model.h"
 #include "memory/memory_browser_widget.h"
 #include "memory_controller.h"
+#include "project_controller.h"
 #include "trained_window.h"
 #include "window_steps.h"
 
 using memlens::gui::MemoryController;
+using memlens::gui::ProjectController;
 using memlens::test::child;
 using memlens::test::trainAndPrepare;
 using memlens::test::TrainedWindow;
@@ -58,6 +62,32 @@ void cancelRightAway(MemoryBrowserWidget* page, MemoryController* controller,
   QVERIFY(cancel->isVisible() && cancel->isEnabled());
   QTest::mouseClick(cancel, Qt::LeftButton);
   QVERIFY(settled.wait(120000));
+}
+
+// Switches the Memory tab to weights kept as trained (a prune's preview then masks its vectors).
+void keepTrainedWeights(TrainedWindow& w) {
+  QSignalSpy memorySettled(w.controller, &MemoryController::settled);
+  memlens::steps::showTabOf(w.window, w.page);
+  auto* mode = child<QComboBox>(w.page, "memoryWeightsMode");
+  mode->setFocus();
+  QTest::keyClick(mode, Qt::Key_Down);
+  QVERIFY(w.controller->keepTrainedWeights());
+  QVERIFY(memorySettled.wait(60000));
+}
+
+// Under kept weights, previews a random prune whose Commit builds the memory left (long enough to
+// be cancelled). Check QTest::currentTestFailed() after it.
+void previewPruneBuiltOnCommit(TrainedWindow& w) {
+  MemoryBrowserWidget* page = w.page;
+  QSignalSpy memorySettled(w.controller, &MemoryController::settled);
+  QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
+  strategy->setCurrentIndex(strategy->findText(
+      QString::fromLatin1(memlens::optionLabel(memlens::PruneStrategy::kRandom))));
+  page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(0.4);
+  QTest::mouseClick(child<QPushButton>(page, "prunePreview"), Qt::LeftButton);
+  QVERIFY(memorySettled.wait(120000));
+  const QString work = child<QLabel>(page, "memoryWork")->text();
+  QVERIFY2(work.contains(QStringLiteral("Commit builds the memory left")), qPrintable(work));
 }
 
 // What a cancelled step must leave as it was.
@@ -102,21 +132,11 @@ class TestMemorySteps : public QObject {
     MemoryBrowserWidget* page = w.page;
     MemoryController* controller = w.controller;
     QSignalSpy memorySettled(controller, &MemoryController::settled);
-    memlens::steps::showTabOf(w.window, page);
-    auto* mode = child<QComboBox>(page, "memoryWeightsMode");
-    mode->setFocus();
-    QTest::keyClick(mode, Qt::Key_Down);  // kept as trained: the prune's preview masks its vectors
-    QVERIFY(controller->keepTrainedWeights());
-    QVERIFY(memorySettled.wait(60000));
-    QComboBox* strategy = child<QComboBox>(page, "pruneStrategy");
-    strategy->setCurrentIndex(strategy->findText(
-        QString::fromLatin1(memlens::optionLabel(memlens::PruneStrategy::kRandom))));
-    page->findChild<QDoubleSpinBox*>(QStringLiteral("pruneKeep"))->setValue(0.4);
-    QTest::mouseClick(child<QPushButton>(page, "prunePreview"), Qt::LeftButton);
-    QVERIFY(memorySettled.wait(120000));
+    keepTrainedWeights(w);
+    if (QTest::currentTestFailed()) return;
+    previewPruneBuiltOnCommit(w);
+    if (QTest::currentTestFailed()) return;
     auto* work = child<QLabel>(page, "memoryWork");
-    QVERIFY2(work->text().contains(QStringLiteral("Commit builds the memory left")),
-             qPrintable(work->text()));
     const TabState before = TabState::of(page, controller);
     QVERIFY(before.change && before.change->preview);
     QCOMPARE(before.stackCount, 0);
@@ -139,6 +159,48 @@ class TestMemorySteps : public QObject {
     QCOMPARE(controller->edits().active.size(), size_t{1});
     QCOMPARE(controller->memory()->classifier().memory().vectorCount(), slotsAfter);
     QVERIFY(!child<ChangedTokenModel>(page)->change()->preview);
+  }
+
+  // With a project attached, a cancelled commit writes nothing to its journal; the commit done
+  // to its end is journaled.
+  void cancelledCommitLeavesTheProject() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1, randomWordCorpus(15000));
+    if (QTest::currentTestFailed()) return;
+    keepTrainedWeights(w);  // a project keeps the mode it was saved with
+    if (QTest::currentTestFailed()) return;
+    const QString path = w.dir.filePath(QStringLiteral("random.memlens"));
+    auto* projects = w.window.findChild<ProjectController*>();
+    QSignalSpy saved(projects, &ProjectController::saveSettled);
+    QVERIFY(projects->saveAs(path));
+    QVERIFY(saved.wait(60000));
+    QVERIFY(saved.front().front().value<memlens::Status>().isOk());
+    const auto journal = [&path]() -> std::vector<std::string> {
+      auto store = memlens::ProjectStore::open(path.toStdString());
+      if (!store) return {"unreadable: " + store.status().message()};
+      std::vector<std::string> kinds;
+      for (const memlens::JournalEntry& e : *(*store)->journal())
+        kinds.push_back(e.kind + (e.undone ? " (undone)" : ""));
+      return kinds;
+    };
+    QCOMPARE(journal(), std::vector<std::string>{});
+    previewPruneBuiltOnCommit(w);
+    if (QTest::currentTestFailed()) return;
+    const TabState before = TabState::of(w.page, w.controller);
+    auto* commit = child<QPushButton>(w.page, "memoryCommit");
+    cancelRightAway(w.page, w.controller, [commit] { QTest::mouseClick(commit, Qt::LeftButton); });
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(child<QLabel>(w.page, "memoryWork")->text(),
+             QStringLiteral("Commit cancelled: nothing changed."));
+    QVERIFY(TabState::of(w.page, w.controller) == before);
+    QCOMPARE(journal(), std::vector<std::string>{});
+    QVERIFY(!projects->hasUnsavedEdits());
+
+    QSignalSpy settled(w.controller, &MemoryController::settled);
+    QTest::mouseClick(commit, Qt::LeftButton);
+    QVERIFY(settled.wait(120000));
+    QCOMPARE(journal(), std::vector<std::string>{"prune"});
+    QVERIFY(!projects->hasUnsavedEdits());
   }
 
   // An undo or a redo cancelled (each retrains this memory: a distance-weighted vote under
