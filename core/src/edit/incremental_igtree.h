@@ -158,6 +158,10 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // default then moves too (`leafMoves`).
   Status recheckPaths(const Recheck& recheck, const ClassOrder& after, std::vector<Path>& paths,
                       JobControl* job) const;
+  // Whether neither the trained tree nor an edit has a node at or below `prefix`: compression
+  // dropped the nodes there (all holding the default of the deepest kept one above), or there
+  // are none.
+  bool unseenBelow(const Prefix& prefix) const;
   // The edited node at `prefix`, or nullptr.
   const Node* node(const Prefix& prefix) const;
   // Merges recent_ into a new settled_ when it has grown (see settled_).
