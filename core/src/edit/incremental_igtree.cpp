@@ -104,7 +104,7 @@ bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
   return p.size() <= of.size() && std::equal(p.begin(), p.end(), of.begin());
 }
 
-// The class counts (class id, count) of `runs` (by class id), by class id.
+// The counts of `runs` (whose classIndex is a class id) by class, sorted by class id.
 Dist classCounts(std::span<const InstanceBase::Run> runs) {
   Dist out;
   for (const InstanceBase::Run& r : runs) out.emplace_back(r.classIndex, r.count);
@@ -378,27 +378,31 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
         node.dist = classCounts(members->runs);
         node.defaultId = defaultOf(node.dist, order);
         node.alone = true;
-      } else if (!members->runs.empty() && !present && was.unseenBelow(key) &&
-                 defaultOf(node.dist = classCounts(members->runs), order) == parentDefault) {
+      } else if (!members->runs.empty()) {
         // Every node below one compression dropped (that no edit reached) holds its parent's
         // default and no children: while this one keeps that default, only the edited paths
         // below it can change, and they are the next steps (building a part for it took a fifth
         // of a document-sized edit at 100M).
-        node.defaultId = parentDefault;
-        unseen = true;
-        rebuildHere = false;
-      } else if (!members->runs.empty()) {
-        node.dist.clear();
-        auto part = buildPart(*members, order);
-        if (!part) return part.status();
-        const Part& built = **part;
-        const IgTree::Node& top = built.tree.root();
-        for (const ClassCount& c : built.tree.distribution(top))
-          node.dist.emplace_back(built.base.classId(c.classIndex), c.count);
-        std::sort(node.dist.begin(), node.dist.end());
-        node.defaultId = built.base.classId(top.defaultClass);
-        node.childCount = top.childCount;
-        node.part = std::move(*part);
+        if (!present && was.unseenBelow(key)) {
+          node.dist = classCounts(members->runs);
+          unseen = defaultOf(node.dist, order) == parentDefault;
+        }
+        if (unseen) {
+          node.defaultId = parentDefault;
+          rebuildHere = false;
+        } else {
+          node.dist.clear();
+          auto part = buildPart(*members, order);
+          if (!part) return part.status();
+          const Part& built = **part;
+          const IgTree::Node& top = built.tree.root();
+          for (const ClassCount& c : built.tree.distribution(top))
+            node.dist.emplace_back(built.base.classId(c.classIndex), c.count);
+          std::sort(node.dist.begin(), node.dist.end());
+          node.defaultId = built.base.classId(top.defaultClass);
+          node.childCount = top.childCount;
+          node.part = std::move(*part);
+        }
       }
     }
     lastOfLength[p.length] = steps.size();
