@@ -6,6 +6,7 @@
 #include "classify/classifier_factories.h"
 #include "edit/incremental_igtree.h"
 #include "edit_fixture.h"
+#include "kjv_slice.h"
 #include "memlens/edited_memory.h"
 #include "tree_answers.h"
 
@@ -165,6 +166,111 @@ class TestIgTreeBatches : public QObject {
     QCOMPARE(m->probePredictions(), original);
   }
 
+  // Below a node that compression dropped (over several stored vectors), a leaf whose default
+  // moves while the node and every node above it keep theirs: the dropped node is kept again
+  // over that one leaf, without rebuilding its subtree (the answers move under the leaf alone).
+  void droppedNodeKeepsItsDefault() {
+    auto s = memlens::test::kjvSlice(120, 3);
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
+    const auto [options, order] = keptWeights(s->train);
+    QVERIFY(order.size() == 3);
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    const std::vector<uint32_t> original = m->probePredictions();
+    const InstanceSet& live = m->instances();
+    auto trained = std::move(*createClassifier(options));
+    QVERIFY(trained->train(live).isOk());
+    const IgTree& tree = *igTreeOf(*trained);
+    // Per node (values in tree order), the live instances by class, and the leaves below it.
+    using ByClass = std::map<uint32_t, std::vector<uint64_t>>;
+    std::map<std::vector<uint32_t>, ByClass> under;
+    std::map<std::vector<uint32_t>, size_t> leaves, example;  // example: an instance's index
+    for (size_t i = 0; i < live.size(); ++i) {
+      const auto f = live.instance(i);
+      std::vector<uint32_t> prefix;
+      for (size_t d = 0; d < 3; ++d) {
+        prefix.push_back(f[static_cast<size_t>(order[d])]);
+        under[prefix][live.classes[i]].push_back(live.sources[i]);
+      }
+      example[prefix] = i;
+    }
+    for (const auto& [prefix, byClass] : under)
+      if (prefix.size() == 3) {
+        ++leaves[{prefix[0]}];
+        ++leaves[{prefix[0], prefix[1]}];
+      }
+    // Whether class `c` is ahead of every other by at least `margin` instances at a node.
+    const auto leads = [&](const std::vector<uint32_t>& prefix, uint32_t c, size_t margin) {
+      const ByClass& byClass = under.at(prefix);
+      const size_t n = byClass.count(c) ? byClass.at(c).size() : 0;
+      return std::all_of(byClass.begin(), byClass.end(), [&](const auto& other) {
+        return other.first == c || other.second.size() + margin <= n;
+      });
+    };
+    // Whether compression dropped the node at `prefix` (of one or two values).
+    const auto isDropped = [&](const std::vector<uint32_t>& prefix) {
+      const IgTree::Node* a = tree.child(tree.root(), prefix[0]);
+      return prefix.size() == 1 ? !a : a && !tree.child(*a, prefix[1]);
+    };
+    // The first node on a leaf's path that compression may have dropped.
+    const auto highestDropped = [&](const std::vector<uint32_t>& path) {
+      return isDropped({path[0]}) ? std::vector<uint32_t>{path[0]}
+                                  : std::vector<uint32_t>{path[0], path[1]};
+    };
+    MemoryEdit relabel;
+    relabel.kind = EditKind::kRelabelInstance;
+    std::vector<uint32_t> leaf, droppedNode;
+    for (const auto& [prefix, byClass] : under) {
+      if (prefix.size() != 3 || byClass.size() != 1 || byClass.begin()->second.size() != 1)
+        continue;
+      // The highest node above it that compression dropped holds several stored vectors.
+      const std::vector<uint32_t> dropped = highestDropped(prefix);
+      if (!isDropped(dropped) || leaves[dropped] < 2) continue;
+      // The leaf's one instance takes another class; its default stays ahead above.
+      const uint32_t d = byClass.begin()->first;
+      if (!leads({prefix[0], prefix[1]}, d, 3) || !leads({prefix[0]}, d, 3)) continue;
+      relabel.source = byClass.begin()->second.front();
+      relabel.classId = live.classes[0] != d ? live.classes[0] : live.classes[1];
+      leaf = prefix;
+      droppedNode = dropped;
+      break;
+    }
+    QVERIFY(!leaf.empty());
+    answersAsRetrained(*s, options, *m, relabel, false, false);
+    QVERIFY(!QTest::currentTestFailed());
+    // The answers moved below the dropped node (at the leaf, or at a node it alone is under), not
+    // under a subtree rebuilt at the dropped node.
+    const auto& rebuilt = dynamic_cast<const IncrementalIgTree&>(m->classifier()).rebuilt();
+    QCOMPARE(rebuilt.size(), size_t{1});
+    QVERIFY(rebuilt[0].size() > droppedNode.size());
+    QVERIFY(std::equal(rebuilt[0].begin(), rebuilt[0].end(), leaf.begin()));
+
+    // Then a node compression dropped (over several stored vectors, elsewhere) whose own default
+    // moves: a stored vector holding most of its default's instances relabelled to a class it
+    // lacks. It is rebuilt with what is below it.
+    MemoryEdit moves;
+    moves.kind = EditKind::kRelabelVector;
+    for (const auto& [prefix, byClass] : under) {
+      if (prefix.size() != 3 || byClass.size() != 1 || prefix[0] == leaf[0]) continue;
+      const uint32_t d = byClass.begin()->first;
+      const size_t n = byClass.begin()->second.size();
+      const std::vector<uint32_t> dropped = highestDropped(prefix);
+      if (!isDropped(dropped) || leaves[dropped] < 2 || 2 * n <= under.at(dropped).at(d).size() ||
+          (dropped.size() == 2 && !leads({prefix[0]}, d, 2 * n + 1)))
+        continue;
+      const auto lacked = std::find_if(live.classes.begin(), live.classes.end(),
+                                       [&](uint32_t c) { return !under.at(dropped).count(c); });
+      moves.features.assign(live.instance(example.at(prefix)).begin(),
+                            live.instance(example.at(prefix)).end());
+      moves.classId = *lacked;
+      break;
+    }
+    QVERIFY(!moves.features.empty());
+    answersAsRetrained(*s, options, *m, moves, false, false);
+    QVERIFY(!QTest::currentTestFailed());
+    while (!m->edits().empty()) QVERIFY(m->undo().isOk());
+    QCOMPARE(m->probePredictions(), original);
+  }
+
  private:
   // IGTree options keeping the weights trained on `train`, and the tree order they give (empty
   // when training failed).
@@ -181,8 +287,8 @@ class TestIgTreeBatches : public QObject {
   // probe token and every stored vector of the trained memory as one retrained from its
   // instances, with the same traces, and that the preview named exactly the probe tokens whose
   // answer changed (some did, when `changes`).
-  static void answersAsRetrained(const memlens::test::EditSetup& s,
-                                 const ClassifierOptions& options, EditedMemory& m,
+  template <typename Setup>  // an EditSetup or a KJV slice
+  static void answersAsRetrained(const Setup& s, const ClassifierOptions& options, EditedMemory& m,
                                  const MemoryEdit& edit, bool retrains, bool changes) {
     const std::vector<uint32_t> before = m.probePredictions();
     auto preview = m.preview(edit);

@@ -1,6 +1,7 @@
 #include "edit/incremental_igtree.h"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 
 #include "classify/classifier_factories.h"
@@ -103,6 +104,23 @@ bool isPrefix(const std::vector<uint32_t>& p, const std::vector<uint32_t>& of) {
   return p.size() <= of.size() && std::equal(p.begin(), p.end(), of.begin());
 }
 
+// The counts of `runs` (whose classIndex is a class id) by class, sorted by class id.
+Dist classCounts(std::span<const InstanceBase::Run> runs) {
+  Dist out;
+  for (const InstanceBase::Run& r : runs) out.emplace_back(r.classIndex, r.count);
+  std::sort(out.begin(), out.end());
+  size_t kept = 0;
+  for (const auto& c : out) {
+    if (kept > 0 && out[kept - 1].first == c.first) {
+      out[kept - 1].second += c.second;
+    } else {
+      out[kept++] = c;
+    }
+  }
+  out.resize(kept);
+  return out;
+}
+
 }  // namespace
 
 IncrementalIgTree::IncrementalIgTree(const ClassifierOptions& options,
@@ -176,20 +194,28 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   const std::vector<int>& treeOrder = was.tree_.order();
   const size_t w = treeOrder.size();
   // The overlay's entries by their values in tree order, sorted when a subtree is first rebuilt
-  // (most edits rebuild none).
+  // (most edits rebuild none): the edit's own come sorted (`deltas`, most of them after a
+  // document-sized edit, whose sort took a tenth of it), the others are sorted and merged in.
   std::vector<uint32_t> sorted;
   const auto sortedEntries = [&]() -> const std::vector<uint32_t>& {
     if (sorted.size() == overlay.entries().size()) return sorted;
-    sorted.resize(overlay.entries().size());
-    std::iota(sorted.begin(), sorted.end(), 0);
-    std::sort(sorted.begin(), sorted.end(), [&](uint32_t a, uint32_t b) {
+    const auto less = [&](uint32_t a, uint32_t b) {
       const uint32_t* fa = overlay.featuresOf(a);
       const uint32_t* fb = overlay.featuresOf(b);
       for (int f : treeOrder)
         if (fa[static_cast<size_t>(f)] != fb[static_cast<size_t>(f)])
           return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
       return false;
-    });
+    };
+    std::vector<uint8_t> edited(overlay.entries().size(), 0);
+    for (uint32_t e : deltas.entries) edited[e] = 1;
+    std::vector<uint32_t> others;
+    for (uint32_t e = 0; e < edited.size(); ++e)
+      if (!edited[e]) others.push_back(e);
+    std::sort(others.begin(), others.end(), less);
+    sorted.reserve(overlay.entries().size());
+    std::merge(deltas.entries.begin(), deltas.entries.end(), others.begin(), others.end(),
+               std::back_inserter(sorted), less);
     return sorted;
   };
   // The nodes on the edited paths, leaves included, in tree order (a prefix before its
@@ -207,10 +233,12 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   {
     std::vector<Path> rechecked;
     if (Status s = was.recheckPaths(recheck, order, rechecked, job); !s) return s;
-    // The edited vectors' paths and the rechecked ones, in order (a delta: SIZE_MAX for none).
+    // The edited vectors' paths and the rechecked ones, in order (a delta: SIZE_MAX for none),
+    // and how many values each shares with the one before.
     struct Item {
       Path path;
       size_t delta;
+      size_t same = 0;
     };
     std::vector<Item> items;
     items.reserve(deltas.size() + rechecked.size());
@@ -225,6 +253,18 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
         items.push_back({rechecked[r++], SIZE_MAX});
       }
     }
+    // The nodes the paths open, counted first (a million at 100M: `below` grown by doubling took
+    // a tenth of the edit).
+    size_t opened = 0;
+    for (size_t k = 0; k < items.size(); ++k) {
+      Item& item = items[k];
+      const size_t before = k == 0 ? 0 : items[k - 1].path.length;
+      while (k > 0 && item.same < w &&
+             items[k - 1].path.values[item.same] == item.path.values[item.same])
+        ++item.same;
+      opened += item.path.length - std::min({item.same, before, item.path.length});
+    }
+    below.reserve(opened);
     // A path shares its first `same` nodes with the one before and opens the rest; a node's
     // changes are summed (by class, one array per depth) until a path leaves it. Summed once per
     // vector and depth: a map per node took most of a document-sized edit at 100M.
@@ -246,14 +286,10 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       b.end = below.size();
       open.pop_back();
     };
-    const uint32_t* previous = nullptr;
     for (size_t k = 0; k < items.size(); ++k) {
       if (k % 4096 == 4095 && cancelRequested(job)) return Status::cancelled();
       const Item& item = items[k];
-      size_t same = 0;
-      while (previous && same < w && previous[same] == item.path.values[same]) ++same;
-      previous = item.path.values;
-      while (open.size() > same) close();
+      while (open.size() > item.same) close();
       for (size_t d = open.size() + 1; d <= item.path.length; ++d) {
         open.push_back(below.size());
         below.push_back({{item.path.values, d}});
@@ -278,6 +314,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     Path path;
     bool wasKept;
     bool rebuilt;
+    bool unseen;    // one compression dropped, not rebuilt: see below
     bool sameDist;  // and default, as it was (a path checked for a class's order alone)
     uint32_t childrenBefore;
     uint32_t defaultBefore;  // a leaf's, when it was kept
@@ -292,6 +329,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   Prefix key;
   Dist scratch;
   Ranges ranges;
+  const uint32_t rootDefaultId = order.ids[next->rootDefault_];
   for (size_t i = 0; i < below.size();) {
     if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
     const Below& b = below[i];
@@ -305,7 +343,11 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     bool rebuildHere = p.length < w && (!present || (own && (own->part || own->alone)));
     Node& node = nodes.emplace_back();
     bool sameDist = false;
+    bool unseen = false;
     uint32_t defaultBefore = 0;
+    // Its parent's default stayed (else the parent was rebuilt, with this node).
+    const size_t parent = p.length == 1 ? SIZE_MAX : lastOfLength[p.length - 1];
+    const uint32_t parentDefault = parent == SIZE_MAX ? rootDefaultId : nodes[parent].defaultId;
     if (p.length == w) {
       // A leaf answers its stored vector's counts. One the tree lacked (empty or compressed)
       // matters only if it is kept now.
@@ -333,33 +375,43 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       if (!members) return members.status();
       if (!members->runs.empty() && members->values.size() == static_cast<size_t>(members->width)) {
         // One stored vector (most rebuilds, where compression had dropped the node): its counts.
-        for (const InstanceBase::Run& run : members->runs)
-          node.dist.emplace_back(run.classIndex, run.count);
-        std::sort(node.dist.begin(), node.dist.end());
+        node.dist = classCounts(members->runs);
         node.defaultId = defaultOf(node.dist, order);
         node.alone = true;
       } else if (!members->runs.empty()) {
-        auto part = buildPart(*members, order);
-        if (!part) return part.status();
-        const Part& built = **part;
-        const IgTree::Node& top = built.tree.root();
-        for (const ClassCount& c : built.tree.distribution(top))
-          node.dist.emplace_back(built.base.classId(c.classIndex), c.count);
-        std::sort(node.dist.begin(), node.dist.end());
-        node.defaultId = built.base.classId(top.defaultClass);
-        node.childCount = top.childCount;
-        node.part = std::move(*part);
+        // Every node below one compression dropped (that no edit reached) holds its parent's
+        // default and no children: while this one keeps that default, only the edited paths
+        // below it can change, and they are the next steps (building a part for it took a fifth
+        // of a document-sized edit at 100M).
+        if (!present && was.unseenBelow(key)) {
+          node.dist = classCounts(members->runs);
+          unseen = defaultOf(node.dist, order) == parentDefault;
+        }
+        if (unseen) {
+          node.defaultId = parentDefault;
+          rebuildHere = false;
+        } else {
+          node.dist.clear();
+          auto part = buildPart(*members, order);
+          if (!part) return part.status();
+          const Part& built = **part;
+          const IgTree::Node& top = built.tree.root();
+          for (const ClassCount& c : built.tree.distribution(top))
+            node.dist.emplace_back(built.base.classId(c.classIndex), c.count);
+          std::sort(node.dist.begin(), node.dist.end());
+          node.defaultId = built.base.classId(top.defaultClass);
+          node.childCount = top.childCount;
+          node.part = std::move(*part);
+        }
       }
     }
-    const size_t parent = p.length == 1 ? SIZE_MAX : lastOfLength[p.length - 1];
     lastOfLength[p.length] = steps.size();
-    steps.push_back({p, present, rebuildHere, sameDist && !rebuildHere, node.childCount,
+    steps.push_back({p, present, rebuildHere, unseen, sameDist && !rebuildHere, node.childCount,
                      defaultBefore, parent});
     i = rebuildHere ? b.end : i + 1;  // a rebuilt node's extensions are its part's
   }
   // Bottom-up (children before their parent): compression against the parent's default, which
   // stayed (else the parent was rebuilt), and the parents' child counts.
-  const uint32_t rootDefaultId = order.ids[next->rootDefault_];
   for (size_t i = steps.size(); i-- > 0;) {
     const Step& s = steps[i];
     Node& n = nodes[i];
@@ -379,7 +431,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     // nor does a node the walk did not reach and still does not: its parent answers as before
     // (most paths checked for a class's order end so, below the nodes compression dropped).
     if ((s.sameDist && n.childCount == s.childrenBefore && n.kept == s.wasKept) ||
-        (s.rebuilt && !s.wasKept && !n.kept)) {
+        ((s.rebuilt || s.unseen) && !s.wasKept && !n.kept)) {
       n = Node{};  // its counts and part freed now, its place with the array
       continue;
     }
@@ -464,6 +516,17 @@ Status IncrementalIgTree::recheckPaths(const Recheck& recheck, const ClassOrder&
   return Status::ok();
 }
 
+bool IncrementalIgTree::unseenBelow(const Prefix& prefix) const {
+  const IgTree::Node* n = &tree_.root();
+  for (size_t d = 0; d < prefix.size() && n; ++d) n = tree_.child(*n, prefix[d]);
+  if (n) return false;
+  const auto holds = [&](const Nodes& nodes) {
+    const auto it = nodes.lower_bound(prefix);
+    return it != nodes.end() && isPrefix(prefix, it->first);
+  };
+  return !holds(recent_) && !(settled_ && holds(*settled_));
+}
+
 void IncrementalIgTree::settle() {
   const size_t settled = settled_ ? settled_->size() : 0;
   if (recent_.size() <= std::max<size_t>(settled / 4, 64)) return;
@@ -507,9 +570,11 @@ std::vector<std::pair<uint32_t, uint64_t>> IncrementalIgTree::countsOf(const Pre
   Dist out;
   if (const uint32_t e = entry != VectorOverlay::kNone ? entry : overlay.find(f);
       e != VectorOverlay::kNone) {
+    out.reserve(overlay.countsOf(e).size());
     for (const auto& [classId, n] : overlay.countsOf(e))
       out.emplace_back(classId, static_cast<uint64_t>(n));
   } else if (const uint32_t id = memory.find(f); id != InstanceBase::kNone) {
+    out.reserve(memory.distribution(id).size());
     for (const ClassCount& c : memory.distribution(id))
       out.emplace_back(memory.classId(c.classIndex), c.count);
   }

@@ -18,10 +18,11 @@ namespace memlens {
 // the trained one with the nodes an edit changed overridden by prefix (Nodes): a node on an
 // edited path whose default stays keeps its default and takes its new distribution and child
 // count, and the subtree below the highest node of a path whose default moves (or that appears,
-// or that compression had dropped) is rebuilt from its stored vectors alone (a Part), which is
-// what changes its children's compression; a leaf on an edited path takes its stored vector's
-// counts and is kept or dropped against its parent's default, and a later edit below a rebuilt
-// subtree rebuilds it again. So an edit costs its paths' length plus the subtrees whose defaults
+// or that compression had dropped, unless it keeps its parent's default: then only the edited
+// paths below it change) is rebuilt from its stored vectors alone (a Part), which is what changes
+// its children's compression; a leaf on an edited path takes its stored vector's counts and is
+// kept or dropped against its parent's default, and a later edit below a rebuilt subtree
+// rebuilds it again. So an edit costs its paths' length plus the subtrees whose defaults
 // move, which are the small ones near the leaves nearly always.
 // Defaults break ties by the classes' order by (total, first appearance): when an edit moves a
 // class's place in that order past another's, only nodes holding it can change default, which
@@ -158,6 +159,10 @@ class IncrementalIgTree final : public IncrementalClassifier {
   // default then moves too (`leafMoves`).
   Status recheckPaths(const Recheck& recheck, const ClassOrder& after, std::vector<Path>& paths,
                       JobControl* job) const;
+  // Whether neither the trained tree nor an edit has a node at or below `prefix`: compression
+  // dropped the nodes there (all holding the default of the deepest kept one above), or there
+  // are none.
+  bool unseenBelow(const Prefix& prefix) const;
   // The edited node at `prefix`, or nullptr.
   const Node* node(const Prefix& prefix) const;
   // Merges recent_ into a new settled_ when it has grown (see settled_).
