@@ -50,6 +50,22 @@ void splitKjv(const TokenisedCorpus& corpus, InstanceSet& train, InstanceSet& pr
   }
 }
 
+// The KJV split by splitKjv(), with options fixing the weights trained on its training set.
+struct FixedKjv {
+  std::shared_ptr<const TokenisedCorpus> corpus;
+  InstanceSet train, probe;
+  ClassifierOptions options;
+};
+std::optional<FixedKjv> fixedKjv() {
+  auto loaded = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+  if (!loaded) return std::nullopt;
+  FixedKjv kjv;
+  splitKjv(**loaded, kjv.train, kjv.probe);
+  kjv.options.fixedWeights = *EditedMemory::trainedWeights(kjv.train, kjv.options);
+  kjv.corpus = std::move(*loaded);
+  return kjv;
+}
+
 // A classifier under `options` trained on `train` but the instances whose sources `gone` lists
 // (ascending).
 std::unique_ptr<Classifier> trainedWithout(const InstanceSet& train,
@@ -369,12 +385,9 @@ class TestKeptMemory : public QObject {
   // A drag's stops keep each probe query's walk (PrunedWalks): thresholds up (a walk resumed at
   // its frontier), down and repeated, k = 1 and 3 over the same walks, answer as a fresh walk.
   void keptWalksAnswerAsFreshOnes() {
-    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
-    QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
-    InstanceSet train, probe;
-    splitKjv(**corpus, train, probe);
-    ClassifierOptions options;
-    options.fixedWeights = *EditedMemory::trainedWeights(train, options);
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    auto& [corpus, train, probe, options] = *kjv;
     auto made = std::move(*createClassifier(options));
     QVERIFY(made->train(train).isOk());
     const std::shared_ptr<const Classifier> trained = std::move(made);
@@ -422,13 +435,10 @@ class TestKeptMemory : public QObject {
   // probe set (the walks of another memory or probe set are not used): each stop answers every
   // probe token as IB1 trained on the instances it keeps.
   void dragStopsAnswerAsRetrained() {
-    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
-    QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
-    InstanceSet train, probe;
-    splitKjv(**corpus, train, probe);
-    ClassifierOptions options;
-    options.fixedWeights = *EditedMemory::trainedWeights(train, options);
-    auto created = EditedMemory::create(std::move(*corpus), train, probe, options);
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    auto& [corpus, train, probe, options] = *kjv;
+    auto created = EditedMemory::create(std::move(corpus), train, probe, options);
     QVERIFY2(created, created.status().toString().c_str());
     EditedMemory& m = **created;
     std::vector<uint64_t> committed;

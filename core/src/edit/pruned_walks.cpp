@@ -1,5 +1,7 @@
 #include "edit/pruned_walks.h"
 
+#include <tbb/parallel_for.h>
+
 namespace memlens {
 namespace {
 
@@ -21,11 +23,14 @@ PrunedWalks::PrunedWalks(const std::shared_ptr<const Classifier>& memory,
       walks_(queries->size()) {
   const InstanceBase& base = memory->memory();
   single_.resize(base.vectorCount());
-  for (uint32_t v = 0; v < base.vectorCount(); ++v) {
-    uint64_t held = 0;
-    for (const ClassCount& c : base.distribution(v)) held += c.count;
-    single_[v] = held == 1;
-  }
+  tbb::parallel_for(tbb::blocked_range<uint32_t>(0, base.vectorCount(), 4096),
+                    [&](const auto& range) {
+                      for (uint32_t v = range.begin(); v != range.end(); ++v) {
+                        uint64_t held = 0;
+                        for (const ClassCount& c : base.distribution(v)) held += c.count;
+                        single_[v] = held == 1;
+                      }
+                    });
 }
 
 bool PrunedWalks::serves(const std::shared_ptr<const Classifier>& memory,
@@ -36,6 +41,7 @@ bool PrunedWalks::serves(const std::shared_ptr<const Classifier>& memory,
 }
 
 bool PrunedWalks::coveredBy(const std::vector<bool>& removed) const {
+  if (removed.size() != single_.size()) return false;
   for (size_t v = 0; v < single_.size(); ++v)
     if (single_[v] && !removed[v]) return false;
   return true;
