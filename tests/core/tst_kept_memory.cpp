@@ -6,10 +6,14 @@
 
 #include "classify/classifier_factories.h"
 #include "edit/incremental_classifier.h"
+#include "edit/probe_queries.h"
+#include "edit/pruned_answers.h"
+#include "edit/pruned_walks.h"
 #include "memlens/edited_memory.h"
 #include "memlens/instance_builder.h"
 #include "memlens/pruning.h"
 #include "memlens/tokenised_corpus.h"
+#include "memory/overlap_memory.h"
 #include "tree_answers.h"
 
 using namespace memlens;
@@ -44,6 +48,52 @@ void splitKjv(const TokenisedCorpus& corpus, InstanceSet& train, InstanceSet& pr
     to.classes.push_back(all.classes[i]);
     to.sources.push_back(all.sources[i]);
   }
+}
+
+// The KJV split by splitKjv(), with options fixing the weights trained on its training set.
+struct FixedKjv {
+  std::shared_ptr<const TokenisedCorpus> corpus;
+  InstanceSet train, probe;
+  ClassifierOptions options;
+};
+std::optional<FixedKjv> fixedKjv() {
+  auto loaded = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+  if (!loaded) return std::nullopt;
+  FixedKjv kjv;
+  splitKjv(**loaded, kjv.train, kjv.probe);
+  kjv.options.fixedWeights = *EditedMemory::trainedWeights(kjv.train, kjv.options);
+  kjv.corpus = std::move(*loaded);
+  return kjv;
+}
+
+// A classifier under `options` trained on `train` but the instances whose sources `gone` lists
+// (ascending).
+std::unique_ptr<Classifier> trainedWithout(const InstanceSet& train,
+                                           const ClassifierOptions& options,
+                                           const std::vector<uint64_t>& gone) {
+  InstanceSet left;
+  left.width = train.width;
+  for (size_t i = 0; i < train.size(); ++i) {
+    if (std::ranges::binary_search(gone, train.sources[i])) continue;
+    const auto f = train.instance(i);
+    left.features.insert(left.features.end(), f.begin(), f.end());
+    left.classes.push_back(train.classes[i]);
+    left.sources.push_back(train.sources[i]);
+  }
+  auto fresh = std::move(*createClassifier(options));
+  (void)fresh->train(left);
+  return fresh;
+}
+
+// Whether each stored vector of `base` holds fewer than `minCount` instances.
+std::vector<bool> rarerThan(const InstanceBase& base, uint64_t minCount) {
+  std::vector<bool> rare(base.vectorCount());
+  for (uint32_t v = 0; v < base.vectorCount(); ++v) {
+    uint64_t held = 0;
+    for (const ClassCount& c : base.distribution(v)) held += c.count;
+    rare[v] = held < minCount;
+  }
+  return rare;
 }
 
 }  // namespace
@@ -197,20 +247,8 @@ class TestKeptMemory : public QObject {
           cancelAtKeeping.cancel();
         },
         std::chrono::milliseconds(0));
-    // IB1 trained on the training instances but those whose sources `gone` lists (ascending).
     const auto without = [&](const std::vector<uint64_t>& gone) {
-      InstanceSet left;
-      left.width = train.width;
-      for (size_t i = 0; i < train.size(); ++i) {
-        if (std::ranges::binary_search(gone, train.sources[i])) continue;
-        const auto f = train.instance(i);
-        left.features.insert(left.features.end(), f.begin(), f.end());
-        left.classes.push_back(train.classes[i]);
-        left.sources.push_back(train.sources[i]);
-      }
-      auto fresh = std::move(*createClassifier(options));
-      (void)fresh->train(left);
-      return fresh;
+      return trainedWithout(train, options, gone);
     };
     // Previews `edit`, from its plan when `fromPlan`, into `preview`: its counts, and every probe
     // token's answer (`want`), are those of `fresh`.
@@ -342,6 +380,122 @@ class TestKeptMemory : public QObject {
     check(*stale, false, *left, "stale");
     if (QTest::currentTestFailed()) return;
     check(*staleUnlisted, false, *left, "stale, unlisted");
+  }
+
+  // A drag's stops keep each probe query's walk (PrunedWalks): thresholds up (a walk resumed at
+  // its frontier), down and repeated, k = 1 and 3 over the same walks, answer as a fresh walk.
+  void keptWalksAnswerAsFreshOnes() {
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    auto& [corpus, train, probe, options] = *kjv;
+    auto made = std::move(*createClassifier(options));
+    QVERIFY(made->train(train).isOk());
+    const std::shared_ptr<const Classifier> trained = std::move(made);
+    const auto& search = dynamic_cast<const NeighbourSearch&>(overlapMemoryOf(*trained)->search());
+    const InstanceBase& base = trained->memory();
+    const std::shared_ptr<const ProbeQueries> queries = *ProbeQueries::of(probe, nullptr);
+    // The classes in the trained memory's order, with what `removed` leaves of them.
+    const auto orderOf = [&](const std::vector<bool>& removed) {
+      ClassOrder order;
+      order.totals.assign(base.classCount(), 0);
+      for (uint32_t v = 0; v < base.vectorCount(); ++v)
+        if (!removed[v])
+          for (const ClassCount& c : base.distribution(v)) order.totals[c.classIndex] += c.count;
+      for (uint32_t c = 0; c < base.classCount(); ++c) {
+        const uint32_t id = base.classId(c);
+        order.ids.push_back(id);
+        if (order.indexOfId.size() <= id) order.indexOfId.resize(id + 1, InstanceBase::kNone);
+        order.indexOfId[id] = c;
+      }
+      return order;
+    };
+    PrunedWalks walks(trained, search, queries);
+    QVERIFY(walks.serves(trained, search, queries));
+    QVERIFY(!walks.coveredBy(std::vector<bool>(base.vectorCount(), false)));
+    for (const auto& [minCount, k] : std::initializer_list<std::pair<int, int>>{
+             {3, 1}, {5, 1}, {2, 1}, {5, 1}, {9, 3}, {2, 3}}) {
+      options.k = k;
+      const std::vector<bool> removed = rarerThan(base, static_cast<uint64_t>(minCount));
+      QVERIFY(walks.coveredBy(removed));
+      const ClassOrder order = orderOf(removed);
+      const auto fresh =
+          prunedAnswers(search, base, removed, order, options, *queries, nullptr, nullptr);
+      const auto kept =
+          prunedAnswers(search, base, removed, order, options, *queries, &walks, nullptr);
+      QVERIFY(fresh && kept);
+      QVERIFY2(*kept == *fresh, std::to_string(minCount).c_str());
+    }
+    QVERIFY(walks.bytes() > 0);
+    const std::shared_ptr<const ProbeQueries> others = *ProbeQueries::of(train, nullptr);
+    QVERIFY(!walks.serves(trained, search, others));
+  }
+
+  // A drag over an edited memory: stops with thresholds up, down and repeated, a random prune
+  // (its mask keeps vectors the walks leave out) between, a commit, then an undo and another
+  // probe set (the walks of another memory or probe set are not used): each stop answers every
+  // probe token as IB1 trained on the instances it keeps.
+  void dragStopsAnswerAsRetrained() {
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    auto& [corpus, train, probe, options] = *kjv;
+    auto created = EditedMemory::create(std::move(corpus), train, probe, options);
+    QVERIFY2(created, created.status().toString().c_str());
+    EditedMemory& m = **created;
+    std::vector<uint64_t> committed;
+    std::optional<EditedMemory::Preview> last;
+    // A stop of `prune` (previewed into `last`): its answers are those of IB1 trained without
+    // what it and the committed edits remove.
+    const auto stop = [&](const PruneOptions& prune, const QByteArray& row) {
+      auto edit = planPrune(m, prune);
+      QVERIFY2(edit, edit.status().toString().c_str());
+      auto preview = m.preview(*edit);
+      QVERIFY2(preview, preview.status().toString().c_str());
+      std::vector<uint64_t> gone = committed;
+      gone.insert(gone.end(), edit->sources.begin(), edit->sources.end());
+      std::ranges::sort(gone);
+      std::vector<uint32_t> after = m.probePredictions();
+      for (const ChangedToken& t : preview->changed) after[t.probeIndex] = t.newClassId;
+      const auto fresh = trainedWithout(train, options, gone);
+      const std::vector<Prediction> want = *fresh->predict(m.probe(), PredictOptions{});
+      for (size_t i = 0; i < want.size(); ++i)
+        QVERIFY2(after[i] == want[i].classId, row + " probe token " + QByteArray::number(i));
+      last = std::move(*preview);
+    };
+    PruneOptions count;
+    for (uint32_t minCount : {3u, 5u, 2u, 5u}) {
+      count.minCount = minCount;
+      stop(count, "min-count " + QByteArray::number(minCount));
+      if (QTest::currentTestFailed()) return;
+    }
+    PruneOptions random;
+    random.strategy = PruneStrategy::kRandom;
+    random.keepFraction = 0.3;
+    stop(random, "random");
+    if (QTest::currentTestFailed()) return;
+    count.minCount = 4;
+    stop(count, "min-count 4");
+    if (QTest::currentTestFailed()) return;
+    committed = last->edit.sources;
+    QVERIFY(m.commit(std::move(*last)).isOk());
+    count.minCount = 8;
+    stop(count, "committed, min-count 8");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(m.undo().isOk());
+    committed.clear();
+    count.minCount = 6;
+    stop(count, "undone, min-count 6");
+    if (QTest::currentTestFailed()) return;
+    InstanceSet reversed;
+    reversed.width = probe.width;
+    for (size_t i = probe.size(); i-- > 0;) {
+      const auto f = probe.instance(i);
+      reversed.features.insert(reversed.features.end(), f.begin(), f.end());
+      reversed.classes.push_back(probe.classes[i]);
+      reversed.sources.push_back(probe.sources[i]);
+    }
+    QVERIFY(m.setProbe(std::move(reversed)).isOk());
+    count.minCount = 3;
+    stop(count, "another probe set, min-count 3");
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -12,6 +13,7 @@
 namespace memlens {
 
 class ProbePaths;
+class PrunedWalks;
 class RowsByKey;
 struct ClassOrder;
 
@@ -259,6 +261,9 @@ class EditedMemory {
   // memories' overlays, tree entries and probe predictions.
   static constexpr size_t kKeptMemories = 3;
   std::vector<std::shared_ptr<Preview::Pending>> before_, after_;
+  // answerMasked()'s walks, kept across a drag's stops for the memory and probe set they serve.
+  mutable std::mutex walksMutex_;
+  mutable std::shared_ptr<PrunedWalks> walks_;
 };
 
 }  // namespace memlens

@@ -9,6 +9,7 @@
 #include "edit/kept_memory.h"
 #include "edit/pruned_answers.h"
 #include "edit/pruned_vectors.h"
+#include "edit/pruned_walks.h"
 #include "edit/vector_overlay.h"
 #include "memlens/edited_memory.h"
 #include "memory/overlap_memory.h"
@@ -129,8 +130,20 @@ Status EditedMemory::answerMasked(Preview::Pending& p, const Preview::Pending& f
                                   const std::vector<bool>& removed, uint32_t slots,
                                   uint64_t instances, ClassOrder order, JobControl* job) const {
   const ProbeQueries& queries = *from.queries;
-  auto answers = prunedAnswers(*maskableSearch(*p.base), p.base->memory(), removed, order, options_,
-                               queries, job);
+  const NeighbourSearch& search = *maskableSearch(*p.base);
+  std::shared_ptr<PrunedWalks> walks;
+  {
+    const std::lock_guard<std::mutex> lock(walksMutex_);
+    if (!walks_ || !walks_->serves(p.base, search, from.queries))
+      walks_ = std::make_shared<PrunedWalks>(p.base, search, from.queries);
+    walks = walks_;
+  }
+  // Walked as before while a cancelled stop still holds them, or when this one keeps vectors
+  // they leave out.
+  const std::unique_lock<std::mutex> held = walks->use();
+  PrunedWalks* kept = held.owns_lock() && walks->coveredBy(removed) ? walks.get() : nullptr;
+  auto answers =
+      prunedAnswers(search, p.base->memory(), removed, order, options_, queries, kept, job);
   if (!answers) return answers.status();
   p.predictions.resize(queries.tokens());
   for (size_t t = 0; t < queries.tokens(); ++t) p.predictions[t] = (*answers)[queries.of(t)];

@@ -5,6 +5,7 @@
 
 #include "edit/incremental_classifier.h"
 #include "edit/probe_queries.h"
+#include "edit/pruned_walks.h"
 #include "memlens/instance_base.h"
 #include "memlens/job_control.h"
 #include "memlens/result.h"
@@ -19,11 +20,14 @@ namespace memlens {
 // its 2.6M stored vectors, and building the memory they make took 25 s; per query, this walks
 // `search`'s match patterns nearest first (as the memory's own search would), summing the kept
 // vectors of exactly each pattern, until the k + 1 nearest buckets are known, and votes them as
-// the memory would (MergedBuckets). Honours cancel.
+// the memory would (MergedBuckets). With `walks` (made for this search, base and queries, and
+// covered by `removed`), from the walks earlier stops kept, extended as far as this one reads.
+// Honours cancel.
 Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const InstanceBase& base,
                                             const std::vector<bool>& removed,
                                             const ClassOrder& classes,
                                             const ClassifierOptions& options,
-                                            const ProbeQueries& queries, JobControl* job);
+                                            const ProbeQueries& queries, PrunedWalks* walks,
+                                            JobControl* job);
 
 }  // namespace memlens

@@ -115,12 +115,10 @@ const SubsetIndex& NeighbourSearch::index(uint32_t mask) const {
 
 std::vector<uint32_t> NeighbourSearch::members(const uint32_t* query, uint32_t mask) const {
   std::vector<uint32_t> ids;
-  const SubsetIndex& idx = index(mask);
-  if (const SubsetIndex::Group* g = idx.find(query))
-    idx.forEachMember(*g, [&](uint32_t id) {
-      ids.push_back(id);
-      return true;
-    });
+  forEachMember(query, mask, [&](uint32_t id) {
+    ids.push_back(id);
+    return true;
+  });
   return ids;
 }
 

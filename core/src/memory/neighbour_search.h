@@ -56,6 +56,12 @@ class NeighbourSearch final : public OverlapSearch {
   const SubsetIndex::Group* group(const uint32_t* query, uint32_t mask) const {
     return index(mask).find(query);
   }
+  // members() without the copy: fn(id) for each, until it returns false.
+  template <typename Fn>
+  void forEachMember(const uint32_t* query, uint32_t mask, Fn&& fn) const {
+    const SubsetIndex& idx = index(mask);
+    if (const SubsetIndex::Group* g = idx.find(query)) idx.forEachMember(*g, fn);
+  }
   // The 2^width match patterns (masks of the features matched) by ascending distance, supersets
   // first among equal ones, as the search walks them; a pattern's distance.
   const std::vector<uint32_t>& patternsByDistance() const { return order_; }
