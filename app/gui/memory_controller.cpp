@@ -379,6 +379,8 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       }
       auto session = EditSession::open(trained, std::move(*probe), std::move(options), &job);
       if (!session) return session.status();
+      // A 100M memory's first drag stop would otherwise walk the probe set itself (most of it).
+      if (Status s = (*session)->edited().prepareCountDrag(&job); !s) return s;
       pending->session = std::move(*session);
     } else if (pending->kind == Pending::Kind::kPreview) {
       const EditSession& session = *pending->session;

@@ -441,6 +441,16 @@ class TestKeptMemory : public QObject {
     auto created = EditedMemory::create(std::move(corpus), train, probe, options);
     QVERIFY2(created, created.status().toString().c_str());
     EditedMemory& m = **created;
+    // The drag readied ahead of its first stop (as the app does when it prepares a memory): the
+    // probe set walked, nothing answered differently.
+    const std::vector<uint32_t> unedited = m.probePredictions();
+    std::vector<std::string> stages;
+    JobControl job([&](double, const std::string& stage) { stages.push_back(stage); },
+                   std::chrono::milliseconds(0));
+    QVERIFY(m.prepareCountDrag(&job).isOk());
+    QVERIFY(std::ranges::count(stages, "readying the count-threshold drag") > 0);
+    QCOMPARE(m.probePredictions(), unedited);
+    QVERIFY(m.edits().empty());
     std::vector<uint64_t> committed;
     std::optional<EditedMemory::Preview> last;
     // A stop of `prune` (previewed into `last`): its answers are those of IB1 trained without
@@ -496,6 +506,21 @@ class TestKeptMemory : public QObject {
     QVERIFY(m.setProbe(std::move(reversed)).isOk());
     count.minCount = 3;
     stop(count, "another probe set, min-count 3");
+  }
+
+  // Under recomputed weights a stop retrains: there is no drag to ready, and nothing is walked.
+  void countDragReadiedOnlyWhenMasked() {
+    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
+    QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
+    InstanceSet train, probe;
+    splitKjv(**corpus, train, probe);
+    auto created = EditedMemory::create(std::move(*corpus), train, probe, ClassifierOptions{});
+    QVERIFY2(created, created.status().toString().c_str());
+    std::vector<std::string> stages;
+    JobControl job([&](double, const std::string& stage) { stages.push_back(stage); },
+                   std::chrono::milliseconds(0));
+    QVERIFY((*created)->prepareCountDrag(&job).isOk());
+    QVERIFY(stages.empty());
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes

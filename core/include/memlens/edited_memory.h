@@ -152,6 +152,12 @@ class EditedMemory {
   Status commit(Preview preview, JobControl* job = nullptr);
   Status undo(JobControl* job = nullptr);
   Status redo(JobControl* job = nullptr);
+  // Readies a count-threshold drag's stops ahead of the first: when stops of this memory are
+  // answered from masked walks of its stored vectors (IB1 under fixed weights, no edit in
+  // effect, a prune larger than an overlay holds), walks the probe set as a stop at min-count 2
+  // does and keeps the walks (kept across stops: most of a first stop at 100M); otherwise
+  // nothing. Changes no answer. Honours cancel.
+  Status prepareCountDrag(JobControl* job = nullptr) const;
   // Makes `probe` the probe set (its width must be the memory's) and predicts it with the memory
   // as it is, without retraining; earlier previews become stale. On cancel nothing changes.
   Status setProbe(InstanceSet probe, JobControl* job = nullptr);
@@ -185,11 +191,14 @@ class EditedMemory {
   Result<bool> answerPruned(Preview::Pending& p, const Preview::Pending& from,
                             std::span<const std::vector<Change>> changes, ClassOrder& order,
                             uint64_t overlayLimit, JobControl* job) const;
+  // Whether answerPlanned() may answer a planned prune of the current memory (the plan aside).
+  bool answersPlanned() const;
   // answerPruned() for a prune planPrune() planned on the current memory, unedited, from the
   // stored vectors it planned (MemoryEdit::planned): the edit is applied on commit. Null when
-  // answerPruned() would not answer it, or the plan is not of this memory and edit.
+  // answerPruned() would not answer it, or the plan is not of this memory and edit. `stage`: the
+  // progress shown meanwhile.
   Result<std::shared_ptr<Preview::Pending>> answerPlanned(const MemoryEdit& edit,
-                                                          uint64_t overlayLimit,
+                                                          uint64_t overlayLimit, const char* stage,
                                                           JobControl* job) const;
   // What both answer into `p`: the probe set by prunedAnswers() over `from`'s base without the
   // stored vectors `removed` marks, which leave `slots` vectors and `instances` instances.

@@ -16,6 +16,7 @@
 #include "edit/reweighted_distances.h"
 #include "edit/rows_by_key.h"
 #include "edit/vector_overlay.h"
+#include "memlens/pruning.h"
 
 namespace memlens {
 
@@ -300,11 +301,24 @@ bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
 
 }  // namespace
 
+Status EditedMemory::prepareCountDrag(JobControl* job) const {
+  if (!answersPlanned()) return Status::ok();
+  PruneOptions first;  // what every stop of a count-threshold drag removes
+  first.minCount = 2;
+  first.listSources = false;
+  auto plan = planPrune(*this, first, job);
+  if (!plan) return plan.status().isCancelled() ? plan.status() : Status::ok();  // none to drag
+  auto answered = answerPlanned(*plan, overlayLimit(current_->base->memory()),
+                                "readying the count-threshold drag", job);
+  return answered ? Status::ok() : answered.status();
+}
+
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const MemoryEdit& edit,
                                                                            bool preview,
                                                                            JobControl* job) const {
   if (preview) {
-    auto planned = answerPlanned(edit, overlayLimit(current_->base->memory()), job);
+    auto planned = answerPlanned(edit, overlayLimit(current_->base->memory()),
+                                 "answering from the planned prune", job);
     if (!planned) return planned.status();
     if (*planned) return planned;
   }

@@ -80,19 +80,24 @@ Result<bool> EditedMemory::answerPruned(Preview::Pending& p, const Preview::Pend
   return true;
 }
 
+bool EditedMemory::answersPlanned() const {
+  // As advance() takes a prune to answerPruned(), on the trained memory itself (no edit in
+  // effect, no overlay: a plan's vector ids are its own).
+  const Preview::Pending& from = *current_;
+  return options_.algorithm == Algorithm::kIb1 && !from.state->counts && from.queries &&
+         from.base == baseClassifier_ && from.classifier == from.base &&
+         from.overlay->entries().empty() && maskableSearch(*from.base);
+}
+
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlanned(
-    const MemoryEdit& edit, uint64_t overlayLimit, JobControl* job) const {
+    const MemoryEdit& edit, uint64_t overlayLimit, const char* stage, JobControl* job) const {
   const Preview::Pending& from = *current_;
   const PrunedVectors* planned = edit.planned.get();
-  // As advance() takes a prune to answerPruned(), on the trained memory itself (no edit in
-  // effect, no overlay: the plan's vector ids are its own) and the edit planned.
-  if (!planned || options_.algorithm != Algorithm::kIb1 || from.state->counts || !from.queries ||
-      from.base != baseClassifier_ || from.classifier != from.base ||
-      !from.overlay->entries().empty() || !maskableSearch(*from.base) ||
-      planned->memory.lock() != from.classifier || planned->instances <= overlayLimit ||
-      planned->vectors <= overlayLimit || !planned->plans(edit))
+  if (!planned || !answersPlanned() || planned->memory.lock() != from.classifier ||
+      planned->instances <= overlayLimit || planned->vectors <= overlayLimit ||
+      !planned->plans(edit))
     return std::shared_ptr<Preview::Pending>();
-  reportProgress(job, 0.0, "answering from the planned prune");
+  reportProgress(job, 0.0, stage);
   const InstanceBase& base = from.base->memory();
   const std::vector<bool>& removed = planned->removed;
   // The class order of what is left: each class's total less its removed instances, and its
