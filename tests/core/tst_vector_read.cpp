@@ -21,8 +21,6 @@
 #include "memlens/tokenised_corpus.h"
 #include "memlens/vector_memory.h"
 #include "memlens/word_vectors.h"
-#include "vector/slot_index.h"
-#include "vector/word_clusters.h"
 #include "vector/word_distances.h"
 
 using namespace memlens;
@@ -325,39 +323,6 @@ class TestVectorRead : public QObject {
     }
     QVERIFY(slotsCompared >= 2 * contexts.size() * 100);
     QVERIFY(kept >= contexts.size());  // most reads kept a table from the one before
-  }
-
-  // The slot index keeps an entry's words beside it as 16-bit keys, which bound the entry
-  // exactly before its record is read; with a word past them every entry keeps its fine clusters
-  // instead. A KJV slice with a quarter of its words moved past 65,535 (the learnt ones without a
-  // vector then) reads as the scan does, learnt and one-hot.
-  void wordsPastKeys() {
-    const Fixture& f = fixture();
-    auto moved = [](uint32_t v) { return v % 4 == 1 ? v + 65536 : v; };
-    InstanceSet set = f.all.slice(0, 60000);
-    for (uint32_t& v : set.features) v = moved(v);
-    InstanceBase memory(set.width);
-    QVERIFY(memory.add(set).isOk());
-    const std::vector<double> weights = computeFeatureWeights(
-        memory.featureCounts(), memory.classTotals(), FeatureWeighting::kGainRatio);
-    const WordClusters oneHotClusters(nullptr);
-    QVERIFY(SlotIndex(f.memory, 0, 1, 2, oneHotClusters).keysAreWords());
-    QVERIFY(!SlotIndex(memory, 0, 1, 2, oneHotClusters).keysAreWords());
-    std::vector<std::vector<uint32_t>> contexts;
-    for (const auto context : randomContexts(600, 31)) {
-      std::vector<uint32_t>& c = contexts.emplace_back(context.begin(), context.end());
-      for (uint32_t& v : c) v = moved(v);
-    }
-    for (const WordVectors* vectors : std::array<const WordVectors*, 2>{f.vectors.get(), nullptr}) {
-      const VectorMemory fast(memory, weights, vectors, {});
-      const ScanRead scan(memory, weights, vectors, {});
-      size_t slotsCompared = 0;
-      for (const std::vector<uint32_t>& context : contexts) {
-        compareRead(fast, scan, context, slotsCompared);
-        if (QTest::currentTestFailed()) return;
-      }
-      QVERIFY(slotsCompared >= contexts.size() * 100);
-    }
   }
 
   // Issue 20: a word x with more than candidateWords other words at distance 0 (the same vector)

@@ -1,7 +1,6 @@
 #include "vector/slot_index.h"
 
 #include <algorithm>
-#include <limits>
 #include <tuple>
 #include <type_traits>
 
@@ -29,15 +28,8 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
 
   recordWords_ = width_ + 1;
   records_.resize(size_t{n} * recordWords_);
-  restKeys_.resize(size_t{n} * rest_.size());
-  static_assert(WordClusters::kFineCount <= size_t{std::numeric_limits<Key>::max()} + 1,
-                "a fine cluster's id in a key");
-  keysAreWords_ = true;
-  for (uint32_t slot = 0; slot < n && keysAreWords_; ++slot) {
-    for (const uint32_t v : memory.vector(slot)) {
-      keysAreWords_ = keysAreWords_ && v <= std::numeric_limits<Key>::max();
-    }
-  }
+  restClusters_.resize(size_t{n} * rest_.size());
+  static_assert(WordClusters::kFineCount <= 256, "a fine cluster's id in a byte");
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t key = std::get<0>(order[e]);
@@ -57,12 +49,12 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
     uint32_t* record = records_.data() + size_t(e) * recordWords_;
     std::copy(values.begin(), values.end(), record);
     record[width_] = slot;
-    Key* keys = restKeys_.data() + size_t(e) * rest_.size();
+    uint8_t* fine = restClusters_.data() + size_t(e) * rest_.size();
     WordClusters::Mask* mask = blocks_.data() + blocks_.size() - rest_.size();
     for (size_t i = 0; i < rest_.size(); ++i) {
-      const uint32_t v = values[rest_[i]], f = clusters.fineOf(v);
+      const uint32_t f = clusters.fineOf(values[rest_[i]]);
       mask[i] |= WordClusters::Mask{1} << (f / WordClusters::kFine);
-      keys[i] = static_cast<Key>(keysAreWords_ ? v : f);
+      fine[i] = static_cast<uint8_t>(f);
     }
   }
   runStart_.push_back(n);

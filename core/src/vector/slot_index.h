@@ -15,9 +15,9 @@ namespace memlens {
 // whole group or run by those two positions' distances before it reads any of its slots, and each
 // block of a run (up to kBlockEntries entries) by the clusters its words fall in at every other
 // position (a mask per position: the read knows the least distance to each cluster), and each
-// entry by its words there (or their fine clusters), copied beside the other entries' words. A
-// run's entries are ordered by their word's fine cluster at a third position, so that its blocks
-// hold few clusters there. Immutable: may be read from several threads at once.
+// entry by the fine clusters of its words there. A run's entries are ordered by their word's fine
+// cluster at a third position, so that its blocks hold few clusters there. Immutable: may be read
+// from several threads at once.
 class SlotIndex {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
@@ -58,12 +58,9 @@ class SlotIndex {
 
   uint32_t slot(uint32_t entry) const { return record(entry)[width_]; }
   const uint32_t* values(uint32_t entry) const { return record(entry); }
-  // Per position of rest(), in that order: the entry's word there when keysAreWords(), else
-  // its word's fine cluster.
-  using Key = uint16_t;
-  bool keysAreWords() const { return keysAreWords_; }
-  const Key* restKeys(uint32_t entry) const {
-    return restKeys_.data() + size_t(entry) * rest_.size();
+  // Per position of rest(), in that order: the fine cluster of the entry's word there.
+  const uint8_t* fineClusters(uint32_t entry) const {
+    return restClusters_.data() + size_t(entry) * rest_.size();
   }
 
  private:
@@ -88,12 +85,10 @@ class SlotIndex {
   // cache miss (the index is larger than the caches, and the entries that pass are scattered).
   size_t recordWords_;
   std::vector<uint32_t> records_;
-  // Per entry: rest_.size() keys, apart from the records, so that the entries a read bounds by
-  // them stream through the cache. Words (when every word fits a key) give the entry's exact
-  // bound without a load of its record, which only the entries passing it then cost; else fine
-  // clusters give a looser bound from a small table of floors.
-  bool keysAreWords_;
-  std::vector<Key> restKeys_;
+  // Per entry: rest_.size() fine cluster ids, a bound from a few bytes and a small table before
+  // the entry's exact distances (tables of the whole vocabulary) are looked up; apart from the
+  // records, so that the entries a read bounds this way stream through the cache.
+  std::vector<uint8_t> restClusters_;
   const uint32_t* record(uint32_t entry) const {
     return records_.data() + size_t(entry) * recordWords_;
   }

@@ -433,13 +433,10 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     size_t kept = 0;
     for (Candidate* c = begin; c < end; ++c) {
       if (c->floorBound > limit) continue;
-      double bound = c->floorBound;  // already this bound, from the entry's words
-      if (!level.keysAreWords()) {
-        const uint32_t* values = level.values(c->entry);
-        bound = c->term;
-        for (size_t i = 0; i < restCount; ++i) {
-          bound += weights[rest[i]] * double{restTables[i][values[rest[i]]]};
-        }
+      const uint32_t* values = level.values(c->entry);
+      double bound = c->term;
+      for (size_t i = 0; i < restCount; ++i) {
+        bound += weights[rest[i]] * double{restTables[i][values[rest[i]]]};
       }
       begin[kept] = *c;
       kept += !(bound > limit);
@@ -482,41 +479,30 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
     }
   };
-  // The entries queued at level r (s.queued), first bounded by their keys: with words, the
-  // exact bound itself (the known distances, a quarter of the entries the fine clusters' floors
-  // let through pass it), from the keys alone, so that only the entries passing it load their
-  // records; else the floors of their fine clusters (each at most the term the exact bound adds
-  // in the same order, so this drops only entries that bound would drop). Without a branch per
-  // entry: few pass, a branch would mispredict often. Many runs' entries at once: a run holds
-  // about four, and a pass per run cost more in its own set-up than in its entries. Then the
-  // candidates with the least bounds first, which set a k-th distance near the final one, before
-  // the rest: most of those then fail against it on the bound they already have.
+  // The entries queued at level r (s.queued), first bounded by the floors of their fine clusters
+  // (each at most the term the exact bound adds in the same order, so this drops only entries
+  // that bound would drop; without a branch per entry: about one in five passes, a branch would
+  // mispredict often). Many runs' entries at once: a run holds about four, and a pass per run
+  // cost more in its own set-up than in its entries. Then the candidates with the least floor
+  // bounds first, which set a k-th distance near the final one, before the rest: most of those
+  // then fail against it on the bound they already have, without a look at their values.
   auto readQueued = [&](size_t r) {
     if (s.queued.empty()) return;
     const double limit = limitNow();
     const SlotIndex& level = levels_[r];
-    const std::span<const size_t> rest = level.rest();
-    const size_t restCount = rest.size();
+    const size_t restCount = level.rest().size();
+    const double* const* restFloors = s.restFloors[r].data();
     if (s.candidates.size() < s.queuedEntries) s.candidates.resize(s.queuedEntries);
     Candidate* candidates = s.candidates.data();
     size_t n = 0;
-    auto bound = [&](const auto& keyTerm) {
-      for (const QueuedEntries& q : s.queued) {
-        const SlotIndex::Key* keys = level.restKeys(q.begin);
-        for (uint32_t e = q.begin; e < q.end; ++e, keys += restCount) {
-          double b = q.term;
-          for (size_t i = 0; i < restCount; ++i) b += keyTerm(i, keys[i]);
-          candidates[n] = {b, q.term, e};
-          n += !(b > limit);
-        }
+    for (const QueuedEntries& q : s.queued) {
+      const uint8_t* fine = level.fineClusters(q.begin);
+      for (uint32_t e = q.begin; e < q.end; ++e, fine += restCount) {
+        double floorBound = q.term;
+        for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];
+        candidates[n] = {floorBound, q.term, e};
+        n += !(floorBound > limit);
       }
-    };
-    if (level.keysAreWords()) {
-      const float* const* restTables = s.restTables[r].data();
-      bound([&](size_t i, uint32_t v) { return weights[rest[i]] * double{restTables[i][v]}; });
-    } else {
-      const double* const* restFloors = s.restFloors[r].data();
-      bound([&](size_t i, uint32_t f) { return restFloors[i][f]; });
     }
     s.queued.clear();
     s.queuedEntries = 0;
