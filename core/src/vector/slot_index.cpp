@@ -29,7 +29,6 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
   recordWords_ = width_ + 1;
   records_.resize(size_t{n} * recordWords_);
   restClusters_.resize(size_t{n} * rest_.size());
-  static_assert(WordClusters::kFineCount <= 256, "a fine cluster's id in a byte");
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
     const uint64_t key = std::get<0>(order[e]);
@@ -49,12 +48,12 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub, int thir
     uint32_t* record = records_.data() + size_t(e) * recordWords_;
     std::copy(values.begin(), values.end(), record);
     record[width_] = slot;
-    uint8_t* fine = restClusters_.data() + size_t(e) * rest_.size();
+    WordClusters::FineId* fine = restClusters_.data() + size_t(e) * rest_.size();
     WordClusters::Mask* mask = blocks_.data() + blocks_.size() - rest_.size();
     for (size_t i = 0; i < rest_.size(); ++i) {
       const uint32_t f = clusters.fineOf(values[rest_[i]]);
       mask[i] |= WordClusters::Mask{1} << (f / WordClusters::kFine);
-      fine[i] = static_cast<uint8_t>(f);
+      fine[i] = static_cast<WordClusters::FineId>(f);
     }
   }
   runStart_.push_back(n);

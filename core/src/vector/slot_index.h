@@ -59,7 +59,7 @@ class SlotIndex {
   uint32_t slot(uint32_t entry) const { return record(entry)[width_]; }
   const uint32_t* values(uint32_t entry) const { return record(entry); }
   // Per position of rest(), in that order: the fine cluster of the entry's word there.
-  const uint8_t* fineClusters(uint32_t entry) const {
+  const WordClusters::FineId* fineClusters(uint32_t entry) const {
     return restClusters_.data() + size_t(entry) * rest_.size();
   }
 
@@ -85,10 +85,10 @@ class SlotIndex {
   // cache miss (the index is larger than the caches, and the entries that pass are scattered).
   size_t recordWords_;
   std::vector<uint32_t> records_;
-  // Per entry: rest_.size() fine cluster ids, a bound from a few bytes and a small table before
+  // Per entry: rest_.size() fine cluster ids, a bound from a few ids and a small table before
   // the entry's exact distances (tables of the whole vocabulary) are looked up; apart from the
   // records, so that the entries a read bounds this way stream through the cache.
-  std::vector<uint8_t> restClusters_;
+  std::vector<WordClusters::FineId> restClusters_;
   const uint32_t* record(uint32_t entry) const {
     return records_.data() + size_t(entry) * recordWords_;
   }

@@ -496,7 +496,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     Candidate* candidates = s.candidates.data();
     size_t n = 0;
     for (const QueuedEntries& q : s.queued) {
-      const uint8_t* fine = level.fineClusters(q.begin);
+      const WordClusters::FineId* fine = level.fineClusters(q.begin);
       for (uint32_t e = q.begin; e < q.end; ++e, fine += restCount) {
         double floorBound = q.term;
         for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];

@@ -50,7 +50,7 @@ WordClusters::WordClusters(const WordVectors* vectors) {
   std::vector<Eigen::Index> live;  // words with a vector that is not zero
   // By id until k-means places them, as fineOf() places words past the vectors.
   for (Eigen::Index v = 0; v < n; ++v) {
-    fine_[size_t(v)] = static_cast<uint8_t>((v % kCount) * kFine + v / kCount % kFine);
+    fine_[size_t(v)] = static_cast<FineId>((v % kCount) * kFine + v / kCount % kFine);
     if (words.row(v).squaredNorm() > 0.0f) live.push_back(v);
   }
   if (live.size() >= kCount) {  // else by id
@@ -62,12 +62,12 @@ WordClusters::WordClusters(const WordVectors* vectors) {
           rows[c].size() >= kFine ? kMeans(words, rows[c], kFine) : std::vector<uint32_t>{};
       for (size_t i = 0; i < rows[c].size(); ++i) {
         fine_[size_t(rows[c][i])] =
-            static_cast<uint8_t>(c * kFine + (fine.empty() ? uint32_t(i) : fine[i]));
+            static_cast<FineId>(c * kFine + (fine.empty() ? uint32_t(i) : fine[i]));
       }
     }
   }
   start_.assign(kFineCount + 1, 0);
-  for (const uint8_t f : fine_) ++start_[f + 1];
+  for (const FineId f : fine_) ++start_[f + 1];
   for (uint32_t f = 0; f < kFineCount; ++f) start_[f + 1] += start_[f];
   byFine_.resize(fine_.size());
   std::vector<uint32_t> next(start_.begin(), start_.end() - 1);
