@@ -508,13 +508,24 @@ class TestKeptMemory : public QObject {
     stop(count, "another probe set, min-count 3");
   }
 
-  // Under recomputed weights a stop retrains: there is no drag to ready, and nothing is walked.
+  void countDragReadiedOnlyWhenMasked_data() {
+    QTest::addColumn<int>("weighting");
+    QTest::newRow("recomputed weights") << static_cast<int>(DistanceWeighting::kZero);
+    QTest::newRow("distance-weighted vote")
+        << static_cast<int>(DistanceWeighting::kInverseDistance);
+  }
+
+  // Where a stop retrains (recomputed weights; a distance-weighted vote, which no engine edits in
+  // place) there is no drag to ready, and nothing is walked.
   void countDragReadiedOnlyWhenMasked() {
+    QFETCH(int, weighting);
     auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
     QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
     InstanceSet train, probe;
     splitKjv(**corpus, train, probe);
-    auto created = EditedMemory::create(std::move(*corpus), train, probe, ClassifierOptions{});
+    ClassifierOptions options;
+    options.distanceWeighting = static_cast<DistanceWeighting>(weighting);
+    auto created = EditedMemory::create(std::move(*corpus), train, probe, options);
     QVERIFY2(created, created.status().toString().c_str());
     std::vector<std::string> stages;
     JobControl job([&](double, const std::string& stage) { stages.push_back(stage); },

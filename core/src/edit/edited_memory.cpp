@@ -302,7 +302,7 @@ bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
 }  // namespace
 
 Status EditedMemory::prepareCountDrag(JobControl* job) const {
-  if (!answersPlanned()) return Status::ok();
+  if (!incremental_ || !answersPlanned()) return Status::ok();  // previews retrain: no walks
   PruneOptions first;  // what every stop of a count-threshold drag removes
   first.minCount = 2;
   first.listSources = false;
