@@ -519,13 +519,12 @@ class TestKeptMemory : public QObject {
   // place) there is no drag to ready, and nothing is walked.
   void countDragReadiedOnlyWhenMasked() {
     QFETCH(int, weighting);
-    auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
-    QVERIFY2(corpus, "the KJV demo corpus is missing: build the demo_corpus target");
-    InstanceSet train, probe;
-    splitKjv(**corpus, train, probe);
-    ClassifierOptions options;
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    auto& [corpus, train, probe, options] = *kjv;
+    options.fixedWeights.clear();
     options.distanceWeighting = static_cast<DistanceWeighting>(weighting);
-    auto created = EditedMemory::create(std::move(*corpus), train, probe, options);
+    auto created = EditedMemory::create(std::move(corpus), train, probe, options);
     QVERIFY2(created, created.status().toString().c_str());
     std::vector<std::string> stages;
     JobControl job([&](double, const std::string& stage) { stages.push_back(stage); },
