@@ -29,6 +29,9 @@ struct MemoryController::Pending {
   // kPreview: the edit, or the pruning to plan.
   MemoryEdit edit;
   std::optional<PruneOptions> prune;
+  // A count-threshold stop after a step: readies the drag first (EditSession::prepareCountDrag:
+  // at 100M the edited memory is built once, tens of seconds), and later stops wait for it.
+  bool readies = false;
   // kStep: which, and for kCommit the preview to adopt.
   Step step = Step::kCommit;
   std::shared_ptr<EditedMemory::Preview> preview;
@@ -244,10 +247,11 @@ void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
 void MemoryController::previewPrune(const PruneOptions& options) {
   if (!session_) return;
   if (isRunning()) {
-    // A live drag asks again while the last preview runs: only the latest is worth finishing.
+    // A live drag asks again while the last preview runs: only the latest is worth finishing
+    // (but the readying, which every later stop needs).
     if (pending_ && pending_->kind == Pending::Kind::kPreview) {
       pruneQueued_ = options;
-      runner_->cancel();
+      if (!pending_->readies) runner_->cancel();
     }
     return;
   }
@@ -256,8 +260,12 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   pending->prune = options;
   // A stop previews from the stored vectors planned; Commit lists their instances.
   pending->prune->listSources = false;
+  pending->readies = !dragReadied_ && options.strategy == PruneStrategy::kCountThreshold;
   pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));
-  start(std::move(pending), tr("Planning and previewing the pruning…"), true);
+  const QString what = pending->readies ? tr("Readying the count-threshold drag for the memory "
+                                             "as it stands (once), then previewing…")
+                                        : tr("Planning and previewing the pruning…");
+  start(std::move(pending), what, true);
 }
 
 bool MemoryController::setProbeSentences(const QString& sentences) {
@@ -380,11 +388,13 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       auto session = EditSession::open(trained, std::move(*probe), std::move(options), &job);
       if (!session) return session.status();
       // A 100M memory's first drag stop would otherwise walk the probe set itself (most of it).
-      if (Status s = (*session)->edited().prepareCountDrag(&job); !s) return s;
+      if (Status s = (*session)->prepareCountDrag(&job); !s) return s;
       pending->session = std::move(*session);
     } else if (pending->kind == Pending::Kind::kPreview) {
       const EditSession& session = *pending->session;
       MemoryEdit edit = pending->edit;
+      if (pending->readies)
+        if (Status s = pending->session->prepareCountDrag(&job); !s) return s;
       if (pending->prune) {
         auto planned = session.planPrune(*pending->prune, &job);
         if (!planned) return planned.status();
@@ -428,12 +438,14 @@ void MemoryController::onFinished(const Status& status) {
         preview_.reset();  // its tokens are of the old probe set
         page_->clearChange();
         page_->setProbeNote(probeNote());
+        dragReadied_ = false;  // walked for the old probe set
         page_->setSummary(summary(pending->correct, pending->edits, snapshot_->vectorCount(),
                                   snapshot_->memory().instanceCount()));
         page_->showWork(tr("Probing with %1 tokens.").arg(number(probe_->size())));
         break;
       case Pending::Kind::kPrepare:
         session_ = pending->session;
+        dragReadied_ = true;
         probe_ = pending->probe;
         sentences_ = pending->sentences;
         page_->setProbeNote(probeNote());
@@ -460,6 +472,7 @@ void MemoryController::onFinished(const Status& status) {
         break;
       case Pending::Kind::kStep:
         preview_.reset();  // committed, or of the memory before the step
+        dragReadied_ = false;
         if (pending->step == Step::kCommit) pushCommitted(pending->title);
         page_->setSummary(
             summary(pending->correct, pending->edits, pending->vectors, pending->instances));
@@ -469,6 +482,7 @@ void MemoryController::onFinished(const Status& status) {
         Q_EMIT stepShown();
         break;
       case Pending::Kind::kPreview:
+        if (pending->readies) dragReadied_ = true;
         preview_ = pending->preview;
         previewTitle_ = pending->change->title;
         page_->showChange(pending->change);

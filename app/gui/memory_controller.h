@@ -174,8 +174,12 @@ class MemoryController : public QObject {
   QString previewTitle_;
   std::deque<QueuedStep> steps_;
   bool prepareQueued_ = false;
-  // A pruning asked for while another preview ran: that one is cancelled, this one runs next.
+  // A pruning asked for while another preview ran: that one is cancelled (unless it readies the
+  // drag), this one runs next.
   std::optional<PruneOptions> pruneQueued_;
+  // Whether the count-threshold drag is readied for the memory as it stands (by the preparation;
+  // a step or another probe set leaves it to the next stop, which readies it once).
+  bool dragReadied_ = false;
   bool restoring_ = false;      // the stack gets steps already taken: its commands do nothing
   bool refreshQueued_ = false;  // a step was taken: list the edited memory when none is queued
   bool unlisted_ = false;       // a big memory's steps since it was last listed

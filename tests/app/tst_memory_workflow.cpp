@@ -86,14 +86,17 @@ std::vector<std::tuple<int, QString, QString>> expectedChanges(
   return rows;
 }
 
-// The reference the tab's previews are checked against: an EditedMemory of its own.
+// The reference the tab's previews are checked against: an EditedMemory of its own (with
+// `keptWeights`, the trained weights fixed, as the tab keeps them when asked to).
 std::unique_ptr<memlens::EditedMemory> referenceMemory(
-    const std::shared_ptr<const memlens::Experiment>& trained) {
+    const std::shared_ptr<const memlens::Experiment>& trained, bool keptWeights = false) {
+  memlens::ClassifierOptions options = trained->record().options.classifier;
+  if (keptWeights) options.fixedWeights = trained->classifier().weights();
   return std::move(*memlens::EditedMemory::create(
       std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()),
       trained->train(),
       trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens)),
-      trained->record().options.classifier));
+      options));
 }
 
 // The preview of deleting the first vector in the table's order whose deletion changes a probe
@@ -110,6 +113,22 @@ std::optional<memlens::EditedMemory::Preview> firstFlippingDeletion(
     if (preview.isOk() && !preview->changed.empty()) return std::move(*preview);
   }
   return std::nullopt;
+}
+
+// Previews through the tab deleting the vector firstFlippingDeletion() finds for `reference`, and
+// returns the reference's preview of it: none when no deletion flips a token or the tab's preview
+// did not settle.
+std::optional<memlens::EditedMemory::Preview> previewFlippingDeletion(
+    MemoryBrowserWidget* page, MemoryController* controller, const memlens::Experiment& trained,
+    const memlens::EditedMemory& reference) {
+  int row = 0;
+  auto expected = firstFlippingDeletion(*page, trained.classifier().memory(), reference, row);
+  if (!expected) return std::nullopt;
+  QSignalSpy settled(controller, &MemoryController::settled);
+  child<QTableView>(page, "memoryTable")->selectRow(row);
+  QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
+  if (!settled.wait(60000)) return std::nullopt;
+  return expected;
 }
 
 }  // namespace
@@ -509,19 +528,9 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(memorySettled.wait(60000));  // prepared again in the new mode
 
     // The reference deletes with the trained weights fixed, as the tab should.
-    memlens::ClassifierOptions fixed = trained->record().options.classifier;
-    fixed.fixedWeights = trained->classifier().weights();
-    auto reference = std::move(*memlens::EditedMemory::create(
-        std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()),
-        trained->train(),
-        trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens)),
-        fixed));
-    int row = 0;
-    auto expected = firstFlippingDeletion(*page, trained->classifier().memory(), *reference, row);
+    auto reference = referenceMemory(trained, true);
+    auto expected = previewFlippingDeletion(page, controller, *trained, *reference);
     QVERIFY(expected);
-    child<QTableView>(page, "memoryTable")->selectRow(row);
-    QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
-    QVERIFY(memorySettled.wait(60000));
     QCOMPARE(shownChanges(*child<ChangedTokenModel>(page)),
              expectedChanges(*trained, expected->changed, false));
     QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
@@ -532,6 +541,56 @@ class TestMemoryWorkflow : public QObject {
     controller->undoAction()->trigger();
     QVERIFY(memorySettled.wait(60000));
     QVERIFY(mode->isEnabled());
+  }
+
+  // After a committed edit under kept weights, the next count-threshold stop readies the drag for
+  // the edited memory first (its stops then mask that memory's stored vectors) and says so; the
+  // stops after it do not ready again, and each shows what the reference edited and pruned shows.
+  void readiesTheDragAfterACommit() {
+    TrainedWindow w;
+    trainAndPrepare(w, memlens::Algorithm::kIb1);
+    if (QTest::currentTestFailed()) return;
+    MemoryBrowserWidget* page = w.page;
+    MemoryController* controller = w.controller;
+    const auto trained = controller->memory();
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    auto* mode = child<QComboBox>(page, "memoryWeightsMode");
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Down);  // kept as trained
+    QVERIFY(controller->keepTrainedWeights());
+    QVERIFY(memorySettled.wait(60000));
+    auto reference = referenceMemory(trained, true);
+    auto deletion = previewFlippingDeletion(page, controller, *trained, *reference);
+    QVERIFY(deletion);
+    QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
+    QVERIFY(memorySettled.wait(60000));
+    QVERIFY(reference->commit(std::move(*deletion)).isOk());
+    auto* work = child<QLabel>(page, "memoryWork");
+    auto* changes = child<ChangedTokenModel>(page);
+    // Thresholds that prune about half the vectors of this small memory.
+    const auto& shown = *page->model()->snapshot();
+    std::vector<uint32_t> counts;
+    for (uint32_t id = 0; id < shown.vectorCount(); ++id) counts.push_back(shown.instanceCount(id));
+    std::ranges::sort(counts);
+    const uint32_t threshold = counts[counts.size() / 2] + 1;
+    QVERIFY(threshold >= 4);
+    for (const uint32_t minCount : {threshold, threshold - 1}) {
+      memlens::PruneOptions options;
+      options.strategy = memlens::PruneStrategy::kCountThreshold;
+      options.minCount = minCount;
+      auto plan = memlens::planPrune(*reference, options);
+      QVERIFY2(plan.isOk(), plan.status().message().c_str());
+      auto expected = reference->preview(*plan);
+      QVERIFY(expected.isOk());
+      Q_EMIT page->prunePreviewRequested(options);
+      QVERIFY(controller->isRunning());
+      QCOMPARE(work->text().startsWith(QStringLiteral("Readying the count-threshold drag")),
+               minCount == threshold);
+      QVERIFY(memorySettled.wait(60000));
+      QCOMPARE(changes->change()->slotsAfter, expected->slotsAfter);
+      QCOMPARE(shownChanges(*changes),
+               expectedChanges(*controller->memory(), expected->changed, false));
+    }
   }
 
   // The trained memory is listed at once; a row picked before its usage census lands stays

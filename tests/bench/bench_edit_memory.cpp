@@ -5,8 +5,9 @@
 // of a hundredth of the instances, a document of a 100-document corpus) and of a count-threshold
 // prune, each timed on its own (the prune first on the memory as opened, the count-threshold
 // drag's case: planned and previewed as a stop, then planned with its instances and committed;
-// then after the others); then those three edits committed in turn and undone (and redone)
-// several in a row.
+// then after the others); after a committed one-vector deletion, the drag readied and its stops at
+// min-count 3, 5 and 2; then those three edits committed in turn and undone (and redone) several
+// in a row.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT] [keep|recompute]
 //   (MIN_COUNT: default 2, 0: no prune; weights: kept by default, recompute: recomputed after each
 //   edit, the app's default, where each step says whether it was made in place or retrained)
@@ -139,6 +140,32 @@ int main(int argc, char** argv) {
   MemoryEdit deleteVector;
   deleteVector.features.assign(middle.begin(), middle.end());
   if (!measure(s, "delete one vector", deleteVector, true)) return 1;
+  if (minCount != 0) {
+    // The count-threshold drag after a committed edit: readied as the app readies it after a
+    // step (the edited memory built as the base the stops mask, and walked), then stops at
+    // min-count 3, 5 and 2 as the Prune panel makes them (planned unlisted, previewed).
+    auto deleted = s.preview(deleteVector);
+    if (!deleted) return fail("delete one vector", deleted.status()), 1;
+    if (auto c = s.commit(std::move(*deleted), nullptr); !c) return fail("commit", c.status()), 1;
+    if (auto r = timed("after it, ready the drag", [&] { return s.prepareCountDrag(); }); !r)
+      return fail("ready the drag", r), 1;
+    for (const uint32_t at : {3u, 5u, 2u}) {
+      PruneOptions stop;
+      stop.minCount = at;
+      stop.listSources = false;
+      const std::string what = "after it, a stop at min-count " + std::to_string(at);
+      auto shown = timed(what.c_str(), [&]() -> Result<EditedMemory::Preview> {
+        auto plan = s.planPrune(stop);
+        if (!plan) return plan.status();
+        return s.preview(*plan);
+      });
+      if (!shown) return fail("a drag's stop", shown.status()), 1;
+      std::printf("  %s, %zu probe tokens change, %u -> %u stored vectors\n",
+                  shown->buildsOnCommit ? "masked" : "retrained", shown->changed.size(),
+                  shown->slotsBefore, shown->slotsAfter);
+    }
+    if (auto u = s.undo(nullptr); !u) return fail("undo", u.status()), 1;
+  }
   // A vector the probe set uses: the first probe token's context that the memory stores.
   const InstanceSet& probe = trained->test();
   std::optional<MemoryEdit> used;

@@ -85,6 +85,14 @@ std::unique_ptr<Classifier> trainedWithout(const InstanceSet& train,
   return fresh;
 }
 
+// A job keeping the stages it reports.
+struct StageLog {
+  std::vector<std::string> stages;
+  JobControl job{[this](double, const std::string& stage) { stages.push_back(stage); },
+                 std::chrono::milliseconds(0)};
+  bool saw(const std::string& stage) const { return std::ranges::count(stages, stage) > 0; }
+};
+
 // Whether each stored vector of `base` holds fewer than `minCount` instances.
 std::vector<bool> rarerThan(const InstanceBase& base, uint64_t minCount) {
   std::vector<bool> rare(base.vectorCount());
@@ -444,11 +452,9 @@ class TestKeptMemory : public QObject {
     // The drag readied ahead of its first stop (as the app does when it prepares a memory): the
     // probe set walked, nothing answered differently.
     const std::vector<uint32_t> unedited = m.probePredictions();
-    std::vector<std::string> stages;
-    JobControl job([&](double, const std::string& stage) { stages.push_back(stage); },
-                   std::chrono::milliseconds(0));
-    QVERIFY(m.prepareCountDrag(&job).isOk());
-    QVERIFY(std::ranges::count(stages, "readying the count-threshold drag") > 0);
+    StageLog log;
+    QVERIFY(m.prepareCountDrag(&log.job).isOk());
+    QVERIFY(log.saw("readying the count-threshold drag"));
     QCOMPARE(m.probePredictions(), unedited);
     QVERIFY(m.edits().empty());
     std::vector<uint64_t> committed;
@@ -508,6 +514,107 @@ class TestKeptMemory : public QObject {
     stop(count, "another probe set, min-count 3");
   }
 
+  void dragAfterCommittedEditAnswersAsRetrained_data() {
+    QTest::addColumn<int>("edit");
+    QTest::newRow("one vector") << 0;
+    QTest::newRow("a document-sized run") << 1;
+    QTest::newRow("a relabel and an insertion") << 2;
+  }
+
+  // After a committed edit the drag is readied again (the memory rebuilt as the base its stops
+  // mask) and its stops answer from the planned vectors, each as IB1 retrained on the kept
+  // instances less the stop's; so after a committed stop (its memory is its base: no readying),
+  // and after undoing back to the edited and the unedited memory.
+  void dragAfterCommittedEditAnswersAsRetrained() {
+    QFETCH(int, edit);
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    const InstanceSet& train = kjv->train;
+    const InstanceSet& probe = kjv->probe;
+    const ClassifierOptions& options = kjv->options;
+    auto created = EditedMemory::create(kjv->corpus, train, probe, options);
+    QVERIFY2(created, created.status().toString().c_str());
+    EditedMemory& m = **created;
+    QVERIFY(m.prepareCountDrag().isOk());
+    std::vector<MemoryEdit> edits(1);
+    if (edit == 0) {
+      // The first probe token's context the memory stores: probe answers change.
+      for (size_t i = 0; i < probe.size() && edits[0].features.empty(); ++i)
+        if (m.classifier().memory().find(probe.instance(i)) != InstanceBase::kNone)
+          edits[0].features.assign(probe.instance(i).begin(), probe.instance(i).end());
+    } else if (edit == 1) {
+      // A hundredth of the instances from the middle, in place (fewer than an overlay holds).
+      edits[0].kind = EditKind::kPrune;
+      const auto from = static_cast<std::ptrdiff_t>(train.size() / 2);
+      edits[0].sources.assign(train.sources.begin() + from,
+                              train.sources.begin() + from + train.size() / 100);
+      std::ranges::sort(edits[0].sources);
+    } else {
+      // A class's first rows then lie among relabelled and inserted ones.
+      edits[0].kind = EditKind::kRelabelVector;
+      edits[0].features.assign(train.instance(0).begin(), train.instance(0).end());
+      edits[0].classId = train.classes[900];
+      MemoryEdit& insert = edits.emplace_back();
+      insert.kind = EditKind::kInsertInstance;
+      insert.features = {train.classes[1], train.classes[2], train.classes[3], train.classes[4]};
+      insert.classId = train.classes[7];
+    }
+    for (const MemoryEdit& e : edits) {
+      auto committed = m.preview(e);
+      QVERIFY2(committed, committed.status().toString().c_str());
+      QVERIFY(!committed->buildsOnCommit);
+      QVERIFY(m.commit(std::move(*committed)).isOk());
+    }
+    const std::vector<uint32_t> edited = m.probePredictions();
+    StageLog log;
+    QVERIFY(m.prepareCountDrag(&log.job).isOk());
+    QVERIFY(log.saw("readying the count-threshold drag"));
+    QCOMPARE(m.probePredictions(), edited);
+    QCOMPARE(m.edits().size(), edits.size());
+    log.stages.clear();
+    QVERIFY(m.prepareCountDrag(&log.job).isOk());  // readied: nothing more to do
+    QVERIFY(log.stages.empty());
+    std::optional<EditedMemory::Preview> last;
+    // A stop at `minCount`, previewed into `last`: answered from its planned vectors, as IB1
+    // trained on the memory's instances but the stop's.
+    const auto stop = [&](uint32_t minCount, const QByteArray& row) {
+      PruneOptions count;
+      count.minCount = minCount;
+      auto plan = planPrune(m, count);
+      QVERIFY2(plan, plan.status().toString().c_str());
+      log.stages.clear();
+      auto preview = m.preview(*plan, &log.job);
+      QVERIFY2(preview, preview.status().toString().c_str());
+      QVERIFY2(log.saw("answering from the planned prune"), row);
+      QVERIFY(preview->buildsOnCommit);
+      std::vector<uint32_t> after = m.probePredictions();
+      for (const ChangedToken& t : preview->changed) after[t.probeIndex] = t.newClassId;
+      const auto fresh = trainedWithout(m.instances(), options, plan->sources);
+      const std::vector<Prediction> want = *fresh->predict(m.probe(), PredictOptions{});
+      for (size_t i = 0; i < want.size(); ++i)
+        QVERIFY2(after[i] == want[i].classId, row + " probe token " + QByteArray::number(i));
+      last = std::move(*preview);
+    };
+    for (uint32_t minCount : {3u, 5u, 2u, 5u}) {
+      stop(minCount, "edited, min-count " + QByteArray::number(minCount));
+      if (QTest::currentTestFailed()) return;
+    }
+    // Committed at min-count 2, the stop leaves more stored vectors than a min-count 5 stop
+    // removes in place.
+    stop(2, "edited, min-count 2 again");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(m.commit(std::move(*last)).isOk());
+    stop(5, "a stop committed, min-count 5");
+    if (QTest::currentTestFailed()) return;
+    QVERIFY(m.undo().isOk());
+    QCOMPARE(m.probePredictions(), edited);
+    stop(2, "the stop undone, min-count 2");
+    if (QTest::currentTestFailed()) return;
+    for (size_t i = 0; i < edits.size(); ++i) QVERIFY(m.undo().isOk());
+    QVERIFY(m.edits().empty());
+    stop(5, "unedited, min-count 5");
+  }
+
   void countDragReadiedOnlyWhenMasked_data() {
     QTest::addColumn<int>("weighting");
     QTest::newRow("recomputed weights") << static_cast<int>(DistanceWeighting::kZero);
@@ -526,11 +633,9 @@ class TestKeptMemory : public QObject {
     options.distanceWeighting = static_cast<DistanceWeighting>(weighting);
     auto created = EditedMemory::create(std::move(corpus), train, probe, options);
     QVERIFY2(created, created.status().toString().c_str());
-    std::vector<std::string> stages;
-    JobControl job([&](double, const std::string& stage) { stages.push_back(stage); },
-                   std::chrono::milliseconds(0));
-    QVERIFY((*created)->prepareCountDrag(&job).isOk());
-    QVERIFY(stages.empty());
+    StageLog log;
+    QVERIFY((*created)->prepareCountDrag(&log.job).isOk());
+    QVERIFY(log.stages.empty());
   }
 
   // Cancelled while it keeps the stored vectors (polled inside that build), the prune changes

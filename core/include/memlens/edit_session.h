@@ -65,6 +65,8 @@ class EditSession {
                              JobControl* job = nullptr);
   Result<ProbeChange> undo(EditJournal* journal, JobControl* job = nullptr);
   Result<ProbeChange> redo(EditJournal* journal, JobControl* job = nullptr);
+  // Readies a count-threshold drag of the memory as it stands (EditedMemory::prepareCountDrag()).
+  Status prepareCountDrag(JobControl* job = nullptr) { return edited_->prepareCountDrag(job); }
   // Makes `probe` the probe set, predicted with the memory as it stands (no retraining).
   Status setProbe(InstanceSet probe, JobControl* job = nullptr) {
     return edited_->setProbe(std::move(probe), job);

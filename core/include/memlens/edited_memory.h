@@ -152,12 +152,16 @@ class EditedMemory {
   Status commit(Preview preview, JobControl* job = nullptr);
   Status undo(JobControl* job = nullptr);
   Status redo(JobControl* job = nullptr);
-  // Readies a count-threshold drag's stops ahead of the first: when stops of this memory are
-  // answered from masked walks of its stored vectors (IB1 under fixed weights, no edit in
-  // effect, a prune larger than an overlay holds), walks the probe set as a stop at min-count 2
-  // does and keeps the walks (kept across stops: most of a first stop at 100M); otherwise
-  // nothing. Changes no answer. Honours cancel.
-  Status prepareCountDrag(JobControl* job = nullptr) const;
+  // Readies a count-threshold drag's stops ahead of the first where they are answered from
+  // masked walks of the stored vectors (IB1 under fixed weights, a prune larger than an overlay
+  // holds): after a committed edit, first builds the memory as it stands from the trained
+  // memory's stored vectors and makes it the base later edits and stops start from, as a
+  // committed prune's memory is (else each stop at 100M listed the edited memory, minutes, and
+  // retrained it); then walks the probe set as a stop at min-count 2 does and keeps the walks
+  // (kept across stops: most of a first stop at 100M), unless walks kept serve it already.
+  // Otherwise nothing. Changes no answer, edit or undo step, and leaves earlier previews valid.
+  // Honours cancel: cancelled, the memory is as it was.
+  Status prepareCountDrag(JobControl* job = nullptr);
   // Makes `probe` the probe set (its width must be the memory's) and predicts it with the memory
   // as it is, without retraining; earlier previews become stale. On cancel nothing changes.
   Status setProbe(InstanceSet probe, JobControl* job = nullptr);
@@ -193,6 +197,12 @@ class EditedMemory {
                             uint64_t overlayLimit, JobControl* job) const;
   // Whether answerPlanned() may answer a planned prune of the current memory (the plan aside).
   bool answersPlanned() const;
+  // Whether answerMasked()'s walks serve the current memory (answersPlanned()) and probe set.
+  bool walked() const;
+  // The current memory with its base built from its live instances (no overlay) and that base
+  // as its classifier, so that answersPlanned(); null when it already is, or when previews of it
+  // retrain (nothing masked). Cancellable.
+  Result<std::shared_ptr<Preview::Pending>> rebased(JobControl* job) const;
   // answerPruned() for a prune planPrune() planned on the current memory, unedited, from the
   // stored vectors it planned (MemoryEdit::planned): the edit is applied on commit. Null when
   // answerPruned() would not answer it, or the plan is not of this memory and edit. `stage`: the
@@ -208,6 +218,11 @@ class EditedMemory {
   // Builds the memory answerPruned() left unbuilt into `p`, applying `edit` first when
   // answerPlanned() left it unapplied; on cancel `p` is as it was.
   Status buildPruned(Preview::Pending& p, const MemoryEdit& edit, JobControl* job) const;
+  // Makes `p`'s base, engine and classifier those of the live instances of `state` (`kept`,
+  // class order `order`), with no overlay, and its search state (answers, reach, ties, votes)
+  // theirs; on cancel `p` is as it was.
+  Status rebuild(Preview::Pending& p, const State& state, std::shared_ptr<Kept> kept,
+                 const ClassOrder& order, JobControl* job) const;
   // The memory the live instances of `state` make, from the trained memory's stored vectors.
   Result<std::shared_ptr<const Classifier>> keptClassifier(const State& state,
                                                            JobControl* job) const;

@@ -301,8 +301,18 @@ bool overlayTooLarge(const VectorOverlay& overlay, const InstanceBase& base) {
 
 }  // namespace
 
-Status EditedMemory::prepareCountDrag(JobControl* job) const {
-  if (!incremental_ || !answersPlanned()) return Status::ok();  // previews retrain: no walks
+Status EditedMemory::prepareCountDrag(JobControl* job) {
+  if (!incremental_) return Status::ok();  // previews retrain: no walks
+  if (!answersPlanned()) {
+    // The same memory, its base rebuilt: answers, edits and the undo history stand (kept
+    // memories before and after are their own), and so do previews made from it.
+    auto based = rebased(job);
+    if (!based) return based.status();
+    if (!*based) return Status::ok();
+    current_ = std::move(*based);
+  } else if (walked()) {
+    return Status::ok();
+  }
   PruneOptions first;  // what every stop of a count-threshold drag removes
   first.minCount = 2;
   first.listSources = false;
@@ -363,26 +373,11 @@ ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> 
         ++classTotals[come];
       }
     }
-  const auto isOf = [&](size_t row, uint32_t c) {
-    return rows.live(row) && rows.classOf(row) == c;
-  };
-  for (uint32_t c : touched) {
-    size_t first = kNoRow;
-    if (classTotals[c] > 0) {
-      // Rows below from[c] held no live instance of c before the edit, nor got one from it.
-      const std::span<const uint32_t> of = classRows.of(c);
-      for (auto it = std::lower_bound(of.begin(), of.end(), from[c]); it != of.end(); ++it)
-        if (isOf(*it, c)) {
-          first = *it;
-          break;
-        }
-      for (uint32_t r : relabeled)
-        if (r >= from[c] && r < first && isOf(r, c)) first = r;
-      for (size_t r = std::max(base.size(), from[c]); r < std::min(rows.size(), first); ++r)
-        if (isOf(r, c)) first = r;
-    }
-    firstOfClass[c] = first;
-  }
+  // Rows below from[c] held no live instance of c before the edit, nor got one from it.
+  for (uint32_t c : touched)
+    firstOfClass[c] = classTotals[c] == 0 ? kNoRow
+                                          : firstRow(c, from[c], base.size(), classRows,
+                                                     [](size_t) { return true; });
   return orderOf(classTotals, firstOfClass);
 }
 

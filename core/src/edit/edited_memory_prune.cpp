@@ -81,12 +81,34 @@ Result<bool> EditedMemory::answerPruned(Preview::Pending& p, const Preview::Pend
 }
 
 bool EditedMemory::answersPlanned() const {
-  // As advance() takes a prune to answerPruned(), on the trained memory itself (no edit in
-  // effect, no overlay: a plan's vector ids are its own).
+  // As advance() takes a prune to answerPruned(), on a memory that is its base (no overlay: a
+  // plan's vector ids are the base's): the trained memory unedited, or one built from the live
+  // instances (a committed prune's, or rebased()).
   const Preview::Pending& from = *current_;
   return options_.algorithm == Algorithm::kIb1 && !from.state->counts && from.queries &&
-         from.base == baseClassifier_ && from.classifier == from.base &&
-         from.overlay->entries().empty() && maskableSearch(*from.base);
+         from.classifier == from.base && from.overlay->entries().empty() &&
+         maskableSearch(*from.base);
+}
+
+bool EditedMemory::walked() const {
+  const Preview::Pending& from = *current_;
+  const std::lock_guard<std::mutex> lock(walksMutex_);
+  return walks_ && walks_->serves(from.base, *maskableSearch(*from.base), from.queries);
+}
+
+Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::rebased(
+    JobControl* job) const {
+  const Preview::Pending& from = *current_;
+  if (answersPlanned() || options_.algorithm != Algorithm::kIb1 || from.state->counts ||
+      !from.queries || !from.engine || !maskableSearch(*from.base))
+    return std::shared_ptr<Preview::Pending>();
+  auto p = std::make_shared<Preview::Pending>(from);
+  if (from.overlay->entries().empty()) {
+    p->classifier = p->base;  // the engine answers as its base
+  } else if (Status s = rebuild(*p, *from.state, from.kept, from.engine->classes(), job); !s) {
+    return s;
+  }
+  return p;
 }
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlanned(
@@ -101,24 +123,23 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlan
   const InstanceBase& base = from.base->memory();
   const std::vector<bool>& removed = planned->removed;
   // The class order of what is left: each class's total less its removed instances, and its
-  // first row whose stored vector stays (the rows are the trained memory's instances).
+  // first live row whose stored vector stays.
   const State& state = *from.state;
   std::vector<uint64_t> totals = state.classTotals;
   for (uint32_t v = 0; v < base.vectorCount(); ++v)
     if (removed[v])
       for (const ClassCount& c : base.distribution(v))
         totals[base.classId(c.classIndex)] -= c.count;
+  const auto stays = [&](size_t row) {
+    const uint32_t v = base.find(state.rows.features(row));
+    return v != InstanceBase::kNone && !removed[v];
+  };
   std::vector<size_t> first(totals.size(), State::kNoRow);
   tbb::parallel_for(tbb::blocked_range<uint32_t>(0, static_cast<uint32_t>(totals.size())),
                     [&](const auto& range) {
-                      for (uint32_t c = range.begin(); c != range.end(); ++c) {
-                        if (totals[c] == 0 || cancelRequested(job)) continue;
-                        for (const uint32_t row : classRows_->of(c))
-                          if (!removed[base.find(base_->instance(row))]) {
-                            first[c] = row;
-                            break;
-                          }
-                      }
+                      for (uint32_t c = range.begin(); c != range.end(); ++c)
+                        if (totals[c] > 0 && !cancelRequested(job))
+                          first[c] = state.firstRow(c, 0, base_->size(), *classRows_, stays);
                     });
   if (cancelRequested(job)) return Status::cancelled();
   auto p = std::make_shared<Preview::Pending>();
@@ -172,32 +193,40 @@ Status EditedMemory::buildPruned(Preview::Pending& p, const MemoryEdit& edit,
   }
   const std::shared_ptr<const State> state = applied ? applied : p.state;
   auto kept = applied ? std::make_shared<Kept>(applied) : p.kept;
-  auto classifier = keptClassifier(*state, job);
-  if (!classifier) return classifier.status();
-  // Built aside (not a copy of `p`: a prune's changes list millions of instances).
-  Preview::Pending built;
-  built.base = std::move(*classifier);
-  built.overlay = std::make_shared<const VectorOverlay>(built.base->memory());
-  built.engine =
-      std::make_shared<IncrementalIb1>(options_, built.base, built.overlay, *p.unbuilt,
-                                       [kept]() -> const InstanceSet& { return kept->get(); });
-  built.queries = p.queries;
-  // The search state later previews start from (reach, ties, votes); the answers are the same.
-  if (Status s = predictProbe(built, nullptr, {}, job); !s) return s;
-  p.base = std::move(built.base);
-  p.overlay = std::move(built.overlay);
-  p.engine = std::move(built.engine);
-  p.classifier = p.engine;
-  p.answers = std::move(built.answers);
-  p.reach = std::move(built.reach);
-  p.tiedOn = std::move(built.tiedOn);
-  p.votes = std::move(built.votes);
+  if (Status s = rebuild(p, *state, kept, *p.unbuilt, job); !s) return s;
   if (applied) {
     p.state = std::move(applied);
     p.kept = std::move(kept);
     p.changes = std::move(changes);
   }
   p.unbuilt.reset();
+  return Status::ok();
+}
+
+Status EditedMemory::rebuild(Preview::Pending& p, const State& state, std::shared_ptr<Kept> kept,
+                             const ClassOrder& order, JobControl* job) const {
+  auto classifier = keptClassifier(state, job);
+  if (!classifier) return classifier.status();
+  // Built aside (not a copy of `p`: a prune's changes list millions of instances).
+  Preview::Pending built;
+  built.base = std::move(*classifier);
+  built.overlay = std::make_shared<const VectorOverlay>(built.base->memory());
+  built.engine = std::make_shared<IncrementalIb1>(
+      options_, built.base, built.overlay, order,
+      [kept = std::move(kept)]() -> const InstanceSet& { return kept->get(); });
+  built.queries = p.queries;
+  // The search state later previews start from (reach, ties, votes); the answers are the same.
+  if (Status s = predictProbe(built, nullptr, {}, job); !s) return s;
+  p.base = std::move(built.base);
+  p.overlay = std::move(built.overlay);
+  p.engine = std::move(built.engine);
+  // Without an overlay the engine answers as its base, which a count-threshold drag's plans and
+  // masked stops then take as the memory (its stored vector ids; no listing of the instances).
+  p.classifier = p.base;
+  p.answers = std::move(built.answers);
+  p.reach = std::move(built.reach);
+  p.tiedOn = std::move(built.tiedOn);
+  p.votes = std::move(built.votes);
   return Status::ok();
 }
 

@@ -3,6 +3,7 @@
 // EditedMemory's private parts, shared by its files (edited_memory.cpp, edited_memory_apply.cpp,
 // edited_memory_probe.cpp).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,28 @@ struct EditedMemory::State {
   // The class order of `totals` and `firstOfClass` (as classTotals and firstOfClass).
   static ClassOrder orderOf(const std::vector<uint64_t>& totals,
                             const std::vector<size_t>& firstOfClass);
+  // The first row from `from` on holding a live instance of class id `c` for which `keeps(row)`
+  // (kNoRow: none), looked for where one may be: the class's base rows (`classRows`), the rows
+  // edits relabelled and the inserted ones (past the `baseRows` base rows).
+  template <typename Keeps>
+  size_t firstRow(uint32_t c, size_t from, size_t baseRows, const RowsByKey& classRows,
+                  Keeps keeps) const {
+    const auto isOf = [&](size_t row) {
+      return rows.live(row) && rows.classOf(row) == c && keeps(row);
+    };
+    size_t first = kNoRow;
+    const std::span<const uint32_t> of = classRows.of(c);
+    for (auto it = std::lower_bound(of.begin(), of.end(), from); it != of.end(); ++it)
+      if (isOf(*it)) {
+        first = *it;
+        break;
+      }
+    for (uint32_t r : relabeled)
+      if (r >= from && r < first && isOf(r)) first = r;
+    for (size_t r = std::max(baseRows, from); r < std::min(rows.size(), first); ++r)
+      if (isOf(r)) first = r;
+    return first;
+  }
 };
 
 // What an edit does to one instance of State::all (an edit resolves to instances removed and
