@@ -36,7 +36,10 @@ class ProjectFile;
 // edited memory (linear in its size: the incremental engine keeps no InstanceBase of its own;
 // above kListEditedUpTo instances only when the user asks, with List Edited Memory),
 // the tab gets its snapshot and memoryChanged() hands the edited memory
-// (Experiment::withMemory) to whoever inspects it. Previews and steps can be cancelled; steps
+// (Experiment::withMemory) to whoever inspects it. The first count-threshold stop after a step
+// (or another probe set) readies the drag for the memory as it stands (EditSession::
+// prepareCountDrag: at 100M the edited memory is built once); a stop asked meanwhile waits for it
+// instead of cancelling it. Previews and steps can be cancelled; steps
 // queue up behind each other, and one cancelled or failed changes nothing (memory, edits, journal,
 // stack; a commit's preview stays) and drops those queued behind it. The table's usage
 // census runs on a runner of its own after each snapshot (usageCounted()): it reads the
