@@ -11,6 +11,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <numeric>
 #include <random>
@@ -21,6 +22,7 @@
 #include "memlens/tokenised_corpus.h"
 #include "memlens/vector_memory.h"
 #include "memlens/word_vectors.h"
+#include "vector/word_clusters.h"
 #include "vector/word_distances.h"
 
 using namespace memlens;
@@ -323,6 +325,62 @@ class TestVectorRead : public QObject {
     }
     QVERIFY(slotsCompared >= 2 * contexts.size() * 100);
     QVERIFY(kept >= contexts.size());  // most reads kept a table from the one before
+  }
+
+  // Words made ready together (prepare(), eight columns a pass) keep what each word's first use
+  // computes alone, bit for bit: near words, far bound, cluster floors and kept column; for a
+  // short last tile, repeated and unknown words, words prepared twice and a cancelled prepare.
+  void preparedAgree() {
+    const WordVectors& vectors = *fixture().vectors;
+    const WordClusters clusters(&vectors);
+    const uint32_t n = vectors.size();
+    QVERIFY(n % 8 != 0);  // the tail rows, summed apart
+    std::vector<bool> keep(n);
+    for (uint32_t v = 0; v < n; v += 3) keep[v] = true;
+    const WordDistances alone(&vectors, 17, keep, &clusters);
+    const WordDistances together(&vectors, 17, keep, &clusters);
+    std::mt19937 rng(9);
+    std::vector<uint32_t> words = {n - 1, n, n + 5, 0};  // the last word with a vector, two past
+    while (words.size() < 205) words.push_back(rng() % n);
+    words.push_back(words[7]);
+    QVERIFY(words.size() % 8 != 0);
+    JobControl cancelled;
+    cancelled.cancel();
+    together.prepare(std::span(words).first(50), &cancelled);
+    together.prepare(std::span(words).first(40), nullptr);
+    together.prepare(words, nullptr);
+    words.push_back(rng() % n);  // one left to its first use
+    std::vector<float> want(WordClusters::kFineCount), got(WordClusters::kFineCount);
+    for (const uint32_t x : words) {
+      if (x >= n) continue;
+      QVERIFY(together.nearWords(x) == alone.nearWords(x));
+      QCOMPARE(std::bit_cast<uint32_t>(together.farBound(x)),
+               std::bit_cast<uint32_t>(alone.farBound(x)));
+      alone.floors(x, want);
+      together.floors(x, got);
+      QVERIFY(std::memcmp(got.data(), want.data(), sizeof(float) * got.size()) == 0);
+      const std::span<const float> a = alone.keptColumn(x), b = together.keptColumn(x);
+      QCOMPARE(b.size(), keep[x] ? size_t{n} : size_t{0});
+      QCOMPARE(a.size(), b.size());
+      QVERIFY(std::memcmp(a.data(), b.data(), sizeof(float) * a.size()) == 0);
+    }
+  }
+
+  // Reads after prepare() equal the scan's (and so the reads without it).
+  void preparedReads() {
+    const Fixture& f = fixture();
+    const VectorMemory fast(f.memory, f.weights, f.vectors.get(), {});
+    const ScanRead scan(f.memory, f.weights, f.vectors.get(), {});
+    const std::vector<std::span<const uint32_t>> contexts = randomContexts(500, 13);
+    std::vector<uint32_t> values;
+    for (const auto context : contexts) values.insert(values.end(), context.begin(), context.end());
+    fast.prepare(values, nullptr);
+    size_t slotsCompared = 0;
+    for (const auto context : contexts) {
+      compareRead(fast, scan, context, slotsCompared);
+      if (QTest::currentTestFailed()) return;
+    }
+    QVERIFY(slotsCompared >= contexts.size() * 100);
   }
 
   // Issue 20: a word x with more than candidateWords other words at distance 0 (the same vector)

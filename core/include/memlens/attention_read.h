@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "memlens/instance_base.h"
+#include "memlens/job_control.h"
 #include "memlens/prediction.h"
 
 namespace memlens {
@@ -34,6 +35,10 @@ class AttentionRead {
   // The top-k slots nearest to `query`, nearest first, with their distances (no attention yet).
   // They do not depend on T, so a temperature can be tuned from one search per query.
   virtual std::vector<SlotRead> nearest(std::span<const uint32_t> query) const = 0;
+  // Readies the reads of queries made of `values` (at any position), doing together the work
+  // each would do on a value's first use: a hint, after which reads are faster, never different.
+  // None by default; may stop early when `job` is cancelled.
+  virtual void prepare(std::span<const uint32_t> /*values*/, JobControl* /*job*/) const {}
   virtual const std::vector<double>& weights() const = 0;  // per context position
   virtual double temperature() const = 0;                  // T of read() and predict()
 

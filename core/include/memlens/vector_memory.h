@@ -55,6 +55,9 @@ class VectorMemory final : public AttentionRead {
   // reads run.
   void setTemperature(double temperature) { options_.temperature = temperature; }
   std::vector<SlotRead> nearest(std::span<const uint32_t> query) const override;
+  // The values' distances to every word, near words and cluster floors, eight words at a time
+  // (WordDistances::prepare()).
+  void prepare(std::span<const uint32_t> values, JobControl* job) const override;
 
   // The approximate search in steps, for a memory sharded over processes (each holding some of
   // the slots), whose candidate words must follow the slot counts of every shard. A read's

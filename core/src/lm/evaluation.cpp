@@ -15,6 +15,7 @@
 #include <random>
 
 #include "base/fork_join_edges.h"
+#include "vector/attention_classifier.h"
 
 namespace memlens {
 
@@ -86,6 +87,22 @@ Status forEachParallel(size_t n, JobControl* job, const char* stage, const Body&
     body(i);
     return size_t{1};
   });
+}
+
+// The distinct values of the queries set.instance(index(i)), i < n (what AttentionRead::prepare()
+// is given).
+template <typename Index>
+std::vector<uint32_t> queryValues(const InstanceSet& set, size_t n, Index index) {
+  std::vector<bool> seen;
+  std::vector<uint32_t> values;
+  for (size_t i = 0; i < n; ++i) {
+    for (const uint32_t v : set.instance(index(i))) {
+      if (v >= seen.size()) seen.resize(size_t{v} + 1, false);
+      if (!seen[v]) values.push_back(v);
+      seen[v] = true;
+    }
+  }
+  return values;
 }
 
 // A context's lookup, which every token that has it reports (the prediction depends on the
@@ -244,6 +261,8 @@ Result<EvaluationReport> evaluateProgressively(
   std::vector<std::unique_ptr<Lookup>> kept(contexts.count);
   tbb::enumerable_thread_specific<Smoothed> scratch;
   const uint32_t unknown = smoother.base().vocabSize();
+  const auto* attention = dynamic_cast<const AttentionClassifier*>(&classifier);
+  const AttentionRead* read = attention ? attention->attentionRead() : nullptr;
   std::vector<size_t> runs;  // a chunk's runs of one context: their first positions in `order`
   Metrics sample;
   double squares = 0.0;
@@ -259,6 +278,9 @@ Result<EvaluationReport> evaluateProgressively(
       if (k == done || context[order[k]] != context[order[k - 1]]) runs.push_back(k);
     }
     runs.push_back(end);
+    if (read) {
+      read->prepare(queryValues(test, end - done, [&](size_t k) { return order[done + k]; }), job);
+    }
     const Status status =
         forEachParallel(runs.size() - 1, done, n, job, "evaluating", [&](size_t run) {
           const size_t first = runs[run], last = runs[run + 1];
@@ -422,6 +444,7 @@ Result<VectorMemoryTuning> tuneVectorMemory(const AttentionRead& memory, const K
     std::vector<SlotRead> slots;
   };
   tbb::enumerable_thread_specific<Search> last;
+  memory.prepare(queryValues(validation, n, sample), job);
   const Status status = forEachParallel(n, job, "tuning the vector memory", [&](size_t k) {
     const size_t i = visit[k], v = sample(i);
     Search& search = last.local();

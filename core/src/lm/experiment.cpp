@@ -113,7 +113,12 @@ Result<std::unique_ptr<Experiment>> Experiment::run(std::shared_ptr<const Tokeni
                                                     JobControl* job) {
   auto trainedMemory = trained(std::move(corpus), options, job);
   if (!trainedMemory) return trainedMemory.status();
-  auto e = evaluated(std::move(*trainedMemory), {}, {}, job);
+  // No one sees the chunks here (no updates; a cancel returns no sample), so the test set is one
+  // chunk: looked up in context order throughout, neighbouring lookups share more of what they
+  // fetch than within a sample of it.
+  ProgressiveEvaluationOptions whole;
+  whole.firstChunk = whole.largestChunk = (*trainedMemory)->test().size();
+  auto e = evaluated(std::move(*trainedMemory), whole, {}, job);
   if (e && !(*e)->report().complete) return Status::cancelled();
   return e;
 }

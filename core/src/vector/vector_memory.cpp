@@ -634,6 +634,10 @@ std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query,
   return search(query, &candidates);
 }
 
+void VectorMemory::prepare(std::span<const uint32_t> values, JobControl* job) const {
+  distances_->prepare(values, job);
+}
+
 size_t VectorMemory::candidateLevels() const {
   return options_.indexedPositions <= 0 ? 0 : levels_.size();
 }

@@ -1,5 +1,8 @@
 #include "vector/word_distances.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -60,6 +63,49 @@ void blockDots(const float* rows, const float* a, int dimensions, int blocks, fl
   if (blocks == 2) {
     std::memcpy(out + 8, &d2, sizeof d2);
     std::memcpy(out + 12, &d3, sizeof d3);
+  }
+}
+
+// prepare() computes this many query words' columns in one pass over the word vectors.
+constexpr size_t kTileWords = 8;
+
+// Eight floats, one operation per lane, as Lanes.
+using Lanes8 [[gnu::vector_size(8 * sizeof(float))]] = float;
+
+// Into out[q][v] for each query vector a[q] (q < kTileWords) and each of the `words` words (a
+// multiple of eight) stored by eight in `byBlock` as blockDots() reads them: their dot products,
+// each lane summed over dimensions in order from 0 as blockDots() sums, so every sum has its bits.
+// Each block row is loaded once for all the queries (one query's pass waits on those loads). With
+// AVX a lane is one of eight in a 256-bit register (a multiply, then an add: "avx" does not fuse
+// them), elsewhere one of four in two SSE registers: the same operations on the same values.
+[[gnu::target_clones("avx", "default")]] void tileDots(const float* byBlock, uint32_t words,
+                                                       const float* const* a, int dimensions,
+                                                       float* const* out) {
+  const size_t blockFloats = static_cast<size_t>(dimensions) * kProductRows;
+  for (uint32_t v = 0; v < words; v += kProductRows) {
+    const float* rows = byBlock + size_t(v / kProductRows) * blockFloats;
+    Lanes8 d0 = {}, d1 = {}, d2 = {}, d3 = {}, d4 = {}, d5 = {}, d6 = {}, d7 = {};
+    for (int k = 0; k < dimensions; ++k) {
+      Lanes8 row;
+      std::memcpy(&row, rows + size_t(k) * kProductRows, sizeof row);
+      d0 += row * a[0][k];
+      d1 += row * a[1][k];
+      d2 += row * a[2][k];
+      d3 += row * a[3][k];
+      d4 += row * a[4][k];
+      d5 += row * a[5][k];
+      d6 += row * a[6][k];
+      d7 += row * a[7][k];
+    }
+    static_assert(kTileWords == 8);
+    std::memcpy(out[0] + v, &d0, sizeof d0);
+    std::memcpy(out[1] + v, &d1, sizeof d1);
+    std::memcpy(out[2] + v, &d2, sizeof d2);
+    std::memcpy(out[3] + v, &d3, sizeof d3);
+    std::memcpy(out[4] + v, &d4, sizeof d4);
+    std::memcpy(out[5] + v, &d5, sizeof d5);
+    std::memcpy(out[6] + v, &d6, sizeof d6);
+    std::memcpy(out[7] + v, &d7, sizeof d7);
   }
 }
 
@@ -144,41 +190,83 @@ std::vector<float> WordDistances::column(uint32_t x) const {
 
 const WordDistances::Near& WordDistances::near(uint32_t x) const {
   Near& n = near_[x];
-  std::call_once(n.once, [&] {
-    std::vector<float> table = column(x);
-    std::vector<uint32_t> words(table.size());
-    std::iota(words.begin(), words.end(), 0u);
-    const size_t m = std::min(words.size(), nearWordCount_);
-    // x first, even when more than m words are at 0 from it: a read takes x_j's own group and
-    // runs as near (issue 20).
-    std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
-                      [&](uint32_t a, uint32_t b) {
-                        return table[a] != table[b] ? table[a] < table[b] : a == x && b != x;
-                      });
-    // A copy, not resize(): the list would keep the whole vocabulary's capacity, and with one
-    // list per word that is vocabulary² words.
-    n.words.assign(words.begin(), words.begin() + std::ptrdiff_t(m));
-    // Every word outside the list is at least as far as its last one; a word without a vector
-    // is at 2.
-    if (m == 0) {
-      n.farBound = 0.0f;
-    } else if (m < table.size()) {
-      n.farBound = std::min(table[n.words.back()], 2.0f);
-    }
-    if (clusters_) {
-      // Every word without a vector is at 2, so 2 is a floor of any cluster.
-      n.floors.assign(WordClusters::kFineCount, 2.0f);
-      for (uint32_t f = 0; f < WordClusters::kFineCount; ++f) {
-        float floor = 2.0f;
-        for (const uint32_t v : clusters_->members(f)) {
-          if (v < words_) floor = std::min(floor, table[v]);
+  std::call_once(n.once, [&] { fill(n, x, column(x)); });
+  return n;
+}
+
+void WordDistances::prepare(std::span<const uint32_t> words, JobControl* job) const {
+  std::vector<uint32_t> due;
+  for (const uint32_t x : words) {
+    if (x < words_ && !near_[x].ready.load(std::memory_order_acquire)) due.push_back(x);
+  }
+  std::sort(due.begin(), due.end());
+  due.erase(std::unique(due.begin(), due.end()), due.end());
+  const size_t tiles = (due.size() + kTileWords - 1) / kTileWords;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, tiles, 1), [&](const auto& range) {
+    for (size_t t = range.begin(); t != range.end(); ++t) {
+      if (cancelRequested(job)) return;
+      const size_t first = t * kTileWords, m = std::min(kTileWords, due.size() - first);
+      // A short tile repeats its first word; those extra columns are dropped.
+      std::vector<std::vector<float>> columns(m);
+      std::vector<float> spare;
+      const float* a[kTileWords];
+      float* out[kTileWords];
+      for (size_t q = 0; q < kTileWords; ++q) {
+        a[q] = vectors_->vector(due[first + (q < m ? q : 0)]).data();
+        std::vector<float>& column = q < m ? columns[q] : spare;
+        if (column.empty()) column.resize(words_);
+        out[q] = column.data();
+      }
+      tileDots(byBlock_.data(), tail_, a, dimensions_, out);
+      for (size_t q = 0; q < m; ++q) {
+        const uint32_t x = due[first + q];
+        std::vector<float>& dots = columns[q];
+        // The rest as column() sums them.
+        for (uint32_t v = tail_; v < words_; ++v) {
+          dots[v] = tailDot(vectors_->vector(v).data(), a[q], dimensions_);
         }
-        n.floors[f] = floor;
+        for (float& d : dots) d = fromDot(d);
+        dots[x] = 0.0f;
+        Near& n = near_[x];
+        std::call_once(n.once, [&] { fill(n, x, std::move(dots)); });
       }
     }
-    if (x < keptColumns_.size() && keptColumns_[x]) n.column = std::move(table);
   });
-  return n;
+}
+
+void WordDistances::fill(Near& n, uint32_t x, std::vector<float> table) const {
+  std::vector<uint32_t> words(table.size());
+  std::iota(words.begin(), words.end(), 0u);
+  const size_t m = std::min(words.size(), nearWordCount_);
+  // x first, even when more than m words are at 0 from it: a read takes x_j's own group and
+  // runs as near (issue 20).
+  std::partial_sort(words.begin(), words.begin() + std::ptrdiff_t(m), words.end(),
+                    [&](uint32_t a, uint32_t b) {
+                      return table[a] != table[b] ? table[a] < table[b] : a == x && b != x;
+                    });
+  // A copy, not resize(): the list would keep the whole vocabulary's capacity, and with one
+  // list per word that is vocabulary² words.
+  n.words.assign(words.begin(), words.begin() + std::ptrdiff_t(m));
+  // Every word outside the list is at least as far as its last one; a word without a vector
+  // is at 2.
+  if (m == 0) {
+    n.farBound = 0.0f;
+  } else if (m < table.size()) {
+    n.farBound = std::min(table[n.words.back()], 2.0f);
+  }
+  if (clusters_) {
+    // Every word without a vector is at 2, so 2 is a floor of any cluster.
+    n.floors.assign(WordClusters::kFineCount, 2.0f);
+    for (uint32_t f = 0; f < WordClusters::kFineCount; ++f) {
+      float floor = 2.0f;
+      for (const uint32_t v : clusters_->members(f)) {
+        if (v < words_) floor = std::min(floor, table[v]);
+      }
+      n.floors[f] = floor;
+    }
+  }
+  if (x < keptColumns_.size() && keptColumns_[x]) n.column = std::move(table);
+  n.ready.store(true, std::memory_order_release);
 }
 
 void WordDistances::floors(uint32_t x, std::span<float> out) const {

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <span>
 #include <vector>
 
+#include "memlens/job_control.h"
 #include "memlens/word_vectors.h"
 #include "vector/word_clusters.h"
 
@@ -16,7 +18,8 @@ namespace memlens {
 // reads' former Eigen product used) so that a single pair, a whole column and every platform give
 // the same bits; 0 for x = v, and 2 (one-hot) without vectors or for a word that has none. Also the
 // words nearest each word, which a read's candidate search asks for again and again, computed once
-// per word on first use, with the least distance to each of a WordClusters' fine clusters.
+// per word on first use (or for many words together, prepare()), with the least distance to each
+// of a WordClusters' fine clusters.
 // Immutable apart from that cache: may be used from several threads at once.
 class WordDistances {
  public:
@@ -46,6 +49,12 @@ class WordDistances {
     return x < words_ && x < keptColumns_.size() && keptColumns_[x] ? near(x).column
                                                                     : std::span<const float>();
   }
+  // Computes what the calls above keep per word (nearWords(), farBound(), floors(), a kept
+  // column) for each of `words` not yet computed, as on first use, but eight words' columns at a
+  // time on every core: a column alone waits on its loads of the word vectors, which a tile of
+  // eight shares. Reads of those words then find them ready; their values are the same. Stops
+  // early (the rest left to first use) when `job` is cancelled.
+  void prepare(std::span<const uint32_t> words, JobControl* job = nullptr) const;
   // A lower bound of distance(x, v) for every v outside nearWords(x) (any x).
   float farBound(uint32_t x) const { return x < words_ ? near(x).farBound : 2.0f; }
   // Into `out` (WordClusters::kFineCount floats): per fine cluster f, a lower bound of
@@ -58,10 +67,13 @@ class WordDistances {
     std::once_flag once;
     std::vector<uint32_t> words;
     float farBound = 2.0f;
-    std::vector<float> column;  // only for a word marked in keptColumns_
-    std::vector<float> floors;  // per fine cluster, with clusters_
+    std::vector<float> column;       // only for a word marked in keptColumns_
+    std::vector<float> floors;       // per fine cluster, with clusters_
+    std::atomic<bool> ready{false};  // the fields above are set
   };
   const Near& near(uint32_t x) const;
+  // Sets n (x's) from `table` = column(x).
+  void fill(Near& n, uint32_t x, std::vector<float> table) const;
 
   const WordVectors* vectors_;
   uint32_t words_ = 0;
