@@ -450,19 +450,21 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }
-  // On all cores (a lookup in the overlay and cold pages of the base each: a document removal at
-  // 100M checks a quarter million), each in its place, then those the overlay holds (its entries'
-  // are added below) left out.
+  // The base's vectors the overlay holds (its entries' are added below), by id: marked from the
+  // entries rather than looked up by features per vector.
+  std::vector<uint8_t> inOverlay(memory.vectorCount(), 0);
+  for (const VectorOverlay::Entry& e : overlay.entries())
+    if (e.baseId != InstanceBase::kNone) inOverlay[e.baseId] = 1;
+  // On all cores (cold pages of the base each: a document removal at 100M checks a quarter
+  // million), each in its place, then those the overlay holds left out.
   const size_t w = order.size();
   stale.values.resize(ids.size() * w);
   stale.leafMoves.resize(ids.size());
-  std::vector<uint8_t> inOverlay(ids.size());
   tbb::parallel_for(tbb::blocked_range<size_t>(0, ids.size(), 4096), [&](const auto& range) {
     Dist dist;
     for (size_t i = range.begin(); i != range.end(); ++i) {
+      if (inOverlay[ids[i]]) continue;
       const auto features = memory.vector(ids[i]);
-      inOverlay[i] = overlay.find(features) != VectorOverlay::kNone;
-      if (inOverlay[i]) continue;
       dist.clear();
       for (const ClassCount& cc : memory.distribution(ids[i]))
         dist.emplace_back(memory.classId(cc.classIndex), cc.count);
@@ -473,7 +475,7 @@ std::optional<IncrementalIgTree::Recheck> IncrementalIgTree::staleVectors(
   });
   size_t kept = 0;
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (inOverlay[i]) continue;
+    if (inOverlay[ids[i]]) continue;
     std::copy_n(stale.values.begin() + static_cast<std::ptrdiff_t>(i * w), w,
                 stale.values.begin() + static_cast<std::ptrdiff_t>(kept * w));
     stale.leafMoves[kept++] = stale.leafMoves[i];
