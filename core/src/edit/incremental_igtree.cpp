@@ -4,7 +4,6 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
-#include <iterator>
 #include <numeric>
 
 #include "classify/classifier_factories.h"
