@@ -271,6 +271,33 @@ class TestIgTreeBatches : public QObject {
     QCOMPARE(m->probePredictions(), original);
   }
 
+  // A batch spread over every first value of a KJV slice, whose tree edit opens thousands of
+  // nodes: the subtrees of the root's children are edited in chunks on all cores (chunks of
+  // whole subtrees, each node's parent in its chunk), then entered in order. Then another batch
+  // over the nodes the first one left in the edited tree, and everything undone.
+  void chunkedBatchesAnswerAsRetrained() {
+    auto s = memlens::test::kjvSlice(1500, 4);
+    QVERIFY2(s, "no KJV slice: build the demo_corpus target (or free disk space)");
+    const auto [options, order] = keptWeights(s->train);
+    QVERIFY(!order.empty());
+    auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+    const std::vector<uint32_t> original = m->probePredictions();
+    const auto every = [&](size_t step, size_t offset) {
+      MemoryEdit thin;
+      thin.kind = EditKind::kPrune;
+      const InstanceSet& live = m->instances();
+      for (size_t i = offset; i < live.size(); i += step) thin.sources.push_back(live.sources[i]);
+      std::sort(thin.sources.begin(), thin.sources.end());
+      return thin;
+    };
+    answersAsRetrained(*s, options, *m, every(13, 0), false, true);
+    QVERIFY(!QTest::currentTestFailed());
+    answersAsRetrained(*s, options, *m, every(17, 5), false, false);
+    QVERIFY(!QTest::currentTestFailed());
+    while (!m->edits().empty()) QVERIFY(m->undo().isOk());
+    QCOMPARE(m->probePredictions(), original);
+  }
+
  private:
   // IGTree options keeping the weights trained on `train`, and the tree order they give (empty
   // when training failed).

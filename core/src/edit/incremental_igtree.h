@@ -195,6 +195,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
                                                       const VectorOverlay& overlay,
                                                       uint32_t entry = VectorOverlay::kNone) const;
   void root(const PredictOptions& options, Prediction& out) const;
+  // defaultClassOf() by class id: most votes, then the tie order.
+  static uint32_t defaultOf(std::span<const std::pair<uint32_t, uint64_t>> dist,
+                            const ClassOrder& classes);
 
   const IgTree& tree_;
   std::shared_ptr<const ClassVectors> classVectors_;

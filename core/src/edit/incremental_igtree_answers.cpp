@@ -1,5 +1,5 @@
 // IncrementalIgTree's answers: a query's walk down the edited tree. Its edits are in
-// incremental_igtree.cpp.
+// incremental_igtree_edit.cpp (and what they find in incremental_igtree.cpp).
 #include <algorithm>
 
 #include "classify/classifier_factories.h"
