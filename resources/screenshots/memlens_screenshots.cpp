@@ -423,6 +423,12 @@ bool chooseWeights(MainWindow& window, bool keep, QSignalSpy& edits) {
   auto* mode = window.findChild<QComboBox*>(QStringLiteral("memoryWeightsMode"));
   const int index = mode->findData(keep);
   if (mode->currentIndex() == index) return true;
+  // A project's mode, or one with edits in effect, does not switch: nothing would settle.
+  if (!mode->isEnabled()) {
+    std::fprintf(stderr, "memlens-screenshots: --memory-weights: the mode cannot switch here: %s\n",
+                 qPrintable(mode->toolTip()));
+    return false;
+  }
   const int seen = static_cast<int>(edits.count());
   mode->setCurrentIndex(index);
   Q_EMIT mode->activated(index);
