@@ -491,7 +491,7 @@ void MemoryController::onFinished(const Status& status) {
         page_->showWork(
             tr("Preview ready (%1, feature weights %2): %3")
                 .arg(preview_->buildsOnCommit ? tr("the pruned stored vectors masked in the "
-                                                   "trained memory")
+                                                   "memory as it stands")
                      : !preview_->retrained   ? tr("edited in place")
                      : preview_->orderChanged ? tr("retrained: the weights moved the feature or "
                                                    "distance order")
