@@ -260,7 +260,10 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   pending->prune = options;
   // A stop previews from the stored vectors planned; Commit lists their instances.
   pending->prune->listSources = false;
-  pending->readies = !dragReadied_ && options.strategy == PruneStrategy::kCountThreshold;
+  // Only IB1 under kept weights masks its stops (elsewhere a stop retrains: nothing to ready).
+  pending->readies = !dragReadied_ && options.strategy == PruneStrategy::kCountThreshold &&
+                     keepTrainedWeights() &&
+                     trained_->record().options.classifier.algorithm == Algorithm::kIb1;
   pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));
   const QString what = pending->readies ? tr("Readying the count-threshold drag for the memory "
                                              "as it stands (once), then previewing…")

@@ -400,6 +400,16 @@ class TestMemoryWorkflow : public QObject {
     QVERIFY(child<QLabel>(page, "memorySummary")
                 ->text()
                 .contains(QLocale().toString(expected->slotsAfter)));
+    // Under recomputed weights a count-threshold stop retrains: after the commit it has no drag
+    // to ready, and does not say it does.
+    QVERIFY(!controller->keepTrainedWeights());
+    memlens::PruneOptions stop;
+    stop.strategy = memlens::PruneStrategy::kCountThreshold;
+    stop.minCount = 2;
+    Q_EMIT page->prunePreviewRequested(stop);
+    QVERIFY(controller->isRunning());
+    QVERIFY(!child<QLabel>(page, "memoryWork")->text().startsWith(QStringLiteral("Readying")));
+    QVERIFY(memorySettled.wait(60000));
   }
 
   // The corpus-prefix strategy ranges over the memory's instances and says where a prefix ends
