@@ -39,21 +39,30 @@ else
 fi
 mpirun_pid=$!
 
-# Rank 1: the launcher's child whose environment says so.
+# Ranks 0 and 1: the launcher's children whose environment says so.
+rank0=
 for _ in $(seq 100); do
   for pid in $(pgrep -P "$mpirun_pid" || true); do
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1\|PMI_RANK=1'; then
-      rank1=$pid
-    fi
+    case $(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -x 'OMPI_COMM_WORLD_RANK=[01]\|PMI_RANK=[01]') in
+      *=0) rank0=$pid ;;
+      *=1) rank1=$pid ;;
+    esac
   done
-  [ -n "$rank1" ] && break
+  [ -n "$rank0" ] && [ -n "$rank1" ] && break
   sleep 0.1
 done
-[ -n "$rank1" ] || {
-  echo "FAIL: rank 1 never started"
+if [ -z "$rank0" ] || [ -z "$rank1" ]; then
+  echo "FAIL: ranks 0 and 1 never started"
   exit 1
-}
-sleep 1
+fi
+# A rank that fails inside MPI_Init takes the launcher's own path, before rank 0 can say anything:
+# fail rank 1 only once rank 0 is past it, that is once it catches SIGTERM (SigCgt bit 15).
+for _ in $(seq 600); do
+  caught=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$rank0/status" 2>/dev/null || true)
+  [ -n "$caught" ] && (((0x$caught >> 14) & 1)) && break
+  sleep 0.05
+done
+sleep 0.2
 if [ "$mode" = stop ]; then kill -STOP "$rank1"; else kill -9 "$rank1"; fi
 
 # The job must end by itself, well before this deadline.
