@@ -151,13 +151,12 @@ class TestMemoryDragReadying : public QObject {
     commitUnderKeptWeights(w, reference);
     if (QTest::currentTestFailed()) return;
     MemoryController* controller = w.controller;
-    MemoryBrowserWidget* page = w.page;
     const auto trained = controller->trained();
     // The next deletion that flips a probe token of the memory as committed.
     int row = 0;
-    auto expected = firstFlippingDeletion(*page, trained->classifier().memory(), *reference, row);
+    auto expected = firstFlippingDeletion(*w.page, trained->classifier().memory(), *reference, row);
     QVERIFY(expected);
-    auto* work = child<QLabel>(page, "memoryWork");
+    auto* work = child<QLabel>(w.page, "memoryWork");
     QSignalSpy memorySettled(controller, &MemoryController::settled);
     QSignalSpy ended(controller, &MemoryController::readyingEnded);
     bool readying = false, waits = false;
@@ -169,23 +168,23 @@ class TestMemoryDragReadying : public QObject {
           readying = controller->isReadying();
           controller->preview(expected->edit, QStringLiteral("Delete"));
           waits = controller->isRunning() &&
-                  !child<QPushButton>(page, "prunePreview")->isEnabled() &&
+                  !child<QPushButton>(w.page, "prunePreview")->isEnabled() &&
                   !controller->undoAction()->isEnabled();
           said = work->text();
         },
         Qt::SingleShotConnection);
-    QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(w.page, "memoryCommit"), Qt::LeftButton);
     QVERIFY(memorySettled.wait(60000));  // the commit
     QVERIFY(readying);
     QVERIFY(waits);
     QVERIFY2(said.startsWith(QStringLiteral("Stopping the readying")), qPrintable(said));
     QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() == 2, 60000);  // the preview
-    auto* changes = child<ChangedTokenModel>(page);
+    auto* changes = child<ChangedTokenModel>(w.page);
     QVERIFY(changes->change()->preview);
     QCOMPARE(shownChanges(*changes), expectedChanges(*trained, expected->changed, false));
     QVERIFY(ended.count() > 0 || ended.wait(60000));
     QCOMPARE(ended.count(), 1);
-    stopAsReference(w, *reference, middleThreshold(*page));
+    stopAsReference(w, *reference, middleThreshold(*w.page));
   }
 };
 
