@@ -25,10 +25,8 @@ using memlens::gui::MemoryController;
 using memlens::test::child;
 using memlens::test::expectedChanges;
 using memlens::test::firstFlippingDeletion;
-using memlens::test::previewFlippingDeletion;
 using memlens::test::referenceMemory;
 using memlens::test::shownChanges;
-using memlens::test::trainAndPrepare;
 using memlens::test::TrainedWindow;
 using memlens::views::ChangedTokenModel;
 using memlens::views::MemoryBrowserWidget;
@@ -43,7 +41,7 @@ constexpr auto kAtTheStop = "Readying the count-threshold drag for the memory";
 // deletion that flips a probe token, committed in `reference` too (made here). Check
 // QTest::currentTestFailed() after it.
 void commitUnderKeptWeights(TrainedWindow& w, std::unique_ptr<memlens::EditedMemory>& reference) {
-  trainAndPrepare(w, memlens::Algorithm::kIb1);
+  memlens::test::trainAndPrepare(w, memlens::Algorithm::kIb1);
   if (QTest::currentTestFailed()) return;
   MemoryController* controller = w.controller;
   const auto trained = controller->memory();
@@ -55,7 +53,7 @@ void commitUnderKeptWeights(TrainedWindow& w, std::unique_ptr<memlens::EditedMem
   QVERIFY(controller->keepTrainedWeights());
   QVERIFY(memorySettled.wait(60000));
   reference = referenceMemory(trained, true);
-  auto deletion = previewFlippingDeletion(w.page, controller, *trained, *reference);
+  auto deletion = memlens::test::previewFlippingDeletion(w.page, controller, *trained, *reference);
   QVERIFY(deletion);
   QVERIFY(reference->commit(std::move(*deletion)).isOk());
 }
