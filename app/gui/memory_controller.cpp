@@ -305,7 +305,7 @@ void MemoryController::queueStep(Step step, const QString& title) {
   if (!runner_->isRunning())
     startNext();
   else
-    afterReadying([this] { startNext(); }, true);  // else it follows the job running
+    afterReadying([] {}, true);  // onReadied() starts the steps; else they follow the job running
   updateActions();
 }
 

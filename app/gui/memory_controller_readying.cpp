@@ -65,6 +65,11 @@ void MemoryController::onReadied(const Pending& pending, const Status& status, b
     setExperiment(trained_, project_);
     return;
   }
+  if (!steps_.empty()) {
+    pruneQueued_.reset();  // asked of the memory before the steps
+    startNext();
+    return;
+  }
   if (next) {
     next();
     return;

@@ -184,6 +184,34 @@ class TestMemoryDragReadying : public QObject {
     QCOMPARE(ended.count(), 1);
     stopAsReference(w, *reference, middleThreshold(*w.page));
   }
+
+  // An undo asked as the readying starts stops it first and is taken: the memory is the trained
+  // one again, readied in the background in turn, and its stops answer as the unedited reference.
+  void anUndoStopsTheReadyingFirst() {
+    TrainedWindow w;
+    std::unique_ptr<memlens::EditedMemory> reference;
+    commitUnderKeptWeights(w, reference);
+    if (QTest::currentTestFailed()) return;
+    MemoryController* controller = w.controller;
+    const auto trained = controller->trained();
+    QSignalSpy stepShown(controller, &MemoryController::stepShown);
+    QSignalSpy ended(controller, &MemoryController::readyingEnded);
+    bool readying = false;
+    connect(
+        controller, &MemoryController::settled, this,
+        [&] {
+          readying = controller->isReadying();
+          controller->undoAction()->trigger();
+        },
+        Qt::SingleShotConnection);
+    QTest::mouseClick(child<QPushButton>(w.page, "memoryCommit"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(stepShown.count() == 2, 60000);  // the commit, then the undo
+    QVERIFY(readying);
+    QVERIFY(controller->edits().active.empty());
+    QTRY_VERIFY_WITH_TIMEOUT(ended.count() > 0 && !controller->isReadying(), 60000);
+    QCOMPARE(controller->memory(), trained);
+    stopAsReference(w, *referenceMemory(trained, true), middleThreshold(*w.page));
+  }
 };
 
 QTEST_MAIN(TestMemoryDragReadying)
