@@ -193,7 +193,6 @@ class TestMemoryDragReadying : public QObject {
     commitUnderKeptWeights(w, reference);
     if (QTest::currentTestFailed()) return;
     MemoryController* controller = w.controller;
-    const auto trained = controller->trained();
     QSignalSpy stepShown(controller, &MemoryController::stepShown);
     QSignalSpy ended(controller, &MemoryController::readyingEnded);
     bool readying = false;
@@ -209,6 +208,7 @@ class TestMemoryDragReadying : public QObject {
     QVERIFY(readying);
     QVERIFY(controller->edits().active.empty());
     QTRY_VERIFY_WITH_TIMEOUT(ended.count() > 0 && !controller->isReadying(), 60000);
+    const auto trained = controller->trained();
     QCOMPARE(controller->memory(), trained);
     stopAsReference(w, *referenceMemory(trained, true), middleThreshold(*w.page));
   }
