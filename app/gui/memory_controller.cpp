@@ -10,41 +10,11 @@
 #include "common/job_runner.h"
 #include "memlens/option_names.h"
 #include "memory/memory_browser_widget.h"
+#include "memory_controller_pending.h"
 #include "memory_edit_command.h"
 #include "project_file.h"
 
 namespace memlens::gui {
-
-// What one job was asked and what it produced; the worker fills it, onFinished() reads it.
-struct MemoryController::Pending {
-  enum class Kind { kPrepare, kPreview, kStep, kProbe, kRefresh } kind = Kind::kPrepare;
-  std::shared_ptr<const Experiment> trained;
-  std::shared_ptr<EditSession> session;                // made by kPrepare, edited by the others
-  std::shared_ptr<const views::MemorySnapshot> shown;  // the memory on screen, for token texts
-  std::shared_ptr<ProjectFile> project;                // journals the steps, when attached
-  // The probe set: kPrepare and kProbe make it of `sentences` (held-out tokens when empty).
-  QString sentences;
-  std::shared_ptr<const InstanceSet> probe;
-  bool keepTrainedWeights = false;  // kPrepare
-  // kPreview: the edit, or the pruning to plan.
-  MemoryEdit edit;
-  std::optional<PruneOptions> prune;
-  // A count-threshold stop after a step: readies the drag first (EditSession::prepareCountDrag:
-  // at 100M the edited memory is built once, tens of seconds), and later stops wait for it.
-  bool readies = false;
-  // kStep: which, and for kCommit the preview to adopt.
-  Step step = Step::kCommit;
-  std::shared_ptr<EditedMemory::Preview> preview;
-  QString title;
-  // Set by the worker.
-  std::shared_ptr<const Experiment> memory;
-  std::shared_ptr<const views::MemorySnapshot> snapshot;
-  std::shared_ptr<views::MemoryChange> change;
-  uint64_t correct = 0;                 // probe tokens the memory now predicts right
-  size_t edits = 0;                     // in effect
-  uint64_t vectors = 0, instances = 0;  // of the memory now
-  QStringList deleted;
-};
 
 namespace {
 
@@ -157,9 +127,22 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
   connect(page_, &views::MemoryBrowserWidget::weightsModeChosen, this,
           &MemoryController::chooseWeightsMode);
   connect(page_, &views::MemoryBrowserWidget::listEditedRequested, this, [this] {
-    if (!isRunning() && steps_.empty() && unlisted_) refresh();
+    if (isRunning() || !steps_.empty() || !unlisted_) return;
+    // Readied, the edited memory is its own base and lists at once: worth waiting for.
+    const auto list = [this] {
+      if (unlisted_ && steps_.empty()) refresh();
+    };
+    if (!afterReadying(list, false)) list();
   });
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
+  connect(
+      runner_, &views::JobRunner::progress, this, [this](double fraction, const QString& stage) {
+        if (!isReadying() || stage.isEmpty()) return;
+        page_->showWork(tr("Readying the count-threshold drag in the background (%1: %2%); edits "
+                           "stay available, and the drag may be used once it is ready.")
+                            .arg(stage)
+                            .arg(static_cast<int>(fraction * 100.0)));
+      });
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   connect(censusRunner_, &views::JobRunner::finished, this, &MemoryController::onCounted);
   updateActions();
@@ -167,7 +150,7 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
 
 MemoryController::~MemoryController() = default;
 
-bool MemoryController::isRunning() const { return runner_->isRunning(); }
+bool MemoryController::isRunning() const { return runner_->isRunning() && !isReadying(); }
 
 void MemoryController::setExperiment(std::shared_ptr<const Experiment> experiment,
                                      std::shared_ptr<ProjectFile> project) {
@@ -193,6 +176,8 @@ void MemoryController::setExperiment(std::shared_ptr<const Experiment> experimen
   stack_->clear();  // deletes the commands without undoing them
   prepareQueued_ = false;
   pruneQueued_.reset();
+  readyWanted_ = false;
+  afterReadying_ = nullptr;
   updateActions();
   if (!trained_) {
     page_->showUnavailable(
@@ -237,6 +222,7 @@ void MemoryController::adoptEvaluation(std::shared_ptr<const Experiment> evaluat
 
 void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
   if (!session_ || isRunning()) return;
+  if (afterReadying([this, edit, title] { preview(edit, title); }, true)) return;
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kPreview;
   pending->edit = edit;
@@ -246,6 +232,18 @@ void MemoryController::preview(const MemoryEdit& edit, const QString& title) {
 
 void MemoryController::previewPrune(const PruneOptions& options) {
   if (!session_) return;
+  if (isReadying()) {
+    // A stop waits for the readying it needs; any other pruning stops it first.
+    if (options.strategy == PruneStrategy::kCountThreshold) {
+      pruneQueued_ = options;
+      page_->showWork(
+          tr("Readying the count-threshold drag in the background; the stop is "
+             "previewed once it is ready."));
+    } else {
+      afterReadying([this, options] { previewPrune(options); }, true);
+    }
+    return;
+  }
   if (isRunning()) {
     // A live drag asks again while the last preview runs: only the latest is worth finishing
     // (but the readying, which every later stop needs).
@@ -261,9 +259,8 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   // A stop previews from the stored vectors planned; Commit lists their instances.
   pending->prune->listSources = false;
   // Only IB1 under kept weights masks its stops (elsewhere a stop retrains: nothing to ready).
-  pending->readies = !dragReadied_ && options.strategy == PruneStrategy::kCountThreshold &&
-                     keepTrainedWeights() &&
-                     trained_->record().options.classifier.algorithm == Algorithm::kIb1;
+  pending->readies =
+      !dragReadied_ && options.strategy == PruneStrategy::kCountThreshold && dragMasks();
   pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));
   const QString what = pending->readies ? tr("Readying the count-threshold drag for the memory "
                                              "as it stands (once), then previewing…")
@@ -273,6 +270,7 @@ void MemoryController::previewPrune(const PruneOptions& options) {
 
 bool MemoryController::setProbeSentences(const QString& sentences) {
   if (!session_ || isRunning() || !steps_.empty()) return false;
+  if (afterReadying([this, sentences] { setProbeSentences(sentences); }, true)) return true;
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kProbe;
   pending->sentences = sentences;
@@ -304,7 +302,10 @@ ProjectJournal::Edits MemoryController::edits() const {
 void MemoryController::queueStep(Step step, const QString& title) {
   if (restoring_) return;
   steps_.push_back({step, title});
-  if (!isRunning()) startNext();
+  if (!runner_->isRunning())
+    startNext();
+  else
+    afterReadying([] {}, true);  // onReadied() starts the steps; else they follow the job running
   updateActions();
 }
 
@@ -342,10 +343,12 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
   if (pending->kind != Pending::Kind::kProbe) pending->sentences = sentences_;
   pending->probe = probe_;
   pending_ = pending;
-  page_->setBusy(true, cancellable);
+  // The background readying leaves the page usable.
+  page_->setBusy(true, cancellable, pending->kind != Pending::Kind::kReady);
   page_->showWork(what);
   updateActions();
   runner_->run(what, [pending](JobControl& job) -> Status {
+    if (pending->kind == Pending::Kind::kReady) return pending->session->prepareCountDrag(&job);
     const std::shared_ptr<const Experiment>& trained = pending->trained;
     if (pending->kind == Pending::Kind::kProbe) {
       auto probe = probeSet(*trained, pending->sentences);
@@ -433,8 +436,11 @@ void MemoryController::onFinished(const Status& status) {
   page_->setBusy(false, false);
   // A job started before the window handed the memory again with its evaluation is still current.
   const bool current = trained_ && sameMemory(*pending->trained, *trained_);
+  if (pending->kind == Pending::Kind::kReady) return onReadied(*pending, status, current);
   if (current && status.isOk()) {
     switch (pending->kind) {
+      case Pending::Kind::kReady:  // onReadied()
+        break;
       case Pending::Kind::kProbe:
         probe_ = pending->probe;
         sentences_ = pending->sentences;
@@ -442,6 +448,7 @@ void MemoryController::onFinished(const Status& status) {
         page_->clearChange();
         page_->setProbeNote(probeNote());
         dragReadied_ = false;  // walked for the old probe set
+        readyWanted_ = true;
         page_->setSummary(summary(pending->correct, pending->edits, snapshot_->vectorCount(),
                                   snapshot_->memory().instanceCount()));
         page_->showWork(tr("Probing with %1 tokens.").arg(number(probe_->size())));
@@ -476,6 +483,7 @@ void MemoryController::onFinished(const Status& status) {
       case Pending::Kind::kStep:
         preview_.reset();  // committed, or of the memory before the step
         dragReadied_ = false;
+        readyWanted_ = true;
         if (pending->step == Step::kCommit) pushCommitted(pending->title);
         page_->setSummary(
             summary(pending->correct, pending->edits, pending->vectors, pending->instances));
@@ -485,7 +493,10 @@ void MemoryController::onFinished(const Status& status) {
         Q_EMIT stepShown();
         break;
       case Pending::Kind::kPreview:
-        if (pending->readies) dragReadied_ = true;
+        if (pending->readies) {
+          dragReadied_ = true;
+          readyWanted_ = false;
+        }
         preview_ = pending->preview;
         previewTitle_ = pending->change->title;
         page_->showChange(pending->change);
@@ -547,6 +558,7 @@ void MemoryController::onFinished(const Status& status) {
     previewPrune(options);
     return;
   }
+  if (current) startReadying();
   updateActions();
   if (current) Q_EMIT settled();
 }

@@ -3,6 +3,7 @@
 #include <QObject>
 #include <QString>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -36,10 +37,13 @@ class ProjectFile;
 // edited memory (linear in its size: the incremental engine keeps no InstanceBase of its own;
 // above kListEditedUpTo instances only when the user asks, with List Edited Memory),
 // the tab gets its snapshot and memoryChanged() hands the edited memory
-// (Experiment::withMemory) to whoever inspects it. The first count-threshold stop after a step
-// (or another probe set) readies the drag for the memory as it stands (EditSession::
-// prepareCountDrag: at 100M the edited memory is built once); a stop asked meanwhile waits for it
-// instead of cancelling it. Previews and steps can be cancelled; steps
+// (Experiment::withMemory) to whoever inspects it. Where a count-threshold stop masks the
+// memory's stored vectors (IB1 under kept weights), a step or another probe set is followed by
+// readying the drag in the background (EditSession::prepareCountDrag: at 100M the edited memory
+// is built once, tens of seconds), so that the drag is ready when the user comes to it; the page
+// stays usable meanwhile. A preview, step, probe set or new memory asked meanwhile cancels it
+// (nothing half-readied stays) and it resumes after them; a stop or List Edited Memory (which
+// the readied memory lists at once) waits for it. Previews and steps can be cancelled; steps
 // queue up behind each other, and one cancelled or failed changes nothing (memory, edits, journal,
 // stack; a commit's preview stays) and drops those queued behind it. The table's usage
 // census runs on a runner of its own after each snapshot (usageCounted()): it reads the
@@ -92,7 +96,10 @@ class MemoryController : public QObject {
   // Undo and redo for the Edit menu: enabled only when no job runs.
   QAction* undoAction() const { return undo_; }
   QAction* redoAction() const { return redo_; }
+  // Whether a job the page waits for runs (the drag readied in the background aside).
   bool isRunning() const;
+  // Whether the count-threshold drag is being readied in the background.
+  bool isReadying() const;
 
   // Previews `edit` (or, with `prune`, the pruning it plans) on the job runner.
   void preview(const MemoryEdit& edit, const QString& title);
@@ -118,8 +125,11 @@ class MemoryController : public QObject {
   // The usage census of the table's memory is on the page.
   void usageCounted();
   // A job has finished and its outcome (snapshot, preview, change or error) is on the page, and
-  // none is queued.
+  // none is queued (the drag may be readied in the background meanwhile).
   void settled();
+  // The background readying of the count-threshold drag has ended: readied, failed, or cancelled
+  // by the user (not when cancelled for another job: it resumes after it).
+  void readyingEnded();
 
  private:
   struct Pending;
@@ -131,6 +141,15 @@ class MemoryController : public QObject {
   void adoptEvaluation(std::shared_ptr<const Experiment> evaluated);
   void start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable);
   void startNext();
+  // Whether a count-threshold stop masks this memory's stored vectors (IB1 under kept weights),
+  // so that readying its drag does something.
+  bool dragMasks() const;
+  // Readies the drag in the background when a step or probe set asked for it and nothing else
+  // waits.
+  void startReadying();
+  // Runs `action` once the background readying ends; `cancel`: cancels it first (it resumes
+  // after the action's job). False when no readying runs (run `action` now).
+  bool afterReadying(std::function<void()> action, bool cancel);
   // Lists the edited memory for the table and Inspect after the last step taken.
   void refresh();
   void showSnapshot(std::shared_ptr<const views::MemorySnapshot> snapshot);
@@ -138,6 +157,7 @@ class MemoryController : public QObject {
   void countUsage();
   void onCounted(const Status& status);
   void onFinished(const Status& status);
+  void onReadied(const Pending& pending, const Status& status, bool current);
   void commitPreview();
   // Puts the commit just taken on the stack.
   void pushCommitted(const QString& title);
@@ -183,6 +203,11 @@ class MemoryController : public QObject {
   // Whether the count-threshold drag is readied for the memory as it stands (by the preparation;
   // a step or another probe set leaves it to the next stop, which readies it once).
   bool dragReadied_ = false;
+  // A step or probe set since the drag was last readied asks for it in the background (until it
+  // is readied, fails or the user cancels it).
+  bool readyWanted_ = false;
+  // What waits for the background readying to end (it was cancelled for it, or is waited for).
+  std::function<void()> afterReadying_;
   bool restoring_ = false;      // the stack gets steps already taken: its commands do nothing
   bool refreshQueued_ = false;  // a step was taken: list the edited memory when none is queued
   bool unlisted_ = false;       // a big memory's steps since it was last listed

@@ -50,6 +50,7 @@ struct Options {
   std::optional<bool> keepWeights;  // the Memory tab's feature-weights mode, before any preview
   QString memoryFilter;             // a token to filter the Memory table by
   bool memoryCommit = false;        // commit the last preview
+  bool memoryReadied = false;       // then wait for the drag readied in the background
   bool running = false;             // shoot the last Memory-tab step while it runs
   bool memory = false;              // wait for the Memory tab to be ready
   bool noEvaluation = false;        // an opened memory's evaluation is cancelled once it is ready
@@ -128,6 +129,11 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
   const QCommandLineOption memoryCommit(
       QStringLiteral("memory-commit"),
       QStringLiteral("Implies --memory; after the previews asked for, press Commit."));
+  const QCommandLineOption memoryReadied(
+      QStringLiteral("memory-readied"),
+      QStringLiteral("Implies --memory-commit; then wait until the count-threshold drag readied in "
+                     "the background after it is ready (without it, a big memory's shot shows it "
+                     "being readied)."));
   const QCommandLineOption running(
       QStringLiteral("running"),
       QStringLiteral("Take the shot while the last Memory-tab step asked for (a preview or "
@@ -147,7 +153,7 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
                      "instances)."));
   parser.addOptions({screenshot, train, inspect, replay, compare, generate, tab, size, memory,
                      memoryDelete, memoryPrefix, memoryMinCount, memoryWeights, memoryFilter,
-                     memoryCommit, running, live, noEvaluation});
+                     memoryCommit, memoryReadied, running, live, noEvaluation});
   parser.addPositionalArgument(
       QStringLiteral("paths"),
       QStringLiteral("Corpus files and folders to open, one .memlens project, one .mlm memory "
@@ -224,7 +230,8 @@ std::optional<int> parseCommandLine(const QStringList& arguments, Options& optio
     options.keepWeights = mode == QLatin1String("kept");
   }
   options.memoryFilter = parser.value(memoryFilter);
-  options.memoryCommit = parser.isSet(memoryCommit);
+  options.memoryReadied = parser.isSet(memoryReadied);
+  options.memoryCommit = parser.isSet(memoryCommit) || options.memoryReadied;
   options.running = parser.isSet(running);
   if (options.running && (!options.memoryFilter.isEmpty() ||
                           !(options.memoryCommit || !options.memoryDelete.isEmpty() ||
@@ -417,6 +424,20 @@ bool commit(MainWindow& window, QSignalSpy& edits, bool settle) {
   return awaitStep(window, edits, seen, settle);
 }
 
+// Waits until the Memory tab's background readying of the count-threshold drag has ended.
+bool readied(MainWindow& window) {
+  auto* controller = window.findChild<memlens::gui::MemoryController*>();
+  if (!controller->isReadying()) return true;
+  QSignalSpy ended(controller, &memlens::gui::MemoryController::readyingEnded);
+  QElapsedTimer clock;
+  clock.start();
+  if (!ended.wait(kStepTimeoutMs)) return false;
+  std::printf("memlens-screenshots: the drag readied %.2f s after the step settled\n",
+              static_cast<double>(clock.elapsed()) / 1000.0);
+  std::fflush(stdout);
+  return true;
+}
+
 // Chooses the feature-weights mode as a user would; a change prepares the memory again.
 bool chooseWeights(MainWindow& window, bool keep, QSignalSpy& edits) {
   if (!memoryIdle(window, edits)) return false;
@@ -510,6 +531,7 @@ void drive(MainWindow& window, const Options& options) {
         !previewMinCount(window, options.memoryMinCount, edits, settleMinCount))
       return;
     if (options.memoryCommit && !commit(window, edits, !options.running)) return;
+    if (options.memoryReadied && !readied(window)) return;
     if (!options.memoryFilter.isEmpty() && !filterMemory(window, options.memoryFilter)) return;
   }
   if (options.compare) memlens::steps::showTab(window, QStringLiteral("Compare"));

@@ -38,6 +38,7 @@
 #include "memory/memory_browser_widget.h"
 #include "memory/memory_table_model.h"
 #include "memory_controller.h"
+#include "memory_tab_checks.h"
 #include "small_experiment.h"
 #include "test_support.h"
 #include "train/train_options_widget.h"
@@ -47,91 +48,16 @@
 using memlens::gui::MainWindow;
 using memlens::gui::MemoryController;
 using memlens::test::child;
+using memlens::test::expectedChanges;
+using memlens::test::firstFlippingDeletion;
+using memlens::test::predictions;
+using memlens::test::previewFlippingDeletion;
+using memlens::test::referenceMemory;
+using memlens::test::shownChanges;
 using memlens::test::trainAndPrepare;
 using memlens::test::TrainedWindow;
 using memlens::views::ChangedTokenModel;
 using memlens::views::MemoryBrowserWidget;
-
-namespace {
-
-std::vector<uint32_t> predictions(const memlens::Classifier& c, const memlens::InstanceSet& probe) {
-  std::vector<uint32_t> out;
-  for (const memlens::Prediction& p : *c.predict(probe)) out.push_back(p.classId);
-  return out;
-}
-
-// The change list as (test index, before, after), read back from the model's cells.
-std::vector<std::tuple<int, QString, QString>> shownChanges(const ChangedTokenModel& model) {
-  std::vector<std::tuple<int, QString, QString>> rows;
-  for (int row = 0; row < model.rowCount(); ++row) {
-    rows.emplace_back(
-        model.index(row, 0).data(static_cast<int>(ChangedTokenModel::Role::ProbeIndex)).toInt(),
-        model.index(row, ChangedTokenModel::kBefore).data().toString(),
-        model.index(row, ChangedTokenModel::kAfter).data().toString());
-  }
-  return rows;
-}
-
-std::vector<std::tuple<int, QString, QString>> expectedChanges(
-    const memlens::Experiment& e, const std::vector<memlens::ChangedToken>& changed,
-    bool reversed) {
-  const auto text = [&e](uint32_t id) {
-    return QString::fromStdString(std::string(e.corpus().vocab.text(id)));
-  };
-  std::vector<std::tuple<int, QString, QString>> rows;
-  for (const memlens::ChangedToken& c : changed) {
-    rows.emplace_back(static_cast<int>(c.probeIndex), text(reversed ? c.newClassId : c.oldClassId),
-                      text(reversed ? c.oldClassId : c.newClassId));
-  }
-  return rows;
-}
-
-// The reference the tab's previews are checked against: an EditedMemory of its own (with
-// `keptWeights`, the trained weights fixed, as the tab keeps them when asked to).
-std::unique_ptr<memlens::EditedMemory> referenceMemory(
-    const std::shared_ptr<const memlens::Experiment>& trained, bool keptWeights = false) {
-  memlens::ClassifierOptions options = trained->record().options.classifier;
-  if (keptWeights) options.fixedWeights = trained->classifier().weights();
-  return std::move(*memlens::EditedMemory::create(
-      std::shared_ptr<const memlens::TokenisedCorpus>(trained, &trained->corpus()),
-      trained->train(),
-      trained->test().slice(0, std::min(trained->test().size(), MemoryController::kProbeTokens)),
-      options));
-}
-
-// The preview of deleting the first vector in the table's order whose deletion changes a probe
-// prediction of `reference`, and its `row`; none when no deletion changes any.
-std::optional<memlens::EditedMemory::Preview> firstFlippingDeletion(
-    const MemoryBrowserWidget& page, const memlens::InstanceBase& base,
-    const memlens::EditedMemory& reference, int& row) {
-  for (row = 0; row < page.model()->rowCount(); ++row) {
-    memlens::MemoryEdit edit;
-    edit.kind = memlens::EditKind::kDeleteVector;
-    const auto v = base.vector(page.model()->storedVector(row));
-    edit.features.assign(v.begin(), v.end());
-    auto preview = reference.preview(edit);
-    if (preview.isOk() && !preview->changed.empty()) return std::move(*preview);
-  }
-  return std::nullopt;
-}
-
-// Previews through the tab deleting the vector firstFlippingDeletion() finds for `reference`, and
-// returns the reference's preview of it: none when no deletion flips a token or the tab's preview
-// did not settle.
-std::optional<memlens::EditedMemory::Preview> previewFlippingDeletion(
-    MemoryBrowserWidget* page, MemoryController* controller, const memlens::Experiment& trained,
-    const memlens::EditedMemory& reference) {
-  int row = 0;
-  auto expected = firstFlippingDeletion(*page, trained.classifier().memory(), reference, row);
-  if (!expected) return std::nullopt;
-  QSignalSpy settled(controller, &MemoryController::settled);
-  child<QTableView>(page, "memoryTable")->selectRow(row);
-  QTest::mouseClick(child<QPushButton>(page, "memoryDelete"), Qt::LeftButton);
-  if (!settled.wait(60000)) return std::nullopt;
-  return expected;
-}
-
-}  // namespace
 
 class TestMemoryWorkflow : public QObject {
   Q_OBJECT
@@ -551,56 +477,6 @@ class TestMemoryWorkflow : public QObject {
     controller->undoAction()->trigger();
     QVERIFY(memorySettled.wait(60000));
     QVERIFY(mode->isEnabled());
-  }
-
-  // After a committed edit under kept weights, the next count-threshold stop readies the drag for
-  // the edited memory first (its stops then mask that memory's stored vectors) and says so; the
-  // stops after it do not ready again, and each shows what the reference edited and pruned shows.
-  void readiesTheDragAfterACommit() {
-    TrainedWindow w;
-    trainAndPrepare(w, memlens::Algorithm::kIb1);
-    if (QTest::currentTestFailed()) return;
-    MemoryBrowserWidget* page = w.page;
-    MemoryController* controller = w.controller;
-    const auto trained = controller->memory();
-    QSignalSpy memorySettled(controller, &MemoryController::settled);
-    auto* mode = child<QComboBox>(page, "memoryWeightsMode");
-    mode->setFocus();
-    QTest::keyClick(mode, Qt::Key_Down);  // kept as trained
-    QVERIFY(controller->keepTrainedWeights());
-    QVERIFY(memorySettled.wait(60000));
-    auto reference = referenceMemory(trained, true);
-    auto deletion = previewFlippingDeletion(page, controller, *trained, *reference);
-    QVERIFY(deletion);
-    QTest::mouseClick(child<QPushButton>(page, "memoryCommit"), Qt::LeftButton);
-    QVERIFY(memorySettled.wait(60000));
-    QVERIFY(reference->commit(std::move(*deletion)).isOk());
-    auto* work = child<QLabel>(page, "memoryWork");
-    auto* changes = child<ChangedTokenModel>(page);
-    // Thresholds that prune about half the vectors of this small memory.
-    const auto& shown = *page->model()->snapshot();
-    std::vector<uint32_t> counts;
-    for (uint32_t id = 0; id < shown.vectorCount(); ++id) counts.push_back(shown.instanceCount(id));
-    std::ranges::sort(counts);
-    const uint32_t threshold = counts[counts.size() / 2] + 1;
-    QVERIFY(threshold >= 4);
-    for (const uint32_t minCount : {threshold, threshold - 1}) {
-      memlens::PruneOptions options;
-      options.strategy = memlens::PruneStrategy::kCountThreshold;
-      options.minCount = minCount;
-      auto plan = memlens::planPrune(*reference, options);
-      QVERIFY2(plan.isOk(), plan.status().message().c_str());
-      auto expected = reference->preview(*plan);
-      QVERIFY(expected.isOk());
-      Q_EMIT page->prunePreviewRequested(options);
-      QVERIFY(controller->isRunning());
-      QCOMPARE(work->text().startsWith(QStringLiteral("Readying the count-threshold drag")),
-               minCount == threshold);
-      QVERIFY(memorySettled.wait(60000));
-      QCOMPARE(changes->change()->slotsAfter, expected->slotsAfter);
-      QCOMPARE(shownChanges(*changes),
-               expectedChanges(*controller->memory(), expected->changed, false));
-    }
   }
 
   // The trained memory is listed at once; a row picked before its usage census lands stays

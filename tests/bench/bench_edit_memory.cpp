@@ -7,7 +7,8 @@
 // drag's case: planned and previewed as a stop, then planned with its instances and committed;
 // then after the others); after a committed one-vector deletion, the drag readied and its stops at
 // min-count 3, 5 and 2; then those three edits committed in turn and undone (and redone) several
-// in a row.
+// in a row, and a count-threshold prune of the memory they leave, readied first as
+// memlens-cli project prune readies it.
 // Usage: bench_edit_memory MEMORY.mlm [MIN_COUNT] [keep|recompute]
 //   (MIN_COUNT: default 2, 0: no prune; weights: kept by default, recompute: recomputed after each
 //   edit, the app's default, where each step says whether it was made in place or retrained)
@@ -219,6 +220,10 @@ int main(int argc, char** argv) {
       return fail("redo", r.status()), 1;
   }
   if (minCount == 0) return 0;
+  // As memlens-cli project prune does after edits: the memory readied first (built as its own
+  // base), so the prune masks its stored vectors instead of listing and retraining it.
+  if (auto r = timed("count-threshold prune: ready", [&] { return s.prepareCountDrag(); }); !r)
+    return fail("ready the prune", r), 1;
   auto plan = timed("count-threshold prune: plan", [&] { return s.planPrune(prune); });
   if (!plan) return fail("plan", plan.status()), 1;
   std::printf("  %s: %zu instances\n", plan->note.c_str(), plan->sources.size());

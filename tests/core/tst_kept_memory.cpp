@@ -615,6 +615,54 @@ class TestKeptMemory : public QObject {
     stop(5, "unedited, min-count 5");
   }
 
+  // Cancelled in any of its stages (the app cancels it for the next edit), readying the drag
+  // after a committed edit leaves the memory answering as before; a stop then answers as IB1
+  // retrained, and readying again completes.
+  void cancelledReadyingChangesNoAnswer() {
+    auto kjv = fixedKjv();
+    QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    auto created = EditedMemory::create(kjv->corpus, kjv->train, kjv->probe, kjv->options);
+    QVERIFY2(created, created.status().toString().c_str());
+    EditedMemory& m = **created;
+    MemoryEdit deletion;  // the first probe token's context the memory stores
+    for (size_t i = 0; i < kjv->probe.size() && deletion.features.empty(); ++i)
+      if (m.classifier().memory().find(kjv->probe.instance(i)) != InstanceBase::kNone)
+        deletion.features.assign(kjv->probe.instance(i).begin(), kjv->probe.instance(i).end());
+    auto deleted = m.preview(deletion);
+    QVERIFY2(deleted, deleted.status().toString().c_str());
+    QVERIFY(m.commit(std::move(*deleted)).isOk());
+    const std::vector<uint32_t> edited = m.probePredictions();
+    const std::vector<uint64_t> sources = m.instances().sources;
+    for (const char* stage : {"keeping stored vectors", "readying the count-threshold drag"}) {
+      JobControl job(
+          [&](double, const std::string& at) {
+            if (at == stage) job.cancel();
+          },
+          std::chrono::milliseconds(0));
+      QVERIFY2(m.prepareCountDrag(&job).isCancelled(), stage);
+      QCOMPARE(m.probePredictions(), edited);
+      QCOMPARE(m.instances().sources, sources);
+      QCOMPARE(m.edits().size(), size_t{1});
+      const std::vector<Prediction> now = *m.classifier().predict(m.probe(), PredictOptions{});
+      for (size_t i = 0; i < now.size(); ++i) QVERIFY2(now[i].classId == edited[i], stage);
+    }
+    StageLog log;
+    QVERIFY(m.prepareCountDrag(&log.job).isOk());
+    QVERIFY(log.saw("readying the count-threshold drag"));
+    QCOMPARE(m.probePredictions(), edited);
+    PruneOptions count;
+    count.minCount = 3;
+    auto plan = planPrune(m, count);
+    QVERIFY2(plan, plan.status().toString().c_str());
+    auto preview = m.preview(*plan);
+    QVERIFY2(preview, preview.status().toString().c_str());
+    std::vector<uint32_t> after = edited;
+    for (const ChangedToken& t : preview->changed) after[t.probeIndex] = t.newClassId;
+    const auto fresh = trainedWithout(m.instances(), kjv->options, plan->sources);
+    const std::vector<Prediction> want = *fresh->predict(m.probe(), PredictOptions{});
+    for (size_t i = 0; i < want.size(); ++i) QCOMPARE(after[i], want[i].classId);
+  }
+
   void countDragReadiedOnlyWhenMasked_data() {
     QTest::addColumn<int>("weighting");
     QTest::newRow("recomputed weights") << static_cast<int>(DistanceWeighting::kZero);

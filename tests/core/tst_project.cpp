@@ -1,5 +1,6 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <clocale>
 #include <cstdio>
 
@@ -178,6 +179,47 @@ class TestProject : public QObject {
     QCOMPARE(test::probePredictions(**p), afterPruning);
     QVERIFY((*p)->store().runs()->front().record.find("\"weightsAfterEdits\":\"kept\"") !=
             std::string::npos);
+  }
+
+  // A count-threshold prune after a committed edit under kept weights is answered from the edited
+  // memory's stored vectors masked (readied first, as the Memory tab's drag), and leaves what a
+  // classifier trained on the instances left under the trained weights answers.
+  void countPruneAfterAnEditMasksTheEditedMemory() {
+    QTemporaryDir dir;
+    ProjectOptions o = test::ib1ProjectOptions();
+    o.keepTrainedWeights = true;
+    o.experiment.window.width = 4;
+    o.experiment.split.trainFraction = 0.8;
+    o.experiment.split.validationFraction = 0.1;
+    auto p = Project::create(dir.filePath("kjv.memlens").toStdString(), {MEMLENS_DEMO_CORPUS}, o);
+    QVERIFY2(p.isOk(), p.status().message().c_str());
+    Project& project = **p;
+    const std::vector<double> weights = project.memory().classifier().weights();
+    const InstanceSet& train = project.memory().instances();
+    MemoryEdit del;
+    del.kind = EditKind::kDeleteVector;
+    del.features.assign(train.instance(train.size() / 2).begin(),
+                        train.instance(train.size() / 2).end());
+    auto deleted = project.preview(del);
+    QVERIFY2(deleted.isOk(), deleted.status().message().c_str());
+    QVERIFY(project.commit(std::move(*deleted)).isOk());
+    std::vector<std::string> stages;
+    JobControl job([&](double, const std::string& stage) {
+      if (stages.empty() || stages.back() != stage) stages.push_back(stage);
+    });
+    auto report = project.prune({PruneStrategy::kCountThreshold, 2}, &job);
+    QVERIFY2(report.isOk(), report.status().message().c_str());
+    QVERIFY(report->slotsAfter < report->slotsBefore);
+    QVERIFY(std::ranges::find(stages, "answering from the planned prune") != stages.end());
+    QCOMPARE(project.memory().classifier().memory().vectorCount(), report->slotsAfter);
+    ClassifierOptions fixed = project.options().experiment.classifier;
+    fixed.fixedWeights = weights;
+    auto fresh = std::move(*createClassifier(fixed));
+    QVERIFY(fresh->train(project.memory().instances()).isOk());
+    std::vector<uint32_t> want;
+    for (const Prediction& pr : *fresh->predict(project.memory().probe()))
+      want.push_back(pr.classId);
+    QCOMPARE(test::probePredictions(project), want);
   }
 
   // save() writes what open() rebuilds: the edits in effect, the redo history and the runs, with

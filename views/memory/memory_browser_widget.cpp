@@ -619,13 +619,13 @@ void MemoryBrowserWidget::clearChange() {
   updateButtons();
 }
 
-void MemoryBrowserWidget::setBusy(bool busy, bool cancellable) {
-  busy_ = busy;
+void MemoryBrowserWidget::setBusy(bool busy, bool cancellable, bool block) {
+  busy_ = busy && block;
   progress_->setVisible(busy);
   progress_->setValue(0);
   cancel_->setVisible(busy);
   cancel_->setEnabled(cancellable);
-  journal_->setEnabled(!busy);
+  journal_->setEnabled(!busy_);
   updateButtons();
 }
 

@@ -48,8 +48,9 @@ class MemoryBrowserWidget : public QWidget {
   // A preview (Commit and Discard enabled) or what the last step did.
   void showChange(std::shared_ptr<const MemoryChange> change);
   void clearChange();
-  // While busy, the edit buttons are off; Cancel only when the job may be cancelled.
-  void setBusy(bool busy, bool cancellable);
+  // While busy, the edit buttons are off (unless the job does not `block` them: work in the
+  // background, with its progress and Cancel shown); Cancel only when the job may be cancelled.
+  void setBusy(bool busy, bool cancellable, bool block = true);
   void showWork(const QString& message);
   // Offers List Edited Memory: the table shows the memory before the latest edits.
   void setListEditedOffered(bool offered);

@@ -83,7 +83,9 @@ class Project {
   }
   // Commits the preview and journals it.
   Status commit(EditedMemory::Preview preview);
-  // Plans, applies and journals one pruning (census on validation); metrics on the probe set.
+  // Plans, applies and journals one pruning (census on validation); metrics on the probe set. A
+  // count-threshold one readies the memory first (EditSession::prepareCountDrag()), so that under
+  // kept weights it masks the edited memory's stored vectors instead of retraining.
   Result<PruneReport> prune(const PruneOptions& options, JobControl* job = nullptr);
   Status undo(JobControl* job = nullptr);
   Status redo(JobControl* job = nullptr);

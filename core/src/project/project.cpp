@@ -258,6 +258,11 @@ Status Project::commit(EditedMemory::Preview preview) {
 Result<PruneReport> Project::prune(const PruneOptions& options, JobControl* job) {
   auto before = probeMetrics(job);
   if (!before) return before.status();
+  // After edits under kept weights (IB1), a count-threshold prune is answered from the edited
+  // memory's stored vectors masked once that memory is its own base, as the Memory tab's drag is;
+  // else planning it lists the edited memory and its preview retrains (minutes at 100M).
+  if (options.strategy == PruneStrategy::kCountThreshold)
+    if (Status s = session_->prepareCountDrag(job); !s) return s;
   auto edit = session_->planPrune(options, job);
   if (!edit) return edit.status();
   auto preview = session_->preview(*edit, job);
