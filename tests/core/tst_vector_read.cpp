@@ -327,58 +327,6 @@ class TestVectorRead : public QObject {
     QVERIFY(kept >= contexts.size());  // most reads kept a table from the one before
   }
 
-  // A read whose words at the levels' positions (the two highest-weight) are those of the read
-  // before it replays that read's walk over the candidate groups: runs of contexts sharing them,
-  // their other words alternately the corpus's own (near slots, a tight k-th distance) and
-  // random ones (a loose one: the replay reads groups and far runs the recorded walk skipped,
-  // and skips what it read), against the scan; a memory of other candidates read in between
-  // with the same words must not replay the other's walk.
-  void replayedWalks() {
-    const Fixture& f = fixture();
-    VectorMemoryOptions fewer;
-    fewer.candidateSlots = 1024;
-    const VectorMemory learnt(f.memory, f.weights, f.vectors.get(), {});
-    const VectorMemory learntFewer(f.memory, f.weights, f.vectors.get(), fewer);
-    const ScanRead learntScan(f.memory, f.weights, f.vectors.get(), {});
-    const ScanRead fewerScan(f.memory, f.weights, f.vectors.get(), fewer);
-    std::vector<size_t> byWeight(f.weights.size());
-    std::iota(byWeight.begin(), byWeight.end(), size_t{0});
-    std::stable_sort(byWeight.begin(), byWeight.end(),
-                     [&](size_t a, size_t b) { return f.weights[a] > f.weights[b]; });
-    // The stored contexts of each pair of words at the two highest-weight positions.
-    std::map<std::pair<uint32_t, uint32_t>, std::vector<size_t>> byPair;
-    for (size_t i = 0; i < kMemoryInstances; ++i) {
-      const auto c = f.all.instance(i);
-      byPair[{c[byWeight[0]], c[byWeight[1]]}].push_back(i);
-    }
-    std::vector<const std::vector<size_t>*> pairs;
-    for (const auto& [pair, instances] : byPair) {
-      if (instances.size() >= 6) pairs.push_back(&instances);
-    }
-    QVERIFY(pairs.size() >= 40);
-    std::mt19937 rng(5);
-    std::shuffle(pairs.begin(), pairs.end(), rng);
-    pairs.resize(40);
-    const uint32_t words = f.vectors->size();
-    size_t slotsCompared = 0, reads = 0;
-    for (const std::vector<size_t>* instances : pairs) {
-      for (size_t n = 0; n < 6; ++n) {
-        std::vector<uint32_t> context(
-            f.all.instance((*instances)[n * instances->size() / 6]).begin(),
-            f.all.instance((*instances)[n * instances->size() / 6]).end());
-        if (n % 2 == 1) {
-          for (size_t k = 2; k < byWeight.size(); ++k) context[byWeight[k]] = rng() % words;
-        }
-        compareRead(learnt, learntScan, context, slotsCompared);
-        if (QTest::currentTestFailed()) return;
-        if (n == 3) compareRead(learntFewer, fewerScan, context, slotsCompared);
-        if (QTest::currentTestFailed()) return;
-        ++reads;
-      }
-    }
-    QVERIFY(slotsCompared >= reads * 100);
-  }
-
   // Words made ready together (prepare(), eight columns a pass) keep what each word's first use
   // computes alone, bit for bit: near words, far bound, cluster floors and kept column; for a
   // short last tile, repeated and unknown words, words prepared twice and a cancelled prepare.

@@ -11,7 +11,6 @@
 #include <optional>
 
 #include "vector/slot_index.h"
-#include "vector/walk_step.h"
 #include "vector/word_clusters.h"
 #include "vector/word_distances.h"
 
@@ -128,10 +127,6 @@ struct ReadScratch {
   std::vector<std::vector<const double*>> restFloors;
   std::vector<std::vector<const float*>> restTables;
   std::vector<SlotRead> heap;
-  // The walk of the last read of memory `walkMemory` that recorded one, and its query.
-  std::vector<WalkStep> walk;
-  uint64_t walkMemory = 0;  // no memory's id
-  std::vector<uint32_t> walkQuery;
 
   static ReadScratch& local() {
     thread_local ReadScratch s;
@@ -336,16 +331,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   const uint32_t words = distances_->wordCount();
   ReadScratch& s = ReadScratch::local();
   s.start(width, valueCount_, levels_.size(), largestGroupCount_);
-  // Whether the read before this one on this thread had the same words at the levels' positions
-  // and sub positions (its tables are still there): then the next one likely has them too, and
-  // this read's walk is worth recording (reads out of context order record none).
-  bool sharesWalk = true;
-  for (const SlotIndex& level : levels_) {
-    for (const int j : {level.position(), level.sub()}) {
-      sharesWalk = sharesWalk && j >= 0 && s.tableMemory[size_t(j)] == id_ &&
-                   s.tableWord[size_t(j)] == query[size_t(j)];
-    }
-  }
 
   // Distances start as lower bounds: a word's is exact when it has no vector or is near x_j (the
   // near words are computed at once), else the floor of x_j's far words until computed.
@@ -579,151 +564,47 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
                 term(size_t(top.sub()), query[size_t(top.sub())]));
     readQueued(0);
   }
-  // The walk is recorded (`record`) or replayed when the levels' positions and sub positions
-  // have exact tables (the terms it keeps are then the ones a new walk would compute) and the
-  // candidates are this memory's own choice.
-  bool walkable = !exhaustive && !given;
-  for (size_t r = 0; r < levels_.size() && walkable; ++r) {
+  // A group's runs whose word at the second position is near its query word first (nearest
+  // first, for an early k-th distance), then the rest, whose common floor may drop them all.
+  auto scanGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
-    walkable =
-        level.sub() >= 0 && s.exact[size_t(level.position())] && s.exact[size_t(level.sub())];
-  }
-  bool replay = walkable && s.walkMemory == id_ && s.walkQuery.size() == width;
-  for (size_t r = 0; r < levels_.size() && replay; ++r) {
-    for (const int j : {levels_[r].position(), levels_[r].sub()}) {
-      replay = replay && s.walkQuery[size_t(j)] == query[size_t(j)];
-    }
-  }
-  std::vector<WalkStep>* record = walkable && !replay && sharesWalk ? &s.walk : nullptr;
-  if (record) {
-    record->clear();
-    s.walkMemory = id_;
-    s.walkQuery.assign(query.begin(), query.end());
-  }
-  auto step = [&](std::vector<WalkStep>* walk, WalkStep::Kind kind, size_t r, uint32_t value,
-                  double stepTerm) {
-    if (walk) walk->push_back({stepTerm, value, 0, kind, static_cast<uint8_t>(r)});
-  };
-  // A run of level r's group whose own term is groupTerm: read unless beyond the k-th distance
-  // (the seed and the runs of earlier levels' candidate words never).
-  auto consider = [&](size_t r, uint32_t run, double groupTerm, std::vector<WalkStep>* walk) {
-    if (r == 0 && run == seed) return;
-    const SlotIndex& level = levels_[r];
-    const uint32_t u = level.runWord(run);
-    const double runTerm = groupTerm + term(size_t(level.sub()), u);
-    if (!walk) {
-      if (!beyond(runTerm) && !subChosenBefore(levels_, s, r, u)) readRun(r, run, runTerm);
+    const double groupTerm = term(size_t(level.position()), w);
+    if (beyond(groupTerm)) return;
+    if (level.sub() < 0) {
+      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w), groupTerm);
       return;
     }
-    if (subChosenBefore(levels_, s, r, u)) return;
-    step(walk, WalkStep::kRun, r, run, runTerm);
-    if (!beyond(runTerm)) readRun(r, run, runTerm);
-  };
-  // The group's runs of x_j's near words (nearest first, for an early k-th distance), into
-  // s.nearRuns, each considered when `read`.
-  auto nearRuns = [&](size_t r, uint32_t w, double groupTerm, bool read,
-                      std::vector<WalkStep>* walk) {
-    const SlotIndex& level = levels_[r];
+    const auto j = size_t(level.sub());
+    auto consider = [&](uint32_t run) {
+      if (r == 0 && run == seed) return;
+      const uint32_t u = level.runWord(run);
+      const double runTerm = groupTerm + term(j, u);
+      if (!beyond(runTerm) && !subChosenBefore(levels_, s, r, u)) readRun(r, run, runTerm);
+    };
     s.nearRuns.clear();
-    for (const uint32_t u : nearOf(size_t(level.sub()))) {
+    for (const uint32_t u : nearOf(j)) {
       const uint32_t run = level.findRun(w, u);
       if (run == SlotIndex::kNone) continue;
       s.nearRuns.push_back(run);
-      if (read) consider(r, run, groupTerm, walk);
+      consider(run);
     }
-  };
-  // The rest skips the runs of x_j's near words (and of x_j) by their index, in the order the
-  // group holds them, rather than by a look-up per run.
-  auto scanFar = [&](size_t r, uint32_t w, double groupTerm, std::vector<WalkStep>* walk) {
-    const SlotIndex& level = levels_[r];
-    if (const uint32_t own = level.findRun(w, query[size_t(level.sub())]);
-        own != SlotIndex::kNone) {
+    if (beyond(groupTerm + weights_[j] * double{s.farBound[j]})) return;
+    // The rest skips the runs of x_j's near words (and of x_j) by their index, in the order the
+    // group holds them, rather than by a look-up per run.
+    if (const uint32_t own = level.findRun(w, query[j]); own != SlotIndex::kNone) {
       s.nearRuns.push_back(own);
     }
     std::sort(s.nearRuns.begin(), s.nearRuns.end());
     auto skip = s.nearRuns.begin();
     for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
       while (skip != s.nearRuns.end() && *skip < run) ++skip;
-      if (skip == s.nearRuns.end() || *skip != run) consider(r, run, groupTerm, walk);
+      if (skip == s.nearRuns.end() || *skip != run) consider(run);
     }
-  };
-  // A group's runs whose word at the second position is near its query word first, then the
-  // rest, whose common floor may drop them all.
-  auto scanGroup = [&](size_t r, uint32_t w, std::vector<WalkStep>* walk) {
-    const SlotIndex& level = levels_[r];
-    const double groupTerm = term(size_t(level.position()), w);
-    if (beyond(groupTerm)) {
-      step(walk, WalkStep::kUnread, r, w, groupTerm);
-      return;
-    }
-    if (level.sub() < 0) {  // never walkable
-      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w), groupTerm);
-      return;
-    }
-    step(walk, WalkStep::kGroup, r, w, groupTerm);
-    nearRuns(r, w, groupTerm, true, walk);
-    const double farTerm =
-        groupTerm + weights_[size_t(level.sub())] * double{s.farBound[size_t(level.sub())]};
-    if (beyond(farTerm)) {
-      step(walk, WalkStep::kFarUnread, r, w, farTerm);
-      return;
-    }
-    const size_t far = walk ? walk->size() : 0;
-    step(walk, WalkStep::kFar, r, w, farTerm);
-    scanFar(r, w, groupTerm, walk);
-    if (walk) (*walk)[far].end = static_cast<uint32_t>(walk->size());
   };
   auto readGroup = [&](size_t r, uint32_t w) {
-    const size_t group = record ? record->size() : 0;
-    scanGroup(r, w, record);
-    if (record && (*record)[group].kind == WalkStep::kGroup) {
-      (*record)[group].end = static_cast<uint32_t>(record->size());
-    }
-    step(record, WalkStep::kEnd, r, w, 0.0);
+    scanGroup(r, w);
     readQueued(r);
   };
-  if (replay) {
-    // The same calls in the same order as a new walk would make: each bound is checked against
-    // this read's k-th distance where the walk met it.
-    const std::vector<WalkStep>& walk = s.walk;
-    double groupTerm = 0.0;
-    uint32_t w = 0;
-    for (size_t i = 0; i < walk.size();) {
-      const WalkStep& next = walk[i];
-      const size_t r = next.level;
-      switch (next.kind) {
-        case WalkStep::kGroup:
-          w = next.value;
-          groupTerm = next.term;
-          i = beyond(next.term) ? next.end : i + 1;
-          break;
-        case WalkStep::kRun:
-          if (!beyond(next.term)) readRun(r, next.value, next.term);
-          ++i;
-          break;
-        case WalkStep::kFar:
-          i = beyond(next.term) ? next.end : i + 1;
-          break;
-        case WalkStep::kFarUnread:
-          if (!beyond(next.term)) {
-            nearRuns(r, w, groupTerm, false, nullptr);
-            scanFar(r, w, groupTerm, nullptr);
-          }
-          ++i;
-          break;
-        case WalkStep::kUnread:
-          scanGroup(r, next.value, nullptr);
-          ++i;
-          break;
-        case WalkStep::kEnd:
-          readQueued(r);
-          ++i;
-          break;
-      }
-    }
-    std::sort_heap(heap.begin(), heap.end(), before);
-    return {heap.begin(), heap.end()};
-  }
   for (size_t r = 0; r < levels_.size(); ++r) {
     if (!exhaustive) {
       for (const uint32_t w : s.chosenList[r]) readGroup(r, w);
