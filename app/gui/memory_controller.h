@@ -200,8 +200,8 @@ class MemoryController : public QObject {
   // A pruning asked for while another preview ran: that one is cancelled (unless it readies the
   // drag), this one runs next.
   std::optional<PruneOptions> pruneQueued_;
-  // Whether the count-threshold drag is readied for the memory as it stands (by the preparation;
-  // a step or another probe set leaves it to the next stop, which readies it once).
+  // Whether the count-threshold drag is readied for the memory as it stands (by the preparation,
+  // by the background readying after a step or probe set, or else by the first stop).
   bool dragReadied_ = false;
   // A step or probe set since the drag was last readied asks for it in the background (until it
   // is readied, fails or the user cancels it).
