@@ -209,6 +209,10 @@ class IncrementalIgTree final : public IncrementalClassifier {
   std::shared_ptr<const Nodes> settled_;
   Nodes recent_;
   uint32_t rootChildren_ = 0;
+  // Overlay entries [0, size) by their values in tree order, as the last edit that rebuilt a
+  // subtree sorted them (null before one): an entry keeps its number and values in the overlays
+  // of the edits after it, which only add entries, so a later edit merges its new ones in.
+  std::shared_ptr<const std::vector<uint32_t>> sortedEntries_;
   // Sorted: the parts the last edit built and the leaves whose answer it moved.
   std::vector<Prefix> rebuiltNow_;
   std::vector<double> tailWeight_;  // by depth: the weight of the features not consulted

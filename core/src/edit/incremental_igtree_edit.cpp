@@ -102,10 +102,12 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   const std::vector<int>& treeOrder = was.tree_.order();
   const size_t w = treeOrder.size();
   // The overlay's entries by their values in tree order, sorted when a subtree is first rebuilt
-  // (most edits rebuild none; once, by whichever chunk of the top-down pass asks first): the
-  // edit's own come sorted (`deltas`, most of them after a
-  // document-sized edit, whose sort took a tenth of it), the others are sorted and merged in.
-  std::vector<uint32_t> sorted;
+  // (most edits rebuild none; once, by whichever chunk of the top-down pass asks first). Those an
+  // earlier edit sorted come sorted (small edits after a document removal at 100M sorted its half
+  // million entries again each time, most of their time); of the rest, the edit's own come sorted
+  // (`deltas`, most of them after a document-sized edit, whose sort took a tenth of it), the
+  // others are sorted and merged in.
+  std::shared_ptr<const std::vector<uint32_t>> sorted;
   std::once_flag sortedOnce;
   const auto sortEntries = [&] {
     const auto less = [&](uint32_t a, uint32_t b) {
@@ -116,19 +118,35 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
           return fa[static_cast<size_t>(f)] < fb[static_cast<size_t>(f)];
       return false;
     };
-    std::vector<uint8_t> edited(overlay.entries().size(), 0);
-    for (uint32_t e : deltas.entries) edited[e] = 1;
+    const size_t known = was.sortedEntries_ ? was.sortedEntries_->size() : 0;
+    std::vector<uint8_t> edited(overlay.entries().size() - known, 0);
+    std::vector<uint32_t> fresh;  // the edit's own that no earlier edit sorted
+    for (uint32_t e : deltas.entries)
+      if (e >= known) {
+        edited[e - known] = 1;
+        fresh.push_back(e);
+      }
     std::vector<uint32_t> others;
-    for (uint32_t e = 0; e < edited.size(); ++e)
-      if (!edited[e]) others.push_back(e);
+    for (size_t e = known; e < overlay.entries().size(); ++e)
+      if (!edited[e - known]) others.push_back(static_cast<uint32_t>(e));
     std::sort(others.begin(), others.end(), less);
-    sorted.reserve(overlay.entries().size());
-    std::merge(deltas.entries.begin(), deltas.entries.end(), others.begin(), others.end(),
-               std::back_inserter(sorted), less);
+    std::vector<uint32_t> rest;
+    rest.reserve(fresh.size() + others.size());
+    std::merge(fresh.begin(), fresh.end(), others.begin(), others.end(), std::back_inserter(rest),
+               less);
+    auto all = std::make_shared<std::vector<uint32_t>>();
+    all->reserve(overlay.entries().size());
+    if (known > 0) {
+      std::merge(was.sortedEntries_->begin(), was.sortedEntries_->end(), rest.begin(), rest.end(),
+                 std::back_inserter(*all), less);
+    } else {
+      *all = std::move(rest);
+    }
+    sorted = std::move(all);
   };
   const auto sortedEntries = [&]() -> const std::vector<uint32_t>& {
     std::call_once(sortedOnce, sortEntries);
-    return sorted;
+    return *sorted;
   };
   // The nodes on the edited paths, leaves included, in tree order (a prefix before its
   // extensions, which follow it), with what changed below each. A leaf is a node of its own (its
@@ -401,6 +419,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       hint = std::next(next->recent_.insert_or_assign(hint, std::move(prefix),
                                                       std::shared_ptr<const Node>(c.pool, &n)));
     }
+  next->sortedEntries_ = sorted ? std::move(sorted) : was.sortedEntries_;
   next->settle();
   return next;
 }

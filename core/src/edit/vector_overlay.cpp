@@ -1,7 +1,6 @@
 #include "edit/vector_overlay.h"
 
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
 
 #include <algorithm>
 #include <bit>
@@ -12,8 +11,8 @@ namespace memlens {
 
 namespace {
 
-// Marks a change whose vector is new to the overlay while the batch's entries are numbered; the
-// rest of the word is the first change of that vector.
+// Marks a change whose vector the overlay lacked before the batch, until the batch's new entries
+// are numbered.
 constexpr uint32_t kPending = 0x80000000u;
 
 }  // namespace
@@ -74,8 +73,7 @@ std::vector<uint32_t> VectorOverlay::entriesOf(std::span<const Change> changes) 
   const size_t n = changes.size();
   std::vector<uint64_t> hashes = hugePageVector<uint64_t>(n);
   std::vector<uint32_t> entryOf = hugePageVector<uint32_t>(n);
-  // The entries the overlay holds already; the others, by hash, to find each new vector's first
-  // change.
+  // The entries the overlay holds already, on all cores (a cache miss or two each).
   tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 4096), [&](const auto& range) {
     for (size_t i = range.begin(); i != range.end(); ++i) {
       hashes[i] = hashOf(changes[i].features, width_);
@@ -83,59 +81,53 @@ std::vector<uint32_t> VectorOverlay::entriesOf(std::span<const Change> changes) 
       entryOf[i] = slot == 0 ? kPending : static_cast<uint32_t>(slot) - 1;
     }
   });
-  std::vector<std::pair<uint64_t, uint32_t>> fresh;  // (hash, change)
-  fresh.reserve(n);
-  adviseHugePages(fresh.data(), n * sizeof(fresh[0]));
-  for (uint32_t i = 0; i < n; ++i)
-    if (entryOf[i] == kPending) fresh.emplace_back(hashes[i], i);
-  tbb::parallel_sort(fresh.begin(), fresh.end());
-  // Within one hash, changes ascending: the first with equal features is the vector's first.
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, fresh.size(), 4096), [&](const auto& range) {
-    size_t i = range.begin();
-    while (i > 0 && i < range.end() && fresh[i - 1].first == fresh[i].first) ++i;  // prior range's
-    for (; i < range.end();) {
-      size_t end = i + 1;
-      while (end < fresh.size() && fresh[end].first == fresh[i].first) ++end;
-      for (size_t a = i; a < end; ++a) {
-        const uint32_t* f = changes[fresh[a].second].features;
-        size_t b = i;
-        while (!std::equal(f, f + width_, changes[fresh[b].second].features)) ++b;
-        entryOf[fresh[a].second] = kPending | fresh[b].second;
-      }
-      i = end;
-    }
-  });
-  // New entries numbered by their first change, as one change at a time would.
+  // The others enter the table in order, each vector numbered by its first change as one change
+  // at a time would: one probe each, where sorting them by hash to find each vector's first
+  // change took a tenth of a second for a document removal at 100M (and the table probe after).
+  const size_t pending = static_cast<size_t>(std::count(entryOf.begin(), entryOf.end(), kPending));
   const auto firstNew = static_cast<uint32_t>(entries_.size());
-  std::vector<uint32_t> firstChange;
-  firstChange.reserve(n);
-  adviseHugePages(firstChange.data(), n * sizeof(uint32_t));
-  for (uint32_t i = 0; i < n; ++i) {
-    if (!(entryOf[i] & kPending)) continue;
-    const uint32_t first = entryOf[i] & ~kPending;
-    if (first == i) {
-      entryOf[i] = firstNew + static_cast<uint32_t>(firstChange.size());
-      firstChange.push_back(i);
-    } else {
-      entryOf[i] = entryOf[first];
-    }
-  }
-  const size_t added = firstChange.size();
-  if (entries_.size() + added > entries_.capacity()) {
-    entries_.reserve(std::max(entries_.size() + added, 2 * entries_.capacity()));
+  if (pending == 0) return entryOf;
+  const size_t slotsBefore = slots_.size();
+  if (2 * (firstNew + pending) > slots_.size())
+    rehash(std::bit_ceil(std::max<size_t>(2 * (firstNew + pending), 16)), firstNew);
+  if (firstNew + pending > entries_.capacity()) {
+    entries_.reserve(std::max(firstNew + pending, 2 * entries_.capacity()));
     adviseHugePages(entries_.data(), entries_.capacity() * sizeof(Entry));
     values_.reserve(entries_.capacity() * width_);
     adviseHugePages(values_.data(), values_.capacity() * sizeof(uint32_t));
   }
-  entries_.resize(entries_.size() + added);
-  values_.resize(values_.size() + added * width_);
+  values_.resize((firstNew + pending) * width_);  // cut to the new vectors' below
+  std::vector<uint32_t> firstChange;
+  firstChange.reserve(pending);
+  adviseHugePages(firstChange.data(), pending * sizeof(uint32_t));
+  for (uint32_t i = 0; i < n; ++i) {
+    if (entryOf[i] != kPending) continue;
+    const uint32_t* f = changes[i].features;
+    const size_t s = slotOf(f, hashes[i]);
+    if (slots_[s] != 0) {
+      entryOf[i] = static_cast<uint32_t>(slots_[s]) - 1;
+      continue;
+    }
+    const auto e = static_cast<uint32_t>(firstNew + firstChange.size());
+    std::copy(f, f + width_, values_.data() + size_t{e} * width_);
+    slots_[s] = (hashes[i] >> 32) << 32 | (uint64_t{e} + 1);
+    entryOf[i] = e;
+    firstChange.push_back(i);
+  }
+  const size_t added = firstChange.size();
+  values_.resize((firstNew + added) * width_);
+  entries_.resize(firstNew + added);
+  // Room was made for every pending change: the table as the entries alone would size it (a
+  // batch changing vectors several times each made it up to twice that).
+  if (const size_t fits =
+          std::max(slotsBefore, std::bit_ceil(std::max<size_t>(2 * entries_.size(), 16)));
+      fits < slots_.size())
+    rehash(fits, static_cast<uint32_t>(entries_.size()));
   // The base's vectors on both cores: each lookup is a cache miss or two in a table of millions.
   tbb::parallel_for(tbb::blocked_range<size_t>(0, added, 1024), [&](const auto& range) {
     for (size_t k = range.begin(); k != range.end(); ++k) {
-      const uint32_t* f = changes[firstChange[k]].features;
-      std::copy(f, f + width_, values_.data() + (firstNew + k) * width_);
       Entry& entry = entries_[firstNew + k];
-      entry.baseId = base_->find({f, width_});
+      entry.baseId = base_->find({changes[firstChange[k]].features, width_});
       // The counts it enters with (applyCounts writes them).
       if (entry.baseId != InstanceBase::kNone)
         entry.size = static_cast<uint32_t>(base_->distribution(entry.baseId).size());
@@ -143,13 +135,6 @@ std::vector<uint32_t> VectorOverlay::entriesOf(std::span<const Change> changes) 
   });
   for (size_t k = 0; k < added; ++k)
     masked_ += entries_[firstNew + k].baseId != InstanceBase::kNone ? 1 : 0;
-  if (2 * entries_.size() > slots_.size())
-    rehash(std::bit_ceil(std::max<size_t>(2 * entries_.size(), 16)), firstNew);
-  for (size_t k = 0; k < added; ++k) {
-    const uint64_t h = hashes[firstChange[k]];
-    slots_[slotOf(changes[firstChange[k]].features, h)] =
-        (h >> 32) << 32 | (uint64_t{firstNew} + k + 1);
-  }
   return entryOf;
 }
 
