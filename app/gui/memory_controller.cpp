@@ -135,14 +135,17 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
     if (!afterReadying(list, false)) list();
   });
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
-  connect(
-      runner_, &views::JobRunner::progress, this, [this](double fraction, const QString& stage) {
-        if (!isReadying() || stage.isEmpty()) return;
-        page_->showWork(tr("Readying the count-threshold drag in the background (%1: %2%); edits "
-                           "stay available, and the drag may be used once it is ready.")
-                            .arg(stage)
-                            .arg(static_cast<int>(fraction * 100.0)));
-      });
+  connect(runner_, &views::JobRunner::progress, this,
+          [this](double fraction, const QString& stage) {
+            if (!isReadying() || stage.isEmpty()) return;
+            const QString then = pruneQueued_ ? tr("the stop is previewed once it is ready")
+                                              : tr("edits stay available, and the drag may be used "
+                                                   "once it is ready");
+            page_->showWork(tr("Readying the count-threshold drag in the background (%1: %2%); %3.")
+                                .arg(stage)
+                                .arg(static_cast<int>(fraction * 100.0))
+                                .arg(then));
+          });
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   connect(censusRunner_, &views::JobRunner::finished, this, &MemoryController::onCounted);
   updateActions();

@@ -10,6 +10,7 @@
 #include <QtTest>
 #include <algorithm>
 
+#include "common/job_runner.h"
 #include "find_child.h"
 #include "main_window.h"
 #include "memlens/edited_memory.h"
@@ -138,6 +139,51 @@ class TestMemoryDragReadying : public QObject {
       if (QTest::currentTestFailed()) return;
     }
     QCOMPARE(ended.count(), 1);
+  }
+
+  // A stop asked as the readying starts waits for it, and the status line keeps saying so when
+  // the readying reports its progress; the stop then shows what the reference previews.
+  void aStopWaitsForTheReadying() {
+    TrainedWindow w;
+    std::unique_ptr<memlens::EditedMemory> reference;
+    commitUnderKeptWeights(w, reference);
+    if (QTest::currentTestFailed()) return;
+    MemoryController* controller = w.controller;
+    auto* work = child<QLabel>(w.page, "memoryWork");
+    QSignalSpy memorySettled(controller, &MemoryController::settled);
+    memlens::PruneOptions options;
+    options.strategy = memlens::PruneStrategy::kCountThreshold;
+    bool readying = false;
+    QString asked, reported;
+    connect(
+        controller, &MemoryController::settled, this,
+        [&] {
+          readying = controller->isReadying();
+          options.minCount = middleThreshold(*w.page);
+          Q_EMIT w.page->prunePreviewRequested(options);
+          asked = work->text();
+          // The KJV slice readies too fast to be seen reporting: report as its worker would.
+          for (auto* runner : controller->findChildren<memlens::views::JobRunner*>())
+            Q_EMIT runner->progress(0.5, QStringLiteral("walking"));
+          reported = work->text();
+        },
+        Qt::SingleShotConnection);
+    QTest::mouseClick(child<QPushButton>(w.page, "memoryCommit"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(memorySettled.count() == 2, 60000);  // the commit, then the stop
+    QVERIFY(readying);
+    const QString waits = QStringLiteral("the stop is previewed once it is ready");
+    QVERIFY2(asked.startsWith(QString::fromLatin1(kBackground)) && asked.contains(waits),
+             qPrintable(asked));
+    QVERIFY2(reported.contains(QStringLiteral("(walking: 50%)")) && reported.contains(waits),
+             qPrintable(reported));
+    auto plan = memlens::planPrune(*reference, options);
+    QVERIFY2(plan.isOk(), plan.status().message().c_str());
+    auto expected = reference->preview(*plan);
+    QVERIFY(expected.isOk());
+    auto* changes = child<ChangedTokenModel>(w.page);
+    QCOMPARE(changes->change()->slotsAfter, expected->slotsAfter);
+    QCOMPARE(shownChanges(*changes),
+             expectedChanges(*controller->memory(), expected->changed, false));
   }
 
   // A preview asked while the drag is readied stops the readying first (the page waits for
