@@ -68,6 +68,19 @@ uint32_t middleThreshold(const MemoryBrowserWidget& page) {
   return counts[counts.size() / 2] + 1;
 }
 
+// The page shows the count-threshold stop `options` as `reference` plans and previews it.
+void showsReferenceStop(const TrainedWindow& w, const memlens::EditedMemory& reference,
+                        const memlens::PruneOptions& options) {
+  auto plan = memlens::planPrune(reference, options);
+  QVERIFY2(plan.isOk(), plan.status().message().c_str());
+  auto expected = reference.preview(*plan);
+  QVERIFY(expected.isOk());
+  auto* changes = child<ChangedTokenModel>(w.page);
+  QCOMPARE(changes->change()->slotsAfter, expected->slotsAfter);
+  QCOMPARE(shownChanges(*changes),
+           expectedChanges(*w.controller->memory(), expected->changed, false));
+}
+
 // Asks the tab for a count-threshold stop at `minCount`; it must not ready the drag again, and
 // shows what `reference` planned and previewed shows.
 void stopAsReference(TrainedWindow& w, const memlens::EditedMemory& reference, uint32_t minCount) {
@@ -75,19 +88,12 @@ void stopAsReference(TrainedWindow& w, const memlens::EditedMemory& reference, u
   memlens::PruneOptions options;
   options.strategy = memlens::PruneStrategy::kCountThreshold;
   options.minCount = minCount;
-  auto plan = memlens::planPrune(reference, options);
-  QVERIFY2(plan.isOk(), plan.status().message().c_str());
-  auto expected = reference.preview(*plan);
-  QVERIFY(expected.isOk());
   Q_EMIT w.page->prunePreviewRequested(options);
   QVERIFY(w.controller->isRunning());
   const QString work = child<QLabel>(w.page, "memoryWork")->text();
   QVERIFY2(!work.startsWith(QString::fromLatin1(kAtTheStop)), qPrintable(work));
   QVERIFY(memorySettled.wait(60000));
-  auto* changes = child<ChangedTokenModel>(w.page);
-  QCOMPARE(changes->change()->slotsAfter, expected->slotsAfter);
-  QCOMPARE(shownChanges(*changes),
-           expectedChanges(*w.controller->memory(), expected->changed, false));
+  showsReferenceStop(w, reference, options);
 }
 
 }  // namespace
@@ -176,14 +182,7 @@ class TestMemoryDragReadying : public QObject {
              qPrintable(asked));
     QVERIFY2(reported.contains(QStringLiteral("(walking: 50%)")) && reported.contains(waits),
              qPrintable(reported));
-    auto plan = memlens::planPrune(*reference, options);
-    QVERIFY2(plan.isOk(), plan.status().message().c_str());
-    auto expected = reference->preview(*plan);
-    QVERIFY(expected.isOk());
-    auto* changes = child<ChangedTokenModel>(w.page);
-    QCOMPARE(changes->change()->slotsAfter, expected->slotsAfter);
-    QCOMPARE(shownChanges(*changes),
-             expectedChanges(*controller->memory(), expected->changed, false));
+    showsReferenceStop(w, *reference, options);
   }
 
   // A preview asked while the drag is readied stops the readying first (the page waits for
