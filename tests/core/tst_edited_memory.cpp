@@ -293,6 +293,51 @@ class TestEditedMemory : public QObject {
     QCOMPARE((*rebuilt)->instances().features, m->instances().features);
   }
 
+  // An edit undone past the memories kept (kKeptMemories) is taken back from its journal: a
+  // merge's moved instances get their own features back from the vectors its changes name, each
+  // change its own (consecutive changes of one vector share one).
+  void mergeUndoneFromTheJournalRestoresFeatures() {
+    auto s = setup();
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree}) {
+      ClassifierOptions options = optionsFor(a);
+      options.fixedWeights = *EditedMemory::trainedWeights(s->train, options);
+      auto m = std::move(*EditedMemory::create(s->corpus, s->train, s->probe, options));
+      const auto original = m->probePredictions();
+      const std::vector<uint64_t> moved{s->train.sources[4], s->train.sources[9],
+                                        s->train.sources[30]};
+      const std::vector<uint64_t> onto{s->train.sources[20], s->train.sources[21],
+                                       s->train.sources[20]};
+      HandMemory hand{s->train, std::vector<bool>(s->train.size(), true)};
+      for (auto [i, t] : {std::pair{4, 20}, {9, 21}, {30, 20}}) {
+        QVERIFY(!hand.sameVector(i, t));
+        std::ranges::copy(s->train.instance(t), hand.all.features.begin() + i * 3);
+      }
+      const auto differ = [&](size_t i, size_t j) {
+        return !std::ranges::equal(s->train.instance(i), s->train.instance(j));
+      };
+      QVERIFY(differ(4, 9) && differ(4, 30) && differ(9, 30));
+      const auto commit = [&](const MemoryEdit& edit) {
+        auto p = m->preview(edit);
+        QVERIFY2(p.isOk(), p.status().message().c_str());
+        QVERIFY(m->commit(std::move(*p)).isOk());
+      };
+      commit({EditKind::kMerge, {}, 0, 0, 0, moved, "", onto});
+      QCOMPARE(m->instances().features, hand.all.features);
+      const auto merged = m->probePredictions();
+      QCOMPARE(merged, freshPredictions(hand.kept(), s->probe, options));
+      for (size_t i = 100; i < 100 + 3; ++i)  // the merge's memory no longer kept
+        commit({EditKind::kDeleteInstance, {}, s->train.sources[i], 0, 0, {}, ""});
+      for (int u = 0; u < 3; ++u) QVERIFY(m->undo().isOk());
+      QCOMPARE(m->probePredictions(), merged);
+      QVERIFY(m->undo().isOk());
+      QCOMPARE(m->instances().features, s->train.features);
+      QCOMPARE(m->probePredictions(), original);
+      QVERIFY(m->redo().isOk());
+      QCOMPARE(m->instances().features, hand.all.features);
+      QCOMPARE(m->probePredictions(), merged);
+    }
+  }
+
   // Fixed weights (the unedited memory's) stay through an edit and the memory predicts as a
   // fresh classifier with those weights on the edited instances; recomputing changes them.
   void fixedWeightsSurviveEdits() {

@@ -169,15 +169,15 @@ class EditedMemory {
  private:
   struct State;
   struct Change;
+  struct Changes;
   struct EntryChanges;
   struct Kept;
   EditedMemory() = default;
   Result<std::shared_ptr<Preview::Pending>> build(const std::vector<MemoryEdit>& edits,
                                                   JobControl* job) const;
   // Applies `edit` to `state`; with `changes`, lists what it changed there, one entry per
-  // instance, in index order (see Change).
-  Status applyEdit(State& state, const MemoryEdit& edit,
-                   std::vector<Change>* changes = nullptr) const;
+  // instance, in index order (see Changes).
+  Status applyEdit(State& state, const MemoryEdit& edit, Changes* changes = nullptr) const;
   // The incremental engine (IB1, overlap metric, fixed weights): no retraining.
   Status start(const std::vector<MemoryEdit>& edits, JobControl* job);
   // `preview`: the memory is only previewed (answerPruned() may leave it unbuilt).
@@ -185,15 +185,15 @@ class EditedMemory {
                                                  JobControl* job) const;
   Result<std::shared_ptr<Preview::Pending>> advance(const Preview::Pending* from,
                                                     std::shared_ptr<State> state,
-                                                    std::span<const std::vector<Change>> changes,
-                                                    bool undo, size_t editCount, bool preview,
+                                                    std::span<const Changes> changes, bool undo,
+                                                    size_t editCount, bool preview,
                                                     JobControl* job) const;
   // IB1 under fixed weights, a prune that empties more stored vectors of `from`'s memory (held
   // whole by its base, no overlay) than an overlay may hold, and removes nothing else: answers the
   // probe set into `p` by prunedAnswers() over the base with those vectors masked, and leaves the
   // memory to buildPruned(). False (`p` untouched) for any other edit.
   Result<bool> answerPruned(Preview::Pending& p, const Preview::Pending& from,
-                            std::span<const std::vector<Change>> changes, ClassOrder& order,
+                            std::span<const Changes> changes, ClassOrder& order,
                             uint64_t overlayLimit, JobControl* job) const;
   // Whether answerPlanned() may answer a planned prune of the current memory (the plan aside).
   bool answersPlanned() const;
@@ -273,7 +273,7 @@ class EditedMemory {
   // Incremental IGTree: the probe tokens by their paths in the tree.
   std::unique_ptr<const ProbePaths> probePaths_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
-  std::vector<std::vector<Change>> journal_;          // incremental: what each of edits_ changed
+  std::vector<Changes> journal_;                      // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit
   // is in effect as edits_[compactedAt_], so that undoing it does not retrain again.
   std::shared_ptr<Preview::Pending> beforeCompaction_;

@@ -274,7 +274,7 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
     return built ? Status::ok() : built.status();
   }
   auto state = std::make_shared<State>(*unedited);
-  std::vector<std::vector<Change>> journal;
+  std::vector<Changes> journal;
   for (const MemoryEdit& e : edits)
     if (Status s = applyEdit(*state, e, &journal.emplace_back()); !s) return s;
   built = advance(built->get(), std::move(state), journal, false, edits.size(), false, job);
@@ -338,7 +338,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const
     return step(*listed, preview, job);
   }
   auto state = std::make_shared<State>(*current_->state);
-  std::vector<Change> changes;
+  Changes changes;
   if (Status s = applyEdit(*state, edit, &changes); !s) return s;
   auto built = advance(current_.get(), std::move(state), {&changes, 1}, false, edits_.size() + 1,
                        preview, job);
@@ -346,7 +346,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::step(const
   return built;
 }
 
-ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> changes, bool undo,
+ClassOrder EditedMemory::State::classOrder(std::span<const Changes> changes, bool undo,
                                            const InstanceSet& base, const RowsByKey& classRows) {
   // Per class the edit touches, the lowest row that may now be its first live one.
   std::vector<size_t> from(classTotals.size(), kNoRow);
@@ -360,8 +360,8 @@ ClassOrder EditedMemory::State::classOrder(std::span<const std::vector<Change>> 
     if (from[c] == kNoRow) touched.push_back(c);
     from[c] = std::min({from[c], firstOfClass[c], row});
   };
-  for (const std::vector<Change>& list : changes)
-    for (const Change& c : list) {
+  for (const Changes& list : changes)
+    for (const Change& c : list.rows) {
       if (undo ? c.liveAfter : c.liveBefore) {
         const uint32_t gone = undo ? c.classAfter : c.classBefore;
         note(gone, kNoRow);
@@ -398,9 +398,8 @@ ClassOrder EditedMemory::State::orderOf(const std::vector<uint64_t>& totals,
 }
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
-    const Preview::Pending* from, std::shared_ptr<State> state,
-    std::span<const std::vector<Change>> changes, bool undo, size_t editCount, bool preview,
-    JobControl* job) const {
+    const Preview::Pending* from, std::shared_ptr<State> state, std::span<const Changes> changes,
+    bool undo, size_t editCount, bool preview, JobControl* job) const {
   if (state->liveCount == 0)
     return Status::invalidArgument("the edit would leave the memory empty");
   auto p = std::make_shared<Preview::Pending>();
@@ -417,8 +416,8 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     if (!seen[v]) to.push_back(v);
     seen[v] = true;
   };
-  for (const std::vector<Change>& list : changes)
-    for (const Change& c : list) {
+  for (const Changes& list : changes)
+    for (const Change& c : list.rows) {
       addOnce(classes, classSeen, c.classBefore);
       addOnce(classes, classSeen, c.classAfter);
     }
@@ -437,7 +436,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   std::shared_ptr<const ReweightedDistances> reweighted;
   bool orderChanged = false, retrainOrder = false;
   uint64_t changed = 0;
-  for (const std::vector<Change>& list : changes) changed += list.size();
+  for (const Changes& list : changes) changed += list.rows.size();
   // IGTree updates the paths of the changed stored vectors and of those holding a class whose
   // tie order moved. When those are more than an eighth of the memory (and more than
   // kMinRetrain: below, either takes milliseconds), or the root's default moves, retraining
@@ -472,13 +471,13 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     if (!changes.empty()) {
       std::vector<MaintainedCounts::Move> moves;
       moves.reserve(2 * changed);  // a relabel moves an instance out and in
-      for (const std::vector<Change>& list : changes)
-        for (const Change& c : list) {
+      for (const Changes& list : changes)
+        for (const Change& c : list.rows) {
           if (undo ? c.liveAfter : c.liveBefore)
-            moves.push_back({*(undo ? c.featuresAfter : c.featuresBefore),
+            moves.push_back({undo ? list.after(c) : list.before(c),
                              undo ? c.classAfter : c.classBefore, c.index, -1});
           if (undo ? c.liveBefore : c.liveAfter)
-            moves.push_back({*(undo ? c.featuresBefore : c.featuresAfter),
+            moves.push_back({undo ? list.before(c) : list.after(c),
                              undo ? c.classBefore : c.classAfter, c.index, +1});
         }
       state->counts = state->counts->edited(moves, state->rows, order);
@@ -509,12 +508,12 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   // Each change's instance out of the vector it was in and into the one it is in (an undo's the
   // other way).
   const auto forEachMove = [&](auto&& fn) {
-    for (const std::vector<Change>& list : changes)
-      for (const Change& c : list) {
+    for (const Changes& list : changes)
+      for (const Change& c : list.rows) {
         if (undo ? c.liveAfter : c.liveBefore)
-          fn(*(undo ? c.featuresAfter : c.featuresBefore), undo ? c.classAfter : c.classBefore, -1);
+          fn(undo ? list.after(c) : list.before(c), undo ? c.classAfter : c.classBefore, -1);
         if (undo ? c.liveBefore : c.liveAfter)
-          fn(*(undo ? c.featuresBefore : c.featuresAfter), undo ? c.classBefore : c.classAfter, +1);
+          fn(undo ? list.before(c) : list.after(c), undo ? c.classBefore : c.classAfter, +1);
       }
   };
   // The overlay's changes, applied as one batch: consecutive changes mostly move instances of one
@@ -725,9 +724,9 @@ Status EditedMemory::undo(JobControl* job) {
     lastRetrained_ = false;
   } else if (incremental_) {
     auto state = std::make_shared<State>(*current_->state);
-    const std::vector<Change>& changes = journal_.back();
+    const Changes& changes = journal_.back();
     // Back to the rows before the edit; rows it inserted are the last ones.
-    for (auto c = changes.rbegin(); c != changes.rend(); ++c) {
+    for (auto c = changes.rows.rbegin(); c != changes.rows.rend(); ++c) {
       state->liveCount += c->liveBefore;
       state->liveCount -= c->liveAfter;
       if (!c->existed) {
@@ -738,9 +737,9 @@ Status EditedMemory::undo(JobControl* job) {
       // Only what the edit changed: a write copies the rows it lands in.
       if (c->liveBefore != c->liveAfter) state->rows.setLive(c->index, c->liveBefore);
       if (c->classBefore != c->classAfter) state->rows.setClass(c->index, c->classBefore);
-      if (!c->featuresBefore.sameAs(c->featuresAfter) &&
-          !std::ranges::equal(*c->featuresBefore, *c->featuresAfter))
-        state->rows.setFeatures(c->index, *c->featuresBefore);
+      if (c->featuresBefore != c->featuresAfter &&
+          !std::ranges::equal(changes.before(*c), changes.after(*c)))
+        state->rows.setFeatures(c->index, changes.before(*c));
     }
     auto built = advance(current_.get(), std::move(state), {&changes, 1}, true, edits_.size() - 1,
                          false, job);

@@ -21,8 +21,7 @@ std::string describeFeatures(const std::vector<uint32_t>& features) {
 
 }  // namespace
 
-Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
-                               std::vector<Change>* changes) const {
+Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit, Changes* changes) const {
   const auto width = static_cast<size_t>(base_->width);
   const uint32_t vocabSize = corpus_->vocab.size();
   const auto classOk = [&] { return edit.classId < vocabSize; };
@@ -31,32 +30,34 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
       !classOk())
     return Status::invalidArgument("class id " + std::to_string(edit.classId) +
                                    " is not in the vocabulary");
-  // The features of this edit's changes, added to only while it is applied.
-  auto pool = std::make_shared<std::vector<uint32_t>>();
-  // `f`, shared with `last` when equal (consecutive changes mostly hold one stored vector).
-  const auto shared = [&pool](std::span<const uint32_t> f, const Change::Features* last) {
-    if (last && std::ranges::equal(**last, f)) return *last;
-    Change::Features added{pool, pool->size(), f.size()};
-    pool->insert(pool->end(), f.begin(), f.end());
+  if (changes) changes->width = width;
+  // `f`'s vector in the changes' features, `last`'s when equal (consecutive changes mostly hold
+  // one stored vector).
+  const auto shared = [&](std::span<const uint32_t> f, const uint32_t* last) {
+    if (last && std::ranges::equal(changes->vector(*last), f)) return *last;
+    const auto added = static_cast<uint32_t>(changes->features.size() / std::max<size_t>(width, 1));
+    changes->features.insert(changes->features.end(), f.begin(), f.end());
     return added;
   };
-  // Room for `more` changes; a document's 731k change records (64 MB) in huge pages, a 512th of
+  // Room for `more` changes; a document's 731k change records (23 MB) in huge pages, a 512th of
   // the page faults.
   const auto reserve = [&](size_t more) {
-    changes->reserve(changes->size() + more);
-    adviseHugePages(changes->data(), changes->capacity() * sizeof(Change));
-    pool->reserve(pool->size() + more * width);
+    std::vector<Change>& rows = changes->rows;
+    rows.reserve(rows.size() + more);
+    adviseHugePages(rows.data(), rows.capacity() * sizeof(Change));
+    changes->features.reserve(changes->features.size() + more * width);
   };
   // Notes instance i as it is before the edit changes it.
   const auto touch = [&](size_t i) {
     if (!changes) return;
-    Change::Features features = shared(
-        state.rows.features(i), changes->empty() ? nullptr : &changes->back().featuresBefore);
-    Change& c = changes->emplace_back();
+    const uint32_t features =
+        shared(state.rows.features(i),
+               changes->rows.empty() ? nullptr : &changes->rows.back().featuresBefore);
+    Change& c = changes->rows.emplace_back();
     c.index = i;
     c.liveBefore = state.rows.live(i);
     c.classBefore = state.rows.classOf(i);
-    c.featuresBefore = std::move(features);
+    c.featuresBefore = features;
   };
   // Applies `change` to every instance of `rows` (ascending) `select` picks; fails when it picks
   // none.
@@ -131,7 +132,7 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
                                            " is not in the vocabulary");
         state.rows.append(edit.features, edit.classId, kInsertedSource | state.inserted++, false);
         touch(state.rows.size() - 1);
-        if (changes) changes->back().existed = false;
+        if (changes) changes->rows.back().existed = false;
         state.rows.setLive(state.rows.size() - 1, true);
         return Status::ok();
       }
@@ -204,16 +205,17 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit,
   if (Status s = apply(); !s || !changes) return s;
   // One entry per instance (a merge may move one twice), with the row the edit left; most edits
   // touch rows in order, once each.
-  if (std::adjacent_find(changes->begin(), changes->end(), [](const Change& x, const Change& y) {
+  std::vector<Change>& rows = changes->rows;
+  if (std::adjacent_find(rows.begin(), rows.end(), [](const Change& x, const Change& y) {
         return x.index >= y.index;
-      }) != changes->end()) {
-    std::stable_sort(changes->begin(), changes->end(),
+      }) != rows.end()) {
+    std::stable_sort(rows.begin(), rows.end(),
                      [](const Change& x, const Change& y) { return x.index < y.index; });
-    changes->erase(std::unique(changes->begin(), changes->end(),
-                               [](const Change& x, const Change& y) { return x.index == y.index; }),
-                   changes->end());
+    rows.erase(std::unique(rows.begin(), rows.end(),
+                           [](const Change& x, const Change& y) { return x.index == y.index; }),
+               rows.end());
   }
-  for (Change& c : *changes) {
+  for (Change& c : rows) {
     c.liveAfter = state.rows.live(c.index);
     c.classAfter = state.rows.classOf(c.index);
     c.featuresAfter = edit.kind == EditKind::kMerge

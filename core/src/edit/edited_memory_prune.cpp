@@ -39,21 +39,20 @@ const NeighbourSearch* maskableSearch(const Classifier& base) {
 }  // namespace
 
 Result<bool> EditedMemory::answerPruned(Preview::Pending& p, const Preview::Pending& from,
-                                        std::span<const std::vector<Change>> changes,
-                                        ClassOrder& order, uint64_t overlayLimit,
-                                        JobControl* job) const {
+                                        std::span<const Changes> changes, ClassOrder& order,
+                                        uint64_t overlayLimit, JobControl* job) const {
   if (!maskableSearch(*p.base) || !from.queries) return false;
   const InstanceBase& base = p.base->memory();
   // The instances each stored vector loses (millions at 100M: found in parallel): the edit
   // qualifies when it only removes instances, and all of each vector it touches.
   std::vector<uint32_t> lost(base.vectorCount(), 0);
-  for (const std::vector<Change>& list : changes) {
-    std::vector<uint32_t> ids(list.size());
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, list.size(), 4096), [&](const auto& range) {
+  for (const Changes& list : changes) {
+    std::vector<uint32_t> ids(list.rows.size());
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, ids.size(), 4096), [&](const auto& range) {
       for (size_t i = range.begin(); i != range.end(); ++i) {
-        const Change& c = list[i];
+        const Change& c = list.rows[i];
         ids[i] = !c.existed || !c.liveBefore || c.liveAfter ? InstanceBase::kNone
-                                                            : base.find(*c.featuresBefore);
+                                                            : base.find(list.before(c));
       }
     });
     for (uint32_t id : ids) {
@@ -185,7 +184,7 @@ Status EditedMemory::buildPruned(Preview::Pending& p, const MemoryEdit& edit,
                                  JobControl* job) const {
   // A planned prune's preview left the edit to apply (its state, instances and journal entry).
   std::shared_ptr<State> applied;
-  std::vector<Change> changes;
+  Changes changes;
   if (!p.state) {
     applied = std::make_shared<State>(*current_->state);
     if (Status s = applyEdit(*applied, edit, &changes); !s) return s;

@@ -46,8 +46,8 @@ struct EditedMemory::State {
   // which the rows already show, and gives the class order they make: what counting every live
   // instance gives, at the cost of what changed. `classRows`: the base instances (`base`) of each
   // class id, where a class's next live instance is found.
-  ClassOrder classOrder(std::span<const std::vector<Change>> changes, bool undo,
-                        const InstanceSet& base, const RowsByKey& classRows);
+  ClassOrder classOrder(std::span<const Changes> changes, bool undo, const InstanceSet& base,
+                        const RowsByKey& classRows);
   // The class order of `totals` and `firstOfClass` (as classTotals and firstOfClass).
   static ClassOrder orderOf(const std::vector<uint64_t>& totals,
                             const std::vector<size_t>& firstOfClass);
@@ -79,20 +79,29 @@ struct EditedMemory::State {
 // instances added: a relabel removes the old class and adds the new, a merge the old features and
 // the new). `existed` is false for an instance the edit inserted.
 struct EditedMemory::Change {
-  // A row's features in the one array of its edit's changes (an allocation per changed row took
-  // a document's 731k rows most of a second to make and as long to free), shared by the
-  // consecutive changes of one stored vector and by before and after unless a merge moved them.
-  struct Features {
-    std::shared_ptr<const std::vector<uint32_t>> pool;
-    size_t at = 0, width = 0;
-    std::span<const uint32_t> operator*() const { return {pool->data() + at, width}; }
-    bool sameAs(const Features& o) const { return pool == o.pool && at == o.at; }
-  };
   size_t index = 0;
+  uint32_t classBefore = 0, classAfter = 0;
+  // The row's features: vectors of its edit's Changes::features (see there).
+  uint32_t featuresBefore = 0, featuresAfter = 0;
   bool existed = true;
   uint8_t liveBefore = 0, liveAfter = 0;
-  uint32_t classBefore = 0, classAfter = 0;
-  Features featuresBefore, featuresAfter;
+};
+
+// What one edit did: one Change per instance, in index order, and the features they name in one
+// array, a vector shared by the consecutive changes of one stored vector and by before and after
+// unless a merge moved them. A change names its vectors by number (32 bytes a change, where a
+// pointer to a shared array in each took 88: a document's 731k changes touched 64 MB of fresh
+// pages, and copied the pointer twice each).
+struct EditedMemory::Changes {
+  std::vector<Change> rows;
+  size_t width = 0;
+  std::vector<uint32_t> features;  // `width` values per vector
+
+  std::span<const uint32_t> vector(uint32_t v) const {
+    return {features.data() + size_t{v} * width, width};
+  }
+  std::span<const uint32_t> before(const Change& c) const { return vector(c.featuresBefore); }
+  std::span<const uint32_t> after(const Change& c) const { return vector(c.featuresAfter); }
 };
 
 // The overlay entries an edit changed (ascending) and how: per entry, its count changes (class id,
@@ -156,7 +165,7 @@ struct EditedMemory::Preview::Pending {
   // IB1 and TRIBL2: per query, the buckets its vote read (null: not kept), re-voted without a
   // search.
   std::vector<std::shared_ptr<const IncrementalIb1::Vote>> votes;
-  std::vector<Change> changes;
+  Changes changes;
   // A prune's preview answers the probe set without building the memory it leaves (see
   // answerPruned()): the class order its engine takes, until commit builds it (buildPruned()).
   std::optional<ClassOrder> unbuilt;
