@@ -137,14 +137,9 @@ MemoryController::MemoryController(views::MemoryBrowserWidget* page, QObject* pa
   connect(runner_, &views::JobRunner::progress, page_, &views::MemoryBrowserWidget::showProgress);
   connect(runner_, &views::JobRunner::progress, this,
           [this](double fraction, const QString& stage) {
-            if (!isReadying() || stage.isEmpty()) return;
-            const QString then = pruneQueued_ ? tr("the stop is previewed once it is ready")
-                                              : tr("edits stay available, and the drag may be used "
-                                                   "once it is ready");
-            page_->showWork(tr("Readying the count-threshold drag in the background (%1: %2%); %3.")
-                                .arg(stage)
-                                .arg(static_cast<int>(fraction * 100.0))
-                                .arg(then));
+            if (isReadying() && !stage.isEmpty())
+              page_->showWork(readyingWork(
+                  QStringLiteral("%1: %2%").arg(stage).arg(static_cast<int>(fraction * 100.0))));
           });
   connect(runner_, &views::JobRunner::finished, this, &MemoryController::onFinished);
   connect(censusRunner_, &views::JobRunner::finished, this, &MemoryController::onCounted);
@@ -239,9 +234,7 @@ void MemoryController::previewPrune(const PruneOptions& options) {
     // A stop waits for the readying it needs; any other pruning stops it first.
     if (options.strategy == PruneStrategy::kCountThreshold) {
       pruneQueued_ = options;
-      page_->showWork(
-          tr("Readying the count-threshold drag in the background; the stop is "
-             "previewed once it is ready."));
+      page_->showWork(readyingWork());
     } else {
       afterReadying([this, options] { previewPrune(options); }, true);
     }

@@ -147,6 +147,9 @@ class MemoryController : public QObject {
   // Readies the drag in the background when a step or probe set asked for it and nothing else
   // waits.
   void startReadying();
+  // The status line while it runs, with its `progress` when reported: what follows it (a stop
+  // waiting, or the edits that stay available).
+  QString readyingWork(const QString& progress = {}) const;
   // Runs `action` once the background readying ends; `cancel`: cancels it first (it resumes
   // after the action's job). False when no readying runs (run `action` now).
   bool afterReadying(std::function<void()> action, bool cancel);

@@ -25,10 +25,17 @@ void MemoryController::startReadying() {
     return;
   auto pending = std::make_shared<Pending>();
   pending->kind = Pending::Kind::kReady;
-  start(std::move(pending),
-        tr("Readying the count-threshold drag in the background; edits stay available, and the "
-           "drag may be used once it is ready."),
-        true);
+  start(std::move(pending), readyingWork(), true);
+}
+
+QString MemoryController::readyingWork(const QString& progress) const {
+  const QString then = pruneQueued_ ? tr("the stop is previewed once it is ready")
+                                    : tr("edits stay available, and the drag may be used once "
+                                         "it is ready");
+  return progress.isEmpty()
+             ? tr("Readying the count-threshold drag in the background; %1.").arg(then)
+             : tr("Readying the count-threshold drag in the background (%1); %2.")
+                   .arg(progress, then);
 }
 
 bool MemoryController::afterReadying(std::function<void()> action, bool cancel) {
