@@ -514,16 +514,17 @@ void drive(MainWindow& window, const Options& options) {
   if (options.memory) {
     if (!settled(edits, 1)) return;
     // With --running, the last of these steps asked for is left running.
-    const bool settleDeletion = !options.running || options.keepWeights ||
-                                options.memoryPrefix > 0 || options.memoryMinCount > 0 ||
-                                options.memoryCommit;
+    const bool settleDeletion = !options.running || options.memoryPrefix > 0 ||
+                                options.memoryMinCount > 0 || options.memoryCommit;
     const bool settlePrefix =
         !options.running || options.memoryMinCount > 0 || options.memoryCommit;
     const bool settleMinCount = !options.running || options.memoryCommit;
+    // The mode first, as a user would: switching it prepares the memory again, which drops a
+    // preview shown (a deletion previewed before it was left with nothing to commit).
+    if (options.keepWeights && !chooseWeights(window, *options.keepWeights, edits)) return;
     if (!options.memoryDelete.isEmpty() &&
         !previewDeletion(window, options.memoryDelete, edits, settleDeletion))
       return;
-    if (options.keepWeights && !chooseWeights(window, *options.keepWeights, edits)) return;
     if (options.memoryPrefix > 0 &&
         !previewPrefix(window, options.memoryPrefix, edits, settlePrefix))
       return;
