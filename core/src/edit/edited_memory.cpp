@@ -1,5 +1,7 @@
 #include "memlens/edited_memory.h"
 
+#include <tbb/parallel_invoke.h>
+
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -499,12 +501,6 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   IncrementalIgTree::Recheck recheck;  // IGTree's: stored vectors of moved classes
   bool compact =
       algorithm == Algorithm::kIgTree ? igTreeEdit && (retrainOrder || large) : retrainOrder;
-  if (igTreeEdit && !compact) {
-    auto stale = static_cast<const IncrementalIgTree&>(*from->engine)
-                     .staleVectors(order, classes, overlay, paths - changed);
-    compact = !stale || changed + stale->size() > paths;
-    if (!compact) recheck = std::move(*stale);
-  }
   // Each change's instance out of the vector it was in and into the one it is in (an undo's the
   // other way).
   const auto forEachMove = [&](auto&& fn) {
@@ -536,25 +532,48 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     runClass = classId;
     runDelta += delta;
   };
-  if (!compact) {
+  EntryChanges edited;               // the overlay entries whose counts change, and how
+  IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
+  const auto takeChanges = [&] {
+    if (compact) return;
     runs.reserve(changed);
     adviseHugePages(runs.data(), changed * sizeof(VectorOverlay::Change));
     forEachMove(move);
     flush();
+    // Summed per entry (and for IGTree put in tree order) from the entries and the features
+    // alone, so beside the overlay's counts.
+    const auto sum = [&](std::span<const uint32_t> entries) {
+      std::vector<EntryChanges::Move> moves = hugePageVector<EntryChanges::Move>(runs.size());
+      for (size_t i = 0; i < runs.size(); ++i)
+        moves[i] = {entries[i], runs[i].classId, runs[i].delta};
+      edited = EntryChanges::summed(std::move(moves));
+      if (algorithm == Algorithm::kIgTree)
+        deltas = IncrementalIgTree::Deltas::of(igTreeOf(*p->base)->order(), overlay, edited.entries,
+                                               edited.start, edited.counts);
+    };
+    if (runs.empty()) {
+      sum({});
+    } else {
+      overlay.change(runs, sum);
+    }
+  };
+  if (igTreeEdit && !compact) {
+    // The stored vectors whose paths the new class order may move, listed beside the overlay's
+    // change (from the overlay as it was: both are mostly cache misses, and much of each runs on
+    // one core). When they are too many the edit retrains: the overlay is then started anew and
+    // its changes and deltas go unread.
+    std::optional<IncrementalIgTree::Recheck> stale;
+    tbb::parallel_invoke(
+        [&] {
+          stale = static_cast<const IncrementalIgTree&>(*from->engine)
+                      .staleVectors(order, classes, *from->overlay, paths - changed);
+        },
+        takeChanges);
+    compact = !stale || changed + stale->size() > paths;
+    if (!compact) recheck = std::move(*stale);
+  } else {
+    takeChanges();
   }
-  // The overlay entries whose counts change, and how.
-  std::vector<EntryChanges::Move> moves;
-  if (!runs.empty()) {
-    const std::vector<uint32_t> entries = overlay.change(runs);
-    moves = hugePageVector<EntryChanges::Move>(runs.size());
-    for (size_t i = 0; i < runs.size(); ++i)
-      moves[i] = {entries[i], runs[i].classId, runs[i].delta};
-  }
-  const EntryChanges edited = EntryChanges::summed(std::move(moves));
-  IncrementalIgTree::Deltas deltas;  // IGTree's: by stored vector in tree order
-  if (algorithm == Algorithm::kIgTree && !compact)
-    deltas = IncrementalIgTree::Deltas::of(igTreeOf(*p->base)->order(), overlay, edited.entries,
-                                           edited.start, edited.counts);
   if (compact || (algorithm != Algorithm::kIgTree && overlayTooLarge(overlay, p->base->memory()))) {
     // From the trained memory's stored vectors: what training on the kept instances gives,
     // without listing and hashing them again.

@@ -1,6 +1,7 @@
 #include "edit/vector_overlay.h"
 
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <bit>
@@ -205,7 +206,16 @@ void VectorOverlay::applyCounts(std::span<const Change> changes,
 }
 
 std::vector<uint32_t> VectorOverlay::change(std::span<const Change> changes) {
-  if (changes.empty()) return {};
+  std::vector<uint32_t> entryOf;
+  change(changes, [&](std::span<const uint32_t> entries) {
+    entryOf.assign(entries.begin(), entries.end());
+  });
+  return entryOf;
+}
+
+void VectorOverlay::change(std::span<const Change> changes,
+                           const std::function<void(std::span<const uint32_t>)>& beside) {
+  if (changes.empty()) return beside({});
   // The runs left behind outgrew the live ones: compacted, entries in order.
   if (counts_.size() > 2 * liveCounts_ + 1024) {
     std::vector<Count> live;
@@ -219,9 +229,8 @@ std::vector<uint32_t> VectorOverlay::change(std::span<const Change> changes) {
     counts_ = std::move(live);
   }
   const auto firstNew = static_cast<uint32_t>(entries_.size());
-  std::vector<uint32_t> entryOf = entriesOf(changes);
-  applyCounts(changes, entryOf, firstNew);
-  return entryOf;
+  const std::vector<uint32_t> entryOf = entriesOf(changes);
+  tbb::parallel_invoke([&] { applyCounts(changes, entryOf, firstNew); }, [&] { beside(entryOf); });
 }
 
 uint32_t VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {

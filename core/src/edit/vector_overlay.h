@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -43,6 +44,10 @@ class VectorOverlay {
   // vector with its counts in the base). The new entries are found and built on all cores, their
   // counts in one array: a document removal adds half a million. Fewer than 2^31 changes.
   std::vector<uint32_t> change(std::span<const Change> changes);
+  // The same, and `beside` given each change's entry as soon as they are known: it runs on another
+  // core while the counts are written, so it may read featuresOf() but no counts.
+  void change(std::span<const Change> changes,
+              const std::function<void(std::span<const uint32_t>)>& beside);
   uint32_t change(std::span<const uint32_t> features, uint32_t classId, int delta);
 
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
@@ -55,6 +60,11 @@ class VectorOverlay {
   // Entry e's features, every entry's in one array: read in entry order (hashed per match pattern)
   // without following a pointer per entry.
   const uint32_t* featuresOf(uint32_t e) const { return values_.data() + size_t{e} * width_; }
+  // Hints the caches to fetch entry e's place, then (a few reads later) its counts: for reads in
+  // another order than the entries' (an IGTree edit reads them in tree order, each a cache miss
+  // or two at 100M instances).
+  void prefetchEntry(uint32_t e) const { __builtin_prefetch(entries_.data() + e); }
+  void prefetchCounts(uint32_t e) const { __builtin_prefetch(counts_.data() + entries_[e].begin); }
   // The entry of stored vector `features`, or kNone.
   uint32_t find(std::span<const uint32_t> features) const;
   // Stored vectors of the edited memory: the base's unmasked ones and the overlay's non-empty.
