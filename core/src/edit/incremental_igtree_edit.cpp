@@ -1,5 +1,6 @@
 // IncrementalIgTree::edited: an edit applied to the tree, top-down over the edited paths. The
 // rest of the class is in incremental_igtree.cpp and incremental_igtree_answers.cpp.
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -151,29 +152,19 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     std::call_once(sortedOnce, sortEntries);
     return *sorted;
   };
-  // The nodes on the edited paths, leaves included, in tree order (a prefix before its
-  // extensions, which follow it), with what changed below each. A leaf is a node of its own (its
-  // compression is settled against its parent's default bottom-up), so an edit of a few leaves
-  // rebuilds no subtree.
-  struct Below {
+  // The edited vectors' paths and the rechecked ones, in order (a delta: SIZE_MAX for none), how
+  // many values each shares with the one before and how many nodes it opens below those.
+  struct Item {
     Path path;
-    size_t end = 0;                         // past its extensions
-    size_t changeBegin = 0, changeEnd = 0;  // in `summed`: its count changes by class id
-    uint32_t entry = VectorOverlay::kNone;  // an edited leaf's overlay entry
+    size_t delta;
+    size_t same = 0;
+    size_t opens = 0;
   };
-  std::vector<Below> below;
-  std::vector<std::pair<uint32_t, int64_t>> summed;
+  std::vector<Item> items;
+  size_t opened = 0;
   {
     std::vector<Path> rechecked;
     if (Status s = was.recheckPaths(recheck, order, rechecked, job); !s) return s;
-    // The edited vectors' paths and the rechecked ones, in order (a delta: SIZE_MAX for none),
-    // and how many values each shares with the one before.
-    struct Item {
-      Path path;
-      size_t delta;
-      size_t same = 0;
-    };
-    std::vector<Item> items;
     items.reserve(deltas.size() + rechecked.size());
     const auto less = [w](const uint32_t* a, const uint32_t* b) {
       return std::lexicographical_compare(a, a + w, b, b + w);
@@ -186,58 +177,26 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
         items.push_back({rechecked[r++], SIZE_MAX});
       }
     }
-    // The nodes the paths open, counted first (a million at 100M: `below` grown by doubling took
-    // a tenth of the edit).
-    size_t opened = 0;
     for (size_t k = 0; k < items.size(); ++k) {
       Item& item = items[k];
       const size_t before = k == 0 ? 0 : items[k - 1].path.length;
       while (k > 0 && item.same < w &&
              items[k - 1].path.values[item.same] == item.path.values[item.same])
         ++item.same;
-      opened += item.path.length - std::min({item.same, before, item.path.length});
+      item.opens = item.path.length - std::min({item.same, before, item.path.length});
+      opened += item.opens;
     }
-    below.reserve(opened);
-    // A path shares its first `same` nodes with the one before and opens the rest; a node's
-    // changes are summed (by class, one array per depth) until a path leaves it. Summed once per
-    // vector and depth: a map per node took most of a document-sized edit at 100M.
-    uint32_t classLimit = 0;
-    for (const auto& c : deltas.changes) classLimit = std::max(classLimit, c.first + 1);
-    std::vector<std::vector<int64_t>> sum(w + 1, std::vector<int64_t>(classLimit, 0));
-    std::vector<std::vector<uint32_t>> touched(w + 1);
-    std::vector<size_t> open;  // by depth - 1, the open nodes' places in `below`
-    const auto close = [&] {
-      const size_t d = open.size();
-      Below& b = below[open.back()];
-      std::vector<uint32_t>& t = touched[d];
-      std::sort(t.begin(), t.end());  // a class whose sum went back to 0 may come twice
-      b.changeBegin = summed.size();
-      for (uint32_t c : t)
-        if (const int64_t n = std::exchange(sum[d][c], 0); n != 0) summed.emplace_back(c, n);
-      t.clear();
-      b.changeEnd = summed.size();
-      b.end = below.size();
-      open.pop_back();
-    };
-    for (size_t k = 0; k < items.size(); ++k) {
-      if (k % 4096 == 4095 && cancelRequested(job)) return Status::cancelled();
-      const Item& item = items[k];
-      while (open.size() > item.same) close();
-      for (size_t d = open.size() + 1; d <= item.path.length; ++d) {
-        open.push_back(below.size());
-        below.push_back({{item.path.values, d}});
-      }
-      if (item.delta == SIZE_MAX) continue;
-      below[open.back()].entry = deltas.entries[item.delta];
-      for (const auto& [c, n] : deltas.of(item.delta))
-        for (size_t d = 1; d <= w; ++d) {
-          if (sum[d][c] == 0) touched[d].push_back(c);
-          sum[d][c] += n;
-        }
-    }
-    while (!open.empty()) close();
   }
-
+  // The nodes on a chunk's paths (below), leaves included, in tree order (a prefix before its
+  // extensions, which follow it), with what changed below each. A leaf is a node of its own (its
+  // compression is settled against its parent's default bottom-up), so an edit of a few leaves
+  // rebuilds no subtree.
+  struct Below {
+    Path path;
+    size_t end = 0;                         // past its extensions
+    size_t changeBegin = 0, changeEnd = 0;  // in the chunk's `summed`: its changes by class id
+    uint32_t entry = VectorOverlay::kNone;  // an edited leaf's overlay entry
+  };
   // Top-down (a prefix before its extensions): a node keeps its default or is rebuilt with the
   // subtree below it, whose nodes are then left out. The steps' nodes are an array (per chunk,
   // below) that the entries made of them share (a document-sized edit at 100M changes a million
@@ -254,10 +213,13 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     size_t parent;           // step index; SIZE_MAX: the root
   };
   // The subtrees of the root's children are independent (the root's default stays, else the edit
-  // retrains): taken in chunks of whole subtrees on all cores, each chunk with its own steps and
-  // nodes, and entered in order afterwards.
+  // retrains): taken in chunks of whole subtrees on all cores, each chunk with its own nodes,
+  // steps and entries, which are entered in order afterwards.
   struct Chunk {
-    size_t begin = 0, end = 0;  // in `below`
+    size_t begin = 0, end = 0;  // in `items`
+    size_t opened = 0;
+    std::vector<Below> below;
+    std::vector<std::pair<uint32_t, int64_t>> summed;
     std::vector<Step> steps;
     std::shared_ptr<std::vector<Node>> pool;
     int64_t rootChildren = 0;  // what its nodes change of the root's child count
@@ -265,36 +227,94 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   };
   std::vector<Chunk> chunks;
   // A few dozen chunks, balanced between the cores as they finish; an edit of a few paths is one.
-  const size_t chunkSize = std::max<size_t>(below.size() / 64, 256);
-  for (size_t i = 0; i < below.size();) {
+  // A path that shares no value with the one before starts a child of the root.
+  const size_t chunkSize = std::max<size_t>(opened / 64, 256);
+  for (size_t k = 0; k < items.size();) {
     Chunk& c = chunks.emplace_back();
-    c.begin = i;
-    while (i < below.size() && i - c.begin < chunkSize) i = below[i].end;  // a child of the root
-    c.end = i;
+    c.begin = k;
+    do {
+      c.opened += items[k++].opens;
+    } while (k < items.size() && (items[k].same > 0 || c.opened < chunkSize));
+    c.end = k;
   }
+  // Per thread, for listing a chunk's nodes: a node's changes summed by class, one array per
+  // depth (a map per node took most of a document-sized edit at 100M), and the classes touched.
+  // Left zeroed after each node.
+  uint32_t classLimit = 0;
+  for (const auto& c : deltas.changes) classLimit = std::max(classLimit, c.first + 1);
+  struct Sums {
+    std::vector<std::vector<int64_t>> sum;
+    std::vector<std::vector<uint32_t>> touched;
+  };
+  tbb::enumerable_thread_specific<Sums> sums([&] {
+    return Sums{std::vector<std::vector<int64_t>>(w + 1, std::vector<int64_t>(classLimit, 0)),
+                std::vector<std::vector<uint32_t>>(w + 1)};
+  });
+  // Lists chunk c's nodes: a path shares its first `same` nodes with the one before and opens
+  // the rest; a node's changes are summed until a path leaves it.
+  const auto list = [&](Chunk& c) -> Status {
+    std::vector<Below>& below = c.below;
+    below.reserve(c.opened);
+    Sums& s = sums.local();
+    std::vector<size_t> open;  // by depth - 1, the open nodes' places in `below`
+    const auto close = [&] {
+      const size_t d = open.size();
+      Below& b = below[open.back()];
+      std::vector<uint32_t>& t = s.touched[d];
+      std::sort(t.begin(), t.end());  // a class whose sum went back to 0 may come twice
+      b.changeBegin = c.summed.size();
+      for (uint32_t cls : t)
+        if (const int64_t n = std::exchange(s.sum[d][cls], 0); n != 0)
+          c.summed.emplace_back(cls, n);
+      t.clear();
+      b.changeEnd = c.summed.size();
+      b.end = below.size();
+      open.pop_back();
+    };
+    for (size_t k = c.begin; k < c.end; ++k) {
+      if (k % 4096 == 4095 && cancelRequested(job)) return Status::cancelled();
+      const Item& item = items[k];
+      while (open.size() > item.same) close();
+      for (size_t d = open.size() + 1; d <= item.path.length; ++d) {
+        open.push_back(below.size());
+        below.push_back({{item.path.values, d}});
+      }
+      if (item.delta == SIZE_MAX) continue;
+      below[open.back()].entry = deltas.entries[item.delta];
+      for (const auto& [cls, n] : deltas.of(item.delta))
+        for (size_t d = 1; d <= w; ++d) {
+          if (s.sum[d][cls] == 0) s.touched[d].push_back(cls);
+          s.sum[d][cls] += n;
+        }
+    }
+    while (!open.empty()) close();
+    return Status::ok();
+  };
   const uint32_t rootDefaultId = order.ids[next->rootDefault_];
   const auto run = [&](Chunk& c) -> Status {
+    if (Status listed = list(c); !listed) return listed;
+    const std::vector<Below>& below = c.below;
     std::vector<Step>& steps = c.steps;
-    steps.reserve(c.end - c.begin);
+    steps.reserve(below.size());
     c.pool = std::make_shared<std::vector<Node>>();
     std::vector<Node>& nodes = *c.pool;
-    nodes.reserve(c.end - c.begin);  // never moved: entries point into it
+    nodes.reserve(below.size());  // never moved: entries point into it
     std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
     Prefix key;
     Dist scratch;
     Ranges ranges;
-    for (size_t i = c.begin; i < c.end;) {
+    for (size_t i = 0; i < below.size();) {
       if (steps.size() % 1024 == 1023 && cancelRequested(job)) return Status::cancelled();
       // The edited leaves' overlay entries, fetched ahead: numbered as the edit met them, they are
       // read here in tree order, a cache miss each.
-      if (i + kAhead < c.end && below[i + kAhead].entry != VectorOverlay::kNone)
+      if (i + kAhead < below.size() && below[i + kAhead].entry != VectorOverlay::kNone)
         overlay.prefetchEntry(below[i + kAhead].entry);
-      if (i + kAhead / 2 < c.end && below[i + kAhead / 2].entry != VectorOverlay::kNone)
+      if (i + kAhead / 2 < below.size() && below[i + kAhead / 2].entry != VectorOverlay::kNone)
         overlay.prefetchCounts(below[i + kAhead / 2].entry);
       const Below& b = below[i];
       const Path p = b.path;
       key.assign(p.values, p.values + p.length);
-      const std::span<const std::pair<uint32_t, int64_t>> change(summed.data() + b.changeBegin,
+      const std::span<const std::pair<uint32_t, int64_t>> change(c.summed.data() + b.changeBegin,
                                                                  b.changeEnd - b.changeBegin);
       const Reached r = was.walk(key);
       const bool present = r.depth == static_cast<int>(p.length);
