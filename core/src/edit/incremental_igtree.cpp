@@ -157,6 +157,10 @@ Status IncrementalIgTree::recheckPaths(const Recheck& recheck, const ClassOrder&
   std::inplace_merge(sorted.begin(), unsorted, sorted.end(), less);
   enum Found : uint8_t { kGoOn, kMoves, kDropped };
   std::vector<Found> found(w, kGoOn);  // by depth, for the previous vector
+  // By depth, the walk along the previous vector's first values: a step on from the one above.
+  std::vector<Walk> walks(w);
+  walks[0] = startWalk();
+  Prefix key;
   std::span<const uint32_t> previous;
   paths.clear();
   for (size_t i = 0; i < sorted.size(); ++i) {
@@ -168,7 +172,9 @@ Status IncrementalIgTree::recheckPaths(const Recheck& recheck, const ClassOrder&
     size_t need = 0;
     for (size_t d = 1; d < w; ++d) {
       if (d > same) {
-        const Reached r = walk({v.data(), d});
+        walks[d] = walks[d - 1];
+        stepWalk(walks[d], v, key);
+        const Reached& r = walks[d].reached;
         found[d] = r.depth < static_cast<int>(d) ? kDropped
                    : orderMovesDefault(r, after) ? kMoves
                                                  : kGoOn;

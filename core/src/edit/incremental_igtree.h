@@ -142,6 +142,17 @@ class IncrementalIgTree final : public IncrementalClassifier {
     const Node* edited = nullptr;  // else an edited node without a part
   };
   Reached walk(std::span<const uint32_t> values) const;
+  // A walk after its first values, which a walk one value longer resumes from: what it reached,
+  // the trained tree's node at that prefix (if any), and whether it stopped there.
+  struct Walk {
+    Reached reached;
+    const IgTree::Node* trained = nullptr;
+    bool stopped = false;
+  };
+  Walk startWalk() const;
+  // Takes `w` (a walk along values[0, w.reached.depth)) one value further, or stops it; `key`:
+  // scratch for the prefix.
+  void stepWalk(Walk& w, std::span<const uint32_t> values, Prefix& key) const;
   // Whether `after` alone gives the node `r` (below the root, its counts as they were) another
   // default: a class tied with its default at its top now comes before it.
   bool orderMovesDefault(const Reached& r, const ClassOrder& after) const;

@@ -9,44 +9,54 @@ namespace memlens {
 
 const IgTree& IncrementalIgTree::retrainedTree() const { return *igTreeOf(full()); }
 
-IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> values) const {
-  Reached r{0, &tree_, &base_->memory(), &tree_.root(), nullptr};
-  const IgTree::Node* trained = &tree_.root();  // the trained tree's node at the prefix, if any
-  Prefix key;
-  while (r.depth < static_cast<int>(values.size())) {
-    const uint32_t children =
-        r.depth == 0 ? rootChildren_ : (r.edited ? r.edited->childCount : r.node->childCount);
-    if (children == 0) break;
-    const uint32_t v = values[static_cast<size_t>(r.depth)];
-    const IgTree::Node* trainedChild = trained ? tree_.child(*trained, v) : nullptr;
-    if (!recent_.empty() || settled_) {
-      key.push_back(v);
-      if (const Node* found = node(key)) {
-        const Node& n = *found;
-        if (!n.kept) break;
-        ++r.depth;
-        if (n.part) {
-          // The rest of the walk is the part's tree's, over the features below the prefix.
-          const IgTree& t = n.part->tree;
-          const IgTree::Node* at = &t.root();
-          while (r.depth < static_cast<int>(values.size()) && at->childCount > 0) {
-            const IgTree::Node* c = t.child(*at, values[static_cast<size_t>(r.depth)]);
-            if (!c) break;
-            at = c;
-            ++r.depth;
-          }
-          return {r.depth, &t, &n.part->base, at, nullptr};
-        }
-        r = {r.depth, nullptr, nullptr, nullptr, &n};
-        trained = trainedChild;
-        continue;
-      }
-    }
-    if (!trainedChild) break;
-    r = {r.depth + 1, &tree_, &base_->memory(), trainedChild, nullptr};
-    trained = trainedChild;
+IncrementalIgTree::Walk IncrementalIgTree::startWalk() const {
+  return {{0, &tree_, &base_->memory(), &tree_.root(), nullptr}, &tree_.root(), false};
+}
+
+void IncrementalIgTree::stepWalk(Walk& w, std::span<const uint32_t> values, Prefix& key) const {
+  Reached& r = w.reached;
+  if (w.stopped) return;
+  const uint32_t v = values[static_cast<size_t>(r.depth)];
+  w.stopped = true;  // unless a child is found
+  if (r.tree && r.tree != &tree_) {
+    // Within a rebuilt part the walk is the part's tree's, over the features below its prefix.
+    if (r.node->childCount == 0) return;
+    const IgTree::Node* c = r.tree->child(*r.node, v);
+    if (!c) return;
+    r.node = c;
+    ++r.depth;
+    w.stopped = false;
+    return;
   }
-  return r;
+  const uint32_t children =
+      r.depth == 0 ? rootChildren_ : (r.edited ? r.edited->childCount : r.node->childCount);
+  if (children == 0) return;
+  const IgTree::Node* trainedChild = w.trained ? tree_.child(*w.trained, v) : nullptr;
+  if (!recent_.empty() || settled_) {
+    key.assign(values.begin(), values.begin() + r.depth + 1);
+    if (const Node* n = node(key)) {
+      if (!n->kept) return;
+      if (n->part) {
+        r = {r.depth + 1, &n->part->tree, &n->part->base, &n->part->tree.root(), nullptr};
+      } else {
+        r = {r.depth + 1, nullptr, nullptr, nullptr, n};
+        w.trained = trainedChild;
+      }
+      w.stopped = false;
+      return;
+    }
+  }
+  if (!trainedChild) return;
+  r = {r.depth + 1, &tree_, &base_->memory(), trainedChild, nullptr};
+  w.trained = trainedChild;
+  w.stopped = false;
+}
+
+IncrementalIgTree::Reached IncrementalIgTree::walk(std::span<const uint32_t> values) const {
+  Walk w = startWalk();
+  Prefix key;
+  while (!w.stopped && w.reached.depth < static_cast<int>(values.size())) stepWalk(w, values, key);
+  return w.reached;
 }
 
 void IncrementalIgTree::distributionOf(const Reached& r,

@@ -300,7 +300,11 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
     std::vector<Node>& nodes = *c.pool;
     nodes.reserve(below.size());  // never moved: entries point into it
     std::vector<size_t> lastOfLength(w + 1, SIZE_MAX);
-    Prefix key;
+    // By length, the walk along the last path of that length (a node's parent's, for the next),
+    // each a step on from its parent's rather than a walk from the root.
+    std::vector<Walk> walks(w + 1);
+    walks[0] = was.startWalk();
+    Prefix key, walkKey;
     Dist scratch;
     Ranges ranges;
     for (size_t i = 0; i < below.size();) {
@@ -316,7 +320,9 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
       key.assign(p.values, p.values + p.length);
       const std::span<const std::pair<uint32_t, int64_t>> change(c.summed.data() + b.changeBegin,
                                                                  b.changeEnd - b.changeBegin);
-      const Reached r = was.walk(key);
+      walks[p.length] = walks[p.length - 1];
+      was.stepWalk(walks[p.length], {p.values, p.length}, walkKey);
+      const Reached& r = walks[p.length].reached;
       const bool present = r.depth == static_cast<int>(p.length);
       const Node* own = was.node(key);
       bool rebuildHere = p.length < w && (!present || (own && (own->part || own->alone)));
