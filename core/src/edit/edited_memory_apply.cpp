@@ -1,4 +1,5 @@
-// EditedMemory::applyEdit: what one edit does to the instances of a state.
+// EditedMemory::applyEdit: what one edit does to the instances of a state; the class order the
+// state keeps after it.
 #include <algorithm>
 #include <string>
 
@@ -225,6 +226,57 @@ Status EditedMemory::applyEdit(State& state, const MemoryEdit& edit, Changes* ch
     state.liveCount -= c.liveBefore;
   }
   return Status::ok();
+}
+
+ClassOrder EditedMemory::State::classOrder(std::span<const Changes> changes, bool undo,
+                                           const InstanceSet& base, const RowsByKey& classRows) {
+  // Per class the edit touches, the lowest row that may now be its first live one.
+  std::vector<size_t> from(classTotals.size(), kNoRow);
+  std::vector<uint32_t> touched;
+  const auto note = [&](uint32_t c, size_t row) {
+    if (c >= classTotals.size()) {
+      classTotals.resize(size_t{c} + 1, 0);
+      firstOfClass.resize(size_t{c} + 1, kNoRow);
+      from.resize(size_t{c} + 1, kNoRow);
+    }
+    if (from[c] == kNoRow) touched.push_back(c);
+    from[c] = std::min({from[c], firstOfClass[c], row});
+  };
+  for (const Changes& list : changes)
+    for (const Change& c : list.rows) {
+      if (undo ? c.liveAfter : c.liveBefore) {
+        const uint32_t gone = undo ? c.classAfter : c.classBefore;
+        note(gone, kNoRow);
+        --classTotals[gone];
+      }
+      if (undo ? c.liveBefore : c.liveAfter) {
+        const uint32_t come = undo ? c.classBefore : c.classAfter;
+        note(come, c.index);
+        ++classTotals[come];
+      }
+    }
+  // Rows below from[c] held no live instance of c before the edit, nor got one from it.
+  for (uint32_t c : touched)
+    firstOfClass[c] = classTotals[c] == 0 ? kNoRow
+                                          : firstRow(c, from[c], base.size(), classRows,
+                                                     [](size_t) { return true; });
+  return orderOf(classTotals, firstOfClass);
+}
+
+ClassOrder EditedMemory::State::orderOf(const std::vector<uint64_t>& totals,
+                                        const std::vector<size_t>& firstOfClass) {
+  ClassOrder o;
+  for (uint32_t c = 0; c < totals.size(); ++c)
+    if (totals[c] > 0) o.ids.push_back(c);
+  std::sort(o.ids.begin(), o.ids.end(),
+            [&](uint32_t a, uint32_t b) { return firstOfClass[a] < firstOfClass[b]; });
+  o.indexOfId.assign(o.ids.empty() ? 0 : size_t{*std::max_element(o.ids.begin(), o.ids.end())} + 1,
+                     InstanceBase::kNone);
+  for (uint32_t i = 0; i < o.ids.size(); ++i) {
+    o.indexOfId[o.ids[i]] = i;
+    o.totals.push_back(totals[o.ids[i]]);
+  }
+  return o;
 }
 
 }  // namespace memlens
