@@ -143,7 +143,8 @@ class IncrementalIgTree final : public IncrementalClassifier {
   };
   Reached walk(std::span<const uint32_t> values) const;
   // A walk after its first values, which a walk one value longer resumes from: what it reached,
-  // the trained tree's node at that prefix (if any), and whether it stopped there.
+  // the trained tree's node at that prefix (if any; within a part, the one above it, unread), and
+  // whether it stopped there.
   struct Walk {
     Reached reached;
     const IgTree::Node* trained = nullptr;

@@ -15,7 +15,8 @@ namespace {
 
 using Dist = std::vector<std::pair<uint32_t, uint64_t>>;
 
-// How many nodes ahead of the one it edits the top-down pass fetches an edited leaf's entry.
+// How many places ahead in a chunk's listed nodes the top-down pass fetches an edited leaf's entry
+// (some are in subtrees a rebuild skips: fetched for nothing).
 constexpr size_t kAhead = 16;
 
 // The subtree of `members` (not empty) in a memory of `classes`.
@@ -239,7 +240,7 @@ Result<std::shared_ptr<IncrementalIgTree>> IncrementalIgTree::edited(
   }
   // Per thread, for listing a chunk's nodes: a node's changes summed by class, one array per
   // depth (a map per node took most of a document-sized edit at 100M), and the classes touched.
-  // Left zeroed after each node.
+  // Left zeroed after each node (not by a cancelled listing: the edit is then cancelled whole).
   uint32_t classLimit = 0;
   for (const auto& c : deltas.changes) classLimit = std::max(classLimit, c.first + 1);
   struct Sums {
