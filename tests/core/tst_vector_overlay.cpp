@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "edit/vector_overlay.h"
@@ -67,6 +68,14 @@ InstanceBase baseOf(int width, Draw& draw, Random& random) {
   return base;
 }
 
+// The entries change() gives `changes`.
+std::vector<uint32_t> changed(VectorOverlay& overlay,
+                              std::span<const VectorOverlay::Change> changes) {
+  std::vector<uint32_t> entries;
+  overlay.change(changes, [&](std::span<const uint32_t> e) { entries.assign(e.begin(), e.end()); });
+  return entries;
+}
+
 }  // namespace
 
 class TestVectorOverlay : public QObject {
@@ -121,7 +130,7 @@ class TestVectorOverlay : public QObject {
         it->second[classId] += delta;
         batch.push_back({v.data(), classId, delta});
       }
-      const std::vector<uint32_t> entries = o.change(batch);
+      const std::vector<uint32_t> entries = changed(o, batch);
       QCOMPARE(entries.size(), size);
       for (size_t i = 0; i < size; ++i) QCOMPARE(entries[i], o.find(vectors[i]));
     };
@@ -189,9 +198,9 @@ class TestVectorOverlay : public QObject {
           held.erase(at);
         }
       }
-      QCOMPARE(batched.change(changes), expected);
+      QCOMPARE(changed(batched, changes), expected);
       for (size_t i = 0; i < changes.size(); ++i)
-        QCOMPARE(single.change(vectors[i], changes[i].classId, changes[i].delta), expected[i]);
+        QCOMPARE(changed(single, {&changes[i], 1}), std::vector<uint32_t>{expected[i]});
       for (const VectorOverlay* o : {&batched, &single}) {
         QCOMPARE(o->entries().size(), features.size());
         for (uint32_t e = 0; e < features.size(); ++e) {

@@ -205,14 +205,6 @@ void VectorOverlay::applyCounts(std::span<const Change> changes,
   }
 }
 
-std::vector<uint32_t> VectorOverlay::change(std::span<const Change> changes) {
-  std::vector<uint32_t> entryOf;
-  change(changes, [&](std::span<const uint32_t> entries) {
-    entryOf.assign(entries.begin(), entries.end());
-  });
-  return entryOf;
-}
-
 void VectorOverlay::change(std::span<const Change> changes,
                            const std::function<void(std::span<const uint32_t>)>& beside) {
   if (changes.empty()) return beside({});
@@ -231,11 +223,6 @@ void VectorOverlay::change(std::span<const Change> changes,
   const auto firstNew = static_cast<uint32_t>(entries_.size());
   const std::vector<uint32_t> entryOf = entriesOf(changes);
   tbb::parallel_invoke([&] { applyCounts(changes, entryOf, firstNew); }, [&] { beside(entryOf); });
-}
-
-uint32_t VectorOverlay::change(std::span<const uint32_t> features, uint32_t classId, int delta) {
-  const Change one{features.data(), classId, delta};
-  return change({&one, 1}).front();
 }
 
 uint32_t VectorOverlay::find(std::span<const uint32_t> features) const {

@@ -39,16 +39,14 @@ class VectorOverlay {
   VectorOverlay(VectorOverlay&&) = default;
   VectorOverlay& operator=(VectorOverlay&&) = default;
 
-  // Applies `changes` in order and returns each one's entry: the entries, their order and their
-  // counts are what applying them one at a time gives (a vector enters when first changed; a base
-  // vector with its counts in the base). The new entries are found and built on all cores, their
-  // counts in one array: a document removal adds half a million. Fewer than 2^31 changes.
-  std::vector<uint32_t> change(std::span<const Change> changes);
-  // The same, and `beside` given each change's entry as soon as they are known: it runs on another
-  // core while the counts are written, so it may read featuresOf() but no counts.
+  // Applies `changes` in order and gives `beside` each one's entry as soon as they are known: the
+  // entries, their order and their counts are what applying them one at a time gives (a vector
+  // enters when first changed; a base vector with its counts in the base). The new entries are
+  // found and built on all cores, their counts in one array: a document removal adds half a
+  // million. `beside` runs on another core while the counts are written, so it may read
+  // featuresOf() but no counts. Fewer than 2^31 changes.
   void change(std::span<const Change> changes,
               const std::function<void(std::span<const uint32_t>)>& beside);
-  uint32_t change(std::span<const uint32_t> features, uint32_t classId, int delta);
 
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 
