@@ -254,7 +254,7 @@ void MemoryController::previewPrune(const PruneOptions& options) {
   pending->prune = options;
   // A stop previews from the stored vectors planned; Commit lists their instances.
   pending->prune->listSources = false;
-  // Only IB1 under kept weights masks its stops (elsewhere a stop retrains: nothing to ready).
+  // Only a memory whose stops mask (dragMasks()) is readied (elsewhere a stop retrains).
   pending->readies =
       !dragReadied_ && options.strategy == PruneStrategy::kCountThreshold && dragMasks();
   pending->title = tr("Prune (%1)").arg(QString::fromLatin1(optionLabel(options.strategy)));

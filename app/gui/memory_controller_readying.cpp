@@ -15,8 +15,11 @@ bool MemoryController::isReadying() const {
 }
 
 bool MemoryController::dragMasks() const {
-  return trained_ && keepTrainedWeights() &&
-         trained_->record().options.classifier.algorithm == Algorithm::kIb1;
+  if (!trained_ || !keepTrainedWeights()) return false;
+  const ClassifierOptions& options = trained_->record().options.classifier;
+  return options.algorithm == Algorithm::kIgTree ||
+         ((options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
+          options.metric == Metric::kOverlap);
 }
 
 void MemoryController::startReadying() {

@@ -38,11 +38,12 @@ constexpr auto kBackground = "Readying the count-threshold drag in the backgroun
 // What a stop that readies the drag itself says.
 constexpr auto kAtTheStop = "Readying the count-threshold drag for the memory";
 
-// Trains IB1, keeps its trained weights, and previews and commits through the tab the first
-// deletion that flips a probe token, committed in `reference` too (made here). Check
+// Trains `algorithm`, keeps its trained weights, and previews and commits through the tab the
+// first deletion that flips a probe token, committed in `reference` too (made here). Check
 // QTest::currentTestFailed() after it.
-void commitUnderKeptWeights(TrainedWindow& w, std::unique_ptr<memlens::EditedMemory>& reference) {
-  memlens::test::trainAndPrepare(w, memlens::Algorithm::kIb1);
+void commitUnderKeptWeights(TrainedWindow& w, std::unique_ptr<memlens::EditedMemory>& reference,
+                            memlens::Algorithm algorithm = memlens::Algorithm::kIb1) {
+  memlens::test::trainAndPrepare(w, algorithm);
   if (QTest::currentTestFailed()) return;
   MemoryController* controller = w.controller;
   const auto trained = controller->memory();
@@ -104,12 +105,20 @@ class TestMemoryDragReadying : public QObject {
  private Q_SLOTS:
   void init() { QCoreApplication::setOrganizationName(QStringLiteral("MemLensTest")); }
 
+  void readiesInTheBackgroundAfterACommit_data() {
+    QTest::addColumn<int>("algorithm");
+    QTest::newRow("ib1") << static_cast<int>(memlens::Algorithm::kIb1);
+    QTest::newRow("igtree") << static_cast<int>(memlens::Algorithm::kIgTree);
+    QTest::newRow("tribl2") << static_cast<int>(memlens::Algorithm::kTribl2);
+  }
+
   // Committed, the step settles with the drag being readied in the background (no stop asked),
   // the page usable and saying so; once it says the drag is ready, stops do not ready again.
   void readiesInTheBackgroundAfterACommit() {
+    QFETCH(int, algorithm);
     TrainedWindow w;
     std::unique_ptr<memlens::EditedMemory> reference;
-    commitUnderKeptWeights(w, reference);
+    commitUnderKeptWeights(w, reference, static_cast<memlens::Algorithm>(algorithm));
     if (QTest::currentTestFailed()) return;
     MemoryController* controller = w.controller;
     MemoryBrowserWidget* page = w.page;

@@ -104,6 +104,14 @@ std::vector<bool> rarerThan(const InstanceBase& base, uint64_t minCount) {
   return rare;
 }
 
+// The engines a count-threshold drag masks.
+void engines() {
+  QTest::addColumn<int>("algorithm");
+  QTest::newRow("ib1") << static_cast<int>(Algorithm::kIb1);
+  QTest::newRow("igtree") << static_cast<int>(Algorithm::kIgTree);
+  QTest::newRow("tribl2") << static_cast<int>(Algorithm::kTribl2);
+}
+
 }  // namespace
 
 class TestKeptMemory : public QObject {
@@ -211,22 +219,31 @@ class TestKeptMemory : public QObject {
   }
 
   void largePruneAnswersBeforeBuilding_data() {
+    QTest::addColumn<int>("algorithm");
     QTest::addColumn<int>("k");
     QTest::addColumn<int>("weighting");
-    QTest::newRow("k=1") << 1 << static_cast<int>(DistanceWeighting::kZero);
-    QTest::newRow("k=3 inverse distance")
-        << 3 << static_cast<int>(DistanceWeighting::kInverseDistance);
+    QTest::newRow("ib1 k=1") << static_cast<int>(Algorithm::kIb1) << 1
+                             << static_cast<int>(DistanceWeighting::kZero);
+    QTest::newRow("ib1 k=3 inverse distance")
+        << static_cast<int>(Algorithm::kIb1) << 3
+        << static_cast<int>(DistanceWeighting::kInverseDistance);
+    QTest::newRow("igtree") << static_cast<int>(Algorithm::kIgTree) << 1
+                            << static_cast<int>(DistanceWeighting::kZero);
+    QTest::newRow("tribl2 k=3") << static_cast<int>(Algorithm::kTribl2) << 3
+                                << static_cast<int>(DistanceWeighting::kZero);
   }
 
-  // IB1 under fixed weights: a count-threshold prune masking most stored vectors previews without
-  // building the memory it leaves (no stored vectors are kept until commit), yet every probe
-  // token's answer, the stored vectors and the instances equal those of IB1 trained on the kept
+  // IB1, IGTree or TRIBL2 under fixed weights: a count-threshold prune masking most stored vectors
+  // previews without building the memory it leaves (no stored vectors are kept until commit), yet
+  // every probe token's answer, the stored vectors and the instances equal those of the engine
+  // trained on the kept
   // instances: planned on the unedited memory, from the stored vectors planned (no change per
   // instance), and the same edit without its plan, or with its plan on another memory or with
   // other sources, from its instances; planned with its sources unlisted (a drag's stop), the
   // same, listed when a commit or a stale plan needs them. Commit builds it, cancellable (nothing
   // changes), answers the same and journals the edit; undo and redo take it back and forth.
   void largePruneAnswersBeforeBuilding() {
+    QFETCH(int, algorithm);
     QFETCH(int, k);
     QFETCH(int, weighting);
     auto corpus = TokenisedCorpus::load({MEMLENS_DEMO_CORPUS}, {});
@@ -234,6 +251,7 @@ class TestKeptMemory : public QObject {
     InstanceSet train, probe;
     splitKjv(**corpus, train, probe);
     ClassifierOptions options;
+    options.algorithm = static_cast<Algorithm>(algorithm);
     options.k = k;
     options.distanceWeighting = static_cast<DistanceWeighting>(weighting);
     options.fixedWeights = *EditedMemory::trainedWeights(train, options);
@@ -440,27 +458,31 @@ class TestKeptMemory : public QObject {
 
   // A drag over an edited memory: stops with thresholds up, down and repeated, a random prune
   // (its mask keeps vectors the walks leave out) between, a commit, then an undo and another
-  // probe set (the walks of another memory or probe set are not used): each stop answers every
-  // probe token as IB1 trained on the instances it keeps.
+  // probe set (the walks or tree paths of another memory or probe set are not used): each stop
+  // answers every probe token as the engine (IB1, IGTree, TRIBL2) trained on the instances it
+  // keeps.
+  void dragStopsAnswerAsRetrained_data() { engines(); }
   void dragStopsAnswerAsRetrained() {
+    QFETCH(int, algorithm);
     auto kjv = fixedKjv();
     QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
     auto& [corpus, train, probe, options] = *kjv;
+    options.algorithm = static_cast<Algorithm>(algorithm);
     auto created = EditedMemory::create(std::move(corpus), train, probe, options);
     QVERIFY2(created, created.status().toString().c_str());
     EditedMemory& m = **created;
     // The drag readied ahead of its first stop (as the app does when it prepares a memory): the
-    // probe set walked, nothing answered differently.
+    // probe set walked (TRIBL2 keeps no walks: nothing to ready), nothing answered differently.
     const std::vector<uint32_t> unedited = m.probePredictions();
     StageLog log;
     QVERIFY(m.prepareCountDrag(&log.job).isOk());
-    QVERIFY(log.saw("readying the count-threshold drag"));
+    QCOMPARE(log.saw("readying the count-threshold drag"), options.algorithm != Algorithm::kTribl2);
     QCOMPARE(m.probePredictions(), unedited);
     QVERIFY(m.edits().empty());
     std::vector<uint64_t> committed;
     std::optional<EditedMemory::Preview> last;
-    // A stop of `prune` (previewed into `last`): its answers are those of IB1 trained without
-    // what it and the committed edits remove.
+    // A stop of `prune` (previewed into `last`): its answers are those of the engine trained
+    // without what it and the committed edits remove.
     const auto stop = [&](const PruneOptions& prune, const QByteArray& row) {
       auto edit = planPrune(m, prune);
       QVERIFY2(edit, edit.status().toString().c_str());
@@ -515,20 +537,28 @@ class TestKeptMemory : public QObject {
   }
 
   void dragAfterCommittedEditAnswersAsRetrained_data() {
+    QTest::addColumn<int>("algorithm");
     QTest::addColumn<int>("edit");
-    QTest::newRow("one vector") << 0;
-    QTest::newRow("a document-sized run") << 1;
-    QTest::newRow("a relabel and an insertion") << 2;
+    for (Algorithm a : {Algorithm::kIb1, Algorithm::kIgTree, Algorithm::kTribl2}) {
+      const char* name = a == Algorithm::kIb1      ? "ib1"
+                         : a == Algorithm::kIgTree ? "igtree"
+                                                   : "tribl2";
+      QTest::addRow("%s, one vector", name) << static_cast<int>(a) << 0;
+      QTest::addRow("%s, a document-sized run", name) << static_cast<int>(a) << 1;
+      QTest::addRow("%s, a relabel and an insertion", name) << static_cast<int>(a) << 2;
+    }
   }
 
   // After a committed edit the drag is readied again (the memory rebuilt as the base its stops
-  // mask) and its stops answer from the planned vectors, each as IB1 retrained on the kept
-  // instances less the stop's; so after a committed stop (its memory is its base: no readying),
-  // and after undoing back to the edited and the unedited memory.
+  // mask) and its stops answer from the planned vectors, each as the engine (IB1, IGTree, TRIBL2)
+  // retrained on the kept instances less the stop's; so after a committed stop (its memory is its
+  // base: no readying), and after undoing back to the edited and the unedited memory.
   void dragAfterCommittedEditAnswersAsRetrained() {
+    QFETCH(int, algorithm);
     QFETCH(int, edit);
     auto kjv = fixedKjv();
     QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    kjv->options.algorithm = static_cast<Algorithm>(algorithm);
     const InstanceSet& train = kjv->train;
     const InstanceSet& probe = kjv->probe;
     const ClassifierOptions& options = kjv->options;
@@ -568,14 +598,14 @@ class TestKeptMemory : public QObject {
     const std::vector<uint32_t> edited = m.probePredictions();
     StageLog log;
     QVERIFY(m.prepareCountDrag(&log.job).isOk());
-    QVERIFY(log.saw("readying the count-threshold drag"));
+    QCOMPARE(log.saw("readying the count-threshold drag"), options.algorithm != Algorithm::kTribl2);
     QCOMPARE(m.probePredictions(), edited);
     QCOMPARE(m.edits().size(), edits.size());
     log.stages.clear();
     QVERIFY(m.prepareCountDrag(&log.job).isOk());  // readied: nothing more to do
     QVERIFY(log.stages.empty());
     std::optional<EditedMemory::Preview> last;
-    // A stop at `minCount`, previewed into `last`: answered from its planned vectors, as IB1
+    // A stop at `minCount`, previewed into `last`: answered from its planned vectors, as the engine
     // trained on the memory's instances but the stop's.
     const auto stop = [&](uint32_t minCount, const QByteArray& row) {
       PruneOptions count;
@@ -616,11 +646,14 @@ class TestKeptMemory : public QObject {
   }
 
   // Cancelled in any of its stages (the app cancels it for the next edit), readying the drag
-  // after a committed edit leaves the memory answering as before; a stop then answers as IB1
+  // after a committed edit leaves the memory answering as before; a stop then answers as the engine
   // retrained, and readying again completes.
+  void cancelledReadyingChangesNoAnswer_data() { engines(); }
   void cancelledReadyingChangesNoAnswer() {
+    QFETCH(int, algorithm);
     auto kjv = fixedKjv();
     QVERIFY2(kjv, "the KJV demo corpus is missing: build the demo_corpus target");
+    kjv->options.algorithm = static_cast<Algorithm>(algorithm);
     auto created = EditedMemory::create(kjv->corpus, kjv->train, kjv->probe, kjv->options);
     QVERIFY2(created, created.status().toString().c_str());
     EditedMemory& m = **created;
@@ -633,7 +666,9 @@ class TestKeptMemory : public QObject {
     QVERIFY(m.commit(std::move(*deleted)).isOk());
     const std::vector<uint32_t> edited = m.probePredictions();
     const std::vector<uint64_t> sources = m.instances().sources;
+    const bool walks = kjv->options.algorithm != Algorithm::kTribl2;  // TRIBL2 keeps none
     for (const char* stage : {"keeping stored vectors", "readying the count-threshold drag"}) {
+      if (!walks && stage != std::string("keeping stored vectors")) continue;
       JobControl job(
           [&](double, const std::string& at) {
             if (at == stage) job.cancel();
@@ -648,7 +683,7 @@ class TestKeptMemory : public QObject {
     }
     StageLog log;
     QVERIFY(m.prepareCountDrag(&log.job).isOk());
-    QVERIFY(log.saw("readying the count-threshold drag"));
+    QCOMPARE(log.saw("readying the count-threshold drag"), walks);
     QCOMPARE(m.probePredictions(), edited);
     PruneOptions count;
     count.minCount = 3;

@@ -13,6 +13,7 @@
 namespace memlens {
 
 class ProbePaths;
+class PrunedTreePaths;
 class PrunedWalks;
 class RowsByKey;
 struct ClassOrder;
@@ -80,7 +81,7 @@ class EditedMemory {
     bool retrained = false;
     bool orderChanged = false;
     // A large prune under fixed weights answered with its stored vectors masked: commit() builds
-    // the memory it leaves (IB1).
+    // the memory it leaves.
     bool buildsOnCommit = false;
 
    private:
@@ -147,18 +148,19 @@ class EditedMemory {
   // changes.
   Result<Preview> preview(const MemoryEdit& edit, JobControl* job = nullptr) const;
   // Adopts a preview made on the current state (a stale preview is refused); clears redo. A
-  // prune's preview may leave its memory to be built here (IB1 under fixed weights: see
+  // prune's preview may leave its memory to be built here (under fixed weights: see
   // answerPruned()): cancellable then, and on cancel nothing changes.
   Status commit(Preview preview, JobControl* job = nullptr);
   Status undo(JobControl* job = nullptr);
   Status redo(JobControl* job = nullptr);
-  // Readies a count-threshold drag's stops ahead of the first where they are answered from
-  // masked walks of the stored vectors (IB1 under fixed weights, a prune larger than an overlay
-  // holds): after a committed edit, first builds the memory as it stands from the trained
+  // Readies a count-threshold drag's stops ahead of the first where they are answered with the
+  // stored vectors masked (IB1, IGTree and TRIBL2 under fixed weights, a prune larger than an
+  // overlay holds): after a committed edit, first builds the memory as it stands from the trained
   // memory's stored vectors and makes it the base later edits and stops start from, as a
   // committed prune's memory is (else each stop at 100M listed the edited memory, minutes, and
-  // retrained it); then walks the probe set as a stop at min-count 2 does and keeps the walks
-  // (kept across stops: most of a first stop at 100M), unless walks kept serve it already.
+  // retrained it); then answers the probe set as a stop at min-count 2 does and keeps the walks
+  // (IB1) or tree paths (IGTree) it made (kept across stops: most of a first stop at 100M),
+  // unless kept ones serve it already (TRIBL2 keeps none).
   // Otherwise nothing. Changes no answer, edit or undo step, and leaves earlier previews valid.
   // Honours cancel: cancelled, the memory is as it was.
   Status prepareCountDrag(JobControl* job = nullptr);
@@ -188,16 +190,20 @@ class EditedMemory {
                                                     std::span<const Changes> changes, bool undo,
                                                     size_t editCount, bool preview,
                                                     JobControl* job) const;
-  // IB1 under fixed weights, a prune that empties more stored vectors of `from`'s memory (held
-  // whole by its base, no overlay) than an overlay may hold, and removes nothing else: answers the
-  // probe set into `p` by prunedAnswers() over the base with those vectors masked, and leaves the
-  // memory to buildPruned(). False (`p` untouched) for any other edit.
+  // IB1, IGTree or TRIBL2 under fixed weights, a prune that empties more stored vectors of `from`'s
+  // memory (held whole by its base, no overlay) than an overlay may hold, and removes nothing else:
+  // answers the probe set into `p` over the base with those vectors masked (answerMasked()), and
+  // leaves the memory to buildPruned(). False (`p` untouched) for any other edit.
   Result<bool> answerPruned(Preview::Pending& p, const Preview::Pending& from,
                             std::span<const Changes> changes, ClassOrder& order,
                             uint64_t overlayLimit, JobControl* job) const;
   // Whether answerPlanned() may answer a planned prune of the current memory (the plan aside).
   bool answersPlanned() const;
-  // Whether answerMasked()'s walks serve the current memory (answersPlanned()) and probe set.
+  // Whether answerMasked() can answer over `from`'s base: the pattern search (IB1, TRIBL2), or an
+  // IGTree keeping its trie order.
+  bool maskable(const Preview::Pending& from) const;
+  // Whether answerMasked()'s walks (IB1) or tree paths (IGTree) serve the current memory
+  // (answersPlanned()) and probe set; TRIBL2's stops keep nothing.
   bool walked() const;
   // The current memory with its base built from its live instances (no overlay) and that base
   // as its classifier, so that answersPlanned(); null when it already is, or when previews of it
@@ -210,11 +216,17 @@ class EditedMemory {
   Result<std::shared_ptr<Preview::Pending>> answerPlanned(const MemoryEdit& edit,
                                                           uint64_t overlayLimit, const char* stage,
                                                           JobControl* job) const;
-  // What both answer into `p`: the probe set by prunedAnswers() over `from`'s base without the
-  // stored vectors `removed` marks, which leave `slots` vectors and `instances` instances.
+  // What both answer into `p`: the probe set over `from`'s base without the stored vectors
+  // `removed` marks, which leave `slots` vectors and `instances` instances (IGTree: by
+  // PrunedTreePaths, made once per memory and probe set).
   Status answerMasked(Preview::Pending& p, const Preview::Pending& from,
                       const std::vector<bool>& removed, uint32_t slots, uint64_t instances,
                       ClassOrder order, JobControl* job) const;
+  // IB1's and TRIBL2's: the predictions by prunedAnswers(), IB1's from the walks kept across
+  // stops, TRIBL2's each in the group its walk down the tree ends in.
+  Status answerWalked(Preview::Pending& p, const Preview::Pending& from,
+                      const std::vector<bool>& removed, const ClassOrder& order,
+                      JobControl* job) const;
   // Builds the memory answerPruned() left unbuilt into `p`, applying `edit` first when
   // answerPlanned() left it unapplied; on cancel `p` is as it was.
   Status buildPruned(Preview::Pending& p, const MemoryEdit& edit, JobControl* job) const;
@@ -271,7 +283,7 @@ class EditedMemory {
   // Incremental IGTree: the first tree feature.
   int firstFeature_ = -1;
   // Incremental IGTree: the probe tokens by their paths in the tree.
-  std::unique_ptr<const ProbePaths> probePaths_;
+  std::shared_ptr<const ProbePaths> probePaths_;
   std::shared_ptr<const Classifier> baseClassifier_;  // what the incremental engine edits
   std::vector<Changes> journal_;                      // incremental: what each of edits_ changed
   // Incremental: the memory before the last edit that retrained it (compacted), while that edit
@@ -285,9 +297,11 @@ class EditedMemory {
   // memories' overlays, tree entries and probe predictions.
   static constexpr size_t kKeptMemories = 3;
   std::vector<std::shared_ptr<Preview::Pending>> before_, after_;
-  // answerMasked()'s walks, kept across a drag's stops for the memory and probe set they serve.
+  // answerMasked()'s walks (IB1) and tree paths (IGTree), kept across a drag's stops for the
+  // memory and probe set they serve.
   mutable std::mutex walksMutex_;
   mutable std::shared_ptr<PrunedWalks> walks_;
+  mutable std::shared_ptr<const PrunedTreePaths> treePaths_;
 };
 
 }  // namespace memlens

@@ -261,7 +261,7 @@ Status EditedMemory::start(const std::vector<MemoryEdit>& edits, JobControl* job
   }
   if (tree) {
     firstFeature_ = igTreeOf(*baseClassifier_)->order().front();
-    probePaths_ = std::make_unique<const ProbePaths>(probe_, igTreeOf(*baseClassifier_)->order());
+    probePaths_ = std::make_shared<const ProbePaths>(probe_, igTreeOf(*baseClassifier_)->order());
   }
   unedited->rows = EditedRows(base_);
   unedited->liveCount = base_->size();
@@ -312,9 +312,8 @@ Status EditedMemory::prepareCountDrag(JobControl* job) {
     if (!based) return based.status();
     if (!*based) return Status::ok();
     current_ = std::move(*based);
-  } else if (walked()) {
-    return Status::ok();
   }
+  if (walked()) return Status::ok();
   PruneOptions first;  // what every stop of a count-threshold drag removes
   first.minCount = 2;
   first.listSources = false;
@@ -406,8 +405,7 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
     large = changed > overlayLimit(p->base->memory());
   }
   // A prune too large for the overlay under fixed weights previews without a retrain.
-  if (preview && large && from && !state->counts && algorithm == Algorithm::kIb1 && !undo &&
-      from->overlay->entries().empty()) {
+  if (preview && large && from && !state->counts && !undo && from->overlay->entries().empty()) {
     auto answered = answerPruned(*p, *from, changes, order, overlayLimit(p->base->memory()), job);
     if (!answered) return answered.status();
     if (*answered) return p;
@@ -649,9 +647,9 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
     return Status::invalidArgument("the probe set's width differs from the memory's");
   if (incremental_) {
     InstanceSet old = std::exchange(probe_, std::move(probe));
-    std::unique_ptr<const ProbePaths> oldPaths;
+    std::shared_ptr<const ProbePaths> oldPaths;
     if (probePaths_)
-      oldPaths = std::exchange(probePaths_, std::make_unique<const ProbePaths>(
+      oldPaths = std::exchange(probePaths_, std::make_shared<const ProbePaths>(
                                                 probe_, igTreeOf(*baseClassifier_)->order()));
     auto p = std::make_shared<Preview::Pending>(*current_);
     p->queries.reset();

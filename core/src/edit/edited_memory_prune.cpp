@@ -6,8 +6,11 @@
 #include "classify/classifier_factories.h"
 #include "edit/edited_memory_state.h"
 #include "edit/incremental_ib1.h"
+#include "edit/incremental_igtree.h"
+#include "edit/incremental_tribl2.h"
 #include "edit/kept_memory.h"
 #include "edit/pruned_answers.h"
+#include "edit/pruned_tree_paths.h"
 #include "edit/pruned_vectors.h"
 #include "edit/pruned_walks.h"
 #include "edit/vector_overlay.h"
@@ -30,18 +33,59 @@ Result<std::shared_ptr<const Classifier>> EditedMemory::keptClassifier(const Sta
 
 namespace {
 
-// The trained memory's pattern search, which prunedAnswers() walks (IB1).
+// The trained memory's pattern search, which prunedAnswers() walks (IB1, TRIBL2).
 const NeighbourSearch* maskableSearch(const Classifier& base) {
   const OverlapMemory* memory = overlapMemoryOf(base);
   return memory ? dynamic_cast<const NeighbourSearch*>(&memory->search()) : nullptr;
 }
 
+// TRIBL2's walks down its tree over the stored vectors of `memory` that `removed` does not mark:
+// per query, the features of the deepest prefix (in tree order, short of all of them) that a
+// kept vector shares, 0 for none; all features when the query is a kept vector (a search of that
+// pattern alone votes its counts, as TRIBL2 answers an exact match).
+std::vector<uint32_t> tribl2Prefixes(const OverlapMemory& memory, const NeighbourSearch& search,
+                                     const ProbeQueries& queries, const std::vector<bool>& removed,
+                                     JobControl* job) {
+  const InstanceBase& base = memory.base();
+  const auto width = static_cast<size_t>(base.width());
+  std::vector<uint32_t> prefixes(width, 0);  // by depth
+  for (size_t d = 1; d < width; ++d)
+    prefixes[d] = prefixes[d - 1] | 1u << memory.treeOrder()[d - 1];
+  std::vector<uint32_t> required(queries.size(), 0);
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, queries.size(), 64), [&](const auto& range) {
+    if (cancelRequested(job)) return;
+    for (size_t q = range.begin(); q != range.end(); ++q) {
+      const uint32_t* query = queries.query(q);
+      if (const uint32_t v = base.find({query, width}); v != InstanceBase::kNone && !removed[v]) {
+        required[q] = allFeatures(static_cast<int>(width));
+        continue;
+      }
+      for (size_t d = width - 1; d > 0 && required[q] == 0; --d)
+        search.forEachMember(query, prefixes[d], [&](uint32_t id) {
+          if (!removed[id]) required[q] = prefixes[d];
+          return removed[id];
+        });
+    }
+  });
+  return required;
+}
+
 }  // namespace
+
+bool EditedMemory::maskable(const Preview::Pending& from) const {
+  if (options_.algorithm == Algorithm::kIgTree) {
+    const IgTree* tree = igTreeOf(*from.base);
+    const InstanceBase& base = from.base->memory();
+    return probePaths_ && tree &&
+           tree->vectorsAgreeing(base, std::vector<uint32_t>(static_cast<size_t>(base.width())), 0);
+  }
+  return from.queries && maskableSearch(*from.base);
+}
 
 Result<bool> EditedMemory::answerPruned(Preview::Pending& p, const Preview::Pending& from,
                                         std::span<const Changes> changes, ClassOrder& order,
                                         uint64_t overlayLimit, JobControl* job) const {
-  if (!maskableSearch(*p.base) || !from.queries) return false;
+  if (!maskable(from)) return false;
   const InstanceBase& base = p.base->memory();
   // The instances each stored vector loses (millions at 100M: found in parallel): the edit
   // qualifies when it only removes instances, and all of each vector it touches.
@@ -84,22 +128,23 @@ bool EditedMemory::answersPlanned() const {
   // plan's vector ids are the base's): the trained memory unedited, or one built from the live
   // instances (a committed prune's, or rebased()).
   const Preview::Pending& from = *current_;
-  return options_.algorithm == Algorithm::kIb1 && !from.state->counts && from.queries &&
-         from.classifier == from.base && from.overlay->entries().empty() &&
-         maskableSearch(*from.base);
+  return !from.state->counts && from.classifier == from.base && from.overlay->entries().empty() &&
+         maskable(from);
 }
 
 bool EditedMemory::walked() const {
   const Preview::Pending& from = *current_;
   const std::lock_guard<std::mutex> lock(walksMutex_);
+  if (options_.algorithm == Algorithm::kIgTree)
+    return treePaths_ && treePaths_->serves(from.base, probePaths_);
+  if (options_.algorithm == Algorithm::kTribl2) return true;  // its stops keep no walks
   return walks_ && walks_->serves(from.base, *maskableSearch(*from.base), from.queries);
 }
 
 Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::rebased(
     JobControl* job) const {
   const Preview::Pending& from = *current_;
-  if (answersPlanned() || options_.algorithm != Algorithm::kIb1 || from.state->counts ||
-      !from.queries || !from.engine || !maskableSearch(*from.base))
+  if (answersPlanned() || from.state->counts || !from.engine || !maskable(from))
     return std::shared_ptr<Preview::Pending>();
   auto p = std::make_shared<Preview::Pending>(from);
   if (from.overlay->entries().empty()) {
@@ -154,29 +199,64 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::answerPlan
 Status EditedMemory::answerMasked(Preview::Pending& p, const Preview::Pending& from,
                                   const std::vector<bool>& removed, uint32_t slots,
                                   uint64_t instances, ClassOrder order, JobControl* job) const {
-  const ProbeQueries& queries = *from.queries;
-  const NeighbourSearch& search = *maskableSearch(*p.base);
-  std::shared_ptr<PrunedWalks> walks;
-  {
-    const std::lock_guard<std::mutex> lock(walksMutex_);
-    if (!walks_ || !walks_->serves(p.base, search, from.queries))
-      walks_ = std::make_shared<PrunedWalks>(p.base, search, from.queries);
-    walks = walks_;
+  if (options_.algorithm == Algorithm::kIgTree) {
+    std::shared_ptr<const PrunedTreePaths> paths;
+    {
+      const std::lock_guard<std::mutex> lock(walksMutex_);
+      if (!treePaths_ || !treePaths_->serves(p.base, probePaths_)) {
+        auto made = PrunedTreePaths::of(p.base, probePaths_, job);
+        if (!made) return made.status();
+        if (!*made) return Status::internal("the tree keeps no trie order to mask");
+        treePaths_ = std::move(*made);
+      }
+      paths = treePaths_;
+    }
+    auto answers = paths->answers(removed, order, job);
+    if (!answers) return answers.status();
+    p.predictions = std::move(*answers);
+  } else if (Status s = answerWalked(p, from, removed, order, job); !s) {
+    return s;
   }
-  // Walked as before while a cancelled stop still holds them, or when this one keeps vectors
-  // they leave out.
-  const std::unique_lock<std::mutex> held = walks->use();
-  PrunedWalks* kept = held.owns_lock() && walks->coveredBy(removed) ? walks.get() : nullptr;
-  auto answers =
-      prunedAnswers(search, p.base->memory(), removed, order, options_, queries, kept, job);
-  if (!answers) return answers.status();
-  p.predictions.resize(queries.tokens());
-  for (size_t t = 0; t < queries.tokens(); ++t) p.predictions[t] = (*answers)[queries.of(t)];
   p.queries = from.queries;
   p.slots = slots;
   p.instanceCount = instances;
   p.retrained = true;
   p.unbuilt = std::move(order);
+  return Status::ok();
+}
+
+Status EditedMemory::answerWalked(Preview::Pending& p, const Preview::Pending& from,
+                                  const std::vector<bool>& removed, const ClassOrder& order,
+                                  JobControl* job) const {
+  const ProbeQueries& queries = *from.queries;
+  const NeighbourSearch& search = *maskableSearch(*p.base);
+  const InstanceBase& base = p.base->memory();
+  Result<std::vector<uint32_t>> answers = Status::cancelled();
+  if (options_.algorithm == Algorithm::kTribl2) {
+    // Each query searches the group its walk ends in: a few patterns, not kept across stops (the
+    // walks hold every pattern of a query, and a stop may end its walk higher).
+    const std::vector<uint32_t> required =
+        tribl2Prefixes(*overlapMemoryOf(*p.base), search, queries, removed, job);
+    if (cancelRequested(job)) return Status::cancelled();
+    answers =
+        prunedAnswers(search, base, removed, order, options_, queries, nullptr, job, required);
+  } else {
+    std::shared_ptr<PrunedWalks> walks;
+    {
+      const std::lock_guard<std::mutex> lock(walksMutex_);
+      if (!walks_ || !walks_->serves(p.base, search, from.queries))
+        walks_ = std::make_shared<PrunedWalks>(p.base, search, from.queries);
+      walks = walks_;
+    }
+    // Walked as before while a cancelled stop still holds them, or when this one keeps vectors
+    // they leave out.
+    const std::unique_lock<std::mutex> held = walks->use();
+    PrunedWalks* kept = held.owns_lock() && walks->coveredBy(removed) ? walks.get() : nullptr;
+    answers = prunedAnswers(search, base, removed, order, options_, queries, kept, job);
+  }
+  if (!answers) return answers.status();
+  p.predictions.resize(queries.tokens());
+  for (size_t t = 0; t < queries.tokens(); ++t) p.predictions[t] = (*answers)[queries.of(t)];
   return Status::ok();
 }
 
@@ -210,12 +290,24 @@ Status EditedMemory::rebuild(Preview::Pending& p, const State& state, std::share
   Preview::Pending built;
   built.base = std::move(*classifier);
   built.overlay = std::make_shared<const VectorOverlay>(built.base->memory());
-  built.engine = std::make_shared<IncrementalIb1>(
-      options_, built.base, built.overlay, order,
-      [kept = std::move(kept)]() -> const InstanceSet& { return kept->get(); });
-  built.queries = p.queries;
-  // The search state later previews start from (reach, ties, votes); the answers are the same.
-  if (Status s = predictProbe(built, nullptr, {}, job); !s) return s;
+  auto instances = [kept = std::move(kept)]() -> const InstanceSet& { return kept->get(); };
+  if (options_.algorithm == Algorithm::kIgTree) {
+    // A tree's answers are its walks': nothing to keep for later previews.
+    built.engine =
+        std::make_shared<IncrementalIgTree>(options_, built.base, order, std::move(instances));
+  } else {
+    if (options_.algorithm == Algorithm::kTribl2) {
+      built.engine = std::make_shared<IncrementalTribl2>(options_, built.base, built.overlay, order,
+                                                         std::move(instances));
+    } else {
+      built.engine = std::make_shared<IncrementalIb1>(options_, built.base, built.overlay, order,
+                                                      std::move(instances));
+    }
+    built.queries = p.queries;
+    // The search state later previews start from (reach, TRIBL2's masks, ties, votes); the
+    // answers are the same.
+    if (Status s = predictProbe(built, nullptr, {}, job); !s) return s;
+  }
   p.base = std::move(built.base);
   p.overlay = std::move(built.overlay);
   p.engine = std::move(built.engine);
@@ -224,6 +316,7 @@ Status EditedMemory::rebuild(Preview::Pending& p, const State& state, std::share
   p.classifier = p.base;
   p.answers = std::move(built.answers);
   p.reach = std::move(built.reach);
+  p.masks = std::move(built.masks);
   p.tiedOn = std::move(built.tiedOn);
   p.votes = std::move(built.votes);
   return Status::ok();

@@ -108,6 +108,9 @@ class IncrementalIgTree final : public IncrementalClassifier {
 
   // The root's default (most frequent class, then first seen): a class index of `classes`.
   static uint32_t rootDefault(const ClassOrder& classes);
+  // defaultClassOf() by class id: most votes, then the tie order.
+  static uint32_t defaultOf(std::span<const std::pair<uint32_t, uint64_t>> dist,
+                            const ClassOrder& classes);
 
   // The stored vectors (in tree order) of the memory `overlay` makes of the base that hold one
   // class of each pair whose order differs between classes() and `after` (one of them in
@@ -207,9 +210,6 @@ class IncrementalIgTree final : public IncrementalClassifier {
                                                       const VectorOverlay& overlay,
                                                       uint32_t entry = VectorOverlay::kNone) const;
   void root(const PredictOptions& options, Prediction& out) const;
-  // defaultClassOf() by class id: most votes, then the tie order.
-  static uint32_t defaultOf(std::span<const std::pair<uint32_t, uint64_t>> dist,
-                            const ClassOrder& classes);
 
   const IgTree& tree_;
   std::shared_ptr<const ClassVectors> classVectors_;

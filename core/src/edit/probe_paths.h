@@ -23,12 +23,15 @@ class ProbePaths {
   // The probe tokens (indices, ascending by path) whose first prefix.size() values in tree order
   // are `prefix`.
   std::span<const uint32_t> under(std::span<const uint32_t> prefix) const;
-
- private:
+  // Every probe token, ascending by path.
+  std::span<const uint32_t> tokens() const { return tokens_; }
+  // The value of probe token `token` at `depth` in the tree order.
   uint32_t value(uint32_t token, size_t depth) const {
     return probe_->instance(token)[static_cast<size_t>(order_[depth])];
   }
+  size_t depth() const { return order_.size(); }
 
+ private:
   const InstanceSet* probe_ = nullptr;
   std::vector<int> order_;
   std::vector<uint32_t> tokens_;

@@ -33,7 +33,7 @@ Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const
                                             const ClassOrder& classes,
                                             const ClassifierOptions& options,
                                             const ProbeQueries& queries, PrunedWalks* walks,
-                                            JobControl* job) {
+                                            JobControl* job, std::span<const uint32_t> required) {
   const int width = base.width();
   const uint32_t full = allFeatures(width);
   const auto wanted = static_cast<size_t>(std::max(1, options.k)) + 1;
@@ -129,8 +129,10 @@ Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const
       const uint32_t entriesBefore = kept ? static_cast<uint32_t>(kept->entries.size()) : 0;
       const uint32_t countsBefore = kept ? static_cast<uint32_t>(kept->counts.size()) : 0;
       const uint32_t sumsBefore = kept ? static_cast<uint32_t>(kept->sums.size()) : 0;
+      const uint32_t must = required.empty() ? 0 : required[q];
       for (; !ended && i < order.size(); ++i) {
         const uint32_t pattern = order[i];
+        if ((pattern & must) != must) continue;
         const double d = search.distanceOf(pattern);
         bool open = false;
         if (endsBefore(d, open)) break;

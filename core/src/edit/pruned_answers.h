@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "edit/incremental_classifier.h"
@@ -22,12 +23,12 @@ namespace memlens {
 // vectors of exactly each pattern, until the k + 1 nearest buckets are known, and votes them as
 // the memory would (MergedBuckets). With `walks` (made for this search, base and queries, and
 // covered by `removed`), from the walks earlier stops kept, extended as far as this one reads.
+// With `required` (per query, a mask of features; then no walks), each query's search reads only
+// the kept vectors agreeing with it on its mask, as the memory's search below TRIBL2's tree does.
 // Honours cancel.
-Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const InstanceBase& base,
-                                            const std::vector<bool>& removed,
-                                            const ClassOrder& classes,
-                                            const ClassifierOptions& options,
-                                            const ProbeQueries& queries, PrunedWalks* walks,
-                                            JobControl* job);
+Result<std::vector<uint32_t>> prunedAnswers(
+    const NeighbourSearch& search, const InstanceBase& base, const std::vector<bool>& removed,
+    const ClassOrder& classes, const ClassifierOptions& options, const ProbeQueries& queries,
+    PrunedWalks* walks, JobControl* job, std::span<const uint32_t> required = {});
 
 }  // namespace memlens
