@@ -391,6 +391,7 @@ void MemoryController::start(std::shared_ptr<Pending> pending, const QString& wh
       if (!session) return session.status();
       // A 100M memory's first drag stop would otherwise walk the probe set itself (most of it).
       if (Status s = (*session)->prepareCountDrag(&job); !s) return s;
+      pending->dragMasks = (*session)->edited().masksCountStops();
       pending->session = std::move(*session);
     } else if (pending->kind == Pending::Kind::kPreview) {
       const EditSession& session = *pending->session;
@@ -451,6 +452,7 @@ void MemoryController::onFinished(const Status& status) {
         break;
       case Pending::Kind::kPrepare:
         session_ = pending->session;
+        dragMasks_ = pending->dragMasks;
         dragReadied_ = true;
         probe_ = pending->probe;
         sentences_ = pending->sentences;

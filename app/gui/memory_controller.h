@@ -38,7 +38,7 @@ class ProjectFile;
 // above kListEditedUpTo instances only when the user asks, with List Edited Memory),
 // the tab gets its snapshot and memoryChanged() hands the edited memory
 // (Experiment::withMemory) to whoever inspects it. Where a count-threshold stop masks the
-// memory's stored vectors (kept weights; not MVDM), a step or another probe set is followed by
+// memory's stored vectors (kept weights: dragMasks()), a step or another probe set is followed by
 // readying the drag in the background (EditSession::prepareCountDrag: at 100M the edited memory
 // is built once, tens of seconds), so that the drag is ready when the user comes to it; the page
 // stays usable meanwhile. A preview, step, probe set or new memory asked meanwhile cancels it
@@ -141,8 +141,9 @@ class MemoryController : public QObject {
   void adoptEvaluation(std::shared_ptr<const Experiment> evaluated);
   void start(std::shared_ptr<Pending> pending, const QString& what, bool cancellable);
   void startNext();
-  // Whether a count-threshold stop masks this memory's stored vectors (under kept weights: IGTree,
-  // and IB1 and TRIBL2 by the overlap metric), so that readying its drag does something.
+  // Whether a count-threshold stop masks this memory's stored vectors
+  // (EditedMemory::masksCountStops(), asked as the session was made), so that readying its drag
+  // does something.
   bool dragMasks() const;
   // Readies the drag in the background when a step or probe set asked for it and nothing else
   // waits.
@@ -206,6 +207,8 @@ class MemoryController : public QObject {
   // Whether the count-threshold drag is readied for the memory as it stands (by the preparation,
   // by the background readying after a step or probe set, or else by the first stop).
   bool dragReadied_ = false;
+  // Whether the session's count-threshold stops mask its stored vectors (dragMasks()).
+  bool dragMasks_ = false;
   // A step or probe set since the drag was last readied asks for it in the background (until it
   // is readied, fails or the user cancels it).
   bool readyWanted_ = false;

@@ -24,6 +24,7 @@ struct MemoryController::Pending {
   QString sentences;
   std::shared_ptr<const InstanceSet> probe;
   bool keepTrainedWeights = false;  // kPrepare
+  bool dragMasks = false;           // kPrepare: EditedMemory::masksCountStops()
   // kPreview: the edit, or the pruning to plan.
   MemoryEdit edit;
   std::optional<PruneOptions> prune;

@@ -14,13 +14,7 @@ bool MemoryController::isReadying() const {
          !afterReadying_;
 }
 
-bool MemoryController::dragMasks() const {
-  if (!trained_ || !keepTrainedWeights()) return false;
-  const ClassifierOptions& options = trained_->record().options.classifier;
-  return options.algorithm == Algorithm::kIgTree ||
-         ((options.algorithm == Algorithm::kIb1 || options.algorithm == Algorithm::kTribl2) &&
-          options.metric == Metric::kOverlap);
-}
+bool MemoryController::dragMasks() const { return session_ && dragMasks_; }
 
 void MemoryController::startReadying() {
   if (!readyWanted_ || dragReadied_ || !session_ || runner_->isRunning() || !steps_.empty() ||

@@ -164,6 +164,10 @@ class EditedMemory {
   // Otherwise nothing. Changes no answer, edit or undo step, and leaves earlier previews valid.
   // Honours cancel: cancelled, the memory is as it was.
   Status prepareCountDrag(JobControl* job = nullptr);
+  // Whether a count-threshold drag's stops are answered with the stored vectors masked once it
+  // is readied: fixed weights, and a memory whose search or tree can mask them (IB1 and TRIBL2
+  // searched by match patterns, up to 6 features; an IGTree keeping its trie order).
+  bool masksCountStops() const;
   // Makes `probe` the probe set (its width must be the memory's) and predicts it with the memory
   // as it is, without retraining; earlier previews become stale. On cancel nothing changes.
   Status setProbe(InstanceSet probe, JobControl* job = nullptr);

@@ -404,8 +404,10 @@ Result<std::shared_ptr<EditedMemory::Preview::Pending>> EditedMemory::advance(
   } else if (algorithm != Algorithm::kIgTree) {
     large = changed > overlayLimit(p->base->memory());
   }
-  // A prune too large for the overlay under fixed weights previews without a retrain.
-  if (preview && large && from && !state->counts && !undo && from->overlay->entries().empty()) {
+  // A prune too large for the overlay under fixed weights previews without a retrain (it removes
+  // more instances than the overlay may hold vectors; IGTree's `large` counts its paths).
+  if (preview && changed > overlayLimit(p->base->memory()) && from && !state->counts && !undo &&
+      from->overlay->entries().empty()) {
     auto answered = answerPruned(*p, *from, changes, order, overlayLimit(p->base->memory()), job);
     if (!answered) return answered.status();
     if (*answered) return p;
@@ -659,6 +661,11 @@ Status EditedMemory::setProbe(InstanceSet probe, JobControl* job) {
       return s;
     }
     current_ = std::move(p);
+    {
+      const std::lock_guard<std::mutex> lock(walksMutex_);  // of the old probe set
+      walks_.reset();
+      treePaths_.reset();
+    }
     // Their predictions are of the old probe set.
     beforeCompaction_.reset();
     before_.clear();

@@ -72,13 +72,13 @@ std::vector<uint32_t> tribl2Prefixes(const OverlapMemory& memory, const Neighbou
 
 }  // namespace
 
+bool EditedMemory::masksCountStops() const {
+  return incremental_ && !weightsRecomputed() && maskable(*current_);
+}
+
 bool EditedMemory::maskable(const Preview::Pending& from) const {
-  if (options_.algorithm == Algorithm::kIgTree) {
-    const IgTree* tree = igTreeOf(*from.base);
-    const InstanceBase& base = from.base->memory();
-    return probePaths_ && tree &&
-           tree->vectorsAgreeing(base, std::vector<uint32_t>(static_cast<size_t>(base.width())), 0);
-  }
+  if (options_.algorithm == Algorithm::kIgTree)
+    return probePaths_ && PrunedTreePaths::apply(*from.base, *probePaths_);
   return from.queries && maskableSearch(*from.base);
 }
 
@@ -203,13 +203,14 @@ Status EditedMemory::answerMasked(Preview::Pending& p, const Preview::Pending& f
     std::shared_ptr<const PrunedTreePaths> paths;
     {
       const std::lock_guard<std::mutex> lock(walksMutex_);
-      if (!treePaths_ || !treePaths_->serves(p.base, probePaths_)) {
-        auto made = PrunedTreePaths::of(p.base, probePaths_, job);
-        if (!made) return made.status();
-        if (!*made) return Status::internal("the tree keeps no trie order to mask");
-        treePaths_ = std::move(*made);
-      }
-      paths = treePaths_;
+      if (treePaths_ && treePaths_->serves(p.base, probePaths_)) paths = treePaths_;
+    }
+    if (!paths) {  // made outside the lock (a second on a parallel stop is the same)
+      auto made = PrunedTreePaths::of(p.base, probePaths_, job);
+      if (!made) return made.status();
+      paths = std::move(*made);
+      const std::lock_guard<std::mutex> lock(walksMutex_);
+      treePaths_ = paths;
     }
     auto answers = paths->answers(removed, order, job);
     if (!answers) return answers.status();

@@ -30,6 +30,7 @@ class ProbePaths {
     return probe_->instance(token)[static_cast<size_t>(order_[depth])];
   }
   size_t depth() const { return order_.size(); }
+  const std::vector<int>& order() const { return order_; }
 
  private:
   const InstanceSet* probe_ = nullptr;

@@ -34,6 +34,7 @@ Result<std::vector<uint32_t>> prunedAnswers(const NeighbourSearch& search, const
                                             const ClassifierOptions& options,
                                             const ProbeQueries& queries, PrunedWalks* walks,
                                             JobControl* job, std::span<const uint32_t> required) {
+  if (!required.empty()) walks = nullptr;  // a walk holds every pattern of its query
   const int width = base.width();
   const uint32_t full = allFeatures(width);
   const auto wanted = static_cast<size_t>(std::max(1, options.k)) + 1;

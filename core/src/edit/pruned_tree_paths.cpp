@@ -5,21 +5,36 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 
 #include "classify/classifier_factories.h"
 #include "edit/incremental_igtree.h"
 
 namespace memlens {
 
+namespace {
+
+// The stored vectors of `memory`'s tree in trie order, when it keeps them.
+std::optional<std::span<const uint32_t>> trieOf(const IgTree& tree, const InstanceBase& base) {
+  return tree.vectorsAgreeing(base, std::vector<uint32_t>(static_cast<size_t>(base.width()), 0), 0);
+}
+
+}  // namespace
+
+bool PrunedTreePaths::apply(const Classifier& memory, const ProbePaths& paths) {
+  const IgTree* tree = igTreeOf(memory);
+  return tree && tree->order() == paths.order() && trieOf(*tree, memory.memory());
+}
+
 Result<std::shared_ptr<const PrunedTreePaths>> PrunedTreePaths::of(
     const std::shared_ptr<const Classifier>& memory, std::shared_ptr<const ProbePaths> paths,
     JobControl* job) {
+  if (!apply(*memory, *paths))
+    return Status::invalidArgument("the memory's tree keeps no trie order in the probe's order");
   const IgTree* tree = igTreeOf(*memory);
   const InstanceBase& base = memory->memory();
-  if (!tree) return std::shared_ptr<const PrunedTreePaths>();
   const auto width = static_cast<size_t>(base.width());
-  const auto all = tree->vectorsAgreeing(base, std::vector<uint32_t>(width, 0), 0);
-  if (!all || paths->depth() != width) return std::shared_ptr<const PrunedTreePaths>();
+  const auto all = trieOf(*tree, base);
   std::shared_ptr<PrunedTreePaths> out(new PrunedTreePaths);
   out->memory_ = memory;
   out->probePaths_ = std::move(paths);
@@ -111,25 +126,43 @@ Result<std::shared_ptr<const PrunedTreePaths>> PrunedTreePaths::of(
     }
   });
   if (cancelled) return Status::cancelled();
-  // One list: a chunk's local node n (from 1) is at its offset + n; the root is node 0.
+  // One list, the root node 0. A chunk's first path shares its first prefixes with the last path
+  // of the chunk before it: those nodes are taken as they were listed there (a frequent first
+  // value spans many chunks, and each copy of its node would be summed again at every stop).
   size_t total = 1, pathCount = 0;
   for (const Listed& l : listed) {
     total += l.nodes.size();
     pathCount += l.paths.size();
   }
-  out->nodes_.reserve(total);
-  out->nodes_.push_back({0, static_cast<uint32_t>(trie.size()), 0, root});
+  std::vector<Node>& nodes = out->nodes_;
+  nodes.reserve(total);
+  nodes.push_back({0, static_cast<uint32_t>(trie.size()), 0, root});
   out->paths_.reserve(pathCount);
+  std::vector<uint32_t> chain(width + 1, 0);  // the last path's nodes by depth, down to `chained`
+  size_t chained = 0;
   for (const Listed& l : listed) {
-    const auto offset = static_cast<uint32_t>(out->nodes_.size() - 1);
-    for (Node n : l.nodes) {
-      if (n.parent != 0) n.parent += offset;
-      out->nodes_.push_back(n);
+    std::vector<uint32_t> at(l.nodes.size() + 1, 0), depth(l.nodes.size() + 1, 0);
+    for (size_t n = 1; n <= l.nodes.size(); ++n) {
+      Node node = l.nodes[n - 1];
+      depth[n] = depth[node.parent] + 1;
+      node.parent = at[node.parent];
+      const uint32_t d = depth[n];
+      if (d <= chained && node.parent == chain[d - 1] && nodes[chain[d]].begin == node.begin &&
+          nodes[chain[d]].end == node.end) {
+        at[n] = chain[d];
+      } else {
+        at[n] = static_cast<uint32_t>(nodes.size());
+        nodes.push_back(node);
+      }
     }
     for (Path p : l.paths) {
-      if (p.node != 0) p.node += offset;
+      p.node = at[p.node];
       out->paths_.push_back(p);
     }
+    if (l.paths.empty()) continue;
+    const uint32_t last = l.paths.back().node;
+    chained = depth[last];
+    for (uint32_t n = at[last], d = depth[last]; d > 0; n = nodes[n].parent, --d) chain[d] = n;
   }
   return std::shared_ptr<const PrunedTreePaths>(std::move(out));
 }

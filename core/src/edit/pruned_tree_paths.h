@@ -21,14 +21,17 @@ namespace memlens {
 // answer as their parent, so the tree of the kept vectors answers with the default of the deepest
 // prefix of the query that a kept vector shares, over the kept vectors sharing it.
 // Made once per memory and probe set (ProbePaths): per distinct probe path, the ranges of its
-// prefixes in the tree's trie order and the trained nodes at them. A stop counts the kept vectors
-// of each range, and sums class counts only at the prefixes that answer: the kept vectors', or
-// the trained node's less the removed ones' when fewer are removed.
+// prefixes in the tree's trie order and the trained nodes at them (a prefix listed once). A stop
+// counts the kept vectors of each range, and sums class counts only at the prefixes that answer:
+// the kept vectors' counts, or the trained node's less the removed ones' when fewer are removed.
 // Immutable once made: stops may use it from several threads.
 class PrunedTreePaths {
  public:
-  // The paths of `paths`' tokens in the tree of `memory` (an IGTree classifier); null when the
-  // tree keeps no trie order (one read from a TiMBL base). Honours cancel.
+  // Whether of() makes them: `memory` is an IGTree classifier whose tree keeps its trie order (one
+  // read from a TiMBL base does not) and orders its features as `paths` does.
+  static bool apply(const Classifier& memory, const ProbePaths& paths);
+  // The paths of `paths`' tokens in the tree of `memory`; an error unless apply(). Honours
+  // cancel.
   static Result<std::shared_ptr<const PrunedTreePaths>> of(
       const std::shared_ptr<const Classifier>& memory, std::shared_ptr<const ProbePaths> paths,
       JobControl* job);
