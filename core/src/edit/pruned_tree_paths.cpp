@@ -73,7 +73,7 @@ Result<std::shared_ptr<const PrunedTreePaths>> PrunedTreePaths::of(
     return lo;
   };
   // Chunks of the tokens, each listing its paths and their prefixes on its own (a prefix that
-  // two chunks share is listed twice: the same answer).
+  // two chunks share is made one node below).
   constexpr size_t kChunk = 4096;
   const size_t chunks = (tokens.size() + kChunk - 1) / kChunk;
   struct Listed {
