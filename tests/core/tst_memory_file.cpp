@@ -344,6 +344,21 @@ class TestMemoryFile : public QObject {
     QVERIFY(opened.status().isCancelled());
   }
 
+  // Cancelled while the instance base's lists are walked: a cancelled verify, not a damaged file.
+  void verifyingIsCancellable() {
+    const std::string path = savedSmall("verified.mlm");
+    JobControl* control = nullptr;
+    JobControl job(
+        [&](double, const std::string& stage) {
+          if (stage == "reading the instance base") control->cancel();
+        },
+        std::chrono::milliseconds(0));
+    control = &job;
+    const Status verified = verifyMemory(path, &job);
+    QVERIFY2(verified.isCancelled(), verified.message().c_str());
+    QVERIFY(verifyMemory(path).isOk());
+  }
+
   void unwritablePathIsAnError() {
     const auto saved = smallExperiment(Algorithm::kIb1);
     const Status s = saveMemory(*saved, "/nonexistent-folder/m.mlm");

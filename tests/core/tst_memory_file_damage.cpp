@@ -285,6 +285,70 @@ class TestMemoryFileDamage : public QObject {
   // Tables opening views without reading (the token stream's lines, the value×class counts, the
   // Kneser-Ney followers): damaged, they open, their readers stay inside the arrays, and
   // verifyMemory() names the damage.
+  // Source lists whose every link is sound but which cross: verifyMemory() names them, and an
+  // edit's instanceVectors() refuses the lists (opening leaves them to it) instead of giving one
+  // vector's instances to another.
+  void crossedSourceListsAreNamed() {
+    const std::string soundPath = savedSmall("lists.mlm");
+    const std::string whole = readFile(soundPath);
+    const auto entries = sections(whole);
+    const std::string path = dir_.filePath("lists-damaged.mlm").toStdString();
+    const auto sound = openMemory(soundPath);
+    QVERIFY(sound);
+    const InstanceBase& memory = (*sound)->classifier().memory();
+    QVERIFY(memory.instanceVectors());
+    QVERIFY(memory.vectorCount() > 1);
+
+    // Vector 1 starts where vector 0 does (the lists follow values, single, multi, multi starts,
+    // multi entries, hash slots, sources and next links): 0's instances are listed twice, 1's
+    // in no list.
+    const size_t base = section(entries, Layout::Section::kInstanceBase).offset + 4;
+    const size_t first = arrayData(whole, base, {4, 8, 4, 8, 8, 4, 8, 4});
+    uint32_t firstOf0;
+    std::memcpy(&firstOf0, whole.data() + first, 4);
+    writeDamaged(dir_, "lists-damaged.mlm", whole, first + 4, firstOf0);
+    const QString crossed = "instances are in no stored vector's list, and ";
+    QVERIFY(openedDespiteDamage(path, crossed));
+    auto opened = openMemory(path);
+    QVERIFY(opened);
+    const InstanceBase& damaged = (*opened)->classifier().memory();
+    QCOMPARE(damaged.firstSource(1), memory.firstSource(0));  // the bytes changed are the lists'
+    JobControl cancelled;
+    cancelled.cancel();
+    QVERIFY(damaged.checkAll(&cancelled).isCancelled());  // not reported as the damage
+    const auto owners = damaged.instanceVectors();
+    QVERIFY(!owners);
+    QVERIFY2(QString::fromStdString(owners.status().message()).contains(crossed),
+             owners.status().message().c_str());
+
+    // An instance linking to itself (the next links are the array before): verifyMemory() names
+    // the link, instanceVectors() the list, and sources() ends there.
+    const size_t next = arrayData(whole, base, {4, 8, 4, 8, 8, 4, 8});
+    uint32_t instance = 0, link = 0;
+    while (instance < memory.instanceCount()) {
+      std::memcpy(&link, whole.data() + next + instance * 4, 4);
+      if (link != InstanceBase::kNone) break;
+      ++instance;
+    }
+    QVERIFY(instance < memory.instanceCount());
+    writeDamaged(dir_, "lists-damaged.mlm", whole, next + instance * 4, instance);
+    QVERIFY(openedDespiteDamage(path, QString("section 'instance base': instance %1 links to "
+                                              "instance %1 of %2")
+                                          .arg(instance)
+                                          .arg(memory.instanceCount())));
+    opened = openMemory(path);
+    QVERIFY(opened);
+    const InstanceBase& looped = (*opened)->classifier().memory();
+    const auto disordered = looped.instanceVectors();
+    QVERIFY(!disordered);
+    QVERIFY2(QString::fromStdString(disordered.status().message())
+                 .contains("lists an instance "
+                           "out of order"),
+             disordered.status().message().c_str());
+    for (uint32_t v = 0; v < looped.vectorCount(); ++v)
+      QVERIFY(looped.sources(v).size() <= memory.sources(v).size());
+  }
+
   void tablesCheckedOnUseAreSafeWhenDamaged() {
     const std::string whole = readFile(savedSmall("lazy.mlm"));
     const auto entries = sections(whole);

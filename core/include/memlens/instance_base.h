@@ -118,10 +118,10 @@ class InstanceBase {
   // then), the value×class counts when featureCounts() is first called (weighting, MVDM, edits),
   // every reader is bounds-safe whatever they hold, and an unsafe element is replaced by a safe
   // one (instance_base_file.cpp). checkAll() makes every deferred check now (verifyMemory(), and
-  // add() before it changes a memory read from a file): the first failure, or ok.
+  // add() before it changes a memory read from a file): the first failure, or ok. Cancellable.
   void save(ByteWriter& out) const;
   static Result<InstanceBase> load(ByteReader& in, uint32_t vocabSize, uint64_t sourceLimit);
-  Status checkAll() const;
+  Status checkAll(JobControl* job = nullptr) const;
 
  private:
   uint32_t findHashed(const uint32_t* features, uint64_t hash) const;

@@ -401,7 +401,7 @@ Result<std::unique_ptr<Experiment>> ExperimentFile::loadParts(const MemoryFileRe
   const auto checked = [&](Section id, const auto& check) {
     if (!checkEverything) return Status::ok();
     const Status s = check();
-    if (s.isOk()) return s;
+    if (s.isOk() || s.isCancelled()) return s;
     return file.damaged("section '" + std::string(MemoryFileLayout::nameOf(uint32_t(id))) +
                         "': " + s.message());
   };
@@ -499,7 +499,7 @@ Result<ExperimentFile::StoredMemory> ExperimentFile::loadMemory(
   const auto checked = [&](Section id, const auto& check) {
     if (!checkEverything) return Status::ok();
     const Status s = check();
-    if (s.isOk()) return s;
+    if (s.isOk() || s.isCancelled()) return s;
     return file.damaged("section '" + std::string(MemoryFileLayout::nameOf(uint32_t(id))) +
                         "': " + s.message());
   };
@@ -508,7 +508,8 @@ Result<ExperimentFile::StoredMemory> ExperimentFile::loadMemory(
     return InstanceBase::load(in, vocabSize, sourceLimit);
   });
   if (!memory) return memory.status();
-  if (Status s = checked(Section::kInstanceBase, [&] { return memory->checkAll(); }); !s) return s;
+  if (Status s = checked(Section::kInstanceBase, [&] { return memory->checkAll(job); }); !s)
+    return s;
   if (memory->width() != width) return file.damaged("its instance base has another width");
   StoredDerivations stored;
   if (options.algorithm != Algorithm::kVectorMemory) {

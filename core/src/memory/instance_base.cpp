@@ -99,7 +99,7 @@ std::vector<uint64_t> InstanceBase::sources(uint32_t id, size_t limit) const {
 Status InstanceBase::add(const InstanceSet& instances, JobControl* job) {
   if (checks_) {
     // What changes a memory read from a file must rely on all of it.
-    if (Status s = checkAll(); !s) return s;
+    if (Status s = checkAll(job); !s) return s;
     checks_.reset();
   }
   if (pending_) {

@@ -206,7 +206,7 @@ const std::vector<FeatureCounts>& InstanceBase::checkedFeatureCounts() const {
   return c.featureDamage.empty() ? featureCounts_ : c.repairedFeatures;
 }
 
-Status InstanceBase::checkAll() const {
+Status InstanceBase::checkAll(JobControl* job) const {
   if (!checks_) return Status::ok();
   ByteReader in({});
   const FileChecks& c = *checks_;
@@ -242,6 +242,14 @@ Status InstanceBase::checkAll() const {
   if (in.ok()) checkLinks(in, nextSource_, instances, true, "instance");
   if (in.ok()) checkLinks(in, firstSource_, instances, false, "stored vector");
   if (in.ok()) checkLinks(in, lastSource_, instances, false, "stored vector");
+  // Sound links may still cross (two vectors sharing a tail, another's instances in no list),
+  // which would show one vector's sources as another's.
+  if (in.ok()) {
+    if (auto owners = instanceVectors(job); !owners) {
+      if (owners.status().isCancelled()) return owners.status();
+      in.fail(owners.status().message());
+    }
+  }
   return in.ok() ? Status::ok() : Status::corrupt(in.error());
 }
 
