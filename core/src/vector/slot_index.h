@@ -22,7 +22,9 @@ class SlotIndex {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
 
-  static constexpr uint32_t kBlockEntries = 16;
+  // 32 against 16: fewer block bounds for a few more entries fine-bounded, about 3 % less CPU
+  // for a whole KJV eval (8: 2.5–5 % more; 64: no better than 32).
+  static constexpr uint32_t kBlockEntries = 32;
 
   // `sub` < 0: one run per group; `third` < 0: entries of a run in slot order.
   SlotIndex(const InstanceBase& memory, int position, int sub, int third,
