@@ -65,8 +65,9 @@ constexpr auto before = [](const SlotRead& a, const SlotRead& b) {
 };
 
 // A block of at most this many entries goes straight to its entries' own cluster floors, which
-// cost less than its masks' (eight table look-ups a mask) and bound tighter.
-constexpr uint32_t kFewEntries = 4;
+// cost less than its masks' (eight table look-ups a mask) and bound tighter. 16 against 4 (with
+// blocks of 32): about 2.5 % less CPU for a whole KJV eval, 2–4.5 % one-hot.
+constexpr uint32_t kFewEntries = 16;
 
 constexpr size_t kMaskBytes = sizeof(WordClusters::Mask);
 constexpr size_t kMaskFloors = kMaskBytes * 256;
