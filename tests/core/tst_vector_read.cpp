@@ -443,6 +443,44 @@ class TestVectorRead : public QObject {
   // attend() over a memory of many classes, against the plain sums: a few classes far apart
   // (their sums read back after sorting them), many (read back by their marks) and again a few,
   // in turns on one thread, each after the sums the one before left.
+  // Windows other than four tokens (the read's generic per-entry bound; l16r0 is OLIFANT's other
+  // shape, and 1 leaves a level without runs) against the scan, learnt and one-hot, approximate
+  // and exhaustive.
+  void otherWidths() {
+    const Fixture& f = fixture();
+    for (const int width : {1, 6, 16}) {
+      auto all = buildInstances(f.corpus->tokens, f.corpus->paddingId, {width});
+      QVERIFY(all.isOk());
+      InstanceBase memory(width);
+      QVERIFY(memory.add(all->slice(0, 60000)).isOk());
+      const std::vector<double> weights = computeFeatureWeights(
+          memory.featureCounts(), memory.classTotals(), FeatureWeighting::kGainRatio);
+      auto vectors = WordVectors::train(memory);
+      QVERIFY(vectors.isOk());
+      VectorMemoryOptions exhaustive;
+      exhaustive.indexedPositions = 0;
+      std::mt19937 rng(static_cast<uint32_t>(width));
+      for (const VectorMemoryOptions& options : {VectorMemoryOptions{}, exhaustive}) {
+        for (const WordVectors* v : {static_cast<const WordVectors*>(vectors->get()),
+                                     static_cast<const WordVectors*>(nullptr)}) {
+          const VectorMemory fast(memory, weights, v, options);
+          const ScanRead scan(memory, weights, v, options);
+          size_t slotsCompared = 0;
+          const size_t reads = options.indexedPositions > 0 ? 200 : 20;
+          for (size_t i = 0; i < reads; ++i) {
+            compareRead(fast, scan, all->instance(rng() % all->size()), slotsCompared);
+            if (QTest::currentTestFailed()) return;
+          }
+          // Width 1: a slot per word, and the approximate read's candidates are at most 16
+          // words (one, the query's own, where the vectors have no pairs to learn from).
+          const bool few = width == 1 && options.indexedPositions > 0;
+          QVERIFY2(slotsCompared >= (few ? reads / 2 : reads * 100),
+                   qPrintable(QString("width %1: %2 slots").arg(width).arg(slotsCompared)));
+        }
+      }
+    }
+  }
+
   void attendManyClasses() {
     constexpr uint32_t kClasses = 20000;
     InstanceSet set;

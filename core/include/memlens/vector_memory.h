@@ -34,8 +34,8 @@ struct VectorMemoryOptions {
 // Σ_j w_j·‖e(x_j) − e(s_j)‖², from word-pair distances computed when a read first needs them (or
 // looked up in the query word's column, kept for the words most frequent in the slots).
 // The read is the exact top-k of its candidates (a plain scan's slots, distances and order), but
-// it skips groups of slots whose bound from their known positions (and from the clusters of their
-// words at the others) exceeds the k-th distance so far. With no word vectors, words are one-hot
+// it skips a group of slots whose known term exceeds the k-th distance so far, and a slot whose
+// terms rounded down to bytes do. With no word vectors, words are one-hot
 // (‖·‖² = 2·[a ≠ b]), and with T → 0 and exhaustive search the read equals IB1's nearest bucket.
 // Holds references: the memory, weights and vectors must outlive it and not change while it is
 // used. Immutable after construction but for setTemperature(): read() may run on many threads at
@@ -108,7 +108,8 @@ class VectorMemory final : public AttentionRead {
   uint64_t id_;  // unique to this object: a thread's read tables are kept for it by this id
   std::vector<double> weights_;
   VectorMemoryOptions options_;
-  bool weightsBound_;  // every weight >= 0, so a partial sum of terms bounds a distance
+  bool weightsBound_;          // every weight >= 0, so a partial sum of terms bounds a distance
+  double quantumScale_ = 0.0;  // quanta per unit of a term (see search())
   std::unique_ptr<const WordClusters> clusters_;
   std::unique_ptr<const WordDistances> distances_;
   // One per indexed position, highest weight first; with none (exhaustive search) one over the

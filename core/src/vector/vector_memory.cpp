@@ -3,12 +3,17 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
-#include <bit>
-#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <type_traits>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "vector/slot_index.h"
 #include "vector/word_clusters.h"
@@ -59,37 +64,39 @@ std::vector<bool> wordsToKeep(const InstanceBase& memory, const WordVectors* vec
 }
 
 // The order of the read: nearest first, equal distances by slot id. A function object, so that
-// the heap's comparisons are inlined.
+// the selection's comparisons are inlined.
 constexpr auto before = [](const SlotRead& a, const SlotRead& b) {
   return a.distance != b.distance ? a.distance < b.distance : a.slot < b.slot;
 };
 
-// A block of at most this many entries goes straight to its entries' own cluster floors, which
-// cost less than its masks' (eight table look-ups a mask) and bound tighter. 16 against 4 (with
-// blocks of 32): about 2.5 % less CPU for a whole KJV eval, 2–4.5 % one-hot.
-constexpr uint32_t kFewEntries = 16;
+// A read also keeps each term rounded down to a byte (a quantum of 2·max w_j / 255), so that an
+// entry is bounded by a few byte look-ups in tables that stay in the L1 cache (a float column of
+// the KJV is 55 KB) before its exact distance is summed.
+constexpr float kMostQuanta = 255.0f;
 
-constexpr size_t kMaskBytes = sizeof(WordClusters::Mask);
-constexpr size_t kMaskFloors = kMaskBytes * 256;
-static_assert(WordClusters::kCount == 8 * kMaskBytes, "a bit of a mask per cluster");
+// Into `out`: per word v < n, floor(min(table[v] · factor, 255)). Four words an instruction with
+// SSE2: a read rebuilds about two positions' tables.
+void quantise(const float* table, float factor, uint32_t n, uint8_t* out) {
+  uint32_t v = 0;
+#if defined(__SSE2__)
+  const __m128 f = _mm_set1_ps(factor), most = _mm_set1_ps(kMostQuanta);
+  auto four = [&](uint32_t at) {
+    return _mm_cvttps_epi32(_mm_min_ps(_mm_mul_ps(_mm_loadu_ps(table + at), f), most));
+  };
+  for (; v + 16 <= n; v += 16) {
+    const __m128i low = _mm_packs_epi32(four(v), four(v + 4));
+    const __m128i high = _mm_packs_epi32(four(v + 8), four(v + 12));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + v), _mm_packus_epi16(low, high));
+  }
+#endif
+  for (; v < n; ++v) out[v] = static_cast<uint8_t>(std::min(table[v] * factor, kMostQuanta));
+}
 
-// Queued entries are read this many at a time (or at the end of a group).
-constexpr size_t kQueuedEntries = 4096;
-
-struct QueuedEntries {
-  uint32_t begin, end;  // entries of one level
-  double term;          // the sum of their two known terms
-};
-
-// An entry that passed its floor bound.
-struct Candidate {
-  double floorBound;
-  double term;  // the sum of its two known terms
-  uint32_t entry;
-};
-
-// The candidates of a read's queued entries with the least floor bounds, read first.
-constexpr size_t kFirstCandidates = 128;
+// The quanta of an entry's listed words (kListed of them, unrolled).
+template <size_t... I>
+uint32_t quantaSum(const uint8_t* const* quanta, const uint32_t* words, std::index_sequence<I...>) {
+  return (uint32_t{quanta[I][words[I]]} + ...);
+}
 
 // One thread's working memory for a read, reused across reads (stamps count for the read or table
 // whose epoch they hold, so nothing is cleared between reads).
@@ -102,32 +109,23 @@ struct ReadScratch {
   std::vector<std::vector<float>> distance;
   std::vector<std::vector<uint32_t>> known;
   std::vector<std::vector<uint32_t>> near;  // stamp: one of x_j's near words
-  std::vector<uint32_t> tableEpoch;         // per position
-  std::vector<uint64_t> tableMemory;        // per position: the id of the memory its table is for
-  std::vector<uint32_t> tableWord;          // per position: its query word
+  // Per position, by word: its term's lower bound in quanta (see quantise()).
+  std::vector<std::vector<uint8_t>> quanta;
+  std::vector<uint32_t> tableEpoch;   // per position
+  std::vector<uint64_t> tableMemory;  // per position: the id of the memory its table is for
+  std::vector<uint32_t> tableWord;    // per position: its query word
   // Per position: the table a read looks distances up in, the query word's kept column when it
   // has one (every distance exact: nothing to compute) else `distance` above.
   std::vector<const float*> table;
   std::vector<uint8_t> exact;
-  std::vector<float> farBound;         // per position: the floor of a far word's distance
-  std::vector<float> floors;           // per position: WordDistances::floors() of its query word
-  std::vector<float> coarseFloors;     // per cluster: the least of its fine clusters' floors
-  std::vector<float> maskFloors;       // per position: kMaskBytes × 256, see buildMaskFloors()
-  std::vector<double> weightedFloors;  // per position: its weight × floors, per fine cluster
-  std::vector<std::vector<uint32_t>> pending;  // per position: words whose distance is due
-  std::vector<std::vector<uint32_t>> chosen;   // per level, by word: a candidate word there
+  std::vector<float> farBound;  // per position: the floor of a far word's distance
+  std::vector<float> floors;    // WordDistances::floors() of the query word being set up
+  std::vector<std::vector<uint32_t>> chosen;  // per level, by word: a candidate word there
   std::vector<std::vector<uint32_t>> chosenList;
   std::vector<float> computed;
-  // Entries to be read, their level's by run or block (see search()).
-  std::vector<QueuedEntries> queued;
-  size_t queuedEntries = 0;
-  std::vector<Candidate> candidates;
-  std::vector<uint32_t> entries;
-  std::vector<uint32_t> nearRuns;  // a group's runs of near words, by index
-  // Per level, per position of its rest(): see search().
-  std::vector<std::vector<const double*>> restFloors;
-  std::vector<std::vector<const float*>> restTables;
-  std::vector<SlotRead> heap;
+  std::vector<const uint8_t*> listed;  // per word an entry lists: its position's quanta
+  std::vector<uint32_t> nearRuns;      // the own group's runs of near words, by index
+  std::vector<SlotRead> best;  // the read's slots within the k-th distance when they were met
 
   static ReadScratch& local() {
     thread_local ReadScratch s;
@@ -143,29 +141,21 @@ struct ReadScratch {
     fit(distance, width, values);
     fit(known, width, values);
     fit(near, width, values);
+    fit(quanta, width, values);
     if (tableEpoch.size() < width) {
       tableEpoch.resize(width, 0);
       tableMemory.resize(width, 0);  // no memory's id
       tableWord.resize(width, 0);
     }
     farBound.resize(width);
-    floors.resize(width * WordClusters::kFineCount);
-    coarseFloors.resize(WordClusters::kCount);
-    maskFloors.resize(width * kMaskFloors);
-    weightedFloors.resize(width * WordClusters::kFineCount);
+    floors.resize(WordClusters::kFineCount);
     table.resize(width);
     exact.resize(width);
+    listed.resize(width);
     fit(chosen, levels, groups);
-    if (pending.size() < width) pending.resize(width);
     if (chosenList.size() < levels) chosenList.resize(levels);
-    if (restFloors.size() < levels) {
-      restFloors.resize(levels);
-      restTables.resize(levels);
-    }
     for (auto& list : chosenList) list.clear();
-    heap.clear();
-    queued.clear();
-    queuedEntries = 0;
+    best.clear();
     if (++epoch == 0) {  // wrapped: forget every stamp
       for (auto& row : chosen) std::fill(row.begin(), row.end(), 0u);
       epoch = 1;
@@ -184,48 +174,18 @@ struct ReadScratch {
   }
 };
 
-// Into `out` (kMaskFloors): for each byte i of a cluster mask and each value m of it, the least
-// of 2 and of `floors` over the clusters m marks there, so that a block's least floor takes eight
-// look-ups instead of a step per cluster in its mask (thousands of blocks a read).
-void buildMaskFloors(const float* floors, float* out) {
-  for (size_t i = 0; i < kMaskBytes; ++i) {
-    float* least = out + i * 256;
-    least[0] = 2.0f;
-    for (uint32_t m = 1; m < 256; ++m) {
-      least[m] = std::min(least[m & (m - 1)], floors[i * 8 + size_t(std::countr_zero(m))]);
-    }
-  }
-}
-
-// The least of 2 and of the floors over the clusters in `mask`, from buildMaskFloors()' table.
-float leastFloor(const float* maskFloors, WordClusters::Mask mask) {
-  float least = maskFloors[mask & 255];
-  for (size_t i = 1; i < kMaskBytes; ++i) {
-    least = std::min(least, maskFloors[i * 256 + ((mask >> (8 * i)) & 255)]);
-  }
-  return least;
-}
-
 // Identifies a VectorMemory to the tables its reads leave behind (never reused, unlike an address).
 std::atomic<uint64_t> lastMemoryId{0};
 
-// Level r's slot is read there only if no earlier level chose its word at r's sub position: once
-// in all.
-bool subChosenBefore(const std::vector<SlotIndex>& levels, const ReadScratch& s, size_t r,
-                     uint32_t u) {
-  for (size_t q = 0; q < r; ++q) {
-    if (levels[q].position() == levels[r].sub() && s.chosen[q][u] == s.epoch) return true;
-  }
-  return false;
-}
-
-bool isNew(const std::vector<SlotIndex>& levels, const ReadScratch& s, size_t r,
-           const uint32_t* values) {
+// Whether an earlier level read the entry (level r's, in the group of `word`): a slot is read at
+// the first level that chose its word there, once in all.
+bool seenBefore(const std::vector<SlotIndex>& levels, const ReadScratch& s, size_t r,
+                uint32_t entry, uint32_t word) {
   for (size_t q = 0; q < r; ++q) {
     const auto p = size_t(levels[q].position());
-    if (int(p) != levels[r].sub() && s.chosen[q][values[p]] == s.epoch) return false;
+    if (s.chosen[q][levels[r].wordAt(entry, word, p)] == s.epoch) return true;
   }
-  return true;
+  return false;
 }
 
 // The slots of word w's group at level r that no earlier level's candidate words hold.
@@ -242,11 +202,8 @@ size_t newSlots(const std::vector<SlotIndex>& levels, const ReadScratch& s, size
     return n;
   }
   n = 0;
-  for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-    if (subChosenBefore(levels, s, r, level.runWord(run))) continue;
-    for (uint32_t e = level.runBegin(run); e < level.runBegin(run + 1); ++e) {
-      n += isNew(levels, s, r, level.values(e));
-    }
+  for (uint32_t e = level.groupBegin(w), end = level.groupBegin(w + 1); e < end; ++e) {
+    n += !seenBefore(levels, s, r, e, w);
   }
   return n;
 }
@@ -289,17 +246,15 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
                                                  wordsToKeep(memory, vectors), clusters_.get())) {
   const int width = memory_.width();
   if (width < 1) return;
+  // A quantum is 1/255 of the largest term below the distance 2 (ever further words' terms are
+  // capped there).
+  const double heaviest = *std::max_element(weights_.begin(), weights_.end());
+  quantumScale_ = heaviest > 0.0 ? double{kMostQuanta} / (2.0 * heaviest) : 0.0;
   const std::vector<int> order = positionsByWeight(weights_);
-  // Each level's runs follow the highest-weight other position: the tightest second bound.
+  // Each level's runs follow the highest-weight other position (the query's own run of its own
+  // group is read first: its slots are the likeliest nearest).
   auto subOf = [&](int position) {
     return position != order[0] ? order[0] : width > 1 ? order[1] : -1;
-  };
-  // A run's entries follow the highest-weight position of the rest: its floors count the most.
-  auto thirdOf = [&](int position) {
-    for (const int j : order) {
-      if (j != position && j != subOf(position)) return j;
-    }
-    return -1;
   };
   const int indexed = std::min(options_.indexedPositions, width);
   for (uint32_t slot = 0; slot < memory_.vectorCount(); ++slot) {
@@ -310,7 +265,7 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
   std::vector<std::optional<SlotIndex>> built(size_t(std::max(indexed, 1)));
   tbb::parallel_for(size_t{0}, built.size(), [&](size_t r) {
     const int position = order[r];
-    built[r].emplace(memory_, position, subOf(position), thirdOf(position), *clusters_);
+    built[r].emplace(memory_, position, subOf(position));
   });
   for (std::optional<SlotIndex>& level : built) {
     levels_.push_back(std::move(*level));
@@ -321,10 +276,10 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
 VectorMemory::~VectorMemory() = default;
 
 // The exact top-k over the candidate slots: each indexed level's candidate words are those of
-// the approximate search (docs/spec/vector-memory.md), and its slots are read group by group
-// and run by run, skipping any whose lower bound — the sum of its two known distance terms —
-// exceeds the k-th best distance so far. A slot's distance is summed over positions in order
-// exactly as a plain scan would, so skipping changes no value and no choice.
+// the approximate search (docs/spec/vector-memory.md), and its slots are read group by group,
+// skipping a group whose known term exceeds the k-th best distance so far, and an entry whose
+// terms' quanta do. A slot's distance is summed over positions in order exactly as a plain scan
+// would, so skipping changes no value and no choice.
 std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
                                            const CandidateWords* given) const {
   if (levels_.empty() || query.size() != size_t(memory_.width())) return {};
@@ -336,30 +291,24 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // Distances start as lower bounds: a word's is exact when it has no vector or is near x_j (the
   // near words are computed at once), else the floor of x_j's far words until computed.
   auto nearOf = [&](size_t j) { return nearWordsAt(query, j); };
+  // Bounds are never above the terms: the factor is rounded down far below a float's precision.
+  auto quantumFactor = [&](size_t j) {
+    return static_cast<float>(std::max(weights_[j], 0.0) * quantumScale_ * (1.0 - 0x1p-20));
+  };
   for (size_t j = 0; j < width; ++j) {
     std::vector<float>& distance = s.distance[j];
     const uint32_t x = query[j], vectors = std::min(words, valueCount_);
     if (s.tableMemory[j] == id_ && s.tableWord[j] == x) continue;
     s.renew(j, id_, x);
     s.farBound[j] = distances_->farBound(x);
-    const float* floors = s.floors.data() + j * WordClusters::kFineCount;
-    distances_->floors(x, std::span<float>(s.floors).subspan(j * WordClusters::kFineCount,
-                                                             WordClusters::kFineCount));
-    for (uint32_t c = 0; c < WordClusters::kCount; ++c) {
-      const float* fine = floors + c * WordClusters::kFine;
-      s.coarseFloors[c] = *std::min_element(fine, fine + WordClusters::kFine);
-    }
-    buildMaskFloors(s.coarseFloors.data(), s.maskFloors.data() + j * kMaskFloors);
-    for (uint32_t f = 0; f < WordClusters::kFineCount; ++f) {
-      s.weightedFloors[j * WordClusters::kFineCount + f] = weights_[j] * double{floors[f]};
-    }
+    distances_->floors(x, s.floors);
     const std::span<const float> column = distances_->keptColumn(x);
     s.exact[j] = column.size() >= valueCount_;
     s.table[j] = s.exact[j] ? column.data() : distance.data();
     if (!s.exact[j]) {
       // A far word is at least as far as x_j's far words and as its fine cluster's floor.
       for (uint32_t v = 0; v < vectors; ++v) {
-        distance[v] = std::max(s.farBound[j], floors[clusters_->fineOf(v)]);
+        distance[v] = std::max(s.farBound[j], s.floors[clusters_->fineOf(v)]);
       }
       std::fill(distance.begin() + vectors, distance.begin() + valueCount_, 2.0f);
     }
@@ -367,19 +316,21 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       distance[x] = 0.0f;
       s.near[j][x] = s.tableEpoch[j];
     }
-    if (x >= words) continue;
-    const std::span<const uint32_t> near = nearOf(j);
-    // With a kept column every distance is already there to look up.
-    if (!s.exact[j]) {
-      s.computed.resize(near.size());
-      distances_->distances(x, near, s.computed);
+    if (x < words) {
+      const std::span<const uint32_t> near = nearOf(j);
+      // With a kept column every distance is already there to look up.
+      if (!s.exact[j]) {
+        s.computed.resize(near.size());
+        distances_->distances(x, near, s.computed);
+      }
+      for (size_t i = 0; i < near.size(); ++i) {
+        if (near[i] >= valueCount_) continue;
+        if (!s.exact[j]) distance[near[i]] = s.computed[i];
+        s.known[j][near[i]] = s.tableEpoch[j];
+        s.near[j][near[i]] = s.tableEpoch[j];
+      }
     }
-    for (size_t i = 0; i < near.size(); ++i) {
-      if (near[i] >= valueCount_) continue;
-      if (!s.exact[j]) distance[near[i]] = s.computed[i];
-      s.known[j][near[i]] = s.tableEpoch[j];
-      s.near[j][near[i]] = s.tableEpoch[j];
-    }
+    quantise(s.table[j], quantumFactor(j), valueCount_, s.quanta[j].data());
   }
   auto term = [&](size_t j, uint32_t v) { return weights_[j] * double{s.table[j][v]}; };
 
@@ -398,213 +349,113 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     choose(levels_, s, r, std::span<const uint32_t>(words).first(n));
   }
 
-  std::vector<SlotRead>& heap = s.heap;
-  const double* weights = weights_.data();
-  const float* const* distance = s.table.data();
-  auto beyond = [&](double bound) {
-    return weightsBound_ && heap.size() >= k && bound > heap.front().distance;
+  // The slots met before the k-th of the slots before them, and that k-th: each time 2k are
+  // kept, the k best stay. (A heap's update per slot cost a seventh of a KJV eval.)
+  std::vector<SlotRead>& best = s.best;
+  SlotRead kth{0, std::numeric_limits<double>::infinity(), 0.0};
+  auto keepBest = [&] {
+    std::nth_element(best.begin(), best.begin() + std::ptrdiff_t(k - 1), best.end(), before);
+    best.resize(k);
+    kth = best[k - 1];
   };
-  // Per level, per position of its rest(): that position's weighted fine floors and its table,
-  // fetched once per read rather than through the scratch's vectors per entry.
-  for (size_t r = 0; r < levels_.size(); ++r) {
-    const std::span<const size_t> rest = levels_[r].rest();
-    s.restFloors[r].resize(rest.size());
-    s.restTables[r].resize(rest.size());
-    for (size_t i = 0; i < rest.size(); ++i) {
-      s.restFloors[r][i] = s.weightedFloors.data() + rest[i] * WordClusters::kFineCount;
-      s.restTables[r][i] = distance[rest[i]];
-    }
-  }
-  const bool allExact = std::all_of(s.exact.begin(), s.exact.begin() + std::ptrdiff_t(width),
-                                    [](uint8_t exact) { return exact != 0; });
+  auto beyond = [&](double bound) { return weightsBound_ && bound > kth.distance; };
   auto limitNow = [&] {
-    return weightsBound_ && heap.size() >= k ? heap.front().distance * (1.0 + kBoundSlack)
-                                             : std::numeric_limits<double>::infinity();
+    return weightsBound_ ? kth.distance * (1.0 + kBoundSlack)
+                         : std::numeric_limits<double>::infinity();
   };
-  // Candidates [begin, end) of level r (passed their fine bound) against the k-th distance now:
-  // the bound from the distances known so far drops the slots that cannot enter, and the rest's
-  // missing distances are computed together; then the exact distances, summed over positions in
-  // order as a plain scan sums them, go to the heap.
-  auto readCandidates = [&](size_t r, Candidate* begin, Candidate* end) {
-    const double limit = limitNow();
-    const SlotIndex& level = levels_[r];
-    const std::span<const size_t> rest = level.rest();
-    const size_t restCount = rest.size();
-    const float* const* restTables = s.restTables[r].data();
-    size_t kept = 0;
-    for (Candidate* c = begin; c < end; ++c) {
-      if (c->floorBound > limit) continue;
-      const uint32_t* values = level.values(c->entry);
-      double bound = c->term;
-      for (size_t i = 0; i < restCount; ++i) {
-        bound += weights[rest[i]] * double{restTables[i][values[rest[i]]]};
-      }
-      begin[kept] = *c;
-      kept += !(bound > limit);
-    }
-    s.entries.clear();
-    for (size_t c = 0; c < kept; ++c) {
-      const uint32_t e = begin[c].entry;
-      const uint32_t* values = level.values(e);
-      if (r > 0 && !isNew(levels_, s, r, values)) continue;
-      s.entries.push_back(e);
-      if (allExact) continue;
-      for (size_t j = 0; j < width; ++j) {
-        const uint32_t v = values[j];
-        if (!s.exact[j] && v < words && s.known[j][v] != s.tableEpoch[j]) {
-          s.known[j][v] = s.tableEpoch[j];
-          s.pending[j].push_back(v);
-        }
-      }
-    }
+  // The most quanta an entry's other terms may sum to when its distance is within `limit` and
+  // its group's term is `groupTerm`: the bounds sum the same terms in another order and rounded
+  // down, and the margin covers the rounding of the doubles by far.
+  auto mostQuanta = [&](double limit, double groupTerm) -> int64_t {
+    const double room = (limit - groupTerm) * quantumScale_ + 1e-6;
+    return !(room < 1e12) ? std::numeric_limits<int64_t>::max() : room < 0.0 ? -1 : int64_t(room);
+  };
+  // Level r's slot at `entry` (in the group of `word`), summed over positions in order as a plain
+  // scan sums it, after computing any of its distances its tables only bound.
+  auto exactDistance = [&](const SlotIndex& level, uint32_t entry, uint32_t word) {
+    double d = 0.0;
     for (size_t j = 0; j < width; ++j) {
-      std::vector<uint32_t>& due = s.pending[j];
-      if (due.empty()) continue;
-      s.computed.resize(due.size());
-      distances_->distances(query[j], due, s.computed);
-      for (size_t i = 0; i < due.size(); ++i) s.distance[j][due[i]] = s.computed[i];
-      due.clear();
-    }
-    for (const uint32_t e : s.entries) {
-      const uint32_t* values = level.values(e);
-      double d = 0.0;
-      for (size_t j = 0; j < width; ++j) d += weights[j] * double{distance[j][values[j]]};
-      const SlotRead read{level.slot(e), d, 0.0};
-      if (heap.size() < k) {
-        heap.push_back(read);
-        std::push_heap(heap.begin(), heap.end(), before);
-      } else if (before(read, heap.front())) {
-        std::pop_heap(heap.begin(), heap.end(), before);
-        heap.back() = read;
-        std::push_heap(heap.begin(), heap.end(), before);
+      const uint32_t v = level.wordAt(entry, word, j);
+      if (!s.exact[j] && v < words && s.known[j][v] != s.tableEpoch[j]) {
+        const float computed = distances_->distance(query[j], v);
+        s.distance[j][v] = computed;
+        s.known[j][v] = s.tableEpoch[j];
+        quantise(&computed, quantumFactor(j), 1, &s.quanta[j][v]);
       }
+      d += weights_[j] * double{s.table[j][v]};
+    }
+    return d;
+  };
+  auto push = [&](const SlotRead& read) {
+    if (!before(read, kth)) return;
+    best.push_back(read);
+    if (best.size() == 2 * k) keepBest();
+  };
+  // Entries [begin, end) of level r's group of word w, whose term is groupTerm: each bounded by
+  // its words' quanta, and read when that is within the k-th distance. `Listed`: the words an
+  // entry lists (width − 1), known at compile time for the common widths.
+  auto scan = [&](auto listed, size_t r, uint32_t w, double groupTerm, uint32_t begin,
+                  uint32_t end) {
+    const SlotIndex& level = levels_[r];
+    const size_t m = decltype(listed)::value ? decltype(listed)::value : width - 1;
+    for (size_t j = 0, i = 0; j < width; ++j) {
+      if (int(j) != level.position()) s.listed[i++] = s.quanta[j].data();
+    }
+    const uint8_t* const* quanta = s.listed.data();
+    // The tables in registers (the slots' writes could alias the scratch's).
+    constexpr size_t kListed = decltype(listed)::value;
+    std::array<const uint8_t*, kListed> fixed{};
+    std::copy_n(quanta, kListed, fixed.begin());
+    double limit = limitNow();
+    int64_t most = mostQuanta(limit, groupTerm);
+    const uint32_t* listedWords = level.words(begin);
+    for (uint32_t e = begin; e < end; ++e, listedWords += m) {
+      uint32_t sum = 0;
+      if constexpr (kListed > 0) {
+        sum = quantaSum(fixed.data(), listedWords, std::make_index_sequence<kListed>{});
+      } else {
+        for (size_t i = 0; i < m; ++i) sum += quanta[i][listedWords[i]];
+      }
+      if (int64_t{sum} > most) continue;
+      if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
+      push({level.slot(e), exactDistance(level, e, w), 0.0});
+      limit = limitNow();
+      most = mostQuanta(limit, groupTerm);
     }
   };
-  // The entries queued at level r (s.queued), first bounded by the floors of their fine clusters
-  // (each at most the term the exact bound adds in the same order, so this drops only entries
-  // that bound would drop; without a branch per entry: about one in five passes, a branch would
-  // mispredict often). Many runs' entries at once: a run holds about four, and a pass per run
-  // cost more in its own set-up than in its entries. Then the candidates with the least floor
-  // bounds first, which set a k-th distance near the final one, before the rest: most of those
-  // then fail against it on the bound they already have, without a look at their values.
-  auto readQueued = [&](size_t r) {
-    if (s.queued.empty()) return;
-    const double limit = limitNow();
-    const SlotIndex& level = levels_[r];
-    const size_t restCount = level.rest().size();
-    const double* const* restFloors = s.restFloors[r].data();
-    if (s.candidates.size() < s.queuedEntries) s.candidates.resize(s.queuedEntries);
-    Candidate* candidates = s.candidates.data();
-    size_t n = 0;
-    for (const QueuedEntries& q : s.queued) {
-      const WordClusters::FineId* fine = level.fineClusters(q.begin);
-      for (uint32_t e = q.begin; e < q.end; ++e, fine += restCount) {
-        double floorBound = q.term;
-        for (size_t i = 0; i < restCount; ++i) floorBound += restFloors[i][fine[i]];
-        candidates[n] = {floorBound, q.term, e};
-        n += !(floorBound > limit);
-      }
-    }
-    s.queued.clear();
-    s.queuedEntries = 0;
-    if (n > kFirstCandidates + k) {
-      std::nth_element(
-          candidates, candidates + kFirstCandidates, candidates + n,
-          [](const Candidate& a, const Candidate& b) { return a.floorBound < b.floorBound; });
-      readCandidates(r, candidates, candidates + kFirstCandidates);
-      readCandidates(r, candidates + kFirstCandidates, candidates + n);
+  auto scanRange = [&](size_t r, uint32_t w, double groupTerm, uint32_t begin, uint32_t end) {
+    if (width == 4) {
+      scan(std::integral_constant<size_t, 3>{}, r, w, groupTerm, begin, end);
     } else {
-      readCandidates(r, candidates, candidates + n);
+      scan(std::integral_constant<size_t, 0>{}, r, w, groupTerm, begin, end);
     }
   };
-  // Queues entries begin .. end − 1 of level r, whose two known terms sum to `term`; read once
-  // kQueuedEntries are queued. Until then the k-th distance is the one before: a looser bound,
-  // never a wrong one.
-  auto queue = [&](size_t r, uint32_t begin, uint32_t end, double term) {
-    s.queued.push_back({begin, end, term});
-    s.queuedEntries += end - begin;
-    if (s.queuedEntries >= kQueuedEntries) readQueued(r);
-  };
-  // A run's entries queued (a run of few entries at once, without its blocks; a longer one block
-  // by block, each bounded first by its two known terms and its clusters' floors at the other
-  // positions). The bounds sum terms in another order than a slot's distance, so they may exceed
-  // the plain sum of the same terms by a few rounding errors: they drop a block or an entry only
-  // when it is clearly above the k-th distance. `runTerm`: the sum of the run's two known terms
-  // (its words at the level's position and sub).
-  auto readRun = [&](size_t r, uint32_t run, double runTerm) {
-    const SlotIndex& level = levels_[r];
-    if (const uint32_t begin = level.runBegin(run), end = level.runBegin(run + 1);
-        end - begin <= kFewEntries) {
-      queue(r, begin, end, runTerm);
-      return;
-    }
-    const std::span<const size_t> rest = level.rest();
-    for (uint32_t b = level.firstBlock(run), last = level.firstBlock(run + 1); b < last; ++b) {
-      const uint32_t begin = level.blockBegin(b), end = level.blockBegin(b + 1);
-      if (end - begin > kFewEntries) {
-        const WordClusters::Mask* masks = level.masks(b);
-        double bound = runTerm;
-        for (size_t i = 0; i < rest.size(); ++i) {
-          const float* floors = s.maskFloors.data() + rest[i] * kMaskFloors;
-          bound += weights[rest[i]] * double{leastFloor(floors, masks[i])};
-        }
-        if (bound > limitNow()) continue;
-      }
-      queue(r, begin, end, runTerm);
-    }
-  };
-
-  // The slots nearest in the two highest-weight positions first, for an early k-th distance.
-  const SlotIndex& top = levels_.front();
-  const uint32_t seed = top.sub() >= 0
-                            ? top.findRun(query[size_t(top.position())], query[size_t(top.sub())])
-                            : SlotIndex::kNone;
-  if (seed != SlotIndex::kNone) {
-    readRun(0, seed,
-            term(size_t(top.position()), query[size_t(top.position())]) +
-                term(size_t(top.sub()), query[size_t(top.sub())]));
-    readQueued(0);
-  }
-  // A group's runs whose word at the second position is near its query word first (nearest
-  // first, for an early k-th distance), then the rest, whose common floor may drop them all.
-  auto scanGroup = [&](size_t r, uint32_t w) {
+  // Every group in the order of its word's nearness; in the query's own group at level 0 (read
+  // first) the runs of the sub position's near words first, nearest first: the slots likeliest
+  // nearest, for an early k-th distance (fewer slots kept on the way).
+  auto readGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
     const double groupTerm = term(size_t(level.position()), w);
     if (beyond(groupTerm)) return;
-    if (level.sub() < 0) {
-      if (!(r == 0 && level.firstRun(w) == seed)) readRun(r, level.firstRun(w), groupTerm);
+    const uint32_t begin = level.groupBegin(w), end = level.groupBegin(w + 1);
+    if (r > 0 || level.sub() < 0 || w != query[size_t(level.position())]) {
+      scanRange(r, w, groupTerm, begin, end);
       return;
     }
-    const auto j = size_t(level.sub());
-    auto consider = [&](uint32_t run) {
-      if (r == 0 && run == seed) return;
-      const uint32_t u = level.runWord(run);
-      const double runTerm = groupTerm + term(j, u);
-      if (!beyond(runTerm) && !subChosenBefore(levels_, s, r, u)) readRun(r, run, runTerm);
-    };
     s.nearRuns.clear();
-    for (const uint32_t u : nearOf(j)) {
+    for (const uint32_t u : nearOf(size_t(level.sub()))) {
       const uint32_t run = level.findRun(w, u);
       if (run == SlotIndex::kNone) continue;
+      scanRange(r, w, groupTerm, level.runBegin(run), level.runBegin(run + 1));
       s.nearRuns.push_back(run);
-      consider(run);
-    }
-    if (beyond(groupTerm + weights_[j] * double{s.farBound[j]})) return;
-    // The rest skips the runs of x_j's near words (and of x_j) by their index, in the order the
-    // group holds them, rather than by a look-up per run.
-    if (const uint32_t own = level.findRun(w, query[j]); own != SlotIndex::kNone) {
-      s.nearRuns.push_back(own);
     }
     std::sort(s.nearRuns.begin(), s.nearRuns.end());
-    auto skip = s.nearRuns.begin();
-    for (uint32_t run = level.firstRun(w), end = level.firstRun(w + 1); run < end; ++run) {
-      while (skip != s.nearRuns.end() && *skip < run) ++skip;
-      if (skip == s.nearRuns.end() || *skip != run) consider(run);
+    uint32_t from = begin;
+    for (const uint32_t run : s.nearRuns) {
+      scanRange(r, w, groupTerm, from, level.runBegin(run));
+      from = level.runBegin(run + 1);
     }
-  };
-  auto readGroup = [&](size_t r, uint32_t w) {
-    scanGroup(r, w);
-    readQueued(r);
+    scanRange(r, w, groupTerm, from, end);
   };
   for (size_t r = 0; r < levels_.size(); ++r) {
     if (!exhaustive) {
@@ -621,8 +472,9 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       if (s.near[j][w] != s.tableEpoch[j]) readGroup(r, w);
     }
   }
-  std::sort_heap(heap.begin(), heap.end(), before);
-  return {heap.begin(), heap.end()};
+  if (best.size() > k) keepBest();
+  std::sort(best.begin(), best.end(), before);
+  return {best.begin(), best.end()};
 }
 
 std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {

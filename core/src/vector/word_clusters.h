@@ -10,23 +10,20 @@
 namespace memlens {
 
 // Word ids in kCount clusters, each split in kFine fine clusters, for a vector-memory read's
-// bounds on slots it has not read: a read knows per query word the least distance to any word of
-// each fine cluster (WordDistances::floors()), and so of each cluster. A block of slots whose
-// words at a position all lie in clusters far from the query's word there is skipped unread (a
-// mask of clusters per block), and an entry of a block whose words' fine clusters are far is
-// skipped before its words' distances are looked up. With vectors, spherical k-means puts near
-// words together (the fine clusters: k-means within each cluster), so that a far cluster's least
-// distance is high; words without a vector (and every word of a one-hot memory) are spread by id,
-// where one-hot distances make each cluster but the query word's a floor of 2.
+// bounds on distances it has not computed: a read knows per query word the least distance to any
+// word of each fine cluster (WordDistances::floors()), which bounds every word of the cluster
+// whose distance the query word's table does not hold yet. With vectors, spherical k-means puts
+// near words together (the fine clusters: k-means within each cluster), so that a far cluster's
+// least distance is high; words without a vector (and every word of a one-hot memory) are spread
+// by id, where one-hot distances make each cluster but the query word's a floor of 2.
 // Immutable: may be read from several threads at once.
 class WordClusters {
  public:
-  static constexpr uint32_t kCount = 64;  // one bit each in a uint64_t mask
-  // Fine clusters per cluster. 16 (about 13 KJV words each) against 4: a fifth fewer entries pass
-  // their fine bound, for 4 KB of floors per query word (WordDistances) and 2 bytes an id.
+  static constexpr uint32_t kCount = 64;
+  // Fine clusters per cluster: 16, about 13 KJV words each, for 4 KB of floors per query word
+  // (WordDistances) and 2 bytes an id.
   static constexpr uint32_t kFine = 16;
   static constexpr uint32_t kFineCount = kCount * kFine;
-  using Mask = uint64_t;
   using FineId = uint16_t;
 
   // `vectors` may be null (one-hot words); it is not kept.
