@@ -440,9 +440,6 @@ class TestVectorRead : public QObject {
     }
   }
 
-  // attend() over a memory of many classes, against the plain sums: a few classes far apart
-  // (their sums read back after sorting them), many (read back by their marks) and again a few,
-  // in turns on one thread, each after the sums the one before left.
   // Windows other than four tokens (the read's generic per-entry bound; l16r0 is OLIFANT's other
   // shape, and 1 leaves a level without runs) against the scan, learnt and one-hot, approximate
   // and exhaustive.
@@ -481,6 +478,35 @@ class TestVectorRead : public QObject {
     }
   }
 
+  // Weights that bound nothing (one negative, one zero: every candidate summed), and a k above
+  // the candidates' count, against the scan.
+  void unboundedWeightsAndLargeK() {
+    const Fixture& f = fixture();
+    std::vector<double> unbounded = f.weights;
+    unbounded[0] = -0.3;
+    unbounded[1] = 0.0;
+    VectorMemoryOptions largeK;
+    largeK.topK = 40000;
+    largeK.candidateSlots = 2048;
+    for (const auto& [weights, options] :
+         {std::pair{unbounded, VectorMemoryOptions{}}, std::pair{f.weights, largeK}}) {
+      for (const WordVectors* v : {static_cast<const WordVectors*>(f.vectors.get()),
+                                   static_cast<const WordVectors*>(nullptr)}) {
+        const VectorMemory fast(f.memory, weights, v, options);
+        const ScanRead scan(f.memory, weights, v, options);
+        size_t slotsCompared = 0;
+        for (const auto context : randomContexts(30, 5)) {
+          compareRead(fast, scan, context, slotsCompared);
+          if (QTest::currentTestFailed()) return;
+        }
+        QVERIFY(slotsCompared >= 30 * 100);
+      }
+    }
+  }
+
+  // attend() over a memory of many classes, against the plain sums: a few classes far apart
+  // (their sums read back after sorting them), many (read back by their marks) and again a few,
+  // in turns on one thread, each after the sums the one before left.
   void attendManyClasses() {
     constexpr uint32_t kClasses = 20000;
     InstanceSet set;

@@ -1,8 +1,8 @@
-// WordClusters and WordDistances::floors(): a read skips a block of slots (or an entry) when the
-// floors of the clusters (fine clusters) its words fall in sum above the k-th distance, so a floor
-// above any word's distance would silently change reads. On the KJV's vectors and one-hot words:
-// each fine cluster's floor is the least distance from the query word to its words (or 2), for
-// words with and without vectors.
+// WordClusters and WordDistances::floors(): a read bounds the distance of a word it has not
+// computed by the floor of the word's fine cluster, and skips slots whose bounds sum above the k-th
+// distance, so a floor above any word's distance would silently change reads. On the KJV's vectors
+// and one-hot words: each fine cluster's floor is the least distance from the query word to its
+// words (or 2), for words with and without vectors.
 
 #include <QtTest>
 

@@ -109,7 +109,7 @@ class VectorMemory final : public AttentionRead {
   std::vector<double> weights_;
   VectorMemoryOptions options_;
   bool weightsBound_;          // every weight >= 0, so a partial sum of terms bounds a distance
-  double quantumScale_ = 0.0;  // quanta per unit of a term (see search())
+  double quantumScale_ = 0.0;  // quanta (byte bounds) per unit of a term, see quantise()
   std::unique_ptr<const WordClusters> clusters_;
   std::unique_ptr<const WordDistances> distances_;
   // One per indexed position, highest weight first; with none (exhaustive search) one over the

@@ -26,9 +26,6 @@ class SlotIndex {
   // The group of `word` is entries groupBegin(word) .. groupBegin(word + 1) − 1.
   uint32_t groupBegin(uint32_t word) const { return runStart_[groupRuns_[word]]; }
   uint32_t groupSize(uint32_t word) const { return groupBegin(word + 1) - groupBegin(word); }
-  // The runs of `word`'s group are firstRun(word) .. firstRun(word + 1) − 1.
-  uint32_t firstRun(uint32_t word) const { return groupRuns_[word]; }
-  uint32_t runWord(uint32_t run) const { return runWord_[run]; }  // its word at sub()
   // The run's entries are runBegin(run) .. runBegin(run + 1) − 1.
   uint32_t runBegin(uint32_t run) const { return runStart_[run]; }
   // The run of `word`'s group whose word at sub() is `subWord`, or kNone.
@@ -49,7 +46,7 @@ class SlotIndex {
   size_t width_;
   std::vector<uint32_t> groupRuns_;  // per word + 1: index of the group's first run
   std::vector<uint32_t> runStart_;   // per run + 1: index of the run's first entry
-  std::vector<uint32_t> runWord_;    // per run
+  std::vector<uint32_t> runWord_;    // per run: its word at sub()
   std::vector<uint32_t> words_;      // per entry: width − 1 words
   std::vector<uint32_t> slots_;      // per entry: its stored-vector id
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -74,14 +75,16 @@ constexpr auto before = [](const SlotRead& a, const SlotRead& b) {
 // the KJV is 55 KB) before its exact distance is summed.
 constexpr float kMostQuanta = 255.0f;
 
-// Into `out`: per word v < n, floor(min(table[v] · factor, 255)). Four words an instruction with
-// SSE2: a read rebuilds about two positions' tables.
+// Into `out`: per word v < n, floor(min(table[v] · factor, 255)) (0 for a NaN). Four words an
+// instruction with SSE2: a read rebuilds about two positions' tables.
 void quantise(const float* table, float factor, uint32_t n, uint8_t* out) {
   uint32_t v = 0;
 #if defined(__SSE2__)
-  const __m128 f = _mm_set1_ps(factor), most = _mm_set1_ps(kMostQuanta);
+  const __m128 f = _mm_set1_ps(factor), none = _mm_setzero_ps(), most = _mm_set1_ps(kMostQuanta);
+  // max before min: a NaN gives 0, as below.
   auto four = [&](uint32_t at) {
-    return _mm_cvttps_epi32(_mm_min_ps(_mm_mul_ps(_mm_loadu_ps(table + at), f), most));
+    const __m128 terms = _mm_mul_ps(_mm_loadu_ps(table + at), f);
+    return _mm_cvttps_epi32(_mm_min_ps(_mm_max_ps(terms, none), most));
   };
   for (; v + 16 <= n; v += 16) {
     const __m128i low = _mm_packs_epi32(four(v), four(v + 4));
@@ -89,7 +92,10 @@ void quantise(const float* table, float factor, uint32_t n, uint8_t* out) {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + v), _mm_packus_epi16(low, high));
   }
 #endif
-  for (; v < n; ++v) out[v] = static_cast<uint8_t>(std::min(table[v] * factor, kMostQuanta));
+  for (; v < n; ++v) {
+    const float term = table[v] * factor;
+    out[v] = term > 0.0f ? static_cast<uint8_t>(std::min(term, kMostQuanta)) : 0;
+  }
 }
 
 // The quanta of an entry's listed words (kListed of them, unrolled).
@@ -138,15 +144,19 @@ struct ReadScratch {
         if (v[r].size() < n) v[r].resize(n, 0);
       }
     };
-    fit(distance, width, values);
-    fit(known, width, values);
-    fit(near, width, values);
-    fit(quanta, width, values);
     if (tableEpoch.size() < width) {
       tableEpoch.resize(width, 0);
       tableMemory.resize(width, 0);  // no memory's id
       tableWord.resize(width, 0);
     }
+    // A table that grows moves: every position's is rebuilt (`table` may point into it).
+    for (size_t j = 0; j < width; ++j) {
+      if (j >= distance.size() || distance[j].size() < values) tableMemory[j] = 0;
+    }
+    fit(distance, width, values);
+    fit(known, width, values);
+    fit(near, width, values);
+    fit(quanta, width, values);
     farBound.resize(width);
     floors.resize(WordClusters::kFineCount);
     table.resize(width);
@@ -246,13 +256,14 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
                                                  wordsToKeep(memory, vectors), clusters_.get())) {
   const int width = memory_.width();
   if (width < 1) return;
-  // A quantum is 1/255 of the largest term below the distance 2 (ever further words' terms are
-  // capped there).
+  // A quantum is 1/255 of the largest term below the distance 2 (every further word's term is
+  // capped there). 0 (no bound) for weights it cannot scale.
   const double heaviest = *std::max_element(weights_.begin(), weights_.end());
   quantumScale_ = heaviest > 0.0 ? double{kMostQuanta} / (2.0 * heaviest) : 0.0;
+  if (!std::isfinite(quantumScale_)) quantumScale_ = 0.0;
   const std::vector<int> order = positionsByWeight(weights_);
-  // Each level's runs follow the highest-weight other position (the query's own run of its own
-  // group is read first: its slots are the likeliest nearest).
+  // Each level's runs follow the highest-weight other position (in the query's own group the
+  // runs of that position's near words are read first: their slots are the likeliest nearest).
   auto subOf = [&](int position) {
     return position != order[0] ? order[0] : width > 1 ? order[1] : -1;
   };
@@ -352,7 +363,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // The slots met before the k-th of the slots before them, and that k-th: each time 2k are
   // kept, the k best stay. (A heap's update per slot cost a seventh of a KJV eval.)
   std::vector<SlotRead>& best = s.best;
-  SlotRead kth{0, std::numeric_limits<double>::infinity(), 0.0};
+  SlotRead kth{std::numeric_limits<uint32_t>::max(), std::numeric_limits<double>::infinity(), 0.0};
   auto keepBest = [&] {
     std::nth_element(best.begin(), best.begin() + std::ptrdiff_t(k - 1), best.end(), before);
     best.resize(k);
@@ -430,9 +441,9 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       scan(std::integral_constant<size_t, 0>{}, r, w, groupTerm, begin, end);
     }
   };
-  // Every group in the order of its word's nearness; in the query's own group at level 0 (read
-  // first) the runs of the sub position's near words first, nearest first: the slots likeliest
-  // nearest, for an early k-th distance (fewer slots kept on the way).
+  // A group's slots; in the query's own group at level 0 (read first) the runs of the sub
+  // position's near words first, nearest first: the slots likeliest nearest, for an early k-th
+  // distance (fewer slots kept on the way).
   auto readGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
     const double groupTerm = term(size_t(level.position()), w);
