@@ -408,17 +408,16 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   auto scan = [&](auto listed, size_t r, uint32_t w, double groupTerm, uint32_t begin,
                   uint32_t end) {
     const SlotIndex& level = levels_[r];
-    const size_t m = decltype(listed)::value ? decltype(listed)::value : width - 1;
+    constexpr size_t kListed = decltype(listed)::value;
+    const size_t m = kListed ? kListed : width - 1;
     for (size_t j = 0, i = 0; j < width; ++j) {
       if (int(j) != level.position()) s.listed[i++] = s.quanta[j].data();
     }
     const uint8_t* const* quanta = s.listed.data();
     // The tables in registers (the slots' writes could alias the scratch's).
-    constexpr size_t kListed = decltype(listed)::value;
     std::array<const uint8_t*, kListed> fixed{};
     std::copy_n(quanta, kListed, fixed.begin());
-    double limit = limitNow();
-    int64_t most = mostQuanta(limit, groupTerm);
+    int64_t most = mostQuanta(limitNow(), groupTerm);
     const uint32_t* listedWords = level.words(begin);
     for (uint32_t e = begin; e < end; ++e, listedWords += m) {
       uint32_t sum = 0;
@@ -430,8 +429,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       if (int64_t{sum} > most) continue;
       if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
       push({level.slot(e), exactDistance(level, e, w), 0.0});
-      limit = limitNow();
-      most = mostQuanta(limit, groupTerm);
+      most = mostQuanta(limitNow(), groupTerm);
     }
   };
   auto scanRange = [&](size_t r, uint32_t w, double groupTerm, uint32_t begin, uint32_t end) {
