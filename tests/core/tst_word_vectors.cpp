@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <Eigen/SVD>
+
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -157,6 +159,60 @@ class TestWordVectors : public QObject {
     QVERIFY(std::memcmp(gotTimes.data(), wantTimes.data(), sizeof(double) * rows * rank) == 0);
     QVERIFY(std::memcmp(gotTransposed.data(), wantTransposed.data(),
                         sizeof(double) * columns * rank) == 0);
+  }
+
+  // With at most dimensions + oversampling words the randomised range finder spans every row,
+  // so the vectors must be the exact truncated SVD's: U·Σ^½ of the PPMI matrix (here from its
+  // definition, a dense JacobiSVD), rows normalised. The vectors are compared by their pairwise
+  // cosines, which do not depend on each singular vector's sign.
+  void fewWordsGiveTheExactSvd() {
+    const uint32_t words = 20;
+    WordVectorOptions o;
+    o.dimensions = 6;
+    const int slots = 2 * o.window;
+    const uint64_t columns = uint64_t{words} * uint64_t(slots);
+    std::mt19937_64 rng(11);
+    std::geometric_distribution<int> count(0.3);
+    WordVectors::PairCounts pairs;
+    for (uint32_t w = 0; w < words; ++w) {
+      for (uint64_t c = 0; c < columns; ++c) {
+        // Each word's own band of contexts, and sparse noise: rows of different spectra.
+        if ((c / 7) % 4 == w % 4 || rng() % 5 == 0) pairs[w * columns + c] = 1 + count(rng);
+      }
+    }
+    Eigen::MatrixXd ppmi = Eigen::MatrixXd::Zero(words, Eigen::Index(columns));
+    Eigen::VectorXd rowTotal = Eigen::VectorXd::Zero(words);
+    Eigen::VectorXd columnTotal = Eigen::VectorXd::Zero(Eigen::Index(columns));
+    double total = 0.0;
+    for (const auto& [key, c] : pairs) {
+      rowTotal[Eigen::Index(key / columns)] += c;
+      columnTotal[Eigen::Index(key % columns)] += c;
+      total += c;
+    }
+    const Eigen::VectorXd smoothed = columnTotal.array().pow(o.smoothing);
+    for (const auto& [key, c] : pairs) {
+      const auto w = Eigen::Index(key / columns), k = Eigen::Index(key % columns);
+      const double pmi =
+          std::log((c / total) / ((rowTotal[w] / total) * (smoothed[k] / smoothed.sum())));
+      ppmi(w, k) = std::max(pmi, 0.0);
+    }
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(ppmi, Eigen::ComputeThinU);
+    Eigen::MatrixXd want = svd.matrixU().leftCols(o.dimensions) *
+                           svd.singularValues().head(o.dimensions).cwiseSqrt().asDiagonal();
+    want.rowwise().normalize();
+    auto vectors = WordVectors::fromPairCounts(pairs, words, o);
+    QVERIFY2(vectors.isOk(), vectors.status().message().c_str());
+    for (uint32_t a = 0; a < words; ++a) {
+      for (uint32_t b = 0; b < words; ++b) {
+        const double cosine = want.row(a).dot(want.row(b));
+        QVERIFY2(std::abs((*vectors)->similarity(a, b) - cosine) < 1e-5,
+                 qPrintable(QString("words %1 and %2: %3, exactly %4")
+                                .arg(a)
+                                .arg(b)
+                                .arg((*vectors)->similarity(a, b))
+                                .arg(cosine)));
+      }
+    }
   }
 
   void tooFewTypes() {

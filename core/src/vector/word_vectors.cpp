@@ -177,8 +177,15 @@ Result<std::vector<float>> svdRows(const SparseMatrix& a, const Eigen::MatrixXd&
     if (cancelRequested(job)) return Status::cancelled();
     q = orthonormal(times(a, orthonormal(transposeTimes(a, q))));
   }
-  const Eigen::MatrixXd b = transposeTimes(a, q).transpose();  // rank x columns
-  Eigen::BDCSVD<Eigen::MatrixXd> svd(b, Eigen::ComputeThinU);
+  // B = Qᵀ·A (rank x columns) has the left singular vectors and the singular values of Rᵀ, where
+  // Bᵀ = Q_B·R: so the SVD is of a square rank x rank matrix, after a Householder QR of the tall
+  // Bᵀ (blocked: mostly matrix products, where an SVD of Bᵀ bidiagonalises it on one core with a
+  // matrix-vector product over all of it per column).
+  Eigen::MatrixXd bt = transposeTimes(a, q);  // columns x rank
+  Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(bt);
+  const Eigen::MatrixXd rt =
+      qr.matrixQR().topRows(bt.cols()).triangularView<Eigen::Upper>().transpose();
+  Eigen::BDCSVD<Eigen::MatrixXd> svd(rt, Eigen::ComputeThinU);
   const Eigen::MatrixXd u = q * svd.matrixU().leftCols(o.dimensions);
   const Eigen::VectorXd sqrtSigma = svd.singularValues().head(o.dimensions).cwiseSqrt();
 
