@@ -131,7 +131,8 @@ struct ReadScratch {
   std::vector<float> computed;
   std::vector<const uint8_t*> listed;  // per word an entry lists: its position's quanta
   std::vector<uint32_t> nearRuns;      // the own group's runs of near words, by index
-  std::vector<SlotRead> best;  // the read's slots within the k-th distance when they were met
+  std::vector<SlotRead> best;      // the read's slots within the k-th distance when they were met
+  std::vector<uint32_t> byQuanta;  // best's distances rounded up to quanta: how many at each
 
   static ReadScratch& local() {
     thread_local ReadScratch s;
@@ -360,20 +361,40 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     choose(levels_, s, r, std::span<const uint32_t>(words).first(n));
   }
 
-  // The slots met before the k-th of the slots before them, and that k-th: each time 2k are
-  // kept, the k best stay. (A heap's update per slot cost a seventh of a KJV eval.)
+  // The slots met within the bound of the slots met before them. The bound: the least number of
+  // quanta `ceiling` at or below which k of their distances lie, rounded up (counted by value in
+  // byQuanta: at every step within a quantum of the k-th distance, with no selection), and the
+  // k-th slot itself whenever the buffer is cut to the k best (each time 2k are kept when there
+  // are no quanta, else at 8k: rarely, e.g. among many equal distances). A heap's update per slot
+  // cost a seventh of a KJV eval, a selection each 2k slots a twelfth.
   std::vector<SlotRead>& best = s.best;
   SlotRead kth{std::numeric_limits<uint32_t>::max(), std::numeric_limits<double>::infinity(), 0.0};
+  const bool counted = weightsBound_ && quantumScale_ > 0.0;
+  // Distances of more than 256 quanta a position (terms are capped at 255) share the last count.
+  const uint32_t beyondQuanta = counted ? 256 * uint32_t(width) : 0;
+  uint32_t ceiling = beyondQuanta;  // none below the last count: no bound yet
+  uint32_t mostCounted = 0;
+  size_t atOrBelow = 0;  // the kept distances within `ceiling`
+  if (counted) s.byQuanta.assign(size_t{beyondQuanta} + 1, 0);
+  auto quantaAbove = [&](double distance) {
+    const double q = distance * quantumScale_;
+    if (!(q < double(beyondQuanta))) return beyondQuanta;
+    const auto whole = uint32_t(q);
+    return whole + uint32_t(double(whole) < q);
+  };
+  const size_t cutAt = counted ? 8 * k : 2 * k;
   auto keepBest = [&] {
     std::nth_element(best.begin(), best.begin() + std::ptrdiff_t(k - 1), best.end(), before);
     best.resize(k);
     kth = best[k - 1];
   };
-  auto beyond = [&](double bound) { return weightsBound_ && bound > kth.distance; };
   auto limitNow = [&] {
-    return weightsBound_ ? kth.distance * (1.0 + kBoundSlack)
-                         : std::numeric_limits<double>::infinity();
+    if (!weightsBound_) return std::numeric_limits<double>::infinity();
+    const double counts = ceiling < beyondQuanta ? double(ceiling) / quantumScale_
+                                                 : std::numeric_limits<double>::infinity();
+    return std::min(kth.distance, counts) * (1.0 + kBoundSlack);
   };
+  auto beyond = [&](double bound) { return weightsBound_ && bound > limitNow(); };
   // The most quanta an entry's other terms may sum to when its distance is within `limit` and
   // its group's term is `groupTerm`: the bounds sum the same terms in another order and rounded
   // down, and the margin covers the rounding of the doubles by far.
@@ -399,8 +420,16 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   };
   auto push = [&](const SlotRead& read) {
     if (!before(read, kth)) return;
+    if (counted) {
+      const uint32_t q = quantaAbove(read.distance);
+      if (q > ceiling) return;  // beyond k slots already
+      ++s.byQuanta[q];
+      mostCounted = std::max(mostCounted, q);
+      if (++atOrBelow == k) ceiling = mostCounted;  // the first k: all at or below their most
+      while (atOrBelow - s.byQuanta[ceiling] >= k) atOrBelow -= s.byQuanta[ceiling--];
+    }
     best.push_back(read);
-    if (best.size() == 2 * k) keepBest();
+    if (best.size() == cutAt) keepBest();
   };
   // Entries [begin, end) of level r's group of word w, whose term is groupTerm: each bounded by
   // its words' quanta, and read when that is within the k-th distance. `Listed`: the words an
@@ -480,6 +509,10 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     for (uint32_t w = 0; w < levels_[r].groupCount(); ++w) {
       if (s.near[j][w] != s.tableEpoch[j]) readGroup(r, w);
     }
+  }
+  // Within the last ceiling: the k best and those of their last quantum.
+  if (counted && ceiling < beyondQuanta) {
+    std::erase_if(best, [&](const SlotRead& r) { return quantaAbove(r.distance) > ceiling; });
   }
   if (best.size() > k) keepBest();
   std::sort(best.begin(), best.end(), before);
