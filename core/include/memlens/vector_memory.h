@@ -110,6 +110,9 @@ class VectorMemory final : public AttentionRead {
   VectorMemoryOptions options_;
   bool weightsBound_;          // every weight >= 0, so a partial sum of terms bounds a distance
   double quantumScale_ = 0.0;  // quanta (byte bounds) per unit of a term, see quantise()
+  // Word vectors and weights all finite: an entry's byte bounds plus a quantum a term bound it
+  // from above too, so its exact distance (which may need distances computed) can wait.
+  bool exactCanWait_ = false;
   std::unique_ptr<const WordClusters> clusters_;
   std::unique_ptr<const WordDistances> distances_;
   // One per indexed position, highest weight first; with none (exhaustive search) one over the

@@ -130,9 +130,15 @@ struct ReadScratch {
   std::vector<std::vector<uint32_t>> chosenList;
   std::vector<float> computed;
   std::vector<const uint8_t*> listed;  // per word an entry lists: its position's quanta
+  std::vector<uint32_t> listedAt;      // and that position
   std::vector<uint32_t> nearRuns;      // the own group's runs of near words, by index
   std::vector<SlotRead> best;      // the read's slots within the k-th distance when they were met
-  std::vector<uint32_t> byQuanta;  // best's distances rounded up to quanta: how many at each
+  std::vector<uint32_t> byQuanta;  // bounds of the slots met, in quanta: how many at each
+  // An entry met whose exact distance waits for the end of the scan.
+  struct Met {
+    uint32_t level, entry, word, quanta;
+  };
+  std::vector<Met> met;
 
   static ReadScratch& local() {
     thread_local ReadScratch s;
@@ -163,10 +169,12 @@ struct ReadScratch {
     table.resize(width);
     exact.resize(width);
     listed.resize(width);
+    listedAt.resize(width);
     fit(chosen, levels, groups);
     if (chosenList.size() < levels) chosenList.resize(levels);
     for (auto& list : chosenList) list.clear();
     best.clear();
+    met.clear();
     if (++epoch == 0) {  // wrapped: forget every stamp
       for (auto& row : chosen) std::fill(row.begin(), row.end(), 0u);
       epoch = 1;
@@ -262,6 +270,10 @@ VectorMemory::VectorMemory(const InstanceBase& memory, std::vector<double> weigh
   const double heaviest = *std::max_element(weights_.begin(), weights_.end());
   quantumScale_ = heaviest > 0.0 ? double{kMostQuanta} / (2.0 * heaviest) : 0.0;
   if (!std::isfinite(quantumScale_)) quantumScale_ = 0.0;
+  auto finite = [](const auto& values) {
+    return std::all_of(values.begin(), values.end(), [](auto x) { return std::isfinite(x); });
+  };
+  exactCanWait_ = finite(weights_) && vectors && finite(vectors->values());
   const std::vector<int> order = positionsByWeight(weights_);
   // Each level's runs follow the highest-weight other position (in the query's own group the
   // runs of that position's near words are read first: their slots are the likeliest nearest).
@@ -364,9 +376,8 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // The slots met within the bound of the slots met before them. The bound: the least number of
   // quanta `ceiling` at or below which k of their distances lie, rounded up (counted by value in
   // byQuanta: at every step within a quantum of the k-th distance, with no selection), and the
-  // k-th slot itself whenever the buffer is cut to the k best (each time 2k are kept when there
-  // are no quanta, else at 8k: rarely, e.g. among many equal distances). A heap's update per slot
-  // cost a seventh of a KJV eval, a selection each 2k slots a twelfth.
+  // k-th slot itself whenever 2k are kept and cut to the k best (which ties need: one-hot
+  // distances are few values). A heap's update per slot cost a seventh of a KJV eval.
   std::vector<SlotRead>& best = s.best;
   SlotRead kth{std::numeric_limits<uint32_t>::max(), std::numeric_limits<double>::infinity(), 0.0};
   const bool counted = weightsBound_ && quantumScale_ > 0.0;
@@ -382,7 +393,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     const auto whole = uint32_t(q);
     return whole + uint32_t(double(whole) < q);
   };
-  const size_t cutAt = counted ? 8 * k : 2 * k;
+  const size_t cutAt = 2 * k;
   auto keepBest = [&] {
     std::nth_element(best.begin(), best.begin() + std::ptrdiff_t(k - 1), best.end(), before);
     best.resize(k);
@@ -418,18 +429,56 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     }
     return d;
   };
+  // One more slot met within q quanta.
+  auto count = [&](uint32_t q) {
+    ++s.byQuanta[q];
+    mostCounted = std::max(mostCounted, q);
+    if (++atOrBelow == k) ceiling = mostCounted;  // the first k: all at or below their most
+    while (atOrBelow - s.byQuanta[ceiling] >= k) atOrBelow -= s.byQuanta[ceiling--];
+  };
+  auto keep = [&](const SlotRead& read) {
+    best.push_back(read);
+    if (best.size() == cutAt) keepBest();
+  };
   auto push = [&](const SlotRead& read) {
     if (!before(read, kth)) return;
     if (counted) {
       const uint32_t q = quantaAbove(read.distance);
       if (q > ceiling) return;  // beyond k slots already
-      ++s.byQuanta[q];
-      mostCounted = std::max(mostCounted, q);
-      if (++atOrBelow == k) ceiling = mostCounted;  // the first k: all at or below their most
-      while (atOrBelow - s.byQuanta[ceiling] >= k) atOrBelow -= s.byQuanta[ceiling--];
+      count(q);
     }
-    best.push_back(read);
-    if (best.size() == cutAt) keepBest();
+    keep(read);
+  };
+  // Most entries within the bound when met are not within it at the end. An entry whose every
+  // term's distance is known and below the byte cap, so that its bytes plus one quantum a term
+  // bound it from above (with a margin far above the floats' rounding, and a quantum more, so
+  // that a slot beyond this bound is beyond the exact distance), is counted by that bound and its
+  // exact distance waits for the end of the scan (`met`); then only those within the bound are
+  // summed. (About a third of them on the KJV.)
+  const bool deferred = counted && exactCanWait_;
+  auto known = [&](size_t j, uint32_t v) {
+    return s.exact[j] || v >= words || s.known[j][v] == s.tableEpoch[j];
+  };
+  auto boundedAbove = [&](size_t m, const uint32_t* listedWords) {
+    for (size_t i = 0; i < m; ++i) {
+      const uint32_t v = listedWords[i];
+      if (s.listed[i][v] == uint8_t(kMostQuanta) || !known(s.listedAt[i], v)) return false;
+    }
+    return true;
+  };
+  auto quantaBelow = [&](double groupTerm, uint32_t quanta, size_t m) {
+    const double most = groupTerm * quantumScale_ + double(quanta + m) * (1.0 + 1e-5);
+    return most < double(beyondQuanta - 2) ? uint32_t(most) + 2 : beyondQuanta;
+  };
+  // When this many entries wait, those beyond the bound now are dropped (and the limit doubles
+  // if most are not).
+  size_t mostMet = std::max<size_t>(4096, 8 * k);
+  auto dropMet = [&] {
+    std::erase_if(s.met, [&](const ReadScratch::Met& e) {
+      const SlotIndex& level = levels_[e.level];
+      return int64_t{e.quanta} > mostQuanta(limitNow(), term(size_t(level.position()), e.word));
+    });
+    mostMet = std::max(mostMet, 2 * s.met.size());
   };
   // Entries [begin, end) of level r's group of word w, whose term is groupTerm: each bounded by
   // its words' quanta, and read when that is within the k-th distance. `Listed`: the words an
@@ -440,8 +489,11 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     constexpr size_t kListed = decltype(listed)::value;
     const size_t m = kListed ? kListed : width - 1;
     for (size_t j = 0, i = 0; j < width; ++j) {
-      if (int(j) != level.position()) s.listed[i++] = s.quanta[j].data();
+      if (int(j) == level.position()) continue;
+      s.listed[i] = s.quanta[j].data();
+      s.listedAt[i++] = uint32_t(j);
     }
+    const bool waits = deferred && known(size_t(level.position()), w);
     const uint8_t* const* quanta = s.listed.data();
     // The tables in registers (the slots' writes could alias the scratch's).
     std::array<const uint8_t*, kListed> fixed{};
@@ -457,7 +509,14 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
       if (int64_t{sum} > most) continue;
       if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
-      push({level.slot(e), exactDistance(level, e, w), 0.0});
+      if (waits && boundedAbove(m, listedWords)) {
+        const uint32_t q = quantaBelow(groupTerm, sum, m);
+        if (q <= ceiling) count(q);
+        s.met.push_back({uint32_t(r), e, w, sum});
+        if (s.met.size() == mostMet) dropMet();
+      } else {
+        push({level.slot(e), exactDistance(level, e, w), 0.0});
+      }
       most = mostQuanta(limitNow(), groupTerm);
     }
   };
@@ -468,13 +527,26 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       scan(std::integral_constant<size_t, 0>{}, r, w, groupTerm, begin, end);
     }
   };
+  // A slot new at level r holds at each earlier level's position a word that level did not
+  // choose: no nearer than the nearest such word (the near words are the nearest), which bounds
+  // the level's groups.
+  double unseenTerms = 0.0;
+  auto addUnchosen = [&](size_t r) {
+    const auto j = size_t(levels_[r].position());
+    double nearest = s.farBound[j];
+    for (const uint32_t u : nearOf(j)) {
+      if (u < valueCount_ && (u >= s.chosen[r].size() || s.chosen[r][u] != s.epoch))
+        nearest = std::min(nearest, double{s.table[j][u]});
+    }
+    unseenTerms += weights_[j] * nearest;
+  };
   // A group's slots; in the query's own group at level 0 (read first) the runs of the sub
   // position's near words first, nearest first: the slots likeliest nearest, for an early k-th
   // distance (fewer slots kept on the way).
   auto readGroup = [&](size_t r, uint32_t w) {
     const SlotIndex& level = levels_[r];
     const double groupTerm = term(size_t(level.position()), w);
-    if (beyond(groupTerm)) return;
+    if (beyond(groupTerm + unseenTerms)) return;
     const uint32_t begin = level.groupBegin(w), end = level.groupBegin(w + 1);
     if (r > 0 || level.sub() < 0 || w != query[size_t(level.position())]) {
       scanRange(r, w, groupTerm, begin, end);
@@ -498,6 +570,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   for (size_t r = 0; r < levels_.size(); ++r) {
     if (!exhaustive) {
       for (const uint32_t w : s.chosenList[r]) readGroup(r, w);
+      addUnchosen(r);
       continue;
     }
     // Every group: the near ones first, then the far ones while their floor allows.
@@ -510,13 +583,20 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       if (s.near[j][w] != s.tableEpoch[j]) readGroup(r, w);
     }
   }
+  // The entries that waited, those within the bound now (already counted).
+  for (const ReadScratch::Met& e : s.met) {
+    const SlotIndex& level = levels_[e.level];
+    if (int64_t{e.quanta} > mostQuanta(limitNow(), term(size_t(level.position()), e.word)))
+      continue;
+    const SlotRead read{level.slot(e.entry), exactDistance(level, e.entry, e.word), 0.0};
+    if (before(read, kth) && quantaAbove(read.distance) <= ceiling) keep(read);
+  }
   // Within the last ceiling: the k best and those of their last quantum.
   if (counted && ceiling < beyondQuanta) {
     std::erase_if(best, [&](const SlotRead& r) { return quantaAbove(r.distance) > ceiling; });
   }
-  if (best.size() > k) keepBest();
   std::sort(best.begin(), best.end(), before);
-  return {best.begin(), best.end()};
+  return {best.begin(), best.begin() + std::ptrdiff_t(std::min(k, best.size()))};
 }
 
 std::vector<SlotRead> VectorMemory::nearest(std::span<const uint32_t> query) const {
