@@ -9,29 +9,39 @@ SlotIndex::SlotIndex(const InstanceBase& memory, int position, int sub)
   const uint32_t n = memory.vectorCount();
   auto wordAt = [&](uint32_t slot, int j) { return j < 0 ? 0u : memory.vector(slot)[size_t(j)]; };
   // (word, sub word) above, slot below: a group's runs in word order, a run's entries by slot.
-  std::vector<std::pair<uint64_t, uint32_t>> order(n);
-  uint32_t groups = 0;
+  // Two stable counting sorts, by the sub word and then by the word (words are dense ids).
+  std::vector<uint32_t> word(n), subWord(n);
+  uint32_t values = 1;
   for (uint32_t slot = 0; slot < n; ++slot) {
-    const uint32_t word = wordAt(slot, position_);
-    groups = std::max(groups, word + 1);
-    order[slot] = {uint64_t{word} << 32 | wordAt(slot, sub_), slot};
+    word[slot] = wordAt(slot, position_);
+    subWord[slot] = wordAt(slot, sub_);
+    values = std::max({values, word[slot] + 1, subWord[slot] + 1});
   }
-  std::sort(order.begin(), order.end());
+  std::vector<uint32_t> bySub(n), order(n);
+  auto countingSort = [&](auto slots, const std::vector<uint32_t>& key,
+                          std::vector<uint32_t>& out) {
+    std::vector<uint32_t> start(size_t{values} + 1, 0);
+    for (uint32_t i = 0; i < n; ++i) ++start[size_t{key[slots(i)]} + 1];
+    for (size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
+    for (uint32_t i = 0; i < n; ++i) out[start[key[slots(i)]]++] = slots(i);
+  };
+  countingSort([](uint32_t i) { return i; }, subWord, bySub);
+  countingSort([&](uint32_t i) { return bySub[i]; }, word, order);
+  const uint32_t groups = n ? word[order[n - 1]] + 1 : 0;
 
   words_.reserve(size_t{n} * (width_ - 1));
   slots_.reserve(n);
   groupRuns_.assign(size_t{groups} + 1, 0);
   for (uint32_t e = 0; e < n; ++e) {
-    const uint64_t key = order[e].first;
-    if (e == 0 || key != order[e - 1].first) {
+    const uint32_t slot = order[e];
+    if (e == 0 || word[slot] != word[order[e - 1]] || subWord[slot] != subWord[order[e - 1]]) {
       runStart_.push_back(e);
-      runWord_.push_back(static_cast<uint32_t>(key));
-      ++groupRuns_[size_t(key >> 32) + 1];
+      runWord_.push_back(subWord[slot]);
+      ++groupRuns_[size_t{word[slot]} + 1];
     }
-    const uint32_t slot = order[e].second;
-    const auto values = memory.vector(slot);
+    const auto context = memory.vector(slot);
     for (size_t j = 0; j < width_; ++j) {
-      if (int(j) != position_) words_.push_back(values[j]);
+      if (int(j) != position_) words_.push_back(context[j]);
     }
     slots_.push_back(slot);
   }
