@@ -455,7 +455,9 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // that a slot beyond this bound is beyond the exact distance), is counted by that bound and its
   // exact distance waits for the end of the scan (`met`); then only those within the bound are
   // summed. (About a third of them on the KJV.)
-  const bool deferred = counted && exactCanWait_;
+  // Many waiting (many slots tie near the bound): they are summed then, and the read's later
+  // entries when met, so that the k-th slot bounds the ties.
+  bool deferred = counted && exactCanWait_;
   auto known = [&](size_t j, uint32_t v) {
     return s.exact[j] || v >= words || s.known[j][v] == s.tableEpoch[j];
   };
@@ -470,15 +472,17 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     const double most = groupTerm * quantumScale_ + double(quanta + m) * (1.0 + 1e-5);
     return most < double(beyondQuanta - 2) ? uint32_t(most) + 2 : beyondQuanta;
   };
-  // When this many entries wait, those beyond the bound now are dropped (and the limit doubles
-  // if most are not).
-  size_t mostMet = std::max<size_t>(4096, 8 * k);
-  auto dropMet = [&] {
-    std::erase_if(s.met, [&](const ReadScratch::Met& e) {
+  const size_t mostMet = std::max<size_t>(4096, 8 * k);
+  // The waiting entries within the bound now, summed and kept (already counted).
+  auto sumMet = [&] {
+    for (const ReadScratch::Met& e : s.met) {
       const SlotIndex& level = levels_[e.level];
-      return int64_t{e.quanta} > mostQuanta(limitNow(), term(size_t(level.position()), e.word));
-    });
-    mostMet = std::max(mostMet, 2 * s.met.size());
+      if (int64_t{e.quanta} > mostQuanta(limitNow(), term(size_t(level.position()), e.word)))
+        continue;
+      const SlotRead read{level.slot(e.entry), exactDistance(level, e.entry, e.word), 0.0};
+      if (before(read, kth) && quantaAbove(read.distance) <= ceiling) keep(read);
+    }
+    s.met.clear();
   };
   // Entries [begin, end) of level r's group of word w, whose term is groupTerm: each bounded by
   // its words' quanta, and read when that is within the k-th distance. `Listed`: the words an
@@ -493,7 +497,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       s.listed[i] = s.quanta[j].data();
       s.listedAt[i++] = uint32_t(j);
     }
-    const bool waits = deferred && known(size_t(level.position()), w);
+    const bool waits = known(size_t(level.position()), w);
     const uint8_t* const* quanta = s.listed.data();
     // The tables in registers (the slots' writes could alias the scratch's).
     std::array<const uint8_t*, kListed> fixed{};
@@ -509,11 +513,14 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
       if (int64_t{sum} > most) continue;
       if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
-      if (waits && boundedAbove(m, listedWords)) {
+      if (deferred && waits && boundedAbove(m, listedWords)) {
         const uint32_t q = quantaBelow(groupTerm, sum, m);
         if (q <= ceiling) count(q);
         s.met.push_back({uint32_t(r), e, w, sum});
-        if (s.met.size() == mostMet) dropMet();
+        if (s.met.size() == mostMet) {
+          sumMet();
+          deferred = false;
+        }
       } else {
         push({level.slot(e), exactDistance(level, e, w), 0.0});
       }
@@ -583,14 +590,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       if (s.near[j][w] != s.tableEpoch[j]) readGroup(r, w);
     }
   }
-  // The entries that waited, those within the bound now (already counted).
-  for (const ReadScratch::Met& e : s.met) {
-    const SlotIndex& level = levels_[e.level];
-    if (int64_t{e.quanta} > mostQuanta(limitNow(), term(size_t(level.position()), e.word)))
-      continue;
-    const SlotRead read{level.slot(e.entry), exactDistance(level, e.entry, e.word), 0.0};
-    if (before(read, kth) && quantaAbove(read.distance) <= ceiling) keep(read);
-  }
+  sumMet();
   // Within the last ceiling: the k best and those of their last quantum.
   if (counted && ceiling < beyondQuanta) {
     std::erase_if(best, [&](const SlotRead& r) { return quantaAbove(r.distance) > ceiling; });
