@@ -393,7 +393,6 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     const auto whole = uint32_t(q);
     return whole + uint32_t(double(whole) < q);
   };
-  const size_t cutAt = 2 * k;
   auto keepBest = [&] {
     std::nth_element(best.begin(), best.begin() + std::ptrdiff_t(k - 1), best.end(), before);
     best.resize(k);
@@ -438,7 +437,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   };
   auto keep = [&](const SlotRead& read) {
     best.push_back(read);
-    if (best.size() == cutAt) keepBest();
+    if (best.size() == 2 * k) keepBest();
   };
   auto push = [&](const SlotRead& read) {
     if (!before(read, kth)) return;
@@ -454,9 +453,8 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
   // bound it from above (with a margin far above the floats' rounding, and a quantum more, so
   // that a slot beyond this bound is beyond the exact distance), is counted by that bound and its
   // exact distance waits for the end of the scan (`met`); then only those within the bound are
-  // summed. (About a third of them on the KJV.)
-  // Many waiting (many slots tie near the bound): they are summed then, and the read's later
-  // entries when met, so that the k-th slot bounds the ties.
+  // summed (about a third on the KJV). When many wait (many slots tie near the bound), they are
+  // summed then, and the read's later entries when met, so that the k-th slot bounds the ties.
   bool deferred = counted && exactCanWait_;
   auto known = [&](size_t j, uint32_t v) {
     return s.exact[j] || v >= words || s.known[j][v] == s.tableEpoch[j];
@@ -497,7 +495,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       s.listed[i] = s.quanta[j].data();
       s.listedAt[i++] = uint32_t(j);
     }
-    const bool waits = known(size_t(level.position()), w);
+    const bool groupKnown = known(size_t(level.position()), w);
     const uint8_t* const* quanta = s.listed.data();
     // The tables in registers (the slots' writes could alias the scratch's).
     std::array<const uint8_t*, kListed> fixed{};
@@ -513,7 +511,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       }
       if (int64_t{sum} > most) continue;
       if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
-      if (deferred && waits && boundedAbove(m, listedWords)) {
+      if (deferred && groupKnown && boundedAbove(m, listedWords)) {
         const uint32_t q = quantaBelow(groupTerm, sum, m);
         if (q <= ceiling) count(q);
         s.met.push_back({uint32_t(r), e, w, sum});
