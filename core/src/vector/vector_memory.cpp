@@ -104,6 +104,38 @@ uint32_t quantaSum(const uint8_t* const* quanta, const uint32_t* words, std::ind
   return (uint32_t{quanta[I][words[I]]} + ...);
 }
 
+// The first entry of [e, end) whose listed words' quanta sum to at most `most` (`end` if none),
+// with that sum. The scan's hot loop on its own: within the scan, whose rare paths need many
+// registers, the tables were reloaded from the stack for every entry.
+template <size_t kListed>
+[[gnu::noinline]] uint32_t firstWithin(std::array<const uint8_t*, kListed> quanta,
+                                       const uint32_t* words, uint32_t e, uint32_t end,
+                                       int64_t most, uint32_t& sum) {
+  for (words += size_t{e} * kListed; e < end; ++e, words += kListed) {
+    const uint32_t q = quantaSum(quanta.data(), words, std::make_index_sequence<kListed>{});
+    if (int64_t{q} <= most) {
+      sum = q;
+      return e;
+    }
+  }
+  return end;
+}
+
+// The same for m listed words (widths other than 4).
+[[gnu::noinline]] uint32_t firstWithin(const uint8_t* const* quanta, size_t m,
+                                       const uint32_t* words, uint32_t e, uint32_t end,
+                                       int64_t most, uint32_t& sum) {
+  for (words += size_t{e} * m; e < end; ++e, words += m) {
+    uint32_t q = 0;
+    for (size_t i = 0; i < m; ++i) q += quanta[i][words[i]];
+    if (int64_t{q} <= most) {
+      sum = q;
+      return e;
+    }
+  }
+  return end;
+}
+
 // One thread's working memory for a read, reused across reads (stamps count for the read or table
 // whose epoch they hold, so nothing is cleared between reads).
 struct ReadScratch {
@@ -496,20 +528,19 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
       s.listedAt[i++] = uint32_t(j);
     }
     const bool groupKnown = known(size_t(level.position()), w);
-    const uint8_t* const* quanta = s.listed.data();
-    // The tables in registers (the slots' writes could alias the scratch's).
+    // The tables by value (the slots' writes could alias the scratch's).
     std::array<const uint8_t*, kListed> fixed{};
-    std::copy_n(quanta, kListed, fixed.begin());
+    std::copy_n(s.listed.data(), kListed, fixed.begin());
     int64_t most = mostQuanta(limitNow(), groupTerm);
-    const uint32_t* listedWords = level.words(begin);
-    for (uint32_t e = begin; e < end; ++e, listedWords += m) {
+    for (uint32_t e = begin;; ++e) {
       uint32_t sum = 0;
       if constexpr (kListed > 0) {
-        sum = quantaSum(fixed.data(), listedWords, std::make_index_sequence<kListed>{});
+        e = firstWithin(fixed, level.words(0), e, end, most, sum);
       } else {
-        for (size_t i = 0; i < m; ++i) sum += quanta[i][listedWords[i]];
+        e = firstWithin(s.listed.data(), m, level.words(0), e, end, most, sum);
       }
-      if (int64_t{sum} > most) continue;
+      if (e == end) break;
+      const uint32_t* listedWords = level.words(e);
       if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
       if (deferred && groupKnown && boundedAbove(m, listedWords)) {
         const uint32_t q = quantaBelow(groupTerm, sum, m);
