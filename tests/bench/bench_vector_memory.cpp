@@ -106,8 +106,12 @@ void printMetrics(const char* label, const Metrics& m) {
               m.top5(), m.perplexity());
 }
 
-// Trains and evaluates one model on the default split; returns the evaluation's seconds.
-Result<double> benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, Algorithm algorithm,
+struct RunSeconds {
+  double evaluate = 0.0, whole = 0.0;
+};
+
+// Trains and evaluates one model on the default split.
+Result<RunSeconds> benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, Algorithm algorithm,
                                int dimensions) {
   ExperimentOptions o;
   o.classifier.algorithm = algorithm;
@@ -128,17 +132,17 @@ Result<double> benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, Al
                 std::string(optionLabel(algorithm)).c_str(),
                 static_cast<unsigned long long>(r.trainInstances), r.storedVectors);
   }
+  const double whole = secondsSince(start);
   std::printf(
       "  train %.2f s, evaluate %llu test tokens (the whole test split) %.2f s, "
       "whole run %.2f s\n",
-      r.trainSeconds, static_cast<unsigned long long>(r.test.tokens), r.evaluateSeconds,
-      secondsSince(start));
+      r.trainSeconds, static_cast<unsigned long long>(r.test.tokens), r.evaluateSeconds, whole);
   printMetrics("Kneser-Ney base alone", r.baseTest);
   printMetrics(algorithm == Algorithm::kVectorMemory ? "base + vector memory" : "memory, smoothed",
                r.test);
   std::printf("  perplexity change vs base: %+.2f %%\n",
               100.0 * (r.test.perplexity() / r.baseTest.perplexity() - 1.0));
-  return r.evaluateSeconds;
+  return RunSeconds{r.evaluateSeconds, whole};
 }
 
 }  // namespace
@@ -172,9 +176,14 @@ int main(int argc, char** argv) {
   if (!ib1) return fail(ib1.status());
   auto igtree = benchExperiment(corpus, Algorithm::kIgTree, dims);
   if (!igtree) return fail(igtree.status());
+  // The goal is on the CLI's `eval` (run_vector_bench.sh times it): the corpus loaded, the
+  // model trained, tuned and evaluated. The whole run here leaves out only the loading.
   std::printf(
-      "\nevaluation of the test split: vector %.2f s (one-hot %.2f s), IB1 %.2f s, "
-      "IGTree %.2f s; vector / IB1 = %.2fx (goal <= 3x)\n",
-      *learnt, *oneHot, *ib1, *igtree, *learnt / *ib1);
+      "\nevaluation of the test split alone: vector %.2f s (one-hot %.2f s), IB1 %.2f s, "
+      "IGTree %.2f s; vector / IB1 = %.2fx\n"
+      "whole run (train, tune, evaluate): vector %.2f s, IB1 %.2f s; vector / IB1 = %.2fx "
+      "(goal for the CLI's eval, which also loads the corpus: <= 3x)\n",
+      learnt->evaluate, oneHot->evaluate, ib1->evaluate, igtree->evaluate,
+      learnt->evaluate / ib1->evaluate, learnt->whole, ib1->whole, learnt->whole / ib1->whole);
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds bench_vector_memory in Release and runs it on the KJV demo corpus: word-vector time,
 # one read's latency, evaluating the whole test split (vector memory, one-hot, IB1, IGTree)
-# and base vs base + memory perplexity. Then, in the real window under Xvfb, the seconds from
+# and base vs base + memory perplexity. Then the CLI's eval wall time per engine (the goal's
+# ratio). Then, in the real window under Xvfb, the seconds from
 # Train to a memory ready to inspect and to the first live metrics, for each engine.
 # With COPIES, then the read latency and peak RSS over a memory of COPIES shuffled copies of the
 # KJV in OLIFANT blocks (tests/bench/scale_corpus.sh; 12 copies give over 10M instances).
@@ -11,8 +12,22 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-bench}
 copies=${2:-0}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEMLENS_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target bench_vector_memory memlens-screenshots
+cmake --build "$build" --target bench_vector_memory memlens-screenshots memlens-cli
 "$build/tests/bench/bench_vector_memory"
+
+# The goal's own measure: the CLI's eval (load, train, tune, evaluate) against IB1's, wall time,
+# the engines in turn for three rounds, so that a busy spell of the machine falls on both.
+echo
+echo "memlens-cli eval --json $build/demo/kjv.txt, wall s (goal: vector <= 3x IB1)"
+wall() {
+  /usr/bin/time -f %e "$build/app/memlens-cli" eval --model "$1" --json "$build/demo/kjv.txt" \
+    2>&1 >/dev/null | tail -n 1
+}
+for round in 1 2 3; do
+  vector=$(wall vector) ib1=$(wall ib1) igtree=$(wall igtree)
+  echo "round $round: vector $vector, IB1 $ib1, IGTree $igtree; vector / IB1 = $(
+    awk -v v="$vector" -v i="$ib1" 'BEGIN { printf "%.2fx", v / i }')"
+done
 
 # Each engine afresh, with its own throw-away settings (the algorithm on the Train form).
 config=$(mktemp -d)
