@@ -111,8 +111,8 @@ struct RunSeconds {
 };
 
 // Trains and evaluates one model on the default split.
-Result<RunSeconds> benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus, Algorithm algorithm,
-                               int dimensions) {
+Result<RunSeconds> benchExperiment(std::shared_ptr<const TokenisedCorpus> corpus,
+                                   Algorithm algorithm, int dimensions) {
   ExperimentOptions o;
   o.classifier.algorithm = algorithm;
   o.classifier.wordVectors.dimensions = dimensions;
