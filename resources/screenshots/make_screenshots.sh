@@ -37,6 +37,8 @@ shot text igtree 1 Z "$corpus" --train --tab Text
 shot train igtree 1 Z "$corpus" --train
 shot inspect-ib1 ib1 3 ID "$corpus" --inspect "$context"
 shot inspect-igtree igtree 1 Z "$corpus" --inspect "$context"
+# The vector memory inspected a second into its evaluation, which goes on in the background.
+shot inspect-vector vector 1 Z "$corpus" --inspect "$context" --live 1
 shot memory ib1 1 Z "$corpus" --memory-delete "the LORD spake unto"
 shot compare igtree 1 Z "$corpus" --compare ib1
 shot generate igtree 1 Z "$corpus" --generate "In the beginning God"
