@@ -11,7 +11,7 @@ packages=(
   libtbb-dev libeigen3-dev libsqlite3-dev libcli11-dev
   pybind11-dev python3-dev python3-pybind11 python3-pytest python3-numpy python3-pandas
   timbl bible-kjv bible-kjv-text libopenmpi-dev openmpi-bin
-  xvfb xauth fonts-dejavu-core unicode-data locales
+  xvfb xauth fonts-dejavu-core unicode-data locales time
 )
 # node/npm (for the GPT-2 test oracle): take the system's if present (it may come from another
 # Debian-format repository that bundles npm with nodejs).
