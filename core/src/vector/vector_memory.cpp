@@ -104,36 +104,53 @@ uint32_t quantaSum(const uint8_t* const* quanta, const uint32_t* words, std::ind
   return (uint32_t{quanta[I][words[I]]} + ...);
 }
 
-// The first entry of [e, end) whose listed words' quanta sum to at most `most` (`end` if none),
-// with that sum. The scan's hot loop on its own: within the scan, whose rare paths need many
-// registers, the tables were reloaded from the stack for every entry.
+// Entries listed at a time by listWithin().
+constexpr size_t kWithinBatch = 64;
+
+// Scans entries from `next` on, listing into `within` those whose listed words' quanta sum to at
+// most `most`, until kWithinBatch are listed or `end` is reached; returns how many it listed and
+// moves `next` past the last entry scanned. The scan's hot loop on its own: within the scan, whose
+// rare paths need many registers, the tables were reloaded from the stack for every entry. A list,
+// not one entry a call: where many pass (ties, one-hot keys) a call for each cost more than the
+// loop saved.
 template <size_t kListed>
-[[gnu::noinline]] uint32_t firstWithin(std::array<const uint8_t*, kListed> quanta,
-                                       const uint32_t* words, uint32_t e, uint32_t end,
-                                       int64_t most, uint32_t& sum) {
+[[gnu::noinline]] size_t listWithin(std::array<const uint8_t*, kListed> quanta,
+                                    const uint32_t* words, uint32_t& next, uint32_t end,
+                                    int64_t most, uint32_t* within) {
+  size_t n = 0;
+  uint32_t e = next;
   for (words += size_t{e} * kListed; e < end; ++e, words += kListed) {
     const uint32_t q = quantaSum(quanta.data(), words, std::make_index_sequence<kListed>{});
     if (int64_t{q} <= most) {
-      sum = q;
-      return e;
+      within[n] = e;
+      if (++n == kWithinBatch) {
+        ++e;
+        break;
+      }
     }
   }
-  return end;
+  next = e;
+  return n;
 }
 
 // The same for m listed words (widths other than 4).
-[[gnu::noinline]] uint32_t firstWithin(const uint8_t* const* quanta, size_t m,
-                                       const uint32_t* words, uint32_t e, uint32_t end,
-                                       int64_t most, uint32_t& sum) {
+[[gnu::noinline]] size_t listWithin(const uint8_t* const* quanta, size_t m, const uint32_t* words,
+                                    uint32_t& next, uint32_t end, int64_t most, uint32_t* within) {
+  size_t n = 0;
+  uint32_t e = next;
   for (words += size_t{e} * m; e < end; ++e, words += m) {
     uint32_t q = 0;
     for (size_t i = 0; i < m; ++i) q += quanta[i][words[i]];
     if (int64_t{q} <= most) {
-      sum = q;
-      return e;
+      within[n] = e;
+      if (++n == kWithinBatch) {
+        ++e;
+        break;
+      }
     }
   }
-  return end;
+  next = e;
+  return n;
 }
 
 // One thread's working memory for a read, reused across reads (stamps count for the read or table
@@ -532,28 +549,40 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
     std::array<const uint8_t*, kListed> fixed{};
     std::copy_n(s.listed.data(), kListed, fixed.begin());
     int64_t most = mostQuanta(limitNow(), groupTerm);
-    for (uint32_t e = begin;; ++e) {
-      uint32_t sum = 0;
+    std::array<uint32_t, kWithinBatch> within;
+    for (uint32_t next = begin; next < end;) {
+      size_t n = 0;
       if constexpr (kListed > 0) {
-        e = firstWithin(fixed, level.words(0), e, end, most, sum);
+        n = listWithin(fixed, level.words(0), next, end, most, within.data());
       } else {
-        e = firstWithin(s.listed.data(), m, level.words(0), e, end, most, sum);
+        n = listWithin(s.listed.data(), m, level.words(0), next, end, most, within.data());
       }
-      if (e == end) break;
-      const uint32_t* listedWords = level.words(e);
-      if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
-      if (deferred && groupKnown && boundedAbove(m, listedWords)) {
-        const uint32_t q = quantaBelow(groupTerm, sum, m);
-        if (q <= ceiling) count(q);
-        s.met.push_back({uint32_t(r), e, w, sum});
-        if (s.met.size() == mostMet) {
-          sumMet();
-          deferred = false;
+      for (size_t i = 0; i < n; ++i) {
+        // Listed by the tables and the bound as they were when the list began: within them still?
+        // (The bound only tightens, and a distance computed since raises its word's byte.)
+        const uint32_t e = within[i];
+        const uint32_t* listedWords = level.words(e);
+        uint32_t sum = 0;
+        if constexpr (kListed > 0) {
+          sum = quantaSum(fixed.data(), listedWords, std::make_index_sequence<kListed>{});
+        } else {
+          for (size_t l = 0; l < m; ++l) sum += s.listed[l][listedWords[l]];
         }
-      } else {
-        push({level.slot(e), exactDistance(level, e, w), 0.0});
+        if (int64_t{sum} > most) continue;
+        if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
+        if (deferred && groupKnown && boundedAbove(m, listedWords)) {
+          const uint32_t q = quantaBelow(groupTerm, sum, m);
+          if (q <= ceiling) count(q);
+          s.met.push_back({uint32_t(r), e, w, sum});
+          if (s.met.size() == mostMet) {
+            sumMet();
+            deferred = false;
+          }
+        } else {
+          push({level.slot(e), exactDistance(level, e, w), 0.0});
+        }
+        most = mostQuanta(limitNow(), groupTerm);
       }
-      most = mostQuanta(limitNow(), groupTerm);
     }
   };
   auto scanRange = [&](size_t r, uint32_t w, double groupTerm, uint32_t begin, uint32_t end) {
