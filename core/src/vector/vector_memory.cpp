@@ -107,21 +107,15 @@ uint32_t quantaSum(const uint8_t* const* quanta, const uint32_t* words, std::ind
 // Entries listed at a time by listWithin().
 constexpr size_t kWithinBatch = 64;
 
-// Scans entries from `next` on, listing into `within` those whose listed words' quanta sum to at
-// most `most`, until kWithinBatch are listed or `end` is reached; returns how many it listed and
-// moves `next` past the last entry scanned. The scan's hot loop on its own: within the scan, whose
-// rare paths need many registers, the tables were reloaded from the stack for every entry. A list,
-// not one entry a call: where many pass (ties, one-hot keys) a call for each cost more than the
-// loop saved.
-template <size_t kListed>
-[[gnu::noinline]] size_t listWithin(std::array<const uint8_t*, kListed> quanta,
-                                    const uint32_t* words, uint32_t& next, uint32_t end,
-                                    int64_t most, uint32_t* within) {
+// listWithin()'s loop, an entry's quanta summed by `sum` over its `stride` listed words.
+template <typename Sum>
+[[gnu::always_inline]] inline size_t listWithinBy(const Sum& sum, size_t stride,
+                                                  const uint32_t* words, uint32_t& next,
+                                                  uint32_t end, int64_t most, uint32_t* within) {
   size_t n = 0;
   uint32_t e = next;
-  for (words += size_t{e} * kListed; e < end; ++e, words += kListed) {
-    const uint32_t q = quantaSum(quanta.data(), words, std::make_index_sequence<kListed>{});
-    if (int64_t{q} <= most) {
+  for (words += size_t{e} * stride; e < end; ++e, words += stride) {
+    if (int64_t{sum(words)} <= most) {
       within[n] = e;
       if (++n == kWithinBatch) {
         ++e;
@@ -133,24 +127,31 @@ template <size_t kListed>
   return n;
 }
 
+// Scans entries from `next` on, listing into `within` those whose listed words' quanta sum to at
+// most `most`, until kWithinBatch are listed or `end` is reached; returns how many it listed and
+// moves `next` past the last entry scanned. The scan's hot loop on its own: within the scan, whose
+// rare paths need many registers, the tables were reloaded from the stack for every entry. A list,
+// not one entry a call: where many pass (ties, one-hot keys) a call for each cost more than the
+// loop saved.
+template <size_t kListed>
+[[gnu::noinline]] size_t listWithin(std::array<const uint8_t*, kListed> quanta,
+                                    const uint32_t* words, uint32_t& next, uint32_t end,
+                                    int64_t most, uint32_t* within) {
+  auto sum = [&](const uint32_t* w) {
+    return quantaSum(quanta.data(), w, std::make_index_sequence<kListed>{});
+  };
+  return listWithinBy(sum, kListed, words, next, end, most, within);
+}
+
 // The same for m listed words (widths other than 4).
 [[gnu::noinline]] size_t listWithin(const uint8_t* const* quanta, size_t m, const uint32_t* words,
                                     uint32_t& next, uint32_t end, int64_t most, uint32_t* within) {
-  size_t n = 0;
-  uint32_t e = next;
-  for (words += size_t{e} * m; e < end; ++e, words += m) {
+  auto sum = [&](const uint32_t* w) {
     uint32_t q = 0;
-    for (size_t i = 0; i < m; ++i) q += quanta[i][words[i]];
-    if (int64_t{q} <= most) {
-      within[n] = e;
-      if (++n == kWithinBatch) {
-        ++e;
-        break;
-      }
-    }
-  }
-  next = e;
-  return n;
+    for (size_t i = 0; i < m; ++i) q += quanta[i][w[i]];
+    return q;
+  };
+  return listWithinBy(sum, m, words, next, end, most, within);
 }
 
 // One thread's working memory for a read, reused across reads (stamps count for the read or table
