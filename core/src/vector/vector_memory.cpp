@@ -104,6 +104,13 @@ uint32_t quantaSum(const uint8_t* const* quanta, const uint32_t* words, std::ind
   return (uint32_t{quanta[I][words[I]]} + ...);
 }
 
+// The same for m listed words (widths other than 4).
+uint32_t quantaSum(const uint8_t* const* quanta, size_t m, const uint32_t* words) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i < m; ++i) sum += quanta[i][words[i]];
+  return sum;
+}
+
 // Entries listed at a time by listWithin().
 constexpr size_t kWithinBatch = 64;
 
@@ -146,11 +153,7 @@ template <size_t kListed>
 // The same for m listed words (widths other than 4).
 [[gnu::noinline]] size_t listWithin(const uint8_t* const* quanta, size_t m, const uint32_t* words,
                                     uint32_t& next, uint32_t end, int64_t most, uint32_t* within) {
-  auto sum = [&](const uint32_t* w) {
-    uint32_t q = 0;
-    for (size_t i = 0; i < m; ++i) q += quanta[i][w[i]];
-    return q;
-  };
+  auto sum = [&](const uint32_t* w) { return quantaSum(quanta, m, w); };
   return listWithinBy(sum, m, words, next, end, most, within);
 }
 
@@ -567,7 +570,7 @@ std::vector<SlotRead> VectorMemory::search(std::span<const uint32_t> query,
         if constexpr (kListed > 0) {
           sum = quantaSum(fixed.data(), listedWords, std::make_index_sequence<kListed>{});
         } else {
-          for (size_t l = 0; l < m; ++l) sum += s.listed[l][listedWords[l]];
+          sum = quantaSum(s.listed.data(), m, listedWords);
         }
         if (int64_t{sum} > most) continue;
         if (r > 0 && seenBefore(levels_, s, r, e, w)) continue;
